@@ -1,0 +1,45 @@
+//! Stage 3: the validated model → Rust token streams → formatted files. One module per kind of
+//! generated file; `format` turns tokens into text with the `@generated` header.
+
+mod client;
+mod docs;
+mod fields;
+pub mod format;
+mod module_tree;
+mod operation;
+mod service;
+mod types;
+
+use std::path::PathBuf;
+
+use crate::model::Service;
+
+/// A file of the generated client, relative to the generated directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    pub path: PathBuf,
+    pub contents: String,
+}
+
+/// Every generated file, in a fixed order.
+pub fn emit(service: &Service) -> Vec<GeneratedFile> {
+    let mut files = vec![
+        format::file("mod.rs", "spec/", module_tree::root(service)),
+        format::file("service.rs", "spec/service.yaml", service::emit(service)),
+        format::file("types.rs", "spec/types.yaml", types::emit(service)),
+        format::file("client.rs", "spec/actions/", client::emit(service)),
+        format::file(
+            "operation/mod.rs",
+            "spec/actions/",
+            module_tree::operations(service),
+        ),
+    ];
+    for action in &service.actions {
+        files.push(format::file(
+            &format!("operation/{}.rs", action.snake_name),
+            &action.source,
+            operation::emit(service, action),
+        ));
+    }
+    files
+}

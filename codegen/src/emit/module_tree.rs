@@ -1,0 +1,47 @@
+//! The module files that tie generated files together.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::module_doc;
+use super::operation::names;
+use crate::model::Service;
+
+/// `generated/mod.rs`.
+pub fn root(service: &Service) -> TokenStream {
+    let docs = module_doc(&format!(
+        "Generated from spec/ for {} ({}) {}.",
+        service.title, service.name, service.version
+    ));
+    quote! {
+        #docs
+        mod client;
+        pub mod operation;
+        pub(crate) mod service;
+        pub mod types;
+    }
+}
+
+/// `generated/operation/mod.rs`: one module per action, with the main types re-exported.
+pub fn operations(service: &Service) -> TokenStream {
+    let mut list = String::from("One module per action: request, response, error enum and fluent builder.\n\n| Action | Method |\n|---|---|\n");
+    for a in &service.actions {
+        list.push_str(&format!(
+            "| `{}` — {} | [`Client::{}`](crate::Client::{}) |\n",
+            a.name, a.title, a.snake_name, a.snake_name
+        ));
+    }
+    let docs = module_doc(&list);
+    let modules = service.actions.iter().map(|a| {
+        let module = format_ident!("{}", a.snake_name);
+        let (request, response, error, builder) = names(a);
+        quote! {
+            pub mod #module;
+            pub use #module::{#request, #response, #error, #builder};
+        }
+    });
+    quote! {
+        #docs
+        #(#modules)*
+    }
+}

@@ -1,0 +1,348 @@
+//! One action → its module: request, response, error enum, fluent builder and example tests.
+
+use heck::ToSnakeCase;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::{doc, module_doc};
+use super::fields::{self, declarations, ident, rust_type, validated_types};
+use crate::model::{Action, Field, Service, Type};
+
+pub fn emit(service: &Service, action: &Action) -> TokenStream {
+    let module_docs = module_doc(&format!(
+        "`{}`: {}.\n\n{}",
+        action.name, action.title, action.doc
+    ));
+    let request = request(service, action);
+    let response = response(action);
+    let error = error_enum(action);
+    let builder = fluent_builder(action);
+    let examples = example_tests(action);
+    quote! {
+        #module_docs
+        use serde::{Deserialize, Serialize};
+        use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
+        #request
+        #response
+        #error
+        #builder
+        #examples
+    }
+}
+
+pub fn names(
+    action: &Action,
+) -> (
+    proc_macro2::Ident,
+    proc_macro2::Ident,
+    proc_macro2::Ident,
+    proc_macro2::Ident,
+) {
+    (
+        format_ident!("{}Request", action.name),
+        format_ident!("{}Response", action.name),
+        format_ident!("{}Error", action.name),
+        format_ident!("{}FluentBuilder", action.name),
+    )
+}
+
+/// Required fields, in spec order: the constructor's and the client method's parameters.
+pub fn required_params(action: &Action) -> Vec<&Field> {
+    action.input.iter().filter(|f| !f.is_optional()).collect()
+}
+
+/// `group_id: impl Into<String>` for strings, the plain type otherwise.
+pub fn param_decl(f: &Field) -> TokenStream {
+    let name = ident(f);
+    match &f.ty {
+        Type::String => quote!(#name: impl Into<String>),
+        ty => {
+            let ty = rust_type(ty);
+            quote!(#name: #ty)
+        }
+    }
+}
+
+fn param_value(f: &Field) -> TokenStream {
+    let name = ident(f);
+    match &f.ty {
+        Type::String => quote!(#name.into()),
+        _ => quote!(#name),
+    }
+}
+
+fn request(service: &Service, action: &Action) -> TokenStream {
+    let (request, response, error, _) = names(action);
+    let action_name = &action.name;
+    let idempotent = action.idempotent;
+    let region_required = action.region_required;
+    let docs = doc(&format!(
+        "Parameters of `{action_name}`: {}.\n\nBuild it with [`{request}::new`], which takes the required parameters; optional ones have setters.",
+        action.title
+    ));
+    let fields = declarations(&action.input);
+    let params: Vec<_> = required_params(action)
+        .into_iter()
+        .map(param_decl)
+        .collect();
+    let inits = action.input.iter().map(|f| {
+        let name = ident(f);
+        if f.is_optional() {
+            quote!(#name: None)
+        } else {
+            let value = param_value(f);
+            quote!(#name: #value)
+        }
+    });
+    let setters = setters(action, quote!(self), quote!(self));
+    let checks = fields::validation(&action.input, &validated_types(service));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[non_exhaustive]
+        pub struct #request { #(#fields)* }
+
+        impl #request {
+            /// Creates the request from its required parameters.
+            pub fn new(#(#params),*) -> Self {
+                #request { #(#inits),* }
+            }
+
+            #(#setters)*
+
+            /// Checks every constraint from the spec; the client calls this before sending.
+            pub fn validate(&self) -> Result<(), ValidationError> {
+                #(#checks)*
+                Ok(())
+            }
+        }
+
+        impl crate::runtime::action::Action for #request {
+            const NAME: &'static str = #action_name;
+            const IDEMPOTENT: bool = #idempotent;
+            const REGION_REQUIRED: bool = #region_required;
+            type Output = #response;
+            type Error = #error;
+
+            fn validate(&self) -> Result<(), ValidationError> {
+                #request::validate(self)
+            }
+        }
+    }
+}
+
+/// A setter per optional input field; `target` is the request inside `receiver`.
+fn setters(action: &Action, receiver: TokenStream, target: TokenStream) -> Vec<TokenStream> {
+    action
+        .input
+        .iter()
+        .filter(|f| f.is_optional())
+        .map(|f| {
+            let name = ident(f);
+            let docs = doc(&format!("Sets `{}`: {}", f.api_name, f.doc));
+            let (param, value) = match &f.ty {
+                Type::String => (quote!(value: impl Into<String>), quote!(value.into())),
+                ty => {
+                    let ty = rust_type(ty);
+                    (quote!(value: #ty), quote!(value))
+                }
+            };
+            quote! {
+                #docs
+                pub fn #name(mut #receiver, #param) -> Self {
+                    #target.#name = Some(#value);
+                    #receiver
+                }
+            }
+        })
+        .collect()
+}
+
+fn response(action: &Action) -> TokenStream {
+    let (_, response, _, _) = names(action);
+    let docs = doc(&format!("Result of `{}`: {}.", action.name, action.title));
+    let fields = declarations(&action.output);
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[non_exhaustive]
+        pub struct #response {
+            #(#fields)*
+            /// Unique ID of the request; quote it when reporting a problem.
+            #[serde(rename = "RequestId")]
+            pub request_id: String,
+        }
+    }
+}
+
+fn error_enum(action: &Action) -> TokenStream {
+    let (_, _, error, _) = names(action);
+    let docs = doc(&format!(
+        "Error codes `{}` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.",
+        action.name
+    ));
+    let variants: Vec<_> = action
+        .errors
+        .iter()
+        .map(|e| format_ident!("{}", e.variant))
+        .collect();
+    let variant_docs = action.errors.iter().map(|e| {
+        let retry = if e.retryable { " Retryable." } else { "" };
+        doc(&format!("`{}`: {}{retry}", e.code, e.doc))
+    });
+    let codes = action.errors.iter().map(|e| &e.code);
+    let retryable: Vec<_> = action
+        .errors
+        .iter()
+        .filter(|e| e.retryable)
+        .map(|e| format_ident!("{}", e.variant))
+        .collect();
+    let is_retryable = if retryable.is_empty() {
+        quote!(false)
+    } else {
+        quote!(matches!(self, #(Self::#retryable(_))|*))
+    };
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum #error {
+            #( #variant_docs #variants(ErrorMetadata), )*
+            /// A code this version of the spec does not list; code and message are kept intact.
+            Unhandled(ErrorMetadata),
+        }
+
+        impl #error {
+            /// The API error code, e.g. `InvalidParameterValue`.
+            pub fn code(&self) -> &str {
+                &self.metadata().code
+            }
+
+            /// The server's message.
+            pub fn message(&self) -> &str {
+                &self.metadata().message
+            }
+
+            /// The `RequestId` of the failed call.
+            pub fn request_id(&self) -> Option<&str> {
+                self.metadata().request_id.as_deref()
+            }
+
+            /// Whether the spec marks this code safe to retry.
+            pub fn is_retryable(&self) -> bool {
+                #is_retryable
+            }
+
+            /// Code, message, RequestId, HTTP status and attempts.
+            pub fn metadata(&self) -> &ErrorMetadata {
+                match self {
+                    #( Self::#variants(m) )|* | Self::Unhandled(m) => m,
+                }
+            }
+        }
+
+        impl ServiceError for #error {
+            fn from_metadata(metadata: ErrorMetadata) -> Self {
+                match metadata.code.as_str() {
+                    #( #codes => Self::#variants(metadata), )*
+                    _ => Self::Unhandled(metadata),
+                }
+            }
+
+            fn metadata(&self) -> &ErrorMetadata {
+                #error::metadata(self)
+            }
+
+            fn is_retryable(&self) -> bool {
+                #error::is_retryable(self)
+            }
+        }
+
+        impl std::fmt::Display for #error {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(self.metadata(), f)
+            }
+        }
+
+        impl std::error::Error for #error {}
+    }
+}
+
+fn fluent_builder(action: &Action) -> TokenStream {
+    let (request, response, error, builder) = names(action);
+    let method = format_ident!("{}", action.snake_name);
+    let docs = doc(&format!(
+        "Builder returned by [`Client::{method}`](crate::Client::{method}); set optional parameters, then `.send().await`."
+    ));
+    let setters = setters(action, quote!(self), quote!(self.request));
+    quote! {
+        #docs
+        #[derive(Debug, Clone)]
+        #[must_use = "nothing is sent until `.send().await`"]
+        pub struct #builder<'a> {
+            client: &'a crate::Client,
+            request: #request,
+        }
+
+        impl<'a> #builder<'a> {
+            pub(crate) fn new(client: &'a crate::Client, request: #request) -> Self {
+                #builder { client, request }
+            }
+
+            #(#setters)*
+
+            /// The request as built so far.
+            pub fn request(&self) -> &#request {
+                &self.request
+            }
+
+            /// The request, for sending later with [`Client::send`](crate::Client::send).
+            pub fn into_request(self) -> #request {
+                self.request
+            }
+
+            /// Validates, signs and sends the request.
+            pub async fn send(self) -> Result<#response, SdkError<#error>> {
+                self.client.send(&self.request).await
+            }
+        }
+    }
+}
+
+/// The spec's examples become unit tests of the generated crate: each must decode into the
+/// typed value and encode back to the same JSON.
+fn example_tests(action: &Action) -> TokenStream {
+    if action.examples.is_empty() {
+        return TokenStream::new();
+    }
+    let (request, response, _, _) = names(action);
+    let tests = action.examples.iter().enumerate().map(|(i, ex)| {
+        let name = format_ident!(
+            "example_{}_{}",
+            i + 1,
+            ex.title
+                .to_snake_case()
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect::<String>()
+        );
+        let input = Literal::string(&ex.input_json);
+        let output = Literal::string(&ex.output_json);
+        quote! {
+            #[test]
+            fn #name() {
+                let request = crate::runtime::testing::assert_round_trip::<#request>(#input);
+                request.validate().expect("the example request satisfies the spec's constraints");
+                crate::runtime::testing::assert_round_trip::<#response>(#output);
+            }
+        }
+    });
+    quote! {
+        #[cfg(test)]
+        mod spec_examples {
+            use super::*;
+            #(#tests)*
+        }
+    }
+}

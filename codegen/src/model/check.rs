@@ -1,0 +1,792 @@
+//! Raw spec → validated model. Every rule a spec must follow is here, and every violation is
+//! reported with its file, line, the problem and the fix, all at once rather than one per run.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::names;
+use super::*;
+use crate::diagnostics::{Diagnostic, SpecErrors};
+use crate::spec::load::{SpecFile, ACTIONS_DIR};
+use crate::spec::raw::{RawConstraints, RawErrorCode, RawField};
+use crate::spec::SpecFiles;
+
+const SCALARS: &[&str] = &["string", "bool", "int64", "uint64", "float"];
+/// Names that generated code relies on meaning the std item.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option", "Some", "None", "String", "Vec", "Box", "Ok", "Err", "Self",
+];
+/// Methods the generated request and fluent builder define besides field setters.
+const RESERVED_INPUT_NAMES: &[&str] = &["new", "validate", "send", "request", "into_request"];
+/// Methods the hand-written `Client` defines.
+const RESERVED_ACTION_NAMES: &[&str] = &["new", "config", "send", "clone"];
+/// Methods the hand-written `Endpoint` defines.
+const RESERVED_ENDPOINT_NAMES: &[&str] = &["https", "parse", "host", "url", "default", "clone"];
+/// The fallback variant of every error enum.
+const FALLBACK_VARIANT: &str = "Unhandled";
+
+pub fn resolve(files: &SpecFiles) -> Result<Service, SpecErrors> {
+    let mut cx = Checker::default();
+    let service = cx.service(files);
+    if cx.errors.is_empty() {
+        Ok(service)
+    } else {
+        Err(SpecErrors(cx.errors))
+    }
+}
+
+#[derive(Default)]
+struct Checker {
+    errors: Vec<Diagnostic>,
+}
+
+impl Checker {
+    fn service(&mut self, files: &SpecFiles) -> Service {
+        let f = &files.service;
+        let raw = &f.value;
+        if raw.service.is_empty()
+            || !raw
+                .service
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        {
+            self.push(f.error(
+                "service",
+                format!("invalid service name `{}`", raw.service),
+                "use the short lower-case name from the API host, e.g. `iai`",
+            ));
+        }
+        if !is_api_version(&raw.version) {
+            self.push(f.error(
+                "version",
+                format!("invalid API version `{}`", raw.version),
+                "write it as the API does, `YYYY-MM-DD`, quoted, e.g. \"2020-03-03\"",
+            ));
+        }
+        self.non_empty(f, "title", &raw.title);
+        self.non_empty(f, "doc", &raw.doc);
+
+        let mut endpoints = Vec::new();
+        let mut seen = HashSet::new();
+        for (i, e) in raw.endpoints.iter().enumerate() {
+            let at = format!("endpoints[{i}]");
+            if !names::is_snake_ident(&e.name) || names::is_keyword(&e.name) {
+                self.push(f.error(
+                    &format!("{at}.name"),
+                    format!("endpoint name `{}` is not a snake_case identifier", e.name),
+                    "use lower-case words joined by `_`, e.g. `mainland_china`",
+                ));
+            } else if RESERVED_ENDPOINT_NAMES.contains(&e.name.as_str()) {
+                self.push(f.error(
+                    &format!("{at}.name"),
+                    format!(
+                        "endpoint name `{}` clashes with a method of `Endpoint`",
+                        e.name
+                    ),
+                    "choose another name",
+                ));
+            } else if !seen.insert(e.name.clone()) {
+                self.push(f.error(
+                    &format!("{at}.name"),
+                    format!("duplicate endpoint name `{}`", e.name),
+                    "endpoint names must be unique",
+                ));
+            }
+            if e.host.is_empty() || e.host.contains("://") || e.host.contains('/') {
+                self.push(f.error(
+                    &format!("{at}.host"),
+                    format!("invalid host `{}`", e.host),
+                    "give the bare host name, e.g. `iai.tencentcloudapi.com`",
+                ));
+            }
+            self.non_empty(f, &format!("{at}.doc"), &e.doc);
+            endpoints.push(Endpoint {
+                name: e.name.clone(),
+                host: e.host.clone(),
+                doc: e.doc.trim().to_owned(),
+                default: e.default,
+            });
+        }
+        let defaults = endpoints.iter().filter(|e| e.default).count();
+        if defaults != 1 {
+            self.push(f.error(
+                "endpoints",
+                format!("{defaults} endpoints are marked `default: true`"),
+                "mark exactly one endpoint `default: true`",
+            ));
+        }
+
+        let type_names: Vec<String> = files
+            .types
+            .value
+            .types
+            .iter()
+            .map(|t| t.name.clone())
+            .collect();
+        let types = self.types(&files.types, &type_names);
+        let common_errors = self.error_codes(
+            &files.common_errors,
+            "errors",
+            &files.common_errors.value.errors,
+        );
+
+        let mut actions = Vec::new();
+        let mut snake_names: HashMap<String, String> = HashMap::new();
+        for file in &files.actions {
+            let action = self.action(file, &type_names, &common_errors);
+            if let Some(other) = snake_names.insert(action.snake_name.clone(), action.name.clone())
+            {
+                self.push(file.error(
+                    "action",
+                    format!(
+                        "actions `{other}` and `{}` both become the method `{}`",
+                        action.name, action.snake_name
+                    ),
+                    "rename one of the actions",
+                ));
+            }
+            actions.push(action);
+        }
+
+        let mut service = Service {
+            name: raw.service.clone(),
+            title: raw.title.trim().to_owned(),
+            version: raw.version.clone(),
+            doc: raw.doc.trim().to_owned(),
+            endpoints,
+            types,
+            actions,
+        };
+        mark_validated_types(&mut service);
+        service
+    }
+
+    fn types(
+        &mut self,
+        f: &SpecFile<crate::spec::raw::RawTypes>,
+        type_names: &[String],
+    ) -> Vec<ObjectType> {
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        for (i, t) in f.value.types.iter().enumerate() {
+            let at = format!("types[{i}]");
+            if !names::is_type_name(&t.name) {
+                self.push(f.error(&format!("{at}.name"), format!("type name `{}` is not UpperCamelCase", t.name), "use ASCII letters and digits starting with an upper-case letter, e.g. `FaceRect`"));
+            } else if RESERVED_TYPE_NAMES.contains(&t.name.as_str()) {
+                self.push(f.error(
+                    &format!("{at}.name"),
+                    format!("type name `{}` would shadow a standard Rust type", t.name),
+                    "choose another name",
+                ));
+            } else if !seen.insert(t.name.clone()) {
+                self.push(f.error(
+                    &format!("{at}.name"),
+                    format!("duplicate type `{}`", t.name),
+                    "type names must be unique; merge or rename one",
+                ));
+            }
+            self.non_empty(f, &format!("{at}.doc"), &t.doc);
+            let fields = self.fields(
+                f,
+                &format!("{at}.members"),
+                &t.members,
+                type_names,
+                FieldSet::Object,
+            );
+            out.push(ObjectType {
+                name: t.name.clone(),
+                doc: t.doc.trim().to_owned(),
+                fields,
+                needs_validation: false,
+            });
+        }
+        out
+    }
+
+    fn action(
+        &mut self,
+        f: &SpecFile<crate::spec::raw::RawAction>,
+        type_names: &[String],
+        common: &[ErrorCode],
+    ) -> Action {
+        let raw = &f.value;
+        let file_name = f
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !names::is_type_name(&raw.action) {
+            self.push(f.error(
+                "action",
+                format!("action name `{}` is not UpperCamelCase", raw.action),
+                "use the API's action name exactly, e.g. `GetGroupInfo`",
+            ));
+        } else if file_name != format!("{}.yaml", raw.action) {
+            self.push(f.error(
+                "action",
+                format!("action `{}` is in `{file_name}`", raw.action),
+                format!("name the file `{}.yaml`, after the action", raw.action),
+            ));
+        }
+        let snake_name = names::snake(&raw.action);
+        if RESERVED_ACTION_NAMES.contains(&snake_name.as_str()) {
+            self.push(f.error(
+                "action",
+                format!(
+                    "action `{}` becomes the method `{snake_name}`, which `Client` already has",
+                    raw.action
+                ),
+                "this action name cannot be generated; rename it",
+            ));
+        }
+        self.non_empty(f, "title", &raw.title);
+        self.non_empty(f, "doc", &raw.doc);
+
+        let input = self.fields(f, "input", &raw.input, type_names, FieldSet::Input);
+        let output = self.fields(f, "output", &raw.output, type_names, FieldSet::Output);
+        let own_errors = self.error_codes(f, "errors", &raw.errors);
+        let mut merged: BTreeMap<String, ErrorCode> =
+            common.iter().map(|e| (e.code.clone(), e.clone())).collect();
+        for e in own_errors {
+            merged.insert(e.code.clone(), e);
+        }
+        let mut variants: HashMap<String, String> = HashMap::new();
+        for e in merged.values() {
+            if let Some(other) = variants.insert(e.variant.clone(), e.code.clone()) {
+                self.push(f.error(
+                    "errors",
+                    format!(
+                        "error codes `{other}` and `{}` both become the variant `{}`",
+                        e.code, e.variant
+                    ),
+                    "the codes differ only in case or dots; remove the wrong one",
+                ));
+            }
+        }
+
+        let mut examples = Vec::new();
+        for (i, ex) in raw.examples.iter().enumerate() {
+            let at = format!("examples[{i}]");
+            self.non_empty(f, &format!("{at}.title"), &ex.title);
+            let input_json = self.example_object(f, &format!("{at}.input"), &ex.input, &input, &[]);
+            let output_json = self.example_object(
+                f,
+                &format!("{at}.output"),
+                &ex.output,
+                &output,
+                &["RequestId"],
+            );
+            examples.push(Example {
+                title: ex.title.trim().to_owned(),
+                doc: ex.doc.as_ref().map(|d| d.trim().to_owned()),
+                input_json,
+                output_json,
+            });
+        }
+
+        Action {
+            name: raw.action.clone(),
+            snake_name,
+            source: format!("spec/{ACTIONS_DIR}/{file_name}"),
+            title: raw.title.trim().to_owned(),
+            doc: raw.doc.trim().to_owned(),
+            idempotent: raw.idempotent,
+            region_required: raw.region_required,
+            input,
+            output,
+            errors: merged.into_values().collect(),
+            examples,
+        }
+    }
+
+    /// An example's input or output must be a mapping whose keys are fields of the action.
+    fn example_object<T>(
+        &mut self,
+        f: &SpecFile<T>,
+        at: &str,
+        value: &serde_yaml::Value,
+        fields: &[Field],
+        extra: &[&str],
+    ) -> String {
+        match value {
+            serde_yaml::Value::Mapping(map) => {
+                for key in map.keys() {
+                    let key = key.as_str().unwrap_or_default();
+                    if !fields.iter().any(|fl| fl.api_name == key) && !extra.contains(&key) {
+                        let known = fields
+                            .iter()
+                            .map(|fl| fl.api_name.as_str())
+                            .chain(extra.iter().copied());
+                        let help = match names::closest(key, known) {
+                            Some(near) => format!("did you mean `{near}`? Example keys must be fields of the action"),
+                            None => "example keys must be fields of the action; remove it or add the field".to_owned(),
+                        };
+                        self.push(f.error(
+                            &format!("{at}.{key}"),
+                            format!("example has the key `{key}`, which is not a field"),
+                            help,
+                        ));
+                    }
+                }
+                serde_json::to_string(value).unwrap_or_else(|e| {
+                    self.push(f.error(
+                        at,
+                        format!("example cannot be written as JSON: {e}"),
+                        "use only JSON-compatible values",
+                    ));
+                    String::new()
+                })
+            }
+            _ => {
+                self.push(f.error(
+                    at,
+                    "example must be a mapping of field names to values",
+                    "write it as `Key: value` lines",
+                ));
+                String::new()
+            }
+        }
+    }
+
+    fn fields<T>(
+        &mut self,
+        f: &SpecFile<T>,
+        at: &str,
+        raw: &[RawField],
+        type_names: &[String],
+        set: FieldSet,
+    ) -> Vec<Field> {
+        let mut out = Vec::new();
+        let mut api_seen = HashSet::new();
+        let mut rust_seen: HashMap<String, String> = HashMap::new();
+        for (i, rf) in raw.iter().enumerate() {
+            let here = format!("{at}[{i}]");
+            if !names::is_api_name(&rf.name) {
+                self.push(f.error(
+                    &format!("{here}.name"),
+                    format!("field name `{}` is not a valid API name", rf.name),
+                    "use the parameter name exactly as the API spells it, e.g. `GroupId`",
+                ));
+                continue;
+            }
+            if !api_seen.insert(rf.name.clone()) {
+                self.push(f.error(
+                    &format!("{here}.name"),
+                    format!("duplicate field `{}`", rf.name),
+                    "each field may appear once; delete or merge the repeated one",
+                ));
+                continue;
+            }
+            if set == FieldSet::Output && rf.name == "RequestId" {
+                self.push(f.error(
+                    &format!("{here}.name"),
+                    "`RequestId` is declared as an output field",
+                    "remove it: every response gets `request_id` automatically",
+                ));
+                continue;
+            }
+            let rust_name = match &rf.rust_name {
+                Some(name)
+                    if !names::is_snake_ident(name)
+                        || names::is_keyword(name)
+                        || names::cannot_be_raw(name) =>
+                {
+                    self.push(f.error(
+                        &format!("{here}.rust_name"),
+                        format!("`rust_name: {name}` is not a usable snake_case identifier"),
+                        "use lower-case words joined by `_` that are not Rust keywords",
+                    ));
+                    continue;
+                }
+                Some(name) => name.clone(),
+                None => names::snake(&rf.name),
+            };
+            if names::cannot_be_raw(&rust_name) {
+                self.push(f.error(&format!("{here}.name"), format!("field `{}` becomes `{rust_name}`, a Rust keyword that cannot be an identifier", rf.name), format!("add `rust_name: {rust_name}_value` (or another name) to the field")));
+                continue;
+            }
+            if set == FieldSet::Input && RESERVED_INPUT_NAMES.contains(&rust_name.as_str()) {
+                self.push(f.error(&format!("{here}.name"), format!("field `{}` becomes `{rust_name}`, which the generated request builder already uses", rf.name), format!("add `rust_name: {rust_name}_value` (or another name) to the field")));
+                continue;
+            }
+            if let Some(other) = rust_seen.insert(rust_name.clone(), rf.name.clone()) {
+                self.push(f.error(
+                    &format!("{here}.name"),
+                    format!(
+                        "fields `{other}` and `{}` both become `{rust_name}` in Rust",
+                        rf.name
+                    ),
+                    "give one of them a distinct `rust_name`",
+                ));
+                continue;
+            }
+            self.non_empty(f, &format!("{here}.doc"), &rf.doc);
+            let Some(ty) = self.parse_type(f, &format!("{here}.type"), &rf.ty, type_names) else {
+                continue;
+            };
+            let constraints = match &rf.constraints {
+                Some(c) => self.constraints(f, &format!("{here}.constraints"), c, &ty),
+                None => Constraints::default(),
+            };
+            out.push(Field {
+                api_name: rf.name.clone(),
+                rust_name,
+                doc: rf.doc.trim().to_owned(),
+                ty,
+                required: rf.required,
+                nullable: rf.nullable,
+                constraints,
+            });
+        }
+        out
+    }
+
+    fn parse_type<T>(
+        &mut self,
+        f: &SpecFile<T>,
+        at: &str,
+        text: &str,
+        type_names: &[String],
+    ) -> Option<Type> {
+        let text = text.trim();
+        if let Some(inner) = text
+            .strip_prefix("list<")
+            .and_then(|rest| rest.strip_suffix('>'))
+        {
+            return self
+                .parse_type(f, at, inner, type_names)
+                .map(|t| Type::List(Box::new(t)));
+        }
+        match text {
+            "string" => Some(Type::String),
+            "bool" => Some(Type::Bool),
+            "int64" => Some(Type::Int64),
+            "uint64" => Some(Type::Uint64),
+            "float" => Some(Type::Float),
+            name if type_names.iter().any(|t| t == name) => Some(Type::Object(name.to_owned())),
+            unknown => {
+                let candidates = SCALARS
+                    .iter()
+                    .copied()
+                    .chain(type_names.iter().map(String::as_str));
+                let hint = match names::closest(unknown, candidates) {
+                    Some(near) => format!("did you mean `{near}`? "),
+                    None => String::new(),
+                };
+                self.push(f.error(at, format!("unknown type `{unknown}`"), format!("{hint}use one of string, bool, int64, uint64, float, list<T>, or a type defined in spec/types.yaml")));
+                None
+            }
+        }
+    }
+
+    fn constraints<T>(
+        &mut self,
+        f: &SpecFile<T>,
+        at: &str,
+        raw: &RawConstraints,
+        ty: &Type,
+    ) -> Constraints {
+        let element = ty.element();
+        let is_list = matches!(ty, Type::List(_));
+        let mut applies = |key: &str, present: bool, ok: bool, needs: &str| {
+            if present && !ok {
+                self.errors.push(f.error(
+                    &format!("{at}.{key}"),
+                    format!("`{key}` does not apply to a field of this type"),
+                    format!("`{key}` applies to {needs}; remove it"),
+                ));
+            }
+        };
+        let is_string = *element == Type::String;
+        let is_number = matches!(element, Type::Int64 | Type::Uint64 | Type::Float);
+        applies(
+            "min_length",
+            raw.min_length.is_some(),
+            is_string,
+            "strings (and lists of strings, per item)",
+        );
+        applies(
+            "max_length",
+            raw.max_length.is_some(),
+            is_string,
+            "strings (and lists of strings, per item)",
+        );
+        applies(
+            "allowed_chars",
+            raw.allowed_chars.is_some(),
+            is_string,
+            "strings (and lists of strings, per item)",
+        );
+        applies(
+            "one_of",
+            raw.one_of.is_some(),
+            is_string,
+            "strings (and lists of strings, per item)",
+        );
+        applies(
+            "min",
+            raw.min.is_some(),
+            is_number,
+            "numbers (and lists of numbers, per item)",
+        );
+        applies(
+            "max",
+            raw.max.is_some(),
+            is_number,
+            "numbers (and lists of numbers, per item)",
+        );
+        applies("min_items", raw.min_items.is_some(), is_list, "lists");
+        applies("max_items", raw.max_items.is_some(), is_list, "lists");
+
+        if let (Some(lo), Some(hi)) = (raw.min_length, raw.max_length) {
+            if lo > hi {
+                self.push(f.error(
+                    &format!("{at}.min_length"),
+                    format!("min_length {lo} is greater than max_length {hi}"),
+                    "swap or correct the bounds",
+                ));
+            }
+        }
+        if let (Some(lo), Some(hi)) = (raw.min_items, raw.max_items) {
+            if lo > hi {
+                self.push(f.error(
+                    &format!("{at}.min_items"),
+                    format!("min_items {lo} is greater than max_items {hi}"),
+                    "swap or correct the bounds",
+                ));
+            }
+        }
+        let allowed_chars = raw.allowed_chars.as_ref().and_then(|s| match parse_char_class(s) {
+            Ok(class) => Some(class),
+            Err(problem) => {
+                self.push(f.error(&format!("{at}.allowed_chars"), format!("invalid allowed_chars `{s}`: {problem}"), "list characters and ranges like `A-Za-z0-9_-`; `X-Y` is a range, any other `-` is literal"));
+                None
+            }
+        });
+        if let Some(values) = &raw.one_of {
+            let unique: HashSet<_> = values.iter().collect();
+            if values.is_empty() || unique.len() != values.len() {
+                self.push(f.error(
+                    &format!("{at}.one_of"),
+                    "one_of must list distinct values",
+                    "list each allowed value once",
+                ));
+            }
+        }
+        let min = raw
+            .min
+            .as_ref()
+            .and_then(|n| self.number(f, &format!("{at}.min"), n, element));
+        let max = raw
+            .max
+            .as_ref()
+            .and_then(|n| self.number(f, &format!("{at}.max"), n, element));
+        if let (Some(lo), Some(hi)) = (min, max) {
+            if as_f64(lo) > as_f64(hi) {
+                self.push(f.error(
+                    &format!("{at}.min"),
+                    "min is greater than max",
+                    "swap or correct the bounds",
+                ));
+            }
+        }
+        Constraints {
+            min_length: raw.min_length,
+            max_length: raw.max_length,
+            allowed_chars,
+            one_of: raw.one_of.clone(),
+            min,
+            max,
+            min_items: raw.min_items,
+            max_items: raw.max_items,
+        }
+    }
+
+    fn number<T>(
+        &mut self,
+        f: &SpecFile<T>,
+        at: &str,
+        n: &serde_yaml::Number,
+        ty: &Type,
+    ) -> Option<Number> {
+        let parsed = match ty {
+            Type::Int64 => n.as_i64().map(Number::Int),
+            Type::Uint64 => n.as_u64().map(Number::Uint),
+            Type::Float => n.as_f64().filter(|v| v.is_finite()).map(Number::Float),
+            _ => return None,
+        };
+        if parsed.is_none() {
+            let want = match ty {
+                Type::Int64 => "an integer that fits in int64",
+                Type::Uint64 => "a non-negative integer",
+                _ => "a finite number",
+            };
+            self.push(f.error(
+                at,
+                format!("bound `{n}` does not fit the field's type"),
+                format!("use {want}"),
+            ));
+        }
+        parsed
+    }
+
+    fn error_codes<T>(
+        &mut self,
+        f: &SpecFile<T>,
+        at: &str,
+        raw: &[RawErrorCode],
+    ) -> Vec<ErrorCode> {
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        for (i, e) in raw.iter().enumerate() {
+            let here = format!("{at}[{i}]");
+            if !names::is_error_code(&e.code) {
+                self.push(f.error(
+                    &format!("{here}.code"),
+                    format!("invalid error code `{}`", e.code),
+                    "codes are dot-separated words, e.g. `InvalidParameterValue.GroupIdNotExist`",
+                ));
+                continue;
+            }
+            if !seen.insert(e.code.clone()) {
+                self.push(f.error(
+                    &format!("{here}.code"),
+                    format!("duplicate error code `{}`", e.code),
+                    "list each code once",
+                ));
+                continue;
+            }
+            let variant = names::error_variant(&e.code);
+            if variant == FALLBACK_VARIANT {
+                self.push(f.error(
+                    &format!("{here}.code"),
+                    format!("error code `{}` clashes with the fallback variant", e.code),
+                    "this code cannot be generated; contact the maintainers",
+                ));
+                continue;
+            }
+            self.non_empty(f, &format!("{here}.doc"), &e.doc);
+            out.push(ErrorCode {
+                code: e.code.clone(),
+                variant,
+                doc: e.doc.trim().to_owned(),
+                retryable: e.retryable,
+            });
+        }
+        out
+    }
+
+    fn non_empty<T>(&mut self, f: &SpecFile<T>, at: &str, text: &str) {
+        if text.trim().is_empty() {
+            self.push(f.error(
+                at,
+                format!("`{}` is empty", at.rsplit('.').next().unwrap_or(at)),
+                "write the documentation text; it becomes rustdoc",
+            ));
+        }
+    }
+
+    fn push(&mut self, d: Diagnostic) {
+        self.errors.push(d);
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FieldSet {
+    Input,
+    Output,
+    Object,
+}
+
+fn is_api_version(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+fn as_f64(n: Number) -> f64 {
+    match n {
+        Number::Int(v) => v as f64,
+        Number::Uint(v) => v as f64,
+        Number::Float(v) => v,
+    }
+}
+
+/// `A-Za-z0-9-%@#&_`: `X-Y` is an inclusive range, every other character (a `-` too) is literal.
+pub fn parse_char_class(source: &str) -> Result<CharClass, String> {
+    let chars: Vec<char> = source.chars().collect();
+    if chars.is_empty() {
+        return Err("it is empty".to_owned());
+    }
+    let mut ranges = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if i + 2 < chars.len() && chars[i + 1] == '-' {
+            let (lo, hi) = (chars[i], chars[i + 2]);
+            if lo > hi {
+                return Err(format!("range `{lo}-{hi}` is backwards"));
+            }
+            ranges.push((lo, hi));
+            i += 3;
+        } else {
+            ranges.push((chars[i], chars[i]));
+            i += 1;
+        }
+    }
+    Ok(CharClass {
+        source: source.to_owned(),
+        ranges,
+    })
+}
+
+/// Computes `needs_validation` for object types to a fixed point (types may nest).
+fn mark_validated_types(service: &mut Service) {
+    loop {
+        let validated: HashSet<String> = service
+            .types
+            .iter()
+            .filter(|t| t.needs_validation)
+            .map(|t| t.name.clone())
+            .collect();
+        let mut changed = false;
+        for t in &mut service.types {
+            if !t.needs_validation
+                && t.fields
+                    .iter()
+                    .any(|f| field_needs_validation(f, &validated))
+            {
+                t.needs_validation = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return;
+        }
+    }
+}
+
+/// Whether a field has its own constraints or holds a type that has some.
+pub fn field_needs_validation(field: &Field, validated_types: &HashSet<String>) -> bool {
+    !field.constraints.is_empty()
+        || matches!(field.ty.element(), Type::Object(name) if validated_types.contains(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_classes() {
+        let c = parse_char_class("A-Za-z0-9-%@#&_").unwrap();
+        assert_eq!(
+            c.ranges[..4],
+            [('A', 'Z'), ('a', 'z'), ('0', '9'), ('-', '-')]
+        );
+        assert_eq!(c.describe(), "A-Z, a-z, 0-9 and any of \"-%@#&_\"");
+        assert!(parse_char_class("z-a").is_err());
+        assert!(parse_char_class("").is_err());
+    }
+}

@@ -1,0 +1,194 @@
+//! Stage 2: the resolved, validated model. Emission reads only this, never the raw YAML, so
+//! every rule about what a valid spec is lives in `check`.
+
+pub mod check;
+pub mod names;
+
+pub use check::resolve;
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Short name used in signing and hosts, e.g. `iai`.
+    pub name: String,
+    pub title: String,
+    pub version: String,
+    pub doc: String,
+    pub endpoints: Vec<Endpoint>,
+    pub types: Vec<ObjectType>,
+    pub actions: Vec<Action>,
+}
+
+impl Service {
+    pub fn default_endpoint(&self) -> &Endpoint {
+        self.endpoints
+            .iter()
+            .find(|e| e.default)
+            .expect("check ensures one default endpoint")
+    }
+
+    /// Environment variable that overrides the endpoint URL, e.g. `TENCENTCLOUD_IAI_ENDPOINT`.
+    pub fn endpoint_env(&self) -> String {
+        format!("TENCENTCLOUD_{}_ENDPOINT", self.name.to_ascii_uppercase())
+    }
+
+    pub fn object(&self, name: &str) -> &ObjectType {
+        self.types
+            .iter()
+            .find(|t| t.name == name)
+            .expect("check resolves every type name")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// snake_case constructor name, e.g. `mainland_china`.
+    pub name: String,
+    pub host: String,
+    pub doc: String,
+    pub default: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ObjectType {
+    pub name: String,
+    pub doc: String,
+    pub fields: Vec<Field>,
+    /// Whether any member, directly or through nested types, carries a constraint.
+    pub needs_validation: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Action {
+    /// API name, e.g. `GetGroupInfo`.
+    pub name: String,
+    /// snake_case method and module name, e.g. `get_group_info`.
+    pub snake_name: String,
+    /// The spec file, as shown in generated headers, e.g. `spec/actions/GetGroupInfo.yaml`.
+    pub source: String,
+    pub title: String,
+    pub doc: String,
+    pub idempotent: bool,
+    pub region_required: bool,
+    pub input: Vec<Field>,
+    pub output: Vec<Field>,
+    /// The action's own codes first, then the common ones it does not override; sorted by code.
+    pub errors: Vec<ErrorCode>,
+    pub examples: Vec<Example>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Name on the wire, e.g. `GroupId`.
+    pub api_name: String,
+    /// Rust identifier text (a keyword is emitted as a raw identifier), e.g. `group_id`.
+    pub rust_name: String,
+    pub doc: String,
+    pub ty: Type,
+    pub required: bool,
+    pub nullable: bool,
+    pub constraints: Constraints,
+}
+
+impl Field {
+    /// Present in every value (`T`), or possibly absent (`Option<T>`).
+    pub fn is_optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Type {
+    String,
+    Bool,
+    Int64,
+    Uint64,
+    Float,
+    List(Box<Type>),
+    Object(String),
+}
+
+impl Type {
+    /// The innermost element type: `list<list<T>>` → `T`.
+    pub fn element(&self) -> &Type {
+        match self {
+            Type::List(inner) => inner.element(),
+            other => other,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub allowed_chars: Option<CharClass>,
+    pub one_of: Option<Vec<String>>,
+    pub min: Option<Number>,
+    pub max: Option<Number>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    Int(i64),
+    Uint(u64),
+    Float(f64),
+}
+
+/// Allowed characters, from the spec's `A-Za-z0-9-_` syntax.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CharClass {
+    pub source: String,
+    /// Inclusive ranges; a single character is a range of one.
+    pub ranges: Vec<(char, char)>,
+}
+
+impl CharClass {
+    /// Words for error messages: `A-Z, a-z, 0-9 and any of "-%@#&_"`.
+    pub fn describe(&self) -> String {
+        let ranges: Vec<String> = self
+            .ranges
+            .iter()
+            .filter(|(lo, hi)| lo != hi)
+            .map(|(lo, hi)| format!("{lo}-{hi}"))
+            .collect();
+        let singles: String = self
+            .ranges
+            .iter()
+            .filter(|(lo, hi)| lo == hi)
+            .map(|(c, _)| *c)
+            .collect();
+        match (ranges.is_empty(), singles.is_empty()) {
+            (false, false) => format!("{} and any of {singles:?}", ranges.join(", ")),
+            (false, true) => ranges.join(", "),
+            (true, _) => format!("any of {singles:?}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ErrorCode {
+    /// e.g. `FailedOperation.RequestLimitExceeded`.
+    pub code: String,
+    /// e.g. `FailedOperationRequestLimitExceeded`.
+    pub variant: String,
+    pub doc: String,
+    pub retryable: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub title: String,
+    pub doc: Option<String>,
+    /// Compact JSON of the request parameters.
+    pub input_json: String,
+    /// Compact JSON of the `Response` object.
+    pub output_json: String,
+}

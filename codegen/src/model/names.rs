@@ -1,0 +1,117 @@
+//! Turning API names into Rust names, and the rules they must follow.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Keywords that can't even be raw identifiers; a field named like this needs `rust_name`.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
+    "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while",
+    "abstract", "become", "box", "do", "final", "gen", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "yield",
+];
+
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
+pub fn cannot_be_raw(name: &str) -> bool {
+    NOT_RAW.contains(&name)
+}
+
+/// API names: ASCII letters and digits, starting with a letter (`GroupId`, `FaceModelVersion`).
+pub fn is_api_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Action and type names: UpperCamelCase ASCII.
+pub fn is_type_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// A valid snake_case Rust identifier (not checked against keywords).
+pub fn is_snake_ident(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+pub fn snake(name: &str) -> String {
+    name.to_snake_case()
+}
+
+/// Error code → enum variant: `FailedOperation.RequestLimitExceeded` → `FailedOperationRequestLimitExceeded`.
+pub fn error_variant(code: &str) -> String {
+    code.split('.')
+        .map(|segment| segment.to_upper_camel_case())
+        .collect()
+}
+
+/// Error codes: dot-separated segments of ASCII letters and digits.
+pub fn is_error_code(code: &str) -> bool {
+    !code.is_empty()
+        && code.split('.').all(|seg| {
+            seg.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && seg.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+}
+
+/// The closest candidate by edit distance, for "did you mean" hints.
+pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&wanted.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= c.len().max(2) / 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(cur)
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversions() {
+        assert_eq!(snake("GroupExDescriptions"), "group_ex_descriptions");
+        assert_eq!(snake("FaceModelVersion"), "face_model_version");
+        assert_eq!(
+            error_variant("FailedOperation.RequestLimitExceeded"),
+            "FailedOperationRequestLimitExceeded"
+        );
+        assert_eq!(
+            error_variant("RequestLimitExceeded.IPLimitExceeded"),
+            "RequestLimitExceededIpLimitExceeded"
+        );
+        assert_eq!(
+            closest("strng", ["string", "bool", "int64"]),
+            Some("string")
+        );
+        assert_eq!(closest("zzzzzz", ["string", "bool"]), None);
+    }
+}

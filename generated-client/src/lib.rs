@@ -1,0 +1,40 @@
+//! Typed async client for Tencent Cloud Face Recognition (IAI), API version 2020-03-03.
+//!
+//! Everything under [`operation`] and [`types`] is generated from the YAML spec in the
+//! repository's `spec/` directory; [`runtime`] is the hand-written part shared by all actions
+//! (signing, transport, envelope decoding, credentials, errors).
+//!
+//! ```no_run
+//! use tencentcloud_iai::{Client, Config};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::new(Config::from_env()?);
+//! let group = client.get_group_info("my-group").send().await?;
+//! println!("{} was created at {} ms", group.group_name, group.creation_timestamp);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Errors are [`SdkError`]s: `SdkError::Service` holds the action's own error enum (one
+//! variant per documented code, plus `Unhandled` for codes the spec does not list); the other
+//! variants say that nothing was sent (invalid request, credentials), or that the transport,
+//! the timeout or the response itself failed.
+
+// Upstream API prose becomes rustdoc as written; these lints judge its Markdown, not our code.
+#[allow(
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::too_long_first_doc_paragraph
+)]
+mod generated;
+pub mod runtime;
+
+pub use generated::{operation, types};
+pub use runtime::client::Client;
+pub use runtime::config::{Config, ConfigBuilder, Endpoint, Language};
+pub use runtime::credentials::{Credentials, CredentialsError, ProvideCredentials};
+pub use runtime::error::{
+    ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError,
+    TransportError, ValidationError,
+};
+pub use runtime::signing;

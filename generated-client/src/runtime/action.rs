@@ -1,0 +1,22 @@
+//! The contract between generated request types and the hand-written client.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::error::{ServiceError, ValidationError};
+
+/// One API action; implemented by each generated `...Request` type.
+pub trait Action: Serialize + Send + Sync {
+    /// The API name sent as `X-TC-Action`, e.g. `GetGroupInfo`.
+    const NAME: &'static str;
+    /// Whether sending the request twice has the same effect as once (from the spec). Only such
+    /// actions are retried when a failure leaves it unknown whether the server got the request.
+    const IDEMPOTENT: bool;
+    /// Whether the action needs `X-TC-Region`.
+    const REGION_REQUIRED: bool;
+    type Output: DeserializeOwned + Send;
+    type Error: ServiceError;
+
+    /// Checks every constraint the spec states; called before anything is sent.
+    fn validate(&self) -> Result<(), ValidationError>;
+}

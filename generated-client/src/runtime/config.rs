@@ -1,0 +1,302 @@
+//! Client configuration: credentials, region, endpoint, language, timeouts and transport.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::credentials::{non_empty_env, Credentials, ProvideCredentials};
+use super::error::ConfigError;
+use super::transport::HttpTransport;
+use crate::generated::service;
+
+/// Default time limit for one call, as in Tencent Cloud's official SDKs.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default time limit for TCP + TLS connection set-up.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Responses larger than this are refused rather than buffered.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+const ENV_REGION: &str = "TENCENTCLOUD_REGION";
+
+/// Where requests go: a scheme and a host (with optional port). The signed path is always `/`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    scheme: &'static str,
+    authority: String,
+}
+
+impl Endpoint {
+    /// `https://<host>/`.
+    pub fn https(host: impl Into<String>) -> Self {
+        Endpoint {
+            scheme: "https",
+            authority: host.into(),
+        }
+    }
+
+    /// Parses a full URL such as `https://iai.tencentcloudapi.com` or `http://127.0.0.1:8080/`.
+    pub fn parse(url: &str) -> Result<Self, ConfigError> {
+        let bad = |why: &str| ConfigError::new(format!("invalid endpoint URL {url:?}: {why}"));
+        let (scheme, rest) = if let Some(rest) = url.strip_prefix("https://") {
+            ("https", rest)
+        } else if let Some(rest) = url.strip_prefix("http://") {
+            ("http", rest)
+        } else {
+            return Err(bad("it must start with http:// or https://"));
+        };
+        let authority = rest.strip_suffix('/').unwrap_or(rest);
+        if authority.is_empty() {
+            return Err(bad("the host is missing"));
+        }
+        if let Some(c) = authority
+            .chars()
+            .find(|c| matches!(c, '/' | '?' | '#' | '@') || c.is_whitespace())
+        {
+            return Err(bad(&format!(
+                "only scheme, host and port are allowed (found {c:?}); API 3.0 always posts to `/`"
+            )));
+        }
+        Ok(Endpoint {
+            scheme,
+            authority: authority.to_owned(),
+        })
+    }
+
+    /// The `Host` header value, which is also signed.
+    pub fn host(&self) -> &str {
+        &self.authority
+    }
+
+    /// The URL requests are posted to.
+    pub fn url(&self) -> String {
+        format!("{}://{}/", self.scheme, self.authority)
+    }
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Endpoint({})", self.url())
+    }
+}
+
+impl Default for Endpoint {
+    fn default() -> Self {
+        Endpoint::https(service::DEFAULT_HOST)
+    }
+}
+
+/// Language of error messages (`X-TC-Language`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Language {
+    EnUs,
+    ZhCn,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::EnUs => "en-US",
+            Language::ZhCn => "zh-CN",
+        }
+    }
+}
+
+/// Everything a `Client` needs. Build it with [`Config::builder`] or [`Config::from_env`].
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub(crate) credentials: Arc<dyn ProvideCredentials>,
+    pub(crate) region: Option<String>,
+    pub(crate) endpoint: Endpoint,
+    pub(crate) language: Option<Language>,
+    pub(crate) timeout: Duration,
+    pub(crate) transport: Arc<dyn HttpTransport>,
+}
+
+impl Config {
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// Configuration from the environment: credentials from `TENCENTCLOUD_SECRET_ID`,
+    /// `TENCENTCLOUD_SECRET_KEY` and optional `TENCENTCLOUD_SESSION_TOKEN`; region from
+    /// `TENCENTCLOUD_REGION`; endpoint from the service's endpoint variable
+    /// (`TENCENTCLOUD_IAI_ENDPOINT`, a full URL), else the default endpoint.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::builder().from_env()?.build()
+    }
+
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+}
+
+/// Builder for [`Config`]; only credentials are required.
+#[derive(Default, Debug)]
+pub struct ConfigBuilder {
+    credentials: Option<Arc<dyn ProvideCredentials>>,
+    region: Option<String>,
+    endpoint: Option<Endpoint>,
+    language: Option<Language>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    max_response_bytes: Option<usize>,
+    transport: Option<Arc<dyn HttpTransport>>,
+}
+
+impl ConfigBuilder {
+    /// Fills whatever the environment provides (see [`Config::from_env`]); values already set win.
+    pub fn from_env(mut self) -> Result<Self, ConfigError> {
+        if self.credentials.is_none() {
+            self.credentials = Some(Arc::new(Credentials::from_env()?));
+        }
+        if self.region.is_none() {
+            self.region = non_empty_env(ENV_REGION);
+        }
+        if self.endpoint.is_none() {
+            if let Some(url) = non_empty_env(service::ENDPOINT_ENV) {
+                self.endpoint =
+                    Some(Endpoint::parse(url.trim()).map_err(|e| {
+                        ConfigError::new(format!("{}: {e}", service::ENDPOINT_ENV))
+                    })?);
+            }
+        }
+        Ok(self)
+    }
+
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(Arc::new(credentials));
+        self
+    }
+
+    /// A provider asked before every attempt, for credentials that rotate.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// Region such as `ap-guangzhou`; sent as `X-TC-Region`. Optional for actions that don't need it.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    pub fn endpoint(mut self, endpoint: Endpoint) -> Self {
+        self.endpoint = Some(endpoint);
+        self
+    }
+
+    pub fn language(mut self, language: Language) -> Self {
+        self.language = Some(language);
+        self
+    }
+
+    /// Time limit for a whole call (default [`DEFAULT_TIMEOUT`]).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Time limit for connection set-up with the built-in transport (default [`DEFAULT_CONNECT_TIMEOUT`]).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Largest response body accepted by the built-in transport (default [`DEFAULT_MAX_RESPONSE_BYTES`]).
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// Replaces the built-in HTTP transport.
+    pub fn transport(mut self, transport: impl HttpTransport + 'static) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    pub fn build(self) -> Result<Config, ConfigError> {
+        let credentials = self.credentials.ok_or_else(|| {
+            ConfigError::new("no credentials: call `.credentials(...)` or use `Config::from_env()`")
+        })?;
+        if let Some(region) = &self.region {
+            if region.is_empty()
+                || !region
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            {
+                return Err(ConfigError::new(format!(
+                    "invalid region {region:?}: expected something like `ap-guangzhou`"
+                )));
+            }
+        }
+        let transport = match self.transport {
+            Some(transport) => transport,
+            None => default_transport(
+                self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                self.max_response_bytes
+                    .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            )?,
+        };
+        Ok(Config {
+            credentials,
+            region: self.region,
+            endpoint: self.endpoint.unwrap_or_default(),
+            language: self.language,
+            timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            transport,
+        })
+    }
+}
+
+#[cfg(feature = "reqwest-transport")]
+fn default_transport(
+    connect_timeout: Duration,
+    max_body: usize,
+) -> Result<Arc<dyn HttpTransport>, ConfigError> {
+    let transport = super::transport::ReqwestTransport::new(connect_timeout, max_body)
+        .map_err(|e| ConfigError::new(e.to_string()))?;
+    Ok(Arc::new(transport))
+}
+
+#[cfg(not(feature = "reqwest-transport"))]
+fn default_transport(_: Duration, _: usize) -> Result<Arc<dyn HttpTransport>, ConfigError> {
+    Err(ConfigError::new(
+        "no HTTP transport: enable the `reqwest-transport` feature or call `.transport(...)`",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_parsing() {
+        let e = Endpoint::parse("http://127.0.0.1:8080").unwrap();
+        assert_eq!(e.host(), "127.0.0.1:8080");
+        assert_eq!(e.url(), "http://127.0.0.1:8080/");
+        assert_eq!(
+            Endpoint::parse("https://iai.tencentcloudapi.com/")
+                .unwrap()
+                .host(),
+            "iai.tencentcloudapi.com"
+        );
+        for bad in [
+            "ftp://x",
+            "iai.tencentcloudapi.com",
+            "http://",
+            "http://h/path",
+            "http://u@h",
+        ] {
+            assert!(Endpoint::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+}

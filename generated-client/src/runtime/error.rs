@@ -1,0 +1,303 @@
+//! Errors the client returns. Service errors (the API answered with an error code) are kept apart
+//! from everything that went wrong before or around the call.
+
+use std::fmt;
+use std::time::Duration;
+
+use super::credentials::CredentialsError;
+
+/// The error of one call: `E` is the action's own service error enum.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SdkError<E> {
+    /// A request parameter broke a rule from the spec; nothing was sent.
+    InvalidRequest(ValidationError),
+    /// No usable credentials; nothing was sent.
+    Credentials(CredentialsError),
+    /// The call did not complete in time.
+    Timeout(TimeoutError),
+    /// The connection failed (refused, reset, TLS, ...).
+    Transport(TransportError),
+    /// The server answered, but not with a well-formed Tencent Cloud response.
+    Response(ResponseError),
+    /// The API answered with an error code.
+    Service(E),
+}
+
+impl<E: ServiceError> SdkError<E> {
+    /// The service error, if the API answered with one.
+    pub fn service_error(&self) -> Option<&E> {
+        match self {
+            SdkError::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The API error code, e.g. `InvalidParameterValue.GroupIdNotExist`.
+    pub fn code(&self) -> Option<&str> {
+        self.service_error().map(|e| e.metadata().code.as_str())
+    }
+
+    /// The API's message for a service error.
+    pub fn message(&self) -> Option<&str> {
+        self.service_error().map(|e| e.metadata().message.as_str())
+    }
+
+    /// The `RequestId` the server assigned, when it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            SdkError::Service(e) => e.metadata().request_id.as_deref(),
+            SdkError::Response(e) => e.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// How many attempts were made before giving up (0 when nothing was sent).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            SdkError::InvalidRequest(_) | SdkError::Credentials(_) => 0,
+            SdkError::Timeout(e) => e.attempts,
+            SdkError::Transport(e) => e.attempts,
+            SdkError::Response(e) => e.attempts,
+            SdkError::Service(e) => e.metadata().attempts,
+        }
+    }
+}
+
+impl<E: ServiceError> fmt::Display for SdkError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SdkError::InvalidRequest(e) => e.fmt(f),
+            SdkError::Credentials(e) => e.fmt(f),
+            SdkError::Timeout(e) => e.fmt(f),
+            SdkError::Transport(e) => e.fmt(f),
+            SdkError::Response(e) => e.fmt(f),
+            SdkError::Service(e) => e.metadata().fmt(f),
+        }
+    }
+}
+
+impl<E: ServiceError> std::error::Error for SdkError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SdkError::InvalidRequest(e) => Some(e),
+            SdkError::Credentials(e) => Some(e),
+            SdkError::Timeout(e) => Some(e),
+            SdkError::Transport(e) => Some(e),
+            SdkError::Response(e) => Some(e),
+            SdkError::Service(e) => Some(e),
+        }
+    }
+}
+
+/// What every action's service error enum provides; implemented by generated code.
+pub trait ServiceError: std::error::Error + Send + Sync + Sized + 'static {
+    /// Maps an error code to its variant; unknown codes land in the fallback variant intact.
+    fn from_metadata(metadata: ErrorMetadata) -> Self;
+    fn metadata(&self) -> &ErrorMetadata;
+    /// Whether the spec marks this error as safe to retry.
+    fn is_retryable(&self) -> bool;
+}
+
+/// The parts of an API error response that every code shares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ErrorMetadata {
+    pub code: String,
+    pub message: String,
+    pub request_id: Option<String>,
+    pub http_status: u16,
+    pub attempts: u32,
+}
+
+impl ErrorMetadata {
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        ErrorMetadata {
+            code: code.into(),
+            message: message.into(),
+            request_id: None,
+            http_status: 200,
+            attempts: 1,
+        }
+    }
+}
+
+impl fmt::Display for ErrorMetadata {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (RequestId: {id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// A request parameter broke a constraint; reported before any network call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    /// The parameter's API name, with a path for nested values, e.g. `GroupId` or `Items[2].Name`.
+    pub parameter: String,
+    /// The rule that was broken, in words.
+    pub problem: String,
+}
+
+impl ValidationError {
+    /// Prefixes the parameter path with the enclosing field: `X` within `Rect` is `Rect.X`, an
+    /// item `[2]` within `Urls` is `Urls[2]`.
+    pub fn within(mut self, outer: impl fmt::Display) -> Self {
+        let outer = outer.to_string();
+        self.parameter = if self.parameter.is_empty() {
+            outer
+        } else if outer.is_empty() || self.parameter.starts_with('[') {
+            format!("{outer}{}", self.parameter)
+        } else {
+            format!("{outer}.{}", self.parameter)
+        };
+        self
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "invalid request parameter `{}`: {}",
+            self.parameter, self.problem
+        )
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// The call took longer than the configured timeout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeoutError {
+    pub after: Duration,
+    pub attempts: u32,
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "request timed out after {:?} ({} attempt(s))",
+            self.after, self.attempts
+        )
+    }
+}
+
+impl std::error::Error for TimeoutError {}
+
+/// The HTTP exchange failed below the API level.
+#[derive(Debug)]
+pub struct TransportError {
+    message: String,
+    /// Whether the request may have reached the server; a retry then needs an idempotent action.
+    pub maybe_sent: bool,
+    pub attempts: u32,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl TransportError {
+    /// Failed before any byte of the request could have been processed (e.g. connection refused).
+    pub fn not_sent(message: impl Into<String>) -> Self {
+        TransportError {
+            message: message.into(),
+            maybe_sent: false,
+            attempts: 1,
+            source: None,
+        }
+    }
+
+    /// Failed after the request may have been delivered (e.g. reset while reading the response).
+    pub fn maybe_sent(message: impl Into<String>) -> Self {
+        TransportError {
+            maybe_sent: true,
+            ..TransportError::not_sent(message)
+        }
+    }
+
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "transport error: {}", self.message)?;
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as _)
+    }
+}
+
+/// The server answered with something that is not a well-formed API response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseError {
+    pub http_status: u16,
+    pub request_id: Option<String>,
+    /// What was wrong with the response.
+    pub problem: String,
+    /// The start of the body, for diagnosis (lossy UTF-8, at most a few hundred bytes).
+    pub body_excerpt: String,
+    pub attempts: u32,
+}
+
+impl fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unexpected response (HTTP {}): {}",
+            self.http_status, self.problem
+        )?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (RequestId: {id})")?;
+        }
+        if !self.body_excerpt.is_empty() {
+            write!(f, "; body starts with: {:?}", self.body_excerpt)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ResponseError {}
+
+/// The configuration is unusable (bad endpoint URL, missing environment variable, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    message: String,
+}
+
+impl ConfigError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        ConfigError {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "configuration error: {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl From<CredentialsError> for ConfigError {
+    fn from(e: CredentialsError) -> Self {
+        ConfigError::new(e.to_string())
+    }
+}

@@ -1,0 +1,15 @@
+//! Hand-written runtime: everything that is the same for every action. Generated code (in
+//! `crate::generated`) only describes actions and types and calls into this.
+
+pub mod action;
+pub mod client;
+pub mod config;
+pub mod credentials;
+pub(crate) mod envelope;
+pub mod error;
+pub mod signing;
+#[cfg(test)]
+pub(crate) mod testing;
+pub(crate) mod time;
+pub mod transport;
+pub mod validate;

@@ -1,0 +1,159 @@
+//! The HTTP seam: the client hands a fully signed request to an `HttpTransport` and gets bytes
+//! back. The default is reqwest with rustls; tests and users can plug in their own.
+
+use std::fmt;
+
+use bytes::Bytes;
+
+pub use super::credentials::BoxFuture;
+use super::error::TransportError;
+
+/// A signed request, ready to go on the wire.
+#[derive(Clone)]
+pub struct HttpRequest {
+    /// Absolute URL, e.g. `https://iai.intl.tencentcloudapi.com/`.
+    pub url: String,
+    pub headers: Vec<(&'static str, String)>,
+    /// The exact bytes the signature covers.
+    pub body: Bytes,
+}
+
+impl fmt::Debug for HttpRequest {
+    // The Authorization header and session token stay out of logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| match *name {
+                "Authorization" | "X-TC-Token" => (*name, "** redacted **"),
+                _ => (*name, value.as_str()),
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// What came back.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    pub status: u16,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+}
+
+impl HttpResponse {
+    /// A header's value by (case-insensitive) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends one HTTP request. Implementations should reuse connections across calls.
+pub trait HttpTransport: Send + Sync + fmt::Debug {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
+}
+
+#[cfg(feature = "reqwest-transport")]
+pub use reqwest_impl::ReqwestTransport;
+
+#[cfg(feature = "reqwest-transport")]
+mod reqwest_impl {
+    use super::*;
+    use std::time::Duration;
+
+    /// The default transport: reqwest over rustls with a connection pool.
+    #[derive(Debug, Clone)]
+    pub struct ReqwestTransport {
+        client: reqwest::Client,
+        max_body_bytes: usize,
+    }
+
+    impl ReqwestTransport {
+        /// `connect_timeout` bounds TCP + TLS set-up; bodies over `max_body_bytes` are refused.
+        pub fn new(
+            connect_timeout: Duration,
+            max_body_bytes: usize,
+        ) -> Result<Self, TransportError> {
+            let client = reqwest::Client::builder()
+                .connect_timeout(connect_timeout)
+                .build()
+                .map_err(|e| {
+                    TransportError::not_sent("cannot build the HTTP client").with_source(e)
+                })?;
+            Ok(ReqwestTransport {
+                client,
+                max_body_bytes,
+            })
+        }
+
+        async fn send_inner(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+            let mut builder = self.client.post(&request.url).body(request.body);
+            for (name, value) in &request.headers {
+                builder = builder.header(*name, value);
+            }
+            let mut response = builder.send().await.map_err(|e| {
+                // A connect error means nothing reached the server; anything later might have.
+                let err = if e.is_connect() {
+                    TransportError::not_sent("cannot connect")
+                } else {
+                    TransportError::maybe_sent("request failed")
+                };
+                err.with_source(e)
+            })?;
+            let status = response.status().as_u16();
+            let headers = response
+                .headers()
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_owned(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            if response
+                .content_length()
+                .is_some_and(|len| len > self.max_body_bytes as u64)
+            {
+                return Err(TransportError::maybe_sent(format!(
+                    "response body larger than the {} byte limit",
+                    self.max_body_bytes
+                )));
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(|e| {
+                TransportError::maybe_sent("reading the response body failed").with_source(e)
+            })? {
+                if body.len() + chunk.len() > self.max_body_bytes {
+                    return Err(TransportError::maybe_sent(format!(
+                        "response body larger than the {} byte limit",
+                        self.max_body_bytes
+                    )));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(HttpResponse {
+                status,
+                headers,
+                body: Bytes::from(body),
+            })
+        }
+    }
+
+    impl HttpTransport for ReqwestTransport {
+        fn send(
+            &self,
+            request: HttpRequest,
+        ) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+            Box::pin(self.send_inner(request))
+        }
+    }
+}

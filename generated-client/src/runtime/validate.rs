@@ -1,0 +1,180 @@
+//! Constraint checks that generated `validate()` methods call. Each returns a `ValidationError`
+//! naming the parameter (with its path) and the rule, so a bad value never reaches the network.
+
+use super::error::ValidationError;
+
+fn fail(name: &str, problem: String) -> ValidationError {
+    ValidationError {
+        parameter: name.to_owned(),
+        problem,
+    }
+}
+
+/// Length in characters (Unicode scalar values), as the API documents its limits.
+pub fn char_length(
+    name: &str,
+    value: &str,
+    min: Option<usize>,
+    max: Option<usize>,
+) -> Result<(), ValidationError> {
+    // Byte length bounds the char count from above: skip counting in the common case.
+    if min.is_none() && max.is_some_and(|max| value.len() <= max) {
+        return Ok(());
+    }
+    let len = value.chars().count();
+    if let Some(min) = min {
+        if len < min {
+            return Err(fail(
+                name,
+                format!("must be at least {min} characters long (got {len})"),
+            ));
+        }
+    }
+    if let Some(max) = max {
+        if len > max {
+            return Err(fail(
+                name,
+                format!("must be at most {max} characters long (got {len})"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every character must satisfy `allowed`; `described` says which ones are allowed, in words.
+pub fn allowed_chars(
+    name: &str,
+    value: &str,
+    allowed: fn(char) -> bool,
+    described: &str,
+) -> Result<(), ValidationError> {
+    match value.char_indices().find(|&(_, c)| !allowed(c)) {
+        None => Ok(()),
+        Some((at, c)) => Err(fail(
+            name,
+            format!("character {c:?} at byte {at} is not allowed; allowed: {described}"),
+        )),
+    }
+}
+
+/// Runs `check` on every item; a failure names the item's index, e.g. `Urls[3]`.
+pub fn each<T>(
+    name: &str,
+    items: &[T],
+    check: impl Fn(&T) -> Result<(), ValidationError>,
+) -> Result<(), ValidationError> {
+    for (i, item) in items.iter().enumerate() {
+        check(item).map_err(|e| e.within(format_args!("{name}[{i}]")))?;
+    }
+    Ok(())
+}
+
+/// Number of list items.
+pub fn item_count(
+    name: &str,
+    len: usize,
+    min: Option<usize>,
+    max: Option<usize>,
+) -> Result<(), ValidationError> {
+    if let Some(min) = min {
+        if len < min {
+            return Err(fail(
+                name,
+                format!("must have at least {min} item(s) (got {len})"),
+            ));
+        }
+    }
+    if let Some(max) = max {
+        if len > max {
+            return Err(fail(
+                name,
+                format!("must have at most {max} item(s) (got {len})"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Numeric range, inclusive at both ends.
+pub fn range<T: PartialOrd + std::fmt::Display + Copy>(
+    name: &str,
+    value: T,
+    min: Option<T>,
+    max: Option<T>,
+) -> Result<(), ValidationError> {
+    if let Some(min) = min {
+        if value < min {
+            return Err(fail(name, format!("must be at least {min} (got {value})")));
+        }
+    }
+    if let Some(max) = max {
+        if value > max {
+            return Err(fail(name, format!("must be at most {max} (got {value})")));
+        }
+    }
+    // NaN is neither below nor above; refuse it explicitly.
+    if value.partial_cmp(&value).is_none() {
+        return Err(fail(name, "must be a number (got NaN)".to_owned()));
+    }
+    Ok(())
+}
+
+/// The value must be one of the listed ones.
+pub fn one_of(name: &str, value: &str, allowed: &[&str]) -> Result<(), ValidationError> {
+    if allowed.contains(&value) {
+        Ok(())
+    } else {
+        Err(fail(
+            name,
+            format!("must be one of {allowed:?} (got {value:?})"),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_length_counts_characters_not_bytes() {
+        assert!(char_length("Name", "人人", None, Some(2)).is_ok());
+        let err = char_length("Name", "人人人", None, Some(2)).unwrap_err();
+        assert_eq!(err.parameter, "Name");
+        assert_eq!(err.problem, "must be at most 2 characters long (got 3)");
+    }
+
+    #[test]
+    fn nested_failures_name_the_path() {
+        let items = vec!["ok".to_owned(), String::new()];
+        let err = each("Urls", &items, |item| char_length("", item, Some(1), None)).unwrap_err();
+        assert_eq!(err.parameter, "Urls[1]");
+        let err = err.within("Outer");
+        assert_eq!(err.parameter, "Outer.Urls[1]");
+        let nested: Vec<Vec<String>> = vec![vec![], vec!["".into()]];
+        let err = each("Grid", &nested, |row| {
+            each("", row, |s| char_length("", s, Some(1), None))
+        })
+        .unwrap_err();
+        assert_eq!(err.parameter, "Grid[1][0]");
+    }
+
+    #[test]
+    fn allowed_chars_names_the_offender() {
+        let digits = |c: char| c.is_ascii_digit();
+        let err = allowed_chars("Id", "12/3", digits, "digits").unwrap_err();
+        assert_eq!(
+            err.problem,
+            "character '/' at byte 2 is not allowed; allowed: digits"
+        );
+    }
+
+    #[test]
+    fn range_rejects_nan_and_out_of_range() {
+        assert!(range("X", f64::NAN, Some(0.0), None).is_err());
+        assert!(range("X", 5_i64, Some(0), Some(10)).is_ok());
+        assert_eq!(
+            range("X", 11_i64, Some(0), Some(10)).unwrap_err().problem,
+            "must be at most 10 (got 11)"
+        );
+    }
+}
