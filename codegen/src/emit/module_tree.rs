@@ -15,9 +15,14 @@ pub fn root(service: &Service) -> TokenStream {
     ));
     quote! {
         #docs
+        // rustfmt would reformat prettyplease's output and make the drift check fail.
+        #[rustfmt::skip]
         mod client;
+        #[rustfmt::skip]
         pub mod operation;
+        #[rustfmt::skip]
         pub(crate) mod service;
+        #[rustfmt::skip]
         pub mod types;
     }
 }
@@ -36,6 +41,7 @@ pub fn operations(service: &Service) -> TokenStream {
         let module = format_ident!("{}", a.snake_name);
         let (request, response, error, builder) = names(a);
         quote! {
+            #[rustfmt::skip]
             pub mod #module;
             pub use #module::{#request, #response, #error, #builder};
         }

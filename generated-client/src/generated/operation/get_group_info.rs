@@ -3,8 +3,8 @@
 //! `GetGroupInfo`: Gets group information.
 //!
 //! This API is used to get the group information.
-use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 use serde::{Deserialize, Serialize};
+use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `GetGroupInfo`: Gets group information.
 ///
 /// Build it with [`GetGroupInfoRequest::new`], which takes the required parameters; optional ones have setters.
@@ -200,15 +200,12 @@ impl GetGroupInfoError {
     /// Whether the spec marks this code safe to retry.
     pub fn is_retryable(&self) -> bool {
         matches!(
-            self,
-            Self::FailedOperationRequestLimitExceeded(_)
-                | Self::FailedOperationRequestTimeout(_)
-                | Self::FailedOperationServerError(_)
-                | Self::RequestLimitExceeded(_)
-                | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_)
-                | Self::RequestLimitExceededIpLimitExceeded(_)
-                | Self::RequestLimitExceededUinLimitExceeded(_)
-                | Self::ServiceUnavailable(_)
+            self, Self::FailedOperationRequestLimitExceeded(_) |
+            Self::FailedOperationRequestTimeout(_) | Self::FailedOperationServerError(_)
+            | Self::RequestLimitExceeded(_) |
+            Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_) |
+            Self::RequestLimitExceededIpLimitExceeded(_) |
+            Self::RequestLimitExceededUinLimitExceeded(_) | Self::ServiceUnavailable(_)
         )
     }
     /// Code, message, RequestId, HTTP status and attempts.
@@ -270,20 +267,26 @@ impl ServiceError for GetGroupInfoError {
     fn from_metadata(metadata: ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "ActionOffline" => Self::ActionOffline(metadata),
-            "AuthFailure.InvalidAuthorization" => Self::AuthFailureInvalidAuthorization(metadata),
+            "AuthFailure.InvalidAuthorization" => {
+                Self::AuthFailureInvalidAuthorization(metadata)
+            }
             "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(metadata),
             "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(metadata),
             "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(metadata),
             "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(metadata),
             "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(metadata),
             "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(metadata),
-            "AuthFailure.UnauthorizedOperation" => Self::AuthFailureUnauthorizedOperation(metadata),
+            "AuthFailure.UnauthorizedOperation" => {
+                Self::AuthFailureUnauthorizedOperation(metadata)
+            }
             "DryRunOperation" => Self::DryRunOperation(metadata),
             "FailedOperation" => Self::FailedOperation(metadata),
             "FailedOperation.RequestLimitExceeded" => {
                 Self::FailedOperationRequestLimitExceeded(metadata)
             }
-            "FailedOperation.RequestTimeout" => Self::FailedOperationRequestTimeout(metadata),
+            "FailedOperation.RequestTimeout" => {
+                Self::FailedOperationRequestTimeout(metadata)
+            }
             "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
             "InternalError" => Self::InternalError(metadata),
             "InvalidAction" => Self::InvalidAction(metadata),
@@ -320,9 +323,13 @@ impl ServiceError for GetGroupInfoError {
             "ResourceInsufficient" => Self::ResourceInsufficient(metadata),
             "ResourceNotFound" => Self::ResourceNotFound(metadata),
             "ResourceUnavailable" => Self::ResourceUnavailable(metadata),
-            "ResourceUnavailable.InArrears" => Self::ResourceUnavailableInArrears(metadata),
+            "ResourceUnavailable.InArrears" => {
+                Self::ResourceUnavailableInArrears(metadata)
+            }
             "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.StopUsing" => Self::ResourceUnavailableStopUsing(metadata),
+            "ResourceUnavailable.StopUsing" => {
+                Self::ResourceUnavailableStopUsing(metadata)
+            }
             "ResourcesSoldOut.ChargeStatusException" => {
                 Self::ResourcesSoldOutChargeStatusException(metadata)
             }
@@ -358,7 +365,10 @@ pub struct GetGroupInfoFluentBuilder<'a> {
 }
 impl<'a> GetGroupInfoFluentBuilder<'a> {
     pub(crate) fn new(client: &'a crate::Client, request: GetGroupInfoRequest) -> Self {
-        GetGroupInfoFluentBuilder { client, request }
+        GetGroupInfoFluentBuilder {
+            client,
+            request,
+        }
     }
     /// The request as built so far.
     pub fn request(&self) -> &GetGroupInfoRequest {
@@ -369,7 +379,9 @@ impl<'a> GetGroupInfoFluentBuilder<'a> {
         self.request
     }
     /// Validates, signs and sends the request.
-    pub async fn send(self) -> Result<GetGroupInfoResponse, SdkError<GetGroupInfoError>> {
+    pub async fn send(
+        self,
+    ) -> Result<GetGroupInfoResponse, SdkError<GetGroupInfoError>> {
         self.client.send(&self.request).await
     }
 }
@@ -378,9 +390,9 @@ mod spec_examples {
     use super::*;
     #[test]
     fn example_1_getting_group_information() {
-        let request = crate::runtime::testing::assert_round_trip::<GetGroupInfoRequest>(
-            "{\"GroupId\":\"aaa\"}",
-        );
+        let request = crate::runtime::testing::assert_round_trip::<
+            GetGroupInfoRequest,
+        >("{\"GroupId\":\"aaa\"}");
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");

@@ -5,7 +5,9 @@
 //! | Action | Method |
 //! |---|---|
 //! | `GetGroupInfo` — Gets group information | [`Client::get_group_info`](crate::Client::get_group_info) |
+#[rustfmt::skip]
 pub mod get_group_info;
 pub use get_group_info::{
-    GetGroupInfoError, GetGroupInfoFluentBuilder, GetGroupInfoRequest, GetGroupInfoResponse,
+    GetGroupInfoRequest, GetGroupInfoResponse, GetGroupInfoError,
+    GetGroupInfoFluentBuilder,
 };
