@@ -1,101 +1,278 @@
-//! The client: validate → serialize once → sign → send → decode.
+//! The client: validate → serialize once → (sign → send → decode) per attempt, with retries.
 
+use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use tracing::Instrument;
 
 use super::action::Action;
 use super::config::Config;
 use super::envelope;
-use super::error::{SdkError, TimeoutError, ValidationError};
+use super::error::{SdkError, ServiceError, TimeoutError, ValidationError};
 use super::signing::{sign_request, RequestToSign};
-use super::time::unix_now;
-use super::transport::HttpRequest;
+use super::time::{parse_http_date, unix_now};
+use super::transport::{HttpRequest, HttpResponse};
 use crate::generated::service;
 
 const CONTENT_TYPE: &str = "application/json";
-const REQUEST_CLIENT: &str = concat!("tencentcloud-iai-rs/", env!("CARGO_PKG_VERSION"));
+/// Sent as `X-TC-RequestClient` so Tencent Cloud can tell which SDK made a call.
+pub const REQUEST_CLIENT: &str = concat!("tencentcloud-iai-rs/", env!("CARGO_PKG_VERSION"));
+const SIGNATURE_EXPIRED: &str = "AuthFailure.SignatureExpire";
 
-/// A Tencent Cloud Face Recognition client. Cheap to clone; clones share connections.
+/// A Tencent Cloud Face Recognition client. Cheap to clone; clones share connections and the
+/// clock-skew correction.
 #[derive(Clone, Debug)]
 pub struct Client {
-    config: Arc<Config>,
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: Config,
+    /// Server time minus local time, in seconds, learned from `AuthFailure.SignatureExpire`.
+    clock_offset: AtomicI64,
 }
 
 impl Client {
     pub fn new(config: Config) -> Self {
         Client {
-            config: Arc::new(config),
+            inner: Arc::new(Inner {
+                config,
+                clock_offset: AtomicI64::new(0),
+            }),
         }
     }
 
     pub fn config(&self) -> &Config {
-        &self.config
+        &self.inner.config
     }
 
     /// Sends any action's request; the per-action methods (`get_group_info`, ...) end here.
+    ///
+    /// Retries codes the spec marks retryable and failures before the request was sent; a
+    /// failure after sending is retried only for idempotent actions. Each attempt is signed
+    /// afresh. On `AuthFailure.SignatureExpire` the clock is corrected from the response's
+    /// `Date` header and the call is retried once.
     pub async fn send<A: Action>(&self, request: &A) -> Result<A::Output, SdkError<A::Error>> {
+        let config = &self.inner.config;
+        let span = tracing::debug_span!(
+            "tencentcloud_call",
+            service = service::SERVICE,
+            action = A::NAME,
+            region = config.region.as_deref().unwrap_or(""),
+            attempts = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let attempts = AtomicU32::new(0);
+        let result =
+            match tokio::time::timeout(config.timeout, self.send_with_retries(request, &attempts))
+                .instrument(span.clone())
+                .await
+            {
+                Ok(result) => result,
+                Err(_elapsed) => Err(SdkError::Timeout(TimeoutError {
+                    after: config.timeout,
+                    attempts: attempts.load(Ordering::Relaxed),
+                })),
+            };
+        span.record("attempts", attempts.load(Ordering::Relaxed));
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        match &result {
+            Ok(_) => span.record("outcome", "success"),
+            Err(e) => {
+                if let Some(id) = e.request_id() {
+                    span.record("request_id", id);
+                }
+                span.record("outcome", outcome_name(e))
+            }
+        };
+        span.in_scope(|| tracing::debug!("call finished"));
+        result
+    }
+
+    async fn send_with_retries<A: Action>(
+        &self,
+        request: &A,
+        attempts: &AtomicU32,
+    ) -> Result<A::Output, SdkError<A::Error>> {
+        let config = &self.inner.config;
         request.validate().map_err(SdkError::InvalidRequest)?;
-        if A::REGION_REQUIRED && self.config.region.is_none() {
+        if A::REGION_REQUIRED && config.region.is_none() {
             return Err(SdkError::InvalidRequest(ValidationError {
                 parameter: "Region".to_owned(),
-                problem: format!("{} needs a region; set it with `Config::builder().region(...)` or TENCENTCLOUD_REGION", A::NAME),
+                problem: format!(
+                    "{} needs a region; set it with `Config::builder().region(...)` or TENCENTCLOUD_REGION",
+                    A::NAME
+                ),
             }));
         }
+        // Serialized once: every attempt signs and sends these same bytes.
         let body = Bytes::from(serde_json::to_vec(request).map_err(|e| {
             SdkError::InvalidRequest(ValidationError {
                 parameter: A::NAME.to_owned(),
                 problem: format!("cannot be encoded as JSON: {e}"),
             })
         })?);
-        let credentials = self
-            .config
+
+        let mut skew_corrected = false;
+        let mut budget = config.retry.max_attempts;
+        loop {
+            let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
+            let Failure { error, response } = match self.attempt::<A>(&body, attempt).await {
+                Ok(output) => return Ok(output),
+                Err(failure) => failure,
+            };
+            let signature_expired =
+                matches!(&error, SdkError::Service(e) if e.metadata().code == SIGNATURE_EXPIRED);
+            let retry = if signature_expired && !skew_corrected {
+                skew_corrected = true;
+                if response.is_some_and(|r| self.learn_clock_offset(&r)) {
+                    // A corrected clock is a new chance, not a spent attempt.
+                    budget += 1;
+                    Retry::Now
+                } else {
+                    Retry::No
+                }
+            } else {
+                retry_decision::<A>(&error)
+            };
+            if matches!(retry, Retry::No) || attempt >= budget {
+                return Err(error);
+            }
+            let delay = match retry {
+                Retry::Now => Duration::ZERO,
+                _ => config.retry.backoff(attempt + 1),
+            };
+            tracing::debug!(attempt, error = %error, delay_ms = delay.as_millis() as u64, "retrying");
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// One signed exchange.
+    async fn attempt<A: Action>(
+        &self,
+        body: &Bytes,
+        attempt: u32,
+    ) -> Result<A::Output, Failure<A::Error>> {
+        let config = &self.inner.config;
+        let credentials = config
             .credentials
             .provide_credentials()
             .await
-            .map_err(SdkError::Credentials)?;
-
-        let host = self.config.endpoint.host();
+            .map_err(|e| Failure::without_response(SdkError::Credentials(e)))?;
+        let timestamp =
+            unix_now().saturating_add_signed(self.inner.clock_offset.load(Ordering::Relaxed));
         let mut headers = sign_request(&RequestToSign {
             secret_id: credentials.secret_id(),
             secret_key: credentials.secret_key(),
             token: credentials.session_token(),
             service: service::SERVICE,
-            host,
+            host: config.endpoint.host(),
             action: A::NAME,
             version: service::VERSION,
-            region: self.config.region.as_deref(),
-            language: self.config.language.map(|l| l.as_str()),
+            region: config.region.as_deref(),
+            language: config.language.map(|l| l.as_str()),
             content_type: CONTENT_TYPE,
-            timestamp: unix_now(),
-            payload: &body,
+            timestamp,
+            payload: body,
         });
         headers.push(("X-TC-RequestClient", REQUEST_CLIENT.to_owned()));
         let http_request = HttpRequest {
-            url: self.config.endpoint.url(),
+            url: config.endpoint.url(),
             headers,
-            body,
+            body: body.clone(),
         };
 
-        let attempts = 1;
-        let response = match tokio::time::timeout(
-            self.config.timeout,
-            self.config.transport.send(http_request),
-        )
-        .await
-        {
-            Err(_elapsed) => {
-                return Err(SdkError::Timeout(TimeoutError {
-                    after: self.config.timeout,
-                    attempts,
-                }))
-            }
-            Ok(Err(mut e)) => {
-                e.attempts = attempts;
-                return Err(SdkError::Transport(e));
-            }
-            Ok(Ok(response)) => response,
+        let response =
+            match tokio::time::timeout(config.attempt_timeout, config.transport.send(http_request))
+                .await
+            {
+                Err(_elapsed) => {
+                    return Err(Failure::without_response(SdkError::Timeout(TimeoutError {
+                        after: config.attempt_timeout,
+                        attempts: attempt,
+                    })))
+                }
+                Ok(Err(mut e)) => {
+                    e.attempts = attempt;
+                    return Err(Failure::without_response(SdkError::Transport(e)));
+                }
+                Ok(Ok(response)) => response,
+            };
+        match envelope::decode::<A::Output, A::Error>(response.status, &response.body, attempt) {
+            Ok(output) => Ok(output),
+            Err(error) => Err(Failure {
+                error,
+                response: Some(response),
+            }),
+        }
+    }
+
+    /// Sets the clock offset from the server's `Date` header; false if there is none to use.
+    fn learn_clock_offset(&self, response: &HttpResponse) -> bool {
+        let Some(server_now) = response.header("date").and_then(parse_http_date) else {
+            return false;
         };
-        envelope::decode(response.status, &response.body, attempts)
+        let offset = server_now as i64 - unix_now() as i64;
+        tracing::debug!(
+            offset_secs = offset,
+            "correcting clock skew from the server's Date header"
+        );
+        self.inner.clock_offset.store(offset, Ordering::Relaxed);
+        true
+    }
+}
+
+struct Failure<E> {
+    error: SdkError<E>,
+    /// The HTTP response, when the failure came from one (for its `Date` header).
+    response: Option<HttpResponse>,
+}
+
+impl<E> Failure<E> {
+    fn without_response(error: SdkError<E>) -> Self {
+        Failure {
+            error,
+            response: None,
+        }
+    }
+}
+
+enum Retry {
+    No,
+    Now,
+    AfterBackoff,
+}
+
+/// Retry only what is safe: codes the spec marks retryable, failures before sending, and —
+/// for idempotent actions only — failures after the request may have been processed.
+fn retry_decision<A: Action>(error: &SdkError<A::Error>) -> Retry {
+    let safe = match error {
+        SdkError::Service(e) => e.is_retryable(),
+        SdkError::Transport(e) => !e.maybe_sent || A::IDEMPOTENT,
+        SdkError::Timeout(_) => A::IDEMPOTENT,
+        SdkError::Response(e) => e.http_status >= 500 && A::IDEMPOTENT,
+        SdkError::InvalidRequest(_) | SdkError::Credentials(_) => false,
+    };
+    if safe {
+        Retry::AfterBackoff
+    } else {
+        Retry::No
+    }
+}
+
+fn outcome_name<E>(error: &SdkError<E>) -> &'static str {
+    match error {
+        SdkError::InvalidRequest(_) => "invalid_request",
+        SdkError::Credentials(_) => "credentials_error",
+        SdkError::Timeout(_) => "timeout",
+        SdkError::Transport(_) => "transport_error",
+        SdkError::Response(_) => "response_error",
+        SdkError::Service(_) => "service_error",
     }
 }

@@ -6,11 +6,14 @@ use std::time::Duration;
 
 use super::credentials::{non_empty_env, Credentials, ProvideCredentials};
 use super::error::ConfigError;
+use super::retry::RetryPolicy;
 use super::transport::HttpTransport;
 use crate::generated::service;
 
-/// Default time limit for one call, as in Tencent Cloud's official SDKs.
+/// Default time limit for a whole call, retries and backoff included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default time limit for one attempt, as the official SDKs' request timeout.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default time limit for TCP + TLS connection set-up.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Responses larger than this are refused rather than buffered.
@@ -110,6 +113,8 @@ pub struct Config {
     pub(crate) endpoint: Endpoint,
     pub(crate) language: Option<Language>,
     pub(crate) timeout: Duration,
+    pub(crate) attempt_timeout: Duration,
+    pub(crate) retry: RetryPolicy,
     pub(crate) transport: Arc<dyn HttpTransport>,
 }
 
@@ -137,6 +142,14 @@ impl Config {
     pub fn timeout(&self) -> Duration {
         self.timeout
     }
+
+    pub fn attempt_timeout(&self) -> Duration {
+        self.attempt_timeout
+    }
+
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+    }
 }
 
 /// Builder for [`Config`]; only credentials are required.
@@ -147,7 +160,9 @@ pub struct ConfigBuilder {
     endpoint: Option<Endpoint>,
     language: Option<Language>,
     timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    retry: RetryPolicy,
     max_response_bytes: Option<usize>,
     transport: Option<Arc<dyn HttpTransport>>,
 }
@@ -199,9 +214,28 @@ impl ConfigBuilder {
         self
     }
 
-    /// Time limit for a whole call (default [`DEFAULT_TIMEOUT`]).
+    /// Time limit for a whole call, retries and backoff included (default [`DEFAULT_TIMEOUT`]).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Time limit for one attempt (default [`DEFAULT_ATTEMPT_TIMEOUT`], never more than `timeout`).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// Attempts per call, the first included (default 3); `1` disables retries.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.retry.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Backoff between attempts: full jitter over `initial * 2^n`, capped at `max`.
+    pub fn retry_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.retry.initial_backoff = initial;
+        self.retry.max_backoff = max;
         self
     }
 
@@ -238,6 +272,7 @@ impl ConfigBuilder {
                 )));
             }
         }
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let transport = match self.transport {
             Some(transport) => transport,
             None => default_transport(
@@ -251,7 +286,12 @@ impl ConfigBuilder {
             region: self.region,
             endpoint: self.endpoint.unwrap_or_default(),
             language: self.language,
-            timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            timeout,
+            attempt_timeout: self
+                .attempt_timeout
+                .unwrap_or(DEFAULT_ATTEMPT_TIMEOUT)
+                .min(timeout),
+            retry: self.retry,
             transport,
         })
     }

@@ -10,6 +10,14 @@ pub(crate) fn unix_now() -> u64 {
         .unwrap_or(0)
 }
 
+/// Nanoseconds since the epoch, for seeding jitter.
+pub(crate) fn unix_nanos() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
+}
+
 /// The UTC date of a UNIX timestamp, formatted `YYYY-MM-DD`.
 pub(crate) fn utc_date(timestamp: u64) -> String {
     let (year, month, day) = civil_from_days((timestamp / 86_400) as i64);
@@ -32,7 +40,6 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 /// Parses an HTTP `Date` header (IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`) into UNIX
 /// seconds. Used to correct the clock when the server says our signature has expired.
-#[allow(dead_code)] // used by clock-skew correction, which lands next
 pub(crate) fn parse_http_date(value: &str) -> Option<u64> {
     let mut parts = value.split_ascii_whitespace();
     let _weekday = parts.next()?;
@@ -65,7 +72,6 @@ pub(crate) fn parse_http_date(value: &str) -> Option<u64> {
     u64::try_from(days * 86_400 + hour * 3600 + minute * 60 + second).ok()
 }
 
-#[allow(dead_code)]
 fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);

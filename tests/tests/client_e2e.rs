@@ -1,0 +1,524 @@
+//! The generated client over real HTTP on 127.0.0.1 against the signature-checking server:
+//! success, each error class, malformed responses and timeouts. Every case ends in a value or
+//! a typed error; a panic anywhere fails the test.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{client_for, config_for};
+use iai_integration_tests::server::{
+    Reply, TestServer, GET_GROUP_INFO_EXAMPLE, TEMP_SECRET_ID, TEMP_SECRET_KEY, TEMP_TOKEN,
+    TEST_SECRET_ID,
+};
+use tencentcloud_iai::operation::get_group_info::{GetGroupInfoError, GetGroupInfoRequest};
+use tencentcloud_iai::{Client, Credentials, Endpoint, SdkError};
+
+#[tokio::test]
+async fn documented_example_round_trips_with_a_valid_signature() {
+    let server = TestServer::start();
+    let group = client_for(&server)
+        .get_group_info("aaa")
+        .send()
+        .await
+        .expect("success");
+
+    assert_eq!(group.group_name, "aaa");
+    assert_eq!(group.group_id, "aaa");
+    assert_eq!(group.group_ex_descriptions, vec!["24".to_owned()]);
+    assert_eq!(group.tag, "fdsaf");
+    assert_eq!(group.face_model_version, "3.0");
+    assert_eq!(group.creation_timestamp, 1_559_530_931_613_u64);
+    assert_eq!(group.request_id, "6faa05d0-287b-464e-8755-cf3e8d0c703d");
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    let sent = &requests[0];
+    assert!(sent.signature_ok, "server rejected the signature: {sent:?}");
+    assert_eq!(sent.verdict, None);
+    assert_eq!(sent.header("X-TC-Action"), Some("GetGroupInfo"));
+    assert_eq!(sent.header("X-TC-Version"), Some("2020-03-03"));
+    assert_eq!(sent.header("Content-Type"), Some("application/json"));
+    assert_eq!(sent.header("Host"), Some(server.host().as_str()));
+    assert_eq!(
+        sent.header("X-TC-Region"),
+        None,
+        "GetGroupInfo needs no region and none was configured"
+    );
+    assert_eq!(sent.header("X-TC-Token"), None);
+    assert!(sent
+        .header("X-TC-RequestClient")
+        .is_some_and(|v| v.starts_with("tencentcloud-iai-rs/")));
+    assert_eq!(sent.body, br#"{"GroupId":"aaa"}"#);
+}
+
+#[tokio::test]
+async fn region_and_language_are_sent_when_configured() {
+    let server = TestServer::start();
+    let client = Client::new(
+        config_for(&server)
+            .region("ap-guangzhou")
+            .language(tencentcloud_iai::Language::EnUs)
+            .build()
+            .unwrap(),
+    );
+    client.get_group_info("aaa").send().await.expect("success");
+    let sent = &server.requests()[0];
+    assert!(sent.signature_ok);
+    assert_eq!(sent.header("X-TC-Region"), Some("ap-guangzhou"));
+    assert_eq!(sent.header("X-TC-Language"), Some("en-US"));
+}
+
+#[tokio::test]
+async fn temporary_credentials_send_the_session_token() {
+    let server = TestServer::start();
+    let with_token = Client::new(
+        config_for(&server)
+            .credentials(
+                Credentials::new(TEMP_SECRET_ID, TEMP_SECRET_KEY).with_session_token(TEMP_TOKEN),
+            )
+            .build()
+            .unwrap(),
+    );
+    with_token
+        .get_group_info("aaa")
+        .send()
+        .await
+        .expect("token accepted");
+    assert_eq!(server.requests()[0].header("X-TC-Token"), Some(TEMP_TOKEN));
+
+    let without_token = Client::new(
+        config_for(&server)
+            .credentials(Credentials::new(TEMP_SECRET_ID, TEMP_SECRET_KEY))
+            .build()
+            .unwrap(),
+    );
+    let err = without_token
+        .get_group_info("aaa")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.service_error(),
+            Some(GetGroupInfoError::AuthFailureTokenFailure(_))
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn documented_error_code_becomes_its_variant() {
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::error(
+            "InvalidParameterValue.GroupIdNotExist",
+            "group aaa not found",
+        )],
+    );
+    let err = client_for(&server)
+        .get_group_info("aaa")
+        .send()
+        .await
+        .unwrap_err();
+
+    let SdkError::Service(service) = &err else {
+        panic!("expected a service error, got {err:?}")
+    };
+    let GetGroupInfoError::InvalidParameterValueGroupIdNotExist(meta) = service else {
+        panic!("wrong variant: {service:?}")
+    };
+    assert_eq!(meta.code, "InvalidParameterValue.GroupIdNotExist");
+    assert_eq!(service.code(), "InvalidParameterValue.GroupIdNotExist");
+    assert_eq!(service.message(), "group aaa not found");
+    assert!(service.request_id().is_some_and(|id| !id.is_empty()));
+    assert!(!service.is_retryable());
+    assert_eq!(err.code(), Some("InvalidParameterValue.GroupIdNotExist"));
+    assert_eq!(err.request_id(), service.request_id());
+    let shown = err.to_string();
+    assert!(
+        shown.contains("InvalidParameterValue.GroupIdNotExist")
+            && shown.contains("group aaa not found"),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn retryable_codes_are_marked_from_the_spec() {
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::error("FailedOperation.ServerError", "try again")],
+    );
+    let client = Client::new(config_for(&server).max_attempts(1).build().unwrap());
+    let err = client.get_group_info("aaa").send().await.unwrap_err();
+    assert!(
+        matches!(
+            err.service_error(),
+            Some(GetGroupInfoError::FailedOperationServerError(_))
+        ),
+        "{err:?}"
+    );
+    assert!(err.service_error().unwrap().is_retryable());
+}
+
+#[tokio::test]
+async fn unknown_code_is_kept_intact() {
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::error(
+            "FailedOperation.SomethingNew",
+            "a brand new failure",
+        )],
+    );
+    let err = client_for(&server)
+        .get_group_info("aaa")
+        .send()
+        .await
+        .unwrap_err();
+    let Some(GetGroupInfoError::Unhandled(meta)) = err.service_error() else {
+        panic!("expected Unhandled: {err:?}")
+    };
+    assert_eq!(meta.code, "FailedOperation.SomethingNew");
+    assert_eq!(meta.message, "a brand new failure");
+    assert!(meta.request_id.is_some());
+}
+
+#[tokio::test]
+async fn common_errors_are_variants_of_every_action() {
+    let server = TestServer::start();
+    let wrong_key = Client::new(
+        config_for(&server)
+            .credentials(Credentials::new(TEST_SECRET_ID, "wrong-key"))
+            .build()
+            .unwrap(),
+    );
+    let err = wrong_key.get_group_info("aaa").send().await.unwrap_err();
+    assert!(
+        matches!(
+            err.service_error(),
+            Some(GetGroupInfoError::AuthFailureSignatureFailure(_))
+        ),
+        "{err:?}"
+    );
+    assert!(
+        !err.to_string().contains("wrong-key"),
+        "the secret key leaked into the error: {err}"
+    );
+}
+
+#[tokio::test]
+async fn http_5xx_with_an_envelope_is_a_service_error() {
+    let server = TestServer::start();
+    let envelope = r#"{"Response":{"Error":{"Code":"InternalError","Message":"backend down"},"RequestId":"req-503"}}"#;
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::Json {
+            status: 503,
+            body: envelope.to_owned(),
+        }],
+    );
+    let err = client_for(&server)
+        .get_group_info("aaa")
+        .send()
+        .await
+        .unwrap_err();
+    let Some(GetGroupInfoError::InternalError(meta)) = err.service_error() else {
+        panic!("{err:?}")
+    };
+    assert_eq!(meta.http_status, 503);
+    assert_eq!(meta.request_id.as_deref(), Some("req-503"));
+}
+
+#[tokio::test]
+async fn envelope_is_recognised_whatever_the_content_type() {
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::Raw {
+            status: 200,
+            content_type: "text/plain".into(),
+            body: GET_GROUP_INFO_EXAMPLE.as_bytes().to_vec(),
+        }],
+    );
+    let group = client_for(&server)
+        .get_group_info("aaa")
+        .send()
+        .await
+        .expect("success despite text/plain");
+    assert_eq!(group.group_name, "aaa");
+}
+
+#[tokio::test]
+async fn non_json_body_is_a_response_error() {
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::Raw {
+            status: 502,
+            content_type: "text/html".into(),
+            body: b"<html>Bad Gateway</html>".to_vec(),
+        }],
+    );
+    let err = client_for(&server)
+        .get_group_info("aaa")
+        .send()
+        .await
+        .unwrap_err();
+    let SdkError::Response(e) = &err else {
+        panic!("expected a response error, got {err:?}")
+    };
+    assert_eq!(e.http_status, 502);
+    assert!(e.problem.contains("not JSON"), "{}", e.problem);
+    assert!(e.body_excerpt.contains("Bad Gateway"));
+}
+
+#[tokio::test]
+async fn truncated_json_is_a_response_error() {
+    let server = TestServer::start();
+    let cut = &GET_GROUP_INFO_EXAMPLE.as_bytes()[..40];
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::Raw {
+            status: 200,
+            content_type: "application/json".into(),
+            body: cut.to_vec(),
+        }],
+    );
+    let err = client_for(&server)
+        .get_group_info("aaa")
+        .send()
+        .await
+        .unwrap_err();
+    let SdkError::Response(e) = &err else {
+        panic!("expected a response error, got {err:?}")
+    };
+    assert!(e.problem.contains("truncated"), "{}", e.problem);
+}
+
+#[tokio::test]
+async fn body_shorter_than_its_content_length_is_a_transport_error() {
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::Truncated {
+            declared_len: GET_GROUP_INFO_EXAMPLE.len(),
+            body: GET_GROUP_INFO_EXAMPLE.as_bytes()[..30].to_vec(),
+        }],
+    );
+    let client = Client::new(config_for(&server).max_attempts(1).build().unwrap());
+    let err = client.get_group_info("aaa").send().await.unwrap_err();
+    let SdkError::Transport(e) = &err else {
+        panic!("expected a transport error, got {err:?}")
+    };
+    assert!(e.maybe_sent, "the request reached the server");
+}
+
+#[tokio::test]
+async fn response_missing_a_required_field_is_a_response_error_with_request_id() {
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::json(
+            r#"{"Response":{"GroupName":"aaa","RequestId":"req-1"}}"#,
+        )],
+    );
+    let err = client_for(&server)
+        .get_group_info("aaa")
+        .send()
+        .await
+        .unwrap_err();
+    let SdkError::Response(e) = &err else {
+        panic!("expected a response error, got {err:?}")
+    };
+    assert!(
+        e.problem.contains("does not match the spec") && e.problem.contains("GroupId"),
+        "{}",
+        e.problem
+    );
+    assert_eq!(err.request_id(), Some("req-1"));
+}
+
+#[tokio::test]
+async fn json_without_response_object_is_a_response_error() {
+    let server = TestServer::start();
+    server.script("GetGroupInfo", vec![Reply::json(r#"{"Result":"ok"}"#)]);
+    let err = client_for(&server)
+        .get_group_info("aaa")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, SdkError::Response(e) if e.problem.contains("without a `Response`")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn slow_server_hits_the_timeout() {
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::DelayHeaders {
+            delay: Duration::from_secs(3),
+            then: Box::new(Reply::json(GET_GROUP_INFO_EXAMPLE)),
+        }],
+    );
+    let client = Client::new(
+        config_for(&server)
+            .timeout(Duration::from_millis(200))
+            .max_attempts(1)
+            .build()
+            .unwrap(),
+    );
+    let started = Instant::now();
+    let err = client.get_group_info("aaa").send().await.unwrap_err();
+    let SdkError::Timeout(e) = &err else {
+        panic!("expected a timeout, got {err:?}")
+    };
+    assert_eq!(e.after, Duration::from_millis(200));
+    // Not a speed claim: the call must give up instead of waiting for the slow server.
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn slow_body_hits_the_timeout() {
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::SlowBody {
+            delay: Duration::from_secs(3),
+            body: GET_GROUP_INFO_EXAMPLE.to_owned(),
+        }],
+    );
+    let client = Client::new(
+        config_for(&server)
+            .timeout(Duration::from_millis(300))
+            .max_attempts(1)
+            .build()
+            .unwrap(),
+    );
+    let err = client.get_group_info("aaa").send().await.unwrap_err();
+    assert!(matches!(err, SdkError::Timeout(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn connection_closed_after_the_request_is_a_transport_error() {
+    let server = TestServer::start();
+    server.script("GetGroupInfo", vec![Reply::CloseAfterRequest]);
+    let client = Client::new(config_for(&server).max_attempts(1).build().unwrap());
+    let err = client.get_group_info("aaa").send().await.unwrap_err();
+    let SdkError::Transport(e) = &err else {
+        panic!("expected a transport error, got {err:?}")
+    };
+    assert!(e.maybe_sent);
+}
+
+#[tokio::test]
+async fn refused_connection_is_a_transport_error_before_sending() {
+    // Bind and drop a listener to get a port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = Client::new(
+        tencentcloud_iai::Config::builder()
+            .credentials(Credentials::new(TEST_SECRET_ID, "k"))
+            .endpoint(Endpoint::parse(&format!("http://127.0.0.1:{port}")).unwrap())
+            .max_attempts(1)
+            .build()
+            .unwrap(),
+    );
+    let err = client.get_group_info("aaa").send().await.unwrap_err();
+    let SdkError::Transport(e) = &err else {
+        panic!("expected a transport error, got {err:?}")
+    };
+    assert!(!e.maybe_sent);
+}
+
+#[tokio::test]
+async fn constraint_violations_are_refused_before_any_network_call() {
+    let server = TestServer::start();
+    let client = client_for(&server);
+    let cases = [
+        ("a".repeat(65), "GroupId", "at most 64 characters"),
+        ("bad/group".to_owned(), "GroupId", "'/'"),
+        (String::new(), "GroupId", "at least 1 characters"),
+    ];
+    for (group_id, parameter, rule) in cases {
+        let err = client
+            .get_group_info(group_id.clone())
+            .send()
+            .await
+            .unwrap_err();
+        let SdkError::InvalidRequest(e) = &err else {
+            panic!("{group_id:?}: expected InvalidRequest, got {err:?}")
+        };
+        assert_eq!(e.parameter, parameter);
+        assert!(e.problem.contains(rule), "{group_id:?}: {}", e.problem);
+        assert_eq!(err.attempts(), 0);
+    }
+    assert!(
+        client.get_group_info("a".repeat(64)).send().await.is_ok(),
+        "64 characters is within the limit"
+    );
+    assert!(
+        client.get_group_info("ok-%@#&_09AZaz").send().await.is_ok(),
+        "every allowed character"
+    );
+    assert_eq!(
+        server.requests().len(),
+        2,
+        "only the valid requests reached the server"
+    );
+}
+
+#[tokio::test]
+async fn requests_can_be_built_and_sent_separately() {
+    let server = TestServer::start();
+    let request = GetGroupInfoRequest::new("aaa");
+    assert!(request.validate().is_ok());
+    let group = client_for(&server).send(&request).await.expect("success");
+    assert_eq!(group.group_id, "aaa");
+}
+
+#[tokio::test]
+async fn secrets_stay_out_of_debug_output() {
+    let server = TestServer::start();
+    let config = config_for(&server)
+        .credentials(
+            Credentials::new("AKIDvisible", "very-secret-key")
+                .with_session_token("very-secret-token"),
+        )
+        .build()
+        .unwrap();
+    let shown = format!("{config:?} {:?}", Client::new(config.clone()));
+    assert!(shown.contains("AKIDvisible"));
+    assert!(
+        !shown.contains("very-secret-key") && !shown.contains("very-secret-token"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn endpoints_come_from_the_spec() {
+    assert_eq!(Endpoint::default().host(), "iai.intl.tencentcloudapi.com");
+    assert_eq!(
+        Endpoint::international().url(),
+        "https://iai.intl.tencentcloudapi.com/"
+    );
+    assert_eq!(Endpoint::mainland_china().host(), "iai.tencentcloudapi.com");
+}
+
+#[test]
+fn config_without_credentials_is_refused() {
+    let err = tencentcloud_iai::Config::builder().build().unwrap_err();
+    assert!(err.to_string().contains("no credentials"), "{err}");
+}
