@@ -127,6 +127,7 @@ impl Checker {
             &files.common_errors,
             "errors",
             &files.common_errors.value.errors,
+            &[],
         );
 
         let mut actions = Vec::new();
@@ -199,7 +200,57 @@ impl Checker {
                 needs_validation: false,
             });
         }
+        self.self_containing_types(f);
         out
+    }
+
+    /// A type that holds itself other than through a list would have infinite size. Each such
+    /// cycle is reported once, at the member of the first type (in file order) that starts it.
+    fn self_containing_types(&mut self, f: &SpecFile<crate::spec::raw::RawTypes>) {
+        let types = &f.value.types;
+        // Direct (non-list) members: type index → (member index, member's type index).
+        let edges: Vec<Vec<(usize, usize)>> = types
+            .iter()
+            .map(|t| {
+                t.members
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, m)| {
+                        let target = types.iter().position(|u| u.name == m.ty.trim())?;
+                        Some((k, target))
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut reported = HashSet::new();
+        for start in 0..types.len() {
+            if reported.contains(&start) {
+                continue;
+            }
+            let Some(cycle) = find_cycle(&edges, start) else {
+                continue;
+            };
+            let steps: Vec<String> = cycle
+                .iter()
+                .map(|&(t, k)| format!("{}.{}", types[t].name, types[t].members[k].name))
+                .collect();
+            let (t, k) = cycle[0];
+            let name = &types[t].name;
+            let member = &types[t].members[k];
+            self.push(f.error(
+                &format!("types[{t}].members[{k}].type"),
+                format!(
+                    "type `{name}` contains itself ({}), so it would have infinite size",
+                    steps.join(" → ")
+                ),
+                format!(
+                    "a type can hold itself only through a list: declare `{}` as `list<{}>` if the API sends an array, or remove it",
+                    member.name,
+                    member.ty.trim()
+                ),
+            ));
+            reported.extend(cycle.iter().map(|&(t, _)| t));
+        }
     }
 
     fn action(
@@ -243,24 +294,12 @@ impl Checker {
 
         let input = self.fields(f, "input", &raw.input, type_names, FieldSet::Input);
         let output = self.fields(f, "output", &raw.output, type_names, FieldSet::Output);
-        let own_errors = self.error_codes(f, "errors", &raw.errors);
+        // Variant clashes with the common codes are reported here, at the action's code.
+        let own_errors = self.error_codes(f, "errors", &raw.errors, common);
         let mut merged: BTreeMap<String, ErrorCode> =
             common.iter().map(|e| (e.code.clone(), e.clone())).collect();
         for e in own_errors {
             merged.insert(e.code.clone(), e);
-        }
-        let mut variants: HashMap<String, String> = HashMap::new();
-        for e in merged.values() {
-            if let Some(other) = variants.insert(e.variant.clone(), e.code.clone()) {
-                self.push(f.error(
-                    "errors",
-                    format!(
-                        "error codes `{other}` and `{}` both become the variant `{}`",
-                        e.code, e.variant
-                    ),
-                    "the codes differ only in case or dots; remove the wrong one",
-                ));
-            }
         }
 
         let mut examples = Vec::new();
@@ -491,7 +530,7 @@ impl Checker {
             if present && !ok {
                 self.errors.push(f.error(
                     &format!("{at}.{key}"),
-                    format!("`{key}` does not apply to a field of this type"),
+                    format!("`{key}` does not apply to a field of type `{ty}`"),
                     format!("`{key}` applies to {needs}; remove it"),
                 ));
             }
@@ -580,11 +619,11 @@ impl Checker {
             .max
             .as_ref()
             .and_then(|n| self.number(f, &format!("{at}.max"), n, element));
-        if let (Some(lo), Some(hi)) = (min, max) {
+        if let (Some(lo), Some(hi), Some(lo_text), Some(hi_text)) = (min, max, &raw.min, &raw.max) {
             if as_f64(lo) > as_f64(hi) {
                 self.push(f.error(
                     &format!("{at}.min"),
-                    "min is greater than max",
+                    format!("min {lo_text} is greater than max {hi_text}"),
                     "swap or correct the bounds",
                 ));
             }
@@ -629,14 +668,21 @@ impl Checker {
         parsed
     }
 
+    /// Codes of one list. `inherited` are codes the list is merged with (the common ones, for
+    /// an action): repeating one of them overrides it, but turning into its variant is an error.
     fn error_codes<T>(
         &mut self,
         f: &SpecFile<T>,
         at: &str,
         raw: &[RawErrorCode],
+        inherited: &[ErrorCode],
     ) -> Vec<ErrorCode> {
         let mut out = Vec::new();
         let mut seen = HashSet::new();
+        let mut variants: HashMap<String, String> = inherited
+            .iter()
+            .map(|e| (e.variant.clone(), e.code.clone()))
+            .collect();
         for (i, e) in raw.iter().enumerate() {
             let here = format!("{at}[{i}]");
             if !names::is_error_code(&e.code) {
@@ -663,6 +709,22 @@ impl Checker {
                     "this code cannot be generated; contact the maintainers",
                 ));
                 continue;
+            }
+            match variants.get(&variant) {
+                Some(other) if *other != e.code => {
+                    self.push(f.error(
+                        &format!("{here}.code"),
+                        format!(
+                            "error codes `{other}` and `{}` both become the variant `{variant}`",
+                            e.code
+                        ),
+                        "the codes differ only in case or dots; remove the wrong one",
+                    ));
+                    continue;
+                }
+                _ => {
+                    variants.insert(variant.clone(), e.code.clone());
+                }
             }
             self.non_empty(f, &format!("{here}.doc"), &e.doc);
             out.push(ErrorCode {
@@ -705,6 +767,30 @@ fn is_api_version(v: &str) -> bool {
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+/// A path of direct members from type `start` back to itself, as (type, member) steps.
+fn find_cycle(edges: &[Vec<(usize, usize)>], start: usize) -> Option<Vec<(usize, usize)>> {
+    fn walk(
+        edges: &[Vec<(usize, usize)>],
+        start: usize,
+        at: usize,
+        path: &mut Vec<(usize, usize)>,
+        visited: &mut HashSet<usize>,
+    ) -> bool {
+        for &(member, target) in &edges[at] {
+            path.push((at, member));
+            if target == start
+                || (visited.insert(target) && walk(edges, start, target, path, visited))
+            {
+                return true;
+            }
+            path.pop();
+        }
+        false
+    }
+    let mut path = Vec::new();
+    walk(edges, start, start, &mut path, &mut HashSet::new()).then_some(path)
 }
 
 fn as_f64(n: Number) -> f64 {

@@ -107,6 +107,21 @@ pub enum Type {
     Object(String),
 }
 
+/// As written in the spec: `list<string>`, `FaceRect`.
+impl std::fmt::Display for Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Type::String => f.write_str("string"),
+            Type::Bool => f.write_str("bool"),
+            Type::Int64 => f.write_str("int64"),
+            Type::Uint64 => f.write_str("uint64"),
+            Type::Float => f.write_str("float"),
+            Type::List(inner) => write!(f, "list<{inner}>"),
+            Type::Object(name) => f.write_str(name),
+        }
+    }
+}
+
 impl Type {
     /// The innermost element type: `list<list<T>>` → `T`.
     pub fn element(&self) -> &Type {

@@ -133,12 +133,21 @@ fn parse_file<T: DeserializeOwned>(
         }),
         Err(e) => {
             let location = e.location();
-            let message = e.to_string();
-            // serde_yaml appends " at line L column C"; the position is shown in front instead.
-            let message = match message.rfind(" at line ") {
-                Some(cut) => message[..cut].to_owned(),
-                None => message,
-            };
+            let mut message = e.to_string();
+            // serde_yaml writes the error's own position into the message; it is shown in front
+            // instead. Any other position (where the YAML construct that failed began) stays.
+            if let Some(l) = &location {
+                let own = format!(" at line {} column {}", l.line(), l.column());
+                if let Some(cut) = message.find(&own) {
+                    message.replace_range(cut..cut + own.len(), "");
+                }
+            }
+            // The locator has already reported the repeated key, at the repetition.
+            let duplicate =
+                message.contains("duplicate field") || message.contains("duplicate entry");
+            if duplicate && !locator.duplicate_keys.is_empty() {
+                return None;
+            }
             errors.push(Diagnostic {
                 file: path.to_owned(),
                 line: location.as_ref().map(|l| l.line()),
@@ -156,8 +165,16 @@ fn parse_help(message: &str) -> &'static str {
         "remove the key or correct its spelling; spec/README.md lists every key"
     } else if message.contains("missing field") {
         "add the missing key; spec/README.md documents what it holds"
+    } else if message.contains("duplicate field") || message.contains("duplicate entry") {
+        "each key may appear once per mapping; delete or merge the repeated one"
     } else if message.contains("invalid type") {
         "give the key a value of the type spec/README.md documents for it"
+    } else if message.contains("tab character") {
+        "indent with spaces: YAML does not allow tabs in indentation"
+    } else if message.contains("flow sequence") {
+        "close the `[...]` list that starts at the position in the message, or quote the value"
+    } else if message.contains("flow mapping") {
+        "close the `{...}` mapping that starts at the position in the message, or quote the value"
     } else {
         "fix the YAML syntax at this position"
     }
