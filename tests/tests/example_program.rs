@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use iai_integration_tests::server::{Reply, TestServer, GET_GROUP_INFO_EXAMPLE, TEST_SECRET_ID, TEST_SECRET_KEY};
+use iai_integration_tests::server::{
+    Reply, TestServer, GET_GROUP_INFO_EXAMPLE, TEST_SECRET_ID, TEST_SECRET_KEY,
+};
 
 /// Builds the example once (a no-op when `cargo test --workspace` already did) and returns its path.
 fn example_binary() -> PathBuf {
@@ -16,7 +18,14 @@ fn example_binary() -> PathBuf {
 fn build_example() -> PathBuf {
     let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "-p", "tencentcloud-iai", "--example", "get_group_info"])
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "tencentcloud-iai",
+            "--example",
+            "get_group_info",
+        ])
         .current_dir(&workspace)
         .status()
         .expect("cargo runs");
@@ -24,7 +33,9 @@ fn build_example() -> PathBuf {
     // This test binary lives in <target>/<profile>/deps; examples in <target>/<profile>/examples.
     let exe = std::env::current_exe().unwrap();
     let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    let binary = profile_dir.join("examples").join(format!("get_group_info{}", std::env::consts::EXE_SUFFIX));
+    let binary = profile_dir
+        .join("examples")
+        .join(format!("get_group_info{}", std::env::consts::EXE_SUFFIX));
     assert!(binary.exists(), "{} was not built", binary.display());
     binary
 }
@@ -45,9 +56,14 @@ fn example_prints_the_response_as_json_with_api_field_names() {
     let server = TestServer::start();
     let output = run_example(&server, TEST_SECRET_KEY, "aaa");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "exit {:?}, stderr: {stderr}", output.status);
+    assert!(
+        output.status.success(),
+        "exit {:?}, stderr: {stderr}",
+        output.status
+    );
 
-    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    let printed: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("stdout is JSON");
     let documented: serde_json::Value = serde_json::from_str(GET_GROUP_INFO_EXAMPLE).unwrap();
     assert_eq!(printed, documented["Response"]);
     assert!(server.requests()[0].signature_ok);
@@ -56,12 +72,21 @@ fn example_prints_the_response_as_json_with_api_field_names() {
 #[test]
 fn example_reports_service_errors_on_stderr_and_fails() {
     let server = TestServer::start();
-    server.script("GetGroupInfo", vec![Reply::error("InvalidParameterValue.GroupIdNotExist", "no such group")]);
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::error(
+            "InvalidParameterValue.GroupIdNotExist",
+            "no such group",
+        )],
+    );
     let output = run_example(&server, TEST_SECRET_KEY, "missing");
     assert!(!output.status.success());
     assert!(output.stdout.is_empty(), "nothing on stdout on error");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("InvalidParameterValue.GroupIdNotExist"), "{stderr}");
+    assert!(
+        stderr.contains("InvalidParameterValue.GroupIdNotExist"),
+        "{stderr}"
+    );
     assert!(stderr.contains("no such group"), "{stderr}");
     assert!(stderr.contains("RequestId: "), "{stderr}");
 }
