@@ -63,10 +63,11 @@ pub fn param_decl(f: &Field) -> TokenStream {
     }
 }
 
-fn param_value(f: &Field) -> TokenStream {
+/// `name: name.into()` for strings, the shorthand `name` otherwise.
+fn param_init(f: &Field) -> TokenStream {
     let name = ident(f);
     match &f.ty {
-        Type::String => quote!(#name.into()),
+        Type::String => quote!(#name: #name.into()),
         _ => quote!(#name),
     }
 }
@@ -90,15 +91,20 @@ fn request(service: &Service, action: &Action) -> TokenStream {
         if f.is_optional() {
             quote!(#name: None)
         } else {
-            let value = param_value(f);
-            quote!(#name: #value)
+            param_init(f)
         }
     });
     let setters = setters(action, quote!(self), quote!(self));
     let checks = fields::validation(&action.input, &validated_types(service));
+    // With no required parameter, `new()` takes nothing and `Default` is the same thing.
+    let default = if params.is_empty() {
+        quote!(Default,)
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
         #[serde(deny_unknown_fields)]
         #[non_exhaustive]
         pub struct #request { #(#fields)* }

@@ -150,7 +150,7 @@ impl Checker {
 
         let mut service = Service {
             name: raw.service.clone(),
-            title: raw.title.trim().to_owned(),
+            title: raw.title.trim().trim_end_matches('.').to_owned(),
             version: raw.version.clone(),
             doc: raw.doc.trim().to_owned(),
             endpoints,
@@ -326,7 +326,7 @@ impl Checker {
             name: raw.action.clone(),
             snake_name,
             source: format!("spec/{ACTIONS_DIR}/{file_name}"),
-            title: raw.title.trim().to_owned(),
+            title: raw.title.trim().trim_end_matches('.').to_owned(),
             doc: raw.doc.trim().to_owned(),
             idempotent: raw.idempotent,
             region_required: raw.region_required,
@@ -441,6 +441,21 @@ impl Checker {
             };
             if names::cannot_be_raw(&rust_name) {
                 self.push(f.error(&format!("{here}.name"), format!("field `{}` becomes `{rust_name}`, a Rust keyword that cannot be an identifier", rf.name), format!("add `rust_name: {rust_name}_value` (or another name) to the field")));
+                continue;
+            }
+            if set == FieldSet::Output && rust_name == "request_id" {
+                self.push(f.error(
+                    &format!("{here}.name"),
+                    format!(
+                        "field `{}` becomes `request_id`, which every response already has",
+                        rf.name
+                    ),
+                    "give it another `rust_name`",
+                ));
+                continue;
+            }
+            if set == FieldSet::Input && rf.nullable {
+                self.push(f.error(&format!("{here}.nullable"), format!("request parameter `{}` is marked nullable", rf.name), "`nullable` describes response values; remove it and use `required: false` for an optional parameter"));
                 continue;
             }
             if set == FieldSet::Input && RESERVED_INPUT_NAMES.contains(&rust_name.as_str()) {
@@ -597,7 +612,7 @@ impl Checker {
         let allowed_chars = raw.allowed_chars.as_ref().and_then(|s| match parse_char_class(s) {
             Ok(class) => Some(class),
             Err(problem) => {
-                self.push(f.error(&format!("{at}.allowed_chars"), format!("invalid allowed_chars `{s}`: {problem}"), "list characters and ranges like `A-Za-z0-9_-`; `X-Y` is a range, any other `-` is literal"));
+                self.push(f.error(&format!("{at}.allowed_chars"), format!("invalid allowed_chars `{s}`: {problem}"), "list characters and ranges like `A-Za-z0-9_-`: any `X-Y` is an inclusive range, so put a literal `-` first, last, or right after a range"));
                 None
             }
         });
