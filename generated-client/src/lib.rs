@@ -32,7 +32,10 @@ pub mod runtime;
 pub use generated::{operation, types};
 pub use runtime::client::Client;
 pub use runtime::config::{Config, ConfigBuilder, Endpoint, Language};
-pub use runtime::credentials::{Credentials, CredentialsError, ProvideCredentials};
+pub use runtime::credentials::{
+    Credentials, CredentialsError, DefaultCredentialsChain, ProvideCredentials,
+    RefreshingCredentials,
+};
 pub use runtime::error::{
     ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError,
     TransportError, ValidationError,

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::credentials::{non_empty_env, Credentials, ProvideCredentials};
+use super::credentials::{non_empty_env, Credentials, DefaultCredentialsChain, ProvideCredentials};
 use super::error::ConfigError;
 use super::retry::RetryPolicy;
 use super::transport::HttpTransport;
@@ -123,9 +123,10 @@ impl Config {
         ConfigBuilder::default()
     }
 
-    /// Configuration from the environment: credentials from `TENCENTCLOUD_SECRET_ID`,
-    /// `TENCENTCLOUD_SECRET_KEY` and optional `TENCENTCLOUD_SESSION_TOKEN`; region from
-    /// `TENCENTCLOUD_REGION`; endpoint from the service's endpoint variable
+    /// Configuration from the environment: credentials from [`DefaultCredentialsChain`]
+    /// (`TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and optional
+    /// `TENCENTCLOUD_SESSION_TOKEN`, else the profile file `~/.tencentcloud/credentials`);
+    /// region from `TENCENTCLOUD_REGION`; endpoint from the service's endpoint variable
     /// (`TENCENTCLOUD_IAI_ENDPOINT`, a full URL), else the default endpoint.
     pub fn from_env() -> Result<Config, ConfigError> {
         Config::builder().from_env()?.build()
@@ -171,7 +172,8 @@ impl ConfigBuilder {
     /// Fills whatever the environment provides (see [`Config::from_env`]); values already set win.
     pub fn from_env(mut self) -> Result<Self, ConfigError> {
         if self.credentials.is_none() {
-            self.credentials = Some(Arc::new(Credentials::from_env()?));
+            // Resolved now, so a missing credential is reported here rather than on first call.
+            self.credentials = Some(Arc::new(DefaultCredentialsChain::new().resolve()?));
         }
         if self.region.is_none() {
             self.region = non_empty_env(ENV_REGION);

@@ -7,6 +7,7 @@ pub mod config;
 pub mod credentials;
 pub(crate) mod envelope;
 pub mod error;
+pub mod profile;
 pub mod retry;
 pub mod signing;
 #[cfg(test)]

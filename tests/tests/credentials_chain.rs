@@ -1,0 +1,142 @@
+//! `Config::from_env()` finds credentials through `DefaultCredentialsChain`: proven with the
+//! shipped example program run in a clean environment (so this test process's environment is
+//! never changed) against the signature-checking server.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use iai_integration_tests::server::{
+    TestServer, TEMP_SECRET_ID, TEMP_SECRET_KEY, TEMP_TOKEN, TEST_SECRET_ID, TEST_SECRET_KEY,
+};
+
+fn example_binary() -> PathBuf {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY
+        .get_or_init(|| {
+            let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "--quiet", "-p", "tencentcloud-iai"])
+                .args(["--example", "get_group_info"])
+                .current_dir(&workspace)
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building the example failed");
+            let exe = std::env::current_exe().unwrap();
+            let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
+            profile_dir
+                .join("examples")
+                .join(format!("get_group_info{}", std::env::consts::EXE_SUFFIX))
+        })
+        .clone()
+}
+
+/// Runs the example with only `vars` (plus the endpoint) in its environment.
+fn run(server: &TestServer, home: &Path, vars: &[(&str, &str)]) -> Output {
+    let home_var = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
+    Command::new(example_binary())
+        .arg("aaa")
+        .env_clear()
+        .env(home_var, home)
+        .env("TENCENTCLOUD_IAI_ENDPOINT", server.url())
+        .envs(vars.iter().copied())
+        .output()
+        .expect("the example runs")
+}
+
+fn write_home_credentials(home: &Path, text: &str) {
+    std::fs::create_dir_all(home.join(".tencentcloud")).unwrap();
+    std::fs::write(home.join(".tencentcloud/credentials"), text).unwrap();
+}
+
+fn profiles() -> String {
+    format!(
+        "# written by credentials_chain.rs\n[default]\nsecret_id = {TEST_SECRET_ID}\n\
+         secret_key = {TEST_SECRET_KEY}\n\n[temp]\nsecret_id = {TEMP_SECRET_ID}\n\
+         secret_key = {TEMP_SECRET_KEY}\ntoken = {TEMP_TOKEN}\n"
+    )
+}
+
+#[test]
+fn default_profile_in_the_home_directory() {
+    let server = TestServer::start();
+    let home = tempfile::tempdir().unwrap();
+    write_home_credentials(home.path(), &profiles());
+    let out = run(&server, home.path(), &[]);
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sent = &server.requests()[0];
+    assert!(sent.signature_ok);
+    assert!(sent
+        .header("Authorization")
+        .is_some_and(|a| a.contains(&format!("Credential={TEST_SECRET_ID}/"))));
+}
+
+#[test]
+fn named_profile_from_a_named_file_with_a_session_token() {
+    let server = TestServer::start();
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("elsewhere.ini");
+    std::fs::write(&file, profiles()).unwrap();
+    let out = run(
+        &server,
+        home.path(),
+        &[
+            ("TENCENTCLOUD_CREDENTIALS_FILE", file.to_str().unwrap()),
+            ("TENCENTCLOUD_PROFILE", "temp"),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sent = &server.requests()[0];
+    assert!(sent.signature_ok);
+    assert_eq!(sent.header("X-TC-Token"), Some(TEMP_TOKEN));
+}
+
+#[test]
+fn environment_variables_come_before_the_profile_file() {
+    let server = TestServer::start();
+    let home = tempfile::tempdir().unwrap();
+    write_home_credentials(
+        home.path(),
+        "[default]\nsecret_id = AKIDwrong\nsecret_key = x\n",
+    );
+    let out = run(
+        &server,
+        home.path(),
+        &[
+            ("TENCENTCLOUD_SECRET_ID", TEST_SECRET_ID),
+            ("TENCENTCLOUD_SECRET_KEY", TEST_SECRET_KEY),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(server.requests()[0].signature_ok);
+}
+
+#[test]
+fn no_credentials_anywhere_lists_the_places_looked_and_sends_nothing() {
+    let server = TestServer::start();
+    let home = tempfile::tempdir().unwrap();
+    let out = run(&server, home.path(), &[]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !Path::new("/etc/tencentcloud/credentials").exists() {
+        assert!(
+            stderr.contains("TENCENTCLOUD_SECRET_ID")
+                && stderr.contains(".tencentcloud/credentials (not found)")
+                && stderr.contains("/etc/tencentcloud/credentials (not found)"),
+            "{stderr}"
+        );
+    }
+    assert!(server.requests().is_empty());
+}
