@@ -28,8 +28,12 @@ fn cases() -> Vec<PathBuf> {
 }
 
 /// Copies each file of `overlay` over `spec`; `<name>.delete` deletes `<name>` instead.
+/// Deletions happen first, so a case can replace a whole directory (`actions.delete` plus an
+/// `actions/` of its own).
 fn apply_overlay(overlay: &Path, spec: &Path, top: bool) -> Result<(), String> {
-    for entry in sorted_entries(overlay) {
+    let mut entries = sorted_entries(overlay);
+    entries.sort_by_key(|e| !e.to_string_lossy().ends_with(DELETE_SUFFIX));
+    for entry in entries {
         let name = entry
             .file_name()
             .expect("entries have names")

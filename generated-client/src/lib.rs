@@ -40,4 +40,5 @@ pub use runtime::error::{
     ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError,
     TransportError, ValidationError,
 };
+pub use runtime::image::Image;
 pub use runtime::signing;

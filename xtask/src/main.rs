@@ -7,9 +7,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask regenerate [--check]
+       cargo xtask import <api.json> [--examples <examples.json>] [--errors <action errors json>]
+                          [--error-descriptions <json>] [--check]
 
   regenerate          write generated-client/src/generated from spec/ (only changed files)
-  regenerate --check  exit 1 and list the files that are out of date, writing nothing";
+  regenerate --check  exit 1 and list the files that are out of date, writing nothing
+  import              write spec/ from Tencent Cloud's API description, keeping hand-written
+                      keys (constraints, rust_name, idempotent, region_required, pagination,
+                      retryable); lists every other change. --check writes nothing and exits 1
+                      when the spec differs from what import would write";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -17,6 +23,13 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["regenerate"] => regenerate(false),
         ["regenerate", "--check"] => regenerate(true),
+        ["import", rest @ ..] => match parse_import(rest) {
+            Ok((sources, check)) => import(&sources, check),
+            Err(e) => {
+                eprintln!("error: {e}\n\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         ["--help"] | ["-h"] | ["help"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -79,6 +92,91 @@ fn regenerate(check: bool) -> ExitCode {
         plan.writes.len(),
         plan.deletes.len(),
         plan.unchanged
+    );
+    ExitCode::SUCCESS
+}
+
+fn parse_import(args: &[&str]) -> Result<(codegen::import::Sources, bool), String> {
+    let mut sources = codegen::import::Sources::default();
+    let mut api = None;
+    let mut check = false;
+    let mut args = args.iter();
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    let path = |value: Option<&&str>, flag: &str| {
+        value
+            .map(|v| cwd.join(v))
+            .ok_or_else(|| format!("{flag} needs a file"))
+    };
+    while let Some(arg) = args.next() {
+        match *arg {
+            "--examples" => sources.examples = Some(path(args.next(), "--examples")?),
+            "--errors" => sources.action_errors = Some(path(args.next(), "--errors")?),
+            "--error-descriptions" => {
+                sources.error_descriptions = Some(path(args.next(), "--error-descriptions")?)
+            }
+            "--check" => check = true,
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+            file if api.is_none() => api = Some(cwd.join(file)),
+            extra => return Err(format!("unexpected argument {extra}")),
+        }
+    }
+    sources.api = api.ok_or("the API description file is required")?;
+    Ok((sources, check))
+}
+
+fn import(sources: &codegen::import::Sources, check: bool) -> ExitCode {
+    use codegen::import::Status;
+    let root = workspace_root();
+    let files = match codegen::import::import(sources, &root.join("spec")) {
+        Ok(import) => {
+            for warning in &import.warnings {
+                eprintln!("warning: {warning}");
+            }
+            import.files
+        }
+        Err(e) => {
+            eprintln!("error: {e}\nnothing was written");
+            return ExitCode::FAILURE;
+        }
+    };
+    let pending: Vec<_> = files
+        .iter()
+        .filter(|f| f.status != Status::Unchanged)
+        .collect();
+    for file in &pending {
+        let shown = file
+            .path
+            .strip_prefix(&root)
+            .unwrap_or(&file.path)
+            .display();
+        match file.status {
+            Status::New => println!("new: {shown}"),
+            _ => println!("changed: {shown}: {}", file.changes.join("; ")),
+        }
+    }
+    if check {
+        if pending.is_empty() {
+            println!("spec/ matches the API description ({} files)", files.len());
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("spec/ differs from what `cargo xtask import` would write");
+        return ExitCode::FAILURE;
+    }
+    for file in pending {
+        if let Some(parent) = file.path.parent() {
+            if let Err(e) = std::fs::create_dir_all(parent) {
+                eprintln!("error: {}: {e}", parent.display());
+                return ExitCode::FAILURE;
+            }
+        }
+        if let Err(e) = std::fs::write(&file.path, &file.contents) {
+            eprintln!("error: {}: {e}", file.path.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    println!(
+        "imported {} files; now run `cargo xtask regenerate`",
+        files.len()
     );
     ExitCode::SUCCESS
 }

@@ -27,6 +27,7 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::Int64 => quote!(i64),
         Type::Uint64 => quote!(u64),
         Type::Float => quote!(f64),
+        Type::Image => quote!(crate::Image),
         Type::List(inner) => {
             let inner = rust_type(inner);
             quote!(Vec<#inner>)
@@ -188,6 +189,12 @@ fn value_checks(
                 let min = opt_number(c.min);
                 let max = opt_number(c.max);
                 out.push(quote!(#v::range(#name, *#value, #min, #max)?;));
+            }
+        }
+        Type::Image => {
+            if let Some(max) = c.max_length {
+                let max = Literal::usize_unsuffixed(max as usize);
+                out.push(quote!(#v::image_size(#name, #value, #max)?;));
             }
         }
         Type::Bool => {}

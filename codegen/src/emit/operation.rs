@@ -56,6 +56,7 @@ pub fn param_decl(f: &Field) -> TokenStream {
     let name = ident(f);
     match &f.ty {
         Type::String => quote!(#name: impl Into<String>),
+        Type::Image => quote!(#name: impl Into<crate::Image>),
         ty => {
             let ty = rust_type(ty);
             quote!(#name: #ty)
@@ -67,7 +68,7 @@ pub fn param_decl(f: &Field) -> TokenStream {
 fn param_init(f: &Field) -> TokenStream {
     let name = ident(f);
     match &f.ty {
-        Type::String => quote!(#name: #name.into()),
+        Type::String | Type::Image => quote!(#name: #name.into()),
         _ => quote!(#name),
     }
 }
@@ -96,6 +97,8 @@ fn request(service: &Service, action: &Action) -> TokenStream {
     });
     let setters = setters(action, quote!(self), quote!(self));
     let checks = fields::validation(&action.input, &validated_types(service));
+    let size_hint = body_size_hint(action);
+    let paging = paginated(action);
     // With no required parameter, `new()` takes nothing and `Default` is the same thing.
     let default = if params.is_empty() {
         quote!(Default,)
@@ -134,6 +137,153 @@ fn request(service: &Service, action: &Action) -> TokenStream {
             fn validate(&self) -> Result<(), ValidationError> {
                 #request::validate(self)
             }
+
+            #size_hint
+        }
+
+        #paging
+    }
+}
+
+/// Actions with image inputs pre-size their body: base64 images dominate it.
+fn body_size_hint(action: &Action) -> TokenStream {
+    let terms: Vec<TokenStream> = action
+        .input
+        .iter()
+        .filter_map(|f| {
+            let name = ident(f);
+            match (&f.ty, f.is_optional()) {
+                (Type::Image, false) => Some(quote!(self.#name.encoded_len())),
+                (Type::Image, true) => {
+                    Some(quote!(self.#name.as_ref().map_or(0, |i| i.encoded_len())))
+                }
+                (Type::List(inner), optional) if **inner == Type::Image => {
+                    let list = if optional {
+                        quote!(self.#name.iter().flatten())
+                    } else {
+                        quote!(self.#name.iter())
+                    };
+                    Some(quote!(#list.map(|i| i.encoded_len() + 3).sum::<usize>()))
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    if terms.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        fn body_size_hint(&self) -> usize {
+            256 #(+ #terms)*
+        }
+    }
+}
+
+/// `Paginated` for actions whose spec declares offset/limit paging.
+fn paginated(action: &Action) -> TokenStream {
+    let Some(p) = &action.pagination else {
+        return TokenStream::new();
+    };
+    let default_limit = Literal::u64_unsuffixed(p.default_limit);
+    let (request, response, _, _) = names(action);
+    let field = |name: &str| {
+        action
+            .input
+            .iter()
+            .chain(&action.output)
+            .find(|f| f.rust_name == name)
+            .expect("check resolved pagination fields")
+    };
+    let offset_field = field(&p.offset);
+    let offset = ident(offset_field);
+    let limit_field = field(&p.limit);
+    let limit = ident(limit_field);
+    // Paging arithmetic is in u64; signed spec fields are converted, never cast blindly.
+    let to_u64 = |expr: TokenStream, ty: &Type| match ty {
+        Type::Int64 => quote!(u64::try_from(#expr).unwrap_or(0)),
+        _ => expr,
+    };
+    let (limit_value, offset_value) = (
+        if limit_field.is_optional() {
+            quote!(self.#limit.unwrap_or(#default_limit))
+        } else {
+            quote!(self.#limit)
+        },
+        if offset_field.is_optional() {
+            quote!(self.#offset.unwrap_or(0))
+        } else {
+            quote!(self.#offset)
+        },
+    );
+    let page_size = to_u64(limit_value, &limit_field.ty);
+    let start = to_u64(offset_value, &offset_field.ty);
+    let next_value = match offset_field.ty {
+        Type::Int64 => quote!(i64::try_from(next_offset).unwrap_or(i64::MAX)),
+        _ => quote!(next_offset),
+    };
+    let next_value = if offset_field.is_optional() {
+        quote!(Some(#next_value))
+    } else {
+        next_value
+    };
+    let items_field = action
+        .output
+        .iter()
+        .find(|f| f.rust_name == p.items)
+        .expect("items resolved");
+    let items = ident(items_field);
+    let item_type = rust_type(&p.item_type);
+    let (page_len, into_items) = if items_field.is_optional() {
+        (
+            quote!(output.#items.as_ref().map_or(0, Vec::len)),
+            quote!(output.#items.unwrap_or_default()),
+        )
+    } else {
+        (quote!(output.#items.len()), quote!(output.#items))
+    };
+    // A known total decides; without one, a short page is the last.
+    let more = match &p.total {
+        Some(total_name) => {
+            let total_field = action
+                .output
+                .iter()
+                .find(|f| &f.rust_name == total_name)
+                .expect("total resolved");
+            let total = ident(total_field);
+            let total_value = if total_field.is_optional() {
+                quote!(output.#total)
+            } else {
+                quote!(Some(output.#total))
+            };
+            let total_u64 = to_u64(quote!(total), &total_field.ty);
+            quote! {
+                match #total_value {
+                    Some(total) => next_offset < #total_u64,
+                    None => got >= page_size,
+                }
+            }
+        }
+        None => quote!(got >= page_size),
+    };
+    quote! {
+        impl crate::runtime::paginator::Paginated for #request {
+            type Item = #item_type;
+
+            fn next_page(&self, output: &#response) -> Option<Self> {
+                let page_size = #page_size;
+                let got = #page_len as u64;
+                let next_offset = #start + got;
+                if got == 0 || !(#more) {
+                    return None;
+                }
+                let mut next = self.clone();
+                next.#offset = #next_value;
+                Some(next)
+            }
+
+            fn into_items(output: #response) -> Vec<Self::Item> {
+                #into_items
+            }
         }
     }
 }
@@ -149,6 +299,7 @@ fn setters(action: &Action, receiver: TokenStream, target: TokenStream) -> Vec<T
             let docs = doc(&format!("Sets `{}`: {}", f.api_name, f.doc));
             let (param, value) = match &f.ty {
                 Type::String => (quote!(value: impl Into<String>), quote!(value.into())),
+                Type::Image => (quote!(value: impl Into<crate::Image>), quote!(value.into())),
                 ty => {
                     let ty = rust_type(ty);
                     (quote!(value: #ty), quote!(value))
@@ -282,6 +433,17 @@ fn fluent_builder(action: &Action) -> TokenStream {
         "Builder returned by [`Client::{method}`](crate::Client::{method}); set optional parameters, then `.send().await`."
     ));
     let setters = setters(action, quote!(self), quote!(self.request));
+    let into_paginator = if action.pagination.is_some() {
+        quote! {
+            /// Pages through every result from the offset set here: a `Stream` of pages, or of
+            /// items with `.items()`. Each page is one call.
+            pub fn into_paginator(self) -> crate::runtime::paginator::Paginator<#request> {
+                crate::runtime::paginator::Paginator::new(self.client.clone(), self.request)
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #docs
         #[derive(Debug, Clone)]
@@ -312,6 +474,8 @@ fn fluent_builder(action: &Action) -> TokenStream {
             pub async fn send(self) -> Result<#response, SdkError<#error>> {
                 self.client.send(&self.request).await
             }
+
+            #into_paginator
         }
     }
 }
@@ -322,7 +486,7 @@ fn example_tests(action: &Action) -> TokenStream {
     if action.examples.is_empty() {
         return TokenStream::new();
     }
-    let (request, response, _, _) = names(action);
+    let (request, response, error, _) = names(action);
     let tests = action.examples.iter().enumerate().map(|(i, ex)| {
         let name = format_ident!(
             "example_{}_{}",
@@ -335,12 +499,22 @@ fn example_tests(action: &Action) -> TokenStream {
         );
         let input = Literal::string(&ex.input_json);
         let output = Literal::string(&ex.output_json);
-        quote! {
-            #[test]
-            fn #name() {
-                let request = crate::runtime::testing::assert_round_trip::<#request>(#input);
-                request.validate().expect("the example request satisfies the spec's constraints");
-                crate::runtime::testing::assert_round_trip::<#response>(#output);
+        if ex.is_error {
+            // Error examples may show a request that breaks a constraint on purpose.
+            quote! {
+                #[test]
+                fn #name() {
+                    crate::runtime::testing::assert_error_example::<#request, #response, #error>(#input, #output);
+                }
+            }
+        } else {
+            quote! {
+                #[test]
+                fn #name() {
+                    let request = crate::runtime::testing::assert_round_trip::<#request>(#input);
+                    request.validate().expect("the example request satisfies the spec's constraints");
+                    crate::runtime::testing::assert_round_trip::<#response>(#output);
+                }
             }
         }
     });

@@ -10,7 +10,7 @@ use crate::spec::load::{SpecFile, ACTIONS_DIR};
 use crate::spec::raw::{RawConstraints, RawErrorCode, RawField};
 use crate::spec::SpecFiles;
 
-const SCALARS: &[&str] = &["string", "bool", "int64", "uint64", "float"];
+const SCALARS: &[&str] = &["string", "bool", "int64", "uint64", "float", "image"];
 /// Names that generated code relies on meaning the std item.
 const RESERVED_TYPE_NAMES: &[&str] = &[
     "Option", "Some", "None", "String", "Vec", "Box", "Ok", "Err", "Self",
@@ -306,21 +306,29 @@ impl Checker {
         for (i, ex) in raw.examples.iter().enumerate() {
             let at = format!("examples[{i}]");
             self.non_empty(f, &format!("{at}.title"), &ex.title);
+            let is_error = ex.error || ex.output.get("Error").is_some();
             let input_json = self.example_object(f, &format!("{at}.input"), &ex.input, &input, &[]);
-            let output_json = self.example_object(
-                f,
-                &format!("{at}.output"),
-                &ex.output,
-                &output,
-                &["RequestId"],
-            );
+            // An error example's output is `{Error, RequestId}`, or whatever the docs show.
+            let extra: &[&str] = if is_error {
+                &["Error", "RequestId"]
+            } else {
+                &["RequestId"]
+            };
+            let output_fields: &[Field] = &output;
+            let output_json =
+                self.example_object(f, &format!("{at}.output"), &ex.output, output_fields, extra);
             examples.push(Example {
                 title: ex.title.trim().to_owned(),
+                is_error,
                 doc: ex.doc.as_ref().map(|d| d.trim().to_owned()),
                 input_json,
                 output_json,
             });
         }
+        let pagination = raw
+            .pagination
+            .as_ref()
+            .and_then(|p| self.pagination(f, p, &input, &output));
 
         Action {
             name: raw.action.clone(),
@@ -334,7 +342,93 @@ impl Checker {
             output,
             errors: merged.into_values().collect(),
             examples,
+            pagination,
         }
+    }
+
+    /// Paging fields must exist with the right shapes: optional integer offset and limit in the
+    /// request, a list of items and an optional integer total in the response.
+    fn pagination<T>(
+        &mut self,
+        f: &SpecFile<T>,
+        raw: &crate::spec::raw::RawPagination,
+        input: &[Field],
+        output: &[Field],
+    ) -> Option<Pagination> {
+        let integer = |fl: &Field| matches!(fl.ty, Type::Int64 | Type::Uint64);
+        let mut find =
+            |key: &str, name: &str, fields: &[Field], ok: &dyn Fn(&Field) -> bool, want: &str| {
+                match fields.iter().find(|fl| fl.api_name == name) {
+                    Some(fl) if ok(fl) => Some(fl.clone()),
+                    Some(_) => {
+                        self.errors.push(f.error(
+                            &format!("pagination.{key}"),
+                            format!("pagination {key} `{name}` has the wrong type"),
+                            format!("it must be {want}"),
+                        ));
+                        None
+                    }
+                    None => {
+                        self.errors.push(f.error(
+                            &format!("pagination.{key}"),
+                            format!("pagination {key} `{name}` is not a field of the action"),
+                            format!("name {want}"),
+                        ));
+                        None
+                    }
+                }
+            };
+        let offset = find(
+            "offset",
+            &raw.offset,
+            input,
+            &integer,
+            "an integer request field",
+        );
+        let limit = find(
+            "limit",
+            &raw.limit,
+            input,
+            &integer,
+            "an integer request field",
+        );
+        let items = find(
+            "items",
+            &raw.items,
+            output,
+            &|fl| matches!(fl.ty, Type::List(_)),
+            "a list field of the response",
+        );
+        let total = match &raw.total {
+            Some(name) => Some(find(
+                "total",
+                name,
+                output,
+                &integer,
+                "an integer field of the response",
+            )?),
+            None => None,
+        };
+        if raw.default_limit == 0 {
+            self.errors.push(f.error(
+                "pagination.default_limit",
+                "default_limit is 0",
+                "give the page size the API uses when the limit is not set",
+            ));
+            return None;
+        }
+        let (offset, limit, items) = (offset?, limit?, items?);
+        let Type::List(item_type) = &items.ty else {
+            return None;
+        };
+        Some(Pagination {
+            offset: offset.rust_name,
+            limit: limit.rust_name,
+            items: items.rust_name.clone(),
+            item_type: (**item_type).clone(),
+            total: total.map(|t| t.rust_name),
+            default_limit: raw.default_limit,
+        })
     }
 
     /// An example's input or output must be a mapping whose keys are fields of the action.
@@ -516,6 +610,7 @@ impl Checker {
             "int64" => Some(Type::Int64),
             "uint64" => Some(Type::Uint64),
             "float" => Some(Type::Float),
+            "image" => Some(Type::Image),
             name if type_names.iter().any(|t| t == name) => Some(Type::Object(name.to_owned())),
             unknown => {
                 let candidates = SCALARS
@@ -526,7 +621,7 @@ impl Checker {
                     Some(near) => format!("did you mean `{near}`? "),
                     None => String::new(),
                 };
-                self.push(f.error(at, format!("unknown type `{unknown}`"), format!("{hint}use one of string, bool, int64, uint64, float, list<T>, or a type defined in spec/types.yaml")));
+                self.push(f.error(at, format!("unknown type `{unknown}`"), format!("{hint}use one of string, bool, int64, uint64, float, image, list<T>, or a type defined in spec/types.yaml")));
                 None
             }
         }
@@ -561,8 +656,8 @@ impl Checker {
         applies(
             "max_length",
             raw.max_length.is_some(),
-            is_string,
-            "strings (and lists of strings, per item)",
+            is_string || *element == Type::Image,
+            "strings and images (encoded length; lists of them per item)",
         );
         applies(
             "allowed_chars",

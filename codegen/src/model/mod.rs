@@ -74,6 +74,22 @@ pub struct Action {
     /// The action's own codes first, then the common ones it does not override; sorted by code.
     pub errors: Vec<ErrorCode>,
     pub examples: Vec<Example>,
+    pub pagination: Option<Pagination>,
+}
+
+/// Offset/limit paging: which request and response fields drive the generated paginator.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// Request fields (rust names) holding the offset and the page size.
+    pub offset: String,
+    pub limit: String,
+    /// The response's list of items (rust name) and its element type.
+    pub items: String,
+    pub item_type: Type,
+    /// The response field with the total number of items, when there is one (rust name).
+    pub total: Option<String>,
+    /// Page size the API uses when `limit` is not set.
+    pub default_limit: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -103,6 +119,8 @@ pub enum Type {
     Int64,
     Uint64,
     Float,
+    /// A base64 string on the wire; `crate::Image` in Rust (raw bytes are encoded when sent).
+    Image,
     List(Box<Type>),
     Object(String),
 }
@@ -116,6 +134,7 @@ impl std::fmt::Display for Type {
             Type::Int64 => f.write_str("int64"),
             Type::Uint64 => f.write_str("uint64"),
             Type::Float => f.write_str("float"),
+            Type::Image => f.write_str("image"),
             Type::List(inner) => write!(f, "list<{inner}>"),
             Type::Object(name) => f.write_str(name),
         }
@@ -201,6 +220,8 @@ pub struct ErrorCode {
 #[derive(Debug, Clone)]
 pub struct Example {
     pub title: String,
+    /// The output is an error envelope (`{"Error": {...}}`): the example shows a failure.
+    pub is_error: bool,
     pub doc: Option<String>,
     /// Compact JSON of the request parameters.
     pub input_json: String,

@@ -1,9 +1,14 @@
 //! The YAML structures exactly as written; every key is documented in spec/README.md.
+//! They also serialize, in this key order, for `cargo xtask import`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
 
 /// `spec/service.yaml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawService {
     pub service: String,
@@ -13,31 +18,31 @@ pub struct RawService {
     pub endpoints: Vec<RawEndpoint>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawEndpoint {
     pub name: String,
     pub host: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub default: bool,
     pub doc: String,
 }
 
 /// `spec/common_errors.yaml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCommonErrors {
     pub errors: Vec<RawErrorCode>,
 }
 
 /// `spec/types.yaml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTypes {
     pub types: Vec<RawObjectType>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawObjectType {
     pub name: String,
@@ -46,73 +51,99 @@ pub struct RawObjectType {
 }
 
 /// `spec/actions/<Action>.yaml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAction {
     pub action: String,
     pub title: String,
     pub doc: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub idempotent: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub region_required: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<RawPagination>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub input: Vec<RawField>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub output: Vec<RawField>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<RawErrorCode>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<RawExample>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Offset/limit paging; names are API field names.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPagination {
+    pub offset: String,
+    pub limit: String,
+    pub items: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<String>,
+    pub default_limit: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawField {
     pub name: String,
     #[serde(rename = "type")]
     pub ty: String,
-    pub doc: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub nullable: bool,
     /// Overrides the Rust name derived from `name`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rust_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<RawConstraints>,
+    pub doc: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawConstraints {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_chars: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub one_of: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<serde_yaml::Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<serde_yaml::Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_items: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_items: Option<u64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawErrorCode {
     pub code: String,
-    pub doc: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub retryable: bool,
+    pub doc: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawExample {
     pub title: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc: Option<String>,
+    /// The example shows a failed call (its output may hold `Error`, or only `RequestId`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub error: bool,
     pub input: serde_yaml::Value,
-    /// The contents of `Response` (without the envelope), `RequestId` included.
+    /// The contents of `Response` (without the envelope), `RequestId` included; an error
+    /// example has `Error` and `RequestId`.
     pub output: serde_yaml::Value,
 }

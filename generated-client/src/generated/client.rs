@@ -2,6 +2,296 @@
 
 //! `Client` methods, one per action in spec/actions.
 impl crate::Client {
+    /// Performs facial feature localization.
+    ///
+    /// This API is used to perform facial feature localization (aka facial keypoint localization) on a given image and calculate 90 facial keypoints that make up the contour of the face, including eyebrows (8 points on the left and 8 on the right), eyes (8 points on the left and 8 on the right), nose (13 points), mouth (22 points), face contour (21 points), and eyeballs or pupils (2 points).
+    ///
+    /// >- Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
+    ///
+    /// Sends [`AnalyzeFaceRequest`](crate::operation::analyze_face::AnalyzeFaceRequest) and returns [`AnalyzeFaceResponse`](crate::operation::analyze_face::AnalyzeFaceResponse); a service error is a [`AnalyzeFaceError`](crate::operation::analyze_face::AnalyzeFaceError).
+    ///
+    /// Optional parameters are set on the returned builder: `mode`, `image`, `url`, `face_model_version`, `need_rotate_detection`.
+    pub fn analyze_face(
+        &self,
+    ) -> crate::operation::analyze_face::AnalyzeFaceFluentBuilder<'_> {
+        crate::operation::analyze_face::AnalyzeFaceFluentBuilder::new(
+            self,
+            crate::operation::analyze_face::AnalyzeFaceRequest::new(),
+        )
+    }
+    /// Compares faces.
+    ///
+    /// This API is used to calculate the similarity of faces in two images and return the face similarity score.
+    ///
+    /// If you need to judge "whether the person in the image is someone specified" in scenarios such as face login, i.e., checking whether the person in a given image is someone with a known identity, we recommend using the [VerifyFace](https://intl.cloud.tencent.com/document/product/867/44983?from_cn_redirect=1) or [VerifyPerson](https://intl.cloud.tencent.com/document/product/867/44982?from_cn_redirect=1) API.
+    ///
+    /// >
+    /// - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
+    ///
+    /// Sends [`CompareFaceRequest`](crate::operation::compare_face::CompareFaceRequest) and returns [`CompareFaceResponse`](crate::operation::compare_face::CompareFaceResponse); a service error is a [`CompareFaceError`](crate::operation::compare_face::CompareFaceError).
+    ///
+    /// Optional parameters are set on the returned builder: `image_a`, `image_b`, `url_a`, `url_b`, `face_model_version`, `quality_control`, `need_rotate_detection`.
+    pub fn compare_face(
+        &self,
+    ) -> crate::operation::compare_face::CompareFaceFluentBuilder<'_> {
+        crate::operation::compare_face::CompareFaceFluentBuilder::new(
+            self,
+            crate::operation::compare_face::CompareFaceRequest::new(),
+        )
+    }
+    /// Copies person.
+    ///
+    /// This API is used to copy a person in a group to another group (without copying the description). One person can exist in up to 100 groups at the same time.
+    /// >- Note: in the case that the version of the algorithm model was 2.0 when the person was created, the copy operation will fail if the target group is not of algorithm model 2.0.
+    ///
+    /// Sends [`CopyPersonRequest`](crate::operation::copy_person::CopyPersonRequest) and returns [`CopyPersonResponse`](crate::operation::copy_person::CopyPersonResponse); a service error is a [`CopyPersonError`](crate::operation::copy_person::CopyPersonError).
+    pub fn copy_person(
+        &self,
+        person_id: impl Into<String>,
+        group_ids: Vec<String>,
+    ) -> crate::operation::copy_person::CopyPersonFluentBuilder<'_> {
+        crate::operation::copy_person::CopyPersonFluentBuilder::new(
+            self,
+            crate::operation::copy_person::CopyPersonRequest::new(person_id, group_ids),
+        )
+    }
+    /// Adds face.
+    ///
+    /// This API is used to add a set of face images to a person. One person can have up to 5 images. If a person exists in multiple groups, the images will be added to all those groups for the person.
+    ///
+    /// >
+    /// - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
+    ///
+    /// Sends [`CreateFaceRequest`](crate::operation::create_face::CreateFaceRequest) and returns [`CreateFaceResponse`](crate::operation::create_face::CreateFaceResponse); a service error is a [`CreateFaceError`](crate::operation::create_face::CreateFaceError).
+    ///
+    /// Optional parameters are set on the returned builder: `images`, `urls`, `face_match_threshold`, `quality_control`, `need_rotate_detection`.
+    pub fn create_face(
+        &self,
+        person_id: impl Into<String>,
+    ) -> crate::operation::create_face::CreateFaceFluentBuilder<'_> {
+        crate::operation::create_face::CreateFaceFluentBuilder::new(
+            self,
+            crate::operation::create_face::CreateFaceRequest::new(person_id),
+        )
+    }
+    /// Creates group.
+    ///
+    /// This API is used to create an empty group. If the group already exists, an error will be returned.
+    /// Custom description fields can be created as needed to describe persons in the group.
+    ///
+    /// A maximum of 100,000 groups or 50 million faces can be created under one `APPID`.
+    ///
+    /// The maximum number of faces that can be included in one group varies by algorithm model version (`FaceModelVersion`), which is 1 million for v2.0 or 3 million for v3.0.
+    ///
+    /// Sends [`CreateGroupRequest`](crate::operation::create_group::CreateGroupRequest) and returns [`CreateGroupResponse`](crate::operation::create_group::CreateGroupResponse); a service error is a [`CreateGroupError`](crate::operation::create_group::CreateGroupError).
+    ///
+    /// Optional parameters are set on the returned builder: `group_ex_descriptions`, `tag`, `face_model_version`.
+    pub fn create_group(
+        &self,
+        group_name: impl Into<String>,
+        group_id: impl Into<String>,
+    ) -> crate::operation::create_group::CreateGroupFluentBuilder<'_> {
+        crate::operation::create_group::CreateGroupFluentBuilder::new(
+            self,
+            crate::operation::create_group::CreateGroupRequest::new(group_name, group_id),
+        )
+    }
+    /// Creates person.
+    ///
+    /// This API is used to create a person and add face, name, gender, and other related information.
+    ///
+    /// >
+    /// - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
+    ///
+    /// Sends [`CreatePersonRequest`](crate::operation::create_person::CreatePersonRequest) and returns [`CreatePersonResponse`](crate::operation::create_person::CreatePersonResponse); a service error is a [`CreatePersonError`](crate::operation::create_person::CreatePersonError).
+    ///
+    /// Optional parameters are set on the returned builder: `gender`, `person_ex_description_infos`, `image`, `url`, `unique_person_control`, `quality_control`, `need_rotate_detection`.
+    pub fn create_person(
+        &self,
+        group_id: impl Into<String>,
+        person_name: impl Into<String>,
+        person_id: impl Into<String>,
+    ) -> crate::operation::create_person::CreatePersonFluentBuilder<'_> {
+        crate::operation::create_person::CreatePersonFluentBuilder::new(
+            self,
+            crate::operation::create_person::CreatePersonRequest::new(
+                group_id,
+                person_name,
+                person_id,
+            ),
+        )
+    }
+    /// Deletes face.
+    ///
+    /// This API is used to delete the face images of a person. If the person has only one face image, an error will be returned.
+    ///
+    /// Sends [`DeleteFaceRequest`](crate::operation::delete_face::DeleteFaceRequest) and returns [`DeleteFaceResponse`](crate::operation::delete_face::DeleteFaceResponse); a service error is a [`DeleteFaceError`](crate::operation::delete_face::DeleteFaceError).
+    pub fn delete_face(
+        &self,
+        person_id: impl Into<String>,
+        face_ids: Vec<String>,
+    ) -> crate::operation::delete_face::DeleteFaceFluentBuilder<'_> {
+        crate::operation::delete_face::DeleteFaceFluentBuilder::new(
+            self,
+            crate::operation::delete_face::DeleteFaceRequest::new(person_id, face_ids),
+        )
+    }
+    /// Deletes group.
+    ///
+    /// This API is used to delete a group and all persons in it. Meanwhile, all face information corresponding to the persons will be deleted. If a person exists in multiple groups at the same time, deleting a group will not delete the person, but the custom description field information in the group will be deleted. Custom description field information in other groups will not be affected.
+    ///
+    /// Sends [`DeleteGroupRequest`](crate::operation::delete_group::DeleteGroupRequest) and returns [`DeleteGroupResponse`](crate::operation::delete_group::DeleteGroupResponse); a service error is a [`DeleteGroupError`](crate::operation::delete_group::DeleteGroupError).
+    pub fn delete_group(
+        &self,
+        group_id: impl Into<String>,
+    ) -> crate::operation::delete_group::DeleteGroupFluentBuilder<'_> {
+        crate::operation::delete_group::DeleteGroupFluentBuilder::new(
+            self,
+            crate::operation::delete_group::DeleteGroupRequest::new(group_id),
+        )
+    }
+    /// Deletes person.
+    ///
+    /// This API is used to delete a person from all groups. Meanwhile, all face information of the person will be deleted.
+    ///
+    /// Sends [`DeletePersonRequest`](crate::operation::delete_person::DeletePersonRequest) and returns [`DeletePersonResponse`](crate::operation::delete_person::DeletePersonResponse); a service error is a [`DeletePersonError`](crate::operation::delete_person::DeletePersonError).
+    pub fn delete_person(
+        &self,
+        person_id: impl Into<String>,
+    ) -> crate::operation::delete_person::DeletePersonFluentBuilder<'_> {
+        crate::operation::delete_person::DeletePersonFluentBuilder::new(
+            self,
+            crate::operation::delete_person::DeletePersonRequest::new(person_id),
+        )
+    }
+    /// Deletes person from group.
+    ///
+    /// This API is used to remove a person from a specified group. This operation only affects the group. If the person exists only in the group, the person will be deleted, and all face information of the person will also be deleted.
+    ///
+    /// Sends [`DeletePersonFromGroupRequest`](crate::operation::delete_person_from_group::DeletePersonFromGroupRequest) and returns [`DeletePersonFromGroupResponse`](crate::operation::delete_person_from_group::DeletePersonFromGroupResponse); a service error is a [`DeletePersonFromGroupError`](crate::operation::delete_person_from_group::DeletePersonFromGroupError).
+    pub fn delete_person_from_group(
+        &self,
+        person_id: impl Into<String>,
+        group_id: impl Into<String>,
+    ) -> crate::operation::delete_person_from_group::DeletePersonFromGroupFluentBuilder<
+        '_,
+    > {
+        crate::operation::delete_person_from_group::DeletePersonFromGroupFluentBuilder::new(
+            self,
+            crate::operation::delete_person_from_group::DeletePersonFromGroupRequest::new(
+                person_id,
+                group_id,
+            ),
+        )
+    }
+    /// Detects and analyzes face.
+    ///
+    /// This API is used to detect the position, attributes, and quality information of a face in the given image. The position information includes (x, y, w, h); the face attributes include gender, age, expression, beauty, glass, hair, mask, and pose (pitch, roll, yaw); and the face quality information includes the overall quality score, sharpness, brightness, and completeness.
+    ///
+    ///
+    /// The face quality information is mainly used to evaluate the quality of the input face image. When using the Face Recognition service, we recommend evaluating the quality of the input face image first to improve the effects of subsequent processing. Application scenarios of this feature include:
+    ///
+    /// 1. [Creating](https://intl.cloud.tencent.com/document/product/867/45014?from_cn_redirect=1)/[Adding](https://intl.cloud.tencent.com/document/product/867/45016?from_cn_redirect=1) a person in a group: this is to ensure the quality of the face information to facilitate subsequent processing.
+    ///
+    /// 2. [Face search](https://intl.cloud.tencent.com/document/product/867/44994?from_cn_redirect=1): this is to ensure the quality of the input image to quickly find the corresponding person.
+    ///
+    /// 3. [Face verification](https://intl.cloud.tencent.com/document/product/867/44983?from_cn_redirect=1): this is to ensure the quality of the face information to avoid cases where the verification incorrectly fails.
+    ///
+    /// 4. Face fusion: this is to ensure the quality of the uploaded face images to improve the fusion effect.
+    ///
+    /// >- Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
+    ///
+    /// Sends [`DetectFaceRequest`](crate::operation::detect_face::DetectFaceRequest) and returns [`DetectFaceResponse`](crate::operation::detect_face::DetectFaceResponse); a service error is a [`DetectFaceError`](crate::operation::detect_face::DetectFaceError).
+    ///
+    /// Optional parameters are set on the returned builder: `max_face_num`, `min_face_size`, `image`, `url`, `need_face_attributes`, `need_quality_detection`, `face_model_version`, `need_rotate_detection`.
+    pub fn detect_face(
+        &self,
+    ) -> crate::operation::detect_face::DetectFaceFluentBuilder<'_> {
+        crate::operation::detect_face::DetectFaceFluentBuilder::new(
+            self,
+            crate::operation::detect_face::DetectFaceRequest::new(),
+        )
+    }
+    /// Detects face and analyzes attributes.
+    ///
+    /// This API is used to detect the position, attributes, and quality information of a face in the given image. The position information includes (x, y, w, h); the face attributes include gender, age, expression, beauty, glass, hair, mask, and pose (pitch, roll, yaw); and the face quality information includes the overall quality score, sharpness, brightness, and completeness.
+    ///
+    ///
+    /// The face quality information is mainly used to evaluate the quality of the input face image. When using the Face Recognition service, we recommend evaluating the quality of the input face image first to improve the effects of subsequent processing. Application scenarios of this feature include:
+    ///
+    /// 1. [Creating](https://intl.cloud.tencent.com/document/api/1059/36964)/[Adding](https://intl.cloud.tencent.com/document/api/1059/36966) a person in a group: This is to ensure the quality of the face information to facilitate subsequent processing.
+    ///
+    /// 2. [Face search](https://intl.cloud.tencent.com/document/api/1059/36977): This is to ensure the quality of the input image to quickly find the corresponding person.
+    ///
+    /// 3. [Face verification](https://intl.cloud.tencent.com/document/api/1059/36972): This is to ensure the quality of the face information to avoid cases where the verification fails unexpectedly.
+    ///
+    /// 4. Face fusion: This is to ensure the quality of the uploaded face images to improve the fusion effect.
+    ///
+    /// >
+    /// - This API is an upgrade of [DetectFace](https://intl.cloud.tencent.com/document/api/1059/36979); specifically:
+    /// 1. This API can be used to specify the face attributes that need to be computed and returned, which avoids ineffective computation and reduces time consumption.
+    /// 2. This API supports more detailed attribute items and will continue providing new features in the future.
+    /// Use this API for corresponding face detection and attribute analysis.
+    ///
+    /// >
+    /// - Use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the parameter `SignatureMethod` to `TC3-HMAC-SHA256`.
+    ///
+    /// Sends [`DetectFaceAttributesRequest`](crate::operation::detect_face_attributes::DetectFaceAttributesRequest) and returns [`DetectFaceAttributesResponse`](crate::operation::detect_face_attributes::DetectFaceAttributesResponse); a service error is a [`DetectFaceAttributesError`](crate::operation::detect_face_attributes::DetectFaceAttributesError).
+    ///
+    /// Optional parameters are set on the returned builder: `max_face_num`, `image`, `url`, `face_attributes_type`, `need_rotate_detection`, `face_model_version`.
+    pub fn detect_face_attributes(
+        &self,
+    ) -> crate::operation::detect_face_attributes::DetectFaceAttributesFluentBuilder<
+        '_,
+    > {
+        crate::operation::detect_face_attributes::DetectFaceAttributesFluentBuilder::new(
+            self,
+            crate::operation::detect_face_attributes::DetectFaceAttributesRequest::new(),
+        )
+    }
+    /// Detects face similarity.
+    ///
+    /// This API is used to perform similarity comparison between human faces in two images and return the facial similarity score.
+    ///
+    /// If you need to judge whether a person is a specific individual, that is, to verify whether a person in an image is a known identity, for example in common log in scenarios such as face verification, we recommend using the face verification (https://www.tencentcloud.com/document/product/867/44983?from_cn_redirect=1) or person verification (https://www.tencentcloud.com/document/product/867/44982?from_cn_redirect=1) api.
+    ///
+    /// >
+    /// - Please use the V3 version for the signature method in the public parameters. In other words, set the SignatureMethod parameter to TC3-HMAC-SHA256.
+    ///
+    /// Sends [`DetectFaceSimilarityRequest`](crate::operation::detect_face_similarity::DetectFaceSimilarityRequest) and returns [`DetectFaceSimilarityResponse`](crate::operation::detect_face_similarity::DetectFaceSimilarityResponse); a service error is a [`DetectFaceSimilarityError`](crate::operation::detect_face_similarity::DetectFaceSimilarityError).
+    ///
+    /// Optional parameters are set on the returned builder: `image_a`, `image_b`, `url_a`, `url_b`, `quality_control`.
+    pub fn detect_face_similarity(
+        &self,
+    ) -> crate::operation::detect_face_similarity::DetectFaceSimilarityFluentBuilder<
+        '_,
+    > {
+        crate::operation::detect_face_similarity::DetectFaceSimilarityFluentBuilder::new(
+            self,
+            crate::operation::detect_face_similarity::DetectFaceSimilarityRequest::new(),
+        )
+    }
+    /// Performs face static liveness detection (high-precision version).
+    ///
+    /// This API is used to perform anti-rephotograph liveness detection on user-uploaded static images to determine whether they are rephotographs.
+    ///
+    /// Compared with existing static liveness detection services, the high-precision version enhances defense against attacks such as HD screens, cropped paper, and 3D masks while maintaining a high real person pass rate. Its attack interception rate is about 4-5 times that of similar types of products in the industry. It also supports face verification in different use cases, meets image-based liveness detection requirements for various scenarios on mobile and PC, and is applicable to different liveness detection applications across industries.
+    ///
+    /// The face static liveness detection (high-precision version) API officially starts billing from 00:00 on August 1, 2022, using the postpaid pay-as-you-go billing mode. For details, see Billing Overview (https://www.tencentcloud.com/document/product/867/17640?from_cn_redirect=1).
+    ///
+    /// Sends [`DetectLiveFaceAccurateRequest`](crate::operation::detect_live_face_accurate::DetectLiveFaceAccurateRequest) and returns [`DetectLiveFaceAccurateResponse`](crate::operation::detect_live_face_accurate::DetectLiveFaceAccurateResponse); a service error is a [`DetectLiveFaceAccurateError`](crate::operation::detect_live_face_accurate::DetectLiveFaceAccurateError).
+    ///
+    /// Optional parameters are set on the returned builder: `image`, `url`, `face_model_version`.
+    pub fn detect_live_face_accurate(
+        &self,
+    ) -> crate::operation::detect_live_face_accurate::DetectLiveFaceAccurateFluentBuilder<
+        '_,
+    > {
+        crate::operation::detect_live_face_accurate::DetectLiveFaceAccurateFluentBuilder::new(
+            self,
+            crate::operation::detect_live_face_accurate::DetectLiveFaceAccurateRequest::new(),
+        )
+    }
     /// Gets group information.
     ///
     /// This API is used to get the group information.
@@ -14,6 +304,290 @@ impl crate::Client {
         crate::operation::get_group_info::GetGroupInfoFluentBuilder::new(
             self,
             crate::operation::get_group_info::GetGroupInfoRequest::new(group_id),
+        )
+    }
+    /// Gets group list.
+    ///
+    /// This API is used to get the list of groups.
+    ///
+    /// Sends [`GetGroupListRequest`](crate::operation::get_group_list::GetGroupListRequest) and returns [`GetGroupListResponse`](crate::operation::get_group_list::GetGroupListResponse); a service error is a [`GetGroupListError`](crate::operation::get_group_list::GetGroupListError).
+    ///
+    /// Optional parameters are set on the returned builder: `offset`, `limit`.
+    pub fn get_group_list(
+        &self,
+    ) -> crate::operation::get_group_list::GetGroupListFluentBuilder<'_> {
+        crate::operation::get_group_list::GetGroupListFluentBuilder::new(
+            self,
+            crate::operation::get_group_list::GetGroupListRequest::new(),
+        )
+    }
+    /// Gets the basic information of person.
+    ///
+    /// This API is used to get the information of a specified person, including name, gender, face, etc.
+    ///
+    /// Sends [`GetPersonBaseInfoRequest`](crate::operation::get_person_base_info::GetPersonBaseInfoRequest) and returns [`GetPersonBaseInfoResponse`](crate::operation::get_person_base_info::GetPersonBaseInfoResponse); a service error is a [`GetPersonBaseInfoError`](crate::operation::get_person_base_info::GetPersonBaseInfoError).
+    pub fn get_person_base_info(
+        &self,
+        person_id: impl Into<String>,
+    ) -> crate::operation::get_person_base_info::GetPersonBaseInfoFluentBuilder<'_> {
+        crate::operation::get_person_base_info::GetPersonBaseInfoFluentBuilder::new(
+            self,
+            crate::operation::get_person_base_info::GetPersonBaseInfoRequest::new(
+                person_id,
+            ),
+        )
+    }
+    /// Gets the group information of person.
+    ///
+    /// This API is used to get the information of a specified person, including group, description, etc.
+    ///
+    /// Sends [`GetPersonGroupInfoRequest`](crate::operation::get_person_group_info::GetPersonGroupInfoRequest) and returns [`GetPersonGroupInfoResponse`](crate::operation::get_person_group_info::GetPersonGroupInfoResponse); a service error is a [`GetPersonGroupInfoError`](crate::operation::get_person_group_info::GetPersonGroupInfoError).
+    ///
+    /// Optional parameters are set on the returned builder: `offset`, `limit`.
+    pub fn get_person_group_info(
+        &self,
+        person_id: impl Into<String>,
+    ) -> crate::operation::get_person_group_info::GetPersonGroupInfoFluentBuilder<'_> {
+        crate::operation::get_person_group_info::GetPersonGroupInfoFluentBuilder::new(
+            self,
+            crate::operation::get_person_group_info::GetPersonGroupInfoRequest::new(
+                person_id,
+            ),
+        )
+    }
+    /// Gets person list.
+    ///
+    /// This API is used to get the list of persons in a specified group.
+    ///
+    /// Sends [`GetPersonListRequest`](crate::operation::get_person_list::GetPersonListRequest) and returns [`GetPersonListResponse`](crate::operation::get_person_list::GetPersonListResponse); a service error is a [`GetPersonListError`](crate::operation::get_person_list::GetPersonListError).
+    ///
+    /// Optional parameters are set on the returned builder: `offset`, `limit`.
+    pub fn get_person_list(
+        &self,
+        group_id: impl Into<String>,
+    ) -> crate::operation::get_person_list::GetPersonListFluentBuilder<'_> {
+        crate::operation::get_person_list::GetPersonListFluentBuilder::new(
+            self,
+            crate::operation::get_person_list::GetPersonListRequest::new(group_id),
+        )
+    }
+    /// Gets person list length.
+    ///
+    /// This API is used to get the number of persons in a specified group.
+    ///
+    /// Sends [`GetPersonListNumRequest`](crate::operation::get_person_list_num::GetPersonListNumRequest) and returns [`GetPersonListNumResponse`](crate::operation::get_person_list_num::GetPersonListNumResponse); a service error is a [`GetPersonListNumError`](crate::operation::get_person_list_num::GetPersonListNumError).
+    pub fn get_person_list_num(
+        &self,
+        group_id: impl Into<String>,
+    ) -> crate::operation::get_person_list_num::GetPersonListNumFluentBuilder<'_> {
+        crate::operation::get_person_list_num::GetPersonListNumFluentBuilder::new(
+            self,
+            crate::operation::get_person_list_num::GetPersonListNumRequest::new(group_id),
+        )
+    }
+    /// Modifies group.
+    ///
+    /// This API is used to modify the name, tag, and custom description field of a group.
+    ///
+    /// Sends [`ModifyGroupRequest`](crate::operation::modify_group::ModifyGroupRequest) and returns [`ModifyGroupResponse`](crate::operation::modify_group::ModifyGroupResponse); a service error is a [`ModifyGroupError`](crate::operation::modify_group::ModifyGroupError).
+    ///
+    /// Optional parameters are set on the returned builder: `group_name`, `group_ex_description_infos`, `tag`.
+    pub fn modify_group(
+        &self,
+        group_id: impl Into<String>,
+    ) -> crate::operation::modify_group::ModifyGroupFluentBuilder<'_> {
+        crate::operation::modify_group::ModifyGroupFluentBuilder::new(
+            self,
+            crate::operation::modify_group::ModifyGroupRequest::new(group_id),
+        )
+    }
+    /// Modifies person description.
+    ///
+    /// This API is used to modify the description of a specified person in a group.
+    ///
+    /// Sends [`ModifyPersonGroupInfoRequest`](crate::operation::modify_person_group_info::ModifyPersonGroupInfoRequest) and returns [`ModifyPersonGroupInfoResponse`](crate::operation::modify_person_group_info::ModifyPersonGroupInfoResponse); a service error is a [`ModifyPersonGroupInfoError`](crate::operation::modify_person_group_info::ModifyPersonGroupInfoError).
+    pub fn modify_person_group_info(
+        &self,
+        group_id: impl Into<String>,
+        person_id: impl Into<String>,
+        person_ex_description_infos: Vec<crate::types::PersonExDescriptionInfo>,
+    ) -> crate::operation::modify_person_group_info::ModifyPersonGroupInfoFluentBuilder<
+        '_,
+    > {
+        crate::operation::modify_person_group_info::ModifyPersonGroupInfoFluentBuilder::new(
+            self,
+            crate::operation::modify_person_group_info::ModifyPersonGroupInfoRequest::new(
+                group_id,
+                person_id,
+                person_ex_description_infos,
+            ),
+        )
+    }
+    /// Searches for face.
+    ///
+    /// This API is used to recognize top K persons in one or more groups who are similar to the person in a given image and rank the similarity in descending order.
+    ///
+    /// Up to 10 faces in an image can be recognized at a time, and up to 100 groups can be searched in at a time.
+    ///
+    /// The maximum number of faces in groups that can be searched for at a time is subject to the algorithm model version (`FaceModelVersion`) of groups, which is 1 million for v2.0 or 3 million for v3.0.
+    ///
+    /// This API recognizes each face image of a person as an independent one. By contrast, the [SearchPersons](https://intl.cloud.tencent.com/document/product/867/44992?from_cn_redirect=1) and [SearchPersonsReturnsByGroup](https://intl.cloud.tencent.com/document/product/867/44991?from_cn_redirect=1) APIs fuse the features of all face images of a person; for example, if a person has 4 face images, they will fuse the features of the 4 face images and generate the summarized facial features of the person to make the search more accurate.
+    ///
+    ///
+    /// This API should be used together with [Group Management APIs](https://intl.cloud.tencent.com/document/product/867/45015?from_cn_redirect=1).
+    ///
+    /// >
+    /// - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the parameter `SignatureMethod` to `TC3-HMAC-SHA256`.
+    ///
+    /// >
+    /// - You cannot search for groups using different algorithm model versions (`FaceModelVersion`) at a time.
+    ///
+    /// Sends [`SearchFacesRequest`](crate::operation::search_faces::SearchFacesRequest) and returns [`SearchFacesResponse`](crate::operation::search_faces::SearchFacesResponse); a service error is a [`SearchFacesError`](crate::operation::search_faces::SearchFacesError).
+    ///
+    /// Optional parameters are set on the returned builder: `image`, `url`, `max_face_num`, `min_face_size`, `max_person_num`, `need_person_info`, `quality_control`, `face_match_threshold`, `need_rotate_detection`.
+    pub fn search_faces(
+        &self,
+        group_ids: Vec<String>,
+    ) -> crate::operation::search_faces::SearchFacesFluentBuilder<'_> {
+        crate::operation::search_faces::SearchFacesFluentBuilder::new(
+            self,
+            crate::operation::search_faces::SearchFacesRequest::new(group_ids),
+        )
+    }
+    /// Searches for face with results returned by group.
+    ///
+    /// This API is used to recognize top K persons in one or more groups who are similar to the person in a given image, display the results **by group**, and rank the similarity within each group in descending order.
+    ///
+    /// Up to 10 faces in the image can be recognized at a time, and cross-group search is supported.
+    ///
+    /// The maximum number of faces in groups that can be searched for at a time is subject to the group's algorithm model version (`FaceModelVersion`), which is 1 million for v2.0 or 3 million for v3.0.
+    ///
+    /// This API recognizes each face image of a person as an independent one. By contrast, the [SearchPersons](https://intl.cloud.tencent.com/document/product/867/44992?from_cn_redirect=1) and [SearchPersonsReturnsByGroup](https://intl.cloud.tencent.com/document/product/867/44991?from_cn_redirect=1) APIs fuse the features of all face images of a person; for example, if a person has 4 face images, they will fuse the features of the 4 face images and generate the summarized facial features of the person to make the search more accurate.
+    ///
+    /// This API should be used together with [Group Management APIs](https://intl.cloud.tencent.com/document/product/867/45015?from_cn_redirect=1).
+    ///
+    /// >
+    /// - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
+    ///
+    /// >
+    /// - You cannot search for groups using different algorithm model versions (`FaceModelVersion`) at a time.
+    ///
+    /// Sends [`SearchFacesReturnsByGroupRequest`](crate::operation::search_faces_returns_by_group::SearchFacesReturnsByGroupRequest) and returns [`SearchFacesReturnsByGroupResponse`](crate::operation::search_faces_returns_by_group::SearchFacesReturnsByGroupResponse); a service error is a [`SearchFacesReturnsByGroupError`](crate::operation::search_faces_returns_by_group::SearchFacesReturnsByGroupError).
+    ///
+    /// Optional parameters are set on the returned builder: `image`, `url`, `max_face_num`, `min_face_size`, `max_person_num_per_group`, `need_person_info`, `quality_control`, `face_match_threshold`, `need_rotate_detection`.
+    pub fn search_faces_returns_by_group(
+        &self,
+        group_ids: Vec<String>,
+    ) -> crate::operation::search_faces_returns_by_group::SearchFacesReturnsByGroupFluentBuilder<
+        '_,
+    > {
+        crate::operation::search_faces_returns_by_group::SearchFacesReturnsByGroupFluentBuilder::new(
+            self,
+            crate::operation::search_faces_returns_by_group::SearchFacesReturnsByGroupRequest::new(
+                group_ids,
+            ),
+        )
+    }
+    /// Searches for person.
+    ///
+    /// This API is used to recognize top K persons in one or more groups who are similar to the person in a given image and rank the similarity in a descending order.
+    ///
+    /// Up to 10 faces in an image can be recognized at a time, and up to 100 groups can be searched in at a time.
+    ///
+    /// The maximum number of faces in groups that can be searched for at a time is subject to the group's algorithm model version (`FaceModelVersion`), which is 1 million for v2.0 or 3 million for v3.0.
+    ///
+    /// This API fuses the features of all face images of a person; for example, if a person has 4 face images, it will fuse the features of the 4 face images and generate the summarized facial features of the person to make the person search (i.e., judging whether the face image to be recognized is of a specified person) more accurate. By contrast, the [SearchFaces](https://intl.cloud.tencent.com/document/product/867/44994?from_cn_redirect=1) and [SearchFacesReturnsByGroup](https://intl.cloud.tencent.com/document/product/867/44993?from_cn_redirect=1) APIs recognize each face image of a person as an independent one for search.
+    ///
+    /// >
+    /// - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
+    /// - This feature is available only to groups whose algorithm model version (`FaceModelVersion`) is 3.0.
+    ///
+    /// Sends [`SearchPersonsRequest`](crate::operation::search_persons::SearchPersonsRequest) and returns [`SearchPersonsResponse`](crate::operation::search_persons::SearchPersonsResponse); a service error is a [`SearchPersonsError`](crate::operation::search_persons::SearchPersonsError).
+    ///
+    /// Optional parameters are set on the returned builder: `image`, `url`, `max_face_num`, `min_face_size`, `max_person_num`, `quality_control`, `face_match_threshold`, `need_person_info`, `need_rotate_detection`.
+    pub fn search_persons(
+        &self,
+        group_ids: Vec<String>,
+    ) -> crate::operation::search_persons::SearchPersonsFluentBuilder<'_> {
+        crate::operation::search_persons::SearchPersonsFluentBuilder::new(
+            self,
+            crate::operation::search_persons::SearchPersonsRequest::new(group_ids),
+        )
+    }
+    /// Searches for person with results returned by group.
+    ///
+    /// This API is used to recognize top K persons in one or more groups who are similar to the person in a given image, display the results **by group**, and rank the similarity within each group in a descending order.
+    ///
+    /// Up to 10 faces in the image can be recognized at a time, and cross-group search is supported.
+    ///
+    /// The maximum number of faces in groups that can be searched for at a time is subject to the group's algorithm model version (`FaceModelVersion`), which is 1 million for v2.0 or 3 million for v3.0.
+    ///
+    /// This API fuses the features of all face images of a person; for example, if a person has 4 face images, it will fuse the features of the 4 face images and generate the summarized facial features of the person to make the person search (i.e., judging whether the face image to be recognized is of a specified person) more accurate. By contrast, the [SearchFaces](https://intl.cloud.tencent.com/document/product/867/44994?from_cn_redirect=1) and [SearchFacesReturnsByGroup](https://intl.cloud.tencent.com/document/product/867/44993?from_cn_redirect=1) APIs recognize each face image of a person as an independent one for search.
+    /// >
+    /// - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
+    /// - This feature is available only to groups whose algorithm model version (`FaceModelVersion`) is 3.0.
+    ///
+    /// Sends [`SearchPersonsReturnsByGroupRequest`](crate::operation::search_persons_returns_by_group::SearchPersonsReturnsByGroupRequest) and returns [`SearchPersonsReturnsByGroupResponse`](crate::operation::search_persons_returns_by_group::SearchPersonsReturnsByGroupResponse); a service error is a [`SearchPersonsReturnsByGroupError`](crate::operation::search_persons_returns_by_group::SearchPersonsReturnsByGroupError).
+    ///
+    /// Optional parameters are set on the returned builder: `image`, `url`, `max_face_num`, `min_face_size`, `max_person_num_per_group`, `quality_control`, `face_match_threshold`, `need_person_info`, `need_rotate_detection`.
+    pub fn search_persons_returns_by_group(
+        &self,
+        group_ids: Vec<String>,
+    ) -> crate::operation::search_persons_returns_by_group::SearchPersonsReturnsByGroupFluentBuilder<
+        '_,
+    > {
+        crate::operation::search_persons_returns_by_group::SearchPersonsReturnsByGroupFluentBuilder::new(
+            self,
+            crate::operation::search_persons_returns_by_group::SearchPersonsReturnsByGroupRequest::new(
+                group_ids,
+            ),
+        )
+    }
+    /// Verifies face.
+    ///
+    /// This API is used to judge whether a person in an image corresponds to a given `PersonId`. For more information on `PersonId`, please see [Group Management APIs](https://intl.cloud.tencent.com/document/product/867/45015?from_cn_redirect=1).
+    ///
+    /// The `VerifyFace` API judges whether a person is someone specified whose information is stored in a group, and there may be multiple face images of "someone". By contrast, the [CompareFace](https://intl.cloud.tencent.com/document/product/867/44987?from_cn_redirect=1) API judges the similarity between two faces.
+    ///
+    /// This API recognizes each face image of a person as an independent one. By contrast, the [VerifyPerson](https://intl.cloud.tencent.com/document/product/867/44982?from_cn_redirect=1) API fuses the features of all face images of a person; for example, if a person has 4 face images, the VerifyPerson API will fuse the features of the 4 face images and generate the summarized facial features of the person to make the person verification (i.e., judging whether the face image to be recognized is of a specified person) more accurate.
+    ///
+    /// >
+    /// - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the parameter `SignatureMethod` to `TC3-HMAC-SHA256`.
+    ///
+    /// Sends [`VerifyFaceRequest`](crate::operation::verify_face::VerifyFaceRequest) and returns [`VerifyFaceResponse`](crate::operation::verify_face::VerifyFaceResponse); a service error is a [`VerifyFaceError`](crate::operation::verify_face::VerifyFaceError).
+    ///
+    /// Optional parameters are set on the returned builder: `image`, `url`, `quality_control`, `need_rotate_detection`.
+    pub fn verify_face(
+        &self,
+        person_id: impl Into<String>,
+    ) -> crate::operation::verify_face::VerifyFaceFluentBuilder<'_> {
+        crate::operation::verify_face::VerifyFaceFluentBuilder::new(
+            self,
+            crate::operation::verify_face::VerifyFaceRequest::new(person_id),
+        )
+    }
+    /// Verifies person.
+    ///
+    /// This API is used to judge whether a person in an image corresponds to a given `PersonId`. For more information on `PersonId`, please see [Group Management APIs](https://intl.cloud.tencent.com/document/product/867/45015?from_cn_redirect=1).
+    /// This API fuses the features of all face images of a person; for example, if a person has 4 face images, it will fuse the features of the 4 face images and generate the summarized facial features of the person to make the person verification (i.e., judging whether the face image to be recognized is of a specified person) more accurate.
+    ///
+    /// The face verification APIs judge whether a person is someone specified whose information is stored in a group, and the "someone" may have multiple face images. By contrast, the face comparison APIs judge the similarity between two faces.
+    ///
+    ///
+    /// >
+    /// - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
+    /// - This feature is available only to groups whose algorithm model version (`FaceModelVersion`) is 3.0.
+    ///
+    /// Sends [`VerifyPersonRequest`](crate::operation::verify_person::VerifyPersonRequest) and returns [`VerifyPersonResponse`](crate::operation::verify_person::VerifyPersonResponse); a service error is a [`VerifyPersonError`](crate::operation::verify_person::VerifyPersonError).
+    ///
+    /// Optional parameters are set on the returned builder: `image`, `url`, `quality_control`, `need_rotate_detection`.
+    pub fn verify_person(
+        &self,
+        person_id: impl Into<String>,
+    ) -> crate::operation::verify_person::VerifyPersonFluentBuilder<'_> {
+        crate::operation::verify_person::VerifyPersonFluentBuilder::new(
+            self,
+            crate::operation::verify_person::VerifyPersonRequest::new(person_id),
         )
     }
 }

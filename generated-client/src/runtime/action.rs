@@ -19,4 +19,9 @@ pub trait Action: Serialize + Send + Sync {
 
     /// Checks every constraint the spec states; called before anything is sent.
     fn validate(&self) -> Result<(), ValidationError>;
+
+    /// Expected size of the JSON body, so large bodies (images) are allocated once.
+    fn body_size_hint(&self) -> usize {
+        256
+    }
 }

@@ -112,12 +112,14 @@ impl Client {
             }));
         }
         // Serialized once: every attempt signs and sends these same bytes.
-        let body = Bytes::from(serde_json::to_vec(request).map_err(|e| {
+        let mut body = Vec::with_capacity(request.body_size_hint());
+        serde_json::to_writer(&mut body, request).map_err(|e| {
             SdkError::InvalidRequest(ValidationError {
                 parameter: A::NAME.to_owned(),
                 problem: format!("cannot be encoded as JSON: {e}"),
             })
-        })?);
+        })?;
+        let body = Bytes::from(body);
 
         let mut skew_corrected = false;
         let mut budget = config.retry.max_attempts;

@@ -7,6 +7,8 @@ pub mod config;
 pub mod credentials;
 pub(crate) mod envelope;
 pub mod error;
+pub mod image;
+pub mod paginator;
 pub mod profile;
 pub mod retry;
 pub mod signing;

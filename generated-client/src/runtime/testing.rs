@@ -3,6 +3,8 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::ServiceError;
+
 /// Decodes `json` into `T`, encodes it again and checks nothing was lost or renamed. Absent and
 /// `null` count as the same, since optional fields are omitted when encoding.
 pub(crate) fn assert_round_trip<T: Serialize + DeserializeOwned>(json: &str) -> T {
@@ -22,6 +24,32 @@ pub(crate) fn assert_round_trip<T: Serialize + DeserializeOwned>(json: &str) -> 
     value
 }
 
+/// An example of a failed call. Its request may break a rule on purpose (then it need not
+/// decode); its output must decode into a typed error — with the example's code when it has an
+/// `Error` — or, where the docs show only a `RequestId`, at least never panic.
+#[allow(dead_code)] // called by generated tests only when the spec has error examples
+pub(crate) fn assert_error_example<R, T, E>(input: &str, response: &str)
+where
+    R: Serialize + DeserializeOwned,
+    T: DeserializeOwned,
+    E: ServiceError + std::fmt::Debug,
+{
+    if serde_json::from_str::<R>(input).is_ok() {
+        assert_round_trip::<R>(input);
+    }
+    let body = format!("{{\"Response\":{response}}}");
+    let expected: serde_json::Value = serde_json::from_str(response).expect("examples are JSON");
+    let decoded = crate::runtime::envelope::decode::<T, E>(200, body.as_bytes(), 1);
+    if let Some(code) = expected["Error"]["Code"].as_str() {
+        match decoded {
+            Err(crate::SdkError::Service(e)) => assert_eq!(e.metadata().code, code),
+            Err(other) => panic!("error example did not decode into a service error: {other:?}"),
+            Ok(_) => panic!("error example decoded as a success"),
+        }
+    }
+}
+
+/// Numbers compare by value: the API writes `100` where the spec says float and we write `100.0`.
 fn without_nulls(value: serde_json::Value) -> serde_json::Value {
     use serde_json::Value;
     match value {
@@ -32,6 +60,10 @@ fn without_nulls(value: serde_json::Value) -> serde_json::Value {
                 .collect(),
         ),
         Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
+        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (None, None, Some(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => Value::from(f as i64),
+            _ => Value::Number(n),
+        },
         other => other,
     }
 }

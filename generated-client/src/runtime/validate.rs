@@ -57,6 +57,25 @@ pub fn allowed_chars(
     }
 }
 
+/// An image's base64 length against the API's limit.
+pub fn image_size(
+    name: &str,
+    image: &super::image::Image,
+    max_encoded: usize,
+) -> Result<(), ValidationError> {
+    let len = image.encoded_len();
+    if len > max_encoded {
+        return Err(fail(
+            name,
+            format!(
+                "image is {len} bytes once base64-encoded; the limit is {max_encoded} bytes ({:.1} MiB)",
+                max_encoded as f64 / (1024.0 * 1024.0)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Runs `check` on every item; a failure names the item's index, e.g. `Urls[3]`.
 pub fn each<T>(
     name: &str,

@@ -399,7 +399,7 @@ mod spec_examples {
         crate::runtime::testing::assert_round_trip::<
             GetGroupInfoResponse,
         >(
-            "{\"GroupName\":\"aaa\",\"GroupId\":\"aaa\",\"GroupExDescriptions\":[\"24\"],\"Tag\":\"fdsaf\",\"FaceModelVersion\":\"3.0\",\"CreationTimestamp\":1559530931613,\"RequestId\":\"6faa05d0-287b-464e-8755-cf3e8d0c703d\"}",
+            "{\"CreationTimestamp\":1559530931613,\"FaceModelVersion\":\"3.0\",\"GroupExDescriptions\":[\"24\"],\"GroupId\":\"aaa\",\"GroupName\":\"aaa\",\"RequestId\":\"6faa05d0-287b-464e-8755-cf3e8d0c703d\",\"Tag\":\"fdsaf\"}",
         );
     }
 }

@@ -4,10 +4,188 @@
 //!
 //! | Action | Method |
 //! |---|---|
+//! | `AnalyzeFace` — Performs facial feature localization | [`Client::analyze_face`](crate::Client::analyze_face) |
+//! | `CompareFace` — Compares faces | [`Client::compare_face`](crate::Client::compare_face) |
+//! | `CopyPerson` — Copies person | [`Client::copy_person`](crate::Client::copy_person) |
+//! | `CreateFace` — Adds face | [`Client::create_face`](crate::Client::create_face) |
+//! | `CreateGroup` — Creates group | [`Client::create_group`](crate::Client::create_group) |
+//! | `CreatePerson` — Creates person | [`Client::create_person`](crate::Client::create_person) |
+//! | `DeleteFace` — Deletes face | [`Client::delete_face`](crate::Client::delete_face) |
+//! | `DeleteGroup` — Deletes group | [`Client::delete_group`](crate::Client::delete_group) |
+//! | `DeletePerson` — Deletes person | [`Client::delete_person`](crate::Client::delete_person) |
+//! | `DeletePersonFromGroup` — Deletes person from group | [`Client::delete_person_from_group`](crate::Client::delete_person_from_group) |
+//! | `DetectFace` — Detects and analyzes face | [`Client::detect_face`](crate::Client::detect_face) |
+//! | `DetectFaceAttributes` — Detects face and analyzes attributes | [`Client::detect_face_attributes`](crate::Client::detect_face_attributes) |
+//! | `DetectFaceSimilarity` — Detects face similarity | [`Client::detect_face_similarity`](crate::Client::detect_face_similarity) |
+//! | `DetectLiveFaceAccurate` — Performs face static liveness detection (high-precision version) | [`Client::detect_live_face_accurate`](crate::Client::detect_live_face_accurate) |
 //! | `GetGroupInfo` — Gets group information | [`Client::get_group_info`](crate::Client::get_group_info) |
+//! | `GetGroupList` — Gets group list | [`Client::get_group_list`](crate::Client::get_group_list) |
+//! | `GetPersonBaseInfo` — Gets the basic information of person | [`Client::get_person_base_info`](crate::Client::get_person_base_info) |
+//! | `GetPersonGroupInfo` — Gets the group information of person | [`Client::get_person_group_info`](crate::Client::get_person_group_info) |
+//! | `GetPersonList` — Gets person list | [`Client::get_person_list`](crate::Client::get_person_list) |
+//! | `GetPersonListNum` — Gets person list length | [`Client::get_person_list_num`](crate::Client::get_person_list_num) |
+//! | `ModifyGroup` — Modifies group | [`Client::modify_group`](crate::Client::modify_group) |
+//! | `ModifyPersonGroupInfo` — Modifies person description | [`Client::modify_person_group_info`](crate::Client::modify_person_group_info) |
+//! | `SearchFaces` — Searches for face | [`Client::search_faces`](crate::Client::search_faces) |
+//! | `SearchFacesReturnsByGroup` — Searches for face with results returned by group | [`Client::search_faces_returns_by_group`](crate::Client::search_faces_returns_by_group) |
+//! | `SearchPersons` — Searches for person | [`Client::search_persons`](crate::Client::search_persons) |
+//! | `SearchPersonsReturnsByGroup` — Searches for person with results returned by group | [`Client::search_persons_returns_by_group`](crate::Client::search_persons_returns_by_group) |
+//! | `VerifyFace` — Verifies face | [`Client::verify_face`](crate::Client::verify_face) |
+//! | `VerifyPerson` — Verifies person | [`Client::verify_person`](crate::Client::verify_person) |
+#[rustfmt::skip]
+pub mod analyze_face;
+pub use analyze_face::{
+    AnalyzeFaceRequest, AnalyzeFaceResponse, AnalyzeFaceError, AnalyzeFaceFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod compare_face;
+pub use compare_face::{
+    CompareFaceRequest, CompareFaceResponse, CompareFaceError, CompareFaceFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod copy_person;
+pub use copy_person::{
+    CopyPersonRequest, CopyPersonResponse, CopyPersonError, CopyPersonFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod create_face;
+pub use create_face::{
+    CreateFaceRequest, CreateFaceResponse, CreateFaceError, CreateFaceFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod create_group;
+pub use create_group::{
+    CreateGroupRequest, CreateGroupResponse, CreateGroupError, CreateGroupFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod create_person;
+pub use create_person::{
+    CreatePersonRequest, CreatePersonResponse, CreatePersonError,
+    CreatePersonFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod delete_face;
+pub use delete_face::{
+    DeleteFaceRequest, DeleteFaceResponse, DeleteFaceError, DeleteFaceFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod delete_group;
+pub use delete_group::{
+    DeleteGroupRequest, DeleteGroupResponse, DeleteGroupError, DeleteGroupFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod delete_person;
+pub use delete_person::{
+    DeletePersonRequest, DeletePersonResponse, DeletePersonError,
+    DeletePersonFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod delete_person_from_group;
+pub use delete_person_from_group::{
+    DeletePersonFromGroupRequest, DeletePersonFromGroupResponse,
+    DeletePersonFromGroupError, DeletePersonFromGroupFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod detect_face;
+pub use detect_face::{
+    DetectFaceRequest, DetectFaceResponse, DetectFaceError, DetectFaceFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod detect_face_attributes;
+pub use detect_face_attributes::{
+    DetectFaceAttributesRequest, DetectFaceAttributesResponse, DetectFaceAttributesError,
+    DetectFaceAttributesFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod detect_face_similarity;
+pub use detect_face_similarity::{
+    DetectFaceSimilarityRequest, DetectFaceSimilarityResponse, DetectFaceSimilarityError,
+    DetectFaceSimilarityFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod detect_live_face_accurate;
+pub use detect_live_face_accurate::{
+    DetectLiveFaceAccurateRequest, DetectLiveFaceAccurateResponse,
+    DetectLiveFaceAccurateError, DetectLiveFaceAccurateFluentBuilder,
+};
 #[rustfmt::skip]
 pub mod get_group_info;
 pub use get_group_info::{
     GetGroupInfoRequest, GetGroupInfoResponse, GetGroupInfoError,
     GetGroupInfoFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod get_group_list;
+pub use get_group_list::{
+    GetGroupListRequest, GetGroupListResponse, GetGroupListError,
+    GetGroupListFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod get_person_base_info;
+pub use get_person_base_info::{
+    GetPersonBaseInfoRequest, GetPersonBaseInfoResponse, GetPersonBaseInfoError,
+    GetPersonBaseInfoFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod get_person_group_info;
+pub use get_person_group_info::{
+    GetPersonGroupInfoRequest, GetPersonGroupInfoResponse, GetPersonGroupInfoError,
+    GetPersonGroupInfoFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod get_person_list;
+pub use get_person_list::{
+    GetPersonListRequest, GetPersonListResponse, GetPersonListError,
+    GetPersonListFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod get_person_list_num;
+pub use get_person_list_num::{
+    GetPersonListNumRequest, GetPersonListNumResponse, GetPersonListNumError,
+    GetPersonListNumFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod modify_group;
+pub use modify_group::{
+    ModifyGroupRequest, ModifyGroupResponse, ModifyGroupError, ModifyGroupFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod modify_person_group_info;
+pub use modify_person_group_info::{
+    ModifyPersonGroupInfoRequest, ModifyPersonGroupInfoResponse,
+    ModifyPersonGroupInfoError, ModifyPersonGroupInfoFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod search_faces;
+pub use search_faces::{
+    SearchFacesRequest, SearchFacesResponse, SearchFacesError, SearchFacesFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod search_faces_returns_by_group;
+pub use search_faces_returns_by_group::{
+    SearchFacesReturnsByGroupRequest, SearchFacesReturnsByGroupResponse,
+    SearchFacesReturnsByGroupError, SearchFacesReturnsByGroupFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod search_persons;
+pub use search_persons::{
+    SearchPersonsRequest, SearchPersonsResponse, SearchPersonsError,
+    SearchPersonsFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod search_persons_returns_by_group;
+pub use search_persons_returns_by_group::{
+    SearchPersonsReturnsByGroupRequest, SearchPersonsReturnsByGroupResponse,
+    SearchPersonsReturnsByGroupError, SearchPersonsReturnsByGroupFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod verify_face;
+pub use verify_face::{
+    VerifyFaceRequest, VerifyFaceResponse, VerifyFaceError, VerifyFaceFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod verify_person;
+pub use verify_person::{
+    VerifyPersonRequest, VerifyPersonResponse, VerifyPersonError,
+    VerifyPersonFluentBuilder,
 };
