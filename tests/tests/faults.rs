@@ -1,0 +1,707 @@
+//! Fault injection: throttling, server errors, broken connections, slow and malformed replies,
+//! clock skew and concurrency, over real HTTP against the loopback server, plus an in-memory
+//! `HttpTransport` for faults a socket cannot produce on demand. Every case must end in a
+//! value or a typed error: a panic fails the test, and every wait is bounded so a hang fails
+//! it too (the bounds are deadlines, not speed claims).
+
+mod common;
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use common::config_for;
+use iai_integration_tests::server::{Reply, TestServer, GET_GROUP_INFO_EXAMPLE, TEST_SECRET_ID};
+use serde::Serialize;
+use tencentcloud_iai::operation::get_group_info::{
+    GetGroupInfoError, GetGroupInfoRequest, GetGroupInfoResponse,
+};
+use tencentcloud_iai::runtime::action::Action;
+use tencentcloud_iai::runtime::transport::{BoxFuture, HttpRequest, HttpResponse, HttpTransport};
+use tencentcloud_iai::{
+    Client, ConfigBuilder, Credentials, CredentialsError, ProvideCredentials, SdkError,
+    TransportError, ValidationError,
+};
+
+/// Upper bound on any single call in this file; reaching it means the client hung.
+const DEADLINE: Duration = Duration::from_secs(20);
+
+async fn bounded<T>(future: impl Future<Output = T>) -> T {
+    tokio::time::timeout(DEADLINE, future)
+        .await
+        .expect("the call must finish (typed error or success), not hang")
+}
+
+/// Fast retries, so tests exercise backoff without waiting on it.
+fn fast(builder: ConfigBuilder) -> ConfigBuilder {
+    builder.retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
+}
+
+fn client(builder: ConfigBuilder) -> Client {
+    Client::new(builder.build().expect("valid config"))
+}
+
+async fn get_group(client: &Client) -> Result<GetGroupInfoResponse, SdkError<GetGroupInfoError>> {
+    bounded(client.get_group_info("aaa").send()).await
+}
+
+fn html_502() -> Reply {
+    Reply::Raw {
+        status: 502,
+        content_type: "text/html".into(),
+        body: b"<html><body>502 Bad Gateway</body></html>".to_vec(),
+    }
+}
+
+// ---- retryable API errors -------------------------------------------------------------------
+
+#[tokio::test]
+async fn throttling_twice_then_success() {
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![
+            Reply::error("RequestLimitExceeded", "slow down"),
+            Reply::error("RequestLimitExceeded", "slow down"),
+            Reply::json(GET_GROUP_INFO_EXAMPLE),
+        ],
+    );
+    let group = get_group(&client(fast(config_for(&server))))
+        .await
+        .expect("third attempt succeeds");
+    assert_eq!(group.group_id, "aaa");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    assert!(requests.iter().all(|r| r.signature_ok));
+    assert_eq!(requests[0].verdict.as_deref(), Some("RequestLimitExceeded"));
+    assert_eq!(requests[2].verdict, None);
+    // Each attempt is signed afresh, but always over the same body.
+    assert!(requests.iter().all(|r| r.body == br#"{"GroupId":"aaa"}"#));
+}
+
+#[tokio::test]
+async fn persistent_throttling_gives_up_after_max_attempts() {
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::error("RequestLimitExceeded", "slow down")],
+    );
+    let err = get_group(&client(fast(config_for(&server))))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.service_error(),
+            Some(GetGroupInfoError::RequestLimitExceeded(_))
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.attempts(), 3);
+    assert_eq!(server.request_count("GetGroupInfo"), 3);
+
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::error("RequestLimitExceeded", "slow down")],
+    );
+    let err = get_group(&client(fast(config_for(&server)).max_attempts(5)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.attempts(), 5, "max_attempts is honoured");
+    assert_eq!(server.request_count("GetGroupInfo"), 5);
+}
+
+#[tokio::test]
+async fn retryable_server_error_code_is_retried() {
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![
+            Reply::error("FailedOperation.ServerError", "try again"),
+            Reply::json(GET_GROUP_INFO_EXAMPLE),
+        ],
+    );
+    get_group(&client(fast(config_for(&server))))
+        .await
+        .expect("second attempt succeeds");
+    assert_eq!(server.request_count("GetGroupInfo"), 2);
+}
+
+#[tokio::test]
+async fn non_retryable_code_is_not_retried() {
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![
+            Reply::error("InvalidParameterValue.GroupIdNotExist", "no such group"),
+            Reply::json(GET_GROUP_INFO_EXAMPLE),
+        ],
+    );
+    let err = get_group(&client(fast(config_for(&server))))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("InvalidParameterValue.GroupIdNotExist"));
+    assert_eq!(err.attempts(), 1);
+    assert_eq!(server.request_count("GetGroupInfo"), 1);
+}
+
+// ---- HTTP-level faults ----------------------------------------------------------------------
+
+#[tokio::test]
+async fn html_502_without_envelope_is_retried_for_an_idempotent_action() {
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![html_502(), Reply::json(GET_GROUP_INFO_EXAMPLE)],
+    );
+    get_group(&client(fast(config_for(&server))))
+        .await
+        .expect("second attempt succeeds");
+    assert_eq!(server.request_count("GetGroupInfo"), 2);
+
+    server.script("GetGroupInfo", vec![html_502()]);
+    let err = get_group(&client(fast(config_for(&server))))
+        .await
+        .unwrap_err();
+    let SdkError::Response(e) = &err else {
+        panic!("expected a response error, got {err:?}")
+    };
+    assert_eq!((e.http_status, e.attempts), (502, 3));
+    assert!(e.body_excerpt.contains("Bad Gateway"), "{e:?}");
+}
+
+#[tokio::test]
+async fn refused_connections_are_retried() {
+    // The server accepts and closes at once. To the client that looks like a close after
+    // sending (`maybe_sent`: it cannot know the request was never read), so it is retried
+    // here because GetGroupInfo is idempotent; see the in-memory tests for the other case.
+    let server = TestServer::start();
+    server.refuse_next_connections(2);
+    get_group(&client(fast(config_for(&server))))
+        .await
+        .expect("the third connection is served");
+    assert_eq!(server.request_count("GetGroupInfo"), 1);
+
+    // Nothing listening at all: a connect error, so certainly not sent; retried, then typed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let nowhere = fast(config_for(&server))
+        .endpoint(tencentcloud_iai::Endpoint::parse(&format!("http://127.0.0.1:{port}")).unwrap());
+    let err = get_group(&client(nowhere)).await.unwrap_err();
+    let SdkError::Transport(e) = &err else {
+        panic!("expected a transport error, got {err:?}")
+    };
+    assert!(!e.maybe_sent);
+    assert_eq!(e.attempts, 3, "not-sent failures are always retried");
+}
+
+#[tokio::test]
+async fn connection_closed_after_the_request_is_retried_for_an_idempotent_action() {
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![
+            Reply::CloseAfterRequest,
+            Reply::json(GET_GROUP_INFO_EXAMPLE),
+        ],
+    );
+    get_group(&client(fast(config_for(&server))))
+        .await
+        .expect("second attempt succeeds");
+    assert_eq!(server.request_count("GetGroupInfo"), 2);
+}
+
+#[tokio::test]
+async fn short_body_is_retried_and_truncated_json_is_a_response_error() {
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![
+            Reply::Truncated {
+                declared_len: GET_GROUP_INFO_EXAMPLE.len(),
+                body: GET_GROUP_INFO_EXAMPLE.as_bytes().to_vec(),
+            },
+            Reply::json(GET_GROUP_INFO_EXAMPLE),
+        ],
+    );
+    get_group(&client(fast(config_for(&server))))
+        .await
+        .expect("the connection broke mid-body; the retry succeeds");
+    assert_eq!(server.request_count("GetGroupInfo"), 2);
+
+    // A complete HTTP message whose JSON is cut: the server meant it, so no retry.
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::Raw {
+            status: 200,
+            content_type: "application/json".into(),
+            body: GET_GROUP_INFO_EXAMPLE.as_bytes()[..60].to_vec(),
+        }],
+    );
+    let err = get_group(&client(fast(config_for(&server))))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, SdkError::Response(e) if e.problem.contains("truncated") && e.attempts == 1),
+        "{err:?}"
+    );
+    assert_eq!(server.request_count("GetGroupInfo"), 1);
+}
+
+#[tokio::test]
+async fn non_json_and_wrong_content_type() {
+    let server = TestServer::start();
+    let client = client(fast(config_for(&server)));
+    let cases: [(&str, &[u8]); 4] = [
+        ("text/plain", b"OK"),
+        ("application/json", b"\xff\xfe\x00garbage"),
+        (
+            "application/xml",
+            b"<Response><RequestId>x</RequestId></Response>",
+        ),
+        ("application/json", b""),
+    ];
+    for (content_type, body) in cases {
+        server.script(
+            "GetGroupInfo",
+            vec![Reply::Raw {
+                status: 200,
+                content_type: content_type.into(),
+                body: body.to_vec(),
+            }],
+        );
+        let err = get_group(&client).await.unwrap_err();
+        let SdkError::Response(e) = &err else {
+            panic!("{content_type} {body:?}: expected a response error, got {err:?}")
+        };
+        assert_eq!(e.http_status, 200);
+        assert_eq!(e.attempts, 1, "a 200 answer is final");
+    }
+
+    // An error envelope is an error envelope whatever the Content-Type says.
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::Raw {
+            status: 200,
+            content_type: "text/html; charset=utf-8".into(),
+            body: br#"{"Response":{"Error":{"Code":"ResourceNotFound","Message":"gone"},"RequestId":"r-1"}}"#.to_vec(),
+        }],
+    );
+    let err = get_group(&client).await.unwrap_err();
+    assert!(
+        matches!(
+            err.service_error(),
+            Some(GetGroupInfoError::ResourceNotFound(_))
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.request_id(), Some("r-1"));
+}
+
+#[tokio::test]
+async fn oversized_body_is_refused_with_a_typed_error() {
+    let server = TestServer::start();
+    let big_tag = "x".repeat(10 * 1024);
+    let body = GET_GROUP_INFO_EXAMPLE.replace("fdsaf", &big_tag);
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::Raw {
+            status: 200,
+            content_type: "application/json".into(),
+            body: body.into_bytes(),
+        }],
+    );
+    let limited = client(
+        fast(config_for(&server))
+            .max_response_bytes(1024)
+            .max_attempts(1),
+    );
+    let err = get_group(&limited).await.unwrap_err();
+    let SdkError::Transport(e) = &err else {
+        panic!("expected a transport error, got {err:?}")
+    };
+    assert!(e.message().contains("1024 byte limit"), "{e}");
+    assert!(e.maybe_sent);
+
+    // The same reply within a larger limit is fine.
+    let roomy = client(fast(config_for(&server)).max_response_bytes(64 * 1024));
+    let group = get_group(&roomy).await.expect("fits");
+    assert_eq!(group.tag.len(), 10 * 1024);
+}
+
+// ---- timeouts -------------------------------------------------------------------------------
+
+fn slow_headers() -> Reply {
+    Reply::DelayHeaders {
+        delay: Duration::from_secs(5),
+        then: Box::new(Reply::json(GET_GROUP_INFO_EXAMPLE)),
+    }
+}
+
+fn slow_body() -> Reply {
+    Reply::SlowBody {
+        delay: Duration::from_secs(5),
+        body: GET_GROUP_INFO_EXAMPLE.to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn attempt_timeout_applies_to_slow_headers_and_slow_bodies() {
+    for (name, slow) in [("slow headers", slow_headers()), ("slow body", slow_body())] {
+        let server = TestServer::start();
+        server.script("GetGroupInfo", vec![slow]);
+        let one_attempt = client(
+            fast(config_for(&server))
+                .timeout(Duration::from_secs(10))
+                .attempt_timeout(Duration::from_millis(200))
+                .max_attempts(1),
+        );
+        let err = get_group(&one_attempt).await.unwrap_err();
+        let SdkError::Timeout(e) = &err else {
+            panic!("{name}: expected a timeout, got {err:?}")
+        };
+        assert_eq!(
+            e.after,
+            Duration::from_millis(200),
+            "{name}: the attempt timed out"
+        );
+        assert_eq!(e.attempts, 1, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_timed_out_attempt_is_retried_for_an_idempotent_action() {
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![slow_headers(), Reply::json(GET_GROUP_INFO_EXAMPLE)],
+    );
+    let client = client(
+        fast(config_for(&server))
+            .timeout(Duration::from_secs(10))
+            .attempt_timeout(Duration::from_millis(200)),
+    );
+    get_group(&client).await.expect("second attempt succeeds");
+    assert_eq!(server.request_count("GetGroupInfo"), 2);
+}
+
+#[tokio::test]
+async fn whole_call_timeout_cuts_across_attempts() {
+    for (name, slow) in [("slow headers", slow_headers()), ("slow body", slow_body())] {
+        let server = TestServer::start();
+        server.script("GetGroupInfo", vec![slow]);
+        let client = client(
+            fast(config_for(&server))
+                .timeout(Duration::from_millis(500))
+                .attempt_timeout(Duration::from_millis(200))
+                .max_attempts(10),
+        );
+        let err = get_group(&client).await.unwrap_err();
+        let SdkError::Timeout(e) = &err else {
+            panic!("{name}: expected a timeout, got {err:?}")
+        };
+        assert_eq!(
+            e.after,
+            Duration::from_millis(500),
+            "{name}: the whole call timed out, not one attempt"
+        );
+        assert!(e.attempts >= 2, "{name}: {e:?}");
+        assert!(e.attempts < 10, "{name}: {e:?}");
+    }
+}
+
+// ---- clock skew and concurrency -------------------------------------------------------------
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+fn timestamp_of(request: &iai_integration_tests::server::RecordedRequest) -> i64 {
+    request
+        .header("X-TC-Timestamp")
+        .and_then(|t| t.parse().ok())
+        .expect("X-TC-Timestamp is sent")
+}
+
+#[tokio::test]
+async fn clock_skew_is_corrected_from_the_date_header() {
+    let server = TestServer::builder().clock_offset_secs(3600).build();
+    // One attempt allowed: a skew correction is a new chance, not a spent attempt.
+    let client = client(fast(config_for(&server)).max_attempts(1));
+    get_group(&client)
+        .await
+        .expect("the corrected signature is accepted");
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(
+        requests[0].verdict.as_deref(),
+        Some("AuthFailure.SignatureExpire")
+    );
+    assert!((timestamp_of(&requests[0]) - unix_now()).abs() < 120);
+    let server_now = unix_now() + 3600;
+    assert!(
+        (timestamp_of(&requests[1]) - server_now).abs() < 120,
+        "second attempt signed at {}, server clock {server_now}",
+        timestamp_of(&requests[1])
+    );
+    assert!(requests[1].signature_ok && requests[1].verdict.is_none());
+
+    // The correction is kept: the next call is signed with server time straight away.
+    get_group(&client).await.expect("success");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    assert!((timestamp_of(&requests[2]) - server_now).abs() < 120);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_hundred_concurrent_calls_through_one_client() {
+    let server = TestServer::start();
+    let client = client(config_for(&server).timeout(Duration::from_secs(15)));
+    let calls: Vec<_> = (0..100)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.get_group_info("aaa").send().await })
+        })
+        .collect();
+    for call in calls {
+        let group = bounded(call).await.expect("no panic").expect("success");
+        assert_eq!(group.group_id, "aaa");
+    }
+    let requests = server.requests();
+    assert_eq!(requests.len(), 100);
+    assert!(requests
+        .iter()
+        .all(|r| r.signature_ok && r.verdict.is_none()));
+}
+
+// ---- in-memory transport --------------------------------------------------------------------
+
+/// What the in-memory transport does for one request.
+#[derive(Debug, Clone)]
+enum Step {
+    NotSent,
+    MaybeSent,
+    Respond(u16, &'static str),
+    /// Never answers.
+    Hang,
+}
+
+/// Plays `steps` in order, repeating the last; counts requests.
+#[derive(Debug)]
+struct ScriptedTransport {
+    steps: Mutex<VecDeque<Step>>,
+    calls: AtomicUsize,
+}
+
+impl ScriptedTransport {
+    fn new(steps: Vec<Step>) -> Arc<Self> {
+        Arc::new(ScriptedTransport {
+            steps: Mutex::new(steps.into()),
+            calls: AtomicUsize::new(0),
+        })
+    }
+
+    fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
+    }
+}
+
+/// `HttpTransport` for a shared handle, so the test keeps one to count calls.
+#[derive(Debug)]
+struct Shared(Arc<ScriptedTransport>);
+
+impl HttpTransport for Shared {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        let transport = &self.0;
+        transport.calls.fetch_add(1, Ordering::SeqCst);
+        assert!(
+            request
+                .headers
+                .iter()
+                .any(|(name, value)| *name == "Authorization"
+                    && value.starts_with("TC3-HMAC-SHA256")),
+            "requests reach the transport signed"
+        );
+        let step = {
+            let mut steps = transport.steps.lock().unwrap();
+            if steps.len() > 1 {
+                steps.pop_front().unwrap()
+            } else {
+                steps.front().cloned().expect("a script")
+            }
+        };
+        Box::pin(async move {
+            match step {
+                Step::NotSent => Err(TransportError::not_sent("injected: connection refused")),
+                Step::MaybeSent => Err(TransportError::maybe_sent("injected: connection reset")),
+                Step::Respond(status, body) => Ok(HttpResponse {
+                    status,
+                    headers: vec![("content-type".into(), "application/json".into())],
+                    body: Bytes::from_static(body.as_bytes()),
+                }),
+                Step::Hang => std::future::pending().await,
+            }
+        })
+    }
+}
+
+fn in_memory(transport: &Arc<ScriptedTransport>) -> ConfigBuilder {
+    fast(
+        tencentcloud_iai::Config::builder()
+            .credentials(Credentials::new(TEST_SECRET_ID, "k"))
+            .timeout(Duration::from_secs(10))
+            .transport(Shared(Arc::clone(transport))),
+    )
+}
+
+/// A non-idempotent action (the spec has none yet): same body and output as GetGroupInfo.
+#[derive(Debug, Serialize)]
+struct CreateSomething {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+}
+
+impl Action for CreateSomething {
+    const NAME: &'static str = "CreateSomething";
+    const IDEMPOTENT: bool = false;
+    const REGION_REQUIRED: bool = false;
+    type Output = GetGroupInfoResponse;
+    type Error = GetGroupInfoError;
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+fn create_something() -> CreateSomething {
+    CreateSomething {
+        group_id: "aaa".into(),
+    }
+}
+
+#[tokio::test]
+async fn unsent_failures_are_retried_for_any_action() {
+    let transport = ScriptedTransport::new(vec![
+        Step::NotSent,
+        Step::NotSent,
+        Step::Respond(200, GET_GROUP_INFO_EXAMPLE),
+    ]);
+    let client = client(in_memory(&transport));
+    let group = bounded(client.send(&GetGroupInfoRequest::new("aaa")))
+        .await
+        .expect("third attempt succeeds");
+    assert_eq!(group.group_id, "aaa");
+    assert_eq!(transport.calls(), 3);
+
+    let transport = ScriptedTransport::new(vec![
+        Step::NotSent,
+        Step::NotSent,
+        Step::Respond(200, GET_GROUP_INFO_EXAMPLE),
+    ]);
+    let client = self::client(in_memory(&transport));
+    bounded(client.send(&create_something()))
+        .await
+        .expect("nothing was sent, so even a non-idempotent action is retried");
+    assert_eq!(transport.calls(), 3);
+}
+
+#[tokio::test]
+async fn possibly_sent_failures_are_retried_only_for_idempotent_actions() {
+    let idempotent = ScriptedTransport::new(vec![
+        Step::MaybeSent,
+        Step::Respond(200, GET_GROUP_INFO_EXAMPLE),
+    ]);
+    bounded(client(in_memory(&idempotent)).send(&GetGroupInfoRequest::new("aaa")))
+        .await
+        .expect("GetGroupInfo is idempotent");
+    assert_eq!(idempotent.calls(), 2);
+
+    let not_idempotent = ScriptedTransport::new(vec![
+        Step::MaybeSent,
+        Step::Respond(200, GET_GROUP_INFO_EXAMPLE),
+    ]);
+    let err = bounded(client(in_memory(&not_idempotent)).send(&create_something()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, SdkError::Transport(e) if e.maybe_sent && e.attempts == 1),
+        "{err:?}"
+    );
+    assert_eq!(not_idempotent.calls(), 1, "a second create could duplicate");
+
+    let html = ScriptedTransport::new(vec![
+        Step::Respond(502, "<html>Bad Gateway</html>"),
+        Step::Respond(200, GET_GROUP_INFO_EXAMPLE),
+    ]);
+    let err = bounded(client(in_memory(&html)).send(&create_something()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, SdkError::Response(e) if e.http_status == 502),
+        "{err:?}"
+    );
+    assert_eq!(html.calls(), 1);
+
+    let hangs = ScriptedTransport::new(vec![Step::Hang]);
+    let err = bounded(
+        client(in_memory(&hangs).attempt_timeout(Duration::from_millis(50)))
+            .send(&create_something()),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, SdkError::Timeout(e) if e.after == Duration::from_millis(50) && e.attempts == 1),
+        "{err:?}"
+    );
+    assert_eq!(hangs.calls(), 1);
+}
+
+#[tokio::test]
+async fn retryable_codes_are_retried_even_for_non_idempotent_actions() {
+    // The API answered "not done, try again": retrying cannot duplicate anything.
+    let transport = ScriptedTransport::new(vec![
+        Step::Respond(
+            200,
+            r#"{"Response":{"Error":{"Code":"RequestLimitExceeded","Message":"slow"},"RequestId":"r"}}"#,
+        ),
+        Step::Respond(200, GET_GROUP_INFO_EXAMPLE),
+    ]);
+    bounded(client(in_memory(&transport)).send(&create_something()))
+        .await
+        .expect("success");
+    assert_eq!(transport.calls(), 2);
+}
+
+#[derive(Debug)]
+struct BrokenProvider;
+
+impl ProvideCredentials for BrokenProvider {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(async { Err(CredentialsError::new("vault sealed")) })
+    }
+}
+
+#[tokio::test]
+async fn failing_credentials_provider_sends_nothing() {
+    let transport = ScriptedTransport::new(vec![Step::Respond(200, GET_GROUP_INFO_EXAMPLE)]);
+    let client = client(in_memory(&transport).credentials_provider(BrokenProvider));
+    let err = bounded(client.get_group_info("aaa").send())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, SdkError::Credentials(e) if e.to_string().contains("vault sealed")),
+        "{err:?}"
+    );
+    assert_eq!(transport.calls(), 0);
+}
