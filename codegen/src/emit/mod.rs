@@ -1,6 +1,7 @@
 //! Stage 3: the validated model → Rust token streams → formatted files. One module per kind of
 //! generated file; `format` turns tokens into text with the `@generated` header.
 
+mod cli;
 mod client;
 mod docs;
 mod fields;
@@ -28,6 +29,7 @@ pub fn emit(service: &Service) -> Vec<GeneratedFile> {
         format::file("service.rs", "spec/service.yaml", service::emit(service)),
         format::file("types.rs", "spec/types.yaml", types::emit(service)),
         format::file("client.rs", "spec/actions/", client::emit(service)),
+        format::file("cli.rs", "spec/actions/", cli::emit(service)),
         format::file(
             "operation/mod.rs",
             "spec/actions/",

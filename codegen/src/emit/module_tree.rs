@@ -16,6 +16,9 @@ pub fn root(service: &Service) -> TokenStream {
     quote! {
         #docs
         // rustfmt would reformat prettyplease's output and make the drift check fail.
+        #[cfg(feature = "cli")]
+        #[rustfmt::skip]
+        pub mod cli;
         #[rustfmt::skip]
         mod client;
         #[rustfmt::skip]

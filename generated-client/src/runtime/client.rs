@@ -101,25 +101,8 @@ impl Client {
         attempts: &AtomicU32,
     ) -> Result<A::Output, SdkError<A::Error>> {
         let config = &self.inner.config;
-        request.validate().map_err(SdkError::InvalidRequest)?;
-        if A::REGION_REQUIRED && config.region.is_none() {
-            return Err(SdkError::InvalidRequest(ValidationError {
-                parameter: "Region".to_owned(),
-                problem: format!(
-                    "{} needs a region; set it with `Config::builder().region(...)` or TENCENTCLOUD_REGION",
-                    A::NAME
-                ),
-            }));
-        }
         // Serialized once: every attempt signs and sends these same bytes.
-        let mut body = Vec::with_capacity(request.body_size_hint());
-        serde_json::to_writer(&mut body, request).map_err(|e| {
-            SdkError::InvalidRequest(ValidationError {
-                parameter: A::NAME.to_owned(),
-                problem: format!("cannot be encoded as JSON: {e}"),
-            })
-        })?;
-        let body = Bytes::from(body);
+        let body = encode(request, config)?;
 
         let mut skew_corrected = false;
         let mut budget = config.retry.max_attempts;
@@ -162,33 +145,10 @@ impl Client {
         attempt: u32,
     ) -> Result<A::Output, Failure<A::Error>> {
         let config = &self.inner.config;
-        let credentials = config
-            .credentials
-            .provide_credentials()
+        let http_request = self
+            .sign::<A>(body)
             .await
-            .map_err(|e| Failure::without_response(SdkError::Credentials(e)))?;
-        let timestamp =
-            unix_now().saturating_add_signed(self.inner.clock_offset.load(Ordering::Relaxed));
-        let mut headers = sign_request(&RequestToSign {
-            secret_id: credentials.secret_id(),
-            secret_key: credentials.secret_key(),
-            token: credentials.session_token(),
-            service: service::SERVICE,
-            host: config.endpoint.host(),
-            action: A::NAME,
-            version: service::VERSION,
-            region: config.region.as_deref(),
-            language: config.language.map(|l| l.as_str()),
-            content_type: CONTENT_TYPE,
-            timestamp,
-            payload: body,
-        });
-        headers.push(("X-TC-RequestClient", REQUEST_CLIENT.to_owned()));
-        let http_request = HttpRequest {
-            url: config.endpoint.url(),
-            headers,
-            body: body.clone(),
-        };
+            .map_err(Failure::without_response)?;
 
         let response =
             match tokio::time::timeout(config.attempt_timeout, config.transport.send(http_request))
@@ -215,6 +175,46 @@ impl Client {
         }
     }
 
+    /// The signed HTTP request `send` would make first, without sending it: validation,
+    /// encoding and signing exactly as for a real call. For dry runs and debugging; its
+    /// `Debug` output hides the Authorization header and session token.
+    pub async fn prepare<A: Action>(&self, request: &A) -> Result<HttpRequest, SdkError<A::Error>> {
+        let body = encode(request, &self.inner.config)?;
+        self.sign::<A>(&body).await
+    }
+
+    /// Signs `body` for action `A` with fresh credentials and the (skew-corrected) time.
+    async fn sign<A: Action>(&self, body: &Bytes) -> Result<HttpRequest, SdkError<A::Error>> {
+        let config = &self.inner.config;
+        let credentials = config
+            .credentials
+            .provide_credentials()
+            .await
+            .map_err(SdkError::Credentials)?;
+        let timestamp =
+            unix_now().saturating_add_signed(self.inner.clock_offset.load(Ordering::Relaxed));
+        let mut headers = sign_request(&RequestToSign {
+            secret_id: credentials.secret_id(),
+            secret_key: credentials.secret_key(),
+            token: credentials.session_token(),
+            service: service::SERVICE,
+            host: config.endpoint.host(),
+            action: A::NAME,
+            version: service::VERSION,
+            region: config.region.as_deref(),
+            language: config.language.map(|l| l.as_str()),
+            content_type: CONTENT_TYPE,
+            timestamp,
+            payload: body,
+        });
+        headers.push(("X-TC-RequestClient", REQUEST_CLIENT.to_owned()));
+        Ok(HttpRequest {
+            url: config.endpoint.url(),
+            headers,
+            body: body.clone(),
+        })
+    }
+
     /// Sets the clock offset from the server's `Date` header; false if there is none to use.
     fn learn_clock_offset(&self, response: &HttpResponse) -> bool {
         let Some(server_now) = response.header("date").and_then(parse_http_date) else {
@@ -228,6 +228,28 @@ impl Client {
         self.inner.clock_offset.store(offset, Ordering::Relaxed);
         true
     }
+}
+
+/// Validates the request and encodes its JSON body, sized for large (image) bodies up front.
+fn encode<A: Action>(request: &A, config: &Config) -> Result<Bytes, SdkError<A::Error>> {
+    request.validate().map_err(SdkError::InvalidRequest)?;
+    if A::REGION_REQUIRED && config.region.is_none() {
+        return Err(SdkError::InvalidRequest(ValidationError {
+            parameter: "Region".to_owned(),
+            problem: format!(
+                "{} needs a region; set it with `Config::builder().region(...)` or TENCENTCLOUD_REGION",
+                A::NAME
+            ),
+        }));
+    }
+    let mut body = Vec::with_capacity(request.body_size_hint());
+    serde_json::to_writer(&mut body, request).map_err(|e| {
+        SdkError::InvalidRequest(ValidationError {
+            parameter: A::NAME.to_owned(),
+            problem: format!("cannot be encoded as JSON: {e}"),
+        })
+    })?;
+    Ok(Bytes::from(body))
 }
 
 struct Failure<E> {

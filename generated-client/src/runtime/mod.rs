@@ -2,6 +2,8 @@
 //! `crate::generated`) only describes actions and types and calls into this.
 
 pub mod action;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod client;
 pub mod config;
 pub mod credentials;
