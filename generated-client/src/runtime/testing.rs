@@ -5,6 +5,9 @@ use serde::Serialize;
 
 use crate::ServiceError;
 
+mod fuzz;
+pub(crate) use fuzz::fuzz_decode;
+
 /// Decodes `json` into `T`, encodes it again and checks nothing was lost or renamed. Absent and
 /// `null` count as the same, since optional fields are omitted when encoding.
 pub(crate) fn assert_round_trip<T: Serialize + DeserializeOwned>(json: &str) -> T {
