@@ -26,5 +26,15 @@ pub fn generate(spec_dir: &Path) -> Result<Vec<GeneratedFile>, SpecErrors> {
     Ok(emit::emit(&service))
 }
 
+/// The README's table of supported actions, from the same validated spec.
+pub fn readme_actions(spec_dir: &Path) -> Result<String, SpecErrors> {
+    let files = spec::load(spec_dir)?;
+    let service = model::resolve(&files)?;
+    Ok(emit::readme::actions_table(&service))
+}
+
 /// Where the generated files go, relative to the workspace root.
 pub const GENERATED_DIR: &str = "generated-client/src/generated";
+
+/// The README whose actions table regeneration keeps current, relative to the workspace root.
+pub const README: &str = "README.md";

@@ -20,3 +20,18 @@ fn committed_generated_code_matches_the_spec() {
         "expected the module files and one file per action"
     );
 }
+
+#[test]
+fn readme_lists_exactly_the_spec_actions() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let table = codegen::readme_actions(&root.join("spec"))
+        .unwrap_or_else(|e| panic!("the spec is invalid:\n{e}"));
+    let readme = std::fs::read_to_string(root.join(codegen::README)).unwrap();
+    let updated = codegen::emit::readme::replace_section(&readme, &table)
+        .expect("README has the actions markers");
+    assert!(
+        updated == readme,
+        "the README's actions table is stale; run `cargo xtask regenerate`"
+    );
+    assert!(readme.contains("`get_group_info(group_id)`"));
+}

@@ -149,17 +149,33 @@ fn adding_an_action_needs_only_yaml() {
     run(cargo(&copy, &target_dir).args(["xtask", "regenerate"]));
     run(cargo(&copy, &target_dir).args(["xtask", "regenerate", "--check"]));
 
-    let changed = changed_paths(&before, &snapshot(&copy));
+    let after = snapshot(&copy);
+    let changed = changed_paths(&before, &after);
     let generated = Path::new(codegen::GENERATED_DIR);
+    let readme = Path::new(codegen::README);
     let hand_edits: Vec<_> = changed
         .iter()
-        .filter(|p| !p.starts_with(generated) && p.as_path() != Path::new(NEW_ACTION))
+        .filter(|p| {
+            !p.starts_with(generated)
+                && p.as_path() != Path::new(NEW_ACTION)
+                && p.as_path() != readme
+        })
         .collect();
     assert!(
         hand_edits.is_empty(),
         "adding an action changed non-generated files: {hand_edits:?}"
     );
     assert!(changed.contains(&PathBuf::from(NEW_ACTION)));
+    // The README changes only inside its generated actions table, which now lists the action.
+    let outside_table = |bytes: &Vec<u8>| {
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        codegen::emit::readme::replace_section(&text, "").expect("README has the actions markers")
+    };
+    assert_eq!(
+        outside_table(&before[readme]),
+        outside_table(&after[readme])
+    );
+    assert!(String::from_utf8_lossy(&after[readme]).contains("`delete_group(group_id)`"));
     let module = generated.join("operation/delete_group.rs");
     assert!(
         changed.contains(&module),

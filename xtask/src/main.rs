@@ -71,8 +71,18 @@ fn regenerate(check: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let readme = match readme_update() {
+        Ok(readme) => readme,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     if check {
-        if plan.is_empty() {
+        if let Some(_stale) = &readme {
+            eprintln!("stale: {} (the actions table)", codegen::README);
+        }
+        if plan.is_empty() && readme.is_none() {
             println!("generated code is up to date ({} files)", plan.unchanged);
             return ExitCode::SUCCESS;
         }
@@ -86,6 +96,13 @@ fn regenerate(check: bool) -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::FAILURE;
     }
+    if let Some(text) = readme {
+        if let Err(e) = std::fs::write(codegen::README, text) {
+            eprintln!("error: {}: {e}", codegen::README);
+            return ExitCode::FAILURE;
+        }
+        println!("updated the actions table in {}", codegen::README);
+    }
     println!(
         "regenerated {}: {} written, {} removed, {} unchanged",
         out_dir.display(),
@@ -94,6 +111,16 @@ fn regenerate(check: bool) -> ExitCode {
         plan.unchanged
     );
     ExitCode::SUCCESS
+}
+
+/// The README with a fresh actions table, or `None` when it is already current.
+fn readme_update() -> Result<Option<String>, String> {
+    let table = codegen::readme_actions(Path::new("spec")).map_err(|e| e.to_string())?;
+    let text = std::fs::read_to_string(codegen::README)
+        .map_err(|e| format!("{}: {e}", codegen::README))?;
+    let updated = codegen::emit::readme::replace_section(&text, &table)
+        .ok_or_else(|| format!("{}: the actions table markers are missing", codegen::README))?;
+    Ok((updated != text).then_some(updated))
 }
 
 fn parse_import(args: &[&str]) -> Result<(codegen::import::Sources, bool), String> {

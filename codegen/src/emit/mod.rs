@@ -8,6 +8,7 @@ mod fields;
 pub mod format;
 mod module_tree;
 mod operation;
+pub mod readme;
 mod service;
 mod types;
 
