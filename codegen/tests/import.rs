@@ -607,3 +607,23 @@ fn every_action_and_every_valid_example_is_in_the_spec() {
         .collect();
     assert!(per_action.values().all(|&n| n > 0), "{per_action:?}");
 }
+
+#[test]
+fn an_action_file_missing_from_the_description_is_reported_and_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = spec_copy(tmp.path());
+    let extra = spec.join("actions/Removed.yaml");
+    std::fs::copy(spec.join("actions/DeleteGroup.yaml"), &extra).unwrap();
+    let import = run_import(&spec);
+    let warning = import
+        .warnings
+        .iter()
+        .find(|w| w.contains("Removed"))
+        .unwrap_or_else(|| panic!("no warning about Removed.yaml: {:?}", import.warnings));
+    assert!(warning.contains("not in the API description"), "{warning}");
+    assert!(
+        import.files.iter().all(|f| f.path != extra),
+        "import never rewrites it"
+    );
+    assert!(extra.exists(), "and never deletes it");
+}

@@ -200,6 +200,25 @@ pub fn import(sources: &Sources, spec_dir: &Path) -> Result<Import, String> {
         };
         files.push(render(&path, &raw, &old, describe_action)?);
     }
+    // Hand-made actions are kept, but never silently: the description no longer has them.
+    if let Ok(entries) = std::fs::read_dir(spec_dir.join(ACTIONS_DIR)) {
+        let mut extra: Vec<String> = entries
+            .flatten()
+            .filter_map(|e| {
+                e.file_name()
+                    .to_str()
+                    .and_then(|n| n.strip_suffix(".yaml"))
+                    .map(str::to_owned)
+            })
+            .filter(|name| !api.actions.contains_key(name))
+            .collect();
+        extra.sort();
+        for name in extra {
+            warnings.push(format!(
+                "{name}: spec/{ACTIONS_DIR}/{name}.yaml is not in the API description; left as is (delete it if the action is gone)"
+            ));
+        }
+    }
     Ok(Import { files, warnings })
 }
 
