@@ -1,0 +1,116 @@
+//! Every call is a `tracing` span with action, region, attempts, RequestId, latency and outcome,
+//! and nothing recorded ever holds a secret or the Authorization header.
+
+mod common;
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use iai_integration_tests::server::{Reply, TestServer, GET_GROUP_INFO_EXAMPLE, TEST_SECRET_ID};
+use tencentcloud_iai::{Client, Credentials};
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+
+/// Records every span field and event field as `name=value` text.
+#[derive(Clone, Default)]
+struct Recorder {
+    lines: Arc<Mutex<Vec<String>>>,
+    next_id: Arc<AtomicU64>,
+}
+
+struct Collect<'a>(&'a mut Vec<String>, &'a str);
+
+impl Visit for Collect<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        self.0.push(format!("{}:{}={:?}", self.1, field.name(), value));
+    }
+
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.push(format!("{}:{}={}", self.1, field.name(), value));
+    }
+}
+
+impl Subscriber for Recorder {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, span: &Attributes<'_>) -> Id {
+        let mut lines = self.lines.lock().unwrap();
+        let name = span.metadata().name();
+        lines.push(format!("span:{name}"));
+        span.record(&mut Collect(&mut lines, name));
+        Id::from_u64(self.next_id.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+
+    fn record(&self, _: &Id, values: &Record<'_>) {
+        values.record(&mut Collect(&mut self.lines.lock().unwrap(), "record"));
+    }
+
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+    fn event(&self, event: &Event<'_>) {
+        event.record(&mut Collect(&mut self.lines.lock().unwrap(), "event"));
+    }
+
+    fn enter(&self, _: &Id) {}
+
+    fn exit(&self, _: &Id) {}
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn calls_are_traced_without_secrets() {
+    let recorder = Recorder::default();
+    let _guard = tracing::subscriber::set_default(recorder.clone());
+
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::error("RequestLimitExceeded", "slow down"), Reply::json(GET_GROUP_INFO_EXAMPLE)],
+    );
+    let secret_key = "trace-secret-key-value";
+    let token = "trace-session-token-value";
+    let client = Client::new(
+        common::config_for(&server)
+            .credentials(Credentials::new(TEST_SECRET_ID, secret_key).with_session_token(token))
+            .region("ap-guangzhou")
+            .retry_backoff(std::time::Duration::from_millis(1), std::time::Duration::from_millis(2))
+            .build()
+            .unwrap(),
+    );
+    // The server rejects this token; the point is what gets recorded on the way.
+    let _ = client.get_group_info("aaa").send().await;
+
+    let lines = recorder.lines.lock().unwrap().join("\n");
+    for expected in [
+        "span:tencentcloud_call",
+        "tencentcloud_call:action=GetGroupInfo",
+        "tencentcloud_call:region=ap-guangzhou",
+        "tencentcloud_call:service=iai",
+        "record:attempts=",
+        "record:latency_ms=",
+        "record:outcome=",
+    ] {
+        assert!(lines.contains(expected), "missing {expected} in:\n{lines}");
+    }
+    for secret in [secret_key, token, "TC3-HMAC-SHA256", "Signature="] {
+        assert!(!lines.contains(secret), "{secret} was recorded:\n{lines}");
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_span_records_request_id_attempts_and_outcome() {
+    let recorder = Recorder::default();
+    let _guard = tracing::subscriber::set_default(recorder.clone());
+    let server = TestServer::start();
+    server.script("GetGroupInfo", vec![Reply::error("InvalidParameterValue.GroupIdNotExist", "gone")]);
+    let err = common::client_for(&server).get_group_info("aaa").send().await.unwrap_err();
+    let id = err.request_id().expect("service errors carry a RequestId").to_owned();
+
+    let lines = recorder.lines.lock().unwrap().join("\n");
+    assert!(lines.contains(&format!("record:request_id={id}")), "{lines}");
+    assert!(lines.contains("record:attempts=1"), "{lines}");
+    assert!(lines.contains("record:outcome=service_error"), "{lines}");
+}
