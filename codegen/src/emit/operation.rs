@@ -480,12 +480,9 @@ fn fluent_builder(action: &Action) -> TokenStream {
     }
 }
 
-/// The spec's examples become unit tests of the generated crate: each must decode into the
-/// typed value and encode back to the same JSON.
+/// Unit tests of the generated crate: each spec example must decode into the typed value and
+/// encode back to the same JSON, and arbitrary response bodies must never make decoding panic.
 fn example_tests(action: &Action) -> TokenStream {
-    if action.examples.is_empty() {
-        return TokenStream::new();
-    }
     let (request, response, error, _) = names(action);
     let tests = action.examples.iter().enumerate().map(|(i, ex)| {
         let name = format_ident!(
@@ -520,8 +517,14 @@ fn example_tests(action: &Action) -> TokenStream {
     });
     quote! {
         #[cfg(test)]
-        mod spec_examples {
+        mod spec_tests {
             use super::*;
+
+            #[test]
+            fn decoding_arbitrary_responses_never_panics() {
+                crate::runtime::testing::fuzz_decode::<#response, #error>();
+            }
+
             #(#tests)*
         }
     }

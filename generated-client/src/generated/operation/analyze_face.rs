@@ -846,8 +846,12 @@ impl<'a> AnalyzeFaceFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<AnalyzeFaceResponse, AnalyzeFaceError>();
+    }
     #[test]
     fn example_1_performing_facial_feature_localization_successful_example() {
         let request = crate::runtime::testing::assert_round_trip::<

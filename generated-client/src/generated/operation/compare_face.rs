@@ -957,8 +957,12 @@ impl<'a> CompareFaceFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<CompareFaceResponse, CompareFaceError>();
+    }
     #[test]
     fn example_1_comparing_faces() {
         let request = crate::runtime::testing::assert_round_trip::<

@@ -745,8 +745,12 @@ impl<'a> CopyPersonFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<CopyPersonResponse, CopyPersonError>();
+    }
     #[test]
     fn example_1_successful_example_of_copying_person() {
         let request = crate::runtime::testing::assert_round_trip::<

@@ -913,8 +913,12 @@ impl<'a> CreateFaceFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<CreateFaceResponse, CreateFaceError>();
+    }
     #[test]
     fn example_1_adding_faces() {
         let request = crate::runtime::testing::assert_round_trip::<

@@ -993,8 +993,15 @@ impl<'a> CreatePersonFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<
+            CreatePersonResponse,
+            CreatePersonError,
+        >();
+    }
     #[test]
     fn example_1_creating_person() {
         let request = crate::runtime::testing::assert_round_trip::<

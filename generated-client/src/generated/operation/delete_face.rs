@@ -708,8 +708,12 @@ impl<'a> DeleteFaceFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<DeleteFaceResponse, DeleteFaceError>();
+    }
     #[test]
     fn example_1_deleting_faces() {
         let request = crate::runtime::testing::assert_round_trip::<

@@ -692,8 +692,12 @@ impl<'a> DeleteGroupFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<DeleteGroupResponse, DeleteGroupError>();
+    }
     #[test]
     fn example_1_deleting_group() {
         let request = crate::runtime::testing::assert_round_trip::<

@@ -700,8 +700,15 @@ impl<'a> DeletePersonFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<
+            DeletePersonResponse,
+            DeletePersonError,
+        >();
+    }
     #[test]
     fn example_1_deleting_person() {
         let request = crate::runtime::testing::assert_round_trip::<

@@ -724,8 +724,15 @@ impl<'a> DeletePersonFromGroupFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<
+            DeletePersonFromGroupResponse,
+            DeletePersonFromGroupError,
+        >();
+    }
     #[test]
     fn example_1_deleting_person_from_group() {
         let request = crate::runtime::testing::assert_round_trip::<

@@ -957,8 +957,12 @@ impl<'a> DetectFaceFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<DetectFaceResponse, DetectFaceError>();
+    }
     #[test]
     fn example_1_detects_and_analyzes_face_interface_successful_example() {
         let request = crate::runtime::testing::assert_round_trip::<

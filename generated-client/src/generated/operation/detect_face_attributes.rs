@@ -647,8 +647,15 @@ impl<'a> DetectFaceAttributesFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<
+            DetectFaceAttributesResponse,
+            DetectFaceAttributesError,
+        >();
+    }
     #[test]
     fn example_1_detecting_faces_and_analyzing_attributes() {
         let request = crate::runtime::testing::assert_round_trip::<

@@ -839,8 +839,15 @@ impl<'a> DetectFaceSimilarityFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<
+            DetectFaceSimilarityResponse,
+            DetectFaceSimilarityError,
+        >();
+    }
     #[test]
     fn example_1_face_similarity_detection_api_exception_example() {
         crate::runtime::testing::assert_error_example::<

@@ -787,8 +787,15 @@ impl<'a> DetectLiveFaceAccurateFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<
+            DetectLiveFaceAccurateResponse,
+            DetectLiveFaceAccurateError,
+        >();
+    }
     #[test]
     fn example_1_failure_example_of_face_static_liveness_detection_high_precision_version() {
         crate::runtime::testing::assert_error_example::<

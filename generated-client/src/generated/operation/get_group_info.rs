@@ -386,8 +386,15 @@ impl<'a> GetGroupInfoFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<
+            GetGroupInfoResponse,
+            GetGroupInfoError,
+        >();
+    }
     #[test]
     fn example_1_getting_group_information() {
         let request = crate::runtime::testing::assert_round_trip::<

@@ -737,8 +737,15 @@ impl<'a> GetGroupListFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<
+            GetGroupListResponse,
+            GetGroupListError,
+        >();
+    }
     #[test]
     fn example_1_sample_error_2() {
         crate::runtime::testing::assert_error_example::<

@@ -706,8 +706,15 @@ impl<'a> GetPersonBaseInfoFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<
+            GetPersonBaseInfoResponse,
+            GetPersonBaseInfoError,
+        >();
+    }
     #[test]
     fn example_1_getting_the_basic_information_of_person() {
         let request = crate::runtime::testing::assert_round_trip::<

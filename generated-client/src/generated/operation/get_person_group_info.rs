@@ -778,8 +778,15 @@ impl<'a> GetPersonGroupInfoFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<
+            GetPersonGroupInfoResponse,
+            GetPersonGroupInfoError,
+        >();
+    }
     #[test]
     fn example_1_getting_the_group_information_of_person() {
         let request = crate::runtime::testing::assert_round_trip::<

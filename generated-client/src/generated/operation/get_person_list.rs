@@ -781,8 +781,15 @@ impl<'a> GetPersonListFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<
+            GetPersonListResponse,
+            GetPersonListError,
+        >();
+    }
     #[test]
     fn example_1_getting_person_list() {
         let request = crate::runtime::testing::assert_round_trip::<

@@ -703,8 +703,15 @@ impl<'a> GetPersonListNumFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<
+            GetPersonListNumResponse,
+            GetPersonListNumError,
+        >();
+    }
     #[test]
     fn example_1_getting_person_list_length() {
         let request = crate::runtime::testing::assert_round_trip::<

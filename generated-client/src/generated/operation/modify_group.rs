@@ -752,8 +752,12 @@ impl<'a> ModifyGroupFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<ModifyGroupResponse, ModifyGroupError>();
+    }
     #[test]
     fn example_1_modifying_group() {
         let request = crate::runtime::testing::assert_round_trip::<

@@ -719,8 +719,15 @@ impl<'a> ModifyPersonGroupInfoFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<
+            ModifyPersonGroupInfoResponse,
+            ModifyPersonGroupInfoError,
+        >();
+    }
     #[test]
     fn example_1_modifying_person_description() {
         let request = crate::runtime::testing::assert_round_trip::<

@@ -992,8 +992,12 @@ impl<'a> SearchFacesFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<SearchFacesResponse, SearchFacesError>();
+    }
     #[test]
     fn example_1_searching_for_face() {
         let request = crate::runtime::testing::assert_round_trip::<

@@ -798,8 +798,15 @@ impl<'a> SearchPersonsFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<
+            SearchPersonsResponse,
+            SearchPersonsError,
+        >();
+    }
     #[test]
     fn example_1_searching_for_person() {
         let request = crate::runtime::testing::assert_round_trip::<

@@ -796,8 +796,15 @@ impl<'a> SearchPersonsReturnsByGroupFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<
+            SearchPersonsReturnsByGroupResponse,
+            SearchPersonsReturnsByGroupError,
+        >();
+    }
     #[test]
     fn example_1_searching_for_person_with_results_returned_by_group() {
         let request = crate::runtime::testing::assert_round_trip::<

@@ -851,8 +851,12 @@ impl<'a> VerifyFaceFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<VerifyFaceResponse, VerifyFaceError>();
+    }
     #[test]
     fn example_1_verifying_a_face() {
         let request = crate::runtime::testing::assert_round_trip::<

@@ -623,8 +623,15 @@ impl<'a> VerifyPersonFluentBuilder<'a> {
     }
 }
 #[cfg(test)]
-mod spec_examples {
+mod spec_tests {
     use super::*;
+    #[test]
+    fn decoding_arbitrary_responses_never_panics() {
+        crate::runtime::testing::fuzz_decode::<
+            VerifyPersonResponse,
+            VerifyPersonError,
+        >();
+    }
     #[test]
     fn example_1_verifying_person() {
         let request = crate::runtime::testing::assert_round_trip::<
