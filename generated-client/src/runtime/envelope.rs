@@ -93,6 +93,15 @@ pub(crate) fn decode<T: DeserializeOwned, E: ServiceError>(
     })
 }
 
+/// `decode` with one attempt, for the benchmarks in `benches/` (not a stable API).
+#[doc(hidden)]
+pub fn decode_for_bench<T: DeserializeOwned, E: ServiceError>(
+    http_status: u16,
+    body: &[u8],
+) -> Result<T, SdkError<E>> {
+    decode(http_status, body, 1)
+}
+
 fn excerpt(body: &[u8]) -> String {
     let cut = &body[..body.len().min(EXCERPT_BYTES)];
     let mut text = String::from_utf8_lossy(cut).into_owned();

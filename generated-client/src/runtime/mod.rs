@@ -8,6 +8,8 @@ pub mod client;
 pub mod config;
 pub mod credentials;
 pub(crate) mod envelope;
+#[doc(hidden)]
+pub use envelope::decode_for_bench;
 pub mod error;
 pub mod image;
 pub mod paginator;

@@ -1,0 +1,128 @@
+//! Where the client spends its time on one GetGroupInfo call, without a network:
+//!
+//! - `sign/get_group_info`: TC3-HMAC-SHA256 signing of a GetGroupInfo-sized body alone;
+//! - `serialize_sign/get_group_info`: validate + `serde_json::to_vec` + sign;
+//! - `prepare/get_group_info`: `Client::prepare`, the signed `HttpRequest` exactly as a call
+//!   builds it (validation, encoding, credentials, signing, headers) — the counterpart of the
+//!   official Python SDK's `_build_req_with_tc3_signature` (tests/bench/python_sdk_bench.py);
+//! - `decode/get_group_info`: envelope + typed decoding of the documented example response;
+//! - `call/get_group_info_in_memory`: a whole `send()` through an in-memory transport that
+//!   answers the documented example at once (tracing span, retry loop and all).
+//!
+//! `cargo bench -p tencentcloud-iai --bench client [-- <filter>]`; `tests/bench/compare.sh`
+//! compares `prepare` with the Python SDK.
+
+use std::hint::black_box;
+
+use bytes::Bytes;
+use criterion::{criterion_group, criterion_main, Criterion};
+use tencentcloud_iai::operation::get_group_info::{
+    GetGroupInfoError, GetGroupInfoRequest, GetGroupInfoResponse,
+};
+use tencentcloud_iai::runtime::transport::{BoxFuture, HttpRequest, HttpResponse, HttpTransport};
+use tencentcloud_iai::signing::{sign_request, RequestToSign};
+use tencentcloud_iai::{Client, Config, Credentials, Endpoint, TransportError};
+
+/// The documented example response of GetGroupInfo.
+const EXAMPLE: &str = r#"{"Response":{"GroupName":"aaa","GroupId":"aaa","GroupExDescriptions":["24"],"Tag":"fdsaf","FaceModelVersion":"3.0","CreationTimestamp":1559530931613,"RequestId":"6faa05d0-287b-464e-8755-cf3e8d0c703d"}}"#;
+const SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
+const SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
+const HOST: &str = "iai.tencentcloudapi.com";
+
+fn to_sign(payload: &[u8]) -> RequestToSign<'_> {
+    RequestToSign {
+        secret_id: SECRET_ID,
+        secret_key: SECRET_KEY,
+        token: None,
+        service: "iai",
+        host: HOST,
+        action: "GetGroupInfo",
+        version: "2020-03-03",
+        region: Some("ap-guangzhou"),
+        language: None,
+        content_type: "application/json",
+        timestamp: 1_700_000_000,
+        payload,
+    }
+}
+
+/// Answers every request with the documented example, immediately.
+#[derive(Debug)]
+struct Canned;
+
+impl HttpTransport for Canned {
+    fn send(&self, _request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(async {
+            Ok(HttpResponse {
+                status: 200,
+                headers: vec![("content-type".to_owned(), "application/json".to_owned())],
+                body: Bytes::from_static(EXAMPLE.as_bytes()),
+            })
+        })
+    }
+}
+
+fn client() -> Client {
+    Client::new(
+        Config::builder()
+            .credentials(Credentials::new(SECRET_ID, SECRET_KEY))
+            .endpoint(Endpoint::https(HOST))
+            .region("ap-guangzhou")
+            .transport(Canned)
+            .build()
+            .expect("valid config"),
+    )
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    // The client bounds every call with tokio timers.
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a tokio runtime")
+}
+
+fn benches(c: &mut Criterion) {
+    let request = GetGroupInfoRequest::new("aaa");
+    let body = serde_json::to_vec(&request).unwrap();
+    assert_eq!(body, br#"{"GroupId":"aaa"}"#);
+
+    c.bench_function("sign/get_group_info", |b| {
+        b.iter(|| sign_request(black_box(&to_sign(&body))))
+    });
+
+    c.bench_function("serialize_sign/get_group_info", |b| {
+        b.iter(|| {
+            let request = black_box(&request);
+            request.validate().unwrap();
+            let body = serde_json::to_vec(request).unwrap();
+            sign_request(&to_sign(&body))
+        })
+    });
+
+    let rt = runtime();
+    let client = client();
+    c.bench_function("prepare/get_group_info", |b| {
+        b.iter(|| rt.block_on(client.prepare(black_box(&request))).unwrap())
+    });
+
+    c.bench_function("decode/get_group_info", |b| {
+        b.iter(|| {
+            tencentcloud_iai::runtime::decode_for_bench::<GetGroupInfoResponse, GetGroupInfoError>(
+                200,
+                black_box(EXAMPLE.as_bytes()),
+            )
+            .unwrap()
+        })
+    });
+
+    c.bench_function("call/get_group_info_in_memory", |b| {
+        b.iter(|| {
+            rt.block_on(client.get_group_info(black_box("aaa")).send())
+                .unwrap()
+        })
+    });
+}
+
+criterion_group!(client_benches, benches);
+criterion_main!(client_benches);
