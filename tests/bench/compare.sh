@@ -27,7 +27,7 @@ for pair in "${pairs[@]}"; do
   read -r bench mode <<<"$pair"
   [[ -n "$filter" && "$bench" != *"$filter"* ]] && continue
   # shellcheck disable=SC2086  # CRITERION_ARGS is a list of flags
-  cargo bench --quiet -p tencentcloud-iai --bench client -- "^${bench}\$" ${CRITERION_ARGS:-} >&2
+  cargo bench --quiet -p iai-integration-tests --bench client -- "^${bench}\$" ${CRITERION_ARGS:-} >&2
   estimates="$target_dir/criterion/${bench//\//_}/new/estimates.json"
   rust_us=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["mean"]["point_estimate"] / 1000)' "$estimates")
   python_us=$(python3 tests/bench/python_sdk_bench.py "$mode" | sed -n 's/^RESULT us_per_op=//p')

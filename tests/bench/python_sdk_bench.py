@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time Tencent Cloud's official Python SDK building and signing a GetGroupInfo request, offline.
 
-The counterpart of the Rust benches in generated-client/benches/client.rs:
+The counterpart of the Rust benches in tests/bench/client.rs:
 
   build  AbstractClient._build_req_with_tc3_signature("GetGroupInfo", {"GroupId": "aaa"}, req):
          JSON body, headers and TC3-HMAC-SHA256 Authorization, like `Client::prepare`

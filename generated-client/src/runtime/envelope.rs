@@ -93,7 +93,7 @@ pub(crate) fn decode<T: DeserializeOwned, E: ServiceError>(
     })
 }
 
-/// `decode` with one attempt, for the benchmarks in `benches/` (not a stable API).
+/// `decode` with one attempt, for the benchmarks in `tests/bench/` (not a stable API).
 #[doc(hidden)]
 pub fn decode_for_bench<T: DeserializeOwned, E: ServiceError>(
     http_status: u16,

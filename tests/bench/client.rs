@@ -9,7 +9,7 @@
 //! - `call/get_group_info_in_memory`: a whole `send()` through an in-memory transport that
 //!   answers the documented example at once (tracing span, retry loop and all).
 //!
-//! `cargo bench -p tencentcloud-iai --bench client [-- <filter>]`; `tests/bench/compare.sh`
+//! `cargo bench -p iai-integration-tests --bench client [-- <filter>]`; `tests/bench/compare.sh`
 //! compares `prepare` with the Python SDK.
 
 use std::hint::black_box;
