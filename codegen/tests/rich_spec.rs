@@ -304,8 +304,8 @@ fn the_rich_client_compiles_and_its_tests_pass() {
     );
     // The generated example tests and tests/rich.rs both ran.
     for test in [
-        "create_container::spec_examples::example_1_creating_a_container ... ok",
-        "describe_items::spec_examples::example_1_first_page ... ok",
+        "create_container::spec_tests::example_1_creating_a_container ... ok",
+        "describe_items::spec_tests::example_1_first_page ... ok",
         "violations_in_nested_values_name_their_path ... ok",
         "the_client_sends_generated_requests_and_decodes_the_reply ... ok",
     ] {

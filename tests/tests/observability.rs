@@ -24,11 +24,13 @@ struct Collect<'a>(&'a mut Vec<String>, &'a str);
 
 impl Visit for Collect<'_> {
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        self.0.push(format!("{}:{}={:?}", self.1, field.name(), value));
+        self.0
+            .push(format!("{}:{}={:?}", self.1, field.name(), value));
     }
 
     fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.push(format!("{}:{}={}", self.1, field.name(), value));
+        self.0
+            .push(format!("{}:{}={}", self.1, field.name(), value));
     }
 }
 
@@ -68,7 +70,10 @@ async fn calls_are_traced_without_secrets() {
     let server = TestServer::start();
     server.script(
         "GetGroupInfo",
-        vec![Reply::error("RequestLimitExceeded", "slow down"), Reply::json(GET_GROUP_INFO_EXAMPLE)],
+        vec![
+            Reply::error("RequestLimitExceeded", "slow down"),
+            Reply::json(GET_GROUP_INFO_EXAMPLE),
+        ],
     );
     let secret_key = "trace-secret-key-value";
     let token = "trace-session-token-value";
@@ -76,7 +81,10 @@ async fn calls_are_traced_without_secrets() {
         common::config_for(&server)
             .credentials(Credentials::new(TEST_SECRET_ID, secret_key).with_session_token(token))
             .region("ap-guangzhou")
-            .retry_backoff(std::time::Duration::from_millis(1), std::time::Duration::from_millis(2))
+            .retry_backoff(
+                std::time::Duration::from_millis(1),
+                std::time::Duration::from_millis(2),
+            )
             .build()
             .unwrap(),
     );
@@ -105,12 +113,28 @@ async fn the_span_records_request_id_attempts_and_outcome() {
     let recorder = Recorder::default();
     let _guard = tracing::subscriber::set_default(recorder.clone());
     let server = TestServer::start();
-    server.script("GetGroupInfo", vec![Reply::error("InvalidParameterValue.GroupIdNotExist", "gone")]);
-    let err = common::client_for(&server).get_group_info("aaa").send().await.unwrap_err();
-    let id = err.request_id().expect("service errors carry a RequestId").to_owned();
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::error(
+            "InvalidParameterValue.GroupIdNotExist",
+            "gone",
+        )],
+    );
+    let err = common::client_for(&server)
+        .get_group_info("aaa")
+        .send()
+        .await
+        .unwrap_err();
+    let id = err
+        .request_id()
+        .expect("service errors carry a RequestId")
+        .to_owned();
 
     let lines = recorder.lines.lock().unwrap().join("\n");
-    assert!(lines.contains(&format!("record:request_id={id}")), "{lines}");
+    assert!(
+        lines.contains(&format!("record:request_id={id}")),
+        "{lines}"
+    );
     assert!(lines.contains("record:attempts=1"), "{lines}");
     assert!(lines.contains("record:outcome=service_error"), "{lines}");
 }
