@@ -380,7 +380,7 @@ pub fn show_request(request: &HttpRequest) -> String {
         let value = if *name == "X-TC-Token" {
             "** redacted **"
         } else {
-            value.as_str()
+            value.as_ref()
         };
         out.push_str(&format!("{name}: {value}\n"));
     }

@@ -1,7 +1,8 @@
 //! The client: validate → serialize once → (sign → send → decode) per attempt, with retries.
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -11,7 +12,7 @@ use super::action::Action;
 use super::config::Config;
 use super::envelope;
 use super::error::{SdkError, ServiceError, TimeoutError, ValidationError};
-use super::signing::{sign_request, RequestToSign};
+use super::signing::{authorization_with_key, RequestToSign, SigningKey};
 use super::time::{parse_http_date, unix_now};
 use super::transport::{HttpRequest, HttpResponse};
 use crate::generated::service;
@@ -33,6 +34,8 @@ struct Inner {
     config: Config,
     /// Server time minus local time, in seconds, learned from `AuthFailure.SignatureExpire`.
     clock_offset: AtomicI64,
+    /// The day's signing key, derived once per secret key and UTC day.
+    signing_key: Mutex<Option<Arc<SigningKey>>>,
 }
 
 impl Client {
@@ -41,6 +44,7 @@ impl Client {
             inner: Arc::new(Inner {
                 config,
                 clock_offset: AtomicI64::new(0),
+                signing_key: Mutex::new(None),
             }),
         }
     }
@@ -183,36 +187,83 @@ impl Client {
         self.sign::<A>(&body).await
     }
 
-    /// Signs `body` for action `A` with fresh credentials and the (skew-corrected) time.
+    /// Signs `body` for action `A` with current credentials and the (skew-corrected) time.
+    /// Constant header values are borrowed; the signing key is reused for the whole UTC day.
     async fn sign<A: Action>(&self, body: &Bytes) -> Result<HttpRequest, SdkError<A::Error>> {
         let config = &self.inner.config;
-        let credentials = config
-            .credentials
-            .provide_credentials()
-            .await
-            .map_err(SdkError::Credentials)?;
+        let provided;
+        let credentials = match config.credentials.fixed_credentials() {
+            Some(fixed) => fixed,
+            None => {
+                provided = config
+                    .credentials
+                    .provide_credentials()
+                    .await
+                    .map_err(SdkError::Credentials)?;
+                &provided
+            }
+        };
         let timestamp =
             unix_now().saturating_add_signed(self.inner.clock_offset.load(Ordering::Relaxed));
-        let mut headers = sign_request(&RequestToSign {
-            secret_id: credentials.secret_id(),
-            secret_key: credentials.secret_key(),
-            token: credentials.session_token(),
-            service: service::SERVICE,
-            host: config.endpoint.host(),
-            action: A::NAME,
-            version: service::VERSION,
-            region: config.region.as_deref(),
-            language: config.language.map(|l| l.as_str()),
-            content_type: CONTENT_TYPE,
-            timestamp,
-            payload: body,
-        });
-        headers.push(("X-TC-RequestClient", REQUEST_CLIENT.to_owned()));
+        let key = self.signing_key(credentials.secret_key(), timestamp);
+        let host = config.endpoint.host();
+        let authorization = authorization_with_key(
+            &RequestToSign {
+                secret_id: credentials.secret_id(),
+                secret_key: credentials.secret_key(),
+                token: credentials.session_token(),
+                service: service::SERVICE,
+                host,
+                action: A::NAME,
+                version: service::VERSION,
+                region: config.region.as_deref(),
+                language: config.language.map(|l| l.as_str()),
+                content_type: CONTENT_TYPE,
+                timestamp,
+                payload: body,
+            },
+            &key,
+        );
+        // The same headers, in the same order, as `signing::sign_request` (checked by a test).
+        let mut headers: Vec<(&'static str, Cow<'static, str>)> = Vec::with_capacity(10);
+        headers.push(("Content-Type", Cow::Borrowed(CONTENT_TYPE)));
+        headers.push(("Host", Cow::Owned(host.to_owned())));
+        headers.push(("X-TC-Action", Cow::Borrowed(A::NAME)));
+        headers.push(("X-TC-Timestamp", Cow::Owned(timestamp.to_string())));
+        headers.push(("X-TC-Version", Cow::Borrowed(service::VERSION)));
+        if let Some(region) = &config.region {
+            headers.push(("X-TC-Region", Cow::Owned(region.clone())));
+        }
+        if let Some(token) = credentials.session_token() {
+            headers.push(("X-TC-Token", Cow::Owned(token.to_owned())));
+        }
+        if let Some(language) = config.language {
+            headers.push(("X-TC-Language", Cow::Borrowed(language.as_str())));
+        }
+        headers.push(("Authorization", Cow::Owned(authorization)));
+        headers.push(("X-TC-RequestClient", Cow::Borrowed(REQUEST_CLIENT)));
         Ok(HttpRequest {
-            url: config.endpoint.url(),
+            url: config.endpoint.url().to_owned(),
             headers,
             body: body.clone(),
         })
+    }
+
+    /// The cached signing key if it fits, else a freshly derived one (then cached).
+    fn signing_key(&self, secret_key: &str, timestamp: u64) -> Arc<SigningKey> {
+        let mut cached = self
+            .inner
+            .signing_key
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match &*cached {
+            Some(key) if key.matches(secret_key, timestamp, service::SERVICE) => Arc::clone(key),
+            _ => {
+                let key = Arc::new(SigningKey::derive(secret_key, timestamp, service::SERVICE));
+                *cached = Some(Arc::clone(&key));
+                key
+            }
+        }
     }
 
     /// Sets the clock offset from the server's `Date` header; false if there is none to use.

@@ -26,14 +26,21 @@ const ENV_REGION: &str = "TENCENTCLOUD_REGION";
 pub struct Endpoint {
     scheme: &'static str,
     authority: String,
+    /// `scheme://authority/`, built once: every request is posted to it.
+    url: String,
 }
 
 impl Endpoint {
     /// `https://<host>/`.
     pub fn https(host: impl Into<String>) -> Self {
+        Endpoint::new("https", host.into())
+    }
+
+    fn new(scheme: &'static str, authority: String) -> Self {
         Endpoint {
-            scheme: "https",
-            authority: host.into(),
+            url: format!("{scheme}://{authority}/"),
+            scheme,
+            authority,
         }
     }
 
@@ -59,10 +66,7 @@ impl Endpoint {
                 "only scheme, host and port are allowed (found {c:?}); API 3.0 always posts to `/`"
             )));
         }
-        Ok(Endpoint {
-            scheme,
-            authority: authority.to_owned(),
-        })
+        Ok(Endpoint::new(scheme, authority.to_owned()))
     }
 
     /// The `Host` header value, which is also signed.
@@ -71,8 +75,12 @@ impl Endpoint {
     }
 
     /// The URL requests are posted to.
-    pub fn url(&self) -> String {
-        format!("{}://{}/", self.scheme, self.authority)
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn scheme(&self) -> &str {
+        self.scheme
     }
 }
 

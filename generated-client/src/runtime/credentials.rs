@@ -150,12 +150,23 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// Supplies credentials for each request attempt. Implement it for credentials that rotate.
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>>;
+
+    /// Credentials that will not change, if the provider already holds them: the client then
+    /// borrows them instead of awaiting and copying on every call. Rotating providers keep the
+    /// default, `None`.
+    fn fixed_credentials(&self) -> Option<&Credentials> {
+        None
+    }
 }
 
 impl ProvideCredentials for Credentials {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         let creds = self.clone();
         Box::pin(async move { Ok(creds) })
+    }
+
+    fn fixed_credentials(&self) -> Option<&Credentials> {
+        Some(self)
     }
 }
 
@@ -330,6 +341,10 @@ impl ProvideCredentials for DefaultCredentialsChain {
             let credentials = self.resolve()?;
             Ok(self.resolved.get_or_init(|| credentials).clone())
         })
+    }
+
+    fn fixed_credentials(&self) -> Option<&Credentials> {
+        self.resolved.get()
     }
 }
 

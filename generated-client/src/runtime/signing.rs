@@ -50,6 +50,18 @@ impl std::fmt::Debug for RequestToSign<'_> {
 /// Content-Type, Host, X-TC-Action, X-TC-Timestamp, X-TC-Version, X-TC-Region?, X-TC-Token?,
 /// X-TC-Language?, Authorization.
 pub fn sign_request(req: &RequestToSign<'_>) -> Vec<(&'static str, String)> {
+    sign_request_with_key(
+        req,
+        &SigningKey::derive(req.secret_key, req.timestamp, req.service),
+    )
+}
+
+/// [`sign_request`] with a key derived earlier; `key` must [`match`](SigningKey::matches) `req`.
+pub fn sign_request_with_key(
+    req: &RequestToSign<'_>,
+    key: &SigningKey,
+) -> Vec<(&'static str, String)> {
+    debug_assert!(key.matches(req.secret_key, req.timestamp, req.service));
     let mut headers = Vec::with_capacity(9);
     headers.push(("Content-Type", req.content_type.to_owned()));
     headers.push(("Host", req.host.to_owned()));
@@ -65,39 +77,109 @@ pub fn sign_request(req: &RequestToSign<'_>) -> Vec<(&'static str, String)> {
     if let Some(language) = req.language {
         headers.push(("X-TC-Language", language.to_owned()));
     }
-    headers.push(("Authorization", authorization(req)));
+    headers.push(("Authorization", authorization_with_key(req, key)));
     headers
 }
 
 /// The `Authorization` header value.
 pub fn authorization(req: &RequestToSign<'_>) -> String {
-    let date = utc_date(req.timestamp);
-    let signature = signature(req, &date);
-    format!(
-        "{ALGORITHM} Credential={}/{date}/{}/tc3_request, SignedHeaders={SIGNED_HEADERS}, Signature={signature}",
-        req.secret_id, req.service
+    authorization_with_key(
+        req,
+        &SigningKey::derive(req.secret_key, req.timestamp, req.service),
     )
 }
 
-fn signature(req: &RequestToSign<'_>, date: &str) -> String {
-    let payload_hash = hex(&Sha256::digest(req.payload));
-    let canonical_request = format!(
-        "POST\n/\n\ncontent-type:{}\nhost:{}\n\n{SIGNED_HEADERS}\n{payload_hash}",
-        req.content_type, req.host
-    );
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{}\n{date}/{}/tc3_request\n{}",
-        req.timestamp,
-        req.service,
-        hex(&Sha256::digest(canonical_request.as_bytes()))
-    );
-    let mut date_key = Vec::with_capacity(3 + req.secret_key.len());
-    date_key.extend_from_slice(b"TC3");
-    date_key.extend_from_slice(req.secret_key.as_bytes());
-    let k_date = hmac_sha256(&date_key, date.as_bytes());
-    let k_service = hmac_sha256(&k_date, req.service.as_bytes());
-    let k_signing = hmac_sha256(&k_service, b"tc3_request");
-    hex(&hmac_sha256(&k_signing, string_to_sign.as_bytes()))
+/// [`authorization`] with a key derived earlier; `key` must [`match`](SigningKey::matches) `req`.
+pub fn authorization_with_key(req: &RequestToSign<'_>, key: &SigningKey) -> String {
+    debug_assert!(key.matches(req.secret_key, req.timestamp, req.service));
+    let signature = signature(req, key);
+    let mut out = String::with_capacity(160 + req.secret_id.len());
+    out.push_str(ALGORITHM);
+    out.push_str(" Credential=");
+    out.push_str(req.secret_id);
+    out.push('/');
+    out.push_str(&key.date);
+    out.push('/');
+    out.push_str(req.service);
+    out.push_str("/tc3_request, SignedHeaders=");
+    out.push_str(SIGNED_HEADERS);
+    out.push_str(", Signature=");
+    out.push_str(std::str::from_utf8(&signature).expect("hex is ASCII"));
+    out
+}
+
+/// The TC3 signing key of one secret key, UTC day and service: the HMAC chain
+/// `TC3<key> → date → service → "tc3_request"`, kept as a ready-keyed HMAC. It changes once a
+/// day, so a client derives it once and reuses it; the official SDKs redo it on every call.
+#[derive(Clone)]
+pub struct SigningKey {
+    day: u64,
+    date: String,
+    service: String,
+    secret_key: String,
+    mac: Hmac<Sha256>,
+}
+
+impl SigningKey {
+    pub fn derive(secret_key: &str, timestamp: u64, service: &str) -> Self {
+        let date = utc_date(timestamp);
+        let mut date_key = Vec::with_capacity(3 + secret_key.len());
+        date_key.extend_from_slice(b"TC3");
+        date_key.extend_from_slice(secret_key.as_bytes());
+        let k_date = hmac_sha256(&date_key, date.as_bytes());
+        let k_service = hmac_sha256(&k_date, service.as_bytes());
+        let k_signing = hmac_sha256(&k_service, b"tc3_request");
+        SigningKey {
+            day: timestamp / 86_400,
+            date,
+            service: service.to_owned(),
+            secret_key: secret_key.to_owned(),
+            mac: Hmac::<Sha256>::new_from_slice(&k_signing)
+                .expect("HMAC accepts keys of any length"),
+        }
+    }
+
+    /// Whether this key signs requests with these credentials, time and service.
+    pub fn matches(&self, secret_key: &str, timestamp: u64, service: &str) -> bool {
+        self.day == timestamp / 86_400 && self.service == service && self.secret_key == secret_key
+    }
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("date", &self.date)
+            .field("service", &self.service)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Hex signature, hashing the canonical request and string-to-sign as streams: no allocation.
+fn signature(req: &RequestToSign<'_>, key: &SigningKey) -> [u8; 64] {
+    let payload_hash = hex32(&Sha256::digest(req.payload).into());
+    let mut canonical = Sha256::new();
+    canonical.update(b"POST\n/\n\ncontent-type:");
+    canonical.update(req.content_type.as_bytes());
+    canonical.update(b"\nhost:");
+    canonical.update(req.host.as_bytes());
+    canonical.update(b"\n\n");
+    canonical.update(SIGNED_HEADERS.as_bytes());
+    canonical.update(b"\n");
+    canonical.update(payload_hash);
+    let canonical_hash = hex32(&canonical.finalize().into());
+
+    let mut timestamp = [0u8; 20];
+    let mut mac = key.mac.clone();
+    mac.update(ALGORITHM.as_bytes());
+    mac.update(b"\n");
+    mac.update(decimal(req.timestamp, &mut timestamp));
+    mac.update(b"\n");
+    mac.update(key.date.as_bytes());
+    mac.update(b"/");
+    mac.update(req.service.as_bytes());
+    mac.update(b"/tc3_request\n");
+    mac.update(&canonical_hash);
+    hex32(&mac.finalize().into_bytes().into())
 }
 
 fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
@@ -106,12 +188,51 @@ fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-fn hex(bytes: &[u8]) -> String {
+fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 0x0f)] as char);
+    let mut out = [0u8; 64];
+    for (i, &b) in bytes.iter().enumerate() {
+        out[2 * i] = DIGITS[usize::from(b >> 4)];
+        out[2 * i + 1] = DIGITS[usize::from(b & 0x0f)];
     }
     out
+}
+
+/// `n` in decimal, written into `buf`.
+fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[at..];
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_digits() {
+        let mut buf = [0u8; 20];
+        assert_eq!(decimal(0, &mut buf), b"0");
+        assert_eq!(decimal(1_551_113_065, &mut buf), b"1551113065");
+        assert_eq!(decimal(u64::MAX, &mut buf), u64::MAX.to_string().as_bytes());
+    }
+
+    #[test]
+    fn a_key_matches_only_its_day_secret_and_service() {
+        let key = SigningKey::derive("secret", 1_704_067_199, "iai");
+        assert!(key.matches("secret", 1_704_067_100, "iai"));
+        assert!(
+            !key.matches("secret", 1_704_067_200, "iai"),
+            "the next UTC day needs a new key"
+        );
+        assert!(!key.matches("other", 1_704_067_100, "iai"));
+        assert!(!key.matches("secret", 1_704_067_100, "cvm"));
+        assert!(!format!("{key:?}").contains("secret"));
+    }
 }

@@ -1,6 +1,7 @@
 //! The HTTP seam: the client hands a fully signed request to an `HttpTransport` and gets bytes
 //! back. The default is reqwest with rustls; tests and users can plug in their own.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use bytes::Bytes;
@@ -13,7 +14,8 @@ use super::error::TransportError;
 pub struct HttpRequest {
     /// Absolute URL, e.g. `https://iai.intl.tencentcloudapi.com/`.
     pub url: String,
-    pub headers: Vec<(&'static str, String)>,
+    /// Values are borrowed when they are constants (action, version, ...), to spare allocations.
+    pub headers: Vec<(&'static str, Cow<'static, str>)>,
     /// The exact bytes the signature covers.
     pub body: Bytes,
 }
@@ -26,7 +28,7 @@ impl fmt::Debug for HttpRequest {
             .iter()
             .map(|(name, value)| match *name {
                 "Authorization" | "X-TC-Token" => (*name, "** redacted **"),
-                _ => (*name, value.as_str()),
+                _ => (*name, value.as_ref()),
             })
             .collect();
         f.debug_struct("HttpRequest")
@@ -96,8 +98,16 @@ mod reqwest_impl {
 
         async fn send_inner(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
             let mut builder = self.client.post(&request.url).body(request.body);
-            for (name, value) in &request.headers {
-                builder = builder.header(*name, value);
+            for (name, value) in request.headers {
+                let value = match value {
+                    Cow::Borrowed(text) => reqwest::header::HeaderValue::from_static(text),
+                    Cow::Owned(text) => {
+                        reqwest::header::HeaderValue::try_from(text).map_err(|e| {
+                            TransportError::not_sent("invalid header value").with_source(e)
+                        })?
+                    }
+                };
+                builder = builder.header(name, value);
             }
             let mut response = builder.send().await.map_err(|e| {
                 // A connect error means nothing reached the server; anything later might have.

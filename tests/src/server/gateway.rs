@@ -211,7 +211,7 @@ fn expected_signature(
 
 /// The common-parameter checks that follow authentication.
 fn check_common_parameters(config: &Config, request: &Request) -> Result<(), ApiError> {
-    if request.header("x-tc-action").map_or(true, str::is_empty) {
+    if request.header("x-tc-action").is_none_or(str::is_empty) {
         return Err(api_error(
             "MissingParameter",
             "The request is missing a required parameter `Action`.",
