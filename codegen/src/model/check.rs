@@ -16,11 +16,20 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Option", "Some", "None", "String", "Vec", "Box", "Ok", "Err", "Self",
 ];
 /// Methods the generated request and fluent builder define besides field setters.
-const RESERVED_INPUT_NAMES: &[&str] = &["new", "validate", "send", "request", "into_request"];
+const RESERVED_INPUT_NAMES: &[&str] = &[
+    "new",
+    "validate",
+    "send",
+    "request",
+    "into_request",
+    "into_paginator",
+];
 /// Methods the hand-written `Client` defines.
-const RESERVED_ACTION_NAMES: &[&str] = &["new", "config", "send", "clone"];
+const RESERVED_ACTION_NAMES: &[&str] = &["new", "config", "send", "prepare", "clone"];
 /// Methods the hand-written `Endpoint` defines.
-const RESERVED_ENDPOINT_NAMES: &[&str] = &["https", "parse", "host", "url", "default", "clone"];
+const RESERVED_ENDPOINT_NAMES: &[&str] = &[
+    "https", "parse", "host", "url", "scheme", "default", "clone",
+];
 /// The fallback variant of every error enum.
 const FALLBACK_VARIANT: &str = "Unhandled";
 
