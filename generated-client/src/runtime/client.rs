@@ -12,7 +12,7 @@ use super::action::Action;
 use super::config::Config;
 use super::envelope;
 use super::error::{SdkError, ServiceError, TimeoutError, ValidationError};
-use super::signing::{authorization_with_key, RequestToSign, SigningKey};
+use super::signing::{authorization_with_key, decimal_string, RequestToSign, SigningKey};
 use super::time::{parse_http_date, unix_now};
 use super::transport::{HttpRequest, HttpResponse};
 use crate::generated::service;
@@ -150,7 +150,7 @@ impl Client {
     ) -> Result<A::Output, Failure<A::Error>> {
         let config = &self.inner.config;
         let http_request = self
-            .sign::<A>(body)
+            .sign::<A>(body.clone())
             .await
             .map_err(Failure::without_response)?;
 
@@ -184,12 +184,12 @@ impl Client {
     /// `Debug` output hides the Authorization header and session token.
     pub async fn prepare<A: Action>(&self, request: &A) -> Result<HttpRequest, SdkError<A::Error>> {
         let body = encode(request, &self.inner.config)?;
-        self.sign::<A>(&body).await
+        self.sign::<A>(body).await
     }
 
     /// Signs `body` for action `A` with current credentials and the (skew-corrected) time.
     /// Constant header values are borrowed; the signing key is reused for the whole UTC day.
-    async fn sign<A: Action>(&self, body: &Bytes) -> Result<HttpRequest, SdkError<A::Error>> {
+    async fn sign<A: Action>(&self, body: Bytes) -> Result<HttpRequest, SdkError<A::Error>> {
         let config = &self.inner.config;
         let provided;
         let credentials = match config.credentials.fixed_credentials() {
@@ -220,7 +220,7 @@ impl Client {
                 language: config.language.map(|l| l.as_str()),
                 content_type: CONTENT_TYPE,
                 timestamp,
-                payload: body,
+                payload: &body,
             },
             &key,
         );
@@ -229,7 +229,7 @@ impl Client {
         headers.push(("Content-Type", Cow::Borrowed(CONTENT_TYPE)));
         headers.push(("Host", Cow::Owned(host.to_owned())));
         headers.push(("X-TC-Action", Cow::Borrowed(A::NAME)));
-        headers.push(("X-TC-Timestamp", Cow::Owned(timestamp.to_string())));
+        headers.push(("X-TC-Timestamp", Cow::Owned(decimal_string(timestamp))));
         headers.push(("X-TC-Version", Cow::Borrowed(service::VERSION)));
         if let Some(region) = &config.region {
             headers.push(("X-TC-Region", Cow::Owned(region.clone())));
@@ -245,7 +245,7 @@ impl Client {
         Ok(HttpRequest {
             url: config.endpoint.url().to_owned(),
             headers,
-            body: body.clone(),
+            body,
         })
     }
 
@@ -259,7 +259,10 @@ impl Client {
         match &*cached {
             Some(key) if key.matches(secret_key, timestamp, service::SERVICE) => Arc::clone(key),
             _ => {
-                let key = Arc::new(SigningKey::derive(secret_key, timestamp, service::SERVICE));
+                let key = Arc::new(
+                    SigningKey::derive(secret_key, timestamp, service::SERVICE)
+                        .for_host(CONTENT_TYPE, self.inner.config.endpoint.host()),
+                );
                 *cached = Some(Arc::clone(&key));
                 key
             }
