@@ -28,7 +28,7 @@ pub use reply::Reply;
 use std::collections::{HashMap, VecDeque};
 use std::io;
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
@@ -149,6 +149,7 @@ impl TestServerBuilder {
             }),
             stopping: AtomicBool::new(false),
             log_requests: self.log_requests,
+            connections: AtomicUsize::new(0),
         });
         let accept_shared = Arc::clone(&shared);
         let accept_thread = thread::Builder::new()
@@ -231,6 +232,11 @@ impl TestServer {
     /// Closes each of the next `n` accepted connections immediately, before reading anything
     /// (what [`Reply::CloseBeforeRequest`] would do, had the action been known at accept time).
     /// These connections are not recorded as requests.
+    /// How many connections were accepted and served so far.
+    pub fn connection_count(&self) -> usize {
+        self.shared.connections.load(Ordering::SeqCst)
+    }
+
     pub fn refuse_next_connections(&self, n: usize) {
         self.shared.state().refusals = n;
     }
@@ -275,6 +281,8 @@ struct Shared {
     state: Mutex<State>,
     stopping: AtomicBool,
     log_requests: bool,
+    /// Connections served (refused ones not counted), to observe connection reuse.
+    connections: AtomicUsize,
 }
 
 #[derive(Debug)]
@@ -331,6 +339,7 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
             let _ = stream.shutdown(Shutdown::Both);
             continue;
         }
+        shared.connections.fetch_add(1, Ordering::SeqCst);
         let connection_shared = Arc::clone(&shared);
         // If the thread cannot be spawned the stream is dropped, which the client sees as a reset.
         let _ = thread::Builder::new()

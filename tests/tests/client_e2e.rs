@@ -522,3 +522,38 @@ fn config_without_credentials_is_refused() {
     let err = tencentcloud_iai::Config::builder().build().unwrap_err();
     assert!(err.to_string().contains("no credentials"), "{err}");
 }
+
+#[tokio::test]
+async fn calls_reuse_one_connection_across_calls_and_clones() {
+    let server = TestServer::start();
+    let client = client_for(&server);
+    let clone = client.clone();
+    for _ in 0..3 {
+        client.get_group_info("aaa").send().await.expect("success");
+        clone.get_group_info("aaa").send().await.expect("success");
+    }
+    assert_eq!(server.requests().len(), 6);
+    assert_eq!(
+        server.connection_count(),
+        1,
+        "sequential calls share one pooled keep-alive connection"
+    );
+}
+
+#[tokio::test]
+async fn unknown_response_fields_are_ignored() {
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::json(
+            r#"{"Response":{"GroupName":"aaa","GroupId":"aaa","GroupExDescriptions":[],"Tag":"","FaceModelVersion":"3.0","CreationTimestamp":1,"BrandNewField":{"nested":[1,2]},"RequestId":"r-1"}}"#,
+        )],
+    );
+    let group = client_for(&server)
+        .get_group_info("aaa")
+        .send()
+        .await
+        .expect("a newer API's extra fields don't break the client");
+    assert_eq!(group.request_id, "r-1");
+    assert_eq!(group.creation_timestamp, 1);
+}
