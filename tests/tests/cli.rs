@@ -5,35 +5,26 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+mod common;
+
 use iai_integration_tests::server::{
     Reply, TestServer, GET_GROUP_INFO_EXAMPLE, TEST_SECRET_ID, TEST_SECRET_KEY,
 };
 
 fn iai_binary() -> PathBuf {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY
-        .get_or_init(|| {
-            let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-            let status = Command::new(env!("CARGO"))
-                .args([
-                    "build",
-                    "--quiet",
-                    "-p",
-                    "tencentcloud-iai",
-                    "--features",
-                    "cli",
-                    "--bin",
-                    "iai",
-                ])
-                .current_dir(&workspace)
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "building iai failed");
-            let exe = std::env::current_exe().unwrap();
-            let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
-            profile_dir.join(format!("iai{}", std::env::consts::EXE_SUFFIX))
-        })
-        .clone()
+    common::workspace_binary(
+        &BINARY,
+        &[
+            "-p",
+            "tencentcloud-iai",
+            "--features",
+            "cli",
+            "--bin",
+            "iai",
+        ],
+        "iai",
+    )
 }
 
 fn iai(server: Option<&TestServer>, args: &[&str]) -> Output {

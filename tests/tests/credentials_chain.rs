@@ -2,39 +2,19 @@
 //! shipped example program run in a clean environment (so this test process's environment is
 //! never changed) against the signature-checking server.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use iai_integration_tests::server::{
     TestServer, TEMP_SECRET_ID, TEMP_SECRET_KEY, TEMP_TOKEN, TEST_SECRET_ID, TEST_SECRET_KEY,
 };
 
-fn example_binary() -> PathBuf {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY
-        .get_or_init(|| {
-            let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-            let status = Command::new(env!("CARGO"))
-                .args(["build", "--quiet", "-p", "tencentcloud-iai"])
-                .args(["--example", "get_group_info"])
-                .current_dir(&workspace)
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "building the example failed");
-            let exe = std::env::current_exe().unwrap();
-            let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
-            profile_dir
-                .join("examples")
-                .join(format!("get_group_info{}", std::env::consts::EXE_SUFFIX))
-        })
-        .clone()
-}
-
 /// Runs the example with only `vars` (plus the endpoint) in its environment.
 fn run(server: &TestServer, home: &Path, vars: &[(&str, &str)]) -> Output {
     let home_var = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
-    Command::new(example_binary())
+    Command::new(common::example_binary())
         .arg("aaa")
         .env_clear()
         .env(home_var, home)

@@ -1,47 +1,16 @@
 //! The shipped example, `cargo run -p tencentcloud-iai --example get_group_info -- <GroupId>`,
 //! configured only by environment variables and pointed at the signature-checking server.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
-use std::sync::OnceLock;
+
+mod common;
 
 use iai_integration_tests::server::{
     Reply, TestServer, GET_GROUP_INFO_EXAMPLE, TEST_SECRET_ID, TEST_SECRET_KEY,
 };
 
-/// Builds the example once (a no-op when `cargo test --workspace` already did) and returns its path.
-fn example_binary() -> PathBuf {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(build_example).clone()
-}
-
-fn build_example() -> PathBuf {
-    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let status = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "tencentcloud-iai",
-            "--example",
-            "get_group_info",
-        ])
-        .current_dir(&workspace)
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "building the example failed");
-    // This test binary lives in <target>/<profile>/deps; examples in <target>/<profile>/examples.
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    let binary = profile_dir
-        .join("examples")
-        .join(format!("get_group_info{}", std::env::consts::EXE_SUFFIX));
-    assert!(binary.exists(), "{} was not built", binary.display());
-    binary
-}
-
 fn run_example(server: &TestServer, secret_key: &str, group_id: &str) -> Output {
-    Command::new(example_binary())
+    Command::new(common::example_binary())
         .arg(group_id)
         .env_clear()
         .env("TENCENTCLOUD_SECRET_ID", TEST_SECRET_ID)

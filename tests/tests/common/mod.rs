@@ -17,3 +17,41 @@ pub fn config_for(server: &TestServer) -> ConfigBuilder {
 pub fn client_for(server: &TestServer) -> Client {
     Client::new(config_for(server).build().expect("valid config"))
 }
+
+/// Builds a binary of the workspace with `cargo build <args>` (a no-op when
+/// `cargo test --workspace` already built it; cargo holds no lock while tests run) and returns
+/// `<target>/<profile>/<path>`. `cache` makes that happen once per test process.
+pub fn workspace_binary(
+    cache: &'static std::sync::OnceLock<std::path::PathBuf>,
+    args: &[&str],
+    path: &str,
+) -> std::path::PathBuf {
+    cache
+        .get_or_init(|| {
+            let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+            let status = std::process::Command::new(env!("CARGO"))
+                .args(["build", "--quiet"])
+                .args(args)
+                .current_dir(&workspace)
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "cargo build {args:?} failed");
+            // Test binaries live in <target>/<profile>/deps.
+            let exe = std::env::current_exe().unwrap();
+            let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
+            let binary = profile_dir.join(format!("{path}{}", std::env::consts::EXE_SUFFIX));
+            assert!(binary.exists(), "{} was not built", binary.display());
+            binary
+        })
+        .clone()
+}
+
+/// The shipped `get_group_info` example.
+pub fn example_binary() -> std::path::PathBuf {
+    static BINARY: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    workspace_binary(
+        &BINARY,
+        &["-p", "tencentcloud-iai", "--example", "get_group_info"],
+        "examples/get_group_info",
+    )
+}
