@@ -65,7 +65,7 @@ async fn prepared_headers_match_the_vector_tested_signer() {
         let expected: Vec<(&str, &str)> = expected.iter().map(|(n, v)| (*n, v.as_str())).collect();
         assert_eq!(got, expected);
         assert_eq!(header("X-TC-RequestClient"), Some(REQUEST_CLIENT));
-        assert_eq!(prepared.url, "http://127.0.0.1:9/");
+        assert_eq!(&*prepared.url, "http://127.0.0.1:9/");
         assert_eq!(prepared.body, br#"{"GroupId":"aaa"}"#.as_slice());
     }
 }

@@ -243,7 +243,7 @@ impl Client {
         headers.push(("Authorization", Cow::Owned(authorization)));
         headers.push(("X-TC-RequestClient", Cow::Borrowed(REQUEST_CLIENT)));
         Ok(HttpRequest {
-            url: config.endpoint.url().to_owned(),
+            url: config.endpoint.shared_url(),
             headers,
             body,
         })

@@ -26,8 +26,8 @@ const ENV_REGION: &str = "TENCENTCLOUD_REGION";
 pub struct Endpoint {
     scheme: &'static str,
     authority: String,
-    /// `scheme://authority/`, built once: every request is posted to it.
-    url: String,
+    /// `scheme://authority/`, built once and shared by every request posted to it.
+    url: Arc<str>,
 }
 
 impl Endpoint {
@@ -38,7 +38,7 @@ impl Endpoint {
 
     fn new(scheme: &'static str, authority: String) -> Self {
         Endpoint {
-            url: format!("{scheme}://{authority}/"),
+            url: Arc::from(format!("{scheme}://{authority}/")),
             scheme,
             authority,
         }
@@ -77,6 +77,11 @@ impl Endpoint {
     /// The URL requests are posted to.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The URL as the shared string requests carry.
+    pub(crate) fn shared_url(&self) -> Arc<str> {
+        Arc::clone(&self.url)
     }
 
     pub fn scheme(&self) -> &str {

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use bytes::Bytes;
 
@@ -13,7 +14,7 @@ use super::error::TransportError;
 #[derive(Clone)]
 pub struct HttpRequest {
     /// Absolute URL, e.g. `https://iai.intl.tencentcloudapi.com/`.
-    pub url: String,
+    pub url: Arc<str>,
     /// Values are borrowed when they are constants (action, version, ...), to spare allocations.
     pub headers: Vec<(&'static str, Cow<'static, str>)>,
     /// The exact bytes the signature covers.
@@ -97,7 +98,7 @@ mod reqwest_impl {
         }
 
         async fn send_inner(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-            let mut builder = self.client.post(&request.url).body(request.body);
+            let mut builder = self.client.post(&*request.url).body(request.body);
             for (name, value) in request.headers {
                 let value = match value {
                     Cow::Borrowed(text) => reqwest::header::HeaderValue::from_static(text),
