@@ -27,9 +27,7 @@ const RESERVED_INPUT_NAMES: &[&str] = &[
 /// Methods the hand-written `Client` defines.
 const RESERVED_ACTION_NAMES: &[&str] = &["new", "config", "send", "prepare", "clone"];
 /// Methods the hand-written `Endpoint` defines.
-const RESERVED_ENDPOINT_NAMES: &[&str] = &[
-    "https", "parse", "host", "url", "scheme", "default", "clone",
-];
+const RESERVED_ENDPOINT_NAMES: &[&str] = &["https", "parse", "host", "url", "default", "clone"];
 /// The fallback variant of every error enum.
 const FALLBACK_VARIANT: &str = "Unhandled";
 

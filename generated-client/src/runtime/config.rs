@@ -24,7 +24,6 @@ const ENV_REGION: &str = "TENCENTCLOUD_REGION";
 /// Where requests go: a scheme and a host (with optional port). The signed path is always `/`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Endpoint {
-    scheme: &'static str,
     authority: String,
     /// `scheme://authority/`, built once and shared by every request posted to it.
     url: Arc<str>,
@@ -39,7 +38,6 @@ impl Endpoint {
     fn new(scheme: &'static str, authority: String) -> Self {
         Endpoint {
             url: Arc::from(format!("{scheme}://{authority}/")),
-            scheme,
             authority,
         }
     }
@@ -82,10 +80,6 @@ impl Endpoint {
     /// The URL as the shared string requests carry.
     pub(crate) fn shared_url(&self) -> Arc<str> {
         Arc::clone(&self.url)
-    }
-
-    pub fn scheme(&self) -> &str {
-        self.scheme
     }
 }
 

@@ -182,10 +182,8 @@ fn signature(req: &RequestToSign<'_>, key: &SigningKey) -> [u8; 64] {
     let canonical_hash = hex32(&canonical.finalize().into());
 
     // The whole string-to-sign in one buffer: one HMAC update instead of nine.
-    let mut buf = [0u8; 256];
-    let mut len = 0;
     let mut timestamp = [0u8; 20];
-    for part in [
+    let parts: [&[u8]; 9] = [
         ALGORITHM.as_bytes(),
         b"\n",
         decimal(req.timestamp, &mut timestamp),
@@ -195,33 +193,24 @@ fn signature(req: &RequestToSign<'_>, key: &SigningKey) -> [u8; 64] {
         req.service.as_bytes(),
         b"/tc3_request\n",
         &canonical_hash,
-    ] {
-        append(&mut buf, &mut len, part);
-    }
+    ];
     let mut mac = key.mac.clone();
+    let mut buf = [0u8; 256];
+    let len: usize = parts.iter().map(|p| p.len()).sum();
     if len <= buf.len() {
+        let mut at = 0;
+        for part in parts {
+            buf[at..at + part.len()].copy_from_slice(part);
+            at += part.len();
+        }
         mac.update(&buf[..len]);
     } else {
-        // An unusually long service name: fall back to streaming the parts.
-        mac.update(ALGORITHM.as_bytes());
-        mac.update(b"\n");
-        mac.update(decimal(req.timestamp, &mut timestamp));
-        mac.update(b"\n");
-        mac.update(key.date.as_bytes());
-        mac.update(b"/");
-        mac.update(req.service.as_bytes());
-        mac.update(b"/tc3_request\n");
-        mac.update(&canonical_hash);
+        // An unusually long service name: stream the parts instead.
+        for part in parts {
+            mac.update(part);
+        }
     }
     hex32(&mac.finalize().into_bytes().into())
-}
-
-/// Copies `part` into `buf` at `len` when it fits; `len` counts the full length regardless.
-fn append(buf: &mut [u8], len: &mut usize, part: &[u8]) {
-    if let Some(dest) = buf.get_mut(*len..*len + part.len()) {
-        dest.copy_from_slice(part);
-    }
-    *len += part.len();
 }
 
 /// SHA-256 state after `POST\n/\n\ncontent-type:<ct>\nhost:<host>\n\ncontent-type;host\n`.

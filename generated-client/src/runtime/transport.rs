@@ -130,24 +130,24 @@ mod reqwest_impl {
                     )
                 })
                 .collect();
+            let too_large = || {
+                TransportError::maybe_sent(format!(
+                    "response body larger than the {} byte limit",
+                    self.max_body_bytes
+                ))
+            };
             if response
                 .content_length()
                 .is_some_and(|len| len > self.max_body_bytes as u64)
             {
-                return Err(TransportError::maybe_sent(format!(
-                    "response body larger than the {} byte limit",
-                    self.max_body_bytes
-                )));
+                return Err(too_large());
             }
             let mut body = Vec::new();
             while let Some(chunk) = response.chunk().await.map_err(|e| {
                 TransportError::maybe_sent("reading the response body failed").with_source(e)
             })? {
                 if body.len() + chunk.len() > self.max_body_bytes {
-                    return Err(TransportError::maybe_sent(format!(
-                        "response body larger than the {} byte limit",
-                        self.max_body_bytes
-                    )));
+                    return Err(too_large());
                 }
                 body.extend_from_slice(&chunk);
             }
