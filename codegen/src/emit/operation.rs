@@ -190,9 +190,8 @@ fn paginated(action: &Action) -> TokenStream {
         action
             .input
             .iter()
-            .chain(&action.output)
             .find(|f| f.rust_name == name)
-            .expect("check resolved pagination fields")
+            .expect("check resolved offset and limit to request fields")
     };
     let offset_field = field(&p.offset);
     let offset = ident(offset_field);

@@ -300,14 +300,13 @@ fn error_codes(
     let Some(lists) = lists else {
         return old.map(|o| o.errors.clone()).unwrap_or_default();
     };
-    let codes = lists
+    let mut codes: Vec<String> = lists
         .actions
         .get(action)
         .and_then(|flavours| flavours.get("intl_en"))
         .cloned()
         .flatten()
         .unwrap_or_default();
-    let mut codes: Vec<String> = codes;
     codes.sort();
     codes.dedup();
     codes
