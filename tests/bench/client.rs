@@ -1,6 +1,8 @@
 //! Where the client spends its time on one GetGroupInfo call, without a network:
 //!
 //! - `sign/get_group_info`: TC3-HMAC-SHA256 signing of a GetGroupInfo-sized body alone;
+//! - `authorization_cached_key/get_group_info`: the `Authorization` value with a signing key
+//!   derived earlier, as a client signs every call but the first of each day;
 //! - `serialize_sign/get_group_info`: validate + `serde_json::to_vec` + sign;
 //! - `prepare/get_group_info`: `Client::prepare`, the signed `HttpRequest` exactly as a call
 //!   builds it (validation, encoding, credentials, signing, headers) — the counterpart of the
@@ -23,7 +25,7 @@ use tencentcloud_iai::operation::get_group_info::{
     GetGroupInfoError, GetGroupInfoRequest, GetGroupInfoResponse,
 };
 use tencentcloud_iai::runtime::transport::{BoxFuture, HttpRequest, HttpResponse, HttpTransport};
-use tencentcloud_iai::signing::{sign_request, RequestToSign};
+use tencentcloud_iai::signing::{authorization_with_key, sign_request, RequestToSign, SigningKey};
 use tencentcloud_iai::{Client, Config, Credentials, Endpoint, TransportError};
 
 /// The documented example response of GetGroupInfo.
@@ -105,6 +107,12 @@ fn benches(c: &mut Criterion) {
 
     c.bench_function("sign/get_group_info", |b| {
         b.iter(|| sign_request(black_box(&to_sign(&body))))
+    });
+
+    let key =
+        SigningKey::derive(SECRET_KEY, 1_700_000_000, "iai").for_host("application/json", HOST);
+    c.bench_function("authorization_cached_key/get_group_info", |b| {
+        b.iter(|| authorization_with_key(black_box(&to_sign(&body)), &key))
     });
 
     c.bench_function("serialize_sign/get_group_info", |b| {

@@ -45,7 +45,7 @@ fn benches(c: &mut Criterion) {
     let request = DetectFaceRequest::new().image(Image::from_bytes(image));
     let prepared = rt.block_on(client.prepare(&request)).unwrap();
     assert_eq!(
-        prepared.body.len(),
+        prepared.body().len(),
         5 * 1024 * 1024 + r#"{"Image":""}"#.len()
     );
 

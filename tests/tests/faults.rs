@@ -527,10 +527,8 @@ impl HttpTransport for Shared {
         transport.calls.fetch_add(1, Ordering::SeqCst);
         assert!(
             request
-                .headers
-                .iter()
-                .any(|(name, value)| *name == "Authorization"
-                    && value.starts_with("TC3-HMAC-SHA256")),
+                .header("Authorization")
+                .is_some_and(|value| value.starts_with("TC3-HMAC-SHA256")),
             "requests reach the transport signed"
         );
         let step = {

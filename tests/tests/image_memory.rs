@@ -56,7 +56,7 @@ fn a_5_mb_image_request_needs_less_than_twice_the_image_in_extra_memory() {
     let extra = PEAK.load(Ordering::SeqCst) - before;
 
     assert_eq!(
-        prepared.body.len(),
+        prepared.body().len(),
         5 * 1024 * 1024 + r#"{"Image":""}"#.len()
     );
     assert!(
@@ -65,8 +65,8 @@ fn a_5_mb_image_request_needs_less_than_twice_the_image_in_extra_memory() {
     );
     // The body is the only large allocation: no intermediate String of the base64 text.
     assert!(
-        extra < prepared.body.len() + 64 * 1024,
+        extra < prepared.body().len() + 64 * 1024,
         "extra {extra} vs body {}",
-        prepared.body.len()
+        prepared.body().len()
     );
 }

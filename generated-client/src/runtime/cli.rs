@@ -375,17 +375,17 @@ fn report(stderr: &mut dyn Write, e: &CliError) -> i32 {
 /// The request as it would go on the wire; the session token is the only secret in it and is
 /// redacted (the Authorization header holds a signature, never the key).
 pub fn show_request(request: &HttpRequest) -> String {
-    let mut out = format!("POST {}\n", request.url);
-    for (name, value) in &request.headers {
-        let value = if *name == "X-TC-Token" {
+    let mut out = format!("POST {}\n", request.url());
+    for (name, value) in request.headers() {
+        let value = if name == "X-TC-Token" {
             "** redacted **"
         } else {
-            value.as_ref()
+            value
         };
         out.push_str(&format!("{name}: {value}\n"));
     }
     out.push('\n');
-    out.push_str(&String::from_utf8_lossy(&request.body));
+    out.push_str(&String::from_utf8_lossy(request.body()));
     out.push('\n');
     out
 }

@@ -1,6 +1,5 @@
 //! The client: validate → serialize once → (sign → send → decode) per attempt, with retries.
 
-use std::borrow::Cow;
 use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -12,9 +11,10 @@ use super::action::Action;
 use super::config::Config;
 use super::envelope;
 use super::error::{SdkError, ServiceError, TimeoutError, ValidationError};
-use super::signing::{authorization_with_key, decimal_string, RequestToSign, SigningKey};
+use super::header_value::HeaderValue;
+use super::signing::{authorization_with_key, RequestToSign, SigningKey};
 use super::time::{parse_http_date, unix_now};
-use super::transport::{HttpRequest, HttpResponse};
+use super::transport::{HttpRequest, HttpResponse, SharedParts};
 use crate::generated::service;
 
 const CONTENT_TYPE: &str = "application/json";
@@ -36,12 +36,15 @@ struct Inner {
     clock_offset: AtomicI64,
     /// The day's signing key, derived once per secret key and UTC day.
     signing_key: Mutex<Option<Arc<SigningKey>>>,
+    /// The URL and headers every request carries.
+    shared: Arc<SharedParts>,
 }
 
 impl Client {
     pub fn new(config: Config) -> Self {
         Client {
             inner: Arc::new(Inner {
+                shared: Arc::new(shared_parts(&config)),
                 config,
                 clock_offset: AtomicI64::new(0),
                 signing_key: Mutex::new(None),
@@ -224,29 +227,18 @@ impl Client {
             },
             &key,
         );
-        // The same headers, in the same order, as `signing::sign_request` (checked by a test).
-        let mut headers: Vec<(&'static str, Cow<'static, str>)> = Vec::with_capacity(10);
-        headers.push(("Content-Type", Cow::Borrowed(CONTENT_TYPE)));
-        headers.push(("Host", Cow::Owned(host.to_owned())));
-        headers.push(("X-TC-Action", Cow::Borrowed(A::NAME)));
-        headers.push(("X-TC-Timestamp", Cow::Owned(decimal_string(timestamp))));
-        headers.push(("X-TC-Version", Cow::Borrowed(service::VERSION)));
-        if let Some(region) = &config.region {
-            headers.push(("X-TC-Region", Cow::Owned(region.clone())));
-        }
+        let mut headers = Vec::with_capacity(4);
+        headers.push(("X-TC-Action", HeaderValue::from_static(A::NAME)));
+        headers.push(("X-TC-Timestamp", HeaderValue::decimal(timestamp)));
         if let Some(token) = credentials.session_token() {
-            headers.push(("X-TC-Token", Cow::Owned(token.to_owned())));
+            headers.push(("X-TC-Token", HeaderValue::from(token.to_owned())));
         }
-        if let Some(language) = config.language {
-            headers.push(("X-TC-Language", Cow::Borrowed(language.as_str())));
-        }
-        headers.push(("Authorization", Cow::Owned(authorization)));
-        headers.push(("X-TC-RequestClient", Cow::Borrowed(REQUEST_CLIENT)));
-        Ok(HttpRequest {
-            url: config.endpoint.shared_url(),
+        headers.push(("Authorization", HeaderValue::from(authorization)));
+        Ok(HttpRequest::from_parts(
+            Arc::clone(&self.inner.shared),
             headers,
             body,
-        })
+        ))
     }
 
     /// The cached signing key if it fits, else a freshly derived one (then cached).
@@ -285,6 +277,30 @@ impl Client {
 }
 
 /// Validates the request and encodes its JSON body, sized for large (image) bodies up front.
+/// The headers that are the same on every call: with the per-call ones `sign` adds, the set
+/// `signing::sign_request` produces (checked by a test), plus the request client.
+fn shared_parts(config: &Config) -> SharedParts {
+    let mut headers = vec![
+        ("Content-Type", HeaderValue::from_static(CONTENT_TYPE)),
+        ("Host", HeaderValue::from(config.endpoint.host().to_owned())),
+        ("X-TC-Version", HeaderValue::from_static(service::VERSION)),
+    ];
+    if let Some(region) = &config.region {
+        headers.push(("X-TC-Region", HeaderValue::from(region.clone())));
+    }
+    if let Some(language) = config.language {
+        headers.push(("X-TC-Language", HeaderValue::from_static(language.as_str())));
+    }
+    headers.push((
+        "X-TC-RequestClient",
+        HeaderValue::from_static(REQUEST_CLIENT),
+    ));
+    SharedParts {
+        url: config.endpoint.url().to_owned(),
+        headers,
+    }
+}
+
 fn encode<A: Action>(request: &A, config: &Config) -> Result<Bytes, SdkError<A::Error>> {
     request.validate().map_err(SdkError::InvalidRequest)?;
     if A::REGION_REQUIRED && config.region.is_none() {

@@ -25,8 +25,8 @@ const ENV_REGION: &str = "TENCENTCLOUD_REGION";
 #[derive(Clone, PartialEq, Eq)]
 pub struct Endpoint {
     authority: String,
-    /// `scheme://authority/`, built once and shared by every request posted to it.
-    url: Arc<str>,
+    /// `scheme://authority/`.
+    url: String,
 }
 
 impl Endpoint {
@@ -37,7 +37,7 @@ impl Endpoint {
 
     fn new(scheme: &'static str, authority: String) -> Self {
         Endpoint {
-            url: Arc::from(format!("{scheme}://{authority}/")),
+            url: format!("{scheme}://{authority}/"),
             authority,
         }
     }
@@ -75,11 +75,6 @@ impl Endpoint {
     /// The URL requests are posted to.
     pub fn url(&self) -> &str {
         &self.url
-    }
-
-    /// The URL as the shared string requests carry.
-    pub(crate) fn shared_url(&self) -> Arc<str> {
-        Arc::clone(&self.url)
     }
 }
 

@@ -11,10 +11,12 @@ pub(crate) mod envelope;
 #[doc(hidden)]
 pub use envelope::decode_for_bench;
 pub mod error;
+pub(crate) mod header_value;
 pub mod image;
 pub mod paginator;
 pub mod profile;
 pub mod retry;
+pub(crate) mod sha256;
 pub mod signing;
 #[cfg(test)]
 pub(crate) mod testing;

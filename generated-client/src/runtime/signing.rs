@@ -3,12 +3,11 @@
 //! The signature covers the exact payload bytes that go on the wire, so callers serialize the
 //! body once and pass the same slice here and to the transport.
 
-use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
+use super::sha256::{HmacKey, Midstate};
 use super::time::utc_date;
 
-const ALGORITHM: &str = "TC3-HMAC-SHA256";
 /// Only these two headers are signed; it is what every official SDK does.
 const SIGNED_HEADERS: &str = "content-type;host";
 
@@ -93,62 +92,61 @@ pub fn authorization(req: &RequestToSign<'_>) -> String {
 pub fn authorization_with_key(req: &RequestToSign<'_>, key: &SigningKey) -> String {
     debug_assert!(key.matches(req.secret_key, req.timestamp, req.service));
     let signature = signature(req, key);
-    let mut out = String::with_capacity(160 + req.secret_id.len());
-    out.push_str(ALGORITHM);
-    out.push_str(" Credential=");
+    let mut out = String::with_capacity(
+        AUTHORIZATION_HEAD.len() + req.secret_id.len() + key.authorization_tail.len() + 64,
+    );
+    out.push_str(AUTHORIZATION_HEAD);
     out.push_str(req.secret_id);
-    out.push('/');
-    out.push_str(&key.date);
-    out.push('/');
-    out.push_str(req.service);
-    out.push_str("/tc3_request, SignedHeaders=");
-    out.push_str(SIGNED_HEADERS);
-    out.push_str(", Signature=");
+    out.push_str(&key.authorization_tail);
     out.push_str(std::str::from_utf8(&signature).expect("hex is ASCII"));
     out
 }
 
+/// The algorithm, then the credential scope after the secret id.
+const AUTHORIZATION_HEAD: &str = "TC3-HMAC-SHA256 Credential=";
+
 /// The TC3 signing key of one secret key, UTC day and service: the HMAC chain
-/// `TC3<key> → date → service → "tc3_request"`, kept as a ready-keyed HMAC. It changes once a
+/// `TC3<key> → date → service → "tc3_request"`, kept with its pads hashed. It changes once a
 /// day, so a client derives it once and reuses it; the official SDKs redo it on every call.
 #[derive(Clone)]
 pub struct SigningKey {
     day: u64,
     date: String,
     service: String,
+    /// `\n<date>/<service>/tc3_request\n`: the string-to-sign's middle.
+    scope_line: String,
+    /// `/<date>/<service>/tc3_request, SignedHeaders=content-type;host, Signature=`: the
+    /// `Authorization` value between the secret id and the signature.
+    authorization_tail: String,
     secret_key: String,
-    mac: Hmac<Sha256>,
+    hmac: HmacKey,
     canonical_head: Option<CanonicalHead>,
 }
 
 impl SigningKey {
     pub fn derive(secret_key: &str, timestamp: u64, service: &str) -> Self {
         let date = utc_date(timestamp);
-        let mut date_key = Vec::with_capacity(3 + secret_key.len());
-        date_key.extend_from_slice(b"TC3");
-        date_key.extend_from_slice(secret_key.as_bytes());
-        let k_date = hmac_sha256(&date_key, date.as_bytes());
-        let k_service = hmac_sha256(&k_date, service.as_bytes());
-        let k_signing = hmac_sha256(&k_service, b"tc3_request");
+        let k_date =
+            HmacKey::new(&[b"TC3", secret_key.as_bytes()].concat()).mac(&[date.as_bytes()]);
+        let k_service = HmacKey::new(&k_date).mac(&[service.as_bytes()]);
+        let k_signing = HmacKey::new(&k_service).mac(&[b"tc3_request"]);
+        let scope = format!("{date}/{service}/tc3_request");
         SigningKey {
             day: timestamp / 86_400,
+            scope_line: format!("\n{scope}\n"),
+            authorization_tail: format!("/{scope}, SignedHeaders={SIGNED_HEADERS}, Signature="),
             date,
             service: service.to_owned(),
             secret_key: secret_key.to_owned(),
-            mac: Hmac::<Sha256>::new_from_slice(&k_signing)
-                .expect("HMAC accepts keys of any length"),
+            hmac: HmacKey::new(&k_signing),
             canonical_head: None,
         }
     }
 
-    /// Also precomputes the hash of the canonical request's constant head for requests to
-    /// `host` with `content_type`, which a client sends every time.
+    /// Also hashes the canonical request's constant head for requests to `host` with
+    /// `content_type`, which a client sends every time.
     pub fn for_host(mut self, content_type: &str, host: &str) -> Self {
-        self.canonical_head = Some(CanonicalHead {
-            content_type: content_type.to_owned(),
-            host: host.to_owned(),
-            state: canonical_head(content_type, host),
-        });
+        self.canonical_head = Some(CanonicalHead::new(content_type, host));
         self
     }
 
@@ -167,96 +165,94 @@ impl std::fmt::Debug for SigningKey {
     }
 }
 
-/// Hex signature. The canonical request and string-to-sign are hashed without allocating; the
-/// canonical request's constant head (method, path, content type, host, signed headers) comes
-/// from the key when it was derived for this content type and host.
+/// Hex signature, computed without allocating. The canonical request's constant head
+/// (method, path, content type, host, signed headers) comes from the key when it was derived
+/// for this content type and host.
 fn signature(req: &RequestToSign<'_>, key: &SigningKey) -> [u8; 64] {
     let payload_hash = hex32(&Sha256::digest(req.payload).into());
-    let mut canonical = match &key.canonical_head {
-        Some(head) if head.content_type == req.content_type && head.host == req.host => {
-            head.state.clone()
+    let fresh_head;
+    let head = match &key.canonical_head {
+        Some(head) if head.content_type == req.content_type && head.host == req.host => head,
+        _ => {
+            fresh_head = CanonicalHead::new(req.content_type, req.host);
+            &fresh_head
         }
-        _ => canonical_head(req.content_type, req.host),
     };
-    canonical.update(payload_hash);
-    let canonical_hash = hex32(&canonical.finalize().into());
-
-    // The whole string-to-sign in one buffer: one HMAC update instead of nine.
+    let canonical_hash = head.state.finish(&[head.tail(), &payload_hash]);
     let mut timestamp = [0u8; 20];
-    let parts: [&[u8]; 9] = [
-        ALGORITHM.as_bytes(),
-        b"\n",
+    let string_to_sign: [&[u8]; 4] = [
+        b"TC3-HMAC-SHA256\n", // the algorithm
         decimal(req.timestamp, &mut timestamp),
-        b"\n",
-        key.date.as_bytes(),
-        b"/",
-        req.service.as_bytes(),
-        b"/tc3_request\n",
-        &canonical_hash,
+        key.scope_line.as_bytes(),
+        &hex32(&canonical_hash),
     ];
-    let mut mac = key.mac.clone();
-    let mut buf = [0u8; 256];
-    let len: usize = parts.iter().map(|p| p.len()).sum();
-    if len <= buf.len() {
-        let mut at = 0;
-        for part in parts {
-            buf[at..at + part.len()].copy_from_slice(part);
-            at += part.len();
-        }
-        mac.update(&buf[..len]);
-    } else {
-        // An unusually long service name: stream the parts instead.
-        for part in parts {
-            mac.update(part);
-        }
-    }
-    hex32(&mac.finalize().into_bytes().into())
+    hex32(&key.hmac.mac(&string_to_sign))
 }
 
-/// SHA-256 state after `POST\n/\n\ncontent-type:<ct>\nhost:<host>\n\ncontent-type;host\n`.
-fn canonical_head(content_type: &str, host: &str) -> Sha256 {
-    let mut canonical = Sha256::new();
-    canonical.update(b"POST\n/\n\ncontent-type:");
-    canonical.update(content_type.as_bytes());
-    canonical.update(b"\nhost:");
-    canonical.update(host.as_bytes());
-    canonical.update(b"\n\n");
-    canonical.update(SIGNED_HEADERS.as_bytes());
-    canonical.update(b"\n");
-    canonical
-}
-
+/// The SHA-256 state after the whole blocks of
+/// `POST\n/\n\ncontent-type:<ct>\nhost:<host>\n\ncontent-type;host\n`, and the bytes after them.
 #[derive(Clone)]
 struct CanonicalHead {
     content_type: String,
     host: String,
-    state: Sha256,
+    state: Midstate,
+    tail: [u8; 64],
+    tail_len: usize,
 }
 
-fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts keys of any length");
-    mac.update(message);
-    mac.finalize().into_bytes().into()
+impl CanonicalHead {
+    fn new(content_type: &str, host: &str) -> Self {
+        let head = [
+            "POST\n/\n\ncontent-type:",
+            content_type,
+            "\nhost:",
+            host,
+            "\n\n",
+            SIGNED_HEADERS,
+            "\n",
+        ]
+        .concat();
+        let mut state = Midstate::INITIAL;
+        let rest = state.absorb(head.as_bytes());
+        let mut tail = [0u8; 64];
+        tail[..rest.len()].copy_from_slice(rest);
+        CanonicalHead {
+            content_type: content_type.to_owned(),
+            host: host.to_owned(),
+            state,
+            tail,
+            tail_len: rest.len(),
+        }
+    }
+
+    fn tail(&self) -> &[u8] {
+        &self.tail[..self.tail_len]
+    }
 }
 
+/// Lower-case hex of a digest: one table lookup per byte.
 fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = [0u8; 64];
-    for (i, &b) in bytes.iter().enumerate() {
-        out[2 * i] = DIGITS[usize::from(b >> 4)];
-        out[2 * i + 1] = DIGITS[usize::from(b & 0x0f)];
+    for (&byte, pair) in bytes.iter().zip(out.chunks_exact_mut(2)) {
+        pair.copy_from_slice(&HEX_PAIRS[usize::from(byte)]);
     }
     out
 }
 
-/// `n` in decimal, without the formatting machinery.
-pub(crate) fn decimal_string(n: u64) -> String {
-    let mut buf = [0u8; 20];
-    String::from_utf8(decimal(n, &mut buf).to_vec()).expect("digits are ASCII")
-}
+/// The two hex digits of every byte value.
+static HEX_PAIRS: [[u8; 2]; 256] = {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut pairs = [[0u8; 2]; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        pairs[byte] = [DIGITS[byte >> 4], DIGITS[byte & 0x0f]];
+        byte += 1;
+    }
+    pairs
+};
 
 /// `n` in decimal, written into `buf`.
-fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+pub(crate) fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     let mut at = buf.len();
     loop {
         at -= 1;
@@ -271,6 +267,23 @@ fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hmac::{Hmac, Mac};
+
+    /// The `hmac` crate, independent of our midstate code.
+    fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+        let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
+        mac.update(message);
+        mac.finalize().into_bytes().into()
+    }
+
+    #[test]
+    fn hex_matches_format_for_every_byte() {
+        for first in 0..=255u8 {
+            let bytes: [u8; 32] = std::array::from_fn(|i| first.wrapping_add(i as u8 * 8));
+            let expected: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(std::str::from_utf8(&hex32(&bytes)).unwrap(), expected);
+        }
+    }
 
     #[test]
     fn decimal_digits() {

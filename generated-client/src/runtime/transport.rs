@@ -1,7 +1,6 @@
 //! The HTTP seam: the client hands a fully signed request to an `HttpTransport` and gets bytes
 //! back. The default is reqwest with rustls; tests and users can plug in their own.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -9,31 +8,103 @@ use bytes::Bytes;
 
 pub use super::credentials::BoxFuture;
 use super::error::TransportError;
+use super::header_value::HeaderValue;
 
 /// A signed request, ready to go on the wire.
+///
+/// The URL and the headers that are the same on every call a client makes (content type,
+/// host, version, region, language, request client) are built once per client and shared;
+/// a call adds only its own: action, timestamp, token and authorization.
 #[derive(Clone)]
 pub struct HttpRequest {
+    shared: Arc<SharedParts>,
+    headers: Vec<(&'static str, HeaderValue)>,
+    body: Bytes,
+}
+
+/// What every request to one endpoint from one client has in common.
+#[derive(Debug)]
+pub(crate) struct SharedParts {
+    pub(crate) url: String,
+    pub(crate) headers: Vec<(&'static str, HeaderValue)>,
+}
+
+impl HttpRequest {
+    /// A request to `url` with `headers` and `body`, e.g. to test an [`HttpTransport`].
+    pub fn new(url: impl Into<String>, headers: Vec<(&'static str, String)>, body: Bytes) -> Self {
+        HttpRequest {
+            shared: Arc::new(SharedParts {
+                url: url.into(),
+                headers: Vec::new(),
+            }),
+            headers: headers
+                .into_iter()
+                .map(|(name, value)| (name, HeaderValue::from(value)))
+                .collect(),
+            body,
+        }
+    }
+
+    pub(crate) fn from_parts(
+        shared: Arc<SharedParts>,
+        headers: Vec<(&'static str, HeaderValue)>,
+        body: Bytes,
+    ) -> Self {
+        HttpRequest {
+            shared,
+            headers,
+            body,
+        }
+    }
+
     /// Absolute URL, e.g. `https://iai.intl.tencentcloudapi.com/`.
-    pub url: Arc<str>,
-    /// Values are borrowed when they are constants (action, version, ...), to spare allocations.
-    pub headers: Vec<(&'static str, Cow<'static, str>)>,
+    pub fn url(&self) -> &str {
+        &self.shared.url
+    }
+
+    /// Every header, the shared ones first.
+    pub fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> + '_ {
+        self.header_values()
+            .map(|(name, value)| (name, value.as_str()))
+    }
+
+    /// A header's value by (case-insensitive) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value)
+    }
+
     /// The exact bytes the signature covers.
-    pub body: Bytes,
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    pub fn into_body(self) -> Bytes {
+        self.body
+    }
+
+    fn header_values(&self) -> impl Iterator<Item = (&'static str, &HeaderValue)> + '_ {
+        self.shared
+            .headers
+            .iter()
+            .chain(&self.headers)
+            .map(|(name, value)| (*name, value))
+    }
 }
 
 impl fmt::Debug for HttpRequest {
     // The Authorization header and session token stay out of logs.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(name, value)| match *name {
-                "Authorization" | "X-TC-Token" => (*name, "** redacted **"),
-                _ => (*name, value.as_ref()),
+            .headers()
+            .map(|(name, value)| match name {
+                "Authorization" | "X-TC-Token" => (name, "** redacted **"),
+                _ => (name, value),
             })
             .collect();
         f.debug_struct("HttpRequest")
-            .field("url", &self.url)
+            .field("url", &self.url())
             .field("headers", &headers)
             .field("body_len", &self.body.len())
             .finish()
@@ -98,18 +169,24 @@ mod reqwest_impl {
         }
 
         async fn send_inner(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-            let mut builder = self.client.post(&*request.url).body(request.body);
-            for (name, value) in request.headers {
-                let value = match value {
-                    Cow::Borrowed(text) => reqwest::header::HeaderValue::from_static(text),
-                    Cow::Owned(text) => {
-                        reqwest::header::HeaderValue::try_from(text).map_err(|e| {
-                            TransportError::not_sent("invalid header value").with_source(e)
-                        })?
+            let mut builder = self.client.post(request.url());
+            for (name, value) in request.header_values() {
+                let value = match value.as_static() {
+                    // `from_static` panics on what `try_from` refuses, so check first.
+                    Some(text)
+                        if text
+                            .bytes()
+                            .all(|b| b == b'\t' || (0x20..0x7f).contains(&b)) =>
+                    {
+                        reqwest::header::HeaderValue::from_static(text)
                     }
+                    _ => reqwest::header::HeaderValue::try_from(value.as_str()).map_err(|e| {
+                        TransportError::not_sent("invalid header value").with_source(e)
+                    })?,
                 };
                 builder = builder.header(name, value);
             }
+            builder = builder.body(request.into_body());
             let mut response = builder.send().await.map_err(|e| {
                 // A connect error means nothing reached the server; anything later might have.
                 let err = if e.is_connect() {
