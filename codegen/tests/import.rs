@@ -370,8 +370,15 @@ fn hand_written_keys_survive_and_other_edits_are_reverted_and_reported() {
         .iter_mut()
         .find(|e| e.code == "InvalidParameterValue.PersonIdNotExist")
         .unwrap();
-    assert!(!code.retryable);
-    code.retryable = true;
+    assert_eq!(code.retryable, None);
+    code.retryable = Some(true);
+    let throttling = person
+        .errors
+        .iter_mut()
+        .find(|e| e.code == "FailedOperation.RequestLimitExceeded")
+        .unwrap();
+    assert_eq!(throttling.retryable, Some(true), "retryable by default");
+    throttling.retryable = Some(false);
     write_action(&spec.join("actions/CreatePerson.yaml"), &person);
 
     // GetGroupList: a hand-edited pagination is kept as edited. GetPersonGroupInfo: a removed
@@ -414,10 +421,17 @@ fn hand_written_keys_survive_and_other_edits_are_reverted_and_reported() {
     );
     assert_ne!(original_doc, "Edited by hand.");
     assert!(
+        new.errors.iter().any(
+            |e| e.code == "InvalidParameterValue.PersonIdNotExist" && e.retryable == Some(true)
+        ),
+        "retryable: true survives"
+    );
+    assert!(
         new.errors
             .iter()
-            .any(|e| e.code == "InvalidParameterValue.PersonIdNotExist" && e.retryable),
-        "retryable: true survives"
+            .any(|e| e.code == "FailedOperation.RequestLimitExceeded"
+                && e.retryable == Some(false)),
+        "retryable: false survives, although the code is retryable by default"
     );
     // Apart from the reverted doc, the file is exactly what was written by hand.
     let mut expected = person.clone();

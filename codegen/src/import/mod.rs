@@ -312,8 +312,10 @@ fn error_codes(
     codes
         .into_iter()
         .map(|code| {
-            let was_retryable =
-                old.is_some_and(|o| o.errors.iter().any(|e| e.code == code && e.retryable));
+            // A hand-written choice, either way, beats the default.
+            let hand_written = old
+                .and_then(|o| o.errors.iter().find(|e| e.code == code))
+                .and_then(|e| e.retryable);
             let doc = descriptions
                 .and_then(|d| d.codes.get(&code))
                 .and_then(|d| d.en.clone())
@@ -321,7 +323,7 @@ fn error_codes(
                 .filter(|d| !d.is_empty())
                 .unwrap_or_else(|| format!("Error code `{code}`."));
             RawErrorCode {
-                retryable: was_retryable || retryable_by_default(&code),
+                retryable: hand_written.or(retryable_by_default(&code).then_some(true)),
                 code,
                 doc,
             }

@@ -848,7 +848,7 @@ impl Checker {
                 code: e.code.clone(),
                 variant,
                 doc: e.doc.trim().to_owned(),
-                retryable: e.retryable,
+                retryable: e.retryable.unwrap_or(false),
             });
         }
         out

@@ -128,8 +128,10 @@ pub struct RawConstraints {
 #[serde(deny_unknown_fields)]
 pub struct RawErrorCode {
     pub code: String,
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub retryable: bool,
+    /// Absent means not retryable; an explicit `false` also keeps import from marking a
+    /// throttling code retryable by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retryable: Option<bool>,
     pub doc: String,
 }
 
