@@ -10,8 +10,11 @@ use crate::model::{Action, Field, Service, Type};
 
 pub fn emit(service: &Service, action: &Action) -> TokenStream {
     let module_docs = module_doc(&format!(
-        "`{}`: {}.\n\n{}",
-        action.name, action.title, action.doc
+        "`{}`: {}.\n\n{}{}",
+        action.name,
+        action.title,
+        action.doc,
+        examples_doc(action)
     ));
     let request = request(service, action);
     let response = response(action);
@@ -477,6 +480,33 @@ fn fluent_builder(action: &Action) -> TokenStream {
             #into_paginator
         }
     }
+}
+
+/// The spec's examples as Markdown: what a request and its response look like on the wire.
+fn examples_doc(action: &Action) -> String {
+    if action.examples.is_empty() {
+        return String::new();
+    }
+    let pretty = |json: &str| {
+        let value: serde_json::Value =
+            serde_json::from_str(json).expect("the model holds valid JSON");
+        serde_json::to_string_pretty(&value).expect("a JSON value serializes")
+    };
+    let mut out =
+        String::from("\n\n# Examples\n\nFrom the API documentation, as JSON on the wire.");
+    for example in &action.examples {
+        out.push_str(&format!("\n\n## {}\n\n", example.title));
+        if let Some(doc) = &example.doc {
+            out.push_str(doc.trim());
+            out.push_str("\n\n");
+        }
+        out.push_str(&format!(
+            "Request parameters:\n```json\n{}\n```\nResponse:\n```json\n{}\n```",
+            pretty(&example.input_json),
+            pretty(&example.output_json)
+        ));
+    }
+    out
 }
 
 /// Unit tests of the generated crate: each spec example must decode into the typed value and

@@ -253,7 +253,7 @@ impl crate::Client {
     ///
     /// This API is used to perform similarity comparison between human faces in two images and return the facial similarity score.
     ///
-    /// If you need to judge whether a person is a specific individual, that is, to verify whether a person in an image is a known identity, for example in common log in scenarios such as face verification, we recommend using the face verification (https://www.tencentcloud.com/document/product/867/44983?from_cn_redirect=1) or person verification (https://www.tencentcloud.com/document/product/867/44982?from_cn_redirect=1) api.
+    /// If you need to judge whether a person is a specific individual, that is, to verify whether a person in an image is a known identity, for example in common log in scenarios such as face verification, we recommend using the face verification (<https://www.tencentcloud.com/document/product/867/44983?from_cn_redirect=1>) or person verification (<https://www.tencentcloud.com/document/product/867/44982?from_cn_redirect=1>) api.
     ///
     /// >
     /// - Please use the V3 version for the signature method in the public parameters. In other words, set the SignatureMethod parameter to TC3-HMAC-SHA256.
@@ -277,7 +277,7 @@ impl crate::Client {
     ///
     /// Compared with existing static liveness detection services, the high-precision version enhances defense against attacks such as HD screens, cropped paper, and 3D masks while maintaining a high real person pass rate. Its attack interception rate is about 4-5 times that of similar types of products in the industry. It also supports face verification in different use cases, meets image-based liveness detection requirements for various scenarios on mobile and PC, and is applicable to different liveness detection applications across industries.
     ///
-    /// The face static liveness detection (high-precision version) API officially starts billing from 00:00 on August 1, 2022, using the postpaid pay-as-you-go billing mode. For details, see Billing Overview (https://www.tencentcloud.com/document/product/867/17640?from_cn_redirect=1).
+    /// The face static liveness detection (high-precision version) API officially starts billing from 00:00 on August 1, 2022, using the postpaid pay-as-you-go billing mode. For details, see Billing Overview (<https://www.tencentcloud.com/document/product/867/17640?from_cn_redirect=1>).
     ///
     /// Sends [`DetectLiveFaceAccurateRequest`](crate::operation::detect_live_face_accurate::DetectLiveFaceAccurateRequest) and returns [`DetectLiveFaceAccurateResponse`](crate::operation::detect_live_face_accurate::DetectLiveFaceAccurateResponse); a service error is a [`DetectLiveFaceAccurateError`](crate::operation::detect_live_face_accurate::DetectLiveFaceAccurateError).
     ///

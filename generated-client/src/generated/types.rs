@@ -8,7 +8,7 @@ pub struct AttributeItem {
     /// Attribute value
     #[serde(rename = "Type")]
     pub r#type: i64,
-    /// Probability of recognizing `Type`, which indicates the probability of correct recognition. Value range: [0,1].
+    /// Probability of recognizing `Type`, which indicates the probability of correct recognition. Value range: \[0,1\].
     #[serde(rename = "Probability")]
     pub probability: f64,
 }
@@ -97,31 +97,31 @@ pub struct Eyebrow {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FaceAttributesInfo {
-    /// Gender. The gender is female for the value range [0,49] and male for the value range [50,100]. The closer the value to 0 or 100, the higher the confidence. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+    /// Gender. The gender is female for the value range \[0,49\] and male for the value range \[50,100\]. The closer the value to 0 or 100, the higher the confidence. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     #[serde(rename = "Gender", default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<i64>,
-    /// Age. Value range: [0,100]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+    /// Age. Value range: \[0,100\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     #[serde(rename = "Age", default, skip_serializing_if = "Option::is_none")]
     pub age: Option<i64>,
-    /// Expression. Value range: [0 (normal)–50 (smile)–100 (laugh)]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+    /// Expression. Value range: \[0 (normal)–50 (smile)–100 (laugh)\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     #[serde(rename = "Expression", default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<i64>,
     /// Whether glasses are present. Valid values: true, false. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     #[serde(rename = "Glass", default, skip_serializing_if = "Option::is_none")]
     pub glass: Option<bool>,
-    /// Vertical offset in degrees. Value range: [-30,30]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    /// We recommend selecting images in the [-10,10] range for adding faces.
+    /// Vertical offset in degrees. Value range: \[-30,30\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+    /// We recommend selecting images in the \[-10,10\] range for adding faces.
     #[serde(rename = "Pitch", default, skip_serializing_if = "Option::is_none")]
     pub pitch: Option<i64>,
-    /// Horizontal offset in degrees. Value range: [-30,30]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    /// We recommend selecting images in the [-10,10] range for adding faces.
+    /// Horizontal offset in degrees. Value range: \[-30,30\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+    /// We recommend selecting images in the \[-10,10\] range for adding faces.
     #[serde(rename = "Yaw", default, skip_serializing_if = "Option::is_none")]
     pub yaw: Option<i64>,
-    /// Horizontal rotation in degrees. Value range: [-180,180]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    /// We recommend selecting images in the [-20,20] range for adding faces.
+    /// Horizontal rotation in degrees. Value range: \[-180,180\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+    /// We recommend selecting images in the \[-20,20\] range for adding faces.
     #[serde(rename = "Roll", default, skip_serializing_if = "Option::is_none")]
     pub roll: Option<i64>,
-    /// Beauty. Value range: [0,100]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+    /// Beauty. Value range: \[0,100\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     #[serde(rename = "Beauty", default, skip_serializing_if = "Option::is_none")]
     pub beauty: Option<i64>,
     /// Whether hat is present. Valid values: true, false. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
@@ -157,11 +157,11 @@ pub struct FaceAttributesInfo {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FaceDetailAttributesInfo {
-    /// Age. Value range: [0,65], where 65 indicates 65 years old or above.
+    /// Age. Value range: \[0,65\], where 65 indicates 65 years old or above.
     /// If `FaceAttributesType` does not include `Age` or more than 5 faces are detected, this parameter will still be returned but meaningless.
     #[serde(rename = "Age")]
     pub age: i64,
-    /// Beauty score. Value range: [0,100].
+    /// Beauty score. Value range: \[0,100\].
     /// If `FaceAttributesType` does not include `Beauty` or more than 5 faces are detected, this parameter will still be returned but meaningless.
     #[serde(rename = "Beauty")]
     pub beauty: i64,
@@ -224,7 +224,7 @@ pub struct FaceDetailAttributesInfo {
     /// If `FaceAttributesType` does not include `Skin` or more than 5 faces are detected, this parameter will still be returned but meaningless.
     #[serde(rename = "Skin")]
     pub skin: crate::types::AttributeItem,
-    /// Smile level. Value range: [0,100].
+    /// Smile level. Value range: \[0,100\].
     /// If `FaceAttributesType` does not include `Smile` or more than 5 faces are detected, this parameter will still be returned but meaningless.
     #[serde(rename = "Smile")]
     pub smile: i64,
@@ -310,43 +310,43 @@ pub struct FaceInfo {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FaceQualityCompleteness {
-    /// Eyebrow completeness. Value range: [0,100]. The higher the score, the higher the completeness.
-    /// Reference range: [0,80], which means incomplete.
+    /// Eyebrow completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
+    /// Reference range: \[0,80\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
     #[serde(rename = "Eyebrow", default, skip_serializing_if = "Option::is_none")]
     pub eyebrow: Option<i64>,
-    /// Eye completeness. Value range: [0,100]. The higher the score, the higher the completeness.
-    /// Reference range: [0,80], which means incomplete.
+    /// Eye completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
+    /// Reference range: \[0,80\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
     #[serde(rename = "Eye", default, skip_serializing_if = "Option::is_none")]
     pub eye: Option<i64>,
-    /// Nose completeness. Value range: [0,100]. The higher the score, the higher the completeness.
-    /// Reference range: [0,60], which means incomplete.
+    /// Nose completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
+    /// Reference range: \[0,60\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
     #[serde(rename = "Nose", default, skip_serializing_if = "Option::is_none")]
     pub nose: Option<i64>,
-    /// Cheek completeness. Value range: [0,100]. The higher the score, the higher the completeness.
-    /// Reference range: [0,70], which means incomplete.
+    /// Cheek completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
+    /// Reference range: \[0,70\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
     #[serde(rename = "Cheek", default, skip_serializing_if = "Option::is_none")]
     pub cheek: Option<i64>,
-    /// Mouth completeness. Value range: [0,100]. The higher the score, the higher the completeness.
-    /// Reference range: [0,50], which means incomplete.
+    /// Mouth completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
+    /// Reference range: \[0,50\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
     #[serde(rename = "Mouth", default, skip_serializing_if = "Option::is_none")]
     pub mouth: Option<i64>,
-    /// Chin completeness. Value range: [0,100]. The higher the score, the higher the completeness.
-    /// Reference range: [0,70], which means incomplete.
+    /// Chin completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
+    /// Reference range: \[0,70\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
@@ -357,26 +357,26 @@ pub struct FaceQualityCompleteness {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FaceQualityInfo {
-    /// Quality score. Value range: [0,100]. It comprehensively evaluates whether the image quality is suitable for face recognition; the higher the score, the higher the quality.
+    /// Quality score. Value range: \[0,100\]. It comprehensively evaluates whether the image quality is suitable for face recognition; the higher the score, the higher the quality.
     /// In normal cases, you only need to use `Score` as the overall quality standard score. Specific item scores such as `Sharpness`, `Brightness`, `Completeness` are for reference only.
-    /// Reference range: [0,40]: poor; [40,60]: fine; [60,80]: good; [80,100]: excellent.
+    /// Reference range: \[0,40\]: poor; \[40,60\]: fine; \[60,80\]: good; \[80,100\]: excellent.
     /// We recommend selecting images with a score above 70 for adding faces.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
     #[serde(rename = "Score", default, skip_serializing_if = "Option::is_none")]
     pub score: Option<i64>,
-    /// Sharpness. Value range: [0,100]. It evaluates the sharpness of the image. The higher the score, the sharper the image.
-    /// Reference range: [0,40]: very blurry; [40,60]: blurry; [60,80]: fine; [80,100]: sharp.
+    /// Sharpness. Value range: \[0,100\]. It evaluates the sharpness of the image. The higher the score, the sharper the image.
+    /// Reference range: \[0,40\]: very blurry; \[40,60\]: blurry; \[60,80\]: fine; \[80,100\]: sharp.
     /// We recommend selecting images with a score above 80 for adding faces.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
     #[serde(rename = "Sharpness", default, skip_serializing_if = "Option::is_none")]
     pub sharpness: Option<i64>,
-    /// Brightness. Value range: [0,100]. The brighter the image, the higher the score.
-    /// Reference range: [0,30]: dark; [30,70]: normal; [70,100]: bright.
-    /// We recommend selecting images in the [30,70] range for adding faces.
+    /// Brightness. Value range: \[0,100\]. The brighter the image, the higher the score.
+    /// Reference range: \[0,30\]: dark; \[30,70\]: normal; \[70,100\]: bright.
+    /// We recommend selecting images in the \[30,70\] range for adding faces.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
@@ -553,13 +553,13 @@ pub struct Hat {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct HeadPose {
-    /// Pitch. Value range: [-30,30].
+    /// Pitch. Value range: \[-30,30\].
     #[serde(rename = "Pitch")]
     pub pitch: i64,
-    /// Yaw. Value range: [-30,30].
+    /// Yaw. Value range: \[-30,30\].
     #[serde(rename = "Yaw")]
     pub yaw: i64,
-    /// Roll. Value range: [-180,180].
+    /// Roll. Value range: \[-180,180\].
     #[serde(rename = "Roll")]
     pub roll: i64,
 }

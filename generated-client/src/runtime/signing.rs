@@ -102,7 +102,7 @@ pub fn authorization_with_key(req: &RequestToSign<'_>, key: &SigningKey) -> Stri
     out
 }
 
-/// The algorithm, then the credential scope after the secret id.
+/// How the `Authorization` value starts; the secret id follows.
 const AUTHORIZATION_HEAD: &str = "TC3-HMAC-SHA256 Credential=";
 
 /// The TC3 signing key of one secret key, UTC day and service: the HMAC chain
@@ -165,9 +165,9 @@ impl std::fmt::Debug for SigningKey {
     }
 }
 
-/// Hex signature, computed without allocating. The canonical request's constant head
-/// (method, path, content type, host, signed headers) comes from the key when it was derived
-/// for this content type and host.
+/// Hex signature. The canonical request's constant head (method, path, content type, host,
+/// signed headers) comes from the key when it was derived for this content type and host;
+/// then nothing is allocated.
 fn signature(req: &RequestToSign<'_>, key: &SigningKey) -> [u8; 64] {
     let payload_hash = hex32(&Sha256::digest(req.payload).into());
     let fresh_head;

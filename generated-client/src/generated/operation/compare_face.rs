@@ -8,6 +8,28 @@
 //!
 //! >
 //! - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Comparing faces
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "UrlA": "http://test.image.myqcloud.com/testA.jpg",
+//!   "UrlB": "http://test.image.myqcloud.com/testB.jpg"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceModelVersion": "3.0",
+//!   "RequestId": "a8eb4545-a154-4f86-9510-57a8be9cae0c",
+//!   "Score": 0.999
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `CompareFace`: Compares faces.

@@ -4,6 +4,57 @@
 //!
 //! This API is used to copy a person in a group to another group (without copying the description). One person can exist in up to 100 groups at the same time.
 //! >- Note: in the case that the version of the algorithm model was 2.0 when the person was created, the copy operation will fail if the target group is not of algorithm model 2.0.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Successful example of Copying person
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupIds": [
+//!     "TencentShenZhenEmployee",
+//!     "ShenZhenCitizen"
+//!   ],
+//!   "PersonId": "2001"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "9841c008-e597-4356-a8d5-c47a246abd8d",
+//!   "SucGroupIds": [
+//!     "ShenZhenCitizen",
+//!     "TencentShenZhenEmployee"
+//!   ],
+//!   "SucGroupNum": 2
+//! }
+//! ```
+//!
+//! ## Unsuccessful example of Copying person
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupIds": [
+//!     "TencentShenZhenEmployee",
+//!     "ZhuYuanDormitoryNo1"
+//!   ],
+//!   "PersonId": "1001"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "Error": {
+//!     "Code": "FailedOperation.GroupPersonMapExist",
+//!     "Message": "xxxxx"
+//!   },
+//!   "RequestId": "8ecfa566-68a9-4eb5-a6da-95ba9be26947"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `CopyPerson`: Copies person.

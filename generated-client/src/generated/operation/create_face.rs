@@ -6,6 +6,73 @@
 //!
 //! >
 //! - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Adding faces
+//!
+//! This example shows you how to add a group of face images to a person.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "PersonId": "1001",
+//!   "Urls": [
+//!     "http://test.image.myqcloud.com/testA.jpg"
+//!   ]
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceModelVersion": "3.0",
+//!   "RequestId": "07d63403-a199-4bbe-b9e0-692356ac738d",
+//!   "RetCode": [
+//!     0
+//!   ],
+//!   "SucFaceIds": [
+//!     "2875186538564559728"
+//!   ],
+//!   "SucFaceNum": 1,
+//!   "SucFaceRects": [
+//!     {
+//!       "Height": 136,
+//!       "Width": 98,
+//!       "X": 135,
+//!       "Y": 42
+//!     }
+//!   ],
+//!   "SucIndexes": [
+//!     0
+//!   ]
+//! }
+//! ```
+//!
+//! ## Sample error
+//!
+//! This example shows the error that will occur if a person has more than 5 face images.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "PersonId": "1001",
+//!   "Urls": [
+//!     "http://test.image.myqcloud.com/testB.jpg",
+//!     "http://test.image.myqcloud.com/testC.jpg",
+//!     "http://test.image.myqcloud.com/testD.jpg",
+//!     "http://test.image.myqcloud.com/testE.jpg",
+//!     "http://test.image.myqcloud.com/testF.jpg"
+//!   ]
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "44506f79-2191-49bc-997b-748a566d781c"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `CreateFace`: Adds face.
@@ -40,7 +107,7 @@ pub struct CreateFaceRequest {
     #[serde(rename = "Urls", default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<String>>,
     /// Only faces whose similarity to an existing face of the person is above the value of `FaceMatchThreshold` can be added successfully.
-    /// Default value: 60. Value range: [0,100].
+    /// Default value: 60. Value range: \[0,100\].
     ///
     /// Constraints: at least 0; at most 100.
     #[serde(
@@ -101,7 +168,7 @@ impl CreateFaceRequest {
         self
     }
     /// Sets `FaceMatchThreshold`: Only faces whose similarity to an existing face of the person is above the value of `FaceMatchThreshold` can be added successfully.
-    /// Default value: 60. Value range: [0,100].
+    /// Default value: 60. Value range: \[0,100\].
     pub fn face_match_threshold(mut self, value: f64) -> Self {
         self.face_match_threshold = Some(value);
         self
@@ -191,7 +258,7 @@ pub struct CreateFaceResponse {
     #[serde(rename = "RetCode")]
     pub ret_code: Vec<i64>,
     /// Indexes of successfully added faces. The order of indexes is the same as the order of `Images` or `Urls` in the input parameter.
-    /// For example, if there are 3 URLs in `Urls`, and the second URL fails, then the value of `SucIndexes` will be [0,2].
+    /// For example, if there are 3 URLs in `Urls`, and the second URL fails, then the value of `SucIndexes` will be \[0,2\].
     #[serde(rename = "SucIndexes")]
     pub suc_indexes: Vec<u64>,
     /// Frame positions of successfully added faces. The order is the same as the order of `Images` or `Urls` in the input parameter.
@@ -877,7 +944,7 @@ impl<'a> CreateFaceFluentBuilder<'a> {
         self
     }
     /// Sets `FaceMatchThreshold`: Only faces whose similarity to an existing face of the person is above the value of `FaceMatchThreshold` can be added successfully.
-    /// Default value: 60. Value range: [0,100].
+    /// Default value: 60. Value range: \[0,100\].
     pub fn face_match_threshold(mut self, value: f64) -> Self {
         self.request.face_match_threshold = Some(value);
         self

@@ -8,6 +8,97 @@
 //! A maximum of 100,000 groups or 50 million faces can be created under one `APPID`.
 //!
 //! The maximum number of faces that can be included in one group varies by algorithm model version (`FaceModelVersion`), which is 1 million for v2.0 or 3 million for v3.0.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Creating group
+//!
+//! This example shows you how to create groups.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "FaceModelVersion": "3.0",
+//!   "GroupExDescriptions": [
+//!     "Business Group",
+//!     "Department name",
+//!     "Group name"
+//!   ],
+//!   "GroupId": "TencentShenZhenEmployee",
+//!   "GroupName": "Tencent Shenzhen Employee Group",
+//!   "Tag": "Excludes interns"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceModelVersion": "3.0",
+//!   "RequestId": "e53ee4ec-9099-4b35-a129-21dd4820ff85"
+//! }
+//! ```
+//!
+//! ## Creating group - 2
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "FaceModelVersion": "3.0",
+//!   "GroupExDescriptions": [
+//!     "School name",
+//!     "Major",
+//!     "Grade",
+//!     "Student ID"
+//!   ],
+//!   "GroupId": "ZhuYuanDormitoryNo1",
+//!   "GroupName": "Building 1, Zhuyuan Dormitory of XXX University",
+//!   "Tag": "All are girls"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceModelVersion": "3.0",
+//!   "RequestId": "1695f3dd-b668-479e-8b87-f37de371a8ec"
+//! }
+//! ```
+//!
+//! ## Sample error
+//!
+//! This example shows the error that will occur if a group ID already exists.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupId": "TencentShenZhenEmployee",
+//!   "GroupName": "Tencent Shenzhen Employee Group"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "76ec6e41-37d6-4ab9-abef-48ef0c6ab175"
+//! }
+//! ```
+//!
+//! ## Sample error - 2
+//!
+//! This example shows the error that will occur if there are Chinese characters in a group ID.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupId": "Tencent Employees in Shenzhen",
+//!   "GroupName": "Tencent Shenzhen Employee Group"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "8125dda4-2905-4e02-88bd-79a93a660ad2"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `CreateGroup`: Creates group.
@@ -31,7 +122,7 @@ pub struct CreateGroupRequest {
     /// Up to 5 ones can be created.
     /// Each custom description field can contain 1 to 30 characters.
     /// The custom description field must be unique in the group.
-    /// Example: if you set the "custom description field" of a group to ["student ID","employee ID","mobile number"],
+    /// Example: if you set the "custom description field" of a group to \["student ID","employee ID","mobile number"\],
     /// then all the persons in the group will have description fields named "student ID", "employee ID", and "mobile number".
     /// You can enter content in the corresponding field to register a person's student ID, employee ID, and mobile number.
     ///
@@ -80,7 +171,7 @@ impl CreateGroupRequest {
     /// Up to 5 ones can be created.
     /// Each custom description field can contain 1 to 30 characters.
     /// The custom description field must be unique in the group.
-    /// Example: if you set the "custom description field" of a group to ["student ID","employee ID","mobile number"],
+    /// Example: if you set the "custom description field" of a group to \["student ID","employee ID","mobile number"\],
     /// then all the persons in the group will have description fields named "student ID", "employee ID", and "mobile number".
     /// You can enter content in the corresponding field to register a person's student ID, employee ID, and mobile number.
     pub fn group_ex_descriptions(mut self, value: Vec<String>) -> Self {
@@ -812,7 +903,7 @@ impl<'a> CreateGroupFluentBuilder<'a> {
     /// Up to 5 ones can be created.
     /// Each custom description field can contain 1 to 30 characters.
     /// The custom description field must be unique in the group.
-    /// Example: if you set the "custom description field" of a group to ["student ID","employee ID","mobile number"],
+    /// Example: if you set the "custom description field" of a group to \["student ID","employee ID","mobile number"\],
     /// then all the persons in the group will have description fields named "student ID", "employee ID", and "mobile number".
     /// You can enter content in the corresponding field to register a person's student ID, employee ID, and mobile number.
     pub fn group_ex_descriptions(mut self, value: Vec<String>) -> Self {

@@ -6,6 +6,142 @@
 //!
 //! >
 //! - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Creating person
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "Gender": 1,
+//!   "GroupId": "ZhuYuanDormitoryNo1",
+//!   "PersonExDescriptionInfos": [
+//!     {
+//!       "PersonExDescription": "School of Computer Science",
+//!       "PersonExDescriptionIndex": 0
+//!     },
+//!     {
+//!       "PersonExDescription": "Software Engineering",
+//!       "PersonExDescriptionIndex": 1
+//!     },
+//!     {
+//!       "PersonExDescription": "Class of 2015",
+//!       "PersonExDescriptionIndex": 2
+//!     },
+//!     {
+//!       "PersonExDescription": "3150808",
+//!       "PersonExDescriptionIndex": 3
+//!     }
+//!   ],
+//!   "PersonId": "2001",
+//!   "PersonName": "Junly",
+//!   "Url": "http://test.image.myqcloud.com/testB.jpg"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceId": "3454816969590585885",
+//!   "FaceModelVersion": "3.0",
+//!   "FaceRect": {
+//!     "Height": 228,
+//!     "Width": 178,
+//!     "X": 172,
+//!     "Y": 122
+//!   },
+//!   "RequestId": "738a2fb0-bd4b-4cf6-9c91-18d50978d76b",
+//!   "SimilarPersonId": ""
+//! }
+//! ```
+//!
+//! ## Creating person - 2
+//!
+//! This example shows you how to create persons.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "Gender": 1,
+//!   "GroupId": "TencentShenZhenEmployee",
+//!   "PersonExDescriptionInfos": [
+//!     {
+//!       "PersonExDescription": "Cloud",
+//!       "PersonExDescriptionIndex": 0
+//!     },
+//!     {
+//!       "PersonExDescription": "AI Product Center",
+//!       "PersonExDescriptionIndex": 1
+//!     },
+//!     {
+//!       "PersonExDescription": "Face Recognition Products Group",
+//!       "PersonExDescriptionIndex": 2
+//!     }
+//!   ],
+//!   "PersonId": "1001",
+//!   "PersonName": "evanliao",
+//!   "Url": "http://test.image.myqcloud.com/testA.jpg"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceId": "3454816969590585881",
+//!   "FaceModelVersion": "3.0",
+//!   "FaceRect": {
+//!     "Height": 228,
+//!     "Width": 178,
+//!     "X": 172,
+//!     "Y": 122
+//!   },
+//!   "RequestId": "269a6bc0-0016-47e8-a63d-517ce4052b0e",
+//!   "SimilarPersonId": ""
+//! }
+//! ```
+//!
+//! ## Sample error
+//!
+//! This example shows the error that will occur if a person ID already exists.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "Gender": 2,
+//!   "GroupId": "ZhuYuanDormitoryNo1",
+//!   "PersonId": "1001",
+//!   "PersonName": "Cheng",
+//!   "Url": "http://test.image.myqcloud.com/testD.jpg"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "76dedef7-af27-4a20-9064-c5ef3133926d"
+//! }
+//! ```
+//!
+//! ## Sample error - 2
+//!
+//! This example shows the error that will occur if a group ID does not exist.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "Gender": 2,
+//!   "GroupId": "ShenZhenCitizen",
+//!   "PersonId": "3001",
+//!   "PersonName": "Siccy",
+//!   "Url": "http://test.image.myqcloud.com/testC.jpg"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "dfa512fc-fd07-4bf1-a292-cb497b620857"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `CreatePerson`: Creates person.

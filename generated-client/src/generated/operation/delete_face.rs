@@ -3,6 +3,54 @@
 //! `DeleteFace`: Deletes face.
 //!
 //! This API is used to delete the face images of a person. If the person has only one face image, an error will be returned.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Deleting faces
+//!
+//! This example shows you how to delete the face images under a person.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "FaceIds": [
+//!     "2875186538564559728"
+//!   ],
+//!   "PersonId": "1001"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "38f96439-d5ea-48ea-899b-44a284708f6b",
+//!   "SucDeletedNum": 1,
+//!   "SucFaceIds": [
+//!     "2875186538564559728"
+//!   ]
+//! }
+//! ```
+//!
+//! ## Sample error
+//!
+//! This example shows the error that will occur if a person ID does not exist.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "FaceIds": [
+//!     "2875186538564559728"
+//!   ],
+//!   "PersonId": "5001"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "e2b603e5-51d0-4a8a-8319-2df026ae7518"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `DeleteFace`: Deletes face.

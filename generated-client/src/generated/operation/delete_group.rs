@@ -3,6 +3,44 @@
 //! `DeleteGroup`: Deletes group.
 //!
 //! This API is used to delete a group and all persons in it. Meanwhile, all face information corresponding to the persons will be deleted. If a person exists in multiple groups at the same time, deleting a group will not delete the person, but the custom description field information in the group will be deleted. Custom description field information in other groups will not be affected.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Deleting group
+//!
+//! This example shows you how to delete a specified group and all its members.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupId": "ZhuYuanDormitoryNo1"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "2ff7181c-ef20-4f02-b4ed-13924b381368"
+//! }
+//! ```
+//!
+//! ## Sample error
+//!
+//! This example shows the error that will occur if a group ID does not exist.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupId": "ZhuYuanDormitory"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "878b225f-d3a4-4aa0-a849-3df415ac61a9"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `DeleteGroup`: Deletes group.

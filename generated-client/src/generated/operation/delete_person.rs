@@ -3,6 +3,44 @@
 //! `DeletePerson`: Deletes person.
 //!
 //! This API is used to delete a person from all groups. Meanwhile, all face information of the person will be deleted.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Deleting person
+//!
+//! This example shows you how to delete a specified person.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "PersonId": "2001"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "4b609b7c-7a9a-4ea0-be8b-1fb638c2ceca"
+//! }
+//! ```
+//!
+//! ## Sample error
+//!
+//! This example shows the error that will occur if a person ID does not exist.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "PersonId": "3001"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "4b9c1bdc-86eb-413f-8c74-15bcf4466cd5"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `DeletePerson`: Deletes person.

@@ -3,6 +3,46 @@
 //! `DeletePersonFromGroup`: Deletes person from group.
 //!
 //! This API is used to remove a person from a specified group. This operation only affects the group. If the person exists only in the group, the person will be deleted, and all face information of the person will also be deleted.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Deleting person from group
+//!
+//! This example shows you how to delete a person from a group. This operation only affects the group.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupId": "TencentShenZhenEmployee",
+//!   "PersonId": "1001"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "f9b22bbc-c94d-4287-a2ab-fa68f7bbbaf3"
+//! }
+//! ```
+//!
+//! ## Sample error
+//!
+//! This example shows the error that will occur if the specified person is not in the group.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupId": "ZhuYuanDormitoryNo1",
+//!   "PersonId": "3001"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "b9d9641d-3de2-4a6f-a728-36a3b66e7bd0"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `DeletePersonFromGroup`: Deletes person from group.

@@ -16,6 +16,155 @@
 //! 4. Face fusion: this is to ensure the quality of the uploaded face images to improve the fusion effect.
 //!
 //! >- Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Detects and analyzes face interface successful example
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "MaxFaceNum": 1,
+//!   "MinFaceSize": 40,
+//!   "NeedFaceAttributes": 0,
+//!   "NeedQualityDetection": 0,
+//!   "Url": "http://test.image.myqcloud.com/testB.jpg"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceInfos": [
+//!     {
+//!       "FaceAttributesInfo": {
+//!         "Age": 0,
+//!         "Beauty": 0,
+//!         "Expression": 0,
+//!         "EyeOpen": true,
+//!         "Gender": 0,
+//!         "Glass": false,
+//!         "Hair": {
+//!           "Bang": 0,
+//!           "Color": 0,
+//!           "Length": 0
+//!         },
+//!         "Hat": false,
+//!         "Mask": false,
+//!         "Pitch": 0,
+//!         "Roll": 0,
+//!         "Yaw": 0
+//!       },
+//!       "FaceQualityInfo": {
+//!         "Brightness": 0,
+//!         "Completeness": {
+//!           "Cheek": 0,
+//!           "Chin": 0,
+//!           "Eye": 0,
+//!           "Eyebrow": 0,
+//!           "Mouth": 0,
+//!           "Nose": 0
+//!         },
+//!         "Score": 0,
+//!         "Sharpness": 0
+//!       },
+//!       "Height": 196,
+//!       "Width": 196,
+//!       "X": 156,
+//!       "Y": 129
+//!     }
+//!   ],
+//!   "FaceModelVersion": "3.0",
+//!   "ImageHeight": 440,
+//!   "ImageWidth": 640,
+//!   "RequestId": "a574102d-1b86-48a7-a08b-6a741a8fedb6"
+//! }
+//! ```
+//!
+//! ## Detects and analyzes face interface enabled quality inspection successful example
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "MaxFaceNum": 1,
+//!   "MinFaceSize": 40,
+//!   "NeedFaceAttributes": 1,
+//!   "NeedQualityDetection": 1,
+//!   "Url": "http://test.image.myqcloud.com/testA.jpg"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceInfos": [
+//!     {
+//!       "FaceAttributesInfo": {
+//!         "Age": 51,
+//!         "Beauty": 71,
+//!         "Expression": 99,
+//!         "EyeOpen": true,
+//!         "Gender": 99,
+//!         "Glass": false,
+//!         "Hair": {
+//!           "Bang": 1,
+//!           "Color": 0,
+//!           "Length": 1
+//!         },
+//!         "Hat": false,
+//!         "Mask": true,
+//!         "Pitch": 17,
+//!         "Roll": -2,
+//!         "Yaw": 5
+//!       },
+//!       "FaceQualityInfo": {
+//!         "Brightness": 47,
+//!         "Completeness": {
+//!           "Cheek": 52,
+//!           "Chin": 47,
+//!           "Eye": 99,
+//!           "Eyebrow": 99,
+//!           "Mouth": 99,
+//!           "Nose": 99
+//!         },
+//!         "Score": 63,
+//!         "Sharpness": 73
+//!       },
+//!       "Height": 196,
+//!       "Width": 196,
+//!       "X": 156,
+//!       "Y": 129
+//!     }
+//!   ],
+//!   "FaceModelVersion": "3.0",
+//!   "ImageHeight": 440,
+//!   "ImageWidth": 640,
+//!   "RequestId": "bcde47b5-e6d8-446e-a538-bcecffbe306a"
+//! }
+//! ```
+//!
+//! ## Detects and analyzes face interface failure example
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "MaxFaceNum": 1,
+//!   "MinFaceSize": 40,
+//!   "NeedFaceAttributes": 1,
+//!   "NeedQualityDetection": 1,
+//!   "Url": "http://test.image.myqcloud.com/testA.jpg"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "Error": {
+//!     "Code": "InvalidParameterValue.NoFaceInPhoto",
+//!     "Message": "There are no faces in the image."
+//!   },
+//!   "RequestId": "54eedbca-8704-4388-9b1c-4bdf1a4308a4"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `DetectFace`: Detects and analyzes face.

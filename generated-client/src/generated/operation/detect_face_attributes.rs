@@ -23,6 +23,139 @@
 //!
 //! >
 //! - Use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the parameter `SignatureMethod` to `TC3-HMAC-SHA256`.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Detecting faces and analyzing attributes
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "FaceAttributesType": "eye",
+//!   "Url": "http://test.image.myqcloud.com/testA.jpg"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceDetailInfos": [
+//!     {
+//!       "FaceDetailAttributesInfo": {
+//!         "Age": 0,
+//!         "Beauty": 0,
+//!         "Emotion": {
+//!           "Probability": 0,
+//!           "Type": 0
+//!         },
+//!         "Eye": {
+//!           "EyeOpen": {
+//!             "Probability": 0.99949336051941,
+//!             "Type": 0
+//!           },
+//!           "EyeSize": {
+//!             "Probability": 0.59152442216873,
+//!             "Type": 2
+//!           },
+//!           "EyelidType": {
+//!             "Probability": 0.75467920303345,
+//!             "Type": 1
+//!           },
+//!           "Glass": {
+//!             "Probability": 0.99936753511429,
+//!             "Type": 0
+//!           }
+//!         },
+//!         "Eyebrow": {
+//!           "EyebrowCurve": {
+//!             "Probability": 0,
+//!             "Type": 0
+//!           },
+//!           "EyebrowDensity": {
+//!             "Probability": 0,
+//!             "Type": 0
+//!           },
+//!           "EyebrowLength": {
+//!             "Probability": 0,
+//!             "Type": 0
+//!           }
+//!         },
+//!         "Gender": {
+//!           "Probability": 0,
+//!           "Type": 0
+//!         },
+//!         "Hair": {
+//!           "Bang": {
+//!             "Probability": 0,
+//!             "Type": 0
+//!           },
+//!           "Color": {
+//!             "Probability": 0,
+//!             "Type": 0
+//!           },
+//!           "Length": {
+//!             "Probability": 0,
+//!             "Type": 0
+//!           }
+//!         },
+//!         "Hat": {
+//!           "Color": {
+//!             "Probability": 0,
+//!             "Type": 0
+//!           },
+//!           "Style": {
+//!             "Probability": 0,
+//!             "Type": 0
+//!           }
+//!         },
+//!         "HeadPose": {
+//!           "Pitch": 0,
+//!           "Roll": 0,
+//!           "Yaw": 0
+//!         },
+//!         "Mask": {
+//!           "Probability": 0,
+//!           "Type": 0
+//!         },
+//!         "Moustache": {
+//!           "Probability": 0,
+//!           "Type": 0
+//!         },
+//!         "Mouth": {
+//!           "MouthOpen": {
+//!             "Probability": 0,
+//!             "Type": 0
+//!           }
+//!         },
+//!         "Nose": {
+//!           "Probability": 0.75233882665634,
+//!           "Type": 2
+//!         },
+//!         "Shape": {
+//!           "Probability": 0,
+//!           "Type": 0
+//!         },
+//!         "Skin": {
+//!           "Probability": 0,
+//!           "Type": 0
+//!         },
+//!         "Smile": 0
+//!       },
+//!       "FaceRect": {
+//!         "Height": 82,
+//!         "Width": 63,
+//!         "X": 375,
+//!         "Y": 37
+//!       }
+//!     }
+//!   ],
+//!   "FaceModelVersion": "3.0",
+//!   "ImageHeight": 366,
+//!   "ImageWidth": 550,
+//!   "RequestId": "b2c154b9-4620-4d37-8fd1-f6af3748f998"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `DetectFaceAttributes`: Detects face and analyzes attributes.

@@ -4,10 +4,51 @@
 //!
 //! This API is used to perform similarity comparison between human faces in two images and return the facial similarity score.
 //!
-//! If you need to judge whether a person is a specific individual, that is, to verify whether a person in an image is a known identity, for example in common log in scenarios such as face verification, we recommend using the face verification (https://www.tencentcloud.com/document/product/867/44983?from_cn_redirect=1) or person verification (https://www.tencentcloud.com/document/product/867/44982?from_cn_redirect=1) api.
+//! If you need to judge whether a person is a specific individual, that is, to verify whether a person in an image is a known identity, for example in common log in scenarios such as face verification, we recommend using the face verification (<https://www.tencentcloud.com/document/product/867/44983?from_cn_redirect=1>) or person verification (<https://www.tencentcloud.com/document/product/867/44982?from_cn_redirect=1>) api.
 //!
 //! >
 //! - Please use the V3 version for the signature method in the public parameters. In other words, set the SignatureMethod parameter to TC3-HMAC-SHA256.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Face Similarity Detection API Exception Example
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "UrlA": "http://test.image.myqcloud.com/testA.jpg",
+//!   "UrlB": "http://test.image.myqcloud.com/testB.jpg"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "Error": {
+//!     "Code": "FailedOperation.FaceQualityNotQualified",
+//!     "Message": "Face image quality does not meet the requirement."
+//!   },
+//!   "RequestId": "788270e8-91b7-4c59-bd00-1af257b1e482"
+//! }
+//! ```
+//!
+//! ## Face Similarity Detection API Successful Example
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "UrlA": "http://test.image.myqcloud.com/testA.jpg",
+//!   "UrlB": "http://test.image.myqcloud.com/testB.jpg"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "a8eb4545-a154-4f86-9510-57a8be9cae0c",
+//!   "Score": 0.999
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `DetectFaceSimilarity`: Detects face similarity.

@@ -6,7 +6,47 @@
 //!
 //! Compared with existing static liveness detection services, the high-precision version enhances defense against attacks such as HD screens, cropped paper, and 3D masks while maintaining a high real person pass rate. Its attack interception rate is about 4-5 times that of similar types of products in the industry. It also supports face verification in different use cases, meets image-based liveness detection requirements for various scenarios on mobile and PC, and is applicable to different liveness detection applications across industries.
 //!
-//! The face static liveness detection (high-precision version) API officially starts billing from 00:00 on August 1, 2022, using the postpaid pay-as-you-go billing mode. For details, see Billing Overview (https://www.tencentcloud.com/document/product/867/17640?from_cn_redirect=1).
+//! The face static liveness detection (high-precision version) API officially starts billing from 00:00 on August 1, 2022, using the postpaid pay-as-you-go billing mode. For details, see Billing Overview (<https://www.tencentcloud.com/document/product/867/17640?from_cn_redirect=1>).
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Failure example of face static liveness detection (high-precision version)
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "Url": "http://test.image.myqcloud.com/testB.jpg"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "Error": {
+//!     "Code": "FailedOperation.ImageDecodeFailed",
+//!     "Message": "Image decoding failed."
+//!   },
+//!   "RequestId": "0e77ad29-ad65-4901-9efc-b49a6e0a357b"
+//! }
+//! ```
+//!
+//! ## Successful example of face static liveness detection (high-precision version)
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "Url": "http://test.image.myqcloud.com/testA.jpg"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceModelVersion": "3.0",
+//!   "RequestId": "048a5eb3-f7a9-4c1f-a982-00e90b6b892c",
+//!   "Score": 99
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `DetectLiveFaceAccurate`: Performs face static liveness detection (high-precision version).
@@ -90,7 +130,7 @@ impl crate::runtime::action::Action for DetectLiveFaceAccurateRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DetectLiveFaceAccurateResponse {
-    /// <p>Liveness authenticity score.</p><ul><li>Value range: [0,100].</li><li>Determine whether it is a rephotograph based on the threshold range corresponding to the liveness score.</li><li>Currently, the threshold can be divided into [5,10,40,70,90], with a recommended threshold of 40.</li><li>The higher the score, the closer to a real person and the lower the rephotograph risk.</li></ul>
+    /// <p>Liveness authenticity score.</p><ul><li>Value range: \[0,100\].</li><li>Determine whether it is a rephotograph based on the threshold range corresponding to the liveness score.</li><li>Currently, the threshold can be divided into \[5,10,40,70,90\], with a recommended threshold of 40.</li><li>The higher the score, the closer to a real person and the lower the rephotograph risk.</li></ul>
     #[serde(rename = "Score")]
     pub score: f64,
     /// <p>Algorithm model version used for face recognition.</p>

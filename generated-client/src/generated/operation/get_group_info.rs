@@ -3,6 +3,33 @@
 //! `GetGroupInfo`: Gets group information.
 //!
 //! This API is used to get the group information.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Getting group information
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupId": "aaa"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "CreationTimestamp": 1559530931613,
+//!   "FaceModelVersion": "3.0",
+//!   "GroupExDescriptions": [
+//!     "24"
+//!   ],
+//!   "GroupId": "aaa",
+//!   "GroupName": "aaa",
+//!   "RequestId": "6faa05d0-287b-464e-8755-cf3e8d0c703d",
+//!   "Tag": "fdsaf"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `GetGroupInfo`: Gets group information.

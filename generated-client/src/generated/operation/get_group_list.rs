@@ -3,6 +3,28 @@
 //! `GetGroupList`: Gets group list.
 //!
 //! This API is used to get the list of groups.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Sample error - 2
+//!
+//! The number of returned results cannot be above 1,000.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "Limit": 1001,
+//!   "Offset": 0
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "a6bb57de-773b-45e4-9e1c-c30ef48eba85"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `GetGroupList`: Gets group list.

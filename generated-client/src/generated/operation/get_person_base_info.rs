@@ -3,6 +3,50 @@
 //! `GetPersonBaseInfo`: Gets the basic information of person.
 //!
 //! This API is used to get the information of a specified person, including name, gender, face, etc.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Getting the basic information of person
+//!
+//! This example shows you how to get the information of the specified person, including name, gender, and face.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "PersonId": "1001"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceIds": [
+//!     "2873640802022644880",
+//!     "2875186538564559728"
+//!   ],
+//!   "Gender": 1,
+//!   "PersonName": "EvanLiao",
+//!   "RequestId": "9568a077-0710-40d2-9d6a-b9483d3f2051"
+//! }
+//! ```
+//!
+//! ## Sample error
+//!
+//! This example shows the error that will occur if a person ID does not exist.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "PersonId": "1002"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "98b4a0bc-802b-4764-9701-bc0c6c544395"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `GetPersonBaseInfo`: Gets the basic information of person.

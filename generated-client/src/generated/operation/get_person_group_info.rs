@@ -3,6 +3,88 @@
 //! `GetPersonGroupInfo`: Gets the group information of person.
 //!
 //! This API is used to get the information of a specified person, including group, description, etc.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Getting the group information of person
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "Limit": 10,
+//!   "Offset": 0,
+//!   "PersonId": "2001"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceModelVersion": "3.0",
+//!   "GroupNum": 1,
+//!   "PersonGroupInfos": [
+//!     {
+//!       "GroupId": "ZhuYuanDormitoryNo1",
+//!       "PersonExDescriptions": [
+//!         "School of Computer Science",
+//!         "Software Engineering",
+//!         "Class of 2015",
+//!         "3150108080"
+//!       ]
+//!     }
+//!   ],
+//!   "RequestId": "671f0a1d-2b35-47c4-b9d1-b18053f71a04"
+//! }
+//! ```
+//!
+//! ## Getting the group information of person - 2
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "Limit": 10,
+//!   "Offset": 0,
+//!   "PersonId": "1001"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceModelVersion": "3.0",
+//!   "GroupNum": 1,
+//!   "PersonGroupInfos": [
+//!     {
+//!       "GroupId": "TencentShenZhenEmployee",
+//!       "PersonExDescriptions": [
+//!         "Cloud & Smart Industries Group",
+//!         "Big Data and AI Products Center",
+//!         "Face Recognition Products Group"
+//!       ]
+//!     }
+//!   ],
+//!   "RequestId": "b7a505ad-4a85-42da-97b3-886c7999fb76"
+//! }
+//! ```
+//!
+//! ## Sample error
+//!
+//! This example shows the error that will occur if a person ID does not exist.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "Limit": 10,
+//!   "Offset": 0,
+//!   "PersonId": "1002"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "98330f25-eb2e-432a-a30c-3830774210c1"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `GetPersonGroupInfo`: Gets the group information of person.

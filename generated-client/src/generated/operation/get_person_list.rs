@@ -3,6 +3,104 @@
 //! `GetPersonList`: Gets person list.
 //!
 //! This API is used to get the list of persons in a specified group.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Getting person list
+//!
+//! This example shows you how to get the list of persons in a specified group.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupId": "ZhuYuanDormitoryNo1",
+//!   "Limit": 10,
+//!   "Offset": 0
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceModelVersion": "3.0",
+//!   "FaceNum": 1,
+//!   "PersonInfos": [
+//!     {
+//!       "CreationTimestamp": 1594642823572,
+//!       "FaceIds": [
+//!         "2877244861637985315"
+//!       ],
+//!       "Gender": 1,
+//!       "PersonExDescriptions": [
+//!         "School of Computer Science",
+//!         "Software Engineering",
+//!         "Class of 2015",
+//!         "3150108080"
+//!       ],
+//!       "PersonId": "2001",
+//!       "PersonName": "Junly"
+//!     }
+//!   ],
+//!   "PersonNum": 1,
+//!   "RequestId": "337d1bb5-3f88-4681-9291-5194f478f0d1"
+//! }
+//! ```
+//!
+//! ## Getting person list - 2
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupId": "TencentShenZhenEmployee",
+//!   "Limit": 10,
+//!   "Offset": 0
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceModelVersion": "3.0",
+//!   "FaceNum": 1,
+//!   "PersonInfos": [
+//!     {
+//!       "CreationTimestamp": 1594642823572,
+//!       "FaceIds": [
+//!         "2877242150180891493"
+//!       ],
+//!       "Gender": 1,
+//!       "PersonExDescriptions": [
+//!         "Cloud & Smart Industries Group",
+//!         "Big Data and AI Products Center",
+//!         "Face Recognition Products Group"
+//!       ],
+//!       "PersonId": "1001",
+//!       "PersonName": "evanliao"
+//!     }
+//!   ],
+//!   "PersonNum": 1,
+//!   "RequestId": "aa292f16-27d9-423b-9048-cdd43f6e4156"
+//! }
+//! ```
+//!
+//! ## Sample error
+//!
+//! The group ID does not exist.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupId": "ZhuYuanDormitory",
+//!   "Limit": 10,
+//!   "Offset": 0
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "b7c0cd81-d621-465f-8fd6-86a6b49e67be"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `GetPersonList`: Gets person list.

@@ -3,6 +3,46 @@
 //! `GetPersonListNum`: Gets person list length.
 //!
 //! This API is used to get the number of persons in a specified group.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Getting person list length
+//!
+//! This example shows you how to get the number of persons in a specified group.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupId": "TencentShenZhenEmployee"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceNum": 2,
+//!   "PersonNum": 2,
+//!   "RequestId": "18fb1e31-0d33-4371-9f41-b1fd59e0c781"
+//! }
+//! ```
+//!
+//! ## Sample error
+//!
+//! This example shows the error that will occur if a group ID does not exist.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupId": "Tencent"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "2865a458-4db1-46bd-ae52-b7507c9f4e62"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `GetPersonListNum`: Gets person list length.

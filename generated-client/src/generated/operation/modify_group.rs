@@ -3,6 +3,105 @@
 //! `ModifyGroup`: Modifies group.
 //!
 //! This API is used to modify the name, tag, and custom description field of a group.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Modifying group
+//!
+//! This example shows you how to modify the name, tag, and custom description field of a group.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupExDescriptionInfos": [
+//!     {
+//!       "GroupExDescription": "School",
+//!       "GroupExDescriptionIndex": 0
+//!     }
+//!   ],
+//!   "GroupId": "ZhuYuanDormitoryNo1",
+//!   "GroupName": "Dormitory Building #1, Zhuyuan Campus, XX University",
+//!   "Tag": "Graduates"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "da051f16-0400-49d4-9832-2cfd3b51866f"
+//! }
+//! ```
+//!
+//! ## Modifying group - 2
+//!
+//! This example shows you how to modify the name, remarks, and custom description fields of a group.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupExDescriptionInfos": [
+//!     {
+//!       "GroupExDescription": "Department",
+//!       "GroupExDescriptionIndex": 1
+//!     },
+//!     {
+//!       "GroupExDescription": "Project team",
+//!       "GroupExDescriptionIndex": 2
+//!     }
+//!   ],
+//!   "GroupId": "TencentShenZhenEmployee",
+//!   "GroupName": "Tencent Shenzhen In-Service Employee Group",
+//!   "Tag": "Includes interns"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "98381738-509f-4749-8a66-dbf54247333d"
+//! }
+//! ```
+//!
+//! ## Sample error
+//!
+//! The group name must be unique.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupExDescriptionInfos": [
+//!     {
+//!       "GroupExDescription": "Department",
+//!       "GroupExDescriptionIndex": 0
+//!     }
+//!   ],
+//!   "GroupId": "TencentShenZhenEmployee"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "4b483679-3f08-4a7c-b827-4a6332dc030f"
+//! }
+//! ```
+//!
+//! ## Sample error - 2
+//!
+//! This example shows the error that will occur if a group name already exists.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupId": "TencentShenZhenEmployee",
+//!   "GroupName": "Dormitory Building #1, Zhuyuan Campus, XX University"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "2dcce170-30cf-4078-9b3c-309362fbad21"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `ModifyGroup`: Modifies group.

@@ -3,6 +3,78 @@
 //! `ModifyPersonGroupInfo`: Modifies person description.
 //!
 //! This API is used to modify the description of a specified person in a group.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Modifying person description
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupId": "ZhuYuanDormitoryNo1",
+//!   "PersonExDescriptionInfos": [
+//!     {
+//!       "PersonExDescription": "3150108080",
+//!       "PersonExDescriptionIndex": 3
+//!     }
+//!   ],
+//!   "PersonId": "2001"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "77e11a2d-0fc0-4fba-ab25-016e998221c3"
+//! }
+//! ```
+//!
+//! ## Modifying person description - 2
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupId": "TencentShenZhenEmployee",
+//!   "PersonExDescriptionInfos": [
+//!     {
+//!       "PersonExDescription": "Big Data and AI Products Center",
+//!       "PersonExDescriptionIndex": 1
+//!     }
+//!   ],
+//!   "PersonId": "1001"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "77e11a2d-0fc0-4fba-ab25-016e998221c3"
+//! }
+//! ```
+//!
+//! ## Sample error
+//!
+//! This example shows the error that will occur if a subscript is invalid.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupId": "TencentShenZhenEmployee",
+//!   "PersonExDescriptionInfos": [
+//!     {
+//!       "PersonExDescription": "AI Lab",
+//!       "PersonExDescriptionIndex": "-1"
+//!     }
+//!   ],
+//!   "PersonId": "1001"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "f944657d-6260-4a2e-a4d8-9c1845f39e56"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `ModifyPersonGroupInfo`: Modifies person description.

@@ -18,6 +18,103 @@
 //!
 //! >
 //! - You cannot search for groups using different algorithm model versions (`FaceModelVersion`) at a time.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Searching for face
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupIds": [
+//!     "TencentShenZhenEmployee"
+//!   ],
+//!   "MaxFaceNum": 1,
+//!   "MaxPersonNum": 5,
+//!   "MinFaceSize": 40,
+//!   "Url": "http://test.image.myqcloud.com/testA.jpg"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceModelVersion": "3.0",
+//!   "FaceNum": 1,
+//!   "RequestId": "57b42b73-b978-45b9-8095-8f50e9642d35",
+//!   "Results": [
+//!     {
+//!       "Candidates": [
+//!         {
+//!           "FaceId": "2875093635484912302",
+//!           "Gender": 0,
+//!           "PersonGroupInfos": [
+//!             {
+//!               "GroupId": "abc",
+//!               "PersonExDescriptions": [
+//!                 "description1",
+//!                 "description2"
+//!               ]
+//!             }
+//!           ],
+//!           "PersonId": "1001",
+//!           "PersonName": "Jerry",
+//!           "Score": 100
+//!         }
+//!       ],
+//!       "FaceRect": {
+//!         "Height": 75,
+//!         "Width": 75,
+//!         "X": 370,
+//!         "Y": 46
+//!       },
+//!       "RetCode": 0
+//!     }
+//!   ]
+//! }
+//! ```
+//!
+//! ## Sample error
+//!
+//! `MaxFaceNum` cannot be above 10.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupIds": [
+//!     "TencentShenZhenEmployee"
+//!   ],
+//!   "MaxFaceNum": 11,
+//!   "Url": "http://test.image.myqcloud.com/testA.jpg"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "f04ba2f3-532c-4207-9caa-6e818ded7fb9"
+//! }
+//! ```
+//!
+//! ## Sample error - 2
+//!
+//! This example shows the error that will occur if an image URL is incorrect.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupIds": [
+//!     "TencentShenZhenEmployee"
+//!   ],
+//!   "Url": "http://test.image.myqcloud.com/testA"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "527ecffe-4c6a-47c9-8217-4dd2e3f018da"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `SearchFaces`: Searches for face.

@@ -17,6 +17,67 @@
 //!
 //! >
 //! - You cannot search for groups using different algorithm model versions (`FaceModelVersion`) at a time.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Searching for faces with results returned by group
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupIds": [
+//!     "TencentShenZhenEmployee"
+//!   ],
+//!   "MaxFaceNum": 1,
+//!   "MaxPersonNumPerGroup": 5,
+//!   "MinFaceSize": 40,
+//!   "Url": "http://test.image.myqcloud.com/testA.jpg"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceModelVersion": "3.0",
+//!   "FaceNum": 1,
+//!   "RequestId": "57b42b73-b978-45b9-8095-8f50e9642d35",
+//!   "ResultsReturnsByGroup": [
+//!     {
+//!       "FaceRect": {
+//!         "Height": 1,
+//!         "Width": 1,
+//!         "X": 370,
+//!         "Y": 46
+//!       },
+//!       "GroupCandidates": [
+//!         {
+//!           "Candidates": [
+//!             {
+//!               "FaceId": "2875093635484912302",
+//!               "Gender": 0,
+//!               "PersonGroupInfos": [
+//!                 {
+//!                   "GroupId": "abc",
+//!                   "PersonExDescriptions": [
+//!                     "description1",
+//!                     "description2"
+//!                   ]
+//!                 }
+//!               ],
+//!               "PersonId": "1001",
+//!               "PersonName": "John Smith",
+//!               "Score": 100
+//!             }
+//!           ],
+//!           "GroupId": "Group1"
+//!         }
+//!       ],
+//!       "RetCode": 0
+//!     }
+//!   ]
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `SearchFacesReturnsByGroup`: Searches for face with results returned by group.
@@ -82,7 +143,7 @@ pub struct SearchFacesReturnsByGroupRequest {
     pub quality_control: Option<u64>,
     /// In the output parameter `Score`, the result will be returned only if the result value is greater than or equal to the `FaceMatchThreshold` value.
     /// Default value: 0.
-    /// Value range: [0.0,100.0).
+    /// Value range: \[0.0,100.0).
     ///
     /// Constraints: at least 0; at most 100.
     #[serde(
@@ -169,7 +230,7 @@ impl SearchFacesReturnsByGroupRequest {
     }
     /// Sets `FaceMatchThreshold`: In the output parameter `Score`, the result will be returned only if the result value is greater than or equal to the `FaceMatchThreshold` value.
     /// Default value: 0.
-    /// Value range: [0.0,100.0).
+    /// Value range: \[0.0,100.0).
     pub fn face_match_threshold(mut self, value: f64) -> Self {
         self.face_match_threshold = Some(value);
         self
@@ -977,7 +1038,7 @@ impl<'a> SearchFacesReturnsByGroupFluentBuilder<'a> {
     }
     /// Sets `FaceMatchThreshold`: In the output parameter `Score`, the result will be returned only if the result value is greater than or equal to the `FaceMatchThreshold` value.
     /// Default value: 0.
-    /// Value range: [0.0,100.0).
+    /// Value range: \[0.0,100.0).
     pub fn face_match_threshold(mut self, value: f64) -> Self {
         self.request.face_match_threshold = Some(value);
         self

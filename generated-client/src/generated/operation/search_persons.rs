@@ -13,6 +13,125 @@
 //! >
 //! - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
 //! - This feature is available only to groups whose algorithm model version (`FaceModelVersion`) is 3.0.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Searching for person
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupIds": [
+//!     "TencentShenZhenEmployee"
+//!   ],
+//!   "MaxFaceNum": 2,
+//!   "MaxPersonNum": 3,
+//!   "MinFaceSize": 40,
+//!   "Url": "http://test.image.myqcloud.com/testA.jpg"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceModelVersion": "3.0",
+//!   "PersonNum": 5,
+//!   "RequestId": "c4608852-ff60-4a01-8dc3-367f6046baaf",
+//!   "Results": [
+//!     {
+//!       "Candidates": [
+//!         {
+//!           "FaceId": "",
+//!           "Gender": null,
+//!           "PersonGroupInfos": null,
+//!           "PersonId": "person1",
+//!           "PersonName": null,
+//!           "Score": 100
+//!         },
+//!         {
+//!           "FaceId": "",
+//!           "Gender": null,
+//!           "PersonGroupInfos": null,
+//!           "PersonId": "person2",
+//!           "PersonName": null,
+//!           "Score": 60
+//!         },
+//!         {
+//!           "FaceId": "",
+//!           "Gender": null,
+//!           "PersonGroupInfos": null,
+//!           "PersonId": "person3",
+//!           "PersonName": null,
+//!           "Score": 50
+//!         }
+//!       ],
+//!       "FaceRect": {
+//!         "Height": 162,
+//!         "Width": 124,
+//!         "X": 139,
+//!         "Y": 59
+//!       },
+//!       "RetCode": 0
+//!     },
+//!     {
+//!       "Candidates": [
+//!         {
+//!           "FaceId": "",
+//!           "Gender": null,
+//!           "PersonGroupInfos": null,
+//!           "PersonId": "person2",
+//!           "PersonName": null,
+//!           "Score": 100
+//!         },
+//!         {
+//!           "FaceId": "",
+//!           "Gender": null,
+//!           "PersonGroupInfos": null,
+//!           "PersonId": "person1",
+//!           "PersonName": null,
+//!           "Score": 60
+//!         },
+//!         {
+//!           "FaceId": "",
+//!           "Gender": null,
+//!           "PersonGroupInfos": null,
+//!           "PersonId": "person3",
+//!           "PersonName": null,
+//!           "Score": 20
+//!         }
+//!       ],
+//!       "FaceRect": {
+//!         "Height": 162,
+//!         "Width": 119,
+//!         "X": 328,
+//!         "Y": 70
+//!       },
+//!       "RetCode": 0
+//!     }
+//!   ]
+//! }
+//! ```
+//!
+//! ## Sample error
+//!
+//! This example shows the error that will occur if an image URL is incorrect.
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupIds": [
+//!     "TencentShenZhenEmployee"
+//!   ],
+//!   "Url": "http://test.image.myqcloud.com/testA"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "527ecffe-4c6a-47c9-8217-4dd2e3f018da"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `SearchPersons`: Searches for person.
@@ -70,7 +189,7 @@ pub struct SearchPersonsRequest {
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
     #[serde(rename = "QualityControl", default, skip_serializing_if = "Option::is_none")]
     pub quality_control: Option<u64>,
-    /// In the output parameter `Score`, the result will be returned only if the result value is greater than or equal to the `FaceMatchThreshold` value. Default value: 0. Value range: [0.0,100.0).
+    /// In the output parameter `Score`, the result will be returned only if the result value is greater than or equal to the `FaceMatchThreshold` value. Default value: 0. Value range: \[0.0,100.0).
     ///
     /// Constraints: at least 0; at most 100.
     #[serde(
@@ -155,7 +274,7 @@ impl SearchPersonsRequest {
         self.quality_control = Some(value);
         self
     }
-    /// Sets `FaceMatchThreshold`: In the output parameter `Score`, the result will be returned only if the result value is greater than or equal to the `FaceMatchThreshold` value. Default value: 0. Value range: [0.0,100.0).
+    /// Sets `FaceMatchThreshold`: In the output parameter `Score`, the result will be returned only if the result value is greater than or equal to the `FaceMatchThreshold` value. Default value: 0. Value range: \[0.0,100.0).
     pub fn face_match_threshold(mut self, value: f64) -> Self {
         self.face_match_threshold = Some(value);
         self
@@ -767,7 +886,7 @@ impl<'a> SearchPersonsFluentBuilder<'a> {
         self.request.quality_control = Some(value);
         self
     }
-    /// Sets `FaceMatchThreshold`: In the output parameter `Score`, the result will be returned only if the result value is greater than or equal to the `FaceMatchThreshold` value. Default value: 0. Value range: [0.0,100.0).
+    /// Sets `FaceMatchThreshold`: In the output parameter `Score`, the result will be returned only if the result value is greater than or equal to the `FaceMatchThreshold` value. Default value: 0. Value range: \[0.0,100.0).
     pub fn face_match_threshold(mut self, value: f64) -> Self {
         self.request.face_match_threshold = Some(value);
         self

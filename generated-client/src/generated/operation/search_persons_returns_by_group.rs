@@ -12,6 +12,80 @@
 //! >
 //! - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
 //! - This feature is available only to groups whose algorithm model version (`FaceModelVersion`) is 3.0.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Searching for person with results returned by group
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupIds": [
+//!     "TencentShenZhenEmployee"
+//!   ],
+//!   "MaxFaceNum": 1,
+//!   "MaxPersonNumPerGroup": 5,
+//!   "MinFaceSize": 40,
+//!   "Url": "http://test.image.myqcloud.com/testA.jpg"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceModelVersion": "3.0",
+//!   "PersonNum": 1,
+//!   "RequestId": "c8a06ec5-ecb4-4dd7-a8c8-ce5e675495c2",
+//!   "ResultsReturnsByGroup": [
+//!     {
+//!       "FaceRect": {
+//!         "Height": 82,
+//!         "Width": 63,
+//!         "X": 375,
+//!         "Y": 37
+//!       },
+//!       "GroupCandidates": [
+//!         {
+//!           "Candidates": [
+//!             {
+//!               "FaceId": "",
+//!               "Gender": null,
+//!               "PersonGroupInfos": null,
+//!               "PersonId": "testtest3",
+//!               "PersonName": null,
+//!               "Score": 100
+//!             }
+//!           ],
+//!           "GroupId": "TencentShenZhenEmployee"
+//!         }
+//!       ],
+//!       "RetCode": 0
+//!     }
+//!   ]
+//! }
+//! ```
+//!
+//! ## Sample error
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "GroupIds": [
+//!     "TencentShenZhenEmployee"
+//!   ],
+//!   "MaxFaceNum": 1,
+//!   "MaxPersonNumPerGroup": 5,
+//!   "MinFaceSize": 40,
+//!   "Url": "http://test.image.myqcloud.com/testB.jpg"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "RequestId": "527ecffe-4c6a-47c9-8217-4dd2e3f018da"
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `SearchPersonsReturnsByGroup`: Searches for person with results returned by group.

@@ -11,6 +11,29 @@
 //! >
 //! - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
 //! - This feature is available only to groups whose algorithm model version (`FaceModelVersion`) is 3.0.
+//!
+//! # Examples
+//!
+//! From the API documentation, as JSON on the wire.
+//!
+//! ## Verifying person
+//!
+//! Request parameters:
+//! ```json
+//! {
+//!   "PersonId": "11111111",
+//!   "Url": "http://test.image.myqcloud.com/testA.jpg"
+//! }
+//! ```
+//! Response:
+//! ```json
+//! {
+//!   "FaceModelVersion": "3.0",
+//!   "IsMatch": true,
+//!   "RequestId": "a8eb4545-a154-4f86-9510-57a8be9cae0c",
+//!   "Score": 100
+//! }
+//! ```
 use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `VerifyPerson`: Verifies person.
