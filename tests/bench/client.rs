@@ -10,7 +10,9 @@
 //!   It is polled directly, without a tokio runtime, since it never waits with fixed credentials;
 //! - `decode/get_group_info`: envelope + typed decoding of the documented example response;
 //! - `call/get_group_info_in_memory`: a whole `send()` through an in-memory transport that
-//!   answers the documented example at once (tracing span, retry loop and all).
+//!   answers the documented example at once (tracing span, retry loop and all), awaited in an
+//!   async loop — the counterpart of the Python SDK's `call_json` with its HTTP send stubbed;
+//! - `call/get_group_info_in_memory_block_on_each`: the same, entering the runtime per call.
 //!
 //! `cargo bench -p iai-integration-tests --bench client [-- <filter>]`; `tests/bench/compare.sh`
 //! compares `prepare` with the Python SDK.
@@ -140,7 +142,27 @@ fn benches(c: &mut Criterion) {
         })
     });
 
+    // Inside one runtime entry, as in an async program: the client's cost, not the executor's.
     c.bench_function("call/get_group_info_in_memory", |b| {
+        b.iter_custom(|iters| {
+            rt.block_on(async {
+                let started = std::time::Instant::now();
+                for _ in 0..iters {
+                    black_box(
+                        client
+                            .get_group_info(black_box("aaa"))
+                            .send()
+                            .await
+                            .unwrap(),
+                    );
+                }
+                started.elapsed()
+            })
+        })
+    });
+
+    // The same from blocking code, entering the runtime for every call.
+    c.bench_function("call/get_group_info_in_memory_block_on_each", |b| {
         b.iter(|| {
             rt.block_on(client.get_group_info(black_box("aaa")).send())
                 .unwrap()

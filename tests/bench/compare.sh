@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compares this client with Tencent Cloud's official Python SDK on the same offline work:
-# building + signing a GetGroupInfo request, and signing alone. Nothing goes on the network.
+# building + signing a GetGroupInfo request, signing alone, and a whole call answered at once by
+# an in-memory transport (Rust) or a stubbed HTTP send (Python). Nothing goes on the network.
 #
 #   pip install -r tests/signing/requirements.txt     # the pinned official SDK
 #   tests/bench/compare.sh                  # both pairs, criterion's default sampling
@@ -17,6 +18,7 @@ filter="${1:-}"
 pairs=(
   "prepare/get_group_info build"
   "sign/get_group_info sign"
+  "call/get_group_info_in_memory call"
 )
 
 target_dir=$(cargo metadata --format-version 1 --no-deps |

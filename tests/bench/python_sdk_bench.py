@@ -8,6 +8,9 @@ The counterpart of the Rust benches in tests/bench/client.rs:
          (bench `prepare/get_group_info`).
   sign   AbstractClient._get_tc3_signature on an already built request: canonical request and
          HMAC chain only, like `signing::sign_request` (bench `sign/get_group_info`).
+  call   AbstractClient.call_json("GetGroupInfo", ...): the whole call, with the HTTP send
+         replaced by one that returns the documented example response at once, like a `send()`
+         through an in-memory transport (bench `call/get_group_info_in_memory`).
 
 Nothing is sent: sockets refuse to connect while timing. Prints one human line and one
 `RESULT us_per_op=<float>` line (the best of --repeat runs, as timeit recommends).
@@ -34,6 +37,18 @@ SECRET_ID = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE"
 SECRET_KEY = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE"
 HOST = "iai.tencentcloudapi.com"
 PARAMS = {"GroupId": "aaa"}
+# The documented example response of GetGroupInfo, as in the Rust bench.
+EXAMPLE = (b'{"Response":{"GroupName":"aaa","GroupId":"aaa","GroupExDescriptions":["24"],'
+           b'"Tag":"fdsaf","FaceModelVersion":"3.0","CreationTimestamp":1559530931613,'
+           b'"RequestId":"6faa05d0-287b-464e-8755-cf3e8d0c703d"}}')
+
+
+class CannedResponse:
+    """What the SDK reads of a `requests` response on the success path."""
+    status_code = 200
+    reason = "OK"
+    content = EXAMPLE
+    headers = {"Content-Type": "application/json"}
 
 
 @contextlib.contextmanager
@@ -57,6 +72,17 @@ def make_client():
     return _Client(credential.Credential(SECRET_ID, SECRET_KEY), "ap-guangzhou", profile)
 
 
+def answer_with_example(client):
+    """Replaces the HTTP send (the only network step) with the canned response."""
+    sent = []
+
+    def send_request(req):
+        sent.append(req)
+        return CannedResponse()
+    client.request.send_request = send_request
+    return sent
+
+
 def build_once(client):
     req = RequestInternal(HOST, "POST", "/")
     client._build_req_with_tc3_signature("GetGroupInfo", PARAMS, req)
@@ -65,7 +91,7 @@ def build_once(client):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", nargs="?", choices=["build", "sign"], default="build")
+    parser.add_argument("what", nargs="?", choices=["build", "sign", "call"], default="build")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
@@ -76,6 +102,12 @@ def main():
         assert built.data in ('{"GroupId": "aaa"}', b'{"GroupId": "aaa"}'), built.data
         if args.what == "build":
             stmt = lambda: build_once(client)  # noqa: E731
+        elif args.what == "call":
+            sent = answer_with_example(client)
+            reply = client.call_json("GetGroupInfo", PARAMS)
+            assert reply["Response"]["GroupId"] == "aaa", reply
+            assert sent[-1].header["Authorization"].startswith("TC3-HMAC-SHA256"), sent[-1].header
+            stmt = lambda: client.call_json("GetGroupInfo", PARAMS)  # noqa: E731
         else:
             date = "2023-11-14"
             stmt = lambda: client._get_tc3_signature(  # noqa: E731

@@ -703,3 +703,65 @@ async fn failing_credentials_provider_sends_nothing() {
     );
     assert_eq!(transport.calls(), 0);
 }
+
+/// A credentials source that never answers, like an unreachable metadata service.
+#[derive(Debug)]
+struct HangingProvider;
+
+impl ProvideCredentials for HangingProvider {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(std::future::pending())
+    }
+}
+
+#[tokio::test]
+async fn a_hanging_credentials_provider_is_cut_off_by_the_call_timeout() {
+    let transport = ScriptedTransport::new(vec![Step::Respond(200, GET_GROUP_INFO_EXAMPLE)]);
+    let client = client(
+        in_memory(&transport)
+            .credentials_provider(HangingProvider)
+            .timeout(Duration::from_millis(100))
+            .attempt_timeout(Duration::from_millis(50)),
+    );
+    let err = bounded(client.get_group_info("aaa").send())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, SdkError::Timeout(e) if e.after == Duration::from_millis(100) && e.attempts == 1),
+        "{err:?}"
+    );
+    assert_eq!(transport.calls(), 0, "nothing is sent unsigned");
+}
+
+#[tokio::test]
+async fn a_backoff_that_would_overrun_the_call_timeout_ends_the_call_at_once() {
+    let throttled = ScriptedTransport::new(vec![Step::Respond(
+        200,
+        r#"{"Response":{"Error":{"Code":"RequestLimitExceeded","Message":"slow down"},"RequestId":"r"}}"#,
+    )]);
+    let client = client(
+        in_memory(&throttled)
+            .timeout(Duration::from_millis(300))
+            // Full jitter draws the delay from [0, ceiling]; with this ceiling the chance of a
+            // draw under the timeout is about 3 in 10 million.
+            .retry_backoff(
+                Duration::from_secs(1_000_000),
+                Duration::from_secs(1_000_000),
+            )
+            .max_attempts(3),
+    );
+    let started = std::time::Instant::now();
+    let err = bounded(client.get_group_info("aaa").send())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, SdkError::Timeout(e) if e.after == Duration::from_millis(300) && e.attempts == 1),
+        "{err:?}"
+    );
+    assert_eq!(throttled.calls(), 1);
+    assert!(
+        started.elapsed() < Duration::from_millis(300),
+        "no point sleeping towards a deadline the retry cannot meet: {:?}",
+        started.elapsed()
+    );
+}

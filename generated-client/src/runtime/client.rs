@@ -75,18 +75,16 @@ impl Client {
             latency_ms = tracing::field::Empty,
         );
         let started = Instant::now();
+        let deadline = started + config.timeout;
         let attempts = AtomicU32::new(0);
-        let result =
-            match tokio::time::timeout(config.timeout, self.send_with_retries(request, &attempts))
-                .instrument(span.clone())
-                .await
-            {
-                Ok(result) => result,
-                Err(_elapsed) => Err(SdkError::Timeout(TimeoutError {
-                    after: config.timeout,
-                    attempts: attempts.load(Ordering::Relaxed),
-                })),
-            };
+        let result = self
+            .send_with_retries(request, &attempts, deadline)
+            .instrument(span.clone())
+            .await;
+        if span.is_disabled() {
+            // Nobody listens: skip the clock read and the recording.
+            return result;
+        }
         span.record("attempts", attempts.load(Ordering::Relaxed));
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         match &result {
@@ -102,10 +100,13 @@ impl Client {
         result
     }
 
+    /// The retry loop. The whole-call `deadline` bounds every wait in it: the credentials, each
+    /// attempt (as the earlier of its own timeout and the deadline) and each backoff.
     async fn send_with_retries<A: Action>(
         &self,
         request: &A,
         attempts: &AtomicU32,
+        deadline: Instant,
     ) -> Result<A::Output, SdkError<A::Error>> {
         let config = &self.inner.config;
         // Serialized once: every attempt signs and sends these same bytes.
@@ -115,10 +116,17 @@ impl Client {
         let mut budget = config.retry.max_attempts;
         loop {
             let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
-            let Failure { error, response } = match self.attempt::<A>(&body, attempt).await {
+            let Failure {
+                error,
+                response,
+                ends_call,
+            } = match self.attempt::<A>(&body, attempt, deadline).await {
                 Ok(output) => return Ok(output),
                 Err(failure) => failure,
             };
+            if ends_call {
+                return Err(error);
+            }
             let signature_expired =
                 matches!(&error, SdkError::Service(e) if e.metadata().code == SIGNATURE_EXPIRED);
             let retry = if signature_expired && !skew_corrected {
@@ -140,44 +148,69 @@ impl Client {
                 Retry::Now => Duration::ZERO,
                 _ => config.retry.backoff(attempt + 1),
             };
+            if Instant::now() + delay >= deadline {
+                // The next attempt could not start in time; waiting would only delay the news.
+                return Err(call_timeout(config, attempt));
+            }
             tracing::debug!(attempt, error = %error, delay_ms = delay.as_millis() as u64, "retrying");
             tokio::time::sleep(delay).await;
         }
     }
 
-    /// One signed exchange.
+    /// One signed exchange, bounded by the attempt timeout or the call's deadline, whichever
+    /// comes first.
     async fn attempt<A: Action>(
         &self,
         body: &Bytes,
         attempt: u32,
+        deadline: Instant,
     ) -> Result<A::Output, Failure<A::Error>> {
         let config = &self.inner.config;
         let http_request = self
-            .sign::<A>(body.clone())
+            .sign::<A>(body.clone(), Some((deadline, attempt)))
             .await
-            .map_err(Failure::without_response)?;
+            .map_err(|error| Failure {
+                // Signing waits only for credentials; timing out there is the call's timeout.
+                ends_call: matches!(error, SdkError::Timeout(_)),
+                ..Failure::without_response(error)
+            })?;
 
-        let response =
-            match tokio::time::timeout(config.attempt_timeout, config.transport.send(http_request))
-                .await
-            {
-                Err(_elapsed) => {
-                    return Err(Failure::without_response(SdkError::Timeout(TimeoutError {
-                        after: config.attempt_timeout,
-                        attempts: attempt,
-                    })))
-                }
-                Ok(Err(mut e)) => {
-                    e.attempts = attempt;
-                    return Err(Failure::without_response(SdkError::Transport(e)));
-                }
-                Ok(Ok(response)) => response,
-            };
+        let attempt_deadline = Instant::now() + config.attempt_timeout;
+        let (limit, limit_is_call_deadline) = if attempt_deadline < deadline {
+            (attempt_deadline, false)
+        } else {
+            (deadline, true)
+        };
+        let response = match tokio::time::timeout_at(
+            tokio::time::Instant::from_std(limit),
+            config.transport.send(http_request),
+        )
+        .await
+        {
+            Err(_elapsed) if limit_is_call_deadline => {
+                return Err(Failure {
+                    ends_call: true,
+                    ..Failure::without_response(call_timeout(config, attempt))
+                })
+            }
+            Err(_elapsed) => {
+                return Err(Failure::without_response(SdkError::Timeout(TimeoutError {
+                    after: config.attempt_timeout,
+                    attempts: attempt,
+                })))
+            }
+            Ok(Err(mut e)) => {
+                e.attempts = attempt;
+                return Err(Failure::without_response(SdkError::Transport(e)));
+            }
+            Ok(Ok(response)) => response,
+        };
         match envelope::decode::<A::Output, A::Error>(response.status, &response.body, attempt) {
             Ok(output) => Ok(output),
             Err(error) => Err(Failure {
                 error,
                 response: Some(response),
+                ends_call: false,
             }),
         }
     }
@@ -187,22 +220,32 @@ impl Client {
     /// `Debug` output hides the Authorization header and session token.
     pub async fn prepare<A: Action>(&self, request: &A) -> Result<HttpRequest, SdkError<A::Error>> {
         let body = encode(request, &self.inner.config)?;
-        self.sign::<A>(body).await
+        self.sign::<A>(body, None).await
     }
 
     /// Signs `body` for action `A` with current credentials and the (skew-corrected) time.
-    /// Constant header values are borrowed; the signing key is reused for the whole UTC day.
-    async fn sign<A: Action>(&self, body: Bytes) -> Result<HttpRequest, SdkError<A::Error>> {
+    /// Constant header values are shared; the signing key is reused for the whole UTC day.
+    /// Within a call, fetching credentials is bounded by the call's deadline.
+    async fn sign<A: Action>(
+        &self,
+        body: Bytes,
+        call: Option<(Instant, u32)>,
+    ) -> Result<HttpRequest, SdkError<A::Error>> {
         let config = &self.inner.config;
         let provided;
         let credentials = match config.credentials.fixed_credentials() {
             Some(fixed) => fixed,
             None => {
-                provided = config
-                    .credentials
-                    .provide_credentials()
-                    .await
-                    .map_err(SdkError::Credentials)?;
+                let fetch = config.credentials.provide_credentials();
+                let fetched = match call {
+                    Some((deadline, attempt)) => {
+                        tokio::time::timeout_at(tokio::time::Instant::from_std(deadline), fetch)
+                            .await
+                            .map_err(|_elapsed| call_timeout(config, attempt))?
+                    }
+                    None => fetch.await,
+                };
+                provided = fetched.map_err(SdkError::Credentials)?;
                 &provided
             }
         };
@@ -326,6 +369,8 @@ struct Failure<E> {
     error: SdkError<E>,
     /// The HTTP response, when the failure came from one (for its `Date` header).
     response: Option<HttpResponse>,
+    /// The call's deadline passed: no retry can help.
+    ends_call: bool,
 }
 
 impl<E> Failure<E> {
@@ -333,8 +378,17 @@ impl<E> Failure<E> {
         Failure {
             error,
             response: None,
+            ends_call: false,
         }
     }
+}
+
+/// The whole call ran out of time.
+fn call_timeout<E>(config: &Config, attempts: u32) -> SdkError<E> {
+    SdkError::Timeout(TimeoutError {
+        after: config.timeout,
+        attempts,
+    })
 }
 
 enum Retry {

@@ -2,6 +2,9 @@
 //! `{"Response": {"Error": {"Code", "Message"}, "RequestId"}}` on failure. The error form is
 //! recognised whatever the HTTP status or Content-Type; anything else becomes a `ResponseError`.
 
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -14,6 +17,13 @@ const EXCERPT_BYTES: usize = 256;
 struct Envelope<'a> {
     #[serde(rename = "Response", borrow)]
     response: &'a RawValue,
+}
+
+/// The success shape, decoded in one pass.
+#[derive(Deserialize)]
+struct TypedEnvelope<T> {
+    #[serde(rename = "Response")]
+    response: T,
 }
 
 /// Only the fields that tell success from failure; everything else is skipped cheaply.
@@ -35,6 +45,35 @@ struct ErrorBody {
 
 /// Turns an HTTP response into the action's output or a typed error.
 pub(crate) fn decode<T: DeserializeOwned, E: ServiceError>(
+    http_status: u16,
+    body: &[u8],
+    attempts: u32,
+) -> Result<T, SdkError<E>> {
+    // The common case in one pass: a 2xx body that cannot hold an `Error` member, which
+    // decodes. Anything else takes the careful path, which explains what is wrong.
+    if (200..300).contains(&http_status) && !may_contain_error_key(body) {
+        // UTF-8 checked once for the whole body is cheaper than string by string.
+        if let Ok(text) = std::str::from_utf8(body) {
+            if let Ok(envelope) = serde_json::from_str::<TypedEnvelope<T>>(text) {
+                return Ok(envelope.response);
+            }
+        }
+    }
+    decode_carefully(http_status, body, attempts)
+}
+
+/// Whether `body` might have an `Error` key anywhere. JSON can spell a key only verbatim or
+/// with `\u` escapes, so a body with neither `"Error"` nor `\u` has none. A `true` may be a
+/// false alarm, such as a value that reads `"Error"`; it only costs the careful path.
+fn may_contain_error_key(body: &[u8]) -> bool {
+    // Searchers built once: building one costs more than searching a typical response.
+    static ERROR_KEY: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"Error\""));
+    static UNICODE_ESCAPE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\\u"));
+    ERROR_KEY.find(body).is_some() || UNICODE_ESCAPE.find(body).is_some()
+}
+
+/// Three passes: the envelope, then whether `Response` is an error, then the typed output.
+fn decode_carefully<T: DeserializeOwned, E: ServiceError>(
     http_status: u16,
     body: &[u8],
     attempts: u32,
@@ -109,4 +148,65 @@ fn excerpt(body: &[u8]) -> String {
         text.push('…');
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operation::modify_group::{ModifyGroupError, ModifyGroupResponse};
+
+    fn decode_modify_group(
+        status: u16,
+        body: &str,
+    ) -> Result<ModifyGroupResponse, SdkError<ModifyGroupError>> {
+        decode(status, body.as_bytes(), 1)
+    }
+
+    #[test]
+    fn the_error_check_never_misses_an_error_key() {
+        assert!(may_contain_error_key(br#"{"Response":{"Error":{}}}"#));
+        assert!(may_contain_error_key(br#"{"Response":{"\u0045rror":{}}}"#));
+        assert!(
+            may_contain_error_key(br#"{"Response":{"Name":"Error"}}"#),
+            "a false alarm"
+        );
+        assert!(!may_contain_error_key(
+            br#"{"Response":{"ErrorCount":1,"Errors":[]}}"#
+        ));
+        assert!(!may_contain_error_key(br#"{"Response":{"RequestId":"r"}}"#));
+    }
+
+    #[test]
+    fn an_error_decodes_as_one_even_where_the_output_shape_would_fit() {
+        // ModifyGroupResponse is only a RequestId, so the error body also fits the success
+        // shape; both spellings of the key must still give the service error.
+        for key in ["Error", "\\u0045rror"] {
+            let body = format!(
+                r#"{{"Response":{{"{key}":{{"Code":"InvalidParameterValue.GroupIdNotExist","Message":"m"}},"RequestId":"r-1"}}}}"#
+            );
+            match decode_modify_group(200, &body) {
+                Err(SdkError::Service(e)) => {
+                    assert_eq!(e.metadata().code, "InvalidParameterValue.GroupIdNotExist");
+                    assert_eq!(e.metadata().request_id.as_deref(), Some("r-1"));
+                }
+                other => panic!("{key}: expected a service error, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn success_needs_a_2xx_status_on_either_path() {
+        let ok = r#"{"Response":{"RequestId":"r-2"}}"#;
+        assert_eq!(decode_modify_group(200, ok).unwrap().request_id, "r-2");
+        assert!(matches!(
+            decode_modify_group(502, ok),
+            Err(SdkError::Response(e)) if e.request_id.as_deref() == Some("r-2")
+        ));
+        // A value that reads "Error" takes the careful path and still succeeds.
+        let lookalike = r#"{"Response":{"RequestId":"r-3","Note":"Error"}}"#;
+        assert_eq!(
+            decode_modify_group(200, lookalike).unwrap().request_id,
+            "r-3"
+        );
+    }
 }
