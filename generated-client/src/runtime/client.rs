@@ -1,6 +1,6 @@
 //! The client: validate → serialize once → (sign → send → decode) per attempt, with retries.
 
-use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -76,16 +76,15 @@ impl Client {
         );
         let started = Instant::now();
         let deadline = started + config.timeout;
-        let attempts = AtomicU32::new(0);
-        let result = self
-            .send_with_retries(request, &attempts, deadline)
+        let (result, attempts) = self
+            .send_with_retries(request, deadline)
             .instrument(span.clone())
             .await;
         if span.is_disabled() {
             // Nobody listens: skip the clock read and the recording.
             return result;
         }
-        span.record("attempts", attempts.load(Ordering::Relaxed));
+        span.record("attempts", attempts);
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         match &result {
             Ok(_) => span.record("outcome", "success"),
@@ -105,27 +104,30 @@ impl Client {
     async fn send_with_retries<A: Action>(
         &self,
         request: &A,
-        attempts: &AtomicU32,
         deadline: Instant,
-    ) -> Result<A::Output, SdkError<A::Error>> {
+    ) -> (Result<A::Output, SdkError<A::Error>>, u32) {
         let config = &self.inner.config;
         // Serialized once: every attempt signs and sends these same bytes.
-        let body = encode(request, config)?;
+        let body = match encode(request, config) {
+            Ok(body) => body,
+            Err(error) => return (Err(error), 0),
+        };
 
         let mut skew_corrected = false;
         let mut budget = config.retry.max_attempts;
+        let mut attempt = 0;
         loop {
-            let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
+            attempt += 1;
             let Failure {
                 error,
                 response,
                 ends_call,
             } = match self.attempt::<A>(&body, attempt, deadline).await {
-                Ok(output) => return Ok(output),
+                Ok(output) => return (Ok(output), attempt),
                 Err(failure) => failure,
             };
             if ends_call {
-                return Err(error);
+                return (Err(error), attempt);
             }
             let signature_expired =
                 matches!(&error, SdkError::Service(e) if e.metadata().code == SIGNATURE_EXPIRED);
@@ -142,7 +144,7 @@ impl Client {
                 retry_decision::<A>(&error)
             };
             if matches!(retry, Retry::No) || attempt >= budget {
-                return Err(error);
+                return (Err(error), attempt);
             }
             let delay = match retry {
                 Retry::Now => Duration::ZERO,
@@ -150,7 +152,7 @@ impl Client {
             };
             if Instant::now() + delay >= deadline {
                 // The next attempt could not start in time; waiting would only delay the news.
-                return Err(call_timeout(config, attempt));
+                return (Err(call_timeout(config, attempt)), attempt);
             }
             tracing::debug!(attempt, error = %error, delay_ms = delay.as_millis() as u64, "retrying");
             tokio::time::sleep(delay).await;
