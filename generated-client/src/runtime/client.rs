@@ -1,7 +1,7 @@
 //! The client: validate → serialize once → (sign → send → decode) per attempt, with retries.
 
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -12,7 +12,7 @@ use super::config::Config;
 use super::envelope;
 use super::error::{SdkError, ServiceError, TimeoutError, ValidationError};
 use super::header_value::HeaderValue;
-use super::signing::{authorization_with_key, RequestToSign, SigningKey};
+use super::signing::{authorization_with_payload_hash, payload_hash, RequestToSign, SigningKey};
 use super::time::{parse_http_date, unix_now};
 use super::transport::{HttpRequest, HttpResponse, SharedParts};
 use crate::generated::service;
@@ -35,7 +35,7 @@ struct Inner {
     /// Server time minus local time, in seconds, learned from `AuthFailure.SignatureExpire`.
     clock_offset: AtomicI64,
     /// The day's signing key, derived once per secret key and UTC day.
-    signing_key: Mutex<Option<Arc<SigningKey>>>,
+    signing_key: RwLock<Option<SigningKey>>,
     /// The URL and headers every request carries.
     shared: Arc<SharedParts>,
 }
@@ -47,7 +47,7 @@ impl Client {
                 shared: Arc::new(shared_parts(&config)),
                 config,
                 clock_offset: AtomicI64::new(0),
-                signing_key: Mutex::new(None),
+                signing_key: RwLock::new(None),
             }),
         }
     }
@@ -253,25 +253,26 @@ impl Client {
         };
         let timestamp =
             unix_now().saturating_add_signed(self.inner.clock_offset.load(Ordering::Relaxed));
-        let key = self.signing_key(credentials.secret_key(), timestamp);
         let host = config.endpoint.host();
-        let authorization = authorization_with_key(
-            &RequestToSign {
-                secret_id: credentials.secret_id(),
-                secret_key: credentials.secret_key(),
-                token: credentials.session_token(),
-                service: service::SERVICE,
-                host,
-                action: A::NAME,
-                version: service::VERSION,
-                region: config.region.as_deref(),
-                language: config.language.map(|l| l.as_str()),
-                content_type: CONTENT_TYPE,
-                timestamp,
-                payload: &body,
-            },
-            &key,
-        );
+        let to_sign = RequestToSign {
+            secret_id: credentials.secret_id(),
+            secret_key: credentials.secret_key(),
+            token: credentials.session_token(),
+            service: service::SERVICE,
+            host,
+            action: A::NAME,
+            version: service::VERSION,
+            region: config.region.as_deref(),
+            language: config.language.map(|l| l.as_str()),
+            content_type: CONTENT_TYPE,
+            timestamp,
+            payload: &body,
+        };
+        // Hashed before taking the key's lock: an image payload takes milliseconds.
+        let payload_hash = payload_hash(&body);
+        let authorization = self.with_signing_key(credentials.secret_key(), timestamp, |key| {
+            authorization_with_payload_hash(&to_sign, key, &payload_hash)
+        });
         let mut headers = Vec::with_capacity(4);
         headers.push(("X-TC-Action", HeaderValue::from_static(A::NAME)));
         headers.push(("X-TC-Timestamp", HeaderValue::decimal(timestamp)));
@@ -286,24 +287,37 @@ impl Client {
         ))
     }
 
-    /// The cached signing key if it fits, else a freshly derived one (then cached).
-    fn signing_key(&self, secret_key: &str, timestamp: u64) -> Arc<SigningKey> {
-        let mut cached = self
-            .inner
-            .signing_key
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        match &*cached {
-            Some(key) if key.matches(secret_key, timestamp, service::SERVICE) => Arc::clone(key),
-            _ => {
-                let key = Arc::new(
-                    SigningKey::derive(secret_key, timestamp, service::SERVICE)
-                        .for_host(CONTENT_TYPE, self.inner.config.endpoint.host()),
-                );
-                *cached = Some(Arc::clone(&key));
-                key
+    /// Runs `sign` with the cached signing key if it fits, else with a freshly derived one,
+    /// which is then cached. Callers share the read lock, so signing never waits on another
+    /// call except on the rare change of key (new UTC day or secret).
+    fn with_signing_key<R>(
+        &self,
+        secret_key: &str,
+        timestamp: u64,
+        sign: impl FnOnce(&SigningKey) -> R,
+    ) -> R {
+        {
+            let cached = self
+                .inner
+                .signing_key
+                .read()
+                .unwrap_or_else(PoisonError::into_inner);
+            if let Some(key) = cached
+                .as_ref()
+                .filter(|key| key.matches(secret_key, timestamp, service::SERVICE))
+            {
+                return sign(key);
             }
         }
+        let key = SigningKey::derive(secret_key, timestamp, service::SERVICE)
+            .for_host(CONTENT_TYPE, self.inner.config.endpoint.host());
+        let result = sign(&key);
+        *self
+            .inner
+            .signing_key
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Some(key);
+        result
     }
 
     /// Sets the clock offset from the server's `Date` header; false if there is none to use.

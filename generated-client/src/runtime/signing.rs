@@ -90,8 +90,22 @@ pub fn authorization(req: &RequestToSign<'_>) -> String {
 
 /// [`authorization`] with a key derived earlier; `key` must [`match`](SigningKey::matches) `req`.
 pub fn authorization_with_key(req: &RequestToSign<'_>, key: &SigningKey) -> String {
+    authorization_with_payload_hash(req, key, &payload_hash(req.payload))
+}
+
+/// The hex SHA-256 of a payload, the part of a signature that does not need the key.
+pub(crate) fn payload_hash(payload: &[u8]) -> [u8; 64] {
+    hex32(&Sha256::digest(payload).into())
+}
+
+/// [`authorization_with_key`] with the payload already hashed by [`payload_hash`].
+pub(crate) fn authorization_with_payload_hash(
+    req: &RequestToSign<'_>,
+    key: &SigningKey,
+    payload_hash: &[u8; 64],
+) -> String {
     debug_assert!(key.matches(req.secret_key, req.timestamp, req.service));
-    let signature = signature(req, key);
+    let signature = signature(req, key, payload_hash);
     let mut out = String::with_capacity(
         AUTHORIZATION_HEAD.len() + req.secret_id.len() + key.authorization_tail.len() + 64,
     );
@@ -168,8 +182,7 @@ impl std::fmt::Debug for SigningKey {
 /// Hex signature. The canonical request's constant head (method, path, content type, host,
 /// signed headers) comes from the key when it was derived for this content type and host;
 /// then nothing is allocated.
-fn signature(req: &RequestToSign<'_>, key: &SigningKey) -> [u8; 64] {
-    let payload_hash = hex32(&Sha256::digest(req.payload).into());
+fn signature(req: &RequestToSign<'_>, key: &SigningKey, payload_hash: &[u8; 64]) -> [u8; 64] {
     let fresh_head;
     let head = match &key.canonical_head {
         Some(head) if head.content_type == req.content_type && head.host == req.host => head,
@@ -178,7 +191,7 @@ fn signature(req: &RequestToSign<'_>, key: &SigningKey) -> [u8; 64] {
             &fresh_head
         }
     };
-    let canonical_hash = head.state.finish(&[head.tail(), &payload_hash]);
+    let canonical_hash = head.state.finish(&[head.tail(), payload_hash]);
     let mut timestamp = [0u8; 20];
     let string_to_sign: [&[u8]; 4] = [
         b"TC3-HMAC-SHA256\n", // the algorithm
@@ -344,7 +357,8 @@ mod tests {
                     SigningKey::derive("key", req.timestamp, service),
                 ] {
                     assert_eq!(
-                        std::str::from_utf8(&signature(&req, &key)).unwrap(),
+                        std::str::from_utf8(&signature(&req, &key, &payload_hash(req.payload)))
+                            .unwrap(),
                         expected
                     );
                 }
