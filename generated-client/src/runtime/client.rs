@@ -371,15 +371,24 @@ fn encode<A: Action>(request: &A, config: &Config) -> Result<Bytes, SdkError<A::
             ),
         }));
     }
-    let mut body = Vec::with_capacity(request.body_size_hint());
-    serde_json::to_writer(&mut body, request).map_err(|e| {
+    let cannot_encode = |e: serde_json::Error| {
         SdkError::InvalidRequest(ValidationError {
             parameter: A::NAME.to_owned(),
             problem: format!("cannot be encoded as JSON: {e}"),
         })
-    })?;
+    };
+    let hint = request.body_size_hint();
+    if hint > LARGE_BODY {
+        // Only image data makes a body this large: encode it straight into place.
+        return super::image::to_json(request, hint).map_err(cannot_encode);
+    }
+    let mut body = Vec::with_capacity(hint);
+    serde_json::to_writer(&mut body, request).map_err(cannot_encode)?;
     Ok(Bytes::from(body))
 }
+
+/// Hinted body sizes above this take the image path of [`encode`].
+const LARGE_BODY: usize = 16 * 1024;
 
 struct Failure<E> {
     error: SdkError<E>,
