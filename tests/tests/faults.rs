@@ -48,6 +48,14 @@ async fn get_group(client: &Client) -> Result<GetGroupInfoResponse, SdkError<Get
     bounded(client.get_group_info("aaa").send()).await
 }
 
+/// `err` is a timeout after `after`, reported after `attempts` attempts.
+fn assert_timed_out<E: std::fmt::Debug>(err: &SdkError<E>, after: Duration, attempts: u32) {
+    assert!(
+        matches!(err, SdkError::Timeout(e) if e.after == after && e.attempts == attempts),
+        "expected a timeout after {after:?} and {attempts} attempt(s), got {err:?}"
+    );
+}
+
 fn html_502() -> Reply {
     Reply::Raw {
         status: 502,
@@ -658,10 +666,7 @@ async fn possibly_sent_failures_are_retried_only_for_idempotent_actions() {
     )
     .await
     .unwrap_err();
-    assert!(
-        matches!(&err, SdkError::Timeout(e) if e.after == Duration::from_millis(50) && e.attempts == 1),
-        "{err:?}"
-    );
+    assert_timed_out(&err, Duration::from_millis(50), 1);
     assert_eq!(hangs.calls(), 1);
 }
 
@@ -726,10 +731,7 @@ async fn a_hanging_credentials_provider_is_cut_off_by_the_call_timeout() {
     let err = bounded(client.get_group_info("aaa").send())
         .await
         .unwrap_err();
-    assert!(
-        matches!(&err, SdkError::Timeout(e) if e.after == Duration::from_millis(100) && e.attempts == 1),
-        "{err:?}"
-    );
+    assert_timed_out(&err, Duration::from_millis(100), 1);
     assert_eq!(transport.calls(), 0, "nothing is sent unsigned");
 }
 
@@ -754,10 +756,7 @@ async fn a_backoff_that_would_overrun_the_call_timeout_ends_the_call_at_once() {
     let err = bounded(client.get_group_info("aaa").send())
         .await
         .unwrap_err();
-    assert!(
-        matches!(&err, SdkError::Timeout(e) if e.after == Duration::from_millis(300) && e.attempts == 1),
-        "{err:?}"
-    );
+    assert_timed_out(&err, Duration::from_millis(300), 1);
     assert_eq!(throttled.calls(), 1);
     assert!(
         started.elapsed() < Duration::from_millis(300),

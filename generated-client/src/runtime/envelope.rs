@@ -153,12 +153,19 @@ fn excerpt(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::operation::modify_group::{ModifyGroupError, ModifyGroupResponse};
+    use crate::runtime::testing::AnyServiceError;
 
-    fn decode_modify_group(
+    /// An output that is only a request id, like ModifyGroup's: an error body fits it too.
+    #[derive(Debug, Deserialize)]
+    struct OnlyRequestId {
+        #[serde(rename = "RequestId")]
+        request_id: String,
+    }
+
+    fn decode_request_id_only(
         status: u16,
         body: &str,
-    ) -> Result<ModifyGroupResponse, SdkError<ModifyGroupError>> {
+    ) -> Result<OnlyRequestId, SdkError<AnyServiceError>> {
         decode(status, body.as_bytes(), 1)
     }
 
@@ -178,13 +185,13 @@ mod tests {
 
     #[test]
     fn an_error_decodes_as_one_even_where_the_output_shape_would_fit() {
-        // ModifyGroupResponse is only a RequestId, so the error body also fits the success
-        // shape; both spellings of the key must still give the service error.
+        // The error body also fits the success shape; both spellings of the key must still
+        // give the service error.
         for key in ["Error", "\\u0045rror"] {
             let body = format!(
                 r#"{{"Response":{{"{key}":{{"Code":"InvalidParameterValue.GroupIdNotExist","Message":"m"}},"RequestId":"r-1"}}}}"#
             );
-            match decode_modify_group(200, &body) {
+            match decode_request_id_only(200, &body) {
                 Err(SdkError::Service(e)) => {
                     assert_eq!(e.metadata().code, "InvalidParameterValue.GroupIdNotExist");
                     assert_eq!(e.metadata().request_id.as_deref(), Some("r-1"));
@@ -197,15 +204,15 @@ mod tests {
     #[test]
     fn success_needs_a_2xx_status_on_either_path() {
         let ok = r#"{"Response":{"RequestId":"r-2"}}"#;
-        assert_eq!(decode_modify_group(200, ok).unwrap().request_id, "r-2");
+        assert_eq!(decode_request_id_only(200, ok).unwrap().request_id, "r-2");
         assert!(matches!(
-            decode_modify_group(502, ok),
+            decode_request_id_only(502, ok),
             Err(SdkError::Response(e)) if e.request_id.as_deref() == Some("r-2")
         ));
         // A value that reads "Error" takes the careful path and still succeeds.
         let lookalike = r#"{"Response":{"RequestId":"r-3","Note":"Error"}}"#;
         assert_eq!(
-            decode_modify_group(200, lookalike).unwrap().request_id,
+            decode_request_id_only(200, lookalike).unwrap().request_id,
             "r-3"
         );
     }

@@ -8,6 +8,31 @@ use crate::ServiceError;
 mod fuzz;
 pub(crate) use fuzz::fuzz_decode;
 
+/// A service error type for runtime tests, which cannot name any generated action's: the
+/// runtime is also compiled with other specs' generated code.
+#[derive(Debug)]
+pub(crate) struct AnyServiceError(pub(crate) crate::runtime::error::ErrorMetadata);
+
+impl std::fmt::Display for AnyServiceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for AnyServiceError {}
+
+impl ServiceError for AnyServiceError {
+    fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
+        AnyServiceError(metadata)
+    }
+    fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
+        &self.0
+    }
+    fn is_retryable(&self) -> bool {
+        false
+    }
+}
+
 /// Decodes `json` into `T`, encodes it again and checks nothing was lost or renamed. Absent and
 /// `null` count as the same, since optional fields are omitted when encoding.
 pub(crate) fn assert_round_trip<T: Serialize + DeserializeOwned>(json: &str) -> T {

@@ -490,7 +490,7 @@ fn valid_seed<T: DeserializeOwned>(fields: &[&'static str]) -> Option<Vec<(Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::error::ErrorMetadata;
+    use crate::runtime::testing::AnyServiceError;
 
     // Stand-ins with the shape of a generated action (GetGroupInfo's fields), so these tests
     // do not depend on which actions the spec has.
@@ -511,33 +511,10 @@ mod tests {
         request_id: String,
     }
 
-    #[derive(Debug)]
-    struct AnyError(ErrorMetadata);
-
-    impl fmt::Display for AnyError {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            self.0.fmt(f)
-        }
-    }
-
-    impl std::error::Error for AnyError {}
-
-    impl ServiceError for AnyError {
-        fn from_metadata(metadata: ErrorMetadata) -> Self {
-            AnyError(metadata)
-        }
-        fn metadata(&self) -> &ErrorMetadata {
-            &self.0
-        }
-        fn is_retryable(&self) -> bool {
-            false
-        }
-    }
-
     #[test]
     fn decoding_never_panics() {
         // The path generated tests use.
-        crate::runtime::testing::fuzz_decode::<GroupInfo, AnyError>();
+        crate::runtime::testing::fuzz_decode::<GroupInfo, AnyServiceError>();
     }
 
     #[test]
@@ -558,7 +535,7 @@ mod tests {
             valid_seed::<GroupInfo>(&fields).is_some(),
             "a flat response gets a decodable seed"
         );
-        let outcomes = run::<GroupInfo, AnyError>();
+        let outcomes = run::<GroupInfo, AnyServiceError>();
         assert!(
             outcomes.ok > 0 && outcomes.service > 0 && outcomes.response > 0,
             "{outcomes:?}"
