@@ -48,11 +48,17 @@ async fn get_group(client: &Client) -> Result<GetGroupInfoResponse, SdkError<Get
     bounded(client.get_group_info("aaa").send()).await
 }
 
-/// `err` is a timeout after `after`, reported after `attempts` attempts.
-fn assert_timed_out<E: std::fmt::Debug>(err: &SdkError<E>, after: Duration, attempts: u32) {
+/// `err` is a timeout after `after`, reported after `attempts` attempts; `case` names the
+/// scenario in the failure message.
+fn assert_timed_out<E: std::fmt::Debug>(
+    case: &str,
+    err: &SdkError<E>,
+    after: Duration,
+    attempts: u32,
+) {
     assert!(
         matches!(err, SdkError::Timeout(e) if e.after == after && e.attempts == attempts),
-        "expected a timeout after {after:?} and {attempts} attempt(s), got {err:?}"
+        "{case}: expected a timeout after {after:?} and {attempts} attempt(s), got {err:?}"
     );
 }
 
@@ -372,15 +378,7 @@ async fn attempt_timeout_applies_to_slow_headers_and_slow_bodies() {
                 .max_attempts(1),
         );
         let err = get_group(&one_attempt).await.unwrap_err();
-        let SdkError::Timeout(e) = &err else {
-            panic!("{name}: expected a timeout, got {err:?}")
-        };
-        assert_eq!(
-            e.after,
-            Duration::from_millis(200),
-            "{name}: the attempt timed out"
-        );
-        assert_eq!(e.attempts, 1, "{name}");
+        assert_timed_out(name, &err, Duration::from_millis(200), 1);
     }
 }
 
@@ -666,7 +664,7 @@ async fn possibly_sent_failures_are_retried_only_for_idempotent_actions() {
     )
     .await
     .unwrap_err();
-    assert_timed_out(&err, Duration::from_millis(50), 1);
+    assert_timed_out("hanging transport", &err, Duration::from_millis(50), 1);
     assert_eq!(hangs.calls(), 1);
 }
 
@@ -731,7 +729,7 @@ async fn a_hanging_credentials_provider_is_cut_off_by_the_call_timeout() {
     let err = bounded(client.get_group_info("aaa").send())
         .await
         .unwrap_err();
-    assert_timed_out(&err, Duration::from_millis(100), 1);
+    assert_timed_out("hanging credentials", &err, Duration::from_millis(100), 1);
     assert_eq!(transport.calls(), 0, "nothing is sent unsigned");
 }
 
@@ -756,7 +754,7 @@ async fn a_backoff_that_would_overrun_the_call_timeout_ends_the_call_at_once() {
     let err = bounded(client.get_group_info("aaa").send())
         .await
         .unwrap_err();
-    assert_timed_out(&err, Duration::from_millis(300), 1);
+    assert_timed_out("overrunning backoff", &err, Duration::from_millis(300), 1);
     assert_eq!(throttled.calls(), 1);
     assert!(
         started.elapsed() < Duration::from_millis(300),

@@ -310,3 +310,24 @@ async fn each_image_of_a_list_is_encoded_and_checked() {
         "the second call sent nothing"
     );
 }
+
+#[tokio::test]
+async fn a_string_that_spells_the_image_placeholder_leaves_the_image_in_place() {
+    // Large raw images are encoded into the body after the rest of the request, at a
+    // placeholder; a parameter that spells that placeholder must not capture the image.
+    let bytes: Vec<u8> = (0..40_000).map(|i| (i * 7 % 256) as u8).collect();
+    let forged = "\u{0}tencentcloud-image-0";
+    let server = detect_face_server();
+    bounded(
+        client_for(&server)
+            .detect_face()
+            .url(forged)
+            .image(Image::from_bytes(bytes.clone()))
+            .send(),
+    )
+    .await
+    .expect("sent");
+    let (_, body) = only_body(&server);
+    assert_eq!(body["Url"], forged);
+    assert_eq!(decode_base64(body["Image"].as_str().unwrap()), bytes);
+}

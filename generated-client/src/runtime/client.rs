@@ -12,6 +12,7 @@ use super::config::Config;
 use super::envelope;
 use super::error::{SdkError, ServiceError, TimeoutError, ValidationError};
 use super::header_value::HeaderValue;
+use super::image::to_json_placing_images;
 use super::signing::{authorization_with_payload_hash, payload_hash, RequestToSign, SigningKey};
 use super::time::{parse_http_date, unix_now};
 use super::transport::{HttpRequest, HttpResponse, SharedParts};
@@ -335,7 +336,6 @@ impl Client {
     }
 }
 
-/// Validates the request and encodes its JSON body, sized for large (image) bodies up front.
 /// The headers that are the same on every call: with the per-call ones `sign` adds, the set
 /// `signing::sign_request` produces (checked by a test), plus the request client.
 fn shared_parts(config: &Config) -> SharedParts {
@@ -360,6 +360,7 @@ fn shared_parts(config: &Config) -> SharedParts {
     }
 }
 
+/// Validates the request and encodes its JSON body, sized for large (image) bodies up front.
 fn encode<A: Action>(request: &A, config: &Config) -> Result<Bytes, SdkError<A::Error>> {
     request.validate().map_err(SdkError::InvalidRequest)?;
     if A::REGION_REQUIRED && config.region.is_none() {
@@ -380,7 +381,9 @@ fn encode<A: Action>(request: &A, config: &Config) -> Result<Bytes, SdkError<A::
     let hint = request.body_size_hint();
     if hint > LARGE_BODY {
         // Only image data makes a body this large: encode it straight into place.
-        return super::image::to_json(request, hint).map_err(cannot_encode);
+        if let Some(body) = to_json_placing_images(request).map_err(cannot_encode)? {
+            return Ok(body);
+        }
     }
     let mut body = Vec::with_capacity(hint);
     serde_json::to_writer(&mut body, request).map_err(cannot_encode)?;

@@ -33,7 +33,7 @@ impl Image {
     /// Length of the base64 text on the wire, which is what the API's size limit counts.
     pub fn encoded_len(&self) -> usize {
         match &self.0 {
-            Repr::Raw(bytes) => bytes.len().div_ceil(3) * 4,
+            Repr::Raw(bytes) => base64_len(bytes.len()),
             Repr::Encoded(text) => text.len(),
         }
     }
@@ -89,7 +89,7 @@ impl Serialize for Image {
 }
 
 thread_local! {
-    /// While [`to_json`] encodes a body on this thread, raw images wait here and leave a
+    /// While [`to_json_placing_images`] encodes a body on this thread, raw images wait here and leave a
     /// marker in the JSON instead.
     static DEFERRED: RefCell<Option<Vec<Bytes>>> = const { RefCell::new(None) };
 }
@@ -105,11 +105,12 @@ fn marker_json(index: usize) -> String {
     format!("\"\\u0000tencentcloud-image-{index}\"")
 }
 
-/// `value` as a JSON body of about `capacity` bytes. Raw images are base64-encoded straight
-/// into the body: serde_json would scan every character of their text for escapes, which
-/// base64 never needs and which cost as much as the encoding. The rest is serialized first,
-/// with a marker where each image goes, then the images are put in their places.
-pub(crate) fn to_json<T: Serialize>(value: &T, capacity: usize) -> serde_json::Result<Bytes> {
+/// `value` as a JSON body with its raw images base64-encoded straight into place: serde_json
+/// would scan every character of their text for escapes, which base64 never needs and which
+/// cost as much as the encoding. The rest is serialized first, with a marker where each image
+/// goes, then the images are put in their places. `None` when a string in `value` spells a
+/// marker: the caller then encodes the plain way.
+pub(crate) fn to_json_placing_images<T: Serialize>(value: &T) -> serde_json::Result<Option<Bytes>> {
     /// Ends the deferral however serialization ends, so no later serialization on this
     /// thread leaves markers.
     struct Deferral;
@@ -129,24 +130,16 @@ pub(crate) fn to_json<T: Serialize>(value: &T, capacity: usize) -> serde_json::R
     drop(deferral);
     written?;
     if images.is_empty() {
-        return Ok(Bytes::from(skeleton));
+        return Ok(Some(Bytes::from(skeleton)));
     }
-    match splice(&skeleton, &images) {
-        Some(body) => Ok(Bytes::from(body)),
-        // A string in the request spelled a marker: encode the plain way instead.
-        None => {
-            let mut body = Vec::with_capacity(capacity);
-            serde_json::to_writer(&mut body, value)?;
-            Ok(Bytes::from(body))
-        }
-    }
+    Ok(splice(&skeleton, &images).map(Bytes::from))
 }
 
 /// The skeleton with each image's marker replaced by its base64 text, or `None` if the
 /// markers are not exactly one per image, in order.
 fn splice(skeleton: &[u8], images: &[Bytes]) -> Option<Vec<u8>> {
     let markers: Vec<String> = (0..images.len()).map(marker_json).collect();
-    let encoded: usize = images.iter().map(|i| i.len().div_ceil(3) * 4 + 2).sum();
+    let encoded: usize = images.iter().map(|i| base64_len(i.len()) + 2).sum();
     let mut body = Vec::with_capacity(skeleton.len() + encoded);
     let mut rest = skeleton;
     for (image, marker) in images.iter().zip(&markers) {
@@ -154,7 +147,7 @@ fn splice(skeleton: &[u8], images: &[Bytes]) -> Option<Vec<u8>> {
         body.extend_from_slice(&rest[..at]);
         body.push(b'"');
         let start = body.len();
-        body.resize(start + image.len().div_ceil(3) * 4, 0);
+        body.resize(start + base64_len(image.len()), 0);
         let written = STANDARD.encode_slice(image, &mut body[start..]).ok()?;
         debug_assert_eq!(start + written, body.len());
         body.push(b'"');
@@ -174,6 +167,11 @@ impl<'de> Deserialize<'de> for Image {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         String::deserialize(deserializer).map(Image::from_base64)
     }
+}
+
+/// Length of the padded standard base64 text of `raw` bytes.
+fn base64_len(raw: usize) -> usize {
+    raw.div_ceil(3) * 4
 }
 
 /// Encodes in blocks through a stack buffer, so `Display` never allocates.
@@ -252,7 +250,7 @@ mod tests {
     #[test]
     fn spliced_bodies_equal_plain_serialization() {
         let request = two_images("a \"quoted\" note", "x");
-        let body = to_json(&request, 0).unwrap();
+        let body = to_json_placing_images(&request).unwrap().unwrap();
         assert!(body == serde_json::to_vec(&request).unwrap());
         // Deferral ended with the call: plain serialization still writes the images.
         assert!(serde_json::to_string(&request.a).unwrap().len() > 50_000);
@@ -263,11 +261,12 @@ mod tests {
         for forged in [marker(0), marker(1), marker(7), format!("x{}y", marker(0))] {
             for (note, tag) in [(forged.as_str(), "t"), ("n", forged.as_str())] {
                 let request = two_images(note, tag);
-                let body = to_json(&request, 0).unwrap();
-                assert!(
-                    body == serde_json::to_vec(&request).unwrap(),
-                    "note {note:?}, tag {tag:?}"
-                );
+                let plain = serde_json::to_vec(&request).unwrap();
+                // Either the images land where they belong, or the caller is told to encode
+                // the plain way (`None`); never a body with an image out of place.
+                if let Some(body) = to_json_placing_images(&request).unwrap() {
+                    assert!(body == plain, "note {note:?}, tag {tag:?}");
+                }
             }
         }
     }

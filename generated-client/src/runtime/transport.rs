@@ -245,3 +245,33 @@ mod reqwest_impl {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_built_by_hand_reads_back_and_hides_its_secrets() {
+        let request = HttpRequest::new(
+            "http://127.0.0.1:9/",
+            vec![
+                ("X-TC-Action", "GetGroupInfo".to_owned()),
+                ("Authorization", "TC3-HMAC-SHA256 Signature=abc".to_owned()),
+                ("X-TC-Token", "session-secret".to_owned()),
+            ],
+            Bytes::from_static(b"{}"),
+        );
+        assert_eq!(request.url(), "http://127.0.0.1:9/");
+        assert_eq!(request.header("x-tc-action"), Some("GetGroupInfo"));
+        assert_eq!(request.header("Host"), None);
+        assert_eq!(request.headers().count(), 3);
+        assert_eq!(request.body().as_ref(), b"{}");
+        let shown = format!("{request:?}");
+        assert!(shown.contains("GetGroupInfo"), "{shown}");
+        assert!(
+            !shown.contains("abc") && !shown.contains("session-secret"),
+            "{shown}"
+        );
+        assert_eq!(request.into_body(), Bytes::from_static(b"{}"));
+    }
+}
