@@ -16,7 +16,6 @@ pub mod image;
 pub mod paginator;
 pub mod profile;
 pub mod retry;
-pub(crate) mod sha256;
 pub mod signing;
 #[cfg(test)]
 pub(crate) mod testing;
