@@ -1,6 +1,7 @@
-//! UTC calendar dates without a date-time dependency: signing needs only `YYYY-MM-DD`.
+//! Clock readings and the two date formats the client meets: the signing scope's UTC day
+//! (`YYYY-MM-DD`) and the server's HTTP `Date` header. Calendar arithmetic is `httpdate`'s.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Seconds since the UNIX epoch, as the signature's `X-TC-Timestamp`.
 pub(crate) fn unix_now() -> u64 {
@@ -18,68 +19,32 @@ pub(crate) fn unix_nanos() -> u64 {
         .unwrap_or(0)
 }
 
-/// The UTC date of a UNIX timestamp, formatted `YYYY-MM-DD`.
+/// The last second `httpdate` can format (9999-12-31T23:59:59Z); it panics beyond it.
+const LAST_FORMATTABLE: u64 = 253_402_300_799;
+
+/// The UTC date of a UNIX timestamp, formatted `YYYY-MM-DD`. Timestamps after the year 9999
+/// give that year's last day rather than a panic.
 pub(crate) fn utc_date(timestamp: u64) -> String {
-    let (year, month, day) = civil_from_days((timestamp / 86_400) as i64);
-    format!("{year:04}-{month:02}-{day:02}")
+    let time = UNIX_EPOCH + Duration::from_secs(timestamp.min(LAST_FORMATTABLE));
+    // IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`.
+    let http = httpdate::fmt_http_date(time);
+    let month = MONTHS
+        .iter()
+        .position(|m| *m == &http[8..11])
+        .expect("httpdate writes English month abbreviations")
+        + 1;
+    format!("{}-{month:02}-{}", &http[12..16], &http[5..7])
 }
 
-/// Howard Hinnant's `civil_from_days`: days since 1970-01-01 to a proleptic Gregorian date.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
-/// Parses an HTTP `Date` header (IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`) into UNIX
-/// seconds. Used to correct the clock when the server says our signature has expired.
+/// Parses an HTTP `Date` header (IMF-fixdate, or the obsolete RFC 850 and asctime forms) into
+/// UNIX seconds. Used to correct the clock when the server says our signature has expired.
 pub(crate) fn parse_http_date(value: &str) -> Option<u64> {
-    let mut parts = value.split_ascii_whitespace();
-    let _weekday = parts.next()?;
-    let day: i64 = parts.next()?.parse().ok()?;
-    let month = match parts.next()? {
-        "Jan" => 1,
-        "Feb" => 2,
-        "Mar" => 3,
-        "Apr" => 4,
-        "May" => 5,
-        "Jun" => 6,
-        "Jul" => 7,
-        "Aug" => 8,
-        "Sep" => 9,
-        "Oct" => 10,
-        "Nov" => 11,
-        "Dec" => 12,
-        _ => return None,
-    };
-    let year: i64 = parts.next()?.parse().ok()?;
-    let mut hms = parts.next()?.split(':');
-    let hour: i64 = hms.next()?.parse().ok()?;
-    let minute: i64 = hms.next()?.parse().ok()?;
-    let second: i64 = hms.next()?.parse().ok()?;
-    if parts.next()? != "GMT" || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60
-    {
-        return None;
-    }
-    let days = days_from_civil(year, month, day);
-    u64::try_from(days * 86_400 + hour * 3600 + minute * 60 + second).ok()
-}
-
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let time = httpdate::parse_http_date(value).ok()?;
+    time.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs())
 }
 
 #[cfg(test)]
@@ -94,6 +59,18 @@ mod tests {
         assert_eq!(utc_date(1_704_067_200), "2024-01-01");
         assert_eq!(utc_date(951_782_400), "2000-02-29");
         assert_eq!(utc_date(4_107_542_400), "2100-03-01");
+        assert_eq!(utc_date(LAST_FORMATTABLE), "9999-12-31");
+        assert_eq!(utc_date(u64::MAX), "9999-12-31", "clamped, not a panic");
+    }
+
+    #[test]
+    fn every_month_maps_to_its_number() {
+        // The 15th of each month of 2024, 00:00 UTC.
+        let days_before = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335];
+        for (index, days) in days_before.iter().enumerate() {
+            let timestamp = 1_704_067_200 + (days + 14) * 86_400;
+            assert_eq!(utc_date(timestamp), format!("2024-{:02}-15", index + 1));
+        }
     }
 
     #[test]
