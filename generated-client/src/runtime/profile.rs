@@ -18,8 +18,17 @@
 //! `key: value`, keys case-insensitive, keys and values trimmed, whole-line comments, no inline
 //! comments (a `#` after a value is part of the value). Duplicate sections or keys and lines
 //! outside a section are errors, as in `configparser`. Two things are more lenient than
-//! Python: section names are trimmed, and one pair of quotes around a value is removed (the
-//! Python SDK's own docstring shows `secret_id=""`, which `configparser` would keep verbatim).
+//! Python: section names are trimmed, a leading byte order mark is skipped, and one pair of
+//! quotes around a value is removed (the Python SDK's own docstring shows `secret_id=""`,
+//! which `configparser` would keep verbatim).
+//!
+//! Why not an INI crate: `rust-ini` 0.21 and `configparser` 3 were tried on the cases below and
+//! each misses Python behaviour the official SDK users rely on. Both accept duplicate sections
+//! and keys silently (Python refuses them), and a key before any section (Python refuses it);
+//! `rust-ini` takes an indented `# comment` for a key and a leading BOM for part of a name;
+//! `configparser` cuts values at an inline `#` or `;` and accepts a line with no `=` or `:`.
+//! Each case has a test here (`..._as_in_configparser`, `syntax_errors_...`,
+//! `a_byte_order_mark_...`), so a crate can replace this parser once it passes them.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -154,6 +163,18 @@ impl ProfileFile {
                 known: known.join(", "),
             });
         };
+        let missing = |key: &'static str| match self.misspelling_of(profile, key) {
+            Some(found) => ProfileError::MisspelledKey {
+                profile: profile.to_owned(),
+                found: found.to_owned(),
+                expected: key,
+            },
+            None => ProfileError::MissingKey {
+                profile: profile.to_owned(),
+                key,
+                empty: false,
+            },
+        };
         let required = |key: &'static str| match self.get(profile, key) {
             Some(v) if !v.is_empty() => Ok(v),
             Some(_) => Err(ProfileError::MissingKey {
@@ -161,19 +182,45 @@ impl ProfileFile {
                 key,
                 empty: true,
             }),
-            None => Err(ProfileError::MissingKey {
-                profile: profile.to_owned(),
-                key,
-                empty: false,
-            }),
+            None => Err(missing(key)),
         };
         let credentials = Credentials::new(required("secret_id")?, required("secret_key")?);
+        // A misspelled optional token would otherwise be dropped, and the call fail later.
+        if self.get(profile, "token").is_none() {
+            if let err @ ProfileError::MisspelledKey { .. } = missing("token") {
+                return Err(err);
+            }
+        }
         Ok(match self.get(profile, "token").filter(|t| !t.is_empty()) {
             Some(token) => credentials.with_session_token(token),
             None => credentials,
         })
     }
 }
+
+impl ProfileFile {
+    /// A key of `profile` that is not one the file format knows but looks like `expected`:
+    /// the same letters once case, `_`, `-` and spaces are ignored (`SecretId`, `secret-id`),
+    /// or at most two edits away (`secert_id`).
+    fn misspelling_of(&self, profile: &str, expected: &str) -> Option<&str> {
+        let squash = |key: &str| -> String {
+            key.chars()
+                .filter(|c| !matches!(c, '_' | '-' | ' '))
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        let wanted = squash(expected);
+        self.section(profile)?
+            .entries
+            .iter()
+            .map(|(key, _, _)| key.as_str())
+            .filter(|key| !KNOWN_KEYS.contains(key))
+            .find(|key| strsim::damerau_levenshtein(&squash(key), &wanted) <= 2)
+    }
+}
+
+/// The keys a profile may hold.
+const KNOWN_KEYS: [&str; 3] = ["secret_id", "secret_key", "token"];
 
 impl fmt::Debug for ProfileFile {
     // Names and keys only: values may be secrets.
@@ -215,6 +262,13 @@ pub enum ProfileError {
         key: &'static str,
         empty: bool,
     },
+    /// The profile lacks a key but has one that looks like a misspelling of it.
+    MisspelledKey {
+        profile: String,
+        /// The key as written in the file.
+        found: String,
+        expected: &'static str,
+    },
 }
 
 impl ProfileError {
@@ -244,6 +298,14 @@ impl fmt::Display for ProfileError {
             ProfileError::MissingKey { profile, key, .. } => {
                 write!(f, "profile [{profile}] has no `{key}`")
             }
+            ProfileError::MisspelledKey {
+                profile,
+                found,
+                expected,
+            } => write!(
+                f,
+                "profile [{profile}] has `{found}`, which is not a known key: did you mean `{expected}`?"
+            ),
         }
     }
 }
@@ -300,9 +362,28 @@ mod tests {
 
     #[test]
     fn a_hash_after_a_value_is_part_of_it_as_in_configparser() {
-        let file = ProfileFile::parse("[default]\nsecret_id = a # b\nsecret_key = k\n").unwrap();
+        // `configparser` (the crate) cuts both values at the comment sign.
+        let file =
+            ProfileFile::parse("[default]\nsecret_id = a # b\nsecret_key = k ; l\n").unwrap();
         assert_eq!(file.get("default", "secret_id"), Some("a # b"));
         assert_eq!(file.get("default", "SECRET_ID"), Some("a # b"));
+        assert_eq!(file.get("default", "secret_key"), Some("k ; l"));
+    }
+
+    #[test]
+    fn an_indented_comment_is_a_comment_as_in_configparser() {
+        // `rust-ini` reads `# c` here as the start of a key.
+        let file = ProfileFile::parse("[default]\n   # c\n\t; d\nsecret_id = a\n").unwrap();
+        assert_eq!(file.sections[0].entries.len(), 1);
+        assert_eq!(file.get("default", "secret_id"), Some("a"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        // Windows editors write one. Python refuses such a file (no section header); both
+        // crates keep the BOM as part of the first name, so `[default]` would not be found.
+        let file = ProfileFile::parse("\u{feff}[default]\nsecret_id = a\n").unwrap();
+        assert_eq!(file.profile_names().collect::<Vec<_>>(), ["default"]);
     }
 
     #[test]
@@ -324,6 +405,70 @@ mod tests {
             file.credentials("empty").unwrap_err().to_string(),
             "profile [empty] has an empty `secret_id`"
         );
+    }
+
+    #[test]
+    fn misspelled_keys_are_named_with_the_expected_key() {
+        let cases = [
+            (
+                "secretid = AKIDx\nsecret_key = hush\n",
+                "secretid",
+                "secret_id",
+            ),
+            (
+                "SecretId = AKIDx\nsecret_key = hush\n",
+                "secretid",
+                "secret_id",
+            ),
+            (
+                "secret-id = AKIDx\nsecret_key = hush\n",
+                "secret-id",
+                "secret_id",
+            ),
+            (
+                "secert_id = AKIDx\nsecret_key = hush\n",
+                "secert_id",
+                "secret_id",
+            ),
+            (
+                "secret_id = AKIDx\nsecretkey = hush\n",
+                "secretkey",
+                "secret_key",
+            ),
+            (
+                "secret_id = AKIDx\nsecret_key = hush\ntokne = tok\n",
+                "tokne",
+                "token",
+            ),
+        ];
+        for (body, found, expected) in cases {
+            let file = ProfileFile::parse(&format!("[default]\n{body}")).unwrap();
+            let err = file.credentials("default").unwrap_err();
+            assert_eq!(
+                err,
+                ProfileError::MisspelledKey {
+                    profile: "default".into(),
+                    found: found.into(),
+                    expected,
+                },
+                "{body:?}"
+            );
+            let shown = err.to_string();
+            assert!(
+                shown.contains(&format!("`{found}`"))
+                    && shown.contains(&format!("did you mean `{expected}`")),
+                "{shown}"
+            );
+            assert!(
+                !shown.contains("AKIDx") && !shown.contains("hush"),
+                "{shown}"
+            );
+        }
+        // Unrelated extra keys stay allowed, as in the official SDKs.
+        let file =
+            ProfileFile::parse("[default]\nsecret_id=a\nsecret_key=b\nregion=ap-guangzhou\n")
+                .unwrap();
+        assert!(file.credentials("default").is_ok());
     }
 
     #[test]
@@ -352,6 +497,9 @@ mod tests {
         assert!(file.credentials("Default").is_ok());
     }
 
+    /// Duplicates, a key outside any section and a line without a delimiter are errors in
+    /// Python's `configparser`; `rust-ini` and `configparser` (the crate) accept the first
+    /// three silently, `configparser` also the last.
     #[test]
     fn syntax_errors_name_the_line_and_never_the_value() {
         let cases = [

@@ -210,7 +210,12 @@ fn signature(req: &RequestToSign<'_>, key: &SigningKey, payload_hash: &[u8; 64])
             &fresh_head
         }
     };
-    let canonical_hash: [u8; 32] = head.state.clone().chain_update(payload_hash).finalize().into();
+    let canonical_hash: [u8; 32] = head
+        .state
+        .clone()
+        .chain_update(payload_hash)
+        .finalize()
+        .into();
     let mut timestamp = [0u8; 20];
     let string_to_sign: [&[u8]; 4] = [
         b"TC3-HMAC-SHA256\n", // the algorithm
