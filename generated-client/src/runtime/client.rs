@@ -152,8 +152,10 @@ impl Client {
                 _ => config.retry.backoff(attempt + 1),
             };
             if Instant::now() + delay >= deadline {
-                // The next attempt could not start in time; waiting would only delay the news.
-                return (Err(call_timeout(config, attempt)), attempt);
+                // The next attempt could not start in time; waiting would only delay the news,
+                // and the failure that led here is the cause worth reporting.
+                let timeout = call_timeout(config, attempt).with_last_failure(&error);
+                return (Err(SdkError::Timeout(timeout)), attempt);
             }
             tracing::debug!(attempt, error = %error, delay_ms = delay.as_millis() as u64, "retrying");
             tokio::time::sleep(delay).await;
@@ -193,14 +195,14 @@ impl Client {
             Err(_elapsed) if limit_is_call_deadline => {
                 return Err(Failure {
                     ends_call: true,
-                    ..Failure::without_response(call_timeout(config, attempt))
+                    ..Failure::without_response(SdkError::Timeout(call_timeout(config, attempt)))
                 })
             }
             Err(_elapsed) => {
-                return Err(Failure::without_response(SdkError::Timeout(TimeoutError {
-                    after: config.attempt_timeout,
-                    attempts: attempt,
-                })))
+                return Err(Failure::without_response(SdkError::Timeout(
+                    TimeoutError::new(config.attempt_timeout, attempt)
+                        .with_host(config.endpoint.host()),
+                )))
             }
             Ok(Err(mut e)) => {
                 e.attempts = attempt;
@@ -244,7 +246,7 @@ impl Client {
                     Some((deadline, attempt)) => {
                         tokio::time::timeout_at(tokio::time::Instant::from_std(deadline), fetch)
                             .await
-                            .map_err(|_elapsed| call_timeout(config, attempt))?
+                            .map_err(|_elapsed| SdkError::Timeout(call_timeout(config, attempt)))?
                     }
                     None => fetch.await,
                 };
@@ -412,11 +414,8 @@ impl<E> Failure<E> {
 }
 
 /// The whole call ran out of time.
-fn call_timeout<E>(config: &Config, attempts: u32) -> SdkError<E> {
-    SdkError::Timeout(TimeoutError {
-        after: config.timeout,
-        attempts,
-    })
+fn call_timeout(config: &Config, attempts: u32) -> TimeoutError {
+    TimeoutError::new(config.timeout, attempts).with_host(config.endpoint.host())
 }
 
 enum Retry {

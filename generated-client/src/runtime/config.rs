@@ -64,6 +64,7 @@ impl Endpoint {
                 "only scheme, host and port are allowed (found {c:?}); API 3.0 always posts to `/`"
             )));
         }
+        check_host_and_port(authority).map_err(|why| bad(&why))?;
         Ok(Endpoint::new(scheme, authority.to_owned()))
     }
 
@@ -76,6 +77,41 @@ impl Endpoint {
     pub fn url(&self) -> &str {
         &self.url
     }
+}
+
+/// `host`, `host:port`, `[v6]` or `[v6]:port`, with a port from 1 to 65535: anything else
+/// would fail on every attempt, so it is refused here rather than sent and retried.
+fn check_host_and_port(authority: &str) -> Result<(), String> {
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(rest) => {
+            let (v6, after) = rest
+                .split_once(']')
+                .ok_or("an IPv6 address needs its closing `]`")?;
+            let port = match after {
+                "" => None,
+                _ => Some(
+                    after
+                        .strip_prefix(':')
+                        .ok_or("only `:port` may follow `]`")?,
+                ),
+            };
+            (v6, port)
+        }
+        None => match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    };
+    if host.is_empty() {
+        return Err("the host is missing".to_owned());
+    }
+    if let Some(port) = port {
+        match port.parse::<u16>() {
+            Ok(1..) => {}
+            _ => return Err(format!("the port {port:?} is not a number from 1 to 65535")),
+        }
+    }
+    Ok(())
 }
 
 impl fmt::Debug for Endpoint {
@@ -182,10 +218,7 @@ impl ConfigBuilder {
         }
         if self.endpoint.is_none() {
             if let Some(url) = non_empty_env(service::ENDPOINT_ENV) {
-                self.endpoint =
-                    Some(Endpoint::parse(url.trim()).map_err(|e| {
-                        ConfigError::new(format!("{}: {e}", service::ENDPOINT_ENV))
-                    })?);
+                self.endpoint = Some(endpoint_from_env(&url)?);
             }
         }
         Ok(self)
@@ -301,6 +334,11 @@ impl ConfigBuilder {
     }
 }
 
+/// The endpoint variable's value; errors name the variable once, inside one prefix.
+fn endpoint_from_env(url: &str) -> Result<Endpoint, ConfigError> {
+    Endpoint::parse(url.trim()).map_err(|e| e.context(service::ENDPOINT_ENV))
+}
+
 #[cfg(feature = "reqwest-transport")]
 fn default_transport(
     connect_timeout: Duration,
@@ -323,6 +361,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_endpoint_variable_error_has_one_prefix() {
+        let shown = endpoint_from_env("http://127.0.0.1:abc")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            shown,
+            "configuration error: TENCENTCLOUD_IAI_ENDPOINT: invalid endpoint URL \
+             \"http://127.0.0.1:abc\": the port \"abc\" is not a number from 1 to 65535"
+        );
+        assert!(endpoint_from_env(" http://127.0.0.1:8080 ").is_ok());
+    }
+
+    #[test]
     fn endpoint_parsing() {
         let e = Endpoint::parse("http://127.0.0.1:8080").unwrap();
         assert_eq!(e.host(), "127.0.0.1:8080");
@@ -339,8 +390,26 @@ mod tests {
             "http://",
             "http://h/path",
             "http://u@h",
+            "http://127.0.0.1:abc",
+            "http://127.0.0.1:",
+            "http://127.0.0.1:0",
+            "http://127.0.0.1:65536",
+            "http://h:80:81",
+            "http://:8080",
+            "http://[::1",
+            "http://[::1]x",
         ] {
             assert!(Endpoint::parse(bad).is_err(), "{bad} should be refused");
         }
+        for good in ["http://[::1]:8080", "https://[::1]", "http://h:65535"] {
+            assert!(Endpoint::parse(good).is_ok(), "{good} should be accepted");
+        }
+        assert_eq!(
+            Endpoint::parse("http://127.0.0.1:abc")
+                .unwrap_err()
+                .to_string(),
+            "configuration error: invalid endpoint URL \"http://127.0.0.1:abc\": \
+             the port \"abc\" is not a number from 1 to 65535"
+        );
     }
 }

@@ -174,27 +174,64 @@ impl std::error::Error for ValidationError {}
 pub struct TimeoutError {
     pub after: Duration,
     pub attempts: u32,
+    /// The host that did not answer in time (empty if unknown).
+    pub host: String,
+    /// How the attempt before the time ran out failed, when one did (e.g. the connection
+    /// was refused and the next retry could not start in time).
+    pub last_failure: Option<String>,
+}
+
+impl TimeoutError {
+    pub fn new(after: Duration, attempts: u32) -> Self {
+        TimeoutError {
+            after,
+            attempts,
+            host: String::new(),
+            last_failure: None,
+        }
+    }
+
+    pub fn with_host(mut self, host: impl Into<String>) -> Self {
+        self.host = host.into();
+        self
+    }
+
+    pub fn with_last_failure(mut self, failure: impl fmt::Display) -> Self {
+        self.last_failure = Some(failure.to_string());
+        self
+    }
 }
 
 impl fmt::Display for TimeoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("request")?;
+        if !self.host.is_empty() {
+            write!(f, " to {}", self.host)?;
+        }
         write!(
             f,
-            "request timed out after {:?} ({} attempt(s))",
+            " timed out after {:?} ({} attempt(s))",
             self.after, self.attempts
-        )
+        )?;
+        match &self.last_failure {
+            Some(failure) => write!(f, "; the last attempt failed: {failure}"),
+            None => f.write_str("; no response in time"),
+        }
     }
 }
 
 impl std::error::Error for TimeoutError {}
 
-/// The HTTP exchange failed below the API level.
+/// The HTTP exchange failed below the API level. `Display` gives the message and the root
+/// cause in one line, e.g. `cannot connect to 127.0.0.1:9: connection refused`.
 #[derive(Debug)]
 pub struct TransportError {
     message: String,
     /// Whether the request may have reached the server; a retry then needs an idempotent action.
     pub maybe_sent: bool,
     pub attempts: u32,
+    /// What to check, shown after the cause (e.g. `is the endpoint http?`).
+    hint: Option<&'static str>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -205,6 +242,7 @@ impl TransportError {
             message: message.into(),
             maybe_sent: false,
             attempts: 1,
+            hint: None,
             source: None,
         }
     }
@@ -222,6 +260,11 @@ impl TransportError {
         self
     }
 
+    pub fn with_hint(mut self, hint: &'static str) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -229,9 +272,17 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "transport error: {}", self.message)?;
+        f.write_str(&self.message)?;
         if let Some(source) = &self.source {
-            write!(f, ": {source}")?;
+            // The outer layers (`error sending request`, `client error (Connect)`) say less
+            // than the innermost one; `source()` still leads through all of them.
+            let cause = root_cause(source.as_ref()).to_string();
+            if !self.message.contains(&cause) {
+                write!(f, ": {cause}")?;
+            }
+        }
+        if let Some(hint) = self.hint {
+            write!(f, "; {hint}")?;
         }
         Ok(())
     }
@@ -240,6 +291,43 @@ impl fmt::Display for TransportError {
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.source.as_deref().map(|e| e as _)
+    }
+}
+
+/// The innermost error of a chain, in words: an operating-system error by its kind
+/// (`connection refused` rather than `Connection refused (os error 111)`).
+pub(crate) fn root_cause<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> impl fmt::Display + 'a {
+    let mut root = error;
+    while let Some(next) = cause_of(root) {
+        root = next;
+    }
+    RootCause(root)
+}
+
+/// The error `error` wraps. An `io::Error` made from another error hands out that error's
+/// source from `source()`, skipping the error itself; `get_ref` reaches it.
+pub(crate) fn cause_of<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a (dyn std::error::Error + 'static)> {
+    match error.downcast_ref::<std::io::Error>() {
+        Some(io) => match io.get_ref() {
+            Some(inner) => Some(inner),
+            None => std::error::Error::source(io),
+        },
+        None => error.source(),
+    }
+}
+
+struct RootCause<'a>(&'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for RootCause<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.downcast_ref::<std::io::Error>() {
+            Some(io) if io.raw_os_error().is_some() => write!(f, "{}", io.kind()),
+            _ => write!(f, "{}", self.0),
+        }
     }
 }
 
@@ -286,6 +374,16 @@ impl ConfigError {
             message: message.into(),
         }
     }
+
+    /// The problem without the `configuration error:` prefix.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Says where the problem came from: `context: <message>`.
+    pub(crate) fn context(self, context: impl fmt::Display) -> Self {
+        ConfigError::new(format!("{context}: {}", self.message))
+    }
 }
 
 impl fmt::Display for ConfigError {
@@ -299,5 +397,52 @@ impl std::error::Error for ConfigError {}
 impl From<CredentialsError> for ConfigError {
     fn from(e: CredentialsError) -> Self {
         ConfigError::new(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_transport_error_shows_its_root_cause_once() {
+        let refused = std::io::Error::from_raw_os_error(111); // ECONNREFUSED on Linux
+        let wrapped = std::io::Error::other(refused);
+        let err = TransportError::not_sent("cannot connect to h:9").with_source(wrapped);
+        assert_eq!(err.to_string(), "cannot connect to h:9: connection refused");
+        assert!(
+            std::error::Error::source(&err).is_some(),
+            "the chain is kept"
+        );
+
+        let err = TransportError::maybe_sent("reset: broken pipe")
+            .with_source(std::io::Error::other("broken pipe"))
+            .with_hint("check the proxy");
+        assert_eq!(err.to_string(), "reset: broken pipe; check the proxy");
+    }
+
+    #[test]
+    fn a_timeout_names_the_host_and_the_last_failure() {
+        let plain = TimeoutError::new(Duration::from_secs(2), 1).with_host("127.0.0.1:8080");
+        assert_eq!(
+            plain.to_string(),
+            "request to 127.0.0.1:8080 timed out after 2s (1 attempt(s)); no response in time"
+        );
+        let after_failures =
+            plain.with_last_failure("cannot connect to 127.0.0.1:8080: connection refused");
+        assert_eq!(
+            after_failures.to_string(),
+            "request to 127.0.0.1:8080 timed out after 2s (1 attempt(s)); \
+             the last attempt failed: cannot connect to 127.0.0.1:8080: connection refused"
+        );
+    }
+
+    #[test]
+    fn a_wrapped_configuration_error_has_one_prefix() {
+        let err = ConfigError::new("invalid endpoint URL").context("TENCENTCLOUD_IAI_ENDPOINT");
+        assert_eq!(
+            err.to_string(),
+            "configuration error: TENCENTCLOUD_IAI_ENDPOINT: invalid endpoint URL"
+        );
     }
 }

@@ -187,15 +187,7 @@ mod reqwest_impl {
                 builder = builder.header(name, value);
             }
             builder = builder.body(request.into_body());
-            let mut response = builder.send().await.map_err(|e| {
-                // A connect error means nothing reached the server; anything later might have.
-                let err = if e.is_connect() {
-                    TransportError::not_sent("cannot connect")
-                } else {
-                    TransportError::maybe_sent("request failed")
-                };
-                err.with_source(e)
-            })?;
+            let mut response = builder.send().await.map_err(send_failure)?;
             let status = response.status().as_u16();
             let headers = response
                 .headers()
@@ -234,6 +226,59 @@ mod reqwest_impl {
                 body: Bytes::from(body),
             })
         }
+    }
+
+    /// A failed send, named by what failed and where. A connect error (TLS included) or a
+    /// request reqwest could not build means nothing reached the server; anything later might have.
+    fn send_failure(e: reqwest::Error) -> TransportError {
+        let url = e.url();
+        let host = url
+            .map(|u| {
+                let host = u.host_str().unwrap_or_default();
+                match u.port_or_known_default() {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host.to_owned(),
+                }
+            })
+            .unwrap_or_default();
+        let https = url.is_some_and(|u| u.scheme() == "https");
+        let err = if e.is_builder() {
+            TransportError::not_sent(format!("cannot build a request to {host}"))
+        } else if e.is_connect() && https && is_tls_failure(&e) {
+            let err = TransportError::not_sent(format!("TLS handshake with {host} failed"));
+            // What rustls says when the server answers in plain HTTP.
+            if super::super::error::root_cause(&e)
+                .to_string()
+                .contains("InvalidContentType")
+            {
+                err.with_hint("is the endpoint http? (then write http:// in its URL)")
+            } else {
+                err
+            }
+        } else if e.is_connect() {
+            TransportError::not_sent(format!("cannot connect to {host}"))
+        } else if e.is_timeout() {
+            TransportError::maybe_sent(format!("request to {host} timed out"))
+        } else {
+            TransportError::maybe_sent(format!("request to {host} failed"))
+        };
+        err.with_source(e)
+    }
+
+    /// rustls reports handshake failures as an `io::ErrorKind::InvalidData` error wrapping its
+    /// own; network failures (refused, unreachable) are operating-system errors.
+    fn is_tls_failure(e: &reqwest::Error) -> bool {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+        while let Some(error) = cause {
+            if error
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::InvalidData)
+            {
+                return true;
+            }
+            cause = super::super::error::cause_of(error);
+        }
+        false
     }
 
     impl HttpTransport for ReqwestTransport {
