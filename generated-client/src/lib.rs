@@ -43,5 +43,5 @@ pub use runtime::error::{
     ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError,
     TransportError, ValidationError,
 };
-pub use runtime::image::Image;
+pub use runtime::image::{Image, ImageError};
 pub use runtime::signing;

@@ -136,13 +136,13 @@ async fn a_known_image_encodes_as_expected() {
 
 #[tokio::test]
 async fn base64_text_is_sent_as_is() {
-    // Not checked or re-encoded: whatever the caller encoded goes out verbatim.
+    // Checked once when given, never re-encoded: the caller's text goes out verbatim.
     let encoded = "/9j/4AAQSkZJRgABAQ==";
     let server = detect_face_server();
     bounded(
         client_for(&server)
             .detect_face()
-            .image(Image::from_base64(encoded))
+            .image(Image::from_base64(encoded).expect("valid base64"))
             .max_face_num(3)
             .send(),
     )
@@ -158,7 +158,10 @@ async fn an_image_over_the_limit_is_refused_before_sending() {
     let raw_over = LIMIT / 4 * 3 + 1; // encodes to LIMIT + 4 characters
     for (what, image) in [
         ("raw bytes", Image::from_bytes(vec![7u8; raw_over])),
-        ("base64 text", Image::from_base64("A".repeat(LIMIT + 1))),
+        (
+            "base64 text",
+            Image::from_base64("QUJD".repeat(LIMIT / 4 + 1)).expect("valid base64"),
+        ),
     ] {
         assert!(image.encoded_len() > LIMIT);
         let server = detect_face_server();
@@ -195,7 +198,7 @@ async fn an_image_exactly_at_the_limit_is_sent() {
     bounded(
         client_for(&server)
             .detect_face()
-            .image(Image::from_base64("QUJD".repeat(LIMIT / 4)))
+            .image(Image::from_base64("QUJD".repeat(LIMIT / 4)).expect("valid base64"))
             .send(),
     )
     .await
@@ -268,7 +271,7 @@ async fn each_image_of_a_list_is_encoded_and_checked() {
             .create_face("person-1")
             .images(vec![
                 Image::from_bytes(first.clone()),
-                Image::from_base64("aGVsbG8="),
+                Image::from_base64("aGVsbG8=").expect("valid base64"),
             ])
             .send(),
     )

@@ -192,6 +192,7 @@ fn value_checks(
             }
         }
         Type::Image => {
+            out.push(quote!(#v::image_not_empty(#name, #value)?;));
             if let Some(max) = c.max_length {
                 let max = Literal::usize_unsuffixed(max as usize);
                 out.push(quote!(#v::image_size(#name, #value, #max)?;));
@@ -218,6 +219,29 @@ fn value_checks(
         }
     }
     out
+}
+
+/// Statements refusing a request that sets none of a group's fields (`at_least_one_of`).
+pub fn at_least_one_of_checks(input: &[Field], groups: &[Vec<usize>]) -> Vec<TokenStream> {
+    let v = quote!(crate::runtime::validate);
+    groups
+        .iter()
+        .map(|group| {
+            let names = group.iter().map(|&i| input[i].api_name.as_str());
+            let given = group.iter().map(|&i| {
+                let field = &input[i];
+                let name = ident(field);
+                // An empty string or list says nothing, as if unset.
+                match &field.ty {
+                    Type::String | Type::List(_) => {
+                        quote!(self.#name.as_ref().is_some_and(|value| !value.is_empty()))
+                    }
+                    _ => quote!(self.#name.is_some()),
+                }
+            });
+            quote!(#v::at_least_one_of(&[#(#names),*], &[#(#given),*])?;)
+        })
+        .collect()
 }
 
 fn opt_usize(n: Option<u64>) -> TokenStream {

@@ -99,7 +99,8 @@ fn request(service: &Service, action: &Action) -> TokenStream {
         }
     });
     let setters = setters(action, quote!(self), quote!(self));
-    let checks = fields::validation(&action.input, &validated_types(service));
+    let mut checks = fields::at_least_one_of_checks(&action.input, &action.at_least_one_of);
+    checks.extend(fields::validation(&action.input, &validated_types(service)));
     let size_hint = body_size_hint(action);
     let paging = paginated(action);
     // With no required parameter, `new()` takes nothing and `Default` is the same thing.

@@ -2,7 +2,8 @@
 //!
 //! Import is repeatable and deterministic. Keys the description cannot know are hand-written
 //! and survive re-import: `constraints` and `rust_name` on fields, `idempotent`,
-//! `region_required` and `pagination` on actions, and `retryable: true` on error codes. Every
+//! `region_required`, `pagination` and `at_least_one_of` on actions, and `retryable: true`
+//! on error codes. Every
 //! other difference from a file on disk is listed before anything is written.
 
 mod examples;
@@ -193,6 +194,10 @@ pub fn import(sources: &Sources, spec_dir: &Path) -> Result<Import, String> {
                 .map_or_else(|| idempotent_by_default(name), |o| o.idempotent),
             region_required: old.as_ref().is_some_and(|o| o.region_required),
             pagination: old.as_ref().and_then(|o| o.pagination.clone()),
+            at_least_one_of: old
+                .as_ref()
+                .map(|o| o.at_least_one_of.clone())
+                .unwrap_or_default(),
             input,
             output,
             errors,

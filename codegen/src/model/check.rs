@@ -336,6 +336,7 @@ impl Checker {
             .pagination
             .as_ref()
             .and_then(|p| self.pagination(f, p, &input, &output));
+        let at_least_one_of = self.at_least_one_of(f, &raw.at_least_one_of, &input);
 
         Action {
             name: raw.action.clone(),
@@ -346,11 +347,65 @@ impl Checker {
             idempotent: raw.idempotent,
             region_required: raw.region_required,
             input,
+            at_least_one_of,
             output,
             errors: merged.into_values().collect(),
             examples,
             pagination,
         }
+    }
+
+    /// Each group names two or more distinct optional input fields; a required field would
+    /// make the rule always true, a name that is not an input field could never be checked.
+    fn at_least_one_of<T>(
+        &mut self,
+        f: &SpecFile<T>,
+        groups: &[Vec<String>],
+        input: &[Field],
+    ) -> Vec<Vec<usize>> {
+        let mut resolved = Vec::new();
+        for (g, group) in groups.iter().enumerate() {
+            let at = format!("at_least_one_of[{g}]");
+            if group.len() < 2 {
+                self.push(f.error(
+                    &at,
+                    format!("a group of {} field(s) is not a choice", group.len()),
+                    "list two or more optional input fields, e.g. `[Image, Url]`; \
+                     mark a single always-needed field `required: true` instead",
+                ));
+                continue;
+            }
+            let mut indices = Vec::new();
+            for (i, name) in group.iter().enumerate() {
+                let at = format!("{at}[{i}]");
+                let Some(index) = input.iter().position(|field| field.api_name == *name) else {
+                    let known: Vec<&str> = input.iter().map(|x| x.api_name.as_str()).collect();
+                    self.push(f.error(
+                        &at,
+                        format!("`{name}` is not an input field of this action"),
+                        format!("use API names of input fields: {}", known.join(", ")),
+                    ));
+                    continue;
+                };
+                if indices.contains(&index) {
+                    self.push(f.error(
+                        &at,
+                        format!("`{name}` appears twice in the group"),
+                        "list each field once",
+                    ));
+                } else if input[index].required {
+                    self.push(f.error(
+                        &at,
+                        format!("`{name}` is required, so the group is always satisfied"),
+                        "list only optional fields, or drop `required: true` from the field",
+                    ));
+                } else {
+                    indices.push(index);
+                }
+            }
+            resolved.push(indices);
+        }
+        resolved
     }
 
     /// Paging fields must exist with the right shapes: optional integer offset and limit in the
@@ -973,7 +1028,9 @@ fn mark_validated_types(service: &mut Service) {
 
 /// Whether a field has its own constraints or holds a type that has some.
 pub fn field_needs_validation(field: &Field, validated_types: &HashSet<String>) -> bool {
+    // Every image is checked for emptiness.
     !field.constraints.is_empty()
+        || field.ty.element() == &Type::Image
         || matches!(field.ty.element(), Type::Object(name) if validated_types.contains(name))
 }
 

@@ -70,6 +70,9 @@ pub struct Action {
     pub idempotent: bool,
     pub region_required: bool,
     pub input: Vec<Field>,
+    /// Groups of optional input fields (indices into `input`) of which a request must set at
+    /// least one; a string or list counts as set only when not empty.
+    pub at_least_one_of: Vec<Vec<usize>>,
     pub output: Vec<Field>,
     /// The action's own codes first, then the common ones it does not override; sorted by code.
     pub errors: Vec<ErrorCode>,

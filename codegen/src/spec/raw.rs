@@ -63,6 +63,10 @@ pub struct RawAction {
     pub region_required: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<RawPagination>,
+    /// Groups of optional input fields (API names) of which a request must set at least one,
+    /// e.g. `[[Image, Url]]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub at_least_one_of: Vec<Vec<String>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub input: Vec<RawField>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

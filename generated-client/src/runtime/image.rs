@@ -25,9 +25,18 @@ impl Image {
         Image(Repr::Raw(bytes.into()))
     }
 
-    /// Data that is already base64-encoded; sent as is.
-    pub fn from_base64(encoded: impl Into<String>) -> Self {
-        Image(Repr::Encoded(encoded.into()))
+    /// Data that is already standard base64 (RFC 4648 alphabet, `=` padding), sent as is.
+    /// Anything else is refused here, before it could reach the network.
+    pub fn from_base64(encoded: impl Into<String>) -> Result<Self, ImageError> {
+        let encoded = encoded.into();
+        check_base64(&encoded)?;
+        Ok(Image(Repr::Encoded(encoded)))
+    }
+
+    /// Whether the image has no data at all; the API refuses such images, and so does
+    /// `validate()`.
+    pub fn is_empty(&self) -> bool {
+        self.encoded_len() == 0
     }
 
     /// Length of the base64 text on the wire, which is what the API's size limit counts.
@@ -165,8 +174,67 @@ fn splice(skeleton: &[u8], images: &[Bytes]) -> Option<Vec<u8>> {
 
 impl<'de> Deserialize<'de> for Image {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Image::from_base64)
+        Image::from_base64(String::deserialize(deserializer)?).map_err(serde::de::Error::custom)
     }
+}
+
+/// Text given as a base64 image that is not standard base64.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageError {
+    problem: String,
+}
+
+impl fmt::Display for ImageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the image text is not base64: {}", self.problem)
+    }
+}
+
+impl std::error::Error for ImageError {}
+
+/// Decodes `text` in blocks into a stack buffer, keeping nothing: the check costs no
+/// allocation however large the image. Errors name the offending position, never the data.
+fn check_base64(text: &str) -> Result<(), ImageError> {
+    const CHUNK: usize = 16 * 1024; // a multiple of 4: padding is only valid in the last block
+    let fail = |problem: String| Err(ImageError { problem });
+    if let Some(comma) = text.strip_prefix("data:").and_then(|rest| rest.find(',')) {
+        return fail(format!(
+            "it starts with a data URL header; give only the text after `,` (byte {})",
+            comma + 6
+        ));
+    }
+    let mut buf = [0u8; CHUNK / 4 * 3];
+    for (index, chunk) in text.as_bytes().chunks(CHUNK).enumerate() {
+        let start = index * CHUNK;
+        if let Err(e) = STANDARD.decode_slice(chunk, &mut buf) {
+            use base64::DecodeError;
+            let problem = match e {
+                // Cannot happen (3 bytes out per 4 in); said plainly rather than a panic.
+                base64::DecodeSliceError::OutputSliceTooSmall => {
+                    "a block decoded to more bytes than base64 allows".to_owned()
+                }
+                base64::DecodeSliceError::DecodeError(e) => match e {
+                    DecodeError::InvalidByte(at, b'=') => {
+                        format!("`=` padding at byte {} before the end", start + at)
+                    }
+                    DecodeError::InvalidByte(at, byte) => format!(
+                        "byte {} ({:?}) is not in the standard base64 alphabet (A-Z a-z 0-9 + /)",
+                        start + at,
+                        char::from(byte)
+                    ),
+                    DecodeError::InvalidLength(_) | DecodeError::InvalidPadding => format!(
+                        "its length {} is not a multiple of 4 with `=` padding",
+                        text.len()
+                    ),
+                    DecodeError::InvalidLastSymbol(at, _) => {
+                        format!("the last symbol (byte {}) is not canonical", start + at)
+                    }
+                },
+            };
+            return fail(problem);
+        }
+    }
+    Ok(())
 }
 
 /// Length of the padded standard base64 text of `raw` bytes.
@@ -272,8 +340,56 @@ mod tests {
     }
 
     #[test]
+    fn only_standard_base64_is_taken_as_encoded_text() {
+        let long_valid = "QUJD".repeat(10_000); // spans several check blocks
+        for good in [
+            "",
+            "aGVsbG8=",
+            "aGk=",
+            "/9j/4AAQSkZJRgABAQ==",
+            long_valid.as_str(),
+        ] {
+            assert!(Image::from_base64(good).is_ok(), "{good:?}");
+        }
+        let mut late_bad = long_valid.clone();
+        late_bad.replace_range(20_000..20_001, "!");
+        let cases = [
+            ("hello world", "byte 5 (' ')"),
+            ("aGVsbG8", "not a multiple of 4"),
+            ("aGVs\nbG8=", "byte 4 ('\\n')"),
+            ("aG=sbG8=", "`=` padding at byte 2"),
+            ("aGVsbG8-", "byte 7 ('-')"),
+            ("data:image/png;base64,aGVsbG8=", "data URL"),
+            (late_bad.as_str(), "byte 20000 ('!')"),
+        ];
+        for (text, words) in cases {
+            let err = Image::from_base64(text).unwrap_err();
+            let shown = err.to_string();
+            assert!(shown.contains(words), "{text:?}: {shown}");
+            assert!(
+                shown.starts_with("the image text is not base64: "),
+                "{shown}"
+            );
+        }
+    }
+
+    #[test]
+    fn deserializing_refuses_text_that_is_not_base64() {
+        let err = serde_json::from_str::<Image>("\"not base64!\"").unwrap_err();
+        assert!(err.to_string().contains("not base64"), "{err}");
+        assert!(serde_json::from_str::<Image>("\"aGVsbG8=\"").is_ok());
+    }
+
+    #[test]
+    fn emptiness() {
+        assert!(Image::from_bytes(Vec::new()).is_empty());
+        assert!(Image::from_base64("").unwrap().is_empty());
+        assert!(!Image::from_base64("aGk=").unwrap().is_empty());
+    }
+
+    #[test]
     fn encoded_text_is_sent_as_is_and_debug_hides_contents() {
-        let image = Image::from_base64("aGVsbG8=");
+        let image = Image::from_base64("aGVsbG8=").unwrap();
         assert_eq!(serde_json::to_string(&image).unwrap(), "\"aGVsbG8=\"");
         assert_eq!(format!("{image:?}"), "Image(8 base64 characters)");
         assert_eq!(

@@ -76,6 +76,30 @@ pub fn image_size(
     Ok(())
 }
 
+/// An image must hold data: the API refuses an empty one.
+pub fn image_not_empty(name: &str, image: &super::image::Image) -> Result<(), ValidationError> {
+    if image.is_empty() {
+        return Err(fail(name, "image is empty (0 bytes)".to_owned()));
+    }
+    Ok(())
+}
+
+/// At least one of a group of parameters must be given (`given[i]` says whether `names[i]`
+/// is set and not empty), e.g. an image as `Image` or as `Url`.
+pub fn at_least_one_of(names: &[&str], given: &[bool]) -> Result<(), ValidationError> {
+    if given.contains(&true) {
+        return Ok(());
+    }
+    let listed: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let (last, rest) = listed
+        .split_last()
+        .expect("a group names at least two parameters");
+    Err(fail(
+        &names.join(" or "),
+        format!("give {} or {last}; none is set", rest.join(", ")),
+    ))
+}
+
 /// Runs `check` on every item; a failure names the item's index, e.g. `Urls[3]`.
 pub fn each<T>(
     name: &str,
@@ -185,6 +209,27 @@ mod tests {
             err.problem,
             "character '/' at byte 2 is not allowed; allowed: digits"
         );
+    }
+
+    #[test]
+    fn at_least_one_of_names_the_group() {
+        assert!(at_least_one_of(&["Image", "Url"], &[false, true]).is_ok());
+        let err = at_least_one_of(&["Image", "Url"], &[false, false]).unwrap_err();
+        assert_eq!(err.parameter, "Image or Url");
+        assert_eq!(err.problem, "give `Image` or `Url`; none is set");
+        let err = at_least_one_of(&["A", "B", "C"], &[false; 3]).unwrap_err();
+        assert_eq!(err.problem, "give `A`, `B` or `C`; none is set");
+    }
+
+    #[test]
+    fn empty_images_are_refused() {
+        let empty = crate::Image::from_bytes(Vec::new());
+        let err = image_not_empty("Image", &empty).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid request parameter `Image`: image is empty (0 bytes)"
+        );
+        assert!(image_not_empty("Image", &crate::Image::from_bytes(vec![1])).is_ok());
     }
 
     #[test]

@@ -192,6 +192,13 @@ impl CreateFaceRequest {
     }
     /// Checks every constraint from the spec; the client calls this before sending.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        crate::runtime::validate::at_least_one_of(
+            &["Images", "Urls"],
+            &[
+                self.images.as_ref().is_some_and(|value| !value.is_empty()),
+                self.urls.as_ref().is_some_and(|value| !value.is_empty()),
+            ],
+        )?;
         {
             let value = &self.person_id;
             crate::runtime::validate::char_length("PersonId", value, Some(1), Some(64))?;
@@ -212,6 +219,7 @@ impl CreateFaceRequest {
                 "Images",
                 value,
                 |item| {
+                    crate::runtime::validate::image_not_empty("", item)?;
                     crate::runtime::validate::image_size("", item, 5242880)?;
                     Ok(())
                 },

@@ -310,6 +310,13 @@ impl CreatePersonRequest {
     }
     /// Checks every constraint from the spec; the client calls this before sending.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        crate::runtime::validate::at_least_one_of(
+            &["Image", "Url"],
+            &[
+                self.image.is_some(),
+                self.url.as_ref().is_some_and(|value| !value.is_empty()),
+            ],
+        )?;
         {
             let value = &self.group_id;
             crate::runtime::validate::char_length("GroupId", value, Some(1), Some(64))?;
@@ -353,6 +360,7 @@ impl CreatePersonRequest {
             crate::runtime::validate::range("Gender", *value, Some(0i64), Some(2i64))?;
         }
         if let Some(value) = &self.image {
+            crate::runtime::validate::image_not_empty("Image", value)?;
             crate::runtime::validate::image_size("Image", value, 5242880)?;
         }
         Ok(())

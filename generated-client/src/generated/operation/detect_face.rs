@@ -325,6 +325,13 @@ impl DetectFaceRequest {
     }
     /// Checks every constraint from the spec; the client calls this before sending.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        crate::runtime::validate::at_least_one_of(
+            &["Image", "Url"],
+            &[
+                self.image.is_some(),
+                self.url.as_ref().is_some_and(|value| !value.is_empty()),
+            ],
+        )?;
         if let Some(value) = &self.max_face_num {
             crate::runtime::validate::range(
                 "MaxFaceNum",
@@ -334,6 +341,7 @@ impl DetectFaceRequest {
             )?;
         }
         if let Some(value) = &self.image {
+            crate::runtime::validate::image_not_empty("Image", value)?;
             crate::runtime::validate::image_size("Image", value, 5242880)?;
         }
         if let Some(value) = &self.face_model_version {

@@ -273,6 +273,13 @@ impl SearchFacesRequest {
     }
     /// Checks every constraint from the spec; the client calls this before sending.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        crate::runtime::validate::at_least_one_of(
+            &["Image", "Url"],
+            &[
+                self.image.is_some(),
+                self.url.as_ref().is_some_and(|value| !value.is_empty()),
+            ],
+        )?;
         {
             let value = &self.group_ids;
             crate::runtime::validate::item_count(
@@ -302,6 +309,7 @@ impl SearchFacesRequest {
             )?;
         }
         if let Some(value) = &self.image {
+            crate::runtime::validate::image_not_empty("Image", value)?;
             crate::runtime::validate::image_size("Image", value, 5242880)?;
         }
         if let Some(value) = &self.max_face_num {

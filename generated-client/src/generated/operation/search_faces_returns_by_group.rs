@@ -242,6 +242,13 @@ impl SearchFacesReturnsByGroupRequest {
     }
     /// Checks every constraint from the spec; the client calls this before sending.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        crate::runtime::validate::at_least_one_of(
+            &["Image", "Url"],
+            &[
+                self.image.is_some(),
+                self.url.as_ref().is_some_and(|value| !value.is_empty()),
+            ],
+        )?;
         {
             let value = &self.group_ids;
             crate::runtime::validate::item_count(
@@ -271,6 +278,7 @@ impl SearchFacesReturnsByGroupRequest {
             )?;
         }
         if let Some(value) = &self.image {
+            crate::runtime::validate::image_not_empty("Image", value)?;
             crate::runtime::validate::image_size("Image", value, 5242880)?;
         }
         if let Some(value) = &self.max_face_num {

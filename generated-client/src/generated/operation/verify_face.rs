@@ -131,6 +131,13 @@ impl VerifyFaceRequest {
     }
     /// Checks every constraint from the spec; the client calls this before sending.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        crate::runtime::validate::at_least_one_of(
+            &["Image", "Url"],
+            &[
+                self.image.is_some(),
+                self.url.as_ref().is_some_and(|value| !value.is_empty()),
+            ],
+        )?;
         {
             let value = &self.person_id;
             crate::runtime::validate::char_length("PersonId", value, Some(1), Some(64))?;
@@ -147,6 +154,7 @@ impl VerifyFaceRequest {
             )?;
         }
         if let Some(value) = &self.image {
+            crate::runtime::validate::image_not_empty("Image", value)?;
             crate::runtime::validate::image_size("Image", value, 5242880)?;
         }
         Ok(())

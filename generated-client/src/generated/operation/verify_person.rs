@@ -132,6 +132,13 @@ impl VerifyPersonRequest {
     }
     /// Checks every constraint from the spec; the client calls this before sending.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        crate::runtime::validate::at_least_one_of(
+            &["Image", "Url"],
+            &[
+                self.image.is_some(),
+                self.url.as_ref().is_some_and(|value| !value.is_empty()),
+            ],
+        )?;
         {
             let value = &self.person_id;
             crate::runtime::validate::char_length("PersonId", value, Some(1), Some(64))?;
@@ -148,6 +155,7 @@ impl VerifyPersonRequest {
             )?;
         }
         if let Some(value) = &self.image {
+            crate::runtime::validate::image_not_empty("Image", value)?;
             crate::runtime::validate::image_size("Image", value, 5242880)?;
         }
         Ok(())
