@@ -1,16 +1,25 @@
-//! The promise of the project: a new action needs a YAML file and `cargo xtask regenerate`,
-//! nothing else. This test copies the workspace, adds `DeleteGroup.yaml`, regenerates with the
-//! real command, checks the diff touched only YAML and generated files, then builds a small
-//! user program against the copy and calls the new method over loopback.
+//! Two promises that need a modified copy of the workspace, checked with one copy and one
+//! build of it:
 //!
-//! Builds use their own persistent target directory (`target/spec-only-addition/target`), so
-//! only the first run compiles the dependencies.
+//! - A new action needs a YAML file and `cargo xtask regenerate`, nothing else. The test adds
+//!   `DeleteGroup.yaml` to the copy, regenerates with the real command, checks the diff touched
+//!   only YAML and generated files, then calls the new method over loopback from a test added
+//!   to the copy's `tests/` package.
+//! - The output of `codegen/tests/fixtures/rich` (every feature of the spec format) compiles
+//!   inside a copy of generated-client (package `codegen-rich-client`, added to the copied
+//!   workspace) and passes `codegen/tests/fixtures/rich_client_tests.rs` plus the unit tests
+//!   generated from its examples.
+//!
+//! The copy (`target/spec-only-addition/workspace`) has the same `Cargo.lock`, profiles and
+//! features as this workspace, and its cargo commands use this workspace's build directory
+//! (`CARGO_BUILD_BUILD_DIR`), so they compile only the copied workspace members and reuse every
+//! compiled dependency. Final artifacts go to `target/spec-only-addition/target`, so nothing of
+//! the real workspace's is overwritten. Cargo holds no lock on the build directory while tests
+//! run, so the nested commands do not wait for this one.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-use iai_integration_tests::server::{Reply, TestServer, TEST_SECRET_ID, TEST_SECRET_KEY};
 
 const NEW_ACTION: &str = "spec/actions/DeleteGroup.yaml";
 
@@ -35,10 +44,22 @@ fn run(cmd: &mut Command) -> Output {
     output
 }
 
+/// This workspace's build directory: test binaries live in `<build dir>/<profile>/deps`.
+fn build_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    exe.ancestors()
+        .find(|dir| dir.file_name().is_some_and(|name| name == "deps"))
+        .and_then(|deps| deps.parent()?.parent())
+        .unwrap_or_else(|| panic!("{} is not in <build dir>/<profile>/deps", exe.display()))
+        .to_owned()
+}
+
+/// Cargo in the copy, sharing this workspace's build directory (see the module docs).
 fn cargo(dir: &Path, target_dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO"));
     cmd.current_dir(dir)
         .env("CARGO_TARGET_DIR", target_dir)
+        .env("CARGO_BUILD_BUILD_DIR", build_dir())
         .env("CARGO_NET_OFFLINE", "true");
     cmd
 }
@@ -97,40 +118,140 @@ fn changed_paths(
     changed
 }
 
-const PROBE_MAIN: &str = r#"
+/// Added to the copy as `tests/tests/spec_only_probe.rs`: a user of the new method.
+const PROBE_TEST: &str = r##"
+use iai_integration_tests::server::{Reply, TestServer, TEST_SECRET_ID, TEST_SECRET_KEY};
 use tencentcloud_iai::operation::delete_group::DeleteGroupError;
-use tencentcloud_iai::{Client, Config, SdkError};
+use tencentcloud_iai::{Client, Config, Credentials, Endpoint, SdkError};
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() {
-    let group_id = std::env::args().nth(1).expect("group id");
-    let client = Client::new(Config::from_env().expect("config from env"));
-    match client.delete_group(group_id).send().await {
-        Ok(out) => println!("deleted; RequestId={}", out.request_id),
+#[tokio::test]
+async fn the_new_action_is_called_like_any_other() {
+    let server = TestServer::start();
+    let client = Client::new(
+        Config::builder()
+            .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
+            .endpoint(Endpoint::parse(&server.url()).unwrap())
+            .build()
+            .unwrap(),
+    );
+
+    server.script(
+        "DeleteGroup",
+        vec![Reply::json(r#"{"Response":{"RequestId":"2ff7181c-ef20-4f02-b4ed-13924b381368"}}"#)],
+    );
+    let out = client.delete_group("ZhuYuanDormitoryNo1").send().await.expect("deleted");
+    assert_eq!(out.request_id, "2ff7181c-ef20-4f02-b4ed-13924b381368");
+    let sent = &server.requests()[0];
+    assert_eq!(sent.header("X-TC-Action"), Some("DeleteGroup"));
+    assert!(sent.signature_ok);
+    assert_eq!(sent.body, br#"{"GroupId":"ZhuYuanDormitoryNo1"}"#);
+
+    server.script(
+        "DeleteGroup",
+        vec![Reply::error("InvalidParameterValue.GroupIdNotExist", "no such group")],
+    );
+    match client.delete_group("ZhuYuanDormitory").send().await {
         Err(SdkError::Service(DeleteGroupError::InvalidParameterValueGroupIdNotExist(meta))) => {
-            println!("typed error GroupIdNotExist: {}", meta.message);
-            std::process::exit(3);
+            assert_eq!(meta.message, "no such group")
         }
-        Err(other) => {
-            println!("other error: {other}");
-            std::process::exit(4);
+        other => panic!("expected the typed error, got {other:?}"),
+    }
+
+    // Constraints from the YAML are enforced before anything is sent.
+    let refused = client.delete_group("bad/group").send().await.unwrap_err();
+    assert!(matches!(refused, SdkError::InvalidRequest(_)), "{refused}");
+    assert!(refused.to_string().contains("GroupId"), "{refused}");
+    assert_eq!(server.request_count("DeleteGroup"), 2);
+}
+"##;
+
+/// Package name of the rich client, so its tests don't depend on the real crate's name.
+const RICH_PACKAGE: &str = "codegen-rich-client";
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let dest = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &dest);
+        } else {
+            std::fs::copy(&path, &dest).unwrap();
         }
     }
 }
-"#;
+
+/// Adds `rich-client/` to the copied workspace: generated-client's manifest (package renamed)
+/// and runtime, `src/generated` from the rich fixture, and its integration tests.
+fn add_rich_client(root: &Path, copy: &Path) {
+    let dir = copy.join("rich-client");
+    let client = root.join("generated-client");
+    let manifest = std::fs::read_to_string(client.join("Cargo.toml")).unwrap();
+    let renamed = manifest.replacen(
+        "name = \"tencentcloud-iai\"",
+        &format!("name = \"{RICH_PACKAGE}\""),
+        1,
+    );
+    assert_ne!(renamed, manifest, "generated-client's package name moved");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("Cargo.toml"), renamed).unwrap();
+    for entry in std::fs::read_dir(client.join("src")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap();
+        if name == "generated" {
+            continue;
+        }
+        if path.is_dir() {
+            copy_dir(&path, &dir.join("src").join(name));
+        } else {
+            std::fs::copy(&path, dir.join("src").join(name)).unwrap();
+        }
+    }
+    let rich_spec = root.join("codegen/tests/fixtures/rich");
+    let files = codegen::generate(&rich_spec)
+        .unwrap_or_else(|e| panic!("the rich fixture is refused:\n{e}"));
+    let generated = dir.join(codegen::GENERATED_DIR.trim_start_matches("generated-client/"));
+    let plan = codegen::output::plan(&generated, &files).unwrap();
+    assert!(plan.deletes.is_empty() && plan.unchanged == 0);
+    codegen::output::apply(&plan).unwrap();
+    std::fs::create_dir_all(dir.join("tests")).unwrap();
+    std::fs::copy(
+        root.join("codegen/tests/fixtures/rich_client_tests.rs"),
+        dir.join("tests/rich.rs"),
+    )
+    .unwrap();
+
+    let workspace_manifest = copy.join("Cargo.toml");
+    let text = std::fs::read_to_string(&workspace_manifest).unwrap();
+    let with_member = text.replacen("members = [", "members = [\"rich-client\", ", 1);
+    assert_ne!(with_member, text, "the workspace lists no members");
+    std::fs::write(&workspace_manifest, with_member).unwrap();
+}
+
+/// The number of tests `cargo test` reported as passed in `stdout`.
+fn passed(stdout: &str) -> usize {
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("test result: ok. "))
+        .filter_map(|l| l.split(' ').next()?.parse::<usize>().ok())
+        .sum()
+}
 
 #[test]
-fn adding_an_action_needs_only_yaml() {
+fn adding_an_action_needs_only_yaml_and_the_rich_spec_compiles() {
     let root = workspace_root();
     let scratch = root.join("target").join("spec-only-addition");
     let target_dir = scratch.join("target");
     let copy = scratch.join("workspace");
-    let probe = scratch.join("probe");
-    for dir in [&copy, &probe] {
-        if dir.exists() {
-            std::fs::remove_dir_all(dir).unwrap();
-        }
+    if copy.exists() {
+        std::fs::remove_dir_all(&copy).unwrap();
     }
+    eprintln!(
+        "building a modified copy of the workspace in {} (with the build directory {}: only the \
+         copied workspace members compile)",
+        copy.display(),
+        build_dir().display()
+    );
     copy_workspace(&root, &copy);
 
     // Start from a workspace without the action, whether or not the real spec has it.
@@ -146,7 +267,11 @@ fn adding_an_action_needs_only_yaml() {
         copy.join(NEW_ACTION),
     )
     .unwrap();
-    run(cargo(&copy, &target_dir).args(["xtask", "regenerate"]));
+    let regenerated = run(cargo(&copy, &target_dir).args(["xtask", "regenerate"]));
+    assert!(
+        String::from_utf8_lossy(&regenerated.stdout).contains("written"),
+        "regenerate says what it wrote"
+    );
     run(cargo(&copy, &target_dir).args(["xtask", "regenerate", "--check"]));
 
     let after = snapshot(&copy);
@@ -188,84 +313,46 @@ fn adding_an_action_needs_only_yaml() {
         "docs come from the spec"
     );
 
-    // A user program depending on the copied client, built with the same locked versions.
-    std::fs::create_dir_all(probe.join("src")).unwrap();
-    std::fs::write(
-        probe.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"spec-only-probe\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [dependencies]\ntencentcloud-iai = {{ path = {:?} }}\n\
-             tokio = {{ version = \"1\", features = [\"rt-multi-thread\", \"macros\", \"time\"] }}\n\n[workspace]\n",
-            copy.join("generated-client")
-        ),
-    )
-    .unwrap();
-    std::fs::write(probe.join("src/main.rs"), PROBE_MAIN).unwrap();
-    std::fs::copy(root.join("Cargo.lock"), probe.join("Cargo.lock")).unwrap();
-    run(cargo(&probe, &target_dir).args(["build", "--quiet"]));
-    let binary = target_dir
-        .join("debug")
-        .join(format!("spec-only-probe{}", std::env::consts::EXE_SUFFIX));
-
-    let server = TestServer::start();
-    let call = |group_id: &str| {
-        Command::new(&binary)
-            .arg(group_id)
-            .env_clear()
-            .env("TENCENTCLOUD_SECRET_ID", TEST_SECRET_ID)
-            .env("TENCENTCLOUD_SECRET_KEY", TEST_SECRET_KEY)
-            .env("TENCENTCLOUD_IAI_ENDPOINT", server.url())
-            .output()
-            .unwrap()
-    };
-
-    server.script(
-        "DeleteGroup",
-        vec![Reply::json(
-            r#"{"Response":{"RequestId":"2ff7181c-ef20-4f02-b4ed-13924b381368"}}"#,
-        )],
-    );
-    let ok = call("ZhuYuanDormitoryNo1");
-    let stdout = String::from_utf8_lossy(&ok.stdout);
+    // One build and test run for both: the probe of the new action and the rich client.
+    std::fs::write(copy.join("tests/tests/spec_only_probe.rs"), PROBE_TEST).unwrap();
+    add_rich_client(&root, &copy);
+    let started = std::time::Instant::now();
+    let output = cargo(&copy, &target_dir)
+        .args(["test", "-p", "iai-integration-tests", "-p", RICH_PACKAGE])
+        // The rich client's unit tests (the generated example tests among them) and
+        // tests/rich.rs; not the doctests, whose examples name the real spec's actions.
+        .args(["--lib", "--test", "spec_only_probe", "--test", "rich"])
+        .output()
+        .expect("cargo runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        ok.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&ok.stderr)
+        output.status.success(),
+        "cargo test in the copy failed ({}):\n--- stderr ---\n{stderr}\n--- stdout ---\n{stdout}",
+        output.status
     );
+    // Users compile generated code; it must not warn.
     assert!(
-        stdout.contains("RequestId=2ff7181c-ef20-4f02-b4ed-13924b381368"),
-        "{stdout}"
+        !stderr.contains("warning:"),
+        "the copy compiles with warnings:\n{stderr}"
     );
-    let sent = &server.requests()[0];
-    assert_eq!(sent.header("X-TC-Action"), Some("DeleteGroup"));
-    assert!(sent.signature_ok);
-    assert_eq!(sent.body, br#"{"GroupId":"ZhuYuanDormitoryNo1"}"#);
-
-    server.script(
-        "DeleteGroup",
-        vec![Reply::error(
-            "InvalidParameterValue.GroupIdNotExist",
-            "no such group",
-        )],
-    );
-    let typed = call("ZhuYuanDormitory");
-    assert_eq!(
-        typed.status.code(),
-        Some(3),
-        "{}",
-        String::from_utf8_lossy(&typed.stdout)
-    );
-    assert!(String::from_utf8_lossy(&typed.stdout).contains("no such group"));
-
-    let refused = call("bad/group");
-    assert_eq!(refused.status.code(), Some(4));
+    for test in [
+        "the_new_action_is_called_like_any_other ... ok",
+        "create_container::spec_tests::example_1_creating_a_container ... ok",
+        "describe_items::spec_tests::example_1_first_page ... ok",
+        "violations_in_nested_values_name_their_path ... ok",
+        "the_client_sends_generated_requests_and_decodes_the_reply ... ok",
+    ] {
+        assert!(stdout.contains(test), "`{test}` did not run:\n{stdout}");
+    }
     assert!(
-        String::from_utf8_lossy(&refused.stdout).contains("GroupId"),
-        "constraints from the YAML are enforced"
+        passed(&stdout) >= 11,
+        "too few tests ran ({}):\n{stdout}",
+        passed(&stdout)
     );
-    assert_eq!(
-        server.request_count("DeleteGroup"),
-        2,
-        "the invalid id never reached the server"
+    eprintln!(
+        "the copy: {} tests passed in {:.1?}",
+        passed(&stdout),
+        started.elapsed()
     );
 }

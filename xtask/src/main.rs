@@ -92,6 +92,20 @@ fn regenerate(check: bool) -> ExitCode {
         eprintln!("generated code is out of date with spec/; run `cargo xtask regenerate`");
         return ExitCode::FAILURE;
     }
+    // What is about to change, named before it is written (`describe` reads the file system).
+    let changes: Vec<String> = plan
+        .writes
+        .iter()
+        .map(|(path, _)| {
+            let what = if path.exists() { "updated" } else { "created" };
+            format!("{what}: {}", path.display())
+        })
+        .chain(
+            plan.deletes
+                .iter()
+                .map(|p| format!("removed: {}", p.display())),
+        )
+        .collect();
     if let Err(e) = codegen::output::apply(&plan) {
         eprintln!("error: {e}");
         return ExitCode::FAILURE;
@@ -102,6 +116,9 @@ fn regenerate(check: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
         println!("updated the actions table in {}", codegen::README);
+    }
+    for line in &changes {
+        println!("{line}");
     }
     println!(
         "regenerated {}: {} written, {} removed, {} unchanged",

@@ -18,9 +18,11 @@ pub fn client_for(server: &TestServer) -> Client {
     Client::new(config_for(server).build().expect("valid config"))
 }
 
-/// Builds a binary of the workspace with `cargo build <args>` (a no-op when
-/// `cargo test --workspace` already built it; cargo holds no lock while tests run) and returns
-/// `<target>/<profile>/<path>`. `cache` makes that happen once per test process.
+/// Builds a binary of the workspace with `cargo build <args>` and returns
+/// `<target>/<profile>/<path>`; `cache` makes that happen once per test process. Run from the
+/// workspace root without `-p`, so features resolve as for `cargo test --workspace`
+/// (tests/Cargo.toml): a no-op after that command, which builds the examples, and otherwise a
+/// build of the target alone. Cargo holds no lock while tests run.
 pub fn workspace_binary(
     cache: &'static std::sync::OnceLock<std::path::PathBuf>,
     args: &[&str],
@@ -29,6 +31,10 @@ pub fn workspace_binary(
     cache
         .get_or_init(|| {
             let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+            eprintln!(
+                "building (or finding up to date) `cargo build {}`",
+                args.join(" ")
+            );
             let status = std::process::Command::new(env!("CARGO"))
                 .args(["build", "--quiet"])
                 .args(args)
@@ -51,7 +57,7 @@ pub fn example_binary() -> std::path::PathBuf {
     static BINARY: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
     workspace_binary(
         &BINARY,
-        &["-p", "tencentcloud-iai", "--example", "get_group_info"],
+        &["--example", "get_group_info"],
         "examples/get_group_info",
     )
 }

@@ -1,0 +1,212 @@
+//! The whole call over a real socket: a GetGroupInfo call through our client against a bare
+//! reqwest POST of the same body, both to the same fixed-answer HTTP/1.1 server on 127.0.0.1
+//! (started here, on its own thread, with keep-alive), both on the same reqwest build.
+//!
+//! - `whole_call/sequential/{client,bare_reqwest}`: one call at a time;
+//! - `whole_call/32_in_flight/{client,bare_reqwest}`: 32 calls at once on one runtime; criterion
+//!   reports the time per call (throughput in calls/s).
+//!
+//! `cargo bench -p iai-integration-tests --bench whole_call`
+
+use std::hint::black_box;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use tencentcloud_iai::{Client, Config, Credentials, Endpoint};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// The documented example response of GetGroupInfo.
+const EXAMPLE: &str = r#"{"Response":{"GroupName":"aaa","GroupId":"aaa","GroupExDescriptions":["24"],"Tag":"fdsaf","FaceModelVersion":"3.0","CreationTimestamp":1559530931613,"RequestId":"6faa05d0-287b-464e-8755-cf3e8d0c703d"}}"#;
+const BODY: &[u8] = br#"{"GroupId":"aaa"}"#;
+const IN_FLIGHT: usize = 32;
+
+/// The headers nginx sends with a fixed JSON answer, then the example.
+fn fixed_response() -> Vec<u8> {
+    format!(
+        "HTTP/1.1 200 OK\r\nServer: nginx\r\nDate: Sat, 28 Nov 2026 12:00:00 GMT\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: keep-alive\r\n\r\n{EXAMPLE}",
+        EXAMPLE.len()
+    )
+    .into_bytes()
+}
+
+/// Starts the server on a thread of its own and returns its address.
+fn start_server() -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let addr = listener.local_addr().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()
+            .expect("server runtime");
+        rt.block_on(async move {
+            let listener = TcpListener::from_std(listener).unwrap();
+            let response: &'static [u8] = fixed_response().leak();
+            loop {
+                let (stream, _) = listener.accept().await.expect("accept");
+                tokio::spawn(serve(stream, response));
+            }
+        });
+    });
+    addr
+}
+
+/// Answers every request on one connection with `response`, until the client closes it.
+async fn serve(mut stream: TcpStream, response: &'static [u8]) {
+    stream.set_nodelay(true).unwrap();
+    let mut buffer = Vec::with_capacity(8192);
+    let mut chunk = [0u8; 8192];
+    loop {
+        // Headers, then as many body bytes as Content-Length says.
+        let request_len = loop {
+            if let Some(len) = complete_request(&buffer) {
+                break len;
+            }
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            }
+        };
+        buffer.drain(..request_len);
+        if stream.write_all(response).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// The length of the first whole request in `buffer`, if it holds one.
+fn complete_request(buffer: &[u8]) -> Option<usize> {
+    let head_end = buffer.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let head = std::str::from_utf8(&buffer[..head_end]).expect("ASCII request head");
+    let body_len = head
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+        .map_or(0, |(_, value)| {
+            value.trim().parse::<usize>().expect("a length")
+        });
+    (buffer.len() >= head_end + body_len).then_some(head_end + body_len)
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("client runtime")
+}
+
+fn our_client(addr: SocketAddr) -> Client {
+    Client::new(
+        Config::builder()
+            .credentials(Credentials::new(
+                "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
+                "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
+            ))
+            .endpoint(Endpoint::parse(&format!("http://{addr}")).expect("endpoint"))
+            .region("ap-guangzhou")
+            .build()
+            .expect("valid config"),
+    )
+}
+
+async fn client_call(client: &Client) {
+    let out = client.get_group_info("aaa").send().await.expect("the call");
+    black_box(out);
+}
+
+async fn bare_call(http: &reqwest::Client, url: &str) {
+    let response = http
+        .post(url)
+        .header("Content-Type", "application/json")
+        .body(BODY)
+        .send()
+        .await
+        .expect("the POST");
+    assert_eq!(response.status(), 200);
+    black_box(response.bytes().await.expect("the body"));
+}
+
+/// Runs `calls` calls, `IN_FLIGHT` at a time, each batch as spawned tasks.
+async fn batches<F, Fut>(iters: u64, call: F) -> Duration
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let started = Instant::now();
+    for _ in 0..iters {
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..IN_FLIGHT {
+            tasks.spawn(call());
+        }
+        while let Some(done) = tasks.join_next().await {
+            done.expect("the call task");
+        }
+    }
+    started.elapsed()
+}
+
+fn benches(c: &mut Criterion) {
+    let addr = start_server();
+    let url = format!("http://{addr}/");
+    let rt = runtime();
+    let client = rt.block_on(async { our_client(addr) });
+    let http = reqwest::Client::new();
+
+    // Both answer the example before anything is timed.
+    rt.block_on(async {
+        let out = client.get_group_info("aaa").send().await.unwrap();
+        assert_eq!(out.group_name, "aaa");
+        bare_call(&http, &url).await;
+    });
+
+    let mut group = c.benchmark_group("whole_call/sequential");
+    group.bench_function("client", |b| {
+        b.iter_custom(|iters| {
+            rt.block_on(async {
+                let started = Instant::now();
+                for _ in 0..iters {
+                    client_call(&client).await;
+                }
+                started.elapsed()
+            })
+        })
+    });
+    group.bench_function("bare_reqwest", |b| {
+        b.iter_custom(|iters| {
+            rt.block_on(async {
+                let started = Instant::now();
+                for _ in 0..iters {
+                    bare_call(&http, &url).await;
+                }
+                started.elapsed()
+            })
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("whole_call/32_in_flight");
+    group.throughput(Throughput::Elements(IN_FLIGHT as u64));
+    group.bench_function("client", |b| {
+        b.iter_custom(|iters| {
+            rt.block_on(batches(iters, || {
+                let client = client.clone();
+                async move { client_call(&client).await }
+            }))
+        })
+    });
+    group.bench_function("bare_reqwest", |b| {
+        b.iter_custom(|iters| {
+            rt.block_on(batches(iters, || {
+                let (http, url) = (http.clone(), url.clone());
+                async move { bare_call(&http, &url).await }
+            }))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(whole_call_benches, benches);
+criterion_main!(whole_call_benches);
