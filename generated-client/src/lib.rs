@@ -32,7 +32,7 @@ pub mod runtime;
 /// The generated action table behind the `iai` command line (feature `cli`).
 #[cfg(feature = "cli")]
 pub use generated::cli;
-pub use generated::{operation, types};
+pub use generated::{action_table, operation, types};
 pub use runtime::client::Client;
 pub use runtime::config::{Config, ConfigBuilder, Endpoint, Language};
 pub use runtime::credentials::{

@@ -1,6 +1,7 @@
 //! Stage 3: the validated model → Rust token streams → formatted files. One module per kind of
 //! generated file; `format` turns tokens into text with the `@generated` header.
 
+mod action_table;
 mod cli;
 mod client;
 mod docs;
@@ -31,6 +32,11 @@ pub fn emit(service: &Service) -> Vec<GeneratedFile> {
         format::file("types.rs", "spec/types.yaml", types::emit(service)),
         format::file("client.rs", "spec/actions/", client::emit(service)),
         format::file("cli.rs", "spec/actions/", cli::emit(service)),
+        format::file(
+            "action_table.rs",
+            "spec/actions/",
+            action_table::emit(service),
+        ),
         format::file(
             "operation/mod.rs",
             "spec/actions/",

@@ -16,6 +16,8 @@ pub fn root(service: &Service) -> TokenStream {
     quote! {
         #docs
         // rustfmt would reformat prettyplease's output and make the drift check fail.
+        #[rustfmt::skip]
+        pub mod action_table;
         #[cfg(feature = "cli")]
         #[rustfmt::skip]
         pub mod cli;

@@ -2,6 +2,7 @@
 //! `crate::generated`) only describes actions and types and calls into this.
 
 pub mod action;
+pub mod action_table;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod client;

@@ -1,0 +1,351 @@
+//! The API gateway, as Tencent Cloud's behaves: reads the call (POST JSON or GET query),
+//! verifies TC3-HMAC-SHA256, checks version and action against the spec, applies faults,
+//! decodes and validates the parameters through the generated request type, runs the action,
+//! and wraps the answer in the API 3.0 envelope with a fresh `RequestId`.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use hyper::header::HeaderMap;
+use hyper::Method;
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+use tencentcloud_iai::action_table;
+use tencentcloud_iai::runtime::action_table::{ActionEntry, RequestRejection};
+
+use crate::faults::{Decision, FaultStep};
+use crate::semantics::{self, Answer, ApiError, Handler, Params};
+use crate::tc3;
+use crate::Shared;
+
+/// The service name in credential scopes.
+pub const SERVICE: &str = "iai";
+/// The only API version served.
+pub const VERSION: &str = "2020-03-03";
+/// The largest request body accepted (API 3.0 refuses POST bodies over 10 MB).
+pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+/// How far `X-TC-Timestamp` may be from the emulator's clock.
+const MAX_CLOCK_SKEW_SECS: u64 = 300;
+
+/// What goes back on the wire.
+#[derive(Debug)]
+pub enum Reply {
+    /// HTTP 200 with this JSON body.
+    Json(Vec<u8>),
+    /// This status with a plain-text body and no envelope (fault).
+    Status(u16, String),
+    /// Close the connection without an answer (fault).
+    Drop,
+    /// Announce this body's length, send its first half, close (fault).
+    Truncated(Vec<u8>),
+}
+
+/// One API call as received.
+pub struct Call<'a> {
+    pub method: &'a Method,
+    pub query: &'a str,
+    pub headers: &'a HeaderMap,
+    pub body: Bytes,
+}
+
+/// Handles one API call.
+pub async fn handle(shared: &Shared, call: Call<'_>) -> Reply {
+    let request_id = shared.request_ids.next();
+    let action = match admit(shared, &call) {
+        Ok(action) => action,
+        Err(e) => return envelope(Err(e), &request_id),
+    };
+    let mut truncate = false;
+    match shared.faults.decide(action.name) {
+        Decision::Proceed | Decision::Step(FaultStep::Pass) => {}
+        Decision::Throttled => {
+            return envelope(
+                Err(ApiError::new(
+                    "RequestLimitExceeded",
+                    format!("{} is throttled by an emulated fault.", action.name),
+                )),
+                &request_id,
+            )
+        }
+        Decision::Step(FaultStep::Error { code, message }) => {
+            let message = message.unwrap_or_else(|| format!("Emulated fault: {code}."));
+            return envelope(Err(ApiError { code, message }), &request_id);
+        }
+        Decision::Step(FaultStep::DelayMs(ms)) => {
+            tokio::time::sleep(Duration::from_millis(ms)).await
+        }
+        Decision::Step(FaultStep::DropConnection) => return Reply::Drop,
+        Decision::Step(FaultStep::HttpStatus(status)) => {
+            return Reply::Status(status, format!("emulated fault: HTTP {status}\n"))
+        }
+        Decision::Step(FaultStep::TruncatedBody) => truncate = true,
+    }
+    let answer = match parameters(&call).and_then(|params| run(shared, action, params, call.method == Method::GET)) {
+        Ok(future) => future.await,
+        Err(e) => Err(e),
+    };
+    let answer = answer.and_then(|mut map| {
+        map.insert("RequestId".into(), json!(request_id));
+        let value = Value::Object(map);
+        (action.check_response)(&value).map_err(|why| {
+            ApiError::new(
+                "InternalError",
+                format!("the emulator's answer does not match the spec: {why}"),
+            )
+        })?;
+        match value {
+            Value::Object(map) => Ok(map),
+            _ => unreachable!("built as an object"),
+        }
+    });
+    let reply = envelope(answer, &request_id);
+    match reply {
+        Reply::Json(body) if truncate => Reply::Truncated(body),
+        other => other,
+    }
+}
+
+/// Headers, signature, version and action; the action's table entry when all are fine.
+fn admit(shared: &Shared, call: &Call<'_>) -> Result<&'static ActionEntry, ApiError> {
+    if call.method != Method::POST && call.method != Method::GET {
+        return Err(ApiError::new(
+            "UnsupportedProtocol",
+            format!("HTTP method {} is not supported; use POST or GET.", call.method),
+        ));
+    }
+    let header = |name: &str| {
+        call.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    let action_name = header("x-tc-action")
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| missing("X-TC-Action"))?;
+    let version = header("x-tc-version")
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| missing("X-TC-Version"))?;
+    let timestamp_text = header("x-tc-timestamp").ok_or_else(|| missing("X-TC-Timestamp"))?;
+    let authorization = header("authorization").ok_or_else(|| missing("Authorization"))?;
+
+    let auth = tc3::parse_authorization(authorization).ok_or_else(|| {
+        ApiError::new(
+            "AuthFailure.InvalidAuthorization",
+            "The Authorization header is not a TC3-HMAC-SHA256 authorization.",
+        )
+    })?;
+    let timestamp: u64 = timestamp_text.parse().map_err(|_| {
+        ApiError::new(
+            "InvalidParameter",
+            format!("X-TC-Timestamp `{timestamp_text}` is not a Unix time in seconds."),
+        )
+    })?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    if now.abs_diff(timestamp) > MAX_CLOCK_SKEW_SECS {
+        return Err(ApiError::new(
+            "AuthFailure.SignatureExpire",
+            format!(
+                "The signature expired: X-TC-Timestamp {timestamp} is more than {MAX_CLOCK_SKEW_SECS} s from the server time {now}."
+            ),
+        ));
+    }
+    let credential = shared
+        .credentials
+        .iter()
+        .find(|c| c.secret_id == auth.secret_id)
+        .ok_or_else(|| {
+            ApiError::new(
+                "AuthFailure.SecretIdNotFound",
+                format!("The SecretId `{}` is not known to this emulator.", auth.secret_id),
+            )
+        })?;
+    if auth.service != SERVICE || auth.date != tc3::utc_date(timestamp) {
+        return Err(ApiError::new(
+            "AuthFailure.SignatureFailure",
+            format!(
+                "The credential scope {}/{} does not match service `{SERVICE}` and the UTC date of X-TC-Timestamp ({}).",
+                auth.date,
+                auth.service,
+                tc3::utc_date(timestamp)
+            ),
+        ));
+    }
+    for required in ["content-type", "host"] {
+        if !auth.signed_headers.iter().any(|h| h == required) {
+            return Err(ApiError::new(
+                "AuthFailure.InvalidAuthorization",
+                format!("SignedHeaders must include `{required}`."),
+            ));
+        }
+    }
+    let mut signed = Vec::with_capacity(auth.signed_headers.len());
+    for name in &auth.signed_headers {
+        let value = header(name).ok_or_else(|| {
+            ApiError::new(
+                "AuthFailure.InvalidAuthorization",
+                format!("The signed header `{name}` is not in the request."),
+            )
+        })?;
+        signed.push((name.clone(), value.to_owned()));
+    }
+    let unsigned_payload = header("x-tc-content-sha256") == Some("UNSIGNED-PAYLOAD");
+    let parts = tc3::SignedParts {
+        method: call.method.as_str(),
+        query: call.query,
+        headers: signed,
+        timestamp: timestamp_text,
+        payload: (!unsigned_payload).then_some(&call.body[..]),
+    };
+    let expected = tc3::expected_signature(&parts, &credential.secret_key, &auth.date, SERVICE);
+    if !tc3::same_signature(&expected, &auth.signature) {
+        return Err(ApiError::new(
+            "AuthFailure.SignatureFailure",
+            "The signature does not match the request (checked byte for byte).",
+        ));
+    }
+    if let Some(token) = &credential.token {
+        if header("x-tc-token") != Some(token.as_str()) {
+            return Err(ApiError::new(
+                "AuthFailure.TokenFailure",
+                "Temporary credentials need their X-TC-Token.",
+            ));
+        }
+    }
+    if version != VERSION {
+        return Err(ApiError::new(
+            "NoSuchVersion",
+            format!("The API version `{version}` does not exist; this service has {VERSION}."),
+        ));
+    }
+    action_table::find(action_name).ok_or_else(|| {
+        ApiError::new(
+            "InvalidAction",
+            format!("The action `{action_name}` does not exist."),
+        )
+    })
+}
+
+fn missing(name: &str) -> ApiError {
+    ApiError::new(
+        "MissingParameter",
+        format!("The request is missing `{name}`."),
+    )
+}
+
+/// Request parameters as a JSON object: the POST body, or the GET query string.
+fn parameters(call: &Call<'_>) -> Result<Map<String, Value>, ApiError> {
+    if call.method == Method::GET {
+        return Ok(crate::query::to_json(call.query));
+    }
+    if call.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice(&call.body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(ApiError::new(
+            "InvalidParameter",
+            "The request body must be a JSON object.",
+        )),
+        Err(e) => Err(ApiError::new(
+            "InvalidParameter",
+            format!("The request body is not valid JSON: {e}."),
+        )),
+    }
+}
+
+/// Checks the parameters against the generated request type, then runs the action.
+fn run<'a>(
+    shared: &'a Shared,
+    action: &'static ActionEntry,
+    params: Map<String, Value>,
+    from_query: bool,
+) -> Result<impl std::future::Future<Output = Answer> + 'a, ApiError> {
+    let mut params = Value::Object(params);
+    let mut checked = (action.check_request)(&params);
+    if from_query && matches!(checked, Err(RequestRejection::Malformed(_))) {
+        // A query string carries every value as text: numbers and booleans are spelled out.
+        let coerced = crate::query::coerce(params.clone());
+        if (action.check_request)(&coerced).is_ok() {
+            params = coerced;
+            checked = Ok(());
+        }
+    }
+    checked.map_err(|rejection| match rejection {
+        RequestRejection::Missing(name) => ApiError::new(
+            "MissingParameter",
+            format!("The required parameter `{name}` is missing."),
+        ),
+        RequestRejection::Malformed(why) => {
+            ApiError::new("InvalidParameter", format!("Invalid parameters: {why}."))
+        }
+        RequestRejection::Constraint(e) => ApiError::new("InvalidParameterValue", e.to_string()),
+    })?;
+    let Value::Object(params) = params else {
+        unreachable!("parameters are an object")
+    };
+    Ok(async move {
+        match semantics::handler(action.name) {
+            None => semantics::example_answer(action),
+            Some(Handler::Read(read)) => {
+                let state = shared.read_state();
+                read(&state, &Params(&params))
+            }
+            Some(Handler::Write(write)) => shared.write(write, params).await,
+        }
+    })
+}
+
+/// The API 3.0 envelope around an answer.
+fn envelope(answer: Answer, request_id: &str) -> Reply {
+    let response = match answer {
+        Ok(map) => Value::Object(map),
+        Err(e) => json!({"Error": {"Code": e.code, "Message": e.message}, "RequestId": request_id}),
+    };
+    let body = serde_json::to_vec(&json!({ "Response": response }))
+        .expect("JSON values always serialise");
+    Reply::Json(body)
+}
+
+/// Fresh, unique, UUID-shaped request IDs.
+pub struct RequestIds {
+    seed: [u8; 16],
+    counter: AtomicU64,
+}
+
+impl RequestIds {
+    pub fn new() -> Self {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let mut seed = [0u8; 16];
+        seed.copy_from_slice(&Sha256::digest(format!("{nanos}/{}", std::process::id()))[..16]);
+        RequestIds {
+            seed,
+            counter: AtomicU64::new(0),
+        }
+    }
+
+    pub fn next(&self) -> String {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let mut hasher = Sha256::new();
+        hasher.update(self.seed);
+        hasher.update(n.to_be_bytes());
+        let d = hasher.finalize();
+        let mut b = [0u8; 16];
+        b.copy_from_slice(&d[..16]);
+        b[6] = (b[6] & 0x0f) | 0x40; // version 4 layout
+        b[8] = (b[8] & 0x3f) | 0x80;
+        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        )
+    }
+}

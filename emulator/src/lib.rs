@@ -1,0 +1,354 @@
+//! A local, stateful Tencent Cloud Face Recognition (IAI, API 2020-03-03) service for
+//! integration tests: it keeps groups, persons and faces, answers every action of the spec in
+//! the real wire format with the real error codes, and works with this repository's client,
+//! the official SDKs and tccli alike.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use tencentcloud_iai_emulator::Emulator;
+//!
+//! let emulator = Emulator::builder().start().await?;
+//! let client = tencentcloud_iai::Client::new(emulator.client_config()?);
+//! client.create_group("Staff", "staff").send().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! # The gateway
+//!
+//! POST (JSON) and GET (query string, lists as `Name.0=..`) at `/`; TC3-HMAC-SHA256 verified
+//! byte for byte (`AuthFailure.SecretIdNotFound`, `AuthFailure.SignatureFailure`,
+//! `AuthFailure.SignatureExpire` beyond 5 minutes of skew, `AuthFailure.TokenFailure` for
+//! temporary credentials without their `X-TC-Token`); `X-TC-Version` and `X-TC-Action` checked
+//! (`NoSuchVersion`, `InvalidAction`); bodies over 10 MB refused (`RequestSizeLimitExceeded`);
+//! parameters decoded and validated through the generated request type (`MissingParameter`,
+//! `InvalidParameter` for unknown or mistyped ones, `InvalidParameterValue` for broken
+//! constraints); a fresh `RequestId` and a `Date` header on every answer. Every successful
+//! answer is checked against the generated response type before it is sent.
+//!
+//! # Faces without a face model: the contract
+//!
+//! The emulator reads only an image's format and size: PNG, JPEG and BMP are accepted,
+//! anything else is `FailedOperation.ImageDecodeFailed`, an empty image
+//! `InvalidParameterValue.ImageEmpty`. An image may carry a **marker** in its metadata:
+//!
+//! - PNG: a `tEXt` chunk with keyword `iai-emulator` and text
+//!   `person=<name>[; faces=<n>][; quality=<0-100>][; live=<true|false>]`;
+//! - JPEG: a `COM` segment with the text `iai-emulator: ` followed by the same.
+//!
+//! [`testimage`] makes such files ([`testimage::marked_png`], [`testimage::marked_jpeg`]).
+//! The rules:
+//!
+//! - Two faces are the same person when their markers' `person=` names are equal, or, without
+//!   markers, when the image bytes are equal. The same image scores 100, the same person in
+//!   another image 99.x, different people a deterministic score below 30.
+//! - `faces=<n>` (default 1) is the number of faces; the first is the marked person, the others
+//!   strangers unique to the image. `faces=0` → `InvalidParameterValue.NoFaceInPhoto`.
+//!   Face boxes are placed side by side inside the image's real width and height.
+//! - `quality=` (default 90) is the face quality; `QualityControl` 1/2/3/4 require 30/50/70/90
+//!   (`FailedOperation.FaceQualityNotQualified`, or `RetCode` -1601 in CreateFace).
+//! - `live=` (default true): DetectLiveFaceAccurate scores live faces 90–99.9, others 0–9.9.
+//! - An image given by `Url` is never fetched: the URL string stands for the image (same URL,
+//!   same person), 640×480 with one face of quality 90. `Url` wins over `Image` when both are set.
+//! - Detection and analysis answer deterministic, plausible values derived from the identity,
+//!   so the same person always gets the same attributes.
+//!
+//! # Semantics
+//!
+//! Actions with modelled semantics are listed in [`semantics::MODELLED`]; any other action in
+//! the spec (e.g. one added later) answers its first successful spec example, so a spec-only
+//! addition is served at once. `GET /_emulator/actions` lists which is which.
+//!
+//! # Faults, admin API, persistence
+//!
+//! See [`faults`] (scripted errors, delays, dropped connections, HTTP 5xx, truncated bodies,
+//! throttling), [`admin`] (`/_emulator/` routes) and [`EmulatorBuilder::state_file`].
+
+pub mod admin;
+pub mod faults;
+mod gateway;
+pub mod image;
+mod query;
+pub mod semantics;
+mod server;
+pub mod state;
+pub mod tc3;
+pub mod testimage;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use serde_json::{Map, Value};
+
+pub use faults::{ActionFaults, FaultPlan, FaultStep, Faults};
+pub use image::Marker;
+pub use state::{State, StateFile, StateFileError};
+
+use semantics::{Answer, ApiError, Params};
+
+/// The SecretId every emulator accepts unless told otherwise.
+pub const DEFAULT_SECRET_ID: &str = "AKIDiaiEmulatorTestOnly0000000000000";
+/// The SecretKey of [`DEFAULT_SECRET_ID`].
+pub const DEFAULT_SECRET_KEY: &str = "iaiEmulatorTestOnlySecretKey00000";
+
+/// A key pair the emulator accepts; with a token, calls must send it as `X-TC-Token`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TestCredentials {
+    pub secret_id: String,
+    pub secret_key: String,
+    pub token: Option<String>,
+}
+
+impl TestCredentials {
+    pub fn new(secret_id: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        TestCredentials {
+            secret_id: secret_id.into(),
+            secret_key: secret_key.into(),
+            token: None,
+        }
+    }
+
+    /// Temporary credentials: calls must carry `token`.
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+}
+
+impl std::fmt::Debug for TestCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestCredentials")
+            .field("secret_id", &self.secret_id)
+            .field("secret_key", &"** redacted **")
+            .field("token", &self.token.as_ref().map(|_| "** redacted **"))
+            .finish()
+    }
+}
+
+/// Why the emulator did not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// The state file exists but cannot be read as a state; it was left untouched.
+    StateFile(StateFileError),
+    /// The address could not be bound.
+    Bind(std::io::Error),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::StateFile(e) => e.fmt(f),
+            StartError::Bind(e) => write!(f, "cannot listen: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StartError::StateFile(e) => Some(e),
+            StartError::Bind(e) => Some(e),
+        }
+    }
+}
+
+/// Configures an emulator; [`Emulator::builder`].
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    addr: SocketAddr,
+    credentials: Vec<TestCredentials>,
+    state_file: Option<PathBuf>,
+    faults: FaultPlan,
+}
+
+/// Entry point: `Emulator::builder().start().await`.
+pub struct Emulator;
+
+impl Emulator {
+    /// `127.0.0.1:0` (a free port), the default test key pair, no state file, no faults.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            credentials: Vec::new(),
+            state_file: None,
+            faults: FaultPlan::new(),
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    pub fn addr(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Accepts this key pair (may be repeated). Without any, the default pair is accepted.
+    pub fn credentials(mut self, credentials: TestCredentials) -> Self {
+        self.credentials.push(credentials);
+        self
+    }
+
+    /// Keeps the account in `path`: loaded at start (missing: empty; corrupt: refused), and
+    /// every acknowledged write is on disk (temporary file, fsync, rename) before its answer.
+    pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.state_file = Some(path.into());
+        self
+    }
+
+    /// Faults to start with.
+    pub fn faults(mut self, plan: FaultPlan) -> Self {
+        self.faults = plan;
+        self
+    }
+
+    /// Binds and starts serving on the current tokio runtime.
+    pub async fn start(self) -> Result<RunningEmulator, StartError> {
+        let state_file = self.state_file.map(StateFile::new);
+        let state = match &state_file {
+            Some(file) => file.load().map_err(StartError::StateFile)?,
+            None => State::default(),
+        };
+        let credentials = if self.credentials.is_empty() {
+            vec![TestCredentials::new(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY)]
+        } else {
+            self.credentials
+        };
+        let faults = Faults::default();
+        faults.set(&self.faults);
+        let shared = Arc::new(Shared {
+            credentials,
+            state: RwLock::new(state),
+            state_file,
+            faults,
+            request_ids: gateway::RequestIds::new(),
+        });
+        let listener = tokio::net::TcpListener::bind(self.addr)
+            .await
+            .map_err(StartError::Bind)?;
+        let addr = listener.local_addr().map_err(StartError::Bind)?;
+        let task = tokio::spawn(server::serve(listener, shared.clone()));
+        Ok(RunningEmulator { addr, shared, task })
+    }
+}
+
+/// A running emulator. Dropping it stops accepting connections.
+pub struct RunningEmulator {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningEmulator {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The first accepted key pair.
+    pub fn credentials(&self) -> &TestCredentials {
+        &self.shared.credentials[0]
+    }
+
+    /// A client configuration pointed at this emulator with its first key pair.
+    pub fn client_config(&self) -> Result<tencentcloud_iai::Config, tencentcloud_iai::ConfigError> {
+        let c = self.credentials();
+        let mut credentials = tencentcloud_iai::Credentials::new(&c.secret_id, &c.secret_key);
+        if let Some(token) = &c.token {
+            credentials = credentials.with_session_token(token);
+        }
+        tencentcloud_iai::Config::builder()
+            .credentials(credentials)
+            .endpoint(tencentcloud_iai::Endpoint::parse(&self.url())?)
+            .build()
+    }
+
+    /// The live faults: script steps, throttles.
+    pub fn faults(&self) -> &Faults {
+        &self.shared.faults
+    }
+
+    /// A copy of the whole account.
+    pub fn state(&self) -> State {
+        self.shared.read_state().clone()
+    }
+
+    /// Empties the account and clears the faults.
+    pub async fn reset(&self) -> std::io::Result<()> {
+        self.shared.reset().await
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// What every connection shares.
+pub(crate) struct Shared {
+    credentials: Vec<TestCredentials>,
+    state: RwLock<State>,
+    state_file: Option<StateFile>,
+    faults: Faults,
+    request_ids: gateway::RequestIds,
+}
+
+impl Shared {
+    fn read_state(&self) -> RwLockReadGuard<'_, State> {
+        // Handlers never panic half-way through a change (they check, then change).
+        self.state.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write_state(&self) -> RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs a write action; with a state file, a successful change is on disk before this
+    /// returns, and a change that cannot be saved is undone and answered `InternalError`.
+    async fn write(
+        self: &Shared,
+        write: fn(&mut State, &Params) -> Answer,
+        params: Map<String, Value>,
+    ) -> Answer {
+        let Some(file) = &self.state_file else {
+            return write(&mut self.write_state(), &Params(&params));
+        };
+        blocking(|| {
+            let mut state = self.write_state();
+            let before = state.clone();
+            let answer = write(&mut state, &Params(&params))?;
+            if let Err(e) = file.save(&state) {
+                *state = before;
+                return Err(ApiError::new(
+                    "InternalError",
+                    format!("the emulator could not save its state file: {e}"),
+                ));
+            }
+            Ok(answer)
+        })
+    }
+
+    async fn reset(&self) -> std::io::Result<()> {
+        self.faults.clear();
+        let mut state = self.write_state();
+        *state = State::default();
+        match &self.state_file {
+            Some(file) => blocking(|| file.save(&state)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Runs file I/O that must finish before the answer: off the async workers where the runtime
+/// allows it (multi-threaded), in place on a current-thread runtime.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}

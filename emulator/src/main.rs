@@ -1,0 +1,105 @@
+//! `iai-emulator`: the local Face Recognition service as a program.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::{Arg, ArgAction, Command};
+use tencentcloud_iai_emulator::{
+    Emulator, FaultPlan, TestCredentials, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY,
+};
+
+fn command() -> Command {
+    Command::new("iai-emulator")
+        .about("A local, stateful Tencent Cloud Face Recognition (IAI 2020-03-03) service for tests")
+        .arg(
+            Arg::new("port")
+                .long("port")
+                .value_parser(clap::value_parser!(u16))
+                .default_value("8080")
+                .help("Port on 127.0.0.1 (0: any free port)"),
+        )
+        .arg(
+            Arg::new("secret-id")
+                .long("secret-id")
+                .action(ArgAction::Append)
+                .requires("secret-key")
+                .help("Accepted SecretId (repeatable, paired with --secret-key in order)"),
+        )
+        .arg(
+            Arg::new("secret-key")
+                .long("secret-key")
+                .action(ArgAction::Append)
+                .requires("secret-id")
+                .help("SecretKey of the --secret-id at the same position"),
+        )
+        .arg(
+            Arg::new("state")
+                .long("state")
+                .value_name("FILE")
+                .help("Keep groups, persons and faces in FILE; every acknowledged write is on disk"),
+        )
+        .arg(
+            Arg::new("faults")
+                .long("faults")
+                .value_name("FILE")
+                .help("Start with the fault plan in FILE (JSON; see the crate docs)"),
+        )
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = command().get_matches();
+    match run(&args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("iai-emulator: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: &clap::ArgMatches) -> Result<(), String> {
+    let port = *args.get_one::<u16>("port").expect("has a default");
+    let mut builder = Emulator::builder().addr(SocketAddr::from(([127, 0, 0, 1], port)));
+    let ids: Vec<&String> = args.get_many("secret-id").into_iter().flatten().collect();
+    let keys: Vec<&String> = args.get_many("secret-key").into_iter().flatten().collect();
+    if ids.len() != keys.len() {
+        return Err(format!(
+            "{} --secret-id but {} --secret-key; give them in pairs",
+            ids.len(),
+            keys.len()
+        ));
+    }
+    for (id, key) in ids.iter().zip(&keys) {
+        builder = builder.credentials(TestCredentials::new(id.as_str(), key.as_str()));
+    }
+    if let Some(path) = args.get_one::<String>("state") {
+        builder = builder.state_file(path);
+    }
+    if let Some(path) = args.get_one::<String>("faults") {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read fault file {path}: {e}"))?;
+        let plan: FaultPlan = serde_json::from_str(&text)
+            .map_err(|e| format!("fault file {path} is not a fault plan: {e}"))?;
+        builder = builder.faults(plan);
+    }
+    let emulator = builder.start().await.map_err(|e| e.to_string())?;
+    let url = emulator.url();
+    let creds = emulator.credentials();
+    println!("listening on {url}");
+    println!("export TENCENTCLOUD_IAI_ENDPOINT={url}");
+    println!("export TENCENTCLOUD_SECRET_ID={}", creds.secret_id);
+    if ids.is_empty() {
+        // Only the built-in test pair is printed; keys given on the command line are not echoed.
+        println!("export TENCENTCLOUD_SECRET_KEY={DEFAULT_SECRET_KEY}");
+        debug_assert_eq!(creds.secret_id, DEFAULT_SECRET_ID);
+    } else {
+        println!("export TENCENTCLOUD_SECRET_KEY=<the --secret-key you gave>");
+    }
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| format!("cannot wait for Ctrl-C: {e}"))?;
+    Ok(())
+}

@@ -1,0 +1,171 @@
+//! HTTP on hyper: one task per connection, the API at `/`, the admin API under `/_emulator/`.
+
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Body, Frame, Incoming};
+use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::json;
+use tokio::net::TcpListener;
+
+use crate::gateway::{self, Call, Reply};
+use crate::Shared;
+
+/// Accepts connections until the task is aborted.
+pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+    loop {
+        let (stream, _) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            // Out of file descriptors and the like: wait a little rather than spin.
+            Err(_) => {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| {
+                let shared = shared.clone();
+                async move { respond(&shared, req).await }
+            });
+            // Errors here are the client's (reset, garbage) or an emulated dropped connection.
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+/// Why a connection is closed on purpose (the emulated dropped connection).
+#[derive(Debug)]
+struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by an emulated fault")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+async fn respond(shared: &Shared, req: Request<Incoming>) -> Result<Response<ReplyBody>, Dropped> {
+    let path = req.uri().path().to_owned();
+    if let Some(admin_path) = path.strip_prefix("/_emulator/") {
+        return Ok(crate::admin::handle(shared, req, &admin_path.to_owned()).await);
+    }
+    if path != "/" {
+        return Ok(text(StatusCode::NOT_FOUND, "not found: the API is at /\n"));
+    }
+    let (parts, body) = req.into_parts();
+    let body = match Limited::new(body, gateway::MAX_BODY_BYTES).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) => {
+            let too_large = e.downcast_ref::<http_body_util::LengthLimitError>().is_some();
+            if !too_large {
+                return Err(Dropped); // the client went away mid-body
+            }
+            let id = shared.request_ids.next();
+            let body = json!({"Response": {"Error": {"Code": "RequestSizeLimitExceeded",
+                "Message": format!("The request body exceeds {} bytes.", gateway::MAX_BODY_BYTES)},
+                "RequestId": id}});
+            return Ok(json_response(body.to_string().into_bytes()));
+        }
+    };
+    let call = Call {
+        method: &parts.method,
+        query: parts.uri.query().unwrap_or(""),
+        headers: &parts.headers,
+        body,
+    };
+    match gateway::handle(shared, call).await {
+        Reply::Json(body) => Ok(json_response(body)),
+        Reply::Status(status, message) => Ok(text(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            &message,
+        )),
+        Reply::Drop => Err(Dropped),
+        Reply::Truncated(body) => {
+            let full_len = body.len();
+            let half = Bytes::from(body).slice(..full_len / 2);
+            let mut response = Response::new(ReplyBody::Truncated(Some(half)));
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response
+                .headers_mut()
+                .insert(CONTENT_LENGTH, HeaderValue::from(full_len));
+            Ok(response)
+        }
+    }
+}
+
+pub fn json_response(body: Vec<u8>) -> Response<ReplyBody> {
+    let mut response = Response::new(ReplyBody::Full(Full::new(Bytes::from(body))));
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+pub fn text(status: StatusCode, message: &str) -> Response<ReplyBody> {
+    let mut response = Response::new(ReplyBody::Full(Full::new(Bytes::from(message.to_owned()))));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+    response
+}
+
+/// A whole body, or the first part of one followed by an error (which makes hyper close the
+/// connection short of the announced length).
+pub enum ReplyBody {
+    Full(Full<Bytes>),
+    Truncated(Option<Bytes>),
+}
+
+impl Body for ReplyBody {
+    type Data = Bytes;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        match self.get_mut() {
+            ReplyBody::Full(full) => Pin::new(full)
+                .poll_frame(cx)
+                .map_err(|never: Infallible| match never {}),
+            ReplyBody::Truncated(first) => match first.take() {
+                Some(bytes) => Poll::Ready(Some(Ok(Frame::data(bytes)))),
+                None => Poll::Ready(Some(Err(Box::new(Dropped)))),
+            },
+        }
+    }
+
+    /// An exact size for whole bodies, so hyper sends `Content-Length`, not chunks.
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        match self {
+            ReplyBody::Full(full) => full.size_hint(),
+            ReplyBody::Truncated(_) => hyper::body::SizeHint::default(),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match self {
+            ReplyBody::Full(full) => full.is_end_stream(),
+            ReplyBody::Truncated(_) => false,
+        }
+    }
+}
+
+/// For admin routes: whether a request looks like a signed API call, which never reaches them.
+pub fn is_signed_call<B>(req: &Request<B>) -> bool {
+    req.headers().contains_key("authorization") || req.headers().contains_key("x-tc-action")
+}

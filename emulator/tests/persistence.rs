@@ -1,0 +1,178 @@
+//! The `iai-emulator` binary: start-up lines, `--state` surviving a real `kill -9`, a corrupt
+//! state file refused and left untouched, `--faults FILE`, and consistent state under
+//! concurrent calls.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use tencentcloud_iai::{Client, Config, Credentials, Endpoint, Image};
+use tencentcloud_iai_emulator::testimage::marked_png;
+use tencentcloud_iai_emulator::{Marker, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY};
+
+/// A running binary and the URL from its first line.
+struct Binary {
+    child: Child,
+    url: String,
+    lines: Vec<String>,
+}
+
+fn spawn(args: &[&str]) -> Binary {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iai-emulator"))
+        .args(["--port", "0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    for _ in 0..4 {
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        lines.push(line.trim_end().to_owned());
+    }
+    let url = lines[0]
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("first line: {:?}", lines[0]))
+        .to_owned();
+    Binary { child, url, lines }
+}
+
+fn client(url: &str) -> Client {
+    Client::new(
+        Config::builder()
+            .credentials(Credentials::new(DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY))
+            .endpoint(Endpoint::parse(url).unwrap())
+            .max_attempts(1)
+            .build()
+            .unwrap(),
+    )
+}
+
+fn face(person: &str) -> Image {
+    Image::from_bytes(marked_png(&Marker::person(person), 120, 90))
+}
+
+/// `kill -9`: std's `Child::kill` sends SIGKILL on Unix.
+fn kill_9(binary: &mut Binary) {
+    binary.child.kill().unwrap();
+    binary.child.wait().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_writes_survive_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let state_arg = state.to_str().unwrap();
+    let mut first = spawn(&["--state", state_arg]);
+    assert!(first.url.starts_with("http://127.0.0.1:"));
+    assert_eq!(first.lines[1], format!("export TENCENTCLOUD_IAI_ENDPOINT={}", first.url));
+    assert_eq!(first.lines[2], format!("export TENCENTCLOUD_SECRET_ID={DEFAULT_SECRET_ID}"));
+    assert_eq!(first.lines[3], format!("export TENCENTCLOUD_SECRET_KEY={DEFAULT_SECRET_KEY}"));
+
+    let api = client(&first.url);
+    api.create_group("Staff", "staff").send().await.unwrap();
+    // 32 clients at once: every acknowledged person is kept, none twice.
+    let calls = (0..32).map(|i| {
+        let api = client(&first.url);
+        async move {
+            api.create_person("staff", format!("P{i}"), format!("p{i}"))
+                .image(face(&format!("p{i}")))
+                .send()
+                .await
+        }
+    });
+    let results = futures_join_all(calls).await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    let added = api
+        .create_face("p0")
+        .images(vec![face("p0")])
+        .send()
+        .await
+        .unwrap();
+    kill_9(&mut first);
+
+    let second = spawn(&["--state", state_arg]);
+    let api = client(&second.url);
+    let num = api.get_person_list_num("staff").send().await.unwrap();
+    assert_eq!((num.person_num, num.face_num), (32, 33));
+    let p0 = api.get_person_base_info("p0").send().await.unwrap();
+    assert!(p0.face_ids.contains(&added.suc_face_ids[0]));
+    let found = api
+        .search_persons(vec!["staff".into()])
+        .image(face("p7"))
+        .face_match_threshold(80.0)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(found.results[0].candidates[0].person_id, "p7");
+    let mut second = second;
+    kill_9(&mut second);
+}
+
+/// Joins futures without pulling in a futures crate: spawn each on the runtime.
+async fn futures_join_all<F, T>(futures: impl IntoIterator<Item = F>) -> Vec<T>
+where
+    F: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let handles: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for handle in handles {
+        out.push(handle.await.unwrap());
+    }
+    out
+}
+
+#[test]
+fn a_corrupt_state_file_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    std::fs::write(&state, b"{\"groups\": 42").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_iai-emulator"))
+        .args(["--port", "0", "--state", state.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("state.json") && stderr.contains("left untouched"), "{stderr}");
+    assert_eq!(std::fs::read(&state).unwrap(), b"{\"groups\": 42");
+    assert!(!Path::new(&format!("{}.tmp", state.display())).exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_state_starts_empty_and_faults_come_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let faults = dir.path().join("faults.json");
+    std::fs::write(
+        &faults,
+        r#"{"GetGroupList": {"script": [{"error": {"code": "FailedOperation.ServerError"}}]}}"#,
+    )
+    .unwrap();
+    let state = dir.path().join("new-state.json");
+    let mut binary = spawn(&[
+        "--state",
+        state.to_str().unwrap(),
+        "--faults",
+        faults.to_str().unwrap(),
+    ]);
+    let api = client(&binary.url);
+    let err = api.get_group_list().send().await.unwrap_err();
+    assert_eq!(err.code(), Some("FailedOperation.ServerError"));
+    let list = api.get_group_list().send().await.unwrap();
+    assert_eq!(list.group_num, Some(0), "a missing state file is an empty account");
+    kill_9(&mut binary);
+}
+
+#[test]
+fn help_lists_every_option() {
+    let output = Command::new(env!("CARGO_BIN_EXE_iai-emulator"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+    for option in ["--port", "--secret-id", "--secret-key", "--state", "--faults"] {
+        assert!(help.contains(option), "{option} missing from:\n{help}");
+    }
+}

@@ -1,0 +1,58 @@
+//! The emulator driven by Tencent Cloud's official Python SDK (the package CI installs from
+//! tests/signing/requirements.txt for the signing vectors): POST and GET calls signed by the
+//! SDK, search by a marked image, typed errors for each not-found.
+
+use std::process::Command;
+
+use base64::Engine;
+use tencentcloud_iai_emulator::testimage::{marked_jpeg, marked_png};
+use tencentcloud_iai_emulator::{Emulator, Marker};
+
+fn sdk_installed() -> Result<(), String> {
+    let probe = Command::new("python3")
+        .args(["-c", "import tencentcloud.common.common_client"])
+        .output()
+        .map_err(|e| format!("python3 cannot be run: {e}"))?;
+    if probe.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&probe.stderr).into_owned())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn official_python_sdk_scenario() {
+    if let Err(why) = sdk_installed() {
+        panic!(
+            "the official Python SDK is needed for this test; install it with\n  \
+             python3 -m pip install -r tests/signing/requirements.txt\n({why})"
+        );
+    }
+    let emulator = Emulator::builder().start().await.unwrap();
+    let b64 = |bytes: Vec<u8>| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/sdk_scenario.py");
+    let credentials = emulator.credentials().clone();
+    let host = emulator.addr().to_string();
+    // The SDK is synchronous; run it off the runtime's workers.
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("python3")
+            .arg(script)
+            .env("IAI_EMULATOR_HOST", host)
+            .env("TENCENTCLOUD_SECRET_ID", &credentials.secret_id)
+            .env("TENCENTCLOUD_SECRET_KEY", &credentials.secret_key)
+            .env("IMAGE_ALICE", b64(marked_png(&Marker::person("alice"), 240, 180)))
+            .env("IMAGE_ALICE_AGAIN", b64(marked_jpeg(&Marker::person("alice"), 320, 240)))
+            .env("IMAGE_BOB", b64(marked_png(&Marker::person("bob"), 240, 180)))
+            .output()
+            .expect("python3 runs")
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains("all checks passed"),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert_eq!(stdout.matches("typed error").count(), 4, "{stdout}");
+}

@@ -1,0 +1,103 @@
+//! Faults on demand: scripted errors, delays, dropped connections, HTTP 5xx, truncated
+//! bodies and throttling, from the Rust API, the admin API and (in persistence.rs) a file.
+
+use std::time::{Duration, Instant};
+
+use tencentcloud_iai::SdkError;
+use tencentcloud_iai_emulator::{Emulator, FaultPlan, FaultStep};
+
+use crate::{client_for, code, start};
+
+#[tokio::test]
+async fn scripted_errors_are_retried_by_the_client() {
+    let (emulator, _) = start().await;
+    emulator.faults().push(
+        "GetGroupList",
+        [
+            FaultStep::Error {
+                code: "FailedOperation.ServerError".into(),
+                message: None,
+            },
+            FaultStep::HttpStatus(502),
+        ],
+    );
+    let client = client_for(&emulator, 3);
+    let list = client.get_group_list().send().await.unwrap();
+    assert_eq!(list.group_num, Some(0));
+    assert!(emulator.faults().plan().is_empty(), "both steps consumed");
+
+    emulator.faults().push(
+        "GetGroupList",
+        [FaultStep::Error {
+            code: "ResourceUnavailable.InArrears".into(),
+            message: Some("pay up".into()),
+        }],
+    );
+    let err = client.get_group_list().send().await.unwrap_err();
+    assert_eq!(err.code(), Some("ResourceUnavailable.InArrears"));
+    assert_eq!(err.message(), Some("pay up"));
+    assert_eq!(err.attempts(), 1, "not retryable");
+}
+
+#[tokio::test]
+async fn dropped_connections_truncated_bodies_and_delays() {
+    let (emulator, client) = start().await;
+    emulator.faults().push("GetGroupList", [FaultStep::DropConnection]);
+    let dropped = client.get_group_list().send().await.unwrap_err();
+    assert!(matches!(dropped, SdkError::Transport(_)), "{dropped:?}");
+
+    emulator.faults().push("GetGroupList", [FaultStep::TruncatedBody]);
+    let truncated = client.get_group_list().send().await.unwrap_err();
+    assert!(
+        matches!(truncated, SdkError::Transport(_) | SdkError::Response(_)),
+        "{truncated:?}"
+    );
+
+    // A truncated answer still applied the write: what a retry must not repeat.
+    emulator.faults().push("CreateGroup", [FaultStep::TruncatedBody]);
+    assert!(client.create_group("G", "g").send().await.is_err());
+    assert!(emulator.state().groups.contains_key("g"));
+
+    emulator.faults().push("GetGroupList", [FaultStep::DelayMs(300)]);
+    let started = Instant::now();
+    client.get_group_list().send().await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(300));
+}
+
+#[tokio::test]
+async fn throttling_and_the_admin_route() {
+    let mut plan = FaultPlan::new();
+    plan.entry("GetGroupInfo".into()).or_default().throttle_per_second = Some(2);
+    let emulator = Emulator::builder().faults(plan).start().await.unwrap();
+    let client = client_for(&emulator, 1);
+    let mut codes = Vec::new();
+    for _ in 0..3 {
+        codes.push(code(client.get_group_info("g").send().await));
+    }
+    assert_eq!(
+        codes,
+        [
+            "InvalidParameterValue.GroupIdNotExist",
+            "InvalidParameterValue.GroupIdNotExist",
+            "RequestLimitExceeded"
+        ]
+    );
+
+    let http = reqwest::Client::new();
+    let set = http
+        .put(emulator.url() + "/_emulator/faults")
+        .body(r#"{"GetGroupList": {"script": [{"error": {"code": "InternalError"}}]}}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status().as_u16(), 200);
+    assert_eq!(code(client.get_group_list().send().await), "InternalError");
+    assert!(client.get_group_list().send().await.is_ok());
+    let bad = http
+        .put(emulator.url() + "/_emulator/faults")
+        .body(r#"{"GetGroupList": {"script": ["explode"]}}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status().as_u16(), 400);
+}

@@ -1,0 +1,154 @@
+//! Persons: create with a face, base info, list and count, group membership, copy, modify,
+//! delete from a group, delete.
+
+use tencentcloud_iai::types::PersonExDescriptionInfo;
+
+use crate::{code, face_of, person_in_group, start};
+
+fn ex_description(index: u64, text: &str) -> PersonExDescriptionInfo {
+    let mut info = PersonExDescriptionInfo::default();
+    info.person_ex_description_index = Some(index);
+    info.person_ex_description = text.into();
+    info
+}
+
+#[tokio::test]
+async fn person_life_cycle() {
+    let (_emulator, client) = start().await;
+    client
+        .create_group("Staff", "staff")
+        .group_ex_descriptions(vec!["Team".into()])
+        .send()
+        .await
+        .unwrap();
+    let created = client
+        .create_person("staff", "Alice", "alice")
+        .gender(2)
+        .person_ex_description_infos(vec![ex_description(0, "blue")])
+        .image(face_of("alice"))
+        .send()
+        .await
+        .unwrap();
+    assert!(!created.face_id.is_empty());
+    let rect = created.face_rect.expect("a face box");
+    assert!(rect.x >= 0 && rect.x as u64 + rect.width <= 200);
+    assert_eq!(created.similar_person_id, "");
+
+    assert_eq!(
+        code(
+            client
+                .create_person("staff", "Again", "alice")
+                .image(face_of("x"))
+                .send()
+                .await
+        ),
+        "InvalidParameterValue.PersonIdAlreadyExist"
+    );
+    assert_eq!(
+        code(
+            client
+                .create_person("nowhere", "Bob", "bob")
+                .image(face_of("bob"))
+                .send()
+                .await
+        ),
+        "InvalidParameterValue.GroupIdNotExist"
+    );
+    assert_eq!(
+        code(
+            client
+                .create_person("staff", "Bob", "bob")
+                .person_ex_description_infos(vec![ex_description(3, "x")])
+                .image(face_of("bob"))
+                .send()
+                .await
+        ),
+        "InvalidParameterValue.PersonExDescriptionInfosExceed"
+    );
+
+    let base = client.get_person_base_info("alice").send().await.unwrap();
+    assert_eq!((base.person_name.as_str(), base.gender), ("Alice", 2));
+    assert_eq!(base.face_ids, [created.face_id.clone()]);
+
+    let list = client.get_person_list("staff").send().await.unwrap();
+    assert_eq!(list.person_num, Some(1));
+    assert_eq!(list.face_num, Some(1));
+    assert_eq!(list.person_infos[0].person_ex_descriptions, ["blue"]);
+    let num = client.get_person_list_num("staff").send().await.unwrap();
+    assert_eq!((num.person_num, num.face_num), (1, 1));
+
+    client
+        .modify_person_group_info("staff", "alice", vec![ex_description(0, "green")])
+        .send()
+        .await
+        .unwrap();
+    let groups = client.get_person_group_info("alice").send().await.unwrap();
+    assert_eq!(groups.group_num, Some(1));
+    assert_eq!(groups.person_group_infos[0].person_ex_descriptions, ["green"]);
+
+    client.delete_person("alice").send().await.unwrap();
+    for result in [
+        client.get_person_base_info("alice").send().await.map(drop).map_err(|e| e.code().map(str::to_owned)),
+        client.get_person_group_info("alice").send().await.map(drop).map_err(|e| e.code().map(str::to_owned)),
+        client.delete_person("alice").send().await.map(drop).map_err(|e| e.code().map(str::to_owned)),
+    ] {
+        assert_eq!(result, Err(Some("InvalidParameterValue.PersonIdNotExist".to_owned())));
+    }
+    let num = client.get_person_list_num("staff").send().await.unwrap();
+    assert_eq!((num.person_num, num.face_num), (0, 0));
+}
+
+#[tokio::test]
+async fn membership_copy_and_removal() {
+    let (_emulator, client) = start().await;
+    person_in_group(&client, "a", "carol").await;
+    client.create_group("B", "b").send().await.unwrap();
+    client.create_group("C", "c").send().await.unwrap();
+    let copied = client
+        .copy_person("carol", vec!["b".into(), "c".into(), "a".into()])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(copied.suc_group_num, 2, "already in a");
+    assert_eq!(copied.suc_group_ids, ["b", "c"]);
+    assert_eq!(
+        code(client.copy_person("carol", vec!["zzz".into()]).send().await),
+        "InvalidParameterValue.GroupIdNotExist"
+    );
+    let groups = client.get_person_group_info("carol").limit(2).send().await.unwrap();
+    assert_eq!(groups.group_num, Some(3));
+    assert_eq!(groups.person_group_infos.len(), 2, "limit honoured");
+
+    client.delete_person_from_group("carol", "a").send().await.unwrap();
+    assert_eq!(
+        code(client.delete_person_from_group("carol", "a").send().await),
+        "FailedOperation.GroupPersonMapNotExist"
+    );
+    client.delete_person_from_group("carol", "b").send().await.unwrap();
+    assert!(client.get_person_base_info("carol").send().await.is_ok());
+    // Removed from its last group: the person is gone.
+    client.delete_person_from_group("carol", "c").send().await.unwrap();
+    assert_eq!(
+        code(client.get_person_base_info("carol").send().await),
+        "InvalidParameterValue.PersonIdNotExist"
+    );
+}
+
+#[tokio::test]
+async fn unique_person_control_reports_the_similar_person() {
+    let (_emulator, client) = start().await;
+    person_in_group(&client, "g", "dave").await;
+    let again = client
+        .create_person("g", "Dave twin", "dave2")
+        .image(face_of("dave"))
+        .unique_person_control(2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.similar_person_id, "dave");
+    assert_eq!(again.face_id, "");
+    assert_eq!(
+        code(client.get_person_base_info("dave2").send().await),
+        "InvalidParameterValue.PersonIdNotExist"
+    );
+}

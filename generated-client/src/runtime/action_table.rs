@@ -1,0 +1,124 @@
+//! Every action as data, for code that handles actions generically (the local emulator, tools):
+//! the generated table in [`crate::action_table`] holds one [`ActionEntry`] per spec action, with
+//! functions that decode JSON through the generated request and response types.
+
+use serde::de::DeserializeOwned;
+
+use super::action::Action;
+use super::error::ValidationError;
+
+/// One action of the spec.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionEntry {
+    /// API name, e.g. `GetGroupInfo`.
+    pub name: &'static str,
+    /// Whether sending the request twice has the same effect as once.
+    pub idempotent: bool,
+    /// Decodes request parameters (a JSON object with API names) into the typed request and
+    /// checks every constraint of the spec.
+    pub check_request: fn(&serde_json::Value) -> Result<(), RequestRejection>,
+    /// Decodes a `Response` object (without the envelope) into the typed response.
+    pub check_response: fn(&serde_json::Value) -> Result<(), String>,
+    /// Every error code the spec documents for the action, common codes included.
+    pub error_codes: &'static [&'static str],
+    /// The spec's examples, in spec order.
+    pub examples: &'static [ActionExample],
+}
+
+/// One example of the spec: request parameters and the `Response` object, as compact JSON.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionExample {
+    pub title: &'static str,
+    /// The response is an error (`{"Error": {...}}`).
+    pub is_error: bool,
+    pub input_json: &'static str,
+    pub output_json: &'static str,
+}
+
+/// Why request parameters do not make a valid request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestRejection {
+    /// A required parameter is absent; holds its API name.
+    Missing(String),
+    /// Unknown parameter, wrong JSON type, or not an object; holds the decoder's words.
+    Malformed(String),
+    /// Decoded, but a constraint of the spec is broken.
+    Constraint(ValidationError),
+}
+
+impl std::fmt::Display for RequestRejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RequestRejection::Missing(name) => write!(f, "missing required parameter `{name}`"),
+            RequestRejection::Malformed(why) => write!(f, "malformed parameters: {why}"),
+            RequestRejection::Constraint(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for RequestRejection {}
+
+/// [`ActionEntry::check_request`] for request type `R`.
+pub fn check_request<R: Action + DeserializeOwned>(
+    params: &serde_json::Value,
+) -> Result<(), RequestRejection> {
+    let request = R::deserialize(params).map_err(|e| {
+        let text = e.to_string();
+        // serde's wording is stable: "missing field `GroupId`".
+        match text
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            Some(name) => RequestRejection::Missing(name.to_owned()),
+            None => RequestRejection::Malformed(text),
+        }
+    })?;
+    request.validate().map_err(RequestRejection::Constraint)
+}
+
+/// [`ActionEntry::check_response`] for response type `T`.
+pub fn check_response<T: DeserializeOwned>(response: &serde_json::Value) -> Result<(), String> {
+    T::deserialize(response)
+        .map(drop)
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operation::get_group_info::{GetGroupInfoRequest, GetGroupInfoResponse};
+    use serde_json::json;
+
+    #[test]
+    fn requests_are_decoded_and_validated() {
+        let check = check_request::<GetGroupInfoRequest>;
+        assert_eq!(check(&json!({"GroupId": "g1"})), Ok(()));
+        assert_eq!(
+            check(&json!({})),
+            Err(RequestRejection::Missing("GroupId".into()))
+        );
+        assert!(matches!(
+            check(&json!({"GroupId": 5})),
+            Err(RequestRejection::Malformed(_))
+        ));
+        assert!(matches!(
+            check(&json!({"GroupId": "g1", "Extra": 1})),
+            Err(RequestRejection::Malformed(m)) if m.contains("Extra")
+        ));
+        assert!(matches!(
+            check(&json!({"GroupId": "not allowed!"})),
+            Err(RequestRejection::Constraint(e)) if e.parameter == "GroupId"
+        ));
+    }
+
+    #[test]
+    fn responses_are_decoded() {
+        let check = check_response::<GetGroupInfoResponse>;
+        assert!(check(&json!({"GroupId": "g"})).is_err());
+        assert_eq!(
+            check(&json!({"GroupName": "n", "GroupId": "g", "GroupExDescriptions": [], "Tag": "",
+                "FaceModelVersion": "3.0", "CreationTimestamp": 1, "RequestId": "r"})),
+            Ok(())
+        );
+    }
+}
