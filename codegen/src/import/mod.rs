@@ -73,7 +73,10 @@ pub const UNTRANSLATED: &str = "Not translated yet: see `doc_zh`.";
 pub fn retry_kind_by_default(code: &str) -> Option<RetryKind> {
     if code.starts_with("RequestLimitExceeded") || code.ends_with(".RequestLimitExceeded") {
         Some(RetryKind::Throttling)
-    } else if code == "FailedOperation.ServerError" || code == "FailedOperation.RequestTimeout" {
+    } else if matches!(
+        code,
+        "FailedOperation.ServerError" | "FailedOperation.RequestTimeout" | "FailedOperation.RpcFail"
+    ) {
         Some(RetryKind::Transient)
     } else {
         None

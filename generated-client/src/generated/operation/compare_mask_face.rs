@@ -274,7 +274,7 @@ pub enum CompareMaskFaceError {
     FailedOperationImageSizeExceed(ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     FailedOperationRequestTimeout(ErrorMetadata),
-    /// `FailedOperation.RpcFail`: The RPC call failed.
+    /// `FailedOperation.RpcFail`: The RPC call failed. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     FailedOperationRpcFail(ErrorMetadata),
     /// `FailedOperation.SearchFacesExceed`: The number of faces searched for exceeds the limit.
     FailedOperationSearchFacesExceed(ErrorMetadata),
@@ -475,6 +475,7 @@ impl CompareMaskFaceError {
                 Some(crate::runtime::retry::RetryKind::Throttling)
             }
             Self::FailedOperationRequestTimeout(_)
+            | Self::FailedOperationRpcFail(_)
             | Self::FailedOperationServerError(_)
             | Self::ServiceUnavailable(_) => {
                 Some(crate::runtime::retry::RetryKind::Transient)

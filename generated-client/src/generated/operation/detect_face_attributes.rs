@@ -374,7 +374,7 @@ pub enum DetectFaceAttributesError {
     FailedOperationRequestLimitExceeded(ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     FailedOperationRequestTimeout(ErrorMetadata),
-    /// `FailedOperation.RpcFail`: The RPC call failed.
+    /// `FailedOperation.RpcFail`: The RPC call failed. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     FailedOperationRpcFail(ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     FailedOperationServerError(ErrorMetadata),
@@ -500,6 +500,7 @@ impl DetectFaceAttributesError {
                 Some(crate::runtime::retry::RetryKind::Throttling)
             }
             Self::FailedOperationRequestTimeout(_)
+            | Self::FailedOperationRpcFail(_)
             | Self::FailedOperationServerError(_)
             | Self::ServiceUnavailable(_) => {
                 Some(crate::runtime::retry::RetryKind::Transient)

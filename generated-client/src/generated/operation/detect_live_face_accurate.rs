@@ -194,7 +194,7 @@ pub enum DetectLiveFaceAccurateError {
     FailedOperationRequestLimitExceeded(ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     FailedOperationRequestTimeout(ErrorMetadata),
-    /// `FailedOperation.RpcFail`: The RPC call failed.
+    /// `FailedOperation.RpcFail`: The RPC call failed. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     FailedOperationRpcFail(ErrorMetadata),
     /// `FailedOperation.SearchFacesExceed`: The number of faces searched for exceeds the limit.
     FailedOperationSearchFacesExceed(ErrorMetadata),
@@ -396,6 +396,7 @@ impl DetectLiveFaceAccurateError {
                 Some(crate::runtime::retry::RetryKind::Throttling)
             }
             Self::FailedOperationRequestTimeout(_)
+            | Self::FailedOperationRpcFail(_)
             | Self::FailedOperationServerError(_)
             | Self::ServiceUnavailable(_) => {
                 Some(crate::runtime::retry::RetryKind::Transient)
