@@ -75,7 +75,9 @@ pub fn retry_kind_by_default(code: &str) -> Option<RetryKind> {
         Some(RetryKind::Throttling)
     } else if matches!(
         code,
-        "FailedOperation.ServerError" | "FailedOperation.RequestTimeout" | "FailedOperation.RpcFail"
+        "FailedOperation.ServerError"
+            | "FailedOperation.RequestTimeout"
+            | "FailedOperation.RpcFail"
     ) {
         Some(RetryKind::Transient)
     } else {
@@ -324,12 +326,12 @@ pub fn import(sources: &Sources, spec_dir: &Path) -> Result<Import, String> {
             idempotent: old
                 .as_ref()
                 .map_or_else(|| idempotent_by_default(name), |o| o.idempotent),
-            region_required: false,
-            pagination: None,
             input,
             output,
             errors,
             examples,
+            // Hand-written keys (any added later too) come from the file on disk, below.
+            ..RawAction::default()
         };
         let raw = keep_hand_written(
             new,
@@ -962,4 +964,53 @@ fn read_yaml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, S
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(format!("{}: {e}", path.display())),
     }
+}
+
+/// One official example of either site, converted against the spec as import converts them.
+#[derive(Debug, Clone)]
+pub struct OfficialExample {
+    pub site: &'static str,
+    pub action: String,
+    pub title: String,
+    pub converted: Result<RawExample, String>,
+    /// What the conversion repaired (quoted numbers), in words.
+    pub repairs: Vec<String>,
+}
+
+/// Every example of both sites' example files (those `sources` name), each converted against
+/// the action and type definitions in `spec_dir`, for tests that check them all.
+pub fn official_examples(
+    sources: &Sources,
+    spec_dir: &Path,
+) -> Result<Vec<OfficialExample>, String> {
+    let types: BTreeMap<String, RawObjectType> = read_yaml::<RawTypes>(&spec_dir.join(TYPES_FILE))?
+        .map(|t| t.types.into_iter().map(|t| (t.name.clone(), t)).collect())
+        .unwrap_or_default();
+    let schema = examples::Schema { types: &types };
+    let mut out = Vec::new();
+    for (site, path) in [
+        (INTERNATIONAL, &sources.examples),
+        (MAINLAND, &sources.mainland_examples),
+    ] {
+        let Some(path) = path else { continue };
+        let all: ApiExamples = read_json(path)?;
+        for (action, list) in &all.actions {
+            let spec =
+                read_yaml::<RawAction>(&spec_dir.join(ACTIONS_DIR).join(format!("{action}.yaml")))?
+                    .ok_or_else(|| format!("{action}: no spec file"))?;
+            for ex in list {
+                let mut repairs = Vec::new();
+                let converted =
+                    examples::convert(ex, &spec.input, &spec.output, &schema, &mut repairs);
+                out.push(OfficialExample {
+                    site,
+                    action: action.clone(),
+                    title: ex.title.trim().to_owned(),
+                    converted,
+                    repairs,
+                });
+            }
+        }
+    }
+    Ok(out)
 }
