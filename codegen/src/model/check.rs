@@ -875,8 +875,8 @@ impl Checker {
         out
     }
 
-    /// `sites` must name endpoints of `service.yaml`, each once, and leave none out silently:
-    /// listing every endpoint is the default, so it is written by leaving the key out.
+    /// `sites` must name endpoints of `service.yaml`, each once, and not all of them: every
+    /// endpoint is the default, written by leaving the key out.
     fn sites<T>(
         &mut self,
         f: &SpecFile<T>,
