@@ -162,6 +162,92 @@ async fn non_retryable_code_is_not_retried() {
     assert_eq!(server.request_count("GetGroupInfo"), 1);
 }
 
+// ---- retry kinds: throttling is retried for any action, transient only if idempotent --------
+
+const CREATE_FACE_OUTPUT: &str = r#"{"Response":{"SucFaceNum":1,"SucFaceIds":["2875186538564559728"],"RetCode":[0],"SucIndexes":[0],"SucFaceRects":[{"X":1,"Y":2,"Width":3,"Height":4}],"FaceModelVersion":"3.0","RequestId":"r-1"}}"#;
+
+async fn create_face(
+    client: &Client,
+) -> Result<
+    tencentcloud_iai::operation::create_face::CreateFaceResponse,
+    SdkError<tencentcloud_iai::operation::create_face::CreateFaceError>,
+> {
+    bounded(
+        client
+            .create_face("person-1")
+            .urls(vec!["http://test.image.myqcloud.com/a.jpg".into()])
+            .send(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_backend_timeout_on_create_face_is_sent_once_and_says_why_it_was_not_retried() {
+    let server = TestServer::start();
+    server.script(
+        "CreateFace",
+        vec![
+            Reply::error("FailedOperation.RequestTimeout", "backend timed out"),
+            Reply::json(CREATE_FACE_OUTPUT),
+        ],
+    );
+    let err = create_face(&client(fast(config_for(&server))))
+        .await
+        .expect_err("a transient error on a write is not retried");
+    assert_eq!(
+        server.request_count("CreateFace"),
+        1,
+        "the face may have been added already"
+    );
+    assert_eq!(err.attempts(), 1);
+    let SdkError::Service(service) = &err else {
+        panic!("expected the service error, got {err:?}");
+    };
+    assert_eq!(
+        service.retry_kind(),
+        Some(tencentcloud_iai::runtime::retry::RetryKind::Transient)
+    );
+    let text = err.to_string();
+    assert!(text.contains("FailedOperation.RequestTimeout"), "{text}");
+    assert!(text.contains("not retried"), "{text}");
+    assert!(text.contains("`CreateFace` is not idempotent"), "{text}");
+    assert!(text.contains("may already have applied"), "{text}");
+}
+
+#[tokio::test]
+async fn a_backend_timeout_on_get_group_info_is_retried() {
+    let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![
+            Reply::error("FailedOperation.RequestTimeout", "backend timed out"),
+            Reply::json(GET_GROUP_INFO_EXAMPLE),
+        ],
+    );
+    get_group(&client(fast(config_for(&server))))
+        .await
+        .expect("a read is repeated after a transient error");
+    assert_eq!(server.request_count("GetGroupInfo"), 2);
+}
+
+#[tokio::test]
+async fn throttling_on_create_face_is_retried() {
+    let server = TestServer::start();
+    server.script(
+        "CreateFace",
+        vec![
+            Reply::error("RequestLimitExceeded", "slow down"),
+            Reply::error("FailedOperation.RequestLimitExceeded", "slow down"),
+            Reply::json(CREATE_FACE_OUTPUT),
+        ],
+    );
+    let out = create_face(&client(fast(config_for(&server))))
+        .await
+        .expect("throttled requests were never processed, so a write is retried");
+    assert_eq!(out.suc_face_num, 1);
+    assert_eq!(server.request_count("CreateFace"), 3);
+}
+
 // ---- HTTP-level faults ----------------------------------------------------------------------
 
 #[tokio::test]

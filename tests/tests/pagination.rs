@@ -395,3 +395,41 @@ async fn without_a_limit_the_default_page_size_decides_what_is_short() {
         "no Limit is sent when none was set: {sent:?}"
     );
 }
+
+fn job_page(ids: &[&str], total: u64) -> Reply {
+    let jobs: Vec<Value> = ids
+        .iter()
+        .map(|id| {
+            json!({
+                "JobId": id, "GroupId": format!("group-{id}"), "FromFaceModelVersion": "2.0",
+                "ToFaceModelVersion": "3.0", "StartTime": 1594642823572u64, "Status": 1
+            })
+        })
+        .collect();
+    let response = json!({"JobInfos": jobs, "JobNum": total, "RequestId": "req"});
+    Reply::json(&json!({ "Response": response }).to_string())
+}
+
+#[tokio::test]
+#[allow(deprecated)] // the upgrade-job actions are deprecated by the service, still callable
+async fn the_deprecated_upgrade_job_list_pages_by_offset_and_limit() {
+    let server = TestServer::start();
+    server.script(
+        "GetUpgradeGroupFaceModelVersionJobList",
+        vec![job_page(&["j1", "j2"], 3), job_page(&["j3"], 3)],
+    );
+    let client = client_for(&server);
+    let jobs = bounded(
+        client
+            .get_upgrade_group_face_model_version_job_list()
+            .limit(2)
+            .into_paginator()
+            .collect_items(),
+    )
+    .await
+    .expect("every page succeeds");
+    let ids: Vec<&str> = jobs.iter().map(|j| j.job_id.as_str()).collect();
+    assert_eq!(ids, ["j1", "j2", "j3"]);
+    let sent = bodies(&server.requests(), "GetUpgradeGroupFaceModelVersionJobList");
+    assert_eq!(offsets(&sent), [0, 2], "stops at JobNum");
+}

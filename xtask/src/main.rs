@@ -8,14 +8,19 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask regenerate [--check]
        cargo xtask import <api.json> [--examples <examples.json>] [--errors <action errors json>]
-                          [--error-descriptions <json>] [--check]
+                          [--mainland <cn api.json>] [--mainland-examples <cn examples.json>]
+                          [--error-descriptions <json>] [--report <file>] [--check]
 
   regenerate          write generated-client/src/generated from spec/ (only changed files)
   regenerate --check  exit 1 and list the files that are out of date, writing nothing
-  import              write spec/ from Tencent Cloud's API description, keeping hand-written
-                      keys (constraints, rust_name, idempotent, region_required, pagination,
-                      retryable); lists every other change. --check writes nothing and exits 1
-                      when the spec differs from what import would write";
+  import              write spec/ from Tencent Cloud's API descriptions (international, and with
+                      --mainland the mainland site's: the union, marked with `sites`), keeping
+                      hand-written keys (constraints, rust_name, idempotent, region_required,
+                      pagination, retryable, any key import does not write, and the English doc
+                      of mainland-only items); lists every other change. --report writes the
+                      differences between the sites and the repaired examples to a file.
+                      --check writes nothing and exits 1 when the spec differs from what import
+                      would write";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,7 +29,7 @@ fn main() -> ExitCode {
         ["regenerate"] => regenerate(false),
         ["regenerate", "--check"] => regenerate(true),
         ["import", rest @ ..] => match parse_import(rest) {
-            Ok((sources, check)) => import(&sources, check),
+            Ok((sources, check, report)) => import(&sources, check, report),
             Err(e) => {
                 eprintln!("error: {e}\n\n{USAGE}");
                 ExitCode::from(2)
@@ -140,10 +145,13 @@ fn readme_update() -> Result<Option<String>, String> {
     Ok((updated != text).then_some(updated))
 }
 
-fn parse_import(args: &[&str]) -> Result<(codegen::import::Sources, bool), String> {
+fn parse_import(
+    args: &[&str],
+) -> Result<(codegen::import::Sources, bool, Option<PathBuf>), String> {
     let mut sources = codegen::import::Sources::default();
     let mut api = None;
     let mut check = false;
+    let mut report = None;
     let mut args = args.iter();
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let path = |value: Option<&&str>, flag: &str| {
@@ -154,6 +162,11 @@ fn parse_import(args: &[&str]) -> Result<(codegen::import::Sources, bool), Strin
     while let Some(arg) = args.next() {
         match *arg {
             "--examples" => sources.examples = Some(path(args.next(), "--examples")?),
+            "--mainland" => sources.mainland = Some(path(args.next(), "--mainland")?),
+            "--mainland-examples" => {
+                sources.mainland_examples = Some(path(args.next(), "--mainland-examples")?)
+            }
+            "--report" => report = Some(path(args.next(), "--report")?),
             "--errors" => sources.action_errors = Some(path(args.next(), "--errors")?),
             "--error-descriptions" => {
                 sources.error_descriptions = Some(path(args.next(), "--error-descriptions")?)
@@ -165,16 +178,32 @@ fn parse_import(args: &[&str]) -> Result<(codegen::import::Sources, bool), Strin
         }
     }
     sources.api = api.ok_or("the API description file is required")?;
-    Ok((sources, check))
+    Ok((sources, check, report))
 }
 
-fn import(sources: &codegen::import::Sources, check: bool) -> ExitCode {
+fn import(sources: &codegen::import::Sources, check: bool, report: Option<PathBuf>) -> ExitCode {
     use codegen::import::Status;
     let root = workspace_root();
     let files = match codegen::import::import(sources, &root.join("spec")) {
         Ok(import) => {
             for warning in &import.warnings {
                 eprintln!("warning: {warning}");
+            }
+            // The differences between the sites and the repaired examples, one per line.
+            let text: String = import.report.iter().map(|l| format!("{l}\n")).collect();
+            match &report {
+                Some(path) => {
+                    if let Err(e) = std::fs::write(path, &text) {
+                        eprintln!("error: {}: {e}", path.display());
+                        return ExitCode::FAILURE;
+                    }
+                    println!(
+                        "report: {} lines in {}",
+                        import.report.len(),
+                        path.display()
+                    );
+                }
+                None => text.lines().for_each(|l| println!("report: {l}")),
             }
             import.files
         }

@@ -25,6 +25,7 @@ pub fn emit(service: &Service) -> TokenStream {
 
         /// Sends (or with `dry_run`, only signs) the action named `action` with parameters
         /// `input`, a JSON object with the API's parameter names.
+        #[allow(deprecated)]
         pub async fn dispatch(
             client: &crate::Client,
             action: &str,
@@ -42,7 +43,7 @@ pub fn emit(service: &Service) -> TokenStream {
 fn row(action: &Action) -> TokenStream {
     let name = &action.name;
     let command = action.name.to_kebab_case();
-    let title = &action.title;
+    let title = format!("{}{}", action.title, super::module_tree::marks(action));
     let doc = &action.doc;
     let params = action.input.iter().map(param);
     quote! {

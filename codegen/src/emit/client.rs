@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::docs::doc;
 use super::fields::ident;
-use super::operation::{names, param_decl, required_params};
+use super::operation::{deprecated_attr, names, param_decl, required_params};
 use crate::model::{Action, Service};
 
 pub fn emit(service: &Service) -> TokenStream {
@@ -31,7 +31,7 @@ fn method(action: &Action) -> TokenStream {
         .filter(|f| f.is_optional())
         .map(|f| format!("`{}`", f.rust_name))
         .collect();
-    let mut text = format!("{}.\n\n{}\n\nSends [`{request}`](crate::operation::{module}::{request}) and returns [`{response}`](crate::operation::{module}::{response}); a service error is a [`{error}`](crate::operation::{module}::{error}).", action.title, action.doc);
+    let mut text = format!("{}.{}\n\n{}\n\nSends [`{request}`](crate::operation::{module}::{request}) and returns [`{response}`](crate::operation::{module}::{response}); a service error is a [`{error}`](crate::operation::{module}::{error}).", action.title, action.availability(), action.doc);
     if !optional.is_empty() {
         text.push_str(&format!(
             "\n\nOptional parameters are set on the returned builder: {}.",
@@ -39,8 +39,16 @@ fn method(action: &Action) -> TokenStream {
         ));
     }
     let docs = doc(&text);
+    let deprecated = deprecated_attr(action);
+    let allow = if action.deprecated {
+        quote!(#[allow(deprecated)])
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #docs
+        #deprecated
+        #allow
         pub fn #method(&self, #(#params),*) -> crate::operation::#module::#builder<'_> {
             crate::operation::#module::#builder::new(self, crate::operation::#module::#request::new(#(#args),*))
         }

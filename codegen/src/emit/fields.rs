@@ -77,6 +77,9 @@ fn field_doc(f: &Field) -> String {
     if f.nullable {
         text.push_str("\n\nMay be `null` in responses.");
     }
+    if let Some(note) = crate::model::sites_note(&f.sites, "Documented") {
+        text.push_str(&format!("\n\n{note}"));
+    }
     text
 }
 

@@ -6,16 +6,23 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc, module_doc};
 use super::fields::{self, declarations, ident, rust_type, validated_types};
-use crate::model::{Action, Field, Service, Type};
+use crate::model::{Action, Field, RetryKind, Service, Type};
 
 pub fn emit(service: &Service, action: &Action) -> TokenStream {
     let module_docs = module_doc(&format!(
-        "`{}`: {}.\n\n{}{}",
+        "`{}`: {}.{}\n\n{}{}",
         action.name,
         action.title,
+        action.availability(),
         action.doc,
         examples_doc(action)
     ));
+    // A deprecated action's own module uses its request and builder freely.
+    let allow_deprecated = if action.deprecated {
+        quote!(#![allow(deprecated)])
+    } else {
+        TokenStream::new()
+    };
     let request = request(service, action);
     let response = response(action);
     let error = error_enum(action);
@@ -23,6 +30,7 @@ pub fn emit(service: &Service, action: &Action) -> TokenStream {
     let examples = example_tests(action);
     quote! {
         #module_docs
+        #allow_deprecated
         use serde::{Deserialize, Serialize};
         use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
         #request
@@ -82,9 +90,11 @@ fn request(service: &Service, action: &Action) -> TokenStream {
     let idempotent = action.idempotent;
     let region_required = action.region_required;
     let docs = doc(&format!(
-        "Parameters of `{action_name}`: {}.\n\nBuild it with [`{request}::new`], which takes the required parameters; optional ones have setters.",
-        action.title
+        "Parameters of `{action_name}`: {}.{}\n\nBuild it with [`{request}::new`], which takes the required parameters; optional ones have setters.",
+        action.title,
+        action.availability()
     ));
+    let deprecated = deprecated_attr(action);
     let fields = declarations(&action.input);
     let params: Vec<_> = required_params(action)
         .into_iter()
@@ -111,6 +121,7 @@ fn request(service: &Service, action: &Action) -> TokenStream {
     };
     quote! {
         #docs
+        #deprecated
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
         #[serde(deny_unknown_fields)]
         #[non_exhaustive]
@@ -146,6 +157,14 @@ fn request(service: &Service, action: &Action) -> TokenStream {
         }
 
         #paging
+    }
+}
+
+/// `#[deprecated(note = ...)]` for a deprecated action's public items; nothing otherwise.
+pub fn deprecated_attr(action: &Action) -> TokenStream {
+    match action.deprecation_note() {
+        Some(note) => quote!(#[deprecated(note = #note)]),
+        None => TokenStream::new(),
     }
 }
 
@@ -348,21 +367,33 @@ fn error_enum(action: &Action) -> TokenStream {
         .map(|e| format_ident!("{}", e.variant))
         .collect();
     let variant_docs = action.errors.iter().map(|e| {
-        let retry = if e.retryable { " Retryable." } else { "" };
-        doc(&format!("`{}`: {}{retry}", e.code, e.doc))
+        let retry = match e.retry {
+            Some(RetryKind::Throttling) => " Retryable (throttling: the service did not process the request, so any action is retried).",
+            Some(RetryKind::Transient) => " Retryable (transient: the service may have processed the request, so only idempotent actions are retried).",
+            None => "",
+        };
+        let sites = crate::model::sites_note(&e.sites, "Listed")
+            .map(|n| format!(" {n}"))
+            .unwrap_or_default();
+        doc(&format!("`{}`: {}{retry}{sites}", e.code, e.doc))
     });
     let codes = action.errors.iter().map(|e| &e.code);
-    let retryable: Vec<_> = action
-        .errors
-        .iter()
-        .filter(|e| e.retryable)
-        .map(|e| format_ident!("{}", e.variant))
-        .collect();
-    let is_retryable = if retryable.is_empty() {
-        quote!(false)
-    } else {
-        quote!(matches!(self, #(Self::#retryable(_))|*))
+    let kind_of = |kind: RetryKind| -> Vec<_> {
+        action
+            .errors
+            .iter()
+            .filter(|e| e.retry == Some(kind))
+            .map(|e| format_ident!("{}", e.variant))
+            .collect()
     };
+    let throttling = kind_of(RetryKind::Throttling);
+    let transient = kind_of(RetryKind::Transient);
+    let throttling_arm = (!throttling.is_empty()).then(
+        || quote!(#(Self::#throttling(_))|* => Some(crate::runtime::retry::RetryKind::Throttling),),
+    );
+    let transient_arm = (!transient.is_empty()).then(
+        || quote!(#(Self::#transient(_))|* => Some(crate::runtime::retry::RetryKind::Transient),),
+    );
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq)]
@@ -389,9 +420,19 @@ fn error_enum(action: &Action) -> TokenStream {
                 self.metadata().request_id.as_deref()
             }
 
-            /// Whether the spec marks this code safe to retry.
+            /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
             pub fn is_retryable(&self) -> bool {
-                #is_retryable
+                self.retry_kind().is_some()
+            }
+
+            /// How the client may retry this code: throttling codes for any action, transient
+            /// ones only for idempotent actions; `None` for codes never retried.
+            pub fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+                match self {
+                    #throttling_arm
+                    #transient_arm
+                    _ => None,
+                }
             }
 
             /// Code, message, RequestId, HTTP status and attempts.
@@ -414,8 +455,14 @@ fn error_enum(action: &Action) -> TokenStream {
                 #error::metadata(self)
             }
 
-            fn is_retryable(&self) -> bool {
-                #error::is_retryable(self)
+            fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+                match self {
+                    #( Self::#variants(m) )|* | Self::Unhandled(m) => m,
+                }
+            }
+
+            fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+                #error::retry_kind(self)
             }
         }
 
@@ -447,8 +494,10 @@ fn fluent_builder(action: &Action) -> TokenStream {
     } else {
         TokenStream::new()
     };
+    let deprecated = deprecated_attr(action);
     quote! {
         #docs
+        #deprecated
         #[derive(Debug, Clone)]
         #[must_use = "nothing is sent until `.send().await`"]
         pub struct #builder<'a> {

@@ -14,6 +14,11 @@ pub fn emit(service: &Service) -> TokenStream {
         let name = format_ident!("{}", t.name);
         let docs = doc(&t.doc);
         let fields = declarations(&t.fields);
+        let strict = if t.request_only {
+            quote!(#[serde(deny_unknown_fields)])
+        } else {
+            TokenStream::new()
+        };
         let validate = if t.needs_validation {
             let checks = validation(&t.fields, &validated);
             quote! {
@@ -31,6 +36,7 @@ pub fn emit(service: &Service) -> TokenStream {
         quote! {
             #docs
             #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+            #strict
             #[non_exhaustive]
             pub struct #name { #(#fields)* }
             #validate

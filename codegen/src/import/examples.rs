@@ -22,9 +22,17 @@ pub fn convert(
     input: &[RawField],
     output_fields: &[RawField],
     schema: &Schema<'_>,
+    repairs: &mut Vec<String>,
 ) -> Result<RawExample, String> {
     let mut params = parse_input(&example.input)?;
-    coerce_object(&mut params, input, schema);
+    // A query string carries everything as text: typing it is parsing, not a repair.
+    let mut query_values = Vec::new();
+    let input_repairs = if example.input.trim_start().starts_with("POST") {
+        &mut *repairs
+    } else {
+        &mut query_values
+    };
+    coerce_object(&mut params, input, schema, "input", input_repairs);
     let output: Value = serde_json::from_str(&example.output)
         .map_err(|e| format!("example output is not JSON: {e}"))?;
     let mut response = output
@@ -33,7 +41,7 @@ pub fn convert(
         .ok_or("example output has no `Response`")?;
     // Some documented responses quote numbers; the examples follow the documented types.
     if let Value::Object(map) = &mut response {
-        coerce_object(map, output_fields, schema);
+        coerce_object(map, output_fields, schema, "output", repairs);
     }
     let title = example.title.to_lowercase();
     let error =
@@ -47,6 +55,11 @@ pub fn convert(
         input: to_yaml(&Value::Object(params))?,
         output: to_yaml(&response)?,
     })
+}
+
+/// Whether two official examples send the same request parameters.
+pub fn same_input(a: &str, b: &str) -> bool {
+    matches!((parse_input(a), parse_input(b)), (Ok(x), Ok(y)) if x == y)
 }
 
 fn parse_input(text: &str) -> Result<Map<String, Value>, String> {
@@ -116,25 +129,54 @@ fn insert_path(node: &mut Value, path: &[&str], value: &str) {
     }
 }
 
-fn coerce_object(map: &mut Map<String, Value>, fields: &[RawField], schema: &Schema<'_>) {
+fn coerce_object(
+    map: &mut Map<String, Value>,
+    fields: &[RawField],
+    schema: &Schema<'_>,
+    at: &str,
+    repairs: &mut Vec<String>,
+) {
     for field in fields {
         if let Some(value) = map.get_mut(&field.name) {
-            coerce(value, field.ty.trim(), schema);
+            coerce(
+                value,
+                field.ty.trim(),
+                schema,
+                &format!("{at}.{}", field.name),
+                repairs,
+            );
         }
     }
 }
 
 /// Query strings carry everything as text (and some JSON examples quote numbers).
-fn coerce(value: &mut Value, ty: &str, schema: &Schema<'_>) {
+fn coerce(value: &mut Value, ty: &str, schema: &Schema<'_>, at: &str, repairs: &mut Vec<String>) {
     if let Some(inner) = ty.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
         if let Value::Array(items) = value {
-            items
-                .iter_mut()
-                .for_each(|item| coerce(item, inner, schema));
+            for (i, item) in items.iter_mut().enumerate() {
+                coerce(item, inner, schema, &format!("{at}[{i}]"), repairs);
+            }
         }
         return;
     }
     let text = value.as_str().map(str::to_owned);
+    let before = value.clone();
+    coerce_scalar(value, ty, text, schema, at, repairs);
+    if *value != before && !matches!(before, Value::Object(_)) {
+        repairs.push(format!(
+            "{at}: {before} is quoted, but the description says `{ty}`; wrote {value}"
+        ));
+    }
+}
+
+fn coerce_scalar(
+    value: &mut Value,
+    ty: &str,
+    text: Option<String>,
+    schema: &Schema<'_>,
+    at: &str,
+    repairs: &mut Vec<String>,
+) {
     match (ty, text) {
         ("int64", Some(t)) => {
             if let Ok(n) = t.parse::<i64>() {
@@ -158,7 +200,7 @@ fn coerce(value: &mut Value, ty: &str, schema: &Schema<'_>) {
         }
         (name, _) => {
             if let (Some(object), Value::Object(map)) = (schema.types.get(name), value) {
-                coerce_object(map, &object.members, schema);
+                coerce_object(map, &object.members, schema, at, repairs);
             }
         }
     }

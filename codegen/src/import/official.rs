@@ -22,12 +22,15 @@ pub struct ApiMetadata {
 #[derive(Debug, Deserialize)]
 pub struct ApiAction {
     pub document: String,
+    /// `online` or `deprecated`.
+    #[serde(default)]
+    pub status: Option<String>,
     pub input: String,
     pub name: String,
     pub output: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct ApiObject {
     #[serde(default)]
     pub document: String,
@@ -44,6 +47,8 @@ pub struct ApiMember {
     pub required: Option<bool>,
     #[serde(rename = "type")]
     pub ty: String,
+    #[serde(default)]
+    pub output_required: Option<bool>,
     #[serde(default)]
     pub value_allowed_null: Option<bool>,
     #[serde(default)]

@@ -7,7 +7,7 @@ use super::names;
 use super::*;
 use crate::diagnostics::{Diagnostic, SpecErrors};
 use crate::spec::load::{SpecFile, ACTIONS_DIR};
-use crate::spec::raw::{RawConstraints, RawErrorCode, RawField};
+use crate::spec::raw::{RawConstraints, RawErrorCode, RawField, RawRetryable};
 use crate::spec::SpecFiles;
 
 const SCALARS: &[&str] = &["string", "bool", "int64", "uint64", "float", "image"];
@@ -44,6 +44,8 @@ pub fn resolve(files: &SpecFiles) -> Result<Service, SpecErrors> {
 #[derive(Default)]
 struct Checker {
     errors: Vec<Diagnostic>,
+    /// `service.yaml`'s endpoint names: the values `sites` may hold.
+    endpoint_names: Vec<String>,
 }
 
 impl Checker {
@@ -113,6 +115,7 @@ impl Checker {
                 default: e.default,
             });
         }
+        self.endpoint_names = endpoints.iter().map(|e| e.name.clone()).collect();
         let defaults = endpoints.iter().filter(|e| e.default).count();
         if defaults != 1 {
             self.push(f.error(
@@ -165,6 +168,7 @@ impl Checker {
             actions,
         };
         mark_validated_types(&mut service);
+        mark_request_only_types(&mut service);
         service
     }
 
@@ -193,6 +197,7 @@ impl Checker {
                 ));
             }
             self.non_empty(f, &format!("{at}.doc"), &t.doc);
+            let sites = self.sites(f, &format!("{at}.sites"), &t.sites);
             let fields = self.fields(
                 f,
                 &format!("{at}.members"),
@@ -203,8 +208,10 @@ impl Checker {
             out.push(ObjectType {
                 name: t.name.clone(),
                 doc: t.doc.trim().to_owned(),
+                sites,
                 fields,
                 needs_validation: false,
+                request_only: false,
             });
         }
         self.self_containing_types(f);
@@ -298,6 +305,7 @@ impl Checker {
         }
         self.non_empty(f, "title", &raw.title);
         self.non_empty(f, "doc", &raw.doc);
+        let sites = self.sites(f, "sites", &raw.sites);
 
         let input = self.fields(f, "input", &raw.input, type_names, FieldSet::Input);
         let output = self.fields(f, "output", &raw.output, type_names, FieldSet::Output);
@@ -344,6 +352,8 @@ impl Checker {
             source: format!("spec/{ACTIONS_DIR}/{file_name}"),
             title: raw.title.trim().trim_end_matches('.').to_owned(),
             doc: raw.doc.trim().to_owned(),
+            sites,
+            deprecated: raw.deprecated,
             idempotent: raw.idempotent,
             region_required: raw.region_required,
             input,
@@ -637,6 +647,7 @@ impl Checker {
                 Some(c) => self.constraints(f, &format!("{here}.constraints"), c, &ty),
                 None => Constraints::default(),
             };
+            let sites = self.sites(f, &format!("{here}.sites"), &rf.sites);
             out.push(Field {
                 api_name: rf.name.clone(),
                 rust_name,
@@ -645,6 +656,7 @@ impl Checker {
                 required: rf.required,
                 nullable: rf.nullable,
                 constraints,
+                sites,
             });
         }
         out
@@ -899,14 +911,71 @@ impl Checker {
                 }
             }
             self.non_empty(f, &format!("{here}.doc"), &e.doc);
+            if e.retryable == Some(RawRetryable::Flag(true)) {
+                self.push(f.error(
+                    &format!("{here}.retryable"),
+                    format!("`retryable: true` on `{}` does not say which kind of retry is safe", e.code),
+                    "write `retryable: throttling` if the service refused the request without processing it (retried for any action), or `retryable: transient` if it may have processed it (retried only for idempotent actions)",
+                ));
+            }
+            let sites = self.sites(f, &format!("{here}.sites"), &e.sites);
             out.push(ErrorCode {
                 code: e.code.clone(),
                 variant,
                 doc: e.doc.trim().to_owned(),
-                retryable: e.retryable.unwrap_or(false),
+                retry: e.retryable.and_then(RawRetryable::kind),
+                sites,
             });
         }
         out
+    }
+
+    /// `sites` must name endpoints of `service.yaml`, each once, and not all of them: every
+    /// endpoint is the default, written by leaving the key out.
+    fn sites<T>(
+        &mut self,
+        f: &SpecFile<T>,
+        at: &str,
+        raw: &Option<Vec<String>>,
+    ) -> Option<Vec<String>> {
+        let sites = raw.as_ref()?;
+        let known = self.endpoint_names.join("`, `");
+        if sites.is_empty() {
+            self.push(f.error(
+                at,
+                "`sites` is empty",
+                format!("list the endpoints that offer it (`{known}`), or remove the key for all of them"),
+            ));
+            return None;
+        }
+        let mut seen = HashSet::new();
+        for (i, site) in sites.iter().enumerate() {
+            if !self.endpoint_names.contains(site) {
+                let help = match names::closest(site, self.endpoint_names.iter().map(String::as_str)) {
+                    Some(near) => format!("did you mean `{near}`? Sites are endpoint names from service.yaml: `{known}`"),
+                    None => format!("sites are endpoint names from service.yaml: `{known}`"),
+                };
+                self.push(f.error(
+                    &format!("{at}[{i}]"),
+                    format!("`{site}` is not an endpoint"),
+                    help,
+                ));
+            } else if !seen.insert(site.as_str()) {
+                self.push(f.error(
+                    &format!("{at}[{i}]"),
+                    format!("site `{site}` is listed twice"),
+                    "list each endpoint once",
+                ));
+            }
+        }
+        if seen.len() == self.endpoint_names.len() {
+            self.push(f.error(
+                at,
+                "`sites` lists every endpoint",
+                "remove the key: every endpoint is the default",
+            ));
+        }
+        Some(sites.clone())
     }
 
     fn non_empty<T>(&mut self, f: &SpecFile<T>, at: &str, text: &str) {
@@ -1023,6 +1092,39 @@ fn mark_validated_types(service: &mut Service) {
         if !changed {
             return;
         }
+    }
+}
+
+/// Types reached from some request and from no response refuse unknown members when decoded,
+/// like requests do: a key nobody reads must not be dropped silently on its way out.
+fn mark_request_only_types(service: &mut Service) {
+    let reach = |roots: Vec<&Field>| -> HashSet<String> {
+        let mut seen = HashSet::new();
+        let mut stack: Vec<String> = roots
+            .into_iter()
+            .filter_map(|f| match f.ty.element() {
+                Type::Object(name) => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            if let Some(t) = service.types.iter().find(|t| t.name == name) {
+                for f in &t.fields {
+                    if let Type::Object(inner) = f.ty.element() {
+                        stack.push(inner.clone());
+                    }
+                }
+            }
+        }
+        seen
+    };
+    let in_requests = reach(service.actions.iter().flat_map(|a| &a.input).collect());
+    let in_responses = reach(service.actions.iter().flat_map(|a| &a.output).collect());
+    for t in &mut service.types {
+        t.request_only = in_requests.contains(&t.name) && !in_responses.contains(&t.name);
     }
 }
 

@@ -52,9 +52,13 @@ pub struct Endpoint {
 pub struct ObjectType {
     pub name: String,
     pub doc: String,
+    /// Endpoint names whose site documents the type; `None`: every endpoint.
+    pub sites: Option<Vec<String>>,
     pub fields: Vec<Field>,
     /// Whether any member, directly or through nested types, carries a constraint.
     pub needs_validation: bool,
+    /// Found in requests only: decoding refuses unknown members, as requests do.
+    pub request_only: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +71,10 @@ pub struct Action {
     pub source: String,
     pub title: String,
     pub doc: String,
+    /// Endpoint names whose site offers the action; `None`: every endpoint.
+    pub sites: Option<Vec<String>>,
+    /// The service marks the action deprecated.
+    pub deprecated: bool,
     pub idempotent: bool,
     pub region_required: bool,
     pub input: Vec<Field>,
@@ -78,6 +86,33 @@ pub struct Action {
     pub errors: Vec<ErrorCode>,
     pub examples: Vec<Example>,
     pub pagination: Option<Pagination>,
+}
+
+impl Action {
+    /// The `#[deprecated]` note of the method, request and builder.
+    pub fn deprecation_note(&self) -> Option<String> {
+        self.deprecated.then(|| {
+            format!(
+                "the service marks `{}` deprecated; it may stop working without notice",
+                self.name
+            )
+        })
+    }
+
+    /// Paragraphs for the action's docs: deprecation and the sites that offer it; empty when
+    /// the action is current and offered everywhere.
+    pub fn availability(&self) -> String {
+        let mut out = String::new();
+        if self.deprecated {
+            out.push_str("\n\n**Deprecated**: the service marks this action deprecated; it may stop working without notice.");
+        }
+        if let Some(note) = sites_note(&self.sites, "Offered") {
+            out.push_str(&format!(
+                "\n\n{note} The client sends it to any endpoint; the service decides."
+            ));
+        }
+        out
+    }
 }
 
 /// Offset/limit paging: which request and response fields drive the generated paginator.
@@ -106,6 +141,8 @@ pub struct Field {
     pub required: bool,
     pub nullable: bool,
     pub constraints: Constraints,
+    /// Endpoint names whose site documents the member; `None`: every endpoint.
+    pub sites: Option<Vec<String>>,
 }
 
 impl Field {
@@ -217,7 +254,30 @@ pub struct ErrorCode {
     /// e.g. `FailedOperationRequestLimitExceeded`.
     pub variant: String,
     pub doc: String,
-    pub retryable: bool,
+    /// How the client may retry the code; `None`: never.
+    pub retry: Option<RetryKind>,
+    /// Endpoint names whose per-action list has the code; `None`: every endpoint.
+    pub sites: Option<Vec<String>>,
+}
+
+pub use crate::spec::raw::RetryKind;
+
+/// "Offered only on the `mainland_china` endpoint." for a subset of the endpoints (`what` is
+/// "Offered" or "Documented"); `None` when every endpoint has it.
+pub fn sites_note(sites: &Option<Vec<String>>, what: &str) -> Option<String> {
+    let sites = sites.as_ref()?;
+    let named: Vec<String> = sites.iter().map(|s| format!("`{s}`")).collect();
+    let plural = if named.len() == 1 {
+        "endpoint"
+    } else {
+        "endpoints"
+    };
+    Some(format!(
+        "{what} only on the {} {plural} ([`Endpoint::{}`](crate::Endpoint::{})).",
+        named.join(" and "),
+        sites[0],
+        sites[0]
+    ))
 }
 
 #[derive(Debug, Clone)]

@@ -42,21 +42,37 @@ pub struct RawTypes {
     pub types: Vec<RawObjectType>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawObjectType {
     pub name: String,
+    /// Endpoints (by `service.yaml` name) whose site documents the type; absent: every one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sites: Option<Vec<String>>,
     pub doc: String,
+    /// The original Chinese text when only the mainland site documents the type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_zh: Option<String>,
     pub members: Vec<RawField>,
 }
 
 /// `spec/actions/<Action>.yaml`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAction {
     pub action: String,
+    /// Endpoints (by `service.yaml` name) that offer the action; absent: every one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sites: Option<Vec<String>>,
+    /// The service marks the action deprecated (`status: deprecated`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deprecated: bool,
     pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_zh: Option<String>,
     pub doc: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_zh: Option<String>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub idempotent: bool,
     #[serde(default, skip_serializing_if = "is_false")]
@@ -89,7 +105,7 @@ pub struct RawPagination {
     pub default_limit: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawField {
     pub name: String,
@@ -104,7 +120,12 @@ pub struct RawField {
     pub rust_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<RawConstraints>,
+    /// Endpoints (by `service.yaml` name) whose site documents the member; absent: every one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sites: Option<Vec<String>>,
     pub doc: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_zh: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -128,15 +149,45 @@ pub struct RawConstraints {
     pub max_items: Option<u64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawErrorCode {
     pub code: String,
-    /// Absent means not retryable; an explicit `false` also keeps import from marking a
-    /// throttling code retryable by default.
+    /// Absent means not retryable; an explicit `false` also keeps import from marking the code
+    /// retryable by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retryable: Option<bool>,
+    pub retryable: Option<RawRetryable>,
+    /// Endpoints (by `service.yaml` name) whose per-action list has the code; absent: every one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sites: Option<Vec<String>>,
     pub doc: String,
+}
+
+/// `retryable:` is `false` or the kind of retry the code allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum RawRetryable {
+    /// `false` (never retried); `true` is refused by the checker, which asks for a kind.
+    Flag(bool),
+    Kind(RetryKind),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RetryKind {
+    /// The service refused the request without processing it: safe to retry for any action.
+    Throttling,
+    /// The service may have processed the request: retried for idempotent actions only.
+    Transient,
+}
+
+impl RawRetryable {
+    pub fn kind(self) -> Option<RetryKind> {
+        match self {
+            RawRetryable::Kind(k) => Some(k),
+            RawRetryable::Flag(_) => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

@@ -5,6 +5,54 @@ use crate::runtime::cli::{run, ActionInfo, CliError, Outcome, ParamInfo, ParamKi
 /// Every action, in spec order.
 pub static ACTIONS: &[ActionInfo] = &[
     ActionInfo {
+        name: "AnalyzeDenseLandmarks",
+        command: "analyze-dense-landmarks",
+        title: "Locates dense facial landmarks (mainland_china only)",
+        doc: "Locates the facial features (also called facial landmark localization) in the requested image to get precise information about the face: it returns up to 888 key points, precisely locating the facial features and the contour of the face.",
+        params: &[
+            ParamInfo {
+                api_name: "Mode",
+                flag: "mode",
+                kind: ParamKind::Uint,
+                list: false,
+                required: false,
+                doc: "Detection mode.\n- Values: 0 detects every face that appears; 1 detects the face with the largest area.\n- Default value: 0.\n- Detailed facial feature localization (facial landmark) information is returned for up to 5 faces.",
+            },
+            ParamInfo {
+                api_name: "Image",
+                flag: "image",
+                kind: ParamKind::Image,
+                list: false,
+                required: false,
+                doc: "Base64-encoded image data.\n- It cannot exceed 5 MB after Base64 encoding.\n- The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.\n- PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.",
+            },
+            ParamInfo {
+                api_name: "Url",
+                flag: "url",
+                kind: ParamKind::String,
+                list: false,
+                required: false,
+                doc: "URL of the image.\n- The image cannot exceed 5 MB after Base64 encoding.\n- The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.\n- Either `Url` or `Image` must be provided; if both are provided, only `Url` is used.\n- A URL of an image stored in Tencent Cloud guarantees higher download speed and stability, so we recommend storing images in Tencent Cloud.\n- The speed and stability of URLs not stored in Tencent Cloud may be affected.\n- PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.",
+            },
+            ParamInfo {
+                api_name: "FaceModelVersion",
+                flag: "face-model-version",
+                kind: ParamKind::String,
+                list: false,
+                required: false,
+                doc: "Algorithm model version used by the Face Recognition service. This API accepts only \"3.0\".",
+            },
+            ParamInfo {
+                api_name: "NeedRotateDetection",
+                flag: "need-rotate-detection",
+                kind: ParamKind::Int,
+                list: false,
+                required: false,
+                doc: "Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.",
+            },
+        ],
+    },
+    ActionInfo {
         name: "AnalyzeFace",
         command: "analyze-face",
         title: "Performs facial feature localization",
@@ -113,6 +161,70 @@ pub static ACTIONS: &[ActionInfo] = &[
                 list: false,
                 required: false,
                 doc: "Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.",
+            },
+            ParamInfo {
+                api_name: "FaceMatchingStrategy",
+                flag: "face-matching-strategy",
+                kind: ParamKind::Uint,
+                list: false,
+                required: false,
+                doc: "How to choose a face when an image holds several; default value: 0.\n- 0: the face with the highest confidence.\n- 1: the face with the largest area.",
+            },
+        ],
+    },
+    ActionInfo {
+        name: "CompareMaskFace",
+        command: "compare-mask-face",
+        title: "Compares faces in epidemic-prevention scenarios (mainland_china only)",
+        doc: "Compares the similarity of the faces in two images and returns the face similarity score.\n\nThe epidemic-prevention face comparison API can be used when the faces wear masks; the mask may cover the face up to the tip of the nose.\n\nIf the faces in the images do not wear masks as in epidemic-prevention scenarios, we recommend the face comparison service (`CompareFace`).",
+        params: &[
+            ParamInfo {
+                api_name: "ImageA",
+                flag: "image-a",
+                kind: ParamKind::Image,
+                list: false,
+                required: false,
+                doc: "Base64-encoded data of image A.\n- It cannot exceed 5 MB after Base64 encoding.\n- The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.\n- If the image holds several faces, only the face with the largest area is used.\n- PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.",
+            },
+            ParamInfo {
+                api_name: "ImageB",
+                flag: "image-b",
+                kind: ParamKind::Image,
+                list: false,
+                required: false,
+                doc: "Base64-encoded data of image B.\n- It cannot exceed 5 MB after Base64 encoding.\n- The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.\n- If the image holds several faces, only the face with the largest area is used.\n- PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.",
+            },
+            ParamInfo {
+                api_name: "UrlA",
+                flag: "url-a",
+                kind: ParamKind::String,
+                list: false,
+                required: false,
+                doc: "URL of image A.\n- The image cannot exceed 5 MB after Base64 encoding.\n- The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.\n- Either `Url` or `Image` of image A must be provided; if both are provided, only `Url` is used.\n- A URL of an image stored in Tencent Cloud guarantees higher download speed and stability, so we recommend storing images in Tencent Cloud.\n- The speed and stability of URLs not stored in Tencent Cloud may be affected.\n- If the image holds several faces, only the face with the largest area is used.\n- PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.",
+            },
+            ParamInfo {
+                api_name: "UrlB",
+                flag: "url-b",
+                kind: ParamKind::String,
+                list: false,
+                required: false,
+                doc: "URL of image B. The image cannot exceed 5 MB in size after being Base64-encoded.\nThe long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.\nEither `Url` or `Image` of image B must be provided; if both are provided, only `Url` will be used. \nWe recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability. \nThe download speed and stability of non-Tencent Cloud URLs may be low.\nIf there are multiple faces in the image, only the face with the largest size will be selected.\nPNG, JPG, JPEG, and BMP images are supported, while GIF images are not.",
+            },
+            ParamInfo {
+                api_name: "FaceModelVersion",
+                flag: "face-model-version",
+                kind: ParamKind::String,
+                list: false,
+                required: false,
+                doc: "Algorithm model version used by the Face Recognition service. This API supports only \"3.0\".",
+            },
+            ParamInfo {
+                api_name: "QualityControl",
+                flag: "quality-control",
+                kind: ParamKind::Uint,
+                list: false,
+                required: false,
+                doc: "Image quality control. \n0: no control. \n1: low quality requirement. The image has one or more of the following problems: extreme blurriness, covered eyes, covered nose, and covered mouth. \n2: average quality requirement. The image has at least three of the following problems: excessive brightness, excessive dimness, blurriness or average blurriness, covered eyebrows, covered cheeks, and covered chin. \n3: high-quality requirement. The image has one to two of the following problems: excessive brightness, excessive dimness, average blurriness, covered eyebrows, covered cheeks, and covered chin. \n4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension. \nDefault value: 0. \nIf the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.",
             },
         ],
     },
@@ -757,6 +869,46 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
     },
     ActionInfo {
+        name: "GetUpgradeGroupFaceModelVersionJobList",
+        command: "get-upgrade-group-face-model-version-job-list",
+        title: "Gets the list of group upgrade jobs (deprecated; mainland_china only)",
+        doc: "(Worded this way to avoid ambiguity on the official website.)\n\nGets the list of group upgrade jobs.",
+        params: &[
+            ParamInfo {
+                api_name: "Offset",
+                flag: "offset",
+                kind: ParamKind::Uint,
+                list: false,
+                required: false,
+                doc: "Starting number. Default value: 0.",
+            },
+            ParamInfo {
+                api_name: "Limit",
+                flag: "limit",
+                kind: ParamKind::Uint,
+                list: false,
+                required: false,
+                doc: "Number of returned results. Default value: 10. Maximum value: 1000.",
+            },
+        ],
+    },
+    ActionInfo {
+        name: "GetUpgradeGroupFaceModelVersionResult",
+        command: "get-upgrade-group-face-model-version-result",
+        title: "Queries the result of a group upgrade (deprecated; mainland_china only)",
+        doc: "(Worded this way to avoid ambiguity on the official website.)\n\nQueries the result of a group upgrade.",
+        params: &[
+            ParamInfo {
+                api_name: "JobId",
+                flag: "job-id",
+                kind: ParamKind::String,
+                list: false,
+                required: true,
+                doc: "ID of the upgrade job, used to query the progress and result of the group upgrade.",
+            },
+        ],
+    },
+    ActionInfo {
         name: "ModifyGroup",
         command: "modify-group",
         title: "Modifies group",
@@ -797,6 +949,38 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
     },
     ActionInfo {
+        name: "ModifyPersonBaseInfo",
+        command: "modify-person-base-info",
+        title: "Modifies the basic information of a person (mainland_china only)",
+        doc: "Modifies the information of a person, including name and gender. Changes to the person's name and gender are synchronized to every group that contains the person.",
+        params: &[
+            ParamInfo {
+                api_name: "PersonId",
+                flag: "person-id",
+                kind: ParamKind::String,
+                list: false,
+                required: true,
+                doc: "Person ID, which is the `PersonId` in the `CreatePerson` API.",
+            },
+            ParamInfo {
+                api_name: "PersonName",
+                flag: "person-name",
+                kind: ParamKind::String,
+                list: false,
+                required: false,
+                doc: "The new name of the person.",
+            },
+            ParamInfo {
+                api_name: "Gender",
+                flag: "gender",
+                kind: ParamKind::Int,
+                list: false,
+                required: false,
+                doc: "The new gender of the person: 1 for male, 2 for female.",
+            },
+        ],
+    },
+    ActionInfo {
         name: "ModifyPersonGroupInfo",
         command: "modify-person-group-info",
         title: "Modifies person description",
@@ -825,6 +1009,22 @@ pub static ACTIONS: &[ActionInfo] = &[
                 list: true,
                 required: true,
                 doc: "Custom description field of the person to be modified, which is a `key-value` pair.",
+            },
+        ],
+    },
+    ActionInfo {
+        name: "RevertGroupFaceModelVersion",
+        command: "revert-group-face-model-version",
+        title: "Rolls back the version of a group (deprecated; mainland_china only)",
+        doc: "(Likewise.)\n\nThis API is used to roll back the face recognition algorithm model version of a group. Each group can be rolled back once and only once.\n\nThe rollback takes effect within 10 seconds; while it is in progress, your operations on the group may not take effect.",
+        params: &[
+            ParamInfo {
+                api_name: "JobId",
+                flag: "job-id",
+                kind: ParamKind::String,
+                list: false,
+                required: true,
+                doc: "ID of the upgrade job to roll back.",
             },
         ],
     },
@@ -1181,6 +1381,30 @@ pub static ACTIONS: &[ActionInfo] = &[
         ],
     },
     ActionInfo {
+        name: "UpgradeGroupFaceModelVersion",
+        command: "upgrade-group-face-model-version",
+        title: "Upgrades a group (deprecated; mainland_china only)",
+        doc: "(Worded this way to avoid ambiguity on the official website.)\n\nUpgrades a group. During the upgrade the group keeps its original algorithm version, and operations on the group remain supported. When the upgrade is complete, the group has the new algorithm version.\nEach group supports one and only one rollback.\n\nUpgrading takes time: the duration depends on the number of faces in the group, and the more faces it holds, the longer the upgrade takes. The upgrade API starts an asynchronous job: a successful call returns a `JobId`; query the upgrade's progress and result with `GetUpgradeGroupFaceModelVersionResult`. If the upgrade succeeds, the group switches to the new version. To roll back to the old version, call `RevertGroupFaceModelVersion`.\n\nNote: some APIs cannot operate across group versions, such as `SearchFaces`, `SearchPersons` and `CopyPerson`. When your business operates on several groups at once, e.g. searches Group1 and Group2 together, upgrading Group1 makes the two groups' versions differ; that is a cross-version operation, so the Search APIs cannot run normally and return an error saying cross-version operations are not allowed. Before upgrading, consider whether your business operates on several groups at once; otherwise the APIs' behaviour in production will be affected.",
+        params: &[
+            ParamInfo {
+                api_name: "GroupId",
+                flag: "group-id",
+                kind: ParamKind::String,
+                list: false,
+                required: true,
+                doc: "ID of the group to upgrade.",
+            },
+            ParamInfo {
+                api_name: "FaceModelVersion",
+                flag: "face-model-version",
+                kind: ParamKind::String,
+                list: false,
+                required: true,
+                doc: "Algorithm model version to upgrade to. Defaults to the latest version. A group cannot be upgraded to an older version.",
+            },
+        ],
+    },
+    ActionInfo {
         name: "VerifyFace",
         command: "verify-face",
         title: "Verifies face",
@@ -1279,6 +1503,7 @@ pub static ACTIONS: &[ActionInfo] = &[
 ];
 /// Sends (or with `dry_run`, only signs) the action named `action` with parameters
 /// `input`, a JSON object with the API's parameter names.
+#[allow(deprecated)]
 pub async fn dispatch(
     client: &crate::Client,
     action: &str,
@@ -1286,6 +1511,12 @@ pub async fn dispatch(
     dry_run: bool,
 ) -> Result<Outcome, CliError> {
     match action {
+        "AnalyzeDenseLandmarks" => {
+            run::<
+                crate::operation::analyze_dense_landmarks::AnalyzeDenseLandmarksRequest,
+            >(client, input, dry_run)
+                .await
+        }
         "AnalyzeFace" => {
             run::<
                 crate::operation::analyze_face::AnalyzeFaceRequest,
@@ -1295,6 +1526,12 @@ pub async fn dispatch(
         "CompareFace" => {
             run::<
                 crate::operation::compare_face::CompareFaceRequest,
+            >(client, input, dry_run)
+                .await
+        }
+        "CompareMaskFace" => {
+            run::<
+                crate::operation::compare_mask_face::CompareMaskFaceRequest,
             >(client, input, dry_run)
                 .await
         }
@@ -1406,15 +1643,39 @@ pub async fn dispatch(
             >(client, input, dry_run)
                 .await
         }
+        "GetUpgradeGroupFaceModelVersionJobList" => {
+            run::<
+                crate::operation::get_upgrade_group_face_model_version_job_list::GetUpgradeGroupFaceModelVersionJobListRequest,
+            >(client, input, dry_run)
+                .await
+        }
+        "GetUpgradeGroupFaceModelVersionResult" => {
+            run::<
+                crate::operation::get_upgrade_group_face_model_version_result::GetUpgradeGroupFaceModelVersionResultRequest,
+            >(client, input, dry_run)
+                .await
+        }
         "ModifyGroup" => {
             run::<
                 crate::operation::modify_group::ModifyGroupRequest,
             >(client, input, dry_run)
                 .await
         }
+        "ModifyPersonBaseInfo" => {
+            run::<
+                crate::operation::modify_person_base_info::ModifyPersonBaseInfoRequest,
+            >(client, input, dry_run)
+                .await
+        }
         "ModifyPersonGroupInfo" => {
             run::<
                 crate::operation::modify_person_group_info::ModifyPersonGroupInfoRequest,
+            >(client, input, dry_run)
+                .await
+        }
+        "RevertGroupFaceModelVersion" => {
+            run::<
+                crate::operation::revert_group_face_model_version::RevertGroupFaceModelVersionRequest,
             >(client, input, dry_run)
                 .await
         }
@@ -1439,6 +1700,12 @@ pub async fn dispatch(
         "SearchPersonsReturnsByGroup" => {
             run::<
                 crate::operation::search_persons_returns_by_group::SearchPersonsReturnsByGroupRequest,
+            >(client, input, dry_run)
+                .await
+        }
+        "UpgradeGroupFaceModelVersion" => {
+            run::<
+                crate::operation::upgrade_group_face_model_version::UpgradeGroupFaceModelVersionRequest,
             >(client, input, dry_run)
                 .await
         }

@@ -2,6 +2,25 @@
 
 //! `Client` methods, one per action in spec/actions.
 impl crate::Client {
+    /// Locates dense facial landmarks.
+    ///
+    /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
+    ///
+    /// Locates the facial features (also called facial landmark localization) in the requested image to get precise information about the face: it returns up to 888 key points, precisely locating the facial features and the contour of the face.
+    ///
+    /// Sends [`AnalyzeDenseLandmarksRequest`](crate::operation::analyze_dense_landmarks::AnalyzeDenseLandmarksRequest) and returns [`AnalyzeDenseLandmarksResponse`](crate::operation::analyze_dense_landmarks::AnalyzeDenseLandmarksResponse); a service error is a [`AnalyzeDenseLandmarksError`](crate::operation::analyze_dense_landmarks::AnalyzeDenseLandmarksError).
+    ///
+    /// Optional parameters are set on the returned builder: `mode`, `image`, `url`, `face_model_version`, `need_rotate_detection`.
+    pub fn analyze_dense_landmarks(
+        &self,
+    ) -> crate::operation::analyze_dense_landmarks::AnalyzeDenseLandmarksFluentBuilder<
+        '_,
+    > {
+        crate::operation::analyze_dense_landmarks::AnalyzeDenseLandmarksFluentBuilder::new(
+            self,
+            crate::operation::analyze_dense_landmarks::AnalyzeDenseLandmarksRequest::new(),
+        )
+    }
     /// Performs facial feature localization.
     ///
     /// This API is used to perform facial feature localization (aka facial keypoint localization) on a given image and calculate 90 facial keypoints that make up the contour of the face, including eyebrows (8 points on the left and 8 on the right), eyes (8 points on the left and 8 on the right), nose (13 points), mouth (22 points), face contour (21 points), and eyeballs or pupils (2 points).
@@ -30,13 +49,34 @@ impl crate::Client {
     ///
     /// Sends [`CompareFaceRequest`](crate::operation::compare_face::CompareFaceRequest) and returns [`CompareFaceResponse`](crate::operation::compare_face::CompareFaceResponse); a service error is a [`CompareFaceError`](crate::operation::compare_face::CompareFaceError).
     ///
-    /// Optional parameters are set on the returned builder: `image_a`, `image_b`, `url_a`, `url_b`, `face_model_version`, `quality_control`, `need_rotate_detection`.
+    /// Optional parameters are set on the returned builder: `image_a`, `image_b`, `url_a`, `url_b`, `face_model_version`, `quality_control`, `need_rotate_detection`, `face_matching_strategy`.
     pub fn compare_face(
         &self,
     ) -> crate::operation::compare_face::CompareFaceFluentBuilder<'_> {
         crate::operation::compare_face::CompareFaceFluentBuilder::new(
             self,
             crate::operation::compare_face::CompareFaceRequest::new(),
+        )
+    }
+    /// Compares faces in epidemic-prevention scenarios.
+    ///
+    /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
+    ///
+    /// Compares the similarity of the faces in two images and returns the face similarity score.
+    ///
+    /// The epidemic-prevention face comparison API can be used when the faces wear masks; the mask may cover the face up to the tip of the nose.
+    ///
+    /// If the faces in the images do not wear masks as in epidemic-prevention scenarios, we recommend the face comparison service (`CompareFace`).
+    ///
+    /// Sends [`CompareMaskFaceRequest`](crate::operation::compare_mask_face::CompareMaskFaceRequest) and returns [`CompareMaskFaceResponse`](crate::operation::compare_mask_face::CompareMaskFaceResponse); a service error is a [`CompareMaskFaceError`](crate::operation::compare_mask_face::CompareMaskFaceError).
+    ///
+    /// Optional parameters are set on the returned builder: `image_a`, `image_b`, `url_a`, `url_b`, `face_model_version`, `quality_control`.
+    pub fn compare_mask_face(
+        &self,
+    ) -> crate::operation::compare_mask_face::CompareMaskFaceFluentBuilder<'_> {
+        crate::operation::compare_mask_face::CompareMaskFaceFluentBuilder::new(
+            self,
+            crate::operation::compare_mask_face::CompareMaskFaceRequest::new(),
         )
     }
     /// Copies person.
@@ -385,6 +425,61 @@ impl crate::Client {
             crate::operation::get_person_list_num::GetPersonListNumRequest::new(group_id),
         )
     }
+    /// Gets the list of group upgrade jobs.
+    ///
+    /// **Deprecated**: the service marks this action deprecated; it may stop working without notice.
+    ///
+    /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
+    ///
+    /// (Worded this way to avoid ambiguity on the official website.)
+    ///
+    /// Gets the list of group upgrade jobs.
+    ///
+    /// Sends [`GetUpgradeGroupFaceModelVersionJobListRequest`](crate::operation::get_upgrade_group_face_model_version_job_list::GetUpgradeGroupFaceModelVersionJobListRequest) and returns [`GetUpgradeGroupFaceModelVersionJobListResponse`](crate::operation::get_upgrade_group_face_model_version_job_list::GetUpgradeGroupFaceModelVersionJobListResponse); a service error is a [`GetUpgradeGroupFaceModelVersionJobListError`](crate::operation::get_upgrade_group_face_model_version_job_list::GetUpgradeGroupFaceModelVersionJobListError).
+    ///
+    /// Optional parameters are set on the returned builder: `offset`, `limit`.
+    #[deprecated(
+        note = "the service marks `GetUpgradeGroupFaceModelVersionJobList` deprecated; it may stop working without notice"
+    )]
+    #[allow(deprecated)]
+    pub fn get_upgrade_group_face_model_version_job_list(
+        &self,
+    ) -> crate::operation::get_upgrade_group_face_model_version_job_list::GetUpgradeGroupFaceModelVersionJobListFluentBuilder<
+        '_,
+    > {
+        crate::operation::get_upgrade_group_face_model_version_job_list::GetUpgradeGroupFaceModelVersionJobListFluentBuilder::new(
+            self,
+            crate::operation::get_upgrade_group_face_model_version_job_list::GetUpgradeGroupFaceModelVersionJobListRequest::new(),
+        )
+    }
+    /// Queries the result of a group upgrade.
+    ///
+    /// **Deprecated**: the service marks this action deprecated; it may stop working without notice.
+    ///
+    /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
+    ///
+    /// (Worded this way to avoid ambiguity on the official website.)
+    ///
+    /// Queries the result of a group upgrade.
+    ///
+    /// Sends [`GetUpgradeGroupFaceModelVersionResultRequest`](crate::operation::get_upgrade_group_face_model_version_result::GetUpgradeGroupFaceModelVersionResultRequest) and returns [`GetUpgradeGroupFaceModelVersionResultResponse`](crate::operation::get_upgrade_group_face_model_version_result::GetUpgradeGroupFaceModelVersionResultResponse); a service error is a [`GetUpgradeGroupFaceModelVersionResultError`](crate::operation::get_upgrade_group_face_model_version_result::GetUpgradeGroupFaceModelVersionResultError).
+    #[deprecated(
+        note = "the service marks `GetUpgradeGroupFaceModelVersionResult` deprecated; it may stop working without notice"
+    )]
+    #[allow(deprecated)]
+    pub fn get_upgrade_group_face_model_version_result(
+        &self,
+        job_id: impl Into<String>,
+    ) -> crate::operation::get_upgrade_group_face_model_version_result::GetUpgradeGroupFaceModelVersionResultFluentBuilder<
+        '_,
+    > {
+        crate::operation::get_upgrade_group_face_model_version_result::GetUpgradeGroupFaceModelVersionResultFluentBuilder::new(
+            self,
+            crate::operation::get_upgrade_group_face_model_version_result::GetUpgradeGroupFaceModelVersionResultRequest::new(
+                job_id,
+            ),
+        )
+    }
     /// Modifies group.
     ///
     /// This API is used to modify the name, tag, and custom description field of a group.
@@ -399,6 +494,28 @@ impl crate::Client {
         crate::operation::modify_group::ModifyGroupFluentBuilder::new(
             self,
             crate::operation::modify_group::ModifyGroupRequest::new(group_id),
+        )
+    }
+    /// Modifies the basic information of a person.
+    ///
+    /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
+    ///
+    /// Modifies the information of a person, including name and gender. Changes to the person's name and gender are synchronized to every group that contains the person.
+    ///
+    /// Sends [`ModifyPersonBaseInfoRequest`](crate::operation::modify_person_base_info::ModifyPersonBaseInfoRequest) and returns [`ModifyPersonBaseInfoResponse`](crate::operation::modify_person_base_info::ModifyPersonBaseInfoResponse); a service error is a [`ModifyPersonBaseInfoError`](crate::operation::modify_person_base_info::ModifyPersonBaseInfoError).
+    ///
+    /// Optional parameters are set on the returned builder: `person_name`, `gender`.
+    pub fn modify_person_base_info(
+        &self,
+        person_id: impl Into<String>,
+    ) -> crate::operation::modify_person_base_info::ModifyPersonBaseInfoFluentBuilder<
+        '_,
+    > {
+        crate::operation::modify_person_base_info::ModifyPersonBaseInfoFluentBuilder::new(
+            self,
+            crate::operation::modify_person_base_info::ModifyPersonBaseInfoRequest::new(
+                person_id,
+            ),
         )
     }
     /// Modifies person description.
@@ -420,6 +537,36 @@ impl crate::Client {
                 group_id,
                 person_id,
                 person_ex_description_infos,
+            ),
+        )
+    }
+    /// Rolls back the version of a group.
+    ///
+    /// **Deprecated**: the service marks this action deprecated; it may stop working without notice.
+    ///
+    /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
+    ///
+    /// (Likewise.)
+    ///
+    /// This API is used to roll back the face recognition algorithm model version of a group. Each group can be rolled back once and only once.
+    ///
+    /// The rollback takes effect within 10 seconds; while it is in progress, your operations on the group may not take effect.
+    ///
+    /// Sends [`RevertGroupFaceModelVersionRequest`](crate::operation::revert_group_face_model_version::RevertGroupFaceModelVersionRequest) and returns [`RevertGroupFaceModelVersionResponse`](crate::operation::revert_group_face_model_version::RevertGroupFaceModelVersionResponse); a service error is a [`RevertGroupFaceModelVersionError`](crate::operation::revert_group_face_model_version::RevertGroupFaceModelVersionError).
+    #[deprecated(
+        note = "the service marks `RevertGroupFaceModelVersion` deprecated; it may stop working without notice"
+    )]
+    #[allow(deprecated)]
+    pub fn revert_group_face_model_version(
+        &self,
+        job_id: impl Into<String>,
+    ) -> crate::operation::revert_group_face_model_version::RevertGroupFaceModelVersionFluentBuilder<
+        '_,
+    > {
+        crate::operation::revert_group_face_model_version::RevertGroupFaceModelVersionFluentBuilder::new(
+            self,
+            crate::operation::revert_group_face_model_version::RevertGroupFaceModelVersionRequest::new(
+                job_id,
             ),
         )
     }
@@ -540,6 +687,41 @@ impl crate::Client {
             self,
             crate::operation::search_persons_returns_by_group::SearchPersonsReturnsByGroupRequest::new(
                 group_ids,
+            ),
+        )
+    }
+    /// Upgrades a group.
+    ///
+    /// **Deprecated**: the service marks this action deprecated; it may stop working without notice.
+    ///
+    /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
+    ///
+    /// (Worded this way to avoid ambiguity on the official website.)
+    ///
+    /// Upgrades a group. During the upgrade the group keeps its original algorithm version, and operations on the group remain supported. When the upgrade is complete, the group has the new algorithm version.
+    /// Each group supports one and only one rollback.
+    ///
+    /// Upgrading takes time: the duration depends on the number of faces in the group, and the more faces it holds, the longer the upgrade takes. The upgrade API starts an asynchronous job: a successful call returns a `JobId`; query the upgrade's progress and result with `GetUpgradeGroupFaceModelVersionResult`. If the upgrade succeeds, the group switches to the new version. To roll back to the old version, call `RevertGroupFaceModelVersion`.
+    ///
+    /// Note: some APIs cannot operate across group versions, such as `SearchFaces`, `SearchPersons` and `CopyPerson`. When your business operates on several groups at once, e.g. searches Group1 and Group2 together, upgrading Group1 makes the two groups' versions differ; that is a cross-version operation, so the Search APIs cannot run normally and return an error saying cross-version operations are not allowed. Before upgrading, consider whether your business operates on several groups at once; otherwise the APIs' behaviour in production will be affected.
+    ///
+    /// Sends [`UpgradeGroupFaceModelVersionRequest`](crate::operation::upgrade_group_face_model_version::UpgradeGroupFaceModelVersionRequest) and returns [`UpgradeGroupFaceModelVersionResponse`](crate::operation::upgrade_group_face_model_version::UpgradeGroupFaceModelVersionResponse); a service error is a [`UpgradeGroupFaceModelVersionError`](crate::operation::upgrade_group_face_model_version::UpgradeGroupFaceModelVersionError).
+    #[deprecated(
+        note = "the service marks `UpgradeGroupFaceModelVersion` deprecated; it may stop working without notice"
+    )]
+    #[allow(deprecated)]
+    pub fn upgrade_group_face_model_version(
+        &self,
+        group_id: impl Into<String>,
+        face_model_version: impl Into<String>,
+    ) -> crate::operation::upgrade_group_face_model_version::UpgradeGroupFaceModelVersionFluentBuilder<
+        '_,
+    > {
+        crate::operation::upgrade_group_face_model_version::UpgradeGroupFaceModelVersionFluentBuilder::new(
+            self,
+            crate::operation::upgrade_group_face_model_version::UpgradeGroupFaceModelVersionRequest::new(
+                group_id,
+                face_model_version,
             ),
         )
     }

@@ -54,6 +54,65 @@ pub struct Candidate {
     )]
     pub person_group_infos: Option<Vec<crate::types::PersonGroupInfo>>,
 }
+/// Details of the dense facial landmarks.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DenseFaceShape {
+    /// Horizontal coordinate of the top-left corner of the face frame.
+    #[serde(rename = "X")]
+    pub x: i64,
+    /// Vertical coordinate of the top-left corner of the face frame.
+    #[serde(rename = "Y")]
+    pub y: i64,
+    /// Face frame width.
+    #[serde(rename = "Width")]
+    pub width: i64,
+    /// Face frame height.
+    #[serde(rename = "Height")]
+    pub height: i64,
+    /// The XX points that describe the contour of the left eye.
+    #[serde(rename = "LeftEye")]
+    pub left_eye: Vec<crate::types::Point>,
+    /// The XX points that describe the contour of the right eye.
+    #[serde(rename = "RightEye")]
+    pub right_eye: Vec<crate::types::Point>,
+    /// The XX points that describe the contour of the left eyebrow.
+    #[serde(rename = "LeftEyeBrow")]
+    pub left_eye_brow: Vec<crate::types::Point>,
+    /// The XX points that describe the contour of the right eyebrow.
+    #[serde(rename = "RightEyeBrow")]
+    pub right_eye_brow: Vec<crate::types::Point>,
+    /// The XX points that describe the outer contour of the mouth, returned counterclockwise starting from the left.
+    #[serde(rename = "MouthOutside")]
+    pub mouth_outside: Vec<crate::types::Point>,
+    /// The XX points that describe the inner contour of the mouth, returned counterclockwise starting from the left.
+    #[serde(rename = "MouthInside")]
+    pub mouth_inside: Vec<crate::types::Point>,
+    /// The XX points that describe the contour of the nose.
+    #[serde(rename = "Nose")]
+    pub nose: Vec<crate::types::Point>,
+    /// The XX points of the contour of the left pupil.
+    #[serde(rename = "LeftPupil")]
+    pub left_pupil: Vec<crate::types::Point>,
+    /// The XX points of the contour of the right pupil.
+    #[serde(rename = "RightPupil")]
+    pub right_pupil: Vec<crate::types::Point>,
+    /// The XX points of the central axis of the face.
+    #[serde(rename = "CentralAxis")]
+    pub central_axis: Vec<crate::types::Point>,
+    /// The XX points of the contour of the chin.
+    #[serde(rename = "Chin")]
+    pub chin: Vec<crate::types::Point>,
+    /// The XX points of the left eye bag.
+    #[serde(rename = "LeftEyeBags")]
+    pub left_eye_bags: Vec<crate::types::Point>,
+    /// The XX points of the right eye bag.
+    #[serde(rename = "RightEyeBags")]
+    pub right_eye_bags: Vec<crate::types::Point>,
+    /// The XX points of the forehead.
+    #[serde(rename = "Forehead")]
+    pub forehead: Vec<crate::types::Point>,
+}
 /// Eye information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -98,32 +157,32 @@ pub struct Eyebrow {
 #[non_exhaustive]
 pub struct FaceAttributesInfo {
     /// Gender. The gender is female for the value range \[0,49\] and male for the value range \[50,100\]. The closer the value to 0 or 100, the higher the confidence. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Gender", default, skip_serializing_if = "Option::is_none")]
-    pub gender: Option<i64>,
+    #[serde(rename = "Gender")]
+    pub gender: i64,
     /// Age. Value range: \[0,100\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Age", default, skip_serializing_if = "Option::is_none")]
-    pub age: Option<i64>,
+    #[serde(rename = "Age")]
+    pub age: i64,
     /// Expression. Value range: \[0 (normal)–50 (smile)–100 (laugh)\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Expression", default, skip_serializing_if = "Option::is_none")]
-    pub expression: Option<i64>,
+    #[serde(rename = "Expression")]
+    pub expression: i64,
     /// Whether glasses are present. Valid values: true, false. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Glass", default, skip_serializing_if = "Option::is_none")]
-    pub glass: Option<bool>,
+    #[serde(rename = "Glass")]
+    pub glass: bool,
     /// Vertical offset in degrees. Value range: \[-30,30\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     /// We recommend selecting images in the \[-10,10\] range for adding faces.
-    #[serde(rename = "Pitch", default, skip_serializing_if = "Option::is_none")]
-    pub pitch: Option<i64>,
+    #[serde(rename = "Pitch")]
+    pub pitch: i64,
     /// Horizontal offset in degrees. Value range: \[-30,30\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     /// We recommend selecting images in the \[-10,10\] range for adding faces.
-    #[serde(rename = "Yaw", default, skip_serializing_if = "Option::is_none")]
-    pub yaw: Option<i64>,
+    #[serde(rename = "Yaw")]
+    pub yaw: i64,
     /// Horizontal rotation in degrees. Value range: \[-180,180\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     /// We recommend selecting images in the \[-20,20\] range for adding faces.
-    #[serde(rename = "Roll", default, skip_serializing_if = "Option::is_none")]
-    pub roll: Option<i64>,
+    #[serde(rename = "Roll")]
+    pub roll: i64,
     /// Beauty. Value range: \[0,100\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Beauty", default, skip_serializing_if = "Option::is_none")]
-    pub beauty: Option<i64>,
+    #[serde(rename = "Beauty")]
+    pub beauty: i64,
     /// Whether hat is present. Valid values: true, false. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
@@ -274,27 +333,23 @@ pub struct FaceInfo {
     /// Horizontal coordinate of the top-left vertex of the face frame.
     /// The face frame encompasses the facial features and is extended accordingly. If it is larger than the image, the coordinates will be negative.
     /// If you want to capture a complete face, you can set the negative coordinates to 0 if the `completeness` score meets the requirement.
-    #[serde(rename = "X", default, skip_serializing_if = "Option::is_none")]
-    pub x: Option<i64>,
+    #[serde(rename = "X")]
+    pub x: i64,
     /// Vertical coordinate of the top-left vertex of the face frame.
     /// The face frame encompasses the facial features and is extended accordingly. If it is larger than the image, the coordinates will be negative.
     /// If you want to capture a complete face, you can set the negative coordinates to 0 if the `completeness` score meets the requirement.
-    #[serde(rename = "Y", default, skip_serializing_if = "Option::is_none")]
-    pub y: Option<i64>,
+    #[serde(rename = "Y")]
+    pub y: i64,
     /// Face frame width.
-    #[serde(rename = "Width", default, skip_serializing_if = "Option::is_none")]
-    pub width: Option<i64>,
+    #[serde(rename = "Width")]
+    pub width: i64,
     /// Face frame height.
-    #[serde(rename = "Height", default, skip_serializing_if = "Option::is_none")]
-    pub height: Option<i64>,
+    #[serde(rename = "Height")]
+    pub height: i64,
     /// Face attributes, including gender, age, expression,
     /// beauty, glass, mask, hair, and pose (pitch, roll, yaw). Valid information will be returned only if `NeedFaceAttributes` is set to 1.
-    #[serde(
-        rename = "FaceAttributesInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub face_attributes_info: Option<crate::types::FaceAttributesInfo>,
+    #[serde(rename = "FaceAttributesInfo")]
+    pub face_attributes_info: crate::types::FaceAttributesInfo,
     /// Face quality information, including score, sharpness, brightness, and completeness. Valid information will be returned only if `NeedFaceDetection` is set to 1.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
@@ -455,18 +510,13 @@ pub struct GroupCandidate {
 }
 /// Custom description field of the group to be modified, which is a `key-value` pair.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GroupExDescriptionInfo {
     /// Custom group description field index, whose value starts from 0.
     /// Note: this field may return null, indicating that no valid values can be obtained.
-    ///
-    /// May be `null` in responses.
-    #[serde(
-        rename = "GroupExDescriptionIndex",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub group_ex_description_index: Option<u64>,
+    #[serde(rename = "GroupExDescriptionIndex")]
+    pub group_ex_description_index: u64,
     /// Content of the custom group description field to be updated
     #[serde(rename = "GroupExDescription")]
     pub group_ex_description: String,
@@ -518,6 +568,18 @@ pub struct GroupInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub creation_timestamp: Option<u64>,
+    /// Time and date the group was last updated, `UpdateTimestamp`.
+    /// The value of `UpdateTimestamp` is the number of milliseconds from the Unix epoch to the time the group was updated.
+    /// The Unix epoch is 00:00:00 Coordinated Universal Time (UTC), Thursday, January 1, 1970.
+    /// For more information, see Unix time.
+    ///
+    /// Documented only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)).
+    #[serde(
+        rename = "UpdateTimestamp",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub update_timestamp: Option<u64>,
 }
 /// Hair information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -574,18 +636,13 @@ pub struct Mouth {
 }
 /// Custom description field of the person to be modified, which is a `key-value` pair.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PersonExDescriptionInfo {
     /// Person description field index, whose value starts from 0.
     /// Note: this field may return null, indicating that no valid values can be obtained.
-    ///
-    /// May be `null` in responses.
-    #[serde(
-        rename = "PersonExDescriptionIndex",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub person_ex_description_index: Option<u64>,
+    #[serde(rename = "PersonExDescriptionIndex")]
+    pub person_ex_description_index: u64,
     /// Content of the person description field to be updated
     #[serde(rename = "PersonExDescription")]
     pub person_ex_description: String,
@@ -630,11 +687,11 @@ pub struct PersonInfo {
 #[non_exhaustive]
 pub struct Point {
     /// X coordinate
-    #[serde(rename = "X", default, skip_serializing_if = "Option::is_none")]
-    pub x: Option<i64>,
+    #[serde(rename = "X")]
+    pub x: i64,
     /// Y coordinate
-    #[serde(rename = "Y", default, skip_serializing_if = "Option::is_none")]
-    pub y: Option<i64>,
+    #[serde(rename = "Y")]
+    pub y: i64,
 }
 /// Face recognition result
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -664,4 +721,30 @@ pub struct ResultsReturnsByGroup {
     /// -1601: the image quality control requirement is not met; in this case, `Candidate` is empty.
     #[serde(rename = "RetCode")]
     pub ret_code: i64,
+}
+/// Information on a group upgrade job.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UpgradeJobInfo {
+    /// ID of the group upgrade job, used to query the progress and result of the upgrade.
+    #[serde(rename = "JobId")]
+    pub job_id: String,
+    /// Group ID
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// Current algorithm model version.
+    #[serde(rename = "FromFaceModelVersion")]
+    pub from_face_model_version: String,
+    /// Target algorithm model version.
+    #[serde(rename = "ToFaceModelVersion")]
+    pub to_face_model_version: String,
+    /// Start time of the upgrade.
+    /// The value of StartTime is the number of milliseconds from the Unix epoch to the group's creation time.
+    /// The Unix epoch is 00:00:00 Coordinated Universal Time (UTC), Thursday, January 1, 1970.
+    /// For more information, see Unix time.
+    #[serde(rename = "StartTime")]
+    pub start_time: u64,
+    /// 0: upgrading; 1: upgrade complete; 2: rollback complete; 3: upgrade failed.
+    #[serde(rename = "Status")]
+    pub status: u64,
 }

@@ -13,6 +13,7 @@ use super::envelope;
 use super::error::{SdkError, ServiceError, TimeoutError, ValidationError};
 use super::header_value::HeaderValue;
 use super::image::to_json_placing_images;
+use super::retry::RetryKind;
 use super::signing::{authorization_with_payload_hash, payload_hash, RequestToSign, SigningKey};
 use super::time::{parse_http_date, unix_now};
 use super::transport::{HttpRequest, HttpResponse, SharedParts};
@@ -120,7 +121,7 @@ impl Client {
         loop {
             attempt += 1;
             let Failure {
-                error,
+                mut error,
                 response,
                 ends_call,
             } = match self.attempt::<A>(&body, attempt, deadline).await {
@@ -144,7 +145,11 @@ impl Client {
             } else {
                 retry_decision::<A>(&error)
             };
-            if matches!(retry, Retry::No) || attempt >= budget {
+            if matches!(retry, Retry::No) {
+                explain_no_retry::<A>(&mut error);
+                return (Err(error), attempt);
+            }
+            if attempt >= budget {
                 return (Err(error), attempt);
             }
             let delay = match retry {
@@ -428,7 +433,9 @@ enum Retry {
 /// for idempotent actions only — failures after the request may have been processed.
 fn retry_decision<A: Action>(error: &SdkError<A::Error>) -> Retry {
     let safe = match error {
-        SdkError::Service(e) => e.is_retryable(),
+        SdkError::Service(e) => e
+            .retry_kind()
+            .is_some_and(|kind| kind.allows_retry(A::IDEMPOTENT)),
         SdkError::Transport(e) => !e.maybe_sent || A::IDEMPOTENT,
         SdkError::Timeout(_) => A::IDEMPOTENT,
         SdkError::Response(e) => e.http_status >= 500 && A::IDEMPOTENT,
@@ -438,6 +445,19 @@ fn retry_decision<A: Action>(error: &SdkError<A::Error>) -> Retry {
         Retry::AfterBackoff
     } else {
         Retry::No
+    }
+}
+
+/// A retryable code that was not retried says why, so nobody retries it blindly by hand.
+fn explain_no_retry<A: Action>(error: &mut SdkError<A::Error>) {
+    if let SdkError::Service(e) = error {
+        if e.retry_kind() == Some(RetryKind::Transient) && !A::IDEMPOTENT {
+            let code = e.metadata().code.clone();
+            e.metadata_mut().not_retried = Some(format!(
+                "`{code}` is transient, so the service may already have applied the request, and `{}` is not idempotent: a retry could apply it twice",
+                A::NAME
+            ));
+        }
     }
 }
 

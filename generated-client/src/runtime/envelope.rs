@@ -116,6 +116,7 @@ fn decode_carefully<T: DeserializeOwned, E: ServiceError>(
             request_id: probe.request_id,
             http_status,
             attempts,
+            not_retried: None,
         })));
     }
     if !(200..300).contains(&http_status) {

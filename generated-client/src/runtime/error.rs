@@ -95,8 +95,13 @@ pub trait ServiceError: std::error::Error + Send + Sync + Sized + 'static {
     /// Maps an error code to its variant; unknown codes land in the fallback variant intact.
     fn from_metadata(metadata: ErrorMetadata) -> Self;
     fn metadata(&self) -> &ErrorMetadata;
-    /// Whether the spec marks this error as safe to retry.
-    fn is_retryable(&self) -> bool;
+    fn metadata_mut(&mut self) -> &mut ErrorMetadata;
+    /// How the spec lets the client retry this error; `None`: never.
+    fn retry_kind(&self) -> Option<super::retry::RetryKind>;
+    /// Whether the spec marks this error retryable of either kind.
+    fn is_retryable(&self) -> bool {
+        self.retry_kind().is_some()
+    }
 }
 
 /// The parts of an API error response that every code shares.
@@ -108,6 +113,9 @@ pub struct ErrorMetadata {
     pub request_id: Option<String>,
     pub http_status: u16,
     pub attempts: u32,
+    /// Why the client did not retry a retryable code, e.g. a transient error on an action that
+    /// is not idempotent; shown by `Display`.
+    pub not_retried: Option<String>,
 }
 
 impl ErrorMetadata {
@@ -118,6 +126,7 @@ impl ErrorMetadata {
             request_id: None,
             http_status: 200,
             attempts: 1,
+            not_retried: None,
         }
     }
 }
@@ -127,6 +136,9 @@ impl fmt::Display for ErrorMetadata {
         write!(f, "{}: {}", self.code, self.message)?;
         if let Some(id) = &self.request_id {
             write!(f, " (RequestId: {id})")?;
+        }
+        if let Some(reason) = &self.not_retried {
+            write!(f, "; not retried: {reason}")?;
         }
         Ok(())
     }

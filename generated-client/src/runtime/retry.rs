@@ -11,6 +11,28 @@ pub const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_millis(100);
 /// Default cap on one delay.
 pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(20);
 
+/// What a retryable error code says about the failed request, and so when a retry is safe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RetryKind {
+    /// The service refused the request without processing it (rate limits): a retry cannot
+    /// repeat a write, so any action is retried.
+    Throttling,
+    /// The service failed while handling the request and may have applied it (backend
+    /// timeouts, server errors): only idempotent actions are retried.
+    Transient,
+}
+
+impl RetryKind {
+    /// Whether an error of this kind may be retried for an action with the given idempotency.
+    pub fn allows_retry(self, idempotent: bool) -> bool {
+        match self {
+            RetryKind::Throttling => true,
+            RetryKind::Transient => idempotent,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     pub max_attempts: u32,
@@ -55,6 +77,14 @@ fn random_u64() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transient_errors_are_retried_only_for_idempotent_actions() {
+        assert!(RetryKind::Throttling.allows_retry(false));
+        assert!(RetryKind::Throttling.allows_retry(true));
+        assert!(!RetryKind::Transient.allows_retry(false));
+        assert!(RetryKind::Transient.allows_retry(true));
+    }
 
     #[test]
     fn backoff_stays_within_the_exponential_ceiling() {

@@ -28,8 +28,11 @@ impl ServiceError for AnyServiceError {
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         &self.0
     }
-    fn is_retryable(&self) -> bool {
-        false
+    fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
+        &mut self.0
+    }
+    fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+        None
     }
 }
 

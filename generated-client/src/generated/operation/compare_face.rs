@@ -107,6 +107,17 @@ pub struct CompareFaceRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub need_rotate_detection: Option<u64>,
+    /// How to choose a face when an image holds several; default value: 0.
+    /// - 0: the face with the highest confidence.
+    /// - 1: the face with the largest area.
+    ///
+    /// Documented only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)).
+    #[serde(
+        rename = "FaceMatchingStrategy",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub face_matching_strategy: Option<u64>,
 }
 impl CompareFaceRequest {
     /// Creates the request from its required parameters.
@@ -119,6 +130,7 @@ impl CompareFaceRequest {
             face_model_version: None,
             quality_control: None,
             need_rotate_detection: None,
+            face_matching_strategy: None,
         }
     }
     /// Sets `ImageA`: Base64-encoded data of image A, which cannot exceed 5 MB.
@@ -187,6 +199,13 @@ impl CompareFaceRequest {
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     pub fn need_rotate_detection(mut self, value: u64) -> Self {
         self.need_rotate_detection = Some(value);
+        self
+    }
+    /// Sets `FaceMatchingStrategy`: How to choose a face when an image holds several; default value: 0.
+    /// - 0: the face with the highest confidence.
+    /// - 1: the face with the largest area.
+    pub fn face_matching_strategy(mut self, value: u64) -> Self {
+        self.face_matching_strategy = Some(value);
         self
     }
     /// Checks every constraint from the spec; the client calls this before sending.
@@ -307,13 +326,13 @@ pub enum CompareFaceError {
     FailedOperationImageResolutionTooSmall(ErrorMetadata),
     /// `FailedOperation.ImageSizeExceed`: The size of the Base64-encoded image cannot exceed 5 MB.
     FailedOperationImageSizeExceed(ErrorMetadata),
-    /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable.
+    /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     FailedOperationRequestTimeout(ErrorMetadata),
-    /// `FailedOperation.RpcFail`: The RPC call failed.
+    /// `FailedOperation.RpcFail`: The RPC call failed. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     FailedOperationRpcFail(ErrorMetadata),
     /// `FailedOperation.SearchFacesExceed`: The number of faces searched for exceeds the limit.
     FailedOperationSearchFacesExceed(ErrorMetadata),
-    /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable.
+    /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     FailedOperationServerError(ErrorMetadata),
     /// `FailedOperation.UnKnowError`: An internal error occurred.
     FailedOperationUnKnowError(ErrorMetadata),
@@ -429,13 +448,13 @@ pub enum CompareFaceError {
     NoSuchProduct(ErrorMetadata),
     /// `NoSuchVersion`: The API version does not exist.
     NoSuchVersion(ErrorMetadata),
-    /// `RequestLimitExceeded`: Request frequency limit exceeded. Retryable.
+    /// `RequestLimitExceeded`: Request frequency limit exceeded. Retryable (throttling: the service did not process the request, so any action is retried).
     RequestLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The root account exceeded its frequency limit (global region). Retryable.
+    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The root account exceeded its frequency limit (global region). Retryable (throttling: the service did not process the request, so any action is retried).
     RequestLimitExceededGlobalRegionUinLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.IPLimitExceeded`: The IP exceeded its frequency limit. Retryable.
+    /// `RequestLimitExceeded.IPLimitExceeded`: The IP exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
     RequestLimitExceededIpLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.UinLimitExceeded`: The root account (UIN) exceeded its frequency limit. Retryable.
+    /// `RequestLimitExceeded.UinLimitExceeded`: The root account (UIN) exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
     RequestLimitExceededUinLimitExceeded(ErrorMetadata),
     /// `RequestSizeLimitExceeded`: The request is too large.
     RequestSizeLimitExceeded(ErrorMetadata),
@@ -467,7 +486,7 @@ pub enum CompareFaceError {
     ResourcesSoldOutChargeStatusException(ErrorMetadata),
     /// `ResponseSizeLimitExceeded`: The response is too large.
     ResponseSizeLimitExceeded(ErrorMetadata),
-    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable.
+    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     ServiceUnavailable(ErrorMetadata),
     /// `UnauthorizedOperation`: Unauthorized operation.
     UnauthorizedOperation(ErrorMetadata),
@@ -497,15 +516,28 @@ impl CompareFaceError {
     pub fn request_id(&self) -> Option<&str> {
         self.metadata().request_id.as_deref()
     }
-    /// Whether the spec marks this code safe to retry.
+    /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            self, Self::FailedOperationRequestTimeout(_) |
-            Self::FailedOperationServerError(_) | Self::RequestLimitExceeded(_) |
-            Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_) |
-            Self::RequestLimitExceededIpLimitExceeded(_) |
-            Self::RequestLimitExceededUinLimitExceeded(_) | Self::ServiceUnavailable(_)
-        )
+        self.retry_kind().is_some()
+    }
+    /// How the client may retry this code: throttling codes for any action, transient
+    /// ones only for idempotent actions; `None` for codes never retried.
+    pub fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+        match self {
+            Self::RequestLimitExceeded(_)
+            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_)
+            | Self::RequestLimitExceededIpLimitExceeded(_)
+            | Self::RequestLimitExceededUinLimitExceeded(_) => {
+                Some(crate::runtime::retry::RetryKind::Throttling)
+            }
+            Self::FailedOperationRequestTimeout(_)
+            | Self::FailedOperationRpcFail(_)
+            | Self::FailedOperationServerError(_)
+            | Self::ServiceUnavailable(_) => {
+                Some(crate::runtime::retry::RetryKind::Transient)
+            }
+            _ => None,
+        }
     }
     /// Code, message, RequestId, HTTP status and attempts.
     pub fn metadata(&self) -> &ErrorMetadata {
@@ -889,8 +921,124 @@ impl ServiceError for CompareFaceError {
     fn metadata(&self) -> &ErrorMetadata {
         CompareFaceError::metadata(self)
     }
-    fn is_retryable(&self) -> bool {
-        CompareFaceError::is_retryable(self)
+    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+        match self {
+            Self::ActionOffline(m)
+            | Self::AuthFailureInvalidAuthorization(m)
+            | Self::AuthFailureInvalidSecretId(m)
+            | Self::AuthFailureMfaFailure(m)
+            | Self::AuthFailureSecretIdNotFound(m)
+            | Self::AuthFailureSignatureExpire(m)
+            | Self::AuthFailureSignatureFailure(m)
+            | Self::AuthFailureTokenFailure(m)
+            | Self::AuthFailureUnauthorizedOperation(m)
+            | Self::DryRunOperation(m)
+            | Self::FailedOperation(m)
+            | Self::FailedOperationConflictOperation(m)
+            | Self::FailedOperationDuplicatedGroupDescription(m)
+            | Self::FailedOperationFaceQualityNotQualified(m)
+            | Self::FailedOperationFaceSizeTooSmall(m)
+            | Self::FailedOperationGroupInDeletedState(m)
+            | Self::FailedOperationGroupPersonMapExist(m)
+            | Self::FailedOperationGroupPersonMapNotExist(m)
+            | Self::FailedOperationImageDecodeFailed(m)
+            | Self::FailedOperationImageDownloadError(m)
+            | Self::FailedOperationImageFacedetectFailed(m)
+            | Self::FailedOperationImageResolutionExceed(m)
+            | Self::FailedOperationImageResolutionTooSmall(m)
+            | Self::FailedOperationImageSizeExceed(m)
+            | Self::FailedOperationRequestTimeout(m)
+            | Self::FailedOperationRpcFail(m)
+            | Self::FailedOperationSearchFacesExceed(m)
+            | Self::FailedOperationServerError(m)
+            | Self::FailedOperationUnKnowError(m)
+            | Self::InternalError(m)
+            | Self::InvalidAction(m)
+            | Self::InvalidParameter(m)
+            | Self::InvalidParameterInvalidParameter(m)
+            | Self::InvalidParameterValue(m)
+            | Self::InvalidParameterValueAccountFaceNumExceed(m)
+            | Self::InvalidParameterValueDeleteFaceNumExceed(m)
+            | Self::InvalidParameterValueFaceModelVersionIllegal(m)
+            | Self::InvalidParameterValueGroupExDescriptionsExceed(m)
+            | Self::InvalidParameterValueGroupExDescriptionsNameIdentical(m)
+            | Self::InvalidParameterValueGroupExDescriptionsNameIllegal(m)
+            | Self::InvalidParameterValueGroupExDescriptionsNameTooLong(m)
+            | Self::InvalidParameterValueGroupFaceNumExceed(m)
+            | Self::InvalidParameterValueGroupIdAlreadyExist(m)
+            | Self::InvalidParameterValueGroupIdIllegal(m)
+            | Self::InvalidParameterValueGroupIdNotExist(m)
+            | Self::InvalidParameterValueGroupIdTooLong(m)
+            | Self::InvalidParameterValueGroupIdsExceed(m)
+            | Self::InvalidParameterValueGroupNameAlreadyExist(m)
+            | Self::InvalidParameterValueGroupNameIllegal(m)
+            | Self::InvalidParameterValueGroupNameTooLong(m)
+            | Self::InvalidParameterValueGroupNumExceed(m)
+            | Self::InvalidParameterValueGroupNumPerPersonExceed(m)
+            | Self::InvalidParameterValueGroupTagIllegal(m)
+            | Self::InvalidParameterValueGroupTagTooLong(m)
+            | Self::InvalidParameterValueImageEmpty(m)
+            | Self::InvalidParameterValueLimitExceed(m)
+            | Self::InvalidParameterValueNoFaceInGroups(m)
+            | Self::InvalidParameterValueNoFaceInPhoto(m)
+            | Self::InvalidParameterValueOffsetExceed(m)
+            | Self::InvalidParameterValuePersonExDescriptionInfosExceed(m)
+            | Self::InvalidParameterValuePersonExDescriptionsNameIdentical(m)
+            | Self::InvalidParameterValuePersonExDescriptionsNameIllegal(m)
+            | Self::InvalidParameterValuePersonExDescriptionsNameTooLong(m)
+            | Self::InvalidParameterValuePersonExistInGroup(m)
+            | Self::InvalidParameterValuePersonFaceNumExceed(m)
+            | Self::InvalidParameterValuePersonGenderIllegal(m)
+            | Self::InvalidParameterValuePersonIdAlreadyExist(m)
+            | Self::InvalidParameterValuePersonIdIllegal(m)
+            | Self::InvalidParameterValuePersonIdNotExist(m)
+            | Self::InvalidParameterValuePersonIdTooLong(m)
+            | Self::InvalidParameterValuePersonNameIllegal(m)
+            | Self::InvalidParameterValuePersonNameTooLong(m)
+            | Self::InvalidParameterValueQualityControlIllegal(m)
+            | Self::InvalidParameterValueSearchPersonsExceed(m)
+            | Self::InvalidParameterValueUploadFaceNumExceed(m)
+            | Self::InvalidParameterValueUrlIllegal(m)
+            | Self::InvalidRequest(m)
+            | Self::IpInBlacklist(m)
+            | Self::IpNotInWhitelist(m)
+            | Self::LimitExceeded(m)
+            | Self::LimitExceededErrorFaceNumExceed(m)
+            | Self::MissingParameter(m)
+            | Self::MissingParameterErrorParameterEmpty(m)
+            | Self::NoSuchProduct(m)
+            | Self::NoSuchVersion(m)
+            | Self::RequestLimitExceeded(m)
+            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
+            | Self::RequestLimitExceededIpLimitExceeded(m)
+            | Self::RequestLimitExceededUinLimitExceeded(m)
+            | Self::RequestSizeLimitExceeded(m)
+            | Self::ResourceInUse(m)
+            | Self::ResourceInsufficient(m)
+            | Self::ResourceNotFound(m)
+            | Self::ResourceUnavailable(m)
+            | Self::ResourceUnavailableDelivering(m)
+            | Self::ResourceUnavailableFreeze(m)
+            | Self::ResourceUnavailableInArrears(m)
+            | Self::ResourceUnavailableLowBalance(m)
+            | Self::ResourceUnavailableNotExist(m)
+            | Self::ResourceUnavailableRecover(m)
+            | Self::ResourceUnavailableStopUsing(m)
+            | Self::ResourceUnavailableUnknownStatus(m)
+            | Self::ResourcesSoldOutChargeStatusException(m)
+            | Self::ResponseSizeLimitExceeded(m)
+            | Self::ServiceUnavailable(m)
+            | Self::UnauthorizedOperation(m)
+            | Self::UnknownParameter(m)
+            | Self::UnsupportedOperation(m)
+            | Self::UnsupportedOperationUnknowMethod(m)
+            | Self::UnsupportedProtocol(m)
+            | Self::UnsupportedRegion(m)
+            | Self::Unhandled(m) => m,
+        }
+    }
+    fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+        CompareFaceError::retry_kind(self)
     }
 }
 impl std::fmt::Display for CompareFaceError {
@@ -979,6 +1127,13 @@ impl<'a> CompareFaceFluentBuilder<'a> {
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     pub fn need_rotate_detection(mut self, value: u64) -> Self {
         self.request.need_rotate_detection = Some(value);
+        self
+    }
+    /// Sets `FaceMatchingStrategy`: How to choose a face when an image holds several; default value: 0.
+    /// - 0: the face with the highest confidence.
+    /// - 1: the face with the largest area.
+    pub fn face_matching_strategy(mut self, value: u64) -> Self {
+        self.request.face_matching_strategy = Some(value);
         self
     }
     /// The request as built so far.

@@ -198,15 +198,15 @@ pub enum DetectLiveFaceAccurateError {
     FailedOperationImageResolutionTooSmall(ErrorMetadata),
     /// `FailedOperation.ImageSizeExceed`: The size of the Base64-encoded image cannot exceed 5 MB.
     FailedOperationImageSizeExceed(ErrorMetadata),
-    /// `FailedOperation.RequestLimitExceeded`: The request frequency exceeds the limit. Retryable.
+    /// `FailedOperation.RequestLimitExceeded`: The request frequency exceeds the limit. Retryable (throttling: the service did not process the request, so any action is retried).
     FailedOperationRequestLimitExceeded(ErrorMetadata),
-    /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable.
+    /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     FailedOperationRequestTimeout(ErrorMetadata),
-    /// `FailedOperation.RpcFail`: The RPC call failed.
+    /// `FailedOperation.RpcFail`: The RPC call failed. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     FailedOperationRpcFail(ErrorMetadata),
     /// `FailedOperation.SearchFacesExceed`: The number of faces searched for exceeds the limit.
     FailedOperationSearchFacesExceed(ErrorMetadata),
-    /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable.
+    /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     FailedOperationServerError(ErrorMetadata),
     /// `FailedOperation.UnKnowError`: An internal error occurred.
     FailedOperationUnKnowError(ErrorMetadata),
@@ -320,13 +320,13 @@ pub enum DetectLiveFaceAccurateError {
     NoSuchProduct(ErrorMetadata),
     /// `NoSuchVersion`: The API version does not exist.
     NoSuchVersion(ErrorMetadata),
-    /// `RequestLimitExceeded`: Request frequency limit exceeded. Retryable.
+    /// `RequestLimitExceeded`: Request frequency limit exceeded. Retryable (throttling: the service did not process the request, so any action is retried).
     RequestLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The root account exceeded its frequency limit (global region). Retryable.
+    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The root account exceeded its frequency limit (global region). Retryable (throttling: the service did not process the request, so any action is retried).
     RequestLimitExceededGlobalRegionUinLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.IPLimitExceeded`: The IP exceeded its frequency limit. Retryable.
+    /// `RequestLimitExceeded.IPLimitExceeded`: The IP exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
     RequestLimitExceededIpLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.UinLimitExceeded`: The root account (UIN) exceeded its frequency limit. Retryable.
+    /// `RequestLimitExceeded.UinLimitExceeded`: The root account (UIN) exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
     RequestLimitExceededUinLimitExceeded(ErrorMetadata),
     /// `RequestSizeLimitExceeded`: The request is too large.
     RequestSizeLimitExceeded(ErrorMetadata),
@@ -358,7 +358,7 @@ pub enum DetectLiveFaceAccurateError {
     ResourcesSoldOutChargeStatusException(ErrorMetadata),
     /// `ResponseSizeLimitExceeded`: The response is too large.
     ResponseSizeLimitExceeded(ErrorMetadata),
-    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable.
+    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     ServiceUnavailable(ErrorMetadata),
     /// `UnauthorizedOperation`: Unauthorized operation.
     UnauthorizedOperation(ErrorMetadata),
@@ -388,16 +388,29 @@ impl DetectLiveFaceAccurateError {
     pub fn request_id(&self) -> Option<&str> {
         self.metadata().request_id.as_deref()
     }
-    /// Whether the spec marks this code safe to retry.
+    /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            self, Self::FailedOperationRequestLimitExceeded(_) |
-            Self::FailedOperationRequestTimeout(_) | Self::FailedOperationServerError(_)
-            | Self::RequestLimitExceeded(_) |
-            Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_) |
-            Self::RequestLimitExceededIpLimitExceeded(_) |
-            Self::RequestLimitExceededUinLimitExceeded(_) | Self::ServiceUnavailable(_)
-        )
+        self.retry_kind().is_some()
+    }
+    /// How the client may retry this code: throttling codes for any action, transient
+    /// ones only for idempotent actions; `None` for codes never retried.
+    pub fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+        match self {
+            Self::FailedOperationRequestLimitExceeded(_)
+            | Self::RequestLimitExceeded(_)
+            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_)
+            | Self::RequestLimitExceededIpLimitExceeded(_)
+            | Self::RequestLimitExceededUinLimitExceeded(_) => {
+                Some(crate::runtime::retry::RetryKind::Throttling)
+            }
+            Self::FailedOperationRequestTimeout(_)
+            | Self::FailedOperationRpcFail(_)
+            | Self::FailedOperationServerError(_)
+            | Self::ServiceUnavailable(_) => {
+                Some(crate::runtime::retry::RetryKind::Transient)
+            }
+            _ => None,
+        }
     }
     /// Code, message, RequestId, HTTP status and attempts.
     pub fn metadata(&self) -> &ErrorMetadata {
@@ -777,8 +790,123 @@ impl ServiceError for DetectLiveFaceAccurateError {
     fn metadata(&self) -> &ErrorMetadata {
         DetectLiveFaceAccurateError::metadata(self)
     }
-    fn is_retryable(&self) -> bool {
-        DetectLiveFaceAccurateError::is_retryable(self)
+    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+        match self {
+            Self::ActionOffline(m)
+            | Self::AuthFailureInvalidAuthorization(m)
+            | Self::AuthFailureInvalidSecretId(m)
+            | Self::AuthFailureMfaFailure(m)
+            | Self::AuthFailureSecretIdNotFound(m)
+            | Self::AuthFailureSignatureExpire(m)
+            | Self::AuthFailureSignatureFailure(m)
+            | Self::AuthFailureTokenFailure(m)
+            | Self::AuthFailureUnauthorizedOperation(m)
+            | Self::DryRunOperation(m)
+            | Self::FailedOperation(m)
+            | Self::FailedOperationConflictOperation(m)
+            | Self::FailedOperationDuplicatedGroupDescription(m)
+            | Self::FailedOperationFaceSizeTooSmall(m)
+            | Self::FailedOperationGroupInDeletedState(m)
+            | Self::FailedOperationGroupPersonMapExist(m)
+            | Self::FailedOperationGroupPersonMapNotExist(m)
+            | Self::FailedOperationImageDecodeFailed(m)
+            | Self::FailedOperationImageDownloadError(m)
+            | Self::FailedOperationImageFacedetectFailed(m)
+            | Self::FailedOperationImageResolutionExceed(m)
+            | Self::FailedOperationImageResolutionTooSmall(m)
+            | Self::FailedOperationImageSizeExceed(m)
+            | Self::FailedOperationRequestLimitExceeded(m)
+            | Self::FailedOperationRequestTimeout(m)
+            | Self::FailedOperationRpcFail(m)
+            | Self::FailedOperationSearchFacesExceed(m)
+            | Self::FailedOperationServerError(m)
+            | Self::FailedOperationUnKnowError(m)
+            | Self::InternalError(m)
+            | Self::InvalidAction(m)
+            | Self::InvalidParameter(m)
+            | Self::InvalidParameterInvalidParameter(m)
+            | Self::InvalidParameterValue(m)
+            | Self::InvalidParameterValueAccountFaceNumExceed(m)
+            | Self::InvalidParameterValueDeleteFaceNumExceed(m)
+            | Self::InvalidParameterValueFaceModelVersionIllegal(m)
+            | Self::InvalidParameterValueGroupExDescriptionsExceed(m)
+            | Self::InvalidParameterValueGroupExDescriptionsNameIdentical(m)
+            | Self::InvalidParameterValueGroupExDescriptionsNameIllegal(m)
+            | Self::InvalidParameterValueGroupExDescriptionsNameTooLong(m)
+            | Self::InvalidParameterValueGroupFaceNumExceed(m)
+            | Self::InvalidParameterValueGroupIdAlreadyExist(m)
+            | Self::InvalidParameterValueGroupIdIllegal(m)
+            | Self::InvalidParameterValueGroupIdNotExist(m)
+            | Self::InvalidParameterValueGroupIdTooLong(m)
+            | Self::InvalidParameterValueGroupIdsExceed(m)
+            | Self::InvalidParameterValueGroupNameAlreadyExist(m)
+            | Self::InvalidParameterValueGroupNameIllegal(m)
+            | Self::InvalidParameterValueGroupNameTooLong(m)
+            | Self::InvalidParameterValueGroupNumExceed(m)
+            | Self::InvalidParameterValueGroupNumPerPersonExceed(m)
+            | Self::InvalidParameterValueGroupTagIllegal(m)
+            | Self::InvalidParameterValueGroupTagTooLong(m)
+            | Self::InvalidParameterValueImageEmpty(m)
+            | Self::InvalidParameterValueLimitExceed(m)
+            | Self::InvalidParameterValueNoFaceInGroups(m)
+            | Self::InvalidParameterValueNoFaceInPhoto(m)
+            | Self::InvalidParameterValueOffsetExceed(m)
+            | Self::InvalidParameterValuePersonExDescriptionInfosExceed(m)
+            | Self::InvalidParameterValuePersonExDescriptionsNameIdentical(m)
+            | Self::InvalidParameterValuePersonExDescriptionsNameIllegal(m)
+            | Self::InvalidParameterValuePersonExDescriptionsNameTooLong(m)
+            | Self::InvalidParameterValuePersonExistInGroup(m)
+            | Self::InvalidParameterValuePersonFaceNumExceed(m)
+            | Self::InvalidParameterValuePersonGenderIllegal(m)
+            | Self::InvalidParameterValuePersonIdAlreadyExist(m)
+            | Self::InvalidParameterValuePersonIdIllegal(m)
+            | Self::InvalidParameterValuePersonIdNotExist(m)
+            | Self::InvalidParameterValuePersonIdTooLong(m)
+            | Self::InvalidParameterValuePersonNameIllegal(m)
+            | Self::InvalidParameterValuePersonNameTooLong(m)
+            | Self::InvalidParameterValueSearchPersonsExceed(m)
+            | Self::InvalidParameterValueUploadFaceNumExceed(m)
+            | Self::InvalidParameterValueUrlIllegal(m)
+            | Self::InvalidRequest(m)
+            | Self::IpInBlacklist(m)
+            | Self::IpNotInWhitelist(m)
+            | Self::LimitExceeded(m)
+            | Self::LimitExceededErrorFaceNumExceed(m)
+            | Self::MissingParameter(m)
+            | Self::MissingParameterErrorParameterEmpty(m)
+            | Self::NoSuchProduct(m)
+            | Self::NoSuchVersion(m)
+            | Self::RequestLimitExceeded(m)
+            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
+            | Self::RequestLimitExceededIpLimitExceeded(m)
+            | Self::RequestLimitExceededUinLimitExceeded(m)
+            | Self::RequestSizeLimitExceeded(m)
+            | Self::ResourceInUse(m)
+            | Self::ResourceInsufficient(m)
+            | Self::ResourceNotFound(m)
+            | Self::ResourceUnavailable(m)
+            | Self::ResourceUnavailableDelivering(m)
+            | Self::ResourceUnavailableFreeze(m)
+            | Self::ResourceUnavailableInArrears(m)
+            | Self::ResourceUnavailableLowBalance(m)
+            | Self::ResourceUnavailableNotExist(m)
+            | Self::ResourceUnavailableRecover(m)
+            | Self::ResourceUnavailableStopUsing(m)
+            | Self::ResourceUnavailableUnknownStatus(m)
+            | Self::ResourcesSoldOutChargeStatusException(m)
+            | Self::ResponseSizeLimitExceeded(m)
+            | Self::ServiceUnavailable(m)
+            | Self::UnauthorizedOperation(m)
+            | Self::UnknownParameter(m)
+            | Self::UnsupportedOperation(m)
+            | Self::UnsupportedOperationUnknowMethod(m)
+            | Self::UnsupportedProtocol(m)
+            | Self::UnsupportedRegion(m)
+            | Self::Unhandled(m) => m,
+        }
+    }
+    fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+        DetectLiveFaceAccurateError::retry_kind(self)
     }
 }
 impl std::fmt::Display for DetectLiveFaceAccurateError {

@@ -4,8 +4,10 @@
 //!
 //! | Action | Method |
 //! |---|---|
+//! | `AnalyzeDenseLandmarks` — Locates dense facial landmarks (mainland_china only) | [`Client::analyze_dense_landmarks`](crate::Client::analyze_dense_landmarks) |
 //! | `AnalyzeFace` — Performs facial feature localization | [`Client::analyze_face`](crate::Client::analyze_face) |
 //! | `CompareFace` — Compares faces | [`Client::compare_face`](crate::Client::compare_face) |
+//! | `CompareMaskFace` — Compares faces in epidemic-prevention scenarios (mainland_china only) | [`Client::compare_mask_face`](crate::Client::compare_mask_face) |
 //! | `CopyPerson` — Copies person | [`Client::copy_person`](crate::Client::copy_person) |
 //! | `CreateFace` — Adds face | [`Client::create_face`](crate::Client::create_face) |
 //! | `CreateGroup` — Creates group | [`Client::create_group`](crate::Client::create_group) |
@@ -24,14 +26,25 @@
 //! | `GetPersonGroupInfo` — Gets the group information of person | [`Client::get_person_group_info`](crate::Client::get_person_group_info) |
 //! | `GetPersonList` — Gets person list | [`Client::get_person_list`](crate::Client::get_person_list) |
 //! | `GetPersonListNum` — Gets person list length | [`Client::get_person_list_num`](crate::Client::get_person_list_num) |
+//! | `GetUpgradeGroupFaceModelVersionJobList` — Gets the list of group upgrade jobs (deprecated; mainland_china only) | [`Client::get_upgrade_group_face_model_version_job_list`](crate::Client::get_upgrade_group_face_model_version_job_list) |
+//! | `GetUpgradeGroupFaceModelVersionResult` — Queries the result of a group upgrade (deprecated; mainland_china only) | [`Client::get_upgrade_group_face_model_version_result`](crate::Client::get_upgrade_group_face_model_version_result) |
 //! | `ModifyGroup` — Modifies group | [`Client::modify_group`](crate::Client::modify_group) |
+//! | `ModifyPersonBaseInfo` — Modifies the basic information of a person (mainland_china only) | [`Client::modify_person_base_info`](crate::Client::modify_person_base_info) |
 //! | `ModifyPersonGroupInfo` — Modifies person description | [`Client::modify_person_group_info`](crate::Client::modify_person_group_info) |
+//! | `RevertGroupFaceModelVersion` — Rolls back the version of a group (deprecated; mainland_china only) | [`Client::revert_group_face_model_version`](crate::Client::revert_group_face_model_version) |
 //! | `SearchFaces` — Searches for face | [`Client::search_faces`](crate::Client::search_faces) |
 //! | `SearchFacesReturnsByGroup` — Searches for face with results returned by group | [`Client::search_faces_returns_by_group`](crate::Client::search_faces_returns_by_group) |
 //! | `SearchPersons` — Searches for person | [`Client::search_persons`](crate::Client::search_persons) |
 //! | `SearchPersonsReturnsByGroup` — Searches for person with results returned by group | [`Client::search_persons_returns_by_group`](crate::Client::search_persons_returns_by_group) |
+//! | `UpgradeGroupFaceModelVersion` — Upgrades a group (deprecated; mainland_china only) | [`Client::upgrade_group_face_model_version`](crate::Client::upgrade_group_face_model_version) |
 //! | `VerifyFace` — Verifies face | [`Client::verify_face`](crate::Client::verify_face) |
 //! | `VerifyPerson` — Verifies person | [`Client::verify_person`](crate::Client::verify_person) |
+#[rustfmt::skip]
+pub mod analyze_dense_landmarks;
+pub use analyze_dense_landmarks::{
+    AnalyzeDenseLandmarksRequest, AnalyzeDenseLandmarksResponse,
+    AnalyzeDenseLandmarksError, AnalyzeDenseLandmarksFluentBuilder,
+};
 #[rustfmt::skip]
 pub mod analyze_face;
 pub use analyze_face::{
@@ -41,6 +54,12 @@ pub use analyze_face::{
 pub mod compare_face;
 pub use compare_face::{
     CompareFaceRequest, CompareFaceResponse, CompareFaceError, CompareFaceFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod compare_mask_face;
+pub use compare_mask_face::{
+    CompareMaskFaceRequest, CompareMaskFaceResponse, CompareMaskFaceError,
+    CompareMaskFaceFluentBuilder,
 };
 #[rustfmt::skip]
 pub mod copy_person;
@@ -145,15 +164,46 @@ pub use get_person_list_num::{
     GetPersonListNumFluentBuilder,
 };
 #[rustfmt::skip]
+pub mod get_upgrade_group_face_model_version_job_list;
+#[allow(deprecated)]
+pub use get_upgrade_group_face_model_version_job_list::{
+    GetUpgradeGroupFaceModelVersionJobListRequest,
+    GetUpgradeGroupFaceModelVersionJobListResponse,
+    GetUpgradeGroupFaceModelVersionJobListError,
+    GetUpgradeGroupFaceModelVersionJobListFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod get_upgrade_group_face_model_version_result;
+#[allow(deprecated)]
+pub use get_upgrade_group_face_model_version_result::{
+    GetUpgradeGroupFaceModelVersionResultRequest,
+    GetUpgradeGroupFaceModelVersionResultResponse,
+    GetUpgradeGroupFaceModelVersionResultError,
+    GetUpgradeGroupFaceModelVersionResultFluentBuilder,
+};
+#[rustfmt::skip]
 pub mod modify_group;
 pub use modify_group::{
     ModifyGroupRequest, ModifyGroupResponse, ModifyGroupError, ModifyGroupFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod modify_person_base_info;
+pub use modify_person_base_info::{
+    ModifyPersonBaseInfoRequest, ModifyPersonBaseInfoResponse, ModifyPersonBaseInfoError,
+    ModifyPersonBaseInfoFluentBuilder,
 };
 #[rustfmt::skip]
 pub mod modify_person_group_info;
 pub use modify_person_group_info::{
     ModifyPersonGroupInfoRequest, ModifyPersonGroupInfoResponse,
     ModifyPersonGroupInfoError, ModifyPersonGroupInfoFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod revert_group_face_model_version;
+#[allow(deprecated)]
+pub use revert_group_face_model_version::{
+    RevertGroupFaceModelVersionRequest, RevertGroupFaceModelVersionResponse,
+    RevertGroupFaceModelVersionError, RevertGroupFaceModelVersionFluentBuilder,
 };
 #[rustfmt::skip]
 pub mod search_faces;
@@ -177,6 +227,13 @@ pub mod search_persons_returns_by_group;
 pub use search_persons_returns_by_group::{
     SearchPersonsReturnsByGroupRequest, SearchPersonsReturnsByGroupResponse,
     SearchPersonsReturnsByGroupError, SearchPersonsReturnsByGroupFluentBuilder,
+};
+#[rustfmt::skip]
+pub mod upgrade_group_face_model_version;
+#[allow(deprecated)]
+pub use upgrade_group_face_model_version::{
+    UpgradeGroupFaceModelVersionRequest, UpgradeGroupFaceModelVersionResponse,
+    UpgradeGroupFaceModelVersionError, UpgradeGroupFaceModelVersionFluentBuilder,
 };
 #[rustfmt::skip]
 pub mod verify_face;

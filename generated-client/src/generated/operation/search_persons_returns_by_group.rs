@@ -383,13 +383,13 @@ pub enum SearchPersonsReturnsByGroupError {
     FailedOperationImageResolutionTooSmall(ErrorMetadata),
     /// `FailedOperation.ImageSizeExceed`: The size of the Base64-encoded image cannot exceed 5 MB.
     FailedOperationImageSizeExceed(ErrorMetadata),
-    /// `FailedOperation.RequestLimitExceeded`: The request frequency exceeds the limit. Retryable.
+    /// `FailedOperation.RequestLimitExceeded`: The request frequency exceeds the limit. Retryable (throttling: the service did not process the request, so any action is retried).
     FailedOperationRequestLimitExceeded(ErrorMetadata),
-    /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable.
+    /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     FailedOperationRequestTimeout(ErrorMetadata),
     /// `FailedOperation.SearchFacesExceed`: The number of faces searched for exceeds the limit.
     FailedOperationSearchFacesExceed(ErrorMetadata),
-    /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable.
+    /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     FailedOperationServerError(ErrorMetadata),
     /// `InternalError`: Internal error.
     InternalError(ErrorMetadata),
@@ -445,13 +445,13 @@ pub enum SearchPersonsReturnsByGroupError {
     NoSuchProduct(ErrorMetadata),
     /// `NoSuchVersion`: The API version does not exist.
     NoSuchVersion(ErrorMetadata),
-    /// `RequestLimitExceeded`: Request frequency limit exceeded. Retryable.
+    /// `RequestLimitExceeded`: Request frequency limit exceeded. Retryable (throttling: the service did not process the request, so any action is retried).
     RequestLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The root account exceeded its frequency limit (global region). Retryable.
+    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The root account exceeded its frequency limit (global region). Retryable (throttling: the service did not process the request, so any action is retried).
     RequestLimitExceededGlobalRegionUinLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.IPLimitExceeded`: The IP exceeded its frequency limit. Retryable.
+    /// `RequestLimitExceeded.IPLimitExceeded`: The IP exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
     RequestLimitExceededIpLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.UinLimitExceeded`: The root account (UIN) exceeded its frequency limit. Retryable.
+    /// `RequestLimitExceeded.UinLimitExceeded`: The root account (UIN) exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
     RequestLimitExceededUinLimitExceeded(ErrorMetadata),
     /// `RequestSizeLimitExceeded`: The request is too large.
     RequestSizeLimitExceeded(ErrorMetadata),
@@ -483,7 +483,7 @@ pub enum SearchPersonsReturnsByGroupError {
     ResourcesSoldOutChargeStatusException(ErrorMetadata),
     /// `ResponseSizeLimitExceeded`: The response is too large.
     ResponseSizeLimitExceeded(ErrorMetadata),
-    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable.
+    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     ServiceUnavailable(ErrorMetadata),
     /// `UnauthorizedOperation`: Unauthorized operation.
     UnauthorizedOperation(ErrorMetadata),
@@ -513,16 +513,28 @@ impl SearchPersonsReturnsByGroupError {
     pub fn request_id(&self) -> Option<&str> {
         self.metadata().request_id.as_deref()
     }
-    /// Whether the spec marks this code safe to retry.
+    /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            self, Self::FailedOperationRequestLimitExceeded(_) |
-            Self::FailedOperationRequestTimeout(_) | Self::FailedOperationServerError(_)
-            | Self::RequestLimitExceeded(_) |
-            Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_) |
-            Self::RequestLimitExceededIpLimitExceeded(_) |
-            Self::RequestLimitExceededUinLimitExceeded(_) | Self::ServiceUnavailable(_)
-        )
+        self.retry_kind().is_some()
+    }
+    /// How the client may retry this code: throttling codes for any action, transient
+    /// ones only for idempotent actions; `None` for codes never retried.
+    pub fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+        match self {
+            Self::FailedOperationRequestLimitExceeded(_)
+            | Self::RequestLimitExceeded(_)
+            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_)
+            | Self::RequestLimitExceededIpLimitExceeded(_)
+            | Self::RequestLimitExceededUinLimitExceeded(_) => {
+                Some(crate::runtime::retry::RetryKind::Throttling)
+            }
+            Self::FailedOperationRequestTimeout(_)
+            | Self::FailedOperationServerError(_)
+            | Self::ServiceUnavailable(_) => {
+                Some(crate::runtime::retry::RetryKind::Transient)
+            }
+            _ => None,
+        }
     }
     /// Code, message, RequestId, HTTP status and attempts.
     pub fn metadata(&self) -> &ErrorMetadata {
@@ -770,8 +782,89 @@ impl ServiceError for SearchPersonsReturnsByGroupError {
     fn metadata(&self) -> &ErrorMetadata {
         SearchPersonsReturnsByGroupError::metadata(self)
     }
-    fn is_retryable(&self) -> bool {
-        SearchPersonsReturnsByGroupError::is_retryable(self)
+    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+        match self {
+            Self::ActionOffline(m)
+            | Self::AuthFailureInvalidAuthorization(m)
+            | Self::AuthFailureInvalidSecretId(m)
+            | Self::AuthFailureMfaFailure(m)
+            | Self::AuthFailureSecretIdNotFound(m)
+            | Self::AuthFailureSignatureExpire(m)
+            | Self::AuthFailureSignatureFailure(m)
+            | Self::AuthFailureTokenFailure(m)
+            | Self::AuthFailureUnauthorizedOperation(m)
+            | Self::DryRunOperation(m)
+            | Self::FailedOperation(m)
+            | Self::FailedOperationAcrossVersionsError(m)
+            | Self::FailedOperationFaceSizeTooSmall(m)
+            | Self::FailedOperationImageDecodeFailed(m)
+            | Self::FailedOperationImageDownloadError(m)
+            | Self::FailedOperationImageFacedetectFailed(m)
+            | Self::FailedOperationImageResolutionExceed(m)
+            | Self::FailedOperationImageResolutionTooSmall(m)
+            | Self::FailedOperationImageSizeExceed(m)
+            | Self::FailedOperationRequestLimitExceeded(m)
+            | Self::FailedOperationRequestTimeout(m)
+            | Self::FailedOperationSearchFacesExceed(m)
+            | Self::FailedOperationServerError(m)
+            | Self::InternalError(m)
+            | Self::InvalidAction(m)
+            | Self::InvalidParameter(m)
+            | Self::InvalidParameterInvalidParameter(m)
+            | Self::InvalidParameterValue(m)
+            | Self::InvalidParameterValueFaceMatchThresholdIllegal(m)
+            | Self::InvalidParameterValueGroupIdIllegal(m)
+            | Self::InvalidParameterValueGroupIdNotExist(m)
+            | Self::InvalidParameterValueGroupIdNotExists(m)
+            | Self::InvalidParameterValueGroupIdTooLong(m)
+            | Self::InvalidParameterValueGroupIdsExceed(m)
+            | Self::InvalidParameterValueImageEmpty(m)
+            | Self::InvalidParameterValueLimitExceed(m)
+            | Self::InvalidParameterValueNoFaceInGroups(m)
+            | Self::InvalidParameterValueNoFaceInPhoto(m)
+            | Self::InvalidParameterValueQualityControlIllegal(m)
+            | Self::InvalidParameterValueSearchPersonsExceed(m)
+            | Self::InvalidParameterValueUnsupportedGroupFaceModelVersion(m)
+            | Self::InvalidParameterValueUrlIllegal(m)
+            | Self::InvalidRequest(m)
+            | Self::IpInBlacklist(m)
+            | Self::IpNotInWhitelist(m)
+            | Self::LimitExceeded(m)
+            | Self::MissingParameter(m)
+            | Self::MissingParameterErrorParameterEmpty(m)
+            | Self::NoSuchProduct(m)
+            | Self::NoSuchVersion(m)
+            | Self::RequestLimitExceeded(m)
+            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
+            | Self::RequestLimitExceededIpLimitExceeded(m)
+            | Self::RequestLimitExceededUinLimitExceeded(m)
+            | Self::RequestSizeLimitExceeded(m)
+            | Self::ResourceInUse(m)
+            | Self::ResourceInsufficient(m)
+            | Self::ResourceNotFound(m)
+            | Self::ResourceUnavailable(m)
+            | Self::ResourceUnavailableChargeStatusException(m)
+            | Self::ResourceUnavailableInArrears(m)
+            | Self::ResourceUnavailableLowBalance(m)
+            | Self::ResourceUnavailableNotExist(m)
+            | Self::ResourceUnavailableNotReady(m)
+            | Self::ResourceUnavailableRecover(m)
+            | Self::ResourceUnavailableStopUsing(m)
+            | Self::ResourceUnavailableUnknownStatus(m)
+            | Self::ResourcesSoldOutChargeStatusException(m)
+            | Self::ResponseSizeLimitExceeded(m)
+            | Self::ServiceUnavailable(m)
+            | Self::UnauthorizedOperation(m)
+            | Self::UnknownParameter(m)
+            | Self::UnsupportedOperation(m)
+            | Self::UnsupportedOperationUnknowMethod(m)
+            | Self::UnsupportedProtocol(m)
+            | Self::UnsupportedRegion(m)
+            | Self::Unhandled(m) => m,
+        }
+    }
+    fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+        SearchPersonsReturnsByGroupError::retry_kind(self)
     }
 }
 impl std::fmt::Display for SearchPersonsReturnsByGroupError {

@@ -1,0 +1,668 @@
+//! The spec is a faithful copy of the API as both sites publish it. This compares `spec/` with
+//! the international and mainland descriptions and the per-action error lists (the copies in
+//! `codegen/tests/fixtures/reference/`): actions, members (name, type with list-ness and object
+//! type, required, nullable), object types, error codes, deprecation, sites and text. Every
+//! intended difference is declared, with its reason, in `spec/declared_differences.yaml`; any
+//! other difference fails, naming the item, the property and both values, and so does a
+//! declaration that no longer matches anything.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use codegen::spec::raw::{RawAction, RawField, RawObjectType};
+use serde::Deserialize;
+use serde_json::Value;
+
+const INTERNATIONAL: &str = "international";
+const MAINLAND: &str = "mainland_china";
+/// Text import writes for an item the description leaves undocumented.
+const EMPTY_DOC: &str = "Not documented by the API.";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Declared {
+    rules: Vec<Rule>,
+    differences: Vec<Difference>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Rule {
+    rule: String,
+    reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Difference {
+    at: String,
+    property: String,
+    site: String,
+    spec: String,
+    official: String,
+    #[serde(default)]
+    reason: String,
+}
+
+impl std::fmt::Display for Difference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}: spec has {}, the {} site has {}",
+            self.at, self.property, self.spec, self.site, self.official
+        )
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn read_json(rel: &str) -> Value {
+    let path = root().join(rel);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// One site's description and its flavour in the per-action error lists.
+struct Site {
+    name: &'static str,
+    api: Value,
+    errors: &'static str,
+}
+
+/// The comparison, collecting differences and the rules it applied.
+struct Compare<'a> {
+    declared_rules: BTreeMap<String, String>,
+    used_rules: BTreeSet<String>,
+    found: Vec<Difference>,
+    sites: &'a [Site],
+}
+
+impl Compare<'_> {
+    /// Applies `rule` if the file declares it; an undeclared rule is no excuse.
+    fn rule(&mut self, rule: &str) -> bool {
+        if self.declared_rules.contains_key(rule) {
+            self.used_rules.insert(rule.to_owned());
+            true
+        } else {
+            false
+        }
+    }
+
+    fn differ(
+        &mut self,
+        at: &str,
+        property: &str,
+        site: &str,
+        spec: impl ToString,
+        official: impl ToString,
+    ) {
+        let (spec, official) = (spec.to_string(), official.to_string());
+        if spec != official {
+            self.found.push(Difference {
+                at: at.to_owned(),
+                property: property.to_owned(),
+                site: site.to_owned(),
+                spec,
+                official,
+                reason: String::new(),
+            });
+        }
+    }
+
+    fn on_site(sites: &Option<Vec<String>>, site: &str) -> bool {
+        sites.as_ref().is_none_or(|s| s.iter().any(|x| x == site))
+    }
+
+    /// `sites` as the spec should write it for an item present on `present`.
+    fn expected_sites(&self, present: &[&str]) -> String {
+        if present.len() == self.sites.len() {
+            "all".to_owned()
+        } else {
+            present.join(",")
+        }
+    }
+
+    fn sites_text(sites: &Option<Vec<String>>) -> String {
+        sites
+            .as_ref()
+            .map_or_else(|| "all".to_owned(), |s| s.join(","))
+    }
+
+    /// The official member type in spec syntax (before the `image` rule).
+    fn official_type(m: &Value) -> String {
+        let scalar = |t: &str| match t {
+            "int" => "int64".to_owned(),
+            "double" => "float".to_owned(),
+            other => other.to_owned(),
+        };
+        let member = m["member"].as_str().unwrap_or_default();
+        match m["type"].as_str().unwrap_or_default() {
+            "int" if member == "uint64" => "uint64".to_owned(),
+            "int" => "int64".to_owned(),
+            "float" | "double" => "float".to_owned(),
+            "object" => member.to_owned(),
+            "list" => format!("list<{}>", scalar(member)),
+            other => other.to_owned(),
+        }
+    }
+
+    fn text(
+        &mut self,
+        at: &str,
+        property: &str,
+        spec_en: &str,
+        spec_zh: Option<&str>,
+        intl: Option<&str>,
+        cn: Option<&str>,
+    ) {
+        match (intl, cn) {
+            (Some(en), _) => {
+                let en = en.trim();
+                if en.is_empty() && spec_en == EMPTY_DOC && self.rule("empty_doc_placeholder") {
+                    return;
+                }
+                self.differ(at, property, INTERNATIONAL, spec_en, en);
+            }
+            (None, Some(zh)) => {
+                // The English is hand-written; the original must be kept beside it, verbatim.
+                let zh = zh.trim();
+                self.differ(
+                    at,
+                    &format!("{property}_zh"),
+                    MAINLAND,
+                    spec_zh.unwrap_or("(none)"),
+                    zh,
+                );
+                let translated = !spec_en.trim().is_empty()
+                    && spec_en != codegen::import::UNTRANSLATED
+                    && spec_en.is_ascii();
+                if !(translated && self.rule("mainland_only_text_is_translated")) {
+                    self.differ(at, property, MAINLAND, spec_en, zh);
+                }
+            }
+            (None, None) => {}
+        }
+    }
+
+    /// Members of one object as the spec has them, against each site that has the object.
+    fn members(
+        &mut self,
+        owner: &str,
+        spec: &[RawField],
+        objects: &[(&str, Option<&Value>)],
+        side: Side,
+    ) {
+        for (site, object) in objects {
+            let Some(object) = object else { continue };
+            let official: Vec<&Value> = object["members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|m| m["disabled"] != Value::Bool(true))
+                .filter(|m| !(side == Side::Response && m["name"] == "RequestId"))
+                .collect();
+            let official_names: BTreeSet<&str> = official
+                .iter()
+                .map(|m| m["name"].as_str().unwrap())
+                .collect();
+            let spec_names: BTreeSet<&str> = spec
+                .iter()
+                .filter(|f| Self::on_site(&f.sites, site))
+                .map(|f| f.name.as_str())
+                .collect();
+            for name in spec_names.symmetric_difference(&official_names) {
+                let in_spec = spec_names.contains(name);
+                self.differ(
+                    &format!("{owner}.{name}"),
+                    "present",
+                    site,
+                    in_spec,
+                    !in_spec,
+                );
+            }
+        }
+        for f in spec {
+            let at = format!("{owner}.{}", f.name);
+            let on: Vec<(&str, &Value)> = objects
+                .iter()
+                .filter_map(|(site, o)| {
+                    let m = (*o)?["members"]
+                        .as_array()?
+                        .iter()
+                        .find(|m| m["name"] == f.name.as_str())?;
+                    Some((*site, m))
+                })
+                .collect();
+            if on.is_empty() {
+                continue; // reported above
+            }
+            let shared_object = objects.iter().filter(|(_, o)| o.is_some()).count() > 1;
+            if shared_object {
+                let present: Vec<&str> = on.iter().map(|(s, _)| *s).collect();
+                let expected = self.expected_sites(&present);
+                self.differ(&at, "sites", "both", Self::sites_text(&f.sites), expected);
+            }
+            for (site, m) in &on {
+                let mut official_ty = Self::official_type(m);
+                let image = matches!(f.name.as_str(), "Image" | "ImageA" | "ImageB" | "Images");
+                if image
+                    && official_ty.contains("string")
+                    && f.ty.contains("image")
+                    && self.rule("image_type")
+                {
+                    official_ty = official_ty.replace("string", "image");
+                }
+                self.differ(&at, "type", site, f.ty.trim(), official_ty);
+
+                let flag = |k: &str| m[k].as_bool();
+                let (required, nullable) = match side {
+                    Side::Request => (flag("required") == Some(true), false),
+                    Side::Response => {
+                        let always = flag("output_required").or(flag("required"));
+                        let always = match always {
+                            Some(v) => v,
+                            None if self.rule("unflagged_action_outputs_are_required")
+                                && owner.ends_with("Response") =>
+                            {
+                                true
+                            }
+                            None => false,
+                        };
+                        (always, flag("value_allowed_null") == Some(true))
+                    }
+                };
+                let spec_required = f.required;
+                self.differ(&at, "required", site, spec_required, required);
+                let official_null = if side == Side::Request {
+                    flag("value_allowed_null") == Some(true)
+                } else {
+                    nullable
+                };
+                self.differ(&at, "nullable", site, f.nullable, official_null);
+            }
+            let intl = on
+                .iter()
+                .find(|(s, _)| *s == INTERNATIONAL)
+                .map(|(_, m)| m["document"].as_str().unwrap_or_default());
+            let cn = on
+                .iter()
+                .find(|(s, _)| *s == MAINLAND)
+                .map(|(_, m)| m["document"].as_str().unwrap_or_default());
+            self.text(&at, "doc", &f.doc, f.doc_zh.as_deref(), intl, cn);
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Request,
+    Response,
+}
+
+#[test]
+fn the_spec_matches_both_official_descriptions_except_for_declared_differences() {
+    let summary = check(&root().join("spec")).unwrap_or_else(|e| panic!("{e}"));
+    println!("{summary}");
+}
+
+#[test]
+fn an_undeclared_difference_fails_naming_the_item_and_both_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = tmp.path().join("spec");
+    copy_dir(&root().join("spec"), &spec);
+    let path = spec.join("actions/CreateFace.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replacen(
+        "- name: SucFaceNum\n  type: uint64\n  required: true\n",
+        "- name: SucFaceNum\n  type: uint64\n",
+        1,
+    );
+    assert_ne!(edited, text, "the spec layout changed; update this test");
+    std::fs::write(&path, edited).unwrap();
+
+    let error = check(&spec).expect_err("a changed flag must fail");
+    assert!(
+        error.contains("CreateFaceResponse.SucFaceNum required: spec has false, the international site has true"),
+        "{error}"
+    );
+    assert!(
+        error.contains("the mainland_china site has true"),
+        "{error}"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Compares the spec in `spec_dir` with the reference descriptions; `Err` lists every
+/// undeclared difference, stale declaration and unused rule.
+fn check(spec_dir: &Path) -> Result<String, String> {
+    let reference = "codegen/tests/fixtures/reference";
+    let sites = [
+        Site {
+            name: INTERNATIONAL,
+            api: read_json(&format!("{reference}/tccli-iai-v20200303-api.json")),
+            errors: "intl_en",
+        },
+        Site {
+            name: MAINLAND,
+            api: read_json(&format!("{reference}/cn/tccli-iai-v20200303-api.json")),
+            errors: "cn",
+        },
+    ];
+    let error_lists = read_json(&format!("{reference}/iai_action_errors.json"));
+    let declared_path = spec_dir.join("declared_differences.yaml");
+    let declared: Declared =
+        serde_yaml::from_str(&std::fs::read_to_string(&declared_path).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", declared_path.display()));
+    for r in &declared.rules {
+        assert!(
+            !r.reason.trim().is_empty(),
+            "rule {} needs a reason",
+            r.rule
+        );
+    }
+    for d in &declared.differences {
+        assert!(!d.reason.trim().is_empty(), "{d} needs a reason");
+    }
+
+    let spec = codegen::spec::load(spec_dir).unwrap_or_else(|e| panic!("{e}"));
+    let mut cx = Compare {
+        declared_rules: declared
+            .rules
+            .iter()
+            .map(|r| (r.rule.clone(), r.reason.clone()))
+            .collect(),
+        used_rules: BTreeSet::new(),
+        found: Vec::new(),
+        sites: &sites,
+    };
+
+    // Actions.
+    let spec_actions: BTreeMap<&str, &RawAction> = spec
+        .actions
+        .iter()
+        .map(|f| (f.value.action.as_str(), &f.value))
+        .collect();
+    let mut official_actions: BTreeSet<&str> = BTreeSet::new();
+    for s in &sites {
+        official_actions.extend(
+            s.api["actions"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str),
+        );
+    }
+    for name in official_actions.symmetric_difference(&spec_actions.keys().copied().collect()) {
+        cx.differ(
+            name,
+            "action",
+            "both",
+            spec_actions.contains_key(name),
+            !spec_actions.contains_key(name),
+        );
+    }
+    let mut used_objects: BTreeSet<String> = BTreeSet::new();
+    for (name, action) in &spec_actions {
+        let on: Vec<(&str, &Value)> = sites
+            .iter()
+            .filter_map(|s| Some((s.name, s.api["actions"].get(*name)?)))
+            .collect();
+        if on.is_empty() {
+            continue;
+        }
+        let present: Vec<&str> = on.iter().map(|(s, _)| *s).collect();
+        let expected = cx.expected_sites(&present);
+        cx.differ(
+            name,
+            "sites",
+            "both",
+            Compare::sites_text(&action.sites),
+            expected,
+        );
+        for (site, a) in &on {
+            cx.differ(
+                name,
+                "deprecated",
+                site,
+                action.deprecated,
+                a["status"] == "deprecated",
+            );
+        }
+        let intl = on
+            .iter()
+            .find(|(s, _)| *s == INTERNATIONAL)
+            .map(|(_, a)| *a);
+        let cn = on.iter().find(|(s, _)| *s == MAINLAND).map(|(_, a)| *a);
+        fn name_of<'v>(a: Option<&'v Value>, k: &str) -> Option<&'v str> {
+            a.map(|a| a[k].as_str().unwrap_or_default())
+        }
+        cx.text(
+            name,
+            "title",
+            &action.title,
+            action.title_zh.as_deref(),
+            name_of(intl, "name"),
+            name_of(cn, "name"),
+        );
+        cx.text(
+            name,
+            "doc",
+            &action.doc,
+            action.doc_zh.as_deref(),
+            name_of(intl, "document"),
+            name_of(cn, "document"),
+        );
+
+        for (side, spec_fields, key) in [
+            (Side::Request, &action.input, "input"),
+            (Side::Response, &action.output, "output"),
+        ] {
+            let objects: Vec<(&str, Option<&Value>)> = sites
+                .iter()
+                .map(|s| {
+                    let object = s.api["actions"]
+                        .get(*name)
+                        .and_then(|a| s.api["objects"].get(a[key].as_str()?));
+                    (s.name, object)
+                })
+                .collect();
+            for (_, o) in &objects {
+                if let Some(o) = o {
+                    for m in o["members"].as_array().unwrap() {
+                        used_objects.insert(m["member"].as_str().unwrap_or_default().to_owned());
+                    }
+                }
+            }
+            let owner = format!(
+                "{name}{}",
+                if side == Side::Request {
+                    "Request"
+                } else {
+                    "Response"
+                }
+            );
+            cx.members(&owner, spec_fields, &objects, side);
+        }
+
+        // Error codes, per site.
+        for s in &sites {
+            if s.api["actions"].get(*name).is_none() {
+                continue;
+            }
+            let official: BTreeSet<String> = error_lists["actions"][*name][s.errors]
+                .as_array()
+                .map(|l| l.iter().map(|c| c.as_str().unwrap().to_owned()).collect())
+                .unwrap_or_default();
+            let in_spec: BTreeSet<String> = action
+                .errors
+                .iter()
+                .filter(|e| Compare::on_site(&e.sites, s.name))
+                .map(|e| e.code.clone())
+                .collect();
+            for code in official.symmetric_difference(&in_spec) {
+                cx.differ(
+                    &format!("{name} {code}"),
+                    "error code",
+                    s.name,
+                    in_spec.contains(code),
+                    official.contains(code),
+                );
+            }
+        }
+    }
+
+    // Object types: every one either site's actions use, with the request or response rules.
+    let request_only: BTreeSet<&str> = ["GroupExDescriptionInfo", "PersonExDescriptionInfo"].into();
+    let spec_types: BTreeMap<&str, &RawObjectType> = spec
+        .types
+        .value
+        .types
+        .iter()
+        .map(|t| (t.name.as_str(), t))
+        .collect();
+    let mut official_types: BTreeSet<&str> = BTreeSet::new();
+    for s in &sites {
+        for (name, _) in s.api["objects"].as_object().unwrap() {
+            let io = s.api["actions"]
+                .as_object()
+                .unwrap()
+                .values()
+                .any(|a| a["input"] == name.as_str() || a["output"] == name.as_str());
+            if !io {
+                official_types.insert(name);
+            }
+        }
+    }
+    for name in official_types.symmetric_difference(&spec_types.keys().copied().collect()) {
+        cx.differ(
+            name,
+            "object type",
+            "both",
+            spec_types.contains_key(name),
+            !spec_types.contains_key(name),
+        );
+    }
+    for (name, t) in &spec_types {
+        let objects: Vec<(&str, Option<&Value>)> = sites
+            .iter()
+            .map(|s| (s.name, s.api["objects"].get(*name)))
+            .collect();
+        let present: Vec<&str> = objects
+            .iter()
+            .filter(|(_, o)| o.is_some())
+            .map(|(s, _)| *s)
+            .collect();
+        if present.is_empty() {
+            continue;
+        }
+        let expected = cx.expected_sites(&present);
+        cx.differ(
+            name,
+            "sites",
+            "both",
+            Compare::sites_text(&t.sites),
+            expected,
+        );
+        let doc = |site: &str| {
+            objects
+                .iter()
+                .find(|(s, _)| *s == site)
+                .and_then(|(_, o)| o.map(|o| o["document"].as_str().unwrap_or_default()))
+        };
+        cx.text(
+            name,
+            "doc",
+            &t.doc,
+            t.doc_zh.as_deref(),
+            doc(INTERNATIONAL),
+            doc(MAINLAND),
+        );
+        let side = if request_only.contains(name) {
+            Side::Request
+        } else {
+            Side::Response
+        };
+        cx.members(name, &t.members, &objects, side);
+    }
+    assert!(
+        used_objects.contains("GroupExDescriptionInfo") && used_objects.contains("DenseFaceShape")
+    );
+
+    // Spec-only keys: nothing official to compare with; declared so nobody mistakes them.
+    let constrained = spec_actions
+        .values()
+        .flat_map(|a| &a.input)
+        .filter(|f| f.constraints.is_some())
+        .count();
+    if constrained > 0 {
+        assert!(
+            cx.rule("constraints"),
+            "fields have constraints, but the rule is not declared"
+        );
+    }
+    let retry_marked = spec_actions
+        .values()
+        .flat_map(|a| &a.errors)
+        .filter(|e| e.retryable.is_some())
+        .count();
+    if retry_marked > 0 {
+        assert!(
+            cx.rule("retry_kinds"),
+            "codes have retry kinds, but the rule is not declared"
+        );
+    }
+
+    // Match what was found against what is declared.
+    let declared_set: BTreeSet<Difference> = declared
+        .differences
+        .iter()
+        .map(|d| Difference {
+            reason: String::new(),
+            ..d.clone()
+        })
+        .collect();
+    let found_set: BTreeSet<Difference> = cx.found.iter().cloned().collect();
+    let undeclared: Vec<String> = found_set
+        .difference(&declared_set)
+        .map(|d| format!("  {d}"))
+        .collect();
+    let stale: Vec<String> = declared_set
+        .difference(&found_set)
+        .map(|d| format!("  {d}"))
+        .collect();
+    let unused_rules: Vec<&String> = cx
+        .declared_rules
+        .keys()
+        .filter(|r| !cx.used_rules.contains(*r))
+        .collect();
+    if !(undeclared.is_empty() && stale.is_empty() && unused_rules.is_empty()) {
+        return Err(format!(
+            "spec/ and the official descriptions differ.\nUndeclared differences ({}):\n{}\nDeclared but not found ({}):\n{}\nRules declared but never applied: {unused_rules:?}",
+            undeclared.len(),
+            undeclared.join("\n"),
+            stale.len(),
+            stale.join("\n")
+        ));
+    }
+    Ok(format!(
+        "{} declared differences and {} rules; {} actions, {} object types",
+        declared.differences.len(),
+        declared.rules.len(),
+        spec_actions.len(),
+        spec_types.len()
+    ))
+}
