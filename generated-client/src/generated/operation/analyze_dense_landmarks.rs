@@ -237,6 +237,9 @@ impl AnalyzeDenseLandmarksRequest {
     }
     /// Checks every constraint from the spec; the client calls this before sending.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        if let Some(value) = &self.image {
+            crate::runtime::validate::image_not_empty("Image", value)?;
+        }
         Ok(())
     }
 }

@@ -185,6 +185,12 @@ impl CompareMaskFaceRequest {
     }
     /// Checks every constraint from the spec; the client calls this before sending.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        if let Some(value) = &self.image_a {
+            crate::runtime::validate::image_not_empty("ImageA", value)?;
+        }
+        if let Some(value) = &self.image_b {
+            crate::runtime::validate::image_not_empty("ImageB", value)?;
+        }
         Ok(())
     }
 }
