@@ -237,6 +237,13 @@ impl AnalyzeDenseLandmarksRequest {
     }
     /// Checks every constraint from the spec; the client calls this before sending.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        crate::runtime::validate::at_least_one_of(
+            &["Image", "Url"],
+            &[
+                self.image.is_some(),
+                self.url.as_ref().is_some_and(|value| !value.is_empty()),
+            ],
+        )?;
         if let Some(value) = &self.image {
             crate::runtime::validate::image_not_empty("Image", value)?;
         }

@@ -185,6 +185,20 @@ impl CompareMaskFaceRequest {
     }
     /// Checks every constraint from the spec; the client calls this before sending.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        crate::runtime::validate::at_least_one_of(
+            &["ImageA", "UrlA"],
+            &[
+                self.image_a.is_some(),
+                self.url_a.as_ref().is_some_and(|value| !value.is_empty()),
+            ],
+        )?;
+        crate::runtime::validate::at_least_one_of(
+            &["ImageB", "UrlB"],
+            &[
+                self.image_b.is_some(),
+                self.url_b.as_ref().is_some_and(|value| !value.is_empty()),
+            ],
+        )?;
         if let Some(value) = &self.image_a {
             crate::runtime::validate::image_not_empty("ImageA", value)?;
         }
