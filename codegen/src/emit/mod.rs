@@ -1,6 +1,7 @@
 //! Stage 3: the validated model → Rust token streams → formatted files. One module per kind of
 //! generated file; `format` turns tokens into text with the `@generated` header.
 
+mod builders;
 mod cli;
 mod client;
 mod docs;
