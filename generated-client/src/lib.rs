@@ -19,6 +19,8 @@
 //! variant per documented code, plus `Unhandled` for codes the spec does not list); the other
 //! variants say that nothing was sent (invalid request, credentials), or that the transport,
 //! the timeout or the response itself failed.
+//!
+#![doc = include_str!("testing_guide.md")]
 
 // Upstream API prose becomes rustdoc as written; these lints judge its Markdown, not our code.
 #[allow(
@@ -44,4 +46,7 @@ pub use runtime::error::{
     TransportError, ValidationError,
 };
 pub use runtime::image::Image;
+/// A typed mock of the service for unit tests (feature `test-util`); see [the testing guide](crate#testing-code-that-uses-the-client).
+#[cfg(feature = "test-util")]
+pub use runtime::mock;
 pub use runtime::signing;
