@@ -125,9 +125,9 @@ pub fn example_value(
         .and_then(Value::as_str)
         .filter(|_| is_response)
         .map(|id| {
-        let id = Literal::string(id);
-        quote!(.request_id(#id))
-    });
+            let id = Literal::string(id);
+            quote!(.request_id(#id))
+        });
     quote!(#target::builder() #(#setters)* #request_id .build())
 }
 

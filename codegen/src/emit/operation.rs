@@ -371,10 +371,22 @@ fn response_example_doc(service: &Service, action: &Action) -> String {
         return String::new();
     };
     let (_, response, _, _) = names(action);
-    let value = example_value(service, &quote!(types), quote!(#response), &action.output, &json, true);
-    let uses_types = action.output.iter().any(|f| matches!(f.ty.element(), Type::Object(_)));
+    let value = example_value(
+        service,
+        &quote!(types),
+        quote!(#response),
+        &action.output,
+        &json,
+        true,
+    );
+    let uses_types = action
+        .output
+        .iter()
+        .any(|f| matches!(f.ty.element(), Type::Object(_)));
     let types_use = if uses_types {
-        quote!(use tencentcloud_iai::types;)
+        quote!(
+            use tencentcloud_iai::types;
+        )
     } else {
         TokenStream::new()
     };
