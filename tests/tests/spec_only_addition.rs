@@ -98,12 +98,21 @@ fn changed_paths(
 }
 
 const PROBE_MAIN: &str = r#"
-use tencentcloud_iai::operation::delete_group::DeleteGroupError;
+use tencentcloud_iai::operation::delete_group::{DeleteGroupError, DeleteGroupRequest, DeleteGroupResponse};
 use tencentcloud_iai::{Client, Config, SdkError};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let group_id = std::env::args().nth(1).expect("group id");
+    if group_id == "--mock" {
+        // The new action's builder and typed mock support, also generated from the YAML alone.
+        let mock = tencentcloud_iai::mock::Mock::strict();
+        mock.on::<DeleteGroupRequest>().then_output(DeleteGroupResponse::builder().request_id("mocked").build());
+        let out = mock.client().delete_group("g1").send().await.expect("mocked call");
+        assert_eq!(mock.requests::<DeleteGroupRequest>()[0].group_id, "g1");
+        println!("mocked; RequestId={}", out.request_id);
+        return;
+    }
     let client = Client::new(Config::from_env().expect("config from env"));
     match client.delete_group(group_id).send().await {
         Ok(out) => println!("deleted; RequestId={}", out.request_id),
@@ -194,7 +203,7 @@ fn adding_an_action_needs_only_yaml() {
         probe.join("Cargo.toml"),
         format!(
             "[package]\nname = \"spec-only-probe\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [dependencies]\ntencentcloud-iai = {{ path = {:?} }}\n\
+             [dependencies]\ntencentcloud-iai = {{ path = {:?}, features = [\"test-util\"] }}\n\
              tokio = {{ version = \"1\", features = [\"rt-multi-thread\", \"macros\", \"time\"] }}\n\n[workspace]\n",
             copy.join("generated-client")
         ),
@@ -218,6 +227,14 @@ fn adding_an_action_needs_only_yaml() {
             .output()
             .unwrap()
     };
+
+    let mocked = call("--mock");
+    let stdout = String::from_utf8_lossy(&mocked.stdout);
+    assert!(
+        stdout.contains("mocked; RequestId=mocked"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&mocked.stderr)
+    );
 
     server.script(
         "DeleteGroup",
