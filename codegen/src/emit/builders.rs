@@ -35,7 +35,7 @@ pub fn builder(
     };
     let setters = fields.iter().map(setter);
     let path = target_path.to_string().replace(' ', "");
-    let link = if path == target.to_string() {
+    let link = if *target == path {
         format!("[`{target}`]")
     } else {
         format!("[`{target}`]({path})")
