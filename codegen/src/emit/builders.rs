@@ -21,9 +21,10 @@ pub fn builder(
     extra_setters: TokenStream,
 ) -> (TokenStream, TokenStream) {
     let builder_doc = doc(&format!(
-        "Starts a [`{builder}`]: every field the API returns has a setter; fields not set keep \
+        "Starts a {}: every field the API returns has a setter; fields not set keep \
          their default (empty, zero or `None`). For tests and mocks; the client decodes real \
-         responses itself."
+         responses itself.",
+        doc_link(builder, &builder_path)
     ));
     let target_impl = quote! {
         impl #target {
@@ -34,14 +35,9 @@ pub fn builder(
         }
     };
     let setters = fields.iter().map(setter);
-    let path = target_path.to_string().replace(' ', "");
-    let link = if *target == path {
-        format!("[`{target}`]")
-    } else {
-        format!("[`{target}`]({path})")
-    };
     let type_doc = doc(&format!(
-        "Builds a {link} field by field; start with `{target}::builder()`."
+        "Builds a {} field by field; start with `{target}::builder()`.",
+        doc_link(target, &target_path)
     ));
     let builder_type = quote! {
         #type_doc
@@ -62,6 +58,16 @@ pub fn builder(
         }
     };
     (target_impl, builder_type)
+}
+
+/// An intra-doc link to `name`, reached through `path` (`[`X`]` when the path is the name).
+fn doc_link(name: &Ident, path: &TokenStream) -> String {
+    let path = path.to_string().replace(' ', "");
+    if *name == path {
+        format!("[`{name}`]")
+    } else {
+        format!("[`{name}`]({path})")
+    }
 }
 
 /// A setter in the style of the request setters: strings take `impl Into<String>`, optional

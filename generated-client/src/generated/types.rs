@@ -13,7 +13,7 @@ pub struct AttributeItem {
     pub probability: f64,
 }
 impl AttributeItem {
-    /// Starts a [`AttributeItemBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`AttributeItemBuilder`](builders::AttributeItemBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::AttributeItemBuilder {
         <builders::AttributeItemBuilder>::default()
     }
@@ -61,7 +61,7 @@ pub struct Candidate {
     pub person_group_infos: Option<Vec<crate::types::PersonGroupInfo>>,
 }
 impl Candidate {
-    /// Starts a [`CandidateBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`CandidateBuilder`](builders::CandidateBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::CandidateBuilder {
         <builders::CandidateBuilder>::default()
     }
@@ -88,7 +88,7 @@ pub struct Eye {
     pub eye_size: crate::types::AttributeItem,
 }
 impl Eye {
-    /// Starts a [`EyeBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`EyeBuilder`](builders::EyeBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::EyeBuilder {
         <builders::EyeBuilder>::default()
     }
@@ -111,7 +111,7 @@ pub struct Eyebrow {
     pub eyebrow_length: crate::types::AttributeItem,
 }
 impl Eyebrow {
-    /// Starts a [`EyebrowBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`EyebrowBuilder`](builders::EyebrowBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::EyebrowBuilder {
         <builders::EyebrowBuilder>::default()
     }
@@ -174,7 +174,7 @@ pub struct FaceAttributesInfo {
     pub eye_open: Option<bool>,
 }
 impl FaceAttributesInfo {
-    /// Starts a [`FaceAttributesInfoBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`FaceAttributesInfoBuilder`](builders::FaceAttributesInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::FaceAttributesInfoBuilder {
         <builders::FaceAttributesInfoBuilder>::default()
     }
@@ -260,7 +260,7 @@ pub struct FaceDetailAttributesInfo {
     pub smile: i64,
 }
 impl FaceDetailAttributesInfo {
-    /// Starts a [`FaceDetailAttributesInfoBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`FaceDetailAttributesInfoBuilder`](builders::FaceDetailAttributesInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::FaceDetailAttributesInfoBuilder {
         <builders::FaceDetailAttributesInfoBuilder>::default()
     }
@@ -281,7 +281,7 @@ pub struct FaceDetailInfo {
     pub face_detail_attributes_info: crate::types::FaceDetailAttributesInfo,
 }
 impl FaceDetailInfo {
-    /// Starts a [`FaceDetailInfoBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`FaceDetailInfoBuilder`](builders::FaceDetailInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::FaceDetailInfoBuilder {
         <builders::FaceDetailInfoBuilder>::default()
     }
@@ -310,7 +310,7 @@ pub struct FaceHairAttributesInfo {
     pub color: Option<i64>,
 }
 impl FaceHairAttributesInfo {
-    /// Starts a [`FaceHairAttributesInfoBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`FaceHairAttributesInfoBuilder`](builders::FaceHairAttributesInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::FaceHairAttributesInfoBuilder {
         <builders::FaceHairAttributesInfoBuilder>::default()
     }
@@ -355,7 +355,7 @@ pub struct FaceInfo {
     pub face_quality_info: Option<crate::types::FaceQualityInfo>,
 }
 impl FaceInfo {
-    /// Starts a [`FaceInfoBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`FaceInfoBuilder`](builders::FaceInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::FaceInfoBuilder {
         <builders::FaceInfoBuilder>::default()
     }
@@ -408,7 +408,7 @@ pub struct FaceQualityCompleteness {
     pub chin: Option<i64>,
 }
 impl FaceQualityCompleteness {
-    /// Starts a [`FaceQualityCompletenessBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`FaceQualityCompletenessBuilder`](builders::FaceQualityCompletenessBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::FaceQualityCompletenessBuilder {
         <builders::FaceQualityCompletenessBuilder>::default()
     }
@@ -450,7 +450,7 @@ pub struct FaceQualityInfo {
     pub completeness: Option<crate::types::FaceQualityCompleteness>,
 }
 impl FaceQualityInfo {
-    /// Starts a [`FaceQualityInfoBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`FaceQualityInfoBuilder`](builders::FaceQualityInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::FaceQualityInfoBuilder {
         <builders::FaceQualityInfoBuilder>::default()
     }
@@ -477,7 +477,7 @@ pub struct FaceRect {
     pub height: u64,
 }
 impl FaceRect {
-    /// Starts a [`FaceRectBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`FaceRectBuilder`](builders::FaceRectBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::FaceRectBuilder {
         <builders::FaceRectBuilder>::default()
     }
@@ -515,7 +515,7 @@ pub struct FaceShape {
     pub right_pupil: Vec<crate::types::Point>,
 }
 impl FaceShape {
-    /// Starts a [`FaceShapeBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`FaceShapeBuilder`](builders::FaceShapeBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::FaceShapeBuilder {
         <builders::FaceShapeBuilder>::default()
     }
@@ -532,7 +532,7 @@ pub struct GroupCandidate {
     pub candidates: Vec<crate::types::Candidate>,
 }
 impl GroupCandidate {
-    /// Starts a [`GroupCandidateBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`GroupCandidateBuilder`](builders::GroupCandidateBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::GroupCandidateBuilder {
         <builders::GroupCandidateBuilder>::default()
     }
@@ -556,7 +556,7 @@ pub struct GroupExDescriptionInfo {
     pub group_ex_description: String,
 }
 impl GroupExDescriptionInfo {
-    /// Starts a [`GroupExDescriptionInfoBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`GroupExDescriptionInfoBuilder`](builders::GroupExDescriptionInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::GroupExDescriptionInfoBuilder {
         <builders::GroupExDescriptionInfoBuilder>::default()
     }
@@ -610,7 +610,7 @@ pub struct GroupInfo {
     pub creation_timestamp: Option<u64>,
 }
 impl GroupInfo {
-    /// Starts a [`GroupInfoBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`GroupInfoBuilder`](builders::GroupInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::GroupInfoBuilder {
         <builders::GroupInfoBuilder>::default()
     }
@@ -633,7 +633,7 @@ pub struct Hair {
     pub color: crate::types::AttributeItem,
 }
 impl Hair {
-    /// Starts a [`HairBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`HairBuilder`](builders::HairBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::HairBuilder {
         <builders::HairBuilder>::default()
     }
@@ -652,7 +652,7 @@ pub struct Hat {
     pub color: crate::types::AttributeItem,
 }
 impl Hat {
-    /// Starts a [`HatBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`HatBuilder`](builders::HatBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::HatBuilder {
         <builders::HatBuilder>::default()
     }
@@ -672,7 +672,7 @@ pub struct HeadPose {
     pub roll: i64,
 }
 impl HeadPose {
-    /// Starts a [`HeadPoseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`HeadPoseBuilder`](builders::HeadPoseBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::HeadPoseBuilder {
         <builders::HeadPoseBuilder>::default()
     }
@@ -687,7 +687,7 @@ pub struct Mouth {
     pub mouth_open: crate::types::AttributeItem,
 }
 impl Mouth {
-    /// Starts a [`MouthBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`MouthBuilder`](builders::MouthBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::MouthBuilder {
         <builders::MouthBuilder>::default()
     }
@@ -711,7 +711,7 @@ pub struct PersonExDescriptionInfo {
     pub person_ex_description: String,
 }
 impl PersonExDescriptionInfo {
-    /// Starts a [`PersonExDescriptionInfoBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`PersonExDescriptionInfoBuilder`](builders::PersonExDescriptionInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::PersonExDescriptionInfoBuilder {
         <builders::PersonExDescriptionInfoBuilder>::default()
     }
@@ -728,7 +728,7 @@ pub struct PersonGroupInfo {
     pub person_ex_descriptions: Vec<String>,
 }
 impl PersonGroupInfo {
-    /// Starts a [`PersonGroupInfoBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`PersonGroupInfoBuilder`](builders::PersonGroupInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::PersonGroupInfoBuilder {
         <builders::PersonGroupInfoBuilder>::default()
     }
@@ -758,7 +758,7 @@ pub struct PersonInfo {
     pub creation_timestamp: u64,
 }
 impl PersonInfo {
-    /// Starts a [`PersonInfoBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`PersonInfoBuilder`](builders::PersonInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::PersonInfoBuilder {
         <builders::PersonInfoBuilder>::default()
     }
@@ -775,7 +775,7 @@ pub struct Point {
     pub y: Option<i64>,
 }
 impl Point {
-    /// Starts a [`PointBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`PointBuilder`](builders::PointBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::PointBuilder {
         <builders::PointBuilder>::default()
     }
@@ -795,7 +795,7 @@ pub struct Result {
     pub ret_code: i64,
 }
 impl Result {
-    /// Starts a [`ResultBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`ResultBuilder`](builders::ResultBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::ResultBuilder {
         <builders::ResultBuilder>::default()
     }
@@ -816,7 +816,7 @@ pub struct ResultsReturnsByGroup {
     pub ret_code: i64,
 }
 impl ResultsReturnsByGroup {
-    /// Starts a [`ResultsReturnsByGroupBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    /// Starts a [`ResultsReturnsByGroupBuilder`](builders::ResultsReturnsByGroupBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
     pub fn builder() -> builders::ResultsReturnsByGroupBuilder {
         <builders::ResultsReturnsByGroupBuilder>::default()
     }
