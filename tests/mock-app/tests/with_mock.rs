@@ -341,3 +341,46 @@ fn rules_that_were_never_used_are_reported() {
     assert!(message.contains("rule #0 for GetGroupInfo"), "{message}");
     assert!(message.contains("rule #1 for DetectFace"), "{message}");
 }
+
+#[tokio::test]
+async fn image_requests_are_recorded_as_sent() {
+    let mock = Mock::strict();
+    mock.on::<DetectFaceRequest>()
+        .when(|request| request.image.is_some())
+        .then_output(DetectFaceResponse::builder().build());
+    mock.client()
+        .detect_face()
+        .image(tencentcloud_iai::Image::from_bytes(vec![1u8, 2, 3]))
+        .send()
+        .await
+        .unwrap();
+    let sent = mock.requests::<DetectFaceRequest>();
+    // The mock sees the wire form: base64 text.
+    assert_eq!(
+        sent[0].image,
+        Some(tencentcloud_iai::Image::from_base64("AQID"))
+    );
+}
+
+#[tokio::test]
+async fn a_used_up_sequence_says_so_when_a_call_goes_unanswered() {
+    let mock = Mock::new();
+    mock.on::<GetGroupInfoRequest>()
+        .then_sequence([Answer::output(staff_group())]);
+    let client =
+        tencentcloud_iai::Client::new(mock.config_builder().max_attempts(1).build().unwrap());
+    client.get_group_info("staff").send().await.unwrap();
+    let error = client.get_group_info("staff").send().await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("rule #0 for GetGroupInfo (added at "),
+        "{error}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("its sequence is used up after 1 answer(s)"),
+        "{error}"
+    );
+}
