@@ -21,6 +21,13 @@
 //! the timeout or the response itself failed.
 //!
 #![doc = include_str!("testing_guide.md")]
+// The mock's example needs the feature (on in `cargo test --workspace` through tests/mock-app).
+#![cfg_attr(feature = "test-util", doc = include_str!("testing_guide_mock_example.md"))]
+#![cfg_attr(
+    not(feature = "test-util"),
+    doc = "*(The example is shown when the documentation is built with `--features test-util`.)*\n"
+)]
+#![doc = include_str!("testing_guide_other_ways.md")]
 
 // Upstream API prose becomes rustdoc as written; these lints judge its Markdown, not our code.
 #[allow(
