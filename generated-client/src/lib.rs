@@ -19,6 +19,15 @@
 //! variant per documented code, plus `Unhandled` for codes the spec does not list); the other
 //! variants say that nothing was sent (invalid request, credentials), or that the transport,
 //! the timeout or the response itself failed.
+//!
+#![doc = include_str!("testing_guide.md")]
+// The mock's example needs the feature (on in `cargo test --workspace` through tests/mock-app).
+#![cfg_attr(feature = "test-util", doc = include_str!("testing_guide_mock_example.md"))]
+#![cfg_attr(
+    not(feature = "test-util"),
+    doc = "*(The example is shown when the documentation is built with `--features test-util`.)*\n"
+)]
+#![doc = include_str!("testing_guide_other_ways.md")]
 
 // Upstream API prose becomes rustdoc as written; these lints judge its Markdown, not our code.
 #[allow(
@@ -44,4 +53,7 @@ pub use runtime::error::{
     TransportError, ValidationError,
 };
 pub use runtime::image::{Image, ImageError};
+/// A typed mock of the service for unit tests (feature `test-util`); see [the testing guide](crate#testing-code-that-uses-the-client).
+#[cfg(feature = "test-util")]
+pub use runtime::mock;
 pub use runtime::signing;

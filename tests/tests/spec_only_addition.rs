@@ -163,6 +163,18 @@ async fn the_new_action_is_called_like_any_other() {
     assert!(refused.to_string().contains("GroupId"), "{refused}");
     assert_eq!(server.request_count("DeleteGroup"), 2);
 }
+
+/// The new action's response builder and typed mock support come from the YAML alone too.
+#[tokio::test]
+async fn the_new_action_can_be_mocked() {
+    use tencentcloud_iai::operation::delete_group::{DeleteGroupRequest, DeleteGroupResponse};
+    let mock = tencentcloud_iai::mock::Mock::strict();
+    mock.on::<DeleteGroupRequest>()
+        .then_output(DeleteGroupResponse::builder().request_id("mocked").build());
+    let out = mock.client().delete_group("g1").send().await.expect("mocked call");
+    assert_eq!(out.request_id, "mocked");
+    assert_eq!(mock.requests::<DeleteGroupRequest>()[0].group_id, "g1");
+}
 "##;
 
 /// Package name of the rich client, so its tests don't depend on the real crate's name.
@@ -338,6 +350,7 @@ fn adding_an_action_needs_only_yaml_and_the_rich_spec_compiles() {
     );
     for test in [
         "the_new_action_is_called_like_any_other ... ok",
+        "the_new_action_can_be_mocked ... ok",
         "create_container::spec_tests::example_1_creating_a_container ... ok",
         "describe_items::spec_tests::example_1_first_page ... ok",
         "violations_in_nested_values_name_their_path ... ok",

@@ -2,6 +2,7 @@
 //! generated file; `format` turns tokens into text with the `@generated` header.
 
 mod action_table;
+mod builders;
 mod cli;
 mod client;
 mod docs;

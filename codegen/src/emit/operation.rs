@@ -4,6 +4,7 @@ use heck::ToSnakeCase;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::builders::{builder, doc_code, example_value, request_id_setter};
 use super::docs::{doc, module_doc};
 use super::fields::{self, declarations, ident, rust_type, validated_types};
 use crate::model::{Action, Field, RetryKind, Service, Type};
@@ -24,10 +25,10 @@ pub fn emit(service: &Service, action: &Action) -> TokenStream {
         TokenStream::new()
     };
     let request = request(service, action);
-    let response = response(action);
+    let response = response(service, action);
     let error = error_enum(action);
     let builder = fluent_builder(action);
-    let examples = example_tests(action);
+    let examples = example_tests(service, action);
     quote! {
         #module_docs
         #allow_deprecated
@@ -113,6 +114,8 @@ fn request(service: &Service, action: &Action) -> TokenStream {
     checks.extend(fields::validation(&action.input, &validated_types(service)));
     let size_hint = body_size_hint(action);
     let paging = paginated(action);
+    let error_variants = action.errors.iter().map(|e| format_ident!("{}", e.variant));
+    let error_codes = action.errors.iter().map(|e| &e.code);
     // With no required parameter, `new()` takes nothing and `Default` is the same thing.
     let default = if params.is_empty() {
         quote!(Default,)
@@ -151,6 +154,13 @@ fn request(service: &Service, action: &Action) -> TokenStream {
 
             fn validate(&self) -> Result<(), ValidationError> {
                 #request::validate(self)
+            }
+
+            fn error_code(error: &#error) -> Option<&'static str> {
+                match error {
+                    #( #error::#error_variants(_) => Some(#error_codes), )*
+                    #error::Unhandled(_) => None,
+                }
             }
 
             #size_hint
@@ -338,13 +348,27 @@ fn setters(action: &Action, receiver: TokenStream, target: TokenStream) -> Vec<T
         .collect()
 }
 
-fn response(action: &Action) -> TokenStream {
+fn response(service: &Service, action: &Action) -> TokenStream {
     let (_, response, _, _) = names(action);
-    let docs = doc(&format!("Result of `{}`: {}.", action.name, action.title));
+    let builder_name = format_ident!("{}ResponseBuilder", action.name);
+    let docs = doc(&format!(
+        "Result of `{}`: {}.{}",
+        action.name,
+        action.title,
+        response_example_doc(service, action)
+    ));
     let fields = declarations(&action.output);
+    let (builder_fn, builder_type) = builder(
+        &response,
+        quote!(#response),
+        &builder_name,
+        quote!(#builder_name),
+        &action.output,
+        request_id_setter(),
+    );
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[non_exhaustive]
         pub struct #response {
             #(#fields)*
@@ -352,7 +376,56 @@ fn response(action: &Action) -> TokenStream {
             #[serde(rename = "RequestId")]
             pub request_id: String,
         }
+
+        #builder_fn
+        #builder_type
     }
+}
+
+/// The first successful spec example, written with the builder: how a test makes the value.
+fn response_example_doc(service: &Service, action: &Action) -> String {
+    let Some(example) = action.examples.iter().find(|e| !e.is_error) else {
+        return String::new();
+    };
+    let Ok(serde_json::Value::Object(json)) = serde_json::from_str(&example.output_json) else {
+        return String::new();
+    };
+    let (_, response, _, _) = names(action);
+    let value = example_value(
+        service,
+        &quote!(types),
+        quote!(#response),
+        &action.output,
+        &json,
+        true,
+    );
+    let uses_types = action
+        .output
+        .iter()
+        .any(|f| matches!(f.ty.element(), Type::Object(_)));
+    let types_use = if uses_types {
+        quote!(
+            use tencentcloud_iai::types;
+        )
+    } else {
+        TokenStream::new()
+    };
+    let module = format_ident!("{}", action.snake_name);
+    let request_id = json
+        .get("RequestId")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    let code = doc_code(quote! {
+        use tencentcloud_iai::operation::#module::#response;
+        #types_use
+
+        let response = #value;
+        assert_eq!(response.request_id, #request_id);
+    });
+    format!(
+        "\n\n# Example\n\nA value for a test or a mock, as in the spec's example \"{}\":\n\n```rust\n{code}\n```",
+        example.title
+    )
 }
 
 fn error_enum(action: &Action) -> TokenStream {
@@ -561,7 +634,7 @@ fn examples_doc(action: &Action) -> String {
 
 /// Unit tests of the generated crate: each spec example must decode into the typed value and
 /// encode back to the same JSON, and arbitrary response bodies must never make decoding panic.
-fn example_tests(action: &Action) -> TokenStream {
+fn example_tests(service: &Service, action: &Action) -> TokenStream {
     let (request, response, error, _) = names(action);
     let tests = action.examples.iter().enumerate().map(|(i, ex)| {
         let name = format_ident!(
@@ -584,12 +657,23 @@ fn example_tests(action: &Action) -> TokenStream {
                 }
             }
         } else {
+            let json: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&ex.output_json)
+                .expect("the model holds a JSON object");
+            let built = example_value(
+                service,
+                &quote!(crate::types),
+                quote!(#response),
+                &action.output,
+                &json,
+                true,
+            );
             quote! {
                 #[test]
                 fn #name() {
                     let request = crate::runtime::testing::assert_round_trip::<#request>(#input);
                     request.validate().expect("the example request satisfies the spec's constraints");
-                    crate::runtime::testing::assert_round_trip::<#response>(#output);
+                    let response = crate::runtime::testing::assert_round_trip::<#response>(#output);
+                    assert_eq!(#built, response, "the builders make the example's value");
                 }
             }
         }

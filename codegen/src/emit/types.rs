@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::builders::builder;
 use super::docs::{doc, module_doc};
 use super::fields::{declarations, validated_types, validation};
 use crate::model::Service;
@@ -10,8 +11,19 @@ use crate::model::Service;
 pub fn emit(service: &Service) -> TokenStream {
     let validated = validated_types(service);
     let module_docs = module_doc("Object types shared by several actions.");
+    let mut builder_types = Vec::new();
     let types = service.types.iter().map(|t| {
         let name = format_ident!("{}", t.name);
+        let builder_name = format_ident!("{}Builder", t.name);
+        let (builder_fn, builder_type) = builder(
+            &name,
+            quote!(super::#name),
+            &builder_name,
+            quote!(builders::#builder_name),
+            &t.fields,
+            TokenStream::new(),
+        );
+        builder_types.push(builder_type);
         let docs = doc(&t.doc);
         let fields = declarations(&t.fields);
         let strict = if t.request_only {
@@ -39,11 +51,18 @@ pub fn emit(service: &Service) -> TokenStream {
             #strict
             #[non_exhaustive]
             pub struct #name { #(#fields)* }
+            #builder_fn
             #validate
         }
     });
+    let types: Vec<TokenStream> = types.collect();
     quote! {
         #module_docs
         #(#types)*
+
+        /// Builders for the object types: `FaceRect::builder().x(10).build()`.
+        pub mod builders {
+            #(#builder_types)*
+        }
     }
 }

@@ -24,6 +24,8 @@ const RESERVED_INPUT_NAMES: &[&str] = &[
     "into_request",
     "into_paginator",
 ];
+/// Methods the generated response and object builders define besides field setters.
+const RESERVED_OUTPUT_NAMES: &[&str] = &["build"];
 /// Methods the hand-written `Client` defines.
 const RESERVED_ACTION_NAMES: &[&str] = &["new", "config", "send", "prepare", "clone"];
 /// Methods the hand-written `Endpoint` defines.
@@ -622,6 +624,10 @@ impl Checker {
             }
             if set == FieldSet::Input && rf.nullable {
                 self.push(f.error(&format!("{here}.nullable"), format!("request parameter `{}` is marked nullable", rf.name), "`nullable` describes response values; remove it and use `required: false` for an optional parameter"));
+                continue;
+            }
+            if set != FieldSet::Input && RESERVED_OUTPUT_NAMES.contains(&rust_name.as_str()) {
+                self.push(f.error(&format!("{here}.name"), format!("field `{}` becomes `{rust_name}`, which the generated builder already uses", rf.name), format!("add `rust_name: {rust_name}_value` (or another name) to the field")));
                 continue;
             }
             if set == FieldSet::Input && RESERVED_INPUT_NAMES.contains(&rust_name.as_str()) {

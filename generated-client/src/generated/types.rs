@@ -12,6 +12,12 @@ pub struct AttributeItem {
     #[serde(rename = "Probability")]
     pub probability: f64,
 }
+impl AttributeItem {
+    /// Starts a [`AttributeItemBuilder`](builders::AttributeItemBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::AttributeItemBuilder {
+        <builders::AttributeItemBuilder>::default()
+    }
+}
 /// Most matching candidate recognized
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -53,6 +59,12 @@ pub struct Candidate {
         skip_serializing_if = "Option::is_none"
     )]
     pub person_group_infos: Option<Vec<crate::types::PersonGroupInfo>>,
+}
+impl Candidate {
+    /// Starts a [`CandidateBuilder`](builders::CandidateBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::CandidateBuilder {
+        <builders::CandidateBuilder>::default()
+    }
 }
 /// Details of the dense facial landmarks.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -113,6 +125,12 @@ pub struct DenseFaceShape {
     #[serde(rename = "Forehead")]
     pub forehead: Vec<crate::types::Point>,
 }
+impl DenseFaceShape {
+    /// Starts a [`DenseFaceShapeBuilder`](builders::DenseFaceShapeBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::DenseFaceShapeBuilder {
+        <builders::DenseFaceShapeBuilder>::default()
+    }
+}
 /// Eye information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -134,6 +152,12 @@ pub struct Eye {
     #[serde(rename = "EyeSize")]
     pub eye_size: crate::types::AttributeItem,
 }
+impl Eye {
+    /// Starts a [`EyeBuilder`](builders::EyeBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::EyeBuilder {
+        <builders::EyeBuilder>::default()
+    }
+}
 /// Eyebrow information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -150,6 +174,12 @@ pub struct Eyebrow {
     /// The `Type` values of the `AttributeItem` include: 0: short; 1: long.
     #[serde(rename = "EyebrowLength")]
     pub eyebrow_length: crate::types::AttributeItem,
+}
+impl Eyebrow {
+    /// Starts a [`EyebrowBuilder`](builders::EyebrowBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::EyebrowBuilder {
+        <builders::EyebrowBuilder>::default()
+    }
 }
 /// Face attributes, including gender, age, expression,
 /// beauty, glass, mask, hair, and pose (pitch, roll, yaw). Valid information will be returned only if `NeedFaceAttributes` is set to 1. The face attribute information of up to 5 largest faces in the image will be returned, and `FaceAttributesInfo` of the 6th and rest faces is meaningless.
@@ -207,6 +237,12 @@ pub struct FaceAttributesInfo {
     /// May be `null` in responses.
     #[serde(rename = "EyeOpen", default, skip_serializing_if = "Option::is_none")]
     pub eye_open: Option<bool>,
+}
+impl FaceAttributesInfo {
+    /// Starts a [`FaceAttributesInfoBuilder`](builders::FaceAttributesInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::FaceAttributesInfoBuilder {
+        <builders::FaceAttributesInfoBuilder>::default()
+    }
 }
 /// Face attribute information. According to the types specified in `FaceAttributesType`, the following face attributes will be returned: Age, Beauty,
 /// Emotion, Eye, Eyebrow, Gender,
@@ -288,6 +324,12 @@ pub struct FaceDetailAttributesInfo {
     #[serde(rename = "Smile")]
     pub smile: i64,
 }
+impl FaceDetailAttributesInfo {
+    /// Starts a [`FaceDetailAttributesInfoBuilder`](builders::FaceDetailAttributesInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::FaceDetailAttributesInfoBuilder {
+        <builders::FaceDetailAttributesInfoBuilder>::default()
+    }
+}
 /// Face information list.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -302,6 +344,12 @@ pub struct FaceDetailInfo {
     /// If no types are specified in `FaceAttributesType`, the detailed items returned by `FaceDetaiAttributesInfo` will be meaningless.
     #[serde(rename = "FaceDetailAttributesInfo")]
     pub face_detail_attributes_info: crate::types::FaceDetailAttributesInfo,
+}
+impl FaceDetailInfo {
+    /// Starts a [`FaceDetailInfoBuilder`](builders::FaceDetailInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::FaceDetailInfoBuilder {
+        <builders::FaceDetailInfoBuilder>::default()
+    }
 }
 /// Hair information in face attributes.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -325,6 +373,12 @@ pub struct FaceHairAttributesInfo {
     /// May be `null` in responses.
     #[serde(rename = "Color", default, skip_serializing_if = "Option::is_none")]
     pub color: Option<i64>,
+}
+impl FaceHairAttributesInfo {
+    /// Starts a [`FaceHairAttributesInfoBuilder`](builders::FaceHairAttributesInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::FaceHairAttributesInfoBuilder {
+        <builders::FaceHairAttributesInfoBuilder>::default()
+    }
 }
 /// Face information list.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -360,6 +414,12 @@ pub struct FaceInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub face_quality_info: Option<crate::types::FaceQualityInfo>,
+}
+impl FaceInfo {
+    /// Starts a [`FaceInfoBuilder`](builders::FaceInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::FaceInfoBuilder {
+        <builders::FaceInfoBuilder>::default()
+    }
 }
 /// Completeness of facial features, which assesses the completeness of the eyebrows, eyes, nose, cheeks, mouth, and chin.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -408,6 +468,12 @@ pub struct FaceQualityCompleteness {
     #[serde(rename = "Chin", default, skip_serializing_if = "Option::is_none")]
     pub chin: Option<i64>,
 }
+impl FaceQualityCompleteness {
+    /// Starts a [`FaceQualityCompletenessBuilder`](builders::FaceQualityCompletenessBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::FaceQualityCompletenessBuilder {
+        <builders::FaceQualityCompletenessBuilder>::default()
+    }
+}
 /// Face quality information, including score, sharpness, brightness, and completeness. Valid information will be returned only if `NeedFaceDetection` is set to 1.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -444,6 +510,12 @@ pub struct FaceQualityInfo {
     #[serde(rename = "Completeness", default, skip_serializing_if = "Option::is_none")]
     pub completeness: Option<crate::types::FaceQualityCompleteness>,
 }
+impl FaceQualityInfo {
+    /// Starts a [`FaceQualityInfoBuilder`](builders::FaceQualityInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::FaceQualityInfoBuilder {
+        <builders::FaceQualityInfoBuilder>::default()
+    }
+}
 /// Position of detected face frame
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -464,6 +536,12 @@ pub struct FaceRect {
     /// Face height
     #[serde(rename = "Height")]
     pub height: u64,
+}
+impl FaceRect {
+    /// Starts a [`FaceRectBuilder`](builders::FaceRectBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::FaceRectBuilder {
+        <builders::FaceRectBuilder>::default()
+    }
 }
 /// Specific information of facial feature localization (facial keypoints).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -497,6 +575,12 @@ pub struct FaceShape {
     #[serde(rename = "RightPupil")]
     pub right_pupil: Vec<crate::types::Point>,
 }
+impl FaceShape {
+    /// Starts a [`FaceShapeBuilder`](builders::FaceShapeBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::FaceShapeBuilder {
+        <builders::FaceShapeBuilder>::default()
+    }
+}
 /// Recognition result items by group
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -507,6 +591,12 @@ pub struct GroupCandidate {
     /// Most matching candidate recognized
     #[serde(rename = "Candidates")]
     pub candidates: Vec<crate::types::Candidate>,
+}
+impl GroupCandidate {
+    /// Starts a [`GroupCandidateBuilder`](builders::GroupCandidateBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::GroupCandidateBuilder {
+        <builders::GroupCandidateBuilder>::default()
+    }
 }
 /// Custom description field of the group to be modified, which is a `key-value` pair.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -520,6 +610,12 @@ pub struct GroupExDescriptionInfo {
     /// Content of the custom group description field to be updated
     #[serde(rename = "GroupExDescription")]
     pub group_ex_description: String,
+}
+impl GroupExDescriptionInfo {
+    /// Starts a [`GroupExDescriptionInfoBuilder`](builders::GroupExDescriptionInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::GroupExDescriptionInfoBuilder {
+        <builders::GroupExDescriptionInfoBuilder>::default()
+    }
 }
 /// Returned group information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -581,6 +677,12 @@ pub struct GroupInfo {
     )]
     pub update_timestamp: Option<u64>,
 }
+impl GroupInfo {
+    /// Starts a [`GroupInfoBuilder`](builders::GroupInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::GroupInfoBuilder {
+        <builders::GroupInfoBuilder>::default()
+    }
+}
 /// Hair information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -598,6 +700,12 @@ pub struct Hair {
     #[serde(rename = "Color")]
     pub color: crate::types::AttributeItem,
 }
+impl Hair {
+    /// Starts a [`HairBuilder`](builders::HairBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::HairBuilder {
+        <builders::HairBuilder>::default()
+    }
+}
 /// Hat information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -610,6 +718,12 @@ pub struct Hat {
     /// The `Type` values of the `AttributeItem` include: 0: no hat; 1: red; 2: yellow; 3: blue; 4: black; 5: gray; 6: mixed colors.
     #[serde(rename = "Color")]
     pub color: crate::types::AttributeItem,
+}
+impl Hat {
+    /// Starts a [`HatBuilder`](builders::HatBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::HatBuilder {
+        <builders::HatBuilder>::default()
+    }
 }
 /// Pose information.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -625,6 +739,12 @@ pub struct HeadPose {
     #[serde(rename = "Roll")]
     pub roll: i64,
 }
+impl HeadPose {
+    /// Starts a [`HeadPoseBuilder`](builders::HeadPoseBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::HeadPoseBuilder {
+        <builders::HeadPoseBuilder>::default()
+    }
+}
 /// Mouth information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -633,6 +753,12 @@ pub struct Mouth {
     /// The `Type` values of the `AttributeItem` include: 0: closed; 1: open.
     #[serde(rename = "MouthOpen")]
     pub mouth_open: crate::types::AttributeItem,
+}
+impl Mouth {
+    /// Starts a [`MouthBuilder`](builders::MouthBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::MouthBuilder {
+        <builders::MouthBuilder>::default()
+    }
 }
 /// Custom description field of the person to be modified, which is a `key-value` pair.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -647,6 +773,12 @@ pub struct PersonExDescriptionInfo {
     #[serde(rename = "PersonExDescription")]
     pub person_ex_description: String,
 }
+impl PersonExDescriptionInfo {
+    /// Starts a [`PersonExDescriptionInfoBuilder`](builders::PersonExDescriptionInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::PersonExDescriptionInfoBuilder {
+        <builders::PersonExDescriptionInfoBuilder>::default()
+    }
+}
 /// List of groups containing this person and their description fields
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -657,6 +789,12 @@ pub struct PersonGroupInfo {
     /// Content of person description field
     #[serde(rename = "PersonExDescriptions")]
     pub person_ex_descriptions: Vec<String>,
+}
+impl PersonGroupInfo {
+    /// Starts a [`PersonGroupInfoBuilder`](builders::PersonGroupInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::PersonGroupInfoBuilder {
+        <builders::PersonGroupInfoBuilder>::default()
+    }
 }
 /// Returned person information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -682,6 +820,12 @@ pub struct PersonInfo {
     #[serde(rename = "CreationTimestamp")]
     pub creation_timestamp: u64,
 }
+impl PersonInfo {
+    /// Starts a [`PersonInfoBuilder`](builders::PersonInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::PersonInfoBuilder {
+        <builders::PersonInfoBuilder>::default()
+    }
+}
 /// Coordinates
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -692,6 +836,12 @@ pub struct Point {
     /// Y coordinate
     #[serde(rename = "Y")]
     pub y: i64,
+}
+impl Point {
+    /// Starts a [`PointBuilder`](builders::PointBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::PointBuilder {
+        <builders::PointBuilder>::default()
+    }
 }
 /// Face recognition result
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -707,6 +857,12 @@ pub struct Result {
     #[serde(rename = "RetCode")]
     pub ret_code: i64,
 }
+impl Result {
+    /// Starts a [`ResultBuilder`](builders::ResultBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::ResultBuilder {
+        <builders::ResultBuilder>::default()
+    }
+}
 /// Recognition result.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -721,6 +877,12 @@ pub struct ResultsReturnsByGroup {
     /// -1601: the image quality control requirement is not met; in this case, `Candidate` is empty.
     #[serde(rename = "RetCode")]
     pub ret_code: i64,
+}
+impl ResultsReturnsByGroup {
+    /// Starts a [`ResultsReturnsByGroupBuilder`](builders::ResultsReturnsByGroupBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::ResultsReturnsByGroupBuilder {
+        <builders::ResultsReturnsByGroupBuilder>::default()
+    }
 }
 /// Information on a group upgrade job.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -747,4 +909,1169 @@ pub struct UpgradeJobInfo {
     /// 0: upgrading; 1: upgrade complete; 2: rollback complete; 3: upgrade failed.
     #[serde(rename = "Status")]
     pub status: u64,
+}
+impl UpgradeJobInfo {
+    /// Starts a [`UpgradeJobInfoBuilder`](builders::UpgradeJobInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> builders::UpgradeJobInfoBuilder {
+        <builders::UpgradeJobInfoBuilder>::default()
+    }
+}
+/// Builders for the object types: `FaceRect::builder().x(10).build()`.
+pub mod builders {
+    /// Builds a [`AttributeItem`](super::AttributeItem) field by field; start with `AttributeItem::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct AttributeItemBuilder {
+        value: super::AttributeItem,
+    }
+    impl AttributeItemBuilder {
+        /// Sets `Type`: Attribute value
+        pub fn r#type(mut self, value: i64) -> Self {
+            self.value.r#type = value;
+            self
+        }
+        /// Sets `Probability`: Probability of recognizing `Type`, which indicates the probability of correct recognition. Value range: \[0,1\].
+        pub fn probability(mut self, value: f64) -> Self {
+            self.value.probability = value;
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::AttributeItem {
+            self.value
+        }
+    }
+    /// Builds a [`Candidate`](super::Candidate) field by field; start with `Candidate::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct CandidateBuilder {
+        value: super::Candidate,
+    }
+    impl CandidateBuilder {
+        /// Sets `PersonId`: Person ID
+        pub fn person_id(mut self, value: impl Into<String>) -> Self {
+            self.value.person_id = value.into();
+            self
+        }
+        /// Sets `FaceId`: Face ID, which is valid only when returned by the `SearchFaces` or `SearchFacesReturnsByGroup` API. User search APIs use facial feature fusion to search for users, for which this field is meaningless.
+        pub fn face_id(mut self, value: impl Into<String>) -> Self {
+            self.value.face_id = value.into();
+            self
+        }
+        /// Sets `Score`: Match score of candidate.
+        ///
+        /// In a face base library containing 10,000 faces, the 1%, 0.1%, and 0.01% FARs correspond to scores of 70, 80, and 90, respectively;
+        /// In a face base library containing 100,000 faces, the 1%, 0.1%, and 0.01% FARs correspond to scores of 80, 90, and 100, respectively;
+        /// In a face base library containing 300,000 faces, the 1% and 0.1% FARs correspond to scores of 85 and 95, respectively.
+        ///
+        /// Generally, the score of 80 is suitable for most scenarios. We recommend choosing an appropriate score based on the actual situation, preferably no more than 90.
+        pub fn score(mut self, value: f64) -> Self {
+            self.value.score = value;
+            self
+        }
+        /// Sets `PersonName`: Person name
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn person_name(mut self, value: impl Into<String>) -> Self {
+            self.value.person_name = Some(value.into());
+            self
+        }
+        /// Sets `Gender`: Person gender
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn gender(mut self, value: i64) -> Self {
+            self.value.gender = Some(value);
+            self
+        }
+        /// Sets `PersonGroupInfos`: List of groups containing this person and their description fields
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn person_group_infos(
+            mut self,
+            value: Vec<crate::types::PersonGroupInfo>,
+        ) -> Self {
+            self.value.person_group_infos = Some(value);
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::Candidate {
+            self.value
+        }
+    }
+    /// Builds a [`DenseFaceShape`](super::DenseFaceShape) field by field; start with `DenseFaceShape::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct DenseFaceShapeBuilder {
+        value: super::DenseFaceShape,
+    }
+    impl DenseFaceShapeBuilder {
+        /// Sets `X`: Horizontal coordinate of the top-left corner of the face frame.
+        pub fn x(mut self, value: i64) -> Self {
+            self.value.x = value;
+            self
+        }
+        /// Sets `Y`: Vertical coordinate of the top-left corner of the face frame.
+        pub fn y(mut self, value: i64) -> Self {
+            self.value.y = value;
+            self
+        }
+        /// Sets `Width`: Face frame width.
+        pub fn width(mut self, value: i64) -> Self {
+            self.value.width = value;
+            self
+        }
+        /// Sets `Height`: Face frame height.
+        pub fn height(mut self, value: i64) -> Self {
+            self.value.height = value;
+            self
+        }
+        /// Sets `LeftEye`: The XX points that describe the contour of the left eye.
+        pub fn left_eye(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.left_eye = value;
+            self
+        }
+        /// Sets `RightEye`: The XX points that describe the contour of the right eye.
+        pub fn right_eye(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.right_eye = value;
+            self
+        }
+        /// Sets `LeftEyeBrow`: The XX points that describe the contour of the left eyebrow.
+        pub fn left_eye_brow(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.left_eye_brow = value;
+            self
+        }
+        /// Sets `RightEyeBrow`: The XX points that describe the contour of the right eyebrow.
+        pub fn right_eye_brow(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.right_eye_brow = value;
+            self
+        }
+        /// Sets `MouthOutside`: The XX points that describe the outer contour of the mouth, returned counterclockwise starting from the left.
+        pub fn mouth_outside(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.mouth_outside = value;
+            self
+        }
+        /// Sets `MouthInside`: The XX points that describe the inner contour of the mouth, returned counterclockwise starting from the left.
+        pub fn mouth_inside(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.mouth_inside = value;
+            self
+        }
+        /// Sets `Nose`: The XX points that describe the contour of the nose.
+        pub fn nose(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.nose = value;
+            self
+        }
+        /// Sets `LeftPupil`: The XX points of the contour of the left pupil.
+        pub fn left_pupil(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.left_pupil = value;
+            self
+        }
+        /// Sets `RightPupil`: The XX points of the contour of the right pupil.
+        pub fn right_pupil(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.right_pupil = value;
+            self
+        }
+        /// Sets `CentralAxis`: The XX points of the central axis of the face.
+        pub fn central_axis(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.central_axis = value;
+            self
+        }
+        /// Sets `Chin`: The XX points of the contour of the chin.
+        pub fn chin(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.chin = value;
+            self
+        }
+        /// Sets `LeftEyeBags`: The XX points of the left eye bag.
+        pub fn left_eye_bags(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.left_eye_bags = value;
+            self
+        }
+        /// Sets `RightEyeBags`: The XX points of the right eye bag.
+        pub fn right_eye_bags(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.right_eye_bags = value;
+            self
+        }
+        /// Sets `Forehead`: The XX points of the forehead.
+        pub fn forehead(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.forehead = value;
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::DenseFaceShape {
+            self.value
+        }
+    }
+    /// Builds a [`Eye`](super::Eye) field by field; start with `Eye::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct EyeBuilder {
+        value: super::Eye,
+    }
+    impl EyeBuilder {
+        /// Sets `Glass`: Whether glasses are worn.
+        /// The `Type` values of the `AttributeItem` include: 0: no glasses; 1: general glasses; 2: sunglasses.
+        pub fn glass(mut self, value: crate::types::AttributeItem) -> Self {
+            self.value.glass = value;
+            self
+        }
+        /// Sets `EyeOpen`: Whether the eyes are open.
+        /// The `Type` values of the `AttributeItem` include: 0: open; 1: closed.
+        pub fn eye_open(mut self, value: crate::types::AttributeItem) -> Self {
+            self.value.eye_open = value;
+            self
+        }
+        /// Sets `EyelidType`: Whether the person has double eyelids.
+        /// The `Type` values of the `AttributeItem` include: 0: no; 1: yes.
+        pub fn eyelid_type(mut self, value: crate::types::AttributeItem) -> Self {
+            self.value.eyelid_type = value;
+            self
+        }
+        /// Sets `EyeSize`: Eye size.
+        /// The `Type` values of the `AttributeItem` include: 0: small eyes; 1: general eyes; 2: big eyes.
+        pub fn eye_size(mut self, value: crate::types::AttributeItem) -> Self {
+            self.value.eye_size = value;
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::Eye {
+            self.value
+        }
+    }
+    /// Builds a [`Eyebrow`](super::Eyebrow) field by field; start with `Eyebrow::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct EyebrowBuilder {
+        value: super::Eyebrow,
+    }
+    impl EyebrowBuilder {
+        /// Sets `EyebrowDensity`: Eyebrow thickness.
+        /// The `Type` values of the `AttributeItem` include: 0: light; 1: thick.
+        pub fn eyebrow_density(mut self, value: crate::types::AttributeItem) -> Self {
+            self.value.eyebrow_density = value;
+            self
+        }
+        /// Sets `EyebrowCurve`: Eyebrow curve.
+        /// The `Type` values of the `AttributeItem` include: 0: flat; 1: curved.
+        pub fn eyebrow_curve(mut self, value: crate::types::AttributeItem) -> Self {
+            self.value.eyebrow_curve = value;
+            self
+        }
+        /// Sets `EyebrowLength`: Eyebrow length.
+        /// The `Type` values of the `AttributeItem` include: 0: short; 1: long.
+        pub fn eyebrow_length(mut self, value: crate::types::AttributeItem) -> Self {
+            self.value.eyebrow_length = value;
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::Eyebrow {
+            self.value
+        }
+    }
+    /// Builds a [`FaceAttributesInfo`](super::FaceAttributesInfo) field by field; start with `FaceAttributesInfo::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct FaceAttributesInfoBuilder {
+        value: super::FaceAttributesInfo,
+    }
+    impl FaceAttributesInfoBuilder {
+        /// Sets `Gender`: Gender. The gender is female for the value range \[0,49\] and male for the value range \[50,100\]. The closer the value to 0 or 100, the higher the confidence. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn gender(mut self, value: i64) -> Self {
+            self.value.gender = value;
+            self
+        }
+        /// Sets `Age`: Age. Value range: \[0,100\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn age(mut self, value: i64) -> Self {
+            self.value.age = value;
+            self
+        }
+        /// Sets `Expression`: Expression. Value range: \[0 (normal)–50 (smile)–100 (laugh)\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn expression(mut self, value: i64) -> Self {
+            self.value.expression = value;
+            self
+        }
+        /// Sets `Glass`: Whether glasses are present. Valid values: true, false. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn glass(mut self, value: bool) -> Self {
+            self.value.glass = value;
+            self
+        }
+        /// Sets `Pitch`: Vertical offset in degrees. Value range: \[-30,30\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        /// We recommend selecting images in the \[-10,10\] range for adding faces.
+        pub fn pitch(mut self, value: i64) -> Self {
+            self.value.pitch = value;
+            self
+        }
+        /// Sets `Yaw`: Horizontal offset in degrees. Value range: \[-30,30\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        /// We recommend selecting images in the \[-10,10\] range for adding faces.
+        pub fn yaw(mut self, value: i64) -> Self {
+            self.value.yaw = value;
+            self
+        }
+        /// Sets `Roll`: Horizontal rotation in degrees. Value range: \[-180,180\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        /// We recommend selecting images in the \[-20,20\] range for adding faces.
+        pub fn roll(mut self, value: i64) -> Self {
+            self.value.roll = value;
+            self
+        }
+        /// Sets `Beauty`: Beauty. Value range: \[0,100\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn beauty(mut self, value: i64) -> Self {
+            self.value.beauty = value;
+            self
+        }
+        /// Sets `Hat`: Whether hat is present. Valid values: true, false. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn hat(mut self, value: bool) -> Self {
+            self.value.hat = Some(value);
+            self
+        }
+        /// Sets `Mask`: Whether mask is present. Valid values: true, false. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn mask(mut self, value: bool) -> Self {
+            self.value.mask = Some(value);
+            self
+        }
+        /// Sets `Hair`: Hair information, including length, bang, and color. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn hair(mut self, value: crate::types::FaceHairAttributesInfo) -> Self {
+            self.value.hair = Some(value);
+            self
+        }
+        /// Sets `EyeOpen`: Whether the eyes are open. Valid values: true, false. As long as there is more than one eye closed, `false` will be returned. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn eye_open(mut self, value: bool) -> Self {
+            self.value.eye_open = Some(value);
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::FaceAttributesInfo {
+            self.value
+        }
+    }
+    /// Builds a [`FaceDetailAttributesInfo`](super::FaceDetailAttributesInfo) field by field; start with `FaceDetailAttributesInfo::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct FaceDetailAttributesInfoBuilder {
+        value: super::FaceDetailAttributesInfo,
+    }
+    impl FaceDetailAttributesInfoBuilder {
+        /// Sets `Age`: Age. Value range: \[0,65\], where 65 indicates 65 years old or above.
+        /// If `FaceAttributesType` does not include `Age` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn age(mut self, value: i64) -> Self {
+            self.value.age = value;
+            self
+        }
+        /// Sets `Beauty`: Beauty score. Value range: \[0,100\].
+        /// If `FaceAttributesType` does not include `Beauty` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn beauty(mut self, value: i64) -> Self {
+            self.value.beauty = value;
+            self
+        }
+        /// Sets `Emotion`: Emotion, including relaxed, happy, surprised, angry, sad, disgusted, and scared.
+        /// The `Type` values of the `AttributeItem` include: 0: relaxed; 1: happy; 2: surprised; 3: angry; 4: sad; 5: disgusted; 6: scared.
+        /// If `FaceAttributesType` does not include `Emotion` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn emotion(mut self, value: crate::types::AttributeItem) -> Self {
+            self.value.emotion = value;
+            self
+        }
+        /// Sets `Eye`: Eye information, including whether glasses are worn, whether eyes are closed, whether the person has double eyelids, and the eye size.
+        /// If `FaceAttributesType` does not include `Eye` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn eye(mut self, value: crate::types::Eye) -> Self {
+            self.value.eye = value;
+            self
+        }
+        /// Sets `Eyebrow`: Eyebrow information, including whether the eyebrows are thick, curved, or long.
+        /// If `FaceAttributesType` does not include `Eyebrow` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn eyebrow(mut self, value: crate::types::Eyebrow) -> Self {
+            self.value.eyebrow = value;
+            self
+        }
+        /// Sets `Gender`: Gender information.
+        /// The `Type` values of the `AttributeItem` include: 0: male; 1: female.
+        /// If `FaceAttributesType` does not include `Gender` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn gender(mut self, value: crate::types::AttributeItem) -> Self {
+            self.value.gender = value;
+            self
+        }
+        /// Sets `Hair`: Hair information, including length, bang, and color.
+        /// If `FaceAttributesType` does not include `Hair` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn hair(mut self, value: crate::types::Hair) -> Self {
+            self.value.hair = value;
+            self
+        }
+        /// Sets `Hat`: Hat information, including whether a hat is worn, hat style, and hat color.
+        /// If `FaceAttributesType` does not include `Hat` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn hat(mut self, value: crate::types::Hat) -> Self {
+            self.value.hat = value;
+            self
+        }
+        /// Sets `HeadPose`: Pose information, including the face pitch, yaw, and roll.
+        /// If `FaceAttributesType` does not include `Headpose` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn head_pose(mut self, value: crate::types::HeadPose) -> Self {
+            self.value.head_pose = value;
+            self
+        }
+        /// Sets `Mask`: Mask information.
+        /// The `Type` values of the `AttributeItem` include: 0: no mask; 1: the mask is worn and does not cover the face; 2: the mask is worn and covers the chin; 3: the mask is worn and covers the mouth; 4: the mask is worn properly.
+        /// If `FaceAttributesType` does not include `Mask` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn mask(mut self, value: crate::types::AttributeItem) -> Self {
+            self.value.mask = value;
+            self
+        }
+        /// Sets `Mouth`: Mouth information, including whether the mouth is open and the lip thickness.
+        /// If `FaceAttributesType` does not include `Mouth` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn mouth(mut self, value: crate::types::Mouth) -> Self {
+            self.value.mouth = value;
+            self
+        }
+        /// Sets `Moustache`: Beard information.
+        /// The `Type` values of the `AttributeItem` include: 0: no beard; 1: beard detected.
+        /// If `FaceAttributesType` does not include `Moustache` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn moustache(mut self, value: crate::types::AttributeItem) -> Self {
+            self.value.moustache = value;
+            self
+        }
+        /// Sets `Nose`: Nose information.
+        /// The `Type` values of the `AttributeItem` include: 0: upturned nose; 1: aquiline nose; 2: general nose; 3: bulbous nose.
+        /// If `FaceAttributesType` does not include `Nose` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn nose(mut self, value: crate::types::AttributeItem) -> Self {
+            self.value.nose = value;
+            self
+        }
+        /// Sets `Shape`: Face shape information.
+        /// The `Type` values of the `AttributeItem` include: 0: square; 1: triangular; 2: oval; 3: heart-shaped; 4: round.
+        /// If `FaceAttributesType` does not include `Shape` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn shape(mut self, value: crate::types::AttributeItem) -> Self {
+            self.value.shape = value;
+            self
+        }
+        /// Sets `Skin`: Skin color information.
+        /// The `Type` values of the `AttributeItem` include: 0: yellow; 1: brown; 2: black; 3: white.
+        /// If `FaceAttributesType` does not include `Skin` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn skin(mut self, value: crate::types::AttributeItem) -> Self {
+            self.value.skin = value;
+            self
+        }
+        /// Sets `Smile`: Smile level. Value range: \[0,100\].
+        /// If `FaceAttributesType` does not include `Smile` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        pub fn smile(mut self, value: i64) -> Self {
+            self.value.smile = value;
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::FaceDetailAttributesInfo {
+            self.value
+        }
+    }
+    /// Builds a [`FaceDetailInfo`](super::FaceDetailInfo) field by field; start with `FaceDetailInfo::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct FaceDetailInfoBuilder {
+        value: super::FaceDetailInfo,
+    }
+    impl FaceDetailInfoBuilder {
+        /// Sets `FaceRect`: Position of the detected face frame.
+        pub fn face_rect(mut self, value: crate::types::FaceRect) -> Self {
+            self.value.face_rect = value;
+            self
+        }
+        /// Sets `FaceDetailAttributesInfo`: Face attribute information. According to the types specified in `FaceAttributesType`, the following face attributes will be returned: age (Age), beauty score (Beauty),
+        /// emotion (Emotion), eye information (Eye), eyebrow information (Eyebrow), gender (Gender),
+        /// hair information (Hair), hat information (Hat), pose (Headpose), mask information (Mask), mouth information (Mouse), beard information (Moustache),
+        /// nose information (Nose), face shape (Shape), skin color (Skin), and smile information (Smile), etc.
+        /// If no types are specified in `FaceAttributesType`, the detailed items returned by `FaceDetaiAttributesInfo` will be meaningless.
+        pub fn face_detail_attributes_info(
+            mut self,
+            value: crate::types::FaceDetailAttributesInfo,
+        ) -> Self {
+            self.value.face_detail_attributes_info = value;
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::FaceDetailInfo {
+            self.value
+        }
+    }
+    /// Builds a [`FaceHairAttributesInfo`](super::FaceHairAttributesInfo) field by field; start with `FaceHairAttributesInfo::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct FaceHairAttributesInfoBuilder {
+        value: super::FaceHairAttributesInfo,
+    }
+    impl FaceHairAttributesInfoBuilder {
+        /// Sets `Length`: 0: shaved head, 1: short hair, 2: medium hair, 3: long hair, 4: braid
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn length(mut self, value: i64) -> Self {
+            self.value.length = Some(value);
+            self
+        }
+        /// Sets `Bang`: 0: with bangs, 1: no bangs
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn bang(mut self, value: i64) -> Self {
+            self.value.bang = Some(value);
+            self
+        }
+        /// Sets `Color`: 0: black, 1: golden, 2: brown, 3: gray
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn color(mut self, value: i64) -> Self {
+            self.value.color = Some(value);
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::FaceHairAttributesInfo {
+            self.value
+        }
+    }
+    /// Builds a [`FaceInfo`](super::FaceInfo) field by field; start with `FaceInfo::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct FaceInfoBuilder {
+        value: super::FaceInfo,
+    }
+    impl FaceInfoBuilder {
+        /// Sets `X`: Horizontal coordinate of the top-left vertex of the face frame.
+        /// The face frame encompasses the facial features and is extended accordingly. If it is larger than the image, the coordinates will be negative.
+        /// If you want to capture a complete face, you can set the negative coordinates to 0 if the `completeness` score meets the requirement.
+        pub fn x(mut self, value: i64) -> Self {
+            self.value.x = value;
+            self
+        }
+        /// Sets `Y`: Vertical coordinate of the top-left vertex of the face frame.
+        /// The face frame encompasses the facial features and is extended accordingly. If it is larger than the image, the coordinates will be negative.
+        /// If you want to capture a complete face, you can set the negative coordinates to 0 if the `completeness` score meets the requirement.
+        pub fn y(mut self, value: i64) -> Self {
+            self.value.y = value;
+            self
+        }
+        /// Sets `Width`: Face frame width.
+        pub fn width(mut self, value: i64) -> Self {
+            self.value.width = value;
+            self
+        }
+        /// Sets `Height`: Face frame height.
+        pub fn height(mut self, value: i64) -> Self {
+            self.value.height = value;
+            self
+        }
+        /// Sets `FaceAttributesInfo`: Face attributes, including gender, age, expression,
+        /// beauty, glass, mask, hair, and pose (pitch, roll, yaw). Valid information will be returned only if `NeedFaceAttributes` is set to 1.
+        pub fn face_attributes_info(
+            mut self,
+            value: crate::types::FaceAttributesInfo,
+        ) -> Self {
+            self.value.face_attributes_info = value;
+            self
+        }
+        /// Sets `FaceQualityInfo`: Face quality information, including score, sharpness, brightness, and completeness. Valid information will be returned only if `NeedFaceDetection` is set to 1.
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn face_quality_info(
+            mut self,
+            value: crate::types::FaceQualityInfo,
+        ) -> Self {
+            self.value.face_quality_info = Some(value);
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::FaceInfo {
+            self.value
+        }
+    }
+    /// Builds a [`FaceQualityCompleteness`](super::FaceQualityCompleteness) field by field; start with `FaceQualityCompleteness::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct FaceQualityCompletenessBuilder {
+        value: super::FaceQualityCompleteness,
+    }
+    impl FaceQualityCompletenessBuilder {
+        /// Sets `Eyebrow`: Eyebrow completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
+        /// Reference range: \[0,80\], which means incomplete.
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn eyebrow(mut self, value: i64) -> Self {
+            self.value.eyebrow = Some(value);
+            self
+        }
+        /// Sets `Eye`: Eye completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
+        /// Reference range: \[0,80\], which means incomplete.
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn eye(mut self, value: i64) -> Self {
+            self.value.eye = Some(value);
+            self
+        }
+        /// Sets `Nose`: Nose completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
+        /// Reference range: \[0,60\], which means incomplete.
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn nose(mut self, value: i64) -> Self {
+            self.value.nose = Some(value);
+            self
+        }
+        /// Sets `Cheek`: Cheek completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
+        /// Reference range: \[0,70\], which means incomplete.
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn cheek(mut self, value: i64) -> Self {
+            self.value.cheek = Some(value);
+            self
+        }
+        /// Sets `Mouth`: Mouth completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
+        /// Reference range: \[0,50\], which means incomplete.
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn mouth(mut self, value: i64) -> Self {
+            self.value.mouth = Some(value);
+            self
+        }
+        /// Sets `Chin`: Chin completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
+        /// Reference range: \[0,70\], which means incomplete.
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn chin(mut self, value: i64) -> Self {
+            self.value.chin = Some(value);
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::FaceQualityCompleteness {
+            self.value
+        }
+    }
+    /// Builds a [`FaceQualityInfo`](super::FaceQualityInfo) field by field; start with `FaceQualityInfo::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct FaceQualityInfoBuilder {
+        value: super::FaceQualityInfo,
+    }
+    impl FaceQualityInfoBuilder {
+        /// Sets `Score`: Quality score. Value range: \[0,100\]. It comprehensively evaluates whether the image quality is suitable for face recognition; the higher the score, the higher the quality.
+        /// In normal cases, you only need to use `Score` as the overall quality standard score. Specific item scores such as `Sharpness`, `Brightness`, `Completeness` are for reference only.
+        /// Reference range: \[0,40\]: poor; \[40,60\]: fine; \[60,80\]: good; \[80,100\]: excellent.
+        /// We recommend selecting images with a score above 70 for adding faces.
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn score(mut self, value: i64) -> Self {
+            self.value.score = Some(value);
+            self
+        }
+        /// Sets `Sharpness`: Sharpness. Value range: \[0,100\]. It evaluates the sharpness of the image. The higher the score, the sharper the image.
+        /// Reference range: \[0,40\]: very blurry; \[40,60\]: blurry; \[60,80\]: fine; \[80,100\]: sharp.
+        /// We recommend selecting images with a score above 80 for adding faces.
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn sharpness(mut self, value: i64) -> Self {
+            self.value.sharpness = Some(value);
+            self
+        }
+        /// Sets `Brightness`: Brightness. Value range: \[0,100\]. The brighter the image, the higher the score.
+        /// Reference range: \[0,30\]: dark; \[30,70\]: normal; \[70,100\]: bright.
+        /// We recommend selecting images in the \[30,70\] range for adding faces.
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn brightness(mut self, value: i64) -> Self {
+            self.value.brightness = Some(value);
+            self
+        }
+        /// Sets `Completeness`: Completeness of facial features, which assesses the completeness of the eyebrows, eyes, nose, cheeks, mouth, and chin.
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn completeness(
+            mut self,
+            value: crate::types::FaceQualityCompleteness,
+        ) -> Self {
+            self.value.completeness = Some(value);
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::FaceQualityInfo {
+            self.value
+        }
+    }
+    /// Builds a [`FaceRect`](super::FaceRect) field by field; start with `FaceRect::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct FaceRectBuilder {
+        value: super::FaceRect,
+    }
+    impl FaceRectBuilder {
+        /// Sets `X`: Horizontal coordinate of the top-left vertex of face frame.
+        /// The face frame encompasses the facial features and is extended accordingly. If it is larger than the image, the coordinates will be negative.
+        /// If you want to capture a complete face, you can set the negative coordinates to 0 if the completeness score meets the requirement.
+        pub fn x(mut self, value: i64) -> Self {
+            self.value.x = value;
+            self
+        }
+        /// Sets `Y`: Vertical coordinate of the top-left vertex of face frame.
+        /// The face frame encompasses the facial features and is extended accordingly. If it is larger than the image, the coordinates will be negative.
+        /// If you want to capture a complete face, you can set the negative coordinates to 0 if the completeness score meets the requirement.
+        pub fn y(mut self, value: i64) -> Self {
+            self.value.y = value;
+            self
+        }
+        /// Sets `Width`: Face width
+        pub fn width(mut self, value: u64) -> Self {
+            self.value.width = value;
+            self
+        }
+        /// Sets `Height`: Face height
+        pub fn height(mut self, value: u64) -> Self {
+            self.value.height = value;
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::FaceRect {
+            self.value
+        }
+    }
+    /// Builds a [`FaceShape`](super::FaceShape) field by field; start with `FaceShape::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct FaceShapeBuilder {
+        value: super::FaceShape,
+    }
+    impl FaceShapeBuilder {
+        /// Sets `FaceProfile`: 21 points that describe the face contour.
+        pub fn face_profile(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.face_profile = value;
+            self
+        }
+        /// Sets `LeftEye`: 8 points that describe the left eye.
+        pub fn left_eye(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.left_eye = value;
+            self
+        }
+        /// Sets `RightEye`: 8 points that describe the right eye.
+        pub fn right_eye(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.right_eye = value;
+            self
+        }
+        /// Sets `LeftEyeBrow`: 8 points that describe the left eyebrow.
+        pub fn left_eye_brow(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.left_eye_brow = value;
+            self
+        }
+        /// Sets `RightEyeBrow`: 8 points that describe the right eyebrow.
+        pub fn right_eye_brow(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.right_eye_brow = value;
+            self
+        }
+        /// Sets `Mouth`: 22 points that describe the mouth.
+        pub fn mouth(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.mouth = value;
+            self
+        }
+        /// Sets `Nose`: 13 points that describe the nose.
+        pub fn nose(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.nose = value;
+            self
+        }
+        /// Sets `LeftPupil`: 1 point that describes the left pupil.
+        pub fn left_pupil(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.left_pupil = value;
+            self
+        }
+        /// Sets `RightPupil`: 1 point that describes the right pupil.
+        pub fn right_pupil(mut self, value: Vec<crate::types::Point>) -> Self {
+            self.value.right_pupil = value;
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::FaceShape {
+            self.value
+        }
+    }
+    /// Builds a [`GroupCandidate`](super::GroupCandidate) field by field; start with `GroupCandidate::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct GroupCandidateBuilder {
+        value: super::GroupCandidate,
+    }
+    impl GroupCandidateBuilder {
+        /// Sets `GroupId`: Group ID.
+        pub fn group_id(mut self, value: impl Into<String>) -> Self {
+            self.value.group_id = value.into();
+            self
+        }
+        /// Sets `Candidates`: Most matching candidate recognized
+        pub fn candidates(mut self, value: Vec<crate::types::Candidate>) -> Self {
+            self.value.candidates = value;
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::GroupCandidate {
+            self.value
+        }
+    }
+    /// Builds a [`GroupExDescriptionInfo`](super::GroupExDescriptionInfo) field by field; start with `GroupExDescriptionInfo::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct GroupExDescriptionInfoBuilder {
+        value: super::GroupExDescriptionInfo,
+    }
+    impl GroupExDescriptionInfoBuilder {
+        /// Sets `GroupExDescriptionIndex`: Custom group description field index, whose value starts from 0.
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn group_ex_description_index(mut self, value: u64) -> Self {
+            self.value.group_ex_description_index = value;
+            self
+        }
+        /// Sets `GroupExDescription`: Content of the custom group description field to be updated
+        pub fn group_ex_description(mut self, value: impl Into<String>) -> Self {
+            self.value.group_ex_description = value.into();
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::GroupExDescriptionInfo {
+            self.value
+        }
+    }
+    /// Builds a [`GroupInfo`](super::GroupInfo) field by field; start with `GroupInfo::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct GroupInfoBuilder {
+        value: super::GroupInfo,
+    }
+    impl GroupInfoBuilder {
+        /// Sets `GroupName`: Group name
+        pub fn group_name(mut self, value: impl Into<String>) -> Self {
+            self.value.group_name = value.into();
+            self
+        }
+        /// Sets `GroupId`: Group ID
+        pub fn group_id(mut self, value: impl Into<String>) -> Self {
+            self.value.group_id = value.into();
+            self
+        }
+        /// Sets `GroupExDescriptions`: Custom group description field
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn group_ex_descriptions(mut self, value: Vec<String>) -> Self {
+            self.value.group_ex_descriptions = Some(value);
+            self
+        }
+        /// Sets `Tag`: Group remarks
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn tag(mut self, value: impl Into<String>) -> Self {
+            self.value.tag = Some(value.into());
+            self
+        }
+        /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+            self.value.face_model_version = Some(value.into());
+            self
+        }
+        /// Sets `CreationTimestamp`: Group creation time and date (`CreationTimestamp`), whose value is the number of milliseconds between the UNIX epoch time and the group creation time.
+        /// The UNIX epoch time is 00:00:00, Thursday, January 1, 1970, Coordinated Universal Time (UTC). For more information, please see the UNIX time document.
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn creation_timestamp(mut self, value: u64) -> Self {
+            self.value.creation_timestamp = Some(value);
+            self
+        }
+        /// Sets `UpdateTimestamp`: Time and date the group was last updated, `UpdateTimestamp`.
+        /// The value of `UpdateTimestamp` is the number of milliseconds from the Unix epoch to the time the group was updated.
+        /// The Unix epoch is 00:00:00 Coordinated Universal Time (UTC), Thursday, January 1, 1970.
+        /// For more information, see Unix time.
+        pub fn update_timestamp(mut self, value: u64) -> Self {
+            self.value.update_timestamp = Some(value);
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::GroupInfo {
+            self.value
+        }
+    }
+    /// Builds a [`Hair`](super::Hair) field by field; start with `Hair::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct HairBuilder {
+        value: super::Hair,
+    }
+    impl HairBuilder {
+        /// Sets `Length`: Hair length information.
+        /// The `Type` values of the `AttributeItem` include: 0: bald, 1: short hair, 2: medium hair, 3: long hair, 4: braid.
+        pub fn length(mut self, value: crate::types::AttributeItem) -> Self {
+            self.value.length = value;
+            self
+        }
+        /// Sets `Bang`: Bang information.
+        /// The `Type` values of the `AttributeItem` include: 0: no bang; 1: bang detected.
+        pub fn bang(mut self, value: crate::types::AttributeItem) -> Self {
+            self.value.bang = value;
+            self
+        }
+        /// Sets `Color`: Hair color information.
+        /// The `Type` values of the `AttributeItem` include: 0: black; 1: golden; 2: brown; 3: gray.
+        pub fn color(mut self, value: crate::types::AttributeItem) -> Self {
+            self.value.color = value;
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::Hair {
+            self.value
+        }
+    }
+    /// Builds a [`Hat`](super::Hat) field by field; start with `Hat::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct HatBuilder {
+        value: super::Hat,
+    }
+    impl HatBuilder {
+        /// Sets `Style`: Hat wearing status information.
+        /// The `Type` values of the `AttributeItem` include: 0: no hat; 1: general hat; 2: helmet; 3: security guard hat.
+        pub fn style(mut self, value: crate::types::AttributeItem) -> Self {
+            self.value.style = value;
+            self
+        }
+        /// Sets `Color`: Hat color.
+        /// The `Type` values of the `AttributeItem` include: 0: no hat; 1: red; 2: yellow; 3: blue; 4: black; 5: gray; 6: mixed colors.
+        pub fn color(mut self, value: crate::types::AttributeItem) -> Self {
+            self.value.color = value;
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::Hat {
+            self.value
+        }
+    }
+    /// Builds a [`HeadPose`](super::HeadPose) field by field; start with `HeadPose::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct HeadPoseBuilder {
+        value: super::HeadPose,
+    }
+    impl HeadPoseBuilder {
+        /// Sets `Pitch`: Pitch. Value range: \[-30,30\].
+        pub fn pitch(mut self, value: i64) -> Self {
+            self.value.pitch = value;
+            self
+        }
+        /// Sets `Yaw`: Yaw. Value range: \[-30,30\].
+        pub fn yaw(mut self, value: i64) -> Self {
+            self.value.yaw = value;
+            self
+        }
+        /// Sets `Roll`: Roll. Value range: \[-180,180\].
+        pub fn roll(mut self, value: i64) -> Self {
+            self.value.roll = value;
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::HeadPose {
+            self.value
+        }
+    }
+    /// Builds a [`Mouth`](super::Mouth) field by field; start with `Mouth::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct MouthBuilder {
+        value: super::Mouth,
+    }
+    impl MouthBuilder {
+        /// Sets `MouthOpen`: Whether the mouth is open.
+        /// The `Type` values of the `AttributeItem` include: 0: closed; 1: open.
+        pub fn mouth_open(mut self, value: crate::types::AttributeItem) -> Self {
+            self.value.mouth_open = value;
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::Mouth {
+            self.value
+        }
+    }
+    /// Builds a [`PersonExDescriptionInfo`](super::PersonExDescriptionInfo) field by field; start with `PersonExDescriptionInfo::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct PersonExDescriptionInfoBuilder {
+        value: super::PersonExDescriptionInfo,
+    }
+    impl PersonExDescriptionInfoBuilder {
+        /// Sets `PersonExDescriptionIndex`: Person description field index, whose value starts from 0.
+        /// Note: this field may return null, indicating that no valid values can be obtained.
+        pub fn person_ex_description_index(mut self, value: u64) -> Self {
+            self.value.person_ex_description_index = value;
+            self
+        }
+        /// Sets `PersonExDescription`: Content of the person description field to be updated
+        pub fn person_ex_description(mut self, value: impl Into<String>) -> Self {
+            self.value.person_ex_description = value.into();
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::PersonExDescriptionInfo {
+            self.value
+        }
+    }
+    /// Builds a [`PersonGroupInfo`](super::PersonGroupInfo) field by field; start with `PersonGroupInfo::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct PersonGroupInfoBuilder {
+        value: super::PersonGroupInfo,
+    }
+    impl PersonGroupInfoBuilder {
+        /// Sets `GroupId`: ID of the group that contains this person
+        pub fn group_id(mut self, value: impl Into<String>) -> Self {
+            self.value.group_id = value.into();
+            self
+        }
+        /// Sets `PersonExDescriptions`: Content of person description field
+        pub fn person_ex_descriptions(mut self, value: Vec<String>) -> Self {
+            self.value.person_ex_descriptions = value;
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::PersonGroupInfo {
+            self.value
+        }
+    }
+    /// Builds a [`PersonInfo`](super::PersonInfo) field by field; start with `PersonInfo::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct PersonInfoBuilder {
+        value: super::PersonInfo,
+    }
+    impl PersonInfoBuilder {
+        /// Sets `PersonName`: Person name
+        pub fn person_name(mut self, value: impl Into<String>) -> Self {
+            self.value.person_name = value.into();
+            self
+        }
+        /// Sets `PersonId`: Person ID
+        pub fn person_id(mut self, value: impl Into<String>) -> Self {
+            self.value.person_id = value.into();
+            self
+        }
+        /// Sets `Gender`: Person gender
+        pub fn gender(mut self, value: i64) -> Self {
+            self.value.gender = value;
+            self
+        }
+        /// Sets `PersonExDescriptions`: Content of person description field
+        pub fn person_ex_descriptions(mut self, value: Vec<String>) -> Self {
+            self.value.person_ex_descriptions = value;
+            self
+        }
+        /// Sets `FaceIds`: List of contained face images
+        pub fn face_ids(mut self, value: Vec<String>) -> Self {
+            self.value.face_ids = value;
+            self
+        }
+        /// Sets `CreationTimestamp`: Person creation time, measured in the number of milliseconds elapsed since the Unix epoch
+        /// The Unix epoch is 00:00:00, Thursday, January 1, 1970, Coordinated Universal Time (UTC). For more information, please see the Unix time document.
+        pub fn creation_timestamp(mut self, value: u64) -> Self {
+            self.value.creation_timestamp = value;
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::PersonInfo {
+            self.value
+        }
+    }
+    /// Builds a [`Point`](super::Point) field by field; start with `Point::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct PointBuilder {
+        value: super::Point,
+    }
+    impl PointBuilder {
+        /// Sets `X`: X coordinate
+        pub fn x(mut self, value: i64) -> Self {
+            self.value.x = value;
+            self
+        }
+        /// Sets `Y`: Y coordinate
+        pub fn y(mut self, value: i64) -> Self {
+            self.value.y = value;
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::Point {
+            self.value
+        }
+    }
+    /// Builds a [`Result`](super::Result) field by field; start with `Result::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct ResultBuilder {
+        value: super::Result,
+    }
+    impl ResultBuilder {
+        /// Sets `Candidates`: Most matching candidate recognized
+        pub fn candidates(mut self, value: Vec<crate::types::Candidate>) -> Self {
+            self.value.candidates = value;
+            self
+        }
+        /// Sets `FaceRect`: Position of detected face frame
+        pub fn face_rect(mut self, value: crate::types::FaceRect) -> Self {
+            self.value.face_rect = value;
+            self
+        }
+        /// Sets `RetCode`: The status return code for the face image detected. Valid values: `0` - normal; `-1601` - the image does not meet the quality requirements, in which case `Candidate` is empty; `-1604` - the face similarity is not higher than `FaceMatchThreshold`.
+        pub fn ret_code(mut self, value: i64) -> Self {
+            self.value.ret_code = value;
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::Result {
+            self.value
+        }
+    }
+    /// Builds a [`ResultsReturnsByGroup`](super::ResultsReturnsByGroup) field by field; start with `ResultsReturnsByGroup::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct ResultsReturnsByGroupBuilder {
+        value: super::ResultsReturnsByGroup,
+    }
+    impl ResultsReturnsByGroupBuilder {
+        /// Sets `FaceRect`: Position of detected face frame
+        pub fn face_rect(mut self, value: crate::types::FaceRect) -> Self {
+            self.value.face_rect = value;
+            self
+        }
+        /// Sets `GroupCandidates`: Recognition result.
+        pub fn group_candidates(
+            mut self,
+            value: Vec<crate::types::GroupCandidate>,
+        ) -> Self {
+            self.value.group_candidates = value;
+            self
+        }
+        /// Sets `RetCode`: Status return code of detected face image. 0: normal.
+        /// -1601: the image quality control requirement is not met; in this case, `Candidate` is empty.
+        pub fn ret_code(mut self, value: i64) -> Self {
+            self.value.ret_code = value;
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::ResultsReturnsByGroup {
+            self.value
+        }
+    }
+    /// Builds a [`UpgradeJobInfo`](super::UpgradeJobInfo) field by field; start with `UpgradeJobInfo::builder()`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "`.build()` returns the value"]
+    pub struct UpgradeJobInfoBuilder {
+        value: super::UpgradeJobInfo,
+    }
+    impl UpgradeJobInfoBuilder {
+        /// Sets `JobId`: ID of the group upgrade job, used to query the progress and result of the upgrade.
+        pub fn job_id(mut self, value: impl Into<String>) -> Self {
+            self.value.job_id = value.into();
+            self
+        }
+        /// Sets `GroupId`: Group ID
+        pub fn group_id(mut self, value: impl Into<String>) -> Self {
+            self.value.group_id = value.into();
+            self
+        }
+        /// Sets `FromFaceModelVersion`: Current algorithm model version.
+        pub fn from_face_model_version(mut self, value: impl Into<String>) -> Self {
+            self.value.from_face_model_version = value.into();
+            self
+        }
+        /// Sets `ToFaceModelVersion`: Target algorithm model version.
+        pub fn to_face_model_version(mut self, value: impl Into<String>) -> Self {
+            self.value.to_face_model_version = value.into();
+            self
+        }
+        /// Sets `StartTime`: Start time of the upgrade.
+        /// The value of StartTime is the number of milliseconds from the Unix epoch to the group's creation time.
+        /// The Unix epoch is 00:00:00 Coordinated Universal Time (UTC), Thursday, January 1, 1970.
+        /// For more information, see Unix time.
+        pub fn start_time(mut self, value: u64) -> Self {
+            self.value.start_time = value;
+            self
+        }
+        /// Sets `Status`: 0: upgrading; 1: upgrade complete; 2: rollback complete; 3: upgrade failed.
+        pub fn status(mut self, value: u64) -> Self {
+            self.value.status = value;
+            self
+        }
+        /// The value, with defaults for fields not set.
+        pub fn build(self) -> super::UpgradeJobInfo {
+            self.value
+        }
+    }
 }

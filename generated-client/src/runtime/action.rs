@@ -20,6 +20,13 @@ pub trait Action: Serialize + Send + Sync {
     /// Checks every constraint the spec states; called before anything is sent.
     fn validate(&self) -> Result<(), ValidationError>;
 
+    /// The code the spec documents for `error`'s variant, `None` for the catch-all variant. Lets
+    /// a typed error be written back to the wire, as the mock in `runtime::mock` does.
+    fn error_code(error: &Self::Error) -> Option<&'static str> {
+        let _ = error;
+        None
+    }
+
     /// Expected size of the JSON body, so large bodies (images) are allocated once.
     fn body_size_hint(&self) -> usize {
         256

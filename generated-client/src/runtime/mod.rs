@@ -14,6 +14,8 @@ pub use envelope::decode_for_bench;
 pub mod error;
 pub(crate) mod header_value;
 pub mod image;
+#[cfg(feature = "test-util")]
+pub mod mock;
 pub mod paginator;
 pub mod profile;
 pub mod retry;

@@ -259,12 +259,224 @@ impl crate::runtime::action::Action for AnalyzeDenseLandmarksRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         AnalyzeDenseLandmarksRequest::validate(self)
     }
+    fn error_code(error: &AnalyzeDenseLandmarksError) -> Option<&'static str> {
+        match error {
+            AnalyzeDenseLandmarksError::ActionOffline(_) => Some("ActionOffline"),
+            AnalyzeDenseLandmarksError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            AnalyzeDenseLandmarksError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            AnalyzeDenseLandmarksError::AuthFailureMfaFailure(_) => {
+                Some("AuthFailure.MFAFailure")
+            }
+            AnalyzeDenseLandmarksError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            AnalyzeDenseLandmarksError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            AnalyzeDenseLandmarksError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            AnalyzeDenseLandmarksError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            AnalyzeDenseLandmarksError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            AnalyzeDenseLandmarksError::DryRunOperation(_) => Some("DryRunOperation"),
+            AnalyzeDenseLandmarksError::FailedOperation(_) => Some("FailedOperation"),
+            AnalyzeDenseLandmarksError::FailedOperationFaceSizeTooSmall(_) => {
+                Some("FailedOperation.FaceSizeTooSmall")
+            }
+            AnalyzeDenseLandmarksError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            AnalyzeDenseLandmarksError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            AnalyzeDenseLandmarksError::FailedOperationImageResolutionExceed(_) => {
+                Some("FailedOperation.ImageResolutionExceed")
+            }
+            AnalyzeDenseLandmarksError::FailedOperationImageResolutionTooSmall(_) => {
+                Some("FailedOperation.ImageResolutionTooSmall")
+            }
+            AnalyzeDenseLandmarksError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            AnalyzeDenseLandmarksError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            AnalyzeDenseLandmarksError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            AnalyzeDenseLandmarksError::FailedOperationUnKnowError(_) => {
+                Some("FailedOperation.UnKnowError")
+            }
+            AnalyzeDenseLandmarksError::InternalError(_) => Some("InternalError"),
+            AnalyzeDenseLandmarksError::InvalidAction(_) => Some("InvalidAction"),
+            AnalyzeDenseLandmarksError::InvalidParameter(_) => Some("InvalidParameter"),
+            AnalyzeDenseLandmarksError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            AnalyzeDenseLandmarksError::InvalidParameterValue(_) => {
+                Some("InvalidParameterValue")
+            }
+            AnalyzeDenseLandmarksError::InvalidParameterValueFaceModelVersionIllegal(
+                _,
+            ) => Some("InvalidParameterValue.FaceModelVersionIllegal"),
+            AnalyzeDenseLandmarksError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            AnalyzeDenseLandmarksError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            AnalyzeDenseLandmarksError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            AnalyzeDenseLandmarksError::InvalidRequest(_) => Some("InvalidRequest"),
+            AnalyzeDenseLandmarksError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            AnalyzeDenseLandmarksError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            AnalyzeDenseLandmarksError::LimitExceeded(_) => Some("LimitExceeded"),
+            AnalyzeDenseLandmarksError::MissingParameter(_) => Some("MissingParameter"),
+            AnalyzeDenseLandmarksError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            AnalyzeDenseLandmarksError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            AnalyzeDenseLandmarksError::RequestLimitExceeded(_) => {
+                Some("RequestLimitExceeded")
+            }
+            AnalyzeDenseLandmarksError::RequestLimitExceededGlobalRegionUinLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
+            AnalyzeDenseLandmarksError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            AnalyzeDenseLandmarksError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            AnalyzeDenseLandmarksError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            AnalyzeDenseLandmarksError::ResourceInUse(_) => Some("ResourceInUse"),
+            AnalyzeDenseLandmarksError::ResourceInsufficient(_) => {
+                Some("ResourceInsufficient")
+            }
+            AnalyzeDenseLandmarksError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            AnalyzeDenseLandmarksError::ResourceUnavailable(_) => {
+                Some("ResourceUnavailable")
+            }
+            AnalyzeDenseLandmarksError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            AnalyzeDenseLandmarksError::ResourceUnavailableLowBalance(_) => {
+                Some("ResourceUnavailable.LowBalance")
+            }
+            AnalyzeDenseLandmarksError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            AnalyzeDenseLandmarksError::ResourceUnavailableNotReady(_) => {
+                Some("ResourceUnavailable.NotReady")
+            }
+            AnalyzeDenseLandmarksError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            AnalyzeDenseLandmarksError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            AnalyzeDenseLandmarksError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            AnalyzeDenseLandmarksError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            AnalyzeDenseLandmarksError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            AnalyzeDenseLandmarksError::ServiceUnavailable(_) => {
+                Some("ServiceUnavailable")
+            }
+            AnalyzeDenseLandmarksError::UnauthorizedOperation(_) => {
+                Some("UnauthorizedOperation")
+            }
+            AnalyzeDenseLandmarksError::UnknownParameter(_) => Some("UnknownParameter"),
+            AnalyzeDenseLandmarksError::UnsupportedOperation(_) => {
+                Some("UnsupportedOperation")
+            }
+            AnalyzeDenseLandmarksError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            AnalyzeDenseLandmarksError::UnsupportedProtocol(_) => {
+                Some("UnsupportedProtocol")
+            }
+            AnalyzeDenseLandmarksError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            AnalyzeDenseLandmarksError::Unhandled(_) => None,
+        }
+    }
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
 }
 /// Result of `AnalyzeDenseLandmarks`: Locates dense facial landmarks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Getting dense facial landmarks":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::analyze_dense_landmarks::AnalyzeDenseLandmarksResponse;
+/// use tencentcloud_iai::types;
+/// let response = AnalyzeDenseLandmarksResponse::builder()
+///     .image_width(550)
+///     .image_height(366)
+///     .dense_face_shape_set(
+///         Vec::from([
+///             types::DenseFaceShape::builder()
+///                 .x(375)
+///                 .y(37)
+///                 .width(63)
+///                 .height(82)
+///                 .left_eye(Vec::from([types::Point::builder().x(384).y(66).build()]))
+///                 .right_eye(Vec::from([types::Point::builder().x(422).y(72).build()]))
+///                 .left_eye_brow(
+///                     Vec::from([types::Point::builder().x(382).y(61).build()]),
+///                 )
+///                 .right_eye_brow(
+///                     Vec::from([types::Point::builder().x(428).y(68).build()]),
+///                 )
+///                 .mouth_outside(
+///                     Vec::from([types::Point::builder().x(386).y(98).build()]),
+///                 )
+///                 .mouth_inside(
+///                     Vec::from([types::Point::builder().x(386).y(98).build()]),
+///                 )
+///                 .nose(Vec::from([types::Point::builder().x(398).y(69).build()]))
+///                 .left_pupil(
+///                     Vec::from([types::Point::builder().x(390).y(65).build()]),
+///                 )
+///                 .right_pupil(
+///                     Vec::from([types::Point::builder().x(416).y(70).build()]),
+///                 )
+///                 .central_axis(
+///                     Vec::from([types::Point::builder().x(405).y(54).build()]),
+///                 )
+///                 .chin(Vec::from([types::Point::builder().x(376).y(66).build()]))
+///                 .left_eye_bags(
+///                     Vec::from([types::Point::builder().x(395).y(69).build()]),
+///                 )
+///                 .right_eye_bags(
+///                     Vec::from([types::Point::builder().x(410).y(72).build()]),
+///                 )
+///                 .forehead(Vec::from([types::Point::builder().x(376).y(65).build()]))
+///                 .build(),
+///         ]),
+///     )
+///     .face_model_version("3.0")
+///     .request_id("cebb639a-ec53-4a23-a5a5-fbcc5f0ae2bc")
+///     .build();
+/// assert_eq!(response.request_id, "cebb639a-ec53-4a23-a5a5-fbcc5f0ae2bc");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AnalyzeDenseLandmarksResponse {
     /// Width of requested image.
@@ -282,6 +494,52 @@ pub struct AnalyzeDenseLandmarksResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl AnalyzeDenseLandmarksResponse {
+    /// Starts a [`AnalyzeDenseLandmarksResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> AnalyzeDenseLandmarksResponseBuilder {
+        <AnalyzeDenseLandmarksResponseBuilder>::default()
+    }
+}
+/// Builds a [`AnalyzeDenseLandmarksResponse`] field by field; start with `AnalyzeDenseLandmarksResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct AnalyzeDenseLandmarksResponseBuilder {
+    value: AnalyzeDenseLandmarksResponse,
+}
+impl AnalyzeDenseLandmarksResponseBuilder {
+    /// Sets `ImageWidth`: Width of requested image.
+    pub fn image_width(mut self, value: i64) -> Self {
+        self.value.image_width = value;
+        self
+    }
+    /// Sets `ImageHeight`: Height of requested image.
+    pub fn image_height(mut self, value: i64) -> Self {
+        self.value.image_height = value;
+        self
+    }
+    /// Sets `DenseFaceShapeSet`: Detailed information on the dense facial landmarks.
+    pub fn dense_face_shape_set(
+        mut self,
+        value: Vec<crate::types::DenseFaceShape>,
+    ) -> Self {
+        self.value.dense_face_shape_set = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.value.face_model_version = value.into();
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> AnalyzeDenseLandmarksResponse {
+        self.value
+    }
 }
 /// Error codes `AnalyzeDenseLandmarks` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -794,10 +1052,33 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             AnalyzeDenseLandmarksResponse,
         >(
             "{\"DenseFaceShapeSet\":[{\"CentralAxis\":[{\"X\":405,\"Y\":54}],\"Chin\":[{\"X\":376,\"Y\":66}],\"Forehead\":[{\"X\":376,\"Y\":65}],\"Height\":82,\"LeftEye\":[{\"X\":384,\"Y\":66}],\"LeftEyeBags\":[{\"X\":395,\"Y\":69}],\"LeftEyeBrow\":[{\"X\":382,\"Y\":61}],\"LeftPupil\":[{\"X\":390,\"Y\":65}],\"MouthInside\":[{\"X\":386,\"Y\":98}],\"MouthOutside\":[{\"X\":386,\"Y\":98}],\"Nose\":[{\"X\":398,\"Y\":69}],\"RightEye\":[{\"X\":422,\"Y\":72}],\"RightEyeBags\":[{\"X\":410,\"Y\":72}],\"RightEyeBrow\":[{\"X\":428,\"Y\":68}],\"RightPupil\":[{\"X\":416,\"Y\":70}],\"Width\":63,\"X\":375,\"Y\":37}],\"FaceModelVersion\":\"3.0\",\"ImageHeight\":366,\"ImageWidth\":550,\"RequestId\":\"cebb639a-ec53-4a23-a5a5-fbcc5f0ae2bc\"}",
+        );
+        assert_eq!(
+            AnalyzeDenseLandmarksResponse::builder().image_width(550).image_height(366)
+            .dense_face_shape_set(Vec::from([crate ::types::DenseFaceShape::builder()
+            .x(375).y(37).width(63).height(82).left_eye(Vec::from([crate
+            ::types::Point::builder().x(384).y(66).build()])).right_eye(Vec::from([crate
+            ::types::Point::builder().x(422).y(72).build()]))
+            .left_eye_brow(Vec::from([crate ::types::Point::builder().x(382).y(61)
+            .build()])).right_eye_brow(Vec::from([crate ::types::Point::builder().x(428)
+            .y(68).build()])).mouth_outside(Vec::from([crate ::types::Point::builder()
+            .x(386).y(98).build()])).mouth_inside(Vec::from([crate
+            ::types::Point::builder().x(386).y(98).build()])).nose(Vec::from([crate
+            ::types::Point::builder().x(398).y(69).build()])).left_pupil(Vec::from([crate
+            ::types::Point::builder().x(390).y(65).build()]))
+            .right_pupil(Vec::from([crate ::types::Point::builder().x(416).y(70)
+            .build()])).central_axis(Vec::from([crate ::types::Point::builder().x(405)
+            .y(54).build()])).chin(Vec::from([crate ::types::Point::builder().x(376)
+            .y(66).build()])).left_eye_bags(Vec::from([crate ::types::Point::builder()
+            .x(395).y(69).build()])).right_eye_bags(Vec::from([crate
+            ::types::Point::builder().x(410).y(72).build()])).forehead(Vec::from([crate
+            ::types::Point::builder().x(376).y(65).build()])).build()]))
+            .face_model_version("3.0").request_id("cebb639a-ec53-4a23-a5a5-fbcc5f0ae2bc")
+            .build(), response, "the builders make the example's value"
         );
     }
     #[test]

@@ -565,12 +565,430 @@ impl crate::runtime::action::Action for AnalyzeFaceRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         AnalyzeFaceRequest::validate(self)
     }
+    fn error_code(error: &AnalyzeFaceError) -> Option<&'static str> {
+        match error {
+            AnalyzeFaceError::ActionOffline(_) => Some("ActionOffline"),
+            AnalyzeFaceError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            AnalyzeFaceError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            AnalyzeFaceError::AuthFailureMfaFailure(_) => Some("AuthFailure.MFAFailure"),
+            AnalyzeFaceError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            AnalyzeFaceError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            AnalyzeFaceError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            AnalyzeFaceError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            AnalyzeFaceError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            AnalyzeFaceError::DryRunOperation(_) => Some("DryRunOperation"),
+            AnalyzeFaceError::FailedOperation(_) => Some("FailedOperation"),
+            AnalyzeFaceError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            AnalyzeFaceError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            AnalyzeFaceError::FailedOperationFaceSizeTooSmall(_) => {
+                Some("FailedOperation.FaceSizeTooSmall")
+            }
+            AnalyzeFaceError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            AnalyzeFaceError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            AnalyzeFaceError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            AnalyzeFaceError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            AnalyzeFaceError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            AnalyzeFaceError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            AnalyzeFaceError::FailedOperationImageResolutionExceed(_) => {
+                Some("FailedOperation.ImageResolutionExceed")
+            }
+            AnalyzeFaceError::FailedOperationImageResolutionTooSmall(_) => {
+                Some("FailedOperation.ImageResolutionTooSmall")
+            }
+            AnalyzeFaceError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            AnalyzeFaceError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            AnalyzeFaceError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            AnalyzeFaceError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            AnalyzeFaceError::FailedOperationUnKnowError(_) => {
+                Some("FailedOperation.UnKnowError")
+            }
+            AnalyzeFaceError::InternalError(_) => Some("InternalError"),
+            AnalyzeFaceError::InvalidAction(_) => Some("InvalidAction"),
+            AnalyzeFaceError::InvalidParameter(_) => Some("InvalidParameter"),
+            AnalyzeFaceError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            AnalyzeFaceError::InvalidParameterValue(_) => Some("InvalidParameterValue"),
+            AnalyzeFaceError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            AnalyzeFaceError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            AnalyzeFaceError::InvalidParameterValueFaceModelVersionIllegal(_) => {
+                Some("InvalidParameterValue.FaceModelVersionIllegal")
+            }
+            AnalyzeFaceError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsExceed")
+            }
+            AnalyzeFaceError::InvalidParameterValueGroupExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            AnalyzeFaceError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
+            }
+            AnalyzeFaceError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
+            }
+            AnalyzeFaceError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            AnalyzeFaceError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            AnalyzeFaceError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            AnalyzeFaceError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            AnalyzeFaceError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            AnalyzeFaceError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            AnalyzeFaceError::InvalidParameterValueGroupNameAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupNameAlreadyExist")
+            }
+            AnalyzeFaceError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            AnalyzeFaceError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            AnalyzeFaceError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            AnalyzeFaceError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
+                Some("InvalidParameterValue.GroupNumPerPersonExceed")
+            }
+            AnalyzeFaceError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            AnalyzeFaceError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            AnalyzeFaceError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            AnalyzeFaceError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            AnalyzeFaceError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            AnalyzeFaceError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            AnalyzeFaceError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            AnalyzeFaceError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
+            }
+            AnalyzeFaceError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            AnalyzeFaceError::InvalidParameterValuePersonExDescriptionsNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionsNameIllegal")
+            }
+            AnalyzeFaceError::InvalidParameterValuePersonExDescriptionsNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionsNameTooLong")
+            }
+            AnalyzeFaceError::InvalidParameterValuePersonExistInGroup(_) => {
+                Some("InvalidParameterValue.PersonExistInGroup")
+            }
+            AnalyzeFaceError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            AnalyzeFaceError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            AnalyzeFaceError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            AnalyzeFaceError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            AnalyzeFaceError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            AnalyzeFaceError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            AnalyzeFaceError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            AnalyzeFaceError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            AnalyzeFaceError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            AnalyzeFaceError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            AnalyzeFaceError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            AnalyzeFaceError::InvalidRequest(_) => Some("InvalidRequest"),
+            AnalyzeFaceError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            AnalyzeFaceError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            AnalyzeFaceError::LimitExceeded(_) => Some("LimitExceeded"),
+            AnalyzeFaceError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            AnalyzeFaceError::MissingParameter(_) => Some("MissingParameter"),
+            AnalyzeFaceError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            AnalyzeFaceError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            AnalyzeFaceError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            AnalyzeFaceError::RequestLimitExceeded(_) => Some("RequestLimitExceeded"),
+            AnalyzeFaceError::RequestLimitExceededGlobalRegionUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded")
+            }
+            AnalyzeFaceError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            AnalyzeFaceError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            AnalyzeFaceError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            AnalyzeFaceError::ResourceInUse(_) => Some("ResourceInUse"),
+            AnalyzeFaceError::ResourceInsufficient(_) => Some("ResourceInsufficient"),
+            AnalyzeFaceError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            AnalyzeFaceError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
+            AnalyzeFaceError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            AnalyzeFaceError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            AnalyzeFaceError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            AnalyzeFaceError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            AnalyzeFaceError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            AnalyzeFaceError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            AnalyzeFaceError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            AnalyzeFaceError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            AnalyzeFaceError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            AnalyzeFaceError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            AnalyzeFaceError::UnauthorizedOperation(_) => Some("UnauthorizedOperation"),
+            AnalyzeFaceError::UnknownParameter(_) => Some("UnknownParameter"),
+            AnalyzeFaceError::UnsupportedOperation(_) => Some("UnsupportedOperation"),
+            AnalyzeFaceError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            AnalyzeFaceError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
+            AnalyzeFaceError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            AnalyzeFaceError::Unhandled(_) => None,
+        }
+    }
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
 }
 /// Result of `AnalyzeFace`: Performs facial feature localization.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Performing facial feature localization successful example":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::analyze_face::AnalyzeFaceResponse;
+/// use tencentcloud_iai::types;
+/// let response = AnalyzeFaceResponse::builder()
+///     .image_width(550)
+///     .image_height(366)
+///     .face_shape_set(
+///         Vec::from([
+///             types::FaceShape::builder()
+///                 .face_profile(
+///                     Vec::from([
+///                         types::Point::builder().x(63).y(335).build(),
+///                         types::Point::builder().x(63).y(374).build(),
+///                         types::Point::builder().x(66).y(412).build(),
+///                         types::Point::builder().x(74).y(450).build(),
+///                         types::Point::builder().x(85).y(487).build(),
+///                         types::Point::builder().x(100).y(522).build(),
+///                         types::Point::builder().x(121).y(554).build(),
+///                         types::Point::builder().x(147).y(582).build(),
+///                         types::Point::builder().x(176).y(608).build(),
+///                         types::Point::builder().x(208).y(627).build(),
+///                         types::Point::builder().x(245).y(634).build(),
+///                         types::Point::builder().x(282).y(627).build(),
+///                         types::Point::builder().x(315).y(607).build(),
+///                         types::Point::builder().x(344).y(582).build(),
+///                         types::Point::builder().x(370).y(554).build(),
+///                         types::Point::builder().x(391).y(522).build(),
+///                         types::Point::builder().x(405).y(487).build(),
+///                         types::Point::builder().x(416).y(449).build(),
+///                         types::Point::builder().x(423).y(411).build(),
+///                         types::Point::builder().x(427).y(372).build(),
+///                         types::Point::builder().x(426).y(334).build(),
+///                     ]),
+///                 )
+///                 .left_eye(
+///                     Vec::from([
+///                         types::Point::builder().x(114).y(333).build(),
+///                         types::Point::builder().x(128).y(345).build(),
+///                         types::Point::builder().x(146).y(349).build(),
+///                         types::Point::builder().x(165).y(347).build(),
+///                         types::Point::builder().x(183).y(341).build(),
+///                         types::Point::builder().x(169).y(325).build(),
+///                         types::Point::builder().x(150).y(318).build(),
+///                         types::Point::builder().x(130).y(321).build(),
+///                     ]),
+///                 )
+///                 .right_eye(
+///                     Vec::from([
+///                         types::Point::builder().x(378).y(331).build(),
+///                         types::Point::builder().x(364).y(343).build(),
+///                         types::Point::builder().x(345).y(348).build(),
+///                         types::Point::builder().x(327).y(346).build(),
+///                         types::Point::builder().x(309).y(340).build(),
+///                         types::Point::builder().x(322).y(323).build(),
+///                         types::Point::builder().x(341).y(316).build(),
+///                         types::Point::builder().x(361).y(319).build(),
+///                     ]),
+///                 )
+///                 .left_eye_brow(
+///                     Vec::from([
+///                         types::Point::builder().x(79).y(280).build(),
+///                         types::Point::builder().x(108).y(275).build(),
+///                         types::Point::builder().x(138).y(274).build(),
+///                         types::Point::builder().x(168).y(277).build(),
+///                         types::Point::builder().x(198).y(279).build(),
+///                         types::Point::builder().x(173).y(256).build(),
+///                         types::Point::builder().x(139).y(251).build(),
+///                         types::Point::builder().x(105).y(256).build(),
+///                     ]),
+///                 )
+///                 .right_eye_brow(
+///                     Vec::from([
+///                         types::Point::builder().x(410).y(277).build(),
+///                         types::Point::builder().x(380).y(273).build(),
+///                         types::Point::builder().x(350).y(272).build(),
+///                         types::Point::builder().x(320).y(275).build(),
+///                         types::Point::builder().x(290).y(277).build(),
+///                         types::Point::builder().x(315).y(255).build(),
+///                         types::Point::builder().x(349).y(249).build(),
+///                         types::Point::builder().x(384).y(254).build(),
+///                     ]),
+///                 )
+///                 .mouth(
+///                     Vec::from([
+///                         types::Point::builder().x(173).y(522).build(),
+///                         types::Point::builder().x(193).y(541).build(),
+///                         types::Point::builder().x(217).y(554).build(),
+///                         types::Point::builder().x(244).y(558).build(),
+///                         types::Point::builder().x(272).y(554).build(),
+///                         types::Point::builder().x(297).y(541).build(),
+///                         types::Point::builder().x(317).y(522).build(),
+///                         types::Point::builder().x(291).y(517).build(),
+///                         types::Point::builder().x(264).y(512).build(),
+///                         types::Point::builder().x(245).y(517).build(),
+///                         types::Point::builder().x(225).y(512).build(),
+///                         types::Point::builder().x(199).y(517).build(),
+///                         types::Point::builder().x(196).y(528).build(),
+///                         types::Point::builder().x(220).y(532).build(),
+///                         types::Point::builder().x(244).y(535).build(),
+///                         types::Point::builder().x(269).y(532).build(),
+///                         types::Point::builder().x(293).y(528).build(),
+///                         types::Point::builder().x(293).y(525).build(),
+///                         types::Point::builder().x(269).y(527).build(),
+///                         types::Point::builder().x(245).y(530).build(),
+///                         types::Point::builder().x(221).y(528).build(),
+///                         types::Point::builder().x(197).y(525).build(),
+///                     ]),
+///                 )
+///                 .nose(
+///                     Vec::from([
+///                         types::Point::builder().x(244).y(428).build(),
+///                         types::Point::builder().x(245).y(341).build(),
+///                         types::Point::builder().x(231).y(367).build(),
+///                         types::Point::builder().x(217).y(392).build(),
+///                         types::Point::builder().x(203).y(418).build(),
+///                         types::Point::builder().x(187).y(448).build(),
+///                         types::Point::builder().x(217).y(464).build(),
+///                         types::Point::builder().x(245).y(468).build(),
+///                         types::Point::builder().x(272).y(464).build(),
+///                         types::Point::builder().x(302).y(448).build(),
+///                         types::Point::builder().x(287).y(417).build(),
+///                         types::Point::builder().x(273).y(392).build(),
+///                         types::Point::builder().x(259).y(366).build(),
+///                     ]),
+///                 )
+///                 .left_pupil(
+///                     Vec::from([types::Point::builder().x(188).y(303).build()]),
+///                 )
+///                 .right_pupil(
+///                     Vec::from([types::Point::builder().x(201).y(304).build()]),
+///                 )
+///                 .build(),
+///         ]),
+///     )
+///     .face_model_version("3.0")
+///     .request_id("a8eb4545-a154-4f86-9510-57a8be9cae0c")
+///     .build();
+/// assert_eq!(response.request_id, "a8eb4545-a154-4f86-9510-57a8be9cae0c");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AnalyzeFaceResponse {
     /// Width of requested image.
@@ -588,6 +1006,49 @@ pub struct AnalyzeFaceResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl AnalyzeFaceResponse {
+    /// Starts a [`AnalyzeFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> AnalyzeFaceResponseBuilder {
+        <AnalyzeFaceResponseBuilder>::default()
+    }
+}
+/// Builds a [`AnalyzeFaceResponse`] field by field; start with `AnalyzeFaceResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct AnalyzeFaceResponseBuilder {
+    value: AnalyzeFaceResponse,
+}
+impl AnalyzeFaceResponseBuilder {
+    /// Sets `ImageWidth`: Width of requested image.
+    pub fn image_width(mut self, value: u64) -> Self {
+        self.value.image_width = value;
+        self
+    }
+    /// Sets `ImageHeight`: Height of requested image.
+    pub fn image_height(mut self, value: u64) -> Self {
+        self.value.image_height = value;
+        self
+    }
+    /// Sets `FaceShapeSet`: Specific information of facial feature localization (facial keypoints).
+    pub fn face_shape_set(mut self, value: Vec<crate::types::FaceShape>) -> Self {
+        self.value.face_shape_set = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.value.face_model_version = value.into();
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> AnalyzeFaceResponse {
+        self.value
+    }
 }
 /// Error codes `AnalyzeFace` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1417,10 +1878,107 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             AnalyzeFaceResponse,
         >(
             "{\"FaceModelVersion\":\"3.0\",\"FaceShapeSet\":[{\"FaceProfile\":[{\"X\":63,\"Y\":335},{\"X\":63,\"Y\":374},{\"X\":66,\"Y\":412},{\"X\":74,\"Y\":450},{\"X\":85,\"Y\":487},{\"X\":100,\"Y\":522},{\"X\":121,\"Y\":554},{\"X\":147,\"Y\":582},{\"X\":176,\"Y\":608},{\"X\":208,\"Y\":627},{\"X\":245,\"Y\":634},{\"X\":282,\"Y\":627},{\"X\":315,\"Y\":607},{\"X\":344,\"Y\":582},{\"X\":370,\"Y\":554},{\"X\":391,\"Y\":522},{\"X\":405,\"Y\":487},{\"X\":416,\"Y\":449},{\"X\":423,\"Y\":411},{\"X\":427,\"Y\":372},{\"X\":426,\"Y\":334}],\"LeftEye\":[{\"X\":114,\"Y\":333},{\"X\":128,\"Y\":345},{\"X\":146,\"Y\":349},{\"X\":165,\"Y\":347},{\"X\":183,\"Y\":341},{\"X\":169,\"Y\":325},{\"X\":150,\"Y\":318},{\"X\":130,\"Y\":321}],\"LeftEyeBrow\":[{\"X\":79,\"Y\":280},{\"X\":108,\"Y\":275},{\"X\":138,\"Y\":274},{\"X\":168,\"Y\":277},{\"X\":198,\"Y\":279},{\"X\":173,\"Y\":256},{\"X\":139,\"Y\":251},{\"X\":105,\"Y\":256}],\"LeftPupil\":[{\"X\":188,\"Y\":303}],\"Mouth\":[{\"X\":173,\"Y\":522},{\"X\":193,\"Y\":541},{\"X\":217,\"Y\":554},{\"X\":244,\"Y\":558},{\"X\":272,\"Y\":554},{\"X\":297,\"Y\":541},{\"X\":317,\"Y\":522},{\"X\":291,\"Y\":517},{\"X\":264,\"Y\":512},{\"X\":245,\"Y\":517},{\"X\":225,\"Y\":512},{\"X\":199,\"Y\":517},{\"X\":196,\"Y\":528},{\"X\":220,\"Y\":532},{\"X\":244,\"Y\":535},{\"X\":269,\"Y\":532},{\"X\":293,\"Y\":528},{\"X\":293,\"Y\":525},{\"X\":269,\"Y\":527},{\"X\":245,\"Y\":530},{\"X\":221,\"Y\":528},{\"X\":197,\"Y\":525}],\"Nose\":[{\"X\":244,\"Y\":428},{\"X\":245,\"Y\":341},{\"X\":231,\"Y\":367},{\"X\":217,\"Y\":392},{\"X\":203,\"Y\":418},{\"X\":187,\"Y\":448},{\"X\":217,\"Y\":464},{\"X\":245,\"Y\":468},{\"X\":272,\"Y\":464},{\"X\":302,\"Y\":448},{\"X\":287,\"Y\":417},{\"X\":273,\"Y\":392},{\"X\":259,\"Y\":366}],\"RightEye\":[{\"X\":378,\"Y\":331},{\"X\":364,\"Y\":343},{\"X\":345,\"Y\":348},{\"X\":327,\"Y\":346},{\"X\":309,\"Y\":340},{\"X\":322,\"Y\":323},{\"X\":341,\"Y\":316},{\"X\":361,\"Y\":319}],\"RightEyeBrow\":[{\"X\":410,\"Y\":277},{\"X\":380,\"Y\":273},{\"X\":350,\"Y\":272},{\"X\":320,\"Y\":275},{\"X\":290,\"Y\":277},{\"X\":315,\"Y\":255},{\"X\":349,\"Y\":249},{\"X\":384,\"Y\":254}],\"RightPupil\":[{\"X\":201,\"Y\":304}]}],\"ImageHeight\":366,\"ImageWidth\":550,\"RequestId\":\"a8eb4545-a154-4f86-9510-57a8be9cae0c\"}",
+        );
+        assert_eq!(
+            AnalyzeFaceResponse::builder().image_width(550).image_height(366)
+            .face_shape_set(Vec::from([crate ::types::FaceShape::builder()
+            .face_profile(Vec::from([crate ::types::Point::builder().x(63).y(335)
+            .build(), crate ::types::Point::builder().x(63).y(374).build(), crate
+            ::types::Point::builder().x(66).y(412).build(), crate
+            ::types::Point::builder().x(74).y(450).build(), crate
+            ::types::Point::builder().x(85).y(487).build(), crate
+            ::types::Point::builder().x(100).y(522).build(), crate
+            ::types::Point::builder().x(121).y(554).build(), crate
+            ::types::Point::builder().x(147).y(582).build(), crate
+            ::types::Point::builder().x(176).y(608).build(), crate
+            ::types::Point::builder().x(208).y(627).build(), crate
+            ::types::Point::builder().x(245).y(634).build(), crate
+            ::types::Point::builder().x(282).y(627).build(), crate
+            ::types::Point::builder().x(315).y(607).build(), crate
+            ::types::Point::builder().x(344).y(582).build(), crate
+            ::types::Point::builder().x(370).y(554).build(), crate
+            ::types::Point::builder().x(391).y(522).build(), crate
+            ::types::Point::builder().x(405).y(487).build(), crate
+            ::types::Point::builder().x(416).y(449).build(), crate
+            ::types::Point::builder().x(423).y(411).build(), crate
+            ::types::Point::builder().x(427).y(372).build(), crate
+            ::types::Point::builder().x(426).y(334).build()])).left_eye(Vec::from([crate
+            ::types::Point::builder().x(114).y(333).build(), crate
+            ::types::Point::builder().x(128).y(345).build(), crate
+            ::types::Point::builder().x(146).y(349).build(), crate
+            ::types::Point::builder().x(165).y(347).build(), crate
+            ::types::Point::builder().x(183).y(341).build(), crate
+            ::types::Point::builder().x(169).y(325).build(), crate
+            ::types::Point::builder().x(150).y(318).build(), crate
+            ::types::Point::builder().x(130).y(321).build()])).right_eye(Vec::from([crate
+            ::types::Point::builder().x(378).y(331).build(), crate
+            ::types::Point::builder().x(364).y(343).build(), crate
+            ::types::Point::builder().x(345).y(348).build(), crate
+            ::types::Point::builder().x(327).y(346).build(), crate
+            ::types::Point::builder().x(309).y(340).build(), crate
+            ::types::Point::builder().x(322).y(323).build(), crate
+            ::types::Point::builder().x(341).y(316).build(), crate
+            ::types::Point::builder().x(361).y(319).build()]))
+            .left_eye_brow(Vec::from([crate ::types::Point::builder().x(79).y(280)
+            .build(), crate ::types::Point::builder().x(108).y(275).build(), crate
+            ::types::Point::builder().x(138).y(274).build(), crate
+            ::types::Point::builder().x(168).y(277).build(), crate
+            ::types::Point::builder().x(198).y(279).build(), crate
+            ::types::Point::builder().x(173).y(256).build(), crate
+            ::types::Point::builder().x(139).y(251).build(), crate
+            ::types::Point::builder().x(105).y(256).build()]))
+            .right_eye_brow(Vec::from([crate ::types::Point::builder().x(410).y(277)
+            .build(), crate ::types::Point::builder().x(380).y(273).build(), crate
+            ::types::Point::builder().x(350).y(272).build(), crate
+            ::types::Point::builder().x(320).y(275).build(), crate
+            ::types::Point::builder().x(290).y(277).build(), crate
+            ::types::Point::builder().x(315).y(255).build(), crate
+            ::types::Point::builder().x(349).y(249).build(), crate
+            ::types::Point::builder().x(384).y(254).build()])).mouth(Vec::from([crate
+            ::types::Point::builder().x(173).y(522).build(), crate
+            ::types::Point::builder().x(193).y(541).build(), crate
+            ::types::Point::builder().x(217).y(554).build(), crate
+            ::types::Point::builder().x(244).y(558).build(), crate
+            ::types::Point::builder().x(272).y(554).build(), crate
+            ::types::Point::builder().x(297).y(541).build(), crate
+            ::types::Point::builder().x(317).y(522).build(), crate
+            ::types::Point::builder().x(291).y(517).build(), crate
+            ::types::Point::builder().x(264).y(512).build(), crate
+            ::types::Point::builder().x(245).y(517).build(), crate
+            ::types::Point::builder().x(225).y(512).build(), crate
+            ::types::Point::builder().x(199).y(517).build(), crate
+            ::types::Point::builder().x(196).y(528).build(), crate
+            ::types::Point::builder().x(220).y(532).build(), crate
+            ::types::Point::builder().x(244).y(535).build(), crate
+            ::types::Point::builder().x(269).y(532).build(), crate
+            ::types::Point::builder().x(293).y(528).build(), crate
+            ::types::Point::builder().x(293).y(525).build(), crate
+            ::types::Point::builder().x(269).y(527).build(), crate
+            ::types::Point::builder().x(245).y(530).build(), crate
+            ::types::Point::builder().x(221).y(528).build(), crate
+            ::types::Point::builder().x(197).y(525).build()])).nose(Vec::from([crate
+            ::types::Point::builder().x(244).y(428).build(), crate
+            ::types::Point::builder().x(245).y(341).build(), crate
+            ::types::Point::builder().x(231).y(367).build(), crate
+            ::types::Point::builder().x(217).y(392).build(), crate
+            ::types::Point::builder().x(203).y(418).build(), crate
+            ::types::Point::builder().x(187).y(448).build(), crate
+            ::types::Point::builder().x(217).y(464).build(), crate
+            ::types::Point::builder().x(245).y(468).build(), crate
+            ::types::Point::builder().x(272).y(464).build(), crate
+            ::types::Point::builder().x(302).y(448).build(), crate
+            ::types::Point::builder().x(287).y(417).build(), crate
+            ::types::Point::builder().x(273).y(392).build(), crate
+            ::types::Point::builder().x(259).y(366).build()]))
+            .left_pupil(Vec::from([crate ::types::Point::builder().x(188).y(303)
+            .build()])).right_pupil(Vec::from([crate ::types::Point::builder().x(201)
+            .y(304).build()])).build()])).face_model_version("3.0")
+            .request_id("a8eb4545-a154-4f86-9510-57a8be9cae0c").build(), response,
+            "the builders make the example's value"
         );
     }
     #[test]

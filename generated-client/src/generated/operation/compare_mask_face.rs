@@ -217,13 +217,316 @@ impl crate::runtime::action::Action for CompareMaskFaceRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         CompareMaskFaceRequest::validate(self)
     }
+    fn error_code(error: &CompareMaskFaceError) -> Option<&'static str> {
+        match error {
+            CompareMaskFaceError::ActionOffline(_) => Some("ActionOffline"),
+            CompareMaskFaceError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            CompareMaskFaceError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            CompareMaskFaceError::AuthFailureMfaFailure(_) => {
+                Some("AuthFailure.MFAFailure")
+            }
+            CompareMaskFaceError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            CompareMaskFaceError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            CompareMaskFaceError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            CompareMaskFaceError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            CompareMaskFaceError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            CompareMaskFaceError::DryRunOperation(_) => Some("DryRunOperation"),
+            CompareMaskFaceError::FailedOperation(_) => Some("FailedOperation"),
+            CompareMaskFaceError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            CompareMaskFaceError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            CompareMaskFaceError::FailedOperationFaceQualityNotQualified(_) => {
+                Some("FailedOperation.FaceQualityNotQualified")
+            }
+            CompareMaskFaceError::FailedOperationFaceSizeTooSmall(_) => {
+                Some("FailedOperation.FaceSizeTooSmall")
+            }
+            CompareMaskFaceError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            CompareMaskFaceError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            CompareMaskFaceError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            CompareMaskFaceError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            CompareMaskFaceError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            CompareMaskFaceError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            CompareMaskFaceError::FailedOperationImageResolutionExceed(_) => {
+                Some("FailedOperation.ImageResolutionExceed")
+            }
+            CompareMaskFaceError::FailedOperationImageResolutionTooSmall(_) => {
+                Some("FailedOperation.ImageResolutionTooSmall")
+            }
+            CompareMaskFaceError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            CompareMaskFaceError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            CompareMaskFaceError::FailedOperationRpcFail(_) => {
+                Some("FailedOperation.RpcFail")
+            }
+            CompareMaskFaceError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            CompareMaskFaceError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            CompareMaskFaceError::FailedOperationUnKnowError(_) => {
+                Some("FailedOperation.UnKnowError")
+            }
+            CompareMaskFaceError::InternalError(_) => Some("InternalError"),
+            CompareMaskFaceError::InvalidAction(_) => Some("InvalidAction"),
+            CompareMaskFaceError::InvalidParameter(_) => Some("InvalidParameter"),
+            CompareMaskFaceError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            CompareMaskFaceError::InvalidParameterValue(_) => {
+                Some("InvalidParameterValue")
+            }
+            CompareMaskFaceError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            CompareMaskFaceError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            CompareMaskFaceError::InvalidParameterValueFaceModelVersionIllegal(_) => {
+                Some("InvalidParameterValue.FaceModelVersionIllegal")
+            }
+            CompareMaskFaceError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsExceed")
+            }
+            CompareMaskFaceError::InvalidParameterValueGroupExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            CompareMaskFaceError::InvalidParameterValueGroupExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIllegal"),
+            CompareMaskFaceError::InvalidParameterValueGroupExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameTooLong"),
+            CompareMaskFaceError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            CompareMaskFaceError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            CompareMaskFaceError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            CompareMaskFaceError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            CompareMaskFaceError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            CompareMaskFaceError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            CompareMaskFaceError::InvalidParameterValueGroupNameAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupNameAlreadyExist")
+            }
+            CompareMaskFaceError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            CompareMaskFaceError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            CompareMaskFaceError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            CompareMaskFaceError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
+                Some("InvalidParameterValue.GroupNumPerPersonExceed")
+            }
+            CompareMaskFaceError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            CompareMaskFaceError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            CompareMaskFaceError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            CompareMaskFaceError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            CompareMaskFaceError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            CompareMaskFaceError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            CompareMaskFaceError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            CompareMaskFaceError::InvalidParameterValuePersonExDescriptionInfosExceed(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionInfosExceed"),
+            CompareMaskFaceError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            CompareMaskFaceError::InvalidParameterValuePersonExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            CompareMaskFaceError::InvalidParameterValuePersonExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
+            CompareMaskFaceError::InvalidParameterValuePersonExistInGroup(_) => {
+                Some("InvalidParameterValue.PersonExistInGroup")
+            }
+            CompareMaskFaceError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            CompareMaskFaceError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            CompareMaskFaceError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            CompareMaskFaceError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            CompareMaskFaceError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            CompareMaskFaceError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            CompareMaskFaceError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            CompareMaskFaceError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            CompareMaskFaceError::InvalidParameterValueQualityControlIllegal(_) => {
+                Some("InvalidParameterValue.QualityControlIllegal")
+            }
+            CompareMaskFaceError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            CompareMaskFaceError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            CompareMaskFaceError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            CompareMaskFaceError::InvalidRequest(_) => Some("InvalidRequest"),
+            CompareMaskFaceError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            CompareMaskFaceError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            CompareMaskFaceError::LimitExceeded(_) => Some("LimitExceeded"),
+            CompareMaskFaceError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            CompareMaskFaceError::MissingParameter(_) => Some("MissingParameter"),
+            CompareMaskFaceError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            CompareMaskFaceError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            CompareMaskFaceError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            CompareMaskFaceError::RequestLimitExceeded(_) => Some("RequestLimitExceeded"),
+            CompareMaskFaceError::RequestLimitExceededGlobalRegionUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded")
+            }
+            CompareMaskFaceError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            CompareMaskFaceError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            CompareMaskFaceError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            CompareMaskFaceError::ResourceInUse(_) => Some("ResourceInUse"),
+            CompareMaskFaceError::ResourceInsufficient(_) => Some("ResourceInsufficient"),
+            CompareMaskFaceError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            CompareMaskFaceError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
+            CompareMaskFaceError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            CompareMaskFaceError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            CompareMaskFaceError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            CompareMaskFaceError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            CompareMaskFaceError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            CompareMaskFaceError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            CompareMaskFaceError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            CompareMaskFaceError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            CompareMaskFaceError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            CompareMaskFaceError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            CompareMaskFaceError::UnauthorizedOperation(_) => {
+                Some("UnauthorizedOperation")
+            }
+            CompareMaskFaceError::UnknownParameter(_) => Some("UnknownParameter"),
+            CompareMaskFaceError::UnsupportedOperation(_) => Some("UnsupportedOperation"),
+            CompareMaskFaceError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            CompareMaskFaceError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
+            CompareMaskFaceError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            CompareMaskFaceError::Unhandled(_) => None,
+        }
+    }
     fn body_size_hint(&self) -> usize {
         256 + self.image_a.as_ref().map_or(0, |i| i.encoded_len())
             + self.image_b.as_ref().map_or(0, |i| i.encoded_len())
     }
 }
 /// Result of `CompareMaskFace`: Compares faces in epidemic-prevention scenarios.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Comparing faces":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::compare_mask_face::CompareMaskFaceResponse;
+/// let response = CompareMaskFaceResponse::builder()
+///     .score(0.999)
+///     .face_model_version("3.0")
+///     .request_id("a8eb4545-a154-4f86-9510-57a8be9cae0c")
+///     .build();
+/// assert_eq!(response.request_id, "a8eb4545-a154-4f86-9510-57a8be9cae0c");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CompareMaskFaceResponse {
     /// Face similarity score between two images.
@@ -239,6 +542,43 @@ pub struct CompareMaskFaceResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl CompareMaskFaceResponse {
+    /// Starts a [`CompareMaskFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> CompareMaskFaceResponseBuilder {
+        <CompareMaskFaceResponseBuilder>::default()
+    }
+}
+/// Builds a [`CompareMaskFaceResponse`] field by field; start with `CompareMaskFaceResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct CompareMaskFaceResponseBuilder {
+    value: CompareMaskFaceResponse,
+}
+impl CompareMaskFaceResponseBuilder {
+    /// Sets `Score`: Face similarity score between two images.
+    /// The returned similarity score varies by algorithm version.
+    /// If you need to verify whether the faces in the two images are the same person, then the 0.1%, 0.01%, and 0.001% FARs on v3.0 correspond to scores of 40, 50, and 60, respectively. Generally, if the score is above 50, it can be judged that they are the same person.
+    /// The 0.1%, 0.01%, and 0.001% FARs on v2.0 correspond to scores of 70, 80, and 90, respectively. Generally, if the score is above 80, it can be judged that they are the same person.
+    /// If you need to verify whether the faces in the two images are the same person, we recommend using the `VerifyFace` API.
+    pub fn score(mut self, value: f64) -> Self {
+        self.value.score = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.value.face_model_version = value.into();
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> CompareMaskFaceResponse {
+        self.value
+    }
 }
 /// Error codes `CompareMaskFace` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1116,10 +1456,15 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             CompareMaskFaceResponse,
         >(
             "{\"FaceModelVersion\":\"3.0\",\"RequestId\":\"a8eb4545-a154-4f86-9510-57a8be9cae0c\",\"Score\":0.999}",
+        );
+        assert_eq!(
+            CompareMaskFaceResponse::builder().score(0.999).face_model_version("3.0")
+            .request_id("a8eb4545-a154-4f86-9510-57a8be9cae0c").build(), response,
+            "the builders make the example's value"
         );
     }
     #[test]

@@ -140,9 +140,296 @@ impl crate::runtime::action::Action for CopyPersonRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         CopyPersonRequest::validate(self)
     }
+    fn error_code(error: &CopyPersonError) -> Option<&'static str> {
+        match error {
+            CopyPersonError::ActionOffline(_) => Some("ActionOffline"),
+            CopyPersonError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            CopyPersonError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            CopyPersonError::AuthFailureMfaFailure(_) => Some("AuthFailure.MFAFailure"),
+            CopyPersonError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            CopyPersonError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            CopyPersonError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            CopyPersonError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            CopyPersonError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            CopyPersonError::DryRunOperation(_) => Some("DryRunOperation"),
+            CopyPersonError::FailedOperation(_) => Some("FailedOperation"),
+            CopyPersonError::FailedOperationAcrossVersionsError(_) => {
+                Some("FailedOperation.AcrossVersionsError")
+            }
+            CopyPersonError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            CopyPersonError::FailedOperationCreateFaceConcurrent(_) => {
+                Some("FailedOperation.CreateFaceConcurrent")
+            }
+            CopyPersonError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            CopyPersonError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            CopyPersonError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            CopyPersonError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            CopyPersonError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            CopyPersonError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            CopyPersonError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            CopyPersonError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            CopyPersonError::FailedOperationRequestLimitExceeded(_) => {
+                Some("FailedOperation.RequestLimitExceeded")
+            }
+            CopyPersonError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            CopyPersonError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            CopyPersonError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            CopyPersonError::InternalError(_) => Some("InternalError"),
+            CopyPersonError::InvalidAction(_) => Some("InvalidAction"),
+            CopyPersonError::InvalidParameter(_) => Some("InvalidParameter"),
+            CopyPersonError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            CopyPersonError::InvalidParameterValue(_) => Some("InvalidParameterValue"),
+            CopyPersonError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            CopyPersonError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            CopyPersonError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsExceed")
+            }
+            CopyPersonError::InvalidParameterValueGroupExDescriptionsNameIdentical(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameIdentical")
+            }
+            CopyPersonError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
+            }
+            CopyPersonError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
+            }
+            CopyPersonError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            CopyPersonError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            CopyPersonError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            CopyPersonError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            CopyPersonError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            CopyPersonError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            CopyPersonError::InvalidParameterValueGroupNameAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupNameAlreadyExist")
+            }
+            CopyPersonError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            CopyPersonError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            CopyPersonError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            CopyPersonError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
+                Some("InvalidParameterValue.GroupNumPerPersonExceed")
+            }
+            CopyPersonError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            CopyPersonError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            CopyPersonError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            CopyPersonError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            CopyPersonError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            CopyPersonError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            CopyPersonError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            CopyPersonError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
+            }
+            CopyPersonError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            CopyPersonError::InvalidParameterValuePersonExDescriptionsNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionsNameIllegal")
+            }
+            CopyPersonError::InvalidParameterValuePersonExDescriptionsNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionsNameTooLong")
+            }
+            CopyPersonError::InvalidParameterValuePersonExistInGroup(_) => {
+                Some("InvalidParameterValue.PersonExistInGroup")
+            }
+            CopyPersonError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            CopyPersonError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            CopyPersonError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            CopyPersonError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            CopyPersonError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            CopyPersonError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            CopyPersonError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            CopyPersonError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            CopyPersonError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            CopyPersonError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            CopyPersonError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            CopyPersonError::InvalidRequest(_) => Some("InvalidRequest"),
+            CopyPersonError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            CopyPersonError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            CopyPersonError::LimitExceeded(_) => Some("LimitExceeded"),
+            CopyPersonError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            CopyPersonError::MissingParameter(_) => Some("MissingParameter"),
+            CopyPersonError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            CopyPersonError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            CopyPersonError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            CopyPersonError::RequestLimitExceeded(_) => Some("RequestLimitExceeded"),
+            CopyPersonError::RequestLimitExceededGlobalRegionUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded")
+            }
+            CopyPersonError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            CopyPersonError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            CopyPersonError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            CopyPersonError::ResourceInUse(_) => Some("ResourceInUse"),
+            CopyPersonError::ResourceInsufficient(_) => Some("ResourceInsufficient"),
+            CopyPersonError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            CopyPersonError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
+            CopyPersonError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            CopyPersonError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            CopyPersonError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            CopyPersonError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            CopyPersonError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            CopyPersonError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            CopyPersonError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            CopyPersonError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            CopyPersonError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            CopyPersonError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            CopyPersonError::UnauthorizedOperation(_) => Some("UnauthorizedOperation"),
+            CopyPersonError::UnknownParameter(_) => Some("UnknownParameter"),
+            CopyPersonError::UnsupportedOperation(_) => Some("UnsupportedOperation"),
+            CopyPersonError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            CopyPersonError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
+            CopyPersonError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            CopyPersonError::Unhandled(_) => None,
+        }
+    }
 }
 /// Result of `CopyPerson`: Copies person.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Successful example of Copying person":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::copy_person::CopyPersonResponse;
+/// let response = CopyPersonResponse::builder()
+///     .suc_group_num(2)
+///     .suc_group_ids(
+///         Vec::from([
+///             String::from("ShenZhenCitizen"),
+///             String::from("TencentShenZhenEmployee"),
+///         ]),
+///     )
+///     .request_id("9841c008-e597-4356-a8d5-c47a246abd8d")
+///     .build();
+/// assert_eq!(response.request_id, "9841c008-e597-4356-a8d5-c47a246abd8d");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CopyPersonResponse {
     /// Number of groups successfully added to.
@@ -154,6 +441,39 @@ pub struct CopyPersonResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl CopyPersonResponse {
+    /// Starts a [`CopyPersonResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> CopyPersonResponseBuilder {
+        <CopyPersonResponseBuilder>::default()
+    }
+}
+/// Builds a [`CopyPersonResponse`] field by field; start with `CopyPersonResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct CopyPersonResponseBuilder {
+    value: CopyPersonResponse,
+}
+impl CopyPersonResponseBuilder {
+    /// Sets `SucGroupNum`: Number of groups successfully added to.
+    pub fn suc_group_num(mut self, value: u64) -> Self {
+        self.value.suc_group_num = value;
+        self
+    }
+    /// Sets `SucGroupIds`: List of groups successfully added to.
+    pub fn suc_group_ids(mut self, value: Vec<String>) -> Self {
+        self.value.suc_group_ids = value;
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> CopyPersonResponse {
+        self.value
+    }
 }
 /// Error codes `CopyPerson` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -934,10 +1254,17 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             CopyPersonResponse,
         >(
             "{\"RequestId\":\"9841c008-e597-4356-a8d5-c47a246abd8d\",\"SucGroupIds\":[\"ShenZhenCitizen\",\"TencentShenZhenEmployee\"],\"SucGroupNum\":2}",
+        );
+        assert_eq!(
+            CopyPersonResponse::builder().suc_group_num(2)
+            .suc_group_ids(Vec::from([String::from("ShenZhenCitizen"),
+            String::from("TencentShenZhenEmployee")]))
+            .request_id("9841c008-e597-4356-a8d5-c47a246abd8d").build(), response,
+            "the builders make the example's value"
         );
     }
     #[test]

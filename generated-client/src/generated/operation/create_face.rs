@@ -245,12 +245,315 @@ impl crate::runtime::action::Action for CreateFaceRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         CreateFaceRequest::validate(self)
     }
+    fn error_code(error: &CreateFaceError) -> Option<&'static str> {
+        match error {
+            CreateFaceError::ActionOffline(_) => Some("ActionOffline"),
+            CreateFaceError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            CreateFaceError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            CreateFaceError::AuthFailureMfaFailure(_) => Some("AuthFailure.MFAFailure"),
+            CreateFaceError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            CreateFaceError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            CreateFaceError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            CreateFaceError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            CreateFaceError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            CreateFaceError::DryRunOperation(_) => Some("DryRunOperation"),
+            CreateFaceError::FailedOperation(_) => Some("FailedOperation"),
+            CreateFaceError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            CreateFaceError::FailedOperationCreateFaceConcurrent(_) => {
+                Some("FailedOperation.CreateFaceConcurrent")
+            }
+            CreateFaceError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            CreateFaceError::FailedOperationFaceSizeTooSmall(_) => {
+                Some("FailedOperation.FaceSizeTooSmall")
+            }
+            CreateFaceError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            CreateFaceError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            CreateFaceError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            CreateFaceError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            CreateFaceError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            CreateFaceError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            CreateFaceError::FailedOperationImageResolutionExceed(_) => {
+                Some("FailedOperation.ImageResolutionExceed")
+            }
+            CreateFaceError::FailedOperationImageResolutionTooSmall(_) => {
+                Some("FailedOperation.ImageResolutionTooSmall")
+            }
+            CreateFaceError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            CreateFaceError::FailedOperationRequestLimitExceeded(_) => {
+                Some("FailedOperation.RequestLimitExceeded")
+            }
+            CreateFaceError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            CreateFaceError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            CreateFaceError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            CreateFaceError::InternalError(_) => Some("InternalError"),
+            CreateFaceError::InvalidAction(_) => Some("InvalidAction"),
+            CreateFaceError::InvalidParameter(_) => Some("InvalidParameter"),
+            CreateFaceError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            CreateFaceError::InvalidParameterValue(_) => Some("InvalidParameterValue"),
+            CreateFaceError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            CreateFaceError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            CreateFaceError::InvalidParameterValueFaceMatchThresholdIllegal(_) => {
+                Some("InvalidParameterValue.FaceMatchThresholdIllegal")
+            }
+            CreateFaceError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsExceed")
+            }
+            CreateFaceError::InvalidParameterValueGroupExDescriptionsNameIdentical(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameIdentical")
+            }
+            CreateFaceError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
+            }
+            CreateFaceError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
+            }
+            CreateFaceError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            CreateFaceError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            CreateFaceError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            CreateFaceError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            CreateFaceError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            CreateFaceError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            CreateFaceError::InvalidParameterValueGroupNameAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupNameAlreadyExist")
+            }
+            CreateFaceError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            CreateFaceError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            CreateFaceError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            CreateFaceError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
+                Some("InvalidParameterValue.GroupNumPerPersonExceed")
+            }
+            CreateFaceError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            CreateFaceError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            CreateFaceError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            CreateFaceError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            CreateFaceError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            CreateFaceError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            CreateFaceError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            CreateFaceError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
+            }
+            CreateFaceError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            CreateFaceError::InvalidParameterValuePersonExDescriptionsNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionsNameIllegal")
+            }
+            CreateFaceError::InvalidParameterValuePersonExDescriptionsNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionsNameTooLong")
+            }
+            CreateFaceError::InvalidParameterValuePersonExistInGroup(_) => {
+                Some("InvalidParameterValue.PersonExistInGroup")
+            }
+            CreateFaceError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            CreateFaceError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            CreateFaceError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            CreateFaceError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            CreateFaceError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            CreateFaceError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            CreateFaceError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            CreateFaceError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            CreateFaceError::InvalidParameterValueQualityControlIllegal(_) => {
+                Some("InvalidParameterValue.QualityControlIllegal")
+            }
+            CreateFaceError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            CreateFaceError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            CreateFaceError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            CreateFaceError::InvalidRequest(_) => Some("InvalidRequest"),
+            CreateFaceError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            CreateFaceError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            CreateFaceError::LimitExceeded(_) => Some("LimitExceeded"),
+            CreateFaceError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            CreateFaceError::MissingParameter(_) => Some("MissingParameter"),
+            CreateFaceError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            CreateFaceError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            CreateFaceError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            CreateFaceError::RequestLimitExceeded(_) => Some("RequestLimitExceeded"),
+            CreateFaceError::RequestLimitExceededGlobalRegionUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded")
+            }
+            CreateFaceError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            CreateFaceError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            CreateFaceError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            CreateFaceError::ResourceInUse(_) => Some("ResourceInUse"),
+            CreateFaceError::ResourceInsufficient(_) => Some("ResourceInsufficient"),
+            CreateFaceError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            CreateFaceError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
+            CreateFaceError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            CreateFaceError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            CreateFaceError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            CreateFaceError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            CreateFaceError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            CreateFaceError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            CreateFaceError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            CreateFaceError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            CreateFaceError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            CreateFaceError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            CreateFaceError::UnauthorizedOperation(_) => Some("UnauthorizedOperation"),
+            CreateFaceError::UnknownParameter(_) => Some("UnknownParameter"),
+            CreateFaceError::UnsupportedOperation(_) => Some("UnsupportedOperation"),
+            CreateFaceError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            CreateFaceError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
+            CreateFaceError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            CreateFaceError::Unhandled(_) => None,
+        }
+    }
     fn body_size_hint(&self) -> usize {
         256 + self.images.iter().flatten().map(|i| i.encoded_len() + 3).sum::<usize>()
     }
 }
 /// Result of `CreateFace`: Adds face.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Adding faces":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::create_face::CreateFaceResponse;
+/// use tencentcloud_iai::types;
+/// let response = CreateFaceResponse::builder()
+///     .suc_face_num(1)
+///     .suc_face_ids(Vec::from([String::from("2875186538564559728")]))
+///     .ret_code(Vec::from([0]))
+///     .suc_indexes(Vec::from([0]))
+///     .suc_face_rects(
+///         Vec::from([
+///             types::FaceRect::builder().x(135).y(42).width(98).height(136).build(),
+///         ]),
+///     )
+///     .face_model_version("3.0")
+///     .request_id("07d63403-a199-4bbe-b9e0-692356ac738d")
+///     .build();
+/// assert_eq!(response.request_id, "07d63403-a199-4bbe-b9e0-692356ac738d");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateFaceResponse {
     /// Number of successfully added faces
@@ -278,6 +581,63 @@ pub struct CreateFaceResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl CreateFaceResponse {
+    /// Starts a [`CreateFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> CreateFaceResponseBuilder {
+        <CreateFaceResponseBuilder>::default()
+    }
+}
+/// Builds a [`CreateFaceResponse`] field by field; start with `CreateFaceResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct CreateFaceResponseBuilder {
+    value: CreateFaceResponse,
+}
+impl CreateFaceResponseBuilder {
+    /// Sets `SucFaceNum`: Number of successfully added faces
+    pub fn suc_face_num(mut self, value: u64) -> Self {
+        self.value.suc_face_num = value;
+        self
+    }
+    /// Sets `SucFaceIds`: List of IDs of successfully added faces
+    pub fn suc_face_ids(mut self, value: Vec<String>) -> Self {
+        self.value.suc_face_ids = value;
+        self
+    }
+    /// Sets `RetCode`: Adding result for each face image. -1101: no face detected; -1102: image decoding failed;
+    /// -1601: the image quality control requirement is not met; -1604: the face similarity is not above `FaceMatchThreshold`.
+    /// Other non-zero values: algorithm service exception.
+    /// The order of `RetCode` values is the same as the order of `Images` or `Urls` in the input parameter.
+    pub fn ret_code(mut self, value: Vec<i64>) -> Self {
+        self.value.ret_code = value;
+        self
+    }
+    /// Sets `SucIndexes`: Indexes of successfully added faces. The order of indexes is the same as the order of `Images` or `Urls` in the input parameter.
+    /// For example, if there are 3 URLs in `Urls`, and the second URL fails, then the value of `SucIndexes` will be \[0,2\].
+    pub fn suc_indexes(mut self, value: Vec<u64>) -> Self {
+        self.value.suc_indexes = value;
+        self
+    }
+    /// Sets `SucFaceRects`: Frame positions of successfully added faces. The order is the same as the order of `Images` or `Urls` in the input parameter.
+    pub fn suc_face_rects(mut self, value: Vec<crate::types::FaceRect>) -> Self {
+        self.value.suc_face_rects = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.value.face_model_version = value.into();
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> CreateFaceResponse {
+        self.value
+    }
 }
 /// Error codes `CreateFace` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1130,10 +1490,19 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             CreateFaceResponse,
         >(
             "{\"FaceModelVersion\":\"3.0\",\"RequestId\":\"07d63403-a199-4bbe-b9e0-692356ac738d\",\"RetCode\":[0],\"SucFaceIds\":[\"2875186538564559728\"],\"SucFaceNum\":1,\"SucFaceRects\":[{\"Height\":136,\"Width\":98,\"X\":135,\"Y\":42}],\"SucIndexes\":[0]}",
+        );
+        assert_eq!(
+            CreateFaceResponse::builder().suc_face_num(1)
+            .suc_face_ids(Vec::from([String::from("2875186538564559728")]))
+            .ret_code(Vec::from([0])).suc_indexes(Vec::from([0]))
+            .suc_face_rects(Vec::from([crate ::types::FaceRect::builder().x(135).y(42)
+            .width(98).height(136).build()])).face_model_version("3.0")
+            .request_id("07d63403-a199-4bbe-b9e0-692356ac738d").build(), response,
+            "the builders make the example's value"
         );
     }
     #[test]

@@ -260,9 +260,290 @@ impl crate::runtime::action::Action for CreateGroupRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         CreateGroupRequest::validate(self)
     }
+    fn error_code(error: &CreateGroupError) -> Option<&'static str> {
+        match error {
+            CreateGroupError::ActionOffline(_) => Some("ActionOffline"),
+            CreateGroupError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            CreateGroupError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            CreateGroupError::AuthFailureMfaFailure(_) => Some("AuthFailure.MFAFailure"),
+            CreateGroupError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            CreateGroupError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            CreateGroupError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            CreateGroupError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            CreateGroupError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            CreateGroupError::DryRunOperation(_) => Some("DryRunOperation"),
+            CreateGroupError::FailedOperation(_) => Some("FailedOperation"),
+            CreateGroupError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            CreateGroupError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            CreateGroupError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            CreateGroupError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            CreateGroupError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            CreateGroupError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            CreateGroupError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            CreateGroupError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            CreateGroupError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            CreateGroupError::FailedOperationRequestLimitExceeded(_) => {
+                Some("FailedOperation.RequestLimitExceeded")
+            }
+            CreateGroupError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            CreateGroupError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            CreateGroupError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            CreateGroupError::InternalError(_) => Some("InternalError"),
+            CreateGroupError::InvalidAction(_) => Some("InvalidAction"),
+            CreateGroupError::InvalidParameter(_) => Some("InvalidParameter"),
+            CreateGroupError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            CreateGroupError::InvalidParameterValue(_) => Some("InvalidParameterValue"),
+            CreateGroupError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            CreateGroupError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            CreateGroupError::InvalidParameterValueFaceModelVersionIllegal(_) => {
+                Some("InvalidParameterValue.FaceModelVersionIllegal")
+            }
+            CreateGroupError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsExceed")
+            }
+            CreateGroupError::InvalidParameterValueGroupExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            CreateGroupError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
+            }
+            CreateGroupError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
+            }
+            CreateGroupError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            CreateGroupError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            CreateGroupError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            CreateGroupError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            CreateGroupError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            CreateGroupError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            CreateGroupError::InvalidParameterValueGroupNameAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupNameAlreadyExist")
+            }
+            CreateGroupError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            CreateGroupError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            CreateGroupError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            CreateGroupError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
+                Some("InvalidParameterValue.GroupNumPerPersonExceed")
+            }
+            CreateGroupError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            CreateGroupError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            CreateGroupError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            CreateGroupError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            CreateGroupError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            CreateGroupError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            CreateGroupError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            CreateGroupError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
+            }
+            CreateGroupError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            CreateGroupError::InvalidParameterValuePersonExDescriptionsNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionsNameIllegal")
+            }
+            CreateGroupError::InvalidParameterValuePersonExDescriptionsNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionsNameTooLong")
+            }
+            CreateGroupError::InvalidParameterValuePersonExistInGroup(_) => {
+                Some("InvalidParameterValue.PersonExistInGroup")
+            }
+            CreateGroupError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            CreateGroupError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            CreateGroupError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            CreateGroupError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            CreateGroupError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            CreateGroupError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            CreateGroupError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            CreateGroupError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            CreateGroupError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            CreateGroupError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            CreateGroupError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            CreateGroupError::InvalidRequest(_) => Some("InvalidRequest"),
+            CreateGroupError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            CreateGroupError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            CreateGroupError::LimitExceeded(_) => Some("LimitExceeded"),
+            CreateGroupError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            CreateGroupError::MissingParameter(_) => Some("MissingParameter"),
+            CreateGroupError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            CreateGroupError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            CreateGroupError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            CreateGroupError::RequestLimitExceeded(_) => Some("RequestLimitExceeded"),
+            CreateGroupError::RequestLimitExceededGlobalRegionUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded")
+            }
+            CreateGroupError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            CreateGroupError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            CreateGroupError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            CreateGroupError::ResourceInUse(_) => Some("ResourceInUse"),
+            CreateGroupError::ResourceInsufficient(_) => Some("ResourceInsufficient"),
+            CreateGroupError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            CreateGroupError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
+            CreateGroupError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            CreateGroupError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            CreateGroupError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            CreateGroupError::ResourceUnavailableLowBalance(_) => {
+                Some("ResourceUnavailable.LowBalance")
+            }
+            CreateGroupError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            CreateGroupError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            CreateGroupError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            CreateGroupError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            CreateGroupError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            CreateGroupError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            CreateGroupError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            CreateGroupError::UnauthorizedOperation(_) => Some("UnauthorizedOperation"),
+            CreateGroupError::UnknownParameter(_) => Some("UnknownParameter"),
+            CreateGroupError::UnsupportedOperation(_) => Some("UnsupportedOperation"),
+            CreateGroupError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            CreateGroupError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
+            CreateGroupError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            CreateGroupError::Unhandled(_) => None,
+        }
+    }
 }
 /// Result of `CreateGroup`: Creates group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Creating group":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::create_group::CreateGroupResponse;
+/// let response = CreateGroupResponse::builder()
+///     .face_model_version("3.0")
+///     .request_id("e53ee4ec-9099-4b35-a129-21dd4820ff85")
+///     .build();
+/// assert_eq!(response.request_id, "e53ee4ec-9099-4b35-a129-21dd4820ff85");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateGroupResponse {
     /// Algorithm model version used for face recognition.
@@ -271,6 +552,34 @@ pub struct CreateGroupResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl CreateGroupResponse {
+    /// Starts a [`CreateGroupResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> CreateGroupResponseBuilder {
+        <CreateGroupResponseBuilder>::default()
+    }
+}
+/// Builds a [`CreateGroupResponse`] field by field; start with `CreateGroupResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct CreateGroupResponseBuilder {
+    value: CreateGroupResponse,
+}
+impl CreateGroupResponseBuilder {
+    /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.value.face_model_version = value.into();
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> CreateGroupResponse {
+        self.value
+    }
 }
 /// Error codes `CreateGroup` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1080,10 +1389,15 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             CreateGroupResponse,
         >(
             "{\"FaceModelVersion\":\"3.0\",\"RequestId\":\"e53ee4ec-9099-4b35-a129-21dd4820ff85\"}",
+        );
+        assert_eq!(
+            CreateGroupResponse::builder().face_model_version("3.0")
+            .request_id("e53ee4ec-9099-4b35-a129-21dd4820ff85").build(), response,
+            "the builders make the example's value"
         );
     }
     #[test]
@@ -1096,10 +1410,15 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             CreateGroupResponse,
         >(
             "{\"FaceModelVersion\":\"3.0\",\"RequestId\":\"1695f3dd-b668-479e-8b87-f37de371a8ec\"}",
+        );
+        assert_eq!(
+            CreateGroupResponse::builder().face_model_version("3.0")
+            .request_id("1695f3dd-b668-479e-8b87-f37de371a8ec").build(), response,
+            "the builders make the example's value"
         );
     }
     #[test]

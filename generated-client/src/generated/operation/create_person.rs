@@ -375,12 +375,314 @@ impl crate::runtime::action::Action for CreatePersonRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         CreatePersonRequest::validate(self)
     }
+    fn error_code(error: &CreatePersonError) -> Option<&'static str> {
+        match error {
+            CreatePersonError::ActionOffline(_) => Some("ActionOffline"),
+            CreatePersonError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            CreatePersonError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            CreatePersonError::AuthFailureMfaFailure(_) => Some("AuthFailure.MFAFailure"),
+            CreatePersonError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            CreatePersonError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            CreatePersonError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            CreatePersonError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            CreatePersonError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            CreatePersonError::DryRunOperation(_) => Some("DryRunOperation"),
+            CreatePersonError::FailedOperation(_) => Some("FailedOperation"),
+            CreatePersonError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            CreatePersonError::FailedOperationCreateFaceConcurrent(_) => {
+                Some("FailedOperation.CreateFaceConcurrent")
+            }
+            CreatePersonError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            CreatePersonError::FailedOperationFaceQualityNotQualified(_) => {
+                Some("FailedOperation.FaceQualityNotQualified")
+            }
+            CreatePersonError::FailedOperationFaceSizeTooSmall(_) => {
+                Some("FailedOperation.FaceSizeTooSmall")
+            }
+            CreatePersonError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            CreatePersonError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            CreatePersonError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            CreatePersonError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            CreatePersonError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            CreatePersonError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            CreatePersonError::FailedOperationImageResolutionExceed(_) => {
+                Some("FailedOperation.ImageResolutionExceed")
+            }
+            CreatePersonError::FailedOperationImageResolutionTooSmall(_) => {
+                Some("FailedOperation.ImageResolutionTooSmall")
+            }
+            CreatePersonError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            CreatePersonError::FailedOperationRequestLimitExceeded(_) => {
+                Some("FailedOperation.RequestLimitExceeded")
+            }
+            CreatePersonError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            CreatePersonError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            CreatePersonError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            CreatePersonError::InternalError(_) => Some("InternalError"),
+            CreatePersonError::InvalidAction(_) => Some("InvalidAction"),
+            CreatePersonError::InvalidParameter(_) => Some("InvalidParameter"),
+            CreatePersonError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            CreatePersonError::InvalidParameterValue(_) => Some("InvalidParameterValue"),
+            CreatePersonError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            CreatePersonError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            CreatePersonError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsExceed")
+            }
+            CreatePersonError::InvalidParameterValueGroupExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            CreatePersonError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
+            }
+            CreatePersonError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
+            }
+            CreatePersonError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            CreatePersonError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            CreatePersonError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            CreatePersonError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            CreatePersonError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            CreatePersonError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            CreatePersonError::InvalidParameterValueGroupNameAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupNameAlreadyExist")
+            }
+            CreatePersonError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            CreatePersonError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            CreatePersonError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            CreatePersonError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
+                Some("InvalidParameterValue.GroupNumPerPersonExceed")
+            }
+            CreatePersonError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            CreatePersonError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            CreatePersonError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            CreatePersonError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            CreatePersonError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            CreatePersonError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            CreatePersonError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            CreatePersonError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
+            }
+            CreatePersonError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            CreatePersonError::InvalidParameterValuePersonExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            CreatePersonError::InvalidParameterValuePersonExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
+            CreatePersonError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            CreatePersonError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            CreatePersonError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            CreatePersonError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            CreatePersonError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            CreatePersonError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            CreatePersonError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            CreatePersonError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            CreatePersonError::InvalidParameterValueQualityControlIllegal(_) => {
+                Some("InvalidParameterValue.QualityControlIllegal")
+            }
+            CreatePersonError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            CreatePersonError::InvalidParameterValueUniquePersonControlIllegal(_) => {
+                Some("InvalidParameterValue.UniquePersonControlIllegal")
+            }
+            CreatePersonError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            CreatePersonError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            CreatePersonError::InvalidRequest(_) => Some("InvalidRequest"),
+            CreatePersonError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            CreatePersonError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            CreatePersonError::LimitExceeded(_) => Some("LimitExceeded"),
+            CreatePersonError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            CreatePersonError::MissingParameter(_) => Some("MissingParameter"),
+            CreatePersonError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            CreatePersonError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            CreatePersonError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            CreatePersonError::RequestLimitExceeded(_) => Some("RequestLimitExceeded"),
+            CreatePersonError::RequestLimitExceededGlobalRegionUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded")
+            }
+            CreatePersonError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            CreatePersonError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            CreatePersonError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            CreatePersonError::ResourceInUse(_) => Some("ResourceInUse"),
+            CreatePersonError::ResourceInsufficient(_) => Some("ResourceInsufficient"),
+            CreatePersonError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            CreatePersonError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
+            CreatePersonError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            CreatePersonError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            CreatePersonError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            CreatePersonError::ResourceUnavailableLowBalance(_) => {
+                Some("ResourceUnavailable.LowBalance")
+            }
+            CreatePersonError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            CreatePersonError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            CreatePersonError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            CreatePersonError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            CreatePersonError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            CreatePersonError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            CreatePersonError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            CreatePersonError::UnauthorizedOperation(_) => Some("UnauthorizedOperation"),
+            CreatePersonError::UnknownParameter(_) => Some("UnknownParameter"),
+            CreatePersonError::UnsupportedOperation(_) => Some("UnsupportedOperation"),
+            CreatePersonError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            CreatePersonError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
+            CreatePersonError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            CreatePersonError::Unhandled(_) => None,
+        }
+    }
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
 }
 /// Result of `CreatePerson`: Creates person.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Creating person":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::create_person::CreatePersonResponse;
+/// use tencentcloud_iai::types;
+/// let response = CreatePersonResponse::builder()
+///     .face_id("3454816969590585885")
+///     .face_rect(
+///         types::FaceRect::builder().x(172).y(122).width(178).height(228).build(),
+///     )
+///     .similar_person_id("")
+///     .face_model_version("3.0")
+///     .request_id("738a2fb0-bd4b-4cf6-9c91-18d50978d76b")
+///     .build();
+/// assert_eq!(response.request_id, "738a2fb0-bd4b-4cf6-9c91-18d50978d76b");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatePersonResponse {
     /// Unique ID of face image.
@@ -402,6 +704,51 @@ pub struct CreatePersonResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl CreatePersonResponse {
+    /// Starts a [`CreatePersonResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> CreatePersonResponseBuilder {
+        <CreatePersonResponseBuilder>::default()
+    }
+}
+/// Builds a [`CreatePersonResponse`] field by field; start with `CreatePersonResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct CreatePersonResponseBuilder {
+    value: CreatePersonResponse,
+}
+impl CreatePersonResponseBuilder {
+    /// Sets `FaceId`: Unique ID of face image.
+    pub fn face_id(mut self, value: impl Into<String>) -> Self {
+        self.value.face_id = value.into();
+        self
+    }
+    /// Sets `FaceRect`: Position of detected face frame.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    pub fn face_rect(mut self, value: crate::types::FaceRect) -> Self {
+        self.value.face_rect = Some(value);
+        self
+    }
+    /// Sets `SimilarPersonId`: `PersonId` of suspected duplicate person.
+    /// This parameter is meaningful only if the `UniquePersonControl` parameter is not 0 and there is a suspected duplicate person in the group.
+    pub fn similar_person_id(mut self, value: impl Into<String>) -> Self {
+        self.value.similar_person_id = value.into();
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.value.face_model_version = value.into();
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> CreatePersonResponse {
+        self.value
+    }
 }
 /// Error codes `CreatePerson` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1283,10 +1630,17 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             CreatePersonResponse,
         >(
             "{\"FaceId\":\"3454816969590585885\",\"FaceModelVersion\":\"3.0\",\"FaceRect\":{\"Height\":228,\"Width\":178,\"X\":172,\"Y\":122},\"RequestId\":\"738a2fb0-bd4b-4cf6-9c91-18d50978d76b\",\"SimilarPersonId\":\"\"}",
+        );
+        assert_eq!(
+            CreatePersonResponse::builder().face_id("3454816969590585885")
+            .face_rect(crate ::types::FaceRect::builder().x(172).y(122).width(178)
+            .height(228).build()).similar_person_id("").face_model_version("3.0")
+            .request_id("738a2fb0-bd4b-4cf6-9c91-18d50978d76b").build(), response,
+            "the builders make the example's value"
         );
     }
     #[test]
@@ -1299,10 +1653,17 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             CreatePersonResponse,
         >(
             "{\"FaceId\":\"3454816969590585881\",\"FaceModelVersion\":\"3.0\",\"FaceRect\":{\"Height\":228,\"Width\":178,\"X\":172,\"Y\":122},\"RequestId\":\"269a6bc0-0016-47e8-a63d-517ce4052b0e\",\"SimilarPersonId\":\"\"}",
+        );
+        assert_eq!(
+            CreatePersonResponse::builder().face_id("3454816969590585881")
+            .face_rect(crate ::types::FaceRect::builder().x(172).y(122).width(178)
+            .height(228).build()).similar_person_id("").face_model_version("3.0")
+            .request_id("269a6bc0-0016-47e8-a63d-517ce4052b0e").build(), response,
+            "the builders make the example's value"
         );
     }
     #[test]

@@ -106,9 +106,288 @@ impl crate::runtime::action::Action for DeleteFaceRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         DeleteFaceRequest::validate(self)
     }
+    fn error_code(error: &DeleteFaceError) -> Option<&'static str> {
+        match error {
+            DeleteFaceError::ActionOffline(_) => Some("ActionOffline"),
+            DeleteFaceError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            DeleteFaceError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            DeleteFaceError::AuthFailureMfaFailure(_) => Some("AuthFailure.MFAFailure"),
+            DeleteFaceError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            DeleteFaceError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            DeleteFaceError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            DeleteFaceError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            DeleteFaceError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            DeleteFaceError::DryRunOperation(_) => Some("DryRunOperation"),
+            DeleteFaceError::FailedOperation(_) => Some("FailedOperation"),
+            DeleteFaceError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            DeleteFaceError::FailedOperationCreateFaceConcurrent(_) => {
+                Some("FailedOperation.CreateFaceConcurrent")
+            }
+            DeleteFaceError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            DeleteFaceError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            DeleteFaceError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            DeleteFaceError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            DeleteFaceError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            DeleteFaceError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            DeleteFaceError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            DeleteFaceError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            DeleteFaceError::FailedOperationRequestLimitExceeded(_) => {
+                Some("FailedOperation.RequestLimitExceeded")
+            }
+            DeleteFaceError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            DeleteFaceError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            DeleteFaceError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            DeleteFaceError::InternalError(_) => Some("InternalError"),
+            DeleteFaceError::InvalidAction(_) => Some("InvalidAction"),
+            DeleteFaceError::InvalidParameter(_) => Some("InvalidParameter"),
+            DeleteFaceError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            DeleteFaceError::InvalidParameterValue(_) => Some("InvalidParameterValue"),
+            DeleteFaceError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            DeleteFaceError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            DeleteFaceError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsExceed")
+            }
+            DeleteFaceError::InvalidParameterValueGroupExDescriptionsNameIdentical(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameIdentical")
+            }
+            DeleteFaceError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
+            }
+            DeleteFaceError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
+            }
+            DeleteFaceError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            DeleteFaceError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            DeleteFaceError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            DeleteFaceError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            DeleteFaceError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            DeleteFaceError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            DeleteFaceError::InvalidParameterValueGroupNameAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupNameAlreadyExist")
+            }
+            DeleteFaceError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            DeleteFaceError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            DeleteFaceError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            DeleteFaceError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
+                Some("InvalidParameterValue.GroupNumPerPersonExceed")
+            }
+            DeleteFaceError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            DeleteFaceError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            DeleteFaceError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            DeleteFaceError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            DeleteFaceError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            DeleteFaceError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            DeleteFaceError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            DeleteFaceError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
+            }
+            DeleteFaceError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            DeleteFaceError::InvalidParameterValuePersonExDescriptionsNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionsNameIllegal")
+            }
+            DeleteFaceError::InvalidParameterValuePersonExDescriptionsNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionsNameTooLong")
+            }
+            DeleteFaceError::InvalidParameterValuePersonExistInGroup(_) => {
+                Some("InvalidParameterValue.PersonExistInGroup")
+            }
+            DeleteFaceError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            DeleteFaceError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            DeleteFaceError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            DeleteFaceError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            DeleteFaceError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            DeleteFaceError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            DeleteFaceError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            DeleteFaceError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            DeleteFaceError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            DeleteFaceError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            DeleteFaceError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            DeleteFaceError::InvalidRequest(_) => Some("InvalidRequest"),
+            DeleteFaceError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            DeleteFaceError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            DeleteFaceError::LimitExceeded(_) => Some("LimitExceeded"),
+            DeleteFaceError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            DeleteFaceError::MissingParameter(_) => Some("MissingParameter"),
+            DeleteFaceError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            DeleteFaceError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            DeleteFaceError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            DeleteFaceError::RequestLimitExceeded(_) => Some("RequestLimitExceeded"),
+            DeleteFaceError::RequestLimitExceededGlobalRegionUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded")
+            }
+            DeleteFaceError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            DeleteFaceError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            DeleteFaceError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            DeleteFaceError::ResourceInUse(_) => Some("ResourceInUse"),
+            DeleteFaceError::ResourceInsufficient(_) => Some("ResourceInsufficient"),
+            DeleteFaceError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            DeleteFaceError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
+            DeleteFaceError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            DeleteFaceError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            DeleteFaceError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            DeleteFaceError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            DeleteFaceError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            DeleteFaceError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            DeleteFaceError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            DeleteFaceError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            DeleteFaceError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            DeleteFaceError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            DeleteFaceError::UnauthorizedOperation(_) => Some("UnauthorizedOperation"),
+            DeleteFaceError::UnknownParameter(_) => Some("UnknownParameter"),
+            DeleteFaceError::UnsupportedOperation(_) => Some("UnsupportedOperation"),
+            DeleteFaceError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            DeleteFaceError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
+            DeleteFaceError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            DeleteFaceError::Unhandled(_) => None,
+        }
+    }
 }
 /// Result of `DeleteFace`: Deletes face.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Deleting faces":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::delete_face::DeleteFaceResponse;
+/// let response = DeleteFaceResponse::builder()
+///     .suc_deleted_num(1)
+///     .suc_face_ids(Vec::from([String::from("2875186538564559728")]))
+///     .request_id("38f96439-d5ea-48ea-899b-44a284708f6b")
+///     .build();
+/// assert_eq!(response.request_id, "38f96439-d5ea-48ea-899b-44a284708f6b");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteFaceResponse {
     /// Number of successfully deleted faces
@@ -120,6 +399,39 @@ pub struct DeleteFaceResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl DeleteFaceResponse {
+    /// Starts a [`DeleteFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> DeleteFaceResponseBuilder {
+        <DeleteFaceResponseBuilder>::default()
+    }
+}
+/// Builds a [`DeleteFaceResponse`] field by field; start with `DeleteFaceResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct DeleteFaceResponseBuilder {
+    value: DeleteFaceResponse,
+}
+impl DeleteFaceResponseBuilder {
+    /// Sets `SucDeletedNum`: Number of successfully deleted faces
+    pub fn suc_deleted_num(mut self, value: u64) -> Self {
+        self.value.suc_deleted_num = value;
+        self
+    }
+    /// Sets `SucFaceIds`: List of IDs of successfully deleted faces
+    pub fn suc_face_ids(mut self, value: Vec<String>) -> Self {
+        self.value.suc_face_ids = value;
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> DeleteFaceResponse {
+        self.value
+    }
 }
 /// Error codes `DeleteFace` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -891,10 +1203,16 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             DeleteFaceResponse,
         >(
             "{\"RequestId\":\"38f96439-d5ea-48ea-899b-44a284708f6b\",\"SucDeletedNum\":1,\"SucFaceIds\":[\"2875186538564559728\"]}",
+        );
+        assert_eq!(
+            DeleteFaceResponse::builder().suc_deleted_num(1)
+            .suc_face_ids(Vec::from([String::from("2875186538564559728")]))
+            .request_id("38f96439-d5ea-48ea-899b-44a284708f6b").build(), response,
+            "the builders make the example's value"
         );
     }
     #[test]

@@ -115,14 +115,332 @@ impl crate::runtime::action::Action for DeletePersonFromGroupRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         DeletePersonFromGroupRequest::validate(self)
     }
+    fn error_code(error: &DeletePersonFromGroupError) -> Option<&'static str> {
+        match error {
+            DeletePersonFromGroupError::ActionOffline(_) => Some("ActionOffline"),
+            DeletePersonFromGroupError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            DeletePersonFromGroupError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            DeletePersonFromGroupError::AuthFailureMfaFailure(_) => {
+                Some("AuthFailure.MFAFailure")
+            }
+            DeletePersonFromGroupError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            DeletePersonFromGroupError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            DeletePersonFromGroupError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            DeletePersonFromGroupError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            DeletePersonFromGroupError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            DeletePersonFromGroupError::DryRunOperation(_) => Some("DryRunOperation"),
+            DeletePersonFromGroupError::FailedOperation(_) => Some("FailedOperation"),
+            DeletePersonFromGroupError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            DeletePersonFromGroupError::FailedOperationCreateFaceConcurrent(_) => {
+                Some("FailedOperation.CreateFaceConcurrent")
+            }
+            DeletePersonFromGroupError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            DeletePersonFromGroupError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            DeletePersonFromGroupError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            DeletePersonFromGroupError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            DeletePersonFromGroupError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            DeletePersonFromGroupError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            DeletePersonFromGroupError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            DeletePersonFromGroupError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            DeletePersonFromGroupError::FailedOperationRequestLimitExceeded(_) => {
+                Some("FailedOperation.RequestLimitExceeded")
+            }
+            DeletePersonFromGroupError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            DeletePersonFromGroupError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            DeletePersonFromGroupError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            DeletePersonFromGroupError::InternalError(_) => Some("InternalError"),
+            DeletePersonFromGroupError::InvalidAction(_) => Some("InvalidAction"),
+            DeletePersonFromGroupError::InvalidParameter(_) => Some("InvalidParameter"),
+            DeletePersonFromGroupError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            DeletePersonFromGroupError::InvalidParameterValue(_) => {
+                Some("InvalidParameterValue")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueGroupExDescriptionsExceed(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsExceed"),
+            DeletePersonFromGroupError::InvalidParameterValueGroupExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            DeletePersonFromGroupError::InvalidParameterValueGroupExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIllegal"),
+            DeletePersonFromGroupError::InvalidParameterValueGroupExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameTooLong"),
+            DeletePersonFromGroupError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueGroupNameAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupNameAlreadyExist")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueGroupNumPerPersonExceed(
+                _,
+            ) => Some("InvalidParameterValue.GroupNumPerPersonExceed"),
+            DeletePersonFromGroupError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            DeletePersonFromGroupError::InvalidParameterValuePersonExDescriptionInfosExceed(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionInfosExceed"),
+            DeletePersonFromGroupError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            DeletePersonFromGroupError::InvalidParameterValuePersonExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            DeletePersonFromGroupError::InvalidParameterValuePersonExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
+            DeletePersonFromGroupError::InvalidParameterValuePersonExistInGroup(_) => {
+                Some("InvalidParameterValue.PersonExistInGroup")
+            }
+            DeletePersonFromGroupError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            DeletePersonFromGroupError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            DeletePersonFromGroupError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            DeletePersonFromGroupError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            DeletePersonFromGroupError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            DeletePersonFromGroupError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            DeletePersonFromGroupError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            DeletePersonFromGroupError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            DeletePersonFromGroupError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            DeletePersonFromGroupError::InvalidRequest(_) => Some("InvalidRequest"),
+            DeletePersonFromGroupError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            DeletePersonFromGroupError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            DeletePersonFromGroupError::LimitExceeded(_) => Some("LimitExceeded"),
+            DeletePersonFromGroupError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            DeletePersonFromGroupError::MissingParameter(_) => Some("MissingParameter"),
+            DeletePersonFromGroupError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            DeletePersonFromGroupError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            DeletePersonFromGroupError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            DeletePersonFromGroupError::RequestLimitExceeded(_) => {
+                Some("RequestLimitExceeded")
+            }
+            DeletePersonFromGroupError::RequestLimitExceededGlobalRegionUinLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
+            DeletePersonFromGroupError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            DeletePersonFromGroupError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            DeletePersonFromGroupError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            DeletePersonFromGroupError::ResourceInUse(_) => Some("ResourceInUse"),
+            DeletePersonFromGroupError::ResourceInsufficient(_) => {
+                Some("ResourceInsufficient")
+            }
+            DeletePersonFromGroupError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            DeletePersonFromGroupError::ResourceUnavailable(_) => {
+                Some("ResourceUnavailable")
+            }
+            DeletePersonFromGroupError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            DeletePersonFromGroupError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            DeletePersonFromGroupError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            DeletePersonFromGroupError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            DeletePersonFromGroupError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            DeletePersonFromGroupError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            DeletePersonFromGroupError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            DeletePersonFromGroupError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            DeletePersonFromGroupError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            DeletePersonFromGroupError::ServiceUnavailable(_) => {
+                Some("ServiceUnavailable")
+            }
+            DeletePersonFromGroupError::UnauthorizedOperation(_) => {
+                Some("UnauthorizedOperation")
+            }
+            DeletePersonFromGroupError::UnknownParameter(_) => Some("UnknownParameter"),
+            DeletePersonFromGroupError::UnsupportedOperation(_) => {
+                Some("UnsupportedOperation")
+            }
+            DeletePersonFromGroupError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            DeletePersonFromGroupError::UnsupportedProtocol(_) => {
+                Some("UnsupportedProtocol")
+            }
+            DeletePersonFromGroupError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            DeletePersonFromGroupError::Unhandled(_) => None,
+        }
+    }
 }
 /// Result of `DeletePersonFromGroup`: Deletes person from group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Deleting person from group":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::delete_person_from_group::DeletePersonFromGroupResponse;
+/// let response = DeletePersonFromGroupResponse::builder()
+///     .request_id("f9b22bbc-c94d-4287-a2ab-fa68f7bbbaf3")
+///     .build();
+/// assert_eq!(response.request_id, "f9b22bbc-c94d-4287-a2ab-fa68f7bbbaf3");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeletePersonFromGroupResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl DeletePersonFromGroupResponse {
+    /// Starts a [`DeletePersonFromGroupResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> DeletePersonFromGroupResponseBuilder {
+        <DeletePersonFromGroupResponseBuilder>::default()
+    }
+}
+/// Builds a [`DeletePersonFromGroupResponse`] field by field; start with `DeletePersonFromGroupResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct DeletePersonFromGroupResponseBuilder {
+    value: DeletePersonFromGroupResponse,
+}
+impl DeletePersonFromGroupResponseBuilder {
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> DeletePersonFromGroupResponse {
+        self.value
+    }
 }
 /// Error codes `DeletePersonFromGroup` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -902,9 +1220,14 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             DeletePersonFromGroupResponse,
         >("{\"RequestId\":\"f9b22bbc-c94d-4287-a2ab-fa68f7bbbaf3\"}");
+        assert_eq!(
+            DeletePersonFromGroupResponse::builder()
+            .request_id("f9b22bbc-c94d-4287-a2ab-fa68f7bbbaf3").build(), response,
+            "the builders make the example's value"
+        );
     }
     #[test]
     fn example_2_sample_error() {

@@ -363,12 +363,357 @@ impl crate::runtime::action::Action for DetectFaceRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         DetectFaceRequest::validate(self)
     }
+    fn error_code(error: &DetectFaceError) -> Option<&'static str> {
+        match error {
+            DetectFaceError::ActionOffline(_) => Some("ActionOffline"),
+            DetectFaceError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            DetectFaceError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            DetectFaceError::AuthFailureMfaFailure(_) => Some("AuthFailure.MFAFailure"),
+            DetectFaceError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            DetectFaceError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            DetectFaceError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            DetectFaceError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            DetectFaceError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            DetectFaceError::DryRunOperation(_) => Some("DryRunOperation"),
+            DetectFaceError::FailedOperation(_) => Some("FailedOperation"),
+            DetectFaceError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            DetectFaceError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            DetectFaceError::FailedOperationFaceSizeTooSmall(_) => {
+                Some("FailedOperation.FaceSizeTooSmall")
+            }
+            DetectFaceError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            DetectFaceError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            DetectFaceError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            DetectFaceError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            DetectFaceError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            DetectFaceError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            DetectFaceError::FailedOperationImageResolutionExceed(_) => {
+                Some("FailedOperation.ImageResolutionExceed")
+            }
+            DetectFaceError::FailedOperationImageResolutionTooSmall(_) => {
+                Some("FailedOperation.ImageResolutionTooSmall")
+            }
+            DetectFaceError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            DetectFaceError::FailedOperationRequestLimitExceeded(_) => {
+                Some("FailedOperation.RequestLimitExceeded")
+            }
+            DetectFaceError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            DetectFaceError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            DetectFaceError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            DetectFaceError::FailedOperationUnKnowError(_) => {
+                Some("FailedOperation.UnKnowError")
+            }
+            DetectFaceError::InternalError(_) => Some("InternalError"),
+            DetectFaceError::InvalidAction(_) => Some("InvalidAction"),
+            DetectFaceError::InvalidParameter(_) => Some("InvalidParameter"),
+            DetectFaceError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            DetectFaceError::InvalidParameterValue(_) => Some("InvalidParameterValue"),
+            DetectFaceError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            DetectFaceError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            DetectFaceError::InvalidParameterValueFaceModelVersionIllegal(_) => {
+                Some("InvalidParameterValue.FaceModelVersionIllegal")
+            }
+            DetectFaceError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsExceed")
+            }
+            DetectFaceError::InvalidParameterValueGroupExDescriptionsNameIdentical(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameIdentical")
+            }
+            DetectFaceError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
+            }
+            DetectFaceError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
+            }
+            DetectFaceError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            DetectFaceError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            DetectFaceError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            DetectFaceError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            DetectFaceError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            DetectFaceError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            DetectFaceError::InvalidParameterValueGroupNameAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupNameAlreadyExist")
+            }
+            DetectFaceError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            DetectFaceError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            DetectFaceError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            DetectFaceError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
+                Some("InvalidParameterValue.GroupNumPerPersonExceed")
+            }
+            DetectFaceError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            DetectFaceError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            DetectFaceError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            DetectFaceError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            DetectFaceError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            DetectFaceError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            DetectFaceError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            DetectFaceError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
+            }
+            DetectFaceError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            DetectFaceError::InvalidParameterValuePersonExDescriptionsNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionsNameIllegal")
+            }
+            DetectFaceError::InvalidParameterValuePersonExDescriptionsNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionsNameTooLong")
+            }
+            DetectFaceError::InvalidParameterValuePersonExistInGroup(_) => {
+                Some("InvalidParameterValue.PersonExistInGroup")
+            }
+            DetectFaceError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            DetectFaceError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            DetectFaceError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            DetectFaceError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            DetectFaceError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            DetectFaceError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            DetectFaceError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            DetectFaceError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            DetectFaceError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            DetectFaceError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            DetectFaceError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            DetectFaceError::InvalidRequest(_) => Some("InvalidRequest"),
+            DetectFaceError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            DetectFaceError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            DetectFaceError::LimitExceeded(_) => Some("LimitExceeded"),
+            DetectFaceError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            DetectFaceError::MissingParameter(_) => Some("MissingParameter"),
+            DetectFaceError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            DetectFaceError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            DetectFaceError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            DetectFaceError::RequestLimitExceeded(_) => Some("RequestLimitExceeded"),
+            DetectFaceError::RequestLimitExceededGlobalRegionUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded")
+            }
+            DetectFaceError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            DetectFaceError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            DetectFaceError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            DetectFaceError::ResourceInUse(_) => Some("ResourceInUse"),
+            DetectFaceError::ResourceInsufficient(_) => Some("ResourceInsufficient"),
+            DetectFaceError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            DetectFaceError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
+            DetectFaceError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            DetectFaceError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            DetectFaceError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            DetectFaceError::ResourceUnavailableLowBalance(_) => {
+                Some("ResourceUnavailable.LowBalance")
+            }
+            DetectFaceError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            DetectFaceError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            DetectFaceError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            DetectFaceError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            DetectFaceError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            DetectFaceError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            DetectFaceError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            DetectFaceError::UnauthorizedOperation(_) => Some("UnauthorizedOperation"),
+            DetectFaceError::UnknownParameter(_) => Some("UnknownParameter"),
+            DetectFaceError::UnsupportedOperation(_) => Some("UnsupportedOperation"),
+            DetectFaceError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            DetectFaceError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
+            DetectFaceError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            DetectFaceError::Unhandled(_) => None,
+        }
+    }
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
 }
 /// Result of `DetectFace`: Detects and analyzes face.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Detects and analyzes face interface successful example":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::detect_face::DetectFaceResponse;
+/// use tencentcloud_iai::types;
+/// let response = DetectFaceResponse::builder()
+///     .image_width(640)
+///     .image_height(440)
+///     .face_infos(
+///         Vec::from([
+///             types::FaceInfo::builder()
+///                 .x(156)
+///                 .y(129)
+///                 .width(196)
+///                 .height(196)
+///                 .face_attributes_info(
+///                     types::FaceAttributesInfo::builder()
+///                         .gender(0)
+///                         .age(0)
+///                         .expression(0)
+///                         .glass(false)
+///                         .pitch(0)
+///                         .yaw(0)
+///                         .roll(0)
+///                         .beauty(0)
+///                         .hat(false)
+///                         .mask(false)
+///                         .hair(
+///                             types::FaceHairAttributesInfo::builder()
+///                                 .length(0)
+///                                 .bang(0)
+///                                 .color(0)
+///                                 .build(),
+///                         )
+///                         .eye_open(true)
+///                         .build(),
+///                 )
+///                 .face_quality_info(
+///                     types::FaceQualityInfo::builder()
+///                         .score(0)
+///                         .sharpness(0)
+///                         .brightness(0)
+///                         .completeness(
+///                             types::FaceQualityCompleteness::builder()
+///                                 .eyebrow(0)
+///                                 .eye(0)
+///                                 .nose(0)
+///                                 .cheek(0)
+///                                 .mouth(0)
+///                                 .chin(0)
+///                                 .build(),
+///                         )
+///                         .build(),
+///                 )
+///                 .build(),
+///         ]),
+///     )
+///     .face_model_version("3.0")
+///     .request_id("a574102d-1b86-48a7-a08b-6a741a8fedb6")
+///     .build();
+/// assert_eq!(response.request_id, "a574102d-1b86-48a7-a08b-6a741a8fedb6");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DetectFaceResponse {
     /// Width of requested image.
@@ -386,6 +731,49 @@ pub struct DetectFaceResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl DetectFaceResponse {
+    /// Starts a [`DetectFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> DetectFaceResponseBuilder {
+        <DetectFaceResponseBuilder>::default()
+    }
+}
+/// Builds a [`DetectFaceResponse`] field by field; start with `DetectFaceResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct DetectFaceResponseBuilder {
+    value: DetectFaceResponse,
+}
+impl DetectFaceResponseBuilder {
+    /// Sets `ImageWidth`: Width of requested image.
+    pub fn image_width(mut self, value: i64) -> Self {
+        self.value.image_width = value;
+        self
+    }
+    /// Sets `ImageHeight`: Height of requested image.
+    pub fn image_height(mut self, value: i64) -> Self {
+        self.value.image_height = value;
+        self
+    }
+    /// Sets `FaceInfos`: Face information list, including face coordinate information, attribute information (if needed), and quality score information (if needed).
+    pub fn face_infos(mut self, value: Vec<crate::types::FaceInfo>) -> Self {
+        self.value.face_infos = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.value.face_model_version = value.into();
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> DetectFaceResponse {
+        self.value
+    }
 }
 /// Error codes `DetectFace` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1256,10 +1644,24 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             DetectFaceResponse,
         >(
             "{\"FaceInfos\":[{\"FaceAttributesInfo\":{\"Age\":0,\"Beauty\":0,\"Expression\":0,\"EyeOpen\":true,\"Gender\":0,\"Glass\":false,\"Hair\":{\"Bang\":0,\"Color\":0,\"Length\":0},\"Hat\":false,\"Mask\":false,\"Pitch\":0,\"Roll\":0,\"Yaw\":0},\"FaceQualityInfo\":{\"Brightness\":0,\"Completeness\":{\"Cheek\":0,\"Chin\":0,\"Eye\":0,\"Eyebrow\":0,\"Mouth\":0,\"Nose\":0},\"Score\":0,\"Sharpness\":0},\"Height\":196,\"Width\":196,\"X\":156,\"Y\":129}],\"FaceModelVersion\":\"3.0\",\"ImageHeight\":440,\"ImageWidth\":640,\"RequestId\":\"a574102d-1b86-48a7-a08b-6a741a8fedb6\"}",
+        );
+        assert_eq!(
+            DetectFaceResponse::builder().image_width(640).image_height(440)
+            .face_infos(Vec::from([crate ::types::FaceInfo::builder().x(156).y(129)
+            .width(196).height(196).face_attributes_info(crate
+            ::types::FaceAttributesInfo::builder().gender(0).age(0).expression(0)
+            .glass(false).pitch(0).yaw(0).roll(0).beauty(0).hat(false).mask(false)
+            .hair(crate ::types::FaceHairAttributesInfo::builder().length(0).bang(0)
+            .color(0).build()).eye_open(true).build()).face_quality_info(crate
+            ::types::FaceQualityInfo::builder().score(0).sharpness(0).brightness(0)
+            .completeness(crate ::types::FaceQualityCompleteness::builder().eyebrow(0)
+            .eye(0).nose(0).cheek(0).mouth(0).chin(0).build()).build()).build()]))
+            .face_model_version("3.0").request_id("a574102d-1b86-48a7-a08b-6a741a8fedb6")
+            .build(), response, "the builders make the example's value"
         );
     }
     #[test]
@@ -1272,10 +1674,24 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             DetectFaceResponse,
         >(
             "{\"FaceInfos\":[{\"FaceAttributesInfo\":{\"Age\":51,\"Beauty\":71,\"Expression\":99,\"EyeOpen\":true,\"Gender\":99,\"Glass\":false,\"Hair\":{\"Bang\":1,\"Color\":0,\"Length\":1},\"Hat\":false,\"Mask\":true,\"Pitch\":17,\"Roll\":-2,\"Yaw\":5},\"FaceQualityInfo\":{\"Brightness\":47,\"Completeness\":{\"Cheek\":52,\"Chin\":47,\"Eye\":99,\"Eyebrow\":99,\"Mouth\":99,\"Nose\":99},\"Score\":63,\"Sharpness\":73},\"Height\":196,\"Width\":196,\"X\":156,\"Y\":129}],\"FaceModelVersion\":\"3.0\",\"ImageHeight\":440,\"ImageWidth\":640,\"RequestId\":\"bcde47b5-e6d8-446e-a538-bcecffbe306a\"}",
+        );
+        assert_eq!(
+            DetectFaceResponse::builder().image_width(640).image_height(440)
+            .face_infos(Vec::from([crate ::types::FaceInfo::builder().x(156).y(129)
+            .width(196).height(196).face_attributes_info(crate
+            ::types::FaceAttributesInfo::builder().gender(99).age(51).expression(99)
+            .glass(false).pitch(17).yaw(5).roll(- 2).beauty(71).hat(false).mask(true)
+            .hair(crate ::types::FaceHairAttributesInfo::builder().length(1).bang(1)
+            .color(0).build()).eye_open(true).build()).face_quality_info(crate
+            ::types::FaceQualityInfo::builder().score(63).sharpness(73).brightness(47)
+            .completeness(crate ::types::FaceQualityCompleteness::builder().eyebrow(99)
+            .eye(99).nose(99).cheek(52).mouth(99).chin(47).build()).build()).build()]))
+            .face_model_version("3.0").request_id("bcde47b5-e6d8-446e-a538-bcecffbe306a")
+            .build(), response, "the builders make the example's value"
         );
     }
     #[test]

@@ -316,12 +316,361 @@ impl crate::runtime::action::Action for DetectFaceAttributesRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         DetectFaceAttributesRequest::validate(self)
     }
+    fn error_code(error: &DetectFaceAttributesError) -> Option<&'static str> {
+        match error {
+            DetectFaceAttributesError::ActionOffline(_) => Some("ActionOffline"),
+            DetectFaceAttributesError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            DetectFaceAttributesError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            DetectFaceAttributesError::AuthFailureMfaFailure(_) => {
+                Some("AuthFailure.MFAFailure")
+            }
+            DetectFaceAttributesError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            DetectFaceAttributesError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            DetectFaceAttributesError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            DetectFaceAttributesError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            DetectFaceAttributesError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            DetectFaceAttributesError::DryRunOperation(_) => Some("DryRunOperation"),
+            DetectFaceAttributesError::FailedOperation(_) => Some("FailedOperation"),
+            DetectFaceAttributesError::FailedOperationFaceSizeTooSmall(_) => {
+                Some("FailedOperation.FaceSizeTooSmall")
+            }
+            DetectFaceAttributesError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            DetectFaceAttributesError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            DetectFaceAttributesError::FailedOperationImageResolutionExceed(_) => {
+                Some("FailedOperation.ImageResolutionExceed")
+            }
+            DetectFaceAttributesError::FailedOperationImageResolutionTooSmall(_) => {
+                Some("FailedOperation.ImageResolutionTooSmall")
+            }
+            DetectFaceAttributesError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            DetectFaceAttributesError::FailedOperationRequestLimitExceeded(_) => {
+                Some("FailedOperation.RequestLimitExceeded")
+            }
+            DetectFaceAttributesError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            DetectFaceAttributesError::FailedOperationRpcFail(_) => {
+                Some("FailedOperation.RpcFail")
+            }
+            DetectFaceAttributesError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            DetectFaceAttributesError::FailedOperationUnKnowError(_) => {
+                Some("FailedOperation.UnKnowError")
+            }
+            DetectFaceAttributesError::InternalError(_) => Some("InternalError"),
+            DetectFaceAttributesError::InvalidAction(_) => Some("InvalidAction"),
+            DetectFaceAttributesError::InvalidParameter(_) => Some("InvalidParameter"),
+            DetectFaceAttributesError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            DetectFaceAttributesError::InvalidParameterValue(_) => {
+                Some("InvalidParameterValue")
+            }
+            DetectFaceAttributesError::InvalidParameterValueFaceModelVersionIllegal(
+                _,
+            ) => Some("InvalidParameterValue.FaceModelVersionIllegal"),
+            DetectFaceAttributesError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            DetectFaceAttributesError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            DetectFaceAttributesError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            DetectFaceAttributesError::InvalidRequest(_) => Some("InvalidRequest"),
+            DetectFaceAttributesError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            DetectFaceAttributesError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            DetectFaceAttributesError::LimitExceeded(_) => Some("LimitExceeded"),
+            DetectFaceAttributesError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            DetectFaceAttributesError::MissingParameter(_) => Some("MissingParameter"),
+            DetectFaceAttributesError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            DetectFaceAttributesError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            DetectFaceAttributesError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            DetectFaceAttributesError::RequestLimitExceeded(_) => {
+                Some("RequestLimitExceeded")
+            }
+            DetectFaceAttributesError::RequestLimitExceededGlobalRegionUinLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
+            DetectFaceAttributesError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            DetectFaceAttributesError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            DetectFaceAttributesError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            DetectFaceAttributesError::ResourceInUse(_) => Some("ResourceInUse"),
+            DetectFaceAttributesError::ResourceInsufficient(_) => {
+                Some("ResourceInsufficient")
+            }
+            DetectFaceAttributesError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            DetectFaceAttributesError::ResourceUnavailable(_) => {
+                Some("ResourceUnavailable")
+            }
+            DetectFaceAttributesError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            DetectFaceAttributesError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            DetectFaceAttributesError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            DetectFaceAttributesError::ResourceUnavailableLowBalance(_) => {
+                Some("ResourceUnavailable.LowBalance")
+            }
+            DetectFaceAttributesError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            DetectFaceAttributesError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            DetectFaceAttributesError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            DetectFaceAttributesError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            DetectFaceAttributesError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            DetectFaceAttributesError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            DetectFaceAttributesError::ServiceUnavailable(_) => {
+                Some("ServiceUnavailable")
+            }
+            DetectFaceAttributesError::UnauthorizedOperation(_) => {
+                Some("UnauthorizedOperation")
+            }
+            DetectFaceAttributesError::UnknownParameter(_) => Some("UnknownParameter"),
+            DetectFaceAttributesError::UnsupportedOperation(_) => {
+                Some("UnsupportedOperation")
+            }
+            DetectFaceAttributesError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            DetectFaceAttributesError::UnsupportedProtocol(_) => {
+                Some("UnsupportedProtocol")
+            }
+            DetectFaceAttributesError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            DetectFaceAttributesError::Unhandled(_) => None,
+        }
+    }
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
 }
 /// Result of `DetectFaceAttributes`: Detects face and analyzes attributes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Detecting faces and analyzing attributes":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::detect_face_attributes::DetectFaceAttributesResponse;
+/// use tencentcloud_iai::types;
+/// let response = DetectFaceAttributesResponse::builder()
+///     .image_width(550)
+///     .image_height(366)
+///     .face_detail_infos(
+///         Vec::from([
+///             types::FaceDetailInfo::builder()
+///                 .face_rect(
+///                     types::FaceRect::builder()
+///                         .x(375)
+///                         .y(37)
+///                         .width(63)
+///                         .height(82)
+///                         .build(),
+///                 )
+///                 .face_detail_attributes_info(
+///                     types::FaceDetailAttributesInfo::builder()
+///                         .age(0)
+///                         .beauty(0)
+///                         .emotion(
+///                             types::AttributeItem::builder()
+///                                 .r#type(0)
+///                                 .probability(0.0)
+///                                 .build(),
+///                         )
+///                         .eye(
+///                             types::Eye::builder()
+///                                 .glass(
+///                                     types::AttributeItem::builder()
+///                                         .r#type(0)
+///                                         .probability(0.99936753511429)
+///                                         .build(),
+///                                 )
+///                                 .eye_open(
+///                                     types::AttributeItem::builder()
+///                                         .r#type(0)
+///                                         .probability(0.99949336051941)
+///                                         .build(),
+///                                 )
+///                                 .eyelid_type(
+///                                     types::AttributeItem::builder()
+///                                         .r#type(1)
+///                                         .probability(0.75467920303345)
+///                                         .build(),
+///                                 )
+///                                 .eye_size(
+///                                     types::AttributeItem::builder()
+///                                         .r#type(2)
+///                                         .probability(0.59152442216873)
+///                                         .build(),
+///                                 )
+///                                 .build(),
+///                         )
+///                         .eyebrow(
+///                             types::Eyebrow::builder()
+///                                 .eyebrow_density(
+///                                     types::AttributeItem::builder()
+///                                         .r#type(0)
+///                                         .probability(0.0)
+///                                         .build(),
+///                                 )
+///                                 .eyebrow_curve(
+///                                     types::AttributeItem::builder()
+///                                         .r#type(0)
+///                                         .probability(0.0)
+///                                         .build(),
+///                                 )
+///                                 .eyebrow_length(
+///                                     types::AttributeItem::builder()
+///                                         .r#type(0)
+///                                         .probability(0.0)
+///                                         .build(),
+///                                 )
+///                                 .build(),
+///                         )
+///                         .gender(
+///                             types::AttributeItem::builder()
+///                                 .r#type(0)
+///                                 .probability(0.0)
+///                                 .build(),
+///                         )
+///                         .hair(
+///                             types::Hair::builder()
+///                                 .length(
+///                                     types::AttributeItem::builder()
+///                                         .r#type(0)
+///                                         .probability(0.0)
+///                                         .build(),
+///                                 )
+///                                 .bang(
+///                                     types::AttributeItem::builder()
+///                                         .r#type(0)
+///                                         .probability(0.0)
+///                                         .build(),
+///                                 )
+///                                 .color(
+///                                     types::AttributeItem::builder()
+///                                         .r#type(0)
+///                                         .probability(0.0)
+///                                         .build(),
+///                                 )
+///                                 .build(),
+///                         )
+///                         .hat(
+///                             types::Hat::builder()
+///                                 .style(
+///                                     types::AttributeItem::builder()
+///                                         .r#type(0)
+///                                         .probability(0.0)
+///                                         .build(),
+///                                 )
+///                                 .color(
+///                                     types::AttributeItem::builder()
+///                                         .r#type(0)
+///                                         .probability(0.0)
+///                                         .build(),
+///                                 )
+///                                 .build(),
+///                         )
+///                         .head_pose(
+///                             types::HeadPose::builder().pitch(0).yaw(0).roll(0).build(),
+///                         )
+///                         .mask(
+///                             types::AttributeItem::builder()
+///                                 .r#type(0)
+///                                 .probability(0.0)
+///                                 .build(),
+///                         )
+///                         .mouth(
+///                             types::Mouth::builder()
+///                                 .mouth_open(
+///                                     types::AttributeItem::builder()
+///                                         .r#type(0)
+///                                         .probability(0.0)
+///                                         .build(),
+///                                 )
+///                                 .build(),
+///                         )
+///                         .moustache(
+///                             types::AttributeItem::builder()
+///                                 .r#type(0)
+///                                 .probability(0.0)
+///                                 .build(),
+///                         )
+///                         .nose(
+///                             types::AttributeItem::builder()
+///                                 .r#type(2)
+///                                 .probability(0.75233882665634)
+///                                 .build(),
+///                         )
+///                         .shape(
+///                             types::AttributeItem::builder()
+///                                 .r#type(0)
+///                                 .probability(0.0)
+///                                 .build(),
+///                         )
+///                         .skin(
+///                             types::AttributeItem::builder()
+///                                 .r#type(0)
+///                                 .probability(0.0)
+///                                 .build(),
+///                         )
+///                         .smile(0)
+///                         .build(),
+///                 )
+///                 .build(),
+///         ]),
+///     )
+///     .face_model_version("3.0")
+///     .request_id("b2c154b9-4620-4d37-8fd1-f6af3748f998")
+///     .build();
+/// assert_eq!(response.request_id, "b2c154b9-4620-4d37-8fd1-f6af3748f998");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DetectFaceAttributesResponse {
     /// Width of requested image.
@@ -339,6 +688,52 @@ pub struct DetectFaceAttributesResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl DetectFaceAttributesResponse {
+    /// Starts a [`DetectFaceAttributesResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> DetectFaceAttributesResponseBuilder {
+        <DetectFaceAttributesResponseBuilder>::default()
+    }
+}
+/// Builds a [`DetectFaceAttributesResponse`] field by field; start with `DetectFaceAttributesResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct DetectFaceAttributesResponseBuilder {
+    value: DetectFaceAttributesResponse,
+}
+impl DetectFaceAttributesResponseBuilder {
+    /// Sets `ImageWidth`: Width of requested image.
+    pub fn image_width(mut self, value: u64) -> Self {
+        self.value.image_width = value;
+        self
+    }
+    /// Sets `ImageHeight`: Height of requested image.
+    pub fn image_height(mut self, value: u64) -> Self {
+        self.value.image_height = value;
+        self
+    }
+    /// Sets `FaceDetailInfos`: Face information list.
+    pub fn face_detail_infos(
+        mut self,
+        value: Vec<crate::types::FaceDetailInfo>,
+    ) -> Self {
+        self.value.face_detail_infos = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.value.face_model_version = value.into();
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> DetectFaceAttributesResponse {
+        self.value
+    }
 }
 /// Error codes `DetectFaceAttributes` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -897,10 +1292,51 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             DetectFaceAttributesResponse,
         >(
             "{\"FaceDetailInfos\":[{\"FaceDetailAttributesInfo\":{\"Age\":0,\"Beauty\":0,\"Emotion\":{\"Probability\":0,\"Type\":0},\"Eye\":{\"EyeOpen\":{\"Probability\":0.99949336051941,\"Type\":0},\"EyeSize\":{\"Probability\":0.59152442216873,\"Type\":2},\"EyelidType\":{\"Probability\":0.75467920303345,\"Type\":1},\"Glass\":{\"Probability\":0.99936753511429,\"Type\":0}},\"Eyebrow\":{\"EyebrowCurve\":{\"Probability\":0,\"Type\":0},\"EyebrowDensity\":{\"Probability\":0,\"Type\":0},\"EyebrowLength\":{\"Probability\":0,\"Type\":0}},\"Gender\":{\"Probability\":0,\"Type\":0},\"Hair\":{\"Bang\":{\"Probability\":0,\"Type\":0},\"Color\":{\"Probability\":0,\"Type\":0},\"Length\":{\"Probability\":0,\"Type\":0}},\"Hat\":{\"Color\":{\"Probability\":0,\"Type\":0},\"Style\":{\"Probability\":0,\"Type\":0}},\"HeadPose\":{\"Pitch\":0,\"Roll\":0,\"Yaw\":0},\"Mask\":{\"Probability\":0,\"Type\":0},\"Moustache\":{\"Probability\":0,\"Type\":0},\"Mouth\":{\"MouthOpen\":{\"Probability\":0,\"Type\":0}},\"Nose\":{\"Probability\":0.75233882665634,\"Type\":2},\"Shape\":{\"Probability\":0,\"Type\":0},\"Skin\":{\"Probability\":0,\"Type\":0},\"Smile\":0},\"FaceRect\":{\"Height\":82,\"Width\":63,\"X\":375,\"Y\":37}}],\"FaceModelVersion\":\"3.0\",\"ImageHeight\":366,\"ImageWidth\":550,\"RequestId\":\"b2c154b9-4620-4d37-8fd1-f6af3748f998\"}",
+        );
+        assert_eq!(
+            DetectFaceAttributesResponse::builder().image_width(550).image_height(366)
+            .face_detail_infos(Vec::from([crate ::types::FaceDetailInfo::builder()
+            .face_rect(crate ::types::FaceRect::builder().x(375).y(37).width(63)
+            .height(82).build()).face_detail_attributes_info(crate
+            ::types::FaceDetailAttributesInfo::builder().age(0).beauty(0).emotion(crate
+            ::types::AttributeItem::builder().r#type(0).probability(0.0).build())
+            .eye(crate ::types::Eye::builder().glass(crate
+            ::types::AttributeItem::builder().r#type(0).probability(0.99936753511429)
+            .build()).eye_open(crate ::types::AttributeItem::builder().r#type(0)
+            .probability(0.99949336051941).build()).eyelid_type(crate
+            ::types::AttributeItem::builder().r#type(1).probability(0.75467920303345)
+            .build()).eye_size(crate ::types::AttributeItem::builder().r#type(2)
+            .probability(0.59152442216873).build()).build()).eyebrow(crate
+            ::types::Eyebrow::builder().eyebrow_density(crate
+            ::types::AttributeItem::builder().r#type(0).probability(0.0).build())
+            .eyebrow_curve(crate ::types::AttributeItem::builder().r#type(0)
+            .probability(0.0).build()).eyebrow_length(crate
+            ::types::AttributeItem::builder().r#type(0).probability(0.0).build())
+            .build()).gender(crate ::types::AttributeItem::builder().r#type(0)
+            .probability(0.0).build()).hair(crate ::types::Hair::builder().length(crate
+            ::types::AttributeItem::builder().r#type(0).probability(0.0).build())
+            .bang(crate ::types::AttributeItem::builder().r#type(0).probability(0.0)
+            .build()).color(crate ::types::AttributeItem::builder().r#type(0)
+            .probability(0.0).build()).build()).hat(crate ::types::Hat::builder()
+            .style(crate ::types::AttributeItem::builder().r#type(0).probability(0.0)
+            .build()).color(crate ::types::AttributeItem::builder().r#type(0)
+            .probability(0.0).build()).build()).head_pose(crate
+            ::types::HeadPose::builder().pitch(0).yaw(0).roll(0).build()).mask(crate
+            ::types::AttributeItem::builder().r#type(0).probability(0.0).build())
+            .mouth(crate ::types::Mouth::builder().mouth_open(crate
+            ::types::AttributeItem::builder().r#type(0).probability(0.0).build())
+            .build()).moustache(crate ::types::AttributeItem::builder().r#type(0)
+            .probability(0.0).build()).nose(crate ::types::AttributeItem::builder()
+            .r#type(2).probability(0.75233882665634).build()).shape(crate
+            ::types::AttributeItem::builder().r#type(0).probability(0.0).build())
+            .skin(crate ::types::AttributeItem::builder().r#type(0).probability(0.0)
+            .build()).smile(0).build()).build()])).face_model_version("3.0")
+            .request_id("b2c154b9-4620-4d37-8fd1-f6af3748f998").build(), response,
+            "the builders make the example's value"
         );
     }
 }

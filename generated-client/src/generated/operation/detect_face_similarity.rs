@@ -150,13 +150,345 @@ impl crate::runtime::action::Action for DetectFaceSimilarityRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         DetectFaceSimilarityRequest::validate(self)
     }
+    fn error_code(error: &DetectFaceSimilarityError) -> Option<&'static str> {
+        match error {
+            DetectFaceSimilarityError::ActionOffline(_) => Some("ActionOffline"),
+            DetectFaceSimilarityError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            DetectFaceSimilarityError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            DetectFaceSimilarityError::AuthFailureMfaFailure(_) => {
+                Some("AuthFailure.MFAFailure")
+            }
+            DetectFaceSimilarityError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            DetectFaceSimilarityError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            DetectFaceSimilarityError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            DetectFaceSimilarityError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            DetectFaceSimilarityError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            DetectFaceSimilarityError::DryRunOperation(_) => Some("DryRunOperation"),
+            DetectFaceSimilarityError::FailedOperation(_) => Some("FailedOperation"),
+            DetectFaceSimilarityError::FailedOperationCompareFail(_) => {
+                Some("FailedOperation.CompareFail")
+            }
+            DetectFaceSimilarityError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            DetectFaceSimilarityError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            DetectFaceSimilarityError::FailedOperationFaceQualityNotQualified(_) => {
+                Some("FailedOperation.FaceQualityNotQualified")
+            }
+            DetectFaceSimilarityError::FailedOperationFaceSizeTooSmall(_) => {
+                Some("FailedOperation.FaceSizeTooSmall")
+            }
+            DetectFaceSimilarityError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            DetectFaceSimilarityError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            DetectFaceSimilarityError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            DetectFaceSimilarityError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            DetectFaceSimilarityError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            DetectFaceSimilarityError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            DetectFaceSimilarityError::FailedOperationImageResolutionExceed(_) => {
+                Some("FailedOperation.ImageResolutionExceed")
+            }
+            DetectFaceSimilarityError::FailedOperationImageResolutionTooSmall(_) => {
+                Some("FailedOperation.ImageResolutionTooSmall")
+            }
+            DetectFaceSimilarityError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            DetectFaceSimilarityError::FailedOperationLifePhotoDetectFaces(_) => {
+                Some("FailedOperation.LifePhotoDetectFaces")
+            }
+            DetectFaceSimilarityError::FailedOperationLifePhotoDetectFake(_) => {
+                Some("FailedOperation.LifePhotoDetectFake")
+            }
+            DetectFaceSimilarityError::FailedOperationLifePhotoDetectNoFaces(_) => {
+                Some("FailedOperation.LifePhotoDetectNoFaces")
+            }
+            DetectFaceSimilarityError::FailedOperationLifePhotoSizeError(_) => {
+                Some("FailedOperation.LifePhotoSizeError")
+            }
+            DetectFaceSimilarityError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            DetectFaceSimilarityError::FailedOperationRpcFail(_) => {
+                Some("FailedOperation.RpcFail")
+            }
+            DetectFaceSimilarityError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            DetectFaceSimilarityError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            DetectFaceSimilarityError::FailedOperationUnKnowError(_) => {
+                Some("FailedOperation.UnKnowError")
+            }
+            DetectFaceSimilarityError::InternalError(_) => Some("InternalError"),
+            DetectFaceSimilarityError::InvalidAction(_) => Some("InvalidAction"),
+            DetectFaceSimilarityError::InvalidParameter(_) => Some("InvalidParameter"),
+            DetectFaceSimilarityError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            DetectFaceSimilarityError::InvalidParameterValue(_) => {
+                Some("InvalidParameterValue")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueFaceModelVersionIllegal(
+                _,
+            ) => Some("InvalidParameterValue.FaceModelVersionIllegal"),
+            DetectFaceSimilarityError::InvalidParameterValueGroupExDescriptionsExceed(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsExceed"),
+            DetectFaceSimilarityError::InvalidParameterValueGroupExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            DetectFaceSimilarityError::InvalidParameterValueGroupExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIllegal"),
+            DetectFaceSimilarityError::InvalidParameterValueGroupExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameTooLong"),
+            DetectFaceSimilarityError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueGroupNameAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupNameAlreadyExist")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueGroupNumPerPersonExceed(
+                _,
+            ) => Some("InvalidParameterValue.GroupNumPerPersonExceed"),
+            DetectFaceSimilarityError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            DetectFaceSimilarityError::InvalidParameterValuePersonExDescriptionInfosExceed(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionInfosExceed"),
+            DetectFaceSimilarityError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            DetectFaceSimilarityError::InvalidParameterValuePersonExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            DetectFaceSimilarityError::InvalidParameterValuePersonExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
+            DetectFaceSimilarityError::InvalidParameterValuePersonExistInGroup(_) => {
+                Some("InvalidParameterValue.PersonExistInGroup")
+            }
+            DetectFaceSimilarityError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            DetectFaceSimilarityError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            DetectFaceSimilarityError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            DetectFaceSimilarityError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            DetectFaceSimilarityError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            DetectFaceSimilarityError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            DetectFaceSimilarityError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            DetectFaceSimilarityError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueQualityControlIllegal(_) => {
+                Some("InvalidParameterValue.QualityControlIllegal")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            DetectFaceSimilarityError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            DetectFaceSimilarityError::InvalidRequest(_) => Some("InvalidRequest"),
+            DetectFaceSimilarityError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            DetectFaceSimilarityError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            DetectFaceSimilarityError::LimitExceeded(_) => Some("LimitExceeded"),
+            DetectFaceSimilarityError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            DetectFaceSimilarityError::MissingParameter(_) => Some("MissingParameter"),
+            DetectFaceSimilarityError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            DetectFaceSimilarityError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            DetectFaceSimilarityError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            DetectFaceSimilarityError::RequestLimitExceeded(_) => {
+                Some("RequestLimitExceeded")
+            }
+            DetectFaceSimilarityError::RequestLimitExceededGlobalRegionUinLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
+            DetectFaceSimilarityError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            DetectFaceSimilarityError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            DetectFaceSimilarityError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            DetectFaceSimilarityError::ResourceInUse(_) => Some("ResourceInUse"),
+            DetectFaceSimilarityError::ResourceInsufficient(_) => {
+                Some("ResourceInsufficient")
+            }
+            DetectFaceSimilarityError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            DetectFaceSimilarityError::ResourceUnavailable(_) => {
+                Some("ResourceUnavailable")
+            }
+            DetectFaceSimilarityError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            DetectFaceSimilarityError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            DetectFaceSimilarityError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            DetectFaceSimilarityError::ResourceUnavailableLowBalance(_) => {
+                Some("ResourceUnavailable.LowBalance")
+            }
+            DetectFaceSimilarityError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            DetectFaceSimilarityError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            DetectFaceSimilarityError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            DetectFaceSimilarityError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            DetectFaceSimilarityError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            DetectFaceSimilarityError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            DetectFaceSimilarityError::ServiceUnavailable(_) => {
+                Some("ServiceUnavailable")
+            }
+            DetectFaceSimilarityError::UnauthorizedOperation(_) => {
+                Some("UnauthorizedOperation")
+            }
+            DetectFaceSimilarityError::UnknownParameter(_) => Some("UnknownParameter"),
+            DetectFaceSimilarityError::UnsupportedOperation(_) => {
+                Some("UnsupportedOperation")
+            }
+            DetectFaceSimilarityError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            DetectFaceSimilarityError::UnsupportedProtocol(_) => {
+                Some("UnsupportedProtocol")
+            }
+            DetectFaceSimilarityError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            DetectFaceSimilarityError::Unhandled(_) => None,
+        }
+    }
     fn body_size_hint(&self) -> usize {
         256 + self.image_a.as_ref().map_or(0, |i| i.encoded_len())
             + self.image_b.as_ref().map_or(0, |i| i.encoded_len())
     }
 }
 /// Result of `DetectFaceSimilarity`: Detects face similarity.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Face Similarity Detection API Successful Example":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::detect_face_similarity::DetectFaceSimilarityResponse;
+/// let response = DetectFaceSimilarityResponse::builder()
+///     .score(0.999)
+///     .request_id("a8eb4545-a154-4f86-9510-57a8be9cae0c")
+///     .build();
+/// assert_eq!(response.request_id, "a8eb4545-a154-4f86-9510-57a8be9cae0c");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DetectFaceSimilarityResponse {
     /// <p>Value ranges from 0.00 to 100.00.<br>It is recommended to judge as the same person when the similarity is equal to or greater than 70 (a fixed threshold of 70 is used, with a false acceptance rate of 1 in 10,000, and the threshold cannot be adjusted).</p>
@@ -165,6 +497,34 @@ pub struct DetectFaceSimilarityResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl DetectFaceSimilarityResponse {
+    /// Starts a [`DetectFaceSimilarityResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> DetectFaceSimilarityResponseBuilder {
+        <DetectFaceSimilarityResponseBuilder>::default()
+    }
+}
+/// Builds a [`DetectFaceSimilarityResponse`] field by field; start with `DetectFaceSimilarityResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct DetectFaceSimilarityResponseBuilder {
+    value: DetectFaceSimilarityResponse,
+}
+impl DetectFaceSimilarityResponseBuilder {
+    /// Sets `Score`: <p>Value ranges from 0.00 to 100.00.<br>It is recommended to judge as the same person when the similarity is equal to or greater than 70 (a fixed threshold of 70 is used, with a false acceptance rate of 1 in 10,000, and the threshold cannot be adjusted).</p>
+    pub fn score(mut self, value: f64) -> Self {
+        self.value.score = value;
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> DetectFaceSimilarityResponse {
+        self.value
+    }
 }
 /// Error codes `DetectFaceSimilarity` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1060,8 +1420,13 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             DetectFaceSimilarityResponse,
         >("{\"RequestId\":\"a8eb4545-a154-4f86-9510-57a8be9cae0c\",\"Score\":0.999}");
+        assert_eq!(
+            DetectFaceSimilarityResponse::builder().score(0.999)
+            .request_id("a8eb4545-a154-4f86-9510-57a8be9cae0c").build(), response,
+            "the builders make the example's value"
+        );
     }
 }

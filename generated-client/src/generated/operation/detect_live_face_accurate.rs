@@ -130,12 +130,329 @@ impl crate::runtime::action::Action for DetectLiveFaceAccurateRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         DetectLiveFaceAccurateRequest::validate(self)
     }
+    fn error_code(error: &DetectLiveFaceAccurateError) -> Option<&'static str> {
+        match error {
+            DetectLiveFaceAccurateError::ActionOffline(_) => Some("ActionOffline"),
+            DetectLiveFaceAccurateError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            DetectLiveFaceAccurateError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            DetectLiveFaceAccurateError::AuthFailureMfaFailure(_) => {
+                Some("AuthFailure.MFAFailure")
+            }
+            DetectLiveFaceAccurateError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            DetectLiveFaceAccurateError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            DetectLiveFaceAccurateError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            DetectLiveFaceAccurateError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            DetectLiveFaceAccurateError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            DetectLiveFaceAccurateError::DryRunOperation(_) => Some("DryRunOperation"),
+            DetectLiveFaceAccurateError::FailedOperation(_) => Some("FailedOperation"),
+            DetectLiveFaceAccurateError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            DetectLiveFaceAccurateError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            DetectLiveFaceAccurateError::FailedOperationFaceSizeTooSmall(_) => {
+                Some("FailedOperation.FaceSizeTooSmall")
+            }
+            DetectLiveFaceAccurateError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            DetectLiveFaceAccurateError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            DetectLiveFaceAccurateError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            DetectLiveFaceAccurateError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            DetectLiveFaceAccurateError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            DetectLiveFaceAccurateError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            DetectLiveFaceAccurateError::FailedOperationImageResolutionExceed(_) => {
+                Some("FailedOperation.ImageResolutionExceed")
+            }
+            DetectLiveFaceAccurateError::FailedOperationImageResolutionTooSmall(_) => {
+                Some("FailedOperation.ImageResolutionTooSmall")
+            }
+            DetectLiveFaceAccurateError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            DetectLiveFaceAccurateError::FailedOperationRequestLimitExceeded(_) => {
+                Some("FailedOperation.RequestLimitExceeded")
+            }
+            DetectLiveFaceAccurateError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            DetectLiveFaceAccurateError::FailedOperationRpcFail(_) => {
+                Some("FailedOperation.RpcFail")
+            }
+            DetectLiveFaceAccurateError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            DetectLiveFaceAccurateError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            DetectLiveFaceAccurateError::FailedOperationUnKnowError(_) => {
+                Some("FailedOperation.UnKnowError")
+            }
+            DetectLiveFaceAccurateError::InternalError(_) => Some("InternalError"),
+            DetectLiveFaceAccurateError::InvalidAction(_) => Some("InvalidAction"),
+            DetectLiveFaceAccurateError::InvalidParameter(_) => Some("InvalidParameter"),
+            DetectLiveFaceAccurateError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValue(_) => {
+                Some("InvalidParameterValue")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueFaceModelVersionIllegal(
+                _,
+            ) => Some("InvalidParameterValue.FaceModelVersionIllegal"),
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupExDescriptionsExceed(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsExceed"),
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIllegal"),
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameTooLong"),
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupNameAlreadyExist(
+                _,
+            ) => Some("InvalidParameterValue.GroupNameAlreadyExist"),
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupNumPerPersonExceed(
+                _,
+            ) => Some("InvalidParameterValue.GroupNumPerPersonExceed"),
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValuePersonExDescriptionInfosExceed(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionInfosExceed"),
+            DetectLiveFaceAccurateError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            DetectLiveFaceAccurateError::InvalidParameterValuePersonExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            DetectLiveFaceAccurateError::InvalidParameterValuePersonExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
+            DetectLiveFaceAccurateError::InvalidParameterValuePersonExistInGroup(_) => {
+                Some("InvalidParameterValue.PersonExistInGroup")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            DetectLiveFaceAccurateError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            DetectLiveFaceAccurateError::InvalidRequest(_) => Some("InvalidRequest"),
+            DetectLiveFaceAccurateError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            DetectLiveFaceAccurateError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            DetectLiveFaceAccurateError::LimitExceeded(_) => Some("LimitExceeded"),
+            DetectLiveFaceAccurateError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            DetectLiveFaceAccurateError::MissingParameter(_) => Some("MissingParameter"),
+            DetectLiveFaceAccurateError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            DetectLiveFaceAccurateError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            DetectLiveFaceAccurateError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            DetectLiveFaceAccurateError::RequestLimitExceeded(_) => {
+                Some("RequestLimitExceeded")
+            }
+            DetectLiveFaceAccurateError::RequestLimitExceededGlobalRegionUinLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
+            DetectLiveFaceAccurateError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            DetectLiveFaceAccurateError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            DetectLiveFaceAccurateError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            DetectLiveFaceAccurateError::ResourceInUse(_) => Some("ResourceInUse"),
+            DetectLiveFaceAccurateError::ResourceInsufficient(_) => {
+                Some("ResourceInsufficient")
+            }
+            DetectLiveFaceAccurateError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            DetectLiveFaceAccurateError::ResourceUnavailable(_) => {
+                Some("ResourceUnavailable")
+            }
+            DetectLiveFaceAccurateError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            DetectLiveFaceAccurateError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            DetectLiveFaceAccurateError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            DetectLiveFaceAccurateError::ResourceUnavailableLowBalance(_) => {
+                Some("ResourceUnavailable.LowBalance")
+            }
+            DetectLiveFaceAccurateError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            DetectLiveFaceAccurateError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            DetectLiveFaceAccurateError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            DetectLiveFaceAccurateError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            DetectLiveFaceAccurateError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            DetectLiveFaceAccurateError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            DetectLiveFaceAccurateError::ServiceUnavailable(_) => {
+                Some("ServiceUnavailable")
+            }
+            DetectLiveFaceAccurateError::UnauthorizedOperation(_) => {
+                Some("UnauthorizedOperation")
+            }
+            DetectLiveFaceAccurateError::UnknownParameter(_) => Some("UnknownParameter"),
+            DetectLiveFaceAccurateError::UnsupportedOperation(_) => {
+                Some("UnsupportedOperation")
+            }
+            DetectLiveFaceAccurateError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            DetectLiveFaceAccurateError::UnsupportedProtocol(_) => {
+                Some("UnsupportedProtocol")
+            }
+            DetectLiveFaceAccurateError::UnsupportedRegion(_) => {
+                Some("UnsupportedRegion")
+            }
+            DetectLiveFaceAccurateError::Unhandled(_) => None,
+        }
+    }
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
 }
 /// Result of `DetectLiveFaceAccurate`: Performs face static liveness detection (high-precision version).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Successful example of face static liveness detection (high-precision version)":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::detect_live_face_accurate::DetectLiveFaceAccurateResponse;
+/// let response = DetectLiveFaceAccurateResponse::builder()
+///     .score(99.0)
+///     .face_model_version("3.0")
+///     .request_id("048a5eb3-f7a9-4c1f-a982-00e90b6b892c")
+///     .build();
+/// assert_eq!(response.request_id, "048a5eb3-f7a9-4c1f-a982-00e90b6b892c");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DetectLiveFaceAccurateResponse {
     /// <p>Liveness authenticity score.</p><ul><li>Value range: \[0,100\].</li><li>Determine whether it is a rephotograph based on the threshold range corresponding to the liveness score.</li><li>Currently, the threshold can be divided into \[5,10,40,70,90\], with a recommended threshold of 40.</li><li>The higher the score, the closer to a real person and the lower the rephotograph risk.</li></ul>
@@ -147,6 +464,39 @@ pub struct DetectLiveFaceAccurateResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl DetectLiveFaceAccurateResponse {
+    /// Starts a [`DetectLiveFaceAccurateResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> DetectLiveFaceAccurateResponseBuilder {
+        <DetectLiveFaceAccurateResponseBuilder>::default()
+    }
+}
+/// Builds a [`DetectLiveFaceAccurateResponse`] field by field; start with `DetectLiveFaceAccurateResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct DetectLiveFaceAccurateResponseBuilder {
+    value: DetectLiveFaceAccurateResponse,
+}
+impl DetectLiveFaceAccurateResponseBuilder {
+    /// Sets `Score`: <p>Liveness authenticity score.</p><ul><li>Value range: \[0,100\].</li><li>Determine whether it is a rephotograph based on the threshold range corresponding to the liveness score.</li><li>Currently, the threshold can be divided into \[5,10,40,70,90\], with a recommended threshold of 40.</li><li>The higher the score, the closer to a real person and the lower the rephotograph risk.</li></ul>
+    pub fn score(mut self, value: f64) -> Self {
+        self.value.score = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: <p>Algorithm model version used for face recognition.</p>
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.value.face_model_version = value.into();
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> DetectLiveFaceAccurateResponse {
+        self.value
+    }
 }
 /// Error codes `DetectLiveFaceAccurate` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -991,10 +1341,15 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             DetectLiveFaceAccurateResponse,
         >(
             "{\"FaceModelVersion\":\"3.0\",\"RequestId\":\"048a5eb3-f7a9-4c1f-a982-00e90b6b892c\",\"Score\":99}",
+        );
+        assert_eq!(
+            DetectLiveFaceAccurateResponse::builder().score(99.0)
+            .face_model_version("3.0").request_id("048a5eb3-f7a9-4c1f-a982-00e90b6b892c")
+            .build(), response, "the builders make the example's value"
         );
     }
 }

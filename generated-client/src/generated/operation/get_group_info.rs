@@ -81,9 +81,124 @@ impl crate::runtime::action::Action for GetGroupInfoRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         GetGroupInfoRequest::validate(self)
     }
+    fn error_code(error: &GetGroupInfoError) -> Option<&'static str> {
+        match error {
+            GetGroupInfoError::ActionOffline(_) => Some("ActionOffline"),
+            GetGroupInfoError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            GetGroupInfoError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            GetGroupInfoError::AuthFailureMfaFailure(_) => Some("AuthFailure.MFAFailure"),
+            GetGroupInfoError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            GetGroupInfoError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            GetGroupInfoError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            GetGroupInfoError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            GetGroupInfoError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            GetGroupInfoError::DryRunOperation(_) => Some("DryRunOperation"),
+            GetGroupInfoError::FailedOperation(_) => Some("FailedOperation"),
+            GetGroupInfoError::FailedOperationRequestLimitExceeded(_) => {
+                Some("FailedOperation.RequestLimitExceeded")
+            }
+            GetGroupInfoError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            GetGroupInfoError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            GetGroupInfoError::InternalError(_) => Some("InternalError"),
+            GetGroupInfoError::InvalidAction(_) => Some("InvalidAction"),
+            GetGroupInfoError::InvalidParameter(_) => Some("InvalidParameter"),
+            GetGroupInfoError::InvalidParameterValue(_) => Some("InvalidParameterValue"),
+            GetGroupInfoError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            GetGroupInfoError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            GetGroupInfoError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            GetGroupInfoError::InvalidRequest(_) => Some("InvalidRequest"),
+            GetGroupInfoError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            GetGroupInfoError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            GetGroupInfoError::LimitExceeded(_) => Some("LimitExceeded"),
+            GetGroupInfoError::MissingParameter(_) => Some("MissingParameter"),
+            GetGroupInfoError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            GetGroupInfoError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            GetGroupInfoError::RequestLimitExceeded(_) => Some("RequestLimitExceeded"),
+            GetGroupInfoError::RequestLimitExceededGlobalRegionUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded")
+            }
+            GetGroupInfoError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            GetGroupInfoError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            GetGroupInfoError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            GetGroupInfoError::ResourceInUse(_) => Some("ResourceInUse"),
+            GetGroupInfoError::ResourceInsufficient(_) => Some("ResourceInsufficient"),
+            GetGroupInfoError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            GetGroupInfoError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
+            GetGroupInfoError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            GetGroupInfoError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            GetGroupInfoError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            GetGroupInfoError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            GetGroupInfoError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            GetGroupInfoError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            GetGroupInfoError::UnauthorizedOperation(_) => Some("UnauthorizedOperation"),
+            GetGroupInfoError::UnknownParameter(_) => Some("UnknownParameter"),
+            GetGroupInfoError::UnsupportedOperation(_) => Some("UnsupportedOperation"),
+            GetGroupInfoError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
+            GetGroupInfoError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            GetGroupInfoError::Unhandled(_) => None,
+        }
+    }
 }
 /// Result of `GetGroupInfo`: Gets group information.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Getting group information":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::get_group_info::GetGroupInfoResponse;
+/// let response = GetGroupInfoResponse::builder()
+///     .group_name("aaa")
+///     .group_id("aaa")
+///     .group_ex_descriptions(Vec::from([String::from("24")]))
+///     .tag("fdsaf")
+///     .face_model_version("3.0")
+///     .creation_timestamp(1559530931613)
+///     .request_id("6faa05d0-287b-464e-8755-cf3e8d0c703d")
+///     .build();
+/// assert_eq!(response.request_id, "6faa05d0-287b-464e-8755-cf3e8d0c703d");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetGroupInfoResponse {
     /// Group name
@@ -107,6 +222,59 @@ pub struct GetGroupInfoResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl GetGroupInfoResponse {
+    /// Starts a [`GetGroupInfoResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> GetGroupInfoResponseBuilder {
+        <GetGroupInfoResponseBuilder>::default()
+    }
+}
+/// Builds a [`GetGroupInfoResponse`] field by field; start with `GetGroupInfoResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct GetGroupInfoResponseBuilder {
+    value: GetGroupInfoResponse,
+}
+impl GetGroupInfoResponseBuilder {
+    /// Sets `GroupName`: Group name
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.value.group_name = value.into();
+        self
+    }
+    /// Sets `GroupId`: Group ID
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.value.group_id = value.into();
+        self
+    }
+    /// Sets `GroupExDescriptions`: Custom group description field
+    pub fn group_ex_descriptions(mut self, value: Vec<String>) -> Self {
+        self.value.group_ex_descriptions = value;
+        self
+    }
+    /// Sets `Tag`: Group remarks
+    pub fn tag(mut self, value: impl Into<String>) -> Self {
+        self.value.tag = value.into();
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.value.face_model_version = value.into();
+        self
+    }
+    /// Sets `CreationTimestamp`: Group creation time and date (`CreationTimestamp`), whose value is the number of milliseconds between the UNIX epoch time and the group creation time.
+    pub fn creation_timestamp(mut self, value: u64) -> Self {
+        self.value.creation_timestamp = value;
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> GetGroupInfoResponse {
+        self.value
+    }
 }
 /// Error codes `GetGroupInfo` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -495,10 +663,17 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             GetGroupInfoResponse,
         >(
             "{\"CreationTimestamp\":1559530931613,\"FaceModelVersion\":\"3.0\",\"GroupExDescriptions\":[\"24\"],\"GroupId\":\"aaa\",\"GroupName\":\"aaa\",\"RequestId\":\"6faa05d0-287b-464e-8755-cf3e8d0c703d\",\"Tag\":\"fdsaf\"}",
+        );
+        assert_eq!(
+            GetGroupInfoResponse::builder().group_name("aaa").group_id("aaa")
+            .group_ex_descriptions(Vec::from([String::from("24")])).tag("fdsaf")
+            .face_model_version("3.0").creation_timestamp(1559530931613)
+            .request_id("6faa05d0-287b-464e-8755-cf3e8d0c703d").build(), response,
+            "the builders make the example's value"
         );
     }
 }

@@ -122,6 +122,265 @@ impl crate::runtime::action::Action for GetGroupListRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         GetGroupListRequest::validate(self)
     }
+    fn error_code(error: &GetGroupListError) -> Option<&'static str> {
+        match error {
+            GetGroupListError::ActionOffline(_) => Some("ActionOffline"),
+            GetGroupListError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            GetGroupListError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            GetGroupListError::AuthFailureMfaFailure(_) => Some("AuthFailure.MFAFailure"),
+            GetGroupListError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            GetGroupListError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            GetGroupListError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            GetGroupListError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            GetGroupListError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            GetGroupListError::DryRunOperation(_) => Some("DryRunOperation"),
+            GetGroupListError::FailedOperation(_) => Some("FailedOperation"),
+            GetGroupListError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            GetGroupListError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            GetGroupListError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            GetGroupListError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            GetGroupListError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            GetGroupListError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            GetGroupListError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            GetGroupListError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            GetGroupListError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            GetGroupListError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            GetGroupListError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            GetGroupListError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            GetGroupListError::InternalError(_) => Some("InternalError"),
+            GetGroupListError::InvalidAction(_) => Some("InvalidAction"),
+            GetGroupListError::InvalidParameter(_) => Some("InvalidParameter"),
+            GetGroupListError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            GetGroupListError::InvalidParameterValue(_) => Some("InvalidParameterValue"),
+            GetGroupListError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            GetGroupListError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            GetGroupListError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsExceed")
+            }
+            GetGroupListError::InvalidParameterValueGroupExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            GetGroupListError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
+            }
+            GetGroupListError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
+            }
+            GetGroupListError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            GetGroupListError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            GetGroupListError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            GetGroupListError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            GetGroupListError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            GetGroupListError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            GetGroupListError::InvalidParameterValueGroupNameAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupNameAlreadyExist")
+            }
+            GetGroupListError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            GetGroupListError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            GetGroupListError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            GetGroupListError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
+                Some("InvalidParameterValue.GroupNumPerPersonExceed")
+            }
+            GetGroupListError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            GetGroupListError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            GetGroupListError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            GetGroupListError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            GetGroupListError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            GetGroupListError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            GetGroupListError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            GetGroupListError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
+            }
+            GetGroupListError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            GetGroupListError::InvalidParameterValuePersonExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            GetGroupListError::InvalidParameterValuePersonExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
+            GetGroupListError::InvalidParameterValuePersonExistInGroup(_) => {
+                Some("InvalidParameterValue.PersonExistInGroup")
+            }
+            GetGroupListError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            GetGroupListError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            GetGroupListError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            GetGroupListError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            GetGroupListError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            GetGroupListError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            GetGroupListError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            GetGroupListError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            GetGroupListError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            GetGroupListError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            GetGroupListError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            GetGroupListError::InvalidRequest(_) => Some("InvalidRequest"),
+            GetGroupListError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            GetGroupListError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            GetGroupListError::LimitExceeded(_) => Some("LimitExceeded"),
+            GetGroupListError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            GetGroupListError::MissingParameter(_) => Some("MissingParameter"),
+            GetGroupListError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            GetGroupListError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            GetGroupListError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            GetGroupListError::RequestLimitExceeded(_) => Some("RequestLimitExceeded"),
+            GetGroupListError::RequestLimitExceededGlobalRegionUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded")
+            }
+            GetGroupListError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            GetGroupListError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            GetGroupListError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            GetGroupListError::ResourceInUse(_) => Some("ResourceInUse"),
+            GetGroupListError::ResourceInsufficient(_) => Some("ResourceInsufficient"),
+            GetGroupListError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            GetGroupListError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
+            GetGroupListError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            GetGroupListError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            GetGroupListError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            GetGroupListError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            GetGroupListError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            GetGroupListError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            GetGroupListError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            GetGroupListError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            GetGroupListError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            GetGroupListError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            GetGroupListError::UnauthorizedOperation(_) => Some("UnauthorizedOperation"),
+            GetGroupListError::UnknownParameter(_) => Some("UnknownParameter"),
+            GetGroupListError::UnsupportedOperation(_) => Some("UnsupportedOperation"),
+            GetGroupListError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            GetGroupListError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
+            GetGroupListError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            GetGroupListError::Unhandled(_) => None,
+        }
+    }
 }
 impl crate::runtime::paginator::Paginated for GetGroupListRequest {
     type Item = crate::types::GroupInfo;
@@ -146,7 +405,54 @@ impl crate::runtime::paginator::Paginated for GetGroupListRequest {
     }
 }
 /// Result of `GetGroupList`: Gets group list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Getting the group list":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::get_group_list::GetGroupListResponse;
+/// use tencentcloud_iai::types;
+/// let response = GetGroupListResponse::builder()
+///     .group_infos(
+///         Vec::from([
+///             types::GroupInfo::builder()
+///                 .group_name("腾讯深圳员工")
+///                 .group_id("TencentShenZhenEmployee")
+///                 .group_ex_descriptions(
+///                     Vec::from([
+///                         String::from("事业群"),
+///                         String::from("部门名"),
+///                         String::from("组名"),
+///                     ]),
+///                 )
+///                 .tag("不含实习生")
+///                 .face_model_version("3.0")
+///                 .creation_timestamp(1592210245686)
+///                 .build(),
+///             types::GroupInfo::builder()
+///                 .group_name("某某大学竹园宿舍楼1号楼")
+///                 .group_id("ZhuYuanDormitoryNo1")
+///                 .group_ex_descriptions(
+///                     Vec::from([
+///                         String::from("学院名"),
+///                         String::from("专业"),
+///                         String::from("年级"),
+///                         String::from("学号"),
+///                     ]),
+///                 )
+///                 .tag("全是女生哦")
+///                 .face_model_version("3.0")
+///                 .creation_timestamp(1594552117118)
+///                 .build(),
+///         ]),
+///     )
+///     .group_num(2)
+///     .request_id("72102087-a18d-4225-9ae9-87ef49e9f63e")
+///     .build();
+/// assert_eq!(response.request_id, "72102087-a18d-4225-9ae9-87ef49e9f63e");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetGroupListResponse {
     /// Returned group information
@@ -161,6 +467,40 @@ pub struct GetGroupListResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl GetGroupListResponse {
+    /// Starts a [`GetGroupListResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> GetGroupListResponseBuilder {
+        <GetGroupListResponseBuilder>::default()
+    }
+}
+/// Builds a [`GetGroupListResponse`] field by field; start with `GetGroupListResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct GetGroupListResponseBuilder {
+    value: GetGroupListResponse,
+}
+impl GetGroupListResponseBuilder {
+    /// Sets `GroupInfos`: Returned group information
+    pub fn group_infos(mut self, value: Vec<crate::types::GroupInfo>) -> Self {
+        self.value.group_infos = value;
+        self
+    }
+    /// Sets `GroupNum`: Total number of groups
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    pub fn group_num(mut self, value: u64) -> Self {
+        self.value.group_num = Some(value);
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> GetGroupListResponse {
+        self.value
+    }
 }
 /// Error codes `GetGroupList` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -939,10 +1279,27 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             GetGroupListResponse,
         >(
             "{\"GroupInfos\":[{\"CreationTimestamp\":1592210245686,\"FaceModelVersion\":\"3.0\",\"GroupExDescriptions\":[\"事业群\",\"部门名\",\"组名\"],\"GroupId\":\"TencentShenZhenEmployee\",\"GroupName\":\"腾讯深圳员工\",\"Tag\":\"不含实习生\"},{\"CreationTimestamp\":1594552117118,\"FaceModelVersion\":\"3.0\",\"GroupExDescriptions\":[\"学院名\",\"专业\",\"年级\",\"学号\"],\"GroupId\":\"ZhuYuanDormitoryNo1\",\"GroupName\":\"某某大学竹园宿舍楼1号楼\",\"Tag\":\"全是女生哦\"}],\"GroupNum\":2,\"RequestId\":\"72102087-a18d-4225-9ae9-87ef49e9f63e\"}",
+        );
+        assert_eq!(
+            GetGroupListResponse::builder().group_infos(Vec::from([crate
+            ::types::GroupInfo::builder().group_name("腾讯深圳员工")
+            .group_id("TencentShenZhenEmployee")
+            .group_ex_descriptions(Vec::from([String::from("事业群"),
+            String::from("部门名"), String::from("组名")])).tag("不含实习生")
+            .face_model_version("3.0").creation_timestamp(1592210245686).build(), crate
+            ::types::GroupInfo::builder()
+            .group_name("某某大学竹园宿舍楼1号楼")
+            .group_id("ZhuYuanDormitoryNo1")
+            .group_ex_descriptions(Vec::from([String::from("学院名"),
+            String::from("专业"), String::from("年级"), String::from("学号")]))
+            .tag("全是女生哦").face_model_version("3.0")
+            .creation_timestamp(1594552117118).build()])).group_num(2)
+            .request_id("72102087-a18d-4225-9ae9-87ef49e9f63e").build(), response,
+            "the builders make the example's value"
         );
     }
     #[test]

@@ -98,9 +98,303 @@ impl crate::runtime::action::Action for GetPersonBaseInfoRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         GetPersonBaseInfoRequest::validate(self)
     }
+    fn error_code(error: &GetPersonBaseInfoError) -> Option<&'static str> {
+        match error {
+            GetPersonBaseInfoError::ActionOffline(_) => Some("ActionOffline"),
+            GetPersonBaseInfoError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            GetPersonBaseInfoError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            GetPersonBaseInfoError::AuthFailureMfaFailure(_) => {
+                Some("AuthFailure.MFAFailure")
+            }
+            GetPersonBaseInfoError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            GetPersonBaseInfoError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            GetPersonBaseInfoError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            GetPersonBaseInfoError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            GetPersonBaseInfoError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            GetPersonBaseInfoError::DryRunOperation(_) => Some("DryRunOperation"),
+            GetPersonBaseInfoError::FailedOperation(_) => Some("FailedOperation"),
+            GetPersonBaseInfoError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            GetPersonBaseInfoError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            GetPersonBaseInfoError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            GetPersonBaseInfoError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            GetPersonBaseInfoError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            GetPersonBaseInfoError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            GetPersonBaseInfoError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            GetPersonBaseInfoError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            GetPersonBaseInfoError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            GetPersonBaseInfoError::FailedOperationRequestLimitExceeded(_) => {
+                Some("FailedOperation.RequestLimitExceeded")
+            }
+            GetPersonBaseInfoError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            GetPersonBaseInfoError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            GetPersonBaseInfoError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            GetPersonBaseInfoError::InternalError(_) => Some("InternalError"),
+            GetPersonBaseInfoError::InvalidAction(_) => Some("InvalidAction"),
+            GetPersonBaseInfoError::InvalidParameter(_) => Some("InvalidParameter"),
+            GetPersonBaseInfoError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            GetPersonBaseInfoError::InvalidParameterValue(_) => {
+                Some("InvalidParameterValue")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsExceed")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueGroupExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            GetPersonBaseInfoError::InvalidParameterValueGroupExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIllegal"),
+            GetPersonBaseInfoError::InvalidParameterValueGroupExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameTooLong"),
+            GetPersonBaseInfoError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueGroupNameAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupNameAlreadyExist")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
+                Some("InvalidParameterValue.GroupNumPerPersonExceed")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            GetPersonBaseInfoError::InvalidParameterValuePersonExDescriptionInfosExceed(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionInfosExceed"),
+            GetPersonBaseInfoError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            GetPersonBaseInfoError::InvalidParameterValuePersonExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            GetPersonBaseInfoError::InvalidParameterValuePersonExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
+            GetPersonBaseInfoError::InvalidParameterValuePersonExistInGroup(_) => {
+                Some("InvalidParameterValue.PersonExistInGroup")
+            }
+            GetPersonBaseInfoError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            GetPersonBaseInfoError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            GetPersonBaseInfoError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            GetPersonBaseInfoError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            GetPersonBaseInfoError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            GetPersonBaseInfoError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            GetPersonBaseInfoError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            GetPersonBaseInfoError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            GetPersonBaseInfoError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            GetPersonBaseInfoError::InvalidRequest(_) => Some("InvalidRequest"),
+            GetPersonBaseInfoError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            GetPersonBaseInfoError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            GetPersonBaseInfoError::LimitExceeded(_) => Some("LimitExceeded"),
+            GetPersonBaseInfoError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            GetPersonBaseInfoError::MissingParameter(_) => Some("MissingParameter"),
+            GetPersonBaseInfoError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            GetPersonBaseInfoError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            GetPersonBaseInfoError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            GetPersonBaseInfoError::RequestLimitExceeded(_) => {
+                Some("RequestLimitExceeded")
+            }
+            GetPersonBaseInfoError::RequestLimitExceededGlobalRegionUinLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
+            GetPersonBaseInfoError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            GetPersonBaseInfoError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            GetPersonBaseInfoError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            GetPersonBaseInfoError::ResourceInUse(_) => Some("ResourceInUse"),
+            GetPersonBaseInfoError::ResourceInsufficient(_) => {
+                Some("ResourceInsufficient")
+            }
+            GetPersonBaseInfoError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            GetPersonBaseInfoError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
+            GetPersonBaseInfoError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            GetPersonBaseInfoError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            GetPersonBaseInfoError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            GetPersonBaseInfoError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            GetPersonBaseInfoError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            GetPersonBaseInfoError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            GetPersonBaseInfoError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            GetPersonBaseInfoError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            GetPersonBaseInfoError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            GetPersonBaseInfoError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            GetPersonBaseInfoError::UnauthorizedOperation(_) => {
+                Some("UnauthorizedOperation")
+            }
+            GetPersonBaseInfoError::UnknownParameter(_) => Some("UnknownParameter"),
+            GetPersonBaseInfoError::UnsupportedOperation(_) => {
+                Some("UnsupportedOperation")
+            }
+            GetPersonBaseInfoError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            GetPersonBaseInfoError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
+            GetPersonBaseInfoError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            GetPersonBaseInfoError::Unhandled(_) => None,
+        }
+    }
 }
 /// Result of `GetPersonBaseInfo`: Gets the basic information of person.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Getting the basic information of person":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::get_person_base_info::GetPersonBaseInfoResponse;
+/// let response = GetPersonBaseInfoResponse::builder()
+///     .person_name("EvanLiao")
+///     .gender(1)
+///     .face_ids(
+///         Vec::from([
+///             String::from("2873640802022644880"),
+///             String::from("2875186538564559728"),
+///         ]),
+///     )
+///     .request_id("9568a077-0710-40d2-9d6a-b9483d3f2051")
+///     .build();
+/// assert_eq!(response.request_id, "9568a077-0710-40d2-9d6a-b9483d3f2051");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetPersonBaseInfoResponse {
     /// Person name
@@ -115,6 +409,44 @@ pub struct GetPersonBaseInfoResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl GetPersonBaseInfoResponse {
+    /// Starts a [`GetPersonBaseInfoResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> GetPersonBaseInfoResponseBuilder {
+        <GetPersonBaseInfoResponseBuilder>::default()
+    }
+}
+/// Builds a [`GetPersonBaseInfoResponse`] field by field; start with `GetPersonBaseInfoResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct GetPersonBaseInfoResponseBuilder {
+    value: GetPersonBaseInfoResponse,
+}
+impl GetPersonBaseInfoResponseBuilder {
+    /// Sets `PersonName`: Person name
+    pub fn person_name(mut self, value: impl Into<String>) -> Self {
+        self.value.person_name = value.into();
+        self
+    }
+    /// Sets `Gender`: Person gender. 0: empty; 1: male; 2: female.
+    pub fn gender(mut self, value: i64) -> Self {
+        self.value.gender = value;
+        self
+    }
+    /// Sets `FaceIds`: List of the IDs of included faces
+    pub fn face_ids(mut self, value: Vec<String>) -> Self {
+        self.value.face_ids = value;
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> GetPersonBaseInfoResponse {
+        self.value
+    }
 }
 /// Error codes `GetPersonBaseInfo` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -887,10 +1219,17 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             GetPersonBaseInfoResponse,
         >(
             "{\"FaceIds\":[\"2873640802022644880\",\"2875186538564559728\"],\"Gender\":1,\"PersonName\":\"EvanLiao\",\"RequestId\":\"9568a077-0710-40d2-9d6a-b9483d3f2051\"}",
+        );
+        assert_eq!(
+            GetPersonBaseInfoResponse::builder().person_name("EvanLiao").gender(1)
+            .face_ids(Vec::from([String::from("2873640802022644880"),
+            String::from("2875186538564559728")]))
+            .request_id("9568a077-0710-40d2-9d6a-b9483d3f2051").build(), response,
+            "the builders make the example's value"
         );
     }
     #[test]

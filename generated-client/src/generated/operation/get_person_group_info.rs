@@ -159,6 +159,284 @@ impl crate::runtime::action::Action for GetPersonGroupInfoRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         GetPersonGroupInfoRequest::validate(self)
     }
+    fn error_code(error: &GetPersonGroupInfoError) -> Option<&'static str> {
+        match error {
+            GetPersonGroupInfoError::ActionOffline(_) => Some("ActionOffline"),
+            GetPersonGroupInfoError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            GetPersonGroupInfoError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            GetPersonGroupInfoError::AuthFailureMfaFailure(_) => {
+                Some("AuthFailure.MFAFailure")
+            }
+            GetPersonGroupInfoError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            GetPersonGroupInfoError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            GetPersonGroupInfoError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            GetPersonGroupInfoError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            GetPersonGroupInfoError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            GetPersonGroupInfoError::DryRunOperation(_) => Some("DryRunOperation"),
+            GetPersonGroupInfoError::FailedOperation(_) => Some("FailedOperation"),
+            GetPersonGroupInfoError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            GetPersonGroupInfoError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            GetPersonGroupInfoError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            GetPersonGroupInfoError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            GetPersonGroupInfoError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            GetPersonGroupInfoError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            GetPersonGroupInfoError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            GetPersonGroupInfoError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            GetPersonGroupInfoError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            GetPersonGroupInfoError::FailedOperationRequestLimitExceeded(_) => {
+                Some("FailedOperation.RequestLimitExceeded")
+            }
+            GetPersonGroupInfoError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            GetPersonGroupInfoError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            GetPersonGroupInfoError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            GetPersonGroupInfoError::InternalError(_) => Some("InternalError"),
+            GetPersonGroupInfoError::InvalidAction(_) => Some("InvalidAction"),
+            GetPersonGroupInfoError::InvalidParameter(_) => Some("InvalidParameter"),
+            GetPersonGroupInfoError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            GetPersonGroupInfoError::InvalidParameterValue(_) => {
+                Some("InvalidParameterValue")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueGroupExDescriptionsExceed(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsExceed"),
+            GetPersonGroupInfoError::InvalidParameterValueGroupExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            GetPersonGroupInfoError::InvalidParameterValueGroupExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIllegal"),
+            GetPersonGroupInfoError::InvalidParameterValueGroupExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameTooLong"),
+            GetPersonGroupInfoError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueGroupNameAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupNameAlreadyExist")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
+                Some("InvalidParameterValue.GroupNumPerPersonExceed")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            GetPersonGroupInfoError::InvalidParameterValuePersonExDescriptionInfosExceed(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionInfosExceed"),
+            GetPersonGroupInfoError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            GetPersonGroupInfoError::InvalidParameterValuePersonExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            GetPersonGroupInfoError::InvalidParameterValuePersonExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
+            GetPersonGroupInfoError::InvalidParameterValuePersonExistInGroup(_) => {
+                Some("InvalidParameterValue.PersonExistInGroup")
+            }
+            GetPersonGroupInfoError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            GetPersonGroupInfoError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            GetPersonGroupInfoError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            GetPersonGroupInfoError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            GetPersonGroupInfoError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            GetPersonGroupInfoError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            GetPersonGroupInfoError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            GetPersonGroupInfoError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            GetPersonGroupInfoError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            GetPersonGroupInfoError::InvalidRequest(_) => Some("InvalidRequest"),
+            GetPersonGroupInfoError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            GetPersonGroupInfoError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            GetPersonGroupInfoError::LimitExceeded(_) => Some("LimitExceeded"),
+            GetPersonGroupInfoError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            GetPersonGroupInfoError::MissingParameter(_) => Some("MissingParameter"),
+            GetPersonGroupInfoError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            GetPersonGroupInfoError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            GetPersonGroupInfoError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            GetPersonGroupInfoError::RequestLimitExceeded(_) => {
+                Some("RequestLimitExceeded")
+            }
+            GetPersonGroupInfoError::RequestLimitExceededGlobalRegionUinLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
+            GetPersonGroupInfoError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            GetPersonGroupInfoError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            GetPersonGroupInfoError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            GetPersonGroupInfoError::ResourceInUse(_) => Some("ResourceInUse"),
+            GetPersonGroupInfoError::ResourceInsufficient(_) => {
+                Some("ResourceInsufficient")
+            }
+            GetPersonGroupInfoError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            GetPersonGroupInfoError::ResourceUnavailable(_) => {
+                Some("ResourceUnavailable")
+            }
+            GetPersonGroupInfoError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            GetPersonGroupInfoError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            GetPersonGroupInfoError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            GetPersonGroupInfoError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            GetPersonGroupInfoError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            GetPersonGroupInfoError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            GetPersonGroupInfoError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            GetPersonGroupInfoError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            GetPersonGroupInfoError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            GetPersonGroupInfoError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            GetPersonGroupInfoError::UnauthorizedOperation(_) => {
+                Some("UnauthorizedOperation")
+            }
+            GetPersonGroupInfoError::UnknownParameter(_) => Some("UnknownParameter"),
+            GetPersonGroupInfoError::UnsupportedOperation(_) => {
+                Some("UnsupportedOperation")
+            }
+            GetPersonGroupInfoError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            GetPersonGroupInfoError::UnsupportedProtocol(_) => {
+                Some("UnsupportedProtocol")
+            }
+            GetPersonGroupInfoError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            GetPersonGroupInfoError::Unhandled(_) => None,
+        }
+    }
 }
 impl crate::runtime::paginator::Paginated for GetPersonGroupInfoRequest {
     type Item = crate::types::PersonGroupInfo;
@@ -183,7 +461,37 @@ impl crate::runtime::paginator::Paginated for GetPersonGroupInfoRequest {
     }
 }
 /// Result of `GetPersonGroupInfo`: Gets the group information of person.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Getting the group information of person":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::get_person_group_info::GetPersonGroupInfoResponse;
+/// use tencentcloud_iai::types;
+/// let response = GetPersonGroupInfoResponse::builder()
+///     .person_group_infos(
+///         Vec::from([
+///             types::PersonGroupInfo::builder()
+///                 .group_id("ZhuYuanDormitoryNo1")
+///                 .person_ex_descriptions(
+///                     Vec::from([
+///                         String::from("School of Computer Science"),
+///                         String::from("Software Engineering"),
+///                         String::from("Class of 2015"),
+///                         String::from("3150108080"),
+///                     ]),
+///                 )
+///                 .build(),
+///         ]),
+///     )
+///     .group_num(1)
+///     .face_model_version("3.0")
+///     .request_id("671f0a1d-2b35-47c4-b9d1-b18053f71a04")
+///     .build();
+/// assert_eq!(response.request_id, "671f0a1d-2b35-47c4-b9d1-b18053f71a04");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetPersonGroupInfoResponse {
     /// List of groups containing this person and their description fields
@@ -208,6 +516,49 @@ pub struct GetPersonGroupInfoResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl GetPersonGroupInfoResponse {
+    /// Starts a [`GetPersonGroupInfoResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> GetPersonGroupInfoResponseBuilder {
+        <GetPersonGroupInfoResponseBuilder>::default()
+    }
+}
+/// Builds a [`GetPersonGroupInfoResponse`] field by field; start with `GetPersonGroupInfoResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct GetPersonGroupInfoResponseBuilder {
+    value: GetPersonGroupInfoResponse,
+}
+impl GetPersonGroupInfoResponseBuilder {
+    /// Sets `PersonGroupInfos`: List of groups containing this person and their description fields
+    pub fn person_group_infos(
+        mut self,
+        value: Vec<crate::types::PersonGroupInfo>,
+    ) -> Self {
+        self.value.person_group_infos = value;
+        self
+    }
+    /// Sets `GroupNum`: Total number of groups
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    pub fn group_num(mut self, value: u64) -> Self {
+        self.value.group_num = Some(value);
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.value.face_model_version = Some(value.into());
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> GetPersonGroupInfoResponse {
+        self.value
+    }
 }
 /// Error codes `GetPersonGroupInfo` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -997,10 +1348,19 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             GetPersonGroupInfoResponse,
         >(
             "{\"FaceModelVersion\":\"3.0\",\"GroupNum\":1,\"PersonGroupInfos\":[{\"GroupId\":\"ZhuYuanDormitoryNo1\",\"PersonExDescriptions\":[\"School of Computer Science\",\"Software Engineering\",\"Class of 2015\",\"3150108080\"]}],\"RequestId\":\"671f0a1d-2b35-47c4-b9d1-b18053f71a04\"}",
+        );
+        assert_eq!(
+            GetPersonGroupInfoResponse::builder().person_group_infos(Vec::from([crate
+            ::types::PersonGroupInfo::builder().group_id("ZhuYuanDormitoryNo1")
+            .person_ex_descriptions(Vec::from([String::from("School of Computer Science"),
+            String::from("Software Engineering"), String::from("Class of 2015"),
+            String::from("3150108080")])).build()])).group_num(1)
+            .face_model_version("3.0").request_id("671f0a1d-2b35-47c4-b9d1-b18053f71a04")
+            .build(), response, "the builders make the example's value"
         );
     }
     #[test]
@@ -1011,10 +1371,19 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             GetPersonGroupInfoResponse,
         >(
             "{\"FaceModelVersion\":\"3.0\",\"GroupNum\":1,\"PersonGroupInfos\":[{\"GroupId\":\"TencentShenZhenEmployee\",\"PersonExDescriptions\":[\"Cloud & Smart Industries Group\",\"Big Data and AI Products Center\",\"Face Recognition Products Group\"]}],\"RequestId\":\"b7a505ad-4a85-42da-97b3-886c7999fb76\"}",
+        );
+        assert_eq!(
+            GetPersonGroupInfoResponse::builder().person_group_infos(Vec::from([crate
+            ::types::PersonGroupInfo::builder().group_id("TencentShenZhenEmployee")
+            .person_ex_descriptions(Vec::from([String::from("Cloud & Smart Industries Group"),
+            String::from("Big Data and AI Products Center"),
+            String::from("Face Recognition Products Group")])).build()])).group_num(1)
+            .face_model_version("3.0").request_id("b7a505ad-4a85-42da-97b3-886c7999fb76")
+            .build(), response, "the builders make the example's value"
         );
     }
     #[test]

@@ -175,6 +175,270 @@ impl crate::runtime::action::Action for GetPersonListRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         GetPersonListRequest::validate(self)
     }
+    fn error_code(error: &GetPersonListError) -> Option<&'static str> {
+        match error {
+            GetPersonListError::ActionOffline(_) => Some("ActionOffline"),
+            GetPersonListError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            GetPersonListError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            GetPersonListError::AuthFailureMfaFailure(_) => {
+                Some("AuthFailure.MFAFailure")
+            }
+            GetPersonListError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            GetPersonListError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            GetPersonListError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            GetPersonListError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            GetPersonListError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            GetPersonListError::DryRunOperation(_) => Some("DryRunOperation"),
+            GetPersonListError::FailedOperation(_) => Some("FailedOperation"),
+            GetPersonListError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            GetPersonListError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            GetPersonListError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            GetPersonListError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            GetPersonListError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            GetPersonListError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            GetPersonListError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            GetPersonListError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            GetPersonListError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            GetPersonListError::FailedOperationRequestLimitExceeded(_) => {
+                Some("FailedOperation.RequestLimitExceeded")
+            }
+            GetPersonListError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            GetPersonListError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            GetPersonListError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            GetPersonListError::InternalError(_) => Some("InternalError"),
+            GetPersonListError::InvalidAction(_) => Some("InvalidAction"),
+            GetPersonListError::InvalidParameter(_) => Some("InvalidParameter"),
+            GetPersonListError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            GetPersonListError::InvalidParameterValue(_) => Some("InvalidParameterValue"),
+            GetPersonListError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            GetPersonListError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            GetPersonListError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsExceed")
+            }
+            GetPersonListError::InvalidParameterValueGroupExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            GetPersonListError::InvalidParameterValueGroupExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIllegal"),
+            GetPersonListError::InvalidParameterValueGroupExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameTooLong"),
+            GetPersonListError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            GetPersonListError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            GetPersonListError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            GetPersonListError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            GetPersonListError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            GetPersonListError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            GetPersonListError::InvalidParameterValueGroupNameAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupNameAlreadyExist")
+            }
+            GetPersonListError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            GetPersonListError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            GetPersonListError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            GetPersonListError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
+                Some("InvalidParameterValue.GroupNumPerPersonExceed")
+            }
+            GetPersonListError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            GetPersonListError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            GetPersonListError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            GetPersonListError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            GetPersonListError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            GetPersonListError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            GetPersonListError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            GetPersonListError::InvalidParameterValuePersonExDescriptionInfosExceed(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionInfosExceed"),
+            GetPersonListError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            GetPersonListError::InvalidParameterValuePersonExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            GetPersonListError::InvalidParameterValuePersonExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
+            GetPersonListError::InvalidParameterValuePersonExistInGroup(_) => {
+                Some("InvalidParameterValue.PersonExistInGroup")
+            }
+            GetPersonListError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            GetPersonListError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            GetPersonListError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            GetPersonListError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            GetPersonListError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            GetPersonListError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            GetPersonListError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            GetPersonListError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            GetPersonListError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            GetPersonListError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            GetPersonListError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            GetPersonListError::InvalidRequest(_) => Some("InvalidRequest"),
+            GetPersonListError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            GetPersonListError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            GetPersonListError::LimitExceeded(_) => Some("LimitExceeded"),
+            GetPersonListError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            GetPersonListError::MissingParameter(_) => Some("MissingParameter"),
+            GetPersonListError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            GetPersonListError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            GetPersonListError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            GetPersonListError::RequestLimitExceeded(_) => Some("RequestLimitExceeded"),
+            GetPersonListError::RequestLimitExceededGlobalRegionUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded")
+            }
+            GetPersonListError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            GetPersonListError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            GetPersonListError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            GetPersonListError::ResourceInUse(_) => Some("ResourceInUse"),
+            GetPersonListError::ResourceInsufficient(_) => Some("ResourceInsufficient"),
+            GetPersonListError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            GetPersonListError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
+            GetPersonListError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            GetPersonListError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            GetPersonListError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            GetPersonListError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            GetPersonListError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            GetPersonListError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            GetPersonListError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            GetPersonListError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            GetPersonListError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            GetPersonListError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            GetPersonListError::UnauthorizedOperation(_) => Some("UnauthorizedOperation"),
+            GetPersonListError::UnknownParameter(_) => Some("UnknownParameter"),
+            GetPersonListError::UnsupportedOperation(_) => Some("UnsupportedOperation"),
+            GetPersonListError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            GetPersonListError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
+            GetPersonListError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            GetPersonListError::Unhandled(_) => None,
+        }
+    }
 }
 impl crate::runtime::paginator::Paginated for GetPersonListRequest {
     type Item = crate::types::PersonInfo;
@@ -199,7 +463,42 @@ impl crate::runtime::paginator::Paginated for GetPersonListRequest {
     }
 }
 /// Result of `GetPersonList`: Gets person list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Getting person list":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::get_person_list::GetPersonListResponse;
+/// use tencentcloud_iai::types;
+/// let response = GetPersonListResponse::builder()
+///     .person_infos(
+///         Vec::from([
+///             types::PersonInfo::builder()
+///                 .person_name("Junly")
+///                 .person_id("2001")
+///                 .gender(1)
+///                 .person_ex_descriptions(
+///                     Vec::from([
+///                         String::from("School of Computer Science"),
+///                         String::from("Software Engineering"),
+///                         String::from("Class of 2015"),
+///                         String::from("3150108080"),
+///                     ]),
+///                 )
+///                 .face_ids(Vec::from([String::from("2877244861637985315")]))
+///                 .creation_timestamp(1594642823572)
+///                 .build(),
+///         ]),
+///     )
+///     .person_num(1)
+///     .face_num(1)
+///     .face_model_version("3.0")
+///     .request_id("337d1bb5-3f88-4681-9291-5194f478f0d1")
+///     .build();
+/// assert_eq!(response.request_id, "337d1bb5-3f88-4681-9291-5194f478f0d1");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetPersonListResponse {
     /// Returned person information
@@ -230,6 +529,52 @@ pub struct GetPersonListResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl GetPersonListResponse {
+    /// Starts a [`GetPersonListResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> GetPersonListResponseBuilder {
+        <GetPersonListResponseBuilder>::default()
+    }
+}
+/// Builds a [`GetPersonListResponse`] field by field; start with `GetPersonListResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct GetPersonListResponseBuilder {
+    value: GetPersonListResponse,
+}
+impl GetPersonListResponseBuilder {
+    /// Sets `PersonInfos`: Returned person information
+    pub fn person_infos(mut self, value: Vec<crate::types::PersonInfo>) -> Self {
+        self.value.person_infos = value;
+        self
+    }
+    /// Sets `PersonNum`: Number of persons in the group
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    pub fn person_num(mut self, value: u64) -> Self {
+        self.value.person_num = Some(value);
+        self
+    }
+    /// Sets `FaceNum`: Number of faces in the group
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    pub fn face_num(mut self, value: u64) -> Self {
+        self.value.face_num = Some(value);
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.value.face_model_version = Some(value.into());
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> GetPersonListResponse {
+        self.value
+    }
 }
 /// Error codes `GetPersonList` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1016,10 +1361,22 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             GetPersonListResponse,
         >(
             "{\"FaceModelVersion\":\"3.0\",\"FaceNum\":1,\"PersonInfos\":[{\"CreationTimestamp\":1594642823572,\"FaceIds\":[\"2877244861637985315\"],\"Gender\":1,\"PersonExDescriptions\":[\"School of Computer Science\",\"Software Engineering\",\"Class of 2015\",\"3150108080\"],\"PersonId\":\"2001\",\"PersonName\":\"Junly\"}],\"PersonNum\":1,\"RequestId\":\"337d1bb5-3f88-4681-9291-5194f478f0d1\"}",
+        );
+        assert_eq!(
+            GetPersonListResponse::builder().person_infos(Vec::from([crate
+            ::types::PersonInfo::builder().person_name("Junly").person_id("2001")
+            .gender(1)
+            .person_ex_descriptions(Vec::from([String::from("School of Computer Science"),
+            String::from("Software Engineering"), String::from("Class of 2015"),
+            String::from("3150108080")]))
+            .face_ids(Vec::from([String::from("2877244861637985315")]))
+            .creation_timestamp(1594642823572).build()])).person_num(1).face_num(1)
+            .face_model_version("3.0").request_id("337d1bb5-3f88-4681-9291-5194f478f0d1")
+            .build(), response, "the builders make the example's value"
         );
     }
     #[test]
@@ -1030,10 +1387,22 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             GetPersonListResponse,
         >(
             "{\"FaceModelVersion\":\"3.0\",\"FaceNum\":1,\"PersonInfos\":[{\"CreationTimestamp\":1594642823572,\"FaceIds\":[\"2877242150180891493\"],\"Gender\":1,\"PersonExDescriptions\":[\"Cloud & Smart Industries Group\",\"Big Data and AI Products Center\",\"Face Recognition Products Group\"],\"PersonId\":\"1001\",\"PersonName\":\"evanliao\"}],\"PersonNum\":1,\"RequestId\":\"aa292f16-27d9-423b-9048-cdd43f6e4156\"}",
+        );
+        assert_eq!(
+            GetPersonListResponse::builder().person_infos(Vec::from([crate
+            ::types::PersonInfo::builder().person_name("evanliao").person_id("1001")
+            .gender(1)
+            .person_ex_descriptions(Vec::from([String::from("Cloud & Smart Industries Group"),
+            String::from("Big Data and AI Products Center"),
+            String::from("Face Recognition Products Group")]))
+            .face_ids(Vec::from([String::from("2877242150180891493")]))
+            .creation_timestamp(1594642823572).build()])).person_num(1).face_num(1)
+            .face_model_version("3.0").request_id("aa292f16-27d9-423b-9048-cdd43f6e4156")
+            .build(), response, "the builders make the example's value"
         );
     }
     #[test]

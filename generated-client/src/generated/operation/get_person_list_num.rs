@@ -94,9 +94,297 @@ impl crate::runtime::action::Action for GetPersonListNumRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         GetPersonListNumRequest::validate(self)
     }
+    fn error_code(error: &GetPersonListNumError) -> Option<&'static str> {
+        match error {
+            GetPersonListNumError::ActionOffline(_) => Some("ActionOffline"),
+            GetPersonListNumError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            GetPersonListNumError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            GetPersonListNumError::AuthFailureMfaFailure(_) => {
+                Some("AuthFailure.MFAFailure")
+            }
+            GetPersonListNumError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            GetPersonListNumError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            GetPersonListNumError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            GetPersonListNumError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            GetPersonListNumError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            GetPersonListNumError::DryRunOperation(_) => Some("DryRunOperation"),
+            GetPersonListNumError::FailedOperation(_) => Some("FailedOperation"),
+            GetPersonListNumError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            GetPersonListNumError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            GetPersonListNumError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            GetPersonListNumError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            GetPersonListNumError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            GetPersonListNumError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            GetPersonListNumError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            GetPersonListNumError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            GetPersonListNumError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            GetPersonListNumError::FailedOperationRequestLimitExceeded(_) => {
+                Some("FailedOperation.RequestLimitExceeded")
+            }
+            GetPersonListNumError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            GetPersonListNumError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            GetPersonListNumError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            GetPersonListNumError::InternalError(_) => Some("InternalError"),
+            GetPersonListNumError::InvalidAction(_) => Some("InvalidAction"),
+            GetPersonListNumError::InvalidParameter(_) => Some("InvalidParameter"),
+            GetPersonListNumError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            GetPersonListNumError::InvalidParameterValue(_) => {
+                Some("InvalidParameterValue")
+            }
+            GetPersonListNumError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            GetPersonListNumError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            GetPersonListNumError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsExceed")
+            }
+            GetPersonListNumError::InvalidParameterValueGroupExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            GetPersonListNumError::InvalidParameterValueGroupExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIllegal"),
+            GetPersonListNumError::InvalidParameterValueGroupExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameTooLong"),
+            GetPersonListNumError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            GetPersonListNumError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            GetPersonListNumError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            GetPersonListNumError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            GetPersonListNumError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            GetPersonListNumError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            GetPersonListNumError::InvalidParameterValueGroupNameAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupNameAlreadyExist")
+            }
+            GetPersonListNumError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            GetPersonListNumError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            GetPersonListNumError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            GetPersonListNumError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
+                Some("InvalidParameterValue.GroupNumPerPersonExceed")
+            }
+            GetPersonListNumError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            GetPersonListNumError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            GetPersonListNumError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            GetPersonListNumError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            GetPersonListNumError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            GetPersonListNumError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            GetPersonListNumError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            GetPersonListNumError::InvalidParameterValuePersonExDescriptionInfosExceed(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionInfosExceed"),
+            GetPersonListNumError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            GetPersonListNumError::InvalidParameterValuePersonExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            GetPersonListNumError::InvalidParameterValuePersonExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
+            GetPersonListNumError::InvalidParameterValuePersonExistInGroup(_) => {
+                Some("InvalidParameterValue.PersonExistInGroup")
+            }
+            GetPersonListNumError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            GetPersonListNumError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            GetPersonListNumError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            GetPersonListNumError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            GetPersonListNumError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            GetPersonListNumError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            GetPersonListNumError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            GetPersonListNumError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            GetPersonListNumError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            GetPersonListNumError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            GetPersonListNumError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            GetPersonListNumError::InvalidRequest(_) => Some("InvalidRequest"),
+            GetPersonListNumError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            GetPersonListNumError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            GetPersonListNumError::LimitExceeded(_) => Some("LimitExceeded"),
+            GetPersonListNumError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            GetPersonListNumError::MissingParameter(_) => Some("MissingParameter"),
+            GetPersonListNumError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            GetPersonListNumError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            GetPersonListNumError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            GetPersonListNumError::RequestLimitExceeded(_) => {
+                Some("RequestLimitExceeded")
+            }
+            GetPersonListNumError::RequestLimitExceededGlobalRegionUinLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
+            GetPersonListNumError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            GetPersonListNumError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            GetPersonListNumError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            GetPersonListNumError::ResourceInUse(_) => Some("ResourceInUse"),
+            GetPersonListNumError::ResourceInsufficient(_) => {
+                Some("ResourceInsufficient")
+            }
+            GetPersonListNumError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            GetPersonListNumError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
+            GetPersonListNumError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            GetPersonListNumError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            GetPersonListNumError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            GetPersonListNumError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            GetPersonListNumError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            GetPersonListNumError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            GetPersonListNumError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            GetPersonListNumError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            GetPersonListNumError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            GetPersonListNumError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            GetPersonListNumError::UnauthorizedOperation(_) => {
+                Some("UnauthorizedOperation")
+            }
+            GetPersonListNumError::UnknownParameter(_) => Some("UnknownParameter"),
+            GetPersonListNumError::UnsupportedOperation(_) => {
+                Some("UnsupportedOperation")
+            }
+            GetPersonListNumError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            GetPersonListNumError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
+            GetPersonListNumError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            GetPersonListNumError::Unhandled(_) => None,
+        }
+    }
 }
 /// Result of `GetPersonListNum`: Gets person list length.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Getting person list length":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::get_person_list_num::GetPersonListNumResponse;
+/// let response = GetPersonListNumResponse::builder()
+///     .person_num(2)
+///     .face_num(2)
+///     .request_id("18fb1e31-0d33-4371-9f41-b1fd59e0c781")
+///     .build();
+/// assert_eq!(response.request_id, "18fb1e31-0d33-4371-9f41-b1fd59e0c781");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetPersonListNumResponse {
     /// Number of persons
@@ -108,6 +396,39 @@ pub struct GetPersonListNumResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl GetPersonListNumResponse {
+    /// Starts a [`GetPersonListNumResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> GetPersonListNumResponseBuilder {
+        <GetPersonListNumResponseBuilder>::default()
+    }
+}
+/// Builds a [`GetPersonListNumResponse`] field by field; start with `GetPersonListNumResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct GetPersonListNumResponseBuilder {
+    value: GetPersonListNumResponse,
+}
+impl GetPersonListNumResponseBuilder {
+    /// Sets `PersonNum`: Number of persons
+    pub fn person_num(mut self, value: u64) -> Self {
+        self.value.person_num = value;
+        self
+    }
+    /// Sets `FaceNum`: Number of faces
+    pub fn face_num(mut self, value: u64) -> Self {
+        self.value.face_num = value;
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> GetPersonListNumResponse {
+        self.value
+    }
 }
 /// Error codes `GetPersonListNum` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -880,10 +1201,15 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             GetPersonListNumResponse,
         >(
             "{\"FaceNum\":2,\"PersonNum\":2,\"RequestId\":\"18fb1e31-0d33-4371-9f41-b1fd59e0c781\"}",
+        );
+        assert_eq!(
+            GetPersonListNumResponse::builder().person_num(2).face_num(2)
+            .request_id("18fb1e31-0d33-4371-9f41-b1fd59e0c781").build(), response,
+            "the builders make the example's value"
         );
     }
     #[test]

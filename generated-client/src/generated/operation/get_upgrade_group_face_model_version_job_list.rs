@@ -98,6 +98,151 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionJobListRe
     fn validate(&self) -> Result<(), ValidationError> {
         GetUpgradeGroupFaceModelVersionJobListRequest::validate(self)
     }
+    fn error_code(
+        error: &GetUpgradeGroupFaceModelVersionJobListError,
+    ) -> Option<&'static str> {
+        match error {
+            GetUpgradeGroupFaceModelVersionJobListError::ActionOffline(_) => {
+                Some("ActionOffline")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::AuthFailureInvalidAuthorization(
+                _,
+            ) => Some("AuthFailure.InvalidAuthorization"),
+            GetUpgradeGroupFaceModelVersionJobListError::AuthFailureInvalidSecretId(
+                _,
+            ) => Some("AuthFailure.InvalidSecretId"),
+            GetUpgradeGroupFaceModelVersionJobListError::AuthFailureMfaFailure(_) => {
+                Some("AuthFailure.MFAFailure")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::AuthFailureSecretIdNotFound(
+                _,
+            ) => Some("AuthFailure.SecretIdNotFound"),
+            GetUpgradeGroupFaceModelVersionJobListError::AuthFailureSignatureExpire(
+                _,
+            ) => Some("AuthFailure.SignatureExpire"),
+            GetUpgradeGroupFaceModelVersionJobListError::AuthFailureSignatureFailure(
+                _,
+            ) => Some("AuthFailure.SignatureFailure"),
+            GetUpgradeGroupFaceModelVersionJobListError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::AuthFailureUnauthorizedOperation(
+                _,
+            ) => Some("AuthFailure.UnauthorizedOperation"),
+            GetUpgradeGroupFaceModelVersionJobListError::DryRunOperation(_) => {
+                Some("DryRunOperation")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::FailedOperation(_) => {
+                Some("FailedOperation")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::FailedOperationRequestTimeout(
+                _,
+            ) => Some("FailedOperation.RequestTimeout"),
+            GetUpgradeGroupFaceModelVersionJobListError::FailedOperationServerError(
+                _,
+            ) => Some("FailedOperation.ServerError"),
+            GetUpgradeGroupFaceModelVersionJobListError::InternalError(_) => {
+                Some("InternalError")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::InvalidAction(_) => {
+                Some("InvalidAction")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::InvalidParameter(_) => {
+                Some("InvalidParameter")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::InvalidParameterValue(_) => {
+                Some("InvalidParameterValue")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::InvalidParameterValueLimitExceed(
+                _,
+            ) => Some("InvalidParameterValue.LimitExceed"),
+            GetUpgradeGroupFaceModelVersionJobListError::InvalidParameterValueOffsetExceed(
+                _,
+            ) => Some("InvalidParameterValue.OffsetExceed"),
+            GetUpgradeGroupFaceModelVersionJobListError::InvalidRequest(_) => {
+                Some("InvalidRequest")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::IpInBlacklist(_) => {
+                Some("IpInBlacklist")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::IpNotInWhitelist(_) => {
+                Some("IpNotInWhitelist")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::LimitExceeded(_) => {
+                Some("LimitExceeded")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::MissingParameter(_) => {
+                Some("MissingParameter")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::NoSuchProduct(_) => {
+                Some("NoSuchProduct")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::NoSuchVersion(_) => {
+                Some("NoSuchVersion")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::RequestLimitExceeded(_) => {
+                Some("RequestLimitExceeded")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::RequestLimitExceededGlobalRegionUinLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
+            GetUpgradeGroupFaceModelVersionJobListError::RequestLimitExceededIpLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.IPLimitExceeded"),
+            GetUpgradeGroupFaceModelVersionJobListError::RequestLimitExceededUinLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.UinLimitExceeded"),
+            GetUpgradeGroupFaceModelVersionJobListError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::ResourceInUse(_) => {
+                Some("ResourceInUse")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::ResourceInsufficient(_) => {
+                Some("ResourceInsufficient")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::ResourceNotFound(_) => {
+                Some("ResourceNotFound")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::ResourceUnavailable(_) => {
+                Some("ResourceUnavailable")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::ResourceUnavailableInArrears(
+                _,
+            ) => Some("ResourceUnavailable.InArrears"),
+            GetUpgradeGroupFaceModelVersionJobListError::ResourceUnavailableNotExist(
+                _,
+            ) => Some("ResourceUnavailable.NotExist"),
+            GetUpgradeGroupFaceModelVersionJobListError::ResourceUnavailableStopUsing(
+                _,
+            ) => Some("ResourceUnavailable.StopUsing"),
+            GetUpgradeGroupFaceModelVersionJobListError::ResourcesSoldOutChargeStatusException(
+                _,
+            ) => Some("ResourcesSoldOut.ChargeStatusException"),
+            GetUpgradeGroupFaceModelVersionJobListError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::ServiceUnavailable(_) => {
+                Some("ServiceUnavailable")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::UnauthorizedOperation(_) => {
+                Some("UnauthorizedOperation")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::UnknownParameter(_) => {
+                Some("UnknownParameter")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::UnsupportedOperation(_) => {
+                Some("UnsupportedOperation")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::UnsupportedProtocol(_) => {
+                Some("UnsupportedProtocol")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::UnsupportedRegion(_) => {
+                Some("UnsupportedRegion")
+            }
+            GetUpgradeGroupFaceModelVersionJobListError::Unhandled(_) => None,
+        }
+    }
 }
 impl crate::runtime::paginator::Paginated
 for GetUpgradeGroupFaceModelVersionJobListRequest {
@@ -128,7 +273,33 @@ for GetUpgradeGroupFaceModelVersionJobListRequest {
     }
 }
 /// Result of `GetUpgradeGroupFaceModelVersionJobList`: Gets the list of group upgrade jobs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Getting the list of group upgrade jobs":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::get_upgrade_group_face_model_version_job_list::GetUpgradeGroupFaceModelVersionJobListResponse;
+/// use tencentcloud_iai::types;
+/// let response = GetUpgradeGroupFaceModelVersionJobListResponse::builder()
+///     .job_infos(
+///         Vec::from([
+///             types::UpgradeJobInfo::builder()
+///                 .job_id("251007453_upgrade_group_qta_1596529493_gjwh07X7")
+///                 .group_id("100001testGroupUpgrade")
+///                 .from_face_model_version("2.0")
+///                 .to_face_model_version("3.0")
+///                 .start_time(1596529493217)
+///                 .status(1)
+///                 .build(),
+///         ]),
+///     )
+///     .job_num(1)
+///     .request_id("3b035b96-78e8-4330-931d-f976c2850d1b")
+///     .build();
+/// assert_eq!(response.request_id, "3b035b96-78e8-4330-931d-f976c2850d1b");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetUpgradeGroupFaceModelVersionJobListResponse {
     /// Information on the group upgrade jobs.
@@ -140,6 +311,39 @@ pub struct GetUpgradeGroupFaceModelVersionJobListResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl GetUpgradeGroupFaceModelVersionJobListResponse {
+    /// Starts a [`GetUpgradeGroupFaceModelVersionJobListResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> GetUpgradeGroupFaceModelVersionJobListResponseBuilder {
+        <GetUpgradeGroupFaceModelVersionJobListResponseBuilder>::default()
+    }
+}
+/// Builds a [`GetUpgradeGroupFaceModelVersionJobListResponse`] field by field; start with `GetUpgradeGroupFaceModelVersionJobListResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct GetUpgradeGroupFaceModelVersionJobListResponseBuilder {
+    value: GetUpgradeGroupFaceModelVersionJobListResponse,
+}
+impl GetUpgradeGroupFaceModelVersionJobListResponseBuilder {
+    /// Sets `JobInfos`: Information on the group upgrade jobs.
+    pub fn job_infos(mut self, value: Vec<crate::types::UpgradeJobInfo>) -> Self {
+        self.value.job_infos = value;
+        self
+    }
+    /// Sets `JobNum`: Total number of upgrade jobs.
+    pub fn job_num(mut self, value: u64) -> Self {
+        self.value.job_num = value;
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> GetUpgradeGroupFaceModelVersionJobListResponse {
+        self.value
+    }
 }
 /// Error codes `GetUpgradeGroupFaceModelVersionJobList` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -541,10 +745,19 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             GetUpgradeGroupFaceModelVersionJobListResponse,
         >(
             "{\"JobInfos\":[{\"FromFaceModelVersion\":\"2.0\",\"GroupId\":\"100001testGroupUpgrade\",\"JobId\":\"251007453_upgrade_group_qta_1596529493_gjwh07X7\",\"StartTime\":1596529493217,\"Status\":1,\"ToFaceModelVersion\":\"3.0\"}],\"JobNum\":1,\"RequestId\":\"3b035b96-78e8-4330-931d-f976c2850d1b\"}",
+        );
+        assert_eq!(
+            GetUpgradeGroupFaceModelVersionJobListResponse::builder()
+            .job_infos(Vec::from([crate ::types::UpgradeJobInfo::builder()
+            .job_id("251007453_upgrade_group_qta_1596529493_gjwh07X7")
+            .group_id("100001testGroupUpgrade").from_face_model_version("2.0")
+            .to_face_model_version("3.0").start_time(1596529493217).status(1).build()]))
+            .job_num(1).request_id("3b035b96-78e8-4330-931d-f976c2850d1b").build(),
+            response, "the builders make the example's value"
         );
     }
 }

@@ -124,9 +124,177 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionResultReq
     fn validate(&self) -> Result<(), ValidationError> {
         GetUpgradeGroupFaceModelVersionResultRequest::validate(self)
     }
+    fn error_code(
+        error: &GetUpgradeGroupFaceModelVersionResultError,
+    ) -> Option<&'static str> {
+        match error {
+            GetUpgradeGroupFaceModelVersionResultError::ActionOffline(_) => {
+                Some("ActionOffline")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::AuthFailureInvalidAuthorization(
+                _,
+            ) => Some("AuthFailure.InvalidAuthorization"),
+            GetUpgradeGroupFaceModelVersionResultError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::AuthFailureMfaFailure(_) => {
+                Some("AuthFailure.MFAFailure")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::AuthFailureSecretIdNotFound(
+                _,
+            ) => Some("AuthFailure.SecretIdNotFound"),
+            GetUpgradeGroupFaceModelVersionResultError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::AuthFailureSignatureFailure(
+                _,
+            ) => Some("AuthFailure.SignatureFailure"),
+            GetUpgradeGroupFaceModelVersionResultError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::AuthFailureUnauthorizedOperation(
+                _,
+            ) => Some("AuthFailure.UnauthorizedOperation"),
+            GetUpgradeGroupFaceModelVersionResultError::DryRunOperation(_) => {
+                Some("DryRunOperation")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::FailedOperation(_) => {
+                Some("FailedOperation")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::FailedOperationRequestTimeout(
+                _,
+            ) => Some("FailedOperation.RequestTimeout"),
+            GetUpgradeGroupFaceModelVersionResultError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::FailedOperationUpgradeJobIdNotExist(
+                _,
+            ) => Some("FailedOperation.UpgradeJobIdNotExist"),
+            GetUpgradeGroupFaceModelVersionResultError::InternalError(_) => {
+                Some("InternalError")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::InvalidAction(_) => {
+                Some("InvalidAction")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::InvalidParameter(_) => {
+                Some("InvalidParameter")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::InvalidParameterInvalidParameter(
+                _,
+            ) => Some("InvalidParameter.InvalidParameter"),
+            GetUpgradeGroupFaceModelVersionResultError::InvalidParameterValue(_) => {
+                Some("InvalidParameterValue")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::InvalidParameterValueGroupIdNotExist(
+                _,
+            ) => Some("InvalidParameterValue.GroupIdNotExist"),
+            GetUpgradeGroupFaceModelVersionResultError::InvalidRequest(_) => {
+                Some("InvalidRequest")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::IpInBlacklist(_) => {
+                Some("IpInBlacklist")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::IpNotInWhitelist(_) => {
+                Some("IpNotInWhitelist")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::LimitExceeded(_) => {
+                Some("LimitExceeded")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::MissingParameter(_) => {
+                Some("MissingParameter")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::NoSuchProduct(_) => {
+                Some("NoSuchProduct")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::NoSuchVersion(_) => {
+                Some("NoSuchVersion")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::RequestLimitExceeded(_) => {
+                Some("RequestLimitExceeded")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::RequestLimitExceededGlobalRegionUinLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
+            GetUpgradeGroupFaceModelVersionResultError::RequestLimitExceededIpLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.IPLimitExceeded"),
+            GetUpgradeGroupFaceModelVersionResultError::RequestLimitExceededUinLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.UinLimitExceeded"),
+            GetUpgradeGroupFaceModelVersionResultError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::ResourceInUse(_) => {
+                Some("ResourceInUse")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::ResourceInsufficient(_) => {
+                Some("ResourceInsufficient")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::ResourceNotFound(_) => {
+                Some("ResourceNotFound")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::ResourceUnavailable(_) => {
+                Some("ResourceUnavailable")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::ResourceUnavailableInArrears(
+                _,
+            ) => Some("ResourceUnavailable.InArrears"),
+            GetUpgradeGroupFaceModelVersionResultError::ResourceUnavailableNotExist(
+                _,
+            ) => Some("ResourceUnavailable.NotExist"),
+            GetUpgradeGroupFaceModelVersionResultError::ResourceUnavailableStopUsing(
+                _,
+            ) => Some("ResourceUnavailable.StopUsing"),
+            GetUpgradeGroupFaceModelVersionResultError::ResourcesSoldOutChargeStatusException(
+                _,
+            ) => Some("ResourcesSoldOut.ChargeStatusException"),
+            GetUpgradeGroupFaceModelVersionResultError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::ServiceUnavailable(_) => {
+                Some("ServiceUnavailable")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::UnauthorizedOperation(_) => {
+                Some("UnauthorizedOperation")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::UnknownParameter(_) => {
+                Some("UnknownParameter")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::UnsupportedOperation(_) => {
+                Some("UnsupportedOperation")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::UnsupportedProtocol(_) => {
+                Some("UnsupportedProtocol")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::UnsupportedRegion(_) => {
+                Some("UnsupportedRegion")
+            }
+            GetUpgradeGroupFaceModelVersionResultError::Unhandled(_) => None,
+        }
+    }
 }
 /// Result of `GetUpgradeGroupFaceModelVersionResult`: Queries the result of a group upgrade.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Querying an upgrade result (upgrading)":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::get_upgrade_group_face_model_version_result::GetUpgradeGroupFaceModelVersionResultResponse;
+/// let response = GetUpgradeGroupFaceModelVersionResultResponse::builder()
+///     .end_timestamp(1607091150000)
+///     .progress(77.0)
+///     .status(0)
+///     .start_time(1607073566782)
+///     .from_face_model_version("2.0")
+///     .to_face_model_version("3.0")
+///     .group_id("965e41210ab6eaf56dee78bad4743b23")
+///     .failed_faces_url("")
+///     .request_id("3c834d55-967a-4795-9beb-4c877418cd79")
+///     .build();
+/// assert_eq!(response.request_id, "3c834d55-967a-4795-9beb-4c877418cd79");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetUpgradeGroupFaceModelVersionResultResponse {
     /// Estimated end time of the upgrade job. The value of StartTimestamp is the number of milliseconds from the Unix epoch to the estimated end of the person duplicate-check job.
@@ -161,6 +329,74 @@ pub struct GetUpgradeGroupFaceModelVersionResultResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl GetUpgradeGroupFaceModelVersionResultResponse {
+    /// Starts a [`GetUpgradeGroupFaceModelVersionResultResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> GetUpgradeGroupFaceModelVersionResultResponseBuilder {
+        <GetUpgradeGroupFaceModelVersionResultResponseBuilder>::default()
+    }
+}
+/// Builds a [`GetUpgradeGroupFaceModelVersionResultResponse`] field by field; start with `GetUpgradeGroupFaceModelVersionResultResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct GetUpgradeGroupFaceModelVersionResultResponseBuilder {
+    value: GetUpgradeGroupFaceModelVersionResultResponse,
+}
+impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
+    /// Sets `EndTimestamp`: Estimated end time of the upgrade job. The value of StartTimestamp is the number of milliseconds from the Unix epoch to the estimated end of the person duplicate-check job.
+    /// The Unix epoch is 00:00:00 Coordinated Universal Time (UTC), Thursday, January 1, 1970.
+    /// 0 means the job has finished.
+    pub fn end_timestamp(mut self, value: u64) -> Self {
+        self.value.end_timestamp = value;
+        self
+    }
+    /// Sets `Progress`: Progress of the upgrade job, from 0.0 to 100.0.
+    pub fn progress(mut self, value: f64) -> Self {
+        self.value.progress = value;
+        self
+    }
+    /// Sets `Status`: 0: upgrading; 1: upgrade complete; 2: rollback complete; 3: upgrade failed.
+    pub fn status(mut self, value: i64) -> Self {
+        self.value.status = value;
+        self
+    }
+    /// Sets `StartTime`: Start time of the upgrade.
+    /// The value of StartTime is the number of milliseconds from the Unix epoch to the group's creation time.
+    /// The Unix epoch is 00:00:00 Coordinated Universal Time (UTC), Thursday, January 1, 1970.
+    /// For more information, see Unix time.
+    pub fn start_time(mut self, value: u64) -> Self {
+        self.value.start_time = value;
+        self
+    }
+    /// Sets `FromFaceModelVersion`: Current algorithm model version.
+    pub fn from_face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.value.from_face_model_version = value.into();
+        self
+    }
+    /// Sets `ToFaceModelVersion`: Target algorithm model version.
+    pub fn to_face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.value.to_face_model_version = value.into();
+        self
+    }
+    /// Sets `GroupId`: Group ID
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.value.group_id = value.into();
+        self
+    }
+    /// Sets `FailedFacesUrl`: IDs of the faces that could not be upgraded, as a JSON file; see the example below for its content. The URL is valid for half an hour.
+    pub fn failed_faces_url(mut self, value: impl Into<String>) -> Self {
+        self.value.failed_faces_url = value.into();
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> GetUpgradeGroupFaceModelVersionResultResponse {
+        self.value
+    }
 }
 /// Error codes `GetUpgradeGroupFaceModelVersionResult` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -550,10 +786,18 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             GetUpgradeGroupFaceModelVersionResultResponse,
         >(
             "{\"EndTimestamp\":1607091150000,\"FailedFacesUrl\":\"\",\"FromFaceModelVersion\":\"2.0\",\"GroupId\":\"965e41210ab6eaf56dee78bad4743b23\",\"Progress\":77,\"RequestId\":\"3c834d55-967a-4795-9beb-4c877418cd79\",\"StartTime\":1607073566782,\"Status\":0,\"ToFaceModelVersion\":\"3.0\"}",
+        );
+        assert_eq!(
+            GetUpgradeGroupFaceModelVersionResultResponse::builder()
+            .end_timestamp(1607091150000).progress(77.0).status(0)
+            .start_time(1607073566782).from_face_model_version("2.0")
+            .to_face_model_version("3.0").group_id("965e41210ab6eaf56dee78bad4743b23")
+            .failed_faces_url("").request_id("3c834d55-967a-4795-9beb-4c877418cd79")
+            .build(), response, "the builders make the example's value"
         );
     }
     #[test]
@@ -564,10 +808,19 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             GetUpgradeGroupFaceModelVersionResultResponse,
         >(
             "{\"EndTimestamp\":1607058209000,\"FailedFacesUrl\":\"https://iaiface-upgradegroup-failedface-1254418846.cos.ap-guangzhou.myqcloud.com/1253657503/1253657503_upgrade_group_1607058207_qW6RX1UO.json\",\"FromFaceModelVersion\":\"3.0\",\"GroupId\":\"test_2_upgrade\",\"Progress\":100,\"RequestId\":\"b667bf57-b40f-4618-9ef4-eb2d350eb068\",\"StartTime\":1607058207375,\"Status\":3,\"ToFaceModelVersion\":\"2.0\"}",
+        );
+        assert_eq!(
+            GetUpgradeGroupFaceModelVersionResultResponse::builder()
+            .end_timestamp(1607058209000).progress(100.0).status(3)
+            .start_time(1607058207375).from_face_model_version("3.0")
+            .to_face_model_version("2.0").group_id("test_2_upgrade")
+            .failed_faces_url("https://iaiface-upgradegroup-failedface-1254418846.cos.ap-guangzhou.myqcloud.com/1253657503/1253657503_upgrade_group_1607058207_qW6RX1UO.json")
+            .request_id("b667bf57-b40f-4618-9ef4-eb2d350eb068").build(), response,
+            "the builders make the example's value"
         );
     }
     #[test]
@@ -578,10 +831,18 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             GetUpgradeGroupFaceModelVersionResultResponse,
         >(
             "{\"EndTimestamp\":1596529510000,\"FailedFacesUrl\":\"\",\"FromFaceModelVersion\":\"2.0\",\"GroupId\":\"100001testGroupUpgrade\",\"Progress\":100,\"RequestId\":\"b0835106-e301-4959-90d5-f982007bb4c8\",\"StartTime\":1596529493217,\"Status\":1,\"ToFaceModelVersion\":\"3.0\"}",
+        );
+        assert_eq!(
+            GetUpgradeGroupFaceModelVersionResultResponse::builder()
+            .end_timestamp(1596529510000).progress(100.0).status(1)
+            .start_time(1596529493217).from_face_model_version("2.0")
+            .to_face_model_version("3.0").group_id("100001testGroupUpgrade")
+            .failed_faces_url("").request_id("b0835106-e301-4959-90d5-f982007bb4c8")
+            .build(), response, "the builders make the example's value"
         );
     }
 }

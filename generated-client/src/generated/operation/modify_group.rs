@@ -202,14 +202,308 @@ impl crate::runtime::action::Action for ModifyGroupRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         ModifyGroupRequest::validate(self)
     }
+    fn error_code(error: &ModifyGroupError) -> Option<&'static str> {
+        match error {
+            ModifyGroupError::ActionOffline(_) => Some("ActionOffline"),
+            ModifyGroupError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            ModifyGroupError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            ModifyGroupError::AuthFailureMfaFailure(_) => Some("AuthFailure.MFAFailure"),
+            ModifyGroupError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            ModifyGroupError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            ModifyGroupError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            ModifyGroupError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            ModifyGroupError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            ModifyGroupError::DryRunOperation(_) => Some("DryRunOperation"),
+            ModifyGroupError::FailedOperation(_) => Some("FailedOperation"),
+            ModifyGroupError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            ModifyGroupError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            ModifyGroupError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            ModifyGroupError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            ModifyGroupError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            ModifyGroupError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            ModifyGroupError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            ModifyGroupError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            ModifyGroupError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            ModifyGroupError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            ModifyGroupError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            ModifyGroupError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            ModifyGroupError::InternalError(_) => Some("InternalError"),
+            ModifyGroupError::InvalidAction(_) => Some("InvalidAction"),
+            ModifyGroupError::InvalidParameter(_) => Some("InvalidParameter"),
+            ModifyGroupError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            ModifyGroupError::InvalidParameterValue(_) => Some("InvalidParameterValue"),
+            ModifyGroupError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            ModifyGroupError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            ModifyGroupError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsExceed")
+            }
+            ModifyGroupError::InvalidParameterValueGroupExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            ModifyGroupError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
+            }
+            ModifyGroupError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
+            }
+            ModifyGroupError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            ModifyGroupError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            ModifyGroupError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            ModifyGroupError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            ModifyGroupError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            ModifyGroupError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            ModifyGroupError::InvalidParameterValueGroupNameAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupNameAlreadyExist")
+            }
+            ModifyGroupError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            ModifyGroupError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            ModifyGroupError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            ModifyGroupError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
+                Some("InvalidParameterValue.GroupNumPerPersonExceed")
+            }
+            ModifyGroupError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            ModifyGroupError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            ModifyGroupError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            ModifyGroupError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            ModifyGroupError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            ModifyGroupError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            ModifyGroupError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            ModifyGroupError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
+            }
+            ModifyGroupError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ModifyGroupError::InvalidParameterValuePersonExDescriptionsNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionsNameIllegal")
+            }
+            ModifyGroupError::InvalidParameterValuePersonExDescriptionsNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionsNameTooLong")
+            }
+            ModifyGroupError::InvalidParameterValuePersonExistInGroup(_) => {
+                Some("InvalidParameterValue.PersonExistInGroup")
+            }
+            ModifyGroupError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            ModifyGroupError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            ModifyGroupError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            ModifyGroupError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            ModifyGroupError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            ModifyGroupError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            ModifyGroupError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            ModifyGroupError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            ModifyGroupError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            ModifyGroupError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            ModifyGroupError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            ModifyGroupError::InvalidRequest(_) => Some("InvalidRequest"),
+            ModifyGroupError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            ModifyGroupError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            ModifyGroupError::LimitExceeded(_) => Some("LimitExceeded"),
+            ModifyGroupError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            ModifyGroupError::MissingParameter(_) => Some("MissingParameter"),
+            ModifyGroupError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            ModifyGroupError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            ModifyGroupError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            ModifyGroupError::RequestLimitExceeded(_) => Some("RequestLimitExceeded"),
+            ModifyGroupError::RequestLimitExceededGlobalRegionUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded")
+            }
+            ModifyGroupError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            ModifyGroupError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            ModifyGroupError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            ModifyGroupError::ResourceInUse(_) => Some("ResourceInUse"),
+            ModifyGroupError::ResourceInsufficient(_) => Some("ResourceInsufficient"),
+            ModifyGroupError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            ModifyGroupError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
+            ModifyGroupError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            ModifyGroupError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            ModifyGroupError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            ModifyGroupError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            ModifyGroupError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            ModifyGroupError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            ModifyGroupError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            ModifyGroupError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            ModifyGroupError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            ModifyGroupError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            ModifyGroupError::UnauthorizedOperation(_) => Some("UnauthorizedOperation"),
+            ModifyGroupError::UnknownParameter(_) => Some("UnknownParameter"),
+            ModifyGroupError::UnsupportedOperation(_) => Some("UnsupportedOperation"),
+            ModifyGroupError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            ModifyGroupError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
+            ModifyGroupError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            ModifyGroupError::Unhandled(_) => None,
+        }
+    }
 }
 /// Result of `ModifyGroup`: Modifies group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Modifying group":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::modify_group::ModifyGroupResponse;
+/// let response = ModifyGroupResponse::builder()
+///     .request_id("da051f16-0400-49d4-9832-2cfd3b51866f")
+///     .build();
+/// assert_eq!(response.request_id, "da051f16-0400-49d4-9832-2cfd3b51866f");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyGroupResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl ModifyGroupResponse {
+    /// Starts a [`ModifyGroupResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> ModifyGroupResponseBuilder {
+        <ModifyGroupResponseBuilder>::default()
+    }
+}
+/// Builds a [`ModifyGroupResponse`] field by field; start with `ModifyGroupResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct ModifyGroupResponseBuilder {
+    value: ModifyGroupResponse,
+}
+impl ModifyGroupResponseBuilder {
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> ModifyGroupResponse {
+        self.value
+    }
 }
 /// Error codes `ModifyGroup` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -986,9 +1280,14 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             ModifyGroupResponse,
         >("{\"RequestId\":\"da051f16-0400-49d4-9832-2cfd3b51866f\"}");
+        assert_eq!(
+            ModifyGroupResponse::builder()
+            .request_id("da051f16-0400-49d4-9832-2cfd3b51866f").build(), response,
+            "the builders make the example's value"
+        );
     }
     #[test]
     fn example_2_modifying_group_2() {
@@ -1000,9 +1299,14 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             ModifyGroupResponse,
         >("{\"RequestId\":\"98381738-509f-4749-8a66-dbf54247333d\"}");
+        assert_eq!(
+            ModifyGroupResponse::builder()
+            .request_id("98381738-509f-4749-8a66-dbf54247333d").build(), response,
+            "the builders make the example's value"
+        );
     }
     #[test]
     fn example_3_sample_error() {

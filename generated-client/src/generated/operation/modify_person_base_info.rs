@@ -101,14 +101,329 @@ impl crate::runtime::action::Action for ModifyPersonBaseInfoRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         ModifyPersonBaseInfoRequest::validate(self)
     }
+    fn error_code(error: &ModifyPersonBaseInfoError) -> Option<&'static str> {
+        match error {
+            ModifyPersonBaseInfoError::ActionOffline(_) => Some("ActionOffline"),
+            ModifyPersonBaseInfoError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            ModifyPersonBaseInfoError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            ModifyPersonBaseInfoError::AuthFailureMfaFailure(_) => {
+                Some("AuthFailure.MFAFailure")
+            }
+            ModifyPersonBaseInfoError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            ModifyPersonBaseInfoError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            ModifyPersonBaseInfoError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            ModifyPersonBaseInfoError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            ModifyPersonBaseInfoError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            ModifyPersonBaseInfoError::DryRunOperation(_) => Some("DryRunOperation"),
+            ModifyPersonBaseInfoError::FailedOperation(_) => Some("FailedOperation"),
+            ModifyPersonBaseInfoError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            ModifyPersonBaseInfoError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            ModifyPersonBaseInfoError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            ModifyPersonBaseInfoError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            ModifyPersonBaseInfoError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            ModifyPersonBaseInfoError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            ModifyPersonBaseInfoError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            ModifyPersonBaseInfoError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            ModifyPersonBaseInfoError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            ModifyPersonBaseInfoError::FailedOperationRequestLimitExceeded(_) => {
+                Some("FailedOperation.RequestLimitExceeded")
+            }
+            ModifyPersonBaseInfoError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            ModifyPersonBaseInfoError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            ModifyPersonBaseInfoError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            ModifyPersonBaseInfoError::InternalError(_) => Some("InternalError"),
+            ModifyPersonBaseInfoError::InvalidAction(_) => Some("InvalidAction"),
+            ModifyPersonBaseInfoError::InvalidParameter(_) => Some("InvalidParameter"),
+            ModifyPersonBaseInfoError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValue(_) => {
+                Some("InvalidParameterValue")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueGroupExDescriptionsExceed(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsExceed"),
+            ModifyPersonBaseInfoError::InvalidParameterValueGroupExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            ModifyPersonBaseInfoError::InvalidParameterValueGroupExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIllegal"),
+            ModifyPersonBaseInfoError::InvalidParameterValueGroupExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameTooLong"),
+            ModifyPersonBaseInfoError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueGroupNameAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupNameAlreadyExist")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueGroupNumPerPersonExceed(
+                _,
+            ) => Some("InvalidParameterValue.GroupNumPerPersonExceed"),
+            ModifyPersonBaseInfoError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValuePersonExDescriptionInfosExceed(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionInfosExceed"),
+            ModifyPersonBaseInfoError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ModifyPersonBaseInfoError::InvalidParameterValuePersonExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            ModifyPersonBaseInfoError::InvalidParameterValuePersonExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
+            ModifyPersonBaseInfoError::InvalidParameterValuePersonExistInGroup(_) => {
+                Some("InvalidParameterValue.PersonExistInGroup")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            ModifyPersonBaseInfoError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            ModifyPersonBaseInfoError::InvalidRequest(_) => Some("InvalidRequest"),
+            ModifyPersonBaseInfoError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            ModifyPersonBaseInfoError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            ModifyPersonBaseInfoError::LimitExceeded(_) => Some("LimitExceeded"),
+            ModifyPersonBaseInfoError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            ModifyPersonBaseInfoError::MissingParameter(_) => Some("MissingParameter"),
+            ModifyPersonBaseInfoError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            ModifyPersonBaseInfoError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            ModifyPersonBaseInfoError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            ModifyPersonBaseInfoError::RequestLimitExceeded(_) => {
+                Some("RequestLimitExceeded")
+            }
+            ModifyPersonBaseInfoError::RequestLimitExceededGlobalRegionUinLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
+            ModifyPersonBaseInfoError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            ModifyPersonBaseInfoError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            ModifyPersonBaseInfoError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            ModifyPersonBaseInfoError::ResourceInUse(_) => Some("ResourceInUse"),
+            ModifyPersonBaseInfoError::ResourceInsufficient(_) => {
+                Some("ResourceInsufficient")
+            }
+            ModifyPersonBaseInfoError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            ModifyPersonBaseInfoError::ResourceUnavailable(_) => {
+                Some("ResourceUnavailable")
+            }
+            ModifyPersonBaseInfoError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            ModifyPersonBaseInfoError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            ModifyPersonBaseInfoError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            ModifyPersonBaseInfoError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            ModifyPersonBaseInfoError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            ModifyPersonBaseInfoError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            ModifyPersonBaseInfoError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            ModifyPersonBaseInfoError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            ModifyPersonBaseInfoError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            ModifyPersonBaseInfoError::ServiceUnavailable(_) => {
+                Some("ServiceUnavailable")
+            }
+            ModifyPersonBaseInfoError::UnauthorizedOperation(_) => {
+                Some("UnauthorizedOperation")
+            }
+            ModifyPersonBaseInfoError::UnknownParameter(_) => Some("UnknownParameter"),
+            ModifyPersonBaseInfoError::UnsupportedOperation(_) => {
+                Some("UnsupportedOperation")
+            }
+            ModifyPersonBaseInfoError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            ModifyPersonBaseInfoError::UnsupportedProtocol(_) => {
+                Some("UnsupportedProtocol")
+            }
+            ModifyPersonBaseInfoError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            ModifyPersonBaseInfoError::Unhandled(_) => None,
+        }
+    }
 }
 /// Result of `ModifyPersonBaseInfo`: Modifies the basic information of a person.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Modifying the basic information of a person":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::modify_person_base_info::ModifyPersonBaseInfoResponse;
+/// let response = ModifyPersonBaseInfoResponse::builder()
+///     .request_id("6e2a0fb7-7c9e-45c7-abf1-338457d1def7")
+///     .build();
+/// assert_eq!(response.request_id, "6e2a0fb7-7c9e-45c7-abf1-338457d1def7");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyPersonBaseInfoResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl ModifyPersonBaseInfoResponse {
+    /// Starts a [`ModifyPersonBaseInfoResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> ModifyPersonBaseInfoResponseBuilder {
+        <ModifyPersonBaseInfoResponseBuilder>::default()
+    }
+}
+/// Builds a [`ModifyPersonBaseInfoResponse`] field by field; start with `ModifyPersonBaseInfoResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct ModifyPersonBaseInfoResponseBuilder {
+    value: ModifyPersonBaseInfoResponse,
+}
+impl ModifyPersonBaseInfoResponseBuilder {
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> ModifyPersonBaseInfoResponse {
+        self.value
+    }
 }
 /// Error codes `ModifyPersonBaseInfo` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -891,9 +1206,14 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             ModifyPersonBaseInfoResponse,
         >("{\"RequestId\":\"6e2a0fb7-7c9e-45c7-abf1-338457d1def7\"}");
+        assert_eq!(
+            ModifyPersonBaseInfoResponse::builder()
+            .request_id("6e2a0fb7-7c9e-45c7-abf1-338457d1def7").build(), response,
+            "the builders make the example's value"
+        );
     }
     #[test]
     fn example_2_modifying_the_basic_information_of_a_person_fails() {

@@ -155,14 +155,326 @@ impl crate::runtime::action::Action for ModifyPersonGroupInfoRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         ModifyPersonGroupInfoRequest::validate(self)
     }
+    fn error_code(error: &ModifyPersonGroupInfoError) -> Option<&'static str> {
+        match error {
+            ModifyPersonGroupInfoError::ActionOffline(_) => Some("ActionOffline"),
+            ModifyPersonGroupInfoError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            ModifyPersonGroupInfoError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            ModifyPersonGroupInfoError::AuthFailureMfaFailure(_) => {
+                Some("AuthFailure.MFAFailure")
+            }
+            ModifyPersonGroupInfoError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            ModifyPersonGroupInfoError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            ModifyPersonGroupInfoError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            ModifyPersonGroupInfoError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            ModifyPersonGroupInfoError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            ModifyPersonGroupInfoError::DryRunOperation(_) => Some("DryRunOperation"),
+            ModifyPersonGroupInfoError::FailedOperation(_) => Some("FailedOperation"),
+            ModifyPersonGroupInfoError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            ModifyPersonGroupInfoError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            ModifyPersonGroupInfoError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            ModifyPersonGroupInfoError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            ModifyPersonGroupInfoError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            ModifyPersonGroupInfoError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            ModifyPersonGroupInfoError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            ModifyPersonGroupInfoError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            ModifyPersonGroupInfoError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            ModifyPersonGroupInfoError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            ModifyPersonGroupInfoError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            ModifyPersonGroupInfoError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            ModifyPersonGroupInfoError::InternalError(_) => Some("InternalError"),
+            ModifyPersonGroupInfoError::InvalidAction(_) => Some("InvalidAction"),
+            ModifyPersonGroupInfoError::InvalidParameter(_) => Some("InvalidParameter"),
+            ModifyPersonGroupInfoError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValue(_) => {
+                Some("InvalidParameterValue")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueGroupExDescriptionsExceed(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsExceed"),
+            ModifyPersonGroupInfoError::InvalidParameterValueGroupExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            ModifyPersonGroupInfoError::InvalidParameterValueGroupExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIllegal"),
+            ModifyPersonGroupInfoError::InvalidParameterValueGroupExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameTooLong"),
+            ModifyPersonGroupInfoError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueGroupNameAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupNameAlreadyExist")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueGroupNumPerPersonExceed(
+                _,
+            ) => Some("InvalidParameterValue.GroupNumPerPersonExceed"),
+            ModifyPersonGroupInfoError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValuePersonExDescriptionInfosExceed(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionInfosExceed"),
+            ModifyPersonGroupInfoError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ModifyPersonGroupInfoError::InvalidParameterValuePersonExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            ModifyPersonGroupInfoError::InvalidParameterValuePersonExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
+            ModifyPersonGroupInfoError::InvalidParameterValuePersonExistInGroup(_) => {
+                Some("InvalidParameterValue.PersonExistInGroup")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            ModifyPersonGroupInfoError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            ModifyPersonGroupInfoError::InvalidRequest(_) => Some("InvalidRequest"),
+            ModifyPersonGroupInfoError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            ModifyPersonGroupInfoError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            ModifyPersonGroupInfoError::LimitExceeded(_) => Some("LimitExceeded"),
+            ModifyPersonGroupInfoError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            ModifyPersonGroupInfoError::MissingParameter(_) => Some("MissingParameter"),
+            ModifyPersonGroupInfoError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            ModifyPersonGroupInfoError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            ModifyPersonGroupInfoError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            ModifyPersonGroupInfoError::RequestLimitExceeded(_) => {
+                Some("RequestLimitExceeded")
+            }
+            ModifyPersonGroupInfoError::RequestLimitExceededGlobalRegionUinLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
+            ModifyPersonGroupInfoError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            ModifyPersonGroupInfoError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            ModifyPersonGroupInfoError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            ModifyPersonGroupInfoError::ResourceInUse(_) => Some("ResourceInUse"),
+            ModifyPersonGroupInfoError::ResourceInsufficient(_) => {
+                Some("ResourceInsufficient")
+            }
+            ModifyPersonGroupInfoError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            ModifyPersonGroupInfoError::ResourceUnavailable(_) => {
+                Some("ResourceUnavailable")
+            }
+            ModifyPersonGroupInfoError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            ModifyPersonGroupInfoError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            ModifyPersonGroupInfoError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            ModifyPersonGroupInfoError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            ModifyPersonGroupInfoError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            ModifyPersonGroupInfoError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            ModifyPersonGroupInfoError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            ModifyPersonGroupInfoError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            ModifyPersonGroupInfoError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            ModifyPersonGroupInfoError::ServiceUnavailable(_) => {
+                Some("ServiceUnavailable")
+            }
+            ModifyPersonGroupInfoError::UnauthorizedOperation(_) => {
+                Some("UnauthorizedOperation")
+            }
+            ModifyPersonGroupInfoError::UnknownParameter(_) => Some("UnknownParameter"),
+            ModifyPersonGroupInfoError::UnsupportedOperation(_) => {
+                Some("UnsupportedOperation")
+            }
+            ModifyPersonGroupInfoError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            ModifyPersonGroupInfoError::UnsupportedProtocol(_) => {
+                Some("UnsupportedProtocol")
+            }
+            ModifyPersonGroupInfoError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            ModifyPersonGroupInfoError::Unhandled(_) => None,
+        }
+    }
 }
 /// Result of `ModifyPersonGroupInfo`: Modifies person description.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Modifying person description":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::modify_person_group_info::ModifyPersonGroupInfoResponse;
+/// let response = ModifyPersonGroupInfoResponse::builder()
+///     .request_id("77e11a2d-0fc0-4fba-ab25-016e998221c3")
+///     .build();
+/// assert_eq!(response.request_id, "77e11a2d-0fc0-4fba-ab25-016e998221c3");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ModifyPersonGroupInfoResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl ModifyPersonGroupInfoResponse {
+    /// Starts a [`ModifyPersonGroupInfoResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> ModifyPersonGroupInfoResponseBuilder {
+        <ModifyPersonGroupInfoResponseBuilder>::default()
+    }
+}
+/// Builds a [`ModifyPersonGroupInfoResponse`] field by field; start with `ModifyPersonGroupInfoResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct ModifyPersonGroupInfoResponseBuilder {
+    value: ModifyPersonGroupInfoResponse,
+}
+impl ModifyPersonGroupInfoResponseBuilder {
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> ModifyPersonGroupInfoResponse {
+        self.value
+    }
 }
 /// Error codes `ModifyPersonGroupInfo` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -929,9 +1241,14 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             ModifyPersonGroupInfoResponse,
         >("{\"RequestId\":\"77e11a2d-0fc0-4fba-ab25-016e998221c3\"}");
+        assert_eq!(
+            ModifyPersonGroupInfoResponse::builder()
+            .request_id("77e11a2d-0fc0-4fba-ab25-016e998221c3").build(), response,
+            "the builders make the example's value"
+        );
     }
     #[test]
     fn example_2_modifying_person_description_2() {
@@ -943,9 +1260,14 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             ModifyPersonGroupInfoResponse,
         >("{\"RequestId\":\"77e11a2d-0fc0-4fba-ab25-016e998221c3\"}");
+        assert_eq!(
+            ModifyPersonGroupInfoResponse::builder()
+            .request_id("77e11a2d-0fc0-4fba-ab25-016e998221c3").build(), response,
+            "the builders make the example's value"
+        );
     }
     #[test]
     fn example_3_sample_error() {

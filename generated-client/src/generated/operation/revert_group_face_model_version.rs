@@ -72,14 +72,180 @@ impl crate::runtime::action::Action for RevertGroupFaceModelVersionRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         RevertGroupFaceModelVersionRequest::validate(self)
     }
+    fn error_code(error: &RevertGroupFaceModelVersionError) -> Option<&'static str> {
+        match error {
+            RevertGroupFaceModelVersionError::ActionOffline(_) => Some("ActionOffline"),
+            RevertGroupFaceModelVersionError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            RevertGroupFaceModelVersionError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            RevertGroupFaceModelVersionError::AuthFailureMfaFailure(_) => {
+                Some("AuthFailure.MFAFailure")
+            }
+            RevertGroupFaceModelVersionError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            RevertGroupFaceModelVersionError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            RevertGroupFaceModelVersionError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            RevertGroupFaceModelVersionError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            RevertGroupFaceModelVersionError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            RevertGroupFaceModelVersionError::DryRunOperation(_) => {
+                Some("DryRunOperation")
+            }
+            RevertGroupFaceModelVersionError::FailedOperation(_) => {
+                Some("FailedOperation")
+            }
+            RevertGroupFaceModelVersionError::FailedOperationJobCannnotRollback(_) => {
+                Some("FailedOperation.JobCannnotRollback")
+            }
+            RevertGroupFaceModelVersionError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            RevertGroupFaceModelVersionError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            RevertGroupFaceModelVersionError::FailedOperationUpgradeJobIdNotExist(_) => {
+                Some("FailedOperation.UpgradeJobIdNotExist")
+            }
+            RevertGroupFaceModelVersionError::InternalError(_) => Some("InternalError"),
+            RevertGroupFaceModelVersionError::InvalidAction(_) => Some("InvalidAction"),
+            RevertGroupFaceModelVersionError::InvalidParameter(_) => {
+                Some("InvalidParameter")
+            }
+            RevertGroupFaceModelVersionError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            RevertGroupFaceModelVersionError::InvalidParameterValue(_) => {
+                Some("InvalidParameterValue")
+            }
+            RevertGroupFaceModelVersionError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            RevertGroupFaceModelVersionError::InvalidRequest(_) => Some("InvalidRequest"),
+            RevertGroupFaceModelVersionError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            RevertGroupFaceModelVersionError::IpNotInWhitelist(_) => {
+                Some("IpNotInWhitelist")
+            }
+            RevertGroupFaceModelVersionError::LimitExceeded(_) => Some("LimitExceeded"),
+            RevertGroupFaceModelVersionError::MissingParameter(_) => {
+                Some("MissingParameter")
+            }
+            RevertGroupFaceModelVersionError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            RevertGroupFaceModelVersionError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            RevertGroupFaceModelVersionError::RequestLimitExceeded(_) => {
+                Some("RequestLimitExceeded")
+            }
+            RevertGroupFaceModelVersionError::RequestLimitExceededGlobalRegionUinLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
+            RevertGroupFaceModelVersionError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            RevertGroupFaceModelVersionError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            RevertGroupFaceModelVersionError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            RevertGroupFaceModelVersionError::ResourceInUse(_) => Some("ResourceInUse"),
+            RevertGroupFaceModelVersionError::ResourceInsufficient(_) => {
+                Some("ResourceInsufficient")
+            }
+            RevertGroupFaceModelVersionError::ResourceNotFound(_) => {
+                Some("ResourceNotFound")
+            }
+            RevertGroupFaceModelVersionError::ResourceUnavailable(_) => {
+                Some("ResourceUnavailable")
+            }
+            RevertGroupFaceModelVersionError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            RevertGroupFaceModelVersionError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            RevertGroupFaceModelVersionError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            RevertGroupFaceModelVersionError::ResourcesSoldOutChargeStatusException(
+                _,
+            ) => Some("ResourcesSoldOut.ChargeStatusException"),
+            RevertGroupFaceModelVersionError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            RevertGroupFaceModelVersionError::ServiceUnavailable(_) => {
+                Some("ServiceUnavailable")
+            }
+            RevertGroupFaceModelVersionError::UnauthorizedOperation(_) => {
+                Some("UnauthorizedOperation")
+            }
+            RevertGroupFaceModelVersionError::UnknownParameter(_) => {
+                Some("UnknownParameter")
+            }
+            RevertGroupFaceModelVersionError::UnsupportedOperation(_) => {
+                Some("UnsupportedOperation")
+            }
+            RevertGroupFaceModelVersionError::UnsupportedProtocol(_) => {
+                Some("UnsupportedProtocol")
+            }
+            RevertGroupFaceModelVersionError::UnsupportedRegion(_) => {
+                Some("UnsupportedRegion")
+            }
+            RevertGroupFaceModelVersionError::Unhandled(_) => None,
+        }
+    }
 }
 /// Result of `RevertGroupFaceModelVersion`: Rolls back the version of a group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Rolling back the version of a group":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::revert_group_face_model_version::RevertGroupFaceModelVersionResponse;
+/// let response = RevertGroupFaceModelVersionResponse::builder()
+///     .request_id("64741bf7-8959-45e0-ac34-01913b212934")
+///     .build();
+/// assert_eq!(response.request_id, "64741bf7-8959-45e0-ac34-01913b212934");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RevertGroupFaceModelVersionResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl RevertGroupFaceModelVersionResponse {
+    /// Starts a [`RevertGroupFaceModelVersionResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> RevertGroupFaceModelVersionResponseBuilder {
+        <RevertGroupFaceModelVersionResponseBuilder>::default()
+    }
+}
+/// Builds a [`RevertGroupFaceModelVersionResponse`] field by field; start with `RevertGroupFaceModelVersionResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct RevertGroupFaceModelVersionResponseBuilder {
+    value: RevertGroupFaceModelVersionResponse,
+}
+impl RevertGroupFaceModelVersionResponseBuilder {
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> RevertGroupFaceModelVersionResponse {
+        self.value
+    }
 }
 /// Error codes `RevertGroupFaceModelVersion` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -476,8 +642,13 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             RevertGroupFaceModelVersionResponse,
         >("{\"RequestId\":\"64741bf7-8959-45e0-ac34-01913b212934\"}");
+        assert_eq!(
+            RevertGroupFaceModelVersionResponse::builder()
+            .request_id("64741bf7-8959-45e0-ac34-01913b212934").build(), response,
+            "the builders make the example's value"
+        );
     }
 }

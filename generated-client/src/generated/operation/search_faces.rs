@@ -348,12 +348,346 @@ impl crate::runtime::action::Action for SearchFacesRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         SearchFacesRequest::validate(self)
     }
+    fn error_code(error: &SearchFacesError) -> Option<&'static str> {
+        match error {
+            SearchFacesError::ActionOffline(_) => Some("ActionOffline"),
+            SearchFacesError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            SearchFacesError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            SearchFacesError::AuthFailureMfaFailure(_) => Some("AuthFailure.MFAFailure"),
+            SearchFacesError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            SearchFacesError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            SearchFacesError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            SearchFacesError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            SearchFacesError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            SearchFacesError::DryRunOperation(_) => Some("DryRunOperation"),
+            SearchFacesError::FailedOperation(_) => Some("FailedOperation"),
+            SearchFacesError::FailedOperationAcrossVersionsError(_) => {
+                Some("FailedOperation.AcrossVersionsError")
+            }
+            SearchFacesError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            SearchFacesError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            SearchFacesError::FailedOperationFaceSizeTooSmall(_) => {
+                Some("FailedOperation.FaceSizeTooSmall")
+            }
+            SearchFacesError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            SearchFacesError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            SearchFacesError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            SearchFacesError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            SearchFacesError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            SearchFacesError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            SearchFacesError::FailedOperationImageResolutionExceed(_) => {
+                Some("FailedOperation.ImageResolutionExceed")
+            }
+            SearchFacesError::FailedOperationImageResolutionTooSmall(_) => {
+                Some("FailedOperation.ImageResolutionTooSmall")
+            }
+            SearchFacesError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            SearchFacesError::FailedOperationRequestLimitExceeded(_) => {
+                Some("FailedOperation.RequestLimitExceeded")
+            }
+            SearchFacesError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            SearchFacesError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            SearchFacesError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            SearchFacesError::InternalError(_) => Some("InternalError"),
+            SearchFacesError::InvalidAction(_) => Some("InvalidAction"),
+            SearchFacesError::InvalidParameter(_) => Some("InvalidParameter"),
+            SearchFacesError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            SearchFacesError::InvalidParameterValue(_) => Some("InvalidParameterValue"),
+            SearchFacesError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            SearchFacesError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            SearchFacesError::InvalidParameterValueFaceMatchThresholdIllegal(_) => {
+                Some("InvalidParameterValue.FaceMatchThresholdIllegal")
+            }
+            SearchFacesError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsExceed")
+            }
+            SearchFacesError::InvalidParameterValueGroupExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            SearchFacesError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
+            }
+            SearchFacesError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
+            }
+            SearchFacesError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            SearchFacesError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            SearchFacesError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            SearchFacesError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            SearchFacesError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            SearchFacesError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            SearchFacesError::InvalidParameterValueGroupNameAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupNameAlreadyExist")
+            }
+            SearchFacesError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            SearchFacesError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            SearchFacesError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            SearchFacesError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
+                Some("InvalidParameterValue.GroupNumPerPersonExceed")
+            }
+            SearchFacesError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            SearchFacesError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            SearchFacesError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            SearchFacesError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            SearchFacesError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            SearchFacesError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            SearchFacesError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            SearchFacesError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
+            }
+            SearchFacesError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            SearchFacesError::InvalidParameterValuePersonExDescriptionsNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionsNameIllegal")
+            }
+            SearchFacesError::InvalidParameterValuePersonExDescriptionsNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionsNameTooLong")
+            }
+            SearchFacesError::InvalidParameterValuePersonExistInGroup(_) => {
+                Some("InvalidParameterValue.PersonExistInGroup")
+            }
+            SearchFacesError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            SearchFacesError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            SearchFacesError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            SearchFacesError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            SearchFacesError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            SearchFacesError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            SearchFacesError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            SearchFacesError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            SearchFacesError::InvalidParameterValueQualityControlIllegal(_) => {
+                Some("InvalidParameterValue.QualityControlIllegal")
+            }
+            SearchFacesError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            SearchFacesError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            SearchFacesError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            SearchFacesError::InvalidRequest(_) => Some("InvalidRequest"),
+            SearchFacesError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            SearchFacesError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            SearchFacesError::LimitExceeded(_) => Some("LimitExceeded"),
+            SearchFacesError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            SearchFacesError::MissingParameter(_) => Some("MissingParameter"),
+            SearchFacesError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            SearchFacesError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            SearchFacesError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            SearchFacesError::RequestLimitExceeded(_) => Some("RequestLimitExceeded"),
+            SearchFacesError::RequestLimitExceededGlobalRegionUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded")
+            }
+            SearchFacesError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            SearchFacesError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            SearchFacesError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            SearchFacesError::ResourceInUse(_) => Some("ResourceInUse"),
+            SearchFacesError::ResourceInsufficient(_) => Some("ResourceInsufficient"),
+            SearchFacesError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            SearchFacesError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
+            SearchFacesError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            SearchFacesError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            SearchFacesError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            SearchFacesError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            SearchFacesError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            SearchFacesError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            SearchFacesError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            SearchFacesError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            SearchFacesError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            SearchFacesError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            SearchFacesError::UnauthorizedOperation(_) => Some("UnauthorizedOperation"),
+            SearchFacesError::UnknownParameter(_) => Some("UnknownParameter"),
+            SearchFacesError::UnsupportedOperation(_) => Some("UnsupportedOperation"),
+            SearchFacesError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            SearchFacesError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
+            SearchFacesError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            SearchFacesError::Unhandled(_) => None,
+        }
+    }
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
 }
 /// Result of `SearchFaces`: Searches for face.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Searching for face":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::search_faces::SearchFacesResponse;
+/// use tencentcloud_iai::types;
+/// let response = SearchFacesResponse::builder()
+///     .results(
+///         Vec::from([
+///             types::Result::builder()
+///                 .candidates(
+///                     Vec::from([
+///                         types::Candidate::builder()
+///                             .person_id("1001")
+///                             .face_id("2875093635484912302")
+///                             .score(100.0)
+///                             .person_name("Jerry")
+///                             .gender(0)
+///                             .person_group_infos(
+///                                 Vec::from([
+///                                     types::PersonGroupInfo::builder()
+///                                         .group_id("abc")
+///                                         .person_ex_descriptions(
+///                                             Vec::from([
+///                                                 String::from("description1"),
+///                                                 String::from("description2"),
+///                                             ]),
+///                                         )
+///                                         .build(),
+///                                 ]),
+///                             )
+///                             .build(),
+///                     ]),
+///                 )
+///                 .face_rect(
+///                     types::FaceRect::builder()
+///                         .x(370)
+///                         .y(46)
+///                         .width(75)
+///                         .height(75)
+///                         .build(),
+///                 )
+///                 .ret_code(0)
+///                 .build(),
+///         ]),
+///     )
+///     .face_num(1)
+///     .face_model_version("3.0")
+///     .request_id("57b42b73-b978-45b9-8095-8f50e9642d35")
+///     .build();
+/// assert_eq!(response.request_id, "57b42b73-b978-45b9-8095-8f50e9642d35");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SearchFacesResponse {
     /// Recognition result.
@@ -368,6 +702,44 @@ pub struct SearchFacesResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl SearchFacesResponse {
+    /// Starts a [`SearchFacesResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> SearchFacesResponseBuilder {
+        <SearchFacesResponseBuilder>::default()
+    }
+}
+/// Builds a [`SearchFacesResponse`] field by field; start with `SearchFacesResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct SearchFacesResponseBuilder {
+    value: SearchFacesResponse,
+}
+impl SearchFacesResponseBuilder {
+    /// Sets `Results`: Recognition result.
+    pub fn results(mut self, value: Vec<crate::types::Result>) -> Self {
+        self.value.results = value;
+        self
+    }
+    /// Sets `FaceNum`: Number of faces included in searched groups.
+    pub fn face_num(mut self, value: u64) -> Self {
+        self.value.face_num = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.value.face_model_version = value.into();
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> SearchFacesResponse {
+        self.value
+    }
 }
 /// Error codes `SearchFaces` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1239,10 +1611,24 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             SearchFacesResponse,
         >(
             "{\"FaceModelVersion\":\"3.0\",\"FaceNum\":1,\"RequestId\":\"57b42b73-b978-45b9-8095-8f50e9642d35\",\"Results\":[{\"Candidates\":[{\"FaceId\":\"2875093635484912302\",\"Gender\":0,\"PersonGroupInfos\":[{\"GroupId\":\"abc\",\"PersonExDescriptions\":[\"description1\",\"description2\"]}],\"PersonId\":\"1001\",\"PersonName\":\"Jerry\",\"Score\":100}],\"FaceRect\":{\"Height\":75,\"Width\":75,\"X\":370,\"Y\":46},\"RetCode\":0}]}",
+        );
+        assert_eq!(
+            SearchFacesResponse::builder().results(Vec::from([crate
+            ::types::Result::builder().candidates(Vec::from([crate
+            ::types::Candidate::builder().person_id("1001")
+            .face_id("2875093635484912302").score(100.0).person_name("Jerry").gender(0)
+            .person_group_infos(Vec::from([crate ::types::PersonGroupInfo::builder()
+            .group_id("abc")
+            .person_ex_descriptions(Vec::from([String::from("description1"),
+            String::from("description2")])).build()])).build()])).face_rect(crate
+            ::types::FaceRect::builder().x(370).y(46).width(75).height(75).build())
+            .ret_code(0).build()])).face_num(1).face_model_version("3.0")
+            .request_id("57b42b73-b978-45b9-8095-8f50e9642d35").build(), response,
+            "the builders make the example's value"
         );
     }
     #[test]

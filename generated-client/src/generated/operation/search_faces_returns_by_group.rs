@@ -317,12 +317,383 @@ impl crate::runtime::action::Action for SearchFacesReturnsByGroupRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         SearchFacesReturnsByGroupRequest::validate(self)
     }
+    fn error_code(error: &SearchFacesReturnsByGroupError) -> Option<&'static str> {
+        match error {
+            SearchFacesReturnsByGroupError::ActionOffline(_) => Some("ActionOffline"),
+            SearchFacesReturnsByGroupError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            SearchFacesReturnsByGroupError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            SearchFacesReturnsByGroupError::AuthFailureMfaFailure(_) => {
+                Some("AuthFailure.MFAFailure")
+            }
+            SearchFacesReturnsByGroupError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            SearchFacesReturnsByGroupError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            SearchFacesReturnsByGroupError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            SearchFacesReturnsByGroupError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            SearchFacesReturnsByGroupError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            SearchFacesReturnsByGroupError::DryRunOperation(_) => Some("DryRunOperation"),
+            SearchFacesReturnsByGroupError::FailedOperation(_) => Some("FailedOperation"),
+            SearchFacesReturnsByGroupError::FailedOperationAcrossVersionsError(_) => {
+                Some("FailedOperation.AcrossVersionsError")
+            }
+            SearchFacesReturnsByGroupError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            SearchFacesReturnsByGroupError::FailedOperationDuplicatedGroupDescription(
+                _,
+            ) => Some("FailedOperation.DuplicatedGroupDescription"),
+            SearchFacesReturnsByGroupError::FailedOperationFaceSizeTooSmall(_) => {
+                Some("FailedOperation.FaceSizeTooSmall")
+            }
+            SearchFacesReturnsByGroupError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            SearchFacesReturnsByGroupError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            SearchFacesReturnsByGroupError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            SearchFacesReturnsByGroupError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            SearchFacesReturnsByGroupError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            SearchFacesReturnsByGroupError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            SearchFacesReturnsByGroupError::FailedOperationImageResolutionExceed(_) => {
+                Some("FailedOperation.ImageResolutionExceed")
+            }
+            SearchFacesReturnsByGroupError::FailedOperationImageResolutionTooSmall(_) => {
+                Some("FailedOperation.ImageResolutionTooSmall")
+            }
+            SearchFacesReturnsByGroupError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            SearchFacesReturnsByGroupError::FailedOperationRequestLimitExceeded(_) => {
+                Some("FailedOperation.RequestLimitExceeded")
+            }
+            SearchFacesReturnsByGroupError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            SearchFacesReturnsByGroupError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            SearchFacesReturnsByGroupError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            SearchFacesReturnsByGroupError::InternalError(_) => Some("InternalError"),
+            SearchFacesReturnsByGroupError::InvalidAction(_) => Some("InvalidAction"),
+            SearchFacesReturnsByGroupError::InvalidParameter(_) => {
+                Some("InvalidParameter")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValue(_) => {
+                Some("InvalidParameterValue")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValueAccountFaceNumExceed(
+                _,
+            ) => Some("InvalidParameterValue.AccountFaceNumExceed"),
+            SearchFacesReturnsByGroupError::InvalidParameterValueDeleteFaceNumExceed(
+                _,
+            ) => Some("InvalidParameterValue.DeleteFaceNumExceed"),
+            SearchFacesReturnsByGroupError::InvalidParameterValueFaceMatchThresholdIllegal(
+                _,
+            ) => Some("InvalidParameterValue.FaceMatchThresholdIllegal"),
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupExDescriptionsExceed(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsExceed"),
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIllegal"),
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.GroupExDescriptionsNameTooLong"),
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupFaceNumExceed(
+                _,
+            ) => Some("InvalidParameterValue.GroupFaceNumExceed"),
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupIdAlreadyExist(
+                _,
+            ) => Some("InvalidParameterValue.GroupIdAlreadyExist"),
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupNameAlreadyExist(
+                _,
+            ) => Some("InvalidParameterValue.GroupNameAlreadyExist"),
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupNumPerPersonExceed(
+                _,
+            ) => Some("InvalidParameterValue.GroupNumPerPersonExceed"),
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValuePersonExDescriptionInfosExceed(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionInfosExceed"),
+            SearchFacesReturnsByGroupError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            SearchFacesReturnsByGroupError::InvalidParameterValuePersonExDescriptionsNameIllegal(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            SearchFacesReturnsByGroupError::InvalidParameterValuePersonExDescriptionsNameTooLong(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
+            SearchFacesReturnsByGroupError::InvalidParameterValuePersonExistInGroup(
+                _,
+            ) => Some("InvalidParameterValue.PersonExistInGroup"),
+            SearchFacesReturnsByGroupError::InvalidParameterValuePersonFaceNumExceed(
+                _,
+            ) => Some("InvalidParameterValue.PersonFaceNumExceed"),
+            SearchFacesReturnsByGroupError::InvalidParameterValuePersonGenderIllegal(
+                _,
+            ) => Some("InvalidParameterValue.PersonGenderIllegal"),
+            SearchFacesReturnsByGroupError::InvalidParameterValuePersonIdAlreadyExist(
+                _,
+            ) => Some("InvalidParameterValue.PersonIdAlreadyExist"),
+            SearchFacesReturnsByGroupError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            SearchFacesReturnsByGroupError::InvalidParameterValueQualityControlIllegal(
+                _,
+            ) => Some("InvalidParameterValue.QualityControlIllegal"),
+            SearchFacesReturnsByGroupError::InvalidParameterValueSearchPersonsExceed(
+                _,
+            ) => Some("InvalidParameterValue.SearchPersonsExceed"),
+            SearchFacesReturnsByGroupError::InvalidParameterValueUploadFaceNumExceed(
+                _,
+            ) => Some("InvalidParameterValue.UploadFaceNumExceed"),
+            SearchFacesReturnsByGroupError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            SearchFacesReturnsByGroupError::InvalidRequest(_) => Some("InvalidRequest"),
+            SearchFacesReturnsByGroupError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            SearchFacesReturnsByGroupError::IpNotInWhitelist(_) => {
+                Some("IpNotInWhitelist")
+            }
+            SearchFacesReturnsByGroupError::LimitExceeded(_) => Some("LimitExceeded"),
+            SearchFacesReturnsByGroupError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            SearchFacesReturnsByGroupError::MissingParameter(_) => {
+                Some("MissingParameter")
+            }
+            SearchFacesReturnsByGroupError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            SearchFacesReturnsByGroupError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            SearchFacesReturnsByGroupError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            SearchFacesReturnsByGroupError::RequestLimitExceeded(_) => {
+                Some("RequestLimitExceeded")
+            }
+            SearchFacesReturnsByGroupError::RequestLimitExceededGlobalRegionUinLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
+            SearchFacesReturnsByGroupError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            SearchFacesReturnsByGroupError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            SearchFacesReturnsByGroupError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            SearchFacesReturnsByGroupError::ResourceInUse(_) => Some("ResourceInUse"),
+            SearchFacesReturnsByGroupError::ResourceInsufficient(_) => {
+                Some("ResourceInsufficient")
+            }
+            SearchFacesReturnsByGroupError::ResourceNotFound(_) => {
+                Some("ResourceNotFound")
+            }
+            SearchFacesReturnsByGroupError::ResourceUnavailable(_) => {
+                Some("ResourceUnavailable")
+            }
+            SearchFacesReturnsByGroupError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            SearchFacesReturnsByGroupError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            SearchFacesReturnsByGroupError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            SearchFacesReturnsByGroupError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            SearchFacesReturnsByGroupError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            SearchFacesReturnsByGroupError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            SearchFacesReturnsByGroupError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            SearchFacesReturnsByGroupError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            SearchFacesReturnsByGroupError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            SearchFacesReturnsByGroupError::ServiceUnavailable(_) => {
+                Some("ServiceUnavailable")
+            }
+            SearchFacesReturnsByGroupError::UnauthorizedOperation(_) => {
+                Some("UnauthorizedOperation")
+            }
+            SearchFacesReturnsByGroupError::UnknownParameter(_) => {
+                Some("UnknownParameter")
+            }
+            SearchFacesReturnsByGroupError::UnsupportedOperation(_) => {
+                Some("UnsupportedOperation")
+            }
+            SearchFacesReturnsByGroupError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            SearchFacesReturnsByGroupError::UnsupportedProtocol(_) => {
+                Some("UnsupportedProtocol")
+            }
+            SearchFacesReturnsByGroupError::UnsupportedRegion(_) => {
+                Some("UnsupportedRegion")
+            }
+            SearchFacesReturnsByGroupError::Unhandled(_) => None,
+        }
+    }
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
 }
 /// Result of `SearchFacesReturnsByGroup`: Searches for face with results returned by group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Searching for faces with results returned by group":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::search_faces_returns_by_group::SearchFacesReturnsByGroupResponse;
+/// use tencentcloud_iai::types;
+/// let response = SearchFacesReturnsByGroupResponse::builder()
+///     .face_num(1)
+///     .results_returns_by_group(
+///         Vec::from([
+///             types::ResultsReturnsByGroup::builder()
+///                 .face_rect(
+///                     types::FaceRect::builder()
+///                         .x(370)
+///                         .y(46)
+///                         .width(1)
+///                         .height(1)
+///                         .build(),
+///                 )
+///                 .group_candidates(
+///                     Vec::from([
+///                         types::GroupCandidate::builder()
+///                             .group_id("Group1")
+///                             .candidates(
+///                                 Vec::from([
+///                                     types::Candidate::builder()
+///                                         .person_id("1001")
+///                                         .face_id("2875093635484912302")
+///                                         .score(100.0)
+///                                         .person_name("John Smith")
+///                                         .gender(0)
+///                                         .person_group_infos(
+///                                             Vec::from([
+///                                                 types::PersonGroupInfo::builder()
+///                                                     .group_id("abc")
+///                                                     .person_ex_descriptions(
+///                                                         Vec::from([
+///                                                             String::from("description1"),
+///                                                             String::from("description2"),
+///                                                         ]),
+///                                                     )
+///                                                     .build(),
+///                                             ]),
+///                                         )
+///                                         .build(),
+///                                 ]),
+///                             )
+///                             .build(),
+///                     ]),
+///                 )
+///                 .ret_code(0)
+///                 .build(),
+///         ]),
+///     )
+///     .face_model_version("3.0")
+///     .request_id("57b42b73-b978-45b9-8095-8f50e9642d35")
+///     .build();
+/// assert_eq!(response.request_id, "57b42b73-b978-45b9-8095-8f50e9642d35");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SearchFacesReturnsByGroupResponse {
     /// Number of faces included in searched groups.
@@ -337,6 +708,47 @@ pub struct SearchFacesReturnsByGroupResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl SearchFacesReturnsByGroupResponse {
+    /// Starts a [`SearchFacesReturnsByGroupResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> SearchFacesReturnsByGroupResponseBuilder {
+        <SearchFacesReturnsByGroupResponseBuilder>::default()
+    }
+}
+/// Builds a [`SearchFacesReturnsByGroupResponse`] field by field; start with `SearchFacesReturnsByGroupResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct SearchFacesReturnsByGroupResponseBuilder {
+    value: SearchFacesReturnsByGroupResponse,
+}
+impl SearchFacesReturnsByGroupResponseBuilder {
+    /// Sets `FaceNum`: Number of faces included in searched groups.
+    pub fn face_num(mut self, value: u64) -> Self {
+        self.value.face_num = value;
+        self
+    }
+    /// Sets `ResultsReturnsByGroup`: Recognition result.
+    pub fn results_returns_by_group(
+        mut self,
+        value: Vec<crate::types::ResultsReturnsByGroup>,
+    ) -> Self {
+        self.value.results_returns_by_group = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.value.face_model_version = value.into();
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> SearchFacesReturnsByGroupResponse {
+        self.value
+    }
 }
 /// Error codes `SearchFacesReturnsByGroup` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1220,10 +1632,26 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             SearchFacesReturnsByGroupResponse,
         >(
             "{\"FaceModelVersion\":\"3.0\",\"FaceNum\":1,\"RequestId\":\"57b42b73-b978-45b9-8095-8f50e9642d35\",\"ResultsReturnsByGroup\":[{\"FaceRect\":{\"Height\":1,\"Width\":1,\"X\":370,\"Y\":46},\"GroupCandidates\":[{\"Candidates\":[{\"FaceId\":\"2875093635484912302\",\"Gender\":0,\"PersonGroupInfos\":[{\"GroupId\":\"abc\",\"PersonExDescriptions\":[\"description1\",\"description2\"]}],\"PersonId\":\"1001\",\"PersonName\":\"John Smith\",\"Score\":100}],\"GroupId\":\"Group1\"}],\"RetCode\":0}]}",
+        );
+        assert_eq!(
+            SearchFacesReturnsByGroupResponse::builder().face_num(1)
+            .results_returns_by_group(Vec::from([crate
+            ::types::ResultsReturnsByGroup::builder().face_rect(crate
+            ::types::FaceRect::builder().x(370).y(46).width(1).height(1).build())
+            .group_candidates(Vec::from([crate ::types::GroupCandidate::builder()
+            .group_id("Group1").candidates(Vec::from([crate ::types::Candidate::builder()
+            .person_id("1001").face_id("2875093635484912302").score(100.0)
+            .person_name("John Smith").gender(0).person_group_infos(Vec::from([crate
+            ::types::PersonGroupInfo::builder().group_id("abc")
+            .person_ex_descriptions(Vec::from([String::from("description1"),
+            String::from("description2")])).build()])).build()])).build()])).ret_code(0)
+            .build()])).face_model_version("3.0")
+            .request_id("57b42b73-b978-45b9-8095-8f50e9642d35").build(), response,
+            "the builders make the example's value"
         );
     }
 }

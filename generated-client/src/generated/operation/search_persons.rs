@@ -366,12 +366,277 @@ impl crate::runtime::action::Action for SearchPersonsRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         SearchPersonsRequest::validate(self)
     }
+    fn error_code(error: &SearchPersonsError) -> Option<&'static str> {
+        match error {
+            SearchPersonsError::ActionOffline(_) => Some("ActionOffline"),
+            SearchPersonsError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            SearchPersonsError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            SearchPersonsError::AuthFailureMfaFailure(_) => {
+                Some("AuthFailure.MFAFailure")
+            }
+            SearchPersonsError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            SearchPersonsError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            SearchPersonsError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            SearchPersonsError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            SearchPersonsError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            SearchPersonsError::DryRunOperation(_) => Some("DryRunOperation"),
+            SearchPersonsError::FailedOperation(_) => Some("FailedOperation"),
+            SearchPersonsError::FailedOperationAcrossVersionsError(_) => {
+                Some("FailedOperation.AcrossVersionsError")
+            }
+            SearchPersonsError::FailedOperationFaceSizeTooSmall(_) => {
+                Some("FailedOperation.FaceSizeTooSmall")
+            }
+            SearchPersonsError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            SearchPersonsError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            SearchPersonsError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            SearchPersonsError::FailedOperationImageResolutionExceed(_) => {
+                Some("FailedOperation.ImageResolutionExceed")
+            }
+            SearchPersonsError::FailedOperationImageResolutionTooSmall(_) => {
+                Some("FailedOperation.ImageResolutionTooSmall")
+            }
+            SearchPersonsError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            SearchPersonsError::FailedOperationRequestLimitExceeded(_) => {
+                Some("FailedOperation.RequestLimitExceeded")
+            }
+            SearchPersonsError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            SearchPersonsError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            SearchPersonsError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            SearchPersonsError::InternalError(_) => Some("InternalError"),
+            SearchPersonsError::InvalidAction(_) => Some("InvalidAction"),
+            SearchPersonsError::InvalidParameter(_) => Some("InvalidParameter"),
+            SearchPersonsError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            SearchPersonsError::InvalidParameterValue(_) => Some("InvalidParameterValue"),
+            SearchPersonsError::InvalidParameterValueFaceMatchThresholdIllegal(_) => {
+                Some("InvalidParameterValue.FaceMatchThresholdIllegal")
+            }
+            SearchPersonsError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            SearchPersonsError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            SearchPersonsError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            SearchPersonsError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            SearchPersonsError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            SearchPersonsError::InvalidParameterValueImageEmptyError(_) => {
+                Some("InvalidParameterValue.ImageEmptyError")
+            }
+            SearchPersonsError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            SearchPersonsError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            SearchPersonsError::InvalidParameterValueQualityControlIllegal(_) => {
+                Some("InvalidParameterValue.QualityControlIllegal")
+            }
+            SearchPersonsError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            SearchPersonsError::InvalidParameterValueUnsupportedGroupFaceModelVersion(
+                _,
+            ) => Some("InvalidParameterValue.UnsupportedGroupFaceModelVersion"),
+            SearchPersonsError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            SearchPersonsError::InvalidRequest(_) => Some("InvalidRequest"),
+            SearchPersonsError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            SearchPersonsError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            SearchPersonsError::LimitExceeded(_) => Some("LimitExceeded"),
+            SearchPersonsError::MissingParameter(_) => Some("MissingParameter"),
+            SearchPersonsError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            SearchPersonsError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            SearchPersonsError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            SearchPersonsError::RequestLimitExceeded(_) => Some("RequestLimitExceeded"),
+            SearchPersonsError::RequestLimitExceededGlobalRegionUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded")
+            }
+            SearchPersonsError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            SearchPersonsError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            SearchPersonsError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            SearchPersonsError::ResourceInUse(_) => Some("ResourceInUse"),
+            SearchPersonsError::ResourceInsufficient(_) => Some("ResourceInsufficient"),
+            SearchPersonsError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            SearchPersonsError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
+            SearchPersonsError::ResourceUnavailableChargeStatusException(_) => {
+                Some("ResourceUnavailable.ChargeStatusException")
+            }
+            SearchPersonsError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            SearchPersonsError::ResourceUnavailableGetAuthInfoError(_) => {
+                Some("ResourceUnavailable.GetAuthInfoError")
+            }
+            SearchPersonsError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            SearchPersonsError::ResourceUnavailableLowBalance(_) => {
+                Some("ResourceUnavailable.LowBalance")
+            }
+            SearchPersonsError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            SearchPersonsError::ResourceUnavailableNotReady(_) => {
+                Some("ResourceUnavailable.NotReady")
+            }
+            SearchPersonsError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            SearchPersonsError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            SearchPersonsError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            SearchPersonsError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            SearchPersonsError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            SearchPersonsError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            SearchPersonsError::UnauthorizedOperation(_) => Some("UnauthorizedOperation"),
+            SearchPersonsError::UnknownParameter(_) => Some("UnknownParameter"),
+            SearchPersonsError::UnsupportedOperation(_) => Some("UnsupportedOperation"),
+            SearchPersonsError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            SearchPersonsError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
+            SearchPersonsError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            SearchPersonsError::Unhandled(_) => None,
+        }
+    }
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
 }
 /// Result of `SearchPersons`: Searches for person.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Searching for person":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::search_persons::SearchPersonsResponse;
+/// use tencentcloud_iai::types;
+/// let response = SearchPersonsResponse::builder()
+///     .results(
+///         Vec::from([
+///             types::Result::builder()
+///                 .candidates(
+///                     Vec::from([
+///                         types::Candidate::builder()
+///                             .person_id("person1")
+///                             .face_id("")
+///                             .score(100.0)
+///                             .build(),
+///                         types::Candidate::builder()
+///                             .person_id("person2")
+///                             .face_id("")
+///                             .score(60.0)
+///                             .build(),
+///                         types::Candidate::builder()
+///                             .person_id("person3")
+///                             .face_id("")
+///                             .score(50.0)
+///                             .build(),
+///                     ]),
+///                 )
+///                 .face_rect(
+///                     types::FaceRect::builder()
+///                         .x(139)
+///                         .y(59)
+///                         .width(124)
+///                         .height(162)
+///                         .build(),
+///                 )
+///                 .ret_code(0)
+///                 .build(),
+///             types::Result::builder()
+///                 .candidates(
+///                     Vec::from([
+///                         types::Candidate::builder()
+///                             .person_id("person2")
+///                             .face_id("")
+///                             .score(100.0)
+///                             .build(),
+///                         types::Candidate::builder()
+///                             .person_id("person1")
+///                             .face_id("")
+///                             .score(60.0)
+///                             .build(),
+///                         types::Candidate::builder()
+///                             .person_id("person3")
+///                             .face_id("")
+///                             .score(20.0)
+///                             .build(),
+///                     ]),
+///                 )
+///                 .face_rect(
+///                     types::FaceRect::builder()
+///                         .x(328)
+///                         .y(70)
+///                         .width(119)
+///                         .height(162)
+///                         .build(),
+///                 )
+///                 .ret_code(0)
+///                 .build(),
+///         ]),
+///     )
+///     .person_num(5)
+///     .face_model_version("3.0")
+///     .request_id("c4608852-ff60-4a01-8dc3-367f6046baaf")
+///     .build();
+/// assert_eq!(response.request_id, "c4608852-ff60-4a01-8dc3-367f6046baaf");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SearchPersonsResponse {
     /// Recognition result.
@@ -393,6 +658,45 @@ pub struct SearchPersonsResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl SearchPersonsResponse {
+    /// Starts a [`SearchPersonsResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> SearchPersonsResponseBuilder {
+        <SearchPersonsResponseBuilder>::default()
+    }
+}
+/// Builds a [`SearchPersonsResponse`] field by field; start with `SearchPersonsResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct SearchPersonsResponseBuilder {
+    value: SearchPersonsResponse,
+}
+impl SearchPersonsResponseBuilder {
+    /// Sets `Results`: Recognition result.
+    pub fn results(mut self, value: Vec<crate::types::Result>) -> Self {
+        self.value.results = value;
+        self
+    }
+    /// Sets `PersonNum`: Number of the persons included in searched groups. If the quality of all faces in the input image does not meet the requirement, 0 will be returned.
+    pub fn person_num(mut self, value: u64) -> Self {
+        self.value.person_num = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    /// Note: this field may return null, indicating that no valid values can be obtained.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.value.face_model_version = Some(value.into());
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> SearchPersonsResponse {
+        self.value
+    }
 }
 /// Error codes `SearchPersons` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1044,10 +1348,29 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             SearchPersonsResponse,
         >(
             "{\"FaceModelVersion\":\"3.0\",\"PersonNum\":5,\"RequestId\":\"c4608852-ff60-4a01-8dc3-367f6046baaf\",\"Results\":[{\"Candidates\":[{\"FaceId\":\"\",\"Gender\":null,\"PersonGroupInfos\":null,\"PersonId\":\"person1\",\"PersonName\":null,\"Score\":100},{\"FaceId\":\"\",\"Gender\":null,\"PersonGroupInfos\":null,\"PersonId\":\"person2\",\"PersonName\":null,\"Score\":60},{\"FaceId\":\"\",\"Gender\":null,\"PersonGroupInfos\":null,\"PersonId\":\"person3\",\"PersonName\":null,\"Score\":50}],\"FaceRect\":{\"Height\":162,\"Width\":124,\"X\":139,\"Y\":59},\"RetCode\":0},{\"Candidates\":[{\"FaceId\":\"\",\"Gender\":null,\"PersonGroupInfos\":null,\"PersonId\":\"person2\",\"PersonName\":null,\"Score\":100},{\"FaceId\":\"\",\"Gender\":null,\"PersonGroupInfos\":null,\"PersonId\":\"person1\",\"PersonName\":null,\"Score\":60},{\"FaceId\":\"\",\"Gender\":null,\"PersonGroupInfos\":null,\"PersonId\":\"person3\",\"PersonName\":null,\"Score\":20}],\"FaceRect\":{\"Height\":162,\"Width\":119,\"X\":328,\"Y\":70},\"RetCode\":0}]}",
+        );
+        assert_eq!(
+            SearchPersonsResponse::builder().results(Vec::from([crate
+            ::types::Result::builder().candidates(Vec::from([crate
+            ::types::Candidate::builder().person_id("person1").face_id("").score(100.0)
+            .build(), crate ::types::Candidate::builder().person_id("person2")
+            .face_id("").score(60.0).build(), crate ::types::Candidate::builder()
+            .person_id("person3").face_id("").score(50.0).build()])).face_rect(crate
+            ::types::FaceRect::builder().x(139).y(59).width(124).height(162).build())
+            .ret_code(0).build(), crate ::types::Result::builder()
+            .candidates(Vec::from([crate ::types::Candidate::builder()
+            .person_id("person2").face_id("").score(100.0).build(), crate
+            ::types::Candidate::builder().person_id("person1").face_id("").score(60.0)
+            .build(), crate ::types::Candidate::builder().person_id("person3")
+            .face_id("").score(20.0).build()])).face_rect(crate
+            ::types::FaceRect::builder().x(328).y(70).width(119).height(162).build())
+            .ret_code(0).build()])).person_num(5).face_model_version("3.0")
+            .request_id("c4608852-ff60-4a01-8dc3-367f6046baaf").build(), response,
+            "the builders make the example's value"
         );
     }
     #[test]

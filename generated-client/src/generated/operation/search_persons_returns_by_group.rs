@@ -320,12 +320,273 @@ impl crate::runtime::action::Action for SearchPersonsReturnsByGroupRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         SearchPersonsReturnsByGroupRequest::validate(self)
     }
+    fn error_code(error: &SearchPersonsReturnsByGroupError) -> Option<&'static str> {
+        match error {
+            SearchPersonsReturnsByGroupError::ActionOffline(_) => Some("ActionOffline"),
+            SearchPersonsReturnsByGroupError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            SearchPersonsReturnsByGroupError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            SearchPersonsReturnsByGroupError::AuthFailureMfaFailure(_) => {
+                Some("AuthFailure.MFAFailure")
+            }
+            SearchPersonsReturnsByGroupError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            SearchPersonsReturnsByGroupError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            SearchPersonsReturnsByGroupError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            SearchPersonsReturnsByGroupError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            SearchPersonsReturnsByGroupError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            SearchPersonsReturnsByGroupError::DryRunOperation(_) => {
+                Some("DryRunOperation")
+            }
+            SearchPersonsReturnsByGroupError::FailedOperation(_) => {
+                Some("FailedOperation")
+            }
+            SearchPersonsReturnsByGroupError::FailedOperationAcrossVersionsError(_) => {
+                Some("FailedOperation.AcrossVersionsError")
+            }
+            SearchPersonsReturnsByGroupError::FailedOperationFaceSizeTooSmall(_) => {
+                Some("FailedOperation.FaceSizeTooSmall")
+            }
+            SearchPersonsReturnsByGroupError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            SearchPersonsReturnsByGroupError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            SearchPersonsReturnsByGroupError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            SearchPersonsReturnsByGroupError::FailedOperationImageResolutionExceed(_) => {
+                Some("FailedOperation.ImageResolutionExceed")
+            }
+            SearchPersonsReturnsByGroupError::FailedOperationImageResolutionTooSmall(
+                _,
+            ) => Some("FailedOperation.ImageResolutionTooSmall"),
+            SearchPersonsReturnsByGroupError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            SearchPersonsReturnsByGroupError::FailedOperationRequestLimitExceeded(_) => {
+                Some("FailedOperation.RequestLimitExceeded")
+            }
+            SearchPersonsReturnsByGroupError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            SearchPersonsReturnsByGroupError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            SearchPersonsReturnsByGroupError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            SearchPersonsReturnsByGroupError::InternalError(_) => Some("InternalError"),
+            SearchPersonsReturnsByGroupError::InvalidAction(_) => Some("InvalidAction"),
+            SearchPersonsReturnsByGroupError::InvalidParameter(_) => {
+                Some("InvalidParameter")
+            }
+            SearchPersonsReturnsByGroupError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            SearchPersonsReturnsByGroupError::InvalidParameterValue(_) => {
+                Some("InvalidParameterValue")
+            }
+            SearchPersonsReturnsByGroupError::InvalidParameterValueFaceMatchThresholdIllegal(
+                _,
+            ) => Some("InvalidParameterValue.FaceMatchThresholdIllegal"),
+            SearchPersonsReturnsByGroupError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            SearchPersonsReturnsByGroupError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            SearchPersonsReturnsByGroupError::InvalidParameterValueGroupIdNotExists(
+                _,
+            ) => Some("InvalidParameterValue.GroupIdNotExists"),
+            SearchPersonsReturnsByGroupError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            SearchPersonsReturnsByGroupError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            SearchPersonsReturnsByGroupError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            SearchPersonsReturnsByGroupError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            SearchPersonsReturnsByGroupError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            SearchPersonsReturnsByGroupError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            SearchPersonsReturnsByGroupError::InvalidParameterValueQualityControlIllegal(
+                _,
+            ) => Some("InvalidParameterValue.QualityControlIllegal"),
+            SearchPersonsReturnsByGroupError::InvalidParameterValueSearchPersonsExceed(
+                _,
+            ) => Some("InvalidParameterValue.SearchPersonsExceed"),
+            SearchPersonsReturnsByGroupError::InvalidParameterValueUnsupportedGroupFaceModelVersion(
+                _,
+            ) => Some("InvalidParameterValue.UnsupportedGroupFaceModelVersion"),
+            SearchPersonsReturnsByGroupError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            SearchPersonsReturnsByGroupError::InvalidRequest(_) => Some("InvalidRequest"),
+            SearchPersonsReturnsByGroupError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            SearchPersonsReturnsByGroupError::IpNotInWhitelist(_) => {
+                Some("IpNotInWhitelist")
+            }
+            SearchPersonsReturnsByGroupError::LimitExceeded(_) => Some("LimitExceeded"),
+            SearchPersonsReturnsByGroupError::MissingParameter(_) => {
+                Some("MissingParameter")
+            }
+            SearchPersonsReturnsByGroupError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            SearchPersonsReturnsByGroupError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            SearchPersonsReturnsByGroupError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            SearchPersonsReturnsByGroupError::RequestLimitExceeded(_) => {
+                Some("RequestLimitExceeded")
+            }
+            SearchPersonsReturnsByGroupError::RequestLimitExceededGlobalRegionUinLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
+            SearchPersonsReturnsByGroupError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            SearchPersonsReturnsByGroupError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            SearchPersonsReturnsByGroupError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            SearchPersonsReturnsByGroupError::ResourceInUse(_) => Some("ResourceInUse"),
+            SearchPersonsReturnsByGroupError::ResourceInsufficient(_) => {
+                Some("ResourceInsufficient")
+            }
+            SearchPersonsReturnsByGroupError::ResourceNotFound(_) => {
+                Some("ResourceNotFound")
+            }
+            SearchPersonsReturnsByGroupError::ResourceUnavailable(_) => {
+                Some("ResourceUnavailable")
+            }
+            SearchPersonsReturnsByGroupError::ResourceUnavailableChargeStatusException(
+                _,
+            ) => Some("ResourceUnavailable.ChargeStatusException"),
+            SearchPersonsReturnsByGroupError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            SearchPersonsReturnsByGroupError::ResourceUnavailableLowBalance(_) => {
+                Some("ResourceUnavailable.LowBalance")
+            }
+            SearchPersonsReturnsByGroupError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            SearchPersonsReturnsByGroupError::ResourceUnavailableNotReady(_) => {
+                Some("ResourceUnavailable.NotReady")
+            }
+            SearchPersonsReturnsByGroupError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            SearchPersonsReturnsByGroupError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            SearchPersonsReturnsByGroupError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            SearchPersonsReturnsByGroupError::ResourcesSoldOutChargeStatusException(
+                _,
+            ) => Some("ResourcesSoldOut.ChargeStatusException"),
+            SearchPersonsReturnsByGroupError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            SearchPersonsReturnsByGroupError::ServiceUnavailable(_) => {
+                Some("ServiceUnavailable")
+            }
+            SearchPersonsReturnsByGroupError::UnauthorizedOperation(_) => {
+                Some("UnauthorizedOperation")
+            }
+            SearchPersonsReturnsByGroupError::UnknownParameter(_) => {
+                Some("UnknownParameter")
+            }
+            SearchPersonsReturnsByGroupError::UnsupportedOperation(_) => {
+                Some("UnsupportedOperation")
+            }
+            SearchPersonsReturnsByGroupError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            SearchPersonsReturnsByGroupError::UnsupportedProtocol(_) => {
+                Some("UnsupportedProtocol")
+            }
+            SearchPersonsReturnsByGroupError::UnsupportedRegion(_) => {
+                Some("UnsupportedRegion")
+            }
+            SearchPersonsReturnsByGroupError::Unhandled(_) => None,
+        }
+    }
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
 }
 /// Result of `SearchPersonsReturnsByGroup`: Searches for person with results returned by group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Searching for person with results returned by group":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::search_persons_returns_by_group::SearchPersonsReturnsByGroupResponse;
+/// use tencentcloud_iai::types;
+/// let response = SearchPersonsReturnsByGroupResponse::builder()
+///     .person_num(1)
+///     .results_returns_by_group(
+///         Vec::from([
+///             types::ResultsReturnsByGroup::builder()
+///                 .face_rect(
+///                     types::FaceRect::builder()
+///                         .x(375)
+///                         .y(37)
+///                         .width(63)
+///                         .height(82)
+///                         .build(),
+///                 )
+///                 .group_candidates(
+///                     Vec::from([
+///                         types::GroupCandidate::builder()
+///                             .group_id("TencentShenZhenEmployee")
+///                             .candidates(
+///                                 Vec::from([
+///                                     types::Candidate::builder()
+///                                         .person_id("testtest3")
+///                                         .face_id("")
+///                                         .score(100.0)
+///                                         .build(),
+///                                 ]),
+///                             )
+///                             .build(),
+///                     ]),
+///                 )
+///                 .ret_code(0)
+///                 .build(),
+///         ]),
+///     )
+///     .face_model_version("3.0")
+///     .request_id("c8a06ec5-ecb4-4dd7-a8c8-ce5e675495c2")
+///     .build();
+/// assert_eq!(response.request_id, "c8a06ec5-ecb4-4dd7-a8c8-ce5e675495c2");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SearchPersonsReturnsByGroupResponse {
     /// Number of the persons included in searched groups. If the quality of all faces in the input image does not meet the requirement, 0 will be returned.
@@ -340,6 +601,47 @@ pub struct SearchPersonsReturnsByGroupResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl SearchPersonsReturnsByGroupResponse {
+    /// Starts a [`SearchPersonsReturnsByGroupResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> SearchPersonsReturnsByGroupResponseBuilder {
+        <SearchPersonsReturnsByGroupResponseBuilder>::default()
+    }
+}
+/// Builds a [`SearchPersonsReturnsByGroupResponse`] field by field; start with `SearchPersonsReturnsByGroupResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct SearchPersonsReturnsByGroupResponseBuilder {
+    value: SearchPersonsReturnsByGroupResponse,
+}
+impl SearchPersonsReturnsByGroupResponseBuilder {
+    /// Sets `PersonNum`: Number of the persons included in searched groups. If the quality of all faces in the input image does not meet the requirement, 0 will be returned.
+    pub fn person_num(mut self, value: u64) -> Self {
+        self.value.person_num = value;
+        self
+    }
+    /// Sets `ResultsReturnsByGroup`: Recognition result.
+    pub fn results_returns_by_group(
+        mut self,
+        value: Vec<crate::types::ResultsReturnsByGroup>,
+    ) -> Self {
+        self.value.results_returns_by_group = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.value.face_model_version = value.into();
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> SearchPersonsReturnsByGroupResponse {
+        self.value
+    }
 }
 /// Error codes `SearchPersonsReturnsByGroup` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -990,10 +1292,22 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             SearchPersonsReturnsByGroupResponse,
         >(
             "{\"FaceModelVersion\":\"3.0\",\"PersonNum\":1,\"RequestId\":\"c8a06ec5-ecb4-4dd7-a8c8-ce5e675495c2\",\"ResultsReturnsByGroup\":[{\"FaceRect\":{\"Height\":82,\"Width\":63,\"X\":375,\"Y\":37},\"GroupCandidates\":[{\"Candidates\":[{\"FaceId\":\"\",\"Gender\":null,\"PersonGroupInfos\":null,\"PersonId\":\"testtest3\",\"PersonName\":null,\"Score\":100}],\"GroupId\":\"TencentShenZhenEmployee\"}],\"RetCode\":0}]}",
+        );
+        assert_eq!(
+            SearchPersonsReturnsByGroupResponse::builder().person_num(1)
+            .results_returns_by_group(Vec::from([crate
+            ::types::ResultsReturnsByGroup::builder().face_rect(crate
+            ::types::FaceRect::builder().x(375).y(37).width(63).height(82).build())
+            .group_candidates(Vec::from([crate ::types::GroupCandidate::builder()
+            .group_id("TencentShenZhenEmployee").candidates(Vec::from([crate
+            ::types::Candidate::builder().person_id("testtest3").face_id("").score(100.0)
+            .build()])).build()])).ret_code(0).build()])).face_model_version("3.0")
+            .request_id("c8a06ec5-ecb4-4dd7-a8c8-ce5e675495c2").build(), response,
+            "the builders make the example's value"
         );
     }
     #[test]

@@ -104,9 +104,158 @@ impl crate::runtime::action::Action for UpgradeGroupFaceModelVersionRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         UpgradeGroupFaceModelVersionRequest::validate(self)
     }
+    fn error_code(error: &UpgradeGroupFaceModelVersionError) -> Option<&'static str> {
+        match error {
+            UpgradeGroupFaceModelVersionError::ActionOffline(_) => Some("ActionOffline"),
+            UpgradeGroupFaceModelVersionError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            UpgradeGroupFaceModelVersionError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            UpgradeGroupFaceModelVersionError::AuthFailureMfaFailure(_) => {
+                Some("AuthFailure.MFAFailure")
+            }
+            UpgradeGroupFaceModelVersionError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            UpgradeGroupFaceModelVersionError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            UpgradeGroupFaceModelVersionError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            UpgradeGroupFaceModelVersionError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            UpgradeGroupFaceModelVersionError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            UpgradeGroupFaceModelVersionError::DryRunOperation(_) => {
+                Some("DryRunOperation")
+            }
+            UpgradeGroupFaceModelVersionError::FailedOperation(_) => {
+                Some("FailedOperation")
+            }
+            UpgradeGroupFaceModelVersionError::FailedOperationGroupCannotUpgrade(_) => {
+                Some("FailedOperation.GroupCannotUpgrade")
+            }
+            UpgradeGroupFaceModelVersionError::FailedOperationGroupLostFaces(_) => {
+                Some("FailedOperation.GroupLostFaces")
+            }
+            UpgradeGroupFaceModelVersionError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            UpgradeGroupFaceModelVersionError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            UpgradeGroupFaceModelVersionError::InternalError(_) => Some("InternalError"),
+            UpgradeGroupFaceModelVersionError::InvalidAction(_) => Some("InvalidAction"),
+            UpgradeGroupFaceModelVersionError::InvalidParameter(_) => {
+                Some("InvalidParameter")
+            }
+            UpgradeGroupFaceModelVersionError::InvalidParameterValue(_) => {
+                Some("InvalidParameterValue")
+            }
+            UpgradeGroupFaceModelVersionError::InvalidParameterValueFaceModelVersionIllegal(
+                _,
+            ) => Some("InvalidParameterValue.FaceModelVersionIllegal"),
+            UpgradeGroupFaceModelVersionError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            UpgradeGroupFaceModelVersionError::InvalidParameterValueGroupIdNotExist(
+                _,
+            ) => Some("InvalidParameterValue.GroupIdNotExist"),
+            UpgradeGroupFaceModelVersionError::InvalidRequest(_) => {
+                Some("InvalidRequest")
+            }
+            UpgradeGroupFaceModelVersionError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            UpgradeGroupFaceModelVersionError::IpNotInWhitelist(_) => {
+                Some("IpNotInWhitelist")
+            }
+            UpgradeGroupFaceModelVersionError::LimitExceeded(_) => Some("LimitExceeded"),
+            UpgradeGroupFaceModelVersionError::MissingParameter(_) => {
+                Some("MissingParameter")
+            }
+            UpgradeGroupFaceModelVersionError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            UpgradeGroupFaceModelVersionError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            UpgradeGroupFaceModelVersionError::RequestLimitExceeded(_) => {
+                Some("RequestLimitExceeded")
+            }
+            UpgradeGroupFaceModelVersionError::RequestLimitExceededGlobalRegionUinLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
+            UpgradeGroupFaceModelVersionError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            UpgradeGroupFaceModelVersionError::RequestLimitExceededUinLimitExceeded(
+                _,
+            ) => Some("RequestLimitExceeded.UinLimitExceeded"),
+            UpgradeGroupFaceModelVersionError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            UpgradeGroupFaceModelVersionError::ResourceInUse(_) => Some("ResourceInUse"),
+            UpgradeGroupFaceModelVersionError::ResourceInsufficient(_) => {
+                Some("ResourceInsufficient")
+            }
+            UpgradeGroupFaceModelVersionError::ResourceNotFound(_) => {
+                Some("ResourceNotFound")
+            }
+            UpgradeGroupFaceModelVersionError::ResourceUnavailable(_) => {
+                Some("ResourceUnavailable")
+            }
+            UpgradeGroupFaceModelVersionError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            UpgradeGroupFaceModelVersionError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            UpgradeGroupFaceModelVersionError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            UpgradeGroupFaceModelVersionError::ResourcesSoldOutChargeStatusException(
+                _,
+            ) => Some("ResourcesSoldOut.ChargeStatusException"),
+            UpgradeGroupFaceModelVersionError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            UpgradeGroupFaceModelVersionError::ServiceUnavailable(_) => {
+                Some("ServiceUnavailable")
+            }
+            UpgradeGroupFaceModelVersionError::UnauthorizedOperation(_) => {
+                Some("UnauthorizedOperation")
+            }
+            UpgradeGroupFaceModelVersionError::UnknownParameter(_) => {
+                Some("UnknownParameter")
+            }
+            UpgradeGroupFaceModelVersionError::UnsupportedOperation(_) => {
+                Some("UnsupportedOperation")
+            }
+            UpgradeGroupFaceModelVersionError::UnsupportedProtocol(_) => {
+                Some("UnsupportedProtocol")
+            }
+            UpgradeGroupFaceModelVersionError::UnsupportedRegion(_) => {
+                Some("UnsupportedRegion")
+            }
+            UpgradeGroupFaceModelVersionError::Unhandled(_) => None,
+        }
+    }
 }
 /// Result of `UpgradeGroupFaceModelVersion`: Upgrades a group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Upgrading a group":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::upgrade_group_face_model_version::UpgradeGroupFaceModelVersionResponse;
+/// let response = UpgradeGroupFaceModelVersionResponse::builder()
+///     .job_id("251007453_upgrade_group_qta_1596529493_gjwh07X7")
+///     .request_id("d1388dbb-c9f0-4b7a-8528-ebf61f718e67")
+///     .build();
+/// assert_eq!(response.request_id, "d1388dbb-c9f0-4b7a-8528-ebf61f718e67");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpgradeGroupFaceModelVersionResponse {
     /// ID of the upgrade job, used to query the progress and result of the upgrade.
@@ -115,6 +264,34 @@ pub struct UpgradeGroupFaceModelVersionResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl UpgradeGroupFaceModelVersionResponse {
+    /// Starts a [`UpgradeGroupFaceModelVersionResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> UpgradeGroupFaceModelVersionResponseBuilder {
+        <UpgradeGroupFaceModelVersionResponseBuilder>::default()
+    }
+}
+/// Builds a [`UpgradeGroupFaceModelVersionResponse`] field by field; start with `UpgradeGroupFaceModelVersionResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct UpgradeGroupFaceModelVersionResponseBuilder {
+    value: UpgradeGroupFaceModelVersionResponse,
+}
+impl UpgradeGroupFaceModelVersionResponseBuilder {
+    /// Sets `JobId`: ID of the upgrade job, used to query the progress and result of the upgrade.
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+        self.value.job_id = value.into();
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> UpgradeGroupFaceModelVersionResponse {
+        self.value
+    }
 }
 /// Error codes `UpgradeGroupFaceModelVersion` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -529,10 +706,16 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             UpgradeGroupFaceModelVersionResponse,
         >(
             "{\"JobId\":\"251007453_upgrade_group_qta_1596529493_gjwh07X7\",\"RequestId\":\"d1388dbb-c9f0-4b7a-8528-ebf61f718e67\"}",
+        );
+        assert_eq!(
+            UpgradeGroupFaceModelVersionResponse::builder()
+            .job_id("251007453_upgrade_group_qta_1596529493_gjwh07X7")
+            .request_id("d1388dbb-c9f0-4b7a-8528-ebf61f718e67").build(), response,
+            "the builders make the example's value"
         );
     }
 }

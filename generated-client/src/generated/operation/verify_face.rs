@@ -169,12 +169,301 @@ impl crate::runtime::action::Action for VerifyFaceRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         VerifyFaceRequest::validate(self)
     }
+    fn error_code(error: &VerifyFaceError) -> Option<&'static str> {
+        match error {
+            VerifyFaceError::ActionOffline(_) => Some("ActionOffline"),
+            VerifyFaceError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            VerifyFaceError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            VerifyFaceError::AuthFailureMfaFailure(_) => Some("AuthFailure.MFAFailure"),
+            VerifyFaceError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            VerifyFaceError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            VerifyFaceError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            VerifyFaceError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            VerifyFaceError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            VerifyFaceError::DryRunOperation(_) => Some("DryRunOperation"),
+            VerifyFaceError::FailedOperation(_) => Some("FailedOperation"),
+            VerifyFaceError::FailedOperationConflictOperation(_) => {
+                Some("FailedOperation.ConflictOperation")
+            }
+            VerifyFaceError::FailedOperationDuplicatedGroupDescription(_) => {
+                Some("FailedOperation.DuplicatedGroupDescription")
+            }
+            VerifyFaceError::FailedOperationFaceQualityNotQualified(_) => {
+                Some("FailedOperation.FaceQualityNotQualified")
+            }
+            VerifyFaceError::FailedOperationFaceSizeTooSmall(_) => {
+                Some("FailedOperation.FaceSizeTooSmall")
+            }
+            VerifyFaceError::FailedOperationGroupInDeletedState(_) => {
+                Some("FailedOperation.GroupInDeletedState")
+            }
+            VerifyFaceError::FailedOperationGroupPersonMapExist(_) => {
+                Some("FailedOperation.GroupPersonMapExist")
+            }
+            VerifyFaceError::FailedOperationGroupPersonMapNotExist(_) => {
+                Some("FailedOperation.GroupPersonMapNotExist")
+            }
+            VerifyFaceError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            VerifyFaceError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            VerifyFaceError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            VerifyFaceError::FailedOperationImageResolutionExceed(_) => {
+                Some("FailedOperation.ImageResolutionExceed")
+            }
+            VerifyFaceError::FailedOperationImageResolutionTooSmall(_) => {
+                Some("FailedOperation.ImageResolutionTooSmall")
+            }
+            VerifyFaceError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            VerifyFaceError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            VerifyFaceError::FailedOperationSearchFacesExceed(_) => {
+                Some("FailedOperation.SearchFacesExceed")
+            }
+            VerifyFaceError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            VerifyFaceError::InternalError(_) => Some("InternalError"),
+            VerifyFaceError::InvalidAction(_) => Some("InvalidAction"),
+            VerifyFaceError::InvalidParameter(_) => Some("InvalidParameter"),
+            VerifyFaceError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            VerifyFaceError::InvalidParameterValue(_) => Some("InvalidParameterValue"),
+            VerifyFaceError::InvalidParameterValueAccountFaceNumExceed(_) => {
+                Some("InvalidParameterValue.AccountFaceNumExceed")
+            }
+            VerifyFaceError::InvalidParameterValueDeleteFaceNumExceed(_) => {
+                Some("InvalidParameterValue.DeleteFaceNumExceed")
+            }
+            VerifyFaceError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsExceed")
+            }
+            VerifyFaceError::InvalidParameterValueGroupExDescriptionsNameIdentical(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameIdentical")
+            }
+            VerifyFaceError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
+            }
+            VerifyFaceError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
+            }
+            VerifyFaceError::InvalidParameterValueGroupFaceNumExceed(_) => {
+                Some("InvalidParameterValue.GroupFaceNumExceed")
+            }
+            VerifyFaceError::InvalidParameterValueGroupIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupIdAlreadyExist")
+            }
+            VerifyFaceError::InvalidParameterValueGroupIdIllegal(_) => {
+                Some("InvalidParameterValue.GroupIdIllegal")
+            }
+            VerifyFaceError::InvalidParameterValueGroupIdNotExist(_) => {
+                Some("InvalidParameterValue.GroupIdNotExist")
+            }
+            VerifyFaceError::InvalidParameterValueGroupIdTooLong(_) => {
+                Some("InvalidParameterValue.GroupIdTooLong")
+            }
+            VerifyFaceError::InvalidParameterValueGroupIdsExceed(_) => {
+                Some("InvalidParameterValue.GroupIdsExceed")
+            }
+            VerifyFaceError::InvalidParameterValueGroupNameAlreadyExist(_) => {
+                Some("InvalidParameterValue.GroupNameAlreadyExist")
+            }
+            VerifyFaceError::InvalidParameterValueGroupNameIllegal(_) => {
+                Some("InvalidParameterValue.GroupNameIllegal")
+            }
+            VerifyFaceError::InvalidParameterValueGroupNameTooLong(_) => {
+                Some("InvalidParameterValue.GroupNameTooLong")
+            }
+            VerifyFaceError::InvalidParameterValueGroupNumExceed(_) => {
+                Some("InvalidParameterValue.GroupNumExceed")
+            }
+            VerifyFaceError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
+                Some("InvalidParameterValue.GroupNumPerPersonExceed")
+            }
+            VerifyFaceError::InvalidParameterValueGroupTagIllegal(_) => {
+                Some("InvalidParameterValue.GroupTagIllegal")
+            }
+            VerifyFaceError::InvalidParameterValueGroupTagTooLong(_) => {
+                Some("InvalidParameterValue.GroupTagTooLong")
+            }
+            VerifyFaceError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            VerifyFaceError::InvalidParameterValueLimitExceed(_) => {
+                Some("InvalidParameterValue.LimitExceed")
+            }
+            VerifyFaceError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            VerifyFaceError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            VerifyFaceError::InvalidParameterValueOffsetExceed(_) => {
+                Some("InvalidParameterValue.OffsetExceed")
+            }
+            VerifyFaceError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
+            }
+            VerifyFaceError::InvalidParameterValuePersonExDescriptionsNameIdentical(
+                _,
+            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            VerifyFaceError::InvalidParameterValuePersonExDescriptionsNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionsNameIllegal")
+            }
+            VerifyFaceError::InvalidParameterValuePersonExDescriptionsNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonExDescriptionsNameTooLong")
+            }
+            VerifyFaceError::InvalidParameterValuePersonExistInGroup(_) => {
+                Some("InvalidParameterValue.PersonExistInGroup")
+            }
+            VerifyFaceError::InvalidParameterValuePersonFaceNumExceed(_) => {
+                Some("InvalidParameterValue.PersonFaceNumExceed")
+            }
+            VerifyFaceError::InvalidParameterValuePersonGenderIllegal(_) => {
+                Some("InvalidParameterValue.PersonGenderIllegal")
+            }
+            VerifyFaceError::InvalidParameterValuePersonIdAlreadyExist(_) => {
+                Some("InvalidParameterValue.PersonIdAlreadyExist")
+            }
+            VerifyFaceError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            VerifyFaceError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            VerifyFaceError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            VerifyFaceError::InvalidParameterValuePersonNameIllegal(_) => {
+                Some("InvalidParameterValue.PersonNameIllegal")
+            }
+            VerifyFaceError::InvalidParameterValuePersonNameTooLong(_) => {
+                Some("InvalidParameterValue.PersonNameTooLong")
+            }
+            VerifyFaceError::InvalidParameterValueQualityControlIllegal(_) => {
+                Some("InvalidParameterValue.QualityControlIllegal")
+            }
+            VerifyFaceError::InvalidParameterValueSearchPersonsExceed(_) => {
+                Some("InvalidParameterValue.SearchPersonsExceed")
+            }
+            VerifyFaceError::InvalidParameterValueUploadFaceNumExceed(_) => {
+                Some("InvalidParameterValue.UploadFaceNumExceed")
+            }
+            VerifyFaceError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            VerifyFaceError::InvalidRequest(_) => Some("InvalidRequest"),
+            VerifyFaceError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            VerifyFaceError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            VerifyFaceError::LimitExceeded(_) => Some("LimitExceeded"),
+            VerifyFaceError::LimitExceededErrorFaceNumExceed(_) => {
+                Some("LimitExceeded.ErrorFaceNumExceed")
+            }
+            VerifyFaceError::MissingParameter(_) => Some("MissingParameter"),
+            VerifyFaceError::MissingParameterErrorParameterEmpty(_) => {
+                Some("MissingParameter.ErrorParameterEmpty")
+            }
+            VerifyFaceError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            VerifyFaceError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            VerifyFaceError::RequestLimitExceeded(_) => Some("RequestLimitExceeded"),
+            VerifyFaceError::RequestLimitExceededGlobalRegionUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded")
+            }
+            VerifyFaceError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            VerifyFaceError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            VerifyFaceError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            VerifyFaceError::ResourceInUse(_) => Some("ResourceInUse"),
+            VerifyFaceError::ResourceInsufficient(_) => Some("ResourceInsufficient"),
+            VerifyFaceError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            VerifyFaceError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
+            VerifyFaceError::ResourceUnavailableDelivering(_) => {
+                Some("ResourceUnavailable.Delivering")
+            }
+            VerifyFaceError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            VerifyFaceError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            VerifyFaceError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            VerifyFaceError::ResourceUnavailableRecover(_) => {
+                Some("ResourceUnavailable.Recover")
+            }
+            VerifyFaceError::ResourceUnavailableStopUsing(_) => {
+                Some("ResourceUnavailable.StopUsing")
+            }
+            VerifyFaceError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            VerifyFaceError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            VerifyFaceError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            VerifyFaceError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            VerifyFaceError::UnauthorizedOperation(_) => Some("UnauthorizedOperation"),
+            VerifyFaceError::UnknownParameter(_) => Some("UnknownParameter"),
+            VerifyFaceError::UnsupportedOperation(_) => Some("UnsupportedOperation"),
+            VerifyFaceError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            VerifyFaceError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
+            VerifyFaceError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            VerifyFaceError::Unhandled(_) => None,
+        }
+    }
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
 }
 /// Result of `VerifyFace`: Verifies face.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Verifying a face":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::verify_face::VerifyFaceResponse;
+/// let response = VerifyFaceResponse::builder()
+///     .score(100.0)
+///     .is_match(true)
+///     .face_model_version("3.0")
+///     .request_id("a8eb4545-a154-4f86-9510-57a8be9cae0c")
+///     .build();
+/// assert_eq!(response.request_id, "a8eb4545-a154-4f86-9510-57a8be9cae0c");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyFaceResponse {
     /// Similarity between given face image and `PersonId`. If there are multiple faces under the `PersonId`, the score of the highest similarity will be returned.
@@ -193,6 +482,48 @@ pub struct VerifyFaceResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl VerifyFaceResponse {
+    /// Starts a [`VerifyFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> VerifyFaceResponseBuilder {
+        <VerifyFaceResponseBuilder>::default()
+    }
+}
+/// Builds a [`VerifyFaceResponse`] field by field; start with `VerifyFaceResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct VerifyFaceResponseBuilder {
+    value: VerifyFaceResponse,
+}
+impl VerifyFaceResponseBuilder {
+    /// Sets `Score`: Similarity between given face image and `PersonId`. If there are multiple faces under the `PersonId`, the score of the highest similarity will be returned.
+    ///
+    /// The returned similarity score varies by algorithm version.
+    /// If you need to verify whether the faces in the two images are the same person, then the 0.1%, 0.01%, and 0.001% FARs on v3.0 correspond to scores of 40, 50, and 60, respectively. Generally, if the score is above 50, it can be judged that they are the same person.
+    /// The 0.1%, 0.01%, and 0.001% FARs on v2.0 correspond to scores of 70, 80, and 90, respectively. Generally, if the score is above 80, it can be judged that they are the same person.
+    pub fn score(mut self, value: f64) -> Self {
+        self.value.score = value;
+        self
+    }
+    /// Sets `IsMatch`: Whether the person is the one in the image. The fixed threshold score is 60. If you want to adjust the threshold more flexibly, you can take the returned `Score` parameter value for judgment.
+    pub fn is_match(mut self, value: bool) -> Self {
+        self.value.is_match = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used for face recognition in the group where the `Person` is, which is set when the group is created.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.value.face_model_version = value.into();
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> VerifyFaceResponse {
+        self.value
+    }
 }
 /// Error codes `VerifyFace` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1022,10 +1353,15 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             VerifyFaceResponse,
         >(
             "{\"FaceModelVersion\":\"3.0\",\"IsMatch\":true,\"RequestId\":\"a8eb4545-a154-4f86-9510-57a8be9cae0c\",\"Score\":100}",
+        );
+        assert_eq!(
+            VerifyFaceResponse::builder().score(100.0).is_match(true)
+            .face_model_version("3.0").request_id("a8eb4545-a154-4f86-9510-57a8be9cae0c")
+            .build(), response, "the builders make the example's value"
         );
     }
 }

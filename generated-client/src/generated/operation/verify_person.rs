@@ -170,12 +170,187 @@ impl crate::runtime::action::Action for VerifyPersonRequest {
     fn validate(&self) -> Result<(), ValidationError> {
         VerifyPersonRequest::validate(self)
     }
+    fn error_code(error: &VerifyPersonError) -> Option<&'static str> {
+        match error {
+            VerifyPersonError::ActionOffline(_) => Some("ActionOffline"),
+            VerifyPersonError::AuthFailureInvalidAuthorization(_) => {
+                Some("AuthFailure.InvalidAuthorization")
+            }
+            VerifyPersonError::AuthFailureInvalidSecretId(_) => {
+                Some("AuthFailure.InvalidSecretId")
+            }
+            VerifyPersonError::AuthFailureMfaFailure(_) => Some("AuthFailure.MFAFailure"),
+            VerifyPersonError::AuthFailureSecretIdNotFound(_) => {
+                Some("AuthFailure.SecretIdNotFound")
+            }
+            VerifyPersonError::AuthFailureSignatureExpire(_) => {
+                Some("AuthFailure.SignatureExpire")
+            }
+            VerifyPersonError::AuthFailureSignatureFailure(_) => {
+                Some("AuthFailure.SignatureFailure")
+            }
+            VerifyPersonError::AuthFailureTokenFailure(_) => {
+                Some("AuthFailure.TokenFailure")
+            }
+            VerifyPersonError::AuthFailureUnauthorizedOperation(_) => {
+                Some("AuthFailure.UnauthorizedOperation")
+            }
+            VerifyPersonError::DryRunOperation(_) => Some("DryRunOperation"),
+            VerifyPersonError::FailedOperation(_) => Some("FailedOperation"),
+            VerifyPersonError::FailedOperationFaceQualityNotQualified(_) => {
+                Some("FailedOperation.FaceQualityNotQualified")
+            }
+            VerifyPersonError::FailedOperationFaceSizeTooSmall(_) => {
+                Some("FailedOperation.FaceSizeTooSmall")
+            }
+            VerifyPersonError::FailedOperationImageDecodeFailed(_) => {
+                Some("FailedOperation.ImageDecodeFailed")
+            }
+            VerifyPersonError::FailedOperationImageDownloadError(_) => {
+                Some("FailedOperation.ImageDownloadError")
+            }
+            VerifyPersonError::FailedOperationImageFacedetectFailed(_) => {
+                Some("FailedOperation.ImageFacedetectFailed")
+            }
+            VerifyPersonError::FailedOperationImageResolutionExceed(_) => {
+                Some("FailedOperation.ImageResolutionExceed")
+            }
+            VerifyPersonError::FailedOperationImageResolutionTooSmall(_) => {
+                Some("FailedOperation.ImageResolutionTooSmall")
+            }
+            VerifyPersonError::FailedOperationImageSizeExceed(_) => {
+                Some("FailedOperation.ImageSizeExceed")
+            }
+            VerifyPersonError::FailedOperationRequestLimitExceeded(_) => {
+                Some("FailedOperation.RequestLimitExceeded")
+            }
+            VerifyPersonError::FailedOperationRequestTimeout(_) => {
+                Some("FailedOperation.RequestTimeout")
+            }
+            VerifyPersonError::FailedOperationServerError(_) => {
+                Some("FailedOperation.ServerError")
+            }
+            VerifyPersonError::InternalError(_) => Some("InternalError"),
+            VerifyPersonError::InvalidAction(_) => Some("InvalidAction"),
+            VerifyPersonError::InvalidParameter(_) => Some("InvalidParameter"),
+            VerifyPersonError::InvalidParameterInvalidParameter(_) => {
+                Some("InvalidParameter.InvalidParameter")
+            }
+            VerifyPersonError::InvalidParameterValue(_) => Some("InvalidParameterValue"),
+            VerifyPersonError::InvalidParameterValueImageEmpty(_) => {
+                Some("InvalidParameterValue.ImageEmpty")
+            }
+            VerifyPersonError::InvalidParameterValueNoFaceInGroups(_) => {
+                Some("InvalidParameterValue.NoFaceInGroups")
+            }
+            VerifyPersonError::InvalidParameterValueNoFaceInPhoto(_) => {
+                Some("InvalidParameterValue.NoFaceInPhoto")
+            }
+            VerifyPersonError::InvalidParameterValuePersonIdIllegal(_) => {
+                Some("InvalidParameterValue.PersonIdIllegal")
+            }
+            VerifyPersonError::InvalidParameterValuePersonIdNotExist(_) => {
+                Some("InvalidParameterValue.PersonIdNotExist")
+            }
+            VerifyPersonError::InvalidParameterValuePersonIdTooLong(_) => {
+                Some("InvalidParameterValue.PersonIdTooLong")
+            }
+            VerifyPersonError::InvalidParameterValueQualityControlIllegal(_) => {
+                Some("InvalidParameterValue.QualityControlIllegal")
+            }
+            VerifyPersonError::InvalidParameterValueUnsupportedGroupFaceModelVersion(
+                _,
+            ) => Some("InvalidParameterValue.UnsupportedGroupFaceModelVersion"),
+            VerifyPersonError::InvalidParameterValueUrlIllegal(_) => {
+                Some("InvalidParameterValue.UrlIllegal")
+            }
+            VerifyPersonError::InvalidRequest(_) => Some("InvalidRequest"),
+            VerifyPersonError::IpInBlacklist(_) => Some("IpInBlacklist"),
+            VerifyPersonError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
+            VerifyPersonError::LimitExceeded(_) => Some("LimitExceeded"),
+            VerifyPersonError::MissingParameter(_) => Some("MissingParameter"),
+            VerifyPersonError::NoSuchProduct(_) => Some("NoSuchProduct"),
+            VerifyPersonError::NoSuchVersion(_) => Some("NoSuchVersion"),
+            VerifyPersonError::RequestLimitExceeded(_) => Some("RequestLimitExceeded"),
+            VerifyPersonError::RequestLimitExceededGlobalRegionUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded")
+            }
+            VerifyPersonError::RequestLimitExceededIpLimitExceeded(_) => {
+                Some("RequestLimitExceeded.IPLimitExceeded")
+            }
+            VerifyPersonError::RequestLimitExceededUinLimitExceeded(_) => {
+                Some("RequestLimitExceeded.UinLimitExceeded")
+            }
+            VerifyPersonError::RequestSizeLimitExceeded(_) => {
+                Some("RequestSizeLimitExceeded")
+            }
+            VerifyPersonError::ResourceInUse(_) => Some("ResourceInUse"),
+            VerifyPersonError::ResourceInsufficient(_) => Some("ResourceInsufficient"),
+            VerifyPersonError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            VerifyPersonError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
+            VerifyPersonError::ResourceUnavailableChargeStatusException(_) => {
+                Some("ResourceUnavailable.ChargeStatusException")
+            }
+            VerifyPersonError::ResourceUnavailableFreeze(_) => {
+                Some("ResourceUnavailable.Freeze")
+            }
+            VerifyPersonError::ResourceUnavailableGetAuthInfoError(_) => {
+                Some("ResourceUnavailable.GetAuthInfoError")
+            }
+            VerifyPersonError::ResourceUnavailableInArrears(_) => {
+                Some("ResourceUnavailable.InArrears")
+            }
+            VerifyPersonError::ResourceUnavailableLowBalance(_) => {
+                Some("ResourceUnavailable.LowBalance")
+            }
+            VerifyPersonError::ResourceUnavailableNotExist(_) => {
+                Some("ResourceUnavailable.NotExist")
+            }
+            VerifyPersonError::ResourceUnavailableNotReady(_) => {
+                Some("ResourceUnavailable.NotReady")
+            }
+            VerifyPersonError::ResourceUnavailableUnknownStatus(_) => {
+                Some("ResourceUnavailable.UnknownStatus")
+            }
+            VerifyPersonError::ResourcesSoldOutChargeStatusException(_) => {
+                Some("ResourcesSoldOut.ChargeStatusException")
+            }
+            VerifyPersonError::ResponseSizeLimitExceeded(_) => {
+                Some("ResponseSizeLimitExceeded")
+            }
+            VerifyPersonError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            VerifyPersonError::UnauthorizedOperation(_) => Some("UnauthorizedOperation"),
+            VerifyPersonError::UnknownParameter(_) => Some("UnknownParameter"),
+            VerifyPersonError::UnsupportedOperation(_) => Some("UnsupportedOperation"),
+            VerifyPersonError::UnsupportedOperationUnknowMethod(_) => {
+                Some("UnsupportedOperation.UnknowMethod")
+            }
+            VerifyPersonError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
+            VerifyPersonError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            VerifyPersonError::Unhandled(_) => None,
+        }
+    }
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
 }
 /// Result of `VerifyPerson`: Verifies person.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// # Example
+///
+/// A value for a test or a mock, as in the spec's example "Verifying person":
+///
+/// ```rust
+/// use tencentcloud_iai::operation::verify_person::VerifyPersonResponse;
+/// let response = VerifyPersonResponse::builder()
+///     .score(100.0)
+///     .is_match(true)
+///     .face_model_version("3.0")
+///     .request_id("a8eb4545-a154-4f86-9510-57a8be9cae0c")
+///     .build();
+/// assert_eq!(response.request_id, "a8eb4545-a154-4f86-9510-57a8be9cae0c");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyPersonResponse {
     /// Similarity between given face image and `PersonId`. If there are multiple faces under the `PersonId`, their information will be fused for verification.
@@ -190,6 +365,44 @@ pub struct VerifyPersonResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: String,
+}
+impl VerifyPersonResponse {
+    /// Starts a [`VerifyPersonResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    pub fn builder() -> VerifyPersonResponseBuilder {
+        <VerifyPersonResponseBuilder>::default()
+    }
+}
+/// Builds a [`VerifyPersonResponse`] field by field; start with `VerifyPersonResponse::builder()`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "`.build()` returns the value"]
+pub struct VerifyPersonResponseBuilder {
+    value: VerifyPersonResponse,
+}
+impl VerifyPersonResponseBuilder {
+    /// Sets `Score`: Similarity between given face image and `PersonId`. If there are multiple faces under the `PersonId`, their information will be fused for verification.
+    pub fn score(mut self, value: f64) -> Self {
+        self.value.score = value;
+        self
+    }
+    /// Sets `IsMatch`: Whether the person in the image matches the `PersonId`.
+    pub fn is_match(mut self, value: bool) -> Self {
+        self.value.is_match = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used for face recognition in the group where the `Person` is, which is set when the group is created.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.value.face_model_version = value.into();
+        self
+    }
+    /// Sets `RequestId`, the unique ID the service gives every call.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.value.request_id = value.into();
+        self
+    }
+    /// The value, with defaults for fields not set.
+    pub fn build(self) -> VerifyPersonResponse {
+        self.value
+    }
 }
 /// Error codes `VerifyPerson` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -759,10 +972,15 @@ mod spec_tests {
         request
             .validate()
             .expect("the example request satisfies the spec's constraints");
-        crate::runtime::testing::assert_round_trip::<
+        let response = crate::runtime::testing::assert_round_trip::<
             VerifyPersonResponse,
         >(
             "{\"FaceModelVersion\":\"3.0\",\"IsMatch\":true,\"RequestId\":\"a8eb4545-a154-4f86-9510-57a8be9cae0c\",\"Score\":100}",
+        );
+        assert_eq!(
+            VerifyPersonResponse::builder().score(100.0).is_match(true)
+            .face_model_version("3.0").request_id("a8eb4545-a154-4f86-9510-57a8be9cae0c")
+            .build(), response, "the builders make the example's value"
         );
     }
 }
