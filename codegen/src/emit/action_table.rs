@@ -15,6 +15,8 @@ pub fn emit(service: &Service) -> TokenStream {
         use crate::runtime::action_table::{check_request, check_response, ActionEntry, ActionExample};
 
         /// Every action, in spec order.
+        // Deprecated actions are served and inspected like the others.
+        #[allow(deprecated)]
         pub static ACTIONS: &[ActionEntry] = &[#(#rows),*];
 
         /// The action named `name`, if the spec has it.

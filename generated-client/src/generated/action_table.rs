@@ -5,6 +5,7 @@ use crate::runtime::action_table::{
     check_request, check_response, ActionEntry, ActionExample,
 };
 /// Every action, in spec order.
+#[allow(deprecated)]
 pub static ACTIONS: &[ActionEntry] = &[
     ActionEntry {
         name: "AnalyzeDenseLandmarks",

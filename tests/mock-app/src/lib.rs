@@ -84,10 +84,10 @@ impl FaceDirectory {
             .face_infos
             .iter()
             .map(|face| FaceBox {
-                x: face.x.unwrap_or(0),
-                y: face.y.unwrap_or(0),
-                width: face.width.unwrap_or(0),
-                height: face.height.unwrap_or(0),
+                x: face.x,
+                y: face.y,
+                width: face.width,
+                height: face.height,
             })
             .collect();
         faces.sort_by_key(|face| std::cmp::Reverse(face.width * face.height));

@@ -358,7 +358,7 @@ async fn image_requests_are_recorded_as_sent() {
     // The mock sees the wire form: base64 text.
     assert_eq!(
         sent[0].image,
-        Some(tencentcloud_iai::Image::from_base64("AQID"))
+        Some(tencentcloud_iai::Image::from_base64("AQID").expect("valid base64"))
     );
 }
 
