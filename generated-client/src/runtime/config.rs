@@ -105,6 +105,13 @@ fn check_host_and_port(authority: &str) -> Result<(), String> {
     if host.is_empty() {
         return Err("the host is missing".to_owned());
     }
+    let v6 = authority.starts_with('[');
+    if let Some(c) = host
+        .chars()
+        .find(|&c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') || (v6 && c == ':')))
+    {
+        return Err(format!("the host has {c:?}, which a host name cannot have"));
+    }
     if let Some(port) = port {
         match port.parse::<u16>() {
             Ok(1..) => {}
@@ -367,8 +374,11 @@ mod tests {
             .to_string();
         assert_eq!(
             shown,
-            "configuration error: TENCENTCLOUD_IAI_ENDPOINT: invalid endpoint URL \
-             \"http://127.0.0.1:abc\": the port \"abc\" is not a number from 1 to 65535"
+            format!(
+                "configuration error: {}: invalid endpoint URL \"http://127.0.0.1:abc\": \
+                 the port \"abc\" is not a number from 1 to 65535",
+                service::ENDPOINT_ENV
+            )
         );
         assert!(endpoint_from_env(" http://127.0.0.1:8080 ").is_ok());
     }
@@ -398,10 +408,19 @@ mod tests {
             "http://:8080",
             "http://[::1",
             "http://[::1]x",
+            "http://ex^ample.com",
+            "http://exa%20mple.com",
+            "http://h:p:80",
         ] {
             assert!(Endpoint::parse(bad).is_err(), "{bad} should be refused");
         }
-        for good in ["http://[::1]:8080", "https://[::1]", "http://h:65535"] {
+        for good in [
+            "http://[::1]:8080",
+            "https://[::1]",
+            "http://h:65535",
+            "https://iai.ap-guangzhou.tencentcloudapi.com",
+            "http://my_host-1.internal:80",
+        ] {
             assert!(Endpoint::parse(good).is_ok(), "{good} should be accepted");
         }
         assert_eq!(
