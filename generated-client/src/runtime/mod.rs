@@ -2,8 +2,6 @@
 //! `crate::generated`) only describes actions and types and calls into this.
 
 pub mod action;
-#[cfg(feature = "cli")]
-pub mod cli;
 pub mod client;
 pub mod config;
 pub mod credentials;
