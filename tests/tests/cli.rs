@@ -240,6 +240,8 @@ fn dry_run_prints_the_signed_request_without_sending_or_leaking_secrets() {
             "aaa",
             "--region",
             "ap-guangzhou",
+            "--language",
+            "zh-CN",
         ])
         .env_clear()
         .env("TENCENTCLOUD_SECRET_ID", "AKIDdryrun")
@@ -255,6 +257,7 @@ fn dry_run_prints_the_signed_request_without_sending_or_leaking_secrets() {
     );
     assert!(text.contains("X-TC-Action: GetGroupInfo"));
     assert!(text.contains("X-TC-Region: ap-guangzhou"));
+    assert!(text.contains("X-TC-Language: zh-CN"), "{text}");
     assert!(text.contains("Authorization: TC3-HMAC-SHA256 Credential=AKIDdryrun/"));
     assert!(text.contains(r#"{"GroupId":"aaa"}"#));
     assert!(

@@ -43,7 +43,15 @@ TENCENTCLOUD_IAI_ENDPOINT.
 
 `iai help <ACTION>` or `iai <ACTION> --help` describes an action, its parameters and examples.";
 
+/// The whole tree, every action in full (for completion scripts and checks).
 pub fn build() -> Command {
+    build_for(|_| true)
+}
+
+/// The tree with only the actions `detailed` picks in full: the others get their name and
+/// title, all that overview help and parsing of another action need. Building every
+/// parameter's help costs most of the start-up time.
+pub fn build_for(detailed: impl Fn(&ActionInfo) -> bool) -> Command {
     let mut root = Command::new("iai")
         // Not argv[0]: help and completions name the command `iai` however it was invoked.
         .bin_name("iai")
@@ -56,7 +64,13 @@ pub fn build() -> Command {
         .subcommand_help_heading("Actions")
         .args(global_args());
     for action in ACTIONS {
-        root = root.subcommand(action_command(action));
+        root = root.subcommand(if detailed(action) {
+            action_command(action)
+        } else {
+            Command::new(action.command)
+                .alias(action.name)
+                .about(action.title)
+        });
     }
     root.subcommand(
         Command::new(COMPLETION)
@@ -209,6 +223,18 @@ fn param_arg(param: &'static ParamInfo) -> Arg {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_partial_tree_details_only_the_chosen_action() {
+        let tree = build_for(|a| a.name == "GetGroupInfo");
+        let args = |name: &str| {
+            tree.find_subcommand(name)
+                .map(|c| c.get_arguments().count())
+                .unwrap()
+        };
+        assert!(args("get-group-info") > 0);
+        assert_eq!(args("get-group-list"), 0);
+    }
 
     #[test]
     fn the_command_tree_is_consistent() {

@@ -70,7 +70,14 @@ pub fn main() -> i32 {
 
 /// Parses `args` (the program name first) and runs the command.
 pub async fn run(args: impl IntoIterator<Item = OsString>, io: Io<'_>) -> i32 {
-    let matches = match command::build().try_get_matches_from(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    // Only an action named on the command line needs its parameters built.
+    let named = |action: &ActionInfo| {
+        args.iter()
+            .skip(1)
+            .any(|a| a == action.command || a == action.name)
+    };
+    let matches = match command::build_for(named).try_get_matches_from(&args) {
         Ok(matches) => matches,
         Err(e) => {
             // Help and version go to stdout with 0; usage errors to stderr with 2.
