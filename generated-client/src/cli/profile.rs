@@ -47,7 +47,7 @@ pub fn credentials(flag: Option<&str>) -> Result<Credentials, CliError> {
         return match tccli_file(&name, "credential").filter(|p| p.exists()) {
             Some(path) => read_tccli_credentials(&path),
             None => Err(CliError::failure(format!(
-                "{}; nor ~/.tccli/{name}.credential",
+                "{} (tccli's ~/.tccli/{name}.credential was not found either)",
                 super::error::chain(&chain_error)
             ))),
         };
