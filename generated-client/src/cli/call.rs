@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::error::CliError;
-use super::output::Printer;
+use super::output::{Json, Printer};
 use crate::runtime::action::Action;
 use crate::runtime::paginator::{Paginated, Paginator};
 use crate::runtime::transport::HttpRequest;
@@ -26,9 +26,8 @@ fn decode<A: Action + DeserializeOwned>(input: Value) -> Result<A, CliError> {
         .map_err(|e| CliError::usage(format!("invalid parameters for {}: {e}", A::NAME)))
 }
 
-fn to_json(value: impl Serialize) -> Result<Value, CliError> {
-    serde_json::to_value(value)
-        .map_err(|e| CliError::failure(format!("cannot print the response: {e}")))
+fn to_json(value: impl Serialize) -> Result<Json, CliError> {
+    Json::of(&value).map_err(|e| CliError::failure(format!("cannot print the response: {e}")))
 }
 
 pub async fn run<A>(

@@ -12,6 +12,7 @@ mod command;
 pub mod error;
 mod help;
 mod input;
+pub mod json;
 pub mod output;
 mod profile;
 pub mod table;

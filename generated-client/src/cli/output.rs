@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use serde_json::Value;
 
 use super::error::{CliError, ExitCode};
+pub use super::json::Json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -40,11 +41,14 @@ impl Query {
             .map_err(|e| CliError::usage(format!("invalid --query expression: {e}")))
     }
 
-    fn apply(&self, value: Value) -> Result<Value, CliError> {
+    fn apply(&self, value: Json) -> Result<Json, CliError> {
         let failed = |e: &dyn std::fmt::Display| CliError::failure(format!("--query failed: {e}"));
-        let variable = jmespath::Variable::try_from(value).map_err(|e| failed(&e))?;
+        let variable = jmespath::Variable::from_serializable(&value).map_err(|e| failed(&e))?;
         let result = self.0.search(variable).map_err(|e| failed(&e))?;
-        serde_json::to_value(&*result).map_err(|e| failed(&e))
+        // JMESPath objects are sorted maps: a projection's keys come out sorted.
+        serde_json::to_value(&*result)
+            .map(Json::from)
+            .map_err(|e| failed(&e))
     }
 }
 
@@ -62,7 +66,7 @@ pub struct Printer<'a> {
     /// Items printed so far by [`Printer::item`].
     items: usize,
     /// `--output table` needs every item to size its columns.
-    table_rows: Vec<Value>,
+    table_rows: Vec<Json>,
 }
 
 impl<'a> Printer<'a> {
@@ -77,7 +81,7 @@ impl<'a> Printer<'a> {
     }
 
     /// Prints one whole result.
-    pub fn value(&mut self, value: Value) -> Result<(), CliError> {
+    pub fn value(&mut self, value: Json) -> Result<(), CliError> {
         let value = self.filter(value)?;
         let text = match self.format {
             Format::Json => pretty(&value),
@@ -93,7 +97,7 @@ impl<'a> Printer<'a> {
     }
 
     /// One item of a stream (`--all-pages`); call [`Printer::finish`] after the last.
-    pub fn item(&mut self, value: Value) -> Result<(), CliError> {
+    pub fn item(&mut self, value: Json) -> Result<(), CliError> {
         let value = self.filter(value)?;
         let first = self.items == 0;
         self.items += 1;
@@ -101,14 +105,16 @@ impl<'a> Printer<'a> {
             Format::Json => {
                 let mut text = String::from(if first { "[\n" } else { ",\n" });
                 text.push_str(pretty(&value).trim_end());
-                self.write(text.as_bytes())
+                self.write(text.as_bytes())?;
             }
-            Format::Text => self.write(format!("{}\n", line(&value)).as_bytes()),
+            Format::Text => self.write(format!("{}\n", line(&value)).as_bytes())?,
             Format::Table => {
                 self.table_rows.push(value);
-                Ok(())
+                return Ok(());
             }
         }
+        // Streamed: a reader sees each item when it arrives, not when a buffer fills.
+        self.flush()
     }
 
     pub fn finish(&mut self) -> Result<(), CliError> {
@@ -117,7 +123,7 @@ impl<'a> Printer<'a> {
             Format::Json => self.write(b"\n]\n")?,
             Format::Text => {}
             Format::Table => {
-                let rows = Value::Array(std::mem::take(&mut self.table_rows));
+                let rows = Json::Array(std::mem::take(&mut self.table_rows));
                 self.write(table(&rows).as_bytes())?;
             }
         }
@@ -128,7 +134,7 @@ impl<'a> Printer<'a> {
         self.out.flush().map_err(write_error)
     }
 
-    fn filter(&self, value: Value) -> Result<Value, CliError> {
+    fn filter(&self, value: Json) -> Result<Json, CliError> {
         match &self.query {
             Some(query) => query.apply(value),
             None => Ok(value),
@@ -149,34 +155,32 @@ pub fn write_error(e: io::Error) -> CliError {
     }
 }
 
-fn pretty(value: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+fn pretty(value: &Json) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
     text.push('\n');
     text
 }
 
-/// A scalar as plain text (strings unquoted, null empty); anything else as compact JSON.
-fn cell(value: &Value) -> String {
-    match value {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
+/// A scalar as plain text (strings unquoted, null empty); anything else as compact JSON, all
+/// on one line.
+fn line(value: &Json) -> String {
+    let text = match value {
+        Json::Scalar(Value::Null) => String::new(),
+        Json::Scalar(Value::String(s)) => s.clone(),
+        other => serde_json::to_string(other).unwrap_or_default(),
+    };
+    text.replace('\n', "\\n")
 }
 
-fn line(value: &Value) -> String {
-    cell(value).replace('\n', "\\n")
-}
-
-fn text(value: &Value) -> String {
+fn text(value: &Json) -> String {
     let mut out = String::new();
     match value {
-        Value::Object(map) => {
-            for (key, value) in map {
+        Json::Object(fields) => {
+            for (key, value) in fields {
                 out.push_str(&format!("{key}\t{}\n", line(value)));
             }
         }
-        Value::Array(items) => {
+        Json::Array(items) => {
             for item in items {
                 out.push_str(&line(item));
                 out.push('\n');
@@ -192,36 +196,46 @@ fn text(value: &Value) -> String {
 
 /// A list of objects becomes one row per object; an object becomes key/value rows; anything
 /// else one column.
-fn table(value: &Value) -> String {
+fn table(value: &Json) -> String {
     let (header, rows): (Vec<String>, Vec<Vec<String>>) = match value {
-        Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => {
+        Json::Array(items)
+            if !items.is_empty() && items.iter().all(|i| i.as_object().is_some()) =>
+        {
+            let objects: Vec<&[(String, Json)]> =
+                items.iter().filter_map(Json::as_object).collect();
             let mut columns: Vec<String> = Vec::new();
-            for item in items.iter().filter_map(Value::as_object) {
-                for key in item.keys() {
-                    if !columns.contains(key) {
-                        columns.push(key.clone());
-                    }
+            for (key, _) in objects.iter().flat_map(|o| o.iter()) {
+                if !columns.contains(key) {
+                    columns.push(key.clone());
                 }
             }
-            let rows = items
+            let rows = objects
                 .iter()
-                .filter_map(Value::as_object)
-                .map(|item| {
+                .map(|fields| {
                     columns
                         .iter()
-                        .map(|c| item.get(c).map(line).unwrap_or_default())
+                        .map(|c| {
+                            fields
+                                .iter()
+                                .find(|(k, _)| k == c)
+                                .map(|(_, v)| line(v))
+                                .unwrap_or_default()
+                        })
                         .collect()
                 })
                 .collect();
             (columns, rows)
         }
-        Value::Array(items) => (
+        Json::Array(items) => (
             vec!["Value".to_owned()],
             items.iter().map(|v| vec![line(v)]).collect(),
         ),
-        Value::Object(map) => (
+        Json::Object(fields) => (
             vec!["Key".to_owned(), "Value".to_owned()],
-            map.iter().map(|(k, v)| vec![k.clone(), line(v)]).collect(),
+            fields
+                .iter()
+                .map(|(k, v)| vec![k.clone(), line(v)])
+                .collect(),
         ),
         scalar => (vec!["Value".to_owned()], vec![vec![line(scalar)]]),
     };
@@ -256,11 +270,23 @@ fn table(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+
+    fn parse(text: &str) -> Json {
+        serde_json::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn objects_keep_their_key_order() {
+        let value = parse(r#"{"b":1,"a":{"d":[true,null],"c":"x"}}"#);
+        assert_eq!(
+            serde_json::to_string(&value).unwrap(),
+            r#"{"b":1,"a":{"d":[true,null],"c":"x"}}"#
+        );
+    }
 
     #[test]
     fn tables_align_lists_of_objects() {
-        let rows = json!([{"GroupId": "a", "Num": 10}, {"GroupId": "bbb", "Tag": null}]);
+        let rows = parse(r#"[{"GroupId": "a", "Num": 10}, {"GroupId": "bbb", "Tag": null}]"#);
         assert_eq!(
             table(&rows),
             "+---------+-----+-----+\n\
@@ -275,9 +301,9 @@ mod tests {
     #[test]
     fn text_is_tab_separated_for_objects_and_one_line_per_item() {
         assert_eq!(
-            text(&json!({"GroupId": "a", "Tags": ["x"]})),
-            "GroupId\ta\nTags\t[\"x\"]\n"
+            text(&parse(r#"{"Tags": ["x"], "GroupId": "a"}"#)),
+            "Tags\t[\"x\"]\nGroupId\ta\n"
         );
-        assert_eq!(text(&json!(["a", {"b": 1}])), "a\n{\"b\":1}\n");
+        assert_eq!(text(&parse(r#"["a", {"b": 1}]"#)), "a\n{\"b\":1}\n");
     }
 }
