@@ -38,9 +38,9 @@
 mod generated;
 pub mod runtime;
 
-/// The generated action table behind the `iai` command line (feature `cli`).
+/// The `iai` command line (feature `cli`).
 #[cfg(feature = "cli")]
-pub use generated::cli;
+pub mod cli;
 pub use generated::{action_table, operation, types};
 pub use runtime::client::Client;
 pub use runtime::config::{Config, ConfigBuilder, Endpoint, Language};

@@ -1,42 +1,77 @@
-//! The `iai` command line, built from the same spec as the client: flags, `--input-json`,
-//! per-action help, dry runs and exit codes, against the signature-checking server.
+//! The `iai` command line end to end: this package's `iai-cli-under-test` binary (built by
+//! cargo with the tests, no nested build) against the loopback signature-checking server.
+//!
+//! Help and skeleton outputs are golden files in `tests/snapshots/cli/`; after an intended
+//! change, refresh them with
+//! `UPDATE_SNAPSHOTS=1 cargo test -p iai-integration-tests --test cli`.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-use std::sync::OnceLock;
-
-mod common;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 use iai_integration_tests::server::{
     Reply, TestServer, GET_GROUP_INFO_EXAMPLE, TEST_SECRET_ID, TEST_SECRET_KEY,
 };
+use serde_json::{json, Value};
 
-fn iai_binary() -> PathBuf {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    common::workspace_binary(
-        &BINARY,
-        &[
-            "-p",
-            "tencentcloud-iai",
-            "--features",
-            "cli",
-            "--bin",
-            "iai",
-        ],
-        "iai",
-    )
+const IAI: &str = env!("CARGO_BIN_EXE_iai-cli-under-test");
+
+/// `iai` with a clean environment: an empty home, the test key pair, and `server` as endpoint.
+struct Iai {
+    home: tempfile::TempDir,
+    endpoint: Option<String>,
+    keys: bool,
 }
 
-fn iai(server: Option<&TestServer>, args: &[&str]) -> Output {
-    let mut cmd = Command::new(iai_binary());
-    cmd.args(args)
-        .env_clear()
-        .env("TENCENTCLOUD_SECRET_ID", TEST_SECRET_ID)
-        .env("TENCENTCLOUD_SECRET_KEY", TEST_SECRET_KEY);
-    if let Some(server) = server {
-        cmd.env("TENCENTCLOUD_IAI_ENDPOINT", server.url());
+impl Iai {
+    fn new(server: Option<&TestServer>) -> Iai {
+        Iai {
+            home: tempfile::tempdir().unwrap(),
+            endpoint: server.map(TestServer::url),
+            keys: true,
+        }
     }
-    cmd.output().expect("iai runs")
+
+    /// No credentials in the environment: only profile files.
+    fn without_env_keys(mut self) -> Iai {
+        self.keys = false;
+        self
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(IAI);
+        cmd.args(args).env_clear().env("HOME", self.home.path());
+        if self.keys {
+            cmd.env("TENCENTCLOUD_SECRET_ID", TEST_SECRET_ID)
+                .env("TENCENTCLOUD_SECRET_KEY", TEST_SECRET_KEY);
+        }
+        if let Some(url) = &self.endpoint {
+            cmd.env("TENCENTCLOUD_IAI_ENDPOINT", url);
+        }
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("iai runs")
+    }
+
+    fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("iai runs");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
 }
 
 fn stdout(o: &Output) -> String {
@@ -47,59 +82,123 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+fn ok(o: &Output) -> String {
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(o));
+    stdout(o)
+}
+
+fn sent_body(server: &TestServer, index: usize) -> Value {
+    serde_json::from_slice(&server.requests()[index].body).unwrap()
+}
+
+/// Compares `actual` with the golden file, or rewrites it with `UPDATE_SNAPSHOTS=1`.
+fn assert_snapshot(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("snapshots/cli")
+        .join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; create it with UPDATE_SNAPSHOTS=1 cargo test -p iai-integration-tests --test cli",
+            path.display()
+        )
+    });
+    assert!(
+        expected == actual,
+        "{} is out of date (refresh with UPDATE_SNAPSHOTS=1 cargo test -p iai-integration-tests --test cli):\n--- expected\n{expected}\n--- actual\n{actual}",
+        path.display()
+    );
+}
+
+fn group_list_page(ids: &[&str], total: u64) -> Reply {
+    let infos: Vec<Value> = ids
+        .iter()
+        .map(|id| json!({"GroupName": id, "GroupId": id, "FaceModelVersion": "3.0", "CreationTimestamp": 1}))
+        .collect();
+    Reply::json(
+        &json!({"Response": {"GroupInfos": infos, "GroupNum": total, "RequestId": "r"}})
+            .to_string(),
+    )
+}
+
+// --- calls -------------------------------------------------------------------------------
+
 #[test]
-fn flags_call_the_action_and_print_json() {
+fn flags_call_the_action_and_print_json_in_api_order() {
     let server = TestServer::start();
-    let out = iai(Some(&server), &["get-group-info", "--group-id", "aaa"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let printed: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("stdout is JSON");
-    let documented: serde_json::Value = serde_json::from_str(GET_GROUP_INFO_EXAMPLE).unwrap();
-    assert_eq!(printed, documented["Response"]);
-    let sent = &server.requests()[0];
-    assert!(sent.signature_ok);
-    assert_eq!(sent.body, br#"{"GroupId":"aaa"}"#);
+    let iai = Iai::new(Some(&server));
+    for args in [
+        &["get-group-info", "--group-id", "aaa"][..],
+        &["get-group-info", "--group-id=aaa"][..],
+        &["GetGroupInfo", "--group-id", "aaa"][..],
+    ] {
+        let text = ok(&iai.run(args));
+        let printed: Value = serde_json::from_str(&text).expect("stdout is JSON");
+        let documented: Value = serde_json::from_str(GET_GROUP_INFO_EXAMPLE).unwrap();
+        assert_eq!(printed, documented["Response"], "{args:?}");
+        // Keys in the API's order (the spec's), not sorted: GroupName comes before GroupId.
+        let name = text.find("\"GroupName\"").unwrap();
+        let id = text.find("\"GroupId\"").unwrap();
+        let request_id = text.find("\"RequestId\"").unwrap();
+        assert!(name < id && id < request_id, "{text}");
+    }
+    for sent in server.requests() {
+        assert!(sent.signature_ok);
+        assert_eq!(sent.body, br#"{"GroupId":"aaa"}"#);
+    }
 }
 
 #[test]
 fn typed_flags_lists_and_input_json_are_merged() {
     let server = TestServer::start();
-    server.script(
-        "SearchFaces",
-        vec![Reply::json(
+    let reply = || {
+        Reply::json(
             r#"{"Response":{"Results":[],"FaceNum":0,"FaceModelVersion":"3.0","RequestId":"r1"}}"#,
-        )],
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("input.json");
+        )
+    };
+    server.script("SearchFaces", vec![reply(), reply(), reply()]);
+    let iai = Iai::new(Some(&server));
+    let input = iai.home.path().join("input.json");
     std::fs::write(&input, r#"{"GroupIds":["from-file"],"MaxPersonNum":3}"#).unwrap();
-    let out = iai(
-        Some(&server),
-        &[
-            "--endpoint",
-            &server.url(),
-            "search-faces",
-            "--input-json",
-            &format!("@{}", input.display()),
-            "--url",
-            "https://example.com/face.jpg",
-            "--max-face-num",
-            "2",
-            "--group-ids",
-            "g1",
-            "--group-ids",
-            "g2",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let body: serde_json::Value = serde_json::from_slice(&server.requests()[0].body).unwrap();
+    let out = iai.run(&[
+        "search-faces",
+        "--input-json",
+        &format!("@{}", input.display()),
+        "--url",
+        "https://example.com/face.jpg",
+        "--max-face-num",
+        "2",
+        "--group-ids",
+        "g1",
+        "--group-ids",
+        "g2",
+    ]);
+    ok(&out);
+    let body = sent_body(&server, 0);
     assert_eq!(body["MaxFaceNum"], 2, "numbers are typed, not strings");
     assert_eq!(body["MaxPersonNum"], 3, "--input-json values are kept");
     assert_eq!(
         body["GroupIds"],
-        serde_json::json!(["g1", "g2"]),
-        "repeated flags build a list and override the file"
+        json!(["g1", "g2"]),
+        "flags win over the file"
     );
     assert_eq!(body["Url"], "https://example.com/face.jpg");
+
+    // Several values after one flag, as tccli takes them.
+    ok(&iai.run(&["search-faces", "--url", "u", "--group-ids", "a", "b", "c"]));
+    assert_eq!(sent_body(&server, 1)["GroupIds"], json!(["a", "b", "c"]));
+
+    // `--input-json -` reads stdin.
+    let out = iai.run_with_stdin(
+        &["search-faces", "--input-json", "-"],
+        r#"{"GroupIds":["stdin"],"Url":"u"}"#,
+    );
+    ok(&out);
+    assert_eq!(sent_body(&server, 2)["GroupIds"], json!(["stdin"]));
 }
 
 #[test]
@@ -111,24 +210,194 @@ fn image_flags_read_and_encode_files() {
             r#"{"Response":{"Score":99,"FaceModelVersion":"3.0","RequestId":"r2"}}"#,
         )],
     );
-    let dir = tempfile::tempdir().unwrap();
-    let image = dir.path().join("face.jpg");
+    let iai = Iai::new(Some(&server));
+    let image = iai.home.path().join("face.jpg");
     std::fs::write(&image, b"\xff\xd8\xff\xe0fake-jpeg").unwrap();
-    let out = iai(
-        Some(&server),
-        &[
-            "detect-live-face-accurate",
-            "--image",
-            &format!("@{}", image.display()),
-        ],
+    ok(&iai.run(&[
+        "detect-live-face-accurate",
+        "--image",
+        &format!("@{}", image.display()),
+    ]));
+    assert_eq!(sent_body(&server, 0)["Image"], "/9j/4GZha2UtanBlZw==");
+
+    let missing = iai.run(&["detect-live-face-accurate", "--image", "@/no/such/file.jpg"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("cannot read /no/such/file.jpg: No such file"),
+        "{}",
+        stderr(&missing)
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let body: serde_json::Value = serde_json::from_slice(&server.requests()[0].body).unwrap();
-    assert_eq!(body["Image"], "/9j/4GZha2UtanBlZw==");
 }
 
 #[test]
-fn service_errors_go_to_stderr_with_code_message_and_request_id() {
+fn dry_run_prints_the_signed_request_without_sending_or_leaking_secrets() {
+    let server = TestServer::start();
+    let out = Command::new(IAI)
+        .args([
+            "--dry-run",
+            "get-group-info",
+            "--group-id",
+            "aaa",
+            "--region",
+            "ap-guangzhou",
+            "--language",
+            "zh-CN",
+        ])
+        .env_clear()
+        .env("TENCENTCLOUD_SECRET_ID", "AKIDdryrun")
+        .env("TENCENTCLOUD_SECRET_KEY", "dry-run-secret-key")
+        .env("TENCENTCLOUD_SESSION_TOKEN", "dry-run-session-token")
+        .env("TENCENTCLOUD_IAI_ENDPOINT", server.url())
+        .output()
+        .unwrap();
+    let text = ok(&out);
+    assert!(
+        text.starts_with(&format!("POST {}/", server.url())),
+        "{text}"
+    );
+    assert!(text.contains("X-TC-Action: GetGroupInfo"));
+    assert!(text.contains("X-TC-Region: ap-guangzhou"));
+    assert!(text.contains("X-TC-Language: zh-CN"), "{text}");
+    assert!(text.contains("Authorization: TC3-HMAC-SHA256 Credential=AKIDdryrun/"));
+    assert!(text.contains(r#"{"GroupId":"aaa"}"#));
+    assert!(
+        !text.contains("dry-run-secret-key") && !text.contains("dry-run-session-token"),
+        "{text}"
+    );
+    assert!(server.requests().is_empty(), "a dry run sends nothing");
+}
+
+// --- output ------------------------------------------------------------------------------
+
+#[test]
+fn query_filters_and_output_formats_render() {
+    let server = TestServer::start();
+    server.script(
+        "GetGroupList",
+        vec![
+            group_list_page(&["g1", "g2"], 2),
+            group_list_page(&["g1", "g2"], 2),
+            group_list_page(&["g1", "g2"], 2),
+        ],
+    );
+    let iai = Iai::new(Some(&server));
+    let ids = ok(&iai.run(&["get-group-list", "--query", "GroupInfos[].GroupId"]));
+    assert_eq!(
+        serde_json::from_str::<Value>(&ids).unwrap(),
+        json!(["g1", "g2"])
+    );
+
+    let text = ok(&iai.run(&[
+        "get-group-list",
+        "--query",
+        "GroupInfos[].GroupId",
+        "--output",
+        "text",
+    ]));
+    assert_eq!(text, "g1\ng2\n");
+
+    let table = ok(&iai.run(&[
+        "--output",
+        "table",
+        "get-group-list",
+        "--query",
+        "GroupInfos[].{Id: GroupId, Name: GroupName}",
+    ]));
+    assert_eq!(
+        table,
+        "+----+------+\n| Id | Name |\n+----+------+\n| g1 | g1   |\n| g2 | g2   |\n+----+------+\n"
+    );
+}
+
+#[test]
+fn all_pages_streams_items_across_three_pages() {
+    let server = TestServer::start();
+    let pages = || {
+        vec![
+            group_list_page(&["a", "b"], 5),
+            group_list_page(&["c", "d"], 5),
+            group_list_page(&["e"], 5),
+        ]
+    };
+    server.script("GetGroupList", pages());
+    let iai = Iai::new(Some(&server));
+    let json_out = ok(&iai.run(&["get-group-list", "--all-pages", "--limit", "2"]));
+    let items: Value = serde_json::from_str(&json_out).expect("one JSON array");
+    let ids: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["GroupId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+    let offsets: Vec<Value> = (0..3)
+        .map(|i| sent_body(&server, i)["Offset"].clone())
+        .collect();
+    assert_eq!(offsets, [Value::Null, json!(2), json!(4)]);
+    assert_eq!(server.request_count("GetGroupList"), 3);
+
+    server.script("GetGroupList", pages());
+    let lines = ok(&iai.run(&[
+        "get-group-list",
+        "--all-pages",
+        "--limit",
+        "2",
+        "--output",
+        "text",
+        "--query",
+        "GroupId",
+    ]));
+    assert_eq!(lines, "a\nb\nc\nd\ne\n", "one line per item");
+
+    server.script("GetGroupList", pages());
+    let json_lines = ok(&iai.run(&[
+        "get-group-list",
+        "--all-pages",
+        "--limit",
+        "2",
+        "--output",
+        "text",
+    ]));
+    assert_eq!(json_lines.lines().count(), 5);
+    for line in json_lines.lines() {
+        let item: Value = serde_json::from_str(line).expect("JSON lines");
+        assert!(item["GroupId"].is_string());
+    }
+}
+
+#[test]
+fn a_full_disk_is_an_error_and_a_closed_pipe_is_quiet() {
+    let server = TestServer::start();
+    let iai = Iai::new(Some(&server));
+    let full = std::fs::File::create("/dev/full").expect("/dev/full exists on Linux");
+    let out = iai
+        .command(&["get-group-info", "--group-id", "aaa"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot write the output: No space left on device"),
+        "{}",
+        stderr(&out)
+    );
+
+    let mut child = iai
+        .command(&["completion", "bash"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away, as `| head` does
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+}
+
+// --- errors ------------------------------------------------------------------------------
+
+#[test]
+fn service_errors_print_code_message_and_request_id_on_one_line() {
     let server = TestServer::start();
     server.script(
         "GetGroupInfo",
@@ -137,35 +406,94 @@ fn service_errors_go_to_stderr_with_code_message_and_request_id() {
             "no such group",
         )],
     );
-    let out = iai(Some(&server), &["get-group-info", "--group-id", "nope"]);
+    let out = Iai::new(Some(&server)).run(&["get-group-info", "--group-id", "nope"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
-        err.contains("error: InvalidParameterValue.GroupIdNotExist"),
+        err.starts_with("error: InvalidParameterValue.GroupIdNotExist: no such group (RequestId: "),
         "{err}"
     );
-    assert!(err.contains("message: no such group"), "{err}");
-    assert!(err.contains("RequestId: "), "{err}");
 }
 
 #[test]
-fn usage_errors_exit_with_2_before_any_request() {
+fn transport_errors_print_the_whole_cause_chain_and_exit_3() {
+    // A port with nothing listening: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = Iai::new(None).run(&[
+        "--endpoint",
+        &format!("http://127.0.0.1:{port}"),
+        "get-group-info",
+        "--group-id",
+        "aaa",
+    ]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.to_lowercase().contains("connection refused"),
+        "the root cause is printed: {err}"
+    );
+}
+
+#[test]
+fn timeouts_exit_3() {
     let server = TestServer::start();
+    server.script(
+        "GetGroupInfo",
+        vec![Reply::DelayHeaders {
+            delay: Duration::from_secs(5),
+            then: Box::new(Reply::json(GET_GROUP_INFO_EXAMPLE)),
+        }],
+    );
+    let out =
+        Iai::new(Some(&server)).run(&["get-group-info", "--group-id", "a", "--timeout", "0.3"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("timed out"), "{}", stderr(&out));
+}
+
+#[test]
+fn validation_errors_exit_4_before_any_request() {
+    let server = TestServer::start();
+    let out = Iai::new(Some(&server)).run(&["get-group-info", "--group-id", "bad/id"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(stderr(&out).contains("GroupId"), "{}", stderr(&out));
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn every_usage_error_exits_2_before_any_request() {
+    let server = TestServer::start();
+    let iai = Iai::new(Some(&server));
     for (args, expected) in [
+        (&[][..], "Usage: iai"),
+        (&["get-grup-info"][..], "similar subcommands exist"),
         (&["get-group-info"][..], "needs --group-id"),
-        (&["no-such-action"][..], "unknown action"),
         (
-            &["get-group-info", "--group-id", "a", "--colour", "red"][..],
-            "no parameter --colour",
+            &["get-group-info", "--grup-id", "a"][..],
+            "a similar argument exists: '--group-id'",
         ),
         (
+            &["get-group-info", "--group-id", "a", "--group-id", "b"][..],
+            "cannot be used multiple times",
+        ),
+        (&["get-group-info", "--group-id"][..], "a value is required"),
+        (
             &["detect-face", "--max-face-num", "many"][..],
-            "expects an unsigned integer",
+            "invalid value 'many'",
         ),
         (
             &["get-group-info", "--input-json", "{not json"][..],
             "not valid JSON",
+        ),
+        (
+            &["get-group-info", "--input-json", "[1]"][..],
+            "must be a JSON object",
         ),
         (
             &[
@@ -175,82 +503,325 @@ fn usage_errors_exit_with_2_before_any_request() {
             ][..],
             "unknown field `Bogus`",
         ),
+        (
+            &["get-group-info", "--group-id", "a", "--output", "yaml"][..],
+            "invalid value 'yaml'",
+        ),
+        (
+            &["get-group-info", "--group-id", "a", "--query", "[?"][..],
+            "invalid --query",
+        ),
+        (
+            &["get-group-info", "--group-id", "a", "--timeout", "0"][..],
+            "--timeout",
+        ),
+        (
+            &["get-group-info", "--group-id", "a", "--all-pages"][..],
+            "unexpected argument '--all-pages'",
+        ),
+        (
+            &["get-group-list", "--all-pages", "--dry-run"][..],
+            "cannot be used with",
+        ),
+        (
+            &["get-group-info", "--group-id", "a", "--endpoint", "ftp://x"][..],
+            "--endpoint",
+        ),
+        (
+            &["completion", "powershell"][..],
+            "invalid value 'powershell'",
+        ),
+        (&["help", "no-such-action"][..], "unrecognized subcommand"),
     ] {
-        let out = iai(Some(&server), args);
+        let out = iai.run(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{args:?}: {}", stdout(&out));
         assert!(
             stderr(&out).contains(expected),
             "{args:?}: {}",
             stderr(&out)
         );
     }
-    let out = iai(Some(&server), &["get-group-info", "--group-id", "bad/id"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("GroupId"), "{}", stderr(&out));
     assert!(
         server.requests().is_empty(),
-        "no invalid request reached the server"
+        "no usage error reached the server"
     );
 }
 
-#[test]
-fn help_comes_from_the_spec() {
-    let overview = iai(None, &["--help"]);
-    assert_eq!(overview.status.code(), Some(0));
-    let text = stdout(&overview);
-    for command in [
-        "get-group-info",
-        "search-persons-returns-by-group",
-        "detect-live-face-accurate",
-    ] {
-        assert!(text.contains(command), "{command} missing from:\n{text}");
-    }
-    let help = iai(None, &["create-group", "--help"]);
-    let text = stdout(&help);
-    assert_eq!(help.status.code(), Some(0));
-    assert!(text.contains("--group-name <string>, required"), "{text}");
-    assert!(
-        text.contains("--group-ex-descriptions <string>, repeatable"),
-        "{text}"
-    );
-    assert!(
-        text.contains("can contain 1 to 60 characters"),
-        "docs come from the spec:\n{text}"
-    );
-}
+// --- configuration -----------------------------------------------------------------------
 
 #[test]
-fn dry_run_prints_the_signed_request_without_sending_or_leaking_secrets() {
+fn endpoint_flag_wins_over_a_malformed_environment_variable() {
     let server = TestServer::start();
-    let out = Command::new(iai_binary())
-        .args([
-            "--dry-run",
+    let iai = Iai::new(None);
+    let out = iai
+        .command(&[
             "get-group-info",
             "--group-id",
             "aaa",
-            "--region",
-            "ap-guangzhou",
+            "--endpoint",
+            &server.url(),
         ])
-        .env_clear()
-        .env("TENCENTCLOUD_SECRET_ID", "AKIDdryrun")
-        .env("TENCENTCLOUD_SECRET_KEY", "dry-run-secret-key")
-        .env("TENCENTCLOUD_SESSION_TOKEN", "dry-run-session-token")
-        .env("TENCENTCLOUD_IAI_ENDPOINT", server.url())
+        .env("TENCENTCLOUD_IAI_ENDPOINT", "not a url")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let text = stdout(&out);
+    ok(&out);
+    assert_eq!(server.request_count("GetGroupInfo"), 1);
+
+    let refused = iai
+        .command(&["get-group-info", "--group-id", "aaa"])
+        .env("TENCENTCLOUD_IAI_ENDPOINT", "not a url")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
     assert!(
-        text.starts_with(&format!("POST {}/", server.url())),
-        "{text}"
+        stderr(&refused).contains("TENCENTCLOUD_IAI_ENDPOINT"),
+        "{}",
+        stderr(&refused)
     );
-    assert!(text.contains("X-TC-Action: GetGroupInfo"));
-    assert!(text.contains("X-TC-Region: ap-guangzhou"));
-    assert!(text.contains("Authorization: TC3-HMAC-SHA256 Credential=AKIDdryrun/"));
-    assert!(text.contains(r#"{"GroupId":"aaa"}"#));
+}
+
+#[test]
+fn profiles_come_from_the_sdk_file_and_from_tccli_files() {
+    let server = TestServer::builder()
+        .credential("AKIDprofile", "profile-secret", None)
+        .build();
+    let iai = Iai::new(Some(&server)).without_env_keys();
+    let home = iai.home.path();
+
+    // The official SDKs' INI file.
+    std::fs::create_dir_all(home.join(".tencentcloud")).unwrap();
+    std::fs::write(
+        home.join(".tencentcloud/credentials"),
+        "[default]\nsecret_id = AKIDwrong\nsecret_key = wrong\n\n[sdk]\nsecret_id = AKIDprofile\nsecret_key = profile-secret\n",
+    )
+    .unwrap();
+    ok(&iai.run(&["--profile", "sdk", "get-group-info", "--group-id", "a"]));
+
+    // tccli's JSON files, with the region from its configure file.
+    std::fs::create_dir_all(home.join(".tccli")).unwrap();
+    std::fs::write(
+        home.join(".tccli/work.credential"),
+        r#"{"secretId": "AKIDprofile", "secretKey": "profile-secret"}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        home.join(".tccli/work.configure"),
+        r#"{"_sys_param": {"region": "ap-singapore", "output": "json"}, "iai": {"endpoint": "iai.tencentcloudapi.com"}}"#,
+    )
+    .unwrap();
+    ok(&iai.run(&["get-group-info", "--group-id", "a", "--profile", "work"]));
+
+    // A named profile wins over keys in the environment.
+    let out = iai
+        .command(&["get-group-info", "--group-id", "a", "--profile", "work"])
+        .env("TENCENTCLOUD_SECRET_ID", "AKIDenv")
+        .env("TENCENTCLOUD_SECRET_KEY", "env-secret")
+        .output()
+        .unwrap();
+    ok(&out);
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
     assert!(
-        !text.contains("dry-run-secret-key") && !text.contains("dry-run-session-token"),
-        "{text}"
+        requests.iter().all(|r| r.signature_ok),
+        "signed with the profile's key"
     );
-    assert!(server.requests().is_empty(), "a dry run sends nothing");
+    assert_eq!(requests[0].header("X-TC-Region"), None);
+    assert_eq!(requests[1].header("X-TC-Region"), Some("ap-singapore"));
+
+    let missing = iai.run(&["--profile", "nobody", "get-group-info", "--group-id", "a"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr(&missing).contains("profile `nobody` not found"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn configure_writes_a_private_tccli_profile_without_echoing_the_secret() {
+    let server = TestServer::builder()
+        .credential("AKIDconfigured", "configured-secret", None)
+        .build();
+    let iai = Iai::new(Some(&server)).without_env_keys();
+    let out = iai.run_with_stdin(
+        &["configure", "--profile", "dev", "--region", "ap-guangzhou"],
+        "AKIDconfigured\nconfigured-secret\n",
+    );
+    let text = ok(&out);
+    assert!(text.contains("saved profile `dev`"), "{text}");
+    assert!(
+        !text.contains("configured-secret") && !stderr(&out).contains("configured-secret"),
+        "the secret is never echoed"
+    );
+    let credential: PathBuf = iai.home.path().join(".tccli/dev.credential");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&credential).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let saved: Value =
+        serde_json::from_str(&std::fs::read_to_string(&credential).unwrap()).unwrap();
+    assert_eq!(saved["secretId"], "AKIDconfigured");
+
+    ok(&iai.run(&["--profile", "dev", "get-group-info", "--group-id", "a"]));
+    let sent = &server.requests()[0];
+    assert!(sent.signature_ok);
+    assert_eq!(sent.header("X-TC-Region"), Some("ap-guangzhou"));
+
+    let empty = iai.run_with_stdin(&["configure"], "\n");
+    assert_eq!(empty.status.code(), Some(2));
+}
+
+// --- help, completion, snapshots ---------------------------------------------------------
+
+#[test]
+fn version_and_help_forms() {
+    let iai = Iai::new(None);
+    let version = ok(&iai.run(&["--version"]));
+    let manifest = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/Cargo.toml"),
+    )
+    .unwrap();
+    let client_version = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("version = "))
+        .unwrap()
+        .trim_matches('"');
+    assert_eq!(version, format!("iai {client_version}\n"));
+    let by_help = ok(&iai.run(&["help", "get-group-info"]));
+    assert_eq!(by_help, ok(&iai.run(&["get-group-info", "--help"])));
+    assert_eq!(by_help, ok(&iai.run(&["help", "GetGroupInfo"])));
+    let overview = ok(&iai.run(&["-h"]));
+    assert!(overview.contains("Exit codes:"), "{overview}");
+}
+
+#[test]
+fn help_and_skeletons_match_their_snapshots() {
+    let iai = Iai::new(None);
+    assert_snapshot("help.txt", &ok(&iai.run(&["--help"])));
+    for action in [
+        "get-group-info",
+        "create-group",
+        "search-faces",
+        "get-group-list",
+        "compare-face",
+        "upgrade-group-face-model-version",
+    ] {
+        assert_snapshot(
+            &format!("help-{action}.txt"),
+            &ok(&iai.run(&["help", action])),
+        );
+    }
+    for action in [
+        "get-group-info",
+        "create-group",
+        "search-faces",
+        "create-person",
+    ] {
+        let skeleton = ok(&iai.run(&[action, "--generate-skeleton"]));
+        serde_json::from_str::<Value>(&skeleton).expect("a skeleton is JSON");
+        assert_snapshot(&format!("skeleton-{action}.json"), &skeleton);
+    }
+}
+
+#[test]
+fn action_help_shows_sites_and_deprecation() {
+    let iai = Iai::new(None);
+    let upgrade = ok(&iai.run(&["help", "upgrade-group-face-model-version"]));
+    assert!(upgrade.contains("Deprecated: the service marks"), "{upgrade}");
+    assert!(
+        upgrade.contains("Offered only on the mainland_china endpoint(s)"),
+        "{upgrade}"
+    );
+    // A member that only the mainland site documents is marked on its flag.
+    let compare = ok(&iai.run(&["help", "compare-face"]));
+    assert!(!compare.contains("Deprecated"), "{compare}");
+    let strategy = compare
+        .lines()
+        .skip_while(|l| !l.contains("--face-matching-strategy"))
+        .nth(1)
+        .unwrap_or_default();
+    assert!(strategy.contains("mainland_china only"), "{compare}");
+    // Actions offered everywhere say nothing about sites.
+    let info = ok(&iai.run(&["help", "get-group-info"]));
+    assert!(!info.contains("Offered only"), "{info}");
+}
+
+#[test]
+fn action_help_shows_types_constraints_docs_and_runnable_examples() {
+    let help = ok(&Iai::new(None).run(&["help", "create-group"]));
+    assert!(help.contains("--group-name <STRING>"), "{help}");
+    assert!(
+        help.contains("[string, required, 1 to 60 characters]"),
+        "{help}"
+    );
+    assert!(
+        help.contains("[list<string>, 1 to 30 characters; at most 5 items]"),
+        "{help}"
+    );
+    assert!(help.contains("Examples:\n"), "{help}");
+    assert!(
+        help.contains(
+            "  iai create-group \\\n      --group-name 'Tencent Shenzhen Employee Group' \\\n"
+        ),
+        "{help}"
+    );
+}
+
+#[test]
+fn skeletons_list_every_parameter_in_api_order() {
+    let text = ok(&Iai::new(None).run(&["create-group", "--generate-skeleton"]));
+    let skeleton: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(skeleton.as_object().unwrap().len(), 5);
+    let positions: Vec<usize> = [
+        "GroupName",
+        "GroupId",
+        "GroupExDescriptions",
+        "Tag",
+        "FaceModelVersion",
+    ]
+    .iter()
+    .map(|key| text.find(&format!("\"{key}\"")).unwrap())
+    .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
+}
+
+#[test]
+fn completion_scripts_parse() {
+    let iai = Iai::new(None);
+    let bash = ok(&iai.run(&["completion", "bash"]));
+    assert!(bash.contains("get-group-info") && bash.contains("--group-id"));
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("iai.bash");
+    std::fs::write(&script, &bash).unwrap();
+    let check = Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+
+    let zsh = ok(&iai.run(&["completion", "zsh"]));
+    assert!(zsh.starts_with("#compdef iai"), "{zsh}");
+    let fish = ok(&iai.run(&["completion", "fish"]));
+    assert!(fish.contains("complete -c iai"), "{fish}");
+    // The shells themselves check the syntax where they are installed.
+    for (shell, text) in [("zsh", &zsh), ("fish", &fish)] {
+        let file = dir.path().join(format!("iai.{shell}"));
+        std::fs::write(&file, text).unwrap();
+        if let Ok(check) = Command::new(shell).arg("-n").arg(&file).output() {
+            assert!(
+                check.status.success(),
+                "{shell}: {}",
+                String::from_utf8_lossy(&check.stderr)
+            );
+        }
+    }
 }

@@ -83,7 +83,7 @@ fn field_doc(f: &Field) -> String {
     text
 }
 
-fn describe_constraints(c: &Constraints) -> Vec<String> {
+pub(super) fn describe_constraints(c: &Constraints) -> Vec<String> {
     let mut out = Vec::new();
     match (c.min_length, c.max_length) {
         (Some(lo), Some(hi)) => out.push(format!("{lo} to {hi} characters")),

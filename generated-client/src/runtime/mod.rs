@@ -3,8 +3,6 @@
 
 pub mod action;
 pub mod action_table;
-#[cfg(feature = "cli")]
-pub mod cli;
 pub mod client;
 pub mod config;
 pub mod credentials;

@@ -1,0 +1,143 @@
+//! A failed command: one line for stderr and the documented exit code.
+
+use std::error::Error;
+use std::fmt;
+
+use crate::runtime::error::{SdkError, ServiceError};
+
+/// The exit codes `iai --help` documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    Ok = 0,
+    /// The service answered with an error, or anything else failed (config, output).
+    Failure = 1,
+    /// The command line was wrong: nothing was sent.
+    Usage = 2,
+    /// The connection failed or the call timed out.
+    Transport = 3,
+    /// A parameter broke a rule of the spec: nothing was sent.
+    Validation = 4,
+}
+
+pub const EXIT_CODES_HELP: &str = "Exit codes:\n  \
+    0  success\n  \
+    1  the service returned an error, or another failure (configuration, writing output)\n  \
+    2  usage error (unknown action or flag, bad value, missing parameter); nothing was sent\n  \
+    3  transport error or timeout\n  \
+    4  a parameter broke a rule of the spec; nothing was sent";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliError {
+    /// The whole message, one line.
+    pub message: String,
+    pub exit_code: ExitCode,
+}
+
+impl CliError {
+    pub fn new(exit_code: ExitCode, message: impl Into<String>) -> Self {
+        CliError {
+            message: message.into(),
+            exit_code,
+        }
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError::new(ExitCode::Usage, message)
+    }
+
+    pub fn failure(message: impl Into<String>) -> Self {
+        CliError::new(ExitCode::Failure, message)
+    }
+
+    /// `context: ` followed by `error`'s whole cause chain.
+    pub fn caused(exit_code: ExitCode, context: &str, error: &(dyn Error + 'static)) -> Self {
+        CliError::new(exit_code, format!("{context}: {}", chain(error)))
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// An error and its sources on one line, `a: b: c`, skipping a source whose text the line
+/// already holds (wrappers often repeat their source's message in their own).
+pub fn chain(error: &(dyn Error + 'static)) -> String {
+    let mut line = error.to_string();
+    let mut next = error.source();
+    while let Some(source) = next {
+        let text = source.to_string();
+        if !text.is_empty() && !line.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+        next = source.source();
+    }
+    line
+}
+
+impl<E: ServiceError> From<SdkError<E>> for CliError {
+    fn from(e: SdkError<E>) -> Self {
+        match &e {
+            SdkError::Service(service) => {
+                let meta = service.metadata();
+                let mut message = format!("{}: {}", meta.code, meta.message);
+                if let Some(id) = &meta.request_id {
+                    message.push_str(&format!(" (RequestId: {id})"));
+                }
+                CliError::new(ExitCode::Failure, message)
+            }
+            SdkError::InvalidRequest(_) => CliError::new(ExitCode::Validation, chain(&e)),
+            SdkError::Timeout(_) | SdkError::Transport(_) => {
+                CliError::new(ExitCode::Transport, chain(&e))
+            }
+            SdkError::Credentials(_) | SdkError::Response(_) => {
+                CliError::new(ExitCode::Failure, chain(&e))
+            }
+            // SdkError is non-exhaustive: a new kind is reported whole.
+            #[allow(unreachable_patterns)]
+            _ => CliError::new(ExitCode::Failure, chain(&e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl fmt::Display for Layer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl Error for Layer {
+        fn source(&self) -> Option<&(dyn Error + 'static)> {
+            self.1.as_deref().map(|e| e as _)
+        }
+    }
+
+    #[test]
+    fn the_chain_is_one_line_without_repeats() {
+        let error = Layer(
+            "cannot connect to 127.0.0.1:9",
+            Some(Box::new(Layer(
+                "cannot connect to 127.0.0.1:9",
+                Some(Box::new(Layer("connection refused", None))),
+            ))),
+        );
+        assert_eq!(
+            chain(&error),
+            "cannot connect to 127.0.0.1:9: connection refused"
+        );
+        let already = Layer(
+            "cannot connect: connection refused",
+            Some(Box::new(Layer("connection refused", None))),
+        );
+        assert_eq!(chain(&already), "cannot connect: connection refused");
+    }
+}
