@@ -50,12 +50,25 @@ async fn input_json_with_an_unknown_nested_key_is_refused_before_sending() {
     let unknown = create_person_with(
         json!({"PersonExDescriptionIndex": 0, "PersonExDescription": "x", "Typo": 1}),
     );
-    let result = tencentcloud_iai::cli::dispatch(&client, "CreatePerson", unknown, false).await;
+    let mut printed = Vec::new();
+    let result = tencentcloud_iai::cli::dispatch(
+        &client,
+        "CreatePerson",
+        unknown,
+        tencentcloud_iai::cli::call::Mode::Send,
+        &mut tencentcloud_iai::cli::output::Printer::new(
+            &mut printed,
+            tencentcloud_iai::cli::output::Format::Json,
+            None,
+        ),
+    )
+    .await;
     let Err(err) = result else {
         panic!("the CLI accepted an unknown nested key");
     };
     assert!(format!("{err:?}").contains("Typo"), "{err:?}");
     assert!(server.requests().is_empty(), "nothing was sent");
+    assert!(printed.is_empty(), "nothing was printed");
 }
 
 #[test]
