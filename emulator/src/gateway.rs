@@ -81,7 +81,9 @@ pub async fn handle(shared: &Shared, call: Call<'_>) -> Reply {
         }
         Decision::Step(FaultStep::TruncatedBody) => truncate = true,
     }
-    let answer = match parameters(&call).and_then(|params| run(shared, action, params, call.method == Method::GET)) {
+    let answer = match parameters(&call)
+        .and_then(|params| run(shared, action, params, call.method == Method::GET))
+    {
         Ok(future) => future.await,
         Err(e) => Err(e),
     };
@@ -111,7 +113,10 @@ fn admit(shared: &Shared, call: &Call<'_>) -> Result<&'static ActionEntry, ApiEr
     if call.method != Method::POST && call.method != Method::GET {
         return Err(ApiError::new(
             "UnsupportedProtocol",
-            format!("HTTP method {} is not supported; use POST or GET.", call.method),
+            format!(
+                "HTTP method {} is not supported; use POST or GET.",
+                call.method
+            ),
         ));
     }
     let header = |name: &str| {
@@ -159,7 +164,10 @@ fn admit(shared: &Shared, call: &Call<'_>) -> Result<&'static ActionEntry, ApiEr
         .ok_or_else(|| {
             ApiError::new(
                 "AuthFailure.SecretIdNotFound",
-                format!("The SecretId `{}` is not known to this emulator.", auth.secret_id),
+                format!(
+                    "The SecretId `{}` is not known to this emulator.",
+                    auth.secret_id
+                ),
             )
         })?;
     if auth.service != SERVICE || auth.date != tc3::utc_date(timestamp) {
@@ -304,8 +312,8 @@ fn envelope(answer: Answer, request_id: &str) -> Reply {
         Ok(map) => Value::Object(map),
         Err(e) => json!({"Error": {"Code": e.code, "Message": e.message}, "RequestId": request_id}),
     };
-    let body = serde_json::to_vec(&json!({ "Response": response }))
-        .expect("JSON values always serialise");
+    let body =
+        serde_json::to_vec(&json!({ "Response": response })).expect("JSON values always serialise");
     Reply::Json(body)
 }
 

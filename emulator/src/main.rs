@@ -10,7 +10,9 @@ use tencentcloud_iai_emulator::{
 
 fn command() -> Command {
     Command::new("iai-emulator")
-        .about("A local, stateful Tencent Cloud Face Recognition (IAI 2020-03-03) service for tests")
+        .about(
+            "A local, stateful Tencent Cloud Face Recognition (IAI 2020-03-03) service for tests",
+        )
         .arg(
             Arg::new("port")
                 .long("port")
@@ -33,10 +35,9 @@ fn command() -> Command {
                 .help("SecretKey of the --secret-id at the same position"),
         )
         .arg(
-            Arg::new("state")
-                .long("state")
-                .value_name("FILE")
-                .help("Keep groups, persons and faces in FILE; every acknowledged write is on disk"),
+            Arg::new("state").long("state").value_name("FILE").help(
+                "Keep groups, persons and faces in FILE; every acknowledged write is on disk",
+            ),
         )
         .arg(
             Arg::new("faults")

@@ -58,7 +58,7 @@ impl std::error::Error for Dropped {}
 async fn respond(shared: &Shared, req: Request<Incoming>) -> Result<Response<ReplyBody>, Dropped> {
     let path = req.uri().path().to_owned();
     if let Some(admin_path) = path.strip_prefix("/_emulator/") {
-        return Ok(crate::admin::handle(shared, req, &admin_path.to_owned()).await);
+        return Ok(crate::admin::handle(shared, req, admin_path).await);
     }
     if path != "/" {
         return Ok(text(StatusCode::NOT_FOUND, "not found: the API is at /\n"));
@@ -67,7 +67,9 @@ async fn respond(shared: &Shared, req: Request<Incoming>) -> Result<Response<Rep
     let body = match Limited::new(body, gateway::MAX_BODY_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(e) => {
-            let too_large = e.downcast_ref::<http_body_util::LengthLimitError>().is_some();
+            let too_large = e
+                .downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some();
             if !too_large {
                 return Err(Dropped); // the client went away mid-body
             }

@@ -40,9 +40,18 @@ async fn official_python_sdk_scenario() {
             .env("IAI_EMULATOR_HOST", host)
             .env("TENCENTCLOUD_SECRET_ID", &credentials.secret_id)
             .env("TENCENTCLOUD_SECRET_KEY", &credentials.secret_key)
-            .env("IMAGE_ALICE", b64(marked_png(&Marker::person("alice"), 240, 180)))
-            .env("IMAGE_ALICE_AGAIN", b64(marked_jpeg(&Marker::person("alice"), 320, 240)))
-            .env("IMAGE_BOB", b64(marked_png(&Marker::person("bob"), 240, 180)))
+            .env(
+                "IMAGE_ALICE",
+                b64(marked_png(&Marker::person("alice"), 240, 180)),
+            )
+            .env(
+                "IMAGE_ALICE_AGAIN",
+                b64(marked_jpeg(&Marker::person("alice"), 320, 240)),
+            )
+            .env(
+                "IMAGE_BOB",
+                b64(marked_png(&Marker::person("bob"), 240, 180)),
+            )
             .output()
             .expect("python3 runs")
     })

@@ -111,7 +111,11 @@ pub fn delete_face(state: &mut State, p: &Params) -> Answer {
         .filter(|id| person.faces.iter().any(|f| f.id == *id))
         .map(str::to_owned)
         .collect();
-    let left = person.faces.iter().filter(|f| !doomed.contains(&f.id)).count();
+    let left = person
+        .faces
+        .iter()
+        .filter(|f| !doomed.contains(&f.id))
+        .count();
     if left == 0 {
         return Err(ApiError::new(
             "InvalidParameterValue.DeleteFaceNumExceed",

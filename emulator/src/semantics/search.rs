@@ -5,7 +5,9 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value};
 
-use super::{group_not_found, object, person_not_found, rect_json, score, Answer, ApiError, Params};
+use super::{
+    group_not_found, object, person_not_found, rect_json, score, Answer, ApiError, Params,
+};
 use crate::image::SeenImage;
 use crate::state::{Person, State};
 
@@ -50,7 +52,12 @@ fn search(state: &State, p: &Params, kind: Kind, by_group: bool) -> Answer {
     let persons_in = |groups: &[&str]| -> Vec<&Person> {
         let ids: BTreeSet<&str> = groups
             .iter()
-            .flat_map(|g| state.groups[*g].members.iter().map(|m| m.person_id.as_str()))
+            .flat_map(|g| {
+                state.groups[*g]
+                    .members
+                    .iter()
+                    .map(|m| m.person_id.as_str())
+            })
             .collect();
         ids.iter().filter_map(|id| state.persons.get(*id)).collect()
     };
@@ -63,7 +70,9 @@ fn search(state: &State, p: &Params, kind: Kind, by_group: bool) -> Answer {
         ));
     }
     let seen = p.face_image("Image", "Url")?;
-    let face_count = seen.faces.min(p.u64("MaxFaceNum").unwrap_or(1).max(1) as u32);
+    let face_count = seen
+        .faces
+        .min(p.u64("MaxFaceNum").unwrap_or(1).max(1) as u32);
     let threshold = p.f64("FaceMatchThreshold").unwrap_or(0.0);
     let person_info = p.i64("NeedPersonInfo").unwrap_or(0) == 1;
     let per_face = |index: u32, pool: &[&Person], limit: u64| -> Vec<Value> {
@@ -94,7 +103,12 @@ fn search(state: &State, p: &Params, kind: Kind, by_group: bool) -> Answer {
     }
     let mut answer = Map::new();
     answer.insert(
-        if by_group { "ResultsReturnsByGroup" } else { "Results" }.into(),
+        if by_group {
+            "ResultsReturnsByGroup"
+        } else {
+            "Results"
+        }
+        .into(),
         Value::Array(results),
     );
     match kind {
@@ -114,7 +128,12 @@ fn ranked<'a>(seen: &SeenImage, index: u32, pool: &[&'a Person], threshold: f64)
             person
                 .faces
                 .iter()
-                .map(|f| (f.id.as_str(), score((&f.identity, &f.digest), (&identity, &seen.digest))))
+                .map(|f| {
+                    (
+                        f.id.as_str(),
+                        score((&f.identity, &f.digest), (&identity, &seen.digest)),
+                    )
+                })
                 .max_by(|a, b| a.1.total_cmp(&b.1))
                 .map(|(face_id, score)| Hit {
                     person,
@@ -124,7 +143,11 @@ fn ranked<'a>(seen: &SeenImage, index: u32, pool: &[&'a Person], threshold: f64)
         })
         .filter(|hit| hit.score >= threshold)
         .collect();
-    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.person.id.cmp(&b.person.id)));
+    hits.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.person.id.cmp(&b.person.id))
+    });
     hits
 }
 
@@ -143,7 +166,11 @@ fn candidate(state: &State, hit: &Hit<'_>, kind: Kind, person_info: bool) -> Val
                 json!({"GroupId": g.id, "PersonExDescriptions": values})
             })
             .collect();
-        (json!(hit.person.name), json!(hit.person.gender), json!(groups))
+        (
+            json!(hit.person.name),
+            json!(hit.person.gender),
+            json!(groups),
+        )
     } else {
         (Value::Null, Value::Null, Value::Null)
     };

@@ -22,7 +22,11 @@ async fn faces_are_added_up_to_the_limit_and_never_all_deleted() {
         .await
         .unwrap();
     assert_eq!(added.suc_face_num, 2);
-    assert_eq!(added.ret_code, [0, 0, -1604], "a stranger is below FaceMatchThreshold");
+    assert_eq!(
+        added.ret_code,
+        [0, 0, -1604],
+        "a stranger is below FaceMatchThreshold"
+    );
     assert_eq!(added.suc_indexes, [0, 1]);
     assert_eq!(added.suc_face_rects.len(), 2);
 
@@ -33,7 +37,13 @@ async fn faces_are_added_up_to_the_limit_and_never_all_deleted() {
         "3 faces + 3 more is over 5"
     );
     assert_eq!(
-        code(client.create_face("nobody").images(vec![face_of("x")]).send().await),
+        code(
+            client
+                .create_face("nobody")
+                .images(vec![face_of("x")])
+                .send()
+                .await
+        ),
         "InvalidParameterValue.PersonIdNotExist"
     );
 
@@ -55,18 +65,20 @@ async fn faces_are_added_up_to_the_limit_and_never_all_deleted() {
 async fn images_are_checked() {
     let (_emulator, client) = start().await;
     client.create_group("G", "g").send().await.unwrap();
-    let create = |image: Image| {
-        client
-            .create_person("g", "P", "p")
-            .image(image)
-            .send()
-    };
+    let create = |image: Image| client.create_person("g", "P", "p").image(image).send();
     assert_eq!(
         code(create(Image::from_bytes(b"GIF89a not supported".to_vec())).await),
         "FailedOperation.ImageDecodeFailed"
     );
     assert_eq!(
-        code(create(Image::from_bytes(marked_png(&Marker::person("p").faces(0), 50, 50))).await),
+        code(
+            create(Image::from_bytes(marked_png(
+                &Marker::person("p").faces(0),
+                50,
+                50
+            )))
+            .await
+        ),
         "InvalidParameterValue.NoFaceInPhoto"
     );
     assert_eq!(
@@ -77,7 +89,11 @@ async fn images_are_checked() {
         code(
             client
                 .create_person("g", "P", "p")
-                .image(Image::from_bytes(marked_png(&Marker::person("p").quality(20), 50, 50)))
+                .image(Image::from_bytes(marked_png(
+                    &Marker::person("p").quality(20),
+                    50,
+                    50
+                )))
                 .quality_control(2)
                 .send()
                 .await

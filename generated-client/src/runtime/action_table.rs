@@ -116,8 +116,10 @@ mod tests {
         let check = check_response::<GetGroupInfoResponse>;
         assert!(check(&json!({"GroupId": "g"})).is_err());
         assert_eq!(
-            check(&json!({"GroupName": "n", "GroupId": "g", "GroupExDescriptions": [], "Tag": "",
-                "FaceModelVersion": "3.0", "CreationTimestamp": 1, "RequestId": "r"})),
+            check(
+                &json!({"GroupName": "n", "GroupId": "g", "GroupExDescriptions": [], "Tag": "",
+                "FaceModelVersion": "3.0", "CreationTimestamp": 1, "RequestId": "r"})
+            ),
             Ok(())
         );
     }
