@@ -67,6 +67,7 @@ pub mod admin;
 pub mod faults;
 mod gateway;
 pub mod image;
+mod legacy;
 mod query;
 pub mod semantics;
 mod server;

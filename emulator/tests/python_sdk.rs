@@ -63,5 +63,5 @@ async fn official_python_sdk_scenario() {
         output.status.success() && stdout.contains("all checks passed"),
         "stdout:\n{stdout}\nstderr:\n{stderr}"
     );
-    assert_eq!(stdout.matches("typed error").count(), 4, "{stdout}");
+    assert_eq!(stdout.matches("typed error").count(), 6, "{stdout}");
 }
