@@ -15,7 +15,7 @@ use tencentcloud_iai::action_table;
 use tencentcloud_iai::runtime::action_table::{ActionEntry, RequestRejection};
 
 use crate::faults::{Decision, FaultStep};
-use crate::semantics::{self, Answer, ApiError, Handler, Params};
+use crate::semantics::{self, Answer, ApiError, Handler};
 use crate::tc3;
 use crate::Shared;
 
@@ -40,6 +40,9 @@ pub enum Reply {
     /// Announce this body's length, send its first half, close (fault).
     Truncated(Vec<u8>),
 }
+
+/// Request parameters as a JSON object with API names.
+pub(crate) type Params = Map<String, Value>;
 
 /// One API call as received.
 pub struct Call<'a> {
@@ -116,7 +119,7 @@ pub async fn handle(shared: &Shared, call: Call<'_>) -> Reply {
 fn admit(
     shared: &Shared,
     call: &Call<'_>,
-) -> Result<(&'static ActionEntry, Option<Map<String, Value>>), ApiError> {
+) -> Result<(&'static ActionEntry, Option<Params>), ApiError> {
     if call.method != Method::POST && call.method != Method::GET {
         return Err(ApiError::new(
             "UnsupportedProtocol",
@@ -331,7 +334,7 @@ fn run<'a>(
             None => semantics::example_answer(action),
             Some(Handler::Read(read)) => {
                 let state = shared.read_state();
-                read(&state, &Params(&params))
+                read(&state, &semantics::Params(&params))
             }
             Some(Handler::Write(write)) => shared.write(write, params).await,
         }
