@@ -40,6 +40,20 @@ fn command() -> Command {
             ),
         )
         .arg(
+            Arg::new("tls-cert")
+                .long("tls-cert")
+                .value_name("PEM")
+                .requires("tls-key")
+                .help("Serve HTTPS with this certificate chain (for clients that only speak HTTPS, e.g. tccli)"),
+        )
+        .arg(
+            Arg::new("tls-key")
+                .long("tls-key")
+                .value_name("PEM")
+                .requires("tls-cert")
+                .help("Private key of --tls-cert"),
+        )
+        .arg(
             Arg::new("faults")
                 .long("faults")
                 .value_name("FILE")
@@ -76,6 +90,12 @@ async fn run(args: &clap::ArgMatches) -> Result<(), String> {
     }
     if let Some(path) = args.get_one::<String>("state") {
         builder = builder.state_file(path);
+    }
+    if let (Some(cert), Some(key)) = (
+        args.get_one::<String>("tls-cert"),
+        args.get_one::<String>("tls-key"),
+    ) {
+        builder = builder.tls(cert, key);
     }
     if let Some(path) = args.get_one::<String>("faults") {
         let text = std::fs::read_to_string(path)
