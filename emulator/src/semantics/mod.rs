@@ -179,8 +179,8 @@ impl Params<'_> {
         seen.map_err(image_error)
     }
 
-    /// [`Params::image`] that must show at least one face, of the quality asked for.
-    pub fn face_image(&self, image: &str, url: &str) -> Result<SeenImage, ApiError> {
+    /// [`Params::image`] that must show at least one face.
+    pub fn image_with_faces(&self, image: &str, url: &str) -> Result<SeenImage, ApiError> {
         let seen = self.image(image, url)?;
         if seen.faces == 0 {
             return Err(ApiError::new(
@@ -188,7 +188,18 @@ impl Params<'_> {
                 "There is no face in the image.",
             ));
         }
-        if seen.quality < min_quality(self.u64("QualityControl")) {
+        Ok(seen)
+    }
+
+    /// Whether the image's face quality meets `QualityControl`.
+    pub fn quality_ok(&self, seen: &SeenImage) -> bool {
+        seen.quality >= min_quality(self.u64("QualityControl"))
+    }
+
+    /// [`Params::image_with_faces`] whose face also meets `QualityControl`.
+    pub fn face_image(&self, image: &str, url: &str) -> Result<SeenImage, ApiError> {
+        let seen = self.image_with_faces(image, url)?;
+        if !self.quality_ok(&seen) {
             return Err(ApiError::new(
                 "FailedOperation.FaceQualityNotQualified",
                 format!(

@@ -11,6 +11,8 @@ use super::{
 use crate::image::SeenImage;
 use crate::state::{Person, State};
 
+/// `RetCode` of a searched face below `QualityControl`.
+const RET_LOW_QUALITY: i64 = -1601;
 /// `IsMatch` of VerifyFace/VerifyPerson: the documented fixed threshold.
 const MATCH_THRESHOLD: f64 = 60.0;
 
@@ -69,11 +71,18 @@ fn search(state: &State, p: &Params, kind: Kind, by_group: bool) -> Answer {
             "There are no faces in the groups searched.",
         ));
     }
-    let seen = p.face_image("Image", "Url")?;
+    // A face below QualityControl is answered per face (RetCode -1601, no candidates), as
+    // documented for the search actions.
+    let seen = p.image_with_faces("Image", "Url")?;
+    let (ret_code, threshold_for_quality) = if p.quality_ok(&seen) {
+        (0, None)
+    } else {
+        (RET_LOW_QUALITY, Some(f64::INFINITY))
+    };
     let face_count = seen
         .faces
         .min(p.u64("MaxFaceNum").unwrap_or(1).max(1) as u32);
-    let threshold = p.f64("FaceMatchThreshold").unwrap_or(0.0);
+    let threshold = threshold_for_quality.unwrap_or(p.f64("FaceMatchThreshold").unwrap_or(0.0));
     let person_info = p.i64("NeedPersonInfo").unwrap_or(0) == 1;
     let per_face = |index: u32, pool: &[&Person], limit: u64| -> Vec<Value> {
         let hits = ranked(&seen, index, pool, threshold);
@@ -94,11 +103,11 @@ fn search(state: &State, p: &Params, kind: Kind, by_group: bool) -> Answer {
                     json!({"GroupId": g, "Candidates": per_face(index, &pool, limit)})
                 })
                 .collect();
-            results.push(json!({"FaceRect": rect, "GroupCandidates": groups, "RetCode": 0}));
+            results.push(json!({"FaceRect": rect, "GroupCandidates": groups, "RetCode": ret_code}));
         } else {
             let limit = p.u64("MaxPersonNum").unwrap_or(5);
             let candidates = per_face(index, &everyone, limit);
-            results.push(json!({"Candidates": candidates, "FaceRect": rect, "RetCode": 0}));
+            results.push(json!({"Candidates": candidates, "FaceRect": rect, "RetCode": ret_code}));
         }
     }
     let mut answer = Map::new();
