@@ -20,7 +20,11 @@ use crate::faults::FaultPlan;
 use crate::server::{is_signed_call, json_response, text, ReplyBody};
 use crate::Shared;
 
-pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>, path: &str) -> Response<ReplyBody> {
+pub(crate) async fn handle(
+    shared: &Shared,
+    req: Request<Incoming>,
+    path: &str,
+) -> Response<ReplyBody> {
     if is_signed_call(&req) {
         return text(
             StatusCode::FORBIDDEN,
@@ -40,23 +44,22 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>, path: &str) 
                 &format!("reset, but saving the state file failed: {e}\n"),
             ),
         },
-        (Method::GET, "faults") => {
-            json_response(serde_json::to_vec_pretty(&shared.faults.plan()).expect("plan serialises"))
-        }
+        (Method::GET, "faults") => json_response(
+            serde_json::to_vec_pretty(&shared.faults.plan()).expect("plan serialises"),
+        ),
         (Method::PUT, "faults") | (Method::POST, "faults") => {
             let body = match Limited::new(req.into_body(), 1 << 20).collect().await {
                 Ok(body) => body.to_bytes(),
-                Err(e) => return text(StatusCode::BAD_REQUEST, &format!("cannot read body: {e}\n")),
+                Err(e) => {
+                    return text(StatusCode::BAD_REQUEST, &format!("cannot read body: {e}\n"))
+                }
             };
             match serde_json::from_slice::<FaultPlan>(&body) {
                 Ok(plan) => {
                     shared.faults.set(&plan);
                     text(StatusCode::OK, "faults set\n")
                 }
-                Err(e) => text(
-                    StatusCode::BAD_REQUEST,
-                    &format!("not a fault plan: {e}\n"),
-                ),
+                Err(e) => text(StatusCode::BAD_REQUEST, &format!("not a fault plan: {e}\n")),
             }
         }
         (Method::DELETE, "faults") => {

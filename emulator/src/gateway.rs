@@ -15,7 +15,7 @@ use tencentcloud_iai::action_table;
 use tencentcloud_iai::runtime::action_table::{ActionEntry, RequestRejection};
 
 use crate::faults::{Decision, FaultStep};
-use crate::semantics::{self, Answer, ApiError, Handler, Params};
+use crate::semantics::{self, Answer, ApiError, Handler};
 use crate::tc3;
 use crate::Shared;
 
@@ -41,6 +41,9 @@ pub enum Reply {
     Truncated(Vec<u8>),
 }
 
+/// Request parameters as a JSON object with API names.
+pub(crate) type Params = Map<String, Value>;
+
 /// One API call as received.
 pub struct Call<'a> {
     pub method: &'a Method,
@@ -52,8 +55,8 @@ pub struct Call<'a> {
 /// Handles one API call.
 pub async fn handle(shared: &Shared, call: Call<'_>) -> Reply {
     let request_id = shared.request_ids.next();
-    let action = match admit(shared, &call) {
-        Ok(action) => action,
+    let (action, legacy_params) = match admit(shared, &call) {
+        Ok(admitted) => admitted,
         Err(e) => return envelope(Err(e), &request_id),
     };
     let mut truncate = false;
@@ -81,7 +84,11 @@ pub async fn handle(shared: &Shared, call: Call<'_>) -> Reply {
         }
         Decision::Step(FaultStep::TruncatedBody) => truncate = true,
     }
-    let answer = match parameters(&call).and_then(|params| run(shared, action, params, call.method == Method::GET)) {
+    let params = match legacy_params {
+        Some(params) => Ok((params, true)),
+        None => parameters(&call).map(|params| (params, call.method == Method::GET)),
+    };
+    let answer = match params.and_then(|(params, textual)| run(shared, action, params, textual)) {
         Ok(future) => future.await,
         Err(e) => Err(e),
     };
@@ -107,11 +114,19 @@ pub async fn handle(shared: &Shared, call: Call<'_>) -> Reply {
 }
 
 /// Headers, signature, version and action; the action's table entry when all are fine.
-fn admit(shared: &Shared, call: &Call<'_>) -> Result<&'static ActionEntry, ApiError> {
+/// Also returns the parameters of a call signed with the older HmacSHA256 method, whose
+/// common parameters travel with them.
+fn admit(
+    shared: &Shared,
+    call: &Call<'_>,
+) -> Result<(&'static ActionEntry, Option<Params>), ApiError> {
     if call.method != Method::POST && call.method != Method::GET {
         return Err(ApiError::new(
             "UnsupportedProtocol",
-            format!("HTTP method {} is not supported; use POST or GET.", call.method),
+            format!(
+                "HTTP method {} is not supported; use POST or GET.",
+                call.method
+            ),
         ));
     }
     let header = |name: &str| {
@@ -120,6 +135,10 @@ fn admit(shared: &Shared, call: &Call<'_>) -> Result<&'static ActionEntry, ApiEr
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
     };
+    if header("authorization").is_none() && header("x-tc-action").is_none() {
+        let (action, params) = crate::legacy::admit(shared, call)?;
+        return Ok((action, Some(params)));
+    }
     let action_name = header("x-tc-action")
         .filter(|a| !a.is_empty())
         .ok_or_else(|| missing("X-TC-Action"))?;
@@ -135,33 +154,8 @@ fn admit(shared: &Shared, call: &Call<'_>) -> Result<&'static ActionEntry, ApiEr
             "The Authorization header is not a TC3-HMAC-SHA256 authorization.",
         )
     })?;
-    let timestamp: u64 = timestamp_text.parse().map_err(|_| {
-        ApiError::new(
-            "InvalidParameter",
-            format!("X-TC-Timestamp `{timestamp_text}` is not a Unix time in seconds."),
-        )
-    })?;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    if now.abs_diff(timestamp) > MAX_CLOCK_SKEW_SECS {
-        return Err(ApiError::new(
-            "AuthFailure.SignatureExpire",
-            format!(
-                "The signature expired: X-TC-Timestamp {timestamp} is more than {MAX_CLOCK_SKEW_SECS} s from the server time {now}."
-            ),
-        ));
-    }
-    let credential = shared
-        .credentials
-        .iter()
-        .find(|c| c.secret_id == auth.secret_id)
-        .ok_or_else(|| {
-            ApiError::new(
-                "AuthFailure.SecretIdNotFound",
-                format!("The SecretId `{}` is not known to this emulator.", auth.secret_id),
-            )
-        })?;
+    let timestamp = check_timestamp(timestamp_text)?;
+    let credential = find_credential(shared, &auth.secret_id)?;
     if auth.service != SERVICE || auth.date != tc3::utc_date(timestamp) {
         return Err(ApiError::new(
             "AuthFailure.SignatureFailure",
@@ -206,29 +200,78 @@ fn admit(shared: &Shared, call: &Call<'_>) -> Result<&'static ActionEntry, ApiEr
             "The signature does not match the request (checked byte for byte).",
         ));
     }
-    if let Some(token) = &credential.token {
-        if header("x-tc-token") != Some(token.as_str()) {
-            return Err(ApiError::new(
-                "AuthFailure.TokenFailure",
-                "Temporary credentials need their X-TC-Token.",
-            ));
-        }
+    check_token(credential, header("x-tc-token"))?;
+    Ok((find_action(version, action_name)?, None))
+}
+
+/// `X-TC-Timestamp` (or `Timestamp`) as Unix seconds, within 5 minutes of the clock.
+pub(crate) fn check_timestamp(text: &str) -> Result<u64, ApiError> {
+    let timestamp: u64 = text.parse().map_err(|_| {
+        ApiError::new(
+            "InvalidParameter",
+            format!("The timestamp `{text}` is not a Unix time in seconds."),
+        )
+    })?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    if now.abs_diff(timestamp) > MAX_CLOCK_SKEW_SECS {
+        return Err(ApiError::new(
+            "AuthFailure.SignatureExpire",
+            format!(
+                "The signature expired: timestamp {timestamp} is more than {MAX_CLOCK_SKEW_SECS} s from the server time {now}."
+            ),
+        ));
     }
+    Ok(timestamp)
+}
+
+pub(crate) fn find_credential<'a>(
+    shared: &'a Shared,
+    secret_id: &str,
+) -> Result<&'a crate::TestCredentials, ApiError> {
+    shared
+        .credentials
+        .iter()
+        .find(|c| c.secret_id == secret_id)
+        .ok_or_else(|| {
+            ApiError::new(
+                "AuthFailure.SecretIdNotFound",
+                format!("The SecretId `{secret_id}` is not known to this emulator."),
+            )
+        })
+}
+
+/// Temporary credentials must come with their token.
+pub(crate) fn check_token(
+    credential: &crate::TestCredentials,
+    sent: Option<&str>,
+) -> Result<(), ApiError> {
+    match &credential.token {
+        Some(token) if sent != Some(token.as_str()) => Err(ApiError::new(
+            "AuthFailure.TokenFailure",
+            "Temporary credentials need their session token.",
+        )),
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn find_action(version: &str, action: &str) -> Result<&'static ActionEntry, ApiError> {
     if version != VERSION {
         return Err(ApiError::new(
             "NoSuchVersion",
             format!("The API version `{version}` does not exist; this service has {VERSION}."),
         ));
     }
-    action_table::find(action_name).ok_or_else(|| {
+    action_table::find(action).ok_or_else(|| {
         ApiError::new(
             "InvalidAction",
-            format!("The action `{action_name}` does not exist."),
+            format!("The action `{action}` does not exist."),
         )
     })
 }
 
-fn missing(name: &str) -> ApiError {
+pub(crate) fn missing(name: &str) -> ApiError {
     ApiError::new(
         "MissingParameter",
         format!("The request is missing `{name}`."),
@@ -281,7 +324,7 @@ fn run<'a>(
         RequestRejection::Malformed(why) => {
             ApiError::new("InvalidParameter", format!("Invalid parameters: {why}."))
         }
-        RequestRejection::Constraint(e) => ApiError::new("InvalidParameterValue", e.to_string()),
+        RequestRejection::Constraint(e) => constraint_error(action, e),
     })?;
     let Value::Object(params) = params else {
         unreachable!("parameters are an object")
@@ -291,7 +334,7 @@ fn run<'a>(
             None => semantics::example_answer(action),
             Some(Handler::Read(read)) => {
                 let state = shared.read_state();
-                read(&state, &Params(&params))
+                read(&state, &semantics::Params(&params))
             }
             Some(Handler::Write(write)) => shared.write(write, params).await,
         }
@@ -304,8 +347,8 @@ fn envelope(answer: Answer, request_id: &str) -> Reply {
         Ok(map) => Value::Object(map),
         Err(e) => json!({"Error": {"Code": e.code, "Message": e.message}, "RequestId": request_id}),
     };
-    let body = serde_json::to_vec(&json!({ "Response": response }))
-        .expect("JSON values always serialise");
+    let body =
+        serde_json::to_vec(&json!({ "Response": response })).expect("JSON values always serialise");
     Reply::Json(body)
 }
 
@@ -348,4 +391,17 @@ impl RequestIds {
             &hex[20..32]
         )
     }
+}
+
+/// A broken spec constraint, answered with the action's own code where it documents one: a
+/// missing or empty image (`Image or Url: ... none is set`, `Image: image is empty`) is
+/// `InvalidParameterValue.ImageEmpty` on the actions that list it, as the service answers.
+fn constraint_error(action: &ActionEntry, e: tencentcloud_iai::ValidationError) -> ApiError {
+    const IMAGE_EMPTY: &str = "InvalidParameterValue.ImageEmpty";
+    let no_image = e.parameter.starts_with("Image")
+        && (e.problem.contains("none is set") || e.problem.contains("image is empty"));
+    if no_image && action.error_codes.contains(&IMAGE_EMPTY) {
+        return ApiError::new(IMAGE_EMPTY, e.to_string());
+    }
+    ApiError::new("InvalidParameterValue", e.to_string())
 }

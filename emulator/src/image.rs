@@ -122,7 +122,9 @@ impl SeenImage {
         }
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(text)
-            .map_err(|e| ImageProblem::Undecodable(format!("the image is not valid base64: {e}")))?;
+            .map_err(|e| {
+                ImageProblem::Undecodable(format!("the image is not valid base64: {e}"))
+            })?;
         SeenImage::from_bytes(&bytes)
     }
 
@@ -132,7 +134,9 @@ impl SeenImage {
             return Err(ImageProblem::Empty);
         }
         let (format, width, height, marker_text) = sniff(bytes).ok_or_else(|| {
-            ImageProblem::Undecodable("not a PNG, JPEG or BMP image, or its header is broken".into())
+            ImageProblem::Undecodable(
+                "not a PNG, JPEG or BMP image, or its header is broken".into(),
+            )
         })?;
         let _ = format;
         let digest = hex_digest(bytes);
@@ -146,7 +150,12 @@ impl SeenImage {
             return Err(ImageProblem::Empty);
         }
         let (width, height) = URL_IMAGE_SIZE;
-        Ok(SeenImage::new(width, height, hex_digest(url.as_bytes()), None))
+        Ok(SeenImage::new(
+            width,
+            height,
+            hex_digest(url.as_bytes()),
+            None,
+        ))
     }
 
     fn new(width: u64, height: u64, digest: String, marker: Option<Marker>) -> SeenImage {
@@ -214,7 +223,12 @@ fn sniff(bytes: &[u8]) -> Option<(Format, u64, u64, Option<String>)> {
         if width <= 0 || height == 0 {
             return None;
         }
-        return Some((Format::Bmp, width as u64, height.unsigned_abs().into(), None));
+        return Some((
+            Format::Bmp,
+            width as u64,
+            height.unsigned_abs().into(),
+            None,
+        ));
     }
     None
 }
@@ -298,7 +312,10 @@ mod tests {
     #[test]
     fn markers_round_trip_through_png_and_jpeg() {
         let marker = Marker::person("alice").faces(3).quality(40).live(false);
-        for bytes in [marked_png(&marker, 320, 200), marked_jpeg(&marker, 320, 200)] {
+        for bytes in [
+            marked_png(&marker, 320, 200),
+            marked_jpeg(&marker, 320, 200),
+        ] {
             let seen = SeenImage::from_bytes(&bytes).unwrap();
             assert_eq!((seen.width, seen.height), (320, 200));
             assert_eq!(seen.identity, "person:alice");

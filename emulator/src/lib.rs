@@ -67,6 +67,7 @@ pub mod admin;
 pub mod faults;
 mod gateway;
 pub mod image;
+mod legacy;
 mod query;
 pub mod semantics;
 mod server;
@@ -132,6 +133,8 @@ pub enum StartError {
     StateFile(StateFileError),
     /// The address could not be bound.
     Bind(std::io::Error),
+    /// The TLS certificate or key cannot be used.
+    Tls(String),
 }
 
 impl std::fmt::Display for StartError {
@@ -139,6 +142,7 @@ impl std::fmt::Display for StartError {
         match self {
             StartError::StateFile(e) => e.fmt(f),
             StartError::Bind(e) => write!(f, "cannot listen: {e}"),
+            StartError::Tls(e) => write!(f, "cannot serve HTTPS: {e}"),
         }
     }
 }
@@ -148,6 +152,7 @@ impl std::error::Error for StartError {
         match self {
             StartError::StateFile(e) => Some(e),
             StartError::Bind(e) => Some(e),
+            StartError::Tls(_) => None,
         }
     }
 }
@@ -159,6 +164,7 @@ pub struct EmulatorBuilder {
     credentials: Vec<TestCredentials>,
     state_file: Option<PathBuf>,
     faults: FaultPlan,
+    tls: Option<(PathBuf, PathBuf)>,
 }
 
 /// Entry point: `Emulator::builder().start().await`.
@@ -172,6 +178,7 @@ impl Emulator {
             credentials: Vec::new(),
             state_file: None,
             faults: FaultPlan::new(),
+            tls: None,
         }
     }
 }
@@ -195,6 +202,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Serves HTTPS with this certificate chain and private key (PEM files), for clients that
+    /// only speak HTTPS, such as tccli.
+    pub fn tls(mut self, cert_pem: impl Into<PathBuf>, key_pem: impl Into<PathBuf>) -> Self {
+        self.tls = Some((cert_pem.into(), key_pem.into()));
+        self
+    }
+
     /// Faults to start with.
     pub fn faults(mut self, plan: FaultPlan) -> Self {
         self.faults = plan;
@@ -203,6 +217,11 @@ impl EmulatorBuilder {
 
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(self) -> Result<RunningEmulator, StartError> {
+        let tls = match &self.tls {
+            Some((cert, key)) => Some(server::tls_acceptor(cert, key).map_err(StartError::Tls)?),
+            None => None,
+        };
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let state_file = self.state_file.map(StateFile::new);
         let state = match &state_file {
             Some(file) => file.load().map_err(StartError::StateFile)?,
@@ -226,14 +245,20 @@ impl EmulatorBuilder {
             .await
             .map_err(StartError::Bind)?;
         let addr = listener.local_addr().map_err(StartError::Bind)?;
-        let task = tokio::spawn(server::serve(listener, shared.clone()));
-        Ok(RunningEmulator { addr, shared, task })
+        let task = tokio::spawn(server::serve(listener, shared.clone(), tls));
+        Ok(RunningEmulator {
+            addr,
+            scheme,
+            shared,
+            task,
+        })
     }
 }
 
 /// A running emulator. Dropping it stops accepting connections.
 pub struct RunningEmulator {
     addr: SocketAddr,
+    scheme: &'static str,
     shared: Arc<Shared>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -243,9 +268,9 @@ impl RunningEmulator {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (`https://` when serving TLS).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// The first accepted key pair.

@@ -10,7 +10,9 @@ use tencentcloud_iai_emulator::{
 
 fn command() -> Command {
     Command::new("iai-emulator")
-        .about("A local, stateful Tencent Cloud Face Recognition (IAI 2020-03-03) service for tests")
+        .about(
+            "A local, stateful Tencent Cloud Face Recognition (IAI 2020-03-03) service for tests",
+        )
         .arg(
             Arg::new("port")
                 .long("port")
@@ -33,10 +35,23 @@ fn command() -> Command {
                 .help("SecretKey of the --secret-id at the same position"),
         )
         .arg(
-            Arg::new("state")
-                .long("state")
-                .value_name("FILE")
-                .help("Keep groups, persons and faces in FILE; every acknowledged write is on disk"),
+            Arg::new("state").long("state").value_name("FILE").help(
+                "Keep groups, persons and faces in FILE; every acknowledged write is on disk",
+            ),
+        )
+        .arg(
+            Arg::new("tls-cert")
+                .long("tls-cert")
+                .value_name("PEM")
+                .requires("tls-key")
+                .help("Serve HTTPS with this certificate chain (for clients that only speak HTTPS, e.g. tccli)"),
+        )
+        .arg(
+            Arg::new("tls-key")
+                .long("tls-key")
+                .value_name("PEM")
+                .requires("tls-cert")
+                .help("Private key of --tls-cert"),
         )
         .arg(
             Arg::new("faults")
@@ -75,6 +90,12 @@ async fn run(args: &clap::ArgMatches) -> Result<(), String> {
     }
     if let Some(path) = args.get_one::<String>("state") {
         builder = builder.state_file(path);
+    }
+    if let (Some(cert), Some(key)) = (
+        args.get_one::<String>("tls-cert"),
+        args.get_one::<String>("tls-key"),
+    ) {
+        builder = builder.tls(cert, key);
     }
     if let Some(path) = args.get_one::<String>("faults") {
         let text = std::fs::read_to_string(path)

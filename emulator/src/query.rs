@@ -53,7 +53,11 @@ pub fn coerce(value: Value) -> Value {
                 Value::from(n)
             } else if let Ok(n) = text.parse::<i64>() {
                 Value::from(n)
-            } else if let Some(n) = text.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+            } else if let Some(n) = text
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+            {
                 Value::Number(n)
             } else if text == "true" || text == "false" {
                 Value::Bool(text == "true")

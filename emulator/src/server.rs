@@ -13,12 +13,13 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::json;
 use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 
 use crate::gateway::{self, Call, Reply};
 use crate::Shared;
 
-/// Accepts connections until the task is aborted.
-pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+/// Accepts connections until the task is aborted; with `tls`, each speaks HTTPS.
+pub async fn serve(listener: TcpListener, shared: Arc<Shared>, tls: Option<TlsAcceptor>) {
     loop {
         let (stream, _) = match listener.accept().await {
             Ok(accepted) => accepted,
@@ -30,17 +31,54 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
         };
         let _ = stream.set_nodelay(true);
         let shared = shared.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |req| {
-                let shared = shared.clone();
-                async move { respond(&shared, req).await }
-            });
-            // Errors here are the client's (reset, garbage) or an emulated dropped connection.
-            let _ = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            match tls {
+                None => serve_connection(TokioIo::new(stream), shared).await,
+                // A failed handshake is the client's problem; drop the connection.
+                Some(acceptor) => {
+                    if let Ok(stream) = acceptor.accept(stream).await {
+                        serve_connection(TokioIo::new(stream), shared).await
+                    }
+                }
+            }
         });
     }
+}
+
+async fn serve_connection<I>(io: I, shared: Arc<Shared>)
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |req| {
+        let shared = shared.clone();
+        async move { respond(&shared, req).await }
+    });
+    // Errors here are the client's (reset, garbage) or an emulated dropped connection.
+    let _ = hyper::server::conn::http1::Builder::new()
+        .serve_connection(io, service)
+        .await;
+}
+
+/// A TLS acceptor from PEM files: a certificate chain and its private key.
+pub fn tls_acceptor(cert: &std::path::Path, key: &std::path::Path) -> Result<TlsAcceptor, String> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    use tokio_rustls::rustls;
+    let certs = CertificateDer::pem_file_iter(cert)
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| format!("cannot read certificates from {}: {e}", cert.display()))?;
+    let key = PrivateKeyDer::from_pem_file(key)
+        .map_err(|e| format!("cannot read a private key from {}: {e}", key.display()))?;
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| e.to_string())?
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .map_err(|e| format!("the certificate and key do not make a TLS identity: {e}"))?;
+    Ok(TlsAcceptor::from(Arc::new(config)))
 }
 
 /// Why a connection is closed on purpose (the emulated dropped connection).
@@ -58,7 +96,7 @@ impl std::error::Error for Dropped {}
 async fn respond(shared: &Shared, req: Request<Incoming>) -> Result<Response<ReplyBody>, Dropped> {
     let path = req.uri().path().to_owned();
     if let Some(admin_path) = path.strip_prefix("/_emulator/") {
-        return Ok(crate::admin::handle(shared, req, &admin_path.to_owned()).await);
+        return Ok(crate::admin::handle(shared, req, admin_path).await);
     }
     if path != "/" {
         return Ok(text(StatusCode::NOT_FOUND, "not found: the API is at /\n"));
@@ -67,7 +105,9 @@ async fn respond(shared: &Shared, req: Request<Incoming>) -> Result<Response<Rep
     let body = match Limited::new(body, gateway::MAX_BODY_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(e) => {
-            let too_large = e.downcast_ref::<http_body_util::LengthLimitError>().is_some();
+            let too_large = e
+                .downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some();
             if !too_large {
                 return Err(Dropped); // the client went away mid-body
             }

@@ -177,9 +177,15 @@ mod tests {
     fn saves_and_loads_and_refuses_corrupt_files() {
         let dir = tempfile::tempdir().unwrap();
         let file = StateFile::new(dir.path().join("state.json"));
-        assert_eq!(file.load().unwrap(), State::default(), "missing file: empty");
-        let mut state = State::default();
-        state.next_face = 7;
+        assert_eq!(
+            file.load().unwrap(),
+            State::default(),
+            "missing file: empty"
+        );
+        let state = State {
+            next_face: 7,
+            ..State::default()
+        };
         file.save(&state).unwrap();
         assert_eq!(file.load().unwrap(), state);
         std::fs::write(file.path(), b"{not json").unwrap();

@@ -199,7 +199,13 @@ mod tests {
     #[test]
     fn garbled_authorization_is_refused() {
         assert!(parse_authorization("HMAC-SHA1 Credential=a/b/c/tc3_request").is_none());
-        assert!(parse_authorization("TC3-HMAC-SHA256 Credential=a/b/c/x, SignedHeaders=h, Signature=s").is_none());
-        assert!(parse_authorization("TC3-HMAC-SHA256 Credential=a/b/c/tc3_request, SignedHeaders=h").is_none());
+        assert!(parse_authorization(
+            "TC3-HMAC-SHA256 Credential=a/b/c/x, SignedHeaders=h, Signature=s"
+        )
+        .is_none());
+        assert!(parse_authorization(
+            "TC3-HMAC-SHA256 Credential=a/b/c/tc3_request, SignedHeaders=h"
+        )
+        .is_none());
     }
 }

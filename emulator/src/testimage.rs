@@ -51,7 +51,12 @@ fn png_with(marker: Option<&Marker>, width: u32, height: u32) -> Vec<u8> {
     ihdr.extend_from_slice(&[8, 0, 0, 0, 0]); // 8-bit greyscale, no interlace
     chunk(&mut out, b"IHDR", &ihdr);
     if let Some(marker) = marker {
-        let text = [MARKER_KEYWORD.as_bytes(), b"\0", marker.to_text().as_bytes()].concat();
+        let text = [
+            MARKER_KEYWORD.as_bytes(),
+            b"\0",
+            marker.to_text().as_bytes(),
+        ]
+        .concat();
         chunk(&mut out, b"tEXt", &text);
     }
     // Each row: filter type 0, then mid-grey pixels.

@@ -67,9 +67,18 @@ async fn acknowledged_writes_survive_kill_9() {
     let state_arg = state.to_str().unwrap();
     let mut first = spawn(&["--state", state_arg]);
     assert!(first.url.starts_with("http://127.0.0.1:"));
-    assert_eq!(first.lines[1], format!("export TENCENTCLOUD_IAI_ENDPOINT={}", first.url));
-    assert_eq!(first.lines[2], format!("export TENCENTCLOUD_SECRET_ID={DEFAULT_SECRET_ID}"));
-    assert_eq!(first.lines[3], format!("export TENCENTCLOUD_SECRET_KEY={DEFAULT_SECRET_KEY}"));
+    assert_eq!(
+        first.lines[1],
+        format!("export TENCENTCLOUD_IAI_ENDPOINT={}", first.url)
+    );
+    assert_eq!(
+        first.lines[2],
+        format!("export TENCENTCLOUD_SECRET_ID={DEFAULT_SECRET_ID}")
+    );
+    assert_eq!(
+        first.lines[3],
+        format!("export TENCENTCLOUD_SECRET_KEY={DEFAULT_SECRET_KEY}")
+    );
 
     let api = client(&first.url);
     api.create_group("Staff", "staff").send().await.unwrap();
@@ -136,7 +145,10 @@ fn a_corrupt_state_file_is_refused_and_left_untouched() {
         .unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("state.json") && stderr.contains("left untouched"), "{stderr}");
+    assert!(
+        stderr.contains("state.json") && stderr.contains("left untouched"),
+        "{stderr}"
+    );
     assert_eq!(std::fs::read(&state).unwrap(), b"{\"groups\": 42");
     assert!(!Path::new(&format!("{}.tmp", state.display())).exists());
 }
@@ -161,7 +173,11 @@ async fn missing_state_starts_empty_and_faults_come_from_a_file() {
     let err = api.get_group_list().send().await.unwrap_err();
     assert_eq!(err.code(), Some("FailedOperation.ServerError"));
     let list = api.get_group_list().send().await.unwrap();
-    assert_eq!(list.group_num, Some(0), "a missing state file is an empty account");
+    assert_eq!(
+        list.group_num,
+        Some(0),
+        "a missing state file is an empty account"
+    );
     kill_9(&mut binary);
 }
 
@@ -172,7 +188,13 @@ fn help_lists_every_option() {
         .output()
         .unwrap();
     let help = String::from_utf8_lossy(&output.stdout);
-    for option in ["--port", "--secret-id", "--secret-key", "--state", "--faults"] {
+    for option in [
+        "--port",
+        "--secret-id",
+        "--secret-key",
+        "--state",
+        "--faults",
+    ] {
         assert!(help.contains(option), "{option} missing from:\n{help}");
     }
 }

@@ -40,9 +40,18 @@ async fn official_python_sdk_scenario() {
             .env("IAI_EMULATOR_HOST", host)
             .env("TENCENTCLOUD_SECRET_ID", &credentials.secret_id)
             .env("TENCENTCLOUD_SECRET_KEY", &credentials.secret_key)
-            .env("IMAGE_ALICE", b64(marked_png(&Marker::person("alice"), 240, 180)))
-            .env("IMAGE_ALICE_AGAIN", b64(marked_jpeg(&Marker::person("alice"), 320, 240)))
-            .env("IMAGE_BOB", b64(marked_png(&Marker::person("bob"), 240, 180)))
+            .env(
+                "IMAGE_ALICE",
+                b64(marked_png(&Marker::person("alice"), 240, 180)),
+            )
+            .env(
+                "IMAGE_ALICE_AGAIN",
+                b64(marked_jpeg(&Marker::person("alice"), 320, 240)),
+            )
+            .env(
+                "IMAGE_BOB",
+                b64(marked_png(&Marker::person("bob"), 240, 180)),
+            )
             .output()
             .expect("python3 runs")
     })
@@ -54,5 +63,58 @@ async fn official_python_sdk_scenario() {
         output.status.success() && stdout.contains("all checks passed"),
         "stdout:\n{stdout}\nstderr:\n{stderr}"
     );
-    assert_eq!(stdout.matches("typed error").count(), 4, "{stdout}");
+    assert_eq!(stdout.matches("typed error").count(), 6, "{stdout}");
+}
+
+/// tccli's configuration of the SDK: HTTPS only and the HmacSHA256 signature. The emulator
+/// serves TLS with a certificate the client is told to trust (`REQUESTS_CA_BUNDLE` for tccli).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_with_the_signature_tccli_uses() {
+    if let Err(why) = sdk_installed() {
+        panic!(
+            "the official Python SDK is needed for this test; install it with\n  \
+             python3 -m pip install -r tests/signing/requirements.txt\n({why})"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let generated = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert, generated.cert.pem()).unwrap();
+    std::fs::write(&key, generated.signing_key.serialize_pem()).unwrap();
+    let emulator = Emulator::builder().tls(&cert, &key).start().await.unwrap();
+    assert!(emulator.url().starts_with("https://127.0.0.1:"));
+    let credentials = emulator.credentials().clone();
+    let host = emulator.addr().to_string();
+    let script = r#"
+import os
+from tencentcloud.common import credential
+from tencentcloud.common.common_client import CommonClient
+from tencentcloud.common.profile.client_profile import ClientProfile
+from tencentcloud.common.profile.http_profile import HttpProfile
+http = HttpProfile(endpoint=os.environ["HOST"], certification=os.environ["CERT"])
+profile = ClientProfile(httpProfile=http, signMethod="HmacSHA256")
+cred = credential.Credential(os.environ["TENCENTCLOUD_SECRET_ID"], os.environ["TENCENTCLOUD_SECRET_KEY"])
+client = CommonClient("iai", "2020-03-03", cred, "", profile=profile)
+client.call_json("CreateGroup", {"GroupName": "Tls", "GroupId": "tls"})
+print(client.call_json("GetGroupList", {})["Response"]["GroupNum"])
+"#;
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("python3")
+            .args(["-c", script])
+            .env("HOST", host)
+            .env("CERT", cert)
+            .env("TENCENTCLOUD_SECRET_ID", &credentials.secret_id)
+            .env("TENCENTCLOUD_SECRET_KEY", &credentials.secret_key)
+            .output()
+            .expect("python3 runs")
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.trim() == "1",
+        "stdout:\n{stdout}\nstderr:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(emulator.state().groups.contains_key("tls"));
 }

@@ -731,7 +731,10 @@ fn help_and_skeletons_match_their_snapshots() {
 fn action_help_shows_sites_and_deprecation() {
     let iai = Iai::new(None);
     let upgrade = ok(&iai.run(&["help", "upgrade-group-face-model-version"]));
-    assert!(upgrade.contains("Deprecated: the service marks"), "{upgrade}");
+    assert!(
+        upgrade.contains("Deprecated: the service marks"),
+        "{upgrade}"
+    );
     assert!(
         upgrade.contains("Offered only on the mainland_china endpoint(s)"),
         "{upgrade}"

@@ -19,7 +19,7 @@ fn item(identity: &str, attribute: &str, types: u64) -> Value {
 
 /// The faces to report: at most `max` (at least one asked for), and never none.
 fn detected(p: &Params, max_default: u64) -> Result<(SeenImage, u32), ApiError> {
-    let seen = p.face_image("Image", "Url")?;
+    let seen = p.image_with_faces("Image", "Url")?;
     let max = p.u64("MaxFaceNum").unwrap_or(max_default).max(1);
     let count = seen.faces.min(max.min(u64::from(u32::MAX)) as u32);
     Ok((seen, count))
@@ -44,6 +44,12 @@ pub fn detect_face(_: &State, p: &Params) -> Answer {
                     "Hair": {"Length": pick(&id, "hair", 5), "Bang": pick(&id, "bang", 2),
                              "Color": pick(&id, "color", 3)},
                     "EyeOpen": true,
+                });
+            } else {
+                // The API still returns the attributes, meaningless, when they were not asked for.
+                info["FaceAttributesInfo"] = json!({
+                    "Gender": 0, "Age": 0, "Expression": 0, "Glass": false,
+                    "Pitch": 0, "Yaw": 0, "Roll": 0, "Beauty": 0,
                 });
             }
             if quality {
@@ -101,7 +107,7 @@ pub fn detect_face_attributes(_: &State, p: &Params) -> Answer {
 
 /// 90 keypoints per face, placed on ellipses inside its box.
 pub fn analyze_face(_: &State, p: &Params) -> Answer {
-    let seen = p.face_image("Image", "Url")?;
+    let seen = p.image_with_faces("Image", "Url")?;
     let count = if p.u64("Mode") == Some(1) {
         1
     } else {
@@ -146,7 +152,7 @@ pub fn analyze_face(_: &State, p: &Params) -> Answer {
 
 /// Live faces score 90-99.x, others 0-9.x (marker `live=`; unmarked images are live).
 pub fn detect_live_face_accurate(_: &State, p: &Params) -> Answer {
-    let seen = p.face_image("Image", "Url")?;
+    let seen = p.image_with_faces("Image", "Url")?;
     let jitter = pick(&seen.digest, "live", 100) as f64 / 10.0;
     let score = if seen.live { 90.0 + jitter } else { jitter };
     Ok(object(json!({

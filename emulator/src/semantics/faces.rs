@@ -105,13 +105,18 @@ pub fn delete_face(state: &mut State, p: &Params) -> Answer {
         .persons
         .get_mut(person_id)
         .ok_or_else(|| person_not_found(person_id))?;
-    let doomed: Vec<String> = p
-        .strings("FaceIds")
-        .into_iter()
-        .filter(|id| person.faces.iter().any(|f| f.id == *id))
-        .map(str::to_owned)
-        .collect();
-    let left = person.faces.iter().filter(|f| !doomed.contains(&f.id)).count();
+    // Faces of this person, each once; other IDs are ignored.
+    let mut doomed: Vec<String> = Vec::new();
+    for id in p.strings("FaceIds") {
+        if person.faces.iter().any(|f| f.id == id) && !doomed.iter().any(|d| d == id) {
+            doomed.push(id.to_owned());
+        }
+    }
+    let left = person
+        .faces
+        .iter()
+        .filter(|f| !doomed.contains(&f.id))
+        .count();
     if left == 0 {
         return Err(ApiError::new(
             "InvalidParameterValue.DeleteFaceNumExceed",

@@ -58,14 +58,21 @@ pub fn get_group_list(state: &State, p: &Params) -> Answer {
 
 pub fn modify_group(state: &mut State, p: &Params) -> Answer {
     let id = p.required("GroupId");
-    let mut group = state.groups.get(id).cloned().ok_or_else(|| group_not_found(id))?;
+    let mut group = state
+        .groups
+        .get(id)
+        .cloned()
+        .ok_or_else(|| group_not_found(id))?;
     if let Some(name) = p.str("GroupName") {
         check_unique_name(state, name, Some(id))?;
         group.name = name.to_owned();
     }
     for info in p.list("GroupExDescriptionInfos") {
         let index = info["GroupExDescriptionIndex"].as_u64().unwrap_or(0) as usize;
-        let text = info["GroupExDescription"].as_str().unwrap_or_default().to_owned();
+        let text = info["GroupExDescription"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         if index < group.ex_descriptions.len() {
             group.ex_descriptions[index] = text;
         } else if index == group.ex_descriptions.len() {

@@ -165,7 +165,9 @@ pub fn copy_person(state: &mut State, p: &Params) -> Answer {
             });
         }
     }
-    Ok(object(json!({"SucGroupNum": new.len(), "SucGroupIds": new})))
+    Ok(object(
+        json!({"SucGroupNum": new.len(), "SucGroupIds": new}),
+    ))
 }
 
 pub fn modify_person_group_info(state: &mut State, p: &Params) -> Answer {
@@ -254,7 +256,10 @@ fn membership(state: &State, group_id: &str, person_id: &str) -> Result<usize, A
 }
 
 /// Applies `PersonExDescriptionInfos` (index → value) to the current values.
-fn ex_description_values(infos: &[Value], mut values: Vec<String>) -> Result<Vec<String>, ApiError> {
+fn ex_description_values(
+    infos: &[Value],
+    mut values: Vec<String>,
+) -> Result<Vec<String>, ApiError> {
     for info in infos {
         let index = info["PersonExDescriptionIndex"].as_u64().unwrap_or(0) as usize;
         let text = info["PersonExDescription"].as_str().unwrap_or_default();

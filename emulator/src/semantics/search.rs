@@ -5,10 +5,14 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value};
 
-use super::{group_not_found, object, person_not_found, rect_json, score, Answer, ApiError, Params};
+use super::{
+    group_not_found, object, person_not_found, rect_json, score, Answer, ApiError, Params,
+};
 use crate::image::SeenImage;
 use crate::state::{Person, State};
 
+/// `RetCode` of a searched face below `QualityControl`.
+const RET_LOW_QUALITY: i64 = -1601;
 /// `IsMatch` of VerifyFace/VerifyPerson: the documented fixed threshold.
 const MATCH_THRESHOLD: f64 = 60.0;
 
@@ -50,7 +54,12 @@ fn search(state: &State, p: &Params, kind: Kind, by_group: bool) -> Answer {
     let persons_in = |groups: &[&str]| -> Vec<&Person> {
         let ids: BTreeSet<&str> = groups
             .iter()
-            .flat_map(|g| state.groups[*g].members.iter().map(|m| m.person_id.as_str()))
+            .flat_map(|g| {
+                state.groups[*g]
+                    .members
+                    .iter()
+                    .map(|m| m.person_id.as_str())
+            })
             .collect();
         ids.iter().filter_map(|id| state.persons.get(*id)).collect()
     };
@@ -62,9 +71,18 @@ fn search(state: &State, p: &Params, kind: Kind, by_group: bool) -> Answer {
             "There are no faces in the groups searched.",
         ));
     }
-    let seen = p.face_image("Image", "Url")?;
-    let face_count = seen.faces.min(p.u64("MaxFaceNum").unwrap_or(1).max(1) as u32);
-    let threshold = p.f64("FaceMatchThreshold").unwrap_or(0.0);
+    // A face below QualityControl is answered per face (RetCode -1601, no candidates), as
+    // documented for the search actions.
+    let seen = p.image_with_faces("Image", "Url")?;
+    let (ret_code, threshold_for_quality) = if p.quality_ok(&seen) {
+        (0, None)
+    } else {
+        (RET_LOW_QUALITY, Some(f64::INFINITY))
+    };
+    let face_count = seen
+        .faces
+        .min(p.u64("MaxFaceNum").unwrap_or(1).max(1) as u32);
+    let threshold = threshold_for_quality.unwrap_or(p.f64("FaceMatchThreshold").unwrap_or(0.0));
     let person_info = p.i64("NeedPersonInfo").unwrap_or(0) == 1;
     let per_face = |index: u32, pool: &[&Person], limit: u64| -> Vec<Value> {
         let hits = ranked(&seen, index, pool, threshold);
@@ -85,16 +103,21 @@ fn search(state: &State, p: &Params, kind: Kind, by_group: bool) -> Answer {
                     json!({"GroupId": g, "Candidates": per_face(index, &pool, limit)})
                 })
                 .collect();
-            results.push(json!({"FaceRect": rect, "GroupCandidates": groups, "RetCode": 0}));
+            results.push(json!({"FaceRect": rect, "GroupCandidates": groups, "RetCode": ret_code}));
         } else {
             let limit = p.u64("MaxPersonNum").unwrap_or(5);
             let candidates = per_face(index, &everyone, limit);
-            results.push(json!({"Candidates": candidates, "FaceRect": rect, "RetCode": 0}));
+            results.push(json!({"Candidates": candidates, "FaceRect": rect, "RetCode": ret_code}));
         }
     }
     let mut answer = Map::new();
     answer.insert(
-        if by_group { "ResultsReturnsByGroup" } else { "Results" }.into(),
+        if by_group {
+            "ResultsReturnsByGroup"
+        } else {
+            "Results"
+        }
+        .into(),
         Value::Array(results),
     );
     match kind {
@@ -114,7 +137,12 @@ fn ranked<'a>(seen: &SeenImage, index: u32, pool: &[&'a Person], threshold: f64)
             person
                 .faces
                 .iter()
-                .map(|f| (f.id.as_str(), score((&f.identity, &f.digest), (&identity, &seen.digest))))
+                .map(|f| {
+                    (
+                        f.id.as_str(),
+                        score((&f.identity, &f.digest), (&identity, &seen.digest)),
+                    )
+                })
                 .max_by(|a, b| a.1.total_cmp(&b.1))
                 .map(|(face_id, score)| Hit {
                     person,
@@ -124,7 +152,11 @@ fn ranked<'a>(seen: &SeenImage, index: u32, pool: &[&'a Person], threshold: f64)
         })
         .filter(|hit| hit.score >= threshold)
         .collect();
-    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.person.id.cmp(&b.person.id)));
+    hits.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.person.id.cmp(&b.person.id))
+    });
     hits
 }
 
@@ -143,7 +175,11 @@ fn candidate(state: &State, hit: &Hit<'_>, kind: Kind, person_info: bool) -> Val
                 json!({"GroupId": g.id, "PersonExDescriptions": values})
             })
             .collect();
-        (json!(hit.person.name), json!(hit.person.gender), json!(groups))
+        (
+            json!(hit.person.name),
+            json!(hit.person.gender),
+            json!(groups),
+        )
     } else {
         (Value::Null, Value::Null, Value::Null)
     };

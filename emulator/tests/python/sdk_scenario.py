@@ -15,10 +15,11 @@ from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 
 
-def client(method):
+def client(method, sign_method="TC3-HMAC-SHA256"):
     cred = credential.Credential(os.environ["TENCENTCLOUD_SECRET_ID"], os.environ["TENCENTCLOUD_SECRET_KEY"])
     http = HttpProfile(protocol="http", endpoint=os.environ["IAI_EMULATOR_HOST"], reqMethod=method)
-    return CommonClient("iai", "2020-03-03", cred, "", profile=ClientProfile(httpProfile=http))
+    profile = ClientProfile(httpProfile=http, signMethod=sign_method)
+    return CommonClient("iai", "2020-03-03", cred, "", profile=profile)
 
 
 def check(condition, what):
@@ -39,6 +40,9 @@ def expect_error(code, call):
 
 post = client("POST")
 get = client("GET")
+# The older HmacSHA256 signature, which tccli uses.
+legacy_post = client("POST", "HmacSHA256")
+legacy_get = client("GET", "HmacSHA256")
 alice, alice_again, bob = (os.environ[k] for k in ("IMAGE_ALICE", "IMAGE_ALICE_AGAIN", "IMAGE_BOB"))
 
 post.call_json("CreateGroup", {"GroupName": "Python", "GroupId": "py", "GroupExDescriptions": ["Team"]})
@@ -58,10 +62,20 @@ check(listed["Response"]["GroupNum"] == 1, "GET with a query string, signed by t
 by_get = get.call_json("GetPersonGroupInfo", {"PersonId": "alice"})
 check(by_get["Response"]["PersonGroupInfos"][0]["GroupId"] == "py", "GET with a string parameter")
 
+legacy = legacy_post.call_json("SearchPersons", {"GroupIds": ["py"], "Image": alice_again, "MaxPersonNum": 1})
+check(legacy["Response"]["Results"][0]["Candidates"][0]["PersonId"] == "alice", "HmacSHA256-signed POST (form body)")
+legacy = legacy_get.call_json("GetPersonListNum", {"GroupId": "py"})
+check(legacy["Response"]["PersonNum"] == 1, "HmacSHA256-signed GET")
+
 post.call_json("DeletePerson", {"PersonId": "alice"})
 post.call_json("DeleteGroup", {"GroupId": "py"})
 expect_error("InvalidParameterValue.PersonIdNotExist", lambda: post.call_json("GetPersonBaseInfo", {"PersonId": "alice"}))
 expect_error("InvalidParameterValue.GroupIdNotExist", lambda: post.call_json("GetGroupInfo", {"GroupId": "py"}))
 expect_error("InvalidParameterValue.PersonIdNotExist", lambda: post.call_json("DeletePerson", {"PersonId": "alice"}))
 expect_error("InvalidParameterValue.GroupIdNotExist", lambda: get.call_json("GetPersonList", {"GroupId": "py"}))
+expect_error("InvalidParameterValue.GroupIdNotExist", lambda: legacy_post.call_json("GetGroupInfo", {"GroupId": "py"}))
+bad = CommonClient("iai", "2020-03-03", credential.Credential(os.environ["TENCENTCLOUD_SECRET_ID"], "wrong"), "",
+                   profile=ClientProfile(httpProfile=HttpProfile(protocol="http", endpoint=os.environ["IAI_EMULATOR_HOST"]),
+                                         signMethod="HmacSHA256"))
+expect_error("AuthFailure.SignatureFailure", lambda: bad.call_json("GetGroupList", {}))
 print("all checks passed")

@@ -10,7 +10,11 @@ use crate::{code, start};
 #[tokio::test]
 async fn detection_uses_the_real_size_and_the_marker() {
     let (_emulator, client) = start().await;
-    let picture = Image::from_bytes(marked_jpeg(&Marker::person("mia").faces(3).quality(75), 900, 300));
+    let picture = Image::from_bytes(marked_jpeg(
+        &Marker::person("mia").faces(3).quality(75),
+        900,
+        300,
+    ));
     let detected = client
         .detect_face()
         .image(picture.clone())
@@ -23,34 +27,62 @@ async fn detection_uses_the_real_size_and_the_marker() {
     assert_eq!((detected.image_width, detected.image_height), (900, 300));
     assert_eq!(detected.face_infos.len(), 3);
     for face in &detected.face_infos {
-        let (x, y, w, h) = (face.x.unwrap(), face.y.unwrap(), face.width.unwrap(), face.height.unwrap());
-        assert!(x >= 0 && y >= 0 && x + w <= 900 && y + h <= 300, "inside the image");
-        assert!(face.face_attributes_info.is_some());
+        let (x, y, w, h) = (face.x, face.y, face.width, face.height);
+        assert!(
+            x >= 0 && y >= 0 && x + w <= 900 && y + h <= 300,
+            "inside the image"
+        );
+        let age = face.face_attributes_info.age;
+        assert!((18..68).contains(&age), "a plausible age, got {age}");
         assert_eq!(face.face_quality_info.as_ref().unwrap().score, Some(75));
     }
-    let again = client.detect_face().image(picture).max_face_num(5).need_face_attributes(1).send().await.unwrap();
+    let again = client
+        .detect_face()
+        .image(picture)
+        .max_face_num(5)
+        .need_face_attributes(1)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
-        again.face_infos[0].face_attributes_info,
-        detected.face_infos[0].face_attributes_info,
+        again.face_infos[0].face_attributes_info, detected.face_infos[0].face_attributes_info,
         "deterministic"
     );
 
-    let one = client.detect_face().image(Image::from_bytes(bmp(320, 240))).send().await.unwrap();
-    assert_eq!((one.image_width, one.image_height, one.face_infos.len()), (320, 240, 1));
+    let one = client
+        .detect_face()
+        .image(Image::from_bytes(bmp(320, 240)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (one.image_width, one.image_height, one.face_infos.len()),
+        (320, 240, 1)
+    );
 
     let attributes = client
         .detect_face_attributes()
-        .image(Image::from_bytes(marked_png(&Marker::person("mia"), 100, 100)))
+        .image(Image::from_bytes(marked_png(
+            &Marker::person("mia"),
+            100,
+            100,
+        )))
         .send()
         .await
         .unwrap();
     assert_eq!(attributes.face_detail_infos.len(), 1);
-    let age = attributes.face_detail_infos[0].face_detail_attributes_info.age;
+    let age = attributes.face_detail_infos[0]
+        .face_detail_attributes_info
+        .age;
     assert!((18..68).contains(&age));
 
     let shape = client
         .analyze_face()
-        .image(Image::from_bytes(marked_png(&Marker::person("mia").faces(2), 400, 200)))
+        .image(Image::from_bytes(marked_png(
+            &Marker::person("mia").faces(2),
+            400,
+            200,
+        )))
         .send()
         .await
         .unwrap();
@@ -59,7 +91,17 @@ async fn detection_uses_the_real_size_and_the_marker() {
     assert_eq!(shape.face_shape_set[0].mouth.len(), 22);
 
     assert_eq!(
-        code(client.detect_face().image(Image::from_bytes(marked_png(&Marker::person("x").faces(0), 10, 10))).send().await),
+        code(
+            client
+                .detect_face()
+                .image(Image::from_bytes(marked_png(
+                    &Marker::person("x").faces(0),
+                    10,
+                    10
+                )))
+                .send()
+                .await
+        ),
         "InvalidParameterValue.NoFaceInPhoto"
     );
 }
@@ -69,14 +111,22 @@ async fn liveness_follows_the_marker() {
     let (_emulator, client) = start().await;
     let live = client
         .detect_live_face_accurate()
-        .image(Image::from_bytes(marked_png(&Marker::person("n"), 100, 100)))
+        .image(Image::from_bytes(marked_png(
+            &Marker::person("n"),
+            100,
+            100,
+        )))
         .send()
         .await
         .unwrap();
     assert!(live.score >= 90.0);
     let fake = client
         .detect_live_face_accurate()
-        .image(Image::from_bytes(marked_png(&Marker::person("n").live(false), 100, 100)))
+        .image(Image::from_bytes(marked_png(
+            &Marker::person("n").live(false),
+            100,
+            100,
+        )))
         .send()
         .await
         .unwrap();

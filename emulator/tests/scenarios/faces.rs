@@ -22,7 +22,11 @@ async fn faces_are_added_up_to_the_limit_and_never_all_deleted() {
         .await
         .unwrap();
     assert_eq!(added.suc_face_num, 2);
-    assert_eq!(added.ret_code, [0, 0, -1604], "a stranger is below FaceMatchThreshold");
+    assert_eq!(
+        added.ret_code,
+        [0, 0, -1604],
+        "a stranger is below FaceMatchThreshold"
+    );
     assert_eq!(added.suc_indexes, [0, 1]);
     assert_eq!(added.suc_face_rects.len(), 2);
 
@@ -33,7 +37,13 @@ async fn faces_are_added_up_to_the_limit_and_never_all_deleted() {
         "3 faces + 3 more is over 5"
     );
     assert_eq!(
-        code(client.create_face("nobody").images(vec![face_of("x")]).send().await),
+        code(
+            client
+                .create_face("nobody")
+                .images(vec![face_of("x")])
+                .send()
+                .await
+        ),
         "InvalidParameterValue.PersonIdNotExist"
     );
 
@@ -53,31 +63,57 @@ async fn faces_are_added_up_to_the_limit_and_never_all_deleted() {
 
 #[tokio::test]
 async fn images_are_checked() {
-    let (_emulator, client) = start().await;
+    let (emulator, client) = start().await;
     client.create_group("G", "g").send().await.unwrap();
-    let create = |image: Image| {
-        client
-            .create_person("g", "P", "p")
-            .image(image)
-            .send()
-    };
+    let create = |image: Image| client.create_person("g", "P", "p").image(image).send();
     assert_eq!(
         code(create(Image::from_bytes(b"GIF89a not supported".to_vec())).await),
         "FailedOperation.ImageDecodeFailed"
     );
     assert_eq!(
-        code(create(Image::from_bytes(marked_png(&Marker::person("p").faces(0), 50, 50))).await),
+        code(
+            create(Image::from_bytes(marked_png(
+                &Marker::person("p").faces(0),
+                50,
+                50
+            )))
+            .await
+        ),
         "InvalidParameterValue.NoFaceInPhoto"
     );
-    assert_eq!(
-        code(client.create_person("g", "P", "p").send().await),
-        "InvalidParameterValue.ImageEmpty"
+    // Our client refuses a person with neither Image nor Url before sending; the emulator
+    // answers other clients as the service does.
+    let refused = client
+        .create_person("g", "P", "p")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, tencentcloud_iai::SdkError::InvalidRequest(_)),
+        "{refused}"
     );
+    for body in [
+        r#"{"GroupId":"g","PersonName":"P","PersonId":"p"}"#,
+        r#"{"GroupId":"g","PersonName":"P","PersonId":"p","Image":""}"#,
+    ] {
+        let (_, _, answer) = crate::gateway::Raw::new(&emulator, "CreatePerson", body)
+            .send(&emulator)
+            .await;
+        assert_eq!(
+            crate::gateway::error_code(&answer),
+            "InvalidParameterValue.ImageEmpty",
+            "{body}"
+        );
+    }
     assert_eq!(
         code(
             client
                 .create_person("g", "P", "p")
-                .image(Image::from_bytes(marked_png(&Marker::person("p").quality(20), 50, 50)))
+                .image(Image::from_bytes(marked_png(
+                    &Marker::person("p").quality(20),
+                    50,
+                    50
+                )))
                 .quality_control(2)
                 .send()
                 .await

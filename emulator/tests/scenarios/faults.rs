@@ -42,11 +42,15 @@ async fn scripted_errors_are_retried_by_the_client() {
 #[tokio::test]
 async fn dropped_connections_truncated_bodies_and_delays() {
     let (emulator, client) = start().await;
-    emulator.faults().push("GetGroupList", [FaultStep::DropConnection]);
+    emulator
+        .faults()
+        .push("GetGroupList", [FaultStep::DropConnection]);
     let dropped = client.get_group_list().send().await.unwrap_err();
     assert!(matches!(dropped, SdkError::Transport(_)), "{dropped:?}");
 
-    emulator.faults().push("GetGroupList", [FaultStep::TruncatedBody]);
+    emulator
+        .faults()
+        .push("GetGroupList", [FaultStep::TruncatedBody]);
     let truncated = client.get_group_list().send().await.unwrap_err();
     assert!(
         matches!(truncated, SdkError::Transport(_) | SdkError::Response(_)),
@@ -54,11 +58,15 @@ async fn dropped_connections_truncated_bodies_and_delays() {
     );
 
     // A truncated answer still applied the write: what a retry must not repeat.
-    emulator.faults().push("CreateGroup", [FaultStep::TruncatedBody]);
+    emulator
+        .faults()
+        .push("CreateGroup", [FaultStep::TruncatedBody]);
     assert!(client.create_group("G", "g").send().await.is_err());
     assert!(emulator.state().groups.contains_key("g"));
 
-    emulator.faults().push("GetGroupList", [FaultStep::DelayMs(300)]);
+    emulator
+        .faults()
+        .push("GetGroupList", [FaultStep::DelayMs(300)]);
     let started = Instant::now();
     client.get_group_list().send().await.unwrap();
     assert!(started.elapsed() >= Duration::from_millis(300));
@@ -67,7 +75,9 @@ async fn dropped_connections_truncated_bodies_and_delays() {
 #[tokio::test]
 async fn throttling_and_the_admin_route() {
     let mut plan = FaultPlan::new();
-    plan.entry("GetGroupInfo".into()).or_default().throttle_per_second = Some(2);
+    plan.entry("GetGroupInfo".into())
+        .or_default()
+        .throttle_per_second = Some(2);
     let emulator = Emulator::builder().faults(plan).start().await.unwrap();
     let client = client_for(&emulator, 1);
     let mut codes = Vec::new();

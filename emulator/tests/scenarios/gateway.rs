@@ -13,10 +13,14 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::{code, start};
 
 fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
 }
 
-struct Raw<'a> {
+/// A signed call written by hand, for bodies our client refuses to send.
+pub(crate) struct Raw<'a> {
     action: &'a str,
     version: &'a str,
     body: &'a str,
@@ -27,7 +31,7 @@ struct Raw<'a> {
 }
 
 impl<'a> Raw<'a> {
-    fn new(emulator: &'a RunningEmulator, action: &'a str, body: &'a str) -> Self {
+    pub(crate) fn new(emulator: &'a RunningEmulator, action: &'a str, body: &'a str) -> Self {
         let c = emulator.credentials();
         Raw {
             action,
@@ -41,7 +45,10 @@ impl<'a> Raw<'a> {
     }
 
     /// Signs and POSTs; returns the status, headers and JSON body.
-    async fn send(&self, emulator: &RunningEmulator) -> (u16, reqwest::header::HeaderMap, Value) {
+    pub(crate) async fn send(
+        &self,
+        emulator: &RunningEmulator,
+    ) -> (u16, reqwest::header::HeaderMap, Value) {
         let host = emulator.addr().to_string();
         let headers = sign_request(&RequestToSign {
             secret_id: self.secret_id,
@@ -74,28 +81,45 @@ async fn json(response: reqwest::Response) -> Value {
     serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
 }
 
-fn error_code(body: &Value) -> &str {
-    body["Response"]["Error"]["Code"].as_str().unwrap_or("<none>")
+pub(crate) fn error_code(body: &Value) -> &str {
+    body["Response"]["Error"]["Code"]
+        .as_str()
+        .unwrap_or("<none>")
 }
 
 #[tokio::test]
 async fn signatures_are_verified() {
     let (emulator, _client) = start().await;
     let body = r#"{"GroupId":"g"}"#;
-    let (status, headers, ok) = Raw::new(&emulator, "GetGroupInfo", body).send(&emulator).await;
+    let (status, headers, ok) = Raw::new(&emulator, "GetGroupInfo", body)
+        .send(&emulator)
+        .await;
     assert_eq!(status, 200);
-    assert_eq!(error_code(&ok), "InvalidParameterValue.GroupIdNotExist", "{ok}");
+    assert_eq!(
+        error_code(&ok),
+        "InvalidParameterValue.GroupIdNotExist",
+        "{ok}"
+    );
     assert!(headers.contains_key("date"), "Date header set");
 
     let mut raw = Raw::new(&emulator, "GetGroupInfo", body);
     raw.secret_id = "AKIDunknown";
-    assert_eq!(error_code(&raw.send(&emulator).await.2), "AuthFailure.SecretIdNotFound");
+    assert_eq!(
+        error_code(&raw.send(&emulator).await.2),
+        "AuthFailure.SecretIdNotFound"
+    );
     let mut raw = Raw::new(&emulator, "GetGroupInfo", body);
     raw.secret_key = "wrong";
-    assert_eq!(error_code(&raw.send(&emulator).await.2), "AuthFailure.SignatureFailure");
+    assert_eq!(
+        error_code(&raw.send(&emulator).await.2),
+        "AuthFailure.SignatureFailure"
+    );
     let mut raw = Raw::new(&emulator, "GetGroupInfo", body);
     raw.timestamp = now() - 301;
-    assert_eq!(error_code(&raw.send(&emulator).await.2), "AuthFailure.SignatureExpire");
+    assert_eq!(
+        error_code(&raw.send(&emulator).await.2),
+        "AuthFailure.SignatureExpire"
+    );
     let mut raw = Raw::new(&emulator, "GetGroupInfo", body);
     raw.version = "2018-03-01";
     assert_eq!(error_code(&raw.send(&emulator).await.2), "NoSuchVersion");
@@ -126,11 +150,7 @@ async fn signatures_are_verified() {
     for (name, value) in headers {
         request = request.header(name, value);
     }
-    let tampered: Value = json(request
-        .body(r#"{"GroupId":"h"}"#)
-        .send()
-        .await
-        .unwrap()).await;
+    let tampered: Value = json(request.body(r#"{"GroupId":"h"}"#).send().await.unwrap()).await;
     assert_eq!(error_code(&tampered), "AuthFailure.SignatureFailure");
 }
 
@@ -152,7 +172,10 @@ async fn temporary_credentials_need_their_token() {
         )
     };
     let without = client_with(Credentials::new("AKIDtemp", "tempKey"));
-    assert_eq!(code(without.get_group_list().send().await), "AuthFailure.TokenFailure");
+    assert_eq!(
+        code(without.get_group_list().send().await),
+        "AuthFailure.TokenFailure"
+    );
     let with = client_with(Credentials::new("AKIDtemp", "tempKey").with_session_token("session-1"));
     assert!(with.get_group_list().send().await.is_ok());
 }
@@ -169,9 +192,17 @@ async fn parameters_are_checked_by_the_generated_types() {
         ("{not json", "InvalidParameter"),
     ];
     for (body, expected) in cases {
-        let (_, _, answer) = Raw::new(&emulator, "GetGroupInfo", body).send(&emulator).await;
+        let (_, _, answer) = Raw::new(&emulator, "GetGroupInfo", body)
+            .send(&emulator)
+            .await;
         assert_eq!(error_code(&answer), expected, "{body}: {answer}");
-        assert!(answer["Response"]["Error"]["Message"].as_str().unwrap().len() > 5);
+        assert!(
+            answer["Response"]["Error"]["Message"]
+                .as_str()
+                .unwrap()
+                .len()
+                > 5
+        );
     }
 }
 
@@ -184,7 +215,9 @@ async fn request_ids_are_fresh_and_bodies_limited() {
     assert_eq!(a.len(), 36);
 
     let huge = format!(r#"{{"GroupId":"{}"}}"#, "a".repeat(11 * 1024 * 1024));
-    let (_, _, answer) = Raw::new(&emulator, "GetGroupInfo", &huge).send(&emulator).await;
+    let (_, _, answer) = Raw::new(&emulator, "GetGroupInfo", &huge)
+        .send(&emulator)
+        .await;
     assert_eq!(error_code(&answer), "RequestSizeLimitExceeded");
 }
 
@@ -219,12 +252,20 @@ async fn get_with_query_string_and_header_names_in_any_case() {
          x-tc-version: 2020-03-03\r\nX-TC-TIMESTAMP: {timestamp}\r\nauthorization: {authorization}\r\n\
          Connection: close\r\n\r\n"
     );
-    let mut stream = tokio::net::TcpStream::connect(emulator.addr()).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(emulator.addr())
+        .await
+        .unwrap();
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).await.unwrap();
-    let body = response.split("\r\n\r\n").nth(1).unwrap_or_else(|| panic!("{response}"));
-    assert!(response.to_ascii_lowercase().contains("content-length:"), "{response}");
+    let body = response
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{response}"));
+    assert!(
+        response.to_ascii_lowercase().contains("content-length:"),
+        "{response}"
+    );
     let answer: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {response}"));
     assert_eq!(answer["Response"]["GroupNum"], json!(1), "{answer}");
     assert_eq!(answer["Response"]["GroupInfos"][0]["GroupId"], json!("g"));
@@ -235,30 +276,41 @@ async fn admin_api_is_separate_from_signed_calls() {
     let (emulator, client) = start().await;
     client.create_group("G", "g").send().await.unwrap();
     let http = reqwest::Client::new();
-    let state: Value = json(http
-        .get(emulator.url() + "/_emulator/state")
-        .send()
-        .await
-        .unwrap()).await;
+    let state: Value = json(
+        http.get(emulator.url() + "/_emulator/state")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert!(state["groups"]["g"].is_object(), "{state}");
     let signed = http
         .post(emulator.url() + "/_emulator/reset")
-        .header("Authorization", "TC3-HMAC-SHA256 Credential=x/y/iai/tc3_request")
+        .header(
+            "Authorization",
+            "TC3-HMAC-SHA256 Credential=x/y/iai/tc3_request",
+        )
         .send()
         .await
         .unwrap();
     assert_eq!(signed.status().as_u16(), 403);
     assert!(emulator.state().groups.contains_key("g"), "not reset");
-    let actions: Value = json(http
-        .get(emulator.url() + "/_emulator/actions")
-        .send()
-        .await
-        .unwrap()).await;
+    let actions: Value = json(
+        http.get(emulator.url() + "/_emulator/actions")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(
         actions.as_array().unwrap().len(),
         tencentcloud_iai::action_table::ACTIONS.len()
     );
-    let reset = http.post(emulator.url() + "/_emulator/reset").send().await.unwrap();
+    let reset = http
+        .post(emulator.url() + "/_emulator/reset")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(reset.status().as_u16(), 200);
     assert!(emulator.state().groups.is_empty());
 }

@@ -45,7 +45,7 @@ async fn group_life_cycle() {
     );
 
     let mut rename_field = GroupExDescriptionInfo::default();
-    rename_field.group_ex_description_index = Some(1);
+    rename_field.group_ex_description_index = 1;
     rename_field.group_ex_description = "Building".into();
     client
         .modify_group("staff")
@@ -90,8 +90,18 @@ async fn group_list_pages_with_offset_and_limit() {
     let first = client.get_group_list().send().await.unwrap();
     assert_eq!(first.group_infos.len(), 10, "default limit");
     assert_eq!(first.group_num, Some(12));
-    let rest = client.get_group_list().offset(10).limit(5).send().await.unwrap();
-    let ids: Vec<&str> = rest.group_infos.iter().map(|g| g.group_id.as_str()).collect();
+    let rest = client
+        .get_group_list()
+        .offset(10)
+        .limit(5)
+        .send()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = rest
+        .group_infos
+        .iter()
+        .map(|g| g.group_id.as_str())
+        .collect();
     assert_eq!(ids, ["g10", "g11"], "creation order");
     let beyond = client.get_group_list().offset(50).send().await.unwrap();
     assert!(beyond.group_infos.is_empty());

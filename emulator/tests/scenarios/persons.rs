@@ -7,7 +7,7 @@ use crate::{code, face_of, person_in_group, start};
 
 fn ex_description(index: u64, text: &str) -> PersonExDescriptionInfo {
     let mut info = PersonExDescriptionInfo::default();
-    info.person_ex_description_index = Some(index);
+    info.person_ex_description_index = index;
     info.person_ex_description = text.into();
     info
 }
@@ -68,7 +68,7 @@ async fn person_life_cycle() {
 
     let base = client.get_person_base_info("alice").send().await.unwrap();
     assert_eq!((base.person_name.as_str(), base.gender), ("Alice", 2));
-    assert_eq!(base.face_ids, [created.face_id.clone()]);
+    assert_eq!(base.face_ids, std::slice::from_ref(&created.face_id));
 
     let list = client.get_person_list("staff").send().await.unwrap();
     assert_eq!(list.person_num, Some(1));
@@ -84,15 +84,36 @@ async fn person_life_cycle() {
         .unwrap();
     let groups = client.get_person_group_info("alice").send().await.unwrap();
     assert_eq!(groups.group_num, Some(1));
-    assert_eq!(groups.person_group_infos[0].person_ex_descriptions, ["green"]);
+    assert_eq!(
+        groups.person_group_infos[0].person_ex_descriptions,
+        ["green"]
+    );
 
     client.delete_person("alice").send().await.unwrap();
     for result in [
-        client.get_person_base_info("alice").send().await.map(drop).map_err(|e| e.code().map(str::to_owned)),
-        client.get_person_group_info("alice").send().await.map(drop).map_err(|e| e.code().map(str::to_owned)),
-        client.delete_person("alice").send().await.map(drop).map_err(|e| e.code().map(str::to_owned)),
+        client
+            .get_person_base_info("alice")
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| e.code().map(str::to_owned)),
+        client
+            .get_person_group_info("alice")
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| e.code().map(str::to_owned)),
+        client
+            .delete_person("alice")
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| e.code().map(str::to_owned)),
     ] {
-        assert_eq!(result, Err(Some("InvalidParameterValue.PersonIdNotExist".to_owned())));
+        assert_eq!(
+            result,
+            Err(Some("InvalidParameterValue.PersonIdNotExist".to_owned()))
+        );
     }
     let num = client.get_person_list_num("staff").send().await.unwrap();
     assert_eq!((num.person_num, num.face_num), (0, 0));
@@ -115,19 +136,36 @@ async fn membership_copy_and_removal() {
         code(client.copy_person("carol", vec!["zzz".into()]).send().await),
         "InvalidParameterValue.GroupIdNotExist"
     );
-    let groups = client.get_person_group_info("carol").limit(2).send().await.unwrap();
+    let groups = client
+        .get_person_group_info("carol")
+        .limit(2)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(groups.group_num, Some(3));
     assert_eq!(groups.person_group_infos.len(), 2, "limit honoured");
 
-    client.delete_person_from_group("carol", "a").send().await.unwrap();
+    client
+        .delete_person_from_group("carol", "a")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         code(client.delete_person_from_group("carol", "a").send().await),
         "FailedOperation.GroupPersonMapNotExist"
     );
-    client.delete_person_from_group("carol", "b").send().await.unwrap();
+    client
+        .delete_person_from_group("carol", "b")
+        .send()
+        .await
+        .unwrap();
     assert!(client.get_person_base_info("carol").send().await.is_ok());
     // Removed from its last group: the person is gone.
-    client.delete_person_from_group("carol", "c").send().await.unwrap();
+    client
+        .delete_person_from_group("carol", "c")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         code(client.get_person_base_info("carol").send().await),
         "InvalidParameterValue.PersonIdNotExist"

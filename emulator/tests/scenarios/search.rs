@@ -29,10 +29,16 @@ async fn search_finds_the_same_person_and_nobody_else() {
     assert_eq!(found.face_num, 3);
     let best = &found.results[0].candidates[0];
     assert_eq!(best.person_id, "grace");
-    assert!((99.0..100.0).contains(&best.score), "same person, other image: {}", best.score);
+    assert!(
+        (99.0..100.0).contains(&best.score),
+        "same person, other image: {}",
+        best.score
+    );
     assert!(!best.face_id.is_empty());
     assert_eq!(best.person_name.as_deref(), Some("grace name"));
-    assert!(found.results[0].candidates[1..].iter().all(|c| c.score < 30.0));
+    assert!(found.results[0].candidates[1..]
+        .iter()
+        .all(|c| c.score < 30.0));
 
     let strict = client
         .search_persons(vec!["staff".into()])
@@ -67,12 +73,24 @@ async fn search_finds_the_same_person_and_nobody_else() {
     assert_eq!(capped.results[0].candidates.len(), 2);
 
     assert_eq!(
-        code(client.search_faces(vec!["nope".into()]).image(face_of("x")).send().await),
+        code(
+            client
+                .search_faces(vec!["nope".into()])
+                .image(face_of("x"))
+                .send()
+                .await
+        ),
         "InvalidParameterValue.GroupIdNotExist"
     );
     client.create_group("Empty", "empty").send().await.unwrap();
     assert_eq!(
-        code(client.search_faces(vec!["empty".into()]).image(face_of("x")).send().await),
+        code(
+            client
+                .search_faces(vec!["empty".into()])
+                .image(face_of("x"))
+                .send()
+                .await
+        ),
         "InvalidParameterValue.NoFaceInGroups"
     );
 }
@@ -115,19 +133,40 @@ async fn several_faces_and_results_by_group() {
         .await
         .unwrap();
     assert_eq!(faces_by_group.face_num, 1);
-    assert_eq!(faces_by_group.results_returns_by_group[0].group_candidates[0].candidates.len(), 1);
+    assert_eq!(
+        faces_by_group.results_returns_by_group[0].group_candidates[0]
+            .candidates
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
 async fn verify_and_compare() {
     let (_emulator, client) = start().await;
     person_in_group(&client, "g", "kim").await;
-    let yes = client.verify_face("kim").image(another_picture("kim")).send().await.unwrap();
+    let yes = client
+        .verify_face("kim")
+        .image(another_picture("kim"))
+        .send()
+        .await
+        .unwrap();
     assert!(yes.is_match && yes.score >= 99.0);
-    let no = client.verify_person("kim").image(face_of("leo")).send().await.unwrap();
+    let no = client
+        .verify_person("kim")
+        .image(face_of("leo"))
+        .send()
+        .await
+        .unwrap();
     assert!(!no.is_match && no.score < 30.0);
     assert_eq!(
-        code(client.verify_face("nobody").image(face_of("kim")).send().await),
+        code(
+            client
+                .verify_face("nobody")
+                .image(face_of("kim"))
+                .send()
+                .await
+        ),
         "InvalidParameterValue.PersonIdNotExist"
     );
 
