@@ -174,7 +174,7 @@ mod reqwest_impl {
 
     /// reqwest's name for one of ours, without parsing or allocating for the names the client
     /// sends on every call.
-    fn header_name(name: &'static str) -> Result<HeaderName, TransportError> {
+    pub(super) fn header_name(name: &'static str) -> Result<HeaderName, TransportError> {
         const KNOWN: [(&str, HeaderName); 10] = [
             ("Content-Type", header::CONTENT_TYPE),
             ("Host", header::HOST),
@@ -330,6 +330,22 @@ mod reqwest_impl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "reqwest-transport")]
+    #[test]
+    fn header_names_map_to_reqwest_names_and_bad_ones_are_refused() {
+        use reqwest_impl::header_name;
+        for (ours, theirs) in [
+            ("Content-Type", "content-type"),
+            ("X-TC-Action", "x-tc-action"),
+            ("X-TC-RequestClient", "x-tc-requestclient"),
+            ("X-Custom", "x-custom"),
+        ] {
+            assert_eq!(header_name(ours).unwrap().as_str(), theirs);
+        }
+        let refused = header_name("bad name").unwrap_err();
+        assert!(!refused.maybe_sent, "{refused:?}");
+    }
 
     #[test]
     fn a_request_built_by_hand_reads_back_and_hides_its_secrets() {
