@@ -115,7 +115,8 @@ impl fmt::Debug for HttpRequest {
 #[derive(Debug, Clone)]
 pub struct HttpResponse {
     pub status: u16,
-    /// Header names in lower case.
+    /// Header names in lower case. [`ReqwestTransport`] keeps only the headers the client
+    /// reads: `date`, for clock-skew correction.
     pub headers: Vec<(String, String)>,
     pub body: Bytes,
 }
@@ -143,11 +144,58 @@ mod reqwest_impl {
     use super::*;
     use std::time::Duration;
 
+    use std::sync::{PoisonError, RwLock};
+
+    use reqwest::header::{self, HeaderMap, HeaderName};
+
     /// The default transport: reqwest over rustls with a connection pool.
-    #[derive(Debug, Clone)]
+    #[derive(Debug)]
     pub struct ReqwestTransport {
         client: reqwest::Client,
         max_body_bytes: usize,
+        /// The last URL sent to, parsed: a client sends to one endpoint, and parsing a URL
+        /// (with IDNA host checks) costs about as much as signing the request.
+        last_url: RwLock<Option<(String, reqwest::Url)>>,
+    }
+
+    impl Clone for ReqwestTransport {
+        fn clone(&self) -> Self {
+            ReqwestTransport {
+                client: self.client.clone(),
+                max_body_bytes: self.max_body_bytes,
+                last_url: RwLock::new(None),
+            }
+        }
+    }
+
+    /// The response headers the client reads (for clock-skew correction); copying the rest
+    /// would cost an allocation per name and value on every call.
+    const KEPT_RESPONSE_HEADERS: [HeaderName; 1] = [header::DATE];
+
+    /// reqwest's name for one of ours, without parsing or allocating for the names the client
+    /// sends on every call.
+    pub(super) fn header_name(name: &'static str) -> Result<HeaderName, TransportError> {
+        const KNOWN: [(&str, HeaderName); 10] = [
+            ("Content-Type", header::CONTENT_TYPE),
+            ("Host", header::HOST),
+            ("Authorization", header::AUTHORIZATION),
+            ("X-TC-Action", HeaderName::from_static("x-tc-action")),
+            ("X-TC-Timestamp", HeaderName::from_static("x-tc-timestamp")),
+            ("X-TC-Version", HeaderName::from_static("x-tc-version")),
+            ("X-TC-Region", HeaderName::from_static("x-tc-region")),
+            ("X-TC-Language", HeaderName::from_static("x-tc-language")),
+            ("X-TC-Token", HeaderName::from_static("x-tc-token")),
+            (
+                "X-TC-RequestClient",
+                HeaderName::from_static("x-tc-requestclient"),
+            ),
+        ];
+        match KNOWN.iter().find(|(known, _)| *known == name) {
+            Some((_, header_name)) => Ok(header_name.clone()),
+            None => HeaderName::from_bytes(name.as_bytes()).map_err(|e| {
+                TransportError::not_sent(format!("invalid header name {name}")).with_source(e)
+            }),
+        }
     }
 
     impl ReqwestTransport {
@@ -165,11 +213,33 @@ mod reqwest_impl {
             Ok(ReqwestTransport {
                 client,
                 max_body_bytes,
+                last_url: RwLock::new(None),
             })
         }
 
+        fn url(&self, url: &str) -> Result<reqwest::Url, TransportError> {
+            if let Some((text, parsed)) =
+                &*self.last_url.read().unwrap_or_else(PoisonError::into_inner)
+            {
+                if text == url {
+                    return Ok(parsed.clone());
+                }
+            }
+            let parsed = reqwest::Url::parse(url).map_err(|e| {
+                TransportError::not_sent(format!("invalid URL {url}")).with_source(e)
+            })?;
+            *self
+                .last_url
+                .write()
+                .unwrap_or_else(PoisonError::into_inner) = Some((url.to_owned(), parsed.clone()));
+            Ok(parsed)
+        }
+
         async fn send_inner(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-            let mut builder = self.client.post(request.url());
+            let mut http_request =
+                reqwest::Request::new(reqwest::Method::POST, self.url(request.url())?);
+            let headers: &mut HeaderMap = http_request.headers_mut();
+            headers.reserve(12);
             for (name, value) in request.header_values() {
                 let value = match value.as_static() {
                     // `from_static` panics on what `try_from` refuses, so check first.
@@ -178,53 +248,64 @@ mod reqwest_impl {
                             .bytes()
                             .all(|b| b == b'\t' || (0x20..0x7f).contains(&b)) =>
                     {
-                        reqwest::header::HeaderValue::from_static(text)
+                        header::HeaderValue::from_static(text)
                     }
-                    _ => reqwest::header::HeaderValue::try_from(value.as_str()).map_err(|e| {
+                    _ => header::HeaderValue::try_from(value.as_str()).map_err(|e| {
                         TransportError::not_sent("invalid header value").with_source(e)
                     })?,
                 };
-                builder = builder.header(name, value);
+                headers.append(header_name(name)?, value);
             }
-            builder = builder.body(request.into_body());
-            let mut response = builder.send().await.map_err(send_failure)?;
+            *http_request.body_mut() = Some(request.into_body().into());
+            let response = self.client.execute(http_request).await.map_err(send_failure)?;
             let status = response.status().as_u16();
-            let headers = response
-                .headers()
+            let headers = KEPT_RESPONSE_HEADERS
                 .iter()
-                .map(|(n, v)| {
-                    (
-                        n.as_str().to_owned(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
+                .filter_map(|name| {
+                    let value = response.headers().get(name)?;
+                    Some((
+                        name.as_str().to_owned(),
+                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                    ))
                 })
                 .collect();
+            let body = self.read_body(response).await?;
+            Ok(HttpResponse {
+                status,
+                headers,
+                body,
+            })
+        }
+
+        /// The whole body, refused once it passes `max_body_bytes`.
+        async fn read_body(
+            &self,
+            mut response: reqwest::Response,
+        ) -> Result<Bytes, TransportError> {
             let too_large = || {
                 TransportError::maybe_sent(format!(
                     "response body larger than the {} byte limit",
                     self.max_body_bytes
                 ))
             };
-            if response
-                .content_length()
-                .is_some_and(|len| len > self.max_body_bytes as u64)
-            {
-                return Err(too_large());
+            let reading_failed = |e: reqwest::Error| {
+                TransportError::maybe_sent("reading the response body failed").with_source(e)
+            };
+            match response.content_length() {
+                Some(len) if len > self.max_body_bytes as u64 => return Err(too_large()),
+                // The length is known and allowed: usually one chunk, taken without a copy.
+                // (hyper stops at the declared length.)
+                Some(_) => return response.bytes().await.map_err(reading_failed),
+                None => {}
             }
             let mut body = Vec::new();
-            while let Some(chunk) = response.chunk().await.map_err(|e| {
-                TransportError::maybe_sent("reading the response body failed").with_source(e)
-            })? {
+            while let Some(chunk) = response.chunk().await.map_err(reading_failed)? {
                 if body.len() + chunk.len() > self.max_body_bytes {
                     return Err(too_large());
                 }
                 body.extend_from_slice(&chunk);
             }
-            Ok(HttpResponse {
-                status,
-                headers,
-                body: Bytes::from(body),
-            })
+            Ok(Bytes::from(body))
         }
     }
 
@@ -294,6 +375,22 @@ mod reqwest_impl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "reqwest-transport")]
+    #[test]
+    fn header_names_map_to_reqwest_names_and_bad_ones_are_refused() {
+        use reqwest_impl::header_name;
+        for (ours, theirs) in [
+            ("Content-Type", "content-type"),
+            ("X-TC-Action", "x-tc-action"),
+            ("X-TC-RequestClient", "x-tc-requestclient"),
+            ("X-Custom", "x-custom"),
+        ] {
+            assert_eq!(header_name(ours).unwrap().as_str(), theirs);
+        }
+        let refused = header_name("bad name").unwrap_err();
+        assert!(!refused.maybe_sent, "{refused:?}");
+    }
 
     #[test]
     fn a_request_built_by_hand_reads_back_and_hides_its_secrets() {
