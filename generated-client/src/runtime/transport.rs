@@ -257,7 +257,11 @@ mod reqwest_impl {
                 headers.append(header_name(name)?, value);
             }
             *http_request.body_mut() = Some(request.into_body().into());
-            let response = self.client.execute(http_request).await.map_err(send_failure)?;
+            let response = self
+                .client
+                .execute(http_request)
+                .await
+                .map_err(send_failure)?;
             let status = response.status().as_u16();
             let headers = KEPT_RESPONSE_HEADERS
                 .iter()
