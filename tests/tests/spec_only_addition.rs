@@ -56,7 +56,7 @@ fn build_dir() -> PathBuf {
 
 /// Cargo in the copy, sharing this workspace's build directory (see the module docs).
 fn cargo(dir: &Path, target_dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO"));
+    let mut cmd = iai_integration_tests::cargo_command();
     cmd.current_dir(dir)
         .env("CARGO_TARGET_DIR", target_dir)
         .env("CARGO_BUILD_BUILD_DIR", build_dir())
@@ -116,6 +116,37 @@ fn changed_paths(
     changed.extend(before.keys().filter(|p| !after.contains_key(*p)).cloned());
     changed.sort();
     changed
+}
+
+/// Cargo names a workspace member's artifacts by its path relative to the workspace root, so
+/// the copy's members would overwrite this workspace's in the shared build directory (and this
+/// workspace could then link the copy's code). A pre-release tag on each member's version
+/// gives them names of their own; dependencies are untouched.
+fn give_members_their_own_artifacts(copy: &Path) {
+    fn visit(dir: &Path, root: &Path) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                if path
+                    .file_name()
+                    .is_some_and(|n| n != "target" && n != ".git")
+                {
+                    visit(&path, root);
+                }
+            } else if path.file_name().is_some_and(|n| n == "Cargo.toml") && dir != root {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let Some(start) = text.find("\nversion = \"") else {
+                    continue;
+                };
+                let value_start = start + "\nversion = \"".len();
+                let value_end = value_start + text[value_start..].find('"').unwrap();
+                let mut tagged = text.clone();
+                tagged.insert_str(value_end, "-workspace-copy");
+                std::fs::write(&path, tagged).unwrap();
+            }
+        }
+    }
+    visit(copy, copy);
 }
 
 /// Added to the copy as `tests/tests/spec_only_probe.rs`: a user of the new method.
@@ -265,6 +296,7 @@ fn adding_an_action_needs_only_yaml_and_the_rich_spec_compiles() {
         build_dir().display()
     );
     copy_workspace(&root, &copy);
+    give_members_their_own_artifacts(&copy);
 
     // Start from a workspace without the action, whether or not the real spec has it.
     if copy.join(NEW_ACTION).exists() {

@@ -35,7 +35,7 @@ pub fn workspace_binary(
                 "building (or finding up to date) `cargo build {}`",
                 args.join(" ")
             );
-            let status = std::process::Command::new(env!("CARGO"))
+            let status = iai_integration_tests::cargo_command()
                 .args(["build", "--quiet"])
                 .args(args)
                 .current_dir(&workspace)
