@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::docs::doc;
-use super::fields::{ident, rust_type};
+use super::fields::{ident, setter_param};
 use crate::model::{Field, Service, Type};
 
 /// `impl Target { fn builder() }` and `TargetBuilder` with one setter per field, plus `extra`
@@ -75,14 +75,7 @@ fn doc_link(name: &Ident, path: &TokenStream) -> String {
 fn setter(f: &Field) -> TokenStream {
     let name = ident(f);
     let docs = doc(&format!("Sets `{}`: {}", f.api_name, f.doc));
-    let (param, value) = match &f.ty {
-        Type::String => (quote!(value: impl Into<String>), quote!(value.into())),
-        Type::Image => (quote!(value: impl Into<crate::Image>), quote!(value.into())),
-        ty => {
-            let ty = rust_type(ty);
-            (quote!(value: #ty), quote!(value))
-        }
-    };
+    let (param, value) = setter_param(f);
     let value = if f.is_optional() {
         quote!(Some(#value))
     } else {

@@ -50,6 +50,19 @@ pub fn field_type(field: &Field) -> TokenStream {
 }
 
 /// `pub name: T` with docs and serde attributes naming the field exactly as the API does.
+/// A setter's parameter and the expression that stores it, in the style every generated setter
+/// shares: strings take `impl Into<String>`, images `impl Into<Image>`, anything else its type.
+pub fn setter_param(field: &Field) -> (TokenStream, TokenStream) {
+    match &field.ty {
+        Type::String => (quote!(value: impl Into<String>), quote!(value.into())),
+        Type::Image => (quote!(value: impl Into<crate::Image>), quote!(value.into())),
+        ty => {
+            let ty = rust_type(ty);
+            (quote!(value: #ty), quote!(value))
+        }
+    }
+}
+
 pub fn declarations(fields: &[Field]) -> Vec<TokenStream> {
     fields
         .iter()

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::builders::{builder, doc_code, example_value, request_id_setter};
 use super::docs::{doc, module_doc};
-use super::fields::{self, declarations, ident, rust_type, validated_types};
+use super::fields::{self, declarations, ident, rust_type, setter_param, validated_types};
 use crate::model::{Action, Field, RetryKind, Service, Type};
 
 pub fn emit(service: &Service, action: &Action) -> TokenStream {
@@ -329,14 +329,7 @@ fn setters(action: &Action, receiver: TokenStream, target: TokenStream) -> Vec<T
         .map(|f| {
             let name = ident(f);
             let docs = doc(&format!("Sets `{}`: {}", f.api_name, f.doc));
-            let (param, value) = match &f.ty {
-                Type::String => (quote!(value: impl Into<String>), quote!(value.into())),
-                Type::Image => (quote!(value: impl Into<crate::Image>), quote!(value.into())),
-                ty => {
-                    let ty = rust_type(ty);
-                    (quote!(value: #ty), quote!(value))
-                }
-            };
+            let (param, value) = setter_param(f);
             quote! {
                 #docs
                 pub fn #name(mut #receiver, #param) -> Self {
