@@ -190,3 +190,29 @@ async fn unique_person_control_reports_the_similar_person() {
         "InvalidParameterValue.PersonIdNotExist"
     );
 }
+
+/// ModifyPersonBaseInfo (mainland site) is modelled: the new name and gender are kept.
+#[tokio::test]
+async fn base_info_is_modified() {
+    let (_emulator, client) = start().await;
+    person_in_group(&client, "team", "bo").await;
+    client
+        .modify_person_base_info("bo")
+        .person_name("Bo Renamed")
+        .gender(1)
+        .send()
+        .await
+        .unwrap();
+    let info = client.get_person_base_info("bo").send().await.unwrap();
+    assert_eq!((info.person_name.as_str(), info.gender), ("Bo Renamed", 1));
+    assert_eq!(
+        code(
+            client
+                .modify_person_base_info("nobody")
+                .person_name("X")
+                .send()
+                .await
+        ),
+        "InvalidParameterValue.PersonIdNotExist"
+    );
+}

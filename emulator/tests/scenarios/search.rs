@@ -205,3 +205,25 @@ async fn verify_and_compare() {
         .unwrap();
     assert_eq!(by_bytes.score, 100.0);
 }
+
+/// CompareMaskFace (mainland site) scores like CompareFace: the same person 100, others low.
+#[tokio::test]
+async fn masked_faces_are_compared_like_faces() {
+    let (_emulator, client) = start().await;
+    let same = client
+        .compare_mask_face()
+        .image_a(face_of("kim"))
+        .image_b(face_of("kim"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.score, 100.0);
+    let different = client
+        .compare_mask_face()
+        .image_a(face_of("kim"))
+        .image_b(face_of("leo"))
+        .send()
+        .await
+        .unwrap();
+    assert!(different.score < 30.0, "{}", different.score);
+}
