@@ -132,19 +132,10 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// `YYYY-MM-DD` in UTC of a Unix time: the date of a credential scope.
+/// `YYYY-MM-DD` in UTC of a Unix time: the date of a credential scope, by the client's own
+/// calendar (`httpdate`), so signer and verifier cannot disagree about a day.
 pub fn utc_date(unix_secs: u64) -> String {
-    // Howard Hinnant's civil-from-days.
-    let days = (unix_secs / 86_400) as i64 + 719_468;
-    let era = days.div_euclid(146_097);
-    let doe = days.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    tencentcloud_iai::signing::scope_date(unix_secs)
 }
 
 #[cfg(test)]

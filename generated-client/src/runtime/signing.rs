@@ -72,6 +72,13 @@ pub fn sign_request(req: &RequestToSign<'_>) -> Vec<(&'static str, String)> {
     )
 }
 
+/// The date of a credential scope (`YYYY-MM-DD`, UTC) for an `X-TC-Timestamp`: what the
+/// `Credential=<id>/<date>/<service>/tc3_request` part of a signature must name. Verifiers
+/// (such as the local emulator) check it with the same calendar the client signs with.
+pub fn scope_date(timestamp: u64) -> String {
+    utc_date(timestamp)
+}
+
 /// [`sign_request`] with a key derived earlier; `key` must [`match`](SigningKey::matches) `req`.
 pub fn sign_request_with_key(
     req: &RequestToSign<'_>,
