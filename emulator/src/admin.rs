@@ -10,11 +10,17 @@
 //! | `PUT /_emulator/faults` | replaces the faults (a fault plan, see [`crate::faults`]) |
 //! | `DELETE /_emulator/faults` | clears the faults |
 //! | `GET /_emulator/actions` | every spec action, and whether its semantics are modelled |
+//! | `GET /_emulator/requests` | the recorded calls, oldest first (see [`crate::journal`]) |
+//! | `DELETE /_emulator/requests` | forgets the recorded calls |
+//! | `GET`/`PUT /_emulator/clock` | `{"skew_secs": N}`: the clock's offset from the system's |
+//! | `GET`/`PUT /_emulator/connections` | `{"accepted": N, "refuse_next": M}`; PUT sets `refuse_next`: close the next M connections unread |
 
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
 use serde_json::json;
+
+use serde::Deserialize;
 
 use crate::faults::FaultPlan;
 use crate::server::{is_signed_call, json_response, text, ReplyBody};
@@ -48,18 +54,49 @@ pub(crate) async fn handle(
             serde_json::to_vec_pretty(&shared.faults.plan()).expect("plan serialises"),
         ),
         (Method::PUT, "faults") | (Method::POST, "faults") => {
-            let body = match Limited::new(req.into_body(), 1 << 20).collect().await {
-                Ok(body) => body.to_bytes(),
-                Err(e) => {
-                    return text(StatusCode::BAD_REQUEST, &format!("cannot read body: {e}\n"))
-                }
-            };
-            match serde_json::from_slice::<FaultPlan>(&body) {
+            match read_json::<FaultPlan>(req, "a fault plan").await {
                 Ok(plan) => {
                     shared.faults.set(&plan);
                     text(StatusCode::OK, "faults set\n")
                 }
-                Err(e) => text(StatusCode::BAD_REQUEST, &format!("not a fault plan: {e}\n")),
+                Err(refusal) => refusal,
+            }
+        }
+        (Method::GET, "requests") => json_response(
+            serde_json::to_vec_pretty(&shared.journal.calls()).expect("calls serialise"),
+        ),
+        (Method::DELETE, "requests") => {
+            shared.journal.clear();
+            text(StatusCode::OK, "requests cleared\n")
+        }
+        (Method::GET, "clock") => clock(shared),
+        (Method::PUT, "clock") => {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Clock {
+                skew_secs: i64,
+            }
+            match read_json::<Clock>(req, r#"{"skew_secs": N}"#).await {
+                Ok(Clock { skew_secs }) => {
+                    shared.clock.set_skew_secs(skew_secs);
+                    clock(shared)
+                }
+                Err(refusal) => refusal,
+            }
+        }
+        (Method::GET, "connections") => connections(shared),
+        (Method::PUT, "connections") => {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Refuse {
+                refuse_next: usize,
+            }
+            match read_json::<Refuse>(req, r#"{"refuse_next": N}"#).await {
+                Ok(Refuse { refuse_next }) => {
+                    shared.connections.refuse_next(refuse_next);
+                    connections(shared)
+                }
+                Err(refusal) => refusal,
             }
         }
         (Method::DELETE, "faults") => {
@@ -78,4 +115,33 @@ pub(crate) async fn handle(
         }
         _ => text(StatusCode::NOT_FOUND, "unknown admin route\n"),
     }
+}
+
+fn clock(shared: &Shared) -> Response<ReplyBody> {
+    let body = json!({"skew_secs": shared.clock.skew_secs(), "now": shared.clock.now_secs()});
+    json_response(body.to_string().into_bytes())
+}
+
+fn connections(shared: &Shared) -> Response<ReplyBody> {
+    let body = json!({"accepted": shared.connections.accepted(),
+                      "refuse_next": shared.connections.to_refuse()});
+    json_response(body.to_string().into_bytes())
+}
+
+/// The request body as `T`, or the 400 answer that says what was expected.
+async fn read_json<T: serde::de::DeserializeOwned>(
+    req: Request<Incoming>,
+    expected: &str,
+) -> Result<T, Response<ReplyBody>> {
+    let body = Limited::new(req.into_body(), 1 << 20)
+        .collect()
+        .await
+        .map_err(|e| text(StatusCode::BAD_REQUEST, &format!("cannot read body: {e}\n")))?
+        .to_bytes();
+    serde_json::from_slice(&body).map_err(|e| {
+        text(
+            StatusCode::BAD_REQUEST,
+            &format!("expected {expected}: {e}\n"),
+        )
+    })
 }

@@ -8,9 +8,15 @@
 //! ```json
 //! {"GetGroupInfo": {
 //!    "script": [{"error": {"code": "FailedOperation.ServerError"}}, {"delay_ms": 200},
-//!               "drop_connection", {"http_status": 502}, "truncated_body", "pass"],
+//!               "drop_connection", {"http_status": 502}, "truncated_body", {"slow_body_ms": 3000},
+//!               {"respond": {"status": 200, "content_type": "text/plain", "body": "OK"}},
+//!               "pass"],
 //!    "throttle_per_second": 5}}
 //! ```
+//!
+//! `respond` answers exactly the given bytes (`body`, or `body_base64` for bytes that are not
+//! UTF-8), for testing how a client copes with answers the service should never send:
+//! malformed JSON, a wrong `Content-Type`, a response missing a field.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Mutex;
@@ -36,8 +42,101 @@ pub enum FaultStep {
     HttpStatus(u16),
     /// Announce the full body length, send half of it, close the connection.
     TruncatedBody,
+    /// Send the status and headers at once, the body (the normal answer) after this delay.
+    SlowBodyMs(u64),
+    /// Answer exactly this, instead of the action's answer.
+    Respond(RawReply),
     /// Answer normally.
     Pass,
+}
+
+/// An answer given byte for byte: status, `Content-Type` and body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawReplySpelling", into = "RawReplySpelling")]
+pub struct RawReply {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+impl RawReply {
+    /// HTTP 200, `application/json`, this text.
+    pub fn json(body: impl Into<String>) -> Self {
+        RawReply::new(200, "application/json", body.into().into_bytes())
+    }
+
+    pub fn new(status: u16, content_type: impl Into<String>, body: impl Into<Vec<u8>>) -> Self {
+        RawReply {
+            status,
+            content_type: content_type.into(),
+            body: body.into(),
+        }
+    }
+}
+
+/// How a [`RawReply`] is written in JSON: text as `body`, other bytes as `body_base64`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReplySpelling {
+    #[serde(default = "ok_status")]
+    status: u16,
+    #[serde(default = "json_content_type")]
+    content_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    body: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    body_base64: Option<String>,
+}
+
+fn ok_status() -> u16 {
+    200
+}
+
+fn json_content_type() -> String {
+    "application/json".to_owned()
+}
+
+impl TryFrom<RawReplySpelling> for RawReply {
+    type Error = String;
+
+    fn try_from(raw: RawReplySpelling) -> Result<Self, String> {
+        use base64::Engine as _;
+        let body = match (raw.body, raw.body_base64) {
+            (Some(_), Some(_)) => return Err("give `body` or `body_base64`, not both".into()),
+            (Some(text), None) => text.into_bytes(),
+            (None, Some(b64)) => base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .map_err(|e| format!("`body_base64` is not base64: {e}"))?,
+            (None, None) => Vec::new(),
+        };
+        if !(100..=999).contains(&raw.status) {
+            return Err(format!("`status` {} is not an HTTP status", raw.status));
+        }
+        Ok(RawReply {
+            status: raw.status,
+            content_type: raw.content_type,
+            body,
+        })
+    }
+}
+
+impl From<RawReply> for RawReplySpelling {
+    fn from(reply: RawReply) -> Self {
+        use base64::Engine as _;
+        let (body, body_base64) = match String::from_utf8(reply.body) {
+            Ok(text) => (Some(text), None),
+            Err(e) => (
+                None,
+                Some(base64::engine::general_purpose::STANDARD.encode(e.into_bytes())),
+            ),
+        };
+        RawReplySpelling {
+            status: reply.status,
+            content_type: reply.content_type,
+            body,
+            body_base64,
+        }
+    }
 }
 
 /// The faults of one action.
@@ -164,13 +263,15 @@ mod tests {
     fn plan_json_and_script_order() {
         let plan: FaultPlan = serde_json::from_str(
             r#"{"GetGroupInfo": {"script": [{"error": {"code": "InternalError"}}, {"delay_ms": 5},
-                "drop_connection", {"http_status": 502}, "truncated_body", "pass"]}}"#,
+                "drop_connection", {"http_status": 502}, "truncated_body", {"slow_body_ms": 7},
+                {"respond": {"status": 502, "content_type": "text/html", "body": "<html>"}},
+                {"respond": {"body_base64": "//4A"}}, "pass"]}}"#,
         )
         .unwrap();
         let faults = Faults::default();
         faults.set(&plan);
         assert_eq!(faults.plan(), plan);
-        let steps: Vec<Decision> = (0..7).map(|_| faults.decide("GetGroupInfo")).collect();
+        let steps: Vec<Decision> = (0..10).map(|_| faults.decide("GetGroupInfo")).collect();
         assert_eq!(
             steps,
             [
@@ -182,6 +283,17 @@ mod tests {
                 Decision::Step(FaultStep::DropConnection),
                 Decision::Step(FaultStep::HttpStatus(502)),
                 Decision::Step(FaultStep::TruncatedBody),
+                Decision::Step(FaultStep::SlowBodyMs(7)),
+                Decision::Step(FaultStep::Respond(RawReply::new(
+                    502,
+                    "text/html",
+                    "<html>"
+                ))),
+                Decision::Step(FaultStep::Respond(RawReply::new(
+                    200,
+                    "application/json",
+                    vec![0xff, 0xfe, 0]
+                ))),
                 Decision::Step(FaultStep::Pass),
                 Decision::Proceed,
             ]
@@ -201,5 +313,20 @@ mod tests {
     #[test]
     fn unknown_steps_are_refused() {
         assert!(serde_json::from_str::<FaultPlan>(r#"{"A": {"script": ["explode"]}}"#).is_err());
+    }
+
+    #[test]
+    fn raw_replies_spell_text_as_text_and_bytes_as_base64() {
+        let text = FaultStep::Respond(RawReply::json("{}"));
+        let bytes = FaultStep::Respond(RawReply::new(200, "text/plain", vec![0xff]));
+        assert_eq!(
+            serde_json::to_string(&[&text, &bytes]).unwrap(),
+            r#"[{"respond":{"status":200,"content_type":"application/json","body":"{}"}},{"respond":{"status":200,"content_type":"text/plain","body_base64":"/w=="}}]"#
+        );
+        let both = r#"{"respond": {"body": "a", "body_base64": "YQ=="}}"#;
+        let err = serde_json::from_str::<FaultStep>(both).unwrap_err();
+        assert!(err.to_string().contains("not both"), "{err}");
+        let bad_status = r#"{"respond": {"status": 20}}"#;
+        assert!(serde_json::from_str::<FaultStep>(bad_status).is_err());
     }
 }

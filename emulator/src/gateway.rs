@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use tencentcloud_iai::action_table;
 use tencentcloud_iai::runtime::action_table::{ActionEntry, RequestRejection};
 
-use crate::faults::{Decision, FaultStep};
+use crate::faults::{Decision, FaultStep, RawReply};
 use crate::semantics::{self, Answer, ApiError, Handler};
 use crate::tc3;
 use crate::Shared;
@@ -39,6 +39,19 @@ pub enum Reply {
     Drop,
     /// Announce this body's length, send its first half, close (fault).
     Truncated(Vec<u8>),
+    /// Headers at once, this JSON body after the delay (fault).
+    SlowBody(Vec<u8>, Duration),
+    /// Exactly this (fault).
+    Raw(RawReply),
+}
+
+/// The reply, and what the journal records about the call.
+#[derive(Debug)]
+pub struct Outcome {
+    pub reply: Reply,
+    pub action: Option<String>,
+    pub authenticated: bool,
+    pub error_code: Option<String>,
 }
 
 /// Request parameters as a JSON object with API names.
@@ -53,36 +66,66 @@ pub struct Call<'a> {
 }
 
 /// Handles one API call.
-pub async fn handle(shared: &Shared, call: Call<'_>) -> Reply {
+pub async fn handle(shared: &Shared, call: Call<'_>) -> Outcome {
     let request_id = shared.request_ids.next();
     let (action, legacy_params) = match admit(shared, &call) {
         Ok(admitted) => admitted,
-        Err(e) => return envelope(Err(e), &request_id),
+        Err(e) => {
+            let action = call
+                .headers
+                .get("x-tc-action")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            return Outcome {
+                action,
+                authenticated: false,
+                error_code: Some(e.code.clone()),
+                reply: envelope(Err(e), &request_id),
+            };
+        }
     };
-    let mut truncate = false;
+    let outcome = |reply: Reply, error_code: Option<String>| Outcome {
+        reply,
+        action: Some(action.name.to_owned()),
+        authenticated: true,
+        error_code,
+    };
+    let mut deliver: fn(Vec<u8>) -> Reply = Reply::Json;
+    let mut slow_body = Duration::ZERO;
     match shared.faults.decide(action.name) {
         Decision::Proceed | Decision::Step(FaultStep::Pass) => {}
         Decision::Throttled => {
-            return envelope(
-                Err(ApiError::new(
-                    "RequestLimitExceeded",
-                    format!("{} is throttled by an emulated fault.", action.name),
-                )),
-                &request_id,
-            )
+            let e = ApiError::new(
+                "RequestLimitExceeded",
+                format!("{} is throttled by an emulated fault.", action.name),
+            );
+            return outcome(envelope(Err(e.clone()), &request_id), Some(e.code));
         }
         Decision::Step(FaultStep::Error { code, message }) => {
             let message = message.unwrap_or_else(|| format!("Emulated fault: {code}."));
-            return envelope(Err(ApiError { code, message }), &request_id);
+            let reply = envelope(
+                Err(ApiError {
+                    code: code.clone(),
+                    message,
+                }),
+                &request_id,
+            );
+            return outcome(reply, Some(code));
         }
         Decision::Step(FaultStep::DelayMs(ms)) => {
             tokio::time::sleep(Duration::from_millis(ms)).await
         }
-        Decision::Step(FaultStep::DropConnection) => return Reply::Drop,
+        Decision::Step(FaultStep::DropConnection) => return outcome(Reply::Drop, None),
         Decision::Step(FaultStep::HttpStatus(status)) => {
-            return Reply::Status(status, format!("emulated fault: HTTP {status}\n"))
+            let reply = Reply::Status(status, format!("emulated fault: HTTP {status}\n"));
+            return outcome(reply, None);
         }
-        Decision::Step(FaultStep::TruncatedBody) => truncate = true,
+        Decision::Step(FaultStep::Respond(raw)) => {
+            let code = error_code_in(&raw.body);
+            return outcome(Reply::Raw(raw), code);
+        }
+        Decision::Step(FaultStep::TruncatedBody) => deliver = Reply::Truncated,
+        Decision::Step(FaultStep::SlowBodyMs(ms)) => slow_body = Duration::from_millis(ms),
     }
     let params = match legacy_params {
         Some(params) => Ok((params, true)),
@@ -106,11 +149,25 @@ pub async fn handle(shared: &Shared, call: Call<'_>) -> Reply {
             _ => unreachable!("built as an object"),
         }
     });
-    let reply = envelope(answer, &request_id);
-    match reply {
-        Reply::Json(body) if truncate => Reply::Truncated(body),
-        other => other,
-    }
+    let error_code = answer.as_ref().err().map(|e| e.code.clone());
+    let Reply::Json(body) = envelope(answer, &request_id) else {
+        unreachable!("an envelope is JSON")
+    };
+    let reply = if slow_body > Duration::ZERO {
+        Reply::SlowBody(body, slow_body)
+    } else {
+        deliver(body)
+    };
+    outcome(reply, error_code)
+}
+
+/// `Response.Error.Code` of a JSON envelope, if the bytes are one.
+fn error_code_in(body: &[u8]) -> Option<String> {
+    let value: Value = serde_json::from_slice(body).ok()?;
+    value
+        .pointer("/Response/Error/Code")?
+        .as_str()
+        .map(str::to_owned)
 }
 
 /// Headers, signature, version and action; the action's table entry when all are fine.
@@ -154,7 +211,7 @@ fn admit(
             "The Authorization header is not a TC3-HMAC-SHA256 authorization.",
         )
     })?;
-    let timestamp = check_timestamp(timestamp_text)?;
+    let timestamp = check_timestamp(shared, timestamp_text)?;
     let credential = find_credential(shared, &auth.secret_id)?;
     if auth.service != SERVICE || auth.date != tc3::utc_date(timestamp) {
         return Err(ApiError::new(
@@ -205,16 +262,14 @@ fn admit(
 }
 
 /// `X-TC-Timestamp` (or `Timestamp`) as Unix seconds, within 5 minutes of the clock.
-pub(crate) fn check_timestamp(text: &str) -> Result<u64, ApiError> {
+pub(crate) fn check_timestamp(shared: &Shared, text: &str) -> Result<u64, ApiError> {
     let timestamp: u64 = text.parse().map_err(|_| {
         ApiError::new(
             "InvalidParameter",
             format!("The timestamp `{text}` is not a Unix time in seconds."),
         )
     })?;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let now = shared.clock.now_secs();
     if now.abs_diff(timestamp) > MAX_CLOCK_SKEW_SECS {
         return Err(ApiError::new(
             "AuthFailure.SignatureExpire",

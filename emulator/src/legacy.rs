@@ -60,7 +60,7 @@ pub fn admit(
             "Only TC3-HMAC-SHA256 and SignatureMethod=HmacSHA256 signatures are supported.",
         ));
     }
-    check_timestamp(timestamp)?;
+    check_timestamp(shared, timestamp)?;
     let credential = find_credential(shared, secret_id)?;
     let host = call
         .headers

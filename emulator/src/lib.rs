@@ -60,13 +60,17 @@
 //!
 //! # Faults, admin API, persistence
 //!
-//! See [`faults`] (scripted errors, delays, dropped connections, HTTP 5xx, truncated bodies,
-//! throttling), [`admin`] (`/_emulator/` routes) and [`EmulatorBuilder::state_file`].
+//! See [`faults`] (scripted errors, delays, dropped connections, HTTP 5xx, truncated or slow
+//! bodies, raw answers, throttling), [`RunningEmulator::refuse_next_connections`] and
+//! [`EmulatorBuilder::clock_skew_secs`], [`journal`] (what each call sent, for assertions),
+//! [`admin`] (`/_emulator/` routes) and [`EmulatorBuilder::state_file`].
 
 pub mod admin;
+mod clock;
 pub mod faults;
 mod gateway;
 pub mod image;
+pub mod journal;
 mod legacy;
 mod query;
 pub mod semantics;
@@ -81,8 +85,9 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use serde_json::{Map, Value};
 
-pub use faults::{ActionFaults, FaultPlan, FaultStep, Faults};
+pub use faults::{ActionFaults, FaultPlan, FaultStep, Faults, RawReply};
 pub use image::Marker;
+pub use journal::RecordedCall;
 pub use state::{State, StateFile, StateFileError};
 
 use semantics::{Answer, ApiError, Params};
@@ -165,6 +170,8 @@ pub struct EmulatorBuilder {
     state_file: Option<PathBuf>,
     faults: FaultPlan,
     tls: Option<(PathBuf, PathBuf)>,
+    clock_skew_secs: i64,
+    journal_capacity: usize,
 }
 
 /// Entry point: `Emulator::builder().start().await`.
@@ -179,6 +186,8 @@ impl Emulator {
             state_file: None,
             faults: FaultPlan::new(),
             tls: None,
+            clock_skew_secs: 0,
+            journal_capacity: 1000,
         }
     }
 }
@@ -215,6 +224,19 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Sets the emulator's clock this many seconds off the system clock (signature expiry and
+    /// the `Date` header follow it).
+    pub fn clock_skew_secs(mut self, skew: i64) -> Self {
+        self.clock_skew_secs = skew;
+        self
+    }
+
+    /// How many calls [`RunningEmulator::requests`] keeps (default 1000; 0 keeps none).
+    pub fn journal_capacity(mut self, calls: usize) -> Self {
+        self.journal_capacity = calls;
+        self
+    }
+
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(self) -> Result<RunningEmulator, StartError> {
         let tls = match &self.tls {
@@ -240,6 +262,9 @@ impl EmulatorBuilder {
             state_file,
             faults,
             request_ids: gateway::RequestIds::new(),
+            clock: clock::Clock::new(self.clock_skew_secs),
+            journal: journal::Journal::new(self.journal_capacity),
+            connections: server::Connections::default(),
         });
         let listener = tokio::net::TcpListener::bind(self.addr)
             .await
@@ -296,12 +321,42 @@ impl RunningEmulator {
         &self.shared.faults
     }
 
+    /// The calls received at `/`, oldest first (bounded: see [`journal`]).
+    pub fn requests(&self) -> Vec<RecordedCall> {
+        self.shared.journal.calls()
+    }
+
+    /// How many recorded calls named `action`.
+    pub fn request_count(&self, action: &str) -> usize {
+        self.shared.journal.count(action)
+    }
+
+    pub fn clear_requests(&self) {
+        self.shared.journal.clear()
+    }
+
+    /// Closes the next `n` connections as soon as they are accepted, before reading anything:
+    /// to the client, a connection reset (or, on a reused connection, a close).
+    pub fn refuse_next_connections(&self, n: usize) {
+        self.shared.connections.refuse_next(n)
+    }
+
+    /// Connections accepted so far (refused ones included).
+    pub fn connection_count(&self) -> usize {
+        self.shared.connections.accepted()
+    }
+
+    /// Moves the emulator's clock; see [`EmulatorBuilder::clock_skew_secs`].
+    pub fn set_clock_skew_secs(&self, skew: i64) {
+        self.shared.clock.set_skew_secs(skew)
+    }
+
     /// A copy of the whole account.
     pub fn state(&self) -> State {
         self.shared.read_state().clone()
     }
 
-    /// Empties the account and clears the faults.
+    /// Empties the account, clears the faults and the recorded calls.
     pub async fn reset(&self) -> std::io::Result<()> {
         self.shared.reset().await
     }
@@ -320,6 +375,9 @@ pub(crate) struct Shared {
     state_file: Option<StateFile>,
     faults: Faults,
     request_ids: gateway::RequestIds,
+    clock: clock::Clock,
+    journal: journal::Journal,
+    connections: server::Connections,
 }
 
 impl Shared {
@@ -359,6 +417,8 @@ impl Shared {
 
     async fn reset(&self) -> std::io::Result<()> {
         self.faults.clear();
+        self.journal.clear();
+        self.connections.refuse_next(0);
         let mut state = self.write_state();
         *state = State::default();
         match &self.state_file {

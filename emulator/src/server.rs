@@ -1,22 +1,54 @@
 //! HTTP on hyper: one task per connection, the API at `/`, the admin API under `/_emulator/`.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Body, Frame, Incoming};
-use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
+use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, DATE};
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use serde_json::json;
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
-use crate::gateway::{self, Call, Reply};
+use crate::gateway::{self, Call, Outcome, Reply};
+use crate::journal::RecordedCall;
 use crate::Shared;
+
+/// Connection counts, and the connection-level fault: close the next few at once.
+#[derive(Debug, Default)]
+pub struct Connections {
+    accepted: AtomicUsize,
+    to_refuse: AtomicUsize,
+}
+
+impl Connections {
+    pub fn refuse_next(&self, n: usize) {
+        self.to_refuse.store(n, Ordering::SeqCst);
+    }
+
+    pub fn accepted(&self) -> usize {
+        self.accepted.load(Ordering::SeqCst)
+    }
+
+    pub fn to_refuse(&self) -> usize {
+        self.to_refuse.load(Ordering::SeqCst)
+    }
+
+    /// Counts a new connection; whether to close it unread.
+    fn admit(&self) -> bool {
+        self.accepted.fetch_add(1, Ordering::SeqCst);
+        self.to_refuse
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_err()
+    }
+}
 
 /// Accepts connections until the task is aborted; with `tls`, each speaks HTTPS.
 pub async fn serve(listener: TcpListener, shared: Arc<Shared>, tls: Option<TlsAcceptor>) {
@@ -29,6 +61,10 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>, tls: Option<TlsAc
                 continue;
             }
         };
+        if !shared.connections.admit() {
+            drop(stream);
+            continue;
+        }
         let _ = stream.set_nodelay(true);
         let shared = shared.clone();
         let tls = tls.clone();
@@ -122,15 +158,36 @@ async fn respond(shared: &Shared, req: Request<Incoming>) -> Result<Response<Rep
         method: &parts.method,
         query: parts.uri.query().unwrap_or(""),
         headers: &parts.headers,
-        body,
+        body: body.clone(),
     };
-    match gateway::handle(shared, call).await {
-        Reply::Json(body) => Ok(json_response(body)),
-        Reply::Status(status, message) => Ok(text(
+    let Outcome {
+        reply,
+        action,
+        authenticated,
+        error_code,
+    } = gateway::handle(shared, call).await;
+    if shared.journal.enabled() {
+        shared.journal.record(RecordedCall {
+            method: parts.method.to_string(),
+            action,
+            headers: parts
+                .headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
+                .collect(),
+            query: parts.uri.query().unwrap_or("").to_owned(),
+            body,
+            authenticated,
+            error_code,
+        });
+    }
+    let mut response = match reply {
+        Reply::Json(body) => json_response(body),
+        Reply::Status(status, message) => text(
             StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             &message,
-        )),
-        Reply::Drop => Err(Dropped),
+        ),
+        Reply::Drop => return Err(Dropped),
         Reply::Truncated(body) => {
             let full_len = body.len();
             let half = Bytes::from(body).slice(..full_len / 2);
@@ -141,9 +198,40 @@ async fn respond(shared: &Shared, req: Request<Incoming>) -> Result<Response<Rep
             response
                 .headers_mut()
                 .insert(CONTENT_LENGTH, HeaderValue::from(full_len));
-            Ok(response)
+            response
+        }
+        Reply::SlowBody(body, delay) => {
+            let len = body.len();
+            let mut response = Response::new(ReplyBody::Slow {
+                sleep: Box::pin(tokio::time::sleep(delay)),
+                body: Some(Bytes::from(body)),
+            });
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response
+                .headers_mut()
+                .insert(CONTENT_LENGTH, HeaderValue::from(len));
+            response
+        }
+        Reply::Raw(raw) => {
+            let mut response = Response::new(ReplyBody::Full(Full::new(Bytes::from(raw.body))));
+            *response.status_mut() =
+                StatusCode::from_u16(raw.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            if let Ok(content_type) = HeaderValue::from_str(&raw.content_type) {
+                response.headers_mut().insert(CONTENT_TYPE, content_type);
+            }
+            response
+        }
+    };
+    // hyper sets `Date` from the system clock; a skewed emulator says its own time.
+    if shared.clock.skew_secs() != 0 {
+        let date = httpdate::fmt_http_date(shared.clock.now());
+        if let Ok(date) = HeaderValue::from_str(&date) {
+            response.headers_mut().insert(DATE, date);
         }
     }
+    Ok(response)
 }
 
 pub fn json_response(body: Vec<u8>) -> Response<ReplyBody> {
@@ -163,11 +251,15 @@ pub fn text(status: StatusCode, message: &str) -> Response<ReplyBody> {
     response
 }
 
-/// A whole body, or the first part of one followed by an error (which makes hyper close the
-/// connection short of the announced length).
+/// A whole body; the first part of one followed by an error (which makes hyper close the
+/// connection short of the announced length); or a whole body sent after a delay.
 pub enum ReplyBody {
     Full(Full<Bytes>),
     Truncated(Option<Bytes>),
+    Slow {
+        sleep: Pin<Box<tokio::time::Sleep>>,
+        body: Option<Bytes>,
+    },
 }
 
 impl Body for ReplyBody {
@@ -186,6 +278,15 @@ impl Body for ReplyBody {
                 Some(bytes) => Poll::Ready(Some(Ok(Frame::data(bytes)))),
                 None => Poll::Ready(Some(Err(Box::new(Dropped)))),
             },
+            ReplyBody::Slow { sleep, body } => {
+                if body.is_none() {
+                    return Poll::Ready(None);
+                }
+                match sleep.as_mut().poll(cx) {
+                    Poll::Pending => Poll::Pending,
+                    Poll::Ready(()) => Poll::Ready(body.take().map(|b| Ok(Frame::data(b)))),
+                }
+            }
         }
     }
 
@@ -194,6 +295,9 @@ impl Body for ReplyBody {
         match self {
             ReplyBody::Full(full) => full.size_hint(),
             ReplyBody::Truncated(_) => hyper::body::SizeHint::default(),
+            ReplyBody::Slow { body, .. } => {
+                hyper::body::SizeHint::with_exact(body.as_ref().map_or(0, |b| b.len() as u64))
+            }
         }
     }
 
@@ -201,6 +305,7 @@ impl Body for ReplyBody {
         match self {
             ReplyBody::Full(full) => full.is_end_stream(),
             ReplyBody::Truncated(_) => false,
+            ReplyBody::Slow { body, .. } => body.is_none(),
         }
     }
 }

@@ -6,6 +6,7 @@ mod faces;
 mod faults;
 mod gateway;
 mod groups;
+mod inspection;
 mod persons;
 mod search;
 
