@@ -1,3 +1,4 @@
+pub mod emulator;
 pub mod server;
 
 /// `cargo`, for tests that run it, without the variables cargo set for this test's package
