@@ -1,9 +1,9 @@
-//! Every action in the spec, called once over loopback through the generated action table,
-//! with its documented example as input and output. Adding an action to the spec adds it here.
+//! Every action in the spec, called once against the emulator through the generated action
+//! table, with its documented example as input and (scripted) output. Adding an action to the spec adds it here.
 
 use std::path::Path;
 
-use iai_integration_tests::server::{Reply, TestServer};
+use iai_integration_tests::emulator::{FaultStep, RawReply, TestEmulator};
 use tencentcloud_iai::cli::call::Mode;
 use tencentcloud_iai::cli::output::{Format, Printer};
 use tencentcloud_iai::cli::{dispatch, ACTIONS};
@@ -21,7 +21,7 @@ async fn every_action_round_trips_its_documented_example() {
     );
     assert!(ACTIONS.len() >= 28);
 
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     let client = common::client_for(&server);
     let mut succeeded = 0;
     for file in &spec.actions {
@@ -38,9 +38,9 @@ async fn every_action_round_trips_its_documented_example() {
         let output = serde_json::to_value(&example.output).unwrap();
         server.script(
             &action.action,
-            vec![Reply::json(
-                &serde_json::json!({ "Response": output }).to_string(),
-            )],
+            [FaultStep::Respond(RawReply::json(
+                serde_json::json!({ "Response": output }).to_string(),
+            ))],
         );
 
         let before = server.request_count(&action.action);
@@ -76,7 +76,7 @@ async fn every_action_round_trips_its_documented_example() {
             .rev()
             .find(|r| r.action.as_deref() == Some(&action.action))
             .unwrap();
-        assert!(sent.signature_ok, "{}: signature rejected", action.action);
+        assert!(sent.authenticated, "{}: signature rejected", action.action);
         let sent_body: serde_json::Value = serde_json::from_slice(&sent.body).unwrap();
         assert_eq!(
             sent_body, input,

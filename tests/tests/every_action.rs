@@ -1,5 +1,5 @@
-//! Every action of the spec, called once over real HTTP against the signature-checking loopback
-//! server with its documented example: the request decoded from the example's input is sent
+//! Every action of the spec, called once over real HTTP against the emulator with
+//! its documented example: the request decoded from the example's input is sent
 //! (validated, signed), the server answers with the example's output, and the typed response
 //! must hold exactly that output.
 //!
@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use common::client_for;
-use iai_integration_tests::server::{Reply, TestServer};
+use iai_integration_tests::emulator::{FaultStep, RawReply, TestEmulator};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -103,13 +103,13 @@ where
     let request: R = serde_json::from_str(&example.input)
         .unwrap_or_else(|e| panic!("{at}: the example input does not decode: {e}"));
 
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     server.script(
         name,
-        vec![Reply::json(&format!(
+        [FaultStep::Respond(RawReply::json(format!(
             r#"{{"Response":{}}}"#,
             example.output
-        ))],
+        )))],
     );
     let client = client_for(&server);
     let output = match bounded(client.send(&request)).await {
@@ -123,8 +123,11 @@ where
     let requests = server.requests();
     assert_eq!(requests.len(), 1, "{at}: one request, no retries");
     let sent = &requests[0];
-    assert!(sent.signature_ok, "{at}: signature rejected");
-    assert_eq!(sent.verdict, None, "{at}: the server refused the request");
+    assert!(sent.authenticated, "{at}: signature rejected");
+    assert_eq!(
+        sent.error_code, None,
+        "{at}: the emulator refused the request"
+    );
     assert_eq!(sent.header("X-TC-Action"), Some(name), "{at}");
     assert_eq!(sent.header("X-TC-Version"), Some("2020-03-03"), "{at}");
     let body: Value = serde_json::from_slice(&sent.body).expect("the body is JSON");
@@ -224,25 +227,27 @@ fn every_spec_action_is_covered() {
 
 // ---- the typed values, through the fluent builders -------------------------------------------
 
-fn serve_example(server: &TestServer, action: &str) {
+fn serve_example(server: &TestEmulator, action: &str) {
     let output = example(action).output;
     server.script(
         action,
-        vec![Reply::json(&format!(r#"{{"Response":{output}}}"#))],
+        [FaultStep::Respond(RawReply::json(format!(
+            r#"{{"Response":{output}}}"#
+        )))],
     );
 }
 
-fn assert_one_signed(server: &TestServer, action: &str) -> Value {
+fn assert_one_signed(server: &TestEmulator, action: &str) -> Value {
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
-    assert!(requests[0].signature_ok);
+    assert!(requests[0].authenticated);
     assert_eq!(requests[0].header("X-TC-Action"), Some(action));
     serde_json::from_slice(&requests[0].body).unwrap()
 }
 
 #[tokio::test]
 async fn detect_face_nested_attributes() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     serve_example(&server, "DetectFace");
     let out = bounded(
         client_for(&server)
@@ -278,7 +283,7 @@ async fn detect_face_nested_attributes() {
 
 #[tokio::test]
 async fn analyze_face_nested_points() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     serve_example(&server, "AnalyzeFace");
     let out = bounded(
         client_for(&server)
@@ -299,7 +304,7 @@ async fn analyze_face_nested_points() {
 
 #[tokio::test]
 async fn search_faces_candidates() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     serve_example(&server, "SearchFaces");
     let out = bounded(
         client_for(&server)
@@ -326,7 +331,7 @@ async fn search_faces_candidates() {
 
 #[tokio::test]
 async fn get_person_list_example_is_one_page() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     serve_example(&server, "GetPersonList");
     let people = bounded(
         client_for(&server)

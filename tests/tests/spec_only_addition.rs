@@ -3,8 +3,8 @@
 //!
 //! - A new action needs a YAML file and `cargo xtask regenerate`, nothing else. The test adds
 //!   `DeleteGroup.yaml` to the copy, regenerates with the real command, checks the diff touched
-//!   only YAML and generated files, then calls the new method over loopback from a test added
-//!   to the copy's `tests/` package.
+//!   only YAML and generated files, then calls the new method against the emulator from a test
+//!   added to the copy's `tests/` package.
 //! - The output of `codegen/tests/fixtures/rich` (every feature of the spec format) compiles
 //!   inside a copy of generated-client (package `codegen-rich-client`, added to the copied
 //!   workspace) and passes `codegen/tests/fixtures/rich_client_tests.rs` plus the unit tests
@@ -149,41 +149,30 @@ fn give_members_their_own_artifacts(copy: &Path) {
     visit(copy, copy);
 }
 
-/// Added to the copy as `tests/tests/spec_only_probe.rs`: a user of the new method.
+/// Added to the copy as `tests/tests/spec_only_probe.rs`: a user of the new method, against
+/// the emulator, which routes the new action to its modelled semantics from the YAML alone.
 const PROBE_TEST: &str = r##"
-use iai_integration_tests::server::{Reply, TestServer, TEST_SECRET_ID, TEST_SECRET_KEY};
+use iai_integration_tests::emulator::TestEmulator;
 use tencentcloud_iai::operation::delete_group::DeleteGroupError;
-use tencentcloud_iai::{Client, Config, Credentials, Endpoint, SdkError};
+use tencentcloud_iai::{Client, SdkError};
 
 #[tokio::test]
 async fn the_new_action_is_called_like_any_other() {
-    let server = TestServer::start();
-    let client = Client::new(
-        Config::builder()
-            .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
-            .endpoint(Endpoint::parse(&server.url()).unwrap())
-            .build()
-            .unwrap(),
-    );
+    let emulator = TestEmulator::start();
+    let client = Client::new(emulator.config().build().unwrap());
+    client.create_group("Dormitory", "ZhuYuanDormitoryNo1").send().await.expect("created");
 
-    server.script(
-        "DeleteGroup",
-        vec![Reply::json(r#"{"Response":{"RequestId":"2ff7181c-ef20-4f02-b4ed-13924b381368"}}"#)],
-    );
     let out = client.delete_group("ZhuYuanDormitoryNo1").send().await.expect("deleted");
-    assert_eq!(out.request_id, "2ff7181c-ef20-4f02-b4ed-13924b381368");
-    let sent = &server.requests()[0];
+    assert_eq!(out.request_id.len(), 36, "a fresh RequestId: {}", out.request_id);
+    assert!(emulator.emulator().state().groups.is_empty(), "the group is gone");
+    let sent = emulator.requests().pop().unwrap();
     assert_eq!(sent.header("X-TC-Action"), Some("DeleteGroup"));
-    assert!(sent.signature_ok);
-    assert_eq!(sent.body, br#"{"GroupId":"ZhuYuanDormitoryNo1"}"#);
+    assert!(sent.authenticated);
+    assert_eq!(&sent.body[..], br#"{"GroupId":"ZhuYuanDormitoryNo1"}"#);
 
-    server.script(
-        "DeleteGroup",
-        vec![Reply::error("InvalidParameterValue.GroupIdNotExist", "no such group")],
-    );
-    match client.delete_group("ZhuYuanDormitory").send().await {
+    match client.delete_group("ZhuYuanDormitoryNo1").send().await {
         Err(SdkError::Service(DeleteGroupError::InvalidParameterValueGroupIdNotExist(meta))) => {
-            assert_eq!(meta.message, "no such group")
+            assert!(meta.message.contains("ZhuYuanDormitoryNo1"), "{}", meta.message)
         }
         other => panic!("expected the typed error, got {other:?}"),
     }
@@ -192,7 +181,7 @@ async fn the_new_action_is_called_like_any_other() {
     let refused = client.delete_group("bad/group").send().await.unwrap_err();
     assert!(matches!(refused, SdkError::InvalidRequest(_)), "{refused}");
     assert!(refused.to_string().contains("GroupId"), "{refused}");
-    assert_eq!(server.request_count("DeleteGroup"), 2);
+    assert_eq!(emulator.request_count("DeleteGroup"), 2);
 }
 
 /// The new action's response builder and typed mock support come from the YAML alone too.

@@ -4,7 +4,7 @@
 
 mod common;
 
-use iai_integration_tests::server::TestServer;
+use iai_integration_tests::emulator::TestEmulator;
 use serde_json::json;
 use tencentcloud_iai::operation::create_person::CreatePersonRequest;
 use tencentcloud_iai::operation::get_group_list::GetGroupListResponse;
@@ -45,7 +45,7 @@ fn the_description_index_is_required_in_requests() {
 
 #[tokio::test]
 async fn input_json_with_an_unknown_nested_key_is_refused_before_sending() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     let client = common::client_for(&server);
     let unknown = create_person_with(
         json!({"PersonExDescriptionIndex": 0, "PersonExDescription": "x", "Typo": 1}),
