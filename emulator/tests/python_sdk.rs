@@ -66,10 +66,11 @@ async fn official_python_sdk_scenario() {
     assert_eq!(stdout.matches("typed error").count(), 6, "{stdout}");
 }
 
-/// tccli's configuration of the SDK: HTTPS only and the HmacSHA256 signature. The emulator
-/// serves TLS with a certificate the client is told to trust (`REQUESTS_CA_BUNDLE` for tccli).
+/// HTTPS and the SDK's other signature method, HmacSHA256 (common parameters in the body). The
+/// emulator serves TLS with a certificate the SDK is told to trust. tccli itself, which signs
+/// with TC3, is driven in tccli.rs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn https_with_the_signature_tccli_uses() {
+async fn https_with_the_hmac_sha256_signature() {
     if let Err(why) = sdk_installed() {
         panic!(
             "the official Python SDK is needed for this test; install it with\n  \
