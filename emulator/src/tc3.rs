@@ -187,6 +187,47 @@ mod tests {
         assert!(!same_signature(&tampered, &parsed.signature));
     }
 
+    /// Tencent's published "Signature v3" example (CVM DescribeInstances): the verifier
+    /// accepts it as published, independently of this repository's signer, and nothing else.
+    #[test]
+    fn verifies_the_documented_example_and_nothing_else() {
+        const AUTHORIZATION: &str = "TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2019-02-25/cvm/tc3_request, SignedHeaders=content-type;host, Signature=72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168";
+        const KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
+        // `json.dumps` output: the `\u` escapes are literal characters of the payload.
+        let body = br#"{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}"#;
+        let parsed = parse_authorization(AUTHORIZATION).unwrap();
+        assert_eq!(parsed.secret_id, "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE");
+        assert_eq!(
+            (parsed.date.as_str(), parsed.service.as_str()),
+            ("2019-02-25", "cvm")
+        );
+        let parts = |body: &'static [u8], host: &str| SignedParts {
+            method: "POST",
+            query: "",
+            headers: vec![
+                (
+                    "content-type".into(),
+                    "application/json; charset=utf-8".into(),
+                ),
+                ("host".into(), host.into()),
+            ],
+            timestamp: "1551113065",
+            payload: Some(body),
+        };
+        let verify = |parts: &SignedParts<'_>, key: &str| {
+            let expected = expected_signature(parts, key, &parsed.date, &parsed.service);
+            same_signature(&expected, &parsed.signature)
+        };
+        assert!(verify(&parts(body, "cvm.tencentcloudapi.com"), KEY));
+        assert!(!verify(
+            &parts(body, "cvm.tencentcloudapi.com"),
+            "another key"
+        ));
+        assert!(!verify(&parts(body, "iai.tencentcloudapi.com"), KEY));
+        let tampered: &'static [u8] = br#"{"Limit": 2, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}"#;
+        assert!(!verify(&parts(tampered, "cvm.tencentcloudapi.com"), KEY));
+    }
+
     #[test]
     fn garbled_authorization_is_refused() {
         assert!(parse_authorization("HMAC-SHA1 Credential=a/b/c/tc3_request").is_none());

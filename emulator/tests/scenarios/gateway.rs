@@ -1,7 +1,7 @@
 //! The gateway: TC3 verification, version and action checks, parameter checks, GET, body
 //! limit, RequestId and Date, header case, and the admin API's separation.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 use tencentcloud_iai::signing::{sign_request, RequestToSign};
@@ -313,4 +313,33 @@ async fn admin_api_is_separate_from_signed_calls() {
         .unwrap();
     assert_eq!(reset.status().as_u16(), 200);
     assert!(emulator.state().groups.is_empty());
+}
+
+#[tokio::test]
+async fn garbage_on_the_socket_never_takes_the_emulator_down() {
+    let (emulator, client) = start().await;
+    for garbage in [
+        &b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"[..], // a TLS hello on the HTTP port
+        b"GARBAGE / HTTP/9.9\r\n\r\n",
+        b"POST / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n",
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nshort",
+    ] {
+        let mut stream = tokio::net::TcpStream::connect(emulator.addr())
+            .await
+            .unwrap();
+        stream.write_all(garbage).await.unwrap();
+        let _ = stream.shutdown().await;
+        let mut answer = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+    }
+    // Still serving, several calls over one kept-alive connection.
+    for _ in 0..3 {
+        client.get_group_list().send().await.unwrap();
+    }
+    assert_eq!(emulator.request_count("GetGroupList"), 3);
+    assert_eq!(
+        emulator.connection_count(),
+        5,
+        "four garbage connections, then one kept alive for three calls"
+    );
 }
