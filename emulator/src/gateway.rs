@@ -45,13 +45,19 @@ pub enum Reply {
     Raw(RawReply),
 }
 
-/// The reply, and what the journal records about the call.
+/// The reply, and the error code it carries (for the journal).
 #[derive(Debug)]
 pub struct Outcome {
     pub reply: Reply,
+    pub error_code: Option<String>,
+}
+
+/// What is known of a call while it is handled, so a call the client gives up on (during a
+/// delay, say) is still recorded with its action and verdict on authentication.
+#[derive(Debug, Default)]
+pub struct Progress {
     pub action: Option<String>,
     pub authenticated: bool,
-    pub error_code: Option<String>,
 }
 
 /// Request parameters as a JSON object with API names.
@@ -65,31 +71,26 @@ pub struct Call<'a> {
     pub body: Bytes,
 }
 
-/// Handles one API call.
-pub async fn handle(shared: &Shared, call: Call<'_>) -> Outcome {
+/// Handles one API call, noting in `progress` what it learns as it goes.
+pub async fn handle(shared: &Shared, call: Call<'_>, progress: &mut Progress) -> Outcome {
     let request_id = shared.request_ids.next();
+    progress.action = call
+        .headers
+        .get("x-tc-action")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let (action, legacy_params) = match admit(shared, &call) {
         Ok(admitted) => admitted,
         Err(e) => {
-            let action = call
-                .headers
-                .get("x-tc-action")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
             return Outcome {
-                action,
-                authenticated: false,
                 error_code: Some(e.code.clone()),
                 reply: envelope(Err(e), &request_id),
             };
         }
     };
-    let outcome = |reply: Reply, error_code: Option<String>| Outcome {
-        reply,
-        action: Some(action.name.to_owned()),
-        authenticated: true,
-        error_code,
-    };
+    progress.action = Some(action.name.to_owned());
+    progress.authenticated = true;
+    let outcome = |reply: Reply, error_code: Option<String>| Outcome { reply, error_code };
     let mut deliver: fn(Vec<u8>) -> Reply = Reply::Json;
     let mut slow_body = Duration::ZERO;
     match shared.faults.decide(action.name) {

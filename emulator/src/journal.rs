@@ -1,5 +1,7 @@
 //! The calls the emulator received, newest last, for tests that assert on what a client sent:
 //! which headers, which body, whether the gateway accepted the signature, what it answered.
+//! A call is recorded when its answer is ready, or when the client gives up on it first (a
+//! timeout during a scripted delay): then without an error code.
 //!
 //! Bounded, so a long-running emulator does not grow without end: the oldest calls go first
 //! once there are more than [`crate::EmulatorBuilder::journal_capacity`] calls (default

@@ -17,7 +17,7 @@ use serde_json::json;
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
-use crate::gateway::{self, Call, Outcome, Reply};
+use crate::gateway::{self, Call, Outcome, Progress, Reply};
 use crate::journal::RecordedCall;
 use crate::Shared;
 
@@ -160,27 +160,17 @@ async fn respond(shared: &Shared, req: Request<Incoming>) -> Result<Response<Rep
         headers: &parts.headers,
         body: body.clone(),
     };
-    let Outcome {
-        reply,
-        action,
-        authenticated,
-        error_code,
-    } = gateway::handle(shared, call).await;
-    if shared.journal.enabled() {
-        shared.journal.record(RecordedCall {
-            method: parts.method.to_string(),
-            action,
-            headers: parts
-                .headers
-                .iter()
-                .map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
-                .collect(),
-            query: parts.uri.query().unwrap_or("").to_owned(),
-            body,
-            authenticated,
-            error_code,
-        });
-    }
+    // Recorded when this function ends or is dropped (the client gave up), whichever first.
+    let mut entry = JournalEntry {
+        shared,
+        parts: &parts,
+        body,
+        progress: Progress::default(),
+        error_code: None,
+    };
+    let Outcome { reply, error_code } = gateway::handle(shared, call, &mut entry.progress).await;
+    entry.error_code = error_code;
+    drop(entry);
     let mut response = match reply {
         Reply::Json(body) => json_response(body),
         Reply::Status(status, message) => text(
@@ -232,6 +222,37 @@ async fn respond(shared: &Shared, req: Request<Incoming>) -> Result<Response<Rep
         }
     }
     Ok(response)
+}
+
+/// A call in the journal-to-be; recorded on drop.
+struct JournalEntry<'a> {
+    shared: &'a Shared,
+    parts: &'a hyper::http::request::Parts,
+    body: Bytes,
+    progress: Progress,
+    error_code: Option<String>,
+}
+
+impl Drop for JournalEntry<'_> {
+    fn drop(&mut self) {
+        if !self.shared.journal.enabled() {
+            return;
+        }
+        let parts = self.parts;
+        self.shared.journal.record(RecordedCall {
+            method: parts.method.to_string(),
+            action: self.progress.action.take(),
+            headers: parts
+                .headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
+                .collect(),
+            query: parts.uri.query().unwrap_or("").to_owned(),
+            body: std::mem::take(&mut self.body),
+            authenticated: self.progress.authenticated,
+            error_code: self.error_code.take(),
+        });
+    }
 }
 
 pub fn json_response(body: Vec<u8>) -> Response<ReplyBody> {

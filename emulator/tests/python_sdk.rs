@@ -8,16 +8,10 @@ use base64::Engine;
 use tencentcloud_iai_emulator::testimage::{marked_jpeg, marked_png};
 use tencentcloud_iai_emulator::{Emulator, Marker};
 
+mod common;
+
 fn sdk_installed() -> Result<(), String> {
-    let probe = Command::new("python3")
-        .args(["-c", "import tencentcloud.common.common_client"])
-        .output()
-        .map_err(|e| format!("python3 cannot be run: {e}"))?;
-    if probe.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&probe.stderr).into_owned())
-    }
+    common::python_module_available("tencentcloud.common.common_client")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

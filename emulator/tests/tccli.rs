@@ -11,16 +11,10 @@ use base64::Engine;
 use tencentcloud_iai_emulator::testimage::marked_png;
 use tencentcloud_iai_emulator::{Emulator, Marker, RunningEmulator};
 
+mod common;
+
 fn tccli_installed() -> Result<(), String> {
-    let probe = Command::new("python3")
-        .args(["-c", "import tccli.main"])
-        .output()
-        .map_err(|e| format!("python3 cannot be run: {e}"))?;
-    if probe.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&probe.stderr).into_owned())
-    }
+    common::python_module_available("tccli.main")
 }
 
 /// Runs `tccli iai <args>` against the emulator; HOME is a fresh directory, so no user

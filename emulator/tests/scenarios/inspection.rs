@@ -47,15 +47,7 @@ async fn the_journal_records_each_call_with_headers_body_and_verdict() {
     );
 
     let http = reqwest::Client::new();
-    let listed: serde_json::Value = http
-        .get(format!("{}/_emulator/requests", emulator.url()))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .map(|b| serde_json::from_slice(&b).unwrap())
-        .unwrap();
+    let listed = admin_json(&emulator, reqwest::Method::GET, "requests", None).await;
     assert_eq!(listed.as_array().unwrap().len(), 3);
     assert_eq!(listed[0]["action"], "CreateGroup");
     assert!(listed[0]["body"].as_str().unwrap().contains("staff"));
@@ -153,17 +145,13 @@ async fn refused_connections_are_closed_before_anything_is_read() {
     assert_eq!(emulator.connection_count(), 3);
     assert_eq!(emulator.request_count("GetGroupList"), 1);
 
-    let http = reqwest::Client::new();
-    let status: serde_json::Value = http
-        .put(format!("{}/_emulator/connections", emulator.url()))
-        .body(r#"{"refuse_next": 1}"#)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .map(|b| serde_json::from_slice(&b).unwrap())
-        .unwrap();
+    let status = admin_json(
+        &emulator,
+        reqwest::Method::PUT,
+        "connections",
+        Some(r#"{"refuse_next": 1}"#),
+    )
+    .await;
     assert_eq!(status["refuse_next"], 1);
     assert_eq!(status["accepted"], 4, "the admin call's own connection");
 }
@@ -176,15 +164,7 @@ async fn a_skewed_clock_expires_signatures_and_says_its_time() {
         .await
         .unwrap();
     let http = reqwest::Client::new();
-    let clock: serde_json::Value = http
-        .get(format!("{}/_emulator/clock", emulator.url()))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .map(|b| serde_json::from_slice(&b).unwrap())
-        .unwrap();
+    let clock = admin_json(&emulator, reqwest::Method::GET, "clock", None).await;
     assert_eq!(clock["skew_secs"], 3600);
 
     // The client corrects its clock from the answer's Date header and retries once.
@@ -198,13 +178,14 @@ async fn a_skewed_clock_expires_signatures_and_says_its_time() {
     );
     assert!(calls[1].authenticated);
 
-    let response = http
-        .put(format!("{}/_emulator/clock", emulator.url()))
-        .body(r#"{"skew_secs": 0}"#)
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_success());
+    let clock = admin_json(
+        &emulator,
+        reqwest::Method::PUT,
+        "clock",
+        Some(r#"{"skew_secs": 0}"#),
+    )
+    .await;
+    assert_eq!(clock["skew_secs"], 0);
     emulator.clear_requests();
     client_for(&emulator, 1)
         .get_group_list()
@@ -221,4 +202,52 @@ async fn a_skewed_clock_expires_signatures_and_says_its_time() {
         .unwrap();
     assert_eq!(refused.status(), 400);
     assert!(refused.text().await.unwrap().contains("skew_secs"));
+}
+
+/// An admin route's JSON answer.
+async fn admin_json(
+    emulator: &tencentcloud_iai_emulator::RunningEmulator,
+    method: reqwest::Method,
+    route: &str,
+    body: Option<&'static str>,
+) -> serde_json::Value {
+    let url = format!("{}/_emulator/{route}", emulator.url());
+    let mut request = reqwest::Client::new().request(method, url);
+    if let Some(body) = body {
+        request = request.body(body);
+    }
+    let bytes = request.send().await.unwrap().bytes().await.unwrap();
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{e}: {bytes:?}"))
+}
+
+#[tokio::test]
+async fn a_call_the_client_gives_up_on_is_still_recorded() {
+    let (emulator, _) = start().await;
+    emulator
+        .faults()
+        .push("GetGroupList", [FaultStep::DelayMs(60_000)]);
+    let impatient = tencentcloud_iai::Client::new(
+        tencentcloud_iai::Config::builder()
+            .credentials(tencentcloud_iai::Credentials::new(
+                &emulator.credentials().secret_id,
+                &emulator.credentials().secret_key,
+            ))
+            .endpoint(tencentcloud_iai::Endpoint::parse(&emulator.url()).unwrap())
+            .timeout(Duration::from_millis(200))
+            .max_attempts(1)
+            .build()
+            .unwrap(),
+    );
+    let err = impatient.get_group_list().send().await.unwrap_err();
+    assert!(matches!(err, SdkError::Timeout(_)), "{err:?}");
+    // The emulator notices the closed connection and drops the call: recorded then.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while emulator.requests().is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let calls = emulator.requests();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(calls[0].action.as_deref(), Some("GetGroupList"));
+    assert!(calls[0].authenticated);
+    assert_eq!(calls[0].error_code, None, "never answered");
 }
