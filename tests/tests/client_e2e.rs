@@ -1,5 +1,5 @@
-//! The generated client over real HTTP on 127.0.0.1 against the signature-checking server:
-//! success, each error class, malformed responses and timeouts. Every case ends in a value or
+//! The generated client over real HTTP on 127.0.0.1 against the emulator: success, each
+//! error class, malformed responses and timeouts. Every case ends in a value or
 //! a typed error; a panic anywhere fails the test.
 
 mod common;
@@ -7,16 +7,17 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{client_for, config_for};
-use iai_integration_tests::server::{
-    Reply, TestServer, GET_GROUP_INFO_EXAMPLE, TEMP_SECRET_ID, TEMP_SECRET_KEY, TEMP_TOKEN,
-    TEST_SECRET_ID,
+use iai_integration_tests::emulator::{
+    FaultStep, RawReply, TestEmulator, GET_GROUP_INFO_EXAMPLE, TEMP_SECRET_ID, TEMP_SECRET_KEY,
+    TEMP_TOKEN, TEST_SECRET_ID,
 };
 use tencentcloud_iai::operation::get_group_info::{GetGroupInfoError, GetGroupInfoRequest};
 use tencentcloud_iai::{Client, Credentials, Endpoint, SdkError};
 
 #[tokio::test]
 async fn documented_example_round_trips_with_a_valid_signature() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
+    server.seed_example_group();
     let group = client_for(&server)
         .get_group_info("aaa")
         .send()
@@ -28,14 +29,28 @@ async fn documented_example_round_trips_with_a_valid_signature() {
     assert_eq!(group.group_ex_descriptions, vec!["24".to_owned()]);
     assert_eq!(group.tag, "fdsaf");
     assert_eq!(group.face_model_version, "3.0");
-    assert_eq!(group.creation_timestamp, 1_559_530_931_613_u64);
-    assert_eq!(group.request_id, "6faa05d0-287b-464e-8755-cf3e8d0c703d");
+    // The emulator's own creation time and a fresh RequestId (exact parsing of the
+    // documented values: `envelope_is_recognised_whatever_the_content_type`).
+    assert_eq!(
+        group.creation_timestamp,
+        server.emulator().state().groups["aaa"].created_ms
+    );
+    assert_eq!(group.request_id.len(), 36, "{}", group.request_id);
+    assert_eq!(
+        group.request_id.matches('-').count(),
+        4,
+        "{}",
+        group.request_id
+    );
 
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
     let sent = &requests[0];
-    assert!(sent.signature_ok, "server rejected the signature: {sent:?}");
-    assert_eq!(sent.verdict, None);
+    assert!(
+        sent.authenticated,
+        "server rejected the signature: {sent:?}"
+    );
+    assert_eq!(sent.error_code, None);
     assert_eq!(sent.header("X-TC-Action"), Some("GetGroupInfo"));
     assert_eq!(sent.header("X-TC-Version"), Some("2020-03-03"));
     assert_eq!(sent.header("Content-Type"), Some("application/json"));
@@ -49,12 +64,13 @@ async fn documented_example_round_trips_with_a_valid_signature() {
     assert!(sent
         .header("X-TC-RequestClient")
         .is_some_and(|v| v.starts_with("tencentcloud-iai-rs/")));
-    assert_eq!(sent.body, br#"{"GroupId":"aaa"}"#);
+    assert_eq!(&sent.body[..], br#"{"GroupId":"aaa"}"#);
 }
 
 #[tokio::test]
 async fn region_and_language_are_sent_when_configured() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
+    server.seed_example_group();
     let client = Client::new(
         config_for(&server)
             .region("ap-guangzhou")
@@ -64,14 +80,15 @@ async fn region_and_language_are_sent_when_configured() {
     );
     client.get_group_info("aaa").send().await.expect("success");
     let sent = &server.requests()[0];
-    assert!(sent.signature_ok);
+    assert!(sent.authenticated);
     assert_eq!(sent.header("X-TC-Region"), Some("ap-guangzhou"));
     assert_eq!(sent.header("X-TC-Language"), Some("en-US"));
 }
 
 #[tokio::test]
 async fn temporary_credentials_send_the_session_token() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
+    server.seed_example_group();
     let with_token = Client::new(
         config_for(&server)
             .credentials(
@@ -109,14 +126,8 @@ async fn temporary_credentials_send_the_session_token() {
 
 #[tokio::test]
 async fn documented_error_code_becomes_its_variant() {
-    let server = TestServer::start();
-    server.script(
-        "GetGroupInfo",
-        vec![Reply::error(
-            "InvalidParameterValue.GroupIdNotExist",
-            "group aaa not found",
-        )],
-    );
+    // No group `aaa`: the emulator's real answer.
+    let server = TestEmulator::start();
     let err = client_for(&server)
         .get_group_info("aaa")
         .send()
@@ -131,7 +142,7 @@ async fn documented_error_code_becomes_its_variant() {
     };
     assert_eq!(meta.code, "InvalidParameterValue.GroupIdNotExist");
     assert_eq!(service.code(), "InvalidParameterValue.GroupIdNotExist");
-    assert_eq!(service.message(), "group aaa not found");
+    assert_eq!(service.message(), "The group ID `aaa` does not exist.");
     assert!(service.request_id().is_some_and(|id| !id.is_empty()));
     assert!(!service.is_retryable());
     assert_eq!(err.code(), Some("InvalidParameterValue.GroupIdNotExist"));
@@ -139,17 +150,20 @@ async fn documented_error_code_becomes_its_variant() {
     let shown = err.to_string();
     assert!(
         shown.contains("InvalidParameterValue.GroupIdNotExist")
-            && shown.contains("group aaa not found"),
+            && shown.contains("The group ID `aaa` does not exist."),
         "{shown}"
     );
 }
 
 #[tokio::test]
 async fn retryable_codes_are_marked_from_the_spec() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     server.script(
         "GetGroupInfo",
-        vec![Reply::error("FailedOperation.ServerError", "try again")],
+        [FaultStep::Error {
+            code: "FailedOperation.ServerError".into(),
+            message: Some("try again".into()),
+        }],
     );
     let client = Client::new(config_for(&server).max_attempts(1).build().unwrap());
     let err = client.get_group_info("aaa").send().await.unwrap_err();
@@ -165,13 +179,13 @@ async fn retryable_codes_are_marked_from_the_spec() {
 
 #[tokio::test]
 async fn unknown_code_is_kept_intact() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     server.script(
         "GetGroupInfo",
-        vec![Reply::error(
-            "FailedOperation.SomethingNew",
-            "a brand new failure",
-        )],
+        [FaultStep::Error {
+            code: "FailedOperation.SomethingNew".into(),
+            message: Some("a brand new failure".into()),
+        }],
     );
     let err = client_for(&server)
         .get_group_info("aaa")
@@ -188,7 +202,7 @@ async fn unknown_code_is_kept_intact() {
 
 #[tokio::test]
 async fn common_errors_are_variants_of_every_action() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     let wrong_key = Client::new(
         config_for(&server)
             .credentials(Credentials::new(TEST_SECRET_ID, "wrong-key"))
@@ -211,14 +225,15 @@ async fn common_errors_are_variants_of_every_action() {
 
 #[tokio::test]
 async fn http_5xx_with_an_envelope_is_a_service_error() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     let envelope = r#"{"Response":{"Error":{"Code":"InternalError","Message":"backend down"},"RequestId":"req-503"}}"#;
     server.script(
         "GetGroupInfo",
-        vec![Reply::Json {
-            status: 503,
-            body: envelope.to_owned(),
-        }],
+        [FaultStep::Respond(RawReply::new(
+            503,
+            "application/json",
+            envelope,
+        ))],
     );
     let err = client_for(&server)
         .get_group_info("aaa")
@@ -234,14 +249,15 @@ async fn http_5xx_with_an_envelope_is_a_service_error() {
 
 #[tokio::test]
 async fn envelope_is_recognised_whatever_the_content_type() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
+    // The documented answer byte for byte, as text/plain.
     server.script(
         "GetGroupInfo",
-        vec![Reply::Raw {
-            status: 200,
-            content_type: "text/plain".into(),
-            body: GET_GROUP_INFO_EXAMPLE.as_bytes().to_vec(),
-        }],
+        [FaultStep::Respond(RawReply::new(
+            200,
+            "text/plain",
+            GET_GROUP_INFO_EXAMPLE,
+        ))],
     );
     let group = client_for(&server)
         .get_group_info("aaa")
@@ -249,18 +265,20 @@ async fn envelope_is_recognised_whatever_the_content_type() {
         .await
         .expect("success despite text/plain");
     assert_eq!(group.group_name, "aaa");
+    assert_eq!(group.creation_timestamp, 1_559_530_931_613_u64);
+    assert_eq!(group.request_id, "6faa05d0-287b-464e-8755-cf3e8d0c703d");
 }
 
 #[tokio::test]
 async fn non_json_body_is_a_response_error() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
+    // A 5xx is retried for GetGroupInfo: every attempt gets it.
     server.script(
         "GetGroupInfo",
-        vec![Reply::Raw {
-            status: 502,
-            content_type: "text/html".into(),
-            body: b"<html>Bad Gateway</html>".to_vec(),
-        }],
+        std::iter::repeat_n(
+            FaultStep::Respond(RawReply::new(502, "text/html", "<html>Bad Gateway</html>")),
+            10,
+        ),
     );
     let err = client_for(&server)
         .get_group_info("aaa")
@@ -277,15 +295,15 @@ async fn non_json_body_is_a_response_error() {
 
 #[tokio::test]
 async fn truncated_json_is_a_response_error() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     let cut = &GET_GROUP_INFO_EXAMPLE.as_bytes()[..40];
     server.script(
         "GetGroupInfo",
-        vec![Reply::Raw {
-            status: 200,
-            content_type: "application/json".into(),
-            body: cut.to_vec(),
-        }],
+        [FaultStep::Respond(RawReply::new(
+            200,
+            "application/json",
+            cut,
+        ))],
     );
     let err = client_for(&server)
         .get_group_info("aaa")
@@ -300,30 +318,27 @@ async fn truncated_json_is_a_response_error() {
 
 #[tokio::test]
 async fn body_shorter_than_its_content_length_is_a_transport_error() {
-    let server = TestServer::start();
-    server.script(
-        "GetGroupInfo",
-        vec![Reply::Truncated {
-            declared_len: GET_GROUP_INFO_EXAMPLE.len(),
-            body: GET_GROUP_INFO_EXAMPLE.as_bytes()[..30].to_vec(),
-        }],
-    );
+    let server = TestEmulator::start();
+    server.seed_example_group();
+    // The full length of the group's answer announced, half of it sent.
+    server.script("GetGroupInfo", [FaultStep::TruncatedBody]);
     let client = Client::new(config_for(&server).max_attempts(1).build().unwrap());
     let err = client.get_group_info("aaa").send().await.unwrap_err();
     let SdkError::Transport(e) = &err else {
         panic!("expected a transport error, got {err:?}")
     };
     assert!(e.maybe_sent, "the request reached the server");
+    assert_eq!(server.request_count("GetGroupInfo"), 1);
 }
 
 #[tokio::test]
 async fn response_missing_a_required_field_is_a_response_error_with_request_id() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     server.script(
         "GetGroupInfo",
-        vec![Reply::json(
+        [FaultStep::Respond(RawReply::json(
             r#"{"Response":{"GroupName":"aaa","RequestId":"req-1"}}"#,
-        )],
+        ))],
     );
     let err = client_for(&server)
         .get_group_info("aaa")
@@ -343,8 +358,11 @@ async fn response_missing_a_required_field_is_a_response_error_with_request_id()
 
 #[tokio::test]
 async fn json_without_response_object_is_a_response_error() {
-    let server = TestServer::start();
-    server.script("GetGroupInfo", vec![Reply::json(r#"{"Result":"ok"}"#)]);
+    let server = TestEmulator::start();
+    server.script(
+        "GetGroupInfo",
+        [FaultStep::Respond(RawReply::json(r#"{"Result":"ok"}"#))],
+    );
     let err = client_for(&server)
         .get_group_info("aaa")
         .send()
@@ -358,14 +376,9 @@ async fn json_without_response_object_is_a_response_error() {
 
 #[tokio::test]
 async fn slow_server_hits_the_timeout() {
-    let server = TestServer::start();
-    server.script(
-        "GetGroupInfo",
-        vec![Reply::DelayHeaders {
-            delay: Duration::from_secs(3),
-            then: Box::new(Reply::json(GET_GROUP_INFO_EXAMPLE)),
-        }],
-    );
+    let server = TestEmulator::start();
+    server.seed_example_group();
+    server.script("GetGroupInfo", [FaultStep::DelayMs(3000)]);
     let client = Client::new(
         config_for(&server)
             .timeout(Duration::from_millis(200))
@@ -389,14 +402,9 @@ async fn slow_server_hits_the_timeout() {
 
 #[tokio::test]
 async fn slow_body_hits_the_timeout() {
-    let server = TestServer::start();
-    server.script(
-        "GetGroupInfo",
-        vec![Reply::SlowBody {
-            delay: Duration::from_secs(3),
-            body: GET_GROUP_INFO_EXAMPLE.to_owned(),
-        }],
-    );
+    let server = TestEmulator::start();
+    server.seed_example_group();
+    server.script("GetGroupInfo", [FaultStep::SlowBodyMs(3000)]);
     let client = Client::new(
         config_for(&server)
             .timeout(Duration::from_millis(300))
@@ -410,8 +418,8 @@ async fn slow_body_hits_the_timeout() {
 
 #[tokio::test]
 async fn connection_closed_after_the_request_is_a_transport_error() {
-    let server = TestServer::start();
-    server.script("GetGroupInfo", vec![Reply::CloseAfterRequest]);
+    let server = TestEmulator::start();
+    server.script("GetGroupInfo", [FaultStep::DropConnection]);
     let client = Client::new(config_for(&server).max_attempts(1).build().unwrap());
     let err = client.get_group_info("aaa").send().await.unwrap_err();
     let SdkError::Transport(e) = &err else {
@@ -445,8 +453,20 @@ async fn refused_connection_is_a_transport_error_before_sending() {
 
 #[tokio::test]
 async fn constraint_violations_are_refused_before_any_network_call() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     let client = client_for(&server);
+    // The groups the valid requests below ask for.
+    for (name, group_id) in [
+        ("Longest ID", "a".repeat(64)),
+        ("Every character", "ok-%@#&_09AZaz".to_owned()),
+    ] {
+        client
+            .create_group(name, group_id)
+            .send()
+            .await
+            .expect("group created");
+    }
+    server.emulator().clear_requests();
     let cases = [
         ("a".repeat(65), "GroupId", "at most 64 characters"),
         ("bad/group".to_owned(), "GroupId", "'/'"),
@@ -465,14 +485,18 @@ async fn constraint_violations_are_refused_before_any_network_call() {
         assert!(e.problem.contains(rule), "{group_id:?}: {}", e.problem);
         assert_eq!(err.attempts(), 0);
     }
-    assert!(
-        client.get_group_info("a".repeat(64)).send().await.is_ok(),
-        "64 characters is within the limit"
-    );
-    assert!(
-        client.get_group_info("ok-%@#&_09AZaz").send().await.is_ok(),
-        "every allowed character"
-    );
+    let longest = client
+        .get_group_info("a".repeat(64))
+        .send()
+        .await
+        .expect("64 characters is within the limit");
+    assert_eq!(longest.group_id, "a".repeat(64));
+    let every_character = client
+        .get_group_info("ok-%@#&_09AZaz")
+        .send()
+        .await
+        .expect("every allowed character");
+    assert_eq!(every_character.group_id, "ok-%@#&_09AZaz");
     assert_eq!(
         server.requests().len(),
         2,
@@ -482,7 +506,8 @@ async fn constraint_violations_are_refused_before_any_network_call() {
 
 #[tokio::test]
 async fn requests_can_be_built_and_sent_separately() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
+    server.seed_example_group();
     let request = GetGroupInfoRequest::new("aaa");
     assert!(request.validate().is_ok());
     let group = client_for(&server).send(&request).await.expect("success");
@@ -491,7 +516,7 @@ async fn requests_can_be_built_and_sent_separately() {
 
 #[tokio::test]
 async fn secrets_stay_out_of_debug_output() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     let config = config_for(&server)
         .credentials(
             Credentials::new("AKIDvisible", "very-secret-key")
@@ -525,7 +550,10 @@ fn config_without_credentials_is_refused() {
 
 #[tokio::test]
 async fn calls_reuse_one_connection_across_calls_and_clones() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
+    server.seed_example_group();
+    // The seeding client's connection is counted already.
+    let connections_before = server.connection_count();
     let client = client_for(&server);
     let clone = client.clone();
     for _ in 0..3 {
@@ -534,7 +562,7 @@ async fn calls_reuse_one_connection_across_calls_and_clones() {
     }
     assert_eq!(server.requests().len(), 6);
     assert_eq!(
-        server.connection_count(),
+        server.connection_count() - connections_before,
         1,
         "sequential calls share one pooled keep-alive connection"
     );
@@ -542,12 +570,12 @@ async fn calls_reuse_one_connection_across_calls_and_clones() {
 
 #[tokio::test]
 async fn unknown_response_fields_are_ignored() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     server.script(
         "GetGroupInfo",
-        vec![Reply::json(
+        [FaultStep::Respond(RawReply::json(
             r#"{"Response":{"GroupName":"aaa","GroupId":"aaa","GroupExDescriptions":[],"Tag":"","FaceModelVersion":"3.0","CreationTimestamp":1,"BrandNewField":{"nested":[1,2]},"RequestId":"r-1"}}"#,
-        )],
+        ))],
     );
     let group = client_for(&server)
         .get_group_info("aaa")

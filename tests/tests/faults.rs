@@ -1,5 +1,5 @@
 //! Fault injection: throttling, server errors, broken connections, slow and malformed replies,
-//! clock skew and concurrency, over real HTTP against the loopback server, plus an in-memory
+//! clock skew and concurrency, over real HTTP against the emulator, plus an in-memory
 //! `HttpTransport` for faults a socket cannot produce on demand. Every case must end in a
 //! value or a typed error: a panic fails the test, and every wait is bounded so a hang fails
 //! it too (the bounds are deadlines, not speed claims).
@@ -14,7 +14,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use common::config_for;
-use iai_integration_tests::server::{Reply, TestServer, GET_GROUP_INFO_EXAMPLE, TEST_SECRET_ID};
+use iai_integration_tests::emulator::{
+    FaultStep, RawReply, RecordedCall, TestEmulator, GET_GROUP_INFO_EXAMPLE, TEST_SECRET_ID,
+};
 use serde::Serialize;
 use tencentcloud_iai::operation::get_group_info::{
     GetGroupInfoError, GetGroupInfoRequest, GetGroupInfoResponse,
@@ -44,6 +46,13 @@ fn client(builder: ConfigBuilder) -> Client {
     Client::new(builder.build().expect("valid config"))
 }
 
+/// An emulator holding the documented example group `aaa`.
+fn with_example_group() -> TestEmulator {
+    let emulator = TestEmulator::start();
+    emulator.seed_example_group();
+    emulator
+}
+
 async fn get_group(client: &Client) -> Result<GetGroupInfoResponse, SdkError<GetGroupInfoError>> {
     bounded(client.get_group_info("aaa").send()).await
 }
@@ -62,25 +71,31 @@ fn assert_timed_out<E: std::fmt::Debug>(
     );
 }
 
-fn html_502() -> Reply {
-    Reply::Raw {
-        status: 502,
-        content_type: "text/html".into(),
-        body: b"<html><body>502 Bad Gateway</body></html>".to_vec(),
+fn error(code: &str, message: &str) -> FaultStep {
+    FaultStep::Error {
+        code: code.into(),
+        message: Some(message.into()),
     }
+}
+
+fn html_502() -> FaultStep {
+    FaultStep::Respond(RawReply::new(
+        502,
+        "text/html",
+        "<html><body>502 Bad Gateway</body></html>",
+    ))
 }
 
 // ---- retryable API errors -------------------------------------------------------------------
 
 #[tokio::test]
 async fn throttling_twice_then_success() {
-    let server = TestServer::start();
+    let server = with_example_group();
     server.script(
         "GetGroupInfo",
-        vec![
-            Reply::error("RequestLimitExceeded", "slow down"),
-            Reply::error("RequestLimitExceeded", "slow down"),
-            Reply::json(GET_GROUP_INFO_EXAMPLE),
+        [
+            error("RequestLimitExceeded", "slow down"),
+            error("RequestLimitExceeded", "slow down"),
         ],
     );
     let group = get_group(&client(fast(config_for(&server))))
@@ -89,20 +104,23 @@ async fn throttling_twice_then_success() {
     assert_eq!(group.group_id, "aaa");
     let requests = server.requests();
     assert_eq!(requests.len(), 3);
-    assert!(requests.iter().all(|r| r.signature_ok));
-    assert_eq!(requests[0].verdict.as_deref(), Some("RequestLimitExceeded"));
-    assert_eq!(requests[2].verdict, None);
+    assert!(requests.iter().all(|r| r.authenticated));
+    assert_eq!(
+        requests[0].error_code.as_deref(),
+        Some("RequestLimitExceeded")
+    );
+    assert_eq!(requests[2].error_code, None);
     // Each attempt is signed afresh, but always over the same body.
-    assert!(requests.iter().all(|r| r.body == br#"{"GroupId":"aaa"}"#));
+    assert!(requests
+        .iter()
+        .all(|r| &r.body[..] == br#"{"GroupId":"aaa"}"#));
 }
 
 #[tokio::test]
 async fn persistent_throttling_gives_up_after_max_attempts() {
-    let server = TestServer::start();
-    server.script(
-        "GetGroupInfo",
-        vec![Reply::error("RequestLimitExceeded", "slow down")],
-    );
+    let server = with_example_group();
+    // A rate of 0 calls per second: every call is throttled, however many there are.
+    server.emulator().faults().throttle("GetGroupInfo", Some(0));
     let err = get_group(&client(fast(config_for(&server))))
         .await
         .unwrap_err();
@@ -116,11 +134,7 @@ async fn persistent_throttling_gives_up_after_max_attempts() {
     assert_eq!(err.attempts(), 3);
     assert_eq!(server.request_count("GetGroupInfo"), 3);
 
-    let server = TestServer::start();
-    server.script(
-        "GetGroupInfo",
-        vec![Reply::error("RequestLimitExceeded", "slow down")],
-    );
+    server.emulator().clear_requests();
     let err = get_group(&client(fast(config_for(&server)).max_attempts(5)))
         .await
         .unwrap_err();
@@ -130,13 +144,10 @@ async fn persistent_throttling_gives_up_after_max_attempts() {
 
 #[tokio::test]
 async fn retryable_server_error_code_is_retried() {
-    let server = TestServer::start();
+    let server = with_example_group();
     server.script(
         "GetGroupInfo",
-        vec![
-            Reply::error("FailedOperation.ServerError", "try again"),
-            Reply::json(GET_GROUP_INFO_EXAMPLE),
-        ],
+        [error("FailedOperation.ServerError", "try again")],
     );
     get_group(&client(fast(config_for(&server))))
         .await
@@ -146,14 +157,8 @@ async fn retryable_server_error_code_is_retried() {
 
 #[tokio::test]
 async fn non_retryable_code_is_not_retried() {
-    let server = TestServer::start();
-    server.script(
-        "GetGroupInfo",
-        vec![
-            Reply::error("InvalidParameterValue.GroupIdNotExist", "no such group"),
-            Reply::json(GET_GROUP_INFO_EXAMPLE),
-        ],
-    );
+    // No group `aaa`: the emulator answers the real error, and would answer it again.
+    let server = TestEmulator::start();
     let err = get_group(&client(fast(config_for(&server))))
         .await
         .unwrap_err();
@@ -164,7 +169,34 @@ async fn non_retryable_code_is_not_retried() {
 
 // ---- retry kinds: throttling is retried for any action, transient only if idempotent --------
 
-const CREATE_FACE_OUTPUT: &str = r#"{"Response":{"SucFaceNum":1,"SucFaceIds":["2875186538564559728"],"RetCode":[0],"SucIndexes":[0],"SucFaceRects":[{"X":1,"Y":2,"Width":3,"Height":4}],"FaceModelVersion":"3.0","RequestId":"r-1"}}"#;
+const FACE_URL: &str = "http://test.image.myqcloud.com/a.jpg";
+
+/// An emulator holding person `person-1` (one face, from [`FACE_URL`]) in group `staff`; the
+/// set-up calls are forgotten in the journal.
+fn with_person() -> TestEmulator {
+    let emulator = TestEmulator::start();
+    let client = client(emulator.config());
+    emulator.run(async move {
+        client
+            .create_group("Staff", "staff")
+            .send()
+            .await
+            .expect("group created");
+        client
+            .create_person("staff", "Person One", "person-1")
+            .url(FACE_URL)
+            .send()
+            .await
+            .expect("person created");
+    });
+    emulator.emulator().clear_requests();
+    emulator
+}
+
+/// How many faces `person-1` has now.
+fn faces_of_person_1(emulator: &TestEmulator) -> usize {
+    emulator.emulator().state().persons["person-1"].faces.len()
+}
 
 async fn create_face(
     client: &Client,
@@ -175,7 +207,7 @@ async fn create_face(
     bounded(
         client
             .create_face("person-1")
-            .urls(vec!["http://test.image.myqcloud.com/a.jpg".into()])
+            .urls(vec![FACE_URL.into()])
             .send(),
     )
     .await
@@ -183,13 +215,10 @@ async fn create_face(
 
 #[tokio::test]
 async fn a_backend_timeout_on_create_face_is_sent_once_and_says_why_it_was_not_retried() {
-    let server = TestServer::start();
+    let server = with_person();
     server.script(
         "CreateFace",
-        vec![
-            Reply::error("FailedOperation.RequestTimeout", "backend timed out"),
-            Reply::json(CREATE_FACE_OUTPUT),
-        ],
+        [error("FailedOperation.RequestTimeout", "backend timed out")],
     );
     let err = create_face(&client(fast(config_for(&server))))
         .await
@@ -200,6 +229,7 @@ async fn a_backend_timeout_on_create_face_is_sent_once_and_says_why_it_was_not_r
         "the face may have been added already"
     );
     assert_eq!(err.attempts(), 1);
+    assert_eq!(faces_of_person_1(&server), 1, "no second attempt added one");
     let SdkError::Service(service) = &err else {
         panic!("expected the service error, got {err:?}");
     };
@@ -216,13 +246,10 @@ async fn a_backend_timeout_on_create_face_is_sent_once_and_says_why_it_was_not_r
 
 #[tokio::test]
 async fn a_backend_timeout_on_get_group_info_is_retried() {
-    let server = TestServer::start();
+    let server = with_example_group();
     server.script(
         "GetGroupInfo",
-        vec![
-            Reply::error("FailedOperation.RequestTimeout", "backend timed out"),
-            Reply::json(GET_GROUP_INFO_EXAMPLE),
-        ],
+        [error("FailedOperation.RequestTimeout", "backend timed out")],
     );
     get_group(&client(fast(config_for(&server))))
         .await
@@ -232,13 +259,12 @@ async fn a_backend_timeout_on_get_group_info_is_retried() {
 
 #[tokio::test]
 async fn throttling_on_create_face_is_retried() {
-    let server = TestServer::start();
+    let server = with_person();
     server.script(
         "CreateFace",
-        vec![
-            Reply::error("RequestLimitExceeded", "slow down"),
-            Reply::error("FailedOperation.RequestLimitExceeded", "slow down"),
-            Reply::json(CREATE_FACE_OUTPUT),
+        [
+            error("RequestLimitExceeded", "slow down"),
+            error("FailedOperation.RequestLimitExceeded", "slow down"),
         ],
     );
     let out = create_face(&client(fast(config_for(&server))))
@@ -246,23 +272,64 @@ async fn throttling_on_create_face_is_retried() {
         .expect("throttled requests were never processed, so a write is retried");
     assert_eq!(out.suc_face_num, 1);
     assert_eq!(server.request_count("CreateFace"), 3);
+    assert_eq!(
+        faces_of_person_1(&server),
+        2,
+        "the face was added once, by the third attempt"
+    );
+}
+
+#[tokio::test]
+async fn a_truncated_answer_to_create_group_is_not_retried_though_the_group_was_created() {
+    // The emulator creates the group, then cuts its answer short: the client cannot know
+    // whether the write happened, so it must not repeat it.
+    let server = TestEmulator::start();
+    server.script("CreateGroup", [FaultStep::TruncatedBody]);
+    let client = client(fast(config_for(&server)));
+    let err = bounded(client.create_group("Staff", "staff").send())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, SdkError::Transport(e) if e.maybe_sent && e.attempts == 1),
+        "{err:?}"
+    );
+    assert_eq!(server.request_count("CreateGroup"), 1, "sent once");
+    let state = server.emulator().state();
+    assert_eq!(state.groups["staff"].name, "Staff", "the write was applied");
+    assert_eq!(state.groups.len(), 1);
+}
+
+#[tokio::test]
+async fn a_dropped_connection_on_create_group_is_not_retried() {
+    // Here the emulator drops the connection before the write, but the client cannot tell
+    // that from the case above.
+    let server = TestEmulator::start();
+    server.script("CreateGroup", [FaultStep::DropConnection]);
+    let client = client(fast(config_for(&server)));
+    let err = bounded(client.create_group("Staff", "staff").send())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, SdkError::Transport(e) if e.maybe_sent && e.attempts == 1),
+        "{err:?}"
+    );
+    assert_eq!(server.request_count("CreateGroup"), 1, "sent once");
+    assert!(server.emulator().state().groups.is_empty());
 }
 
 // ---- HTTP-level faults ----------------------------------------------------------------------
 
 #[tokio::test]
 async fn html_502_without_envelope_is_retried_for_an_idempotent_action() {
-    let server = TestServer::start();
-    server.script(
-        "GetGroupInfo",
-        vec![html_502(), Reply::json(GET_GROUP_INFO_EXAMPLE)],
-    );
+    let server = with_example_group();
+    server.script("GetGroupInfo", [html_502()]);
     get_group(&client(fast(config_for(&server))))
         .await
         .expect("second attempt succeeds");
     assert_eq!(server.request_count("GetGroupInfo"), 2);
 
-    server.script("GetGroupInfo", vec![html_502()]);
+    // A gateway that keeps failing: more 502s than the client makes attempts.
+    server.script("GetGroupInfo", std::iter::repeat_n(html_502(), 10));
     let err = get_group(&client(fast(config_for(&server))))
         .await
         .unwrap_err();
@@ -271,14 +338,15 @@ async fn html_502_without_envelope_is_retried_for_an_idempotent_action() {
     };
     assert_eq!((e.http_status, e.attempts), (502, 3));
     assert!(e.body_excerpt.contains("Bad Gateway"), "{e:?}");
+    assert_eq!(server.request_count("GetGroupInfo"), 2 + 3);
 }
 
 #[tokio::test]
 async fn refused_connections_are_retried() {
-    // The server accepts and closes at once. To the client that looks like a close after
+    // The emulator accepts and closes at once. To the client that looks like a close after
     // sending (`maybe_sent`: it cannot know the request was never read), so it is retried
     // here because GetGroupInfo is idempotent; see the in-memory tests for the other case.
-    let server = TestServer::start();
+    let server = with_example_group();
     server.refuse_next_connections(2);
     get_group(&client(fast(config_for(&server))))
         .await
@@ -303,14 +371,8 @@ async fn refused_connections_are_retried() {
 
 #[tokio::test]
 async fn connection_closed_after_the_request_is_retried_for_an_idempotent_action() {
-    let server = TestServer::start();
-    server.script(
-        "GetGroupInfo",
-        vec![
-            Reply::CloseAfterRequest,
-            Reply::json(GET_GROUP_INFO_EXAMPLE),
-        ],
-    );
+    let server = with_example_group();
+    server.script("GetGroupInfo", [FaultStep::DropConnection]);
     get_group(&client(fast(config_for(&server))))
         .await
         .expect("second attempt succeeds");
@@ -319,31 +381,20 @@ async fn connection_closed_after_the_request_is_retried_for_an_idempotent_action
 
 #[tokio::test]
 async fn short_body_is_retried_and_truncated_json_is_a_response_error() {
-    let server = TestServer::start();
-    server.script(
-        "GetGroupInfo",
-        vec![
-            Reply::Truncated {
-                declared_len: GET_GROUP_INFO_EXAMPLE.len(),
-                body: GET_GROUP_INFO_EXAMPLE.as_bytes().to_vec(),
-            },
-            Reply::json(GET_GROUP_INFO_EXAMPLE),
-        ],
-    );
+    let server = with_example_group();
+    server.script("GetGroupInfo", [FaultStep::TruncatedBody]);
     get_group(&client(fast(config_for(&server))))
         .await
         .expect("the connection broke mid-body; the retry succeeds");
     assert_eq!(server.request_count("GetGroupInfo"), 2);
 
     // A complete HTTP message whose JSON is cut: the server meant it, so no retry.
-    let server = TestServer::start();
+    let server = with_example_group();
     server.script(
         "GetGroupInfo",
-        vec![Reply::Raw {
-            status: 200,
-            content_type: "application/json".into(),
-            body: GET_GROUP_INFO_EXAMPLE.as_bytes()[..60].to_vec(),
-        }],
+        [FaultStep::Respond(RawReply::json(
+            &GET_GROUP_INFO_EXAMPLE[..60],
+        ))],
     );
     let err = get_group(&client(fast(config_for(&server))))
         .await
@@ -357,7 +408,7 @@ async fn short_body_is_retried_and_truncated_json_is_a_response_error() {
 
 #[tokio::test]
 async fn non_json_and_wrong_content_type() {
-    let server = TestServer::start();
+    let server = with_example_group();
     let client = client(fast(config_for(&server)));
     let cases: [(&str, &[u8]); 4] = [
         ("text/plain", b"OK"),
@@ -371,11 +422,7 @@ async fn non_json_and_wrong_content_type() {
     for (content_type, body) in cases {
         server.script(
             "GetGroupInfo",
-            vec![Reply::Raw {
-                status: 200,
-                content_type: content_type.into(),
-                body: body.to_vec(),
-            }],
+            [FaultStep::Respond(RawReply::new(200, content_type, body))],
         );
         let err = get_group(&client).await.unwrap_err();
         let SdkError::Response(e) = &err else {
@@ -388,11 +435,11 @@ async fn non_json_and_wrong_content_type() {
     // An error envelope is an error envelope whatever the Content-Type says.
     server.script(
         "GetGroupInfo",
-        vec![Reply::Raw {
-            status: 200,
-            content_type: "text/html; charset=utf-8".into(),
-            body: br#"{"Response":{"Error":{"Code":"ResourceNotFound","Message":"gone"},"RequestId":"r-1"}}"#.to_vec(),
-        }],
+        [FaultStep::Respond(RawReply::new(
+            200,
+            "text/html; charset=utf-8",
+            r#"{"Response":{"Error":{"Code":"ResourceNotFound","Message":"gone"},"RequestId":"r-1"}}"#,
+        ))],
     );
     let err = get_group(&client).await.unwrap_err();
     assert!(
@@ -407,16 +454,14 @@ async fn non_json_and_wrong_content_type() {
 
 #[tokio::test]
 async fn oversized_body_is_refused_with_a_typed_error() {
-    let server = TestServer::start();
+    // A group's Tag holds at most 40 characters, so no real group answers this large: the
+    // answer is given as it is, once for each of the two calls below.
+    let server = TestEmulator::start();
     let big_tag = "x".repeat(10 * 1024);
     let body = GET_GROUP_INFO_EXAMPLE.replace("fdsaf", &big_tag);
     server.script(
         "GetGroupInfo",
-        vec![Reply::Raw {
-            status: 200,
-            content_type: "application/json".into(),
-            body: body.into_bytes(),
-        }],
+        std::iter::repeat_n(FaultStep::Respond(RawReply::json(body)), 2),
     );
     let limited = client(
         fast(config_for(&server))
@@ -438,25 +483,21 @@ async fn oversized_body_is_refused_with_a_typed_error() {
 
 // ---- timeouts -------------------------------------------------------------------------------
 
-fn slow_headers() -> Reply {
-    Reply::DelayHeaders {
-        delay: Duration::from_secs(5),
-        then: Box::new(Reply::json(GET_GROUP_INFO_EXAMPLE)),
-    }
+/// Headers (and the normal answer) only after 5 s.
+fn slow_headers() -> FaultStep {
+    FaultStep::DelayMs(5000)
 }
 
-fn slow_body() -> Reply {
-    Reply::SlowBody {
-        delay: Duration::from_secs(5),
-        body: GET_GROUP_INFO_EXAMPLE.to_owned(),
-    }
+/// Headers at once, the normal body after 5 s.
+fn slow_body() -> FaultStep {
+    FaultStep::SlowBodyMs(5000)
 }
 
 #[tokio::test]
 async fn attempt_timeout_applies_to_slow_headers_and_slow_bodies() {
     for (name, slow) in [("slow headers", slow_headers()), ("slow body", slow_body())] {
-        let server = TestServer::start();
-        server.script("GetGroupInfo", vec![slow]);
+        let server = with_example_group();
+        server.script("GetGroupInfo", [slow]);
         let one_attempt = client(
             fast(config_for(&server))
                 .timeout(Duration::from_secs(10))
@@ -470,25 +511,49 @@ async fn attempt_timeout_applies_to_slow_headers_and_slow_bodies() {
 
 #[tokio::test]
 async fn a_timed_out_attempt_is_retried_for_an_idempotent_action() {
-    let server = TestServer::start();
-    server.script(
-        "GetGroupInfo",
-        vec![slow_headers(), Reply::json(GET_GROUP_INFO_EXAMPLE)],
-    );
-    let client = client(
-        fast(config_for(&server))
-            .timeout(Duration::from_secs(10))
-            .attempt_timeout(Duration::from_millis(200)),
-    );
-    get_group(&client).await.expect("second attempt succeeds");
-    assert_eq!(server.request_count("GetGroupInfo"), 2);
+    // The journal records a call when its answer starts: a slow-body call at once, but a
+    // slow-headers call only after its delay, and never if the client gives up first (hyper
+    // then drops the call). So the attempts are counted from the consumed slow step, the
+    // journal and the connections: a timed-out attempt's connection is not reused.
+    for (name, slow, journaled) in [
+        ("slow headers", slow_headers(), 1),
+        ("slow body", slow_body(), 2),
+    ] {
+        let server = with_example_group();
+        let connections_before = server.connection_count();
+        server.script("GetGroupInfo", [slow]);
+        let client = client(
+            fast(config_for(&server))
+                .timeout(Duration::from_secs(10))
+                .attempt_timeout(Duration::from_millis(200)),
+        );
+        get_group(&client)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: second attempt succeeds, got {e:?}"));
+        assert!(
+            server.emulator().faults().plan().is_empty(),
+            "{name}: the first attempt took the slow step"
+        );
+        assert_eq!(
+            server.request_count("GetGroupInfo"),
+            journaled,
+            "{name}: the answered attempts"
+        );
+        assert!(server.requests().iter().all(|r| r.error_code.is_none()));
+        assert_eq!(
+            server.connection_count() - connections_before,
+            2,
+            "{name}: two attempts, one connection each"
+        );
+    }
 }
 
 #[tokio::test]
 async fn whole_call_timeout_cuts_across_attempts() {
     for (name, slow) in [("slow headers", slow_headers()), ("slow body", slow_body())] {
-        let server = TestServer::start();
-        server.script("GetGroupInfo", vec![slow]);
+        let server = with_example_group();
+        // Every attempt the client may make is slow.
+        server.script("GetGroupInfo", std::iter::repeat_n(slow, 10));
         let client = client(
             fast(config_for(&server))
                 .timeout(Duration::from_millis(500))
@@ -518,7 +583,7 @@ fn unix_now() -> i64 {
         .as_secs() as i64
 }
 
-fn timestamp_of(request: &iai_integration_tests::server::RecordedRequest) -> i64 {
+fn timestamp_of(request: &RecordedCall) -> i64 {
     request
         .header("X-TC-Timestamp")
         .and_then(|t| t.parse().ok())
@@ -527,7 +592,8 @@ fn timestamp_of(request: &iai_integration_tests::server::RecordedRequest) -> i64
 
 #[tokio::test]
 async fn clock_skew_is_corrected_from_the_date_header() {
-    let server = TestServer::builder().clock_offset_secs(3600).build();
+    let server = TestEmulator::builder().clock_skew_secs(3600).start();
+    server.seed_example_group();
     // One attempt allowed: a skew correction is a new chance, not a spent attempt.
     let client = client(fast(config_for(&server)).max_attempts(1));
     get_group(&client)
@@ -537,9 +603,10 @@ async fn clock_skew_is_corrected_from_the_date_header() {
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     assert_eq!(
-        requests[0].verdict.as_deref(),
+        requests[0].error_code.as_deref(),
         Some("AuthFailure.SignatureExpire")
     );
+    assert!(!requests[0].authenticated);
     assert!((timestamp_of(&requests[0]) - unix_now()).abs() < 120);
     let server_now = unix_now() + 3600;
     assert!(
@@ -547,7 +614,7 @@ async fn clock_skew_is_corrected_from_the_date_header() {
         "second attempt signed at {}, server clock {server_now}",
         timestamp_of(&requests[1])
     );
-    assert!(requests[1].signature_ok && requests[1].verdict.is_none());
+    assert!(requests[1].authenticated && requests[1].error_code.is_none());
 
     // The correction is kept: the next call is signed with server time straight away.
     get_group(&client).await.expect("success");
@@ -558,7 +625,7 @@ async fn clock_skew_is_corrected_from_the_date_header() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn one_hundred_concurrent_calls_through_one_client() {
-    let server = TestServer::start();
+    let server = with_example_group();
     let client = client(config_for(&server).timeout(Duration::from_secs(15)));
     let calls: Vec<_> = (0..100)
         .map(|_| {
@@ -574,7 +641,7 @@ async fn one_hundred_concurrent_calls_through_one_client() {
     assert_eq!(requests.len(), 100);
     assert!(requests
         .iter()
-        .all(|r| r.signature_ok && r.verdict.is_none()));
+        .all(|r| r.authenticated && r.error_code.is_none()));
 }
 
 // ---- in-memory transport --------------------------------------------------------------------

@@ -7,7 +7,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use iai_integration_tests::server::{Reply, TestServer, GET_GROUP_INFO_EXAMPLE, TEST_SECRET_ID};
+use iai_integration_tests::emulator::{FaultStep, TestEmulator};
 use tencentcloud_iai::{Client, Credentials};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -67,19 +67,25 @@ async fn calls_are_traced_without_secrets() {
     let recorder = Recorder::default();
     let _guard = tracing::subscriber::set_default(recorder.clone());
 
-    let server = TestServer::start();
-    server.script(
-        "GetGroupInfo",
-        vec![
-            Reply::error("RequestLimitExceeded", "slow down"),
-            Reply::json(GET_GROUP_INFO_EXAMPLE),
-        ],
-    );
+    let secret_id = "AKIDtraceEXAMPLE";
     let secret_key = "trace-secret-key-value";
     let token = "trace-session-token-value";
+    // The emulator accepts these temporary credentials, so the call really is signed with
+    // them, throttled once, retried and answered.
+    let server = TestEmulator::builder()
+        .credential(secret_id, secret_key, Some(token))
+        .start();
+    server.seed_example_group();
+    server.script(
+        "GetGroupInfo",
+        [FaultStep::Error {
+            code: "RequestLimitExceeded".into(),
+            message: Some("slow down".into()),
+        }],
+    );
     let client = Client::new(
         common::config_for(&server)
-            .credentials(Credentials::new(TEST_SECRET_ID, secret_key).with_session_token(token))
+            .credentials(Credentials::new(secret_id, secret_key).with_session_token(token))
             .region("ap-guangzhou")
             .retry_backoff(
                 std::time::Duration::from_millis(1),
@@ -88,8 +94,16 @@ async fn calls_are_traced_without_secrets() {
             .build()
             .unwrap(),
     );
-    // The server rejects this token; the point is what gets recorded on the way.
-    let _ = client.get_group_info("aaa").send().await;
+    client
+        .get_group_info("aaa")
+        .send()
+        .await
+        .expect("the retry succeeds");
+    assert_eq!(server.request_count("GetGroupInfo"), 2);
+    assert!(server
+        .requests()
+        .iter()
+        .all(|r| r.authenticated && r.header("X-TC-Token") == Some(token)));
 
     let lines = recorder.lines.lock().unwrap().join("\n");
     for expected in [
@@ -97,9 +111,9 @@ async fn calls_are_traced_without_secrets() {
         "tencentcloud_call:action=GetGroupInfo",
         "tencentcloud_call:region=ap-guangzhou",
         "tencentcloud_call:service=iai",
-        "record:attempts=",
+        "record:attempts=2",
         "record:latency_ms=",
-        "record:outcome=",
+        "record:outcome=success",
     ] {
         assert!(lines.contains(expected), "missing {expected} in:\n{lines}");
     }
@@ -112,19 +126,14 @@ async fn calls_are_traced_without_secrets() {
 async fn the_span_records_request_id_attempts_and_outcome() {
     let recorder = Recorder::default();
     let _guard = tracing::subscriber::set_default(recorder.clone());
-    let server = TestServer::start();
-    server.script(
-        "GetGroupInfo",
-        vec![Reply::error(
-            "InvalidParameterValue.GroupIdNotExist",
-            "gone",
-        )],
-    );
+    // No group `aaa`: the emulator answers `InvalidParameterValue.GroupIdNotExist`.
+    let server = TestEmulator::start();
     let err = common::client_for(&server)
         .get_group_info("aaa")
         .send()
         .await
         .unwrap_err();
+    assert_eq!(err.code(), Some("InvalidParameterValue.GroupIdNotExist"));
     let id = err
         .request_id()
         .expect("service errors carry a RequestId")

@@ -1,7 +1,7 @@
 //! Rules the README promises are checked before any network call, for the gaps issue 12
 //! found: an empty image, an image action given neither `Image` nor `Url` (the spec's
 //! `at_least_one_of`), and text that is not base64 given as an image. Each request goes to a
-//! recording loopback server, which must receive nothing.
+//! recording emulator, which must receive nothing.
 
 mod common;
 
@@ -9,7 +9,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use common::client_for;
-use iai_integration_tests::server::TestServer;
+use iai_integration_tests::emulator::TestEmulator;
 use tencentcloud_iai::operation::detect_face::DetectFaceRequest;
 use tencentcloud_iai::{Image, SdkError, ValidationError};
 
@@ -21,7 +21,7 @@ async fn bounded<T>(future: impl Future<Output = T>) -> T {
 
 /// The call's `InvalidRequest` error; also checks that the server saw nothing.
 fn refused<T: std::fmt::Debug, E: std::fmt::Debug>(
-    server: &TestServer,
+    server: &TestEmulator,
     result: Result<T, SdkError<E>>,
 ) -> ValidationError {
     assert!(server.requests().is_empty(), "nothing may be sent");
@@ -34,7 +34,7 @@ fn refused<T: std::fmt::Debug, E: std::fmt::Debug>(
 
 #[tokio::test]
 async fn detect_face_without_image_or_url_is_refused() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     let client = client_for(&server);
     let err = refused(&server, bounded(client.detect_face().send()).await);
     assert_eq!(err.parameter, "Image or Url");
@@ -49,7 +49,7 @@ async fn detect_face_without_image_or_url_is_refused() {
 
 #[tokio::test]
 async fn each_image_of_a_pair_is_required() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     let client = client_for(&server);
     let face = Image::from_bytes(vec![0xff, 0xd8, 0xff]);
     let err = refused(
@@ -72,7 +72,7 @@ async fn each_image_of_a_pair_is_required() {
 
 #[tokio::test]
 async fn create_face_with_empty_lists_is_refused() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     let client = client_for(&server);
     let err = refused(
         &server,
@@ -112,7 +112,7 @@ async fn an_empty_image_is_refused() {
             Image::from_base64("").expect("empty text is base64"),
         ),
     ] {
-        let server = TestServer::start();
+        let server = TestEmulator::start();
         let err = refused(
             &server,
             bounded(client_for(&server).detect_face().image(image).send()).await,
