@@ -1,19 +1,23 @@
 //! The `iai` command line end to end: this package's `iai-cli-under-test` binary (built by
-//! cargo with the tests, no nested build) against the loopback signature-checking server.
+//! cargo with the tests, no nested build) against the emulator, with the groups and persons
+//! each test needs created in it first.
 //!
 //! Help and skeleton outputs are golden files in `tests/snapshots/cli/`; after an intended
 //! change, refresh them with
 //! `UPDATE_SNAPSHOTS=1 cargo test -p iai-integration-tests --test cli`.
 
+use std::future::Future;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::Duration;
 
-use iai_integration_tests::server::{
-    Reply, TestServer, GET_GROUP_INFO_EXAMPLE, TEST_SECRET_ID, TEST_SECRET_KEY,
+use base64::Engine as _;
+use iai_integration_tests::emulator::{
+    same_as_example_group, FaultStep, TestEmulator, TEST_SECRET_ID, TEST_SECRET_KEY,
 };
 use serde_json::{json, Value};
+use tencentcloud_iai::Client;
+use tencentcloud_iai_emulator::testimage::jpeg;
 
 const IAI: &str = env!("CARGO_BIN_EXE_iai-cli-under-test");
 
@@ -25,10 +29,10 @@ struct Iai {
 }
 
 impl Iai {
-    fn new(server: Option<&TestServer>) -> Iai {
+    fn new(server: Option<&TestEmulator>) -> Iai {
         Iai {
             home: tempfile::tempdir().unwrap(),
-            endpoint: server.map(TestServer::url),
+            endpoint: server.map(TestEmulator::url),
             keys: true,
         }
     }
@@ -87,7 +91,7 @@ fn ok(o: &Output) -> String {
     stdout(o)
 }
 
-fn sent_body(server: &TestServer, index: usize) -> Value {
+fn sent_body(server: &TestEmulator, index: usize) -> Value {
     serde_json::from_slice(&server.requests()[index].body).unwrap()
 }
 
@@ -114,22 +118,37 @@ fn assert_snapshot(name: &str, actual: &str) {
     );
 }
 
-fn group_list_page(ids: &[&str], total: u64) -> Reply {
-    let infos: Vec<Value> = ids
-        .iter()
-        .map(|id| json!({"GroupName": id, "GroupId": id, "FaceModelVersion": "3.0", "CreationTimestamp": 1}))
-        .collect();
-    Reply::json(
-        &json!({"Response": {"GroupInfos": infos, "GroupNum": total, "RequestId": "r"}})
-            .to_string(),
-    )
+/// Makes set-up calls with the client (test key pair), then forgets them in the journal, so
+/// `requests()` shows only what `iai` sent.
+fn prepare<F>(server: &TestEmulator, calls: impl FnOnce(Client) -> F)
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    let client = Client::new(server.config().build().expect("valid config"));
+    server.run(calls(client));
+    server.emulator().clear_requests();
+}
+
+/// Creates groups named as their IDs, in this order (GetGroupList lists the oldest first).
+fn create_groups(server: &TestEmulator, ids: &[&str]) {
+    let ids: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+    prepare(server, |client| async move {
+        for id in ids {
+            client
+                .create_group(&id, &id)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("group {id}: {e:?}"));
+        }
+    });
 }
 
 // --- calls -------------------------------------------------------------------------------
 
 #[test]
 fn flags_call_the_action_and_print_json_in_api_order() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
+    server.seed_example_group();
     let iai = Iai::new(Some(&server));
     for args in [
         &["get-group-info", "--group-id", "aaa"][..],
@@ -138,29 +157,42 @@ fn flags_call_the_action_and_print_json_in_api_order() {
     ] {
         let text = ok(&iai.run(args));
         let printed: Value = serde_json::from_str(&text).expect("stdout is JSON");
-        let documented: Value = serde_json::from_str(GET_GROUP_INFO_EXAMPLE).unwrap();
-        assert_eq!(printed, documented["Response"], "{args:?}");
+        // The documented example, but for what the emulator makes fresh.
+        assert!(same_as_example_group(&printed), "{args:?}: {printed}");
+        assert!(printed["CreationTimestamp"].is_u64(), "{printed}");
+        assert!(printed["RequestId"].is_string(), "{printed}");
+        assert_eq!(printed.as_object().unwrap().len(), 7, "{printed}");
         // Keys in the API's order (the spec's), not sorted: GroupName comes before GroupId.
         let name = text.find("\"GroupName\"").unwrap();
         let id = text.find("\"GroupId\"").unwrap();
         let request_id = text.find("\"RequestId\"").unwrap();
         assert!(name < id && id < request_id, "{text}");
     }
-    for sent in server.requests() {
-        assert!(sent.signature_ok);
-        assert_eq!(sent.body, br#"{"GroupId":"aaa"}"#);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    for sent in requests {
+        assert!(sent.authenticated);
+        assert_eq!(&sent.body[..], br#"{"GroupId":"aaa"}"#);
     }
 }
 
 #[test]
 fn typed_flags_lists_and_input_json_are_merged() {
-    let server = TestServer::start();
-    let reply = || {
-        Reply::json(
-            r#"{"Response":{"Results":[],"FaceNum":0,"FaceModelVersion":"3.0","RequestId":"r1"}}"#,
-        )
-    };
-    server.script("SearchFaces", vec![reply(), reply(), reply()]);
+    // Every group searched exists and holds a face (a search needs both); the images are
+    // URLs, which the emulator never fetches.
+    let server = TestEmulator::start();
+    let groups = ["g1", "g2", "a", "b", "c", "stdin"];
+    create_groups(&server, &groups);
+    prepare(&server, |client| async move {
+        for group in groups {
+            client
+                .create_person(group, "someone", format!("person-{group}"))
+                .url(format!("https://example.com/{group}.jpg"))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("person in {group}: {e:?}"));
+        }
+    });
     let iai = Iai::new(Some(&server));
     let input = iai.home.path().join("input.json");
     std::fs::write(&input, r#"{"GroupIds":["from-file"],"MaxPersonNum":3}"#).unwrap();
@@ -177,7 +209,8 @@ fn typed_flags_lists_and_input_json_are_merged() {
         "--group-ids",
         "g2",
     ]);
-    ok(&out);
+    let found: Value = serde_json::from_str(&ok(&out)).expect("stdout is JSON");
+    assert!(found["Results"].is_array(), "{found}");
     let body = sent_body(&server, 0);
     assert_eq!(body["MaxFaceNum"], 2, "numbers are typed, not strings");
     assert_eq!(body["MaxPersonNum"], 3, "--input-json values are kept");
@@ -199,26 +232,26 @@ fn typed_flags_lists_and_input_json_are_merged() {
     );
     ok(&out);
     assert_eq!(sent_body(&server, 2)["GroupIds"], json!(["stdin"]));
+    assert!(server.requests().iter().all(|r| r.error_code.is_none()));
 }
 
 #[test]
 fn image_flags_read_and_encode_files() {
-    let server = TestServer::start();
-    server.script(
-        "DetectLiveFaceAccurate",
-        vec![Reply::json(
-            r#"{"Response":{"Score":99,"FaceModelVersion":"3.0","RequestId":"r2"}}"#,
-        )],
-    );
+    // A real (grey, 8×8) JPEG, which the emulator decodes: an unmarked face counts as live.
+    let server = TestEmulator::start();
     let iai = Iai::new(Some(&server));
     let image = iai.home.path().join("face.jpg");
-    std::fs::write(&image, b"\xff\xd8\xff\xe0fake-jpeg").unwrap();
-    ok(&iai.run(&[
+    let bytes = jpeg(8, 8);
+    std::fs::write(&image, &bytes).unwrap();
+    let out = ok(&iai.run(&[
         "detect-live-face-accurate",
         "--image",
         &format!("@{}", image.display()),
     ]));
-    assert_eq!(sent_body(&server, 0)["Image"], "/9j/4GZha2UtanBlZw==");
+    let answer: Value = serde_json::from_str(&out).expect("stdout is JSON");
+    assert!(answer["Score"].as_f64().unwrap() >= 90.0, "{answer}");
+    let expected = base64::engine::general_purpose::STANDARD.encode(&bytes);
+    assert_eq!(sent_body(&server, 0)["Image"], expected.as_str());
 
     let missing = iai.run(&["detect-live-face-accurate", "--image", "@/no/such/file.jpg"]);
     assert_eq!(missing.status.code(), Some(2));
@@ -231,7 +264,7 @@ fn image_flags_read_and_encode_files() {
 
 #[test]
 fn dry_run_prints_the_signed_request_without_sending_or_leaking_secrets() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     let out = Command::new(IAI)
         .args([
             "--dry-run",
@@ -271,15 +304,8 @@ fn dry_run_prints_the_signed_request_without_sending_or_leaking_secrets() {
 
 #[test]
 fn query_filters_and_output_formats_render() {
-    let server = TestServer::start();
-    server.script(
-        "GetGroupList",
-        vec![
-            group_list_page(&["g1", "g2"], 2),
-            group_list_page(&["g1", "g2"], 2),
-            group_list_page(&["g1", "g2"], 2),
-        ],
-    );
+    let server = TestEmulator::start();
+    create_groups(&server, &["g1", "g2"]);
     let iai = Iai::new(Some(&server));
     let ids = ok(&iai.run(&["get-group-list", "--query", "GroupInfos[].GroupId"]));
     assert_eq!(
@@ -311,15 +337,9 @@ fn query_filters_and_output_formats_render() {
 
 #[test]
 fn all_pages_streams_items_across_three_pages() {
-    let server = TestServer::start();
-    let pages = || {
-        vec![
-            group_list_page(&["a", "b"], 5),
-            group_list_page(&["c", "d"], 5),
-            group_list_page(&["e"], 5),
-        ]
-    };
-    server.script("GetGroupList", pages());
+    // Five groups: pages of two are full, full, short.
+    let server = TestEmulator::start();
+    create_groups(&server, &["a", "b", "c", "d", "e"]);
     let iai = Iai::new(Some(&server));
     let json_out = ok(&iai.run(&["get-group-list", "--all-pages", "--limit", "2"]));
     let items: Value = serde_json::from_str(&json_out).expect("one JSON array");
@@ -336,7 +356,6 @@ fn all_pages_streams_items_across_three_pages() {
     assert_eq!(offsets, [Value::Null, json!(2), json!(4)]);
     assert_eq!(server.request_count("GetGroupList"), 3);
 
-    server.script("GetGroupList", pages());
     let lines = ok(&iai.run(&[
         "get-group-list",
         "--all-pages",
@@ -349,7 +368,6 @@ fn all_pages_streams_items_across_three_pages() {
     ]));
     assert_eq!(lines, "a\nb\nc\nd\ne\n", "one line per item");
 
-    server.script("GetGroupList", pages());
     let json_lines = ok(&iai.run(&[
         "get-group-list",
         "--all-pages",
@@ -363,11 +381,17 @@ fn all_pages_streams_items_across_three_pages() {
         let item: Value = serde_json::from_str(line).expect("JSON lines");
         assert!(item["GroupId"].is_string());
     }
+    assert_eq!(
+        server.request_count("GetGroupList"),
+        9,
+        "three pages each time"
+    );
 }
 
 #[test]
 fn a_full_disk_is_an_error_and_a_closed_pipe_is_quiet() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
+    server.seed_example_group();
     let iai = Iai::new(Some(&server));
     let full = std::fs::File::create("/dev/full").expect("/dev/full exists on Linux");
     let out = iai
@@ -398,22 +422,24 @@ fn a_full_disk_is_an_error_and_a_closed_pipe_is_quiet() {
 
 #[test]
 fn service_errors_print_code_message_and_request_id_on_one_line() {
-    let server = TestServer::start();
-    server.script(
-        "GetGroupInfo",
-        vec![Reply::error(
-            "InvalidParameterValue.GroupIdNotExist",
-            "no such group",
-        )],
-    );
+    // There is no group `nope`: the emulator's real error.
+    let server = TestEmulator::start();
     let out = Iai::new(Some(&server)).run(&["get-group-info", "--group-id", "nope"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
-        err.starts_with("error: InvalidParameterValue.GroupIdNotExist: no such group (RequestId: "),
+        err.starts_with(
+            "error: InvalidParameterValue.GroupIdNotExist: The group ID `nope` does not exist. (RequestId: "
+        ),
         "{err}"
+    );
+    let sent = server.requests();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].error_code.as_deref(),
+        Some("InvalidParameterValue.GroupIdNotExist")
     );
 }
 
@@ -443,23 +469,18 @@ fn transport_errors_print_the_whole_cause_chain_and_exit_3() {
 
 #[test]
 fn timeouts_exit_3() {
-    let server = TestServer::start();
-    server.script(
-        "GetGroupInfo",
-        vec![Reply::DelayHeaders {
-            delay: Duration::from_secs(5),
-            then: Box::new(Reply::json(GET_GROUP_INFO_EXAMPLE)),
-        }],
-    );
+    let server = TestEmulator::start();
+    server.seed_example_group();
+    server.script("GetGroupInfo", [FaultStep::DelayMs(5000)]);
     let out =
-        Iai::new(Some(&server)).run(&["get-group-info", "--group-id", "a", "--timeout", "0.3"]);
+        Iai::new(Some(&server)).run(&["get-group-info", "--group-id", "aaa", "--timeout", "0.3"]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(stderr(&out).contains("timed out"), "{}", stderr(&out));
 }
 
 #[test]
 fn validation_errors_exit_4_before_any_request() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     let out = Iai::new(Some(&server)).run(&["get-group-info", "--group-id", "bad/id"]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert!(stderr(&out).contains("GroupId"), "{}", stderr(&out));
@@ -468,7 +489,7 @@ fn validation_errors_exit_4_before_any_request() {
 
 #[test]
 fn every_usage_error_exits_2_before_any_request() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     let iai = Iai::new(Some(&server));
     for (args, expected) in [
         (&[][..], "Usage: iai"),
@@ -552,7 +573,8 @@ fn every_usage_error_exits_2_before_any_request() {
 
 #[test]
 fn endpoint_flag_wins_over_a_malformed_environment_variable() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
+    server.seed_example_group();
     let iai = Iai::new(None);
     let out = iai
         .command(&[
@@ -583,9 +605,10 @@ fn endpoint_flag_wins_over_a_malformed_environment_variable() {
 
 #[test]
 fn profiles_come_from_the_sdk_file_and_from_tccli_files() {
-    let server = TestServer::builder()
+    let server = TestEmulator::builder()
         .credential("AKIDprofile", "profile-secret", None)
-        .build();
+        .start();
+    create_groups(&server, &["a"]);
     let iai = Iai::new(Some(&server)).without_env_keys();
     let home = iai.home.path();
 
@@ -624,8 +647,14 @@ fn profiles_come_from_the_sdk_file_and_from_tccli_files() {
     let requests = server.requests();
     assert_eq!(requests.len(), 3);
     assert!(
-        requests.iter().all(|r| r.signature_ok),
+        requests.iter().all(|r| r.authenticated),
         "signed with the profile's key"
+    );
+    assert!(
+        requests.iter().all(|r| r
+            .header("Authorization")
+            .is_some_and(|a| a.contains("Credential=AKIDprofile/"))),
+        "{requests:?}"
     );
     assert_eq!(requests[0].header("X-TC-Region"), None);
     assert_eq!(requests[1].header("X-TC-Region"), Some("ap-singapore"));
@@ -641,9 +670,10 @@ fn profiles_come_from_the_sdk_file_and_from_tccli_files() {
 
 #[test]
 fn configure_writes_a_private_tccli_profile_without_echoing_the_secret() {
-    let server = TestServer::builder()
+    let server = TestEmulator::builder()
         .credential("AKIDconfigured", "configured-secret", None)
-        .build();
+        .start();
+    create_groups(&server, &["a"]);
     let iai = Iai::new(Some(&server)).without_env_keys();
     let out = iai.run_with_stdin(
         &["configure", "--profile", "dev", "--region", "ap-guangzhou"],
@@ -668,7 +698,10 @@ fn configure_writes_a_private_tccli_profile_without_echoing_the_secret() {
 
     ok(&iai.run(&["--profile", "dev", "get-group-info", "--group-id", "a"]));
     let sent = &server.requests()[0];
-    assert!(sent.signature_ok);
+    assert!(sent.authenticated);
+    assert!(sent
+        .header("Authorization")
+        .is_some_and(|a| a.contains("Credential=AKIDconfigured/")));
     assert_eq!(sent.header("X-TC-Region"), Some("ap-guangzhou"));
 
     let empty = iai.run_with_stdin(&["configure"], "\n");

@@ -1,18 +1,18 @@
 //! `Config::from_env()` finds credentials through `DefaultCredentialsChain`: proven with the
 //! shipped example program run in a clean environment (so this test process's environment is
-//! never changed) against the signature-checking server.
+//! never changed) against the emulator, which checks every signature.
 
 mod common;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-use iai_integration_tests::server::{
-    TestServer, TEMP_SECRET_ID, TEMP_SECRET_KEY, TEMP_TOKEN, TEST_SECRET_ID, TEST_SECRET_KEY,
+use iai_integration_tests::emulator::{
+    TestEmulator, TEMP_SECRET_ID, TEMP_SECRET_KEY, TEMP_TOKEN, TEST_SECRET_ID, TEST_SECRET_KEY,
 };
 
 /// Runs the example with only `vars` (plus the endpoint) in its environment.
-fn run(server: &TestServer, home: &Path, vars: &[(&str, &str)]) -> Output {
+fn run(server: &TestEmulator, home: &Path, vars: &[(&str, &str)]) -> Output {
     let home_var = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
     Command::new(common::example_binary())
         .arg("aaa")
@@ -39,7 +39,8 @@ fn profiles() -> String {
 
 #[test]
 fn default_profile_in_the_home_directory() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
+    server.seed_example_group();
     let home = tempfile::tempdir().unwrap();
     write_home_credentials(home.path(), &profiles());
     let out = run(&server, home.path(), &[]);
@@ -49,7 +50,7 @@ fn default_profile_in_the_home_directory() {
         String::from_utf8_lossy(&out.stderr)
     );
     let sent = &server.requests()[0];
-    assert!(sent.signature_ok);
+    assert!(sent.authenticated);
     assert!(sent
         .header("Authorization")
         .is_some_and(|a| a.contains(&format!("Credential={TEST_SECRET_ID}/"))));
@@ -57,7 +58,8 @@ fn default_profile_in_the_home_directory() {
 
 #[test]
 fn named_profile_from_a_named_file_with_a_session_token() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
+    server.seed_example_group();
     let home = tempfile::tempdir().unwrap();
     let file = home.path().join("elsewhere.ini");
     std::fs::write(&file, profiles()).unwrap();
@@ -75,13 +77,14 @@ fn named_profile_from_a_named_file_with_a_session_token() {
         String::from_utf8_lossy(&out.stderr)
     );
     let sent = &server.requests()[0];
-    assert!(sent.signature_ok);
+    assert!(sent.authenticated);
     assert_eq!(sent.header("X-TC-Token"), Some(TEMP_TOKEN));
 }
 
 #[test]
 fn environment_variables_come_before_the_profile_file() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
+    server.seed_example_group();
     let home = tempfile::tempdir().unwrap();
     write_home_credentials(
         home.path(),
@@ -100,12 +103,12 @@ fn environment_variables_come_before_the_profile_file() {
         "stderr: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(server.requests()[0].signature_ok);
+    assert!(server.requests()[0].authenticated);
 }
 
 #[test]
 fn no_credentials_anywhere_lists_the_places_looked_and_sends_nothing() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     let home = tempfile::tempdir().unwrap();
     let out = run(&server, home.path(), &[]);
     assert!(!out.status.success());

@@ -1,6 +1,12 @@
-//! Paginators over real HTTP against the loopback server: pages and items across scripted
-//! pages, the offsets each request carries, where the stream ends (total reached, short page,
-//! empty page, error), and the short-page rule when the API returns no total.
+//! Paginators over real HTTP against the emulator: pages and items across the pages of real
+//! groups and persons (the emulator's own offset/limit semantics), the offsets each request
+//! carries, where the stream ends (total reached, short page, empty page, error), and the
+//! short-page rule when the API returns no total.
+//!
+//! Scripted answers remain only for what the service may answer but the emulator's state
+//! cannot produce: an error in the middle of a listing, a total of null (the spec: "may return
+//! null"; the emulator always counts) or one that contradicts the page, and upgrade jobs (the
+//! emulator keeps none and answers the spec's example).
 
 mod common;
 
@@ -8,10 +14,12 @@ use std::future::Future;
 use std::time::Duration;
 
 use common::client_for;
-use iai_integration_tests::server::{RecordedRequest, Reply, TestServer};
+use iai_integration_tests::emulator::{FaultStep, RawReply, RecordedCall, TestEmulator};
 use serde_json::{json, Value};
 use tencentcloud_iai::operation::get_group_list::GetGroupListError;
-use tencentcloud_iai::SdkError;
+use tencentcloud_iai::{Client, SdkError};
+use tencentcloud_iai_emulator::testimage::marked_png;
+use tencentcloud_iai_emulator::Marker;
 
 /// Upper bound on any paginator step; reaching it means the paginator hung.
 const DEADLINE: Duration = Duration::from_secs(20);
@@ -22,58 +30,90 @@ async fn bounded<T>(future: impl Future<Output = T>) -> T {
         .expect("the paginator must make progress, not hang")
 }
 
-fn group_page(ids: &[&str], total: Option<u64>) -> Reply {
+/// A raw `GetGroupList` page of groups named `name-<id>`, with `GroupNum` `total` (null for
+/// `None`): for totals the emulator's state cannot produce.
+fn group_page(ids: &[&str], total: Option<u64>) -> FaultStep {
     let infos: Vec<Value> = ids
         .iter()
         .map(|id| json!({"GroupName": format!("name-{id}"), "GroupId": id, "Tag": "t"}))
         .collect();
-    let mut response = json!({"GroupInfos": infos, "RequestId": format!("req-{}", ids.join("-"))});
-    if let Some(total) = total {
-        response["GroupNum"] = json!(total);
-    } else {
-        response["GroupNum"] = Value::Null;
-    }
-    Reply::json(&json!({ "Response": response }).to_string())
-}
-
-fn person_page(ids: &[&str], total: Option<u64>) -> Reply {
-    let infos: Vec<Value> = ids
-        .iter()
-        .map(|id| {
-            json!({
-                "PersonName": format!("name-{id}"), "PersonId": id, "Gender": 1,
-                "PersonExDescriptions": [], "FaceIds": [format!("face-{id}")],
-                "CreationTimestamp": 1594642823572u64
-            })
-        })
-        .collect();
     let response = json!({
-        "PersonInfos": infos, "PersonNum": total, "FaceNum": null,
-        "FaceModelVersion": "3.0", "RequestId": "req"
+        "GroupInfos": infos, "GroupNum": total, "RequestId": format!("req-{}", ids.join("-"))
     });
-    Reply::json(&json!({ "Response": response }).to_string())
+    FaultStep::Respond(RawReply::json(json!({ "Response": response }).to_string()))
 }
 
-/// Five groups in pages of two: two full pages, then a short one; `GroupNum` is 5.
-fn five_groups(server: &TestServer) {
-    server.script(
-        "GetGroupList",
-        vec![
-            group_page(&["g1", "g2"], Some(5)),
-            group_page(&["g3", "g4"], Some(5)),
-            group_page(&["g5"], Some(5)),
-            // Served for any further request, so asking again would show up as a 4th page.
-            group_page(&["extra"], Some(5)),
-        ],
-    );
+/// Creates groups `g1` to `g5` (named `name-g1`..., tag `t`), which GetGroupList lists oldest
+/// first: in pages of two, two full pages, then a short one; `GroupNum` is 5. The set-up calls
+/// are then forgotten in the journal.
+async fn five_groups(server: &TestEmulator, client: &Client) {
+    for id in ["g1", "g2", "g3", "g4", "g5"] {
+        bounded(
+            client
+                .create_group(format!("name-{id}"), id)
+                .tag("t")
+                .send(),
+        )
+        .await
+        .expect("group created");
+    }
+    server.emulator().clear_requests();
 }
 
-fn bodies(requests: &[RecordedRequest], action: &str) -> Vec<Value> {
+/// Creates group `group-1` with persons `p1` to `p<count>` (named `name-p1`..., one face each),
+/// then forgets the set-up calls in the journal.
+async fn persons(server: &TestEmulator, client: &Client, count: usize) {
+    bounded(client.create_group("Group 1", "group-1").send())
+        .await
+        .expect("group created");
+    for i in 1..=count {
+        let id = format!("p{i}");
+        bounded(
+            client
+                .create_person("group-1", format!("name-{id}"), &id)
+                .gender(1)
+                .image(marked_png(&Marker::person(&id), 8, 8))
+                .send(),
+        )
+        .await
+        .expect("person created");
+    }
+    server.emulator().clear_requests();
+}
+
+/// The emulator's own GetPersonList pages of `group-1`, one per `(offset, limit)`, as raw
+/// answers with `PersonNum` and `FaceNum` null: the service may answer so (the spec marks both
+/// nullable), the emulator always counts. The calls that fetched them are forgotten.
+async fn pages_without_total(
+    server: &TestEmulator,
+    client: &Client,
+    pages: &[(u64, Option<u64>)],
+) -> Vec<FaultStep> {
+    let mut steps = Vec::new();
+    for &(offset, limit) in pages {
+        let request = client.get_person_list("group-1").offset(offset);
+        let request = match limit {
+            Some(limit) => request.limit(limit),
+            None => request,
+        };
+        let page = bounded(request.send()).await.expect("a real page");
+        let mut response = serde_json::to_value(&page).expect("a response is JSON");
+        response["PersonNum"] = Value::Null;
+        response["FaceNum"] = Value::Null;
+        steps.push(FaultStep::Respond(RawReply::json(
+            json!({ "Response": response }).to_string(),
+        )));
+    }
+    server.emulator().clear_requests();
+    steps
+}
+
+fn bodies(requests: &[RecordedCall], action: &str) -> Vec<Value> {
     requests
         .iter()
         .filter(|r| r.action.as_deref() == Some(action))
         .map(|r| {
-            assert!(r.signature_ok, "the server rejected a signature: {r:?}");
+            assert!(r.authenticated, "the emulator rejected a signature: {r:?}");
             serde_json::from_slice(&r.body).expect("request bodies are JSON")
         })
         .collect()
@@ -89,9 +129,9 @@ fn offsets(bodies: &[Value]) -> Vec<u64> {
 
 #[tokio::test]
 async fn pages_follow_the_offset_until_the_total_is_reached() {
-    let server = TestServer::start();
-    five_groups(&server);
+    let server = TestEmulator::start();
     let client = client_for(&server);
+    five_groups(&server, &client).await;
     let mut pages = client.get_group_list().limit(2).into_paginator();
 
     let mut seen = Vec::new();
@@ -113,7 +153,7 @@ async fn pages_follow_the_offset_until_the_total_is_reached() {
     let sent = bodies(&server.requests(), "GetGroupList");
     assert_eq!(sent.len(), 3);
     assert_eq!(offsets(&sent), [0, 2, 4]);
-    assert!(server.requests().iter().all(|r| r.verdict.is_none()));
+    assert!(server.requests().iter().all(|r| r.error_code.is_none()));
     // The first request is the one the builder made: no offset set, so none is sent.
     assert_eq!(sent[0], json!({"Limit": 2}));
     assert_eq!(sent[1], json!({"Offset": 2, "Limit": 2}));
@@ -123,9 +163,9 @@ async fn pages_follow_the_offset_until_the_total_is_reached() {
 
 #[tokio::test]
 async fn items_stream_across_pages() {
-    let server = TestServer::start();
-    five_groups(&server);
+    let server = TestEmulator::start();
     let client = client_for(&server);
+    five_groups(&server, &client).await;
     let mut items = client.get_group_list().limit(2).into_paginator().items();
 
     let mut names = Vec::new();
@@ -146,9 +186,9 @@ async fn items_stream_across_pages() {
 
 #[tokio::test]
 async fn collect_items_gathers_every_page() {
-    let server = TestServer::start();
-    five_groups(&server);
+    let server = TestEmulator::start();
     let client = client_for(&server);
+    five_groups(&server, &client).await;
     let groups = bounded(
         client
             .get_group_list()
@@ -166,16 +206,9 @@ async fn collect_items_gathers_every_page() {
 
 #[tokio::test]
 async fn a_start_offset_is_honoured() {
-    let server = TestServer::start();
-    server.script(
-        "GetGroupList",
-        vec![
-            group_page(&["g4"], Some(5)),
-            group_page(&["g5"], Some(5)),
-            group_page(&["extra"], Some(5)),
-        ],
-    );
+    let server = TestEmulator::start();
     let client = client_for(&server);
+    five_groups(&server, &client).await;
     let groups = bounded(
         client
             .get_group_list()
@@ -186,23 +219,31 @@ async fn a_start_offset_is_honoured() {
     )
     .await
     .unwrap();
-    assert_eq!(groups.len(), 2);
+    let ids: Vec<&str> = groups.iter().map(|g| g.group_id.as_str()).collect();
+    assert_eq!(ids, ["g4", "g5"]);
     let sent = bodies(&server.requests(), "GetGroupList");
     assert_eq!(offsets(&sent), [3, 4]);
 }
 
+/// The first call answers normally, the second fails with `InvalidParameterValue.OffsetExceed`.
+fn offset_exceeded_on_the_second_call() -> [FaultStep; 2] {
+    [
+        FaultStep::Pass,
+        FaultStep::Error {
+            code: "InvalidParameterValue.OffsetExceed".into(),
+            message: Some("offset too large".into()),
+        },
+    ]
+}
+
 #[tokio::test]
 async fn an_error_ends_the_stream_with_the_typed_error() {
-    let server = TestServer::start();
-    server.script(
-        "GetGroupList",
-        vec![
-            group_page(&["g1", "g2"], Some(5)),
-            Reply::error("InvalidParameterValue.OffsetExceed", "offset too large"),
-            group_page(&["g5"], Some(5)),
-        ],
-    );
+    // The first page is real; the second call fails, as the service may (the emulator's
+    // state never refuses an offset, so the error is scripted); a third page would be real.
+    let server = TestEmulator::start();
     let client = client_for(&server);
+    five_groups(&server, &client).await;
+    server.script("GetGroupList", offset_exceeded_on_the_second_call());
     let mut pages = client.get_group_list().limit(2).into_paginator();
 
     let first = bounded(pages.next_page()).await.expect("a first page");
@@ -225,20 +266,16 @@ async fn an_error_ends_the_stream_with_the_typed_error() {
     );
     let requests = server.requests();
     assert_eq!(offsets(&bodies(&requests, "GetGroupList")), [0, 2]);
-    let verdicts: Vec<Option<&str>> = requests.iter().map(|r| r.verdict.as_deref()).collect();
+    let verdicts: Vec<Option<&str>> = requests.iter().map(|r| r.error_code.as_deref()).collect();
     assert_eq!(verdicts, [None, Some("InvalidParameterValue.OffsetExceed")]);
 }
 
 #[tokio::test]
 async fn an_error_ends_the_item_stream_and_collect_items() {
-    let server = TestServer::start();
-    let script = vec![
-        group_page(&["g1", "g2"], Some(5)),
-        Reply::error("InvalidParameterValue.OffsetExceed", "offset too large"),
-        group_page(&["g5"], Some(5)),
-    ];
-    server.script("GetGroupList", script.clone());
+    let server = TestEmulator::start();
     let client = client_for(&server);
+    five_groups(&server, &client).await;
+    server.script("GetGroupList", offset_exceeded_on_the_second_call());
 
     let mut items = client.get_group_list().limit(2).into_paginator().items();
     let mut got = Vec::new();
@@ -256,7 +293,7 @@ async fn an_error_ends_the_item_stream_and_collect_items() {
     ));
     assert!(bounded(items.next_item()).await.is_none());
 
-    server.script("GetGroupList", script);
+    server.script("GetGroupList", offset_exceeded_on_the_second_call());
     let result = bounded(
         client
             .get_group_list()
@@ -274,11 +311,17 @@ async fn an_error_ends_the_item_stream_and_collect_items() {
 
 #[tokio::test]
 async fn an_empty_first_page_ends_after_one_request() {
-    // With a total of 0, and with a total that claims more than an empty page delivers: an
-    // empty page always ends the stream, so a lying total cannot cause an endless loop.
+    // With a total of 0 (an empty account), and with a total that claims more than an empty
+    // page delivers or none at all: an empty page always ends the stream, so a lying total
+    // cannot cause an endless loop. The emulator counts truthfully, so those two are scripted.
     for total in [Some(0), Some(10), None] {
-        let server = TestServer::start();
-        server.script("GetGroupList", vec![group_page(&[], total)]);
+        let server = TestEmulator::start();
+        if total != Some(0) {
+            server.script(
+                "GetGroupList",
+                [group_page(&[], total), group_page(&[], total)],
+            );
+        }
         let client = client_for(&server);
         let mut pages = client.get_group_list().limit(2).into_paginator();
         let page = bounded(pages.next_page())
@@ -286,6 +329,7 @@ async fn an_empty_first_page_ends_after_one_request() {
             .expect("one page")
             .expect("it succeeds");
         assert!(page.group_infos.is_empty());
+        assert_eq!(page.group_num, total);
         assert!(
             bounded(pages.next_page()).await.is_none(),
             "total {total:?}"
@@ -297,31 +341,36 @@ async fn an_empty_first_page_ends_after_one_request() {
             .unwrap();
         assert!(all.is_empty());
         assert_eq!(server.request_count("GetGroupList"), 2, "total {total:?}");
+        assert!(server.requests().iter().all(|r| r.error_code.is_none()));
     }
 }
 
 #[tokio::test]
 async fn without_a_total_a_short_page_is_the_last() {
-    let server = TestServer::start();
-    server.script(
-        "GetPersonList",
-        vec![
-            person_page(&["p1", "p2"], None),
-            person_page(&["p3", "p4"], None),
-            person_page(&["p5"], None),
-            person_page(&["extra"], None),
-        ],
-    );
+    // Five persons; their pages of two, without a total.
+    let server = TestEmulator::start();
     let client = client_for(&server);
+    persons(&server, &client, 5).await;
+    let pages = pages_without_total(
+        &server,
+        &client,
+        &[(0, Some(2)), (2, Some(2)), (4, Some(2))],
+    )
+    .await;
+    server.script("GetPersonList", pages);
+
     let mut pages = client.get_person_list("group-1").limit(2).into_paginator();
     let mut sizes = Vec::new();
+    let mut ids = Vec::new();
     while let Some(page) = bounded(pages.next_page()).await {
         let page = page.expect("every page succeeds");
         assert_eq!(page.person_num, None, "PersonNum is null");
         sizes.push(page.person_infos.len());
+        ids.extend(page.person_infos.into_iter().map(|p| p.person_id));
         assert!(sizes.len() <= 3, "went past the short page: {sizes:?}");
     }
     assert_eq!(sizes, [2, 2, 1]);
+    assert_eq!(ids, ["p1", "p2", "p3", "p4", "p5"]);
 
     let sent = bodies(&server.requests(), "GetPersonList");
     assert_eq!(offsets(&sent), [0, 2, 4]);
@@ -336,17 +385,17 @@ async fn without_a_total_a_short_page_is_the_last() {
 
 #[tokio::test]
 async fn without_a_total_full_pages_continue_until_an_empty_one() {
-    let server = TestServer::start();
-    server.script(
-        "GetPersonList",
-        vec![
-            person_page(&["p1", "p2"], None),
-            person_page(&["p3", "p4"], None),
-            person_page(&[], None),
-            person_page(&["extra"], None),
-        ],
-    );
+    // Four persons: two full pages of two, then the empty page at offset 4.
+    let server = TestEmulator::start();
     let client = client_for(&server);
+    persons(&server, &client, 4).await;
+    let pages = pages_without_total(
+        &server,
+        &client,
+        &[(0, Some(2)), (2, Some(2)), (4, Some(2))],
+    )
+    .await;
+    server.script("GetPersonList", pages);
     let people = bounded(
         client
             .get_person_list("group-1")
@@ -366,19 +415,13 @@ async fn without_a_total_full_pages_continue_until_an_empty_one() {
 
 #[tokio::test]
 async fn without_a_limit_the_default_page_size_decides_what_is_short() {
-    // The spec's default_limit for GetPersonList is 10: a page of 10 is full, 3 is short.
-    let ten: Vec<String> = (1..=10).map(|i| format!("p{i}")).collect();
-    let ten: Vec<&str> = ten.iter().map(String::as_str).collect();
-    let server = TestServer::start();
-    server.script(
-        "GetPersonList",
-        vec![
-            person_page(&ten, None),
-            person_page(&["p11", "p12", "p13"], None),
-            person_page(&["extra"], None),
-        ],
-    );
+    // The spec's default_limit for GetPersonList is 10 (the emulator's too): of 13 persons,
+    // a page of 10 is full, 3 is short.
+    let server = TestEmulator::start();
     let client = client_for(&server);
+    persons(&server, &client, 13).await;
+    let pages = pages_without_total(&server, &client, &[(0, None), (10, None)]).await;
+    server.script("GetPersonList", pages);
     let people = bounded(
         client
             .get_person_list("group-1")
@@ -388,6 +431,9 @@ async fn without_a_limit_the_default_page_size_decides_what_is_short() {
     .await
     .unwrap();
     assert_eq!(people.len(), 13);
+    let expected: Vec<String> = (1..=13).map(|i| format!("p{i}")).collect();
+    let ids: Vec<String> = people.into_iter().map(|p| p.person_id).collect();
+    assert_eq!(ids, expected);
     let sent = bodies(&server.requests(), "GetPersonList");
     assert_eq!(offsets(&sent), [0, 10]);
     assert!(
@@ -396,7 +442,9 @@ async fn without_a_limit_the_default_page_size_decides_what_is_short() {
     );
 }
 
-fn job_page(ids: &[&str], total: u64) -> Reply {
+/// A raw page of upgrade jobs: the emulator keeps no upgrade jobs (it answers the spec's
+/// one-job example to any offset), so these pages are scripted.
+fn job_page(ids: &[&str], total: u64) -> FaultStep {
     let jobs: Vec<Value> = ids
         .iter()
         .map(|id| {
@@ -407,16 +455,16 @@ fn job_page(ids: &[&str], total: u64) -> Reply {
         })
         .collect();
     let response = json!({"JobInfos": jobs, "JobNum": total, "RequestId": "req"});
-    Reply::json(&json!({ "Response": response }).to_string())
+    FaultStep::Respond(RawReply::json(json!({ "Response": response }).to_string()))
 }
 
 #[tokio::test]
 #[allow(deprecated)] // the upgrade-job actions are deprecated by the service, still callable
 async fn the_deprecated_upgrade_job_list_pages_by_offset_and_limit() {
-    let server = TestServer::start();
+    let server = TestEmulator::start();
     server.script(
         "GetUpgradeGroupFaceModelVersionJobList",
-        vec![job_page(&["j1", "j2"], 3), job_page(&["j3"], 3)],
+        [job_page(&["j1", "j2"], 3), job_page(&["j3"], 3)],
     );
     let client = client_for(&server);
     let jobs = bounded(
