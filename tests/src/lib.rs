@@ -1,5 +1,4 @@
 pub mod emulator;
-pub mod server;
 
 /// `cargo`, for tests that run it, without the variables cargo set for this test's package
 /// (`CARGO_MANIFEST_DIR`, `CARGO_PKG_*`, ...). A nested cargo that inherited them would see

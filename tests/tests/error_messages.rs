@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::time::Duration;
 
-use iai_integration_tests::server::{TEST_SECRET_ID, TEST_SECRET_KEY};
+use iai_integration_tests::emulator::{TEST_SECRET_ID, TEST_SECRET_KEY};
 use tencentcloud_iai::{Client, Config, Credentials, Endpoint, SdkError};
 
 const DEADLINE: Duration = Duration::from_secs(30);
