@@ -105,47 +105,92 @@ pub fn detect_face_attributes(_: &State, p: &Params) -> Answer {
     })))
 }
 
-/// 90 keypoints per face, placed on ellipses inside its box.
-pub fn analyze_face(_: &State, p: &Params) -> Answer {
+/// `n` points on an ellipse centred at (`cx`, `cy`) with radii `rx`, `ry`, all fractions of
+/// the face box `(x, y, w, h)`.
+fn ring(
+    (x, y, w, h): (i64, i64, u64, u64),
+    n: usize,
+    centre: (f64, f64),
+    radii: (f64, f64),
+) -> Value {
+    let (w, h) = (w as f64, h as f64);
+    Value::Array(
+        (0..n)
+            .map(|k| {
+                let t = std::f64::consts::TAU * k as f64 / n as f64;
+                json!({
+                    "X": x + ((centre.0 + radii.0 * t.cos()) * w) as i64,
+                    "Y": y + ((centre.1 + radii.1 * t.sin()) * h) as i64,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// How many faces an analysis reports: one with `Mode` 1, else up to `max`.
+fn analysed_faces(p: &Params, max: u32) -> Result<(SeenImage, u32), ApiError> {
     let seen = p.image_with_faces("Image", "Url")?;
     let count = if p.u64("Mode") == Some(1) {
         1
     } else {
-        seen.faces.min(10)
+        seen.faces.min(max)
     };
+    Ok((seen, count))
+}
+
+/// 90 keypoints per face, placed on ellipses inside its box.
+pub fn analyze_face(_: &State, p: &Params) -> Answer {
+    let (seen, count) = analysed_faces(p, 10)?;
     let shapes: Vec<Value> = (0..count)
         .map(|i| {
-            let (x, y, w, h) = seen.face_rect(i);
-            let (w, h) = (w as f64, h as f64);
-            // Points on an ellipse centred at (cx, cy) (fractions of the box).
-            let ring = |n: usize, cx: f64, cy: f64, rx: f64, ry: f64| -> Value {
-                Value::Array(
-                    (0..n)
-                        .map(|k| {
-                            let t = std::f64::consts::TAU * k as f64 / n as f64;
-                            json!({
-                                "X": x + ((cx + rx * t.cos()) * w) as i64,
-                                "Y": y + ((cy + ry * t.sin()) * h) as i64,
-                            })
-                        })
-                        .collect(),
-                )
-            };
+            let rect = seen.face_rect(i);
             json!({
-                "FaceProfile": ring(21, 0.5, 0.5, 0.45, 0.48),
-                "LeftEye": ring(8, 0.33, 0.38, 0.08, 0.03),
-                "RightEye": ring(8, 0.67, 0.38, 0.08, 0.03),
-                "LeftEyeBrow": ring(8, 0.33, 0.28, 0.1, 0.02),
-                "RightEyeBrow": ring(8, 0.67, 0.28, 0.1, 0.02),
-                "Mouth": ring(22, 0.5, 0.75, 0.15, 0.05),
-                "Nose": ring(13, 0.5, 0.55, 0.06, 0.1),
-                "LeftPupil": ring(1, 0.33, 0.38, 0.0, 0.0),
-                "RightPupil": ring(1, 0.67, 0.38, 0.0, 0.0),
+                "FaceProfile": ring(rect, 21, (0.5, 0.5), (0.45, 0.48)),
+                "LeftEye": ring(rect, 8, (0.33, 0.38), (0.08, 0.03)),
+                "RightEye": ring(rect, 8, (0.67, 0.38), (0.08, 0.03)),
+                "LeftEyeBrow": ring(rect, 8, (0.33, 0.28), (0.1, 0.02)),
+                "RightEyeBrow": ring(rect, 8, (0.67, 0.28), (0.1, 0.02)),
+                "Mouth": ring(rect, 22, (0.5, 0.75), (0.15, 0.05)),
+                "Nose": ring(rect, 13, (0.5, 0.55), (0.06, 0.1)),
+                "LeftPupil": ring(rect, 1, (0.33, 0.38), (0.0, 0.0)),
+                "RightPupil": ring(rect, 1, (0.67, 0.38), (0.0, 0.0)),
             })
         })
         .collect();
     Ok(object(json!({
         "ImageWidth": seen.width, "ImageHeight": seen.height, "FaceShapeSet": shapes,
+        "FaceModelVersion": p.str("FaceModelVersion").unwrap_or("3.0"),
+    })))
+}
+
+/// 888 keypoints per face (the most the API documents), for up to 5 faces, with the face box.
+pub fn analyze_dense_landmarks(_: &State, p: &Params) -> Answer {
+    let (seen, count) = analysed_faces(p, 5)?;
+    let shapes: Vec<Value> = (0..count)
+        .map(|i| {
+            let rect = seen.face_rect(i);
+            let (x, y, w, h) = rect;
+            json!({
+                "X": x, "Y": y, "Width": w, "Height": h,
+                "LeftEye": ring(rect, 64, (0.33, 0.38), (0.08, 0.03)),
+                "RightEye": ring(rect, 64, (0.67, 0.38), (0.08, 0.03)),
+                "LeftEyeBrow": ring(rect, 64, (0.33, 0.28), (0.1, 0.02)),
+                "RightEyeBrow": ring(rect, 64, (0.67, 0.28), (0.1, 0.02)),
+                "MouthOutside": ring(rect, 64, (0.5, 0.75), (0.15, 0.05)),
+                "MouthInside": ring(rect, 63, (0.5, 0.75), (0.1, 0.02)),
+                "Nose": ring(rect, 63, (0.5, 0.55), (0.06, 0.1)),
+                "LeftPupil": ring(rect, 33, (0.33, 0.38), (0.02, 0.02)),
+                "RightPupil": ring(rect, 33, (0.67, 0.38), (0.02, 0.02)),
+                "CentralAxis": ring(rect, 34, (0.5, 0.5), (0.0, 0.45)),
+                "Chin": ring(rect, 65, (0.5, 0.9), (0.2, 0.05)),
+                "LeftEyeBags": ring(rect, 64, (0.33, 0.43), (0.08, 0.02)),
+                "RightEyeBags": ring(rect, 64, (0.67, 0.43), (0.08, 0.02)),
+                "Forehead": ring(rect, 149, (0.5, 0.12), (0.4, 0.08)),
+            })
+        })
+        .collect();
+    Ok(object(json!({
+        "ImageWidth": seen.width, "ImageHeight": seen.height, "DenseFaceShapeSet": shapes,
         "FaceModelVersion": p.str("FaceModelVersion").unwrap_or("3.0"),
     })))
 }

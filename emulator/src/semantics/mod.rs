@@ -73,6 +73,7 @@ pub fn handler(action: &str) -> Option<Handler> {
         "DetectFace" => Read(detect::detect_face),
         "DetectFaceAttributes" => Read(detect::detect_face_attributes),
         "AnalyzeFace" => Read(detect::analyze_face),
+        "AnalyzeDenseLandmarks" => Read(detect::analyze_dense_landmarks),
         "DetectLiveFaceAccurate" => Read(detect::detect_live_face_accurate),
         _ => return None,
     })
@@ -80,6 +81,7 @@ pub fn handler(action: &str) -> Option<Handler> {
 
 /// The names of every action with modelled semantics (for docs and the admin API).
 pub const MODELLED: &[&str] = &[
+    "AnalyzeDenseLandmarks",
     "AnalyzeFace",
     "CompareFace",
     "CompareMaskFace",

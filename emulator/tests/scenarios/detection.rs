@@ -1,4 +1,4 @@
-//! DetectFace, DetectFaceAttributes, AnalyzeFace, DetectLiveFaceAccurate: deterministic,
+//! DetectFace, DetectFaceAttributes, AnalyzeFace, AnalyzeDenseLandmarks, DetectLiveFaceAccurate: deterministic,
 //! plausible values derived from the image.
 
 use tencentcloud_iai::Image;
@@ -89,6 +89,52 @@ async fn detection_uses_the_real_size_and_the_marker() {
     assert_eq!(shape.face_shape_set.len(), 2);
     assert_eq!(shape.face_shape_set[0].face_profile.len(), 21);
     assert_eq!(shape.face_shape_set[0].mouth.len(), 22);
+
+    // Dense landmarks: up to 5 faces (1 with Mode 1), 888 points each, inside the face box.
+    let seven_faces = marked_png(&Marker::person("mia").faces(7), 700, 200);
+    let dense = client
+        .analyze_dense_landmarks()
+        .image(Image::from_bytes(seven_faces.clone()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dense.dense_face_shape_set.len(), 5);
+    let face = &dense.dense_face_shape_set[0];
+    let lists = [
+        &face.left_eye,
+        &face.right_eye,
+        &face.left_eye_brow,
+        &face.right_eye_brow,
+        &face.mouth_outside,
+        &face.mouth_inside,
+        &face.nose,
+        &face.left_pupil,
+        &face.right_pupil,
+        &face.central_axis,
+        &face.chin,
+        &face.left_eye_bags,
+        &face.right_eye_bags,
+        &face.forehead,
+    ];
+    assert_eq!(lists.iter().map(|l| l.len()).sum::<usize>(), 888);
+    for point in lists.iter().flat_map(|l| l.iter()) {
+        assert!(
+            (face.x..=face.x + face.width).contains(&point.x),
+            "{point:?}"
+        );
+        assert!(
+            (face.y..=face.y + face.height).contains(&point.y),
+            "{point:?}"
+        );
+    }
+    let largest_only = client
+        .analyze_dense_landmarks()
+        .image(Image::from_bytes(seven_faces))
+        .mode(1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(largest_only.dense_face_shape_set.len(), 1);
 
     assert_eq!(
         code(
