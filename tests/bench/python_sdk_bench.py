@@ -21,12 +21,12 @@ Nothing is sent: sockets refuse to connect while timing. Prints one human line a
 
 import argparse
 import contextlib
+import importlib.metadata
 import socket
 import sys
 import timeit
 from unittest import mock
 
-import tencentcloud
 from tencentcloud.common import abstract_client, credential
 from tencentcloud.common.http.request import RequestInternal
 from tencentcloud.common.profile.client_profile import ClientProfile
@@ -118,7 +118,7 @@ def main():
 
     us = best * 1e6
     print("tencentcloud-sdk-python-common %s on Python %s: %s GetGroupInfo: %.3f us/op "
-          "(best of %d x %d loops)" % (tencentcloud.__version__, sys.version.split()[0],
+          "(best of %d x %d loops)" % (importlib.metadata.version("tencentcloud-sdk-python-common"), sys.version.split()[0],
                                        args.what, us, args.repeat, loops))
     print("RESULT us_per_op=%.6f" % us)
 

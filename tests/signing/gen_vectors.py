@@ -14,6 +14,7 @@ with a frozen clock. Nothing is ever sent: sockets are disabled while signing.
 import argparse
 import contextlib
 import hashlib
+import importlib.metadata
 import json
 import pathlib
 import socket
@@ -21,7 +22,6 @@ import sys
 import types
 from unittest import mock
 
-import tencentcloud
 from tencentcloud.common import abstract_client, credential
 from tencentcloud.common.http.request import RequestInternal
 from tencentcloud.common.profile.client_profile import ClientProfile
@@ -228,7 +228,7 @@ def generate():
     doc["documented_authorization"] = DOC_AUTHORIZATION
     fixture = {
         "generator": "tests/signing/gen_vectors.py",
-        "sdk": "tencentcloud-sdk-python-common==" + tencentcloud.__version__,
+        "sdk": "tencentcloud-sdk-python-common==" + installed_sdk_version(),
         "vectors": vectors,
     }
     return json.dumps(fixture, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
@@ -249,15 +249,22 @@ def diff_summary(old_text, new_text):
     return lines or ["formatting differs (content is equal); regenerate"]
 
 
+def installed_sdk_version():
+    """The installed common package's version. Not `tencentcloud.__version__`: every
+    tencentcloud-sdk-python-* package ships that file, so the last one installed (tccli's
+    iai or cvm package, say) decides what it says."""
+    return importlib.metadata.version("tencentcloud-sdk-python-common")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
                         help="compare with the committed fixture instead of writing it")
     args = parser.parse_args()
 
-    if tencentcloud.__version__ != SDK_PIN.split("==")[1]:
+    if installed_sdk_version() != SDK_PIN.split("==")[1]:
         sys.exit("expected %s, found %s; run pip install -r tests/signing/requirements.txt"
-                 % (SDK_PIN, tencentcloud.__version__))
+                 % (SDK_PIN, installed_sdk_version()))
 
     text = generate()
     if args.check:
