@@ -94,7 +94,7 @@ async fn calls_are_traced_without_secrets() {
             .build()
             .unwrap(),
     );
-    client
+    let group = client
         .get_group_info("aaa")
         .send()
         .await
@@ -114,6 +114,7 @@ async fn calls_are_traced_without_secrets() {
         "record:attempts=2",
         "record:latency_ms=",
         "record:outcome=success",
+        &format!("record:request_id={}", group.request_id),
     ] {
         assert!(lines.contains(expected), "missing {expected} in:\n{lines}");
     }

@@ -163,6 +163,10 @@ fn request(service: &Service, action: &Action) -> TokenStream {
                 }
             }
 
+            fn request_id(output: &#response) -> Option<&str> {
+                Some(&output.request_id)
+            }
+
             #size_hint
         }
 

@@ -27,6 +27,13 @@ pub trait Action: Serialize + Send + Sync {
         None
     }
 
+    /// The `RequestId` of a successful answer, for the call's tracing span (generated
+    /// actions always have one).
+    fn request_id(output: &Self::Output) -> Option<&str> {
+        let _ = output;
+        None
+    }
+
     /// Expected size of the JSON body, so large bodies (images) are allocated once.
     fn body_size_hint(&self) -> usize {
         256

@@ -89,7 +89,12 @@ impl Client {
         span.record("attempts", attempts);
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         match &result {
-            Ok(_) => span.record("outcome", "success"),
+            Ok(output) => {
+                if let Some(id) = A::request_id(output) {
+                    span.record("request_id", id);
+                }
+                span.record("outcome", "success")
+            }
             Err(e) => {
                 if let Some(id) = e.request_id() {
                     span.record("request_id", id);

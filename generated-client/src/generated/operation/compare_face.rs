@@ -537,6 +537,9 @@ impl crate::runtime::action::Action for CompareFaceRequest {
             CompareFaceError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &CompareFaceResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
     fn body_size_hint(&self) -> usize {
         256 + self.image_a.as_ref().map_or(0, |i| i.encoded_len())
             + self.image_b.as_ref().map_or(0, |i| i.encoded_len())

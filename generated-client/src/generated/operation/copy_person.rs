@@ -408,6 +408,9 @@ impl crate::runtime::action::Action for CopyPersonRequest {
             CopyPersonError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &CopyPersonResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
 }
 /// Result of `CopyPerson`: Copies person.
 ///

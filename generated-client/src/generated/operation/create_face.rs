@@ -525,6 +525,9 @@ impl crate::runtime::action::Action for CreateFaceRequest {
             CreateFaceError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &CreateFaceResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
     fn body_size_hint(&self) -> usize {
         256 + self.images.iter().flatten().map(|i| i.encoded_len() + 3).sum::<usize>()
     }

@@ -528,6 +528,9 @@ impl crate::runtime::action::Action for CreateGroupRequest {
             CreateGroupError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &CreateGroupResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
 }
 /// Result of `CreateGroup`: Creates group.
 ///

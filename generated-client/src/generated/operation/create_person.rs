@@ -658,6 +658,9 @@ impl crate::runtime::action::Action for CreatePersonRequest {
             CreatePersonError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &CreatePersonResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }

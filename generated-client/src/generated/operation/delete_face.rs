@@ -371,6 +371,9 @@ impl crate::runtime::action::Action for DeleteFaceRequest {
             DeleteFaceError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &DeleteFaceResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
 }
 /// Result of `DeleteFace`: Deletes face.
 ///

@@ -354,6 +354,9 @@ impl crate::runtime::action::Action for DeleteGroupRequest {
             DeleteGroupError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &DeleteGroupResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
 }
 /// Result of `DeleteGroup`: Deletes group.
 ///

@@ -357,6 +357,9 @@ impl crate::runtime::action::Action for DeletePersonRequest {
             DeletePersonError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &DeletePersonResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
 }
 /// Result of `DeletePerson`: Deletes person.
 ///

@@ -398,6 +398,9 @@ impl crate::runtime::action::Action for DeletePersonFromGroupRequest {
             DeletePersonFromGroupError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &DeletePersonFromGroupResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
 }
 /// Result of `DeletePersonFromGroup`: Deletes person from group.
 ///

@@ -178,6 +178,9 @@ impl crate::runtime::action::Action for GetGroupInfoRequest {
             GetGroupInfoError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &GetGroupInfoResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
 }
 /// Result of `GetGroupInfo`: Gets group information.
 ///

@@ -381,6 +381,9 @@ impl crate::runtime::action::Action for GetGroupListRequest {
             GetGroupListError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &GetGroupListResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
 }
 impl crate::runtime::paginator::Paginated for GetGroupListRequest {
     type Item = crate::types::GroupInfo;

@@ -372,6 +372,9 @@ impl crate::runtime::action::Action for GetPersonBaseInfoRequest {
             GetPersonBaseInfoError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &GetPersonBaseInfoResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
 }
 /// Result of `GetPersonBaseInfo`: Gets the basic information of person.
 ///

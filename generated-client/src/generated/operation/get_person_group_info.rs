@@ -437,6 +437,9 @@ impl crate::runtime::action::Action for GetPersonGroupInfoRequest {
             GetPersonGroupInfoError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &GetPersonGroupInfoResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
 }
 impl crate::runtime::paginator::Paginated for GetPersonGroupInfoRequest {
     type Item = crate::types::PersonGroupInfo;

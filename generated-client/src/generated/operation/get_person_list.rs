@@ -439,6 +439,9 @@ impl crate::runtime::action::Action for GetPersonListRequest {
             GetPersonListError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &GetPersonListResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
 }
 impl crate::runtime::paginator::Paginated for GetPersonListRequest {
     type Item = crate::types::PersonInfo;

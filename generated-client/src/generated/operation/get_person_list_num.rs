@@ -368,6 +368,9 @@ impl crate::runtime::action::Action for GetPersonListNumRequest {
             GetPersonListNumError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &GetPersonListNumResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
 }
 /// Result of `GetPersonListNum`: Gets person list length.
 ///

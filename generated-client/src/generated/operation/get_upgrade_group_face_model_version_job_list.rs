@@ -243,6 +243,11 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionJobListRe
             GetUpgradeGroupFaceModelVersionJobListError::Unhandled(_) => None,
         }
     }
+    fn request_id(
+        output: &GetUpgradeGroupFaceModelVersionJobListResponse,
+    ) -> Option<&str> {
+        Some(&output.request_id)
+    }
 }
 impl crate::runtime::paginator::Paginated
 for GetUpgradeGroupFaceModelVersionJobListRequest {

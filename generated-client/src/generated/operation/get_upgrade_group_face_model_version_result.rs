@@ -272,6 +272,11 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionResultReq
             GetUpgradeGroupFaceModelVersionResultError::Unhandled(_) => None,
         }
     }
+    fn request_id(
+        output: &GetUpgradeGroupFaceModelVersionResultResponse,
+    ) -> Option<&str> {
+        Some(&output.request_id)
+    }
 }
 /// Result of `GetUpgradeGroupFaceModelVersionResult`: Queries the result of a group upgrade.
 ///

@@ -461,6 +461,9 @@ impl crate::runtime::action::Action for ModifyGroupRequest {
             ModifyGroupError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &ModifyGroupResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
 }
 /// Result of `ModifyGroup`: Modifies group.
 ///

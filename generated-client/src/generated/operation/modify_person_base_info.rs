@@ -381,6 +381,9 @@ impl crate::runtime::action::Action for ModifyPersonBaseInfoRequest {
             ModifyPersonBaseInfoError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &ModifyPersonBaseInfoResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
 }
 /// Result of `ModifyPersonBaseInfo`: Modifies the basic information of a person.
 ///

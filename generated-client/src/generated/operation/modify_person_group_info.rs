@@ -432,6 +432,9 @@ impl crate::runtime::action::Action for ModifyPersonGroupInfoRequest {
             ModifyPersonGroupInfoError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &ModifyPersonGroupInfoResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
 }
 /// Result of `ModifyPersonGroupInfo`: Modifies person description.
 ///

@@ -203,6 +203,9 @@ impl crate::runtime::action::Action for RevertGroupFaceModelVersionRequest {
             RevertGroupFaceModelVersionError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &RevertGroupFaceModelVersionResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
 }
 /// Result of `RevertGroupFaceModelVersion`: Rolls back the version of a group.
 ///

@@ -535,6 +535,9 @@ impl crate::runtime::action::Action for SearchPersonsReturnsByGroupRequest {
             SearchPersonsReturnsByGroupError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &SearchPersonsReturnsByGroupResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }

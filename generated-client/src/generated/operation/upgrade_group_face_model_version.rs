@@ -240,6 +240,9 @@ impl crate::runtime::action::Action for UpgradeGroupFaceModelVersionRequest {
             UpgradeGroupFaceModelVersionError::Unhandled(_) => None,
         }
     }
+    fn request_id(output: &UpgradeGroupFaceModelVersionResponse) -> Option<&str> {
+        Some(&output.request_id)
+    }
 }
 /// Result of `UpgradeGroupFaceModelVersion`: Upgrades a group.
 ///
