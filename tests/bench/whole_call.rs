@@ -222,7 +222,18 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
+/// The variants the interleaved mode times, in the order it prints them.
+const VARIANTS: [&str; 6] = [
+    "sequential: client",
+    "sequential: bare reqwest",
+    "sequential: bare reqwest, the client's headers",
+    "32 in flight: client",
+    "32 in flight: bare reqwest",
+    "32 in flight: bare reqwest, the client's headers",
+];
+
 /// Best-of-rounds time per call of each variant, the variants taking turns (see the docs).
+/// With `WHOLE_CALL_ONLY=<index into VARIANTS>` it runs that variant alone, for a profiler.
 fn interleaved() {
     const ROUNDS: usize = 20;
     const CALLS: u32 = 2048;
@@ -234,66 +245,85 @@ fn interleaved() {
     let prepared = rt
         .block_on(client.prepare(&GetGroupInfoRequest::new("aaa")))
         .expect("prepare");
+    // The client's headers, as a real call would set them: by name, on the bare request.
+    let headers: Vec<(String, String)> = prepared
+        .headers()
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect();
     let with_headers = || {
         let mut post = http.post(&url);
-        for (name, value) in prepared.headers() {
+        for (name, value) in &headers {
             post = post.header(name, value);
         }
         let post = post.body(BODY);
         async move {
             let response = post.send().await.expect("the POST");
+            assert_eq!(response.status(), 200);
             black_box(response.bytes().await.expect("the body"));
         }
     };
-    let names = [
-        "sequential: client",
-        "sequential: bare reqwest",
-        "sequential: bare reqwest, the client's headers",
-        "32 in flight: client",
-        "32 in flight: bare reqwest",
-    ];
-    let mut best = [Duration::MAX; 5];
-    for _ in 0..ROUNDS {
-        for (variant, best) in best.iter_mut().enumerate() {
-            let took = rt.block_on(async {
-                let started = Instant::now();
-                match variant {
-                    0 => {
-                        for _ in 0..CALLS {
-                            client_call(&client).await
-                        }
-                    }
-                    1 => {
-                        for _ in 0..CALLS {
-                            bare_call(&http, &url).await
-                        }
-                    }
-                    2 => {
-                        for _ in 0..CALLS {
-                            with_headers().await
-                        }
-                    }
-                    3 => {
-                        batches(u64::from(CALLS) / IN_FLIGHT as u64, || {
-                            let client = client.clone();
-                            async move { client_call(&client).await }
-                        })
-                        .await;
-                    }
-                    _ => {
-                        batches(u64::from(CALLS) / IN_FLIGHT as u64, || {
-                            let (http, url) = (http.clone(), url.clone());
-                            async move { bare_call(&http, &url).await }
-                        })
-                        .await;
+    let run = |variant: usize| {
+        rt.block_on(async {
+            let started = Instant::now();
+            let batches_of = u64::from(CALLS) / IN_FLIGHT as u64;
+            match variant {
+                0 => {
+                    for _ in 0..CALLS {
+                        client_call(&client).await
                     }
                 }
-                started.elapsed()
-            });
-            *best = (*best).min(took / CALLS);
+                1 => {
+                    for _ in 0..CALLS {
+                        bare_call(&http, &url).await
+                    }
+                }
+                2 => {
+                    for _ in 0..CALLS {
+                        with_headers().await
+                    }
+                }
+                3 => {
+                    batches(batches_of, || {
+                        let client = client.clone();
+                        async move { client_call(&client).await }
+                    })
+                    .await;
+                }
+                4 => {
+                    batches(batches_of, || {
+                        let (http, url) = (http.clone(), url.clone());
+                        async move { bare_call(&http, &url).await }
+                    })
+                    .await;
+                }
+                _ => {
+                    batches(batches_of, with_headers).await;
+                }
+            }
+            started.elapsed() / CALLS
+        })
+    };
+    if let Some(only) = std::env::var_os("WHOLE_CALL_ONLY") {
+        let variant: usize = only
+            .to_str()
+            .and_then(|text| text.parse().ok())
+            .filter(|&v| v < VARIANTS.len())
+            .expect("WHOLE_CALL_ONLY is an index into VARIANTS");
+        let best = (0..ROUNDS * VARIANTS.len()).map(|_| run(variant)).min();
+        println!(
+            "{:<48} {:>7.2} µs/call",
+            VARIANTS[variant],
+            best.unwrap().as_secs_f64() * 1e6
+        );
+        return;
+    }
+    let mut best = [Duration::MAX; VARIANTS.len()];
+    for _ in 0..ROUNDS {
+        for (variant, best) in best.iter_mut().enumerate() {
+            *best = (*best).min(run(variant));
         }
     }
-    for (name, per_call) in names.iter().zip(best) {
+    for (name, per_call) in VARIANTS.iter().zip(best) {
         println!("{name:<48} {:>7.2} µs/call", per_call.as_secs_f64() * 1e6);
     }
     let ratio = |a: usize, b: usize| best[a].as_secs_f64() / best[b].as_secs_f64();
