@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use bytes::Bytes;
+
 /// A request header's value: borrowed when it is a constant (action, version, ...), inline
 /// when it is short (the timestamp), owned otherwise (the authorization).
 #[derive(Clone)]
@@ -48,12 +50,14 @@ impl HeaderValue {
         }
     }
 
-    /// The value if it is a `'static` string, which a transport can use without copying.
+    /// The value as bytes, without copying a `'static` or owned value: what a transport
+    /// hands to its HTTP library.
     #[cfg_attr(not(feature = "reqwest-transport"), allow(dead_code))]
-    pub(crate) fn as_static(&self) -> Option<&'static str> {
+    pub(crate) fn into_bytes(self) -> Bytes {
         match self.0 {
-            Repr::Static(value) => Some(value),
-            _ => None,
+            Repr::Static(value) => Bytes::from_static(value.as_bytes()),
+            Repr::Owned(value) => Bytes::from(value),
+            Repr::Inline { len, bytes } => Bytes::copy_from_slice(&bytes[..usize::from(len)]),
         }
     }
 }
@@ -85,8 +89,9 @@ mod tests {
             assert_eq!(value.as_str(), "1700000000");
             assert_eq!(format!("{value:?}"), "\"1700000000\"");
         }
-        assert_eq!(values[0].as_static(), Some("1700000000"));
-        assert!(values[1..].iter().all(|v| v.as_static().is_none()));
+        for value in values {
+            assert_eq!(value.into_bytes(), "1700000000");
+        }
     }
 
     #[test]

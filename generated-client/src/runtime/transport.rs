@@ -153,9 +153,10 @@ mod reqwest_impl {
     pub struct ReqwestTransport {
         client: reqwest::Client,
         max_body_bytes: usize,
-        /// The last URL sent to, parsed: a client sends to one endpoint, and parsing a URL
-        /// (with IDNA host checks) costs about as much as signing the request.
-        last_url: RwLock<Option<(String, reqwest::Url)>>,
+        /// The shared parts of the last request sent, in reqwest's types: a client sends to
+        /// one endpoint with the same shared headers every time, and parsing a URL (with IDNA
+        /// host checks) costs about as much as signing the request.
+        last_shared: RwLock<Option<Converted>>,
     }
 
     impl Clone for ReqwestTransport {
@@ -163,7 +164,7 @@ mod reqwest_impl {
             ReqwestTransport {
                 client: self.client.clone(),
                 max_body_bytes: self.max_body_bytes,
-                last_url: RwLock::new(None),
+                last_shared: RwLock::new(None),
             }
         }
     }
@@ -172,30 +173,98 @@ mod reqwest_impl {
     /// would cost an allocation per name and value on every call.
     const KEPT_RESPONSE_HEADERS: [HeaderName; 1] = [header::DATE];
 
+    /// [`SharedParts`] as reqwest takes them: the URL parsed, the headers' names and values
+    /// checked and converted once.
+    struct Converted {
+        parts: Arc<SharedParts>,
+        url: reqwest::Url,
+        headers: Vec<(HeaderName, header::HeaderValue)>,
+    }
+
+    impl fmt::Debug for Converted {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("Converted")
+                .field("url", &self.parts.url)
+                .finish_non_exhaustive()
+        }
+    }
+
+    impl Converted {
+        fn new(parts: Arc<SharedParts>) -> Result<Self, TransportError> {
+            let url = reqwest::Url::parse(&parts.url).map_err(|e| {
+                TransportError::not_sent(format!("invalid URL {}", parts.url)).with_source(e)
+            })?;
+            let headers = parts
+                .headers
+                .iter()
+                .map(|(name, value)| Ok((header_name(name)?, header_value(value.clone())?)))
+                .collect::<Result<_, TransportError>>()?;
+            Ok(Converted {
+                parts,
+                url,
+                headers,
+            })
+        }
+
+        /// Whether these are `parts`: the same ones, or equal ones (as every request built
+        /// with [`HttpRequest::new`] to one URL has).
+        fn converts(&self, parts: &Arc<SharedParts>) -> bool {
+            Arc::ptr_eq(&self.parts, parts)
+                || (self.parts.url == parts.url
+                    && self.parts.headers.len() == parts.headers.len()
+                    && self.parts.headers.iter().zip(&parts.headers).all(
+                        |((name, value), (other_name, other_value))| {
+                            name == other_name && value.as_str() == other_value.as_str()
+                        },
+                    ))
+        }
+
+        /// A POST with the shared headers, with room for `more` headers.
+        fn request(&self, more: usize) -> reqwest::Request {
+            let mut request = reqwest::Request::new(reqwest::Method::POST, self.url.clone());
+            let headers: &mut HeaderMap = request.headers_mut();
+            // One more for the `Accept` reqwest adds.
+            headers.reserve(self.headers.len() + more + 1);
+            for (name, value) in &self.headers {
+                headers.append(name.clone(), value.clone());
+            }
+            request
+        }
+    }
+
+    /// reqwest's names for the ones the client sends, the per-call ones first. A `static`: a
+    /// `const` array would be built and dropped at every lookup.
+    static KNOWN_NAMES: [(&str, HeaderName); 10] = [
+        ("X-TC-Action", HeaderName::from_static("x-tc-action")),
+        ("X-TC-Timestamp", HeaderName::from_static("x-tc-timestamp")),
+        ("Authorization", header::AUTHORIZATION),
+        ("X-TC-Token", HeaderName::from_static("x-tc-token")),
+        ("Content-Type", header::CONTENT_TYPE),
+        ("Host", header::HOST),
+        ("X-TC-Version", HeaderName::from_static("x-tc-version")),
+        ("X-TC-Region", HeaderName::from_static("x-tc-region")),
+        ("X-TC-Language", HeaderName::from_static("x-tc-language")),
+        (
+            "X-TC-RequestClient",
+            HeaderName::from_static("x-tc-requestclient"),
+        ),
+    ];
+
     /// reqwest's name for one of ours, without parsing or allocating for the names the client
     /// sends on every call.
     pub(super) fn header_name(name: &'static str) -> Result<HeaderName, TransportError> {
-        const KNOWN: [(&str, HeaderName); 10] = [
-            ("Content-Type", header::CONTENT_TYPE),
-            ("Host", header::HOST),
-            ("Authorization", header::AUTHORIZATION),
-            ("X-TC-Action", HeaderName::from_static("x-tc-action")),
-            ("X-TC-Timestamp", HeaderName::from_static("x-tc-timestamp")),
-            ("X-TC-Version", HeaderName::from_static("x-tc-version")),
-            ("X-TC-Region", HeaderName::from_static("x-tc-region")),
-            ("X-TC-Language", HeaderName::from_static("x-tc-language")),
-            ("X-TC-Token", HeaderName::from_static("x-tc-token")),
-            (
-                "X-TC-RequestClient",
-                HeaderName::from_static("x-tc-requestclient"),
-            ),
-        ];
-        match KNOWN.iter().find(|(known, _)| *known == name) {
+        match KNOWN_NAMES.iter().find(|(known, _)| *known == name) {
             Some((_, header_name)) => Ok(header_name.clone()),
             None => HeaderName::from_bytes(name.as_bytes()).map_err(|e| {
                 TransportError::not_sent(format!("invalid header name {name}")).with_source(e)
             }),
         }
+    }
+
+    /// reqwest's value for one of ours, checked (as reqwest checks), without copying it.
+    fn header_value(value: HeaderValue) -> Result<header::HeaderValue, TransportError> {
+        header::HeaderValue::from_maybe_shared(value.into_bytes())
+            .map_err(|e| TransportError::not_sent("invalid header value").with_source(e))
     }
 
     impl ReqwestTransport {
@@ -213,50 +282,49 @@ mod reqwest_impl {
             Ok(ReqwestTransport {
                 client,
                 max_body_bytes,
-                last_url: RwLock::new(None),
+                last_shared: RwLock::new(None),
             })
         }
 
-        fn url(&self, url: &str) -> Result<reqwest::Url, TransportError> {
-            if let Some((text, parsed)) =
-                &*self.last_url.read().unwrap_or_else(PoisonError::into_inner)
-            {
-                if text == url {
-                    return Ok(parsed.clone());
+        /// `request` in reqwest's types; the shared parts come converted from the last call.
+        fn reqwest_request(
+            &self,
+            request: HttpRequest,
+        ) -> Result<reqwest::Request, TransportError> {
+            let HttpRequest {
+                shared,
+                headers: own_headers,
+                body,
+            } = request;
+            let from_cache = self
+                .last_shared
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .as_ref()
+                .filter(|converted| converted.converts(&shared))
+                .map(|converted| converted.request(own_headers.len()));
+            let mut http_request = match from_cache {
+                Some(http_request) => http_request,
+                None => {
+                    let converted = Converted::new(shared)?;
+                    let http_request = converted.request(own_headers.len());
+                    *self
+                        .last_shared
+                        .write()
+                        .unwrap_or_else(PoisonError::into_inner) = Some(converted);
+                    http_request
                 }
+            };
+            let headers = http_request.headers_mut();
+            for (name, value) in own_headers {
+                headers.append(header_name(name)?, header_value(value)?);
             }
-            let parsed = reqwest::Url::parse(url).map_err(|e| {
-                TransportError::not_sent(format!("invalid URL {url}")).with_source(e)
-            })?;
-            *self
-                .last_url
-                .write()
-                .unwrap_or_else(PoisonError::into_inner) = Some((url.to_owned(), parsed.clone()));
-            Ok(parsed)
+            *http_request.body_mut() = Some(body.into());
+            Ok(http_request)
         }
 
         async fn send_inner(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-            let mut http_request =
-                reqwest::Request::new(reqwest::Method::POST, self.url(request.url())?);
-            let headers: &mut HeaderMap = http_request.headers_mut();
-            headers.reserve(12);
-            for (name, value) in request.header_values() {
-                let value = match value.as_static() {
-                    // `from_static` panics on what `try_from` refuses, so check first.
-                    Some(text)
-                        if text
-                            .bytes()
-                            .all(|b| b == b'\t' || (0x20..0x7f).contains(&b)) =>
-                    {
-                        header::HeaderValue::from_static(text)
-                    }
-                    _ => header::HeaderValue::try_from(value.as_str()).map_err(|e| {
-                        TransportError::not_sent("invalid header value").with_source(e)
-                    })?,
-                };
-                headers.append(header_name(name)?, value);
-            }
-            *http_request.body_mut() = Some(request.into_body().into());
+            let http_request = self.reqwest_request(request)?;
             let response = self
                 .client
                 .execute(http_request)
