@@ -275,6 +275,11 @@ mod reqwest_impl {
         ) -> Result<Self, TransportError> {
             let client = reqwest::Client::builder()
                 .connect_timeout(connect_timeout)
+                // The client's own retry loop is the only one: it knows which actions are safe
+                // to repeat. reqwest's default policy retries only HTTP/2 and HTTP/3 refusals
+                // (not built here), yet copies every request's headers in case it would; with
+                // no retries allowed it keeps no copy.
+                .retry(reqwest::retry::never().max_retries_per_request(0))
                 .build()
                 .map_err(|e| {
                     TransportError::not_sent("cannot build the HTTP client").with_source(e)
