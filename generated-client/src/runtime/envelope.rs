@@ -51,7 +51,7 @@ pub(crate) fn decode<T: DeserializeOwned, E: ServiceError>(
 ) -> Result<T, SdkError<E>> {
     // The common case in one pass: a 2xx body that cannot hold an `Error` member, which
     // decodes. Anything else takes the careful path, which explains what is wrong.
-    if (200..300).contains(&http_status) && !may_contain_error_key(body) {
+    if !may_be_error(http_status, body) {
         // UTF-8 checked once for the whole body is cheaper than string by string.
         if let Ok(text) = std::str::from_utf8(body) {
             if let Ok(envelope) = serde_json::from_str::<TypedEnvelope<T>>(text) {
@@ -60,6 +60,13 @@ pub(crate) fn decode<T: DeserializeOwned, E: ServiceError>(
         }
     }
     decode_carefully(http_status, body, attempts)
+}
+
+/// Whether a response might be a service error (or no answer at all): a status other than
+/// 2xx, or a body that might have an `Error` key. Only such a response can decode to an error
+/// that needs more than the body, such as the `Date` header for clock-skew correction.
+pub(crate) fn may_be_error(http_status: u16, body: &[u8]) -> bool {
+    !(200..300).contains(&http_status) || may_contain_error_key(body)
 }
 
 /// Whether `body` might have an `Error` key anywhere. JSON can spell a key only verbatim or

@@ -57,8 +57,23 @@ impl HeaderValue {
         match self.0 {
             Repr::Static(value) => Bytes::from_static(value.as_bytes()),
             Repr::Owned(value) => Bytes::from(value),
-            Repr::Inline { len, bytes } => Bytes::copy_from_slice(&bytes[..usize::from(len)]),
+            // One allocation that clones share: a copied slice would allocate again when
+            // first cloned, and HTTP libraries clone header maps.
+            Repr::Inline { len, bytes } => Bytes::from_owner(Inline { len, bytes }),
         }
+    }
+}
+
+/// An inline value as the owner of a [`Bytes`].
+#[cfg_attr(not(feature = "reqwest-transport"), allow(dead_code))]
+struct Inline {
+    len: u8,
+    bytes: [u8; INLINE_CAPACITY],
+}
+
+impl AsRef<[u8]> for Inline {
+    fn as_ref(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
     }
 }
 

@@ -115,8 +115,10 @@ impl fmt::Debug for HttpRequest {
 #[derive(Debug, Clone)]
 pub struct HttpResponse {
     pub status: u16,
-    /// Header names in lower case. [`ReqwestTransport`] keeps only the headers the client
-    /// reads: `date`, for clock-skew correction.
+    /// Header names in lower case. [`ReqwestTransport`] keeps only the header the client
+    /// reads, `date`, to correct its clock when the service says a signature has expired, and
+    /// only from a response that may be such an error (a status other than 2xx, or a body that
+    /// may hold an `Error` key).
     pub headers: Vec<(String, String)>,
     pub body: Bytes,
 }
@@ -148,6 +150,8 @@ mod reqwest_impl {
 
     use reqwest::header::{self, HeaderMap, HeaderName};
 
+    use super::super::envelope;
+
     /// The default transport: reqwest over rustls with a connection pool.
     #[derive(Debug)]
     pub struct ReqwestTransport {
@@ -168,10 +172,6 @@ mod reqwest_impl {
             }
         }
     }
-
-    /// The response headers the client reads (for clock-skew correction); copying the rest
-    /// would cost an allocation per name and value on every call.
-    const KEPT_RESPONSE_HEADERS: [HeaderName; 1] = [header::DATE];
 
     /// [`SharedParts`] as reqwest takes them: the URL parsed, the headers' names and values
     /// checked and converted once.
@@ -336,17 +336,16 @@ mod reqwest_impl {
                 .await
                 .map_err(send_failure)?;
             let status = response.status().as_u16();
-            let headers = KEPT_RESPONSE_HEADERS
-                .iter()
-                .filter_map(|name| {
-                    let value = response.headers().get(name)?;
-                    Some((
-                        name.as_str().to_owned(),
-                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                    ))
-                })
-                .collect();
+            let date = response.headers().get(header::DATE).cloned();
             let body = self.read_body(response).await?;
+            // Copied only when it may be needed: three allocations on every call otherwise.
+            let headers = match date {
+                Some(date) if envelope::may_be_error(status, &body) => vec![(
+                    header::DATE.as_str().to_owned(),
+                    String::from_utf8_lossy(date.as_bytes()).into_owned(),
+                )],
+                _ => Vec::new(),
+            };
             Ok(HttpResponse {
                 status,
                 headers,
