@@ -78,14 +78,14 @@ impl Client {
         );
         let started = Instant::now();
         let deadline = started + config.timeout;
+        if span.is_disabled() {
+            // Nobody listens: no span to enter at every poll, no clock read or recording after.
+            return self.send_with_retries(request, deadline).await.0;
+        }
         let (result, attempts) = self
             .send_with_retries(request, deadline)
             .instrument(span.clone())
             .await;
-        if span.is_disabled() {
-            // Nobody listens: skip the clock read and the recording.
-            return result;
-        }
         span.record("attempts", attempts);
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         match &result {
