@@ -322,7 +322,10 @@ mod reqwest_impl {
             };
             let headers = http_request.headers_mut();
             for (name, value) in own_headers {
-                headers.append(header_name(name)?, header_value(value)?);
+                let mut value = header_value(value)?;
+                // Out of reqwest's and hyper's Debug output, as out of ours.
+                value.set_sensitive(matches!(name, "Authorization" | "X-TC-Token"));
+                headers.append(header_name(name)?, value);
             }
             *http_request.body_mut() = Some(body.into());
             Ok(http_request)
