@@ -45,6 +45,13 @@ pub enum Reply {
     Raw(RawReply),
 }
 
+/// How the action's own answer goes out (a fault may cut it short or hold its body back).
+enum Delivery {
+    Whole,
+    Truncated,
+    Slow(Duration),
+}
+
 /// The reply, and the error code it carries (for the journal).
 #[derive(Debug)]
 pub struct Outcome {
@@ -91,8 +98,7 @@ pub async fn handle(shared: &Shared, call: Call<'_>, progress: &mut Progress) ->
     progress.action = Some(action.name.to_owned());
     progress.authenticated = true;
     let outcome = |reply: Reply, error_code: Option<String>| Outcome { reply, error_code };
-    let mut deliver: fn(Vec<u8>) -> Reply = Reply::Json;
-    let mut slow_body = Duration::ZERO;
+    let mut delivery = Delivery::Whole;
     match shared.faults.decide(action.name) {
         Decision::Proceed | Decision::Step(FaultStep::Pass) => {}
         Decision::Throttled => {
@@ -125,8 +131,10 @@ pub async fn handle(shared: &Shared, call: Call<'_>, progress: &mut Progress) ->
             let code = error_code_in(&raw.body);
             return outcome(Reply::Raw(raw), code);
         }
-        Decision::Step(FaultStep::TruncatedBody) => deliver = Reply::Truncated,
-        Decision::Step(FaultStep::SlowBodyMs(ms)) => slow_body = Duration::from_millis(ms),
+        Decision::Step(FaultStep::TruncatedBody) => delivery = Delivery::Truncated,
+        Decision::Step(FaultStep::SlowBodyMs(ms)) => {
+            delivery = Delivery::Slow(Duration::from_millis(ms))
+        }
     }
     let params = match legacy_params {
         Some(params) => Ok((params, true)),
@@ -154,10 +162,10 @@ pub async fn handle(shared: &Shared, call: Call<'_>, progress: &mut Progress) ->
     let Reply::Json(body) = envelope(answer, &request_id) else {
         unreachable!("an envelope is JSON")
     };
-    let reply = if slow_body > Duration::ZERO {
-        Reply::SlowBody(body, slow_body)
-    } else {
-        deliver(body)
+    let reply = match delivery {
+        Delivery::Whole => Reply::Json(body),
+        Delivery::Truncated => Reply::Truncated(body),
+        Delivery::Slow(delay) => Reply::SlowBody(body, delay),
     };
     outcome(reply, error_code)
 }

@@ -181,28 +181,15 @@ async fn respond(shared: &Shared, req: Request<Incoming>) -> Result<Response<Rep
         Reply::Truncated(body) => {
             let full_len = body.len();
             let half = Bytes::from(body).slice(..full_len / 2);
-            let mut response = Response::new(ReplyBody::Truncated(Some(half)));
-            response
-                .headers_mut()
-                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            response
-                .headers_mut()
-                .insert(CONTENT_LENGTH, HeaderValue::from(full_len));
-            response
+            json_announcing(ReplyBody::Truncated(Some(half)), full_len)
         }
         Reply::SlowBody(body, delay) => {
             let len = body.len();
-            let mut response = Response::new(ReplyBody::Slow {
+            let slow = ReplyBody::Slow {
                 sleep: Box::pin(tokio::time::sleep(delay)),
                 body: Some(Bytes::from(body)),
-            });
-            response
-                .headers_mut()
-                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            response
-                .headers_mut()
-                .insert(CONTENT_LENGTH, HeaderValue::from(len));
-            response
+            };
+            json_announcing(slow, len)
         }
         Reply::Raw(raw) => {
             let mut response = Response::new(ReplyBody::Full(Full::new(Bytes::from(raw.body))));
@@ -253,6 +240,15 @@ impl Drop for JournalEntry<'_> {
             error_code: self.error_code.take(),
         });
     }
+}
+
+/// A JSON answer whose body is sent in its own way, announcing `len` bytes.
+fn json_announcing(body: ReplyBody, len: usize) -> Response<ReplyBody> {
+    let mut response = Response::new(body);
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+    response
 }
 
 pub fn json_response(body: Vec<u8>) -> Response<ReplyBody> {

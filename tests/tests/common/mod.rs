@@ -3,15 +3,12 @@
 
 use std::time::Duration;
 
-use iai_integration_tests::emulator::{TestEmulator, TEST_SECRET_ID, TEST_SECRET_KEY};
-use tencentcloud_iai::{Client, Config, ConfigBuilder, Credentials, Endpoint};
+use iai_integration_tests::emulator::TestEmulator;
+use tencentcloud_iai::{Client, ConfigBuilder};
 
 /// A config pointing at the emulator with the test key pair and a short timeout.
 pub fn config_for(server: &TestEmulator) -> ConfigBuilder {
-    Config::builder()
-        .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
-        .endpoint(Endpoint::parse(&server.url()).expect("the server URL is valid"))
-        .timeout(Duration::from_secs(5))
+    server.config().timeout(Duration::from_secs(5))
 }
 
 pub fn client_for(server: &TestEmulator) -> Client {
