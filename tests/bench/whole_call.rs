@@ -3,15 +3,20 @@
 //! (started here, on its own thread, with keep-alive), both on the same reqwest build.
 //!
 //! - `whole_call/sequential/{client,bare_reqwest}`: one call at a time;
-//! - `whole_call/32_in_flight/{client,bare_reqwest}`: 32 calls at once on one runtime; criterion
-//!   reports the time per call (throughput in calls/s).
+//! - `whole_call/32_in_flight/{client,bare_reqwest}`: batches of 32 calls spawned at once, each
+//!   batch awaited whole (a fan-out such as `join_all`);
+//! - `whole_call/32_workers/{client,bare_reqwest}`: 32 tasks that each start their next call
+//!   when the last one ends, so 32 are always in flight (a load generator's view, `wrk -c 32`);
+//!   criterion reports the time per call (throughput in calls/s).
 //!
 //! `cargo bench -p iai-integration-tests --bench whole_call`
 //!
 //! On a busy machine criterion's means wander by more than the difference measured. With
-//! `WHOLE_CALL_INTERLEAVED=1` the bench instead alternates rounds of each variant and prints
-//! each one's best round, plus a bare POST carrying the client's headers (what the protocol's
-//! headers cost on the wire, apart from the client's own work):
+//! `WHOLE_CALL_INTERLEAVED=1` the bench instead runs rounds of 2048 calls, every variant once
+//! per round, and prints each variant's best and median round and the median of the
+//! client/bare ratios taken within a round (steadiest under a changing load). It also times a
+//! bare POST carrying the client's headers: what the protocol's headers cost on the wire,
+//! apart from the client's own work. `WHOLE_CALL_ROUNDS=n` sets the number of rounds (20):
 //! `WHOLE_CALL_INTERLEAVED=1 cargo bench -p iai-integration-tests --bench whole_call`
 
 use std::hint::black_box;
@@ -90,6 +95,17 @@ async fn serve(mut stream: TcpStream, response: &'static [u8]) {
 fn complete_request(buffer: &[u8]) -> Option<usize> {
     let head_end = memchr::memmem::find(buffer, b"\r\n\r\n")? + 4;
     let head = &buffer[..head_end];
+    // hyper writes header names in lower case: one SIMD search finds the length; other
+    // spellings take the line-by-line path.
+    if let Some(at) = memchr::memmem::find(head, b"\r\ncontent-length:") {
+        let value = &head[at + 17..];
+        let end = memchr::memchr(b'\r', value)?;
+        let body_len = value[..end]
+            .trim_ascii()
+            .iter()
+            .fold(0usize, |n, d| n * 10 + usize::from(d - b'0'));
+        return (buffer.len() >= head_end + body_len).then_some(head_end + body_len);
+    }
     let body_len = head
         .split(|&b| b == b'\n')
         .find_map(|line| {
@@ -162,6 +178,30 @@ where
     started.elapsed()
 }
 
+/// Runs `calls` calls on `IN_FLIGHT` worker tasks, each starting its next call as soon as the
+/// last one ends: always 32 in flight, as a load generator with 32 connections keeps them
+/// (`wrk -c 32`). Batches, above, drain to one call at the end of each batch.
+async fn workers<F, Fut>(calls: u64, call: F) -> Duration
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..IN_FLIGHT {
+        let call = call.clone();
+        tasks.spawn(async move {
+            for _ in 0..calls / IN_FLIGHT as u64 {
+                call().await;
+            }
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.expect("the worker task");
+    }
+    started.elapsed()
+}
+
 fn benches(c: &mut Criterion) {
     let addr = start_server();
     let url = format!("http://{addr}/");
@@ -220,19 +260,44 @@ fn benches(c: &mut Criterion) {
         })
     });
     group.finish();
+
+    let mut group = c.benchmark_group("whole_call/32_workers");
+    group.throughput(Throughput::Elements(IN_FLIGHT as u64));
+    group.bench_function("client", |b| {
+        b.iter_custom(|iters| {
+            let client = client.clone();
+            rt.block_on(workers(iters * IN_FLIGHT as u64, move || {
+                let client = client.clone();
+                async move { client_call(&client).await }
+            }))
+        })
+    });
+    group.bench_function("bare_reqwest", |b| {
+        b.iter_custom(|iters| {
+            let (http, url) = (http.clone(), url.clone());
+            rt.block_on(workers(iters * IN_FLIGHT as u64, move || {
+                let (http, url) = (http.clone(), url.clone());
+                async move { bare_call(&http, &url).await }
+            }))
+        })
+    });
+    group.finish();
 }
 
 /// The variants the interleaved mode times, in the order it prints them.
-const VARIANTS: [&str; 6] = [
+const VARIANTS: [&str; 9] = [
     "sequential: client",
     "sequential: bare reqwest",
     "sequential: bare reqwest, the client's headers",
-    "32 in flight: client",
-    "32 in flight: bare reqwest",
-    "32 in flight: bare reqwest, the client's headers",
+    "32 in flight, batches: client",
+    "32 in flight, batches: bare reqwest",
+    "32 in flight, batches: bare reqwest, the client's headers",
+    "32 in flight, workers: client",
+    "32 in flight, workers: bare reqwest",
+    "32 in flight, workers: bare reqwest, the client's headers",
 ];
 
-/// Best-of-rounds time per call of each variant, the variants taking turns (see the docs).
+/// Rounds of every variant in turn, summed up as the module docs say.
 /// With `WHOLE_CALL_ONLY=<index into VARIANTS>` it runs that variant alone, for a profiler.
 fn interleaved() {
     const ROUNDS: usize = 20;
@@ -250,16 +315,34 @@ fn interleaved() {
         .headers()
         .map(|(name, value)| (name.to_owned(), value.to_owned()))
         .collect();
-    let with_headers = || {
-        let mut post = http.post(&url);
-        for (name, value) in &headers {
-            post = post.header(name, value);
+    let headers = std::sync::Arc::new(headers);
+    let with_headers = {
+        let (http, url) = (http.clone(), url.clone());
+        move || {
+            let mut post = http.post(&url);
+            for (name, value) in headers.iter() {
+                post = post.header(name, value);
+            }
+            let post = post.body(BODY);
+            async move {
+                let response = post.send().await.expect("the POST");
+                assert_eq!(response.status(), 200);
+                black_box(response.bytes().await.expect("the body"));
+            }
         }
-        let post = post.body(BODY);
-        async move {
-            let response = post.send().await.expect("the POST");
-            assert_eq!(response.status(), 200);
-            black_box(response.bytes().await.expect("the body"));
+    };
+    let client_task = || {
+        let client = client.clone();
+        move || {
+            let client = client.clone();
+            async move { client_call(&client).await }
+        }
+    };
+    let bare_task = || {
+        let (http, url) = (http.clone(), url.clone());
+        move || {
+            let (http, url) = (http.clone(), url.clone());
+            async move { bare_call(&http, &url).await }
         }
     };
     let run = |variant: usize| {
@@ -282,23 +365,12 @@ fn interleaved() {
                         with_headers().await
                     }
                 }
-                3 => {
-                    batches(batches_of, || {
-                        let client = client.clone();
-                        async move { client_call(&client).await }
-                    })
-                    .await;
-                }
-                4 => {
-                    batches(batches_of, || {
-                        let (http, url) = (http.clone(), url.clone());
-                        async move { bare_call(&http, &url).await }
-                    })
-                    .await;
-                }
-                _ => {
-                    batches(batches_of, with_headers).await;
-                }
+                3 => _ = batches(batches_of, client_task()).await,
+                4 => _ = batches(batches_of, bare_task()).await,
+                5 => _ = batches(batches_of, with_headers.clone()).await,
+                6 => _ = workers(u64::from(CALLS), client_task()).await,
+                7 => _ = workers(u64::from(CALLS), bare_task()).await,
+                _ => _ = workers(u64::from(CALLS), with_headers.clone()).await,
             }
             started.elapsed() / CALLS
         })
@@ -311,27 +383,71 @@ fn interleaved() {
             .expect("WHOLE_CALL_ONLY is an index into VARIANTS");
         let best = (0..ROUNDS * VARIANTS.len()).map(|_| run(variant)).min();
         println!(
-            "{:<48} {:>7.2} µs/call",
+            "{:<58} {:>7.2} µs/call",
             VARIANTS[variant],
             best.unwrap().as_secs_f64() * 1e6
         );
         return;
     }
-    let mut best = [Duration::MAX; VARIANTS.len()];
-    for _ in 0..ROUNDS {
-        for (variant, best) in best.iter_mut().enumerate() {
-            *best = (*best).min(run(variant));
+    let rounds: usize = std::env::var("WHOLE_CALL_ROUNDS")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(ROUNDS);
+    let mut times: [Vec<Duration>; VARIANTS.len()] = Default::default();
+    for _ in 0..rounds {
+        for (variant, times) in times.iter_mut().enumerate() {
+            times.push(run(variant));
         }
     }
-    for (name, per_call) in VARIANTS.iter().zip(best) {
-        println!("{name:<48} {:>7.2} µs/call", per_call.as_secs_f64() * 1e6);
+    // Each round runs every variant back to back, so a ratio within a round is taken under
+    // the same machine load; the median of those is the steadiest figure on a busy machine.
+    let paired = |client: usize, bare: usize| {
+        let mut ratios: Vec<f64> = times[client]
+            .iter()
+            .zip(&times[bare])
+            .map(|(client, bare)| client.as_secs_f64() / bare.as_secs_f64())
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        ratios[ratios.len() / 2]
+    };
+    let client_to_bare = [paired(0, 1), 1.0 / paired(3, 4), 1.0 / paired(6, 7)];
+    // The same for a bare POST with the client's headers: where a client that cost nothing
+    // beyond the API's headers would stand.
+    let headers_only = [paired(2, 1), 1.0 / paired(5, 4), 1.0 / paired(8, 7)];
+    for times in &mut times {
+        times.sort();
     }
-    let ratio = |a: usize, b: usize| best[a].as_secs_f64() / best[b].as_secs_f64();
+    let best = |variant: usize| times[variant][0].as_secs_f64();
+    let median = |variant: usize| times[variant][times[variant].len() / 2].as_secs_f64();
+    println!("{:<58} {:>8} {:>8}", "µs per call", "best", "median");
+    for (variant, name) in VARIANTS.iter().enumerate() {
+        println!(
+            "{name:<58} {:>8.2} {:>8.2}",
+            best(variant) * 1e6,
+            median(variant) * 1e6
+        );
+    }
+    for (what, time) in [
+        ("best", &best as &dyn Fn(usize) -> f64),
+        ("median", &median),
+    ] {
+        println!(
+            "client / bare reqwest ({what}): sequential {:.2}x; throughput with 32 in flight: \
+             batches {:.2}x, workers {:.2}x",
+            time(0) / time(1),
+            time(4) / time(3),
+            time(7) / time(6)
+        );
+    }
     println!(
-        "client / bare reqwest: sequential {:.2}x, 32 in flight {:.2}x (throughput {:.2}x)",
-        ratio(0, 1),
-        ratio(3, 4),
-        ratio(4, 3)
+        "client / bare reqwest (median of each round's ratio): sequential {:.2}x; throughput \
+         with 32 in flight: batches {:.2}x, workers {:.2}x",
+        client_to_bare[0], client_to_bare[1], client_to_bare[2]
+    );
+    println!(
+        "bare reqwest with the client's headers / bare reqwest (same): sequential {:.2}x; \
+         throughput with 32 in flight: batches {:.2}x, workers {:.2}x",
+        headers_only[0], headers_only[1], headers_only[2]
     );
 }
 
