@@ -59,6 +59,21 @@ fn command() -> Command {
                 .value_name("FILE")
                 .help("Start with the fault plan in FILE (JSON; see the crate docs)"),
         )
+        .arg(
+            Arg::new("clock-skew-secs")
+                .long("clock-skew-secs")
+                .value_name("SECONDS")
+                .value_parser(clap::value_parser!(i64))
+                .allow_negative_numbers(true)
+                .help("Run the clock this many seconds off the system's (signature expiry and the Date header follow it; PUT /_emulator/clock changes it later)"),
+        )
+        .arg(
+            Arg::new("journal-capacity")
+                .long("journal-capacity")
+                .value_name("CALLS")
+                .value_parser(clap::value_parser!(usize))
+                .help("How many received calls GET /_emulator/requests keeps [default: 1000; 0 keeps none]"),
+        )
 }
 
 #[tokio::main]
@@ -103,6 +118,12 @@ async fn run(args: &clap::ArgMatches) -> Result<(), String> {
         let plan: FaultPlan = serde_json::from_str(&text)
             .map_err(|e| format!("fault file {path} is not a fault plan: {e}"))?;
         builder = builder.faults(plan);
+    }
+    if let Some(&skew) = args.get_one::<i64>("clock-skew-secs") {
+        builder = builder.clock_skew_secs(skew);
+    }
+    if let Some(&calls) = args.get_one::<usize>("journal-capacity") {
+        builder = builder.journal_capacity(calls);
     }
     let emulator = builder.start().await.map_err(|e| e.to_string())?;
     let url = emulator.url();

@@ -1,6 +1,6 @@
 //! The `iai-emulator` binary: start-up lines, `--state` surviving a real `kill -9`, a corrupt
-//! state file refused and left untouched, `--faults FILE`, and consistent state under
-//! concurrent calls.
+//! state file refused and left untouched, `--faults FILE`, `--clock-skew-secs` and
+//! `--journal-capacity`, and consistent state under concurrent calls.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -194,7 +194,57 @@ fn help_lists_every_option() {
         "--secret-key",
         "--state",
         "--faults",
+        "--tls-cert",
+        "--tls-key",
+        "--clock-skew-secs",
+        "--journal-capacity",
     ] {
         assert!(help.contains(option), "{option} missing from:\n{help}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clock_skew_and_journal_capacity_come_from_flags() {
+    let mut binary = spawn(&["--clock-skew-secs", "-3600", "--journal-capacity", "2"]);
+    let http = reqwest::Client::new();
+    let admin = |route: &str| format!("{}/_emulator/{route}", binary.url.trim_end_matches('/'));
+    let get_json = |route: &str| {
+        let request = http.get(admin(route));
+        async move {
+            let body = request.send().await.unwrap().bytes().await.unwrap();
+            serde_json::from_slice::<serde_json::Value>(&body).unwrap()
+        }
+    };
+    let clock = get_json("clock").await;
+    assert_eq!(clock["skew_secs"], -3600, "{clock}");
+
+    // A client on the system clock is an hour ahead of the emulator: within TC3's five
+    // minutes only once it has corrected its clock from the Date header.
+    let api = client(&binary.url);
+    for _ in 0..3 {
+        api.get_group_list().send().await.unwrap();
+    }
+    let journal = get_json("requests").await;
+    let calls = journal.as_array().unwrap_or_else(|| panic!("{journal}"));
+    assert_eq!(
+        calls.len(),
+        2,
+        "the journal keeps the last 2 calls: {journal}"
+    );
+    assert!(
+        calls.iter().all(|call| call["action"] == "GetGroupList"),
+        "{journal}"
+    );
+    kill_9(&mut binary);
+}
+
+#[test]
+fn a_bad_number_for_a_flag_is_refused() {
+    let output = Command::new(env!("CARGO_BIN_EXE_iai-emulator"))
+        .args(["--port", "0", "--journal-capacity", "lots"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--journal-capacity"), "{stderr}");
 }
