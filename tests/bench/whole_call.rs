@@ -298,7 +298,8 @@ const VARIANTS: [&str; 9] = [
 ];
 
 /// Rounds of every variant in turn, summed up as the module docs say.
-/// With `WHOLE_CALL_ONLY=<index into VARIANTS>` it runs that variant alone, for a profiler.
+/// With `WHOLE_CALL_ONLY=<index into VARIANTS>` it runs that variant alone (as many rounds as all
+/// of them would take), for a profiler.
 fn interleaved() {
     const ROUNDS: usize = 20;
     const CALLS: u32 = 2048;
@@ -345,6 +346,10 @@ fn interleaved() {
             async move { bare_call(&http, &url).await }
         }
     };
+    let rounds: usize = std::env::var("WHOLE_CALL_ROUNDS")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(ROUNDS);
     let run = |variant: usize| {
         rt.block_on(async {
             let started = Instant::now();
@@ -381,7 +386,7 @@ fn interleaved() {
             .and_then(|text| text.parse().ok())
             .filter(|&v| v < VARIANTS.len())
             .expect("WHOLE_CALL_ONLY is an index into VARIANTS");
-        let best = (0..ROUNDS * VARIANTS.len()).map(|_| run(variant)).min();
+        let best = (0..rounds * VARIANTS.len()).map(|_| run(variant)).min();
         println!(
             "{:<58} {:>7.2} µs/call",
             VARIANTS[variant],
@@ -389,10 +394,6 @@ fn interleaved() {
         );
         return;
     }
-    let rounds: usize = std::env::var("WHOLE_CALL_ROUNDS")
-        .ok()
-        .and_then(|text| text.parse().ok())
-        .unwrap_or(ROUNDS);
     let mut times: [Vec<Duration>; VARIANTS.len()] = Default::default();
     for _ in 0..rounds {
         for (variant, times) in times.iter_mut().enumerate() {
