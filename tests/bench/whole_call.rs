@@ -97,28 +97,29 @@ fn complete_request(buffer: &[u8]) -> Option<usize> {
     let head = &buffer[..head_end];
     // hyper writes header names in lower case: one SIMD search finds the length; other
     // spellings take the line-by-line path.
-    if let Some(at) = memchr::memmem::find(head, b"\r\ncontent-length:") {
-        let value = &head[at + 17..];
-        let end = memchr::memchr(b'\r', value)?;
-        let body_len = value[..end]
-            .trim_ascii()
-            .iter()
-            .fold(0usize, |n, d| n * 10 + usize::from(d - b'0'));
-        return (buffer.len() >= head_end + body_len).then_some(head_end + body_len);
-    }
-    let body_len = head
-        .split(|&b| b == b'\n')
-        .find_map(|line| {
-            let (name, value) = line.split_at(line.iter().position(|&b| b == b':')?);
-            name.eq_ignore_ascii_case(b"content-length").then(|| {
-                let digits = value[1..].trim_ascii();
-                digits
-                    .iter()
-                    .fold(0usize, |n, d| n * 10 + usize::from(d - b'0'))
+    let body_len = match memchr::memmem::find(head, b"\r\ncontent-length:") {
+        Some(at) => {
+            let value = &head[at + 17..];
+            decimal(&value[..memchr::memchr(b'\r', value)?])
+        }
+        None => head
+            .split(|&b| b == b'\n')
+            .find_map(|line| {
+                let (name, value) = line.split_at(line.iter().position(|&b| b == b':')?);
+                name.eq_ignore_ascii_case(b"content-length")
+                    .then(|| decimal(&value[1..]))
             })
-        })
-        .unwrap_or(0);
+            .unwrap_or(0),
+    };
     (buffer.len() >= head_end + body_len).then_some(head_end + body_len)
+}
+
+/// A header value's digits as a number (the client's lengths are well formed).
+fn decimal(value: &[u8]) -> usize {
+    value
+        .trim_ascii()
+        .iter()
+        .fold(0usize, |n, d| n * 10 + usize::from(d - b'0'))
 }
 
 fn runtime() -> tokio::runtime::Runtime {
