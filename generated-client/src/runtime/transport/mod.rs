@@ -1,0 +1,177 @@
+//! The HTTP seam: the client hands a fully signed request to an `HttpTransport` and gets bytes
+//! back. The default is reqwest with rustls; tests and users can plug in their own.
+
+use std::fmt;
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+pub use super::credentials::BoxFuture;
+use super::error::TransportError;
+use super::header_value::HeaderValue;
+
+/// A signed request, ready to go on the wire.
+///
+/// The URL and the headers that are the same on every call a client makes (content type,
+/// host, version, region, language, request client) are built once per client and shared;
+/// a call adds only its own: action, timestamp, token and authorization.
+#[derive(Clone)]
+pub struct HttpRequest {
+    shared: Arc<SharedParts>,
+    headers: Vec<(&'static str, HeaderValue)>,
+    body: Bytes,
+}
+
+/// What every request to one endpoint from one client has in common.
+#[derive(Debug)]
+pub(crate) struct SharedParts {
+    pub(crate) url: String,
+    pub(crate) headers: Vec<(&'static str, HeaderValue)>,
+}
+
+impl HttpRequest {
+    /// A request to `url` with `headers` and `body`, e.g. to test an [`HttpTransport`].
+    pub fn new(url: impl Into<String>, headers: Vec<(&'static str, String)>, body: Bytes) -> Self {
+        HttpRequest {
+            shared: Arc::new(SharedParts {
+                url: url.into(),
+                headers: Vec::new(),
+            }),
+            headers: headers
+                .into_iter()
+                .map(|(name, value)| (name, HeaderValue::from(value)))
+                .collect(),
+            body,
+        }
+    }
+
+    pub(crate) fn from_parts(
+        shared: Arc<SharedParts>,
+        headers: Vec<(&'static str, HeaderValue)>,
+        body: Bytes,
+    ) -> Self {
+        HttpRequest {
+            shared,
+            headers,
+            body,
+        }
+    }
+
+    /// Absolute URL, e.g. `https://iai.intl.tencentcloudapi.com/`.
+    pub fn url(&self) -> &str {
+        &self.shared.url
+    }
+
+    /// Every header, the shared ones first.
+    pub fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> + '_ {
+        self.header_values()
+            .map(|(name, value)| (name, value.as_str()))
+    }
+
+    /// A header's value by (case-insensitive) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value)
+    }
+
+    /// The exact bytes the signature covers.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    pub fn into_body(self) -> Bytes {
+        self.body
+    }
+
+    fn header_values(&self) -> impl Iterator<Item = (&'static str, &HeaderValue)> + '_ {
+        self.shared
+            .headers
+            .iter()
+            .chain(&self.headers)
+            .map(|(name, value)| (*name, value))
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    // The Authorization header and session token stay out of logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers()
+            .map(|(name, value)| match name {
+                "Authorization" | "X-TC-Token" => (name, "** redacted **"),
+                _ => (name, value),
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("url", &self.url())
+            .field("headers", &headers)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// What came back.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    pub status: u16,
+    /// Header names in lower case. The built-in transports keep only the header the client
+    /// reads, `date`, to correct its clock when the service says a signature has expired, and
+    /// only from a response that may be such an error (a status other than 2xx, or a body that
+    /// may hold an `Error` key).
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+}
+
+impl HttpResponse {
+    /// A header's value by (case-insensitive) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends one HTTP request. Implementations should reuse connections across calls.
+pub trait HttpTransport: Send + Sync + fmt::Debug {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
+}
+
+#[cfg(feature = "reqwest-transport")]
+mod http_types;
+#[cfg(feature = "reqwest-transport")]
+mod reqwest_impl;
+
+#[cfg(feature = "reqwest-transport")]
+pub use reqwest_impl::ReqwestTransport;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_built_by_hand_reads_back_and_hides_its_secrets() {
+        let request = HttpRequest::new(
+            "http://127.0.0.1:9/",
+            vec![
+                ("X-TC-Action", "GetGroupInfo".to_owned()),
+                ("Authorization", "TC3-HMAC-SHA256 Signature=abc".to_owned()),
+                ("X-TC-Token", "session-secret".to_owned()),
+            ],
+            Bytes::from_static(b"{}"),
+        );
+        assert_eq!(request.url(), "http://127.0.0.1:9/");
+        assert_eq!(request.header("x-tc-action"), Some("GetGroupInfo"));
+        assert_eq!(request.header("Host"), None);
+        assert_eq!(request.headers().count(), 3);
+        assert_eq!(request.body().as_ref(), b"{}");
+        let shown = format!("{request:?}");
+        assert!(shown.contains("GetGroupInfo"), "{shown}");
+        assert!(
+            !shown.contains("abc") && !shown.contains("session-secret"),
+            "{shown}"
+        );
+        assert_eq!(request.into_body(), Bytes::from_static(b"{}"));
+    }
+}
