@@ -103,3 +103,34 @@ fn generator_crates_stay_out_of_the_client_dependency_tree() {
         );
     }
 }
+
+#[test]
+fn the_hyper_transport_alone_leaves_reqwest_and_its_url_crates_out() {
+    // Each crate once, by name and version.
+    let crates = |tree: &str| -> std::collections::BTreeSet<String> {
+        tree.lines()
+            .map(|line| line.trim_end_matches(" (*)").to_owned())
+            .collect()
+    };
+    let hyper_only = client_tree(&["--no-default-features", "--features", "hyper-transport"]);
+    let hyper_only = crates(&hyper_only);
+    assert!(
+        hyper_only.iter().any(|c| c.starts_with("hyper-util "))
+            && hyper_only.iter().any(|c| c.starts_with("rustls ")),
+        "the tree was read: {hyper_only:?}"
+    );
+    for gone in ["reqwest", "url", "idna", "tower-http"] {
+        assert!(
+            !hyper_only.iter().any(|c| c.split(' ').next() == Some(gone)),
+            "{gone} is in a hyper-only build: {hyper_only:?}"
+        );
+    }
+    // Nothing the hyper transport needs is new to a default build, which already has it
+    // through reqwest: enabling both compiles no extra crate.
+    let default = crates(&client_tree(&[]));
+    let both = crates(&client_tree(&["--features", "hyper-transport"]));
+    assert_eq!(
+        default, both,
+        "hyper-transport adds crates to a default build"
+    );
+}

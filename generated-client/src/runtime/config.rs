@@ -211,6 +211,9 @@ pub struct ConfigBuilder {
     retry: RetryPolicy,
     max_response_bytes: Option<usize>,
     transport: Option<Arc<dyn HttpTransport>>,
+    /// `.hyper_transport()` was called.
+    #[cfg(feature = "hyper-transport")]
+    hyper: bool,
 }
 
 impl ConfigBuilder {
@@ -295,6 +298,17 @@ impl ConfigBuilder {
         self
     }
 
+    /// Makes hyper's client, used directly, the built-in transport
+    /// ([`HyperTransport`](super::transport::HyperTransport), feature `hyper-transport`): the
+    /// higher throughput, without reqwest's proxy variables. `.connect_timeout(..)` and
+    /// `.max_response_bytes(..)` apply to it. (Without the `reqwest-transport` feature it is
+    /// the built-in transport anyway.)
+    #[cfg(feature = "hyper-transport")]
+    pub fn hyper_transport(mut self) -> Self {
+        self.hyper = true;
+        self
+    }
+
     /// Replaces the built-in HTTP transport.
     pub fn transport(mut self, transport: impl HttpTransport + 'static) -> Self {
         self.transport = Some(Arc::new(transport));
@@ -319,7 +333,9 @@ impl ConfigBuilder {
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let transport = match self.transport {
             Some(transport) => transport,
-            None => default_transport(
+            None => built_in_transport(
+                #[cfg(feature = "hyper-transport")]
+                self.hyper,
                 self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
                 self.max_response_bytes
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
@@ -346,21 +362,32 @@ fn endpoint_from_env(url: &str) -> Result<Endpoint, ConfigError> {
     Endpoint::parse(url.trim()).map_err(|e| e.context(service::ENDPOINT_ENV))
 }
 
-#[cfg(feature = "reqwest-transport")]
-fn default_transport(
+/// The transport `.build()` makes when none is given: reqwest's unless hyper's is asked for
+/// (or is the only one built).
+fn built_in_transport(
+    #[cfg(feature = "hyper-transport")] hyper: bool,
     connect_timeout: Duration,
     max_body: usize,
 ) -> Result<Arc<dyn HttpTransport>, ConfigError> {
-    let transport = super::transport::ReqwestTransport::new(connect_timeout, max_body)
-        .map_err(|e| ConfigError::new(e.to_string()))?;
-    Ok(Arc::new(transport))
-}
-
-#[cfg(not(feature = "reqwest-transport"))]
-fn default_transport(_: Duration, _: usize) -> Result<Arc<dyn HttpTransport>, ConfigError> {
-    Err(ConfigError::new(
-        "no HTTP transport: enable the `reqwest-transport` feature or call `.transport(...)`",
-    ))
+    let failed = |e: super::error::TransportError| ConfigError::new(e.to_string());
+    #[cfg(feature = "hyper-transport")]
+    if hyper || cfg!(not(feature = "reqwest-transport")) {
+        let transport = super::transport::HyperTransport::new(connect_timeout, max_body);
+        return Ok(Arc::new(transport.map_err(failed)?));
+    }
+    #[cfg(feature = "reqwest-transport")]
+    {
+        let transport = super::transport::ReqwestTransport::new(connect_timeout, max_body);
+        Ok(Arc::new(transport.map_err(failed)?))
+    }
+    #[cfg(not(feature = "reqwest-transport"))]
+    {
+        let _ = (connect_timeout, max_body, failed);
+        Err(ConfigError::new(
+            "no HTTP transport: enable the `reqwest-transport` or `hyper-transport` feature, \
+             or call `.transport(...)`",
+        ))
+    }
 }
 
 #[cfg(test)]

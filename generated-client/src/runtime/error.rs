@@ -272,6 +272,12 @@ impl TransportError {
         self
     }
 
+    /// [`with_source`](Self::with_source) for an error already boxed, as HTTP body errors are.
+    pub fn with_boxed_source(mut self, source: Box<dyn std::error::Error + Send + Sync>) -> Self {
+        self.source = Some(source);
+        self
+    }
+
     pub fn with_hint(mut self, hint: &'static str) -> Self {
         self.hint = Some(hint);
         self

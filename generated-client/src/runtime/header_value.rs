@@ -52,7 +52,10 @@ impl HeaderValue {
 
     /// The value as bytes, without copying a `'static` or owned value: what a transport
     /// hands to its HTTP library.
-    #[cfg_attr(not(feature = "reqwest-transport"), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "reqwest-transport", feature = "hyper-transport")),
+        allow(dead_code)
+    )]
     pub(crate) fn into_bytes(self) -> Bytes {
         match self.0 {
             Repr::Static(value) => Bytes::from_static(value.as_bytes()),
@@ -65,7 +68,10 @@ impl HeaderValue {
 }
 
 /// An inline value as the owner of a [`Bytes`].
-#[cfg_attr(not(feature = "reqwest-transport"), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "reqwest-transport", feature = "hyper-transport")),
+    allow(dead_code)
+)]
 struct Inline {
     len: u8,
     bytes: [u8; INLINE_CAPACITY],

@@ -1,4 +1,5 @@
-//! What a transport on the `http` crate's types (reqwest's) needs: the client's headers converted once per client, the response's `Date` kept only when
+//! What the built-in transports share, in the `http` crate's types (reqwest and hyper both use
+//! them): the client's headers converted once per client, the response's `Date` kept only when
 //! the client may need it, and failures named by what failed and where.
 
 use std::sync::{Arc, PoisonError, RwLock};

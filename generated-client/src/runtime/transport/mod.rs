@@ -1,5 +1,6 @@
 //! The HTTP seam: the client hands a fully signed request to an `HttpTransport` and gets bytes
-//! back. The default is reqwest with rustls; tests and users can plug in their own.
+//! back. The default is reqwest with rustls; hyper's client used directly is the leaner choice
+//! (feature `hyper-transport`); tests and users can plug in their own.
 
 use std::fmt;
 use std::sync::Arc;
@@ -138,11 +139,15 @@ pub trait HttpTransport: Send + Sync + fmt::Debug {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
 }
 
-#[cfg(feature = "reqwest-transport")]
+#[cfg(any(feature = "reqwest-transport", feature = "hyper-transport"))]
 mod http_types;
+#[cfg(feature = "hyper-transport")]
+mod hyper_impl;
 #[cfg(feature = "reqwest-transport")]
 mod reqwest_impl;
 
+#[cfg(feature = "hyper-transport")]
+pub use hyper_impl::HyperTransport;
 #[cfg(feature = "reqwest-transport")]
 pub use reqwest_impl::ReqwestTransport;
 
