@@ -2,10 +2,12 @@
 //! reqwest POST of the same body, both to the same fixed-answer HTTP/1.1 server on 127.0.0.1
 //! (started here, on its own thread, with keep-alive), both on the same reqwest build.
 //!
-//! - `whole_call/sequential/{client,bare_reqwest}`: one call at a time;
-//! - `whole_call/32_in_flight/{client,bare_reqwest}`: batches of 32 calls spawned at once, each
+//! Each group times the client on its default transport (reqwest), the client on hyper's
+//! transport (`client_hyper_transport`, feature `hyper-transport`) and a bare reqwest POST:
+//! - `whole_call/sequential/*`: one call at a time;
+//! - `whole_call/32_in_flight/*`: batches of 32 calls spawned at once, each
 //!   batch awaited whole (a fan-out such as `join_all`);
-//! - `whole_call/32_workers/{client,bare_reqwest}`: 32 tasks that each start their next call
+//! - `whole_call/32_workers/*`: 32 tasks that each start their next call
 //!   when the last one ends, so 32 are always in flight (a load generator's view, `wrk -c 32`);
 //!   criterion reports the time per call (throughput in calls/s).
 //!
@@ -129,9 +131,17 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("client runtime")
 }
 
-fn our_client(addr: SocketAddr) -> Client {
+/// The client on reqwest's transport (the default), or with `hyper` on hyper's (feature
+/// `hyper-transport`).
+fn our_client(addr: SocketAddr, hyper: bool) -> Client {
+    let builder = Config::builder();
+    let builder = if hyper {
+        builder.hyper_transport()
+    } else {
+        builder
+    };
     Client::new(
-        Config::builder()
+        builder
             .credentials(Credentials::new(
                 "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
                 "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
@@ -207,28 +217,37 @@ fn benches(c: &mut Criterion) {
     let addr = start_server();
     let url = format!("http://{addr}/");
     let rt = runtime();
-    let client = rt.block_on(async { our_client(addr) });
+    let client = rt.block_on(async { our_client(addr, false) });
+    let client_hyper = rt.block_on(async { our_client(addr, true) });
     let http = reqwest::Client::new();
 
     // Both answer the example before anything is timed.
     rt.block_on(async {
         let out = client.get_group_info("aaa").send().await.unwrap();
         assert_eq!(out.group_name, "aaa");
+        let out = client_hyper.get_group_info("aaa").send().await.unwrap();
+        assert_eq!(out.group_name, "aaa");
         bare_call(&http, &url).await;
     });
 
+    let clients = [
+        ("client", &client),
+        ("client_hyper_transport", &client_hyper),
+    ];
     let mut group = c.benchmark_group("whole_call/sequential");
-    group.bench_function("client", |b| {
-        b.iter_custom(|iters| {
-            rt.block_on(async {
-                let started = Instant::now();
-                for _ in 0..iters {
-                    client_call(&client).await;
-                }
-                started.elapsed()
+    for (name, client) in clients {
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                rt.block_on(async {
+                    let started = Instant::now();
+                    for _ in 0..iters {
+                        client_call(client).await;
+                    }
+                    started.elapsed()
+                })
             })
-        })
-    });
+        });
+    }
     group.bench_function("bare_reqwest", |b| {
         b.iter_custom(|iters| {
             rt.block_on(async {
@@ -244,14 +263,16 @@ fn benches(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("whole_call/32_in_flight");
     group.throughput(Throughput::Elements(IN_FLIGHT as u64));
-    group.bench_function("client", |b| {
-        b.iter_custom(|iters| {
-            rt.block_on(batches(iters, || {
-                let client = client.clone();
-                async move { client_call(&client).await }
-            }))
-        })
-    });
+    for (name, client) in clients {
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                rt.block_on(batches(iters, || {
+                    let client = client.clone();
+                    async move { client_call(&client).await }
+                }))
+            })
+        });
+    }
     group.bench_function("bare_reqwest", |b| {
         b.iter_custom(|iters| {
             rt.block_on(batches(iters, || {
@@ -264,15 +285,17 @@ fn benches(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("whole_call/32_workers");
     group.throughput(Throughput::Elements(IN_FLIGHT as u64));
-    group.bench_function("client", |b| {
-        b.iter_custom(|iters| {
-            let client = client.clone();
-            rt.block_on(workers(iters * IN_FLIGHT as u64, move || {
+    for (name, client) in clients {
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| {
                 let client = client.clone();
-                async move { client_call(&client).await }
-            }))
-        })
-    });
+                rt.block_on(workers(iters * IN_FLIGHT as u64, move || {
+                    let client = client.clone();
+                    async move { client_call(&client).await }
+                }))
+            })
+        });
+    }
     group.bench_function("bare_reqwest", |b| {
         b.iter_custom(|iters| {
             let (http, url) = (http.clone(), url.clone());
@@ -286,7 +309,7 @@ fn benches(c: &mut Criterion) {
 }
 
 /// The variants the interleaved mode times, in the order it prints them.
-const VARIANTS: [&str; 9] = [
+const VARIANTS: [&str; 12] = [
     "sequential: client",
     "sequential: bare reqwest",
     "sequential: bare reqwest, the client's headers",
@@ -296,6 +319,9 @@ const VARIANTS: [&str; 9] = [
     "32 in flight, workers: client",
     "32 in flight, workers: bare reqwest",
     "32 in flight, workers: bare reqwest, the client's headers",
+    "sequential: client, hyper transport",
+    "32 in flight, batches: client, hyper transport",
+    "32 in flight, workers: client, hyper transport",
 ];
 
 /// Rounds of every variant in turn, summed up as the module docs say.
@@ -307,7 +333,8 @@ fn interleaved() {
     let addr = start_server();
     let url = format!("http://{addr}/");
     let rt = runtime();
-    let client = rt.block_on(async { our_client(addr) });
+    let client = rt.block_on(async { our_client(addr, false) });
+    let client_hyper = rt.block_on(async { our_client(addr, true) });
     let http = reqwest::Client::new();
     let prepared = rt
         .block_on(client.prepare(&GetGroupInfoRequest::new("aaa")))
@@ -333,7 +360,7 @@ fn interleaved() {
             }
         }
     };
-    let client_task = || {
+    let client_task = |client: &Client| {
         let client = client.clone();
         move || {
             let client = client.clone();
@@ -371,12 +398,19 @@ fn interleaved() {
                         with_headers().await
                     }
                 }
-                3 => _ = batches(batches_of, client_task()).await,
+                3 => _ = batches(batches_of, client_task(&client)).await,
                 4 => _ = batches(batches_of, bare_task()).await,
                 5 => _ = batches(batches_of, with_headers.clone()).await,
-                6 => _ = workers(u64::from(CALLS), client_task()).await,
+                6 => _ = workers(u64::from(CALLS), client_task(&client)).await,
                 7 => _ = workers(u64::from(CALLS), bare_task()).await,
-                _ => _ = workers(u64::from(CALLS), with_headers.clone()).await,
+                8 => _ = workers(u64::from(CALLS), with_headers.clone()).await,
+                9 => {
+                    for _ in 0..CALLS {
+                        client_call(&client_hyper).await
+                    }
+                }
+                10 => _ = batches(batches_of, client_task(&client_hyper)).await,
+                _ => _ = workers(u64::from(CALLS), client_task(&client_hyper)).await,
             }
             started.elapsed() / CALLS
         })
@@ -416,6 +450,7 @@ fn interleaved() {
     // The same for a bare POST with the client's headers: where a client that cost nothing
     // beyond the API's headers would stand.
     let headers_only = [paired(2, 1), 1.0 / paired(5, 4), 1.0 / paired(8, 7)];
+    let hyper_to_bare = [paired(9, 1), 1.0 / paired(10, 4), 1.0 / paired(11, 7)];
     for times in &mut times {
         times.sort();
     }
@@ -450,6 +485,11 @@ fn interleaved() {
         "bare reqwest with the client's headers / bare reqwest (same): sequential {:.2}x; \
          throughput with 32 in flight: batches {:.2}x, workers {:.2}x",
         headers_only[0], headers_only[1], headers_only[2]
+    );
+    println!(
+        "client on hyper's transport / bare reqwest (same): sequential {:.2}x; throughput with \
+         32 in flight: batches {:.2}x, workers {:.2}x",
+        hyper_to_bare[0], hyper_to_bare[1], hyper_to_bare[2]
     );
 }
 
