@@ -17,7 +17,8 @@ use iai_integration_tests::emulator::{
 };
 use tencentcloud_iai::operation::get_group_info::{GetGroupInfoError, GetGroupInfoResponse};
 use tencentcloud_iai::runtime::transport::HyperTransport;
-use tencentcloud_iai::{Client, ConfigBuilder, Endpoint, SdkError};
+use tencentcloud_iai::{Client, Config, ConfigBuilder, Credentials, Endpoint, SdkError};
+use tencentcloud_iai_emulator::Emulator;
 
 /// Upper bound on any single call in this file; reaching it means the client hung.
 const DEADLINE: Duration = Duration::from_secs(20);
@@ -252,4 +253,45 @@ async fn clock_skew_is_corrected_from_the_date_header() {
         Some("AuthFailure.SignatureExpire")
     );
     assert!(requests[1].authenticated);
+}
+
+#[tokio::test]
+async fn both_transports_refuse_a_certificate_no_root_vouches_for() {
+    // The emulator over HTTPS with a self-signed certificate: rustls must refuse it before a
+    // byte of the request (or its signature) leaves, on either transport.
+    let dir = tempfile::tempdir().unwrap();
+    let generated = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert, generated.cert.pem()).unwrap();
+    std::fs::write(&key, generated.signing_key.serialize_pem()).unwrap();
+    let emulator = Emulator::builder().tls(&cert, &key).start().await.unwrap();
+    assert!(emulator.url().starts_with("https://"), "{}", emulator.url());
+    let credentials = emulator.credentials();
+    let config = || {
+        Config::builder()
+            .credentials(Credentials::new(
+                credentials.secret_id.clone(),
+                credentials.secret_key.clone(),
+            ))
+            .endpoint(Endpoint::parse(&emulator.url()).unwrap())
+            .max_attempts(1)
+    };
+    for (name, builder) in [("reqwest", config()), ("hyper", config().hyper_transport())] {
+        let client = Client::new(builder.build().unwrap());
+        let err = get_group(&client).await.unwrap_err();
+        assert!(
+            matches!(&err, SdkError::Transport(e) if !e.maybe_sent),
+            "{name}: {err:?}"
+        );
+        let shown = err.to_string();
+        assert!(
+            shown.starts_with(&format!("TLS handshake with {} failed: ", emulator.addr())),
+            "{name}: {shown}"
+        );
+        assert!(shown.contains("UnknownIssuer"), "{name}: {shown}");
+    }
+    assert!(
+        emulator.requests().is_empty(),
+        "nothing reached the emulator"
+    );
 }
