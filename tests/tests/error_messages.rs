@@ -1,5 +1,5 @@
 //! What a failed call says: transport and timeout errors name the host and the root cause in
-//! one line, and never a secret. Everything runs over loopback.
+//! one line, and never a secret, on both built-in transports. Everything runs over loopback.
 
 mod common;
 
@@ -12,16 +12,22 @@ use tencentcloud_iai::{Client, Config, Credentials, Endpoint, SdkError};
 
 const DEADLINE: Duration = Duration::from_secs(30);
 
-fn client(endpoint: &str) -> Client {
-    Client::new(
+/// A client on each built-in transport, by name.
+fn clients(endpoint: &str) -> [(&'static str, Client); 2] {
+    let builder = || {
         Config::builder()
             .credentials(Credentials::new(TEST_SECRET_ID, TEST_SECRET_KEY))
             .endpoint(Endpoint::parse(endpoint).expect("valid endpoint"))
             .max_attempts(1)
             .timeout(Duration::from_secs(10))
-            .build()
-            .expect("valid config"),
-    )
+    };
+    let client = |builder: tencentcloud_iai::ConfigBuilder| {
+        Client::new(builder.build().expect("valid config"))
+    };
+    [
+        ("reqwest", client(builder())),
+        ("hyper", client(builder().hyper_transport())),
+    ]
 }
 
 async fn group_info_error(client: &Client) -> String {
@@ -48,11 +54,14 @@ fn closed_port() -> u16 {
 #[tokio::test]
 async fn connection_refused_names_host_and_cause() {
     let port = closed_port();
-    let shown = group_info_error(&client(&format!("http://127.0.0.1:{port}"))).await;
-    assert_eq!(
-        shown,
-        format!("cannot connect to 127.0.0.1:{port}: connection refused")
-    );
+    for (name, client) in clients(&format!("http://127.0.0.1:{port}")) {
+        let shown = group_info_error(&client).await;
+        assert_eq!(
+            shown,
+            format!("cannot connect to 127.0.0.1:{port}: connection refused"),
+            "{name}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -61,19 +70,28 @@ async fn tls_against_a_plain_http_server_suggests_http() {
     // `https://` endpoint pointing at an HTTP server would.
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
+    let clients = clients(&format!("https://127.0.0.1:{port}"));
+    let connections = clients.len();
     let server = std::thread::spawn(move || {
-        let (mut stream, _) = listener.accept().unwrap();
-        let mut hello = [0u8; 512];
-        let _ = stream.read(&mut hello);
-        let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        for _ in 0..connections {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut hello = [0u8; 512];
+            let _ = stream.read(&mut hello);
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        }
     });
-    let shown = group_info_error(&client(&format!("https://127.0.0.1:{port}"))).await;
+    for (name, client) in &clients {
+        let shown = group_info_error(client).await;
+        assert!(
+            shown.starts_with(&format!("TLS handshake with 127.0.0.1:{port} failed: ")),
+            "{name}: {shown}"
+        );
+        assert!(
+            shown.ends_with("is the endpoint http? (then write http:// in its URL)"),
+            "{name}: {shown}"
+        );
+    }
     server.join().unwrap();
-    assert!(
-        shown.starts_with(&format!("TLS handshake with 127.0.0.1:{port} failed: ")),
-        "{shown}"
-    );
-    assert!(shown.contains("is the endpoint http?"), "{shown}");
 }
 
 #[test]

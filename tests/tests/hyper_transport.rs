@@ -1,8 +1,9 @@
 //! The `hyper-transport` feature's transport (`ConfigBuilder::hyper_transport`) keeps the
 //! built-in transport's contract, over real HTTP on loopback: signed calls the emulator
-//! accepts; failures named by host and cause and marked as sent or not, so that a write is
-//! never repeated; body limits, attempt timeouts and the `Date` header for clock-skew
-//! correction. (The retry decisions themselves are the client's and are tested in faults.rs.)
+//! accepts; failures marked as sent or not, so that a write is never repeated; certificates
+//! checked; body limits, attempt timeouts and the `Date` header for clock-skew correction.
+//! (What a failed connection says is tested for both transports in error_messages.rs; the
+//! retry decisions themselves are the client's and are tested in faults.rs.)
 
 mod common;
 
@@ -42,12 +43,6 @@ fn hyper_client(builder: ConfigBuilder) -> Client {
 
 async fn get_group(client: &Client) -> Result<GetGroupInfoResponse, SdkError<GetGroupInfoError>> {
     bounded(client.get_group_info("aaa").send()).await
-}
-
-/// A port nothing listens on: bound, then closed.
-fn closed_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
 }
 
 #[test]
@@ -94,58 +89,6 @@ async fn a_transport_made_by_hand_works_as_well() {
             .unwrap(),
     );
     assert_eq!(get_group(&client).await.expect("the call").group_id, "aaa");
-}
-
-#[tokio::test]
-async fn connection_refused_is_not_sent_retried_and_named_in_one_line() {
-    let port = closed_port();
-    let server = TestEmulator::start();
-    let client = hyper_client(
-        config_for(&server).endpoint(Endpoint::parse(&format!("http://127.0.0.1:{port}")).unwrap()),
-    );
-    let err = get_group(&client).await.unwrap_err();
-    let SdkError::Transport(e) = &err else {
-        panic!("expected a transport error, got {err:?}")
-    };
-    assert!(!e.maybe_sent);
-    assert_eq!(e.attempts, 3, "not-sent failures are always retried");
-    assert_eq!(
-        err.to_string(),
-        format!("cannot connect to 127.0.0.1:{port}: connection refused")
-    );
-}
-
-#[tokio::test]
-async fn tls_against_a_plain_http_server_suggests_http() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = std::thread::spawn(move || {
-        let (mut stream, _) = listener.accept().unwrap();
-        let mut hello = [0u8; 512];
-        let _ = stream.read(&mut hello);
-        let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
-    });
-    let emulator = TestEmulator::start();
-    let client = hyper_client(
-        config_for(&emulator)
-            .endpoint(Endpoint::parse(&format!("https://127.0.0.1:{port}")).unwrap())
-            .max_attempts(1),
-    );
-    let err = get_group(&client).await.unwrap_err();
-    server.join().unwrap();
-    assert!(
-        matches!(&err, SdkError::Transport(e) if !e.maybe_sent),
-        "{err:?}"
-    );
-    let shown = err.to_string();
-    assert!(
-        shown.starts_with(&format!("TLS handshake with 127.0.0.1:{port} failed: ")),
-        "{shown}"
-    );
-    assert!(
-        shown.ends_with("is the endpoint http? (then write http:// in its URL)"),
-        "{shown}"
-    );
 }
 
 #[tokio::test]
