@@ -1,9 +1,9 @@
 //! The `hyper-transport` feature's transport (`ConfigBuilder::hyper_transport`) keeps the
 //! built-in transport's contract, over real HTTP on loopback: signed calls the emulator
-//! accepts; failures marked as sent or not, so that a write is never repeated; certificates
-//! checked; body limits, attempt timeouts and the `Date` header for clock-skew correction.
-//! (What a failed connection says is tested for both transports in error_messages.rs; the
-//! retry decisions themselves are the client's and are tested in faults.rs.)
+//! accepts; failures marked as sent or not, so that a write is never repeated; body limits,
+//! attempt timeouts and the `Date` header for clock-skew correction. (What a failed connection
+//! says is tested for both transports in error_messages.rs, certificates in tls.rs; the retry
+//! decisions themselves are the client's and are tested in faults.rs.)
 
 mod common;
 
@@ -18,8 +18,7 @@ use iai_integration_tests::emulator::{
 };
 use tencentcloud_iai::operation::get_group_info::{GetGroupInfoError, GetGroupInfoResponse};
 use tencentcloud_iai::runtime::transport::HyperTransport;
-use tencentcloud_iai::{Client, Config, ConfigBuilder, Credentials, Endpoint, SdkError};
-use tencentcloud_iai_emulator::Emulator;
+use tencentcloud_iai::{Client, ConfigBuilder, Endpoint, SdkError};
 
 /// Upper bound on any single call in this file; reaching it means the client hung.
 const DEADLINE: Duration = Duration::from_secs(20);
@@ -196,45 +195,4 @@ async fn clock_skew_is_corrected_from_the_date_header() {
         Some("AuthFailure.SignatureExpire")
     );
     assert!(requests[1].authenticated);
-}
-
-#[tokio::test]
-async fn both_transports_refuse_a_certificate_no_root_vouches_for() {
-    // The emulator over HTTPS with a self-signed certificate: rustls must refuse it before a
-    // byte of the request (or its signature) leaves, on either transport.
-    let dir = tempfile::tempdir().unwrap();
-    let generated = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
-    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-    std::fs::write(&cert, generated.cert.pem()).unwrap();
-    std::fs::write(&key, generated.signing_key.serialize_pem()).unwrap();
-    let emulator = Emulator::builder().tls(&cert, &key).start().await.unwrap();
-    assert!(emulator.url().starts_with("https://"), "{}", emulator.url());
-    let credentials = emulator.credentials();
-    let config = || {
-        Config::builder()
-            .credentials(Credentials::new(
-                credentials.secret_id.clone(),
-                credentials.secret_key.clone(),
-            ))
-            .endpoint(Endpoint::parse(&emulator.url()).unwrap())
-            .max_attempts(1)
-    };
-    for (name, builder) in [("reqwest", config()), ("hyper", config().hyper_transport())] {
-        let client = Client::new(builder.build().unwrap());
-        let err = get_group(&client).await.unwrap_err();
-        assert!(
-            matches!(&err, SdkError::Transport(e) if !e.maybe_sent),
-            "{name}: {err:?}"
-        );
-        let shown = err.to_string();
-        assert!(
-            shown.starts_with(&format!("TLS handshake with {} failed: ", emulator.addr())),
-            "{name}: {shown}"
-        );
-        assert!(shown.contains("UnknownIssuer"), "{name}: {shown}");
-    }
-    assert!(
-        emulator.requests().is_empty(),
-        "nothing reached the emulator"
-    );
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::credentials::{non_empty_env, Credentials, DefaultCredentialsChain, ProvideCredentials};
 use super::error::ConfigError;
 use super::retry::RetryPolicy;
-use super::transport::HttpTransport;
+use super::transport::{HttpTransport, TransportSettings};
 use crate::generated::service;
 
 /// Default time limit for a whole call, retries and backoff included.
@@ -211,6 +211,7 @@ pub struct ConfigBuilder {
     retry: RetryPolicy,
     max_response_bytes: Option<usize>,
     transport: Option<Arc<dyn HttpTransport>>,
+    extra_roots_pem: Vec<Vec<u8>>,
     /// `.hyper_transport()` was called.
     #[cfg(feature = "hyper-transport")]
     hyper: bool,
@@ -298,6 +299,15 @@ impl ConfigBuilder {
         self
     }
 
+    /// Trusts the certificates in `pem` (PEM text holding one or more) beside the built-in
+    /// transport's webpki roots: for an endpoint behind a private certificate authority or a
+    /// TLS-inspecting proxy. May be called more than once; a text without a certificate, or
+    /// with a broken one, fails `.build()`.
+    pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.extra_roots_pem.push(pem.into());
+        self
+    }
+
     /// Makes hyper's client, used directly, the built-in transport
     /// ([`HyperTransport`](super::transport::HyperTransport), feature `hyper-transport`): the
     /// higher throughput, without reqwest's proxy variables. `.connect_timeout(..)` and
@@ -336,9 +346,13 @@ impl ConfigBuilder {
             None => built_in_transport(
                 #[cfg(feature = "hyper-transport")]
                 self.hyper,
-                self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-                self.max_response_bytes
-                    .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                TransportSettings {
+                    connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                    max_body_bytes: self
+                        .max_response_bytes
+                        .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                    extra_roots_pem: self.extra_roots_pem,
+                },
             )?,
         };
         Ok(Config {
@@ -366,23 +380,22 @@ fn endpoint_from_env(url: &str) -> Result<Endpoint, ConfigError> {
 /// (or is the only one built).
 fn built_in_transport(
     #[cfg(feature = "hyper-transport")] hyper: bool,
-    connect_timeout: Duration,
-    max_body: usize,
+    settings: TransportSettings,
 ) -> Result<Arc<dyn HttpTransport>, ConfigError> {
     let failed = |e: super::error::TransportError| ConfigError::new(e.to_string());
     #[cfg(feature = "hyper-transport")]
     if hyper || cfg!(not(feature = "reqwest-transport")) {
-        let transport = super::transport::HyperTransport::new(connect_timeout, max_body);
+        let transport = super::transport::HyperTransport::with_settings(&settings);
         return Ok(Arc::new(transport.map_err(failed)?));
     }
     #[cfg(feature = "reqwest-transport")]
     {
-        let transport = super::transport::ReqwestTransport::new(connect_timeout, max_body);
+        let transport = super::transport::ReqwestTransport::with_settings(&settings);
         Ok(Arc::new(transport.map_err(failed)?))
     }
     #[cfg(not(feature = "reqwest-transport"))]
     {
-        let _ = (connect_timeout, max_body, failed);
+        let _ = (settings, failed);
         Err(ConfigError::new(
             "no HTTP transport: enable the `reqwest-transport` or `hyper-transport` feature, \
              or call `.transport(...)`",

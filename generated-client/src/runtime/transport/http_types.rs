@@ -6,6 +6,8 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderName};
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::CertificateDer;
 
 use super::super::envelope;
 use super::super::error::{cause_of, root_cause, TransportError};
@@ -173,6 +175,46 @@ pub(super) fn response(
         status,
         headers,
         body,
+    }
+}
+
+/// The certificates in `pems` (PEM texts, each with one or more), for the trusted roots. A
+/// text without a certificate, or with a broken one, is refused by its position.
+pub(super) fn extra_roots(
+    pems: &[Vec<u8>],
+) -> Result<Vec<CertificateDer<'static>>, TransportError> {
+    let mut roots = Vec::new();
+    for (n, pem) in pems.iter().enumerate() {
+        let refused = |why: String| {
+            TransportError::not_sent(format!("root certificate PEM #{}: {why}", n + 1))
+        };
+        let before = roots.len();
+        for certificate in CertificateDer::pem_slice_iter(pem) {
+            roots.push(certificate.map_err(|e| refused(pem_problem(e)))?);
+        }
+        if roots.len() == before {
+            return Err(refused(
+                "no `-----BEGIN CERTIFICATE-----` block in it".to_owned(),
+            ));
+        }
+    }
+    Ok(roots)
+}
+
+/// What is wrong with a PEM text, with its markers as text (the parser's own message shows
+/// them as byte lists).
+fn pem_problem(error: rustls_pki_types::pem::Error) -> String {
+    use rustls_pki_types::pem::Error;
+    match error {
+        Error::MissingSectionEnd { end_marker } => format!(
+            "no `-----END {}-----` line after its BEGIN line",
+            String::from_utf8_lossy(&end_marker)
+        ),
+        Error::IllegalSectionStart { line } => format!(
+            "a malformed BEGIN line `{}`",
+            String::from_utf8_lossy(&line)
+        ),
+        other => other.to_string(),
     }
 }
 

@@ -11,13 +11,15 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::uri::{Scheme, Uri};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
-use hyper_rustls::{ConfigBuilderExt, HttpsConnector};
+use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use super::http_types::{self, LastShared, RequestParts};
-use super::{BoxFuture, HttpRequest, HttpResponse, HttpTransport, TransportError};
+use super::{
+    BoxFuture, HttpRequest, HttpResponse, HttpTransport, TransportError, TransportSettings,
+};
 
 /// hyper's pooled HTTP/1.1 client over rustls (ring, webpki roots), without reqwest's layers:
 /// the highest throughput of the built-in transports. Unlike [`ReqwestTransport`], it ignores
@@ -65,11 +67,27 @@ impl HyperTransport {
     /// `connect_timeout` bounds TCP set-up (TLS included); bodies over `max_body_bytes` are
     /// refused.
     pub fn new(connect_timeout: Duration, max_body_bytes: usize) -> Result<Self, TransportError> {
+        Self::with_settings(&TransportSettings {
+            connect_timeout,
+            max_body_bytes,
+            extra_roots_pem: Vec::new(),
+        })
+    }
+
+    pub(crate) fn with_settings(settings: &TransportSettings) -> Result<Self, TransportError> {
         let mut tcp = HttpConnector::new();
         // https:// URLs pass through to the TLS layer.
         tcp.enforce_http(false);
-        tcp.set_connect_timeout(Some(connect_timeout));
+        tcp.set_connect_timeout(Some(settings.connect_timeout));
         tcp.set_nodelay(true);
+        let mut roots = rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        };
+        for root in http_types::extra_roots(&settings.extra_roots_pem)? {
+            roots.add(root).map_err(|e| {
+                TransportError::not_sent("unusable root certificate").with_source(e)
+            })?;
+        }
         // The provider named, not taken from the process default: another crate in the
         // program may have installed a different one, or enabled two.
         let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
@@ -77,7 +95,7 @@ impl HyperTransport {
         ))
         .with_safe_default_protocol_versions()
         .map_err(|e| TransportError::not_sent("cannot set up TLS").with_source(e))?
-        .with_webpki_roots()
+        .with_root_certificates(roots)
         .with_no_client_auth();
         let connector = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
@@ -90,7 +108,7 @@ impl HyperTransport {
             .build(connector);
         Ok(HyperTransport {
             client,
-            max_body_bytes,
+            max_body_bytes: settings.max_body_bytes,
             last_shared: LastShared::new(),
         })
     }

@@ -134,6 +134,20 @@ impl HttpResponse {
     }
 }
 
+/// What the config builder sets on a built-in transport.
+#[cfg_attr(
+    not(any(feature = "reqwest-transport", feature = "hyper-transport")),
+    allow(dead_code)
+)]
+pub(crate) struct TransportSettings {
+    /// Bounds TCP + TLS set-up.
+    pub(crate) connect_timeout: std::time::Duration,
+    /// Larger response bodies are refused.
+    pub(crate) max_body_bytes: usize,
+    /// PEM texts of certificates trusted beside the built-in webpki roots.
+    pub(crate) extra_roots_pem: Vec<Vec<u8>>,
+}
+
 /// Sends one HTTP request. Implementations should reuse connections across calls.
 pub trait HttpTransport: Send + Sync + fmt::Debug {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;

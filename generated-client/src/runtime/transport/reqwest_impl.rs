@@ -6,7 +6,9 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use super::http_types::{self, LastShared, RequestParts};
-use super::{BoxFuture, HttpRequest, HttpResponse, HttpTransport, TransportError};
+use super::{
+    BoxFuture, HttpRequest, HttpResponse, HttpTransport, TransportError, TransportSettings,
+};
 
 /// The default transport: reqwest over rustls with a connection pool. It also honours the
 /// `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` environment variables, as reqwest does.
@@ -38,18 +40,33 @@ impl Clone for ReqwestTransport {
 impl ReqwestTransport {
     /// `connect_timeout` bounds TCP + TLS set-up; bodies over `max_body_bytes` are refused.
     pub fn new(connect_timeout: Duration, max_body_bytes: usize) -> Result<Self, TransportError> {
-        let client = reqwest::Client::builder()
-            .connect_timeout(connect_timeout)
+        Self::with_settings(&TransportSettings {
+            connect_timeout,
+            max_body_bytes,
+            extra_roots_pem: Vec::new(),
+        })
+    }
+
+    pub(crate) fn with_settings(settings: &TransportSettings) -> Result<Self, TransportError> {
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(settings.connect_timeout)
             // The client's own retry loop is the only one: it knows which actions are safe
             // to repeat. reqwest's default policy retries only HTTP/2 and HTTP/3 refusals
             // (not built here), yet copies every request's headers in case it would; with
             // no retries allowed it keeps no copy.
-            .retry(reqwest::retry::never().max_retries_per_request(0))
+            .retry(reqwest::retry::never().max_retries_per_request(0));
+        for root in http_types::extra_roots(&settings.extra_roots_pem)? {
+            let root = reqwest::Certificate::from_der(&root).map_err(|e| {
+                TransportError::not_sent("unusable root certificate").with_source(e)
+            })?;
+            builder = builder.add_root_certificate(root);
+        }
+        let client = builder
             .build()
             .map_err(|e| TransportError::not_sent("cannot build the HTTP client").with_source(e))?;
         Ok(ReqwestTransport {
             client,
-            max_body_bytes,
+            max_body_bytes: settings.max_body_bytes,
             last_shared: LastShared::new(),
         })
     }
