@@ -36,13 +36,22 @@ pub(super) struct RequestParts<U> {
     pub(super) body: Bytes,
 }
 
-impl<U: Clone> LastShared<U> {
+impl<U> Clone for LastShared<U> {
+    /// An empty cache: a clone of a transport may serve another client.
+    fn clone(&self) -> Self {
+        LastShared::new()
+    }
+}
+
+impl<U> LastShared<U> {
     pub(super) fn new() -> Self {
         LastShared {
             last: RwLock::new(None),
         }
     }
+}
 
+impl<U: Clone> LastShared<U> {
     /// `request`'s URL (parsed with `parse_url` only when it differs from the last one), its
     /// headers, shared ones first, and its body.
     pub(super) fn convert(

@@ -22,8 +22,9 @@ use super::{
 };
 
 /// hyper's pooled HTTP/1.1 client over rustls (ring, webpki roots), without reqwest's layers:
-/// the highest throughput of the built-in transports. Unlike [`ReqwestTransport`], it ignores
-/// `HTTPS_PROXY` and the other proxy variables, and follows no redirects (the API sends none).
+/// the highest throughput of the built-in transports; clones share the connection pool.
+/// Unlike [`ReqwestTransport`], it ignores `HTTPS_PROXY` and the other proxy variables, and
+/// follows no redirects (the API sends none).
 ///
 /// ```no_run
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -38,6 +39,7 @@ use super::{
 /// ```
 ///
 /// [`ReqwestTransport`]: super::ReqwestTransport
+#[derive(Clone)]
 pub struct HyperTransport {
     client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     max_body_bytes: usize,
@@ -52,26 +54,11 @@ impl fmt::Debug for HyperTransport {
     }
 }
 
-impl Clone for HyperTransport {
-    /// A clone shares the connection pool.
-    fn clone(&self) -> Self {
-        HyperTransport {
-            client: self.client.clone(),
-            max_body_bytes: self.max_body_bytes,
-            last_shared: LastShared::new(),
-        }
-    }
-}
-
 impl HyperTransport {
     /// `connect_timeout` bounds TCP set-up (TLS included); bodies over `max_body_bytes` are
     /// refused.
     pub fn new(connect_timeout: Duration, max_body_bytes: usize) -> Result<Self, TransportError> {
-        Self::with_settings(&TransportSettings {
-            connect_timeout,
-            max_body_bytes,
-            extra_roots_pem: Vec::new(),
-        })
+        Self::with_settings(&TransportSettings::new(connect_timeout, max_body_bytes))
     }
 
     pub(crate) fn with_settings(settings: &TransportSettings) -> Result<Self, TransportError> {

@@ -148,6 +148,21 @@ pub(crate) struct TransportSettings {
     pub(crate) extra_roots_pem: Vec<Vec<u8>>,
 }
 
+#[cfg_attr(
+    not(any(feature = "reqwest-transport", feature = "hyper-transport")),
+    allow(dead_code)
+)]
+impl TransportSettings {
+    /// Only webpki's roots trusted.
+    pub(crate) fn new(connect_timeout: std::time::Duration, max_body_bytes: usize) -> Self {
+        TransportSettings {
+            connect_timeout,
+            max_body_bytes,
+            extra_roots_pem: Vec::new(),
+        }
+    }
+}
+
 /// Sends one HTTP request. Implementations should reuse connections across calls.
 pub trait HttpTransport: Send + Sync + fmt::Debug {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;

@@ -10,8 +10,10 @@ use super::{
     BoxFuture, HttpRequest, HttpResponse, HttpTransport, TransportError, TransportSettings,
 };
 
-/// The default transport: reqwest over rustls with a connection pool. It also honours the
-/// `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` environment variables, as reqwest does.
+/// The default transport: reqwest over rustls with a connection pool, which clones share. It
+/// also honours the `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` environment variables, as reqwest
+/// does.
+#[derive(Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
     max_body_bytes: usize,
@@ -27,24 +29,10 @@ impl fmt::Debug for ReqwestTransport {
     }
 }
 
-impl Clone for ReqwestTransport {
-    fn clone(&self) -> Self {
-        ReqwestTransport {
-            client: self.client.clone(),
-            max_body_bytes: self.max_body_bytes,
-            last_shared: LastShared::new(),
-        }
-    }
-}
-
 impl ReqwestTransport {
     /// `connect_timeout` bounds TCP + TLS set-up; bodies over `max_body_bytes` are refused.
     pub fn new(connect_timeout: Duration, max_body_bytes: usize) -> Result<Self, TransportError> {
-        Self::with_settings(&TransportSettings {
-            connect_timeout,
-            max_body_bytes,
-            extra_roots_pem: Vec::new(),
-        })
+        Self::with_settings(&TransportSettings::new(connect_timeout, max_body_bytes))
     }
 
     pub(crate) fn with_settings(settings: &TransportSettings) -> Result<Self, TransportError> {
