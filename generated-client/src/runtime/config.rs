@@ -211,10 +211,20 @@ pub struct ConfigBuilder {
     retry: RetryPolicy,
     max_response_bytes: Option<usize>,
     transport: Option<Arc<dyn HttpTransport>>,
-    extra_roots_pem: Vec<Vec<u8>>,
+    extra_roots_pem: PemTexts,
     /// `.hyper_transport()` was called.
     #[cfg(feature = "hyper-transport")]
     hyper: bool,
+}
+
+/// PEM texts, shown in `Debug` by their number rather than as byte lists.
+#[derive(Default)]
+struct PemTexts(Vec<Vec<u8>>);
+
+impl fmt::Debug for PemTexts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} PEM text(s)", self.0.len())
+    }
 }
 
 impl ConfigBuilder {
@@ -304,7 +314,7 @@ impl ConfigBuilder {
     /// TLS-inspecting proxy. May be called more than once; a text without a certificate, or
     /// with a broken one, fails `.build()`.
     pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.extra_roots_pem.push(pem.into());
+        self.extra_roots_pem.0.push(pem.into());
         self
     }
 
@@ -351,7 +361,7 @@ impl ConfigBuilder {
                     max_body_bytes: self
                         .max_response_bytes
                         .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
-                    extra_roots_pem: self.extra_roots_pem,
+                    extra_roots_pem: self.extra_roots_pem.0,
                 },
             )?,
         };
@@ -406,6 +416,14 @@ fn built_in_transport(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_builder_shows_how_many_root_certificates_it_holds_not_their_bytes() {
+        let builder = Config::builder().add_root_certificates_pem("-----BEGIN CERTIFICATE-----");
+        let shown = format!("{builder:?}");
+        assert!(shown.contains("extra_roots_pem: 1 PEM text(s)"), "{shown}");
+        assert!(!shown.contains("45, 45"), "{shown}");
+    }
 
     #[test]
     fn an_endpoint_variable_error_has_one_prefix() {
