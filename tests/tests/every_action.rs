@@ -12,26 +12,16 @@
 
 mod common;
 
-use std::future::Future;
 use std::path::Path;
 use std::sync::OnceLock;
-use std::time::Duration;
 
-use common::client_for;
+use common::{bounded, client_for};
 use iai_integration_tests::emulator::{FaultStep, RawReply, TestEmulator};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 use tencentcloud_iai::runtime::action::Action;
 use tencentcloud_iai::SdkError;
-
-const DEADLINE: Duration = Duration::from_secs(20);
-
-async fn bounded<T>(future: impl Future<Output = T>) -> T {
-    tokio::time::timeout(DEADLINE, future)
-        .await
-        .expect("the call must finish, not hang")
-}
 
 /// (input JSON, `Response` JSON) of the first successful example of each action.
 struct Example {

@@ -7,13 +7,12 @@
 mod common;
 
 use std::collections::VecDeque;
-use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use common::config_for;
+use common::{bounded, config_for};
 use iai_integration_tests::emulator::{
     FaultStep, RawReply, RecordedCall, TestEmulator, GET_GROUP_INFO_EXAMPLE, TEST_SECRET_ID,
 };
@@ -27,15 +26,6 @@ use tencentcloud_iai::{
     Client, ConfigBuilder, Credentials, CredentialsError, ProvideCredentials, SdkError,
     TransportError, ValidationError,
 };
-
-/// Upper bound on any single call in this file; reaching it means the client hung.
-const DEADLINE: Duration = Duration::from_secs(20);
-
-async fn bounded<T>(future: impl Future<Output = T>) -> T {
-    tokio::time::timeout(DEADLINE, future)
-        .await
-        .expect("the call must finish (typed error or success), not hang")
-}
 
 /// Fast retries, so tests exercise backoff without waiting on it.
 fn fast(builder: ConfigBuilder) -> ConfigBuilder {

@@ -7,27 +7,17 @@
 
 mod common;
 
-use std::future::Future;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::time::Duration;
 
-use common::config_for;
+use common::{bounded, config_for};
 use iai_integration_tests::emulator::{
     FaultStep, RawReply, TestEmulator, GET_GROUP_INFO_EXAMPLE, TEST_SECRET_KEY,
 };
 use tencentcloud_iai::operation::get_group_info::{GetGroupInfoError, GetGroupInfoResponse};
 use tencentcloud_iai::runtime::transport::HyperTransport;
 use tencentcloud_iai::{Client, ConfigBuilder, Endpoint, SdkError};
-
-/// Upper bound on any single call in this file; reaching it means the client hung.
-const DEADLINE: Duration = Duration::from_secs(20);
-
-async fn bounded<T>(future: impl Future<Output = T>) -> T {
-    tokio::time::timeout(DEADLINE, future)
-        .await
-        .expect("the call must finish (typed error or success), not hang")
-}
 
 /// Through hyper's transport, with fast retries.
 fn hyper_client(builder: ConfigBuilder) -> Client {

@@ -6,10 +6,9 @@
 
 mod common;
 
-use std::future::Future;
 use std::time::Duration;
 
-use common::client_for;
+use common::{bounded_by, client_for};
 use iai_integration_tests::emulator::{RecordedCall, TestEmulator};
 use serde_json::Value;
 use tencentcloud_iai::operation::create_face::CreateFaceError;
@@ -36,13 +35,8 @@ const ONE_PIXEL_PNG_BASE64: &str =
 /// The BMP file header and info header.
 const BMP_HEADER: usize = 54;
 
-const DEADLINE: Duration = Duration::from_secs(30);
-
-async fn bounded<T>(future: impl Future<Output = T>) -> T {
-    tokio::time::timeout(DEADLINE, future)
-        .await
-        .expect("the call must finish, not hang")
-}
+/// Larger than the usual deadline: these calls carry images of up to 5 MB.
+const IMAGE_DEADLINE: Duration = Duration::from_secs(30);
 
 /// A valid 24-bit BMP of exactly `len` bytes (at least 66): 4 pixels wide (rows of 12 bytes,
 /// no row padding), as many rows as fit, and the few bytes left over as a gap between the
@@ -179,7 +173,8 @@ async fn raw_bytes_are_sent_as_standard_base64() {
     for len in [66usize, 67, 68, 310, 12 * 1024 + 1, 100_000] {
         let bytes = bmp_of_len(len, |i| (i * 131 % 256) as u8);
         let server = TestEmulator::start();
-        let response = bounded(
+        let response = bounded_by(
+            IMAGE_DEADLINE,
             client_for(&server)
                 .detect_face()
                 .image(Image::from_bytes(bytes.clone()))
@@ -212,7 +207,8 @@ async fn raw_bytes_are_sent_as_standard_base64() {
 #[tokio::test]
 async fn a_known_image_encodes_as_expected() {
     let server = TestEmulator::start();
-    let response = bounded(
+    let response = bounded_by(
+        IMAGE_DEADLINE,
         client_for(&server)
             .detect_face()
             .image(ONE_PIXEL_PNG.to_vec())
@@ -230,7 +226,8 @@ async fn base64_text_is_sent_as_is() {
     // Checked once when given, never re-encoded: the caller's text goes out verbatim.
     let encoded = ONE_PIXEL_PNG_BASE64;
     let server = TestEmulator::start();
-    let response = bounded(
+    let response = bounded_by(
+        IMAGE_DEADLINE,
         client_for(&server)
             .detect_face()
             .image(Image::from_base64(encoded).expect("valid base64"))
@@ -257,7 +254,11 @@ async fn an_image_over_the_limit_is_refused_before_sending() {
     ] {
         assert!(image.encoded_len() > LIMIT);
         let server = TestEmulator::start();
-        let result = bounded(client_for(&server).detect_face().image(image).send()).await;
+        let result = bounded_by(
+            IMAGE_DEADLINE,
+            client_for(&server).detect_face().image(image).send(),
+        )
+        .await;
         match result {
             Err(SdkError::InvalidRequest(e)) => {
                 assert_eq!(e.parameter, "Image", "{what}");
@@ -277,9 +278,12 @@ async fn an_image_exactly_at_the_limit_is_sent() {
     let image = Image::from_bytes(bytes.clone());
     assert_eq!(image.encoded_len(), LIMIT);
     let server = TestEmulator::start();
-    let response = bounded(client_for(&server).detect_face().image(image).send())
-        .await
-        .expect("at the limit is allowed");
+    let response = bounded_by(
+        IMAGE_DEADLINE,
+        client_for(&server).detect_face().image(image).send(),
+    )
+    .await
+    .expect("at the limit is allowed");
     assert_eq!(response.image_height, bmp_rows(LIMIT / 4 * 3));
     let (_, body) = only_body(&server);
     let sent = body["Image"].as_str().unwrap();
@@ -290,7 +294,8 @@ async fn an_image_exactly_at_the_limit_is_sent() {
     let text = encode_base64(&bmp_of_len(LIMIT / 4 * 3, |i| b"ABC"[i % 3]));
     assert_eq!(text.len(), LIMIT);
     let server = TestEmulator::start();
-    bounded(
+    bounded_by(
+        IMAGE_DEADLINE,
         client_for(&server)
             .detect_face()
             .image(Image::from_base64(text.clone()).expect("valid base64"))
@@ -306,7 +311,8 @@ async fn an_image_exactly_at_the_limit_is_sent() {
 #[tokio::test]
 async fn a_url_instead_of_an_image() {
     let server = TestEmulator::start();
-    let response = bounded(
+    let response = bounded_by(
+        IMAGE_DEADLINE,
         client_for(&server)
             .detect_face()
             .url("https://example.com/face.jpg")
@@ -327,7 +333,8 @@ async fn a_url_instead_of_an_image() {
 async fn a_service_error_about_the_image_is_typed() {
     // Three bytes are no PNG, JPEG or BMP: the emulator cannot decode them, as the service.
     let server = TestEmulator::start();
-    let result = bounded(
+    let result = bounded_by(
+        IMAGE_DEADLINE,
         client_for(&server)
             .detect_face()
             .image(vec![1u8, 2, 3])
@@ -359,10 +366,14 @@ async fn each_image_of_a_list_is_encoded_and_checked() {
     let server = TestEmulator::start();
     let client = client_for(&server);
     let alice = Marker::person("alice");
-    bounded(client.create_group("Images", "images").send())
-        .await
-        .expect("group created");
-    bounded(
+    bounded_by(
+        IMAGE_DEADLINE,
+        client.create_group("Images", "images").send(),
+    )
+    .await
+    .expect("group created");
+    bounded_by(
+        IMAGE_DEADLINE,
         client
             .create_person("images", "Alice", "person-1")
             .image(marked_png(&alice, 32, 32))
@@ -374,7 +385,8 @@ async fn each_image_of_a_list_is_encoded_and_checked() {
 
     let first = marked_jpeg(&alice, 16, 16);
     let second = marked_png(&alice, 8, 8);
-    let response = bounded(
+    let response = bounded_by(
+        IMAGE_DEADLINE,
         client
             .create_face("person-1")
             .images(vec![
@@ -399,7 +411,8 @@ async fn each_image_of_a_list_is_encoded_and_checked() {
     assert_eq!(body["PersonId"], "person-1");
 
     // The second image is too large: the error names it by index, and nothing is sent.
-    let result = bounded(
+    let result = bounded_by(
+        IMAGE_DEADLINE,
         client
             .create_face("person-1")
             .images(vec![
@@ -430,7 +443,8 @@ async fn a_string_that_spells_the_image_placeholder_leaves_the_image_in_place() 
     let bytes = bmp_of_len(40_000, |i| (i * 7 % 256) as u8);
     let forged = "\u{0}tencentcloud-image-0";
     let server = TestEmulator::start();
-    bounded(
+    bounded_by(
+        IMAGE_DEADLINE,
         client_for(&server)
             .detect_face()
             .url(forged)

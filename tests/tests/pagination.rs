@@ -10,25 +10,13 @@
 
 mod common;
 
-use std::future::Future;
-use std::time::Duration;
-
-use common::client_for;
+use common::{bounded, client_for};
 use iai_integration_tests::emulator::{FaultStep, RawReply, RecordedCall, TestEmulator};
 use serde_json::{json, Value};
 use tencentcloud_iai::operation::get_group_list::GetGroupListError;
 use tencentcloud_iai::{Client, SdkError};
 use tencentcloud_iai_emulator::testimage::marked_png;
 use tencentcloud_iai_emulator::Marker;
-
-/// Upper bound on any paginator step; reaching it means the paginator hung.
-const DEADLINE: Duration = Duration::from_secs(20);
-
-async fn bounded<T>(future: impl Future<Output = T>) -> T {
-    tokio::time::timeout(DEADLINE, future)
-        .await
-        .expect("the paginator must make progress, not hang")
-}
 
 /// A raw `GetGroupList` page of groups named `name-<id>`, with `GroupNum` `total` (null for
 /// `None`): for totals the emulator's state cannot produce.

@@ -6,6 +6,22 @@ use std::time::Duration;
 use iai_integration_tests::emulator::TestEmulator;
 use tencentcloud_iai::{Client, ConfigBuilder};
 
+/// Upper bound on one call in the client's tests; reaching it means the client hung (a
+/// deadline, not a speed claim).
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+/// `future`, failing the test if it does not finish within [`DEADLINE`].
+pub async fn bounded<T>(future: impl std::future::Future<Output = T>) -> T {
+    bounded_by(DEADLINE, future).await
+}
+
+/// `future`, failing the test if it does not finish within `deadline`.
+pub async fn bounded_by<T>(deadline: Duration, future: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(deadline, future)
+        .await
+        .expect("the call must finish (a value or a typed error), not hang")
+}
+
 /// A config pointing at the emulator with the test key pair and a short timeout.
 pub fn config_for(server: &TestEmulator) -> ConfigBuilder {
     server.config().timeout(Duration::from_secs(5))
