@@ -18,7 +18,7 @@
 //! POST (JSON) and GET (query string, lists as `Name.0=..`) at `/`; TC3-HMAC-SHA256 verified
 //! byte for byte (`AuthFailure.SecretIdNotFound`, `AuthFailure.SignatureFailure`,
 //! `AuthFailure.SignatureExpire` beyond 5 minutes of skew, `AuthFailure.TokenFailure` for
-//! temporary credentials without their `X-TC-Token`); `X-TC-Version` and `X-TC-Action` checked
+//! temporary credentials without their `X-TC-Token` or past their expiry); `X-TC-Version` and `X-TC-Action` checked
 //! (`NoSuchVersion`, `InvalidAction`); bodies over 10 MB refused (`RequestSizeLimitExceeded`);
 //! parameters decoded and validated through the generated request type (`MissingParameter`,
 //! `InvalidParameter` for unknown or mistyped ones, `InvalidParameterValue` for broken
@@ -57,6 +57,16 @@
 //! Actions with modelled semantics are listed in [`semantics::MODELLED`]; any other action in
 //! the spec (e.g. one added later) answers its first successful spec example, so a spec-only
 //! addition is served at once. `GET /_emulator/actions` lists which is which.
+//!
+//! # Temporary credentials: STS and the CVM metadata server
+//!
+//! On the same port, the emulator plays STS ([`sts`]: `AssumeRole` for the roles of
+//! [`EmulatorBuilder::sts_role`], `AssumeRoleWithWebIdentity` for
+//! [`EmulatorBuilder::oidc_provider`]) and the CVM metadata server ([`metadata`], for
+//! [`EmulatorBuilder::cvm_role`]). What they issue ([`issued`]) the gateway accepts with its
+//! token until it expires ([`EmulatorBuilder::issued_credentials_lifetime`]), then refuses with
+//! `AuthFailure.TokenFailure`. [`RunningEmulator::issued_credentials_by_source`] counts the
+//! fetches; [`RunningEmulator::expire_issued_credentials`] ends them at once.
 //!
 //! # Faults, admin API, persistence
 //!
