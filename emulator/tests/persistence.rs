@@ -352,5 +352,38 @@ async fn credential_roles_come_from_flags() {
         expired_time.is_some_and(|t| t.abs_diff(now + 30) <= 2),
         "the lifetime overrides the default 7200 s: {answer}"
     );
+
+    // The admin API counts what was issued, and can end it all at once.
+    let counts = |http: reqwest::Client| {
+        let route = format!("{url}/_emulator/credentials");
+        async move {
+            let body = http.get(route).send().await.unwrap().bytes().await.unwrap();
+            serde_json::from_slice::<serde_json::Value>(&body).unwrap()
+        }
+    };
+    let before = counts(http.clone()).await;
+    assert_eq!(
+        before,
+        serde_json::json!({"assume_role": 0, "web_identity": 1, "metadata": 1,
+                           "metadata_requests": 2})
+    );
+    let expired = http
+        .post(format!("{}/_emulator/credentials/expire", binary.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expired.status(), 200);
+    http.get(format!(
+        "{}/latest/meta-data/cam/security-credentials/flag-role",
+        binary.url
+    ))
+    .send()
+    .await
+    .unwrap();
+    let after = counts(http.clone()).await;
+    assert_eq!(
+        after["metadata"], 2,
+        "expired metadata credentials rotate: {after}"
+    );
     kill_9(&mut binary);
 }
