@@ -4,8 +4,7 @@
 //! send it) with an OIDC token checked against a configured one. Both hand out temporary
 //! credentials from [`crate::issued`], which the IAI gateway then accepts until they expire.
 //!
-//! A call is STS's when it names version 2018-08-13, signs for service `sts`, or names an
-//! STS action. Error codes are STS's own (tencentcloud-sdk-go `sts/v20180813/errors.go`):
+//! A call is STS's when it names version 2018-08-13 or an STS action. Error codes are STS's own (tencentcloud-sdk-go `sts/v20180813/errors.go`):
 //!
 //! | Case | Code |
 //! |---|---|
@@ -83,13 +82,12 @@ impl Sts {
     }
 }
 
-/// Whether this call is for STS rather than IAI.
+/// Whether this call is for STS rather than IAI: STS's version or one of its actions. The
+/// credential scope is not looked at here, so an IAI call signed for `sts` (or the reverse)
+/// fails its signature check, as it would on the real endpoints.
 pub(crate) fn is_sts_call(call: &Call<'_>) -> bool {
     header(call, "x-tc-version") == Some(VERSION)
         || header(call, "x-tc-action").is_some_and(|a| STS_ACTIONS.contains(&a))
-        || header(call, "authorization")
-            .and_then(crate::tc3::parse_authorization)
-            .is_some_and(|auth| auth.service == SERVICE)
 }
 
 pub(crate) async fn handle(

@@ -605,3 +605,50 @@ async fn issued_secrets_stay_out_of_the_journal_and_debug_output() {
     let configured = TestCredentials::new("AKIDtest", "key").with_token("tok");
     assert!(!format!("{configured:?}").contains("tok\""));
 }
+
+/// STS and IAI share the port but not their credential scopes: a call signed for the other
+/// service fails its signature check, as it would on the real endpoints.
+#[tokio::test]
+async fn each_service_checks_its_own_credential_scope() {
+    let emulator = builder().start().await.unwrap();
+    let c = emulator.credentials().clone();
+    let host = emulator.addr().to_string();
+    let send = |service: &'static str, action: &'static str, version: &'static str| {
+        let body = json!({"RoleArn": ROLE, "RoleSessionName": "s1"}).to_string();
+        let headers = sign_request(&RequestToSign {
+            secret_id: &c.secret_id,
+            secret_key: &c.secret_key,
+            token: None,
+            service,
+            host: &host,
+            action,
+            version,
+            region: None,
+            language: None,
+            content_type: "application/json",
+            timestamp: now(),
+            payload: body.as_bytes(),
+        });
+        let mut request = reqwest::Client::new().post(emulator.url() + "/");
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        async move {
+            let bytes = request
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            serde_json::from_slice::<Value>(&bytes).unwrap()["Response"].clone()
+        }
+    };
+    let iai_for_sts = send("iai", "AssumeRole", "2018-08-13").await;
+    assert_eq!(sts_error(&iai_for_sts), "AuthFailure.SignatureFailure");
+    let sts_for_iai = send("sts", "GetGroupList", "2020-03-03").await;
+    assert_eq!(sts_error(&sts_for_iai), "AuthFailure.SignatureFailure");
+    let right = send("sts", "AssumeRole", "2018-08-13").await;
+    assert!(right.get("Credentials").is_some(), "{right}");
+}
