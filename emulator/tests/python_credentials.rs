@@ -73,6 +73,14 @@ async fn setup() -> Setup {
 
 /// Runs the script in `mode`; the credentials it obtained, after checking its IAI call.
 async fn python(setup: &Setup, mode: &str) -> (String, String, String) {
+    let answer = run_script(setup, mode, WEB_TOKEN).await;
+    assert_eq!(answer["GroupNum"], 0, "the SDK's IAI call was answered");
+    let field = |name: &str| answer[name].as_str().unwrap().to_owned();
+    (field("TmpSecretId"), field("TmpSecretKey"), field("Token"))
+}
+
+/// Runs the script in `mode` with `web_token`; the JSON line it printed.
+async fn run_script(setup: &Setup, mode: &str, web_token: &str) -> Value {
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/python/sdk_credentials.py"
@@ -88,7 +96,7 @@ async fn python(setup: &Setup, mode: &str) -> (String, String, String) {
         .env("TENCENTCLOUD_SECRET_KEY", &c.secret_key)
         .env("ROLE_ARN", ROLE)
         .env("PROVIDER_ID", PROVIDER)
-        .env("WEB_IDENTITY_TOKEN", WEB_TOKEN)
+        .env("WEB_IDENTITY_TOKEN", web_token)
         .env("METADATA_URL", setup.emulator.url());
     // The SDK is synchronous; run it off the runtime's workers.
     let output = tokio::task::spawn_blocking(move || command.output().expect("python3 runs"))
@@ -100,11 +108,8 @@ async fn python(setup: &Setup, mode: &str) -> (String, String, String) {
         "{mode}: stdout:\n{stdout}\nstderr:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let answer: Value = serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("{mode}: not JSON ({e}): {stdout}"));
-    assert_eq!(answer["GroupNum"], 0, "the SDK's IAI call was answered");
-    let field = |name: &str| answer[name].as_str().unwrap().to_owned();
-    (field("TmpSecretId"), field("TmpSecretKey"), field("Token"))
+    serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("{mode}: not JSON ({e}): {stdout}"))
 }
 
 /// Our client, trusting the emulator's certificate, with the Python SDK's credentials.
@@ -188,6 +193,23 @@ async fn oidc_role_arn_credential_of_the_python_sdk() {
     );
     assert_eq!(call.error_code, None);
     both_calls_used(emulator, &credentials.0);
+}
+
+/// The SDK reads STS's refusal as a typed error: code and RequestId.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_python_sdk_reads_a_refused_web_identity_token() {
+    let setup = setup().await;
+    let refused = run_script(&setup, "oidc-refused", "eyJ.not-the-token.sig").await;
+    assert_eq!(refused["Code"], "InvalidParameter.WebIdentityTokenError");
+    assert_eq!(
+        refused["RequestId"].as_str().map(str::len),
+        Some(36),
+        "{refused}"
+    );
+    setup.emulator.set_oidc_token_expired(true);
+    let expired = run_script(&setup, "oidc-refused", WEB_TOKEN).await;
+    assert_eq!(expired["Code"], "InvalidParameter.WebIdentityTokenError");
+    assert_eq!(setup.emulator.issued_credentials_count(), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
