@@ -378,7 +378,8 @@ impl RunningEmulator {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT` (`https://` when serving TLS).
+    /// `http://127.0.0.1:PORT` (`https://` when serving TLS). Also the STS endpoint
+    /// (`TENCENTCLOUD_STS_ENDPOINT`) and the metadata server (`TENCENTCLOUD_METADATA_ENDPOINT`).
     pub fn url(&self) -> String {
         format!("{}://{}", self.scheme, self.addr)
     }
@@ -470,7 +471,8 @@ impl RunningEmulator {
         self.shared.read_state().clone()
     }
 
-    /// Empties the account, clears the faults and the recorded calls.
+    /// Empties the account, clears the faults and the recorded calls. Issued temporary
+    /// credentials stay valid and their counts are kept.
     pub async fn reset(&self) -> std::io::Result<()> {
         self.shared.reset().await
     }
