@@ -217,7 +217,8 @@ async fn call_common(
 /// Flags first, then the environment, then the profile's files.
 fn client(matches: &ArgMatches) -> Result<Client, CliError> {
     let profile_flag = matches.get_one::<String>(PROFILE).map(String::as_str);
-    let mut builder = Config::builder().credentials(profile::credentials(profile_flag)?);
+    let mut builder =
+        Config::builder().shared_credentials_provider(profile::credentials(profile_flag)?);
     if let Some(url) = matches.get_one::<String>(ENDPOINT) {
         let endpoint =
             Endpoint::parse(url).map_err(|e| CliError::usage(format!("--endpoint: {e}")))?;

@@ -251,8 +251,11 @@ impl ConfigBuilder {
     /// the service's default host.
     pub fn from_env(mut self) -> Result<Self, ConfigError> {
         if self.credentials.is_none() {
-            // Resolved now, so a missing credential is reported here rather than on first call.
-            self.credentials = Some(Arc::new(DefaultCredentialsChain::new().resolve()?));
+            // The sources read without a call are chosen now, so a broken environment or file
+            // is reported here; the metadata server and STS are asked at the first call.
+            let chain = DefaultCredentialsChain::new();
+            chain.select()?;
+            self.credentials = Some(Arc::new(chain));
         }
         if self.region.is_none() {
             self.region = non_empty_env(ENV_REGION);
@@ -269,6 +272,19 @@ impl ConfigBuilder {
 
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(Arc::new(credentials));
+        self
+    }
+
+    pub(crate) fn shared_credentials_provider(
+        mut self,
+        provider: Arc<dyn ProvideCredentials>,
+    ) -> Self {
+        self.credentials = Some(provider);
+        self
+    }
+
+    pub(crate) fn shared_transport(mut self, transport: Arc<dyn HttpTransport>) -> Self {
+        self.transport = Some(transport);
         self
     }
 
@@ -359,7 +375,6 @@ impl ConfigBuilder {
 
     /// Sends requests unsigned, with `Authorization: SKIP`, as the official SDKs send STS's
     /// `AssumeRoleWithWebIdentity`; no credentials are needed.
-    #[allow(dead_code)] // for the OIDC provider, next
     pub(crate) fn unsigned(mut self) -> Self {
         self.unsigned = true;
         self
@@ -398,6 +413,7 @@ impl ConfigBuilder {
                         .max_response_bytes
                         .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
                     extra_roots_pem: self.extra_roots_pem.0,
+                    direct: false,
                 },
             )?,
         };
