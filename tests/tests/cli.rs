@@ -795,7 +795,7 @@ fn action_help_shows_types_constraints_docs_and_runnable_examples() {
         "{help}"
     );
     assert!(
-        help.contains("[list<string>, 1 to 30 characters; at most 5 items]"),
+        help.contains("[list<string>, 1 to 30 characters]"),
         "{help}"
     );
     assert!(help.contains("Examples:\n"), "{help}");

@@ -333,6 +333,63 @@ fn an_undeclared_difference_fails_naming_the_item_and_both_values() {
     );
 }
 
+#[test]
+fn a_constraint_must_cite_words_of_the_official_doc_that_state_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = tmp.path().join("spec");
+    copy_dir(&root().join("spec"), &spec);
+    let path = spec.join("actions/CreateGroup.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // A limit raised in the spec, with its citation edited to match: the words are not the docs'.
+    let edited = text
+        .replacen("max_length: 60\n", "max_length: 80\n", 1)
+        .replace(
+            "can contain 1 to 60 characters",
+            "can contain 1 to 80 characters",
+        );
+    assert_ne!(edited, text, "the spec layout changed; update this test");
+    std::fs::write(&path, edited).unwrap();
+    let error = check(&spec).expect_err("an invented citation must fail");
+    assert!(
+        error.contains("CreateGroupRequest.GroupName max_length: the citation \"can contain 1 to 80 characters\" is not in the official doc"),
+        "{error}"
+    );
+
+    // A limit that disagrees with the words it cites.
+    copy_dir(&root().join("spec"), &spec);
+    let edited = text.replacen("max_length: 60\n", "max_length: 61\n", 1);
+    std::fs::write(&path, edited).unwrap();
+    let error = check(&spec).expect_err("a wrong number must fail");
+    assert!(
+        error.contains(
+            "CreateGroupRequest.GroupName max_length: 61: the quote does not state the number 61"
+        ),
+        "{error}"
+    );
+}
+
+/// The official docs of `Action.Field` (a request parameter) or `Type.Member` on each site.
+fn official_docs(sites: &[Site], at: &str) -> Vec<String> {
+    let Some((owner, member)) = at.split_once('.') else {
+        return Vec::new();
+    };
+    let owner = owner.strip_suffix("Request").unwrap_or(owner);
+    sites
+        .iter()
+        .filter_map(|s| {
+            let object = match s.api["actions"].get(owner) {
+                Some(a) => s.api["objects"].get(a["input"].as_str()?)?,
+                None => s.api["objects"].get(owner)?,
+            };
+            let m = object["members"]
+                .as_array()?
+                .iter()
+                .find(|m| m["name"] == member)?;
+            Some(m["document"].as_str()?.to_owned())
+        })
+        .collect()
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
@@ -602,17 +659,61 @@ fn check(spec_dir: &Path) -> Result<String, String> {
         used_objects.contains("GroupExDescriptionInfo") && used_objects.contains("DenseFaceShape")
     );
 
-    // Spec-only keys: nothing official to compare with; declared so nobody mistakes them.
-    let constrained = spec_actions
-        .values()
-        .flat_map(|a| &a.input)
-        .filter(|f| f.constraints.is_some())
-        .count();
-    if constrained > 0 {
+    // Constraints: every limit cites the official doc that states it, or a declared rule.
+    let constrained: Vec<(String, &RawField)> = spec_actions
+        .iter()
+        .flat_map(|(name, a)| a.input.iter().map(move |f| (format!("{name}Request"), f)))
+        .chain(
+            spec_types
+                .iter()
+                .flat_map(|(name, t)| t.members.iter().map(move |f| (name.to_string(), f))),
+        )
+        .filter(|(_, f)| f.constraints.is_some())
+        .collect();
+    if !constrained.is_empty() {
         assert!(
             cx.rule("constraints"),
             "fields have constraints, but the rule is not declared"
         );
+    }
+    let mut citation_problems = Vec::new();
+    for (owner, field) in &constrained {
+        let c = field.constraints.as_ref().unwrap();
+        let at = format!("{owner}.{}", field.name);
+        let cited = c.cite.as_ref().map(|c| c.keys()).unwrap_or_default();
+        let declared = c.declared.clone().unwrap_or_default();
+        let doc_of = c.cite.as_ref().and_then(|c| c.doc_of.clone());
+        let source = doc_of.clone().unwrap_or_else(|| at.clone());
+        let docs = official_docs(&sites, &source);
+        if docs.is_empty() && !cited.entries().is_empty() {
+            citation_problems.push(format!("  {at}: no official doc of `{source}` to cite"));
+        }
+        for (key, value) in c.limits() {
+            let quote = cited.entries().into_iter().find(|(k, _)| *k == key);
+            let rule = declared.entries().into_iter().find(|(k, _)| *k == key);
+            match (quote, rule) {
+                (Some((_, quote)), _) => {
+                    if !docs.iter().any(|d| d.contains(quote)) {
+                        citation_problems.push(format!(
+                            "  {at} {key}: the citation {quote:?} is not in the official doc of {source} (either site)"
+                        ));
+                    }
+                    if let Err(problem) = codegen::model::citation::check(key, &value, quote) {
+                        citation_problems.push(format!("  {at} {key}: {value}: {problem}"));
+                    }
+                }
+                (None, Some((_, rule))) => {
+                    if !cx.rule(rule) {
+                        citation_problems.push(format!(
+                            "  {at} {key}: declared by the rule `{rule}`, which declared_differences.yaml lacks"
+                        ));
+                    }
+                }
+                (None, None) => citation_problems.push(format!(
+                    "  {at} {key}: {value} cites nothing and names no declared rule"
+                )),
+            }
+        }
     }
     let retry_marked = spec_actions
         .values()
@@ -649,13 +750,19 @@ fn check(spec_dir: &Path) -> Result<String, String> {
         .keys()
         .filter(|r| !cx.used_rules.contains(*r))
         .collect();
-    if !(undeclared.is_empty() && stale.is_empty() && unused_rules.is_empty()) {
+    if !(undeclared.is_empty()
+        && stale.is_empty()
+        && unused_rules.is_empty()
+        && citation_problems.is_empty())
+    {
         return Err(format!(
-            "spec/ and the official descriptions differ.\nUndeclared differences ({}):\n{}\nDeclared but not found ({}):\n{}\nRules declared but never applied: {unused_rules:?}",
+            "spec/ and the official descriptions differ.\nUndeclared differences ({}):\n{}\nDeclared but not found ({}):\n{}\nRules declared but never applied: {unused_rules:?}\nConstraints without a valid source ({}):\n{}",
             undeclared.len(),
             undeclared.join("\n"),
             stale.len(),
-            stale.join("\n")
+            stale.join("\n"),
+            citation_problems.len(),
+            citation_problems.join("\n")
         ));
     }
     Ok(format!(

@@ -466,8 +466,6 @@ pub struct AnalyzeFaceRequest {
     /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
-    ///
-    /// Constraints: one of `2.0`, `3.0`.
     #[serde(
         rename = "FaceModelVersion",
         default,
@@ -545,13 +543,6 @@ impl AnalyzeFaceRequest {
         if let Some(value) = &self.image {
             crate::runtime::validate::image_not_empty("Image", value)?;
             crate::runtime::validate::image_size("Image", value, 5242880)?;
-        }
-        if let Some(value) = &self.face_model_version {
-            crate::runtime::validate::one_of(
-                "FaceModelVersion",
-                value,
-                &["2.0", "3.0"],
-            )?;
         }
         Ok(())
     }

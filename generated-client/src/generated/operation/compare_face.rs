@@ -82,8 +82,6 @@ pub struct CompareFaceRequest {
     /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
-    ///
-    /// Constraints: one of `2.0`, `3.0`.
     #[serde(
         rename = "FaceModelVersion",
         default,
@@ -231,13 +229,6 @@ impl CompareFaceRequest {
         if let Some(value) = &self.image_b {
             crate::runtime::validate::image_not_empty("ImageB", value)?;
             crate::runtime::validate::image_size("ImageB", value, 5242880)?;
-        }
-        if let Some(value) = &self.face_model_version {
-            crate::runtime::validate::one_of(
-                "FaceModelVersion",
-                value,
-                &["2.0", "3.0"],
-            )?;
         }
         Ok(())
     }

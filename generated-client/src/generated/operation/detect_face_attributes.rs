@@ -168,8 +168,6 @@ pub struct DetectFaceAttributesRequest {
     /// Maximum number of processable faces.
     /// Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 120.
     /// This parameter is used to control the number of faces in the image to be detected. The smaller the value, the faster the processing.
-    ///
-    /// Constraints: at least 1; at most 120.
     #[serde(rename = "MaxFaceNum", default, skip_serializing_if = "Option::is_none")]
     pub max_face_num: Option<u64>,
     /// Base64-encoded image data, which cannot exceed 5 MB.
@@ -209,8 +207,6 @@ pub struct DetectFaceAttributesRequest {
     )]
     pub need_rotate_detection: Option<u64>,
     /// Algorithm model version used by the Face Recognition service. You can enter only `3.0` for this API.
-    ///
-    /// Constraints: one of `2.0`, `3.0`.
     #[serde(
         rename = "FaceModelVersion",
         default,
@@ -285,24 +281,9 @@ impl DetectFaceAttributesRequest {
                 self.url.as_ref().is_some_and(|value| !value.is_empty()),
             ],
         )?;
-        if let Some(value) = &self.max_face_num {
-            crate::runtime::validate::range(
-                "MaxFaceNum",
-                *value,
-                Some(1u64),
-                Some(120u64),
-            )?;
-        }
         if let Some(value) = &self.image {
             crate::runtime::validate::image_not_empty("Image", value)?;
             crate::runtime::validate::image_size("Image", value, 5242880)?;
-        }
-        if let Some(value) = &self.face_model_version {
-            crate::runtime::validate::one_of(
-                "FaceModelVersion",
-                value,
-                &["2.0", "3.0"],
-            )?;
         }
         Ok(())
     }
