@@ -22,7 +22,61 @@ const EMPTY_DOC: &str = "Not documented by the API.";
 #[serde(deny_unknown_fields)]
 struct Declared {
     rules: Vec<Rule>,
+    doc_removals: Vec<DocRemoval>,
     differences: Vec<Difference>,
+}
+
+/// Upstream text the spec leaves out; applied here independently of the importer.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocRemoval {
+    removal: String,
+    reason: String,
+    #[serde(default)]
+    drop_lines_containing: Vec<String>,
+    #[serde(default)]
+    strip_line_prefix: Option<String>,
+}
+
+/// The official `text` without the declared removals (and the blank lines they leave), and
+/// the removals that changed it.
+fn without_removals<'a>(text: &str, removals: &'a [DocRemoval]) -> (String, Vec<&'a str>) {
+    let mut used = BTreeSet::new();
+    let mut kept: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let mut line = line.to_owned();
+        let dropped = removals.iter().find(|r| {
+            !r.drop_lines_containing.is_empty()
+                && r.drop_lines_containing
+                    .iter()
+                    .all(|s| line.contains(s.as_str()))
+        });
+        if let Some(r) = dropped {
+            used.insert(r.removal.as_str());
+            continue;
+        }
+        for r in removals {
+            if let Some(p) = &r.strip_line_prefix {
+                if let Some(rest) = line.strip_prefix(p.as_str()) {
+                    used.insert(r.removal.as_str());
+                    line = rest.to_owned();
+                }
+            }
+        }
+        kept.push(line);
+    }
+    let mut out = String::new();
+    for paragraph in kept
+        .join("\n")
+        .split('\n')
+        .collect::<Vec<_>>()
+        .chunk_by(|a, b| a.trim().is_empty() && b.trim().is_empty())
+    {
+        let line = paragraph[0];
+        out.push_str(if line.trim().is_empty() { "" } else { line });
+        out.push('\n');
+    }
+    (out.trim().to_owned(), used.into_iter().collect())
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,6 +129,8 @@ struct Site {
 struct Compare<'a> {
     declared_rules: BTreeMap<String, String>,
     used_rules: BTreeSet<String>,
+    removals: &'a [DocRemoval],
+    used_removals: BTreeSet<String>,
     found: Vec<Difference>,
     sites: &'a [Site],
 }
@@ -157,6 +213,16 @@ impl Compare<'_> {
         intl: Option<&str>,
         cn: Option<&str>,
     ) {
+        let mut clean = |text: Option<&str>| {
+            text.map(|t| {
+                let (clean, used) = without_removals(t, self.removals);
+                self.used_removals
+                    .extend(used.into_iter().map(str::to_owned));
+                clean
+            })
+        };
+        let (intl, cn) = (clean(intl), clean(cn));
+        let (intl, cn) = (intl.as_deref(), cn.as_deref());
         match (intl, cn) {
             (Some(en), _) => {
                 let en = en.trim();
@@ -368,6 +434,39 @@ fn a_constraint_must_cite_words_of_the_official_doc_that_state_it() {
     );
 }
 
+#[test]
+fn docs_are_the_official_ones_without_the_declared_boilerplate() {
+    let spec = codegen::spec::load(&root().join("spec")).unwrap_or_else(|e| panic!("{e}"));
+    for action in &spec.actions {
+        let a = &action.value;
+        let docs = std::iter::once(&a.doc).chain(a.input.iter().chain(&a.output).map(|f| &f.doc));
+        for doc in docs {
+            assert!(!doc.contains("SignatureMethod"), "{}: {doc}", a.action);
+            assert!(
+                !doc.lines().any(|l| l.starts_with('>')),
+                "{}: a stray quote marker in {doc}",
+                a.action
+            );
+        }
+    }
+
+    // Keeping the boilerplate is a difference from the official text minus the removals.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("spec");
+    copy_dir(&root().join("spec"), &dir);
+    let path = dir.join("actions/CreatePerson.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replacen(
+        "doc: This API is used to create a person and add face, name, gender, and other related information.\n",
+        "doc: \"This API is used to create a person and add face, name, gender, and other related information.\\n\\n- Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.\"\n",
+        1,
+    );
+    assert_ne!(edited, text, "the spec layout changed; update this test");
+    std::fs::write(&path, edited).unwrap();
+    let error = check(&dir).expect_err("boilerplate left in must fail");
+    assert!(error.contains("CreatePerson doc: spec has"), "{error}");
+}
+
 /// The official docs of `Action.Field` (a request parameter) or `Type.Member` on each site.
 fn official_docs(sites: &[Site], at: &str) -> Vec<String> {
     let Some((owner, member)) = at.split_once('.') else {
@@ -434,6 +533,13 @@ fn check(spec_dir: &Path) -> Result<String, String> {
     for d in &declared.differences {
         assert!(!d.reason.trim().is_empty(), "{d} needs a reason");
     }
+    for r in &declared.doc_removals {
+        assert!(
+            !r.reason.trim().is_empty(),
+            "removal {} needs a reason",
+            r.removal
+        );
+    }
 
     let spec = codegen::spec::load(spec_dir).unwrap_or_else(|e| panic!("{e}"));
     let mut cx = Compare {
@@ -443,6 +549,8 @@ fn check(spec_dir: &Path) -> Result<String, String> {
             .map(|r| (r.rule.clone(), r.reason.clone()))
             .collect(),
         used_rules: BTreeSet::new(),
+        removals: &declared.doc_removals,
+        used_removals: BTreeSet::new(),
         found: Vec::new(),
         sites: &sites,
     };
@@ -745,11 +853,18 @@ fn check(spec_dir: &Path) -> Result<String, String> {
         .difference(&found_set)
         .map(|d| format!("  {d}"))
         .collect();
-    let unused_rules: Vec<&String> = cx
+    let mut unused_rules: Vec<&String> = cx
         .declared_rules
         .keys()
         .filter(|r| !cx.used_rules.contains(*r))
         .collect();
+    unused_rules.extend(
+        declared
+            .doc_removals
+            .iter()
+            .map(|r| &r.removal)
+            .filter(|r| !cx.used_removals.contains(*r)),
+    );
     if !(undeclared.is_empty()
         && stale.is_empty()
         && unused_rules.is_empty()

@@ -4,7 +4,6 @@
 //!
 //! This API is used to detect the position, attributes, and quality information of a face in the given image. The position information includes (x, y, w, h); the face attributes include gender, age, expression, beauty, glass, hair, mask, and pose (pitch, roll, yaw); and the face quality information includes the overall quality score, sharpness, brightness, and completeness.
 //!
-//!
 //! The face quality information is mainly used to evaluate the quality of the input face image. When using the Face Recognition service, we recommend evaluating the quality of the input face image first to improve the effects of subsequent processing. Application scenarios of this feature include:
 //!
 //! 1. [Creating](https://intl.cloud.tencent.com/document/api/1059/36964)/[Adding](https://intl.cloud.tencent.com/document/api/1059/36966) a person in a group: This is to ensure the quality of the face information to facilitate subsequent processing.
@@ -15,14 +14,10 @@
 //!
 //! 4. Face fusion: This is to ensure the quality of the uploaded face images to improve the fusion effect.
 //!
-//! >
 //! - This API is an upgrade of [DetectFace](https://intl.cloud.tencent.com/document/api/1059/36979); specifically:
 //! 1. This API can be used to specify the face attributes that need to be computed and returned, which avoids ineffective computation and reduces time consumption.
 //! 2. This API supports more detailed attribute items and will continue providing new features in the future.
 //! Use this API for corresponding face detection and attribute analysis.
-//!
-//! >
-//! - Use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the parameter `SignatureMethod` to `TC3-HMAC-SHA256`.
 //!
 //! # Examples
 //!

@@ -12,10 +12,6 @@
 //!
 //! This API should be used together with [Group Management APIs](https://intl.cloud.tencent.com/document/product/867/45015?from_cn_redirect=1).
 //!
-//! >
-//! - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
-//!
-//! >
 //! - You cannot search for groups using different algorithm model versions (`FaceModelVersion`) at a time.
 //!
 //! # Examples
