@@ -1,6 +1,7 @@
 //! The HTTP seam: the client hands a fully signed request to an `HttpTransport` and gets bytes
-//! back. The default is reqwest with rustls; hyper's client used directly is the leaner choice
-//! (feature `hyper-transport`); tests and users can plug in their own.
+//! back. The default is hyper's client used directly, with rustls (feature `hyper-transport`);
+//! reqwest's is the other built-in one (feature `reqwest-transport`); tests and users can plug
+//! in their own.
 
 use std::fmt;
 use std::sync::Arc;
@@ -146,6 +147,9 @@ pub(crate) struct TransportSettings {
     pub(crate) max_body_bytes: usize,
     /// PEM texts of certificates trusted beside the built-in webpki roots.
     pub(crate) extra_roots_pem: Vec<Vec<u8>>,
+    /// Which proxy, if any, requests go through.
+    #[cfg(any(feature = "reqwest-transport", feature = "hyper-transport"))]
+    pub(crate) proxy: ProxySettings,
 }
 
 #[cfg_attr(
@@ -159,6 +163,8 @@ impl TransportSettings {
             connect_timeout,
             max_body_bytes,
             extra_roots_pem: Vec::new(),
+            #[cfg(any(feature = "reqwest-transport", feature = "hyper-transport"))]
+            proxy: ProxySettings::default(),
         }
     }
 }
@@ -170,6 +176,10 @@ pub trait HttpTransport: Send + Sync + fmt::Debug {
 
 #[cfg(any(feature = "reqwest-transport", feature = "hyper-transport"))]
 mod http_types;
+#[cfg(any(feature = "reqwest-transport", feature = "hyper-transport"))]
+mod proxy;
+#[cfg(any(feature = "reqwest-transport", feature = "hyper-transport"))]
+pub(crate) use proxy::{ProxyEnv, ProxySettings};
 #[cfg(feature = "hyper-transport")]
 mod hyper_impl;
 #[cfg(feature = "reqwest-transport")]
