@@ -95,7 +95,7 @@ pub fn build_for(detailed: impl Fn(&ActionInfo) -> bool) -> Command {
     )
 }
 
-fn global_args() -> [Arg; 8] {
+fn global_args() -> [Arg; 9] {
     let global = |arg: Arg| arg.global(true).help_heading("Global options");
     [
         global(

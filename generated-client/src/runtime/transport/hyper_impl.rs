@@ -108,6 +108,9 @@ impl HyperTransport {
         let client = Client::builder(TokioExecutor::new())
             // Without a timer the pool would never close idle connections.
             .pool_timer(TokioTimer::new())
+            // Header names as curl writes them (`Proxy-Authorization`) when a proxy may read
+            // them: some (pproxy among them) match names case-sensitively.
+            .http1_title_case_headers(proxies.is_some())
             .build(connector);
         Ok(HyperTransport {
             client,

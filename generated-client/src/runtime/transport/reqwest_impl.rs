@@ -93,6 +93,11 @@ impl ReqwestTransport {
         for proxy in reqwest_proxies(&rules) {
             builder = builder.proxy(proxy);
         }
+        if !rules.is_empty() {
+            // Header names as curl writes them (`Proxy-Authorization`) when a proxy may read
+            // them: some (pproxy among them) match names case-sensitively.
+            builder = builder.http1_title_case_headers();
+        }
         for root in http_types::extra_roots(&settings.extra_roots_pem)? {
             let root = reqwest::Certificate::from_der(&root).map_err(|e| {
                 TransportError::not_sent("unusable root certificate").with_source(e)
