@@ -92,7 +92,7 @@ impl HyperTransport {
         // The provider named, not taken from the process default: another crate in the
         // program may have installed a different one, or enabled two.
         let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
+            rustls::crypto::aws_lc_rs::default_provider(),
         ))
         .with_safe_default_protocol_versions()
         .map_err(|e| TransportError::not_sent("cannot set up TLS").with_source(e))?
