@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::credentials::{non_empty_env, Credentials, DefaultCredentialsChain, ProvideCredentials};
 use super::error::ConfigError;
+use super::failover::RegionFailover;
 use super::retry::RetryPolicy;
 use super::transport::{HttpTransport, TransportSettings};
 use crate::generated::service;
@@ -161,6 +162,7 @@ pub struct Config {
     pub(crate) attempt_timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) transport: Arc<dyn HttpTransport>,
+    pub(crate) failover: Option<RegionFailover>,
 }
 
 impl Config {
@@ -196,6 +198,11 @@ impl Config {
     pub fn retry_policy(&self) -> RetryPolicy {
         self.retry
     }
+
+    /// Region failover, if turned on.
+    pub fn region_failover(&self) -> Option<&RegionFailover> {
+        self.failover.as_ref()
+    }
 }
 
 /// Builder for [`Config`]; only credentials are required.
@@ -211,6 +218,7 @@ pub struct ConfigBuilder {
     retry: RetryPolicy,
     max_response_bytes: Option<usize>,
     transport: Option<Arc<dyn HttpTransport>>,
+    failover: Option<RegionFailover>,
     extra_roots_pem: PemTexts,
     /// The built-in transport asked for, if any.
     built_in: Option<BuiltIn>,
@@ -397,6 +405,16 @@ impl ConfigBuilder {
         self
     }
 
+    /// Turns on region failover: while the endpoint's region fails, new calls go to the
+    /// backup endpoint (see [`RegionFailover`] for when, and for the defaults, the official
+    /// SDKs' region breaker). A call's attempts all go where its first went, so a write is
+    /// never sent twice because of failover. Each [`Client`](crate::Client) made from this
+    /// config keeps its own breaker, which its clones share.
+    pub fn region_failover(mut self, failover: RegionFailover) -> Self {
+        self.failover = Some(failover);
+        self
+    }
+
     /// Replaces the built-in HTTP transport.
     pub fn transport(mut self, transport: impl HttpTransport + 'static) -> Self {
         self.transport = Some(Arc::new(transport));
@@ -446,6 +464,7 @@ impl ConfigBuilder {
                 .min(timeout),
             retry: self.retry,
             transport,
+            failover: self.failover,
         })
     }
 }
