@@ -168,8 +168,11 @@ fn base(emulator: &RunningEmulator, cert_pem: Option<&str>) -> ConfigBuilder {
     builder
 }
 
-/// Each built-in transport by name, applied to a builder.
-const TRANSPORTS: [(&str, fn(ConfigBuilder) -> ConfigBuilder); 2] = [
+/// Picks a built-in transport on a builder.
+type PickTransport = fn(ConfigBuilder) -> ConfigBuilder;
+
+/// Each built-in transport by name.
+const TRANSPORTS: [(&str, PickTransport); 2] = [
     ("hyper", |b| b.hyper_transport()),
     ("reqwest", |b| b.reqwest_transport()),
 ];

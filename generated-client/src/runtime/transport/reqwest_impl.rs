@@ -16,11 +16,10 @@ use super::{
 
 /// reqwest over rustls with a connection pool, which clones share (feature
 /// `reqwest-transport`; [`ConfigBuilder::reqwest_transport`] picks it). It honours the proxy
-/// variables, or the config's proxy, by the same rules as [`HyperTransport`]. To reuse a
-/// `reqwest::Client` the program already has, see [`from_client`](Self::from_client).
+/// variables, or the config's proxy, by the same rules as hyper's transport (the default). To
+/// reuse a `reqwest::Client` the program already has, see [`from_client`](Self::from_client).
 ///
 /// [`ConfigBuilder::reqwest_transport`]: crate::ConfigBuilder::reqwest_transport
-/// [`HyperTransport`]: https://docs.rs/tencentcloud-iai/latest/tencentcloud_iai/runtime/transport/struct.HyperTransport.html
 #[derive(Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
