@@ -2,8 +2,8 @@
 //! reqwest POST of the same body, both to the same fixed-answer HTTP/1.1 server on 127.0.0.1
 //! (started here, on its own thread, with keep-alive), both on the same reqwest build.
 //!
-//! Each group times the client on its default transport (reqwest), the client on hyper's
-//! transport (`client_hyper_transport`, feature `hyper-transport`) and a bare reqwest POST:
+//! Each group times the client on reqwest's transport (feature `reqwest-transport`), the client
+//! on hyper's transport (`client_hyper_transport`, the default) and a bare reqwest POST:
 //! - `whole_call/sequential/*`: one call at a time;
 //! - `whole_call/32_in_flight/*`: batches of 32 calls spawned at once, each
 //!   batch awaited whole (a fan-out such as `join_all`);
@@ -131,14 +131,14 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("client runtime")
 }
 
-/// The client on reqwest's transport (the default), or with `hyper` on hyper's (feature
-/// `hyper-transport`).
+/// The client on hyper's transport (the default) with `hyper`, else on reqwest's (feature
+/// `reqwest-transport`).
 fn our_client(addr: SocketAddr, hyper: bool) -> Client {
     let builder = Config::builder();
     let builder = if hyper {
         builder.hyper_transport()
     } else {
-        builder
+        builder.reqwest_transport()
     };
     Client::new(
         builder

@@ -25,7 +25,7 @@ fn clients(endpoint: &str) -> [(&'static str, Client); 2] {
         Client::new(builder.build().expect("valid config"))
     };
     [
-        ("reqwest", client(builder())),
+        ("reqwest", client(builder().reqwest_transport())),
         ("hyper", client(builder().hyper_transport())),
     ]
 }

@@ -1,4 +1,4 @@
-//! The `hyper-transport` feature's transport (`ConfigBuilder::hyper_transport`) keeps the
+//! The `hyper-transport` feature's transport (the default, `ConfigBuilder::hyper_transport`) keeps the
 //! built-in transport's contract, over real HTTP on loopback: signed calls the emulator
 //! accepts; failures marked as sent or not, so that a write is never repeated; body limits,
 //! attempt timeouts and the `Date` header for clock-skew correction. (What a failed connection
@@ -44,9 +44,14 @@ fn the_builder_picks_hyper_and_its_debug_output_holds_no_secret() {
     let shown = format!("{config:?}");
     assert!(shown.contains("HyperTransport"), "{shown}");
     assert!(!shown.contains(TEST_SECRET_KEY), "{shown}");
-    // The default stays reqwest's.
+    // hyper's is the default; reqwest's is asked for.
     let default = format!("{:?}", config_for(&server).build().unwrap());
-    assert!(default.contains("ReqwestTransport"), "{default}");
+    assert!(default.contains("HyperTransport"), "{default}");
+    let reqwest = format!(
+        "{:?}",
+        config_for(&server).reqwest_transport().build().unwrap()
+    );
+    assert!(reqwest.contains("ReqwestTransport"), "{reqwest}");
 }
 
 #[tokio::test]

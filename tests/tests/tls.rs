@@ -34,7 +34,7 @@ fn builders(emulator: &RunningEmulator) -> [(&'static str, ConfigBuilder); 2] {
             .max_attempts(1)
     };
     [
-        ("reqwest", builder()),
+        ("reqwest", builder().reqwest_transport()),
         ("hyper", builder().hyper_transport()),
     ]
 }

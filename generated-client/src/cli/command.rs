@@ -16,6 +16,7 @@ pub const QUERY: &str = "query";
 pub const PROFILE: &str = "profile";
 pub const REGION: &str = "region";
 pub const ENDPOINT: &str = "endpoint";
+pub const PROXY: &str = "proxy";
 pub const TIMEOUT: &str = "timeout";
 pub const LANGUAGE: &str = "language";
 pub const DRY_RUN: &str = "dry-run";
@@ -30,8 +31,8 @@ pub const CALL_ACTION: &str = "action";
 /// Flags every action has; a spec parameter may not take one of these names.
 #[cfg(test)]
 pub const RESERVED_FLAGS: &[&str] = &[
-    OUTPUT, QUERY, PROFILE, REGION, ENDPOINT, TIMEOUT, LANGUAGE, DRY_RUN, SKELETON, ALL_PAGES,
-    INPUT_JSON, "help", "version",
+    OUTPUT, QUERY, PROFILE, REGION, ENDPOINT, PROXY, TIMEOUT, LANGUAGE, DRY_RUN, SKELETON,
+    ALL_PAGES, INPUT_JSON, "help", "version",
 ];
 
 const ABOUT: &str = "Tencent Cloud Face Recognition (IAI) from the command line";
@@ -42,7 +43,8 @@ Credentials: --profile NAME reads `~/.tencentcloud/credentials` (section NAME) o
 [/ TENCENTCLOUD_SESSION_TOKEN], then the `default` profile of either file (role_arn: assumed),
 then TKE OIDC (TKE_* variables), then the CVM instance's role. Region: --region,
 TENCENTCLOUD_REGION, then the profile's tccli configuration. Endpoint: --endpoint, then
-TENCENTCLOUD_IAI_ENDPOINT.
+TENCENTCLOUD_IAI_ENDPOINT. Proxy: --proxy, then HTTPS_PROXY / HTTP_PROXY / ALL_PROXY
+(and lower-case), except hosts in NO_PROXY.
 
 `iai help <ACTION>` or `iai <ACTION> --help` describes an action, its parameters and examples.";
 
@@ -114,7 +116,7 @@ pub fn build_for(detailed: impl Fn(&ActionInfo) -> bool) -> Command {
     )
 }
 
-fn global_args() -> [Arg; 8] {
+fn global_args() -> [Arg; 9] {
     let global = |arg: Arg| arg.global(true).help_heading("Global options");
     [
         global(
@@ -147,6 +149,13 @@ fn global_args() -> [Arg; 8] {
                 .value_name("URL")
                 .value_hint(ValueHint::Url)
                 .help("Endpoint URL; wins over TENCENTCLOUD_IAI_ENDPOINT"),
+        ),
+        global(
+            Arg::new(PROXY)
+                .long(PROXY)
+                .value_name("URL")
+                .value_hint(ValueHint::Url)
+                .help("HTTP proxy, http://[user:password@]host:port; wins over HTTPS_PROXY"),
         ),
         global(
             Arg::new(TIMEOUT)

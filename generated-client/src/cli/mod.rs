@@ -238,6 +238,9 @@ fn client(matches: &ArgMatches) -> Result<Client, CliError> {
             Endpoint::parse(url).map_err(|e| CliError::usage(format!("--endpoint: {e}")))?;
         builder = builder.endpoint(endpoint);
     }
+    if let Some(url) = matches.get_one::<String>(PROXY) {
+        builder = builder.proxy(url);
+    }
     let region = matches
         .get_one::<String>(REGION)
         .cloned()

@@ -2,15 +2,18 @@
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
+// Tokio's clock, not std's: a test that pauses and advances it moves every deadline with it.
+use tokio::time::Instant;
 use tracing::Instrument;
 
 use super::action::Action;
-use super::config::Config;
+use super::config::{Config, Endpoint};
 use super::envelope;
 use super::error::{SdkError, ServiceError, TimeoutError, ValidationError};
+use super::failover::{BreakerState, Destination, RegionBreaker};
 use super::header_value::HeaderValue;
 use super::image::to_json_placing_images;
 use super::retry::RetryKind;
@@ -39,13 +42,21 @@ struct Inner {
     signing_key: RwLock<Option<SigningKey>>,
     /// The URL and headers every request carries.
     shared: Arc<SharedParts>,
+    /// With region failover: the breaker, and the backup's URL and headers.
+    failover: Option<(RegionBreaker, Arc<SharedParts>)>,
 }
 
 impl Client {
     pub fn new(config: Config) -> Self {
         Client {
             inner: Arc::new(Inner {
-                shared: Arc::new(shared_parts(&config)),
+                shared: Arc::new(shared_parts(&config, &config.endpoint)),
+                failover: config.failover.clone().map(|settings| {
+                    // A built config's failover always names its backup.
+                    let endpoint = settings.backup_endpoint().unwrap_or(&config.endpoint);
+                    let backup = Arc::new(shared_parts(&config, endpoint));
+                    (RegionBreaker::new(settings), backup)
+                }),
                 config,
                 clock_offset: AtomicI64::new(0),
                 signing_key: RwLock::new(None),
@@ -55,6 +66,37 @@ impl Client {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The region failover breaker's state, if failover is on.
+    pub fn region_failover_state(&self) -> Option<BreakerState> {
+        self.inner
+            .failover
+            .as_ref()
+            .map(|(breaker, _)| breaker.state())
+    }
+
+    /// Where a new call goes, and (with failover) the generation its outcome counts in.
+    fn route(&self) -> (Destination, Option<u64>) {
+        match &self.inner.failover {
+            Some((breaker, _)) => {
+                let (destination, generation) = breaker.route();
+                (destination, Some(generation))
+            }
+            None => (Destination::Endpoint, None),
+        }
+    }
+
+    /// The URL and shared headers, and the host, of `destination`.
+    fn target(&self, destination: Destination) -> (&Arc<SharedParts>, &str) {
+        match (&self.inner.failover, destination) {
+            (Some((breaker, backup)), Destination::Backup) => {
+                let endpoint = breaker.settings().backup_endpoint();
+                let endpoint = endpoint.unwrap_or(&self.inner.config.endpoint);
+                (backup, endpoint.host())
+            }
+            _ => (&self.inner.shared, self.inner.config.endpoint.host()),
+        }
     }
 
     /// Sends any action's request; the per-action methods (`get_group_info`, ...) end here.
@@ -119,19 +161,26 @@ impl Client {
             Err(error) => return (Err(error), 0),
         };
 
+        // Chosen once: every attempt goes where the first went (failover never repeats a write).
+        let (destination, generation) = self.route();
         let mut skew_corrected = false;
         let mut budget = config.retry.max_attempts;
         let mut attempt = 0;
         loop {
             attempt += 1;
+            let result = self
+                .attempt::<A>(request.action_name(), &body, attempt, deadline, destination)
+                .await;
+            if let (Some(generation), Some((breaker, _))) = (generation, &self.inner.failover) {
+                if let Some(answered) = region_answered(&result) {
+                    breaker.record(generation, answered);
+                }
+            }
             let Failure {
                 mut error,
                 response,
                 ends_call,
-            } = match self
-                .attempt::<A>(request.action_name(), &body, attempt, deadline)
-                .await
-            {
+            } = match result {
                 Ok(output) => return (Ok(output), attempt),
                 Err(failure) => failure,
             };
@@ -182,10 +231,11 @@ impl Client {
         body: &Bytes,
         attempt: u32,
         deadline: Instant,
+        destination: Destination,
     ) -> Result<A::Output, Failure<A::Error>> {
         let config = &self.inner.config;
         let http_request = self
-            .sign::<A>(action, body.clone(), Some((deadline, attempt)))
+            .sign::<A>(action, body.clone(), Some((deadline, attempt)), destination)
             .await
             .map_err(|error| Failure {
                 // Signing waits only for credentials; timing out there is the call's timeout.
@@ -199,11 +249,8 @@ impl Client {
         } else {
             (deadline, true)
         };
-        let response = match tokio::time::timeout_at(
-            tokio::time::Instant::from_std(limit),
-            config.transport.send(http_request),
-        )
-        .await
+        let response = match tokio::time::timeout_at(limit, config.transport.send(http_request))
+            .await
         {
             Err(_elapsed) if limit_is_call_deadline => {
                 return Err(Failure {
@@ -214,7 +261,7 @@ impl Client {
             Err(_elapsed) => {
                 return Err(Failure::without_response(SdkError::Timeout(
                     TimeoutError::new(config.attempt_timeout, attempt)
-                        .with_host(config.endpoint.host()),
+                        .with_host(self.target(destination).1),
                 )))
             }
             Ok(Err(mut e)) => {
@@ -234,11 +281,13 @@ impl Client {
     }
 
     /// The signed HTTP request `send` would make first, without sending it: validation,
-    /// encoding and signing exactly as for a real call. For dry runs and debugging; its
-    /// `Debug` output hides the Authorization header and session token.
+    /// encoding and signing exactly as for a real call (to the backup endpoint while region
+    /// failover sends calls there). For dry runs and debugging; its `Debug` output hides the
+    /// Authorization header and session token.
     pub async fn prepare<A: Action>(&self, request: &A) -> Result<HttpRequest, SdkError<A::Error>> {
         let body = encode(request, &self.inner.config)?;
-        self.sign::<A>(request.action_name(), body, None).await
+        self.sign::<A>(request.action_name(), body, None, self.route().0)
+            .await
     }
 
     /// Signs `body` for action `A` with current credentials and the (skew-corrected) time.
@@ -249,6 +298,7 @@ impl Client {
         action: &str,
         body: Bytes,
         call: Option<(Instant, u32)>,
+        destination: Destination,
     ) -> Result<HttpRequest, SdkError<A::Error>> {
         let config = &self.inner.config;
         // Generated actions name theirs with a constant, shared rather than copied.
@@ -265,7 +315,7 @@ impl Client {
                 ("Authorization", HeaderValue::from_static("SKIP")),
             ];
             return Ok(HttpRequest::from_parts(
-                Arc::clone(&self.inner.shared),
+                Arc::clone(self.target(destination).0),
                 headers,
                 body,
             ));
@@ -276,11 +326,9 @@ impl Client {
             None => {
                 let fetch = config.credentials.provide_credentials();
                 let fetched = match call {
-                    Some((deadline, attempt)) => {
-                        tokio::time::timeout_at(tokio::time::Instant::from_std(deadline), fetch)
-                            .await
-                            .map_err(|_elapsed| SdkError::Timeout(call_timeout(config, attempt)))?
-                    }
+                    Some((deadline, attempt)) => tokio::time::timeout_at(deadline, fetch)
+                        .await
+                        .map_err(|_elapsed| SdkError::Timeout(call_timeout(config, attempt)))?,
                     None => fetch.await,
                 };
                 provided = fetched.map_err(SdkError::Credentials)?;
@@ -288,7 +336,7 @@ impl Client {
             }
         };
         let timestamp = self.now();
-        let host = config.endpoint.host();
+        let (shared, host) = self.target(destination);
         let to_sign = RequestToSign {
             secret_id: credentials.secret_id(),
             secret_key: credentials.secret_key(),
@@ -315,11 +363,7 @@ impl Client {
             headers.push(("X-TC-Token", HeaderValue::from(token.to_owned())));
         }
         headers.push(("Authorization", HeaderValue::from(authorization)));
-        Ok(HttpRequest::from_parts(
-            Arc::clone(&self.inner.shared),
-            headers,
-            body,
-        ))
+        Ok(HttpRequest::from_parts(Arc::clone(shared), headers, body))
     }
 
     /// Runs `sign` with the cached signing key if it fits, else with a freshly derived one,
@@ -377,10 +421,10 @@ impl Client {
 
 /// The headers that are the same on every call: with the per-call ones `sign` adds, the set
 /// `signing::sign_request` produces (checked by a test), plus the request client.
-fn shared_parts(config: &Config) -> SharedParts {
+fn shared_parts(config: &Config, endpoint: &Endpoint) -> SharedParts {
     let mut headers = vec![
         ("Content-Type", HeaderValue::from_static(CONTENT_TYPE)),
-        ("Host", HeaderValue::from(config.endpoint.host().to_owned())),
+        ("Host", HeaderValue::from(endpoint.host().to_owned())),
         (
             "X-TC-Version",
             HeaderValue::from_static(config.service.version()),
@@ -397,8 +441,26 @@ fn shared_parts(config: &Config) -> SharedParts {
         HeaderValue::from_static(REQUEST_CLIENT),
     ));
     SharedParts {
-        url: config.endpoint.url().to_owned(),
+        url: endpoint.url().to_owned(),
         headers,
+    }
+}
+
+/// For region failover: whether an attempt's outcome shows the region answering (`Some(true)`),
+/// failing (`Some(false)`: no answer, an answer without a RequestId, or the service's own
+/// `InternalError`, as the Go SDK counts it), or nothing (the request was never sent).
+fn region_answered<O, E: ServiceError>(result: &Result<O, Failure<E>>) -> Option<bool> {
+    let failure = match result {
+        Ok(_) => return Some(true),
+        Err(failure) => failure,
+    };
+    match &failure.error {
+        SdkError::Service(e) => {
+            let metadata = e.metadata();
+            Some(metadata.request_id.is_some() && metadata.code != "InternalError")
+        }
+        SdkError::Transport(_) | SdkError::Timeout(_) | SdkError::Response(_) => Some(false),
+        SdkError::InvalidRequest(_) | SdkError::Credentials(_) => None,
     }
 }
 

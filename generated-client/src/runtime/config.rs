@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::credentials::{non_empty_env, Credentials, DefaultCredentialsChain, ProvideCredentials};
 use super::error::ConfigError;
+use super::failover::RegionFailover;
 use super::retry::RetryPolicy;
 use super::service::ServiceIdentity;
 use super::transport::{HttpTransport, TransportSettings};
@@ -160,6 +161,7 @@ pub struct Config {
     pub(crate) attempt_timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) transport: Arc<dyn HttpTransport>,
+    pub(crate) failover: Option<RegionFailover>,
 }
 
 impl Config {
@@ -187,6 +189,11 @@ impl Config {
     pub fn retry_policy(&self) -> RetryPolicy {
         self.retry
     }
+
+    /// Region failover, if turned on.
+    pub fn region_failover(&self) -> Option<&RegionFailover> {
+        self.failover.as_ref()
+    }
 }
 
 /// Builder for [`Config`]; only credentials are required.
@@ -204,10 +211,23 @@ pub struct ConfigBuilder {
     retry: RetryPolicy,
     max_response_bytes: Option<usize>,
     transport: Option<Arc<dyn HttpTransport>>,
+    failover: Option<RegionFailover>,
     extra_roots_pem: PemTexts,
-    /// `.hyper_transport()` was called.
-    #[cfg(feature = "hyper-transport")]
-    hyper: bool,
+    /// The built-in transport asked for, if any.
+    built_in: Option<BuiltIn>,
+    #[cfg(any(feature = "reqwest-transport", feature = "hyper-transport"))]
+    proxy: super::transport::ProxySettings,
+}
+
+/// The built-in transports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    not(all(feature = "reqwest-transport", feature = "hyper-transport")),
+    allow(dead_code)
+)]
+enum BuiltIn {
+    Hyper,
+    Reqwest,
 }
 
 /// PEM texts, shown in `Debug` by their number rather than as byte lists.
@@ -237,9 +257,11 @@ impl ConfigBuilder {
             retry: RetryPolicy::default(),
             max_response_bytes: None,
             transport: None,
+            failover: None,
             extra_roots_pem: PemTexts::default(),
-            #[cfg(feature = "hyper-transport")]
-            hyper: false,
+            built_in: None,
+            #[cfg(any(feature = "reqwest-transport", feature = "hyper-transport"))]
+            proxy: Default::default(),
         }
     }
 
@@ -361,12 +383,78 @@ impl ConfigBuilder {
 
     /// Makes hyper's client, used directly, the built-in transport
     /// ([`HyperTransport`](super::transport::HyperTransport), feature `hyper-transport`): the
-    /// higher throughput, without reqwest's proxy variables. `.connect_timeout(..)` and
-    /// `.max_response_bytes(..)` apply to it. (Without the `reqwest-transport` feature it is
-    /// the built-in transport anyway.)
+    /// default, and the higher throughput.
     #[cfg(feature = "hyper-transport")]
     pub fn hyper_transport(mut self) -> Self {
-        self.hyper = true;
+        self.built_in = Some(BuiltIn::Hyper);
+        self
+    }
+
+    /// Makes reqwest's client the built-in transport
+    /// ([`ReqwestTransport`](super::transport::ReqwestTransport), feature
+    /// `reqwest-transport`). The proxy, TLS, timeout and size settings apply to it as to the
+    /// default one. To use a `reqwest::Client` the program already has, see
+    /// [`ReqwestTransport::from_client`](super::transport::ReqwestTransport::from_client).
+    #[cfg(feature = "reqwest-transport")]
+    pub fn reqwest_transport(mut self) -> Self {
+        self.built_in = Some(BuiltIn::Reqwest);
+        self
+    }
+
+    /// Sends every request through the HTTP proxy at `url`
+    /// (`http://[user:password@]host[:port]`): https:// endpoints through a CONNECT tunnel,
+    /// http:// ones as proxy requests. The user and password, if any, are sent as Basic
+    /// proxy authentication, and never shown in `Debug` output, logs or errors. Replaces the
+    /// proxy variables (`HTTPS_PROXY` and the others, `NO_PROXY` included: see
+    /// [`no_proxy`](Self::no_proxy)). A URL that is not `http://` fails `.build()`.
+    #[cfg(any(feature = "reqwest-transport", feature = "hyper-transport"))]
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy.proxy = Some(url.into());
+        self
+    }
+
+    /// Hosts reached without the proxy, in `NO_PROXY`'s syntax: a comma-separated list of
+    /// domains (each with its subdomains; `.corp` and `corp` alike), IP addresses, networks
+    /// (`10.0.0.0/8`) or `*` for all. Replaces `NO_PROXY`.
+    #[cfg(any(feature = "reqwest-transport", feature = "hyper-transport"))]
+    pub fn no_proxy(mut self, list: impl Into<String>) -> Self {
+        self.proxy.no_proxy = Some(list.into());
+        self
+    }
+
+    /// Ignores the proxy variables: requests go directly unless [`proxy`](Self::proxy) names
+    /// one.
+    #[cfg(any(feature = "reqwest-transport", feature = "hyper-transport"))]
+    pub fn no_env_proxy(mut self) -> Self {
+        self.proxy.env = super::transport::ProxyEnv::Ignored;
+        self
+    }
+
+    /// Reads the proxy variables (`HTTPS_PROXY`, `https_proxy`, `HTTP_PROXY`, `http_proxy`,
+    /// `ALL_PROXY`, `all_proxy`, `NO_PROXY`, `no_proxy`) from `vars` instead of the process
+    /// environment: for a program that keeps its own environment, and for tests, which should
+    /// not change the process's.
+    #[cfg(any(feature = "reqwest-transport", feature = "hyper-transport"))]
+    pub fn proxy_env_vars<K, V>(mut self, vars: impl IntoIterator<Item = (K, V)>) -> Self
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
+        self.proxy.env = super::transport::ProxyEnv::Vars(
+            vars.into_iter()
+                .map(|(name, value)| (name.into(), value.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Turns on region failover: while the endpoint's region fails, new calls go to the
+    /// backup endpoint (see [`RegionFailover`] for when, and for the defaults, the official
+    /// SDKs' region breaker). A call's attempts all go where its first went, so a write is
+    /// never sent twice because of failover. Each [`Client`](crate::Client) made from this
+    /// config keeps its own breaker, which its clones share.
+    pub fn region_failover(mut self, failover: RegionFailover) -> Self {
+        self.failover = Some(failover);
         self
     }
 
@@ -408,15 +496,15 @@ impl ConfigBuilder {
         let transport = match self.transport {
             Some(transport) => transport,
             None => built_in_transport(
-                #[cfg(feature = "hyper-transport")]
-                self.hyper,
+                self.built_in,
                 TransportSettings {
                     connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
                     max_body_bytes: self
                         .max_response_bytes
                         .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
                     extra_roots_pem: self.extra_roots_pem.0,
-                    direct: false,
+                    #[cfg(any(feature = "reqwest-transport", feature = "hyper-transport"))]
+                    proxy: self.proxy,
                 },
             )?,
         };
@@ -436,6 +524,9 @@ impl ConfigBuilder {
                 .min(timeout),
             retry: self.retry,
             transport,
+            failover: self
+                .failover
+                .map(|failover| failover.for_service(self.service.name())),
         })
     }
 }
@@ -445,28 +536,29 @@ fn endpoint_from_env(variable: &str, url: &str) -> Result<Endpoint, ConfigError>
     Endpoint::parse(url.trim()).map_err(|e| e.context(variable))
 }
 
-/// The transport `.build()` makes when none is given: reqwest's unless hyper's is asked for
+/// The transport `.build()` makes when none is given: hyper's unless reqwest's is asked for
 /// (or is the only one built).
 fn built_in_transport(
-    #[cfg(feature = "hyper-transport")] hyper: bool,
+    built_in: Option<BuiltIn>,
     settings: TransportSettings,
 ) -> Result<Arc<dyn HttpTransport>, ConfigError> {
     let failed = |e: super::error::TransportError| ConfigError::new(e.to_string());
     #[cfg(feature = "hyper-transport")]
-    if hyper || cfg!(not(feature = "reqwest-transport")) {
+    if built_in != Some(BuiltIn::Reqwest) || cfg!(not(feature = "reqwest-transport")) {
         let transport = super::transport::HyperTransport::with_settings(&settings);
         return Ok(Arc::new(transport.map_err(failed)?));
     }
     #[cfg(feature = "reqwest-transport")]
     {
+        let _ = built_in;
         let transport = super::transport::ReqwestTransport::with_settings(&settings);
         Ok(Arc::new(transport.map_err(failed)?))
     }
     #[cfg(not(feature = "reqwest-transport"))]
     {
-        let _ = (settings, failed);
+        let _ = (built_in, settings, failed);
         Err(ConfigError::new(
-            "no HTTP transport: enable the `reqwest-transport` or `hyper-transport` feature, \
+            "no HTTP transport: enable the `hyper-transport` or `reqwest-transport` feature, \
              or call `.transport(...)`",
         ))
     }

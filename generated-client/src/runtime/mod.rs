@@ -12,6 +12,7 @@ pub(crate) mod envelope;
 #[doc(hidden)]
 pub use envelope::decode_for_bench;
 pub mod error;
+pub mod failover;
 pub(crate) mod header_value;
 pub mod image;
 #[cfg(feature = "test-util")]

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::environment::Env;
 use super::refreshing::{FetchFn, RefreshingCredentials};
 use super::{BoxFuture, Credentials, CredentialsError, ProvideCredentials};
-use crate::runtime::transport::{direct_transport, HttpRequest, HttpTransport};
+use crate::runtime::transport::{provider_transport, HttpRequest, HttpTransport};
 
 /// Replaces [`DEFAULT_METADATA_ENDPOINT`] (scheme, host and optional port).
 pub const ENV_METADATA_ENDPOINT: &str = "TENCENTCLOUD_METADATA_ENDPOINT";
@@ -134,7 +134,7 @@ impl CvmRoleCredentialsBuilder {
         }
         let transport = match self.transport {
             Some(transport) => transport,
-            None => direct_transport(self.connect_timeout)
+            None => provider_transport(self.connect_timeout, true)
                 .map_err(|e| CredentialsError::new(format!("metadata server client: {e}")))?,
         };
         let server = Arc::new(MetadataServer {

@@ -15,7 +15,7 @@ use crate::runtime::common_call::CommonError;
 use crate::runtime::config::{ConfigBuilder, Endpoint};
 use crate::runtime::error::SdkError;
 use crate::runtime::service::ServiceIdentity;
-use crate::runtime::transport::{direct_transport, HttpTransport};
+use crate::runtime::transport::{provider_transport, HttpTransport};
 
 /// Security Token Service, API 2018-08-13: the service that hands out role credentials.
 pub static STS: ServiceIdentity =
@@ -135,7 +135,7 @@ impl StsSettings {
         };
         let transport = match &self.transport {
             Some(transport) => Arc::clone(transport),
-            None => direct_transport(STS_CONNECT_TIMEOUT)
+            None => provider_transport(STS_CONNECT_TIMEOUT, false)
                 .map_err(|e| CredentialsError::new(format!("STS client: {e}")))?,
         };
         let mut builder = ConfigBuilder::for_service(&STS)

@@ -1,6 +1,7 @@
 //! The HTTP seam: the client hands a fully signed request to an `HttpTransport` and gets bytes
-//! back. The default is reqwest with rustls; hyper's client used directly is the leaner choice
-//! (feature `hyper-transport`); tests and users can plug in their own.
+//! back. The default is hyper's client used directly, with rustls (feature `hyper-transport`);
+//! reqwest's is the other built-in one (feature `reqwest-transport`); tests and users can plug
+//! in their own.
 
 use std::fmt;
 use std::sync::Arc;
@@ -180,9 +181,9 @@ pub(crate) struct TransportSettings {
     pub(crate) max_body_bytes: usize,
     /// PEM texts of certificates trusted beside the built-in webpki roots.
     pub(crate) extra_roots_pem: Vec<Vec<u8>>,
-    /// Never through a proxy, whatever the environment says: for the CVM metadata server,
-    /// which only answers on the instance's own link, and for the credential providers' calls.
-    pub(crate) direct: bool,
+    /// Which proxy, if any, requests go through.
+    #[cfg(any(feature = "reqwest-transport", feature = "hyper-transport"))]
+    pub(crate) proxy: ProxySettings,
 }
 
 #[cfg_attr(
@@ -196,34 +197,42 @@ impl TransportSettings {
             connect_timeout,
             max_body_bytes,
             extra_roots_pem: Vec::new(),
-            direct: false,
+            #[cfg(any(feature = "reqwest-transport", feature = "hyper-transport"))]
+            proxy: ProxySettings::default(),
         }
     }
 }
 
-/// The built-in transport for credential providers (metadata server, STS): connections never
-/// go through a proxy, and a connection attempt gives up after `connect_timeout`.
+/// The built-in transport for credential providers. `direct`: connections never go through
+/// a proxy, whatever the environment says (the CVM metadata server answers only on the
+/// instance's own link); otherwise the proxy variables apply, as for service calls (STS is a
+/// public endpoint that a company network may reach only through its proxy). A connection
+/// attempt gives up after `connect_timeout`.
 #[cfg(any(feature = "reqwest-transport", feature = "hyper-transport"))]
-pub(crate) fn direct_transport(
+pub(crate) fn provider_transport(
     connect_timeout: std::time::Duration,
+    direct: bool,
 ) -> Result<Arc<dyn HttpTransport>, TransportError> {
     // Credential answers are small; anything bigger is not one.
     let mut settings = TransportSettings::new(connect_timeout, 1024 * 1024);
-    settings.direct = true;
-    #[cfg(feature = "reqwest-transport")]
-    {
-        Ok(Arc::new(ReqwestTransport::with_settings(&settings)?))
+    if direct {
+        settings.proxy.env = ProxyEnv::Ignored;
     }
-    #[cfg(not(feature = "reqwest-transport"))]
+    #[cfg(feature = "hyper-transport")]
     {
         Ok(Arc::new(HyperTransport::with_settings(&settings)?))
+    }
+    #[cfg(not(feature = "hyper-transport"))]
+    {
+        Ok(Arc::new(ReqwestTransport::with_settings(&settings)?))
     }
 }
 
 /// Without a built-in transport, providers need one given to them.
 #[cfg(not(any(feature = "reqwest-transport", feature = "hyper-transport")))]
-pub(crate) fn direct_transport(
+pub(crate) fn provider_transport(
     _connect_timeout: std::time::Duration,
+    _direct: bool,
 ) -> Result<Arc<dyn HttpTransport>, TransportError> {
     Err(TransportError::not_sent(
         "no built-in HTTP transport (features `reqwest-transport`, `hyper-transport`): \
@@ -238,6 +247,10 @@ pub trait HttpTransport: Send + Sync + fmt::Debug {
 
 #[cfg(any(feature = "reqwest-transport", feature = "hyper-transport"))]
 mod http_types;
+#[cfg(any(feature = "reqwest-transport", feature = "hyper-transport"))]
+mod proxy;
+#[cfg(any(feature = "reqwest-transport", feature = "hyper-transport"))]
+pub(crate) use proxy::{ProxyEnv, ProxySettings};
 #[cfg(feature = "hyper-transport")]
 mod hyper_impl;
 #[cfg(feature = "reqwest-transport")]

@@ -1,21 +1,31 @@
-//! The default transport: reqwest over rustls with a connection pool.
+//! reqwest's transport: reqwest over rustls with a connection pool, or a `reqwest::Client`
+//! the program already has.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use hyper_util::client::proxy::matcher::Matcher;
 
 use super::http_types::{self, LastShared, RequestParts};
+use super::proxy::{self, ProxyRules, Route};
 use super::{
     BoxFuture, HttpRequest, HttpResponse, HttpTransport, TransportError, TransportSettings,
 };
 
-/// The default transport: reqwest over rustls with a connection pool, which clones share. It
-/// also honours the `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` environment variables, as reqwest
-/// does.
+/// reqwest over rustls with a connection pool, which clones share (feature
+/// `reqwest-transport`; [`ConfigBuilder::reqwest_transport`] picks it). It honours the proxy
+/// variables, or the config's proxy, by the same rules as hyper's transport (the default). To
+/// reuse a `reqwest::Client` the program already has, see [`from_client`](Self::from_client).
+///
+/// [`ConfigBuilder::reqwest_transport`]: crate::ConfigBuilder::reqwest_transport
 #[derive(Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    /// The same rules as the client's proxies, to name the proxy when it refuses; `None` for
+    /// a client made elsewhere, or when nothing goes through a proxy.
+    proxies: Option<Arc<Matcher>>,
     max_body_bytes: usize,
     last_shared: LastShared<reqwest::Url>,
 }
@@ -31,8 +41,39 @@ impl fmt::Debug for ReqwestTransport {
 
 impl ReqwestTransport {
     /// `connect_timeout` bounds TCP + TLS set-up; bodies over `max_body_bytes` are refused.
+    /// Proxies come from the environment variables.
     pub fn new(connect_timeout: Duration, max_body_bytes: usize) -> Result<Self, TransportError> {
         Self::with_settings(&TransportSettings::new(connect_timeout, max_body_bytes))
+    }
+
+    /// A transport over `client`, a `reqwest::Client` the program already has (its proxies,
+    /// timeouts, TLS and pool are used as they are); bodies over `max_body_bytes` are
+    /// refused. Give it to the config with [`ConfigBuilder::transport`].
+    ///
+    /// The client's own retries should stay off: the client retries only what is safe to
+    /// repeat, and reqwest's would repeat writes.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use tencentcloud_iai::runtime::config::DEFAULT_MAX_RESPONSE_BYTES;
+    /// use tencentcloud_iai::runtime::transport::ReqwestTransport;
+    /// use tencentcloud_iai::Config;
+    ///
+    /// let shared = reqwest::Client::builder().build()?;
+    /// let transport = ReqwestTransport::from_client(shared, DEFAULT_MAX_RESPONSE_BYTES);
+    /// let config = Config::builder().region("ap-guangzhou").transport(transport).build()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// [`ConfigBuilder::transport`]: crate::ConfigBuilder::transport
+    pub fn from_client(client: reqwest::Client, max_body_bytes: usize) -> Self {
+        ReqwestTransport {
+            client,
+            proxies: None,
+            max_body_bytes,
+            last_shared: LastShared::new(),
+        }
     }
 
     pub(crate) fn with_settings(settings: &TransportSettings) -> Result<Self, TransportError> {
@@ -42,9 +83,19 @@ impl ReqwestTransport {
             // to repeat. reqwest's default policy retries only HTTP/2 and HTTP/3 refusals
             // (not built here), yet copies every request's headers in case it would; with
             // no retries allowed it keeps no copy.
-            .retry(reqwest::retry::never().max_retries_per_request(0));
-        if settings.direct {
-            builder = builder.no_proxy();
+            .retry(reqwest::retry::never().max_retries_per_request(0))
+            // reqwest's own reading of the variables is replaced by the same rules as
+            // hyper's transport, which may come from the config instead.
+            .no_proxy();
+        settings.proxy.check()?;
+        let rules = settings.proxy.rules();
+        for proxy in reqwest_proxies(&rules) {
+            builder = builder.proxy(proxy);
+        }
+        if !rules.is_empty() {
+            // Header names as curl writes them (`Proxy-Authorization`) when a proxy may read
+            // them: some (pproxy among them) match names case-sensitively.
+            builder = builder.http1_title_case_headers();
         }
         for root in http_types::extra_roots(&settings.extra_roots_pem)? {
             let root = reqwest::Certificate::from_der(&root).map_err(|e| {
@@ -57,6 +108,7 @@ impl ReqwestTransport {
             .map_err(|e| TransportError::not_sent("cannot build the HTTP client").with_source(e))?;
         Ok(ReqwestTransport {
             client,
+            proxies: rules.matcher().map(Arc::new),
             max_body_bytes: settings.max_body_bytes,
             last_shared: LastShared::new(),
         })
@@ -77,12 +129,27 @@ impl ReqwestTransport {
 
     async fn send_inner(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let http_request = self.reqwest_request(request)?;
+        let route = match &self.proxies {
+            Some(proxies) => http_request
+                .url()
+                .as_str()
+                .parse()
+                .ok()
+                .and_then(|uri| Route::of(Some(&**proxies), &uri)),
+            None => None,
+        };
+        if let Some(route) = &route {
+            route.check_scheme()?;
+        }
         let response = self
             .client
             .execute(http_request)
             .await
-            .map_err(send_failure)?;
+            .map_err(|e| send_failure(route.as_ref(), e))?;
         let status = response.status().as_u16();
+        if let Some(refused) = route.as_ref().and_then(|r| proxy::refusal(r, status)) {
+            return Err(refused);
+        }
         let date = response.headers().get(http::header::DATE).cloned();
         let body = self.read_body(response).await?;
         Ok(http_types::response(status, date, body))
@@ -120,7 +187,7 @@ fn parse_url(url: &str) -> Result<reqwest::Url, TransportError> {
 
 /// A failed send, named by what failed and where. A connect error (TLS included) or a
 /// request reqwest could not build means nothing reached the server; anything later might have.
-fn send_failure(e: reqwest::Error) -> TransportError {
+fn send_failure(route: Option<&Route>, e: reqwest::Error) -> TransportError {
     let url = e.url();
     let host = url
         .map(|u| {
@@ -135,13 +202,32 @@ fn send_failure(e: reqwest::Error) -> TransportError {
     let err = if e.is_builder() {
         TransportError::not_sent(format!("cannot build a request to {host}"))
     } else if e.is_connect() {
-        http_types::connect_failure(&host, https, &e)
+        match route {
+            Some(route) => proxy::connect_failure(route, &host, https, &e),
+            None => http_types::connect_failure(&host, https, &e),
+        }
     } else if e.is_timeout() {
         TransportError::maybe_sent(format!("request to {host} timed out"))
     } else {
         TransportError::maybe_sent(format!("request to {host} failed"))
     };
     err.with_source(e)
+}
+
+/// `rules` as reqwest's proxies, the most specific first (reqwest takes the first that
+/// matches). A variable's URL that reqwest cannot read is ignored, as hyper-util's matcher
+/// ignores it.
+fn reqwest_proxies(rules: &ProxyRules) -> Vec<reqwest::Proxy> {
+    [
+        reqwest::Proxy::https(rules.https.as_str()),
+        reqwest::Proxy::http(rules.http.as_str()),
+        reqwest::Proxy::all(rules.all.as_str()),
+    ]
+    .into_iter()
+    // An empty variable is no URL either.
+    .filter_map(Result::ok)
+    .map(|proxy| proxy.no_proxy(reqwest::NoProxy::from_string(&rules.no)))
+    .collect()
 }
 
 impl HttpTransport for ReqwestTransport {
