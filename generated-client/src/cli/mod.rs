@@ -29,7 +29,7 @@ use clap::ArgMatches;
 use self::command::*;
 use self::error::{CliError, ExitCode};
 use self::output::{Format, Printer, Query};
-use self::table::ActionInfo;
+use self::table::ActionEntry;
 /// Runs one action by API name with JSON parameters and prints the result (generated).
 pub use crate::generated::cli::dispatch;
 use crate::{Client, Config, Endpoint, Language};
@@ -73,7 +73,7 @@ pub fn main() -> i32 {
 pub async fn run(args: impl IntoIterator<Item = OsString>, io: Io<'_>) -> i32 {
     let args: Vec<OsString> = args.into_iter().collect();
     // Only an action named on the command line needs its parameters built.
-    let named = |action: &ActionInfo| {
+    let named = |action: &ActionEntry| {
         args.iter()
             .skip(1)
             .any(|a| a == action.command || a == action.name)
@@ -111,7 +111,7 @@ pub async fn run(args: impl IntoIterator<Item = OsString>, io: Io<'_>) -> i32 {
                     .map_err(output::write_error)
             })
         }
-        Some((name, sub)) => match ActionInfo::find(name) {
+        Some((name, sub)) => match table::find(name) {
             Some(action) => call_action(action, sub, io.stdin, io.stdout).await,
             None => Err(CliError::usage(format!("unknown action `{name}`"))),
         },
@@ -147,7 +147,7 @@ fn completion(matches: &ArgMatches, stdout: &mut dyn Write) -> Result<(), CliErr
 }
 
 async fn call_action(
-    action: &ActionInfo,
+    action: &ActionEntry,
     matches: &ArgMatches,
     stdin: &mut dyn BufRead,
     stdout: &mut dyn Write,
