@@ -1,6 +1,7 @@
 //! The `iai` command line (feature `cli`): every action of the spec as a subcommand, parsed by
-//! clap from the generated action table (`crate::generated::cli`), so a new spec action appears
-//! here with no hand edit. Not part of the client library's runtime.
+//! clap from the generated action table (`crate::action_table`, which the emulator reads too),
+//! so a new spec action appears here with no hand edit. Not part of the client library's
+//! runtime.
 //!
 //! ```text
 //! iai [GLOBAL OPTIONS] <ACTION> [--param value ...] [--input-json JSON|@file|-]
