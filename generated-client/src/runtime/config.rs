@@ -324,6 +324,7 @@ impl ConfigBuilder {
     /// `.max_response_bytes(..)` apply to it. (Without the `reqwest-transport` feature it is
     /// the built-in transport anyway.)
     #[cfg(feature = "hyper-transport")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "hyper-transport")))]
     pub fn hyper_transport(mut self) -> Self {
         self.hyper = true;
         self
