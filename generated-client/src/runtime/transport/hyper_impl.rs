@@ -76,14 +76,16 @@ impl HyperTransport {
             })?;
         }
         // The provider named, not taken from the process default: another crate in the
-        // program may have installed a different one, or enabled two.
-        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| TransportError::not_sent("cannot set up TLS").with_source(e))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+        // program may have installed a different one, or enabled two. rustls 0.23.48
+        // deprecates ring's provider (no post-quantum key exchange) while keeping it; users
+        // resolve that release, so the allow keeps their build quiet before and after it.
+        #[allow(deprecated)]
+        let provider = rustls::crypto::ring::default_provider();
+        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(provider))
+            .with_safe_default_protocol_versions()
+            .map_err(|e| TransportError::not_sent("cannot set up TLS").with_source(e))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
         let connector = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
             .https_or_http()
