@@ -110,9 +110,10 @@ fn test(args: &[&str]) -> ExitCode {
     let mut command = Command::new(cargo);
     command.arg("test");
     // `-p` names the packages; otherwise every member, as the README's command always did.
-    let packages_named = args.iter().take_while(|a| **a != "--").any(|a| {
-        matches!(*a, "-p" | "--package") || a.starts_with("--package=") || a.starts_with("-p")
-    });
+    let packages_named = args
+        .iter()
+        .take_while(|a| **a != "--")
+        .any(|a| a.starts_with("-p") || a.starts_with("--package"));
     if !packages_named {
         command.arg("--workspace");
     }
