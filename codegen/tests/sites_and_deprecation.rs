@@ -53,7 +53,10 @@ fn a_deprecated_action_is_deprecated_everywhere_a_user_touches_it() {
     assert!(!current.contains("#[deprecated") && !current.contains("allow(deprecated)"));
     let cli = file(&files, "cli.rs");
     assert!(cli.contains("#[allow(deprecated)]"));
-    assert!(cli.contains("Upgrades a group (deprecated; mainland_china only)"));
+    // The action table, which the command line and the emulator read.
+    let table = file(&files, "action_table.rs");
+    assert!(table.contains("#[allow(deprecated)]"));
+    assert!(table.contains("Upgrades a group (deprecated; mainland_china only)"));
 }
 
 #[test]

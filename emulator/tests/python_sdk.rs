@@ -1,5 +1,5 @@
-//! The emulator driven by Tencent Cloud's official Python SDK (the package CI installs from
-//! tests/signing/requirements.txt for the signing vectors): POST and GET calls signed by the
+//! The emulator driven by Tencent Cloud's official Python SDK (pinned in
+//! tests/signing/requirements.txt; `cargo xtask test` installs it): POST and GET calls signed by the
 //! SDK, search by a marked image, typed errors for each not-found.
 
 use std::process::Command;
@@ -18,7 +18,8 @@ fn sdk_installed() -> Result<(), String> {
 async fn official_python_sdk_scenario() {
     if let Err(why) = sdk_installed() {
         panic!(
-            "the official Python SDK is needed for this test; install it with\n  \
+            "the official Python SDK is needed for this test: run the tests with `cargo xtask test`, \
+             which installs it in a virtual environment, or install it for python3 with\n  \
              python3 -m pip install -r tests/signing/requirements.txt\n({why})"
         );
     }
@@ -67,7 +68,8 @@ async fn official_python_sdk_scenario() {
 async fn https_with_the_hmac_sha256_signature() {
     if let Err(why) = sdk_installed() {
         panic!(
-            "the official Python SDK is needed for this test; install it with\n  \
+            "the official Python SDK is needed for this test: run the tests with `cargo xtask test`, \
+             which installs it in a virtual environment, or install it for python3 with\n  \
              python3 -m pip install -r tests/signing/requirements.txt\n({why})"
         );
     }

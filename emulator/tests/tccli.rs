@@ -1,8 +1,8 @@
 //! tccli, Tencent Cloud's own command line, against the emulator. tccli speaks only HTTPS and
 //! verifies certificates against the `certifi` bundle, so the emulator serves TLS with a
 //! self-signed certificate and tccli is given a `certifi` that names it (a module earlier on
-//! `PYTHONPATH`; the README shows the same for manual use). CI installs tccli
-//! (emulator/tests/python/tccli-requirements.txt).
+//! `PYTHONPATH`; the README shows the same for manual use). `cargo xtask test` installs tccli
+//! (emulator/tests/python/tccli-requirements.txt, then tccli-no-deps-requirements.txt).
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -69,9 +69,10 @@ fn failure_text(output: &Output) -> String {
 async fn tccli_creates_searches_and_gets_typed_errors() {
     if let Err(why) = tccli_installed() {
         panic!(
-            "tccli is needed for this test; install it with\n  \
+            "tccli is needed for this test: run the tests with `cargo xtask test`, which installs \
+             it in a virtual environment, or install it for python3 with\n  \
              python3 -m pip install -r emulator/tests/python/tccli-requirements.txt\n  \
-             python3 -m pip install --no-deps tccli==3.1.189.1 cos-python-sdk-v5==1.9.44\n({why})"
+             python3 -m pip install --no-deps -r emulator/tests/python/tccli-no-deps-requirements.txt\n({why})"
         );
     }
     let dir = tempfile::tempdir().unwrap();

@@ -28,6 +28,8 @@
     doc = "*(The example is shown when the documentation is built with `--features test-util`.)*\n"
 )]
 #![doc = include_str!("testing_guide_other_ways.md")]
+// docs.rs (`--cfg docsrs`, nightly) marks each feature-gated item with the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Upstream API prose becomes rustdoc as written; these lints judge its Markdown, not our code.
 #[allow(
@@ -40,6 +42,7 @@ pub mod runtime;
 
 /// The `iai` command line (feature `cli`).
 #[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
 pub mod cli;
 pub use generated::{action_table, operation, types};
 pub use runtime::client::Client;
@@ -56,5 +59,6 @@ pub use runtime::error::{
 pub use runtime::image::{Image, ImageError};
 /// A typed mock of the service for unit tests (feature `test-util`); see [the testing guide](crate#testing-code-that-uses-the-client).
 #[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub use runtime::mock;
 pub use runtime::signing;

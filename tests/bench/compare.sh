@@ -3,7 +3,7 @@
 # building + signing a GetGroupInfo request, signing alone, and a whole call answered at once by
 # an in-memory transport (Rust) or a stubbed HTTP send (Python). Nothing goes on the network.
 #
-#   pip install -r tests/signing/requirements.txt     # the pinned official SDK
+#   PATH="$(cargo xtask venv)/bin:$PATH"    # the pinned official SDK, in the tests' environment
 #   tests/bench/compare.sh                  # both pairs, criterion's default sampling
 #   tests/bench/compare.sh prepare          # only pairs whose Rust bench matches "prepare"
 #   CRITERION_ARGS="--warm-up-time 1 --measurement-time 2" tests/bench/compare.sh

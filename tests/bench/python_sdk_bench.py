@@ -15,8 +15,7 @@ The counterpart of the Rust benches in tests/bench/client.rs:
 Nothing is sent: sockets refuse to connect while timing. Prints one human line and one
 `RESULT us_per_op=<float>` line (the best of --repeat runs, as timeit recommends).
 
-    pip install -r tests/signing/requirements.txt
-    python3 tests/bench/python_sdk_bench.py [build|sign] [--repeat 5]
+    "$(cargo xtask venv)"/bin/python3 tests/bench/python_sdk_bench.py [build|sign] [--repeat 5]
 """
 
 import argparse

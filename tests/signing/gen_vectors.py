@@ -6,9 +6,9 @@ of truth: every expected header and Authorization in tests/fixtures/tc3_vectors.
 is produced by its own `AbstractClient._build_req_with_tc3_signature`, run offline
 with a frozen clock. Nothing is ever sent: sockets are disabled while signing.
 
-    pip install -r tests/signing/requirements.txt
-    python3 tests/signing/gen_vectors.py           # rewrite the fixture
-    python3 tests/signing/gen_vectors.py --check   # exit 1 if the committed fixture is stale
+    venv=$(cargo xtask venv)     # a virtual environment with the pinned SDK (or: pip install -r tests/signing/requirements.txt)
+    $venv/bin/python3 tests/signing/gen_vectors.py           # rewrite the fixture
+    $venv/bin/python3 tests/signing/gen_vectors.py --check   # exit 1 if the committed fixture is stale
 """
 
 import argparse
@@ -263,7 +263,7 @@ def main():
     args = parser.parse_args()
 
     if installed_sdk_version() != SDK_PIN.split("==")[1]:
-        sys.exit("expected %s, found %s; run pip install -r tests/signing/requirements.txt"
+        sys.exit("expected %s, found %s; run with the python3 of `cargo xtask venv`"
                  % (SDK_PIN, installed_sdk_version()))
 
     text = generate()

@@ -121,7 +121,9 @@ fn changed_paths(
 /// Cargo names a workspace member's artifacts by its path relative to the workspace root, so
 /// the copy's members would overwrite this workspace's in the shared build directory (and this
 /// workspace could then link the copy's code). A pre-release tag on each member's version
-/// gives them names of their own; dependencies are untouched.
+/// gives them names of their own; dependencies are untouched. The version requirements of
+/// path dependencies between members (which publishing needs) go, since no requirement such
+/// as `0.1.0` matches a pre-release.
 fn give_members_their_own_artifacts(copy: &Path) {
     fn visit(dir: &Path, root: &Path) {
         for entry in std::fs::read_dir(dir).unwrap() {
@@ -142,11 +144,34 @@ fn give_members_their_own_artifacts(copy: &Path) {
                 let value_end = value_start + text[value_start..].find('"').unwrap();
                 let mut tagged = text.clone();
                 tagged.insert_str(value_end, "-workspace-copy");
+                let tagged: String = tagged
+                    .lines()
+                    .map(|line| format!("{}\n", without_version_of_path_dependency(line)))
+                    .collect();
                 std::fs::write(&path, tagged).unwrap();
             }
         }
     }
     visit(copy, copy);
+}
+
+/// `x = { version = "0.1.0", path = "../x" }` without its `version = "..", `.
+fn without_version_of_path_dependency(line: &str) -> String {
+    let Some(start) = line.find("version = \"") else {
+        return line.to_owned();
+    };
+    if !line.contains("path = \"") {
+        return line.to_owned();
+    }
+    let value_start = start + "version = \"".len();
+    let Some(value_len) = line[value_start..].find('"') else {
+        return line.to_owned();
+    };
+    let mut end = value_start + value_len + 1;
+    if line[end..].starts_with(", ") {
+        end += 2;
+    }
+    format!("{}{}", &line[..start], &line[end..])
 }
 
 /// Added to the copy as `tests/tests/spec_only_probe.rs`: a user of the new method, against

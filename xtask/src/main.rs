@@ -1,14 +1,19 @@
 //! `cargo xtask regenerate [--check]`: spec/ → generated-client/src/generated/.
+//! `cargo xtask test [ARGS]`: `cargo test --workspace [ARGS]` with the tests' Python ready.
 //!
 //! Regeneration is all-or-nothing: a spec error is reported and nothing is written. With
 //! `--check` nothing is ever written; stale files are listed and the exit code is 1. With
 //! `--against <ref>` it first reports what the spec change means for the crate's version.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
+
+mod python_venv;
 
 const USAGE: &str = "usage: cargo xtask regenerate [--check]
        cargo xtask regenerate [--check] --against <git ref> [--allow-major] [--changelog <file>]
+       cargo xtask test [CARGO TEST ARGS]
+       cargo xtask venv
        cargo xtask import <api.json> [--examples <examples.json>] [--errors <action errors json>]
                           [--mainland <cn api.json>] [--mainland-examples <cn examples.json>]
                           [--error-descriptions <json>] [--report <file>] [--check]
@@ -22,6 +27,11 @@ const USAGE: &str = "usage: cargo xtask regenerate [--check]
                       (exit 1, nothing written) unless --allow-major says a major release is
                       intended. --changelog FILE puts the entries under `## [Unreleased]` in
                       FILE (created if missing). The table is in codegen/src/semver.rs
+  test                `cargo test --workspace` (arguments passed through; `-p` replaces
+                      `--workspace`) with a Python virtual environment first on PATH, made
+                      under the target directory from the pinned requirements files (see
+                      xtask/src/python_venv.rs) and reused while they are unchanged
+  venv                make that environment if needed and print its directory
   import              write spec/ from Tencent Cloud's API descriptions (international, and with
                       --mainland the mainland site's: the union, marked with `sites`), keeping
                       hand-written keys (constraints, rust_name, idempotent, region_required,
@@ -38,6 +48,17 @@ fn main() -> ExitCode {
         ["regenerate", rest @ ..] if rest.contains(&"--against") => against(rest),
         ["regenerate"] => regenerate(false),
         ["regenerate", "--check"] => regenerate(true),
+        ["test", rest @ ..] => test(rest),
+        ["venv"] => match test_venv() {
+            Ok(venv) => {
+                println!("{}", venv.dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
         ["import", rest @ ..] => match parse_import(rest) {
             Ok((sources, check, report)) => import(&sources, check, report),
             Err(e) => {
@@ -62,6 +83,70 @@ fn workspace_root() -> PathBuf {
         .parent()
         .expect("xtask is inside the workspace")
         .to_owned()
+}
+
+/// Cargo's target directory: xtask runs from `<target>/<profile>/xtask`, wherever
+/// `CARGO_TARGET_DIR` or `build.target-dir` put it.
+fn target_dir() -> PathBuf {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.parent()?.to_owned()))
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+fn test_venv() -> Result<python_venv::Venv, String> {
+    python_venv::ensure(&workspace_root(), &target_dir().join("python-venv"))
+}
+
+fn test(args: &[&str]) -> ExitCode {
+    let venv = match test_venv() {
+        Ok(venv) => venv,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let path =
+        match std::env::join_paths(std::iter::once(venv.bin()).chain(std::env::split_paths(&path)))
+        {
+            Ok(path) => path,
+            Err(e) => {
+                eprintln!("error: cannot put {} on PATH: {e}", venv.bin().display());
+                return ExitCode::FAILURE;
+            }
+        };
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.arg("test");
+    // `-p` names the packages; otherwise every member, as the README's command always did.
+    let packages_named = args
+        .iter()
+        .take_while(|a| **a != "--")
+        .any(|a| a.starts_with("-p") || a.starts_with("--package"));
+    if !packages_named {
+        command.arg("--workspace");
+    }
+    command
+        .args(args)
+        .current_dir(workspace_root())
+        .env("PATH", path)
+        // What `activate` sets; tools that look for an environment find this one.
+        .env("VIRTUAL_ENV", &venv.dir)
+        .env_remove("PYTHONHOME");
+    match command.status() {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(status) => ExitCode::from(
+            status
+                .code()
+                .and_then(|c| u8::try_from(c).ok())
+                .unwrap_or(1),
+        ),
+        Err(e) => {
+            eprintln!("error: cannot run cargo test: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn regenerate(check: bool) -> ExitCode {

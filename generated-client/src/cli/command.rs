@@ -9,7 +9,7 @@ use super::error::EXIT_CODES_HELP;
 use super::help;
 use super::input::INPUT_JSON;
 use super::output::Format;
-use super::table::{ActionInfo, ParamInfo, ParamKind, ACTIONS};
+use super::table::{value_name, ActionEntry, ParamInfo, ParamKind, ACTIONS};
 
 pub const OUTPUT: &str = "output";
 pub const QUERY: &str = "query";
@@ -56,7 +56,7 @@ pub fn build() -> Command {
 /// The tree with only the actions `detailed` picks in full: the others get their name and
 /// title, all that overview help and parsing of another action need. Building every
 /// parameter's help costs most of the start-up time.
-pub fn build_for(detailed: impl Fn(&ActionInfo) -> bool) -> Command {
+pub fn build_for(detailed: impl Fn(&ActionEntry) -> bool) -> Command {
     let mut root = Command::new("iai")
         // Not argv[0]: help and completions name the command `iai` however it was invoked.
         .bin_name("iai")
@@ -190,7 +190,7 @@ fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
     Ok(std::time::Duration::from_secs_f64(seconds))
 }
 
-fn action_command(action: &'static ActionInfo) -> Command {
+fn action_command(action: &'static ActionEntry) -> Command {
     let mut command = Command::new(action.command)
         .alias(action.name)
         .about(action.title)
@@ -227,7 +227,7 @@ fn action_command(action: &'static ActionInfo) -> Command {
 fn param_arg(param: &'static ParamInfo) -> Arg {
     let mut arg = Arg::new(param.api_name)
         .long(param.flag)
-        .value_name(param.kind.value_name())
+        .value_name(value_name(param.kind))
         .help_heading("Parameters")
         .help(help::param_short(param))
         .long_help(help::param_long(param));

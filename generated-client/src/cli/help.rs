@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
-use super::table::{ActionInfo, ParamInfo, ParamKind};
+use super::table::{ActionEntry, ParamInfo, ParamKind};
 
-pub fn long_about(action: &ActionInfo) -> String {
+pub fn long_about(action: &ActionEntry) -> String {
     let mut text = format!("{}\n\n{}", action.title, action.doc.trim());
     if action.deprecated {
         text.push_str(
@@ -36,11 +36,13 @@ pub fn long_about(action: &ActionInfo) -> String {
 /// The end of an action's help page: its examples, one command line each, and where to get a
 /// template. Printed after clap's text rather than through it, because clap wraps long lines
 /// and a wrapped command line breaks when pasted into a shell.
-pub fn examples_section(action: &ActionInfo) -> String {
+pub fn examples_section(action: &ActionEntry) -> String {
     let mut text = String::new();
-    if !action.examples.is_empty() {
+    // The successful examples: an error example's parameters are wrong on purpose.
+    let mut examples = action.examples.iter().filter(|e| !e.is_error).peekable();
+    if examples.peek().is_some() {
         text.push_str("Examples:\n");
-        for example in action.examples {
+        for example in examples {
             text.push_str(&format!(
                 "  # {}\n  {}\n",
                 example.title.trim(),
@@ -95,7 +97,7 @@ fn tags(param: &ParamInfo) -> String {
 
 /// The example as one command line: its parameters as flags in API order, or as
 /// `--input-json` (compact JSON) when some value has no flag form.
-pub fn example_command(action: &ActionInfo, input_json: &str) -> String {
+pub fn example_command(action: &ActionEntry, input_json: &str) -> String {
     let command = format!("iai {}", action.command);
     let Ok(Value::Object(input)) = serde_json::from_str::<Value>(input_json) else {
         return command;
@@ -157,11 +159,11 @@ pub fn quote(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::table::ActionInfo;
+    use crate::cli::table;
 
     #[test]
     fn examples_become_command_lines() {
-        let action = ActionInfo::find("CreateGroup").unwrap();
+        let action = table::find("CreateGroup").unwrap();
         assert_eq!(
             example_command(
                 action,

@@ -7,12 +7,12 @@ use clap::ArgMatches;
 use serde_json::{Map, Value};
 
 use super::error::{CliError, ExitCode};
-use super::table::{ActionInfo, ParamInfo, ParamKind};
+use super::table::{ActionEntry, ParamInfo, ParamKind};
 
 pub const INPUT_JSON: &str = "input-json";
 
 pub fn collect(
-    action: &ActionInfo,
+    action: &ActionEntry,
     matches: &ArgMatches,
     stdin: &mut dyn Read,
 ) -> Result<Value, CliError> {

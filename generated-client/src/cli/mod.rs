@@ -1,6 +1,7 @@
 //! The `iai` command line (feature `cli`): every action of the spec as a subcommand, parsed by
-//! clap from the generated action table (`crate::generated::cli`), so a new spec action appears
-//! here with no hand edit. Not part of the client library's runtime.
+//! clap from the generated action table (`crate::action_table`, which the emulator reads too),
+//! so a new spec action appears here with no hand edit. Not part of the client library's
+//! runtime.
 //!
 //! ```text
 //! iai [GLOBAL OPTIONS] <ACTION> [--param value ...] [--input-json JSON|@file|-]
@@ -30,7 +31,7 @@ use clap::ArgMatches;
 use self::command::*;
 use self::error::{CliError, ExitCode};
 use self::output::{Format, Printer, Query};
-use self::table::ActionInfo;
+use self::table::ActionEntry;
 /// Runs one action by API name with JSON parameters and prints the result (generated).
 pub use crate::generated::cli::dispatch;
 use crate::{Client, Config, Endpoint, Language};
@@ -74,7 +75,7 @@ pub fn main() -> i32 {
 pub async fn run(args: impl IntoIterator<Item = OsString>, io: Io<'_>) -> i32 {
     let args: Vec<OsString> = args.into_iter().collect();
     // Only an action named on the command line needs its parameters built.
-    let named = |action: &ActionInfo| {
+    let named = |action: &ActionEntry| {
         args.iter()
             .skip(1)
             .any(|a| a == action.command || a == action.name)
@@ -89,7 +90,7 @@ pub async fn run(args: impl IntoIterator<Item = OsString>, io: Io<'_>) -> i32 {
                 let action = args
                     .iter()
                     .skip(1)
-                    .find_map(|a| a.to_str().and_then(ActionInfo::find));
+                    .find_map(|a| a.to_str().and_then(table::find));
                 if let Some(action) = action {
                     if !text.ends_with('\n') {
                         text.push('\n');
@@ -127,7 +128,7 @@ pub async fn run(args: impl IntoIterator<Item = OsString>, io: Io<'_>) -> i32 {
             })
         }
         Some((CALL, sub)) => call_common(sub, io.stdin, io.stdout).await,
-        Some((name, sub)) => match ActionInfo::find(name) {
+        Some((name, sub)) => match table::find(name) {
             Some(action) => call_action(action, sub, io.stdin, io.stdout).await,
             None => Err(CliError::usage(format!("unknown action `{name}`"))),
         },
@@ -163,7 +164,7 @@ fn completion(matches: &ArgMatches, stdout: &mut dyn Write) -> Result<(), CliErr
 }
 
 async fn call_action(
-    action: &ActionInfo,
+    action: &ActionEntry,
     matches: &ArgMatches,
     stdin: &mut dyn BufRead,
     stdout: &mut dyn Write,

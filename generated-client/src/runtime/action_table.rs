@@ -1,6 +1,7 @@
-//! Every action as data, for code that handles actions generically (the local emulator, tools):
-//! the generated table in [`crate::action_table`] holds one [`ActionEntry`] per spec action, with
-//! functions that decode JSON through the generated request and response types.
+//! Every action as data, for code that handles actions generically (the `iai` command line, the
+//! local emulator, tools): the generated table in [`crate::action_table`] holds one
+//! [`ActionEntry`] per spec action, with its parameters, docs and examples, and functions that
+//! decode JSON through the generated request and response types.
 
 use serde::de::DeserializeOwned;
 
@@ -12,8 +13,23 @@ use super::error::ValidationError;
 pub struct ActionEntry {
     /// API name, e.g. `GetGroupInfo`.
     pub name: &'static str,
+    /// The command-line name, e.g. `get-group-info`.
+    pub command: &'static str,
+    /// One line, with marks such as " (deprecated)" or " (mainland_china only)".
+    pub title: &'static str,
+    pub doc: &'static str,
+    /// The service marks the action deprecated.
+    pub deprecated: bool,
+    /// The endpoints (spec names) that offer the action; empty when every endpoint does.
+    pub sites: &'static [&'static str],
     /// Whether sending the request twice has the same effect as once.
     pub idempotent: bool,
+    /// The request parameters, in API order.
+    pub params: &'static [ParamInfo],
+    /// Pretty JSON with every parameter and a placeholder value, in API order.
+    pub skeleton: &'static str,
+    /// For paged actions, the response's list of items (API name).
+    pub paged_items: Option<&'static str>,
     /// Decodes request parameters (a JSON object with API names) into the typed request and
     /// checks every constraint of the spec.
     pub check_request: fn(&serde_json::Value) -> Result<(), RequestRejection>,
@@ -23,6 +39,41 @@ pub struct ActionEntry {
     pub error_codes: &'static [&'static str],
     /// The spec's examples, in spec order.
     pub examples: &'static [ActionExample],
+}
+
+/// One request parameter of an action.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamInfo {
+    pub api_name: &'static str,
+    /// The command-line flag without dashes, e.g. `group-id`.
+    pub flag: &'static str,
+    pub kind: ParamKind,
+    /// A list of `kind`: the flag takes several values or is repeated.
+    pub list: bool,
+    pub required: bool,
+    /// The type as the spec writes it, e.g. `list<string>`.
+    pub type_name: &'static str,
+    /// The spec's constraints in words, e.g. `1 to 64 characters`; empty when none.
+    pub constraints: &'static str,
+    /// The allowed values, when the spec lists them.
+    pub one_of: &'static [&'static str],
+    /// The endpoints (spec names) that accept the parameter; empty when every endpoint does.
+    pub sites: &'static [&'static str],
+    pub doc: &'static str,
+}
+
+/// What a parameter's value is, as a command line or a form reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    String,
+    Bool,
+    Int,
+    Uint,
+    Float,
+    /// Base64 text (the command line also takes `@path` to read and encode a file).
+    Image,
+    /// Objects and nested lists, written as JSON.
+    Json,
 }
 
 /// One example of the spec: request parameters and the `Response` object, as compact JSON.

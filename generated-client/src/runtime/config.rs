@@ -385,6 +385,7 @@ impl ConfigBuilder {
     /// ([`HyperTransport`](super::transport::HyperTransport), feature `hyper-transport`): the
     /// default, and the higher throughput.
     #[cfg(feature = "hyper-transport")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "hyper-transport")))]
     pub fn hyper_transport(mut self) -> Self {
         self.built_in = Some(BuiltIn::Hyper);
         self

@@ -16,6 +16,7 @@ pub mod failover;
 pub(crate) mod header_value;
 pub mod image;
 #[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod mock;
 pub mod paginator;
 pub mod profile;

@@ -257,8 +257,10 @@ mod hyper_impl;
 mod reqwest_impl;
 
 #[cfg(feature = "hyper-transport")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper-transport")))]
 pub use hyper_impl::HyperTransport;
 #[cfg(feature = "reqwest-transport")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest-transport")))]
 pub use reqwest_impl::ReqwestTransport;
 
 #[cfg(test)]
