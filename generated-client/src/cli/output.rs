@@ -415,7 +415,7 @@ mod tests {
     fn a_response_with_one_list_shows_it_as_columns_then_the_rest() {
         let response = parse(
             r#"{"GroupInfos": [{"GroupId": "a", "Tags": ["x"], "Long": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20]},
-                               {"GroupId": "b", "Tags": [], "Long": {"Name": "a rather long name for a cell"}}],
+                               {"GroupId": "b", "Tags": [], "Long": {"Name": "a rather longer name for one cell"}}],
                 "GroupNum": 2, "RequestId": "r-1"}"#,
         );
         assert_eq!(
