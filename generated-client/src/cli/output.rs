@@ -12,9 +12,9 @@ pub use super::json::Json;
 pub enum Format {
     /// Pretty JSON, keys in API order.
     Json,
-    /// Aligned columns (see [`table`]).
+    /// Aligned columns: the response's one list (or the queried one) as rows.
     Table,
-    /// Tab-separated rows, as the AWS CLI's text output (see [`text`]).
+    /// Tab-separated rows, as the AWS CLI's text output.
     Text,
 }
 
