@@ -43,6 +43,7 @@ pub mod runtime;
 pub mod cli;
 pub use generated::{action_table, operation, types};
 pub use runtime::client::Client;
+pub use runtime::common_call::CommonError;
 pub use runtime::config::{Config, ConfigBuilder, Endpoint, Language};
 pub use runtime::credentials::{
     Credentials, CredentialsError, DefaultCredentialsChain, ProvideCredentials,

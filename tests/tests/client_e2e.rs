@@ -585,3 +585,101 @@ async fn unknown_response_fields_are_ignored() {
     assert_eq!(group.request_id, "r-1");
     assert_eq!(group.creation_timestamp, 1);
 }
+
+// --- the common call ---------------------------------------------------------------------
+
+#[tokio::test]
+async fn call_json_sends_any_action_signed_and_returns_the_response_object() {
+    let server = TestEmulator::start();
+    server.seed_example_group();
+    let response = client_for(&server)
+        .call_json("GetGroupInfo", serde_json::json!({ "GroupId": "aaa" }))
+        .await
+        .expect("success");
+    assert_eq!(response["GroupName"], "aaa");
+    assert_eq!(response["FaceModelVersion"], "3.0");
+    assert!(
+        response["RequestId"]
+            .as_str()
+            .is_some_and(|id| id.len() == 36),
+        "the Response object comes whole, RequestId included: {response}"
+    );
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert!(requests[0].authenticated, "{:?}", requests[0]);
+    assert_eq!(requests[0].header("X-TC-Action"), Some("GetGroupInfo"));
+    assert_eq!(requests[0].header("X-TC-Version"), Some("2020-03-03"));
+    assert_eq!(&requests[0].body[..], br#"{"GroupId":"aaa"}"#);
+}
+
+#[tokio::test]
+async fn call_json_errors_carry_code_message_and_request_id() {
+    let server = TestEmulator::start();
+    let err = client_for(&server)
+        .call_json("GetGroupInfo", serde_json::json!({ "GroupId": "nope" }))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("InvalidParameterValue.GroupIdNotExist"));
+    assert!(err.message().is_some_and(|m| m.contains("nope")), "{err}");
+    let request_id = err.request_id().expect("a RequestId").to_owned();
+    assert!(err.to_string().contains(&request_id), "{err}");
+    assert_eq!(
+        err.service_error().map(|e| e.code()),
+        Some("InvalidParameterValue.GroupIdNotExist")
+    );
+}
+
+#[tokio::test]
+async fn call_json_retries_throttling_only() {
+    let server = TestEmulator::start();
+    server.seed_example_group();
+    server.script(
+        "GetGroupInfo",
+        [FaultStep::Error {
+            code: "RequestLimitExceeded".into(),
+            message: None,
+        }],
+    );
+    let client = client_for(&server);
+    let response = client
+        .call_json("GetGroupInfo", serde_json::json!({ "GroupId": "aaa" }))
+        .await
+        .expect("throttling is retried");
+    assert_eq!(response["GroupId"], "aaa");
+    assert_eq!(server.request_count("GetGroupInfo"), 2);
+
+    // A transient code is not: an action known only by name is not known to be idempotent.
+    server.script(
+        "GetGroupInfo",
+        [FaultStep::Error {
+            code: "FailedOperation.ServerError".into(),
+            message: None,
+        }],
+    );
+    let err = client
+        .call_json("GetGroupInfo", serde_json::json!({ "GroupId": "aaa" }))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("FailedOperation.ServerError"));
+    assert_eq!(err.attempts(), 1);
+    assert_eq!(server.request_count("GetGroupInfo"), 3);
+}
+
+#[tokio::test]
+async fn call_json_refuses_a_bad_action_name_or_parameters_before_sending() {
+    let server = TestEmulator::start();
+    let client = client_for(&server);
+    for (action, parameters) in [
+        ("", serde_json::json!({})),
+        ("Get Group", serde_json::json!({})),
+        ("GetGroupInfo\r\nX-Evil: 1", serde_json::json!({})),
+        ("GetGroupInfo", serde_json::json!(["not", "an", "object"])),
+    ] {
+        let err = client.call_json(action, parameters).await.unwrap_err();
+        assert!(
+            matches!(err, SdkError::InvalidRequest(_)),
+            "{action:?}: {err:?}"
+        );
+    }
+    assert!(server.requests().is_empty());
+}

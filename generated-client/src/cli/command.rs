@@ -24,6 +24,8 @@ pub const ALL_PAGES: &str = "all-pages";
 pub const COMPLETION: &str = "completion";
 pub const SHELL: &str = "shell";
 pub const CONFIGURE: &str = "configure";
+pub const CALL: &str = "call";
+pub const CALL_ACTION: &str = "action";
 
 /// Flags every action has; a spec parameter may not take one of these names.
 #[cfg(test)]
@@ -37,7 +39,8 @@ const ABOUT: &str = "Tencent Cloud Face Recognition (IAI) from the command line"
 const AFTER_HELP: &str = "\
 Credentials: --profile NAME reads `~/.tencentcloud/credentials` (section NAME) or tccli's
 `~/.tccli/NAME.credential`; without it, TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY
-[/ TENCENTCLOUD_SESSION_TOKEN], then the `default` profile of either file. Region: --region,
+[/ TENCENTCLOUD_SESSION_TOKEN], then the `default` profile of either file (role_arn: assumed),
+then TKE OIDC (TKE_* variables), then the CVM instance's role. Region: --region,
 TENCENTCLOUD_REGION, then the profile's tccli configuration. Endpoint: --endpoint, then
 TENCENTCLOUD_IAI_ENDPOINT.
 
@@ -79,6 +82,24 @@ pub fn build_for(detailed: impl Fn(&ActionInfo) -> bool) -> Command {
                 Arg::new(SHELL)
                     .required(true)
                     .value_parser(["bash", "zsh", "fish"]),
+            ),
+    )
+    .subcommand(
+        Command::new(CALL)
+            .about("Call any action of the service by its API name, with --input-json: for actions this version does not describe yet")
+            .arg(
+                Arg::new(CALL_ACTION)
+                    .required(true)
+                    .value_name("ACTION")
+                    .help("The action's API name, e.g. GetGroupList"),
+            )
+            .arg(
+                Arg::new(INPUT_JSON)
+                    .long(INPUT_JSON)
+                    .value_name("JSON|@FILE|-")
+                    .value_hint(ValueHint::FilePath)
+                    .help_heading("Input")
+                    .help("Parameters as a JSON object with API names (`-` reads stdin); default {}"),
             ),
     )
     .subcommand(

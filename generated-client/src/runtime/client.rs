@@ -17,15 +17,14 @@ use super::retry::RetryKind;
 use super::signing::{authorization_with_payload_hash, payload_hash, RequestToSign, SigningKey};
 use super::time::{parse_http_date, unix_now};
 use super::transport::{HttpRequest, HttpResponse, SharedParts};
-use crate::generated::service;
 
 const CONTENT_TYPE: &str = "application/json";
 /// Sent as `X-TC-RequestClient` so Tencent Cloud can tell which SDK made a call.
-pub const REQUEST_CLIENT: &str = concat!("tencentcloud-iai-rs/", env!("CARGO_PKG_VERSION"));
+pub const REQUEST_CLIENT: &str = concat!(env!("CARGO_PKG_NAME"), "-rs/", env!("CARGO_PKG_VERSION"));
 const SIGNATURE_EXPIRED: &str = "AuthFailure.SignatureExpire";
 
-/// A Tencent Cloud Face Recognition client. Cheap to clone; clones share connections and the
-/// clock-skew correction.
+/// A client of one Tencent Cloud API 3.0 service (the crate's own unless the [`Config`] names
+/// another). Cheap to clone; clones share connections and the clock-skew correction.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -68,8 +67,8 @@ impl Client {
         let config = &self.inner.config;
         let span = tracing::debug_span!(
             "tencentcloud_call",
-            service = service::SERVICE,
-            action = A::NAME,
+            service = config.service.name(),
+            action = request.action_name(),
             region = config.region.as_deref().unwrap_or(""),
             attempts = tracing::field::Empty,
             request_id = tracing::field::Empty,
@@ -129,7 +128,10 @@ impl Client {
                 mut error,
                 response,
                 ends_call,
-            } = match self.attempt::<A>(&body, attempt, deadline).await {
+            } = match self
+                .attempt::<A>(request.action_name(), &body, attempt, deadline)
+                .await
+            {
                 Ok(output) => return (Ok(output), attempt),
                 Err(failure) => failure,
             };
@@ -148,10 +150,10 @@ impl Client {
                     Retry::No
                 }
             } else {
-                retry_decision::<A>(&error)
+                retry_decision::<A>(&error, request.is_idempotent())
             };
             if matches!(retry, Retry::No) {
-                explain_no_retry::<A>(&mut error);
+                explain_no_retry::<A>(&mut error, request);
                 return (Err(error), attempt);
             }
             if attempt >= budget {
@@ -176,13 +178,14 @@ impl Client {
     /// comes first.
     async fn attempt<A: Action>(
         &self,
+        action: &str,
         body: &Bytes,
         attempt: u32,
         deadline: Instant,
     ) -> Result<A::Output, Failure<A::Error>> {
         let config = &self.inner.config;
         let http_request = self
-            .sign::<A>(body.clone(), Some((deadline, attempt)))
+            .sign::<A>(action, body.clone(), Some((deadline, attempt)))
             .await
             .map_err(|error| Failure {
                 // Signing waits only for credentials; timing out there is the call's timeout.
@@ -235,7 +238,7 @@ impl Client {
     /// `Debug` output hides the Authorization header and session token.
     pub async fn prepare<A: Action>(&self, request: &A) -> Result<HttpRequest, SdkError<A::Error>> {
         let body = encode(request, &self.inner.config)?;
-        self.sign::<A>(body, None).await
+        self.sign::<A>(request.action_name(), body, None).await
     }
 
     /// Signs `body` for action `A` with current credentials and the (skew-corrected) time.
@@ -243,10 +246,30 @@ impl Client {
     /// Within a call, fetching credentials is bounded by the call's deadline.
     async fn sign<A: Action>(
         &self,
+        action: &str,
         body: Bytes,
         call: Option<(Instant, u32)>,
     ) -> Result<HttpRequest, SdkError<A::Error>> {
         let config = &self.inner.config;
+        // Generated actions name theirs with a constant, shared rather than copied.
+        let action_header = if action == A::NAME {
+            HeaderValue::from_static(A::NAME)
+        } else {
+            HeaderValue::from(action.to_owned())
+        };
+        if config.unsigned {
+            // As the official SDKs send it: the same headers, no token, `Authorization: SKIP`.
+            let headers = vec![
+                ("X-TC-Action", action_header),
+                ("X-TC-Timestamp", HeaderValue::decimal(self.now())),
+                ("Authorization", HeaderValue::from_static("SKIP")),
+            ];
+            return Ok(HttpRequest::from_parts(
+                Arc::clone(&self.inner.shared),
+                headers,
+                body,
+            ));
+        }
         let provided;
         let credentials = match config.credentials.fixed_credentials() {
             Some(fixed) => fixed,
@@ -264,17 +287,16 @@ impl Client {
                 &provided
             }
         };
-        let timestamp =
-            unix_now().saturating_add_signed(self.inner.clock_offset.load(Ordering::Relaxed));
+        let timestamp = self.now();
         let host = config.endpoint.host();
         let to_sign = RequestToSign {
             secret_id: credentials.secret_id(),
             secret_key: credentials.secret_key(),
             token: credentials.session_token(),
-            service: service::SERVICE,
+            service: config.service.name(),
             host,
-            action: A::NAME,
-            version: service::VERSION,
+            action,
+            version: config.service.version(),
             region: config.region.as_deref(),
             language: config.language.map(|l| l.as_str()),
             content_type: CONTENT_TYPE,
@@ -287,7 +309,7 @@ impl Client {
             authorization_with_payload_hash(&to_sign, key, &payload_hash)
         });
         let mut headers = Vec::with_capacity(4);
-        headers.push(("X-TC-Action", HeaderValue::from_static(A::NAME)));
+        headers.push(("X-TC-Action", action_header));
         headers.push(("X-TC-Timestamp", HeaderValue::decimal(timestamp)));
         if let Some(token) = credentials.session_token() {
             headers.push(("X-TC-Token", HeaderValue::from(token.to_owned())));
@@ -317,12 +339,12 @@ impl Client {
                 .unwrap_or_else(PoisonError::into_inner);
             if let Some(key) = cached
                 .as_ref()
-                .filter(|key| key.matches(secret_key, timestamp, service::SERVICE))
+                .filter(|key| key.matches(secret_key, timestamp, self.inner.config.service.name()))
             {
                 return sign(key);
             }
         }
-        let key = SigningKey::derive(secret_key, timestamp, service::SERVICE)
+        let key = SigningKey::derive(secret_key, timestamp, self.inner.config.service.name())
             .for_host(CONTENT_TYPE, self.inner.config.endpoint.host());
         let result = sign(&key);
         *self
@@ -331,6 +353,11 @@ impl Client {
             .write()
             .unwrap_or_else(PoisonError::into_inner) = Some(key);
         result
+    }
+
+    /// The (skew-corrected) time to sign with.
+    fn now(&self) -> u64 {
+        unix_now().saturating_add_signed(self.inner.clock_offset.load(Ordering::Relaxed))
     }
 
     /// Sets the clock offset from the server's `Date` header; false if there is none to use.
@@ -354,7 +381,10 @@ fn shared_parts(config: &Config) -> SharedParts {
     let mut headers = vec![
         ("Content-Type", HeaderValue::from_static(CONTENT_TYPE)),
         ("Host", HeaderValue::from(config.endpoint.host().to_owned())),
-        ("X-TC-Version", HeaderValue::from_static(service::VERSION)),
+        (
+            "X-TC-Version",
+            HeaderValue::from_static(config.service.version()),
+        ),
     ];
     if let Some(region) = &config.region {
         headers.push(("X-TC-Region", HeaderValue::from(region.clone())));
@@ -380,13 +410,13 @@ fn encode<A: Action>(request: &A, config: &Config) -> Result<Bytes, SdkError<A::
             parameter: "Region".to_owned(),
             problem: format!(
                 "{} needs a region; set it with `Config::builder().region(...)` or TENCENTCLOUD_REGION",
-                A::NAME
+                request.action_name()
             ),
         }));
     }
     let cannot_encode = |e: serde_json::Error| {
         SdkError::InvalidRequest(ValidationError {
-            parameter: A::NAME.to_owned(),
+            parameter: request.action_name().to_owned(),
             problem: format!("cannot be encoded as JSON: {e}"),
         })
     };
@@ -436,14 +466,14 @@ enum Retry {
 
 /// Retry only what is safe: codes the spec marks retryable, failures before sending, and —
 /// for idempotent actions only — failures after the request may have been processed.
-fn retry_decision<A: Action>(error: &SdkError<A::Error>) -> Retry {
+fn retry_decision<A: Action>(error: &SdkError<A::Error>, idempotent: bool) -> Retry {
     let safe = match error {
         SdkError::Service(e) => e
             .retry_kind()
-            .is_some_and(|kind| kind.allows_retry(A::IDEMPOTENT)),
-        SdkError::Transport(e) => !e.maybe_sent || A::IDEMPOTENT,
-        SdkError::Timeout(_) => A::IDEMPOTENT,
-        SdkError::Response(e) => e.http_status >= 500 && A::IDEMPOTENT,
+            .is_some_and(|kind| kind.allows_retry(idempotent)),
+        SdkError::Transport(e) => !e.maybe_sent || idempotent,
+        SdkError::Timeout(_) => idempotent,
+        SdkError::Response(e) => e.http_status >= 500 && idempotent,
         SdkError::InvalidRequest(_) | SdkError::Credentials(_) => false,
     };
     if safe {
@@ -454,13 +484,13 @@ fn retry_decision<A: Action>(error: &SdkError<A::Error>) -> Retry {
 }
 
 /// A retryable code that was not retried says why, so nobody retries it blindly by hand.
-fn explain_no_retry<A: Action>(error: &mut SdkError<A::Error>) {
+fn explain_no_retry<A: Action>(error: &mut SdkError<A::Error>, request: &A) {
     if let SdkError::Service(e) = error {
-        if e.retry_kind() == Some(RetryKind::Transient) && !A::IDEMPOTENT {
+        if e.retry_kind() == Some(RetryKind::Transient) && !request.is_idempotent() {
             let code = e.metadata().code.clone();
             e.metadata_mut().not_retried = Some(format!(
                 "`{code}` is transient, so the service may already have applied the request, and `{}` is not idempotent: a retry could apply it twice",
-                A::NAME
+                request.action_name()
             ));
         }
     }
