@@ -1,18 +1,26 @@
-//! `iai-emulator`: the local Face Recognition service as a program.
+//! `iai-emulator`: the local Face Recognition service as a program, and `iai-emulator image`,
+//! which writes a marked test image (so a shell user needs no Rust to make one).
 
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, Command};
+use tencentcloud_iai_emulator::testimage::{marked_jpeg, marked_png};
 use tencentcloud_iai_emulator::{
-    Emulator, FaultPlan, TestCredentials, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY,
+    Emulator, FaultPlan, Marker, TestCredentials, DEFAULT_SECRET_ID, DEFAULT_SECRET_KEY,
 };
+
+const IMAGE: &str = "image";
 
 fn command() -> Command {
     Command::new("iai-emulator")
         .about(
             "A local, stateful Tencent Cloud Face Recognition (IAI 2020-03-03) service for tests",
         )
+        // `iai-emulator --port 8080 ...` serves; `iai-emulator image ...` writes an image.
+        .args_conflicts_with_subcommands(true)
+        .subcommand(image_command())
         .arg(
             Arg::new("port")
                 .long("port")
@@ -110,10 +118,135 @@ fn command() -> Command {
         )
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// The largest width or height `image` writes: plenty for tests, and a PNG stays under the
+/// API's image limit.
+const MAX_SIDE: u32 = 1024;
+
+fn image_command() -> Command {
+    Command::new(IMAGE)
+        .about("Write a marked test image (PNG or JPEG) to stdout or --out")
+        .long_about(
+            "Write a small grey PNG or JPEG whose metadata marker tells the emulator who is in \
+             it (see the crate docs). Binary output is refused on a terminal: redirect it, \
+             e.g. `iai-emulator image --person alice > alice.png`, or give --out FILE.",
+        )
+        .arg(
+            Arg::new("person")
+                .long("person")
+                .value_name("NAME")
+                .required(true)
+                .help("Who the first face is: images with the same NAME match each other"),
+        )
+        .arg(
+            Arg::new("faces")
+                .long("faces")
+                .value_name("N")
+                .value_parser(clap::value_parser!(u32))
+                .default_value("1")
+                .help("Number of faces; the others are strangers (0: no face)"),
+        )
+        .arg(
+            Arg::new("quality")
+                .long("quality")
+                .value_name("Q")
+                .value_parser(clap::value_parser!(u8).range(0..=100))
+                .default_value("90")
+                .help("Face quality, 0 to 100 (QualityControl 1/2/3/4 need 30/50/70/90)"),
+        )
+        .arg(
+            Arg::new("live")
+                .long("live")
+                .value_name("BOOL")
+                .value_parser(clap::value_parser!(bool))
+                .default_value("true")
+                .help("Whether liveness detection sees a live face"),
+        )
+        .arg(
+            Arg::new("format")
+                .long("format")
+                .value_name("FORMAT")
+                .value_parser(["png", "jpeg"])
+                .help("Image format [default: jpeg when --out ends in .jpg or .jpeg, else png]"),
+        )
+        .arg(
+            Arg::new("size")
+                .long("size")
+                .value_name("WxH")
+                .value_parser(parse_size)
+                .default_value("64x64")
+                .help("Width and height in pixels, each 1 to 1024"),
+        )
+        .arg(
+            Arg::new("out")
+                .long("out")
+                .value_name("FILE")
+                .help("Write to FILE instead of stdout"),
+        )
+}
+
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let side = |s: &str| {
+        s.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=MAX_SIDE).contains(n))
+    };
+    text.split_once(['x', 'X'])
+        .and_then(|(w, h)| Some((side(w)?, side(h)?)))
+        .ok_or_else(|| format!("expected WIDTHxHEIGHT, each 1 to {MAX_SIDE}, e.g. 64x64"))
+}
+
+/// The image `iai-emulator image` writes for `args`, and where it goes (`None`: stdout).
+fn marked_image(args: &clap::ArgMatches) -> (Vec<u8>, Option<&String>) {
+    let marker = Marker::person(args.get_one::<String>("person").expect("required"))
+        .faces(*args.get_one::<u32>("faces").expect("has a default"))
+        .quality(*args.get_one::<u8>("quality").expect("has a default"))
+        .live(*args.get_one::<bool>("live").expect("has a default"));
+    let (width, height) = *args.get_one::<(u32, u32)>("size").expect("has a default");
+    let out = args.get_one::<String>("out");
+    let jpeg = match args.get_one::<String>("format") {
+        Some(format) => format == "jpeg",
+        None => out.is_some_and(|path| {
+            let lower = path.to_ascii_lowercase();
+            lower.ends_with(".jpg") || lower.ends_with(".jpeg")
+        }),
+    };
+    let bytes = if jpeg {
+        // MAX_SIDE fits in a JPEG's 16-bit sizes.
+        marked_jpeg(&marker, width as u16, height as u16)
+    } else {
+        marked_png(&marker, width, height)
+    };
+    (bytes, out)
+}
+
+fn write_image(args: &clap::ArgMatches, stdout_is_terminal: bool) -> Result<(), String> {
+    let (bytes, out) = marked_image(args);
+    match out {
+        Some(path) => {
+            std::fs::write(path, &bytes).map_err(|e| format!("cannot write {path}: {e}"))
+        }
+        None if stdout_is_terminal => Err(
+            "not writing a binary image to a terminal; redirect it (`> alice.png`) or give --out FILE"
+                .into(),
+        ),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(&bytes)
+                .and_then(|()| stdout.flush())
+                .map_err(|e| format!("cannot write the image to stdout: {e}"))
+        }
+    }
+}
+
+fn main() -> ExitCode {
     let args = command().get_matches();
-    match run(&args).await {
+    let result = match args.subcommand() {
+        Some((IMAGE, image)) => write_image(image, std::io::stdout().is_terminal()),
+        _ => serve(&args),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("iai-emulator: {message}");
@@ -122,7 +255,8 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(args: &clap::ArgMatches) -> Result<(), String> {
+#[tokio::main]
+async fn serve(args: &clap::ArgMatches) -> Result<(), String> {
     let port = *args.get_one::<u16>("port").expect("has a default");
     let mut builder = Emulator::builder().addr(SocketAddr::from(([127, 0, 0, 1], port)));
     let ids: Vec<&String> = args.get_many("secret-id").into_iter().flatten().collect();
@@ -201,10 +335,61 @@ async fn run(args: &clap::ArgMatches) -> Result<(), String> {
         }
         println!("# TKE_WEB_IDENTITY_TOKEN_FILE: a file holding the --web-identity-token you gave");
     }
-    use std::io::Write;
     let _ = std::io::stdout().flush();
     tokio::signal::ctrl_c()
         .await
         .map_err(|e| format!("cannot wait for Ctrl-C: {e}"))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serving_flags_still_parse_without_a_subcommand() {
+        let args = command()
+            .try_get_matches_from(["iai-emulator", "--port", "0", "--cvm-role", "r"])
+            .unwrap();
+        assert!(args.subcommand().is_none());
+        assert_eq!(args.get_one::<u16>("port"), Some(&0));
+    }
+
+    #[test]
+    fn serving_flags_and_image_do_not_mix() {
+        let err = command()
+            .try_get_matches_from(["iai-emulator", "--port", "0", "image", "--person", "a"])
+            .unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
+    }
+
+    #[test]
+    fn a_terminal_gets_no_binary_but_a_hint() {
+        let args = command()
+            .try_get_matches_from(["iai-emulator", "image", "--person", "alice"])
+            .unwrap();
+        let (_, image) = args.subcommand().unwrap();
+        let err = write_image(image, true).unwrap_err();
+        assert!(
+            err.contains("> alice.png") && err.contains("--out"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn sizes_are_checked() {
+        assert_eq!(parse_size("80x60"), Ok((80, 60)));
+        for bad in ["80", "0x10", "10x", "2000x10", "axb"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_out_extension_picks_jpeg() {
+        let args = command()
+            .try_get_matches_from(["iai-emulator", "image", "--person", "a", "--out", "a.JPG"])
+            .unwrap();
+        let (bytes, _) = marked_image(args.subcommand().unwrap().1);
+        assert!(bytes.starts_with(&[0xFF, 0xD8]));
+    }
 }

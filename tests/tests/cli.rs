@@ -16,8 +16,9 @@ use iai_integration_tests::emulator::{
     same_as_example_group, FaultStep, TestEmulator, TEST_SECRET_ID, TEST_SECRET_KEY,
 };
 use serde_json::{json, Value};
-use tencentcloud_iai::Client;
-use tencentcloud_iai_emulator::testimage::jpeg;
+use tencentcloud_iai::{Client, Image};
+use tencentcloud_iai_emulator::testimage::{jpeg, marked_png};
+use tencentcloud_iai_emulator::Marker;
 
 const IAI: &str = env!("CARGO_BIN_EXE_iai-cli-under-test");
 
@@ -320,7 +321,10 @@ fn query_filters_and_output_formats_render() {
         "--output",
         "text",
     ]));
-    assert_eq!(text, "g1\ng2\n");
+    assert_eq!(
+        text, "g1\tg2\n",
+        "a bare list of scalars is one row, as in the AWS CLI"
+    );
 
     let table = ok(&iai.run(&[
         "--output",
@@ -333,6 +337,65 @@ fn query_filters_and_output_formats_render() {
         table,
         "+----+------+\n| Id | Name |\n+----+------+\n| g1 | g1   |\n| g2 | g2   |\n+----+------+\n"
     );
+}
+
+#[test]
+fn table_shows_the_only_list_as_columns_and_text_follows_the_aws_cli() {
+    let server = TestEmulator::start();
+    create_groups(&server, &["g1", "g2"]);
+    let iai = Iai::new(Some(&server));
+    let table = ok(&iai.run(&["get-group-list", "--output", "table"]));
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines[0], "GroupInfos", "{table}");
+    let header: Vec<&str> = lines[2].split('|').map(str::trim).collect();
+    assert_eq!(&header[1..3], ["GroupName", "GroupId"], "{table}");
+    assert!(
+        lines[4].starts_with("| g1 ") && lines[5].starts_with("| g2 "),
+        "{table}"
+    );
+    assert!(
+        !table.contains("\"GroupId\""),
+        "no JSON of the list in a cell: {table}"
+    );
+    // The other fields after it, as keys and values.
+    assert!(table.contains("| GroupNum  | 2 "), "{table}");
+    assert!(table.contains("| RequestId | "), "{table}");
+
+    // `--query` names another list; nested values are summarised in cells.
+    prepare(&server, |client| async move {
+        client
+            .create_person("g1", "Alice", "alice")
+            .image(Image::from_bytes(marked_png(
+                &Marker::person("alice"),
+                64,
+                64,
+            )))
+            .send()
+            .await
+            .unwrap();
+    });
+    let persons = ok(&iai.run(&[
+        "get-person-list",
+        "--group-id",
+        "g1",
+        "--output",
+        "table",
+        "--query",
+        "PersonInfos",
+    ]));
+    assert!(persons.contains("| Alice "), "{persons}");
+    assert!(
+        persons.contains("[\""),
+        "a short list of face IDs shows whole: {persons}"
+    );
+
+    let text = ok(&iai.run(&["get-group-list", "--output", "text"]));
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows[0][0], "2", "top-level scalars first: {text}");
+    let groups: Vec<&Vec<&str>> = rows.iter().filter(|r| r[0] == "GROUPINFOS").collect();
+    assert_eq!(groups.len(), 2, "{text}");
+    assert_eq!((groups[0][1], groups[0][2]), ("g1", "g1"), "{text}");
+    assert!(!text.contains('{'), "no JSON fragments: {text}");
 }
 
 #[test]
@@ -368,7 +431,7 @@ fn all_pages_streams_items_across_three_pages() {
     ]));
     assert_eq!(lines, "a\nb\nc\nd\ne\n", "one line per item");
 
-    let json_lines = ok(&iai.run(&[
+    let rows = ok(&iai.run(&[
         "get-group-list",
         "--all-pages",
         "--limit",
@@ -376,11 +439,14 @@ fn all_pages_streams_items_across_three_pages() {
         "--output",
         "text",
     ]));
-    assert_eq!(json_lines.lines().count(), 5);
-    for line in json_lines.lines() {
-        let item: Value = serde_json::from_str(line).expect("JSON lines");
-        assert!(item["GroupId"].is_string());
-    }
+    // Each item's scalars on one tab-separated row (GroupName, GroupId, ...), nested lists on
+    // rows of their own under their upper-cased name.
+    let ids: Vec<&str> = rows
+        .lines()
+        .filter(|line| !line.starts_with(char::is_uppercase))
+        .map(|line| line.split('\t').nth(1).expect("tab-separated"))
+        .collect();
+    assert_eq!(ids, ["a", "b", "c", "d", "e"], "{rows}");
     assert_eq!(
         server.request_count("GetGroupList"),
         9,
@@ -483,8 +549,60 @@ fn validation_errors_exit_4_before_any_request() {
     let server = TestEmulator::start();
     let out = Iai::new(Some(&server)).run(&["get-group-info", "--group-id", "bad/id"]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
-    assert!(stderr(&out).contains("GroupId"), "{}", stderr(&out));
+    // The flag as typed, not the API name.
+    assert!(stderr(&out).contains("`--group-id`"), "{}", stderr(&out));
     assert!(server.requests().is_empty());
+}
+
+#[test]
+fn cli_errors_name_flags_as_typed() {
+    let server = TestEmulator::start();
+    let iai = Iai::new(Some(&server));
+    let out = iai.run(&["detect-face"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("give `--image` or `--url`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("`Image`"), "{}", stderr(&out));
+
+    // A file's name without `@`.
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("photo.png");
+    std::fs::write(&photo, marked_png(&Marker::person("a"), 8, 8)).unwrap();
+    let photo = photo.to_str().unwrap();
+    let out = iai.run(&["detect-face", "--image", photo]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("give `@{photo}`")),
+        "{}",
+        stderr(&out)
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn a_mistyped_action_suggests_the_closest_first_in_one_spelling() {
+    let out = Iai::new(None).run(&["creat-group"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    let suggested: Vec<&str> = err
+        .split("did you mean ")
+        .nth(1)
+        .expect("suggestions")
+        .split('?')
+        .next()
+        .unwrap()
+        .split(", ")
+        .map(|s| s.trim_matches('`'))
+        .collect();
+    assert_eq!(suggested[0], "create-group", "{err}");
+    assert!(!err.contains("CreateGroup"), "one spelling: {err}");
+    let mut unique = suggested.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), suggested.len(), "{err}");
 }
 
 #[test]
@@ -493,7 +611,7 @@ fn every_usage_error_exits_2_before_any_request() {
     let iai = Iai::new(Some(&server));
     for (args, expected) in [
         (&[][..], "Usage: iai"),
-        (&["get-grup-info"][..], "similar subcommands exist"),
+        (&["get-grup-info"][..], "did you mean `get-group-info`"),
         (&["get-group-info"][..], "needs --group-id"),
         (
             &["get-group-info", "--grup-id", "a"][..],
@@ -552,7 +670,10 @@ fn every_usage_error_exits_2_before_any_request() {
             &["completion", "powershell"][..],
             "invalid value 'powershell'",
         ),
-        (&["help", "no-such-action"][..], "unrecognized subcommand"),
+        (
+            &["help", "no-such-action"][..],
+            "unknown action `no-such-action`",
+        ),
     ] {
         let out = iai.run(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));

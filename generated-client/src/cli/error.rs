@@ -3,6 +3,7 @@
 use std::error::Error;
 use std::fmt;
 
+use super::table::ActionInfo;
 use crate::runtime::error::{SdkError, ServiceError};
 
 /// The exit codes `iai --help` documents.
@@ -53,6 +54,53 @@ impl CliError {
     pub fn caused(exit_code: ExitCode, context: &str, error: &(dyn Error + 'static)) -> Self {
         CliError::new(exit_code, format!("{context}: {}", chain(error)))
     }
+}
+
+impl CliError {
+    /// A validation error as the user typed it: each `` `ApiName` `` (also within a path such
+    /// as `` `Urls[2]` `` or a group such as `` `Image or Url` ``) becomes the flag,
+    /// `` `--image` ``. The library's error speaks API names; on the command line the flags are
+    /// what was typed.
+    pub fn in_flag_terms(mut self, action: &ActionInfo) -> Self {
+        if self.exit_code != ExitCode::Validation {
+            return self;
+        }
+        let mut parts = self.message.split('`');
+        let mut out = parts.next().unwrap_or_default().to_owned();
+        // Odd parts are inside backticks.
+        for (i, part) in parts.enumerate() {
+            out.push('`');
+            if i % 2 == 0 {
+                out.push_str(&flag_terms(part, action));
+            } else {
+                out.push_str(part);
+            }
+        }
+        self.message = out;
+        self
+    }
+}
+
+/// `Image or Url` → `--image or --url`; `Urls[2]` → `--urls[2]`; other text unchanged.
+fn flag_terms(quoted: &str, action: &ActionInfo) -> String {
+    let as_flag = |name: &str| {
+        let top = name.find(['.', '[']).map_or(name, |end| &name[..end]);
+        match action.params.iter().find(|p| p.api_name == top) {
+            Some(param) => format!("--{}{}", param.flag, &name[top.len()..]),
+            None => name.to_owned(),
+        }
+    };
+    quoted
+        .split(" or ")
+        .map(|group| {
+            group
+                .split(", ")
+                .map(as_flag)
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 impl fmt::Display for CliError {
@@ -119,6 +167,26 @@ mod tests {
         fn source(&self) -> Option<&(dyn Error + 'static)> {
             self.1.as_deref().map(|e| e as _)
         }
+    }
+
+    #[test]
+    fn validation_errors_name_the_flags() {
+        let action = ActionInfo::find("DetectFace").unwrap();
+        let err = CliError::new(
+            ExitCode::Validation,
+            "invalid request parameter `Image or Url`: give `Image` or `Url`; none is set",
+        );
+        assert_eq!(
+            err.in_flag_terms(action).message,
+            "invalid request parameter `--image or --url`: give `--image` or `--url`; none is set"
+        );
+        let nested = CliError::new(ExitCode::Validation, "bad `Image.X` and `Other`");
+        assert_eq!(
+            nested.in_flag_terms(action).message,
+            "bad `--image.X` and `Other`"
+        );
+        let service = CliError::new(ExitCode::Failure, "MissingParameter: `Image`");
+        assert_eq!(service.clone().in_flag_terms(action), service);
     }
 
     #[test]

@@ -116,6 +116,15 @@ where
 
 fn image(param: &ParamInfo, raw: &str) -> Result<Value, CliError> {
     let Some(path) = raw.strip_prefix('@') else {
+        // A file's name where base64 was expected: the `@` was forgotten. (Base64 image text
+        // is never the name of a file that exists.)
+        if !raw.is_empty() && raw.len() <= 4096 && std::path::Path::new(raw).is_file() {
+            return Err(CliError::usage(format!(
+                "--{}: `{raw}` is a file; give `@{raw}` to send its contents (the value is \
+                 otherwise taken as base64 image data)",
+                param.flag
+            )));
+        }
         return Ok(Value::String(raw.to_owned()));
     };
     let bytes = std::fs::read(path).map_err(|e| {

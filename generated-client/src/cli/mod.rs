@@ -17,6 +17,7 @@ mod input;
 pub mod json;
 pub mod output;
 mod profile;
+mod suggest;
 pub mod table;
 
 /// Every action the command line knows, generated from the spec.
@@ -82,6 +83,14 @@ pub async fn run(args: impl IntoIterator<Item = OsString>, io: Io<'_>) -> i32 {
     };
     let matches = match command::build_for(named).try_get_matches_from(&args) {
         Ok(matches) => matches,
+        Err(e) if e.kind() == clap::error::ErrorKind::InvalidSubcommand => {
+            // Our own suggestions: ranked best first, one spelling per action.
+            let typed = match e.get(clap::error::ContextKind::InvalidSubcommand) {
+                Some(clap::error::ContextValue::String(typed)) => typed.clone(),
+                _ => String::new(),
+            };
+            return report(io.stderr, &CliError::usage(suggest::unknown_action(&typed)));
+        }
         Err(e) => {
             // Help and version go to stdout with 0; usage errors to stderr with 2.
             let mut text = e.render().to_string();
@@ -130,7 +139,7 @@ pub async fn run(args: impl IntoIterator<Item = OsString>, io: Io<'_>) -> i32 {
         Some((CALL, sub)) => call_common(sub, io.stdin, io.stdout).await,
         Some((name, sub)) => match table::find(name) {
             Some(action) => call_action(action, sub, io.stdin, io.stdout).await,
-            None => Err(CliError::usage(format!("unknown action `{name}`"))),
+            None => Err(CliError::usage(suggest::unknown_action(name))),
         },
         None => Err(CliError::usage("no action given; `iai --help` lists them")),
     };
@@ -192,7 +201,9 @@ async fn call_action(
     let input = input::collect(action, matches, stdin)?;
     let client = client(matches)?;
     let mut printer = Printer::new(stdout, format, query);
-    dispatch(&client, action.name, input, mode, &mut printer).await?;
+    dispatch(&client, action.name, input, mode, &mut printer)
+        .await
+        .map_err(|e| e.in_flag_terms(action))?;
     printer.flush()
 }
 

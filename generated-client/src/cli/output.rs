@@ -12,9 +12,9 @@ pub use super::json::Json;
 pub enum Format {
     /// Pretty JSON, keys in API order.
     Json,
-    /// Aligned columns.
+    /// Aligned columns: the response's one list (or the queried one) as rows.
     Table,
-    /// Plain values, one per line: `Key<TAB>value` for objects, one JSON line per list item.
+    /// Tab-separated rows, as the AWS CLI's text output.
     Text,
 }
 
@@ -107,7 +107,7 @@ impl<'a> Printer<'a> {
                 text.push_str(pretty(&value).trim_end());
                 self.write(text.as_bytes())?;
             }
-            Format::Text => self.write(format!("{}\n", line(&value)).as_bytes())?,
+            Format::Text => self.write(text(&value).as_bytes())?,
             Format::Table => {
                 self.table_rows.push(value);
                 return Ok(());
@@ -162,28 +162,83 @@ fn pretty(value: &Json) -> String {
 }
 
 /// A scalar as plain text (strings unquoted, null empty); anything else as compact JSON, all
-/// on one line.
+/// on one line (newlines and tabs escaped, so a row stays one line of cells).
 fn line(value: &Json) -> String {
     let text = match value {
         Json::Scalar(Value::Null) => String::new(),
         Json::Scalar(Value::String(s)) => s.clone(),
         other => serde_json::to_string(other).unwrap_or_default(),
     };
-    text.replace('\n', "\\n")
+    text.replace('\n', "\\n").replace('\t', "\\t")
 }
 
+fn is_scalar(value: &Json) -> bool {
+    matches!(value, Json::Scalar(_))
+}
+
+/// `--output text`, as the AWS CLI writes it: an object's scalars on one tab-separated row,
+/// prefixed by the upper-cased name of the list or object it is in; each nested list or object
+/// then follows under its own name. In a list of objects every row has the same columns (the
+/// scalar keys of all items, a missing one empty). A list of scalars is one row, or one row per
+/// value under a name. Keys keep the API's order (the AWS CLI sorts them).
 fn text(value: &Json) -> String {
     let mut out = String::new();
+    text_into(&mut out, value, None, None);
+    out
+}
+
+fn text_into(out: &mut String, value: &Json, name: Option<&str>, columns: Option<&[&str]>) {
     match value {
         Json::Object(fields) => {
-            for (key, value) in fields {
-                out.push_str(&format!("{key}\t{}\n", line(value)));
+            let mut row: Vec<String> = name.map(str::to_uppercase).into_iter().collect();
+            let nested: Vec<&(String, Json)> = match columns {
+                Some(columns) => {
+                    row.extend(columns.iter().map(|c| {
+                        fields
+                            .iter()
+                            .find(|(k, v)| k == c && is_scalar(v))
+                            .map(|(_, v)| line(v))
+                            .unwrap_or_default()
+                    }));
+                    fields.iter().filter(|(_, v)| !is_scalar(v)).collect()
+                }
+                None => {
+                    row.extend(
+                        fields
+                            .iter()
+                            .filter(|(_, v)| is_scalar(v))
+                            .map(|(_, v)| line(v)),
+                    );
+                    fields.iter().filter(|(_, v)| !is_scalar(v)).collect()
+                }
+            };
+            if row.len() > usize::from(name.is_some()) {
+                out.push_str(&row.join("\t"));
+                out.push('\n');
+            }
+            for (key, value) in nested {
+                text_into(out, value, Some(key), None);
             }
         }
         Json::Array(items) => {
-            for item in items {
-                out.push_str(&line(item));
-                out.push('\n');
+            let scalars: Vec<&Json> = items.iter().filter(|i| is_scalar(i)).collect();
+            if !scalars.is_empty() {
+                match name {
+                    Some(name) => {
+                        for item in scalars {
+                            out.push_str(&format!("{}\t{}\n", name.to_uppercase(), line(item)));
+                        }
+                    }
+                    None => {
+                        let cells: Vec<String> = scalars.into_iter().map(line).collect();
+                        out.push_str(&cells.join("\t"));
+                        out.push('\n');
+                    }
+                }
+            }
+            let columns = scalar_columns(items);
+            for item in items.iter().filter(|i| !is_scalar(i)) {
+                text_into(out, item, name, Some(&columns));
             }
         }
         scalar => {
@@ -191,56 +246,114 @@ fn text(value: &Json) -> String {
             out.push('\n');
         }
     }
-    out
 }
 
-/// A list of objects becomes one row per object; an object becomes key/value rows; anything
-/// else one column.
-fn table(value: &Json) -> String {
-    let (header, rows): (Vec<String>, Vec<Vec<String>>) = match value {
-        Json::Array(items)
-            if !items.is_empty() && items.iter().all(|i| i.as_object().is_some()) =>
-        {
-            let objects: Vec<&[(String, Json)]> =
-                items.iter().filter_map(Json::as_object).collect();
-            let mut columns: Vec<String> = Vec::new();
-            for (key, _) in objects.iter().flat_map(|o| o.iter()) {
-                if !columns.contains(key) {
-                    columns.push(key.clone());
-                }
-            }
-            let rows = objects
-                .iter()
-                .map(|fields| {
-                    columns
-                        .iter()
-                        .map(|c| {
-                            fields
-                                .iter()
-                                .find(|(k, _)| k == c)
-                                .map(|(_, v)| line(v))
-                                .unwrap_or_default()
-                        })
-                        .collect()
-                })
-                .collect();
-            (columns, rows)
+/// The keys with a scalar value in any object of `items`, in first-seen order.
+fn scalar_columns(items: &[Json]) -> Vec<&str> {
+    let mut columns: Vec<&str> = Vec::new();
+    for (key, value) in items.iter().filter_map(Json::as_object).flatten() {
+        if is_scalar(value) && !columns.contains(&key.as_str()) {
+            columns.push(key);
         }
-        Json::Array(items) => (
-            vec!["Value".to_owned()],
-            items.iter().map(|v| vec![line(v)]).collect(),
-        ),
-        Json::Object(fields) => (
-            vec!["Key".to_owned(), "Value".to_owned()],
-            fields
-                .iter()
-                .map(|(k, v)| vec![k.clone(), line(v)])
-                .collect(),
-        ),
-        scalar => (vec!["Value".to_owned()], vec![vec![line(scalar)]]),
+    }
+    columns
+}
+
+/// The longest nested value a table cell shows whole (as compact JSON); longer ones are
+/// summarised as `[N items]` or `{N fields}`.
+const CELL_JSON_LIMIT: usize = 40;
+
+/// A table cell: a scalar as plain text, a nested value as compact JSON when short, else
+/// summarised.
+fn cell(value: &Json) -> String {
+    let whole = line(value);
+    if is_scalar(value) || whole.chars().count() <= CELL_JSON_LIMIT {
+        return whole;
+    }
+    let (count, noun) = match value {
+        Json::Array(items) => (items.len(), "item"),
+        Json::Object(fields) => (fields.len(), "field"),
+        Json::Scalar(_) => unreachable!("scalars are returned whole"),
     };
+    let plural = if count == 1 { "" } else { "s" };
+    match value {
+        Json::Array(_) => format!("[{count} {noun}{plural}]"),
+        _ => format!("{{{count} {noun}{plural}}}"),
+    }
+}
+
+/// `--output table`. A list is laid out as rows: a list of objects one row per object with a
+/// column per key, anything else one `Value` column. An object with exactly one list in it
+/// shows that list (under its name), then its other fields as a `Key`/`Value` table; any other
+/// object is a `Key`/`Value` table. `--query` picks another list. Nested values in cells are
+/// short JSON or summarised (see [`cell`]).
+fn table(value: &Json) -> String {
+    match value {
+        Json::Array(items) => list_grid(items),
+        Json::Object(fields) => {
+            let mut lists = fields.iter().filter(|(_, v)| matches!(v, Json::Array(_)));
+            match (lists.next(), lists.next()) {
+                (Some((name, Json::Array(items))), None) => {
+                    let mut out = format!("{name}\n");
+                    out.push_str(&list_grid(items));
+                    let rest: Vec<&(String, Json)> =
+                        fields.iter().filter(|(k, _)| k != name).collect();
+                    if !rest.is_empty() {
+                        out.push_str(&key_value_grid(rest));
+                    }
+                    out
+                }
+                _ => key_value_grid(fields.iter().collect()),
+            }
+        }
+        scalar => grid(&["Value".to_owned()], &[vec![cell(scalar)]]),
+    }
+}
+
+fn list_grid(items: &[Json]) -> String {
+    if items.is_empty() {
+        return "(no items)\n".to_owned();
+    }
+    if !items.iter().all(|i| i.as_object().is_some()) {
+        let rows: Vec<Vec<String>> = items.iter().map(|v| vec![cell(v)]).collect();
+        return grid(&["Value".to_owned()], &rows);
+    }
+    let objects: Vec<&[(String, Json)]> = items.iter().filter_map(Json::as_object).collect();
+    let mut columns: Vec<String> = Vec::new();
+    for (key, _) in objects.iter().flat_map(|o| o.iter()) {
+        if !columns.contains(key) {
+            columns.push(key.clone());
+        }
+    }
+    let rows: Vec<Vec<String>> = objects
+        .iter()
+        .map(|fields| {
+            columns
+                .iter()
+                .map(|c| {
+                    fields
+                        .iter()
+                        .find(|(k, _)| k == c)
+                        .map(|(_, v)| cell(v))
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .collect();
+    grid(&columns, &rows)
+}
+
+fn key_value_grid(fields: Vec<&(String, Json)>) -> String {
+    let rows: Vec<Vec<String>> = fields
+        .into_iter()
+        .map(|(k, v)| vec![k.clone(), cell(v)])
+        .collect();
+    grid(&["Key".to_owned(), "Value".to_owned()], &rows)
+}
+
+fn grid(header: &[String], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in &rows {
+    for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
@@ -258,9 +371,9 @@ fn table(value: &Json) -> String {
         format!("|{}|\n", parts.join("|"))
     };
     let mut out = border.clone();
-    out.push_str(&render(&header));
+    out.push_str(&render(header));
     out.push_str(&border);
-    for row in &rows {
+    for row in rows {
         out.push_str(&render(row));
     }
     out.push_str(&border);
@@ -299,11 +412,64 @@ mod tests {
     }
 
     #[test]
-    fn text_is_tab_separated_for_objects_and_one_line_per_item() {
-        assert_eq!(
-            text(&parse(r#"{"Tags": ["x"], "GroupId": "a"}"#)),
-            "Tags\t[\"x\"]\nGroupId\ta\n"
+    fn a_response_with_one_list_shows_it_as_columns_then_the_rest() {
+        let response = parse(
+            r#"{"GroupInfos": [{"GroupId": "a", "Tags": ["x"], "Long": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20]},
+                               {"GroupId": "b", "Tags": [], "Long": {"Name": "a rather longer name for one cell"}}],
+                "GroupNum": 2, "RequestId": "r-1"}"#,
         );
-        assert_eq!(text(&parse(r#"["a", {"b": 1}]"#)), "a\n{\"b\":1}\n");
+        assert_eq!(
+            table(&response),
+            "GroupInfos\n\
+             +---------+-------+------------+\n\
+             | GroupId | Tags  | Long       |\n\
+             +---------+-------+------------+\n\
+             | a       | [\"x\"] | [20 items] |\n\
+             | b       | []    | {1 field}  |\n\
+             +---------+-------+------------+\n\
+             +-----------+-------+\n\
+             | Key       | Value |\n\
+             +-----------+-------+\n\
+             | GroupNum  | 2     |\n\
+             | RequestId | r-1   |\n\
+             +-----------+-------+\n"
+        );
+    }
+
+    #[test]
+    fn objects_without_exactly_one_list_are_key_value_tables() {
+        let two_lists = parse(r#"{"A": [1], "B": [], "C": {"D": null}}"#);
+        assert_eq!(
+            table(&two_lists),
+            "+-----+------------+\n\
+             | Key | Value      |\n\
+             +-----+------------+\n\
+             | A   | [1]        |\n\
+             | B   | []         |\n\
+             | C   | {\"D\":null} |\n\
+             +-----+------------+\n"
+        );
+        assert_eq!(table(&parse(r#"{"L": []}"#)), "L\n(no items)\n");
+    }
+
+    #[test]
+    fn text_rows_follow_the_aws_cli() {
+        let response = parse(
+            r#"{"Results": [{"Candidates": [{"PersonId": "p1", "Score": 99.5}, {"PersonId": "p2", "Name": "x\ty"}],
+                             "RetCode": 0, "Tags": ["a", "b"]}],
+                "FaceNum": 1, "RequestId": "r-1"}"#,
+        );
+        assert_eq!(
+            text(&response),
+            "1\tr-1\n\
+             RESULTS\t0\n\
+             CANDIDATES\tp1\t99.5\t\n\
+             CANDIDATES\tp2\t\tx\\ty\n\
+             TAGS\ta\n\
+             TAGS\tb\n"
+        );
+        assert_eq!(text(&parse(r#"["g1", "g2"]"#)), "g1\tg2\n");
+        assert_eq!(text(&parse(r#""one""#)), "one\n");
+        assert_eq!(text(&parse(r#"[]"#)), "");
     }
 }
