@@ -3,7 +3,7 @@
 use std::error::Error;
 use std::fmt;
 
-use super::table::ActionInfo;
+use super::table::ActionEntry;
 use crate::runtime::error::{SdkError, ServiceError};
 
 /// The exit codes `iai --help` documents.
@@ -61,7 +61,7 @@ impl CliError {
     /// as `` `Urls[2]` `` or a group such as `` `Image or Url` ``) becomes the flag,
     /// `` `--image` ``. The library's error speaks API names; on the command line the flags are
     /// what was typed.
-    pub fn in_flag_terms(mut self, action: &ActionInfo) -> Self {
+    pub fn in_flag_terms(mut self, action: &ActionEntry) -> Self {
         if self.exit_code != ExitCode::Validation {
             return self;
         }
@@ -82,7 +82,7 @@ impl CliError {
 }
 
 /// `Image or Url` → `--image or --url`; `Urls[2]` → `--urls[2]`; other text unchanged.
-fn flag_terms(quoted: &str, action: &ActionInfo) -> String {
+fn flag_terms(quoted: &str, action: &ActionEntry) -> String {
     let as_flag = |name: &str| {
         let top = name.find(['.', '[']).map_or(name, |end| &name[..end]);
         match action.params.iter().find(|p| p.api_name == top) {
@@ -171,7 +171,7 @@ mod tests {
 
     #[test]
     fn validation_errors_name_the_flags() {
-        let action = ActionInfo::find("DetectFace").unwrap();
+        let action = crate::cli::table::find("DetectFace").unwrap();
         let err = CliError::new(
             ExitCode::Validation,
             "invalid request parameter `Image or Url`: give `Image` or `Url`; none is set",

@@ -1,7 +1,7 @@
 //! "Did you mean" for a mistyped action: every action ranked by similarity to what was typed,
 //! best first, each under its one command-line spelling (`create-group`, not `CreateGroup`).
 
-use super::table::{ActionInfo, ACTIONS};
+use super::table::{ActionEntry, ACTIONS};
 
 /// How similar a command must be to be suggested (normalised Damerau-Levenshtein, 0 to 1).
 const THRESHOLD: f64 = 0.6;
@@ -12,7 +12,7 @@ const LIMIT: usize = 3;
 /// compared with both and the better score counts.
 pub fn similar_actions(typed: &str) -> Vec<&'static str> {
     let typed = typed.to_lowercase();
-    let score = |action: &ActionInfo| {
+    let score = |action: &ActionEntry| {
         let kebab = strsim::normalized_damerau_levenshtein(&typed, action.command);
         let api = strsim::normalized_damerau_levenshtein(&typed, &action.name.to_lowercase());
         kebab.max(api)
