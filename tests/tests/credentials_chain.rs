@@ -152,3 +152,37 @@ fn no_credentials_anywhere_lists_the_places_looked_and_sends_nothing() {
     }
     assert!(server.requests().is_empty());
 }
+
+/// The CVM metadata server answers only on the instance's own link, so the chain reaches it
+/// directly even when the proxy variables name a proxy (here one where nothing listens), while
+/// the service call itself still honours them (`NO_PROXY` sends it straight to the emulator).
+#[test]
+fn the_metadata_server_is_reached_without_the_proxy_the_environment_names() {
+    let server = TestEmulator::builder()
+        .with(|b| b.cvm_role("iai-role"))
+        .start();
+    server.seed_example_group();
+    let home = tempfile::tempdir().unwrap();
+    let dead_proxy = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    // The same server under another name, so that NO_PROXY spares only the service call.
+    let metadata = format!("http://localhost:{}", server.addr().port());
+    let out = run(
+        &server,
+        home.path(),
+        &[
+            ("TENCENTCLOUD_METADATA_ENDPOINT", metadata.as_str()),
+            ("HTTP_PROXY", dead_proxy.as_str()),
+            ("http_proxy", dead_proxy.as_str()),
+            ("ALL_PROXY", dead_proxy.as_str()),
+            ("NO_PROXY", "127.0.0.1"),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(server.emulator().metadata_request_count(), 2, "{stderr}");
+    let calls = server.requests();
+    assert!(calls.iter().any(|c| c.authenticated), "{calls:?}");
+}
