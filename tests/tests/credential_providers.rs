@@ -483,23 +483,10 @@ fn a_bad_duration_or_session_name_is_refused_before_any_call() {
 
 // --- off Tencent Cloud, and the chain's order ------------------------------------------
 
-/// Accepts connections and never answers.
-fn silent_listener() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for stream in listener.incoming() {
-            held.push(stream);
-        }
-    });
-    format!("http://{addr}")
-}
-
 #[tokio::test]
 async fn off_cloud_the_chain_fails_naming_every_place_tried() {
     let home = tempfile::tempdir().unwrap();
-    let metadata = silent_listener();
+    let metadata = common::silent_listener();
     let chain = DefaultCredentialsChain::new().environment([
         ("HOME", home.path().to_str().unwrap()),
         ("TENCENTCLOUD_METADATA_ENDPOINT", metadata.as_str()),

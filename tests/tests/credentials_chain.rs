@@ -106,20 +106,6 @@ fn environment_variables_come_before_the_profile_file() {
     assert!(server.requests()[0].authenticated);
 }
 
-/// A port that accepts connections and never answers, as a firewalled or hung metadata server
-/// would: the connections are held open until the test ends.
-fn silent_listener() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for stream in listener.incoming() {
-            held.push(stream);
-        }
-    });
-    format!("http://{addr}")
-}
-
 /// Off Tencent Cloud: nothing configured, and a metadata server that accepts the connection
 /// but never answers. The run fails (bounded by a generous limit, not a speed claim), naming
 /// every place tried, and sends nothing to the API.
@@ -127,7 +113,7 @@ fn silent_listener() -> String {
 fn no_credentials_anywhere_lists_the_places_looked_and_sends_nothing() {
     let server = TestEmulator::start();
     let home = tempfile::tempdir().unwrap();
-    let metadata = silent_listener();
+    let metadata = common::silent_listener();
     let started = std::time::Instant::now();
     let out = run(
         &server,

@@ -74,3 +74,17 @@ pub fn example_binary() -> std::path::PathBuf {
         "examples/get_group_info",
     )
 }
+
+/// A port that accepts connections and never answers, as a firewalled or hung metadata server
+/// would: the connections are held open until the test process ends.
+pub fn silent_listener() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            held.push(stream);
+        }
+    });
+    format!("http://{addr}")
+}

@@ -202,7 +202,7 @@ impl StsAssumeRoleCredentialsBuilder {
         self
     }
 
-    /// The HTTP transport, instead of a built-in one that bypasses proxies.
+    /// The HTTP transport, instead of a built-in one that honours the proxy variables.
     pub fn transport(mut self, transport: impl HttpTransport + 'static) -> Self {
         self.sts.transport = Some(Arc::new(transport));
         self
