@@ -9,7 +9,7 @@
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::new(Config::from_env()?);
-//! let group = client.get_group_info("my-group").send().await?;
+//! let group = client.get_group_info().group_id("my-group").send().await?;
 //! println!("{} was created at {} ms", group.group_name, group.creation_timestamp);
 //! # Ok(())
 //! # }
@@ -50,7 +50,7 @@ pub use runtime::credentials::{
 };
 pub use runtime::error::{
     ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError,
-    TransportError, ValidationError,
+    TransportError, ValidationError, ValidationErrorKind,
 };
 pub use runtime::image::{Image, ImageError};
 /// A typed mock of the service for unit tests (feature `test-util`); see [the testing guide](crate#testing-code-that-uses-the-client).

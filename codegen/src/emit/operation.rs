@@ -58,70 +58,60 @@ pub fn names(
     )
 }
 
-/// Required fields, in spec order: the constructor's and the client method's parameters.
-pub fn required_params(action: &Action) -> Vec<&Field> {
-    action.input.iter().filter(|f| !f.is_optional()).collect()
+/// `GetGroupInfoRequestBuilder`: every parameter optional until `build()`.
+pub fn request_builder_name(action: &Action) -> proc_macro2::Ident {
+    format_ident!("{}RequestBuilder", action.name)
 }
 
-/// `group_id: impl Into<String>` for strings, the plain type otherwise.
-pub fn param_decl(f: &Field) -> TokenStream {
-    let name = ident(f);
-    match &f.ty {
-        Type::String => quote!(#name: impl Into<String>),
-        Type::Image => quote!(#name: impl Into<crate::Image>),
-        ty => {
-            let ty = rust_type(ty);
-            quote!(#name: #ty)
-        }
-    }
-}
-
-/// `name: name.into()` for strings, the shorthand `name` otherwise.
-fn param_init(f: &Field) -> TokenStream {
-    let name = ident(f);
-    match &f.ty {
-        Type::String | Type::Image => quote!(#name: #name.into()),
-        _ => quote!(#name),
-    }
+/// `set_group_id`: the setter that takes an `Option`.
+fn option_setter_name(f: &Field) -> proc_macro2::Ident {
+    format_ident!("set_{}", f.rust_name)
 }
 
 fn request(service: &Service, action: &Action) -> TokenStream {
     let (request, response, error, _) = names(action);
+    let request_builder = request_builder_name(action);
     let action_name = &action.name;
     let idempotent = action.idempotent;
     let region_required = action.region_required;
     let docs = doc(&format!(
-        "Parameters of `{action_name}`: {}.{}\n\nBuild it with [`{request}::new`], which takes the required parameters; optional ones have setters.",
+        "Parameters of `{action_name}`: {}.{}\n\nBuild it with [`{request}::builder`]: a setter per parameter, required ones checked by `build()`.",
         action.title,
         action.availability()
     ));
     let deprecated = deprecated_attr(action);
     let fields = declarations(&action.input);
-    let params: Vec<_> = required_params(action)
-        .into_iter()
-        .map(param_decl)
-        .collect();
-    let inits = action.input.iter().map(|f| {
-        let name = ident(f);
-        if f.is_optional() {
-            quote!(#name: None)
-        } else {
-            param_init(f)
-        }
-    });
-    let setters = setters(action, quote!(self), quote!(self));
     let mut checks = fields::at_least_one_of_checks(&action.input, &action.at_least_one_of);
     checks.extend(fields::validation(&action.input, &validated_types(service)));
     let size_hint = body_size_hint(action);
     let paging = paginated(action);
     let error_variants = action.errors.iter().map(|e| format_ident!("{}", e.variant));
     let error_codes = action.errors.iter().map(|e| &e.code);
-    // With no required parameter, `new()` takes nothing and `Default` is the same thing.
-    let default = if params.is_empty() {
+    // With no required parameter, an empty request is valid, and `Default` makes it.
+    let default = if action.input.iter().all(Field::is_optional) {
         quote!(Default,)
     } else {
         TokenStream::new()
     };
+    let builder_fields = action.input.iter().map(|f| {
+        let name = ident(f);
+        let ty = rust_type(&f.ty);
+        quote!(#name: ::core::option::Option<#ty>,)
+    });
+    let builder_setters = setters(action, false);
+    let builds = action.input.iter().map(|f| {
+        let name = ident(f);
+        if f.is_optional() {
+            quote!(#name: self.#name,)
+        } else {
+            let api_name = &f.api_name;
+            let setter = f.rust_name.as_str();
+            quote!(#name: self.#name.ok_or_else(|| ValidationError::missing(#api_name, #setter))?,)
+        }
+    });
+    let builder_docs = doc(&format!(
+        "Builds a [`{request}`]: a setter per parameter, in any order; `build()` says which required one is missing."
+    ));
     quote! {
         #docs
         #deprecated
@@ -131,17 +121,31 @@ fn request(service: &Service, action: &Action) -> TokenStream {
         pub struct #request { #(#fields)* }
 
         impl #request {
-            /// Creates the request from its required parameters.
-            pub fn new(#(#params),*) -> Self {
-                #request { #(#inits),* }
+            /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+            pub fn builder() -> #request_builder {
+                <#request_builder as ::core::default::Default>::default()
             }
 
-            #(#setters)*
-
             /// Checks every constraint from the spec; the client calls this before sending.
-            pub fn validate(&self) -> Result<(), ValidationError> {
+            pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
                 #(#checks)*
                 Ok(())
+            }
+        }
+
+        #builder_docs
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, Default)]
+        #[must_use = "`.build()` returns the request"]
+        pub struct #request_builder { #(#builder_fields)* }
+
+        impl #request_builder {
+            #(#builder_setters)*
+
+            /// The request, or a [`ValidationError`] naming the first required parameter not
+            /// set. The other constraints are checked when the request is sent.
+            pub fn build(self) -> ::core::result::Result<#request, ValidationError> {
+                Ok(#request { #(#builds)* })
             }
         }
 
@@ -152,18 +156,18 @@ fn request(service: &Service, action: &Action) -> TokenStream {
             type Output = #response;
             type Error = #error;
 
-            fn validate(&self) -> Result<(), ValidationError> {
+            fn validate(&self) -> ::core::result::Result<(), ValidationError> {
                 #request::validate(self)
             }
 
-            fn error_code(error: &#error) -> Option<&'static str> {
+            fn error_code(error: &#error) -> ::core::option::Option<&'static str> {
                 match error {
                     #( #error::#error_variants(_) => Some(#error_codes), )*
                     #error::Unhandled(_) => None,
                 }
             }
 
-            fn request_id(output: &#response) -> Option<&str> {
+            fn request_id(output: &#response) -> ::core::option::Option<&str> {
                 Some(&output.request_id)
             }
 
@@ -324,21 +328,48 @@ fn paginated(action: &Action) -> TokenStream {
     }
 }
 
-/// A setter per optional input field; `target` is the request inside `receiver`.
-fn setters(action: &Action, receiver: TokenStream, target: TokenStream) -> Vec<TokenStream> {
+/// Two setters per input field, `name(value)` and `set_name(Option<value>)`, on the request
+/// builder (`forward`: false) or on the fluent builder, which hands them to its request builder.
+fn setters(action: &Action, forward: bool) -> Vec<TokenStream> {
     action
         .input
         .iter()
-        .filter(|f| f.is_optional())
         .map(|f| {
             let name = ident(f);
-            let docs = doc(&format!("Sets `{}`: {}", f.api_name, f.doc));
+            let set_name = option_setter_name(f);
+            let ty = rust_type(&f.ty);
+            let required = if f.is_optional() { "" } else { " Required." };
+            let docs = doc(&format!("Sets `{}`:{required} {}", f.api_name, f.doc));
+            let set_docs = doc(&format!(
+                "Sets or clears `{}`, for a value that may be absent.",
+                f.api_name
+            ));
             let (param, value) = setter_param(f);
-            quote! {
-                #docs
-                pub fn #name(mut #receiver, #param) -> Self {
-                    #target.#name = Some(#value);
-                    #receiver
+            if forward {
+                quote! {
+                    #docs
+                    pub fn #name(mut self, #param) -> Self {
+                        self.input = self.input.#name(value);
+                        self
+                    }
+                    #set_docs
+                    pub fn #set_name(mut self, value: ::core::option::Option<#ty>) -> Self {
+                        self.input = self.input.#set_name(value);
+                        self
+                    }
+                }
+            } else {
+                quote! {
+                    #docs
+                    pub fn #name(mut self, #param) -> Self {
+                        self.#name = Some(#value);
+                        self
+                    }
+                    #set_docs
+                    pub fn #set_name(mut self, value: ::core::option::Option<#ty>) -> Self {
+                        self.#name = value;
+                        self
+                    }
                 }
             }
         })
@@ -548,17 +579,22 @@ fn error_enum(action: &Action) -> TokenStream {
 
 fn fluent_builder(action: &Action) -> TokenStream {
     let (request, response, error, builder) = names(action);
+    let request_builder = request_builder_name(action);
     let method = format_ident!("{}", action.snake_name);
     let docs = doc(&format!(
-        "Builder returned by [`Client::{method}`](crate::Client::{method}); set optional parameters, then `.send().await`."
+        "Builder returned by [`Client::{method}`](crate::Client::{method}): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned)."
     ));
-    let setters = setters(action, quote!(self), quote!(self.request));
+    let setters = setters(action, true);
     let into_paginator = if action.pagination.is_some() {
         quote! {
             /// Pages through every result from the offset set here: a `Stream` of pages, or of
-            /// items with `.items()`. Each page is one call.
+            /// items with `.items()`. Each page is one call; a missing required parameter is
+            /// the stream's first and only item.
             pub fn into_paginator(self) -> crate::runtime::paginator::Paginator<#request> {
-                crate::runtime::paginator::Paginator::new(self.client.clone(), self.request)
+                match self.input.build() {
+                    Ok(request) => crate::runtime::paginator::Paginator::new(self.client, request),
+                    Err(e) => crate::runtime::paginator::Paginator::failed(self.client, e),
+                }
             }
         }
     } else {
@@ -570,31 +606,34 @@ fn fluent_builder(action: &Action) -> TokenStream {
         #deprecated
         #[derive(Debug, Clone)]
         #[must_use = "nothing is sent until `.send().await`"]
-        pub struct #builder<'a> {
-            client: &'a crate::Client,
-            request: #request,
+        pub struct #builder {
+            client: crate::Client,
+            input: #request_builder,
         }
 
-        impl<'a> #builder<'a> {
-            pub(crate) fn new(client: &'a crate::Client, request: #request) -> Self {
-                #builder { client, request }
+        impl #builder {
+            pub(crate) fn new(client: crate::Client) -> Self {
+                #builder { client, input: <#request_builder as ::core::default::Default>::default() }
             }
 
             #(#setters)*
 
-            /// The request as built so far.
-            pub fn request(&self) -> &#request {
-                &self.request
+            /// The parameters set so far.
+            pub fn as_input(&self) -> &#request_builder {
+                &self.input
             }
 
-            /// The request, for sending later with [`Client::send`](crate::Client::send).
-            pub fn into_request(self) -> #request {
-                self.request
+            /// The request, for sending later with [`Client::send`](crate::Client::send) or
+            /// for a mock; fails as `send` would when a required parameter is not set.
+            pub fn into_request(self) -> ::core::result::Result<#request, ValidationError> {
+                self.input.build()
             }
 
-            /// Validates, signs and sends the request.
-            pub async fn send(self) -> Result<#response, SdkError<#error>> {
-                self.client.send(&self.request).await
+            /// Checks that the required parameters are set, then validates, signs and sends
+            /// the request.
+            pub async fn send(self) -> ::core::result::Result<#response, SdkError<#error>> {
+                let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+                self.client.send(&request).await
             }
 
             #into_paginator

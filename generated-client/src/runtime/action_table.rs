@@ -134,7 +134,7 @@ mod tests {
         ));
         assert!(matches!(
             check(&json!({"Name": "too long"})),
-            Err(RequestRejection::Constraint(e)) if e.parameter == "Name"
+            Err(RequestRejection::Constraint(e)) if e.parameter() == "Name"
         ));
     }
 

@@ -10,7 +10,7 @@ use tracing::Instrument;
 use super::action::Action;
 use super::config::Config;
 use super::envelope;
-use super::error::{SdkError, ServiceError, TimeoutError, ValidationError};
+use super::error::{SdkError, ServiceError, TimeoutError, ValidationError, ValidationErrorKind};
 use super::header_value::HeaderValue;
 use super::image::to_json_placing_images;
 use super::retry::RetryKind;
@@ -376,19 +376,21 @@ fn shared_parts(config: &Config) -> SharedParts {
 fn encode<A: Action>(request: &A, config: &Config) -> Result<Bytes, SdkError<A::Error>> {
     request.validate().map_err(SdkError::InvalidRequest)?;
     if A::REGION_REQUIRED && config.region.is_none() {
-        return Err(SdkError::InvalidRequest(ValidationError {
-            parameter: "Region".to_owned(),
-            problem: format!(
+        return Err(SdkError::InvalidRequest(ValidationError::new(
+            ValidationErrorKind::RegionRequired,
+            "Region",
+            format!(
                 "{} needs a region; set it with `Config::builder().region(...)` or TENCENTCLOUD_REGION",
                 A::NAME
             ),
-        }));
+        )));
     }
     let cannot_encode = |e: serde_json::Error| {
-        SdkError::InvalidRequest(ValidationError {
-            parameter: A::NAME.to_owned(),
-            problem: format!("cannot be encoded as JSON: {e}"),
-        })
+        SdkError::InvalidRequest(ValidationError::new(
+            ValidationErrorKind::Encoding,
+            A::NAME,
+            format!("cannot be encoded as JSON: {e}"),
+        ))
     };
     let hint = request.body_size_hint();
     if hint > LARGE_BODY {

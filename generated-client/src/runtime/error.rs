@@ -146,17 +146,85 @@ impl fmt::Display for ErrorMetadata {
 
 /// A request parameter broke a constraint; reported before any network call.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ValidationError {
-    /// The parameter's API name, with a path for nested values, e.g. `GroupId` or `Items[2].Name`.
-    pub parameter: String,
-    /// The rule that was broken, in words.
-    pub problem: String,
+    parameter: String,
+    kind: ValidationErrorKind,
+    problem: String,
+}
+
+/// Which rule a [`ValidationError`] is about, for code that reacts to it (the emulator answers
+/// with the service's code for it) rather than reading the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ValidationErrorKind {
+    /// A required parameter is not set.
+    Missing,
+    /// A string is shorter than its minimum length.
+    TooShort,
+    /// A string is longer than its maximum length.
+    TooLong,
+    /// A string holds a character the parameter does not allow.
+    AllowedChars,
+    /// A string is not one of the listed values.
+    NotOneOf,
+    /// A number is outside its range (or NaN).
+    OutOfRange,
+    /// A list has too few or too many items.
+    ItemCount,
+    /// None of a group of parameters of which one is needed is set (an image or its URL).
+    OneOfRequired,
+    /// An image holds no data.
+    EmptyImage,
+    /// An image is larger than the API accepts.
+    ImageTooLarge,
+    /// The action needs a region and the configuration has none.
+    RegionRequired,
+    /// The request cannot be encoded as JSON.
+    Encoding,
 }
 
 impl ValidationError {
+    pub(crate) fn new(
+        kind: ValidationErrorKind,
+        parameter: impl Into<String>,
+        problem: impl Into<String>,
+    ) -> Self {
+        ValidationError {
+            parameter: parameter.into(),
+            kind,
+            problem: problem.into(),
+        }
+    }
+
+    /// A required parameter is not set; `setter` is the builder method that sets it.
+    pub(crate) fn missing(parameter: &str, setter: &str) -> Self {
+        ValidationError::new(
+            ValidationErrorKind::Missing,
+            parameter,
+            format!("is required; set it with `.{setter}(...)`"),
+        )
+    }
+
+    /// The parameter's API name, with a path for nested values, e.g. `GroupId` or
+    /// `Items[2].Name`; `Image or Url` for a group of which one is needed.
+    pub fn parameter(&self) -> &str {
+        &self.parameter
+    }
+
+    /// The rule that was broken.
+    pub fn kind(&self) -> ValidationErrorKind {
+        self.kind
+    }
+
+    /// The rule that was broken, in words, without the parameter.
+    pub fn problem(&self) -> &str {
+        &self.problem
+    }
+
     /// Prefixes the parameter path with the enclosing field: `X` within `Rect` is `Rect.X`, an
     /// item `[2]` within `Urls` is `Urls[2]`.
-    pub fn within(mut self, outer: impl fmt::Display) -> Self {
+    pub(crate) fn within(mut self, outer: impl fmt::Display) -> Self {
         let outer = outer.to_string();
         self.parameter = if self.parameter.is_empty() {
             outer

@@ -26,9 +26,9 @@
 //! ));
 //! let client = mock.client();
 //!
-//! let group = client.get_group_info("staff").send().await.unwrap();
+//! let group = client.get_group_info().group_id("staff").send().await.unwrap();
 //! assert_eq!(group.group_name, "Staff");
-//! let missing = client.get_group_info("visitors").send().await.unwrap_err();
+//! let missing = client.get_group_info().group_id("visitors").send().await.unwrap_err();
 //! assert!(matches!(
 //!     missing,
 //!     SdkError::Service(GetGroupInfoError::InvalidParameterValueGroupIdNotExist(_))

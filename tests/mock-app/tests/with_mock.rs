@@ -92,7 +92,10 @@ async fn stubs_get_group_info_and_detect_face() {
     assert_eq!(detect[0].max_face_num, Some(5));
     assert_eq!(
         mock.requests::<GetGroupInfoRequest>(),
-        [GetGroupInfoRequest::new("staff")]
+        [GetGroupInfoRequest::builder()
+            .group_id("staff")
+            .build()
+            .expect("every required parameter is set")]
     );
     mock.assert_all_rules_used();
     mock.assert_all_calls_matched();
@@ -151,7 +154,12 @@ async fn throttling_that_lasts_ends_after_the_configured_attempts() {
     ));
     let client =
         tencentcloud_iai::Client::new(mock.config_builder().max_attempts(2).build().unwrap());
-    let error = client.get_group_info("staff").send().await.unwrap_err();
+    let error = client
+        .get_group_info()
+        .group_id("staff")
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             &error,
@@ -199,7 +207,8 @@ async fn an_error_value_keeps_its_metadata_and_unknown_codes_stay_intact() {
         .then_error(GetGroupInfoError::Unhandled(metadata));
     let error = mock
         .client()
-        .get_group_info("staff")
+        .get_group_info()
+        .group_id("staff")
         .send()
         .await
         .unwrap_err();
@@ -278,9 +287,10 @@ async fn a_strict_mock_fails_the_test_on_an_unmatched_call_and_says_why() {
     mock.on::<DetectFaceRequest>()
         .then_output(DetectFaceResponse::builder().build());
     let client = mock.client();
-    let outcome = tokio::spawn(async move { client.get_group_info("visitors").send().await })
-        .await
-        .expect_err("the call panics");
+    let outcome =
+        tokio::spawn(async move { client.get_group_info().group_id("visitors").send().await })
+            .await
+            .expect_err("the call panics");
     let payload = outcome.into_panic();
     let message = payload
         .downcast_ref::<String>()
@@ -310,7 +320,12 @@ async fn a_lenient_mock_reports_unmatched_calls_as_errors_and_lists_them() {
         .then_output(DetectFaceResponse::builder().build());
     let client =
         tencentcloud_iai::Client::new(mock.config_builder().max_attempts(1).build().unwrap());
-    let error = client.get_group_info("staff").send().await.unwrap_err();
+    let error = client
+        .get_group_info()
+        .group_id("staff")
+        .send()
+        .await
+        .unwrap_err();
     let SdkError::Transport(transport) = &error else {
         panic!("expected a transport error, got {error:?}");
     };
@@ -369,8 +384,18 @@ async fn a_used_up_sequence_says_so_when_a_call_goes_unanswered() {
         .then_sequence([Answer::output(staff_group())]);
     let client =
         tencentcloud_iai::Client::new(mock.config_builder().max_attempts(1).build().unwrap());
-    client.get_group_info("staff").send().await.unwrap();
-    let error = client.get_group_info("staff").send().await.unwrap_err();
+    client
+        .get_group_info()
+        .group_id("staff")
+        .send()
+        .await
+        .unwrap();
+    let error = client
+        .get_group_info()
+        .group_id("staff")
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         error
             .to_string()

@@ -146,7 +146,7 @@ use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationErr
 ///
 /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
 ///
-/// Build it with [`AnalyzeDenseLandmarksRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`AnalyzeDenseLandmarksRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -188,55 +188,12 @@ pub struct AnalyzeDenseLandmarksRequest {
     pub need_rotate_detection: Option<i64>,
 }
 impl AnalyzeDenseLandmarksRequest {
-    /// Creates the request from its required parameters.
-    pub fn new() -> Self {
-        AnalyzeDenseLandmarksRequest {
-            mode: None,
-            image: None,
-            url: None,
-            face_model_version: None,
-            need_rotate_detection: None,
-        }
-    }
-    /// Sets `Mode`: Detection mode.
-    /// - Values: 0 detects every face that appears; 1 detects the face with the largest area.
-    /// - Default value: 0.
-    /// - Detailed facial feature localization (facial landmark) information is returned for up to 5 faces.
-    pub fn mode(mut self, value: u64) -> Self {
-        self.mode = Some(value);
-        self
-    }
-    /// Sets `Image`: Base64-encoded image data.
-    /// - It cannot exceed 5 MB after Base64 encoding.
-    /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
-    /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
-        self.image = Some(value.into());
-        self
-    }
-    /// Sets `Url`: URL of the image.
-    /// - The image cannot exceed 5 MB after Base64 encoding.
-    /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
-    /// - Either `Url` or `Image` must be provided; if both are provided, only `Url` is used.
-    /// - A URL of an image stored in Tencent Cloud guarantees higher download speed and stability, so we recommend storing images in Tencent Cloud.
-    /// - The speed and stability of URLs not stored in Tencent Cloud may be affected.
-    /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-    /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
-        self.face_model_version = Some(value.into());
-        self
-    }
-    /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: i64) -> Self {
-        self.need_rotate_detection = Some(value);
-        self
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> AnalyzeDenseLandmarksRequestBuilder {
+        <AnalyzeDenseLandmarksRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         crate::runtime::validate::at_least_one_of(
             &["Image", "Url"],
             &[
@@ -250,16 +207,111 @@ impl AnalyzeDenseLandmarksRequest {
         Ok(())
     }
 }
+/// Builds a [`AnalyzeDenseLandmarksRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct AnalyzeDenseLandmarksRequestBuilder {
+    mode: ::core::option::Option<u64>,
+    image: ::core::option::Option<crate::Image>,
+    url: ::core::option::Option<String>,
+    face_model_version: ::core::option::Option<String>,
+    need_rotate_detection: ::core::option::Option<i64>,
+}
+impl AnalyzeDenseLandmarksRequestBuilder {
+    /// Sets `Mode`: Detection mode.
+    /// - Values: 0 detects every face that appears; 1 detects the face with the largest area.
+    /// - Default value: 0.
+    /// - Detailed facial feature localization (facial landmark) information is returned for up to 5 faces.
+    pub fn mode(mut self, value: u64) -> Self {
+        self.mode = Some(value);
+        self
+    }
+    /// Sets or clears `Mode`, for a value that may be absent.
+    pub fn set_mode(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.mode = value;
+        self
+    }
+    /// Sets `Image`: Base64-encoded image data.
+    /// - It cannot exceed 5 MB after Base64 encoding.
+    /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
+    /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+    /// Sets or clears `Image`, for a value that may be absent.
+    pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.image = value;
+        self
+    }
+    /// Sets `Url`: URL of the image.
+    /// - The image cannot exceed 5 MB after Base64 encoding.
+    /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
+    /// - Either `Url` or `Image` must be provided; if both are provided, only `Url` is used.
+    /// - A URL of an image stored in Tencent Cloud guarantees higher download speed and stability, so we recommend storing images in Tencent Cloud.
+    /// - The speed and stability of URLs not stored in Tencent Cloud may be affected.
+    /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets or clears `Url`, for a value that may be absent.
+    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+        self.url = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.face_model_version = Some(value.into());
+        self
+    }
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<String>,
+    ) -> Self {
+        self.face_model_version = value;
+        self
+    }
+    /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    pub fn need_rotate_detection(mut self, value: i64) -> Self {
+        self.need_rotate_detection = Some(value);
+        self
+    }
+    /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    pub fn set_need_rotate_detection(
+        mut self,
+        value: ::core::option::Option<i64>,
+    ) -> Self {
+        self.need_rotate_detection = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<AnalyzeDenseLandmarksRequest, ValidationError> {
+        Ok(AnalyzeDenseLandmarksRequest {
+            mode: self.mode,
+            image: self.image,
+            url: self.url,
+            face_model_version: self.face_model_version,
+            need_rotate_detection: self.need_rotate_detection,
+        })
+    }
+}
 impl crate::runtime::action::Action for AnalyzeDenseLandmarksRequest {
     const NAME: &'static str = "AnalyzeDenseLandmarks";
     const IDEMPOTENT: bool = true;
     const REGION_REQUIRED: bool = false;
     type Output = AnalyzeDenseLandmarksResponse;
     type Error = AnalyzeDenseLandmarksError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         AnalyzeDenseLandmarksRequest::validate(self)
     }
-    fn error_code(error: &AnalyzeDenseLandmarksError) -> Option<&'static str> {
+    fn error_code(
+        error: &AnalyzeDenseLandmarksError,
+    ) -> ::core::option::Option<&'static str> {
         match error {
             AnalyzeDenseLandmarksError::ActionOffline(_) => Some("ActionOffline"),
             AnalyzeDenseLandmarksError::AuthFailureInvalidAuthorization(_) => {
@@ -413,7 +465,9 @@ impl crate::runtime::action::Action for AnalyzeDenseLandmarksRequest {
             AnalyzeDenseLandmarksError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &AnalyzeDenseLandmarksResponse) -> Option<&str> {
+    fn request_id(
+        output: &AnalyzeDenseLandmarksResponse,
+    ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
     fn body_size_hint(&self) -> usize {
@@ -968,21 +1022,18 @@ impl std::fmt::Display for AnalyzeDenseLandmarksError {
     }
 }
 impl std::error::Error for AnalyzeDenseLandmarksError {}
-/// Builder returned by [`Client::analyze_dense_landmarks`](crate::Client::analyze_dense_landmarks); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::analyze_dense_landmarks`](crate::Client::analyze_dense_landmarks): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct AnalyzeDenseLandmarksFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: AnalyzeDenseLandmarksRequest,
+pub struct AnalyzeDenseLandmarksFluentBuilder {
+    client: crate::Client,
+    input: AnalyzeDenseLandmarksRequestBuilder,
 }
-impl<'a> AnalyzeDenseLandmarksFluentBuilder<'a> {
-    pub(crate) fn new(
-        client: &'a crate::Client,
-        request: AnalyzeDenseLandmarksRequest,
-    ) -> Self {
+impl AnalyzeDenseLandmarksFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         AnalyzeDenseLandmarksFluentBuilder {
             client,
-            request,
+            input: <AnalyzeDenseLandmarksRequestBuilder as ::core::default::Default>::default(),
         }
     }
     /// Sets `Mode`: Detection mode.
@@ -990,7 +1041,12 @@ impl<'a> AnalyzeDenseLandmarksFluentBuilder<'a> {
     /// - Default value: 0.
     /// - Detailed facial feature localization (facial landmark) information is returned for up to 5 faces.
     pub fn mode(mut self, value: u64) -> Self {
-        self.request.mode = Some(value);
+        self.input = self.input.mode(value);
+        self
+    }
+    /// Sets or clears `Mode`, for a value that may be absent.
+    pub fn set_mode(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_mode(value);
         self
     }
     /// Sets `Image`: Base64-encoded image data.
@@ -998,7 +1054,12 @@ impl<'a> AnalyzeDenseLandmarksFluentBuilder<'a> {
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
-        self.request.image = Some(value.into());
+        self.input = self.input.image(value);
+        self
+    }
+    /// Sets or clears `Image`, for a value that may be absent.
+    pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.input = self.input.set_image(value);
         self
     }
     /// Sets `Url`: URL of the image.
@@ -1009,32 +1070,61 @@ impl<'a> AnalyzeDenseLandmarksFluentBuilder<'a> {
     /// - The speed and stability of URLs not stored in Tencent Cloud may be affected.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.request.url = Some(value.into());
+        self.input = self.input.url(value);
+        self
+    }
+    /// Sets or clears `Url`, for a value that may be absent.
+    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_url(value);
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
     pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
-        self.request.face_model_version = Some(value.into());
+        self.input = self.input.face_model_version(value);
+        self
+    }
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<String>,
+    ) -> Self {
+        self.input = self.input.set_face_model_version(value);
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     pub fn need_rotate_detection(mut self, value: i64) -> Self {
-        self.request.need_rotate_detection = Some(value);
+        self.input = self.input.need_rotate_detection(value);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &AnalyzeDenseLandmarksRequest {
-        &self.request
+    /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    pub fn set_need_rotate_detection(
+        mut self,
+        value: ::core::option::Option<i64>,
+    ) -> Self {
+        self.input = self.input.set_need_rotate_detection(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> AnalyzeDenseLandmarksRequest {
-        self.request
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &AnalyzeDenseLandmarksRequestBuilder {
+        &self.input
     }
-    /// Validates, signs and sends the request.
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<AnalyzeDenseLandmarksRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<AnalyzeDenseLandmarksResponse, SdkError<AnalyzeDenseLandmarksError>> {
-        self.client.send(&self.request).await
+    ) -> ::core::result::Result<
+        AnalyzeDenseLandmarksResponse,
+        SdkError<AnalyzeDenseLandmarksError>,
+    > {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

@@ -434,7 +434,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `AnalyzeFace`: Performs facial feature localization.
 ///
-/// Build it with [`AnalyzeFaceRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`AnalyzeFaceRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -483,58 +483,12 @@ pub struct AnalyzeFaceRequest {
     pub need_rotate_detection: Option<u64>,
 }
 impl AnalyzeFaceRequest {
-    /// Creates the request from its required parameters.
-    pub fn new() -> Self {
-        AnalyzeFaceRequest {
-            mode: None,
-            image: None,
-            url: None,
-            face_model_version: None,
-            need_rotate_detection: None,
-        }
-    }
-    /// Sets `Mode`: Detection mode. 0: detect all faces that appear; 1: detect the largest face. Default value: 0. The facial feature localization information (facial keypoints) of up to 10 faces can be returned.
-    pub fn mode(mut self, value: u64) -> Self {
-        self.mode = Some(value);
-        self
-    }
-    /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
-    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
-    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
-        self.image = Some(value.into());
-        self
-    }
-    /// Sets `Url`: Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
-    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
-    /// Either `Url` or `Image` must be provided; if both are provided, only `Url` will be used.
-    /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
-    /// The download speed and stability of non-Tencent Cloud URLs may be low.
-    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-    /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service.
-    ///
-    /// Currently, `2.0` and `3.0` are supported.
-    ///
-    /// This parameter is `3.0` by default starting from April 2, 2020. If it is left empty for accounts that used this API, `2.0` will be used by default.
-    ///
-    /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
-    ///
-    /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
-        self.face_model_version = Some(value.into());
-        self
-    }
-    /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.need_rotate_detection = Some(value);
-        self
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> AnalyzeFaceRequestBuilder {
+        <AnalyzeFaceRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         crate::runtime::validate::at_least_one_of(
             &["Image", "Url"],
             &[
@@ -556,16 +510,110 @@ impl AnalyzeFaceRequest {
         Ok(())
     }
 }
+/// Builds a [`AnalyzeFaceRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct AnalyzeFaceRequestBuilder {
+    mode: ::core::option::Option<u64>,
+    image: ::core::option::Option<crate::Image>,
+    url: ::core::option::Option<String>,
+    face_model_version: ::core::option::Option<String>,
+    need_rotate_detection: ::core::option::Option<u64>,
+}
+impl AnalyzeFaceRequestBuilder {
+    /// Sets `Mode`: Detection mode. 0: detect all faces that appear; 1: detect the largest face. Default value: 0. The facial feature localization information (facial keypoints) of up to 10 faces can be returned.
+    pub fn mode(mut self, value: u64) -> Self {
+        self.mode = Some(value);
+        self
+    }
+    /// Sets or clears `Mode`, for a value that may be absent.
+    pub fn set_mode(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.mode = value;
+        self
+    }
+    /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
+    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
+    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+    /// Sets or clears `Image`, for a value that may be absent.
+    pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.image = value;
+        self
+    }
+    /// Sets `Url`: Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
+    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
+    /// Either `Url` or `Image` must be provided; if both are provided, only `Url` will be used.
+    /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
+    /// The download speed and stability of non-Tencent Cloud URLs may be low.
+    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets or clears `Url`, for a value that may be absent.
+    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+        self.url = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service.
+    ///
+    /// Currently, `2.0` and `3.0` are supported.
+    ///
+    /// This parameter is `3.0` by default starting from April 2, 2020. If it is left empty for accounts that used this API, `2.0` will be used by default.
+    ///
+    /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
+    ///
+    /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.face_model_version = Some(value.into());
+        self
+    }
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<String>,
+    ) -> Self {
+        self.face_model_version = value;
+        self
+    }
+    /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    pub fn need_rotate_detection(mut self, value: u64) -> Self {
+        self.need_rotate_detection = Some(value);
+        self
+    }
+    /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    pub fn set_need_rotate_detection(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.need_rotate_detection = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(self) -> ::core::result::Result<AnalyzeFaceRequest, ValidationError> {
+        Ok(AnalyzeFaceRequest {
+            mode: self.mode,
+            image: self.image,
+            url: self.url,
+            face_model_version: self.face_model_version,
+            need_rotate_detection: self.need_rotate_detection,
+        })
+    }
+}
 impl crate::runtime::action::Action for AnalyzeFaceRequest {
     const NAME: &'static str = "AnalyzeFace";
     const IDEMPOTENT: bool = true;
     const REGION_REQUIRED: bool = false;
     type Output = AnalyzeFaceResponse;
     type Error = AnalyzeFaceError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         AnalyzeFaceRequest::validate(self)
     }
-    fn error_code(error: &AnalyzeFaceError) -> Option<&'static str> {
+    fn error_code(error: &AnalyzeFaceError) -> ::core::option::Option<&'static str> {
         match error {
             AnalyzeFaceError::ActionOffline(_) => Some("ActionOffline"),
             AnalyzeFaceError::AuthFailureInvalidAuthorization(_) => {
@@ -839,7 +887,7 @@ impl crate::runtime::action::Action for AnalyzeFaceRequest {
             AnalyzeFaceError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &AnalyzeFaceResponse) -> Option<&str> {
+    fn request_id(output: &AnalyzeFaceResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
     fn body_size_hint(&self) -> usize {
@@ -1799,30 +1847,40 @@ impl std::fmt::Display for AnalyzeFaceError {
     }
 }
 impl std::error::Error for AnalyzeFaceError {}
-/// Builder returned by [`Client::analyze_face`](crate::Client::analyze_face); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::analyze_face`](crate::Client::analyze_face): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct AnalyzeFaceFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: AnalyzeFaceRequest,
+pub struct AnalyzeFaceFluentBuilder {
+    client: crate::Client,
+    input: AnalyzeFaceRequestBuilder,
 }
-impl<'a> AnalyzeFaceFluentBuilder<'a> {
-    pub(crate) fn new(client: &'a crate::Client, request: AnalyzeFaceRequest) -> Self {
+impl AnalyzeFaceFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         AnalyzeFaceFluentBuilder {
             client,
-            request,
+            input: <AnalyzeFaceRequestBuilder as ::core::default::Default>::default(),
         }
     }
     /// Sets `Mode`: Detection mode. 0: detect all faces that appear; 1: detect the largest face. Default value: 0. The facial feature localization information (facial keypoints) of up to 10 faces can be returned.
     pub fn mode(mut self, value: u64) -> Self {
-        self.request.mode = Some(value);
+        self.input = self.input.mode(value);
+        self
+    }
+    /// Sets or clears `Mode`, for a value that may be absent.
+    pub fn set_mode(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_mode(value);
         self
     }
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
-        self.request.image = Some(value.into());
+        self.input = self.input.image(value);
+        self
+    }
+    /// Sets or clears `Image`, for a value that may be absent.
+    pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.input = self.input.set_image(value);
         self
     }
     /// Sets `Url`: Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
@@ -1832,7 +1890,12 @@ impl<'a> AnalyzeFaceFluentBuilder<'a> {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.request.url = Some(value.into());
+        self.input = self.input.url(value);
+        self
+    }
+    /// Sets or clears `Url`, for a value that may be absent.
+    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_url(value);
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service.
@@ -1845,25 +1908,48 @@ impl<'a> AnalyzeFaceFluentBuilder<'a> {
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
     pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
-        self.request.face_model_version = Some(value.into());
+        self.input = self.input.face_model_version(value);
+        self
+    }
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<String>,
+    ) -> Self {
+        self.input = self.input.set_face_model_version(value);
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.request.need_rotate_detection = Some(value);
+        self.input = self.input.need_rotate_detection(value);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &AnalyzeFaceRequest {
-        &self.request
+    /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    pub fn set_need_rotate_detection(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.input = self.input.set_need_rotate_detection(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> AnalyzeFaceRequest {
-        self.request
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &AnalyzeFaceRequestBuilder {
+        &self.input
     }
-    /// Validates, signs and sends the request.
-    pub async fn send(self) -> Result<AnalyzeFaceResponse, SdkError<AnalyzeFaceError>> {
-        self.client.send(&self.request).await
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<AnalyzeFaceRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
+    pub async fn send(
+        self,
+    ) -> ::core::result::Result<AnalyzeFaceResponse, SdkError<AnalyzeFaceError>> {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

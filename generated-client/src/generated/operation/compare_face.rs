@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `CompareFace`: Compares faces.
 ///
-/// Build it with [`CompareFaceRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`CompareFaceRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -120,96 +120,12 @@ pub struct CompareFaceRequest {
     pub face_matching_strategy: Option<u64>,
 }
 impl CompareFaceRequest {
-    /// Creates the request from its required parameters.
-    pub fn new() -> Self {
-        CompareFaceRequest {
-            image_a: None,
-            image_b: None,
-            url_a: None,
-            url_b: None,
-            face_model_version: None,
-            quality_control: None,
-            need_rotate_detection: None,
-            face_matching_strategy: None,
-        }
-    }
-    /// Sets `ImageA`: Base64-encoded data of image A, which cannot exceed 5 MB.
-    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
-    /// If there are multiple faces in the image, only the face with the largest size will be selected.
-    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image_a(mut self, value: impl Into<crate::Image>) -> Self {
-        self.image_a = Some(value.into());
-        self
-    }
-    /// Sets `ImageB`: Base64-encoded data of image B, which cannot exceed 5 MB.
-    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
-    /// If there are multiple faces in the image, only the face with the largest size will be selected.
-    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image_b(mut self, value: impl Into<crate::Image>) -> Self {
-        self.image_b = Some(value.into());
-        self
-    }
-    /// Sets `UrlA`: URL of image A. The image cannot exceed 5 MB in size after being Base64-encoded.
-    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
-    /// Either `Url` or `Image` of image A must be provided; if both are provided, only `Url` will be used.
-    /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
-    /// The download speed and stability of non-Tencent Cloud URLs may be low.
-    /// If there are multiple faces in the image, only the face with the largest size will be selected.
-    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url_a(mut self, value: impl Into<String>) -> Self {
-        self.url_a = Some(value.into());
-        self
-    }
-    /// Sets `UrlB`: URL of image B. The image cannot exceed 5 MB in size after being Base64-encoded.
-    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
-    /// Either `Url` or `Image` of image B must be provided; if both are provided, only `Url` will be used.
-    /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
-    /// The download speed and stability of non-Tencent Cloud URLs may be low.
-    /// If there are multiple faces in the image, only the face with the largest size will be selected.
-    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url_b(mut self, value: impl Into<String>) -> Self {
-        self.url_b = Some(value.into());
-        self
-    }
-    /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service.
-    ///
-    /// Currently, `2.0` and `3.0` are supported.
-    ///
-    /// This parameter is `3.0` by default starting from April 2, 2020. If it is left empty for accounts that used this API, `2.0` will be used by default.
-    ///
-    /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
-    ///
-    /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
-        self.face_model_version = Some(value.into());
-        self
-    }
-    /// Sets `QualityControl`: Image quality control.
-    /// 0: no control.
-    /// 1: low quality requirement. The image has one or more of the following problems: extreme blurriness, covered eyes, covered nose, and covered mouth.
-    /// 2: average quality requirement. The image has at least three of the following problems: excessive brightness, excessive dimness, blurriness or average blurriness, covered eyebrows, covered cheeks, and covered chin.
-    /// 3: high-quality requirement. The image has one to two of the following problems: excessive brightness, excessive dimness, average blurriness, covered eyebrows, covered cheeks, and covered chin.
-    /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
-    /// Default value: 0.
-    /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
-    pub fn quality_control(mut self, value: u64) -> Self {
-        self.quality_control = Some(value);
-        self
-    }
-    /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.need_rotate_detection = Some(value);
-        self
-    }
-    /// Sets `FaceMatchingStrategy`: How to choose a face when an image holds several; default value: 0.
-    /// - 0: the face with the highest confidence.
-    /// - 1: the face with the largest area.
-    pub fn face_matching_strategy(mut self, value: u64) -> Self {
-        self.face_matching_strategy = Some(value);
-        self
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> CompareFaceRequestBuilder {
+        <CompareFaceRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         crate::runtime::validate::at_least_one_of(
             &["ImageA", "UrlA"],
             &[
@@ -242,16 +158,169 @@ impl CompareFaceRequest {
         Ok(())
     }
 }
+/// Builds a [`CompareFaceRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct CompareFaceRequestBuilder {
+    image_a: ::core::option::Option<crate::Image>,
+    image_b: ::core::option::Option<crate::Image>,
+    url_a: ::core::option::Option<String>,
+    url_b: ::core::option::Option<String>,
+    face_model_version: ::core::option::Option<String>,
+    quality_control: ::core::option::Option<u64>,
+    need_rotate_detection: ::core::option::Option<u64>,
+    face_matching_strategy: ::core::option::Option<u64>,
+}
+impl CompareFaceRequestBuilder {
+    /// Sets `ImageA`: Base64-encoded data of image A, which cannot exceed 5 MB.
+    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
+    /// If there are multiple faces in the image, only the face with the largest size will be selected.
+    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn image_a(mut self, value: impl Into<crate::Image>) -> Self {
+        self.image_a = Some(value.into());
+        self
+    }
+    /// Sets or clears `ImageA`, for a value that may be absent.
+    pub fn set_image_a(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.image_a = value;
+        self
+    }
+    /// Sets `ImageB`: Base64-encoded data of image B, which cannot exceed 5 MB.
+    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
+    /// If there are multiple faces in the image, only the face with the largest size will be selected.
+    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn image_b(mut self, value: impl Into<crate::Image>) -> Self {
+        self.image_b = Some(value.into());
+        self
+    }
+    /// Sets or clears `ImageB`, for a value that may be absent.
+    pub fn set_image_b(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.image_b = value;
+        self
+    }
+    /// Sets `UrlA`: URL of image A. The image cannot exceed 5 MB in size after being Base64-encoded.
+    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
+    /// Either `Url` or `Image` of image A must be provided; if both are provided, only `Url` will be used.
+    /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
+    /// The download speed and stability of non-Tencent Cloud URLs may be low.
+    /// If there are multiple faces in the image, only the face with the largest size will be selected.
+    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn url_a(mut self, value: impl Into<String>) -> Self {
+        self.url_a = Some(value.into());
+        self
+    }
+    /// Sets or clears `UrlA`, for a value that may be absent.
+    pub fn set_url_a(mut self, value: ::core::option::Option<String>) -> Self {
+        self.url_a = value;
+        self
+    }
+    /// Sets `UrlB`: URL of image B. The image cannot exceed 5 MB in size after being Base64-encoded.
+    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
+    /// Either `Url` or `Image` of image B must be provided; if both are provided, only `Url` will be used.
+    /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
+    /// The download speed and stability of non-Tencent Cloud URLs may be low.
+    /// If there are multiple faces in the image, only the face with the largest size will be selected.
+    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn url_b(mut self, value: impl Into<String>) -> Self {
+        self.url_b = Some(value.into());
+        self
+    }
+    /// Sets or clears `UrlB`, for a value that may be absent.
+    pub fn set_url_b(mut self, value: ::core::option::Option<String>) -> Self {
+        self.url_b = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service.
+    ///
+    /// Currently, `2.0` and `3.0` are supported.
+    ///
+    /// This parameter is `3.0` by default starting from April 2, 2020. If it is left empty for accounts that used this API, `2.0` will be used by default.
+    ///
+    /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
+    ///
+    /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.face_model_version = Some(value.into());
+        self
+    }
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<String>,
+    ) -> Self {
+        self.face_model_version = value;
+        self
+    }
+    /// Sets `QualityControl`: Image quality control.
+    /// 0: no control.
+    /// 1: low quality requirement. The image has one or more of the following problems: extreme blurriness, covered eyes, covered nose, and covered mouth.
+    /// 2: average quality requirement. The image has at least three of the following problems: excessive brightness, excessive dimness, blurriness or average blurriness, covered eyebrows, covered cheeks, and covered chin.
+    /// 3: high-quality requirement. The image has one to two of the following problems: excessive brightness, excessive dimness, average blurriness, covered eyebrows, covered cheeks, and covered chin.
+    /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
+    /// Default value: 0.
+    /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    pub fn quality_control(mut self, value: u64) -> Self {
+        self.quality_control = Some(value);
+        self
+    }
+    /// Sets or clears `QualityControl`, for a value that may be absent.
+    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.quality_control = value;
+        self
+    }
+    /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    pub fn need_rotate_detection(mut self, value: u64) -> Self {
+        self.need_rotate_detection = Some(value);
+        self
+    }
+    /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    pub fn set_need_rotate_detection(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.need_rotate_detection = value;
+        self
+    }
+    /// Sets `FaceMatchingStrategy`: How to choose a face when an image holds several; default value: 0.
+    /// - 0: the face with the highest confidence.
+    /// - 1: the face with the largest area.
+    pub fn face_matching_strategy(mut self, value: u64) -> Self {
+        self.face_matching_strategy = Some(value);
+        self
+    }
+    /// Sets or clears `FaceMatchingStrategy`, for a value that may be absent.
+    pub fn set_face_matching_strategy(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.face_matching_strategy = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(self) -> ::core::result::Result<CompareFaceRequest, ValidationError> {
+        Ok(CompareFaceRequest {
+            image_a: self.image_a,
+            image_b: self.image_b,
+            url_a: self.url_a,
+            url_b: self.url_b,
+            face_model_version: self.face_model_version,
+            quality_control: self.quality_control,
+            need_rotate_detection: self.need_rotate_detection,
+            face_matching_strategy: self.face_matching_strategy,
+        })
+    }
+}
 impl crate::runtime::action::Action for CompareFaceRequest {
     const NAME: &'static str = "CompareFace";
     const IDEMPOTENT: bool = true;
     const REGION_REQUIRED: bool = false;
     type Output = CompareFaceResponse;
     type Error = CompareFaceError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         CompareFaceRequest::validate(self)
     }
-    fn error_code(error: &CompareFaceError) -> Option<&'static str> {
+    fn error_code(error: &CompareFaceError) -> ::core::option::Option<&'static str> {
         match error {
             CompareFaceError::ActionOffline(_) => Some("ActionOffline"),
             CompareFaceError::AuthFailureInvalidAuthorization(_) => {
@@ -537,7 +606,7 @@ impl crate::runtime::action::Action for CompareFaceRequest {
             CompareFaceError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &CompareFaceResponse) -> Option<&str> {
+    fn request_id(output: &CompareFaceResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
     fn body_size_hint(&self) -> usize {
@@ -1387,18 +1456,18 @@ impl std::fmt::Display for CompareFaceError {
     }
 }
 impl std::error::Error for CompareFaceError {}
-/// Builder returned by [`Client::compare_face`](crate::Client::compare_face); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::compare_face`](crate::Client::compare_face): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct CompareFaceFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: CompareFaceRequest,
+pub struct CompareFaceFluentBuilder {
+    client: crate::Client,
+    input: CompareFaceRequestBuilder,
 }
-impl<'a> CompareFaceFluentBuilder<'a> {
-    pub(crate) fn new(client: &'a crate::Client, request: CompareFaceRequest) -> Self {
+impl CompareFaceFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         CompareFaceFluentBuilder {
             client,
-            request,
+            input: <CompareFaceRequestBuilder as ::core::default::Default>::default(),
         }
     }
     /// Sets `ImageA`: Base64-encoded data of image A, which cannot exceed 5 MB.
@@ -1406,7 +1475,12 @@ impl<'a> CompareFaceFluentBuilder<'a> {
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn image_a(mut self, value: impl Into<crate::Image>) -> Self {
-        self.request.image_a = Some(value.into());
+        self.input = self.input.image_a(value);
+        self
+    }
+    /// Sets or clears `ImageA`, for a value that may be absent.
+    pub fn set_image_a(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.input = self.input.set_image_a(value);
         self
     }
     /// Sets `ImageB`: Base64-encoded data of image B, which cannot exceed 5 MB.
@@ -1414,7 +1488,12 @@ impl<'a> CompareFaceFluentBuilder<'a> {
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn image_b(mut self, value: impl Into<crate::Image>) -> Self {
-        self.request.image_b = Some(value.into());
+        self.input = self.input.image_b(value);
+        self
+    }
+    /// Sets or clears `ImageB`, for a value that may be absent.
+    pub fn set_image_b(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.input = self.input.set_image_b(value);
         self
     }
     /// Sets `UrlA`: URL of image A. The image cannot exceed 5 MB in size after being Base64-encoded.
@@ -1425,7 +1504,12 @@ impl<'a> CompareFaceFluentBuilder<'a> {
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn url_a(mut self, value: impl Into<String>) -> Self {
-        self.request.url_a = Some(value.into());
+        self.input = self.input.url_a(value);
+        self
+    }
+    /// Sets or clears `UrlA`, for a value that may be absent.
+    pub fn set_url_a(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_url_a(value);
         self
     }
     /// Sets `UrlB`: URL of image B. The image cannot exceed 5 MB in size after being Base64-encoded.
@@ -1436,7 +1520,12 @@ impl<'a> CompareFaceFluentBuilder<'a> {
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn url_b(mut self, value: impl Into<String>) -> Self {
-        self.request.url_b = Some(value.into());
+        self.input = self.input.url_b(value);
+        self
+    }
+    /// Sets or clears `UrlB`, for a value that may be absent.
+    pub fn set_url_b(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_url_b(value);
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service.
@@ -1449,7 +1538,15 @@ impl<'a> CompareFaceFluentBuilder<'a> {
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
     pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
-        self.request.face_model_version = Some(value.into());
+        self.input = self.input.face_model_version(value);
+        self
+    }
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<String>,
+    ) -> Self {
+        self.input = self.input.set_face_model_version(value);
         self
     }
     /// Sets `QualityControl`: Image quality control.
@@ -1461,32 +1558,60 @@ impl<'a> CompareFaceFluentBuilder<'a> {
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
     pub fn quality_control(mut self, value: u64) -> Self {
-        self.request.quality_control = Some(value);
+        self.input = self.input.quality_control(value);
+        self
+    }
+    /// Sets or clears `QualityControl`, for a value that may be absent.
+    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_quality_control(value);
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.request.need_rotate_detection = Some(value);
+        self.input = self.input.need_rotate_detection(value);
+        self
+    }
+    /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    pub fn set_need_rotate_detection(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.input = self.input.set_need_rotate_detection(value);
         self
     }
     /// Sets `FaceMatchingStrategy`: How to choose a face when an image holds several; default value: 0.
     /// - 0: the face with the highest confidence.
     /// - 1: the face with the largest area.
     pub fn face_matching_strategy(mut self, value: u64) -> Self {
-        self.request.face_matching_strategy = Some(value);
+        self.input = self.input.face_matching_strategy(value);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &CompareFaceRequest {
-        &self.request
+    /// Sets or clears `FaceMatchingStrategy`, for a value that may be absent.
+    pub fn set_face_matching_strategy(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.input = self.input.set_face_matching_strategy(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> CompareFaceRequest {
-        self.request
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &CompareFaceRequestBuilder {
+        &self.input
     }
-    /// Validates, signs and sends the request.
-    pub async fn send(self) -> Result<CompareFaceResponse, SdkError<CompareFaceError>> {
-        self.client.send(&self.request).await
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<CompareFaceRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
+    pub async fn send(
+        self,
+    ) -> ::core::result::Result<CompareFaceResponse, SdkError<CompareFaceError>> {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

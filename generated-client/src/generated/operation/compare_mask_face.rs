@@ -57,7 +57,7 @@ use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationErr
 ///
 /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
 ///
-/// Build it with [`CompareMaskFaceRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`CompareMaskFaceRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -114,77 +114,12 @@ pub struct CompareMaskFaceRequest {
     pub quality_control: Option<u64>,
 }
 impl CompareMaskFaceRequest {
-    /// Creates the request from its required parameters.
-    pub fn new() -> Self {
-        CompareMaskFaceRequest {
-            image_a: None,
-            image_b: None,
-            url_a: None,
-            url_b: None,
-            face_model_version: None,
-            quality_control: None,
-        }
-    }
-    /// Sets `ImageA`: Base64-encoded data of image A.
-    /// - It cannot exceed 5 MB after Base64 encoding.
-    /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
-    /// - If the image holds several faces, only the face with the largest area is used.
-    /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image_a(mut self, value: impl Into<crate::Image>) -> Self {
-        self.image_a = Some(value.into());
-        self
-    }
-    /// Sets `ImageB`: Base64-encoded data of image B.
-    /// - It cannot exceed 5 MB after Base64 encoding.
-    /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
-    /// - If the image holds several faces, only the face with the largest area is used.
-    /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image_b(mut self, value: impl Into<crate::Image>) -> Self {
-        self.image_b = Some(value.into());
-        self
-    }
-    /// Sets `UrlA`: URL of image A.
-    /// - The image cannot exceed 5 MB after Base64 encoding.
-    /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
-    /// - Either `Url` or `Image` of image A must be provided; if both are provided, only `Url` is used.
-    /// - A URL of an image stored in Tencent Cloud guarantees higher download speed and stability, so we recommend storing images in Tencent Cloud.
-    /// - The speed and stability of URLs not stored in Tencent Cloud may be affected.
-    /// - If the image holds several faces, only the face with the largest area is used.
-    /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url_a(mut self, value: impl Into<String>) -> Self {
-        self.url_a = Some(value.into());
-        self
-    }
-    /// Sets `UrlB`: URL of image B. The image cannot exceed 5 MB in size after being Base64-encoded.
-    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
-    /// Either `Url` or `Image` of image B must be provided; if both are provided, only `Url` will be used.
-    /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
-    /// The download speed and stability of non-Tencent Cloud URLs may be low.
-    /// If there are multiple faces in the image, only the face with the largest size will be selected.
-    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url_b(mut self, value: impl Into<String>) -> Self {
-        self.url_b = Some(value.into());
-        self
-    }
-    /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API supports only "3.0".
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
-        self.face_model_version = Some(value.into());
-        self
-    }
-    /// Sets `QualityControl`: Image quality control.
-    /// 0: no control.
-    /// 1: low quality requirement. The image has one or more of the following problems: extreme blurriness, covered eyes, covered nose, and covered mouth.
-    /// 2: average quality requirement. The image has at least three of the following problems: excessive brightness, excessive dimness, blurriness or average blurriness, covered eyebrows, covered cheeks, and covered chin.
-    /// 3: high-quality requirement. The image has one to two of the following problems: excessive brightness, excessive dimness, average blurriness, covered eyebrows, covered cheeks, and covered chin.
-    /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
-    /// Default value: 0.
-    /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
-    pub fn quality_control(mut self, value: u64) -> Self {
-        self.quality_control = Some(value);
-        self
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> CompareMaskFaceRequestBuilder {
+        <CompareMaskFaceRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         crate::runtime::validate::at_least_one_of(
             &["ImageA", "UrlA"],
             &[
@@ -208,16 +143,134 @@ impl CompareMaskFaceRequest {
         Ok(())
     }
 }
+/// Builds a [`CompareMaskFaceRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct CompareMaskFaceRequestBuilder {
+    image_a: ::core::option::Option<crate::Image>,
+    image_b: ::core::option::Option<crate::Image>,
+    url_a: ::core::option::Option<String>,
+    url_b: ::core::option::Option<String>,
+    face_model_version: ::core::option::Option<String>,
+    quality_control: ::core::option::Option<u64>,
+}
+impl CompareMaskFaceRequestBuilder {
+    /// Sets `ImageA`: Base64-encoded data of image A.
+    /// - It cannot exceed 5 MB after Base64 encoding.
+    /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
+    /// - If the image holds several faces, only the face with the largest area is used.
+    /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn image_a(mut self, value: impl Into<crate::Image>) -> Self {
+        self.image_a = Some(value.into());
+        self
+    }
+    /// Sets or clears `ImageA`, for a value that may be absent.
+    pub fn set_image_a(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.image_a = value;
+        self
+    }
+    /// Sets `ImageB`: Base64-encoded data of image B.
+    /// - It cannot exceed 5 MB after Base64 encoding.
+    /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
+    /// - If the image holds several faces, only the face with the largest area is used.
+    /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn image_b(mut self, value: impl Into<crate::Image>) -> Self {
+        self.image_b = Some(value.into());
+        self
+    }
+    /// Sets or clears `ImageB`, for a value that may be absent.
+    pub fn set_image_b(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.image_b = value;
+        self
+    }
+    /// Sets `UrlA`: URL of image A.
+    /// - The image cannot exceed 5 MB after Base64 encoding.
+    /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
+    /// - Either `Url` or `Image` of image A must be provided; if both are provided, only `Url` is used.
+    /// - A URL of an image stored in Tencent Cloud guarantees higher download speed and stability, so we recommend storing images in Tencent Cloud.
+    /// - The speed and stability of URLs not stored in Tencent Cloud may be affected.
+    /// - If the image holds several faces, only the face with the largest area is used.
+    /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn url_a(mut self, value: impl Into<String>) -> Self {
+        self.url_a = Some(value.into());
+        self
+    }
+    /// Sets or clears `UrlA`, for a value that may be absent.
+    pub fn set_url_a(mut self, value: ::core::option::Option<String>) -> Self {
+        self.url_a = value;
+        self
+    }
+    /// Sets `UrlB`: URL of image B. The image cannot exceed 5 MB in size after being Base64-encoded.
+    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
+    /// Either `Url` or `Image` of image B must be provided; if both are provided, only `Url` will be used.
+    /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
+    /// The download speed and stability of non-Tencent Cloud URLs may be low.
+    /// If there are multiple faces in the image, only the face with the largest size will be selected.
+    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn url_b(mut self, value: impl Into<String>) -> Self {
+        self.url_b = Some(value.into());
+        self
+    }
+    /// Sets or clears `UrlB`, for a value that may be absent.
+    pub fn set_url_b(mut self, value: ::core::option::Option<String>) -> Self {
+        self.url_b = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API supports only "3.0".
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.face_model_version = Some(value.into());
+        self
+    }
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<String>,
+    ) -> Self {
+        self.face_model_version = value;
+        self
+    }
+    /// Sets `QualityControl`: Image quality control.
+    /// 0: no control.
+    /// 1: low quality requirement. The image has one or more of the following problems: extreme blurriness, covered eyes, covered nose, and covered mouth.
+    /// 2: average quality requirement. The image has at least three of the following problems: excessive brightness, excessive dimness, blurriness or average blurriness, covered eyebrows, covered cheeks, and covered chin.
+    /// 3: high-quality requirement. The image has one to two of the following problems: excessive brightness, excessive dimness, average blurriness, covered eyebrows, covered cheeks, and covered chin.
+    /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
+    /// Default value: 0.
+    /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    pub fn quality_control(mut self, value: u64) -> Self {
+        self.quality_control = Some(value);
+        self
+    }
+    /// Sets or clears `QualityControl`, for a value that may be absent.
+    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.quality_control = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<CompareMaskFaceRequest, ValidationError> {
+        Ok(CompareMaskFaceRequest {
+            image_a: self.image_a,
+            image_b: self.image_b,
+            url_a: self.url_a,
+            url_b: self.url_b,
+            face_model_version: self.face_model_version,
+            quality_control: self.quality_control,
+        })
+    }
+}
 impl crate::runtime::action::Action for CompareMaskFaceRequest {
     const NAME: &'static str = "CompareMaskFace";
     const IDEMPOTENT: bool = true;
     const REGION_REQUIRED: bool = false;
     type Output = CompareMaskFaceResponse;
     type Error = CompareMaskFaceError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         CompareMaskFaceRequest::validate(self)
     }
-    fn error_code(error: &CompareMaskFaceError) -> Option<&'static str> {
+    fn error_code(error: &CompareMaskFaceError) -> ::core::option::Option<&'static str> {
         match error {
             CompareMaskFaceError::ActionOffline(_) => Some("ActionOffline"),
             CompareMaskFaceError::AuthFailureInvalidAuthorization(_) => {
@@ -506,7 +559,7 @@ impl crate::runtime::action::Action for CompareMaskFaceRequest {
             CompareMaskFaceError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &CompareMaskFaceResponse) -> Option<&str> {
+    fn request_id(output: &CompareMaskFaceResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
     fn body_size_hint(&self) -> usize {
@@ -1349,21 +1402,18 @@ impl std::fmt::Display for CompareMaskFaceError {
     }
 }
 impl std::error::Error for CompareMaskFaceError {}
-/// Builder returned by [`Client::compare_mask_face`](crate::Client::compare_mask_face); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::compare_mask_face`](crate::Client::compare_mask_face): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct CompareMaskFaceFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: CompareMaskFaceRequest,
+pub struct CompareMaskFaceFluentBuilder {
+    client: crate::Client,
+    input: CompareMaskFaceRequestBuilder,
 }
-impl<'a> CompareMaskFaceFluentBuilder<'a> {
-    pub(crate) fn new(
-        client: &'a crate::Client,
-        request: CompareMaskFaceRequest,
-    ) -> Self {
+impl CompareMaskFaceFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         CompareMaskFaceFluentBuilder {
             client,
-            request,
+            input: <CompareMaskFaceRequestBuilder as ::core::default::Default>::default(),
         }
     }
     /// Sets `ImageA`: Base64-encoded data of image A.
@@ -1372,7 +1422,12 @@ impl<'a> CompareMaskFaceFluentBuilder<'a> {
     /// - If the image holds several faces, only the face with the largest area is used.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn image_a(mut self, value: impl Into<crate::Image>) -> Self {
-        self.request.image_a = Some(value.into());
+        self.input = self.input.image_a(value);
+        self
+    }
+    /// Sets or clears `ImageA`, for a value that may be absent.
+    pub fn set_image_a(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.input = self.input.set_image_a(value);
         self
     }
     /// Sets `ImageB`: Base64-encoded data of image B.
@@ -1381,7 +1436,12 @@ impl<'a> CompareMaskFaceFluentBuilder<'a> {
     /// - If the image holds several faces, only the face with the largest area is used.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn image_b(mut self, value: impl Into<crate::Image>) -> Self {
-        self.request.image_b = Some(value.into());
+        self.input = self.input.image_b(value);
+        self
+    }
+    /// Sets or clears `ImageB`, for a value that may be absent.
+    pub fn set_image_b(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.input = self.input.set_image_b(value);
         self
     }
     /// Sets `UrlA`: URL of image A.
@@ -1393,7 +1453,12 @@ impl<'a> CompareMaskFaceFluentBuilder<'a> {
     /// - If the image holds several faces, only the face with the largest area is used.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn url_a(mut self, value: impl Into<String>) -> Self {
-        self.request.url_a = Some(value.into());
+        self.input = self.input.url_a(value);
+        self
+    }
+    /// Sets or clears `UrlA`, for a value that may be absent.
+    pub fn set_url_a(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_url_a(value);
         self
     }
     /// Sets `UrlB`: URL of image B. The image cannot exceed 5 MB in size after being Base64-encoded.
@@ -1404,12 +1469,25 @@ impl<'a> CompareMaskFaceFluentBuilder<'a> {
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn url_b(mut self, value: impl Into<String>) -> Self {
-        self.request.url_b = Some(value.into());
+        self.input = self.input.url_b(value);
+        self
+    }
+    /// Sets or clears `UrlB`, for a value that may be absent.
+    pub fn set_url_b(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_url_b(value);
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API supports only "3.0".
     pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
-        self.request.face_model_version = Some(value.into());
+        self.input = self.input.face_model_version(value);
+        self
+    }
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<String>,
+    ) -> Self {
+        self.input = self.input.set_face_model_version(value);
         self
     }
     /// Sets `QualityControl`: Image quality control.
@@ -1421,22 +1499,35 @@ impl<'a> CompareMaskFaceFluentBuilder<'a> {
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
     pub fn quality_control(mut self, value: u64) -> Self {
-        self.request.quality_control = Some(value);
+        self.input = self.input.quality_control(value);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &CompareMaskFaceRequest {
-        &self.request
+    /// Sets or clears `QualityControl`, for a value that may be absent.
+    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_quality_control(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> CompareMaskFaceRequest {
-        self.request
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &CompareMaskFaceRequestBuilder {
+        &self.input
     }
-    /// Validates, signs and sends the request.
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<CompareMaskFaceRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<CompareMaskFaceResponse, SdkError<CompareMaskFaceError>> {
-        self.client.send(&self.request).await
+    ) -> ::core::result::Result<
+        CompareMaskFaceResponse,
+        SdkError<CompareMaskFaceError>,
+    > {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

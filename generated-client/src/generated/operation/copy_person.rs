@@ -59,7 +59,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `CopyPerson`: Copies person.
 ///
-/// Build it with [`CopyPersonRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`CopyPersonRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -76,15 +76,12 @@ pub struct CopyPersonRequest {
     pub group_ids: Vec<String>,
 }
 impl CopyPersonRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(person_id: impl Into<String>, group_ids: Vec<String>) -> Self {
-        CopyPersonRequest {
-            person_id: person_id.into(),
-            group_ids,
-        }
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> CopyPersonRequestBuilder {
+        <CopyPersonRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         {
             let value = &self.person_id;
             crate::runtime::validate::char_length("PersonId", value, Some(1), Some(64))?;
@@ -131,16 +128,57 @@ impl CopyPersonRequest {
         Ok(())
     }
 }
+/// Builds a [`CopyPersonRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct CopyPersonRequestBuilder {
+    person_id: ::core::option::Option<String>,
+    group_ids: ::core::option::Option<Vec<String>>,
+}
+impl CopyPersonRequestBuilder {
+    /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        self.person_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PersonId`, for a value that may be absent.
+    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.person_id = value;
+        self
+    }
+    /// Sets `GroupIds`: Required. List of groups to join. The array element value is the `GroupId` in the `CreateGroup` API.
+    pub fn group_ids(mut self, value: Vec<String>) -> Self {
+        self.group_ids = Some(value);
+        self
+    }
+    /// Sets or clears `GroupIds`, for a value that may be absent.
+    pub fn set_group_ids(mut self, value: ::core::option::Option<Vec<String>>) -> Self {
+        self.group_ids = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(self) -> ::core::result::Result<CopyPersonRequest, ValidationError> {
+        Ok(CopyPersonRequest {
+            person_id: self
+                .person_id
+                .ok_or_else(|| ValidationError::missing("PersonId", "person_id"))?,
+            group_ids: self
+                .group_ids
+                .ok_or_else(|| ValidationError::missing("GroupIds", "group_ids"))?,
+        })
+    }
+}
 impl crate::runtime::action::Action for CopyPersonRequest {
     const NAME: &'static str = "CopyPerson";
     const IDEMPOTENT: bool = false;
     const REGION_REQUIRED: bool = false;
     type Output = CopyPersonResponse;
     type Error = CopyPersonError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         CopyPersonRequest::validate(self)
     }
-    fn error_code(error: &CopyPersonError) -> Option<&'static str> {
+    fn error_code(error: &CopyPersonError) -> ::core::option::Option<&'static str> {
         match error {
             CopyPersonError::ActionOffline(_) => Some("ActionOffline"),
             CopyPersonError::AuthFailureInvalidAuthorization(_) => {
@@ -408,7 +446,7 @@ impl crate::runtime::action::Action for CopyPersonRequest {
             CopyPersonError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &CopyPersonResponse) -> Option<&str> {
+    fn request_id(output: &CopyPersonResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -1213,31 +1251,58 @@ impl std::fmt::Display for CopyPersonError {
     }
 }
 impl std::error::Error for CopyPersonError {}
-/// Builder returned by [`Client::copy_person`](crate::Client::copy_person); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::copy_person`](crate::Client::copy_person): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct CopyPersonFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: CopyPersonRequest,
+pub struct CopyPersonFluentBuilder {
+    client: crate::Client,
+    input: CopyPersonRequestBuilder,
 }
-impl<'a> CopyPersonFluentBuilder<'a> {
-    pub(crate) fn new(client: &'a crate::Client, request: CopyPersonRequest) -> Self {
+impl CopyPersonFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         CopyPersonFluentBuilder {
             client,
-            request,
+            input: <CopyPersonRequestBuilder as ::core::default::Default>::default(),
         }
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &CopyPersonRequest {
-        &self.request
+    /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.person_id(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> CopyPersonRequest {
-        self.request
+    /// Sets or clears `PersonId`, for a value that may be absent.
+    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_person_id(value);
+        self
     }
-    /// Validates, signs and sends the request.
-    pub async fn send(self) -> Result<CopyPersonResponse, SdkError<CopyPersonError>> {
-        self.client.send(&self.request).await
+    /// Sets `GroupIds`: Required. List of groups to join. The array element value is the `GroupId` in the `CreateGroup` API.
+    pub fn group_ids(mut self, value: Vec<String>) -> Self {
+        self.input = self.input.group_ids(value);
+        self
+    }
+    /// Sets or clears `GroupIds`, for a value that may be absent.
+    pub fn set_group_ids(mut self, value: ::core::option::Option<Vec<String>>) -> Self {
+        self.input = self.input.set_group_ids(value);
+        self
+    }
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &CopyPersonRequestBuilder {
+        &self.input
+    }
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<CopyPersonRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
+    pub async fn send(
+        self,
+    ) -> ::core::result::Result<CopyPersonResponse, SdkError<CopyPersonError>> {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

@@ -77,7 +77,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `CreateFace`: Adds face.
 ///
-/// Build it with [`CreateFaceRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`CreateFaceRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -135,63 +135,12 @@ pub struct CreateFaceRequest {
     pub need_rotate_detection: Option<u64>,
 }
 impl CreateFaceRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(person_id: impl Into<String>) -> Self {
-        CreateFaceRequest {
-            person_id: person_id.into(),
-            images: None,
-            urls: None,
-            face_match_threshold: None,
-            quality_control: None,
-            need_rotate_detection: None,
-        }
-    }
-    /// Sets `Images`: Base64-encoded image data, which cannot exceed 5 MB.
-    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
-    /// A person can have up to 5 face images.
-    /// If there are multiple faces in the image, only the face with the largest size will be selected.
-    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn images(mut self, value: Vec<crate::Image>) -> Self {
-        self.images = Some(value);
-        self
-    }
-    /// Sets `Urls`: Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
-    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
-    /// Either `Url` or `Image` must be provided; if both are provided, only `Url` will be used.
-    /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
-    /// The download speed and stability of non-Tencent Cloud URLs may be low.
-    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    /// A person can have up to 5 face images.
-    /// If there are multiple faces in the image, only the face with the largest size will be selected.
-    pub fn urls(mut self, value: Vec<String>) -> Self {
-        self.urls = Some(value);
-        self
-    }
-    /// Sets `FaceMatchThreshold`: Only faces whose similarity to an existing face of the person is above the value of `FaceMatchThreshold` can be added successfully.
-    /// Default value: 60. Value range: \[0,100\].
-    pub fn face_match_threshold(mut self, value: f64) -> Self {
-        self.face_match_threshold = Some(value);
-        self
-    }
-    /// Sets `QualityControl`: Image quality control.
-    /// 0: no control.
-    /// 1: low quality requirement. The image has one or more of the following problems: extreme blurriness, covered eyes, covered nose, and covered mouth.
-    /// 2: average quality requirement. The image has at least three of the following problems: excessive brightness, excessive dimness, blurriness or average blurriness, covered eyebrows, covered cheeks, and covered chin.
-    /// 3: high-quality requirement. The image has one to two of the following problems: excessive brightness, excessive dimness, average blurriness, covered eyebrows, covered cheeks, and covered chin.
-    /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
-    /// Default value: 0.
-    /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
-    pub fn quality_control(mut self, value: u64) -> Self {
-        self.quality_control = Some(value);
-        self
-    }
-    /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.need_rotate_detection = Some(value);
-        self
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> CreateFaceRequestBuilder {
+        <CreateFaceRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         crate::runtime::validate::at_least_one_of(
             &["Images", "Urls"],
             &[
@@ -236,16 +185,131 @@ impl CreateFaceRequest {
         Ok(())
     }
 }
+/// Builds a [`CreateFaceRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct CreateFaceRequestBuilder {
+    person_id: ::core::option::Option<String>,
+    images: ::core::option::Option<Vec<crate::Image>>,
+    urls: ::core::option::Option<Vec<String>>,
+    face_match_threshold: ::core::option::Option<f64>,
+    quality_control: ::core::option::Option<u64>,
+    need_rotate_detection: ::core::option::Option<u64>,
+}
+impl CreateFaceRequestBuilder {
+    /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        self.person_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PersonId`, for a value that may be absent.
+    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.person_id = value;
+        self
+    }
+    /// Sets `Images`: Base64-encoded image data, which cannot exceed 5 MB.
+    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
+    /// A person can have up to 5 face images.
+    /// If there are multiple faces in the image, only the face with the largest size will be selected.
+    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn images(mut self, value: Vec<crate::Image>) -> Self {
+        self.images = Some(value);
+        self
+    }
+    /// Sets or clears `Images`, for a value that may be absent.
+    pub fn set_images(
+        mut self,
+        value: ::core::option::Option<Vec<crate::Image>>,
+    ) -> Self {
+        self.images = value;
+        self
+    }
+    /// Sets `Urls`: Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
+    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
+    /// Either `Url` or `Image` must be provided; if both are provided, only `Url` will be used.
+    /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
+    /// The download speed and stability of non-Tencent Cloud URLs may be low.
+    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    /// A person can have up to 5 face images.
+    /// If there are multiple faces in the image, only the face with the largest size will be selected.
+    pub fn urls(mut self, value: Vec<String>) -> Self {
+        self.urls = Some(value);
+        self
+    }
+    /// Sets or clears `Urls`, for a value that may be absent.
+    pub fn set_urls(mut self, value: ::core::option::Option<Vec<String>>) -> Self {
+        self.urls = value;
+        self
+    }
+    /// Sets `FaceMatchThreshold`: Only faces whose similarity to an existing face of the person is above the value of `FaceMatchThreshold` can be added successfully.
+    /// Default value: 60. Value range: \[0,100\].
+    pub fn face_match_threshold(mut self, value: f64) -> Self {
+        self.face_match_threshold = Some(value);
+        self
+    }
+    /// Sets or clears `FaceMatchThreshold`, for a value that may be absent.
+    pub fn set_face_match_threshold(
+        mut self,
+        value: ::core::option::Option<f64>,
+    ) -> Self {
+        self.face_match_threshold = value;
+        self
+    }
+    /// Sets `QualityControl`: Image quality control.
+    /// 0: no control.
+    /// 1: low quality requirement. The image has one or more of the following problems: extreme blurriness, covered eyes, covered nose, and covered mouth.
+    /// 2: average quality requirement. The image has at least three of the following problems: excessive brightness, excessive dimness, blurriness or average blurriness, covered eyebrows, covered cheeks, and covered chin.
+    /// 3: high-quality requirement. The image has one to two of the following problems: excessive brightness, excessive dimness, average blurriness, covered eyebrows, covered cheeks, and covered chin.
+    /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
+    /// Default value: 0.
+    /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    pub fn quality_control(mut self, value: u64) -> Self {
+        self.quality_control = Some(value);
+        self
+    }
+    /// Sets or clears `QualityControl`, for a value that may be absent.
+    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.quality_control = value;
+        self
+    }
+    /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    pub fn need_rotate_detection(mut self, value: u64) -> Self {
+        self.need_rotate_detection = Some(value);
+        self
+    }
+    /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    pub fn set_need_rotate_detection(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.need_rotate_detection = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(self) -> ::core::result::Result<CreateFaceRequest, ValidationError> {
+        Ok(CreateFaceRequest {
+            person_id: self
+                .person_id
+                .ok_or_else(|| ValidationError::missing("PersonId", "person_id"))?,
+            images: self.images,
+            urls: self.urls,
+            face_match_threshold: self.face_match_threshold,
+            quality_control: self.quality_control,
+            need_rotate_detection: self.need_rotate_detection,
+        })
+    }
+}
 impl crate::runtime::action::Action for CreateFaceRequest {
     const NAME: &'static str = "CreateFace";
     const IDEMPOTENT: bool = false;
     const REGION_REQUIRED: bool = false;
     type Output = CreateFaceResponse;
     type Error = CreateFaceError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         CreateFaceRequest::validate(self)
     }
-    fn error_code(error: &CreateFaceError) -> Option<&'static str> {
+    fn error_code(error: &CreateFaceError) -> ::core::option::Option<&'static str> {
         match error {
             CreateFaceError::ActionOffline(_) => Some("ActionOffline"),
             CreateFaceError::AuthFailureInvalidAuthorization(_) => {
@@ -525,7 +589,7 @@ impl crate::runtime::action::Action for CreateFaceRequest {
             CreateFaceError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &CreateFaceResponse) -> Option<&str> {
+    fn request_id(output: &CreateFaceResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
     fn body_size_hint(&self) -> usize {
@@ -1405,19 +1469,29 @@ impl std::fmt::Display for CreateFaceError {
     }
 }
 impl std::error::Error for CreateFaceError {}
-/// Builder returned by [`Client::create_face`](crate::Client::create_face); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::create_face`](crate::Client::create_face): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct CreateFaceFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: CreateFaceRequest,
+pub struct CreateFaceFluentBuilder {
+    client: crate::Client,
+    input: CreateFaceRequestBuilder,
 }
-impl<'a> CreateFaceFluentBuilder<'a> {
-    pub(crate) fn new(client: &'a crate::Client, request: CreateFaceRequest) -> Self {
+impl CreateFaceFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         CreateFaceFluentBuilder {
             client,
-            request,
+            input: <CreateFaceRequestBuilder as ::core::default::Default>::default(),
         }
+    }
+    /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.person_id(value);
+        self
+    }
+    /// Sets or clears `PersonId`, for a value that may be absent.
+    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_person_id(value);
+        self
     }
     /// Sets `Images`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -1425,7 +1499,15 @@ impl<'a> CreateFaceFluentBuilder<'a> {
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn images(mut self, value: Vec<crate::Image>) -> Self {
-        self.request.images = Some(value);
+        self.input = self.input.images(value);
+        self
+    }
+    /// Sets or clears `Images`, for a value that may be absent.
+    pub fn set_images(
+        mut self,
+        value: ::core::option::Option<Vec<crate::Image>>,
+    ) -> Self {
+        self.input = self.input.set_images(value);
         self
     }
     /// Sets `Urls`: Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
@@ -1437,13 +1519,26 @@ impl<'a> CreateFaceFluentBuilder<'a> {
     /// A person can have up to 5 face images.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     pub fn urls(mut self, value: Vec<String>) -> Self {
-        self.request.urls = Some(value);
+        self.input = self.input.urls(value);
+        self
+    }
+    /// Sets or clears `Urls`, for a value that may be absent.
+    pub fn set_urls(mut self, value: ::core::option::Option<Vec<String>>) -> Self {
+        self.input = self.input.set_urls(value);
         self
     }
     /// Sets `FaceMatchThreshold`: Only faces whose similarity to an existing face of the person is above the value of `FaceMatchThreshold` can be added successfully.
     /// Default value: 60. Value range: \[0,100\].
     pub fn face_match_threshold(mut self, value: f64) -> Self {
-        self.request.face_match_threshold = Some(value);
+        self.input = self.input.face_match_threshold(value);
+        self
+    }
+    /// Sets or clears `FaceMatchThreshold`, for a value that may be absent.
+    pub fn set_face_match_threshold(
+        mut self,
+        value: ::core::option::Option<f64>,
+    ) -> Self {
+        self.input = self.input.set_face_match_threshold(value);
         self
     }
     /// Sets `QualityControl`: Image quality control.
@@ -1455,25 +1550,45 @@ impl<'a> CreateFaceFluentBuilder<'a> {
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
     pub fn quality_control(mut self, value: u64) -> Self {
-        self.request.quality_control = Some(value);
+        self.input = self.input.quality_control(value);
+        self
+    }
+    /// Sets or clears `QualityControl`, for a value that may be absent.
+    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_quality_control(value);
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.request.need_rotate_detection = Some(value);
+        self.input = self.input.need_rotate_detection(value);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &CreateFaceRequest {
-        &self.request
+    /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    pub fn set_need_rotate_detection(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.input = self.input.set_need_rotate_detection(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> CreateFaceRequest {
-        self.request
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &CreateFaceRequestBuilder {
+        &self.input
     }
-    /// Validates, signs and sends the request.
-    pub async fn send(self) -> Result<CreateFaceResponse, SdkError<CreateFaceError>> {
-        self.client.send(&self.request).await
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<CreateFaceRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
+    pub async fn send(
+        self,
+    ) -> ::core::result::Result<CreateFaceResponse, SdkError<CreateFaceError>> {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

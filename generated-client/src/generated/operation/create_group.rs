@@ -103,7 +103,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `CreateGroup`: Creates group.
 ///
-/// Build it with [`CreateGroupRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`CreateGroupRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -157,47 +157,12 @@ pub struct CreateGroupRequest {
     pub face_model_version: Option<String>,
 }
 impl CreateGroupRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(group_name: impl Into<String>, group_id: impl Into<String>) -> Self {
-        CreateGroupRequest {
-            group_name: group_name.into(),
-            group_id: group_id.into(),
-            group_ex_descriptions: None,
-            tag: None,
-            face_model_version: None,
-        }
-    }
-    /// Sets `GroupExDescriptions`: Custom group description field that describes the person attributes in the group, which will be applied to all persons in the group.
-    /// Up to 5 ones can be created.
-    /// Each custom description field can contain 1 to 30 characters.
-    /// The custom description field must be unique in the group.
-    /// Example: if you set the "custom description field" of a group to \["student ID","employee ID","mobile number"\],
-    /// then all the persons in the group will have description fields named "student ID", "employee ID", and "mobile number".
-    /// You can enter content in the corresponding field to register a person's student ID, employee ID, and mobile number.
-    pub fn group_ex_descriptions(mut self, value: Vec<String>) -> Self {
-        self.group_ex_descriptions = Some(value);
-        self
-    }
-    /// Sets `Tag`: Group remarks, which can contain 0 to 40 characters.
-    pub fn tag(mut self, value: impl Into<String>) -> Self {
-        self.tag = Some(value.into());
-        self
-    }
-    /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service.
-    ///
-    /// Currently, `2.0` and `3.0` are supported.
-    ///
-    /// This parameter is `3.0` by default starting from April 2, 2020. If it is left empty for accounts that used this API, `2.0` will be used by default.
-    ///
-    /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
-    ///
-    /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
-        self.face_model_version = Some(value.into());
-        self
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> CreateGroupRequestBuilder {
+        <CreateGroupRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         {
             let value = &self.group_name;
             crate::runtime::validate::char_length(
@@ -251,16 +216,113 @@ impl CreateGroupRequest {
         Ok(())
     }
 }
+/// Builds a [`CreateGroupRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct CreateGroupRequestBuilder {
+    group_name: ::core::option::Option<String>,
+    group_id: ::core::option::Option<String>,
+    group_ex_descriptions: ::core::option::Option<Vec<String>>,
+    tag: ::core::option::Option<String>,
+    face_model_version: ::core::option::Option<String>,
+}
+impl CreateGroupRequestBuilder {
+    /// Sets `GroupName`: Required. Group name, which is modifiable, must be unique, and can contain 1 to 60 characters.
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.group_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `GroupName`, for a value that may be absent.
+    pub fn set_group_name(mut self, value: ::core::option::Option<String>) -> Self {
+        self.group_name = value;
+        self
+    }
+    /// Sets `GroupId`: Required. Group ID, which is unmodifiable, must be unique, and can contain letters, digits, and special symbols (-%@#&_) of up to 64 B.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.group_id = value;
+        self
+    }
+    /// Sets `GroupExDescriptions`: Custom group description field that describes the person attributes in the group, which will be applied to all persons in the group.
+    /// Up to 5 ones can be created.
+    /// Each custom description field can contain 1 to 30 characters.
+    /// The custom description field must be unique in the group.
+    /// Example: if you set the "custom description field" of a group to \["student ID","employee ID","mobile number"\],
+    /// then all the persons in the group will have description fields named "student ID", "employee ID", and "mobile number".
+    /// You can enter content in the corresponding field to register a person's student ID, employee ID, and mobile number.
+    pub fn group_ex_descriptions(mut self, value: Vec<String>) -> Self {
+        self.group_ex_descriptions = Some(value);
+        self
+    }
+    /// Sets or clears `GroupExDescriptions`, for a value that may be absent.
+    pub fn set_group_ex_descriptions(
+        mut self,
+        value: ::core::option::Option<Vec<String>>,
+    ) -> Self {
+        self.group_ex_descriptions = value;
+        self
+    }
+    /// Sets `Tag`: Group remarks, which can contain 0 to 40 characters.
+    pub fn tag(mut self, value: impl Into<String>) -> Self {
+        self.tag = Some(value.into());
+        self
+    }
+    /// Sets or clears `Tag`, for a value that may be absent.
+    pub fn set_tag(mut self, value: ::core::option::Option<String>) -> Self {
+        self.tag = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service.
+    ///
+    /// Currently, `2.0` and `3.0` are supported.
+    ///
+    /// This parameter is `3.0` by default starting from April 2, 2020. If it is left empty for accounts that used this API, `2.0` will be used by default.
+    ///
+    /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
+    ///
+    /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.face_model_version = Some(value.into());
+        self
+    }
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<String>,
+    ) -> Self {
+        self.face_model_version = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(self) -> ::core::result::Result<CreateGroupRequest, ValidationError> {
+        Ok(CreateGroupRequest {
+            group_name: self
+                .group_name
+                .ok_or_else(|| ValidationError::missing("GroupName", "group_name"))?,
+            group_id: self
+                .group_id
+                .ok_or_else(|| ValidationError::missing("GroupId", "group_id"))?,
+            group_ex_descriptions: self.group_ex_descriptions,
+            tag: self.tag,
+            face_model_version: self.face_model_version,
+        })
+    }
+}
 impl crate::runtime::action::Action for CreateGroupRequest {
     const NAME: &'static str = "CreateGroup";
     const IDEMPOTENT: bool = false;
     const REGION_REQUIRED: bool = false;
     type Output = CreateGroupResponse;
     type Error = CreateGroupError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         CreateGroupRequest::validate(self)
     }
-    fn error_code(error: &CreateGroupError) -> Option<&'static str> {
+    fn error_code(error: &CreateGroupError) -> ::core::option::Option<&'static str> {
         match error {
             CreateGroupError::ActionOffline(_) => Some("ActionOffline"),
             CreateGroupError::AuthFailureInvalidAuthorization(_) => {
@@ -528,7 +590,7 @@ impl crate::runtime::action::Action for CreateGroupRequest {
             CreateGroupError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &CreateGroupResponse) -> Option<&str> {
+    fn request_id(output: &CreateGroupResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -1319,19 +1381,39 @@ impl std::fmt::Display for CreateGroupError {
     }
 }
 impl std::error::Error for CreateGroupError {}
-/// Builder returned by [`Client::create_group`](crate::Client::create_group); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::create_group`](crate::Client::create_group): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct CreateGroupFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: CreateGroupRequest,
+pub struct CreateGroupFluentBuilder {
+    client: crate::Client,
+    input: CreateGroupRequestBuilder,
 }
-impl<'a> CreateGroupFluentBuilder<'a> {
-    pub(crate) fn new(client: &'a crate::Client, request: CreateGroupRequest) -> Self {
+impl CreateGroupFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         CreateGroupFluentBuilder {
             client,
-            request,
+            input: <CreateGroupRequestBuilder as ::core::default::Default>::default(),
         }
+    }
+    /// Sets `GroupName`: Required. Group name, which is modifiable, must be unique, and can contain 1 to 60 characters.
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.group_name(value);
+        self
+    }
+    /// Sets or clears `GroupName`, for a value that may be absent.
+    pub fn set_group_name(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_group_name(value);
+        self
+    }
+    /// Sets `GroupId`: Required. Group ID, which is unmodifiable, must be unique, and can contain letters, digits, and special symbols (-%@#&_) of up to 64 B.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.group_id(value);
+        self
+    }
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_group_id(value);
+        self
     }
     /// Sets `GroupExDescriptions`: Custom group description field that describes the person attributes in the group, which will be applied to all persons in the group.
     /// Up to 5 ones can be created.
@@ -1341,12 +1423,25 @@ impl<'a> CreateGroupFluentBuilder<'a> {
     /// then all the persons in the group will have description fields named "student ID", "employee ID", and "mobile number".
     /// You can enter content in the corresponding field to register a person's student ID, employee ID, and mobile number.
     pub fn group_ex_descriptions(mut self, value: Vec<String>) -> Self {
-        self.request.group_ex_descriptions = Some(value);
+        self.input = self.input.group_ex_descriptions(value);
+        self
+    }
+    /// Sets or clears `GroupExDescriptions`, for a value that may be absent.
+    pub fn set_group_ex_descriptions(
+        mut self,
+        value: ::core::option::Option<Vec<String>>,
+    ) -> Self {
+        self.input = self.input.set_group_ex_descriptions(value);
         self
     }
     /// Sets `Tag`: Group remarks, which can contain 0 to 40 characters.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
-        self.request.tag = Some(value.into());
+        self.input = self.input.tag(value);
+        self
+    }
+    /// Sets or clears `Tag`, for a value that may be absent.
+    pub fn set_tag(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_tag(value);
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service.
@@ -1359,20 +1454,35 @@ impl<'a> CreateGroupFluentBuilder<'a> {
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
     pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
-        self.request.face_model_version = Some(value.into());
+        self.input = self.input.face_model_version(value);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &CreateGroupRequest {
-        &self.request
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<String>,
+    ) -> Self {
+        self.input = self.input.set_face_model_version(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> CreateGroupRequest {
-        self.request
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &CreateGroupRequestBuilder {
+        &self.input
     }
-    /// Validates, signs and sends the request.
-    pub async fn send(self) -> Result<CreateGroupResponse, SdkError<CreateGroupError>> {
-        self.client.send(&self.request).await
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<CreateGroupRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
+    pub async fn send(
+        self,
+    ) -> ::core::result::Result<CreateGroupResponse, SdkError<CreateGroupError>> {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

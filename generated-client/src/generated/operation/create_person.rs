@@ -146,7 +146,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `CreatePerson`: Creates person.
 ///
-/// Build it with [`CreatePersonRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`CreatePersonRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -228,88 +228,12 @@ pub struct CreatePersonRequest {
     pub need_rotate_detection: Option<u64>,
 }
 impl CreatePersonRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(
-        group_id: impl Into<String>,
-        person_name: impl Into<String>,
-        person_id: impl Into<String>,
-    ) -> Self {
-        CreatePersonRequest {
-            group_id: group_id.into(),
-            person_name: person_name.into(),
-            person_id: person_id.into(),
-            gender: None,
-            person_ex_description_infos: None,
-            image: None,
-            url: None,
-            unique_person_control: None,
-            quality_control: None,
-            need_rotate_detection: None,
-        }
-    }
-    /// Sets `Gender`: 0: empty; 1: male; 2: female.
-    pub fn gender(mut self, value: i64) -> Self {
-        self.gender = Some(value);
-        self
-    }
-    /// Sets `PersonExDescriptionInfos`: Content of person description field, which is a `key-value` pair, can contain 0 to 60 characters, and is modifiable and repeatable.
-    pub fn person_ex_description_infos(
-        mut self,
-        value: Vec<crate::types::PersonExDescriptionInfo>,
-    ) -> Self {
-        self.person_ex_description_infos = Some(value);
-        self
-    }
-    /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
-    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
-    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
-        self.image = Some(value.into());
-        self
-    }
-    /// Sets `Url`: Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
-    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
-    /// Either `Url` or `Image` must be provided; if both are provided, only `Url` will be used.
-    /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
-    /// The download speed and stability of non-Tencent Cloud URLs may be low.
-    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-    /// Sets `UniquePersonControl`: This parameter is used to control the judgment whether the face contained in the image in `Image` or `Url` corresponds to an existing person in the group.
-    /// If it is judged that a duplicate person exists in the group, no new person will be created, and information of the suspected duplicate person will be returned.
-    /// Otherwise, the new person will be created.
-    /// 0: do not judge, i.e., the person will be created no matter whether a duplicate person exists in the group.
-    /// 1: low duplicate person judgment requirement (1% FAR);
-    /// 2: average duplicate person judgment requirement (0.1% FAR);
-    /// 3: high duplicate person judgment requirement (0.01% FAR);
-    /// 4: very high duplicate person judgment requirement (0.001% FAR).
-    /// Default value: 0.
-    /// Note: the higher the requirement, the lower the probability of duplicate person. The FARs corresponding to different requirements are for reference only and can be adjusted as needed.
-    pub fn unique_person_control(mut self, value: u64) -> Self {
-        self.unique_person_control = Some(value);
-        self
-    }
-    /// Sets `QualityControl`: Image quality control.
-    /// 0: no control.
-    /// 1: low quality requirement. The image has one or more of the following problems: extreme blurriness, covered eyes, covered nose, and covered mouth.
-    /// 2: average quality requirement. The image has at least three of the following problems: excessive brightness, excessive dimness, blurriness or average blurriness, covered eyebrows, covered cheeks, and covered chin.
-    /// 3: high-quality requirement. The image has one to two of the following problems: excessive brightness, excessive dimness, average blurriness, covered eyebrows, covered cheeks, and covered chin.
-    /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
-    /// Default value: 0.
-    /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
-    pub fn quality_control(mut self, value: u64) -> Self {
-        self.quality_control = Some(value);
-        self
-    }
-    /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.need_rotate_detection = Some(value);
-        self
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> CreatePersonRequestBuilder {
+        <CreatePersonRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         crate::runtime::validate::at_least_one_of(
             &["Image", "Url"],
             &[
@@ -366,16 +290,192 @@ impl CreatePersonRequest {
         Ok(())
     }
 }
+/// Builds a [`CreatePersonRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct CreatePersonRequestBuilder {
+    group_id: ::core::option::Option<String>,
+    person_name: ::core::option::Option<String>,
+    person_id: ::core::option::Option<String>,
+    gender: ::core::option::Option<i64>,
+    person_ex_description_infos: ::core::option::Option<
+        Vec<crate::types::PersonExDescriptionInfo>,
+    >,
+    image: ::core::option::Option<crate::Image>,
+    url: ::core::option::Option<String>,
+    unique_person_control: ::core::option::Option<u64>,
+    quality_control: ::core::option::Option<u64>,
+    need_rotate_detection: ::core::option::Option<u64>,
+}
+impl CreatePersonRequestBuilder {
+    /// Sets `GroupId`: Required. ID of the group to join, which is the `GroupId` in the `CreateGroup` API.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.group_id = value;
+        self
+    }
+    /// Sets `PersonName`: Required. Person name, which can contain 1 to 60 characters and is modifiable and repeatable.
+    pub fn person_name(mut self, value: impl Into<String>) -> Self {
+        self.person_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `PersonName`, for a value that may be absent.
+    pub fn set_person_name(mut self, value: ::core::option::Option<String>) -> Self {
+        self.person_name = value;
+        self
+    }
+    /// Sets `PersonId`: Required. Person ID, which is unmodifiable, must be unique under a Tencent Cloud account, and can contain letters, digits, and special symbols (-%@#&_) of up to 64 B.
+    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        self.person_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PersonId`, for a value that may be absent.
+    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.person_id = value;
+        self
+    }
+    /// Sets `Gender`: 0: empty; 1: male; 2: female.
+    pub fn gender(mut self, value: i64) -> Self {
+        self.gender = Some(value);
+        self
+    }
+    /// Sets or clears `Gender`, for a value that may be absent.
+    pub fn set_gender(mut self, value: ::core::option::Option<i64>) -> Self {
+        self.gender = value;
+        self
+    }
+    /// Sets `PersonExDescriptionInfos`: Content of person description field, which is a `key-value` pair, can contain 0 to 60 characters, and is modifiable and repeatable.
+    pub fn person_ex_description_infos(
+        mut self,
+        value: Vec<crate::types::PersonExDescriptionInfo>,
+    ) -> Self {
+        self.person_ex_description_infos = Some(value);
+        self
+    }
+    /// Sets or clears `PersonExDescriptionInfos`, for a value that may be absent.
+    pub fn set_person_ex_description_infos(
+        mut self,
+        value: ::core::option::Option<Vec<crate::types::PersonExDescriptionInfo>>,
+    ) -> Self {
+        self.person_ex_description_infos = value;
+        self
+    }
+    /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
+    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
+    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+    /// Sets or clears `Image`, for a value that may be absent.
+    pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.image = value;
+        self
+    }
+    /// Sets `Url`: Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
+    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
+    /// Either `Url` or `Image` must be provided; if both are provided, only `Url` will be used.
+    /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
+    /// The download speed and stability of non-Tencent Cloud URLs may be low.
+    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets or clears `Url`, for a value that may be absent.
+    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+        self.url = value;
+        self
+    }
+    /// Sets `UniquePersonControl`: This parameter is used to control the judgment whether the face contained in the image in `Image` or `Url` corresponds to an existing person in the group.
+    /// If it is judged that a duplicate person exists in the group, no new person will be created, and information of the suspected duplicate person will be returned.
+    /// Otherwise, the new person will be created.
+    /// 0: do not judge, i.e., the person will be created no matter whether a duplicate person exists in the group.
+    /// 1: low duplicate person judgment requirement (1% FAR);
+    /// 2: average duplicate person judgment requirement (0.1% FAR);
+    /// 3: high duplicate person judgment requirement (0.01% FAR);
+    /// 4: very high duplicate person judgment requirement (0.001% FAR).
+    /// Default value: 0.
+    /// Note: the higher the requirement, the lower the probability of duplicate person. The FARs corresponding to different requirements are for reference only and can be adjusted as needed.
+    pub fn unique_person_control(mut self, value: u64) -> Self {
+        self.unique_person_control = Some(value);
+        self
+    }
+    /// Sets or clears `UniquePersonControl`, for a value that may be absent.
+    pub fn set_unique_person_control(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.unique_person_control = value;
+        self
+    }
+    /// Sets `QualityControl`: Image quality control.
+    /// 0: no control.
+    /// 1: low quality requirement. The image has one or more of the following problems: extreme blurriness, covered eyes, covered nose, and covered mouth.
+    /// 2: average quality requirement. The image has at least three of the following problems: excessive brightness, excessive dimness, blurriness or average blurriness, covered eyebrows, covered cheeks, and covered chin.
+    /// 3: high-quality requirement. The image has one to two of the following problems: excessive brightness, excessive dimness, average blurriness, covered eyebrows, covered cheeks, and covered chin.
+    /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
+    /// Default value: 0.
+    /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    pub fn quality_control(mut self, value: u64) -> Self {
+        self.quality_control = Some(value);
+        self
+    }
+    /// Sets or clears `QualityControl`, for a value that may be absent.
+    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.quality_control = value;
+        self
+    }
+    /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    pub fn need_rotate_detection(mut self, value: u64) -> Self {
+        self.need_rotate_detection = Some(value);
+        self
+    }
+    /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    pub fn set_need_rotate_detection(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.need_rotate_detection = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(self) -> ::core::result::Result<CreatePersonRequest, ValidationError> {
+        Ok(CreatePersonRequest {
+            group_id: self
+                .group_id
+                .ok_or_else(|| ValidationError::missing("GroupId", "group_id"))?,
+            person_name: self
+                .person_name
+                .ok_or_else(|| ValidationError::missing("PersonName", "person_name"))?,
+            person_id: self
+                .person_id
+                .ok_or_else(|| ValidationError::missing("PersonId", "person_id"))?,
+            gender: self.gender,
+            person_ex_description_infos: self.person_ex_description_infos,
+            image: self.image,
+            url: self.url,
+            unique_person_control: self.unique_person_control,
+            quality_control: self.quality_control,
+            need_rotate_detection: self.need_rotate_detection,
+        })
+    }
+}
 impl crate::runtime::action::Action for CreatePersonRequest {
     const NAME: &'static str = "CreatePerson";
     const IDEMPOTENT: bool = false;
     const REGION_REQUIRED: bool = false;
     type Output = CreatePersonResponse;
     type Error = CreatePersonError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         CreatePersonRequest::validate(self)
     }
-    fn error_code(error: &CreatePersonError) -> Option<&'static str> {
+    fn error_code(error: &CreatePersonError) -> ::core::option::Option<&'static str> {
         match error {
             CreatePersonError::ActionOffline(_) => Some("ActionOffline"),
             CreatePersonError::AuthFailureInvalidAuthorization(_) => {
@@ -658,7 +758,7 @@ impl crate::runtime::action::Action for CreatePersonRequest {
             CreatePersonError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &CreatePersonResponse) -> Option<&str> {
+    fn request_id(output: &CreatePersonResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
     fn body_size_hint(&self) -> usize {
@@ -1523,23 +1623,58 @@ impl std::fmt::Display for CreatePersonError {
     }
 }
 impl std::error::Error for CreatePersonError {}
-/// Builder returned by [`Client::create_person`](crate::Client::create_person); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::create_person`](crate::Client::create_person): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct CreatePersonFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: CreatePersonRequest,
+pub struct CreatePersonFluentBuilder {
+    client: crate::Client,
+    input: CreatePersonRequestBuilder,
 }
-impl<'a> CreatePersonFluentBuilder<'a> {
-    pub(crate) fn new(client: &'a crate::Client, request: CreatePersonRequest) -> Self {
+impl CreatePersonFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         CreatePersonFluentBuilder {
             client,
-            request,
+            input: <CreatePersonRequestBuilder as ::core::default::Default>::default(),
         }
+    }
+    /// Sets `GroupId`: Required. ID of the group to join, which is the `GroupId` in the `CreateGroup` API.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.group_id(value);
+        self
+    }
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_group_id(value);
+        self
+    }
+    /// Sets `PersonName`: Required. Person name, which can contain 1 to 60 characters and is modifiable and repeatable.
+    pub fn person_name(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.person_name(value);
+        self
+    }
+    /// Sets or clears `PersonName`, for a value that may be absent.
+    pub fn set_person_name(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_person_name(value);
+        self
+    }
+    /// Sets `PersonId`: Required. Person ID, which is unmodifiable, must be unique under a Tencent Cloud account, and can contain letters, digits, and special symbols (-%@#&_) of up to 64 B.
+    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.person_id(value);
+        self
+    }
+    /// Sets or clears `PersonId`, for a value that may be absent.
+    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_person_id(value);
+        self
     }
     /// Sets `Gender`: 0: empty; 1: male; 2: female.
     pub fn gender(mut self, value: i64) -> Self {
-        self.request.gender = Some(value);
+        self.input = self.input.gender(value);
+        self
+    }
+    /// Sets or clears `Gender`, for a value that may be absent.
+    pub fn set_gender(mut self, value: ::core::option::Option<i64>) -> Self {
+        self.input = self.input.set_gender(value);
         self
     }
     /// Sets `PersonExDescriptionInfos`: Content of person description field, which is a `key-value` pair, can contain 0 to 60 characters, and is modifiable and repeatable.
@@ -1547,14 +1682,27 @@ impl<'a> CreatePersonFluentBuilder<'a> {
         mut self,
         value: Vec<crate::types::PersonExDescriptionInfo>,
     ) -> Self {
-        self.request.person_ex_description_infos = Some(value);
+        self.input = self.input.person_ex_description_infos(value);
+        self
+    }
+    /// Sets or clears `PersonExDescriptionInfos`, for a value that may be absent.
+    pub fn set_person_ex_description_infos(
+        mut self,
+        value: ::core::option::Option<Vec<crate::types::PersonExDescriptionInfo>>,
+    ) -> Self {
+        self.input = self.input.set_person_ex_description_infos(value);
         self
     }
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
-        self.request.image = Some(value.into());
+        self.input = self.input.image(value);
+        self
+    }
+    /// Sets or clears `Image`, for a value that may be absent.
+    pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.input = self.input.set_image(value);
         self
     }
     /// Sets `Url`: Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
@@ -1564,7 +1712,12 @@ impl<'a> CreatePersonFluentBuilder<'a> {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.request.url = Some(value.into());
+        self.input = self.input.url(value);
+        self
+    }
+    /// Sets or clears `Url`, for a value that may be absent.
+    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_url(value);
         self
     }
     /// Sets `UniquePersonControl`: This parameter is used to control the judgment whether the face contained in the image in `Image` or `Url` corresponds to an existing person in the group.
@@ -1578,7 +1731,15 @@ impl<'a> CreatePersonFluentBuilder<'a> {
     /// Default value: 0.
     /// Note: the higher the requirement, the lower the probability of duplicate person. The FARs corresponding to different requirements are for reference only and can be adjusted as needed.
     pub fn unique_person_control(mut self, value: u64) -> Self {
-        self.request.unique_person_control = Some(value);
+        self.input = self.input.unique_person_control(value);
+        self
+    }
+    /// Sets or clears `UniquePersonControl`, for a value that may be absent.
+    pub fn set_unique_person_control(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.input = self.input.set_unique_person_control(value);
         self
     }
     /// Sets `QualityControl`: Image quality control.
@@ -1590,27 +1751,45 @@ impl<'a> CreatePersonFluentBuilder<'a> {
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
     pub fn quality_control(mut self, value: u64) -> Self {
-        self.request.quality_control = Some(value);
+        self.input = self.input.quality_control(value);
+        self
+    }
+    /// Sets or clears `QualityControl`, for a value that may be absent.
+    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_quality_control(value);
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.request.need_rotate_detection = Some(value);
+        self.input = self.input.need_rotate_detection(value);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &CreatePersonRequest {
-        &self.request
+    /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    pub fn set_need_rotate_detection(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.input = self.input.set_need_rotate_detection(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> CreatePersonRequest {
-        self.request
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &CreatePersonRequestBuilder {
+        &self.input
     }
-    /// Validates, signs and sends the request.
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<CreatePersonRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<CreatePersonResponse, SdkError<CreatePersonError>> {
-        self.client.send(&self.request).await
+    ) -> ::core::result::Result<CreatePersonResponse, SdkError<CreatePersonError>> {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

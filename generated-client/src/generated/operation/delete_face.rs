@@ -55,7 +55,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `DeleteFace`: Deletes face.
 ///
-/// Build it with [`DeleteFaceRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`DeleteFaceRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -70,15 +70,12 @@ pub struct DeleteFaceRequest {
     pub face_ids: Vec<String>,
 }
 impl DeleteFaceRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(person_id: impl Into<String>, face_ids: Vec<String>) -> Self {
-        DeleteFaceRequest {
-            person_id: person_id.into(),
-            face_ids,
-        }
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> DeleteFaceRequestBuilder {
+        <DeleteFaceRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         {
             let value = &self.person_id;
             crate::runtime::validate::char_length("PersonId", value, Some(1), Some(64))?;
@@ -97,16 +94,57 @@ impl DeleteFaceRequest {
         Ok(())
     }
 }
+/// Builds a [`DeleteFaceRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct DeleteFaceRequestBuilder {
+    person_id: ::core::option::Option<String>,
+    face_ids: ::core::option::Option<Vec<String>>,
+}
+impl DeleteFaceRequestBuilder {
+    /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        self.person_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PersonId`, for a value that may be absent.
+    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.person_id = value;
+        self
+    }
+    /// Sets `FaceIds`: Required. List of IDs of the faces to be deleted. The array element value is the `FaceId` returned by the `CreateFace` API.
+    pub fn face_ids(mut self, value: Vec<String>) -> Self {
+        self.face_ids = Some(value);
+        self
+    }
+    /// Sets or clears `FaceIds`, for a value that may be absent.
+    pub fn set_face_ids(mut self, value: ::core::option::Option<Vec<String>>) -> Self {
+        self.face_ids = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(self) -> ::core::result::Result<DeleteFaceRequest, ValidationError> {
+        Ok(DeleteFaceRequest {
+            person_id: self
+                .person_id
+                .ok_or_else(|| ValidationError::missing("PersonId", "person_id"))?,
+            face_ids: self
+                .face_ids
+                .ok_or_else(|| ValidationError::missing("FaceIds", "face_ids"))?,
+        })
+    }
+}
 impl crate::runtime::action::Action for DeleteFaceRequest {
     const NAME: &'static str = "DeleteFace";
     const IDEMPOTENT: bool = false;
     const REGION_REQUIRED: bool = false;
     type Output = DeleteFaceResponse;
     type Error = DeleteFaceError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         DeleteFaceRequest::validate(self)
     }
-    fn error_code(error: &DeleteFaceError) -> Option<&'static str> {
+    fn error_code(error: &DeleteFaceError) -> ::core::option::Option<&'static str> {
         match error {
             DeleteFaceError::ActionOffline(_) => Some("ActionOffline"),
             DeleteFaceError::AuthFailureInvalidAuthorization(_) => {
@@ -371,7 +409,7 @@ impl crate::runtime::action::Action for DeleteFaceRequest {
             DeleteFaceError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &DeleteFaceResponse) -> Option<&str> {
+    fn request_id(output: &DeleteFaceResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -1164,31 +1202,58 @@ impl std::fmt::Display for DeleteFaceError {
     }
 }
 impl std::error::Error for DeleteFaceError {}
-/// Builder returned by [`Client::delete_face`](crate::Client::delete_face); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::delete_face`](crate::Client::delete_face): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct DeleteFaceFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: DeleteFaceRequest,
+pub struct DeleteFaceFluentBuilder {
+    client: crate::Client,
+    input: DeleteFaceRequestBuilder,
 }
-impl<'a> DeleteFaceFluentBuilder<'a> {
-    pub(crate) fn new(client: &'a crate::Client, request: DeleteFaceRequest) -> Self {
+impl DeleteFaceFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         DeleteFaceFluentBuilder {
             client,
-            request,
+            input: <DeleteFaceRequestBuilder as ::core::default::Default>::default(),
         }
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &DeleteFaceRequest {
-        &self.request
+    /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.person_id(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> DeleteFaceRequest {
-        self.request
+    /// Sets or clears `PersonId`, for a value that may be absent.
+    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_person_id(value);
+        self
     }
-    /// Validates, signs and sends the request.
-    pub async fn send(self) -> Result<DeleteFaceResponse, SdkError<DeleteFaceError>> {
-        self.client.send(&self.request).await
+    /// Sets `FaceIds`: Required. List of IDs of the faces to be deleted. The array element value is the `FaceId` returned by the `CreateFace` API.
+    pub fn face_ids(mut self, value: Vec<String>) -> Self {
+        self.input = self.input.face_ids(value);
+        self
+    }
+    /// Sets or clears `FaceIds`, for a value that may be absent.
+    pub fn set_face_ids(mut self, value: ::core::option::Option<Vec<String>>) -> Self {
+        self.input = self.input.set_face_ids(value);
+        self
+    }
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &DeleteFaceRequestBuilder {
+        &self.input
+    }
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<DeleteFaceRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
+    pub async fn send(
+        self,
+    ) -> ::core::result::Result<DeleteFaceResponse, SdkError<DeleteFaceError>> {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

@@ -45,7 +45,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `DeleteGroup`: Deletes group.
 ///
-/// Build it with [`DeleteGroupRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`DeleteGroupRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -57,14 +57,12 @@ pub struct DeleteGroupRequest {
     pub group_id: String,
 }
 impl DeleteGroupRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(group_id: impl Into<String>) -> Self {
-        DeleteGroupRequest {
-            group_id: group_id.into(),
-        }
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> DeleteGroupRequestBuilder {
+        <DeleteGroupRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         {
             let value = &self.group_id;
             crate::runtime::validate::char_length("GroupId", value, Some(1), Some(64))?;
@@ -83,16 +81,43 @@ impl DeleteGroupRequest {
         Ok(())
     }
 }
+/// Builds a [`DeleteGroupRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct DeleteGroupRequestBuilder {
+    group_id: ::core::option::Option<String>,
+}
+impl DeleteGroupRequestBuilder {
+    /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.group_id = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(self) -> ::core::result::Result<DeleteGroupRequest, ValidationError> {
+        Ok(DeleteGroupRequest {
+            group_id: self
+                .group_id
+                .ok_or_else(|| ValidationError::missing("GroupId", "group_id"))?,
+        })
+    }
+}
 impl crate::runtime::action::Action for DeleteGroupRequest {
     const NAME: &'static str = "DeleteGroup";
     const IDEMPOTENT: bool = false;
     const REGION_REQUIRED: bool = false;
     type Output = DeleteGroupResponse;
     type Error = DeleteGroupError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         DeleteGroupRequest::validate(self)
     }
-    fn error_code(error: &DeleteGroupError) -> Option<&'static str> {
+    fn error_code(error: &DeleteGroupError) -> ::core::option::Option<&'static str> {
         match error {
             DeleteGroupError::ActionOffline(_) => Some("ActionOffline"),
             DeleteGroupError::AuthFailureInvalidAuthorization(_) => {
@@ -354,7 +379,7 @@ impl crate::runtime::action::Action for DeleteGroupRequest {
             DeleteGroupError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &DeleteGroupResponse) -> Option<&str> {
+    fn request_id(output: &DeleteGroupResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -1122,31 +1147,48 @@ impl std::fmt::Display for DeleteGroupError {
     }
 }
 impl std::error::Error for DeleteGroupError {}
-/// Builder returned by [`Client::delete_group`](crate::Client::delete_group); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::delete_group`](crate::Client::delete_group): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct DeleteGroupFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: DeleteGroupRequest,
+pub struct DeleteGroupFluentBuilder {
+    client: crate::Client,
+    input: DeleteGroupRequestBuilder,
 }
-impl<'a> DeleteGroupFluentBuilder<'a> {
-    pub(crate) fn new(client: &'a crate::Client, request: DeleteGroupRequest) -> Self {
+impl DeleteGroupFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         DeleteGroupFluentBuilder {
             client,
-            request,
+            input: <DeleteGroupRequestBuilder as ::core::default::Default>::default(),
         }
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &DeleteGroupRequest {
-        &self.request
+    /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.group_id(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> DeleteGroupRequest {
-        self.request
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_group_id(value);
+        self
     }
-    /// Validates, signs and sends the request.
-    pub async fn send(self) -> Result<DeleteGroupResponse, SdkError<DeleteGroupError>> {
-        self.client.send(&self.request).await
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &DeleteGroupRequestBuilder {
+        &self.input
+    }
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<DeleteGroupRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
+    pub async fn send(
+        self,
+    ) -> ::core::result::Result<DeleteGroupResponse, SdkError<DeleteGroupError>> {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

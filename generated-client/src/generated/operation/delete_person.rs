@@ -45,7 +45,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `DeletePerson`: Deletes person.
 ///
-/// Build it with [`DeletePersonRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`DeletePersonRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -57,14 +57,12 @@ pub struct DeletePersonRequest {
     pub person_id: String,
 }
 impl DeletePersonRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(person_id: impl Into<String>) -> Self {
-        DeletePersonRequest {
-            person_id: person_id.into(),
-        }
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> DeletePersonRequestBuilder {
+        <DeletePersonRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         {
             let value = &self.person_id;
             crate::runtime::validate::char_length("PersonId", value, Some(1), Some(64))?;
@@ -83,16 +81,43 @@ impl DeletePersonRequest {
         Ok(())
     }
 }
+/// Builds a [`DeletePersonRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct DeletePersonRequestBuilder {
+    person_id: ::core::option::Option<String>,
+}
+impl DeletePersonRequestBuilder {
+    /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        self.person_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PersonId`, for a value that may be absent.
+    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.person_id = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(self) -> ::core::result::Result<DeletePersonRequest, ValidationError> {
+        Ok(DeletePersonRequest {
+            person_id: self
+                .person_id
+                .ok_or_else(|| ValidationError::missing("PersonId", "person_id"))?,
+        })
+    }
+}
 impl crate::runtime::action::Action for DeletePersonRequest {
     const NAME: &'static str = "DeletePerson";
     const IDEMPOTENT: bool = false;
     const REGION_REQUIRED: bool = false;
     type Output = DeletePersonResponse;
     type Error = DeletePersonError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         DeletePersonRequest::validate(self)
     }
-    fn error_code(error: &DeletePersonError) -> Option<&'static str> {
+    fn error_code(error: &DeletePersonError) -> ::core::option::Option<&'static str> {
         match error {
             DeletePersonError::ActionOffline(_) => Some("ActionOffline"),
             DeletePersonError::AuthFailureInvalidAuthorization(_) => {
@@ -357,7 +382,7 @@ impl crate::runtime::action::Action for DeletePersonRequest {
             DeletePersonError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &DeletePersonResponse) -> Option<&str> {
+    fn request_id(output: &DeletePersonResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -1132,33 +1157,48 @@ impl std::fmt::Display for DeletePersonError {
     }
 }
 impl std::error::Error for DeletePersonError {}
-/// Builder returned by [`Client::delete_person`](crate::Client::delete_person); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::delete_person`](crate::Client::delete_person): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct DeletePersonFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: DeletePersonRequest,
+pub struct DeletePersonFluentBuilder {
+    client: crate::Client,
+    input: DeletePersonRequestBuilder,
 }
-impl<'a> DeletePersonFluentBuilder<'a> {
-    pub(crate) fn new(client: &'a crate::Client, request: DeletePersonRequest) -> Self {
+impl DeletePersonFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         DeletePersonFluentBuilder {
             client,
-            request,
+            input: <DeletePersonRequestBuilder as ::core::default::Default>::default(),
         }
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &DeletePersonRequest {
-        &self.request
+    /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.person_id(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> DeletePersonRequest {
-        self.request
+    /// Sets or clears `PersonId`, for a value that may be absent.
+    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_person_id(value);
+        self
     }
-    /// Validates, signs and sends the request.
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &DeletePersonRequestBuilder {
+        &self.input
+    }
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<DeletePersonRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<DeletePersonResponse, SdkError<DeletePersonError>> {
-        self.client.send(&self.request).await
+    ) -> ::core::result::Result<DeletePersonResponse, SdkError<DeletePersonError>> {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

@@ -47,7 +47,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `DeletePersonFromGroup`: Deletes person from group.
 ///
-/// Build it with [`DeletePersonFromGroupRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`DeletePersonFromGroupRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -64,15 +64,12 @@ pub struct DeletePersonFromGroupRequest {
     pub group_id: String,
 }
 impl DeletePersonFromGroupRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(person_id: impl Into<String>, group_id: impl Into<String>) -> Self {
-        DeletePersonFromGroupRequest {
-            person_id: person_id.into(),
-            group_id: group_id.into(),
-        }
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> DeletePersonFromGroupRequestBuilder {
+        <DeletePersonFromGroupRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         {
             let value = &self.person_id;
             crate::runtime::validate::char_length("PersonId", value, Some(1), Some(64))?;
@@ -106,16 +103,61 @@ impl DeletePersonFromGroupRequest {
         Ok(())
     }
 }
+/// Builds a [`DeletePersonFromGroupRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct DeletePersonFromGroupRequestBuilder {
+    person_id: ::core::option::Option<String>,
+    group_id: ::core::option::Option<String>,
+}
+impl DeletePersonFromGroupRequestBuilder {
+    /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        self.person_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PersonId`, for a value that may be absent.
+    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.person_id = value;
+        self
+    }
+    /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.group_id = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<DeletePersonFromGroupRequest, ValidationError> {
+        Ok(DeletePersonFromGroupRequest {
+            person_id: self
+                .person_id
+                .ok_or_else(|| ValidationError::missing("PersonId", "person_id"))?,
+            group_id: self
+                .group_id
+                .ok_or_else(|| ValidationError::missing("GroupId", "group_id"))?,
+        })
+    }
+}
 impl crate::runtime::action::Action for DeletePersonFromGroupRequest {
     const NAME: &'static str = "DeletePersonFromGroup";
     const IDEMPOTENT: bool = false;
     const REGION_REQUIRED: bool = false;
     type Output = DeletePersonFromGroupResponse;
     type Error = DeletePersonFromGroupError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         DeletePersonFromGroupRequest::validate(self)
     }
-    fn error_code(error: &DeletePersonFromGroupError) -> Option<&'static str> {
+    fn error_code(
+        error: &DeletePersonFromGroupError,
+    ) -> ::core::option::Option<&'static str> {
         match error {
             DeletePersonFromGroupError::ActionOffline(_) => Some("ActionOffline"),
             DeletePersonFromGroupError::AuthFailureInvalidAuthorization(_) => {
@@ -398,7 +440,9 @@ impl crate::runtime::action::Action for DeletePersonFromGroupRequest {
             DeletePersonFromGroupError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &DeletePersonFromGroupResponse) -> Option<&str> {
+    fn request_id(
+        output: &DeletePersonFromGroupResponse,
+    ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -1173,36 +1217,61 @@ impl std::fmt::Display for DeletePersonFromGroupError {
     }
 }
 impl std::error::Error for DeletePersonFromGroupError {}
-/// Builder returned by [`Client::delete_person_from_group`](crate::Client::delete_person_from_group); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::delete_person_from_group`](crate::Client::delete_person_from_group): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct DeletePersonFromGroupFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: DeletePersonFromGroupRequest,
+pub struct DeletePersonFromGroupFluentBuilder {
+    client: crate::Client,
+    input: DeletePersonFromGroupRequestBuilder,
 }
-impl<'a> DeletePersonFromGroupFluentBuilder<'a> {
-    pub(crate) fn new(
-        client: &'a crate::Client,
-        request: DeletePersonFromGroupRequest,
-    ) -> Self {
+impl DeletePersonFromGroupFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         DeletePersonFromGroupFluentBuilder {
             client,
-            request,
+            input: <DeletePersonFromGroupRequestBuilder as ::core::default::Default>::default(),
         }
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &DeletePersonFromGroupRequest {
-        &self.request
+    /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.person_id(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> DeletePersonFromGroupRequest {
-        self.request
+    /// Sets or clears `PersonId`, for a value that may be absent.
+    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_person_id(value);
+        self
     }
-    /// Validates, signs and sends the request.
+    /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.group_id(value);
+        self
+    }
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_group_id(value);
+        self
+    }
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &DeletePersonFromGroupRequestBuilder {
+        &self.input
+    }
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<DeletePersonFromGroupRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<DeletePersonFromGroupResponse, SdkError<DeletePersonFromGroupError>> {
-        self.client.send(&self.request).await
+    ) -> ::core::result::Result<
+        DeletePersonFromGroupResponse,
+        SdkError<DeletePersonFromGroupError>,
+    > {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

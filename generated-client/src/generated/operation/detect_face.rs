@@ -169,7 +169,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `DetectFace`: Detects and analyzes face.
 ///
-/// Build it with [`DetectFaceRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`DetectFaceRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -246,85 +246,12 @@ pub struct DetectFaceRequest {
     pub need_rotate_detection: Option<u64>,
 }
 impl DetectFaceRequest {
-    /// Creates the request from its required parameters.
-    pub fn new() -> Self {
-        DetectFaceRequest {
-            max_face_num: None,
-            min_face_size: None,
-            image: None,
-            url: None,
-            need_face_attributes: None,
-            need_quality_detection: None,
-            face_model_version: None,
-            need_rotate_detection: None,
-        }
-    }
-    /// Sets `MaxFaceNum`: Maximum number of processable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 120.
-    /// This parameter is used to control the number of faces in the image to be detected. The smaller the value, the faster the processing.
-    pub fn max_face_num(mut self, value: u64) -> Self {
-        self.max_face_num = Some(value);
-        self
-    }
-    /// Sets `MinFaceSize`: Minimum height and width of face in px.
-    /// Default value: 34. We recommend keeping it at or above 34.
-    /// Faces below the `MinFaceSize` value will not be detected.
-    pub fn min_face_size(mut self, value: u64) -> Self {
-        self.min_face_size = Some(value);
-        self
-    }
-    /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
-    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
-    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
-        self.image = Some(value.into());
-        self
-    }
-    /// Sets `Url`: Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
-    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
-    /// Either `Url` or `Image` must be provided; if both are provided, only `Url` will be used.
-    /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
-    /// The download speed and stability of non-Tencent Cloud URLs may be low.
-    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-    /// Sets `NeedFaceAttributes`: Whether the face attribute information (FaceAttributesInfo) needs to be returned. 0: no; 1: yes. Default value: 0.
-    /// If the value is not 1, it will be deemed as no need to return, and `FaceAttributesInfo` is meaningless in this case.
-    /// The face attribute information of up to 5 largest faces in the image will be returned, and `FaceAttributesInfo` of the 6th and rest faces is meaningless.
-    /// Extracting face attribute information is quite time-consuming. If face attribute information is not required, we recommend disabling this feature to speed up face detection.
-    pub fn need_face_attributes(mut self, value: u64) -> Self {
-        self.need_face_attributes = Some(value);
-        self
-    }
-    /// Sets `NeedQualityDetection`: Whether to enable quality detection. 0: no; 1: yes. Default value: 0.
-    /// If the value is not 1, it will be deemed not to perform quality detection.
-    /// The face quality score information of up to 30 largest faces in the image will be returned, and `FaceQualityInfo` of the 31st and rest faces is meaningless.
-    /// We recommend enabling this feature for the face adding operation.
-    pub fn need_quality_detection(mut self, value: u64) -> Self {
-        self.need_quality_detection = Some(value);
-        self
-    }
-    /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service.
-    ///
-    /// Currently, `2.0` and `3.0` are supported.
-    ///
-    /// This parameter is `3.0` by default starting from April 2, 2020. If it is left empty for accounts that used this API, `2.0` will be used by default.
-    ///
-    /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
-    ///
-    /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
-        self.face_model_version = Some(value.into());
-        self
-    }
-    /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.need_rotate_detection = Some(value);
-        self
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> DetectFaceRequestBuilder {
+        <DetectFaceRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         crate::runtime::validate::at_least_one_of(
             &["Image", "Url"],
             &[
@@ -354,16 +281,161 @@ impl DetectFaceRequest {
         Ok(())
     }
 }
+/// Builds a [`DetectFaceRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct DetectFaceRequestBuilder {
+    max_face_num: ::core::option::Option<u64>,
+    min_face_size: ::core::option::Option<u64>,
+    image: ::core::option::Option<crate::Image>,
+    url: ::core::option::Option<String>,
+    need_face_attributes: ::core::option::Option<u64>,
+    need_quality_detection: ::core::option::Option<u64>,
+    face_model_version: ::core::option::Option<String>,
+    need_rotate_detection: ::core::option::Option<u64>,
+}
+impl DetectFaceRequestBuilder {
+    /// Sets `MaxFaceNum`: Maximum number of processable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 120.
+    /// This parameter is used to control the number of faces in the image to be detected. The smaller the value, the faster the processing.
+    pub fn max_face_num(mut self, value: u64) -> Self {
+        self.max_face_num = Some(value);
+        self
+    }
+    /// Sets or clears `MaxFaceNum`, for a value that may be absent.
+    pub fn set_max_face_num(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.max_face_num = value;
+        self
+    }
+    /// Sets `MinFaceSize`: Minimum height and width of face in px.
+    /// Default value: 34. We recommend keeping it at or above 34.
+    /// Faces below the `MinFaceSize` value will not be detected.
+    pub fn min_face_size(mut self, value: u64) -> Self {
+        self.min_face_size = Some(value);
+        self
+    }
+    /// Sets or clears `MinFaceSize`, for a value that may be absent.
+    pub fn set_min_face_size(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.min_face_size = value;
+        self
+    }
+    /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
+    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
+    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+    /// Sets or clears `Image`, for a value that may be absent.
+    pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.image = value;
+        self
+    }
+    /// Sets `Url`: Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
+    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
+    /// Either `Url` or `Image` must be provided; if both are provided, only `Url` will be used.
+    /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
+    /// The download speed and stability of non-Tencent Cloud URLs may be low.
+    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets or clears `Url`, for a value that may be absent.
+    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+        self.url = value;
+        self
+    }
+    /// Sets `NeedFaceAttributes`: Whether the face attribute information (FaceAttributesInfo) needs to be returned. 0: no; 1: yes. Default value: 0.
+    /// If the value is not 1, it will be deemed as no need to return, and `FaceAttributesInfo` is meaningless in this case.
+    /// The face attribute information of up to 5 largest faces in the image will be returned, and `FaceAttributesInfo` of the 6th and rest faces is meaningless.
+    /// Extracting face attribute information is quite time-consuming. If face attribute information is not required, we recommend disabling this feature to speed up face detection.
+    pub fn need_face_attributes(mut self, value: u64) -> Self {
+        self.need_face_attributes = Some(value);
+        self
+    }
+    /// Sets or clears `NeedFaceAttributes`, for a value that may be absent.
+    pub fn set_need_face_attributes(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.need_face_attributes = value;
+        self
+    }
+    /// Sets `NeedQualityDetection`: Whether to enable quality detection. 0: no; 1: yes. Default value: 0.
+    /// If the value is not 1, it will be deemed not to perform quality detection.
+    /// The face quality score information of up to 30 largest faces in the image will be returned, and `FaceQualityInfo` of the 31st and rest faces is meaningless.
+    /// We recommend enabling this feature for the face adding operation.
+    pub fn need_quality_detection(mut self, value: u64) -> Self {
+        self.need_quality_detection = Some(value);
+        self
+    }
+    /// Sets or clears `NeedQualityDetection`, for a value that may be absent.
+    pub fn set_need_quality_detection(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.need_quality_detection = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service.
+    ///
+    /// Currently, `2.0` and `3.0` are supported.
+    ///
+    /// This parameter is `3.0` by default starting from April 2, 2020. If it is left empty for accounts that used this API, `2.0` will be used by default.
+    ///
+    /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
+    ///
+    /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.face_model_version = Some(value.into());
+        self
+    }
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<String>,
+    ) -> Self {
+        self.face_model_version = value;
+        self
+    }
+    /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    pub fn need_rotate_detection(mut self, value: u64) -> Self {
+        self.need_rotate_detection = Some(value);
+        self
+    }
+    /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    pub fn set_need_rotate_detection(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.need_rotate_detection = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(self) -> ::core::result::Result<DetectFaceRequest, ValidationError> {
+        Ok(DetectFaceRequest {
+            max_face_num: self.max_face_num,
+            min_face_size: self.min_face_size,
+            image: self.image,
+            url: self.url,
+            need_face_attributes: self.need_face_attributes,
+            need_quality_detection: self.need_quality_detection,
+            face_model_version: self.face_model_version,
+            need_rotate_detection: self.need_rotate_detection,
+        })
+    }
+}
 impl crate::runtime::action::Action for DetectFaceRequest {
     const NAME: &'static str = "DetectFace";
     const IDEMPOTENT: bool = true;
     const REGION_REQUIRED: bool = false;
     type Output = DetectFaceResponse;
     type Error = DetectFaceError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         DetectFaceRequest::validate(self)
     }
-    fn error_code(error: &DetectFaceError) -> Option<&'static str> {
+    fn error_code(error: &DetectFaceError) -> ::core::option::Option<&'static str> {
         match error {
             DetectFaceError::ActionOffline(_) => Some("ActionOffline"),
             DetectFaceError::AuthFailureInvalidAuthorization(_) => {
@@ -643,7 +715,7 @@ impl crate::runtime::action::Action for DetectFaceRequest {
             DetectFaceError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &DetectFaceResponse) -> Option<&str> {
+    fn request_id(output: &DetectFaceResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
     fn body_size_hint(&self) -> usize {
@@ -1539,38 +1611,53 @@ impl std::fmt::Display for DetectFaceError {
     }
 }
 impl std::error::Error for DetectFaceError {}
-/// Builder returned by [`Client::detect_face`](crate::Client::detect_face); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::detect_face`](crate::Client::detect_face): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct DetectFaceFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: DetectFaceRequest,
+pub struct DetectFaceFluentBuilder {
+    client: crate::Client,
+    input: DetectFaceRequestBuilder,
 }
-impl<'a> DetectFaceFluentBuilder<'a> {
-    pub(crate) fn new(client: &'a crate::Client, request: DetectFaceRequest) -> Self {
+impl DetectFaceFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         DetectFaceFluentBuilder {
             client,
-            request,
+            input: <DetectFaceRequestBuilder as ::core::default::Default>::default(),
         }
     }
     /// Sets `MaxFaceNum`: Maximum number of processable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 120.
     /// This parameter is used to control the number of faces in the image to be detected. The smaller the value, the faster the processing.
     pub fn max_face_num(mut self, value: u64) -> Self {
-        self.request.max_face_num = Some(value);
+        self.input = self.input.max_face_num(value);
+        self
+    }
+    /// Sets or clears `MaxFaceNum`, for a value that may be absent.
+    pub fn set_max_face_num(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_max_face_num(value);
         self
     }
     /// Sets `MinFaceSize`: Minimum height and width of face in px.
     /// Default value: 34. We recommend keeping it at or above 34.
     /// Faces below the `MinFaceSize` value will not be detected.
     pub fn min_face_size(mut self, value: u64) -> Self {
-        self.request.min_face_size = Some(value);
+        self.input = self.input.min_face_size(value);
+        self
+    }
+    /// Sets or clears `MinFaceSize`, for a value that may be absent.
+    pub fn set_min_face_size(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_min_face_size(value);
         self
     }
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
-        self.request.image = Some(value.into());
+        self.input = self.input.image(value);
+        self
+    }
+    /// Sets or clears `Image`, for a value that may be absent.
+    pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.input = self.input.set_image(value);
         self
     }
     /// Sets `Url`: Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
@@ -1580,7 +1667,12 @@ impl<'a> DetectFaceFluentBuilder<'a> {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.request.url = Some(value.into());
+        self.input = self.input.url(value);
+        self
+    }
+    /// Sets or clears `Url`, for a value that may be absent.
+    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_url(value);
         self
     }
     /// Sets `NeedFaceAttributes`: Whether the face attribute information (FaceAttributesInfo) needs to be returned. 0: no; 1: yes. Default value: 0.
@@ -1588,7 +1680,15 @@ impl<'a> DetectFaceFluentBuilder<'a> {
     /// The face attribute information of up to 5 largest faces in the image will be returned, and `FaceAttributesInfo` of the 6th and rest faces is meaningless.
     /// Extracting face attribute information is quite time-consuming. If face attribute information is not required, we recommend disabling this feature to speed up face detection.
     pub fn need_face_attributes(mut self, value: u64) -> Self {
-        self.request.need_face_attributes = Some(value);
+        self.input = self.input.need_face_attributes(value);
+        self
+    }
+    /// Sets or clears `NeedFaceAttributes`, for a value that may be absent.
+    pub fn set_need_face_attributes(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.input = self.input.set_need_face_attributes(value);
         self
     }
     /// Sets `NeedQualityDetection`: Whether to enable quality detection. 0: no; 1: yes. Default value: 0.
@@ -1596,7 +1696,15 @@ impl<'a> DetectFaceFluentBuilder<'a> {
     /// The face quality score information of up to 30 largest faces in the image will be returned, and `FaceQualityInfo` of the 31st and rest faces is meaningless.
     /// We recommend enabling this feature for the face adding operation.
     pub fn need_quality_detection(mut self, value: u64) -> Self {
-        self.request.need_quality_detection = Some(value);
+        self.input = self.input.need_quality_detection(value);
+        self
+    }
+    /// Sets or clears `NeedQualityDetection`, for a value that may be absent.
+    pub fn set_need_quality_detection(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.input = self.input.set_need_quality_detection(value);
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service.
@@ -1609,25 +1717,48 @@ impl<'a> DetectFaceFluentBuilder<'a> {
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
     pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
-        self.request.face_model_version = Some(value.into());
+        self.input = self.input.face_model_version(value);
+        self
+    }
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<String>,
+    ) -> Self {
+        self.input = self.input.set_face_model_version(value);
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.request.need_rotate_detection = Some(value);
+        self.input = self.input.need_rotate_detection(value);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &DetectFaceRequest {
-        &self.request
+    /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    pub fn set_need_rotate_detection(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.input = self.input.set_need_rotate_detection(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> DetectFaceRequest {
-        self.request
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &DetectFaceRequestBuilder {
+        &self.input
     }
-    /// Validates, signs and sends the request.
-    pub async fn send(self) -> Result<DetectFaceResponse, SdkError<DetectFaceError>> {
-        self.client.send(&self.request).await
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<DetectFaceRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
+    pub async fn send(
+        self,
+    ) -> ::core::result::Result<DetectFaceResponse, SdkError<DetectFaceError>> {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

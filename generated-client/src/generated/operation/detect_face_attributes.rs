@@ -160,7 +160,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `DetectFaceAttributes`: Detects face and analyzes attributes.
 ///
-/// Build it with [`DetectFaceAttributesRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`DetectFaceAttributesRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -219,65 +219,12 @@ pub struct DetectFaceAttributesRequest {
     pub face_model_version: Option<String>,
 }
 impl DetectFaceAttributesRequest {
-    /// Creates the request from its required parameters.
-    pub fn new() -> Self {
-        DetectFaceAttributesRequest {
-            max_face_num: None,
-            image: None,
-            url: None,
-            face_attributes_type: None,
-            need_rotate_detection: None,
-            face_model_version: None,
-        }
-    }
-    /// Sets `MaxFaceNum`: Maximum number of processable faces.
-    /// Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 120.
-    /// This parameter is used to control the number of faces in the image to be detected. The smaller the value, the faster the processing.
-    pub fn max_face_num(mut self, value: u64) -> Self {
-        self.max_face_num = Some(value);
-        self
-    }
-    /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
-    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
-    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
-        self.image = Some(value.into());
-        self
-    }
-    /// Sets `Url`: Image URL.
-    /// The image cannot exceed 5 MB in size after being Base64-encoded.
-    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
-    /// Either `Url` or `Image` must be provided; if both are provided, only `Url` will be used.
-    /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
-    /// The download speed and stability of non-Tencent Cloud URLs may be low.
-    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-    /// Sets `FaceAttributesType`: Whether to return attributes such as age, gender, and emotion.
-    /// Valid values (case-insensitive): None, Age, Beauty, Emotion, Eye, Eyebrow, Gender, Hair, Hat, Headpose, Mask, Mouth, Moustache, Nose, Shape, Skin, Smile.
-    ///
-    /// `None` indicates that no attributes need to be returned, which is the default value; that is, if the `FaceAttributesType` attribute is empty, the values of all attributes will be `0`.
-    /// You need to combine the attributes into a string and separate them by comma. The sequence of the attributes is not limited.
-    /// For more information on the attributes, see the output parameters as described below.
-    /// The face attribute information of up to 5 largest faces in the image will be returned, and `AttributesInfo` of the 6th and rest faces is meaningless.
-    pub fn face_attributes_type(mut self, value: impl Into<String>) -> Self {
-        self.face_attributes_type = Some(value.into());
-        self
-    }
-    /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image is not rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.need_rotate_detection = Some(value);
-        self
-    }
-    /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. You can enter only `3.0` for this API.
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
-        self.face_model_version = Some(value.into());
-        self
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> DetectFaceAttributesRequestBuilder {
+        <DetectFaceAttributesRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         crate::runtime::validate::at_least_one_of(
             &["Image", "Url"],
             &[
@@ -307,16 +254,130 @@ impl DetectFaceAttributesRequest {
         Ok(())
     }
 }
+/// Builds a [`DetectFaceAttributesRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct DetectFaceAttributesRequestBuilder {
+    max_face_num: ::core::option::Option<u64>,
+    image: ::core::option::Option<crate::Image>,
+    url: ::core::option::Option<String>,
+    face_attributes_type: ::core::option::Option<String>,
+    need_rotate_detection: ::core::option::Option<u64>,
+    face_model_version: ::core::option::Option<String>,
+}
+impl DetectFaceAttributesRequestBuilder {
+    /// Sets `MaxFaceNum`: Maximum number of processable faces.
+    /// Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 120.
+    /// This parameter is used to control the number of faces in the image to be detected. The smaller the value, the faster the processing.
+    pub fn max_face_num(mut self, value: u64) -> Self {
+        self.max_face_num = Some(value);
+        self
+    }
+    /// Sets or clears `MaxFaceNum`, for a value that may be absent.
+    pub fn set_max_face_num(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.max_face_num = value;
+        self
+    }
+    /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
+    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
+    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+    /// Sets or clears `Image`, for a value that may be absent.
+    pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.image = value;
+        self
+    }
+    /// Sets `Url`: Image URL.
+    /// The image cannot exceed 5 MB in size after being Base64-encoded.
+    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
+    /// Either `Url` or `Image` must be provided; if both are provided, only `Url` will be used.
+    /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
+    /// The download speed and stability of non-Tencent Cloud URLs may be low.
+    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets or clears `Url`, for a value that may be absent.
+    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+        self.url = value;
+        self
+    }
+    /// Sets `FaceAttributesType`: Whether to return attributes such as age, gender, and emotion.
+    /// Valid values (case-insensitive): None, Age, Beauty, Emotion, Eye, Eyebrow, Gender, Hair, Hat, Headpose, Mask, Mouth, Moustache, Nose, Shape, Skin, Smile.
+    ///
+    /// `None` indicates that no attributes need to be returned, which is the default value; that is, if the `FaceAttributesType` attribute is empty, the values of all attributes will be `0`.
+    /// You need to combine the attributes into a string and separate them by comma. The sequence of the attributes is not limited.
+    /// For more information on the attributes, see the output parameters as described below.
+    /// The face attribute information of up to 5 largest faces in the image will be returned, and `AttributesInfo` of the 6th and rest faces is meaningless.
+    pub fn face_attributes_type(mut self, value: impl Into<String>) -> Self {
+        self.face_attributes_type = Some(value.into());
+        self
+    }
+    /// Sets or clears `FaceAttributesType`, for a value that may be absent.
+    pub fn set_face_attributes_type(
+        mut self,
+        value: ::core::option::Option<String>,
+    ) -> Self {
+        self.face_attributes_type = value;
+        self
+    }
+    /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image is not rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    pub fn need_rotate_detection(mut self, value: u64) -> Self {
+        self.need_rotate_detection = Some(value);
+        self
+    }
+    /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    pub fn set_need_rotate_detection(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.need_rotate_detection = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. You can enter only `3.0` for this API.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.face_model_version = Some(value.into());
+        self
+    }
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<String>,
+    ) -> Self {
+        self.face_model_version = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<DetectFaceAttributesRequest, ValidationError> {
+        Ok(DetectFaceAttributesRequest {
+            max_face_num: self.max_face_num,
+            image: self.image,
+            url: self.url,
+            face_attributes_type: self.face_attributes_type,
+            need_rotate_detection: self.need_rotate_detection,
+            face_model_version: self.face_model_version,
+        })
+    }
+}
 impl crate::runtime::action::Action for DetectFaceAttributesRequest {
     const NAME: &'static str = "DetectFaceAttributes";
     const IDEMPOTENT: bool = true;
     const REGION_REQUIRED: bool = false;
     type Output = DetectFaceAttributesResponse;
     type Error = DetectFaceAttributesError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         DetectFaceAttributesRequest::validate(self)
     }
-    fn error_code(error: &DetectFaceAttributesError) -> Option<&'static str> {
+    fn error_code(
+        error: &DetectFaceAttributesError,
+    ) -> ::core::option::Option<&'static str> {
         match error {
             DetectFaceAttributesError::ActionOffline(_) => Some("ActionOffline"),
             DetectFaceAttributesError::AuthFailureInvalidAuthorization(_) => {
@@ -485,7 +546,9 @@ impl crate::runtime::action::Action for DetectFaceAttributesRequest {
             DetectFaceAttributesError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &DetectFaceAttributesResponse) -> Option<&str> {
+    fn request_id(
+        output: &DetectFaceAttributesResponse,
+    ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
     fn body_size_hint(&self) -> usize {
@@ -1197,35 +1260,42 @@ impl std::fmt::Display for DetectFaceAttributesError {
     }
 }
 impl std::error::Error for DetectFaceAttributesError {}
-/// Builder returned by [`Client::detect_face_attributes`](crate::Client::detect_face_attributes); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::detect_face_attributes`](crate::Client::detect_face_attributes): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct DetectFaceAttributesFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: DetectFaceAttributesRequest,
+pub struct DetectFaceAttributesFluentBuilder {
+    client: crate::Client,
+    input: DetectFaceAttributesRequestBuilder,
 }
-impl<'a> DetectFaceAttributesFluentBuilder<'a> {
-    pub(crate) fn new(
-        client: &'a crate::Client,
-        request: DetectFaceAttributesRequest,
-    ) -> Self {
+impl DetectFaceAttributesFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         DetectFaceAttributesFluentBuilder {
             client,
-            request,
+            input: <DetectFaceAttributesRequestBuilder as ::core::default::Default>::default(),
         }
     }
     /// Sets `MaxFaceNum`: Maximum number of processable faces.
     /// Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 120.
     /// This parameter is used to control the number of faces in the image to be detected. The smaller the value, the faster the processing.
     pub fn max_face_num(mut self, value: u64) -> Self {
-        self.request.max_face_num = Some(value);
+        self.input = self.input.max_face_num(value);
+        self
+    }
+    /// Sets or clears `MaxFaceNum`, for a value that may be absent.
+    pub fn set_max_face_num(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_max_face_num(value);
         self
     }
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
-        self.request.image = Some(value.into());
+        self.input = self.input.image(value);
+        self
+    }
+    /// Sets or clears `Image`, for a value that may be absent.
+    pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.input = self.input.set_image(value);
         self
     }
     /// Sets `Url`: Image URL.
@@ -1236,7 +1306,12 @@ impl<'a> DetectFaceAttributesFluentBuilder<'a> {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.request.url = Some(value.into());
+        self.input = self.input.url(value);
+        self
+    }
+    /// Sets or clears `Url`, for a value that may be absent.
+    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_url(value);
         self
     }
     /// Sets `FaceAttributesType`: Whether to return attributes such as age, gender, and emotion.
@@ -1247,32 +1322,64 @@ impl<'a> DetectFaceAttributesFluentBuilder<'a> {
     /// For more information on the attributes, see the output parameters as described below.
     /// The face attribute information of up to 5 largest faces in the image will be returned, and `AttributesInfo` of the 6th and rest faces is meaningless.
     pub fn face_attributes_type(mut self, value: impl Into<String>) -> Self {
-        self.request.face_attributes_type = Some(value.into());
+        self.input = self.input.face_attributes_type(value);
+        self
+    }
+    /// Sets or clears `FaceAttributesType`, for a value that may be absent.
+    pub fn set_face_attributes_type(
+        mut self,
+        value: ::core::option::Option<String>,
+    ) -> Self {
+        self.input = self.input.set_face_attributes_type(value);
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image is not rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.request.need_rotate_detection = Some(value);
+        self.input = self.input.need_rotate_detection(value);
+        self
+    }
+    /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    pub fn set_need_rotate_detection(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.input = self.input.set_need_rotate_detection(value);
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. You can enter only `3.0` for this API.
     pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
-        self.request.face_model_version = Some(value.into());
+        self.input = self.input.face_model_version(value);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &DetectFaceAttributesRequest {
-        &self.request
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<String>,
+    ) -> Self {
+        self.input = self.input.set_face_model_version(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> DetectFaceAttributesRequest {
-        self.request
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &DetectFaceAttributesRequestBuilder {
+        &self.input
     }
-    /// Validates, signs and sends the request.
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<DetectFaceAttributesRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<DetectFaceAttributesResponse, SdkError<DetectFaceAttributesError>> {
-        self.client.send(&self.request).await
+    ) -> ::core::result::Result<
+        DetectFaceAttributesResponse,
+        SdkError<DetectFaceAttributesError>,
+    > {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

@@ -53,7 +53,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `DetectFaceSimilarity`: Detects face similarity.
 ///
-/// Build it with [`DetectFaceSimilarityRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`DetectFaceSimilarityRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -79,43 +79,12 @@ pub struct DetectFaceSimilarityRequest {
     pub quality_control: Option<u64>,
 }
 impl DetectFaceSimilarityRequest {
-    /// Creates the request from its required parameters.
-    pub fn new() -> Self {
-        DetectFaceSimilarityRequest {
-            image_a: None,
-            image_b: None,
-            url_a: None,
-            url_b: None,
-            quality_control: None,
-        }
-    }
-    /// Sets `ImageA`: <p>A base64-encoded image.</p><ul><li>The size after base64 encoding must not exceed 5 MB.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000. The short side pixel for all formats must be greater than or equal to 64.</li><li>If the image contains several faces, only the face with the highest confidence degree is selected.</li><li>Supports PNG, jpg, JPEG, and BMP formats. GIF images are not supported.</li></ul>
-    pub fn image_a(mut self, value: impl Into<crate::Image>) -> Self {
-        self.image_a = Some(value.into());
-        self
-    }
-    /// Sets `ImageB`: <p>base64 data of image B.</p><ul><li>The size after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel cannot exceed 4000. For other formats, the long side pixel cannot exceed 2000. The short side pixel of images in all formats must not be less than 64.</li><li>If the image contains several faces, only the face with the highest confidence degree is selected.</li><li>Supports PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
-    pub fn image_b(mut self, value: impl Into<crate::Image>) -> Self {
-        self.image_b = Some(value.into());
-        self
-    }
-    /// Sets `UrlA`: <p>Url of Image A.</p><ul><li>Size of the corresponding Image after base64 encoding must not exceed 5 MB.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel cannot exceed 2000. The short side pixel for all formats must be not less than 64.</li><li>Either the Url or the Image of picture A must be provided. If both are provided, only the Url is used.</li><li>URLs of images stored in Tencent Cloud guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud.</li><li>Speed and stability of URLs not stored in Tencent Cloud may be impacted.</li><li>If the Image contains several faces, only the human face with the maximum area is selected.</li><li>Supports PNG, jpg, jpg, JPEG, BMP. GIF images are not supported.</li></ul>
-    pub fn url_a(mut self, value: impl Into<String>) -> Self {
-        self.url_a = Some(value.into());
-        self
-    }
-    /// Sets `UrlB`: <p>Url of Image B.</p><ul><li>The size of the corresponding Image after base64 encoding must not exceed 5 MB.</li><li>For jpg format, the long side pixel cannot exceed 4000. For other formats, the long side pixel cannot exceed 2000. For all formats, the short side pixel must be not less than 64.</li><li>Either the Url or the Image of picture B must be provided. If both are provided, only the Url is used.</li><li>URLs of images stored in Tencent Cloud guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud.</li><li>The speed and stability of URLs not stored in Tencent Cloud may be affected to a certain degree.</li><li>If the Image contains several faces, only the face with the maximum area is selected.</li><li>PNG, jpg, JPEG, and BMP are supported. GIF images are not supported.</li></ul>
-    pub fn url_b(mut self, value: impl Into<String>) -> Self {
-        self.url_b = Some(value.into());
-        self
-    }
-    /// Sets `QualityControl`: <p>Image quality control. </p><ul><li><p>Value ranges from 0 to 4:<br>0: No control;<br>1: Low quality requirement. The image has at least one of the following: super blurry, eye occlusion, nose occlusion, or mouth occlusion;<br>2: Normal quality requirement. The image has at least three of the following: too bright, dark, blurry, normal blur, eyebrow obstruction, cheek obstruction, or chin obstruction;<br>3: Relatively high quality requirement. The image has one or two of the following: too bright, dark, normal blur, eyebrow obstruction, cheek obstruction, or chin obstruction;<br>4: High quality requirement. All dimensions are the best or most, with a minor problem in one dimension;<br>Default is 0. </p></li><li><p>If the image quality fails to satisfy the requirement, the returned result will prompt that the image quality detection does not meet the requirement.</p></li></ul>
-    pub fn quality_control(mut self, value: u64) -> Self {
-        self.quality_control = Some(value);
-        self
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> DetectFaceSimilarityRequestBuilder {
+        <DetectFaceSimilarityRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         crate::runtime::validate::at_least_one_of(
             &["ImageA", "UrlA"],
             &[
@@ -141,16 +110,93 @@ impl DetectFaceSimilarityRequest {
         Ok(())
     }
 }
+/// Builds a [`DetectFaceSimilarityRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct DetectFaceSimilarityRequestBuilder {
+    image_a: ::core::option::Option<crate::Image>,
+    image_b: ::core::option::Option<crate::Image>,
+    url_a: ::core::option::Option<String>,
+    url_b: ::core::option::Option<String>,
+    quality_control: ::core::option::Option<u64>,
+}
+impl DetectFaceSimilarityRequestBuilder {
+    /// Sets `ImageA`: <p>A base64-encoded image.</p><ul><li>The size after base64 encoding must not exceed 5 MB.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000. The short side pixel for all formats must be greater than or equal to 64.</li><li>If the image contains several faces, only the face with the highest confidence degree is selected.</li><li>Supports PNG, jpg, JPEG, and BMP formats. GIF images are not supported.</li></ul>
+    pub fn image_a(mut self, value: impl Into<crate::Image>) -> Self {
+        self.image_a = Some(value.into());
+        self
+    }
+    /// Sets or clears `ImageA`, for a value that may be absent.
+    pub fn set_image_a(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.image_a = value;
+        self
+    }
+    /// Sets `ImageB`: <p>base64 data of image B.</p><ul><li>The size after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel cannot exceed 4000. For other formats, the long side pixel cannot exceed 2000. The short side pixel of images in all formats must not be less than 64.</li><li>If the image contains several faces, only the face with the highest confidence degree is selected.</li><li>Supports PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
+    pub fn image_b(mut self, value: impl Into<crate::Image>) -> Self {
+        self.image_b = Some(value.into());
+        self
+    }
+    /// Sets or clears `ImageB`, for a value that may be absent.
+    pub fn set_image_b(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.image_b = value;
+        self
+    }
+    /// Sets `UrlA`: <p>Url of Image A.</p><ul><li>Size of the corresponding Image after base64 encoding must not exceed 5 MB.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel cannot exceed 2000. The short side pixel for all formats must be not less than 64.</li><li>Either the Url or the Image of picture A must be provided. If both are provided, only the Url is used.</li><li>URLs of images stored in Tencent Cloud guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud.</li><li>Speed and stability of URLs not stored in Tencent Cloud may be impacted.</li><li>If the Image contains several faces, only the human face with the maximum area is selected.</li><li>Supports PNG, jpg, jpg, JPEG, BMP. GIF images are not supported.</li></ul>
+    pub fn url_a(mut self, value: impl Into<String>) -> Self {
+        self.url_a = Some(value.into());
+        self
+    }
+    /// Sets or clears `UrlA`, for a value that may be absent.
+    pub fn set_url_a(mut self, value: ::core::option::Option<String>) -> Self {
+        self.url_a = value;
+        self
+    }
+    /// Sets `UrlB`: <p>Url of Image B.</p><ul><li>The size of the corresponding Image after base64 encoding must not exceed 5 MB.</li><li>For jpg format, the long side pixel cannot exceed 4000. For other formats, the long side pixel cannot exceed 2000. For all formats, the short side pixel must be not less than 64.</li><li>Either the Url or the Image of picture B must be provided. If both are provided, only the Url is used.</li><li>URLs of images stored in Tencent Cloud guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud.</li><li>The speed and stability of URLs not stored in Tencent Cloud may be affected to a certain degree.</li><li>If the Image contains several faces, only the face with the maximum area is selected.</li><li>PNG, jpg, JPEG, and BMP are supported. GIF images are not supported.</li></ul>
+    pub fn url_b(mut self, value: impl Into<String>) -> Self {
+        self.url_b = Some(value.into());
+        self
+    }
+    /// Sets or clears `UrlB`, for a value that may be absent.
+    pub fn set_url_b(mut self, value: ::core::option::Option<String>) -> Self {
+        self.url_b = value;
+        self
+    }
+    /// Sets `QualityControl`: <p>Image quality control. </p><ul><li><p>Value ranges from 0 to 4:<br>0: No control;<br>1: Low quality requirement. The image has at least one of the following: super blurry, eye occlusion, nose occlusion, or mouth occlusion;<br>2: Normal quality requirement. The image has at least three of the following: too bright, dark, blurry, normal blur, eyebrow obstruction, cheek obstruction, or chin obstruction;<br>3: Relatively high quality requirement. The image has one or two of the following: too bright, dark, normal blur, eyebrow obstruction, cheek obstruction, or chin obstruction;<br>4: High quality requirement. All dimensions are the best or most, with a minor problem in one dimension;<br>Default is 0. </p></li><li><p>If the image quality fails to satisfy the requirement, the returned result will prompt that the image quality detection does not meet the requirement.</p></li></ul>
+    pub fn quality_control(mut self, value: u64) -> Self {
+        self.quality_control = Some(value);
+        self
+    }
+    /// Sets or clears `QualityControl`, for a value that may be absent.
+    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.quality_control = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<DetectFaceSimilarityRequest, ValidationError> {
+        Ok(DetectFaceSimilarityRequest {
+            image_a: self.image_a,
+            image_b: self.image_b,
+            url_a: self.url_a,
+            url_b: self.url_b,
+            quality_control: self.quality_control,
+        })
+    }
+}
 impl crate::runtime::action::Action for DetectFaceSimilarityRequest {
     const NAME: &'static str = "DetectFaceSimilarity";
     const IDEMPOTENT: bool = true;
     const REGION_REQUIRED: bool = false;
     type Output = DetectFaceSimilarityResponse;
     type Error = DetectFaceSimilarityError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         DetectFaceSimilarityRequest::validate(self)
     }
-    fn error_code(error: &DetectFaceSimilarityError) -> Option<&'static str> {
+    fn error_code(
+        error: &DetectFaceSimilarityError,
+    ) -> ::core::option::Option<&'static str> {
         match error {
             DetectFaceSimilarityError::ActionOffline(_) => Some("ActionOffline"),
             DetectFaceSimilarityError::AuthFailureInvalidAuthorization(_) => {
@@ -469,7 +515,9 @@ impl crate::runtime::action::Action for DetectFaceSimilarityRequest {
             DetectFaceSimilarityError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &DetectFaceSimilarityResponse) -> Option<&str> {
+    fn request_id(
+        output: &DetectFaceSimilarityResponse,
+    ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
     fn body_size_hint(&self) -> usize {
@@ -1335,61 +1383,91 @@ impl std::fmt::Display for DetectFaceSimilarityError {
     }
 }
 impl std::error::Error for DetectFaceSimilarityError {}
-/// Builder returned by [`Client::detect_face_similarity`](crate::Client::detect_face_similarity); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::detect_face_similarity`](crate::Client::detect_face_similarity): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct DetectFaceSimilarityFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: DetectFaceSimilarityRequest,
+pub struct DetectFaceSimilarityFluentBuilder {
+    client: crate::Client,
+    input: DetectFaceSimilarityRequestBuilder,
 }
-impl<'a> DetectFaceSimilarityFluentBuilder<'a> {
-    pub(crate) fn new(
-        client: &'a crate::Client,
-        request: DetectFaceSimilarityRequest,
-    ) -> Self {
+impl DetectFaceSimilarityFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         DetectFaceSimilarityFluentBuilder {
             client,
-            request,
+            input: <DetectFaceSimilarityRequestBuilder as ::core::default::Default>::default(),
         }
     }
     /// Sets `ImageA`: <p>A base64-encoded image.</p><ul><li>The size after base64 encoding must not exceed 5 MB.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000. The short side pixel for all formats must be greater than or equal to 64.</li><li>If the image contains several faces, only the face with the highest confidence degree is selected.</li><li>Supports PNG, jpg, JPEG, and BMP formats. GIF images are not supported.</li></ul>
     pub fn image_a(mut self, value: impl Into<crate::Image>) -> Self {
-        self.request.image_a = Some(value.into());
+        self.input = self.input.image_a(value);
+        self
+    }
+    /// Sets or clears `ImageA`, for a value that may be absent.
+    pub fn set_image_a(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.input = self.input.set_image_a(value);
         self
     }
     /// Sets `ImageB`: <p>base64 data of image B.</p><ul><li>The size after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel cannot exceed 4000. For other formats, the long side pixel cannot exceed 2000. The short side pixel of images in all formats must not be less than 64.</li><li>If the image contains several faces, only the face with the highest confidence degree is selected.</li><li>Supports PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
     pub fn image_b(mut self, value: impl Into<crate::Image>) -> Self {
-        self.request.image_b = Some(value.into());
+        self.input = self.input.image_b(value);
+        self
+    }
+    /// Sets or clears `ImageB`, for a value that may be absent.
+    pub fn set_image_b(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.input = self.input.set_image_b(value);
         self
     }
     /// Sets `UrlA`: <p>Url of Image A.</p><ul><li>Size of the corresponding Image after base64 encoding must not exceed 5 MB.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel cannot exceed 2000. The short side pixel for all formats must be not less than 64.</li><li>Either the Url or the Image of picture A must be provided. If both are provided, only the Url is used.</li><li>URLs of images stored in Tencent Cloud guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud.</li><li>Speed and stability of URLs not stored in Tencent Cloud may be impacted.</li><li>If the Image contains several faces, only the human face with the maximum area is selected.</li><li>Supports PNG, jpg, jpg, JPEG, BMP. GIF images are not supported.</li></ul>
     pub fn url_a(mut self, value: impl Into<String>) -> Self {
-        self.request.url_a = Some(value.into());
+        self.input = self.input.url_a(value);
+        self
+    }
+    /// Sets or clears `UrlA`, for a value that may be absent.
+    pub fn set_url_a(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_url_a(value);
         self
     }
     /// Sets `UrlB`: <p>Url of Image B.</p><ul><li>The size of the corresponding Image after base64 encoding must not exceed 5 MB.</li><li>For jpg format, the long side pixel cannot exceed 4000. For other formats, the long side pixel cannot exceed 2000. For all formats, the short side pixel must be not less than 64.</li><li>Either the Url or the Image of picture B must be provided. If both are provided, only the Url is used.</li><li>URLs of images stored in Tencent Cloud guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud.</li><li>The speed and stability of URLs not stored in Tencent Cloud may be affected to a certain degree.</li><li>If the Image contains several faces, only the face with the maximum area is selected.</li><li>PNG, jpg, JPEG, and BMP are supported. GIF images are not supported.</li></ul>
     pub fn url_b(mut self, value: impl Into<String>) -> Self {
-        self.request.url_b = Some(value.into());
+        self.input = self.input.url_b(value);
+        self
+    }
+    /// Sets or clears `UrlB`, for a value that may be absent.
+    pub fn set_url_b(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_url_b(value);
         self
     }
     /// Sets `QualityControl`: <p>Image quality control. </p><ul><li><p>Value ranges from 0 to 4:<br>0: No control;<br>1: Low quality requirement. The image has at least one of the following: super blurry, eye occlusion, nose occlusion, or mouth occlusion;<br>2: Normal quality requirement. The image has at least three of the following: too bright, dark, blurry, normal blur, eyebrow obstruction, cheek obstruction, or chin obstruction;<br>3: Relatively high quality requirement. The image has one or two of the following: too bright, dark, normal blur, eyebrow obstruction, cheek obstruction, or chin obstruction;<br>4: High quality requirement. All dimensions are the best or most, with a minor problem in one dimension;<br>Default is 0. </p></li><li><p>If the image quality fails to satisfy the requirement, the returned result will prompt that the image quality detection does not meet the requirement.</p></li></ul>
     pub fn quality_control(mut self, value: u64) -> Self {
-        self.request.quality_control = Some(value);
+        self.input = self.input.quality_control(value);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &DetectFaceSimilarityRequest {
-        &self.request
+    /// Sets or clears `QualityControl`, for a value that may be absent.
+    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_quality_control(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> DetectFaceSimilarityRequest {
-        self.request
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &DetectFaceSimilarityRequestBuilder {
+        &self.input
     }
-    /// Validates, signs and sends the request.
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<DetectFaceSimilarityRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<DetectFaceSimilarityResponse, SdkError<DetectFaceSimilarityError>> {
-        self.client.send(&self.request).await
+    ) -> ::core::result::Result<
+        DetectFaceSimilarityResponse,
+        SdkError<DetectFaceSimilarityError>,
+    > {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

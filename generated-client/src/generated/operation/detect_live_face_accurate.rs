@@ -51,7 +51,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `DetectLiveFaceAccurate`: Performs face static liveness detection (high-precision version).
 ///
-/// Build it with [`DetectLiveFaceAccurateRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`DetectLiveFaceAccurateRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -75,31 +75,12 @@ pub struct DetectLiveFaceAccurateRequest {
     pub face_model_version: Option<String>,
 }
 impl DetectLiveFaceAccurateRequest {
-    /// Creates the request from its required parameters.
-    pub fn new() -> Self {
-        DetectLiveFaceAccurateRequest {
-            image: None,
-            url: None,
-            face_model_version: None,
-        }
-    }
-    /// Sets `Image`: <p>base64 data of the image.</p><ul><li>The size after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000.</li><li>The aspect ratio of the image should be close to 3:4. The ratio from mobile phone shooting is best.</li><li>The human face size must be greater than 100X100 pixels.</li><li>Format support: PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
-        self.image = Some(value.into());
-        self
-    }
-    /// Sets `Url`: <p>The Url of the Image.</p><ul><li>The size of the corresponding Image after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000.</li><li>Either Url or Image must be provided. If both are provided, only use Url.</li><li>The aspect ratio of the Image should be close to 3:4, which is the best ratio for mobile phone shooting.</li><li>The human face size must be greater than 100X100 pixels.</li><li>An Image stored in Tencent Cloud via Url can guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud. The speed and stability of URLs not stored in Tencent Cloud may be affected.</li><li>Supported Image formats include PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-    /// Sets `FaceModelVersion`: <p>Algorithm model version used by the face recognition service. Currently, the input parameter supports "3.0".</p>
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
-        self.face_model_version = Some(value.into());
-        self
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> DetectLiveFaceAccurateRequestBuilder {
+        <DetectLiveFaceAccurateRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         crate::runtime::validate::at_least_one_of(
             &["Image", "Url"],
             &[
@@ -121,16 +102,72 @@ impl DetectLiveFaceAccurateRequest {
         Ok(())
     }
 }
+/// Builds a [`DetectLiveFaceAccurateRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct DetectLiveFaceAccurateRequestBuilder {
+    image: ::core::option::Option<crate::Image>,
+    url: ::core::option::Option<String>,
+    face_model_version: ::core::option::Option<String>,
+}
+impl DetectLiveFaceAccurateRequestBuilder {
+    /// Sets `Image`: <p>base64 data of the image.</p><ul><li>The size after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000.</li><li>The aspect ratio of the image should be close to 3:4. The ratio from mobile phone shooting is best.</li><li>The human face size must be greater than 100X100 pixels.</li><li>Format support: PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
+    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+    /// Sets or clears `Image`, for a value that may be absent.
+    pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.image = value;
+        self
+    }
+    /// Sets `Url`: <p>The Url of the Image.</p><ul><li>The size of the corresponding Image after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000.</li><li>Either Url or Image must be provided. If both are provided, only use Url.</li><li>The aspect ratio of the Image should be close to 3:4, which is the best ratio for mobile phone shooting.</li><li>The human face size must be greater than 100X100 pixels.</li><li>An Image stored in Tencent Cloud via Url can guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud. The speed and stability of URLs not stored in Tencent Cloud may be affected.</li><li>Supported Image formats include PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets or clears `Url`, for a value that may be absent.
+    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+        self.url = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: <p>Algorithm model version used by the face recognition service. Currently, the input parameter supports "3.0".</p>
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.face_model_version = Some(value.into());
+        self
+    }
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<String>,
+    ) -> Self {
+        self.face_model_version = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<DetectLiveFaceAccurateRequest, ValidationError> {
+        Ok(DetectLiveFaceAccurateRequest {
+            image: self.image,
+            url: self.url,
+            face_model_version: self.face_model_version,
+        })
+    }
+}
 impl crate::runtime::action::Action for DetectLiveFaceAccurateRequest {
     const NAME: &'static str = "DetectLiveFaceAccurate";
     const IDEMPOTENT: bool = true;
     const REGION_REQUIRED: bool = false;
     type Output = DetectLiveFaceAccurateResponse;
     type Error = DetectLiveFaceAccurateError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         DetectLiveFaceAccurateRequest::validate(self)
     }
-    fn error_code(error: &DetectLiveFaceAccurateError) -> Option<&'static str> {
+    fn error_code(
+        error: &DetectLiveFaceAccurateError,
+    ) -> ::core::option::Option<&'static str> {
         match error {
             DetectLiveFaceAccurateError::ActionOffline(_) => Some("ActionOffline"),
             DetectLiveFaceAccurateError::AuthFailureInvalidAuthorization(_) => {
@@ -433,7 +470,9 @@ impl crate::runtime::action::Action for DetectLiveFaceAccurateRequest {
             DetectLiveFaceAccurateError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &DetectLiveFaceAccurateResponse) -> Option<&str> {
+    fn request_id(
+        output: &DetectLiveFaceAccurateResponse,
+    ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
     fn body_size_hint(&self) -> usize {
@@ -1268,51 +1307,74 @@ impl std::fmt::Display for DetectLiveFaceAccurateError {
     }
 }
 impl std::error::Error for DetectLiveFaceAccurateError {}
-/// Builder returned by [`Client::detect_live_face_accurate`](crate::Client::detect_live_face_accurate); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::detect_live_face_accurate`](crate::Client::detect_live_face_accurate): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct DetectLiveFaceAccurateFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: DetectLiveFaceAccurateRequest,
+pub struct DetectLiveFaceAccurateFluentBuilder {
+    client: crate::Client,
+    input: DetectLiveFaceAccurateRequestBuilder,
 }
-impl<'a> DetectLiveFaceAccurateFluentBuilder<'a> {
-    pub(crate) fn new(
-        client: &'a crate::Client,
-        request: DetectLiveFaceAccurateRequest,
-    ) -> Self {
+impl DetectLiveFaceAccurateFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         DetectLiveFaceAccurateFluentBuilder {
             client,
-            request,
+            input: <DetectLiveFaceAccurateRequestBuilder as ::core::default::Default>::default(),
         }
     }
     /// Sets `Image`: <p>base64 data of the image.</p><ul><li>The size after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000.</li><li>The aspect ratio of the image should be close to 3:4. The ratio from mobile phone shooting is best.</li><li>The human face size must be greater than 100X100 pixels.</li><li>Format support: PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
     pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
-        self.request.image = Some(value.into());
+        self.input = self.input.image(value);
+        self
+    }
+    /// Sets or clears `Image`, for a value that may be absent.
+    pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.input = self.input.set_image(value);
         self
     }
     /// Sets `Url`: <p>The Url of the Image.</p><ul><li>The size of the corresponding Image after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000.</li><li>Either Url or Image must be provided. If both are provided, only use Url.</li><li>The aspect ratio of the Image should be close to 3:4, which is the best ratio for mobile phone shooting.</li><li>The human face size must be greater than 100X100 pixels.</li><li>An Image stored in Tencent Cloud via Url can guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud. The speed and stability of URLs not stored in Tencent Cloud may be affected.</li><li>Supported Image formats include PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
     pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.request.url = Some(value.into());
+        self.input = self.input.url(value);
+        self
+    }
+    /// Sets or clears `Url`, for a value that may be absent.
+    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_url(value);
         self
     }
     /// Sets `FaceModelVersion`: <p>Algorithm model version used by the face recognition service. Currently, the input parameter supports "3.0".</p>
     pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
-        self.request.face_model_version = Some(value.into());
+        self.input = self.input.face_model_version(value);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &DetectLiveFaceAccurateRequest {
-        &self.request
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<String>,
+    ) -> Self {
+        self.input = self.input.set_face_model_version(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> DetectLiveFaceAccurateRequest {
-        self.request
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &DetectLiveFaceAccurateRequestBuilder {
+        &self.input
     }
-    /// Validates, signs and sends the request.
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<DetectLiveFaceAccurateRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<DetectLiveFaceAccurateResponse, SdkError<DetectLiveFaceAccurateError>> {
-        self.client.send(&self.request).await
+    ) -> ::core::result::Result<
+        DetectLiveFaceAccurateResponse,
+        SdkError<DetectLiveFaceAccurateError>,
+    > {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

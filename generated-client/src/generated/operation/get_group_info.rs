@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `GetGroupInfo`: Gets group information.
 ///
-/// Build it with [`GetGroupInfoRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`GetGroupInfoRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -46,14 +46,12 @@ pub struct GetGroupInfoRequest {
     pub group_id: String,
 }
 impl GetGroupInfoRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(group_id: impl Into<String>) -> Self {
-        GetGroupInfoRequest {
-            group_id: group_id.into(),
-        }
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> GetGroupInfoRequestBuilder {
+        <GetGroupInfoRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         {
             let value = &self.group_id;
             crate::runtime::validate::char_length("GroupId", value, Some(1), Some(64))?;
@@ -72,16 +70,43 @@ impl GetGroupInfoRequest {
         Ok(())
     }
 }
+/// Builds a [`GetGroupInfoRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct GetGroupInfoRequestBuilder {
+    group_id: ::core::option::Option<String>,
+}
+impl GetGroupInfoRequestBuilder {
+    /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.group_id = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(self) -> ::core::result::Result<GetGroupInfoRequest, ValidationError> {
+        Ok(GetGroupInfoRequest {
+            group_id: self
+                .group_id
+                .ok_or_else(|| ValidationError::missing("GroupId", "group_id"))?,
+        })
+    }
+}
 impl crate::runtime::action::Action for GetGroupInfoRequest {
     const NAME: &'static str = "GetGroupInfo";
     const IDEMPOTENT: bool = true;
     const REGION_REQUIRED: bool = false;
     type Output = GetGroupInfoResponse;
     type Error = GetGroupInfoError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         GetGroupInfoRequest::validate(self)
     }
-    fn error_code(error: &GetGroupInfoError) -> Option<&'static str> {
+    fn error_code(error: &GetGroupInfoError) -> ::core::option::Option<&'static str> {
         match error {
             GetGroupInfoError::ActionOffline(_) => Some("ActionOffline"),
             GetGroupInfoError::AuthFailureInvalidAuthorization(_) => {
@@ -178,7 +203,7 @@ impl crate::runtime::action::Action for GetGroupInfoRequest {
             GetGroupInfoError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &GetGroupInfoResponse) -> Option<&str> {
+    fn request_id(output: &GetGroupInfoResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -619,33 +644,48 @@ impl std::fmt::Display for GetGroupInfoError {
     }
 }
 impl std::error::Error for GetGroupInfoError {}
-/// Builder returned by [`Client::get_group_info`](crate::Client::get_group_info); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::get_group_info`](crate::Client::get_group_info): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct GetGroupInfoFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: GetGroupInfoRequest,
+pub struct GetGroupInfoFluentBuilder {
+    client: crate::Client,
+    input: GetGroupInfoRequestBuilder,
 }
-impl<'a> GetGroupInfoFluentBuilder<'a> {
-    pub(crate) fn new(client: &'a crate::Client, request: GetGroupInfoRequest) -> Self {
+impl GetGroupInfoFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         GetGroupInfoFluentBuilder {
             client,
-            request,
+            input: <GetGroupInfoRequestBuilder as ::core::default::Default>::default(),
         }
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &GetGroupInfoRequest {
-        &self.request
+    /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.group_id(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> GetGroupInfoRequest {
-        self.request
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_group_id(value);
+        self
     }
-    /// Validates, signs and sends the request.
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &GetGroupInfoRequestBuilder {
+        &self.input
+    }
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<GetGroupInfoRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<GetGroupInfoResponse, SdkError<GetGroupInfoError>> {
-        self.client.send(&self.request).await
+    ) -> ::core::result::Result<GetGroupInfoResponse, SdkError<GetGroupInfoError>> {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

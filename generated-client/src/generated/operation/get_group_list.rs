@@ -73,7 +73,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `GetGroupList`: Gets group list.
 ///
-/// Build it with [`GetGroupListRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`GetGroupListRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -88,16 +88,34 @@ pub struct GetGroupListRequest {
     pub limit: Option<u64>,
 }
 impl GetGroupListRequest {
-    /// Creates the request from its required parameters.
-    pub fn new() -> Self {
-        GetGroupListRequest {
-            offset: None,
-            limit: None,
-        }
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> GetGroupListRequestBuilder {
+        <GetGroupListRequestBuilder as ::core::default::Default>::default()
     }
+    /// Checks every constraint from the spec; the client calls this before sending.
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+        if let Some(value) = &self.limit {
+            crate::runtime::validate::range("Limit", *value, None, Some(1000u64))?;
+        }
+        Ok(())
+    }
+}
+/// Builds a [`GetGroupListRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct GetGroupListRequestBuilder {
+    offset: ::core::option::Option<u64>,
+    limit: ::core::option::Option<u64>,
+}
+impl GetGroupListRequestBuilder {
     /// Sets `Offset`: Starting number. Default value: 0.
     pub fn offset(mut self, value: u64) -> Self {
         self.offset = Some(value);
+        self
+    }
+    /// Sets or clears `Offset`, for a value that may be absent.
+    pub fn set_offset(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.offset = value;
         self
     }
     /// Sets `Limit`: Number of returned results. Default value: 10. Maximum value: 1000.
@@ -105,12 +123,18 @@ impl GetGroupListRequest {
         self.limit = Some(value);
         self
     }
-    /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
-        if let Some(value) = &self.limit {
-            crate::runtime::validate::range("Limit", *value, None, Some(1000u64))?;
-        }
-        Ok(())
+    /// Sets or clears `Limit`, for a value that may be absent.
+    pub fn set_limit(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.limit = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(self) -> ::core::result::Result<GetGroupListRequest, ValidationError> {
+        Ok(GetGroupListRequest {
+            offset: self.offset,
+            limit: self.limit,
+        })
     }
 }
 impl crate::runtime::action::Action for GetGroupListRequest {
@@ -119,10 +143,10 @@ impl crate::runtime::action::Action for GetGroupListRequest {
     const REGION_REQUIRED: bool = false;
     type Output = GetGroupListResponse;
     type Error = GetGroupListError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         GetGroupListRequest::validate(self)
     }
-    fn error_code(error: &GetGroupListError) -> Option<&'static str> {
+    fn error_code(error: &GetGroupListError) -> ::core::option::Option<&'static str> {
         match error {
             GetGroupListError::ActionOffline(_) => Some("ActionOffline"),
             GetGroupListError::AuthFailureInvalidAuthorization(_) => {
@@ -381,7 +405,7 @@ impl crate::runtime::action::Action for GetGroupListRequest {
             GetGroupListError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &GetGroupListResponse) -> Option<&str> {
+    fn request_id(output: &GetGroupListResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -1218,50 +1242,71 @@ impl std::fmt::Display for GetGroupListError {
     }
 }
 impl std::error::Error for GetGroupListError {}
-/// Builder returned by [`Client::get_group_list`](crate::Client::get_group_list); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::get_group_list`](crate::Client::get_group_list): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct GetGroupListFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: GetGroupListRequest,
+pub struct GetGroupListFluentBuilder {
+    client: crate::Client,
+    input: GetGroupListRequestBuilder,
 }
-impl<'a> GetGroupListFluentBuilder<'a> {
-    pub(crate) fn new(client: &'a crate::Client, request: GetGroupListRequest) -> Self {
+impl GetGroupListFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         GetGroupListFluentBuilder {
             client,
-            request,
+            input: <GetGroupListRequestBuilder as ::core::default::Default>::default(),
         }
     }
     /// Sets `Offset`: Starting number. Default value: 0.
     pub fn offset(mut self, value: u64) -> Self {
-        self.request.offset = Some(value);
+        self.input = self.input.offset(value);
+        self
+    }
+    /// Sets or clears `Offset`, for a value that may be absent.
+    pub fn set_offset(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_offset(value);
         self
     }
     /// Sets `Limit`: Number of returned results. Default value: 10. Maximum value: 1000.
     pub fn limit(mut self, value: u64) -> Self {
-        self.request.limit = Some(value);
+        self.input = self.input.limit(value);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &GetGroupListRequest {
-        &self.request
+    /// Sets or clears `Limit`, for a value that may be absent.
+    pub fn set_limit(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_limit(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> GetGroupListRequest {
-        self.request
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &GetGroupListRequestBuilder {
+        &self.input
     }
-    /// Validates, signs and sends the request.
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<GetGroupListRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<GetGroupListResponse, SdkError<GetGroupListError>> {
-        self.client.send(&self.request).await
+    ) -> ::core::result::Result<GetGroupListResponse, SdkError<GetGroupListError>> {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
     /// Pages through every result from the offset set here: a `Stream` of pages, or of
-    /// items with `.items()`. Each page is one call.
+    /// items with `.items()`. Each page is one call; a missing required parameter is
+    /// the stream's first and only item.
     pub fn into_paginator(
         self,
     ) -> crate::runtime::paginator::Paginator<GetGroupListRequest> {
-        crate::runtime::paginator::Paginator::new(self.client.clone(), self.request)
+        match self.input.build() {
+            Ok(request) => {
+                crate::runtime::paginator::Paginator::new(self.client, request)
+            }
+            Err(e) => crate::runtime::paginator::Paginator::failed(self.client, e),
+        }
     }
 }
 #[cfg(test)]

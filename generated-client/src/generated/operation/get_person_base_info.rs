@@ -51,7 +51,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `GetPersonBaseInfo`: Gets the basic information of person.
 ///
-/// Build it with [`GetPersonBaseInfoRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`GetPersonBaseInfoRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -63,14 +63,12 @@ pub struct GetPersonBaseInfoRequest {
     pub person_id: String,
 }
 impl GetPersonBaseInfoRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(person_id: impl Into<String>) -> Self {
-        GetPersonBaseInfoRequest {
-            person_id: person_id.into(),
-        }
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> GetPersonBaseInfoRequestBuilder {
+        <GetPersonBaseInfoRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         {
             let value = &self.person_id;
             crate::runtime::validate::char_length("PersonId", value, Some(1), Some(64))?;
@@ -89,16 +87,47 @@ impl GetPersonBaseInfoRequest {
         Ok(())
     }
 }
+/// Builds a [`GetPersonBaseInfoRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct GetPersonBaseInfoRequestBuilder {
+    person_id: ::core::option::Option<String>,
+}
+impl GetPersonBaseInfoRequestBuilder {
+    /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        self.person_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PersonId`, for a value that may be absent.
+    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.person_id = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<GetPersonBaseInfoRequest, ValidationError> {
+        Ok(GetPersonBaseInfoRequest {
+            person_id: self
+                .person_id
+                .ok_or_else(|| ValidationError::missing("PersonId", "person_id"))?,
+        })
+    }
+}
 impl crate::runtime::action::Action for GetPersonBaseInfoRequest {
     const NAME: &'static str = "GetPersonBaseInfo";
     const IDEMPOTENT: bool = true;
     const REGION_REQUIRED: bool = false;
     type Output = GetPersonBaseInfoResponse;
     type Error = GetPersonBaseInfoError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         GetPersonBaseInfoRequest::validate(self)
     }
-    fn error_code(error: &GetPersonBaseInfoError) -> Option<&'static str> {
+    fn error_code(
+        error: &GetPersonBaseInfoError,
+    ) -> ::core::option::Option<&'static str> {
         match error {
             GetPersonBaseInfoError::ActionOffline(_) => Some("ActionOffline"),
             GetPersonBaseInfoError::AuthFailureInvalidAuthorization(_) => {
@@ -372,7 +401,7 @@ impl crate::runtime::action::Action for GetPersonBaseInfoRequest {
             GetPersonBaseInfoError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &GetPersonBaseInfoResponse) -> Option<&str> {
+    fn request_id(output: &GetPersonBaseInfoResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -1172,36 +1201,51 @@ impl std::fmt::Display for GetPersonBaseInfoError {
     }
 }
 impl std::error::Error for GetPersonBaseInfoError {}
-/// Builder returned by [`Client::get_person_base_info`](crate::Client::get_person_base_info); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::get_person_base_info`](crate::Client::get_person_base_info): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct GetPersonBaseInfoFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: GetPersonBaseInfoRequest,
+pub struct GetPersonBaseInfoFluentBuilder {
+    client: crate::Client,
+    input: GetPersonBaseInfoRequestBuilder,
 }
-impl<'a> GetPersonBaseInfoFluentBuilder<'a> {
-    pub(crate) fn new(
-        client: &'a crate::Client,
-        request: GetPersonBaseInfoRequest,
-    ) -> Self {
+impl GetPersonBaseInfoFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         GetPersonBaseInfoFluentBuilder {
             client,
-            request,
+            input: <GetPersonBaseInfoRequestBuilder as ::core::default::Default>::default(),
         }
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &GetPersonBaseInfoRequest {
-        &self.request
+    /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.person_id(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> GetPersonBaseInfoRequest {
-        self.request
+    /// Sets or clears `PersonId`, for a value that may be absent.
+    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_person_id(value);
+        self
     }
-    /// Validates, signs and sends the request.
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &GetPersonBaseInfoRequestBuilder {
+        &self.input
+    }
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<GetPersonBaseInfoRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<GetPersonBaseInfoResponse, SdkError<GetPersonBaseInfoError>> {
-        self.client.send(&self.request).await
+    ) -> ::core::result::Result<
+        GetPersonBaseInfoResponse,
+        SdkError<GetPersonBaseInfoError>,
+    > {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

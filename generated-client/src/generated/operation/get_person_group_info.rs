@@ -89,7 +89,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `GetPersonGroupInfo`: Gets the group information of person.
 ///
-/// Build it with [`GetPersonGroupInfoRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`GetPersonGroupInfoRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -109,26 +109,12 @@ pub struct GetPersonGroupInfoRequest {
     pub limit: Option<u64>,
 }
 impl GetPersonGroupInfoRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(person_id: impl Into<String>) -> Self {
-        GetPersonGroupInfoRequest {
-            person_id: person_id.into(),
-            offset: None,
-            limit: None,
-        }
-    }
-    /// Sets `Offset`: Starting number. Default value: 0.
-    pub fn offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
-        self
-    }
-    /// Sets `Limit`: Number of returned results. Default value: 10. Maximum value: 100.
-    pub fn limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
-        self
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> GetPersonGroupInfoRequestBuilder {
+        <GetPersonGroupInfoRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         {
             let value = &self.person_id;
             crate::runtime::validate::char_length("PersonId", value, Some(1), Some(64))?;
@@ -150,16 +136,71 @@ impl GetPersonGroupInfoRequest {
         Ok(())
     }
 }
+/// Builds a [`GetPersonGroupInfoRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct GetPersonGroupInfoRequestBuilder {
+    person_id: ::core::option::Option<String>,
+    offset: ::core::option::Option<u64>,
+    limit: ::core::option::Option<u64>,
+}
+impl GetPersonGroupInfoRequestBuilder {
+    /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        self.person_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PersonId`, for a value that may be absent.
+    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.person_id = value;
+        self
+    }
+    /// Sets `Offset`: Starting number. Default value: 0.
+    pub fn offset(mut self, value: u64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Sets or clears `Offset`, for a value that may be absent.
+    pub fn set_offset(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.offset = value;
+        self
+    }
+    /// Sets `Limit`: Number of returned results. Default value: 10. Maximum value: 100.
+    pub fn limit(mut self, value: u64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets or clears `Limit`, for a value that may be absent.
+    pub fn set_limit(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.limit = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<GetPersonGroupInfoRequest, ValidationError> {
+        Ok(GetPersonGroupInfoRequest {
+            person_id: self
+                .person_id
+                .ok_or_else(|| ValidationError::missing("PersonId", "person_id"))?,
+            offset: self.offset,
+            limit: self.limit,
+        })
+    }
+}
 impl crate::runtime::action::Action for GetPersonGroupInfoRequest {
     const NAME: &'static str = "GetPersonGroupInfo";
     const IDEMPOTENT: bool = true;
     const REGION_REQUIRED: bool = false;
     type Output = GetPersonGroupInfoResponse;
     type Error = GetPersonGroupInfoError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         GetPersonGroupInfoRequest::validate(self)
     }
-    fn error_code(error: &GetPersonGroupInfoError) -> Option<&'static str> {
+    fn error_code(
+        error: &GetPersonGroupInfoError,
+    ) -> ::core::option::Option<&'static str> {
         match error {
             GetPersonGroupInfoError::ActionOffline(_) => Some("ActionOffline"),
             GetPersonGroupInfoError::AuthFailureInvalidAuthorization(_) => {
@@ -437,7 +478,7 @@ impl crate::runtime::action::Action for GetPersonGroupInfoRequest {
             GetPersonGroupInfoError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &GetPersonGroupInfoResponse) -> Option<&str> {
+    fn request_id(output: &GetPersonGroupInfoResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -1284,53 +1325,84 @@ impl std::fmt::Display for GetPersonGroupInfoError {
     }
 }
 impl std::error::Error for GetPersonGroupInfoError {}
-/// Builder returned by [`Client::get_person_group_info`](crate::Client::get_person_group_info); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::get_person_group_info`](crate::Client::get_person_group_info): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct GetPersonGroupInfoFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: GetPersonGroupInfoRequest,
+pub struct GetPersonGroupInfoFluentBuilder {
+    client: crate::Client,
+    input: GetPersonGroupInfoRequestBuilder,
 }
-impl<'a> GetPersonGroupInfoFluentBuilder<'a> {
-    pub(crate) fn new(
-        client: &'a crate::Client,
-        request: GetPersonGroupInfoRequest,
-    ) -> Self {
+impl GetPersonGroupInfoFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         GetPersonGroupInfoFluentBuilder {
             client,
-            request,
+            input: <GetPersonGroupInfoRequestBuilder as ::core::default::Default>::default(),
         }
+    }
+    /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.person_id(value);
+        self
+    }
+    /// Sets or clears `PersonId`, for a value that may be absent.
+    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_person_id(value);
+        self
     }
     /// Sets `Offset`: Starting number. Default value: 0.
     pub fn offset(mut self, value: u64) -> Self {
-        self.request.offset = Some(value);
+        self.input = self.input.offset(value);
+        self
+    }
+    /// Sets or clears `Offset`, for a value that may be absent.
+    pub fn set_offset(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_offset(value);
         self
     }
     /// Sets `Limit`: Number of returned results. Default value: 10. Maximum value: 100.
     pub fn limit(mut self, value: u64) -> Self {
-        self.request.limit = Some(value);
+        self.input = self.input.limit(value);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &GetPersonGroupInfoRequest {
-        &self.request
+    /// Sets or clears `Limit`, for a value that may be absent.
+    pub fn set_limit(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_limit(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> GetPersonGroupInfoRequest {
-        self.request
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &GetPersonGroupInfoRequestBuilder {
+        &self.input
     }
-    /// Validates, signs and sends the request.
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<GetPersonGroupInfoRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<GetPersonGroupInfoResponse, SdkError<GetPersonGroupInfoError>> {
-        self.client.send(&self.request).await
+    ) -> ::core::result::Result<
+        GetPersonGroupInfoResponse,
+        SdkError<GetPersonGroupInfoError>,
+    > {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
     /// Pages through every result from the offset set here: a `Stream` of pages, or of
-    /// items with `.items()`. Each page is one call.
+    /// items with `.items()`. Each page is one call; a missing required parameter is
+    /// the stream's first and only item.
     pub fn into_paginator(
         self,
     ) -> crate::runtime::paginator::Paginator<GetPersonGroupInfoRequest> {
-        crate::runtime::paginator::Paginator::new(self.client.clone(), self.request)
+        match self.input.build() {
+            Ok(request) => {
+                crate::runtime::paginator::Paginator::new(self.client, request)
+            }
+            Err(e) => crate::runtime::paginator::Paginator::failed(self.client, e),
+        }
     }
 }
 #[cfg(test)]

@@ -105,7 +105,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `GetPersonList`: Gets person list.
 ///
-/// Build it with [`GetPersonListRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`GetPersonListRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -125,26 +125,12 @@ pub struct GetPersonListRequest {
     pub limit: Option<u64>,
 }
 impl GetPersonListRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(group_id: impl Into<String>) -> Self {
-        GetPersonListRequest {
-            group_id: group_id.into(),
-            offset: None,
-            limit: None,
-        }
-    }
-    /// Sets `Offset`: Starting number. Default value: 0.
-    pub fn offset(mut self, value: u64) -> Self {
-        self.offset = Some(value);
-        self
-    }
-    /// Sets `Limit`: Number of returned results. Default value: 10. Maximum value: 1000.
-    pub fn limit(mut self, value: u64) -> Self {
-        self.limit = Some(value);
-        self
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> GetPersonListRequestBuilder {
+        <GetPersonListRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         {
             let value = &self.group_id;
             crate::runtime::validate::char_length("GroupId", value, Some(1), Some(64))?;
@@ -166,16 +152,67 @@ impl GetPersonListRequest {
         Ok(())
     }
 }
+/// Builds a [`GetPersonListRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct GetPersonListRequestBuilder {
+    group_id: ::core::option::Option<String>,
+    offset: ::core::option::Option<u64>,
+    limit: ::core::option::Option<u64>,
+}
+impl GetPersonListRequestBuilder {
+    /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.group_id = value;
+        self
+    }
+    /// Sets `Offset`: Starting number. Default value: 0.
+    pub fn offset(mut self, value: u64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Sets or clears `Offset`, for a value that may be absent.
+    pub fn set_offset(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.offset = value;
+        self
+    }
+    /// Sets `Limit`: Number of returned results. Default value: 10. Maximum value: 1000.
+    pub fn limit(mut self, value: u64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets or clears `Limit`, for a value that may be absent.
+    pub fn set_limit(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.limit = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(self) -> ::core::result::Result<GetPersonListRequest, ValidationError> {
+        Ok(GetPersonListRequest {
+            group_id: self
+                .group_id
+                .ok_or_else(|| ValidationError::missing("GroupId", "group_id"))?,
+            offset: self.offset,
+            limit: self.limit,
+        })
+    }
+}
 impl crate::runtime::action::Action for GetPersonListRequest {
     const NAME: &'static str = "GetPersonList";
     const IDEMPOTENT: bool = true;
     const REGION_REQUIRED: bool = false;
     type Output = GetPersonListResponse;
     type Error = GetPersonListError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         GetPersonListRequest::validate(self)
     }
-    fn error_code(error: &GetPersonListError) -> Option<&'static str> {
+    fn error_code(error: &GetPersonListError) -> ::core::option::Option<&'static str> {
         match error {
             GetPersonListError::ActionOffline(_) => Some("ActionOffline"),
             GetPersonListError::AuthFailureInvalidAuthorization(_) => {
@@ -439,7 +476,7 @@ impl crate::runtime::action::Action for GetPersonListRequest {
             GetPersonListError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &GetPersonListResponse) -> Option<&str> {
+    fn request_id(output: &GetPersonListResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -1300,50 +1337,81 @@ impl std::fmt::Display for GetPersonListError {
     }
 }
 impl std::error::Error for GetPersonListError {}
-/// Builder returned by [`Client::get_person_list`](crate::Client::get_person_list); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::get_person_list`](crate::Client::get_person_list): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct GetPersonListFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: GetPersonListRequest,
+pub struct GetPersonListFluentBuilder {
+    client: crate::Client,
+    input: GetPersonListRequestBuilder,
 }
-impl<'a> GetPersonListFluentBuilder<'a> {
-    pub(crate) fn new(client: &'a crate::Client, request: GetPersonListRequest) -> Self {
+impl GetPersonListFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         GetPersonListFluentBuilder {
             client,
-            request,
+            input: <GetPersonListRequestBuilder as ::core::default::Default>::default(),
         }
+    }
+    /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.group_id(value);
+        self
+    }
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_group_id(value);
+        self
     }
     /// Sets `Offset`: Starting number. Default value: 0.
     pub fn offset(mut self, value: u64) -> Self {
-        self.request.offset = Some(value);
+        self.input = self.input.offset(value);
+        self
+    }
+    /// Sets or clears `Offset`, for a value that may be absent.
+    pub fn set_offset(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_offset(value);
         self
     }
     /// Sets `Limit`: Number of returned results. Default value: 10. Maximum value: 1000.
     pub fn limit(mut self, value: u64) -> Self {
-        self.request.limit = Some(value);
+        self.input = self.input.limit(value);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &GetPersonListRequest {
-        &self.request
+    /// Sets or clears `Limit`, for a value that may be absent.
+    pub fn set_limit(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_limit(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> GetPersonListRequest {
-        self.request
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &GetPersonListRequestBuilder {
+        &self.input
     }
-    /// Validates, signs and sends the request.
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<GetPersonListRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<GetPersonListResponse, SdkError<GetPersonListError>> {
-        self.client.send(&self.request).await
+    ) -> ::core::result::Result<GetPersonListResponse, SdkError<GetPersonListError>> {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
     /// Pages through every result from the offset set here: a `Stream` of pages, or of
-    /// items with `.items()`. Each page is one call.
+    /// items with `.items()`. Each page is one call; a missing required parameter is
+    /// the stream's first and only item.
     pub fn into_paginator(
         self,
     ) -> crate::runtime::paginator::Paginator<GetPersonListRequest> {
-        crate::runtime::paginator::Paginator::new(self.client.clone(), self.request)
+        match self.input.build() {
+            Ok(request) => {
+                crate::runtime::paginator::Paginator::new(self.client, request)
+            }
+            Err(e) => crate::runtime::paginator::Paginator::failed(self.client, e),
+        }
     }
 }
 #[cfg(test)]

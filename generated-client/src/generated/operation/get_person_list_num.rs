@@ -47,7 +47,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `GetPersonListNum`: Gets person list length.
 ///
-/// Build it with [`GetPersonListNumRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`GetPersonListNumRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -59,14 +59,12 @@ pub struct GetPersonListNumRequest {
     pub group_id: String,
 }
 impl GetPersonListNumRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(group_id: impl Into<String>) -> Self {
-        GetPersonListNumRequest {
-            group_id: group_id.into(),
-        }
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> GetPersonListNumRequestBuilder {
+        <GetPersonListNumRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         {
             let value = &self.group_id;
             crate::runtime::validate::char_length("GroupId", value, Some(1), Some(64))?;
@@ -85,16 +83,47 @@ impl GetPersonListNumRequest {
         Ok(())
     }
 }
+/// Builds a [`GetPersonListNumRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct GetPersonListNumRequestBuilder {
+    group_id: ::core::option::Option<String>,
+}
+impl GetPersonListNumRequestBuilder {
+    /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.group_id = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<GetPersonListNumRequest, ValidationError> {
+        Ok(GetPersonListNumRequest {
+            group_id: self
+                .group_id
+                .ok_or_else(|| ValidationError::missing("GroupId", "group_id"))?,
+        })
+    }
+}
 impl crate::runtime::action::Action for GetPersonListNumRequest {
     const NAME: &'static str = "GetPersonListNum";
     const IDEMPOTENT: bool = true;
     const REGION_REQUIRED: bool = false;
     type Output = GetPersonListNumResponse;
     type Error = GetPersonListNumError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         GetPersonListNumRequest::validate(self)
     }
-    fn error_code(error: &GetPersonListNumError) -> Option<&'static str> {
+    fn error_code(
+        error: &GetPersonListNumError,
+    ) -> ::core::option::Option<&'static str> {
         match error {
             GetPersonListNumError::ActionOffline(_) => Some("ActionOffline"),
             GetPersonListNumError::AuthFailureInvalidAuthorization(_) => {
@@ -368,7 +397,7 @@ impl crate::runtime::action::Action for GetPersonListNumRequest {
             GetPersonListNumError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &GetPersonListNumResponse) -> Option<&str> {
+    fn request_id(output: &GetPersonListNumResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -1154,36 +1183,51 @@ impl std::fmt::Display for GetPersonListNumError {
     }
 }
 impl std::error::Error for GetPersonListNumError {}
-/// Builder returned by [`Client::get_person_list_num`](crate::Client::get_person_list_num); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::get_person_list_num`](crate::Client::get_person_list_num): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct GetPersonListNumFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: GetPersonListNumRequest,
+pub struct GetPersonListNumFluentBuilder {
+    client: crate::Client,
+    input: GetPersonListNumRequestBuilder,
 }
-impl<'a> GetPersonListNumFluentBuilder<'a> {
-    pub(crate) fn new(
-        client: &'a crate::Client,
-        request: GetPersonListNumRequest,
-    ) -> Self {
+impl GetPersonListNumFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         GetPersonListNumFluentBuilder {
             client,
-            request,
+            input: <GetPersonListNumRequestBuilder as ::core::default::Default>::default(),
         }
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &GetPersonListNumRequest {
-        &self.request
+    /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.group_id(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> GetPersonListNumRequest {
-        self.request
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_group_id(value);
+        self
     }
-    /// Validates, signs and sends the request.
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &GetPersonListNumRequestBuilder {
+        &self.input
+    }
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<GetPersonListNumRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<GetPersonListNumResponse, SdkError<GetPersonListNumError>> {
-        self.client.send(&self.request).await
+    ) -> ::core::result::Result<
+        GetPersonListNumResponse,
+        SdkError<GetPersonListNumError>,
+    > {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

@@ -46,7 +46,7 @@ use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationErr
 ///
 /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
 ///
-/// Build it with [`GetUpgradeGroupFaceModelVersionJobListRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`GetUpgradeGroupFaceModelVersionJobListRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[deprecated(
     note = "the service marks `GetUpgradeGroupFaceModelVersionJobList` deprecated; it may stop working without notice"
 )]
@@ -64,16 +64,37 @@ pub struct GetUpgradeGroupFaceModelVersionJobListRequest {
     pub limit: Option<u64>,
 }
 impl GetUpgradeGroupFaceModelVersionJobListRequest {
-    /// Creates the request from its required parameters.
-    pub fn new() -> Self {
-        GetUpgradeGroupFaceModelVersionJobListRequest {
-            offset: None,
-            limit: None,
-        }
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> GetUpgradeGroupFaceModelVersionJobListRequestBuilder {
+        <GetUpgradeGroupFaceModelVersionJobListRequestBuilder as ::core::default::Default>::default()
     }
+    /// Checks every constraint from the spec; the client calls this before sending.
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+        if let Some(value) = &self.limit {
+            crate::runtime::validate::range("Limit", *value, None, Some(1000u64))?;
+        }
+        Ok(())
+    }
+}
+/// Builds a [`GetUpgradeGroupFaceModelVersionJobListRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[deprecated(
+    note = "the service marks `GetUpgradeGroupFaceModelVersionJobList` deprecated; it may stop working without notice"
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct GetUpgradeGroupFaceModelVersionJobListRequestBuilder {
+    offset: ::core::option::Option<u64>,
+    limit: ::core::option::Option<u64>,
+}
+impl GetUpgradeGroupFaceModelVersionJobListRequestBuilder {
     /// Sets `Offset`: Starting number. Default value: 0.
     pub fn offset(mut self, value: u64) -> Self {
         self.offset = Some(value);
+        self
+    }
+    /// Sets or clears `Offset`, for a value that may be absent.
+    pub fn set_offset(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.offset = value;
         self
     }
     /// Sets `Limit`: Number of returned results. Default value: 10. Maximum value: 1000.
@@ -81,12 +102,23 @@ impl GetUpgradeGroupFaceModelVersionJobListRequest {
         self.limit = Some(value);
         self
     }
-    /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
-        if let Some(value) = &self.limit {
-            crate::runtime::validate::range("Limit", *value, None, Some(1000u64))?;
-        }
-        Ok(())
+    /// Sets or clears `Limit`, for a value that may be absent.
+    pub fn set_limit(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.limit = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<
+        GetUpgradeGroupFaceModelVersionJobListRequest,
+        ValidationError,
+    > {
+        Ok(GetUpgradeGroupFaceModelVersionJobListRequest {
+            offset: self.offset,
+            limit: self.limit,
+        })
     }
 }
 impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionJobListRequest {
@@ -95,12 +127,12 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionJobListRe
     const REGION_REQUIRED: bool = false;
     type Output = GetUpgradeGroupFaceModelVersionJobListResponse;
     type Error = GetUpgradeGroupFaceModelVersionJobListError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         GetUpgradeGroupFaceModelVersionJobListRequest::validate(self)
     }
     fn error_code(
         error: &GetUpgradeGroupFaceModelVersionJobListError,
-    ) -> Option<&'static str> {
+    ) -> ::core::option::Option<&'static str> {
         match error {
             GetUpgradeGroupFaceModelVersionJobListError::ActionOffline(_) => {
                 Some("ActionOffline")
@@ -245,7 +277,7 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionJobListRe
     }
     fn request_id(
         output: &GetUpgradeGroupFaceModelVersionJobListResponse,
-    ) -> Option<&str> {
+    ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -675,61 +707,82 @@ impl std::fmt::Display for GetUpgradeGroupFaceModelVersionJobListError {
     }
 }
 impl std::error::Error for GetUpgradeGroupFaceModelVersionJobListError {}
-/// Builder returned by [`Client::get_upgrade_group_face_model_version_job_list`](crate::Client::get_upgrade_group_face_model_version_job_list); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::get_upgrade_group_face_model_version_job_list`](crate::Client::get_upgrade_group_face_model_version_job_list): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[deprecated(
     note = "the service marks `GetUpgradeGroupFaceModelVersionJobList` deprecated; it may stop working without notice"
 )]
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct GetUpgradeGroupFaceModelVersionJobListFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: GetUpgradeGroupFaceModelVersionJobListRequest,
+pub struct GetUpgradeGroupFaceModelVersionJobListFluentBuilder {
+    client: crate::Client,
+    input: GetUpgradeGroupFaceModelVersionJobListRequestBuilder,
 }
-impl<'a> GetUpgradeGroupFaceModelVersionJobListFluentBuilder<'a> {
-    pub(crate) fn new(
-        client: &'a crate::Client,
-        request: GetUpgradeGroupFaceModelVersionJobListRequest,
-    ) -> Self {
+impl GetUpgradeGroupFaceModelVersionJobListFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         GetUpgradeGroupFaceModelVersionJobListFluentBuilder {
             client,
-            request,
+            input: <GetUpgradeGroupFaceModelVersionJobListRequestBuilder as ::core::default::Default>::default(),
         }
     }
     /// Sets `Offset`: Starting number. Default value: 0.
     pub fn offset(mut self, value: u64) -> Self {
-        self.request.offset = Some(value);
+        self.input = self.input.offset(value);
+        self
+    }
+    /// Sets or clears `Offset`, for a value that may be absent.
+    pub fn set_offset(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_offset(value);
         self
     }
     /// Sets `Limit`: Number of returned results. Default value: 10. Maximum value: 1000.
     pub fn limit(mut self, value: u64) -> Self {
-        self.request.limit = Some(value);
+        self.input = self.input.limit(value);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &GetUpgradeGroupFaceModelVersionJobListRequest {
-        &self.request
+    /// Sets or clears `Limit`, for a value that may be absent.
+    pub fn set_limit(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_limit(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> GetUpgradeGroupFaceModelVersionJobListRequest {
-        self.request
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &GetUpgradeGroupFaceModelVersionJobListRequestBuilder {
+        &self.input
     }
-    /// Validates, signs and sends the request.
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<
+        GetUpgradeGroupFaceModelVersionJobListRequest,
+        ValidationError,
+    > {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<
+    ) -> ::core::result::Result<
         GetUpgradeGroupFaceModelVersionJobListResponse,
         SdkError<GetUpgradeGroupFaceModelVersionJobListError>,
     > {
-        self.client.send(&self.request).await
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
     /// Pages through every result from the offset set here: a `Stream` of pages, or of
-    /// items with `.items()`. Each page is one call.
+    /// items with `.items()`. Each page is one call; a missing required parameter is
+    /// the stream's first and only item.
     pub fn into_paginator(
         self,
     ) -> crate::runtime::paginator::Paginator<
         GetUpgradeGroupFaceModelVersionJobListRequest,
     > {
-        crate::runtime::paginator::Paginator::new(self.client.clone(), self.request)
+        match self.input.build() {
+            Ok(request) => {
+                crate::runtime::paginator::Paginator::new(self.client, request)
+            }
+            Err(e) => crate::runtime::paginator::Paginator::failed(self.client, e),
+        }
     }
 }
 #[cfg(test)]

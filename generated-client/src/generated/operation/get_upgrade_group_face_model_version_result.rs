@@ -91,7 +91,7 @@ use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationErr
 ///
 /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
 ///
-/// Build it with [`GetUpgradeGroupFaceModelVersionResultRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`GetUpgradeGroupFaceModelVersionResultRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[deprecated(
     note = "the service marks `GetUpgradeGroupFaceModelVersionResult` deprecated; it may stop working without notice"
 )]
@@ -104,15 +104,48 @@ pub struct GetUpgradeGroupFaceModelVersionResultRequest {
     pub job_id: String,
 }
 impl GetUpgradeGroupFaceModelVersionResultRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(job_id: impl Into<String>) -> Self {
-        GetUpgradeGroupFaceModelVersionResultRequest {
-            job_id: job_id.into(),
-        }
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> GetUpgradeGroupFaceModelVersionResultRequestBuilder {
+        <GetUpgradeGroupFaceModelVersionResultRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         Ok(())
+    }
+}
+/// Builds a [`GetUpgradeGroupFaceModelVersionResultRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[deprecated(
+    note = "the service marks `GetUpgradeGroupFaceModelVersionResult` deprecated; it may stop working without notice"
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct GetUpgradeGroupFaceModelVersionResultRequestBuilder {
+    job_id: ::core::option::Option<String>,
+}
+impl GetUpgradeGroupFaceModelVersionResultRequestBuilder {
+    /// Sets `JobId`: Required. ID of the upgrade job, used to query the progress and result of the group upgrade.
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+        self.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `JobId`, for a value that may be absent.
+    pub fn set_job_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.job_id = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<
+        GetUpgradeGroupFaceModelVersionResultRequest,
+        ValidationError,
+    > {
+        Ok(GetUpgradeGroupFaceModelVersionResultRequest {
+            job_id: self
+                .job_id
+                .ok_or_else(|| ValidationError::missing("JobId", "job_id"))?,
+        })
     }
 }
 impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionResultRequest {
@@ -121,12 +154,12 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionResultReq
     const REGION_REQUIRED: bool = false;
     type Output = GetUpgradeGroupFaceModelVersionResultResponse;
     type Error = GetUpgradeGroupFaceModelVersionResultError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         GetUpgradeGroupFaceModelVersionResultRequest::validate(self)
     }
     fn error_code(
         error: &GetUpgradeGroupFaceModelVersionResultError,
-    ) -> Option<&'static str> {
+    ) -> ::core::option::Option<&'static str> {
         match error {
             GetUpgradeGroupFaceModelVersionResultError::ActionOffline(_) => {
                 Some("ActionOffline")
@@ -274,7 +307,7 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionResultReq
     }
     fn request_id(
         output: &GetUpgradeGroupFaceModelVersionResultResponse,
-    ) -> Option<&str> {
+    ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -735,42 +768,57 @@ impl std::fmt::Display for GetUpgradeGroupFaceModelVersionResultError {
     }
 }
 impl std::error::Error for GetUpgradeGroupFaceModelVersionResultError {}
-/// Builder returned by [`Client::get_upgrade_group_face_model_version_result`](crate::Client::get_upgrade_group_face_model_version_result); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::get_upgrade_group_face_model_version_result`](crate::Client::get_upgrade_group_face_model_version_result): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[deprecated(
     note = "the service marks `GetUpgradeGroupFaceModelVersionResult` deprecated; it may stop working without notice"
 )]
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct GetUpgradeGroupFaceModelVersionResultFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: GetUpgradeGroupFaceModelVersionResultRequest,
+pub struct GetUpgradeGroupFaceModelVersionResultFluentBuilder {
+    client: crate::Client,
+    input: GetUpgradeGroupFaceModelVersionResultRequestBuilder,
 }
-impl<'a> GetUpgradeGroupFaceModelVersionResultFluentBuilder<'a> {
-    pub(crate) fn new(
-        client: &'a crate::Client,
-        request: GetUpgradeGroupFaceModelVersionResultRequest,
-    ) -> Self {
+impl GetUpgradeGroupFaceModelVersionResultFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         GetUpgradeGroupFaceModelVersionResultFluentBuilder {
             client,
-            request,
+            input: <GetUpgradeGroupFaceModelVersionResultRequestBuilder as ::core::default::Default>::default(),
         }
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &GetUpgradeGroupFaceModelVersionResultRequest {
-        &self.request
+    /// Sets `JobId`: Required. ID of the upgrade job, used to query the progress and result of the group upgrade.
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.job_id(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> GetUpgradeGroupFaceModelVersionResultRequest {
-        self.request
+    /// Sets or clears `JobId`, for a value that may be absent.
+    pub fn set_job_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_job_id(value);
+        self
     }
-    /// Validates, signs and sends the request.
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &GetUpgradeGroupFaceModelVersionResultRequestBuilder {
+        &self.input
+    }
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<
+        GetUpgradeGroupFaceModelVersionResultRequest,
+        ValidationError,
+    > {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<
+    ) -> ::core::result::Result<
         GetUpgradeGroupFaceModelVersionResultResponse,
         SdkError<GetUpgradeGroupFaceModelVersionResultError>,
     > {
-        self.client.send(&self.request).await
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

@@ -106,7 +106,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `ModifyGroup`: Modifies group.
 ///
-/// Build it with [`ModifyGroupRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`ModifyGroupRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -135,35 +135,12 @@ pub struct ModifyGroupRequest {
     pub tag: Option<String>,
 }
 impl ModifyGroupRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(group_id: impl Into<String>) -> Self {
-        ModifyGroupRequest {
-            group_id: group_id.into(),
-            group_name: None,
-            group_ex_description_infos: None,
-            tag: None,
-        }
-    }
-    /// Sets `GroupName`: Group name
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-    /// Sets `GroupExDescriptionInfos`: Custom description field of the group to be modified, which is a `key-value` pair.
-    pub fn group_ex_description_infos(
-        mut self,
-        value: Vec<crate::types::GroupExDescriptionInfo>,
-    ) -> Self {
-        self.group_ex_description_infos = Some(value);
-        self
-    }
-    /// Sets `Tag`: Group remarks
-    pub fn tag(mut self, value: impl Into<String>) -> Self {
-        self.tag = Some(value.into());
-        self
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> ModifyGroupRequestBuilder {
+        <ModifyGroupRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         {
             let value = &self.group_id;
             crate::runtime::validate::char_length("GroupId", value, Some(1), Some(64))?;
@@ -193,16 +170,87 @@ impl ModifyGroupRequest {
         Ok(())
     }
 }
+/// Builds a [`ModifyGroupRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct ModifyGroupRequestBuilder {
+    group_id: ::core::option::Option<String>,
+    group_name: ::core::option::Option<String>,
+    group_ex_description_infos: ::core::option::Option<
+        Vec<crate::types::GroupExDescriptionInfo>,
+    >,
+    tag: ::core::option::Option<String>,
+}
+impl ModifyGroupRequestBuilder {
+    /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.group_id = value;
+        self
+    }
+    /// Sets `GroupName`: Group name
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.group_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `GroupName`, for a value that may be absent.
+    pub fn set_group_name(mut self, value: ::core::option::Option<String>) -> Self {
+        self.group_name = value;
+        self
+    }
+    /// Sets `GroupExDescriptionInfos`: Custom description field of the group to be modified, which is a `key-value` pair.
+    pub fn group_ex_description_infos(
+        mut self,
+        value: Vec<crate::types::GroupExDescriptionInfo>,
+    ) -> Self {
+        self.group_ex_description_infos = Some(value);
+        self
+    }
+    /// Sets or clears `GroupExDescriptionInfos`, for a value that may be absent.
+    pub fn set_group_ex_description_infos(
+        mut self,
+        value: ::core::option::Option<Vec<crate::types::GroupExDescriptionInfo>>,
+    ) -> Self {
+        self.group_ex_description_infos = value;
+        self
+    }
+    /// Sets `Tag`: Group remarks
+    pub fn tag(mut self, value: impl Into<String>) -> Self {
+        self.tag = Some(value.into());
+        self
+    }
+    /// Sets or clears `Tag`, for a value that may be absent.
+    pub fn set_tag(mut self, value: ::core::option::Option<String>) -> Self {
+        self.tag = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(self) -> ::core::result::Result<ModifyGroupRequest, ValidationError> {
+        Ok(ModifyGroupRequest {
+            group_id: self
+                .group_id
+                .ok_or_else(|| ValidationError::missing("GroupId", "group_id"))?,
+            group_name: self.group_name,
+            group_ex_description_infos: self.group_ex_description_infos,
+            tag: self.tag,
+        })
+    }
+}
 impl crate::runtime::action::Action for ModifyGroupRequest {
     const NAME: &'static str = "ModifyGroup";
     const IDEMPOTENT: bool = false;
     const REGION_REQUIRED: bool = false;
     type Output = ModifyGroupResponse;
     type Error = ModifyGroupError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         ModifyGroupRequest::validate(self)
     }
-    fn error_code(error: &ModifyGroupError) -> Option<&'static str> {
+    fn error_code(error: &ModifyGroupError) -> ::core::option::Option<&'static str> {
         match error {
             ModifyGroupError::ActionOffline(_) => Some("ActionOffline"),
             ModifyGroupError::AuthFailureInvalidAuthorization(_) => {
@@ -461,7 +509,7 @@ impl crate::runtime::action::Action for ModifyGroupRequest {
             ModifyGroupError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &ModifyGroupResponse) -> Option<&str> {
+    fn request_id(output: &ModifyGroupResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -1221,23 +1269,38 @@ impl std::fmt::Display for ModifyGroupError {
     }
 }
 impl std::error::Error for ModifyGroupError {}
-/// Builder returned by [`Client::modify_group`](crate::Client::modify_group); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::modify_group`](crate::Client::modify_group): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct ModifyGroupFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: ModifyGroupRequest,
+pub struct ModifyGroupFluentBuilder {
+    client: crate::Client,
+    input: ModifyGroupRequestBuilder,
 }
-impl<'a> ModifyGroupFluentBuilder<'a> {
-    pub(crate) fn new(client: &'a crate::Client, request: ModifyGroupRequest) -> Self {
+impl ModifyGroupFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         ModifyGroupFluentBuilder {
             client,
-            request,
+            input: <ModifyGroupRequestBuilder as ::core::default::Default>::default(),
         }
+    }
+    /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.group_id(value);
+        self
+    }
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_group_id(value);
+        self
     }
     /// Sets `GroupName`: Group name
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.request.group_name = Some(value.into());
+        self.input = self.input.group_name(value);
+        self
+    }
+    /// Sets or clears `GroupName`, for a value that may be absent.
+    pub fn set_group_name(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_group_name(value);
         self
     }
     /// Sets `GroupExDescriptionInfos`: Custom description field of the group to be modified, which is a `key-value` pair.
@@ -1245,25 +1308,45 @@ impl<'a> ModifyGroupFluentBuilder<'a> {
         mut self,
         value: Vec<crate::types::GroupExDescriptionInfo>,
     ) -> Self {
-        self.request.group_ex_description_infos = Some(value);
+        self.input = self.input.group_ex_description_infos(value);
+        self
+    }
+    /// Sets or clears `GroupExDescriptionInfos`, for a value that may be absent.
+    pub fn set_group_ex_description_infos(
+        mut self,
+        value: ::core::option::Option<Vec<crate::types::GroupExDescriptionInfo>>,
+    ) -> Self {
+        self.input = self.input.set_group_ex_description_infos(value);
         self
     }
     /// Sets `Tag`: Group remarks
     pub fn tag(mut self, value: impl Into<String>) -> Self {
-        self.request.tag = Some(value.into());
+        self.input = self.input.tag(value);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &ModifyGroupRequest {
-        &self.request
+    /// Sets or clears `Tag`, for a value that may be absent.
+    pub fn set_tag(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_tag(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> ModifyGroupRequest {
-        self.request
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &ModifyGroupRequestBuilder {
+        &self.input
     }
-    /// Validates, signs and sends the request.
-    pub async fn send(self) -> Result<ModifyGroupResponse, SdkError<ModifyGroupError>> {
-        self.client.send(&self.request).await
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<ModifyGroupRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
+    pub async fn send(
+        self,
+    ) -> ::core::result::Result<ModifyGroupResponse, SdkError<ModifyGroupError>> {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

@@ -53,7 +53,7 @@ use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationErr
 ///
 /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
 ///
-/// Build it with [`ModifyPersonBaseInfoRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`ModifyPersonBaseInfoRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -69,17 +69,42 @@ pub struct ModifyPersonBaseInfoRequest {
     pub gender: Option<i64>,
 }
 impl ModifyPersonBaseInfoRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(person_id: impl Into<String>) -> Self {
-        ModifyPersonBaseInfoRequest {
-            person_id: person_id.into(),
-            person_name: None,
-            gender: None,
-        }
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> ModifyPersonBaseInfoRequestBuilder {
+        <ModifyPersonBaseInfoRequestBuilder as ::core::default::Default>::default()
+    }
+    /// Checks every constraint from the spec; the client calls this before sending.
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+        Ok(())
+    }
+}
+/// Builds a [`ModifyPersonBaseInfoRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct ModifyPersonBaseInfoRequestBuilder {
+    person_id: ::core::option::Option<String>,
+    person_name: ::core::option::Option<String>,
+    gender: ::core::option::Option<i64>,
+}
+impl ModifyPersonBaseInfoRequestBuilder {
+    /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        self.person_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PersonId`, for a value that may be absent.
+    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.person_id = value;
+        self
     }
     /// Sets `PersonName`: The new name of the person.
     pub fn person_name(mut self, value: impl Into<String>) -> Self {
         self.person_name = Some(value.into());
+        self
+    }
+    /// Sets or clears `PersonName`, for a value that may be absent.
+    pub fn set_person_name(mut self, value: ::core::option::Option<String>) -> Self {
+        self.person_name = value;
         self
     }
     /// Sets `Gender`: The new gender of the person: 1 for male, 2 for female.
@@ -87,9 +112,23 @@ impl ModifyPersonBaseInfoRequest {
         self.gender = Some(value);
         self
     }
-    /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
-        Ok(())
+    /// Sets or clears `Gender`, for a value that may be absent.
+    pub fn set_gender(mut self, value: ::core::option::Option<i64>) -> Self {
+        self.gender = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<ModifyPersonBaseInfoRequest, ValidationError> {
+        Ok(ModifyPersonBaseInfoRequest {
+            person_id: self
+                .person_id
+                .ok_or_else(|| ValidationError::missing("PersonId", "person_id"))?,
+            person_name: self.person_name,
+            gender: self.gender,
+        })
     }
 }
 impl crate::runtime::action::Action for ModifyPersonBaseInfoRequest {
@@ -98,10 +137,12 @@ impl crate::runtime::action::Action for ModifyPersonBaseInfoRequest {
     const REGION_REQUIRED: bool = false;
     type Output = ModifyPersonBaseInfoResponse;
     type Error = ModifyPersonBaseInfoError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         ModifyPersonBaseInfoRequest::validate(self)
     }
-    fn error_code(error: &ModifyPersonBaseInfoError) -> Option<&'static str> {
+    fn error_code(
+        error: &ModifyPersonBaseInfoError,
+    ) -> ::core::option::Option<&'static str> {
         match error {
             ModifyPersonBaseInfoError::ActionOffline(_) => Some("ActionOffline"),
             ModifyPersonBaseInfoError::AuthFailureInvalidAuthorization(_) => {
@@ -381,7 +422,9 @@ impl crate::runtime::action::Action for ModifyPersonBaseInfoRequest {
             ModifyPersonBaseInfoError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &ModifyPersonBaseInfoResponse) -> Option<&str> {
+    fn request_id(
+        output: &ModifyPersonBaseInfoResponse,
+    ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -1149,46 +1192,71 @@ impl std::fmt::Display for ModifyPersonBaseInfoError {
     }
 }
 impl std::error::Error for ModifyPersonBaseInfoError {}
-/// Builder returned by [`Client::modify_person_base_info`](crate::Client::modify_person_base_info); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::modify_person_base_info`](crate::Client::modify_person_base_info): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct ModifyPersonBaseInfoFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: ModifyPersonBaseInfoRequest,
+pub struct ModifyPersonBaseInfoFluentBuilder {
+    client: crate::Client,
+    input: ModifyPersonBaseInfoRequestBuilder,
 }
-impl<'a> ModifyPersonBaseInfoFluentBuilder<'a> {
-    pub(crate) fn new(
-        client: &'a crate::Client,
-        request: ModifyPersonBaseInfoRequest,
-    ) -> Self {
+impl ModifyPersonBaseInfoFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         ModifyPersonBaseInfoFluentBuilder {
             client,
-            request,
+            input: <ModifyPersonBaseInfoRequestBuilder as ::core::default::Default>::default(),
         }
+    }
+    /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.person_id(value);
+        self
+    }
+    /// Sets or clears `PersonId`, for a value that may be absent.
+    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_person_id(value);
+        self
     }
     /// Sets `PersonName`: The new name of the person.
     pub fn person_name(mut self, value: impl Into<String>) -> Self {
-        self.request.person_name = Some(value.into());
+        self.input = self.input.person_name(value);
+        self
+    }
+    /// Sets or clears `PersonName`, for a value that may be absent.
+    pub fn set_person_name(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_person_name(value);
         self
     }
     /// Sets `Gender`: The new gender of the person: 1 for male, 2 for female.
     pub fn gender(mut self, value: i64) -> Self {
-        self.request.gender = Some(value);
+        self.input = self.input.gender(value);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &ModifyPersonBaseInfoRequest {
-        &self.request
+    /// Sets or clears `Gender`, for a value that may be absent.
+    pub fn set_gender(mut self, value: ::core::option::Option<i64>) -> Self {
+        self.input = self.input.set_gender(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> ModifyPersonBaseInfoRequest {
-        self.request
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &ModifyPersonBaseInfoRequestBuilder {
+        &self.input
     }
-    /// Validates, signs and sends the request.
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<ModifyPersonBaseInfoRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<ModifyPersonBaseInfoResponse, SdkError<ModifyPersonBaseInfoError>> {
-        self.client.send(&self.request).await
+    ) -> ::core::result::Result<
+        ModifyPersonBaseInfoResponse,
+        SdkError<ModifyPersonBaseInfoError>,
+    > {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

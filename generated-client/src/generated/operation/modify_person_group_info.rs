@@ -79,7 +79,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `ModifyPersonGroupInfo`: Modifies person description.
 ///
-/// Build it with [`ModifyPersonGroupInfoRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`ModifyPersonGroupInfoRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -99,20 +99,12 @@ pub struct ModifyPersonGroupInfoRequest {
     pub person_ex_description_infos: Vec<crate::types::PersonExDescriptionInfo>,
 }
 impl ModifyPersonGroupInfoRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(
-        group_id: impl Into<String>,
-        person_id: impl Into<String>,
-        person_ex_description_infos: Vec<crate::types::PersonExDescriptionInfo>,
-    ) -> Self {
-        ModifyPersonGroupInfoRequest {
-            group_id: group_id.into(),
-            person_id: person_id.into(),
-            person_ex_description_infos,
-        }
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> ModifyPersonGroupInfoRequestBuilder {
+        <ModifyPersonGroupInfoRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         {
             let value = &self.group_id;
             crate::runtime::validate::char_length("GroupId", value, Some(1), Some(64))?;
@@ -146,16 +138,86 @@ impl ModifyPersonGroupInfoRequest {
         Ok(())
     }
 }
+/// Builds a [`ModifyPersonGroupInfoRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct ModifyPersonGroupInfoRequestBuilder {
+    group_id: ::core::option::Option<String>,
+    person_id: ::core::option::Option<String>,
+    person_ex_description_infos: ::core::option::Option<
+        Vec<crate::types::PersonExDescriptionInfo>,
+    >,
+}
+impl ModifyPersonGroupInfoRequestBuilder {
+    /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.group_id = value;
+        self
+    }
+    /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        self.person_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `PersonId`, for a value that may be absent.
+    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.person_id = value;
+        self
+    }
+    /// Sets `PersonExDescriptionInfos`: Required. Custom description field of the person to be modified, which is a `key-value` pair.
+    pub fn person_ex_description_infos(
+        mut self,
+        value: Vec<crate::types::PersonExDescriptionInfo>,
+    ) -> Self {
+        self.person_ex_description_infos = Some(value);
+        self
+    }
+    /// Sets or clears `PersonExDescriptionInfos`, for a value that may be absent.
+    pub fn set_person_ex_description_infos(
+        mut self,
+        value: ::core::option::Option<Vec<crate::types::PersonExDescriptionInfo>>,
+    ) -> Self {
+        self.person_ex_description_infos = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<ModifyPersonGroupInfoRequest, ValidationError> {
+        Ok(ModifyPersonGroupInfoRequest {
+            group_id: self
+                .group_id
+                .ok_or_else(|| ValidationError::missing("GroupId", "group_id"))?,
+            person_id: self
+                .person_id
+                .ok_or_else(|| ValidationError::missing("PersonId", "person_id"))?,
+            person_ex_description_infos: self
+                .person_ex_description_infos
+                .ok_or_else(|| ValidationError::missing(
+                    "PersonExDescriptionInfos",
+                    "person_ex_description_infos",
+                ))?,
+        })
+    }
+}
 impl crate::runtime::action::Action for ModifyPersonGroupInfoRequest {
     const NAME: &'static str = "ModifyPersonGroupInfo";
     const IDEMPOTENT: bool = false;
     const REGION_REQUIRED: bool = false;
     type Output = ModifyPersonGroupInfoResponse;
     type Error = ModifyPersonGroupInfoError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         ModifyPersonGroupInfoRequest::validate(self)
     }
-    fn error_code(error: &ModifyPersonGroupInfoError) -> Option<&'static str> {
+    fn error_code(
+        error: &ModifyPersonGroupInfoError,
+    ) -> ::core::option::Option<&'static str> {
         match error {
             ModifyPersonGroupInfoError::ActionOffline(_) => Some("ActionOffline"),
             ModifyPersonGroupInfoError::AuthFailureInvalidAuthorization(_) => {
@@ -432,7 +494,9 @@ impl crate::runtime::action::Action for ModifyPersonGroupInfoRequest {
             ModifyPersonGroupInfoError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &ModifyPersonGroupInfoResponse) -> Option<&str> {
+    fn request_id(
+        output: &ModifyPersonGroupInfoResponse,
+    ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -1192,36 +1256,77 @@ impl std::fmt::Display for ModifyPersonGroupInfoError {
     }
 }
 impl std::error::Error for ModifyPersonGroupInfoError {}
-/// Builder returned by [`Client::modify_person_group_info`](crate::Client::modify_person_group_info); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::modify_person_group_info`](crate::Client::modify_person_group_info): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct ModifyPersonGroupInfoFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: ModifyPersonGroupInfoRequest,
+pub struct ModifyPersonGroupInfoFluentBuilder {
+    client: crate::Client,
+    input: ModifyPersonGroupInfoRequestBuilder,
 }
-impl<'a> ModifyPersonGroupInfoFluentBuilder<'a> {
-    pub(crate) fn new(
-        client: &'a crate::Client,
-        request: ModifyPersonGroupInfoRequest,
-    ) -> Self {
+impl ModifyPersonGroupInfoFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         ModifyPersonGroupInfoFluentBuilder {
             client,
-            request,
+            input: <ModifyPersonGroupInfoRequestBuilder as ::core::default::Default>::default(),
         }
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &ModifyPersonGroupInfoRequest {
-        &self.request
+    /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.group_id(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> ModifyPersonGroupInfoRequest {
-        self.request
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_group_id(value);
+        self
     }
-    /// Validates, signs and sends the request.
+    /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.person_id(value);
+        self
+    }
+    /// Sets or clears `PersonId`, for a value that may be absent.
+    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_person_id(value);
+        self
+    }
+    /// Sets `PersonExDescriptionInfos`: Required. Custom description field of the person to be modified, which is a `key-value` pair.
+    pub fn person_ex_description_infos(
+        mut self,
+        value: Vec<crate::types::PersonExDescriptionInfo>,
+    ) -> Self {
+        self.input = self.input.person_ex_description_infos(value);
+        self
+    }
+    /// Sets or clears `PersonExDescriptionInfos`, for a value that may be absent.
+    pub fn set_person_ex_description_infos(
+        mut self,
+        value: ::core::option::Option<Vec<crate::types::PersonExDescriptionInfo>>,
+    ) -> Self {
+        self.input = self.input.set_person_ex_description_infos(value);
+        self
+    }
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &ModifyPersonGroupInfoRequestBuilder {
+        &self.input
+    }
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<ModifyPersonGroupInfoRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<ModifyPersonGroupInfoResponse, SdkError<ModifyPersonGroupInfoError>> {
-        self.client.send(&self.request).await
+    ) -> ::core::result::Result<
+        ModifyPersonGroupInfoResponse,
+        SdkError<ModifyPersonGroupInfoError>,
+    > {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

@@ -39,7 +39,7 @@ use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationErr
 ///
 /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
 ///
-/// Build it with [`RevertGroupFaceModelVersionRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`RevertGroupFaceModelVersionRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[deprecated(
     note = "the service marks `RevertGroupFaceModelVersion` deprecated; it may stop working without notice"
 )]
@@ -52,15 +52,45 @@ pub struct RevertGroupFaceModelVersionRequest {
     pub job_id: String,
 }
 impl RevertGroupFaceModelVersionRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(job_id: impl Into<String>) -> Self {
-        RevertGroupFaceModelVersionRequest {
-            job_id: job_id.into(),
-        }
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> RevertGroupFaceModelVersionRequestBuilder {
+        <RevertGroupFaceModelVersionRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         Ok(())
+    }
+}
+/// Builds a [`RevertGroupFaceModelVersionRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[deprecated(
+    note = "the service marks `RevertGroupFaceModelVersion` deprecated; it may stop working without notice"
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct RevertGroupFaceModelVersionRequestBuilder {
+    job_id: ::core::option::Option<String>,
+}
+impl RevertGroupFaceModelVersionRequestBuilder {
+    /// Sets `JobId`: Required. ID of the upgrade job to roll back.
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+        self.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `JobId`, for a value that may be absent.
+    pub fn set_job_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.job_id = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<RevertGroupFaceModelVersionRequest, ValidationError> {
+        Ok(RevertGroupFaceModelVersionRequest {
+            job_id: self
+                .job_id
+                .ok_or_else(|| ValidationError::missing("JobId", "job_id"))?,
+        })
     }
 }
 impl crate::runtime::action::Action for RevertGroupFaceModelVersionRequest {
@@ -69,10 +99,12 @@ impl crate::runtime::action::Action for RevertGroupFaceModelVersionRequest {
     const REGION_REQUIRED: bool = false;
     type Output = RevertGroupFaceModelVersionResponse;
     type Error = RevertGroupFaceModelVersionError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         RevertGroupFaceModelVersionRequest::validate(self)
     }
-    fn error_code(error: &RevertGroupFaceModelVersionError) -> Option<&'static str> {
+    fn error_code(
+        error: &RevertGroupFaceModelVersionError,
+    ) -> ::core::option::Option<&'static str> {
         match error {
             RevertGroupFaceModelVersionError::ActionOffline(_) => Some("ActionOffline"),
             RevertGroupFaceModelVersionError::AuthFailureInvalidAuthorization(_) => {
@@ -203,7 +235,9 @@ impl crate::runtime::action::Action for RevertGroupFaceModelVersionRequest {
             RevertGroupFaceModelVersionError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &RevertGroupFaceModelVersionResponse) -> Option<&str> {
+    fn request_id(
+        output: &RevertGroupFaceModelVersionResponse,
+    ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -589,42 +623,54 @@ impl std::fmt::Display for RevertGroupFaceModelVersionError {
     }
 }
 impl std::error::Error for RevertGroupFaceModelVersionError {}
-/// Builder returned by [`Client::revert_group_face_model_version`](crate::Client::revert_group_face_model_version); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::revert_group_face_model_version`](crate::Client::revert_group_face_model_version): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[deprecated(
     note = "the service marks `RevertGroupFaceModelVersion` deprecated; it may stop working without notice"
 )]
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct RevertGroupFaceModelVersionFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: RevertGroupFaceModelVersionRequest,
+pub struct RevertGroupFaceModelVersionFluentBuilder {
+    client: crate::Client,
+    input: RevertGroupFaceModelVersionRequestBuilder,
 }
-impl<'a> RevertGroupFaceModelVersionFluentBuilder<'a> {
-    pub(crate) fn new(
-        client: &'a crate::Client,
-        request: RevertGroupFaceModelVersionRequest,
-    ) -> Self {
+impl RevertGroupFaceModelVersionFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         RevertGroupFaceModelVersionFluentBuilder {
             client,
-            request,
+            input: <RevertGroupFaceModelVersionRequestBuilder as ::core::default::Default>::default(),
         }
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &RevertGroupFaceModelVersionRequest {
-        &self.request
+    /// Sets `JobId`: Required. ID of the upgrade job to roll back.
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.job_id(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> RevertGroupFaceModelVersionRequest {
-        self.request
+    /// Sets or clears `JobId`, for a value that may be absent.
+    pub fn set_job_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_job_id(value);
+        self
     }
-    /// Validates, signs and sends the request.
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &RevertGroupFaceModelVersionRequestBuilder {
+        &self.input
+    }
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<RevertGroupFaceModelVersionRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<
+    ) -> ::core::result::Result<
         RevertGroupFaceModelVersionResponse,
         SdkError<RevertGroupFaceModelVersionError>,
     > {
-        self.client.send(&self.request).await
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

@@ -136,7 +136,7 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `SearchPersons`: Searches for person.
 ///
-/// Build it with [`SearchPersonsRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`SearchPersonsRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -210,87 +210,12 @@ pub struct SearchPersonsRequest {
     pub need_rotate_detection: Option<u64>,
 }
 impl SearchPersonsRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(group_ids: Vec<String>) -> Self {
-        SearchPersonsRequest {
-            group_ids,
-            image: None,
-            url: None,
-            max_face_num: None,
-            min_face_size: None,
-            max_person_num: None,
-            quality_control: None,
-            face_match_threshold: None,
-            need_person_info: None,
-            need_rotate_detection: None,
-        }
-    }
-    /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
-    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
-    /// If there are multiple faces in the image, only the face with the largest size will be selected.
-    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
-        self.image = Some(value.into());
-        self
-    }
-    /// Sets `Url`: Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
-    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
-    /// Either `Url` or `Image` must be provided; if both are provided, only `Url` will be used.
-    /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
-    /// The download speed and stability of non-Tencent Cloud URLs may be low.
-    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-    /// Sets `MaxFaceNum`: Maximum number of recognizable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 10.
-    /// `MaxFaceNum` is used to control the number of faces to be searched for if there are multiple faces in the input image to be recognized.
-    /// For example, if the input image in `Image` or `Url` contains multiple faces and `MaxFaceNum` is 5, top 5 faces with the largest size in the image will be recognized.
-    pub fn max_face_num(mut self, value: u64) -> Self {
-        self.max_face_num = Some(value);
-        self
-    }
-    /// Sets `MinFaceSize`: Minimum height and width of face in px. Default value: 34. A value below 34 will affect the search accuracy. We recommend setting this parameter to 80.
-    pub fn min_face_size(mut self, value: u64) -> Self {
-        self.min_face_size = Some(value);
-        self
-    }
-    /// Sets `MaxPersonNum`: Number of the most similar persons returned for one single recognized face image. Default value: 5. Maximum value: 100.
-    /// For example, if `MaxFaceNum` is 1 and `MaxPersonNum` is 8, information of the top 8 most similar persons will be returned.
-    /// The greater the value, the longer the processing time. We recommend setting a value below 10.
-    pub fn max_person_num(mut self, value: u64) -> Self {
-        self.max_person_num = Some(value);
-        self
-    }
-    /// Sets `QualityControl`: Image quality control.
-    /// 0: no control.
-    /// 1: low quality requirement. The image has one or more of the following problems: extreme blurriness, covered eyes, covered nose, and covered mouth.
-    /// 2: average quality requirement. The image has at least three of the following problems: excessive brightness, excessive dimness, blurriness or average blurriness, covered eyebrows, covered cheeks, and covered chin.
-    /// 3: high-quality requirement. The image has one to two of the following problems: excessive brightness, excessive dimness, average blurriness, covered eyebrows, covered cheeks, and covered chin.
-    /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
-    /// Default value: 0.
-    /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
-    pub fn quality_control(mut self, value: u64) -> Self {
-        self.quality_control = Some(value);
-        self
-    }
-    /// Sets `FaceMatchThreshold`: In the output parameter `Score`, the result will be returned only if the result value is greater than or equal to the `FaceMatchThreshold` value. Default value: 0. Value range: \[0.0,100.0).
-    pub fn face_match_threshold(mut self, value: f64) -> Self {
-        self.face_match_threshold = Some(value);
-        self
-    }
-    /// Sets `NeedPersonInfo`: Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
-    pub fn need_person_info(mut self, value: i64) -> Self {
-        self.need_person_info = Some(value);
-        self
-    }
-    /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.need_rotate_detection = Some(value);
-        self
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> SearchPersonsRequestBuilder {
+        <SearchPersonsRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         crate::runtime::validate::at_least_one_of(
             &["Image", "Url"],
             &[
@@ -357,16 +282,176 @@ impl SearchPersonsRequest {
         Ok(())
     }
 }
+/// Builds a [`SearchPersonsRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct SearchPersonsRequestBuilder {
+    group_ids: ::core::option::Option<Vec<String>>,
+    image: ::core::option::Option<crate::Image>,
+    url: ::core::option::Option<String>,
+    max_face_num: ::core::option::Option<u64>,
+    min_face_size: ::core::option::Option<u64>,
+    max_person_num: ::core::option::Option<u64>,
+    quality_control: ::core::option::Option<u64>,
+    face_match_threshold: ::core::option::Option<f64>,
+    need_person_info: ::core::option::Option<i64>,
+    need_rotate_detection: ::core::option::Option<u64>,
+}
+impl SearchPersonsRequestBuilder {
+    /// Sets `GroupIds`: Required. List of groups to be searched in (up to 100). The array element value is the `GroupId` in the `CreateGroup` API.
+    pub fn group_ids(mut self, value: Vec<String>) -> Self {
+        self.group_ids = Some(value);
+        self
+    }
+    /// Sets or clears `GroupIds`, for a value that may be absent.
+    pub fn set_group_ids(mut self, value: ::core::option::Option<Vec<String>>) -> Self {
+        self.group_ids = value;
+        self
+    }
+    /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
+    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
+    /// If there are multiple faces in the image, only the face with the largest size will be selected.
+    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+    /// Sets or clears `Image`, for a value that may be absent.
+    pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.image = value;
+        self
+    }
+    /// Sets `Url`: Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
+    /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
+    /// Either `Url` or `Image` must be provided; if both are provided, only `Url` will be used.
+    /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
+    /// The download speed and stability of non-Tencent Cloud URLs may be low.
+    /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets or clears `Url`, for a value that may be absent.
+    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+        self.url = value;
+        self
+    }
+    /// Sets `MaxFaceNum`: Maximum number of recognizable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 10.
+    /// `MaxFaceNum` is used to control the number of faces to be searched for if there are multiple faces in the input image to be recognized.
+    /// For example, if the input image in `Image` or `Url` contains multiple faces and `MaxFaceNum` is 5, top 5 faces with the largest size in the image will be recognized.
+    pub fn max_face_num(mut self, value: u64) -> Self {
+        self.max_face_num = Some(value);
+        self
+    }
+    /// Sets or clears `MaxFaceNum`, for a value that may be absent.
+    pub fn set_max_face_num(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.max_face_num = value;
+        self
+    }
+    /// Sets `MinFaceSize`: Minimum height and width of face in px. Default value: 34. A value below 34 will affect the search accuracy. We recommend setting this parameter to 80.
+    pub fn min_face_size(mut self, value: u64) -> Self {
+        self.min_face_size = Some(value);
+        self
+    }
+    /// Sets or clears `MinFaceSize`, for a value that may be absent.
+    pub fn set_min_face_size(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.min_face_size = value;
+        self
+    }
+    /// Sets `MaxPersonNum`: Number of the most similar persons returned for one single recognized face image. Default value: 5. Maximum value: 100.
+    /// For example, if `MaxFaceNum` is 1 and `MaxPersonNum` is 8, information of the top 8 most similar persons will be returned.
+    /// The greater the value, the longer the processing time. We recommend setting a value below 10.
+    pub fn max_person_num(mut self, value: u64) -> Self {
+        self.max_person_num = Some(value);
+        self
+    }
+    /// Sets or clears `MaxPersonNum`, for a value that may be absent.
+    pub fn set_max_person_num(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.max_person_num = value;
+        self
+    }
+    /// Sets `QualityControl`: Image quality control.
+    /// 0: no control.
+    /// 1: low quality requirement. The image has one or more of the following problems: extreme blurriness, covered eyes, covered nose, and covered mouth.
+    /// 2: average quality requirement. The image has at least three of the following problems: excessive brightness, excessive dimness, blurriness or average blurriness, covered eyebrows, covered cheeks, and covered chin.
+    /// 3: high-quality requirement. The image has one to two of the following problems: excessive brightness, excessive dimness, average blurriness, covered eyebrows, covered cheeks, and covered chin.
+    /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
+    /// Default value: 0.
+    /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    pub fn quality_control(mut self, value: u64) -> Self {
+        self.quality_control = Some(value);
+        self
+    }
+    /// Sets or clears `QualityControl`, for a value that may be absent.
+    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.quality_control = value;
+        self
+    }
+    /// Sets `FaceMatchThreshold`: In the output parameter `Score`, the result will be returned only if the result value is greater than or equal to the `FaceMatchThreshold` value. Default value: 0. Value range: \[0.0,100.0).
+    pub fn face_match_threshold(mut self, value: f64) -> Self {
+        self.face_match_threshold = Some(value);
+        self
+    }
+    /// Sets or clears `FaceMatchThreshold`, for a value that may be absent.
+    pub fn set_face_match_threshold(
+        mut self,
+        value: ::core::option::Option<f64>,
+    ) -> Self {
+        self.face_match_threshold = value;
+        self
+    }
+    /// Sets `NeedPersonInfo`: Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
+    pub fn need_person_info(mut self, value: i64) -> Self {
+        self.need_person_info = Some(value);
+        self
+    }
+    /// Sets or clears `NeedPersonInfo`, for a value that may be absent.
+    pub fn set_need_person_info(mut self, value: ::core::option::Option<i64>) -> Self {
+        self.need_person_info = value;
+        self
+    }
+    /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    pub fn need_rotate_detection(mut self, value: u64) -> Self {
+        self.need_rotate_detection = Some(value);
+        self
+    }
+    /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    pub fn set_need_rotate_detection(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.need_rotate_detection = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(self) -> ::core::result::Result<SearchPersonsRequest, ValidationError> {
+        Ok(SearchPersonsRequest {
+            group_ids: self
+                .group_ids
+                .ok_or_else(|| ValidationError::missing("GroupIds", "group_ids"))?,
+            image: self.image,
+            url: self.url,
+            max_face_num: self.max_face_num,
+            min_face_size: self.min_face_size,
+            max_person_num: self.max_person_num,
+            quality_control: self.quality_control,
+            face_match_threshold: self.face_match_threshold,
+            need_person_info: self.need_person_info,
+            need_rotate_detection: self.need_rotate_detection,
+        })
+    }
+}
 impl crate::runtime::action::Action for SearchPersonsRequest {
     const NAME: &'static str = "SearchPersons";
     const IDEMPOTENT: bool = true;
     const REGION_REQUIRED: bool = false;
     type Output = SearchPersonsResponse;
     type Error = SearchPersonsError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         SearchPersonsRequest::validate(self)
     }
-    fn error_code(error: &SearchPersonsError) -> Option<&'static str> {
+    fn error_code(error: &SearchPersonsError) -> ::core::option::Option<&'static str> {
         match error {
             SearchPersonsError::ActionOffline(_) => Some("ActionOffline"),
             SearchPersonsError::AuthFailureInvalidAuthorization(_) => {
@@ -552,7 +637,7 @@ impl crate::runtime::action::Action for SearchPersonsRequest {
             SearchPersonsError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &SearchPersonsResponse) -> Option<&str> {
+    fn request_id(output: &SearchPersonsResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
     fn body_size_hint(&self) -> usize {
@@ -1238,26 +1323,41 @@ impl std::fmt::Display for SearchPersonsError {
     }
 }
 impl std::error::Error for SearchPersonsError {}
-/// Builder returned by [`Client::search_persons`](crate::Client::search_persons); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::search_persons`](crate::Client::search_persons): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct SearchPersonsFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: SearchPersonsRequest,
+pub struct SearchPersonsFluentBuilder {
+    client: crate::Client,
+    input: SearchPersonsRequestBuilder,
 }
-impl<'a> SearchPersonsFluentBuilder<'a> {
-    pub(crate) fn new(client: &'a crate::Client, request: SearchPersonsRequest) -> Self {
+impl SearchPersonsFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         SearchPersonsFluentBuilder {
             client,
-            request,
+            input: <SearchPersonsRequestBuilder as ::core::default::Default>::default(),
         }
+    }
+    /// Sets `GroupIds`: Required. List of groups to be searched in (up to 100). The array element value is the `GroupId` in the `CreateGroup` API.
+    pub fn group_ids(mut self, value: Vec<String>) -> Self {
+        self.input = self.input.group_ids(value);
+        self
+    }
+    /// Sets or clears `GroupIds`, for a value that may be absent.
+    pub fn set_group_ids(mut self, value: ::core::option::Option<Vec<String>>) -> Self {
+        self.input = self.input.set_group_ids(value);
+        self
     }
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
-        self.request.image = Some(value.into());
+        self.input = self.input.image(value);
+        self
+    }
+    /// Sets or clears `Image`, for a value that may be absent.
+    pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.input = self.input.set_image(value);
         self
     }
     /// Sets `Url`: Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
@@ -1267,26 +1367,46 @@ impl<'a> SearchPersonsFluentBuilder<'a> {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.request.url = Some(value.into());
+        self.input = self.input.url(value);
+        self
+    }
+    /// Sets or clears `Url`, for a value that may be absent.
+    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_url(value);
         self
     }
     /// Sets `MaxFaceNum`: Maximum number of recognizable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 10.
     /// `MaxFaceNum` is used to control the number of faces to be searched for if there are multiple faces in the input image to be recognized.
     /// For example, if the input image in `Image` or `Url` contains multiple faces and `MaxFaceNum` is 5, top 5 faces with the largest size in the image will be recognized.
     pub fn max_face_num(mut self, value: u64) -> Self {
-        self.request.max_face_num = Some(value);
+        self.input = self.input.max_face_num(value);
+        self
+    }
+    /// Sets or clears `MaxFaceNum`, for a value that may be absent.
+    pub fn set_max_face_num(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_max_face_num(value);
         self
     }
     /// Sets `MinFaceSize`: Minimum height and width of face in px. Default value: 34. A value below 34 will affect the search accuracy. We recommend setting this parameter to 80.
     pub fn min_face_size(mut self, value: u64) -> Self {
-        self.request.min_face_size = Some(value);
+        self.input = self.input.min_face_size(value);
+        self
+    }
+    /// Sets or clears `MinFaceSize`, for a value that may be absent.
+    pub fn set_min_face_size(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_min_face_size(value);
         self
     }
     /// Sets `MaxPersonNum`: Number of the most similar persons returned for one single recognized face image. Default value: 5. Maximum value: 100.
     /// For example, if `MaxFaceNum` is 1 and `MaxPersonNum` is 8, information of the top 8 most similar persons will be returned.
     /// The greater the value, the longer the processing time. We recommend setting a value below 10.
     pub fn max_person_num(mut self, value: u64) -> Self {
-        self.request.max_person_num = Some(value);
+        self.input = self.input.max_person_num(value);
+        self
+    }
+    /// Sets or clears `MaxPersonNum`, for a value that may be absent.
+    pub fn set_max_person_num(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_max_person_num(value);
         self
     }
     /// Sets `QualityControl`: Image quality control.
@@ -1298,37 +1418,68 @@ impl<'a> SearchPersonsFluentBuilder<'a> {
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
     pub fn quality_control(mut self, value: u64) -> Self {
-        self.request.quality_control = Some(value);
+        self.input = self.input.quality_control(value);
+        self
+    }
+    /// Sets or clears `QualityControl`, for a value that may be absent.
+    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_quality_control(value);
         self
     }
     /// Sets `FaceMatchThreshold`: In the output parameter `Score`, the result will be returned only if the result value is greater than or equal to the `FaceMatchThreshold` value. Default value: 0. Value range: \[0.0,100.0).
     pub fn face_match_threshold(mut self, value: f64) -> Self {
-        self.request.face_match_threshold = Some(value);
+        self.input = self.input.face_match_threshold(value);
+        self
+    }
+    /// Sets or clears `FaceMatchThreshold`, for a value that may be absent.
+    pub fn set_face_match_threshold(
+        mut self,
+        value: ::core::option::Option<f64>,
+    ) -> Self {
+        self.input = self.input.set_face_match_threshold(value);
         self
     }
     /// Sets `NeedPersonInfo`: Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
     pub fn need_person_info(mut self, value: i64) -> Self {
-        self.request.need_person_info = Some(value);
+        self.input = self.input.need_person_info(value);
+        self
+    }
+    /// Sets or clears `NeedPersonInfo`, for a value that may be absent.
+    pub fn set_need_person_info(mut self, value: ::core::option::Option<i64>) -> Self {
+        self.input = self.input.set_need_person_info(value);
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.request.need_rotate_detection = Some(value);
+        self.input = self.input.need_rotate_detection(value);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &SearchPersonsRequest {
-        &self.request
+    /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    pub fn set_need_rotate_detection(
+        mut self,
+        value: ::core::option::Option<u64>,
+    ) -> Self {
+        self.input = self.input.set_need_rotate_detection(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> SearchPersonsRequest {
-        self.request
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &SearchPersonsRequestBuilder {
+        &self.input
     }
-    /// Validates, signs and sends the request.
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<SearchPersonsRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<SearchPersonsResponse, SdkError<SearchPersonsError>> {
-        self.client.send(&self.request).await
+    ) -> ::core::result::Result<SearchPersonsResponse, SdkError<SearchPersonsError>> {
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

@@ -64,7 +64,7 @@ use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationErr
 ///
 /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
 ///
-/// Build it with [`UpgradeGroupFaceModelVersionRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`UpgradeGroupFaceModelVersionRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[deprecated(
     note = "the service marks `UpgradeGroupFaceModelVersion` deprecated; it may stop working without notice"
 )]
@@ -80,19 +80,65 @@ pub struct UpgradeGroupFaceModelVersionRequest {
     pub face_model_version: String,
 }
 impl UpgradeGroupFaceModelVersionRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(
-        group_id: impl Into<String>,
-        face_model_version: impl Into<String>,
-    ) -> Self {
-        UpgradeGroupFaceModelVersionRequest {
-            group_id: group_id.into(),
-            face_model_version: face_model_version.into(),
-        }
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> UpgradeGroupFaceModelVersionRequestBuilder {
+        <UpgradeGroupFaceModelVersionRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         Ok(())
+    }
+}
+/// Builds a [`UpgradeGroupFaceModelVersionRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[deprecated(
+    note = "the service marks `UpgradeGroupFaceModelVersion` deprecated; it may stop working without notice"
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct UpgradeGroupFaceModelVersionRequestBuilder {
+    group_id: ::core::option::Option<String>,
+    face_model_version: ::core::option::Option<String>,
+}
+impl UpgradeGroupFaceModelVersionRequestBuilder {
+    /// Sets `GroupId`: Required. ID of the group to upgrade.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.group_id = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Required. Algorithm model version to upgrade to. Defaults to the latest version. A group cannot be upgraded to an older version.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.face_model_version = Some(value.into());
+        self
+    }
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<String>,
+    ) -> Self {
+        self.face_model_version = value;
+        self
+    }
+    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<UpgradeGroupFaceModelVersionRequest, ValidationError> {
+        Ok(UpgradeGroupFaceModelVersionRequest {
+            group_id: self
+                .group_id
+                .ok_or_else(|| ValidationError::missing("GroupId", "group_id"))?,
+            face_model_version: self
+                .face_model_version
+                .ok_or_else(|| ValidationError::missing(
+                    "FaceModelVersion",
+                    "face_model_version",
+                ))?,
+        })
     }
 }
 impl crate::runtime::action::Action for UpgradeGroupFaceModelVersionRequest {
@@ -101,10 +147,12 @@ impl crate::runtime::action::Action for UpgradeGroupFaceModelVersionRequest {
     const REGION_REQUIRED: bool = false;
     type Output = UpgradeGroupFaceModelVersionResponse;
     type Error = UpgradeGroupFaceModelVersionError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
         UpgradeGroupFaceModelVersionRequest::validate(self)
     }
-    fn error_code(error: &UpgradeGroupFaceModelVersionError) -> Option<&'static str> {
+    fn error_code(
+        error: &UpgradeGroupFaceModelVersionError,
+    ) -> ::core::option::Option<&'static str> {
         match error {
             UpgradeGroupFaceModelVersionError::ActionOffline(_) => Some("ActionOffline"),
             UpgradeGroupFaceModelVersionError::AuthFailureInvalidAuthorization(_) => {
@@ -240,7 +288,9 @@ impl crate::runtime::action::Action for UpgradeGroupFaceModelVersionRequest {
             UpgradeGroupFaceModelVersionError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &UpgradeGroupFaceModelVersionResponse) -> Option<&str> {
+    fn request_id(
+        output: &UpgradeGroupFaceModelVersionResponse,
+    ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -642,42 +692,67 @@ impl std::fmt::Display for UpgradeGroupFaceModelVersionError {
     }
 }
 impl std::error::Error for UpgradeGroupFaceModelVersionError {}
-/// Builder returned by [`Client::upgrade_group_face_model_version`](crate::Client::upgrade_group_face_model_version); set optional parameters, then `.send().await`.
+/// Builder returned by [`Client::upgrade_group_face_model_version`](crate::Client::upgrade_group_face_model_version): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[deprecated(
     note = "the service marks `UpgradeGroupFaceModelVersion` deprecated; it may stop working without notice"
 )]
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct UpgradeGroupFaceModelVersionFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: UpgradeGroupFaceModelVersionRequest,
+pub struct UpgradeGroupFaceModelVersionFluentBuilder {
+    client: crate::Client,
+    input: UpgradeGroupFaceModelVersionRequestBuilder,
 }
-impl<'a> UpgradeGroupFaceModelVersionFluentBuilder<'a> {
-    pub(crate) fn new(
-        client: &'a crate::Client,
-        request: UpgradeGroupFaceModelVersionRequest,
-    ) -> Self {
+impl UpgradeGroupFaceModelVersionFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         UpgradeGroupFaceModelVersionFluentBuilder {
             client,
-            request,
+            input: <UpgradeGroupFaceModelVersionRequestBuilder as ::core::default::Default>::default(),
         }
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &UpgradeGroupFaceModelVersionRequest {
-        &self.request
+    /// Sets `GroupId`: Required. ID of the group to upgrade.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.group_id(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> UpgradeGroupFaceModelVersionRequest {
-        self.request
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+        self.input = self.input.set_group_id(value);
+        self
     }
-    /// Validates, signs and sends the request.
+    /// Sets `FaceModelVersion`: Required. Algorithm model version to upgrade to. Defaults to the latest version. A group cannot be upgraded to an older version.
+    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.face_model_version(value);
+        self
+    }
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<String>,
+    ) -> Self {
+        self.input = self.input.set_face_model_version(value);
+        self
+    }
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &UpgradeGroupFaceModelVersionRequestBuilder {
+        &self.input
+    }
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<UpgradeGroupFaceModelVersionRequest, ValidationError> {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<
+    ) -> ::core::result::Result<
         UpgradeGroupFaceModelVersionResponse,
         SdkError<UpgradeGroupFaceModelVersionError>,
     > {
-        self.client.send(&self.request).await
+        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]
