@@ -41,6 +41,7 @@ pub mod runtime;
 /// The `iai` command line (feature `cli`).
 #[cfg(feature = "cli")]
 pub mod cli;
+pub use generated::common_error::{CommonError, CommonErrorKind};
 pub use generated::{action_table, operation, types};
 pub use runtime::client::Client;
 pub use runtime::config::{Config, ConfigBuilder, Endpoint, Language};

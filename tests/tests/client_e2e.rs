@@ -12,7 +12,7 @@ use iai_integration_tests::emulator::{
     TEMP_TOKEN, TEST_SECRET_ID,
 };
 use tencentcloud_iai::operation::get_group_info::{GetGroupInfoError, GetGroupInfoRequest};
-use tencentcloud_iai::{Client, Credentials, Endpoint, SdkError};
+use tencentcloud_iai::{Client, CommonErrorKind, Credentials, Endpoint, SdkError};
 
 #[tokio::test]
 async fn documented_example_round_trips_with_a_valid_signature() {
@@ -126,7 +126,7 @@ async fn temporary_credentials_send_the_session_token() {
     assert!(
         matches!(
             err.service_error(),
-            Some(GetGroupInfoError::AuthFailureTokenFailure(_))
+            Some(GetGroupInfoError::Common(e)) if e.kind() == CommonErrorKind::AuthFailureTokenFailure
         ),
         "{err:?}"
     );
@@ -233,7 +233,7 @@ async fn common_errors_are_variants_of_every_action() {
     assert!(
         matches!(
             err.service_error(),
-            Some(GetGroupInfoError::AuthFailureSignatureFailure(_))
+            Some(GetGroupInfoError::Common(e)) if e.kind() == CommonErrorKind::AuthFailureSignatureFailure
         ),
         "{err:?}"
     );
@@ -261,9 +261,11 @@ async fn http_5xx_with_an_envelope_is_a_service_error() {
         .send()
         .await
         .unwrap_err();
-    let Some(GetGroupInfoError::InternalError(meta)) = err.service_error() else {
+    let Some(GetGroupInfoError::Common(common)) = err.service_error() else {
         panic!("{err:?}")
     };
+    assert_eq!(common.kind(), CommonErrorKind::InternalError);
+    let meta = common.metadata();
     assert_eq!(meta.http_status, 503);
     assert_eq!(meta.request_id.as_deref(), Some("req-503"));
 }
@@ -427,7 +429,7 @@ async fn slow_server_hits_the_timeout() {
     let SdkError::Timeout(e) = &err else {
         panic!("expected a timeout, got {err:?}")
     };
-    assert_eq!(e.after, Duration::from_millis(200));
+    assert_eq!(e.after(), Duration::from_millis(200));
     // Not a speed claim: the call must give up instead of waiting for the slow server.
     assert!(
         started.elapsed() < Duration::from_secs(2),
@@ -702,4 +704,56 @@ async fn a_missing_required_parameter_is_refused_before_sending() {
         (request.group_id.as_str(), request.group_name.as_str()),
         ("staff", "Staff")
     );
+}
+
+/// Common codes are one `Common` variant with a kind; `code()` is the exact wire code, and the
+/// category helpers answer on `SdkError` and on the action's error alike.
+#[tokio::test]
+async fn errors_say_their_exact_code_and_category() {
+    let server = TestEmulator::start();
+    let err = client_for(&server)
+        .get_group_info()
+        .group_id("absent")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("InvalidParameterValue.GroupIdNotExist"));
+    assert!(
+        err.is_not_found() && !err.is_throttling() && !err.is_auth_failure(),
+        "{err:?}"
+    );
+    let service = err.service_error().expect("a service error");
+    assert!(matches!(
+        service,
+        GetGroupInfoError::InvalidParameterValueGroupIdNotExist(_)
+    ));
+    assert!(service.is_not_found() && !service.is_retryable());
+
+    server.script(
+        "GetGroupInfo",
+        [FaultStep::Error {
+            code: "RequestLimitExceeded.UinLimitExceeded".into(),
+            message: Some("slow".into()),
+        }],
+    );
+    let client = Client::new(config_for(&server).max_attempts(1).build().unwrap());
+    let err = client
+        .get_group_info()
+        .group_id("aaa")
+        .send()
+        .await
+        .unwrap_err();
+    let Some(GetGroupInfoError::Common(common)) = err.service_error() else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        common.kind(),
+        CommonErrorKind::RequestLimitExceededUinLimitExceeded
+    );
+    assert_eq!(
+        common.kind().code(),
+        "RequestLimitExceeded.UinLimitExceeded"
+    );
+    assert_eq!(err.code(), Some("RequestLimitExceeded.UinLimitExceeded"));
+    assert!(err.is_throttling() && err.is_retryable(), "{err:?}");
 }

@@ -16,15 +16,14 @@ use common::{bounded, config_for};
 use iai_integration_tests::emulator::{
     FaultStep, RawReply, RecordedCall, TestEmulator, GET_GROUP_INFO_EXAMPLE, TEST_SECRET_ID,
 };
-use serde::Serialize;
+use tencentcloud_iai::operation::delete_group::DeleteGroupRequest;
 use tencentcloud_iai::operation::get_group_info::{
     GetGroupInfoError, GetGroupInfoRequest, GetGroupInfoResponse,
 };
-use tencentcloud_iai::runtime::action::Action;
 use tencentcloud_iai::runtime::transport::{BoxFuture, HttpRequest, HttpResponse, HttpTransport};
 use tencentcloud_iai::{
     Client, ConfigBuilder, Credentials, CredentialsError, ProvideCredentials, SdkError,
-    TransportError, ValidationError,
+    TransportError,
 };
 
 /// Fast retries, so tests exercise backoff without waiting on it.
@@ -56,7 +55,7 @@ fn assert_timed_out<E: std::fmt::Debug>(
     attempts: u32,
 ) {
     assert!(
-        matches!(err, SdkError::Timeout(e) if e.after == after && e.attempts == attempts),
+        matches!(err, SdkError::Timeout(e) if e.after() == after && e.attempts() == attempts),
         "{case}: expected a timeout after {after:?} and {attempts} attempt(s), got {err:?}"
     );
 }
@@ -117,7 +116,8 @@ async fn persistent_throttling_gives_up_after_max_attempts() {
     assert!(
         matches!(
             err.service_error(),
-            Some(GetGroupInfoError::RequestLimitExceeded(_))
+            Some(GetGroupInfoError::Common(e))
+                if e.kind() == tencentcloud_iai::CommonErrorKind::RequestLimitExceeded
         ),
         "{err:?}"
     );
@@ -453,7 +453,8 @@ async fn non_json_and_wrong_content_type() {
     assert!(
         matches!(
             err.service_error(),
-            Some(GetGroupInfoError::ResourceNotFound(_))
+            Some(GetGroupInfoError::Common(e))
+                if e.kind() == tencentcloud_iai::CommonErrorKind::ResourceNotFound
         ),
         "{err:?}"
     );
@@ -573,12 +574,12 @@ async fn whole_call_timeout_cuts_across_attempts() {
             panic!("{name}: expected a timeout, got {err:?}")
         };
         assert_eq!(
-            e.after,
+            e.after(),
             Duration::from_millis(500),
             "{name}: the whole call timed out, not one attempt"
         );
-        assert!(e.attempts >= 2, "{name}: {e:?}");
-        assert!(e.attempts < 10, "{name}: {e:?}");
+        assert!(e.attempts() >= 2, "{name}: {e:?}");
+        assert!(e.attempts() < 10, "{name}: {e:?}");
     }
 }
 
@@ -730,29 +731,13 @@ fn in_memory(transport: &Arc<ScriptedTransport>) -> ConfigBuilder {
     )
 }
 
-/// A non-idempotent action (the spec has none yet): same body and output as GetGroupInfo.
-#[derive(Debug, Serialize)]
-struct CreateSomething {
-    #[serde(rename = "GroupId")]
-    group_id: String,
-}
-
-impl Action for CreateSomething {
-    const NAME: &'static str = "CreateSomething";
-    const IDEMPOTENT: bool = false;
-    const REGION_REQUIRED: bool = false;
-    type Output = GetGroupInfoResponse;
-    type Error = GetGroupInfoError;
-
-    fn validate(&self) -> Result<(), ValidationError> {
-        Ok(())
-    }
-}
-
-fn create_something() -> CreateSomething {
-    CreateSomething {
-        group_id: "aaa".into(),
-    }
+/// A call of an action that is not idempotent (DeleteGroup); its output, a RequestId, also
+/// decodes from GetGroupInfo's example.
+fn create_something() -> DeleteGroupRequest {
+    DeleteGroupRequest::builder()
+        .group_id("aaa")
+        .build()
+        .expect("every required parameter is set")
 }
 
 #[tokio::test]

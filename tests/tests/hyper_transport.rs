@@ -176,7 +176,7 @@ async fn the_attempt_timeout_bounds_slow_headers_and_slow_bodies() {
         );
         let err = get_group(&client).await.unwrap_err();
         assert!(
-            matches!(&err, SdkError::Timeout(e) if e.after == Duration::from_millis(200) && e.attempts == 1),
+            matches!(&err, SdkError::Timeout(e) if e.after() == Duration::from_millis(200) && e.attempts() == 1),
             "{slow:?}: {err:?}"
         );
     }

@@ -24,6 +24,8 @@ pub fn root(service: &Service) -> TokenStream {
         #[rustfmt::skip]
         mod client;
         #[rustfmt::skip]
+        pub mod common_error;
+        #[rustfmt::skip]
         pub mod operation;
         #[rustfmt::skip]
         pub(crate) mod service;

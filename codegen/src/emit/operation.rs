@@ -85,8 +85,8 @@ fn request(service: &Service, action: &Action) -> TokenStream {
     checks.extend(fields::validation(&action.input, &validated_types(service)));
     let size_hint = body_size_hint(action);
     let paging = paginated(action);
-    let error_variants = action.errors.iter().map(|e| format_ident!("{}", e.variant));
-    let error_codes = action.errors.iter().map(|e| &e.code);
+    let error_variants = own_errors(action).map(|e| format_ident!("{}", e.variant));
+    let error_codes = own_errors(action).map(|e| &e.code);
     // With no required parameter, an empty request is valid, and `Default` makes it.
     let default = if action.input.iter().all(Field::is_optional) {
         quote!(Default,)
@@ -149,6 +149,8 @@ fn request(service: &Service, action: &Action) -> TokenStream {
             }
         }
 
+        impl crate::runtime::sealed::Sealed for #request {}
+
         impl crate::runtime::action::Action for #request {
             const NAME: &'static str = #action_name;
             const IDEMPOTENT: bool = #idempotent;
@@ -163,6 +165,7 @@ fn request(service: &Service, action: &Action) -> TokenStream {
             fn error_code(error: &#error) -> ::core::option::Option<&'static str> {
                 match error {
                     #( #error::#error_variants(_) => Some(#error_codes), )*
+                    #error::Common(e) => Some(e.kind().code()),
                     #error::Unhandled(_) => None,
                 }
             }
@@ -456,33 +459,43 @@ fn response_example_doc(service: &Service, action: &Action) -> String {
     )
 }
 
+/// What a retryable code's doc says about how it is retried.
+pub fn retry_doc(retry: Option<RetryKind>) -> &'static str {
+    match retry {
+        Some(RetryKind::Throttling) => " Retryable (throttling: the service did not process the request, so any action is retried).",
+        Some(RetryKind::Transient) => " Retryable (transient: the service may have processed the request, so only idempotent actions are retried).",
+        None => "",
+    }
+}
+
+/// The action's own codes: the common ones it does not override are in `Common`.
+fn own_errors(action: &Action) -> impl Iterator<Item = &crate::model::ErrorCode> {
+    action.errors.iter().filter(|e| !e.common)
+}
+
 fn error_enum(action: &Action) -> TokenStream {
     let (_, _, error, _) = names(action);
     let docs = doc(&format!(
-        "Error codes `{}` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.",
+        "Error codes `{}` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.",
         action.name
     ));
-    let variants: Vec<_> = action
-        .errors
-        .iter()
+    let variants: Vec<_> = own_errors(action)
         .map(|e| format_ident!("{}", e.variant))
         .collect();
-    let variant_docs = action.errors.iter().map(|e| {
-        let retry = match e.retry {
-            Some(RetryKind::Throttling) => " Retryable (throttling: the service did not process the request, so any action is retried).",
-            Some(RetryKind::Transient) => " Retryable (transient: the service may have processed the request, so only idempotent actions are retried).",
-            None => "",
-        };
+    let variant_docs = own_errors(action).map(|e| {
         let sites = crate::model::sites_note(&e.sites, "Listed")
             .map(|n| format!(" {n}"))
             .unwrap_or_default();
-        doc(&format!("`{}`: {}{retry}{sites}", e.code, e.doc))
+        doc(&format!(
+            "`{}`: {}{}{sites}",
+            e.code,
+            e.doc,
+            retry_doc(e.retry)
+        ))
     });
-    let codes = action.errors.iter().map(|e| &e.code);
+    let codes = own_errors(action).map(|e| &e.code);
     let kind_of = |kind: RetryKind| -> Vec<_> {
-        action
-            .errors
-            .iter()
+        own_errors(action)
             .filter(|e| e.retry == Some(kind))
             .map(|e| format_ident!("{}", e.variant))
             .collect()
@@ -495,18 +508,30 @@ fn error_enum(action: &Action) -> TokenStream {
     let transient_arm = (!transient.is_empty()).then(
         || quote!(#(Self::#transient(_))|* => Some(crate::runtime::retry::RetryKind::Transient),),
     );
+    let own_arm = |body: TokenStream| {
+        if variants.is_empty() {
+            quote!(Self::Unhandled(m) => #body,)
+        } else {
+            quote!(#( Self::#variants(m) )|* | Self::Unhandled(m) => #body,)
+        }
+    };
+    let metadata_arm = own_arm(quote!(m));
+    let metadata_mut_arm = own_arm(quote!(m));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq)]
         #[non_exhaustive]
         pub enum #error {
             #( #variant_docs #variants(ErrorMetadata), )*
+            /// An API 3.0 common code (authentication, throttling, quotas, ...):
+            /// [`CommonError::kind`](crate::CommonError::kind) says which.
+            Common(crate::CommonError),
             /// A code this version of the spec does not list; code and message are kept intact.
             Unhandled(ErrorMetadata),
         }
 
         impl #error {
-            /// The API error code, e.g. `InvalidParameterValue`.
+            /// The exact error code on the wire, e.g. `InvalidParameterValue`.
             pub fn code(&self) -> &str {
                 &self.metadata().code
             }
@@ -517,21 +542,37 @@ fn error_enum(action: &Action) -> TokenStream {
             }
 
             /// The `RequestId` of the failed call.
-            pub fn request_id(&self) -> Option<&str> {
+            pub fn request_id(&self) -> ::core::option::Option<&str> {
                 self.metadata().request_id.as_deref()
             }
 
             /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
             pub fn is_retryable(&self) -> bool {
-                self.retry_kind().is_some()
+                ServiceError::is_retryable(self)
+            }
+
+            /// The service refused the call for its rate, without processing it.
+            pub fn is_throttling(&self) -> bool {
+                ServiceError::is_throttling(self)
+            }
+
+            /// What the call names does not exist (a group, person, face or job).
+            pub fn is_not_found(&self) -> bool {
+                ServiceError::is_not_found(self)
+            }
+
+            /// The credentials, signature or permissions were refused.
+            pub fn is_auth_failure(&self) -> bool {
+                ServiceError::is_auth_failure(self)
             }
 
             /// How the client may retry this code: throttling codes for any action, transient
             /// ones only for idempotent actions; `None` for codes never retried.
-            pub fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+            pub fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
                 match self {
                     #throttling_arm
                     #transient_arm
+                    Self::Common(e) => e.kind().retry_kind(),
                     _ => None,
                 }
             }
@@ -539,16 +580,22 @@ fn error_enum(action: &Action) -> TokenStream {
             /// Code, message, RequestId, HTTP status and attempts.
             pub fn metadata(&self) -> &ErrorMetadata {
                 match self {
-                    #( Self::#variants(m) )|* | Self::Unhandled(m) => m,
+                    #metadata_arm
+                    Self::Common(e) => e.metadata(),
                 }
             }
         }
+
+        impl crate::runtime::sealed::Sealed for #error {}
 
         impl ServiceError for #error {
             fn from_metadata(metadata: ErrorMetadata) -> Self {
                 match metadata.code.as_str() {
                     #( #codes => Self::#variants(metadata), )*
-                    _ => Self::Unhandled(metadata),
+                    code => match crate::CommonErrorKind::from_code(code) {
+                        Some(kind) => Self::Common(crate::CommonError::new(kind, metadata)),
+                        None => Self::Unhandled(metadata),
+                    },
                 }
             }
 
@@ -558,22 +605,23 @@ fn error_enum(action: &Action) -> TokenStream {
 
             fn metadata_mut(&mut self) -> &mut ErrorMetadata {
                 match self {
-                    #( Self::#variants(m) )|* | Self::Unhandled(m) => m,
+                    #metadata_mut_arm
+                    Self::Common(e) => e.metadata_mut(),
                 }
             }
 
-            fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+            fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
                 #error::retry_kind(self)
             }
         }
 
-        impl std::fmt::Display for #error {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.metadata(), f)
+        impl ::core::fmt::Display for #error {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(self.metadata(), f)
             }
         }
 
-        impl std::error::Error for #error {}
+        impl ::std::error::Error for #error {}
     }
 }
 

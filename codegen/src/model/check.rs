@@ -32,6 +32,8 @@ const RESERVED_ACTION_NAMES: &[&str] = &["new", "config", "send", "prepare", "cl
 const RESERVED_ENDPOINT_NAMES: &[&str] = &["https", "parse", "host", "url", "default", "clone"];
 /// The fallback variant of every error enum.
 const FALLBACK_VARIANT: &str = "Unhandled";
+/// The variant of every error enum that holds the API 3.0 common codes.
+const COMMON_VARIANT: &str = "Common";
 
 pub fn resolve(files: &SpecFiles) -> Result<Service, SpecErrors> {
     let mut cx = Checker::default();
@@ -167,6 +169,11 @@ impl Checker {
             doc: raw.doc.trim().to_owned(),
             endpoints,
             types,
+            common_errors: {
+                let mut common = common_errors;
+                common.sort_by(|a, b| a.code.cmp(&b.code));
+                common
+            },
             actions,
         };
         mark_validated_types(&mut service);
@@ -313,8 +320,16 @@ impl Checker {
         let output = self.fields(f, "output", &raw.output, type_names, FieldSet::Output);
         // Variant clashes with the common codes are reported here, at the action's code.
         let own_errors = self.error_codes(f, "errors", &raw.errors, common);
-        let mut merged: BTreeMap<String, ErrorCode> =
-            common.iter().map(|e| (e.code.clone(), e.clone())).collect();
+        let mut merged: BTreeMap<String, ErrorCode> = common
+            .iter()
+            .map(|e| {
+                let common = ErrorCode {
+                    common: true,
+                    ..e.clone()
+                };
+                (e.code.clone(), common)
+            })
+            .collect();
         for e in own_errors {
             merged.insert(e.code.clone(), e);
         }
@@ -892,10 +907,13 @@ impl Checker {
                 continue;
             }
             let variant = names::error_variant(&e.code);
-            if variant == FALLBACK_VARIANT {
+            if variant == FALLBACK_VARIANT || variant == COMMON_VARIANT {
                 self.push(f.error(
                     &format!("{here}.code"),
-                    format!("error code `{}` clashes with the fallback variant", e.code),
+                    format!(
+                        "error code `{}` clashes with the `{variant}` variant",
+                        e.code
+                    ),
                     "this code cannot be generated; contact the maintainers",
                 ));
                 continue;
@@ -931,6 +949,7 @@ impl Checker {
                 doc: e.doc.trim().to_owned(),
                 retry: e.retryable.and_then(RawRetryable::kind),
                 sites,
+                common: false,
             });
         }
         out

@@ -105,6 +105,7 @@ mod tests {
         request_id: String,
     }
 
+    impl crate::runtime::sealed::Sealed for Probe {}
     impl Action for Probe {
         const NAME: &'static str = "Probe";
         const IDEMPOTENT: bool = true;

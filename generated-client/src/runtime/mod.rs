@@ -17,6 +17,7 @@ pub mod mock;
 pub mod paginator;
 pub mod profile;
 pub mod retry;
+pub(crate) mod sealed;
 pub mod signing;
 #[cfg(test)]
 pub(crate) mod testing;

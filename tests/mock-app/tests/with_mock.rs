@@ -127,7 +127,7 @@ async fn every_call_is_signed_like_a_real_one() {
 async fn a_scripted_throttle_is_retried_by_the_client() {
     let mock = Mock::strict();
     let rule = mock.on::<GetGroupInfoRequest>().then_sequence([
-        Answer::service_error(GetGroupInfoError::RequestLimitExceeded, "slow down"),
+        Answer::error_code("RequestLimitExceeded", "slow down"),
         Answer::service_error(
             GetGroupInfoError::FailedOperationRequestLimitExceeded,
             "still too fast",
@@ -148,10 +148,8 @@ async fn a_scripted_throttle_is_retried_by_the_client() {
 #[tokio::test]
 async fn throttling_that_lasts_ends_after_the_configured_attempts() {
     let mock = Mock::strict();
-    mock.on::<GetGroupInfoRequest>().then(Answer::service_error(
-        GetGroupInfoError::RequestLimitExceeded,
-        "slow down",
-    ));
+    mock.on::<GetGroupInfoRequest>()
+        .then(Answer::error_code("RequestLimitExceeded", "slow down"));
     let client =
         tencentcloud_iai::Client::new(mock.config_builder().max_attempts(2).build().unwrap());
     let error = client
@@ -163,7 +161,8 @@ async fn throttling_that_lasts_ends_after_the_configured_attempts() {
     assert!(
         matches!(
             &error,
-            SdkError::Service(GetGroupInfoError::RequestLimitExceeded(_))
+            SdkError::Service(GetGroupInfoError::Common(e))
+                if e.kind() == tencentcloud_iai::CommonErrorKind::RequestLimitExceeded
         ),
         "{error:?}"
     );

@@ -300,6 +300,7 @@ impl AnalyzeDenseLandmarksRequestBuilder {
         })
     }
 }
+impl crate::runtime::sealed::Sealed for AnalyzeDenseLandmarksRequest {}
 impl crate::runtime::action::Action for AnalyzeDenseLandmarksRequest {
     const NAME: &'static str = "AnalyzeDenseLandmarks";
     const IDEMPOTENT: bool = true;
@@ -313,33 +314,6 @@ impl crate::runtime::action::Action for AnalyzeDenseLandmarksRequest {
         error: &AnalyzeDenseLandmarksError,
     ) -> ::core::option::Option<&'static str> {
         match error {
-            AnalyzeDenseLandmarksError::ActionOffline(_) => Some("ActionOffline"),
-            AnalyzeDenseLandmarksError::AuthFailureInvalidAuthorization(_) => {
-                Some("AuthFailure.InvalidAuthorization")
-            }
-            AnalyzeDenseLandmarksError::AuthFailureInvalidSecretId(_) => {
-                Some("AuthFailure.InvalidSecretId")
-            }
-            AnalyzeDenseLandmarksError::AuthFailureMfaFailure(_) => {
-                Some("AuthFailure.MFAFailure")
-            }
-            AnalyzeDenseLandmarksError::AuthFailureSecretIdNotFound(_) => {
-                Some("AuthFailure.SecretIdNotFound")
-            }
-            AnalyzeDenseLandmarksError::AuthFailureSignatureExpire(_) => {
-                Some("AuthFailure.SignatureExpire")
-            }
-            AnalyzeDenseLandmarksError::AuthFailureSignatureFailure(_) => {
-                Some("AuthFailure.SignatureFailure")
-            }
-            AnalyzeDenseLandmarksError::AuthFailureTokenFailure(_) => {
-                Some("AuthFailure.TokenFailure")
-            }
-            AnalyzeDenseLandmarksError::AuthFailureUnauthorizedOperation(_) => {
-                Some("AuthFailure.UnauthorizedOperation")
-            }
-            AnalyzeDenseLandmarksError::DryRunOperation(_) => Some("DryRunOperation"),
-            AnalyzeDenseLandmarksError::FailedOperation(_) => Some("FailedOperation"),
             AnalyzeDenseLandmarksError::FailedOperationFaceSizeTooSmall(_) => {
                 Some("FailedOperation.FaceSizeTooSmall")
             }
@@ -368,13 +342,8 @@ impl crate::runtime::action::Action for AnalyzeDenseLandmarksRequest {
                 Some("FailedOperation.UnKnowError")
             }
             AnalyzeDenseLandmarksError::InternalError(_) => Some("InternalError"),
-            AnalyzeDenseLandmarksError::InvalidAction(_) => Some("InvalidAction"),
-            AnalyzeDenseLandmarksError::InvalidParameter(_) => Some("InvalidParameter"),
             AnalyzeDenseLandmarksError::InvalidParameterInvalidParameter(_) => {
                 Some("InvalidParameter.InvalidParameter")
-            }
-            AnalyzeDenseLandmarksError::InvalidParameterValue(_) => {
-                Some("InvalidParameterValue")
             }
             AnalyzeDenseLandmarksError::InvalidParameterValueFaceModelVersionIllegal(
                 _,
@@ -388,35 +357,9 @@ impl crate::runtime::action::Action for AnalyzeDenseLandmarksRequest {
             AnalyzeDenseLandmarksError::InvalidParameterValueUrlIllegal(_) => {
                 Some("InvalidParameterValue.UrlIllegal")
             }
-            AnalyzeDenseLandmarksError::InvalidRequest(_) => Some("InvalidRequest"),
-            AnalyzeDenseLandmarksError::IpInBlacklist(_) => Some("IpInBlacklist"),
-            AnalyzeDenseLandmarksError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
             AnalyzeDenseLandmarksError::LimitExceeded(_) => Some("LimitExceeded"),
-            AnalyzeDenseLandmarksError::MissingParameter(_) => Some("MissingParameter"),
-            AnalyzeDenseLandmarksError::NoSuchProduct(_) => Some("NoSuchProduct"),
-            AnalyzeDenseLandmarksError::NoSuchVersion(_) => Some("NoSuchVersion"),
             AnalyzeDenseLandmarksError::RequestLimitExceeded(_) => {
                 Some("RequestLimitExceeded")
-            }
-            AnalyzeDenseLandmarksError::RequestLimitExceededGlobalRegionUinLimitExceeded(
-                _,
-            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
-            AnalyzeDenseLandmarksError::RequestLimitExceededIpLimitExceeded(_) => {
-                Some("RequestLimitExceeded.IPLimitExceeded")
-            }
-            AnalyzeDenseLandmarksError::RequestLimitExceededUinLimitExceeded(_) => {
-                Some("RequestLimitExceeded.UinLimitExceeded")
-            }
-            AnalyzeDenseLandmarksError::RequestSizeLimitExceeded(_) => {
-                Some("RequestSizeLimitExceeded")
-            }
-            AnalyzeDenseLandmarksError::ResourceInUse(_) => Some("ResourceInUse"),
-            AnalyzeDenseLandmarksError::ResourceInsufficient(_) => {
-                Some("ResourceInsufficient")
-            }
-            AnalyzeDenseLandmarksError::ResourceNotFound(_) => Some("ResourceNotFound"),
-            AnalyzeDenseLandmarksError::ResourceUnavailable(_) => {
-                Some("ResourceUnavailable")
             }
             AnalyzeDenseLandmarksError::ResourceUnavailableInArrears(_) => {
                 Some("ResourceUnavailable.InArrears")
@@ -442,26 +385,10 @@ impl crate::runtime::action::Action for AnalyzeDenseLandmarksRequest {
             AnalyzeDenseLandmarksError::ResourcesSoldOutChargeStatusException(_) => {
                 Some("ResourcesSoldOut.ChargeStatusException")
             }
-            AnalyzeDenseLandmarksError::ResponseSizeLimitExceeded(_) => {
-                Some("ResponseSizeLimitExceeded")
-            }
-            AnalyzeDenseLandmarksError::ServiceUnavailable(_) => {
-                Some("ServiceUnavailable")
-            }
-            AnalyzeDenseLandmarksError::UnauthorizedOperation(_) => {
-                Some("UnauthorizedOperation")
-            }
-            AnalyzeDenseLandmarksError::UnknownParameter(_) => Some("UnknownParameter"),
-            AnalyzeDenseLandmarksError::UnsupportedOperation(_) => {
-                Some("UnsupportedOperation")
-            }
             AnalyzeDenseLandmarksError::UnsupportedOperationUnknowMethod(_) => {
                 Some("UnsupportedOperation.UnknowMethod")
             }
-            AnalyzeDenseLandmarksError::UnsupportedProtocol(_) => {
-                Some("UnsupportedProtocol")
-            }
-            AnalyzeDenseLandmarksError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            AnalyzeDenseLandmarksError::Common(e) => Some(e.kind().code()),
             AnalyzeDenseLandmarksError::Unhandled(_) => None,
         }
     }
@@ -598,32 +525,10 @@ impl AnalyzeDenseLandmarksResponseBuilder {
         self.value
     }
 }
-/// Error codes `AnalyzeDenseLandmarks` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
+/// Error codes `AnalyzeDenseLandmarks` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AnalyzeDenseLandmarksError {
-    /// `ActionOffline`: This API has been deprecated.
-    ActionOffline(ErrorMetadata),
-    /// `AuthFailure.InvalidAuthorization`: The Authorization header of the request is invalid.
-    AuthFailureInvalidAuthorization(ErrorMetadata),
-    /// `AuthFailure.InvalidSecretId`: Invalid key (not a Tencent Cloud API key type).
-    AuthFailureInvalidSecretId(ErrorMetadata),
-    /// `AuthFailure.MFAFailure`: MFA failed.
-    AuthFailureMfaFailure(ErrorMetadata),
-    /// `AuthFailure.SecretIdNotFound`: The key does not exist (deleted or disabled, or whitespace around the key).
-    AuthFailureSecretIdNotFound(ErrorMetadata),
-    /// `AuthFailure.SignatureExpire`: The signature expired; `X-TC-Timestamp` differs from the server time by more than 5 minutes.
-    AuthFailureSignatureExpire(ErrorMetadata),
-    /// `AuthFailure.SignatureFailure`: Invalid signature.
-    AuthFailureSignatureFailure(ErrorMetadata),
-    /// `AuthFailure.TokenFailure`: Invalid session token.
-    AuthFailureTokenFailure(ErrorMetadata),
-    /// `AuthFailure.UnauthorizedOperation`: The request is not authorized (CAM).
-    AuthFailureUnauthorizedOperation(ErrorMetadata),
-    /// `DryRunOperation`: DryRun; the request would have succeeded.
-    DryRunOperation(ErrorMetadata),
-    /// `FailedOperation`: Operation failed.
-    FailedOperation(ErrorMetadata),
     /// `FailedOperation.FaceSizeTooSmall`: The face frame size is smaller than the `MinFaceSize` value, and the face is filtered out.
     FailedOperationFaceSizeTooSmall(ErrorMetadata),
     /// `FailedOperation.ImageDecodeFailed`: Image decoding failed.
@@ -644,14 +549,8 @@ pub enum AnalyzeDenseLandmarksError {
     FailedOperationUnKnowError(ErrorMetadata),
     /// `InternalError`: Internal error.
     InternalError(ErrorMetadata),
-    /// `InvalidAction`: The API does not exist.
-    InvalidAction(ErrorMetadata),
-    /// `InvalidParameter`: Parameter error (format, type, ...).
-    InvalidParameter(ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
     InvalidParameterInvalidParameter(ErrorMetadata),
-    /// `InvalidParameterValue`: Invalid parameter value.
-    InvalidParameterValue(ErrorMetadata),
     /// `InvalidParameterValue.FaceModelVersionIllegal`: The algorithm model version is invalid.
     InvalidParameterValueFaceModelVersionIllegal(ErrorMetadata),
     /// `InvalidParameterValue.ImageEmpty`: Empty image.
@@ -660,38 +559,10 @@ pub enum AnalyzeDenseLandmarksError {
     InvalidParameterValueNoFaceInPhoto(ErrorMetadata),
     /// `InvalidParameterValue.UrlIllegal`: Invalid URL format.
     InvalidParameterValueUrlIllegal(ErrorMetadata),
-    /// `InvalidRequest`: Malformed multipart request body.
-    InvalidRequest(ErrorMetadata),
-    /// `IpInBlacklist`: The IP is in the blacklist.
-    IpInBlacklist(ErrorMetadata),
-    /// `IpNotInWhitelist`: The IP is not in the whitelist.
-    IpNotInWhitelist(ErrorMetadata),
     /// `LimitExceeded`: The quota limit is reached.
     LimitExceeded(ErrorMetadata),
-    /// `MissingParameter`: A required parameter is missing.
-    MissingParameter(ErrorMetadata),
-    /// `NoSuchProduct`: The product does not exist.
-    NoSuchProduct(ErrorMetadata),
-    /// `NoSuchVersion`: The API version does not exist.
-    NoSuchVersion(ErrorMetadata),
     /// `RequestLimitExceeded`: Error code `RequestLimitExceeded`. Retryable (throttling: the service did not process the request, so any action is retried).
     RequestLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The root account exceeded its frequency limit (global region). Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededGlobalRegionUinLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.IPLimitExceeded`: The IP exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededIpLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.UinLimitExceeded`: The root account (UIN) exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededUinLimitExceeded(ErrorMetadata),
-    /// `RequestSizeLimitExceeded`: The request is too large.
-    RequestSizeLimitExceeded(ErrorMetadata),
-    /// `ResourceInUse`: The resource is in use.
-    ResourceInUse(ErrorMetadata),
-    /// `ResourceInsufficient`: Insufficient resources.
-    ResourceInsufficient(ErrorMetadata),
-    /// `ResourceNotFound`: The resource does not exist.
-    ResourceNotFound(ErrorMetadata),
-    /// `ResourceUnavailable`: The resource is unavailable.
-    ResourceUnavailable(ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
     ResourceUnavailableInArrears(ErrorMetadata),
     /// `ResourceUnavailable.LowBalance`: Insufficient balance.
@@ -708,27 +579,16 @@ pub enum AnalyzeDenseLandmarksError {
     ResourceUnavailableUnknownStatus(ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
     ResourcesSoldOutChargeStatusException(ErrorMetadata),
-    /// `ResponseSizeLimitExceeded`: The response is too large.
-    ResponseSizeLimitExceeded(ErrorMetadata),
-    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    ServiceUnavailable(ErrorMetadata),
-    /// `UnauthorizedOperation`: Unauthorized operation.
-    UnauthorizedOperation(ErrorMetadata),
-    /// `UnknownParameter`: Unknown parameter.
-    UnknownParameter(ErrorMetadata),
-    /// `UnsupportedOperation`: Unsupported operation.
-    UnsupportedOperation(ErrorMetadata),
     /// `UnsupportedOperation.UnknowMethod`: Unknown method name.
     UnsupportedOperationUnknowMethod(ErrorMetadata),
-    /// `UnsupportedProtocol`: Unsupported protocol (HTTP(S) method or scheme).
-    UnsupportedProtocol(ErrorMetadata),
-    /// `UnsupportedRegion`: The API does not support the requested region.
-    UnsupportedRegion(ErrorMetadata),
+    /// An API 3.0 common code (authentication, throttling, quotas, ...):
+    /// [`CommonError::kind`](crate::CommonError::kind) says which.
+    Common(crate::CommonError),
     /// A code this version of the spec does not list; code and message are kept intact.
     Unhandled(ErrorMetadata),
 }
 impl AnalyzeDenseLandmarksError {
-    /// The API error code, e.g. `InvalidParameterValue`.
+    /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
@@ -737,46 +597,46 @@ impl AnalyzeDenseLandmarksError {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        self.retry_kind().is_some()
+        ServiceError::is_retryable(self)
+    }
+    /// The service refused the call for its rate, without processing it.
+    pub fn is_throttling(&self) -> bool {
+        ServiceError::is_throttling(self)
+    }
+    /// What the call names does not exist (a group, person, face or job).
+    pub fn is_not_found(&self) -> bool {
+        ServiceError::is_not_found(self)
+    }
+    /// The credentials, signature or permissions were refused.
+    pub fn is_auth_failure(&self) -> bool {
+        ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
-    pub fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    pub fn retry_kind(
+        &self,
+    ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         match self {
-            Self::RequestLimitExceeded(_)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_)
-            | Self::RequestLimitExceededIpLimitExceeded(_)
-            | Self::RequestLimitExceededUinLimitExceeded(_) => {
+            Self::RequestLimitExceeded(_) => {
                 Some(crate::runtime::retry::RetryKind::Throttling)
             }
             Self::FailedOperationRequestTimeout(_)
-            | Self::FailedOperationServerError(_)
-            | Self::ServiceUnavailable(_) => {
+            | Self::FailedOperationServerError(_) => {
                 Some(crate::runtime::retry::RetryKind::Transient)
             }
+            Self::Common(e) => e.kind().retry_kind(),
             _ => None,
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
     pub fn metadata(&self) -> &ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationFaceSizeTooSmall(m)
+            Self::FailedOperationFaceSizeTooSmall(m)
             | Self::FailedOperationImageDecodeFailed(m)
             | Self::FailedOperationImageDownloadError(m)
             | Self::FailedOperationImageResolutionExceed(m)
@@ -786,30 +646,13 @@ impl AnalyzeDenseLandmarksError {
             | Self::FailedOperationServerError(m)
             | Self::FailedOperationUnKnowError(m)
             | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueFaceModelVersionIllegal(m)
             | Self::InvalidParameterValueImageEmpty(m)
             | Self::InvalidParameterValueNoFaceInPhoto(m)
             | Self::InvalidParameterValueUrlIllegal(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
             | Self::LimitExceeded(m)
-            | Self::MissingParameter(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
             | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableInArrears(m)
             | Self::ResourceUnavailableLowBalance(m)
             | Self::ResourceUnavailableNotExist(m)
@@ -818,36 +661,16 @@ impl AnalyzeDenseLandmarksError {
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourceUnavailableUnknownStatus(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
             | Self::UnsupportedOperationUnknowMethod(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata(),
         }
     }
 }
+impl crate::runtime::sealed::Sealed for AnalyzeDenseLandmarksError {}
 impl ServiceError for AnalyzeDenseLandmarksError {
     fn from_metadata(metadata: ErrorMetadata) -> Self {
         match metadata.code.as_str() {
-            "ActionOffline" => Self::ActionOffline(metadata),
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(metadata),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(metadata),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(metadata),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(metadata),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(metadata),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(metadata),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(metadata)
-            }
-            "DryRunOperation" => Self::DryRunOperation(metadata),
-            "FailedOperation" => Self::FailedOperation(metadata),
             "FailedOperation.FaceSizeTooSmall" => {
                 Self::FailedOperationFaceSizeTooSmall(metadata)
             }
@@ -872,12 +695,9 @@ impl ServiceError for AnalyzeDenseLandmarksError {
             "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
             "FailedOperation.UnKnowError" => Self::FailedOperationUnKnowError(metadata),
             "InternalError" => Self::InternalError(metadata),
-            "InvalidAction" => Self::InvalidAction(metadata),
-            "InvalidParameter" => Self::InvalidParameter(metadata),
             "InvalidParameter.InvalidParameter" => {
                 Self::InvalidParameterInvalidParameter(metadata)
             }
-            "InvalidParameterValue" => Self::InvalidParameterValue(metadata),
             "InvalidParameterValue.FaceModelVersionIllegal" => {
                 Self::InvalidParameterValueFaceModelVersionIllegal(metadata)
             }
@@ -890,28 +710,8 @@ impl ServiceError for AnalyzeDenseLandmarksError {
             "InvalidParameterValue.UrlIllegal" => {
                 Self::InvalidParameterValueUrlIllegal(metadata)
             }
-            "InvalidRequest" => Self::InvalidRequest(metadata),
-            "IpInBlacklist" => Self::IpInBlacklist(metadata),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(metadata),
             "LimitExceeded" => Self::LimitExceeded(metadata),
-            "MissingParameter" => Self::MissingParameter(metadata),
-            "NoSuchProduct" => Self::NoSuchProduct(metadata),
-            "NoSuchVersion" => Self::NoSuchVersion(metadata),
             "RequestLimitExceeded" => Self::RequestLimitExceeded(metadata),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(metadata)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(metadata),
-            "ResourceInUse" => Self::ResourceInUse(metadata),
-            "ResourceInsufficient" => Self::ResourceInsufficient(metadata),
-            "ResourceNotFound" => Self::ResourceNotFound(metadata),
-            "ResourceUnavailable" => Self::ResourceUnavailable(metadata),
             "ResourceUnavailable.InArrears" => {
                 Self::ResourceUnavailableInArrears(metadata)
             }
@@ -930,17 +730,15 @@ impl ServiceError for AnalyzeDenseLandmarksError {
             "ResourcesSoldOut.ChargeStatusException" => {
                 Self::ResourcesSoldOutChargeStatusException(metadata)
             }
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(metadata),
-            "ServiceUnavailable" => Self::ServiceUnavailable(metadata),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(metadata),
-            "UnknownParameter" => Self::UnknownParameter(metadata),
-            "UnsupportedOperation" => Self::UnsupportedOperation(metadata),
             "UnsupportedOperation.UnknowMethod" => {
                 Self::UnsupportedOperationUnknowMethod(metadata)
             }
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(metadata),
-            "UnsupportedRegion" => Self::UnsupportedRegion(metadata),
-            _ => Self::Unhandled(metadata),
+            code => {
+                match crate::CommonErrorKind::from_code(code) {
+                    Some(kind) => Self::Common(crate::CommonError::new(kind, metadata)),
+                    None => Self::Unhandled(metadata),
+                }
+            }
         }
     }
     fn metadata(&self) -> &ErrorMetadata {
@@ -948,18 +746,7 @@ impl ServiceError for AnalyzeDenseLandmarksError {
     }
     fn metadata_mut(&mut self) -> &mut ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationFaceSizeTooSmall(m)
+            Self::FailedOperationFaceSizeTooSmall(m)
             | Self::FailedOperationImageDecodeFailed(m)
             | Self::FailedOperationImageDownloadError(m)
             | Self::FailedOperationImageResolutionExceed(m)
@@ -969,30 +756,13 @@ impl ServiceError for AnalyzeDenseLandmarksError {
             | Self::FailedOperationServerError(m)
             | Self::FailedOperationUnKnowError(m)
             | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueFaceModelVersionIllegal(m)
             | Self::InvalidParameterValueImageEmpty(m)
             | Self::InvalidParameterValueNoFaceInPhoto(m)
             | Self::InvalidParameterValueUrlIllegal(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
             | Self::LimitExceeded(m)
-            | Self::MissingParameter(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
             | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableInArrears(m)
             | Self::ResourceUnavailableLowBalance(m)
             | Self::ResourceUnavailableNotExist(m)
@@ -1001,27 +771,21 @@ impl ServiceError for AnalyzeDenseLandmarksError {
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourceUnavailableUnknownStatus(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
             | Self::UnsupportedOperationUnknowMethod(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata_mut(),
         }
     }
-    fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         AnalyzeDenseLandmarksError::retry_kind(self)
     }
 }
-impl std::fmt::Display for AnalyzeDenseLandmarksError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
+impl ::core::fmt::Display for AnalyzeDenseLandmarksError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
-impl std::error::Error for AnalyzeDenseLandmarksError {}
+impl ::std::error::Error for AnalyzeDenseLandmarksError {}
 /// Builder returned by [`Client::analyze_dense_landmarks`](crate::Client::analyze_dense_landmarks): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -261,6 +261,7 @@ impl CompareMaskFaceRequestBuilder {
         })
     }
 }
+impl crate::runtime::sealed::Sealed for CompareMaskFaceRequest {}
 impl crate::runtime::action::Action for CompareMaskFaceRequest {
     const NAME: &'static str = "CompareMaskFace";
     const IDEMPOTENT: bool = true;
@@ -272,33 +273,6 @@ impl crate::runtime::action::Action for CompareMaskFaceRequest {
     }
     fn error_code(error: &CompareMaskFaceError) -> ::core::option::Option<&'static str> {
         match error {
-            CompareMaskFaceError::ActionOffline(_) => Some("ActionOffline"),
-            CompareMaskFaceError::AuthFailureInvalidAuthorization(_) => {
-                Some("AuthFailure.InvalidAuthorization")
-            }
-            CompareMaskFaceError::AuthFailureInvalidSecretId(_) => {
-                Some("AuthFailure.InvalidSecretId")
-            }
-            CompareMaskFaceError::AuthFailureMfaFailure(_) => {
-                Some("AuthFailure.MFAFailure")
-            }
-            CompareMaskFaceError::AuthFailureSecretIdNotFound(_) => {
-                Some("AuthFailure.SecretIdNotFound")
-            }
-            CompareMaskFaceError::AuthFailureSignatureExpire(_) => {
-                Some("AuthFailure.SignatureExpire")
-            }
-            CompareMaskFaceError::AuthFailureSignatureFailure(_) => {
-                Some("AuthFailure.SignatureFailure")
-            }
-            CompareMaskFaceError::AuthFailureTokenFailure(_) => {
-                Some("AuthFailure.TokenFailure")
-            }
-            CompareMaskFaceError::AuthFailureUnauthorizedOperation(_) => {
-                Some("AuthFailure.UnauthorizedOperation")
-            }
-            CompareMaskFaceError::DryRunOperation(_) => Some("DryRunOperation"),
-            CompareMaskFaceError::FailedOperation(_) => Some("FailedOperation"),
             CompareMaskFaceError::FailedOperationConflictOperation(_) => {
                 Some("FailedOperation.ConflictOperation")
             }
@@ -354,13 +328,8 @@ impl crate::runtime::action::Action for CompareMaskFaceRequest {
                 Some("FailedOperation.UnKnowError")
             }
             CompareMaskFaceError::InternalError(_) => Some("InternalError"),
-            CompareMaskFaceError::InvalidAction(_) => Some("InvalidAction"),
-            CompareMaskFaceError::InvalidParameter(_) => Some("InvalidParameter"),
             CompareMaskFaceError::InvalidParameterInvalidParameter(_) => {
                 Some("InvalidParameter.InvalidParameter")
-            }
-            CompareMaskFaceError::InvalidParameterValue(_) => {
-                Some("InvalidParameterValue")
             }
             CompareMaskFaceError::InvalidParameterValueAccountFaceNumExceed(_) => {
                 Some("InvalidParameterValue.AccountFaceNumExceed")
@@ -488,36 +457,12 @@ impl crate::runtime::action::Action for CompareMaskFaceRequest {
             CompareMaskFaceError::InvalidParameterValueUrlIllegal(_) => {
                 Some("InvalidParameterValue.UrlIllegal")
             }
-            CompareMaskFaceError::InvalidRequest(_) => Some("InvalidRequest"),
-            CompareMaskFaceError::IpInBlacklist(_) => Some("IpInBlacklist"),
-            CompareMaskFaceError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
-            CompareMaskFaceError::LimitExceeded(_) => Some("LimitExceeded"),
             CompareMaskFaceError::LimitExceededErrorFaceNumExceed(_) => {
                 Some("LimitExceeded.ErrorFaceNumExceed")
             }
-            CompareMaskFaceError::MissingParameter(_) => Some("MissingParameter"),
             CompareMaskFaceError::MissingParameterErrorParameterEmpty(_) => {
                 Some("MissingParameter.ErrorParameterEmpty")
             }
-            CompareMaskFaceError::NoSuchProduct(_) => Some("NoSuchProduct"),
-            CompareMaskFaceError::NoSuchVersion(_) => Some("NoSuchVersion"),
-            CompareMaskFaceError::RequestLimitExceeded(_) => Some("RequestLimitExceeded"),
-            CompareMaskFaceError::RequestLimitExceededGlobalRegionUinLimitExceeded(_) => {
-                Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded")
-            }
-            CompareMaskFaceError::RequestLimitExceededIpLimitExceeded(_) => {
-                Some("RequestLimitExceeded.IPLimitExceeded")
-            }
-            CompareMaskFaceError::RequestLimitExceededUinLimitExceeded(_) => {
-                Some("RequestLimitExceeded.UinLimitExceeded")
-            }
-            CompareMaskFaceError::RequestSizeLimitExceeded(_) => {
-                Some("RequestSizeLimitExceeded")
-            }
-            CompareMaskFaceError::ResourceInUse(_) => Some("ResourceInUse"),
-            CompareMaskFaceError::ResourceInsufficient(_) => Some("ResourceInsufficient"),
-            CompareMaskFaceError::ResourceNotFound(_) => Some("ResourceNotFound"),
-            CompareMaskFaceError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
             CompareMaskFaceError::ResourceUnavailableDelivering(_) => {
                 Some("ResourceUnavailable.Delivering")
             }
@@ -542,20 +487,10 @@ impl crate::runtime::action::Action for CompareMaskFaceRequest {
             CompareMaskFaceError::ResourcesSoldOutChargeStatusException(_) => {
                 Some("ResourcesSoldOut.ChargeStatusException")
             }
-            CompareMaskFaceError::ResponseSizeLimitExceeded(_) => {
-                Some("ResponseSizeLimitExceeded")
-            }
-            CompareMaskFaceError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
-            CompareMaskFaceError::UnauthorizedOperation(_) => {
-                Some("UnauthorizedOperation")
-            }
-            CompareMaskFaceError::UnknownParameter(_) => Some("UnknownParameter"),
-            CompareMaskFaceError::UnsupportedOperation(_) => Some("UnsupportedOperation"),
             CompareMaskFaceError::UnsupportedOperationUnknowMethod(_) => {
                 Some("UnsupportedOperation.UnknowMethod")
             }
-            CompareMaskFaceError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
-            CompareMaskFaceError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            CompareMaskFaceError::Common(e) => Some(e.kind().code()),
             CompareMaskFaceError::Unhandled(_) => None,
         }
     }
@@ -636,32 +571,10 @@ impl CompareMaskFaceResponseBuilder {
         self.value
     }
 }
-/// Error codes `CompareMaskFace` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
+/// Error codes `CompareMaskFace` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CompareMaskFaceError {
-    /// `ActionOffline`: This API has been deprecated.
-    ActionOffline(ErrorMetadata),
-    /// `AuthFailure.InvalidAuthorization`: The Authorization header of the request is invalid.
-    AuthFailureInvalidAuthorization(ErrorMetadata),
-    /// `AuthFailure.InvalidSecretId`: Invalid key (not a Tencent Cloud API key type).
-    AuthFailureInvalidSecretId(ErrorMetadata),
-    /// `AuthFailure.MFAFailure`: MFA failed.
-    AuthFailureMfaFailure(ErrorMetadata),
-    /// `AuthFailure.SecretIdNotFound`: The key does not exist (deleted or disabled, or whitespace around the key).
-    AuthFailureSecretIdNotFound(ErrorMetadata),
-    /// `AuthFailure.SignatureExpire`: The signature expired; `X-TC-Timestamp` differs from the server time by more than 5 minutes.
-    AuthFailureSignatureExpire(ErrorMetadata),
-    /// `AuthFailure.SignatureFailure`: Invalid signature.
-    AuthFailureSignatureFailure(ErrorMetadata),
-    /// `AuthFailure.TokenFailure`: Invalid session token.
-    AuthFailureTokenFailure(ErrorMetadata),
-    /// `AuthFailure.UnauthorizedOperation`: The request is not authorized (CAM).
-    AuthFailureUnauthorizedOperation(ErrorMetadata),
-    /// `DryRunOperation`: DryRun; the request would have succeeded.
-    DryRunOperation(ErrorMetadata),
-    /// `FailedOperation`: Operation failed.
-    FailedOperation(ErrorMetadata),
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
     FailedOperationConflictOperation(ErrorMetadata),
     /// `FailedOperation.DuplicatedGroupDescription`: The custom description field must be unique in the group.
@@ -700,14 +613,8 @@ pub enum CompareMaskFaceError {
     FailedOperationUnKnowError(ErrorMetadata),
     /// `InternalError`: Internal error.
     InternalError(ErrorMetadata),
-    /// `InvalidAction`: The API does not exist.
-    InvalidAction(ErrorMetadata),
-    /// `InvalidParameter`: Parameter error (format, type, ...).
-    InvalidParameter(ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
     InvalidParameterInvalidParameter(ErrorMetadata),
-    /// `InvalidParameterValue`: Invalid parameter value.
-    InvalidParameterValue(ErrorMetadata),
     /// `InvalidParameterValue.AccountFaceNumExceed`: The number of faces in the account exceeds the limit.
     InvalidParameterValueAccountFaceNumExceed(ErrorMetadata),
     /// `InvalidParameterValue.DeleteFaceNumExceed`: The number of faces to be deleted exceeds the limit. Every person must have at least one face image.
@@ -792,42 +699,10 @@ pub enum CompareMaskFaceError {
     InvalidParameterValueUploadFaceNumExceed(ErrorMetadata),
     /// `InvalidParameterValue.UrlIllegal`: Invalid URL format.
     InvalidParameterValueUrlIllegal(ErrorMetadata),
-    /// `InvalidRequest`: Malformed multipart request body.
-    InvalidRequest(ErrorMetadata),
-    /// `IpInBlacklist`: The IP is in the blacklist.
-    IpInBlacklist(ErrorMetadata),
-    /// `IpNotInWhitelist`: The IP is not in the whitelist.
-    IpNotInWhitelist(ErrorMetadata),
-    /// `LimitExceeded`: Quota limit exceeded.
-    LimitExceeded(ErrorMetadata),
     /// `LimitExceeded.ErrorFaceNumExceed`: The number of faces exceeds the limit.
     LimitExceededErrorFaceNumExceed(ErrorMetadata),
-    /// `MissingParameter`: A required parameter is missing.
-    MissingParameter(ErrorMetadata),
     /// `MissingParameter.ErrorParameterEmpty`: A required parameter is empty.
     MissingParameterErrorParameterEmpty(ErrorMetadata),
-    /// `NoSuchProduct`: The product does not exist.
-    NoSuchProduct(ErrorMetadata),
-    /// `NoSuchVersion`: The API version does not exist.
-    NoSuchVersion(ErrorMetadata),
-    /// `RequestLimitExceeded`: Request frequency limit exceeded. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The root account exceeded its frequency limit (global region). Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededGlobalRegionUinLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.IPLimitExceeded`: The IP exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededIpLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.UinLimitExceeded`: The root account (UIN) exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededUinLimitExceeded(ErrorMetadata),
-    /// `RequestSizeLimitExceeded`: The request is too large.
-    RequestSizeLimitExceeded(ErrorMetadata),
-    /// `ResourceInUse`: The resource is in use.
-    ResourceInUse(ErrorMetadata),
-    /// `ResourceInsufficient`: Insufficient resources.
-    ResourceInsufficient(ErrorMetadata),
-    /// `ResourceNotFound`: The resource does not exist.
-    ResourceNotFound(ErrorMetadata),
-    /// `ResourceUnavailable`: The resource is unavailable.
-    ResourceUnavailable(ErrorMetadata),
     /// `ResourceUnavailable.Delivering`: The resource is being shipped.
     ResourceUnavailableDelivering(ErrorMetadata),
     /// `ResourceUnavailable.Freeze`: The account has been frozen.
@@ -844,27 +719,16 @@ pub enum CompareMaskFaceError {
     ResourceUnavailableUnknownStatus(ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
     ResourcesSoldOutChargeStatusException(ErrorMetadata),
-    /// `ResponseSizeLimitExceeded`: The response is too large.
-    ResponseSizeLimitExceeded(ErrorMetadata),
-    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    ServiceUnavailable(ErrorMetadata),
-    /// `UnauthorizedOperation`: Unauthorized operation.
-    UnauthorizedOperation(ErrorMetadata),
-    /// `UnknownParameter`: Unknown parameter.
-    UnknownParameter(ErrorMetadata),
-    /// `UnsupportedOperation`: Unsupported operation.
-    UnsupportedOperation(ErrorMetadata),
     /// `UnsupportedOperation.UnknowMethod`: Unknown method name.
     UnsupportedOperationUnknowMethod(ErrorMetadata),
-    /// `UnsupportedProtocol`: Unsupported protocol (HTTP(S) method or scheme).
-    UnsupportedProtocol(ErrorMetadata),
-    /// `UnsupportedRegion`: The API does not support the requested region.
-    UnsupportedRegion(ErrorMetadata),
+    /// An API 3.0 common code (authentication, throttling, quotas, ...):
+    /// [`CommonError::kind`](crate::CommonError::kind) says which.
+    Common(crate::CommonError),
     /// A code this version of the spec does not list; code and message are kept intact.
     Unhandled(ErrorMetadata),
 }
 impl CompareMaskFaceError {
-    /// The API error code, e.g. `InvalidParameterValue`.
+    /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
@@ -873,47 +737,44 @@ impl CompareMaskFaceError {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        self.retry_kind().is_some()
+        ServiceError::is_retryable(self)
+    }
+    /// The service refused the call for its rate, without processing it.
+    pub fn is_throttling(&self) -> bool {
+        ServiceError::is_throttling(self)
+    }
+    /// What the call names does not exist (a group, person, face or job).
+    pub fn is_not_found(&self) -> bool {
+        ServiceError::is_not_found(self)
+    }
+    /// The credentials, signature or permissions were refused.
+    pub fn is_auth_failure(&self) -> bool {
+        ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
-    pub fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    pub fn retry_kind(
+        &self,
+    ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         match self {
-            Self::RequestLimitExceeded(_)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_)
-            | Self::RequestLimitExceededIpLimitExceeded(_)
-            | Self::RequestLimitExceededUinLimitExceeded(_) => {
-                Some(crate::runtime::retry::RetryKind::Throttling)
-            }
             Self::FailedOperationRequestTimeout(_)
             | Self::FailedOperationRpcFail(_)
-            | Self::FailedOperationServerError(_)
-            | Self::ServiceUnavailable(_) => {
+            | Self::FailedOperationServerError(_) => {
                 Some(crate::runtime::retry::RetryKind::Transient)
             }
+            Self::Common(e) => e.kind().retry_kind(),
             _ => None,
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
     pub fn metadata(&self) -> &ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationConflictOperation(m)
+            Self::FailedOperationConflictOperation(m)
             | Self::FailedOperationDuplicatedGroupDescription(m)
             | Self::FailedOperationFaceQualityNotQualified(m)
             | Self::FailedOperationFaceSizeTooSmall(m)
@@ -932,10 +793,7 @@ impl CompareMaskFaceError {
             | Self::FailedOperationServerError(m)
             | Self::FailedOperationUnKnowError(m)
             | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueAccountFaceNumExceed(m)
             | Self::InvalidParameterValueDeleteFaceNumExceed(m)
             | Self::InvalidParameterValueFaceModelVersionIllegal(m)
@@ -978,24 +836,8 @@ impl CompareMaskFaceError {
             | Self::InvalidParameterValueSearchPersonsExceed(m)
             | Self::InvalidParameterValueUploadFaceNumExceed(m)
             | Self::InvalidParameterValueUrlIllegal(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
             | Self::LimitExceededErrorFaceNumExceed(m)
-            | Self::MissingParameter(m)
             | Self::MissingParameterErrorParameterEmpty(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableDelivering(m)
             | Self::ResourceUnavailableFreeze(m)
             | Self::ResourceUnavailableInArrears(m)
@@ -1004,36 +846,16 @@ impl CompareMaskFaceError {
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourceUnavailableUnknownStatus(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
             | Self::UnsupportedOperationUnknowMethod(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata(),
         }
     }
 }
+impl crate::runtime::sealed::Sealed for CompareMaskFaceError {}
 impl ServiceError for CompareMaskFaceError {
     fn from_metadata(metadata: ErrorMetadata) -> Self {
         match metadata.code.as_str() {
-            "ActionOffline" => Self::ActionOffline(metadata),
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(metadata),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(metadata),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(metadata),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(metadata),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(metadata),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(metadata),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(metadata)
-            }
-            "DryRunOperation" => Self::DryRunOperation(metadata),
-            "FailedOperation" => Self::FailedOperation(metadata),
             "FailedOperation.ConflictOperation" => {
                 Self::FailedOperationConflictOperation(metadata)
             }
@@ -1083,12 +905,9 @@ impl ServiceError for CompareMaskFaceError {
             "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
             "FailedOperation.UnKnowError" => Self::FailedOperationUnKnowError(metadata),
             "InternalError" => Self::InternalError(metadata),
-            "InvalidAction" => Self::InvalidAction(metadata),
-            "InvalidParameter" => Self::InvalidParameter(metadata),
             "InvalidParameter.InvalidParameter" => {
                 Self::InvalidParameterInvalidParameter(metadata)
             }
-            "InvalidParameterValue" => Self::InvalidParameterValue(metadata),
             "InvalidParameterValue.AccountFaceNumExceed" => {
                 Self::InvalidParameterValueAccountFaceNumExceed(metadata)
             }
@@ -1215,34 +1034,12 @@ impl ServiceError for CompareMaskFaceError {
             "InvalidParameterValue.UrlIllegal" => {
                 Self::InvalidParameterValueUrlIllegal(metadata)
             }
-            "InvalidRequest" => Self::InvalidRequest(metadata),
-            "IpInBlacklist" => Self::IpInBlacklist(metadata),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(metadata),
-            "LimitExceeded" => Self::LimitExceeded(metadata),
             "LimitExceeded.ErrorFaceNumExceed" => {
                 Self::LimitExceededErrorFaceNumExceed(metadata)
             }
-            "MissingParameter" => Self::MissingParameter(metadata),
             "MissingParameter.ErrorParameterEmpty" => {
                 Self::MissingParameterErrorParameterEmpty(metadata)
             }
-            "NoSuchProduct" => Self::NoSuchProduct(metadata),
-            "NoSuchVersion" => Self::NoSuchVersion(metadata),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(metadata),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(metadata)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(metadata),
-            "ResourceInUse" => Self::ResourceInUse(metadata),
-            "ResourceInsufficient" => Self::ResourceInsufficient(metadata),
-            "ResourceNotFound" => Self::ResourceNotFound(metadata),
-            "ResourceUnavailable" => Self::ResourceUnavailable(metadata),
             "ResourceUnavailable.Delivering" => {
                 Self::ResourceUnavailableDelivering(metadata)
             }
@@ -1261,17 +1058,15 @@ impl ServiceError for CompareMaskFaceError {
             "ResourcesSoldOut.ChargeStatusException" => {
                 Self::ResourcesSoldOutChargeStatusException(metadata)
             }
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(metadata),
-            "ServiceUnavailable" => Self::ServiceUnavailable(metadata),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(metadata),
-            "UnknownParameter" => Self::UnknownParameter(metadata),
-            "UnsupportedOperation" => Self::UnsupportedOperation(metadata),
             "UnsupportedOperation.UnknowMethod" => {
                 Self::UnsupportedOperationUnknowMethod(metadata)
             }
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(metadata),
-            "UnsupportedRegion" => Self::UnsupportedRegion(metadata),
-            _ => Self::Unhandled(metadata),
+            code => {
+                match crate::CommonErrorKind::from_code(code) {
+                    Some(kind) => Self::Common(crate::CommonError::new(kind, metadata)),
+                    None => Self::Unhandled(metadata),
+                }
+            }
         }
     }
     fn metadata(&self) -> &ErrorMetadata {
@@ -1279,18 +1074,7 @@ impl ServiceError for CompareMaskFaceError {
     }
     fn metadata_mut(&mut self) -> &mut ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationConflictOperation(m)
+            Self::FailedOperationConflictOperation(m)
             | Self::FailedOperationDuplicatedGroupDescription(m)
             | Self::FailedOperationFaceQualityNotQualified(m)
             | Self::FailedOperationFaceSizeTooSmall(m)
@@ -1309,10 +1093,7 @@ impl ServiceError for CompareMaskFaceError {
             | Self::FailedOperationServerError(m)
             | Self::FailedOperationUnKnowError(m)
             | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueAccountFaceNumExceed(m)
             | Self::InvalidParameterValueDeleteFaceNumExceed(m)
             | Self::InvalidParameterValueFaceModelVersionIllegal(m)
@@ -1355,24 +1136,8 @@ impl ServiceError for CompareMaskFaceError {
             | Self::InvalidParameterValueSearchPersonsExceed(m)
             | Self::InvalidParameterValueUploadFaceNumExceed(m)
             | Self::InvalidParameterValueUrlIllegal(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
             | Self::LimitExceededErrorFaceNumExceed(m)
-            | Self::MissingParameter(m)
             | Self::MissingParameterErrorParameterEmpty(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableDelivering(m)
             | Self::ResourceUnavailableFreeze(m)
             | Self::ResourceUnavailableInArrears(m)
@@ -1381,27 +1146,21 @@ impl ServiceError for CompareMaskFaceError {
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourceUnavailableUnknownStatus(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
             | Self::UnsupportedOperationUnknowMethod(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata_mut(),
         }
     }
-    fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         CompareMaskFaceError::retry_kind(self)
     }
 }
-impl std::fmt::Display for CompareMaskFaceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
+impl ::core::fmt::Display for CompareMaskFaceError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
-impl std::error::Error for CompareMaskFaceError {}
+impl ::std::error::Error for CompareMaskFaceError {}
 /// Builder returned by [`Client::compare_mask_face`](crate::Client::compare_mask_face): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

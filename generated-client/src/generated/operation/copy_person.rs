@@ -169,6 +169,7 @@ impl CopyPersonRequestBuilder {
         })
     }
 }
+impl crate::runtime::sealed::Sealed for CopyPersonRequest {}
 impl crate::runtime::action::Action for CopyPersonRequest {
     const NAME: &'static str = "CopyPerson";
     const IDEMPOTENT: bool = false;
@@ -180,31 +181,6 @@ impl crate::runtime::action::Action for CopyPersonRequest {
     }
     fn error_code(error: &CopyPersonError) -> ::core::option::Option<&'static str> {
         match error {
-            CopyPersonError::ActionOffline(_) => Some("ActionOffline"),
-            CopyPersonError::AuthFailureInvalidAuthorization(_) => {
-                Some("AuthFailure.InvalidAuthorization")
-            }
-            CopyPersonError::AuthFailureInvalidSecretId(_) => {
-                Some("AuthFailure.InvalidSecretId")
-            }
-            CopyPersonError::AuthFailureMfaFailure(_) => Some("AuthFailure.MFAFailure"),
-            CopyPersonError::AuthFailureSecretIdNotFound(_) => {
-                Some("AuthFailure.SecretIdNotFound")
-            }
-            CopyPersonError::AuthFailureSignatureExpire(_) => {
-                Some("AuthFailure.SignatureExpire")
-            }
-            CopyPersonError::AuthFailureSignatureFailure(_) => {
-                Some("AuthFailure.SignatureFailure")
-            }
-            CopyPersonError::AuthFailureTokenFailure(_) => {
-                Some("AuthFailure.TokenFailure")
-            }
-            CopyPersonError::AuthFailureUnauthorizedOperation(_) => {
-                Some("AuthFailure.UnauthorizedOperation")
-            }
-            CopyPersonError::DryRunOperation(_) => Some("DryRunOperation"),
-            CopyPersonError::FailedOperation(_) => Some("FailedOperation"),
             CopyPersonError::FailedOperationAcrossVersionsError(_) => {
                 Some("FailedOperation.AcrossVersionsError")
             }
@@ -251,12 +227,9 @@ impl crate::runtime::action::Action for CopyPersonRequest {
                 Some("FailedOperation.ServerError")
             }
             CopyPersonError::InternalError(_) => Some("InternalError"),
-            CopyPersonError::InvalidAction(_) => Some("InvalidAction"),
-            CopyPersonError::InvalidParameter(_) => Some("InvalidParameter"),
             CopyPersonError::InvalidParameterInvalidParameter(_) => {
                 Some("InvalidParameter.InvalidParameter")
             }
-            CopyPersonError::InvalidParameterValue(_) => Some("InvalidParameterValue"),
             CopyPersonError::InvalidParameterValueAccountFaceNumExceed(_) => {
                 Some("InvalidParameterValue.AccountFaceNumExceed")
             }
@@ -377,36 +350,12 @@ impl crate::runtime::action::Action for CopyPersonRequest {
             CopyPersonError::InvalidParameterValueUrlIllegal(_) => {
                 Some("InvalidParameterValue.UrlIllegal")
             }
-            CopyPersonError::InvalidRequest(_) => Some("InvalidRequest"),
-            CopyPersonError::IpInBlacklist(_) => Some("IpInBlacklist"),
-            CopyPersonError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
-            CopyPersonError::LimitExceeded(_) => Some("LimitExceeded"),
             CopyPersonError::LimitExceededErrorFaceNumExceed(_) => {
                 Some("LimitExceeded.ErrorFaceNumExceed")
             }
-            CopyPersonError::MissingParameter(_) => Some("MissingParameter"),
             CopyPersonError::MissingParameterErrorParameterEmpty(_) => {
                 Some("MissingParameter.ErrorParameterEmpty")
             }
-            CopyPersonError::NoSuchProduct(_) => Some("NoSuchProduct"),
-            CopyPersonError::NoSuchVersion(_) => Some("NoSuchVersion"),
-            CopyPersonError::RequestLimitExceeded(_) => Some("RequestLimitExceeded"),
-            CopyPersonError::RequestLimitExceededGlobalRegionUinLimitExceeded(_) => {
-                Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded")
-            }
-            CopyPersonError::RequestLimitExceededIpLimitExceeded(_) => {
-                Some("RequestLimitExceeded.IPLimitExceeded")
-            }
-            CopyPersonError::RequestLimitExceededUinLimitExceeded(_) => {
-                Some("RequestLimitExceeded.UinLimitExceeded")
-            }
-            CopyPersonError::RequestSizeLimitExceeded(_) => {
-                Some("RequestSizeLimitExceeded")
-            }
-            CopyPersonError::ResourceInUse(_) => Some("ResourceInUse"),
-            CopyPersonError::ResourceInsufficient(_) => Some("ResourceInsufficient"),
-            CopyPersonError::ResourceNotFound(_) => Some("ResourceNotFound"),
-            CopyPersonError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
             CopyPersonError::ResourceUnavailableDelivering(_) => {
                 Some("ResourceUnavailable.Delivering")
             }
@@ -431,18 +380,10 @@ impl crate::runtime::action::Action for CopyPersonRequest {
             CopyPersonError::ResourcesSoldOutChargeStatusException(_) => {
                 Some("ResourcesSoldOut.ChargeStatusException")
             }
-            CopyPersonError::ResponseSizeLimitExceeded(_) => {
-                Some("ResponseSizeLimitExceeded")
-            }
-            CopyPersonError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
-            CopyPersonError::UnauthorizedOperation(_) => Some("UnauthorizedOperation"),
-            CopyPersonError::UnknownParameter(_) => Some("UnknownParameter"),
-            CopyPersonError::UnsupportedOperation(_) => Some("UnsupportedOperation"),
             CopyPersonError::UnsupportedOperationUnknowMethod(_) => {
                 Some("UnsupportedOperation.UnknowMethod")
             }
-            CopyPersonError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
-            CopyPersonError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            CopyPersonError::Common(e) => Some(e.kind().code()),
             CopyPersonError::Unhandled(_) => None,
         }
     }
@@ -516,32 +457,10 @@ impl CopyPersonResponseBuilder {
         self.value
     }
 }
-/// Error codes `CopyPerson` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
+/// Error codes `CopyPerson` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CopyPersonError {
-    /// `ActionOffline`: This API has been deprecated.
-    ActionOffline(ErrorMetadata),
-    /// `AuthFailure.InvalidAuthorization`: The Authorization header of the request is invalid.
-    AuthFailureInvalidAuthorization(ErrorMetadata),
-    /// `AuthFailure.InvalidSecretId`: Invalid key (not a Tencent Cloud API key type).
-    AuthFailureInvalidSecretId(ErrorMetadata),
-    /// `AuthFailure.MFAFailure`: MFA failed.
-    AuthFailureMfaFailure(ErrorMetadata),
-    /// `AuthFailure.SecretIdNotFound`: The key does not exist (deleted or disabled, or whitespace around the key).
-    AuthFailureSecretIdNotFound(ErrorMetadata),
-    /// `AuthFailure.SignatureExpire`: The signature expired; `X-TC-Timestamp` differs from the server time by more than 5 minutes.
-    AuthFailureSignatureExpire(ErrorMetadata),
-    /// `AuthFailure.SignatureFailure`: Invalid signature.
-    AuthFailureSignatureFailure(ErrorMetadata),
-    /// `AuthFailure.TokenFailure`: Invalid session token.
-    AuthFailureTokenFailure(ErrorMetadata),
-    /// `AuthFailure.UnauthorizedOperation`: The request is not authorized (CAM).
-    AuthFailureUnauthorizedOperation(ErrorMetadata),
-    /// `DryRunOperation`: DryRun; the request would have succeeded.
-    DryRunOperation(ErrorMetadata),
-    /// `FailedOperation`: Operation failed.
-    FailedOperation(ErrorMetadata),
     /// `FailedOperation.AcrossVersionsError`: This operation cannot be performed across algorithm model versions.
     FailedOperationAcrossVersionsError(ErrorMetadata),
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
@@ -574,14 +493,8 @@ pub enum CopyPersonError {
     FailedOperationServerError(ErrorMetadata),
     /// `InternalError`: Internal error.
     InternalError(ErrorMetadata),
-    /// `InvalidAction`: The API does not exist.
-    InvalidAction(ErrorMetadata),
-    /// `InvalidParameter`: Parameter error (format, type, ...).
-    InvalidParameter(ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
     InvalidParameterInvalidParameter(ErrorMetadata),
-    /// `InvalidParameterValue`: Invalid parameter value.
-    InvalidParameterValue(ErrorMetadata),
     /// `InvalidParameterValue.AccountFaceNumExceed`: The number of faces in the account exceeds the limit.
     InvalidParameterValueAccountFaceNumExceed(ErrorMetadata),
     /// `InvalidParameterValue.DeleteFaceNumExceed`: The number of faces to be deleted exceeds the limit. Every person must have at least one face image.
@@ -662,42 +575,10 @@ pub enum CopyPersonError {
     InvalidParameterValueUploadFaceNumExceed(ErrorMetadata),
     /// `InvalidParameterValue.UrlIllegal`: Invalid URL format.
     InvalidParameterValueUrlIllegal(ErrorMetadata),
-    /// `InvalidRequest`: Malformed multipart request body.
-    InvalidRequest(ErrorMetadata),
-    /// `IpInBlacklist`: The IP is in the blacklist.
-    IpInBlacklist(ErrorMetadata),
-    /// `IpNotInWhitelist`: The IP is not in the whitelist.
-    IpNotInWhitelist(ErrorMetadata),
-    /// `LimitExceeded`: Quota limit exceeded.
-    LimitExceeded(ErrorMetadata),
     /// `LimitExceeded.ErrorFaceNumExceed`: The number of faces exceeds the limit.
     LimitExceededErrorFaceNumExceed(ErrorMetadata),
-    /// `MissingParameter`: A required parameter is missing.
-    MissingParameter(ErrorMetadata),
     /// `MissingParameter.ErrorParameterEmpty`: A required parameter is empty.
     MissingParameterErrorParameterEmpty(ErrorMetadata),
-    /// `NoSuchProduct`: The product does not exist.
-    NoSuchProduct(ErrorMetadata),
-    /// `NoSuchVersion`: The API version does not exist.
-    NoSuchVersion(ErrorMetadata),
-    /// `RequestLimitExceeded`: Request frequency limit exceeded. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The root account exceeded its frequency limit (global region). Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededGlobalRegionUinLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.IPLimitExceeded`: The IP exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededIpLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.UinLimitExceeded`: The root account (UIN) exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededUinLimitExceeded(ErrorMetadata),
-    /// `RequestSizeLimitExceeded`: The request is too large.
-    RequestSizeLimitExceeded(ErrorMetadata),
-    /// `ResourceInUse`: The resource is in use.
-    ResourceInUse(ErrorMetadata),
-    /// `ResourceInsufficient`: Insufficient resources.
-    ResourceInsufficient(ErrorMetadata),
-    /// `ResourceNotFound`: The resource does not exist.
-    ResourceNotFound(ErrorMetadata),
-    /// `ResourceUnavailable`: The resource is unavailable.
-    ResourceUnavailable(ErrorMetadata),
     /// `ResourceUnavailable.Delivering`: The resource is being shipped.
     ResourceUnavailableDelivering(ErrorMetadata),
     /// `ResourceUnavailable.Freeze`: The account has been frozen.
@@ -714,27 +595,16 @@ pub enum CopyPersonError {
     ResourceUnavailableUnknownStatus(ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
     ResourcesSoldOutChargeStatusException(ErrorMetadata),
-    /// `ResponseSizeLimitExceeded`: The response is too large.
-    ResponseSizeLimitExceeded(ErrorMetadata),
-    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    ServiceUnavailable(ErrorMetadata),
-    /// `UnauthorizedOperation`: Unauthorized operation.
-    UnauthorizedOperation(ErrorMetadata),
-    /// `UnknownParameter`: Unknown parameter.
-    UnknownParameter(ErrorMetadata),
-    /// `UnsupportedOperation`: Unsupported operation.
-    UnsupportedOperation(ErrorMetadata),
     /// `UnsupportedOperation.UnknowMethod`: Unknown method name.
     UnsupportedOperationUnknowMethod(ErrorMetadata),
-    /// `UnsupportedProtocol`: Unsupported protocol (HTTP(S) method or scheme).
-    UnsupportedProtocol(ErrorMetadata),
-    /// `UnsupportedRegion`: The API does not support the requested region.
-    UnsupportedRegion(ErrorMetadata),
+    /// An API 3.0 common code (authentication, throttling, quotas, ...):
+    /// [`CommonError::kind`](crate::CommonError::kind) says which.
+    Common(crate::CommonError),
     /// A code this version of the spec does not list; code and message are kept intact.
     Unhandled(ErrorMetadata),
 }
 impl CopyPersonError {
-    /// The API error code, e.g. `InvalidParameterValue`.
+    /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
@@ -743,47 +613,46 @@ impl CopyPersonError {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        self.retry_kind().is_some()
+        ServiceError::is_retryable(self)
+    }
+    /// The service refused the call for its rate, without processing it.
+    pub fn is_throttling(&self) -> bool {
+        ServiceError::is_throttling(self)
+    }
+    /// What the call names does not exist (a group, person, face or job).
+    pub fn is_not_found(&self) -> bool {
+        ServiceError::is_not_found(self)
+    }
+    /// The credentials, signature or permissions were refused.
+    pub fn is_auth_failure(&self) -> bool {
+        ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
-    pub fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    pub fn retry_kind(
+        &self,
+    ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         match self {
-            Self::FailedOperationRequestLimitExceeded(_)
-            | Self::RequestLimitExceeded(_)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_)
-            | Self::RequestLimitExceededIpLimitExceeded(_)
-            | Self::RequestLimitExceededUinLimitExceeded(_) => {
+            Self::FailedOperationRequestLimitExceeded(_) => {
                 Some(crate::runtime::retry::RetryKind::Throttling)
             }
             Self::FailedOperationRequestTimeout(_)
-            | Self::FailedOperationServerError(_)
-            | Self::ServiceUnavailable(_) => {
+            | Self::FailedOperationServerError(_) => {
                 Some(crate::runtime::retry::RetryKind::Transient)
             }
+            Self::Common(e) => e.kind().retry_kind(),
             _ => None,
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
     pub fn metadata(&self) -> &ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationAcrossVersionsError(m)
+            Self::FailedOperationAcrossVersionsError(m)
             | Self::FailedOperationConflictOperation(m)
             | Self::FailedOperationCreateFaceConcurrent(m)
             | Self::FailedOperationDuplicatedGroupDescription(m)
@@ -799,10 +668,7 @@ impl CopyPersonError {
             | Self::FailedOperationSearchFacesExceed(m)
             | Self::FailedOperationServerError(m)
             | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueAccountFaceNumExceed(m)
             | Self::InvalidParameterValueDeleteFaceNumExceed(m)
             | Self::InvalidParameterValueGroupExDescriptionsExceed(m)
@@ -843,24 +709,8 @@ impl CopyPersonError {
             | Self::InvalidParameterValueSearchPersonsExceed(m)
             | Self::InvalidParameterValueUploadFaceNumExceed(m)
             | Self::InvalidParameterValueUrlIllegal(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
             | Self::LimitExceededErrorFaceNumExceed(m)
-            | Self::MissingParameter(m)
             | Self::MissingParameterErrorParameterEmpty(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableDelivering(m)
             | Self::ResourceUnavailableFreeze(m)
             | Self::ResourceUnavailableInArrears(m)
@@ -869,36 +719,16 @@ impl CopyPersonError {
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourceUnavailableUnknownStatus(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
             | Self::UnsupportedOperationUnknowMethod(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata(),
         }
     }
 }
+impl crate::runtime::sealed::Sealed for CopyPersonError {}
 impl ServiceError for CopyPersonError {
     fn from_metadata(metadata: ErrorMetadata) -> Self {
         match metadata.code.as_str() {
-            "ActionOffline" => Self::ActionOffline(metadata),
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(metadata),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(metadata),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(metadata),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(metadata),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(metadata),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(metadata),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(metadata)
-            }
-            "DryRunOperation" => Self::DryRunOperation(metadata),
-            "FailedOperation" => Self::FailedOperation(metadata),
             "FailedOperation.AcrossVersionsError" => {
                 Self::FailedOperationAcrossVersionsError(metadata)
             }
@@ -943,12 +773,9 @@ impl ServiceError for CopyPersonError {
             }
             "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
             "InternalError" => Self::InternalError(metadata),
-            "InvalidAction" => Self::InvalidAction(metadata),
-            "InvalidParameter" => Self::InvalidParameter(metadata),
             "InvalidParameter.InvalidParameter" => {
                 Self::InvalidParameterInvalidParameter(metadata)
             }
-            "InvalidParameterValue" => Self::InvalidParameterValue(metadata),
             "InvalidParameterValue.AccountFaceNumExceed" => {
                 Self::InvalidParameterValueAccountFaceNumExceed(metadata)
             }
@@ -1069,34 +896,12 @@ impl ServiceError for CopyPersonError {
             "InvalidParameterValue.UrlIllegal" => {
                 Self::InvalidParameterValueUrlIllegal(metadata)
             }
-            "InvalidRequest" => Self::InvalidRequest(metadata),
-            "IpInBlacklist" => Self::IpInBlacklist(metadata),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(metadata),
-            "LimitExceeded" => Self::LimitExceeded(metadata),
             "LimitExceeded.ErrorFaceNumExceed" => {
                 Self::LimitExceededErrorFaceNumExceed(metadata)
             }
-            "MissingParameter" => Self::MissingParameter(metadata),
             "MissingParameter.ErrorParameterEmpty" => {
                 Self::MissingParameterErrorParameterEmpty(metadata)
             }
-            "NoSuchProduct" => Self::NoSuchProduct(metadata),
-            "NoSuchVersion" => Self::NoSuchVersion(metadata),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(metadata),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(metadata)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(metadata),
-            "ResourceInUse" => Self::ResourceInUse(metadata),
-            "ResourceInsufficient" => Self::ResourceInsufficient(metadata),
-            "ResourceNotFound" => Self::ResourceNotFound(metadata),
-            "ResourceUnavailable" => Self::ResourceUnavailable(metadata),
             "ResourceUnavailable.Delivering" => {
                 Self::ResourceUnavailableDelivering(metadata)
             }
@@ -1115,17 +920,15 @@ impl ServiceError for CopyPersonError {
             "ResourcesSoldOut.ChargeStatusException" => {
                 Self::ResourcesSoldOutChargeStatusException(metadata)
             }
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(metadata),
-            "ServiceUnavailable" => Self::ServiceUnavailable(metadata),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(metadata),
-            "UnknownParameter" => Self::UnknownParameter(metadata),
-            "UnsupportedOperation" => Self::UnsupportedOperation(metadata),
             "UnsupportedOperation.UnknowMethod" => {
                 Self::UnsupportedOperationUnknowMethod(metadata)
             }
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(metadata),
-            "UnsupportedRegion" => Self::UnsupportedRegion(metadata),
-            _ => Self::Unhandled(metadata),
+            code => {
+                match crate::CommonErrorKind::from_code(code) {
+                    Some(kind) => Self::Common(crate::CommonError::new(kind, metadata)),
+                    None => Self::Unhandled(metadata),
+                }
+            }
         }
     }
     fn metadata(&self) -> &ErrorMetadata {
@@ -1133,18 +936,7 @@ impl ServiceError for CopyPersonError {
     }
     fn metadata_mut(&mut self) -> &mut ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationAcrossVersionsError(m)
+            Self::FailedOperationAcrossVersionsError(m)
             | Self::FailedOperationConflictOperation(m)
             | Self::FailedOperationCreateFaceConcurrent(m)
             | Self::FailedOperationDuplicatedGroupDescription(m)
@@ -1160,10 +952,7 @@ impl ServiceError for CopyPersonError {
             | Self::FailedOperationSearchFacesExceed(m)
             | Self::FailedOperationServerError(m)
             | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueAccountFaceNumExceed(m)
             | Self::InvalidParameterValueDeleteFaceNumExceed(m)
             | Self::InvalidParameterValueGroupExDescriptionsExceed(m)
@@ -1204,24 +993,8 @@ impl ServiceError for CopyPersonError {
             | Self::InvalidParameterValueSearchPersonsExceed(m)
             | Self::InvalidParameterValueUploadFaceNumExceed(m)
             | Self::InvalidParameterValueUrlIllegal(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
             | Self::LimitExceededErrorFaceNumExceed(m)
-            | Self::MissingParameter(m)
             | Self::MissingParameterErrorParameterEmpty(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableDelivering(m)
             | Self::ResourceUnavailableFreeze(m)
             | Self::ResourceUnavailableInArrears(m)
@@ -1230,27 +1003,21 @@ impl ServiceError for CopyPersonError {
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourceUnavailableUnknownStatus(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
             | Self::UnsupportedOperationUnknowMethod(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata_mut(),
         }
     }
-    fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         CopyPersonError::retry_kind(self)
     }
 }
-impl std::fmt::Display for CopyPersonError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
+impl ::core::fmt::Display for CopyPersonError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
-impl std::error::Error for CopyPersonError {}
+impl ::std::error::Error for CopyPersonError {}
 /// Builder returned by [`Client::copy_person`](crate::Client::copy_person): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -426,6 +426,7 @@ impl DetectFaceRequestBuilder {
         })
     }
 }
+impl crate::runtime::sealed::Sealed for DetectFaceRequest {}
 impl crate::runtime::action::Action for DetectFaceRequest {
     const NAME: &'static str = "DetectFace";
     const IDEMPOTENT: bool = true;
@@ -437,30 +438,9 @@ impl crate::runtime::action::Action for DetectFaceRequest {
     }
     fn error_code(error: &DetectFaceError) -> ::core::option::Option<&'static str> {
         match error {
-            DetectFaceError::ActionOffline(_) => Some("ActionOffline"),
             DetectFaceError::AuthFailureInvalidAuthorization(_) => {
                 Some("AuthFailure.InvalidAuthorization")
             }
-            DetectFaceError::AuthFailureInvalidSecretId(_) => {
-                Some("AuthFailure.InvalidSecretId")
-            }
-            DetectFaceError::AuthFailureMfaFailure(_) => Some("AuthFailure.MFAFailure"),
-            DetectFaceError::AuthFailureSecretIdNotFound(_) => {
-                Some("AuthFailure.SecretIdNotFound")
-            }
-            DetectFaceError::AuthFailureSignatureExpire(_) => {
-                Some("AuthFailure.SignatureExpire")
-            }
-            DetectFaceError::AuthFailureSignatureFailure(_) => {
-                Some("AuthFailure.SignatureFailure")
-            }
-            DetectFaceError::AuthFailureTokenFailure(_) => {
-                Some("AuthFailure.TokenFailure")
-            }
-            DetectFaceError::AuthFailureUnauthorizedOperation(_) => {
-                Some("AuthFailure.UnauthorizedOperation")
-            }
-            DetectFaceError::DryRunOperation(_) => Some("DryRunOperation"),
             DetectFaceError::FailedOperation(_) => Some("FailedOperation"),
             DetectFaceError::FailedOperationConflictOperation(_) => {
                 Some("FailedOperation.ConflictOperation")
@@ -514,12 +494,9 @@ impl crate::runtime::action::Action for DetectFaceRequest {
                 Some("FailedOperation.UnKnowError")
             }
             DetectFaceError::InternalError(_) => Some("InternalError"),
-            DetectFaceError::InvalidAction(_) => Some("InvalidAction"),
-            DetectFaceError::InvalidParameter(_) => Some("InvalidParameter"),
             DetectFaceError::InvalidParameterInvalidParameter(_) => {
                 Some("InvalidParameter.InvalidParameter")
             }
-            DetectFaceError::InvalidParameterValue(_) => Some("InvalidParameterValue"),
             DetectFaceError::InvalidParameterValueAccountFaceNumExceed(_) => {
                 Some("InvalidParameterValue.AccountFaceNumExceed")
             }
@@ -643,36 +620,12 @@ impl crate::runtime::action::Action for DetectFaceRequest {
             DetectFaceError::InvalidParameterValueUrlIllegal(_) => {
                 Some("InvalidParameterValue.UrlIllegal")
             }
-            DetectFaceError::InvalidRequest(_) => Some("InvalidRequest"),
-            DetectFaceError::IpInBlacklist(_) => Some("IpInBlacklist"),
-            DetectFaceError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
-            DetectFaceError::LimitExceeded(_) => Some("LimitExceeded"),
             DetectFaceError::LimitExceededErrorFaceNumExceed(_) => {
                 Some("LimitExceeded.ErrorFaceNumExceed")
             }
-            DetectFaceError::MissingParameter(_) => Some("MissingParameter"),
             DetectFaceError::MissingParameterErrorParameterEmpty(_) => {
                 Some("MissingParameter.ErrorParameterEmpty")
             }
-            DetectFaceError::NoSuchProduct(_) => Some("NoSuchProduct"),
-            DetectFaceError::NoSuchVersion(_) => Some("NoSuchVersion"),
-            DetectFaceError::RequestLimitExceeded(_) => Some("RequestLimitExceeded"),
-            DetectFaceError::RequestLimitExceededGlobalRegionUinLimitExceeded(_) => {
-                Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded")
-            }
-            DetectFaceError::RequestLimitExceededIpLimitExceeded(_) => {
-                Some("RequestLimitExceeded.IPLimitExceeded")
-            }
-            DetectFaceError::RequestLimitExceededUinLimitExceeded(_) => {
-                Some("RequestLimitExceeded.UinLimitExceeded")
-            }
-            DetectFaceError::RequestSizeLimitExceeded(_) => {
-                Some("RequestSizeLimitExceeded")
-            }
-            DetectFaceError::ResourceInUse(_) => Some("ResourceInUse"),
-            DetectFaceError::ResourceInsufficient(_) => Some("ResourceInsufficient"),
-            DetectFaceError::ResourceNotFound(_) => Some("ResourceNotFound"),
-            DetectFaceError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
             DetectFaceError::ResourceUnavailableDelivering(_) => {
                 Some("ResourceUnavailable.Delivering")
             }
@@ -700,18 +653,10 @@ impl crate::runtime::action::Action for DetectFaceRequest {
             DetectFaceError::ResourcesSoldOutChargeStatusException(_) => {
                 Some("ResourcesSoldOut.ChargeStatusException")
             }
-            DetectFaceError::ResponseSizeLimitExceeded(_) => {
-                Some("ResponseSizeLimitExceeded")
-            }
-            DetectFaceError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
-            DetectFaceError::UnauthorizedOperation(_) => Some("UnauthorizedOperation"),
-            DetectFaceError::UnknownParameter(_) => Some("UnknownParameter"),
-            DetectFaceError::UnsupportedOperation(_) => Some("UnsupportedOperation"),
             DetectFaceError::UnsupportedOperationUnknowMethod(_) => {
                 Some("UnsupportedOperation.UnknowMethod")
             }
-            DetectFaceError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
-            DetectFaceError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            DetectFaceError::Common(e) => Some(e.kind().code()),
             DetectFaceError::Unhandled(_) => None,
         }
     }
@@ -850,30 +795,12 @@ impl DetectFaceResponseBuilder {
         self.value
     }
 }
-/// Error codes `DetectFace` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
+/// Error codes `DetectFace` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DetectFaceError {
-    /// `ActionOffline`: This API has been deprecated.
-    ActionOffline(ErrorMetadata),
     /// `AuthFailure.InvalidAuthorization`: Authentication failed.
     AuthFailureInvalidAuthorization(ErrorMetadata),
-    /// `AuthFailure.InvalidSecretId`: Invalid key (not a Tencent Cloud API key type).
-    AuthFailureInvalidSecretId(ErrorMetadata),
-    /// `AuthFailure.MFAFailure`: MFA failed.
-    AuthFailureMfaFailure(ErrorMetadata),
-    /// `AuthFailure.SecretIdNotFound`: The key does not exist (deleted or disabled, or whitespace around the key).
-    AuthFailureSecretIdNotFound(ErrorMetadata),
-    /// `AuthFailure.SignatureExpire`: The signature expired; `X-TC-Timestamp` differs from the server time by more than 5 minutes.
-    AuthFailureSignatureExpire(ErrorMetadata),
-    /// `AuthFailure.SignatureFailure`: Invalid signature.
-    AuthFailureSignatureFailure(ErrorMetadata),
-    /// `AuthFailure.TokenFailure`: Invalid session token.
-    AuthFailureTokenFailure(ErrorMetadata),
-    /// `AuthFailure.UnauthorizedOperation`: The request is not authorized (CAM).
-    AuthFailureUnauthorizedOperation(ErrorMetadata),
-    /// `DryRunOperation`: DryRun; the request would have succeeded.
-    DryRunOperation(ErrorMetadata),
     /// `FailedOperation`: Operation failed.
     FailedOperation(ErrorMetadata),
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
@@ -912,14 +839,8 @@ pub enum DetectFaceError {
     FailedOperationUnKnowError(ErrorMetadata),
     /// `InternalError`: Internal error.
     InternalError(ErrorMetadata),
-    /// `InvalidAction`: The API does not exist.
-    InvalidAction(ErrorMetadata),
-    /// `InvalidParameter`: Parameter error (format, type, ...).
-    InvalidParameter(ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
     InvalidParameterInvalidParameter(ErrorMetadata),
-    /// `InvalidParameterValue`: Invalid parameter value.
-    InvalidParameterValue(ErrorMetadata),
     /// `InvalidParameterValue.AccountFaceNumExceed`: The number of faces in the account exceeds the limit.
     InvalidParameterValueAccountFaceNumExceed(ErrorMetadata),
     /// `InvalidParameterValue.DeleteFaceNumExceed`: The number of faces to be deleted exceeds the limit. Every person must have at least one face image.
@@ -1002,42 +923,10 @@ pub enum DetectFaceError {
     InvalidParameterValueUploadFaceNumExceed(ErrorMetadata),
     /// `InvalidParameterValue.UrlIllegal`: Invalid URL format.
     InvalidParameterValueUrlIllegal(ErrorMetadata),
-    /// `InvalidRequest`: Malformed multipart request body.
-    InvalidRequest(ErrorMetadata),
-    /// `IpInBlacklist`: The IP is in the blacklist.
-    IpInBlacklist(ErrorMetadata),
-    /// `IpNotInWhitelist`: The IP is not in the whitelist.
-    IpNotInWhitelist(ErrorMetadata),
-    /// `LimitExceeded`: Quota limit exceeded.
-    LimitExceeded(ErrorMetadata),
     /// `LimitExceeded.ErrorFaceNumExceed`: The number of faces exceeds the limit.
     LimitExceededErrorFaceNumExceed(ErrorMetadata),
-    /// `MissingParameter`: A required parameter is missing.
-    MissingParameter(ErrorMetadata),
     /// `MissingParameter.ErrorParameterEmpty`: A required parameter is empty.
     MissingParameterErrorParameterEmpty(ErrorMetadata),
-    /// `NoSuchProduct`: The product does not exist.
-    NoSuchProduct(ErrorMetadata),
-    /// `NoSuchVersion`: The API version does not exist.
-    NoSuchVersion(ErrorMetadata),
-    /// `RequestLimitExceeded`: Request frequency limit exceeded. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The root account exceeded its frequency limit (global region). Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededGlobalRegionUinLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.IPLimitExceeded`: The IP exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededIpLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.UinLimitExceeded`: The root account (UIN) exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededUinLimitExceeded(ErrorMetadata),
-    /// `RequestSizeLimitExceeded`: The request is too large.
-    RequestSizeLimitExceeded(ErrorMetadata),
-    /// `ResourceInUse`: The resource is in use.
-    ResourceInUse(ErrorMetadata),
-    /// `ResourceInsufficient`: Insufficient resources.
-    ResourceInsufficient(ErrorMetadata),
-    /// `ResourceNotFound`: The resource does not exist.
-    ResourceNotFound(ErrorMetadata),
-    /// `ResourceUnavailable`: The resource is unavailable.
-    ResourceUnavailable(ErrorMetadata),
     /// `ResourceUnavailable.Delivering`: The resource is being shipped.
     ResourceUnavailableDelivering(ErrorMetadata),
     /// `ResourceUnavailable.Freeze`: The account has been frozen.
@@ -1056,27 +945,16 @@ pub enum DetectFaceError {
     ResourceUnavailableUnknownStatus(ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
     ResourcesSoldOutChargeStatusException(ErrorMetadata),
-    /// `ResponseSizeLimitExceeded`: The response is too large.
-    ResponseSizeLimitExceeded(ErrorMetadata),
-    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    ServiceUnavailable(ErrorMetadata),
-    /// `UnauthorizedOperation`: Unauthorized operation.
-    UnauthorizedOperation(ErrorMetadata),
-    /// `UnknownParameter`: Unknown parameter.
-    UnknownParameter(ErrorMetadata),
-    /// `UnsupportedOperation`: Unsupported operation.
-    UnsupportedOperation(ErrorMetadata),
     /// `UnsupportedOperation.UnknowMethod`: Unknown method name.
     UnsupportedOperationUnknowMethod(ErrorMetadata),
-    /// `UnsupportedProtocol`: Unsupported protocol (HTTP(S) method or scheme).
-    UnsupportedProtocol(ErrorMetadata),
-    /// `UnsupportedRegion`: The API does not support the requested region.
-    UnsupportedRegion(ErrorMetadata),
+    /// An API 3.0 common code (authentication, throttling, quotas, ...):
+    /// [`CommonError::kind`](crate::CommonError::kind) says which.
+    Common(crate::CommonError),
     /// A code this version of the spec does not list; code and message are kept intact.
     Unhandled(ErrorMetadata),
 }
 impl DetectFaceError {
-    /// The API error code, e.g. `InvalidParameterValue`.
+    /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
@@ -1085,45 +963,46 @@ impl DetectFaceError {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        self.retry_kind().is_some()
+        ServiceError::is_retryable(self)
+    }
+    /// The service refused the call for its rate, without processing it.
+    pub fn is_throttling(&self) -> bool {
+        ServiceError::is_throttling(self)
+    }
+    /// What the call names does not exist (a group, person, face or job).
+    pub fn is_not_found(&self) -> bool {
+        ServiceError::is_not_found(self)
+    }
+    /// The credentials, signature or permissions were refused.
+    pub fn is_auth_failure(&self) -> bool {
+        ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
-    pub fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    pub fn retry_kind(
+        &self,
+    ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         match self {
-            Self::FailedOperationRequestLimitExceeded(_)
-            | Self::RequestLimitExceeded(_)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_)
-            | Self::RequestLimitExceededIpLimitExceeded(_)
-            | Self::RequestLimitExceededUinLimitExceeded(_) => {
+            Self::FailedOperationRequestLimitExceeded(_) => {
                 Some(crate::runtime::retry::RetryKind::Throttling)
             }
             Self::FailedOperationRequestTimeout(_)
-            | Self::FailedOperationServerError(_)
-            | Self::ServiceUnavailable(_) => {
+            | Self::FailedOperationServerError(_) => {
                 Some(crate::runtime::retry::RetryKind::Transient)
             }
+            Self::Common(e) => e.kind().retry_kind(),
             _ => None,
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
     pub fn metadata(&self) -> &ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
+            Self::AuthFailureInvalidAuthorization(m)
             | Self::FailedOperation(m)
             | Self::FailedOperationConflictOperation(m)
             | Self::FailedOperationDuplicatedGroupDescription(m)
@@ -1143,10 +1022,7 @@ impl DetectFaceError {
             | Self::FailedOperationServerError(m)
             | Self::FailedOperationUnKnowError(m)
             | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueAccountFaceNumExceed(m)
             | Self::InvalidParameterValueDeleteFaceNumExceed(m)
             | Self::InvalidParameterValueFaceModelVersionIllegal(m)
@@ -1188,24 +1064,8 @@ impl DetectFaceError {
             | Self::InvalidParameterValueSearchPersonsExceed(m)
             | Self::InvalidParameterValueUploadFaceNumExceed(m)
             | Self::InvalidParameterValueUrlIllegal(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
             | Self::LimitExceededErrorFaceNumExceed(m)
-            | Self::MissingParameter(m)
             | Self::MissingParameterErrorParameterEmpty(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableDelivering(m)
             | Self::ResourceUnavailableFreeze(m)
             | Self::ResourceUnavailableInArrears(m)
@@ -1215,35 +1075,19 @@ impl DetectFaceError {
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourceUnavailableUnknownStatus(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
             | Self::UnsupportedOperationUnknowMethod(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata(),
         }
     }
 }
+impl crate::runtime::sealed::Sealed for DetectFaceError {}
 impl ServiceError for DetectFaceError {
     fn from_metadata(metadata: ErrorMetadata) -> Self {
         match metadata.code.as_str() {
-            "ActionOffline" => Self::ActionOffline(metadata),
             "AuthFailure.InvalidAuthorization" => {
                 Self::AuthFailureInvalidAuthorization(metadata)
             }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(metadata),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(metadata),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(metadata),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(metadata),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(metadata),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(metadata),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(metadata)
-            }
-            "DryRunOperation" => Self::DryRunOperation(metadata),
             "FailedOperation" => Self::FailedOperation(metadata),
             "FailedOperation.ConflictOperation" => {
                 Self::FailedOperationConflictOperation(metadata)
@@ -1293,12 +1137,9 @@ impl ServiceError for DetectFaceError {
             "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
             "FailedOperation.UnKnowError" => Self::FailedOperationUnKnowError(metadata),
             "InternalError" => Self::InternalError(metadata),
-            "InvalidAction" => Self::InvalidAction(metadata),
-            "InvalidParameter" => Self::InvalidParameter(metadata),
             "InvalidParameter.InvalidParameter" => {
                 Self::InvalidParameterInvalidParameter(metadata)
             }
-            "InvalidParameterValue" => Self::InvalidParameterValue(metadata),
             "InvalidParameterValue.AccountFaceNumExceed" => {
                 Self::InvalidParameterValueAccountFaceNumExceed(metadata)
             }
@@ -1422,34 +1263,12 @@ impl ServiceError for DetectFaceError {
             "InvalidParameterValue.UrlIllegal" => {
                 Self::InvalidParameterValueUrlIllegal(metadata)
             }
-            "InvalidRequest" => Self::InvalidRequest(metadata),
-            "IpInBlacklist" => Self::IpInBlacklist(metadata),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(metadata),
-            "LimitExceeded" => Self::LimitExceeded(metadata),
             "LimitExceeded.ErrorFaceNumExceed" => {
                 Self::LimitExceededErrorFaceNumExceed(metadata)
             }
-            "MissingParameter" => Self::MissingParameter(metadata),
             "MissingParameter.ErrorParameterEmpty" => {
                 Self::MissingParameterErrorParameterEmpty(metadata)
             }
-            "NoSuchProduct" => Self::NoSuchProduct(metadata),
-            "NoSuchVersion" => Self::NoSuchVersion(metadata),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(metadata),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(metadata)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(metadata),
-            "ResourceInUse" => Self::ResourceInUse(metadata),
-            "ResourceInsufficient" => Self::ResourceInsufficient(metadata),
-            "ResourceNotFound" => Self::ResourceNotFound(metadata),
-            "ResourceUnavailable" => Self::ResourceUnavailable(metadata),
             "ResourceUnavailable.Delivering" => {
                 Self::ResourceUnavailableDelivering(metadata)
             }
@@ -1471,17 +1290,15 @@ impl ServiceError for DetectFaceError {
             "ResourcesSoldOut.ChargeStatusException" => {
                 Self::ResourcesSoldOutChargeStatusException(metadata)
             }
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(metadata),
-            "ServiceUnavailable" => Self::ServiceUnavailable(metadata),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(metadata),
-            "UnknownParameter" => Self::UnknownParameter(metadata),
-            "UnsupportedOperation" => Self::UnsupportedOperation(metadata),
             "UnsupportedOperation.UnknowMethod" => {
                 Self::UnsupportedOperationUnknowMethod(metadata)
             }
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(metadata),
-            "UnsupportedRegion" => Self::UnsupportedRegion(metadata),
-            _ => Self::Unhandled(metadata),
+            code => {
+                match crate::CommonErrorKind::from_code(code) {
+                    Some(kind) => Self::Common(crate::CommonError::new(kind, metadata)),
+                    None => Self::Unhandled(metadata),
+                }
+            }
         }
     }
     fn metadata(&self) -> &ErrorMetadata {
@@ -1489,16 +1306,7 @@ impl ServiceError for DetectFaceError {
     }
     fn metadata_mut(&mut self) -> &mut ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
+            Self::AuthFailureInvalidAuthorization(m)
             | Self::FailedOperation(m)
             | Self::FailedOperationConflictOperation(m)
             | Self::FailedOperationDuplicatedGroupDescription(m)
@@ -1518,10 +1326,7 @@ impl ServiceError for DetectFaceError {
             | Self::FailedOperationServerError(m)
             | Self::FailedOperationUnKnowError(m)
             | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueAccountFaceNumExceed(m)
             | Self::InvalidParameterValueDeleteFaceNumExceed(m)
             | Self::InvalidParameterValueFaceModelVersionIllegal(m)
@@ -1563,24 +1368,8 @@ impl ServiceError for DetectFaceError {
             | Self::InvalidParameterValueSearchPersonsExceed(m)
             | Self::InvalidParameterValueUploadFaceNumExceed(m)
             | Self::InvalidParameterValueUrlIllegal(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
             | Self::LimitExceededErrorFaceNumExceed(m)
-            | Self::MissingParameter(m)
             | Self::MissingParameterErrorParameterEmpty(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableDelivering(m)
             | Self::ResourceUnavailableFreeze(m)
             | Self::ResourceUnavailableInArrears(m)
@@ -1590,27 +1379,21 @@ impl ServiceError for DetectFaceError {
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourceUnavailableUnknownStatus(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
             | Self::UnsupportedOperationUnknowMethod(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata_mut(),
         }
     }
-    fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         DetectFaceError::retry_kind(self)
     }
 }
-impl std::fmt::Display for DetectFaceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
+impl ::core::fmt::Display for DetectFaceError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
-impl std::error::Error for DetectFaceError {}
+impl ::std::error::Error for DetectFaceError {}
 /// Builder returned by [`Client::detect_face`](crate::Client::detect_face): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -366,6 +366,7 @@ impl DetectFaceAttributesRequestBuilder {
         })
     }
 }
+impl crate::runtime::sealed::Sealed for DetectFaceAttributesRequest {}
 impl crate::runtime::action::Action for DetectFaceAttributesRequest {
     const NAME: &'static str = "DetectFaceAttributes";
     const IDEMPOTENT: bool = true;
@@ -379,33 +380,9 @@ impl crate::runtime::action::Action for DetectFaceAttributesRequest {
         error: &DetectFaceAttributesError,
     ) -> ::core::option::Option<&'static str> {
         match error {
-            DetectFaceAttributesError::ActionOffline(_) => Some("ActionOffline"),
             DetectFaceAttributesError::AuthFailureInvalidAuthorization(_) => {
                 Some("AuthFailure.InvalidAuthorization")
             }
-            DetectFaceAttributesError::AuthFailureInvalidSecretId(_) => {
-                Some("AuthFailure.InvalidSecretId")
-            }
-            DetectFaceAttributesError::AuthFailureMfaFailure(_) => {
-                Some("AuthFailure.MFAFailure")
-            }
-            DetectFaceAttributesError::AuthFailureSecretIdNotFound(_) => {
-                Some("AuthFailure.SecretIdNotFound")
-            }
-            DetectFaceAttributesError::AuthFailureSignatureExpire(_) => {
-                Some("AuthFailure.SignatureExpire")
-            }
-            DetectFaceAttributesError::AuthFailureSignatureFailure(_) => {
-                Some("AuthFailure.SignatureFailure")
-            }
-            DetectFaceAttributesError::AuthFailureTokenFailure(_) => {
-                Some("AuthFailure.TokenFailure")
-            }
-            DetectFaceAttributesError::AuthFailureUnauthorizedOperation(_) => {
-                Some("AuthFailure.UnauthorizedOperation")
-            }
-            DetectFaceAttributesError::DryRunOperation(_) => Some("DryRunOperation"),
-            DetectFaceAttributesError::FailedOperation(_) => Some("FailedOperation"),
             DetectFaceAttributesError::FailedOperationFaceSizeTooSmall(_) => {
                 Some("FailedOperation.FaceSizeTooSmall")
             }
@@ -440,13 +417,8 @@ impl crate::runtime::action::Action for DetectFaceAttributesRequest {
                 Some("FailedOperation.UnKnowError")
             }
             DetectFaceAttributesError::InternalError(_) => Some("InternalError"),
-            DetectFaceAttributesError::InvalidAction(_) => Some("InvalidAction"),
-            DetectFaceAttributesError::InvalidParameter(_) => Some("InvalidParameter"),
             DetectFaceAttributesError::InvalidParameterInvalidParameter(_) => {
                 Some("InvalidParameter.InvalidParameter")
-            }
-            DetectFaceAttributesError::InvalidParameterValue(_) => {
-                Some("InvalidParameterValue")
             }
             DetectFaceAttributesError::InvalidParameterValueFaceModelVersionIllegal(
                 _,
@@ -460,41 +432,11 @@ impl crate::runtime::action::Action for DetectFaceAttributesRequest {
             DetectFaceAttributesError::InvalidParameterValueUrlIllegal(_) => {
                 Some("InvalidParameterValue.UrlIllegal")
             }
-            DetectFaceAttributesError::InvalidRequest(_) => Some("InvalidRequest"),
-            DetectFaceAttributesError::IpInBlacklist(_) => Some("IpInBlacklist"),
-            DetectFaceAttributesError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
-            DetectFaceAttributesError::LimitExceeded(_) => Some("LimitExceeded"),
             DetectFaceAttributesError::LimitExceededErrorFaceNumExceed(_) => {
                 Some("LimitExceeded.ErrorFaceNumExceed")
             }
-            DetectFaceAttributesError::MissingParameter(_) => Some("MissingParameter"),
             DetectFaceAttributesError::MissingParameterErrorParameterEmpty(_) => {
                 Some("MissingParameter.ErrorParameterEmpty")
-            }
-            DetectFaceAttributesError::NoSuchProduct(_) => Some("NoSuchProduct"),
-            DetectFaceAttributesError::NoSuchVersion(_) => Some("NoSuchVersion"),
-            DetectFaceAttributesError::RequestLimitExceeded(_) => {
-                Some("RequestLimitExceeded")
-            }
-            DetectFaceAttributesError::RequestLimitExceededGlobalRegionUinLimitExceeded(
-                _,
-            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
-            DetectFaceAttributesError::RequestLimitExceededIpLimitExceeded(_) => {
-                Some("RequestLimitExceeded.IPLimitExceeded")
-            }
-            DetectFaceAttributesError::RequestLimitExceededUinLimitExceeded(_) => {
-                Some("RequestLimitExceeded.UinLimitExceeded")
-            }
-            DetectFaceAttributesError::RequestSizeLimitExceeded(_) => {
-                Some("RequestSizeLimitExceeded")
-            }
-            DetectFaceAttributesError::ResourceInUse(_) => Some("ResourceInUse"),
-            DetectFaceAttributesError::ResourceInsufficient(_) => {
-                Some("ResourceInsufficient")
-            }
-            DetectFaceAttributesError::ResourceNotFound(_) => Some("ResourceNotFound"),
-            DetectFaceAttributesError::ResourceUnavailable(_) => {
-                Some("ResourceUnavailable")
             }
             DetectFaceAttributesError::ResourceUnavailableDelivering(_) => {
                 Some("ResourceUnavailable.Delivering")
@@ -523,26 +465,10 @@ impl crate::runtime::action::Action for DetectFaceAttributesRequest {
             DetectFaceAttributesError::ResourcesSoldOutChargeStatusException(_) => {
                 Some("ResourcesSoldOut.ChargeStatusException")
             }
-            DetectFaceAttributesError::ResponseSizeLimitExceeded(_) => {
-                Some("ResponseSizeLimitExceeded")
-            }
-            DetectFaceAttributesError::ServiceUnavailable(_) => {
-                Some("ServiceUnavailable")
-            }
-            DetectFaceAttributesError::UnauthorizedOperation(_) => {
-                Some("UnauthorizedOperation")
-            }
-            DetectFaceAttributesError::UnknownParameter(_) => Some("UnknownParameter"),
-            DetectFaceAttributesError::UnsupportedOperation(_) => {
-                Some("UnsupportedOperation")
-            }
             DetectFaceAttributesError::UnsupportedOperationUnknowMethod(_) => {
                 Some("UnsupportedOperation.UnknowMethod")
             }
-            DetectFaceAttributesError::UnsupportedProtocol(_) => {
-                Some("UnsupportedProtocol")
-            }
-            DetectFaceAttributesError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            DetectFaceAttributesError::Common(e) => Some(e.kind().code()),
             DetectFaceAttributesError::Unhandled(_) => None,
         }
     }
@@ -801,32 +727,12 @@ impl DetectFaceAttributesResponseBuilder {
         self.value
     }
 }
-/// Error codes `DetectFaceAttributes` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
+/// Error codes `DetectFaceAttributes` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DetectFaceAttributesError {
-    /// `ActionOffline`: This API has been deprecated.
-    ActionOffline(ErrorMetadata),
     /// `AuthFailure.InvalidAuthorization`: Authentication failed.
     AuthFailureInvalidAuthorization(ErrorMetadata),
-    /// `AuthFailure.InvalidSecretId`: Invalid key (not a Tencent Cloud API key type).
-    AuthFailureInvalidSecretId(ErrorMetadata),
-    /// `AuthFailure.MFAFailure`: MFA failed.
-    AuthFailureMfaFailure(ErrorMetadata),
-    /// `AuthFailure.SecretIdNotFound`: The key does not exist (deleted or disabled, or whitespace around the key).
-    AuthFailureSecretIdNotFound(ErrorMetadata),
-    /// `AuthFailure.SignatureExpire`: The signature expired; `X-TC-Timestamp` differs from the server time by more than 5 minutes.
-    AuthFailureSignatureExpire(ErrorMetadata),
-    /// `AuthFailure.SignatureFailure`: Invalid signature.
-    AuthFailureSignatureFailure(ErrorMetadata),
-    /// `AuthFailure.TokenFailure`: Invalid session token.
-    AuthFailureTokenFailure(ErrorMetadata),
-    /// `AuthFailure.UnauthorizedOperation`: The request is not authorized (CAM).
-    AuthFailureUnauthorizedOperation(ErrorMetadata),
-    /// `DryRunOperation`: DryRun; the request would have succeeded.
-    DryRunOperation(ErrorMetadata),
-    /// `FailedOperation`: Operation failed.
-    FailedOperation(ErrorMetadata),
     /// `FailedOperation.FaceSizeTooSmall`: The face frame size is smaller than the `MinFaceSize` value, and the face is filtered out.
     FailedOperationFaceSizeTooSmall(ErrorMetadata),
     /// `FailedOperation.ImageDecodeFailed`: Image decoding failed.
@@ -851,14 +757,8 @@ pub enum DetectFaceAttributesError {
     FailedOperationUnKnowError(ErrorMetadata),
     /// `InternalError`: Internal error.
     InternalError(ErrorMetadata),
-    /// `InvalidAction`: The API does not exist.
-    InvalidAction(ErrorMetadata),
-    /// `InvalidParameter`: Parameter error (format, type, ...).
-    InvalidParameter(ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
     InvalidParameterInvalidParameter(ErrorMetadata),
-    /// `InvalidParameterValue`: Invalid parameter value.
-    InvalidParameterValue(ErrorMetadata),
     /// `InvalidParameterValue.FaceModelVersionIllegal`: The algorithm model version is invalid.
     InvalidParameterValueFaceModelVersionIllegal(ErrorMetadata),
     /// `InvalidParameterValue.ImageEmpty`: Empty image.
@@ -867,42 +767,10 @@ pub enum DetectFaceAttributesError {
     InvalidParameterValueNoFaceInPhoto(ErrorMetadata),
     /// `InvalidParameterValue.UrlIllegal`: Invalid URL format.
     InvalidParameterValueUrlIllegal(ErrorMetadata),
-    /// `InvalidRequest`: Malformed multipart request body.
-    InvalidRequest(ErrorMetadata),
-    /// `IpInBlacklist`: The IP is in the blacklist.
-    IpInBlacklist(ErrorMetadata),
-    /// `IpNotInWhitelist`: The IP is not in the whitelist.
-    IpNotInWhitelist(ErrorMetadata),
-    /// `LimitExceeded`: Quota limit exceeded.
-    LimitExceeded(ErrorMetadata),
     /// `LimitExceeded.ErrorFaceNumExceed`: The number of faces exceeds the limit.
     LimitExceededErrorFaceNumExceed(ErrorMetadata),
-    /// `MissingParameter`: A required parameter is missing.
-    MissingParameter(ErrorMetadata),
     /// `MissingParameter.ErrorParameterEmpty`: A required parameter is empty.
     MissingParameterErrorParameterEmpty(ErrorMetadata),
-    /// `NoSuchProduct`: The product does not exist.
-    NoSuchProduct(ErrorMetadata),
-    /// `NoSuchVersion`: The API version does not exist.
-    NoSuchVersion(ErrorMetadata),
-    /// `RequestLimitExceeded`: Request frequency limit exceeded. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The root account exceeded its frequency limit (global region). Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededGlobalRegionUinLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.IPLimitExceeded`: The IP exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededIpLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.UinLimitExceeded`: The root account (UIN) exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededUinLimitExceeded(ErrorMetadata),
-    /// `RequestSizeLimitExceeded`: The request is too large.
-    RequestSizeLimitExceeded(ErrorMetadata),
-    /// `ResourceInUse`: The resource is in use.
-    ResourceInUse(ErrorMetadata),
-    /// `ResourceInsufficient`: Insufficient resources.
-    ResourceInsufficient(ErrorMetadata),
-    /// `ResourceNotFound`: The resource does not exist.
-    ResourceNotFound(ErrorMetadata),
-    /// `ResourceUnavailable`: The resource is unavailable.
-    ResourceUnavailable(ErrorMetadata),
     /// `ResourceUnavailable.Delivering`: The resource is being shipped.
     ResourceUnavailableDelivering(ErrorMetadata),
     /// `ResourceUnavailable.Freeze`: The account has been frozen.
@@ -921,27 +789,16 @@ pub enum DetectFaceAttributesError {
     ResourceUnavailableUnknownStatus(ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
     ResourcesSoldOutChargeStatusException(ErrorMetadata),
-    /// `ResponseSizeLimitExceeded`: The response is too large.
-    ResponseSizeLimitExceeded(ErrorMetadata),
-    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    ServiceUnavailable(ErrorMetadata),
-    /// `UnauthorizedOperation`: Unauthorized operation.
-    UnauthorizedOperation(ErrorMetadata),
-    /// `UnknownParameter`: Unknown parameter.
-    UnknownParameter(ErrorMetadata),
-    /// `UnsupportedOperation`: Unsupported operation.
-    UnsupportedOperation(ErrorMetadata),
     /// `UnsupportedOperation.UnknowMethod`: Unknown method name.
     UnsupportedOperationUnknowMethod(ErrorMetadata),
-    /// `UnsupportedProtocol`: Unsupported protocol (HTTP(S) method or scheme).
-    UnsupportedProtocol(ErrorMetadata),
-    /// `UnsupportedRegion`: The API does not support the requested region.
-    UnsupportedRegion(ErrorMetadata),
+    /// An API 3.0 common code (authentication, throttling, quotas, ...):
+    /// [`CommonError::kind`](crate::CommonError::kind) says which.
+    Common(crate::CommonError),
     /// A code this version of the spec does not list; code and message are kept intact.
     Unhandled(ErrorMetadata),
 }
 impl DetectFaceAttributesError {
-    /// The API error code, e.g. `InvalidParameterValue`.
+    /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
@@ -950,47 +807,47 @@ impl DetectFaceAttributesError {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        self.retry_kind().is_some()
+        ServiceError::is_retryable(self)
+    }
+    /// The service refused the call for its rate, without processing it.
+    pub fn is_throttling(&self) -> bool {
+        ServiceError::is_throttling(self)
+    }
+    /// What the call names does not exist (a group, person, face or job).
+    pub fn is_not_found(&self) -> bool {
+        ServiceError::is_not_found(self)
+    }
+    /// The credentials, signature or permissions were refused.
+    pub fn is_auth_failure(&self) -> bool {
+        ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
-    pub fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    pub fn retry_kind(
+        &self,
+    ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         match self {
-            Self::FailedOperationRequestLimitExceeded(_)
-            | Self::RequestLimitExceeded(_)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_)
-            | Self::RequestLimitExceededIpLimitExceeded(_)
-            | Self::RequestLimitExceededUinLimitExceeded(_) => {
+            Self::FailedOperationRequestLimitExceeded(_) => {
                 Some(crate::runtime::retry::RetryKind::Throttling)
             }
             Self::FailedOperationRequestTimeout(_)
             | Self::FailedOperationRpcFail(_)
-            | Self::FailedOperationServerError(_)
-            | Self::ServiceUnavailable(_) => {
+            | Self::FailedOperationServerError(_) => {
                 Some(crate::runtime::retry::RetryKind::Transient)
             }
+            Self::Common(e) => e.kind().retry_kind(),
             _ => None,
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
     pub fn metadata(&self) -> &ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
+            Self::AuthFailureInvalidAuthorization(m)
             | Self::FailedOperationFaceSizeTooSmall(m)
             | Self::FailedOperationImageDecodeFailed(m)
             | Self::FailedOperationImageDownloadError(m)
@@ -1003,32 +860,13 @@ impl DetectFaceAttributesError {
             | Self::FailedOperationServerError(m)
             | Self::FailedOperationUnKnowError(m)
             | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueFaceModelVersionIllegal(m)
             | Self::InvalidParameterValueImageEmpty(m)
             | Self::InvalidParameterValueNoFaceInPhoto(m)
             | Self::InvalidParameterValueUrlIllegal(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
             | Self::LimitExceededErrorFaceNumExceed(m)
-            | Self::MissingParameter(m)
             | Self::MissingParameterErrorParameterEmpty(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableDelivering(m)
             | Self::ResourceUnavailableFreeze(m)
             | Self::ResourceUnavailableInArrears(m)
@@ -1038,36 +876,19 @@ impl DetectFaceAttributesError {
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourceUnavailableUnknownStatus(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
             | Self::UnsupportedOperationUnknowMethod(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata(),
         }
     }
 }
+impl crate::runtime::sealed::Sealed for DetectFaceAttributesError {}
 impl ServiceError for DetectFaceAttributesError {
     fn from_metadata(metadata: ErrorMetadata) -> Self {
         match metadata.code.as_str() {
-            "ActionOffline" => Self::ActionOffline(metadata),
             "AuthFailure.InvalidAuthorization" => {
                 Self::AuthFailureInvalidAuthorization(metadata)
             }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(metadata),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(metadata),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(metadata),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(metadata),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(metadata),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(metadata),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(metadata)
-            }
-            "DryRunOperation" => Self::DryRunOperation(metadata),
-            "FailedOperation" => Self::FailedOperation(metadata),
             "FailedOperation.FaceSizeTooSmall" => {
                 Self::FailedOperationFaceSizeTooSmall(metadata)
             }
@@ -1096,12 +917,9 @@ impl ServiceError for DetectFaceAttributesError {
             "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
             "FailedOperation.UnKnowError" => Self::FailedOperationUnKnowError(metadata),
             "InternalError" => Self::InternalError(metadata),
-            "InvalidAction" => Self::InvalidAction(metadata),
-            "InvalidParameter" => Self::InvalidParameter(metadata),
             "InvalidParameter.InvalidParameter" => {
                 Self::InvalidParameterInvalidParameter(metadata)
             }
-            "InvalidParameterValue" => Self::InvalidParameterValue(metadata),
             "InvalidParameterValue.FaceModelVersionIllegal" => {
                 Self::InvalidParameterValueFaceModelVersionIllegal(metadata)
             }
@@ -1114,34 +932,12 @@ impl ServiceError for DetectFaceAttributesError {
             "InvalidParameterValue.UrlIllegal" => {
                 Self::InvalidParameterValueUrlIllegal(metadata)
             }
-            "InvalidRequest" => Self::InvalidRequest(metadata),
-            "IpInBlacklist" => Self::IpInBlacklist(metadata),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(metadata),
-            "LimitExceeded" => Self::LimitExceeded(metadata),
             "LimitExceeded.ErrorFaceNumExceed" => {
                 Self::LimitExceededErrorFaceNumExceed(metadata)
             }
-            "MissingParameter" => Self::MissingParameter(metadata),
             "MissingParameter.ErrorParameterEmpty" => {
                 Self::MissingParameterErrorParameterEmpty(metadata)
             }
-            "NoSuchProduct" => Self::NoSuchProduct(metadata),
-            "NoSuchVersion" => Self::NoSuchVersion(metadata),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(metadata),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(metadata)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(metadata),
-            "ResourceInUse" => Self::ResourceInUse(metadata),
-            "ResourceInsufficient" => Self::ResourceInsufficient(metadata),
-            "ResourceNotFound" => Self::ResourceNotFound(metadata),
-            "ResourceUnavailable" => Self::ResourceUnavailable(metadata),
             "ResourceUnavailable.Delivering" => {
                 Self::ResourceUnavailableDelivering(metadata)
             }
@@ -1163,17 +959,15 @@ impl ServiceError for DetectFaceAttributesError {
             "ResourcesSoldOut.ChargeStatusException" => {
                 Self::ResourcesSoldOutChargeStatusException(metadata)
             }
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(metadata),
-            "ServiceUnavailable" => Self::ServiceUnavailable(metadata),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(metadata),
-            "UnknownParameter" => Self::UnknownParameter(metadata),
-            "UnsupportedOperation" => Self::UnsupportedOperation(metadata),
             "UnsupportedOperation.UnknowMethod" => {
                 Self::UnsupportedOperationUnknowMethod(metadata)
             }
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(metadata),
-            "UnsupportedRegion" => Self::UnsupportedRegion(metadata),
-            _ => Self::Unhandled(metadata),
+            code => {
+                match crate::CommonErrorKind::from_code(code) {
+                    Some(kind) => Self::Common(crate::CommonError::new(kind, metadata)),
+                    None => Self::Unhandled(metadata),
+                }
+            }
         }
     }
     fn metadata(&self) -> &ErrorMetadata {
@@ -1181,17 +975,7 @@ impl ServiceError for DetectFaceAttributesError {
     }
     fn metadata_mut(&mut self) -> &mut ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
+            Self::AuthFailureInvalidAuthorization(m)
             | Self::FailedOperationFaceSizeTooSmall(m)
             | Self::FailedOperationImageDecodeFailed(m)
             | Self::FailedOperationImageDownloadError(m)
@@ -1204,32 +988,13 @@ impl ServiceError for DetectFaceAttributesError {
             | Self::FailedOperationServerError(m)
             | Self::FailedOperationUnKnowError(m)
             | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueFaceModelVersionIllegal(m)
             | Self::InvalidParameterValueImageEmpty(m)
             | Self::InvalidParameterValueNoFaceInPhoto(m)
             | Self::InvalidParameterValueUrlIllegal(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
             | Self::LimitExceededErrorFaceNumExceed(m)
-            | Self::MissingParameter(m)
             | Self::MissingParameterErrorParameterEmpty(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableDelivering(m)
             | Self::ResourceUnavailableFreeze(m)
             | Self::ResourceUnavailableInArrears(m)
@@ -1239,27 +1004,21 @@ impl ServiceError for DetectFaceAttributesError {
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourceUnavailableUnknownStatus(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
             | Self::UnsupportedOperationUnknowMethod(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata_mut(),
         }
     }
-    fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         DetectFaceAttributesError::retry_kind(self)
     }
 }
-impl std::fmt::Display for DetectFaceAttributesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
+impl ::core::fmt::Display for DetectFaceAttributesError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
-impl std::error::Error for DetectFaceAttributesError {}
+impl ::std::error::Error for DetectFaceAttributesError {}
 /// Builder returned by [`Client::detect_face_attributes`](crate::Client::detect_face_attributes): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -97,6 +97,7 @@ impl GetGroupInfoRequestBuilder {
         })
     }
 }
+impl crate::runtime::sealed::Sealed for GetGroupInfoRequest {}
 impl crate::runtime::action::Action for GetGroupInfoRequest {
     const NAME: &'static str = "GetGroupInfo";
     const IDEMPOTENT: bool = true;
@@ -108,31 +109,6 @@ impl crate::runtime::action::Action for GetGroupInfoRequest {
     }
     fn error_code(error: &GetGroupInfoError) -> ::core::option::Option<&'static str> {
         match error {
-            GetGroupInfoError::ActionOffline(_) => Some("ActionOffline"),
-            GetGroupInfoError::AuthFailureInvalidAuthorization(_) => {
-                Some("AuthFailure.InvalidAuthorization")
-            }
-            GetGroupInfoError::AuthFailureInvalidSecretId(_) => {
-                Some("AuthFailure.InvalidSecretId")
-            }
-            GetGroupInfoError::AuthFailureMfaFailure(_) => Some("AuthFailure.MFAFailure"),
-            GetGroupInfoError::AuthFailureSecretIdNotFound(_) => {
-                Some("AuthFailure.SecretIdNotFound")
-            }
-            GetGroupInfoError::AuthFailureSignatureExpire(_) => {
-                Some("AuthFailure.SignatureExpire")
-            }
-            GetGroupInfoError::AuthFailureSignatureFailure(_) => {
-                Some("AuthFailure.SignatureFailure")
-            }
-            GetGroupInfoError::AuthFailureTokenFailure(_) => {
-                Some("AuthFailure.TokenFailure")
-            }
-            GetGroupInfoError::AuthFailureUnauthorizedOperation(_) => {
-                Some("AuthFailure.UnauthorizedOperation")
-            }
-            GetGroupInfoError::DryRunOperation(_) => Some("DryRunOperation"),
-            GetGroupInfoError::FailedOperation(_) => Some("FailedOperation"),
             GetGroupInfoError::FailedOperationRequestLimitExceeded(_) => {
                 Some("FailedOperation.RequestLimitExceeded")
             }
@@ -142,10 +118,6 @@ impl crate::runtime::action::Action for GetGroupInfoRequest {
             GetGroupInfoError::FailedOperationServerError(_) => {
                 Some("FailedOperation.ServerError")
             }
-            GetGroupInfoError::InternalError(_) => Some("InternalError"),
-            GetGroupInfoError::InvalidAction(_) => Some("InvalidAction"),
-            GetGroupInfoError::InvalidParameter(_) => Some("InvalidParameter"),
-            GetGroupInfoError::InvalidParameterValue(_) => Some("InvalidParameterValue"),
             GetGroupInfoError::InvalidParameterValueGroupIdIllegal(_) => {
                 Some("InvalidParameterValue.GroupIdIllegal")
             }
@@ -155,30 +127,6 @@ impl crate::runtime::action::Action for GetGroupInfoRequest {
             GetGroupInfoError::InvalidParameterValueGroupIdTooLong(_) => {
                 Some("InvalidParameterValue.GroupIdTooLong")
             }
-            GetGroupInfoError::InvalidRequest(_) => Some("InvalidRequest"),
-            GetGroupInfoError::IpInBlacklist(_) => Some("IpInBlacklist"),
-            GetGroupInfoError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
-            GetGroupInfoError::LimitExceeded(_) => Some("LimitExceeded"),
-            GetGroupInfoError::MissingParameter(_) => Some("MissingParameter"),
-            GetGroupInfoError::NoSuchProduct(_) => Some("NoSuchProduct"),
-            GetGroupInfoError::NoSuchVersion(_) => Some("NoSuchVersion"),
-            GetGroupInfoError::RequestLimitExceeded(_) => Some("RequestLimitExceeded"),
-            GetGroupInfoError::RequestLimitExceededGlobalRegionUinLimitExceeded(_) => {
-                Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded")
-            }
-            GetGroupInfoError::RequestLimitExceededIpLimitExceeded(_) => {
-                Some("RequestLimitExceeded.IPLimitExceeded")
-            }
-            GetGroupInfoError::RequestLimitExceededUinLimitExceeded(_) => {
-                Some("RequestLimitExceeded.UinLimitExceeded")
-            }
-            GetGroupInfoError::RequestSizeLimitExceeded(_) => {
-                Some("RequestSizeLimitExceeded")
-            }
-            GetGroupInfoError::ResourceInUse(_) => Some("ResourceInUse"),
-            GetGroupInfoError::ResourceInsufficient(_) => Some("ResourceInsufficient"),
-            GetGroupInfoError::ResourceNotFound(_) => Some("ResourceNotFound"),
-            GetGroupInfoError::ResourceUnavailable(_) => Some("ResourceUnavailable"),
             GetGroupInfoError::ResourceUnavailableInArrears(_) => {
                 Some("ResourceUnavailable.InArrears")
             }
@@ -191,15 +139,7 @@ impl crate::runtime::action::Action for GetGroupInfoRequest {
             GetGroupInfoError::ResourcesSoldOutChargeStatusException(_) => {
                 Some("ResourcesSoldOut.ChargeStatusException")
             }
-            GetGroupInfoError::ResponseSizeLimitExceeded(_) => {
-                Some("ResponseSizeLimitExceeded")
-            }
-            GetGroupInfoError::ServiceUnavailable(_) => Some("ServiceUnavailable"),
-            GetGroupInfoError::UnauthorizedOperation(_) => Some("UnauthorizedOperation"),
-            GetGroupInfoError::UnknownParameter(_) => Some("UnknownParameter"),
-            GetGroupInfoError::UnsupportedOperation(_) => Some("UnsupportedOperation"),
-            GetGroupInfoError::UnsupportedProtocol(_) => Some("UnsupportedProtocol"),
-            GetGroupInfoError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            GetGroupInfoError::Common(e) => Some(e.kind().code()),
             GetGroupInfoError::Unhandled(_) => None,
         }
     }
@@ -304,84 +244,22 @@ impl GetGroupInfoResponseBuilder {
         self.value
     }
 }
-/// Error codes `GetGroupInfo` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
+/// Error codes `GetGroupInfo` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GetGroupInfoError {
-    /// `ActionOffline`: This API has been deprecated.
-    ActionOffline(ErrorMetadata),
-    /// `AuthFailure.InvalidAuthorization`: The Authorization header of the request is invalid.
-    AuthFailureInvalidAuthorization(ErrorMetadata),
-    /// `AuthFailure.InvalidSecretId`: Invalid key (not a Tencent Cloud API key type).
-    AuthFailureInvalidSecretId(ErrorMetadata),
-    /// `AuthFailure.MFAFailure`: MFA failed.
-    AuthFailureMfaFailure(ErrorMetadata),
-    /// `AuthFailure.SecretIdNotFound`: The key does not exist (deleted or disabled, or whitespace around the key).
-    AuthFailureSecretIdNotFound(ErrorMetadata),
-    /// `AuthFailure.SignatureExpire`: The signature expired; `X-TC-Timestamp` differs from the server time by more than 5 minutes.
-    AuthFailureSignatureExpire(ErrorMetadata),
-    /// `AuthFailure.SignatureFailure`: Invalid signature.
-    AuthFailureSignatureFailure(ErrorMetadata),
-    /// `AuthFailure.TokenFailure`: Invalid session token.
-    AuthFailureTokenFailure(ErrorMetadata),
-    /// `AuthFailure.UnauthorizedOperation`: The request is not authorized (CAM).
-    AuthFailureUnauthorizedOperation(ErrorMetadata),
-    /// `DryRunOperation`: DryRun; the request would have succeeded.
-    DryRunOperation(ErrorMetadata),
-    /// `FailedOperation`: Operation failed.
-    FailedOperation(ErrorMetadata),
     /// `FailedOperation.RequestLimitExceeded`: The request frequency exceeds the limit. Retryable (throttling: the service did not process the request, so any action is retried).
     FailedOperationRequestLimitExceeded(ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     FailedOperationRequestTimeout(ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     FailedOperationServerError(ErrorMetadata),
-    /// `InternalError`: Internal error.
-    InternalError(ErrorMetadata),
-    /// `InvalidAction`: The API does not exist.
-    InvalidAction(ErrorMetadata),
-    /// `InvalidParameter`: Parameter error (format, type, ...).
-    InvalidParameter(ErrorMetadata),
-    /// `InvalidParameterValue`: Invalid parameter value.
-    InvalidParameterValue(ErrorMetadata),
     /// `InvalidParameterValue.GroupIdIllegal`: The group ID contains invalid characters. It can contain only letters, digits, and special symbols (-%@#&_).
     InvalidParameterValueGroupIdIllegal(ErrorMetadata),
     /// `InvalidParameterValue.GroupIdNotExist`: The group ID does not exist.
     InvalidParameterValueGroupIdNotExist(ErrorMetadata),
     /// `InvalidParameterValue.GroupIdTooLong`: The group ID exceeds the length limit.
     InvalidParameterValueGroupIdTooLong(ErrorMetadata),
-    /// `InvalidRequest`: Malformed multipart request body.
-    InvalidRequest(ErrorMetadata),
-    /// `IpInBlacklist`: The IP is in the blacklist.
-    IpInBlacklist(ErrorMetadata),
-    /// `IpNotInWhitelist`: The IP is not in the whitelist.
-    IpNotInWhitelist(ErrorMetadata),
-    /// `LimitExceeded`: Quota limit exceeded.
-    LimitExceeded(ErrorMetadata),
-    /// `MissingParameter`: A required parameter is missing.
-    MissingParameter(ErrorMetadata),
-    /// `NoSuchProduct`: The product does not exist.
-    NoSuchProduct(ErrorMetadata),
-    /// `NoSuchVersion`: The API version does not exist.
-    NoSuchVersion(ErrorMetadata),
-    /// `RequestLimitExceeded`: Request frequency limit exceeded. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The root account exceeded its frequency limit (global region). Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededGlobalRegionUinLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.IPLimitExceeded`: The IP exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededIpLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.UinLimitExceeded`: The root account (UIN) exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededUinLimitExceeded(ErrorMetadata),
-    /// `RequestSizeLimitExceeded`: The request is too large.
-    RequestSizeLimitExceeded(ErrorMetadata),
-    /// `ResourceInUse`: The resource is in use.
-    ResourceInUse(ErrorMetadata),
-    /// `ResourceInsufficient`: Insufficient resources.
-    ResourceInsufficient(ErrorMetadata),
-    /// `ResourceNotFound`: The resource does not exist.
-    ResourceNotFound(ErrorMetadata),
-    /// `ResourceUnavailable`: The resource is unavailable.
-    ResourceUnavailable(ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
     ResourceUnavailableInArrears(ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
@@ -390,25 +268,14 @@ pub enum GetGroupInfoError {
     ResourceUnavailableStopUsing(ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
     ResourcesSoldOutChargeStatusException(ErrorMetadata),
-    /// `ResponseSizeLimitExceeded`: The response is too large.
-    ResponseSizeLimitExceeded(ErrorMetadata),
-    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    ServiceUnavailable(ErrorMetadata),
-    /// `UnauthorizedOperation`: Unauthorized operation.
-    UnauthorizedOperation(ErrorMetadata),
-    /// `UnknownParameter`: Unknown parameter.
-    UnknownParameter(ErrorMetadata),
-    /// `UnsupportedOperation`: Unsupported operation.
-    UnsupportedOperation(ErrorMetadata),
-    /// `UnsupportedProtocol`: Unsupported protocol (HTTP(S) method or scheme).
-    UnsupportedProtocol(ErrorMetadata),
-    /// `UnsupportedRegion`: The API does not support the requested region.
-    UnsupportedRegion(ErrorMetadata),
+    /// An API 3.0 common code (authentication, throttling, quotas, ...):
+    /// [`CommonError::kind`](crate::CommonError::kind) says which.
+    Common(crate::CommonError),
     /// A code this version of the spec does not list; code and message are kept intact.
     Unhandled(ErrorMetadata),
 }
 impl GetGroupInfoError {
-    /// The API error code, e.g. `InvalidParameterValue`.
+    /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
@@ -417,105 +284,64 @@ impl GetGroupInfoError {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        self.retry_kind().is_some()
+        ServiceError::is_retryable(self)
+    }
+    /// The service refused the call for its rate, without processing it.
+    pub fn is_throttling(&self) -> bool {
+        ServiceError::is_throttling(self)
+    }
+    /// What the call names does not exist (a group, person, face or job).
+    pub fn is_not_found(&self) -> bool {
+        ServiceError::is_not_found(self)
+    }
+    /// The credentials, signature or permissions were refused.
+    pub fn is_auth_failure(&self) -> bool {
+        ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
-    pub fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    pub fn retry_kind(
+        &self,
+    ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         match self {
-            Self::FailedOperationRequestLimitExceeded(_)
-            | Self::RequestLimitExceeded(_)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_)
-            | Self::RequestLimitExceededIpLimitExceeded(_)
-            | Self::RequestLimitExceededUinLimitExceeded(_) => {
+            Self::FailedOperationRequestLimitExceeded(_) => {
                 Some(crate::runtime::retry::RetryKind::Throttling)
             }
             Self::FailedOperationRequestTimeout(_)
-            | Self::FailedOperationServerError(_)
-            | Self::ServiceUnavailable(_) => {
+            | Self::FailedOperationServerError(_) => {
                 Some(crate::runtime::retry::RetryKind::Transient)
             }
+            Self::Common(e) => e.kind().retry_kind(),
             _ => None,
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
     pub fn metadata(&self) -> &ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationRequestLimitExceeded(m)
+            Self::FailedOperationRequestLimitExceeded(m)
             | Self::FailedOperationRequestTimeout(m)
             | Self::FailedOperationServerError(m)
-            | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueGroupIdIllegal(m)
             | Self::InvalidParameterValueGroupIdNotExist(m)
             | Self::InvalidParameterValueGroupIdTooLong(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
-            | Self::MissingParameter(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableInArrears(m)
             | Self::ResourceUnavailableNotExist(m)
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata(),
         }
     }
 }
+impl crate::runtime::sealed::Sealed for GetGroupInfoError {}
 impl ServiceError for GetGroupInfoError {
     fn from_metadata(metadata: ErrorMetadata) -> Self {
         match metadata.code.as_str() {
-            "ActionOffline" => Self::ActionOffline(metadata),
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(metadata),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(metadata),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(metadata),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(metadata),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(metadata),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(metadata),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(metadata)
-            }
-            "DryRunOperation" => Self::DryRunOperation(metadata),
-            "FailedOperation" => Self::FailedOperation(metadata),
             "FailedOperation.RequestLimitExceeded" => {
                 Self::FailedOperationRequestLimitExceeded(metadata)
             }
@@ -523,10 +349,6 @@ impl ServiceError for GetGroupInfoError {
                 Self::FailedOperationRequestTimeout(metadata)
             }
             "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidAction" => Self::InvalidAction(metadata),
-            "InvalidParameter" => Self::InvalidParameter(metadata),
-            "InvalidParameterValue" => Self::InvalidParameterValue(metadata),
             "InvalidParameterValue.GroupIdIllegal" => {
                 Self::InvalidParameterValueGroupIdIllegal(metadata)
             }
@@ -536,28 +358,6 @@ impl ServiceError for GetGroupInfoError {
             "InvalidParameterValue.GroupIdTooLong" => {
                 Self::InvalidParameterValueGroupIdTooLong(metadata)
             }
-            "InvalidRequest" => Self::InvalidRequest(metadata),
-            "IpInBlacklist" => Self::IpInBlacklist(metadata),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(metadata),
-            "LimitExceeded" => Self::LimitExceeded(metadata),
-            "MissingParameter" => Self::MissingParameter(metadata),
-            "NoSuchProduct" => Self::NoSuchProduct(metadata),
-            "NoSuchVersion" => Self::NoSuchVersion(metadata),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(metadata),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(metadata)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(metadata),
-            "ResourceInUse" => Self::ResourceInUse(metadata),
-            "ResourceInsufficient" => Self::ResourceInsufficient(metadata),
-            "ResourceNotFound" => Self::ResourceNotFound(metadata),
-            "ResourceUnavailable" => Self::ResourceUnavailable(metadata),
             "ResourceUnavailable.InArrears" => {
                 Self::ResourceUnavailableInArrears(metadata)
             }
@@ -568,14 +368,12 @@ impl ServiceError for GetGroupInfoError {
             "ResourcesSoldOut.ChargeStatusException" => {
                 Self::ResourcesSoldOutChargeStatusException(metadata)
             }
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(metadata),
-            "ServiceUnavailable" => Self::ServiceUnavailable(metadata),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(metadata),
-            "UnknownParameter" => Self::UnknownParameter(metadata),
-            "UnsupportedOperation" => Self::UnsupportedOperation(metadata),
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(metadata),
-            "UnsupportedRegion" => Self::UnsupportedRegion(metadata),
-            _ => Self::Unhandled(metadata),
+            code => {
+                match crate::CommonErrorKind::from_code(code) {
+                    Some(kind) => Self::Common(crate::CommonError::new(kind, metadata)),
+                    None => Self::Unhandled(metadata),
+                }
+            }
         }
     }
     fn metadata(&self) -> &ErrorMetadata {
@@ -583,67 +381,30 @@ impl ServiceError for GetGroupInfoError {
     }
     fn metadata_mut(&mut self) -> &mut ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationRequestLimitExceeded(m)
+            Self::FailedOperationRequestLimitExceeded(m)
             | Self::FailedOperationRequestTimeout(m)
             | Self::FailedOperationServerError(m)
-            | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueGroupIdIllegal(m)
             | Self::InvalidParameterValueGroupIdNotExist(m)
             | Self::InvalidParameterValueGroupIdTooLong(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
-            | Self::MissingParameter(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableInArrears(m)
             | Self::ResourceUnavailableNotExist(m)
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata_mut(),
         }
     }
-    fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         GetGroupInfoError::retry_kind(self)
     }
 }
-impl std::fmt::Display for GetGroupInfoError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
+impl ::core::fmt::Display for GetGroupInfoError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
-impl std::error::Error for GetGroupInfoError {}
+impl ::std::error::Error for GetGroupInfoError {}
 /// Builder returned by [`Client::get_group_info`](crate::Client::get_group_info): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -148,6 +148,7 @@ impl GetUpgradeGroupFaceModelVersionResultRequestBuilder {
         })
     }
 }
+impl crate::runtime::sealed::Sealed for GetUpgradeGroupFaceModelVersionResultRequest {}
 impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionResultRequest {
     const NAME: &'static str = "GetUpgradeGroupFaceModelVersionResult";
     const IDEMPOTENT: bool = true;
@@ -161,39 +162,6 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionResultReq
         error: &GetUpgradeGroupFaceModelVersionResultError,
     ) -> ::core::option::Option<&'static str> {
         match error {
-            GetUpgradeGroupFaceModelVersionResultError::ActionOffline(_) => {
-                Some("ActionOffline")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::AuthFailureInvalidAuthorization(
-                _,
-            ) => Some("AuthFailure.InvalidAuthorization"),
-            GetUpgradeGroupFaceModelVersionResultError::AuthFailureInvalidSecretId(_) => {
-                Some("AuthFailure.InvalidSecretId")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::AuthFailureMfaFailure(_) => {
-                Some("AuthFailure.MFAFailure")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::AuthFailureSecretIdNotFound(
-                _,
-            ) => Some("AuthFailure.SecretIdNotFound"),
-            GetUpgradeGroupFaceModelVersionResultError::AuthFailureSignatureExpire(_) => {
-                Some("AuthFailure.SignatureExpire")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::AuthFailureSignatureFailure(
-                _,
-            ) => Some("AuthFailure.SignatureFailure"),
-            GetUpgradeGroupFaceModelVersionResultError::AuthFailureTokenFailure(_) => {
-                Some("AuthFailure.TokenFailure")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::AuthFailureUnauthorizedOperation(
-                _,
-            ) => Some("AuthFailure.UnauthorizedOperation"),
-            GetUpgradeGroupFaceModelVersionResultError::DryRunOperation(_) => {
-                Some("DryRunOperation")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::FailedOperation(_) => {
-                Some("FailedOperation")
-            }
             GetUpgradeGroupFaceModelVersionResultError::FailedOperationRequestTimeout(
                 _,
             ) => Some("FailedOperation.RequestTimeout"),
@@ -203,72 +171,12 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionResultReq
             GetUpgradeGroupFaceModelVersionResultError::FailedOperationUpgradeJobIdNotExist(
                 _,
             ) => Some("FailedOperation.UpgradeJobIdNotExist"),
-            GetUpgradeGroupFaceModelVersionResultError::InternalError(_) => {
-                Some("InternalError")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::InvalidAction(_) => {
-                Some("InvalidAction")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::InvalidParameter(_) => {
-                Some("InvalidParameter")
-            }
             GetUpgradeGroupFaceModelVersionResultError::InvalidParameterInvalidParameter(
                 _,
             ) => Some("InvalidParameter.InvalidParameter"),
-            GetUpgradeGroupFaceModelVersionResultError::InvalidParameterValue(_) => {
-                Some("InvalidParameterValue")
-            }
             GetUpgradeGroupFaceModelVersionResultError::InvalidParameterValueGroupIdNotExist(
                 _,
             ) => Some("InvalidParameterValue.GroupIdNotExist"),
-            GetUpgradeGroupFaceModelVersionResultError::InvalidRequest(_) => {
-                Some("InvalidRequest")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::IpInBlacklist(_) => {
-                Some("IpInBlacklist")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::IpNotInWhitelist(_) => {
-                Some("IpNotInWhitelist")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::LimitExceeded(_) => {
-                Some("LimitExceeded")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::MissingParameter(_) => {
-                Some("MissingParameter")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::NoSuchProduct(_) => {
-                Some("NoSuchProduct")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::NoSuchVersion(_) => {
-                Some("NoSuchVersion")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::RequestLimitExceeded(_) => {
-                Some("RequestLimitExceeded")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::RequestLimitExceededGlobalRegionUinLimitExceeded(
-                _,
-            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
-            GetUpgradeGroupFaceModelVersionResultError::RequestLimitExceededIpLimitExceeded(
-                _,
-            ) => Some("RequestLimitExceeded.IPLimitExceeded"),
-            GetUpgradeGroupFaceModelVersionResultError::RequestLimitExceededUinLimitExceeded(
-                _,
-            ) => Some("RequestLimitExceeded.UinLimitExceeded"),
-            GetUpgradeGroupFaceModelVersionResultError::RequestSizeLimitExceeded(_) => {
-                Some("RequestSizeLimitExceeded")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::ResourceInUse(_) => {
-                Some("ResourceInUse")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::ResourceInsufficient(_) => {
-                Some("ResourceInsufficient")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::ResourceNotFound(_) => {
-                Some("ResourceNotFound")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::ResourceUnavailable(_) => {
-                Some("ResourceUnavailable")
-            }
             GetUpgradeGroupFaceModelVersionResultError::ResourceUnavailableInArrears(
                 _,
             ) => Some("ResourceUnavailable.InArrears"),
@@ -281,26 +189,8 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionResultReq
             GetUpgradeGroupFaceModelVersionResultError::ResourcesSoldOutChargeStatusException(
                 _,
             ) => Some("ResourcesSoldOut.ChargeStatusException"),
-            GetUpgradeGroupFaceModelVersionResultError::ResponseSizeLimitExceeded(_) => {
-                Some("ResponseSizeLimitExceeded")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::ServiceUnavailable(_) => {
-                Some("ServiceUnavailable")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::UnauthorizedOperation(_) => {
-                Some("UnauthorizedOperation")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::UnknownParameter(_) => {
-                Some("UnknownParameter")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::UnsupportedOperation(_) => {
-                Some("UnsupportedOperation")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::UnsupportedProtocol(_) => {
-                Some("UnsupportedProtocol")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::UnsupportedRegion(_) => {
-                Some("UnsupportedRegion")
+            GetUpgradeGroupFaceModelVersionResultError::Common(e) => {
+                Some(e.kind().code())
             }
             GetUpgradeGroupFaceModelVersionResultError::Unhandled(_) => None,
         }
@@ -436,82 +326,20 @@ impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
         self.value
     }
 }
-/// Error codes `GetUpgradeGroupFaceModelVersionResult` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
+/// Error codes `GetUpgradeGroupFaceModelVersionResult` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GetUpgradeGroupFaceModelVersionResultError {
-    /// `ActionOffline`: This API has been deprecated.
-    ActionOffline(ErrorMetadata),
-    /// `AuthFailure.InvalidAuthorization`: The Authorization header of the request is invalid.
-    AuthFailureInvalidAuthorization(ErrorMetadata),
-    /// `AuthFailure.InvalidSecretId`: Invalid key (not a Tencent Cloud API key type).
-    AuthFailureInvalidSecretId(ErrorMetadata),
-    /// `AuthFailure.MFAFailure`: MFA failed.
-    AuthFailureMfaFailure(ErrorMetadata),
-    /// `AuthFailure.SecretIdNotFound`: The key does not exist (deleted or disabled, or whitespace around the key).
-    AuthFailureSecretIdNotFound(ErrorMetadata),
-    /// `AuthFailure.SignatureExpire`: The signature expired; `X-TC-Timestamp` differs from the server time by more than 5 minutes.
-    AuthFailureSignatureExpire(ErrorMetadata),
-    /// `AuthFailure.SignatureFailure`: Invalid signature.
-    AuthFailureSignatureFailure(ErrorMetadata),
-    /// `AuthFailure.TokenFailure`: Invalid session token.
-    AuthFailureTokenFailure(ErrorMetadata),
-    /// `AuthFailure.UnauthorizedOperation`: The request is not authorized (CAM).
-    AuthFailureUnauthorizedOperation(ErrorMetadata),
-    /// `DryRunOperation`: DryRun; the request would have succeeded.
-    DryRunOperation(ErrorMetadata),
-    /// `FailedOperation`: Operation failed.
-    FailedOperation(ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     FailedOperationRequestTimeout(ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
     FailedOperationServerError(ErrorMetadata),
     /// `FailedOperation.UpgradeJobIdNotExist`: Error code `FailedOperation.UpgradeJobIdNotExist`.
     FailedOperationUpgradeJobIdNotExist(ErrorMetadata),
-    /// `InternalError`: Internal error.
-    InternalError(ErrorMetadata),
-    /// `InvalidAction`: The API does not exist.
-    InvalidAction(ErrorMetadata),
-    /// `InvalidParameter`: Parameter error (format, type, ...).
-    InvalidParameter(ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
     InvalidParameterInvalidParameter(ErrorMetadata),
-    /// `InvalidParameterValue`: Invalid parameter value.
-    InvalidParameterValue(ErrorMetadata),
     /// `InvalidParameterValue.GroupIdNotExist`: The group ID does not exist.
     InvalidParameterValueGroupIdNotExist(ErrorMetadata),
-    /// `InvalidRequest`: Malformed multipart request body.
-    InvalidRequest(ErrorMetadata),
-    /// `IpInBlacklist`: The IP is in the blacklist.
-    IpInBlacklist(ErrorMetadata),
-    /// `IpNotInWhitelist`: The IP is not in the whitelist.
-    IpNotInWhitelist(ErrorMetadata),
-    /// `LimitExceeded`: Quota limit exceeded.
-    LimitExceeded(ErrorMetadata),
-    /// `MissingParameter`: A required parameter is missing.
-    MissingParameter(ErrorMetadata),
-    /// `NoSuchProduct`: The product does not exist.
-    NoSuchProduct(ErrorMetadata),
-    /// `NoSuchVersion`: The API version does not exist.
-    NoSuchVersion(ErrorMetadata),
-    /// `RequestLimitExceeded`: Request frequency limit exceeded. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The root account exceeded its frequency limit (global region). Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededGlobalRegionUinLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.IPLimitExceeded`: The IP exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededIpLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.UinLimitExceeded`: The root account (UIN) exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededUinLimitExceeded(ErrorMetadata),
-    /// `RequestSizeLimitExceeded`: The request is too large.
-    RequestSizeLimitExceeded(ErrorMetadata),
-    /// `ResourceInUse`: The resource is in use.
-    ResourceInUse(ErrorMetadata),
-    /// `ResourceInsufficient`: Insufficient resources.
-    ResourceInsufficient(ErrorMetadata),
-    /// `ResourceNotFound`: The resource does not exist.
-    ResourceNotFound(ErrorMetadata),
-    /// `ResourceUnavailable`: The resource is unavailable.
-    ResourceUnavailable(ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
     ResourceUnavailableInArrears(ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
@@ -520,25 +348,14 @@ pub enum GetUpgradeGroupFaceModelVersionResultError {
     ResourceUnavailableStopUsing(ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
     ResourcesSoldOutChargeStatusException(ErrorMetadata),
-    /// `ResponseSizeLimitExceeded`: The response is too large.
-    ResponseSizeLimitExceeded(ErrorMetadata),
-    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    ServiceUnavailable(ErrorMetadata),
-    /// `UnauthorizedOperation`: Unauthorized operation.
-    UnauthorizedOperation(ErrorMetadata),
-    /// `UnknownParameter`: Unknown parameter.
-    UnknownParameter(ErrorMetadata),
-    /// `UnsupportedOperation`: Unsupported operation.
-    UnsupportedOperation(ErrorMetadata),
-    /// `UnsupportedProtocol`: Unsupported protocol (HTTP(S) method or scheme).
-    UnsupportedProtocol(ErrorMetadata),
-    /// `UnsupportedRegion`: The API does not support the requested region.
-    UnsupportedRegion(ErrorMetadata),
+    /// An API 3.0 common code (authentication, throttling, quotas, ...):
+    /// [`CommonError::kind`](crate::CommonError::kind) says which.
+    Common(crate::CommonError),
     /// A code this version of the spec does not list; code and message are kept intact.
     Unhandled(ErrorMetadata),
 }
 impl GetUpgradeGroupFaceModelVersionResultError {
-    /// The API error code, e.g. `InvalidParameterValue`.
+    /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
@@ -547,103 +364,60 @@ impl GetUpgradeGroupFaceModelVersionResultError {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        self.retry_kind().is_some()
+        ServiceError::is_retryable(self)
+    }
+    /// The service refused the call for its rate, without processing it.
+    pub fn is_throttling(&self) -> bool {
+        ServiceError::is_throttling(self)
+    }
+    /// What the call names does not exist (a group, person, face or job).
+    pub fn is_not_found(&self) -> bool {
+        ServiceError::is_not_found(self)
+    }
+    /// The credentials, signature or permissions were refused.
+    pub fn is_auth_failure(&self) -> bool {
+        ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
-    pub fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    pub fn retry_kind(
+        &self,
+    ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         match self {
-            Self::RequestLimitExceeded(_)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_)
-            | Self::RequestLimitExceededIpLimitExceeded(_)
-            | Self::RequestLimitExceededUinLimitExceeded(_) => {
-                Some(crate::runtime::retry::RetryKind::Throttling)
-            }
             Self::FailedOperationRequestTimeout(_)
-            | Self::FailedOperationServerError(_)
-            | Self::ServiceUnavailable(_) => {
+            | Self::FailedOperationServerError(_) => {
                 Some(crate::runtime::retry::RetryKind::Transient)
             }
+            Self::Common(e) => e.kind().retry_kind(),
             _ => None,
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
     pub fn metadata(&self) -> &ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationRequestTimeout(m)
+            Self::FailedOperationRequestTimeout(m)
             | Self::FailedOperationServerError(m)
             | Self::FailedOperationUpgradeJobIdNotExist(m)
-            | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueGroupIdNotExist(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
-            | Self::MissingParameter(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableInArrears(m)
             | Self::ResourceUnavailableNotExist(m)
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata(),
         }
     }
 }
+impl crate::runtime::sealed::Sealed for GetUpgradeGroupFaceModelVersionResultError {}
 impl ServiceError for GetUpgradeGroupFaceModelVersionResultError {
     fn from_metadata(metadata: ErrorMetadata) -> Self {
         match metadata.code.as_str() {
-            "ActionOffline" => Self::ActionOffline(metadata),
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(metadata),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(metadata),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(metadata),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(metadata),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(metadata),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(metadata),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(metadata)
-            }
-            "DryRunOperation" => Self::DryRunOperation(metadata),
-            "FailedOperation" => Self::FailedOperation(metadata),
             "FailedOperation.RequestTimeout" => {
                 Self::FailedOperationRequestTimeout(metadata)
             }
@@ -651,38 +425,12 @@ impl ServiceError for GetUpgradeGroupFaceModelVersionResultError {
             "FailedOperation.UpgradeJobIdNotExist" => {
                 Self::FailedOperationUpgradeJobIdNotExist(metadata)
             }
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidAction" => Self::InvalidAction(metadata),
-            "InvalidParameter" => Self::InvalidParameter(metadata),
             "InvalidParameter.InvalidParameter" => {
                 Self::InvalidParameterInvalidParameter(metadata)
             }
-            "InvalidParameterValue" => Self::InvalidParameterValue(metadata),
             "InvalidParameterValue.GroupIdNotExist" => {
                 Self::InvalidParameterValueGroupIdNotExist(metadata)
             }
-            "InvalidRequest" => Self::InvalidRequest(metadata),
-            "IpInBlacklist" => Self::IpInBlacklist(metadata),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(metadata),
-            "LimitExceeded" => Self::LimitExceeded(metadata),
-            "MissingParameter" => Self::MissingParameter(metadata),
-            "NoSuchProduct" => Self::NoSuchProduct(metadata),
-            "NoSuchVersion" => Self::NoSuchVersion(metadata),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(metadata),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(metadata)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(metadata),
-            "ResourceInUse" => Self::ResourceInUse(metadata),
-            "ResourceInsufficient" => Self::ResourceInsufficient(metadata),
-            "ResourceNotFound" => Self::ResourceNotFound(metadata),
-            "ResourceUnavailable" => Self::ResourceUnavailable(metadata),
             "ResourceUnavailable.InArrears" => {
                 Self::ResourceUnavailableInArrears(metadata)
             }
@@ -693,14 +441,12 @@ impl ServiceError for GetUpgradeGroupFaceModelVersionResultError {
             "ResourcesSoldOut.ChargeStatusException" => {
                 Self::ResourcesSoldOutChargeStatusException(metadata)
             }
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(metadata),
-            "ServiceUnavailable" => Self::ServiceUnavailable(metadata),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(metadata),
-            "UnknownParameter" => Self::UnknownParameter(metadata),
-            "UnsupportedOperation" => Self::UnsupportedOperation(metadata),
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(metadata),
-            "UnsupportedRegion" => Self::UnsupportedRegion(metadata),
-            _ => Self::Unhandled(metadata),
+            code => {
+                match crate::CommonErrorKind::from_code(code) {
+                    Some(kind) => Self::Common(crate::CommonError::new(kind, metadata)),
+                    None => Self::Unhandled(metadata),
+                }
+            }
         }
     }
     fn metadata(&self) -> &ErrorMetadata {
@@ -708,66 +454,29 @@ impl ServiceError for GetUpgradeGroupFaceModelVersionResultError {
     }
     fn metadata_mut(&mut self) -> &mut ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationRequestTimeout(m)
+            Self::FailedOperationRequestTimeout(m)
             | Self::FailedOperationServerError(m)
             | Self::FailedOperationUpgradeJobIdNotExist(m)
-            | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueGroupIdNotExist(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
-            | Self::MissingParameter(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableInArrears(m)
             | Self::ResourceUnavailableNotExist(m)
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata_mut(),
         }
     }
-    fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         GetUpgradeGroupFaceModelVersionResultError::retry_kind(self)
     }
 }
-impl std::fmt::Display for GetUpgradeGroupFaceModelVersionResultError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
+impl ::core::fmt::Display for GetUpgradeGroupFaceModelVersionResultError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
-impl std::error::Error for GetUpgradeGroupFaceModelVersionResultError {}
+impl ::std::error::Error for GetUpgradeGroupFaceModelVersionResultError {}
 /// Builder returned by [`Client::get_upgrade_group_face_model_version_result`](crate::Client::get_upgrade_group_face_model_version_result): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[deprecated(
     note = "the service marks `GetUpgradeGroupFaceModelVersionResult` deprecated; it may stop working without notice"

@@ -206,6 +206,7 @@ impl ModifyPersonGroupInfoRequestBuilder {
         })
     }
 }
+impl crate::runtime::sealed::Sealed for ModifyPersonGroupInfoRequest {}
 impl crate::runtime::action::Action for ModifyPersonGroupInfoRequest {
     const NAME: &'static str = "ModifyPersonGroupInfo";
     const IDEMPOTENT: bool = false;
@@ -219,33 +220,6 @@ impl crate::runtime::action::Action for ModifyPersonGroupInfoRequest {
         error: &ModifyPersonGroupInfoError,
     ) -> ::core::option::Option<&'static str> {
         match error {
-            ModifyPersonGroupInfoError::ActionOffline(_) => Some("ActionOffline"),
-            ModifyPersonGroupInfoError::AuthFailureInvalidAuthorization(_) => {
-                Some("AuthFailure.InvalidAuthorization")
-            }
-            ModifyPersonGroupInfoError::AuthFailureInvalidSecretId(_) => {
-                Some("AuthFailure.InvalidSecretId")
-            }
-            ModifyPersonGroupInfoError::AuthFailureMfaFailure(_) => {
-                Some("AuthFailure.MFAFailure")
-            }
-            ModifyPersonGroupInfoError::AuthFailureSecretIdNotFound(_) => {
-                Some("AuthFailure.SecretIdNotFound")
-            }
-            ModifyPersonGroupInfoError::AuthFailureSignatureExpire(_) => {
-                Some("AuthFailure.SignatureExpire")
-            }
-            ModifyPersonGroupInfoError::AuthFailureSignatureFailure(_) => {
-                Some("AuthFailure.SignatureFailure")
-            }
-            ModifyPersonGroupInfoError::AuthFailureTokenFailure(_) => {
-                Some("AuthFailure.TokenFailure")
-            }
-            ModifyPersonGroupInfoError::AuthFailureUnauthorizedOperation(_) => {
-                Some("AuthFailure.UnauthorizedOperation")
-            }
-            ModifyPersonGroupInfoError::DryRunOperation(_) => Some("DryRunOperation"),
-            ModifyPersonGroupInfoError::FailedOperation(_) => Some("FailedOperation"),
             ModifyPersonGroupInfoError::FailedOperationConflictOperation(_) => {
                 Some("FailedOperation.ConflictOperation")
             }
@@ -283,13 +257,8 @@ impl crate::runtime::action::Action for ModifyPersonGroupInfoRequest {
                 Some("FailedOperation.ServerError")
             }
             ModifyPersonGroupInfoError::InternalError(_) => Some("InternalError"),
-            ModifyPersonGroupInfoError::InvalidAction(_) => Some("InvalidAction"),
-            ModifyPersonGroupInfoError::InvalidParameter(_) => Some("InvalidParameter"),
             ModifyPersonGroupInfoError::InvalidParameterInvalidParameter(_) => {
                 Some("InvalidParameter.InvalidParameter")
-            }
-            ModifyPersonGroupInfoError::InvalidParameterValue(_) => {
-                Some("InvalidParameterValue")
             }
             ModifyPersonGroupInfoError::InvalidParameterValueAccountFaceNumExceed(_) => {
                 Some("InvalidParameterValue.AccountFaceNumExceed")
@@ -411,41 +380,11 @@ impl crate::runtime::action::Action for ModifyPersonGroupInfoRequest {
             ModifyPersonGroupInfoError::InvalidParameterValueUrlIllegal(_) => {
                 Some("InvalidParameterValue.UrlIllegal")
             }
-            ModifyPersonGroupInfoError::InvalidRequest(_) => Some("InvalidRequest"),
-            ModifyPersonGroupInfoError::IpInBlacklist(_) => Some("IpInBlacklist"),
-            ModifyPersonGroupInfoError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
-            ModifyPersonGroupInfoError::LimitExceeded(_) => Some("LimitExceeded"),
             ModifyPersonGroupInfoError::LimitExceededErrorFaceNumExceed(_) => {
                 Some("LimitExceeded.ErrorFaceNumExceed")
             }
-            ModifyPersonGroupInfoError::MissingParameter(_) => Some("MissingParameter"),
             ModifyPersonGroupInfoError::MissingParameterErrorParameterEmpty(_) => {
                 Some("MissingParameter.ErrorParameterEmpty")
-            }
-            ModifyPersonGroupInfoError::NoSuchProduct(_) => Some("NoSuchProduct"),
-            ModifyPersonGroupInfoError::NoSuchVersion(_) => Some("NoSuchVersion"),
-            ModifyPersonGroupInfoError::RequestLimitExceeded(_) => {
-                Some("RequestLimitExceeded")
-            }
-            ModifyPersonGroupInfoError::RequestLimitExceededGlobalRegionUinLimitExceeded(
-                _,
-            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
-            ModifyPersonGroupInfoError::RequestLimitExceededIpLimitExceeded(_) => {
-                Some("RequestLimitExceeded.IPLimitExceeded")
-            }
-            ModifyPersonGroupInfoError::RequestLimitExceededUinLimitExceeded(_) => {
-                Some("RequestLimitExceeded.UinLimitExceeded")
-            }
-            ModifyPersonGroupInfoError::RequestSizeLimitExceeded(_) => {
-                Some("RequestSizeLimitExceeded")
-            }
-            ModifyPersonGroupInfoError::ResourceInUse(_) => Some("ResourceInUse"),
-            ModifyPersonGroupInfoError::ResourceInsufficient(_) => {
-                Some("ResourceInsufficient")
-            }
-            ModifyPersonGroupInfoError::ResourceNotFound(_) => Some("ResourceNotFound"),
-            ModifyPersonGroupInfoError::ResourceUnavailable(_) => {
-                Some("ResourceUnavailable")
             }
             ModifyPersonGroupInfoError::ResourceUnavailableDelivering(_) => {
                 Some("ResourceUnavailable.Delivering")
@@ -471,26 +410,10 @@ impl crate::runtime::action::Action for ModifyPersonGroupInfoRequest {
             ModifyPersonGroupInfoError::ResourcesSoldOutChargeStatusException(_) => {
                 Some("ResourcesSoldOut.ChargeStatusException")
             }
-            ModifyPersonGroupInfoError::ResponseSizeLimitExceeded(_) => {
-                Some("ResponseSizeLimitExceeded")
-            }
-            ModifyPersonGroupInfoError::ServiceUnavailable(_) => {
-                Some("ServiceUnavailable")
-            }
-            ModifyPersonGroupInfoError::UnauthorizedOperation(_) => {
-                Some("UnauthorizedOperation")
-            }
-            ModifyPersonGroupInfoError::UnknownParameter(_) => Some("UnknownParameter"),
-            ModifyPersonGroupInfoError::UnsupportedOperation(_) => {
-                Some("UnsupportedOperation")
-            }
             ModifyPersonGroupInfoError::UnsupportedOperationUnknowMethod(_) => {
                 Some("UnsupportedOperation.UnknowMethod")
             }
-            ModifyPersonGroupInfoError::UnsupportedProtocol(_) => {
-                Some("UnsupportedProtocol")
-            }
-            ModifyPersonGroupInfoError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            ModifyPersonGroupInfoError::Common(e) => Some(e.kind().code()),
             ModifyPersonGroupInfoError::Unhandled(_) => None,
         }
     }
@@ -543,32 +466,10 @@ impl ModifyPersonGroupInfoResponseBuilder {
         self.value
     }
 }
-/// Error codes `ModifyPersonGroupInfo` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
+/// Error codes `ModifyPersonGroupInfo` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ModifyPersonGroupInfoError {
-    /// `ActionOffline`: This API has been deprecated.
-    ActionOffline(ErrorMetadata),
-    /// `AuthFailure.InvalidAuthorization`: The Authorization header of the request is invalid.
-    AuthFailureInvalidAuthorization(ErrorMetadata),
-    /// `AuthFailure.InvalidSecretId`: Invalid key (not a Tencent Cloud API key type).
-    AuthFailureInvalidSecretId(ErrorMetadata),
-    /// `AuthFailure.MFAFailure`: MFA failed.
-    AuthFailureMfaFailure(ErrorMetadata),
-    /// `AuthFailure.SecretIdNotFound`: The key does not exist (deleted or disabled, or whitespace around the key).
-    AuthFailureSecretIdNotFound(ErrorMetadata),
-    /// `AuthFailure.SignatureExpire`: The signature expired; `X-TC-Timestamp` differs from the server time by more than 5 minutes.
-    AuthFailureSignatureExpire(ErrorMetadata),
-    /// `AuthFailure.SignatureFailure`: Invalid signature.
-    AuthFailureSignatureFailure(ErrorMetadata),
-    /// `AuthFailure.TokenFailure`: Invalid session token.
-    AuthFailureTokenFailure(ErrorMetadata),
-    /// `AuthFailure.UnauthorizedOperation`: The request is not authorized (CAM).
-    AuthFailureUnauthorizedOperation(ErrorMetadata),
-    /// `DryRunOperation`: DryRun; the request would have succeeded.
-    DryRunOperation(ErrorMetadata),
-    /// `FailedOperation`: Operation failed.
-    FailedOperation(ErrorMetadata),
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
     FailedOperationConflictOperation(ErrorMetadata),
     /// `FailedOperation.DuplicatedGroupDescription`: The custom description field must be unique in the group.
@@ -595,14 +496,8 @@ pub enum ModifyPersonGroupInfoError {
     FailedOperationServerError(ErrorMetadata),
     /// `InternalError`: Internal error.
     InternalError(ErrorMetadata),
-    /// `InvalidAction`: The API does not exist.
-    InvalidAction(ErrorMetadata),
-    /// `InvalidParameter`: Parameter error (format, type, ...).
-    InvalidParameter(ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
     InvalidParameterInvalidParameter(ErrorMetadata),
-    /// `InvalidParameterValue`: Invalid parameter value.
-    InvalidParameterValue(ErrorMetadata),
     /// `InvalidParameterValue.AccountFaceNumExceed`: The number of faces in the account exceeds the limit.
     InvalidParameterValueAccountFaceNumExceed(ErrorMetadata),
     /// `InvalidParameterValue.DeleteFaceNumExceed`: The number of faces to be deleted exceeds the limit. Every person must have at least one face image.
@@ -683,42 +578,10 @@ pub enum ModifyPersonGroupInfoError {
     InvalidParameterValueUploadFaceNumExceed(ErrorMetadata),
     /// `InvalidParameterValue.UrlIllegal`: Invalid URL format.
     InvalidParameterValueUrlIllegal(ErrorMetadata),
-    /// `InvalidRequest`: Malformed multipart request body.
-    InvalidRequest(ErrorMetadata),
-    /// `IpInBlacklist`: The IP is in the blacklist.
-    IpInBlacklist(ErrorMetadata),
-    /// `IpNotInWhitelist`: The IP is not in the whitelist.
-    IpNotInWhitelist(ErrorMetadata),
-    /// `LimitExceeded`: Quota limit exceeded.
-    LimitExceeded(ErrorMetadata),
     /// `LimitExceeded.ErrorFaceNumExceed`: The number of faces exceeds the limit.
     LimitExceededErrorFaceNumExceed(ErrorMetadata),
-    /// `MissingParameter`: A required parameter is missing.
-    MissingParameter(ErrorMetadata),
     /// `MissingParameter.ErrorParameterEmpty`: A required parameter is empty.
     MissingParameterErrorParameterEmpty(ErrorMetadata),
-    /// `NoSuchProduct`: The product does not exist.
-    NoSuchProduct(ErrorMetadata),
-    /// `NoSuchVersion`: The API version does not exist.
-    NoSuchVersion(ErrorMetadata),
-    /// `RequestLimitExceeded`: Request frequency limit exceeded. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The root account exceeded its frequency limit (global region). Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededGlobalRegionUinLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.IPLimitExceeded`: The IP exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededIpLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.UinLimitExceeded`: The root account (UIN) exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededUinLimitExceeded(ErrorMetadata),
-    /// `RequestSizeLimitExceeded`: The request is too large.
-    RequestSizeLimitExceeded(ErrorMetadata),
-    /// `ResourceInUse`: The resource is in use.
-    ResourceInUse(ErrorMetadata),
-    /// `ResourceInsufficient`: Insufficient resources.
-    ResourceInsufficient(ErrorMetadata),
-    /// `ResourceNotFound`: The resource does not exist.
-    ResourceNotFound(ErrorMetadata),
-    /// `ResourceUnavailable`: The resource is unavailable.
-    ResourceUnavailable(ErrorMetadata),
     /// `ResourceUnavailable.Delivering`: The resource is being shipped.
     ResourceUnavailableDelivering(ErrorMetadata),
     /// `ResourceUnavailable.Freeze`: The account has been frozen.
@@ -735,27 +598,16 @@ pub enum ModifyPersonGroupInfoError {
     ResourceUnavailableUnknownStatus(ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
     ResourcesSoldOutChargeStatusException(ErrorMetadata),
-    /// `ResponseSizeLimitExceeded`: The response is too large.
-    ResponseSizeLimitExceeded(ErrorMetadata),
-    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    ServiceUnavailable(ErrorMetadata),
-    /// `UnauthorizedOperation`: Unauthorized operation.
-    UnauthorizedOperation(ErrorMetadata),
-    /// `UnknownParameter`: Unknown parameter.
-    UnknownParameter(ErrorMetadata),
-    /// `UnsupportedOperation`: Unsupported operation.
-    UnsupportedOperation(ErrorMetadata),
     /// `UnsupportedOperation.UnknowMethod`: Unknown method name.
     UnsupportedOperationUnknowMethod(ErrorMetadata),
-    /// `UnsupportedProtocol`: Unsupported protocol (HTTP(S) method or scheme).
-    UnsupportedProtocol(ErrorMetadata),
-    /// `UnsupportedRegion`: The API does not support the requested region.
-    UnsupportedRegion(ErrorMetadata),
+    /// An API 3.0 common code (authentication, throttling, quotas, ...):
+    /// [`CommonError::kind`](crate::CommonError::kind) says which.
+    Common(crate::CommonError),
     /// A code this version of the spec does not list; code and message are kept intact.
     Unhandled(ErrorMetadata),
 }
 impl ModifyPersonGroupInfoError {
-    /// The API error code, e.g. `InvalidParameterValue`.
+    /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
@@ -764,46 +616,43 @@ impl ModifyPersonGroupInfoError {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        self.retry_kind().is_some()
+        ServiceError::is_retryable(self)
+    }
+    /// The service refused the call for its rate, without processing it.
+    pub fn is_throttling(&self) -> bool {
+        ServiceError::is_throttling(self)
+    }
+    /// What the call names does not exist (a group, person, face or job).
+    pub fn is_not_found(&self) -> bool {
+        ServiceError::is_not_found(self)
+    }
+    /// The credentials, signature or permissions were refused.
+    pub fn is_auth_failure(&self) -> bool {
+        ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
-    pub fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    pub fn retry_kind(
+        &self,
+    ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         match self {
-            Self::RequestLimitExceeded(_)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_)
-            | Self::RequestLimitExceededIpLimitExceeded(_)
-            | Self::RequestLimitExceededUinLimitExceeded(_) => {
-                Some(crate::runtime::retry::RetryKind::Throttling)
-            }
             Self::FailedOperationRequestTimeout(_)
-            | Self::FailedOperationServerError(_)
-            | Self::ServiceUnavailable(_) => {
+            | Self::FailedOperationServerError(_) => {
                 Some(crate::runtime::retry::RetryKind::Transient)
             }
+            Self::Common(e) => e.kind().retry_kind(),
             _ => None,
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
     pub fn metadata(&self) -> &ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationConflictOperation(m)
+            Self::FailedOperationConflictOperation(m)
             | Self::FailedOperationDuplicatedGroupDescription(m)
             | Self::FailedOperationGroupInDeletedState(m)
             | Self::FailedOperationGroupPersonMapExist(m)
@@ -816,10 +665,7 @@ impl ModifyPersonGroupInfoError {
             | Self::FailedOperationSearchFacesExceed(m)
             | Self::FailedOperationServerError(m)
             | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueAccountFaceNumExceed(m)
             | Self::InvalidParameterValueDeleteFaceNumExceed(m)
             | Self::InvalidParameterValueGroupExDescriptionsExceed(m)
@@ -860,24 +706,8 @@ impl ModifyPersonGroupInfoError {
             | Self::InvalidParameterValueSearchPersonsExceed(m)
             | Self::InvalidParameterValueUploadFaceNumExceed(m)
             | Self::InvalidParameterValueUrlIllegal(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
             | Self::LimitExceededErrorFaceNumExceed(m)
-            | Self::MissingParameter(m)
             | Self::MissingParameterErrorParameterEmpty(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableDelivering(m)
             | Self::ResourceUnavailableFreeze(m)
             | Self::ResourceUnavailableInArrears(m)
@@ -886,36 +716,16 @@ impl ModifyPersonGroupInfoError {
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourceUnavailableUnknownStatus(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
             | Self::UnsupportedOperationUnknowMethod(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata(),
         }
     }
 }
+impl crate::runtime::sealed::Sealed for ModifyPersonGroupInfoError {}
 impl ServiceError for ModifyPersonGroupInfoError {
     fn from_metadata(metadata: ErrorMetadata) -> Self {
         match metadata.code.as_str() {
-            "ActionOffline" => Self::ActionOffline(metadata),
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(metadata),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(metadata),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(metadata),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(metadata),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(metadata),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(metadata),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(metadata)
-            }
-            "DryRunOperation" => Self::DryRunOperation(metadata),
-            "FailedOperation" => Self::FailedOperation(metadata),
             "FailedOperation.ConflictOperation" => {
                 Self::FailedOperationConflictOperation(metadata)
             }
@@ -951,12 +761,9 @@ impl ServiceError for ModifyPersonGroupInfoError {
             }
             "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
             "InternalError" => Self::InternalError(metadata),
-            "InvalidAction" => Self::InvalidAction(metadata),
-            "InvalidParameter" => Self::InvalidParameter(metadata),
             "InvalidParameter.InvalidParameter" => {
                 Self::InvalidParameterInvalidParameter(metadata)
             }
-            "InvalidParameterValue" => Self::InvalidParameterValue(metadata),
             "InvalidParameterValue.AccountFaceNumExceed" => {
                 Self::InvalidParameterValueAccountFaceNumExceed(metadata)
             }
@@ -1077,34 +884,12 @@ impl ServiceError for ModifyPersonGroupInfoError {
             "InvalidParameterValue.UrlIllegal" => {
                 Self::InvalidParameterValueUrlIllegal(metadata)
             }
-            "InvalidRequest" => Self::InvalidRequest(metadata),
-            "IpInBlacklist" => Self::IpInBlacklist(metadata),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(metadata),
-            "LimitExceeded" => Self::LimitExceeded(metadata),
             "LimitExceeded.ErrorFaceNumExceed" => {
                 Self::LimitExceededErrorFaceNumExceed(metadata)
             }
-            "MissingParameter" => Self::MissingParameter(metadata),
             "MissingParameter.ErrorParameterEmpty" => {
                 Self::MissingParameterErrorParameterEmpty(metadata)
             }
-            "NoSuchProduct" => Self::NoSuchProduct(metadata),
-            "NoSuchVersion" => Self::NoSuchVersion(metadata),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(metadata),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(metadata)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(metadata),
-            "ResourceInUse" => Self::ResourceInUse(metadata),
-            "ResourceInsufficient" => Self::ResourceInsufficient(metadata),
-            "ResourceNotFound" => Self::ResourceNotFound(metadata),
-            "ResourceUnavailable" => Self::ResourceUnavailable(metadata),
             "ResourceUnavailable.Delivering" => {
                 Self::ResourceUnavailableDelivering(metadata)
             }
@@ -1123,17 +908,15 @@ impl ServiceError for ModifyPersonGroupInfoError {
             "ResourcesSoldOut.ChargeStatusException" => {
                 Self::ResourcesSoldOutChargeStatusException(metadata)
             }
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(metadata),
-            "ServiceUnavailable" => Self::ServiceUnavailable(metadata),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(metadata),
-            "UnknownParameter" => Self::UnknownParameter(metadata),
-            "UnsupportedOperation" => Self::UnsupportedOperation(metadata),
             "UnsupportedOperation.UnknowMethod" => {
                 Self::UnsupportedOperationUnknowMethod(metadata)
             }
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(metadata),
-            "UnsupportedRegion" => Self::UnsupportedRegion(metadata),
-            _ => Self::Unhandled(metadata),
+            code => {
+                match crate::CommonErrorKind::from_code(code) {
+                    Some(kind) => Self::Common(crate::CommonError::new(kind, metadata)),
+                    None => Self::Unhandled(metadata),
+                }
+            }
         }
     }
     fn metadata(&self) -> &ErrorMetadata {
@@ -1141,18 +924,7 @@ impl ServiceError for ModifyPersonGroupInfoError {
     }
     fn metadata_mut(&mut self) -> &mut ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationConflictOperation(m)
+            Self::FailedOperationConflictOperation(m)
             | Self::FailedOperationDuplicatedGroupDescription(m)
             | Self::FailedOperationGroupInDeletedState(m)
             | Self::FailedOperationGroupPersonMapExist(m)
@@ -1165,10 +937,7 @@ impl ServiceError for ModifyPersonGroupInfoError {
             | Self::FailedOperationSearchFacesExceed(m)
             | Self::FailedOperationServerError(m)
             | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueAccountFaceNumExceed(m)
             | Self::InvalidParameterValueDeleteFaceNumExceed(m)
             | Self::InvalidParameterValueGroupExDescriptionsExceed(m)
@@ -1209,24 +978,8 @@ impl ServiceError for ModifyPersonGroupInfoError {
             | Self::InvalidParameterValueSearchPersonsExceed(m)
             | Self::InvalidParameterValueUploadFaceNumExceed(m)
             | Self::InvalidParameterValueUrlIllegal(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
             | Self::LimitExceededErrorFaceNumExceed(m)
-            | Self::MissingParameter(m)
             | Self::MissingParameterErrorParameterEmpty(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableDelivering(m)
             | Self::ResourceUnavailableFreeze(m)
             | Self::ResourceUnavailableInArrears(m)
@@ -1235,27 +988,21 @@ impl ServiceError for ModifyPersonGroupInfoError {
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourceUnavailableUnknownStatus(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
             | Self::UnsupportedOperationUnknowMethod(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata_mut(),
         }
     }
-    fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         ModifyPersonGroupInfoError::retry_kind(self)
     }
 }
-impl std::fmt::Display for ModifyPersonGroupInfoError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
+impl ::core::fmt::Display for ModifyPersonGroupInfoError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
-impl std::error::Error for ModifyPersonGroupInfoError {}
+impl ::std::error::Error for ModifyPersonGroupInfoError {}
 /// Builder returned by [`Client::modify_person_group_info`](crate::Client::modify_person_group_info): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -93,6 +93,7 @@ impl RevertGroupFaceModelVersionRequestBuilder {
         })
     }
 }
+impl crate::runtime::sealed::Sealed for RevertGroupFaceModelVersionRequest {}
 impl crate::runtime::action::Action for RevertGroupFaceModelVersionRequest {
     const NAME: &'static str = "RevertGroupFaceModelVersion";
     const IDEMPOTENT: bool = false;
@@ -106,37 +107,6 @@ impl crate::runtime::action::Action for RevertGroupFaceModelVersionRequest {
         error: &RevertGroupFaceModelVersionError,
     ) -> ::core::option::Option<&'static str> {
         match error {
-            RevertGroupFaceModelVersionError::ActionOffline(_) => Some("ActionOffline"),
-            RevertGroupFaceModelVersionError::AuthFailureInvalidAuthorization(_) => {
-                Some("AuthFailure.InvalidAuthorization")
-            }
-            RevertGroupFaceModelVersionError::AuthFailureInvalidSecretId(_) => {
-                Some("AuthFailure.InvalidSecretId")
-            }
-            RevertGroupFaceModelVersionError::AuthFailureMfaFailure(_) => {
-                Some("AuthFailure.MFAFailure")
-            }
-            RevertGroupFaceModelVersionError::AuthFailureSecretIdNotFound(_) => {
-                Some("AuthFailure.SecretIdNotFound")
-            }
-            RevertGroupFaceModelVersionError::AuthFailureSignatureExpire(_) => {
-                Some("AuthFailure.SignatureExpire")
-            }
-            RevertGroupFaceModelVersionError::AuthFailureSignatureFailure(_) => {
-                Some("AuthFailure.SignatureFailure")
-            }
-            RevertGroupFaceModelVersionError::AuthFailureTokenFailure(_) => {
-                Some("AuthFailure.TokenFailure")
-            }
-            RevertGroupFaceModelVersionError::AuthFailureUnauthorizedOperation(_) => {
-                Some("AuthFailure.UnauthorizedOperation")
-            }
-            RevertGroupFaceModelVersionError::DryRunOperation(_) => {
-                Some("DryRunOperation")
-            }
-            RevertGroupFaceModelVersionError::FailedOperation(_) => {
-                Some("FailedOperation")
-            }
             RevertGroupFaceModelVersionError::FailedOperationJobCannnotRollback(_) => {
                 Some("FailedOperation.JobCannnotRollback")
             }
@@ -149,55 +119,11 @@ impl crate::runtime::action::Action for RevertGroupFaceModelVersionRequest {
             RevertGroupFaceModelVersionError::FailedOperationUpgradeJobIdNotExist(_) => {
                 Some("FailedOperation.UpgradeJobIdNotExist")
             }
-            RevertGroupFaceModelVersionError::InternalError(_) => Some("InternalError"),
-            RevertGroupFaceModelVersionError::InvalidAction(_) => Some("InvalidAction"),
-            RevertGroupFaceModelVersionError::InvalidParameter(_) => {
-                Some("InvalidParameter")
-            }
             RevertGroupFaceModelVersionError::InvalidParameterInvalidParameter(_) => {
                 Some("InvalidParameter.InvalidParameter")
             }
-            RevertGroupFaceModelVersionError::InvalidParameterValue(_) => {
-                Some("InvalidParameterValue")
-            }
             RevertGroupFaceModelVersionError::InvalidParameterValueGroupIdNotExist(_) => {
                 Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            RevertGroupFaceModelVersionError::InvalidRequest(_) => Some("InvalidRequest"),
-            RevertGroupFaceModelVersionError::IpInBlacklist(_) => Some("IpInBlacklist"),
-            RevertGroupFaceModelVersionError::IpNotInWhitelist(_) => {
-                Some("IpNotInWhitelist")
-            }
-            RevertGroupFaceModelVersionError::LimitExceeded(_) => Some("LimitExceeded"),
-            RevertGroupFaceModelVersionError::MissingParameter(_) => {
-                Some("MissingParameter")
-            }
-            RevertGroupFaceModelVersionError::NoSuchProduct(_) => Some("NoSuchProduct"),
-            RevertGroupFaceModelVersionError::NoSuchVersion(_) => Some("NoSuchVersion"),
-            RevertGroupFaceModelVersionError::RequestLimitExceeded(_) => {
-                Some("RequestLimitExceeded")
-            }
-            RevertGroupFaceModelVersionError::RequestLimitExceededGlobalRegionUinLimitExceeded(
-                _,
-            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
-            RevertGroupFaceModelVersionError::RequestLimitExceededIpLimitExceeded(_) => {
-                Some("RequestLimitExceeded.IPLimitExceeded")
-            }
-            RevertGroupFaceModelVersionError::RequestLimitExceededUinLimitExceeded(_) => {
-                Some("RequestLimitExceeded.UinLimitExceeded")
-            }
-            RevertGroupFaceModelVersionError::RequestSizeLimitExceeded(_) => {
-                Some("RequestSizeLimitExceeded")
-            }
-            RevertGroupFaceModelVersionError::ResourceInUse(_) => Some("ResourceInUse"),
-            RevertGroupFaceModelVersionError::ResourceInsufficient(_) => {
-                Some("ResourceInsufficient")
-            }
-            RevertGroupFaceModelVersionError::ResourceNotFound(_) => {
-                Some("ResourceNotFound")
-            }
-            RevertGroupFaceModelVersionError::ResourceUnavailable(_) => {
-                Some("ResourceUnavailable")
             }
             RevertGroupFaceModelVersionError::ResourceUnavailableInArrears(_) => {
                 Some("ResourceUnavailable.InArrears")
@@ -211,27 +137,7 @@ impl crate::runtime::action::Action for RevertGroupFaceModelVersionRequest {
             RevertGroupFaceModelVersionError::ResourcesSoldOutChargeStatusException(
                 _,
             ) => Some("ResourcesSoldOut.ChargeStatusException"),
-            RevertGroupFaceModelVersionError::ResponseSizeLimitExceeded(_) => {
-                Some("ResponseSizeLimitExceeded")
-            }
-            RevertGroupFaceModelVersionError::ServiceUnavailable(_) => {
-                Some("ServiceUnavailable")
-            }
-            RevertGroupFaceModelVersionError::UnauthorizedOperation(_) => {
-                Some("UnauthorizedOperation")
-            }
-            RevertGroupFaceModelVersionError::UnknownParameter(_) => {
-                Some("UnknownParameter")
-            }
-            RevertGroupFaceModelVersionError::UnsupportedOperation(_) => {
-                Some("UnsupportedOperation")
-            }
-            RevertGroupFaceModelVersionError::UnsupportedProtocol(_) => {
-                Some("UnsupportedProtocol")
-            }
-            RevertGroupFaceModelVersionError::UnsupportedRegion(_) => {
-                Some("UnsupportedRegion")
-            }
+            RevertGroupFaceModelVersionError::Common(e) => Some(e.kind().code()),
             RevertGroupFaceModelVersionError::Unhandled(_) => None,
         }
     }
@@ -284,32 +190,10 @@ impl RevertGroupFaceModelVersionResponseBuilder {
         self.value
     }
 }
-/// Error codes `RevertGroupFaceModelVersion` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
+/// Error codes `RevertGroupFaceModelVersion` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RevertGroupFaceModelVersionError {
-    /// `ActionOffline`: This API has been deprecated.
-    ActionOffline(ErrorMetadata),
-    /// `AuthFailure.InvalidAuthorization`: The Authorization header of the request is invalid.
-    AuthFailureInvalidAuthorization(ErrorMetadata),
-    /// `AuthFailure.InvalidSecretId`: Invalid key (not a Tencent Cloud API key type).
-    AuthFailureInvalidSecretId(ErrorMetadata),
-    /// `AuthFailure.MFAFailure`: MFA failed.
-    AuthFailureMfaFailure(ErrorMetadata),
-    /// `AuthFailure.SecretIdNotFound`: The key does not exist (deleted or disabled, or whitespace around the key).
-    AuthFailureSecretIdNotFound(ErrorMetadata),
-    /// `AuthFailure.SignatureExpire`: The signature expired; `X-TC-Timestamp` differs from the server time by more than 5 minutes.
-    AuthFailureSignatureExpire(ErrorMetadata),
-    /// `AuthFailure.SignatureFailure`: Invalid signature.
-    AuthFailureSignatureFailure(ErrorMetadata),
-    /// `AuthFailure.TokenFailure`: Invalid session token.
-    AuthFailureTokenFailure(ErrorMetadata),
-    /// `AuthFailure.UnauthorizedOperation`: The request is not authorized (CAM).
-    AuthFailureUnauthorizedOperation(ErrorMetadata),
-    /// `DryRunOperation`: DryRun; the request would have succeeded.
-    DryRunOperation(ErrorMetadata),
-    /// `FailedOperation`: Operation failed.
-    FailedOperation(ErrorMetadata),
     /// `FailedOperation.JobCannnotRollback`: Error code `FailedOperation.JobCannnotRollback`.
     FailedOperationJobCannnotRollback(ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
@@ -318,50 +202,10 @@ pub enum RevertGroupFaceModelVersionError {
     FailedOperationServerError(ErrorMetadata),
     /// `FailedOperation.UpgradeJobIdNotExist`: Error code `FailedOperation.UpgradeJobIdNotExist`.
     FailedOperationUpgradeJobIdNotExist(ErrorMetadata),
-    /// `InternalError`: Internal error.
-    InternalError(ErrorMetadata),
-    /// `InvalidAction`: The API does not exist.
-    InvalidAction(ErrorMetadata),
-    /// `InvalidParameter`: Parameter error (format, type, ...).
-    InvalidParameter(ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
     InvalidParameterInvalidParameter(ErrorMetadata),
-    /// `InvalidParameterValue`: Invalid parameter value.
-    InvalidParameterValue(ErrorMetadata),
     /// `InvalidParameterValue.GroupIdNotExist`: The group ID does not exist.
     InvalidParameterValueGroupIdNotExist(ErrorMetadata),
-    /// `InvalidRequest`: Malformed multipart request body.
-    InvalidRequest(ErrorMetadata),
-    /// `IpInBlacklist`: The IP is in the blacklist.
-    IpInBlacklist(ErrorMetadata),
-    /// `IpNotInWhitelist`: The IP is not in the whitelist.
-    IpNotInWhitelist(ErrorMetadata),
-    /// `LimitExceeded`: Quota limit exceeded.
-    LimitExceeded(ErrorMetadata),
-    /// `MissingParameter`: A required parameter is missing.
-    MissingParameter(ErrorMetadata),
-    /// `NoSuchProduct`: The product does not exist.
-    NoSuchProduct(ErrorMetadata),
-    /// `NoSuchVersion`: The API version does not exist.
-    NoSuchVersion(ErrorMetadata),
-    /// `RequestLimitExceeded`: Request frequency limit exceeded. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The root account exceeded its frequency limit (global region). Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededGlobalRegionUinLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.IPLimitExceeded`: The IP exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededIpLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.UinLimitExceeded`: The root account (UIN) exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededUinLimitExceeded(ErrorMetadata),
-    /// `RequestSizeLimitExceeded`: The request is too large.
-    RequestSizeLimitExceeded(ErrorMetadata),
-    /// `ResourceInUse`: The resource is in use.
-    ResourceInUse(ErrorMetadata),
-    /// `ResourceInsufficient`: Insufficient resources.
-    ResourceInsufficient(ErrorMetadata),
-    /// `ResourceNotFound`: The resource does not exist.
-    ResourceNotFound(ErrorMetadata),
-    /// `ResourceUnavailable`: The resource is unavailable.
-    ResourceUnavailable(ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
     ResourceUnavailableInArrears(ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
@@ -370,25 +214,14 @@ pub enum RevertGroupFaceModelVersionError {
     ResourceUnavailableStopUsing(ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
     ResourcesSoldOutChargeStatusException(ErrorMetadata),
-    /// `ResponseSizeLimitExceeded`: The response is too large.
-    ResponseSizeLimitExceeded(ErrorMetadata),
-    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    ServiceUnavailable(ErrorMetadata),
-    /// `UnauthorizedOperation`: Unauthorized operation.
-    UnauthorizedOperation(ErrorMetadata),
-    /// `UnknownParameter`: Unknown parameter.
-    UnknownParameter(ErrorMetadata),
-    /// `UnsupportedOperation`: Unsupported operation.
-    UnsupportedOperation(ErrorMetadata),
-    /// `UnsupportedProtocol`: Unsupported protocol (HTTP(S) method or scheme).
-    UnsupportedProtocol(ErrorMetadata),
-    /// `UnsupportedRegion`: The API does not support the requested region.
-    UnsupportedRegion(ErrorMetadata),
+    /// An API 3.0 common code (authentication, throttling, quotas, ...):
+    /// [`CommonError::kind`](crate::CommonError::kind) says which.
+    Common(crate::CommonError),
     /// A code this version of the spec does not list; code and message are kept intact.
     Unhandled(ErrorMetadata),
 }
 impl RevertGroupFaceModelVersionError {
-    /// The API error code, e.g. `InvalidParameterValue`.
+    /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
@@ -397,104 +230,61 @@ impl RevertGroupFaceModelVersionError {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        self.retry_kind().is_some()
+        ServiceError::is_retryable(self)
+    }
+    /// The service refused the call for its rate, without processing it.
+    pub fn is_throttling(&self) -> bool {
+        ServiceError::is_throttling(self)
+    }
+    /// What the call names does not exist (a group, person, face or job).
+    pub fn is_not_found(&self) -> bool {
+        ServiceError::is_not_found(self)
+    }
+    /// The credentials, signature or permissions were refused.
+    pub fn is_auth_failure(&self) -> bool {
+        ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
-    pub fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    pub fn retry_kind(
+        &self,
+    ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         match self {
-            Self::RequestLimitExceeded(_)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_)
-            | Self::RequestLimitExceededIpLimitExceeded(_)
-            | Self::RequestLimitExceededUinLimitExceeded(_) => {
-                Some(crate::runtime::retry::RetryKind::Throttling)
-            }
             Self::FailedOperationRequestTimeout(_)
-            | Self::FailedOperationServerError(_)
-            | Self::ServiceUnavailable(_) => {
+            | Self::FailedOperationServerError(_) => {
                 Some(crate::runtime::retry::RetryKind::Transient)
             }
+            Self::Common(e) => e.kind().retry_kind(),
             _ => None,
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
     pub fn metadata(&self) -> &ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationJobCannnotRollback(m)
+            Self::FailedOperationJobCannnotRollback(m)
             | Self::FailedOperationRequestTimeout(m)
             | Self::FailedOperationServerError(m)
             | Self::FailedOperationUpgradeJobIdNotExist(m)
-            | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueGroupIdNotExist(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
-            | Self::MissingParameter(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableInArrears(m)
             | Self::ResourceUnavailableNotExist(m)
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata(),
         }
     }
 }
+impl crate::runtime::sealed::Sealed for RevertGroupFaceModelVersionError {}
 impl ServiceError for RevertGroupFaceModelVersionError {
     fn from_metadata(metadata: ErrorMetadata) -> Self {
         match metadata.code.as_str() {
-            "ActionOffline" => Self::ActionOffline(metadata),
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(metadata),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(metadata),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(metadata),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(metadata),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(metadata),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(metadata),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(metadata)
-            }
-            "DryRunOperation" => Self::DryRunOperation(metadata),
-            "FailedOperation" => Self::FailedOperation(metadata),
             "FailedOperation.JobCannnotRollback" => {
                 Self::FailedOperationJobCannnotRollback(metadata)
             }
@@ -505,38 +295,12 @@ impl ServiceError for RevertGroupFaceModelVersionError {
             "FailedOperation.UpgradeJobIdNotExist" => {
                 Self::FailedOperationUpgradeJobIdNotExist(metadata)
             }
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidAction" => Self::InvalidAction(metadata),
-            "InvalidParameter" => Self::InvalidParameter(metadata),
             "InvalidParameter.InvalidParameter" => {
                 Self::InvalidParameterInvalidParameter(metadata)
             }
-            "InvalidParameterValue" => Self::InvalidParameterValue(metadata),
             "InvalidParameterValue.GroupIdNotExist" => {
                 Self::InvalidParameterValueGroupIdNotExist(metadata)
             }
-            "InvalidRequest" => Self::InvalidRequest(metadata),
-            "IpInBlacklist" => Self::IpInBlacklist(metadata),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(metadata),
-            "LimitExceeded" => Self::LimitExceeded(metadata),
-            "MissingParameter" => Self::MissingParameter(metadata),
-            "NoSuchProduct" => Self::NoSuchProduct(metadata),
-            "NoSuchVersion" => Self::NoSuchVersion(metadata),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(metadata),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(metadata)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(metadata),
-            "ResourceInUse" => Self::ResourceInUse(metadata),
-            "ResourceInsufficient" => Self::ResourceInsufficient(metadata),
-            "ResourceNotFound" => Self::ResourceNotFound(metadata),
-            "ResourceUnavailable" => Self::ResourceUnavailable(metadata),
             "ResourceUnavailable.InArrears" => {
                 Self::ResourceUnavailableInArrears(metadata)
             }
@@ -547,14 +311,12 @@ impl ServiceError for RevertGroupFaceModelVersionError {
             "ResourcesSoldOut.ChargeStatusException" => {
                 Self::ResourcesSoldOutChargeStatusException(metadata)
             }
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(metadata),
-            "ServiceUnavailable" => Self::ServiceUnavailable(metadata),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(metadata),
-            "UnknownParameter" => Self::UnknownParameter(metadata),
-            "UnsupportedOperation" => Self::UnsupportedOperation(metadata),
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(metadata),
-            "UnsupportedRegion" => Self::UnsupportedRegion(metadata),
-            _ => Self::Unhandled(metadata),
+            code => {
+                match crate::CommonErrorKind::from_code(code) {
+                    Some(kind) => Self::Common(crate::CommonError::new(kind, metadata)),
+                    None => Self::Unhandled(metadata),
+                }
+            }
         }
     }
     fn metadata(&self) -> &ErrorMetadata {
@@ -562,67 +324,30 @@ impl ServiceError for RevertGroupFaceModelVersionError {
     }
     fn metadata_mut(&mut self) -> &mut ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationJobCannnotRollback(m)
+            Self::FailedOperationJobCannnotRollback(m)
             | Self::FailedOperationRequestTimeout(m)
             | Self::FailedOperationServerError(m)
             | Self::FailedOperationUpgradeJobIdNotExist(m)
-            | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueGroupIdNotExist(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
-            | Self::MissingParameter(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableInArrears(m)
             | Self::ResourceUnavailableNotExist(m)
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata_mut(),
         }
     }
-    fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         RevertGroupFaceModelVersionError::retry_kind(self)
     }
 }
-impl std::fmt::Display for RevertGroupFaceModelVersionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
+impl ::core::fmt::Display for RevertGroupFaceModelVersionError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
-impl std::error::Error for RevertGroupFaceModelVersionError {}
+impl ::std::error::Error for RevertGroupFaceModelVersionError {}
 /// Builder returned by [`Client::revert_group_face_model_version`](crate::Client::revert_group_face_model_version): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[deprecated(
     note = "the service marks `RevertGroupFaceModelVersion` deprecated; it may stop working without notice"

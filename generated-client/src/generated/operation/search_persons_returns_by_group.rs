@@ -401,6 +401,7 @@ impl SearchPersonsReturnsByGroupRequestBuilder {
         })
     }
 }
+impl crate::runtime::sealed::Sealed for SearchPersonsReturnsByGroupRequest {}
 impl crate::runtime::action::Action for SearchPersonsReturnsByGroupRequest {
     const NAME: &'static str = "SearchPersonsReturnsByGroup";
     const IDEMPOTENT: bool = true;
@@ -414,37 +415,6 @@ impl crate::runtime::action::Action for SearchPersonsReturnsByGroupRequest {
         error: &SearchPersonsReturnsByGroupError,
     ) -> ::core::option::Option<&'static str> {
         match error {
-            SearchPersonsReturnsByGroupError::ActionOffline(_) => Some("ActionOffline"),
-            SearchPersonsReturnsByGroupError::AuthFailureInvalidAuthorization(_) => {
-                Some("AuthFailure.InvalidAuthorization")
-            }
-            SearchPersonsReturnsByGroupError::AuthFailureInvalidSecretId(_) => {
-                Some("AuthFailure.InvalidSecretId")
-            }
-            SearchPersonsReturnsByGroupError::AuthFailureMfaFailure(_) => {
-                Some("AuthFailure.MFAFailure")
-            }
-            SearchPersonsReturnsByGroupError::AuthFailureSecretIdNotFound(_) => {
-                Some("AuthFailure.SecretIdNotFound")
-            }
-            SearchPersonsReturnsByGroupError::AuthFailureSignatureExpire(_) => {
-                Some("AuthFailure.SignatureExpire")
-            }
-            SearchPersonsReturnsByGroupError::AuthFailureSignatureFailure(_) => {
-                Some("AuthFailure.SignatureFailure")
-            }
-            SearchPersonsReturnsByGroupError::AuthFailureTokenFailure(_) => {
-                Some("AuthFailure.TokenFailure")
-            }
-            SearchPersonsReturnsByGroupError::AuthFailureUnauthorizedOperation(_) => {
-                Some("AuthFailure.UnauthorizedOperation")
-            }
-            SearchPersonsReturnsByGroupError::DryRunOperation(_) => {
-                Some("DryRunOperation")
-            }
-            SearchPersonsReturnsByGroupError::FailedOperation(_) => {
-                Some("FailedOperation")
-            }
             SearchPersonsReturnsByGroupError::FailedOperationAcrossVersionsError(_) => {
                 Some("FailedOperation.AcrossVersionsError")
             }
@@ -482,15 +452,8 @@ impl crate::runtime::action::Action for SearchPersonsReturnsByGroupRequest {
                 Some("FailedOperation.ServerError")
             }
             SearchPersonsReturnsByGroupError::InternalError(_) => Some("InternalError"),
-            SearchPersonsReturnsByGroupError::InvalidAction(_) => Some("InvalidAction"),
-            SearchPersonsReturnsByGroupError::InvalidParameter(_) => {
-                Some("InvalidParameter")
-            }
             SearchPersonsReturnsByGroupError::InvalidParameterInvalidParameter(_) => {
                 Some("InvalidParameter.InvalidParameter")
-            }
-            SearchPersonsReturnsByGroupError::InvalidParameterValue(_) => {
-                Some("InvalidParameterValue")
             }
             SearchPersonsReturnsByGroupError::InvalidParameterValueFaceMatchThresholdIllegal(
                 _,
@@ -534,44 +497,8 @@ impl crate::runtime::action::Action for SearchPersonsReturnsByGroupRequest {
             SearchPersonsReturnsByGroupError::InvalidParameterValueUrlIllegal(_) => {
                 Some("InvalidParameterValue.UrlIllegal")
             }
-            SearchPersonsReturnsByGroupError::InvalidRequest(_) => Some("InvalidRequest"),
-            SearchPersonsReturnsByGroupError::IpInBlacklist(_) => Some("IpInBlacklist"),
-            SearchPersonsReturnsByGroupError::IpNotInWhitelist(_) => {
-                Some("IpNotInWhitelist")
-            }
-            SearchPersonsReturnsByGroupError::LimitExceeded(_) => Some("LimitExceeded"),
-            SearchPersonsReturnsByGroupError::MissingParameter(_) => {
-                Some("MissingParameter")
-            }
             SearchPersonsReturnsByGroupError::MissingParameterErrorParameterEmpty(_) => {
                 Some("MissingParameter.ErrorParameterEmpty")
-            }
-            SearchPersonsReturnsByGroupError::NoSuchProduct(_) => Some("NoSuchProduct"),
-            SearchPersonsReturnsByGroupError::NoSuchVersion(_) => Some("NoSuchVersion"),
-            SearchPersonsReturnsByGroupError::RequestLimitExceeded(_) => {
-                Some("RequestLimitExceeded")
-            }
-            SearchPersonsReturnsByGroupError::RequestLimitExceededGlobalRegionUinLimitExceeded(
-                _,
-            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
-            SearchPersonsReturnsByGroupError::RequestLimitExceededIpLimitExceeded(_) => {
-                Some("RequestLimitExceeded.IPLimitExceeded")
-            }
-            SearchPersonsReturnsByGroupError::RequestLimitExceededUinLimitExceeded(_) => {
-                Some("RequestLimitExceeded.UinLimitExceeded")
-            }
-            SearchPersonsReturnsByGroupError::RequestSizeLimitExceeded(_) => {
-                Some("RequestSizeLimitExceeded")
-            }
-            SearchPersonsReturnsByGroupError::ResourceInUse(_) => Some("ResourceInUse"),
-            SearchPersonsReturnsByGroupError::ResourceInsufficient(_) => {
-                Some("ResourceInsufficient")
-            }
-            SearchPersonsReturnsByGroupError::ResourceNotFound(_) => {
-                Some("ResourceNotFound")
-            }
-            SearchPersonsReturnsByGroupError::ResourceUnavailable(_) => {
-                Some("ResourceUnavailable")
             }
             SearchPersonsReturnsByGroupError::ResourceUnavailableChargeStatusException(
                 _,
@@ -600,30 +527,10 @@ impl crate::runtime::action::Action for SearchPersonsReturnsByGroupRequest {
             SearchPersonsReturnsByGroupError::ResourcesSoldOutChargeStatusException(
                 _,
             ) => Some("ResourcesSoldOut.ChargeStatusException"),
-            SearchPersonsReturnsByGroupError::ResponseSizeLimitExceeded(_) => {
-                Some("ResponseSizeLimitExceeded")
-            }
-            SearchPersonsReturnsByGroupError::ServiceUnavailable(_) => {
-                Some("ServiceUnavailable")
-            }
-            SearchPersonsReturnsByGroupError::UnauthorizedOperation(_) => {
-                Some("UnauthorizedOperation")
-            }
-            SearchPersonsReturnsByGroupError::UnknownParameter(_) => {
-                Some("UnknownParameter")
-            }
-            SearchPersonsReturnsByGroupError::UnsupportedOperation(_) => {
-                Some("UnsupportedOperation")
-            }
             SearchPersonsReturnsByGroupError::UnsupportedOperationUnknowMethod(_) => {
                 Some("UnsupportedOperation.UnknowMethod")
             }
-            SearchPersonsReturnsByGroupError::UnsupportedProtocol(_) => {
-                Some("UnsupportedProtocol")
-            }
-            SearchPersonsReturnsByGroupError::UnsupportedRegion(_) => {
-                Some("UnsupportedRegion")
-            }
+            SearchPersonsReturnsByGroupError::Common(e) => Some(e.kind().code()),
             SearchPersonsReturnsByGroupError::Unhandled(_) => None,
         }
     }
@@ -740,32 +647,10 @@ impl SearchPersonsReturnsByGroupResponseBuilder {
         self.value
     }
 }
-/// Error codes `SearchPersonsReturnsByGroup` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
+/// Error codes `SearchPersonsReturnsByGroup` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SearchPersonsReturnsByGroupError {
-    /// `ActionOffline`: This API has been deprecated.
-    ActionOffline(ErrorMetadata),
-    /// `AuthFailure.InvalidAuthorization`: The Authorization header of the request is invalid.
-    AuthFailureInvalidAuthorization(ErrorMetadata),
-    /// `AuthFailure.InvalidSecretId`: Invalid key (not a Tencent Cloud API key type).
-    AuthFailureInvalidSecretId(ErrorMetadata),
-    /// `AuthFailure.MFAFailure`: MFA failed.
-    AuthFailureMfaFailure(ErrorMetadata),
-    /// `AuthFailure.SecretIdNotFound`: The key does not exist (deleted or disabled, or whitespace around the key).
-    AuthFailureSecretIdNotFound(ErrorMetadata),
-    /// `AuthFailure.SignatureExpire`: The signature expired; `X-TC-Timestamp` differs from the server time by more than 5 minutes.
-    AuthFailureSignatureExpire(ErrorMetadata),
-    /// `AuthFailure.SignatureFailure`: Invalid signature.
-    AuthFailureSignatureFailure(ErrorMetadata),
-    /// `AuthFailure.TokenFailure`: Invalid session token.
-    AuthFailureTokenFailure(ErrorMetadata),
-    /// `AuthFailure.UnauthorizedOperation`: The request is not authorized (CAM).
-    AuthFailureUnauthorizedOperation(ErrorMetadata),
-    /// `DryRunOperation`: DryRun; the request would have succeeded.
-    DryRunOperation(ErrorMetadata),
-    /// `FailedOperation`: Operation failed.
-    FailedOperation(ErrorMetadata),
     /// `FailedOperation.AcrossVersionsError`: This operation cannot be performed across algorithm model versions.
     FailedOperationAcrossVersionsError(ErrorMetadata),
     /// `FailedOperation.FaceSizeTooSmall`: The face frame size is smaller than the `MinFaceSize` value, and the face is filtered out.
@@ -792,14 +677,8 @@ pub enum SearchPersonsReturnsByGroupError {
     FailedOperationServerError(ErrorMetadata),
     /// `InternalError`: Internal error.
     InternalError(ErrorMetadata),
-    /// `InvalidAction`: The API does not exist.
-    InvalidAction(ErrorMetadata),
-    /// `InvalidParameter`: Parameter error (format, type, ...).
-    InvalidParameter(ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
     InvalidParameterInvalidParameter(ErrorMetadata),
-    /// `InvalidParameterValue`: Invalid parameter value.
-    InvalidParameterValue(ErrorMetadata),
     /// `InvalidParameterValue.FaceMatchThresholdIllegal`: Invalid `FaceMatchThreshold` parameter.
     InvalidParameterValueFaceMatchThresholdIllegal(ErrorMetadata),
     /// `InvalidParameterValue.GroupIdIllegal`: The group ID contains invalid characters. It can contain only letters, digits, and special symbols (-%@#&_).
@@ -828,40 +707,8 @@ pub enum SearchPersonsReturnsByGroupError {
     InvalidParameterValueUnsupportedGroupFaceModelVersion(ErrorMetadata),
     /// `InvalidParameterValue.UrlIllegal`: Invalid URL format.
     InvalidParameterValueUrlIllegal(ErrorMetadata),
-    /// `InvalidRequest`: Malformed multipart request body.
-    InvalidRequest(ErrorMetadata),
-    /// `IpInBlacklist`: The IP is in the blacklist.
-    IpInBlacklist(ErrorMetadata),
-    /// `IpNotInWhitelist`: The IP is not in the whitelist.
-    IpNotInWhitelist(ErrorMetadata),
-    /// `LimitExceeded`: Quota limit exceeded.
-    LimitExceeded(ErrorMetadata),
-    /// `MissingParameter`: A required parameter is missing.
-    MissingParameter(ErrorMetadata),
     /// `MissingParameter.ErrorParameterEmpty`: A required parameter is empty.
     MissingParameterErrorParameterEmpty(ErrorMetadata),
-    /// `NoSuchProduct`: The product does not exist.
-    NoSuchProduct(ErrorMetadata),
-    /// `NoSuchVersion`: The API version does not exist.
-    NoSuchVersion(ErrorMetadata),
-    /// `RequestLimitExceeded`: Request frequency limit exceeded. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The root account exceeded its frequency limit (global region). Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededGlobalRegionUinLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.IPLimitExceeded`: The IP exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededIpLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.UinLimitExceeded`: The root account (UIN) exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededUinLimitExceeded(ErrorMetadata),
-    /// `RequestSizeLimitExceeded`: The request is too large.
-    RequestSizeLimitExceeded(ErrorMetadata),
-    /// `ResourceInUse`: The resource is in use.
-    ResourceInUse(ErrorMetadata),
-    /// `ResourceInsufficient`: Insufficient resources.
-    ResourceInsufficient(ErrorMetadata),
-    /// `ResourceNotFound`: The resource does not exist.
-    ResourceNotFound(ErrorMetadata),
-    /// `ResourceUnavailable`: The resource is unavailable.
-    ResourceUnavailable(ErrorMetadata),
     /// `ResourceUnavailable.ChargeStatusException`: The account is in arrears.
     ResourceUnavailableChargeStatusException(ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
@@ -880,27 +727,16 @@ pub enum SearchPersonsReturnsByGroupError {
     ResourceUnavailableUnknownStatus(ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
     ResourcesSoldOutChargeStatusException(ErrorMetadata),
-    /// `ResponseSizeLimitExceeded`: The response is too large.
-    ResponseSizeLimitExceeded(ErrorMetadata),
-    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    ServiceUnavailable(ErrorMetadata),
-    /// `UnauthorizedOperation`: Unauthorized operation.
-    UnauthorizedOperation(ErrorMetadata),
-    /// `UnknownParameter`: Unknown parameter.
-    UnknownParameter(ErrorMetadata),
-    /// `UnsupportedOperation`: Unsupported operation.
-    UnsupportedOperation(ErrorMetadata),
     /// `UnsupportedOperation.UnknowMethod`: Unknown method name.
     UnsupportedOperationUnknowMethod(ErrorMetadata),
-    /// `UnsupportedProtocol`: Unsupported protocol (HTTP(S) method or scheme).
-    UnsupportedProtocol(ErrorMetadata),
-    /// `UnsupportedRegion`: The API does not support the requested region.
-    UnsupportedRegion(ErrorMetadata),
+    /// An API 3.0 common code (authentication, throttling, quotas, ...):
+    /// [`CommonError::kind`](crate::CommonError::kind) says which.
+    Common(crate::CommonError),
     /// A code this version of the spec does not list; code and message are kept intact.
     Unhandled(ErrorMetadata),
 }
 impl SearchPersonsReturnsByGroupError {
-    /// The API error code, e.g. `InvalidParameterValue`.
+    /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
@@ -909,47 +745,46 @@ impl SearchPersonsReturnsByGroupError {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        self.retry_kind().is_some()
+        ServiceError::is_retryable(self)
+    }
+    /// The service refused the call for its rate, without processing it.
+    pub fn is_throttling(&self) -> bool {
+        ServiceError::is_throttling(self)
+    }
+    /// What the call names does not exist (a group, person, face or job).
+    pub fn is_not_found(&self) -> bool {
+        ServiceError::is_not_found(self)
+    }
+    /// The credentials, signature or permissions were refused.
+    pub fn is_auth_failure(&self) -> bool {
+        ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
-    pub fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    pub fn retry_kind(
+        &self,
+    ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         match self {
-            Self::FailedOperationRequestLimitExceeded(_)
-            | Self::RequestLimitExceeded(_)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_)
-            | Self::RequestLimitExceededIpLimitExceeded(_)
-            | Self::RequestLimitExceededUinLimitExceeded(_) => {
+            Self::FailedOperationRequestLimitExceeded(_) => {
                 Some(crate::runtime::retry::RetryKind::Throttling)
             }
             Self::FailedOperationRequestTimeout(_)
-            | Self::FailedOperationServerError(_)
-            | Self::ServiceUnavailable(_) => {
+            | Self::FailedOperationServerError(_) => {
                 Some(crate::runtime::retry::RetryKind::Transient)
             }
+            Self::Common(e) => e.kind().retry_kind(),
             _ => None,
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
     pub fn metadata(&self) -> &ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationAcrossVersionsError(m)
+            Self::FailedOperationAcrossVersionsError(m)
             | Self::FailedOperationFaceSizeTooSmall(m)
             | Self::FailedOperationImageDecodeFailed(m)
             | Self::FailedOperationImageDownloadError(m)
@@ -962,10 +797,7 @@ impl SearchPersonsReturnsByGroupError {
             | Self::FailedOperationSearchFacesExceed(m)
             | Self::FailedOperationServerError(m)
             | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueFaceMatchThresholdIllegal(m)
             | Self::InvalidParameterValueGroupIdIllegal(m)
             | Self::InvalidParameterValueGroupIdNotExist(m)
@@ -980,23 +812,7 @@ impl SearchPersonsReturnsByGroupError {
             | Self::InvalidParameterValueSearchPersonsExceed(m)
             | Self::InvalidParameterValueUnsupportedGroupFaceModelVersion(m)
             | Self::InvalidParameterValueUrlIllegal(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
-            | Self::MissingParameter(m)
             | Self::MissingParameterErrorParameterEmpty(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableChargeStatusException(m)
             | Self::ResourceUnavailableInArrears(m)
             | Self::ResourceUnavailableLowBalance(m)
@@ -1006,36 +822,16 @@ impl SearchPersonsReturnsByGroupError {
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourceUnavailableUnknownStatus(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
             | Self::UnsupportedOperationUnknowMethod(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata(),
         }
     }
 }
+impl crate::runtime::sealed::Sealed for SearchPersonsReturnsByGroupError {}
 impl ServiceError for SearchPersonsReturnsByGroupError {
     fn from_metadata(metadata: ErrorMetadata) -> Self {
         match metadata.code.as_str() {
-            "ActionOffline" => Self::ActionOffline(metadata),
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(metadata),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(metadata),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(metadata),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(metadata),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(metadata),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(metadata),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(metadata)
-            }
-            "DryRunOperation" => Self::DryRunOperation(metadata),
-            "FailedOperation" => Self::FailedOperation(metadata),
             "FailedOperation.AcrossVersionsError" => {
                 Self::FailedOperationAcrossVersionsError(metadata)
             }
@@ -1071,12 +867,9 @@ impl ServiceError for SearchPersonsReturnsByGroupError {
             }
             "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
             "InternalError" => Self::InternalError(metadata),
-            "InvalidAction" => Self::InvalidAction(metadata),
-            "InvalidParameter" => Self::InvalidParameter(metadata),
             "InvalidParameter.InvalidParameter" => {
                 Self::InvalidParameterInvalidParameter(metadata)
             }
-            "InvalidParameterValue" => Self::InvalidParameterValue(metadata),
             "InvalidParameterValue.FaceMatchThresholdIllegal" => {
                 Self::InvalidParameterValueFaceMatchThresholdIllegal(metadata)
             }
@@ -1119,31 +912,9 @@ impl ServiceError for SearchPersonsReturnsByGroupError {
             "InvalidParameterValue.UrlIllegal" => {
                 Self::InvalidParameterValueUrlIllegal(metadata)
             }
-            "InvalidRequest" => Self::InvalidRequest(metadata),
-            "IpInBlacklist" => Self::IpInBlacklist(metadata),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(metadata),
-            "LimitExceeded" => Self::LimitExceeded(metadata),
-            "MissingParameter" => Self::MissingParameter(metadata),
             "MissingParameter.ErrorParameterEmpty" => {
                 Self::MissingParameterErrorParameterEmpty(metadata)
             }
-            "NoSuchProduct" => Self::NoSuchProduct(metadata),
-            "NoSuchVersion" => Self::NoSuchVersion(metadata),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(metadata),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(metadata)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(metadata),
-            "ResourceInUse" => Self::ResourceInUse(metadata),
-            "ResourceInsufficient" => Self::ResourceInsufficient(metadata),
-            "ResourceNotFound" => Self::ResourceNotFound(metadata),
-            "ResourceUnavailable" => Self::ResourceUnavailable(metadata),
             "ResourceUnavailable.ChargeStatusException" => {
                 Self::ResourceUnavailableChargeStatusException(metadata)
             }
@@ -1165,17 +936,15 @@ impl ServiceError for SearchPersonsReturnsByGroupError {
             "ResourcesSoldOut.ChargeStatusException" => {
                 Self::ResourcesSoldOutChargeStatusException(metadata)
             }
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(metadata),
-            "ServiceUnavailable" => Self::ServiceUnavailable(metadata),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(metadata),
-            "UnknownParameter" => Self::UnknownParameter(metadata),
-            "UnsupportedOperation" => Self::UnsupportedOperation(metadata),
             "UnsupportedOperation.UnknowMethod" => {
                 Self::UnsupportedOperationUnknowMethod(metadata)
             }
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(metadata),
-            "UnsupportedRegion" => Self::UnsupportedRegion(metadata),
-            _ => Self::Unhandled(metadata),
+            code => {
+                match crate::CommonErrorKind::from_code(code) {
+                    Some(kind) => Self::Common(crate::CommonError::new(kind, metadata)),
+                    None => Self::Unhandled(metadata),
+                }
+            }
         }
     }
     fn metadata(&self) -> &ErrorMetadata {
@@ -1183,18 +952,7 @@ impl ServiceError for SearchPersonsReturnsByGroupError {
     }
     fn metadata_mut(&mut self) -> &mut ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationAcrossVersionsError(m)
+            Self::FailedOperationAcrossVersionsError(m)
             | Self::FailedOperationFaceSizeTooSmall(m)
             | Self::FailedOperationImageDecodeFailed(m)
             | Self::FailedOperationImageDownloadError(m)
@@ -1207,10 +965,7 @@ impl ServiceError for SearchPersonsReturnsByGroupError {
             | Self::FailedOperationSearchFacesExceed(m)
             | Self::FailedOperationServerError(m)
             | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueFaceMatchThresholdIllegal(m)
             | Self::InvalidParameterValueGroupIdIllegal(m)
             | Self::InvalidParameterValueGroupIdNotExist(m)
@@ -1225,23 +980,7 @@ impl ServiceError for SearchPersonsReturnsByGroupError {
             | Self::InvalidParameterValueSearchPersonsExceed(m)
             | Self::InvalidParameterValueUnsupportedGroupFaceModelVersion(m)
             | Self::InvalidParameterValueUrlIllegal(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
-            | Self::MissingParameter(m)
             | Self::MissingParameterErrorParameterEmpty(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableChargeStatusException(m)
             | Self::ResourceUnavailableInArrears(m)
             | Self::ResourceUnavailableLowBalance(m)
@@ -1251,27 +990,21 @@ impl ServiceError for SearchPersonsReturnsByGroupError {
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourceUnavailableUnknownStatus(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
             | Self::UnsupportedOperationUnknowMethod(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata_mut(),
         }
     }
-    fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         SearchPersonsReturnsByGroupError::retry_kind(self)
     }
 }
-impl std::fmt::Display for SearchPersonsReturnsByGroupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
+impl ::core::fmt::Display for SearchPersonsReturnsByGroupError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
-impl std::error::Error for SearchPersonsReturnsByGroupError {}
+impl ::std::error::Error for SearchPersonsReturnsByGroupError {}
 /// Builder returned by [`Client::search_persons_returns_by_group`](crate::Client::search_persons_returns_by_group): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
