@@ -14,6 +14,8 @@
 //! | `DELETE /_emulator/requests` | forgets the recorded calls |
 //! | `GET`/`PUT /_emulator/clock` | `{"skew_secs": N}`: the clock's offset from the system's |
 //! | `GET`/`PUT /_emulator/connections` | `{"accepted": N, "refuse_next": M}`; PUT sets `refuse_next`: close the next M connections unread |
+//! | `GET /_emulator/credentials` | temporary credentials issued so far, by source, and metadata requests: `{"assume_role": N, "web_identity": N, "metadata": N, "metadata_requests": N}` |
+//! | `POST /_emulator/credentials/expire` | every credential issued so far expires now |
 
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
@@ -98,6 +100,18 @@ pub(crate) async fn handle(
                 }
                 Err(refusal) => refusal,
             }
+        }
+        (Method::GET, "credentials") => {
+            let counts = shared.issued.counts();
+            let body = json!({"assume_role": counts.assume_role,
+                              "web_identity": counts.web_identity,
+                              "metadata": counts.metadata,
+                              "metadata_requests": shared.metadata.request_count()});
+            json_response(body.to_string().into_bytes())
+        }
+        (Method::POST, "credentials/expire") => {
+            shared.issued.expire_all(shared.clock.now());
+            text(StatusCode::OK, "issued credentials expired\n")
         }
         (Method::DELETE, "faults") => {
             shared.faults.clear();

@@ -15,6 +15,7 @@ use tencentcloud_iai::action_table;
 use tencentcloud_iai::runtime::action_table::{ActionEntry, RequestRejection};
 
 use crate::faults::{Decision, FaultStep, RawReply};
+use crate::issued::IssuedCredentials;
 use crate::semantics::{self, Answer, ApiError, Handler};
 use crate::tc3;
 use crate::Shared;
@@ -46,7 +47,7 @@ pub enum Reply {
 }
 
 /// How the action's own answer goes out (a fault may cut it short or hold its body back).
-enum Delivery {
+pub(crate) enum Delivery {
     Whole,
     Truncated,
     Slow(Duration),
@@ -78,64 +79,24 @@ pub struct Call<'a> {
     pub body: Bytes,
 }
 
-/// Handles one API call, noting in `progress` what it learns as it goes.
+/// Handles one API call, noting in `progress` what it learns as it goes. STS calls (API
+/// version 2018-08-13) go to [`crate::sts`] before the IAI action table is looked at.
 pub async fn handle(shared: &Shared, call: Call<'_>, progress: &mut Progress) -> Outcome {
     let request_id = shared.request_ids.next();
-    progress.action = call
-        .headers
-        .get("x-tc-action")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    progress.action = header(&call, "x-tc-action").map(str::to_owned);
+    if crate::sts::is_sts_call(&call) {
+        return crate::sts::handle(shared, &call, progress, &request_id).await;
+    }
     let (action, legacy_params) = match admit(shared, &call) {
         Ok(admitted) => admitted,
-        Err(e) => {
-            return Outcome {
-                error_code: Some(e.code.clone()),
-                reply: envelope(Err(e), &request_id),
-            };
-        }
+        Err(e) => return refusal(e, &request_id),
     };
     progress.action = Some(action.name.to_owned());
     progress.authenticated = true;
-    let outcome = |reply: Reply, error_code: Option<String>| Outcome { reply, error_code };
-    let mut delivery = Delivery::Whole;
-    match shared.faults.decide(action.name) {
-        Decision::Proceed | Decision::Step(FaultStep::Pass) => {}
-        Decision::Throttled => {
-            let e = ApiError::new(
-                "RequestLimitExceeded",
-                format!("{} is throttled by an emulated fault.", action.name),
-            );
-            return outcome(envelope(Err(e.clone()), &request_id), Some(e.code));
-        }
-        Decision::Step(FaultStep::Error { code, message }) => {
-            let message = message.unwrap_or_else(|| format!("Emulated fault: {code}."));
-            let reply = envelope(
-                Err(ApiError {
-                    code: code.clone(),
-                    message,
-                }),
-                &request_id,
-            );
-            return outcome(reply, Some(code));
-        }
-        Decision::Step(FaultStep::DelayMs(ms)) => {
-            tokio::time::sleep(Duration::from_millis(ms)).await
-        }
-        Decision::Step(FaultStep::DropConnection) => return outcome(Reply::Drop, None),
-        Decision::Step(FaultStep::HttpStatus(status)) => {
-            let reply = Reply::Status(status, format!("emulated fault: HTTP {status}\n"));
-            return outcome(reply, None);
-        }
-        Decision::Step(FaultStep::Respond(raw)) => {
-            let code = error_code_in(&raw.body);
-            return outcome(Reply::Raw(raw), code);
-        }
-        Decision::Step(FaultStep::TruncatedBody) => delivery = Delivery::Truncated,
-        Decision::Step(FaultStep::SlowBodyMs(ms)) => {
-            delivery = Delivery::Slow(Duration::from_millis(ms))
-        }
-    }
+    let delivery = match apply_faults(shared, action.name, &request_id).await {
+        Ok(delivery) => delivery,
+        Err(outcome) => return outcome,
+    };
     let params = match legacy_params {
         Some(params) => Ok((params, true)),
         None => parameters(&call).map(|params| (params, call.method == Method::GET)),
@@ -158,8 +119,60 @@ pub async fn handle(shared: &Shared, call: Call<'_>, progress: &mut Progress) ->
             _ => unreachable!("built as an object"),
         }
     });
+    deliver(answer, &request_id, delivery)
+}
+
+/// An error answer before the action ran.
+pub(crate) fn refusal(e: ApiError, request_id: &str) -> Outcome {
+    Outcome {
+        error_code: Some(e.code.clone()),
+        reply: envelope(Err(e), request_id),
+    }
+}
+
+/// The scripted fault for this call of `action`, if any: either the whole outcome (an
+/// error, a dropped connection, ...) or how the action's own answer is to be delivered.
+pub(crate) async fn apply_faults(
+    shared: &Shared,
+    action: &str,
+    request_id: &str,
+) -> Result<Delivery, Outcome> {
+    let outcome = |reply: Reply, error_code: Option<String>| Outcome { reply, error_code };
+    match shared.faults.decide(action) {
+        Decision::Proceed | Decision::Step(FaultStep::Pass) => Ok(Delivery::Whole),
+        Decision::Throttled => {
+            let e = ApiError::new(
+                "RequestLimitExceeded",
+                format!("{action} is throttled by an emulated fault."),
+            );
+            Err(refusal(e, request_id))
+        }
+        Decision::Step(FaultStep::Error { code, message }) => {
+            let message = message.unwrap_or_else(|| format!("Emulated fault: {code}."));
+            Err(refusal(ApiError { code, message }, request_id))
+        }
+        Decision::Step(FaultStep::DelayMs(ms)) => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            Ok(Delivery::Whole)
+        }
+        Decision::Step(FaultStep::DropConnection) => Err(outcome(Reply::Drop, None)),
+        Decision::Step(FaultStep::HttpStatus(status)) => {
+            let reply = Reply::Status(status, format!("emulated fault: HTTP {status}\n"));
+            Err(outcome(reply, None))
+        }
+        Decision::Step(FaultStep::Respond(raw)) => {
+            let code = error_code_in(&raw.body);
+            Err(outcome(Reply::Raw(raw), code))
+        }
+        Decision::Step(FaultStep::TruncatedBody) => Ok(Delivery::Truncated),
+        Decision::Step(FaultStep::SlowBodyMs(ms)) => Ok(Delivery::Slow(Duration::from_millis(ms))),
+    }
+}
+
+/// The answer in its envelope, delivered as a fault may have asked.
+pub(crate) fn deliver(answer: Answer, request_id: &str, delivery: Delivery) -> Outcome {
     let error_code = answer.as_ref().err().map(|e| e.code.clone());
-    let Reply::Json(body) = envelope(answer, &request_id) else {
+    let Reply::Json(body) = envelope(answer, request_id) else {
         unreachable!("an envelope is JSON")
     };
     let reply = match delivery {
@@ -167,7 +180,7 @@ pub async fn handle(shared: &Shared, call: Call<'_>, progress: &mut Progress) ->
         Delivery::Truncated => Reply::Truncated(body),
         Delivery::Slow(delay) => Reply::SlowBody(body, delay),
     };
-    outcome(reply, error_code)
+    Outcome { reply, error_code }
 }
 
 /// `Response.Error.Code` of a JSON envelope, if the bytes are one.
@@ -195,12 +208,7 @@ fn admit(
             ),
         ));
     }
-    let header = |name: &str| {
-        call.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-    };
+    let header = |name: &str| header(call, name);
     if header("authorization").is_none() && header("x-tc-action").is_none() {
         let (action, params) = crate::legacy::admit(shared, call)?;
         return Ok((action, Some(params)));
@@ -211,6 +219,18 @@ fn admit(
     let version = header("x-tc-version")
         .filter(|v| !v.is_empty())
         .ok_or_else(|| missing("X-TC-Version"))?;
+    authenticate(shared, call, SERVICE)?;
+    Ok((find_action(version, action_name)?, None))
+}
+
+/// Verifies a TC3-HMAC-SHA256 call for `service`: timestamp, a known SecretId (configured or
+/// issued), credential scope, signed headers, the signature byte for byte, then the token.
+pub(crate) fn authenticate(
+    shared: &Shared,
+    call: &Call<'_>,
+    service: &str,
+) -> Result<(), ApiError> {
+    let header = |name: &str| header(call, name);
     let timestamp_text = header("x-tc-timestamp").ok_or_else(|| missing("X-TC-Timestamp"))?;
     let authorization = header("authorization").ok_or_else(|| missing("Authorization"))?;
 
@@ -222,11 +242,11 @@ fn admit(
     })?;
     let timestamp = check_timestamp(shared, timestamp_text)?;
     let credential = find_credential(shared, &auth.secret_id)?;
-    if auth.service != SERVICE || auth.date != tc3::utc_date(timestamp) {
+    if auth.service != service || auth.date != tc3::utc_date(timestamp) {
         return Err(ApiError::new(
             "AuthFailure.SignatureFailure",
             format!(
-                "The credential scope {}/{} does not match service `{SERVICE}` and the UTC date of X-TC-Timestamp ({}).",
+                "The credential scope {}/{} does not match service `{service}` and the UTC date of X-TC-Timestamp ({}).",
                 auth.date,
                 auth.service,
                 tc3::utc_date(timestamp)
@@ -259,15 +279,22 @@ fn admit(
         timestamp: timestamp_text,
         payload: (!unsigned_payload).then_some(&call.body[..]),
     };
-    let expected = tc3::expected_signature(&parts, &credential.secret_key, &auth.date, SERVICE);
+    let expected = tc3::expected_signature(&parts, credential.secret_key(), &auth.date, service);
     if !tc3::same_signature(&expected, &auth.signature) {
         return Err(ApiError::new(
             "AuthFailure.SignatureFailure",
             "The signature does not match the request (checked byte for byte).",
         ));
     }
-    check_token(credential, header("x-tc-token"))?;
-    Ok((find_action(version, action_name)?, None))
+    check_token(shared, &credential, header("x-tc-token"))
+}
+
+/// A header's value, trimmed, if it is text.
+pub(crate) fn header<'a>(call: &Call<'a>, name: &str) -> Option<&'a str> {
+    call.headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
 }
 
 /// `X-TC-Timestamp` (or `Timestamp`) as Unix seconds, within 5 minutes of the clock.
@@ -290,14 +317,33 @@ pub(crate) fn check_timestamp(shared: &Shared, text: &str) -> Result<u64, ApiErr
     Ok(timestamp)
 }
 
+/// A key pair the gateway knows: configured, or issued by the emulator's STS or metadata
+/// server.
+pub(crate) enum KnownCredential<'a> {
+    Configured(&'a crate::TestCredentials),
+    Issued(IssuedCredentials),
+}
+
+impl KnownCredential<'_> {
+    pub(crate) fn secret_key(&self) -> &str {
+        match self {
+            KnownCredential::Configured(c) => &c.secret_key,
+            KnownCredential::Issued(c) => &c.secret_key,
+        }
+    }
+}
+
 pub(crate) fn find_credential<'a>(
     shared: &'a Shared,
     secret_id: &str,
-) -> Result<&'a crate::TestCredentials, ApiError> {
+) -> Result<KnownCredential<'a>, ApiError> {
+    if let Some(configured) = shared.credentials.iter().find(|c| c.secret_id == secret_id) {
+        return Ok(KnownCredential::Configured(configured));
+    }
     shared
-        .credentials
-        .iter()
-        .find(|c| c.secret_id == secret_id)
+        .issued
+        .find(secret_id)
+        .map(KnownCredential::Issued)
         .ok_or_else(|| {
             ApiError::new(
                 "AuthFailure.SecretIdNotFound",
@@ -306,17 +352,32 @@ pub(crate) fn find_credential<'a>(
         })
 }
 
-/// Temporary credentials must come with their token.
+/// Temporary credentials must come with their token, and issued ones must not have expired
+/// (`AuthFailure.TokenFailure`, the common code for a token the service does not accept).
 pub(crate) fn check_token(
-    credential: &crate::TestCredentials,
+    shared: &Shared,
+    credential: &KnownCredential<'_>,
     sent: Option<&str>,
 ) -> Result<(), ApiError> {
-    match &credential.token {
-        Some(token) if sent != Some(token.as_str()) => Err(ApiError::new(
-            "AuthFailure.TokenFailure",
-            "Temporary credentials need their session token.",
-        )),
-        _ => Ok(()),
+    let token_failure = |why: &str| Err(ApiError::new("AuthFailure.TokenFailure", why));
+    match credential {
+        KnownCredential::Configured(c) => match &c.token {
+            Some(token) if sent != Some(token.as_str()) => {
+                token_failure("Temporary credentials need their session token.")
+            }
+            _ => Ok(()),
+        },
+        KnownCredential::Issued(c) => {
+            if sent.is_none() {
+                token_failure("Temporary credentials need their session token (X-TC-Token).")
+            } else if sent != Some(c.token.as_str()) {
+                token_failure("The token does not belong to this SecretId.")
+            } else if c.is_expired_at(shared.clock.now()) {
+                token_failure(&format!("The token has expired (at {}).", c.expiration()))
+            } else {
+                Ok(())
+            }
+        }
     }
 }
 
@@ -343,7 +404,7 @@ pub(crate) fn missing(name: &str) -> ApiError {
 }
 
 /// Request parameters as a JSON object: the POST body, or the GET query string.
-fn parameters(call: &Call<'_>) -> Result<Map<String, Value>, ApiError> {
+pub(crate) fn parameters(call: &Call<'_>) -> Result<Map<String, Value>, ApiError> {
     if call.method == Method::GET {
         return Ok(crate::query::to_json(call.query));
     }

@@ -13,13 +13,21 @@ use std::sync::Mutex;
 use bytes::Bytes;
 use serde::Serialize;
 
+/// What a recorded secret reads as.
+pub const REDACTED: &str = "** redacted **";
+
 /// Bodies kept at most, across all recorded calls.
 const MAX_BODY_BYTES: usize = 64 << 20;
 
-/// One call as received at `/`.
+/// One call as received at `/` (the API and STS) or at a metadata path.
+///
+/// Secrets the emulator handed out are not kept: an issued token in `X-TC-Token` and the
+/// `WebIdentityToken` of an `AssumeRoleWithWebIdentity` call read [`REDACTED`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RecordedCall {
     pub method: String,
+    /// `/` for API calls, e.g. `/latest/meta-data/cam/security-credentials/` for metadata.
+    pub path: String,
     /// `X-TC-Action` (or `Action` of a legacy call), if sent.
     pub action: Option<String>,
     /// Headers in arrival order; names in lower case, as HTTP/1.1 servers see them.
@@ -94,6 +102,15 @@ impl Journal {
         self.lock().calls.iter().cloned().collect()
     }
 
+    /// How many recorded calls asked for `path` or a path under it.
+    pub fn count_under(&self, path: &str) -> usize {
+        self.lock()
+            .calls
+            .iter()
+            .filter(|c| c.path.starts_with(path))
+            .count()
+    }
+
     pub fn count(&self, action: &str) -> usize {
         self.lock()
             .calls
@@ -112,6 +129,30 @@ impl Journal {
     }
 }
 
+/// A JSON object body with `field` replaced by [`REDACTED`]; other bodies as they are.
+pub(crate) fn redact_json_field(body: Bytes, field: &str) -> Bytes {
+    match serde_json::from_slice::<serde_json::Value>(&body) {
+        Ok(serde_json::Value::Object(mut map)) if map.contains_key(field) => {
+            map.insert(field.to_owned(), REDACTED.into());
+            Bytes::from(serde_json::Value::Object(map).to_string())
+        }
+        _ => body,
+    }
+}
+
+/// A query string with the value of `field` replaced by [`REDACTED`].
+pub(crate) fn redact_query_field(query: &str, field: &str) -> String {
+    if query.is_empty() {
+        return String::new();
+    }
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form_urlencoded::parse(query.as_bytes()).map(|(k, v)| {
+            let v = if k == field { REDACTED.into() } else { v };
+            (k, v)
+        }))
+        .finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +160,7 @@ mod tests {
     fn call(action: &str, body: usize) -> RecordedCall {
         RecordedCall {
             method: "POST".into(),
+            path: "/".into(),
             action: Some(action.into()),
             headers: vec![("x-tc-action".into(), action.into())],
             query: String::new(),
@@ -152,6 +194,31 @@ mod tests {
             journal.count("C"),
             1,
             "a single huge call is still recorded"
+        );
+    }
+
+    #[test]
+    fn secrets_are_redacted_from_bodies_and_queries() {
+        let body = Bytes::from(r#"{"ProviderId":"p","WebIdentityToken":"eyJ.secret"}"#);
+        let redacted = redact_json_field(body, "WebIdentityToken");
+        let text = String::from_utf8_lossy(&redacted);
+        assert!(
+            !text.contains("secret") && text.contains(REDACTED),
+            "{text}"
+        );
+        assert!(text.contains(r#""ProviderId":"p""#), "{text}");
+        let query = redact_query_field(
+            "ProviderId=p&WebIdentityToken=eyJ.secret",
+            "WebIdentityToken",
+        );
+        assert!(
+            !query.contains("secret") && query.starts_with("ProviderId=p&"),
+            "{query}"
+        );
+        let not_json = Bytes::from_static(b"not json");
+        assert_eq!(
+            redact_json_field(not_json.clone(), "WebIdentityToken"),
+            not_json
         );
     }
 

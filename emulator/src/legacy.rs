@@ -72,7 +72,7 @@ pub fn admit(
     signed.sort();
     let query: Vec<String> = signed.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let to_sign = format!("{}{host}/?{}", call.method, query.join("&"));
-    let mut mac = Hmac::<Sha256>::new_from_slice(credential.secret_key.as_bytes())
+    let mut mac = Hmac::<Sha256>::new_from_slice(credential.secret_key().as_bytes())
         .expect("HMAC takes keys of any length");
     mac.update(to_sign.as_bytes());
     let expected = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
@@ -82,7 +82,7 @@ pub fn admit(
             "The HmacSHA256 signature does not match the request.",
         ));
     }
-    check_token(credential, get("Token"))?;
+    check_token(shared, &credential, get("Token"))?;
     let entry = find_action(version, action)?;
     let params: String = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs.iter().filter(|(k, _)| !COMMON.contains(&k.as_str())))

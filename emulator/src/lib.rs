@@ -18,7 +18,7 @@
 //! POST (JSON) and GET (query string, lists as `Name.0=..`) at `/`; TC3-HMAC-SHA256 verified
 //! byte for byte (`AuthFailure.SecretIdNotFound`, `AuthFailure.SignatureFailure`,
 //! `AuthFailure.SignatureExpire` beyond 5 minutes of skew, `AuthFailure.TokenFailure` for
-//! temporary credentials without their `X-TC-Token`); `X-TC-Version` and `X-TC-Action` checked
+//! temporary credentials without their `X-TC-Token` or past their expiry); `X-TC-Version` and `X-TC-Action` checked
 //! (`NoSuchVersion`, `InvalidAction`); bodies over 10 MB refused (`RequestSizeLimitExceeded`);
 //! parameters decoded and validated through the generated request type (`MissingParameter`,
 //! `InvalidParameter` for unknown or mistyped ones, `InvalidParameterValue` for broken
@@ -58,6 +58,16 @@
 //! the spec (e.g. one added later) answers its first successful spec example, so a spec-only
 //! addition is served at once. `GET /_emulator/actions` lists which is which.
 //!
+//! # Temporary credentials: STS and the CVM metadata server
+//!
+//! On the same port, the emulator plays STS ([`sts`]: `AssumeRole` for the roles of
+//! [`EmulatorBuilder::sts_role`], `AssumeRoleWithWebIdentity` for
+//! [`EmulatorBuilder::oidc_provider`]) and the CVM metadata server ([`metadata`], for
+//! [`EmulatorBuilder::cvm_role`]). What they issue ([`issued`]) the gateway accepts with its
+//! token until it expires ([`EmulatorBuilder::issued_credentials_lifetime`]), then refuses with
+//! `AuthFailure.TokenFailure`. [`RunningEmulator::issued_credentials_by_source`] counts the
+//! fetches; [`RunningEmulator::expire_issued_credentials`] ends them at once.
+//!
 //! # Faults, admin API, persistence
 //!
 //! See [`faults`] (scripted errors, delays, dropped connections, HTTP 5xx, truncated or slow
@@ -70,25 +80,31 @@ mod clock;
 pub mod faults;
 mod gateway;
 pub mod image;
+pub mod issued;
 pub mod journal;
 mod legacy;
+pub mod metadata;
 mod query;
 pub mod semantics;
 mod server;
 pub mod state;
+pub mod sts;
 pub mod tc3;
 pub mod testimage;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Duration;
 
 use serde_json::{Map, Value};
 
 pub use faults::{ActionFaults, FaultPlan, FaultStep, Faults, RawReply};
 pub use image::Marker;
+pub use issued::{CredentialSource, IssuedCredentialCounts, IssuedCredentials};
 pub use journal::RecordedCall;
 pub use state::{State, StateFile, StateFileError};
+pub use sts::OidcProvider;
 
 use semantics::{Answer, ApiError, Params};
 
@@ -172,6 +188,11 @@ pub struct EmulatorBuilder {
     tls: Option<(PathBuf, PathBuf)>,
     clock_skew_secs: i64,
     journal_capacity: usize,
+    cvm_role: Option<String>,
+    sts_roles: Vec<String>,
+    oidc_providers: Vec<OidcProvider>,
+    oidc_token_expired: bool,
+    issued_credentials_lifetime: Option<Duration>,
 }
 
 /// Entry point: `Emulator::builder().start().await`.
@@ -188,6 +209,11 @@ impl Emulator {
             tls: None,
             clock_skew_secs: 0,
             journal_capacity: 1000,
+            cvm_role: None,
+            sts_roles: Vec::new(),
+            oidc_providers: Vec::new(),
+            oidc_token_expired: false,
+            issued_credentials_lifetime: None,
         }
     }
 }
@@ -237,6 +263,58 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Plays the CVM metadata server for an instance with this role: `GET
+    /// /latest/meta-data/cam/security-credentials/` answers `name`, and
+    /// `.../security-credentials/<name>` rotating temporary credentials (see [`metadata`]).
+    /// Without it, both answer 404. Point clients at it with
+    /// `TENCENTCLOUD_METADATA_ENDPOINT=`[`RunningEmulator::url`].
+    pub fn cvm_role(mut self, name: impl Into<String>) -> Self {
+        self.cvm_role = Some(name.into());
+        self
+    }
+
+    /// A role STS can hand out (may be repeated), by its exact `RoleArn`, e.g.
+    /// `qcs::cam::uin/100000000001:roleName/ci`. `AssumeRole` (signed for service `sts` by
+    /// any accepted key, issued ones included) and `AssumeRoleWithWebIdentity` both refuse
+    /// other roles with `ResourceNotFound.RoleNotFound`. See [`sts`]; point clients at it
+    /// with `TENCENTCLOUD_STS_ENDPOINT=`[`RunningEmulator::url`].
+    pub fn sts_role(mut self, role_arn: impl Into<String>) -> Self {
+        self.sts_roles.push(role_arn.into());
+        self
+    }
+
+    /// An OIDC identity provider for `AssumeRoleWithWebIdentity` (may be repeated): calls
+    /// naming `provider_id` must carry exactly `web_identity_token`, else
+    /// `InvalidParameter.WebIdentityTokenError`. The role asked for must be an
+    /// [`Self::sts_role`].
+    pub fn oidc_provider(
+        mut self,
+        provider_id: impl Into<String>,
+        web_identity_token: impl Into<String>,
+    ) -> Self {
+        self.oidc_providers.push(OidcProvider {
+            provider_id: provider_id.into(),
+            web_identity_token: web_identity_token.into(),
+        });
+        self
+    }
+
+    /// Treats every web identity token as expired (`InvalidParameter.WebIdentityTokenError`);
+    /// [`RunningEmulator::set_oidc_token_expired`] changes it later.
+    pub fn oidc_token_expired(mut self, expired: bool) -> Self {
+        self.oidc_token_expired = expired;
+        self
+    }
+
+    /// How long every issued temporary credential (STS and metadata) lives, whatever
+    /// `DurationSeconds` asked for (default: what it asked for; metadata 6 hours). After
+    /// it, the gateway refuses calls signed with them with `AuthFailure.TokenFailure`.
+    /// `ExpiredTime` is in whole seconds; the gateway checks the exact instant.
+    pub fn issued_credentials_lifetime(mut self, lifetime: Duration) -> Self {
+        self.issued_credentials_lifetime = Some(lifetime);
+        self
+    }
+
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(self) -> Result<RunningEmulator, StartError> {
         let tls = match &self.tls {
@@ -265,6 +343,13 @@ impl EmulatorBuilder {
             clock: clock::Clock::new(self.clock_skew_secs),
             journal: journal::Journal::new(self.journal_capacity),
             connections: server::Connections::default(),
+            issued: issued::IssuedStore::new(self.issued_credentials_lifetime),
+            sts: sts::Sts {
+                roles: self.sts_roles,
+                providers: self.oidc_providers,
+                tokens_expired: self.oidc_token_expired.into(),
+            },
+            metadata: metadata::Metadata::new(self.cvm_role),
         });
         let listener = tokio::net::TcpListener::bind(self.addr)
             .await
@@ -293,7 +378,8 @@ impl RunningEmulator {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT` (`https://` when serving TLS).
+    /// `http://127.0.0.1:PORT` (`https://` when serving TLS). Also the STS endpoint
+    /// (`TENCENTCLOUD_STS_ENDPOINT`) and the metadata server (`TENCENTCLOUD_METADATA_ENDPOINT`).
     pub fn url(&self) -> String {
         format!("{}://{}", self.scheme, self.addr)
     }
@@ -326,9 +412,38 @@ impl RunningEmulator {
         self.shared.journal.calls()
     }
 
-    /// How many recorded calls named `action`.
+    /// How many recorded calls named `action` (STS actions such as `AssumeRole` included).
     pub fn request_count(&self, action: &str) -> usize {
         self.shared.journal.count(action)
+    }
+
+    /// How many requests reached the metadata server's paths (`/latest/...`), whatever they
+    /// were answered; counted apart from the journal, so never forgotten.
+    pub fn metadata_request_count(&self) -> usize {
+        self.shared.metadata.request_count()
+    }
+
+    /// How many temporary credentials were issued so far, from every source: STS
+    /// `AssumeRole`, `AssumeRoleWithWebIdentity`, and each rotation of the metadata
+    /// server's credentials (a metadata GET answering the current ones issues nothing).
+    pub fn issued_credentials_count(&self) -> usize {
+        self.shared.issued.counts().total()
+    }
+
+    /// [`Self::issued_credentials_count`] by source.
+    pub fn issued_credentials_by_source(&self) -> IssuedCredentialCounts {
+        self.shared.issued.counts()
+    }
+
+    /// Makes every credential issued so far expire now (without waiting for their
+    /// lifetime); the metadata server then hands out new ones.
+    pub fn expire_issued_credentials(&self) {
+        self.shared.issued.expire_all(self.shared.clock.now())
+    }
+
+    /// See [`EmulatorBuilder::oidc_token_expired`].
+    pub fn set_oidc_token_expired(&self, expired: bool) {
+        self.shared.sts.set_tokens_expired(expired)
     }
 
     pub fn clear_requests(&self) {
@@ -356,7 +471,8 @@ impl RunningEmulator {
         self.shared.read_state().clone()
     }
 
-    /// Empties the account, clears the faults and the recorded calls.
+    /// Empties the account, clears the faults and the recorded calls. Issued temporary
+    /// credentials stay valid and their counts are kept.
     pub async fn reset(&self) -> std::io::Result<()> {
         self.shared.reset().await
     }
@@ -378,6 +494,9 @@ pub(crate) struct Shared {
     clock: clock::Clock,
     journal: journal::Journal,
     connections: server::Connections,
+    issued: issued::IssuedStore,
+    sts: sts::Sts,
+    metadata: metadata::Metadata,
 }
 
 impl Shared {

@@ -74,6 +74,40 @@ fn command() -> Command {
                 .value_parser(clap::value_parser!(usize))
                 .help("How many received calls GET /_emulator/requests keeps [default: 1000; 0 keeps none]"),
         )
+        .arg(
+            Arg::new("cvm-role")
+                .long("cvm-role")
+                .value_name("NAME")
+                .help("Play the CVM metadata server for an instance with role NAME: GET /latest/meta-data/cam/security-credentials/[NAME] (clients: TENCENTCLOUD_METADATA_ENDPOINT)"),
+        )
+        .arg(
+            Arg::new("sts-role")
+                .long("sts-role")
+                .value_name("ARN")
+                .action(ArgAction::Append)
+                .help("A RoleArn STS AssumeRole / AssumeRoleWithWebIdentity can hand out (repeatable; clients: TENCENTCLOUD_STS_ENDPOINT)"),
+        )
+        .arg(
+            Arg::new("oidc-provider")
+                .long("oidc-provider")
+                .value_name("ID")
+                .requires("web-identity-token")
+                .help("An OIDC identity provider (ProviderId) for STS AssumeRoleWithWebIdentity"),
+        )
+        .arg(
+            Arg::new("web-identity-token")
+                .long("web-identity-token")
+                .value_name("TOKEN")
+                .requires("oidc-provider")
+                .help("The one WebIdentityToken --oidc-provider accepts (never printed)"),
+        )
+        .arg(
+            Arg::new("credentials-lifetime-secs")
+                .long("credentials-lifetime-secs")
+                .value_name("SECONDS")
+                .value_parser(clap::value_parser!(u64).range(1..))
+                .help("Lifetime of every issued temporary credential (STS and metadata), whatever DurationSeconds asks; then IAI calls with them fail with AuthFailure.TokenFailure"),
+        )
 }
 
 #[tokio::main]
@@ -125,6 +159,21 @@ async fn run(args: &clap::ArgMatches) -> Result<(), String> {
     if let Some(&calls) = args.get_one::<usize>("journal-capacity") {
         builder = builder.journal_capacity(calls);
     }
+    if let Some(role) = args.get_one::<String>("cvm-role") {
+        builder = builder.cvm_role(role);
+    }
+    for role in args.get_many::<String>("sts-role").into_iter().flatten() {
+        builder = builder.sts_role(role);
+    }
+    if let (Some(provider), Some(token)) = (
+        args.get_one::<String>("oidc-provider"),
+        args.get_one::<String>("web-identity-token"),
+    ) {
+        builder = builder.oidc_provider(provider, token);
+    }
+    if let Some(&secs) = args.get_one::<u64>("credentials-lifetime-secs") {
+        builder = builder.issued_credentials_lifetime(std::time::Duration::from_secs(secs));
+    }
     let emulator = builder.start().await.map_err(|e| e.to_string())?;
     let url = emulator.url();
     let creds = emulator.credentials();
@@ -137,6 +186,20 @@ async fn run(args: &clap::ArgMatches) -> Result<(), String> {
         debug_assert_eq!(creds.secret_id, DEFAULT_SECRET_ID);
     } else {
         println!("export TENCENTCLOUD_SECRET_KEY=<the --secret-key you gave>");
+    }
+    if args.contains_id("cvm-role") {
+        println!("export TENCENTCLOUD_METADATA_ENDPOINT={url}");
+    }
+    if args.contains_id("sts-role") || args.contains_id("oidc-provider") {
+        println!("export TENCENTCLOUD_STS_ENDPOINT={url}");
+    }
+    if let Some(provider) = args.get_one::<String>("oidc-provider") {
+        println!("export TKE_REGION=ap-guangzhou");
+        println!("export TKE_PROVIDER_ID={provider}");
+        if let Some(role) = args.get_one::<String>("sts-role") {
+            println!("export TKE_ROLE_ARN={role}");
+        }
+        println!("# TKE_WEB_IDENTITY_TOKEN_FILE: a file holding the --web-identity-token you gave");
     }
     use std::io::Write;
     let _ = std::io::stdout().flush();

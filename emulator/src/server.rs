@@ -18,7 +18,7 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
 use crate::gateway::{self, Call, Outcome, Progress, Reply};
-use crate::journal::RecordedCall;
+use crate::journal::{self, RecordedCall, REDACTED};
 use crate::Shared;
 
 /// Connection counts, and the connection-level fault: close the next few at once.
@@ -134,6 +134,19 @@ async fn respond(shared: &Shared, req: Request<Incoming>) -> Result<Response<Rep
     if let Some(admin_path) = path.strip_prefix("/_emulator/") {
         return Ok(crate::admin::handle(shared, req, admin_path).await);
     }
+    if crate::metadata::is_metadata_path(&path) {
+        let response = crate::metadata::handle(shared, req.method(), &path);
+        let (parts, _) = req.into_parts();
+        let entry = JournalEntry {
+            shared,
+            parts: &parts,
+            body: Bytes::new(),
+            progress: Progress::default(),
+            error_code: None,
+        };
+        drop(entry);
+        return Ok(response);
+    }
     if path != "/" {
         return Ok(text(StatusCode::NOT_FOUND, "not found: the API is at /\n"));
     }
@@ -226,16 +239,32 @@ impl Drop for JournalEntry<'_> {
             return;
         }
         let parts = self.parts;
+        let action = self.progress.action.take();
+        let headers = parts
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                // Tokens the emulator issued are secrets; configured test tokens are not.
+                if name == "x-tc-token" && self.shared.issued.is_issued_token(value.trim()) {
+                    return (name.to_string(), REDACTED.to_owned());
+                }
+                (name.to_string(), value)
+            })
+            .collect();
+        let mut query = parts.uri.query().unwrap_or("").to_owned();
+        let mut body = std::mem::take(&mut self.body);
+        if action.as_deref() == Some("AssumeRoleWithWebIdentity") {
+            query = journal::redact_query_field(&query, "WebIdentityToken");
+            body = journal::redact_json_field(body, "WebIdentityToken");
+        }
         self.shared.journal.record(RecordedCall {
             method: parts.method.to_string(),
-            action: self.progress.action.take(),
-            headers: parts
-                .headers
-                .iter()
-                .map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
-                .collect(),
-            query: parts.uri.query().unwrap_or("").to_owned(),
-            body: std::mem::take(&mut self.body),
+            path: parts.uri.path().to_owned(),
+            action,
+            headers,
+            query,
+            body,
             authenticated: self.progress.authenticated,
             error_code: self.error_code.take(),
         });

@@ -1,6 +1,7 @@
 //! The `iai-emulator` binary: start-up lines, `--state` surviving a real `kill -9`, a corrupt
 //! state file refused and left untouched, `--faults FILE`, `--clock-skew-secs` and
-//! `--journal-capacity`, and consistent state under concurrent calls.
+//! `--journal-capacity`, the STS and metadata roles, and consistent state under concurrent
+//! calls.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -18,6 +19,11 @@ struct Binary {
 }
 
 fn spawn(args: &[&str]) -> Binary {
+    spawn_reading(args, 4)
+}
+
+/// Starts the binary and reads its first `lines` lines.
+fn spawn_reading(args: &[&str], line_count: usize) -> Binary {
     let mut child = Command::new(env!("CARGO_BIN_EXE_iai-emulator"))
         .args(["--port", "0"])
         .args(args)
@@ -27,7 +33,7 @@ fn spawn(args: &[&str]) -> Binary {
         .expect("the binary starts");
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut lines = Vec::new();
-    for _ in 0..4 {
+    for _ in 0..line_count {
         let mut line = String::new();
         stdout.read_line(&mut line).unwrap();
         lines.push(line.trim_end().to_owned());
@@ -218,6 +224,11 @@ fn help_lists_every_option() {
         "--tls-key",
         "--clock-skew-secs",
         "--journal-capacity",
+        "--cvm-role",
+        "--sts-role",
+        "--oidc-provider",
+        "--web-identity-token",
+        "--credentials-lifetime-secs",
     ] {
         assert!(help.contains(option), "{option} missing from:\n{help}");
     }
@@ -267,4 +278,132 @@ fn a_bad_number_for_a_flag_is_refused() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("--journal-capacity"), "{stderr}");
+}
+
+/// `--cvm-role`, `--sts-role`, `--oidc-provider` with `--web-identity-token`, and
+/// `--credentials-lifetime-secs`: the start-up lines name the endpoints the client reads,
+/// never the token, and both sources hand out credentials of that lifetime.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credential_roles_come_from_flags() {
+    const ROLE: &str = "qcs::cam::uin/100000000001:roleName/from-flags";
+    const TOKEN: &str = "eyJ.flag-web-identity-secret.sig";
+    let mut binary = spawn_reading(
+        &[
+            "--cvm-role",
+            "flag-role",
+            "--sts-role",
+            ROLE,
+            "--oidc-provider",
+            "flag-provider",
+            "--web-identity-token",
+            TOKEN,
+            "--credentials-lifetime-secs",
+            "30",
+        ],
+        10,
+    );
+    let url = binary.url.clone();
+    let lines = binary.lines.join("\n");
+    for expected in [
+        format!("export TENCENTCLOUD_METADATA_ENDPOINT={url}"),
+        format!("export TENCENTCLOUD_STS_ENDPOINT={url}"),
+        "export TKE_PROVIDER_ID=flag-provider".to_owned(),
+        format!("export TKE_ROLE_ARN={ROLE}"),
+    ] {
+        assert!(
+            lines.contains(&expected),
+            "{expected} missing from:\n{lines}"
+        );
+    }
+    assert!(!lines.contains(TOKEN), "{lines}");
+
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let http = reqwest::Client::new();
+    let role = http
+        .get(format!("{url}/latest/meta-data/cam/security-credentials/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(role, "flag-role");
+    let metadata: serde_json::Value = serde_json::from_slice(
+        &http
+            .get(format!(
+                "{url}/latest/meta-data/cam/security-credentials/flag-role"
+            ))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        metadata["ExpiredTime"].as_u64().unwrap().abs_diff(now + 30) <= 2,
+        "{metadata}"
+    );
+    let body = serde_json::json!({"ProviderId": "flag-provider", "WebIdentityToken": TOKEN,
+        "RoleArn": ROLE, "RoleSessionName": "from-flags"});
+    let answer: serde_json::Value = serde_json::from_slice(
+        &http
+            .post(format!("{url}/"))
+            .header("Content-Type", "application/json")
+            .header("X-TC-Action", "AssumeRoleWithWebIdentity")
+            .header("X-TC-Version", "2018-08-13")
+            .header("X-TC-Timestamp", now.to_string())
+            .header("Authorization", "SKIP")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let expired_time = answer["Response"]["ExpiredTime"].as_u64();
+    assert!(
+        expired_time.is_some_and(|t| t.abs_diff(now + 30) <= 2),
+        "the lifetime overrides the default 7200 s: {answer}"
+    );
+
+    // The admin API counts what was issued, and can end it all at once.
+    let counts = |http: reqwest::Client| {
+        let route = format!("{url}/_emulator/credentials");
+        async move {
+            let body = http.get(route).send().await.unwrap().bytes().await.unwrap();
+            serde_json::from_slice::<serde_json::Value>(&body).unwrap()
+        }
+    };
+    let before = counts(http.clone()).await;
+    assert_eq!(
+        before,
+        serde_json::json!({"assume_role": 0, "web_identity": 1, "metadata": 1,
+                           "metadata_requests": 2})
+    );
+    let expired = http
+        .post(format!("{}/_emulator/credentials/expire", binary.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expired.status(), 200);
+    http.get(format!(
+        "{}/latest/meta-data/cam/security-credentials/flag-role",
+        binary.url
+    ))
+    .send()
+    .await
+    .unwrap();
+    let after = counts(http.clone()).await;
+    assert_eq!(
+        after["metadata"], 2,
+        "expired metadata credentials rotate: {after}"
+    );
+    kill_9(&mut binary);
 }

@@ -41,9 +41,10 @@ pub mod runtime;
 /// The `iai` command line (feature `cli`).
 #[cfg(feature = "cli")]
 pub mod cli;
-pub use generated::common_error::{CommonError, CommonErrorKind};
+pub use generated::common_error::{CommonCode, CommonCodeError};
 pub use generated::{action_table, operation, types};
 pub use runtime::client::Client;
+pub use runtime::common_call::CommonError;
 pub use runtime::config::{Config, ConfigBuilder, Endpoint, Language};
 pub use runtime::credentials::{
     Credentials, CredentialsError, DefaultCredentialsChain, ProvideCredentials,

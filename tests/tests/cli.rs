@@ -866,3 +866,72 @@ fn completion_scripts_parse() {
         }
     }
 }
+
+// --- the common call ---------------------------------------------------------------------
+
+#[test]
+fn call_sends_any_action_by_name_and_prints_through_query() {
+    let server = TestEmulator::start();
+    create_groups(&server, &["g1", "g2"]);
+    let iai = Iai::new(Some(&server));
+    let out = iai.run(&[
+        "call",
+        "GetGroupList",
+        "--input-json",
+        r#"{"Limit": 10}"#,
+        "--query",
+        "GroupInfos[].GroupId",
+    ]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&ok(&out)).unwrap(),
+        json!(["g1", "g2"])
+    );
+    let sent = server.requests();
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].authenticated, "{:?}", sent[0]);
+    assert_eq!(sent[0].header("X-TC-Action"), Some("GetGroupList"));
+    assert_eq!(sent_body(&server, 0), json!({"Limit": 10}));
+
+    // The whole Response object without --query, RequestId included.
+    let whole: Value = serde_json::from_str(&ok(&iai.run(&["call", "GetGroupList"]))).unwrap();
+    assert_eq!(whole["GroupNum"], 2);
+    assert!(whole["RequestId"].is_string(), "{whole}");
+    assert_eq!(sent_body(&server, 1), json!({}));
+}
+
+#[test]
+fn call_errors_exit_like_any_action_and_bad_input_sends_nothing() {
+    let server = TestEmulator::start();
+    let iai = Iai::new(Some(&server));
+    let out = iai.run(&[
+        "call",
+        "GetGroupInfo",
+        "--input-json",
+        r#"{"GroupId":"nope"}"#,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: InvalidParameterValue.GroupIdNotExist: ")
+            && err.contains("(RequestId: "),
+        "{err}"
+    );
+    assert_eq!(server.requests().len(), 1);
+
+    for args in [
+        &["call", "GetGroupInfo", "--input-json", "[1]"][..],
+        &["call", "GetGroupInfo", "--input-json", "{"][..],
+        &["call"][..],
+    ] {
+        let out = iai.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    }
+    let out = iai.run(&["call", "Get Group"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_eq!(server.requests().len(), 1, "nothing more was sent");
+
+    let dry = ok(&iai.run(&["call", "GetGroupList", "--dry-run"]));
+    assert!(dry.contains("X-TC-Action: GetGroupList"), "{dry}");
+    assert!(!dry.contains(TEST_SECRET_KEY), "{dry}");
+    assert_eq!(server.requests().len(), 1, "a dry run sends nothing");
+}

@@ -12,7 +12,7 @@ use iai_integration_tests::emulator::{
     TEMP_TOKEN, TEST_SECRET_ID,
 };
 use tencentcloud_iai::operation::get_group_info::{GetGroupInfoError, GetGroupInfoRequest};
-use tencentcloud_iai::{Client, CommonErrorKind, Credentials, Endpoint, SdkError};
+use tencentcloud_iai::{Client, CommonCode, Credentials, Endpoint, SdkError};
 
 #[tokio::test]
 async fn documented_example_round_trips_with_a_valid_signature() {
@@ -126,7 +126,7 @@ async fn temporary_credentials_send_the_session_token() {
     assert!(
         matches!(
             err.service_error(),
-            Some(GetGroupInfoError::Common(e)) if e.kind() == CommonErrorKind::AuthFailureTokenFailure
+            Some(GetGroupInfoError::Common(e)) if e.kind() == CommonCode::AuthFailureTokenFailure
         ),
         "{err:?}"
     );
@@ -233,7 +233,7 @@ async fn common_errors_are_variants_of_every_action() {
     assert!(
         matches!(
             err.service_error(),
-            Some(GetGroupInfoError::Common(e)) if e.kind() == CommonErrorKind::AuthFailureSignatureFailure
+            Some(GetGroupInfoError::Common(e)) if e.kind() == CommonCode::AuthFailureSignatureFailure
         ),
         "{err:?}"
     );
@@ -264,7 +264,7 @@ async fn http_5xx_with_an_envelope_is_a_service_error() {
     let Some(GetGroupInfoError::Common(common)) = err.service_error() else {
         panic!("{err:?}")
     };
-    assert_eq!(common.kind(), CommonErrorKind::InternalError);
+    assert_eq!(common.kind(), CommonCode::InternalError);
     let meta = common.metadata();
     assert_eq!(meta.http_status, 503);
     assert_eq!(meta.request_id.as_deref(), Some("req-503"));
@@ -748,7 +748,7 @@ async fn errors_say_their_exact_code_and_category() {
     };
     assert_eq!(
         common.kind(),
-        CommonErrorKind::RequestLimitExceededUinLimitExceeded
+        CommonCode::RequestLimitExceededUinLimitExceeded
     );
     assert_eq!(
         common.kind().code(),
@@ -756,4 +756,102 @@ async fn errors_say_their_exact_code_and_category() {
     );
     assert_eq!(err.code(), Some("RequestLimitExceeded.UinLimitExceeded"));
     assert!(err.is_throttling() && err.is_retryable(), "{err:?}");
+}
+
+// --- the common call ---------------------------------------------------------------------
+
+#[tokio::test]
+async fn call_json_sends_any_action_signed_and_returns_the_response_object() {
+    let server = TestEmulator::start();
+    server.seed_example_group();
+    let response = client_for(&server)
+        .call_json("GetGroupInfo", serde_json::json!({ "GroupId": "aaa" }))
+        .await
+        .expect("success");
+    assert_eq!(response["GroupName"], "aaa");
+    assert_eq!(response["FaceModelVersion"], "3.0");
+    assert!(
+        response["RequestId"]
+            .as_str()
+            .is_some_and(|id| id.len() == 36),
+        "the Response object comes whole, RequestId included: {response}"
+    );
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert!(requests[0].authenticated, "{:?}", requests[0]);
+    assert_eq!(requests[0].header("X-TC-Action"), Some("GetGroupInfo"));
+    assert_eq!(requests[0].header("X-TC-Version"), Some("2020-03-03"));
+    assert_eq!(&requests[0].body[..], br#"{"GroupId":"aaa"}"#);
+}
+
+#[tokio::test]
+async fn call_json_errors_carry_code_message_and_request_id() {
+    let server = TestEmulator::start();
+    let err = client_for(&server)
+        .call_json("GetGroupInfo", serde_json::json!({ "GroupId": "nope" }))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("InvalidParameterValue.GroupIdNotExist"));
+    assert!(err.message().is_some_and(|m| m.contains("nope")), "{err}");
+    let request_id = err.request_id().expect("a RequestId").to_owned();
+    assert!(err.to_string().contains(&request_id), "{err}");
+    assert_eq!(
+        err.service_error().map(|e| e.code()),
+        Some("InvalidParameterValue.GroupIdNotExist")
+    );
+}
+
+#[tokio::test]
+async fn call_json_retries_throttling_only() {
+    let server = TestEmulator::start();
+    server.seed_example_group();
+    server.script(
+        "GetGroupInfo",
+        [FaultStep::Error {
+            code: "RequestLimitExceeded".into(),
+            message: None,
+        }],
+    );
+    let client = client_for(&server);
+    let response = client
+        .call_json("GetGroupInfo", serde_json::json!({ "GroupId": "aaa" }))
+        .await
+        .expect("throttling is retried");
+    assert_eq!(response["GroupId"], "aaa");
+    assert_eq!(server.request_count("GetGroupInfo"), 2);
+
+    // A transient code is not: an action known only by name is not known to be idempotent.
+    server.script(
+        "GetGroupInfo",
+        [FaultStep::Error {
+            code: "FailedOperation.ServerError".into(),
+            message: None,
+        }],
+    );
+    let err = client
+        .call_json("GetGroupInfo", serde_json::json!({ "GroupId": "aaa" }))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("FailedOperation.ServerError"));
+    assert_eq!(err.attempts(), 1);
+    assert_eq!(server.request_count("GetGroupInfo"), 3);
+}
+
+#[tokio::test]
+async fn call_json_refuses_a_bad_action_name_or_parameters_before_sending() {
+    let server = TestEmulator::start();
+    let client = client_for(&server);
+    for (action, parameters) in [
+        ("", serde_json::json!({})),
+        ("Get Group", serde_json::json!({})),
+        ("GetGroupInfo\r\nX-Evil: 1", serde_json::json!({})),
+        ("GetGroupInfo", serde_json::json!(["not", "an", "object"])),
+    ] {
+        let err = client.call_json(action, parameters).await.unwrap_err();
+        assert!(
+            matches!(err, SdkError::InvalidRequest(_)),
+            "{action:?}: {err:?}"
+        );
+    }
+    assert!(server.requests().is_empty());
 }

@@ -106,20 +106,49 @@ fn environment_variables_come_before_the_profile_file() {
     assert!(server.requests()[0].authenticated);
 }
 
+/// A port that accepts connections and never answers, as a firewalled or hung metadata server
+/// would: the connections are held open until the test ends.
+fn silent_listener() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            held.push(stream);
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// Off Tencent Cloud: nothing configured, and a metadata server that accepts the connection
+/// but never answers. The run fails (bounded by a generous limit, not a speed claim), naming
+/// every place tried, and sends nothing to the API.
 #[test]
 fn no_credentials_anywhere_lists_the_places_looked_and_sends_nothing() {
     let server = TestEmulator::start();
     let home = tempfile::tempdir().unwrap();
-    let out = run(&server, home.path(), &[]);
+    let metadata = silent_listener();
+    let started = std::time::Instant::now();
+    let out = run(
+        &server,
+        home.path(),
+        &[("TENCENTCLOUD_METADATA_ENDPOINT", metadata.as_str())],
+    );
+    let took = started.elapsed();
+    eprintln!("off-cloud failure took {took:?}");
+    assert!(took < std::time::Duration::from_secs(30), "{took:?}");
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     if !Path::new("/etc/tencentcloud/credentials").exists() {
-        assert!(
-            stderr.contains("TENCENTCLOUD_SECRET_ID")
-                && stderr.contains(".tencentcloud/credentials (not found)")
-                && stderr.contains("/etc/tencentcloud/credentials (not found)"),
-            "{stderr}"
-        );
+        for place in [
+            "TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY not set",
+            ".tencentcloud/credentials (not found)",
+            "/etc/tencentcloud/credentials (not found)",
+            "TKE OIDC (TKE_REGION, TKE_PROVIDER_ID, TKE_WEB_IDENTITY_TOKEN_FILE, TKE_ROLE_ARN not set)",
+            &format!("CVM role: metadata server at {metadata} did not answer within 2 s"),
+        ] {
+            assert!(stderr.contains(place), "missing {place:?} in {stderr}");
+        }
     }
     assert!(server.requests().is_empty());
 }

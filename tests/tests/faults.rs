@@ -117,7 +117,7 @@ async fn persistent_throttling_gives_up_after_max_attempts() {
         matches!(
             err.service_error(),
             Some(GetGroupInfoError::Common(e))
-                if e.kind() == tencentcloud_iai::CommonErrorKind::RequestLimitExceeded
+                if e.kind() == tencentcloud_iai::CommonCode::RequestLimitExceeded
         ),
         "{err:?}"
     );
@@ -454,7 +454,7 @@ async fn non_json_and_wrong_content_type() {
         matches!(
             err.service_error(),
             Some(GetGroupInfoError::Common(e))
-                if e.kind() == tencentcloud_iai::CommonErrorKind::ResourceNotFound
+                if e.kind() == tencentcloud_iai::CommonCode::ResourceNotFound
         ),
         "{err:?}"
     );

@@ -150,3 +150,86 @@ async fn the_span_records_request_id_attempts_and_outcome() {
     assert!(lines.contains("record:attempts=1"), "{lines}");
     assert!(lines.contains("record:outcome=service_error"), "{lines}");
 }
+
+/// The credential providers' own tracing (fetches, the STS calls they make, failed refreshes)
+/// holds no secret key, session token or web identity token either.
+#[tokio::test(flavor = "current_thread")]
+async fn credential_providers_are_traced_without_secrets() {
+    use std::time::Duration;
+    use tencentcloud_iai::runtime::credentials::{
+        CvmRoleCredentials, OidcRoleArnCredentials, StsAssumeRoleCredentials,
+    };
+    use tencentcloud_iai::{Endpoint, ProvideCredentials};
+
+    let recorder = Recorder::default();
+    let _guard = tracing::subscriber::set_default(recorder.clone());
+    const ROLE: &str = "qcs::cam::uin/100000000001:roleName/traced";
+    const WEB_TOKEN: &str = "web-identity-token-trace-value";
+    let server = TestEmulator::builder()
+        .with(|b| {
+            b.sts_role(ROLE)
+                .oidc_provider("p", WEB_TOKEN)
+                .cvm_role("traced-role")
+        })
+        .start();
+    server.seed_example_group();
+    let endpoint = Endpoint::parse(&server.url()).unwrap();
+    let source_key = iai_integration_tests::emulator::TEST_SECRET_KEY;
+    let providers: Vec<Arc<dyn ProvideCredentials>> = vec![
+        Arc::new(
+            StsAssumeRoleCredentials::builder(
+                Credentials::new(iai_integration_tests::emulator::TEST_SECRET_ID, source_key),
+                ROLE,
+                "traced",
+            )
+            .endpoint(endpoint.clone())
+            .build()
+            .unwrap(),
+        ),
+        Arc::new(
+            OidcRoleArnCredentials::builder("p", ROLE)
+                .web_identity_token(WEB_TOKEN)
+                .endpoint(endpoint.clone())
+                .build()
+                .unwrap(),
+        ),
+        Arc::new(
+            CvmRoleCredentials::builder()
+                .endpoint(server.url())
+                .build()
+                .unwrap(),
+        ),
+    ];
+    let mut secrets = vec![source_key.to_owned(), WEB_TOKEN.to_owned()];
+    for provider in providers {
+        let credentials = provider.provide_credentials().await.unwrap();
+        secrets.push(credentials.secret_key().to_owned());
+        secrets.push(credentials.session_token().unwrap().to_owned());
+        let client = Client::new(
+            server
+                .config()
+                .credentials_provider(provider)
+                .timeout(Duration::from_secs(5))
+                .build()
+                .unwrap(),
+        );
+        client
+            .get_group_info()
+            .group_id("aaa")
+            .send()
+            .await
+            .unwrap();
+    }
+    let lines = recorder.lines.lock().unwrap().clone();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("AssumeRoleWithWebIdentity")),
+        "the STS calls are traced: {lines:?}"
+    );
+    for line in &lines {
+        for secret in &secrets {
+            assert!(!line.contains(secret.as_str()), "{line}");
+        }
+    }
+}

@@ -1,4 +1,4 @@
-//! The API 3.0 common codes (spec/common_errors.yaml) → `CommonErrorKind` and `CommonError`,
+//! The API 3.0 common codes (spec/common_errors.yaml) → `CommonCode` and `CommonCodeError`,
 //! generated once: every action's error enum holds them in its one `Common` variant.
 
 use proc_macro2::TokenStream;
@@ -40,14 +40,14 @@ pub fn emit(service: &Service) -> TokenStream {
     quote! {
         #module_docs
 
-        /// Which API 3.0 common code a [`CommonError`] is.
+        /// Which API 3.0 common code a [`CommonCodeError`] is.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[non_exhaustive]
-        pub enum CommonErrorKind {
+        pub enum CommonCode {
             #( #variant_docs #variants, )*
         }
 
-        impl CommonErrorKind {
+        impl CommonCode {
             /// The kind of a common code; `None` for any other code.
             pub fn from_code(code: &str) -> ::core::option::Option<Self> {
                 match code {
@@ -77,20 +77,20 @@ pub fn emit(service: &Service) -> TokenStream {
         /// variant of every action's error enum holds it.
         #[derive(Debug, Clone, PartialEq, Eq)]
         #[non_exhaustive]
-        pub struct CommonError {
-            kind: CommonErrorKind,
+        pub struct CommonCodeError {
+            kind: CommonCode,
             metadata: crate::runtime::error::ErrorMetadata,
         }
 
-        impl CommonError {
+        impl CommonCodeError {
             /// A common error of `kind`; for mocks and tests. The metadata's code should be
             /// `kind.code()`.
-            pub fn new(kind: CommonErrorKind, metadata: crate::runtime::error::ErrorMetadata) -> Self {
-                CommonError { kind, metadata }
+            pub fn new(kind: CommonCode, metadata: crate::runtime::error::ErrorMetadata) -> Self {
+                CommonCodeError { kind, metadata }
             }
 
             /// Which common code it is.
-            pub fn kind(&self) -> CommonErrorKind {
+            pub fn kind(&self) -> CommonCode {
                 self.kind
             }
 
@@ -104,12 +104,12 @@ pub fn emit(service: &Service) -> TokenStream {
             }
         }
 
-        impl ::core::fmt::Display for CommonError {
+        impl ::core::fmt::Display for CommonCodeError {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 ::core::fmt::Display::fmt(&self.metadata, f)
             }
         }
 
-        impl ::std::error::Error for CommonError {}
+        impl ::std::error::Error for CommonCodeError {}
     }
 }

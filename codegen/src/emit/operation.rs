@@ -524,8 +524,8 @@ fn error_enum(action: &Action) -> TokenStream {
         pub enum #error {
             #( #variant_docs #variants(ErrorMetadata), )*
             /// An API 3.0 common code (authentication, throttling, quotas, ...):
-            /// [`CommonError::kind`](crate::CommonError::kind) says which.
-            Common(crate::CommonError),
+            /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
+            Common(crate::CommonCodeError),
             /// A code this version of the spec does not list; code and message are kept intact.
             Unhandled(ErrorMetadata),
         }
@@ -592,8 +592,8 @@ fn error_enum(action: &Action) -> TokenStream {
             fn from_metadata(metadata: ErrorMetadata) -> Self {
                 match metadata.code.as_str() {
                     #( #codes => Self::#variants(metadata), )*
-                    code => match crate::CommonErrorKind::from_code(code) {
-                        Some(kind) => Self::Common(crate::CommonError::new(kind, metadata)),
+                    code => match crate::CommonCode::from_code(code) {
+                        Some(kind) => Self::Common(crate::CommonCodeError::new(kind, metadata)),
                         None => Self::Unhandled(metadata),
                     },
                 }

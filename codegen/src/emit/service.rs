@@ -1,4 +1,5 @@
-//! spec/service.yaml → constants the runtime signs with, and one `Endpoint` constructor per endpoint.
+//! spec/service.yaml → the service's identity (a runtime value the client signs and sends
+//! with), `Config::builder()` for it, and one `Endpoint` constructor per endpoint.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -28,17 +29,33 @@ pub fn emit(service: &Service) -> TokenStream {
     });
     quote! {
         #module_docs
-        /// Service name used in signatures and credential scopes.
-        pub(crate) const SERVICE: &str = #name;
-        /// API version sent as `X-TC-Version`.
-        pub(crate) const VERSION: &str = #version;
-        /// Host used when no endpoint is configured.
-        pub(crate) const DEFAULT_HOST: &str = #default_host;
-        /// Environment variable holding an endpoint URL override.
-        pub(crate) const ENDPOINT_ENV: &str = #endpoint_env;
+        /// The service's identity, which the runtime signs and sends with.
+        pub(crate) static IDENTITY: crate::runtime::service::ServiceIdentity =
+            crate::runtime::service::ServiceIdentity::new(#name, #version, #default_host)
+                .with_endpoint_env(#endpoint_env);
+
+        impl crate::Config {
+            /// A builder for a client of this service; only credentials are required.
+            pub fn builder() -> crate::ConfigBuilder {
+                crate::ConfigBuilder::for_service(&IDENTITY)
+            }
+
+            /// Configuration from the environment, for this service: see
+            /// [`ConfigBuilder::from_env`](crate::ConfigBuilder::from_env).
+            pub fn from_env() -> ::core::result::Result<crate::Config, crate::ConfigError> {
+                Self::builder().from_env()?.build()
+            }
+        }
 
         impl crate::Endpoint {
             #(#constructors)*
+        }
+
+        /// The service's default endpoint.
+        impl ::core::default::Default for crate::Endpoint {
+            fn default() -> Self {
+                Self::https(#default_host)
+            }
         }
     }
 }

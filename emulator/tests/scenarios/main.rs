@@ -1,6 +1,7 @@
 //! Scenario tests of the emulator, one module per semantic area, driven through the
 //! repository's client (and raw HTTP where the client would refuse to send).
 
+mod credentials;
 mod detection;
 mod faces;
 mod faults;

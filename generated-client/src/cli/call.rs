@@ -77,7 +77,7 @@ where
 /// The request as it would go on the wire; the session token is the only secret in it and is
 /// redacted (the Authorization header holds a signature, never the key).
 pub fn show_request(request: &HttpRequest) -> String {
-    let mut out = format!("POST {}\n", request.url());
+    let mut out = format!("{} {}\n", request.method().as_str(), request.url());
     for (name, value) in request.headers() {
         let value = if name == "X-TC-Token" {
             "** redacted **"

@@ -24,6 +24,8 @@ pub const ALL_PAGES: &str = "all-pages";
 pub const COMPLETION: &str = "completion";
 pub const SHELL: &str = "shell";
 pub const CONFIGURE: &str = "configure";
+pub const CALL: &str = "call";
+pub const CALL_ACTION: &str = "action";
 
 /// Flags every action has; a spec parameter may not take one of these names.
 #[cfg(test)]
@@ -79,6 +81,24 @@ pub fn build_for(detailed: impl Fn(&ActionInfo) -> bool) -> Command {
                 Arg::new(SHELL)
                     .required(true)
                     .value_parser(["bash", "zsh", "fish"]),
+            ),
+    )
+    .subcommand(
+        Command::new(CALL)
+            .about("Call any action of the service by its API name, with --input-json: for actions this version does not describe yet")
+            .arg(
+                Arg::new(CALL_ACTION)
+                    .required(true)
+                    .value_name("ACTION")
+                    .help("The action's API name, e.g. GetGroupList"),
+            )
+            .arg(
+                Arg::new(INPUT_JSON)
+                    .long(INPUT_JSON)
+                    .value_name("JSON|@FILE|-")
+                    .value_hint(ValueHint::FilePath)
+                    .help_heading("Input")
+                    .help("Parameters as a JSON object with API names (`-` reads stdin); default {}"),
             ),
     )
     .subcommand(

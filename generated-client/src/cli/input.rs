@@ -45,6 +45,17 @@ pub fn collect(
     Ok(Value::Object(input))
 }
 
+/// The parameters of `iai call`: `--input-json`'s object, else none.
+pub fn collect_common(matches: &ArgMatches, stdin: &mut dyn Read) -> Result<Value, CliError> {
+    match matches.get_one::<String>(INPUT_JSON) {
+        Some(source) => match read_input_json(source, stdin)? {
+            object @ Value::Object(_) => Ok(object),
+            _ => Err(CliError::usage("--input-json must be a JSON object")),
+        },
+        None => Ok(Value::Object(Map::new())),
+    }
+}
+
 /// `JSON`, `@path` or `-` (stdin).
 fn read_input_json(source: &str, stdin: &mut dyn Read) -> Result<Value, CliError> {
     let text = if source == "-" {

@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! iai [GLOBAL OPTIONS] <ACTION> [--param value ...] [--input-json JSON|@file|-]
+//! iai call <ACTION> [--input-json JSON|@file|-]
 //! iai help <ACTION> | iai completion <SHELL> | iai configure [--profile NAME]
 //! ```
 
@@ -111,6 +112,7 @@ pub async fn run(args: impl IntoIterator<Item = OsString>, io: Io<'_>) -> i32 {
                     .map_err(output::write_error)
             })
         }
+        Some((CALL, sub)) => call_common(sub, io.stdin, io.stdout).await,
         Some((name, sub)) => match ActionInfo::find(name) {
             Some(action) => call_action(action, sub, io.stdin, io.stdout).await,
             None => Err(CliError::usage(format!("unknown action `{name}`"))),
@@ -179,10 +181,44 @@ async fn call_action(
     printer.flush()
 }
 
+/// `iai call <Action> --input-json ...`: the common call, printed like any action's result.
+async fn call_common(
+    matches: &ArgMatches,
+    stdin: &mut dyn BufRead,
+    stdout: &mut dyn Write,
+) -> Result<(), CliError> {
+    let format = matches
+        .get_one::<String>(OUTPUT)
+        .and_then(|name| Format::parse(name))
+        .unwrap_or(Format::Json);
+    let query = matches
+        .get_one::<String>(QUERY)
+        .map(|q| Query::compile(q))
+        .transpose()?;
+    let action = matches
+        .get_one::<String>(CALL_ACTION)
+        .map(String::as_str)
+        .unwrap_or_default();
+    let input = input::collect_common(matches, stdin)?;
+    let client = client(matches)?;
+    let mut printer = Printer::new(stdout, format, query);
+    if matches.get_flag(DRY_RUN) {
+        let request = client.prepare_json(action, input).await?;
+        printer.raw(&call::show_request(&request))?;
+    } else {
+        let response = client.call_json(action, input).await?;
+        let json = output::Json::of(&response)
+            .map_err(|e| CliError::failure(format!("cannot print the response: {e}")))?;
+        printer.value(json)?;
+    }
+    printer.flush()
+}
+
 /// Flags first, then the environment, then the profile's files.
 fn client(matches: &ArgMatches) -> Result<Client, CliError> {
     let profile_flag = matches.get_one::<String>(PROFILE).map(String::as_str);
-    let mut builder = Config::builder().credentials(profile::credentials(profile_flag)?);
+    let mut builder =
+        Config::builder().shared_credentials_provider(profile::credentials(profile_flag)?);
     if let Some(url) = matches.get_one::<String>(ENDPOINT) {
         let endpoint =
             Endpoint::parse(url).map_err(|e| CliError::usage(format!("--endpoint: {e}")))?;

@@ -12,7 +12,11 @@ use super::error::{CliError, ExitCode};
 use crate::runtime::profile::{
     default_locations, ProfileFile, DEFAULT_PROFILE, ENV_CREDENTIALS_FILE, ENV_PROFILE,
 };
-use crate::{Credentials, DefaultCredentialsChain};
+use std::sync::Arc;
+
+use crate::runtime::credentials::environment::Env;
+use crate::runtime::credentials::profile::{load_profile, ProfileSource};
+use crate::{Credentials, DefaultCredentialsChain, ProvideCredentials};
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
@@ -34,23 +38,25 @@ pub fn profile_name(flag: Option<&str>) -> String {
 }
 
 /// Credentials for a call. With `--profile` the profile wins over the environment; without
-/// it the library's chain (environment, then the SDK file), then tccli's file.
-pub fn credentials(flag: Option<&str>) -> Result<Credentials, CliError> {
+/// it the library's chain (environment, then the SDK file), then tccli's file, then the rest of
+/// the library's chain (TKE OIDC, the CVM role), whose failure lists every place looked.
+pub fn credentials(flag: Option<&str>) -> Result<Arc<dyn ProvideCredentials>, CliError> {
     let config_error =
         |e: &(dyn std::error::Error + 'static)| CliError::failure(super::error::chain(e));
     let Some(profile) = flag else {
-        let chain_error = match DefaultCredentialsChain::new().resolve() {
-            Ok(credentials) => return Ok(credentials),
-            Err(e) => e,
-        };
+        let chain = DefaultCredentialsChain::new();
+        if let Ok(credentials) = chain.resolve() {
+            return Ok(Arc::new(credentials));
+        }
         let name = profile_name(None);
-        return match tccli_file(&name, "credential").filter(|p| p.exists()) {
-            Some(path) => read_tccli_credentials(&path),
-            None => Err(CliError::failure(format!(
-                "{} (tccli's ~/.tccli/{name}.credential was not found either)",
-                super::error::chain(&chain_error)
-            ))),
-        };
+        if let Some(path) = tccli_file(&name, "credential").filter(|p| p.exists()) {
+            if !chain.found_locally() {
+                return Ok(Arc::new(read_tccli_credentials(&path)?));
+            }
+        }
+        // A profile's role, TKE OIDC or the CVM role: asked at the call.
+        chain.select().map_err(|e| config_error(&e))?;
+        return Ok(Arc::new(chain));
     };
     let sdk_file = match env(ENV_CREDENTIALS_FILE) {
         Some(path) => Some(PathBuf::from(path)),
@@ -61,13 +67,15 @@ pub fn credentials(flag: Option<&str>) -> Result<Credentials, CliError> {
     if let Some(path) = sdk_file.filter(|p| p.exists()) {
         let file = ProfileFile::load(&path).map_err(|e| config_error(&e))?;
         if file.profile_names().any(|n| n == profile) {
-            return file.credentials(profile).map_err(|e| {
-                CliError::failure(format!("{}: {}", path.display(), super::error::chain(&e)))
-            });
+            return match load_profile(&path, profile, &Env::Process, None) {
+                Ok(ProfileSource::Keys(credentials)) => Ok(Arc::new(credentials)),
+                Ok(ProfileSource::Role(role)) => Ok(Arc::new(role)),
+                Err(e) => Err(CliError::failure(super::error::chain(&e))),
+            };
         }
     }
     match tccli_file(profile, "credential").filter(|p| p.exists()) {
-        Some(path) => read_tccli_credentials(&path),
+        Some(path) => Ok(Arc::new(read_tccli_credentials(&path)?)),
         None => Err(CliError::failure(format!(
             "profile `{profile}` not found: neither in the SDK credentials file (~/.tencentcloud/credentials or {ENV_CREDENTIALS_FILE}) nor ~/.tccli/{profile}.credential"
         ))),

@@ -18,6 +18,19 @@ pub trait Action: super::sealed::Sealed + Serialize + Send + Sync {
     type Output: DeserializeOwned + Send;
     type Error: ServiceError;
 
+    /// The name sent as `X-TC-Action` for this request: [`NAME`](Self::NAME) for generated
+    /// actions; the common call ([`Client::call_json`](crate::Client::call_json)) names its
+    /// action at run time.
+    fn action_name(&self) -> &str {
+        Self::NAME
+    }
+
+    /// Whether this request may be repeated safely: [`IDEMPOTENT`](Self::IDEMPOTENT) unless
+    /// the action is only known at run time.
+    fn is_idempotent(&self) -> bool {
+        Self::IDEMPOTENT
+    }
+
     /// Checks every constraint the spec states; called before anything is sent.
     fn validate(&self) -> Result<(), ValidationError>;
 

@@ -19,15 +19,14 @@ use super::retry::RetryKind;
 use super::signing::{authorization_with_payload_hash, payload_hash, RequestToSign, SigningKey};
 use super::time::{parse_http_date, unix_now};
 use super::transport::{HttpRequest, HttpResponse, SharedParts};
-use crate::generated::service;
 
 const CONTENT_TYPE: &str = "application/json";
 /// Sent as `X-TC-RequestClient` so Tencent Cloud can tell which SDK made a call.
-pub const REQUEST_CLIENT: &str = concat!("tencentcloud-iai-rs/", env!("CARGO_PKG_VERSION"));
+pub const REQUEST_CLIENT: &str = concat!(env!("CARGO_PKG_NAME"), "-rs/", env!("CARGO_PKG_VERSION"));
 const SIGNATURE_EXPIRED: &str = "AuthFailure.SignatureExpire";
 
-/// A Tencent Cloud Face Recognition client. Cheap to clone; clones share connections and the
-/// clock-skew correction.
+/// A client of one Tencent Cloud API 3.0 service (the crate's own unless the [`Config`] names
+/// another). Cheap to clone; clones share connections and the clock-skew correction.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -70,7 +69,7 @@ impl Client {
     /// Only encoding and the final decoding are compiled per action: the retry loop, signing
     /// and tracing are one non-generic path over bytes and an [`ActionMeta`].
     pub async fn send<A: Action>(&self, request: &A) -> Result<A::Output, SdkError<A::Error>> {
-        let meta = ActionMeta::of::<A>();
+        let meta = ActionMeta::of(request);
         let body = encode(request, &self.inner.config, &meta);
         let trace = CallTrace::start(&self.inner.config, &meta);
         let exchanged = match &trace.span {
@@ -103,7 +102,7 @@ impl Client {
     /// deadline) and each backoff. A success is the response, not yet decoded.
     async fn send_with_retries(
         &self,
-        meta: &ActionMeta,
+        meta: &ActionMeta<'_>,
         body: Result<Bytes, SdkError<ErrorMetadata>>,
     ) -> (Result<HttpResponse, SdkError<ErrorMetadata>>, u32) {
         let config = &self.inner.config;
@@ -170,14 +169,14 @@ impl Client {
     /// comes first.
     async fn attempt(
         &self,
-        meta: &ActionMeta,
+        meta: &ActionMeta<'_>,
         body: &Bytes,
         attempt: u32,
         deadline: Instant,
     ) -> Result<HttpResponse, Failure> {
         let config = &self.inner.config;
         let http_request = self
-            .sign(meta.name, body.clone(), Some((deadline, attempt)))
+            .sign(meta, body.clone(), Some((deadline, attempt)))
             .await
             .map_err(|error| Failure {
                 // Signing waits only for credentials; timing out there is the call's timeout.
@@ -229,24 +228,43 @@ impl Client {
     /// encoding and signing exactly as for a real call. For dry runs and debugging; its
     /// `Debug` output hides the Authorization header and session token.
     pub async fn prepare<A: Action>(&self, request: &A) -> Result<HttpRequest, SdkError<A::Error>> {
-        let meta = ActionMeta::of::<A>();
+        let meta = ActionMeta::of(request);
         let prepared = match encode(request, &self.inner.config, &meta) {
-            Ok(body) => self.sign(meta.name, body, None).await,
+            Ok(body) => self.sign(&meta, body, None).await,
             Err(e) => Err(e),
         };
         prepared.map_err(|e| e.map_service(A::Error::from_metadata))
     }
 
-    /// Signs `body` for `action` with current credentials and the (skew-corrected) time.
+    /// Signs `body` for the action with current credentials and the (skew-corrected) time.
     /// Constant header values are shared; the signing key is reused for the whole UTC day.
     /// Within a call, fetching credentials is bounded by the call's deadline.
     async fn sign(
         &self,
-        action: &'static str,
+        meta: &ActionMeta<'_>,
         body: Bytes,
         call: Option<(Instant, u32)>,
     ) -> Result<HttpRequest, SdkError<ErrorMetadata>> {
         let config = &self.inner.config;
+        let action = meta.name;
+        // Generated actions name theirs with a constant, shared rather than copied.
+        let action_header = match meta.static_name {
+            Some(name) => HeaderValue::from_static(name),
+            None => HeaderValue::from(action.to_owned()),
+        };
+        if config.unsigned {
+            // As the official SDKs send it: the same headers, no token, `Authorization: SKIP`.
+            let headers = vec![
+                ("X-TC-Action", action_header),
+                ("X-TC-Timestamp", HeaderValue::decimal(self.now())),
+                ("Authorization", HeaderValue::from_static("SKIP")),
+            ];
+            return Ok(HttpRequest::from_parts(
+                Arc::clone(&self.inner.shared),
+                headers,
+                body,
+            ));
+        }
         let provided;
         let credentials = match config.credentials.fixed_credentials() {
             Some(fixed) => fixed,
@@ -264,17 +282,16 @@ impl Client {
                 &provided
             }
         };
-        let timestamp =
-            unix_now().saturating_add_signed(self.inner.clock_offset.load(Ordering::Relaxed));
+        let timestamp = self.now();
         let host = config.endpoint.host();
         let to_sign = RequestToSign {
             secret_id: credentials.secret_id(),
             secret_key: credentials.secret_key(),
             token: credentials.session_token(),
-            service: service::SERVICE,
+            service: config.service.name(),
             host,
             action,
-            version: service::VERSION,
+            version: config.service.version(),
             region: config.region.as_deref(),
             language: config.language.map(|l| l.as_str()),
             content_type: CONTENT_TYPE,
@@ -287,7 +304,7 @@ impl Client {
             authorization_with_payload_hash(&to_sign, key, &payload_hash)
         });
         let mut headers = Vec::with_capacity(4);
-        headers.push(("X-TC-Action", HeaderValue::from_static(action)));
+        headers.push(("X-TC-Action", action_header));
         headers.push(("X-TC-Timestamp", HeaderValue::decimal(timestamp)));
         if let Some(token) = credentials.session_token() {
             headers.push(("X-TC-Token", HeaderValue::from(token.to_owned())));
@@ -317,12 +334,12 @@ impl Client {
                 .unwrap_or_else(PoisonError::into_inner);
             if let Some(key) = cached
                 .as_ref()
-                .filter(|key| key.matches(secret_key, timestamp, service::SERVICE))
+                .filter(|key| key.matches(secret_key, timestamp, self.inner.config.service.name()))
             {
                 return sign(key);
             }
         }
-        let key = SigningKey::derive(secret_key, timestamp, service::SERVICE)
+        let key = SigningKey::derive(secret_key, timestamp, self.inner.config.service.name())
             .for_host(CONTENT_TYPE, self.inner.config.endpoint.host());
         let result = sign(&key);
         *self
@@ -331,6 +348,11 @@ impl Client {
             .write()
             .unwrap_or_else(PoisonError::into_inner) = Some(key);
         result
+    }
+
+    /// The (skew-corrected) time to sign with.
+    fn now(&self) -> u64 {
+        unix_now().saturating_add_signed(self.inner.clock_offset.load(Ordering::Relaxed))
     }
 
     /// Sets the clock offset from the server's `Date` header; false if there is none to use.
@@ -354,7 +376,10 @@ fn shared_parts(config: &Config) -> SharedParts {
     let mut headers = vec![
         ("Content-Type", HeaderValue::from_static(CONTENT_TYPE)),
         ("Host", HeaderValue::from(config.endpoint.host().to_owned())),
-        ("X-TC-Version", HeaderValue::from_static(service::VERSION)),
+        (
+            "X-TC-Version",
+            HeaderValue::from_static(config.service.version()),
+        ),
     ];
     if let Some(region) = &config.region {
         headers.push(("X-TC-Region", HeaderValue::from(region.clone())));
@@ -375,19 +400,24 @@ fn shared_parts(config: &Config) -> SharedParts {
 /// What the shared send path needs to know about an action: its name, idempotency, region
 /// need, and how to tell a retryable code.
 #[derive(Clone, Copy)]
-struct ActionMeta {
-    name: &'static str,
+struct ActionMeta<'a> {
+    /// Sent as `X-TC-Action`; named at run time by the common call.
+    name: &'a str,
+    /// The name when it is the generated constant, shared rather than copied into headers.
+    static_name: Option<&'static str>,
     idempotent: bool,
     region_required: bool,
-    /// The retry kind the action's spec gives `code`.
+    /// The retry kind the action's spec gives a code.
     retry_kind: fn(&ErrorMetadata) -> Option<RetryKind>,
 }
 
-impl ActionMeta {
-    fn of<A: Action>() -> Self {
+impl<'a> ActionMeta<'a> {
+    fn of<A: Action>(request: &'a A) -> Self {
+        let name = request.action_name();
         ActionMeta {
-            name: A::NAME,
-            idempotent: A::IDEMPOTENT,
+            name,
+            static_name: (name == A::NAME).then_some(A::NAME),
+            idempotent: request.is_idempotent(),
             region_required: A::REGION_REQUIRED,
             retry_kind: retry_kind_of::<A>,
         }
@@ -406,10 +436,10 @@ struct CallTrace {
 }
 
 impl CallTrace {
-    fn start(config: &Config, meta: &ActionMeta) -> Self {
+    fn start(config: &Config, meta: &ActionMeta<'_>) -> Self {
         let span = tracing::debug_span!(
             "tencentcloud_call",
-            service = service::SERVICE,
+            service = config.service.name(),
             action = meta.name,
             region = config.region.as_deref().unwrap_or(""),
             attempts = tracing::field::Empty,
@@ -456,7 +486,7 @@ impl CallTrace {
 fn encode<A: Action>(
     request: &A,
     config: &Config,
-    meta: &ActionMeta,
+    meta: &ActionMeta<'_>,
 ) -> Result<Bytes, SdkError<ErrorMetadata>> {
     request.validate().map_err(SdkError::InvalidRequest)?;
     if meta.region_required && config.region.is_none() {
@@ -481,7 +511,7 @@ fn encode<A: Action>(
     Ok(Bytes::from(body))
 }
 
-fn cannot_encode(meta: &ActionMeta, e: serde_json::Error) -> SdkError<ErrorMetadata> {
+fn cannot_encode(meta: &ActionMeta<'_>, e: serde_json::Error) -> SdkError<ErrorMetadata> {
     SdkError::InvalidRequest(ValidationError::new(
         ValidationErrorKind::Encoding,
         meta.name,
@@ -523,7 +553,7 @@ enum Retry {
 
 /// Retry only what is safe: codes the spec marks retryable, failures before sending, and —
 /// for idempotent actions only — failures after the request may have been processed.
-fn retry_decision(meta: &ActionMeta, error: &SdkError<ErrorMetadata>) -> Retry {
+fn retry_decision(meta: &ActionMeta<'_>, error: &SdkError<ErrorMetadata>) -> Retry {
     let safe = match error {
         SdkError::Service(e) => {
             (meta.retry_kind)(e).is_some_and(|kind| kind.allows_retry(meta.idempotent))
@@ -541,7 +571,7 @@ fn retry_decision(meta: &ActionMeta, error: &SdkError<ErrorMetadata>) -> Retry {
 }
 
 /// A retryable code that was not retried says why, so nobody retries it blindly by hand.
-fn explain_no_retry(meta: &ActionMeta, error: &mut SdkError<ErrorMetadata>) {
+fn explain_no_retry(meta: &ActionMeta<'_>, error: &mut SdkError<ErrorMetadata>) {
     if let SdkError::Service(e) = error {
         if (meta.retry_kind)(e) == Some(RetryKind::Transient) && !meta.idempotent {
             e.not_retried = Some(format!(

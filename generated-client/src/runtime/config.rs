@@ -7,8 +7,8 @@ use std::time::Duration;
 use super::credentials::{non_empty_env, Credentials, DefaultCredentialsChain, ProvideCredentials};
 use super::error::ConfigError;
 use super::retry::RetryPolicy;
+use super::service::ServiceIdentity;
 use super::transport::{HttpTransport, TransportSettings};
-use crate::generated::service;
 
 /// Default time limit for a whole call, retries and backoff included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -127,12 +127,6 @@ impl fmt::Debug for Endpoint {
     }
 }
 
-impl Default for Endpoint {
-    fn default() -> Self {
-        Endpoint::https(service::DEFAULT_HOST)
-    }
-}
-
 /// Language of error messages (`X-TC-Language`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -150,9 +144,14 @@ impl Language {
     }
 }
 
-/// Everything a `Client` needs. Build it with [`Config::builder`] or [`Config::from_env`].
+/// Everything a `Client` needs. Build it with `Config::builder()` or `Config::from_env()`
+/// (generated for the crate's service), or with [`ConfigBuilder::for_service`] for another.
 #[derive(Clone, Debug)]
 pub struct Config {
+    pub(crate) service: &'static ServiceIdentity,
+    /// Requests carry `Authorization: SKIP` instead of a signature (STS's
+    /// `AssumeRoleWithWebIdentity`, which the web identity token authenticates).
+    pub(crate) unsigned: bool,
     pub(crate) credentials: Arc<dyn ProvideCredentials>,
     pub(crate) region: Option<String>,
     pub(crate) endpoint: Endpoint,
@@ -164,17 +163,9 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn builder() -> ConfigBuilder {
-        ConfigBuilder::default()
-    }
-
-    /// Configuration from the environment: credentials from [`DefaultCredentialsChain`]
-    /// (`TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and optional
-    /// `TENCENTCLOUD_SESSION_TOKEN`, else the profile file `~/.tencentcloud/credentials`);
-    /// region from `TENCENTCLOUD_REGION`; endpoint from the service's endpoint variable
-    /// (`TENCENTCLOUD_IAI_ENDPOINT`, a full URL), else the default endpoint.
-    pub fn from_env() -> Result<Config, ConfigError> {
-        Config::builder().from_env()?.build()
+    /// The service the client talks to.
+    pub fn service(&self) -> &'static ServiceIdentity {
+        self.service
     }
 
     pub fn region(&self) -> Option<&str> {
@@ -199,8 +190,10 @@ impl Config {
 }
 
 /// Builder for [`Config`]; only credentials are required.
-#[derive(Default, Debug)]
+#[derive(Debug)]
 pub struct ConfigBuilder {
+    service: &'static ServiceIdentity,
+    unsigned: bool,
     credentials: Option<Arc<dyn ProvideCredentials>>,
     region: Option<String>,
     endpoint: Option<Endpoint>,
@@ -228,18 +221,50 @@ impl fmt::Debug for PemTexts {
 }
 
 impl ConfigBuilder {
-    /// Fills whatever the environment provides (see [`Config::from_env`]); values already set win.
+    /// A builder for a client of `service`. The generated `Config::builder()` calls this with
+    /// the crate's own service.
+    pub fn for_service(service: &'static ServiceIdentity) -> Self {
+        ConfigBuilder {
+            service,
+            unsigned: false,
+            credentials: None,
+            region: None,
+            endpoint: None,
+            language: None,
+            timeout: None,
+            attempt_timeout: None,
+            connect_timeout: None,
+            retry: RetryPolicy::default(),
+            max_response_bytes: None,
+            transport: None,
+            extra_roots_pem: PemTexts::default(),
+            #[cfg(feature = "hyper-transport")]
+            hyper: false,
+        }
+    }
+
+    /// Fills whatever the environment provides; values already set win. Credentials come from
+    /// [`DefaultCredentialsChain`] (`TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and
+    /// optional `TENCENTCLOUD_SESSION_TOKEN`, else the profile file
+    /// `~/.tencentcloud/credentials`); the region from `TENCENTCLOUD_REGION`; the endpoint from
+    /// the service's endpoint variable (such as `TENCENTCLOUD_IAI_ENDPOINT`, a full URL), else
+    /// the service's default host.
     pub fn from_env(mut self) -> Result<Self, ConfigError> {
         if self.credentials.is_none() {
-            // Resolved now, so a missing credential is reported here rather than on first call.
-            self.credentials = Some(Arc::new(DefaultCredentialsChain::new().resolve()?));
+            // The sources read without a call are chosen now, so a broken environment or file
+            // is reported here; the metadata server and STS are asked at the first call.
+            let chain = DefaultCredentialsChain::new();
+            chain.select()?;
+            self.credentials = Some(Arc::new(chain));
         }
         if self.region.is_none() {
             self.region = non_empty_env(ENV_REGION);
         }
         if self.endpoint.is_none() {
-            if let Some(url) = non_empty_env(service::ENDPOINT_ENV) {
-                self.endpoint = Some(endpoint_from_env(&url)?);
+            if let Some(variable) = self.service.endpoint_env() {
+                if let Some(url) = non_empty_env(variable) {
+                    self.endpoint = Some(endpoint_from_env(variable, &url)?);
+                }
             }
         }
         Ok(self)
@@ -247,6 +272,19 @@ impl ConfigBuilder {
 
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(Arc::new(credentials));
+        self
+    }
+
+    pub(crate) fn shared_credentials_provider(
+        mut self,
+        provider: Arc<dyn ProvideCredentials>,
+    ) -> Self {
+        self.credentials = Some(provider);
+        self
+    }
+
+    pub(crate) fn shared_transport(mut self, transport: Arc<dyn HttpTransport>) -> Self {
+        self.transport = Some(transport);
         self
     }
 
@@ -335,10 +373,23 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sends requests unsigned, with `Authorization: SKIP`, as the official SDKs send STS's
+    /// `AssumeRoleWithWebIdentity`; no credentials are needed.
+    pub(crate) fn unsigned(mut self) -> Self {
+        self.unsigned = true;
+        self
+    }
+
     pub fn build(self) -> Result<Config, ConfigError> {
-        let credentials = self.credentials.ok_or_else(|| {
-            ConfigError::new("no credentials: call `.credentials(...)` or use `Config::from_env()`")
-        })?;
+        let credentials = match (self.credentials, self.unsigned) {
+            (Some(credentials), _) => credentials,
+            (None, true) => Arc::new(Credentials::new("", "")),
+            (None, false) => {
+                return Err(ConfigError::new(
+                    "no credentials: call `.credentials(...)` or use `Config::from_env()`",
+                ))
+            }
+        };
         if let Some(region) = &self.region {
             if region.is_empty()
                 || !region
@@ -362,13 +413,18 @@ impl ConfigBuilder {
                         .max_response_bytes
                         .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
                     extra_roots_pem: self.extra_roots_pem.0,
+                    direct: false,
                 },
             )?,
         };
         Ok(Config {
+            service: self.service,
+            unsigned: self.unsigned,
             credentials,
             region: self.region,
-            endpoint: self.endpoint.unwrap_or_default(),
+            endpoint: self
+                .endpoint
+                .unwrap_or_else(|| Endpoint::https(self.service.default_host())),
             language: self.language,
             timeout,
             attempt_timeout: self
@@ -382,8 +438,8 @@ impl ConfigBuilder {
 }
 
 /// The endpoint variable's value; errors name the variable once, inside one prefix.
-fn endpoint_from_env(url: &str) -> Result<Endpoint, ConfigError> {
-    Endpoint::parse(url.trim()).map_err(|e| e.context(service::ENDPOINT_ENV))
+fn endpoint_from_env(variable: &str, url: &str) -> Result<Endpoint, ConfigError> {
+    Endpoint::parse(url.trim()).map_err(|e| e.context(variable))
 }
 
 /// The transport `.build()` makes when none is given: reqwest's unless hyper's is asked for
@@ -419,7 +475,9 @@ mod tests {
 
     #[test]
     fn a_builder_shows_how_many_root_certificates_it_holds_not_their_bytes() {
-        let builder = Config::builder().add_root_certificates_pem("-----BEGIN CERTIFICATE-----");
+        static SERVICE: ServiceIdentity = ServiceIdentity::new("x", "2020-01-01", "x.example");
+        let builder = ConfigBuilder::for_service(&SERVICE)
+            .add_root_certificates_pem("-----BEGIN CERTIFICATE-----");
         let shown = format!("{builder:?}");
         assert!(shown.contains("extra_roots_pem: 1 PEM text(s)"), "{shown}");
         assert!(!shown.contains("45, 45"), "{shown}");
@@ -427,18 +485,15 @@ mod tests {
 
     #[test]
     fn an_endpoint_variable_error_has_one_prefix() {
-        let shown = endpoint_from_env("http://127.0.0.1:abc")
+        let shown = endpoint_from_env("TENCENTCLOUD_X_ENDPOINT", "http://127.0.0.1:abc")
             .unwrap_err()
             .to_string();
         assert_eq!(
             shown,
-            format!(
-                "configuration error: {}: invalid endpoint URL \"http://127.0.0.1:abc\": \
-                 the port \"abc\" is not a number from 1 to 65535",
-                service::ENDPOINT_ENV
-            )
+            "configuration error: TENCENTCLOUD_X_ENDPOINT: invalid endpoint URL \
+             \"http://127.0.0.1:abc\": the port \"abc\" is not a number from 1 to 65535"
         );
-        assert!(endpoint_from_env(" http://127.0.0.1:8080 ").is_ok());
+        assert!(endpoint_from_env("TENCENTCLOUD_X_ENDPOINT", " http://127.0.0.1:8080 ").is_ok());
     }
 
     #[test]

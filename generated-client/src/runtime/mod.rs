@@ -1,9 +1,11 @@
-//! Hand-written runtime: everything that is the same for every action. Generated code (in
-//! `crate::generated`) only describes actions and types and calls into this.
+//! Hand-written runtime: everything that is the same for every action of every API 3.0
+//! service. The generated code describes the service ([`service::ServiceIdentity`]), its
+//! actions and types, and calls into this; nothing here names a generated item.
 
 pub mod action;
 pub mod action_table;
 pub mod client;
+pub mod common_call;
 pub mod config;
 pub mod credentials;
 pub(crate) mod envelope;
@@ -18,6 +20,7 @@ pub mod paginator;
 pub mod profile;
 pub mod retry;
 pub(crate) mod sealed;
+pub mod service;
 pub mod signing;
 #[cfg(test)]
 pub(crate) mod testing;

@@ -220,7 +220,14 @@ impl ProfileFile {
 }
 
 /// The keys a profile may hold.
-const KNOWN_KEYS: [&str; 3] = ["secret_id", "secret_key", "token"];
+const KNOWN_KEYS: [&str; 6] = [
+    "secret_id",
+    "secret_key",
+    "token",
+    "role_arn",
+    "role_session_name",
+    "duration_seconds",
+];
 
 impl fmt::Debug for ProfileFile {
     // Names and keys only: values may be secrets.

@@ -162,7 +162,7 @@ async fn throttling_that_lasts_ends_after_the_configured_attempts() {
         matches!(
             &error,
             SdkError::Service(GetGroupInfoError::Common(e))
-                if e.kind() == tencentcloud_iai::CommonErrorKind::RequestLimitExceeded
+                if e.kind() == tencentcloud_iai::CommonCode::RequestLimitExceeded
         ),
         "{error:?}"
     );

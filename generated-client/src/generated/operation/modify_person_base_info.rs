@@ -531,8 +531,8 @@ pub enum ModifyPersonBaseInfoError {
     /// `UnsupportedOperation.UnknowMethod`: Unknown method name.
     UnsupportedOperationUnknowMethod(ErrorMetadata),
     /// An API 3.0 common code (authentication, throttling, quotas, ...):
-    /// [`CommonError::kind`](crate::CommonError::kind) says which.
-    Common(crate::CommonError),
+    /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
+    Common(crate::CommonCodeError),
     /// A code this version of the spec does not list; code and message are kept intact.
     Unhandled(ErrorMetadata),
 }
@@ -849,8 +849,10 @@ impl ServiceError for ModifyPersonBaseInfoError {
                 Self::UnsupportedOperationUnknowMethod(metadata)
             }
             code => {
-                match crate::CommonErrorKind::from_code(code) {
-                    Some(kind) => Self::Common(crate::CommonError::new(kind, metadata)),
+                match crate::CommonCode::from_code(code) {
+                    Some(kind) => {
+                        Self::Common(crate::CommonCodeError::new(kind, metadata))
+                    }
                     None => Self::Unhandled(metadata),
                 }
             }

@@ -1,35 +1,61 @@
-//! The default chain: the places credentials are looked for, in order.
+//! The default chain: the places credentials are looked for, in order, narrowest identity
+//! first.
 
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
+use super::cvm_role::CvmRoleCredentials;
 use super::environment::{from_env_vars, Env, ENV_SECRET_ID, ENV_SECRET_KEY};
-use super::profile::load_profile;
+use super::oidc::{OidcRoleArnCredentials, TKE_VARIABLES};
+use super::profile::{load_profile, ProfileSource};
 use super::{BoxFuture, Credentials, CredentialsError, ProvideCredentials};
+use crate::runtime::config::Endpoint;
 use crate::runtime::profile::{self, DEFAULT_PROFILE, ENV_CREDENTIALS_FILE, ENV_PROFILE};
 
-/// Finds credentials the way Tencent Cloud's official SDKs do, first match wins:
+/// Finds credentials where code runs, first match wins:
 ///
 /// 1. credentials given with [`DefaultCredentialsChain::credentials`];
 /// 2. the environment: `TENCENTCLOUD_SECRET_ID` + `TENCENTCLOUD_SECRET_KEY` (+ optional
 ///    `TENCENTCLOUD_SESSION_TOKEN`); setting only one of the two is an error, not a fall-through;
-/// 3. a credentials file in the official SDKs' INI format ([`super::profile`]): the file given
-///    with [`DefaultCredentialsChain::profile_file`], else the one named by
+/// 3. a credentials file in the official SDKs' INI format ([`crate::runtime::profile`]): the
+///    file given with [`DefaultCredentialsChain::profile_file`], else the one named by
 ///    `TENCENTCLOUD_CREDENTIALS_FILE` (either must exist), else the first that exists of
 ///    `~/.tencentcloud/credentials` and `/etc/tencentcloud/credentials`. The profile is the one
 ///    given with [`DefaultCredentialsChain::profile`], else `TENCENTCLOUD_PROFILE`, else
-///    `default`. A file that is found but unusable is an error, not a fall-through.
+///    `default`. A profile with `role_arn` assumes that role with its own keys (STS
+///    `AssumeRole`). A file that is found but unusable is an error, not a fall-through;
+/// 4. TKE OIDC, when `TKE_REGION`, `TKE_PROVIDER_ID`, `TKE_WEB_IDENTITY_TOKEN_FILE` and
+///    `TKE_ROLE_ARN` are set (some but not all is an error): the pod's own role, through
+///    STS `AssumeRoleWithWebIdentity` ([`OidcRoleArnCredentials`]);
+/// 5. the CVM instance's role, from the metadata server ([`CvmRoleCredentials`], short
+///    timeouts).
 ///
-/// If nothing matches, the error lists every place that was looked at. As a
-/// [`ProvideCredentials`] the chain resolves once, on first use, and keeps the result.
+/// TKE OIDC comes before the CVM role, unlike in the official SDKs: in a pod both answer,
+/// and the pod's own role is the narrower identity; the node's role is a last resort.
+///
+/// The first three are read without any network call; the chain picks its source once, on
+/// first use, and then asks that source every time (so temporary credentials refresh). If
+/// nothing answers, the error lists every place that was looked at, including what the
+/// metadata server did, and never a secret.
 #[derive(Clone)]
 pub struct DefaultCredentialsChain {
     explicit: Option<Credentials>,
     profile: Option<String>,
     profile_file: Option<PathBuf>,
+    metadata_endpoint: Option<String>,
+    sts_endpoint: Option<Endpoint>,
     env: Env,
-    resolved: Arc<OnceLock<Credentials>>,
+    selected: Arc<OnceLock<Source>>,
+}
+
+/// Where the chain found credentials.
+#[derive(Clone, Debug)]
+pub(crate) enum Source {
+    /// Keys that do not change (explicit, environment, a profile's keys).
+    Fixed(Credentials),
+    /// A provider that fetches temporary credentials.
+    Provider(Arc<dyn ProvideCredentials>),
 }
 
 impl Default for DefaultCredentialsChain {
@@ -38,8 +64,10 @@ impl Default for DefaultCredentialsChain {
             explicit: None,
             profile: None,
             profile_file: None,
+            metadata_endpoint: None,
+            sts_endpoint: None,
             env: Env::Process,
-            resolved: Arc::new(OnceLock::new()),
+            selected: Arc::new(OnceLock::new()),
         }
     }
 }
@@ -68,33 +96,128 @@ impl DefaultCredentialsChain {
         self
     }
 
-    #[cfg(test)]
-    fn with_env(mut self, vars: &[(&str, &str)]) -> Self {
+    /// The metadata server, instead of `TENCENTCLOUD_METADATA_ENDPOINT` or
+    /// `http://metadata.tencentyun.com`.
+    pub fn metadata_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.metadata_endpoint = Some(url.into());
+        self
+    }
+
+    /// STS, for a profile's role and TKE OIDC, instead of `TENCENTCLOUD_STS_ENDPOINT` or
+    /// `https://sts.tencentcloudapi.com`.
+    pub fn sts_endpoint(mut self, endpoint: Endpoint) -> Self {
+        self.sts_endpoint = Some(endpoint);
+        self
+    }
+
+    /// Reads these variables instead of the process environment (all of them: the chain sees
+    /// no other), e.g. to test a program's set-up without changing the process environment,
+    /// which other threads read.
+    pub fn environment<K, V>(mut self, vars: impl IntoIterator<Item = (K, V)>) -> Self
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
         let map = vars
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
             .collect();
         self.env = Env::Fixed(Arc::new(map));
         self
     }
 
-    /// Runs the lookup now (reading the environment and at most one file), without caching.
+    #[cfg(test)]
+    fn with_env(self, vars: &[(&str, &str)]) -> Self {
+        self.environment(vars.iter().copied())
+    }
+
+    /// The sources read without a network call (explicit credentials, the environment, the
+    /// credentials file), now and without caching. A profile with `role_arn` and the TKE and
+    /// CVM sources need a call: for them, use the chain as a [`ProvideCredentials`].
     pub fn resolve(&self) -> Result<Credentials, CredentialsError> {
-        let mut looked = Vec::with_capacity(4);
+        let mut looked = Vec::with_capacity(6);
+        match self.select_local(&mut looked)? {
+            Some(Source::Fixed(credentials)) => Ok(credentials),
+            Some(Source::Provider(_)) => Err(CredentialsError::new(
+                "the profile assumes a role (role_arn), which needs a call to STS: \
+                 use the chain as a credentials provider",
+            )),
+            None => Err(not_found(&looked)),
+        }
+    }
+
+    /// Whether the sources read without a call (explicit, environment, file) give credentials
+    /// or fail; false when the chain would go on to TKE OIDC and the CVM role.
+    #[cfg(feature = "cli")]
+    pub(crate) fn found_locally(&self) -> bool {
+        !matches!(self.select_local(&mut Vec::new()), Ok(None))
+    }
+
+    /// Picks the source now, reporting a broken environment or file at once; sources that
+    /// need the network are asked at first use. Done once: later calls return at once.
+    pub(crate) fn select(&self) -> Result<&Source, CredentialsError> {
+        if let Some(source) = self.selected.get() {
+            return Ok(source);
+        }
+        let source = self.select_uncached()?;
+        Ok(self.selected.get_or_init(|| source))
+    }
+
+    fn select_uncached(&self) -> Result<Source, CredentialsError> {
+        let mut looked = Vec::with_capacity(6);
+        if let Some(source) = self.select_local(&mut looked)? {
+            return Ok(source);
+        }
+        let tke_set: Vec<&str> = TKE_VARIABLES
+            .iter()
+            .copied()
+            .filter(|name| self.env.get(name).is_some())
+            .collect();
+        if !tke_set.is_empty() {
+            let oidc = OidcRoleArnCredentials::from_tke_env_in(
+                self.env.clone(),
+                self.sts_endpoint.as_ref(),
+            )
+            .map_err(|e| {
+                CredentialsError::new(format!(
+                    "{} (set: {}): {}",
+                    "TKE OIDC is partly configured",
+                    tke_set.join(", "),
+                    e.message()
+                ))
+            })?;
+            tracing::debug!(role_arn = oidc.role_arn(), "using TKE OIDC credentials");
+            return Ok(Source::Provider(Arc::new(oidc)));
+        }
+        looked.push(format!("TKE OIDC ({} not set)", TKE_VARIABLES.join(", ")));
+
+        let mut cvm = CvmRoleCredentials::builder().env(self.env.clone());
+        if let Some(url) = &self.metadata_endpoint {
+            cvm = cvm.endpoint(url.clone());
+        }
+        let cvm = cvm.build()?;
+        tracing::debug!(
+            endpoint = cvm.endpoint(),
+            "no local credentials; trying the CVM role"
+        );
+        Ok(Source::Provider(Arc::new(LastResort { cvm, looked })))
+    }
+
+    /// Explicit credentials, the environment, the credentials file.
+    fn select_local(&self, looked: &mut Vec<String>) -> Result<Option<Source>, CredentialsError> {
         match &self.explicit {
-            Some(credentials) => return Ok(credentials.clone()),
+            Some(credentials) => return Ok(Some(Source::Fixed(credentials.clone()))),
             None => looked.push("explicit credentials (none given)".to_owned()),
         }
 
-        match from_env_vars(&self.env) {
-            Ok(Some(credentials)) => {
+        match from_env_vars(&self.env)? {
+            Some(credentials) => {
                 tracing::debug!("using credentials from the environment");
-                return Ok(credentials);
+                return Ok(Some(Source::Fixed(credentials)));
             }
-            Ok(None) => looked.push(format!(
+            None => looked.push(format!(
                 "environment ({ENV_SECRET_ID} and {ENV_SECRET_KEY} not set)"
             )),
-            Err(e) => return Err(e),
         }
 
         let profile = self
@@ -116,7 +239,7 @@ impl DefaultCredentialsChain {
                         "credentials file {} ({origin}): not found",
                         path.display()
                     ));
-                    return Err(not_found(&looked));
+                    return Err(not_found(looked));
                 }
                 path
             }
@@ -135,14 +258,17 @@ impl DefaultCredentialsChain {
                                 .iter()
                                 .map(|p| format!("{} (not found)", p.display())),
                         );
-                        return Err(not_found(&looked));
+                        return Ok(None);
                     }
                 }
             }
         };
-        let credentials = load_profile(&path, &profile)?;
+        let source = match load_profile(&path, &profile, &self.env, self.sts_endpoint.as_ref())? {
+            ProfileSource::Keys(credentials) => Source::Fixed(credentials),
+            ProfileSource::Role(role) => Source::Provider(Arc::new(role)),
+        };
         tracing::debug!(path = %path.display(), profile = %profile, "using credentials from a profile file");
-        Ok(credentials)
+        Ok(Some(source))
     }
 }
 
@@ -154,13 +280,40 @@ fn not_found(looked: &[String]) -> CredentialsError {
     ))
 }
 
+/// The CVM role, tried when nothing else was found: its failure is reported with every place
+/// looked before it.
+struct LastResort {
+    cvm: CvmRoleCredentials,
+    looked: Vec<String>,
+}
+
+impl fmt::Debug for LastResort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.cvm.fmt(f)
+    }
+}
+
+impl ProvideCredentials for LastResort {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        Box::pin(async move {
+            self.cvm.provide_credentials().await.map_err(|e| {
+                let mut looked = self.looked.clone();
+                looked.push(format!("CVM role: {}", e.message()));
+                not_found(&looked)
+            })
+        })
+    }
+}
+
 impl fmt::Debug for DefaultCredentialsChain {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DefaultCredentialsChain")
             .field("explicit", &self.explicit)
             .field("profile", &self.profile)
             .field("profile_file", &self.profile_file)
-            .field("resolved", &self.resolved.get())
+            .field("metadata_endpoint", &self.metadata_endpoint)
+            .field("sts_endpoint", &self.sts_endpoint)
+            .field("selected", &self.selected.get())
             .finish()
     }
 }
@@ -168,16 +321,18 @@ impl fmt::Debug for DefaultCredentialsChain {
 impl ProvideCredentials for DefaultCredentialsChain {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         Box::pin(async move {
-            if let Some(credentials) = self.resolved.get() {
-                return Ok(credentials.clone());
+            match self.select()? {
+                Source::Fixed(credentials) => Ok(credentials.clone()),
+                Source::Provider(provider) => provider.provide_credentials().await,
             }
-            let credentials = self.resolve()?;
-            Ok(self.resolved.get_or_init(|| credentials).clone())
         })
     }
 
     fn fixed_credentials(&self) -> Option<&Credentials> {
-        self.resolved.get()
+        match self.selected.get()? {
+            Source::Fixed(credentials) => Some(credentials),
+            Source::Provider(provider) => provider.fixed_credentials(),
+        }
     }
 }
 

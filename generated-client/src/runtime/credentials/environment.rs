@@ -17,11 +17,21 @@ pub(crate) fn non_empty_env(name: &str) -> Option<String> {
 
 /// Where environment variables come from: the process, or a fixed map in unit tests (so they
 /// never mutate the process environment, which other tests read concurrently).
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub(crate) enum Env {
+    #[default]
     Process,
-    #[cfg_attr(not(test), allow(dead_code))]
     Fixed(Arc<HashMap<String, String>>),
+}
+
+/// Names only: the values may be secrets.
+impl std::fmt::Debug for Env {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Env::Process => f.write_str("Process"),
+            Env::Fixed(vars) => f.debug_set().entries(vars.keys()).finish(),
+        }
+    }
 }
 
 impl Env {

@@ -2,11 +2,16 @@
 //!
 //! - [`Credentials`]: a key pair, optionally with a session token and an expiry.
 //! - [`DefaultCredentialsChain`]: explicit credentials, else the environment, else the official
-//!   SDKs' credentials file (see [`super::profile`]); what [`crate::Config::from_env`] uses.
+//!   SDKs' credentials file (see [`super::profile`]), else TKE OIDC, else the CVM role; what
+//!   `Config::from_env()` uses.
 //! - [`RefreshingCredentials`]: temporary credentials from your own async fetch function,
 //!   cached and refreshed ahead of expiry, one refresh at a time.
 //!
-//! One module per source: [`environment`], [`profile`], [`chain`], [`refreshing`].
+//! - [`CvmRoleCredentials`], [`StsAssumeRoleCredentials`], [`OidcRoleArnCredentials`]: the
+//!   role credentials of a CVM instance, of an assumed role and of a TKE pod.
+//!
+//! One module per source: [`environment`], [`profile`], [`cvm_role`], [`sts`], [`oidc`],
+//! [`chain`], and [`refreshing`], the cache they share.
 
 use std::fmt;
 use std::future::Future;
@@ -14,13 +19,19 @@ use std::pin::Pin;
 use std::time::SystemTime;
 
 pub mod chain;
+pub mod cvm_role;
 pub mod environment;
+pub mod oidc;
 pub mod profile;
 pub mod refreshing;
+pub mod sts;
 
 pub use chain::DefaultCredentialsChain;
+pub use cvm_role::{CvmRoleCredentials, CvmRoleCredentialsBuilder};
 pub(crate) use environment::non_empty_env;
+pub use oidc::{OidcRoleArnCredentials, OidcRoleArnCredentialsBuilder};
 pub use refreshing::{RefreshingCredentials, DEFAULT_REFRESH_MARGIN};
+pub use sts::{StsAssumeRoleCredentials, StsAssumeRoleCredentialsBuilder};
 
 use environment::{from_env_vars, Env, ENV_SECRET_ID, ENV_SECRET_KEY};
 
@@ -114,6 +125,16 @@ pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     }
 }
 
+impl<T: ProvideCredentials + ?Sized> ProvideCredentials for std::sync::Arc<T> {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
+        (**self).provide_credentials()
+    }
+
+    fn fixed_credentials(&self) -> Option<&Credentials> {
+        (**self).fixed_credentials()
+    }
+}
+
 impl ProvideCredentials for Credentials {
     fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, CredentialsError>> {
         let creds = self.clone();
@@ -136,6 +157,13 @@ impl CredentialsError {
         CredentialsError {
             message: message.into(),
         }
+    }
+}
+
+impl CredentialsError {
+    /// The problem without the `credentials error:` prefix.
+    pub fn message(&self) -> &str {
+        &self.message
     }
 }
 

@@ -7,6 +7,10 @@ use std::time::{Duration, SystemTime};
 
 use super::{BoxFuture, Credentials, CredentialsError, ProvideCredentials};
 
+/// The fetch function of the built-in providers.
+pub(crate) type FetchFn =
+    Box<dyn Fn() -> BoxFuture<'static, Result<Credentials, CredentialsError>> + Send + Sync>;
+
 /// How long before expiry [`RefreshingCredentials`] fetches new credentials by default.
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 

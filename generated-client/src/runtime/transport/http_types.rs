@@ -63,6 +63,7 @@ impl<U: Clone> LastShared<U> {
             shared,
             headers: own_headers,
             body,
+            method: _,
         } = request;
         let from_cache = self
             .last

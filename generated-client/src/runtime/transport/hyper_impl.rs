@@ -101,9 +101,13 @@ impl HyperTransport {
     }
 
     async fn send_inner(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let method = match request.method() {
+            super::Method::Get => http::Method::GET,
+            _ => http::Method::POST,
+        };
         let RequestParts { url, headers, body } = self.last_shared.convert(request, parse_uri)?;
         let mut http_request = http::Request::new(Full::new(body));
-        *http_request.method_mut() = http::Method::POST;
+        *http_request.method_mut() = method;
         *http_request.uri_mut() = url.clone();
         *http_request.headers_mut() = headers;
         let response = self

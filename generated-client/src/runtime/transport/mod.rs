@@ -11,6 +11,23 @@ pub use super::credentials::BoxFuture;
 use super::error::TransportError;
 use super::header_value::HeaderValue;
 
+/// The HTTP method: API 3.0 calls are POSTs; the CVM metadata server is read with GETs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Method {
+    Post,
+    Get,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Post => "POST",
+            Method::Get => "GET",
+        }
+    }
+}
+
 /// A signed request, ready to go on the wire.
 ///
 /// The URL and the headers that are the same on every call a client makes (content type,
@@ -18,6 +35,7 @@ use super::header_value::HeaderValue;
 /// a call adds only its own: action, timestamp, token and authorization.
 #[derive(Clone)]
 pub struct HttpRequest {
+    method: Method,
     shared: Arc<SharedParts>,
     headers: Vec<(&'static str, HeaderValue)>,
     body: Bytes,
@@ -34,6 +52,7 @@ impl HttpRequest {
     /// A request to `url` with `headers` and `body`, e.g. to test an [`HttpTransport`].
     pub fn new(url: impl Into<String>, headers: Vec<(&'static str, String)>, body: Bytes) -> Self {
         HttpRequest {
+            method: Method::Post,
             shared: Arc::new(SharedParts {
                 url: url.into(),
                 headers: Vec::new(),
@@ -46,16 +65,30 @@ impl HttpRequest {
         }
     }
 
+    /// A GET of `url` without a body, such as a read from the CVM metadata server.
+    pub fn get(url: impl Into<String>) -> Self {
+        HttpRequest {
+            method: Method::Get,
+            ..HttpRequest::new(url, Vec::new(), Bytes::new())
+        }
+    }
+
     pub(crate) fn from_parts(
         shared: Arc<SharedParts>,
         headers: Vec<(&'static str, HeaderValue)>,
         body: Bytes,
     ) -> Self {
         HttpRequest {
+            method: Method::Post,
             shared,
             headers,
             body,
         }
+    }
+
+    /// POST for API calls.
+    pub fn method(&self) -> Method {
+        self.method
     }
 
     /// Absolute URL, e.g. `https://iai.intl.tencentcloudapi.com/`.
@@ -105,6 +138,7 @@ impl fmt::Debug for HttpRequest {
             })
             .collect();
         f.debug_struct("HttpRequest")
+            .field("method", &self.method)
             .field("url", &self.url())
             .field("headers", &headers)
             .field("body_len", &self.body.len())
@@ -146,6 +180,9 @@ pub(crate) struct TransportSettings {
     pub(crate) max_body_bytes: usize,
     /// PEM texts of certificates trusted beside the built-in webpki roots.
     pub(crate) extra_roots_pem: Vec<Vec<u8>>,
+    /// Never through a proxy, whatever the environment says: for the CVM metadata server,
+    /// which only answers on the instance's own link, and for the credential providers' calls.
+    pub(crate) direct: bool,
 }
 
 #[cfg_attr(
@@ -159,8 +196,39 @@ impl TransportSettings {
             connect_timeout,
             max_body_bytes,
             extra_roots_pem: Vec::new(),
+            direct: false,
         }
     }
+}
+
+/// The built-in transport for credential providers (metadata server, STS): connections never
+/// go through a proxy, and a connection attempt gives up after `connect_timeout`.
+#[cfg(any(feature = "reqwest-transport", feature = "hyper-transport"))]
+pub(crate) fn direct_transport(
+    connect_timeout: std::time::Duration,
+) -> Result<Arc<dyn HttpTransport>, TransportError> {
+    // Credential answers are small; anything bigger is not one.
+    let mut settings = TransportSettings::new(connect_timeout, 1024 * 1024);
+    settings.direct = true;
+    #[cfg(feature = "reqwest-transport")]
+    {
+        Ok(Arc::new(ReqwestTransport::with_settings(&settings)?))
+    }
+    #[cfg(not(feature = "reqwest-transport"))]
+    {
+        Ok(Arc::new(HyperTransport::with_settings(&settings)?))
+    }
+}
+
+/// Without a built-in transport, providers need one given to them.
+#[cfg(not(any(feature = "reqwest-transport", feature = "hyper-transport")))]
+pub(crate) fn direct_transport(
+    _connect_timeout: std::time::Duration,
+) -> Result<Arc<dyn HttpTransport>, TransportError> {
+    Err(TransportError::not_sent(
+        "no built-in HTTP transport (features `reqwest-transport`, `hyper-transport`): \
+         give the credentials provider one with `.transport(...)`",
+    ))
 }
 
 /// Sends one HTTP request. Implementations should reuse connections across calls.

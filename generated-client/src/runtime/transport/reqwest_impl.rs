@@ -43,6 +43,9 @@ impl ReqwestTransport {
             // (not built here), yet copies every request's headers in case it would; with
             // no retries allowed it keeps no copy.
             .retry(reqwest::retry::never().max_retries_per_request(0));
+        if settings.direct {
+            builder = builder.no_proxy();
+        }
         for root in http_types::extra_roots(&settings.extra_roots_pem)? {
             let root = reqwest::Certificate::from_der(&root).map_err(|e| {
                 TransportError::not_sent("unusable root certificate").with_source(e)
@@ -61,8 +64,12 @@ impl ReqwestTransport {
 
     /// `request` in reqwest's types; the shared parts come converted from the last call.
     fn reqwest_request(&self, request: HttpRequest) -> Result<reqwest::Request, TransportError> {
+        let method = match request.method() {
+            super::Method::Get => reqwest::Method::GET,
+            _ => reqwest::Method::POST,
+        };
         let RequestParts { url, headers, body } = self.last_shared.convert(request, parse_url)?;
-        let mut http_request = reqwest::Request::new(reqwest::Method::POST, url);
+        let mut http_request = reqwest::Request::new(method, url);
         *http_request.headers_mut() = headers;
         *http_request.body_mut() = Some(body.into());
         Ok(http_request)
