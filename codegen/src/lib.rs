@@ -5,13 +5,15 @@
 //! 2. [`model`]: validate everything into a resolved model, reporting file, line and fix;
 //! 3. [`emit`]: turn the model into Rust tokens and format them with prettyplease.
 //!
-//! [`output`] compares the result with what is on disk and writes it, for `cargo xtask`.
+//! [`output`] compares the result with what is on disk and writes it, for `cargo xtask`;
+//! [`semver`] compares two resolved specs and classifies each change for the crate's version.
 
 pub mod diagnostics;
 pub mod emit;
 pub mod import;
 pub mod model;
 pub mod output;
+pub mod semver;
 pub mod spec;
 
 use std::path::Path;
@@ -24,6 +26,12 @@ pub fn generate(spec_dir: &Path) -> Result<Vec<GeneratedFile>, SpecErrors> {
     let files = spec::load(spec_dir)?;
     let service = model::resolve(&files)?;
     Ok(emit::emit(&service))
+}
+
+/// Reads and validates a spec directory into the resolved model, without emitting.
+pub fn resolve(spec_dir: &Path) -> Result<model::Service, SpecErrors> {
+    let files = spec::load(spec_dir)?;
+    model::resolve(&files)
 }
 
 /// The README's table of supported actions, from the same validated spec.

@@ -22,7 +22,61 @@ const EMPTY_DOC: &str = "Not documented by the API.";
 #[serde(deny_unknown_fields)]
 struct Declared {
     rules: Vec<Rule>,
+    doc_removals: Vec<DocRemoval>,
     differences: Vec<Difference>,
+}
+
+/// Upstream text the spec leaves out; applied here independently of the importer.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocRemoval {
+    removal: String,
+    reason: String,
+    #[serde(default)]
+    drop_lines_containing: Vec<String>,
+    #[serde(default)]
+    strip_line_prefix: Option<String>,
+}
+
+/// The official `text` without the declared removals (and the blank lines they leave), and
+/// the removals that changed it.
+fn without_removals<'a>(text: &str, removals: &'a [DocRemoval]) -> (String, Vec<&'a str>) {
+    let mut used = BTreeSet::new();
+    let mut kept: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let mut line = line.to_owned();
+        let dropped = removals.iter().find(|r| {
+            !r.drop_lines_containing.is_empty()
+                && r.drop_lines_containing
+                    .iter()
+                    .all(|s| line.contains(s.as_str()))
+        });
+        if let Some(r) = dropped {
+            used.insert(r.removal.as_str());
+            continue;
+        }
+        for r in removals {
+            if let Some(p) = &r.strip_line_prefix {
+                if let Some(rest) = line.strip_prefix(p.as_str()) {
+                    used.insert(r.removal.as_str());
+                    line = rest.to_owned();
+                }
+            }
+        }
+        kept.push(line);
+    }
+    let mut out = String::new();
+    for paragraph in kept
+        .join("\n")
+        .split('\n')
+        .collect::<Vec<_>>()
+        .chunk_by(|a, b| a.trim().is_empty() && b.trim().is_empty())
+    {
+        let line = paragraph[0];
+        out.push_str(if line.trim().is_empty() { "" } else { line });
+        out.push('\n');
+    }
+    (out.trim().to_owned(), used.into_iter().collect())
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,6 +129,8 @@ struct Site {
 struct Compare<'a> {
     declared_rules: BTreeMap<String, String>,
     used_rules: BTreeSet<String>,
+    removals: &'a [DocRemoval],
+    used_removals: BTreeSet<String>,
     found: Vec<Difference>,
     sites: &'a [Site],
 }
@@ -157,6 +213,16 @@ impl Compare<'_> {
         intl: Option<&str>,
         cn: Option<&str>,
     ) {
+        let mut clean = |text: Option<&str>| {
+            text.map(|t| {
+                let (clean, used) = without_removals(t, self.removals);
+                self.used_removals
+                    .extend(used.into_iter().map(str::to_owned));
+                clean
+            })
+        };
+        let (intl, cn) = (clean(intl), clean(cn));
+        let (intl, cn) = (intl.as_deref(), cn.as_deref());
         match (intl, cn) {
             (Some(en), _) => {
                 let en = en.trim();
@@ -333,6 +399,96 @@ fn an_undeclared_difference_fails_naming_the_item_and_both_values() {
     );
 }
 
+#[test]
+fn a_constraint_must_cite_words_of_the_official_doc_that_state_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = tmp.path().join("spec");
+    copy_dir(&root().join("spec"), &spec);
+    let path = spec.join("actions/CreateGroup.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // A limit raised in the spec, with its citation edited to match: the words are not the docs'.
+    let edited = text
+        .replacen("max_length: 60\n", "max_length: 80\n", 1)
+        .replace(
+            "can contain 1 to 60 characters",
+            "can contain 1 to 80 characters",
+        );
+    assert_ne!(edited, text, "the spec layout changed; update this test");
+    std::fs::write(&path, edited).unwrap();
+    let error = check(&spec).expect_err("an invented citation must fail");
+    assert!(
+        error.contains("CreateGroupRequest.GroupName max_length: the citation \"can contain 1 to 80 characters\" is not in the official doc"),
+        "{error}"
+    );
+
+    // A limit that disagrees with the words it cites.
+    copy_dir(&root().join("spec"), &spec);
+    let edited = text.replacen("max_length: 60\n", "max_length: 61\n", 1);
+    std::fs::write(&path, edited).unwrap();
+    let error = check(&spec).expect_err("a wrong number must fail");
+    assert!(
+        error.contains(
+            "CreateGroupRequest.GroupName max_length: 61: the quote does not state the number 61"
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn docs_are_the_official_ones_without_the_declared_boilerplate() {
+    let spec = codegen::spec::load(&root().join("spec")).unwrap_or_else(|e| panic!("{e}"));
+    for action in &spec.actions {
+        let a = &action.value;
+        let docs = std::iter::once(&a.doc).chain(a.input.iter().chain(&a.output).map(|f| &f.doc));
+        for doc in docs {
+            assert!(!doc.contains("SignatureMethod"), "{}: {doc}", a.action);
+            assert!(
+                !doc.lines().any(|l| l.starts_with('>')),
+                "{}: a stray quote marker in {doc}",
+                a.action
+            );
+        }
+    }
+
+    // Keeping the boilerplate is a difference from the official text minus the removals.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("spec");
+    copy_dir(&root().join("spec"), &dir);
+    let path = dir.join("actions/CreatePerson.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replacen(
+        "doc: This API is used to create a person and add face, name, gender, and other related information.\n",
+        "doc: \"This API is used to create a person and add face, name, gender, and other related information.\\n\\n- Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.\"\n",
+        1,
+    );
+    assert_ne!(edited, text, "the spec layout changed; update this test");
+    std::fs::write(&path, edited).unwrap();
+    let error = check(&dir).expect_err("boilerplate left in must fail");
+    assert!(error.contains("CreatePerson doc: spec has"), "{error}");
+}
+
+/// The official docs of `Action.Field` (a request parameter) or `Type.Member` on each site.
+fn official_docs(sites: &[Site], at: &str) -> Vec<String> {
+    let Some((owner, member)) = at.split_once('.') else {
+        return Vec::new();
+    };
+    let owner = owner.strip_suffix("Request").unwrap_or(owner);
+    sites
+        .iter()
+        .filter_map(|s| {
+            let object = match s.api["actions"].get(owner) {
+                Some(a) => s.api["objects"].get(a["input"].as_str()?)?,
+                None => s.api["objects"].get(owner)?,
+            };
+            let m = object["members"]
+                .as_array()?
+                .iter()
+                .find(|m| m["name"] == member)?;
+            Some(m["document"].as_str()?.to_owned())
+        })
+        .collect()
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
@@ -377,6 +533,13 @@ fn check(spec_dir: &Path) -> Result<String, String> {
     for d in &declared.differences {
         assert!(!d.reason.trim().is_empty(), "{d} needs a reason");
     }
+    for r in &declared.doc_removals {
+        assert!(
+            !r.reason.trim().is_empty(),
+            "removal {} needs a reason",
+            r.removal
+        );
+    }
 
     let spec = codegen::spec::load(spec_dir).unwrap_or_else(|e| panic!("{e}"));
     let mut cx = Compare {
@@ -386,6 +549,8 @@ fn check(spec_dir: &Path) -> Result<String, String> {
             .map(|r| (r.rule.clone(), r.reason.clone()))
             .collect(),
         used_rules: BTreeSet::new(),
+        removals: &declared.doc_removals,
+        used_removals: BTreeSet::new(),
         found: Vec::new(),
         sites: &sites,
     };
@@ -602,17 +767,61 @@ fn check(spec_dir: &Path) -> Result<String, String> {
         used_objects.contains("GroupExDescriptionInfo") && used_objects.contains("DenseFaceShape")
     );
 
-    // Spec-only keys: nothing official to compare with; declared so nobody mistakes them.
-    let constrained = spec_actions
-        .values()
-        .flat_map(|a| &a.input)
-        .filter(|f| f.constraints.is_some())
-        .count();
-    if constrained > 0 {
+    // Constraints: every limit cites the official doc that states it, or a declared rule.
+    let constrained: Vec<(String, &RawField)> = spec_actions
+        .iter()
+        .flat_map(|(name, a)| a.input.iter().map(move |f| (format!("{name}Request"), f)))
+        .chain(
+            spec_types
+                .iter()
+                .flat_map(|(name, t)| t.members.iter().map(move |f| (name.to_string(), f))),
+        )
+        .filter(|(_, f)| f.constraints.is_some())
+        .collect();
+    if !constrained.is_empty() {
         assert!(
             cx.rule("constraints"),
             "fields have constraints, but the rule is not declared"
         );
+    }
+    let mut citation_problems = Vec::new();
+    for (owner, field) in &constrained {
+        let c = field.constraints.as_ref().unwrap();
+        let at = format!("{owner}.{}", field.name);
+        let cited = c.cite.as_ref().map(|c| c.keys()).unwrap_or_default();
+        let declared = c.declared.clone().unwrap_or_default();
+        let doc_of = c.cite.as_ref().and_then(|c| c.doc_of.clone());
+        let source = doc_of.clone().unwrap_or_else(|| at.clone());
+        let docs = official_docs(&sites, &source);
+        if docs.is_empty() && !cited.entries().is_empty() {
+            citation_problems.push(format!("  {at}: no official doc of `{source}` to cite"));
+        }
+        for (key, value) in c.limits() {
+            let quote = cited.entries().into_iter().find(|(k, _)| *k == key);
+            let rule = declared.entries().into_iter().find(|(k, _)| *k == key);
+            match (quote, rule) {
+                (Some((_, quote)), _) => {
+                    if !docs.iter().any(|d| d.contains(quote)) {
+                        citation_problems.push(format!(
+                            "  {at} {key}: the citation {quote:?} is not in the official doc of {source} (either site)"
+                        ));
+                    }
+                    if let Err(problem) = codegen::model::citation::check(key, &value, quote) {
+                        citation_problems.push(format!("  {at} {key}: {value}: {problem}"));
+                    }
+                }
+                (None, Some((_, rule))) => {
+                    if !cx.rule(rule) {
+                        citation_problems.push(format!(
+                            "  {at} {key}: declared by the rule `{rule}`, which declared_differences.yaml lacks"
+                        ));
+                    }
+                }
+                (None, None) => citation_problems.push(format!(
+                    "  {at} {key}: {value} cites nothing and names no declared rule"
+                )),
+            }
+        }
     }
     let retry_marked = spec_actions
         .values()
@@ -644,18 +853,31 @@ fn check(spec_dir: &Path) -> Result<String, String> {
         .difference(&found_set)
         .map(|d| format!("  {d}"))
         .collect();
-    let unused_rules: Vec<&String> = cx
+    let mut unused_rules: Vec<&String> = cx
         .declared_rules
         .keys()
         .filter(|r| !cx.used_rules.contains(*r))
         .collect();
-    if !(undeclared.is_empty() && stale.is_empty() && unused_rules.is_empty()) {
+    unused_rules.extend(
+        declared
+            .doc_removals
+            .iter()
+            .map(|r| &r.removal)
+            .filter(|r| !cx.used_removals.contains(*r)),
+    );
+    if !(undeclared.is_empty()
+        && stale.is_empty()
+        && unused_rules.is_empty()
+        && citation_problems.is_empty())
+    {
         return Err(format!(
-            "spec/ and the official descriptions differ.\nUndeclared differences ({}):\n{}\nDeclared but not found ({}):\n{}\nRules declared but never applied: {unused_rules:?}",
+            "spec/ and the official descriptions differ.\nUndeclared differences ({}):\n{}\nDeclared but not found ({}):\n{}\nRules declared but never applied: {unused_rules:?}\nConstraints without a valid source ({}):\n{}",
             undeclared.len(),
             undeclared.join("\n"),
             stale.len(),
-            stale.join("\n")
+            stale.join("\n"),
+            citation_problems.len(),
+            citation_problems.join("\n")
         ));
     }
     Ok(format!(

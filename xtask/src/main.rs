@@ -1,18 +1,27 @@
 //! `cargo xtask regenerate [--check]`: spec/ → generated-client/src/generated/.
 //!
 //! Regeneration is all-or-nothing: a spec error is reported and nothing is written. With
-//! `--check` nothing is ever written; stale files are listed and the exit code is 1.
+//! `--check` nothing is ever written; stale files are listed and the exit code is 1. With
+//! `--against <ref>` it first reports what the spec change means for the crate's version.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask regenerate [--check]
+       cargo xtask regenerate [--check] --against <git ref> [--allow-major] [--changelog <file>]
        cargo xtask import <api.json> [--examples <examples.json>] [--errors <action errors json>]
                           [--mainland <cn api.json>] [--mainland-examples <cn examples.json>]
                           [--error-descriptions <json>] [--report <file>] [--check]
 
   regenerate          write generated-client/src/generated from spec/ (only changed files)
   regenerate --check  exit 1 and list the files that are out of date, writing nothing
+  regenerate --against <ref>
+                      first compare spec/ with the spec at a git ref (e.g. main, v0.1.0) and
+                      print every change classified major/minor/patch for the crate, the
+                      version bump it needs, and its CHANGELOG.md entries; a major change fails
+                      (exit 1, nothing written) unless --allow-major says a major release is
+                      intended. --changelog FILE puts the entries under `## [Unreleased]` in
+                      FILE (created if missing). The table is in codegen/src/semver.rs
   import              write spec/ from Tencent Cloud's API descriptions (international, and with
                       --mainland the mainland site's: the union, marked with `sites`), keeping
                       hand-written keys (constraints, rust_name, idempotent, region_required,
@@ -26,6 +35,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
+        ["regenerate", rest @ ..] if rest.contains(&"--against") => against(rest),
         ["regenerate"] => regenerate(false),
         ["regenerate", "--check"] => regenerate(true),
         ["import", rest @ ..] => match parse_import(rest) {
@@ -252,4 +262,129 @@ fn import(sources: &codegen::import::Sources, check: bool, report: Option<PathBu
         files.len()
     );
     ExitCode::SUCCESS
+}
+
+/// `regenerate ... --against <ref>`: the semver report of spec/ against the spec at `<ref>`,
+/// then the usual regeneration (or `--check`) when no unintended major change was found.
+fn against(args: &[&str]) -> ExitCode {
+    let mut check = false;
+    let mut allow_major = false;
+    let mut git_ref = None;
+    let mut changelog = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match *arg {
+            "--check" => check = true,
+            "--allow-major" => allow_major = true,
+            "--against" => git_ref = args.next().copied(),
+            "--changelog" => changelog = args.next().map(PathBuf::from),
+            other => {
+                eprintln!("error: unexpected argument `{other}`\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Some(git_ref) = git_ref else {
+        eprintln!("error: --against needs a git ref\n\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let root = workspace_root();
+    if let Err(e) = std::env::set_current_dir(&root) {
+        eprintln!("error: cannot enter {}: {e}", root.display());
+        return ExitCode::FAILURE;
+    }
+    let old_dir = std::env::temp_dir().join(format!("xtask-against-{}", std::process::id()));
+    let old = spec_at(git_ref, &old_dir).and_then(|spec| {
+        codegen::resolve(&spec).map_err(|e| {
+            format!("the spec at `{git_ref}` does not resolve with this generator:\n{e}")
+        })
+    });
+    let _ = std::fs::remove_dir_all(&old_dir);
+    let old = match old {
+        Ok(old) => old,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let new = match codegen::resolve(Path::new("spec")) {
+        Ok(new) => new,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut changes = codegen::semver::diff(&old, &new);
+    changes.sort_by_key(|c| std::cmp::Reverse(c.level));
+    let count = |level| changes.iter().filter(|c| c.level == level).count();
+    use codegen::semver::Level;
+    let bump = codegen::semver::bump(&changes);
+    println!(
+        "spec/ against `{git_ref}`: {} major, {} minor, {} patch change(s); {}",
+        count(Level::Major),
+        count(Level::Minor),
+        count(Level::Patch),
+        match bump {
+            Some(level) => format!("the crate needs a {level} release"),
+            None => "nothing the crate's users can see".to_owned(),
+        }
+    );
+    for change in &changes {
+        println!("  {change}");
+    }
+    let entries = codegen::semver::changelog_entries(&changes);
+    if !entries.is_empty() {
+        println!("\nCHANGELOG.md entries:\n\n{}", entries.trim_end());
+    }
+    if bump == Some(Level::Major) && !allow_major {
+        eprintln!(
+            "error: major (breaking) changes against `{git_ref}`; pass --allow-major if a major release is intended. Nothing was written."
+        );
+        return ExitCode::FAILURE;
+    }
+    if let Some(path) = changelog.filter(|_| !entries.is_empty()) {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let updated = codegen::semver::insert_unreleased(&text, &entries);
+        if let Err(e) = std::fs::write(&path, updated) {
+            eprintln!("error: {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        println!(
+            "\nwrote the entries under `## [Unreleased]` in {}",
+            path.display()
+        );
+    }
+    regenerate(check)
+}
+
+/// Writes the `spec/` tree at `git_ref` into `dir` and returns its `spec` directory.
+fn spec_at(git_ref: &str, dir: &Path) -> Result<PathBuf, String> {
+    let git = |args: &[&str]| -> Result<Vec<u8>, String> {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "git {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        Ok(out.stdout)
+    };
+    let listing = git(&["ls-tree", "-r", "--name-only", git_ref, "--", "spec"])?;
+    let listing = String::from_utf8(listing).map_err(|e| e.to_string())?;
+    if listing.trim().is_empty() {
+        return Err(format!("`{git_ref}` has no spec/ directory"));
+    }
+    for path in listing.lines() {
+        let contents = git(&["show", &format!("{git_ref}:{path}")])?;
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        std::fs::write(&target, contents).map_err(|e| format!("{}: {e}", target.display()))?;
+    }
+    Ok(dir.join("spec"))
 }

@@ -8,7 +8,10 @@
 //! on disk, and so is the English `doc`/`title` of an item only the mainland site documents
 //! (its Chinese original is kept beside it as `doc_zh`/`title_zh`). Every other difference from a
 //! file on disk, every difference between the two sites and every repaired example is reported.
+//! Upstream boilerplate declared in `declared_differences.yaml` (`doc_removals`) is removed from
+//! every doc.
 
+pub mod doc_removals;
 mod examples;
 mod official;
 
@@ -130,6 +133,8 @@ struct Importer<'a> {
     /// Chinese text → the international site's English for the same member, for mainland-only
     /// members whose Chinese text is word for word one the official English translates.
     official_translations: BTreeMap<String, String>,
+    /// Upstream text that does not apply to this client (`declared_differences.yaml`).
+    removals: Vec<doc_removals::DocRemoval>,
     report: Vec<String>,
     warnings: Vec<String>,
 }
@@ -192,6 +197,7 @@ pub fn import(sources: &Sources, spec_dir: &Path) -> Result<Import, String> {
         intl: &api,
         cn: mainland.as_ref(),
         official_translations: BTreeMap::new(),
+        removals: doc_removals::load(spec_dir)?,
         report: Vec::new(),
         warnings: Vec::new(),
     };
@@ -492,11 +498,10 @@ impl<'a> Importer<'a> {
             };
             for m in &object.members {
                 if let Some(en) = intl.members.iter().find(|e| e.name == m.name) {
-                    let (zh, en) = (m.document.trim(), en.document.trim());
+                    let zh = doc_removals::apply(&m.document, &self.removals);
+                    let en = doc_removals::apply(&en.document, &self.removals);
                     if !zh.is_empty() && !en.is_empty() {
-                        self.official_translations
-                            .entry(zh.to_owned())
-                            .or_insert_with(|| en.to_owned());
+                        self.official_translations.entry(zh).or_insert(en);
                     }
                 }
             }
@@ -513,6 +518,9 @@ impl<'a> Importer<'a> {
         cn: Option<&str>,
         old: Option<(&str, Option<&str>)>,
     ) -> (String, Option<String>) {
+        let intl = intl.map(|t| doc_removals::apply(t, &self.removals));
+        let cn = cn.map(|t| doc_removals::apply(t, &self.removals));
+        let (intl, cn) = (intl.as_deref(), cn.as_deref());
         if let Some(en) = intl {
             return (doc_or_placeholder(en), None);
         }

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::citation;
 use super::names;
 use super::*;
 use crate::diagnostics::{Diagnostic, SpecErrors};
@@ -842,7 +843,113 @@ impl Checker {
             max,
             min_items: raw.min_items,
             max_items: raw.max_items,
+            sources: self.limit_sources(f, at, raw),
         }
+    }
+
+    /// Where each limit comes from: a citation must state the limit's value, and every source
+    /// must be about a limit that is set. (That every limit of `spec/` has a source is checked
+    /// by the fidelity test, against the official docs.)
+    fn limit_sources<T>(
+        &mut self,
+        f: &SpecFile<T>,
+        at: &str,
+        raw: &RawConstraints,
+    ) -> Vec<(String, LimitSource)> {
+        let cited = raw.cite.as_ref().map(|c| c.keys()).unwrap_or_default();
+        let declared = raw.declared.clone().unwrap_or_default();
+        let doc_of = raw.cite.as_ref().and_then(|c| c.doc_of.clone());
+        if let Some(target) = &doc_of {
+            let well_formed = target.split_once('.').is_some_and(|(owner, member)| {
+                names::is_type_name(owner) && names::is_api_name(member)
+            });
+            if !well_formed {
+                self.push(f.error(
+                    &format!("{at}.cite.doc_of"),
+                    format!("`doc_of: {target}` does not name a parameter"),
+                    "write `Action.Field` (a request parameter) or `Type.Member`, e.g. `CreateGroup.GroupId`",
+                ));
+            }
+        }
+        let limits = raw.limits();
+        for (key, text) in cited.entries().into_iter().chain(declared.entries()) {
+            if !limits.iter().any(|(k, _)| *k == key) {
+                let place = if cited.entries().iter().any(|(k, _)| *k == key) {
+                    "cite"
+                } else {
+                    "declared"
+                };
+                self.push(f.error(
+                    &format!("{at}.{place}.{key}"),
+                    format!("`{place}` has `{key}`, but the field sets no `{key}` limit"),
+                    format!("remove `{key}` from `{place}`, or add the limit it is about"),
+                ));
+            }
+            if text.trim().is_empty() {
+                self.push(f.error(
+                    &format!("{at}.{key}"),
+                    format!("the source of `{key}` is empty"),
+                    "quote the documentation's words, or name a rule of declared_differences.yaml",
+                ));
+            }
+        }
+        let mut sources = Vec::new();
+        for (key, value) in limits {
+            let quote = cited
+                .entries()
+                .into_iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, q)| q);
+            let rule = declared
+                .entries()
+                .into_iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, r)| r);
+            match (quote, rule) {
+                (Some(quote), None) => {
+                    if let Err(problem) = citation::check(key, &value, quote) {
+                        self.push(f.error(
+                            &format!("{at}.cite.{key}"),
+                            format!("the citation of `{key}: {value}` does not state it: {problem}"),
+                            "quote the words of the documentation that give this limit, or correct the limit to what they say",
+                        ));
+                    }
+                    sources.push((
+                        key.to_owned(),
+                        LimitSource::Cited {
+                            quote: quote.to_owned(),
+                            doc_of: doc_of.clone(),
+                        },
+                    ));
+                }
+                (None, Some(rule)) => {
+                    if !rule
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                    {
+                        self.push(f.error(
+                            &format!("{at}.declared.{key}"),
+                            format!("`{rule}` is not a rule name"),
+                            "name a rule of spec/declared_differences.yaml (snake_case) that gives the reason",
+                        ));
+                    }
+                    sources.push((
+                        key.to_owned(),
+                        LimitSource::Declared {
+                            rule: rule.to_owned(),
+                        },
+                    ));
+                }
+                (Some(_), Some(_)) => self.push(f.error(
+                    &format!("{at}.declared.{key}"),
+                    format!("`{key}` is both cited and declared"),
+                    "keep one: the citation when the documentation states the limit",
+                )),
+                // Required of the shipped spec by the fidelity test, not of every spec.
+                (None, None) => {}
+            }
+        }
+        sources
     }
 
     fn number<T>(

@@ -2,6 +2,7 @@
 //! every rule about what a valid spec is lives in `check`.
 
 pub mod check;
+pub mod citation;
 pub mod names;
 
 pub use check::resolve;
@@ -203,12 +204,31 @@ pub struct Constraints {
     pub max: Option<Number>,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
+    /// Where each limit comes from, by constraint key (`max_length`, ...), in spec order.
+    pub sources: Vec<(String, LimitSource)>,
 }
 
 impl Constraints {
+    /// No limit is set (sources say nothing about the value).
     pub fn is_empty(&self) -> bool {
-        *self == Constraints::default()
+        Constraints {
+            sources: Vec::new(),
+            ..self.clone()
+        } == Constraints::default()
     }
+}
+
+/// Why a limit is in the spec (spec/README.md, "Constraints").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LimitSource {
+    /// The words of the official documentation that state it, in the doc of `doc_of`
+    /// (`Action.Field` or `Type.Member`) or, when `None`, of the field itself.
+    Cited {
+        quote: String,
+        doc_of: Option<String>,
+    },
+    /// A rule of `declared_differences.yaml` gives the reason.
+    Declared { rule: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

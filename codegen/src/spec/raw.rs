@@ -147,6 +147,118 @@ pub struct RawConstraints {
     pub min_items: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_items: Option<u64>,
+    /// Where the documentation states each limit: the words that give it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cite: Option<RawCitations>,
+    /// Limits the documentation does not state, each naming the rule of
+    /// `declared_differences.yaml` that gives the reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared: Option<RawConstraintKeys>,
+}
+
+/// `constraints.cite`: for each limit, a fragment of the official documentation that states it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCitations {
+    /// The parameter whose official doc holds the fragments, as `Action.Field` (a request
+    /// parameter) or `Type.Member`, when it is not this field's own doc: e.g. `GroupId` in
+    /// `DeleteGroup` is "the `GroupId` in the `CreateGroup` API", whose doc gives its format.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_of: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_chars: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_of: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<String>,
+}
+
+impl RawCitations {
+    /// The quotes, one per constraint key.
+    pub fn keys(&self) -> RawConstraintKeys {
+        RawConstraintKeys {
+            min_length: self.min_length.clone(),
+            max_length: self.max_length.clone(),
+            allowed_chars: self.allowed_chars.clone(),
+            one_of: self.one_of.clone(),
+            min: self.min.clone(),
+            max: self.max.clone(),
+            min_items: self.min_items.clone(),
+            max_items: self.max_items.clone(),
+        }
+    }
+}
+
+/// One text per constraint key (a citation, or the name of a declared rule).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConstraintKeys {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_chars: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_of: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<String>,
+}
+
+impl RawConstraintKeys {
+    /// `(key, text)` for every key that is set, in spec order.
+    pub fn entries(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("min_length", &self.min_length),
+            ("max_length", &self.max_length),
+            ("allowed_chars", &self.allowed_chars),
+            ("one_of", &self.one_of),
+            ("min", &self.min),
+            ("max", &self.max),
+            ("min_items", &self.min_items),
+            ("max_items", &self.max_items),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+        .collect()
+    }
+}
+
+impl RawConstraints {
+    /// `(key, value as written)` for every limit that is set, in spec order.
+    pub fn limits(&self) -> Vec<(&'static str, String)> {
+        let n = |v: &Option<u64>| v.map(|v| v.to_string());
+        let f = |v: &Option<serde_yaml::Number>| v.as_ref().map(|v| v.to_string());
+        [
+            ("min_length", n(&self.min_length)),
+            ("max_length", n(&self.max_length)),
+            ("allowed_chars", self.allowed_chars.clone()),
+            ("one_of", self.one_of.as_ref().map(|v| v.join(", "))),
+            ("min", f(&self.min)),
+            ("max", f(&self.max)),
+            ("min_items", n(&self.min_items)),
+            ("max_items", n(&self.max_items)),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]

@@ -185,7 +185,6 @@ fn action_command(action: &'static ActionInfo) -> Command {
         .alias(action.name)
         .about(action.title)
         .long_about(help::long_about(action))
-        .after_long_help(help::after_long_help(action))
         .args(action.params.iter().map(param_arg))
         .arg(
             Arg::new(INPUT_JSON)

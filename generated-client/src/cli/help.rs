@@ -33,7 +33,10 @@ pub fn long_about(action: &ActionInfo) -> String {
     text
 }
 
-pub fn after_long_help(action: &ActionInfo) -> String {
+/// The end of an action's help page: its examples, one command line each, and where to get a
+/// template. Printed after clap's text rather than through it, because clap wraps long lines
+/// and a wrapped command line breaks when pasted into a shell.
+pub fn examples_section(action: &ActionInfo) -> String {
     let mut text = String::new();
     if !action.examples.is_empty() {
         text.push_str("Examples:\n");
@@ -47,7 +50,7 @@ pub fn after_long_help(action: &ActionInfo) -> String {
         text.push('\n');
     }
     text.push_str(&format!(
-        "A template for --input-json: iai {} --generate-skeleton",
+        "A template for --input-json: iai {} --generate-skeleton\n",
         action.command
     ));
     text
@@ -90,8 +93,8 @@ fn tags(param: &ParamInfo) -> String {
     tags
 }
 
-/// The example's parameters as flags in API order, one per line, or as `--input-json` when
-/// some value has no flag form.
+/// The example as one command line: its parameters as flags in API order, or as
+/// `--input-json` (compact JSON) when some value has no flag form.
 pub fn example_command(action: &ActionInfo, input_json: &str) -> String {
     let command = format!("iai {}", action.command);
     let Ok(Value::Object(input)) = serde_json::from_str::<Value>(input_json) else {
@@ -108,7 +111,7 @@ pub fn example_command(action: &ActionInfo, input_json: &str) -> String {
     for param in action.params {
         if let Some(value) = input.get(param.api_name) {
             match flag_words(param, value) {
-                Some(words) => line.push_str(&format!(" \\\n      --{} {words}", param.flag)),
+                Some(words) => line.push_str(&format!(" --{} {words}", param.flag)),
                 None => return whole(),
             }
         }
@@ -164,7 +167,7 @@ mod tests {
                 action,
                 r#"{"GroupId":"a b","GroupName":"it's","GroupExDescriptions":["x","y"]}"#
             ),
-            "iai create-group \\\n      --group-name 'it'\\''s' \\\n      --group-id 'a b' \\\n      --group-ex-descriptions x y"
+            "iai create-group --group-name 'it'\\''s' --group-id 'a b' --group-ex-descriptions x y"
         );
         assert_eq!(
             example_command(action, r#"{"GroupId":"a","Unknown":{"x":1}}"#),

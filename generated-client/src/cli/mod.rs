@@ -83,7 +83,21 @@ pub async fn run(args: impl IntoIterator<Item = OsString>, io: Io<'_>) -> i32 {
         Ok(matches) => matches,
         Err(e) => {
             // Help and version go to stdout with 0; usage errors to stderr with 2.
-            let text = e.render().to_string();
+            let mut text = e.render().to_string();
+            if e.kind() == clap::error::ErrorKind::DisplayHelp {
+                // An action's help page ends with its examples, outside clap's line wrapping.
+                let action = args
+                    .iter()
+                    .skip(1)
+                    .find_map(|a| a.to_str().and_then(ActionInfo::find));
+                if let Some(action) = action {
+                    if !text.ends_with('\n') {
+                        text.push('\n');
+                    }
+                    text.push('\n');
+                    text.push_str(&help::examples_section(action));
+                }
+            }
             let stream: &mut dyn Write = if e.use_stderr() { io.stderr } else { io.stdout };
             let written = stream
                 .write_all(text.as_bytes())

@@ -22,8 +22,6 @@ impl crate::Client {
     ///
     /// This API is used to perform facial feature localization (aka facial keypoint localization) on a given image and calculate 90 facial keypoints that make up the contour of the face, including eyebrows (8 points on the left and 8 on the right), eyes (8 points on the left and 8 on the right), nose (13 points), mouth (22 points), face contour (21 points), and eyeballs or pupils (2 points).
     ///
-    /// >- Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
-    ///
     /// Sends [`AnalyzeFaceRequest`](crate::operation::analyze_face::AnalyzeFaceRequest) and returns [`AnalyzeFaceResponse`](crate::operation::analyze_face::AnalyzeFaceResponse); a service error is a [`AnalyzeFaceError`](crate::operation::analyze_face::AnalyzeFaceError).
     ///
     /// Optional parameters: `mode`, `image`, `url`, `face_model_version`, `need_rotate_detection`.
@@ -39,9 +37,6 @@ impl crate::Client {
     /// This API is used to calculate the similarity of faces in two images and return the face similarity score.
     ///
     /// If you need to judge "whether the person in the image is someone specified" in scenarios such as face login, i.e., checking whether the person in a given image is someone with a known identity, we recommend using the [VerifyFace](https://intl.cloud.tencent.com/document/product/867/44983?from_cn_redirect=1) or [VerifyPerson](https://intl.cloud.tencent.com/document/product/867/44982?from_cn_redirect=1) API.
-    ///
-    /// >
-    /// - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
     ///
     /// Sends [`CompareFaceRequest`](crate::operation::compare_face::CompareFaceRequest) and returns [`CompareFaceResponse`](crate::operation::compare_face::CompareFaceResponse); a service error is a [`CompareFaceError`](crate::operation::compare_face::CompareFaceError).
     ///
@@ -76,7 +71,7 @@ impl crate::Client {
     /// Copies person.
     ///
     /// This API is used to copy a person in a group to another group (without copying the description). One person can exist in up to 100 groups at the same time.
-    /// >- Note: in the case that the version of the algorithm model was 2.0 when the person was created, the copy operation will fail if the target group is not of algorithm model 2.0.
+    /// - Note: in the case that the version of the algorithm model was 2.0 when the person was created, the copy operation will fail if the target group is not of algorithm model 2.0.
     ///
     /// Sends [`CopyPersonRequest`](crate::operation::copy_person::CopyPersonRequest) and returns [`CopyPersonResponse`](crate::operation::copy_person::CopyPersonResponse); a service error is a [`CopyPersonError`](crate::operation::copy_person::CopyPersonError).
     ///
@@ -89,9 +84,6 @@ impl crate::Client {
     /// Adds face.
     ///
     /// This API is used to add a set of face images to a person. One person can have up to 5 images. If a person exists in multiple groups, the images will be added to all those groups for the person.
-    ///
-    /// >
-    /// - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
     ///
     /// Sends [`CreateFaceRequest`](crate::operation::create_face::CreateFaceRequest) and returns [`CreateFaceResponse`](crate::operation::create_face::CreateFaceResponse); a service error is a [`CreateFaceError`](crate::operation::create_face::CreateFaceError).
     ///
@@ -127,9 +119,6 @@ impl crate::Client {
     /// Creates person.
     ///
     /// This API is used to create a person and add face, name, gender, and other related information.
-    ///
-    /// >
-    /// - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
     ///
     /// Sends [`CreatePersonRequest`](crate::operation::create_person::CreatePersonRequest) and returns [`CreatePersonResponse`](crate::operation::create_person::CreatePersonResponse); a service error is a [`CreatePersonError`](crate::operation::create_person::CreatePersonError).
     ///
@@ -201,7 +190,6 @@ impl crate::Client {
     ///
     /// This API is used to detect the position, attributes, and quality information of a face in the given image. The position information includes (x, y, w, h); the face attributes include gender, age, expression, beauty, glass, hair, mask, and pose (pitch, roll, yaw); and the face quality information includes the overall quality score, sharpness, brightness, and completeness.
     ///
-    ///
     /// The face quality information is mainly used to evaluate the quality of the input face image. When using the Face Recognition service, we recommend evaluating the quality of the input face image first to improve the effects of subsequent processing. Application scenarios of this feature include:
     ///
     /// 1. [Creating](https://intl.cloud.tencent.com/document/product/867/45014?from_cn_redirect=1)/[Adding](https://intl.cloud.tencent.com/document/product/867/45016?from_cn_redirect=1) a person in a group: this is to ensure the quality of the face information to facilitate subsequent processing.
@@ -211,8 +199,6 @@ impl crate::Client {
     /// 3. [Face verification](https://intl.cloud.tencent.com/document/product/867/44983?from_cn_redirect=1): this is to ensure the quality of the face information to avoid cases where the verification incorrectly fails.
     ///
     /// 4. Face fusion: this is to ensure the quality of the uploaded face images to improve the fusion effect.
-    ///
-    /// >- Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
     ///
     /// Sends [`DetectFaceRequest`](crate::operation::detect_face::DetectFaceRequest) and returns [`DetectFaceResponse`](crate::operation::detect_face::DetectFaceResponse); a service error is a [`DetectFaceError`](crate::operation::detect_face::DetectFaceError).
     ///
@@ -226,7 +212,6 @@ impl crate::Client {
     ///
     /// This API is used to detect the position, attributes, and quality information of a face in the given image. The position information includes (x, y, w, h); the face attributes include gender, age, expression, beauty, glass, hair, mask, and pose (pitch, roll, yaw); and the face quality information includes the overall quality score, sharpness, brightness, and completeness.
     ///
-    ///
     /// The face quality information is mainly used to evaluate the quality of the input face image. When using the Face Recognition service, we recommend evaluating the quality of the input face image first to improve the effects of subsequent processing. Application scenarios of this feature include:
     ///
     /// 1. [Creating](https://intl.cloud.tencent.com/document/api/1059/36964)/[Adding](https://intl.cloud.tencent.com/document/api/1059/36966) a person in a group: This is to ensure the quality of the face information to facilitate subsequent processing.
@@ -237,14 +222,10 @@ impl crate::Client {
     ///
     /// 4. Face fusion: This is to ensure the quality of the uploaded face images to improve the fusion effect.
     ///
-    /// >
     /// - This API is an upgrade of [DetectFace](https://intl.cloud.tencent.com/document/api/1059/36979); specifically:
     /// 1. This API can be used to specify the face attributes that need to be computed and returned, which avoids ineffective computation and reduces time consumption.
     /// 2. This API supports more detailed attribute items and will continue providing new features in the future.
     /// Use this API for corresponding face detection and attribute analysis.
-    ///
-    /// >
-    /// - Use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the parameter `SignatureMethod` to `TC3-HMAC-SHA256`.
     ///
     /// Sends [`DetectFaceAttributesRequest`](crate::operation::detect_face_attributes::DetectFaceAttributesRequest) and returns [`DetectFaceAttributesResponse`](crate::operation::detect_face_attributes::DetectFaceAttributesResponse); a service error is a [`DetectFaceAttributesError`](crate::operation::detect_face_attributes::DetectFaceAttributesError).
     ///
@@ -261,9 +242,6 @@ impl crate::Client {
     /// This API is used to perform similarity comparison between human faces in two images and return the facial similarity score.
     ///
     /// If you need to judge whether a person is a specific individual, that is, to verify whether a person in an image is a known identity, for example in common log in scenarios such as face verification, we recommend using the face verification (<https://www.tencentcloud.com/document/product/867/44983?from_cn_redirect=1>) or person verification (<https://www.tencentcloud.com/document/product/867/44982?from_cn_redirect=1>) api.
-    ///
-    /// >
-    /// - Please use the V3 version for the signature method in the public parameters. In other words, set the SignatureMethod parameter to TC3-HMAC-SHA256.
     ///
     /// Sends [`DetectFaceSimilarityRequest`](crate::operation::detect_face_similarity::DetectFaceSimilarityRequest) and returns [`DetectFaceSimilarityResponse`](crate::operation::detect_face_similarity::DetectFaceSimilarityResponse); a service error is a [`DetectFaceSimilarityError`](crate::operation::detect_face_similarity::DetectFaceSimilarityError).
     ///
@@ -513,13 +491,8 @@ impl crate::Client {
     ///
     /// This API recognizes each face image of a person as an independent one. By contrast, the [SearchPersons](https://intl.cloud.tencent.com/document/product/867/44992?from_cn_redirect=1) and [SearchPersonsReturnsByGroup](https://intl.cloud.tencent.com/document/product/867/44991?from_cn_redirect=1) APIs fuse the features of all face images of a person; for example, if a person has 4 face images, they will fuse the features of the 4 face images and generate the summarized facial features of the person to make the search more accurate.
     ///
-    ///
     /// This API should be used together with [Group Management APIs](https://intl.cloud.tencent.com/document/product/867/45015?from_cn_redirect=1).
     ///
-    /// >
-    /// - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the parameter `SignatureMethod` to `TC3-HMAC-SHA256`.
-    ///
-    /// >
     /// - You cannot search for groups using different algorithm model versions (`FaceModelVersion`) at a time.
     ///
     /// Sends [`SearchFacesRequest`](crate::operation::search_faces::SearchFacesRequest) and returns [`SearchFacesResponse`](crate::operation::search_faces::SearchFacesResponse); a service error is a [`SearchFacesError`](crate::operation::search_faces::SearchFacesError).
@@ -546,10 +519,6 @@ impl crate::Client {
     ///
     /// This API should be used together with [Group Management APIs](https://intl.cloud.tencent.com/document/product/867/45015?from_cn_redirect=1).
     ///
-    /// >
-    /// - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
-    ///
-    /// >
     /// - You cannot search for groups using different algorithm model versions (`FaceModelVersion`) at a time.
     ///
     /// Sends [`SearchFacesReturnsByGroupRequest`](crate::operation::search_faces_returns_by_group::SearchFacesReturnsByGroupRequest) and returns [`SearchFacesReturnsByGroupResponse`](crate::operation::search_faces_returns_by_group::SearchFacesReturnsByGroupResponse); a service error is a [`SearchFacesReturnsByGroupError`](crate::operation::search_faces_returns_by_group::SearchFacesReturnsByGroupError).
@@ -574,8 +543,6 @@ impl crate::Client {
     ///
     /// This API fuses the features of all face images of a person; for example, if a person has 4 face images, it will fuse the features of the 4 face images and generate the summarized facial features of the person to make the person search (i.e., judging whether the face image to be recognized is of a specified person) more accurate. By contrast, the [SearchFaces](https://intl.cloud.tencent.com/document/product/867/44994?from_cn_redirect=1) and [SearchFacesReturnsByGroup](https://intl.cloud.tencent.com/document/product/867/44993?from_cn_redirect=1) APIs recognize each face image of a person as an independent one for search.
     ///
-    /// >
-    /// - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
     /// - This feature is available only to groups whose algorithm model version (`FaceModelVersion`) is 3.0.
     ///
     /// Sends [`SearchPersonsRequest`](crate::operation::search_persons::SearchPersonsRequest) and returns [`SearchPersonsResponse`](crate::operation::search_persons::SearchPersonsResponse); a service error is a [`SearchPersonsError`](crate::operation::search_persons::SearchPersonsError).
@@ -599,8 +566,7 @@ impl crate::Client {
     /// The maximum number of faces in groups that can be searched for at a time is subject to the group's algorithm model version (`FaceModelVersion`), which is 1 million for v2.0 or 3 million for v3.0.
     ///
     /// This API fuses the features of all face images of a person; for example, if a person has 4 face images, it will fuse the features of the 4 face images and generate the summarized facial features of the person to make the person search (i.e., judging whether the face image to be recognized is of a specified person) more accurate. By contrast, the [SearchFaces](https://intl.cloud.tencent.com/document/product/867/44994?from_cn_redirect=1) and [SearchFacesReturnsByGroup](https://intl.cloud.tencent.com/document/product/867/44993?from_cn_redirect=1) APIs recognize each face image of a person as an independent one for search.
-    /// >
-    /// - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
+    ///
     /// - This feature is available only to groups whose algorithm model version (`FaceModelVersion`) is 3.0.
     ///
     /// Sends [`SearchPersonsReturnsByGroupRequest`](crate::operation::search_persons_returns_by_group::SearchPersonsReturnsByGroupRequest) and returns [`SearchPersonsReturnsByGroupResponse`](crate::operation::search_persons_returns_by_group::SearchPersonsReturnsByGroupResponse); a service error is a [`SearchPersonsReturnsByGroupError`](crate::operation::search_persons_returns_by_group::SearchPersonsReturnsByGroupError).
@@ -652,9 +618,6 @@ impl crate::Client {
     ///
     /// This API recognizes each face image of a person as an independent one. By contrast, the [VerifyPerson](https://intl.cloud.tencent.com/document/product/867/44982?from_cn_redirect=1) API fuses the features of all face images of a person; for example, if a person has 4 face images, the VerifyPerson API will fuse the features of the 4 face images and generate the summarized facial features of the person to make the person verification (i.e., judging whether the face image to be recognized is of a specified person) more accurate.
     ///
-    /// >
-    /// - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the parameter `SignatureMethod` to `TC3-HMAC-SHA256`.
-    ///
     /// Sends [`VerifyFaceRequest`](crate::operation::verify_face::VerifyFaceRequest) and returns [`VerifyFaceResponse`](crate::operation::verify_face::VerifyFaceResponse); a service error is a [`VerifyFaceError`](crate::operation::verify_face::VerifyFaceError).
     ///
     /// Required parameters, set on the returned builder: `person_id`; `send` refuses the call, before any network traffic, if one is missing.
@@ -672,9 +635,6 @@ impl crate::Client {
     ///
     /// The face verification APIs judge whether a person is someone specified whose information is stored in a group, and the "someone" may have multiple face images. By contrast, the face comparison APIs judge the similarity between two faces.
     ///
-    ///
-    /// >
-    /// - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
     /// - This feature is available only to groups whose algorithm model version (`FaceModelVersion`) is 3.0.
     ///
     /// Sends [`VerifyPersonRequest`](crate::operation::verify_person::VerifyPersonRequest) and returns [`VerifyPersonResponse`](crate::operation::verify_person::VerifyPersonResponse); a service error is a [`VerifyPersonError`](crate::operation::verify_person::VerifyPersonError).

@@ -6,9 +6,6 @@
 //!
 //! If you need to judge "whether the person in the image is someone specified" in scenarios such as face login, i.e., checking whether the person in a given image is someone with a known identity, we recommend using the [VerifyFace](https://intl.cloud.tencent.com/document/product/867/44983?from_cn_redirect=1) or [VerifyPerson](https://intl.cloud.tencent.com/document/product/867/44982?from_cn_redirect=1) API.
 //!
-//! >
-//! - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
-//!
 //! # Examples
 //!
 //! From the API documentation, as JSON on the wire.
@@ -82,8 +79,6 @@ pub struct CompareFaceRequest {
     /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
-    ///
-    /// Constraints: one of `2.0`, `3.0`.
     #[serde(
         rename = "FaceModelVersion",
         default,
@@ -147,13 +142,6 @@ impl CompareFaceRequest {
         if let Some(value) = &self.image_b {
             crate::runtime::validate::image_not_empty("ImageB", value)?;
             crate::runtime::validate::image_size("ImageB", value, 5242880)?;
-        }
-        if let Some(value) = &self.face_model_version {
-            crate::runtime::validate::one_of(
-                "FaceModelVersion",
-                value,
-                &["2.0", "3.0"],
-            )?;
         }
         Ok(())
     }

@@ -126,7 +126,7 @@ pub struct CreateGroupRequest {
     /// then all the persons in the group will have description fields named "student ID", "employee ID", and "mobile number".
     /// You can enter content in the corresponding field to register a person's student ID, employee ID, and mobile number.
     ///
-    /// Constraints: 1 to 30 characters; at most 5 items.
+    /// Constraints: 1 to 30 characters.
     #[serde(
         rename = "GroupExDescriptions",
         default,
@@ -147,8 +147,6 @@ pub struct CreateGroupRequest {
     /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
-    ///
-    /// Constraints: one of `2.0`, `3.0`.
     #[serde(
         rename = "FaceModelVersion",
         default,
@@ -188,12 +186,6 @@ impl CreateGroupRequest {
             )?;
         }
         if let Some(value) = &self.group_ex_descriptions {
-            crate::runtime::validate::item_count(
-                "GroupExDescriptions",
-                value.len(),
-                None,
-                Some(5),
-            )?;
             crate::runtime::validate::each(
                 "GroupExDescriptions",
                 value,
@@ -205,13 +197,6 @@ impl CreateGroupRequest {
         }
         if let Some(value) = &self.tag {
             crate::runtime::validate::char_length("Tag", value, None, Some(40))?;
-        }
-        if let Some(value) = &self.face_model_version {
-            crate::runtime::validate::one_of(
-                "FaceModelVersion",
-                value,
-                &["2.0", "3.0"],
-            )?;
         }
         Ok(())
     }

@@ -4,7 +4,6 @@
 //!
 //! This API is used to detect the position, attributes, and quality information of a face in the given image. The position information includes (x, y, w, h); the face attributes include gender, age, expression, beauty, glass, hair, mask, and pose (pitch, roll, yaw); and the face quality information includes the overall quality score, sharpness, brightness, and completeness.
 //!
-//!
 //! The face quality information is mainly used to evaluate the quality of the input face image. When using the Face Recognition service, we recommend evaluating the quality of the input face image first to improve the effects of subsequent processing. Application scenarios of this feature include:
 //!
 //! 1. [Creating](https://intl.cloud.tencent.com/document/product/867/45014?from_cn_redirect=1)/[Adding](https://intl.cloud.tencent.com/document/product/867/45016?from_cn_redirect=1) a person in a group: this is to ensure the quality of the face information to facilitate subsequent processing.
@@ -14,8 +13,6 @@
 //! 3. [Face verification](https://intl.cloud.tencent.com/document/product/867/44983?from_cn_redirect=1): this is to ensure the quality of the face information to avoid cases where the verification incorrectly fails.
 //!
 //! 4. Face fusion: this is to ensure the quality of the uploaded face images to improve the fusion effect.
-//!
-//! >- Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
 //!
 //! # Examples
 //!
@@ -176,8 +173,6 @@ use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationErr
 pub struct DetectFaceRequest {
     /// Maximum number of processable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 120.
     /// This parameter is used to control the number of faces in the image to be detected. The smaller the value, the faster the processing.
-    ///
-    /// Constraints: at least 1; at most 120.
     #[serde(rename = "MaxFaceNum", default, skip_serializing_if = "Option::is_none")]
     pub max_face_num: Option<u64>,
     /// Minimum height and width of face in px.
@@ -229,8 +224,6 @@ pub struct DetectFaceRequest {
     /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
-    ///
-    /// Constraints: one of `2.0`, `3.0`.
     #[serde(
         rename = "FaceModelVersion",
         default,
@@ -259,24 +252,9 @@ impl DetectFaceRequest {
                 self.url.as_ref().is_some_and(|value| !value.is_empty()),
             ],
         )?;
-        if let Some(value) = &self.max_face_num {
-            crate::runtime::validate::range(
-                "MaxFaceNum",
-                *value,
-                Some(1u64),
-                Some(120u64),
-            )?;
-        }
         if let Some(value) = &self.image {
             crate::runtime::validate::image_not_empty("Image", value)?;
             crate::runtime::validate::image_size("Image", value, 5242880)?;
-        }
-        if let Some(value) = &self.face_model_version {
-            crate::runtime::validate::one_of(
-                "FaceModelVersion",
-                value,
-                &["2.0", "3.0"],
-            )?;
         }
         Ok(())
     }

@@ -4,7 +4,6 @@
 //!
 //! This API is used to detect the position, attributes, and quality information of a face in the given image. The position information includes (x, y, w, h); the face attributes include gender, age, expression, beauty, glass, hair, mask, and pose (pitch, roll, yaw); and the face quality information includes the overall quality score, sharpness, brightness, and completeness.
 //!
-//!
 //! The face quality information is mainly used to evaluate the quality of the input face image. When using the Face Recognition service, we recommend evaluating the quality of the input face image first to improve the effects of subsequent processing. Application scenarios of this feature include:
 //!
 //! 1. [Creating](https://intl.cloud.tencent.com/document/api/1059/36964)/[Adding](https://intl.cloud.tencent.com/document/api/1059/36966) a person in a group: This is to ensure the quality of the face information to facilitate subsequent processing.
@@ -15,14 +14,10 @@
 //!
 //! 4. Face fusion: This is to ensure the quality of the uploaded face images to improve the fusion effect.
 //!
-//! >
 //! - This API is an upgrade of [DetectFace](https://intl.cloud.tencent.com/document/api/1059/36979); specifically:
 //! 1. This API can be used to specify the face attributes that need to be computed and returned, which avoids ineffective computation and reduces time consumption.
 //! 2. This API supports more detailed attribute items and will continue providing new features in the future.
 //! Use this API for corresponding face detection and attribute analysis.
-//!
-//! >
-//! - Use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the parameter `SignatureMethod` to `TC3-HMAC-SHA256`.
 //!
 //! # Examples
 //!
@@ -168,8 +163,6 @@ pub struct DetectFaceAttributesRequest {
     /// Maximum number of processable faces.
     /// Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 120.
     /// This parameter is used to control the number of faces in the image to be detected. The smaller the value, the faster the processing.
-    ///
-    /// Constraints: at least 1; at most 120.
     #[serde(rename = "MaxFaceNum", default, skip_serializing_if = "Option::is_none")]
     pub max_face_num: Option<u64>,
     /// Base64-encoded image data, which cannot exceed 5 MB.
@@ -209,8 +202,6 @@ pub struct DetectFaceAttributesRequest {
     )]
     pub need_rotate_detection: Option<u64>,
     /// Algorithm model version used by the Face Recognition service. You can enter only `3.0` for this API.
-    ///
-    /// Constraints: one of `2.0`, `3.0`.
     #[serde(
         rename = "FaceModelVersion",
         default,
@@ -232,24 +223,9 @@ impl DetectFaceAttributesRequest {
                 self.url.as_ref().is_some_and(|value| !value.is_empty()),
             ],
         )?;
-        if let Some(value) = &self.max_face_num {
-            crate::runtime::validate::range(
-                "MaxFaceNum",
-                *value,
-                Some(1u64),
-                Some(120u64),
-            )?;
-        }
         if let Some(value) = &self.image {
             crate::runtime::validate::image_not_empty("Image", value)?;
             crate::runtime::validate::image_size("Image", value, 5242880)?;
-        }
-        if let Some(value) = &self.face_model_version {
-            crate::runtime::validate::one_of(
-                "FaceModelVersion",
-                value,
-                &["2.0", "3.0"],
-            )?;
         }
         Ok(())
     }

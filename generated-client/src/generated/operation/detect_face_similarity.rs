@@ -6,9 +6,6 @@
 //!
 //! If you need to judge whether a person is a specific individual, that is, to verify whether a person in an image is a known identity, for example in common log in scenarios such as face verification, we recommend using the face verification (<https://www.tencentcloud.com/document/product/867/44983?from_cn_redirect=1>) or person verification (<https://www.tencentcloud.com/document/product/867/44982?from_cn_redirect=1>) api.
 //!
-//! >
-//! - Please use the V3 version for the signature method in the public parameters. In other words, set the SignatureMethod parameter to TC3-HMAC-SHA256.
-//!
 //! # Examples
 //!
 //! From the API documentation, as JSON on the wire.

@@ -82,8 +82,6 @@ pub struct GetGroupListRequest {
     #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// Number of returned results. Default value: 10. Maximum value: 1000.
-    ///
-    /// Constraints: at most 1000.
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
 }
@@ -94,9 +92,6 @@ impl GetGroupListRequest {
     }
     /// Checks every constraint from the spec; the client calls this before sending.
     pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
-        if let Some(value) = &self.limit {
-            crate::runtime::validate::range("Limit", *value, None, Some(1000u64))?;
-        }
         Ok(())
     }
 }

@@ -103,8 +103,6 @@ pub struct GetPersonGroupInfoRequest {
     #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// Number of returned results. Default value: 10. Maximum value: 100.
-    ///
-    /// Constraints: at most 1000.
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
 }
@@ -129,9 +127,6 @@ impl GetPersonGroupInfoRequest {
                 },
                 "A-Z, a-z, 0-9 and any of \"-%@#&_\"",
             )?;
-        }
-        if let Some(value) = &self.limit {
-            crate::runtime::validate::range("Limit", *value, None, Some(1000u64))?;
         }
         Ok(())
     }

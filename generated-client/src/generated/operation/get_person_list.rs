@@ -119,8 +119,6 @@ pub struct GetPersonListRequest {
     #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// Number of returned results. Default value: 10. Maximum value: 1000.
-    ///
-    /// Constraints: at most 1000.
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
 }
@@ -145,9 +143,6 @@ impl GetPersonListRequest {
                 },
                 "A-Z, a-z, 0-9 and any of \"-%@#&_\"",
             )?;
-        }
-        if let Some(value) = &self.limit {
-            crate::runtime::validate::range("Limit", *value, None, Some(1000u64))?;
         }
         Ok(())
     }

@@ -10,13 +10,8 @@
 //!
 //! This API recognizes each face image of a person as an independent one. By contrast, the [SearchPersons](https://intl.cloud.tencent.com/document/product/867/44992?from_cn_redirect=1) and [SearchPersonsReturnsByGroup](https://intl.cloud.tencent.com/document/product/867/44991?from_cn_redirect=1) APIs fuse the features of all face images of a person; for example, if a person has 4 face images, they will fuse the features of the 4 face images and generate the summarized facial features of the person to make the search more accurate.
 //!
-//!
 //! This API should be used together with [Group Management APIs](https://intl.cloud.tencent.com/document/product/867/45015?from_cn_redirect=1).
 //!
-//! >
-//! - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the parameter `SignatureMethod` to `TC3-HMAC-SHA256`.
-//!
-//! >
 //! - You cannot search for groups using different algorithm model versions (`FaceModelVersion`) at a time.
 //!
 //! # Examples
@@ -148,8 +143,6 @@ pub struct SearchFacesRequest {
     /// Maximum number of recognizable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 10.
     /// `MaxFaceNum` is used to control the number of faces to be searched for if there are multiple faces in the input image to be recognized.
     /// For example, if the input image in `Image` or `Url` contains multiple faces and `MaxFaceNum` is 5, top 5 faces with the largest size in the image will be recognized.
-    ///
-    /// Constraints: at least 1; at most 120.
     #[serde(rename = "MaxFaceNum", default, skip_serializing_if = "Option::is_none")]
     pub max_face_num: Option<u64>,
     /// Minimum height and width of face in px. Default value: 34. Face images whose value is below 34 cannot be recognized. We recommend setting this parameter to 80.
@@ -158,8 +151,6 @@ pub struct SearchFacesRequest {
     /// Number of the most similar persons returned for one single recognized face image. Default value: 5. Maximum value: 100.
     /// For example, if `MaxFaceNum` is 1 and `MaxPersonNum` is 8, information of the top 8 most similar persons will be returned.
     /// The greater the value, the longer the processing time. We recommend setting a value below 10.
-    ///
-    /// Constraints: at least 1; at most 100.
     #[serde(rename = "MaxPersonNum", default, skip_serializing_if = "Option::is_none")]
     pub max_person_num: Option<u64>,
     /// Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
@@ -237,22 +228,6 @@ impl SearchFacesRequest {
         if let Some(value) = &self.image {
             crate::runtime::validate::image_not_empty("Image", value)?;
             crate::runtime::validate::image_size("Image", value, 5242880)?;
-        }
-        if let Some(value) = &self.max_face_num {
-            crate::runtime::validate::range(
-                "MaxFaceNum",
-                *value,
-                Some(1u64),
-                Some(120u64),
-            )?;
-        }
-        if let Some(value) = &self.max_person_num {
-            crate::runtime::validate::range(
-                "MaxPersonNum",
-                *value,
-                Some(1u64),
-                Some(100u64),
-            )?;
         }
         if let Some(value) = &self.face_match_threshold {
             crate::runtime::validate::range(

@@ -12,10 +12,6 @@
 //!
 //! This API should be used together with [Group Management APIs](https://intl.cloud.tencent.com/document/product/867/45015?from_cn_redirect=1).
 //!
-//! >
-//! - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
-//!
-//! >
 //! - You cannot search for groups using different algorithm model versions (`FaceModelVersion`) at a time.
 //!
 //! # Examples
@@ -111,8 +107,6 @@ pub struct SearchFacesReturnsByGroupRequest {
     /// Maximum number of recognizable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 10.
     /// `MaxFaceNum` is used to control the number of faces to be searched for if there are multiple faces in the input image to be recognized.
     /// For example, if the input image in `Image` or `Url` contains multiple faces and `MaxFaceNum` is 5, top 5 faces with the largest size in the image will be recognized.
-    ///
-    /// Constraints: at least 1; at most 120.
     #[serde(rename = "MaxFaceNum", default, skip_serializing_if = "Option::is_none")]
     pub max_face_num: Option<u64>,
     /// Minimum height and width of face in px. Default value: 34. A value below 34 will affect the search accuracy. We recommend setting this parameter to 80.
@@ -120,8 +114,6 @@ pub struct SearchFacesReturnsByGroupRequest {
     pub min_face_size: Option<u64>,
     /// Detected faces, which is corresponding to the maximum number of returned most matching persons. Default value: 5. Maximum value: 10.
     /// For example, if `MaxFaceNum` is 3, `MaxPersonNumPerGroup` is 5, and the `GroupIds` length is 3, up to 45 (3 * 5 * 3) persons will be returned.
-    ///
-    /// Constraints: at least 1; at most 10.
     #[serde(
         rename = "MaxPersonNumPerGroup",
         default,
@@ -205,22 +197,6 @@ impl SearchFacesReturnsByGroupRequest {
         if let Some(value) = &self.image {
             crate::runtime::validate::image_not_empty("Image", value)?;
             crate::runtime::validate::image_size("Image", value, 5242880)?;
-        }
-        if let Some(value) = &self.max_face_num {
-            crate::runtime::validate::range(
-                "MaxFaceNum",
-                *value,
-                Some(1u64),
-                Some(120u64),
-            )?;
-        }
-        if let Some(value) = &self.max_person_num_per_group {
-            crate::runtime::validate::range(
-                "MaxPersonNumPerGroup",
-                *value,
-                Some(1u64),
-                Some(10u64),
-            )?;
         }
         if let Some(value) = &self.face_match_threshold {
             crate::runtime::validate::range(

@@ -7,9 +7,6 @@
 //!
 //! The face verification APIs judge whether a person is someone specified whose information is stored in a group, and the "someone" may have multiple face images. By contrast, the face comparison APIs judge the similarity between two faces.
 //!
-//!
-//! >
-//! - Please use the signature algorithm v3 to calculate the signature in the common parameters, that is, set the `SignatureMethod` parameter to `TC3-HMAC-SHA256`.
 //! - This feature is available only to groups whose algorithm model version (`FaceModelVersion`) is 3.0.
 //!
 //! # Examples
