@@ -3,7 +3,7 @@
 //! or inspects actions generically never lists them by hand.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::operation::names;
 use crate::model::{Action, Service};
@@ -29,8 +29,8 @@ pub fn emit(service: &Service) -> TokenStream {
 fn row(action: &Action) -> TokenStream {
     let name = &action.name;
     let idempotent = action.idempotent;
-    let module = format_ident!("{}", action.snake_name);
     let (request, response, ..) = names(action);
+    let module = crate::model::names::action(action).module;
     let codes = action.errors.iter().map(|e| &e.code);
     let examples = action.examples.iter().map(|ex| {
         let (title, is_error, input, output) =

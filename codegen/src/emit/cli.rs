@@ -4,7 +4,7 @@
 
 use heck::ToKebabCase;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::fields::describe_constraints;
 use super::operation::names;
@@ -14,7 +14,7 @@ pub fn emit(service: &Service) -> TokenStream {
     let rows = service.actions.iter().map(|a| row(service, a));
     let arms = service.actions.iter().map(|a| {
         let (request, ..) = names(a);
-        let module = format_ident!("{}", a.snake_name);
+        let module = crate::model::names::action(a).module;
         let name = &a.name;
         let run = if a.pagination.is_some() {
             quote!(run_paged)

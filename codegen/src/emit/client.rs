@@ -1,7 +1,7 @@
 //! One `Client` method per action, each returning the action's fluent builder.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs::doc;
 use super::operation::{deprecated_attr, names};
@@ -19,8 +19,8 @@ pub fn emit(service: &Service) -> TokenStream {
 
 fn method(action: &Action) -> TokenStream {
     let (request, response, error, builder) = names(action);
-    let module = format_ident!("{}", action.snake_name);
-    let method = format_ident!("{}", action.snake_name);
+    let crate::model::names::ActionNames { module, method, .. } =
+        crate::model::names::action(action);
     let setter_list = |optional: bool| -> Vec<String> {
         action
             .input

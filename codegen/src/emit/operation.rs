@@ -32,8 +32,6 @@ pub fn emit(service: &Service, action: &Action) -> TokenStream {
     quote! {
         #module_docs
         #allow_deprecated
-        use serde::{Deserialize, Serialize};
-        use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
         #request
         #response
         #error
@@ -42,6 +40,7 @@ pub fn emit(service: &Service, action: &Action) -> TokenStream {
     }
 }
 
+/// The action's type names, from the one naming layer.
 pub fn names(
     action: &Action,
 ) -> (
@@ -50,22 +49,16 @@ pub fn names(
     proc_macro2::Ident,
     proc_macro2::Ident,
 ) {
-    (
-        format_ident!("{}Request", action.name),
-        format_ident!("{}Response", action.name),
-        format_ident!("{}Error", action.name),
-        format_ident!("{}FluentBuilder", action.name),
-    )
+    let n = crate::model::names::action(action);
+    (n.request, n.response, n.error, n.fluent_builder)
 }
 
-/// `GetGroupInfoRequestBuilder`: every parameter optional until `build()`.
-pub fn request_builder_name(action: &Action) -> proc_macro2::Ident {
-    format_ident!("{}RequestBuilder", action.name)
+fn request_builder_name(action: &Action) -> proc_macro2::Ident {
+    crate::model::names::action(action).request_builder
 }
 
-/// `set_group_id`: the setter that takes an `Option`.
 fn option_setter_name(f: &Field) -> proc_macro2::Ident {
-    format_ident!("set_{}", f.rust_name)
+    crate::model::names::option_setter(f)
 }
 
 fn request(service: &Service, action: &Action) -> TokenStream {
@@ -85,7 +78,7 @@ fn request(service: &Service, action: &Action) -> TokenStream {
     checks.extend(fields::validation(&action.input, &validated_types(service)));
     let size_hint = body_size_hint(action);
     let paging = paginated(action);
-    let error_variants = own_errors(action).map(|e| format_ident!("{}", e.variant));
+    let error_variants = own_errors(action).map(|e| crate::model::names::variant(&e.variant));
     let error_codes = own_errors(action).map(|e| &e.code);
     // With no required parameter, an empty request is valid, and `Default` makes it.
     let default = if action.input.iter().all(Field::is_optional) {
@@ -106,7 +99,7 @@ fn request(service: &Service, action: &Action) -> TokenStream {
         } else {
             let api_name = &f.api_name;
             let setter = f.rust_name.as_str();
-            quote!(#name: self.#name.ok_or_else(|| ValidationError::missing(#api_name, #setter))?,)
+            quote!(#name: self.#name.ok_or_else(|| crate::runtime::error::ValidationError::missing(#api_name, #setter))?,)
         }
     });
     let builder_docs = doc(&format!(
@@ -115,7 +108,7 @@ fn request(service: &Service, action: &Action) -> TokenStream {
     quote! {
         #docs
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         #[non_exhaustive]
         pub struct #request { #(#fields)* }
@@ -127,7 +120,7 @@ fn request(service: &Service, action: &Action) -> TokenStream {
             }
 
             /// Checks every constraint from the spec; the client calls this before sending.
-            pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+            pub fn validate(&self) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
                 #(#checks)*
                 Ok(())
             }
@@ -142,9 +135,9 @@ fn request(service: &Service, action: &Action) -> TokenStream {
         impl #request_builder {
             #(#builder_setters)*
 
-            /// The request, or a [`ValidationError`] naming the first required parameter not
+            /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
             /// set. The other constraints are checked when the request is sent.
-            pub fn build(self) -> ::core::result::Result<#request, ValidationError> {
+            pub fn build(self) -> ::core::result::Result<#request, crate::runtime::error::ValidationError> {
                 Ok(#request { #(#builds)* })
             }
         }
@@ -158,7 +151,7 @@ fn request(service: &Service, action: &Action) -> TokenStream {
             type Output = #response;
             type Error = #error;
 
-            fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+            fn validate(&self) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
                 #request::validate(self)
             }
 
@@ -278,7 +271,7 @@ fn paginated(action: &Action) -> TokenStream {
     let item_type = rust_type(&p.item_type);
     let (page_len, into_items) = if items_field.is_optional() {
         (
-            quote!(output.#items.as_ref().map_or(0, Vec::len)),
+            quote!(output.#items.as_ref().map_or(0, ::std::vec::Vec::len)),
             quote!(output.#items.unwrap_or_default()),
         )
     } else {
@@ -324,7 +317,7 @@ fn paginated(action: &Action) -> TokenStream {
                 Some(next)
             }
 
-            fn into_items(output: #response) -> Vec<Self::Item> {
+            fn into_items(output: #response) -> ::std::vec::Vec<Self::Item> {
                 #into_items
             }
         }
@@ -381,7 +374,7 @@ fn setters(action: &Action, forward: bool) -> Vec<TokenStream> {
 
 fn response(service: &Service, action: &Action) -> TokenStream {
     let (_, response, _, _) = names(action);
-    let builder_name = format_ident!("{}ResponseBuilder", action.name);
+    let builder_name = crate::model::names::action(action).response_builder;
     let docs = doc(&format!(
         "Result of `{}`: {}.{}",
         action.name,
@@ -399,13 +392,13 @@ fn response(service: &Service, action: &Action) -> TokenStream {
     );
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #response {
             #(#fields)*
             /// Unique ID of the request; quote it when reporting a problem.
             #[serde(rename = "RequestId")]
-            pub request_id: String,
+            pub request_id: ::std::string::String,
         }
 
         #builder_fn
@@ -441,7 +434,7 @@ fn response_example_doc(service: &Service, action: &Action) -> String {
     } else {
         TokenStream::new()
     };
-    let module = format_ident!("{}", action.snake_name);
+    let module = crate::model::names::action(action).module;
     let request_id = json
         .get("RequestId")
         .and_then(serde_json::Value::as_str)
@@ -480,7 +473,7 @@ fn error_enum(action: &Action) -> TokenStream {
         action.name
     ));
     let variants: Vec<_> = own_errors(action)
-        .map(|e| format_ident!("{}", e.variant))
+        .map(|e| crate::model::names::variant(&e.variant))
         .collect();
     let variant_docs = own_errors(action).map(|e| {
         let sites = crate::model::sites_note(&e.sites, "Listed")
@@ -497,7 +490,7 @@ fn error_enum(action: &Action) -> TokenStream {
     let kind_of = |kind: RetryKind| -> Vec<_> {
         own_errors(action)
             .filter(|e| e.retry == Some(kind))
-            .map(|e| format_ident!("{}", e.variant))
+            .map(|e| crate::model::names::variant(&e.variant))
             .collect()
     };
     let throttling = kind_of(RetryKind::Throttling);
@@ -522,12 +515,12 @@ fn error_enum(action: &Action) -> TokenStream {
         #[derive(Debug, Clone, PartialEq, Eq)]
         #[non_exhaustive]
         pub enum #error {
-            #( #variant_docs #variants(ErrorMetadata), )*
+            #( #variant_docs #variants(crate::runtime::error::ErrorMetadata), )*
             /// An API 3.0 common code (authentication, throttling, quotas, ...):
             /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
             Common(crate::CommonCodeError),
             /// A code this version of the spec does not list; code and message are kept intact.
-            Unhandled(ErrorMetadata),
+            Unhandled(crate::runtime::error::ErrorMetadata),
         }
 
         impl #error {
@@ -548,22 +541,22 @@ fn error_enum(action: &Action) -> TokenStream {
 
             /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
             pub fn is_retryable(&self) -> bool {
-                ServiceError::is_retryable(self)
+                crate::runtime::error::ServiceError::is_retryable(self)
             }
 
             /// The service refused the call for its rate, without processing it.
             pub fn is_throttling(&self) -> bool {
-                ServiceError::is_throttling(self)
+                crate::runtime::error::ServiceError::is_throttling(self)
             }
 
             /// What the call names does not exist (a group, person, face or job).
             pub fn is_not_found(&self) -> bool {
-                ServiceError::is_not_found(self)
+                crate::runtime::error::ServiceError::is_not_found(self)
             }
 
             /// The credentials, signature or permissions were refused.
             pub fn is_auth_failure(&self) -> bool {
-                ServiceError::is_auth_failure(self)
+                crate::runtime::error::ServiceError::is_auth_failure(self)
             }
 
             /// How the client may retry this code: throttling codes for any action, transient
@@ -578,7 +571,7 @@ fn error_enum(action: &Action) -> TokenStream {
             }
 
             /// Code, message, RequestId, HTTP status and attempts.
-            pub fn metadata(&self) -> &ErrorMetadata {
+            pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
                 match self {
                     #metadata_arm
                     Self::Common(e) => e.metadata(),
@@ -588,8 +581,8 @@ fn error_enum(action: &Action) -> TokenStream {
 
         impl crate::runtime::sealed::Sealed for #error {}
 
-        impl ServiceError for #error {
-            fn from_metadata(metadata: ErrorMetadata) -> Self {
+        impl crate::runtime::error::ServiceError for #error {
+            fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
                 match metadata.code.as_str() {
                     #( #codes => Self::#variants(metadata), )*
                     code => match crate::CommonCode::from_code(code) {
@@ -599,11 +592,11 @@ fn error_enum(action: &Action) -> TokenStream {
                 }
             }
 
-            fn metadata(&self) -> &ErrorMetadata {
+            fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
                 #error::metadata(self)
             }
 
-            fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+            fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
                 match self {
                     #metadata_mut_arm
                     Self::Common(e) => e.metadata_mut(),
@@ -628,7 +621,7 @@ fn error_enum(action: &Action) -> TokenStream {
 fn fluent_builder(action: &Action) -> TokenStream {
     let (request, response, error, builder) = names(action);
     let request_builder = request_builder_name(action);
-    let method = format_ident!("{}", action.snake_name);
+    let method = crate::model::names::action(action).method;
     let docs = doc(&format!(
         "Builder returned by [`Client::{method}`](crate::Client::{method}): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned)."
     ));
@@ -673,14 +666,14 @@ fn fluent_builder(action: &Action) -> TokenStream {
 
             /// The request, for sending later with [`Client::send`](crate::Client::send) or
             /// for a mock; fails as `send` would when a required parameter is not set.
-            pub fn into_request(self) -> ::core::result::Result<#request, ValidationError> {
+            pub fn into_request(self) -> ::core::result::Result<#request, crate::runtime::error::ValidationError> {
                 self.input.build()
             }
 
             /// Checks that the required parameters are set, then validates, signs and sends
             /// the request.
-            pub async fn send(self) -> ::core::result::Result<#response, SdkError<#error>> {
-                let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+            pub async fn send(self) -> ::core::result::Result<#response, crate::runtime::error::SdkError<#error>> {
+                let request = self.input.build().map_err(crate::runtime::error::SdkError::InvalidRequest)?;
                 self.client.send(&request).await
             }
 

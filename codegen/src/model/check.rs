@@ -12,23 +12,33 @@ use crate::spec::raw::{RawConstraints, RawErrorCode, RawField, RawRetryable};
 use crate::spec::SpecFiles;
 
 const SCALARS: &[&str] = &["string", "bool", "int64", "uint64", "float", "image"];
-/// Names that generated code relies on meaning the std item.
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option", "Some", "None", "String", "Vec", "Box", "Ok", "Err", "Self",
-];
-/// Methods the generated request and fluent builder define besides field setters.
+/// Type names refused although generated code names std items by full path (a type named
+/// `String` or `Box` compiles): the prelude's values, which would read confusingly.
+const RESERVED_TYPE_NAMES: &[&str] = &["Some", "None", "Ok", "Err", "Self"];
+/// Methods the generated request, request builder and fluent builder define besides the field
+/// setters (`x`, `set_x`).
 const RESERVED_INPUT_NAMES: &[&str] = &[
-    "new",
+    "builder",
+    "build",
     "validate",
     "send",
-    "request",
+    "as_input",
     "into_request",
     "into_paginator",
 ];
 /// Methods the generated response and object builders define besides field setters.
 const RESERVED_OUTPUT_NAMES: &[&str] = &["build"];
-/// Methods the hand-written `Client` defines.
-const RESERVED_ACTION_NAMES: &[&str] = &["new", "config", "send", "prepare", "clone"];
+/// Methods the hand-written `Client` defines (tests/reserved_names.rs reads them from the
+/// runtime's source and checks that each is here).
+pub const RESERVED_ACTION_NAMES: &[&str] = &[
+    "new",
+    "config",
+    "send",
+    "prepare",
+    "clone",
+    "call_json",
+    "prepare_json",
+];
 /// Methods the hand-written `Endpoint` defines.
 const RESERVED_ENDPOINT_NAMES: &[&str] = &["https", "parse", "host", "url", "default", "clone"];
 /// The fallback variant of every error enum.

@@ -140,14 +140,12 @@
 //!   "RequestId": "b0d281e1-1df9-461d-8ed4-5ce83b29530c"
 //! }
 //! ```
-use serde::{Deserialize, Serialize};
-use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `AnalyzeDenseLandmarks`: Locates dense facial landmarks.
 ///
 /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
 ///
 /// Build it with [`AnalyzeDenseLandmarksRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AnalyzeDenseLandmarksRequest {
@@ -156,13 +154,13 @@ pub struct AnalyzeDenseLandmarksRequest {
     /// - Default value: 0.
     /// - Detailed facial feature localization (facial landmark) information is returned for up to 5 faces.
     #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<u64>,
+    pub mode: ::core::option::Option<u64>,
     /// Base64-encoded image data.
     /// - It cannot exceed 5 MB after Base64 encoding.
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<crate::Image>,
+    pub image: ::core::option::Option<crate::Image>,
     /// URL of the image.
     /// - The image cannot exceed 5 MB after Base64 encoding.
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
@@ -171,21 +169,21 @@ pub struct AnalyzeDenseLandmarksRequest {
     /// - The speed and stability of URLs not stored in Tencent Cloud may be affected.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: ::core::option::Option<::std::string::String>,
     /// Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
     #[serde(
         rename = "FaceModelVersion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub face_model_version: Option<String>,
+    pub face_model_version: ::core::option::Option<::std::string::String>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     #[serde(
         rename = "NeedRotateDetection",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub need_rotate_detection: Option<i64>,
+    pub need_rotate_detection: ::core::option::Option<i64>,
 }
 impl AnalyzeDenseLandmarksRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -193,7 +191,9 @@ impl AnalyzeDenseLandmarksRequest {
         <AnalyzeDenseLandmarksRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         crate::runtime::validate::at_least_one_of(
             &["Image", "Url"],
             &[
@@ -213,8 +213,8 @@ impl AnalyzeDenseLandmarksRequest {
 pub struct AnalyzeDenseLandmarksRequestBuilder {
     mode: ::core::option::Option<u64>,
     image: ::core::option::Option<crate::Image>,
-    url: ::core::option::Option<String>,
-    face_model_version: ::core::option::Option<String>,
+    url: ::core::option::Option<::std::string::String>,
+    face_model_version: ::core::option::Option<::std::string::String>,
     need_rotate_detection: ::core::option::Option<i64>,
 }
 impl AnalyzeDenseLandmarksRequestBuilder {
@@ -235,7 +235,7 @@ impl AnalyzeDenseLandmarksRequestBuilder {
     /// - It cannot exceed 5 MB after Base64 encoding.
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
+    pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image = Some(value.into());
         self
     }
@@ -251,24 +251,33 @@ impl AnalyzeDenseLandmarksRequestBuilder {
     /// - A URL of an image stored in Tencent Cloud guarantees higher download speed and stability, so we recommend storing images in Tencent Cloud.
     /// - The speed and stability of URLs not stored in Tencent Cloud may be affected.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url(mut self, value: impl Into<String>) -> Self {
+    pub fn url(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
-    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_url(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.url = value;
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.face_model_version = Some(value.into());
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<String>,
+        value: ::core::option::Option<::std::string::String>,
     ) -> Self {
         self.face_model_version = value;
         self
@@ -286,11 +295,14 @@ impl AnalyzeDenseLandmarksRequestBuilder {
         self.need_rotate_detection = value;
         self
     }
-    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
     pub fn build(
         self,
-    ) -> ::core::result::Result<AnalyzeDenseLandmarksRequest, ValidationError> {
+    ) -> ::core::result::Result<
+        AnalyzeDenseLandmarksRequest,
+        crate::runtime::error::ValidationError,
+    > {
         Ok(AnalyzeDenseLandmarksRequest {
             mode: self.mode,
             image: self.image,
@@ -307,7 +319,9 @@ impl crate::runtime::action::Action for AnalyzeDenseLandmarksRequest {
     const REGION_REQUIRED: bool = false;
     type Output = AnalyzeDenseLandmarksResponse;
     type Error = AnalyzeDenseLandmarksError;
-    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         AnalyzeDenseLandmarksRequest::validate(self)
     }
     fn error_code(
@@ -460,7 +474,7 @@ impl crate::runtime::action::Action for AnalyzeDenseLandmarksRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "cebb639a-ec53-4a23-a5a5-fbcc5f0ae2bc");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AnalyzeDenseLandmarksResponse {
     /// Width of requested image.
@@ -471,13 +485,13 @@ pub struct AnalyzeDenseLandmarksResponse {
     pub image_height: i64,
     /// Detailed information on the dense facial landmarks.
     #[serde(rename = "DenseFaceShapeSet")]
-    pub dense_face_shape_set: Vec<crate::types::DenseFaceShape>,
+    pub dense_face_shape_set: ::std::vec::Vec<crate::types::DenseFaceShape>,
     /// Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: String,
+    pub face_model_version: ::std::string::String,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl AnalyzeDenseLandmarksResponse {
     /// Starts a [`AnalyzeDenseLandmarksResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -505,18 +519,24 @@ impl AnalyzeDenseLandmarksResponseBuilder {
     /// Sets `DenseFaceShapeSet`: Detailed information on the dense facial landmarks.
     pub fn dense_face_shape_set(
         mut self,
-        value: Vec<crate::types::DenseFaceShape>,
+        value: ::std::vec::Vec<crate::types::DenseFaceShape>,
     ) -> Self {
         self.value.dense_face_shape_set = value;
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.face_model_version = value.into();
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.request_id = value.into();
         self
     }
@@ -530,62 +550,62 @@ impl AnalyzeDenseLandmarksResponseBuilder {
 #[non_exhaustive]
 pub enum AnalyzeDenseLandmarksError {
     /// `FailedOperation.FaceSizeTooSmall`: The face frame size is smaller than the `MinFaceSize` value, and the face is filtered out.
-    FailedOperationFaceSizeTooSmall(ErrorMetadata),
+    FailedOperationFaceSizeTooSmall(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageDecodeFailed`: Image decoding failed.
-    FailedOperationImageDecodeFailed(ErrorMetadata),
+    FailedOperationImageDecodeFailed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageDownloadError`: An error occurred while downloading the image.
-    FailedOperationImageDownloadError(ErrorMetadata),
+    FailedOperationImageDownloadError(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageResolutionExceed`: The image resolution is too high.
-    FailedOperationImageResolutionExceed(ErrorMetadata),
+    FailedOperationImageResolutionExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageResolutionTooSmall`: The image short edge resolution is smaller than 64.
-    FailedOperationImageResolutionTooSmall(ErrorMetadata),
+    FailedOperationImageResolutionTooSmall(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageSizeExceed`: The size of the Base64-encoded image cannot exceed 5 MB.
-    FailedOperationImageSizeExceed(ErrorMetadata),
+    FailedOperationImageSizeExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationRequestTimeout(ErrorMetadata),
+    FailedOperationRequestTimeout(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationServerError(ErrorMetadata),
+    FailedOperationServerError(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.UnKnowError`: An internal error occurred.
-    FailedOperationUnKnowError(ErrorMetadata),
+    FailedOperationUnKnowError(crate::runtime::error::ErrorMetadata),
     /// `InternalError`: Internal error.
-    InternalError(ErrorMetadata),
+    InternalError(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
-    InvalidParameterInvalidParameter(ErrorMetadata),
+    InvalidParameterInvalidParameter(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.FaceModelVersionIllegal`: The algorithm model version is invalid.
-    InvalidParameterValueFaceModelVersionIllegal(ErrorMetadata),
+    InvalidParameterValueFaceModelVersionIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.ImageEmpty`: Empty image.
-    InvalidParameterValueImageEmpty(ErrorMetadata),
+    InvalidParameterValueImageEmpty(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.NoFaceInPhoto`: There are no faces in the image.
-    InvalidParameterValueNoFaceInPhoto(ErrorMetadata),
+    InvalidParameterValueNoFaceInPhoto(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.UrlIllegal`: Invalid URL format.
-    InvalidParameterValueUrlIllegal(ErrorMetadata),
+    InvalidParameterValueUrlIllegal(crate::runtime::error::ErrorMetadata),
     /// `LimitExceeded`: The quota limit is reached.
-    LimitExceeded(ErrorMetadata),
+    LimitExceeded(crate::runtime::error::ErrorMetadata),
     /// `RequestLimitExceeded`: Error code `RequestLimitExceeded`. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceeded(ErrorMetadata),
+    RequestLimitExceeded(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
-    ResourceUnavailableInArrears(ErrorMetadata),
+    ResourceUnavailableInArrears(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.LowBalance`: Insufficient balance.
-    ResourceUnavailableLowBalance(ErrorMetadata),
+    ResourceUnavailableLowBalance(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
-    ResourceUnavailableNotExist(ErrorMetadata),
+    ResourceUnavailableNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotReady`: The service is not activated.
-    ResourceUnavailableNotReady(ErrorMetadata),
+    ResourceUnavailableNotReady(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Recover`: The resource has been repossessed.
-    ResourceUnavailableRecover(ErrorMetadata),
+    ResourceUnavailableRecover(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.StopUsing`: Services for the account has been stopped.
-    ResourceUnavailableStopUsing(ErrorMetadata),
+    ResourceUnavailableStopUsing(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.UnknownStatus`: The billing status is unknown.
-    ResourceUnavailableUnknownStatus(ErrorMetadata),
+    ResourceUnavailableUnknownStatus(crate::runtime::error::ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
-    ResourcesSoldOutChargeStatusException(ErrorMetadata),
+    ResourcesSoldOutChargeStatusException(crate::runtime::error::ErrorMetadata),
     /// `UnsupportedOperation.UnknowMethod`: Unknown method name.
-    UnsupportedOperationUnknowMethod(ErrorMetadata),
+    UnsupportedOperationUnknowMethod(crate::runtime::error::ErrorMetadata),
     /// An API 3.0 common code (authentication, throttling, quotas, ...):
     /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
     Common(crate::CommonCodeError),
     /// A code this version of the spec does not list; code and message are kept intact.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl AnalyzeDenseLandmarksError {
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
@@ -602,19 +622,19 @@ impl AnalyzeDenseLandmarksError {
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        ServiceError::is_retryable(self)
+        crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
     pub fn is_throttling(&self) -> bool {
-        ServiceError::is_throttling(self)
+        crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
     pub fn is_not_found(&self) -> bool {
-        ServiceError::is_not_found(self)
+        crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
     pub fn is_auth_failure(&self) -> bool {
-        ServiceError::is_auth_failure(self)
+        crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
@@ -634,7 +654,7 @@ impl AnalyzeDenseLandmarksError {
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
-    pub fn metadata(&self) -> &ErrorMetadata {
+    pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationFaceSizeTooSmall(m)
             | Self::FailedOperationImageDecodeFailed(m)
@@ -668,8 +688,8 @@ impl AnalyzeDenseLandmarksError {
     }
 }
 impl crate::runtime::sealed::Sealed for AnalyzeDenseLandmarksError {}
-impl ServiceError for AnalyzeDenseLandmarksError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+impl crate::runtime::error::ServiceError for AnalyzeDenseLandmarksError {
+    fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "FailedOperation.FaceSizeTooSmall" => {
                 Self::FailedOperationFaceSizeTooSmall(metadata)
@@ -743,10 +763,10 @@ impl ServiceError for AnalyzeDenseLandmarksError {
             }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+    fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         AnalyzeDenseLandmarksError::metadata(self)
     }
-    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+    fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationFaceSizeTooSmall(m)
             | Self::FailedOperationImageDecodeFailed(m)
@@ -819,7 +839,7 @@ impl AnalyzeDenseLandmarksFluentBuilder {
     /// - It cannot exceed 5 MB after Base64 encoding.
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
+    pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image(value);
         self
     }
@@ -835,24 +855,33 @@ impl AnalyzeDenseLandmarksFluentBuilder {
     /// - A URL of an image stored in Tencent Cloud guarantees higher download speed and stability, so we recommend storing images in Tencent Cloud.
     /// - The speed and stability of URLs not stored in Tencent Cloud may be affected.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url(mut self, value: impl Into<String>) -> Self {
+    pub fn url(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.input = self.input.url(value);
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
-    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_url(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.input = self.input.set_url(value);
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.input = self.input.face_model_version(value);
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<String>,
+        value: ::core::option::Option<::std::string::String>,
     ) -> Self {
         self.input = self.input.set_face_model_version(value);
         self
@@ -878,7 +907,10 @@ impl AnalyzeDenseLandmarksFluentBuilder {
     /// for a mock; fails as `send` would when a required parameter is not set.
     pub fn into_request(
         self,
-    ) -> ::core::result::Result<AnalyzeDenseLandmarksRequest, ValidationError> {
+    ) -> ::core::result::Result<
+        AnalyzeDenseLandmarksRequest,
+        crate::runtime::error::ValidationError,
+    > {
         self.input.build()
     }
     /// Checks that the required parameters are set, then validates, signs and sends
@@ -887,9 +919,12 @@ impl AnalyzeDenseLandmarksFluentBuilder {
         self,
     ) -> ::core::result::Result<
         AnalyzeDenseLandmarksResponse,
-        SdkError<AnalyzeDenseLandmarksError>,
+        crate::runtime::error::SdkError<AnalyzeDenseLandmarksError>,
     > {
-        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        let request = self
+            .input
+            .build()
+            .map_err(crate::runtime::error::SdkError::InvalidRequest)?;
         self.client.send(&request).await
     }
 }

@@ -70,12 +70,10 @@
 //!   "RequestId": "44506f79-2191-49bc-997b-748a566d781c"
 //! }
 //! ```
-use serde::{Deserialize, Serialize};
-use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `CreateFace`: Adds face.
 ///
 /// Build it with [`CreateFaceRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateFaceRequest {
@@ -83,7 +81,7 @@ pub struct CreateFaceRequest {
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
     #[serde(rename = "PersonId")]
-    pub person_id: String,
+    pub person_id: ::std::string::String,
     /// Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// A person can have up to 5 face images.
@@ -92,7 +90,7 @@ pub struct CreateFaceRequest {
     ///
     /// Constraints: at most 5242880 characters.
     #[serde(rename = "Images", default, skip_serializing_if = "Option::is_none")]
-    pub images: Option<Vec<crate::Image>>,
+    pub images: ::core::option::Option<::std::vec::Vec<crate::Image>>,
     /// Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// Either `Url` or `Image` must be provided; if both are provided, only `Url` will be used.
@@ -102,7 +100,7 @@ pub struct CreateFaceRequest {
     /// A person can have up to 5 face images.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     #[serde(rename = "Urls", default, skip_serializing_if = "Option::is_none")]
-    pub urls: Option<Vec<String>>,
+    pub urls: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Only faces whose similarity to an existing face of the person is above the value of `FaceMatchThreshold` can be added successfully.
     /// Default value: 60. Value range: \[0,100\].
     ///
@@ -112,7 +110,7 @@ pub struct CreateFaceRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub face_match_threshold: Option<f64>,
+    pub face_match_threshold: ::core::option::Option<f64>,
     /// Image quality control.
     /// 0: no control.
     /// 1: low quality requirement. The image has one or more of the following problems: extreme blurriness, covered eyes, covered nose, and covered mouth.
@@ -122,14 +120,14 @@ pub struct CreateFaceRequest {
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
     #[serde(rename = "QualityControl", default, skip_serializing_if = "Option::is_none")]
-    pub quality_control: Option<u64>,
+    pub quality_control: ::core::option::Option<u64>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     #[serde(
         rename = "NeedRotateDetection",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub need_rotate_detection: Option<u64>,
+    pub need_rotate_detection: ::core::option::Option<u64>,
 }
 impl CreateFaceRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -137,7 +135,9 @@ impl CreateFaceRequest {
         <CreateFaceRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         crate::runtime::validate::at_least_one_of(
             &["Images", "Urls"],
             &[
@@ -186,21 +186,27 @@ impl CreateFaceRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[must_use = "`.build()` returns the request"]
 pub struct CreateFaceRequestBuilder {
-    person_id: ::core::option::Option<String>,
-    images: ::core::option::Option<Vec<crate::Image>>,
-    urls: ::core::option::Option<Vec<String>>,
+    person_id: ::core::option::Option<::std::string::String>,
+    images: ::core::option::Option<::std::vec::Vec<crate::Image>>,
+    urls: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     face_match_threshold: ::core::option::Option<f64>,
     quality_control: ::core::option::Option<u64>,
     need_rotate_detection: ::core::option::Option<u64>,
 }
 impl CreateFaceRequestBuilder {
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
-    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+    pub fn person_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.person_id = Some(value.into());
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
-    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_person_id(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.person_id = value;
         self
     }
@@ -209,14 +215,14 @@ impl CreateFaceRequestBuilder {
     /// A person can have up to 5 face images.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn images(mut self, value: Vec<crate::Image>) -> Self {
+    pub fn images(mut self, value: ::std::vec::Vec<crate::Image>) -> Self {
         self.images = Some(value);
         self
     }
     /// Sets or clears `Images`, for a value that may be absent.
     pub fn set_images(
         mut self,
-        value: ::core::option::Option<Vec<crate::Image>>,
+        value: ::core::option::Option<::std::vec::Vec<crate::Image>>,
     ) -> Self {
         self.images = value;
         self
@@ -229,12 +235,15 @@ impl CreateFaceRequestBuilder {
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     /// A person can have up to 5 face images.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
-    pub fn urls(mut self, value: Vec<String>) -> Self {
+    pub fn urls(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.urls = Some(value);
         self
     }
     /// Sets or clears `Urls`, for a value that may be absent.
-    pub fn set_urls(mut self, value: ::core::option::Option<Vec<String>>) -> Self {
+    pub fn set_urls(
+        mut self,
+        value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
         self.urls = value;
         self
     }
@@ -282,13 +291,21 @@ impl CreateFaceRequestBuilder {
         self.need_rotate_detection = value;
         self
     }
-    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
-    pub fn build(self) -> ::core::result::Result<CreateFaceRequest, ValidationError> {
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<
+        CreateFaceRequest,
+        crate::runtime::error::ValidationError,
+    > {
         Ok(CreateFaceRequest {
             person_id: self
                 .person_id
-                .ok_or_else(|| ValidationError::missing("PersonId", "person_id"))?,
+                .ok_or_else(|| crate::runtime::error::ValidationError::missing(
+                    "PersonId",
+                    "person_id",
+                ))?,
             images: self.images,
             urls: self.urls,
             face_match_threshold: self.face_match_threshold,
@@ -304,7 +321,9 @@ impl crate::runtime::action::Action for CreateFaceRequest {
     const REGION_REQUIRED: bool = false;
     type Output = CreateFaceResponse;
     type Error = CreateFaceError;
-    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         CreateFaceRequest::validate(self)
     }
     fn error_code(error: &CreateFaceError) -> ::core::option::Option<&'static str> {
@@ -561,7 +580,7 @@ impl crate::runtime::action::Action for CreateFaceRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "07d63403-a199-4bbe-b9e0-692356ac738d");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateFaceResponse {
     /// Number of successfully added faces
@@ -569,26 +588,26 @@ pub struct CreateFaceResponse {
     pub suc_face_num: u64,
     /// List of IDs of successfully added faces
     #[serde(rename = "SucFaceIds")]
-    pub suc_face_ids: Vec<String>,
+    pub suc_face_ids: ::std::vec::Vec<::std::string::String>,
     /// Adding result for each face image. -1101: no face detected; -1102: image decoding failed;
     /// -1601: the image quality control requirement is not met; -1604: the face similarity is not above `FaceMatchThreshold`.
     /// Other non-zero values: algorithm service exception.
     /// The order of `RetCode` values is the same as the order of `Images` or `Urls` in the input parameter.
     #[serde(rename = "RetCode")]
-    pub ret_code: Vec<i64>,
+    pub ret_code: ::std::vec::Vec<i64>,
     /// Indexes of successfully added faces. The order of indexes is the same as the order of `Images` or `Urls` in the input parameter.
     /// For example, if there are 3 URLs in `Urls`, and the second URL fails, then the value of `SucIndexes` will be \[0,2\].
     #[serde(rename = "SucIndexes")]
-    pub suc_indexes: Vec<u64>,
+    pub suc_indexes: ::std::vec::Vec<u64>,
     /// Frame positions of successfully added faces. The order is the same as the order of `Images` or `Urls` in the input parameter.
     #[serde(rename = "SucFaceRects")]
-    pub suc_face_rects: Vec<crate::types::FaceRect>,
+    pub suc_face_rects: ::std::vec::Vec<crate::types::FaceRect>,
     /// Algorithm model version used for face recognition.
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: String,
+    pub face_model_version: ::std::string::String,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl CreateFaceResponse {
     /// Starts a [`CreateFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -609,7 +628,10 @@ impl CreateFaceResponseBuilder {
         self
     }
     /// Sets `SucFaceIds`: List of IDs of successfully added faces
-    pub fn suc_face_ids(mut self, value: Vec<String>) -> Self {
+    pub fn suc_face_ids(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
         self.value.suc_face_ids = value;
         self
     }
@@ -617,28 +639,37 @@ impl CreateFaceResponseBuilder {
     /// -1601: the image quality control requirement is not met; -1604: the face similarity is not above `FaceMatchThreshold`.
     /// Other non-zero values: algorithm service exception.
     /// The order of `RetCode` values is the same as the order of `Images` or `Urls` in the input parameter.
-    pub fn ret_code(mut self, value: Vec<i64>) -> Self {
+    pub fn ret_code(mut self, value: ::std::vec::Vec<i64>) -> Self {
         self.value.ret_code = value;
         self
     }
     /// Sets `SucIndexes`: Indexes of successfully added faces. The order of indexes is the same as the order of `Images` or `Urls` in the input parameter.
     /// For example, if there are 3 URLs in `Urls`, and the second URL fails, then the value of `SucIndexes` will be \[0,2\].
-    pub fn suc_indexes(mut self, value: Vec<u64>) -> Self {
+    pub fn suc_indexes(mut self, value: ::std::vec::Vec<u64>) -> Self {
         self.value.suc_indexes = value;
         self
     }
     /// Sets `SucFaceRects`: Frame positions of successfully added faces. The order is the same as the order of `Images` or `Urls` in the input parameter.
-    pub fn suc_face_rects(mut self, value: Vec<crate::types::FaceRect>) -> Self {
+    pub fn suc_face_rects(
+        mut self,
+        value: ::std::vec::Vec<crate::types::FaceRect>,
+    ) -> Self {
         self.value.suc_face_rects = value;
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.face_model_version = value.into();
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.request_id = value.into();
         self
     }
@@ -652,156 +683,170 @@ impl CreateFaceResponseBuilder {
 #[non_exhaustive]
 pub enum CreateFaceError {
     /// `AuthFailure.InvalidAuthorization`: Authentication failed.
-    AuthFailureInvalidAuthorization(ErrorMetadata),
+    AuthFailureInvalidAuthorization(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
-    FailedOperationConflictOperation(ErrorMetadata),
+    FailedOperationConflictOperation(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.CreateFaceConcurrent`: Faces cannot be added concurrently.
-    FailedOperationCreateFaceConcurrent(ErrorMetadata),
+    FailedOperationCreateFaceConcurrent(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.DuplicatedGroupDescription`: The custom description field must be unique in the group.
-    FailedOperationDuplicatedGroupDescription(ErrorMetadata),
+    FailedOperationDuplicatedGroupDescription(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.FaceSizeTooSmall`: The face frame size is smaller than the `MinFaceSize` value, and the face is filtered out.
-    FailedOperationFaceSizeTooSmall(ErrorMetadata),
+    FailedOperationFaceSizeTooSmall(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.GroupInDeletedState`: The current group is being deleted. Please wait.
-    FailedOperationGroupInDeletedState(ErrorMetadata),
+    FailedOperationGroupInDeletedState(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.GroupPersonMapExist`: The ID of the corresponding person is already in the group.
-    FailedOperationGroupPersonMapExist(ErrorMetadata),
+    FailedOperationGroupPersonMapExist(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.GroupPersonMapNotExist`: The ID of the corresponding person is not in the group.
-    FailedOperationGroupPersonMapNotExist(ErrorMetadata),
+    FailedOperationGroupPersonMapNotExist(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageDecodeFailed`: Image decoding failed.
-    FailedOperationImageDecodeFailed(ErrorMetadata),
+    FailedOperationImageDecodeFailed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageDownloadError`: An error occurred while downloading the image.
-    FailedOperationImageDownloadError(ErrorMetadata),
+    FailedOperationImageDownloadError(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageFacedetectFailed`: Face detection failed.
-    FailedOperationImageFacedetectFailed(ErrorMetadata),
+    FailedOperationImageFacedetectFailed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageResolutionExceed`: The image resolution is too high.
-    FailedOperationImageResolutionExceed(ErrorMetadata),
+    FailedOperationImageResolutionExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageResolutionTooSmall`: The image short edge resolution is smaller than 64.
-    FailedOperationImageResolutionTooSmall(ErrorMetadata),
+    FailedOperationImageResolutionTooSmall(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageSizeExceed`: The size of the Base64-encoded image cannot exceed 5 MB.
-    FailedOperationImageSizeExceed(ErrorMetadata),
+    FailedOperationImageSizeExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestLimitExceeded`: The request frequency exceeds the limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    FailedOperationRequestLimitExceeded(ErrorMetadata),
+    FailedOperationRequestLimitExceeded(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationRequestTimeout(ErrorMetadata),
+    FailedOperationRequestTimeout(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.SearchFacesExceed`: The number of faces searched for exceeds the limit.
-    FailedOperationSearchFacesExceed(ErrorMetadata),
+    FailedOperationSearchFacesExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationServerError(ErrorMetadata),
+    FailedOperationServerError(crate::runtime::error::ErrorMetadata),
     /// `InternalError`: Internal error.
-    InternalError(ErrorMetadata),
+    InternalError(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
-    InvalidParameterInvalidParameter(ErrorMetadata),
+    InvalidParameterInvalidParameter(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.AccountFaceNumExceed`: The number of faces in the account exceeds the limit.
-    InvalidParameterValueAccountFaceNumExceed(ErrorMetadata),
+    InvalidParameterValueAccountFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.DeleteFaceNumExceed`: The number of faces to be deleted exceeds the limit. Every person must have at least one face image.
-    InvalidParameterValueDeleteFaceNumExceed(ErrorMetadata),
+    InvalidParameterValueDeleteFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.FaceMatchThresholdIllegal`: Invalid `FaceMatchThreshold` parameter.
-    InvalidParameterValueFaceMatchThresholdIllegal(ErrorMetadata),
+    InvalidParameterValueFaceMatchThresholdIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupExDescriptionsExceed`: The array length of the group's custom description fields exceeds the limit. Up to 5 fields can be created.
-    InvalidParameterValueGroupExDescriptionsExceed(ErrorMetadata),
+    InvalidParameterValueGroupExDescriptionsExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupExDescriptionsNameIdentical`: The name of the group's custom description field must be unique.
-    InvalidParameterValueGroupExDescriptionsNameIdentical(ErrorMetadata),
+    InvalidParameterValueGroupExDescriptionsNameIdentical(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.GroupExDescriptionsNameIllegal`: The name of the group's custom description field contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValueGroupExDescriptionsNameIllegal(ErrorMetadata),
+    InvalidParameterValueGroupExDescriptionsNameIllegal(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.GroupExDescriptionsNameTooLong`: The name of the group's custom description field exceeds the length limit.
-    InvalidParameterValueGroupExDescriptionsNameTooLong(ErrorMetadata),
+    InvalidParameterValueGroupExDescriptionsNameTooLong(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.GroupFaceNumExceed`: The number of faces in the group exceeds the limit.
-    InvalidParameterValueGroupFaceNumExceed(ErrorMetadata),
+    InvalidParameterValueGroupFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdAlreadyExist`: The group ID already exists. It must be unique.
-    InvalidParameterValueGroupIdAlreadyExist(ErrorMetadata),
+    InvalidParameterValueGroupIdAlreadyExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdIllegal`: The group ID contains invalid characters. It can contain only letters, digits, and special symbols (-%@#&_).
-    InvalidParameterValueGroupIdIllegal(ErrorMetadata),
+    InvalidParameterValueGroupIdIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdNotExist`: The group ID does not exist.
-    InvalidParameterValueGroupIdNotExist(ErrorMetadata),
+    InvalidParameterValueGroupIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdTooLong`: The group ID exceeds the length limit.
-    InvalidParameterValueGroupIdTooLong(ErrorMetadata),
+    InvalidParameterValueGroupIdTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdsExceed`: The list of groups passed in exceeds the limit.
-    InvalidParameterValueGroupIdsExceed(ErrorMetadata),
+    InvalidParameterValueGroupIdsExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNameAlreadyExist`: The group name already exists. It must be unique.
-    InvalidParameterValueGroupNameAlreadyExist(ErrorMetadata),
+    InvalidParameterValueGroupNameAlreadyExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNameIllegal`: The group name contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValueGroupNameIllegal(ErrorMetadata),
+    InvalidParameterValueGroupNameIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNameTooLong`: The group name exceeds the length limit.
-    InvalidParameterValueGroupNameTooLong(ErrorMetadata),
+    InvalidParameterValueGroupNameTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNumExceed`: The number of groups exceeds the limit. If you need more, please contact us.
-    InvalidParameterValueGroupNumExceed(ErrorMetadata),
+    InvalidParameterValueGroupNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNumPerPersonExceed`: The number of groups exceeds the limit. One person can be added to up to 100 groups.
-    InvalidParameterValueGroupNumPerPersonExceed(ErrorMetadata),
+    InvalidParameterValueGroupNumPerPersonExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupTagIllegal`: The group remarks field contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValueGroupTagIllegal(ErrorMetadata),
+    InvalidParameterValueGroupTagIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupTagTooLong`: The group remarks field exceeds the length limit.
-    InvalidParameterValueGroupTagTooLong(ErrorMetadata),
+    InvalidParameterValueGroupTagTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.ImageEmpty`: Empty image.
-    InvalidParameterValueImageEmpty(ErrorMetadata),
+    InvalidParameterValueImageEmpty(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.LimitExceed`: The number of returned results exceeds the limit.
-    InvalidParameterValueLimitExceed(ErrorMetadata),
+    InvalidParameterValueLimitExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.NoFaceInGroups`: There are no faces in the specified group.
-    InvalidParameterValueNoFaceInGroups(ErrorMetadata),
+    InvalidParameterValueNoFaceInGroups(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.NoFaceInPhoto`: There are no faces in the image.
-    InvalidParameterValueNoFaceInPhoto(ErrorMetadata),
+    InvalidParameterValueNoFaceInPhoto(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.OffsetExceed`: The starting number is too large. Please check the length of the array to be requested.
-    InvalidParameterValueOffsetExceed(ErrorMetadata),
+    InvalidParameterValueOffsetExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonExDescriptionInfosExceed`: The array length of the person's custom description fields exceeds the limit. Up to 5 fields are allowed.
-    InvalidParameterValuePersonExDescriptionInfosExceed(ErrorMetadata),
+    InvalidParameterValuePersonExDescriptionInfosExceed(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.PersonExDescriptionsNameIdentical`: The name of the person's custom description field must be unique.
-    InvalidParameterValuePersonExDescriptionsNameIdentical(ErrorMetadata),
+    InvalidParameterValuePersonExDescriptionsNameIdentical(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.PersonExDescriptionsNameIllegal`: The name of the person's custom description field contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValuePersonExDescriptionsNameIllegal(ErrorMetadata),
+    InvalidParameterValuePersonExDescriptionsNameIllegal(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.PersonExDescriptionsNameTooLong`: The name of the person's custom description field exceeds the length limit.
-    InvalidParameterValuePersonExDescriptionsNameTooLong(ErrorMetadata),
+    InvalidParameterValuePersonExDescriptionsNameTooLong(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.PersonExistInGroup`: The ID of the corresponding person is already in the group.
-    InvalidParameterValuePersonExistInGroup(ErrorMetadata),
+    InvalidParameterValuePersonExistInGroup(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonFaceNumExceed`: The number of face images for the person exceeds the limit. One person can have up to 5 face images.
-    InvalidParameterValuePersonFaceNumExceed(ErrorMetadata),
+    InvalidParameterValuePersonFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonGenderIllegal`: An error occurred while setting person gender. 0: empty; 1: male; 2: female.
-    InvalidParameterValuePersonGenderIllegal(ErrorMetadata),
+    InvalidParameterValuePersonGenderIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdAlreadyExist`: The person ID already exists. It must be unique.
-    InvalidParameterValuePersonIdAlreadyExist(ErrorMetadata),
+    InvalidParameterValuePersonIdAlreadyExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdIllegal`: The person ID contains invalid characters. It can contain only letters, digits, and -%@#&_.
-    InvalidParameterValuePersonIdIllegal(ErrorMetadata),
+    InvalidParameterValuePersonIdIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdNotExist`: The person ID does not exist.
-    InvalidParameterValuePersonIdNotExist(ErrorMetadata),
+    InvalidParameterValuePersonIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdTooLong`: The person ID field exceeds the length limit.
-    InvalidParameterValuePersonIdTooLong(ErrorMetadata),
+    InvalidParameterValuePersonIdTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonNameIllegal`: The person name contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValuePersonNameIllegal(ErrorMetadata),
+    InvalidParameterValuePersonNameIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonNameTooLong`: The person name exceeds the length limit.
-    InvalidParameterValuePersonNameTooLong(ErrorMetadata),
+    InvalidParameterValuePersonNameTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.QualityControlIllegal`: Invalid `QualityControl` parameter.
-    InvalidParameterValueQualityControlIllegal(ErrorMetadata),
+    InvalidParameterValueQualityControlIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.SearchPersonsExceed`: The number of persons searched for exceeds the limit.
-    InvalidParameterValueSearchPersonsExceed(ErrorMetadata),
+    InvalidParameterValueSearchPersonsExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.UploadFaceNumExceed`: Up to four faces can be uploaded at a time.
-    InvalidParameterValueUploadFaceNumExceed(ErrorMetadata),
+    InvalidParameterValueUploadFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.UrlIllegal`: Invalid URL format.
-    InvalidParameterValueUrlIllegal(ErrorMetadata),
+    InvalidParameterValueUrlIllegal(crate::runtime::error::ErrorMetadata),
     /// `LimitExceeded.ErrorFaceNumExceed`: The number of faces exceeds the limit.
-    LimitExceededErrorFaceNumExceed(ErrorMetadata),
+    LimitExceededErrorFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `MissingParameter.ErrorParameterEmpty`: A required parameter is empty.
-    MissingParameterErrorParameterEmpty(ErrorMetadata),
+    MissingParameterErrorParameterEmpty(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Delivering`: The resource is being shipped.
-    ResourceUnavailableDelivering(ErrorMetadata),
+    ResourceUnavailableDelivering(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Freeze`: The account has been frozen.
-    ResourceUnavailableFreeze(ErrorMetadata),
+    ResourceUnavailableFreeze(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
-    ResourceUnavailableInArrears(ErrorMetadata),
+    ResourceUnavailableInArrears(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
-    ResourceUnavailableNotExist(ErrorMetadata),
+    ResourceUnavailableNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Recover`: The resource has been repossessed.
-    ResourceUnavailableRecover(ErrorMetadata),
+    ResourceUnavailableRecover(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.StopUsing`: Services for the account has been stopped.
-    ResourceUnavailableStopUsing(ErrorMetadata),
+    ResourceUnavailableStopUsing(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.UnknownStatus`: The billing status is unknown.
-    ResourceUnavailableUnknownStatus(ErrorMetadata),
+    ResourceUnavailableUnknownStatus(crate::runtime::error::ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
-    ResourcesSoldOutChargeStatusException(ErrorMetadata),
+    ResourcesSoldOutChargeStatusException(crate::runtime::error::ErrorMetadata),
     /// `UnsupportedOperation.UnknowMethod`: Unknown method name.
-    UnsupportedOperationUnknowMethod(ErrorMetadata),
+    UnsupportedOperationUnknowMethod(crate::runtime::error::ErrorMetadata),
     /// An API 3.0 common code (authentication, throttling, quotas, ...):
     /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
     Common(crate::CommonCodeError),
     /// A code this version of the spec does not list; code and message are kept intact.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl CreateFaceError {
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
@@ -818,19 +863,19 @@ impl CreateFaceError {
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        ServiceError::is_retryable(self)
+        crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
     pub fn is_throttling(&self) -> bool {
-        ServiceError::is_throttling(self)
+        crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
     pub fn is_not_found(&self) -> bool {
-        ServiceError::is_not_found(self)
+        crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
     pub fn is_auth_failure(&self) -> bool {
-        ServiceError::is_auth_failure(self)
+        crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
@@ -850,7 +895,7 @@ impl CreateFaceError {
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
-    pub fn metadata(&self) -> &ErrorMetadata {
+    pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
             | Self::FailedOperationConflictOperation(m)
@@ -931,8 +976,8 @@ impl CreateFaceError {
     }
 }
 impl crate::runtime::sealed::Sealed for CreateFaceError {}
-impl ServiceError for CreateFaceError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+impl crate::runtime::error::ServiceError for CreateFaceError {
+    fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "AuthFailure.InvalidAuthorization" => {
                 Self::AuthFailureInvalidAuthorization(metadata)
@@ -1153,10 +1198,10 @@ impl ServiceError for CreateFaceError {
             }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+    fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         CreateFaceError::metadata(self)
     }
-    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+    fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
             | Self::FailedOperationConflictOperation(m)
@@ -1260,12 +1305,18 @@ impl CreateFaceFluentBuilder {
         }
     }
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
-    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+    pub fn person_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.input = self.input.person_id(value);
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
-    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_person_id(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.input = self.input.set_person_id(value);
         self
     }
@@ -1274,14 +1325,14 @@ impl CreateFaceFluentBuilder {
     /// A person can have up to 5 face images.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn images(mut self, value: Vec<crate::Image>) -> Self {
+    pub fn images(mut self, value: ::std::vec::Vec<crate::Image>) -> Self {
         self.input = self.input.images(value);
         self
     }
     /// Sets or clears `Images`, for a value that may be absent.
     pub fn set_images(
         mut self,
-        value: ::core::option::Option<Vec<crate::Image>>,
+        value: ::core::option::Option<::std::vec::Vec<crate::Image>>,
     ) -> Self {
         self.input = self.input.set_images(value);
         self
@@ -1294,12 +1345,15 @@ impl CreateFaceFluentBuilder {
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     /// A person can have up to 5 face images.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
-    pub fn urls(mut self, value: Vec<String>) -> Self {
+    pub fn urls(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.input = self.input.urls(value);
         self
     }
     /// Sets or clears `Urls`, for a value that may be absent.
-    pub fn set_urls(mut self, value: ::core::option::Option<Vec<String>>) -> Self {
+    pub fn set_urls(
+        mut self,
+        value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
         self.input = self.input.set_urls(value);
         self
     }
@@ -1355,15 +1409,24 @@ impl CreateFaceFluentBuilder {
     /// for a mock; fails as `send` would when a required parameter is not set.
     pub fn into_request(
         self,
-    ) -> ::core::result::Result<CreateFaceRequest, ValidationError> {
+    ) -> ::core::result::Result<
+        CreateFaceRequest,
+        crate::runtime::error::ValidationError,
+    > {
         self.input.build()
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
     pub async fn send(
         self,
-    ) -> ::core::result::Result<CreateFaceResponse, SdkError<CreateFaceError>> {
-        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+    ) -> ::core::result::Result<
+        CreateFaceResponse,
+        crate::runtime::error::SdkError<CreateFaceError>,
+    > {
+        let request = self
+            .input
+            .build()
+            .map_err(crate::runtime::error::SdkError::InvalidRequest)?;
         self.client.send(&request).await
     }
 }

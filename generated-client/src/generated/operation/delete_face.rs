@@ -51,12 +51,10 @@
 //!   "RequestId": "e2b603e5-51d0-4a8a-8319-2df026ae7518"
 //! }
 //! ```
-use serde::{Deserialize, Serialize};
-use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `DeleteFace`: Deletes face.
 ///
 /// Build it with [`DeleteFaceRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DeleteFaceRequest {
@@ -64,10 +62,10 @@ pub struct DeleteFaceRequest {
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
     #[serde(rename = "PersonId")]
-    pub person_id: String,
+    pub person_id: ::std::string::String,
     /// List of IDs of the faces to be deleted. The array element value is the `FaceId` returned by the `CreateFace` API.
     #[serde(rename = "FaceIds")]
-    pub face_ids: Vec<String>,
+    pub face_ids: ::std::vec::Vec<::std::string::String>,
 }
 impl DeleteFaceRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -75,7 +73,9 @@ impl DeleteFaceRequest {
         <DeleteFaceRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         {
             let value = &self.person_id;
             crate::runtime::validate::char_length("PersonId", value, Some(1), Some(64))?;
@@ -98,40 +98,60 @@ impl DeleteFaceRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[must_use = "`.build()` returns the request"]
 pub struct DeleteFaceRequestBuilder {
-    person_id: ::core::option::Option<String>,
-    face_ids: ::core::option::Option<Vec<String>>,
+    person_id: ::core::option::Option<::std::string::String>,
+    face_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl DeleteFaceRequestBuilder {
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
-    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+    pub fn person_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.person_id = Some(value.into());
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
-    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_person_id(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.person_id = value;
         self
     }
     /// Sets `FaceIds`: Required. List of IDs of the faces to be deleted. The array element value is the `FaceId` returned by the `CreateFace` API.
-    pub fn face_ids(mut self, value: Vec<String>) -> Self {
+    pub fn face_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.face_ids = Some(value);
         self
     }
     /// Sets or clears `FaceIds`, for a value that may be absent.
-    pub fn set_face_ids(mut self, value: ::core::option::Option<Vec<String>>) -> Self {
+    pub fn set_face_ids(
+        mut self,
+        value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
         self.face_ids = value;
         self
     }
-    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
-    pub fn build(self) -> ::core::result::Result<DeleteFaceRequest, ValidationError> {
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<
+        DeleteFaceRequest,
+        crate::runtime::error::ValidationError,
+    > {
         Ok(DeleteFaceRequest {
             person_id: self
                 .person_id
-                .ok_or_else(|| ValidationError::missing("PersonId", "person_id"))?,
+                .ok_or_else(|| crate::runtime::error::ValidationError::missing(
+                    "PersonId",
+                    "person_id",
+                ))?,
             face_ids: self
                 .face_ids
-                .ok_or_else(|| ValidationError::missing("FaceIds", "face_ids"))?,
+                .ok_or_else(|| crate::runtime::error::ValidationError::missing(
+                    "FaceIds",
+                    "face_ids",
+                ))?,
         })
     }
 }
@@ -142,7 +162,9 @@ impl crate::runtime::action::Action for DeleteFaceRequest {
     const REGION_REQUIRED: bool = false;
     type Output = DeleteFaceResponse;
     type Error = DeleteFaceError;
-    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         DeleteFaceRequest::validate(self)
     }
     fn error_code(error: &DeleteFaceError) -> ::core::option::Option<&'static str> {
@@ -369,7 +391,7 @@ impl crate::runtime::action::Action for DeleteFaceRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "38f96439-d5ea-48ea-899b-44a284708f6b");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteFaceResponse {
     /// Number of successfully deleted faces
@@ -377,10 +399,10 @@ pub struct DeleteFaceResponse {
     pub suc_deleted_num: u64,
     /// List of IDs of successfully deleted faces
     #[serde(rename = "SucFaceIds")]
-    pub suc_face_ids: Vec<String>,
+    pub suc_face_ids: ::std::vec::Vec<::std::string::String>,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl DeleteFaceResponse {
     /// Starts a [`DeleteFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -401,12 +423,18 @@ impl DeleteFaceResponseBuilder {
         self
     }
     /// Sets `SucFaceIds`: List of IDs of successfully deleted faces
-    pub fn suc_face_ids(mut self, value: Vec<String>) -> Self {
+    pub fn suc_face_ids(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
         self.value.suc_face_ids = value;
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.request_id = value.into();
         self
     }
@@ -420,144 +448,158 @@ impl DeleteFaceResponseBuilder {
 #[non_exhaustive]
 pub enum DeleteFaceError {
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
-    FailedOperationConflictOperation(ErrorMetadata),
+    FailedOperationConflictOperation(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.CreateFaceConcurrent`: Faces cannot be added concurrently.
-    FailedOperationCreateFaceConcurrent(ErrorMetadata),
+    FailedOperationCreateFaceConcurrent(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.DuplicatedGroupDescription`: The custom description field must be unique in the group.
-    FailedOperationDuplicatedGroupDescription(ErrorMetadata),
+    FailedOperationDuplicatedGroupDescription(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.GroupInDeletedState`: The current group is being deleted. Please wait.
-    FailedOperationGroupInDeletedState(ErrorMetadata),
+    FailedOperationGroupInDeletedState(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.GroupPersonMapExist`: The ID of the corresponding person is already in the group.
-    FailedOperationGroupPersonMapExist(ErrorMetadata),
+    FailedOperationGroupPersonMapExist(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.GroupPersonMapNotExist`: The ID of the corresponding person is not in the group.
-    FailedOperationGroupPersonMapNotExist(ErrorMetadata),
+    FailedOperationGroupPersonMapNotExist(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageDecodeFailed`: Image decoding failed.
-    FailedOperationImageDecodeFailed(ErrorMetadata),
+    FailedOperationImageDecodeFailed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageDownloadError`: An error occurred while downloading the image.
-    FailedOperationImageDownloadError(ErrorMetadata),
+    FailedOperationImageDownloadError(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageFacedetectFailed`: Face detection failed.
-    FailedOperationImageFacedetectFailed(ErrorMetadata),
+    FailedOperationImageFacedetectFailed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageSizeExceed`: The size of the Base64-encoded image cannot exceed 5 MB.
-    FailedOperationImageSizeExceed(ErrorMetadata),
+    FailedOperationImageSizeExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestLimitExceeded`: The request frequency exceeds the limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    FailedOperationRequestLimitExceeded(ErrorMetadata),
+    FailedOperationRequestLimitExceeded(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationRequestTimeout(ErrorMetadata),
+    FailedOperationRequestTimeout(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.SearchFacesExceed`: The number of faces searched for exceeds the limit.
-    FailedOperationSearchFacesExceed(ErrorMetadata),
+    FailedOperationSearchFacesExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationServerError(ErrorMetadata),
+    FailedOperationServerError(crate::runtime::error::ErrorMetadata),
     /// `InternalError`: Internal error.
-    InternalError(ErrorMetadata),
+    InternalError(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
-    InvalidParameterInvalidParameter(ErrorMetadata),
+    InvalidParameterInvalidParameter(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.AccountFaceNumExceed`: The number of faces in the account exceeds the limit.
-    InvalidParameterValueAccountFaceNumExceed(ErrorMetadata),
+    InvalidParameterValueAccountFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.DeleteFaceNumExceed`: The number of faces to be deleted exceeds the limit. Every person must have at least one face image.
-    InvalidParameterValueDeleteFaceNumExceed(ErrorMetadata),
+    InvalidParameterValueDeleteFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupExDescriptionsExceed`: The array length of the group's custom description fields exceeds the limit. Up to 5 fields can be created.
-    InvalidParameterValueGroupExDescriptionsExceed(ErrorMetadata),
+    InvalidParameterValueGroupExDescriptionsExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupExDescriptionsNameIdentical`: The name of the group's custom description field must be unique.
-    InvalidParameterValueGroupExDescriptionsNameIdentical(ErrorMetadata),
+    InvalidParameterValueGroupExDescriptionsNameIdentical(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.GroupExDescriptionsNameIllegal`: The name of the group's custom description field contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValueGroupExDescriptionsNameIllegal(ErrorMetadata),
+    InvalidParameterValueGroupExDescriptionsNameIllegal(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.GroupExDescriptionsNameTooLong`: The name of the group's custom description field exceeds the length limit.
-    InvalidParameterValueGroupExDescriptionsNameTooLong(ErrorMetadata),
+    InvalidParameterValueGroupExDescriptionsNameTooLong(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.GroupFaceNumExceed`: The number of faces in the group exceeds the limit.
-    InvalidParameterValueGroupFaceNumExceed(ErrorMetadata),
+    InvalidParameterValueGroupFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdAlreadyExist`: The group ID already exists. It must be unique.
-    InvalidParameterValueGroupIdAlreadyExist(ErrorMetadata),
+    InvalidParameterValueGroupIdAlreadyExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdIllegal`: The group ID contains invalid characters. It can contain only letters, digits, and special symbols (-%@#&_).
-    InvalidParameterValueGroupIdIllegal(ErrorMetadata),
+    InvalidParameterValueGroupIdIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdNotExist`: The group ID does not exist.
-    InvalidParameterValueGroupIdNotExist(ErrorMetadata),
+    InvalidParameterValueGroupIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdTooLong`: The group ID exceeds the length limit.
-    InvalidParameterValueGroupIdTooLong(ErrorMetadata),
+    InvalidParameterValueGroupIdTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdsExceed`: The list of groups passed in exceeds the limit.
-    InvalidParameterValueGroupIdsExceed(ErrorMetadata),
+    InvalidParameterValueGroupIdsExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNameAlreadyExist`: The group name already exists. It must be unique.
-    InvalidParameterValueGroupNameAlreadyExist(ErrorMetadata),
+    InvalidParameterValueGroupNameAlreadyExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNameIllegal`: The group name contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValueGroupNameIllegal(ErrorMetadata),
+    InvalidParameterValueGroupNameIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNameTooLong`: The group name exceeds the length limit.
-    InvalidParameterValueGroupNameTooLong(ErrorMetadata),
+    InvalidParameterValueGroupNameTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNumExceed`: The number of groups exceeds the limit. If you need more, please contact us.
-    InvalidParameterValueGroupNumExceed(ErrorMetadata),
+    InvalidParameterValueGroupNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNumPerPersonExceed`: The number of groups exceeds the limit. One person can be added to up to 100 groups.
-    InvalidParameterValueGroupNumPerPersonExceed(ErrorMetadata),
+    InvalidParameterValueGroupNumPerPersonExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupTagIllegal`: The group remarks field contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValueGroupTagIllegal(ErrorMetadata),
+    InvalidParameterValueGroupTagIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupTagTooLong`: The group remarks field exceeds the length limit.
-    InvalidParameterValueGroupTagTooLong(ErrorMetadata),
+    InvalidParameterValueGroupTagTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.ImageEmpty`: Empty image.
-    InvalidParameterValueImageEmpty(ErrorMetadata),
+    InvalidParameterValueImageEmpty(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.LimitExceed`: The number of returned results exceeds the limit.
-    InvalidParameterValueLimitExceed(ErrorMetadata),
+    InvalidParameterValueLimitExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.NoFaceInGroups`: There are no faces in the specified group.
-    InvalidParameterValueNoFaceInGroups(ErrorMetadata),
+    InvalidParameterValueNoFaceInGroups(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.NoFaceInPhoto`: There are no faces in the image.
-    InvalidParameterValueNoFaceInPhoto(ErrorMetadata),
+    InvalidParameterValueNoFaceInPhoto(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.OffsetExceed`: The starting number is too large. Please check the length of the array to be requested.
-    InvalidParameterValueOffsetExceed(ErrorMetadata),
+    InvalidParameterValueOffsetExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonExDescriptionInfosExceed`: The array length of the person's custom description fields exceeds the limit. Up to 5 fields are allowed.
-    InvalidParameterValuePersonExDescriptionInfosExceed(ErrorMetadata),
+    InvalidParameterValuePersonExDescriptionInfosExceed(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.PersonExDescriptionsNameIdentical`: The name of the person's custom description field must be unique.
-    InvalidParameterValuePersonExDescriptionsNameIdentical(ErrorMetadata),
+    InvalidParameterValuePersonExDescriptionsNameIdentical(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.PersonExDescriptionsNameIllegal`: The name of the person's custom description field contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValuePersonExDescriptionsNameIllegal(ErrorMetadata),
+    InvalidParameterValuePersonExDescriptionsNameIllegal(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.PersonExDescriptionsNameTooLong`: The name of the person's custom description field exceeds the length limit.
-    InvalidParameterValuePersonExDescriptionsNameTooLong(ErrorMetadata),
+    InvalidParameterValuePersonExDescriptionsNameTooLong(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.PersonExistInGroup`: The ID of the corresponding person is already in the group.
-    InvalidParameterValuePersonExistInGroup(ErrorMetadata),
+    InvalidParameterValuePersonExistInGroup(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonFaceNumExceed`: The number of face images for the person exceeds the limit. One person can have up to 5 face images.
-    InvalidParameterValuePersonFaceNumExceed(ErrorMetadata),
+    InvalidParameterValuePersonFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonGenderIllegal`: An error occurred while setting person gender. 0: empty; 1: male; 2: female.
-    InvalidParameterValuePersonGenderIllegal(ErrorMetadata),
+    InvalidParameterValuePersonGenderIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdAlreadyExist`: The person ID already exists. It must be unique.
-    InvalidParameterValuePersonIdAlreadyExist(ErrorMetadata),
+    InvalidParameterValuePersonIdAlreadyExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdIllegal`: The person ID contains invalid characters. It can contain only letters, digits, and -%@#&_.
-    InvalidParameterValuePersonIdIllegal(ErrorMetadata),
+    InvalidParameterValuePersonIdIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdNotExist`: The person ID does not exist.
-    InvalidParameterValuePersonIdNotExist(ErrorMetadata),
+    InvalidParameterValuePersonIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdTooLong`: The person ID field exceeds the length limit.
-    InvalidParameterValuePersonIdTooLong(ErrorMetadata),
+    InvalidParameterValuePersonIdTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonNameIllegal`: The person name contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValuePersonNameIllegal(ErrorMetadata),
+    InvalidParameterValuePersonNameIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonNameTooLong`: The person name exceeds the length limit.
-    InvalidParameterValuePersonNameTooLong(ErrorMetadata),
+    InvalidParameterValuePersonNameTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.SearchPersonsExceed`: The number of persons searched for exceeds the limit.
-    InvalidParameterValueSearchPersonsExceed(ErrorMetadata),
+    InvalidParameterValueSearchPersonsExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.UploadFaceNumExceed`: Up to four faces can be uploaded at a time.
-    InvalidParameterValueUploadFaceNumExceed(ErrorMetadata),
+    InvalidParameterValueUploadFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.UrlIllegal`: Invalid URL format.
-    InvalidParameterValueUrlIllegal(ErrorMetadata),
+    InvalidParameterValueUrlIllegal(crate::runtime::error::ErrorMetadata),
     /// `LimitExceeded.ErrorFaceNumExceed`: The number of faces exceeds the limit.
-    LimitExceededErrorFaceNumExceed(ErrorMetadata),
+    LimitExceededErrorFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `MissingParameter.ErrorParameterEmpty`: A required parameter is empty.
-    MissingParameterErrorParameterEmpty(ErrorMetadata),
+    MissingParameterErrorParameterEmpty(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Delivering`: The resource is being shipped.
-    ResourceUnavailableDelivering(ErrorMetadata),
+    ResourceUnavailableDelivering(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Freeze`: The account has been frozen.
-    ResourceUnavailableFreeze(ErrorMetadata),
+    ResourceUnavailableFreeze(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
-    ResourceUnavailableInArrears(ErrorMetadata),
+    ResourceUnavailableInArrears(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
-    ResourceUnavailableNotExist(ErrorMetadata),
+    ResourceUnavailableNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Recover`: The resource has been repossessed.
-    ResourceUnavailableRecover(ErrorMetadata),
+    ResourceUnavailableRecover(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.StopUsing`: Services for the account has been stopped.
-    ResourceUnavailableStopUsing(ErrorMetadata),
+    ResourceUnavailableStopUsing(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.UnknownStatus`: The billing status is unknown.
-    ResourceUnavailableUnknownStatus(ErrorMetadata),
+    ResourceUnavailableUnknownStatus(crate::runtime::error::ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
-    ResourcesSoldOutChargeStatusException(ErrorMetadata),
+    ResourcesSoldOutChargeStatusException(crate::runtime::error::ErrorMetadata),
     /// `UnsupportedOperation.UnknowMethod`: Unknown method name.
-    UnsupportedOperationUnknowMethod(ErrorMetadata),
+    UnsupportedOperationUnknowMethod(crate::runtime::error::ErrorMetadata),
     /// An API 3.0 common code (authentication, throttling, quotas, ...):
     /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
     Common(crate::CommonCodeError),
     /// A code this version of the spec does not list; code and message are kept intact.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl DeleteFaceError {
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
@@ -574,19 +616,19 @@ impl DeleteFaceError {
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        ServiceError::is_retryable(self)
+        crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
     pub fn is_throttling(&self) -> bool {
-        ServiceError::is_throttling(self)
+        crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
     pub fn is_not_found(&self) -> bool {
-        ServiceError::is_not_found(self)
+        crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
     pub fn is_auth_failure(&self) -> bool {
-        ServiceError::is_auth_failure(self)
+        crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
@@ -606,7 +648,7 @@ impl DeleteFaceError {
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
-    pub fn metadata(&self) -> &ErrorMetadata {
+    pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
             | Self::FailedOperationCreateFaceConcurrent(m)
@@ -681,8 +723,8 @@ impl DeleteFaceError {
     }
 }
 impl crate::runtime::sealed::Sealed for DeleteFaceError {}
-impl ServiceError for DeleteFaceError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+impl crate::runtime::error::ServiceError for DeleteFaceError {
+    fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "FailedOperation.ConflictOperation" => {
                 Self::FailedOperationConflictOperation(metadata)
@@ -885,10 +927,10 @@ impl ServiceError for DeleteFaceError {
             }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+    fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         DeleteFaceError::metadata(self)
     }
-    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+    fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
             | Self::FailedOperationCreateFaceConcurrent(m)
@@ -986,22 +1028,31 @@ impl DeleteFaceFluentBuilder {
         }
     }
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
-    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+    pub fn person_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.input = self.input.person_id(value);
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
-    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_person_id(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.input = self.input.set_person_id(value);
         self
     }
     /// Sets `FaceIds`: Required. List of IDs of the faces to be deleted. The array element value is the `FaceId` returned by the `CreateFace` API.
-    pub fn face_ids(mut self, value: Vec<String>) -> Self {
+    pub fn face_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.input = self.input.face_ids(value);
         self
     }
     /// Sets or clears `FaceIds`, for a value that may be absent.
-    pub fn set_face_ids(mut self, value: ::core::option::Option<Vec<String>>) -> Self {
+    pub fn set_face_ids(
+        mut self,
+        value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
         self.input = self.input.set_face_ids(value);
         self
     }
@@ -1013,15 +1064,24 @@ impl DeleteFaceFluentBuilder {
     /// for a mock; fails as `send` would when a required parameter is not set.
     pub fn into_request(
         self,
-    ) -> ::core::result::Result<DeleteFaceRequest, ValidationError> {
+    ) -> ::core::result::Result<
+        DeleteFaceRequest,
+        crate::runtime::error::ValidationError,
+    > {
         self.input.build()
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
     pub async fn send(
         self,
-    ) -> ::core::result::Result<DeleteFaceResponse, SdkError<DeleteFaceError>> {
-        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+    ) -> ::core::result::Result<
+        DeleteFaceResponse,
+        crate::runtime::error::SdkError<DeleteFaceError>,
+    > {
+        let request = self
+            .input
+            .build()
+            .map_err(crate::runtime::error::SdkError::InvalidRequest)?;
         self.client.send(&request).await
     }
 }

@@ -151,12 +151,10 @@
 //!   "RequestId": "b2c154b9-4620-4d37-8fd1-f6af3748f998"
 //! }
 //! ```
-use serde::{Deserialize, Serialize};
-use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `DetectFaceAttributes`: Detects face and analyzes attributes.
 ///
 /// Build it with [`DetectFaceAttributesRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DetectFaceAttributesRequest {
@@ -164,14 +162,14 @@ pub struct DetectFaceAttributesRequest {
     /// Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 120.
     /// This parameter is used to control the number of faces in the image to be detected. The smaller the value, the faster the processing.
     #[serde(rename = "MaxFaceNum", default, skip_serializing_if = "Option::is_none")]
-    pub max_face_num: Option<u64>,
+    pub max_face_num: ::core::option::Option<u64>,
     /// Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     ///
     /// Constraints: at most 5242880 characters.
     #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<crate::Image>,
+    pub image: ::core::option::Option<crate::Image>,
     /// Image URL.
     /// The image cannot exceed 5 MB in size after being Base64-encoded.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -180,7 +178,7 @@ pub struct DetectFaceAttributesRequest {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: ::core::option::Option<::std::string::String>,
     /// Whether to return attributes such as age, gender, and emotion.
     /// Valid values (case-insensitive): None, Age, Beauty, Emotion, Eye, Eyebrow, Gender, Hair, Hat, Headpose, Mask, Mouth, Moustache, Nose, Shape, Skin, Smile.
     ///
@@ -193,21 +191,21 @@ pub struct DetectFaceAttributesRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub face_attributes_type: Option<String>,
+    pub face_attributes_type: ::core::option::Option<::std::string::String>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image is not rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     #[serde(
         rename = "NeedRotateDetection",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub need_rotate_detection: Option<u64>,
+    pub need_rotate_detection: ::core::option::Option<u64>,
     /// Algorithm model version used by the Face Recognition service. You can enter only `3.0` for this API.
     #[serde(
         rename = "FaceModelVersion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub face_model_version: Option<String>,
+    pub face_model_version: ::core::option::Option<::std::string::String>,
 }
 impl DetectFaceAttributesRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -215,7 +213,9 @@ impl DetectFaceAttributesRequest {
         <DetectFaceAttributesRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         crate::runtime::validate::at_least_one_of(
             &["Image", "Url"],
             &[
@@ -236,10 +236,10 @@ impl DetectFaceAttributesRequest {
 pub struct DetectFaceAttributesRequestBuilder {
     max_face_num: ::core::option::Option<u64>,
     image: ::core::option::Option<crate::Image>,
-    url: ::core::option::Option<String>,
-    face_attributes_type: ::core::option::Option<String>,
+    url: ::core::option::Option<::std::string::String>,
+    face_attributes_type: ::core::option::Option<::std::string::String>,
     need_rotate_detection: ::core::option::Option<u64>,
-    face_model_version: ::core::option::Option<String>,
+    face_model_version: ::core::option::Option<::std::string::String>,
 }
 impl DetectFaceAttributesRequestBuilder {
     /// Sets `MaxFaceNum`: Maximum number of processable faces.
@@ -257,7 +257,7 @@ impl DetectFaceAttributesRequestBuilder {
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
+    pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image = Some(value.into());
         self
     }
@@ -273,12 +273,18 @@ impl DetectFaceAttributesRequestBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url(mut self, value: impl Into<String>) -> Self {
+    pub fn url(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
-    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_url(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.url = value;
         self
     }
@@ -289,14 +295,17 @@ impl DetectFaceAttributesRequestBuilder {
     /// You need to combine the attributes into a string and separate them by comma. The sequence of the attributes is not limited.
     /// For more information on the attributes, see the output parameters as described below.
     /// The face attribute information of up to 5 largest faces in the image will be returned, and `AttributesInfo` of the 6th and rest faces is meaningless.
-    pub fn face_attributes_type(mut self, value: impl Into<String>) -> Self {
+    pub fn face_attributes_type(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.face_attributes_type = Some(value.into());
         self
     }
     /// Sets or clears `FaceAttributesType`, for a value that may be absent.
     pub fn set_face_attributes_type(
         mut self,
-        value: ::core::option::Option<String>,
+        value: ::core::option::Option<::std::string::String>,
     ) -> Self {
         self.face_attributes_type = value;
         self
@@ -315,23 +324,29 @@ impl DetectFaceAttributesRequestBuilder {
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. You can enter only `3.0` for this API.
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.face_model_version = Some(value.into());
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<String>,
+        value: ::core::option::Option<::std::string::String>,
     ) -> Self {
         self.face_model_version = value;
         self
     }
-    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
     pub fn build(
         self,
-    ) -> ::core::result::Result<DetectFaceAttributesRequest, ValidationError> {
+    ) -> ::core::result::Result<
+        DetectFaceAttributesRequest,
+        crate::runtime::error::ValidationError,
+    > {
         Ok(DetectFaceAttributesRequest {
             max_face_num: self.max_face_num,
             image: self.image,
@@ -349,7 +364,9 @@ impl crate::runtime::action::Action for DetectFaceAttributesRequest {
     const REGION_REQUIRED: bool = false;
     type Output = DetectFaceAttributesResponse;
     type Error = DetectFaceAttributesError;
-    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         DetectFaceAttributesRequest::validate(self)
     }
     fn error_code(
@@ -638,7 +655,7 @@ impl crate::runtime::action::Action for DetectFaceAttributesRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "b2c154b9-4620-4d37-8fd1-f6af3748f998");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetectFaceAttributesResponse {
     /// Width of requested image.
@@ -649,13 +666,13 @@ pub struct DetectFaceAttributesResponse {
     pub image_height: u64,
     /// Face information list.
     #[serde(rename = "FaceDetailInfos")]
-    pub face_detail_infos: Vec<crate::types::FaceDetailInfo>,
+    pub face_detail_infos: ::std::vec::Vec<crate::types::FaceDetailInfo>,
     /// Algorithm model version used for face recognition.
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: String,
+    pub face_model_version: ::std::string::String,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl DetectFaceAttributesResponse {
     /// Starts a [`DetectFaceAttributesResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -683,18 +700,24 @@ impl DetectFaceAttributesResponseBuilder {
     /// Sets `FaceDetailInfos`: Face information list.
     pub fn face_detail_infos(
         mut self,
-        value: Vec<crate::types::FaceDetailInfo>,
+        value: ::std::vec::Vec<crate::types::FaceDetailInfo>,
     ) -> Self {
         self.value.face_detail_infos = value;
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.face_model_version = value.into();
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.request_id = value.into();
         self
     }
@@ -708,70 +731,70 @@ impl DetectFaceAttributesResponseBuilder {
 #[non_exhaustive]
 pub enum DetectFaceAttributesError {
     /// `AuthFailure.InvalidAuthorization`: Authentication failed.
-    AuthFailureInvalidAuthorization(ErrorMetadata),
+    AuthFailureInvalidAuthorization(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.FaceSizeTooSmall`: The face frame size is smaller than the `MinFaceSize` value, and the face is filtered out.
-    FailedOperationFaceSizeTooSmall(ErrorMetadata),
+    FailedOperationFaceSizeTooSmall(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageDecodeFailed`: Image decoding failed.
-    FailedOperationImageDecodeFailed(ErrorMetadata),
+    FailedOperationImageDecodeFailed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageDownloadError`: An error occurred while downloading the image.
-    FailedOperationImageDownloadError(ErrorMetadata),
+    FailedOperationImageDownloadError(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageResolutionExceed`: The image resolution is too high.
-    FailedOperationImageResolutionExceed(ErrorMetadata),
+    FailedOperationImageResolutionExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageResolutionTooSmall`: The image short edge resolution is smaller than 64.
-    FailedOperationImageResolutionTooSmall(ErrorMetadata),
+    FailedOperationImageResolutionTooSmall(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageSizeExceed`: The size of the Base64-encoded image cannot exceed 5 MB.
-    FailedOperationImageSizeExceed(ErrorMetadata),
+    FailedOperationImageSizeExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestLimitExceeded`: The request frequency exceeds the limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    FailedOperationRequestLimitExceeded(ErrorMetadata),
+    FailedOperationRequestLimitExceeded(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationRequestTimeout(ErrorMetadata),
+    FailedOperationRequestTimeout(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RpcFail`: The RPC call failed. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationRpcFail(ErrorMetadata),
+    FailedOperationRpcFail(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationServerError(ErrorMetadata),
+    FailedOperationServerError(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.UnKnowError`: An internal error occurred.
-    FailedOperationUnKnowError(ErrorMetadata),
+    FailedOperationUnKnowError(crate::runtime::error::ErrorMetadata),
     /// `InternalError`: Internal error.
-    InternalError(ErrorMetadata),
+    InternalError(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
-    InvalidParameterInvalidParameter(ErrorMetadata),
+    InvalidParameterInvalidParameter(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.FaceModelVersionIllegal`: The algorithm model version is invalid.
-    InvalidParameterValueFaceModelVersionIllegal(ErrorMetadata),
+    InvalidParameterValueFaceModelVersionIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.ImageEmpty`: Empty image.
-    InvalidParameterValueImageEmpty(ErrorMetadata),
+    InvalidParameterValueImageEmpty(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.NoFaceInPhoto`: There are no faces in the image.
-    InvalidParameterValueNoFaceInPhoto(ErrorMetadata),
+    InvalidParameterValueNoFaceInPhoto(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.UrlIllegal`: Invalid URL format.
-    InvalidParameterValueUrlIllegal(ErrorMetadata),
+    InvalidParameterValueUrlIllegal(crate::runtime::error::ErrorMetadata),
     /// `LimitExceeded.ErrorFaceNumExceed`: The number of faces exceeds the limit.
-    LimitExceededErrorFaceNumExceed(ErrorMetadata),
+    LimitExceededErrorFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `MissingParameter.ErrorParameterEmpty`: A required parameter is empty.
-    MissingParameterErrorParameterEmpty(ErrorMetadata),
+    MissingParameterErrorParameterEmpty(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Delivering`: The resource is being shipped.
-    ResourceUnavailableDelivering(ErrorMetadata),
+    ResourceUnavailableDelivering(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Freeze`: The account has been frozen.
-    ResourceUnavailableFreeze(ErrorMetadata),
+    ResourceUnavailableFreeze(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
-    ResourceUnavailableInArrears(ErrorMetadata),
+    ResourceUnavailableInArrears(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.LowBalance`: Insufficient balance. Listed only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)).
-    ResourceUnavailableLowBalance(ErrorMetadata),
+    ResourceUnavailableLowBalance(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
-    ResourceUnavailableNotExist(ErrorMetadata),
+    ResourceUnavailableNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Recover`: The resource has been repossessed.
-    ResourceUnavailableRecover(ErrorMetadata),
+    ResourceUnavailableRecover(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.StopUsing`: Services for the account has been stopped.
-    ResourceUnavailableStopUsing(ErrorMetadata),
+    ResourceUnavailableStopUsing(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.UnknownStatus`: The billing status is unknown.
-    ResourceUnavailableUnknownStatus(ErrorMetadata),
+    ResourceUnavailableUnknownStatus(crate::runtime::error::ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
-    ResourcesSoldOutChargeStatusException(ErrorMetadata),
+    ResourcesSoldOutChargeStatusException(crate::runtime::error::ErrorMetadata),
     /// `UnsupportedOperation.UnknowMethod`: Unknown method name.
-    UnsupportedOperationUnknowMethod(ErrorMetadata),
+    UnsupportedOperationUnknowMethod(crate::runtime::error::ErrorMetadata),
     /// An API 3.0 common code (authentication, throttling, quotas, ...):
     /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
     Common(crate::CommonCodeError),
     /// A code this version of the spec does not list; code and message are kept intact.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl DetectFaceAttributesError {
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
@@ -788,19 +811,19 @@ impl DetectFaceAttributesError {
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        ServiceError::is_retryable(self)
+        crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
     pub fn is_throttling(&self) -> bool {
-        ServiceError::is_throttling(self)
+        crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
     pub fn is_not_found(&self) -> bool {
-        ServiceError::is_not_found(self)
+        crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
     pub fn is_auth_failure(&self) -> bool {
-        ServiceError::is_auth_failure(self)
+        crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
@@ -821,7 +844,7 @@ impl DetectFaceAttributesError {
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
-    pub fn metadata(&self) -> &ErrorMetadata {
+    pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
             | Self::FailedOperationFaceSizeTooSmall(m)
@@ -859,8 +882,8 @@ impl DetectFaceAttributesError {
     }
 }
 impl crate::runtime::sealed::Sealed for DetectFaceAttributesError {}
-impl ServiceError for DetectFaceAttributesError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+impl crate::runtime::error::ServiceError for DetectFaceAttributesError {
+    fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "AuthFailure.InvalidAuthorization" => {
                 Self::AuthFailureInvalidAuthorization(metadata)
@@ -948,10 +971,10 @@ impl ServiceError for DetectFaceAttributesError {
             }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+    fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         DetectFaceAttributesError::metadata(self)
     }
-    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+    fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
             | Self::FailedOperationFaceSizeTooSmall(m)
@@ -1026,7 +1049,7 @@ impl DetectFaceAttributesFluentBuilder {
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
+    pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image(value);
         self
     }
@@ -1042,12 +1065,18 @@ impl DetectFaceAttributesFluentBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url(mut self, value: impl Into<String>) -> Self {
+    pub fn url(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.input = self.input.url(value);
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
-    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_url(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.input = self.input.set_url(value);
         self
     }
@@ -1058,14 +1087,17 @@ impl DetectFaceAttributesFluentBuilder {
     /// You need to combine the attributes into a string and separate them by comma. The sequence of the attributes is not limited.
     /// For more information on the attributes, see the output parameters as described below.
     /// The face attribute information of up to 5 largest faces in the image will be returned, and `AttributesInfo` of the 6th and rest faces is meaningless.
-    pub fn face_attributes_type(mut self, value: impl Into<String>) -> Self {
+    pub fn face_attributes_type(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.input = self.input.face_attributes_type(value);
         self
     }
     /// Sets or clears `FaceAttributesType`, for a value that may be absent.
     pub fn set_face_attributes_type(
         mut self,
-        value: ::core::option::Option<String>,
+        value: ::core::option::Option<::std::string::String>,
     ) -> Self {
         self.input = self.input.set_face_attributes_type(value);
         self
@@ -1084,14 +1116,17 @@ impl DetectFaceAttributesFluentBuilder {
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. You can enter only `3.0` for this API.
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.input = self.input.face_model_version(value);
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<String>,
+        value: ::core::option::Option<::std::string::String>,
     ) -> Self {
         self.input = self.input.set_face_model_version(value);
         self
@@ -1104,7 +1139,10 @@ impl DetectFaceAttributesFluentBuilder {
     /// for a mock; fails as `send` would when a required parameter is not set.
     pub fn into_request(
         self,
-    ) -> ::core::result::Result<DetectFaceAttributesRequest, ValidationError> {
+    ) -> ::core::result::Result<
+        DetectFaceAttributesRequest,
+        crate::runtime::error::ValidationError,
+    > {
         self.input.build()
     }
     /// Checks that the required parameters are set, then validates, signs and sends
@@ -1113,9 +1151,12 @@ impl DetectFaceAttributesFluentBuilder {
         self,
     ) -> ::core::result::Result<
         DetectFaceAttributesResponse,
-        SdkError<DetectFaceAttributesError>,
+        crate::runtime::error::SdkError<DetectFaceAttributesError>,
     > {
-        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        let request = self
+            .input
+            .build()
+            .map_err(crate::runtime::error::SdkError::InvalidRequest)?;
         self.client.send(&request).await
     }
 }

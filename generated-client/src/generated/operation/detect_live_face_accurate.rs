@@ -47,12 +47,10 @@
 //!   "Score": 99
 //! }
 //! ```
-use serde::{Deserialize, Serialize};
-use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `DetectLiveFaceAccurate`: Performs face static liveness detection (high-precision version).
 ///
 /// Build it with [`DetectLiveFaceAccurateRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DetectLiveFaceAccurateRequest {
@@ -60,17 +58,17 @@ pub struct DetectLiveFaceAccurateRequest {
     ///
     /// Constraints: at most 5242880 characters.
     #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<crate::Image>,
+    pub image: ::core::option::Option<crate::Image>,
     /// <p>The Url of the Image.</p><ul><li>The size of the corresponding Image after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000.</li><li>Either Url or Image must be provided. If both are provided, only use Url.</li><li>The aspect ratio of the Image should be close to 3:4, which is the best ratio for mobile phone shooting.</li><li>The human face size must be greater than 100X100 pixels.</li><li>An Image stored in Tencent Cloud via Url can guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud. The speed and stability of URLs not stored in Tencent Cloud may be affected.</li><li>Supported Image formats include PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: ::core::option::Option<::std::string::String>,
     /// <p>Algorithm model version used by the face recognition service. Currently, the input parameter supports "3.0".</p>
     #[serde(
         rename = "FaceModelVersion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub face_model_version: Option<String>,
+    pub face_model_version: ::core::option::Option<::std::string::String>,
 }
 impl DetectLiveFaceAccurateRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -78,7 +76,9 @@ impl DetectLiveFaceAccurateRequest {
         <DetectLiveFaceAccurateRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         crate::runtime::validate::at_least_one_of(
             &["Image", "Url"],
             &[
@@ -98,12 +98,12 @@ impl DetectLiveFaceAccurateRequest {
 #[must_use = "`.build()` returns the request"]
 pub struct DetectLiveFaceAccurateRequestBuilder {
     image: ::core::option::Option<crate::Image>,
-    url: ::core::option::Option<String>,
-    face_model_version: ::core::option::Option<String>,
+    url: ::core::option::Option<::std::string::String>,
+    face_model_version: ::core::option::Option<::std::string::String>,
 }
 impl DetectLiveFaceAccurateRequestBuilder {
     /// Sets `Image`: <p>base64 data of the image.</p><ul><li>The size after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000.</li><li>The aspect ratio of the image should be close to 3:4. The ratio from mobile phone shooting is best.</li><li>The human face size must be greater than 100X100 pixels.</li><li>Format support: PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
+    pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image = Some(value.into());
         self
     }
@@ -113,33 +113,45 @@ impl DetectLiveFaceAccurateRequestBuilder {
         self
     }
     /// Sets `Url`: <p>The Url of the Image.</p><ul><li>The size of the corresponding Image after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000.</li><li>Either Url or Image must be provided. If both are provided, only use Url.</li><li>The aspect ratio of the Image should be close to 3:4, which is the best ratio for mobile phone shooting.</li><li>The human face size must be greater than 100X100 pixels.</li><li>An Image stored in Tencent Cloud via Url can guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud. The speed and stability of URLs not stored in Tencent Cloud may be affected.</li><li>Supported Image formats include PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
-    pub fn url(mut self, value: impl Into<String>) -> Self {
+    pub fn url(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
-    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_url(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.url = value;
         self
     }
     /// Sets `FaceModelVersion`: <p>Algorithm model version used by the face recognition service. Currently, the input parameter supports "3.0".</p>
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.face_model_version = Some(value.into());
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<String>,
+        value: ::core::option::Option<::std::string::String>,
     ) -> Self {
         self.face_model_version = value;
         self
     }
-    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
     pub fn build(
         self,
-    ) -> ::core::result::Result<DetectLiveFaceAccurateRequest, ValidationError> {
+    ) -> ::core::result::Result<
+        DetectLiveFaceAccurateRequest,
+        crate::runtime::error::ValidationError,
+    > {
         Ok(DetectLiveFaceAccurateRequest {
             image: self.image,
             url: self.url,
@@ -154,7 +166,9 @@ impl crate::runtime::action::Action for DetectLiveFaceAccurateRequest {
     const REGION_REQUIRED: bool = false;
     type Output = DetectLiveFaceAccurateResponse;
     type Error = DetectLiveFaceAccurateError;
-    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         DetectLiveFaceAccurateRequest::validate(self)
     }
     fn error_code(
@@ -406,7 +420,7 @@ impl crate::runtime::action::Action for DetectLiveFaceAccurateRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "048a5eb3-f7a9-4c1f-a982-00e90b6b892c");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DetectLiveFaceAccurateResponse {
     /// <p>Liveness authenticity score.</p><ul><li>Value range: \[0,100\].</li><li>Determine whether it is a rephotograph based on the threshold range corresponding to the liveness score.</li><li>Currently, the threshold can be divided into \[5,10,40,70,90\], with a recommended threshold of 40.</li><li>The higher the score, the closer to a real person and the lower the rephotograph risk.</li></ul>
@@ -414,10 +428,10 @@ pub struct DetectLiveFaceAccurateResponse {
     pub score: f64,
     /// <p>Algorithm model version used for face recognition.</p>
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: String,
+    pub face_model_version: ::std::string::String,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl DetectLiveFaceAccurateResponse {
     /// Starts a [`DetectLiveFaceAccurateResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -438,12 +452,18 @@ impl DetectLiveFaceAccurateResponseBuilder {
         self
     }
     /// Sets `FaceModelVersion`: <p>Algorithm model version used for face recognition.</p>
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.face_model_version = value.into();
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.request_id = value.into();
         self
     }
@@ -457,156 +477,170 @@ impl DetectLiveFaceAccurateResponseBuilder {
 #[non_exhaustive]
 pub enum DetectLiveFaceAccurateError {
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
-    FailedOperationConflictOperation(ErrorMetadata),
+    FailedOperationConflictOperation(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.DuplicatedGroupDescription`: The custom description field must be unique in the group.
-    FailedOperationDuplicatedGroupDescription(ErrorMetadata),
+    FailedOperationDuplicatedGroupDescription(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.FaceSizeTooSmall`: The face frame size is smaller than the `MinFaceSize` value, and the face is filtered out.
-    FailedOperationFaceSizeTooSmall(ErrorMetadata),
+    FailedOperationFaceSizeTooSmall(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.GroupInDeletedState`: The current group is being deleted. Please wait.
-    FailedOperationGroupInDeletedState(ErrorMetadata),
+    FailedOperationGroupInDeletedState(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.GroupPersonMapExist`: The ID of the corresponding person is already in the group.
-    FailedOperationGroupPersonMapExist(ErrorMetadata),
+    FailedOperationGroupPersonMapExist(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.GroupPersonMapNotExist`: The ID of the corresponding person is not in the group.
-    FailedOperationGroupPersonMapNotExist(ErrorMetadata),
+    FailedOperationGroupPersonMapNotExist(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageDecodeFailed`: Image decoding failed.
-    FailedOperationImageDecodeFailed(ErrorMetadata),
+    FailedOperationImageDecodeFailed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageDownloadError`: An error occurred while downloading the image.
-    FailedOperationImageDownloadError(ErrorMetadata),
+    FailedOperationImageDownloadError(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageFacedetectFailed`: Face detection failed.
-    FailedOperationImageFacedetectFailed(ErrorMetadata),
+    FailedOperationImageFacedetectFailed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageResolutionExceed`: The image resolution is too high.
-    FailedOperationImageResolutionExceed(ErrorMetadata),
+    FailedOperationImageResolutionExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageResolutionTooSmall`: The image short edge resolution is smaller than 64.
-    FailedOperationImageResolutionTooSmall(ErrorMetadata),
+    FailedOperationImageResolutionTooSmall(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageSizeExceed`: The size of the Base64-encoded image cannot exceed 5 MB.
-    FailedOperationImageSizeExceed(ErrorMetadata),
+    FailedOperationImageSizeExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestLimitExceeded`: The request frequency exceeds the limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    FailedOperationRequestLimitExceeded(ErrorMetadata),
+    FailedOperationRequestLimitExceeded(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationRequestTimeout(ErrorMetadata),
+    FailedOperationRequestTimeout(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RpcFail`: The RPC call failed. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationRpcFail(ErrorMetadata),
+    FailedOperationRpcFail(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.SearchFacesExceed`: The number of faces searched for exceeds the limit.
-    FailedOperationSearchFacesExceed(ErrorMetadata),
+    FailedOperationSearchFacesExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationServerError(ErrorMetadata),
+    FailedOperationServerError(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.UnKnowError`: An internal error occurred.
-    FailedOperationUnKnowError(ErrorMetadata),
+    FailedOperationUnKnowError(crate::runtime::error::ErrorMetadata),
     /// `InternalError`: Internal error.
-    InternalError(ErrorMetadata),
+    InternalError(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
-    InvalidParameterInvalidParameter(ErrorMetadata),
+    InvalidParameterInvalidParameter(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.AccountFaceNumExceed`: The number of faces in the account exceeds the limit.
-    InvalidParameterValueAccountFaceNumExceed(ErrorMetadata),
+    InvalidParameterValueAccountFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.DeleteFaceNumExceed`: The number of faces to be deleted exceeds the limit. Every person must have at least one face image.
-    InvalidParameterValueDeleteFaceNumExceed(ErrorMetadata),
+    InvalidParameterValueDeleteFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.FaceModelVersionIllegal`: The algorithm model version is invalid.
-    InvalidParameterValueFaceModelVersionIllegal(ErrorMetadata),
+    InvalidParameterValueFaceModelVersionIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupExDescriptionsExceed`: The array length of the group's custom description fields exceeds the limit. Up to 5 fields can be created.
-    InvalidParameterValueGroupExDescriptionsExceed(ErrorMetadata),
+    InvalidParameterValueGroupExDescriptionsExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupExDescriptionsNameIdentical`: The name of the group's custom description field must be unique.
-    InvalidParameterValueGroupExDescriptionsNameIdentical(ErrorMetadata),
+    InvalidParameterValueGroupExDescriptionsNameIdentical(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.GroupExDescriptionsNameIllegal`: The name of the group's custom description field contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValueGroupExDescriptionsNameIllegal(ErrorMetadata),
+    InvalidParameterValueGroupExDescriptionsNameIllegal(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.GroupExDescriptionsNameTooLong`: The name of the group's custom description field exceeds the length limit.
-    InvalidParameterValueGroupExDescriptionsNameTooLong(ErrorMetadata),
+    InvalidParameterValueGroupExDescriptionsNameTooLong(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.GroupFaceNumExceed`: The number of faces in the group exceeds the limit.
-    InvalidParameterValueGroupFaceNumExceed(ErrorMetadata),
+    InvalidParameterValueGroupFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdAlreadyExist`: The group ID already exists. It must be unique.
-    InvalidParameterValueGroupIdAlreadyExist(ErrorMetadata),
+    InvalidParameterValueGroupIdAlreadyExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdIllegal`: The group ID contains invalid characters. It can contain only letters, digits, and special symbols (-%@#&_).
-    InvalidParameterValueGroupIdIllegal(ErrorMetadata),
+    InvalidParameterValueGroupIdIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdNotExist`: The group ID does not exist.
-    InvalidParameterValueGroupIdNotExist(ErrorMetadata),
+    InvalidParameterValueGroupIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdTooLong`: The group ID exceeds the length limit.
-    InvalidParameterValueGroupIdTooLong(ErrorMetadata),
+    InvalidParameterValueGroupIdTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdsExceed`: The list of groups passed in exceeds the limit.
-    InvalidParameterValueGroupIdsExceed(ErrorMetadata),
+    InvalidParameterValueGroupIdsExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNameAlreadyExist`: The group name already exists. It must be unique.
-    InvalidParameterValueGroupNameAlreadyExist(ErrorMetadata),
+    InvalidParameterValueGroupNameAlreadyExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNameIllegal`: The group name contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValueGroupNameIllegal(ErrorMetadata),
+    InvalidParameterValueGroupNameIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNameTooLong`: The group name exceeds the length limit.
-    InvalidParameterValueGroupNameTooLong(ErrorMetadata),
+    InvalidParameterValueGroupNameTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNumExceed`: The number of groups exceeds the limit. If you need more, please contact us.
-    InvalidParameterValueGroupNumExceed(ErrorMetadata),
+    InvalidParameterValueGroupNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNumPerPersonExceed`: The number of groups exceeds the limit. One person can be added to up to 100 groups.
-    InvalidParameterValueGroupNumPerPersonExceed(ErrorMetadata),
+    InvalidParameterValueGroupNumPerPersonExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupTagIllegal`: The group remarks field contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValueGroupTagIllegal(ErrorMetadata),
+    InvalidParameterValueGroupTagIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupTagTooLong`: The group remarks field exceeds the length limit.
-    InvalidParameterValueGroupTagTooLong(ErrorMetadata),
+    InvalidParameterValueGroupTagTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.ImageEmpty`: Empty image.
-    InvalidParameterValueImageEmpty(ErrorMetadata),
+    InvalidParameterValueImageEmpty(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.LimitExceed`: The number of returned results exceeds the limit.
-    InvalidParameterValueLimitExceed(ErrorMetadata),
+    InvalidParameterValueLimitExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.NoFaceInGroups`: There are no faces in the specified group.
-    InvalidParameterValueNoFaceInGroups(ErrorMetadata),
+    InvalidParameterValueNoFaceInGroups(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.NoFaceInPhoto`: There are no faces in the image.
-    InvalidParameterValueNoFaceInPhoto(ErrorMetadata),
+    InvalidParameterValueNoFaceInPhoto(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.OffsetExceed`: The starting number is too large. Please check the length of the array to be requested.
-    InvalidParameterValueOffsetExceed(ErrorMetadata),
+    InvalidParameterValueOffsetExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonExDescriptionInfosExceed`: The array length of the person's custom description fields exceeds the limit. Up to 5 fields are allowed.
-    InvalidParameterValuePersonExDescriptionInfosExceed(ErrorMetadata),
+    InvalidParameterValuePersonExDescriptionInfosExceed(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.PersonExDescriptionsNameIdentical`: The name of the person's custom description field must be unique.
-    InvalidParameterValuePersonExDescriptionsNameIdentical(ErrorMetadata),
+    InvalidParameterValuePersonExDescriptionsNameIdentical(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.PersonExDescriptionsNameIllegal`: The name of the person's custom description field contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValuePersonExDescriptionsNameIllegal(ErrorMetadata),
+    InvalidParameterValuePersonExDescriptionsNameIllegal(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.PersonExDescriptionsNameTooLong`: The name of the person's custom description field exceeds the length limit.
-    InvalidParameterValuePersonExDescriptionsNameTooLong(ErrorMetadata),
+    InvalidParameterValuePersonExDescriptionsNameTooLong(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.PersonExistInGroup`: The ID of the corresponding person is already in the group.
-    InvalidParameterValuePersonExistInGroup(ErrorMetadata),
+    InvalidParameterValuePersonExistInGroup(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonFaceNumExceed`: The number of face images for the person exceeds the limit. One person can have up to 5 face images.
-    InvalidParameterValuePersonFaceNumExceed(ErrorMetadata),
+    InvalidParameterValuePersonFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonGenderIllegal`: An error occurred while setting person gender. 0: empty; 1: male; 2: female.
-    InvalidParameterValuePersonGenderIllegal(ErrorMetadata),
+    InvalidParameterValuePersonGenderIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdAlreadyExist`: The person ID already exists. It must be unique.
-    InvalidParameterValuePersonIdAlreadyExist(ErrorMetadata),
+    InvalidParameterValuePersonIdAlreadyExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdIllegal`: The person ID contains invalid characters. It can contain only letters, digits, and -%@#&_.
-    InvalidParameterValuePersonIdIllegal(ErrorMetadata),
+    InvalidParameterValuePersonIdIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdNotExist`: The person ID does not exist.
-    InvalidParameterValuePersonIdNotExist(ErrorMetadata),
+    InvalidParameterValuePersonIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdTooLong`: The person ID field exceeds the length limit.
-    InvalidParameterValuePersonIdTooLong(ErrorMetadata),
+    InvalidParameterValuePersonIdTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonNameIllegal`: The person name contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValuePersonNameIllegal(ErrorMetadata),
+    InvalidParameterValuePersonNameIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonNameTooLong`: The person name exceeds the length limit.
-    InvalidParameterValuePersonNameTooLong(ErrorMetadata),
+    InvalidParameterValuePersonNameTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.SearchPersonsExceed`: The number of persons searched for exceeds the limit.
-    InvalidParameterValueSearchPersonsExceed(ErrorMetadata),
+    InvalidParameterValueSearchPersonsExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.UploadFaceNumExceed`: Up to four faces can be uploaded at a time.
-    InvalidParameterValueUploadFaceNumExceed(ErrorMetadata),
+    InvalidParameterValueUploadFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.UrlIllegal`: Invalid URL format.
-    InvalidParameterValueUrlIllegal(ErrorMetadata),
+    InvalidParameterValueUrlIllegal(crate::runtime::error::ErrorMetadata),
     /// `LimitExceeded.ErrorFaceNumExceed`: The number of faces exceeds the limit.
-    LimitExceededErrorFaceNumExceed(ErrorMetadata),
+    LimitExceededErrorFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `MissingParameter.ErrorParameterEmpty`: A required parameter is empty.
-    MissingParameterErrorParameterEmpty(ErrorMetadata),
+    MissingParameterErrorParameterEmpty(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Delivering`: The resource is being shipped.
-    ResourceUnavailableDelivering(ErrorMetadata),
+    ResourceUnavailableDelivering(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Freeze`: The account has been frozen.
-    ResourceUnavailableFreeze(ErrorMetadata),
+    ResourceUnavailableFreeze(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
-    ResourceUnavailableInArrears(ErrorMetadata),
+    ResourceUnavailableInArrears(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.LowBalance`: Insufficient balance.
-    ResourceUnavailableLowBalance(ErrorMetadata),
+    ResourceUnavailableLowBalance(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
-    ResourceUnavailableNotExist(ErrorMetadata),
+    ResourceUnavailableNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Recover`: The resource has been repossessed.
-    ResourceUnavailableRecover(ErrorMetadata),
+    ResourceUnavailableRecover(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.StopUsing`: Services for the account has been stopped.
-    ResourceUnavailableStopUsing(ErrorMetadata),
+    ResourceUnavailableStopUsing(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.UnknownStatus`: The billing status is unknown.
-    ResourceUnavailableUnknownStatus(ErrorMetadata),
+    ResourceUnavailableUnknownStatus(crate::runtime::error::ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
-    ResourcesSoldOutChargeStatusException(ErrorMetadata),
+    ResourcesSoldOutChargeStatusException(crate::runtime::error::ErrorMetadata),
     /// `UnsupportedOperation.UnknowMethod`: Unknown method name.
-    UnsupportedOperationUnknowMethod(ErrorMetadata),
+    UnsupportedOperationUnknowMethod(crate::runtime::error::ErrorMetadata),
     /// An API 3.0 common code (authentication, throttling, quotas, ...):
     /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
     Common(crate::CommonCodeError),
     /// A code this version of the spec does not list; code and message are kept intact.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl DetectLiveFaceAccurateError {
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
@@ -623,19 +657,19 @@ impl DetectLiveFaceAccurateError {
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        ServiceError::is_retryable(self)
+        crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
     pub fn is_throttling(&self) -> bool {
-        ServiceError::is_throttling(self)
+        crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
     pub fn is_not_found(&self) -> bool {
-        ServiceError::is_not_found(self)
+        crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
     pub fn is_auth_failure(&self) -> bool {
-        ServiceError::is_auth_failure(self)
+        crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
@@ -656,7 +690,7 @@ impl DetectLiveFaceAccurateError {
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
-    pub fn metadata(&self) -> &ErrorMetadata {
+    pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
             | Self::FailedOperationDuplicatedGroupDescription(m)
@@ -737,8 +771,8 @@ impl DetectLiveFaceAccurateError {
     }
 }
 impl crate::runtime::sealed::Sealed for DetectLiveFaceAccurateError {}
-impl ServiceError for DetectLiveFaceAccurateError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+impl crate::runtime::error::ServiceError for DetectLiveFaceAccurateError {
+    fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "FailedOperation.ConflictOperation" => {
                 Self::FailedOperationConflictOperation(metadata)
@@ -955,10 +989,10 @@ impl ServiceError for DetectLiveFaceAccurateError {
             }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+    fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         DetectLiveFaceAccurateError::metadata(self)
     }
-    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+    fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
             | Self::FailedOperationDuplicatedGroupDescription(m)
@@ -1062,7 +1096,7 @@ impl DetectLiveFaceAccurateFluentBuilder {
         }
     }
     /// Sets `Image`: <p>base64 data of the image.</p><ul><li>The size after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000.</li><li>The aspect ratio of the image should be close to 3:4. The ratio from mobile phone shooting is best.</li><li>The human face size must be greater than 100X100 pixels.</li><li>Format support: PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
+    pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image(value);
         self
     }
@@ -1072,24 +1106,33 @@ impl DetectLiveFaceAccurateFluentBuilder {
         self
     }
     /// Sets `Url`: <p>The Url of the Image.</p><ul><li>The size of the corresponding Image after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000.</li><li>Either Url or Image must be provided. If both are provided, only use Url.</li><li>The aspect ratio of the Image should be close to 3:4, which is the best ratio for mobile phone shooting.</li><li>The human face size must be greater than 100X100 pixels.</li><li>An Image stored in Tencent Cloud via Url can guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud. The speed and stability of URLs not stored in Tencent Cloud may be affected.</li><li>Supported Image formats include PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
-    pub fn url(mut self, value: impl Into<String>) -> Self {
+    pub fn url(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.input = self.input.url(value);
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
-    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_url(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.input = self.input.set_url(value);
         self
     }
     /// Sets `FaceModelVersion`: <p>Algorithm model version used by the face recognition service. Currently, the input parameter supports "3.0".</p>
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.input = self.input.face_model_version(value);
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<String>,
+        value: ::core::option::Option<::std::string::String>,
     ) -> Self {
         self.input = self.input.set_face_model_version(value);
         self
@@ -1102,7 +1145,10 @@ impl DetectLiveFaceAccurateFluentBuilder {
     /// for a mock; fails as `send` would when a required parameter is not set.
     pub fn into_request(
         self,
-    ) -> ::core::result::Result<DetectLiveFaceAccurateRequest, ValidationError> {
+    ) -> ::core::result::Result<
+        DetectLiveFaceAccurateRequest,
+        crate::runtime::error::ValidationError,
+    > {
         self.input.build()
     }
     /// Checks that the required parameters are set, then validates, signs and sends
@@ -1111,9 +1157,12 @@ impl DetectLiveFaceAccurateFluentBuilder {
         self,
     ) -> ::core::result::Result<
         DetectLiveFaceAccurateResponse,
-        SdkError<DetectLiveFaceAccurateError>,
+        crate::runtime::error::SdkError<DetectLiveFaceAccurateError>,
     > {
-        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        let request = self
+            .input
+            .build()
+            .map_err(crate::runtime::error::SdkError::InvalidRequest)?;
         self.client.send(&request).await
     }
 }

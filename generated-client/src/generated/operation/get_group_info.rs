@@ -30,12 +30,10 @@
 //!   "Tag": "fdsaf"
 //! }
 //! ```
-use serde::{Deserialize, Serialize};
-use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `GetGroupInfo`: Gets group information.
 ///
 /// Build it with [`GetGroupInfoRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetGroupInfoRequest {
@@ -43,7 +41,7 @@ pub struct GetGroupInfoRequest {
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
     #[serde(rename = "GroupId")]
-    pub group_id: String,
+    pub group_id: ::std::string::String,
 }
 impl GetGroupInfoRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -51,7 +49,9 @@ impl GetGroupInfoRequest {
         <GetGroupInfoRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         {
             let value = &self.group_id;
             crate::runtime::validate::char_length("GroupId", value, Some(1), Some(64))?;
@@ -74,26 +74,40 @@ impl GetGroupInfoRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[must_use = "`.build()` returns the request"]
 pub struct GetGroupInfoRequestBuilder {
-    group_id: ::core::option::Option<String>,
+    group_id: ::core::option::Option<::std::string::String>,
 }
 impl GetGroupInfoRequestBuilder {
     /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+    pub fn group_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.group_id = Some(value.into());
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
-    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_group_id(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.group_id = value;
         self
     }
-    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
-    pub fn build(self) -> ::core::result::Result<GetGroupInfoRequest, ValidationError> {
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<
+        GetGroupInfoRequest,
+        crate::runtime::error::ValidationError,
+    > {
         Ok(GetGroupInfoRequest {
             group_id: self
                 .group_id
-                .ok_or_else(|| ValidationError::missing("GroupId", "group_id"))?,
+                .ok_or_else(|| crate::runtime::error::ValidationError::missing(
+                    "GroupId",
+                    "group_id",
+                ))?,
         })
     }
 }
@@ -104,7 +118,9 @@ impl crate::runtime::action::Action for GetGroupInfoRequest {
     const REGION_REQUIRED: bool = false;
     type Output = GetGroupInfoResponse;
     type Error = GetGroupInfoError;
-    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         GetGroupInfoRequest::validate(self)
     }
     fn error_code(error: &GetGroupInfoError) -> ::core::option::Option<&'static str> {
@@ -166,30 +182,30 @@ impl crate::runtime::action::Action for GetGroupInfoRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "6faa05d0-287b-464e-8755-cf3e8d0c703d");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetGroupInfoResponse {
     /// Group name
     #[serde(rename = "GroupName")]
-    pub group_name: String,
+    pub group_name: ::std::string::String,
     /// Group ID
     #[serde(rename = "GroupId")]
-    pub group_id: String,
+    pub group_id: ::std::string::String,
     /// Custom group description field
     #[serde(rename = "GroupExDescriptions")]
-    pub group_ex_descriptions: Vec<String>,
+    pub group_ex_descriptions: ::std::vec::Vec<::std::string::String>,
     /// Group remarks
     #[serde(rename = "Tag")]
-    pub tag: String,
+    pub tag: ::std::string::String,
     /// Algorithm model version used for face recognition.
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: String,
+    pub face_model_version: ::std::string::String,
     /// Group creation time and date (`CreationTimestamp`), whose value is the number of milliseconds between the UNIX epoch time and the group creation time.
     #[serde(rename = "CreationTimestamp")]
     pub creation_timestamp: u64,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl GetGroupInfoResponse {
     /// Starts a [`GetGroupInfoResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -205,27 +221,42 @@ pub struct GetGroupInfoResponseBuilder {
 }
 impl GetGroupInfoResponseBuilder {
     /// Sets `GroupName`: Group name
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+    pub fn group_name(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.group_name = value.into();
         self
     }
     /// Sets `GroupId`: Group ID
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+    pub fn group_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.group_id = value.into();
         self
     }
     /// Sets `GroupExDescriptions`: Custom group description field
-    pub fn group_ex_descriptions(mut self, value: Vec<String>) -> Self {
+    pub fn group_ex_descriptions(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
         self.value.group_ex_descriptions = value;
         self
     }
     /// Sets `Tag`: Group remarks
-    pub fn tag(mut self, value: impl Into<String>) -> Self {
+    pub fn tag(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.tag = value.into();
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.face_model_version = value.into();
         self
     }
@@ -235,7 +266,10 @@ impl GetGroupInfoResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.request_id = value.into();
         self
     }
@@ -249,30 +283,30 @@ impl GetGroupInfoResponseBuilder {
 #[non_exhaustive]
 pub enum GetGroupInfoError {
     /// `FailedOperation.RequestLimitExceeded`: The request frequency exceeds the limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    FailedOperationRequestLimitExceeded(ErrorMetadata),
+    FailedOperationRequestLimitExceeded(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationRequestTimeout(ErrorMetadata),
+    FailedOperationRequestTimeout(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationServerError(ErrorMetadata),
+    FailedOperationServerError(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdIllegal`: The group ID contains invalid characters. It can contain only letters, digits, and special symbols (-%@#&_).
-    InvalidParameterValueGroupIdIllegal(ErrorMetadata),
+    InvalidParameterValueGroupIdIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdNotExist`: The group ID does not exist.
-    InvalidParameterValueGroupIdNotExist(ErrorMetadata),
+    InvalidParameterValueGroupIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdTooLong`: The group ID exceeds the length limit.
-    InvalidParameterValueGroupIdTooLong(ErrorMetadata),
+    InvalidParameterValueGroupIdTooLong(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
-    ResourceUnavailableInArrears(ErrorMetadata),
+    ResourceUnavailableInArrears(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
-    ResourceUnavailableNotExist(ErrorMetadata),
+    ResourceUnavailableNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.StopUsing`: Services for the account has been stopped.
-    ResourceUnavailableStopUsing(ErrorMetadata),
+    ResourceUnavailableStopUsing(crate::runtime::error::ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
-    ResourcesSoldOutChargeStatusException(ErrorMetadata),
+    ResourcesSoldOutChargeStatusException(crate::runtime::error::ErrorMetadata),
     /// An API 3.0 common code (authentication, throttling, quotas, ...):
     /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
     Common(crate::CommonCodeError),
     /// A code this version of the spec does not list; code and message are kept intact.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl GetGroupInfoError {
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
@@ -289,19 +323,19 @@ impl GetGroupInfoError {
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        ServiceError::is_retryable(self)
+        crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
     pub fn is_throttling(&self) -> bool {
-        ServiceError::is_throttling(self)
+        crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
     pub fn is_not_found(&self) -> bool {
-        ServiceError::is_not_found(self)
+        crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
     pub fn is_auth_failure(&self) -> bool {
-        ServiceError::is_auth_failure(self)
+        crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
@@ -321,7 +355,7 @@ impl GetGroupInfoError {
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
-    pub fn metadata(&self) -> &ErrorMetadata {
+    pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationRequestLimitExceeded(m)
             | Self::FailedOperationRequestTimeout(m)
@@ -339,8 +373,8 @@ impl GetGroupInfoError {
     }
 }
 impl crate::runtime::sealed::Sealed for GetGroupInfoError {}
-impl ServiceError for GetGroupInfoError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+impl crate::runtime::error::ServiceError for GetGroupInfoError {
+    fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "FailedOperation.RequestLimitExceeded" => {
                 Self::FailedOperationRequestLimitExceeded(metadata)
@@ -378,10 +412,10 @@ impl ServiceError for GetGroupInfoError {
             }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+    fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         GetGroupInfoError::metadata(self)
     }
-    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+    fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationRequestLimitExceeded(m)
             | Self::FailedOperationRequestTimeout(m)
@@ -422,12 +456,18 @@ impl GetGroupInfoFluentBuilder {
         }
     }
     /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+    pub fn group_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.input = self.input.group_id(value);
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
-    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_group_id(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.input = self.input.set_group_id(value);
         self
     }
@@ -439,15 +479,24 @@ impl GetGroupInfoFluentBuilder {
     /// for a mock; fails as `send` would when a required parameter is not set.
     pub fn into_request(
         self,
-    ) -> ::core::result::Result<GetGroupInfoRequest, ValidationError> {
+    ) -> ::core::result::Result<
+        GetGroupInfoRequest,
+        crate::runtime::error::ValidationError,
+    > {
         self.input.build()
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
     pub async fn send(
         self,
-    ) -> ::core::result::Result<GetGroupInfoResponse, SdkError<GetGroupInfoError>> {
-        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+    ) -> ::core::result::Result<
+        GetGroupInfoResponse,
+        crate::runtime::error::SdkError<GetGroupInfoError>,
+    > {
+        let request = self
+            .input
+            .build()
+            .map_err(crate::runtime::error::SdkError::InvalidRequest)?;
         self.client.send(&request).await
     }
 }

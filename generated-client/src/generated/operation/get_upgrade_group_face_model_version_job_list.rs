@@ -38,8 +38,6 @@
 //! }
 //! ```
 #![allow(deprecated)]
-use serde::{Deserialize, Serialize};
-use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `GetUpgradeGroupFaceModelVersionJobList`: Gets the list of group upgrade jobs.
 ///
 /// **Deprecated**: the service marks this action deprecated; it may stop working without notice.
@@ -50,16 +48,16 @@ use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationErr
 #[deprecated(
     note = "the service marks `GetUpgradeGroupFaceModelVersionJobList` deprecated; it may stop working without notice"
 )]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetUpgradeGroupFaceModelVersionJobListRequest {
     /// Starting number. Default value: 0.
     #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
-    pub offset: Option<u64>,
+    pub offset: ::core::option::Option<u64>,
     /// Number of returned results. Default value: 10. Maximum value: 1000.
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u64>,
+    pub limit: ::core::option::Option<u64>,
 }
 impl GetUpgradeGroupFaceModelVersionJobListRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -67,7 +65,9 @@ impl GetUpgradeGroupFaceModelVersionJobListRequest {
         <GetUpgradeGroupFaceModelVersionJobListRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         Ok(())
     }
 }
@@ -102,13 +102,13 @@ impl GetUpgradeGroupFaceModelVersionJobListRequestBuilder {
         self.limit = value;
         self
     }
-    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
     pub fn build(
         self,
     ) -> ::core::result::Result<
         GetUpgradeGroupFaceModelVersionJobListRequest,
-        ValidationError,
+        crate::runtime::error::ValidationError,
     > {
         Ok(GetUpgradeGroupFaceModelVersionJobListRequest {
             offset: self.offset,
@@ -123,7 +123,9 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionJobListRe
     const REGION_REQUIRED: bool = false;
     type Output = GetUpgradeGroupFaceModelVersionJobListResponse;
     type Error = GetUpgradeGroupFaceModelVersionJobListError;
-    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         GetUpgradeGroupFaceModelVersionJobListRequest::validate(self)
     }
     fn error_code(
@@ -190,7 +192,7 @@ for GetUpgradeGroupFaceModelVersionJobListRequest {
     }
     fn into_items(
         output: GetUpgradeGroupFaceModelVersionJobListResponse,
-    ) -> Vec<Self::Item> {
+    ) -> ::std::vec::Vec<Self::Item> {
         output.job_infos
     }
 }
@@ -221,18 +223,18 @@ for GetUpgradeGroupFaceModelVersionJobListRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "3b035b96-78e8-4330-931d-f976c2850d1b");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetUpgradeGroupFaceModelVersionJobListResponse {
     /// Information on the group upgrade jobs.
     #[serde(rename = "JobInfos")]
-    pub job_infos: Vec<crate::types::UpgradeJobInfo>,
+    pub job_infos: ::std::vec::Vec<crate::types::UpgradeJobInfo>,
     /// Total number of upgrade jobs.
     #[serde(rename = "JobNum")]
     pub job_num: u64,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl GetUpgradeGroupFaceModelVersionJobListResponse {
     /// Starts a [`GetUpgradeGroupFaceModelVersionJobListResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -248,7 +250,10 @@ pub struct GetUpgradeGroupFaceModelVersionJobListResponseBuilder {
 }
 impl GetUpgradeGroupFaceModelVersionJobListResponseBuilder {
     /// Sets `JobInfos`: Information on the group upgrade jobs.
-    pub fn job_infos(mut self, value: Vec<crate::types::UpgradeJobInfo>) -> Self {
+    pub fn job_infos(
+        mut self,
+        value: ::std::vec::Vec<crate::types::UpgradeJobInfo>,
+    ) -> Self {
         self.value.job_infos = value;
         self
     }
@@ -258,7 +263,10 @@ impl GetUpgradeGroupFaceModelVersionJobListResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.request_id = value.into();
         self
     }
@@ -272,26 +280,26 @@ impl GetUpgradeGroupFaceModelVersionJobListResponseBuilder {
 #[non_exhaustive]
 pub enum GetUpgradeGroupFaceModelVersionJobListError {
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationRequestTimeout(ErrorMetadata),
+    FailedOperationRequestTimeout(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationServerError(ErrorMetadata),
+    FailedOperationServerError(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.LimitExceed`: The number of returned results exceeds the limit.
-    InvalidParameterValueLimitExceed(ErrorMetadata),
+    InvalidParameterValueLimitExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.OffsetExceed`: The starting number is too large. Please check the length of the array to be requested.
-    InvalidParameterValueOffsetExceed(ErrorMetadata),
+    InvalidParameterValueOffsetExceed(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
-    ResourceUnavailableInArrears(ErrorMetadata),
+    ResourceUnavailableInArrears(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
-    ResourceUnavailableNotExist(ErrorMetadata),
+    ResourceUnavailableNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.StopUsing`: Services for the account has been stopped.
-    ResourceUnavailableStopUsing(ErrorMetadata),
+    ResourceUnavailableStopUsing(crate::runtime::error::ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
-    ResourcesSoldOutChargeStatusException(ErrorMetadata),
+    ResourcesSoldOutChargeStatusException(crate::runtime::error::ErrorMetadata),
     /// An API 3.0 common code (authentication, throttling, quotas, ...):
     /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
     Common(crate::CommonCodeError),
     /// A code this version of the spec does not list; code and message are kept intact.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl GetUpgradeGroupFaceModelVersionJobListError {
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
@@ -308,19 +316,19 @@ impl GetUpgradeGroupFaceModelVersionJobListError {
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        ServiceError::is_retryable(self)
+        crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
     pub fn is_throttling(&self) -> bool {
-        ServiceError::is_throttling(self)
+        crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
     pub fn is_not_found(&self) -> bool {
-        ServiceError::is_not_found(self)
+        crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
     pub fn is_auth_failure(&self) -> bool {
-        ServiceError::is_auth_failure(self)
+        crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
@@ -337,7 +345,7 @@ impl GetUpgradeGroupFaceModelVersionJobListError {
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
-    pub fn metadata(&self) -> &ErrorMetadata {
+    pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationRequestTimeout(m)
             | Self::FailedOperationServerError(m)
@@ -353,8 +361,9 @@ impl GetUpgradeGroupFaceModelVersionJobListError {
     }
 }
 impl crate::runtime::sealed::Sealed for GetUpgradeGroupFaceModelVersionJobListError {}
-impl ServiceError for GetUpgradeGroupFaceModelVersionJobListError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+impl crate::runtime::error::ServiceError
+for GetUpgradeGroupFaceModelVersionJobListError {
+    fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "FailedOperation.RequestTimeout" => {
                 Self::FailedOperationRequestTimeout(metadata)
@@ -386,10 +395,10 @@ impl ServiceError for GetUpgradeGroupFaceModelVersionJobListError {
             }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+    fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         GetUpgradeGroupFaceModelVersionJobListError::metadata(self)
     }
-    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+    fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationRequestTimeout(m)
             | Self::FailedOperationServerError(m)
@@ -460,7 +469,7 @@ impl GetUpgradeGroupFaceModelVersionJobListFluentBuilder {
         self,
     ) -> ::core::result::Result<
         GetUpgradeGroupFaceModelVersionJobListRequest,
-        ValidationError,
+        crate::runtime::error::ValidationError,
     > {
         self.input.build()
     }
@@ -470,9 +479,12 @@ impl GetUpgradeGroupFaceModelVersionJobListFluentBuilder {
         self,
     ) -> ::core::result::Result<
         GetUpgradeGroupFaceModelVersionJobListResponse,
-        SdkError<GetUpgradeGroupFaceModelVersionJobListError>,
+        crate::runtime::error::SdkError<GetUpgradeGroupFaceModelVersionJobListError>,
     > {
-        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        let request = self
+            .input
+            .build()
+            .map_err(crate::runtime::error::SdkError::InvalidRequest)?;
         self.client.send(&request).await
     }
     /// Pages through every result from the offset set here: a `Stream` of pages, or of

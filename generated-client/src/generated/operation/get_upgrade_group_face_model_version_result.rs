@@ -83,8 +83,6 @@
 //! }
 //! ```
 #![allow(deprecated)]
-use serde::{Deserialize, Serialize};
-use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `GetUpgradeGroupFaceModelVersionResult`: Queries the result of a group upgrade.
 ///
 /// **Deprecated**: the service marks this action deprecated; it may stop working without notice.
@@ -95,13 +93,13 @@ use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationErr
 #[deprecated(
     note = "the service marks `GetUpgradeGroupFaceModelVersionResult` deprecated; it may stop working without notice"
 )]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetUpgradeGroupFaceModelVersionResultRequest {
     /// ID of the upgrade job, used to query the progress and result of the group upgrade.
     #[serde(rename = "JobId")]
-    pub job_id: String,
+    pub job_id: ::std::string::String,
 }
 impl GetUpgradeGroupFaceModelVersionResultRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -109,7 +107,9 @@ impl GetUpgradeGroupFaceModelVersionResultRequest {
         <GetUpgradeGroupFaceModelVersionResultRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         Ok(())
     }
 }
@@ -120,31 +120,40 @@ impl GetUpgradeGroupFaceModelVersionResultRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[must_use = "`.build()` returns the request"]
 pub struct GetUpgradeGroupFaceModelVersionResultRequestBuilder {
-    job_id: ::core::option::Option<String>,
+    job_id: ::core::option::Option<::std::string::String>,
 }
 impl GetUpgradeGroupFaceModelVersionResultRequestBuilder {
     /// Sets `JobId`: Required. ID of the upgrade job, used to query the progress and result of the group upgrade.
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+    pub fn job_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.job_id = Some(value.into());
         self
     }
     /// Sets or clears `JobId`, for a value that may be absent.
-    pub fn set_job_id(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_job_id(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.job_id = value;
         self
     }
-    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
     pub fn build(
         self,
     ) -> ::core::result::Result<
         GetUpgradeGroupFaceModelVersionResultRequest,
-        ValidationError,
+        crate::runtime::error::ValidationError,
     > {
         Ok(GetUpgradeGroupFaceModelVersionResultRequest {
             job_id: self
                 .job_id
-                .ok_or_else(|| ValidationError::missing("JobId", "job_id"))?,
+                .ok_or_else(|| crate::runtime::error::ValidationError::missing(
+                    "JobId",
+                    "job_id",
+                ))?,
         })
     }
 }
@@ -155,7 +164,9 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionResultReq
     const REGION_REQUIRED: bool = false;
     type Output = GetUpgradeGroupFaceModelVersionResultResponse;
     type Error = GetUpgradeGroupFaceModelVersionResultError;
-    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         GetUpgradeGroupFaceModelVersionResultRequest::validate(self)
     }
     fn error_code(
@@ -222,7 +233,7 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionResultReq
 ///     .build();
 /// assert_eq!(response.request_id, "3c834d55-967a-4795-9beb-4c877418cd79");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetUpgradeGroupFaceModelVersionResultResponse {
     /// Estimated end time of the upgrade job. The value of StartTimestamp is the number of milliseconds from the Unix epoch to the estimated end of the person duplicate-check job.
@@ -244,19 +255,19 @@ pub struct GetUpgradeGroupFaceModelVersionResultResponse {
     pub start_time: u64,
     /// Current algorithm model version.
     #[serde(rename = "FromFaceModelVersion")]
-    pub from_face_model_version: String,
+    pub from_face_model_version: ::std::string::String,
     /// Target algorithm model version.
     #[serde(rename = "ToFaceModelVersion")]
-    pub to_face_model_version: String,
+    pub to_face_model_version: ::std::string::String,
     /// Group ID
     #[serde(rename = "GroupId")]
-    pub group_id: String,
+    pub group_id: ::std::string::String,
     /// IDs of the faces that could not be upgraded, as a JSON file; see the example below for its content. The URL is valid for half an hour.
     #[serde(rename = "FailedFacesUrl")]
-    pub failed_faces_url: String,
+    pub failed_faces_url: ::std::string::String,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl GetUpgradeGroupFaceModelVersionResultResponse {
     /// Starts a [`GetUpgradeGroupFaceModelVersionResultResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -297,27 +308,42 @@ impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
         self
     }
     /// Sets `FromFaceModelVersion`: Current algorithm model version.
-    pub fn from_face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn from_face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.from_face_model_version = value.into();
         self
     }
     /// Sets `ToFaceModelVersion`: Target algorithm model version.
-    pub fn to_face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn to_face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.to_face_model_version = value.into();
         self
     }
     /// Sets `GroupId`: Group ID
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+    pub fn group_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.group_id = value.into();
         self
     }
     /// Sets `FailedFacesUrl`: IDs of the faces that could not be upgraded, as a JSON file; see the example below for its content. The URL is valid for half an hour.
-    pub fn failed_faces_url(mut self, value: impl Into<String>) -> Self {
+    pub fn failed_faces_url(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.failed_faces_url = value.into();
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.request_id = value.into();
         self
     }
@@ -331,28 +357,28 @@ impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
 #[non_exhaustive]
 pub enum GetUpgradeGroupFaceModelVersionResultError {
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationRequestTimeout(ErrorMetadata),
+    FailedOperationRequestTimeout(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationServerError(ErrorMetadata),
+    FailedOperationServerError(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.UpgradeJobIdNotExist`: Error code `FailedOperation.UpgradeJobIdNotExist`.
-    FailedOperationUpgradeJobIdNotExist(ErrorMetadata),
+    FailedOperationUpgradeJobIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
-    InvalidParameterInvalidParameter(ErrorMetadata),
+    InvalidParameterInvalidParameter(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdNotExist`: The group ID does not exist.
-    InvalidParameterValueGroupIdNotExist(ErrorMetadata),
+    InvalidParameterValueGroupIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
-    ResourceUnavailableInArrears(ErrorMetadata),
+    ResourceUnavailableInArrears(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
-    ResourceUnavailableNotExist(ErrorMetadata),
+    ResourceUnavailableNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.StopUsing`: Services for the account has been stopped.
-    ResourceUnavailableStopUsing(ErrorMetadata),
+    ResourceUnavailableStopUsing(crate::runtime::error::ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
-    ResourcesSoldOutChargeStatusException(ErrorMetadata),
+    ResourcesSoldOutChargeStatusException(crate::runtime::error::ErrorMetadata),
     /// An API 3.0 common code (authentication, throttling, quotas, ...):
     /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
     Common(crate::CommonCodeError),
     /// A code this version of the spec does not list; code and message are kept intact.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl GetUpgradeGroupFaceModelVersionResultError {
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
@@ -369,19 +395,19 @@ impl GetUpgradeGroupFaceModelVersionResultError {
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        ServiceError::is_retryable(self)
+        crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
     pub fn is_throttling(&self) -> bool {
-        ServiceError::is_throttling(self)
+        crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
     pub fn is_not_found(&self) -> bool {
-        ServiceError::is_not_found(self)
+        crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
     pub fn is_auth_failure(&self) -> bool {
-        ServiceError::is_auth_failure(self)
+        crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
@@ -398,7 +424,7 @@ impl GetUpgradeGroupFaceModelVersionResultError {
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
-    pub fn metadata(&self) -> &ErrorMetadata {
+    pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationRequestTimeout(m)
             | Self::FailedOperationServerError(m)
@@ -415,8 +441,8 @@ impl GetUpgradeGroupFaceModelVersionResultError {
     }
 }
 impl crate::runtime::sealed::Sealed for GetUpgradeGroupFaceModelVersionResultError {}
-impl ServiceError for GetUpgradeGroupFaceModelVersionResultError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+impl crate::runtime::error::ServiceError for GetUpgradeGroupFaceModelVersionResultError {
+    fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "FailedOperation.RequestTimeout" => {
                 Self::FailedOperationRequestTimeout(metadata)
@@ -451,10 +477,10 @@ impl ServiceError for GetUpgradeGroupFaceModelVersionResultError {
             }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+    fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         GetUpgradeGroupFaceModelVersionResultError::metadata(self)
     }
-    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+    fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationRequestTimeout(m)
             | Self::FailedOperationServerError(m)
@@ -497,12 +523,18 @@ impl GetUpgradeGroupFaceModelVersionResultFluentBuilder {
         }
     }
     /// Sets `JobId`: Required. ID of the upgrade job, used to query the progress and result of the group upgrade.
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+    pub fn job_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.input = self.input.job_id(value);
         self
     }
     /// Sets or clears `JobId`, for a value that may be absent.
-    pub fn set_job_id(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_job_id(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.input = self.input.set_job_id(value);
         self
     }
@@ -516,7 +548,7 @@ impl GetUpgradeGroupFaceModelVersionResultFluentBuilder {
         self,
     ) -> ::core::result::Result<
         GetUpgradeGroupFaceModelVersionResultRequest,
-        ValidationError,
+        crate::runtime::error::ValidationError,
     > {
         self.input.build()
     }
@@ -526,9 +558,12 @@ impl GetUpgradeGroupFaceModelVersionResultFluentBuilder {
         self,
     ) -> ::core::result::Result<
         GetUpgradeGroupFaceModelVersionResultResponse,
-        SdkError<GetUpgradeGroupFaceModelVersionResultError>,
+        crate::runtime::error::SdkError<GetUpgradeGroupFaceModelVersionResultError>,
     > {
-        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        let request = self
+            .input
+            .build()
+            .map_err(crate::runtime::error::SdkError::InvalidRequest)?;
         self.client.send(&request).await
     }
 }

@@ -47,26 +47,24 @@
 //!   "RequestId": "f944657d-6260-4a2e-a4d8-9c1845f39e56"
 //! }
 //! ```
-use serde::{Deserialize, Serialize};
-use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `ModifyPersonBaseInfo`: Modifies the basic information of a person.
 ///
 /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
 ///
 /// Build it with [`ModifyPersonBaseInfoRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ModifyPersonBaseInfoRequest {
     /// Person ID, which is the `PersonId` in the `CreatePerson` API.
     #[serde(rename = "PersonId")]
-    pub person_id: String,
+    pub person_id: ::std::string::String,
     /// The new name of the person.
     #[serde(rename = "PersonName", default, skip_serializing_if = "Option::is_none")]
-    pub person_name: Option<String>,
+    pub person_name: ::core::option::Option<::std::string::String>,
     /// The new gender of the person: 1 for male, 2 for female.
     #[serde(rename = "Gender", default, skip_serializing_if = "Option::is_none")]
-    pub gender: Option<i64>,
+    pub gender: ::core::option::Option<i64>,
 }
 impl ModifyPersonBaseInfoRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -74,7 +72,9 @@ impl ModifyPersonBaseInfoRequest {
         <ModifyPersonBaseInfoRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         Ok(())
     }
 }
@@ -82,28 +82,40 @@ impl ModifyPersonBaseInfoRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[must_use = "`.build()` returns the request"]
 pub struct ModifyPersonBaseInfoRequestBuilder {
-    person_id: ::core::option::Option<String>,
-    person_name: ::core::option::Option<String>,
+    person_id: ::core::option::Option<::std::string::String>,
+    person_name: ::core::option::Option<::std::string::String>,
     gender: ::core::option::Option<i64>,
 }
 impl ModifyPersonBaseInfoRequestBuilder {
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
-    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+    pub fn person_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.person_id = Some(value.into());
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
-    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_person_id(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.person_id = value;
         self
     }
     /// Sets `PersonName`: The new name of the person.
-    pub fn person_name(mut self, value: impl Into<String>) -> Self {
+    pub fn person_name(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.person_name = Some(value.into());
         self
     }
     /// Sets or clears `PersonName`, for a value that may be absent.
-    pub fn set_person_name(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_person_name(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.person_name = value;
         self
     }
@@ -117,15 +129,21 @@ impl ModifyPersonBaseInfoRequestBuilder {
         self.gender = value;
         self
     }
-    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
     pub fn build(
         self,
-    ) -> ::core::result::Result<ModifyPersonBaseInfoRequest, ValidationError> {
+    ) -> ::core::result::Result<
+        ModifyPersonBaseInfoRequest,
+        crate::runtime::error::ValidationError,
+    > {
         Ok(ModifyPersonBaseInfoRequest {
             person_id: self
                 .person_id
-                .ok_or_else(|| ValidationError::missing("PersonId", "person_id"))?,
+                .ok_or_else(|| crate::runtime::error::ValidationError::missing(
+                    "PersonId",
+                    "person_id",
+                ))?,
             person_name: self.person_name,
             gender: self.gender,
         })
@@ -138,7 +156,9 @@ impl crate::runtime::action::Action for ModifyPersonBaseInfoRequest {
     const REGION_REQUIRED: bool = false;
     type Output = ModifyPersonBaseInfoResponse;
     type Error = ModifyPersonBaseInfoError;
-    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         ModifyPersonBaseInfoRequest::validate(self)
     }
     fn error_code(
@@ -364,12 +384,12 @@ impl crate::runtime::action::Action for ModifyPersonBaseInfoRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "6e2a0fb7-7c9e-45c7-abf1-338457d1def7");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyPersonBaseInfoResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl ModifyPersonBaseInfoResponse {
     /// Starts a [`ModifyPersonBaseInfoResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -385,7 +405,10 @@ pub struct ModifyPersonBaseInfoResponseBuilder {
 }
 impl ModifyPersonBaseInfoResponseBuilder {
     /// Sets `RequestId`, the unique ID the service gives every call.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.request_id = value.into();
         self
     }
@@ -399,142 +422,156 @@ impl ModifyPersonBaseInfoResponseBuilder {
 #[non_exhaustive]
 pub enum ModifyPersonBaseInfoError {
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
-    FailedOperationConflictOperation(ErrorMetadata),
+    FailedOperationConflictOperation(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.DuplicatedGroupDescription`: The custom description field must be unique in the group.
-    FailedOperationDuplicatedGroupDescription(ErrorMetadata),
+    FailedOperationDuplicatedGroupDescription(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.GroupInDeletedState`: The current group is being deleted. Please wait.
-    FailedOperationGroupInDeletedState(ErrorMetadata),
+    FailedOperationGroupInDeletedState(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.GroupPersonMapExist`: The ID of the corresponding person is already in the group.
-    FailedOperationGroupPersonMapExist(ErrorMetadata),
+    FailedOperationGroupPersonMapExist(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.GroupPersonMapNotExist`: The ID of the corresponding person is not in the group.
-    FailedOperationGroupPersonMapNotExist(ErrorMetadata),
+    FailedOperationGroupPersonMapNotExist(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageDecodeFailed`: Image decoding failed.
-    FailedOperationImageDecodeFailed(ErrorMetadata),
+    FailedOperationImageDecodeFailed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageDownloadError`: An error occurred while downloading the image.
-    FailedOperationImageDownloadError(ErrorMetadata),
+    FailedOperationImageDownloadError(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageFacedetectFailed`: Face detection failed.
-    FailedOperationImageFacedetectFailed(ErrorMetadata),
+    FailedOperationImageFacedetectFailed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageSizeExceed`: The size of the Base64-encoded image cannot exceed 5 MB.
-    FailedOperationImageSizeExceed(ErrorMetadata),
+    FailedOperationImageSizeExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestLimitExceeded`: The request frequency exceeds the limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    FailedOperationRequestLimitExceeded(ErrorMetadata),
+    FailedOperationRequestLimitExceeded(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationRequestTimeout(ErrorMetadata),
+    FailedOperationRequestTimeout(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.SearchFacesExceed`: The number of faces searched for exceeds the limit.
-    FailedOperationSearchFacesExceed(ErrorMetadata),
+    FailedOperationSearchFacesExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationServerError(ErrorMetadata),
+    FailedOperationServerError(crate::runtime::error::ErrorMetadata),
     /// `InternalError`: Internal error.
-    InternalError(ErrorMetadata),
+    InternalError(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
-    InvalidParameterInvalidParameter(ErrorMetadata),
+    InvalidParameterInvalidParameter(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.AccountFaceNumExceed`: The number of faces in the account exceeds the limit.
-    InvalidParameterValueAccountFaceNumExceed(ErrorMetadata),
+    InvalidParameterValueAccountFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.DeleteFaceNumExceed`: The number of faces to be deleted exceeds the limit. Every person must have at least one face image.
-    InvalidParameterValueDeleteFaceNumExceed(ErrorMetadata),
+    InvalidParameterValueDeleteFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupExDescriptionsExceed`: The array length of the group's custom description fields exceeds the limit. Up to 5 fields can be created.
-    InvalidParameterValueGroupExDescriptionsExceed(ErrorMetadata),
+    InvalidParameterValueGroupExDescriptionsExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupExDescriptionsNameIdentical`: The name of the group's custom description field must be unique.
-    InvalidParameterValueGroupExDescriptionsNameIdentical(ErrorMetadata),
+    InvalidParameterValueGroupExDescriptionsNameIdentical(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.GroupExDescriptionsNameIllegal`: The name of the group's custom description field contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValueGroupExDescriptionsNameIllegal(ErrorMetadata),
+    InvalidParameterValueGroupExDescriptionsNameIllegal(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.GroupExDescriptionsNameTooLong`: The name of the group's custom description field exceeds the length limit.
-    InvalidParameterValueGroupExDescriptionsNameTooLong(ErrorMetadata),
+    InvalidParameterValueGroupExDescriptionsNameTooLong(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.GroupFaceNumExceed`: The number of faces in the group exceeds the limit.
-    InvalidParameterValueGroupFaceNumExceed(ErrorMetadata),
+    InvalidParameterValueGroupFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdAlreadyExist`: The group ID already exists. It must be unique.
-    InvalidParameterValueGroupIdAlreadyExist(ErrorMetadata),
+    InvalidParameterValueGroupIdAlreadyExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdIllegal`: The group ID contains invalid characters. It can contain only letters, digits, and special symbols (-%@#&_).
-    InvalidParameterValueGroupIdIllegal(ErrorMetadata),
+    InvalidParameterValueGroupIdIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdNotExist`: The group ID does not exist.
-    InvalidParameterValueGroupIdNotExist(ErrorMetadata),
+    InvalidParameterValueGroupIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdTooLong`: The group ID exceeds the length limit.
-    InvalidParameterValueGroupIdTooLong(ErrorMetadata),
+    InvalidParameterValueGroupIdTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdsExceed`: The list of groups passed in exceeds the limit.
-    InvalidParameterValueGroupIdsExceed(ErrorMetadata),
+    InvalidParameterValueGroupIdsExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNameAlreadyExist`: The group name already exists. It must be unique.
-    InvalidParameterValueGroupNameAlreadyExist(ErrorMetadata),
+    InvalidParameterValueGroupNameAlreadyExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNameIllegal`: The group name contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValueGroupNameIllegal(ErrorMetadata),
+    InvalidParameterValueGroupNameIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNameTooLong`: The group name exceeds the length limit.
-    InvalidParameterValueGroupNameTooLong(ErrorMetadata),
+    InvalidParameterValueGroupNameTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNumExceed`: The number of groups exceeds the limit. If you need more, please contact us.
-    InvalidParameterValueGroupNumExceed(ErrorMetadata),
+    InvalidParameterValueGroupNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNumPerPersonExceed`: The number of groups exceeds the limit. One person can be added to up to 100 groups.
-    InvalidParameterValueGroupNumPerPersonExceed(ErrorMetadata),
+    InvalidParameterValueGroupNumPerPersonExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupTagIllegal`: The group remarks field contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValueGroupTagIllegal(ErrorMetadata),
+    InvalidParameterValueGroupTagIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupTagTooLong`: The group remarks field exceeds the length limit.
-    InvalidParameterValueGroupTagTooLong(ErrorMetadata),
+    InvalidParameterValueGroupTagTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.ImageEmpty`: Empty image.
-    InvalidParameterValueImageEmpty(ErrorMetadata),
+    InvalidParameterValueImageEmpty(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.LimitExceed`: The number of returned results exceeds the limit.
-    InvalidParameterValueLimitExceed(ErrorMetadata),
+    InvalidParameterValueLimitExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.NoFaceInGroups`: There are no faces in the specified group.
-    InvalidParameterValueNoFaceInGroups(ErrorMetadata),
+    InvalidParameterValueNoFaceInGroups(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.NoFaceInPhoto`: There are no faces in the image.
-    InvalidParameterValueNoFaceInPhoto(ErrorMetadata),
+    InvalidParameterValueNoFaceInPhoto(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.OffsetExceed`: The starting number is too large. Please check the length of the array to be requested.
-    InvalidParameterValueOffsetExceed(ErrorMetadata),
+    InvalidParameterValueOffsetExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonExDescriptionInfosExceed`: The array length of the person's custom description fields exceeds the limit. Up to 5 fields are allowed.
-    InvalidParameterValuePersonExDescriptionInfosExceed(ErrorMetadata),
+    InvalidParameterValuePersonExDescriptionInfosExceed(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.PersonExDescriptionsNameIdentical`: The name of the person's custom description field must be unique.
-    InvalidParameterValuePersonExDescriptionsNameIdentical(ErrorMetadata),
+    InvalidParameterValuePersonExDescriptionsNameIdentical(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.PersonExDescriptionsNameIllegal`: The name of the person's custom description field contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValuePersonExDescriptionsNameIllegal(ErrorMetadata),
+    InvalidParameterValuePersonExDescriptionsNameIllegal(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.PersonExDescriptionsNameTooLong`: The name of the person's custom description field exceeds the length limit.
-    InvalidParameterValuePersonExDescriptionsNameTooLong(ErrorMetadata),
+    InvalidParameterValuePersonExDescriptionsNameTooLong(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.PersonExistInGroup`: The ID of the corresponding person is already in the group.
-    InvalidParameterValuePersonExistInGroup(ErrorMetadata),
+    InvalidParameterValuePersonExistInGroup(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonFaceNumExceed`: The number of face images for the person exceeds the limit. One person can have up to 5 face images.
-    InvalidParameterValuePersonFaceNumExceed(ErrorMetadata),
+    InvalidParameterValuePersonFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonGenderIllegal`: An error occurred while setting person gender. 0: empty; 1: male; 2: female.
-    InvalidParameterValuePersonGenderIllegal(ErrorMetadata),
+    InvalidParameterValuePersonGenderIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdAlreadyExist`: The person ID already exists. It must be unique.
-    InvalidParameterValuePersonIdAlreadyExist(ErrorMetadata),
+    InvalidParameterValuePersonIdAlreadyExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdIllegal`: The person ID contains invalid characters. It can contain only letters, digits, and -%@#&_.
-    InvalidParameterValuePersonIdIllegal(ErrorMetadata),
+    InvalidParameterValuePersonIdIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdNotExist`: The person ID does not exist.
-    InvalidParameterValuePersonIdNotExist(ErrorMetadata),
+    InvalidParameterValuePersonIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdTooLong`: The person ID field exceeds the length limit.
-    InvalidParameterValuePersonIdTooLong(ErrorMetadata),
+    InvalidParameterValuePersonIdTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonNameIllegal`: The person name contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValuePersonNameIllegal(ErrorMetadata),
+    InvalidParameterValuePersonNameIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonNameTooLong`: The person name exceeds the length limit.
-    InvalidParameterValuePersonNameTooLong(ErrorMetadata),
+    InvalidParameterValuePersonNameTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.SearchPersonsExceed`: The number of persons searched for exceeds the limit.
-    InvalidParameterValueSearchPersonsExceed(ErrorMetadata),
+    InvalidParameterValueSearchPersonsExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.UploadFaceNumExceed`: Up to four faces can be uploaded at a time.
-    InvalidParameterValueUploadFaceNumExceed(ErrorMetadata),
+    InvalidParameterValueUploadFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.UrlIllegal`: Invalid URL format.
-    InvalidParameterValueUrlIllegal(ErrorMetadata),
+    InvalidParameterValueUrlIllegal(crate::runtime::error::ErrorMetadata),
     /// `LimitExceeded.ErrorFaceNumExceed`: The number of faces exceeds the limit.
-    LimitExceededErrorFaceNumExceed(ErrorMetadata),
+    LimitExceededErrorFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `MissingParameter.ErrorParameterEmpty`: A required parameter is empty.
-    MissingParameterErrorParameterEmpty(ErrorMetadata),
+    MissingParameterErrorParameterEmpty(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Delivering`: The resource is being shipped.
-    ResourceUnavailableDelivering(ErrorMetadata),
+    ResourceUnavailableDelivering(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Freeze`: The account has been frozen.
-    ResourceUnavailableFreeze(ErrorMetadata),
+    ResourceUnavailableFreeze(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
-    ResourceUnavailableInArrears(ErrorMetadata),
+    ResourceUnavailableInArrears(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
-    ResourceUnavailableNotExist(ErrorMetadata),
+    ResourceUnavailableNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Recover`: The resource has been repossessed.
-    ResourceUnavailableRecover(ErrorMetadata),
+    ResourceUnavailableRecover(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.StopUsing`: Services for the account has been stopped.
-    ResourceUnavailableStopUsing(ErrorMetadata),
+    ResourceUnavailableStopUsing(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.UnknownStatus`: The billing status is unknown.
-    ResourceUnavailableUnknownStatus(ErrorMetadata),
+    ResourceUnavailableUnknownStatus(crate::runtime::error::ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
-    ResourcesSoldOutChargeStatusException(ErrorMetadata),
+    ResourcesSoldOutChargeStatusException(crate::runtime::error::ErrorMetadata),
     /// `UnsupportedOperation.UnknowMethod`: Unknown method name.
-    UnsupportedOperationUnknowMethod(ErrorMetadata),
+    UnsupportedOperationUnknowMethod(crate::runtime::error::ErrorMetadata),
     /// An API 3.0 common code (authentication, throttling, quotas, ...):
     /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
     Common(crate::CommonCodeError),
     /// A code this version of the spec does not list; code and message are kept intact.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl ModifyPersonBaseInfoError {
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
@@ -551,19 +588,19 @@ impl ModifyPersonBaseInfoError {
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        ServiceError::is_retryable(self)
+        crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
     pub fn is_throttling(&self) -> bool {
-        ServiceError::is_throttling(self)
+        crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
     pub fn is_not_found(&self) -> bool {
-        ServiceError::is_not_found(self)
+        crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
     pub fn is_auth_failure(&self) -> bool {
-        ServiceError::is_auth_failure(self)
+        crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
@@ -583,7 +620,7 @@ impl ModifyPersonBaseInfoError {
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
-    pub fn metadata(&self) -> &ErrorMetadata {
+    pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
             | Self::FailedOperationDuplicatedGroupDescription(m)
@@ -657,8 +694,8 @@ impl ModifyPersonBaseInfoError {
     }
 }
 impl crate::runtime::sealed::Sealed for ModifyPersonBaseInfoError {}
-impl ServiceError for ModifyPersonBaseInfoError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+impl crate::runtime::error::ServiceError for ModifyPersonBaseInfoError {
+    fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "FailedOperation.ConflictOperation" => {
                 Self::FailedOperationConflictOperation(metadata)
@@ -858,10 +895,10 @@ impl ServiceError for ModifyPersonBaseInfoError {
             }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+    fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         ModifyPersonBaseInfoError::metadata(self)
     }
-    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+    fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
             | Self::FailedOperationDuplicatedGroupDescription(m)
@@ -958,22 +995,34 @@ impl ModifyPersonBaseInfoFluentBuilder {
         }
     }
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
-    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+    pub fn person_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.input = self.input.person_id(value);
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
-    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_person_id(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.input = self.input.set_person_id(value);
         self
     }
     /// Sets `PersonName`: The new name of the person.
-    pub fn person_name(mut self, value: impl Into<String>) -> Self {
+    pub fn person_name(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.input = self.input.person_name(value);
         self
     }
     /// Sets or clears `PersonName`, for a value that may be absent.
-    pub fn set_person_name(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_person_name(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.input = self.input.set_person_name(value);
         self
     }
@@ -995,7 +1044,10 @@ impl ModifyPersonBaseInfoFluentBuilder {
     /// for a mock; fails as `send` would when a required parameter is not set.
     pub fn into_request(
         self,
-    ) -> ::core::result::Result<ModifyPersonBaseInfoRequest, ValidationError> {
+    ) -> ::core::result::Result<
+        ModifyPersonBaseInfoRequest,
+        crate::runtime::error::ValidationError,
+    > {
         self.input.build()
     }
     /// Checks that the required parameters are set, then validates, signs and sends
@@ -1004,9 +1056,12 @@ impl ModifyPersonBaseInfoFluentBuilder {
         self,
     ) -> ::core::result::Result<
         ModifyPersonBaseInfoResponse,
-        SdkError<ModifyPersonBaseInfoError>,
+        crate::runtime::error::SdkError<ModifyPersonBaseInfoError>,
     > {
-        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        let request = self
+            .input
+            .build()
+            .map_err(crate::runtime::error::SdkError::InvalidRequest)?;
         self.client.send(&request).await
     }
 }

@@ -31,8 +31,6 @@
 //! }
 //! ```
 #![allow(deprecated)]
-use serde::{Deserialize, Serialize};
-use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `RevertGroupFaceModelVersion`: Rolls back the version of a group.
 ///
 /// **Deprecated**: the service marks this action deprecated; it may stop working without notice.
@@ -43,13 +41,13 @@ use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationErr
 #[deprecated(
     note = "the service marks `RevertGroupFaceModelVersion` deprecated; it may stop working without notice"
 )]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RevertGroupFaceModelVersionRequest {
     /// ID of the upgrade job to roll back.
     #[serde(rename = "JobId")]
-    pub job_id: String,
+    pub job_id: ::std::string::String,
 }
 impl RevertGroupFaceModelVersionRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -57,7 +55,9 @@ impl RevertGroupFaceModelVersionRequest {
         <RevertGroupFaceModelVersionRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         Ok(())
     }
 }
@@ -68,28 +68,40 @@ impl RevertGroupFaceModelVersionRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[must_use = "`.build()` returns the request"]
 pub struct RevertGroupFaceModelVersionRequestBuilder {
-    job_id: ::core::option::Option<String>,
+    job_id: ::core::option::Option<::std::string::String>,
 }
 impl RevertGroupFaceModelVersionRequestBuilder {
     /// Sets `JobId`: Required. ID of the upgrade job to roll back.
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+    pub fn job_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.job_id = Some(value.into());
         self
     }
     /// Sets or clears `JobId`, for a value that may be absent.
-    pub fn set_job_id(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_job_id(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.job_id = value;
         self
     }
-    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
     pub fn build(
         self,
-    ) -> ::core::result::Result<RevertGroupFaceModelVersionRequest, ValidationError> {
+    ) -> ::core::result::Result<
+        RevertGroupFaceModelVersionRequest,
+        crate::runtime::error::ValidationError,
+    > {
         Ok(RevertGroupFaceModelVersionRequest {
             job_id: self
                 .job_id
-                .ok_or_else(|| ValidationError::missing("JobId", "job_id"))?,
+                .ok_or_else(|| crate::runtime::error::ValidationError::missing(
+                    "JobId",
+                    "job_id",
+                ))?,
         })
     }
 }
@@ -100,7 +112,9 @@ impl crate::runtime::action::Action for RevertGroupFaceModelVersionRequest {
     const REGION_REQUIRED: bool = false;
     type Output = RevertGroupFaceModelVersionResponse;
     type Error = RevertGroupFaceModelVersionError;
-    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         RevertGroupFaceModelVersionRequest::validate(self)
     }
     fn error_code(
@@ -160,12 +174,12 @@ impl crate::runtime::action::Action for RevertGroupFaceModelVersionRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "64741bf7-8959-45e0-ac34-01913b212934");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RevertGroupFaceModelVersionResponse {
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl RevertGroupFaceModelVersionResponse {
     /// Starts a [`RevertGroupFaceModelVersionResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -181,7 +195,10 @@ pub struct RevertGroupFaceModelVersionResponseBuilder {
 }
 impl RevertGroupFaceModelVersionResponseBuilder {
     /// Sets `RequestId`, the unique ID the service gives every call.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.request_id = value.into();
         self
     }
@@ -195,30 +212,30 @@ impl RevertGroupFaceModelVersionResponseBuilder {
 #[non_exhaustive]
 pub enum RevertGroupFaceModelVersionError {
     /// `FailedOperation.JobCannnotRollback`: Error code `FailedOperation.JobCannnotRollback`.
-    FailedOperationJobCannnotRollback(ErrorMetadata),
+    FailedOperationJobCannnotRollback(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationRequestTimeout(ErrorMetadata),
+    FailedOperationRequestTimeout(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationServerError(ErrorMetadata),
+    FailedOperationServerError(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.UpgradeJobIdNotExist`: Error code `FailedOperation.UpgradeJobIdNotExist`.
-    FailedOperationUpgradeJobIdNotExist(ErrorMetadata),
+    FailedOperationUpgradeJobIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
-    InvalidParameterInvalidParameter(ErrorMetadata),
+    InvalidParameterInvalidParameter(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdNotExist`: The group ID does not exist.
-    InvalidParameterValueGroupIdNotExist(ErrorMetadata),
+    InvalidParameterValueGroupIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
-    ResourceUnavailableInArrears(ErrorMetadata),
+    ResourceUnavailableInArrears(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
-    ResourceUnavailableNotExist(ErrorMetadata),
+    ResourceUnavailableNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.StopUsing`: Services for the account has been stopped.
-    ResourceUnavailableStopUsing(ErrorMetadata),
+    ResourceUnavailableStopUsing(crate::runtime::error::ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
-    ResourcesSoldOutChargeStatusException(ErrorMetadata),
+    ResourcesSoldOutChargeStatusException(crate::runtime::error::ErrorMetadata),
     /// An API 3.0 common code (authentication, throttling, quotas, ...):
     /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
     Common(crate::CommonCodeError),
     /// A code this version of the spec does not list; code and message are kept intact.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl RevertGroupFaceModelVersionError {
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
@@ -235,19 +252,19 @@ impl RevertGroupFaceModelVersionError {
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        ServiceError::is_retryable(self)
+        crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
     pub fn is_throttling(&self) -> bool {
-        ServiceError::is_throttling(self)
+        crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
     pub fn is_not_found(&self) -> bool {
-        ServiceError::is_not_found(self)
+        crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
     pub fn is_auth_failure(&self) -> bool {
-        ServiceError::is_auth_failure(self)
+        crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
@@ -264,7 +281,7 @@ impl RevertGroupFaceModelVersionError {
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
-    pub fn metadata(&self) -> &ErrorMetadata {
+    pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationJobCannnotRollback(m)
             | Self::FailedOperationRequestTimeout(m)
@@ -282,8 +299,8 @@ impl RevertGroupFaceModelVersionError {
     }
 }
 impl crate::runtime::sealed::Sealed for RevertGroupFaceModelVersionError {}
-impl ServiceError for RevertGroupFaceModelVersionError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+impl crate::runtime::error::ServiceError for RevertGroupFaceModelVersionError {
+    fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "FailedOperation.JobCannnotRollback" => {
                 Self::FailedOperationJobCannnotRollback(metadata)
@@ -321,10 +338,10 @@ impl ServiceError for RevertGroupFaceModelVersionError {
             }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+    fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         RevertGroupFaceModelVersionError::metadata(self)
     }
-    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+    fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationJobCannnotRollback(m)
             | Self::FailedOperationRequestTimeout(m)
@@ -368,12 +385,18 @@ impl RevertGroupFaceModelVersionFluentBuilder {
         }
     }
     /// Sets `JobId`: Required. ID of the upgrade job to roll back.
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+    pub fn job_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.input = self.input.job_id(value);
         self
     }
     /// Sets or clears `JobId`, for a value that may be absent.
-    pub fn set_job_id(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_job_id(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.input = self.input.set_job_id(value);
         self
     }
@@ -385,7 +408,10 @@ impl RevertGroupFaceModelVersionFluentBuilder {
     /// for a mock; fails as `send` would when a required parameter is not set.
     pub fn into_request(
         self,
-    ) -> ::core::result::Result<RevertGroupFaceModelVersionRequest, ValidationError> {
+    ) -> ::core::result::Result<
+        RevertGroupFaceModelVersionRequest,
+        crate::runtime::error::ValidationError,
+    > {
         self.input.build()
     }
     /// Checks that the required parameters are set, then validates, signs and sends
@@ -394,9 +420,12 @@ impl RevertGroupFaceModelVersionFluentBuilder {
         self,
     ) -> ::core::result::Result<
         RevertGroupFaceModelVersionResponse,
-        SdkError<RevertGroupFaceModelVersionError>,
+        crate::runtime::error::SdkError<RevertGroupFaceModelVersionError>,
     > {
-        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        let request = self
+            .input
+            .build()
+            .map_err(crate::runtime::error::SdkError::InvalidRequest)?;
         self.client.send(&request).await
     }
 }

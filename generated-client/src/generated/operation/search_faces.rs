@@ -110,12 +110,10 @@
 //!   "RequestId": "527ecffe-4c6a-47c9-8217-4dd2e3f018da"
 //! }
 //! ```
-use serde::{Deserialize, Serialize};
-use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `SearchFaces`: Searches for face.
 ///
 /// Build it with [`SearchFacesRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SearchFacesRequest {
@@ -124,14 +122,14 @@ pub struct SearchFacesRequest {
     ///
     /// Constraints: at most 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`; at least 1 items.
     #[serde(rename = "GroupIds")]
-    pub group_ids: Vec<String>,
+    pub group_ids: ::std::vec::Vec<::std::string::String>,
     /// Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     ///
     /// Constraints: at most 5242880 characters.
     #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<crate::Image>,
+    pub image: ::core::option::Option<crate::Image>,
     /// Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// Either `Url` or `Image` must be provided; if both are provided, only `Url` will be used.
@@ -139,23 +137,23 @@ pub struct SearchFacesRequest {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: ::core::option::Option<::std::string::String>,
     /// Maximum number of recognizable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 10.
     /// `MaxFaceNum` is used to control the number of faces to be searched for if there are multiple faces in the input image to be recognized.
     /// For example, if the input image in `Image` or `Url` contains multiple faces and `MaxFaceNum` is 5, top 5 faces with the largest size in the image will be recognized.
     #[serde(rename = "MaxFaceNum", default, skip_serializing_if = "Option::is_none")]
-    pub max_face_num: Option<u64>,
+    pub max_face_num: ::core::option::Option<u64>,
     /// Minimum height and width of face in px. Default value: 34. Face images whose value is below 34 cannot be recognized. We recommend setting this parameter to 80.
     #[serde(rename = "MinFaceSize", default, skip_serializing_if = "Option::is_none")]
-    pub min_face_size: Option<u64>,
+    pub min_face_size: ::core::option::Option<u64>,
     /// Number of the most similar persons returned for one single recognized face image. Default value: 5. Maximum value: 100.
     /// For example, if `MaxFaceNum` is 1 and `MaxPersonNum` is 8, information of the top 8 most similar persons will be returned.
     /// The greater the value, the longer the processing time. We recommend setting a value below 10.
     #[serde(rename = "MaxPersonNum", default, skip_serializing_if = "Option::is_none")]
-    pub max_person_num: Option<u64>,
+    pub max_person_num: ::core::option::Option<u64>,
     /// Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
     #[serde(rename = "NeedPersonInfo", default, skip_serializing_if = "Option::is_none")]
-    pub need_person_info: Option<i64>,
+    pub need_person_info: ::core::option::Option<i64>,
     /// Image quality control.
     /// 0: no control.
     /// 1: low quality requirement. The image has one or more of the following problems: extreme blurriness, covered eyes, covered nose, and covered mouth.
@@ -165,7 +163,7 @@ pub struct SearchFacesRequest {
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
     #[serde(rename = "QualityControl", default, skip_serializing_if = "Option::is_none")]
-    pub quality_control: Option<u64>,
+    pub quality_control: ::core::option::Option<u64>,
     /// In the output parameter `Score`, the result will be returned only if the result value is above the `FaceMatchThreshold` value. Default value: 0.
     ///
     /// Constraints: at least 0; at most 100.
@@ -174,14 +172,14 @@ pub struct SearchFacesRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub face_match_threshold: Option<f64>,
+    pub face_match_threshold: ::core::option::Option<f64>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     #[serde(
         rename = "NeedRotateDetection",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub need_rotate_detection: Option<u64>,
+    pub need_rotate_detection: ::core::option::Option<u64>,
 }
 impl SearchFacesRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -189,7 +187,9 @@ impl SearchFacesRequest {
         <SearchFacesRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         crate::runtime::validate::at_least_one_of(
             &["Image", "Url"],
             &[
@@ -244,9 +244,9 @@ impl SearchFacesRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[must_use = "`.build()` returns the request"]
 pub struct SearchFacesRequestBuilder {
-    group_ids: ::core::option::Option<Vec<String>>,
+    group_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     image: ::core::option::Option<crate::Image>,
-    url: ::core::option::Option<String>,
+    url: ::core::option::Option<::std::string::String>,
     max_face_num: ::core::option::Option<u64>,
     min_face_size: ::core::option::Option<u64>,
     max_person_num: ::core::option::Option<u64>,
@@ -258,19 +258,22 @@ pub struct SearchFacesRequestBuilder {
 impl SearchFacesRequestBuilder {
     /// Sets `GroupIds`: Required. List of groups to be searched in (up to 100). The array element value is the `GroupId` in the `CreateGroup` API.
     /// You cannot search for groups using different algorithm model versions (`FaceModelVersion`) at a time.
-    pub fn group_ids(mut self, value: Vec<String>) -> Self {
+    pub fn group_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.group_ids = Some(value);
         self
     }
     /// Sets or clears `GroupIds`, for a value that may be absent.
-    pub fn set_group_ids(mut self, value: ::core::option::Option<Vec<String>>) -> Self {
+    pub fn set_group_ids(
+        mut self,
+        value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
         self.group_ids = value;
         self
     }
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
+    pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image = Some(value.into());
         self
     }
@@ -285,12 +288,18 @@ impl SearchFacesRequestBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url(mut self, value: impl Into<String>) -> Self {
+    pub fn url(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
-    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_url(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.url = value;
         self
     }
@@ -381,13 +390,21 @@ impl SearchFacesRequestBuilder {
         self.need_rotate_detection = value;
         self
     }
-    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
-    pub fn build(self) -> ::core::result::Result<SearchFacesRequest, ValidationError> {
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<
+        SearchFacesRequest,
+        crate::runtime::error::ValidationError,
+    > {
         Ok(SearchFacesRequest {
             group_ids: self
                 .group_ids
-                .ok_or_else(|| ValidationError::missing("GroupIds", "group_ids"))?,
+                .ok_or_else(|| crate::runtime::error::ValidationError::missing(
+                    "GroupIds",
+                    "group_ids",
+                ))?,
             image: self.image,
             url: self.url,
             max_face_num: self.max_face_num,
@@ -407,7 +424,9 @@ impl crate::runtime::action::Action for SearchFacesRequest {
     const REGION_REQUIRED: bool = false;
     type Output = SearchFacesResponse;
     type Error = SearchFacesError;
-    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         SearchFacesRequest::validate(self)
     }
     fn error_code(error: &SearchFacesError) -> ::core::option::Option<&'static str> {
@@ -695,21 +714,21 @@ impl crate::runtime::action::Action for SearchFacesRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "57b42b73-b978-45b9-8095-8f50e9642d35");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchFacesResponse {
     /// Recognition result.
     #[serde(rename = "Results")]
-    pub results: Vec<crate::types::Result>,
+    pub results: ::std::vec::Vec<crate::types::Result>,
     /// Number of faces included in searched groups.
     #[serde(rename = "FaceNum")]
     pub face_num: u64,
     /// Algorithm model version used for face recognition.
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: String,
+    pub face_model_version: ::std::string::String,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl SearchFacesResponse {
     /// Starts a [`SearchFacesResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -725,7 +744,7 @@ pub struct SearchFacesResponseBuilder {
 }
 impl SearchFacesResponseBuilder {
     /// Sets `Results`: Recognition result.
-    pub fn results(mut self, value: Vec<crate::types::Result>) -> Self {
+    pub fn results(mut self, value: ::std::vec::Vec<crate::types::Result>) -> Self {
         self.value.results = value;
         self
     }
@@ -735,12 +754,18 @@ impl SearchFacesResponseBuilder {
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.face_model_version = value.into();
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.request_id = value.into();
         self
     }
@@ -754,156 +779,170 @@ impl SearchFacesResponseBuilder {
 #[non_exhaustive]
 pub enum SearchFacesError {
     /// `AuthFailure.InvalidAuthorization`: Authentication failed.
-    AuthFailureInvalidAuthorization(ErrorMetadata),
+    AuthFailureInvalidAuthorization(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.AcrossVersionsError`: This operation cannot be performed across algorithm model versions.
-    FailedOperationAcrossVersionsError(ErrorMetadata),
+    FailedOperationAcrossVersionsError(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
-    FailedOperationConflictOperation(ErrorMetadata),
+    FailedOperationConflictOperation(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.DuplicatedGroupDescription`: The custom description field must be unique in the group.
-    FailedOperationDuplicatedGroupDescription(ErrorMetadata),
+    FailedOperationDuplicatedGroupDescription(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.FaceSizeTooSmall`: The face frame size is smaller than the `MinFaceSize` value, and the face is filtered out.
-    FailedOperationFaceSizeTooSmall(ErrorMetadata),
+    FailedOperationFaceSizeTooSmall(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.GroupInDeletedState`: The current group is being deleted. Please wait.
-    FailedOperationGroupInDeletedState(ErrorMetadata),
+    FailedOperationGroupInDeletedState(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.GroupPersonMapExist`: The ID of the corresponding person is already in the group.
-    FailedOperationGroupPersonMapExist(ErrorMetadata),
+    FailedOperationGroupPersonMapExist(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.GroupPersonMapNotExist`: The ID of the corresponding person is not in the group.
-    FailedOperationGroupPersonMapNotExist(ErrorMetadata),
+    FailedOperationGroupPersonMapNotExist(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageDecodeFailed`: Image decoding failed.
-    FailedOperationImageDecodeFailed(ErrorMetadata),
+    FailedOperationImageDecodeFailed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageDownloadError`: An error occurred while downloading the image.
-    FailedOperationImageDownloadError(ErrorMetadata),
+    FailedOperationImageDownloadError(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageFacedetectFailed`: Face detection failed.
-    FailedOperationImageFacedetectFailed(ErrorMetadata),
+    FailedOperationImageFacedetectFailed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageResolutionExceed`: The image resolution is too high.
-    FailedOperationImageResolutionExceed(ErrorMetadata),
+    FailedOperationImageResolutionExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageResolutionTooSmall`: The image short edge resolution is smaller than 64.
-    FailedOperationImageResolutionTooSmall(ErrorMetadata),
+    FailedOperationImageResolutionTooSmall(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageSizeExceed`: The size of the Base64-encoded image cannot exceed 5 MB.
-    FailedOperationImageSizeExceed(ErrorMetadata),
+    FailedOperationImageSizeExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestLimitExceeded`: The request frequency exceeds the limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    FailedOperationRequestLimitExceeded(ErrorMetadata),
+    FailedOperationRequestLimitExceeded(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationRequestTimeout(ErrorMetadata),
+    FailedOperationRequestTimeout(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.SearchFacesExceed`: The number of faces searched for exceeds the limit.
-    FailedOperationSearchFacesExceed(ErrorMetadata),
+    FailedOperationSearchFacesExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationServerError(ErrorMetadata),
+    FailedOperationServerError(crate::runtime::error::ErrorMetadata),
     /// `InternalError`: Internal error.
-    InternalError(ErrorMetadata),
+    InternalError(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
-    InvalidParameterInvalidParameter(ErrorMetadata),
+    InvalidParameterInvalidParameter(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.AccountFaceNumExceed`: The number of faces in the account exceeds the limit.
-    InvalidParameterValueAccountFaceNumExceed(ErrorMetadata),
+    InvalidParameterValueAccountFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.DeleteFaceNumExceed`: The number of faces to be deleted exceeds the limit. Every person must have at least one face image.
-    InvalidParameterValueDeleteFaceNumExceed(ErrorMetadata),
+    InvalidParameterValueDeleteFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.FaceMatchThresholdIllegal`: Invalid `FaceMatchThreshold` parameter.
-    InvalidParameterValueFaceMatchThresholdIllegal(ErrorMetadata),
+    InvalidParameterValueFaceMatchThresholdIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupExDescriptionsExceed`: The array length of the group's custom description fields exceeds the limit. Up to 5 fields can be created.
-    InvalidParameterValueGroupExDescriptionsExceed(ErrorMetadata),
+    InvalidParameterValueGroupExDescriptionsExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupExDescriptionsNameIdentical`: The name of the group's custom description field must be unique.
-    InvalidParameterValueGroupExDescriptionsNameIdentical(ErrorMetadata),
+    InvalidParameterValueGroupExDescriptionsNameIdentical(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.GroupExDescriptionsNameIllegal`: The name of the group's custom description field contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValueGroupExDescriptionsNameIllegal(ErrorMetadata),
+    InvalidParameterValueGroupExDescriptionsNameIllegal(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.GroupExDescriptionsNameTooLong`: The name of the group's custom description field exceeds the length limit.
-    InvalidParameterValueGroupExDescriptionsNameTooLong(ErrorMetadata),
+    InvalidParameterValueGroupExDescriptionsNameTooLong(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.GroupFaceNumExceed`: The number of faces in the group exceeds the limit.
-    InvalidParameterValueGroupFaceNumExceed(ErrorMetadata),
+    InvalidParameterValueGroupFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdAlreadyExist`: The group ID already exists. It must be unique.
-    InvalidParameterValueGroupIdAlreadyExist(ErrorMetadata),
+    InvalidParameterValueGroupIdAlreadyExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdIllegal`: The group ID contains invalid characters. It can contain only letters, digits, and special symbols (-%@#&_).
-    InvalidParameterValueGroupIdIllegal(ErrorMetadata),
+    InvalidParameterValueGroupIdIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdNotExist`: The group ID does not exist.
-    InvalidParameterValueGroupIdNotExist(ErrorMetadata),
+    InvalidParameterValueGroupIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdTooLong`: The group ID exceeds the length limit.
-    InvalidParameterValueGroupIdTooLong(ErrorMetadata),
+    InvalidParameterValueGroupIdTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdsExceed`: The list of groups passed in exceeds the limit.
-    InvalidParameterValueGroupIdsExceed(ErrorMetadata),
+    InvalidParameterValueGroupIdsExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNameAlreadyExist`: The group name already exists. It must be unique.
-    InvalidParameterValueGroupNameAlreadyExist(ErrorMetadata),
+    InvalidParameterValueGroupNameAlreadyExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNameIllegal`: The group name contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValueGroupNameIllegal(ErrorMetadata),
+    InvalidParameterValueGroupNameIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNameTooLong`: The group name exceeds the length limit.
-    InvalidParameterValueGroupNameTooLong(ErrorMetadata),
+    InvalidParameterValueGroupNameTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNumExceed`: The number of groups exceeds the limit. If you need more, please contact us.
-    InvalidParameterValueGroupNumExceed(ErrorMetadata),
+    InvalidParameterValueGroupNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupNumPerPersonExceed`: The number of groups exceeds the limit. One person can be added to up to 100 groups.
-    InvalidParameterValueGroupNumPerPersonExceed(ErrorMetadata),
+    InvalidParameterValueGroupNumPerPersonExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupTagIllegal`: The group remarks field contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValueGroupTagIllegal(ErrorMetadata),
+    InvalidParameterValueGroupTagIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupTagTooLong`: The group remarks field exceeds the length limit.
-    InvalidParameterValueGroupTagTooLong(ErrorMetadata),
+    InvalidParameterValueGroupTagTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.ImageEmpty`: Empty image.
-    InvalidParameterValueImageEmpty(ErrorMetadata),
+    InvalidParameterValueImageEmpty(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.LimitExceed`: The number of returned results exceeds the limit.
-    InvalidParameterValueLimitExceed(ErrorMetadata),
+    InvalidParameterValueLimitExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.NoFaceInGroups`: There are no faces in the specified group.
-    InvalidParameterValueNoFaceInGroups(ErrorMetadata),
+    InvalidParameterValueNoFaceInGroups(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.NoFaceInPhoto`: There are no faces in the image.
-    InvalidParameterValueNoFaceInPhoto(ErrorMetadata),
+    InvalidParameterValueNoFaceInPhoto(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.OffsetExceed`: The starting number is too large. Please check the length of the array to be requested.
-    InvalidParameterValueOffsetExceed(ErrorMetadata),
+    InvalidParameterValueOffsetExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonExDescriptionInfosExceed`: The array length of the person's custom description fields exceeds the limit. Up to 5 fields are allowed.
-    InvalidParameterValuePersonExDescriptionInfosExceed(ErrorMetadata),
+    InvalidParameterValuePersonExDescriptionInfosExceed(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.PersonExDescriptionsNameIdentical`: The name of the person's custom description field must be unique.
-    InvalidParameterValuePersonExDescriptionsNameIdentical(ErrorMetadata),
+    InvalidParameterValuePersonExDescriptionsNameIdentical(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.PersonExDescriptionsNameIllegal`: The name of the person's custom description field contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValuePersonExDescriptionsNameIllegal(ErrorMetadata),
+    InvalidParameterValuePersonExDescriptionsNameIllegal(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.PersonExDescriptionsNameTooLong`: The name of the person's custom description field exceeds the length limit.
-    InvalidParameterValuePersonExDescriptionsNameTooLong(ErrorMetadata),
+    InvalidParameterValuePersonExDescriptionsNameTooLong(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.PersonExistInGroup`: The ID of the corresponding person is already in the group.
-    InvalidParameterValuePersonExistInGroup(ErrorMetadata),
+    InvalidParameterValuePersonExistInGroup(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonFaceNumExceed`: The number of face images for the person exceeds the limit. One person can have up to 5 face images.
-    InvalidParameterValuePersonFaceNumExceed(ErrorMetadata),
+    InvalidParameterValuePersonFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonGenderIllegal`: An error occurred while setting person gender. 0: empty; 1: male; 2: female.
-    InvalidParameterValuePersonGenderIllegal(ErrorMetadata),
+    InvalidParameterValuePersonGenderIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdAlreadyExist`: The person ID already exists. It must be unique.
-    InvalidParameterValuePersonIdAlreadyExist(ErrorMetadata),
+    InvalidParameterValuePersonIdAlreadyExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdIllegal`: The person ID contains invalid characters. It can contain only letters, digits, and -%@#&_.
-    InvalidParameterValuePersonIdIllegal(ErrorMetadata),
+    InvalidParameterValuePersonIdIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdNotExist`: The person ID does not exist.
-    InvalidParameterValuePersonIdNotExist(ErrorMetadata),
+    InvalidParameterValuePersonIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdTooLong`: The person ID field exceeds the length limit.
-    InvalidParameterValuePersonIdTooLong(ErrorMetadata),
+    InvalidParameterValuePersonIdTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonNameIllegal`: The person name contains invalid characters. It can contain only letters, `-`, `_`, and digits.
-    InvalidParameterValuePersonNameIllegal(ErrorMetadata),
+    InvalidParameterValuePersonNameIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonNameTooLong`: The person name exceeds the length limit.
-    InvalidParameterValuePersonNameTooLong(ErrorMetadata),
+    InvalidParameterValuePersonNameTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.QualityControlIllegal`: Invalid `QualityControl` parameter.
-    InvalidParameterValueQualityControlIllegal(ErrorMetadata),
+    InvalidParameterValueQualityControlIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.SearchPersonsExceed`: The number of persons searched for exceeds the limit.
-    InvalidParameterValueSearchPersonsExceed(ErrorMetadata),
+    InvalidParameterValueSearchPersonsExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.UploadFaceNumExceed`: Up to four faces can be uploaded at a time.
-    InvalidParameterValueUploadFaceNumExceed(ErrorMetadata),
+    InvalidParameterValueUploadFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.UrlIllegal`: Invalid URL format.
-    InvalidParameterValueUrlIllegal(ErrorMetadata),
+    InvalidParameterValueUrlIllegal(crate::runtime::error::ErrorMetadata),
     /// `LimitExceeded.ErrorFaceNumExceed`: The number of faces exceeds the limit.
-    LimitExceededErrorFaceNumExceed(ErrorMetadata),
+    LimitExceededErrorFaceNumExceed(crate::runtime::error::ErrorMetadata),
     /// `MissingParameter.ErrorParameterEmpty`: A required parameter is empty.
-    MissingParameterErrorParameterEmpty(ErrorMetadata),
+    MissingParameterErrorParameterEmpty(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Delivering`: The resource is being shipped.
-    ResourceUnavailableDelivering(ErrorMetadata),
+    ResourceUnavailableDelivering(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Freeze`: The account has been frozen.
-    ResourceUnavailableFreeze(ErrorMetadata),
+    ResourceUnavailableFreeze(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
-    ResourceUnavailableInArrears(ErrorMetadata),
+    ResourceUnavailableInArrears(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
-    ResourceUnavailableNotExist(ErrorMetadata),
+    ResourceUnavailableNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Recover`: The resource has been repossessed.
-    ResourceUnavailableRecover(ErrorMetadata),
+    ResourceUnavailableRecover(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.StopUsing`: Services for the account has been stopped.
-    ResourceUnavailableStopUsing(ErrorMetadata),
+    ResourceUnavailableStopUsing(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.UnknownStatus`: The billing status is unknown.
-    ResourceUnavailableUnknownStatus(ErrorMetadata),
+    ResourceUnavailableUnknownStatus(crate::runtime::error::ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
-    ResourcesSoldOutChargeStatusException(ErrorMetadata),
+    ResourcesSoldOutChargeStatusException(crate::runtime::error::ErrorMetadata),
     /// `UnsupportedOperation.UnknowMethod`: Unknown method name.
-    UnsupportedOperationUnknowMethod(ErrorMetadata),
+    UnsupportedOperationUnknowMethod(crate::runtime::error::ErrorMetadata),
     /// An API 3.0 common code (authentication, throttling, quotas, ...):
     /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
     Common(crate::CommonCodeError),
     /// A code this version of the spec does not list; code and message are kept intact.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl SearchFacesError {
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
@@ -920,19 +959,19 @@ impl SearchFacesError {
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        ServiceError::is_retryable(self)
+        crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
     pub fn is_throttling(&self) -> bool {
-        ServiceError::is_throttling(self)
+        crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
     pub fn is_not_found(&self) -> bool {
-        ServiceError::is_not_found(self)
+        crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
     pub fn is_auth_failure(&self) -> bool {
-        ServiceError::is_auth_failure(self)
+        crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
@@ -952,7 +991,7 @@ impl SearchFacesError {
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
-    pub fn metadata(&self) -> &ErrorMetadata {
+    pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
             | Self::FailedOperationAcrossVersionsError(m)
@@ -1033,8 +1072,8 @@ impl SearchFacesError {
     }
 }
 impl crate::runtime::sealed::Sealed for SearchFacesError {}
-impl ServiceError for SearchFacesError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+impl crate::runtime::error::ServiceError for SearchFacesError {
+    fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "AuthFailure.InvalidAuthorization" => {
                 Self::AuthFailureInvalidAuthorization(metadata)
@@ -1255,10 +1294,10 @@ impl ServiceError for SearchFacesError {
             }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+    fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         SearchFacesError::metadata(self)
     }
-    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+    fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
             | Self::FailedOperationAcrossVersionsError(m)
@@ -1363,19 +1402,22 @@ impl SearchFacesFluentBuilder {
     }
     /// Sets `GroupIds`: Required. List of groups to be searched in (up to 100). The array element value is the `GroupId` in the `CreateGroup` API.
     /// You cannot search for groups using different algorithm model versions (`FaceModelVersion`) at a time.
-    pub fn group_ids(mut self, value: Vec<String>) -> Self {
+    pub fn group_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.input = self.input.group_ids(value);
         self
     }
     /// Sets or clears `GroupIds`, for a value that may be absent.
-    pub fn set_group_ids(mut self, value: ::core::option::Option<Vec<String>>) -> Self {
+    pub fn set_group_ids(
+        mut self,
+        value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
         self.input = self.input.set_group_ids(value);
         self
     }
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
+    pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image(value);
         self
     }
@@ -1390,12 +1432,18 @@ impl SearchFacesFluentBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url(mut self, value: impl Into<String>) -> Self {
+    pub fn url(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.input = self.input.url(value);
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
-    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_url(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.input = self.input.set_url(value);
         self
     }
@@ -1494,15 +1542,24 @@ impl SearchFacesFluentBuilder {
     /// for a mock; fails as `send` would when a required parameter is not set.
     pub fn into_request(
         self,
-    ) -> ::core::result::Result<SearchFacesRequest, ValidationError> {
+    ) -> ::core::result::Result<
+        SearchFacesRequest,
+        crate::runtime::error::ValidationError,
+    > {
         self.input.build()
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
     pub async fn send(
         self,
-    ) -> ::core::result::Result<SearchFacesResponse, SdkError<SearchFacesError>> {
-        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+    ) -> ::core::result::Result<
+        SearchFacesResponse,
+        crate::runtime::error::SdkError<SearchFacesError>,
+    > {
+        let request = self
+            .input
+            .build()
+            .map_err(crate::runtime::error::SdkError::InvalidRequest)?;
         self.client.send(&request).await
     }
 }

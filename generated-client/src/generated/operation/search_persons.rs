@@ -130,12 +130,10 @@
 //!   "RequestId": "527ecffe-4c6a-47c9-8217-4dd2e3f018da"
 //! }
 //! ```
-use serde::{Deserialize, Serialize};
-use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `SearchPersons`: Searches for person.
 ///
 /// Build it with [`SearchPersonsRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SearchPersonsRequest {
@@ -143,7 +141,7 @@ pub struct SearchPersonsRequest {
     ///
     /// Constraints: at most 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`; at least 1 items.
     #[serde(rename = "GroupIds")]
-    pub group_ids: Vec<String>,
+    pub group_ids: ::std::vec::Vec<::std::string::String>,
     /// Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
@@ -151,7 +149,7 @@ pub struct SearchPersonsRequest {
     ///
     /// Constraints: at most 5242880 characters.
     #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<crate::Image>,
+    pub image: ::core::option::Option<crate::Image>,
     /// Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// Either `Url` or `Image` must be provided; if both are provided, only `Url` will be used.
@@ -159,20 +157,20 @@ pub struct SearchPersonsRequest {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: ::core::option::Option<::std::string::String>,
     /// Maximum number of recognizable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 10.
     /// `MaxFaceNum` is used to control the number of faces to be searched for if there are multiple faces in the input image to be recognized.
     /// For example, if the input image in `Image` or `Url` contains multiple faces and `MaxFaceNum` is 5, top 5 faces with the largest size in the image will be recognized.
     #[serde(rename = "MaxFaceNum", default, skip_serializing_if = "Option::is_none")]
-    pub max_face_num: Option<u64>,
+    pub max_face_num: ::core::option::Option<u64>,
     /// Minimum height and width of face in px. Default value: 34. A value below 34 will affect the search accuracy. We recommend setting this parameter to 80.
     #[serde(rename = "MinFaceSize", default, skip_serializing_if = "Option::is_none")]
-    pub min_face_size: Option<u64>,
+    pub min_face_size: ::core::option::Option<u64>,
     /// Number of the most similar persons returned for one single recognized face image. Default value: 5. Maximum value: 100.
     /// For example, if `MaxFaceNum` is 1 and `MaxPersonNum` is 8, information of the top 8 most similar persons will be returned.
     /// The greater the value, the longer the processing time. We recommend setting a value below 10.
     #[serde(rename = "MaxPersonNum", default, skip_serializing_if = "Option::is_none")]
-    pub max_person_num: Option<u64>,
+    pub max_person_num: ::core::option::Option<u64>,
     /// Image quality control.
     /// 0: no control.
     /// 1: low quality requirement. The image has one or more of the following problems: extreme blurriness, covered eyes, covered nose, and covered mouth.
@@ -182,7 +180,7 @@ pub struct SearchPersonsRequest {
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
     #[serde(rename = "QualityControl", default, skip_serializing_if = "Option::is_none")]
-    pub quality_control: Option<u64>,
+    pub quality_control: ::core::option::Option<u64>,
     /// In the output parameter `Score`, the result will be returned only if the result value is greater than or equal to the `FaceMatchThreshold` value. Default value: 0. Value range: \[0.0,100.0).
     ///
     /// Constraints: at least 0; at most 100.
@@ -191,17 +189,17 @@ pub struct SearchPersonsRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub face_match_threshold: Option<f64>,
+    pub face_match_threshold: ::core::option::Option<f64>,
     /// Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
     #[serde(rename = "NeedPersonInfo", default, skip_serializing_if = "Option::is_none")]
-    pub need_person_info: Option<i64>,
+    pub need_person_info: ::core::option::Option<i64>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     #[serde(
         rename = "NeedRotateDetection",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub need_rotate_detection: Option<u64>,
+    pub need_rotate_detection: ::core::option::Option<u64>,
 }
 impl SearchPersonsRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -209,7 +207,9 @@ impl SearchPersonsRequest {
         <SearchPersonsRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         crate::runtime::validate::at_least_one_of(
             &["Image", "Url"],
             &[
@@ -264,9 +264,9 @@ impl SearchPersonsRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[must_use = "`.build()` returns the request"]
 pub struct SearchPersonsRequestBuilder {
-    group_ids: ::core::option::Option<Vec<String>>,
+    group_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     image: ::core::option::Option<crate::Image>,
-    url: ::core::option::Option<String>,
+    url: ::core::option::Option<::std::string::String>,
     max_face_num: ::core::option::Option<u64>,
     min_face_size: ::core::option::Option<u64>,
     max_person_num: ::core::option::Option<u64>,
@@ -277,12 +277,15 @@ pub struct SearchPersonsRequestBuilder {
 }
 impl SearchPersonsRequestBuilder {
     /// Sets `GroupIds`: Required. List of groups to be searched in (up to 100). The array element value is the `GroupId` in the `CreateGroup` API.
-    pub fn group_ids(mut self, value: Vec<String>) -> Self {
+    pub fn group_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.group_ids = Some(value);
         self
     }
     /// Sets or clears `GroupIds`, for a value that may be absent.
-    pub fn set_group_ids(mut self, value: ::core::option::Option<Vec<String>>) -> Self {
+    pub fn set_group_ids(
+        mut self,
+        value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
         self.group_ids = value;
         self
     }
@@ -290,7 +293,7 @@ impl SearchPersonsRequestBuilder {
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
+    pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image = Some(value.into());
         self
     }
@@ -305,12 +308,18 @@ impl SearchPersonsRequestBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url(mut self, value: impl Into<String>) -> Self {
+    pub fn url(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
-    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_url(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.url = value;
         self
     }
@@ -401,13 +410,21 @@ impl SearchPersonsRequestBuilder {
         self.need_rotate_detection = value;
         self
     }
-    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
-    pub fn build(self) -> ::core::result::Result<SearchPersonsRequest, ValidationError> {
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<
+        SearchPersonsRequest,
+        crate::runtime::error::ValidationError,
+    > {
         Ok(SearchPersonsRequest {
             group_ids: self
                 .group_ids
-                .ok_or_else(|| ValidationError::missing("GroupIds", "group_ids"))?,
+                .ok_or_else(|| crate::runtime::error::ValidationError::missing(
+                    "GroupIds",
+                    "group_ids",
+                ))?,
             image: self.image,
             url: self.url,
             max_face_num: self.max_face_num,
@@ -427,7 +444,9 @@ impl crate::runtime::action::Action for SearchPersonsRequest {
     const REGION_REQUIRED: bool = false;
     type Output = SearchPersonsResponse;
     type Error = SearchPersonsError;
-    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         SearchPersonsRequest::validate(self)
     }
     fn error_code(error: &SearchPersonsError) -> ::core::option::Option<&'static str> {
@@ -644,12 +663,12 @@ impl crate::runtime::action::Action for SearchPersonsRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "c4608852-ff60-4a01-8dc3-367f6046baaf");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchPersonsResponse {
     /// Recognition result.
     #[serde(rename = "Results")]
-    pub results: Vec<crate::types::Result>,
+    pub results: ::std::vec::Vec<crate::types::Result>,
     /// Number of the persons included in searched groups. If the quality of all faces in the input image does not meet the requirement, 0 will be returned.
     #[serde(rename = "PersonNum")]
     pub person_num: u64,
@@ -662,10 +681,10 @@ pub struct SearchPersonsResponse {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub face_model_version: Option<String>,
+    pub face_model_version: ::core::option::Option<::std::string::String>,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl SearchPersonsResponse {
     /// Starts a [`SearchPersonsResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -681,7 +700,7 @@ pub struct SearchPersonsResponseBuilder {
 }
 impl SearchPersonsResponseBuilder {
     /// Sets `Results`: Recognition result.
-    pub fn results(mut self, value: Vec<crate::types::Result>) -> Self {
+    pub fn results(mut self, value: ::std::vec::Vec<crate::types::Result>) -> Self {
         self.value.results = value;
         self
     }
@@ -692,12 +711,18 @@ impl SearchPersonsResponseBuilder {
     }
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
     /// Note: this field may return null, indicating that no valid values can be obtained.
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.face_model_version = Some(value.into());
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.request_id = value.into();
         self
     }
@@ -711,92 +736,94 @@ impl SearchPersonsResponseBuilder {
 #[non_exhaustive]
 pub enum SearchPersonsError {
     /// `AuthFailure.InvalidAuthorization`: Authentication failed.
-    AuthFailureInvalidAuthorization(ErrorMetadata),
+    AuthFailureInvalidAuthorization(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.AcrossVersionsError`: This operation cannot be performed across algorithm model versions.
-    FailedOperationAcrossVersionsError(ErrorMetadata),
+    FailedOperationAcrossVersionsError(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.FaceSizeTooSmall`: The face frame size is smaller than the `MinFaceSize` value, and the face is filtered out.
-    FailedOperationFaceSizeTooSmall(ErrorMetadata),
+    FailedOperationFaceSizeTooSmall(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageDecodeFailed`: Image decoding failed.
-    FailedOperationImageDecodeFailed(ErrorMetadata),
+    FailedOperationImageDecodeFailed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageDownloadError`: An error occurred while downloading the image.
-    FailedOperationImageDownloadError(ErrorMetadata),
+    FailedOperationImageDownloadError(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageFacedetectFailed`: Face detection failed.
-    FailedOperationImageFacedetectFailed(ErrorMetadata),
+    FailedOperationImageFacedetectFailed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageResolutionExceed`: The image resolution is too high.
-    FailedOperationImageResolutionExceed(ErrorMetadata),
+    FailedOperationImageResolutionExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageResolutionTooSmall`: The image short edge resolution is smaller than 64.
-    FailedOperationImageResolutionTooSmall(ErrorMetadata),
+    FailedOperationImageResolutionTooSmall(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageSizeExceed`: The size of the Base64-encoded image cannot exceed 5 MB.
-    FailedOperationImageSizeExceed(ErrorMetadata),
+    FailedOperationImageSizeExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestLimitExceeded`: The request frequency exceeds the limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    FailedOperationRequestLimitExceeded(ErrorMetadata),
+    FailedOperationRequestLimitExceeded(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationRequestTimeout(ErrorMetadata),
+    FailedOperationRequestTimeout(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.SearchFacesExceed`: The number of faces searched for exceeds the limit.
-    FailedOperationSearchFacesExceed(ErrorMetadata),
+    FailedOperationSearchFacesExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationServerError(ErrorMetadata),
+    FailedOperationServerError(crate::runtime::error::ErrorMetadata),
     /// `InternalError`: Internal error.
-    InternalError(ErrorMetadata),
+    InternalError(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
-    InvalidParameterInvalidParameter(ErrorMetadata),
+    InvalidParameterInvalidParameter(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.FaceMatchThresholdIllegal`: Invalid `FaceMatchThreshold` parameter.
-    InvalidParameterValueFaceMatchThresholdIllegal(ErrorMetadata),
+    InvalidParameterValueFaceMatchThresholdIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdIllegal`: The group ID contains invalid characters. It can contain only letters, digits, and special symbols (-%@#&_).
-    InvalidParameterValueGroupIdIllegal(ErrorMetadata),
+    InvalidParameterValueGroupIdIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdNotExist`: The group ID does not exist.
-    InvalidParameterValueGroupIdNotExist(ErrorMetadata),
+    InvalidParameterValueGroupIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdTooLong`: The group ID exceeds the length limit. Listed only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)).
-    InvalidParameterValueGroupIdTooLong(ErrorMetadata),
+    InvalidParameterValueGroupIdTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdsExceed`: The list of groups passed in exceeds the limit.
-    InvalidParameterValueGroupIdsExceed(ErrorMetadata),
+    InvalidParameterValueGroupIdsExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.ImageEmpty`: Empty image.
-    InvalidParameterValueImageEmpty(ErrorMetadata),
+    InvalidParameterValueImageEmpty(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.ImageEmptyError`: Empty image.
-    InvalidParameterValueImageEmptyError(ErrorMetadata),
+    InvalidParameterValueImageEmptyError(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.NoFaceInGroups`: There are no faces in the specified group.
-    InvalidParameterValueNoFaceInGroups(ErrorMetadata),
+    InvalidParameterValueNoFaceInGroups(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.NoFaceInPhoto`: There are no faces in the image.
-    InvalidParameterValueNoFaceInPhoto(ErrorMetadata),
+    InvalidParameterValueNoFaceInPhoto(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.QualityControlIllegal`: Invalid `QualityControl` parameter.
-    InvalidParameterValueQualityControlIllegal(ErrorMetadata),
+    InvalidParameterValueQualityControlIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.SearchPersonsExceed`: The number of persons searched for exceeds the limit.
-    InvalidParameterValueSearchPersonsExceed(ErrorMetadata),
+    InvalidParameterValueSearchPersonsExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.UnsupportedGroupFaceModelVersion`: This operation is not supported by algorithm model v2.0 or below.
-    InvalidParameterValueUnsupportedGroupFaceModelVersion(ErrorMetadata),
+    InvalidParameterValueUnsupportedGroupFaceModelVersion(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.UrlIllegal`: Invalid URL format.
-    InvalidParameterValueUrlIllegal(ErrorMetadata),
+    InvalidParameterValueUrlIllegal(crate::runtime::error::ErrorMetadata),
     /// `MissingParameter.ErrorParameterEmpty`: A required parameter is empty.
-    MissingParameterErrorParameterEmpty(ErrorMetadata),
+    MissingParameterErrorParameterEmpty(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.ChargeStatusException`: The account is in arrears.
-    ResourceUnavailableChargeStatusException(ErrorMetadata),
+    ResourceUnavailableChargeStatusException(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Freeze`: The account has been frozen.
-    ResourceUnavailableFreeze(ErrorMetadata),
+    ResourceUnavailableFreeze(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.GetAuthInfoError`: Failed to get the authentication information.
-    ResourceUnavailableGetAuthInfoError(ErrorMetadata),
+    ResourceUnavailableGetAuthInfoError(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
-    ResourceUnavailableInArrears(ErrorMetadata),
+    ResourceUnavailableInArrears(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.LowBalance`: Insufficient balance.
-    ResourceUnavailableLowBalance(ErrorMetadata),
+    ResourceUnavailableLowBalance(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
-    ResourceUnavailableNotExist(ErrorMetadata),
+    ResourceUnavailableNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotReady`: The service is not activated.
-    ResourceUnavailableNotReady(ErrorMetadata),
+    ResourceUnavailableNotReady(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Recover`: The resource has been repossessed.
-    ResourceUnavailableRecover(ErrorMetadata),
+    ResourceUnavailableRecover(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.StopUsing`: Services for the account has been stopped.
-    ResourceUnavailableStopUsing(ErrorMetadata),
+    ResourceUnavailableStopUsing(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.UnknownStatus`: The billing status is unknown.
-    ResourceUnavailableUnknownStatus(ErrorMetadata),
+    ResourceUnavailableUnknownStatus(crate::runtime::error::ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
-    ResourcesSoldOutChargeStatusException(ErrorMetadata),
+    ResourcesSoldOutChargeStatusException(crate::runtime::error::ErrorMetadata),
     /// `UnsupportedOperation.UnknowMethod`: Unknown method name.
-    UnsupportedOperationUnknowMethod(ErrorMetadata),
+    UnsupportedOperationUnknowMethod(crate::runtime::error::ErrorMetadata),
     /// An API 3.0 common code (authentication, throttling, quotas, ...):
     /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
     Common(crate::CommonCodeError),
     /// A code this version of the spec does not list; code and message are kept intact.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl SearchPersonsError {
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
@@ -813,19 +840,19 @@ impl SearchPersonsError {
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        ServiceError::is_retryable(self)
+        crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
     pub fn is_throttling(&self) -> bool {
-        ServiceError::is_throttling(self)
+        crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
     pub fn is_not_found(&self) -> bool {
-        ServiceError::is_not_found(self)
+        crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
     pub fn is_auth_failure(&self) -> bool {
-        ServiceError::is_auth_failure(self)
+        crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
@@ -845,7 +872,7 @@ impl SearchPersonsError {
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
-    pub fn metadata(&self) -> &ErrorMetadata {
+    pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
             | Self::FailedOperationAcrossVersionsError(m)
@@ -894,8 +921,8 @@ impl SearchPersonsError {
     }
 }
 impl crate::runtime::sealed::Sealed for SearchPersonsError {}
-impl ServiceError for SearchPersonsError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+impl crate::runtime::error::ServiceError for SearchPersonsError {
+    fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "AuthFailure.InvalidAuthorization" => {
                 Self::AuthFailureInvalidAuthorization(metadata)
@@ -1018,10 +1045,10 @@ impl ServiceError for SearchPersonsError {
             }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+    fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         SearchPersonsError::metadata(self)
     }
-    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+    fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
             | Self::FailedOperationAcrossVersionsError(m)
@@ -1093,12 +1120,15 @@ impl SearchPersonsFluentBuilder {
         }
     }
     /// Sets `GroupIds`: Required. List of groups to be searched in (up to 100). The array element value is the `GroupId` in the `CreateGroup` API.
-    pub fn group_ids(mut self, value: Vec<String>) -> Self {
+    pub fn group_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.input = self.input.group_ids(value);
         self
     }
     /// Sets or clears `GroupIds`, for a value that may be absent.
-    pub fn set_group_ids(mut self, value: ::core::option::Option<Vec<String>>) -> Self {
+    pub fn set_group_ids(
+        mut self,
+        value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
         self.input = self.input.set_group_ids(value);
         self
     }
@@ -1106,7 +1136,7 @@ impl SearchPersonsFluentBuilder {
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
+    pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image(value);
         self
     }
@@ -1121,12 +1151,18 @@ impl SearchPersonsFluentBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url(mut self, value: impl Into<String>) -> Self {
+    pub fn url(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.input = self.input.url(value);
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
-    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_url(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.input = self.input.set_url(value);
         self
     }
@@ -1225,15 +1261,24 @@ impl SearchPersonsFluentBuilder {
     /// for a mock; fails as `send` would when a required parameter is not set.
     pub fn into_request(
         self,
-    ) -> ::core::result::Result<SearchPersonsRequest, ValidationError> {
+    ) -> ::core::result::Result<
+        SearchPersonsRequest,
+        crate::runtime::error::ValidationError,
+    > {
         self.input.build()
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
     pub async fn send(
         self,
-    ) -> ::core::result::Result<SearchPersonsResponse, SdkError<SearchPersonsError>> {
-        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+    ) -> ::core::result::Result<
+        SearchPersonsResponse,
+        crate::runtime::error::SdkError<SearchPersonsError>,
+    > {
+        let request = self
+            .input
+            .build()
+            .map_err(crate::runtime::error::SdkError::InvalidRequest)?;
         self.client.send(&request).await
     }
 }

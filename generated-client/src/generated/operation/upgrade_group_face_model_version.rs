@@ -56,8 +56,6 @@
 //! }
 //! ```
 #![allow(deprecated)]
-use serde::{Deserialize, Serialize};
-use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `UpgradeGroupFaceModelVersion`: Upgrades a group.
 ///
 /// **Deprecated**: the service marks this action deprecated; it may stop working without notice.
@@ -68,16 +66,16 @@ use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationErr
 #[deprecated(
     note = "the service marks `UpgradeGroupFaceModelVersion` deprecated; it may stop working without notice"
 )]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpgradeGroupFaceModelVersionRequest {
     /// ID of the group to upgrade.
     #[serde(rename = "GroupId")]
-    pub group_id: String,
+    pub group_id: ::std::string::String,
     /// Algorithm model version to upgrade to. Defaults to the latest version. A group cannot be upgraded to an older version.
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: String,
+    pub face_model_version: ::std::string::String,
 }
 impl UpgradeGroupFaceModelVersionRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -85,7 +83,9 @@ impl UpgradeGroupFaceModelVersionRequest {
         <UpgradeGroupFaceModelVersionRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         Ok(())
     }
 }
@@ -96,45 +96,60 @@ impl UpgradeGroupFaceModelVersionRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[must_use = "`.build()` returns the request"]
 pub struct UpgradeGroupFaceModelVersionRequestBuilder {
-    group_id: ::core::option::Option<String>,
-    face_model_version: ::core::option::Option<String>,
+    group_id: ::core::option::Option<::std::string::String>,
+    face_model_version: ::core::option::Option<::std::string::String>,
 }
 impl UpgradeGroupFaceModelVersionRequestBuilder {
     /// Sets `GroupId`: Required. ID of the group to upgrade.
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+    pub fn group_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.group_id = Some(value.into());
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
-    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_group_id(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.group_id = value;
         self
     }
     /// Sets `FaceModelVersion`: Required. Algorithm model version to upgrade to. Defaults to the latest version. A group cannot be upgraded to an older version.
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.face_model_version = Some(value.into());
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<String>,
+        value: ::core::option::Option<::std::string::String>,
     ) -> Self {
         self.face_model_version = value;
         self
     }
-    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
     pub fn build(
         self,
-    ) -> ::core::result::Result<UpgradeGroupFaceModelVersionRequest, ValidationError> {
+    ) -> ::core::result::Result<
+        UpgradeGroupFaceModelVersionRequest,
+        crate::runtime::error::ValidationError,
+    > {
         Ok(UpgradeGroupFaceModelVersionRequest {
             group_id: self
                 .group_id
-                .ok_or_else(|| ValidationError::missing("GroupId", "group_id"))?,
+                .ok_or_else(|| crate::runtime::error::ValidationError::missing(
+                    "GroupId",
+                    "group_id",
+                ))?,
             face_model_version: self
                 .face_model_version
-                .ok_or_else(|| ValidationError::missing(
+                .ok_or_else(|| crate::runtime::error::ValidationError::missing(
                     "FaceModelVersion",
                     "face_model_version",
                 ))?,
@@ -148,7 +163,9 @@ impl crate::runtime::action::Action for UpgradeGroupFaceModelVersionRequest {
     const REGION_REQUIRED: bool = false;
     type Output = UpgradeGroupFaceModelVersionResponse;
     type Error = UpgradeGroupFaceModelVersionError;
-    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         UpgradeGroupFaceModelVersionRequest::validate(self)
     }
     fn error_code(
@@ -212,15 +229,15 @@ impl crate::runtime::action::Action for UpgradeGroupFaceModelVersionRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "d1388dbb-c9f0-4b7a-8528-ebf61f718e67");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpgradeGroupFaceModelVersionResponse {
     /// ID of the upgrade job, used to query the progress and result of the upgrade.
     #[serde(rename = "JobId")]
-    pub job_id: String,
+    pub job_id: ::std::string::String,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl UpgradeGroupFaceModelVersionResponse {
     /// Starts a [`UpgradeGroupFaceModelVersionResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -236,12 +253,18 @@ pub struct UpgradeGroupFaceModelVersionResponseBuilder {
 }
 impl UpgradeGroupFaceModelVersionResponseBuilder {
     /// Sets `JobId`: ID of the upgrade job, used to query the progress and result of the upgrade.
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+    pub fn job_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.job_id = value.into();
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.request_id = value.into();
         self
     }
@@ -255,32 +278,32 @@ impl UpgradeGroupFaceModelVersionResponseBuilder {
 #[non_exhaustive]
 pub enum UpgradeGroupFaceModelVersionError {
     /// `FailedOperation.GroupCannotUpgrade`: Error code `FailedOperation.GroupCannotUpgrade`.
-    FailedOperationGroupCannotUpgrade(ErrorMetadata),
+    FailedOperationGroupCannotUpgrade(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.GroupLostFaces`: Error code `FailedOperation.GroupLostFaces`.
-    FailedOperationGroupLostFaces(ErrorMetadata),
+    FailedOperationGroupLostFaces(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationRequestTimeout(ErrorMetadata),
+    FailedOperationRequestTimeout(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationServerError(ErrorMetadata),
+    FailedOperationServerError(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.FaceModelVersionIllegal`: The algorithm model version is invalid.
-    InvalidParameterValueFaceModelVersionIllegal(ErrorMetadata),
+    InvalidParameterValueFaceModelVersionIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdIllegal`: The group ID contains invalid characters. It can contain only letters, digits, and special symbols (-%@#&_).
-    InvalidParameterValueGroupIdIllegal(ErrorMetadata),
+    InvalidParameterValueGroupIdIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdNotExist`: The group ID does not exist.
-    InvalidParameterValueGroupIdNotExist(ErrorMetadata),
+    InvalidParameterValueGroupIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
-    ResourceUnavailableInArrears(ErrorMetadata),
+    ResourceUnavailableInArrears(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
-    ResourceUnavailableNotExist(ErrorMetadata),
+    ResourceUnavailableNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.StopUsing`: Services for the account has been stopped.
-    ResourceUnavailableStopUsing(ErrorMetadata),
+    ResourceUnavailableStopUsing(crate::runtime::error::ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
-    ResourcesSoldOutChargeStatusException(ErrorMetadata),
+    ResourcesSoldOutChargeStatusException(crate::runtime::error::ErrorMetadata),
     /// An API 3.0 common code (authentication, throttling, quotas, ...):
     /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
     Common(crate::CommonCodeError),
     /// A code this version of the spec does not list; code and message are kept intact.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl UpgradeGroupFaceModelVersionError {
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
@@ -297,19 +320,19 @@ impl UpgradeGroupFaceModelVersionError {
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        ServiceError::is_retryable(self)
+        crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
     pub fn is_throttling(&self) -> bool {
-        ServiceError::is_throttling(self)
+        crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
     pub fn is_not_found(&self) -> bool {
-        ServiceError::is_not_found(self)
+        crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
     pub fn is_auth_failure(&self) -> bool {
-        ServiceError::is_auth_failure(self)
+        crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
@@ -326,7 +349,7 @@ impl UpgradeGroupFaceModelVersionError {
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
-    pub fn metadata(&self) -> &ErrorMetadata {
+    pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationGroupCannotUpgrade(m)
             | Self::FailedOperationGroupLostFaces(m)
@@ -345,8 +368,8 @@ impl UpgradeGroupFaceModelVersionError {
     }
 }
 impl crate::runtime::sealed::Sealed for UpgradeGroupFaceModelVersionError {}
-impl ServiceError for UpgradeGroupFaceModelVersionError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+impl crate::runtime::error::ServiceError for UpgradeGroupFaceModelVersionError {
+    fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "FailedOperation.GroupCannotUpgrade" => {
                 Self::FailedOperationGroupCannotUpgrade(metadata)
@@ -387,10 +410,10 @@ impl ServiceError for UpgradeGroupFaceModelVersionError {
             }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+    fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         UpgradeGroupFaceModelVersionError::metadata(self)
     }
-    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+    fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationGroupCannotUpgrade(m)
             | Self::FailedOperationGroupLostFaces(m)
@@ -435,24 +458,33 @@ impl UpgradeGroupFaceModelVersionFluentBuilder {
         }
     }
     /// Sets `GroupId`: Required. ID of the group to upgrade.
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+    pub fn group_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.input = self.input.group_id(value);
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
-    pub fn set_group_id(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_group_id(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.input = self.input.set_group_id(value);
         self
     }
     /// Sets `FaceModelVersion`: Required. Algorithm model version to upgrade to. Defaults to the latest version. A group cannot be upgraded to an older version.
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.input = self.input.face_model_version(value);
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<String>,
+        value: ::core::option::Option<::std::string::String>,
     ) -> Self {
         self.input = self.input.set_face_model_version(value);
         self
@@ -465,7 +497,10 @@ impl UpgradeGroupFaceModelVersionFluentBuilder {
     /// for a mock; fails as `send` would when a required parameter is not set.
     pub fn into_request(
         self,
-    ) -> ::core::result::Result<UpgradeGroupFaceModelVersionRequest, ValidationError> {
+    ) -> ::core::result::Result<
+        UpgradeGroupFaceModelVersionRequest,
+        crate::runtime::error::ValidationError,
+    > {
         self.input.build()
     }
     /// Checks that the required parameters are set, then validates, signs and sends
@@ -474,9 +509,12 @@ impl UpgradeGroupFaceModelVersionFluentBuilder {
         self,
     ) -> ::core::result::Result<
         UpgradeGroupFaceModelVersionResponse,
-        SdkError<UpgradeGroupFaceModelVersionError>,
+        crate::runtime::error::SdkError<UpgradeGroupFaceModelVersionError>,
     > {
-        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+        let request = self
+            .input
+            .build()
+            .map_err(crate::runtime::error::SdkError::InvalidRequest)?;
         self.client.send(&request).await
     }
 }

@@ -31,12 +31,10 @@
 //!   "Score": 100
 //! }
 //! ```
-use serde::{Deserialize, Serialize};
-use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `VerifyPerson`: Verifies person.
 ///
 /// Build it with [`VerifyPersonRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct VerifyPersonRequest {
@@ -44,7 +42,7 @@ pub struct VerifyPersonRequest {
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
     #[serde(rename = "PersonId")]
-    pub person_id: String,
+    pub person_id: ::std::string::String,
     /// Base64-encoded data of the image.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
@@ -52,7 +50,7 @@ pub struct VerifyPersonRequest {
     ///
     /// Constraints: at most 5242880 characters.
     #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<crate::Image>,
+    pub image: ::core::option::Option<crate::Image>,
     /// Image URL
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// Either `Url` or `Image` must be provided; if both are provided, only `Url` will be used.
@@ -61,7 +59,7 @@ pub struct VerifyPersonRequest {
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub url: ::core::option::Option<::std::string::String>,
     /// Image quality control.
     /// 0: no control.
     /// 1: low quality requirement. The image has one or more of the following problems: extreme blurriness, covered eyes, covered nose, and covered mouth.
@@ -71,14 +69,14 @@ pub struct VerifyPersonRequest {
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
     #[serde(rename = "QualityControl", default, skip_serializing_if = "Option::is_none")]
-    pub quality_control: Option<u64>,
+    pub quality_control: ::core::option::Option<u64>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     #[serde(
         rename = "NeedRotateDetection",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub need_rotate_detection: Option<u64>,
+    pub need_rotate_detection: ::core::option::Option<u64>,
 }
 impl VerifyPersonRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -86,7 +84,9 @@ impl VerifyPersonRequest {
         <VerifyPersonRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         crate::runtime::validate::at_least_one_of(
             &["Image", "Url"],
             &[
@@ -120,20 +120,26 @@ impl VerifyPersonRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[must_use = "`.build()` returns the request"]
 pub struct VerifyPersonRequestBuilder {
-    person_id: ::core::option::Option<String>,
+    person_id: ::core::option::Option<::std::string::String>,
     image: ::core::option::Option<crate::Image>,
-    url: ::core::option::Option<String>,
+    url: ::core::option::Option<::std::string::String>,
     quality_control: ::core::option::Option<u64>,
     need_rotate_detection: ::core::option::Option<u64>,
 }
 impl VerifyPersonRequestBuilder {
     /// Sets `PersonId`: Required. ID of the person to be verified. For more information on `PersonId`, please see the group management APIs.
-    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+    pub fn person_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.person_id = Some(value.into());
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
-    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_person_id(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.person_id = value;
         self
     }
@@ -141,7 +147,7 @@ impl VerifyPersonRequestBuilder {
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
+    pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image = Some(value.into());
         self
     }
@@ -157,12 +163,18 @@ impl VerifyPersonRequestBuilder {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url(mut self, value: impl Into<String>) -> Self {
+    pub fn url(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.url = Some(value.into());
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
-    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_url(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.url = value;
         self
     }
@@ -196,13 +208,21 @@ impl VerifyPersonRequestBuilder {
         self.need_rotate_detection = value;
         self
     }
-    /// The request, or a [`ValidationError`] naming the first required parameter not
+    /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
-    pub fn build(self) -> ::core::result::Result<VerifyPersonRequest, ValidationError> {
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<
+        VerifyPersonRequest,
+        crate::runtime::error::ValidationError,
+    > {
         Ok(VerifyPersonRequest {
             person_id: self
                 .person_id
-                .ok_or_else(|| ValidationError::missing("PersonId", "person_id"))?,
+                .ok_or_else(|| crate::runtime::error::ValidationError::missing(
+                    "PersonId",
+                    "person_id",
+                ))?,
             image: self.image,
             url: self.url,
             quality_control: self.quality_control,
@@ -217,7 +237,9 @@ impl crate::runtime::action::Action for VerifyPersonRequest {
     const REGION_REQUIRED: bool = false;
     type Output = VerifyPersonResponse;
     type Error = VerifyPersonError;
-    fn validate(&self) -> ::core::result::Result<(), ValidationError> {
+    fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         VerifyPersonRequest::validate(self)
     }
     fn error_code(error: &VerifyPersonError) -> ::core::option::Option<&'static str> {
@@ -344,7 +366,7 @@ impl crate::runtime::action::Action for VerifyPersonRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "a8eb4545-a154-4f86-9510-57a8be9cae0c");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerifyPersonResponse {
     /// Similarity between given face image and `PersonId`. If there are multiple faces under the `PersonId`, their information will be fused for verification.
@@ -355,10 +377,10 @@ pub struct VerifyPersonResponse {
     pub is_match: bool,
     /// Algorithm model version used for face recognition in the group where the `Person` is, which is set when the group is created.
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: String,
+    pub face_model_version: ::std::string::String,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl VerifyPersonResponse {
     /// Starts a [`VerifyPersonResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -384,12 +406,18 @@ impl VerifyPersonResponseBuilder {
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition in the group where the `Person` is, which is set when the group is created.
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.face_model_version = value.into();
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.request_id = value.into();
         self
     }
@@ -403,76 +431,78 @@ impl VerifyPersonResponseBuilder {
 #[non_exhaustive]
 pub enum VerifyPersonError {
     /// `FailedOperation.FaceQualityNotQualified`: The face image quality does not meet the requirement.
-    FailedOperationFaceQualityNotQualified(ErrorMetadata),
+    FailedOperationFaceQualityNotQualified(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.FaceSizeTooSmall`: The face frame size is smaller than the `MinFaceSize` value, and the face is filtered out.
-    FailedOperationFaceSizeTooSmall(ErrorMetadata),
+    FailedOperationFaceSizeTooSmall(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageDecodeFailed`: Image decoding failed.
-    FailedOperationImageDecodeFailed(ErrorMetadata),
+    FailedOperationImageDecodeFailed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageDownloadError`: An error occurred while downloading the image.
-    FailedOperationImageDownloadError(ErrorMetadata),
+    FailedOperationImageDownloadError(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageFacedetectFailed`: Face detection failed.
-    FailedOperationImageFacedetectFailed(ErrorMetadata),
+    FailedOperationImageFacedetectFailed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageResolutionExceed`: The image resolution is too high.
-    FailedOperationImageResolutionExceed(ErrorMetadata),
+    FailedOperationImageResolutionExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageResolutionTooSmall`: The image short edge resolution is smaller than 64.
-    FailedOperationImageResolutionTooSmall(ErrorMetadata),
+    FailedOperationImageResolutionTooSmall(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageSizeExceed`: The size of the Base64-encoded image cannot exceed 5 MB.
-    FailedOperationImageSizeExceed(ErrorMetadata),
+    FailedOperationImageSizeExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestLimitExceeded`: The request frequency exceeds the limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    FailedOperationRequestLimitExceeded(ErrorMetadata),
+    FailedOperationRequestLimitExceeded(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationRequestTimeout(ErrorMetadata),
+    FailedOperationRequestTimeout(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationServerError(ErrorMetadata),
+    FailedOperationServerError(crate::runtime::error::ErrorMetadata),
     /// `InternalError`: Internal error.
-    InternalError(ErrorMetadata),
+    InternalError(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
-    InvalidParameterInvalidParameter(ErrorMetadata),
+    InvalidParameterInvalidParameter(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.ImageEmpty`: Empty image.
-    InvalidParameterValueImageEmpty(ErrorMetadata),
+    InvalidParameterValueImageEmpty(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.NoFaceInGroups`: There are no faces in the specified group.
-    InvalidParameterValueNoFaceInGroups(ErrorMetadata),
+    InvalidParameterValueNoFaceInGroups(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.NoFaceInPhoto`: There are no faces in the image.
-    InvalidParameterValueNoFaceInPhoto(ErrorMetadata),
+    InvalidParameterValueNoFaceInPhoto(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdIllegal`: The person ID contains invalid characters. It can contain only letters, digits, and -%@#&_.
-    InvalidParameterValuePersonIdIllegal(ErrorMetadata),
+    InvalidParameterValuePersonIdIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdNotExist`: The person ID does not exist.
-    InvalidParameterValuePersonIdNotExist(ErrorMetadata),
+    InvalidParameterValuePersonIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.PersonIdTooLong`: The person ID field exceeds the length limit.
-    InvalidParameterValuePersonIdTooLong(ErrorMetadata),
+    InvalidParameterValuePersonIdTooLong(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.QualityControlIllegal`: Invalid `QualityControl` parameter.
-    InvalidParameterValueQualityControlIllegal(ErrorMetadata),
+    InvalidParameterValueQualityControlIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.UnsupportedGroupFaceModelVersion`: This operation is not supported by algorithm model v2.0 or below.
-    InvalidParameterValueUnsupportedGroupFaceModelVersion(ErrorMetadata),
+    InvalidParameterValueUnsupportedGroupFaceModelVersion(
+        crate::runtime::error::ErrorMetadata,
+    ),
     /// `InvalidParameterValue.UrlIllegal`: Invalid URL format.
-    InvalidParameterValueUrlIllegal(ErrorMetadata),
+    InvalidParameterValueUrlIllegal(crate::runtime::error::ErrorMetadata),
     /// `LimitExceeded`: The quota limit is reached.
-    LimitExceeded(ErrorMetadata),
+    LimitExceeded(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.ChargeStatusException`: The account is in arrears.
-    ResourceUnavailableChargeStatusException(ErrorMetadata),
+    ResourceUnavailableChargeStatusException(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Freeze`: The account has been frozen.
-    ResourceUnavailableFreeze(ErrorMetadata),
+    ResourceUnavailableFreeze(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.GetAuthInfoError`: Failed to get the authentication information.
-    ResourceUnavailableGetAuthInfoError(ErrorMetadata),
+    ResourceUnavailableGetAuthInfoError(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
-    ResourceUnavailableInArrears(ErrorMetadata),
+    ResourceUnavailableInArrears(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.LowBalance`: Insufficient balance.
-    ResourceUnavailableLowBalance(ErrorMetadata),
+    ResourceUnavailableLowBalance(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
-    ResourceUnavailableNotExist(ErrorMetadata),
+    ResourceUnavailableNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotReady`: The service is not activated.
-    ResourceUnavailableNotReady(ErrorMetadata),
+    ResourceUnavailableNotReady(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.UnknownStatus`: The billing status is unknown.
-    ResourceUnavailableUnknownStatus(ErrorMetadata),
+    ResourceUnavailableUnknownStatus(crate::runtime::error::ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
-    ResourcesSoldOutChargeStatusException(ErrorMetadata),
+    ResourcesSoldOutChargeStatusException(crate::runtime::error::ErrorMetadata),
     /// `UnsupportedOperation.UnknowMethod`: Unknown method name.
-    UnsupportedOperationUnknowMethod(ErrorMetadata),
+    UnsupportedOperationUnknowMethod(crate::runtime::error::ErrorMetadata),
     /// An API 3.0 common code (authentication, throttling, quotas, ...):
     /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
     Common(crate::CommonCodeError),
     /// A code this version of the spec does not list; code and message are kept intact.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl VerifyPersonError {
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
@@ -489,19 +519,19 @@ impl VerifyPersonError {
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        ServiceError::is_retryable(self)
+        crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
     pub fn is_throttling(&self) -> bool {
-        ServiceError::is_throttling(self)
+        crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
     pub fn is_not_found(&self) -> bool {
-        ServiceError::is_not_found(self)
+        crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
     pub fn is_auth_failure(&self) -> bool {
-        ServiceError::is_auth_failure(self)
+        crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
@@ -521,7 +551,7 @@ impl VerifyPersonError {
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
-    pub fn metadata(&self) -> &ErrorMetadata {
+    pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationFaceQualityNotQualified(m)
             | Self::FailedOperationFaceSizeTooSmall(m)
@@ -562,8 +592,8 @@ impl VerifyPersonError {
     }
 }
 impl crate::runtime::sealed::Sealed for VerifyPersonError {}
-impl ServiceError for VerifyPersonError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+impl crate::runtime::error::ServiceError for VerifyPersonError {
+    fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "FailedOperation.FaceQualityNotQualified" => {
                 Self::FailedOperationFaceQualityNotQualified(metadata)
@@ -662,10 +692,10 @@ impl ServiceError for VerifyPersonError {
             }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+    fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         VerifyPersonError::metadata(self)
     }
-    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+    fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationFaceQualityNotQualified(m)
             | Self::FailedOperationFaceSizeTooSmall(m)
@@ -729,12 +759,18 @@ impl VerifyPersonFluentBuilder {
         }
     }
     /// Sets `PersonId`: Required. ID of the person to be verified. For more information on `PersonId`, please see the group management APIs.
-    pub fn person_id(mut self, value: impl Into<String>) -> Self {
+    pub fn person_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.input = self.input.person_id(value);
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
-    pub fn set_person_id(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_person_id(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.input = self.input.set_person_id(value);
         self
     }
@@ -742,7 +778,7 @@ impl VerifyPersonFluentBuilder {
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
+    pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image(value);
         self
     }
@@ -758,12 +794,18 @@ impl VerifyPersonFluentBuilder {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url(mut self, value: impl Into<String>) -> Self {
+    pub fn url(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.input = self.input.url(value);
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
-    pub fn set_url(mut self, value: ::core::option::Option<String>) -> Self {
+    pub fn set_url(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
         self.input = self.input.set_url(value);
         self
     }
@@ -805,15 +847,24 @@ impl VerifyPersonFluentBuilder {
     /// for a mock; fails as `send` would when a required parameter is not set.
     pub fn into_request(
         self,
-    ) -> ::core::result::Result<VerifyPersonRequest, ValidationError> {
+    ) -> ::core::result::Result<
+        VerifyPersonRequest,
+        crate::runtime::error::ValidationError,
+    > {
         self.input.build()
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
     pub async fn send(
         self,
-    ) -> ::core::result::Result<VerifyPersonResponse, SdkError<VerifyPersonError>> {
-        let request = self.input.build().map_err(SdkError::InvalidRequest)?;
+    ) -> ::core::result::Result<
+        VerifyPersonResponse,
+        crate::runtime::error::SdkError<VerifyPersonError>,
+    > {
+        let request = self
+            .input
+            .build()
+            .map_err(crate::runtime::error::SdkError::InvalidRequest)?;
         self.client.send(&request).await
     }
 }
