@@ -74,7 +74,7 @@ pub fn declarations(fields: &[Field]) -> Vec<TokenStream> {
             let ty = field_type(f);
             let api_name = &f.api_name;
             let serde = if f.is_optional() {
-                quote!(#[serde(rename = #api_name, default, skip_serializing_if = "Option::is_none")])
+                quote!(#[serde(rename = #api_name, default, skip_serializing_if = "::core::option::Option::is_none")])
             } else {
                 quote!(#[serde(rename = #api_name)])
             };

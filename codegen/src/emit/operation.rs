@@ -305,7 +305,7 @@ fn paginated(action: &Action) -> TokenStream {
         impl crate::runtime::paginator::Paginated for #request {
             type Item = #item_type;
 
-            fn next_page(&self, output: &#response) -> Option<Self> {
+            fn next_page(&self, output: &#response) -> ::core::option::Option<Self> {
                 let page_size = #page_size;
                 let got = #page_len as u64;
                 let next_offset = #start + got;

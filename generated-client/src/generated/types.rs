@@ -41,13 +41,21 @@ pub struct Candidate {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "PersonName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PersonName",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub person_name: ::core::option::Option<::std::string::String>,
     /// Person gender
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Gender", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Gender",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub gender: ::core::option::Option<i64>,
     /// List of groups containing this person and their description fields
     /// Note: this field may return null, indicating that no valid values can be obtained.
@@ -56,7 +64,7 @@ pub struct Candidate {
     #[serde(
         rename = "PersonGroupInfos",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub person_group_infos: ::core::option::Option<
         ::std::vec::Vec<crate::types::PersonGroupInfo>,
@@ -219,25 +227,41 @@ pub struct FaceAttributesInfo {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Hat", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Hat",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub hat: ::core::option::Option<bool>,
     /// Whether mask is present. Valid values: true, false. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Mask", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Mask",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub mask: ::core::option::Option<bool>,
     /// Hair information, including length, bang, and color. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Hair", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Hair",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub hair: ::core::option::Option<crate::types::FaceHairAttributesInfo>,
     /// Whether the eyes are open. Valid values: true, false. As long as there is more than one eye closed, `false` will be returned. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "EyeOpen", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EyeOpen",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub eye_open: ::core::option::Option<bool>,
 }
 impl FaceAttributesInfo {
@@ -361,19 +385,31 @@ pub struct FaceHairAttributesInfo {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Length", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Length",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub length: ::core::option::Option<i64>,
     /// 0: with bangs, 1: no bangs
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Bang", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Bang",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub bang: ::core::option::Option<i64>,
     /// 0: black, 1: golden, 2: brown, 3: gray
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Color", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Color",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub color: ::core::option::Option<i64>,
 }
 impl FaceHairAttributesInfo {
@@ -413,7 +449,7 @@ pub struct FaceInfo {
     #[serde(
         rename = "FaceQualityInfo",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub face_quality_info: ::core::option::Option<crate::types::FaceQualityInfo>,
 }
@@ -432,42 +468,66 @@ pub struct FaceQualityCompleteness {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Eyebrow", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Eyebrow",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub eyebrow: ::core::option::Option<i64>,
     /// Eye completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
     /// Reference range: \[0,80\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Eye", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Eye",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub eye: ::core::option::Option<i64>,
     /// Nose completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
     /// Reference range: \[0,60\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Nose", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Nose",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub nose: ::core::option::Option<i64>,
     /// Cheek completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
     /// Reference range: \[0,70\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Cheek", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Cheek",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub cheek: ::core::option::Option<i64>,
     /// Mouth completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
     /// Reference range: \[0,50\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Mouth", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Mouth",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub mouth: ::core::option::Option<i64>,
     /// Chin completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
     /// Reference range: \[0,70\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Chin", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Chin",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub chin: ::core::option::Option<i64>,
 }
 impl FaceQualityCompleteness {
@@ -487,7 +547,11 @@ pub struct FaceQualityInfo {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Score",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub score: ::core::option::Option<i64>,
     /// Sharpness. Value range: \[0,100\]. It evaluates the sharpness of the image. The higher the score, the sharper the image.
     /// Reference range: \[0,40\]: very blurry; \[40,60\]: blurry; \[60,80\]: fine; \[80,100\]: sharp.
@@ -495,7 +559,11 @@ pub struct FaceQualityInfo {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Sharpness", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Sharpness",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub sharpness: ::core::option::Option<i64>,
     /// Brightness. Value range: \[0,100\]. The brighter the image, the higher the score.
     /// Reference range: \[0,30\]: dark; \[30,70\]: normal; \[70,100\]: bright.
@@ -503,13 +571,21 @@ pub struct FaceQualityInfo {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Brightness", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Brightness",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub brightness: ::core::option::Option<i64>,
     /// Completeness of facial features, which assesses the completeness of the eyebrows, eyes, nose, cheeks, mouth, and chin.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Completeness", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Completeness",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub completeness: ::core::option::Option<crate::types::FaceQualityCompleteness>,
 }
 impl FaceQualityInfo {
@@ -636,7 +712,7 @@ pub struct GroupInfo {
     #[serde(
         rename = "GroupExDescriptions",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub group_ex_descriptions: ::core::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -645,7 +721,11 @@ pub struct GroupInfo {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tag",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub tag: ::core::option::Option<::std::string::String>,
     /// Algorithm model version used for face recognition.
     /// Note: this field may return null, indicating that no valid values can be obtained.
@@ -654,7 +734,7 @@ pub struct GroupInfo {
     #[serde(
         rename = "FaceModelVersion",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub face_model_version: ::core::option::Option<::std::string::String>,
     /// Group creation time and date (`CreationTimestamp`), whose value is the number of milliseconds between the UNIX epoch time and the group creation time.
@@ -665,7 +745,7 @@ pub struct GroupInfo {
     #[serde(
         rename = "CreationTimestamp",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub creation_timestamp: ::core::option::Option<u64>,
     /// Time and date the group was last updated, `UpdateTimestamp`.
@@ -677,7 +757,7 @@ pub struct GroupInfo {
     #[serde(
         rename = "UpdateTimestamp",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub update_timestamp: ::core::option::Option<u64>,
 }

@@ -153,13 +153,21 @@ pub struct AnalyzeDenseLandmarksRequest {
     /// - Values: 0 detects every face that appears; 1 detects the face with the largest area.
     /// - Default value: 0.
     /// - Detailed facial feature localization (facial landmark) information is returned for up to 5 faces.
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Mode",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub mode: ::core::option::Option<u64>,
     /// Base64-encoded image data.
     /// - It cannot exceed 5 MB after Base64 encoding.
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Image",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub image: ::core::option::Option<crate::Image>,
     /// URL of the image.
     /// - The image cannot exceed 5 MB after Base64 encoding.
@@ -168,20 +176,24 @@ pub struct AnalyzeDenseLandmarksRequest {
     /// - A URL of an image stored in Tencent Cloud guarantees higher download speed and stability, so we recommend storing images in Tencent Cloud.
     /// - The speed and stability of URLs not stored in Tencent Cloud may be affected.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Url",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub url: ::core::option::Option<::std::string::String>,
     /// Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
     #[serde(
         rename = "FaceModelVersion",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub face_model_version: ::core::option::Option<::std::string::String>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     #[serde(
         rename = "NeedRotateDetection",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub need_rotate_detection: ::core::option::Option<i64>,
 }

@@ -436,14 +436,22 @@
 #[non_exhaustive]
 pub struct AnalyzeFaceRequest {
     /// Detection mode. 0: detect all faces that appear; 1: detect the largest face. Default value: 0. The facial feature localization information (facial keypoints) of up to 10 faces can be returned.
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Mode",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub mode: ::core::option::Option<u64>,
     /// Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Image",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub image: ::core::option::Option<crate::Image>,
     /// Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -451,7 +459,11 @@ pub struct AnalyzeFaceRequest {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Url",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub url: ::core::option::Option<::std::string::String>,
     /// Algorithm model version used by the Face Recognition service.
     ///
@@ -465,14 +477,14 @@ pub struct AnalyzeFaceRequest {
     #[serde(
         rename = "FaceModelVersion",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub face_model_version: ::core::option::Option<::std::string::String>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     #[serde(
         rename = "NeedRotateDetection",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub need_rotate_detection: ::core::option::Option<u64>,
 }

@@ -40,7 +40,11 @@ pub struct CompareFaceRequest {
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(rename = "ImageA", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ImageA",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub image_a: ::core::option::Option<crate::Image>,
     /// Base64-encoded data of image B, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -48,7 +52,11 @@ pub struct CompareFaceRequest {
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(rename = "ImageB", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ImageB",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub image_b: ::core::option::Option<crate::Image>,
     /// URL of image A. The image cannot exceed 5 MB in size after being Base64-encoded.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -57,7 +65,11 @@ pub struct CompareFaceRequest {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(rename = "UrlA", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "UrlA",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub url_a: ::core::option::Option<::std::string::String>,
     /// URL of image B. The image cannot exceed 5 MB in size after being Base64-encoded.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -66,7 +78,11 @@ pub struct CompareFaceRequest {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(rename = "UrlB", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "UrlB",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub url_b: ::core::option::Option<::std::string::String>,
     /// Algorithm model version used by the Face Recognition service.
     ///
@@ -80,7 +96,7 @@ pub struct CompareFaceRequest {
     #[serde(
         rename = "FaceModelVersion",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub face_model_version: ::core::option::Option<::std::string::String>,
     /// Image quality control.
@@ -91,13 +107,17 @@ pub struct CompareFaceRequest {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
-    #[serde(rename = "QualityControl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "QualityControl",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub quality_control: ::core::option::Option<u64>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     #[serde(
         rename = "NeedRotateDetection",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub need_rotate_detection: ::core::option::Option<u64>,
     /// How to choose a face when an image holds several; default value: 0.
@@ -108,7 +128,7 @@ pub struct CompareFaceRequest {
     #[serde(
         rename = "FaceMatchingStrategy",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub face_matching_strategy: ::core::option::Option<u64>,
 }

@@ -65,14 +65,22 @@ pub struct CompareMaskFaceRequest {
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
     /// - If the image holds several faces, only the face with the largest area is used.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(rename = "ImageA", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ImageA",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub image_a: ::core::option::Option<crate::Image>,
     /// Base64-encoded data of image B.
     /// - It cannot exceed 5 MB after Base64 encoding.
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
     /// - If the image holds several faces, only the face with the largest area is used.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(rename = "ImageB", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ImageB",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub image_b: ::core::option::Option<crate::Image>,
     /// URL of image A.
     /// - The image cannot exceed 5 MB after Base64 encoding.
@@ -82,7 +90,11 @@ pub struct CompareMaskFaceRequest {
     /// - The speed and stability of URLs not stored in Tencent Cloud may be affected.
     /// - If the image holds several faces, only the face with the largest area is used.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(rename = "UrlA", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "UrlA",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub url_a: ::core::option::Option<::std::string::String>,
     /// URL of image B. The image cannot exceed 5 MB in size after being Base64-encoded.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -91,13 +103,17 @@ pub struct CompareMaskFaceRequest {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(rename = "UrlB", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "UrlB",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub url_b: ::core::option::Option<::std::string::String>,
     /// Algorithm model version used by the Face Recognition service. This API supports only "3.0".
     #[serde(
         rename = "FaceModelVersion",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub face_model_version: ::core::option::Option<::std::string::String>,
     /// Image quality control.
@@ -108,7 +124,11 @@ pub struct CompareMaskFaceRequest {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
-    #[serde(rename = "QualityControl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "QualityControl",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub quality_control: ::core::option::Option<u64>,
 }
 impl CompareMaskFaceRequest {

@@ -89,7 +89,11 @@ pub struct CreateFaceRequest {
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(rename = "Images", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Images",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub images: ::core::option::Option<::std::vec::Vec<crate::Image>>,
     /// Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -99,7 +103,11 @@ pub struct CreateFaceRequest {
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     /// A person can have up to 5 face images.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
-    #[serde(rename = "Urls", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Urls",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub urls: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Only faces whose similarity to an existing face of the person is above the value of `FaceMatchThreshold` can be added successfully.
     /// Default value: 60. Value range: \[0,100\].
@@ -108,7 +116,7 @@ pub struct CreateFaceRequest {
     #[serde(
         rename = "FaceMatchThreshold",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub face_match_threshold: ::core::option::Option<f64>,
     /// Image quality control.
@@ -119,13 +127,17 @@ pub struct CreateFaceRequest {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
-    #[serde(rename = "QualityControl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "QualityControl",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub quality_control: ::core::option::Option<u64>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     #[serde(
         rename = "NeedRotateDetection",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub need_rotate_detection: ::core::option::Option<u64>,
 }

@@ -128,7 +128,7 @@ pub struct CreateGroupRequest {
     #[serde(
         rename = "GroupExDescriptions",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub group_ex_descriptions: ::core::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -136,7 +136,11 @@ pub struct CreateGroupRequest {
     /// Group remarks, which can contain 0 to 40 characters.
     ///
     /// Constraints: at most 40 characters.
-    #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tag",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub tag: ::core::option::Option<::std::string::String>,
     /// Algorithm model version used by the Face Recognition service.
     ///
@@ -150,7 +154,7 @@ pub struct CreateGroupRequest {
     #[serde(
         rename = "FaceModelVersion",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub face_model_version: ::core::option::Option<::std::string::String>,
 }

@@ -164,13 +164,17 @@ pub struct CreatePersonRequest {
     /// 0: empty; 1: male; 2: female.
     ///
     /// Constraints: at least 0; at most 2.
-    #[serde(rename = "Gender", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Gender",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub gender: ::core::option::Option<i64>,
     /// Content of person description field, which is a `key-value` pair, can contain 0 to 60 characters, and is modifiable and repeatable.
     #[serde(
         rename = "PersonExDescriptionInfos",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub person_ex_description_infos: ::core::option::Option<
         ::std::vec::Vec<crate::types::PersonExDescriptionInfo>,
@@ -180,7 +184,11 @@ pub struct CreatePersonRequest {
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Image",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub image: ::core::option::Option<crate::Image>,
     /// Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -188,7 +196,11 @@ pub struct CreatePersonRequest {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Url",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub url: ::core::option::Option<::std::string::String>,
     /// This parameter is used to control the judgment whether the face contained in the image in `Image` or `Url` corresponds to an existing person in the group.
     /// If it is judged that a duplicate person exists in the group, no new person will be created, and information of the suspected duplicate person will be returned.
@@ -203,7 +215,7 @@ pub struct CreatePersonRequest {
     #[serde(
         rename = "UniquePersonControl",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub unique_person_control: ::core::option::Option<u64>,
     /// Image quality control.
@@ -214,13 +226,17 @@ pub struct CreatePersonRequest {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
-    #[serde(rename = "QualityControl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "QualityControl",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub quality_control: ::core::option::Option<u64>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     #[serde(
         rename = "NeedRotateDetection",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub need_rotate_detection: ::core::option::Option<u64>,
 }
@@ -780,7 +796,11 @@ pub struct CreatePersonResponse {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "FaceRect", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "FaceRect",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub face_rect: ::core::option::Option<crate::types::FaceRect>,
     /// `PersonId` of suspected duplicate person.
     /// This parameter is meaningful only if the `UniquePersonControl` parameter is not 0 and there is a suspected duplicate person in the group.

@@ -171,19 +171,31 @@
 pub struct DetectFaceRequest {
     /// Maximum number of processable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 120.
     /// This parameter is used to control the number of faces in the image to be detected. The smaller the value, the faster the processing.
-    #[serde(rename = "MaxFaceNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxFaceNum",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub max_face_num: ::core::option::Option<u64>,
     /// Minimum height and width of face in px.
     /// Default value: 34. We recommend keeping it at or above 34.
     /// Faces below the `MinFaceSize` value will not be detected.
-    #[serde(rename = "MinFaceSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MinFaceSize",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub min_face_size: ::core::option::Option<u64>,
     /// Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Image",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub image: ::core::option::Option<crate::Image>,
     /// Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -191,7 +203,11 @@ pub struct DetectFaceRequest {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Url",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub url: ::core::option::Option<::std::string::String>,
     /// Whether the face attribute information (FaceAttributesInfo) needs to be returned. 0: no; 1: yes. Default value: 0.
     /// If the value is not 1, it will be deemed as no need to return, and `FaceAttributesInfo` is meaningless in this case.
@@ -200,7 +216,7 @@ pub struct DetectFaceRequest {
     #[serde(
         rename = "NeedFaceAttributes",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub need_face_attributes: ::core::option::Option<u64>,
     /// Whether to enable quality detection. 0: no; 1: yes. Default value: 0.
@@ -210,7 +226,7 @@ pub struct DetectFaceRequest {
     #[serde(
         rename = "NeedQualityDetection",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub need_quality_detection: ::core::option::Option<u64>,
     /// Algorithm model version used by the Face Recognition service.
@@ -225,14 +241,14 @@ pub struct DetectFaceRequest {
     #[serde(
         rename = "FaceModelVersion",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub face_model_version: ::core::option::Option<::std::string::String>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     #[serde(
         rename = "NeedRotateDetection",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub need_rotate_detection: ::core::option::Option<u64>,
 }

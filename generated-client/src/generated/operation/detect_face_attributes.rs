@@ -161,14 +161,22 @@ pub struct DetectFaceAttributesRequest {
     /// Maximum number of processable faces.
     /// Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 120.
     /// This parameter is used to control the number of faces in the image to be detected. The smaller the value, the faster the processing.
-    #[serde(rename = "MaxFaceNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxFaceNum",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub max_face_num: ::core::option::Option<u64>,
     /// Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Image",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub image: ::core::option::Option<crate::Image>,
     /// Image URL.
     /// The image cannot exceed 5 MB in size after being Base64-encoded.
@@ -177,7 +185,11 @@ pub struct DetectFaceAttributesRequest {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Url",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub url: ::core::option::Option<::std::string::String>,
     /// Whether to return attributes such as age, gender, and emotion.
     /// Valid values (case-insensitive): None, Age, Beauty, Emotion, Eye, Eyebrow, Gender, Hair, Hat, Headpose, Mask, Mouth, Moustache, Nose, Shape, Skin, Smile.
@@ -189,21 +201,21 @@ pub struct DetectFaceAttributesRequest {
     #[serde(
         rename = "FaceAttributesType",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub face_attributes_type: ::core::option::Option<::std::string::String>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image is not rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     #[serde(
         rename = "NeedRotateDetection",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub need_rotate_detection: ::core::option::Option<u64>,
     /// Algorithm model version used by the Face Recognition service. You can enter only `3.0` for this API.
     #[serde(
         rename = "FaceModelVersion",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub face_model_version: ::core::option::Option<::std::string::String>,
 }

@@ -57,16 +57,24 @@ pub struct DetectLiveFaceAccurateRequest {
     /// <p>base64 data of the image.</p><ul><li>The size after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000.</li><li>The aspect ratio of the image should be close to 3:4. The ratio from mobile phone shooting is best.</li><li>The human face size must be greater than 100X100 pixels.</li><li>Format support: PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Image",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub image: ::core::option::Option<crate::Image>,
     /// <p>The Url of the Image.</p><ul><li>The size of the corresponding Image after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000.</li><li>Either Url or Image must be provided. If both are provided, only use Url.</li><li>The aspect ratio of the Image should be close to 3:4, which is the best ratio for mobile phone shooting.</li><li>The human face size must be greater than 100X100 pixels.</li><li>An Image stored in Tencent Cloud via Url can guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud. The speed and stability of URLs not stored in Tencent Cloud may be affected.</li><li>Supported Image formats include PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Url",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub url: ::core::option::Option<::std::string::String>,
     /// <p>Algorithm model version used by the face recognition service. Currently, the input parameter supports "3.0".</p>
     #[serde(
         rename = "FaceModelVersion",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub face_model_version: ::core::option::Option<::std::string::String>,
 }

@@ -77,10 +77,18 @@
 #[non_exhaustive]
 pub struct GetGroupListRequest {
     /// Starting number. Default value: 0.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Offset",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub offset: ::core::option::Option<u64>,
     /// Number of returned results. Default value: 10. Maximum value: 1000.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Limit",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub limit: ::core::option::Option<u64>,
 }
 impl GetGroupListRequest {
@@ -357,7 +365,7 @@ impl crate::runtime::action::Action for GetGroupListRequest {
 }
 impl crate::runtime::paginator::Paginated for GetGroupListRequest {
     type Item = crate::types::GroupInfo;
-    fn next_page(&self, output: &GetGroupListResponse) -> Option<Self> {
+    fn next_page(&self, output: &GetGroupListResponse) -> ::core::option::Option<Self> {
         let page_size = self.limit.unwrap_or(10);
         let got = output.group_infos.len() as u64;
         let next_offset = self.offset.unwrap_or(0) + got;
@@ -435,7 +443,11 @@ pub struct GetGroupListResponse {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "GroupNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GroupNum",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub group_num: ::core::option::Option<u64>,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]

@@ -98,10 +98,18 @@ pub struct GetPersonGroupInfoRequest {
     #[serde(rename = "PersonId")]
     pub person_id: ::std::string::String,
     /// Starting number. Default value: 0.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Offset",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub offset: ::core::option::Option<u64>,
     /// Number of returned results. Default value: 10. Maximum value: 100.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Limit",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub limit: ::core::option::Option<u64>,
 }
 impl GetPersonGroupInfoRequest {
@@ -418,7 +426,10 @@ impl crate::runtime::action::Action for GetPersonGroupInfoRequest {
 }
 impl crate::runtime::paginator::Paginated for GetPersonGroupInfoRequest {
     type Item = crate::types::PersonGroupInfo;
-    fn next_page(&self, output: &GetPersonGroupInfoResponse) -> Option<Self> {
+    fn next_page(
+        &self,
+        output: &GetPersonGroupInfoResponse,
+    ) -> ::core::option::Option<Self> {
         let page_size = self.limit.unwrap_or(10);
         let got = output.person_group_infos.len() as u64;
         let next_offset = self.offset.unwrap_or(0) + got;
@@ -479,7 +490,11 @@ pub struct GetPersonGroupInfoResponse {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "GroupNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GroupNum",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub group_num: ::core::option::Option<u64>,
     /// Algorithm model version used by the Face Recognition service.
     /// Note: this field may return null, indicating that no valid values can be obtained.
@@ -488,7 +503,7 @@ pub struct GetPersonGroupInfoResponse {
     #[serde(
         rename = "FaceModelVersion",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub face_model_version: ::core::option::Option<::std::string::String>,
     /// Unique ID of the request; quote it when reporting a problem.

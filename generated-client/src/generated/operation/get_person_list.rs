@@ -114,10 +114,18 @@ pub struct GetPersonListRequest {
     #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
     /// Starting number. Default value: 0.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Offset",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub offset: ::core::option::Option<u64>,
     /// Number of returned results. Default value: 10. Maximum value: 1000.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Limit",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub limit: ::core::option::Option<u64>,
 }
 impl GetPersonListRequest {
@@ -432,7 +440,7 @@ impl crate::runtime::action::Action for GetPersonListRequest {
 }
 impl crate::runtime::paginator::Paginated for GetPersonListRequest {
     type Item = crate::types::PersonInfo;
-    fn next_page(&self, output: &GetPersonListResponse) -> Option<Self> {
+    fn next_page(&self, output: &GetPersonListResponse) -> ::core::option::Option<Self> {
         let page_size = self.limit.unwrap_or(10);
         let got = output.person_infos.len() as u64;
         let next_offset = self.offset.unwrap_or(0) + got;
@@ -498,13 +506,21 @@ pub struct GetPersonListResponse {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "PersonNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PersonNum",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub person_num: ::core::option::Option<u64>,
     /// Number of faces in the group
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "FaceNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "FaceNum",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub face_num: ::core::option::Option<u64>,
     /// Algorithm model version used for face recognition.
     /// Note: this field may return null, indicating that no valid values can be obtained.
@@ -513,7 +529,7 @@ pub struct GetPersonListResponse {
     #[serde(
         rename = "FaceModelVersion",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub face_model_version: ::core::option::Option<::std::string::String>,
     /// Unique ID of the request; quote it when reporting a problem.

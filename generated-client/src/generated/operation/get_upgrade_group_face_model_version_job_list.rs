@@ -53,10 +53,18 @@
 #[non_exhaustive]
 pub struct GetUpgradeGroupFaceModelVersionJobListRequest {
     /// Starting number. Default value: 0.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Offset",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub offset: ::core::option::Option<u64>,
     /// Number of returned results. Default value: 10. Maximum value: 1000.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Limit",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub limit: ::core::option::Option<u64>,
 }
 impl GetUpgradeGroupFaceModelVersionJobListRequest {
@@ -174,7 +182,7 @@ for GetUpgradeGroupFaceModelVersionJobListRequest {
     fn next_page(
         &self,
         output: &GetUpgradeGroupFaceModelVersionJobListResponse,
-    ) -> Option<Self> {
+    ) -> ::core::option::Option<Self> {
         let page_size = self.limit.unwrap_or(10);
         let got = output.job_infos.len() as u64;
         let next_offset = self.offset.unwrap_or(0) + got;

@@ -117,13 +117,17 @@ pub struct ModifyGroupRequest {
     /// Group name
     ///
     /// Constraints: 1 to 60 characters.
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GroupName",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub group_name: ::core::option::Option<::std::string::String>,
     /// Custom description field of the group to be modified, which is a `key-value` pair.
     #[serde(
         rename = "GroupExDescriptionInfos",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub group_ex_description_infos: ::core::option::Option<
         ::std::vec::Vec<crate::types::GroupExDescriptionInfo>,
@@ -131,7 +135,11 @@ pub struct ModifyGroupRequest {
     /// Group remarks
     ///
     /// Constraints: at most 40 characters.
-    #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Tag",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub tag: ::core::option::Option<::std::string::String>,
 }
 impl ModifyGroupRequest {

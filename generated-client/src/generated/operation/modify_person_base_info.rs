@@ -60,10 +60,18 @@ pub struct ModifyPersonBaseInfoRequest {
     #[serde(rename = "PersonId")]
     pub person_id: ::std::string::String,
     /// The new name of the person.
-    #[serde(rename = "PersonName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PersonName",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub person_name: ::core::option::Option<::std::string::String>,
     /// The new gender of the person: 1 for male, 2 for female.
-    #[serde(rename = "Gender", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Gender",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub gender: ::core::option::Option<i64>,
 }
 impl ModifyPersonBaseInfoRequest {

@@ -128,7 +128,11 @@ pub struct SearchFacesRequest {
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Image",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub image: ::core::option::Option<crate::Image>,
     /// Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -136,23 +140,43 @@ pub struct SearchFacesRequest {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Url",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub url: ::core::option::Option<::std::string::String>,
     /// Maximum number of recognizable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 10.
     /// `MaxFaceNum` is used to control the number of faces to be searched for if there are multiple faces in the input image to be recognized.
     /// For example, if the input image in `Image` or `Url` contains multiple faces and `MaxFaceNum` is 5, top 5 faces with the largest size in the image will be recognized.
-    #[serde(rename = "MaxFaceNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxFaceNum",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub max_face_num: ::core::option::Option<u64>,
     /// Minimum height and width of face in px. Default value: 34. Face images whose value is below 34 cannot be recognized. We recommend setting this parameter to 80.
-    #[serde(rename = "MinFaceSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MinFaceSize",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub min_face_size: ::core::option::Option<u64>,
     /// Number of the most similar persons returned for one single recognized face image. Default value: 5. Maximum value: 100.
     /// For example, if `MaxFaceNum` is 1 and `MaxPersonNum` is 8, information of the top 8 most similar persons will be returned.
     /// The greater the value, the longer the processing time. We recommend setting a value below 10.
-    #[serde(rename = "MaxPersonNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxPersonNum",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub max_person_num: ::core::option::Option<u64>,
     /// Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
-    #[serde(rename = "NeedPersonInfo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NeedPersonInfo",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub need_person_info: ::core::option::Option<i64>,
     /// Image quality control.
     /// 0: no control.
@@ -162,7 +186,11 @@ pub struct SearchFacesRequest {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
-    #[serde(rename = "QualityControl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "QualityControl",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
     pub quality_control: ::core::option::Option<u64>,
     /// In the output parameter `Score`, the result will be returned only if the result value is above the `FaceMatchThreshold` value. Default value: 0.
     ///
@@ -170,14 +198,14 @@ pub struct SearchFacesRequest {
     #[serde(
         rename = "FaceMatchThreshold",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub face_match_threshold: ::core::option::Option<f64>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     #[serde(
         rename = "NeedRotateDetection",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
     pub need_rotate_detection: ::core::option::Option<u64>,
 }
