@@ -26,8 +26,8 @@ fn a_deprecated_action_is_deprecated_everywhere_a_user_touches_it() {
     let note = "#[deprecated(\n    note = \"the service marks `UpgradeGroupFaceModelVersion` deprecated; it may stop working without notice\"\n)]";
     assert_eq!(
         module.matches(note).count(),
-        2,
-        "request and fluent builder:\n{module}"
+        3,
+        "request, request builder and fluent builder:\n{module}"
     );
     assert!(
         module.contains("#![allow(deprecated)]"),

@@ -67,7 +67,7 @@ impl Client {
     /// `Date` header and the call is retried once.
     ///
     /// Only encoding and the final decoding are compiled per action: the retry loop, signing
-    /// and tracing are one non-generic path over bytes and an [`ActionMeta`].
+    /// and tracing are one non-generic path over bytes and an action descriptor.
     pub async fn send<A: Action>(&self, request: &A) -> Result<A::Output, SdkError<A::Error>> {
         let meta = ActionMeta::of(request);
         let body = encode(request, &self.inner.config, &meta);
