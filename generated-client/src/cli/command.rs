@@ -39,7 +39,8 @@ const ABOUT: &str = "Tencent Cloud Face Recognition (IAI) from the command line"
 const AFTER_HELP: &str = "\
 Credentials: --profile NAME reads `~/.tencentcloud/credentials` (section NAME) or tccli's
 `~/.tccli/NAME.credential`; without it, TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY
-[/ TENCENTCLOUD_SESSION_TOKEN], then the `default` profile of either file. Region: --region,
+[/ TENCENTCLOUD_SESSION_TOKEN], then the `default` profile of either file (role_arn: assumed),
+then TKE OIDC (TKE_* variables), then the CVM instance's role. Region: --region,
 TENCENTCLOUD_REGION, then the profile's tccli configuration. Endpoint: --endpoint, then
 TENCENTCLOUD_IAI_ENDPOINT.
 

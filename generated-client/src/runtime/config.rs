@@ -246,7 +246,10 @@ impl ConfigBuilder {
     /// Fills whatever the environment provides; values already set win. Credentials come from
     /// [`DefaultCredentialsChain`] (`TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY` and
     /// optional `TENCENTCLOUD_SESSION_TOKEN`, else the profile file
-    /// `~/.tencentcloud/credentials`); the region from `TENCENTCLOUD_REGION`; the endpoint from
+    /// `~/.tencentcloud/credentials`, else TKE OIDC, else the CVM role): a broken variable or
+    /// file is an error here, while TKE OIDC and the CVM role are asked at the first call,
+    /// whose [`SdkError::Credentials`](crate::SdkError::Credentials) then lists every place
+    /// looked. The region comes from `TENCENTCLOUD_REGION`; the endpoint from
     /// the service's endpoint variable (such as `TENCENTCLOUD_IAI_ENDPOINT`, a full URL), else
     /// the service's default host.
     pub fn from_env(mut self) -> Result<Self, ConfigError> {

@@ -180,8 +180,7 @@ impl DefaultCredentialsChain {
             )
             .map_err(|e| {
                 CredentialsError::new(format!(
-                    "{} (set: {}): {}",
-                    "TKE OIDC is partly configured",
+                    "TKE OIDC is partly configured (set: {}): {}",
                     tke_set.join(", "),
                     e.message()
                 ))
