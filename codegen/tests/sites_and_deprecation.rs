@@ -46,7 +46,7 @@ fn a_deprecated_action_is_deprecated_everywhere_a_user_touches_it() {
     let attrs = &before[before.rfind("///").unwrap()..];
     assert!(attrs.contains("#[deprecated("), "{attrs}");
     assert!(attrs.contains("#[allow(deprecated)]"), "{attrs}");
-    assert!(method.contains("UpgradeGroupFaceModelVersionRequest::new"));
+    assert!(method.contains("UpgradeGroupFaceModelVersionFluentBuilder::new"));
 
     // A current action has neither.
     let current = file(&files, "operation/get_group_info.rs");
