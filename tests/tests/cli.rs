@@ -369,7 +369,10 @@ fn table_shows_the_only_list_as_columns_and_text_follows_the_aws_cli() {
     // `--query` names another list; nested values are summarised in cells.
     prepare(&server, |client| async move {
         client
-            .create_person("g1", "Alice", "alice")
+            .create_person()
+            .group_id("g1")
+            .person_name("Alice")
+            .person_id("alice")
             .image(Image::from_bytes(marked_png(
                 &Marker::person("alice"),
                 64,
