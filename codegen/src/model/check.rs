@@ -38,6 +38,7 @@ pub const RESERVED_ACTION_NAMES: &[&str] = &[
     "clone",
     "call_json",
     "prepare_json",
+    "region_failover_state",
 ];
 /// Methods the hand-written `Endpoint` defines.
 const RESERVED_ENDPOINT_NAMES: &[&str] = &["https", "parse", "host", "url", "default", "clone"];
