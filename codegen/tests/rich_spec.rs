@@ -56,9 +56,21 @@ fn every_generated_file_is_valid_rust_with_the_generated_header() {
             .contents
     };
     // The keyword member, nested validation and the nested list type made it into the output.
-    assert!(text("types.rs").contains("pub r#type: String"));
+    assert!(text("types.rs").contains("pub r#type: ::std::string::String"));
     assert!(text("types.rs").contains("fn validate_fields"));
-    assert!(text("types.rs").contains("Option<Vec<Vec<String>>>"));
+    assert!(text("types.rs")
+        .replace(char::is_whitespace, "")
+        .contains("::std::vec::Vec<::std::vec::Vec<::std::string::String>>"));
+    // Hygiene: an operation module imports nothing, so an action named `Sdk` (error type
+    // `SdkError`) or `Validation` cannot clash with a runtime name; std items by full path.
+    for module in [
+        "operation/sdk.rs",
+        "operation/validation.rs",
+        "operation/service.rs",
+    ] {
+        assert!(!text(module).contains("\nuse "), "{module} has a `use`");
+    }
+    assert!(text("operation/sdk.rs").contains("pub enum SdkError"));
     assert!(text("operation/create_container.rs").contains("pub fn r#type("));
     assert!(text("service.rs").contains("fn secondary_site()"));
 }

@@ -26,8 +26,8 @@ fn a_deprecated_action_is_deprecated_everywhere_a_user_touches_it() {
     let note = "#[deprecated(\n    note = \"the service marks `UpgradeGroupFaceModelVersion` deprecated; it may stop working without notice\"\n)]";
     assert_eq!(
         module.matches(note).count(),
-        2,
-        "request and fluent builder:\n{module}"
+        3,
+        "request, request builder and fluent builder:\n{module}"
     );
     assert!(
         module.contains("#![allow(deprecated)]"),
@@ -46,7 +46,7 @@ fn a_deprecated_action_is_deprecated_everywhere_a_user_touches_it() {
     let attrs = &before[before.rfind("///").unwrap()..];
     assert!(attrs.contains("#[deprecated("), "{attrs}");
     assert!(attrs.contains("#[allow(deprecated)]"), "{attrs}");
-    assert!(method.contains("UpgradeGroupFaceModelVersionRequest::new"));
+    assert!(method.contains("UpgradeGroupFaceModelVersionFluentBuilder::new"));
 
     // A current action has neither.
     let current = file(&files, "operation/get_group_info.rs");

@@ -16,7 +16,9 @@ fn calls(c: &mut Criterion) {
         let emulator = Emulator::builder().start().await.expect("emulator");
         let client = Client::new(emulator.client_config().expect("config"));
         client
-            .create_group("Bench", "bench")
+            .create_group()
+            .group_name("Bench")
+            .group_id("bench")
             .send()
             .await
             .expect("group");
@@ -28,7 +30,12 @@ fn calls(c: &mut Criterion) {
     group.bench_function("sequential", |b| {
         b.iter(|| {
             runtime.block_on(async {
-                let info = client.get_group_info("bench").send().await.expect("call");
+                let info = client
+                    .get_group_info()
+                    .group_id("bench")
+                    .send()
+                    .await
+                    .expect("call");
                 assert_eq!(info.group_id, "bench");
             })
         })
@@ -40,7 +47,9 @@ fn calls(c: &mut Criterion) {
                 let calls: Vec<_> = (0..32)
                     .map(|_| {
                         let client = client.clone();
-                        tokio::spawn(async move { client.get_group_info("bench").send().await })
+                        tokio::spawn(async move {
+                            client.get_group_info().group_id("bench").send().await
+                        })
                     })
                     .collect();
                 for call in calls {

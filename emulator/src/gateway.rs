@@ -519,12 +519,13 @@ impl RequestIds {
 }
 
 /// A broken spec constraint, answered with the action's own code where it documents one: a
-/// missing or empty image (`Image or Url: ... none is set`, `Image: image is empty`) is
+/// missing or empty image (no `Image` nor `Url`, or an empty `Image`) is
 /// `InvalidParameterValue.ImageEmpty` on the actions that list it, as the service answers.
 fn constraint_error(action: &ActionEntry, e: tencentcloud_iai::ValidationError) -> ApiError {
+    use tencentcloud_iai::ValidationErrorKind as Kind;
     const IMAGE_EMPTY: &str = "InvalidParameterValue.ImageEmpty";
-    let no_image = e.parameter.starts_with("Image")
-        && (e.problem.contains("none is set") || e.problem.contains("image is empty"));
+    let no_image = e.parameter().starts_with("Image")
+        && matches!(e.kind(), Kind::OneOfRequired | Kind::EmptyImage);
     if no_image && action.error_codes.contains(&IMAGE_EMPTY) {
         return ApiError::new(IMAGE_EMPTY, e.to_string());
     }

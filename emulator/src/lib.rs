@@ -9,7 +9,7 @@
 //!
 //! let emulator = Emulator::builder().start().await?;
 //! let client = tencentcloud_iai::Client::new(emulator.client_config()?);
-//! client.create_group("Staff", "staff").send().await?;
+//! client.create_group().group_name("Staff").group_id("staff").send().await?;
 //! # Ok(()) }
 //! ```
 //!

@@ -139,17 +139,27 @@ async fn the_emulator_knows_who_is_in_each_sample() {
             .build()
             .unwrap(),
     );
-    client.create_group("Staff", "staff").send().await.unwrap();
+    client
+        .create_group()
+        .group_name("Staff")
+        .group_id("staff")
+        .send()
+        .await
+        .unwrap();
     for (name, file) in [("alice", "alice.png"), ("bob", "bob.png")] {
         client
-            .create_person("staff", name, name)
+            .create_person()
+            .group_id("staff")
+            .person_name(name)
+            .person_id(name)
             .image(Image::from_bytes(sample(file)))
             .send()
             .await
             .unwrap();
     }
     let found = client
-        .search_persons(vec!["staff".into()])
+        .search_persons()
+        .group_ids(vec!["staff".into()])
         .image(Image::from_bytes(sample("alice-2.jpg")))
         .send()
         .await

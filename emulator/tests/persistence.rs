@@ -87,12 +87,20 @@ async fn acknowledged_writes_survive_kill_9() {
     );
 
     let api = client(&first.url);
-    api.create_group("Staff", "staff").send().await.unwrap();
+    api.create_group()
+        .group_name("Staff")
+        .group_id("staff")
+        .send()
+        .await
+        .unwrap();
     // 32 clients at once: every acknowledged person is kept, none twice.
     let calls = (0..32).map(|i| {
         let api = client(&first.url);
         async move {
-            api.create_person("staff", format!("P{i}"), format!("p{i}"))
+            api.create_person()
+                .group_id("staff")
+                .person_name(format!("P{i}"))
+                .person_id(format!("p{i}"))
                 .image(face(&format!("p{i}")))
                 .send()
                 .await
@@ -101,7 +109,8 @@ async fn acknowledged_writes_survive_kill_9() {
     let results = futures_join_all(calls).await;
     assert!(results.iter().all(Result::is_ok), "{results:?}");
     let added = api
-        .create_face("p0")
+        .create_face()
+        .person_id("p0")
         .images(vec![face("p0")])
         .send()
         .await
@@ -110,12 +119,23 @@ async fn acknowledged_writes_survive_kill_9() {
 
     let second = spawn(&["--state", state_arg]);
     let api = client(&second.url);
-    let num = api.get_person_list_num("staff").send().await.unwrap();
+    let num = api
+        .get_person_list_num()
+        .group_id("staff")
+        .send()
+        .await
+        .unwrap();
     assert_eq!((num.person_num, num.face_num), (32, 33));
-    let p0 = api.get_person_base_info("p0").send().await.unwrap();
+    let p0 = api
+        .get_person_base_info()
+        .person_id("p0")
+        .send()
+        .await
+        .unwrap();
     assert!(p0.face_ids.contains(&added.suc_face_ids[0]));
     let found = api
-        .search_persons(vec!["staff".into()])
+        .search_persons()
+        .group_ids(vec!["staff".into()])
         .image(face("p7"))
         .face_match_threshold(80.0)
         .send()

@@ -28,7 +28,7 @@ async fn main() -> ExitCode {
         }
     };
     let client = Client::new(config);
-    match client.get_group_info(group_id).send().await {
+    match client.get_group_info().group_id(group_id).send().await {
         Ok(group) => {
             let json =
                 serde_json::to_string_pretty(&group).expect("responses always encode as JSON");

@@ -9,7 +9,7 @@
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::new(Config::from_env()?);
-//! let group = client.get_group_info("my-group").send().await?;
+//! let group = client.get_group_info().group_id("my-group").send().await?;
 //! println!("{} was created at {} ms", group.group_name, group.creation_timestamp);
 //! # Ok(())
 //! # }
@@ -44,6 +44,7 @@ pub mod runtime;
 #[cfg(feature = "cli")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
 pub mod cli;
+pub use generated::common_error::{CommonCode, CommonCodeError};
 pub use generated::{action_table, operation, types};
 pub use runtime::client::Client;
 pub use runtime::common_call::CommonError;
@@ -54,7 +55,7 @@ pub use runtime::credentials::{
 };
 pub use runtime::error::{
     ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError,
-    TransportError, ValidationError,
+    TransportError, ValidationError, ValidationErrorKind,
 };
 pub use runtime::image::{Image, ImageError};
 /// A typed mock of the service for unit tests (feature `test-util`); see [the testing guide](crate#testing-code-that-uses-the-client).

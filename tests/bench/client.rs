@@ -103,7 +103,10 @@ fn ready<F: Future>(future: F) -> F::Output {
 }
 
 fn benches(c: &mut Criterion) {
-    let request = GetGroupInfoRequest::new("aaa");
+    let request = GetGroupInfoRequest::builder()
+        .group_id("aaa")
+        .build()
+        .expect("every required parameter is set");
     let body = serde_json::to_vec(&request).unwrap();
     assert_eq!(body, br#"{"GroupId":"aaa"}"#);
 
@@ -150,7 +153,8 @@ fn benches(c: &mut Criterion) {
                 for _ in 0..iters {
                     black_box(
                         client
-                            .get_group_info(black_box("aaa"))
+                            .get_group_info()
+                            .group_id(black_box("aaa"))
                             .send()
                             .await
                             .unwrap(),
@@ -164,7 +168,7 @@ fn benches(c: &mut Criterion) {
     // The same from blocking code, entering the runtime for every call.
     c.bench_function("call/get_group_info_in_memory_block_on_each", |b| {
         b.iter(|| {
-            rt.block_on(client.get_group_info(black_box("aaa")).send())
+            rt.block_on(client.get_group_info().group_id(black_box("aaa")).send())
                 .unwrap()
         })
     });

@@ -42,7 +42,10 @@ fn benches(c: &mut Criterion) {
         .enable_time()
         .build()
         .unwrap();
-    let request = DetectFaceRequest::new().image(Image::from_bytes(image));
+    let request = DetectFaceRequest::builder()
+        .image(Image::from_bytes(image))
+        .build()
+        .expect("every required parameter is set");
     let prepared = rt.block_on(client.prepare(&request)).unwrap();
     assert_eq!(
         prepared.body().len(),

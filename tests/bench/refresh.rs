@@ -89,7 +89,8 @@ fn benches(c: &mut Criterion) {
                     for _ in 0..iters {
                         black_box(
                             client
-                                .get_group_info(black_box("aaa"))
+                                .get_group_info()
+                                .group_id(black_box("aaa"))
                                 .send()
                                 .await
                                 .unwrap(),

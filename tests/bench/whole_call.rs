@@ -154,7 +154,12 @@ fn our_client(addr: SocketAddr, hyper: bool) -> Client {
 }
 
 async fn client_call(client: &Client) {
-    let out = client.get_group_info("aaa").send().await.expect("the call");
+    let out = client
+        .get_group_info()
+        .group_id("aaa")
+        .send()
+        .await
+        .expect("the call");
     black_box(out);
 }
 
@@ -223,9 +228,19 @@ fn benches(c: &mut Criterion) {
 
     // Both answer the example before anything is timed.
     rt.block_on(async {
-        let out = client.get_group_info("aaa").send().await.unwrap();
+        let out = client
+            .get_group_info()
+            .group_id("aaa")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(out.group_name, "aaa");
-        let out = client_hyper.get_group_info("aaa").send().await.unwrap();
+        let out = client_hyper
+            .get_group_info()
+            .group_id("aaa")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(out.group_name, "aaa");
         bare_call(&http, &url).await;
     });
@@ -337,7 +352,14 @@ fn interleaved() {
     let client_hyper = rt.block_on(async { our_client(addr, true) });
     let http = reqwest::Client::new();
     let prepared = rt
-        .block_on(client.prepare(&GetGroupInfoRequest::new("aaa")))
+        .block_on(
+            client.prepare(
+                &GetGroupInfoRequest::builder()
+                    .group_id("aaa")
+                    .build()
+                    .expect("every required parameter is set"),
+            ),
+        )
         .expect("prepare");
     // The client's headers, as a real call would set them: by name, on the bare request.
     let headers: Vec<(String, String)> = prepared

@@ -188,7 +188,9 @@ impl TestEmulator {
         let client = tencentcloud_iai::Client::new(self.config().build().expect("valid config"));
         self.run(async move {
             client
-                .create_group("aaa", "aaa")
+                .create_group()
+                .group_name("aaa")
+                .group_id("aaa")
                 .group_ex_descriptions(vec!["24".to_owned()])
                 .tag("fdsaf")
                 .face_model_version("3.0")

@@ -136,7 +136,9 @@ fn create_groups(server: &TestEmulator, ids: &[&str]) {
     prepare(server, |client| async move {
         for id in ids {
             client
-                .create_group(&id, &id)
+                .create_group()
+                .group_name(&id)
+                .group_id(&id)
                 .send()
                 .await
                 .unwrap_or_else(|e| panic!("group {id}: {e:?}"));
@@ -187,7 +189,10 @@ fn typed_flags_lists_and_input_json_are_merged() {
     prepare(&server, |client| async move {
         for group in groups {
             client
-                .create_person(group, "someone", format!("person-{group}"))
+                .create_person()
+                .group_id(group)
+                .person_name("someone")
+                .person_id(format!("person-{group}"))
                 .url(format!("https://example.com/{group}.jpg"))
                 .send()
                 .await
@@ -364,7 +369,10 @@ fn table_shows_the_only_list_as_columns_and_text_follows_the_aws_cli() {
     // `--query` names another list; nested values are summarised in cells.
     prepare(&server, |client| async move {
         client
-            .create_person("g1", "Alice", "alice")
+            .create_person()
+            .group_id("g1")
+            .person_name("Alice")
+            .person_id("alice")
             .image(Image::from_bytes(marked_png(
                 &Marker::person("alice"),
                 64,

@@ -12,14 +12,15 @@ use iai_integration_tests::emulator::{
     TEMP_TOKEN, TEST_SECRET_ID,
 };
 use tencentcloud_iai::operation::get_group_info::{GetGroupInfoError, GetGroupInfoRequest};
-use tencentcloud_iai::{Client, Credentials, Endpoint, SdkError};
+use tencentcloud_iai::{Client, CommonCode, Credentials, Endpoint, SdkError};
 
 #[tokio::test]
 async fn documented_example_round_trips_with_a_valid_signature() {
     let server = TestEmulator::start();
     server.seed_example_group();
     let group = client_for(&server)
-        .get_group_info("aaa")
+        .get_group_info()
+        .group_id("aaa")
         .send()
         .await
         .expect("success");
@@ -78,7 +79,12 @@ async fn region_and_language_are_sent_when_configured() {
             .build()
             .unwrap(),
     );
-    client.get_group_info("aaa").send().await.expect("success");
+    client
+        .get_group_info()
+        .group_id("aaa")
+        .send()
+        .await
+        .expect("success");
     let sent = &server.requests()[0];
     assert!(sent.authenticated);
     assert_eq!(sent.header("X-TC-Region"), Some("ap-guangzhou"));
@@ -98,7 +104,8 @@ async fn temporary_credentials_send_the_session_token() {
             .unwrap(),
     );
     with_token
-        .get_group_info("aaa")
+        .get_group_info()
+        .group_id("aaa")
         .send()
         .await
         .expect("token accepted");
@@ -111,14 +118,15 @@ async fn temporary_credentials_send_the_session_token() {
             .unwrap(),
     );
     let err = without_token
-        .get_group_info("aaa")
+        .get_group_info()
+        .group_id("aaa")
         .send()
         .await
         .unwrap_err();
     assert!(
         matches!(
             err.service_error(),
-            Some(GetGroupInfoError::AuthFailureTokenFailure(_))
+            Some(GetGroupInfoError::Common(e)) if e.kind() == CommonCode::AuthFailureTokenFailure
         ),
         "{err:?}"
     );
@@ -129,7 +137,8 @@ async fn documented_error_code_becomes_its_variant() {
     // No group `aaa`: the emulator's real answer.
     let server = TestEmulator::start();
     let err = client_for(&server)
-        .get_group_info("aaa")
+        .get_group_info()
+        .group_id("aaa")
         .send()
         .await
         .unwrap_err();
@@ -166,7 +175,12 @@ async fn retryable_codes_are_marked_from_the_spec() {
         }],
     );
     let client = Client::new(config_for(&server).max_attempts(1).build().unwrap());
-    let err = client.get_group_info("aaa").send().await.unwrap_err();
+    let err = client
+        .get_group_info()
+        .group_id("aaa")
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err.service_error(),
@@ -188,7 +202,8 @@ async fn unknown_code_is_kept_intact() {
         }],
     );
     let err = client_for(&server)
-        .get_group_info("aaa")
+        .get_group_info()
+        .group_id("aaa")
         .send()
         .await
         .unwrap_err();
@@ -209,11 +224,16 @@ async fn common_errors_are_variants_of_every_action() {
             .build()
             .unwrap(),
     );
-    let err = wrong_key.get_group_info("aaa").send().await.unwrap_err();
+    let err = wrong_key
+        .get_group_info()
+        .group_id("aaa")
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err.service_error(),
-            Some(GetGroupInfoError::AuthFailureSignatureFailure(_))
+            Some(GetGroupInfoError::Common(e)) if e.kind() == CommonCode::AuthFailureSignatureFailure
         ),
         "{err:?}"
     );
@@ -236,13 +256,16 @@ async fn http_5xx_with_an_envelope_is_a_service_error() {
         ))],
     );
     let err = client_for(&server)
-        .get_group_info("aaa")
+        .get_group_info()
+        .group_id("aaa")
         .send()
         .await
         .unwrap_err();
-    let Some(GetGroupInfoError::InternalError(meta)) = err.service_error() else {
+    let Some(GetGroupInfoError::Common(common)) = err.service_error() else {
         panic!("{err:?}")
     };
+    assert_eq!(common.kind(), CommonCode::InternalError);
+    let meta = common.metadata();
     assert_eq!(meta.http_status, 503);
     assert_eq!(meta.request_id.as_deref(), Some("req-503"));
 }
@@ -260,7 +283,8 @@ async fn envelope_is_recognised_whatever_the_content_type() {
         ))],
     );
     let group = client_for(&server)
-        .get_group_info("aaa")
+        .get_group_info()
+        .group_id("aaa")
         .send()
         .await
         .expect("success despite text/plain");
@@ -281,7 +305,8 @@ async fn non_json_body_is_a_response_error() {
         ),
     );
     let err = client_for(&server)
-        .get_group_info("aaa")
+        .get_group_info()
+        .group_id("aaa")
         .send()
         .await
         .unwrap_err();
@@ -306,7 +331,8 @@ async fn truncated_json_is_a_response_error() {
         ))],
     );
     let err = client_for(&server)
-        .get_group_info("aaa")
+        .get_group_info()
+        .group_id("aaa")
         .send()
         .await
         .unwrap_err();
@@ -323,7 +349,12 @@ async fn body_shorter_than_its_content_length_is_a_transport_error() {
     // The full length of the group's answer announced, half of it sent.
     server.script("GetGroupInfo", [FaultStep::TruncatedBody]);
     let client = Client::new(config_for(&server).max_attempts(1).build().unwrap());
-    let err = client.get_group_info("aaa").send().await.unwrap_err();
+    let err = client
+        .get_group_info()
+        .group_id("aaa")
+        .send()
+        .await
+        .unwrap_err();
     let SdkError::Transport(e) = &err else {
         panic!("expected a transport error, got {err:?}")
     };
@@ -341,7 +372,8 @@ async fn response_missing_a_required_field_is_a_response_error_with_request_id()
         ))],
     );
     let err = client_for(&server)
-        .get_group_info("aaa")
+        .get_group_info()
+        .group_id("aaa")
         .send()
         .await
         .unwrap_err();
@@ -364,7 +396,8 @@ async fn json_without_response_object_is_a_response_error() {
         [FaultStep::Respond(RawReply::json(r#"{"Result":"ok"}"#))],
     );
     let err = client_for(&server)
-        .get_group_info("aaa")
+        .get_group_info()
+        .group_id("aaa")
         .send()
         .await
         .unwrap_err();
@@ -387,11 +420,16 @@ async fn slow_server_hits_the_timeout() {
             .unwrap(),
     );
     let started = Instant::now();
-    let err = client.get_group_info("aaa").send().await.unwrap_err();
+    let err = client
+        .get_group_info()
+        .group_id("aaa")
+        .send()
+        .await
+        .unwrap_err();
     let SdkError::Timeout(e) = &err else {
         panic!("expected a timeout, got {err:?}")
     };
-    assert_eq!(e.after, Duration::from_millis(200));
+    assert_eq!(e.after(), Duration::from_millis(200));
     // Not a speed claim: the call must give up instead of waiting for the slow server.
     assert!(
         started.elapsed() < Duration::from_secs(2),
@@ -412,7 +450,12 @@ async fn slow_body_hits_the_timeout() {
             .build()
             .unwrap(),
     );
-    let err = client.get_group_info("aaa").send().await.unwrap_err();
+    let err = client
+        .get_group_info()
+        .group_id("aaa")
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(err, SdkError::Timeout(_)), "{err:?}");
 }
 
@@ -421,7 +464,12 @@ async fn connection_closed_after_the_request_is_a_transport_error() {
     let server = TestEmulator::start();
     server.script("GetGroupInfo", [FaultStep::DropConnection]);
     let client = Client::new(config_for(&server).max_attempts(1).build().unwrap());
-    let err = client.get_group_info("aaa").send().await.unwrap_err();
+    let err = client
+        .get_group_info()
+        .group_id("aaa")
+        .send()
+        .await
+        .unwrap_err();
     let SdkError::Transport(e) = &err else {
         panic!("expected a transport error, got {err:?}")
     };
@@ -444,7 +492,12 @@ async fn refused_connection_is_a_transport_error_before_sending() {
             .build()
             .unwrap(),
     );
-    let err = client.get_group_info("aaa").send().await.unwrap_err();
+    let err = client
+        .get_group_info()
+        .group_id("aaa")
+        .send()
+        .await
+        .unwrap_err();
     let SdkError::Transport(e) = &err else {
         panic!("expected a transport error, got {err:?}")
     };
@@ -461,7 +514,9 @@ async fn constraint_violations_are_refused_before_any_network_call() {
         ("Every character", "ok-%@#&_09AZaz".to_owned()),
     ] {
         client
-            .create_group(name, group_id)
+            .create_group()
+            .group_name(name)
+            .group_id(group_id)
             .send()
             .await
             .expect("group created");
@@ -474,25 +529,28 @@ async fn constraint_violations_are_refused_before_any_network_call() {
     ];
     for (group_id, parameter, rule) in cases {
         let err = client
-            .get_group_info(group_id.clone())
+            .get_group_info()
+            .group_id(group_id.clone())
             .send()
             .await
             .unwrap_err();
         let SdkError::InvalidRequest(e) = &err else {
             panic!("{group_id:?}: expected InvalidRequest, got {err:?}")
         };
-        assert_eq!(e.parameter, parameter);
-        assert!(e.problem.contains(rule), "{group_id:?}: {}", e.problem);
+        assert_eq!(e.parameter(), parameter);
+        assert!(e.problem().contains(rule), "{group_id:?}: {}", e.problem());
         assert_eq!(err.attempts(), 0);
     }
     let longest = client
-        .get_group_info("a".repeat(64))
+        .get_group_info()
+        .group_id("a".repeat(64))
         .send()
         .await
         .expect("64 characters is within the limit");
     assert_eq!(longest.group_id, "a".repeat(64));
     let every_character = client
-        .get_group_info("ok-%@#&_09AZaz")
+        .get_group_info()
+        .group_id("ok-%@#&_09AZaz")
         .send()
         .await
         .expect("every allowed character");
@@ -508,7 +566,10 @@ async fn constraint_violations_are_refused_before_any_network_call() {
 async fn requests_can_be_built_and_sent_separately() {
     let server = TestEmulator::start();
     server.seed_example_group();
-    let request = GetGroupInfoRequest::new("aaa");
+    let request = GetGroupInfoRequest::builder()
+        .group_id("aaa")
+        .build()
+        .expect("every required parameter is set");
     assert!(request.validate().is_ok());
     let group = client_for(&server).send(&request).await.expect("success");
     assert_eq!(group.group_id, "aaa");
@@ -557,8 +618,18 @@ async fn calls_reuse_one_connection_across_calls_and_clones() {
     let client = client_for(&server);
     let clone = client.clone();
     for _ in 0..3 {
-        client.get_group_info("aaa").send().await.expect("success");
-        clone.get_group_info("aaa").send().await.expect("success");
+        client
+            .get_group_info()
+            .group_id("aaa")
+            .send()
+            .await
+            .expect("success");
+        clone
+            .get_group_info()
+            .group_id("aaa")
+            .send()
+            .await
+            .expect("success");
     }
     assert_eq!(server.requests().len(), 6);
     assert_eq!(
@@ -578,12 +649,113 @@ async fn unknown_response_fields_are_ignored() {
         ))],
     );
     let group = client_for(&server)
-        .get_group_info("aaa")
+        .get_group_info()
+        .group_id("aaa")
         .send()
         .await
         .expect("a newer API's extra fields don't break the client");
     assert_eq!(group.request_id, "r-1");
     assert_eq!(group.creation_timestamp, 1);
+}
+
+/// The builder owns a handle on the client, so the call's future is `'static` and `Send`: it
+/// can be spawned, and outlive the `client` variable it came from.
+#[tokio::test]
+async fn a_call_can_be_spawned_because_its_builder_owns_the_client() {
+    let server = TestEmulator::start();
+    server.seed_example_group();
+    let client = client_for(&server);
+    let call = tokio::spawn(client.get_group_info().group_id("aaa").send());
+    drop(client);
+    let group = call.await.expect("the task ran").expect("success");
+    assert_eq!(group.group_id, "aaa");
+}
+
+/// Required parameters are named setters, so two strings cannot be swapped silently; one not
+/// set is refused before anything is sent, naming the parameter and its setter.
+#[tokio::test]
+async fn a_missing_required_parameter_is_refused_before_sending() {
+    let server = TestEmulator::start();
+    let client = client_for(&server);
+    let err = client
+        .create_group()
+        .group_id("staff")
+        .send()
+        .await
+        .expect_err("GroupName is required");
+    match &err {
+        SdkError::InvalidRequest(e) => {
+            assert_eq!(e.kind(), tencentcloud_iai::ValidationErrorKind::Missing);
+            assert_eq!(e.parameter(), "GroupName");
+            assert!(e.problem().contains("`.group_name(...)`"), "{e}");
+        }
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    assert_eq!(err.attempts(), 0);
+    assert!(server.requests().is_empty(), "nothing was sent");
+
+    // Order does not matter: the names say which value is which.
+    let request = tencentcloud_iai::operation::create_group::CreateGroupRequest::builder()
+        .group_id("staff")
+        .group_name("Staff")
+        .build()
+        .expect("both set");
+    assert_eq!(
+        (request.group_id.as_str(), request.group_name.as_str()),
+        ("staff", "Staff")
+    );
+}
+
+/// Common codes are one `Common` variant with a kind; `code()` is the exact wire code, and the
+/// category helpers answer on `SdkError` and on the action's error alike.
+#[tokio::test]
+async fn errors_say_their_exact_code_and_category() {
+    let server = TestEmulator::start();
+    let err = client_for(&server)
+        .get_group_info()
+        .group_id("absent")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("InvalidParameterValue.GroupIdNotExist"));
+    assert!(
+        err.is_not_found() && !err.is_throttling() && !err.is_auth_failure(),
+        "{err:?}"
+    );
+    let service = err.service_error().expect("a service error");
+    assert!(matches!(
+        service,
+        GetGroupInfoError::InvalidParameterValueGroupIdNotExist(_)
+    ));
+    assert!(service.is_not_found() && !service.is_retryable());
+
+    server.script(
+        "GetGroupInfo",
+        [FaultStep::Error {
+            code: "RequestLimitExceeded.UinLimitExceeded".into(),
+            message: Some("slow".into()),
+        }],
+    );
+    let client = Client::new(config_for(&server).max_attempts(1).build().unwrap());
+    let err = client
+        .get_group_info()
+        .group_id("aaa")
+        .send()
+        .await
+        .unwrap_err();
+    let Some(GetGroupInfoError::Common(common)) = err.service_error() else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        common.kind(),
+        CommonCode::RequestLimitExceededUinLimitExceeded
+    );
+    assert_eq!(
+        common.kind().code(),
+        "RequestLimitExceeded.UinLimitExceeded"
+    );
+    assert_eq!(err.code(), Some("RequestLimitExceeded.UinLimitExceeded"));
+    assert!(err.is_throttling() && err.is_retryable(), "{err:?}");
 }
 
 // --- the common call ---------------------------------------------------------------------

@@ -98,7 +98,7 @@ fn client_with(server: &TestEmulator, provider: impl ProvideCredentials + 'stati
 
 /// One IAI call with the provider's credentials; the emulator must accept the issued token.
 async fn iai_call_succeeds(server: &TestEmulator, client: &Client) {
-    let group = bounded(client.get_group_info("aaa").send())
+    let group = bounded(client.get_group_info().group_id("aaa").send())
         .await
         .expect("the issued credentials are accepted");
     assert_eq!(group.group_id, "aaa");
@@ -272,7 +272,7 @@ async fn one_fetch_per_refresh(
         let calls: Vec<_> = (0..32)
             .map(|_| {
                 let client = client.clone();
-                tokio::spawn(async move { client.get_group_info("aaa").send().await })
+                tokio::spawn(async move { client.get_group_info().group_id("aaa").send().await })
             })
             .collect();
         for call in calls {
@@ -443,7 +443,7 @@ async fn sts_refusals_carry_the_code_and_request_id() {
         }
         // Through a client the same error is SdkError::Credentials, and nothing reaches IAI.
         let client = client_with(&server, provider);
-        let call = bounded(client.get_group_info("aaa").send())
+        let call = bounded(client.get_group_info().group_id("aaa").send())
             .await
             .unwrap_err();
         assert!(

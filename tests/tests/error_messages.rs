@@ -31,7 +31,7 @@ fn clients(endpoint: &str) -> [(&'static str, Client); 2] {
 }
 
 async fn group_info_error(client: &Client) -> String {
-    let result = common::bounded_by(DEADLINE, client.get_group_info("g").send()).await;
+    let result = common::bounded_by(DEADLINE, client.get_group_info().group_id("g").send()).await;
     let err = result.expect_err("the call must fail");
     assert!(
         matches!(err, SdkError::Transport(ref e) if !e.maybe_sent),

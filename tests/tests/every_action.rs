@@ -298,7 +298,8 @@ async fn search_faces_candidates() {
     serve_example(&server, "SearchFaces");
     let out = bounded(
         client_for(&server)
-            .search_faces(vec!["TencentShenZhenEmployee".to_owned()])
+            .search_faces()
+            .group_ids(vec!["TencentShenZhenEmployee".to_owned()])
             .url("http://test.image.myqcloud.com/testA.jpg")
             .max_face_num(1)
             .send(),
@@ -325,7 +326,8 @@ async fn get_person_list_example_is_one_page() {
     serve_example(&server, "GetPersonList");
     let people = bounded(
         client_for(&server)
-            .get_person_list("ZhuYuanDormitoryNo1")
+            .get_person_list()
+            .group_id("ZhuYuanDormitoryNo1")
             .limit(10)
             .into_paginator()
             .collect_items(),

@@ -30,7 +30,7 @@ fn client(primary: &TestEmulator, backup: &TestEmulator, attempts: u32) -> Clien
 
 /// `GetGroupInfo` of a group that does not exist: the service's answer has a RequestId.
 async fn get_group(client: &Client) -> Result<(), SdkError<GetGroupInfoError>> {
-    match bounded(client.get_group_info("nobody").send()).await {
+    match bounded(client.get_group_info().group_id("nobody").send()).await {
         Err(e) if e.code() == Some("InvalidParameterValue.GroupIdNotExist") => Ok(()),
         Err(e) => Err(e),
         Ok(_) => Ok(()),
@@ -150,9 +150,15 @@ async fn a_write_is_never_sent_twice_and_only_new_calls_fail_over() {
     let client = client(&primary, &backup, 3);
     primary.script("CreateGroup", (0..5).map(|_| FaultStep::DropConnection));
     for n in 0..5 {
-        let err = bounded(client.create_group("Staff", format!("staff-{n}")).send())
-            .await
-            .expect_err("the connection drops");
+        let err = bounded(
+            client
+                .create_group()
+                .group_name("Staff")
+                .group_id(format!("staff-{n}"))
+                .send(),
+        )
+        .await
+        .expect_err("the connection drops");
         assert!(
             matches!(&err, SdkError::Transport(e) if e.maybe_sent),
             "{err:?}"
@@ -171,9 +177,15 @@ async fn a_write_is_never_sent_twice_and_only_new_calls_fail_over() {
     assert_eq!(client.region_failover_state(), Some(BreakerState::Open));
 
     // A new write goes to the backup, once.
-    bounded(client.create_group("Staff", "staff-new").send())
-        .await
-        .expect("the backup creates it");
+    bounded(
+        client
+            .create_group()
+            .group_name("Staff")
+            .group_id("staff-new")
+            .send(),
+    )
+    .await
+    .expect("the backup creates it");
     assert_eq!(backup.request_count("CreateGroup"), 1);
     assert_eq!(primary.request_count("CreateGroup"), 5);
 }

@@ -16,15 +16,14 @@ use common::{bounded, config_for};
 use iai_integration_tests::emulator::{
     FaultStep, RawReply, RecordedCall, TestEmulator, GET_GROUP_INFO_EXAMPLE, TEST_SECRET_ID,
 };
-use serde::Serialize;
+use tencentcloud_iai::operation::delete_group::DeleteGroupRequest;
 use tencentcloud_iai::operation::get_group_info::{
     GetGroupInfoError, GetGroupInfoRequest, GetGroupInfoResponse,
 };
-use tencentcloud_iai::runtime::action::Action;
 use tencentcloud_iai::runtime::transport::{BoxFuture, HttpRequest, HttpResponse, HttpTransport};
 use tencentcloud_iai::{
     Client, ConfigBuilder, Credentials, CredentialsError, ProvideCredentials, SdkError,
-    TransportError, ValidationError,
+    TransportError,
 };
 
 /// Fast retries, so tests exercise backoff without waiting on it.
@@ -44,7 +43,7 @@ fn with_example_group() -> TestEmulator {
 }
 
 async fn get_group(client: &Client) -> Result<GetGroupInfoResponse, SdkError<GetGroupInfoError>> {
-    bounded(client.get_group_info("aaa").send()).await
+    bounded(client.get_group_info().group_id("aaa").send()).await
 }
 
 /// `err` is a timeout after `after`, reported after `attempts` attempts; `case` names the
@@ -56,7 +55,7 @@ fn assert_timed_out<E: std::fmt::Debug>(
     attempts: u32,
 ) {
     assert!(
-        matches!(err, SdkError::Timeout(e) if e.after == after && e.attempts == attempts),
+        matches!(err, SdkError::Timeout(e) if e.after() == after && e.attempts() == attempts),
         "{case}: expected a timeout after {after:?} and {attempts} attempt(s), got {err:?}"
     );
 }
@@ -117,7 +116,8 @@ async fn persistent_throttling_gives_up_after_max_attempts() {
     assert!(
         matches!(
             err.service_error(),
-            Some(GetGroupInfoError::RequestLimitExceeded(_))
+            Some(GetGroupInfoError::Common(e))
+                if e.kind() == tencentcloud_iai::CommonCode::RequestLimitExceeded
         ),
         "{err:?}"
     );
@@ -168,12 +168,17 @@ fn with_person() -> TestEmulator {
     let client = client(emulator.config());
     emulator.run(async move {
         client
-            .create_group("Staff", "staff")
+            .create_group()
+            .group_name("Staff")
+            .group_id("staff")
             .send()
             .await
             .expect("group created");
         client
-            .create_person("staff", "Person One", "person-1")
+            .create_person()
+            .group_id("staff")
+            .person_name("Person One")
+            .person_id("person-1")
             .url(FACE_URL)
             .send()
             .await
@@ -196,7 +201,8 @@ async fn create_face(
 > {
     bounded(
         client
-            .create_face("person-1")
+            .create_face()
+            .person_id("person-1")
             .urls(vec![FACE_URL.into()])
             .send(),
     )
@@ -276,9 +282,15 @@ async fn a_truncated_answer_to_create_group_is_not_retried_though_the_group_was_
     let server = TestEmulator::start();
     server.script("CreateGroup", [FaultStep::TruncatedBody]);
     let client = client(fast(config_for(&server)));
-    let err = bounded(client.create_group("Staff", "staff").send())
-        .await
-        .unwrap_err();
+    let err = bounded(
+        client
+            .create_group()
+            .group_name("Staff")
+            .group_id("staff")
+            .send(),
+    )
+    .await
+    .unwrap_err();
     assert!(
         matches!(&err, SdkError::Transport(e) if e.maybe_sent && e.attempts == 1),
         "{err:?}"
@@ -296,9 +308,15 @@ async fn a_dropped_connection_on_create_group_is_not_retried() {
     let server = TestEmulator::start();
     server.script("CreateGroup", [FaultStep::DropConnection]);
     let client = client(fast(config_for(&server)));
-    let err = bounded(client.create_group("Staff", "staff").send())
-        .await
-        .unwrap_err();
+    let err = bounded(
+        client
+            .create_group()
+            .group_name("Staff")
+            .group_id("staff")
+            .send(),
+    )
+    .await
+    .unwrap_err();
     assert!(
         matches!(&err, SdkError::Transport(e) if e.maybe_sent && e.attempts == 1),
         "{err:?}"
@@ -435,7 +453,8 @@ async fn non_json_and_wrong_content_type() {
     assert!(
         matches!(
             err.service_error(),
-            Some(GetGroupInfoError::ResourceNotFound(_))
+            Some(GetGroupInfoError::Common(e))
+                if e.kind() == tencentcloud_iai::CommonCode::ResourceNotFound
         ),
         "{err:?}"
     );
@@ -555,12 +574,12 @@ async fn whole_call_timeout_cuts_across_attempts() {
             panic!("{name}: expected a timeout, got {err:?}")
         };
         assert_eq!(
-            e.after,
+            e.after(),
             Duration::from_millis(500),
             "{name}: the whole call timed out, not one attempt"
         );
-        assert!(e.attempts >= 2, "{name}: {e:?}");
-        assert!(e.attempts < 10, "{name}: {e:?}");
+        assert!(e.attempts() >= 2, "{name}: {e:?}");
+        assert!(e.attempts() < 10, "{name}: {e:?}");
     }
 }
 
@@ -620,7 +639,7 @@ async fn one_hundred_concurrent_calls_through_one_client() {
     let calls: Vec<_> = (0..100)
         .map(|_| {
             let client = client.clone();
-            tokio::spawn(async move { client.get_group_info("aaa").send().await })
+            tokio::spawn(async move { client.get_group_info().group_id("aaa").send().await })
         })
         .collect();
     for call in calls {
@@ -712,29 +731,13 @@ fn in_memory(transport: &Arc<ScriptedTransport>) -> ConfigBuilder {
     )
 }
 
-/// A non-idempotent action (the spec has none yet): same body and output as GetGroupInfo.
-#[derive(Debug, Serialize)]
-struct CreateSomething {
-    #[serde(rename = "GroupId")]
-    group_id: String,
-}
-
-impl Action for CreateSomething {
-    const NAME: &'static str = "CreateSomething";
-    const IDEMPOTENT: bool = false;
-    const REGION_REQUIRED: bool = false;
-    type Output = GetGroupInfoResponse;
-    type Error = GetGroupInfoError;
-
-    fn validate(&self) -> Result<(), ValidationError> {
-        Ok(())
-    }
-}
-
-fn create_something() -> CreateSomething {
-    CreateSomething {
-        group_id: "aaa".into(),
-    }
+/// A call of an action that is not idempotent (DeleteGroup); its output, a RequestId, also
+/// decodes from GetGroupInfo's example.
+fn create_something() -> DeleteGroupRequest {
+    DeleteGroupRequest::builder()
+        .group_id("aaa")
+        .build()
+        .expect("every required parameter is set")
 }
 
 #[tokio::test]
@@ -745,9 +748,16 @@ async fn unsent_failures_are_retried_for_any_action() {
         Step::Respond(200, GET_GROUP_INFO_EXAMPLE),
     ]);
     let client = client(in_memory(&transport));
-    let group = bounded(client.send(&GetGroupInfoRequest::new("aaa")))
-        .await
-        .expect("third attempt succeeds");
+    let group = bounded(
+        client.send(
+            &GetGroupInfoRequest::builder()
+                .group_id("aaa")
+                .build()
+                .expect("every required parameter is set"),
+        ),
+    )
+    .await
+    .expect("third attempt succeeds");
     assert_eq!(group.group_id, "aaa");
     assert_eq!(transport.calls(), 3);
 
@@ -769,9 +779,16 @@ async fn possibly_sent_failures_are_retried_only_for_idempotent_actions() {
         Step::MaybeSent,
         Step::Respond(200, GET_GROUP_INFO_EXAMPLE),
     ]);
-    bounded(client(in_memory(&idempotent)).send(&GetGroupInfoRequest::new("aaa")))
-        .await
-        .expect("GetGroupInfo is idempotent");
+    bounded(
+        client(in_memory(&idempotent)).send(
+            &GetGroupInfoRequest::builder()
+                .group_id("aaa")
+                .build()
+                .expect("every required parameter is set"),
+        ),
+    )
+    .await
+    .expect("GetGroupInfo is idempotent");
     assert_eq!(idempotent.calls(), 2);
 
     let not_idempotent = ScriptedTransport::new(vec![
@@ -840,7 +857,7 @@ impl ProvideCredentials for BrokenProvider {
 async fn failing_credentials_provider_sends_nothing() {
     let transport = ScriptedTransport::new(vec![Step::Respond(200, GET_GROUP_INFO_EXAMPLE)]);
     let client = client(in_memory(&transport).credentials_provider(BrokenProvider));
-    let err = bounded(client.get_group_info("aaa").send())
+    let err = bounded(client.get_group_info().group_id("aaa").send())
         .await
         .unwrap_err();
     assert!(
@@ -869,7 +886,7 @@ async fn a_hanging_credentials_provider_is_cut_off_by_the_call_timeout() {
             .timeout(Duration::from_millis(100))
             .attempt_timeout(Duration::from_millis(50)),
     );
-    let err = bounded(client.get_group_info("aaa").send())
+    let err = bounded(client.get_group_info().group_id("aaa").send())
         .await
         .unwrap_err();
     assert_timed_out("hanging credentials", &err, Duration::from_millis(100), 1);
@@ -894,7 +911,7 @@ async fn a_backoff_that_would_overrun_the_call_timeout_ends_the_call_at_once() {
             .max_attempts(3),
     );
     let started = std::time::Instant::now();
-    let err = bounded(client.get_group_info("aaa").send())
+    let err = bounded(client.get_group_info().group_id("aaa").send())
         .await
         .unwrap_err();
     assert_timed_out("overrunning backoff", &err, Duration::from_millis(300), 1);

@@ -31,7 +31,7 @@ fn hyper_client(builder: ConfigBuilder) -> Client {
 }
 
 async fn get_group(client: &Client) -> Result<GetGroupInfoResponse, SdkError<GetGroupInfoError>> {
-    bounded(client.get_group_info("aaa").send()).await
+    bounded(client.get_group_info().group_id("aaa").send()).await
 }
 
 #[test]
@@ -58,10 +58,16 @@ fn the_builder_picks_hyper_and_its_debug_output_holds_no_secret() {
 async fn signed_calls_are_accepted_and_the_connection_is_reused() {
     let server = TestEmulator::start();
     let client = hyper_client(config_for(&server));
-    bounded(client.create_group("Staff", "staff").send())
-        .await
-        .expect("CreateGroup");
-    let group = bounded(client.get_group_info("staff").send())
+    bounded(
+        client
+            .create_group()
+            .group_name("Staff")
+            .group_id("staff")
+            .send(),
+    )
+    .await
+    .expect("CreateGroup");
+    let group = bounded(client.get_group_info().group_id("staff").send())
         .await
         .expect("GetGroupInfo");
     assert_eq!(group.group_name, "Staff");
@@ -91,9 +97,15 @@ async fn a_write_cut_short_is_maybe_sent_and_not_repeated() {
         let server = TestEmulator::start();
         server.script("CreateGroup", [fault.clone()]);
         let client = hyper_client(config_for(&server));
-        let err = bounded(client.create_group("Staff", "staff").send())
-            .await
-            .unwrap_err();
+        let err = bounded(
+            client
+                .create_group()
+                .group_name("Staff")
+                .group_id("staff")
+                .send(),
+        )
+        .await
+        .unwrap_err();
         assert!(
             matches!(&err, SdkError::Transport(e) if e.maybe_sent && e.attempts == 1),
             "{fault:?}: {err:?}"
@@ -169,7 +181,7 @@ async fn the_attempt_timeout_bounds_slow_headers_and_slow_bodies() {
         );
         let err = get_group(&client).await.unwrap_err();
         assert!(
-            matches!(&err, SdkError::Timeout(e) if e.after == Duration::from_millis(200) && e.attempts == 1),
+            matches!(&err, SdkError::Timeout(e) if e.after() == Duration::from_millis(200) && e.attempts() == 1),
             "{slow:?}: {err:?}"
         );
     }

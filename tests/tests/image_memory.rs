@@ -46,7 +46,10 @@ fn a_5_mb_image_request_needs_less_than_twice_the_image_in_extra_memory() {
             .unwrap(),
     );
     let raw: Vec<u8> = (0..RAW_LEN).map(|i| (i % 251) as u8).collect();
-    let request = DetectFaceRequest::new().image(Image::from_bytes(raw));
+    let request = DetectFaceRequest::builder()
+        .image(Image::from_bytes(raw))
+        .build()
+        .expect("every required parameter is set");
     // Warm up once so one-time allocations (the signing key, runtime internals) don't count.
     drop(runtime.block_on(client.prepare(&request)).unwrap());
 

@@ -261,8 +261,8 @@ async fn an_image_over_the_limit_is_refused_before_sending() {
         .await;
         match result {
             Err(SdkError::InvalidRequest(e)) => {
-                assert_eq!(e.parameter, "Image", "{what}");
-                assert!(e.problem.contains(&LIMIT.to_string()), "{what}: {e}");
+                assert_eq!(e.parameter(), "Image", "{what}");
+                assert!(e.problem().contains(&LIMIT.to_string()), "{what}: {e}");
                 let text = e.to_string();
                 assert!(text.contains("Image") && text.contains("5242880"), "{text}");
             }
@@ -368,14 +368,21 @@ async fn each_image_of_a_list_is_encoded_and_checked() {
     let alice = Marker::person("alice");
     bounded_by(
         IMAGE_DEADLINE,
-        client.create_group("Images", "images").send(),
+        client
+            .create_group()
+            .group_name("Images")
+            .group_id("images")
+            .send(),
     )
     .await
     .expect("group created");
     bounded_by(
         IMAGE_DEADLINE,
         client
-            .create_person("images", "Alice", "person-1")
+            .create_person()
+            .group_id("images")
+            .person_name("Alice")
+            .person_id("person-1")
             .image(marked_png(&alice, 32, 32))
             .send(),
     )
@@ -388,7 +395,8 @@ async fn each_image_of_a_list_is_encoded_and_checked() {
     let response = bounded_by(
         IMAGE_DEADLINE,
         client
-            .create_face("person-1")
+            .create_face()
+            .person_id("person-1")
             .images(vec![
                 Image::from_bytes(first.clone()),
                 Image::from_base64(encode_base64(&second)).expect("valid base64"),
@@ -414,7 +422,8 @@ async fn each_image_of_a_list_is_encoded_and_checked() {
     let result = bounded_by(
         IMAGE_DEADLINE,
         client
-            .create_face("person-1")
+            .create_face()
+            .person_id("person-1")
             .images(vec![
                 Image::from_bytes(vec![1u8; 10]),
                 Image::from_bytes(vec![1u8; LIMIT / 4 * 3 + 1]),
@@ -424,8 +433,8 @@ async fn each_image_of_a_list_is_encoded_and_checked() {
     .await;
     match result {
         Err(SdkError::<CreateFaceError>::InvalidRequest(e)) => {
-            assert_eq!(e.parameter, "Images[1]");
-            assert!(e.problem.contains("5242880"), "{e}");
+            assert_eq!(e.parameter(), "Images[1]");
+            assert!(e.problem().contains("5242880"), "{e}");
         }
         other => panic!("expected InvalidRequest, got {other:?}"),
     }

@@ -95,7 +95,8 @@ async fn calls_are_traced_without_secrets() {
             .unwrap(),
     );
     let group = client
-        .get_group_info("aaa")
+        .get_group_info()
+        .group_id("aaa")
         .send()
         .await
         .expect("the retry succeeds");
@@ -130,7 +131,8 @@ async fn the_span_records_request_id_attempts_and_outcome() {
     // No group `aaa`: the emulator answers `InvalidParameterValue.GroupIdNotExist`.
     let server = TestEmulator::start();
     let err = common::client_for(&server)
-        .get_group_info("aaa")
+        .get_group_info()
+        .group_id("aaa")
         .send()
         .await
         .unwrap_err();
@@ -211,7 +213,12 @@ async fn credential_providers_are_traced_without_secrets() {
                 .build()
                 .unwrap(),
         );
-        client.get_group_info("aaa").send().await.unwrap();
+        client
+            .get_group_info()
+            .group_id("aaa")
+            .send()
+            .await
+            .unwrap();
     }
     let lines = recorder.lines.lock().unwrap().clone();
     assert!(

@@ -38,7 +38,9 @@ async fn five_groups(server: &TestEmulator, client: &Client) {
     for id in ["g1", "g2", "g3", "g4", "g5"] {
         bounded(
             client
-                .create_group(format!("name-{id}"), id)
+                .create_group()
+                .group_name(format!("name-{id}"))
+                .group_id(id)
                 .tag("t")
                 .send(),
         )
@@ -51,14 +53,23 @@ async fn five_groups(server: &TestEmulator, client: &Client) {
 /// Creates group `group-1` with persons `p1` to `p<count>` (named `name-p1`..., one face each),
 /// then forgets the set-up calls in the journal.
 async fn persons(server: &TestEmulator, client: &Client, count: usize) {
-    bounded(client.create_group("Group 1", "group-1").send())
-        .await
-        .expect("group created");
+    bounded(
+        client
+            .create_group()
+            .group_name("Group 1")
+            .group_id("group-1")
+            .send(),
+    )
+    .await
+    .expect("group created");
     for i in 1..=count {
         let id = format!("p{i}");
         bounded(
             client
-                .create_person("group-1", format!("name-{id}"), &id)
+                .create_person()
+                .group_id("group-1")
+                .person_name(format!("name-{id}"))
+                .person_id(&id)
                 .gender(1)
                 .image(marked_png(&Marker::person(&id), 8, 8))
                 .send(),
@@ -79,7 +90,7 @@ async fn pages_without_total(
 ) -> Vec<FaultStep> {
     let mut steps = Vec::new();
     for &(offset, limit) in pages {
-        let request = client.get_person_list("group-1").offset(offset);
+        let request = client.get_person_list().group_id("group-1").offset(offset);
         let request = match limit {
             Some(limit) => request.limit(limit),
             None => request,
@@ -347,7 +358,11 @@ async fn without_a_total_a_short_page_is_the_last() {
     .await;
     server.script("GetPersonList", pages);
 
-    let mut pages = client.get_person_list("group-1").limit(2).into_paginator();
+    let mut pages = client
+        .get_person_list()
+        .group_id("group-1")
+        .limit(2)
+        .into_paginator();
     let mut sizes = Vec::new();
     let mut ids = Vec::new();
     while let Some(page) = bounded(pages.next_page()).await {
@@ -386,7 +401,8 @@ async fn without_a_total_full_pages_continue_until_an_empty_one() {
     server.script("GetPersonList", pages);
     let people = bounded(
         client
-            .get_person_list("group-1")
+            .get_person_list()
+            .group_id("group-1")
             .limit(2)
             .into_paginator()
             .collect_items(),
@@ -412,7 +428,8 @@ async fn without_a_limit_the_default_page_size_decides_what_is_short() {
     server.script("GetPersonList", pages);
     let people = bounded(
         client
-            .get_person_list("group-1")
+            .get_person_list()
+            .group_id("group-1")
             .into_paginator()
             .collect_items(),
     )

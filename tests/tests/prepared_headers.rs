@@ -31,7 +31,12 @@ async fn prepared_headers_match_the_vector_tested_signer() {
         }
         let client = Client::new(builder.build().unwrap());
         let prepared = client
-            .prepare(&GetGroupInfoRequest::new("aaa"))
+            .prepare(
+                &GetGroupInfoRequest::builder()
+                    .group_id("aaa")
+                    .build()
+                    .expect("every required parameter is set"),
+            )
             .await
             .unwrap();
         let timestamp: u64 = prepared.header("X-TC-Timestamp").unwrap().parse().unwrap();

@@ -181,9 +181,12 @@ const TRANSPORTS: [(&str, PickTransport); 2] = [
 /// with a RequestId) proves the request went there and back.
 async fn call(builder: ConfigBuilder) -> Result<(), TransportError> {
     let client = Client::new(builder.build().unwrap());
-    match tokio::time::timeout(Duration::from_secs(20), client.get_group_info("g").send())
-        .await
-        .expect("the call finishes")
+    match tokio::time::timeout(
+        Duration::from_secs(20),
+        client.get_group_info().group_id("g").send(),
+    )
+    .await
+    .expect("the call finishes")
     {
         Ok(_) => Ok(()),
         Err(e) if e.service_error().is_some() && e.request_id().is_some() => Ok(()),

@@ -37,14 +37,14 @@ async fn detect_face_without_image_or_url_is_refused() {
     let server = TestEmulator::start();
     let client = client_for(&server);
     let err = refused(&server, bounded(client.detect_face().send()).await);
-    assert_eq!(err.parameter, "Image or Url");
+    assert_eq!(err.parameter(), "Image or Url");
     assert_eq!(
         err.to_string(),
         "invalid request parameter `Image or Url`: give `Image` or `Url`; none is set"
     );
     // An empty URL says nothing either.
     let err = refused(&server, bounded(client.detect_face().url("").send()).await);
-    assert_eq!(err.parameter, "Image or Url");
+    assert_eq!(err.parameter(), "Image or Url");
 }
 
 #[tokio::test]
@@ -56,7 +56,7 @@ async fn each_image_of_a_pair_is_required() {
         &server,
         bounded(client.compare_face().image_a(face.clone()).send()).await,
     );
-    assert_eq!(err.parameter, "ImageB or UrlB");
+    assert_eq!(err.parameter(), "ImageB or UrlB");
     let err = refused(
         &server,
         bounded(
@@ -67,7 +67,7 @@ async fn each_image_of_a_pair_is_required() {
         )
         .await,
     );
-    assert_eq!(err.parameter, "ImageA or UrlA");
+    assert_eq!(err.parameter(), "ImageA or UrlA");
 }
 
 #[tokio::test]
@@ -78,19 +78,21 @@ async fn create_face_with_empty_lists_is_refused() {
         &server,
         bounded(
             client
-                .create_face("person-1")
+                .create_face()
+                .person_id("person-1")
                 .images(vec![])
                 .urls(vec![])
                 .send(),
         )
         .await,
     );
-    assert_eq!(err.parameter, "Images or Urls");
+    assert_eq!(err.parameter(), "Images or Urls");
     let err = refused(
         &server,
         bounded(
             client
-                .create_face("person-1")
+                .create_face()
+                .person_id("person-1")
                 .images(vec![
                     Image::from_bytes(vec![1u8]),
                     Image::from_bytes(Vec::new()),
@@ -99,8 +101,8 @@ async fn create_face_with_empty_lists_is_refused() {
         )
         .await,
     );
-    assert_eq!(err.parameter, "Images[1]");
-    assert_eq!(err.problem, "image is empty (0 bytes)");
+    assert_eq!(err.parameter(), "Images[1]");
+    assert_eq!(err.problem(), "image is empty (0 bytes)");
 }
 
 #[tokio::test]
@@ -117,8 +119,8 @@ async fn an_empty_image_is_refused() {
             &server,
             bounded(client_for(&server).detect_face().image(image).send()).await,
         );
-        assert_eq!(err.parameter, "Image", "{what}");
-        assert_eq!(err.problem, "image is empty (0 bytes)", "{what}");
+        assert_eq!(err.parameter(), "Image", "{what}");
+        assert_eq!(err.problem(), "image is empty (0 bytes)", "{what}");
     }
 }
 

@@ -185,9 +185,9 @@ use tencentcloud_iai::{Client, SdkError};
 async fn the_new_action_is_called_like_any_other() {
     let emulator = TestEmulator::start();
     let client = Client::new(emulator.config().build().unwrap());
-    client.create_group("Dormitory", "ZhuYuanDormitoryNo1").send().await.expect("created");
+    client.create_group().group_name("Dormitory").group_id("ZhuYuanDormitoryNo1").send().await.expect("created");
 
-    let out = client.delete_group("ZhuYuanDormitoryNo1").send().await.expect("deleted");
+    let out = client.delete_group().group_id("ZhuYuanDormitoryNo1").send().await.expect("deleted");
     assert_eq!(out.request_id.len(), 36, "a fresh RequestId: {}", out.request_id);
     assert!(emulator.emulator().state().groups.is_empty(), "the group is gone");
     let sent = emulator.requests().pop().unwrap();
@@ -195,7 +195,7 @@ async fn the_new_action_is_called_like_any_other() {
     assert!(sent.authenticated);
     assert_eq!(&sent.body[..], br#"{"GroupId":"ZhuYuanDormitoryNo1"}"#);
 
-    match client.delete_group("ZhuYuanDormitoryNo1").send().await {
+    match client.delete_group().group_id("ZhuYuanDormitoryNo1").send().await {
         Err(SdkError::Service(DeleteGroupError::InvalidParameterValueGroupIdNotExist(meta))) => {
             assert!(meta.message.contains("ZhuYuanDormitoryNo1"), "{}", meta.message)
         }
@@ -203,7 +203,7 @@ async fn the_new_action_is_called_like_any_other() {
     }
 
     // Constraints from the YAML are enforced before anything is sent.
-    let refused = client.delete_group("bad/group").send().await.unwrap_err();
+    let refused = client.delete_group().group_id("bad/group").send().await.unwrap_err();
     assert!(matches!(refused, SdkError::InvalidRequest(_)), "{refused}");
     assert!(refused.to_string().contains("GroupId"), "{refused}");
     assert_eq!(emulator.request_count("DeleteGroup"), 2);
@@ -216,7 +216,7 @@ async fn the_new_action_can_be_mocked() {
     let mock = tencentcloud_iai::mock::Mock::strict();
     mock.on::<DeleteGroupRequest>()
         .then_output(DeleteGroupResponse::builder().request_id("mocked").build());
-    let out = mock.client().delete_group("g1").send().await.expect("mocked call");
+    let out = mock.client().delete_group().group_id("g1").send().await.expect("mocked call");
     assert_eq!(out.request_id, "mocked");
     assert_eq!(mock.requests::<DeleteGroupRequest>()[0].group_id, "g1");
 }

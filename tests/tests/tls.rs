@@ -44,7 +44,12 @@ async fn an_untrusted_certificate_is_refused_before_anything_is_sent() {
     let (emulator, _) = https_emulator().await;
     for (name, builder) in builders(&emulator) {
         let client = Client::new(builder.build().unwrap());
-        let err = client.get_group_info("g").send().await.unwrap_err();
+        let err = client
+            .get_group_info()
+            .group_id("g")
+            .send()
+            .await
+            .unwrap_err();
         assert!(
             matches!(&err, SdkError::Transport(e) if !e.maybe_sent),
             "{name}: {err:?}"
@@ -73,7 +78,9 @@ async fn a_certificate_added_as_a_root_is_trusted() {
                 .unwrap(),
         );
         client
-            .create_group(format!("Over TLS ({name})"), format!("over-tls-{name}"))
+            .create_group()
+            .group_name(format!("Over TLS ({name})"))
+            .group_id(format!("over-tls-{name}"))
             .send()
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -6,7 +6,7 @@
 
 use heck::ToKebabCase;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::fields::describe_constraints;
 use super::operation::names;
@@ -53,8 +53,8 @@ fn row(service: &Service, action: &Action) -> TokenStream {
         }
         None => quote!(None),
     };
-    let module = format_ident!("{}", action.snake_name);
     let (request, response, ..) = names(action);
+    let module = crate::model::names::action(action).module;
     let codes = action.errors.iter().map(|e| &e.code);
     let examples = action.examples.iter().map(|ex| {
         let (title, is_error, input, output) =

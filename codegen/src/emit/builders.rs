@@ -2,7 +2,7 @@
 //! can write any value the API could send; and spec examples turned into builder calls.
 
 use proc_macro2::{Ident, Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 
 use super::docs::doc;
@@ -94,7 +94,7 @@ fn setter(f: &Field) -> TokenStream {
 pub fn request_id_setter() -> TokenStream {
     quote! {
         /// Sets `RequestId`, the unique ID the service gives every call.
-        pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        pub fn request_id(mut self, value: impl ::core::convert::Into<::std::string::String>) -> Self {
             self.value.request_id = value.into();
             self
         }
@@ -177,7 +177,7 @@ fn value_expr(
         }
         Type::Object(name) => {
             let object = service.types.iter().find(|t| &t.name == name)?;
-            let type_name = format_ident!("{}", name);
+            let (type_name, _) = crate::model::names::object_type(name);
             example_value(
                 service,
                 types,

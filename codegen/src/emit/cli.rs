@@ -3,7 +3,7 @@
 //! reads from the action table (`action_table.rs`), which the emulator reads too.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::operation::names;
 use crate::model::Service;
@@ -11,7 +11,7 @@ use crate::model::Service;
 pub fn emit(service: &Service) -> TokenStream {
     let arms = service.actions.iter().map(|a| {
         let (request, ..) = names(a);
-        let module = format_ident!("{}", a.snake_name);
+        let module = crate::model::names::action(a).module;
         let name = &a.name;
         let run = if a.pagination.is_some() {
             quote!(run_paged)

@@ -1,11 +1,10 @@
 //! One `Client` method per action, each returning the action's fluent builder.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs::doc;
-use super::fields::ident;
-use super::operation::{deprecated_attr, names, param_decl, required_params};
+use super::operation::{deprecated_attr, names};
 use crate::model::{Action, Service};
 
 pub fn emit(service: &Service) -> TokenStream {
@@ -20,21 +19,27 @@ pub fn emit(service: &Service) -> TokenStream {
 
 fn method(action: &Action) -> TokenStream {
     let (request, response, error, builder) = names(action);
-    let module = format_ident!("{}", action.snake_name);
-    let method = format_ident!("{}", action.snake_name);
-    let required = required_params(action);
-    let params: Vec<_> = required.iter().map(|f| param_decl(f)).collect();
-    let args: Vec<_> = required.iter().map(|f| ident(f)).collect();
-    let optional: Vec<String> = action
-        .input
-        .iter()
-        .filter(|f| f.is_optional())
-        .map(|f| format!("`{}`", f.rust_name))
-        .collect();
+    let crate::model::names::ActionNames { module, method, .. } =
+        crate::model::names::action(action);
+    let setter_list = |optional: bool| -> Vec<String> {
+        action
+            .input
+            .iter()
+            .filter(|f| f.is_optional() == optional)
+            .map(|f| format!("`{}`", f.rust_name))
+            .collect()
+    };
+    let (required, optional) = (setter_list(false), setter_list(true));
     let mut text = format!("{}.{}\n\n{}\n\nSends [`{request}`](crate::operation::{module}::{request}) and returns [`{response}`](crate::operation::{module}::{response}); a service error is a [`{error}`](crate::operation::{module}::{error}).", action.title, action.availability(), action.doc);
+    if !required.is_empty() {
+        text.push_str(&format!(
+            "\n\nRequired parameters, set on the returned builder: {}; `send` refuses the call, before any network traffic, if one is missing.",
+            required.join(", ")
+        ));
+    }
     if !optional.is_empty() {
         text.push_str(&format!(
-            "\n\nOptional parameters are set on the returned builder: {}.",
+            "\n\nOptional parameters: {}.",
             optional.join(", ")
         ));
     }
@@ -49,8 +54,8 @@ fn method(action: &Action) -> TokenStream {
         #docs
         #deprecated
         #allow
-        pub fn #method(&self, #(#params),*) -> crate::operation::#module::#builder<'_> {
-            crate::operation::#module::#builder::new(self, crate::operation::#module::#request::new(#(#args),*))
+        pub fn #method(&self) -> crate::operation::#module::#builder {
+            crate::operation::#module::#builder::new(::core::clone::Clone::clone(self))
         }
     }
 }

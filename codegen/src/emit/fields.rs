@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use proc_macro2::{Ident, Literal, Span, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::doc;
@@ -13,16 +13,12 @@ use crate::model::{
 
 /// A field's identifier; keywords become raw identifiers (`r#type`).
 pub fn ident(field: &Field) -> Ident {
-    if crate::model::names::is_keyword(&field.rust_name) {
-        Ident::new_raw(&field.rust_name, Span::call_site())
-    } else {
-        format_ident!("{}", field.rust_name)
-    }
+    crate::model::names::field(field)
 }
 
 pub fn rust_type(ty: &Type) -> TokenStream {
     match ty {
-        Type::String => quote!(String),
+        Type::String => quote!(::std::string::String),
         Type::Bool => quote!(bool),
         Type::Int64 => quote!(i64),
         Type::Uint64 => quote!(u64),
@@ -30,7 +26,7 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::Image => quote!(crate::Image),
         Type::List(inner) => {
             let inner = rust_type(inner);
-            quote!(Vec<#inner>)
+            quote!(::std::vec::Vec<#inner>)
         }
         Type::Object(name) => {
             let name = format_ident!("{}", name);
@@ -43,7 +39,7 @@ pub fn rust_type(ty: &Type) -> TokenStream {
 pub fn field_type(field: &Field) -> TokenStream {
     let ty = rust_type(&field.ty);
     if field.is_optional() {
-        quote!(Option<#ty>)
+        quote!(::core::option::Option<#ty>)
     } else {
         ty
     }
@@ -54,8 +50,14 @@ pub fn field_type(field: &Field) -> TokenStream {
 /// shares: strings take `impl Into<String>`, images `impl Into<Image>`, anything else its type.
 pub fn setter_param(field: &Field) -> (TokenStream, TokenStream) {
     match &field.ty {
-        Type::String => (quote!(value: impl Into<String>), quote!(value.into())),
-        Type::Image => (quote!(value: impl Into<crate::Image>), quote!(value.into())),
+        Type::String => (
+            quote!(value: impl ::core::convert::Into<::std::string::String>),
+            quote!(value.into()),
+        ),
+        Type::Image => (
+            quote!(value: impl ::core::convert::Into<crate::Image>),
+            quote!(value.into()),
+        ),
         ty => {
             let ty = rust_type(ty);
             (quote!(value: #ty), quote!(value))
@@ -72,7 +74,7 @@ pub fn declarations(fields: &[Field]) -> Vec<TokenStream> {
             let ty = field_type(f);
             let api_name = &f.api_name;
             let serde = if f.is_optional() {
-                quote!(#[serde(rename = #api_name, default, skip_serializing_if = "Option::is_none")])
+                quote!(#[serde(rename = #api_name, default, skip_serializing_if = "::core::option::Option::is_none")])
             } else {
                 quote!(#[serde(rename = #api_name)])
             };

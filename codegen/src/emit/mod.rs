@@ -5,6 +5,7 @@ mod action_table;
 mod builders;
 mod cli;
 mod client;
+mod common_error;
 mod docs;
 mod fields;
 pub mod format;
@@ -31,6 +32,11 @@ pub fn emit(service: &Service) -> Vec<GeneratedFile> {
         format::file("mod.rs", "spec/", module_tree::root(service)),
         format::file("service.rs", "spec/service.yaml", service::emit(service)),
         format::file("types.rs", "spec/types.yaml", types::emit(service)),
+        format::file(
+            "common_error.rs",
+            "spec/common_errors.yaml",
+            common_error::emit(service),
+        ),
         format::file("client.rs", "spec/actions/", client::emit(service)),
         format::file("cli.rs", "spec/actions/", cli::emit(service)),
         format::file(

@@ -1,7 +1,7 @@
 //! The module files that tie generated files together.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs::module_doc;
 use super::operation::names;
@@ -23,6 +23,8 @@ pub fn root(service: &Service) -> TokenStream {
         pub mod cli;
         #[rustfmt::skip]
         mod client;
+        #[rustfmt::skip]
+        pub mod common_error;
         #[rustfmt::skip]
         pub mod operation;
         #[rustfmt::skip]
@@ -63,7 +65,7 @@ pub fn operations(service: &Service) -> TokenStream {
     }
     let docs = module_doc(&list);
     let modules = service.actions.iter().map(|a| {
-        let module = format_ident!("{}", a.snake_name);
+        let module = crate::model::names::action(a).module;
         let (request, response, error, builder) = names(a);
         let allow = if a.deprecated {
             quote!(#[allow(deprecated)])

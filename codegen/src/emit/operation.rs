@@ -32,8 +32,6 @@ pub fn emit(service: &Service, action: &Action) -> TokenStream {
     quote! {
         #module_docs
         #allow_deprecated
-        use serde::{Deserialize, Serialize};
-        use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
         #request
         #response
         #error
@@ -42,6 +40,7 @@ pub fn emit(service: &Service, action: &Action) -> TokenStream {
     }
 }
 
+/// The action's type names, from the one naming layer.
 pub fn names(
     action: &Action,
 ) -> (
@@ -50,100 +49,100 @@ pub fn names(
     proc_macro2::Ident,
     proc_macro2::Ident,
 ) {
-    (
-        format_ident!("{}Request", action.name),
-        format_ident!("{}Response", action.name),
-        format_ident!("{}Error", action.name),
-        format_ident!("{}FluentBuilder", action.name),
-    )
+    let n = crate::model::names::action(action);
+    (n.request, n.response, n.error, n.fluent_builder)
 }
 
-/// Required fields, in spec order: the constructor's and the client method's parameters.
-pub fn required_params(action: &Action) -> Vec<&Field> {
-    action.input.iter().filter(|f| !f.is_optional()).collect()
+fn request_builder_name(action: &Action) -> proc_macro2::Ident {
+    crate::model::names::action(action).request_builder
 }
 
-/// `group_id: impl Into<String>` for strings, the plain type otherwise.
-pub fn param_decl(f: &Field) -> TokenStream {
-    let name = ident(f);
-    match &f.ty {
-        Type::String => quote!(#name: impl Into<String>),
-        Type::Image => quote!(#name: impl Into<crate::Image>),
-        ty => {
-            let ty = rust_type(ty);
-            quote!(#name: #ty)
-        }
-    }
-}
-
-/// `name: name.into()` for strings, the shorthand `name` otherwise.
-fn param_init(f: &Field) -> TokenStream {
-    let name = ident(f);
-    match &f.ty {
-        Type::String | Type::Image => quote!(#name: #name.into()),
-        _ => quote!(#name),
-    }
+fn option_setter_name(f: &Field) -> proc_macro2::Ident {
+    crate::model::names::option_setter(f)
 }
 
 fn request(service: &Service, action: &Action) -> TokenStream {
     let (request, response, error, _) = names(action);
+    let request_builder = request_builder_name(action);
     let action_name = &action.name;
     let idempotent = action.idempotent;
     let region_required = action.region_required;
     let docs = doc(&format!(
-        "Parameters of `{action_name}`: {}.{}\n\nBuild it with [`{request}::new`], which takes the required parameters; optional ones have setters.",
+        "Parameters of `{action_name}`: {}.{}\n\nBuild it with [`{request}::builder`]: a setter per parameter, required ones checked by `build()`.",
         action.title,
         action.availability()
     ));
     let deprecated = deprecated_attr(action);
     let fields = declarations(&action.input);
-    let params: Vec<_> = required_params(action)
-        .into_iter()
-        .map(param_decl)
-        .collect();
-    let inits = action.input.iter().map(|f| {
-        let name = ident(f);
-        if f.is_optional() {
-            quote!(#name: None)
-        } else {
-            param_init(f)
-        }
-    });
-    let setters = setters(action, quote!(self), quote!(self));
     let mut checks = fields::at_least_one_of_checks(&action.input, &action.at_least_one_of);
     checks.extend(fields::validation(&action.input, &validated_types(service)));
     let size_hint = body_size_hint(action);
     let paging = paginated(action);
-    let error_variants = action.errors.iter().map(|e| format_ident!("{}", e.variant));
-    let error_codes = action.errors.iter().map(|e| &e.code);
-    // With no required parameter, `new()` takes nothing and `Default` is the same thing.
-    let default = if params.is_empty() {
+    let error_variants = own_errors(action).map(|e| crate::model::names::variant(&e.variant));
+    let error_codes = own_errors(action).map(|e| &e.code);
+    // With no required parameter, an empty request is valid, and `Default` makes it.
+    let default = if action.input.iter().all(Field::is_optional) {
         quote!(Default,)
     } else {
         TokenStream::new()
     };
+    let builder_fields = action.input.iter().map(|f| {
+        let name = ident(f);
+        let ty = rust_type(&f.ty);
+        quote!(#name: ::core::option::Option<#ty>,)
+    });
+    let builder_setters = setters(action, false);
+    let builds = action.input.iter().map(|f| {
+        let name = ident(f);
+        if f.is_optional() {
+            quote!(#name: self.#name,)
+        } else {
+            let api_name = &f.api_name;
+            let setter = f.rust_name.as_str();
+            quote!(#name: self.#name.ok_or_else(|| crate::runtime::error::ValidationError::missing(#api_name, #setter))?,)
+        }
+    });
+    let builder_docs = doc(&format!(
+        "Builds a [`{request}`]: a setter per parameter, in any order; `build()` says which required one is missing."
+    ));
     quote! {
         #docs
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         #[non_exhaustive]
         pub struct #request { #(#fields)* }
 
         impl #request {
-            /// Creates the request from its required parameters.
-            pub fn new(#(#params),*) -> Self {
-                #request { #(#inits),* }
+            /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+            pub fn builder() -> #request_builder {
+                <#request_builder as ::core::default::Default>::default()
             }
 
-            #(#setters)*
-
             /// Checks every constraint from the spec; the client calls this before sending.
-            pub fn validate(&self) -> Result<(), ValidationError> {
+            pub fn validate(&self) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
                 #(#checks)*
                 Ok(())
             }
         }
+
+        #builder_docs
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, Default)]
+        #[must_use = "`.build()` returns the request"]
+        pub struct #request_builder { #(#builder_fields)* }
+
+        impl #request_builder {
+            #(#builder_setters)*
+
+            /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
+            /// set. The other constraints are checked when the request is sent.
+            pub fn build(self) -> ::core::result::Result<#request, crate::runtime::error::ValidationError> {
+                Ok(#request { #(#builds)* })
+            }
+        }
+
+        impl crate::runtime::sealed::Sealed for #request {}
 
         impl crate::runtime::action::Action for #request {
             const NAME: &'static str = #action_name;
@@ -152,18 +151,19 @@ fn request(service: &Service, action: &Action) -> TokenStream {
             type Output = #response;
             type Error = #error;
 
-            fn validate(&self) -> Result<(), ValidationError> {
+            fn validate(&self) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
                 #request::validate(self)
             }
 
-            fn error_code(error: &#error) -> Option<&'static str> {
+            fn error_code(error: &#error) -> ::core::option::Option<&'static str> {
                 match error {
                     #( #error::#error_variants(_) => Some(#error_codes), )*
+                    #error::Common(e) => Some(e.kind().code()),
                     #error::Unhandled(_) => None,
                 }
             }
 
-            fn request_id(output: &#response) -> Option<&str> {
+            fn request_id(output: &#response) -> ::core::option::Option<&str> {
                 Some(&output.request_id)
             }
 
@@ -271,7 +271,7 @@ fn paginated(action: &Action) -> TokenStream {
     let item_type = rust_type(&p.item_type);
     let (page_len, into_items) = if items_field.is_optional() {
         (
-            quote!(output.#items.as_ref().map_or(0, Vec::len)),
+            quote!(output.#items.as_ref().map_or(0, ::std::vec::Vec::len)),
             quote!(output.#items.unwrap_or_default()),
         )
     } else {
@@ -305,7 +305,7 @@ fn paginated(action: &Action) -> TokenStream {
         impl crate::runtime::paginator::Paginated for #request {
             type Item = #item_type;
 
-            fn next_page(&self, output: &#response) -> Option<Self> {
+            fn next_page(&self, output: &#response) -> ::core::option::Option<Self> {
                 let page_size = #page_size;
                 let got = #page_len as u64;
                 let next_offset = #start + got;
@@ -317,28 +317,55 @@ fn paginated(action: &Action) -> TokenStream {
                 Some(next)
             }
 
-            fn into_items(output: #response) -> Vec<Self::Item> {
+            fn into_items(output: #response) -> ::std::vec::Vec<Self::Item> {
                 #into_items
             }
         }
     }
 }
 
-/// A setter per optional input field; `target` is the request inside `receiver`.
-fn setters(action: &Action, receiver: TokenStream, target: TokenStream) -> Vec<TokenStream> {
+/// Two setters per input field, `name(value)` and `set_name(Option<value>)`, on the request
+/// builder (`forward`: false) or on the fluent builder, which hands them to its request builder.
+fn setters(action: &Action, forward: bool) -> Vec<TokenStream> {
     action
         .input
         .iter()
-        .filter(|f| f.is_optional())
         .map(|f| {
             let name = ident(f);
-            let docs = doc(&format!("Sets `{}`: {}", f.api_name, f.doc));
+            let set_name = option_setter_name(f);
+            let ty = rust_type(&f.ty);
+            let required = if f.is_optional() { "" } else { " Required." };
+            let docs = doc(&format!("Sets `{}`:{required} {}", f.api_name, f.doc));
+            let set_docs = doc(&format!(
+                "Sets or clears `{}`, for a value that may be absent.",
+                f.api_name
+            ));
             let (param, value) = setter_param(f);
-            quote! {
-                #docs
-                pub fn #name(mut #receiver, #param) -> Self {
-                    #target.#name = Some(#value);
-                    #receiver
+            if forward {
+                quote! {
+                    #docs
+                    pub fn #name(mut self, #param) -> Self {
+                        self.input = self.input.#name(value);
+                        self
+                    }
+                    #set_docs
+                    pub fn #set_name(mut self, value: ::core::option::Option<#ty>) -> Self {
+                        self.input = self.input.#set_name(value);
+                        self
+                    }
+                }
+            } else {
+                quote! {
+                    #docs
+                    pub fn #name(mut self, #param) -> Self {
+                        self.#name = Some(#value);
+                        self
+                    }
+                    #set_docs
+                    pub fn #set_name(mut self, value: ::core::option::Option<#ty>) -> Self {
+                        self.#name = value;
+                        self
+                    }
                 }
             }
         })
@@ -347,7 +374,7 @@ fn setters(action: &Action, receiver: TokenStream, target: TokenStream) -> Vec<T
 
 fn response(service: &Service, action: &Action) -> TokenStream {
     let (_, response, _, _) = names(action);
-    let builder_name = format_ident!("{}ResponseBuilder", action.name);
+    let builder_name = crate::model::names::action(action).response_builder;
     let docs = doc(&format!(
         "Result of `{}`: {}.{}",
         action.name,
@@ -365,13 +392,13 @@ fn response(service: &Service, action: &Action) -> TokenStream {
     );
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #response {
             #(#fields)*
             /// Unique ID of the request; quote it when reporting a problem.
             #[serde(rename = "RequestId")]
-            pub request_id: String,
+            pub request_id: ::std::string::String,
         }
 
         #builder_fn
@@ -407,7 +434,7 @@ fn response_example_doc(service: &Service, action: &Action) -> String {
     } else {
         TokenStream::new()
     };
-    let module = format_ident!("{}", action.snake_name);
+    let module = crate::model::names::action(action).module;
     let request_id = json
         .get("RequestId")
         .and_then(serde_json::Value::as_str)
@@ -425,35 +452,45 @@ fn response_example_doc(service: &Service, action: &Action) -> String {
     )
 }
 
+/// What a retryable code's doc says about how it is retried.
+pub fn retry_doc(retry: Option<RetryKind>) -> &'static str {
+    match retry {
+        Some(RetryKind::Throttling) => " Retryable (throttling: the service did not process the request, so any action is retried).",
+        Some(RetryKind::Transient) => " Retryable (transient: the service may have processed the request, so only idempotent actions are retried).",
+        None => "",
+    }
+}
+
+/// The action's own codes: the common ones it does not override are in `Common`.
+fn own_errors(action: &Action) -> impl Iterator<Item = &crate::model::ErrorCode> {
+    action.errors.iter().filter(|e| !e.common)
+}
+
 fn error_enum(action: &Action) -> TokenStream {
     let (_, _, error, _) = names(action);
     let docs = doc(&format!(
-        "Error codes `{}` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.",
+        "Error codes `{}` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.",
         action.name
     ));
-    let variants: Vec<_> = action
-        .errors
-        .iter()
-        .map(|e| format_ident!("{}", e.variant))
+    let variants: Vec<_> = own_errors(action)
+        .map(|e| crate::model::names::variant(&e.variant))
         .collect();
-    let variant_docs = action.errors.iter().map(|e| {
-        let retry = match e.retry {
-            Some(RetryKind::Throttling) => " Retryable (throttling: the service did not process the request, so any action is retried).",
-            Some(RetryKind::Transient) => " Retryable (transient: the service may have processed the request, so only idempotent actions are retried).",
-            None => "",
-        };
+    let variant_docs = own_errors(action).map(|e| {
         let sites = crate::model::sites_note(&e.sites, "Listed")
             .map(|n| format!(" {n}"))
             .unwrap_or_default();
-        doc(&format!("`{}`: {}{retry}{sites}", e.code, e.doc))
+        doc(&format!(
+            "`{}`: {}{}{sites}",
+            e.code,
+            e.doc,
+            retry_doc(e.retry)
+        ))
     });
-    let codes = action.errors.iter().map(|e| &e.code);
+    let codes = own_errors(action).map(|e| &e.code);
     let kind_of = |kind: RetryKind| -> Vec<_> {
-        action
-            .errors
-            .iter()
+        own_errors(action)
             .filter(|e| e.retry == Some(kind))
-            .map(|e| format_ident!("{}", e.variant))
+            .map(|e| crate::model::names::variant(&e.variant))
             .collect()
     };
     let throttling = kind_of(RetryKind::Throttling);
@@ -464,18 +501,30 @@ fn error_enum(action: &Action) -> TokenStream {
     let transient_arm = (!transient.is_empty()).then(
         || quote!(#(Self::#transient(_))|* => Some(crate::runtime::retry::RetryKind::Transient),),
     );
+    let own_arm = |body: TokenStream| {
+        if variants.is_empty() {
+            quote!(Self::Unhandled(m) => #body,)
+        } else {
+            quote!(#( Self::#variants(m) )|* | Self::Unhandled(m) => #body,)
+        }
+    };
+    let metadata_arm = own_arm(quote!(m));
+    let metadata_mut_arm = own_arm(quote!(m));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq)]
         #[non_exhaustive]
         pub enum #error {
-            #( #variant_docs #variants(ErrorMetadata), )*
+            #( #variant_docs #variants(crate::runtime::error::ErrorMetadata), )*
+            /// An API 3.0 common code (authentication, throttling, quotas, ...):
+            /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
+            Common(crate::CommonCodeError),
             /// A code this version of the spec does not list; code and message are kept intact.
-            Unhandled(ErrorMetadata),
+            Unhandled(crate::runtime::error::ErrorMetadata),
         }
 
         impl #error {
-            /// The API error code, e.g. `InvalidParameterValue`.
+            /// The exact error code on the wire, e.g. `InvalidParameterValue`.
             pub fn code(&self) -> &str {
                 &self.metadata().code
             }
@@ -486,79 +535,107 @@ fn error_enum(action: &Action) -> TokenStream {
             }
 
             /// The `RequestId` of the failed call.
-            pub fn request_id(&self) -> Option<&str> {
+            pub fn request_id(&self) -> ::core::option::Option<&str> {
                 self.metadata().request_id.as_deref()
             }
 
             /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
             pub fn is_retryable(&self) -> bool {
-                self.retry_kind().is_some()
+                crate::runtime::error::ServiceError::is_retryable(self)
+            }
+
+            /// The service refused the call for its rate, without processing it.
+            pub fn is_throttling(&self) -> bool {
+                crate::runtime::error::ServiceError::is_throttling(self)
+            }
+
+            /// What the call names does not exist (a group, person, face or job).
+            pub fn is_not_found(&self) -> bool {
+                crate::runtime::error::ServiceError::is_not_found(self)
+            }
+
+            /// The credentials, signature or permissions were refused.
+            pub fn is_auth_failure(&self) -> bool {
+                crate::runtime::error::ServiceError::is_auth_failure(self)
             }
 
             /// How the client may retry this code: throttling codes for any action, transient
             /// ones only for idempotent actions; `None` for codes never retried.
-            pub fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+            pub fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
                 match self {
                     #throttling_arm
                     #transient_arm
+                    Self::Common(e) => e.kind().retry_kind(),
                     _ => None,
                 }
             }
 
             /// Code, message, RequestId, HTTP status and attempts.
-            pub fn metadata(&self) -> &ErrorMetadata {
+            pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
                 match self {
-                    #( Self::#variants(m) )|* | Self::Unhandled(m) => m,
+                    #metadata_arm
+                    Self::Common(e) => e.metadata(),
                 }
             }
         }
 
-        impl ServiceError for #error {
-            fn from_metadata(metadata: ErrorMetadata) -> Self {
+        impl crate::runtime::sealed::Sealed for #error {}
+
+        impl crate::runtime::error::ServiceError for #error {
+            fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
                 match metadata.code.as_str() {
                     #( #codes => Self::#variants(metadata), )*
-                    _ => Self::Unhandled(metadata),
+                    code => match crate::CommonCode::from_code(code) {
+                        Some(kind) => Self::Common(crate::CommonCodeError::new(kind, metadata)),
+                        None => Self::Unhandled(metadata),
+                    },
                 }
             }
 
-            fn metadata(&self) -> &ErrorMetadata {
+            fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
                 #error::metadata(self)
             }
 
-            fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+            fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
                 match self {
-                    #( Self::#variants(m) )|* | Self::Unhandled(m) => m,
+                    #metadata_mut_arm
+                    Self::Common(e) => e.metadata_mut(),
                 }
             }
 
-            fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+            fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
                 #error::retry_kind(self)
             }
         }
 
-        impl std::fmt::Display for #error {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(self.metadata(), f)
+        impl ::core::fmt::Display for #error {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(self.metadata(), f)
             }
         }
 
-        impl std::error::Error for #error {}
+        impl ::std::error::Error for #error {}
     }
 }
 
 fn fluent_builder(action: &Action) -> TokenStream {
     let (request, response, error, builder) = names(action);
-    let method = format_ident!("{}", action.snake_name);
+    let request_builder = request_builder_name(action);
+    let method = crate::model::names::action(action).method;
     let docs = doc(&format!(
-        "Builder returned by [`Client::{method}`](crate::Client::{method}); set optional parameters, then `.send().await`."
+        "Builder returned by [`Client::{method}`](crate::Client::{method}): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned)."
     ));
-    let setters = setters(action, quote!(self), quote!(self.request));
+    let setters = setters(action, true);
     let into_paginator = if action.pagination.is_some() {
         quote! {
             /// Pages through every result from the offset set here: a `Stream` of pages, or of
-            /// items with `.items()`. Each page is one call.
+            /// items with `.items()`. Each page is one call; a missing required parameter is
+            /// the stream's first and only item.
             pub fn into_paginator(self) -> crate::runtime::paginator::Paginator<#request> {
-                crate::runtime::paginator::Paginator::new(self.client.clone(), self.request)
+                match self.input.build() {
+                    Ok(request) => crate::runtime::paginator::Paginator::new(self.client, request),
+                    Err(e) => crate::runtime::paginator::Paginator::failed(self.client, e),
+                }
             }
         }
     } else {
@@ -570,31 +647,34 @@ fn fluent_builder(action: &Action) -> TokenStream {
         #deprecated
         #[derive(Debug, Clone)]
         #[must_use = "nothing is sent until `.send().await`"]
-        pub struct #builder<'a> {
-            client: &'a crate::Client,
-            request: #request,
+        pub struct #builder {
+            client: crate::Client,
+            input: #request_builder,
         }
 
-        impl<'a> #builder<'a> {
-            pub(crate) fn new(client: &'a crate::Client, request: #request) -> Self {
-                #builder { client, request }
+        impl #builder {
+            pub(crate) fn new(client: crate::Client) -> Self {
+                #builder { client, input: <#request_builder as ::core::default::Default>::default() }
             }
 
             #(#setters)*
 
-            /// The request as built so far.
-            pub fn request(&self) -> &#request {
-                &self.request
+            /// The parameters set so far.
+            pub fn as_input(&self) -> &#request_builder {
+                &self.input
             }
 
-            /// The request, for sending later with [`Client::send`](crate::Client::send).
-            pub fn into_request(self) -> #request {
-                self.request
+            /// The request, for sending later with [`Client::send`](crate::Client::send) or
+            /// for a mock; fails as `send` would when a required parameter is not set.
+            pub fn into_request(self) -> ::core::result::Result<#request, crate::runtime::error::ValidationError> {
+                self.input.build()
             }
 
-            /// Validates, signs and sends the request.
-            pub async fn send(self) -> Result<#response, SdkError<#error>> {
-                self.client.send(&self.request).await
+            /// Checks that the required parameters are set, then validates, signs and sends
+            /// the request.
+            pub async fn send(self) -> ::core::result::Result<#response, crate::runtime::error::SdkError<#error>> {
+                let request = self.input.build().map_err(crate::runtime::error::SdkError::InvalidRequest)?;
+                self.client.send(&request).await
             }
 
             #into_paginator

@@ -1,7 +1,7 @@
 //! Shared object types (spec/types.yaml) → `crate::types`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::builders::builder;
 use super::docs::{doc, module_doc};
@@ -13,8 +13,7 @@ pub fn emit(service: &Service) -> TokenStream {
     let module_docs = module_doc("Object types shared by several actions.");
     let mut builder_types = Vec::new();
     let types = service.types.iter().map(|t| {
-        let name = format_ident!("{}", t.name);
-        let builder_name = format_ident!("{}Builder", t.name);
+        let (name, builder_name) = crate::model::names::object_type(&t.name);
         let (builder_fn, builder_type) = builder(
             &name,
             quote!(super::#name),
@@ -47,7 +46,7 @@ pub fn emit(service: &Service) -> TokenStream {
         };
         quote! {
             #docs
-            #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
             #strict
             #[non_exhaustive]
             pub struct #name { #(#fields)* }

@@ -12,27 +12,40 @@ use crate::spec::raw::{RawConstraints, RawErrorCode, RawField, RawRetryable};
 use crate::spec::SpecFiles;
 
 const SCALARS: &[&str] = &["string", "bool", "int64", "uint64", "float", "image"];
-/// Names that generated code relies on meaning the std item.
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option", "Some", "None", "String", "Vec", "Box", "Ok", "Err", "Self",
-];
-/// Methods the generated request and fluent builder define besides field setters.
+/// Type names refused although generated code names std items by full path (a type named
+/// `String` or `Box` compiles): the prelude's values, which would read confusingly.
+const RESERVED_TYPE_NAMES: &[&str] = &["Some", "None", "Ok", "Err", "Self"];
+/// Methods the generated request, request builder and fluent builder define besides the field
+/// setters (`x`, `set_x`).
 const RESERVED_INPUT_NAMES: &[&str] = &[
-    "new",
+    "builder",
+    "build",
     "validate",
     "send",
-    "request",
+    "as_input",
     "into_request",
     "into_paginator",
 ];
 /// Methods the generated response and object builders define besides field setters.
 const RESERVED_OUTPUT_NAMES: &[&str] = &["build"];
-/// Methods the hand-written `Client` defines.
-const RESERVED_ACTION_NAMES: &[&str] = &["new", "config", "send", "prepare", "clone"];
+/// Methods the hand-written `Client` defines (tests/reserved_names.rs reads them from the
+/// runtime's source and checks that each is here).
+pub const RESERVED_ACTION_NAMES: &[&str] = &[
+    "new",
+    "config",
+    "send",
+    "prepare",
+    "clone",
+    "call_json",
+    "prepare_json",
+    "region_failover_state",
+];
 /// Methods the hand-written `Endpoint` defines.
 const RESERVED_ENDPOINT_NAMES: &[&str] = &["https", "parse", "host", "url", "default", "clone"];
 /// The fallback variant of every error enum.
 const FALLBACK_VARIANT: &str = "Unhandled";
+/// The variant of every error enum that holds the API 3.0 common codes.
+const COMMON_VARIANT: &str = "Common";
 
 pub fn resolve(files: &SpecFiles) -> Result<Service, SpecErrors> {
     let mut cx = Checker::default();
@@ -168,6 +181,11 @@ impl Checker {
             doc: raw.doc.trim().to_owned(),
             endpoints,
             types,
+            common_errors: {
+                let mut common = common_errors;
+                common.sort_by(|a, b| a.code.cmp(&b.code));
+                common
+            },
             actions,
         };
         mark_validated_types(&mut service);
@@ -314,8 +332,16 @@ impl Checker {
         let output = self.fields(f, "output", &raw.output, type_names, FieldSet::Output);
         // Variant clashes with the common codes are reported here, at the action's code.
         let own_errors = self.error_codes(f, "errors", &raw.errors, common);
-        let mut merged: BTreeMap<String, ErrorCode> =
-            common.iter().map(|e| (e.code.clone(), e.clone())).collect();
+        let mut merged: BTreeMap<String, ErrorCode> = common
+            .iter()
+            .map(|e| {
+                let common = ErrorCode {
+                    common: true,
+                    ..e.clone()
+                };
+                (e.code.clone(), common)
+            })
+            .collect();
         for e in own_errors {
             merged.insert(e.code.clone(), e);
         }
@@ -999,10 +1025,13 @@ impl Checker {
                 continue;
             }
             let variant = names::error_variant(&e.code);
-            if variant == FALLBACK_VARIANT {
+            if variant == FALLBACK_VARIANT || variant == COMMON_VARIANT {
                 self.push(f.error(
                     &format!("{here}.code"),
-                    format!("error code `{}` clashes with the fallback variant", e.code),
+                    format!(
+                        "error code `{}` clashes with the `{variant}` variant",
+                        e.code
+                    ),
                     "this code cannot be generated; contact the maintainers",
                 ));
                 continue;
@@ -1038,6 +1067,7 @@ impl Checker {
                 doc: e.doc.trim().to_owned(),
                 retry: e.retryable.and_then(RawRetryable::kind),
                 sites,
+                common: false,
             });
         }
         out

@@ -16,6 +16,8 @@ pub struct Service {
     pub doc: String,
     pub endpoints: Vec<Endpoint>,
     pub types: Vec<ObjectType>,
+    /// The API 3.0 common codes (spec/common_errors.yaml), sorted by code.
+    pub common_errors: Vec<ErrorCode>,
     pub actions: Vec<Action>,
 }
 
@@ -278,6 +280,9 @@ pub struct ErrorCode {
     pub retry: Option<RetryKind>,
     /// Endpoint names whose per-action list has the code; `None`: every endpoint.
     pub sites: Option<Vec<String>>,
+    /// An API 3.0 common code the action does not override: it is held by the `Common`
+    /// variant, whose kinds are generated once for every action.
+    pub common: bool,
 }
 
 pub use crate::spec::raw::RetryKind;

@@ -1,6 +1,64 @@
 //! Turning API names into Rust names, and the rules they must follow.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, Span};
+use quote::format_ident;
+
+use super::{Action, Field};
+
+/// Every Rust name generated for one action: the one place that turns an action into
+/// identifiers (as smithy-rs's symbol provider does), so emitters never format names themselves.
+/// Generated code reaches each through its full path (`crate::operation::<module>::<name>`).
+#[derive(Debug, Clone)]
+pub struct ActionNames {
+    /// `get_group_info`: the operation module and the `Client` method.
+    pub module: Ident,
+    pub method: Ident,
+    pub request: Ident,
+    pub request_builder: Ident,
+    pub response: Ident,
+    pub response_builder: Ident,
+    pub error: Ident,
+    pub fluent_builder: Ident,
+}
+
+pub fn action(action: &Action) -> ActionNames {
+    let name = &action.name;
+    ActionNames {
+        module: format_ident!("{}", action.snake_name),
+        method: format_ident!("{}", action.snake_name),
+        request: format_ident!("{name}Request"),
+        request_builder: format_ident!("{name}RequestBuilder"),
+        response: format_ident!("{name}Response"),
+        response_builder: format_ident!("{name}ResponseBuilder"),
+        error: format_ident!("{name}Error"),
+        fluent_builder: format_ident!("{name}FluentBuilder"),
+    }
+}
+
+/// An object type (`FaceRect`) and its builder (`FaceRectBuilder`).
+pub fn object_type(name: &str) -> (Ident, Ident) {
+    (format_ident!("{name}"), format_ident!("{name}Builder"))
+}
+
+/// A field's identifier and setter; keywords become raw identifiers (`r#type`).
+pub fn field(field: &Field) -> Ident {
+    if is_keyword(&field.rust_name) {
+        Ident::new_raw(&field.rust_name, Span::call_site())
+    } else {
+        format_ident!("{}", field.rust_name)
+    }
+}
+
+/// `set_group_id`: the setter of a request field that takes an `Option`.
+pub fn option_setter(field: &Field) -> Ident {
+    format_ident!("set_{}", field.rust_name)
+}
+
+/// An error code's enum variant, as the model resolved it.
+pub fn variant(variant: &str) -> Ident {
+    format_ident!("{variant}")
+}
 
 /// Keywords that can't even be raw identifiers; a field named like this needs `rust_name`.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];

@@ -16,7 +16,8 @@ async fn faces_are_added_up_to_the_limit_and_never_all_deleted() {
         face_of("somebody-else"),
     ];
     let added = client
-        .create_face("erin")
+        .create_face()
+        .person_id("erin")
         .images(other_pictures)
         .send()
         .await
@@ -32,14 +33,22 @@ async fn faces_are_added_up_to_the_limit_and_never_all_deleted() {
 
     let more = vec![face_of("erin"), face_of("erin"), face_of("erin")];
     assert_eq!(
-        code(client.create_face("erin").images(more).send().await),
+        code(
+            client
+                .create_face()
+                .person_id("erin")
+                .images(more)
+                .send()
+                .await
+        ),
         "InvalidParameterValue.PersonFaceNumExceed",
         "3 faces + 3 more is over 5"
     );
     assert_eq!(
         code(
             client
-                .create_face("nobody")
+                .create_face()
+                .person_id("nobody")
                 .images(vec![face_of("x")])
                 .send()
                 .await
@@ -48,24 +57,52 @@ async fn faces_are_added_up_to_the_limit_and_never_all_deleted() {
     );
 
     let deleted = client
-        .delete_face("erin", added.suc_face_ids.clone())
+        .delete_face()
+        .person_id("erin")
+        .face_ids(added.suc_face_ids.clone())
         .send()
         .await
         .unwrap();
     assert_eq!(deleted.suc_deleted_num, 2);
     assert_eq!(
-        code(client.delete_face("erin", vec![first.clone()]).send().await),
+        code(
+            client
+                .delete_face()
+                .person_id("erin")
+                .face_ids(vec![first.clone()])
+                .send()
+                .await
+        ),
         "InvalidParameterValue.DeleteFaceNumExceed"
     );
-    let base = client.get_person_base_info("erin").send().await.unwrap();
+    let base = client
+        .get_person_base_info()
+        .person_id("erin")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(base.face_ids, [first]);
 }
 
 #[tokio::test]
 async fn images_are_checked() {
     let (emulator, client) = start().await;
-    client.create_group("G", "g").send().await.unwrap();
-    let create = |image: Image| client.create_person("g", "P", "p").image(image).send();
+    client
+        .create_group()
+        .group_name("G")
+        .group_id("g")
+        .send()
+        .await
+        .unwrap();
+    let create = |image: Image| {
+        client
+            .create_person()
+            .group_id("g")
+            .person_name("P")
+            .person_id("p")
+            .image(image)
+            .send()
+    };
     assert_eq!(
         code(create(Image::from_bytes(b"GIF89a not supported".to_vec())).await),
         "FailedOperation.ImageDecodeFailed"
@@ -84,7 +121,10 @@ async fn images_are_checked() {
     // Our client refuses a person with neither Image nor Url before sending; the emulator
     // answers other clients as the service does.
     let refused = client
-        .create_person("g", "P", "p")
+        .create_person()
+        .group_id("g")
+        .person_name("P")
+        .person_id("p")
         .send()
         .await
         .unwrap_err();
@@ -108,7 +148,10 @@ async fn images_are_checked() {
     assert_eq!(
         code(
             client
-                .create_person("g", "P", "p")
+                .create_person()
+                .group_id("g")
+                .person_name("P")
+                .person_id("p")
                 .image(Image::from_bytes(marked_png(
                     &Marker::person("p").quality(20),
                     50,
@@ -122,7 +165,10 @@ async fn images_are_checked() {
     );
     // A URL stands for the image: accepted without fetching anything.
     let by_url = client
-        .create_person("g", "P", "p")
+        .create_person()
+        .group_id("g")
+        .person_name("P")
+        .person_id("p")
         .url("https://example.invalid/p.jpg")
         .send()
         .await

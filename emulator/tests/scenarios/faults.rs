@@ -61,7 +61,13 @@ async fn dropped_connections_truncated_bodies_and_delays() {
     emulator
         .faults()
         .push("CreateGroup", [FaultStep::TruncatedBody]);
-    assert!(client.create_group("G", "g").send().await.is_err());
+    assert!(client
+        .create_group()
+        .group_name("G")
+        .group_id("g")
+        .send()
+        .await
+        .is_err());
     assert!(emulator.state().groups.contains_key("g"));
 
     emulator
@@ -82,7 +88,7 @@ async fn throttling_and_the_admin_route() {
     let client = client_for(&emulator, 1);
     let mut codes = Vec::new();
     for _ in 0..3 {
-        codes.push(code(client.get_group_info("g").send().await));
+        codes.push(code(client.get_group_info().group_id("g").send().await));
     }
     assert_eq!(
         codes,

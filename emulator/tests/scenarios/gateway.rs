@@ -224,7 +224,13 @@ async fn request_ids_are_fresh_and_bodies_limited() {
 #[tokio::test]
 async fn get_with_query_string_and_header_names_in_any_case() {
     let (emulator, client) = start().await;
-    client.create_group("G", "g").send().await.unwrap();
+    client
+        .create_group()
+        .group_name("G")
+        .group_id("g")
+        .send()
+        .await
+        .unwrap();
     let c = emulator.credentials();
     let host = emulator.addr().to_string();
     let query = "Offset=0&Limit=5";
@@ -274,7 +280,13 @@ async fn get_with_query_string_and_header_names_in_any_case() {
 #[tokio::test]
 async fn admin_api_is_separate_from_signed_calls() {
     let (emulator, client) = start().await;
-    client.create_group("G", "g").send().await.unwrap();
+    client
+        .create_group()
+        .group_name("G")
+        .group_id("g")
+        .send()
+        .await
+        .unwrap();
     let http = reqwest::Client::new();
     let state: Value = json(
         http.get(emulator.url() + "/_emulator/state")

@@ -9,7 +9,9 @@ use crate::{code, person_in_group, start};
 async fn group_life_cycle() {
     let (_emulator, client) = start().await;
     let created = client
-        .create_group("Staff", "staff")
+        .create_group()
+        .group_name("Staff")
+        .group_id("staff")
         .group_ex_descriptions(vec!["Team".into(), "Floor".into()])
         .tag("office")
         .send()
@@ -17,7 +19,12 @@ async fn group_life_cycle() {
         .unwrap();
     assert_eq!(created.face_model_version, "3.0");
 
-    let info = client.get_group_info("staff").send().await.unwrap();
+    let info = client
+        .get_group_info()
+        .group_id("staff")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(info.group_name, "Staff");
     assert_eq!(info.group_ex_descriptions, ["Team", "Floor"]);
     assert_eq!(info.tag, "office");
@@ -26,17 +33,33 @@ async fn group_life_cycle() {
 
     // ID and name are unique in the account.
     assert_eq!(
-        code(client.create_group("Other", "staff").send().await),
+        code(
+            client
+                .create_group()
+                .group_name("Other")
+                .group_id("staff")
+                .send()
+                .await
+        ),
         "InvalidParameterValue.GroupIdAlreadyExist"
     );
     assert_eq!(
-        code(client.create_group("Staff", "staff2").send().await),
+        code(
+            client
+                .create_group()
+                .group_name("Staff")
+                .group_id("staff2")
+                .send()
+                .await
+        ),
         "InvalidParameterValue.GroupNameAlreadyExist"
     );
     assert_eq!(
         code(
             client
-                .create_group("Dup", "dup")
+                .create_group()
+                .group_name("Dup")
+                .group_id("dup")
                 .group_ex_descriptions(vec!["A".into(), "A".into()])
                 .send()
                 .await
@@ -48,31 +71,49 @@ async fn group_life_cycle() {
     rename_field.group_ex_description_index = 1;
     rename_field.group_ex_description = "Building".into();
     client
-        .modify_group("staff")
+        .modify_group()
+        .group_id("staff")
         .group_name("Employees")
         .group_ex_description_infos(vec![rename_field])
         .tag("hq")
         .send()
         .await
         .unwrap();
-    let info = client.get_group_info("staff").send().await.unwrap();
+    let info = client
+        .get_group_info()
+        .group_id("staff")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         (info.group_name.as_str(), info.tag.as_str()),
         ("Employees", "hq")
     );
     assert_eq!(info.group_ex_descriptions, ["Team", "Building"]);
 
-    client.delete_group("staff").send().await.unwrap();
+    client
+        .delete_group()
+        .group_id("staff")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
-        code(client.get_group_info("staff").send().await),
+        code(client.get_group_info().group_id("staff").send().await),
         "InvalidParameterValue.GroupIdNotExist"
     );
     assert_eq!(
-        code(client.delete_group("staff").send().await),
+        code(client.delete_group().group_id("staff").send().await),
         "InvalidParameterValue.GroupIdNotExist"
     );
     assert_eq!(
-        code(client.modify_group("staff").tag("x").send().await),
+        code(
+            client
+                .modify_group()
+                .group_id("staff")
+                .tag("x")
+                .send()
+                .await
+        ),
         "InvalidParameterValue.GroupIdNotExist"
     );
 }
@@ -82,7 +123,9 @@ async fn group_list_pages_with_offset_and_limit() {
     let (_emulator, client) = start().await;
     for i in 0..12 {
         client
-            .create_group(format!("Group {i}"), format!("g{i:02}"))
+            .create_group()
+            .group_name(format!("Group {i}"))
+            .group_id(format!("g{i:02}"))
             .send()
             .await
             .unwrap();
@@ -112,17 +155,36 @@ async fn deleting_a_group_deletes_persons_only_there() {
     let (_emulator, client) = start().await;
     person_in_group(&client, "a", "only-in-a").await;
     person_in_group(&client, "a", "in-both").await;
-    client.create_group("B", "b").send().await.unwrap();
     client
-        .copy_person("in-both", vec!["b".into()])
+        .create_group()
+        .group_name("B")
+        .group_id("b")
         .send()
         .await
         .unwrap();
-    client.delete_group("a").send().await.unwrap();
+    client
+        .copy_person()
+        .person_id("in-both")
+        .group_ids(vec!["b".into()])
+        .send()
+        .await
+        .unwrap();
+    client.delete_group().group_id("a").send().await.unwrap();
     assert_eq!(
-        code(client.get_person_base_info("only-in-a").send().await),
+        code(
+            client
+                .get_person_base_info()
+                .person_id("only-in-a")
+                .send()
+                .await
+        ),
         "InvalidParameterValue.PersonIdNotExist"
     );
-    let kept = client.get_person_base_info("in-both").send().await.unwrap();
+    let kept = client
+        .get_person_base_info()
+        .person_id("in-both")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(kept.face_ids.len(), 1);
 }

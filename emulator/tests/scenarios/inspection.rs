@@ -11,8 +11,19 @@ use crate::{client_for, start};
 #[tokio::test]
 async fn the_journal_records_each_call_with_headers_body_and_verdict() {
     let (emulator, client) = start().await;
-    client.create_group("Staff", "staff").send().await.unwrap();
-    let _ = client.get_group_info("missing").send().await.unwrap_err();
+    client
+        .create_group()
+        .group_name("Staff")
+        .group_id("staff")
+        .send()
+        .await
+        .unwrap();
+    let _ = client
+        .get_group_info()
+        .group_id("missing")
+        .send()
+        .await
+        .unwrap_err();
 
     let calls = emulator.requests();
     assert_eq!(calls.len(), 2);

@@ -59,15 +59,26 @@ pub fn code<T: std::fmt::Debug, E: tencentcloud_iai::ServiceError + std::fmt::De
 
 /// Creates group `group` and person `person` (in it) with one face of `person`.
 pub async fn person_in_group(client: &Client, group: &str, person: &str) -> String {
-    if client.get_group_info(group).send().await.is_err() {
+    if client
+        .get_group_info()
+        .group_id(group)
+        .send()
+        .await
+        .is_err()
+    {
         client
-            .create_group(format!("{group} name"), group)
+            .create_group()
+            .group_name(format!("{group} name"))
+            .group_id(group)
             .send()
             .await
             .expect("group created");
     }
     client
-        .create_person(group, format!("{person} name"), person)
+        .create_person()
+        .group_id(group)
+        .person_name(format!("{person} name"))
+        .person_id(person)
         .image(face_of(person))
         .send()
         .await

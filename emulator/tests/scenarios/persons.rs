@@ -16,13 +16,18 @@ fn ex_description(index: u64, text: &str) -> PersonExDescriptionInfo {
 async fn person_life_cycle() {
     let (_emulator, client) = start().await;
     client
-        .create_group("Staff", "staff")
+        .create_group()
+        .group_name("Staff")
+        .group_id("staff")
         .group_ex_descriptions(vec!["Team".into()])
         .send()
         .await
         .unwrap();
     let created = client
-        .create_person("staff", "Alice", "alice")
+        .create_person()
+        .group_id("staff")
+        .person_name("Alice")
+        .person_id("alice")
         .gender(2)
         .person_ex_description_infos(vec![ex_description(0, "blue")])
         .image(face_of("alice"))
@@ -37,7 +42,10 @@ async fn person_life_cycle() {
     assert_eq!(
         code(
             client
-                .create_person("staff", "Again", "alice")
+                .create_person()
+                .group_id("staff")
+                .person_name("Again")
+                .person_id("alice")
                 .image(face_of("x"))
                 .send()
                 .await
@@ -47,7 +55,10 @@ async fn person_life_cycle() {
     assert_eq!(
         code(
             client
-                .create_person("nowhere", "Bob", "bob")
+                .create_person()
+                .group_id("nowhere")
+                .person_name("Bob")
+                .person_id("bob")
                 .image(face_of("bob"))
                 .send()
                 .await
@@ -57,7 +68,10 @@ async fn person_life_cycle() {
     assert_eq!(
         code(
             client
-                .create_person("staff", "Bob", "bob")
+                .create_person()
+                .group_id("staff")
+                .person_name("Bob")
+                .person_id("bob")
                 .person_ex_description_infos(vec![ex_description(3, "x")])
                 .image(face_of("bob"))
                 .send()
@@ -66,45 +80,76 @@ async fn person_life_cycle() {
         "InvalidParameterValue.PersonExDescriptionInfosExceed"
     );
 
-    let base = client.get_person_base_info("alice").send().await.unwrap();
-    assert_eq!((base.person_name.as_str(), base.gender), ("Alice", 2));
-    assert_eq!(base.face_ids, std::slice::from_ref(&created.face_id));
-
-    let list = client.get_person_list("staff").send().await.unwrap();
-    assert_eq!(list.person_num, Some(1));
-    assert_eq!(list.face_num, Some(1));
-    assert_eq!(list.person_infos[0].person_ex_descriptions, ["blue"]);
-    let num = client.get_person_list_num("staff").send().await.unwrap();
-    assert_eq!((num.person_num, num.face_num), (1, 1));
-
-    client
-        .modify_person_group_info("staff", "alice", vec![ex_description(0, "green")])
+    let base = client
+        .get_person_base_info()
+        .person_id("alice")
         .send()
         .await
         .unwrap();
-    let groups = client.get_person_group_info("alice").send().await.unwrap();
+    assert_eq!((base.person_name.as_str(), base.gender), ("Alice", 2));
+    assert_eq!(base.face_ids, std::slice::from_ref(&created.face_id));
+
+    let list = client
+        .get_person_list()
+        .group_id("staff")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.person_num, Some(1));
+    assert_eq!(list.face_num, Some(1));
+    assert_eq!(list.person_infos[0].person_ex_descriptions, ["blue"]);
+    let num = client
+        .get_person_list_num()
+        .group_id("staff")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((num.person_num, num.face_num), (1, 1));
+
+    client
+        .modify_person_group_info()
+        .group_id("staff")
+        .person_id("alice")
+        .person_ex_description_infos(vec![ex_description(0, "green")])
+        .send()
+        .await
+        .unwrap();
+    let groups = client
+        .get_person_group_info()
+        .person_id("alice")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(groups.group_num, Some(1));
     assert_eq!(
         groups.person_group_infos[0].person_ex_descriptions,
         ["green"]
     );
 
-    client.delete_person("alice").send().await.unwrap();
+    client
+        .delete_person()
+        .person_id("alice")
+        .send()
+        .await
+        .unwrap();
     for result in [
         client
-            .get_person_base_info("alice")
+            .get_person_base_info()
+            .person_id("alice")
             .send()
             .await
             .map(drop)
             .map_err(|e| e.code().map(str::to_owned)),
         client
-            .get_person_group_info("alice")
+            .get_person_group_info()
+            .person_id("alice")
             .send()
             .await
             .map(drop)
             .map_err(|e| e.code().map(str::to_owned)),
         client
-            .delete_person("alice")
+            .delete_person()
+            .person_id("alice")
             .send()
             .await
             .map(drop)
@@ -115,7 +160,12 @@ async fn person_life_cycle() {
             Err(Some("InvalidParameterValue.PersonIdNotExist".to_owned()))
         );
     }
-    let num = client.get_person_list_num("staff").send().await.unwrap();
+    let num = client
+        .get_person_list_num()
+        .group_id("staff")
+        .send()
+        .await
+        .unwrap();
     assert_eq!((num.person_num, num.face_num), (0, 0));
 }
 
@@ -123,21 +173,43 @@ async fn person_life_cycle() {
 async fn membership_copy_and_removal() {
     let (_emulator, client) = start().await;
     person_in_group(&client, "a", "carol").await;
-    client.create_group("B", "b").send().await.unwrap();
-    client.create_group("C", "c").send().await.unwrap();
+    client
+        .create_group()
+        .group_name("B")
+        .group_id("b")
+        .send()
+        .await
+        .unwrap();
+    client
+        .create_group()
+        .group_name("C")
+        .group_id("c")
+        .send()
+        .await
+        .unwrap();
     let copied = client
-        .copy_person("carol", vec!["b".into(), "c".into(), "a".into()])
+        .copy_person()
+        .person_id("carol")
+        .group_ids(vec!["b".into(), "c".into(), "a".into()])
         .send()
         .await
         .unwrap();
     assert_eq!(copied.suc_group_num, 2, "already in a");
     assert_eq!(copied.suc_group_ids, ["b", "c"]);
     assert_eq!(
-        code(client.copy_person("carol", vec!["zzz".into()]).send().await),
+        code(
+            client
+                .copy_person()
+                .person_id("carol")
+                .group_ids(vec!["zzz".into()])
+                .send()
+                .await
+        ),
         "InvalidParameterValue.GroupIdNotExist"
     );
     let groups = client
-        .get_person_group_info("carol")
+        .get_person_group_info()
+        .person_id("carol")
         .limit(2)
         .send()
         .await
@@ -146,28 +218,52 @@ async fn membership_copy_and_removal() {
     assert_eq!(groups.person_group_infos.len(), 2, "limit honoured");
 
     client
-        .delete_person_from_group("carol", "a")
+        .delete_person_from_group()
+        .person_id("carol")
+        .group_id("a")
         .send()
         .await
         .unwrap();
     assert_eq!(
-        code(client.delete_person_from_group("carol", "a").send().await),
+        code(
+            client
+                .delete_person_from_group()
+                .person_id("carol")
+                .group_id("a")
+                .send()
+                .await
+        ),
         "FailedOperation.GroupPersonMapNotExist"
     );
     client
-        .delete_person_from_group("carol", "b")
+        .delete_person_from_group()
+        .person_id("carol")
+        .group_id("b")
         .send()
         .await
         .unwrap();
-    assert!(client.get_person_base_info("carol").send().await.is_ok());
+    assert!(client
+        .get_person_base_info()
+        .person_id("carol")
+        .send()
+        .await
+        .is_ok());
     // Removed from its last group: the person is gone.
     client
-        .delete_person_from_group("carol", "c")
+        .delete_person_from_group()
+        .person_id("carol")
+        .group_id("c")
         .send()
         .await
         .unwrap();
     assert_eq!(
-        code(client.get_person_base_info("carol").send().await),
+        code(
+            client
+                .get_person_base_info()
+                .person_id("carol")
+                .send()
+                .await
+        ),
         "InvalidParameterValue.PersonIdNotExist"
     );
 }
@@ -177,7 +273,10 @@ async fn unique_person_control_reports_the_similar_person() {
     let (_emulator, client) = start().await;
     person_in_group(&client, "g", "dave").await;
     let again = client
-        .create_person("g", "Dave twin", "dave2")
+        .create_person()
+        .group_id("g")
+        .person_name("Dave twin")
+        .person_id("dave2")
         .image(face_of("dave"))
         .unique_person_control(2)
         .send()
@@ -186,7 +285,13 @@ async fn unique_person_control_reports_the_similar_person() {
     assert_eq!(again.similar_person_id, "dave");
     assert_eq!(again.face_id, "");
     assert_eq!(
-        code(client.get_person_base_info("dave2").send().await),
+        code(
+            client
+                .get_person_base_info()
+                .person_id("dave2")
+                .send()
+                .await
+        ),
         "InvalidParameterValue.PersonIdNotExist"
     );
 }
@@ -197,18 +302,25 @@ async fn base_info_is_modified() {
     let (_emulator, client) = start().await;
     person_in_group(&client, "team", "bo").await;
     client
-        .modify_person_base_info("bo")
+        .modify_person_base_info()
+        .person_id("bo")
         .person_name("Bo Renamed")
         .gender(1)
         .send()
         .await
         .unwrap();
-    let info = client.get_person_base_info("bo").send().await.unwrap();
+    let info = client
+        .get_person_base_info()
+        .person_id("bo")
+        .send()
+        .await
+        .unwrap();
     assert_eq!((info.person_name.as_str(), info.gender), ("Bo Renamed", 1));
     assert_eq!(
         code(
             client
-                .modify_person_base_info("nobody")
+                .modify_person_base_info()
+                .person_id("nobody")
                 .person_name("X")
                 .send()
                 .await

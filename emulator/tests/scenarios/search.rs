@@ -20,7 +20,8 @@ async fn search_finds_the_same_person_and_nobody_else() {
         person_in_group(&client, "staff", p).await;
     }
     let found = client
-        .search_faces(vec!["staff".into()])
+        .search_faces()
+        .group_ids(vec!["staff".into()])
         .image(another_picture("grace"))
         .need_person_info(1)
         .send()
@@ -41,7 +42,8 @@ async fn search_finds_the_same_person_and_nobody_else() {
         .all(|c| c.score < 30.0));
 
     let strict = client
-        .search_persons(vec!["staff".into()])
+        .search_persons()
+        .group_ids(vec!["staff".into()])
         .image(face_of("grace"))
         .face_match_threshold(80.0)
         .send()
@@ -55,7 +57,8 @@ async fn search_finds_the_same_person_and_nobody_else() {
     assert_eq!(candidates[0].person_name, None, "NeedPersonInfo not set");
 
     let stranger = client
-        .search_persons(vec!["staff".into()])
+        .search_persons()
+        .group_ids(vec!["staff".into()])
         .image(face_of("mallory"))
         .face_match_threshold(80.0)
         .send()
@@ -64,7 +67,8 @@ async fn search_finds_the_same_person_and_nobody_else() {
     assert!(stranger.results[0].candidates.is_empty());
 
     let capped = client
-        .search_faces(vec!["staff".into()])
+        .search_faces()
+        .group_ids(vec!["staff".into()])
         .image(face_of("frank"))
         .max_person_num(2)
         .send()
@@ -75,18 +79,26 @@ async fn search_finds_the_same_person_and_nobody_else() {
     assert_eq!(
         code(
             client
-                .search_faces(vec!["nope".into()])
+                .search_faces()
+                .group_ids(vec!["nope".into()])
                 .image(face_of("x"))
                 .send()
                 .await
         ),
         "InvalidParameterValue.GroupIdNotExist"
     );
-    client.create_group("Empty", "empty").send().await.unwrap();
+    client
+        .create_group()
+        .group_name("Empty")
+        .group_id("empty")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         code(
             client
-                .search_faces(vec!["empty".into()])
+                .search_faces()
+                .group_ids(vec!["empty".into()])
                 .image(face_of("x"))
                 .send()
                 .await
@@ -102,7 +114,8 @@ async fn several_faces_and_results_by_group() {
     person_in_group(&client, "b", "judy").await;
     let crowd = Image::from_bytes(marked_png(&Marker::person("ivan").faces(3), 600, 200));
     let faces = client
-        .search_faces(vec!["a".into(), "b".into()])
+        .search_faces()
+        .group_ids(vec!["a".into(), "b".into()])
         .image(crowd.clone())
         .max_face_num(2)
         .send()
@@ -112,7 +125,8 @@ async fn several_faces_and_results_by_group() {
     assert_ne!(faces.results[0].face_rect.x, faces.results[1].face_rect.x);
 
     let by_group = client
-        .search_persons_returns_by_group(vec!["a".into(), "b".into()])
+        .search_persons_returns_by_group()
+        .group_ids(vec!["a".into(), "b".into()])
         .image(crowd.clone())
         .send()
         .await
@@ -126,7 +140,8 @@ async fn several_faces_and_results_by_group() {
     assert!(groups[1].candidates[0].score < 30.0);
 
     let faces_by_group = client
-        .search_faces_returns_by_group(vec!["b".into()])
+        .search_faces_returns_by_group()
+        .group_ids(vec!["b".into()])
         .image(crowd)
         .max_person_num_per_group(1)
         .send()
@@ -146,14 +161,16 @@ async fn verify_and_compare() {
     let (_emulator, client) = start().await;
     person_in_group(&client, "g", "kim").await;
     let yes = client
-        .verify_face("kim")
+        .verify_face()
+        .person_id("kim")
         .image(another_picture("kim"))
         .send()
         .await
         .unwrap();
     assert!(yes.is_match && yes.score >= 99.0);
     let no = client
-        .verify_person("kim")
+        .verify_person()
+        .person_id("kim")
         .image(face_of("leo"))
         .send()
         .await
@@ -162,7 +179,8 @@ async fn verify_and_compare() {
     assert_eq!(
         code(
             client
-                .verify_face("nobody")
+                .verify_face()
+                .person_id("nobody")
                 .image(face_of("kim"))
                 .send()
                 .await

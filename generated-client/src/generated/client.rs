@@ -10,15 +10,12 @@ impl crate::Client {
     ///
     /// Sends [`AnalyzeDenseLandmarksRequest`](crate::operation::analyze_dense_landmarks::AnalyzeDenseLandmarksRequest) and returns [`AnalyzeDenseLandmarksResponse`](crate::operation::analyze_dense_landmarks::AnalyzeDenseLandmarksResponse); a service error is a [`AnalyzeDenseLandmarksError`](crate::operation::analyze_dense_landmarks::AnalyzeDenseLandmarksError).
     ///
-    /// Optional parameters are set on the returned builder: `mode`, `image`, `url`, `face_model_version`, `need_rotate_detection`.
+    /// Optional parameters: `mode`, `image`, `url`, `face_model_version`, `need_rotate_detection`.
     pub fn analyze_dense_landmarks(
         &self,
-    ) -> crate::operation::analyze_dense_landmarks::AnalyzeDenseLandmarksFluentBuilder<
-        '_,
-    > {
+    ) -> crate::operation::analyze_dense_landmarks::AnalyzeDenseLandmarksFluentBuilder {
         crate::operation::analyze_dense_landmarks::AnalyzeDenseLandmarksFluentBuilder::new(
-            self,
-            crate::operation::analyze_dense_landmarks::AnalyzeDenseLandmarksRequest::new(),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Performs facial feature localization.
@@ -27,13 +24,12 @@ impl crate::Client {
     ///
     /// Sends [`AnalyzeFaceRequest`](crate::operation::analyze_face::AnalyzeFaceRequest) and returns [`AnalyzeFaceResponse`](crate::operation::analyze_face::AnalyzeFaceResponse); a service error is a [`AnalyzeFaceError`](crate::operation::analyze_face::AnalyzeFaceError).
     ///
-    /// Optional parameters are set on the returned builder: `mode`, `image`, `url`, `face_model_version`, `need_rotate_detection`.
+    /// Optional parameters: `mode`, `image`, `url`, `face_model_version`, `need_rotate_detection`.
     pub fn analyze_face(
         &self,
-    ) -> crate::operation::analyze_face::AnalyzeFaceFluentBuilder<'_> {
+    ) -> crate::operation::analyze_face::AnalyzeFaceFluentBuilder {
         crate::operation::analyze_face::AnalyzeFaceFluentBuilder::new(
-            self,
-            crate::operation::analyze_face::AnalyzeFaceRequest::new(),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Compares faces.
@@ -44,13 +40,12 @@ impl crate::Client {
     ///
     /// Sends [`CompareFaceRequest`](crate::operation::compare_face::CompareFaceRequest) and returns [`CompareFaceResponse`](crate::operation::compare_face::CompareFaceResponse); a service error is a [`CompareFaceError`](crate::operation::compare_face::CompareFaceError).
     ///
-    /// Optional parameters are set on the returned builder: `image_a`, `image_b`, `url_a`, `url_b`, `face_model_version`, `quality_control`, `need_rotate_detection`, `face_matching_strategy`.
+    /// Optional parameters: `image_a`, `image_b`, `url_a`, `url_b`, `face_model_version`, `quality_control`, `need_rotate_detection`, `face_matching_strategy`.
     pub fn compare_face(
         &self,
-    ) -> crate::operation::compare_face::CompareFaceFluentBuilder<'_> {
+    ) -> crate::operation::compare_face::CompareFaceFluentBuilder {
         crate::operation::compare_face::CompareFaceFluentBuilder::new(
-            self,
-            crate::operation::compare_face::CompareFaceRequest::new(),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Compares faces in epidemic-prevention scenarios.
@@ -65,13 +60,12 @@ impl crate::Client {
     ///
     /// Sends [`CompareMaskFaceRequest`](crate::operation::compare_mask_face::CompareMaskFaceRequest) and returns [`CompareMaskFaceResponse`](crate::operation::compare_mask_face::CompareMaskFaceResponse); a service error is a [`CompareMaskFaceError`](crate::operation::compare_mask_face::CompareMaskFaceError).
     ///
-    /// Optional parameters are set on the returned builder: `image_a`, `image_b`, `url_a`, `url_b`, `face_model_version`, `quality_control`.
+    /// Optional parameters: `image_a`, `image_b`, `url_a`, `url_b`, `face_model_version`, `quality_control`.
     pub fn compare_mask_face(
         &self,
-    ) -> crate::operation::compare_mask_face::CompareMaskFaceFluentBuilder<'_> {
+    ) -> crate::operation::compare_mask_face::CompareMaskFaceFluentBuilder {
         crate::operation::compare_mask_face::CompareMaskFaceFluentBuilder::new(
-            self,
-            crate::operation::compare_mask_face::CompareMaskFaceRequest::new(),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Copies person.
@@ -80,14 +74,11 @@ impl crate::Client {
     /// - Note: in the case that the version of the algorithm model was 2.0 when the person was created, the copy operation will fail if the target group is not of algorithm model 2.0.
     ///
     /// Sends [`CopyPersonRequest`](crate::operation::copy_person::CopyPersonRequest) and returns [`CopyPersonResponse`](crate::operation::copy_person::CopyPersonResponse); a service error is a [`CopyPersonError`](crate::operation::copy_person::CopyPersonError).
-    pub fn copy_person(
-        &self,
-        person_id: impl Into<String>,
-        group_ids: Vec<String>,
-    ) -> crate::operation::copy_person::CopyPersonFluentBuilder<'_> {
+    ///
+    /// Required parameters, set on the returned builder: `person_id`, `group_ids`; `send` refuses the call, before any network traffic, if one is missing.
+    pub fn copy_person(&self) -> crate::operation::copy_person::CopyPersonFluentBuilder {
         crate::operation::copy_person::CopyPersonFluentBuilder::new(
-            self,
-            crate::operation::copy_person::CopyPersonRequest::new(person_id, group_ids),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Adds face.
@@ -96,14 +87,12 @@ impl crate::Client {
     ///
     /// Sends [`CreateFaceRequest`](crate::operation::create_face::CreateFaceRequest) and returns [`CreateFaceResponse`](crate::operation::create_face::CreateFaceResponse); a service error is a [`CreateFaceError`](crate::operation::create_face::CreateFaceError).
     ///
-    /// Optional parameters are set on the returned builder: `images`, `urls`, `face_match_threshold`, `quality_control`, `need_rotate_detection`.
-    pub fn create_face(
-        &self,
-        person_id: impl Into<String>,
-    ) -> crate::operation::create_face::CreateFaceFluentBuilder<'_> {
+    /// Required parameters, set on the returned builder: `person_id`; `send` refuses the call, before any network traffic, if one is missing.
+    ///
+    /// Optional parameters: `images`, `urls`, `face_match_threshold`, `quality_control`, `need_rotate_detection`.
+    pub fn create_face(&self) -> crate::operation::create_face::CreateFaceFluentBuilder {
         crate::operation::create_face::CreateFaceFluentBuilder::new(
-            self,
-            crate::operation::create_face::CreateFaceRequest::new(person_id),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Creates group.
@@ -117,15 +106,14 @@ impl crate::Client {
     ///
     /// Sends [`CreateGroupRequest`](crate::operation::create_group::CreateGroupRequest) and returns [`CreateGroupResponse`](crate::operation::create_group::CreateGroupResponse); a service error is a [`CreateGroupError`](crate::operation::create_group::CreateGroupError).
     ///
-    /// Optional parameters are set on the returned builder: `group_ex_descriptions`, `tag`, `face_model_version`.
+    /// Required parameters, set on the returned builder: `group_name`, `group_id`; `send` refuses the call, before any network traffic, if one is missing.
+    ///
+    /// Optional parameters: `group_ex_descriptions`, `tag`, `face_model_version`.
     pub fn create_group(
         &self,
-        group_name: impl Into<String>,
-        group_id: impl Into<String>,
-    ) -> crate::operation::create_group::CreateGroupFluentBuilder<'_> {
+    ) -> crate::operation::create_group::CreateGroupFluentBuilder {
         crate::operation::create_group::CreateGroupFluentBuilder::new(
-            self,
-            crate::operation::create_group::CreateGroupRequest::new(group_name, group_id),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Creates person.
@@ -134,20 +122,14 @@ impl crate::Client {
     ///
     /// Sends [`CreatePersonRequest`](crate::operation::create_person::CreatePersonRequest) and returns [`CreatePersonResponse`](crate::operation::create_person::CreatePersonResponse); a service error is a [`CreatePersonError`](crate::operation::create_person::CreatePersonError).
     ///
-    /// Optional parameters are set on the returned builder: `gender`, `person_ex_description_infos`, `image`, `url`, `unique_person_control`, `quality_control`, `need_rotate_detection`.
+    /// Required parameters, set on the returned builder: `group_id`, `person_name`, `person_id`; `send` refuses the call, before any network traffic, if one is missing.
+    ///
+    /// Optional parameters: `gender`, `person_ex_description_infos`, `image`, `url`, `unique_person_control`, `quality_control`, `need_rotate_detection`.
     pub fn create_person(
         &self,
-        group_id: impl Into<String>,
-        person_name: impl Into<String>,
-        person_id: impl Into<String>,
-    ) -> crate::operation::create_person::CreatePersonFluentBuilder<'_> {
+    ) -> crate::operation::create_person::CreatePersonFluentBuilder {
         crate::operation::create_person::CreatePersonFluentBuilder::new(
-            self,
-            crate::operation::create_person::CreatePersonRequest::new(
-                group_id,
-                person_name,
-                person_id,
-            ),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Deletes face.
@@ -155,14 +137,11 @@ impl crate::Client {
     /// This API is used to delete the face images of a person. If the person has only one face image, an error will be returned.
     ///
     /// Sends [`DeleteFaceRequest`](crate::operation::delete_face::DeleteFaceRequest) and returns [`DeleteFaceResponse`](crate::operation::delete_face::DeleteFaceResponse); a service error is a [`DeleteFaceError`](crate::operation::delete_face::DeleteFaceError).
-    pub fn delete_face(
-        &self,
-        person_id: impl Into<String>,
-        face_ids: Vec<String>,
-    ) -> crate::operation::delete_face::DeleteFaceFluentBuilder<'_> {
+    ///
+    /// Required parameters, set on the returned builder: `person_id`, `face_ids`; `send` refuses the call, before any network traffic, if one is missing.
+    pub fn delete_face(&self) -> crate::operation::delete_face::DeleteFaceFluentBuilder {
         crate::operation::delete_face::DeleteFaceFluentBuilder::new(
-            self,
-            crate::operation::delete_face::DeleteFaceRequest::new(person_id, face_ids),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Deletes group.
@@ -170,13 +149,13 @@ impl crate::Client {
     /// This API is used to delete a group and all persons in it. Meanwhile, all face information corresponding to the persons will be deleted. If a person exists in multiple groups at the same time, deleting a group will not delete the person, but the custom description field information in the group will be deleted. Custom description field information in other groups will not be affected.
     ///
     /// Sends [`DeleteGroupRequest`](crate::operation::delete_group::DeleteGroupRequest) and returns [`DeleteGroupResponse`](crate::operation::delete_group::DeleteGroupResponse); a service error is a [`DeleteGroupError`](crate::operation::delete_group::DeleteGroupError).
+    ///
+    /// Required parameters, set on the returned builder: `group_id`; `send` refuses the call, before any network traffic, if one is missing.
     pub fn delete_group(
         &self,
-        group_id: impl Into<String>,
-    ) -> crate::operation::delete_group::DeleteGroupFluentBuilder<'_> {
+    ) -> crate::operation::delete_group::DeleteGroupFluentBuilder {
         crate::operation::delete_group::DeleteGroupFluentBuilder::new(
-            self,
-            crate::operation::delete_group::DeleteGroupRequest::new(group_id),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Deletes person.
@@ -184,13 +163,13 @@ impl crate::Client {
     /// This API is used to delete a person from all groups. Meanwhile, all face information of the person will be deleted.
     ///
     /// Sends [`DeletePersonRequest`](crate::operation::delete_person::DeletePersonRequest) and returns [`DeletePersonResponse`](crate::operation::delete_person::DeletePersonResponse); a service error is a [`DeletePersonError`](crate::operation::delete_person::DeletePersonError).
+    ///
+    /// Required parameters, set on the returned builder: `person_id`; `send` refuses the call, before any network traffic, if one is missing.
     pub fn delete_person(
         &self,
-        person_id: impl Into<String>,
-    ) -> crate::operation::delete_person::DeletePersonFluentBuilder<'_> {
+    ) -> crate::operation::delete_person::DeletePersonFluentBuilder {
         crate::operation::delete_person::DeletePersonFluentBuilder::new(
-            self,
-            crate::operation::delete_person::DeletePersonRequest::new(person_id),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Deletes person from group.
@@ -198,19 +177,13 @@ impl crate::Client {
     /// This API is used to remove a person from a specified group. This operation only affects the group. If the person exists only in the group, the person will be deleted, and all face information of the person will also be deleted.
     ///
     /// Sends [`DeletePersonFromGroupRequest`](crate::operation::delete_person_from_group::DeletePersonFromGroupRequest) and returns [`DeletePersonFromGroupResponse`](crate::operation::delete_person_from_group::DeletePersonFromGroupResponse); a service error is a [`DeletePersonFromGroupError`](crate::operation::delete_person_from_group::DeletePersonFromGroupError).
+    ///
+    /// Required parameters, set on the returned builder: `person_id`, `group_id`; `send` refuses the call, before any network traffic, if one is missing.
     pub fn delete_person_from_group(
         &self,
-        person_id: impl Into<String>,
-        group_id: impl Into<String>,
-    ) -> crate::operation::delete_person_from_group::DeletePersonFromGroupFluentBuilder<
-        '_,
-    > {
+    ) -> crate::operation::delete_person_from_group::DeletePersonFromGroupFluentBuilder {
         crate::operation::delete_person_from_group::DeletePersonFromGroupFluentBuilder::new(
-            self,
-            crate::operation::delete_person_from_group::DeletePersonFromGroupRequest::new(
-                person_id,
-                group_id,
-            ),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Detects and analyzes face.
@@ -229,13 +202,10 @@ impl crate::Client {
     ///
     /// Sends [`DetectFaceRequest`](crate::operation::detect_face::DetectFaceRequest) and returns [`DetectFaceResponse`](crate::operation::detect_face::DetectFaceResponse); a service error is a [`DetectFaceError`](crate::operation::detect_face::DetectFaceError).
     ///
-    /// Optional parameters are set on the returned builder: `max_face_num`, `min_face_size`, `image`, `url`, `need_face_attributes`, `need_quality_detection`, `face_model_version`, `need_rotate_detection`.
-    pub fn detect_face(
-        &self,
-    ) -> crate::operation::detect_face::DetectFaceFluentBuilder<'_> {
+    /// Optional parameters: `max_face_num`, `min_face_size`, `image`, `url`, `need_face_attributes`, `need_quality_detection`, `face_model_version`, `need_rotate_detection`.
+    pub fn detect_face(&self) -> crate::operation::detect_face::DetectFaceFluentBuilder {
         crate::operation::detect_face::DetectFaceFluentBuilder::new(
-            self,
-            crate::operation::detect_face::DetectFaceRequest::new(),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Detects face and analyzes attributes.
@@ -259,15 +229,12 @@ impl crate::Client {
     ///
     /// Sends [`DetectFaceAttributesRequest`](crate::operation::detect_face_attributes::DetectFaceAttributesRequest) and returns [`DetectFaceAttributesResponse`](crate::operation::detect_face_attributes::DetectFaceAttributesResponse); a service error is a [`DetectFaceAttributesError`](crate::operation::detect_face_attributes::DetectFaceAttributesError).
     ///
-    /// Optional parameters are set on the returned builder: `max_face_num`, `image`, `url`, `face_attributes_type`, `need_rotate_detection`, `face_model_version`.
+    /// Optional parameters: `max_face_num`, `image`, `url`, `face_attributes_type`, `need_rotate_detection`, `face_model_version`.
     pub fn detect_face_attributes(
         &self,
-    ) -> crate::operation::detect_face_attributes::DetectFaceAttributesFluentBuilder<
-        '_,
-    > {
+    ) -> crate::operation::detect_face_attributes::DetectFaceAttributesFluentBuilder {
         crate::operation::detect_face_attributes::DetectFaceAttributesFluentBuilder::new(
-            self,
-            crate::operation::detect_face_attributes::DetectFaceAttributesRequest::new(),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Detects face similarity.
@@ -278,15 +245,12 @@ impl crate::Client {
     ///
     /// Sends [`DetectFaceSimilarityRequest`](crate::operation::detect_face_similarity::DetectFaceSimilarityRequest) and returns [`DetectFaceSimilarityResponse`](crate::operation::detect_face_similarity::DetectFaceSimilarityResponse); a service error is a [`DetectFaceSimilarityError`](crate::operation::detect_face_similarity::DetectFaceSimilarityError).
     ///
-    /// Optional parameters are set on the returned builder: `image_a`, `image_b`, `url_a`, `url_b`, `quality_control`.
+    /// Optional parameters: `image_a`, `image_b`, `url_a`, `url_b`, `quality_control`.
     pub fn detect_face_similarity(
         &self,
-    ) -> crate::operation::detect_face_similarity::DetectFaceSimilarityFluentBuilder<
-        '_,
-    > {
+    ) -> crate::operation::detect_face_similarity::DetectFaceSimilarityFluentBuilder {
         crate::operation::detect_face_similarity::DetectFaceSimilarityFluentBuilder::new(
-            self,
-            crate::operation::detect_face_similarity::DetectFaceSimilarityRequest::new(),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Performs face static liveness detection (high-precision version).
@@ -299,15 +263,12 @@ impl crate::Client {
     ///
     /// Sends [`DetectLiveFaceAccurateRequest`](crate::operation::detect_live_face_accurate::DetectLiveFaceAccurateRequest) and returns [`DetectLiveFaceAccurateResponse`](crate::operation::detect_live_face_accurate::DetectLiveFaceAccurateResponse); a service error is a [`DetectLiveFaceAccurateError`](crate::operation::detect_live_face_accurate::DetectLiveFaceAccurateError).
     ///
-    /// Optional parameters are set on the returned builder: `image`, `url`, `face_model_version`.
+    /// Optional parameters: `image`, `url`, `face_model_version`.
     pub fn detect_live_face_accurate(
         &self,
-    ) -> crate::operation::detect_live_face_accurate::DetectLiveFaceAccurateFluentBuilder<
-        '_,
-    > {
+    ) -> crate::operation::detect_live_face_accurate::DetectLiveFaceAccurateFluentBuilder {
         crate::operation::detect_live_face_accurate::DetectLiveFaceAccurateFluentBuilder::new(
-            self,
-            crate::operation::detect_live_face_accurate::DetectLiveFaceAccurateRequest::new(),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Gets group information.
@@ -315,13 +276,13 @@ impl crate::Client {
     /// This API is used to get the group information.
     ///
     /// Sends [`GetGroupInfoRequest`](crate::operation::get_group_info::GetGroupInfoRequest) and returns [`GetGroupInfoResponse`](crate::operation::get_group_info::GetGroupInfoResponse); a service error is a [`GetGroupInfoError`](crate::operation::get_group_info::GetGroupInfoError).
+    ///
+    /// Required parameters, set on the returned builder: `group_id`; `send` refuses the call, before any network traffic, if one is missing.
     pub fn get_group_info(
         &self,
-        group_id: impl Into<String>,
-    ) -> crate::operation::get_group_info::GetGroupInfoFluentBuilder<'_> {
+    ) -> crate::operation::get_group_info::GetGroupInfoFluentBuilder {
         crate::operation::get_group_info::GetGroupInfoFluentBuilder::new(
-            self,
-            crate::operation::get_group_info::GetGroupInfoRequest::new(group_id),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Gets group list.
@@ -330,13 +291,12 @@ impl crate::Client {
     ///
     /// Sends [`GetGroupListRequest`](crate::operation::get_group_list::GetGroupListRequest) and returns [`GetGroupListResponse`](crate::operation::get_group_list::GetGroupListResponse); a service error is a [`GetGroupListError`](crate::operation::get_group_list::GetGroupListError).
     ///
-    /// Optional parameters are set on the returned builder: `offset`, `limit`.
+    /// Optional parameters: `offset`, `limit`.
     pub fn get_group_list(
         &self,
-    ) -> crate::operation::get_group_list::GetGroupListFluentBuilder<'_> {
+    ) -> crate::operation::get_group_list::GetGroupListFluentBuilder {
         crate::operation::get_group_list::GetGroupListFluentBuilder::new(
-            self,
-            crate::operation::get_group_list::GetGroupListRequest::new(),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Gets the basic information of person.
@@ -344,15 +304,13 @@ impl crate::Client {
     /// This API is used to get the information of a specified person, including name, gender, face, etc.
     ///
     /// Sends [`GetPersonBaseInfoRequest`](crate::operation::get_person_base_info::GetPersonBaseInfoRequest) and returns [`GetPersonBaseInfoResponse`](crate::operation::get_person_base_info::GetPersonBaseInfoResponse); a service error is a [`GetPersonBaseInfoError`](crate::operation::get_person_base_info::GetPersonBaseInfoError).
+    ///
+    /// Required parameters, set on the returned builder: `person_id`; `send` refuses the call, before any network traffic, if one is missing.
     pub fn get_person_base_info(
         &self,
-        person_id: impl Into<String>,
-    ) -> crate::operation::get_person_base_info::GetPersonBaseInfoFluentBuilder<'_> {
+    ) -> crate::operation::get_person_base_info::GetPersonBaseInfoFluentBuilder {
         crate::operation::get_person_base_info::GetPersonBaseInfoFluentBuilder::new(
-            self,
-            crate::operation::get_person_base_info::GetPersonBaseInfoRequest::new(
-                person_id,
-            ),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Gets the group information of person.
@@ -361,16 +319,14 @@ impl crate::Client {
     ///
     /// Sends [`GetPersonGroupInfoRequest`](crate::operation::get_person_group_info::GetPersonGroupInfoRequest) and returns [`GetPersonGroupInfoResponse`](crate::operation::get_person_group_info::GetPersonGroupInfoResponse); a service error is a [`GetPersonGroupInfoError`](crate::operation::get_person_group_info::GetPersonGroupInfoError).
     ///
-    /// Optional parameters are set on the returned builder: `offset`, `limit`.
+    /// Required parameters, set on the returned builder: `person_id`; `send` refuses the call, before any network traffic, if one is missing.
+    ///
+    /// Optional parameters: `offset`, `limit`.
     pub fn get_person_group_info(
         &self,
-        person_id: impl Into<String>,
-    ) -> crate::operation::get_person_group_info::GetPersonGroupInfoFluentBuilder<'_> {
+    ) -> crate::operation::get_person_group_info::GetPersonGroupInfoFluentBuilder {
         crate::operation::get_person_group_info::GetPersonGroupInfoFluentBuilder::new(
-            self,
-            crate::operation::get_person_group_info::GetPersonGroupInfoRequest::new(
-                person_id,
-            ),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Gets person list.
@@ -379,14 +335,14 @@ impl crate::Client {
     ///
     /// Sends [`GetPersonListRequest`](crate::operation::get_person_list::GetPersonListRequest) and returns [`GetPersonListResponse`](crate::operation::get_person_list::GetPersonListResponse); a service error is a [`GetPersonListError`](crate::operation::get_person_list::GetPersonListError).
     ///
-    /// Optional parameters are set on the returned builder: `offset`, `limit`.
+    /// Required parameters, set on the returned builder: `group_id`; `send` refuses the call, before any network traffic, if one is missing.
+    ///
+    /// Optional parameters: `offset`, `limit`.
     pub fn get_person_list(
         &self,
-        group_id: impl Into<String>,
-    ) -> crate::operation::get_person_list::GetPersonListFluentBuilder<'_> {
+    ) -> crate::operation::get_person_list::GetPersonListFluentBuilder {
         crate::operation::get_person_list::GetPersonListFluentBuilder::new(
-            self,
-            crate::operation::get_person_list::GetPersonListRequest::new(group_id),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Gets person list length.
@@ -394,13 +350,13 @@ impl crate::Client {
     /// This API is used to get the number of persons in a specified group.
     ///
     /// Sends [`GetPersonListNumRequest`](crate::operation::get_person_list_num::GetPersonListNumRequest) and returns [`GetPersonListNumResponse`](crate::operation::get_person_list_num::GetPersonListNumResponse); a service error is a [`GetPersonListNumError`](crate::operation::get_person_list_num::GetPersonListNumError).
+    ///
+    /// Required parameters, set on the returned builder: `group_id`; `send` refuses the call, before any network traffic, if one is missing.
     pub fn get_person_list_num(
         &self,
-        group_id: impl Into<String>,
-    ) -> crate::operation::get_person_list_num::GetPersonListNumFluentBuilder<'_> {
+    ) -> crate::operation::get_person_list_num::GetPersonListNumFluentBuilder {
         crate::operation::get_person_list_num::GetPersonListNumFluentBuilder::new(
-            self,
-            crate::operation::get_person_list_num::GetPersonListNumRequest::new(group_id),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Gets the list of group upgrade jobs.
@@ -415,19 +371,16 @@ impl crate::Client {
     ///
     /// Sends [`GetUpgradeGroupFaceModelVersionJobListRequest`](crate::operation::get_upgrade_group_face_model_version_job_list::GetUpgradeGroupFaceModelVersionJobListRequest) and returns [`GetUpgradeGroupFaceModelVersionJobListResponse`](crate::operation::get_upgrade_group_face_model_version_job_list::GetUpgradeGroupFaceModelVersionJobListResponse); a service error is a [`GetUpgradeGroupFaceModelVersionJobListError`](crate::operation::get_upgrade_group_face_model_version_job_list::GetUpgradeGroupFaceModelVersionJobListError).
     ///
-    /// Optional parameters are set on the returned builder: `offset`, `limit`.
+    /// Optional parameters: `offset`, `limit`.
     #[deprecated(
         note = "the service marks `GetUpgradeGroupFaceModelVersionJobList` deprecated; it may stop working without notice"
     )]
     #[allow(deprecated)]
     pub fn get_upgrade_group_face_model_version_job_list(
         &self,
-    ) -> crate::operation::get_upgrade_group_face_model_version_job_list::GetUpgradeGroupFaceModelVersionJobListFluentBuilder<
-        '_,
-    > {
+    ) -> crate::operation::get_upgrade_group_face_model_version_job_list::GetUpgradeGroupFaceModelVersionJobListFluentBuilder {
         crate::operation::get_upgrade_group_face_model_version_job_list::GetUpgradeGroupFaceModelVersionJobListFluentBuilder::new(
-            self,
-            crate::operation::get_upgrade_group_face_model_version_job_list::GetUpgradeGroupFaceModelVersionJobListRequest::new(),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Queries the result of a group upgrade.
@@ -441,21 +394,17 @@ impl crate::Client {
     /// Queries the result of a group upgrade.
     ///
     /// Sends [`GetUpgradeGroupFaceModelVersionResultRequest`](crate::operation::get_upgrade_group_face_model_version_result::GetUpgradeGroupFaceModelVersionResultRequest) and returns [`GetUpgradeGroupFaceModelVersionResultResponse`](crate::operation::get_upgrade_group_face_model_version_result::GetUpgradeGroupFaceModelVersionResultResponse); a service error is a [`GetUpgradeGroupFaceModelVersionResultError`](crate::operation::get_upgrade_group_face_model_version_result::GetUpgradeGroupFaceModelVersionResultError).
+    ///
+    /// Required parameters, set on the returned builder: `job_id`; `send` refuses the call, before any network traffic, if one is missing.
     #[deprecated(
         note = "the service marks `GetUpgradeGroupFaceModelVersionResult` deprecated; it may stop working without notice"
     )]
     #[allow(deprecated)]
     pub fn get_upgrade_group_face_model_version_result(
         &self,
-        job_id: impl Into<String>,
-    ) -> crate::operation::get_upgrade_group_face_model_version_result::GetUpgradeGroupFaceModelVersionResultFluentBuilder<
-        '_,
-    > {
+    ) -> crate::operation::get_upgrade_group_face_model_version_result::GetUpgradeGroupFaceModelVersionResultFluentBuilder {
         crate::operation::get_upgrade_group_face_model_version_result::GetUpgradeGroupFaceModelVersionResultFluentBuilder::new(
-            self,
-            crate::operation::get_upgrade_group_face_model_version_result::GetUpgradeGroupFaceModelVersionResultRequest::new(
-                job_id,
-            ),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Modifies group.
@@ -464,14 +413,14 @@ impl crate::Client {
     ///
     /// Sends [`ModifyGroupRequest`](crate::operation::modify_group::ModifyGroupRequest) and returns [`ModifyGroupResponse`](crate::operation::modify_group::ModifyGroupResponse); a service error is a [`ModifyGroupError`](crate::operation::modify_group::ModifyGroupError).
     ///
-    /// Optional parameters are set on the returned builder: `group_name`, `group_ex_description_infos`, `tag`.
+    /// Required parameters, set on the returned builder: `group_id`; `send` refuses the call, before any network traffic, if one is missing.
+    ///
+    /// Optional parameters: `group_name`, `group_ex_description_infos`, `tag`.
     pub fn modify_group(
         &self,
-        group_id: impl Into<String>,
-    ) -> crate::operation::modify_group::ModifyGroupFluentBuilder<'_> {
+    ) -> crate::operation::modify_group::ModifyGroupFluentBuilder {
         crate::operation::modify_group::ModifyGroupFluentBuilder::new(
-            self,
-            crate::operation::modify_group::ModifyGroupRequest::new(group_id),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Modifies the basic information of a person.
@@ -482,18 +431,14 @@ impl crate::Client {
     ///
     /// Sends [`ModifyPersonBaseInfoRequest`](crate::operation::modify_person_base_info::ModifyPersonBaseInfoRequest) and returns [`ModifyPersonBaseInfoResponse`](crate::operation::modify_person_base_info::ModifyPersonBaseInfoResponse); a service error is a [`ModifyPersonBaseInfoError`](crate::operation::modify_person_base_info::ModifyPersonBaseInfoError).
     ///
-    /// Optional parameters are set on the returned builder: `person_name`, `gender`.
+    /// Required parameters, set on the returned builder: `person_id`; `send` refuses the call, before any network traffic, if one is missing.
+    ///
+    /// Optional parameters: `person_name`, `gender`.
     pub fn modify_person_base_info(
         &self,
-        person_id: impl Into<String>,
-    ) -> crate::operation::modify_person_base_info::ModifyPersonBaseInfoFluentBuilder<
-        '_,
-    > {
+    ) -> crate::operation::modify_person_base_info::ModifyPersonBaseInfoFluentBuilder {
         crate::operation::modify_person_base_info::ModifyPersonBaseInfoFluentBuilder::new(
-            self,
-            crate::operation::modify_person_base_info::ModifyPersonBaseInfoRequest::new(
-                person_id,
-            ),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Modifies person description.
@@ -501,21 +446,13 @@ impl crate::Client {
     /// This API is used to modify the description of a specified person in a group.
     ///
     /// Sends [`ModifyPersonGroupInfoRequest`](crate::operation::modify_person_group_info::ModifyPersonGroupInfoRequest) and returns [`ModifyPersonGroupInfoResponse`](crate::operation::modify_person_group_info::ModifyPersonGroupInfoResponse); a service error is a [`ModifyPersonGroupInfoError`](crate::operation::modify_person_group_info::ModifyPersonGroupInfoError).
+    ///
+    /// Required parameters, set on the returned builder: `group_id`, `person_id`, `person_ex_description_infos`; `send` refuses the call, before any network traffic, if one is missing.
     pub fn modify_person_group_info(
         &self,
-        group_id: impl Into<String>,
-        person_id: impl Into<String>,
-        person_ex_description_infos: Vec<crate::types::PersonExDescriptionInfo>,
-    ) -> crate::operation::modify_person_group_info::ModifyPersonGroupInfoFluentBuilder<
-        '_,
-    > {
+    ) -> crate::operation::modify_person_group_info::ModifyPersonGroupInfoFluentBuilder {
         crate::operation::modify_person_group_info::ModifyPersonGroupInfoFluentBuilder::new(
-            self,
-            crate::operation::modify_person_group_info::ModifyPersonGroupInfoRequest::new(
-                group_id,
-                person_id,
-                person_ex_description_infos,
-            ),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Rolls back the version of a group.
@@ -531,21 +468,17 @@ impl crate::Client {
     /// The rollback takes effect within 10 seconds; while it is in progress, your operations on the group may not take effect.
     ///
     /// Sends [`RevertGroupFaceModelVersionRequest`](crate::operation::revert_group_face_model_version::RevertGroupFaceModelVersionRequest) and returns [`RevertGroupFaceModelVersionResponse`](crate::operation::revert_group_face_model_version::RevertGroupFaceModelVersionResponse); a service error is a [`RevertGroupFaceModelVersionError`](crate::operation::revert_group_face_model_version::RevertGroupFaceModelVersionError).
+    ///
+    /// Required parameters, set on the returned builder: `job_id`; `send` refuses the call, before any network traffic, if one is missing.
     #[deprecated(
         note = "the service marks `RevertGroupFaceModelVersion` deprecated; it may stop working without notice"
     )]
     #[allow(deprecated)]
     pub fn revert_group_face_model_version(
         &self,
-        job_id: impl Into<String>,
-    ) -> crate::operation::revert_group_face_model_version::RevertGroupFaceModelVersionFluentBuilder<
-        '_,
-    > {
+    ) -> crate::operation::revert_group_face_model_version::RevertGroupFaceModelVersionFluentBuilder {
         crate::operation::revert_group_face_model_version::RevertGroupFaceModelVersionFluentBuilder::new(
-            self,
-            crate::operation::revert_group_face_model_version::RevertGroupFaceModelVersionRequest::new(
-                job_id,
-            ),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Searches for face.
@@ -564,14 +497,14 @@ impl crate::Client {
     ///
     /// Sends [`SearchFacesRequest`](crate::operation::search_faces::SearchFacesRequest) and returns [`SearchFacesResponse`](crate::operation::search_faces::SearchFacesResponse); a service error is a [`SearchFacesError`](crate::operation::search_faces::SearchFacesError).
     ///
-    /// Optional parameters are set on the returned builder: `image`, `url`, `max_face_num`, `min_face_size`, `max_person_num`, `need_person_info`, `quality_control`, `face_match_threshold`, `need_rotate_detection`.
+    /// Required parameters, set on the returned builder: `group_ids`; `send` refuses the call, before any network traffic, if one is missing.
+    ///
+    /// Optional parameters: `image`, `url`, `max_face_num`, `min_face_size`, `max_person_num`, `need_person_info`, `quality_control`, `face_match_threshold`, `need_rotate_detection`.
     pub fn search_faces(
         &self,
-        group_ids: Vec<String>,
-    ) -> crate::operation::search_faces::SearchFacesFluentBuilder<'_> {
+    ) -> crate::operation::search_faces::SearchFacesFluentBuilder {
         crate::operation::search_faces::SearchFacesFluentBuilder::new(
-            self,
-            crate::operation::search_faces::SearchFacesRequest::new(group_ids),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Searches for face with results returned by group.
@@ -590,18 +523,14 @@ impl crate::Client {
     ///
     /// Sends [`SearchFacesReturnsByGroupRequest`](crate::operation::search_faces_returns_by_group::SearchFacesReturnsByGroupRequest) and returns [`SearchFacesReturnsByGroupResponse`](crate::operation::search_faces_returns_by_group::SearchFacesReturnsByGroupResponse); a service error is a [`SearchFacesReturnsByGroupError`](crate::operation::search_faces_returns_by_group::SearchFacesReturnsByGroupError).
     ///
-    /// Optional parameters are set on the returned builder: `image`, `url`, `max_face_num`, `min_face_size`, `max_person_num_per_group`, `need_person_info`, `quality_control`, `face_match_threshold`, `need_rotate_detection`.
+    /// Required parameters, set on the returned builder: `group_ids`; `send` refuses the call, before any network traffic, if one is missing.
+    ///
+    /// Optional parameters: `image`, `url`, `max_face_num`, `min_face_size`, `max_person_num_per_group`, `need_person_info`, `quality_control`, `face_match_threshold`, `need_rotate_detection`.
     pub fn search_faces_returns_by_group(
         &self,
-        group_ids: Vec<String>,
-    ) -> crate::operation::search_faces_returns_by_group::SearchFacesReturnsByGroupFluentBuilder<
-        '_,
-    > {
+    ) -> crate::operation::search_faces_returns_by_group::SearchFacesReturnsByGroupFluentBuilder {
         crate::operation::search_faces_returns_by_group::SearchFacesReturnsByGroupFluentBuilder::new(
-            self,
-            crate::operation::search_faces_returns_by_group::SearchFacesReturnsByGroupRequest::new(
-                group_ids,
-            ),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Searches for person.
@@ -618,14 +547,14 @@ impl crate::Client {
     ///
     /// Sends [`SearchPersonsRequest`](crate::operation::search_persons::SearchPersonsRequest) and returns [`SearchPersonsResponse`](crate::operation::search_persons::SearchPersonsResponse); a service error is a [`SearchPersonsError`](crate::operation::search_persons::SearchPersonsError).
     ///
-    /// Optional parameters are set on the returned builder: `image`, `url`, `max_face_num`, `min_face_size`, `max_person_num`, `quality_control`, `face_match_threshold`, `need_person_info`, `need_rotate_detection`.
+    /// Required parameters, set on the returned builder: `group_ids`; `send` refuses the call, before any network traffic, if one is missing.
+    ///
+    /// Optional parameters: `image`, `url`, `max_face_num`, `min_face_size`, `max_person_num`, `quality_control`, `face_match_threshold`, `need_person_info`, `need_rotate_detection`.
     pub fn search_persons(
         &self,
-        group_ids: Vec<String>,
-    ) -> crate::operation::search_persons::SearchPersonsFluentBuilder<'_> {
+    ) -> crate::operation::search_persons::SearchPersonsFluentBuilder {
         crate::operation::search_persons::SearchPersonsFluentBuilder::new(
-            self,
-            crate::operation::search_persons::SearchPersonsRequest::new(group_ids),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Searches for person with results returned by group.
@@ -642,18 +571,14 @@ impl crate::Client {
     ///
     /// Sends [`SearchPersonsReturnsByGroupRequest`](crate::operation::search_persons_returns_by_group::SearchPersonsReturnsByGroupRequest) and returns [`SearchPersonsReturnsByGroupResponse`](crate::operation::search_persons_returns_by_group::SearchPersonsReturnsByGroupResponse); a service error is a [`SearchPersonsReturnsByGroupError`](crate::operation::search_persons_returns_by_group::SearchPersonsReturnsByGroupError).
     ///
-    /// Optional parameters are set on the returned builder: `image`, `url`, `max_face_num`, `min_face_size`, `max_person_num_per_group`, `quality_control`, `face_match_threshold`, `need_person_info`, `need_rotate_detection`.
+    /// Required parameters, set on the returned builder: `group_ids`; `send` refuses the call, before any network traffic, if one is missing.
+    ///
+    /// Optional parameters: `image`, `url`, `max_face_num`, `min_face_size`, `max_person_num_per_group`, `quality_control`, `face_match_threshold`, `need_person_info`, `need_rotate_detection`.
     pub fn search_persons_returns_by_group(
         &self,
-        group_ids: Vec<String>,
-    ) -> crate::operation::search_persons_returns_by_group::SearchPersonsReturnsByGroupFluentBuilder<
-        '_,
-    > {
+    ) -> crate::operation::search_persons_returns_by_group::SearchPersonsReturnsByGroupFluentBuilder {
         crate::operation::search_persons_returns_by_group::SearchPersonsReturnsByGroupFluentBuilder::new(
-            self,
-            crate::operation::search_persons_returns_by_group::SearchPersonsReturnsByGroupRequest::new(
-                group_ids,
-            ),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Upgrades a group.
@@ -672,23 +597,17 @@ impl crate::Client {
     /// Note: some APIs cannot operate across group versions, such as `SearchFaces`, `SearchPersons` and `CopyPerson`. When your business operates on several groups at once, e.g. searches Group1 and Group2 together, upgrading Group1 makes the two groups' versions differ; that is a cross-version operation, so the Search APIs cannot run normally and return an error saying cross-version operations are not allowed. Before upgrading, consider whether your business operates on several groups at once; otherwise the APIs' behaviour in production will be affected.
     ///
     /// Sends [`UpgradeGroupFaceModelVersionRequest`](crate::operation::upgrade_group_face_model_version::UpgradeGroupFaceModelVersionRequest) and returns [`UpgradeGroupFaceModelVersionResponse`](crate::operation::upgrade_group_face_model_version::UpgradeGroupFaceModelVersionResponse); a service error is a [`UpgradeGroupFaceModelVersionError`](crate::operation::upgrade_group_face_model_version::UpgradeGroupFaceModelVersionError).
+    ///
+    /// Required parameters, set on the returned builder: `group_id`, `face_model_version`; `send` refuses the call, before any network traffic, if one is missing.
     #[deprecated(
         note = "the service marks `UpgradeGroupFaceModelVersion` deprecated; it may stop working without notice"
     )]
     #[allow(deprecated)]
     pub fn upgrade_group_face_model_version(
         &self,
-        group_id: impl Into<String>,
-        face_model_version: impl Into<String>,
-    ) -> crate::operation::upgrade_group_face_model_version::UpgradeGroupFaceModelVersionFluentBuilder<
-        '_,
-    > {
+    ) -> crate::operation::upgrade_group_face_model_version::UpgradeGroupFaceModelVersionFluentBuilder {
         crate::operation::upgrade_group_face_model_version::UpgradeGroupFaceModelVersionFluentBuilder::new(
-            self,
-            crate::operation::upgrade_group_face_model_version::UpgradeGroupFaceModelVersionRequest::new(
-                group_id,
-                face_model_version,
-            ),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Verifies face.
@@ -701,14 +620,12 @@ impl crate::Client {
     ///
     /// Sends [`VerifyFaceRequest`](crate::operation::verify_face::VerifyFaceRequest) and returns [`VerifyFaceResponse`](crate::operation::verify_face::VerifyFaceResponse); a service error is a [`VerifyFaceError`](crate::operation::verify_face::VerifyFaceError).
     ///
-    /// Optional parameters are set on the returned builder: `image`, `url`, `quality_control`, `need_rotate_detection`.
-    pub fn verify_face(
-        &self,
-        person_id: impl Into<String>,
-    ) -> crate::operation::verify_face::VerifyFaceFluentBuilder<'_> {
+    /// Required parameters, set on the returned builder: `person_id`; `send` refuses the call, before any network traffic, if one is missing.
+    ///
+    /// Optional parameters: `image`, `url`, `quality_control`, `need_rotate_detection`.
+    pub fn verify_face(&self) -> crate::operation::verify_face::VerifyFaceFluentBuilder {
         crate::operation::verify_face::VerifyFaceFluentBuilder::new(
-            self,
-            crate::operation::verify_face::VerifyFaceRequest::new(person_id),
+            ::core::clone::Clone::clone(self),
         )
     }
     /// Verifies person.
@@ -722,14 +639,14 @@ impl crate::Client {
     ///
     /// Sends [`VerifyPersonRequest`](crate::operation::verify_person::VerifyPersonRequest) and returns [`VerifyPersonResponse`](crate::operation::verify_person::VerifyPersonResponse); a service error is a [`VerifyPersonError`](crate::operation::verify_person::VerifyPersonError).
     ///
-    /// Optional parameters are set on the returned builder: `image`, `url`, `quality_control`, `need_rotate_detection`.
+    /// Required parameters, set on the returned builder: `person_id`; `send` refuses the call, before any network traffic, if one is missing.
+    ///
+    /// Optional parameters: `image`, `url`, `quality_control`, `need_rotate_detection`.
     pub fn verify_person(
         &self,
-        person_id: impl Into<String>,
-    ) -> crate::operation::verify_person::VerifyPersonFluentBuilder<'_> {
+    ) -> crate::operation::verify_person::VerifyPersonFluentBuilder {
         crate::operation::verify_person::VerifyPersonFluentBuilder::new(
-            self,
-            crate::operation::verify_person::VerifyPersonRequest::new(person_id),
+            ::core::clone::Clone::clone(self),
         )
     }
 }

@@ -9,6 +9,8 @@ pub mod cli;
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
+pub mod common_error;
+#[rustfmt::skip]
 pub mod operation;
 #[rustfmt::skip]
 pub(crate) mod service;

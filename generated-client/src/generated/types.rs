@@ -2,7 +2,7 @@
 
 //! Object types shared by several actions.
 /// Face attribute information
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AttributeItem {
     /// Attribute value
@@ -19,15 +19,15 @@ impl AttributeItem {
     }
 }
 /// Most matching candidate recognized
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Candidate {
     /// Person ID
     #[serde(rename = "PersonId")]
-    pub person_id: String,
+    pub person_id: ::std::string::String,
     /// Face ID, which is valid only when returned by the `SearchFaces` or `SearchFacesReturnsByGroup` API. User search APIs use facial feature fusion to search for users, for which this field is meaningless.
     #[serde(rename = "FaceId")]
-    pub face_id: String,
+    pub face_id: ::std::string::String,
     /// Match score of candidate.
     ///
     /// In a face base library containing 10,000 faces, the 1%, 0.1%, and 0.01% FARs correspond to scores of 70, 80, and 90, respectively;
@@ -41,14 +41,22 @@ pub struct Candidate {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "PersonName", default, skip_serializing_if = "Option::is_none")]
-    pub person_name: Option<String>,
+    #[serde(
+        rename = "PersonName",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub person_name: ::core::option::Option<::std::string::String>,
     /// Person gender
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Gender", default, skip_serializing_if = "Option::is_none")]
-    pub gender: Option<i64>,
+    #[serde(
+        rename = "Gender",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub gender: ::core::option::Option<i64>,
     /// List of groups containing this person and their description fields
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
@@ -56,9 +64,11 @@ pub struct Candidate {
     #[serde(
         rename = "PersonGroupInfos",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub person_group_infos: Option<Vec<crate::types::PersonGroupInfo>>,
+    pub person_group_infos: ::core::option::Option<
+        ::std::vec::Vec<crate::types::PersonGroupInfo>,
+    >,
 }
 impl Candidate {
     /// Starts a [`CandidateBuilder`](builders::CandidateBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -67,7 +77,7 @@ impl Candidate {
     }
 }
 /// Details of the dense facial landmarks.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DenseFaceShape {
     /// Horizontal coordinate of the top-left corner of the face frame.
@@ -84,46 +94,46 @@ pub struct DenseFaceShape {
     pub height: i64,
     /// The XX points that describe the contour of the left eye.
     #[serde(rename = "LeftEye")]
-    pub left_eye: Vec<crate::types::Point>,
+    pub left_eye: ::std::vec::Vec<crate::types::Point>,
     /// The XX points that describe the contour of the right eye.
     #[serde(rename = "RightEye")]
-    pub right_eye: Vec<crate::types::Point>,
+    pub right_eye: ::std::vec::Vec<crate::types::Point>,
     /// The XX points that describe the contour of the left eyebrow.
     #[serde(rename = "LeftEyeBrow")]
-    pub left_eye_brow: Vec<crate::types::Point>,
+    pub left_eye_brow: ::std::vec::Vec<crate::types::Point>,
     /// The XX points that describe the contour of the right eyebrow.
     #[serde(rename = "RightEyeBrow")]
-    pub right_eye_brow: Vec<crate::types::Point>,
+    pub right_eye_brow: ::std::vec::Vec<crate::types::Point>,
     /// The XX points that describe the outer contour of the mouth, returned counterclockwise starting from the left.
     #[serde(rename = "MouthOutside")]
-    pub mouth_outside: Vec<crate::types::Point>,
+    pub mouth_outside: ::std::vec::Vec<crate::types::Point>,
     /// The XX points that describe the inner contour of the mouth, returned counterclockwise starting from the left.
     #[serde(rename = "MouthInside")]
-    pub mouth_inside: Vec<crate::types::Point>,
+    pub mouth_inside: ::std::vec::Vec<crate::types::Point>,
     /// The XX points that describe the contour of the nose.
     #[serde(rename = "Nose")]
-    pub nose: Vec<crate::types::Point>,
+    pub nose: ::std::vec::Vec<crate::types::Point>,
     /// The XX points of the contour of the left pupil.
     #[serde(rename = "LeftPupil")]
-    pub left_pupil: Vec<crate::types::Point>,
+    pub left_pupil: ::std::vec::Vec<crate::types::Point>,
     /// The XX points of the contour of the right pupil.
     #[serde(rename = "RightPupil")]
-    pub right_pupil: Vec<crate::types::Point>,
+    pub right_pupil: ::std::vec::Vec<crate::types::Point>,
     /// The XX points of the central axis of the face.
     #[serde(rename = "CentralAxis")]
-    pub central_axis: Vec<crate::types::Point>,
+    pub central_axis: ::std::vec::Vec<crate::types::Point>,
     /// The XX points of the contour of the chin.
     #[serde(rename = "Chin")]
-    pub chin: Vec<crate::types::Point>,
+    pub chin: ::std::vec::Vec<crate::types::Point>,
     /// The XX points of the left eye bag.
     #[serde(rename = "LeftEyeBags")]
-    pub left_eye_bags: Vec<crate::types::Point>,
+    pub left_eye_bags: ::std::vec::Vec<crate::types::Point>,
     /// The XX points of the right eye bag.
     #[serde(rename = "RightEyeBags")]
-    pub right_eye_bags: Vec<crate::types::Point>,
+    pub right_eye_bags: ::std::vec::Vec<crate::types::Point>,
     /// The XX points of the forehead.
     #[serde(rename = "Forehead")]
-    pub forehead: Vec<crate::types::Point>,
+    pub forehead: ::std::vec::Vec<crate::types::Point>,
 }
 impl DenseFaceShape {
     /// Starts a [`DenseFaceShapeBuilder`](builders::DenseFaceShapeBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -132,7 +142,7 @@ impl DenseFaceShape {
     }
 }
 /// Eye information
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Eye {
     /// Whether glasses are worn.
@@ -159,7 +169,7 @@ impl Eye {
     }
 }
 /// Eyebrow information
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Eyebrow {
     /// Eyebrow thickness.
@@ -183,7 +193,7 @@ impl Eyebrow {
 }
 /// Face attributes, including gender, age, expression,
 /// beauty, glass, mask, hair, and pose (pitch, roll, yaw). Valid information will be returned only if `NeedFaceAttributes` is set to 1. The face attribute information of up to 5 largest faces in the image will be returned, and `FaceAttributesInfo` of the 6th and rest faces is meaningless.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FaceAttributesInfo {
     /// Gender. The gender is female for the value range \[0,49\] and male for the value range \[50,100\]. The closer the value to 0 or 100, the higher the confidence. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
@@ -217,26 +227,42 @@ pub struct FaceAttributesInfo {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Hat", default, skip_serializing_if = "Option::is_none")]
-    pub hat: Option<bool>,
+    #[serde(
+        rename = "Hat",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub hat: ::core::option::Option<bool>,
     /// Whether mask is present. Valid values: true, false. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Mask", default, skip_serializing_if = "Option::is_none")]
-    pub mask: Option<bool>,
+    #[serde(
+        rename = "Mask",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub mask: ::core::option::Option<bool>,
     /// Hair information, including length, bang, and color. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Hair", default, skip_serializing_if = "Option::is_none")]
-    pub hair: Option<crate::types::FaceHairAttributesInfo>,
+    #[serde(
+        rename = "Hair",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub hair: ::core::option::Option<crate::types::FaceHairAttributesInfo>,
     /// Whether the eyes are open. Valid values: true, false. As long as there is more than one eye closed, `false` will be returned. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "EyeOpen", default, skip_serializing_if = "Option::is_none")]
-    pub eye_open: Option<bool>,
+    #[serde(
+        rename = "EyeOpen",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub eye_open: ::core::option::Option<bool>,
 }
 impl FaceAttributesInfo {
     /// Starts a [`FaceAttributesInfoBuilder`](builders::FaceAttributesInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -249,7 +275,7 @@ impl FaceAttributesInfo {
 /// Hair, Hat, Headpose, Mask, Mouth, Moustache,
 /// Nose, Shape, Skin, Smile, etc.
 /// If no types are specified in `FaceAttributesType`, the details returned by `FaceDetaiAttributesInfo` will be meaningless.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FaceDetailAttributesInfo {
     /// Age. Value range: \[0,65\], where 65 indicates 65 years old or above.
@@ -331,7 +357,7 @@ impl FaceDetailAttributesInfo {
     }
 }
 /// Face information list.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FaceDetailInfo {
     /// Position of the detected face frame.
@@ -352,27 +378,39 @@ impl FaceDetailInfo {
     }
 }
 /// Hair information in face attributes.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FaceHairAttributesInfo {
     /// 0: shaved head, 1: short hair, 2: medium hair, 3: long hair, 4: braid
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Length", default, skip_serializing_if = "Option::is_none")]
-    pub length: Option<i64>,
+    #[serde(
+        rename = "Length",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub length: ::core::option::Option<i64>,
     /// 0: with bangs, 1: no bangs
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Bang", default, skip_serializing_if = "Option::is_none")]
-    pub bang: Option<i64>,
+    #[serde(
+        rename = "Bang",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub bang: ::core::option::Option<i64>,
     /// 0: black, 1: golden, 2: brown, 3: gray
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Color", default, skip_serializing_if = "Option::is_none")]
-    pub color: Option<i64>,
+    #[serde(
+        rename = "Color",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub color: ::core::option::Option<i64>,
 }
 impl FaceHairAttributesInfo {
     /// Starts a [`FaceHairAttributesInfoBuilder`](builders::FaceHairAttributesInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -381,7 +419,7 @@ impl FaceHairAttributesInfo {
     }
 }
 /// Face information list.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FaceInfo {
     /// Horizontal coordinate of the top-left vertex of the face frame.
@@ -411,9 +449,9 @@ pub struct FaceInfo {
     #[serde(
         rename = "FaceQualityInfo",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub face_quality_info: Option<crate::types::FaceQualityInfo>,
+    pub face_quality_info: ::core::option::Option<crate::types::FaceQualityInfo>,
 }
 impl FaceInfo {
     /// Starts a [`FaceInfoBuilder`](builders::FaceInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -422,7 +460,7 @@ impl FaceInfo {
     }
 }
 /// Completeness of facial features, which assesses the completeness of the eyebrows, eyes, nose, cheeks, mouth, and chin.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FaceQualityCompleteness {
     /// Eyebrow completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
@@ -430,43 +468,67 @@ pub struct FaceQualityCompleteness {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Eyebrow", default, skip_serializing_if = "Option::is_none")]
-    pub eyebrow: Option<i64>,
+    #[serde(
+        rename = "Eyebrow",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub eyebrow: ::core::option::Option<i64>,
     /// Eye completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
     /// Reference range: \[0,80\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Eye", default, skip_serializing_if = "Option::is_none")]
-    pub eye: Option<i64>,
+    #[serde(
+        rename = "Eye",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub eye: ::core::option::Option<i64>,
     /// Nose completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
     /// Reference range: \[0,60\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Nose", default, skip_serializing_if = "Option::is_none")]
-    pub nose: Option<i64>,
+    #[serde(
+        rename = "Nose",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub nose: ::core::option::Option<i64>,
     /// Cheek completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
     /// Reference range: \[0,70\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Cheek", default, skip_serializing_if = "Option::is_none")]
-    pub cheek: Option<i64>,
+    #[serde(
+        rename = "Cheek",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub cheek: ::core::option::Option<i64>,
     /// Mouth completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
     /// Reference range: \[0,50\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Mouth", default, skip_serializing_if = "Option::is_none")]
-    pub mouth: Option<i64>,
+    #[serde(
+        rename = "Mouth",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub mouth: ::core::option::Option<i64>,
     /// Chin completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
     /// Reference range: \[0,70\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Chin", default, skip_serializing_if = "Option::is_none")]
-    pub chin: Option<i64>,
+    #[serde(
+        rename = "Chin",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub chin: ::core::option::Option<i64>,
 }
 impl FaceQualityCompleteness {
     /// Starts a [`FaceQualityCompletenessBuilder`](builders::FaceQualityCompletenessBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -475,7 +537,7 @@ impl FaceQualityCompleteness {
     }
 }
 /// Face quality information, including score, sharpness, brightness, and completeness. Valid information will be returned only if `NeedFaceDetection` is set to 1.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FaceQualityInfo {
     /// Quality score. Value range: \[0,100\]. It comprehensively evaluates whether the image quality is suitable for face recognition; the higher the score, the higher the quality.
@@ -485,30 +547,46 @@ pub struct FaceQualityInfo {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Score", default, skip_serializing_if = "Option::is_none")]
-    pub score: Option<i64>,
+    #[serde(
+        rename = "Score",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub score: ::core::option::Option<i64>,
     /// Sharpness. Value range: \[0,100\]. It evaluates the sharpness of the image. The higher the score, the sharper the image.
     /// Reference range: \[0,40\]: very blurry; \[40,60\]: blurry; \[60,80\]: fine; \[80,100\]: sharp.
     /// We recommend selecting images with a score above 80 for adding faces.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Sharpness", default, skip_serializing_if = "Option::is_none")]
-    pub sharpness: Option<i64>,
+    #[serde(
+        rename = "Sharpness",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub sharpness: ::core::option::Option<i64>,
     /// Brightness. Value range: \[0,100\]. The brighter the image, the higher the score.
     /// Reference range: \[0,30\]: dark; \[30,70\]: normal; \[70,100\]: bright.
     /// We recommend selecting images in the \[30,70\] range for adding faces.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Brightness", default, skip_serializing_if = "Option::is_none")]
-    pub brightness: Option<i64>,
+    #[serde(
+        rename = "Brightness",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub brightness: ::core::option::Option<i64>,
     /// Completeness of facial features, which assesses the completeness of the eyebrows, eyes, nose, cheeks, mouth, and chin.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Completeness", default, skip_serializing_if = "Option::is_none")]
-    pub completeness: Option<crate::types::FaceQualityCompleteness>,
+    #[serde(
+        rename = "Completeness",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub completeness: ::core::option::Option<crate::types::FaceQualityCompleteness>,
 }
 impl FaceQualityInfo {
     /// Starts a [`FaceQualityInfoBuilder`](builders::FaceQualityInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -517,7 +595,7 @@ impl FaceQualityInfo {
     }
 }
 /// Position of detected face frame
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FaceRect {
     /// Horizontal coordinate of the top-left vertex of face frame.
@@ -544,36 +622,36 @@ impl FaceRect {
     }
 }
 /// Specific information of facial feature localization (facial keypoints).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FaceShape {
     /// 21 points that describe the face contour.
     #[serde(rename = "FaceProfile")]
-    pub face_profile: Vec<crate::types::Point>,
+    pub face_profile: ::std::vec::Vec<crate::types::Point>,
     /// 8 points that describe the left eye.
     #[serde(rename = "LeftEye")]
-    pub left_eye: Vec<crate::types::Point>,
+    pub left_eye: ::std::vec::Vec<crate::types::Point>,
     /// 8 points that describe the right eye.
     #[serde(rename = "RightEye")]
-    pub right_eye: Vec<crate::types::Point>,
+    pub right_eye: ::std::vec::Vec<crate::types::Point>,
     /// 8 points that describe the left eyebrow.
     #[serde(rename = "LeftEyeBrow")]
-    pub left_eye_brow: Vec<crate::types::Point>,
+    pub left_eye_brow: ::std::vec::Vec<crate::types::Point>,
     /// 8 points that describe the right eyebrow.
     #[serde(rename = "RightEyeBrow")]
-    pub right_eye_brow: Vec<crate::types::Point>,
+    pub right_eye_brow: ::std::vec::Vec<crate::types::Point>,
     /// 22 points that describe the mouth.
     #[serde(rename = "Mouth")]
-    pub mouth: Vec<crate::types::Point>,
+    pub mouth: ::std::vec::Vec<crate::types::Point>,
     /// 13 points that describe the nose.
     #[serde(rename = "Nose")]
-    pub nose: Vec<crate::types::Point>,
+    pub nose: ::std::vec::Vec<crate::types::Point>,
     /// 1 point that describes the left pupil.
     #[serde(rename = "LeftPupil")]
-    pub left_pupil: Vec<crate::types::Point>,
+    pub left_pupil: ::std::vec::Vec<crate::types::Point>,
     /// 1 point that describes the right pupil.
     #[serde(rename = "RightPupil")]
-    pub right_pupil: Vec<crate::types::Point>,
+    pub right_pupil: ::std::vec::Vec<crate::types::Point>,
 }
 impl FaceShape {
     /// Starts a [`FaceShapeBuilder`](builders::FaceShapeBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -582,15 +660,15 @@ impl FaceShape {
     }
 }
 /// Recognition result items by group
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GroupCandidate {
     /// Group ID.
     #[serde(rename = "GroupId")]
-    pub group_id: String,
+    pub group_id: ::std::string::String,
     /// Most matching candidate recognized
     #[serde(rename = "Candidates")]
-    pub candidates: Vec<crate::types::Candidate>,
+    pub candidates: ::std::vec::Vec<crate::types::Candidate>,
 }
 impl GroupCandidate {
     /// Starts a [`GroupCandidateBuilder`](builders::GroupCandidateBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -599,7 +677,7 @@ impl GroupCandidate {
     }
 }
 /// Custom description field of the group to be modified, which is a `key-value` pair.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GroupExDescriptionInfo {
@@ -609,7 +687,7 @@ pub struct GroupExDescriptionInfo {
     pub group_ex_description_index: u64,
     /// Content of the custom group description field to be updated
     #[serde(rename = "GroupExDescription")]
-    pub group_ex_description: String,
+    pub group_ex_description: ::std::string::String,
 }
 impl GroupExDescriptionInfo {
     /// Starts a [`GroupExDescriptionInfoBuilder`](builders::GroupExDescriptionInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -618,15 +696,15 @@ impl GroupExDescriptionInfo {
     }
 }
 /// Returned group information
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GroupInfo {
     /// Group name
     #[serde(rename = "GroupName")]
-    pub group_name: String,
+    pub group_name: ::std::string::String,
     /// Group ID
     #[serde(rename = "GroupId")]
-    pub group_id: String,
+    pub group_id: ::std::string::String,
     /// Custom group description field
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
@@ -634,15 +712,21 @@ pub struct GroupInfo {
     #[serde(
         rename = "GroupExDescriptions",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub group_ex_descriptions: Option<Vec<String>>,
+    pub group_ex_descriptions: ::core::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Group remarks
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(rename = "Tag", default, skip_serializing_if = "Option::is_none")]
-    pub tag: Option<String>,
+    #[serde(
+        rename = "Tag",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tag: ::core::option::Option<::std::string::String>,
     /// Algorithm model version used for face recognition.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
@@ -650,9 +734,9 @@ pub struct GroupInfo {
     #[serde(
         rename = "FaceModelVersion",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub face_model_version: Option<String>,
+    pub face_model_version: ::core::option::Option<::std::string::String>,
     /// Group creation time and date (`CreationTimestamp`), whose value is the number of milliseconds between the UNIX epoch time and the group creation time.
     /// The UNIX epoch time is 00:00:00, Thursday, January 1, 1970, Coordinated Universal Time (UTC). For more information, please see the UNIX time document.
     /// Note: this field may return null, indicating that no valid values can be obtained.
@@ -661,9 +745,9 @@ pub struct GroupInfo {
     #[serde(
         rename = "CreationTimestamp",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub creation_timestamp: Option<u64>,
+    pub creation_timestamp: ::core::option::Option<u64>,
     /// Time and date the group was last updated, `UpdateTimestamp`.
     /// The value of `UpdateTimestamp` is the number of milliseconds from the Unix epoch to the time the group was updated.
     /// The Unix epoch is 00:00:00 Coordinated Universal Time (UTC), Thursday, January 1, 1970.
@@ -673,9 +757,9 @@ pub struct GroupInfo {
     #[serde(
         rename = "UpdateTimestamp",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub update_timestamp: Option<u64>,
+    pub update_timestamp: ::core::option::Option<u64>,
 }
 impl GroupInfo {
     /// Starts a [`GroupInfoBuilder`](builders::GroupInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -684,7 +768,7 @@ impl GroupInfo {
     }
 }
 /// Hair information
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Hair {
     /// Hair length information.
@@ -707,7 +791,7 @@ impl Hair {
     }
 }
 /// Hat information
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Hat {
     /// Hat wearing status information.
@@ -726,7 +810,7 @@ impl Hat {
     }
 }
 /// Pose information.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct HeadPose {
     /// Pitch. Value range: \[-30,30\].
@@ -746,7 +830,7 @@ impl HeadPose {
     }
 }
 /// Mouth information
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Mouth {
     /// Whether the mouth is open.
@@ -761,7 +845,7 @@ impl Mouth {
     }
 }
 /// Custom description field of the person to be modified, which is a `key-value` pair.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PersonExDescriptionInfo {
@@ -771,7 +855,7 @@ pub struct PersonExDescriptionInfo {
     pub person_ex_description_index: u64,
     /// Content of the person description field to be updated
     #[serde(rename = "PersonExDescription")]
-    pub person_ex_description: String,
+    pub person_ex_description: ::std::string::String,
 }
 impl PersonExDescriptionInfo {
     /// Starts a [`PersonExDescriptionInfoBuilder`](builders::PersonExDescriptionInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -780,15 +864,15 @@ impl PersonExDescriptionInfo {
     }
 }
 /// List of groups containing this person and their description fields
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PersonGroupInfo {
     /// ID of the group that contains this person
     #[serde(rename = "GroupId")]
-    pub group_id: String,
+    pub group_id: ::std::string::String,
     /// Content of person description field
     #[serde(rename = "PersonExDescriptions")]
-    pub person_ex_descriptions: Vec<String>,
+    pub person_ex_descriptions: ::std::vec::Vec<::std::string::String>,
 }
 impl PersonGroupInfo {
     /// Starts a [`PersonGroupInfoBuilder`](builders::PersonGroupInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -797,24 +881,24 @@ impl PersonGroupInfo {
     }
 }
 /// Returned person information
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PersonInfo {
     /// Person name
     #[serde(rename = "PersonName")]
-    pub person_name: String,
+    pub person_name: ::std::string::String,
     /// Person ID
     #[serde(rename = "PersonId")]
-    pub person_id: String,
+    pub person_id: ::std::string::String,
     /// Person gender
     #[serde(rename = "Gender")]
     pub gender: i64,
     /// Content of person description field
     #[serde(rename = "PersonExDescriptions")]
-    pub person_ex_descriptions: Vec<String>,
+    pub person_ex_descriptions: ::std::vec::Vec<::std::string::String>,
     /// List of contained face images
     #[serde(rename = "FaceIds")]
-    pub face_ids: Vec<String>,
+    pub face_ids: ::std::vec::Vec<::std::string::String>,
     /// Person creation time, measured in the number of milliseconds elapsed since the Unix epoch
     /// The Unix epoch is 00:00:00, Thursday, January 1, 1970, Coordinated Universal Time (UTC). For more information, please see the Unix time document.
     #[serde(rename = "CreationTimestamp")]
@@ -827,7 +911,7 @@ impl PersonInfo {
     }
 }
 /// Coordinates
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Point {
     /// X coordinate
@@ -844,12 +928,12 @@ impl Point {
     }
 }
 /// Face recognition result
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Result {
     /// Most matching candidate recognized
     #[serde(rename = "Candidates")]
-    pub candidates: Vec<crate::types::Candidate>,
+    pub candidates: ::std::vec::Vec<crate::types::Candidate>,
     /// Position of detected face frame
     #[serde(rename = "FaceRect")]
     pub face_rect: crate::types::FaceRect,
@@ -864,7 +948,7 @@ impl Result {
     }
 }
 /// Recognition result.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResultsReturnsByGroup {
     /// Position of detected face frame
@@ -872,7 +956,7 @@ pub struct ResultsReturnsByGroup {
     pub face_rect: crate::types::FaceRect,
     /// Recognition result.
     #[serde(rename = "GroupCandidates")]
-    pub group_candidates: Vec<crate::types::GroupCandidate>,
+    pub group_candidates: ::std::vec::Vec<crate::types::GroupCandidate>,
     /// Status return code of detected face image. 0: normal.
     /// -1601: the image quality control requirement is not met; in this case, `Candidate` is empty.
     #[serde(rename = "RetCode")]
@@ -885,21 +969,21 @@ impl ResultsReturnsByGroup {
     }
 }
 /// Information on a group upgrade job.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpgradeJobInfo {
     /// ID of the group upgrade job, used to query the progress and result of the upgrade.
     #[serde(rename = "JobId")]
-    pub job_id: String,
+    pub job_id: ::std::string::String,
     /// Group ID
     #[serde(rename = "GroupId")]
-    pub group_id: String,
+    pub group_id: ::std::string::String,
     /// Current algorithm model version.
     #[serde(rename = "FromFaceModelVersion")]
-    pub from_face_model_version: String,
+    pub from_face_model_version: ::std::string::String,
     /// Target algorithm model version.
     #[serde(rename = "ToFaceModelVersion")]
-    pub to_face_model_version: String,
+    pub to_face_model_version: ::std::string::String,
     /// Start time of the upgrade.
     /// The value of StartTime is the number of milliseconds from the Unix epoch to the group's creation time.
     /// The Unix epoch is 00:00:00 Coordinated Universal Time (UTC), Thursday, January 1, 1970.
@@ -948,12 +1032,18 @@ pub mod builders {
     }
     impl CandidateBuilder {
         /// Sets `PersonId`: Person ID
-        pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        pub fn person_id(
+            mut self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
             self.value.person_id = value.into();
             self
         }
         /// Sets `FaceId`: Face ID, which is valid only when returned by the `SearchFaces` or `SearchFacesReturnsByGroup` API. User search APIs use facial feature fusion to search for users, for which this field is meaningless.
-        pub fn face_id(mut self, value: impl Into<String>) -> Self {
+        pub fn face_id(
+            mut self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
             self.value.face_id = value.into();
             self
         }
@@ -970,7 +1060,10 @@ pub mod builders {
         }
         /// Sets `PersonName`: Person name
         /// Note: this field may return null, indicating that no valid values can be obtained.
-        pub fn person_name(mut self, value: impl Into<String>) -> Self {
+        pub fn person_name(
+            mut self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
             self.value.person_name = Some(value.into());
             self
         }
@@ -984,7 +1077,7 @@ pub mod builders {
         /// Note: this field may return null, indicating that no valid values can be obtained.
         pub fn person_group_infos(
             mut self,
-            value: Vec<crate::types::PersonGroupInfo>,
+            value: ::std::vec::Vec<crate::types::PersonGroupInfo>,
         ) -> Self {
             self.value.person_group_infos = Some(value);
             self
@@ -1022,72 +1115,99 @@ pub mod builders {
             self
         }
         /// Sets `LeftEye`: The XX points that describe the contour of the left eye.
-        pub fn left_eye(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn left_eye(mut self, value: ::std::vec::Vec<crate::types::Point>) -> Self {
             self.value.left_eye = value;
             self
         }
         /// Sets `RightEye`: The XX points that describe the contour of the right eye.
-        pub fn right_eye(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn right_eye(mut self, value: ::std::vec::Vec<crate::types::Point>) -> Self {
             self.value.right_eye = value;
             self
         }
         /// Sets `LeftEyeBrow`: The XX points that describe the contour of the left eyebrow.
-        pub fn left_eye_brow(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn left_eye_brow(
+            mut self,
+            value: ::std::vec::Vec<crate::types::Point>,
+        ) -> Self {
             self.value.left_eye_brow = value;
             self
         }
         /// Sets `RightEyeBrow`: The XX points that describe the contour of the right eyebrow.
-        pub fn right_eye_brow(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn right_eye_brow(
+            mut self,
+            value: ::std::vec::Vec<crate::types::Point>,
+        ) -> Self {
             self.value.right_eye_brow = value;
             self
         }
         /// Sets `MouthOutside`: The XX points that describe the outer contour of the mouth, returned counterclockwise starting from the left.
-        pub fn mouth_outside(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn mouth_outside(
+            mut self,
+            value: ::std::vec::Vec<crate::types::Point>,
+        ) -> Self {
             self.value.mouth_outside = value;
             self
         }
         /// Sets `MouthInside`: The XX points that describe the inner contour of the mouth, returned counterclockwise starting from the left.
-        pub fn mouth_inside(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn mouth_inside(
+            mut self,
+            value: ::std::vec::Vec<crate::types::Point>,
+        ) -> Self {
             self.value.mouth_inside = value;
             self
         }
         /// Sets `Nose`: The XX points that describe the contour of the nose.
-        pub fn nose(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn nose(mut self, value: ::std::vec::Vec<crate::types::Point>) -> Self {
             self.value.nose = value;
             self
         }
         /// Sets `LeftPupil`: The XX points of the contour of the left pupil.
-        pub fn left_pupil(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn left_pupil(
+            mut self,
+            value: ::std::vec::Vec<crate::types::Point>,
+        ) -> Self {
             self.value.left_pupil = value;
             self
         }
         /// Sets `RightPupil`: The XX points of the contour of the right pupil.
-        pub fn right_pupil(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn right_pupil(
+            mut self,
+            value: ::std::vec::Vec<crate::types::Point>,
+        ) -> Self {
             self.value.right_pupil = value;
             self
         }
         /// Sets `CentralAxis`: The XX points of the central axis of the face.
-        pub fn central_axis(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn central_axis(
+            mut self,
+            value: ::std::vec::Vec<crate::types::Point>,
+        ) -> Self {
             self.value.central_axis = value;
             self
         }
         /// Sets `Chin`: The XX points of the contour of the chin.
-        pub fn chin(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn chin(mut self, value: ::std::vec::Vec<crate::types::Point>) -> Self {
             self.value.chin = value;
             self
         }
         /// Sets `LeftEyeBags`: The XX points of the left eye bag.
-        pub fn left_eye_bags(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn left_eye_bags(
+            mut self,
+            value: ::std::vec::Vec<crate::types::Point>,
+        ) -> Self {
             self.value.left_eye_bags = value;
             self
         }
         /// Sets `RightEyeBags`: The XX points of the right eye bag.
-        pub fn right_eye_bags(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn right_eye_bags(
+            mut self,
+            value: ::std::vec::Vec<crate::types::Point>,
+        ) -> Self {
             self.value.right_eye_bags = value;
             self
         }
         /// Sets `Forehead`: The XX points of the forehead.
-        pub fn forehead(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn forehead(mut self, value: ::std::vec::Vec<crate::types::Point>) -> Self {
             self.value.forehead = value;
             self
         }
@@ -1613,47 +1733,62 @@ pub mod builders {
     }
     impl FaceShapeBuilder {
         /// Sets `FaceProfile`: 21 points that describe the face contour.
-        pub fn face_profile(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn face_profile(
+            mut self,
+            value: ::std::vec::Vec<crate::types::Point>,
+        ) -> Self {
             self.value.face_profile = value;
             self
         }
         /// Sets `LeftEye`: 8 points that describe the left eye.
-        pub fn left_eye(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn left_eye(mut self, value: ::std::vec::Vec<crate::types::Point>) -> Self {
             self.value.left_eye = value;
             self
         }
         /// Sets `RightEye`: 8 points that describe the right eye.
-        pub fn right_eye(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn right_eye(mut self, value: ::std::vec::Vec<crate::types::Point>) -> Self {
             self.value.right_eye = value;
             self
         }
         /// Sets `LeftEyeBrow`: 8 points that describe the left eyebrow.
-        pub fn left_eye_brow(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn left_eye_brow(
+            mut self,
+            value: ::std::vec::Vec<crate::types::Point>,
+        ) -> Self {
             self.value.left_eye_brow = value;
             self
         }
         /// Sets `RightEyeBrow`: 8 points that describe the right eyebrow.
-        pub fn right_eye_brow(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn right_eye_brow(
+            mut self,
+            value: ::std::vec::Vec<crate::types::Point>,
+        ) -> Self {
             self.value.right_eye_brow = value;
             self
         }
         /// Sets `Mouth`: 22 points that describe the mouth.
-        pub fn mouth(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn mouth(mut self, value: ::std::vec::Vec<crate::types::Point>) -> Self {
             self.value.mouth = value;
             self
         }
         /// Sets `Nose`: 13 points that describe the nose.
-        pub fn nose(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn nose(mut self, value: ::std::vec::Vec<crate::types::Point>) -> Self {
             self.value.nose = value;
             self
         }
         /// Sets `LeftPupil`: 1 point that describes the left pupil.
-        pub fn left_pupil(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn left_pupil(
+            mut self,
+            value: ::std::vec::Vec<crate::types::Point>,
+        ) -> Self {
             self.value.left_pupil = value;
             self
         }
         /// Sets `RightPupil`: 1 point that describes the right pupil.
-        pub fn right_pupil(mut self, value: Vec<crate::types::Point>) -> Self {
+        pub fn right_pupil(
+            mut self,
+            value: ::std::vec::Vec<crate::types::Point>,
+        ) -> Self {
             self.value.right_pupil = value;
             self
         }
@@ -1670,12 +1805,18 @@ pub mod builders {
     }
     impl GroupCandidateBuilder {
         /// Sets `GroupId`: Group ID.
-        pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        pub fn group_id(
+            mut self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
             self.value.group_id = value.into();
             self
         }
         /// Sets `Candidates`: Most matching candidate recognized
-        pub fn candidates(mut self, value: Vec<crate::types::Candidate>) -> Self {
+        pub fn candidates(
+            mut self,
+            value: ::std::vec::Vec<crate::types::Candidate>,
+        ) -> Self {
             self.value.candidates = value;
             self
         }
@@ -1698,7 +1839,10 @@ pub mod builders {
             self
         }
         /// Sets `GroupExDescription`: Content of the custom group description field to be updated
-        pub fn group_ex_description(mut self, value: impl Into<String>) -> Self {
+        pub fn group_ex_description(
+            mut self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
             self.value.group_ex_description = value.into();
             self
         }
@@ -1715,30 +1859,45 @@ pub mod builders {
     }
     impl GroupInfoBuilder {
         /// Sets `GroupName`: Group name
-        pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        pub fn group_name(
+            mut self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
             self.value.group_name = value.into();
             self
         }
         /// Sets `GroupId`: Group ID
-        pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        pub fn group_id(
+            mut self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
             self.value.group_id = value.into();
             self
         }
         /// Sets `GroupExDescriptions`: Custom group description field
         /// Note: this field may return null, indicating that no valid values can be obtained.
-        pub fn group_ex_descriptions(mut self, value: Vec<String>) -> Self {
+        pub fn group_ex_descriptions(
+            mut self,
+            value: ::std::vec::Vec<::std::string::String>,
+        ) -> Self {
             self.value.group_ex_descriptions = Some(value);
             self
         }
         /// Sets `Tag`: Group remarks
         /// Note: this field may return null, indicating that no valid values can be obtained.
-        pub fn tag(mut self, value: impl Into<String>) -> Self {
+        pub fn tag(
+            mut self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
             self.value.tag = Some(value.into());
             self
         }
         /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
         /// Note: this field may return null, indicating that no valid values can be obtained.
-        pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+        pub fn face_model_version(
+            mut self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
             self.value.face_model_version = Some(value.into());
             self
         }
@@ -1875,7 +2034,10 @@ pub mod builders {
             self
         }
         /// Sets `PersonExDescription`: Content of the person description field to be updated
-        pub fn person_ex_description(mut self, value: impl Into<String>) -> Self {
+        pub fn person_ex_description(
+            mut self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
             self.value.person_ex_description = value.into();
             self
         }
@@ -1892,12 +2054,18 @@ pub mod builders {
     }
     impl PersonGroupInfoBuilder {
         /// Sets `GroupId`: ID of the group that contains this person
-        pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        pub fn group_id(
+            mut self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
             self.value.group_id = value.into();
             self
         }
         /// Sets `PersonExDescriptions`: Content of person description field
-        pub fn person_ex_descriptions(mut self, value: Vec<String>) -> Self {
+        pub fn person_ex_descriptions(
+            mut self,
+            value: ::std::vec::Vec<::std::string::String>,
+        ) -> Self {
             self.value.person_ex_descriptions = value;
             self
         }
@@ -1914,12 +2082,18 @@ pub mod builders {
     }
     impl PersonInfoBuilder {
         /// Sets `PersonName`: Person name
-        pub fn person_name(mut self, value: impl Into<String>) -> Self {
+        pub fn person_name(
+            mut self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
             self.value.person_name = value.into();
             self
         }
         /// Sets `PersonId`: Person ID
-        pub fn person_id(mut self, value: impl Into<String>) -> Self {
+        pub fn person_id(
+            mut self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
             self.value.person_id = value.into();
             self
         }
@@ -1929,12 +2103,18 @@ pub mod builders {
             self
         }
         /// Sets `PersonExDescriptions`: Content of person description field
-        pub fn person_ex_descriptions(mut self, value: Vec<String>) -> Self {
+        pub fn person_ex_descriptions(
+            mut self,
+            value: ::std::vec::Vec<::std::string::String>,
+        ) -> Self {
             self.value.person_ex_descriptions = value;
             self
         }
         /// Sets `FaceIds`: List of contained face images
-        pub fn face_ids(mut self, value: Vec<String>) -> Self {
+        pub fn face_ids(
+            mut self,
+            value: ::std::vec::Vec<::std::string::String>,
+        ) -> Self {
             self.value.face_ids = value;
             self
         }
@@ -1979,7 +2159,10 @@ pub mod builders {
     }
     impl ResultBuilder {
         /// Sets `Candidates`: Most matching candidate recognized
-        pub fn candidates(mut self, value: Vec<crate::types::Candidate>) -> Self {
+        pub fn candidates(
+            mut self,
+            value: ::std::vec::Vec<crate::types::Candidate>,
+        ) -> Self {
             self.value.candidates = value;
             self
         }
@@ -2013,7 +2196,7 @@ pub mod builders {
         /// Sets `GroupCandidates`: Recognition result.
         pub fn group_candidates(
             mut self,
-            value: Vec<crate::types::GroupCandidate>,
+            value: ::std::vec::Vec<crate::types::GroupCandidate>,
         ) -> Self {
             self.value.group_candidates = value;
             self
@@ -2037,22 +2220,34 @@ pub mod builders {
     }
     impl UpgradeJobInfoBuilder {
         /// Sets `JobId`: ID of the group upgrade job, used to query the progress and result of the upgrade.
-        pub fn job_id(mut self, value: impl Into<String>) -> Self {
+        pub fn job_id(
+            mut self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
             self.value.job_id = value.into();
             self
         }
         /// Sets `GroupId`: Group ID
-        pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        pub fn group_id(
+            mut self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
             self.value.group_id = value.into();
             self
         }
         /// Sets `FromFaceModelVersion`: Current algorithm model version.
-        pub fn from_face_model_version(mut self, value: impl Into<String>) -> Self {
+        pub fn from_face_model_version(
+            mut self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
             self.value.from_face_model_version = value.into();
             self
         }
         /// Sets `ToFaceModelVersion`: Target algorithm model version.
-        pub fn to_face_model_version(mut self, value: impl Into<String>) -> Self {
+        pub fn to_face_model_version(
+            mut self,
+            value: impl ::core::convert::Into<::std::string::String>,
+        ) -> Self {
             self.value.to_face_model_version = value.into();
             self
         }

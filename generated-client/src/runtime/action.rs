@@ -5,8 +5,9 @@ use serde::Serialize;
 
 use super::error::{ServiceError, ValidationError};
 
-/// One API action; implemented by each generated `...Request` type.
-pub trait Action: Serialize + Send + Sync {
+/// One API action; implemented by each generated `...Request` type, and sealed: only this crate
+/// implements it, so methods can be added without breaking users.
+pub trait Action: super::sealed::Sealed + Serialize + Send + Sync {
     /// The API name sent as `X-TC-Action`, e.g. `GetGroupInfo`.
     const NAME: &'static str;
     /// Whether sending the request twice has the same effect as once (from the spec). Only such

@@ -156,6 +156,7 @@ mod tests {
         request_id: String,
     }
 
+    impl crate::runtime::sealed::Sealed for Probe {}
     impl Action for Probe {
         const NAME: &'static str = "Probe";
         const IDEMPOTENT: bool = true;
@@ -185,7 +186,7 @@ mod tests {
         ));
         assert!(matches!(
             check(&json!({"Name": "too long"})),
-            Err(RequestRejection::Constraint(e)) if e.parameter == "Name"
+            Err(RequestRejection::Constraint(e)) if e.parameter() == "Name"
         ));
     }
 

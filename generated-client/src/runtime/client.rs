@@ -12,7 +12,9 @@ use tracing::Instrument;
 use super::action::Action;
 use super::config::{Config, Endpoint};
 use super::envelope;
-use super::error::{SdkError, ServiceError, TimeoutError, ValidationError};
+use super::error::{
+    ErrorMetadata, SdkError, ServiceError, TimeoutError, ValidationError, ValidationErrorKind,
+};
 use super::failover::{BreakerState, Destination, RegionBreaker};
 use super::header_value::HeaderValue;
 use super::image::to_json_placing_images;
@@ -105,58 +107,50 @@ impl Client {
     /// failure after sending is retried only for idempotent actions. Each attempt is signed
     /// afresh. On `AuthFailure.SignatureExpire` the clock is corrected from the response's
     /// `Date` header and the call is retried once.
+    ///
+    /// Only encoding and the final decoding are compiled per action: the retry loop, signing
+    /// and tracing are one non-generic path over bytes and an action descriptor.
     pub async fn send<A: Action>(&self, request: &A) -> Result<A::Output, SdkError<A::Error>> {
-        let config = &self.inner.config;
-        let span = tracing::debug_span!(
-            "tencentcloud_call",
-            service = config.service.name(),
-            action = request.action_name(),
-            region = config.region.as_deref().unwrap_or(""),
-            attempts = tracing::field::Empty,
-            request_id = tracing::field::Empty,
-            outcome = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-        );
-        let started = Instant::now();
-        let deadline = started + config.timeout;
-        if span.is_disabled() {
-            // Nobody listens: no span to enter at every poll, no clock read or recording after.
-            return self.send_with_retries(request, deadline).await.0;
-        }
-        let (result, attempts) = self
-            .send_with_retries(request, deadline)
-            .instrument(span.clone())
-            .await;
-        span.record("attempts", attempts);
-        span.record("latency_ms", started.elapsed().as_millis() as u64);
-        match &result {
-            Ok(output) => {
-                if let Some(id) = A::request_id(output) {
-                    span.record("request_id", id);
-                }
-                span.record("outcome", "success")
-            }
-            Err(e) => {
-                if let Some(id) = e.request_id() {
-                    span.record("request_id", id);
-                }
-                span.record("outcome", outcome_name(e))
+        let meta = ActionMeta::of(request);
+        let body = encode(request, &self.inner.config, &meta);
+        let trace = CallTrace::start(&self.inner.config, &meta);
+        let exchanged = match &trace.span {
+            None => self.send_with_retries(&meta, body).await,
+            Some(span) => {
+                self.send_with_retries(&meta, body)
+                    .instrument(span.clone())
+                    .await
             }
         };
-        span.in_scope(|| tracing::debug!("call finished"));
-        result
+        let (result, attempts) = match exchanged {
+            (Ok(response), attempts) => (
+                envelope::decode_output::<A::Output>(response.status, &response.body, attempts),
+                attempts,
+            ),
+            (Err(e), attempts) => (Err(e), attempts),
+        };
+        if trace.span.is_some() {
+            let outcome = match &result {
+                Ok(output) => Ok(A::request_id(output)),
+                Err(e) => Err(e),
+            };
+            trace.finish(attempts, outcome);
+        }
+        result.map_err(|e| e.map_service(A::Error::from_metadata))
     }
 
-    /// The retry loop. The whole-call `deadline` bounds every wait in it: the credentials, each
-    /// attempt (as the earlier of its own timeout and the deadline) and each backoff.
-    async fn send_with_retries<A: Action>(
+    /// The retry loop, the same for every action. The whole-call `deadline` bounds every wait
+    /// in it: the credentials, each attempt (as the earlier of its own timeout and the
+    /// deadline) and each backoff. A success is the response, not yet decoded.
+    async fn send_with_retries(
         &self,
-        request: &A,
-        deadline: Instant,
-    ) -> (Result<A::Output, SdkError<A::Error>>, u32) {
+        meta: &ActionMeta<'_>,
+        body: Result<Bytes, SdkError<ErrorMetadata>>,
+    ) -> (Result<HttpResponse, SdkError<ErrorMetadata>>, u32) {
         let config = &self.inner.config;
+        let deadline = Instant::now() + config.timeout;
         // Serialized once: every attempt signs and sends these same bytes.
-        let body = match encode(request, config) {
+        let body = match body {
             Ok(body) => body,
             Err(error) => return (Err(error), 0),
         };
@@ -169,7 +163,7 @@ impl Client {
         loop {
             attempt += 1;
             let result = self
-                .attempt::<A>(request.action_name(), &body, attempt, deadline, destination)
+                .attempt(meta, &body, attempt, deadline, destination)
                 .await;
             if let (Some(generation), Some((breaker, _))) = (generation, &self.inner.failover) {
                 if let Some(answered) = region_answered(&result) {
@@ -181,14 +175,14 @@ impl Client {
                 response,
                 ends_call,
             } = match result {
-                Ok(output) => return (Ok(output), attempt),
+                Ok(response) => return (Ok(response), attempt),
                 Err(failure) => failure,
             };
             if ends_call {
                 return (Err(error), attempt);
             }
             let signature_expired =
-                matches!(&error, SdkError::Service(e) if e.metadata().code == SIGNATURE_EXPIRED);
+                matches!(&error, SdkError::Service(e) if e.code == SIGNATURE_EXPIRED);
             let retry = if signature_expired && !skew_corrected {
                 skew_corrected = true;
                 if response.is_some_and(|r| self.learn_clock_offset(&r)) {
@@ -199,10 +193,10 @@ impl Client {
                     Retry::No
                 }
             } else {
-                retry_decision::<A>(&error, request.is_idempotent())
+                retry_decision(meta, &error)
             };
             if matches!(retry, Retry::No) {
-                explain_no_retry::<A>(&mut error, request);
+                explain_no_retry(meta, &mut error);
                 return (Err(error), attempt);
             }
             if attempt >= budget {
@@ -225,17 +219,17 @@ impl Client {
 
     /// One signed exchange, bounded by the attempt timeout or the call's deadline, whichever
     /// comes first.
-    async fn attempt<A: Action>(
+    async fn attempt(
         &self,
-        action: &str,
+        meta: &ActionMeta<'_>,
         body: &Bytes,
         attempt: u32,
         deadline: Instant,
         destination: Destination,
-    ) -> Result<A::Output, Failure<A::Error>> {
+    ) -> Result<HttpResponse, Failure> {
         let config = &self.inner.config;
         let http_request = self
-            .sign::<A>(action, body.clone(), Some((deadline, attempt)), destination)
+            .sign(meta, body.clone(), Some((deadline, attempt)), destination)
             .await
             .map_err(|error| Failure {
                 // Signing waits only for credentials; timing out there is the call's timeout.
@@ -270,8 +264,8 @@ impl Client {
             }
             Ok(Ok(response)) => response,
         };
-        match envelope::decode::<A::Output, A::Error>(response.status, &response.body, attempt) {
-            Ok(output) => Ok(output),
+        match envelope::classify(response.status, &response.body, attempt) {
+            Ok(()) => Ok(response),
             Err(error) => Err(Failure {
                 error,
                 response: Some(response),
@@ -285,27 +279,30 @@ impl Client {
     /// failover sends calls there). For dry runs and debugging; its `Debug` output hides the
     /// Authorization header and session token.
     pub async fn prepare<A: Action>(&self, request: &A) -> Result<HttpRequest, SdkError<A::Error>> {
-        let body = encode(request, &self.inner.config)?;
-        self.sign::<A>(request.action_name(), body, None, self.route().0)
-            .await
+        let meta = ActionMeta::of(request);
+        let prepared = match encode(request, &self.inner.config, &meta) {
+            Ok(body) => self.sign(&meta, body, None, self.route().0).await,
+            Err(e) => Err(e),
+        };
+        prepared.map_err(|e| e.map_service(A::Error::from_metadata))
     }
 
-    /// Signs `body` for action `A` with current credentials and the (skew-corrected) time.
+    /// Signs `body` for the action with current credentials and the (skew-corrected) time.
     /// Constant header values are shared; the signing key is reused for the whole UTC day.
     /// Within a call, fetching credentials is bounded by the call's deadline.
-    async fn sign<A: Action>(
+    async fn sign(
         &self,
-        action: &str,
+        meta: &ActionMeta<'_>,
         body: Bytes,
         call: Option<(Instant, u32)>,
         destination: Destination,
-    ) -> Result<HttpRequest, SdkError<A::Error>> {
+    ) -> Result<HttpRequest, SdkError<ErrorMetadata>> {
         let config = &self.inner.config;
+        let action = meta.name;
         // Generated actions name theirs with a constant, shared rather than copied.
-        let action_header = if action == A::NAME {
-            HeaderValue::from_static(A::NAME)
-        } else {
-            HeaderValue::from(action.to_owned())
+        let action_header = match meta.static_name {
+            Some(name) => HeaderValue::from_static(name),
+            None => HeaderValue::from(action.to_owned()),
         };
         if config.unsigned {
             // As the official SDKs send it: the same headers, no token, `Authorization: SKIP`.
@@ -449,14 +446,14 @@ fn shared_parts(config: &Config, endpoint: &Endpoint) -> SharedParts {
 /// For region failover: whether an attempt's outcome shows the region answering (`Some(true)`),
 /// failing (`Some(false)`: no answer, an answer without a RequestId, or the service's own
 /// `InternalError`, as the Go SDK counts it), or nothing (the request was never sent).
-fn region_answered<O, E: ServiceError>(result: &Result<O, Failure<E>>) -> Option<bool> {
+/// Untyped: it reads the error metadata the shared send path works on.
+fn region_answered(result: &Result<HttpResponse, Failure>) -> Option<bool> {
     let failure = match result {
         Ok(_) => return Some(true),
         Err(failure) => failure,
     };
     match &failure.error {
-        SdkError::Service(e) => {
-            let metadata = e.metadata();
+        SdkError::Service(metadata) => {
             Some(metadata.request_id.is_some() && metadata.code != "InternalError")
         }
         SdkError::Transport(_) | SdkError::Timeout(_) | SdkError::Response(_) => Some(false),
@@ -464,49 +461,141 @@ fn region_answered<O, E: ServiceError>(result: &Result<O, Failure<E>>) -> Option
     }
 }
 
-/// Validates the request and encodes its JSON body, sized for large (image) bodies up front.
-fn encode<A: Action>(request: &A, config: &Config) -> Result<Bytes, SdkError<A::Error>> {
-    request.validate().map_err(SdkError::InvalidRequest)?;
-    if A::REGION_REQUIRED && config.region.is_none() {
-        return Err(SdkError::InvalidRequest(ValidationError {
-            parameter: "Region".to_owned(),
-            problem: format!(
-                "{} needs a region; set it with `Config::builder().region(...)` or TENCENTCLOUD_REGION",
-                request.action_name()
-            ),
-        }));
+/// What the shared send path needs to know about an action: its name, idempotency, region
+/// need, and how to tell a retryable code.
+#[derive(Clone, Copy)]
+struct ActionMeta<'a> {
+    /// Sent as `X-TC-Action`; named at run time by the common call.
+    name: &'a str,
+    /// The name when it is the generated constant, shared rather than copied into headers.
+    static_name: Option<&'static str>,
+    idempotent: bool,
+    region_required: bool,
+    /// The retry kind the action's spec gives a code.
+    retry_kind: fn(&ErrorMetadata) -> Option<RetryKind>,
+}
+
+impl<'a> ActionMeta<'a> {
+    fn of<A: Action>(request: &'a A) -> Self {
+        let name = request.action_name();
+        ActionMeta {
+            name,
+            static_name: (name == A::NAME).then_some(A::NAME),
+            idempotent: request.is_idempotent(),
+            region_required: A::REGION_REQUIRED,
+            retry_kind: retry_kind_of::<A>,
+        }
     }
-    let cannot_encode = |e: serde_json::Error| {
-        SdkError::InvalidRequest(ValidationError {
-            parameter: request.action_name().to_owned(),
-            problem: format!("cannot be encoded as JSON: {e}"),
-        })
-    };
+}
+
+/// Typed only on the error path: the action's error enum knows each code's retry kind.
+fn retry_kind_of<A: Action>(metadata: &ErrorMetadata) -> Option<RetryKind> {
+    A::Error::from_metadata(metadata.clone()).retry_kind()
+}
+
+/// The call's tracing span, when anyone listens, and when the call started.
+struct CallTrace {
+    span: Option<tracing::Span>,
+    started: Instant,
+}
+
+impl CallTrace {
+    fn start(config: &Config, meta: &ActionMeta<'_>) -> Self {
+        let span = tracing::debug_span!(
+            "tencentcloud_call",
+            service = config.service.name(),
+            action = meta.name,
+            region = config.region.as_deref().unwrap_or(""),
+            attempts = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        CallTrace {
+            // Nobody listens: no span to enter at every poll, no clock read or recording after.
+            span: (!span.is_disabled()).then_some(span),
+            started: Instant::now(),
+        }
+    }
+
+    /// Records how the call ended: the success's RequestId, or the error.
+    fn finish(self, attempts: u32, outcome: Result<Option<&str>, &SdkError<ErrorMetadata>>) {
+        let Some(span) = self.span else { return };
+        span.record("attempts", attempts);
+        span.record("latency_ms", self.started.elapsed().as_millis() as u64);
+        match outcome {
+            Ok(request_id) => {
+                if let Some(id) = request_id {
+                    span.record("request_id", id);
+                }
+                span.record("outcome", "success")
+            }
+            Err(e) => {
+                let request_id = match e {
+                    SdkError::Service(m) => m.request_id.as_deref(),
+                    SdkError::Response(r) => r.request_id.as_deref(),
+                    _ => None,
+                };
+                if let Some(id) = request_id {
+                    span.record("request_id", id);
+                }
+                span.record("outcome", outcome_name(e))
+            }
+        };
+        span.in_scope(|| tracing::debug!("call finished"));
+    }
+}
+
+/// Validates the request and encodes its JSON body, sized for large (image) bodies up front.
+fn encode<A: Action>(
+    request: &A,
+    config: &Config,
+    meta: &ActionMeta<'_>,
+) -> Result<Bytes, SdkError<ErrorMetadata>> {
+    request.validate().map_err(SdkError::InvalidRequest)?;
+    if meta.region_required && config.region.is_none() {
+        return Err(SdkError::InvalidRequest(ValidationError::new(
+            ValidationErrorKind::RegionRequired,
+            "Region",
+            format!(
+                "{} needs a region; set it with `Config::builder().region(...)` or TENCENTCLOUD_REGION",
+                meta.name
+            ),
+        )));
+    }
     let hint = request.body_size_hint();
     if hint > LARGE_BODY {
         // Only image data makes a body this large: encode it straight into place.
-        if let Some(body) = to_json_placing_images(request).map_err(cannot_encode)? {
+        if let Some(body) = to_json_placing_images(request).map_err(|e| cannot_encode(meta, e))? {
             return Ok(body);
         }
     }
     let mut body = Vec::with_capacity(hint);
-    serde_json::to_writer(&mut body, request).map_err(cannot_encode)?;
+    serde_json::to_writer(&mut body, request).map_err(|e| cannot_encode(meta, e))?;
     Ok(Bytes::from(body))
+}
+
+fn cannot_encode(meta: &ActionMeta<'_>, e: serde_json::Error) -> SdkError<ErrorMetadata> {
+    SdkError::InvalidRequest(ValidationError::new(
+        ValidationErrorKind::Encoding,
+        meta.name,
+        format!("cannot be encoded as JSON: {e}"),
+    ))
 }
 
 /// Hinted body sizes above this take the image path of [`encode`].
 const LARGE_BODY: usize = 16 * 1024;
 
-struct Failure<E> {
-    error: SdkError<E>,
+struct Failure {
+    error: SdkError<ErrorMetadata>,
     /// The HTTP response, when the failure came from one (for its `Date` header).
     response: Option<HttpResponse>,
     /// The call's deadline passed: no retry can help.
     ends_call: bool,
 }
 
-impl<E> Failure<E> {
-    fn without_response(error: SdkError<E>) -> Self {
+impl Failure {
+    fn without_response(error: SdkError<ErrorMetadata>) -> Self {
         Failure {
             error,
             response: None,
@@ -528,14 +617,14 @@ enum Retry {
 
 /// Retry only what is safe: codes the spec marks retryable, failures before sending, and —
 /// for idempotent actions only — failures after the request may have been processed.
-fn retry_decision<A: Action>(error: &SdkError<A::Error>, idempotent: bool) -> Retry {
+fn retry_decision(meta: &ActionMeta<'_>, error: &SdkError<ErrorMetadata>) -> Retry {
     let safe = match error {
-        SdkError::Service(e) => e
-            .retry_kind()
-            .is_some_and(|kind| kind.allows_retry(idempotent)),
-        SdkError::Transport(e) => !e.maybe_sent || idempotent,
-        SdkError::Timeout(_) => idempotent,
-        SdkError::Response(e) => e.http_status >= 500 && idempotent,
+        SdkError::Service(e) => {
+            (meta.retry_kind)(e).is_some_and(|kind| kind.allows_retry(meta.idempotent))
+        }
+        SdkError::Transport(e) => !e.maybe_sent || meta.idempotent,
+        SdkError::Timeout(_) => meta.idempotent,
+        SdkError::Response(e) => e.http_status >= 500 && meta.idempotent,
         SdkError::InvalidRequest(_) | SdkError::Credentials(_) => false,
     };
     if safe {
@@ -546,13 +635,12 @@ fn retry_decision<A: Action>(error: &SdkError<A::Error>, idempotent: bool) -> Re
 }
 
 /// A retryable code that was not retried says why, so nobody retries it blindly by hand.
-fn explain_no_retry<A: Action>(error: &mut SdkError<A::Error>, request: &A) {
+fn explain_no_retry(meta: &ActionMeta<'_>, error: &mut SdkError<ErrorMetadata>) {
     if let SdkError::Service(e) = error {
-        if e.retry_kind() == Some(RetryKind::Transient) && !request.is_idempotent() {
-            let code = e.metadata().code.clone();
-            e.metadata_mut().not_retried = Some(format!(
-                "`{code}` is transient, so the service may already have applied the request, and `{}` is not idempotent: a retry could apply it twice",
-                request.action_name()
+        if (meta.retry_kind)(e) == Some(RetryKind::Transient) && !meta.idempotent {
+            e.not_retried = Some(format!(
+                "`{}` is transient, so the service may already have applied the request, and `{}` is not idempotent: a retry could apply it twice",
+                e.code, meta.name
             ));
         }
     }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::action::Action;
 use super::client::Client;
-use super::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
+use super::error::{ErrorMetadata, SdkError, ServiceError, ValidationError, ValidationErrorKind};
 use super::retry::RetryKind;
 use super::transport::HttpRequest;
 
@@ -63,6 +63,8 @@ impl Serialize for JsonCall<'_> {
     }
 }
 
+impl super::sealed::Sealed for JsonCall<'_> {}
+
 impl Action for JsonCall<'_> {
     /// Never sent: `action_name` gives the real one.
     const NAME: &'static str = "";
@@ -81,19 +83,21 @@ impl Action for JsonCall<'_> {
         let well_formed = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
             && chars.all(|c| c.is_ascii_alphanumeric());
         if !well_formed {
-            return Err(ValidationError {
-                parameter: "Action".to_owned(),
-                problem: format!(
+            return Err(ValidationError::new(
+                ValidationErrorKind::AllowedChars,
+                "Action",
+                format!(
                     "{:?} is not an action name (letters and digits, such as `DescribeRegions`)",
                     self.action
                 ),
-            });
+            ));
         }
         if !self.parameters.is_object() {
-            return Err(ValidationError {
-                parameter: self.action.to_owned(),
-                problem: "the parameters must be a JSON object".to_owned(),
-            });
+            return Err(ValidationError::new(
+                ValidationErrorKind::Encoding,
+                self.action,
+                "the parameters must be a JSON object",
+            ));
         }
         Ok(())
     }
@@ -132,6 +136,8 @@ impl fmt::Display for CommonError {
 }
 
 impl std::error::Error for CommonError {}
+
+impl super::sealed::Sealed for CommonError {}
 
 impl ServiceError for CommonError {
     fn from_metadata(metadata: ErrorMetadata) -> Self {

@@ -49,6 +49,16 @@ pub(crate) fn decode<T: DeserializeOwned, E: ServiceError>(
     body: &[u8],
     attempts: u32,
 ) -> Result<T, SdkError<E>> {
+    decode_output(http_status, body, attempts).map_err(|e| e.map_service(E::from_metadata))
+}
+
+/// The action's output from a response, or the error it is; a service error is still its
+/// untyped metadata. The only part of decoding compiled per output type.
+pub(crate) fn decode_output<T: DeserializeOwned>(
+    http_status: u16,
+    body: &[u8],
+    attempts: u32,
+) -> Result<T, SdkError<ErrorMetadata>> {
     // The common case in one pass: a 2xx body that cannot hold an `Error` member, which
     // decodes. Anything else takes the careful path, which explains what is wrong.
     if !may_be_error(http_status, body) {
@@ -59,7 +69,29 @@ pub(crate) fn decode<T: DeserializeOwned, E: ServiceError>(
             }
         }
     }
-    decode_carefully(http_status, body, attempts)
+    let (response, request_id) = success_envelope(http_status, body, attempts)?;
+    serde_json::from_str(response.get()).map_err(|e| {
+        unexpected(
+            http_status,
+            body,
+            attempts,
+            format!("response does not match the spec: {e}"),
+            request_id,
+        )
+    })
+}
+
+/// Whether a response is a success (to be decoded as the output), or the error it is:
+/// what the retry loop needs, for every action alike.
+pub(crate) fn classify(
+    http_status: u16,
+    body: &[u8],
+    attempts: u32,
+) -> Result<(), SdkError<ErrorMetadata>> {
+    if may_be_error(http_status, body) {
+        success_envelope(http_status, body, attempts)?;
+    }
+    Ok(())
 }
 
 /// Whether a response might be a service error (or no answer at all): a status other than
@@ -79,20 +111,31 @@ fn may_contain_error_key(body: &[u8]) -> bool {
     ERROR_KEY.find(body).is_some() || UNICODE_ESCAPE.find(body).is_some()
 }
 
-/// Three passes: the envelope, then whether `Response` is an error, then the typed output.
-fn decode_carefully<T: DeserializeOwned, E: ServiceError>(
+fn unexpected(
     http_status: u16,
     body: &[u8],
     attempts: u32,
-) -> Result<T, SdkError<E>> {
+    problem: String,
+    request_id: Option<String>,
+) -> SdkError<ErrorMetadata> {
+    SdkError::Response(ResponseError {
+        http_status,
+        request_id,
+        problem,
+        body_excerpt: excerpt(body),
+        attempts,
+    })
+}
+
+/// Two passes: the envelope, then whether `Response` is an error. A success gives the
+/// `Response` object and its RequestId, for the typed decoding that follows.
+fn success_envelope(
+    http_status: u16,
+    body: &[u8],
+    attempts: u32,
+) -> Result<(&RawValue, Option<String>), SdkError<ErrorMetadata>> {
     let unexpected = |problem: String, request_id: Option<String>| {
-        SdkError::Response(ResponseError {
-            http_status,
-            request_id,
-            problem,
-            body_excerpt: excerpt(body),
-            attempts,
-        })
+        unexpected(http_status, body, attempts, problem, request_id)
     };
 
     let envelope: Envelope<'_> = match serde_json::from_slice(body) {
@@ -117,14 +160,14 @@ fn decode_carefully<T: DeserializeOwned, E: ServiceError>(
     })?;
 
     if let Some(error) = probe.error {
-        return Err(SdkError::Service(E::from_metadata(ErrorMetadata {
+        return Err(SdkError::Service(ErrorMetadata {
             code: error.code,
             message: error.message.unwrap_or_default(),
             request_id: probe.request_id,
             http_status,
             attempts,
             not_retried: None,
-        })));
+        }));
     }
     if !(200..300).contains(&http_status) {
         return Err(unexpected(
@@ -132,12 +175,7 @@ fn decode_carefully<T: DeserializeOwned, E: ServiceError>(
             probe.request_id,
         ));
     }
-    serde_json::from_str(envelope.response.get()).map_err(|e| {
-        unexpected(
-            format!("response does not match the spec: {e}"),
-            probe.request_id,
-        )
-    })
+    Ok((envelope.response, probe.request_id))
 }
 
 /// `decode` with one attempt, for the benchmarks in `tests/bench/` (not a stable API).

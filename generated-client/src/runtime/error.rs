@@ -64,34 +64,89 @@ impl<E: ServiceError> SdkError<E> {
     }
 }
 
-impl<E: ServiceError> fmt::Display for SdkError<E> {
+impl SdkError<ErrorMetadata> {
+    /// The typed error of an action, from the untyped one the shared send path returns.
+    pub(crate) fn map_service<F>(self, typed: impl FnOnce(ErrorMetadata) -> F) -> SdkError<F> {
+        match self {
+            SdkError::InvalidRequest(e) => SdkError::InvalidRequest(e),
+            SdkError::Credentials(e) => SdkError::Credentials(e),
+            SdkError::Timeout(e) => SdkError::Timeout(e),
+            SdkError::Transport(e) => SdkError::Transport(e),
+            SdkError::Response(e) => SdkError::Response(e),
+            SdkError::Service(e) => SdkError::Service(typed(e)),
+        }
+    }
+}
+
+impl<E: ServiceError> SdkError<E> {
+    /// The service refused the call for its rate, without processing it; retrying later is
+    /// safe for any action.
+    pub fn is_throttling(&self) -> bool {
+        self.service_error()
+            .is_some_and(ServiceError::is_throttling)
+    }
+
+    /// What the call names does not exist (see [`ErrorMetadata::is_not_found`]).
+    pub fn is_not_found(&self) -> bool {
+        self.service_error().is_some_and(ServiceError::is_not_found)
+    }
+
+    /// The credentials, signature or permissions were refused, or no credentials were found.
+    pub fn is_auth_failure(&self) -> bool {
+        matches!(self, SdkError::Credentials(_))
+            || self
+                .service_error()
+                .is_some_and(ServiceError::is_auth_failure)
+    }
+
+    /// Whether the same call might succeed later: a code the spec marks retryable, a timeout,
+    /// a transport failure, or a 5xx answer that is not an API response. The client already
+    /// retried what was safe; for an action that is not idempotent, a failure after sending
+    /// may mean the service applied it.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            SdkError::Service(e) => e.is_retryable(),
+            SdkError::Timeout(_) | SdkError::Transport(_) => true,
+            SdkError::Response(e) => e.http_status >= 500,
+            SdkError::InvalidRequest(_) | SdkError::Credentials(_) => false,
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> SdkError<E> {
+    /// The error inside, as a trait object.
+    fn inner(&self) -> &(dyn std::error::Error + 'static) {
+        match self {
+            SdkError::InvalidRequest(e) => e,
+            SdkError::Credentials(e) => e,
+            SdkError::Timeout(e) => e,
+            SdkError::Transport(e) => e,
+            SdkError::Response(e) => e,
+            SdkError::Service(e) => e,
+        }
+    }
+}
+
+/// Transparent: `Display` is the inner error's message and `source()` that error's own source,
+/// so an error-chain printer (anyhow's `{:#}`) shows each message once, and `to_string()` alone
+/// says what failed. Which kind of failure it was is the variant.
+impl<E: std::error::Error + 'static> fmt::Display for SdkError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SdkError::InvalidRequest(e) => e.fmt(f),
-            SdkError::Credentials(e) => e.fmt(f),
-            SdkError::Timeout(e) => e.fmt(f),
-            SdkError::Transport(e) => e.fmt(f),
-            SdkError::Response(e) => e.fmt(f),
-            SdkError::Service(e) => e.metadata().fmt(f),
-        }
+        fmt::Display::fmt(self.inner(), f)
     }
 }
 
-impl<E: ServiceError> std::error::Error for SdkError<E> {
+impl<E: std::error::Error + 'static> std::error::Error for SdkError<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            SdkError::InvalidRequest(e) => Some(e),
-            SdkError::Credentials(e) => Some(e),
-            SdkError::Timeout(e) => Some(e),
-            SdkError::Transport(e) => Some(e),
-            SdkError::Response(e) => Some(e),
-            SdkError::Service(e) => Some(e),
-        }
+        self.inner().source()
     }
 }
 
-/// What every action's service error enum provides; implemented by generated code.
-pub trait ServiceError: std::error::Error + Send + Sync + Sized + 'static {
+/// What every action's service error enum provides; implemented by generated code only
+/// (sealed), so methods can be added without breaking users.
+pub trait ServiceError:
+    super::sealed::Sealed + std::error::Error + Send + Sync + Sized + 'static
+{
     /// Maps an error code to its variant; unknown codes land in the fallback variant intact.
     fn from_metadata(metadata: ErrorMetadata) -> Self;
     fn metadata(&self) -> &ErrorMetadata;
@@ -101,6 +156,19 @@ pub trait ServiceError: std::error::Error + Send + Sync + Sized + 'static {
     /// Whether the spec marks this error retryable of either kind.
     fn is_retryable(&self) -> bool {
         self.retry_kind().is_some()
+    }
+    /// The service refused the call for its rate (`RequestLimitExceeded`, ...) without
+    /// processing it.
+    fn is_throttling(&self) -> bool {
+        self.retry_kind() == Some(super::retry::RetryKind::Throttling)
+    }
+    /// What the call names does not exist (a group, person, face or job).
+    fn is_not_found(&self) -> bool {
+        self.metadata().is_not_found()
+    }
+    /// The credentials, signature or permissions were refused.
+    fn is_auth_failure(&self) -> bool {
+        self.metadata().is_auth_failure()
     }
 }
 
@@ -131,6 +199,30 @@ impl ErrorMetadata {
     }
 }
 
+impl ErrorMetadata {
+    /// Whether the code says that what the call names does not exist: a last segment ending
+    /// in `NotExist` or `NotFound` (`InvalidParameterValue.GroupIdNotExist`,
+    /// `ResourceNotFound`), except `ResourceUnavailable.NotExist`, which is about the service
+    /// not being activated.
+    pub fn is_not_found(&self) -> bool {
+        let last = self.code.rsplit('.').next().unwrap_or_default();
+        (last.ends_with("NotExist") || last.ends_with("NotFound"))
+            && !self.code.starts_with("ResourceUnavailable")
+    }
+
+    /// Whether the code says the credentials, signature or permissions were refused: the
+    /// `AuthFailure` family and `UnauthorizedOperation`.
+    pub fn is_auth_failure(&self) -> bool {
+        self.code == "AuthFailure"
+            || self.code.starts_with("AuthFailure.")
+            || self.code == "UnauthorizedOperation"
+            || self.code.starts_with("UnauthorizedOperation.")
+    }
+}
+
+/// The untyped service error, before it becomes the action's error enum.
+impl std::error::Error for ErrorMetadata {}
+
 impl fmt::Display for ErrorMetadata {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.code, self.message)?;
@@ -146,17 +238,85 @@ impl fmt::Display for ErrorMetadata {
 
 /// A request parameter broke a constraint; reported before any network call.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ValidationError {
-    /// The parameter's API name, with a path for nested values, e.g. `GroupId` or `Items[2].Name`.
-    pub parameter: String,
-    /// The rule that was broken, in words.
-    pub problem: String,
+    parameter: String,
+    kind: ValidationErrorKind,
+    problem: String,
+}
+
+/// Which rule a [`ValidationError`] is about, for code that reacts to it (the emulator answers
+/// with the service's code for it) rather than reading the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ValidationErrorKind {
+    /// A required parameter is not set.
+    Missing,
+    /// A string is shorter than its minimum length.
+    TooShort,
+    /// A string is longer than its maximum length.
+    TooLong,
+    /// A string holds a character the parameter does not allow.
+    AllowedChars,
+    /// A string is not one of the listed values.
+    NotOneOf,
+    /// A number is outside its range (or NaN).
+    OutOfRange,
+    /// A list has too few or too many items.
+    ItemCount,
+    /// None of a group of parameters of which one is needed is set (an image or its URL).
+    OneOfRequired,
+    /// An image holds no data.
+    EmptyImage,
+    /// An image is larger than the API accepts.
+    ImageTooLarge,
+    /// The action needs a region and the configuration has none.
+    RegionRequired,
+    /// The request cannot be encoded as JSON.
+    Encoding,
 }
 
 impl ValidationError {
+    pub(crate) fn new(
+        kind: ValidationErrorKind,
+        parameter: impl Into<String>,
+        problem: impl Into<String>,
+    ) -> Self {
+        ValidationError {
+            parameter: parameter.into(),
+            kind,
+            problem: problem.into(),
+        }
+    }
+
+    /// A required parameter is not set; `setter` is the builder method that sets it.
+    pub(crate) fn missing(parameter: &str, setter: &str) -> Self {
+        ValidationError::new(
+            ValidationErrorKind::Missing,
+            parameter,
+            format!("is required; set it with `.{setter}(...)`"),
+        )
+    }
+
+    /// The parameter's API name, with a path for nested values, e.g. `GroupId` or
+    /// `Items[2].Name`; `Image or Url` for a group of which one is needed.
+    pub fn parameter(&self) -> &str {
+        &self.parameter
+    }
+
+    /// The rule that was broken.
+    pub fn kind(&self) -> ValidationErrorKind {
+        self.kind
+    }
+
+    /// The rule that was broken, in words, without the parameter.
+    pub fn problem(&self) -> &str {
+        &self.problem
+    }
+
     /// Prefixes the parameter path with the enclosing field: `X` within `Rect` is `Rect.X`, an
     /// item `[2]` within `Urls` is `Urls[2]`.
-    pub fn within(mut self, outer: impl fmt::Display) -> Self {
+    pub(crate) fn within(mut self, outer: impl fmt::Display) -> Self {
         let outer = outer.to_string();
         self.parameter = if self.parameter.is_empty() {
             outer
@@ -183,17 +343,36 @@ impl std::error::Error for ValidationError {}
 
 /// The call took longer than the configured timeout.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TimeoutError {
-    pub after: Duration,
-    pub attempts: u32,
-    /// The host that did not answer in time (empty if unknown).
-    pub host: String,
-    /// How the attempt before the time ran out failed, when one did (e.g. the connection
-    /// was refused and the next retry could not start in time).
-    pub last_failure: Option<String>,
+    after: Duration,
+    attempts: u32,
+    host: String,
+    last_failure: Option<String>,
 }
 
 impl TimeoutError {
+    /// The timeout that ran out (the call's or one attempt's).
+    pub fn after(&self) -> Duration {
+        self.after
+    }
+
+    /// Attempts made, the one cut short included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The host that did not answer in time (empty if unknown).
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// How the attempt before the time ran out failed, when one did (e.g. the connection
+    /// was refused and the next retry could not start in time).
+    pub fn last_failure(&self) -> Option<&str> {
+        self.last_failure.as_deref()
+    }
+
     pub fn new(after: Duration, attempts: u32) -> Self {
         TimeoutError {
             after,
@@ -421,6 +600,74 @@ impl From<CredentialsError> for ConfigError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each error's message in the chain `error`, `error.source()`, ... as an error-chain
+    /// printer (anyhow's `{:#}`) shows them.
+    fn chain(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+        let mut out = vec![error.to_string()];
+        let mut next = error.source();
+        while let Some(e) = next {
+            out.push(e.to_string());
+            next = e.source();
+        }
+        out
+    }
+
+    #[test]
+    fn an_error_chain_shows_each_message_once() {
+        let mut service = ErrorMetadata::new("ResourceNotFound", "no group g1");
+        service.request_id = Some("r-1".to_owned());
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused by h");
+        let errors: Vec<SdkError<ErrorMetadata>> = vec![
+            SdkError::Service(service),
+            SdkError::InvalidRequest(ValidationError::missing("GroupId", "group_id")),
+            SdkError::Timeout(TimeoutError::new(Duration::from_secs(1), 2).with_host("h")),
+            SdkError::Transport(
+                TransportError::not_sent("cannot connect to h").with_source(refused),
+            ),
+        ];
+        // A transport error names its root cause in its own message too (it is what a log
+        // line must say); the SdkError layer adds no repetition of its own to any of them.
+        for error in &errors[..3] {
+            let messages = chain(error);
+            let printed = messages.join(": ");
+            for message in &messages {
+                assert_eq!(
+                    printed.matches(message.as_str()).count(),
+                    1,
+                    "{message:?} is repeated in {printed:?}"
+                );
+            }
+        }
+        assert_eq!(
+            errors[0].to_string(),
+            "ResourceNotFound: no group g1 (RequestId: r-1)",
+            "the message alone says what failed"
+        );
+        let transport = chain(&errors[3]);
+        assert_eq!(
+            transport,
+            ["cannot connect to h: refused by h", "refused by h"],
+            "the SdkError layer is transparent; the transport's cause is kept"
+        );
+    }
+
+    #[test]
+    fn categories_follow_the_code() {
+        let category = |code: &str| {
+            let m = ErrorMetadata::new(code, "m");
+            (m.is_not_found(), m.is_auth_failure())
+        };
+        assert_eq!(
+            category("InvalidParameterValue.GroupIdNotExist"),
+            (true, false)
+        );
+        assert_eq!(category("ResourceNotFound"), (true, false));
+        assert_eq!(category("ResourceUnavailable.NotExist"), (false, false));
+        assert_eq!(category("AuthFailure.SignatureExpire"), (false, true));
+        assert_eq!(category("UnauthorizedOperation"), (false, true));
+        assert_eq!(category("InvalidParameter"), (false, false));
+    }
 
     #[test]
     fn a_transport_error_shows_its_root_cause_once() {

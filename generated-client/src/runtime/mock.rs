@@ -26,9 +26,9 @@
 //! ));
 //! let client = mock.client();
 //!
-//! let group = client.get_group_info("staff").send().await.unwrap();
+//! let group = client.get_group_info().group_id("staff").send().await.unwrap();
 //! assert_eq!(group.group_name, "Staff");
-//! let missing = client.get_group_info("visitors").send().await.unwrap_err();
+//! let missing = client.get_group_info().group_id("visitors").send().await.unwrap_err();
 //! assert!(matches!(
 //!     missing,
 //!     SdkError::Service(GetGroupInfoError::InvalidParameterValueGroupIdNotExist(_))
@@ -456,11 +456,18 @@ where
     }
 
     /// The service error of `variant` with `message`, e.g.
-    /// `Answer::service_error(GetGroupInfoError::RequestLimitExceeded, "slow down")`; the code
+    /// `Answer::error_code("RequestLimitExceeded", "slow down")`; the code
     /// is the one the spec documents for the variant.
     pub fn service_error(variant: fn(ErrorMetadata) -> A::Error, message: &str) -> Self {
         let error = variant(ErrorMetadata::new("", message));
         Self::error(error)
+    }
+
+    /// The service error with `code` and `message`, as the client decodes it: an API 3.0
+    /// common code such as `RequestLimitExceeded` lands in the error enum's `Common` variant,
+    /// a code the spec does not list in `Unhandled`.
+    pub fn error_code(code: &str, message: &str) -> Self {
+        Self::error(A::Error::from_metadata(ErrorMetadata::new(code, message)))
     }
 
     /// A failure below the API: connection refused, reset, ... `maybe_sent` decides, as for a

@@ -21,6 +21,7 @@ pub mod mock;
 pub mod paginator;
 pub mod profile;
 pub mod retry;
+pub(crate) mod sealed;
 pub mod service;
 pub mod signing;
 #[cfg(test)]

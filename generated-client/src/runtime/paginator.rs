@@ -26,6 +26,8 @@ type PageResult<A> = Result<<A as Action>::Output, SdkError<<A as Action>::Error
 
 enum State<A: Paginated> {
     Ready(A),
+    /// The first request could not be built; the error is the only item.
+    Invalid(super::error::ValidationError),
     InFlight(A, BoxFuture<'static, PageResult<A>>),
     Done,
 }
@@ -42,6 +44,15 @@ impl<A: Paginated> Paginator<A> {
         Paginator {
             client,
             state: State::Ready(first),
+        }
+    }
+
+    /// A paginator whose first request could not be built: it yields `error` and ends.
+    #[allow(dead_code)] // called by generated code only when some action declares pagination
+    pub(crate) fn failed(client: Client, error: super::error::ValidationError) -> Self {
+        Paginator {
+            client,
+            state: State::Invalid(error),
         }
     }
 
@@ -78,6 +89,7 @@ impl<A: Paginated> Stream for Paginator<A> {
         loop {
             match std::mem::replace(&mut self.state, State::Done) {
                 State::Done => return Poll::Ready(None),
+                State::Invalid(e) => return Poll::Ready(Some(Err(SdkError::InvalidRequest(e)))),
                 State::Ready(request) => {
                     let client = self.client.clone();
                     let sent = request.clone();

@@ -21,6 +21,7 @@ impl std::fmt::Display for AnyServiceError {
 
 impl std::error::Error for AnyServiceError {}
 
+impl crate::runtime::sealed::Sealed for AnyServiceError {}
 impl ServiceError for AnyServiceError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         AnyServiceError(metadata)

@@ -1,13 +1,10 @@
 //! Constraint checks that generated `validate()` methods call. Each returns a `ValidationError`
 //! naming the parameter (with its path) and the rule, so a bad value never reaches the network.
 
-use super::error::ValidationError;
+use super::error::{ValidationError, ValidationErrorKind as Kind};
 
-fn fail(name: &str, problem: String) -> ValidationError {
-    ValidationError {
-        parameter: name.to_owned(),
-        problem,
-    }
+fn fail(kind: Kind, name: &str, problem: String) -> ValidationError {
+    ValidationError::new(kind, name, problem)
 }
 
 /// Length in characters (Unicode scalar values), as the API documents its limits.
@@ -25,6 +22,7 @@ pub fn char_length(
     if let Some(min) = min {
         if len < min {
             return Err(fail(
+                Kind::TooShort,
                 name,
                 format!("must be at least {min} characters long (got {len})"),
             ));
@@ -33,6 +31,7 @@ pub fn char_length(
     if let Some(max) = max {
         if len > max {
             return Err(fail(
+                Kind::TooLong,
                 name,
                 format!("must be at most {max} characters long (got {len})"),
             ));
@@ -51,6 +50,7 @@ pub fn allowed_chars(
     match value.char_indices().find(|&(_, c)| !allowed(c)) {
         None => Ok(()),
         Some((at, c)) => Err(fail(
+            Kind::AllowedChars,
             name,
             format!("character {c:?} at byte {at} is not allowed; allowed: {described}"),
         )),
@@ -65,7 +65,7 @@ pub fn image_size(
 ) -> Result<(), ValidationError> {
     let len = image.encoded_len();
     if len > max_encoded {
-        return Err(fail(
+        return Err(fail(Kind::ImageTooLarge,
             name,
             format!(
                 "image is {len} bytes once base64-encoded; the limit is {max_encoded} bytes ({:.1} MiB)",
@@ -79,7 +79,11 @@ pub fn image_size(
 /// An image must hold data: the API refuses an empty one.
 pub fn image_not_empty(name: &str, image: &super::image::Image) -> Result<(), ValidationError> {
     if image.is_empty() {
-        return Err(fail(name, "image is empty (0 bytes)".to_owned()));
+        return Err(fail(
+            Kind::EmptyImage,
+            name,
+            "image is empty (0 bytes)".to_owned(),
+        ));
     }
     Ok(())
 }
@@ -95,6 +99,7 @@ pub fn at_least_one_of(names: &[&str], given: &[bool]) -> Result<(), ValidationE
         .split_last()
         .expect("a group names at least two parameters");
     Err(fail(
+        Kind::OneOfRequired,
         &names.join(" or "),
         format!("give {} or {last}; none is set", rest.join(", ")),
     ))
@@ -122,6 +127,7 @@ pub fn item_count(
     if let Some(min) = min {
         if len < min {
             return Err(fail(
+                Kind::ItemCount,
                 name,
                 format!("must have at least {min} item(s) (got {len})"),
             ));
@@ -130,6 +136,7 @@ pub fn item_count(
     if let Some(max) = max {
         if len > max {
             return Err(fail(
+                Kind::ItemCount,
                 name,
                 format!("must have at most {max} item(s) (got {len})"),
             ));
@@ -147,17 +154,29 @@ pub fn range<T: PartialOrd + std::fmt::Display + Copy>(
 ) -> Result<(), ValidationError> {
     if let Some(min) = min {
         if value < min {
-            return Err(fail(name, format!("must be at least {min} (got {value})")));
+            return Err(fail(
+                Kind::OutOfRange,
+                name,
+                format!("must be at least {min} (got {value})"),
+            ));
         }
     }
     if let Some(max) = max {
         if value > max {
-            return Err(fail(name, format!("must be at most {max} (got {value})")));
+            return Err(fail(
+                Kind::OutOfRange,
+                name,
+                format!("must be at most {max} (got {value})"),
+            ));
         }
     }
     // NaN is neither below nor above; refuse it explicitly.
     if value.partial_cmp(&value).is_none() {
-        return Err(fail(name, "must be a number (got NaN)".to_owned()));
+        return Err(fail(
+            Kind::OutOfRange,
+            name,
+            "must be a number (got NaN)".to_owned(),
+        ));
     }
     Ok(())
 }
@@ -168,6 +187,7 @@ pub fn one_of(name: &str, value: &str, allowed: &[&str]) -> Result<(), Validatio
         Ok(())
     } else {
         Err(fail(
+            Kind::NotOneOf,
             name,
             format!("must be one of {allowed:?} (got {value:?})"),
         ))
@@ -182,23 +202,23 @@ mod tests {
     fn char_length_counts_characters_not_bytes() {
         assert!(char_length("Name", "人人", None, Some(2)).is_ok());
         let err = char_length("Name", "人人人", None, Some(2)).unwrap_err();
-        assert_eq!(err.parameter, "Name");
-        assert_eq!(err.problem, "must be at most 2 characters long (got 3)");
+        assert_eq!(err.parameter(), "Name");
+        assert_eq!(err.problem(), "must be at most 2 characters long (got 3)");
     }
 
     #[test]
     fn nested_failures_name_the_path() {
         let items = vec!["ok".to_owned(), String::new()];
         let err = each("Urls", &items, |item| char_length("", item, Some(1), None)).unwrap_err();
-        assert_eq!(err.parameter, "Urls[1]");
+        assert_eq!(err.parameter(), "Urls[1]");
         let err = err.within("Outer");
-        assert_eq!(err.parameter, "Outer.Urls[1]");
+        assert_eq!(err.parameter(), "Outer.Urls[1]");
         let nested: Vec<Vec<String>> = vec![vec![], vec!["".into()]];
         let err = each("Grid", &nested, |row| {
             each("", row, |s| char_length("", s, Some(1), None))
         })
         .unwrap_err();
-        assert_eq!(err.parameter, "Grid[1][0]");
+        assert_eq!(err.parameter(), "Grid[1][0]");
     }
 
     #[test]
@@ -206,7 +226,7 @@ mod tests {
         let digits = |c: char| c.is_ascii_digit();
         let err = allowed_chars("Id", "12/3", digits, "digits").unwrap_err();
         assert_eq!(
-            err.problem,
+            err.problem(),
             "character '/' at byte 2 is not allowed; allowed: digits"
         );
     }
@@ -215,10 +235,10 @@ mod tests {
     fn at_least_one_of_names_the_group() {
         assert!(at_least_one_of(&["Image", "Url"], &[false, true]).is_ok());
         let err = at_least_one_of(&["Image", "Url"], &[false, false]).unwrap_err();
-        assert_eq!(err.parameter, "Image or Url");
-        assert_eq!(err.problem, "give `Image` or `Url`; none is set");
+        assert_eq!(err.parameter(), "Image or Url");
+        assert_eq!(err.problem(), "give `Image` or `Url`; none is set");
         let err = at_least_one_of(&["A", "B", "C"], &[false; 3]).unwrap_err();
-        assert_eq!(err.problem, "give `A`, `B` or `C`; none is set");
+        assert_eq!(err.problem(), "give `A`, `B` or `C`; none is set");
     }
 
     #[test]
@@ -237,7 +257,7 @@ mod tests {
         assert!(range("X", f64::NAN, Some(0.0), None).is_err());
         assert!(range("X", 5_i64, Some(0), Some(10)).is_ok());
         assert_eq!(
-            range("X", 11_i64, Some(0), Some(10)).unwrap_err().problem,
+            range("X", 11_i64, Some(0), Some(10)).unwrap_err().problem(),
             "must be at most 10 (got 11)"
         );
     }

@@ -52,7 +52,7 @@ impl FaceDirectory {
 
     /// `Staff (staff): 2 description fields, model 3.0`.
     pub async fn describe_group(&self, group_id: &str) -> Result<String, DirectoryError> {
-        match self.client.get_group_info(group_id).send().await {
+        match self.client.get_group_info().group_id(group_id).send().await {
             Ok(group) => Ok(format!(
                 "{} ({}): {} description fields, model {}",
                 group.group_name,
@@ -104,7 +104,10 @@ impl FaceDirectory {
     ) -> Result<String, SdkError<CreatePersonError>> {
         let created = self
             .client
-            .create_person(group_id, name, person_id)
+            .create_person()
+            .group_id(group_id)
+            .person_name(name)
+            .person_id(person_id)
             .url(url)
             .send()
             .await?;

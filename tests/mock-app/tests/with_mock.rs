@@ -92,7 +92,10 @@ async fn stubs_get_group_info_and_detect_face() {
     assert_eq!(detect[0].max_face_num, Some(5));
     assert_eq!(
         mock.requests::<GetGroupInfoRequest>(),
-        [GetGroupInfoRequest::new("staff")]
+        [GetGroupInfoRequest::builder()
+            .group_id("staff")
+            .build()
+            .expect("every required parameter is set")]
     );
     mock.assert_all_rules_used();
     mock.assert_all_calls_matched();
@@ -124,7 +127,7 @@ async fn every_call_is_signed_like_a_real_one() {
 async fn a_scripted_throttle_is_retried_by_the_client() {
     let mock = Mock::strict();
     let rule = mock.on::<GetGroupInfoRequest>().then_sequence([
-        Answer::service_error(GetGroupInfoError::RequestLimitExceeded, "slow down"),
+        Answer::error_code("RequestLimitExceeded", "slow down"),
         Answer::service_error(
             GetGroupInfoError::FailedOperationRequestLimitExceeded,
             "still too fast",
@@ -145,17 +148,21 @@ async fn a_scripted_throttle_is_retried_by_the_client() {
 #[tokio::test]
 async fn throttling_that_lasts_ends_after_the_configured_attempts() {
     let mock = Mock::strict();
-    mock.on::<GetGroupInfoRequest>().then(Answer::service_error(
-        GetGroupInfoError::RequestLimitExceeded,
-        "slow down",
-    ));
+    mock.on::<GetGroupInfoRequest>()
+        .then(Answer::error_code("RequestLimitExceeded", "slow down"));
     let client =
         tencentcloud_iai::Client::new(mock.config_builder().max_attempts(2).build().unwrap());
-    let error = client.get_group_info("staff").send().await.unwrap_err();
+    let error = client
+        .get_group_info()
+        .group_id("staff")
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             &error,
-            SdkError::Service(GetGroupInfoError::RequestLimitExceeded(_))
+            SdkError::Service(GetGroupInfoError::Common(e))
+                if e.kind() == tencentcloud_iai::CommonCode::RequestLimitExceeded
         ),
         "{error:?}"
     );
@@ -199,7 +206,8 @@ async fn an_error_value_keeps_its_metadata_and_unknown_codes_stay_intact() {
         .then_error(GetGroupInfoError::Unhandled(metadata));
     let error = mock
         .client()
-        .get_group_info("staff")
+        .get_group_info()
+        .group_id("staff")
         .send()
         .await
         .unwrap_err();
@@ -278,9 +286,10 @@ async fn a_strict_mock_fails_the_test_on_an_unmatched_call_and_says_why() {
     mock.on::<DetectFaceRequest>()
         .then_output(DetectFaceResponse::builder().build());
     let client = mock.client();
-    let outcome = tokio::spawn(async move { client.get_group_info("visitors").send().await })
-        .await
-        .expect_err("the call panics");
+    let outcome =
+        tokio::spawn(async move { client.get_group_info().group_id("visitors").send().await })
+            .await
+            .expect_err("the call panics");
     let payload = outcome.into_panic();
     let message = payload
         .downcast_ref::<String>()
@@ -310,7 +319,12 @@ async fn a_lenient_mock_reports_unmatched_calls_as_errors_and_lists_them() {
         .then_output(DetectFaceResponse::builder().build());
     let client =
         tencentcloud_iai::Client::new(mock.config_builder().max_attempts(1).build().unwrap());
-    let error = client.get_group_info("staff").send().await.unwrap_err();
+    let error = client
+        .get_group_info()
+        .group_id("staff")
+        .send()
+        .await
+        .unwrap_err();
     let SdkError::Transport(transport) = &error else {
         panic!("expected a transport error, got {error:?}");
     };
@@ -369,8 +383,18 @@ async fn a_used_up_sequence_says_so_when_a_call_goes_unanswered() {
         .then_sequence([Answer::output(staff_group())]);
     let client =
         tencentcloud_iai::Client::new(mock.config_builder().max_attempts(1).build().unwrap());
-    client.get_group_info("staff").send().await.unwrap();
-    let error = client.get_group_info("staff").send().await.unwrap_err();
+    client
+        .get_group_info()
+        .group_id("staff")
+        .send()
+        .await
+        .unwrap();
+    let error = client
+        .get_group_info()
+        .group_id("staff")
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         error
             .to_string()

@@ -140,14 +140,12 @@
 //!   "RequestId": "b0d281e1-1df9-461d-8ed4-5ce83b29530c"
 //! }
 //! ```
-use serde::{Deserialize, Serialize};
-use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `AnalyzeDenseLandmarks`: Locates dense facial landmarks.
 ///
 /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
 ///
-/// Build it with [`AnalyzeDenseLandmarksRequest::new`], which takes the required parameters; optional ones have setters.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Build it with [`AnalyzeDenseLandmarksRequest::builder`]: a setter per parameter, required ones checked by `build()`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct AnalyzeDenseLandmarksRequest {
@@ -155,14 +153,22 @@ pub struct AnalyzeDenseLandmarksRequest {
     /// - Values: 0 detects every face that appears; 1 detects the face with the largest area.
     /// - Default value: 0.
     /// - Detailed facial feature localization (facial landmark) information is returned for up to 5 faces.
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<u64>,
+    #[serde(
+        rename = "Mode",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub mode: ::core::option::Option<u64>,
     /// Base64-encoded image data.
     /// - It cannot exceed 5 MB after Base64 encoding.
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<crate::Image>,
+    #[serde(
+        rename = "Image",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub image: ::core::option::Option<crate::Image>,
     /// URL of the image.
     /// - The image cannot exceed 5 MB after Base64 encoding.
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
@@ -170,73 +176,36 @@ pub struct AnalyzeDenseLandmarksRequest {
     /// - A URL of an image stored in Tencent Cloud guarantees higher download speed and stability, so we recommend storing images in Tencent Cloud.
     /// - The speed and stability of URLs not stored in Tencent Cloud may be affected.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    #[serde(
+        rename = "Url",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub url: ::core::option::Option<::std::string::String>,
     /// Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
     #[serde(
         rename = "FaceModelVersion",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub face_model_version: Option<String>,
+    pub face_model_version: ::core::option::Option<::std::string::String>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     #[serde(
         rename = "NeedRotateDetection",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub need_rotate_detection: Option<i64>,
+    pub need_rotate_detection: ::core::option::Option<i64>,
 }
 impl AnalyzeDenseLandmarksRequest {
-    /// Creates the request from its required parameters.
-    pub fn new() -> Self {
-        AnalyzeDenseLandmarksRequest {
-            mode: None,
-            image: None,
-            url: None,
-            face_model_version: None,
-            need_rotate_detection: None,
-        }
-    }
-    /// Sets `Mode`: Detection mode.
-    /// - Values: 0 detects every face that appears; 1 detects the face with the largest area.
-    /// - Default value: 0.
-    /// - Detailed facial feature localization (facial landmark) information is returned for up to 5 faces.
-    pub fn mode(mut self, value: u64) -> Self {
-        self.mode = Some(value);
-        self
-    }
-    /// Sets `Image`: Base64-encoded image data.
-    /// - It cannot exceed 5 MB after Base64 encoding.
-    /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
-    /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
-        self.image = Some(value.into());
-        self
-    }
-    /// Sets `Url`: URL of the image.
-    /// - The image cannot exceed 5 MB after Base64 encoding.
-    /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
-    /// - Either `Url` or `Image` must be provided; if both are provided, only `Url` is used.
-    /// - A URL of an image stored in Tencent Cloud guarantees higher download speed and stability, so we recommend storing images in Tencent Cloud.
-    /// - The speed and stability of URLs not stored in Tencent Cloud may be affected.
-    /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-    /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
-        self.face_model_version = Some(value.into());
-        self
-    }
-    /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: i64) -> Self {
-        self.need_rotate_detection = Some(value);
-        self
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> AnalyzeDenseLandmarksRequestBuilder {
+        <AnalyzeDenseLandmarksRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         crate::runtime::validate::at_least_one_of(
             &["Image", "Url"],
             &[
@@ -250,44 +219,127 @@ impl AnalyzeDenseLandmarksRequest {
         Ok(())
     }
 }
+/// Builds a [`AnalyzeDenseLandmarksRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct AnalyzeDenseLandmarksRequestBuilder {
+    mode: ::core::option::Option<u64>,
+    image: ::core::option::Option<crate::Image>,
+    url: ::core::option::Option<::std::string::String>,
+    face_model_version: ::core::option::Option<::std::string::String>,
+    need_rotate_detection: ::core::option::Option<i64>,
+}
+impl AnalyzeDenseLandmarksRequestBuilder {
+    /// Sets `Mode`: Detection mode.
+    /// - Values: 0 detects every face that appears; 1 detects the face with the largest area.
+    /// - Default value: 0.
+    /// - Detailed facial feature localization (facial landmark) information is returned for up to 5 faces.
+    pub fn mode(mut self, value: u64) -> Self {
+        self.mode = Some(value);
+        self
+    }
+    /// Sets or clears `Mode`, for a value that may be absent.
+    pub fn set_mode(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.mode = value;
+        self
+    }
+    /// Sets `Image`: Base64-encoded image data.
+    /// - It cannot exceed 5 MB after Base64 encoding.
+    /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
+    /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
+        self.image = Some(value.into());
+        self
+    }
+    /// Sets or clears `Image`, for a value that may be absent.
+    pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.image = value;
+        self
+    }
+    /// Sets `Url`: URL of the image.
+    /// - The image cannot exceed 5 MB after Base64 encoding.
+    /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
+    /// - Either `Url` or `Image` must be provided; if both are provided, only `Url` is used.
+    /// - A URL of an image stored in Tencent Cloud guarantees higher download speed and stability, so we recommend storing images in Tencent Cloud.
+    /// - The speed and stability of URLs not stored in Tencent Cloud may be affected.
+    /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    pub fn url(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+    /// Sets or clears `Url`, for a value that may be absent.
+    pub fn set_url(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
+        self.url = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.face_model_version = Some(value.into());
+        self
+    }
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
+        self.face_model_version = value;
+        self
+    }
+    /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    pub fn need_rotate_detection(mut self, value: i64) -> Self {
+        self.need_rotate_detection = Some(value);
+        self
+    }
+    /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    pub fn set_need_rotate_detection(
+        mut self,
+        value: ::core::option::Option<i64>,
+    ) -> Self {
+        self.need_rotate_detection = value;
+        self
+    }
+    /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<
+        AnalyzeDenseLandmarksRequest,
+        crate::runtime::error::ValidationError,
+    > {
+        Ok(AnalyzeDenseLandmarksRequest {
+            mode: self.mode,
+            image: self.image,
+            url: self.url,
+            face_model_version: self.face_model_version,
+            need_rotate_detection: self.need_rotate_detection,
+        })
+    }
+}
+impl crate::runtime::sealed::Sealed for AnalyzeDenseLandmarksRequest {}
 impl crate::runtime::action::Action for AnalyzeDenseLandmarksRequest {
     const NAME: &'static str = "AnalyzeDenseLandmarks";
     const IDEMPOTENT: bool = true;
     const REGION_REQUIRED: bool = false;
     type Output = AnalyzeDenseLandmarksResponse;
     type Error = AnalyzeDenseLandmarksError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         AnalyzeDenseLandmarksRequest::validate(self)
     }
-    fn error_code(error: &AnalyzeDenseLandmarksError) -> Option<&'static str> {
+    fn error_code(
+        error: &AnalyzeDenseLandmarksError,
+    ) -> ::core::option::Option<&'static str> {
         match error {
-            AnalyzeDenseLandmarksError::ActionOffline(_) => Some("ActionOffline"),
-            AnalyzeDenseLandmarksError::AuthFailureInvalidAuthorization(_) => {
-                Some("AuthFailure.InvalidAuthorization")
-            }
-            AnalyzeDenseLandmarksError::AuthFailureInvalidSecretId(_) => {
-                Some("AuthFailure.InvalidSecretId")
-            }
-            AnalyzeDenseLandmarksError::AuthFailureMfaFailure(_) => {
-                Some("AuthFailure.MFAFailure")
-            }
-            AnalyzeDenseLandmarksError::AuthFailureSecretIdNotFound(_) => {
-                Some("AuthFailure.SecretIdNotFound")
-            }
-            AnalyzeDenseLandmarksError::AuthFailureSignatureExpire(_) => {
-                Some("AuthFailure.SignatureExpire")
-            }
-            AnalyzeDenseLandmarksError::AuthFailureSignatureFailure(_) => {
-                Some("AuthFailure.SignatureFailure")
-            }
-            AnalyzeDenseLandmarksError::AuthFailureTokenFailure(_) => {
-                Some("AuthFailure.TokenFailure")
-            }
-            AnalyzeDenseLandmarksError::AuthFailureUnauthorizedOperation(_) => {
-                Some("AuthFailure.UnauthorizedOperation")
-            }
-            AnalyzeDenseLandmarksError::DryRunOperation(_) => Some("DryRunOperation"),
-            AnalyzeDenseLandmarksError::FailedOperation(_) => Some("FailedOperation"),
             AnalyzeDenseLandmarksError::FailedOperationFaceSizeTooSmall(_) => {
                 Some("FailedOperation.FaceSizeTooSmall")
             }
@@ -316,13 +368,8 @@ impl crate::runtime::action::Action for AnalyzeDenseLandmarksRequest {
                 Some("FailedOperation.UnKnowError")
             }
             AnalyzeDenseLandmarksError::InternalError(_) => Some("InternalError"),
-            AnalyzeDenseLandmarksError::InvalidAction(_) => Some("InvalidAction"),
-            AnalyzeDenseLandmarksError::InvalidParameter(_) => Some("InvalidParameter"),
             AnalyzeDenseLandmarksError::InvalidParameterInvalidParameter(_) => {
                 Some("InvalidParameter.InvalidParameter")
-            }
-            AnalyzeDenseLandmarksError::InvalidParameterValue(_) => {
-                Some("InvalidParameterValue")
             }
             AnalyzeDenseLandmarksError::InvalidParameterValueFaceModelVersionIllegal(
                 _,
@@ -336,35 +383,9 @@ impl crate::runtime::action::Action for AnalyzeDenseLandmarksRequest {
             AnalyzeDenseLandmarksError::InvalidParameterValueUrlIllegal(_) => {
                 Some("InvalidParameterValue.UrlIllegal")
             }
-            AnalyzeDenseLandmarksError::InvalidRequest(_) => Some("InvalidRequest"),
-            AnalyzeDenseLandmarksError::IpInBlacklist(_) => Some("IpInBlacklist"),
-            AnalyzeDenseLandmarksError::IpNotInWhitelist(_) => Some("IpNotInWhitelist"),
             AnalyzeDenseLandmarksError::LimitExceeded(_) => Some("LimitExceeded"),
-            AnalyzeDenseLandmarksError::MissingParameter(_) => Some("MissingParameter"),
-            AnalyzeDenseLandmarksError::NoSuchProduct(_) => Some("NoSuchProduct"),
-            AnalyzeDenseLandmarksError::NoSuchVersion(_) => Some("NoSuchVersion"),
             AnalyzeDenseLandmarksError::RequestLimitExceeded(_) => {
                 Some("RequestLimitExceeded")
-            }
-            AnalyzeDenseLandmarksError::RequestLimitExceededGlobalRegionUinLimitExceeded(
-                _,
-            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
-            AnalyzeDenseLandmarksError::RequestLimitExceededIpLimitExceeded(_) => {
-                Some("RequestLimitExceeded.IPLimitExceeded")
-            }
-            AnalyzeDenseLandmarksError::RequestLimitExceededUinLimitExceeded(_) => {
-                Some("RequestLimitExceeded.UinLimitExceeded")
-            }
-            AnalyzeDenseLandmarksError::RequestSizeLimitExceeded(_) => {
-                Some("RequestSizeLimitExceeded")
-            }
-            AnalyzeDenseLandmarksError::ResourceInUse(_) => Some("ResourceInUse"),
-            AnalyzeDenseLandmarksError::ResourceInsufficient(_) => {
-                Some("ResourceInsufficient")
-            }
-            AnalyzeDenseLandmarksError::ResourceNotFound(_) => Some("ResourceNotFound"),
-            AnalyzeDenseLandmarksError::ResourceUnavailable(_) => {
-                Some("ResourceUnavailable")
             }
             AnalyzeDenseLandmarksError::ResourceUnavailableInArrears(_) => {
                 Some("ResourceUnavailable.InArrears")
@@ -390,30 +411,16 @@ impl crate::runtime::action::Action for AnalyzeDenseLandmarksRequest {
             AnalyzeDenseLandmarksError::ResourcesSoldOutChargeStatusException(_) => {
                 Some("ResourcesSoldOut.ChargeStatusException")
             }
-            AnalyzeDenseLandmarksError::ResponseSizeLimitExceeded(_) => {
-                Some("ResponseSizeLimitExceeded")
-            }
-            AnalyzeDenseLandmarksError::ServiceUnavailable(_) => {
-                Some("ServiceUnavailable")
-            }
-            AnalyzeDenseLandmarksError::UnauthorizedOperation(_) => {
-                Some("UnauthorizedOperation")
-            }
-            AnalyzeDenseLandmarksError::UnknownParameter(_) => Some("UnknownParameter"),
-            AnalyzeDenseLandmarksError::UnsupportedOperation(_) => {
-                Some("UnsupportedOperation")
-            }
             AnalyzeDenseLandmarksError::UnsupportedOperationUnknowMethod(_) => {
                 Some("UnsupportedOperation.UnknowMethod")
             }
-            AnalyzeDenseLandmarksError::UnsupportedProtocol(_) => {
-                Some("UnsupportedProtocol")
-            }
-            AnalyzeDenseLandmarksError::UnsupportedRegion(_) => Some("UnsupportedRegion"),
+            AnalyzeDenseLandmarksError::Common(e) => Some(e.kind().code()),
             AnalyzeDenseLandmarksError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &AnalyzeDenseLandmarksResponse) -> Option<&str> {
+    fn request_id(
+        output: &AnalyzeDenseLandmarksResponse,
+    ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
     fn body_size_hint(&self) -> usize {
@@ -479,7 +486,7 @@ impl crate::runtime::action::Action for AnalyzeDenseLandmarksRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "cebb639a-ec53-4a23-a5a5-fbcc5f0ae2bc");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AnalyzeDenseLandmarksResponse {
     /// Width of requested image.
@@ -490,13 +497,13 @@ pub struct AnalyzeDenseLandmarksResponse {
     pub image_height: i64,
     /// Detailed information on the dense facial landmarks.
     #[serde(rename = "DenseFaceShapeSet")]
-    pub dense_face_shape_set: Vec<crate::types::DenseFaceShape>,
+    pub dense_face_shape_set: ::std::vec::Vec<crate::types::DenseFaceShape>,
     /// Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: String,
+    pub face_model_version: ::std::string::String,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl AnalyzeDenseLandmarksResponse {
     /// Starts a [`AnalyzeDenseLandmarksResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -524,18 +531,24 @@ impl AnalyzeDenseLandmarksResponseBuilder {
     /// Sets `DenseFaceShapeSet`: Detailed information on the dense facial landmarks.
     pub fn dense_face_shape_set(
         mut self,
-        value: Vec<crate::types::DenseFaceShape>,
+        value: ::std::vec::Vec<crate::types::DenseFaceShape>,
     ) -> Self {
         self.value.dense_face_shape_set = value;
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.face_model_version = value.into();
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.request_id = value.into();
         self
     }
@@ -544,137 +557,70 @@ impl AnalyzeDenseLandmarksResponseBuilder {
         self.value
     }
 }
-/// Error codes `AnalyzeDenseLandmarks` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
+/// Error codes `AnalyzeDenseLandmarks` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AnalyzeDenseLandmarksError {
-    /// `ActionOffline`: This API has been deprecated.
-    ActionOffline(ErrorMetadata),
-    /// `AuthFailure.InvalidAuthorization`: The Authorization header of the request is invalid.
-    AuthFailureInvalidAuthorization(ErrorMetadata),
-    /// `AuthFailure.InvalidSecretId`: Invalid key (not a Tencent Cloud API key type).
-    AuthFailureInvalidSecretId(ErrorMetadata),
-    /// `AuthFailure.MFAFailure`: MFA failed.
-    AuthFailureMfaFailure(ErrorMetadata),
-    /// `AuthFailure.SecretIdNotFound`: The key does not exist (deleted or disabled, or whitespace around the key).
-    AuthFailureSecretIdNotFound(ErrorMetadata),
-    /// `AuthFailure.SignatureExpire`: The signature expired; `X-TC-Timestamp` differs from the server time by more than 5 minutes.
-    AuthFailureSignatureExpire(ErrorMetadata),
-    /// `AuthFailure.SignatureFailure`: Invalid signature.
-    AuthFailureSignatureFailure(ErrorMetadata),
-    /// `AuthFailure.TokenFailure`: Invalid session token.
-    AuthFailureTokenFailure(ErrorMetadata),
-    /// `AuthFailure.UnauthorizedOperation`: The request is not authorized (CAM).
-    AuthFailureUnauthorizedOperation(ErrorMetadata),
-    /// `DryRunOperation`: DryRun; the request would have succeeded.
-    DryRunOperation(ErrorMetadata),
-    /// `FailedOperation`: Operation failed.
-    FailedOperation(ErrorMetadata),
     /// `FailedOperation.FaceSizeTooSmall`: The face frame size is smaller than the `MinFaceSize` value, and the face is filtered out.
-    FailedOperationFaceSizeTooSmall(ErrorMetadata),
+    FailedOperationFaceSizeTooSmall(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageDecodeFailed`: Image decoding failed.
-    FailedOperationImageDecodeFailed(ErrorMetadata),
+    FailedOperationImageDecodeFailed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageDownloadError`: An error occurred while downloading the image.
-    FailedOperationImageDownloadError(ErrorMetadata),
+    FailedOperationImageDownloadError(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageResolutionExceed`: The image resolution is too high.
-    FailedOperationImageResolutionExceed(ErrorMetadata),
+    FailedOperationImageResolutionExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageResolutionTooSmall`: The image short edge resolution is smaller than 64.
-    FailedOperationImageResolutionTooSmall(ErrorMetadata),
+    FailedOperationImageResolutionTooSmall(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ImageSizeExceed`: The size of the Base64-encoded image cannot exceed 5 MB.
-    FailedOperationImageSizeExceed(ErrorMetadata),
+    FailedOperationImageSizeExceed(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationRequestTimeout(ErrorMetadata),
+    FailedOperationRequestTimeout(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationServerError(ErrorMetadata),
+    FailedOperationServerError(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.UnKnowError`: An internal error occurred.
-    FailedOperationUnKnowError(ErrorMetadata),
+    FailedOperationUnKnowError(crate::runtime::error::ErrorMetadata),
     /// `InternalError`: Internal error.
-    InternalError(ErrorMetadata),
-    /// `InvalidAction`: The API does not exist.
-    InvalidAction(ErrorMetadata),
-    /// `InvalidParameter`: Parameter error (format, type, ...).
-    InvalidParameter(ErrorMetadata),
+    InternalError(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
-    InvalidParameterInvalidParameter(ErrorMetadata),
-    /// `InvalidParameterValue`: Invalid parameter value.
-    InvalidParameterValue(ErrorMetadata),
+    InvalidParameterInvalidParameter(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.FaceModelVersionIllegal`: The algorithm model version is invalid.
-    InvalidParameterValueFaceModelVersionIllegal(ErrorMetadata),
+    InvalidParameterValueFaceModelVersionIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.ImageEmpty`: Empty image.
-    InvalidParameterValueImageEmpty(ErrorMetadata),
+    InvalidParameterValueImageEmpty(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.NoFaceInPhoto`: There are no faces in the image.
-    InvalidParameterValueNoFaceInPhoto(ErrorMetadata),
+    InvalidParameterValueNoFaceInPhoto(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.UrlIllegal`: Invalid URL format.
-    InvalidParameterValueUrlIllegal(ErrorMetadata),
-    /// `InvalidRequest`: Malformed multipart request body.
-    InvalidRequest(ErrorMetadata),
-    /// `IpInBlacklist`: The IP is in the blacklist.
-    IpInBlacklist(ErrorMetadata),
-    /// `IpNotInWhitelist`: The IP is not in the whitelist.
-    IpNotInWhitelist(ErrorMetadata),
+    InvalidParameterValueUrlIllegal(crate::runtime::error::ErrorMetadata),
     /// `LimitExceeded`: The quota limit is reached.
-    LimitExceeded(ErrorMetadata),
-    /// `MissingParameter`: A required parameter is missing.
-    MissingParameter(ErrorMetadata),
-    /// `NoSuchProduct`: The product does not exist.
-    NoSuchProduct(ErrorMetadata),
-    /// `NoSuchVersion`: The API version does not exist.
-    NoSuchVersion(ErrorMetadata),
+    LimitExceeded(crate::runtime::error::ErrorMetadata),
     /// `RequestLimitExceeded`: Error code `RequestLimitExceeded`. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The root account exceeded its frequency limit (global region). Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededGlobalRegionUinLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.IPLimitExceeded`: The IP exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededIpLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.UinLimitExceeded`: The root account (UIN) exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededUinLimitExceeded(ErrorMetadata),
-    /// `RequestSizeLimitExceeded`: The request is too large.
-    RequestSizeLimitExceeded(ErrorMetadata),
-    /// `ResourceInUse`: The resource is in use.
-    ResourceInUse(ErrorMetadata),
-    /// `ResourceInsufficient`: Insufficient resources.
-    ResourceInsufficient(ErrorMetadata),
-    /// `ResourceNotFound`: The resource does not exist.
-    ResourceNotFound(ErrorMetadata),
-    /// `ResourceUnavailable`: The resource is unavailable.
-    ResourceUnavailable(ErrorMetadata),
+    RequestLimitExceeded(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
-    ResourceUnavailableInArrears(ErrorMetadata),
+    ResourceUnavailableInArrears(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.LowBalance`: Insufficient balance.
-    ResourceUnavailableLowBalance(ErrorMetadata),
+    ResourceUnavailableLowBalance(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
-    ResourceUnavailableNotExist(ErrorMetadata),
+    ResourceUnavailableNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotReady`: The service is not activated.
-    ResourceUnavailableNotReady(ErrorMetadata),
+    ResourceUnavailableNotReady(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.Recover`: The resource has been repossessed.
-    ResourceUnavailableRecover(ErrorMetadata),
+    ResourceUnavailableRecover(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.StopUsing`: Services for the account has been stopped.
-    ResourceUnavailableStopUsing(ErrorMetadata),
+    ResourceUnavailableStopUsing(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.UnknownStatus`: The billing status is unknown.
-    ResourceUnavailableUnknownStatus(ErrorMetadata),
+    ResourceUnavailableUnknownStatus(crate::runtime::error::ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
-    ResourcesSoldOutChargeStatusException(ErrorMetadata),
-    /// `ResponseSizeLimitExceeded`: The response is too large.
-    ResponseSizeLimitExceeded(ErrorMetadata),
-    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    ServiceUnavailable(ErrorMetadata),
-    /// `UnauthorizedOperation`: Unauthorized operation.
-    UnauthorizedOperation(ErrorMetadata),
-    /// `UnknownParameter`: Unknown parameter.
-    UnknownParameter(ErrorMetadata),
-    /// `UnsupportedOperation`: Unsupported operation.
-    UnsupportedOperation(ErrorMetadata),
+    ResourcesSoldOutChargeStatusException(crate::runtime::error::ErrorMetadata),
     /// `UnsupportedOperation.UnknowMethod`: Unknown method name.
-    UnsupportedOperationUnknowMethod(ErrorMetadata),
-    /// `UnsupportedProtocol`: Unsupported protocol (HTTP(S) method or scheme).
-    UnsupportedProtocol(ErrorMetadata),
-    /// `UnsupportedRegion`: The API does not support the requested region.
-    UnsupportedRegion(ErrorMetadata),
+    UnsupportedOperationUnknowMethod(crate::runtime::error::ErrorMetadata),
+    /// An API 3.0 common code (authentication, throttling, quotas, ...):
+    /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
+    Common(crate::CommonCodeError),
     /// A code this version of the spec does not list; code and message are kept intact.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl AnalyzeDenseLandmarksError {
-    /// The API error code, e.g. `InvalidParameterValue`.
+    /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
@@ -683,46 +629,46 @@ impl AnalyzeDenseLandmarksError {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        self.retry_kind().is_some()
+        crate::runtime::error::ServiceError::is_retryable(self)
+    }
+    /// The service refused the call for its rate, without processing it.
+    pub fn is_throttling(&self) -> bool {
+        crate::runtime::error::ServiceError::is_throttling(self)
+    }
+    /// What the call names does not exist (a group, person, face or job).
+    pub fn is_not_found(&self) -> bool {
+        crate::runtime::error::ServiceError::is_not_found(self)
+    }
+    /// The credentials, signature or permissions were refused.
+    pub fn is_auth_failure(&self) -> bool {
+        crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
-    pub fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    pub fn retry_kind(
+        &self,
+    ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         match self {
-            Self::RequestLimitExceeded(_)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_)
-            | Self::RequestLimitExceededIpLimitExceeded(_)
-            | Self::RequestLimitExceededUinLimitExceeded(_) => {
+            Self::RequestLimitExceeded(_) => {
                 Some(crate::runtime::retry::RetryKind::Throttling)
             }
             Self::FailedOperationRequestTimeout(_)
-            | Self::FailedOperationServerError(_)
-            | Self::ServiceUnavailable(_) => {
+            | Self::FailedOperationServerError(_) => {
                 Some(crate::runtime::retry::RetryKind::Transient)
             }
+            Self::Common(e) => e.kind().retry_kind(),
             _ => None,
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
-    pub fn metadata(&self) -> &ErrorMetadata {
+    pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationFaceSizeTooSmall(m)
+            Self::FailedOperationFaceSizeTooSmall(m)
             | Self::FailedOperationImageDecodeFailed(m)
             | Self::FailedOperationImageDownloadError(m)
             | Self::FailedOperationImageResolutionExceed(m)
@@ -732,30 +678,13 @@ impl AnalyzeDenseLandmarksError {
             | Self::FailedOperationServerError(m)
             | Self::FailedOperationUnKnowError(m)
             | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueFaceModelVersionIllegal(m)
             | Self::InvalidParameterValueImageEmpty(m)
             | Self::InvalidParameterValueNoFaceInPhoto(m)
             | Self::InvalidParameterValueUrlIllegal(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
             | Self::LimitExceeded(m)
-            | Self::MissingParameter(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
             | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableInArrears(m)
             | Self::ResourceUnavailableLowBalance(m)
             | Self::ResourceUnavailableNotExist(m)
@@ -764,36 +693,16 @@ impl AnalyzeDenseLandmarksError {
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourceUnavailableUnknownStatus(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
             | Self::UnsupportedOperationUnknowMethod(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata(),
         }
     }
 }
-impl ServiceError for AnalyzeDenseLandmarksError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+impl crate::runtime::sealed::Sealed for AnalyzeDenseLandmarksError {}
+impl crate::runtime::error::ServiceError for AnalyzeDenseLandmarksError {
+    fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
-            "ActionOffline" => Self::ActionOffline(metadata),
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(metadata),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(metadata),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(metadata),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(metadata),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(metadata),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(metadata),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(metadata)
-            }
-            "DryRunOperation" => Self::DryRunOperation(metadata),
-            "FailedOperation" => Self::FailedOperation(metadata),
             "FailedOperation.FaceSizeTooSmall" => {
                 Self::FailedOperationFaceSizeTooSmall(metadata)
             }
@@ -818,12 +727,9 @@ impl ServiceError for AnalyzeDenseLandmarksError {
             "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
             "FailedOperation.UnKnowError" => Self::FailedOperationUnKnowError(metadata),
             "InternalError" => Self::InternalError(metadata),
-            "InvalidAction" => Self::InvalidAction(metadata),
-            "InvalidParameter" => Self::InvalidParameter(metadata),
             "InvalidParameter.InvalidParameter" => {
                 Self::InvalidParameterInvalidParameter(metadata)
             }
-            "InvalidParameterValue" => Self::InvalidParameterValue(metadata),
             "InvalidParameterValue.FaceModelVersionIllegal" => {
                 Self::InvalidParameterValueFaceModelVersionIllegal(metadata)
             }
@@ -836,28 +742,8 @@ impl ServiceError for AnalyzeDenseLandmarksError {
             "InvalidParameterValue.UrlIllegal" => {
                 Self::InvalidParameterValueUrlIllegal(metadata)
             }
-            "InvalidRequest" => Self::InvalidRequest(metadata),
-            "IpInBlacklist" => Self::IpInBlacklist(metadata),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(metadata),
             "LimitExceeded" => Self::LimitExceeded(metadata),
-            "MissingParameter" => Self::MissingParameter(metadata),
-            "NoSuchProduct" => Self::NoSuchProduct(metadata),
-            "NoSuchVersion" => Self::NoSuchVersion(metadata),
             "RequestLimitExceeded" => Self::RequestLimitExceeded(metadata),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(metadata)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(metadata),
-            "ResourceInUse" => Self::ResourceInUse(metadata),
-            "ResourceInsufficient" => Self::ResourceInsufficient(metadata),
-            "ResourceNotFound" => Self::ResourceNotFound(metadata),
-            "ResourceUnavailable" => Self::ResourceUnavailable(metadata),
             "ResourceUnavailable.InArrears" => {
                 Self::ResourceUnavailableInArrears(metadata)
             }
@@ -876,36 +762,25 @@ impl ServiceError for AnalyzeDenseLandmarksError {
             "ResourcesSoldOut.ChargeStatusException" => {
                 Self::ResourcesSoldOutChargeStatusException(metadata)
             }
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(metadata),
-            "ServiceUnavailable" => Self::ServiceUnavailable(metadata),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(metadata),
-            "UnknownParameter" => Self::UnknownParameter(metadata),
-            "UnsupportedOperation" => Self::UnsupportedOperation(metadata),
             "UnsupportedOperation.UnknowMethod" => {
                 Self::UnsupportedOperationUnknowMethod(metadata)
             }
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(metadata),
-            "UnsupportedRegion" => Self::UnsupportedRegion(metadata),
-            _ => Self::Unhandled(metadata),
+            code => {
+                match crate::CommonCode::from_code(code) {
+                    Some(kind) => {
+                        Self::Common(crate::CommonCodeError::new(kind, metadata))
+                    }
+                    None => Self::Unhandled(metadata),
+                }
+            }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+    fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         AnalyzeDenseLandmarksError::metadata(self)
     }
-    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+    fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationFaceSizeTooSmall(m)
+            Self::FailedOperationFaceSizeTooSmall(m)
             | Self::FailedOperationImageDecodeFailed(m)
             | Self::FailedOperationImageDownloadError(m)
             | Self::FailedOperationImageResolutionExceed(m)
@@ -915,30 +790,13 @@ impl ServiceError for AnalyzeDenseLandmarksError {
             | Self::FailedOperationServerError(m)
             | Self::FailedOperationUnKnowError(m)
             | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueFaceModelVersionIllegal(m)
             | Self::InvalidParameterValueImageEmpty(m)
             | Self::InvalidParameterValueNoFaceInPhoto(m)
             | Self::InvalidParameterValueUrlIllegal(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
             | Self::LimitExceeded(m)
-            | Self::MissingParameter(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
             | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableInArrears(m)
             | Self::ResourceUnavailableLowBalance(m)
             | Self::ResourceUnavailableNotExist(m)
@@ -947,42 +805,33 @@ impl ServiceError for AnalyzeDenseLandmarksError {
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourceUnavailableUnknownStatus(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
             | Self::UnsupportedOperationUnknowMethod(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata_mut(),
         }
     }
-    fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         AnalyzeDenseLandmarksError::retry_kind(self)
     }
 }
-impl std::fmt::Display for AnalyzeDenseLandmarksError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
+impl ::core::fmt::Display for AnalyzeDenseLandmarksError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
-impl std::error::Error for AnalyzeDenseLandmarksError {}
-/// Builder returned by [`Client::analyze_dense_landmarks`](crate::Client::analyze_dense_landmarks); set optional parameters, then `.send().await`.
+impl ::std::error::Error for AnalyzeDenseLandmarksError {}
+/// Builder returned by [`Client::analyze_dense_landmarks`](crate::Client::analyze_dense_landmarks): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct AnalyzeDenseLandmarksFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: AnalyzeDenseLandmarksRequest,
+pub struct AnalyzeDenseLandmarksFluentBuilder {
+    client: crate::Client,
+    input: AnalyzeDenseLandmarksRequestBuilder,
 }
-impl<'a> AnalyzeDenseLandmarksFluentBuilder<'a> {
-    pub(crate) fn new(
-        client: &'a crate::Client,
-        request: AnalyzeDenseLandmarksRequest,
-    ) -> Self {
+impl AnalyzeDenseLandmarksFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         AnalyzeDenseLandmarksFluentBuilder {
             client,
-            request,
+            input: <AnalyzeDenseLandmarksRequestBuilder as ::core::default::Default>::default(),
         }
     }
     /// Sets `Mode`: Detection mode.
@@ -990,15 +839,25 @@ impl<'a> AnalyzeDenseLandmarksFluentBuilder<'a> {
     /// - Default value: 0.
     /// - Detailed facial feature localization (facial landmark) information is returned for up to 5 faces.
     pub fn mode(mut self, value: u64) -> Self {
-        self.request.mode = Some(value);
+        self.input = self.input.mode(value);
+        self
+    }
+    /// Sets or clears `Mode`, for a value that may be absent.
+    pub fn set_mode(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_mode(value);
         self
     }
     /// Sets `Image`: Base64-encoded image data.
     /// - It cannot exceed 5 MB after Base64 encoding.
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn image(mut self, value: impl Into<crate::Image>) -> Self {
-        self.request.image = Some(value.into());
+    pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
+        self.input = self.input.image(value);
+        self
+    }
+    /// Sets or clears `Image`, for a value that may be absent.
+    pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
+        self.input = self.input.set_image(value);
         self
     }
     /// Sets `Url`: URL of the image.
@@ -1008,33 +867,77 @@ impl<'a> AnalyzeDenseLandmarksFluentBuilder<'a> {
     /// - A URL of an image stored in Tencent Cloud guarantees higher download speed and stability, so we recommend storing images in Tencent Cloud.
     /// - The speed and stability of URLs not stored in Tencent Cloud may be affected.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.request.url = Some(value.into());
+    pub fn url(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.url(value);
+        self
+    }
+    /// Sets or clears `Url`, for a value that may be absent.
+    pub fn set_url(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.set_url(value);
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
-    pub fn face_model_version(mut self, value: impl Into<String>) -> Self {
-        self.request.face_model_version = Some(value.into());
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.face_model_version(value);
+        self
+    }
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.set_face_model_version(value);
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     pub fn need_rotate_detection(mut self, value: i64) -> Self {
-        self.request.need_rotate_detection = Some(value);
+        self.input = self.input.need_rotate_detection(value);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &AnalyzeDenseLandmarksRequest {
-        &self.request
+    /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    pub fn set_need_rotate_detection(
+        mut self,
+        value: ::core::option::Option<i64>,
+    ) -> Self {
+        self.input = self.input.set_need_rotate_detection(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> AnalyzeDenseLandmarksRequest {
-        self.request
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &AnalyzeDenseLandmarksRequestBuilder {
+        &self.input
     }
-    /// Validates, signs and sends the request.
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<
+        AnalyzeDenseLandmarksRequest,
+        crate::runtime::error::ValidationError,
+    > {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<AnalyzeDenseLandmarksResponse, SdkError<AnalyzeDenseLandmarksError>> {
-        self.client.send(&self.request).await
+    ) -> ::core::result::Result<
+        AnalyzeDenseLandmarksResponse,
+        crate::runtime::error::SdkError<AnalyzeDenseLandmarksError>,
+    > {
+        let request = self
+            .input
+            .build()
+            .map_err(crate::runtime::error::SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

@@ -38,40 +38,66 @@
 //! }
 //! ```
 #![allow(deprecated)]
-use serde::{Deserialize, Serialize};
-use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `GetUpgradeGroupFaceModelVersionJobList`: Gets the list of group upgrade jobs.
 ///
 /// **Deprecated**: the service marks this action deprecated; it may stop working without notice.
 ///
 /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
 ///
-/// Build it with [`GetUpgradeGroupFaceModelVersionJobListRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`GetUpgradeGroupFaceModelVersionJobListRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[deprecated(
     note = "the service marks `GetUpgradeGroupFaceModelVersionJobList` deprecated; it may stop working without notice"
 )]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetUpgradeGroupFaceModelVersionJobListRequest {
     /// Starting number. Default value: 0.
-    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
-    pub offset: Option<u64>,
+    #[serde(
+        rename = "Offset",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub offset: ::core::option::Option<u64>,
     /// Number of returned results. Default value: 10. Maximum value: 1000.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u64>,
+    #[serde(
+        rename = "Limit",
+        default,
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub limit: ::core::option::Option<u64>,
 }
 impl GetUpgradeGroupFaceModelVersionJobListRequest {
-    /// Creates the request from its required parameters.
-    pub fn new() -> Self {
-        GetUpgradeGroupFaceModelVersionJobListRequest {
-            offset: None,
-            limit: None,
-        }
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> GetUpgradeGroupFaceModelVersionJobListRequestBuilder {
+        <GetUpgradeGroupFaceModelVersionJobListRequestBuilder as ::core::default::Default>::default()
     }
+    /// Checks every constraint from the spec; the client calls this before sending.
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
+        Ok(())
+    }
+}
+/// Builds a [`GetUpgradeGroupFaceModelVersionJobListRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[deprecated(
+    note = "the service marks `GetUpgradeGroupFaceModelVersionJobList` deprecated; it may stop working without notice"
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct GetUpgradeGroupFaceModelVersionJobListRequestBuilder {
+    offset: ::core::option::Option<u64>,
+    limit: ::core::option::Option<u64>,
+}
+impl GetUpgradeGroupFaceModelVersionJobListRequestBuilder {
     /// Sets `Offset`: Starting number. Default value: 0.
     pub fn offset(mut self, value: u64) -> Self {
         self.offset = Some(value);
+        self
+    }
+    /// Sets or clears `Offset`, for a value that may be absent.
+    pub fn set_offset(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.offset = value;
         self
     }
     /// Sets `Limit`: Number of returned results. Default value: 10. Maximum value: 1000.
@@ -79,129 +105,53 @@ impl GetUpgradeGroupFaceModelVersionJobListRequest {
         self.limit = Some(value);
         self
     }
-    /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
-        Ok(())
+    /// Sets or clears `Limit`, for a value that may be absent.
+    pub fn set_limit(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.limit = value;
+        self
+    }
+    /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<
+        GetUpgradeGroupFaceModelVersionJobListRequest,
+        crate::runtime::error::ValidationError,
+    > {
+        Ok(GetUpgradeGroupFaceModelVersionJobListRequest {
+            offset: self.offset,
+            limit: self.limit,
+        })
     }
 }
+impl crate::runtime::sealed::Sealed for GetUpgradeGroupFaceModelVersionJobListRequest {}
 impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionJobListRequest {
     const NAME: &'static str = "GetUpgradeGroupFaceModelVersionJobList";
     const IDEMPOTENT: bool = true;
     const REGION_REQUIRED: bool = false;
     type Output = GetUpgradeGroupFaceModelVersionJobListResponse;
     type Error = GetUpgradeGroupFaceModelVersionJobListError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         GetUpgradeGroupFaceModelVersionJobListRequest::validate(self)
     }
     fn error_code(
         error: &GetUpgradeGroupFaceModelVersionJobListError,
-    ) -> Option<&'static str> {
+    ) -> ::core::option::Option<&'static str> {
         match error {
-            GetUpgradeGroupFaceModelVersionJobListError::ActionOffline(_) => {
-                Some("ActionOffline")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::AuthFailureInvalidAuthorization(
-                _,
-            ) => Some("AuthFailure.InvalidAuthorization"),
-            GetUpgradeGroupFaceModelVersionJobListError::AuthFailureInvalidSecretId(
-                _,
-            ) => Some("AuthFailure.InvalidSecretId"),
-            GetUpgradeGroupFaceModelVersionJobListError::AuthFailureMfaFailure(_) => {
-                Some("AuthFailure.MFAFailure")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::AuthFailureSecretIdNotFound(
-                _,
-            ) => Some("AuthFailure.SecretIdNotFound"),
-            GetUpgradeGroupFaceModelVersionJobListError::AuthFailureSignatureExpire(
-                _,
-            ) => Some("AuthFailure.SignatureExpire"),
-            GetUpgradeGroupFaceModelVersionJobListError::AuthFailureSignatureFailure(
-                _,
-            ) => Some("AuthFailure.SignatureFailure"),
-            GetUpgradeGroupFaceModelVersionJobListError::AuthFailureTokenFailure(_) => {
-                Some("AuthFailure.TokenFailure")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::AuthFailureUnauthorizedOperation(
-                _,
-            ) => Some("AuthFailure.UnauthorizedOperation"),
-            GetUpgradeGroupFaceModelVersionJobListError::DryRunOperation(_) => {
-                Some("DryRunOperation")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::FailedOperation(_) => {
-                Some("FailedOperation")
-            }
             GetUpgradeGroupFaceModelVersionJobListError::FailedOperationRequestTimeout(
                 _,
             ) => Some("FailedOperation.RequestTimeout"),
             GetUpgradeGroupFaceModelVersionJobListError::FailedOperationServerError(
                 _,
             ) => Some("FailedOperation.ServerError"),
-            GetUpgradeGroupFaceModelVersionJobListError::InternalError(_) => {
-                Some("InternalError")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::InvalidAction(_) => {
-                Some("InvalidAction")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::InvalidParameter(_) => {
-                Some("InvalidParameter")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::InvalidParameterValue(_) => {
-                Some("InvalidParameterValue")
-            }
             GetUpgradeGroupFaceModelVersionJobListError::InvalidParameterValueLimitExceed(
                 _,
             ) => Some("InvalidParameterValue.LimitExceed"),
             GetUpgradeGroupFaceModelVersionJobListError::InvalidParameterValueOffsetExceed(
                 _,
             ) => Some("InvalidParameterValue.OffsetExceed"),
-            GetUpgradeGroupFaceModelVersionJobListError::InvalidRequest(_) => {
-                Some("InvalidRequest")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::IpInBlacklist(_) => {
-                Some("IpInBlacklist")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::IpNotInWhitelist(_) => {
-                Some("IpNotInWhitelist")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::LimitExceeded(_) => {
-                Some("LimitExceeded")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::MissingParameter(_) => {
-                Some("MissingParameter")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::NoSuchProduct(_) => {
-                Some("NoSuchProduct")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::NoSuchVersion(_) => {
-                Some("NoSuchVersion")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::RequestLimitExceeded(_) => {
-                Some("RequestLimitExceeded")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::RequestLimitExceededGlobalRegionUinLimitExceeded(
-                _,
-            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
-            GetUpgradeGroupFaceModelVersionJobListError::RequestLimitExceededIpLimitExceeded(
-                _,
-            ) => Some("RequestLimitExceeded.IPLimitExceeded"),
-            GetUpgradeGroupFaceModelVersionJobListError::RequestLimitExceededUinLimitExceeded(
-                _,
-            ) => Some("RequestLimitExceeded.UinLimitExceeded"),
-            GetUpgradeGroupFaceModelVersionJobListError::RequestSizeLimitExceeded(_) => {
-                Some("RequestSizeLimitExceeded")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::ResourceInUse(_) => {
-                Some("ResourceInUse")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::ResourceInsufficient(_) => {
-                Some("ResourceInsufficient")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::ResourceNotFound(_) => {
-                Some("ResourceNotFound")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::ResourceUnavailable(_) => {
-                Some("ResourceUnavailable")
-            }
             GetUpgradeGroupFaceModelVersionJobListError::ResourceUnavailableInArrears(
                 _,
             ) => Some("ResourceUnavailable.InArrears"),
@@ -214,33 +164,15 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionJobListRe
             GetUpgradeGroupFaceModelVersionJobListError::ResourcesSoldOutChargeStatusException(
                 _,
             ) => Some("ResourcesSoldOut.ChargeStatusException"),
-            GetUpgradeGroupFaceModelVersionJobListError::ResponseSizeLimitExceeded(_) => {
-                Some("ResponseSizeLimitExceeded")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::ServiceUnavailable(_) => {
-                Some("ServiceUnavailable")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::UnauthorizedOperation(_) => {
-                Some("UnauthorizedOperation")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::UnknownParameter(_) => {
-                Some("UnknownParameter")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::UnsupportedOperation(_) => {
-                Some("UnsupportedOperation")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::UnsupportedProtocol(_) => {
-                Some("UnsupportedProtocol")
-            }
-            GetUpgradeGroupFaceModelVersionJobListError::UnsupportedRegion(_) => {
-                Some("UnsupportedRegion")
+            GetUpgradeGroupFaceModelVersionJobListError::Common(e) => {
+                Some(e.kind().code())
             }
             GetUpgradeGroupFaceModelVersionJobListError::Unhandled(_) => None,
         }
     }
     fn request_id(
         output: &GetUpgradeGroupFaceModelVersionJobListResponse,
-    ) -> Option<&str> {
+    ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -250,7 +182,7 @@ for GetUpgradeGroupFaceModelVersionJobListRequest {
     fn next_page(
         &self,
         output: &GetUpgradeGroupFaceModelVersionJobListResponse,
-    ) -> Option<Self> {
+    ) -> ::core::option::Option<Self> {
         let page_size = self.limit.unwrap_or(10);
         let got = output.job_infos.len() as u64;
         let next_offset = self.offset.unwrap_or(0) + got;
@@ -268,7 +200,7 @@ for GetUpgradeGroupFaceModelVersionJobListRequest {
     }
     fn into_items(
         output: GetUpgradeGroupFaceModelVersionJobListResponse,
-    ) -> Vec<Self::Item> {
+    ) -> ::std::vec::Vec<Self::Item> {
         output.job_infos
     }
 }
@@ -299,18 +231,18 @@ for GetUpgradeGroupFaceModelVersionJobListRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "3b035b96-78e8-4330-931d-f976c2850d1b");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetUpgradeGroupFaceModelVersionJobListResponse {
     /// Information on the group upgrade jobs.
     #[serde(rename = "JobInfos")]
-    pub job_infos: Vec<crate::types::UpgradeJobInfo>,
+    pub job_infos: ::std::vec::Vec<crate::types::UpgradeJobInfo>,
     /// Total number of upgrade jobs.
     #[serde(rename = "JobNum")]
     pub job_num: u64,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl GetUpgradeGroupFaceModelVersionJobListResponse {
     /// Starts a [`GetUpgradeGroupFaceModelVersionJobListResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -326,7 +258,10 @@ pub struct GetUpgradeGroupFaceModelVersionJobListResponseBuilder {
 }
 impl GetUpgradeGroupFaceModelVersionJobListResponseBuilder {
     /// Sets `JobInfos`: Information on the group upgrade jobs.
-    pub fn job_infos(mut self, value: Vec<crate::types::UpgradeJobInfo>) -> Self {
+    pub fn job_infos(
+        mut self,
+        value: ::std::vec::Vec<crate::types::UpgradeJobInfo>,
+    ) -> Self {
         self.value.job_infos = value;
         self
     }
@@ -336,7 +271,10 @@ impl GetUpgradeGroupFaceModelVersionJobListResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.request_id = value.into();
         self
     }
@@ -345,107 +283,34 @@ impl GetUpgradeGroupFaceModelVersionJobListResponseBuilder {
         self.value
     }
 }
-/// Error codes `GetUpgradeGroupFaceModelVersionJobList` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
+/// Error codes `GetUpgradeGroupFaceModelVersionJobList` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GetUpgradeGroupFaceModelVersionJobListError {
-    /// `ActionOffline`: This API has been deprecated.
-    ActionOffline(ErrorMetadata),
-    /// `AuthFailure.InvalidAuthorization`: The Authorization header of the request is invalid.
-    AuthFailureInvalidAuthorization(ErrorMetadata),
-    /// `AuthFailure.InvalidSecretId`: Invalid key (not a Tencent Cloud API key type).
-    AuthFailureInvalidSecretId(ErrorMetadata),
-    /// `AuthFailure.MFAFailure`: MFA failed.
-    AuthFailureMfaFailure(ErrorMetadata),
-    /// `AuthFailure.SecretIdNotFound`: The key does not exist (deleted or disabled, or whitespace around the key).
-    AuthFailureSecretIdNotFound(ErrorMetadata),
-    /// `AuthFailure.SignatureExpire`: The signature expired; `X-TC-Timestamp` differs from the server time by more than 5 minutes.
-    AuthFailureSignatureExpire(ErrorMetadata),
-    /// `AuthFailure.SignatureFailure`: Invalid signature.
-    AuthFailureSignatureFailure(ErrorMetadata),
-    /// `AuthFailure.TokenFailure`: Invalid session token.
-    AuthFailureTokenFailure(ErrorMetadata),
-    /// `AuthFailure.UnauthorizedOperation`: The request is not authorized (CAM).
-    AuthFailureUnauthorizedOperation(ErrorMetadata),
-    /// `DryRunOperation`: DryRun; the request would have succeeded.
-    DryRunOperation(ErrorMetadata),
-    /// `FailedOperation`: Operation failed.
-    FailedOperation(ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationRequestTimeout(ErrorMetadata),
+    FailedOperationRequestTimeout(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationServerError(ErrorMetadata),
-    /// `InternalError`: Internal error.
-    InternalError(ErrorMetadata),
-    /// `InvalidAction`: The API does not exist.
-    InvalidAction(ErrorMetadata),
-    /// `InvalidParameter`: Parameter error (format, type, ...).
-    InvalidParameter(ErrorMetadata),
-    /// `InvalidParameterValue`: Invalid parameter value.
-    InvalidParameterValue(ErrorMetadata),
+    FailedOperationServerError(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.LimitExceed`: The number of returned results exceeds the limit.
-    InvalidParameterValueLimitExceed(ErrorMetadata),
+    InvalidParameterValueLimitExceed(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.OffsetExceed`: The starting number is too large. Please check the length of the array to be requested.
-    InvalidParameterValueOffsetExceed(ErrorMetadata),
-    /// `InvalidRequest`: Malformed multipart request body.
-    InvalidRequest(ErrorMetadata),
-    /// `IpInBlacklist`: The IP is in the blacklist.
-    IpInBlacklist(ErrorMetadata),
-    /// `IpNotInWhitelist`: The IP is not in the whitelist.
-    IpNotInWhitelist(ErrorMetadata),
-    /// `LimitExceeded`: Quota limit exceeded.
-    LimitExceeded(ErrorMetadata),
-    /// `MissingParameter`: A required parameter is missing.
-    MissingParameter(ErrorMetadata),
-    /// `NoSuchProduct`: The product does not exist.
-    NoSuchProduct(ErrorMetadata),
-    /// `NoSuchVersion`: The API version does not exist.
-    NoSuchVersion(ErrorMetadata),
-    /// `RequestLimitExceeded`: Request frequency limit exceeded. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The root account exceeded its frequency limit (global region). Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededGlobalRegionUinLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.IPLimitExceeded`: The IP exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededIpLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.UinLimitExceeded`: The root account (UIN) exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededUinLimitExceeded(ErrorMetadata),
-    /// `RequestSizeLimitExceeded`: The request is too large.
-    RequestSizeLimitExceeded(ErrorMetadata),
-    /// `ResourceInUse`: The resource is in use.
-    ResourceInUse(ErrorMetadata),
-    /// `ResourceInsufficient`: Insufficient resources.
-    ResourceInsufficient(ErrorMetadata),
-    /// `ResourceNotFound`: The resource does not exist.
-    ResourceNotFound(ErrorMetadata),
-    /// `ResourceUnavailable`: The resource is unavailable.
-    ResourceUnavailable(ErrorMetadata),
+    InvalidParameterValueOffsetExceed(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
-    ResourceUnavailableInArrears(ErrorMetadata),
+    ResourceUnavailableInArrears(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
-    ResourceUnavailableNotExist(ErrorMetadata),
+    ResourceUnavailableNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.StopUsing`: Services for the account has been stopped.
-    ResourceUnavailableStopUsing(ErrorMetadata),
+    ResourceUnavailableStopUsing(crate::runtime::error::ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
-    ResourcesSoldOutChargeStatusException(ErrorMetadata),
-    /// `ResponseSizeLimitExceeded`: The response is too large.
-    ResponseSizeLimitExceeded(ErrorMetadata),
-    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    ServiceUnavailable(ErrorMetadata),
-    /// `UnauthorizedOperation`: Unauthorized operation.
-    UnauthorizedOperation(ErrorMetadata),
-    /// `UnknownParameter`: Unknown parameter.
-    UnknownParameter(ErrorMetadata),
-    /// `UnsupportedOperation`: Unsupported operation.
-    UnsupportedOperation(ErrorMetadata),
-    /// `UnsupportedProtocol`: Unsupported protocol (HTTP(S) method or scheme).
-    UnsupportedProtocol(ErrorMetadata),
-    /// `UnsupportedRegion`: The API does not support the requested region.
-    UnsupportedRegion(ErrorMetadata),
+    ResourcesSoldOutChargeStatusException(crate::runtime::error::ErrorMetadata),
+    /// An API 3.0 common code (authentication, throttling, quotas, ...):
+    /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
+    Common(crate::CommonCodeError),
     /// A code this version of the spec does not list; code and message are kept intact.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl GetUpgradeGroupFaceModelVersionJobListError {
-    /// The API error code, e.g. `InvalidParameterValue`.
+    /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
@@ -454,138 +319,70 @@ impl GetUpgradeGroupFaceModelVersionJobListError {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        self.retry_kind().is_some()
+        crate::runtime::error::ServiceError::is_retryable(self)
+    }
+    /// The service refused the call for its rate, without processing it.
+    pub fn is_throttling(&self) -> bool {
+        crate::runtime::error::ServiceError::is_throttling(self)
+    }
+    /// What the call names does not exist (a group, person, face or job).
+    pub fn is_not_found(&self) -> bool {
+        crate::runtime::error::ServiceError::is_not_found(self)
+    }
+    /// The credentials, signature or permissions were refused.
+    pub fn is_auth_failure(&self) -> bool {
+        crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
-    pub fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    pub fn retry_kind(
+        &self,
+    ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         match self {
-            Self::RequestLimitExceeded(_)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_)
-            | Self::RequestLimitExceededIpLimitExceeded(_)
-            | Self::RequestLimitExceededUinLimitExceeded(_) => {
-                Some(crate::runtime::retry::RetryKind::Throttling)
-            }
             Self::FailedOperationRequestTimeout(_)
-            | Self::FailedOperationServerError(_)
-            | Self::ServiceUnavailable(_) => {
+            | Self::FailedOperationServerError(_) => {
                 Some(crate::runtime::retry::RetryKind::Transient)
             }
+            Self::Common(e) => e.kind().retry_kind(),
             _ => None,
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
-    pub fn metadata(&self) -> &ErrorMetadata {
+    pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationRequestTimeout(m)
+            Self::FailedOperationRequestTimeout(m)
             | Self::FailedOperationServerError(m)
-            | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueLimitExceed(m)
             | Self::InvalidParameterValueOffsetExceed(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
-            | Self::MissingParameter(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableInArrears(m)
             | Self::ResourceUnavailableNotExist(m)
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata(),
         }
     }
 }
-impl ServiceError for GetUpgradeGroupFaceModelVersionJobListError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+impl crate::runtime::sealed::Sealed for GetUpgradeGroupFaceModelVersionJobListError {}
+impl crate::runtime::error::ServiceError
+for GetUpgradeGroupFaceModelVersionJobListError {
+    fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
-            "ActionOffline" => Self::ActionOffline(metadata),
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(metadata),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(metadata),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(metadata),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(metadata),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(metadata),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(metadata),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(metadata)
-            }
-            "DryRunOperation" => Self::DryRunOperation(metadata),
-            "FailedOperation" => Self::FailedOperation(metadata),
             "FailedOperation.RequestTimeout" => {
                 Self::FailedOperationRequestTimeout(metadata)
             }
             "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidAction" => Self::InvalidAction(metadata),
-            "InvalidParameter" => Self::InvalidParameter(metadata),
-            "InvalidParameterValue" => Self::InvalidParameterValue(metadata),
             "InvalidParameterValue.LimitExceed" => {
                 Self::InvalidParameterValueLimitExceed(metadata)
             }
             "InvalidParameterValue.OffsetExceed" => {
                 Self::InvalidParameterValueOffsetExceed(metadata)
             }
-            "InvalidRequest" => Self::InvalidRequest(metadata),
-            "IpInBlacklist" => Self::IpInBlacklist(metadata),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(metadata),
-            "LimitExceeded" => Self::LimitExceeded(metadata),
-            "MissingParameter" => Self::MissingParameter(metadata),
-            "NoSuchProduct" => Self::NoSuchProduct(metadata),
-            "NoSuchVersion" => Self::NoSuchVersion(metadata),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(metadata),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(metadata)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(metadata),
-            "ResourceInUse" => Self::ResourceInUse(metadata),
-            "ResourceInsufficient" => Self::ResourceInsufficient(metadata),
-            "ResourceNotFound" => Self::ResourceNotFound(metadata),
-            "ResourceUnavailable" => Self::ResourceUnavailable(metadata),
             "ResourceUnavailable.InArrears" => {
                 Self::ResourceUnavailableInArrears(metadata)
             }
@@ -596,135 +393,122 @@ impl ServiceError for GetUpgradeGroupFaceModelVersionJobListError {
             "ResourcesSoldOut.ChargeStatusException" => {
                 Self::ResourcesSoldOutChargeStatusException(metadata)
             }
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(metadata),
-            "ServiceUnavailable" => Self::ServiceUnavailable(metadata),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(metadata),
-            "UnknownParameter" => Self::UnknownParameter(metadata),
-            "UnsupportedOperation" => Self::UnsupportedOperation(metadata),
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(metadata),
-            "UnsupportedRegion" => Self::UnsupportedRegion(metadata),
-            _ => Self::Unhandled(metadata),
+            code => {
+                match crate::CommonCode::from_code(code) {
+                    Some(kind) => {
+                        Self::Common(crate::CommonCodeError::new(kind, metadata))
+                    }
+                    None => Self::Unhandled(metadata),
+                }
+            }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+    fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         GetUpgradeGroupFaceModelVersionJobListError::metadata(self)
     }
-    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+    fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationRequestTimeout(m)
+            Self::FailedOperationRequestTimeout(m)
             | Self::FailedOperationServerError(m)
-            | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueLimitExceed(m)
             | Self::InvalidParameterValueOffsetExceed(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
-            | Self::MissingParameter(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableInArrears(m)
             | Self::ResourceUnavailableNotExist(m)
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata_mut(),
         }
     }
-    fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         GetUpgradeGroupFaceModelVersionJobListError::retry_kind(self)
     }
 }
-impl std::fmt::Display for GetUpgradeGroupFaceModelVersionJobListError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
+impl ::core::fmt::Display for GetUpgradeGroupFaceModelVersionJobListError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
-impl std::error::Error for GetUpgradeGroupFaceModelVersionJobListError {}
-/// Builder returned by [`Client::get_upgrade_group_face_model_version_job_list`](crate::Client::get_upgrade_group_face_model_version_job_list); set optional parameters, then `.send().await`.
+impl ::std::error::Error for GetUpgradeGroupFaceModelVersionJobListError {}
+/// Builder returned by [`Client::get_upgrade_group_face_model_version_job_list`](crate::Client::get_upgrade_group_face_model_version_job_list): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[deprecated(
     note = "the service marks `GetUpgradeGroupFaceModelVersionJobList` deprecated; it may stop working without notice"
 )]
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct GetUpgradeGroupFaceModelVersionJobListFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: GetUpgradeGroupFaceModelVersionJobListRequest,
+pub struct GetUpgradeGroupFaceModelVersionJobListFluentBuilder {
+    client: crate::Client,
+    input: GetUpgradeGroupFaceModelVersionJobListRequestBuilder,
 }
-impl<'a> GetUpgradeGroupFaceModelVersionJobListFluentBuilder<'a> {
-    pub(crate) fn new(
-        client: &'a crate::Client,
-        request: GetUpgradeGroupFaceModelVersionJobListRequest,
-    ) -> Self {
+impl GetUpgradeGroupFaceModelVersionJobListFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         GetUpgradeGroupFaceModelVersionJobListFluentBuilder {
             client,
-            request,
+            input: <GetUpgradeGroupFaceModelVersionJobListRequestBuilder as ::core::default::Default>::default(),
         }
     }
     /// Sets `Offset`: Starting number. Default value: 0.
     pub fn offset(mut self, value: u64) -> Self {
-        self.request.offset = Some(value);
+        self.input = self.input.offset(value);
+        self
+    }
+    /// Sets or clears `Offset`, for a value that may be absent.
+    pub fn set_offset(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_offset(value);
         self
     }
     /// Sets `Limit`: Number of returned results. Default value: 10. Maximum value: 1000.
     pub fn limit(mut self, value: u64) -> Self {
-        self.request.limit = Some(value);
+        self.input = self.input.limit(value);
         self
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &GetUpgradeGroupFaceModelVersionJobListRequest {
-        &self.request
+    /// Sets or clears `Limit`, for a value that may be absent.
+    pub fn set_limit(mut self, value: ::core::option::Option<u64>) -> Self {
+        self.input = self.input.set_limit(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> GetUpgradeGroupFaceModelVersionJobListRequest {
-        self.request
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &GetUpgradeGroupFaceModelVersionJobListRequestBuilder {
+        &self.input
     }
-    /// Validates, signs and sends the request.
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<
+        GetUpgradeGroupFaceModelVersionJobListRequest,
+        crate::runtime::error::ValidationError,
+    > {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<
+    ) -> ::core::result::Result<
         GetUpgradeGroupFaceModelVersionJobListResponse,
-        SdkError<GetUpgradeGroupFaceModelVersionJobListError>,
+        crate::runtime::error::SdkError<GetUpgradeGroupFaceModelVersionJobListError>,
     > {
-        self.client.send(&self.request).await
+        let request = self
+            .input
+            .build()
+            .map_err(crate::runtime::error::SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
     /// Pages through every result from the offset set here: a `Stream` of pages, or of
-    /// items with `.items()`. Each page is one call.
+    /// items with `.items()`. Each page is one call; a missing required parameter is
+    /// the stream's first and only item.
     pub fn into_paginator(
         self,
     ) -> crate::runtime::paginator::Paginator<
         GetUpgradeGroupFaceModelVersionJobListRequest,
     > {
-        crate::runtime::paginator::Paginator::new(self.client.clone(), self.request)
+        match self.input.build() {
+            Ok(request) => {
+                crate::runtime::paginator::Paginator::new(self.client, request)
+            }
+            Err(e) => crate::runtime::paginator::Paginator::failed(self.client, e),
+        }
     }
 }
 #[cfg(test)]

@@ -83,84 +83,96 @@
 //! }
 //! ```
 #![allow(deprecated)]
-use serde::{Deserialize, Serialize};
-use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `GetUpgradeGroupFaceModelVersionResult`: Queries the result of a group upgrade.
 ///
 /// **Deprecated**: the service marks this action deprecated; it may stop working without notice.
 ///
 /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
 ///
-/// Build it with [`GetUpgradeGroupFaceModelVersionResultRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`GetUpgradeGroupFaceModelVersionResultRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[deprecated(
     note = "the service marks `GetUpgradeGroupFaceModelVersionResult` deprecated; it may stop working without notice"
 )]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetUpgradeGroupFaceModelVersionResultRequest {
     /// ID of the upgrade job, used to query the progress and result of the group upgrade.
     #[serde(rename = "JobId")]
-    pub job_id: String,
+    pub job_id: ::std::string::String,
 }
 impl GetUpgradeGroupFaceModelVersionResultRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(job_id: impl Into<String>) -> Self {
-        GetUpgradeGroupFaceModelVersionResultRequest {
-            job_id: job_id.into(),
-        }
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> GetUpgradeGroupFaceModelVersionResultRequestBuilder {
+        <GetUpgradeGroupFaceModelVersionResultRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         Ok(())
     }
 }
+/// Builds a [`GetUpgradeGroupFaceModelVersionResultRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[deprecated(
+    note = "the service marks `GetUpgradeGroupFaceModelVersionResult` deprecated; it may stop working without notice"
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct GetUpgradeGroupFaceModelVersionResultRequestBuilder {
+    job_id: ::core::option::Option<::std::string::String>,
+}
+impl GetUpgradeGroupFaceModelVersionResultRequestBuilder {
+    /// Sets `JobId`: Required. ID of the upgrade job, used to query the progress and result of the group upgrade.
+    pub fn job_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.job_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `JobId`, for a value that may be absent.
+    pub fn set_job_id(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
+        self.job_id = value;
+        self
+    }
+    /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<
+        GetUpgradeGroupFaceModelVersionResultRequest,
+        crate::runtime::error::ValidationError,
+    > {
+        Ok(GetUpgradeGroupFaceModelVersionResultRequest {
+            job_id: self
+                .job_id
+                .ok_or_else(|| crate::runtime::error::ValidationError::missing(
+                    "JobId",
+                    "job_id",
+                ))?,
+        })
+    }
+}
+impl crate::runtime::sealed::Sealed for GetUpgradeGroupFaceModelVersionResultRequest {}
 impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionResultRequest {
     const NAME: &'static str = "GetUpgradeGroupFaceModelVersionResult";
     const IDEMPOTENT: bool = true;
     const REGION_REQUIRED: bool = false;
     type Output = GetUpgradeGroupFaceModelVersionResultResponse;
     type Error = GetUpgradeGroupFaceModelVersionResultError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         GetUpgradeGroupFaceModelVersionResultRequest::validate(self)
     }
     fn error_code(
         error: &GetUpgradeGroupFaceModelVersionResultError,
-    ) -> Option<&'static str> {
+    ) -> ::core::option::Option<&'static str> {
         match error {
-            GetUpgradeGroupFaceModelVersionResultError::ActionOffline(_) => {
-                Some("ActionOffline")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::AuthFailureInvalidAuthorization(
-                _,
-            ) => Some("AuthFailure.InvalidAuthorization"),
-            GetUpgradeGroupFaceModelVersionResultError::AuthFailureInvalidSecretId(_) => {
-                Some("AuthFailure.InvalidSecretId")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::AuthFailureMfaFailure(_) => {
-                Some("AuthFailure.MFAFailure")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::AuthFailureSecretIdNotFound(
-                _,
-            ) => Some("AuthFailure.SecretIdNotFound"),
-            GetUpgradeGroupFaceModelVersionResultError::AuthFailureSignatureExpire(_) => {
-                Some("AuthFailure.SignatureExpire")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::AuthFailureSignatureFailure(
-                _,
-            ) => Some("AuthFailure.SignatureFailure"),
-            GetUpgradeGroupFaceModelVersionResultError::AuthFailureTokenFailure(_) => {
-                Some("AuthFailure.TokenFailure")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::AuthFailureUnauthorizedOperation(
-                _,
-            ) => Some("AuthFailure.UnauthorizedOperation"),
-            GetUpgradeGroupFaceModelVersionResultError::DryRunOperation(_) => {
-                Some("DryRunOperation")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::FailedOperation(_) => {
-                Some("FailedOperation")
-            }
             GetUpgradeGroupFaceModelVersionResultError::FailedOperationRequestTimeout(
                 _,
             ) => Some("FailedOperation.RequestTimeout"),
@@ -170,72 +182,12 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionResultReq
             GetUpgradeGroupFaceModelVersionResultError::FailedOperationUpgradeJobIdNotExist(
                 _,
             ) => Some("FailedOperation.UpgradeJobIdNotExist"),
-            GetUpgradeGroupFaceModelVersionResultError::InternalError(_) => {
-                Some("InternalError")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::InvalidAction(_) => {
-                Some("InvalidAction")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::InvalidParameter(_) => {
-                Some("InvalidParameter")
-            }
             GetUpgradeGroupFaceModelVersionResultError::InvalidParameterInvalidParameter(
                 _,
             ) => Some("InvalidParameter.InvalidParameter"),
-            GetUpgradeGroupFaceModelVersionResultError::InvalidParameterValue(_) => {
-                Some("InvalidParameterValue")
-            }
             GetUpgradeGroupFaceModelVersionResultError::InvalidParameterValueGroupIdNotExist(
                 _,
             ) => Some("InvalidParameterValue.GroupIdNotExist"),
-            GetUpgradeGroupFaceModelVersionResultError::InvalidRequest(_) => {
-                Some("InvalidRequest")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::IpInBlacklist(_) => {
-                Some("IpInBlacklist")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::IpNotInWhitelist(_) => {
-                Some("IpNotInWhitelist")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::LimitExceeded(_) => {
-                Some("LimitExceeded")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::MissingParameter(_) => {
-                Some("MissingParameter")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::NoSuchProduct(_) => {
-                Some("NoSuchProduct")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::NoSuchVersion(_) => {
-                Some("NoSuchVersion")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::RequestLimitExceeded(_) => {
-                Some("RequestLimitExceeded")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::RequestLimitExceededGlobalRegionUinLimitExceeded(
-                _,
-            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
-            GetUpgradeGroupFaceModelVersionResultError::RequestLimitExceededIpLimitExceeded(
-                _,
-            ) => Some("RequestLimitExceeded.IPLimitExceeded"),
-            GetUpgradeGroupFaceModelVersionResultError::RequestLimitExceededUinLimitExceeded(
-                _,
-            ) => Some("RequestLimitExceeded.UinLimitExceeded"),
-            GetUpgradeGroupFaceModelVersionResultError::RequestSizeLimitExceeded(_) => {
-                Some("RequestSizeLimitExceeded")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::ResourceInUse(_) => {
-                Some("ResourceInUse")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::ResourceInsufficient(_) => {
-                Some("ResourceInsufficient")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::ResourceNotFound(_) => {
-                Some("ResourceNotFound")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::ResourceUnavailable(_) => {
-                Some("ResourceUnavailable")
-            }
             GetUpgradeGroupFaceModelVersionResultError::ResourceUnavailableInArrears(
                 _,
             ) => Some("ResourceUnavailable.InArrears"),
@@ -248,33 +200,15 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionResultReq
             GetUpgradeGroupFaceModelVersionResultError::ResourcesSoldOutChargeStatusException(
                 _,
             ) => Some("ResourcesSoldOut.ChargeStatusException"),
-            GetUpgradeGroupFaceModelVersionResultError::ResponseSizeLimitExceeded(_) => {
-                Some("ResponseSizeLimitExceeded")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::ServiceUnavailable(_) => {
-                Some("ServiceUnavailable")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::UnauthorizedOperation(_) => {
-                Some("UnauthorizedOperation")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::UnknownParameter(_) => {
-                Some("UnknownParameter")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::UnsupportedOperation(_) => {
-                Some("UnsupportedOperation")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::UnsupportedProtocol(_) => {
-                Some("UnsupportedProtocol")
-            }
-            GetUpgradeGroupFaceModelVersionResultError::UnsupportedRegion(_) => {
-                Some("UnsupportedRegion")
+            GetUpgradeGroupFaceModelVersionResultError::Common(e) => {
+                Some(e.kind().code())
             }
             GetUpgradeGroupFaceModelVersionResultError::Unhandled(_) => None,
         }
     }
     fn request_id(
         output: &GetUpgradeGroupFaceModelVersionResultResponse,
-    ) -> Option<&str> {
+    ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -299,7 +233,7 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionResultReq
 ///     .build();
 /// assert_eq!(response.request_id, "3c834d55-967a-4795-9beb-4c877418cd79");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetUpgradeGroupFaceModelVersionResultResponse {
     /// Estimated end time of the upgrade job. The value of StartTimestamp is the number of milliseconds from the Unix epoch to the estimated end of the person duplicate-check job.
@@ -321,19 +255,19 @@ pub struct GetUpgradeGroupFaceModelVersionResultResponse {
     pub start_time: u64,
     /// Current algorithm model version.
     #[serde(rename = "FromFaceModelVersion")]
-    pub from_face_model_version: String,
+    pub from_face_model_version: ::std::string::String,
     /// Target algorithm model version.
     #[serde(rename = "ToFaceModelVersion")]
-    pub to_face_model_version: String,
+    pub to_face_model_version: ::std::string::String,
     /// Group ID
     #[serde(rename = "GroupId")]
-    pub group_id: String,
+    pub group_id: ::std::string::String,
     /// IDs of the faces that could not be upgraded, as a JSON file; see the example below for its content. The URL is valid for half an hour.
     #[serde(rename = "FailedFacesUrl")]
-    pub failed_faces_url: String,
+    pub failed_faces_url: ::std::string::String,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl GetUpgradeGroupFaceModelVersionResultResponse {
     /// Starts a [`GetUpgradeGroupFaceModelVersionResultResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -374,27 +308,42 @@ impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
         self
     }
     /// Sets `FromFaceModelVersion`: Current algorithm model version.
-    pub fn from_face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn from_face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.from_face_model_version = value.into();
         self
     }
     /// Sets `ToFaceModelVersion`: Target algorithm model version.
-    pub fn to_face_model_version(mut self, value: impl Into<String>) -> Self {
+    pub fn to_face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.to_face_model_version = value.into();
         self
     }
     /// Sets `GroupId`: Group ID
-    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+    pub fn group_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.group_id = value.into();
         self
     }
     /// Sets `FailedFacesUrl`: IDs of the faces that could not be upgraded, as a JSON file; see the example below for its content. The URL is valid for half an hour.
-    pub fn failed_faces_url(mut self, value: impl Into<String>) -> Self {
+    pub fn failed_faces_url(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.failed_faces_url = value.into();
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.request_id = value.into();
         self
     }
@@ -403,109 +352,36 @@ impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
         self.value
     }
 }
-/// Error codes `GetUpgradeGroupFaceModelVersionResult` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
+/// Error codes `GetUpgradeGroupFaceModelVersionResult` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GetUpgradeGroupFaceModelVersionResultError {
-    /// `ActionOffline`: This API has been deprecated.
-    ActionOffline(ErrorMetadata),
-    /// `AuthFailure.InvalidAuthorization`: The Authorization header of the request is invalid.
-    AuthFailureInvalidAuthorization(ErrorMetadata),
-    /// `AuthFailure.InvalidSecretId`: Invalid key (not a Tencent Cloud API key type).
-    AuthFailureInvalidSecretId(ErrorMetadata),
-    /// `AuthFailure.MFAFailure`: MFA failed.
-    AuthFailureMfaFailure(ErrorMetadata),
-    /// `AuthFailure.SecretIdNotFound`: The key does not exist (deleted or disabled, or whitespace around the key).
-    AuthFailureSecretIdNotFound(ErrorMetadata),
-    /// `AuthFailure.SignatureExpire`: The signature expired; `X-TC-Timestamp` differs from the server time by more than 5 minutes.
-    AuthFailureSignatureExpire(ErrorMetadata),
-    /// `AuthFailure.SignatureFailure`: Invalid signature.
-    AuthFailureSignatureFailure(ErrorMetadata),
-    /// `AuthFailure.TokenFailure`: Invalid session token.
-    AuthFailureTokenFailure(ErrorMetadata),
-    /// `AuthFailure.UnauthorizedOperation`: The request is not authorized (CAM).
-    AuthFailureUnauthorizedOperation(ErrorMetadata),
-    /// `DryRunOperation`: DryRun; the request would have succeeded.
-    DryRunOperation(ErrorMetadata),
-    /// `FailedOperation`: Operation failed.
-    FailedOperation(ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationRequestTimeout(ErrorMetadata),
+    FailedOperationRequestTimeout(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationServerError(ErrorMetadata),
+    FailedOperationServerError(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.UpgradeJobIdNotExist`: Error code `FailedOperation.UpgradeJobIdNotExist`.
-    FailedOperationUpgradeJobIdNotExist(ErrorMetadata),
-    /// `InternalError`: Internal error.
-    InternalError(ErrorMetadata),
-    /// `InvalidAction`: The API does not exist.
-    InvalidAction(ErrorMetadata),
-    /// `InvalidParameter`: Parameter error (format, type, ...).
-    InvalidParameter(ErrorMetadata),
+    FailedOperationUpgradeJobIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameter.InvalidParameter`: Invalid parameter.
-    InvalidParameterInvalidParameter(ErrorMetadata),
-    /// `InvalidParameterValue`: Invalid parameter value.
-    InvalidParameterValue(ErrorMetadata),
+    InvalidParameterInvalidParameter(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdNotExist`: The group ID does not exist.
-    InvalidParameterValueGroupIdNotExist(ErrorMetadata),
-    /// `InvalidRequest`: Malformed multipart request body.
-    InvalidRequest(ErrorMetadata),
-    /// `IpInBlacklist`: The IP is in the blacklist.
-    IpInBlacklist(ErrorMetadata),
-    /// `IpNotInWhitelist`: The IP is not in the whitelist.
-    IpNotInWhitelist(ErrorMetadata),
-    /// `LimitExceeded`: Quota limit exceeded.
-    LimitExceeded(ErrorMetadata),
-    /// `MissingParameter`: A required parameter is missing.
-    MissingParameter(ErrorMetadata),
-    /// `NoSuchProduct`: The product does not exist.
-    NoSuchProduct(ErrorMetadata),
-    /// `NoSuchVersion`: The API version does not exist.
-    NoSuchVersion(ErrorMetadata),
-    /// `RequestLimitExceeded`: Request frequency limit exceeded. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The root account exceeded its frequency limit (global region). Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededGlobalRegionUinLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.IPLimitExceeded`: The IP exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededIpLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.UinLimitExceeded`: The root account (UIN) exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededUinLimitExceeded(ErrorMetadata),
-    /// `RequestSizeLimitExceeded`: The request is too large.
-    RequestSizeLimitExceeded(ErrorMetadata),
-    /// `ResourceInUse`: The resource is in use.
-    ResourceInUse(ErrorMetadata),
-    /// `ResourceInsufficient`: Insufficient resources.
-    ResourceInsufficient(ErrorMetadata),
-    /// `ResourceNotFound`: The resource does not exist.
-    ResourceNotFound(ErrorMetadata),
-    /// `ResourceUnavailable`: The resource is unavailable.
-    ResourceUnavailable(ErrorMetadata),
+    InvalidParameterValueGroupIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
-    ResourceUnavailableInArrears(ErrorMetadata),
+    ResourceUnavailableInArrears(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
-    ResourceUnavailableNotExist(ErrorMetadata),
+    ResourceUnavailableNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.StopUsing`: Services for the account has been stopped.
-    ResourceUnavailableStopUsing(ErrorMetadata),
+    ResourceUnavailableStopUsing(crate::runtime::error::ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
-    ResourcesSoldOutChargeStatusException(ErrorMetadata),
-    /// `ResponseSizeLimitExceeded`: The response is too large.
-    ResponseSizeLimitExceeded(ErrorMetadata),
-    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    ServiceUnavailable(ErrorMetadata),
-    /// `UnauthorizedOperation`: Unauthorized operation.
-    UnauthorizedOperation(ErrorMetadata),
-    /// `UnknownParameter`: Unknown parameter.
-    UnknownParameter(ErrorMetadata),
-    /// `UnsupportedOperation`: Unsupported operation.
-    UnsupportedOperation(ErrorMetadata),
-    /// `UnsupportedProtocol`: Unsupported protocol (HTTP(S) method or scheme).
-    UnsupportedProtocol(ErrorMetadata),
-    /// `UnsupportedRegion`: The API does not support the requested region.
-    UnsupportedRegion(ErrorMetadata),
+    ResourcesSoldOutChargeStatusException(crate::runtime::error::ErrorMetadata),
+    /// An API 3.0 common code (authentication, throttling, quotas, ...):
+    /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
+    Common(crate::CommonCodeError),
     /// A code this version of the spec does not list; code and message are kept intact.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl GetUpgradeGroupFaceModelVersionResultError {
-    /// The API error code, e.g. `InvalidParameterValue`.
+    /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
@@ -514,103 +390,60 @@ impl GetUpgradeGroupFaceModelVersionResultError {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        self.retry_kind().is_some()
+        crate::runtime::error::ServiceError::is_retryable(self)
+    }
+    /// The service refused the call for its rate, without processing it.
+    pub fn is_throttling(&self) -> bool {
+        crate::runtime::error::ServiceError::is_throttling(self)
+    }
+    /// What the call names does not exist (a group, person, face or job).
+    pub fn is_not_found(&self) -> bool {
+        crate::runtime::error::ServiceError::is_not_found(self)
+    }
+    /// The credentials, signature or permissions were refused.
+    pub fn is_auth_failure(&self) -> bool {
+        crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
-    pub fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    pub fn retry_kind(
+        &self,
+    ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         match self {
-            Self::RequestLimitExceeded(_)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_)
-            | Self::RequestLimitExceededIpLimitExceeded(_)
-            | Self::RequestLimitExceededUinLimitExceeded(_) => {
-                Some(crate::runtime::retry::RetryKind::Throttling)
-            }
             Self::FailedOperationRequestTimeout(_)
-            | Self::FailedOperationServerError(_)
-            | Self::ServiceUnavailable(_) => {
+            | Self::FailedOperationServerError(_) => {
                 Some(crate::runtime::retry::RetryKind::Transient)
             }
+            Self::Common(e) => e.kind().retry_kind(),
             _ => None,
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
-    pub fn metadata(&self) -> &ErrorMetadata {
+    pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationRequestTimeout(m)
+            Self::FailedOperationRequestTimeout(m)
             | Self::FailedOperationServerError(m)
             | Self::FailedOperationUpgradeJobIdNotExist(m)
-            | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueGroupIdNotExist(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
-            | Self::MissingParameter(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableInArrears(m)
             | Self::ResourceUnavailableNotExist(m)
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata(),
         }
     }
 }
-impl ServiceError for GetUpgradeGroupFaceModelVersionResultError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+impl crate::runtime::sealed::Sealed for GetUpgradeGroupFaceModelVersionResultError {}
+impl crate::runtime::error::ServiceError for GetUpgradeGroupFaceModelVersionResultError {
+    fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
-            "ActionOffline" => Self::ActionOffline(metadata),
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(metadata),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(metadata),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(metadata),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(metadata),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(metadata),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(metadata),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(metadata)
-            }
-            "DryRunOperation" => Self::DryRunOperation(metadata),
-            "FailedOperation" => Self::FailedOperation(metadata),
             "FailedOperation.RequestTimeout" => {
                 Self::FailedOperationRequestTimeout(metadata)
             }
@@ -618,38 +451,12 @@ impl ServiceError for GetUpgradeGroupFaceModelVersionResultError {
             "FailedOperation.UpgradeJobIdNotExist" => {
                 Self::FailedOperationUpgradeJobIdNotExist(metadata)
             }
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidAction" => Self::InvalidAction(metadata),
-            "InvalidParameter" => Self::InvalidParameter(metadata),
             "InvalidParameter.InvalidParameter" => {
                 Self::InvalidParameterInvalidParameter(metadata)
             }
-            "InvalidParameterValue" => Self::InvalidParameterValue(metadata),
             "InvalidParameterValue.GroupIdNotExist" => {
                 Self::InvalidParameterValueGroupIdNotExist(metadata)
             }
-            "InvalidRequest" => Self::InvalidRequest(metadata),
-            "IpInBlacklist" => Self::IpInBlacklist(metadata),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(metadata),
-            "LimitExceeded" => Self::LimitExceeded(metadata),
-            "MissingParameter" => Self::MissingParameter(metadata),
-            "NoSuchProduct" => Self::NoSuchProduct(metadata),
-            "NoSuchVersion" => Self::NoSuchVersion(metadata),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(metadata),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(metadata)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(metadata),
-            "ResourceInUse" => Self::ResourceInUse(metadata),
-            "ResourceInsufficient" => Self::ResourceInsufficient(metadata),
-            "ResourceNotFound" => Self::ResourceNotFound(metadata),
-            "ResourceUnavailable" => Self::ResourceUnavailable(metadata),
             "ResourceUnavailable.InArrears" => {
                 Self::ResourceUnavailableInArrears(metadata)
             }
@@ -660,117 +467,104 @@ impl ServiceError for GetUpgradeGroupFaceModelVersionResultError {
             "ResourcesSoldOut.ChargeStatusException" => {
                 Self::ResourcesSoldOutChargeStatusException(metadata)
             }
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(metadata),
-            "ServiceUnavailable" => Self::ServiceUnavailable(metadata),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(metadata),
-            "UnknownParameter" => Self::UnknownParameter(metadata),
-            "UnsupportedOperation" => Self::UnsupportedOperation(metadata),
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(metadata),
-            "UnsupportedRegion" => Self::UnsupportedRegion(metadata),
-            _ => Self::Unhandled(metadata),
+            code => {
+                match crate::CommonCode::from_code(code) {
+                    Some(kind) => {
+                        Self::Common(crate::CommonCodeError::new(kind, metadata))
+                    }
+                    None => Self::Unhandled(metadata),
+                }
+            }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+    fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         GetUpgradeGroupFaceModelVersionResultError::metadata(self)
     }
-    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+    fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationRequestTimeout(m)
+            Self::FailedOperationRequestTimeout(m)
             | Self::FailedOperationServerError(m)
             | Self::FailedOperationUpgradeJobIdNotExist(m)
-            | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
             | Self::InvalidParameterInvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueGroupIdNotExist(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
-            | Self::MissingParameter(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableInArrears(m)
             | Self::ResourceUnavailableNotExist(m)
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata_mut(),
         }
     }
-    fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         GetUpgradeGroupFaceModelVersionResultError::retry_kind(self)
     }
 }
-impl std::fmt::Display for GetUpgradeGroupFaceModelVersionResultError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
+impl ::core::fmt::Display for GetUpgradeGroupFaceModelVersionResultError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
-impl std::error::Error for GetUpgradeGroupFaceModelVersionResultError {}
-/// Builder returned by [`Client::get_upgrade_group_face_model_version_result`](crate::Client::get_upgrade_group_face_model_version_result); set optional parameters, then `.send().await`.
+impl ::std::error::Error for GetUpgradeGroupFaceModelVersionResultError {}
+/// Builder returned by [`Client::get_upgrade_group_face_model_version_result`](crate::Client::get_upgrade_group_face_model_version_result): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[deprecated(
     note = "the service marks `GetUpgradeGroupFaceModelVersionResult` deprecated; it may stop working without notice"
 )]
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct GetUpgradeGroupFaceModelVersionResultFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: GetUpgradeGroupFaceModelVersionResultRequest,
+pub struct GetUpgradeGroupFaceModelVersionResultFluentBuilder {
+    client: crate::Client,
+    input: GetUpgradeGroupFaceModelVersionResultRequestBuilder,
 }
-impl<'a> GetUpgradeGroupFaceModelVersionResultFluentBuilder<'a> {
-    pub(crate) fn new(
-        client: &'a crate::Client,
-        request: GetUpgradeGroupFaceModelVersionResultRequest,
-    ) -> Self {
+impl GetUpgradeGroupFaceModelVersionResultFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         GetUpgradeGroupFaceModelVersionResultFluentBuilder {
             client,
-            request,
+            input: <GetUpgradeGroupFaceModelVersionResultRequestBuilder as ::core::default::Default>::default(),
         }
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &GetUpgradeGroupFaceModelVersionResultRequest {
-        &self.request
+    /// Sets `JobId`: Required. ID of the upgrade job, used to query the progress and result of the group upgrade.
+    pub fn job_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.job_id(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> GetUpgradeGroupFaceModelVersionResultRequest {
-        self.request
+    /// Sets or clears `JobId`, for a value that may be absent.
+    pub fn set_job_id(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.set_job_id(value);
+        self
     }
-    /// Validates, signs and sends the request.
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &GetUpgradeGroupFaceModelVersionResultRequestBuilder {
+        &self.input
+    }
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<
+        GetUpgradeGroupFaceModelVersionResultRequest,
+        crate::runtime::error::ValidationError,
+    > {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<
+    ) -> ::core::result::Result<
         GetUpgradeGroupFaceModelVersionResultResponse,
-        SdkError<GetUpgradeGroupFaceModelVersionResultError>,
+        crate::runtime::error::SdkError<GetUpgradeGroupFaceModelVersionResultError>,
     > {
-        self.client.send(&self.request).await
+        let request = self
+            .input
+            .build()
+            .map_err(crate::runtime::error::SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]

@@ -56,87 +56,122 @@
 //! }
 //! ```
 #![allow(deprecated)]
-use serde::{Deserialize, Serialize};
-use crate::runtime::error::{ErrorMetadata, SdkError, ServiceError, ValidationError};
 /// Parameters of `UpgradeGroupFaceModelVersion`: Upgrades a group.
 ///
 /// **Deprecated**: the service marks this action deprecated; it may stop working without notice.
 ///
 /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
 ///
-/// Build it with [`UpgradeGroupFaceModelVersionRequest::new`], which takes the required parameters; optional ones have setters.
+/// Build it with [`UpgradeGroupFaceModelVersionRequest::builder`]: a setter per parameter, required ones checked by `build()`.
 #[deprecated(
     note = "the service marks `UpgradeGroupFaceModelVersion` deprecated; it may stop working without notice"
 )]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct UpgradeGroupFaceModelVersionRequest {
     /// ID of the group to upgrade.
     #[serde(rename = "GroupId")]
-    pub group_id: String,
+    pub group_id: ::std::string::String,
     /// Algorithm model version to upgrade to. Defaults to the latest version. A group cannot be upgraded to an older version.
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: String,
+    pub face_model_version: ::std::string::String,
 }
 impl UpgradeGroupFaceModelVersionRequest {
-    /// Creates the request from its required parameters.
-    pub fn new(
-        group_id: impl Into<String>,
-        face_model_version: impl Into<String>,
-    ) -> Self {
-        UpgradeGroupFaceModelVersionRequest {
-            group_id: group_id.into(),
-            face_model_version: face_model_version.into(),
-        }
+    /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    pub fn builder() -> UpgradeGroupFaceModelVersionRequestBuilder {
+        <UpgradeGroupFaceModelVersionRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         Ok(())
     }
 }
+/// Builds a [`UpgradeGroupFaceModelVersionRequest`]: a setter per parameter, in any order; `build()` says which required one is missing.
+#[deprecated(
+    note = "the service marks `UpgradeGroupFaceModelVersion` deprecated; it may stop working without notice"
+)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use = "`.build()` returns the request"]
+pub struct UpgradeGroupFaceModelVersionRequestBuilder {
+    group_id: ::core::option::Option<::std::string::String>,
+    face_model_version: ::core::option::Option<::std::string::String>,
+}
+impl UpgradeGroupFaceModelVersionRequestBuilder {
+    /// Sets `GroupId`: Required. ID of the group to upgrade.
+    pub fn group_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
+        self.group_id = value;
+        self
+    }
+    /// Sets `FaceModelVersion`: Required. Algorithm model version to upgrade to. Defaults to the latest version. A group cannot be upgraded to an older version.
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.face_model_version = Some(value.into());
+        self
+    }
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
+        self.face_model_version = value;
+        self
+    }
+    /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
+    /// set. The other constraints are checked when the request is sent.
+    pub fn build(
+        self,
+    ) -> ::core::result::Result<
+        UpgradeGroupFaceModelVersionRequest,
+        crate::runtime::error::ValidationError,
+    > {
+        Ok(UpgradeGroupFaceModelVersionRequest {
+            group_id: self
+                .group_id
+                .ok_or_else(|| crate::runtime::error::ValidationError::missing(
+                    "GroupId",
+                    "group_id",
+                ))?,
+            face_model_version: self
+                .face_model_version
+                .ok_or_else(|| crate::runtime::error::ValidationError::missing(
+                    "FaceModelVersion",
+                    "face_model_version",
+                ))?,
+        })
+    }
+}
+impl crate::runtime::sealed::Sealed for UpgradeGroupFaceModelVersionRequest {}
 impl crate::runtime::action::Action for UpgradeGroupFaceModelVersionRequest {
     const NAME: &'static str = "UpgradeGroupFaceModelVersion";
     const IDEMPOTENT: bool = false;
     const REGION_REQUIRED: bool = false;
     type Output = UpgradeGroupFaceModelVersionResponse;
     type Error = UpgradeGroupFaceModelVersionError;
-    fn validate(&self) -> Result<(), ValidationError> {
+    fn validate(
+        &self,
+    ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         UpgradeGroupFaceModelVersionRequest::validate(self)
     }
-    fn error_code(error: &UpgradeGroupFaceModelVersionError) -> Option<&'static str> {
+    fn error_code(
+        error: &UpgradeGroupFaceModelVersionError,
+    ) -> ::core::option::Option<&'static str> {
         match error {
-            UpgradeGroupFaceModelVersionError::ActionOffline(_) => Some("ActionOffline"),
-            UpgradeGroupFaceModelVersionError::AuthFailureInvalidAuthorization(_) => {
-                Some("AuthFailure.InvalidAuthorization")
-            }
-            UpgradeGroupFaceModelVersionError::AuthFailureInvalidSecretId(_) => {
-                Some("AuthFailure.InvalidSecretId")
-            }
-            UpgradeGroupFaceModelVersionError::AuthFailureMfaFailure(_) => {
-                Some("AuthFailure.MFAFailure")
-            }
-            UpgradeGroupFaceModelVersionError::AuthFailureSecretIdNotFound(_) => {
-                Some("AuthFailure.SecretIdNotFound")
-            }
-            UpgradeGroupFaceModelVersionError::AuthFailureSignatureExpire(_) => {
-                Some("AuthFailure.SignatureExpire")
-            }
-            UpgradeGroupFaceModelVersionError::AuthFailureSignatureFailure(_) => {
-                Some("AuthFailure.SignatureFailure")
-            }
-            UpgradeGroupFaceModelVersionError::AuthFailureTokenFailure(_) => {
-                Some("AuthFailure.TokenFailure")
-            }
-            UpgradeGroupFaceModelVersionError::AuthFailureUnauthorizedOperation(_) => {
-                Some("AuthFailure.UnauthorizedOperation")
-            }
-            UpgradeGroupFaceModelVersionError::DryRunOperation(_) => {
-                Some("DryRunOperation")
-            }
-            UpgradeGroupFaceModelVersionError::FailedOperation(_) => {
-                Some("FailedOperation")
-            }
             UpgradeGroupFaceModelVersionError::FailedOperationGroupCannotUpgrade(_) => {
                 Some("FailedOperation.GroupCannotUpgrade")
             }
@@ -149,14 +184,6 @@ impl crate::runtime::action::Action for UpgradeGroupFaceModelVersionRequest {
             UpgradeGroupFaceModelVersionError::FailedOperationServerError(_) => {
                 Some("FailedOperation.ServerError")
             }
-            UpgradeGroupFaceModelVersionError::InternalError(_) => Some("InternalError"),
-            UpgradeGroupFaceModelVersionError::InvalidAction(_) => Some("InvalidAction"),
-            UpgradeGroupFaceModelVersionError::InvalidParameter(_) => {
-                Some("InvalidParameter")
-            }
-            UpgradeGroupFaceModelVersionError::InvalidParameterValue(_) => {
-                Some("InvalidParameterValue")
-            }
             UpgradeGroupFaceModelVersionError::InvalidParameterValueFaceModelVersionIllegal(
                 _,
             ) => Some("InvalidParameterValue.FaceModelVersionIllegal"),
@@ -166,44 +193,6 @@ impl crate::runtime::action::Action for UpgradeGroupFaceModelVersionRequest {
             UpgradeGroupFaceModelVersionError::InvalidParameterValueGroupIdNotExist(
                 _,
             ) => Some("InvalidParameterValue.GroupIdNotExist"),
-            UpgradeGroupFaceModelVersionError::InvalidRequest(_) => {
-                Some("InvalidRequest")
-            }
-            UpgradeGroupFaceModelVersionError::IpInBlacklist(_) => Some("IpInBlacklist"),
-            UpgradeGroupFaceModelVersionError::IpNotInWhitelist(_) => {
-                Some("IpNotInWhitelist")
-            }
-            UpgradeGroupFaceModelVersionError::LimitExceeded(_) => Some("LimitExceeded"),
-            UpgradeGroupFaceModelVersionError::MissingParameter(_) => {
-                Some("MissingParameter")
-            }
-            UpgradeGroupFaceModelVersionError::NoSuchProduct(_) => Some("NoSuchProduct"),
-            UpgradeGroupFaceModelVersionError::NoSuchVersion(_) => Some("NoSuchVersion"),
-            UpgradeGroupFaceModelVersionError::RequestLimitExceeded(_) => {
-                Some("RequestLimitExceeded")
-            }
-            UpgradeGroupFaceModelVersionError::RequestLimitExceededGlobalRegionUinLimitExceeded(
-                _,
-            ) => Some("RequestLimitExceeded.GlobalRegionUinLimitExceeded"),
-            UpgradeGroupFaceModelVersionError::RequestLimitExceededIpLimitExceeded(_) => {
-                Some("RequestLimitExceeded.IPLimitExceeded")
-            }
-            UpgradeGroupFaceModelVersionError::RequestLimitExceededUinLimitExceeded(
-                _,
-            ) => Some("RequestLimitExceeded.UinLimitExceeded"),
-            UpgradeGroupFaceModelVersionError::RequestSizeLimitExceeded(_) => {
-                Some("RequestSizeLimitExceeded")
-            }
-            UpgradeGroupFaceModelVersionError::ResourceInUse(_) => Some("ResourceInUse"),
-            UpgradeGroupFaceModelVersionError::ResourceInsufficient(_) => {
-                Some("ResourceInsufficient")
-            }
-            UpgradeGroupFaceModelVersionError::ResourceNotFound(_) => {
-                Some("ResourceNotFound")
-            }
-            UpgradeGroupFaceModelVersionError::ResourceUnavailable(_) => {
-                Some("ResourceUnavailable")
-            }
             UpgradeGroupFaceModelVersionError::ResourceUnavailableInArrears(_) => {
                 Some("ResourceUnavailable.InArrears")
             }
@@ -216,31 +205,13 @@ impl crate::runtime::action::Action for UpgradeGroupFaceModelVersionRequest {
             UpgradeGroupFaceModelVersionError::ResourcesSoldOutChargeStatusException(
                 _,
             ) => Some("ResourcesSoldOut.ChargeStatusException"),
-            UpgradeGroupFaceModelVersionError::ResponseSizeLimitExceeded(_) => {
-                Some("ResponseSizeLimitExceeded")
-            }
-            UpgradeGroupFaceModelVersionError::ServiceUnavailable(_) => {
-                Some("ServiceUnavailable")
-            }
-            UpgradeGroupFaceModelVersionError::UnauthorizedOperation(_) => {
-                Some("UnauthorizedOperation")
-            }
-            UpgradeGroupFaceModelVersionError::UnknownParameter(_) => {
-                Some("UnknownParameter")
-            }
-            UpgradeGroupFaceModelVersionError::UnsupportedOperation(_) => {
-                Some("UnsupportedOperation")
-            }
-            UpgradeGroupFaceModelVersionError::UnsupportedProtocol(_) => {
-                Some("UnsupportedProtocol")
-            }
-            UpgradeGroupFaceModelVersionError::UnsupportedRegion(_) => {
-                Some("UnsupportedRegion")
-            }
+            UpgradeGroupFaceModelVersionError::Common(e) => Some(e.kind().code()),
             UpgradeGroupFaceModelVersionError::Unhandled(_) => None,
         }
     }
-    fn request_id(output: &UpgradeGroupFaceModelVersionResponse) -> Option<&str> {
+    fn request_id(
+        output: &UpgradeGroupFaceModelVersionResponse,
+    ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
@@ -258,15 +229,15 @@ impl crate::runtime::action::Action for UpgradeGroupFaceModelVersionRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "d1388dbb-c9f0-4b7a-8528-ebf61f718e67");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpgradeGroupFaceModelVersionResponse {
     /// ID of the upgrade job, used to query the progress and result of the upgrade.
     #[serde(rename = "JobId")]
-    pub job_id: String,
+    pub job_id: ::std::string::String,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
-    pub request_id: String,
+    pub request_id: ::std::string::String,
 }
 impl UpgradeGroupFaceModelVersionResponse {
     /// Starts a [`UpgradeGroupFaceModelVersionResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -282,12 +253,18 @@ pub struct UpgradeGroupFaceModelVersionResponseBuilder {
 }
 impl UpgradeGroupFaceModelVersionResponseBuilder {
     /// Sets `JobId`: ID of the upgrade job, used to query the progress and result of the upgrade.
-    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+    pub fn job_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.job_id = value.into();
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
-    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+    pub fn request_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value.request_id = value.into();
         self
     }
@@ -296,113 +273,40 @@ impl UpgradeGroupFaceModelVersionResponseBuilder {
         self.value
     }
 }
-/// Error codes `UpgradeGroupFaceModelVersion` can return: its own and the API 3.0 common ones. Codes not in the spec land in `Unhandled` with code and message intact.
+/// Error codes `UpgradeGroupFaceModelVersion` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UpgradeGroupFaceModelVersionError {
-    /// `ActionOffline`: This API has been deprecated.
-    ActionOffline(ErrorMetadata),
-    /// `AuthFailure.InvalidAuthorization`: The Authorization header of the request is invalid.
-    AuthFailureInvalidAuthorization(ErrorMetadata),
-    /// `AuthFailure.InvalidSecretId`: Invalid key (not a Tencent Cloud API key type).
-    AuthFailureInvalidSecretId(ErrorMetadata),
-    /// `AuthFailure.MFAFailure`: MFA failed.
-    AuthFailureMfaFailure(ErrorMetadata),
-    /// `AuthFailure.SecretIdNotFound`: The key does not exist (deleted or disabled, or whitespace around the key).
-    AuthFailureSecretIdNotFound(ErrorMetadata),
-    /// `AuthFailure.SignatureExpire`: The signature expired; `X-TC-Timestamp` differs from the server time by more than 5 minutes.
-    AuthFailureSignatureExpire(ErrorMetadata),
-    /// `AuthFailure.SignatureFailure`: Invalid signature.
-    AuthFailureSignatureFailure(ErrorMetadata),
-    /// `AuthFailure.TokenFailure`: Invalid session token.
-    AuthFailureTokenFailure(ErrorMetadata),
-    /// `AuthFailure.UnauthorizedOperation`: The request is not authorized (CAM).
-    AuthFailureUnauthorizedOperation(ErrorMetadata),
-    /// `DryRunOperation`: DryRun; the request would have succeeded.
-    DryRunOperation(ErrorMetadata),
-    /// `FailedOperation`: Operation failed.
-    FailedOperation(ErrorMetadata),
     /// `FailedOperation.GroupCannotUpgrade`: Error code `FailedOperation.GroupCannotUpgrade`.
-    FailedOperationGroupCannotUpgrade(ErrorMetadata),
+    FailedOperationGroupCannotUpgrade(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.GroupLostFaces`: Error code `FailedOperation.GroupLostFaces`.
-    FailedOperationGroupLostFaces(ErrorMetadata),
+    FailedOperationGroupLostFaces(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationRequestTimeout(ErrorMetadata),
+    FailedOperationRequestTimeout(crate::runtime::error::ErrorMetadata),
     /// `FailedOperation.ServerError`: The algorithm service is exceptional. Please retry. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    FailedOperationServerError(ErrorMetadata),
-    /// `InternalError`: Internal error.
-    InternalError(ErrorMetadata),
-    /// `InvalidAction`: The API does not exist.
-    InvalidAction(ErrorMetadata),
-    /// `InvalidParameter`: Parameter error (format, type, ...).
-    InvalidParameter(ErrorMetadata),
-    /// `InvalidParameterValue`: Invalid parameter value.
-    InvalidParameterValue(ErrorMetadata),
+    FailedOperationServerError(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.FaceModelVersionIllegal`: The algorithm model version is invalid.
-    InvalidParameterValueFaceModelVersionIllegal(ErrorMetadata),
+    InvalidParameterValueFaceModelVersionIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdIllegal`: The group ID contains invalid characters. It can contain only letters, digits, and special symbols (-%@#&_).
-    InvalidParameterValueGroupIdIllegal(ErrorMetadata),
+    InvalidParameterValueGroupIdIllegal(crate::runtime::error::ErrorMetadata),
     /// `InvalidParameterValue.GroupIdNotExist`: The group ID does not exist.
-    InvalidParameterValueGroupIdNotExist(ErrorMetadata),
-    /// `InvalidRequest`: Malformed multipart request body.
-    InvalidRequest(ErrorMetadata),
-    /// `IpInBlacklist`: The IP is in the blacklist.
-    IpInBlacklist(ErrorMetadata),
-    /// `IpNotInWhitelist`: The IP is not in the whitelist.
-    IpNotInWhitelist(ErrorMetadata),
-    /// `LimitExceeded`: Quota limit exceeded.
-    LimitExceeded(ErrorMetadata),
-    /// `MissingParameter`: A required parameter is missing.
-    MissingParameter(ErrorMetadata),
-    /// `NoSuchProduct`: The product does not exist.
-    NoSuchProduct(ErrorMetadata),
-    /// `NoSuchVersion`: The API version does not exist.
-    NoSuchVersion(ErrorMetadata),
-    /// `RequestLimitExceeded`: Request frequency limit exceeded. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.GlobalRegionUinLimitExceeded`: The root account exceeded its frequency limit (global region). Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededGlobalRegionUinLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.IPLimitExceeded`: The IP exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededIpLimitExceeded(ErrorMetadata),
-    /// `RequestLimitExceeded.UinLimitExceeded`: The root account (UIN) exceeded its frequency limit. Retryable (throttling: the service did not process the request, so any action is retried).
-    RequestLimitExceededUinLimitExceeded(ErrorMetadata),
-    /// `RequestSizeLimitExceeded`: The request is too large.
-    RequestSizeLimitExceeded(ErrorMetadata),
-    /// `ResourceInUse`: The resource is in use.
-    ResourceInUse(ErrorMetadata),
-    /// `ResourceInsufficient`: Insufficient resources.
-    ResourceInsufficient(ErrorMetadata),
-    /// `ResourceNotFound`: The resource does not exist.
-    ResourceNotFound(ErrorMetadata),
-    /// `ResourceUnavailable`: The resource is unavailable.
-    ResourceUnavailable(ErrorMetadata),
+    InvalidParameterValueGroupIdNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.InArrears`: The account is in arrears.
-    ResourceUnavailableInArrears(ErrorMetadata),
+    ResourceUnavailableInArrears(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.NotExist`: The billing status is unknown. Please check whether the service has been activated in the console.
-    ResourceUnavailableNotExist(ErrorMetadata),
+    ResourceUnavailableNotExist(crate::runtime::error::ErrorMetadata),
     /// `ResourceUnavailable.StopUsing`: Services for the account has been stopped.
-    ResourceUnavailableStopUsing(ErrorMetadata),
+    ResourceUnavailableStopUsing(crate::runtime::error::ErrorMetadata),
     /// `ResourcesSoldOut.ChargeStatusException`: The billing status is exceptional.
-    ResourcesSoldOutChargeStatusException(ErrorMetadata),
-    /// `ResponseSizeLimitExceeded`: The response is too large.
-    ResponseSizeLimitExceeded(ErrorMetadata),
-    /// `ServiceUnavailable`: The service is temporarily unavailable. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
-    ServiceUnavailable(ErrorMetadata),
-    /// `UnauthorizedOperation`: Unauthorized operation.
-    UnauthorizedOperation(ErrorMetadata),
-    /// `UnknownParameter`: Unknown parameter.
-    UnknownParameter(ErrorMetadata),
-    /// `UnsupportedOperation`: Unsupported operation.
-    UnsupportedOperation(ErrorMetadata),
-    /// `UnsupportedProtocol`: Unsupported protocol (HTTP(S) method or scheme).
-    UnsupportedProtocol(ErrorMetadata),
-    /// `UnsupportedRegion`: The API does not support the requested region.
-    UnsupportedRegion(ErrorMetadata),
+    ResourcesSoldOutChargeStatusException(crate::runtime::error::ErrorMetadata),
+    /// An API 3.0 common code (authentication, throttling, quotas, ...):
+    /// [`CommonCodeError::kind`](crate::CommonCodeError::kind) says which.
+    Common(crate::CommonCodeError),
     /// A code this version of the spec does not list; code and message are kept intact.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl UpgradeGroupFaceModelVersionError {
-    /// The API error code, e.g. `InvalidParameterValue`.
+    /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
@@ -411,105 +315,62 @@ impl UpgradeGroupFaceModelVersionError {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
-    pub fn request_id(&self) -> Option<&str> {
+    pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
-        self.retry_kind().is_some()
+        crate::runtime::error::ServiceError::is_retryable(self)
+    }
+    /// The service refused the call for its rate, without processing it.
+    pub fn is_throttling(&self) -> bool {
+        crate::runtime::error::ServiceError::is_throttling(self)
+    }
+    /// What the call names does not exist (a group, person, face or job).
+    pub fn is_not_found(&self) -> bool {
+        crate::runtime::error::ServiceError::is_not_found(self)
+    }
+    /// The credentials, signature or permissions were refused.
+    pub fn is_auth_failure(&self) -> bool {
+        crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
-    pub fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    pub fn retry_kind(
+        &self,
+    ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         match self {
-            Self::RequestLimitExceeded(_)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(_)
-            | Self::RequestLimitExceededIpLimitExceeded(_)
-            | Self::RequestLimitExceededUinLimitExceeded(_) => {
-                Some(crate::runtime::retry::RetryKind::Throttling)
-            }
             Self::FailedOperationRequestTimeout(_)
-            | Self::FailedOperationServerError(_)
-            | Self::ServiceUnavailable(_) => {
+            | Self::FailedOperationServerError(_) => {
                 Some(crate::runtime::retry::RetryKind::Transient)
             }
+            Self::Common(e) => e.kind().retry_kind(),
             _ => None,
         }
     }
     /// Code, message, RequestId, HTTP status and attempts.
-    pub fn metadata(&self) -> &ErrorMetadata {
+    pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationGroupCannotUpgrade(m)
+            Self::FailedOperationGroupCannotUpgrade(m)
             | Self::FailedOperationGroupLostFaces(m)
             | Self::FailedOperationRequestTimeout(m)
             | Self::FailedOperationServerError(m)
-            | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueFaceModelVersionIllegal(m)
             | Self::InvalidParameterValueGroupIdIllegal(m)
             | Self::InvalidParameterValueGroupIdNotExist(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
-            | Self::MissingParameter(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableInArrears(m)
             | Self::ResourceUnavailableNotExist(m)
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata(),
         }
     }
 }
-impl ServiceError for UpgradeGroupFaceModelVersionError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+impl crate::runtime::sealed::Sealed for UpgradeGroupFaceModelVersionError {}
+impl crate::runtime::error::ServiceError for UpgradeGroupFaceModelVersionError {
+    fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
-            "ActionOffline" => Self::ActionOffline(metadata),
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "AuthFailure.InvalidSecretId" => Self::AuthFailureInvalidSecretId(metadata),
-            "AuthFailure.MFAFailure" => Self::AuthFailureMfaFailure(metadata),
-            "AuthFailure.SecretIdNotFound" => Self::AuthFailureSecretIdNotFound(metadata),
-            "AuthFailure.SignatureExpire" => Self::AuthFailureSignatureExpire(metadata),
-            "AuthFailure.SignatureFailure" => Self::AuthFailureSignatureFailure(metadata),
-            "AuthFailure.TokenFailure" => Self::AuthFailureTokenFailure(metadata),
-            "AuthFailure.UnauthorizedOperation" => {
-                Self::AuthFailureUnauthorizedOperation(metadata)
-            }
-            "DryRunOperation" => Self::DryRunOperation(metadata),
-            "FailedOperation" => Self::FailedOperation(metadata),
             "FailedOperation.GroupCannotUpgrade" => {
                 Self::FailedOperationGroupCannotUpgrade(metadata)
             }
@@ -520,10 +381,6 @@ impl ServiceError for UpgradeGroupFaceModelVersionError {
                 Self::FailedOperationRequestTimeout(metadata)
             }
             "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidAction" => Self::InvalidAction(metadata),
-            "InvalidParameter" => Self::InvalidParameter(metadata),
-            "InvalidParameterValue" => Self::InvalidParameterValue(metadata),
             "InvalidParameterValue.FaceModelVersionIllegal" => {
                 Self::InvalidParameterValueFaceModelVersionIllegal(metadata)
             }
@@ -533,28 +390,6 @@ impl ServiceError for UpgradeGroupFaceModelVersionError {
             "InvalidParameterValue.GroupIdNotExist" => {
                 Self::InvalidParameterValueGroupIdNotExist(metadata)
             }
-            "InvalidRequest" => Self::InvalidRequest(metadata),
-            "IpInBlacklist" => Self::IpInBlacklist(metadata),
-            "IpNotInWhitelist" => Self::IpNotInWhitelist(metadata),
-            "LimitExceeded" => Self::LimitExceeded(metadata),
-            "MissingParameter" => Self::MissingParameter(metadata),
-            "NoSuchProduct" => Self::NoSuchProduct(metadata),
-            "NoSuchVersion" => Self::NoSuchVersion(metadata),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(metadata),
-            "RequestLimitExceeded.GlobalRegionUinLimitExceeded" => {
-                Self::RequestLimitExceededGlobalRegionUinLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.IPLimitExceeded" => {
-                Self::RequestLimitExceededIpLimitExceeded(metadata)
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                Self::RequestLimitExceededUinLimitExceeded(metadata)
-            }
-            "RequestSizeLimitExceeded" => Self::RequestSizeLimitExceeded(metadata),
-            "ResourceInUse" => Self::ResourceInUse(metadata),
-            "ResourceInsufficient" => Self::ResourceInsufficient(metadata),
-            "ResourceNotFound" => Self::ResourceNotFound(metadata),
-            "ResourceUnavailable" => Self::ResourceUnavailable(metadata),
             "ResourceUnavailable.InArrears" => {
                 Self::ResourceUnavailableInArrears(metadata)
             }
@@ -565,119 +400,122 @@ impl ServiceError for UpgradeGroupFaceModelVersionError {
             "ResourcesSoldOut.ChargeStatusException" => {
                 Self::ResourcesSoldOutChargeStatusException(metadata)
             }
-            "ResponseSizeLimitExceeded" => Self::ResponseSizeLimitExceeded(metadata),
-            "ServiceUnavailable" => Self::ServiceUnavailable(metadata),
-            "UnauthorizedOperation" => Self::UnauthorizedOperation(metadata),
-            "UnknownParameter" => Self::UnknownParameter(metadata),
-            "UnsupportedOperation" => Self::UnsupportedOperation(metadata),
-            "UnsupportedProtocol" => Self::UnsupportedProtocol(metadata),
-            "UnsupportedRegion" => Self::UnsupportedRegion(metadata),
-            _ => Self::Unhandled(metadata),
+            code => {
+                match crate::CommonCode::from_code(code) {
+                    Some(kind) => {
+                        Self::Common(crate::CommonCodeError::new(kind, metadata))
+                    }
+                    None => Self::Unhandled(metadata),
+                }
+            }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+    fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         UpgradeGroupFaceModelVersionError::metadata(self)
     }
-    fn metadata_mut(&mut self) -> &mut ErrorMetadata {
+    fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
-            Self::ActionOffline(m)
-            | Self::AuthFailureInvalidAuthorization(m)
-            | Self::AuthFailureInvalidSecretId(m)
-            | Self::AuthFailureMfaFailure(m)
-            | Self::AuthFailureSecretIdNotFound(m)
-            | Self::AuthFailureSignatureExpire(m)
-            | Self::AuthFailureSignatureFailure(m)
-            | Self::AuthFailureTokenFailure(m)
-            | Self::AuthFailureUnauthorizedOperation(m)
-            | Self::DryRunOperation(m)
-            | Self::FailedOperation(m)
-            | Self::FailedOperationGroupCannotUpgrade(m)
+            Self::FailedOperationGroupCannotUpgrade(m)
             | Self::FailedOperationGroupLostFaces(m)
             | Self::FailedOperationRequestTimeout(m)
             | Self::FailedOperationServerError(m)
-            | Self::InternalError(m)
-            | Self::InvalidAction(m)
-            | Self::InvalidParameter(m)
-            | Self::InvalidParameterValue(m)
             | Self::InvalidParameterValueFaceModelVersionIllegal(m)
             | Self::InvalidParameterValueGroupIdIllegal(m)
             | Self::InvalidParameterValueGroupIdNotExist(m)
-            | Self::InvalidRequest(m)
-            | Self::IpInBlacklist(m)
-            | Self::IpNotInWhitelist(m)
-            | Self::LimitExceeded(m)
-            | Self::MissingParameter(m)
-            | Self::NoSuchProduct(m)
-            | Self::NoSuchVersion(m)
-            | Self::RequestLimitExceeded(m)
-            | Self::RequestLimitExceededGlobalRegionUinLimitExceeded(m)
-            | Self::RequestLimitExceededIpLimitExceeded(m)
-            | Self::RequestLimitExceededUinLimitExceeded(m)
-            | Self::RequestSizeLimitExceeded(m)
-            | Self::ResourceInUse(m)
-            | Self::ResourceInsufficient(m)
-            | Self::ResourceNotFound(m)
-            | Self::ResourceUnavailable(m)
             | Self::ResourceUnavailableInArrears(m)
             | Self::ResourceUnavailableNotExist(m)
             | Self::ResourceUnavailableStopUsing(m)
             | Self::ResourcesSoldOutChargeStatusException(m)
-            | Self::ResponseSizeLimitExceeded(m)
-            | Self::ServiceUnavailable(m)
-            | Self::UnauthorizedOperation(m)
-            | Self::UnknownParameter(m)
-            | Self::UnsupportedOperation(m)
-            | Self::UnsupportedProtocol(m)
-            | Self::UnsupportedRegion(m)
             | Self::Unhandled(m) => m,
+            Self::Common(e) => e.metadata_mut(),
         }
     }
-    fn retry_kind(&self) -> Option<crate::runtime::retry::RetryKind> {
+    fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         UpgradeGroupFaceModelVersionError::retry_kind(self)
     }
 }
-impl std::fmt::Display for UpgradeGroupFaceModelVersionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self.metadata(), f)
+impl ::core::fmt::Display for UpgradeGroupFaceModelVersionError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
-impl std::error::Error for UpgradeGroupFaceModelVersionError {}
-/// Builder returned by [`Client::upgrade_group_face_model_version`](crate::Client::upgrade_group_face_model_version); set optional parameters, then `.send().await`.
+impl ::std::error::Error for UpgradeGroupFaceModelVersionError {}
+/// Builder returned by [`Client::upgrade_group_face_model_version`](crate::Client::upgrade_group_face_model_version): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[deprecated(
     note = "the service marks `UpgradeGroupFaceModelVersion` deprecated; it may stop working without notice"
 )]
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct UpgradeGroupFaceModelVersionFluentBuilder<'a> {
-    client: &'a crate::Client,
-    request: UpgradeGroupFaceModelVersionRequest,
+pub struct UpgradeGroupFaceModelVersionFluentBuilder {
+    client: crate::Client,
+    input: UpgradeGroupFaceModelVersionRequestBuilder,
 }
-impl<'a> UpgradeGroupFaceModelVersionFluentBuilder<'a> {
-    pub(crate) fn new(
-        client: &'a crate::Client,
-        request: UpgradeGroupFaceModelVersionRequest,
-    ) -> Self {
+impl UpgradeGroupFaceModelVersionFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
         UpgradeGroupFaceModelVersionFluentBuilder {
             client,
-            request,
+            input: <UpgradeGroupFaceModelVersionRequestBuilder as ::core::default::Default>::default(),
         }
     }
-    /// The request as built so far.
-    pub fn request(&self) -> &UpgradeGroupFaceModelVersionRequest {
-        &self.request
+    /// Sets `GroupId`: Required. ID of the group to upgrade.
+    pub fn group_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.group_id(value);
+        self
     }
-    /// The request, for sending later with [`Client::send`](crate::Client::send).
-    pub fn into_request(self) -> UpgradeGroupFaceModelVersionRequest {
-        self.request
+    /// Sets or clears `GroupId`, for a value that may be absent.
+    pub fn set_group_id(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.set_group_id(value);
+        self
     }
-    /// Validates, signs and sends the request.
+    /// Sets `FaceModelVersion`: Required. Algorithm model version to upgrade to. Defaults to the latest version. A group cannot be upgraded to an older version.
+    pub fn face_model_version(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.face_model_version(value);
+        self
+    }
+    /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    pub fn set_face_model_version(
+        mut self,
+        value: ::core::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input = self.input.set_face_model_version(value);
+        self
+    }
+    /// The parameters set so far.
+    pub fn as_input(&self) -> &UpgradeGroupFaceModelVersionRequestBuilder {
+        &self.input
+    }
+    /// The request, for sending later with [`Client::send`](crate::Client::send) or
+    /// for a mock; fails as `send` would when a required parameter is not set.
+    pub fn into_request(
+        self,
+    ) -> ::core::result::Result<
+        UpgradeGroupFaceModelVersionRequest,
+        crate::runtime::error::ValidationError,
+    > {
+        self.input.build()
+    }
+    /// Checks that the required parameters are set, then validates, signs and sends
+    /// the request.
     pub async fn send(
         self,
-    ) -> Result<
+    ) -> ::core::result::Result<
         UpgradeGroupFaceModelVersionResponse,
-        SdkError<UpgradeGroupFaceModelVersionError>,
+        crate::runtime::error::SdkError<UpgradeGroupFaceModelVersionError>,
     > {
-        self.client.send(&self.request).await
+        let request = self
+            .input
+            .build()
+            .map_err(crate::runtime::error::SdkError::InvalidRequest)?;
+        self.client.send(&request).await
     }
 }
 #[cfg(test)]
