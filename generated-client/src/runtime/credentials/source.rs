@@ -52,8 +52,9 @@ impl fmt::Display for CredentialsSource {
 }
 
 /// Which credentials signed a call the service refused: the SecretId, masked, and the source
-/// that gave it. Carried by `AuthFailure.*` and `UnauthorizedOperation*` errors
-/// ([`ErrorMetadata::signed_by`](crate::runtime::error::ErrorMetadata::signed_by)).
+/// that gave it. Carried by `AuthFailure.*` and `UnauthorizedOperation*` errors (the
+/// `signed_by` of [`ErrorMetadata`](crate::runtime::error::ErrorMetadata), and `signed_by()`
+/// on every error type).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedBy {
     masked_secret_id: String,
