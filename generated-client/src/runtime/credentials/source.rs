@@ -56,26 +56,30 @@ impl fmt::Display for CredentialsSource {
 /// `signed_by` of [`ErrorMetadata`](crate::runtime::error::ErrorMetadata), and `signed_by()`
 /// on every error type).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignedBy {
+pub struct SignedBy(Box<Signer>);
+
+/// Boxed: every error carries an `Option<SignedBy>`, which stays one pointer wide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Signer {
     masked_secret_id: String,
     source: CredentialsSource,
 }
 
 impl SignedBy {
     pub fn new(credentials: &Credentials) -> Self {
-        SignedBy {
+        SignedBy(Box::new(Signer {
             masked_secret_id: mask_secret_id(credentials.secret_id()),
             source: credentials.source().clone(),
-        }
+        }))
     }
 
     /// The SecretId with all but its first and last four characters hidden: `AKID…0000`.
     pub fn masked_secret_id(&self) -> &str {
-        &self.masked_secret_id
+        &self.0.masked_secret_id
     }
 
     pub fn source(&self) -> &CredentialsSource {
-        &self.source
+        &self.0.source
     }
 }
 
@@ -84,7 +88,7 @@ impl fmt::Display for SignedBy {
         write!(
             f,
             "signed with SecretId {} from {}",
-            self.masked_secret_id, self.source
+            self.0.masked_secret_id, self.0.source
         )
     }
 }
