@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! TENCENTCLOUD_SECRET_ID=... TENCENTCLOUD_SECRET_KEY=... \
-//!     cargo run -p tencentcloud-iai --example get_group_info -- <GroupId>
+//!     cargo run --example get_group_info -- <GroupId>
 //! ```
 //!
 //! Configured only by the environment: `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY`,

@@ -50,8 +50,8 @@ pub use runtime::client::Client;
 pub use runtime::common_call::CommonError;
 pub use runtime::config::{Config, ConfigBuilder, Endpoint, Language};
 pub use runtime::credentials::{
-    Credentials, CredentialsError, DefaultCredentialsChain, ProvideCredentials,
-    RefreshingCredentials,
+    Credentials, CredentialsError, CredentialsSource, DefaultCredentialsChain, ProvideCredentials,
+    RefreshingCredentials, SignedBy,
 };
 pub use runtime::error::{
     ConfigError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError,

@@ -518,6 +518,58 @@ fn service_errors_print_code_message_and_request_id_on_one_line() {
 }
 
 #[test]
+fn a_wrong_secret_key_names_the_masked_secret_id_and_where_it_was_set() {
+    let server = TestEmulator::start();
+    let wrong_key = "wrong-secret-key-typed-by-hand";
+    let iai = Iai::new(Some(&server));
+    let out = iai
+        .command(&["get-group-info", "--group-id", "aaa"])
+        .env("TENCENTCLOUD_SECRET_KEY", wrong_key)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: AuthFailure.SignatureFailure: "),
+        "{err}"
+    );
+    assert!(
+        err.trim_end().ends_with(
+            "; signed with SecretId AKID…0000 from the environment variables \
+             TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY"
+        ),
+        "{err}"
+    );
+    for secret in [wrong_key, TEST_SECRET_KEY, TEST_SECRET_ID] {
+        assert!(!err.contains(secret), "{secret:?} shown in {err}");
+    }
+
+    // The same key pair from a profile of the SDK file names the file and the profile.
+    let iai = iai.without_env_keys();
+    let file = iai.home.path().join(".tencentcloud/credentials");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(
+        &file,
+        format!("[dev]\nsecret_id = {TEST_SECRET_ID}\nsecret_key = {wrong_key}\n"),
+    )
+    .unwrap();
+    let out = iai.run(&["--profile", "dev", "get-group-info", "--group-id", "aaa"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.trim_end().ends_with(&format!(
+            "; signed with SecretId AKID…0000 from profile `dev` of {}",
+            file.display()
+        )),
+        "{err}"
+    );
+    for secret in [wrong_key, TEST_SECRET_ID] {
+        assert!(!err.contains(secret), "{secret:?} shown in {err}");
+    }
+}
+
+#[test]
 fn transport_errors_print_the_whole_cause_chain_and_exit_3() {
     // A port with nothing listening: bound, then released.
     let port = std::net::TcpListener::bind("127.0.0.1:0")

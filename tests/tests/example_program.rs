@@ -1,4 +1,4 @@
-//! The shipped example, `cargo run -p tencentcloud-iai --example get_group_info -- <GroupId>`,
+//! The shipped example, `cargo run --example get_group_info -- <GroupId>`,
 //! configured only by environment variables and pointed at the emulator.
 
 use std::process::{Command, Output};

@@ -94,9 +94,15 @@ pub fn emit(service: &Service) -> TokenStream {
                 self.kind
             }
 
-            /// Code, message, RequestId, HTTP status and attempts.
+            /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
             pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
                 &self.metadata
+            }
+
+            /// For an authentication failure: which SecretId signed the call (masked) and
+            /// which source gave it.
+            pub fn signed_by(&self) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
+                self.metadata.signed_by.as_ref()
             }
 
             pub(crate) fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {

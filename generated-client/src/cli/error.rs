@@ -134,6 +134,10 @@ impl<E: ServiceError> From<SdkError<E>> for CliError {
                 if let Some(id) = &meta.request_id {
                     message.push_str(&format!(" (RequestId: {id})"));
                 }
+                // Which key pair to check, and where it is set (never a secret).
+                if let Some(signed_by) = &meta.signed_by {
+                    message.push_str(&format!("; {signed_by}"));
+                }
                 CliError::new(ExitCode::Failure, message)
             }
             SdkError::InvalidRequest(_) => CliError::new(ExitCode::Validation, chain(&e)),

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use crate::runtime::credentials::environment::Env;
 use crate::runtime::credentials::profile::{load_profile, ProfileSource};
+use crate::runtime::credentials::CredentialsSource;
 use crate::{Credentials, DefaultCredentialsChain, ProvideCredentials};
 
 fn env(name: &str) -> Option<String> {
@@ -118,7 +119,13 @@ fn read_tccli_credentials(path: &Path) -> Result<Credentials, CliError> {
             path.display()
         )));
     };
-    let credentials = Credentials::new(id, key);
+    let credentials = Credentials::new(id, key).with_source(CredentialsSource::ProfileFile {
+        path: path.to_owned(),
+        profile: path
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    });
     Ok(match field("token") {
         Some(token) => credentials.with_session_token(token),
         None => credentials,

@@ -11,6 +11,7 @@ use tracing::Instrument;
 
 use super::action::Action;
 use super::config::{Config, Endpoint};
+use super::credentials::{Credentials, SignedBy};
 use super::envelope;
 use super::error::{
     ErrorMetadata, SdkError, ServiceError, TimeoutError, ValidationError, ValidationErrorKind,
@@ -228,7 +229,7 @@ impl Client {
         destination: Destination,
     ) -> Result<HttpResponse, Failure> {
         let config = &self.inner.config;
-        let http_request = self
+        let (http_request, fetched) = self
             .sign(meta, body.clone(), Some((deadline, attempt)), destination)
             .await
             .map_err(|error| Failure {
@@ -266,11 +267,23 @@ impl Client {
         };
         match envelope::classify(response.status, &response.body, attempt) {
             Ok(()) => Ok(response),
-            Err(error) => Err(Failure {
-                error,
-                response: Some(response),
-                ends_call: false,
-            }),
+            Err(mut error) => {
+                if let SdkError::Service(metadata) = &mut error {
+                    if metadata.is_auth_failure() && !config.unsigned {
+                        // Which key to check, and where it is set: the credentials that
+                        // signed this attempt, fetched for it or fixed in the config.
+                        let signer = fetched
+                            .as_ref()
+                            .or_else(|| config.credentials.fixed_credentials());
+                        metadata.signed_by = signer.map(SignedBy::new);
+                    }
+                }
+                Err(Failure {
+                    error,
+                    response: Some(response),
+                    ends_call: false,
+                })
+            }
         }
     }
 
@@ -281,7 +294,10 @@ impl Client {
     pub async fn prepare<A: Action>(&self, request: &A) -> Result<HttpRequest, SdkError<A::Error>> {
         let meta = ActionMeta::of(request);
         let prepared = match encode(request, &self.inner.config, &meta) {
-            Ok(body) => self.sign(&meta, body, None, self.route().0).await,
+            Ok(body) => self
+                .sign(&meta, body, None, self.route().0)
+                .await
+                .map(|(request, _)| request),
             Err(e) => Err(e),
         };
         prepared.map_err(|e| e.map_service(A::Error::from_metadata))
@@ -289,14 +305,15 @@ impl Client {
 
     /// Signs `body` for the action with current credentials and the (skew-corrected) time.
     /// Constant header values are shared; the signing key is reused for the whole UTC day.
-    /// Within a call, fetching credentials is bounded by the call's deadline.
+    /// Within a call, fetching credentials is bounded by the call's deadline. Returns the
+    /// credentials fetched for this request, if they were not the config's fixed ones.
     async fn sign(
         &self,
         meta: &ActionMeta<'_>,
         body: Bytes,
         call: Option<(Instant, u32)>,
         destination: Destination,
-    ) -> Result<HttpRequest, SdkError<ErrorMetadata>> {
+    ) -> Result<(HttpRequest, Option<Credentials>), SdkError<ErrorMetadata>> {
         let config = &self.inner.config;
         let action = meta.name;
         // Generated actions name theirs with a constant, shared rather than copied.
@@ -311,13 +328,12 @@ impl Client {
                 ("X-TC-Timestamp", HeaderValue::decimal(self.now())),
                 ("Authorization", HeaderValue::from_static("SKIP")),
             ];
-            return Ok(HttpRequest::from_parts(
-                Arc::clone(self.target(destination).0),
-                headers,
-                body,
+            return Ok((
+                HttpRequest::from_parts(Arc::clone(self.target(destination).0), headers, body),
+                None,
             ));
         }
-        let provided;
+        let mut provided = None;
         let credentials = match config.credentials.fixed_credentials() {
             Some(fixed) => fixed,
             None => {
@@ -328,8 +344,7 @@ impl Client {
                         .map_err(|_elapsed| SdkError::Timeout(call_timeout(config, attempt)))?,
                     None => fetch.await,
                 };
-                provided = fetched.map_err(SdkError::Credentials)?;
-                &provided
+                &*provided.insert(fetched.map_err(SdkError::Credentials)?)
             }
         };
         let timestamp = self.now();
@@ -360,7 +375,10 @@ impl Client {
             headers.push(("X-TC-Token", HeaderValue::from(token.to_owned())));
         }
         headers.push(("Authorization", HeaderValue::from(authorization)));
-        Ok(HttpRequest::from_parts(Arc::clone(shared), headers, body))
+        Ok((
+            HttpRequest::from_parts(Arc::clone(shared), headers, body),
+            provided,
+        ))
     }
 
     /// Runs `sign` with the cached signing key if it fits, else with a freshly derived one,

@@ -167,6 +167,7 @@ fn success_envelope(
             http_status,
             attempts,
             not_retried: None,
+            signed_by: None,
         }));
     }
     if !(200..300).contains(&http_status) {

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::credentials::CredentialsError;
+use super::credentials::{CredentialsError, SignedBy};
 
 /// The error of one call: `E` is the action's own service error enum.
 #[derive(Debug)]
@@ -50,6 +50,13 @@ impl<E: ServiceError> SdkError<E> {
             SdkError::Response(e) => e.request_id.as_deref(),
             _ => None,
         }
+    }
+
+    /// For an authentication failure: which SecretId signed the call (masked) and where it
+    /// came from.
+    pub fn signed_by(&self) -> Option<&SignedBy> {
+        self.service_error()
+            .and_then(|e| e.metadata().signed_by.as_ref())
     }
 
     /// How many attempts were made before giving up (0 when nothing was sent).
@@ -184,6 +191,9 @@ pub struct ErrorMetadata {
     /// Why the client did not retry a retryable code, e.g. a transient error on an action that
     /// is not idempotent; shown by `Display`.
     pub not_retried: Option<String>,
+    /// For an authentication failure (`AuthFailure.*`, `UnauthorizedOperation*`): which
+    /// SecretId signed the call, masked, and which source gave it; shown by `Display`.
+    pub signed_by: Option<SignedBy>,
 }
 
 impl ErrorMetadata {
@@ -195,7 +205,13 @@ impl ErrorMetadata {
             http_status: 200,
             attempts: 1,
             not_retried: None,
+            signed_by: None,
         }
+    }
+
+    /// Which credentials signed the refused call (the `signed_by` field).
+    pub fn signed_by(&self) -> Option<&SignedBy> {
+        self.signed_by.as_ref()
     }
 }
 
@@ -231,6 +247,9 @@ impl fmt::Display for ErrorMetadata {
         }
         if let Some(reason) = &self.not_retried {
             write!(f, "; not retried: {reason}")?;
+        }
+        if let Some(signed_by) = &self.signed_by {
+            write!(f, "; {signed_by}")?;
         }
         Ok(())
     }

@@ -632,6 +632,13 @@ impl AnalyzeDenseLandmarksError {
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
+    /// For an authentication failure: which SecretId signed the call (masked) and
+    /// which source gave it (environment, profile file, role, ...).
+    pub fn signed_by(
+        &self,
+    ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
+        self.metadata().signed_by.as_ref()
+    }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
@@ -665,7 +672,7 @@ impl AnalyzeDenseLandmarksError {
             _ => None,
         }
     }
-    /// Code, message, RequestId, HTTP status and attempts.
+    /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationFaceSizeTooSmall(m)

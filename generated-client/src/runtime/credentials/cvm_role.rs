@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::environment::Env;
 use super::refreshing::{FetchFn, RefreshingCredentials};
-use super::{BoxFuture, Credentials, CredentialsError, ProvideCredentials};
+use super::{BoxFuture, Credentials, CredentialsError, CredentialsSource, ProvideCredentials};
 use crate::runtime::transport::{provider_transport, HttpRequest, HttpTransport};
 
 /// Replaces [`DEFAULT_METADATA_ENDPOINT`] (scheme, host and optional port).
@@ -220,7 +220,8 @@ impl MetadataServer {
         tracing::debug!(role = %role, expired_time = expired, "fetched CVM role credentials");
         Ok(Credentials::new(id, key)
             .with_session_token(token)
-            .with_expiry(SystemTime::UNIX_EPOCH + Duration::from_secs(expired)))
+            .with_expiry(SystemTime::UNIX_EPOCH + Duration::from_secs(expired))
+            .with_source(CredentialsSource::CvmRole { role }))
     }
 
     /// The body of a 2xx answer to `GET <endpoint><path>`.

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::{Credentials, CredentialsError};
+use super::{Credentials, CredentialsError, CredentialsSource};
 
 pub(crate) const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
 pub(crate) const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
@@ -54,7 +54,7 @@ impl Env {
 pub(crate) fn from_env_vars(env: &Env) -> Result<Option<Credentials>, CredentialsError> {
     match (env.get(ENV_SECRET_ID), env.get(ENV_SECRET_KEY)) {
         (Some(id), Some(key)) => {
-            let creds = Credentials::new(id, key);
+            let creds = Credentials::new(id, key).with_source(CredentialsSource::Environment);
             Ok(Some(match env.get(ENV_SESSION_TOKEN) {
                 Some(token) => creds.with_session_token(token),
                 None => creds,

@@ -24,6 +24,7 @@ pub mod environment;
 pub mod oidc;
 pub mod profile;
 pub mod refreshing;
+pub mod source;
 pub mod sts;
 
 pub use chain::DefaultCredentialsChain;
@@ -31,17 +32,20 @@ pub use cvm_role::{CvmRoleCredentials, CvmRoleCredentialsBuilder};
 pub(crate) use environment::non_empty_env;
 pub use oidc::{OidcRoleArnCredentials, OidcRoleArnCredentialsBuilder};
 pub use refreshing::{RefreshingCredentials, DEFAULT_REFRESH_MARGIN};
+pub use source::{CredentialsSource, SignedBy};
 pub use sts::{StsAssumeRoleCredentials, StsAssumeRoleCredentialsBuilder};
 
 use environment::{from_env_vars, Env, ENV_SECRET_ID, ENV_SECRET_KEY};
 
-/// `SecretId` + `SecretKey`, and a session token for temporary credentials.
+/// `SecretId` + `SecretKey`, and a session token for temporary credentials; and where they
+/// came from, which an `AuthFailure` error names.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
     secret_id: String,
     secret_key: String,
     token: Option<String>,
     expiry: Option<SystemTime>,
+    source: CredentialsSource,
 }
 
 impl Credentials {
@@ -52,7 +56,15 @@ impl Credentials {
             secret_key: secret_key.into(),
             token: None,
             expiry: None,
+            source: CredentialsSource::Code,
         }
+    }
+
+    /// Says where the keys came from (the built-in providers set it; the default is
+    /// [`CredentialsSource::Code`]).
+    pub fn with_source(mut self, source: CredentialsSource) -> Self {
+        self.source = source;
+        self
     }
 
     /// Temporary credentials: adds the session token sent as `X-TC-Token`.
@@ -95,6 +107,11 @@ impl Credentials {
     pub fn expiry(&self) -> Option<SystemTime> {
         self.expiry
     }
+
+    /// Where the keys came from.
+    pub fn source(&self) -> &CredentialsSource {
+        &self.source
+    }
 }
 
 impl fmt::Debug for Credentials {
@@ -106,6 +123,7 @@ impl fmt::Debug for Credentials {
         if let Some(expiry) = self.expiry {
             s.field("expiry", &expiry);
         }
+        s.field("source", &self.source);
         s.finish()
     }
 }

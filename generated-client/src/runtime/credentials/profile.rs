@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::environment::Env;
 use super::sts::{StsAssumeRoleCredentials, DEFAULT_DURATION_SECONDS};
-use super::{Credentials, CredentialsError};
+use super::{Credentials, CredentialsError, CredentialsSource};
 use crate::runtime::config::Endpoint;
 use crate::runtime::profile::ProfileFile;
 
@@ -27,7 +27,13 @@ pub(crate) fn load_profile(
         CredentialsError::new(format!("credentials file {}: {e}", path.display()))
     };
     let file = ProfileFile::load(path)?;
-    let keys = file.credentials(profile).map_err(|e| in_file(&e))?;
+    let keys = file
+        .credentials(profile)
+        .map_err(|e| in_file(&e))?
+        .with_source(CredentialsSource::ProfileFile {
+            path: path.to_owned(),
+            profile: profile.to_owned(),
+        });
     let Some(role_arn) = file.get(profile, "role_arn").filter(|v| !v.is_empty()) else {
         return Ok(ProfileSource::Keys(keys));
     };

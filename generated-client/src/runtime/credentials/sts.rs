@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::environment::Env;
 use super::refreshing::{FetchFn, RefreshingCredentials};
-use super::{BoxFuture, Credentials, CredentialsError, ProvideCredentials};
+use super::{BoxFuture, Credentials, CredentialsError, CredentialsSource, ProvideCredentials};
 use crate::runtime::client::Client;
 use crate::runtime::common_call::CommonError;
 use crate::runtime::config::{ConfigBuilder, Endpoint};
@@ -298,9 +298,18 @@ pub(crate) async fn assume(
         tmp_secret_key,
         token,
     } = answer.credentials;
+    let source = match action {
+        "AssumeRoleWithWebIdentity" => CredentialsSource::OidcRole {
+            role_arn: role_arn.to_owned(),
+        },
+        _ => CredentialsSource::StsAssumeRole {
+            role_arn: role_arn.to_owned(),
+        },
+    };
     Ok(Credentials::new(tmp_secret_id, tmp_secret_key)
         .with_session_token(token)
-        .with_expiry(SystemTime::UNIX_EPOCH + Duration::from_secs(answer.expired_time)))
+        .with_expiry(SystemTime::UNIX_EPOCH + Duration::from_secs(answer.expired_time))
+        .with_source(source))
 }
 
 impl fmt::Debug for StsAssumeRoleCredentials {
