@@ -165,8 +165,7 @@ pub struct ActionFaults {
 pub type FaultPlan = BTreeMap<String, ActionFaults>;
 
 impl FaultStep {
-    /// The step's kind as spelled in JSON (`drop_connection`, `error`, ...), the key of
-    /// [`Faults::injected`].
+    /// The step's kind as spelled in JSON (`drop_connection`, `error`, ...).
     pub fn kind(&self) -> &'static str {
         match self {
             FaultStep::Error { .. } => "error",
@@ -178,6 +177,17 @@ impl FaultStep {
             FaultStep::SlowBodyMs(_) => "slow_body_ms",
             FaultStep::Respond(_) => "respond",
             FaultStep::Pass => "pass",
+        }
+    }
+
+    /// The key of [`Faults::injected`]: the kind, with the code of an error and the status
+    /// of an HTTP answer (`error RequestLimitExceeded`, `http_status 502`, `respond 200`).
+    pub fn label(&self) -> String {
+        match self {
+            FaultStep::Error { code, .. } => format!("error {code}"),
+            FaultStep::HttpStatus(status) => format!("http_status {status}"),
+            FaultStep::Respond(raw) => format!("respond {}", raw.status),
+            other => other.kind().to_owned(),
         }
     }
 }
@@ -204,7 +214,7 @@ struct Live {
     scripts: HashMap<String, VecDeque<FaultStep>>,
     throttles: HashMap<String, (u32, Instant, u32)>,
     /// Faults injected so far, by kind; kept across `set` and `clear`.
-    injected: BTreeMap<&'static str, u64>,
+    injected: BTreeMap<String, u64>,
 }
 
 impl Faults {
@@ -258,9 +268,9 @@ impl Faults {
         *self.lock() = Live::default();
     }
 
-    /// How many faults were injected so far, by kind ([`FaultStep::kind`], or [`THROTTLED`]
-    /// for calls refused by a throttle); `pass` steps are not faults and are not counted.
-    pub fn injected(&self) -> BTreeMap<&'static str, u64> {
+    /// How many faults were injected so far, by [`FaultStep::label`] (or [`THROTTLED`] for
+    /// calls refused by a throttle); `pass` steps are not faults and are not counted.
+    pub fn injected(&self) -> BTreeMap<String, u64> {
         self.lock().injected.clone()
     }
 
@@ -289,14 +299,14 @@ impl Faults {
             }
             *count += 1;
             if *count > *rate {
-                *live.injected.entry(THROTTLED).or_default() += 1;
+                *live.injected.entry(THROTTLED.to_owned()).or_default() += 1;
                 return Decision::Throttled;
             }
         }
         match live.scripts.get_mut(action).and_then(VecDeque::pop_front) {
             Some(step) => {
                 if step != FaultStep::Pass {
-                    *live.injected.entry(step.kind()).or_default() += 1;
+                    *live.injected.entry(step.label()).or_default() += 1;
                 }
                 Decision::Step(step)
             }
@@ -357,7 +367,8 @@ mod tests {
         );
         assert_eq!(faults.decide("CreateGroup"), Decision::Proceed);
         let injected = faults.injected();
-        assert_eq!(injected["respond"], 2);
+        assert_eq!(injected["respond 502"], 1);
+        assert_eq!(injected["error InternalError"], 1);
         assert_eq!(injected["apply_then_drop"], 1);
         assert_eq!(injected.values().sum::<u64>(), 9, "every step but `pass`");
         faults.clear();
