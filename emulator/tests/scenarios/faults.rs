@@ -167,6 +167,16 @@ async fn apply_then_drop_changes_the_account_and_answers_nothing() {
     );
     assert_eq!(emulator.request_count("CreateGroup"), 1, "and not retried");
     assert_eq!(emulator.faults().injected()["apply_then_drop"], 1);
+    let injected = http
+        .get(emulator.url() + "/_emulator/faults/injected")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let injected: serde_json::Value = serde_json::from_str(&injected).unwrap();
+    assert_eq!(injected, serde_json::json!({"apply_then_drop": 1}));
     assert_eq!(
         *executed.lock().unwrap(),
         [("CreateGroup".to_owned(), "g".to_owned(), true)]

@@ -120,7 +120,7 @@ impl<E: ServiceError> SdkError<E> {
     /// itself never repeats such a write (an action not marked idempotent).
     ///
     /// True for a transport failure after the request may have been sent (the connection
-    /// closed or reset before the answer, [`TransportError::maybe_sent`]), a timeout while a
+    /// closed or reset before the answer: [`TransportError`]'s `maybe_sent`), a timeout while a
     /// request was in flight ([`TimeoutError::may_have_been_applied`]), an answer that is not
     /// a well-formed API response ([`ResponseError`], e.g. a gateway's HTML 502), and a
     /// service error the spec marks transient or `InternalError`. False when nothing was sent
