@@ -182,7 +182,8 @@ impl Client {
                 Err(failure) => failure,
             };
             if let SdkError::Timeout(timeout) = &mut error {
-                // A timeout while signing sent nothing; it still ends a call that did.
+                // A timeout while fetching credentials sent nothing itself, but an earlier
+                // attempt of the call may have been applied.
                 let earlier = maybe_applied || timeout.may_have_been_applied();
                 *timeout = timeout.clone().with_maybe_applied(earlier);
             }
