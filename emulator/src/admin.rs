@@ -9,11 +9,12 @@
 //! | `GET /_emulator/faults` | the faults still to come |
 //! | `PUT /_emulator/faults` | replaces the faults (a fault plan, see [`crate::faults`]) |
 //! | `DELETE /_emulator/faults` | clears the faults |
+//! | `GET /_emulator/faults/injected` | faults injected so far, by kind: `{"apply_then_drop": N, "error InternalError": N, "throttled": N, ...}` (see [`crate::Faults::injected`]) |
 //! | `GET /_emulator/actions` | every spec action, and whether its semantics are modelled |
 //! | `GET /_emulator/requests` | the recorded calls, oldest first (see [`crate::journal`]) |
 //! | `DELETE /_emulator/requests` | forgets the recorded calls |
 //! | `GET`/`PUT /_emulator/clock` | `{"skew_secs": N}`: the clock's offset from the system's |
-//! | `GET`/`PUT /_emulator/connections` | `{"accepted": N, "refuse_next": M}`; PUT sets `refuse_next`: close the next M connections unread |
+//! | `GET`/`PUT /_emulator/connections` | `{"accepted": N, "refused": R, "refuse_next": M}`; PUT sets `refuse_next`: close the next M connections unread |
 //! | `GET /_emulator/credentials` | temporary credentials issued so far, by source, and metadata requests: `{"assume_role": N, "web_identity": N, "metadata": N, "metadata_requests": N}` |
 //! | `POST /_emulator/credentials/expire` | every credential issued so far expires now |
 
@@ -64,6 +65,9 @@ pub(crate) async fn handle(
                 Err(refusal) => refusal,
             }
         }
+        (Method::GET, "faults/injected") => json_response(
+            serde_json::to_vec_pretty(&shared.faults.injected()).expect("counts serialise"),
+        ),
         (Method::GET, "requests") => json_response(
             serde_json::to_vec_pretty(&shared.journal.calls()).expect("calls serialise"),
         ),
@@ -138,6 +142,7 @@ fn clock(shared: &Shared) -> Response<ReplyBody> {
 
 fn connections(shared: &Shared) -> Response<ReplyBody> {
     let body = json!({"accepted": shared.connections.accepted(),
+                      "refused": shared.connections.refused(),
                       "refuse_next": shared.connections.to_refuse()});
     json_response(body.to_string().into_bytes())
 }

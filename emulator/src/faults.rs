@@ -8,7 +8,8 @@
 //! ```json
 //! {"GetGroupInfo": {
 //!    "script": [{"error": {"code": "FailedOperation.ServerError"}}, {"delay_ms": 200},
-//!               "drop_connection", {"http_status": 502}, "truncated_body", {"slow_body_ms": 3000},
+//!               "drop_connection", "apply_then_drop", {"http_status": 502}, "truncated_body",
+//!               {"slow_body_ms": 3000},
 //!               {"respond": {"status": 200, "content_type": "text/plain", "body": "OK"}},
 //!               "pass"],
 //!    "throttle_per_second": 5}}
@@ -17,6 +18,14 @@
 //! `respond` answers exactly the given bytes (`body`, or `body_base64` for bytes that are not
 //! UTF-8), for testing how a client copes with answers the service should never send:
 //! malformed JSON, a wrong `Content-Type`, a response missing a field.
+//!
+//! `drop_connection` closes the connection before the action runs: nothing changes.
+//! `apply_then_drop` runs the action (a write changes the account), then closes the connection
+//! without a byte of answer: the case a client cannot tell from the first, and so the one where
+//! it must not repeat a write (the service may have applied it).
+//!
+//! [`Faults::injected`] counts what was injected, by kind, over the emulator's whole life
+//! (the journal forgets old calls; these counts do not).
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Mutex;
@@ -36,8 +45,10 @@ pub enum FaultStep {
     },
     /// Wait, then answer normally.
     DelayMs(u64),
-    /// Close the connection without answering.
+    /// Close the connection without answering; the action does not run.
     DropConnection,
+    /// Run the action (a write is applied), then close the connection without answering.
+    ApplyThenDrop,
     /// This HTTP status with a plain-text body and no API envelope.
     HttpStatus(u16),
     /// Announce the full body length, send half of it, close the connection.
@@ -153,6 +164,37 @@ pub struct ActionFaults {
 /// Faults by action name.
 pub type FaultPlan = BTreeMap<String, ActionFaults>;
 
+impl FaultStep {
+    /// The step's kind as spelled in JSON (`drop_connection`, `error`, ...).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FaultStep::Error { .. } => "error",
+            FaultStep::DelayMs(_) => "delay_ms",
+            FaultStep::DropConnection => "drop_connection",
+            FaultStep::ApplyThenDrop => "apply_then_drop",
+            FaultStep::HttpStatus(_) => "http_status",
+            FaultStep::TruncatedBody => "truncated_body",
+            FaultStep::SlowBodyMs(_) => "slow_body_ms",
+            FaultStep::Respond(_) => "respond",
+            FaultStep::Pass => "pass",
+        }
+    }
+
+    /// The key of [`Faults::injected`]: the kind, with the code of an error and the status
+    /// of an HTTP answer (`error RequestLimitExceeded`, `http_status 502`, `respond 200`).
+    pub fn label(&self) -> String {
+        match self {
+            FaultStep::Error { code, .. } => format!("error {code}"),
+            FaultStep::HttpStatus(status) => format!("http_status {status}"),
+            FaultStep::Respond(raw) => format!("respond {}", raw.status),
+            other => other.kind().to_owned(),
+        }
+    }
+}
+
+/// The key of [`Faults::injected`] for calls refused by throttling.
+pub const THROTTLED: &str = "throttled";
+
 /// What the gateway does with the call.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decision {
@@ -171,13 +213,16 @@ pub struct Faults {
 struct Live {
     scripts: HashMap<String, VecDeque<FaultStep>>,
     throttles: HashMap<String, (u32, Instant, u32)>,
+    /// Faults injected so far, by kind; kept across `set` and `clear`.
+    injected: BTreeMap<String, u64>,
 }
 
 impl Faults {
     /// Replaces every fault with `plan`.
     pub fn set(&self, plan: &FaultPlan) {
         let mut live = self.lock();
-        *live = Live::default();
+        live.scripts.clear();
+        live.throttles.clear();
         for (action, faults) in plan {
             live.scripts
                 .insert(action.clone(), faults.script.iter().cloned().collect());
@@ -211,8 +256,22 @@ impl Faults {
         }
     }
 
+    /// Removes every scripted step and throttle (the counts of [`Self::injected`] stay).
     pub fn clear(&self) {
+        let mut live = self.lock();
+        live.scripts.clear();
+        live.throttles.clear();
+    }
+
+    /// Forgets the plan and the counts.
+    pub(crate) fn reset(&self) {
         *self.lock() = Live::default();
+    }
+
+    /// How many faults were injected so far, by [`FaultStep::label`] (or [`THROTTLED`] for
+    /// calls refused by a throttle); `pass` steps are not faults and are not counted.
+    pub fn injected(&self) -> BTreeMap<String, u64> {
+        self.lock().injected.clone()
     }
 
     /// What remains: unconsumed steps and throttles.
@@ -240,11 +299,17 @@ impl Faults {
             }
             *count += 1;
             if *count > *rate {
+                *live.injected.entry(THROTTLED.to_owned()).or_default() += 1;
                 return Decision::Throttled;
             }
         }
         match live.scripts.get_mut(action).and_then(VecDeque::pop_front) {
-            Some(step) => Decision::Step(step),
+            Some(step) => {
+                if step != FaultStep::Pass {
+                    *live.injected.entry(step.label()).or_default() += 1;
+                }
+                Decision::Step(step)
+            }
             None => Decision::Proceed,
         }
     }
@@ -263,7 +328,8 @@ mod tests {
     fn plan_json_and_script_order() {
         let plan: FaultPlan = serde_json::from_str(
             r#"{"GetGroupInfo": {"script": [{"error": {"code": "InternalError"}}, {"delay_ms": 5},
-                "drop_connection", {"http_status": 502}, "truncated_body", {"slow_body_ms": 7},
+                "drop_connection", "apply_then_drop", {"http_status": 502}, "truncated_body",
+                {"slow_body_ms": 7},
                 {"respond": {"status": 502, "content_type": "text/html", "body": "<html>"}},
                 {"respond": {"body_base64": "//4A"}}, "pass"]}}"#,
         )
@@ -271,7 +337,7 @@ mod tests {
         let faults = Faults::default();
         faults.set(&plan);
         assert_eq!(faults.plan(), plan);
-        let steps: Vec<Decision> = (0..10).map(|_| faults.decide("GetGroupInfo")).collect();
+        let steps: Vec<Decision> = (0..11).map(|_| faults.decide("GetGroupInfo")).collect();
         assert_eq!(
             steps,
             [
@@ -281,6 +347,7 @@ mod tests {
                 }),
                 Decision::Step(FaultStep::DelayMs(5)),
                 Decision::Step(FaultStep::DropConnection),
+                Decision::Step(FaultStep::ApplyThenDrop),
                 Decision::Step(FaultStep::HttpStatus(502)),
                 Decision::Step(FaultStep::TruncatedBody),
                 Decision::Step(FaultStep::SlowBodyMs(7)),
@@ -299,6 +366,13 @@ mod tests {
             ]
         );
         assert_eq!(faults.decide("CreateGroup"), Decision::Proceed);
+        let injected = faults.injected();
+        assert_eq!(injected["respond 502"], 1);
+        assert_eq!(injected["error InternalError"], 1);
+        assert_eq!(injected["apply_then_drop"], 1);
+        assert_eq!(injected.values().sum::<u64>(), 9, "every step but `pass`");
+        faults.clear();
+        assert_eq!(faults.injected(), injected, "counts outlive the plan");
     }
 
     #[test]
@@ -308,6 +382,7 @@ mod tests {
         let decisions: Vec<Decision> = (0..3).map(|_| faults.decide("GetGroupList")).collect();
         assert_eq!(decisions[..2], [Decision::Proceed, Decision::Proceed]);
         assert_eq!(decisions[2], Decision::Throttled);
+        assert_eq!(faults.injected()[THROTTLED], 1);
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub(crate) enum Delivery {
     Whole,
     Truncated,
     Slow(Duration),
+    /// No answer at all: the connection is closed once the action has run.
+    Dropped,
 }
 
 /// The reply, and the error code it carries (for the journal).
@@ -156,6 +158,7 @@ pub(crate) async fn apply_faults(
             Ok(Delivery::Whole)
         }
         Decision::Step(FaultStep::DropConnection) => Err(outcome(Reply::Drop, None)),
+        Decision::Step(FaultStep::ApplyThenDrop) => Ok(Delivery::Dropped),
         Decision::Step(FaultStep::HttpStatus(status)) => {
             let reply = Reply::Status(status, format!("emulated fault: HTTP {status}\n"));
             Err(outcome(reply, None))
@@ -179,6 +182,7 @@ pub(crate) fn deliver(answer: Answer, request_id: &str, delivery: Delivery) -> O
         Delivery::Whole => Reply::Json(body),
         Delivery::Truncated => Reply::Truncated(body),
         Delivery::Slow(delay) => Reply::SlowBody(body, delay),
+        Delivery::Dropped => Reply::Drop,
     };
     Outcome { reply, error_code }
 }
@@ -461,7 +465,7 @@ fn run<'a>(
                 let state = shared.read_state();
                 read(&state, &semantics::Params(&params))
             }
-            Some(Handler::Write(write)) => shared.write(write, params).await,
+            Some(Handler::Write(write)) => shared.write(action.name, write, params).await,
         }
     })
 }

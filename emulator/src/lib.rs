@@ -70,8 +70,10 @@
 //!
 //! # Faults, admin API, persistence
 //!
-//! See [`faults`] (scripted errors, delays, dropped connections, HTTP 5xx, truncated or slow
-//! bodies, raw answers, throttling), [`RunningEmulator::refuse_next_connections`] and
+//! See [`faults`] (scripted errors, delays, dropped connections before or after the action,
+//! HTTP 5xx, truncated or slow bodies, raw answers, throttling; counted by kind),
+//! [`RunningEmulator::refuse_next_connections`], [`EmulatorBuilder::on_write`] (every write
+//! the emulator runs, for counting repeats over runs longer than the journal keeps) and
 //! [`EmulatorBuilder::clock_skew_secs`], [`journal`] (what each call sent, for assertions),
 //! [`admin`] (`/_emulator/` routes) and [`EmulatorBuilder::state_file`].
 
@@ -99,7 +101,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-pub use faults::{ActionFaults, FaultPlan, FaultStep, Faults, RawReply};
+pub use faults::{ActionFaults, FaultPlan, FaultStep, Faults, RawReply, THROTTLED};
 pub use image::Marker;
 pub use issued::{CredentialSource, IssuedCredentialCounts, IssuedCredentials};
 pub use journal::RecordedCall;
@@ -178,6 +180,29 @@ impl std::error::Error for StartError {
     }
 }
 
+/// A write action the emulator ran, as [`EmulatorBuilder::on_write`] sees it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ExecutedWrite<'a> {
+    /// The action, e.g. `CreatePerson`.
+    pub action: &'a str,
+    /// Its parameters by API name, as checked against the spec.
+    pub params: &'a Map<String, Value>,
+    /// Whether it changed the account; false when the action answered an error (e.g.
+    /// `InvalidParameterValue.PersonIdAlreadyExist` for a repeated `CreatePerson`).
+    pub applied: bool,
+}
+
+/// The callback of [`EmulatorBuilder::on_write`].
+#[derive(Clone)]
+struct WriteObserver(Arc<dyn Fn(&ExecutedWrite<'_>) + Send + Sync>);
+
+impl std::fmt::Debug for WriteObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WriteObserver")
+    }
+}
+
 /// Configures an emulator; [`Emulator::builder`].
 #[derive(Debug, Clone)]
 pub struct EmulatorBuilder {
@@ -193,6 +218,7 @@ pub struct EmulatorBuilder {
     oidc_providers: Vec<OidcProvider>,
     oidc_token_expired: bool,
     issued_credentials_lifetime: Option<Duration>,
+    write_observer: Option<WriteObserver>,
 }
 
 /// Entry point: `Emulator::builder().start().await`.
@@ -214,6 +240,7 @@ impl Emulator {
             oidc_providers: Vec::new(),
             oidc_token_expired: false,
             issued_credentials_lifetime: None,
+            write_observer: None,
         }
     }
 }
@@ -315,6 +342,19 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Calls `observe` each time a write action runs (whether it changed the account or
+    /// answered an error), before its answer is sent, and whatever a fault then does to that
+    /// answer. Unlike the bounded journal it forgets nothing: a load test counts with it which
+    /// writes the service executed more than once. Keep it quick; it runs on the server's
+    /// threads.
+    pub fn on_write(
+        mut self,
+        observe: impl Fn(&ExecutedWrite<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.write_observer = Some(WriteObserver(Arc::new(observe)));
+        self
+    }
+
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(self) -> Result<RunningEmulator, StartError> {
         let tls = match &self.tls {
@@ -350,6 +390,7 @@ impl EmulatorBuilder {
                 tokens_expired: self.oidc_token_expired.into(),
             },
             metadata: metadata::Metadata::new(self.cvm_role),
+            write_observer: self.write_observer,
         });
         let listener = tokio::net::TcpListener::bind(self.addr)
             .await
@@ -402,7 +443,7 @@ impl RunningEmulator {
             .build()
     }
 
-    /// The live faults: script steps, throttles.
+    /// The live faults: script steps, throttles, and the counts of those injected.
     pub fn faults(&self) -> &Faults {
         &self.shared.faults
     }
@@ -456,6 +497,11 @@ impl RunningEmulator {
         self.shared.connections.refuse_next(n)
     }
 
+    /// Connections closed unread so far by [`Self::refuse_next_connections`].
+    pub fn refused_connection_count(&self) -> usize {
+        self.shared.connections.refused()
+    }
+
     /// Connections accepted so far (refused ones included).
     pub fn connection_count(&self) -> usize {
         self.shared.connections.accepted()
@@ -471,7 +517,7 @@ impl RunningEmulator {
         self.shared.read_state().clone()
     }
 
-    /// Empties the account, clears the faults and the recorded calls. Issued temporary
+    /// Empties the account, clears the faults (and their counts) and the recorded calls. Issued temporary
     /// credentials stay valid and their counts are kept.
     pub async fn reset(&self) -> std::io::Result<()> {
         self.shared.reset().await
@@ -497,6 +543,7 @@ pub(crate) struct Shared {
     issued: issued::IssuedStore,
     sts: sts::Sts,
     metadata: metadata::Metadata,
+    write_observer: Option<WriteObserver>,
 }
 
 impl Shared {
@@ -513,16 +560,33 @@ impl Shared {
     /// returns, and a change that cannot be saved is undone and answered `InternalError`.
     async fn write(
         self: &Shared,
+        action: &str,
         write: fn(&mut State, &Params) -> Answer,
         params: Map<String, Value>,
     ) -> Answer {
+        let answer = self.write_to_state(write, &params);
+        if let Some(WriteObserver(observe)) = &self.write_observer {
+            observe(&ExecutedWrite {
+                action,
+                params: &params,
+                applied: answer.is_ok(),
+            });
+        }
+        answer
+    }
+
+    fn write_to_state(
+        &self,
+        write: fn(&mut State, &Params) -> Answer,
+        params: &Map<String, Value>,
+    ) -> Answer {
         let Some(file) = &self.state_file else {
-            return write(&mut self.write_state(), &Params(&params));
+            return write(&mut self.write_state(), &Params(params));
         };
         blocking(|| {
             let mut state = self.write_state();
             let before = state.clone();
-            let answer = write(&mut state, &Params(&params))?;
+            let answer = write(&mut state, &Params(params))?;
             if let Err(e) = file.save(&state) {
                 *state = before;
                 return Err(ApiError::new(
@@ -535,7 +599,7 @@ impl Shared {
     }
 
     async fn reset(&self) -> std::io::Result<()> {
-        self.faults.clear();
+        self.faults.reset();
         self.journal.clear();
         self.connections.refuse_next(0);
         let mut state = self.write_state();

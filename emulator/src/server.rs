@@ -26,6 +26,7 @@ use crate::Shared;
 pub struct Connections {
     accepted: AtomicUsize,
     to_refuse: AtomicUsize,
+    refused: AtomicUsize,
 }
 
 impl Connections {
@@ -37,6 +38,10 @@ impl Connections {
         self.accepted.load(Ordering::SeqCst)
     }
 
+    pub fn refused(&self) -> usize {
+        self.refused.load(Ordering::SeqCst)
+    }
+
     pub fn to_refuse(&self) -> usize {
         self.to_refuse.load(Ordering::SeqCst)
     }
@@ -44,9 +49,14 @@ impl Connections {
     /// Counts a new connection; whether to close it unread.
     fn admit(&self) -> bool {
         self.accepted.fetch_add(1, Ordering::SeqCst);
-        self.to_refuse
+        let refuse = self
+            .to_refuse
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-            .is_err()
+            .is_ok();
+        if refuse {
+            self.refused.fetch_add(1, Ordering::SeqCst);
+        }
+        !refuse
     }
 }
 

@@ -225,6 +225,10 @@ async fn a_backend_timeout_on_create_face_is_sent_once_and_says_why_it_was_not_r
         "the face may have been added already"
     );
     assert_eq!(err.attempts(), 1);
+    assert!(
+        err.may_have_been_applied(),
+        "a transient code leaves it open"
+    );
     assert_eq!(faces_of_person_1(&server), 1, "no second attempt added one");
     let SdkError::Service(service) = &err else {
         panic!("expected the service error, got {err:?}");
@@ -323,6 +327,69 @@ async fn a_dropped_connection_on_create_group_is_not_retried() {
     );
     assert_eq!(server.request_count("CreateGroup"), 1, "sent once");
     assert!(server.emulator().state().groups.is_empty());
+}
+
+#[tokio::test]
+async fn a_create_person_applied_then_dropped_says_it_may_have_been_applied_and_is_sent_once() {
+    // The worst case for a write: the service applies it and the answer never arrives.
+    let server = TestEmulator::start();
+    let client = client(fast(config_for(&server)));
+    bounded(
+        client
+            .create_group()
+            .group_name("Staff")
+            .group_id("staff")
+            .send(),
+    )
+    .await
+    .expect("group created");
+    server.script("CreatePerson", [FaultStep::ApplyThenDrop]);
+    let err = bounded(
+        client
+            .create_person()
+            .group_id("staff")
+            .person_name("Person One")
+            .person_id("person-1")
+            .url(FACE_URL)
+            .send(),
+    )
+    .await
+    .expect_err("no answer came");
+    assert!(
+        err.may_have_been_applied(),
+        "the caller is told the write may have happened: {err:?}"
+    );
+    assert!(
+        matches!(&err, SdkError::Transport(e) if e.maybe_sent),
+        "{err:?}"
+    );
+    assert_eq!(err.attempts(), 1, "not retried");
+    assert_eq!(server.request_count("CreatePerson"), 1, "sent exactly once");
+    let state = server.emulator().state();
+    assert_eq!(
+        state.persons["person-1"].name, "Person One",
+        "it was applied"
+    );
+    assert_eq!(state.persons.len(), 1);
+    assert_eq!(server.emulator().faults().injected()["apply_then_drop"], 1);
+
+    // A refused write says the opposite: the service answered that it did not apply it.
+    let refused = bounded(
+        client
+            .create_person()
+            .group_id("staff")
+            .person_name("Person One")
+            .person_id("person-1")
+            .url(FACE_URL)
+            .send(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        refused.code(),
+        Some("InvalidParameterValue.PersonIdAlreadyExist")
+    );
+    assert!(!refused.may_have_been_applied());
 }
 
 // ---- HTTP-level faults ----------------------------------------------------------------------
@@ -802,6 +869,7 @@ async fn possibly_sent_failures_are_retried_only_for_idempotent_actions() {
         matches!(&err, SdkError::Transport(e) if e.maybe_sent && e.attempts == 1),
         "{err:?}"
     );
+    assert!(err.may_have_been_applied());
     assert_eq!(not_idempotent.calls(), 1, "a second create could duplicate");
 
     let html = ScriptedTransport::new(vec![
@@ -815,6 +883,10 @@ async fn possibly_sent_failures_are_retried_only_for_idempotent_actions() {
         matches!(&err, SdkError::Response(e) if e.http_status == 502),
         "{err:?}"
     );
+    assert!(
+        err.may_have_been_applied(),
+        "a gateway's 502 hides the fate"
+    );
     assert_eq!(html.calls(), 1);
 
     let hangs = ScriptedTransport::new(vec![Step::Hang]);
@@ -825,6 +897,10 @@ async fn possibly_sent_failures_are_retried_only_for_idempotent_actions() {
     .await
     .unwrap_err();
     assert_timed_out("hanging transport", &err, Duration::from_millis(50), 1);
+    assert!(
+        err.may_have_been_applied(),
+        "in flight when the time ran out"
+    );
     assert_eq!(hangs.calls(), 1);
 }
 
@@ -890,6 +966,7 @@ async fn a_hanging_credentials_provider_is_cut_off_by_the_call_timeout() {
         .await
         .unwrap_err();
     assert_timed_out("hanging credentials", &err, Duration::from_millis(100), 1);
+    assert!(!err.may_have_been_applied());
     assert_eq!(transport.calls(), 0, "nothing is sent unsigned");
 }
 
@@ -915,6 +992,10 @@ async fn a_backoff_that_would_overrun_the_call_timeout_ends_the_call_at_once() {
         .await
         .unwrap_err();
     assert_timed_out("overrunning backoff", &err, Duration::from_millis(300), 1);
+    assert!(
+        !err.may_have_been_applied(),
+        "a throttled attempt was refused unprocessed"
+    );
     assert_eq!(throttled.calls(), 1);
     assert!(
         started.elapsed() < Duration::from_millis(300),

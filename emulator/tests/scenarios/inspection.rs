@@ -165,6 +165,7 @@ async fn refused_connections_are_closed_before_anything_is_read() {
     .await;
     assert_eq!(status["refuse_next"], 1);
     assert_eq!(status["accepted"], 4, "the admin call's own connection");
+    assert_eq!(status["refused"], 2);
 }
 
 #[tokio::test]

@@ -14,7 +14,8 @@ use super::config::{Config, Endpoint};
 use super::credentials::{Credentials, SignedBy};
 use super::envelope;
 use super::error::{
-    ErrorMetadata, SdkError, ServiceError, TimeoutError, ValidationError, ValidationErrorKind,
+    service_error_may_have_applied, ErrorMetadata, SdkError, ServiceError, TimeoutError,
+    ValidationError, ValidationErrorKind,
 };
 use super::failover::{BreakerState, Destination, RegionBreaker};
 use super::header_value::HeaderValue;
@@ -161,6 +162,8 @@ impl Client {
         let mut skew_corrected = false;
         let mut budget = config.retry.max_attempts;
         let mut attempt = 0;
+        // Whether a failed attempt so far may have been applied (told by a call timeout).
+        let mut maybe_applied = false;
         loop {
             attempt += 1;
             let result = self
@@ -179,6 +182,13 @@ impl Client {
                 Ok(response) => return (Ok(response), attempt),
                 Err(failure) => failure,
             };
+            if let SdkError::Timeout(timeout) = &mut error {
+                // A timeout while fetching credentials sent nothing itself, but an earlier
+                // attempt of the call may have been applied.
+                let earlier = maybe_applied || timeout.may_have_been_applied();
+                *timeout = timeout.clone().with_maybe_applied(earlier);
+            }
+            maybe_applied |= may_have_been_applied(meta, &error);
             if ends_call {
                 return (Err(error), attempt);
             }
@@ -210,7 +220,9 @@ impl Client {
             if Instant::now() + delay >= deadline {
                 // The next attempt could not start in time; waiting would only delay the news,
                 // and the failure that led here is the cause worth reporting.
-                let timeout = call_timeout(config, attempt).with_last_failure(&error);
+                let timeout = call_timeout(config, attempt)
+                    .with_last_failure(&error)
+                    .with_maybe_applied(maybe_applied);
                 return (Err(SdkError::Timeout(timeout)), attempt);
             }
             tracing::debug!(attempt, error = %error, delay_ms = delay.as_millis() as u64, "retrying");
@@ -244,27 +256,29 @@ impl Client {
         } else {
             (deadline, true)
         };
-        let response = match tokio::time::timeout_at(limit, config.transport.send(http_request))
-            .await
-        {
-            Err(_elapsed) if limit_is_call_deadline => {
-                return Err(Failure {
-                    ends_call: true,
-                    ..Failure::without_response(SdkError::Timeout(call_timeout(config, attempt)))
-                })
-            }
-            Err(_elapsed) => {
-                return Err(Failure::without_response(SdkError::Timeout(
-                    TimeoutError::new(config.attempt_timeout, attempt)
-                        .with_host(self.target(destination).1),
-                )))
-            }
-            Ok(Err(mut e)) => {
-                e.attempts = attempt;
-                return Err(Failure::without_response(SdkError::Transport(e)));
-            }
-            Ok(Ok(response)) => response,
-        };
+        let response =
+            match tokio::time::timeout_at(limit, config.transport.send(http_request)).await {
+                // The request may have been written before the time ran out.
+                Err(_elapsed) if limit_is_call_deadline => {
+                    let timeout = call_timeout(config, attempt).with_maybe_applied(true);
+                    return Err(Failure {
+                        ends_call: true,
+                        ..Failure::without_response(SdkError::Timeout(timeout))
+                    });
+                }
+                Err(_elapsed) => {
+                    return Err(Failure::without_response(SdkError::Timeout(
+                        TimeoutError::new(config.attempt_timeout, attempt)
+                            .with_host(self.target(destination).1)
+                            .with_maybe_applied(true),
+                    )))
+                }
+                Ok(Err(mut e)) => {
+                    e.attempts = attempt;
+                    return Err(Failure::without_response(SdkError::Transport(e)));
+                }
+                Ok(Ok(response)) => response,
+            };
         match envelope::classify(response.status, &response.body, attempt) {
             Ok(()) => Ok(response),
             Err(mut error) => {
@@ -650,6 +664,11 @@ fn retry_decision(meta: &ActionMeta<'_>, error: &SdkError<ErrorMetadata>) -> Ret
     } else {
         Retry::No
     }
+}
+
+/// [`SdkError::may_have_been_applied`] on the untyped error of the shared send path.
+fn may_have_been_applied(meta: &ActionMeta<'_>, error: &SdkError<ErrorMetadata>) -> bool {
+    error.may_have_been_applied_given(|e| service_error_may_have_applied((meta.retry_kind)(e), e))
 }
 
 /// A retryable code that was not retried says why, so nobody retries it blindly by hand.

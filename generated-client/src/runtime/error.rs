@@ -120,6 +120,56 @@ impl<E: ServiceError> SdkError<E> {
     }
 }
 
+impl<E: ServiceError> SdkError<E> {
+    /// Whether the service may have applied the request although the call failed: the request
+    /// may have reached it and no answer says it did not. For a write, the caller cannot know
+    /// whether it happened and must check (read it back) before sending it again; the client
+    /// itself never repeats such a write (an action not marked idempotent).
+    ///
+    /// True for a transport failure after the request may have been sent (the connection
+    /// closed or reset before the answer: [`TransportError`]'s `maybe_sent`), a timeout while a
+    /// request was in flight ([`TimeoutError::may_have_been_applied`]), an answer that is not
+    /// a well-formed API response ([`ResponseError`], e.g. a gateway's HTML 502), and a
+    /// service error the spec marks transient or `InternalError`. False when nothing was sent
+    /// (invalid request, no credentials, connection refused) and for every other service
+    /// error, which says the service refused the request.
+    ///
+    /// For a write this covers the whole call: the client only retries failures that were
+    /// certainly not applied. An idempotent action is also retried after failures that may
+    /// have been applied, so an earlier attempt of it may have been even when the last one
+    /// says false; applying it twice is harmless by definition.
+    pub fn may_have_been_applied(&self) -> bool {
+        self.may_have_been_applied_given(|e| {
+            service_error_may_have_applied(e.retry_kind(), e.metadata())
+        })
+    }
+}
+
+impl<E> SdkError<E> {
+    /// [`SdkError::may_have_been_applied`], told by `service` for a service error (the shared
+    /// send path knows retry kinds through the action, not the error type).
+    pub(crate) fn may_have_been_applied_given(&self, service: impl FnOnce(&E) -> bool) -> bool {
+        match self {
+            SdkError::InvalidRequest(_) | SdkError::Credentials(_) => false,
+            SdkError::Timeout(e) => e.may_have_been_applied(),
+            SdkError::Transport(e) => e.maybe_sent,
+            SdkError::Response(_) => true,
+            SdkError::Service(e) => service(e),
+        }
+    }
+}
+
+/// A service error leaves the request's fate open when the spec marks its code transient (the
+/// gateway got no answer from the service) or when the service failed inside (`InternalError`).
+pub(crate) fn service_error_may_have_applied(
+    retry_kind: Option<super::retry::RetryKind>,
+    metadata: &ErrorMetadata,
+) -> bool {
+    retry_kind == Some(super::retry::RetryKind::Transient)
+        || metadata.code == "InternalError"
+        || metadata.code.starts_with("InternalError.")
+}
+
 impl<E: std::error::Error + 'static> SdkError<E> {
     /// The error inside, as a trait object.
     fn inner(&self) -> &(dyn std::error::Error + 'static) {
@@ -368,6 +418,7 @@ pub struct TimeoutError {
     attempts: u32,
     host: String,
     last_failure: Option<String>,
+    maybe_applied: bool,
 }
 
 impl TimeoutError {
@@ -392,13 +443,28 @@ impl TimeoutError {
         self.last_failure.as_deref()
     }
 
+    /// Whether an attempt may have reached the service before the time ran out: one was in
+    /// flight when it did, or an earlier one failed in a way that leaves its fate open. False
+    /// when the time ran out before anything was sent (fetching credentials, say) or between
+    /// attempts that were certainly not applied.
+    pub fn may_have_been_applied(&self) -> bool {
+        self.maybe_applied
+    }
+
     pub fn new(after: Duration, attempts: u32) -> Self {
         TimeoutError {
             after,
             attempts,
             host: String::new(),
             last_failure: None,
+            maybe_applied: false,
         }
+    }
+
+    /// See [`Self::may_have_been_applied`].
+    pub fn with_maybe_applied(mut self, maybe_applied: bool) -> Self {
+        self.maybe_applied = maybe_applied;
+        self
     }
 
     pub fn with_host(mut self, host: impl Into<String>) -> Self {
