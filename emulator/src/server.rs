@@ -6,6 +6,7 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -132,7 +133,11 @@ impl std::fmt::Display for Dropped {
 impl std::error::Error for Dropped {}
 
 async fn respond(shared: &Shared, req: Request<Incoming>) -> Result<Response<ReplyBody>, Dropped> {
+    let started = Instant::now();
     let path = req.uri().path().to_owned();
+    if path == "/_emulator" {
+        return Ok(crate::dashboard::redirect("/_emulator/"));
+    }
     if let Some(admin_path) = path.strip_prefix("/_emulator/") {
         return Ok(crate::admin::handle(shared, req, admin_path).await);
     }
@@ -145,6 +150,9 @@ async fn respond(shared: &Shared, req: Request<Incoming>) -> Result<Response<Rep
             body: Bytes::new(),
             progress: Progress::default(),
             error_code: None,
+            started,
+            status: response.status().as_u16(),
+            response: Bytes::new(),
         };
         drop(entry);
         return Ok(response);
@@ -182,9 +190,20 @@ async fn respond(shared: &Shared, req: Request<Incoming>) -> Result<Response<Rep
         body,
         progress: Progress::default(),
         error_code: None,
+        started,
+        status: 0,
+        response: Bytes::new(),
     };
     let Outcome { reply, error_code } = gateway::handle(shared, call, &mut entry.progress).await;
     entry.error_code = error_code;
+    (entry.status, entry.response) = match &reply {
+        Reply::Json(body) | Reply::Truncated(body) | Reply::SlowBody(body, _) => {
+            (200, Bytes::copy_from_slice(body))
+        }
+        Reply::Status(status, message) => (*status, Bytes::from(message.clone())),
+        Reply::Raw(raw) => (raw.status, Bytes::copy_from_slice(&raw.body)),
+        Reply::Drop => (0, Bytes::new()),
+    };
     drop(entry);
     let mut response = match reply {
         Reply::Json(body) => json_response(body),
@@ -226,21 +245,46 @@ async fn respond(shared: &Shared, req: Request<Incoming>) -> Result<Response<Rep
     Ok(response)
 }
 
-/// A call in the journal-to-be; recorded on drop.
+/// A call in the journal-to-be; recorded on drop. Also counted for the load chart, and its
+/// images kept for the dashboard.
 struct JournalEntry<'a> {
     shared: &'a Shared,
     parts: &'a hyper::http::request::Parts,
     body: Bytes,
     progress: Progress,
     error_code: Option<String>,
+    started: Instant,
+    /// 0 until there is an answer (a client that gives up first gets none).
+    status: u16,
+    response: Bytes,
 }
 
 impl Drop for JournalEntry<'_> {
     fn drop(&mut self) {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        let ok = self.error_code.is_none() && self.status == 200;
+        self.shared
+            .load
+            .count(now.as_secs(), self.progress.action.as_deref(), !ok);
+        if self.progress.authenticated {
+            if let Some(action) = &self.progress.action {
+                keep_images(self.shared, action, self.parts, &self.body);
+            }
+        }
         if !self.shared.journal.enabled() {
             return;
         }
         let parts = self.parts;
+        let (signing, secret_id) = signer(parts, &self.body);
+        let request_id = serde_json::from_slice::<serde_json::Value>(&self.response)
+            .ok()
+            .and_then(|v| {
+                v.pointer("/Response/RequestId")
+                    .and_then(|id| id.as_str())
+                    .map(str::to_owned)
+            });
         let action = self.progress.action.take();
         let headers = parts
             .headers
@@ -260,7 +304,7 @@ impl Drop for JournalEntry<'_> {
             query = journal::redact_query_field(&query, "WebIdentityToken");
             body = journal::redact_json_field(body, "WebIdentityToken");
         }
-        self.shared.journal.record(RecordedCall {
+        let call = RecordedCall {
             method: parts.method.to_string(),
             path: parts.uri.path().to_owned(),
             action,
@@ -269,7 +313,55 @@ impl Drop for JournalEntry<'_> {
             body,
             authenticated: self.progress.authenticated,
             error_code: self.error_code.take(),
+        };
+        self.shared.journal.record_entry(journal::Entry {
+            seq: 0,
+            at_ms: u64::try_from(now.as_millis()).unwrap_or(u64::MAX),
+            latency_us: u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            request_id,
+            signing,
+            secret_id,
+            status: self.status,
+            response: std::mem::take(&mut self.response),
+            call,
         });
+    }
+}
+
+/// How a call was signed and the SecretId it named: from `Authorization` (TC3), or from the
+/// common parameters of the older `HmacSHA256` method.
+fn signer(parts: &hyper::http::request::Parts, body: &[u8]) -> (&'static str, Option<String>) {
+    if let Some(authorization) = parts.headers.get("authorization") {
+        let parsed = authorization
+            .to_str()
+            .ok()
+            .and_then(crate::tc3::parse_authorization);
+        return match parsed {
+            Some(auth) => ("TC3-HMAC-SHA256", Some(auth.secret_id)),
+            None => ("unreadable Authorization", None),
+        };
+    }
+    let form = match parts.uri.query() {
+        Some(query) if parts.method == hyper::Method::GET => query.as_bytes(),
+        _ => body,
+    };
+    form_urlencoded::parse(form)
+        .find(|(k, _)| k == "SecretId")
+        .map_or(("none", None), |(_, id)| ("HmacSHA256", Some(id.into_owned())))
+}
+
+/// Keeps the images of an admitted call for the dashboard.
+fn keep_images(shared: &Shared, action: &str, parts: &hyper::http::request::Parts, body: &[u8]) {
+    let params = match parts.method {
+        hyper::Method::GET => crate::query::to_json(parts.uri.query().unwrap_or("")),
+        _ => match serde_json::from_slice(body) {
+            Ok(serde_json::Value::Object(map)) => map,
+            // The older signature's form body.
+            _ => crate::query::to_json(&String::from_utf8_lossy(body)),
+        },
+    };
+    for (_, text) in crate::images::image_params(action, &params) {
+        shared.images.keep_base64(text);
     }
 }
 
@@ -303,6 +395,13 @@ pub fn text(status: StatusCode, message: &str) -> Response<ReplyBody> {
 /// connection short of the announced length); or a whole body sent after a delay.
 pub enum ReplyBody {
     Full(Full<Bytes>),
+    /// Server-sent events: one frame per new journal entry the page wants, and a comment
+    /// now and then so a page that went away is noticed.
+    Events {
+        live: tokio::sync::mpsc::Receiver<Arc<journal::Entry>>,
+        render: Box<dyn Fn(&journal::Entry) -> Option<Bytes> + Send + Sync>,
+        heartbeat: Pin<Box<tokio::time::Interval>>,
+    },
     Truncated(Option<Bytes>),
     Slow {
         sleep: Pin<Box<tokio::time::Sleep>>,
@@ -322,6 +421,28 @@ impl Body for ReplyBody {
             ReplyBody::Full(full) => Pin::new(full)
                 .poll_frame(cx)
                 .map_err(|never: Infallible| match never {}),
+            ReplyBody::Events {
+                live,
+                render,
+                heartbeat,
+            } => loop {
+                match live.poll_recv(cx) {
+                    Poll::Ready(Some(entry)) => {
+                        if let Some(event) = render(&entry) {
+                            return Poll::Ready(Some(Ok(Frame::data(event))));
+                        }
+                    }
+                    Poll::Ready(None) => return Poll::Ready(None),
+                    Poll::Pending => {
+                        return match heartbeat.as_mut().poll_tick(cx) {
+                            Poll::Ready(_) => {
+                                Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(b": -\n\n")))))
+                            }
+                            Poll::Pending => Poll::Pending,
+                        }
+                    }
+                }
+            },
             ReplyBody::Truncated(first) => match first.take() {
                 Some(bytes) => Poll::Ready(Some(Ok(Frame::data(bytes)))),
                 None => Poll::Ready(Some(Err(Box::new(Dropped)))),
@@ -342,7 +463,7 @@ impl Body for ReplyBody {
     fn size_hint(&self) -> hyper::body::SizeHint {
         match self {
             ReplyBody::Full(full) => full.size_hint(),
-            ReplyBody::Truncated(_) => hyper::body::SizeHint::default(),
+            ReplyBody::Truncated(_) | ReplyBody::Events { .. } => hyper::body::SizeHint::default(),
             ReplyBody::Slow { body, .. } => {
                 hyper::body::SizeHint::with_exact(body.as_ref().map_or(0, |b| b.len() as u64))
             }
@@ -352,7 +473,7 @@ impl Body for ReplyBody {
     fn is_end_stream(&self) -> bool {
         match self {
             ReplyBody::Full(full) => full.is_end_stream(),
-            ReplyBody::Truncated(_) => false,
+            ReplyBody::Truncated(_) | ReplyBody::Events { .. } => false,
             ReplyBody::Slow { body, .. } => body.is_none(),
         }
     }
