@@ -78,15 +78,12 @@ impl ImageStore {
         if kept.by_digest.contains_key(&digest) {
             return Some(digest);
         }
-        let marker = seen
-            .identity
-            .strip_prefix("person:")
-            .map(|person| Marker {
-                person: person.to_owned(),
-                faces: seen.faces,
-                quality: seen.quality,
-                live: seen.live,
-            });
+        let marker = seen.identity.strip_prefix("person:").map(|person| Marker {
+            person: person.to_owned(),
+            faces: seen.faces,
+            quality: seen.quality,
+            live: seen.live,
+        });
         kept.bytes += bytes.len();
         let image = KeptImage {
             bytes,

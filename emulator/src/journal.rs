@@ -387,7 +387,10 @@ mod tests {
         let all = Filter::default();
         let first = journal.page(None, 4, &all);
         let seqs: Vec<u64> = first.calls.iter().map(|e| e.seq).collect();
-        assert_eq!((seqs, first.older, first.total), (vec![12, 11, 10, 9], Some(9), 10));
+        assert_eq!(
+            (seqs, first.older, first.total),
+            (vec![12, 11, 10, 9], Some(9), 10)
+        );
         let last = journal.page(Some(5), 4, &all);
         let seqs: Vec<u64> = last.calls.iter().map(|e| e.seq).collect();
         assert_eq!((seqs, last.older), (vec![4, 3], None));

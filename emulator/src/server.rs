@@ -347,7 +347,9 @@ fn signer(parts: &hyper::http::request::Parts, body: &[u8]) -> (&'static str, Op
     };
     form_urlencoded::parse(form)
         .find(|(k, _)| k == "SecretId")
-        .map_or(("none", None), |(_, id)| ("HmacSHA256", Some(id.into_owned())))
+        .map_or(("none", None), |(_, id)| {
+            ("HmacSHA256", Some(id.into_owned()))
+        })
 }
 
 /// Keeps the images of an admitted call for the dashboard.

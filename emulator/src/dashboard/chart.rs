@@ -95,10 +95,7 @@ impl Chart {
                     calls_height,
                     errors_y: PLOT_HEIGHT + 10 - errors_height,
                     errors_height,
-                    title: format!(
-                        "{} s ago: {calls} calls, {errors} errors",
-                        now_secs - s.at
-                    ),
+                    title: format!("{} s ago: {calls} calls, {errors} errors", now_secs - s.at),
                 }
             })
             .collect();

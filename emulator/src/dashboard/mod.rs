@@ -240,7 +240,8 @@ fn events(shared: &Shared, filter: Filter) -> Response<ReplyBody> {
         event.push('\n');
         Some(Bytes::from(event))
     };
-    let mut heartbeat = tokio::time::interval(std::time::Duration::from_secs(15));
+    let every = std::time::Duration::from_secs(15);
+    let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut response = Response::new(ReplyBody::Events {
         live,
@@ -275,7 +276,10 @@ fn html(page: Result<String, askama::Error>) -> Response<ReplyBody> {
     with_type(page, "text/html; charset=utf-8")
 }
 
-fn with_type(page: Result<String, askama::Error>, content_type: &'static str) -> Response<ReplyBody> {
+fn with_type(
+    page: Result<String, askama::Error>,
+    content_type: &'static str,
+) -> Response<ReplyBody> {
     match page {
         Ok(body) => {
             let mut response = Response::new(ReplyBody::Full(Full::new(Bytes::from(body))));
@@ -332,7 +336,6 @@ pub(crate) fn now_secs() -> u64 {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
 }
-
 
 #[cfg(test)]
 mod tests {

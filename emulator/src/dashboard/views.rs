@@ -192,7 +192,11 @@ struct CallsPage {
     newest_href: String,
 }
 
-pub(super) fn calls(shared: &Shared, filter: &Filter, before: Option<u64>) -> askama::Result<String> {
+pub(super) fn calls(
+    shared: &Shared,
+    filter: &Filter,
+    before: Option<u64>,
+) -> askama::Result<String> {
     let page = shared.journal.page(before, PAGE_SIZE, filter);
     let href = |path: &str, before: Option<u64>| {
         let mut query = form_urlencoded::Serializer::new(String::new());
@@ -284,7 +288,9 @@ pub(super) fn call(shared: &Shared, entry: &Entry) -> askama::Result<String> {
             let placeholder = format!("[image, {} base64 characters: shown below]", text.len());
             replace_param(&mut params, &name, placeholder);
             images.push(ImageView {
-                kept: digest.as_deref().is_some_and(|d| shared.images.get(d).is_some()),
+                kept: digest
+                    .as_deref()
+                    .is_some_and(|d| shared.images.get(d).is_some()),
                 digest: digest.unwrap_or_default(),
                 param: name,
             });
