@@ -12,6 +12,8 @@ document.addEventListener("DOMContentLoaded", () => {
       calls.insertAdjacentHTML("afterbegin", event.data);
       const row = calls.firstElementChild;
       if (row) row.classList.add("new");
+      const total = document.getElementById("total");
+      if (total) total.textContent = String(Number(total.textContent) + 1);
       while (calls.children.length > 200) calls.lastElementChild.remove();
     });
     source.addEventListener("open", () => { live.textContent = "live"; live.className = ""; });
