@@ -147,6 +147,13 @@ pub fn content_type(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Whether `action` has an image parameter.
+pub fn takes_images(action: &str) -> bool {
+    use tencentcloud_iai::runtime::action_table::ParamKind;
+    tencentcloud_iai::action_table::find(action)
+        .is_some_and(|entry| entry.params.iter().any(|p| p.kind == ParamKind::Image))
+}
+
 /// The image parameters of a call (API names whose kind is an image, lists included), as
 /// `(parameter, base64 text)`.
 pub fn image_params<'a>(

@@ -5,7 +5,7 @@
 //!
 //! Bounded, so a long-running emulator does not grow without end: the oldest calls go first
 //! once there are more than [`crate::EmulatorBuilder::journal_capacity`] calls (default
-//! 1000) or more than 64 MiB of bodies.
+//! 1000) or more than 64 MiB of bodies (requests and, for the dashboard, answers).
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};

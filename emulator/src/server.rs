@@ -278,13 +278,7 @@ impl Drop for JournalEntry<'_> {
         }
         let parts = self.parts;
         let (signing, secret_id) = signer(parts, &self.body);
-        let request_id = serde_json::from_slice::<serde_json::Value>(&self.response)
-            .ok()
-            .and_then(|v| {
-                v.pointer("/Response/RequestId")
-                    .and_then(|id| id.as_str())
-                    .map(str::to_owned)
-            });
+        let request_id = request_id_in(&self.response);
         let action = self.progress.action.take();
         let headers = parts
             .headers
@@ -328,6 +322,19 @@ impl Drop for JournalEntry<'_> {
     }
 }
 
+/// The `RequestId` of an answer, found without parsing it: it comes last in the envelope.
+fn request_id_in(body: &[u8]) -> Option<String> {
+    const KEY: &[u8] = b"\"RequestId\"";
+    let at = body.windows(KEY.len()).rposition(|w| w == KEY)?;
+    let value = body[at + KEY.len()..]
+        .trim_ascii_start()
+        .strip_prefix(b":")?
+        .trim_ascii_start()
+        .strip_prefix(b"\"")?;
+    let end = value.iter().position(|&b| b == b'"')?;
+    std::str::from_utf8(&value[..end]).ok().map(str::to_owned)
+}
+
 /// How a call was signed and the SecretId it named: from `Authorization` (TC3), or from the
 /// common parameters of the older `HmacSHA256` method.
 fn signer(parts: &hyper::http::request::Parts, body: &[u8]) -> (&'static str, Option<String>) {
@@ -354,6 +361,9 @@ fn signer(parts: &hyper::http::request::Parts, body: &[u8]) -> (&'static str, Op
 
 /// Keeps the images of an admitted call for the dashboard.
 fn keep_images(shared: &Shared, action: &str, parts: &hyper::http::request::Parts, body: &[u8]) {
+    if !crate::images::takes_images(action) {
+        return; // no need to read the parameters again
+    }
     let params = match parts.method {
         hyper::Method::GET => crate::query::to_json(parts.uri.query().unwrap_or("")),
         _ => match serde_json::from_slice(body) {
@@ -393,6 +403,9 @@ pub fn text(status: StatusCode, message: &str) -> Response<ReplyBody> {
     response
 }
 
+/// Turns a new journal entry into an event, or `None` when the page does not want it.
+pub type RenderEvent = Box<dyn Fn(&journal::Entry) -> Option<Bytes> + Send + Sync>;
+
 /// A whole body; the first part of one followed by an error (which makes hyper close the
 /// connection short of the announced length); or a whole body sent after a delay.
 pub enum ReplyBody {
@@ -401,7 +414,7 @@ pub enum ReplyBody {
     /// now and then so a page that went away is noticed.
     Events {
         live: tokio::sync::mpsc::Receiver<Arc<journal::Entry>>,
-        render: Box<dyn Fn(&journal::Entry) -> Option<Bytes> + Send + Sync>,
+        render: RenderEvent,
         heartbeat: Pin<Box<tokio::time::Interval>>,
     },
     Truncated(Option<Bytes>),
@@ -484,4 +497,16 @@ impl Body for ReplyBody {
 /// For admin routes: whether a request looks like a signed API call, which never reaches them.
 pub fn is_signed_call<B>(req: &Request<B>) -> bool {
     req.headers().contains_key("authorization") || req.headers().contains_key("x-tc-action")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn request_ids_are_found_in_envelopes() {
+        let body = br#"{"Response":{"GroupNum":0,"RequestId":"abc-1"}}"#;
+        assert_eq!(super::request_id_in(body).as_deref(), Some("abc-1"));
+        let spaced = b"{\"Response\": {\"RequestId\" : \"x\"}}";
+        assert_eq!(super::request_id_in(spaced).as_deref(), Some("x"));
+        assert_eq!(super::request_id_in(b"emulated fault: HTTP 502"), None);
+    }
 }

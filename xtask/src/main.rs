@@ -171,7 +171,10 @@ fn browser_tests(args: &[&str]) -> ExitCode {
     let found = |var: &str, paths: &[&str]| {
         std::env::var_os(var).is_some() || paths.iter().any(|p| Path::new(p).exists())
     };
-    let chromium = found("CHROMIUM", &["/usr/lib/chromium/chromium", "/usr/bin/chromium"]);
+    let chromium = found(
+        "CHROMIUM",
+        &["/usr/lib/chromium/chromium", "/usr/bin/chromium"],
+    );
     let driver = found("CHROMEDRIVER", &["/usr/bin/chromedriver"]);
     if !(chromium && driver) {
         eprintln!(
@@ -189,7 +192,15 @@ fn browser_tests(args: &[&str]) -> ExitCode {
     eprintln!("== the emulator dashboard's browser tests (headless Chromium)");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
-        .args(["test", "-p", PACKAGE, "--test", "browser", "--", "--ignored"])
+        .args([
+            "test",
+            "-p",
+            PACKAGE,
+            "--test",
+            "browser",
+            "--",
+            "--ignored",
+        ])
         .current_dir(workspace_root())
         .status();
     match status {
