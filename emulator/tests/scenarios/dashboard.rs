@@ -210,7 +210,7 @@ async fn the_journal_pages_newest_first_and_filters_by_action_and_outcome() {
     let first = html(&emulator, "calls").await;
     let rows = first.matches("<tr class=\"call").count();
     assert_eq!(rows, 50, "one page");
-    assert!(first.contains("60 calls recorded"));
+    assert!(first.contains("<span id=\"total\">60</span> calls recorded"));
     let seq_of_first_row = first
         .split("data-seq=\"")
         .nth(1)
