@@ -345,7 +345,12 @@ async fn serve(args: &clap::ArgMatches) -> Result<(), String> {
         }
         println!("# TKE_WEB_IDENTITY_TOKEN_FILE: a file holding the --web-identity-token you gave");
     }
-    println!("# dashboard: {}", emulator.dashboard_url());
+    // Last, and never fatal: a parent that read only the lines above may have closed the pipe.
+    let _ = writeln!(
+        std::io::stdout(),
+        "# dashboard: {}",
+        emulator.dashboard_url()
+    );
     let _ = std::io::stdout().flush();
     tokio::signal::ctrl_c()
         .await
