@@ -17,6 +17,10 @@
 //! | `GET`/`PUT /_emulator/connections` | `{"accepted": N, "refused": R, "refuse_next": M}`; PUT sets `refuse_next`: close the next M connections unread |
 //! | `GET /_emulator/credentials` | temporary credentials issued so far, by source, and metadata requests: `{"assume_role": N, "web_identity": N, "metadata": N, "metadata_requests": N}` |
 //! | `POST /_emulator/credentials/expire` | every credential issued so far expires now |
+//! | `PUT /_emulator/throttle` | `{"action": "...", "per_second": N}` (`null` lifts it): throttle one action, other faults kept |
+//!
+//! The dashboard's pages share the prefix (`GET /_emulator/` in a browser): faces, calls,
+//! load, faults and clock, actions. See the repository's `docs/dashboard.md`.
 
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
@@ -41,6 +45,9 @@ pub(crate) async fn handle(
         );
     }
     let method = req.method().clone();
+    if crate::dashboard::is_route(&method, path) {
+        return crate::dashboard::handle(shared, req, path).await;
+    }
     match (method, path) {
         (Method::GET, "state") => {
             let state = shared.read_state();
@@ -86,6 +93,24 @@ pub(crate) async fn handle(
                 Ok(Clock { skew_secs }) => {
                     shared.clock.set_skew_secs(skew_secs);
                     clock(shared)
+                }
+                Err(refusal) => refusal,
+            }
+        }
+        (Method::PUT, "throttle") => {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Throttle {
+                action: String,
+                per_second: Option<u32>,
+            }
+            let expected = r#"{"action": "...", "per_second": N or null}"#;
+            match read_json::<Throttle>(req, expected).await {
+                Ok(t) => {
+                    shared.faults.throttle(&t.action, t.per_second);
+                    json_response(
+                        serde_json::to_vec_pretty(&shared.faults.plan()).expect("plan serialises"),
+                    )
                 }
                 Err(refusal) => refusal,
             }

@@ -5,10 +5,10 @@
 //!
 //! Bounded, so a long-running emulator does not grow without end: the oldest calls go first
 //! once there are more than [`crate::EmulatorBuilder::journal_capacity`] calls (default
-//! 1000) or more than 64 MiB of bodies.
+//! 1000) or more than 64 MiB of bodies (requests and, for the dashboard, answers).
 
 use std::collections::VecDeque;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use serde::Serialize;
@@ -57,6 +57,75 @@ impl RecordedCall {
     }
 }
 
+/// A recorded call with what the dashboard shows of it beyond [`RecordedCall`].
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    /// Numbers calls from 1, in the order they were recorded; never reused (not even after a
+    /// clear), so a page link stays meaningful.
+    pub seq: u64,
+    /// When the answer was ready: Unix milliseconds, system clock.
+    pub at_ms: u64,
+    pub latency_us: u64,
+    pub request_id: Option<String>,
+    /// `TC3-HMAC-SHA256`, `HmacSHA256` (the older method) or `none`.
+    pub signing: &'static str,
+    /// The SecretId the call named (never its key, token or signature).
+    pub secret_id: Option<String>,
+    /// The answer's HTTP status; 0 when the connection was dropped or the client gave up.
+    pub status: u16,
+    pub response: Bytes,
+    pub call: RecordedCall,
+}
+
+impl Entry {
+    pub fn is_ok(&self) -> bool {
+        self.call.error_code.is_none() && self.status == 200
+    }
+
+    /// `ok`, the error code, `HTTP 502`, or `no answer` (dropped or given up).
+    pub fn outcome(&self) -> String {
+        match (&self.call.error_code, self.status) {
+            (Some(code), _) => code.clone(),
+            (None, 200) => "ok".to_owned(),
+            (None, 0) => "no answer".to_owned(),
+            (None, status) => format!("HTTP {status}"),
+        }
+    }
+}
+
+/// Which calls a journal page shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Filter {
+    pub action: Option<String>,
+    /// `ok`, `error` (anything else), or an exact outcome such as an error code.
+    pub outcome: Option<String>,
+}
+
+impl Filter {
+    pub fn matches(&self, entry: &Entry) -> bool {
+        if let Some(action) = &self.action {
+            if entry.call.action.as_deref() != Some(action.as_str()) {
+                return false;
+            }
+        }
+        match self.outcome.as_deref() {
+            None => true,
+            Some("ok") => entry.is_ok(),
+            Some("error") => !entry.is_ok(),
+            Some(outcome) => entry.outcome() == outcome,
+        }
+    }
+}
+
+/// One page of calls, newest first.
+pub(crate) struct Page {
+    pub calls: Vec<Arc<Entry>>,
+    /// The `before` of the next (older) page, if there is one.
+    pub older: Option<u64>,
+    /// Calls recorded in all (not only those matching).
+    pub total: usize,
+}
+
 /// The bounded list of recorded calls.
 #[derive(Debug)]
 pub struct Journal {
@@ -66,9 +135,16 @@ pub struct Journal {
 
 #[derive(Debug, Default)]
 struct Recorded {
-    calls: VecDeque<RecordedCall>,
+    /// Consecutive `seq` numbers, oldest first.
+    calls: VecDeque<Arc<Entry>>,
     body_bytes: usize,
+    next_seq: u64,
+    /// Live pages (server-sent events) waiting for new calls.
+    subscribers: Vec<tokio::sync::mpsc::Sender<Arc<Entry>>>,
 }
+
+/// Events a slow live page may fall behind by before it misses some.
+const SUBSCRIBER_BACKLOG: usize = 256;
 
 impl Journal {
     pub fn new(capacity: usize) -> Self {
@@ -84,22 +160,94 @@ impl Journal {
     }
 
     pub fn record(&self, call: RecordedCall) {
+        self.record_entry(Entry {
+            seq: 0,
+            at_ms: 0,
+            latency_us: 0,
+            request_id: None,
+            signing: "none",
+            secret_id: None,
+            status: 200,
+            response: Bytes::new(),
+            call,
+        });
+    }
+
+    /// Records a call with its dashboard details (`seq` is assigned here) and tells the
+    /// live pages.
+    pub(crate) fn record_entry(&self, mut entry: Entry) {
         if !self.enabled() {
             return;
         }
         let mut inner = self.lock();
-        inner.body_bytes += call.body.len();
-        inner.calls.push_back(call);
+        inner.next_seq += 1;
+        entry.seq = inner.next_seq;
+        inner.body_bytes += entry.call.body.len() + entry.response.len();
+        let entry = Arc::new(entry);
+        inner.calls.push_back(entry.clone());
         while inner.calls.len() > self.capacity
             || (inner.body_bytes > MAX_BODY_BYTES && inner.calls.len() > 1)
         {
             let oldest = inner.calls.pop_front().expect("more than one call");
-            inner.body_bytes -= oldest.body.len();
+            inner.body_bytes -= oldest.call.body.len() + oldest.response.len();
+        }
+        // A page that went away is forgotten; one that cannot keep up misses events.
+        inner.subscribers.retain(|live| {
+            !matches!(
+                live.try_send(entry.clone()),
+                Err(tokio::sync::mpsc::error::TrySendError::Closed(_))
+            )
+        });
+    }
+
+    /// New calls as they are recorded.
+    pub(crate) fn subscribe(&self) -> tokio::sync::mpsc::Receiver<Arc<Entry>> {
+        let (sender, receiver) = tokio::sync::mpsc::channel(SUBSCRIBER_BACKLOG);
+        self.lock().subscribers.push(sender);
+        receiver
+    }
+
+    /// Up to `limit` calls matching `filter`, newest first, recorded before call `before`
+    /// (all when `None`). Costs the page and the calls skipped by the filter, never the
+    /// whole journal: `before` finds its place by arithmetic, as `seq` numbers are consecutive.
+    pub(crate) fn page(&self, before: Option<u64>, limit: usize, filter: &Filter) -> Page {
+        let inner = self.lock();
+        let total = inner.calls.len();
+        let end = match (before, inner.calls.front()) {
+            (Some(before), Some(first)) => {
+                usize::try_from(before.saturating_sub(first.seq)).map_or(total, |i| i.min(total))
+            }
+            _ => total,
+        };
+        let mut calls = Vec::with_capacity(limit.min(end));
+        let mut older = None;
+        for entry in inner.calls.range(..end).rev() {
+            if !filter.matches(entry) {
+                continue;
+            }
+            if calls.len() == limit {
+                older = calls.last().map(|last: &Arc<Entry>| last.seq);
+                break;
+            }
+            calls.push(entry.clone());
+        }
+        Page {
+            calls,
+            older,
+            total,
         }
     }
 
+    /// The call numbered `seq`, if still kept.
+    pub(crate) fn entry(&self, seq: u64) -> Option<Arc<Entry>> {
+        let inner = self.lock();
+        let first = inner.calls.front()?.seq;
+        let index = usize::try_from(seq.checked_sub(first)?).ok()?;
+        inner.calls.get(index).cloned()
+    }
+
     pub fn calls(&self) -> Vec<RecordedCall> {
-        self.lock().calls.iter().cloned().collect()
+        self.lock().calls.iter().map(|e| e.call.clone()).collect()
     }
 
     /// How many recorded calls asked for `path` or a path under it.
@@ -107,7 +255,7 @@ impl Journal {
         self.lock()
             .calls
             .iter()
-            .filter(|c| c.path.starts_with(path))
+            .filter(|c| c.call.path.starts_with(path))
             .count()
     }
 
@@ -115,12 +263,15 @@ impl Journal {
         self.lock()
             .calls
             .iter()
-            .filter(|c| c.action.as_deref() == Some(action))
+            .filter(|c| c.call.action.as_deref() == Some(action))
             .count()
     }
 
+    /// Forgets the calls; numbering goes on and live pages stay subscribed.
     pub fn clear(&self) {
-        *self.lock() = Recorded::default();
+        let mut inner = self.lock();
+        inner.calls.clear();
+        inner.body_bytes = 0;
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Recorded> {
@@ -220,6 +371,52 @@ mod tests {
             redact_json_field(not_json.clone(), "WebIdentityToken"),
             not_json
         );
+    }
+
+    #[test]
+    fn pages_go_back_from_the_newest_and_filter() {
+        let journal = Journal::new(10);
+        for i in 0..12 {
+            let mut c = call(if i % 2 == 0 { "A" } else { "B" }, 1);
+            if i % 3 == 0 {
+                c.error_code = Some("InternalError".into());
+            }
+            journal.record(c);
+        }
+        // Calls 3..=12 are kept (capacity 10).
+        let all = Filter::default();
+        let first = journal.page(None, 4, &all);
+        let seqs: Vec<u64> = first.calls.iter().map(|e| e.seq).collect();
+        assert_eq!(
+            (seqs, first.older, first.total),
+            (vec![12, 11, 10, 9], Some(9), 10)
+        );
+        let last = journal.page(Some(5), 4, &all);
+        let seqs: Vec<u64> = last.calls.iter().map(|e| e.seq).collect();
+        assert_eq!((seqs, last.older), (vec![4, 3], None));
+        let errors_of_a = Filter {
+            action: Some("A".into()),
+            outcome: Some("error".into()),
+        };
+        // Errors at i = 0, 3, 6, 9 (seq 1, 4, 7, 10); of A (even i): seq 1 (gone), 7.
+        let page = journal.page(None, 10, &errors_of_a);
+        let seqs: Vec<u64> = page.calls.iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, vec![7]);
+        let by_code = Filter {
+            action: None,
+            outcome: Some("InternalError".into()),
+        };
+        assert_eq!(journal.page(None, 10, &by_code).calls.len(), 3);
+        assert_eq!(journal.entry(12).unwrap().seq, 12);
+        assert!(journal.entry(2).is_none() && journal.entry(13).is_none());
+    }
+
+    #[test]
+    fn live_subscribers_see_new_calls() {
+        let journal = Journal::new(10);
+        let mut live = journal.subscribe();
+        journal.record(call("A", 1));
+        assert_eq!(live.try_recv().unwrap().call.action.as_deref(), Some("A"));
     }
 
     #[test]

@@ -76,15 +76,25 @@
 //! the emulator runs, for counting repeats over runs longer than the journal keeps) and
 //! [`EmulatorBuilder::clock_skew_secs`], [`journal`] (what each call sent, for assertions),
 //! [`admin`] (`/_emulator/` routes) and [`EmulatorBuilder::state_file`].
+//!
+//! # The dashboard
+//!
+//! [`RunningEmulator::dashboard_url`] (`/_emulator/` on the same port, like the admin API)
+//! shows the account in a browser: groups, persons and faces with the images they were made
+//! from (kept up to [`EmulatorBuilder::image_memory_cap_bytes`]), the journal live, a load
+//! chart, the fault plan and clock as forms, and which actions are modelled.
 
 pub mod admin;
 mod clock;
+mod dashboard;
 pub mod faults;
 mod gateway;
 pub mod image;
+mod images;
 pub mod issued;
 pub mod journal;
 mod legacy;
+mod load;
 pub mod metadata;
 mod query;
 pub mod semantics;
@@ -213,6 +223,7 @@ pub struct EmulatorBuilder {
     tls: Option<(PathBuf, PathBuf)>,
     clock_skew_secs: i64,
     journal_capacity: usize,
+    image_memory_cap_bytes: usize,
     cvm_role: Option<String>,
     sts_roles: Vec<String>,
     oidc_providers: Vec<OidcProvider>,
@@ -235,6 +246,7 @@ impl Emulator {
             tls: None,
             clock_skew_secs: 0,
             journal_capacity: 1000,
+            image_memory_cap_bytes: images::DEFAULT_MEMORY_CAP_BYTES,
             cvm_role: None,
             sts_roles: Vec::new(),
             oidc_providers: Vec::new(),
@@ -287,6 +299,14 @@ impl EmulatorBuilder {
     /// How many calls [`RunningEmulator::requests`] keeps (default 1000; 0 keeps none).
     pub fn journal_capacity(mut self, calls: usize) -> Self {
         self.journal_capacity = calls;
+        self
+    }
+
+    /// How many bytes of the images it was sent the emulator keeps for the dashboard
+    /// (default 64 MiB; 0 keeps none). Past it, the images kept longest are dropped first and
+    /// the dashboard shows a placeholder for them.
+    pub fn image_memory_cap_bytes(mut self, bytes: usize) -> Self {
+        self.image_memory_cap_bytes = bytes;
         self
     }
 
@@ -382,6 +402,8 @@ impl EmulatorBuilder {
             request_ids: gateway::RequestIds::new(),
             clock: clock::Clock::new(self.clock_skew_secs),
             journal: journal::Journal::new(self.journal_capacity),
+            images: images::ImageStore::new(self.image_memory_cap_bytes),
+            load: load::Load::default(),
             connections: server::Connections::default(),
             issued: issued::IssuedStore::new(self.issued_credentials_lifetime),
             sts: sts::Sts {
@@ -517,7 +539,12 @@ impl RunningEmulator {
         self.shared.read_state().clone()
     }
 
-    /// Empties the account, clears the faults (and their counts) and the recorded calls. Issued temporary
+    /// The dashboard's address: `url()` + `/_emulator/`.
+    pub fn dashboard_url(&self) -> String {
+        format!("{}/_emulator/", self.url())
+    }
+
+    /// Empties the account, clears the faults (and their counts), the recorded calls and the kept images. Issued temporary
     /// credentials stay valid and their counts are kept.
     pub async fn reset(&self) -> std::io::Result<()> {
         self.shared.reset().await
@@ -539,6 +566,8 @@ pub(crate) struct Shared {
     request_ids: gateway::RequestIds,
     clock: clock::Clock,
     journal: journal::Journal,
+    images: images::ImageStore,
+    load: load::Load,
     connections: server::Connections,
     issued: issued::IssuedStore,
     sts: sts::Sts,
@@ -601,6 +630,8 @@ impl Shared {
     async fn reset(&self) -> std::io::Result<()> {
         self.faults.reset();
         self.journal.clear();
+        self.images.clear();
+        self.load.clear();
         self.connections.refuse_next(0);
         let mut state = self.write_state();
         *state = State::default();

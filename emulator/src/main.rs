@@ -83,6 +83,13 @@ fn command() -> Command {
                 .help("How many received calls GET /_emulator/requests keeps [default: 1000; 0 keeps none]"),
         )
         .arg(
+            Arg::new("image-memory-cap-mb")
+                .long("image-memory-cap-mb")
+                .value_name("MIB")
+                .value_parser(clap::value_parser!(usize))
+                .help("How many MiB of the images it was sent the emulator keeps for the dashboard; past it the oldest are dropped [default: 64; 0 keeps none]"),
+        )
+        .arg(
             Arg::new("cvm-role")
                 .long("cvm-role")
                 .value_name("NAME")
@@ -293,6 +300,9 @@ async fn serve(args: &clap::ArgMatches) -> Result<(), String> {
     if let Some(&calls) = args.get_one::<usize>("journal-capacity") {
         builder = builder.journal_capacity(calls);
     }
+    if let Some(&mib) = args.get_one::<usize>("image-memory-cap-mb") {
+        builder = builder.image_memory_cap_bytes(mib.saturating_mul(1 << 20));
+    }
     if let Some(role) = args.get_one::<String>("cvm-role") {
         builder = builder.cvm_role(role);
     }
@@ -335,6 +345,12 @@ async fn serve(args: &clap::ArgMatches) -> Result<(), String> {
         }
         println!("# TKE_WEB_IDENTITY_TOKEN_FILE: a file holding the --web-identity-token you gave");
     }
+    // Last, and never fatal: a parent that read only the lines above may have closed the pipe.
+    let _ = writeln!(
+        std::io::stdout(),
+        "# dashboard: {}",
+        emulator.dashboard_url()
+    );
     let _ = std::io::stdout().flush();
     tokio::signal::ctrl_c()
         .await

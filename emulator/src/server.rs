@@ -6,6 +6,7 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -142,7 +143,11 @@ impl std::fmt::Display for Dropped {
 impl std::error::Error for Dropped {}
 
 async fn respond(shared: &Shared, req: Request<Incoming>) -> Result<Response<ReplyBody>, Dropped> {
+    let started = Instant::now();
     let path = req.uri().path().to_owned();
+    if path == "/_emulator" {
+        return Ok(crate::dashboard::redirect("/_emulator/"));
+    }
     if let Some(admin_path) = path.strip_prefix("/_emulator/") {
         return Ok(crate::admin::handle(shared, req, admin_path).await);
     }
@@ -155,6 +160,9 @@ async fn respond(shared: &Shared, req: Request<Incoming>) -> Result<Response<Rep
             body: Bytes::new(),
             progress: Progress::default(),
             error_code: None,
+            started,
+            status: response.status().as_u16(),
+            response: Bytes::new(),
         };
         drop(entry);
         return Ok(response);
@@ -192,9 +200,20 @@ async fn respond(shared: &Shared, req: Request<Incoming>) -> Result<Response<Rep
         body,
         progress: Progress::default(),
         error_code: None,
+        started,
+        status: 0,
+        response: Bytes::new(),
     };
     let Outcome { reply, error_code } = gateway::handle(shared, call, &mut entry.progress).await;
     entry.error_code = error_code;
+    (entry.status, entry.response) = match &reply {
+        Reply::Json(body) | Reply::Truncated(body) | Reply::SlowBody(body, _) => {
+            (200, Bytes::copy_from_slice(body))
+        }
+        Reply::Status(status, message) => (*status, Bytes::from(message.clone())),
+        Reply::Raw(raw) => (raw.status, Bytes::copy_from_slice(&raw.body)),
+        Reply::Drop => (0, Bytes::new()),
+    };
     drop(entry);
     let mut response = match reply {
         Reply::Json(body) => json_response(body),
@@ -236,21 +255,40 @@ async fn respond(shared: &Shared, req: Request<Incoming>) -> Result<Response<Rep
     Ok(response)
 }
 
-/// A call in the journal-to-be; recorded on drop.
+/// A call in the journal-to-be; recorded on drop. Also counted for the load chart, and its
+/// images kept for the dashboard.
 struct JournalEntry<'a> {
     shared: &'a Shared,
     parts: &'a hyper::http::request::Parts,
     body: Bytes,
     progress: Progress,
     error_code: Option<String>,
+    started: Instant,
+    /// 0 until there is an answer (a client that gives up first gets none).
+    status: u16,
+    response: Bytes,
 }
 
 impl Drop for JournalEntry<'_> {
     fn drop(&mut self) {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        let ok = self.error_code.is_none() && self.status == 200;
+        self.shared
+            .load
+            .count(now.as_secs(), self.progress.action.as_deref(), !ok);
+        if self.progress.authenticated {
+            if let Some(action) = &self.progress.action {
+                keep_images(self.shared, action, self.parts, &self.body);
+            }
+        }
         if !self.shared.journal.enabled() {
             return;
         }
         let parts = self.parts;
+        let (signing, secret_id) = signer(parts, &self.body);
+        let request_id = request_id_in(&self.response);
         let action = self.progress.action.take();
         let headers = parts
             .headers
@@ -270,7 +308,7 @@ impl Drop for JournalEntry<'_> {
             query = journal::redact_query_field(&query, "WebIdentityToken");
             body = journal::redact_json_field(body, "WebIdentityToken");
         }
-        self.shared.journal.record(RecordedCall {
+        let call = RecordedCall {
             method: parts.method.to_string(),
             path: parts.uri.path().to_owned(),
             action,
@@ -279,7 +317,73 @@ impl Drop for JournalEntry<'_> {
             body,
             authenticated: self.progress.authenticated,
             error_code: self.error_code.take(),
+        };
+        self.shared.journal.record_entry(journal::Entry {
+            seq: 0,
+            at_ms: u64::try_from(now.as_millis()).unwrap_or(u64::MAX),
+            latency_us: u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            request_id,
+            signing,
+            secret_id,
+            status: self.status,
+            response: std::mem::take(&mut self.response),
+            call,
         });
+    }
+}
+
+/// The `RequestId` of an answer, found without parsing it: it comes last in the envelope.
+fn request_id_in(body: &[u8]) -> Option<String> {
+    const KEY: &[u8] = b"\"RequestId\"";
+    let at = body.windows(KEY.len()).rposition(|w| w == KEY)?;
+    let value = body[at + KEY.len()..]
+        .trim_ascii_start()
+        .strip_prefix(b":")?
+        .trim_ascii_start()
+        .strip_prefix(b"\"")?;
+    let end = value.iter().position(|&b| b == b'"')?;
+    std::str::from_utf8(&value[..end]).ok().map(str::to_owned)
+}
+
+/// How a call was signed and the SecretId it named: from `Authorization` (TC3), or from the
+/// common parameters of the older `HmacSHA256` method.
+fn signer(parts: &hyper::http::request::Parts, body: &[u8]) -> (&'static str, Option<String>) {
+    if let Some(authorization) = parts.headers.get("authorization") {
+        let parsed = authorization
+            .to_str()
+            .ok()
+            .and_then(crate::tc3::parse_authorization);
+        return match parsed {
+            Some(auth) => ("TC3-HMAC-SHA256", Some(auth.secret_id)),
+            None => ("unreadable Authorization", None),
+        };
+    }
+    let form = match parts.uri.query() {
+        Some(query) if parts.method == hyper::Method::GET => query.as_bytes(),
+        _ => body,
+    };
+    form_urlencoded::parse(form)
+        .find(|(k, _)| k == "SecretId")
+        .map_or(("none", None), |(_, id)| {
+            ("HmacSHA256", Some(id.into_owned()))
+        })
+}
+
+/// Keeps the images of an admitted call for the dashboard.
+fn keep_images(shared: &Shared, action: &str, parts: &hyper::http::request::Parts, body: &[u8]) {
+    if !crate::images::takes_images(action) {
+        return; // no need to read the parameters again
+    }
+    let params = match parts.method {
+        hyper::Method::GET => crate::query::to_json(parts.uri.query().unwrap_or("")),
+        _ => match serde_json::from_slice(body) {
+            Ok(serde_json::Value::Object(map)) => map,
+            // The older signature's form body.
+            _ => crate::query::to_json(&String::from_utf8_lossy(body)),
+        },
+    };
+    for (_, text) in crate::images::image_params(action, &params) {
+        shared.images.keep_base64(text);
     }
 }
 
@@ -309,10 +413,20 @@ pub fn text(status: StatusCode, message: &str) -> Response<ReplyBody> {
     response
 }
 
+/// Turns a new journal entry into an event, or `None` when the page does not want it.
+pub type RenderEvent = Box<dyn Fn(&journal::Entry) -> Option<Bytes> + Send + Sync>;
+
 /// A whole body; the first part of one followed by an error (which makes hyper close the
 /// connection short of the announced length); or a whole body sent after a delay.
 pub enum ReplyBody {
     Full(Full<Bytes>),
+    /// Server-sent events: one frame per new journal entry the page wants, and a comment
+    /// now and then so a page that went away is noticed.
+    Events {
+        live: tokio::sync::mpsc::Receiver<Arc<journal::Entry>>,
+        render: RenderEvent,
+        heartbeat: Pin<Box<tokio::time::Interval>>,
+    },
     Truncated(Option<Bytes>),
     Slow {
         sleep: Pin<Box<tokio::time::Sleep>>,
@@ -332,6 +446,28 @@ impl Body for ReplyBody {
             ReplyBody::Full(full) => Pin::new(full)
                 .poll_frame(cx)
                 .map_err(|never: Infallible| match never {}),
+            ReplyBody::Events {
+                live,
+                render,
+                heartbeat,
+            } => loop {
+                match live.poll_recv(cx) {
+                    Poll::Ready(Some(entry)) => {
+                        if let Some(event) = render(&entry) {
+                            return Poll::Ready(Some(Ok(Frame::data(event))));
+                        }
+                    }
+                    Poll::Ready(None) => return Poll::Ready(None),
+                    Poll::Pending => {
+                        return match heartbeat.as_mut().poll_tick(cx) {
+                            Poll::Ready(_) => {
+                                Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(b": -\n\n")))))
+                            }
+                            Poll::Pending => Poll::Pending,
+                        }
+                    }
+                }
+            },
             ReplyBody::Truncated(first) => match first.take() {
                 Some(bytes) => Poll::Ready(Some(Ok(Frame::data(bytes)))),
                 None => Poll::Ready(Some(Err(Box::new(Dropped)))),
@@ -352,7 +488,7 @@ impl Body for ReplyBody {
     fn size_hint(&self) -> hyper::body::SizeHint {
         match self {
             ReplyBody::Full(full) => full.size_hint(),
-            ReplyBody::Truncated(_) => hyper::body::SizeHint::default(),
+            ReplyBody::Truncated(_) | ReplyBody::Events { .. } => hyper::body::SizeHint::default(),
             ReplyBody::Slow { body, .. } => {
                 hyper::body::SizeHint::with_exact(body.as_ref().map_or(0, |b| b.len() as u64))
             }
@@ -362,7 +498,7 @@ impl Body for ReplyBody {
     fn is_end_stream(&self) -> bool {
         match self {
             ReplyBody::Full(full) => full.is_end_stream(),
-            ReplyBody::Truncated(_) => false,
+            ReplyBody::Truncated(_) | ReplyBody::Events { .. } => false,
             ReplyBody::Slow { body, .. } => body.is_none(),
         }
     }
@@ -371,4 +507,16 @@ impl Body for ReplyBody {
 /// For admin routes: whether a request looks like a signed API call, which never reaches them.
 pub fn is_signed_call<B>(req: &Request<B>) -> bool {
     req.headers().contains_key("authorization") || req.headers().contains_key("x-tc-action")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn request_ids_are_found_in_envelopes() {
+        let body = br#"{"Response":{"GroupNum":0,"RequestId":"abc-1"}}"#;
+        assert_eq!(super::request_id_in(body).as_deref(), Some("abc-1"));
+        let spaced = b"{\"Response\": {\"RequestId\" : \"x\"}}";
+        assert_eq!(super::request_id_in(spaced).as_deref(), Some("x"));
+        assert_eq!(super::request_id_in(b"emulated fault: HTTP 502"), None);
+    }
 }

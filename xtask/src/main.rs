@@ -30,7 +30,9 @@ const USAGE: &str = "usage: cargo xtask regenerate [--check]
   test                `cargo test --workspace` (arguments passed through; `-p` replaces
                       `--workspace`) with a Python virtual environment first on PATH, made
                       under the target directory from the pinned requirements files (see
-                      xtask/src/python_venv.rs) and reused while they are unchanged
+                      xtask/src/python_venv.rs) and reused while they are unchanged; then
+                      the emulator dashboard's browser tests (ignored by a plain cargo test)
+                      when Chromium and chromedriver are installed, or says why it skips them
   venv                make that environment if needed and print its directory
   import              write spec/ from Tencent Cloud's API descriptions (international, and with
                       --mainland the mainland site's: the union, marked with `sites`), keeping
@@ -135,7 +137,7 @@ fn test(args: &[&str]) -> ExitCode {
         .env("VIRTUAL_ENV", &venv.dir)
         .env_remove("PYTHONHOME");
     match command.status() {
-        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(status) if status.success() => browser_tests(args),
         Ok(status) => ExitCode::from(
             status
                 .code()
@@ -144,6 +146,68 @@ fn test(args: &[&str]) -> ExitCode {
         ),
         Err(e) => {
             eprintln!("error: cannot run cargo test: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The dashboard's browser tests are `#[ignore]`d so a plain `cargo test` passes on a machine
+/// without a browser; here they run whenever Chromium and chromedriver are there (CI installs
+/// them), and are skipped with the reason and the install command otherwise.
+fn browser_tests(args: &[&str]) -> ExitCode {
+    const PACKAGE: &str = "tencentcloud-iai-emulator";
+    let before_separator: Vec<&str> = args.iter().copied().take_while(|a| *a != "--").collect();
+    let packages_named = before_separator
+        .iter()
+        .any(|a| a.starts_with("-p") || a.starts_with("--package"));
+    let emulator_named = before_separator.iter().any(|a| a.contains(PACKAGE));
+    let only_some_tests = args.contains(&"--")
+        || before_separator
+            .iter()
+            .any(|a| *a == "--test" || *a == "--lib" || *a == "--doc" || *a == "--bins");
+    if (packages_named && !emulator_named) || only_some_tests {
+        return ExitCode::SUCCESS;
+    }
+    let found = |var: &str, paths: &[&str]| {
+        std::env::var_os(var).is_some() || paths.iter().any(|p| Path::new(p).exists())
+    };
+    let chromium = found(
+        "CHROMIUM",
+        &["/usr/lib/chromium/chromium", "/usr/bin/chromium"],
+    );
+    let driver = found("CHROMEDRIVER", &["/usr/bin/chromedriver"]);
+    if !(chromium && driver) {
+        eprintln!(
+            "note: the emulator dashboard's browser tests were SKIPPED: {} not found. \
+             Install them with `apt-get install chromium chromium-driver` (CI does), or set \
+             CHROMIUM and CHROMEDRIVER.",
+            match (chromium, driver) {
+                (false, false) => "Chromium and chromedriver",
+                (false, true) => "Chromium",
+                _ => "chromedriver",
+            }
+        );
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("== the emulator dashboard's browser tests (headless Chromium)");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args([
+            "test",
+            "-p",
+            PACKAGE,
+            "--test",
+            "browser",
+            "--",
+            "--ignored",
+        ])
+        .current_dir(workspace_root())
+        .status();
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: cannot run the browser tests: {e}");
             ExitCode::FAILURE
         }
     }

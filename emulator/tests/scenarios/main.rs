@@ -2,6 +2,7 @@
 //! repository's client (and raw HTTP where the client would refuse to send).
 
 mod credentials;
+mod dashboard;
 mod detection;
 mod faces;
 mod faults;
