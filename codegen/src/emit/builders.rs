@@ -115,6 +115,10 @@ pub fn example_value(
 ) -> TokenStream {
     let setters = fields.iter().filter_map(|f| {
         let value = json.get(&f.api_name).filter(|v| !v.is_null())?;
+        // A list of a value set's items would need each wrapped; examples leave it out.
+        if f.value_set.is_some() && matches!(f.ty, Type::List(_)) {
+            return None;
+        }
         let name = ident(f);
         let expr = value_expr(service, types, &f.ty, value, true)?;
         Some(quote!(.#name(#expr)))

@@ -1458,7 +1458,7 @@ pub static ACTIONS: &[ActionEntry] = &[
                 list: false,
                 required: false,
                 type_name: "int64",
-                constraints: "at least 0; at most 2",
+                constraints: "",
                 one_of: &[],
                 sites: &[],
                 doc: "0: empty; 1: male; 2: female.",

@@ -255,10 +255,10 @@ pub struct GetUpgradeGroupFaceModelVersionResultResponse {
     pub start_time: u64,
     /// Current algorithm model version.
     #[serde(rename = "FromFaceModelVersion")]
-    pub from_face_model_version: ::std::string::String,
+    pub from_face_model_version: crate::types::FaceModelVersion,
     /// Target algorithm model version.
     #[serde(rename = "ToFaceModelVersion")]
-    pub to_face_model_version: ::std::string::String,
+    pub to_face_model_version: crate::types::FaceModelVersion,
     /// Group ID
     #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
@@ -310,7 +310,7 @@ impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
     /// Sets `FromFaceModelVersion`: Current algorithm model version.
     pub fn from_face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.value.from_face_model_version = value.into();
         self
@@ -318,7 +318,7 @@ impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
     /// Sets `ToFaceModelVersion`: Target algorithm model version.
     pub fn to_face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.value.to_face_model_version = value.into();
         self
@@ -350,6 +350,16 @@ impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
     /// The value, with defaults for fields not set.
     pub fn build(self) -> GetUpgradeGroupFaceModelVersionResultResponse {
         self.value
+    }
+}
+impl GetUpgradeGroupFaceModelVersionResultResponse {
+    /// `EndTimestamp` (in milliseconds since the UNIX epoch) as a `SystemTime`. A value before the epoch gives the epoch, one after the year 9999 its last second; the raw field keeps the value as sent.
+    pub fn end_time(&self) -> ::std::time::SystemTime {
+        crate::runtime::time::from_unix(self.end_timestamp, 1000)
+    }
+    /// `StartTime` (in milliseconds since the UNIX epoch) as a `SystemTime`. A value before the epoch gives the epoch, one after the year 9999 its last second; the raw field keeps the value as sent.
+    pub fn start_time_system_time(&self) -> ::std::time::SystemTime {
+        crate::runtime::time::from_unix(self.start_time, 1000)
     }
 }
 /// Error codes `GetUpgradeGroupFaceModelVersionResult` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.

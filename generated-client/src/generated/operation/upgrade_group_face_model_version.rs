@@ -75,7 +75,7 @@ pub struct UpgradeGroupFaceModelVersionRequest {
     pub group_id: ::std::string::String,
     /// Algorithm model version to upgrade to. Defaults to the latest version. A group cannot be upgraded to an older version.
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: ::std::string::String,
+    pub face_model_version: crate::types::FaceModelVersion,
 }
 impl UpgradeGroupFaceModelVersionRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -97,7 +97,7 @@ impl UpgradeGroupFaceModelVersionRequest {
 #[must_use = "`.build()` returns the request"]
 pub struct UpgradeGroupFaceModelVersionRequestBuilder {
     group_id: ::core::option::Option<::std::string::String>,
-    face_model_version: ::core::option::Option<::std::string::String>,
+    face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
 }
 impl UpgradeGroupFaceModelVersionRequestBuilder {
     /// Sets `GroupId`: Required. ID of the group to upgrade.
@@ -119,7 +119,7 @@ impl UpgradeGroupFaceModelVersionRequestBuilder {
     /// Sets `FaceModelVersion`: Required. Algorithm model version to upgrade to. Defaults to the latest version. A group cannot be upgraded to an older version.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.face_model_version = Some(value.into());
         self
@@ -127,7 +127,7 @@ impl UpgradeGroupFaceModelVersionRequestBuilder {
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<::std::string::String>,
+        value: ::core::option::Option<crate::types::FaceModelVersion>,
     ) -> Self {
         self.face_model_version = value;
         self
@@ -476,7 +476,7 @@ impl UpgradeGroupFaceModelVersionFluentBuilder {
     /// Sets `FaceModelVersion`: Required. Algorithm model version to upgrade to. Defaults to the latest version. A group cannot be upgraded to an older version.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.input = self.input.face_model_version(value);
         self
@@ -484,7 +484,7 @@ impl UpgradeGroupFaceModelVersionFluentBuilder {
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<::std::string::String>,
+        value: ::core::option::Option<crate::types::FaceModelVersion>,
     ) -> Self {
         self.input = self.input.set_face_model_version(value);
         self
