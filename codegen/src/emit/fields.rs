@@ -115,6 +115,22 @@ fn field_doc(f: &Field) -> String {
     if !rules.is_empty() {
         text.push_str(&format!("\n\nConstraints: {}.", rules.join("; ")));
     }
+    if let Some(set) = &f.value_set {
+        text.push_str(&format!(
+            "\n\nA [`{set}`](crate::types::{set}): the documented values are its constants; \
+             any other value is kept as it is."
+        ));
+    }
+    if let Some(unit) = f.unit {
+        let unit = match unit {
+            crate::model::TimeUnit::Milliseconds => "milliseconds",
+            crate::model::TimeUnit::Seconds => "seconds",
+        };
+        text.push_str(&format!(
+            "\n\nIn {unit} since the UNIX epoch; `{}()` gives it as a `SystemTime`.",
+            crate::model::names::time_accessor(f)
+        ));
+    }
     if f.nullable {
         text.push_str("\n\nMay be `null` in responses.");
     }

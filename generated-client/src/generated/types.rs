@@ -50,6 +50,8 @@ pub struct Candidate {
     /// Person gender
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
+    /// A [`Gender`](crate::types::Gender): the documented values are its constants; any other value is kept as it is.
+    ///
     /// May be `null` in responses.
     #[serde(
         rename = "Gender",
@@ -730,6 +732,8 @@ pub struct GroupInfo {
     /// Algorithm model version used for face recognition.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
+    ///
     /// May be `null` in responses.
     #[serde(
         rename = "FaceModelVersion",
@@ -740,6 +744,8 @@ pub struct GroupInfo {
     /// Group creation time and date (`CreationTimestamp`), whose value is the number of milliseconds between the UNIX epoch time and the group creation time.
     /// The UNIX epoch time is 00:00:00, Thursday, January 1, 1970, Coordinated Universal Time (UTC). For more information, please see the UNIX time document.
     /// Note: this field may return null, indicating that no valid values can be obtained.
+    ///
+    /// In milliseconds since the UNIX epoch; `creation_time()` gives it as a `SystemTime`.
     ///
     /// May be `null` in responses.
     #[serde(
@@ -752,6 +758,8 @@ pub struct GroupInfo {
     /// The value of `UpdateTimestamp` is the number of milliseconds from the Unix epoch to the time the group was updated.
     /// The Unix epoch is 00:00:00 Coordinated Universal Time (UTC), Thursday, January 1, 1970.
     /// For more information, see Unix time.
+    ///
+    /// In milliseconds since the UNIX epoch; `update_time()` gives it as a `SystemTime`.
     ///
     /// Documented only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)).
     #[serde(
@@ -911,6 +919,8 @@ pub struct PersonInfo {
     pub face_ids: ::std::vec::Vec<::std::string::String>,
     /// Person creation time, measured in the number of milliseconds elapsed since the Unix epoch
     /// The Unix epoch is 00:00:00, Thursday, January 1, 1970, Coordinated Universal Time (UTC). For more information, please see the Unix time document.
+    ///
+    /// In milliseconds since the UNIX epoch; `creation_time()` gives it as a `SystemTime`.
     #[serde(rename = "CreationTimestamp")]
     pub creation_timestamp: u64,
 }
@@ -995,15 +1005,21 @@ pub struct UpgradeJobInfo {
     #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
     /// Current algorithm model version.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FromFaceModelVersion")]
     pub from_face_model_version: crate::types::FaceModelVersion,
     /// Target algorithm model version.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "ToFaceModelVersion")]
     pub to_face_model_version: crate::types::FaceModelVersion,
     /// Start time of the upgrade.
     /// The value of StartTime is the number of milliseconds from the Unix epoch to the group's creation time.
     /// The Unix epoch is 00:00:00 Coordinated Universal Time (UTC), Thursday, January 1, 1970.
     /// For more information, see Unix time.
+    ///
+    /// In milliseconds since the UNIX epoch; `start_time_system_time()` gives it as a `SystemTime`.
     #[serde(rename = "StartTime")]
     pub start_time: u64,
     /// 0: upgrading; 1: upgrade complete; 2: rollback complete; 3: upgrade failed.

@@ -183,6 +183,8 @@ pub struct AnalyzeDenseLandmarksRequest {
     )]
     pub url: ::core::option::Option<::std::string::String>,
     /// Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "FaceModelVersion",
         default,
@@ -190,6 +192,8 @@ pub struct AnalyzeDenseLandmarksRequest {
     )]
     pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedRotateDetection",
         default,
@@ -502,6 +506,8 @@ pub struct AnalyzeDenseLandmarksResponse {
     #[serde(rename = "DenseFaceShapeSet")]
     pub dense_face_shape_set: ::std::vec::Vec<crate::types::DenseFaceShape>,
     /// Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.

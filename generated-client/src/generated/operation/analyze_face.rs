@@ -474,6 +474,8 @@ pub struct AnalyzeFaceRequest {
     /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "FaceModelVersion",
         default,
@@ -481,6 +483,8 @@ pub struct AnalyzeFaceRequest {
     )]
     pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedRotateDetection",
         default,
@@ -1016,6 +1020,8 @@ pub struct AnalyzeFaceResponse {
     #[serde(rename = "FaceShapeSet")]
     pub face_shape_set: ::std::vec::Vec<crate::types::FaceShape>,
     /// Algorithm model version used for face recognition.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.

@@ -110,6 +110,8 @@ pub struct CompareMaskFaceRequest {
     )]
     pub url_b: ::core::option::Option<::std::string::String>,
     /// Algorithm model version used by the Face Recognition service. This API supports only "3.0".
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "FaceModelVersion",
         default,
@@ -124,6 +126,8 @@ pub struct CompareMaskFaceRequest {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    ///
+    /// A [`QualityControl`](crate::types::QualityControl): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "QualityControl",
         default,
@@ -574,6 +578,8 @@ pub struct CompareMaskFaceResponse {
     #[serde(rename = "Score")]
     pub score: f64,
     /// Algorithm model version used for face recognition.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.

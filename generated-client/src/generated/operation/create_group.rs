@@ -151,6 +151,8 @@ pub struct CreateGroupRequest {
     /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "FaceModelVersion",
         default,
@@ -586,6 +588,8 @@ impl crate::runtime::action::Action for CreateGroupRequest {
 #[non_exhaustive]
 pub struct CreateGroupResponse {
     /// Algorithm model version used for face recognition.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.

@@ -162,6 +162,8 @@ pub struct CreatePersonRequest {
     #[serde(rename = "PersonId")]
     pub person_id: ::std::string::String,
     /// 0: empty; 1: male; 2: female.
+    ///
+    /// A [`Gender`](crate::types::Gender): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "Gender",
         default,
@@ -224,6 +226,8 @@ pub struct CreatePersonRequest {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    ///
+    /// A [`QualityControl`](crate::types::QualityControl): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "QualityControl",
         default,
@@ -231,6 +235,8 @@ pub struct CreatePersonRequest {
     )]
     pub quality_control: ::core::option::Option<crate::types::QualityControl>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedRotateDetection",
         default,
@@ -817,6 +823,8 @@ pub struct CreatePersonResponse {
     #[serde(rename = "SimilarPersonId")]
     pub similar_person_id: ::std::string::String,
     /// Algorithm model version used for face recognition.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.

@@ -213,6 +213,8 @@ pub struct DetectFaceRequest {
     /// If the value is not 1, it will be deemed as no need to return, and `FaceAttributesInfo` is meaningless in this case.
     /// The face attribute information of up to 5 largest faces in the image will be returned, and `FaceAttributesInfo` of the 6th and rest faces is meaningless.
     /// Extracting face attribute information is quite time-consuming. If face attribute information is not required, we recommend disabling this feature to speed up face detection.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedFaceAttributes",
         default,
@@ -223,6 +225,8 @@ pub struct DetectFaceRequest {
     /// If the value is not 1, it will be deemed not to perform quality detection.
     /// The face quality score information of up to 30 largest faces in the image will be returned, and `FaceQualityInfo` of the 31st and rest faces is meaningless.
     /// We recommend enabling this feature for the face adding operation.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedQualityDetection",
         default,
@@ -238,6 +242,8 @@ pub struct DetectFaceRequest {
     /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "FaceModelVersion",
         default,
@@ -245,6 +251,8 @@ pub struct DetectFaceRequest {
     )]
     pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedRotateDetection",
         default,
@@ -765,6 +773,8 @@ pub struct DetectFaceResponse {
     #[serde(rename = "FaceInfos")]
     pub face_infos: ::std::vec::Vec<crate::types::FaceInfo>,
     /// Algorithm model version used for face recognition.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.

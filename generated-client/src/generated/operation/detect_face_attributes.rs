@@ -205,6 +205,8 @@ pub struct DetectFaceAttributesRequest {
     )]
     pub face_attributes_type: ::core::option::Option<::std::string::String>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image is not rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedRotateDetection",
         default,
@@ -212,6 +214,8 @@ pub struct DetectFaceAttributesRequest {
     )]
     pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
     /// Algorithm model version used by the Face Recognition service. You can enter only `3.0` for this API.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "FaceModelVersion",
         default,
@@ -683,6 +687,8 @@ pub struct DetectFaceAttributesResponse {
     #[serde(rename = "FaceDetailInfos")]
     pub face_detail_infos: ::std::vec::Vec<crate::types::FaceDetailInfo>,
     /// Algorithm model version used for face recognition.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.

@@ -86,6 +86,8 @@ pub struct DetectFaceSimilarityRequest {
     )]
     pub url_b: ::core::option::Option<::std::string::String>,
     /// <p>Image quality control. </p><ul><li><p>Value ranges from 0 to 4:<br>0: No control;<br>1: Low quality requirement. The image has at least one of the following: super blurry, eye occlusion, nose occlusion, or mouth occlusion;<br>2: Normal quality requirement. The image has at least three of the following: too bright, dark, blurry, normal blur, eyebrow obstruction, cheek obstruction, or chin obstruction;<br>3: Relatively high quality requirement. The image has one or two of the following: too bright, dark, normal blur, eyebrow obstruction, cheek obstruction, or chin obstruction;<br>4: High quality requirement. All dimensions are the best or most, with a minor problem in one dimension;<br>Default is 0. </p></li><li><p>If the image quality fails to satisfy the requirement, the returned result will prompt that the image quality detection does not meet the requirement.</p></li></ul>
+    ///
+    /// A [`QualityControl`](crate::types::QualityControl): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "QualityControl",
         default,

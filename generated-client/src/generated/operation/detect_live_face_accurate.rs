@@ -71,6 +71,8 @@ pub struct DetectLiveFaceAccurateRequest {
     )]
     pub url: ::core::option::Option<::std::string::String>,
     /// <p>Algorithm model version used by the face recognition service. Currently, the input parameter supports "3.0".</p>
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "FaceModelVersion",
         default,
@@ -435,6 +437,8 @@ pub struct DetectLiveFaceAccurateResponse {
     #[serde(rename = "Score")]
     pub score: f64,
     /// <p>Algorithm model version used for face recognition.</p>
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.

@@ -198,9 +198,13 @@ pub struct GetGroupInfoResponse {
     #[serde(rename = "Tag")]
     pub tag: ::std::string::String,
     /// Algorithm model version used for face recognition.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Group creation time and date (`CreationTimestamp`), whose value is the number of milliseconds between the UNIX epoch time and the group creation time.
+    ///
+    /// In milliseconds since the UNIX epoch; `creation_time()` gives it as a `SystemTime`.
     #[serde(rename = "CreationTimestamp")]
     pub creation_timestamp: u64,
     /// Unique ID of the request; quote it when reporting a problem.

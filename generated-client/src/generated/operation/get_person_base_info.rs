@@ -376,6 +376,8 @@ pub struct GetPersonBaseInfoResponse {
     #[serde(rename = "PersonName")]
     pub person_name: ::std::string::String,
     /// Person gender. 0: empty; 1: male; 2: female.
+    ///
+    /// A [`Gender`](crate::types::Gender): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "Gender")]
     pub gender: crate::types::Gender,
     /// List of the IDs of included faces

@@ -499,6 +499,8 @@ pub struct GetPersonGroupInfoResponse {
     /// Algorithm model version used by the Face Recognition service.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
+    ///
     /// May be `null` in responses.
     #[serde(
         rename = "FaceModelVersion",

@@ -525,6 +525,8 @@ pub struct GetPersonListResponse {
     /// Algorithm model version used for face recognition.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
+    ///
     /// May be `null` in responses.
     #[serde(
         rename = "FaceModelVersion",

@@ -239,6 +239,8 @@ pub struct GetUpgradeGroupFaceModelVersionResultResponse {
     /// Estimated end time of the upgrade job. The value of StartTimestamp is the number of milliseconds from the Unix epoch to the estimated end of the person duplicate-check job.
     /// The Unix epoch is 00:00:00 Coordinated Universal Time (UTC), Thursday, January 1, 1970.
     /// 0 means the job has finished.
+    ///
+    /// In milliseconds since the UNIX epoch; `end_time()` gives it as a `SystemTime`.
     #[serde(rename = "EndTimestamp")]
     pub end_timestamp: u64,
     /// Progress of the upgrade job, from 0.0 to 100.0.
@@ -251,12 +253,18 @@ pub struct GetUpgradeGroupFaceModelVersionResultResponse {
     /// The value of StartTime is the number of milliseconds from the Unix epoch to the group's creation time.
     /// The Unix epoch is 00:00:00 Coordinated Universal Time (UTC), Thursday, January 1, 1970.
     /// For more information, see Unix time.
+    ///
+    /// In milliseconds since the UNIX epoch; `start_time_system_time()` gives it as a `SystemTime`.
     #[serde(rename = "StartTime")]
     pub start_time: u64,
     /// Current algorithm model version.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FromFaceModelVersion")]
     pub from_face_model_version: crate::types::FaceModelVersion,
     /// Target algorithm model version.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "ToFaceModelVersion")]
     pub to_face_model_version: crate::types::FaceModelVersion,
     /// Group ID

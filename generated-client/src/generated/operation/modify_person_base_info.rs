@@ -67,6 +67,8 @@ pub struct ModifyPersonBaseInfoRequest {
     )]
     pub person_name: ::core::option::Option<::std::string::String>,
     /// The new gender of the person: 1 for male, 2 for female.
+    ///
+    /// A [`Gender`](crate::types::Gender): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "Gender",
         default,

@@ -172,6 +172,8 @@ pub struct SearchFacesRequest {
     )]
     pub max_person_num: ::core::option::Option<u64>,
     /// Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedPersonInfo",
         default,
@@ -186,6 +188,8 @@ pub struct SearchFacesRequest {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    ///
+    /// A [`QualityControl`](crate::types::QualityControl): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "QualityControl",
         default,
@@ -202,6 +206,8 @@ pub struct SearchFacesRequest {
     )]
     pub face_match_threshold: ::core::option::Option<f64>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedRotateDetection",
         default,
@@ -767,6 +773,8 @@ pub struct SearchFacesResponse {
     #[serde(rename = "FaceNum")]
     pub face_num: u64,
     /// Algorithm model version used for face recognition.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.

@@ -199,6 +199,8 @@ pub struct SearchPersonsRequest {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    ///
+    /// A [`QualityControl`](crate::types::QualityControl): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "QualityControl",
         default,
@@ -215,6 +217,8 @@ pub struct SearchPersonsRequest {
     )]
     pub face_match_threshold: ::core::option::Option<f64>,
     /// Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedPersonInfo",
         default,
@@ -222,6 +226,8 @@ pub struct SearchPersonsRequest {
     )]
     pub need_person_info: ::core::option::Option<crate::types::YesNo>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedRotateDetection",
         default,
@@ -717,6 +723,8 @@ pub struct SearchPersonsResponse {
     pub person_num: u64,
     /// Algorithm model version used for face recognition.
     /// Note: this field may return null, indicating that no valid values can be obtained.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     ///
     /// May be `null` in responses.
     #[serde(

@@ -74,6 +74,8 @@ pub struct UpgradeGroupFaceModelVersionRequest {
     #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
     /// Algorithm model version to upgrade to. Defaults to the latest version. A group cannot be upgraded to an older version.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
 }
