@@ -386,15 +386,19 @@ pub struct FaceHairAttributesInfo {
     /// 0: shaved head, 1: short hair, 2: medium hair, 3: long hair, 4: braid
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
+    /// A [`HairLength`](crate::types::HairLength): the documented values are its constants; any other value is kept as it is.
+    ///
     /// May be `null` in responses.
     #[serde(
         rename = "Length",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub length: ::core::option::Option<i64>,
+    pub length: ::core::option::Option<crate::types::HairLength>,
     /// 0: with bangs, 1: no bangs
     /// Note: this field may return null, indicating that no valid values can be obtained.
+    ///
+    /// A [`HairBang`](crate::types::HairBang): the documented values are its constants; any other value is kept as it is.
     ///
     /// May be `null` in responses.
     #[serde(
@@ -402,9 +406,11 @@ pub struct FaceHairAttributesInfo {
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub bang: ::core::option::Option<i64>,
+    pub bang: ::core::option::Option<crate::types::HairBang>,
     /// 0: black, 1: golden, 2: brown, 3: gray
     /// Note: this field may return null, indicating that no valid values can be obtained.
+    ///
+    /// A [`HairColor`](crate::types::HairColor): the documented values are its constants; any other value is kept as it is.
     ///
     /// May be `null` in responses.
     #[serde(
@@ -412,7 +418,7 @@ pub struct FaceHairAttributesInfo {
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub color: ::core::option::Option<i64>,
+    pub color: ::core::option::Option<crate::types::HairColor>,
 }
 impl FaceHairAttributesInfo {
     /// Starts a [`FaceHairAttributesInfoBuilder`](builders::FaceHairAttributesInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -909,8 +915,10 @@ pub struct PersonInfo {
     #[serde(rename = "PersonId")]
     pub person_id: ::std::string::String,
     /// Person gender
+    ///
+    /// A [`Gender`](crate::types::Gender): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "Gender")]
-    pub gender: i64,
+    pub gender: crate::types::Gender,
     /// Content of person description field
     #[serde(rename = "PersonExDescriptions")]
     pub person_ex_descriptions: ::std::vec::Vec<::std::string::String>,
@@ -964,8 +972,10 @@ pub struct Result {
     #[serde(rename = "FaceRect")]
     pub face_rect: crate::types::FaceRect,
     /// The status return code for the face image detected. Valid values: `0` - normal; `-1601` - the image does not meet the quality requirements, in which case `Candidate` is empty; `-1604` - the face similarity is not higher than `FaceMatchThreshold`.
+    ///
+    /// A [`FaceRetCode`](crate::types::FaceRetCode): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "RetCode")]
-    pub ret_code: i64,
+    pub ret_code: crate::types::FaceRetCode,
 }
 impl Result {
     /// Starts a [`ResultBuilder`](builders::ResultBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -985,8 +995,10 @@ pub struct ResultsReturnsByGroup {
     pub group_candidates: ::std::vec::Vec<crate::types::GroupCandidate>,
     /// Status return code of detected face image. 0: normal.
     /// -1601: the image quality control requirement is not met; in this case, `Candidate` is empty.
+    ///
+    /// A [`FaceRetCode`](crate::types::FaceRetCode): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "RetCode")]
-    pub ret_code: i64,
+    pub ret_code: crate::types::FaceRetCode,
 }
 impl ResultsReturnsByGroup {
     /// Starts a [`ResultsReturnsByGroupBuilder`](builders::ResultsReturnsByGroupBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -1023,8 +1035,10 @@ pub struct UpgradeJobInfo {
     #[serde(rename = "StartTime")]
     pub start_time: u64,
     /// 0: upgrading; 1: upgrade complete; 2: rollback complete; 3: upgrade failed.
+    ///
+    /// A [`UpgradeJobStatus`](crate::types::UpgradeJobStatus): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "Status")]
-    pub status: u64,
+    pub status: crate::types::UpgradeJobStatus,
 }
 impl UpgradeJobInfo {
     /// Starts a [`UpgradeJobInfoBuilder`](builders::UpgradeJobInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -1387,6 +1401,723 @@ impl ::core::fmt::Debug for YesNo {
 }
 /// The constant's name for a documented value (`MALE`), the value itself otherwise.
 impl ::core::fmt::Display for YesNo {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        match self.name() {
+            ::core::option::Option::Some(known) => f.write_str(known),
+            ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
+        }
+    }
+}
+/// Which faces of the image to detect. Default `ALL_FACES`.
+///
+/// The documented values are the associated constants ([`ALL_FACES`](DetectionMode::ALL_FACES), [`LARGEST_FACE`](DetectionMode::LARGEST_FACE)). A value this version of the crate does not know decodes, is kept as it is and is sent back unchanged; [`is_known`](DetectionMode::is_known) tells them apart.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct DetectionMode(i64);
+impl DetectionMode {
+    /// `0`: Every face that appears.
+    pub const ALL_FACES: Self = Self(0);
+    /// `1`: The face with the largest area.
+    pub const LARGEST_FACE: Self = Self(1);
+    /// Every documented value, in the order of the docs (for help texts and checks).
+    pub const KNOWN: &'static [Self] = &[Self::ALL_FACES, Self::LARGEST_FACE];
+    /// Whether the value is one of the documented constants.
+    pub fn is_known(&self) -> bool {
+        self.name().is_some()
+    }
+    /// Any value, documented or not.
+    pub const fn from_i64(value: i64) -> Self {
+        Self(value)
+    }
+    /// The value as it is on the wire.
+    pub const fn as_i64(&self) -> i64 {
+        self.0
+    }
+    /// The constant's name (`"MALE"`) for a documented value; `None` for any other.
+    pub const fn name(&self) -> ::core::option::Option<&'static str> {
+        match self.0 {
+            0 => ::core::option::Option::Some("ALL_FACES"),
+            1 => ::core::option::Option::Some("LARGEST_FACE"),
+            _ => ::core::option::Option::None,
+        }
+    }
+}
+impl ::core::convert::From<i64> for DetectionMode {
+    fn from(value: i64) -> Self {
+        Self(value)
+    }
+}
+impl ::core::convert::From<DetectionMode> for i64 {
+    fn from(value: DetectionMode) -> Self {
+        value.0
+    }
+}
+impl ::core::cmp::PartialEq<i64> for DetectionMode {
+    fn eq(&self, other: &i64) -> bool {
+        self.0 == *other
+    }
+}
+impl ::core::fmt::Debug for DetectionMode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        match self.name() {
+            ::core::option::Option::Some(known) => {
+                write!(f, "{}::{}", "DetectionMode", known)
+            }
+            ::core::option::Option::None => {
+                f.debug_tuple("DetectionMode").field(&self.0).finish()
+            }
+        }
+    }
+}
+/// The constant's name for a documented value (`MALE`), the value itself otherwise.
+impl ::core::fmt::Display for DetectionMode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        match self.name() {
+            ::core::option::Option::Some(known) => f.write_str(known),
+            ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
+        }
+    }
+}
+/// How to choose a face when an image holds several. Default `HIGHEST_CONFIDENCE`.
+///
+/// The documented values are the associated constants ([`HIGHEST_CONFIDENCE`](FaceMatchingStrategy::HIGHEST_CONFIDENCE), [`LARGEST_AREA`](FaceMatchingStrategy::LARGEST_AREA)). A value this version of the crate does not know decodes, is kept as it is and is sent back unchanged; [`is_known`](FaceMatchingStrategy::is_known) tells them apart.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct FaceMatchingStrategy(i64);
+impl FaceMatchingStrategy {
+    /// `0`: The face with the highest confidence.
+    pub const HIGHEST_CONFIDENCE: Self = Self(0);
+    /// `1`: The face with the largest area.
+    pub const LARGEST_AREA: Self = Self(1);
+    /// Every documented value, in the order of the docs (for help texts and checks).
+    pub const KNOWN: &'static [Self] = &[Self::HIGHEST_CONFIDENCE, Self::LARGEST_AREA];
+    /// Whether the value is one of the documented constants.
+    pub fn is_known(&self) -> bool {
+        self.name().is_some()
+    }
+    /// Any value, documented or not.
+    pub const fn from_i64(value: i64) -> Self {
+        Self(value)
+    }
+    /// The value as it is on the wire.
+    pub const fn as_i64(&self) -> i64 {
+        self.0
+    }
+    /// The constant's name (`"MALE"`) for a documented value; `None` for any other.
+    pub const fn name(&self) -> ::core::option::Option<&'static str> {
+        match self.0 {
+            0 => ::core::option::Option::Some("HIGHEST_CONFIDENCE"),
+            1 => ::core::option::Option::Some("LARGEST_AREA"),
+            _ => ::core::option::Option::None,
+        }
+    }
+}
+impl ::core::convert::From<i64> for FaceMatchingStrategy {
+    fn from(value: i64) -> Self {
+        Self(value)
+    }
+}
+impl ::core::convert::From<FaceMatchingStrategy> for i64 {
+    fn from(value: FaceMatchingStrategy) -> Self {
+        value.0
+    }
+}
+impl ::core::cmp::PartialEq<i64> for FaceMatchingStrategy {
+    fn eq(&self, other: &i64) -> bool {
+        self.0 == *other
+    }
+}
+impl ::core::fmt::Debug for FaceMatchingStrategy {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        match self.name() {
+            ::core::option::Option::Some(known) => {
+                write!(f, "{}::{}", "FaceMatchingStrategy", known)
+            }
+            ::core::option::Option::None => {
+                f.debug_tuple("FaceMatchingStrategy").field(&self.0).finish()
+            }
+        }
+    }
+}
+/// The constant's name for a documented value (`MALE`), the value itself otherwise.
+impl ::core::fmt::Display for FaceMatchingStrategy {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        match self.name() {
+            ::core::option::Option::Some(known) => f.write_str(known),
+            ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
+        }
+    }
+}
+/// Whether, and how strictly, to check that the face of a new person is not already a person of
+/// the group. If a duplicate is suspected, no person is created and the suspected duplicate is
+/// returned. The false acceptance rates (FAR) are for reference only. Default `NO_CHECK`.
+///
+/// The documented values are the associated constants ([`NO_CHECK`](UniquePersonControl::NO_CHECK), [`LOW`](UniquePersonControl::LOW), [`AVERAGE`](UniquePersonControl::AVERAGE), [`HIGH`](UniquePersonControl::HIGH), [`VERY_HIGH`](UniquePersonControl::VERY_HIGH)). A value this version of the crate does not know decodes, is kept as it is and is sent back unchanged; [`is_known`](UniquePersonControl::is_known) tells them apart.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct UniquePersonControl(i64);
+impl UniquePersonControl {
+    /// `0`: Do not check; the person is created whether or not a duplicate exists.
+    pub const NO_CHECK: Self = Self(0);
+    /// `1`: Low duplicate person judgment requirement (1% FAR).
+    pub const LOW: Self = Self(1);
+    /// `2`: Average duplicate person judgment requirement (0.1% FAR).
+    pub const AVERAGE: Self = Self(2);
+    /// `3`: High duplicate person judgment requirement (0.01% FAR).
+    pub const HIGH: Self = Self(3);
+    /// `4`: Very high duplicate person judgment requirement (0.001% FAR).
+    pub const VERY_HIGH: Self = Self(4);
+    /// Every documented value, in the order of the docs (for help texts and checks).
+    pub const KNOWN: &'static [Self] = &[
+        Self::NO_CHECK,
+        Self::LOW,
+        Self::AVERAGE,
+        Self::HIGH,
+        Self::VERY_HIGH,
+    ];
+    /// Whether the value is one of the documented constants.
+    pub fn is_known(&self) -> bool {
+        self.name().is_some()
+    }
+    /// Any value, documented or not.
+    pub const fn from_i64(value: i64) -> Self {
+        Self(value)
+    }
+    /// The value as it is on the wire.
+    pub const fn as_i64(&self) -> i64 {
+        self.0
+    }
+    /// The constant's name (`"MALE"`) for a documented value; `None` for any other.
+    pub const fn name(&self) -> ::core::option::Option<&'static str> {
+        match self.0 {
+            0 => ::core::option::Option::Some("NO_CHECK"),
+            1 => ::core::option::Option::Some("LOW"),
+            2 => ::core::option::Option::Some("AVERAGE"),
+            3 => ::core::option::Option::Some("HIGH"),
+            4 => ::core::option::Option::Some("VERY_HIGH"),
+            _ => ::core::option::Option::None,
+        }
+    }
+}
+impl ::core::convert::From<i64> for UniquePersonControl {
+    fn from(value: i64) -> Self {
+        Self(value)
+    }
+}
+impl ::core::convert::From<UniquePersonControl> for i64 {
+    fn from(value: UniquePersonControl) -> Self {
+        value.0
+    }
+}
+impl ::core::cmp::PartialEq<i64> for UniquePersonControl {
+    fn eq(&self, other: &i64) -> bool {
+        self.0 == *other
+    }
+}
+impl ::core::fmt::Debug for UniquePersonControl {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        match self.name() {
+            ::core::option::Option::Some(known) => {
+                write!(f, "{}::{}", "UniquePersonControl", known)
+            }
+            ::core::option::Option::None => {
+                f.debug_tuple("UniquePersonControl").field(&self.0).finish()
+            }
+        }
+    }
+}
+/// The constant's name for a documented value (`MALE`), the value itself otherwise.
+impl ::core::fmt::Display for UniquePersonControl {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        match self.name() {
+            ::core::option::Option::Some(known) => f.write_str(known),
+            ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
+        }
+    }
+}
+/// The state of a group's algorithm model version upgrade job.
+///
+/// The documented values are the associated constants ([`UPGRADING`](UpgradeJobStatus::UPGRADING), [`UPGRADE_COMPLETE`](UpgradeJobStatus::UPGRADE_COMPLETE), [`ROLLBACK_COMPLETE`](UpgradeJobStatus::ROLLBACK_COMPLETE), [`UPGRADE_FAILED`](UpgradeJobStatus::UPGRADE_FAILED)). A value this version of the crate does not know decodes, is kept as it is and is sent back unchanged; [`is_known`](UpgradeJobStatus::is_known) tells them apart.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct UpgradeJobStatus(i64);
+impl UpgradeJobStatus {
+    /// `0`: Upgrading.
+    pub const UPGRADING: Self = Self(0);
+    /// `1`: Upgrade complete.
+    pub const UPGRADE_COMPLETE: Self = Self(1);
+    /// `2`: Rollback complete.
+    pub const ROLLBACK_COMPLETE: Self = Self(2);
+    /// `3`: Upgrade failed.
+    pub const UPGRADE_FAILED: Self = Self(3);
+    /// Every documented value, in the order of the docs (for help texts and checks).
+    pub const KNOWN: &'static [Self] = &[
+        Self::UPGRADING,
+        Self::UPGRADE_COMPLETE,
+        Self::ROLLBACK_COMPLETE,
+        Self::UPGRADE_FAILED,
+    ];
+    /// Whether the value is one of the documented constants.
+    pub fn is_known(&self) -> bool {
+        self.name().is_some()
+    }
+    /// Any value, documented or not.
+    pub const fn from_i64(value: i64) -> Self {
+        Self(value)
+    }
+    /// The value as it is on the wire.
+    pub const fn as_i64(&self) -> i64 {
+        self.0
+    }
+    /// The constant's name (`"MALE"`) for a documented value; `None` for any other.
+    pub const fn name(&self) -> ::core::option::Option<&'static str> {
+        match self.0 {
+            0 => ::core::option::Option::Some("UPGRADING"),
+            1 => ::core::option::Option::Some("UPGRADE_COMPLETE"),
+            2 => ::core::option::Option::Some("ROLLBACK_COMPLETE"),
+            3 => ::core::option::Option::Some("UPGRADE_FAILED"),
+            _ => ::core::option::Option::None,
+        }
+    }
+}
+impl ::core::convert::From<i64> for UpgradeJobStatus {
+    fn from(value: i64) -> Self {
+        Self(value)
+    }
+}
+impl ::core::convert::From<UpgradeJobStatus> for i64 {
+    fn from(value: UpgradeJobStatus) -> Self {
+        value.0
+    }
+}
+impl ::core::cmp::PartialEq<i64> for UpgradeJobStatus {
+    fn eq(&self, other: &i64) -> bool {
+        self.0 == *other
+    }
+}
+impl ::core::fmt::Debug for UpgradeJobStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        match self.name() {
+            ::core::option::Option::Some(known) => {
+                write!(f, "{}::{}", "UpgradeJobStatus", known)
+            }
+            ::core::option::Option::None => {
+                f.debug_tuple("UpgradeJobStatus").field(&self.0).finish()
+            }
+        }
+    }
+}
+/// The constant's name for a documented value (`MALE`), the value itself otherwise.
+impl ::core::fmt::Display for UpgradeJobStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        match self.name() {
+            ::core::option::Option::Some(known) => f.write_str(known),
+            ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
+        }
+    }
+}
+/// Hair length, as `FaceHairAttributesInfo` gives it.
+///
+/// The documented values are the associated constants ([`SHAVED_HEAD`](HairLength::SHAVED_HEAD), [`SHORT`](HairLength::SHORT), [`MEDIUM`](HairLength::MEDIUM), [`LONG`](HairLength::LONG), [`BRAID`](HairLength::BRAID)). A value this version of the crate does not know decodes, is kept as it is and is sent back unchanged; [`is_known`](HairLength::is_known) tells them apart.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct HairLength(i64);
+impl HairLength {
+    /// `0`: Shaved head.
+    pub const SHAVED_HEAD: Self = Self(0);
+    /// `1`: Short hair.
+    pub const SHORT: Self = Self(1);
+    /// `2`: Medium hair.
+    pub const MEDIUM: Self = Self(2);
+    /// `3`: Long hair.
+    pub const LONG: Self = Self(3);
+    /// `4`: Braid.
+    pub const BRAID: Self = Self(4);
+    /// Every documented value, in the order of the docs (for help texts and checks).
+    pub const KNOWN: &'static [Self] = &[
+        Self::SHAVED_HEAD,
+        Self::SHORT,
+        Self::MEDIUM,
+        Self::LONG,
+        Self::BRAID,
+    ];
+    /// Whether the value is one of the documented constants.
+    pub fn is_known(&self) -> bool {
+        self.name().is_some()
+    }
+    /// Any value, documented or not.
+    pub const fn from_i64(value: i64) -> Self {
+        Self(value)
+    }
+    /// The value as it is on the wire.
+    pub const fn as_i64(&self) -> i64 {
+        self.0
+    }
+    /// The constant's name (`"MALE"`) for a documented value; `None` for any other.
+    pub const fn name(&self) -> ::core::option::Option<&'static str> {
+        match self.0 {
+            0 => ::core::option::Option::Some("SHAVED_HEAD"),
+            1 => ::core::option::Option::Some("SHORT"),
+            2 => ::core::option::Option::Some("MEDIUM"),
+            3 => ::core::option::Option::Some("LONG"),
+            4 => ::core::option::Option::Some("BRAID"),
+            _ => ::core::option::Option::None,
+        }
+    }
+}
+impl ::core::convert::From<i64> for HairLength {
+    fn from(value: i64) -> Self {
+        Self(value)
+    }
+}
+impl ::core::convert::From<HairLength> for i64 {
+    fn from(value: HairLength) -> Self {
+        value.0
+    }
+}
+impl ::core::cmp::PartialEq<i64> for HairLength {
+    fn eq(&self, other: &i64) -> bool {
+        self.0 == *other
+    }
+}
+impl ::core::fmt::Debug for HairLength {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        match self.name() {
+            ::core::option::Option::Some(known) => {
+                write!(f, "{}::{}", "HairLength", known)
+            }
+            ::core::option::Option::None => {
+                f.debug_tuple("HairLength").field(&self.0).finish()
+            }
+        }
+    }
+}
+/// The constant's name for a documented value (`MALE`), the value itself otherwise.
+impl ::core::fmt::Display for HairLength {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        match self.name() {
+            ::core::option::Option::Some(known) => f.write_str(known),
+            ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
+        }
+    }
+}
+/// Bangs, as `FaceHairAttributesInfo` gives them. (The `AttributeItem` of `Hair.Bang`
+/// documents the opposite numbering: 0 no bang, 1 bang detected.)
+///
+/// The documented values are the associated constants ([`WITH_BANGS`](HairBang::WITH_BANGS), [`NO_BANGS`](HairBang::NO_BANGS)). A value this version of the crate does not know decodes, is kept as it is and is sent back unchanged; [`is_known`](HairBang::is_known) tells them apart.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct HairBang(i64);
+impl HairBang {
+    /// `0`: With bangs.
+    pub const WITH_BANGS: Self = Self(0);
+    /// `1`: No bangs.
+    pub const NO_BANGS: Self = Self(1);
+    /// Every documented value, in the order of the docs (for help texts and checks).
+    pub const KNOWN: &'static [Self] = &[Self::WITH_BANGS, Self::NO_BANGS];
+    /// Whether the value is one of the documented constants.
+    pub fn is_known(&self) -> bool {
+        self.name().is_some()
+    }
+    /// Any value, documented or not.
+    pub const fn from_i64(value: i64) -> Self {
+        Self(value)
+    }
+    /// The value as it is on the wire.
+    pub const fn as_i64(&self) -> i64 {
+        self.0
+    }
+    /// The constant's name (`"MALE"`) for a documented value; `None` for any other.
+    pub const fn name(&self) -> ::core::option::Option<&'static str> {
+        match self.0 {
+            0 => ::core::option::Option::Some("WITH_BANGS"),
+            1 => ::core::option::Option::Some("NO_BANGS"),
+            _ => ::core::option::Option::None,
+        }
+    }
+}
+impl ::core::convert::From<i64> for HairBang {
+    fn from(value: i64) -> Self {
+        Self(value)
+    }
+}
+impl ::core::convert::From<HairBang> for i64 {
+    fn from(value: HairBang) -> Self {
+        value.0
+    }
+}
+impl ::core::cmp::PartialEq<i64> for HairBang {
+    fn eq(&self, other: &i64) -> bool {
+        self.0 == *other
+    }
+}
+impl ::core::fmt::Debug for HairBang {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        match self.name() {
+            ::core::option::Option::Some(known) => write!(f, "{}::{}", "HairBang", known),
+            ::core::option::Option::None => {
+                f.debug_tuple("HairBang").field(&self.0).finish()
+            }
+        }
+    }
+}
+/// The constant's name for a documented value (`MALE`), the value itself otherwise.
+impl ::core::fmt::Display for HairBang {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        match self.name() {
+            ::core::option::Option::Some(known) => f.write_str(known),
+            ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
+        }
+    }
+}
+/// Hair color, as `FaceHairAttributesInfo` gives it.
+///
+/// The documented values are the associated constants ([`BLACK`](HairColor::BLACK), [`GOLDEN`](HairColor::GOLDEN), [`BROWN`](HairColor::BROWN), [`GRAY`](HairColor::GRAY)). A value this version of the crate does not know decodes, is kept as it is and is sent back unchanged; [`is_known`](HairColor::is_known) tells them apart.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct HairColor(i64);
+impl HairColor {
+    /// `0`: Black.
+    pub const BLACK: Self = Self(0);
+    /// `1`: Golden.
+    pub const GOLDEN: Self = Self(1);
+    /// `2`: Brown.
+    pub const BROWN: Self = Self(2);
+    /// `3`: Gray.
+    pub const GRAY: Self = Self(3);
+    /// Every documented value, in the order of the docs (for help texts and checks).
+    pub const KNOWN: &'static [Self] = &[
+        Self::BLACK,
+        Self::GOLDEN,
+        Self::BROWN,
+        Self::GRAY,
+    ];
+    /// Whether the value is one of the documented constants.
+    pub fn is_known(&self) -> bool {
+        self.name().is_some()
+    }
+    /// Any value, documented or not.
+    pub const fn from_i64(value: i64) -> Self {
+        Self(value)
+    }
+    /// The value as it is on the wire.
+    pub const fn as_i64(&self) -> i64 {
+        self.0
+    }
+    /// The constant's name (`"MALE"`) for a documented value; `None` for any other.
+    pub const fn name(&self) -> ::core::option::Option<&'static str> {
+        match self.0 {
+            0 => ::core::option::Option::Some("BLACK"),
+            1 => ::core::option::Option::Some("GOLDEN"),
+            2 => ::core::option::Option::Some("BROWN"),
+            3 => ::core::option::Option::Some("GRAY"),
+            _ => ::core::option::Option::None,
+        }
+    }
+}
+impl ::core::convert::From<i64> for HairColor {
+    fn from(value: i64) -> Self {
+        Self(value)
+    }
+}
+impl ::core::convert::From<HairColor> for i64 {
+    fn from(value: HairColor) -> Self {
+        value.0
+    }
+}
+impl ::core::cmp::PartialEq<i64> for HairColor {
+    fn eq(&self, other: &i64) -> bool {
+        self.0 == *other
+    }
+}
+impl ::core::fmt::Debug for HairColor {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        match self.name() {
+            ::core::option::Option::Some(known) => {
+                write!(f, "{}::{}", "HairColor", known)
+            }
+            ::core::option::Option::None => {
+                f.debug_tuple("HairColor").field(&self.0).finish()
+            }
+        }
+    }
+}
+/// The constant's name for a documented value (`MALE`), the value itself otherwise.
+impl ::core::fmt::Display for HairColor {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        match self.name() {
+            ::core::option::Option::Some(known) => f.write_str(known),
+            ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
+        }
+    }
+}
+/// The result for one face image of a search or of `CreateFace`. Any other non-zero value is an
+/// algorithm service exception.
+///
+/// The documented values are the associated constants ([`OK`](FaceRetCode::OK), [`NO_FACE_DETECTED`](FaceRetCode::NO_FACE_DETECTED), [`IMAGE_DECODING_FAILED`](FaceRetCode::IMAGE_DECODING_FAILED), [`QUALITY_NOT_MET`](FaceRetCode::QUALITY_NOT_MET), [`SIMILARITY_TOO_LOW`](FaceRetCode::SIMILARITY_TOO_LOW)). A value this version of the crate does not know decodes, is kept as it is and is sent back unchanged; [`is_known`](FaceRetCode::is_known) tells them apart.
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(transparent)]
+pub struct FaceRetCode(i64);
+impl FaceRetCode {
+    /// `0`: Normal; the image was processed.
+    pub const OK: Self = Self(0);
+    /// `-1101`: No face detected (`CreateFace`).
+    pub const NO_FACE_DETECTED: Self = Self(-1101);
+    /// `-1102`: Image decoding failed (`CreateFace`).
+    pub const IMAGE_DECODING_FAILED: Self = Self(-1102);
+    /// `-1601`: The image does not meet the quality control requirement; a search's `Candidates` is then empty.
+    pub const QUALITY_NOT_MET: Self = Self(-1601);
+    /// `-1604`: The face similarity is not above `FaceMatchThreshold`.
+    pub const SIMILARITY_TOO_LOW: Self = Self(-1604);
+    /// Every documented value, in the order of the docs (for help texts and checks).
+    pub const KNOWN: &'static [Self] = &[
+        Self::OK,
+        Self::NO_FACE_DETECTED,
+        Self::IMAGE_DECODING_FAILED,
+        Self::QUALITY_NOT_MET,
+        Self::SIMILARITY_TOO_LOW,
+    ];
+    /// Whether the value is one of the documented constants.
+    pub fn is_known(&self) -> bool {
+        self.name().is_some()
+    }
+    /// Any value, documented or not.
+    pub const fn from_i64(value: i64) -> Self {
+        Self(value)
+    }
+    /// The value as it is on the wire.
+    pub const fn as_i64(&self) -> i64 {
+        self.0
+    }
+    /// The constant's name (`"MALE"`) for a documented value; `None` for any other.
+    pub const fn name(&self) -> ::core::option::Option<&'static str> {
+        match self.0 {
+            0 => ::core::option::Option::Some("OK"),
+            -1101 => ::core::option::Option::Some("NO_FACE_DETECTED"),
+            -1102 => ::core::option::Option::Some("IMAGE_DECODING_FAILED"),
+            -1601 => ::core::option::Option::Some("QUALITY_NOT_MET"),
+            -1604 => ::core::option::Option::Some("SIMILARITY_TOO_LOW"),
+            _ => ::core::option::Option::None,
+        }
+    }
+}
+impl ::core::convert::From<i64> for FaceRetCode {
+    fn from(value: i64) -> Self {
+        Self(value)
+    }
+}
+impl ::core::convert::From<FaceRetCode> for i64 {
+    fn from(value: FaceRetCode) -> Self {
+        value.0
+    }
+}
+impl ::core::cmp::PartialEq<i64> for FaceRetCode {
+    fn eq(&self, other: &i64) -> bool {
+        self.0 == *other
+    }
+}
+impl ::core::fmt::Debug for FaceRetCode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        match self.name() {
+            ::core::option::Option::Some(known) => {
+                write!(f, "{}::{}", "FaceRetCode", known)
+            }
+            ::core::option::Option::None => {
+                f.debug_tuple("FaceRetCode").field(&self.0).finish()
+            }
+        }
+    }
+}
+/// The constant's name for a documented value (`MALE`), the value itself otherwise.
+impl ::core::fmt::Display for FaceRetCode {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => f.write_str(known),
@@ -1911,20 +2642,29 @@ pub mod builders {
     impl FaceHairAttributesInfoBuilder {
         /// Sets `Length`: 0: shaved head, 1: short hair, 2: medium hair, 3: long hair, 4: braid
         /// Note: this field may return null, indicating that no valid values can be obtained.
-        pub fn length(mut self, value: i64) -> Self {
-            self.value.length = Some(value);
+        pub fn length(
+            mut self,
+            value: impl ::core::convert::Into<crate::types::HairLength>,
+        ) -> Self {
+            self.value.length = Some(value.into());
             self
         }
         /// Sets `Bang`: 0: with bangs, 1: no bangs
         /// Note: this field may return null, indicating that no valid values can be obtained.
-        pub fn bang(mut self, value: i64) -> Self {
-            self.value.bang = Some(value);
+        pub fn bang(
+            mut self,
+            value: impl ::core::convert::Into<crate::types::HairBang>,
+        ) -> Self {
+            self.value.bang = Some(value.into());
             self
         }
         /// Sets `Color`: 0: black, 1: golden, 2: brown, 3: gray
         /// Note: this field may return null, indicating that no valid values can be obtained.
-        pub fn color(mut self, value: i64) -> Self {
-            self.value.color = Some(value);
+        pub fn color(
+            mut self,
+            value: impl ::core::convert::Into<crate::types::HairColor>,
+        ) -> Self {
+            self.value.color = Some(value.into());
             self
         }
         /// The value, with defaults for fields not set.
@@ -2495,8 +3235,11 @@ pub mod builders {
             self
         }
         /// Sets `Gender`: Person gender
-        pub fn gender(mut self, value: i64) -> Self {
-            self.value.gender = value;
+        pub fn gender(
+            mut self,
+            value: impl ::core::convert::Into<crate::types::Gender>,
+        ) -> Self {
+            self.value.gender = value.into();
             self
         }
         /// Sets `PersonExDescriptions`: Content of person description field
@@ -2569,8 +3312,11 @@ pub mod builders {
             self
         }
         /// Sets `RetCode`: The status return code for the face image detected. Valid values: `0` - normal; `-1601` - the image does not meet the quality requirements, in which case `Candidate` is empty; `-1604` - the face similarity is not higher than `FaceMatchThreshold`.
-        pub fn ret_code(mut self, value: i64) -> Self {
-            self.value.ret_code = value;
+        pub fn ret_code(
+            mut self,
+            value: impl ::core::convert::Into<crate::types::FaceRetCode>,
+        ) -> Self {
+            self.value.ret_code = value.into();
             self
         }
         /// The value, with defaults for fields not set.
@@ -2600,8 +3346,11 @@ pub mod builders {
         }
         /// Sets `RetCode`: Status return code of detected face image. 0: normal.
         /// -1601: the image quality control requirement is not met; in this case, `Candidate` is empty.
-        pub fn ret_code(mut self, value: i64) -> Self {
-            self.value.ret_code = value;
+        pub fn ret_code(
+            mut self,
+            value: impl ::core::convert::Into<crate::types::FaceRetCode>,
+        ) -> Self {
+            self.value.ret_code = value.into();
             self
         }
         /// The value, with defaults for fields not set.
@@ -2657,8 +3406,11 @@ pub mod builders {
             self
         }
         /// Sets `Status`: 0: upgrading; 1: upgrade complete; 2: rollback complete; 3: upgrade failed.
-        pub fn status(mut self, value: u64) -> Self {
-            self.value.status = value;
+        pub fn status(
+            mut self,
+            value: impl ::core::convert::Into<crate::types::UpgradeJobStatus>,
+        ) -> Self {
+            self.value.status = value.into();
             self
         }
         /// The value, with defaults for fields not set.

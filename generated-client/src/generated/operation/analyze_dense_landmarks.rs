@@ -153,12 +153,14 @@ pub struct AnalyzeDenseLandmarksRequest {
     /// - Values: 0 detects every face that appears; 1 detects the face with the largest area.
     /// - Default value: 0.
     /// - Detailed facial feature localization (facial landmark) information is returned for up to 5 faces.
+    ///
+    /// A [`DetectionMode`](crate::types::DetectionMode): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "Mode",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub mode: ::core::option::Option<u64>,
+    pub mode: ::core::option::Option<crate::types::DetectionMode>,
     /// Base64-encoded image data.
     /// - It cannot exceed 5 MB after Base64 encoding.
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
@@ -227,7 +229,7 @@ impl AnalyzeDenseLandmarksRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[must_use = "`.build()` returns the request"]
 pub struct AnalyzeDenseLandmarksRequestBuilder {
-    mode: ::core::option::Option<u64>,
+    mode: ::core::option::Option<crate::types::DetectionMode>,
     image: ::core::option::Option<crate::Image>,
     url: ::core::option::Option<::std::string::String>,
     face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
@@ -238,12 +240,18 @@ impl AnalyzeDenseLandmarksRequestBuilder {
     /// - Values: 0 detects every face that appears; 1 detects the face with the largest area.
     /// - Default value: 0.
     /// - Detailed facial feature localization (facial landmark) information is returned for up to 5 faces.
-    pub fn mode(mut self, value: u64) -> Self {
-        self.mode = Some(value);
+    pub fn mode(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::DetectionMode>,
+    ) -> Self {
+        self.mode = Some(value.into());
         self
     }
     /// Sets or clears `Mode`, for a value that may be absent.
-    pub fn set_mode(mut self, value: ::core::option::Option<u64>) -> Self {
+    pub fn set_mode(
+        mut self,
+        value: ::core::option::Option<crate::types::DetectionMode>,
+    ) -> Self {
         self.mode = value;
         self
     }
@@ -847,12 +855,18 @@ impl AnalyzeDenseLandmarksFluentBuilder {
     /// - Values: 0 detects every face that appears; 1 detects the face with the largest area.
     /// - Default value: 0.
     /// - Detailed facial feature localization (facial landmark) information is returned for up to 5 faces.
-    pub fn mode(mut self, value: u64) -> Self {
+    pub fn mode(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::DetectionMode>,
+    ) -> Self {
         self.input = self.input.mode(value);
         self
     }
     /// Sets or clears `Mode`, for a value that may be absent.
-    pub fn set_mode(mut self, value: ::core::option::Option<u64>) -> Self {
+    pub fn set_mode(
+        mut self,
+        value: ::core::option::Option<crate::types::DetectionMode>,
+    ) -> Self {
         self.input = self.input.set_mode(value);
         self
     }

@@ -436,12 +436,14 @@
 #[non_exhaustive]
 pub struct AnalyzeFaceRequest {
     /// Detection mode. 0: detect all faces that appear; 1: detect the largest face. Default value: 0. The facial feature localization information (facial keypoints) of up to 10 faces can be returned.
+    ///
+    /// A [`DetectionMode`](crate::types::DetectionMode): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "Mode",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub mode: ::core::option::Option<u64>,
+    pub mode: ::core::option::Option<crate::types::DetectionMode>,
     /// Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
@@ -519,7 +521,7 @@ impl AnalyzeFaceRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[must_use = "`.build()` returns the request"]
 pub struct AnalyzeFaceRequestBuilder {
-    mode: ::core::option::Option<u64>,
+    mode: ::core::option::Option<crate::types::DetectionMode>,
     image: ::core::option::Option<crate::Image>,
     url: ::core::option::Option<::std::string::String>,
     face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
@@ -527,12 +529,18 @@ pub struct AnalyzeFaceRequestBuilder {
 }
 impl AnalyzeFaceRequestBuilder {
     /// Sets `Mode`: Detection mode. 0: detect all faces that appear; 1: detect the largest face. Default value: 0. The facial feature localization information (facial keypoints) of up to 10 faces can be returned.
-    pub fn mode(mut self, value: u64) -> Self {
-        self.mode = Some(value);
+    pub fn mode(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::DetectionMode>,
+    ) -> Self {
+        self.mode = Some(value.into());
         self
     }
     /// Sets or clears `Mode`, for a value that may be absent.
-    pub fn set_mode(mut self, value: ::core::option::Option<u64>) -> Self {
+    pub fn set_mode(
+        mut self,
+        value: ::core::option::Option<crate::types::DetectionMode>,
+    ) -> Self {
         self.mode = value;
         self
     }
@@ -1688,12 +1696,18 @@ impl AnalyzeFaceFluentBuilder {
         }
     }
     /// Sets `Mode`: Detection mode. 0: detect all faces that appear; 1: detect the largest face. Default value: 0. The facial feature localization information (facial keypoints) of up to 10 faces can be returned.
-    pub fn mode(mut self, value: u64) -> Self {
+    pub fn mode(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::DetectionMode>,
+    ) -> Self {
         self.input = self.input.mode(value);
         self
     }
     /// Sets or clears `Mode`, for a value that may be absent.
-    pub fn set_mode(mut self, value: ::core::option::Option<u64>) -> Self {
+    pub fn set_mode(
+        mut self,
+        value: ::core::option::Option<crate::types::DetectionMode>,
+    ) -> Self {
         self.input = self.input.set_mode(value);
         self
     }

@@ -130,13 +130,17 @@ pub struct CompareFaceRequest {
     /// - 0: the face with the highest confidence.
     /// - 1: the face with the largest area.
     ///
+    /// A [`FaceMatchingStrategy`](crate::types::FaceMatchingStrategy): the documented values are its constants; any other value is kept as it is.
+    ///
     /// Documented only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)).
     #[serde(
         rename = "FaceMatchingStrategy",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub face_matching_strategy: ::core::option::Option<u64>,
+    pub face_matching_strategy: ::core::option::Option<
+        crate::types::FaceMatchingStrategy,
+    >,
 }
 impl CompareFaceRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -183,7 +187,7 @@ pub struct CompareFaceRequestBuilder {
     face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
     quality_control: ::core::option::Option<crate::types::QualityControl>,
     need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
-    face_matching_strategy: ::core::option::Option<u64>,
+    face_matching_strategy: ::core::option::Option<crate::types::FaceMatchingStrategy>,
 }
 impl CompareFaceRequestBuilder {
     /// Sets `ImageA`: Base64-encoded data of image A, which cannot exceed 5 MB.
@@ -322,14 +326,17 @@ impl CompareFaceRequestBuilder {
     /// Sets `FaceMatchingStrategy`: How to choose a face when an image holds several; default value: 0.
     /// - 0: the face with the highest confidence.
     /// - 1: the face with the largest area.
-    pub fn face_matching_strategy(mut self, value: u64) -> Self {
-        self.face_matching_strategy = Some(value);
+    pub fn face_matching_strategy(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::FaceMatchingStrategy>,
+    ) -> Self {
+        self.face_matching_strategy = Some(value.into());
         self
     }
     /// Sets or clears `FaceMatchingStrategy`, for a value that may be absent.
     pub fn set_face_matching_strategy(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::FaceMatchingStrategy>,
     ) -> Self {
         self.face_matching_strategy = value;
         self
@@ -1450,14 +1457,17 @@ impl CompareFaceFluentBuilder {
     /// Sets `FaceMatchingStrategy`: How to choose a face when an image holds several; default value: 0.
     /// - 0: the face with the highest confidence.
     /// - 1: the face with the largest area.
-    pub fn face_matching_strategy(mut self, value: u64) -> Self {
+    pub fn face_matching_strategy(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::FaceMatchingStrategy>,
+    ) -> Self {
         self.input = self.input.face_matching_strategy(value);
         self
     }
     /// Sets or clears `FaceMatchingStrategy`, for a value that may be absent.
     pub fn set_face_matching_strategy(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::FaceMatchingStrategy>,
     ) -> Self {
         self.input = self.input.set_face_matching_strategy(value);
         self

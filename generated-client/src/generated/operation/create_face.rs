@@ -593,7 +593,6 @@ impl crate::runtime::action::Action for CreateFaceRequest {
 /// let response = CreateFaceResponse::builder()
 ///     .suc_face_num(1)
 ///     .suc_face_ids(Vec::from([String::from("2875186538564559728")]))
-///     .ret_code(Vec::from([0]))
 ///     .suc_indexes(Vec::from([0]))
 ///     .suc_face_rects(
 ///         Vec::from([
@@ -618,8 +617,10 @@ pub struct CreateFaceResponse {
     /// -1601: the image quality control requirement is not met; -1604: the face similarity is not above `FaceMatchThreshold`.
     /// Other non-zero values: algorithm service exception.
     /// The order of `RetCode` values is the same as the order of `Images` or `Urls` in the input parameter.
+    ///
+    /// A [`FaceRetCode`](crate::types::FaceRetCode): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "RetCode")]
-    pub ret_code: ::std::vec::Vec<i64>,
+    pub ret_code: ::std::vec::Vec<crate::types::FaceRetCode>,
     /// Indexes of successfully added faces. The order of indexes is the same as the order of `Images` or `Urls` in the input parameter.
     /// For example, if there are 3 URLs in `Urls`, and the second URL fails, then the value of `SucIndexes` will be \[0,2\].
     #[serde(rename = "SucIndexes")]
@@ -666,7 +667,10 @@ impl CreateFaceResponseBuilder {
     /// -1601: the image quality control requirement is not met; -1604: the face similarity is not above `FaceMatchThreshold`.
     /// Other non-zero values: algorithm service exception.
     /// The order of `RetCode` values is the same as the order of `Images` or `Urls` in the input parameter.
-    pub fn ret_code(mut self, value: ::std::vec::Vec<i64>) -> Self {
+    pub fn ret_code(
+        mut self,
+        value: ::std::vec::Vec<crate::types::FaceRetCode>,
+    ) -> Self {
         self.value.ret_code = value;
         self
     }
@@ -1491,11 +1495,10 @@ mod spec_tests {
         assert_eq!(
             CreateFaceResponse::builder().suc_face_num(1)
             .suc_face_ids(Vec::from([String::from("2875186538564559728")]))
-            .ret_code(Vec::from([0])).suc_indexes(Vec::from([0]))
-            .suc_face_rects(Vec::from([crate ::types::FaceRect::builder().x(135).y(42)
-            .width(98).height(136).build()])).face_model_version("3.0")
-            .request_id("07d63403-a199-4bbe-b9e0-692356ac738d").build(), response,
-            "the builders make the example's value"
+            .suc_indexes(Vec::from([0])).suc_face_rects(Vec::from([crate
+            ::types::FaceRect::builder().x(135).y(42).width(98).height(136).build()]))
+            .face_model_version("3.0").request_id("07d63403-a199-4bbe-b9e0-692356ac738d")
+            .build(), response, "the builders make the example's value"
         );
     }
     #[test]

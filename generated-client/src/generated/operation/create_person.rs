@@ -212,12 +212,14 @@ pub struct CreatePersonRequest {
     /// 4: very high duplicate person judgment requirement (0.001% FAR).
     /// Default value: 0.
     /// Note: the higher the requirement, the lower the probability of duplicate person. The FARs corresponding to different requirements are for reference only and can be adjusted as needed.
+    ///
+    /// A [`UniquePersonControl`](crate::types::UniquePersonControl): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "UniquePersonControl",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub unique_person_control: ::core::option::Option<u64>,
+    pub unique_person_control: ::core::option::Option<crate::types::UniquePersonControl>,
     /// Image quality control.
     /// 0: no control.
     /// 1: low quality requirement. The image has one or more of the following problems: extreme blurriness, covered eyes, covered nose, and covered mouth.
@@ -319,7 +321,7 @@ pub struct CreatePersonRequestBuilder {
     >,
     image: ::core::option::Option<crate::Image>,
     url: ::core::option::Option<::std::string::String>,
-    unique_person_control: ::core::option::Option<u64>,
+    unique_person_control: ::core::option::Option<crate::types::UniquePersonControl>,
     quality_control: ::core::option::Option<crate::types::QualityControl>,
     need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
@@ -449,14 +451,17 @@ impl CreatePersonRequestBuilder {
     /// 4: very high duplicate person judgment requirement (0.001% FAR).
     /// Default value: 0.
     /// Note: the higher the requirement, the lower the probability of duplicate person. The FARs corresponding to different requirements are for reference only and can be adjusted as needed.
-    pub fn unique_person_control(mut self, value: u64) -> Self {
-        self.unique_person_control = Some(value);
+    pub fn unique_person_control(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::UniquePersonControl>,
+    ) -> Self {
+        self.unique_person_control = Some(value.into());
         self
     }
     /// Sets or clears `UniquePersonControl`, for a value that may be absent.
     pub fn set_unique_person_control(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::UniquePersonControl>,
     ) -> Self {
         self.unique_person_control = value;
         self
@@ -1648,14 +1653,17 @@ impl CreatePersonFluentBuilder {
     /// 4: very high duplicate person judgment requirement (0.001% FAR).
     /// Default value: 0.
     /// Note: the higher the requirement, the lower the probability of duplicate person. The FARs corresponding to different requirements are for reference only and can be adjusted as needed.
-    pub fn unique_person_control(mut self, value: u64) -> Self {
+    pub fn unique_person_control(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::UniquePersonControl>,
+    ) -> Self {
         self.input = self.input.unique_person_control(value);
         self
     }
     /// Sets or clears `UniquePersonControl`, for a value that may be absent.
     pub fn set_unique_person_control(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::UniquePersonControl>,
     ) -> Self {
         self.input = self.input.set_unique_person_control(value);
         self

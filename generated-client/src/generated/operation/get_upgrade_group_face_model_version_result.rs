@@ -247,8 +247,10 @@ pub struct GetUpgradeGroupFaceModelVersionResultResponse {
     #[serde(rename = "Progress")]
     pub progress: f64,
     /// 0: upgrading; 1: upgrade complete; 2: rollback complete; 3: upgrade failed.
+    ///
+    /// A [`UpgradeJobStatus`](crate::types::UpgradeJobStatus): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "Status")]
-    pub status: i64,
+    pub status: crate::types::UpgradeJobStatus,
     /// Start time of the upgrade.
     /// The value of StartTime is the number of milliseconds from the Unix epoch to the group's creation time.
     /// The Unix epoch is 00:00:00 Coordinated Universal Time (UTC), Thursday, January 1, 1970.
@@ -303,8 +305,11 @@ impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
         self
     }
     /// Sets `Status`: 0: upgrading; 1: upgrade complete; 2: rollback complete; 3: upgrade failed.
-    pub fn status(mut self, value: i64) -> Self {
-        self.value.status = value;
+    pub fn status(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::UpgradeJobStatus>,
+    ) -> Self {
+        self.value.status = value.into();
         self
     }
     /// Sets `StartTime`: Start time of the upgrade.
