@@ -70,13 +70,11 @@ pub fn emit(set: &ValueSet) -> TokenStream {
             }
         }
 
-        /// The constant's name for a documented value (`MALE`), the value itself otherwise.
+        /// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
+        /// should show. `Debug` and [`name`](Self::name) give the constant's name.
         impl ::core::fmt::Display for #name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                match self.name() {
-                    ::core::option::Option::Some(known) => f.write_str(known),
-                    ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
-                }
+                ::core::fmt::Display::fmt(&self.0, f)
             }
         }
     };

@@ -1140,13 +1140,11 @@ impl ::core::fmt::Debug for FaceModelVersion {
         }
     }
 }
-/// The constant's name for a documented value (`MALE`), the value itself otherwise.
+/// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
+/// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for FaceModelVersion {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        match self.name() {
-            ::core::option::Option::Some(known) => f.write_str(known),
-            ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
-        }
+        ::core::fmt::Display::fmt(&self.0, f)
     }
 }
 /// A person's gender.
@@ -1222,13 +1220,11 @@ impl ::core::fmt::Debug for Gender {
         }
     }
 }
-/// The constant's name for a documented value (`MALE`), the value itself otherwise.
+/// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
+/// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for Gender {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        match self.name() {
-            ::core::option::Option::Some(known) => f.write_str(known),
-            ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
-        }
+        ::core::fmt::Display::fmt(&self.0, f)
     }
 }
 /// Image quality control: how good the image must be. If the image does not meet the
@@ -1319,13 +1315,11 @@ impl ::core::fmt::Debug for QualityControl {
         }
     }
 }
-/// The constant's name for a documented value (`MALE`), the value itself otherwise.
+/// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
+/// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for QualityControl {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        match self.name() {
-            ::core::option::Option::Some(known) => f.write_str(known),
-            ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
-        }
+        ::core::fmt::Display::fmt(&self.0, f)
     }
 }
 /// A switch written as an integer: `0` no, `1` yes (e.g. `NeedPersonInfo`,
@@ -1399,13 +1393,11 @@ impl ::core::fmt::Debug for YesNo {
         }
     }
 }
-/// The constant's name for a documented value (`MALE`), the value itself otherwise.
+/// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
+/// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for YesNo {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        match self.name() {
-            ::core::option::Option::Some(known) => f.write_str(known),
-            ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
-        }
+        ::core::fmt::Display::fmt(&self.0, f)
     }
 }
 /// Which faces of the image to detect. Default `ALL_FACES`.
@@ -1480,13 +1472,11 @@ impl ::core::fmt::Debug for DetectionMode {
         }
     }
 }
-/// The constant's name for a documented value (`MALE`), the value itself otherwise.
+/// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
+/// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for DetectionMode {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        match self.name() {
-            ::core::option::Option::Some(known) => f.write_str(known),
-            ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
-        }
+        ::core::fmt::Display::fmt(&self.0, f)
     }
 }
 /// How to choose a face when an image holds several. Default `HIGHEST_CONFIDENCE`.
@@ -1561,13 +1551,11 @@ impl ::core::fmt::Debug for FaceMatchingStrategy {
         }
     }
 }
-/// The constant's name for a documented value (`MALE`), the value itself otherwise.
+/// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
+/// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for FaceMatchingStrategy {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        match self.name() {
-            ::core::option::Option::Some(known) => f.write_str(known),
-            ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
-        }
+        ::core::fmt::Display::fmt(&self.0, f)
     }
 }
 /// Whether, and how strictly, to check that the face of a new person is not already a person of
@@ -1659,13 +1647,11 @@ impl ::core::fmt::Debug for UniquePersonControl {
         }
     }
 }
-/// The constant's name for a documented value (`MALE`), the value itself otherwise.
+/// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
+/// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for UniquePersonControl {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        match self.name() {
-            ::core::option::Option::Some(known) => f.write_str(known),
-            ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
-        }
+        ::core::fmt::Display::fmt(&self.0, f)
     }
 }
 /// The state of a group's algorithm model version upgrade job.
@@ -1751,13 +1737,11 @@ impl ::core::fmt::Debug for UpgradeJobStatus {
         }
     }
 }
-/// The constant's name for a documented value (`MALE`), the value itself otherwise.
+/// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
+/// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for UpgradeJobStatus {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        match self.name() {
-            ::core::option::Option::Some(known) => f.write_str(known),
-            ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
-        }
+        ::core::fmt::Display::fmt(&self.0, f)
     }
 }
 /// Hair length, as `FaceHairAttributesInfo` gives it.
@@ -1847,13 +1831,11 @@ impl ::core::fmt::Debug for HairLength {
         }
     }
 }
-/// The constant's name for a documented value (`MALE`), the value itself otherwise.
+/// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
+/// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for HairLength {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        match self.name() {
-            ::core::option::Option::Some(known) => f.write_str(known),
-            ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
-        }
+        ::core::fmt::Display::fmt(&self.0, f)
     }
 }
 /// Bangs, as `FaceHairAttributesInfo` gives them. (The `AttributeItem` of `Hair.Bang`
@@ -1927,13 +1909,11 @@ impl ::core::fmt::Debug for HairBang {
         }
     }
 }
-/// The constant's name for a documented value (`MALE`), the value itself otherwise.
+/// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
+/// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for HairBang {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        match self.name() {
-            ::core::option::Option::Some(known) => f.write_str(known),
-            ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
-        }
+        ::core::fmt::Display::fmt(&self.0, f)
     }
 }
 /// Hair color, as `FaceHairAttributesInfo` gives it.
@@ -2019,13 +1999,11 @@ impl ::core::fmt::Debug for HairColor {
         }
     }
 }
-/// The constant's name for a documented value (`MALE`), the value itself otherwise.
+/// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
+/// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for HairColor {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        match self.name() {
-            ::core::option::Option::Some(known) => f.write_str(known),
-            ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
-        }
+        ::core::fmt::Display::fmt(&self.0, f)
     }
 }
 /// The result for one face image of a search or of `CreateFace`. Any other non-zero value is an
@@ -2116,13 +2094,11 @@ impl ::core::fmt::Debug for FaceRetCode {
         }
     }
 }
-/// The constant's name for a documented value (`MALE`), the value itself otherwise.
+/// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
+/// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for FaceRetCode {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        match self.name() {
-            ::core::option::Option::Some(known) => f.write_str(known),
-            ::core::option::Option::None => ::core::fmt::Display::fmt(&self.0, f),
-        }
+        ::core::fmt::Display::fmt(&self.0, f)
     }
 }
 /// Builders for the object types: `FaceRect::builder().x(10).build()`.
