@@ -60,11 +60,15 @@ pub fn emit(set: &ValueSet) -> TokenStream {
         }
     };
     let set_name = &set.name;
+    let debug_prefix = format!("{set_name}::");
     let shared_impls = quote! {
         impl ::core::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 match self.name() {
-                    ::core::option::Option::Some(known) => write!(f, "{}::{}", #set_name, known),
+                    ::core::option::Option::Some(known) => {
+                        f.write_str(#debug_prefix)?;
+                        f.write_str(known)
+                    }
                     ::core::option::Option::None => f.debug_tuple(#set_name).field(&self.0).finish(),
                 }
             }

@@ -1132,7 +1132,8 @@ impl ::core::fmt::Debug for FaceModelVersion {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
-                write!(f, "{}::{}", "FaceModelVersion", known)
+                f.write_str("FaceModelVersion::")?;
+                f.write_str(known)
             }
             ::core::option::Option::None => {
                 f.debug_tuple("FaceModelVersion").field(&self.0).finish()
@@ -1213,7 +1214,10 @@ impl ::core::cmp::PartialEq<i64> for Gender {
 impl ::core::fmt::Debug for Gender {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
-            ::core::option::Option::Some(known) => write!(f, "{}::{}", "Gender", known),
+            ::core::option::Option::Some(known) => {
+                f.write_str("Gender::")?;
+                f.write_str(known)
+            }
             ::core::option::Option::None => {
                 f.debug_tuple("Gender").field(&self.0).finish()
             }
@@ -1307,7 +1311,8 @@ impl ::core::fmt::Debug for QualityControl {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
-                write!(f, "{}::{}", "QualityControl", known)
+                f.write_str("QualityControl::")?;
+                f.write_str(known)
             }
             ::core::option::Option::None => {
                 f.debug_tuple("QualityControl").field(&self.0).finish()
@@ -1386,7 +1391,10 @@ impl ::core::cmp::PartialEq<i64> for YesNo {
 impl ::core::fmt::Debug for YesNo {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
-            ::core::option::Option::Some(known) => write!(f, "{}::{}", "YesNo", known),
+            ::core::option::Option::Some(known) => {
+                f.write_str("YesNo::")?;
+                f.write_str(known)
+            }
             ::core::option::Option::None => {
                 f.debug_tuple("YesNo").field(&self.0).finish()
             }
@@ -1464,7 +1472,8 @@ impl ::core::fmt::Debug for DetectionMode {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
-                write!(f, "{}::{}", "DetectionMode", known)
+                f.write_str("DetectionMode::")?;
+                f.write_str(known)
             }
             ::core::option::Option::None => {
                 f.debug_tuple("DetectionMode").field(&self.0).finish()
@@ -1543,7 +1552,8 @@ impl ::core::fmt::Debug for FaceMatchingStrategy {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
-                write!(f, "{}::{}", "FaceMatchingStrategy", known)
+                f.write_str("FaceMatchingStrategy::")?;
+                f.write_str(known)
             }
             ::core::option::Option::None => {
                 f.debug_tuple("FaceMatchingStrategy").field(&self.0).finish()
@@ -1639,7 +1649,8 @@ impl ::core::fmt::Debug for UniquePersonControl {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
-                write!(f, "{}::{}", "UniquePersonControl", known)
+                f.write_str("UniquePersonControl::")?;
+                f.write_str(known)
             }
             ::core::option::Option::None => {
                 f.debug_tuple("UniquePersonControl").field(&self.0).finish()
@@ -1729,7 +1740,8 @@ impl ::core::fmt::Debug for UpgradeJobStatus {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
-                write!(f, "{}::{}", "UpgradeJobStatus", known)
+                f.write_str("UpgradeJobStatus::")?;
+                f.write_str(known)
             }
             ::core::option::Option::None => {
                 f.debug_tuple("UpgradeJobStatus").field(&self.0).finish()
@@ -1823,7 +1835,8 @@ impl ::core::fmt::Debug for HairLength {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
-                write!(f, "{}::{}", "HairLength", known)
+                f.write_str("HairLength::")?;
+                f.write_str(known)
             }
             ::core::option::Option::None => {
                 f.debug_tuple("HairLength").field(&self.0).finish()
@@ -1902,7 +1915,10 @@ impl ::core::cmp::PartialEq<i64> for HairBang {
 impl ::core::fmt::Debug for HairBang {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
-            ::core::option::Option::Some(known) => write!(f, "{}::{}", "HairBang", known),
+            ::core::option::Option::Some(known) => {
+                f.write_str("HairBang::")?;
+                f.write_str(known)
+            }
             ::core::option::Option::None => {
                 f.debug_tuple("HairBang").field(&self.0).finish()
             }
@@ -1991,7 +2007,8 @@ impl ::core::fmt::Debug for HairColor {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
-                write!(f, "{}::{}", "HairColor", known)
+                f.write_str("HairColor::")?;
+                f.write_str(known)
             }
             ::core::option::Option::None => {
                 f.debug_tuple("HairColor").field(&self.0).finish()
@@ -2086,7 +2103,8 @@ impl ::core::fmt::Debug for FaceRetCode {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
-                write!(f, "{}::{}", "FaceRetCode", known)
+                f.write_str("FaceRetCode::")?;
+                f.write_str(known)
             }
             ::core::option::Option::None => {
                 f.debug_tuple("FaceRetCode").field(&self.0).finish()
