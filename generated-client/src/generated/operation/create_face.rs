@@ -593,6 +593,7 @@ impl crate::runtime::action::Action for CreateFaceRequest {
 /// let response = CreateFaceResponse::builder()
 ///     .suc_face_num(1)
 ///     .suc_face_ids(Vec::from([String::from("2875186538564559728")]))
+///     .ret_code(Vec::from([types::FaceRetCode::from(0)]))
 ///     .suc_indexes(Vec::from([0]))
 ///     .suc_face_rects(
 ///         Vec::from([
@@ -1495,6 +1496,7 @@ mod spec_tests {
         assert_eq!(
             CreateFaceResponse::builder().suc_face_num(1)
             .suc_face_ids(Vec::from([String::from("2875186538564559728")]))
+            .ret_code(Vec::from([crate ::types::FaceRetCode::from(0)]))
             .suc_indexes(Vec::from([0])).suc_face_rects(Vec::from([crate
             ::types::FaceRect::builder().x(135).y(42).width(98).height(136).build()]))
             .face_model_version("3.0").request_id("07d63403-a199-4bbe-b9e0-692356ac738d")
