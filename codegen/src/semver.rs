@@ -8,10 +8,14 @@
 //!   being sent: an action, field, type, error code, endpoint or paginator removed; a new
 //!   required input (also a required member of a type used in requests); a field whose Rust
 //!   type changes (type, `required`/`nullable` making it `T` or `Option<T>`, `rust_name`); a
-//!   tightened constraint; a region newly required; the API version or default endpoint changed.
+//!   tightened constraint; a region newly required; the API version or default endpoint changed;
+//!   a value set removed, or one of its constants removed or renamed, or its kind changed; a
+//!   field given a value set, or losing or changing it (its Rust type changes); a `unit:`
+//!   removed (its accessor goes) or changed (the accessor's times change).
 //! - **minor**: additions: an action, an optional input, an output field, a type, a member, an
 //!   error code (the enums are `#[non_exhaustive]`), an endpoint, a paginator; an action newly
-//!   deprecated.
+//!   deprecated; a value set, a known value of a set (a new constant: the value decoded before,
+//!   as an unknown one); a `unit:` on a field (a new `SystemTime` accessor).
 //! - **patch**: a loosened constraint, documentation, titles, sites, examples, retry kinds and
 //!   idempotence (behaviour of retries, no API change), an action no longer deprecated, an
 //!   endpoint's host.
@@ -19,7 +23,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::model::{Action, Constraints, Field, Number, ObjectType, Service};
+use crate::model::{Action, Constraints, Field, Number, ObjectType, Service, ValueSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
@@ -142,6 +146,13 @@ pub fn insert_unreleased(changelog: &str, entries: &str) -> String {
         out.push_str(&after);
     }
     out
+}
+
+fn unit_name(unit: crate::model::TimeUnit) -> &'static str {
+    match unit {
+        crate::model::TimeUnit::Milliseconds => "milliseconds",
+        crate::model::TimeUnit::Seconds => "seconds",
+    }
 }
 
 #[derive(Default)]
@@ -272,6 +283,26 @@ impl Diff {
             }
         }
 
+        for v in &old.value_sets {
+            match new.value_sets.iter().find(|n| n.name == v.name) {
+                None => self.push(
+                    Level::Major,
+                    Section::Removed,
+                    format!("value set `{}`", v.name),
+                ),
+                Some(n) => self.value_set(v, n),
+            }
+        }
+        for n in &new.value_sets {
+            if !old.value_sets.iter().any(|v| v.name == n.name) {
+                self.push(
+                    Level::Minor,
+                    Section::Added,
+                    format!("value set `{}`", n.name),
+                );
+            }
+        }
+
         for a in &old.actions {
             match new.actions.iter().find(|n| n.name == a.name) {
                 None => self.push(
@@ -288,6 +319,58 @@ impl Diff {
                     Level::Minor,
                     Section::Added,
                     format!("action `{}` (`Client::{}`)", n.name, n.snake_name),
+                );
+            }
+        }
+    }
+
+    /// A known value is a constant: adding one is minor (the value decoded before, as an
+    /// unknown one), removing or renaming one is major.
+    fn value_set(&mut self, old: &ValueSet, new: &ValueSet) {
+        let owner = format!("value set `{}`", old.name);
+        if old.kind != new.kind {
+            self.push(
+                Level::Major,
+                Section::Changed,
+                format!("{owner}: kind {:?} → {:?}", old.kind, new.kind),
+            );
+        }
+        if old.doc != new.doc {
+            self.push(
+                Level::Patch,
+                Section::Changed,
+                format!("{owner}: documentation"),
+            );
+        }
+        for v in &old.values {
+            match new.values.iter().find(|n| n.name == v.name) {
+                None => self.push(
+                    Level::Major,
+                    Section::Removed,
+                    format!("{owner}: `{}::{}` ({})", old.name, v.name, v.value),
+                ),
+                Some(n) if n.value != v.value => self.push(
+                    Level::Major,
+                    Section::Changed,
+                    format!(
+                        "{owner}: `{}::{}` is {} (was {})",
+                        old.name, v.name, n.value, v.value
+                    ),
+                ),
+                Some(n) if n.doc != v.doc => self.push(
+                    Level::Patch,
+                    Section::Changed,
+                    format!("{owner}: `{}::{}`: documentation", old.name, v.name),
+                ),
+                Some(_) => {}
+            }
+        }
+        for n in &new.values {
+            if !old.values.iter().any(|v| v.name == n.name) {
+                self.push(
+                    Level::Minor,
+                    Section::Added,
+                    format!("{owner}: `{}::{}` ({})", new.name, n.name, n.value),
                 );
             }
         }
@@ -510,6 +593,51 @@ impl Diff {
                     Section::Changed,
                     format!("{at}: `required`/`nullable` (its Rust type is unchanged)"),
                 );
+            }
+            if f.value_set != n.value_set {
+                let set = |v: &Option<String>| {
+                    v.as_ref()
+                        .map_or_else(|| format!("the raw `{}`", f.ty), |v| format!("`{v}`"))
+                };
+                self.push(
+                    Level::Major,
+                    Section::Changed,
+                    format!(
+                        "{at}: holds {} (was {}; its Rust type changes)",
+                        set(&n.value_set),
+                        set(&f.value_set)
+                    ),
+                );
+            }
+            match (f.unit, n.unit) {
+                (None, Some(unit)) => self.push(
+                    Level::Minor,
+                    Section::Added,
+                    format!(
+                        "{at}: a timestamp in {}, with `{}()` returning `SystemTime`",
+                        unit_name(unit),
+                        crate::model::names::time_accessor(n)
+                    ),
+                ),
+                (Some(_), None) => self.push(
+                    Level::Major,
+                    Section::Removed,
+                    format!(
+                        "{at}: the `SystemTime` accessor `{}()`",
+                        crate::model::names::time_accessor(f)
+                    ),
+                ),
+                (Some(a), Some(b)) if a != b => self.push(
+                    Level::Major,
+                    Section::Changed,
+                    format!(
+                        "{at}: a timestamp in {} (was {}; `{}()` gives other times)",
+                        unit_name(b),
+                        unit_name(a),
+                        crate::model::names::time_accessor(n)
+                    ),
+                ),
+                _ => {}
             }
             self.constraints(&at, &f.constraints, &n.constraints);
             if f.doc != n.doc {

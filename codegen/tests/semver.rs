@@ -271,3 +271,94 @@ fn the_bump_is_the_highest_level_and_the_changelog_has_its_sections() {
     );
     assert_eq!(semver::bump(&[]), None);
 }
+
+#[test]
+fn a_known_value_added_is_minor_removed_or_changed_major() {
+    const TYPES: &str = "types.yaml";
+    let dark = "      - name: DARK\n        value: 1\n        doc: Dark.\n";
+    let medium = "      - name: MEDIUM\n        value: 2\n        doc: Medium.\n";
+    assert_eq!(
+        changes(TYPES, &[(dark, &format!("{dark}{medium}"))]),
+        ["minor: value set `Shade`: `Shade::MEDIUM` (2)"]
+    );
+    assert_eq!(
+        changes(TYPES, &[(dark, "")]),
+        ["major: value set `Shade`: `Shade::DARK` (1)"]
+    );
+    assert_eq!(
+        changes(TYPES, &[("        value: 1\n", "        value: 3\n")]),
+        ["major: value set `Shade`: `Shade::DARK` is 3 (was 1)"]
+    );
+    assert_eq!(
+        changes(
+            TYPES,
+            &[("        doc: Dark.\n", "        doc: Dark grey.\n")]
+        ),
+        ["patch: value set `Shade`: `Shade::DARK`: documentation"]
+    );
+    let new_set = "  - name: Finish\n    type: string\n    doc: A finish.\n    values:\n      - name: MATTE\n        value: matte\n        doc: Matte.\n";
+    assert_eq!(
+        changes(TYPES, &[("", new_set)]),
+        ["minor: value set `Finish`"]
+    );
+}
+
+#[test]
+fn a_field_gaining_or_losing_a_value_set_is_major() {
+    assert_eq!(
+        changes(
+            GET,
+            &[(
+                "    type: uint64\n    doc: How many.",
+                "    type: uint64\n    value_set: Shade\n    doc: How many."
+            )]
+        ),
+        ["major: `GetWidget` output `Total`: holds `Shade` (was the raw `uint64`; its Rust type changes)"]
+    );
+    assert_eq!(
+        changes(GET, &[("    value_set: Shade\n", "")]),
+        ["major: `GetWidget` output `Shade`: holds the raw `int64` (was `Shade`; its Rust type changes)"]
+    );
+}
+
+#[test]
+fn a_unit_added_is_minor_removed_or_changed_major() {
+    let raw = "    type: uint64\n    doc: When it was made";
+    let with_unit =
+        |unit: &str| format!("    type: uint64\n    unit: {unit}\n    doc: When it was made");
+    assert_eq!(
+        changes(GET, &[(raw, &with_unit("milliseconds"))]),
+        ["minor: `GetWidget` output `CreatedAt`: a timestamp in milliseconds, with `created_at_system_time()` returning `SystemTime`"]
+    );
+    // From a base that has the unit: removing or changing it.
+    let tmp = tempfile::tempdir().unwrap();
+    let base_with_unit = tmp.path().join("spec");
+    copy_dir(&base(), &base_with_unit);
+    let path = base_with_unit.join(GET);
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replacen(raw, &with_unit("milliseconds"), 1);
+    std::fs::write(&path, &text).unwrap();
+    let old = codegen::resolve(&base_with_unit).unwrap_or_else(|e| panic!("{e}"));
+    let without = codegen::resolve(&base()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        semver::diff(&old, &without)
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["major: `GetWidget` output `CreatedAt`: the `SystemTime` accessor `created_at_system_time()`"]
+    );
+    std::fs::write(
+        &path,
+        text.replacen("unit: milliseconds", "unit: seconds", 1),
+    )
+    .unwrap();
+    let seconds = codegen::resolve(&base_with_unit).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        semver::diff(&old, &seconds)
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["major: `GetWidget` output `CreatedAt`: a timestamp in seconds (was milliseconds; `created_at_system_time()` gives other times)"]
+    );
+}

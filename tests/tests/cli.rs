@@ -242,6 +242,41 @@ fn typed_flags_lists_and_input_json_are_merged() {
 }
 
 #[test]
+fn value_set_flags_take_raw_values_and_help_lists_the_known_ones() {
+    let server = TestEmulator::start();
+    create_groups(&server, &["staff"]);
+    let iai = Iai::new(Some(&server));
+    ok(&iai.run(&[
+        "create-person",
+        "--group-id",
+        "staff",
+        "--person-name",
+        "Alice",
+        "--person-id",
+        "alice",
+        "--gender",
+        "7",
+        "--quality-control",
+        "0",
+        "--url",
+        "https://example.com/alice.jpg",
+    ]));
+    let body = sent_body(&server, 0);
+    assert_eq!(
+        (&body["Gender"], &body["QualityControl"]),
+        (&json!(7), &json!(0)),
+        "a value the spec does not list is sent as given"
+    );
+    let help = ok(&iai.run(&["help", "create-person"]));
+    assert!(
+        help.contains(
+            "Known values: 0 (EMPTY), 1 (MALE), 2 (FEMALE); others are passed on as given."
+        ),
+        "{help}"
+    );
+}
+
+#[test]
 fn image_flags_read_and_encode_files() {
     // A real (grey, 8×8) JPEG, which the emulator decodes: an unmarked face counts as live.
     let server = TestEmulator::start();

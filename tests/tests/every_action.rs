@@ -260,7 +260,10 @@ async fn detect_face_nested_attributes() {
     let attributes = &face.face_attributes_info;
     assert_eq!(attributes.eye_open, Some(true));
     assert!(!attributes.glass);
-    assert_eq!(attributes.hair.as_ref().expect("hair").bang, Some(0));
+    assert_eq!(
+        attributes.hair.as_ref().expect("hair").bang,
+        Some(tencentcloud_iai::types::HairBang::WITH_BANGS)
+    );
     let quality = face.face_quality_info.as_ref().expect("quality");
     assert_eq!(
         quality.completeness.as_ref().expect("completeness").nose,

@@ -23,7 +23,18 @@ const EMPTY_DOC: &str = "Not documented by the API.";
 struct Declared {
     rules: Vec<Rule>,
     doc_removals: Vec<DocRemoval>,
+    /// Fields whose docs list values that the spec does not type as a value set, and why.
+    #[serde(default)]
+    untyped_value_sets: Vec<UntypedValueSets>,
     differences: Vec<Difference>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UntypedValueSets {
+    /// `Action.Field` (request or response) or `Type.Member`.
+    at: Vec<String>,
+    reason: String,
 }
 
 /// Upstream text the spec leaves out; applied here independently of the importer.
@@ -465,6 +476,171 @@ fn docs_are_the_official_ones_without_the_declared_boilerplate() {
     std::fs::write(&path, edited).unwrap();
     let error = check(&dir).expect_err("boilerplate left in must fail");
     assert!(error.contains("CreatePerson doc: spec has"), "{error}");
+}
+
+/// Whether an official doc lists numbered values (`0: no; 1: yes`, `` `0` - normal ``).
+fn lists_values(doc: &str) -> bool {
+    let compact: String = doc
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '`')
+        .collect();
+    let listed = |n: &str| {
+        [":", "：", "-"].iter().any(|sep| {
+            compact.match_indices(&format!("{n}{sep}")).any(|(i, _)| {
+                !compact[..i]
+                    .ends_with(|c: char| c.is_ascii_digit() || c == '.' || c == '[' || c == ',')
+            })
+        })
+    };
+    listed("0") && listed("1")
+}
+
+/// Whether `value` appears in `doc` as a value of its own: a number not inside a longer
+/// number, or a string.
+fn doc_states(doc: &str, value: &codegen::model::KnownLiteral) -> bool {
+    match value {
+        codegen::model::KnownLiteral::String(text) => doc.contains(text.as_str()),
+        codegen::model::KnownLiteral::Integer(n) => {
+            let text = n.to_string();
+            doc.match_indices(&text).any(|(i, _)| {
+                let before = doc[..i].chars().next_back();
+                let after = doc[i + text.len()..].chars().next();
+                !before.is_some_and(|c| c.is_ascii_digit() || c == '.' || (c == '-' && *n >= 0))
+                    && !after.is_some_and(|c| c.is_ascii_digit() || c == '.')
+            })
+        }
+    }
+}
+
+/// Every spec field with its owner as `Action.Field` or `Type.Member`, its value set, and its
+/// official docs on each site (request and response members of an action alike).
+fn fields_with_official_docs(
+    spec: &codegen::spec::SpecFiles,
+    sites: &[Site],
+) -> Vec<(String, Option<String>, Vec<String>)> {
+    let mut out = Vec::new();
+    let docs = |object: &str, member: &str| -> Vec<String> {
+        sites
+            .iter()
+            .filter_map(|s| {
+                let m = s.api["objects"].get(object)?["members"]
+                    .as_array()?
+                    .iter()
+                    .find(|m| m["name"] == member)?;
+                Some(m["document"].as_str()?.to_owned())
+            })
+            .collect()
+    };
+    for action in &spec.actions {
+        let a = &action.value;
+        for (fields, suffix) in [(&a.input, "Request"), (&a.output, "Response")] {
+            for f in fields {
+                let object = format!("{}{suffix}", a.action);
+                out.push((
+                    format!("{}.{}", a.action, f.name),
+                    f.value_set.clone(),
+                    docs(&object, &f.name),
+                ));
+            }
+        }
+    }
+    for t in &spec.types.value.types {
+        for f in &t.members {
+            out.push((
+                format!("{}.{}", t.name, f.name),
+                f.value_set.clone(),
+                docs(&t.name, &f.name),
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_documented_value_set_is_typed_or_declared_and_its_values_are_documented() {
+    let reference = "codegen/tests/fixtures/reference";
+    let sites = [
+        Site {
+            name: INTERNATIONAL,
+            api: read_json(&format!("{reference}/tccli-iai-v20200303-api.json")),
+            errors: "intl_en",
+        },
+        Site {
+            name: MAINLAND,
+            api: read_json(&format!("{reference}/cn/tccli-iai-v20200303-api.json")),
+            errors: "cn",
+        },
+    ];
+    let spec_dir = root().join("spec");
+    let spec = codegen::spec::load(&spec_dir).unwrap_or_else(|e| panic!("{e}"));
+    let model = codegen::resolve(&spec_dir).unwrap_or_else(|e| panic!("{e}"));
+    let declared: Declared = serde_yaml::from_str(
+        &std::fs::read_to_string(spec_dir.join("declared_differences.yaml")).unwrap(),
+    )
+    .unwrap();
+    let mut untyped: BTreeMap<&str, bool> = BTreeMap::new();
+    for d in &declared.untyped_value_sets {
+        assert!(!d.reason.trim().is_empty(), "{:?} needs a reason", d.at);
+        untyped.extend(d.at.iter().map(|at| (at.as_str(), false)));
+    }
+    let fields = fields_with_official_docs(&spec, &sites);
+    let mut problems = Vec::new();
+    for (at, value_set, docs) in &fields {
+        if !docs.iter().any(|d| lists_values(d)) {
+            continue;
+        }
+        match (value_set, untyped.get_mut(at.as_str())) {
+            (Some(set), Some(_)) => problems.push(format!(
+                "{at} has the value set `{set}` and is declared untyped"
+            )),
+            (Some(_), None) => {}
+            (None, Some(seen)) => *seen = true,
+            (None, None) => problems.push(format!(
+                "{at}: the official doc lists values; give it a `value_set`, or declare it in `untyped_value_sets` with the reason"
+            )),
+        }
+    }
+    for (at, seen) in &untyped {
+        if !seen {
+            problems.push(format!(
+                "{at} is declared in `untyped_value_sets`, but it is not a field whose official doc lists values"
+            ));
+        }
+    }
+    // Each documented value is stated by the official doc of some field holding the set.
+    for set in &model.value_sets {
+        let docs: Vec<&String> = fields
+            .iter()
+            .filter(|(_, s, _)| s.as_deref() == Some(set.name.as_str()))
+            .flat_map(|(_, _, docs)| docs)
+            .collect();
+        assert!(!docs.is_empty(), "value set `{}` is not used", set.name);
+        for v in &set.values {
+            if !docs.iter().any(|d| doc_states(d, &v.value)) {
+                problems.push(format!(
+                    "value set `{}`: `{}` ({}) is in no official doc of a field holding the set",
+                    set.name, v.name, v.value
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn value_list_detection() {
+    assert!(lists_values("0: no; 1: yes. Default value: 0."));
+    assert!(lists_values(
+        "Valid values: `0` - normal; `-1601` - poor; `1` - other"
+    ));
+    assert!(lists_values("0：不需要；1：需要"));
+    assert!(!lists_values("Value range: [0,100]. Default value: 0."));
+    assert!(!lists_values("1: only one"));
+    use codegen::model::KnownLiteral::{Integer, String as Text};
+    assert!(doc_states("`-1601` - poor", &Integer(-1601)));
+    assert!(!doc_states("-1601: poor", &Integer(1601)));
+    assert!(!doc_states("up to 10 faces", &Integer(1)));
+    assert!(doc_states("`2.0` and `3.0`", &Text("3.0".into())));
 }
 
 /// The official docs of `Action.Field` (a request parameter) or `Type.Member` on each site.

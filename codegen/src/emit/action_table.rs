@@ -40,7 +40,7 @@ fn row(service: &Service, action: &Action) -> TokenStream {
     let deprecated = action.deprecated;
     let sites = action.sites.clone().unwrap_or_default();
     let idempotent = action.idempotent;
-    let params = action.input.iter().map(param);
+    let params = action.input.iter().map(|f| param(service, f));
     let skeleton = skeleton(service, &action.input);
     let paged_items = match &action.pagination {
         Some(p) => {
@@ -83,11 +83,30 @@ fn row(service: &Service, action: &Action) -> TokenStream {
     }
 }
 
-fn param(field: &Field) -> TokenStream {
+fn param(service: &Service, field: &Field) -> TokenStream {
     let api_name = &field.api_name;
     let flag = field.api_name.to_kebab_case();
     let required = !field.is_optional();
-    let doc = &field.doc;
+    // The help lists a value set's known values; the flag still takes any raw value.
+    let doc = match field
+        .value_set
+        .as_ref()
+        .and_then(|name| service.value_sets.iter().find(|v| &v.name == name))
+    {
+        Some(set) => format!(
+            "{}\nKnown values: {}; others are passed on as given.",
+            field.doc,
+            set.values
+                .iter()
+                .map(|v| match &v.value {
+                    crate::model::KnownLiteral::String(text) => format!("{text} ({})", v.name),
+                    other => format!("{other} ({})", v.name),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => field.doc.clone(),
+    };
     let type_name = field.ty.to_string();
     let constraints = describe_constraints(&field.constraints).join("; ");
     let one_of = field.constraints.one_of.clone().unwrap_or_default();

@@ -116,7 +116,24 @@ pub fn example_value(
     let setters = fields.iter().filter_map(|f| {
         let value = json.get(&f.api_name).filter(|v| !v.is_null())?;
         let name = ident(f);
-        let expr = value_expr(service, types, &f.ty, value, true)?;
+        let expr = match (&f.value_set, &f.ty) {
+            // Examples of nested lists of a set's values are left out.
+            (Some(_), Type::List(inner)) if matches!(**inner, Type::List(_)) => return None,
+            // A list holds the set's values, each made from its raw value.
+            (Some(set), Type::List(inner)) => {
+                let set = crate::model::names::value_set(set);
+                let items = value
+                    .as_array()?
+                    .iter()
+                    .map(|item| {
+                        let raw = value_expr(service, types, inner, item, true)?;
+                        Some(quote!(#types::#set::from(#raw)))
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                quote!(Vec::from([#(#items),*]))
+            }
+            _ => value_expr(service, types, &f.ty, value, true)?,
+        };
         Some(quote!(.#name(#expr)))
     });
     let request_id = json

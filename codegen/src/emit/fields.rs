@@ -35,9 +35,27 @@ pub fn rust_type(ty: &Type) -> TokenStream {
     }
 }
 
+/// A field's value type: its spec type, with the value set's newtype in place of the
+/// element type when it has one (`u64` → `crate::types::QualityControl`).
+pub fn value_type(field: &Field) -> TokenStream {
+    fn with_set(ty: &Type, set: &proc_macro2::Ident) -> TokenStream {
+        match ty {
+            Type::List(inner) => {
+                let inner = with_set(inner, set);
+                quote!(::std::vec::Vec<#inner>)
+            }
+            _ => quote!(crate::types::#set),
+        }
+    }
+    match &field.value_set {
+        Some(set) => with_set(&field.ty, &crate::model::names::value_set(set)),
+        None => rust_type(&field.ty),
+    }
+}
+
 /// The declared type: `T`, or `Option<T>` for a field that may be absent.
 pub fn field_type(field: &Field) -> TokenStream {
-    let ty = rust_type(&field.ty);
+    let ty = value_type(field);
     if field.is_optional() {
         quote!(::core::option::Option<#ty>)
     } else {
@@ -47,8 +65,16 @@ pub fn field_type(field: &Field) -> TokenStream {
 
 /// `pub name: T` with docs and serde attributes naming the field exactly as the API does.
 /// A setter's parameter and the expression that stores it, in the style every generated setter
-/// shares: strings take `impl Into<String>`, images `impl Into<Image>`, anything else its type.
+/// shares: strings take `impl Into<String>`, images `impl Into<Image>`, a value set
+/// `impl Into<Set>` (so a raw `1` or `"3.0"` still works), anything else its type.
 pub fn setter_param(field: &Field) -> (TokenStream, TokenStream) {
+    if let (Some(set), false) = (&field.value_set, matches!(field.ty, Type::List(_))) {
+        let set = crate::model::names::value_set(set);
+        return (
+            quote!(value: impl ::core::convert::Into<crate::types::#set>),
+            quote!(value.into()),
+        );
+    }
     match &field.ty {
         Type::String => (
             quote!(value: impl ::core::convert::Into<::std::string::String>),
@@ -58,8 +84,8 @@ pub fn setter_param(field: &Field) -> (TokenStream, TokenStream) {
             quote!(value: impl ::core::convert::Into<crate::Image>),
             quote!(value.into()),
         ),
-        ty => {
-            let ty = rust_type(ty);
+        _ => {
+            let ty = value_type(field);
             (quote!(value: #ty), quote!(value))
         }
     }
@@ -88,6 +114,22 @@ fn field_doc(f: &Field) -> String {
     let rules = describe_constraints(&f.constraints);
     if !rules.is_empty() {
         text.push_str(&format!("\n\nConstraints: {}.", rules.join("; ")));
+    }
+    if let Some(set) = &f.value_set {
+        text.push_str(&format!(
+            "\n\nA [`{set}`](crate::types::{set}): the documented values are its constants; \
+             any other value is kept as it is."
+        ));
+    }
+    if let Some(unit) = f.unit {
+        let unit = match unit {
+            crate::model::TimeUnit::Milliseconds => "milliseconds",
+            crate::model::TimeUnit::Seconds => "seconds",
+        };
+        text.push_str(&format!(
+            "\n\nIn {unit} since the UNIX epoch; `{}()` gives it as a `SystemTime`.",
+            crate::model::names::time_accessor(f)
+        ));
     }
     if f.nullable {
         text.push_str("\n\nMay be `null` in responses.");

@@ -14,6 +14,7 @@ mod operation;
 pub mod readme;
 mod service;
 mod types;
+mod value_sets;
 
 use std::path::PathBuf;
 

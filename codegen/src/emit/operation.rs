@@ -88,7 +88,7 @@ fn request(service: &Service, action: &Action) -> TokenStream {
     };
     let builder_fields = action.input.iter().map(|f| {
         let name = ident(f);
-        let ty = rust_type(&f.ty);
+        let ty = fields::value_type(f);
         quote!(#name: ::core::option::Option<#ty>,)
     });
     let builder_setters = setters(action, false);
@@ -333,7 +333,7 @@ fn setters(action: &Action, forward: bool) -> Vec<TokenStream> {
         .map(|f| {
             let name = ident(f);
             let set_name = option_setter_name(f);
-            let ty = rust_type(&f.ty);
+            let ty = fields::value_type(f);
             let required = if f.is_optional() { "" } else { " Required." };
             let docs = doc(&format!("Sets `{}`:{required} {}", f.api_name, f.doc));
             let set_docs = doc(&format!(
@@ -382,6 +382,7 @@ fn response(service: &Service, action: &Action) -> TokenStream {
         response_example_doc(service, action)
     ));
     let fields = declarations(&action.output);
+    let time_accessors = super::value_sets::time_accessors(&quote!(#response), &action.output);
     let (builder_fn, builder_type) = builder(
         &response,
         quote!(#response),
@@ -403,6 +404,7 @@ fn response(service: &Service, action: &Action) -> TokenStream {
 
         #builder_fn
         #builder_type
+        #time_accessors
     }
 }
 

@@ -10,7 +10,8 @@ use crate::model::Service;
 
 pub fn emit(service: &Service) -> TokenStream {
     let validated = validated_types(service);
-    let module_docs = module_doc("Object types shared by several actions.");
+    let module_docs =
+        module_doc("Object types shared by several actions, and the value sets fields hold.");
     let mut builder_types = Vec::new();
     let types = service.types.iter().map(|t| {
         let (name, builder_name) = crate::model::names::object_type(&t.name);
@@ -44,6 +45,7 @@ pub fn emit(service: &Service) -> TokenStream {
         } else {
             TokenStream::new()
         };
+        let time_accessors = super::value_sets::time_accessors(&quote!(#name), &t.fields);
         quote! {
             #docs
             #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -52,12 +54,15 @@ pub fn emit(service: &Service) -> TokenStream {
             pub struct #name { #(#fields)* }
             #builder_fn
             #validate
+            #time_accessors
         }
     });
     let types: Vec<TokenStream> = types.collect();
+    let value_sets = service.value_sets.iter().map(super::value_sets::emit);
     quote! {
         #module_docs
         #(#types)*
+        #(#value_sets)*
 
         /// Builders for the object types: `FaceRect::builder().x(10).build()`.
         pub mod builders {

@@ -3,7 +3,8 @@
 //! The international site's description is the base (its English text is used); the mainland
 //! site's, when given, adds what only it has, marked with `sites`. Import is repeatable and
 //! deterministic. Keys the descriptions cannot know are hand-written and survive re-import:
-//! every key import does not write itself (`constraints`, `rust_name`, `idempotent`,
+//! every key import does not write itself (`constraints`, `rust_name`, `value_set`, `unit`,
+//! `value_sets` of types.yaml, `idempotent`,
 //! `region_required`, `pagination`, `retryable`, and any key added later) is copied from the file
 //! on disk, and so is the English `doc`/`title` of an item only the mainland site documents
 //! (its Chinese original is kept beside it as `doc_zh`/`title_zh`). Every other difference from a
@@ -239,6 +240,11 @@ pub fn import(sources: &Sources, spec_dir: &Path) -> Result<Import, String> {
         &types_path,
         &RawTypes {
             types: types.values().cloned().collect(),
+            // Value sets are hand-written: the descriptions state them only in prose.
+            value_sets: old_types_file
+                .as_ref()
+                .map(|t| t.value_sets.clone())
+                .unwrap_or_default(),
         },
         &old_types_file,
         describe_types,

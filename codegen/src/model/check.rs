@@ -8,7 +8,9 @@ use super::names;
 use super::*;
 use crate::diagnostics::{Diagnostic, SpecErrors};
 use crate::spec::load::{SpecFile, ACTIONS_DIR};
-use crate::spec::raw::{RawConstraints, RawErrorCode, RawField, RawRetryable};
+use crate::spec::raw::{
+    RawConstraints, RawErrorCode, RawField, RawRetryable, RawTimeUnit, RawValueSet,
+};
 use crate::spec::SpecFiles;
 
 const SCALARS: &[&str] = &["string", "bool", "int64", "uint64", "float", "image"];
@@ -62,6 +64,8 @@ struct Checker {
     errors: Vec<Diagnostic>,
     /// `service.yaml`'s endpoint names: the values `sites` may hold.
     endpoint_names: Vec<String>,
+    /// The value sets of `types.yaml` (name and kind): what `value_set:` may name.
+    value_sets: Vec<(String, ValueKind)>,
 }
 
 impl Checker {
@@ -148,6 +152,11 @@ impl Checker {
             .iter()
             .map(|t| t.name.clone())
             .collect();
+        let value_sets = self.value_sets(&files.types, &type_names);
+        self.value_sets = value_sets
+            .iter()
+            .map(|v| (v.name.clone(), v.kind))
+            .collect();
         let types = self.types(&files.types, &type_names);
         let common_errors = self.error_codes(
             &files.common_errors,
@@ -181,6 +190,7 @@ impl Checker {
             doc: raw.doc.trim().to_owned(),
             endpoints,
             types,
+            value_sets,
             common_errors: {
                 let mut common = common_errors;
                 common.sort_by(|a, b| a.code.cmp(&b.code));
@@ -191,6 +201,219 @@ impl Checker {
         mark_validated_types(&mut service);
         mark_request_only_types(&mut service);
         service
+    }
+
+    /// `value_sets` of types.yaml: names share `crate::types` with the object types; every
+    /// documented value has a constant name, a value of the set's kind and a doc, each unique.
+    fn value_sets(
+        &mut self,
+        f: &SpecFile<crate::spec::raw::RawTypes>,
+        type_names: &[String],
+    ) -> Vec<ValueSet> {
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        for (i, raw) in f.value.value_sets.iter().enumerate() {
+            let at = format!("value_sets[{i}]");
+            if let Some(set) = self.value_set(f, &at, raw, type_names, &mut seen) {
+                out.push(set);
+            }
+        }
+        out
+    }
+
+    fn value_set(
+        &mut self,
+        f: &SpecFile<crate::spec::raw::RawTypes>,
+        at: &str,
+        raw: &RawValueSet,
+        type_names: &[String],
+        seen: &mut HashSet<String>,
+    ) -> Option<ValueSet> {
+        if !names::is_type_name(&raw.name) {
+            self.push(f.error(
+                &format!("{at}.name"),
+                format!("value set name `{}` is not UpperCamelCase", raw.name),
+                "use ASCII letters and digits starting with an upper-case letter, e.g. `Gender`",
+            ));
+        } else if RESERVED_TYPE_NAMES.contains(&raw.name.as_str()) {
+            self.push(f.error(
+                &format!("{at}.name"),
+                format!(
+                    "value set name `{}` would shadow a standard Rust type",
+                    raw.name
+                ),
+                "choose another name",
+            ));
+        } else if type_names.contains(&raw.name) {
+            self.push(f.error(
+                &format!("{at}.name"),
+                format!("value set `{}` has the name of an object type", raw.name),
+                "both become `crate::types::<name>`; rename the value set",
+            ));
+        } else if !seen.insert(raw.name.clone()) {
+            self.push(f.error(
+                &format!("{at}.name"),
+                format!("duplicate value set `{}`", raw.name),
+                "value set names must be unique; merge or rename one",
+            ));
+        }
+        self.non_empty(f, &format!("{at}.doc"), &raw.doc);
+        let kind = match raw.ty.trim() {
+            "integer" => ValueKind::Integer,
+            "string" => ValueKind::String,
+            other => {
+                self.push(f.error(
+                    &format!("{at}.type"),
+                    format!("unknown value set type `{other}`"),
+                    "use `integer` (for int64 and uint64 fields) or `string`",
+                ));
+                return None;
+            }
+        };
+        if raw.values.is_empty() {
+            self.push(f.error(
+                &format!("{at}.values"),
+                format!("value set `{}` lists no values", raw.name),
+                "list each documented value with its `name`, `value` and `doc`",
+            ));
+        }
+        let mut values = Vec::new();
+        let mut names_seen = HashSet::new();
+        let mut values_seen = HashSet::new();
+        for (k, v) in raw.values.iter().enumerate() {
+            let here = format!("{at}.values[{k}]");
+            if !names::is_const_name(&v.name) {
+                self.push(f.error(&format!("{here}.name"), format!("value name `{}` is not SCREAMING_SNAKE_CASE", v.name), "use upper-case ASCII letters, digits and `_`, starting with a letter, e.g. `MALE` or `V3_0`"));
+            } else if !names_seen.insert(v.name.clone()) {
+                self.push(f.error(
+                    &format!("{here}.name"),
+                    format!("duplicate value name `{}`", v.name),
+                    "each constant name may appear once in a value set",
+                ));
+            }
+            self.non_empty(f, &format!("{here}.doc"), &v.doc);
+            let literal = match (kind, &v.value) {
+                (ValueKind::Integer, serde_yaml::Value::Number(n)) => {
+                    n.as_i64().map(KnownLiteral::Integer)
+                }
+                (ValueKind::String, serde_yaml::Value::String(text)) => {
+                    Some(KnownLiteral::String(text.clone()))
+                }
+                _ => None,
+            };
+            let Some(literal) = literal else {
+                let wanted = match kind {
+                    ValueKind::Integer => "an integer that fits in int64, e.g. `1`",
+                    ValueKind::String => "a quoted string, e.g. `\"3.0\"`",
+                };
+                self.push(f.error(
+                    &format!("{here}.value"),
+                    format!(
+                        "value of `{}` does not match the set's type `{}`",
+                        v.name, raw.ty
+                    ),
+                    format!("write {wanted}"),
+                ));
+                continue;
+            };
+            if !values_seen.insert(literal.clone()) {
+                self.push(f.error(
+                    &format!("{here}.value"),
+                    format!("value {literal} is listed twice"),
+                    "each value may appear once; merge the two entries",
+                ));
+            }
+            values.push(KnownValue {
+                name: v.name.clone(),
+                value: literal,
+                doc: v.doc.trim().to_owned(),
+            });
+        }
+        Some(ValueSet {
+            name: raw.name.clone(),
+            doc: raw.doc.trim().to_owned(),
+            kind,
+            values,
+        })
+    }
+
+    /// `value_set:` names a set whose kind fits the field's element type, and replaces
+    /// range and `one_of` checks: the set documents the values, the service rules on others.
+    fn field_value_set<T>(
+        &mut self,
+        f: &SpecFile<T>,
+        here: &str,
+        rf: &RawField,
+        ty: &Type,
+    ) -> Option<String> {
+        let name = rf.value_set.as_ref()?;
+        let Some((_, kind)) = self.value_sets.iter().find(|(n, _)| n == name) else {
+            let hint = match names::closest(name, self.value_sets.iter().map(|(n, _)| n.as_str())) {
+                Some(near) => format!("did you mean `{near}`? "),
+                None => String::new(),
+            };
+            self.push(f.error(
+                &format!("{here}.value_set"),
+                format!("unknown value set `{name}`"),
+                format!("{hint}define it under `value_sets` in spec/types.yaml"),
+            ));
+            return None;
+        };
+        let fits = match kind {
+            ValueKind::Integer => matches!(ty.element(), Type::Int64 | Type::Uint64),
+            ValueKind::String => *ty.element() == Type::String,
+        };
+        if !fits {
+            let needs = match kind {
+                ValueKind::Integer => "int64 or uint64",
+                ValueKind::String => "string",
+            };
+            self.push(f.error(
+                &format!("{here}.value_set"),
+                format!("value set `{name}` does not fit a field of type `{ty}`"),
+                format!("`{name}` holds {needs} values; fix the field's type or the set"),
+            ));
+            return None;
+        }
+        if let Some(c) = &rf.constraints {
+            let value_limits = c.min.is_some()
+                || c.max.is_some()
+                || c.one_of.is_some()
+                || c.min_length.is_some()
+                || c.max_length.is_some()
+                || c.allowed_chars.is_some();
+            if value_limits {
+                self.push(f.error(&format!("{here}.constraints"), format!("field `{}` has a value set and limits on its value", rf.name), format!("remove the value limits: `{name}` documents the values, and a value the client does not know is passed on for the service to judge")));
+                return None;
+            }
+        }
+        Some(name.clone())
+    }
+
+    /// `unit:` marks a single integer timestamp.
+    fn field_unit<T>(
+        &mut self,
+        f: &SpecFile<T>,
+        here: &str,
+        rf: &RawField,
+        ty: &Type,
+    ) -> Option<TimeUnit> {
+        let unit = rf.unit?;
+        if !matches!(ty, Type::Int64 | Type::Uint64) || rf.value_set.is_some() {
+            self.push(f.error(
+                &format!("{here}.unit"),
+                format!(
+                    "`unit` does not apply to field `{}` of type `{ty}`",
+                    rf.name
+                ),
+                "`unit` marks an int64 or uint64 timestamp without a value set; remove it",
+            ));
+            return None;
+        }
+        Some(match unit {
+            RawTimeUnit::Milliseconds => TimeUnit::Milliseconds,
+            RawTimeUnit::Seconds => TimeUnit::Seconds,
+        })
     }
 
     fn types(
@@ -680,6 +903,8 @@ impl Checker {
                 Some(c) => self.constraints(f, &format!("{here}.constraints"), c, &ty),
                 None => Constraints::default(),
             };
+            let value_set = self.field_value_set(f, &here, rf, &ty);
+            let unit = self.field_unit(f, &here, rf, &ty);
             let sites = self.sites(f, &format!("{here}.sites"), &rf.sites);
             out.push(Field {
                 api_name: rf.name.clone(),
@@ -689,10 +914,41 @@ impl Checker {
                 required: rf.required,
                 nullable: rf.nullable,
                 constraints,
+                value_set,
+                unit,
                 sites,
             });
         }
+        self.time_accessors(f, at, &out, set);
         out
+    }
+
+    /// A timestamp's `SystemTime` accessor must not take the name of a field or a method.
+    fn time_accessors<T>(&mut self, f: &SpecFile<T>, at: &str, fields: &[Field], set: FieldSet) {
+        let reserved: &[&str] = if set == FieldSet::Input {
+            RESERVED_INPUT_NAMES
+        } else {
+            RESERVED_OUTPUT_NAMES
+        };
+        for (i, field) in fields.iter().enumerate() {
+            if field.unit.is_none() {
+                continue;
+            }
+            let accessor = names::time_accessor(field).to_string();
+            let clash = fields.iter().any(|other| other.rust_name == accessor)
+                || reserved.contains(&accessor.as_str())
+                || (set != FieldSet::Output && accessor.starts_with("set_"));
+            if clash {
+                self.push(f.error(
+                    &format!("{at}[{i}].unit"),
+                    format!(
+                        "the time accessor of `{}` would be `{accessor}`, a name already in use",
+                        field.api_name
+                    ),
+                    "give the field a `rust_name` whose accessor name is free",
+                ));
+            }
+        }
     }
 
     fn parse_type<T>(
@@ -728,6 +984,10 @@ impl Checker {
                     Some(near) => format!("did you mean `{near}`? "),
                     None => String::new(),
                 };
+                if self.value_sets.iter().any(|(n, _)| n == unknown) {
+                    self.push(f.error(at, format!("`{unknown}` is a value set, not a type"), format!("keep the wire type (int64, uint64 or string) and add `value_set: {unknown}`")));
+                    return None;
+                }
                 self.push(f.error(at, format!("unknown type `{unknown}`"), format!("{hint}use one of string, bool, int64, uint64, float, image, list<T>, or a type defined in spec/types.yaml")));
                 None
             }

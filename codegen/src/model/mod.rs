@@ -16,6 +16,8 @@ pub struct Service {
     pub doc: String,
     pub endpoints: Vec<Endpoint>,
     pub types: Vec<ObjectType>,
+    /// Closed value sets (types.yaml `value_sets`), in file order.
+    pub value_sets: Vec<ValueSet>,
     /// The API 3.0 common codes (spec/common_errors.yaml), sorted by code.
     pub common_errors: Vec<ErrorCode>,
     pub actions: Vec<Action>,
@@ -62,6 +64,54 @@ pub struct ObjectType {
     pub needs_validation: bool,
     /// Found in requests only: decoding refuses unknown members, as requests do.
     pub request_only: bool,
+}
+
+/// A documented set of values, generated as a forward-compatible newtype in `crate::types`:
+/// the documented values are constants, any other value is kept as it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueSet {
+    pub name: String,
+    pub doc: String,
+    pub kind: ValueKind,
+    pub values: Vec<KnownValue>,
+}
+
+/// What a value set's values are on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// JSON integers (`int64` or `uint64` fields); `i64` in Rust.
+    Integer,
+    String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnownValue {
+    /// The constant, e.g. `MALE`.
+    pub name: String,
+    pub value: KnownLiteral,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum KnownLiteral {
+    Integer(i64),
+    String(String),
+}
+
+impl std::fmt::Display for KnownLiteral {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KnownLiteral::Integer(v) => write!(f, "{v}"),
+            KnownLiteral::String(v) => write!(f, "{v:?}"),
+        }
+    }
+}
+
+/// `unit:` of a timestamp field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeUnit {
+    Milliseconds,
+    Seconds,
 }
 
 #[derive(Debug, Clone)]
@@ -144,6 +194,11 @@ pub struct Field {
     pub required: bool,
     pub nullable: bool,
     pub constraints: Constraints,
+    /// The value set (by name) whose values the field holds: its Rust type replaces the
+    /// element type (`i64`, `u64` or `String`).
+    pub value_set: Option<String>,
+    /// A timestamp's unit: the field gets a `SystemTime` accessor beside the raw value.
+    pub unit: Option<TimeUnit>,
     /// Endpoint names whose site documents the member; `None`: every endpoint.
     pub sites: Option<Vec<String>>,
 }

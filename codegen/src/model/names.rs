@@ -50,6 +50,34 @@ pub fn field(field: &Field) -> Ident {
     }
 }
 
+/// A value set's type (`Gender`) in `crate::types`.
+pub fn value_set(name: &str) -> Ident {
+    format_ident!("{name}")
+}
+
+/// A documented value's constant (`MALE`).
+pub fn known_value(name: &str) -> Ident {
+    format_ident!("{name}")
+}
+
+/// Constants of value sets: SCREAMING_SNAKE_CASE ASCII (`MALE`, `V3_0`).
+pub fn is_const_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The `SystemTime` accessor of a timestamp field: `creation_timestamp` → `creation_time`;
+/// a name not ending in `_timestamp` gets `_system_time` appended (`start_time_system_time`).
+pub fn time_accessor(field: &Field) -> Ident {
+    let name = match field.rust_name.strip_suffix("_timestamp") {
+        Some(base) if !base.is_empty() => format!("{base}_time"),
+        _ => format!("{}_system_time", field.rust_name),
+    };
+    format_ident!("{name}")
+}
+
 /// `set_group_id`: the setter of a request field that takes an `Option`.
 pub fn option_setter(field: &Field) -> Ident {
     format_ident!("set_{}", field.rust_name)
@@ -171,5 +199,6 @@ mod tests {
             Some("string")
         );
         assert_eq!(closest("zzzzzz", ["string", "bool"]), None);
+        assert!(is_const_name("V3_0") && !is_const_name("Male") && !is_const_name("_X"));
     }
 }

@@ -40,6 +40,32 @@ pub struct RawCommonErrors {
 #[serde(deny_unknown_fields)]
 pub struct RawTypes {
     pub types: Vec<RawObjectType>,
+    /// Closed value sets a field names with `value_set:`; hand-written, kept by import.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub value_sets: Vec<RawValueSet>,
+}
+
+/// A documented set of values (`0: no; 1: yes`, `"2.0"`, `"3.0"`): a forward-compatible newtype.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawValueSet {
+    pub name: String,
+    /// `integer` or `string`: what the values are on the wire.
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub doc: String,
+    pub values: Vec<RawKnownValue>,
+}
+
+/// One documented value of a value set.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKnownValue {
+    /// The constant's name, SCREAMING_SNAKE_CASE, e.g. `MALE`.
+    pub name: String,
+    /// An integer or a string, matching the set's `type`.
+    pub value: serde_yaml::Value,
+    pub doc: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -120,12 +146,26 @@ pub struct RawField {
     pub rust_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<RawConstraints>,
+    /// The name of a value set of `types.yaml` whose values the field holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_set: Option<String>,
+    /// For a timestamp: `milliseconds` or `seconds` since the UNIX epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<RawTimeUnit>,
     /// Endpoints (by `service.yaml` name) whose site documents the member; absent: every one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sites: Option<Vec<String>>,
     pub doc: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc_zh: Option<String>,
+}
+
+/// `unit:` of a timestamp field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawTimeUnit {
+    Milliseconds,
+    Seconds,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]

@@ -29,6 +29,13 @@ async fn group_life_cycle() {
     assert_eq!(info.group_ex_descriptions, ["Team", "Floor"]);
     assert_eq!(info.tag, "office");
     assert!(info.creation_timestamp > 1_600_000_000_000, "milliseconds");
+    let age = std::time::SystemTime::now()
+        .duration_since(info.creation_time())
+        .expect("created in the past");
+    assert!(
+        age < std::time::Duration::from_secs(600),
+        "created just now: {age:?}"
+    );
     assert_eq!(info.request_id.len(), 36);
 
     // ID and name are unique in the account.

@@ -1,7 +1,7 @@
 //! Persons: create with a face, base info, list and count, group membership, copy, modify,
 //! delete from a group, delete.
 
-use tencentcloud_iai::types::PersonExDescriptionInfo;
+use tencentcloud_iai::types::{Gender, PersonExDescriptionInfo};
 
 use crate::{code, face_of, person_in_group, start};
 
@@ -86,7 +86,10 @@ async fn person_life_cycle() {
         .send()
         .await
         .unwrap();
-    assert_eq!((base.person_name.as_str(), base.gender), ("Alice", 2));
+    assert_eq!(
+        (base.person_name.as_str(), base.gender),
+        ("Alice", Gender::FEMALE)
+    );
     assert_eq!(base.face_ids, std::slice::from_ref(&created.face_id));
 
     let list = client
@@ -315,7 +318,10 @@ async fn base_info_is_modified() {
         .send()
         .await
         .unwrap();
-    assert_eq!((info.person_name.as_str(), info.gender), ("Bo Renamed", 1));
+    assert_eq!(
+        (info.person_name.as_str(), info.gender),
+        ("Bo Renamed", Gender::MALE)
+    );
     assert_eq!(
         code(
             client

@@ -1,5 +1,6 @@
 //! Clock readings and the two date formats the client meets: the signing scope's UTC day
-//! (`YYYY-MM-DD`) and the server's HTTP `Date` header. Calendar arithmetic is `httpdate`'s.
+//! (`YYYY-MM-DD`) and the server's HTTP `Date` header; and the API's integer timestamps as
+//! `SystemTime`, for the generated `*_time()` accessors. Calendar arithmetic is `httpdate`'s.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -47,6 +48,21 @@ pub(crate) fn parse_http_date(value: &str) -> Option<u64> {
     time.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs())
 }
 
+/// `value` counted in `1 / per_second` seconds since the epoch. A value before the epoch gives
+/// the epoch and one after the year 9999 gives its last second, so a malformed response never
+/// panics.
+pub(crate) fn from_unix(value: impl Into<i128>, per_second: u32) -> SystemTime {
+    let value = value.into().max(0);
+    let per_second = i128::from(per_second);
+    let seconds = u64::try_from(value / per_second).unwrap_or(u64::MAX);
+    if seconds > LAST_FORMATTABLE {
+        return UNIX_EPOCH + Duration::from_secs(LAST_FORMATTABLE);
+    }
+    let fraction = value % per_second;
+    let nanos = u32::try_from(fraction * (1_000_000_000 / per_second)).unwrap_or(0);
+    UNIX_EPOCH + Duration::new(seconds, nanos)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,5 +101,28 @@ mod tests {
         );
         assert_eq!(parse_http_date("garbage"), None);
         assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 PST"), None);
+    }
+
+    #[test]
+    fn milliseconds_and_seconds() {
+        let t = from_unix(1_559_530_931_613_u64, 1000);
+        assert_eq!(
+            t.duration_since(UNIX_EPOCH).unwrap(),
+            Duration::from_millis(1_559_530_931_613)
+        );
+        let t = from_unix(1_559_530_931_i64, 1);
+        assert_eq!(
+            t.duration_since(UNIX_EPOCH).unwrap(),
+            Duration::from_secs(1_559_530_931)
+        );
+    }
+
+    #[test]
+    fn out_of_range_values_saturate() {
+        assert_eq!(from_unix(-5_i64, 1000), UNIX_EPOCH);
+        assert_eq!(
+            from_unix(u64::MAX, 1),
+            UNIX_EPOCH + Duration::from_secs(LAST_FORMATTABLE)
+        );
     }
 }

@@ -153,12 +153,14 @@ pub struct AnalyzeDenseLandmarksRequest {
     /// - Values: 0 detects every face that appears; 1 detects the face with the largest area.
     /// - Default value: 0.
     /// - Detailed facial feature localization (facial landmark) information is returned for up to 5 faces.
+    ///
+    /// A [`DetectionMode`](crate::types::DetectionMode): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "Mode",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub mode: ::core::option::Option<u64>,
+    pub mode: ::core::option::Option<crate::types::DetectionMode>,
     /// Base64-encoded image data.
     /// - It cannot exceed 5 MB after Base64 encoding.
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
@@ -183,19 +185,23 @@ pub struct AnalyzeDenseLandmarksRequest {
     )]
     pub url: ::core::option::Option<::std::string::String>,
     /// Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "FaceModelVersion",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub face_model_version: ::core::option::Option<::std::string::String>,
+    pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedRotateDetection",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub need_rotate_detection: ::core::option::Option<i64>,
+    pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl AnalyzeDenseLandmarksRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -223,23 +229,29 @@ impl AnalyzeDenseLandmarksRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[must_use = "`.build()` returns the request"]
 pub struct AnalyzeDenseLandmarksRequestBuilder {
-    mode: ::core::option::Option<u64>,
+    mode: ::core::option::Option<crate::types::DetectionMode>,
     image: ::core::option::Option<crate::Image>,
     url: ::core::option::Option<::std::string::String>,
-    face_model_version: ::core::option::Option<::std::string::String>,
-    need_rotate_detection: ::core::option::Option<i64>,
+    face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
+    need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl AnalyzeDenseLandmarksRequestBuilder {
     /// Sets `Mode`: Detection mode.
     /// - Values: 0 detects every face that appears; 1 detects the face with the largest area.
     /// - Default value: 0.
     /// - Detailed facial feature localization (facial landmark) information is returned for up to 5 faces.
-    pub fn mode(mut self, value: u64) -> Self {
-        self.mode = Some(value);
+    pub fn mode(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::DetectionMode>,
+    ) -> Self {
+        self.mode = Some(value.into());
         self
     }
     /// Sets or clears `Mode`, for a value that may be absent.
-    pub fn set_mode(mut self, value: ::core::option::Option<u64>) -> Self {
+    pub fn set_mode(
+        mut self,
+        value: ::core::option::Option<crate::types::DetectionMode>,
+    ) -> Self {
         self.mode = value;
         self
     }
@@ -281,7 +293,7 @@ impl AnalyzeDenseLandmarksRequestBuilder {
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.face_model_version = Some(value.into());
         self
@@ -289,20 +301,23 @@ impl AnalyzeDenseLandmarksRequestBuilder {
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<::std::string::String>,
+        value: ::core::option::Option<crate::types::FaceModelVersion>,
     ) -> Self {
         self.face_model_version = value;
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: i64) -> Self {
-        self.need_rotate_detection = Some(value);
+    pub fn need_rotate_detection(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
+        self.need_rotate_detection = Some(value.into());
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
     pub fn set_need_rotate_detection(
         mut self,
-        value: ::core::option::Option<i64>,
+        value: ::core::option::Option<crate::types::YesNo>,
     ) -> Self {
         self.need_rotate_detection = value;
         self
@@ -499,8 +514,10 @@ pub struct AnalyzeDenseLandmarksResponse {
     #[serde(rename = "DenseFaceShapeSet")]
     pub dense_face_shape_set: ::std::vec::Vec<crate::types::DenseFaceShape>,
     /// Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: ::std::string::String,
+    pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
@@ -539,7 +556,7 @@ impl AnalyzeDenseLandmarksResponseBuilder {
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.value.face_model_version = value.into();
         self
@@ -845,12 +862,18 @@ impl AnalyzeDenseLandmarksFluentBuilder {
     /// - Values: 0 detects every face that appears; 1 detects the face with the largest area.
     /// - Default value: 0.
     /// - Detailed facial feature localization (facial landmark) information is returned for up to 5 faces.
-    pub fn mode(mut self, value: u64) -> Self {
+    pub fn mode(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::DetectionMode>,
+    ) -> Self {
         self.input = self.input.mode(value);
         self
     }
     /// Sets or clears `Mode`, for a value that may be absent.
-    pub fn set_mode(mut self, value: ::core::option::Option<u64>) -> Self {
+    pub fn set_mode(
+        mut self,
+        value: ::core::option::Option<crate::types::DetectionMode>,
+    ) -> Self {
         self.input = self.input.set_mode(value);
         self
     }
@@ -892,7 +915,7 @@ impl AnalyzeDenseLandmarksFluentBuilder {
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.input = self.input.face_model_version(value);
         self
@@ -900,20 +923,23 @@ impl AnalyzeDenseLandmarksFluentBuilder {
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<::std::string::String>,
+        value: ::core::option::Option<crate::types::FaceModelVersion>,
     ) -> Self {
         self.input = self.input.set_face_model_version(value);
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: i64) -> Self {
+    pub fn need_rotate_detection(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
         self.input = self.input.need_rotate_detection(value);
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
     pub fn set_need_rotate_detection(
         mut self,
-        value: ::core::option::Option<i64>,
+        value: ::core::option::Option<crate::types::YesNo>,
     ) -> Self {
         self.input = self.input.set_need_rotate_detection(value);
         self

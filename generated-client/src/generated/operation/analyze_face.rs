@@ -436,12 +436,14 @@
 #[non_exhaustive]
 pub struct AnalyzeFaceRequest {
     /// Detection mode. 0: detect all faces that appear; 1: detect the largest face. Default value: 0. The facial feature localization information (facial keypoints) of up to 10 faces can be returned.
+    ///
+    /// A [`DetectionMode`](crate::types::DetectionMode): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "Mode",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub mode: ::core::option::Option<u64>,
+    pub mode: ::core::option::Option<crate::types::DetectionMode>,
     /// Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
@@ -474,19 +476,23 @@ pub struct AnalyzeFaceRequest {
     /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "FaceModelVersion",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub face_model_version: ::core::option::Option<::std::string::String>,
+    pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedRotateDetection",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub need_rotate_detection: ::core::option::Option<u64>,
+    pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl AnalyzeFaceRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -515,20 +521,26 @@ impl AnalyzeFaceRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[must_use = "`.build()` returns the request"]
 pub struct AnalyzeFaceRequestBuilder {
-    mode: ::core::option::Option<u64>,
+    mode: ::core::option::Option<crate::types::DetectionMode>,
     image: ::core::option::Option<crate::Image>,
     url: ::core::option::Option<::std::string::String>,
-    face_model_version: ::core::option::Option<::std::string::String>,
-    need_rotate_detection: ::core::option::Option<u64>,
+    face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
+    need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl AnalyzeFaceRequestBuilder {
     /// Sets `Mode`: Detection mode. 0: detect all faces that appear; 1: detect the largest face. Default value: 0. The facial feature localization information (facial keypoints) of up to 10 faces can be returned.
-    pub fn mode(mut self, value: u64) -> Self {
-        self.mode = Some(value);
+    pub fn mode(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::DetectionMode>,
+    ) -> Self {
+        self.mode = Some(value.into());
         self
     }
     /// Sets or clears `Mode`, for a value that may be absent.
-    pub fn set_mode(mut self, value: ::core::option::Option<u64>) -> Self {
+    pub fn set_mode(
+        mut self,
+        value: ::core::option::Option<crate::types::DetectionMode>,
+    ) -> Self {
         self.mode = value;
         self
     }
@@ -576,7 +588,7 @@ impl AnalyzeFaceRequestBuilder {
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.face_model_version = Some(value.into());
         self
@@ -584,20 +596,23 @@ impl AnalyzeFaceRequestBuilder {
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<::std::string::String>,
+        value: ::core::option::Option<crate::types::FaceModelVersion>,
     ) -> Self {
         self.face_model_version = value;
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.need_rotate_detection = Some(value);
+    pub fn need_rotate_detection(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
+        self.need_rotate_detection = Some(value.into());
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
     pub fn set_need_rotate_detection(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::YesNo>,
     ) -> Self {
         self.need_rotate_detection = value;
         self
@@ -1013,8 +1028,10 @@ pub struct AnalyzeFaceResponse {
     #[serde(rename = "FaceShapeSet")]
     pub face_shape_set: ::std::vec::Vec<crate::types::FaceShape>,
     /// Algorithm model version used for face recognition.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: ::std::string::String,
+    pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
@@ -1053,7 +1070,7 @@ impl AnalyzeFaceResponseBuilder {
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.value.face_model_version = value.into();
         self
@@ -1686,12 +1703,18 @@ impl AnalyzeFaceFluentBuilder {
         }
     }
     /// Sets `Mode`: Detection mode. 0: detect all faces that appear; 1: detect the largest face. Default value: 0. The facial feature localization information (facial keypoints) of up to 10 faces can be returned.
-    pub fn mode(mut self, value: u64) -> Self {
+    pub fn mode(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::DetectionMode>,
+    ) -> Self {
         self.input = self.input.mode(value);
         self
     }
     /// Sets or clears `Mode`, for a value that may be absent.
-    pub fn set_mode(mut self, value: ::core::option::Option<u64>) -> Self {
+    pub fn set_mode(
+        mut self,
+        value: ::core::option::Option<crate::types::DetectionMode>,
+    ) -> Self {
         self.input = self.input.set_mode(value);
         self
     }
@@ -1739,7 +1762,7 @@ impl AnalyzeFaceFluentBuilder {
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.input = self.input.face_model_version(value);
         self
@@ -1747,20 +1770,23 @@ impl AnalyzeFaceFluentBuilder {
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<::std::string::String>,
+        value: ::core::option::Option<crate::types::FaceModelVersion>,
     ) -> Self {
         self.input = self.input.set_face_model_version(value);
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
+    pub fn need_rotate_detection(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
         self.input = self.input.need_rotate_detection(value);
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
     pub fn set_need_rotate_detection(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::YesNo>,
     ) -> Self {
         self.input = self.input.set_need_rotate_detection(value);
         self

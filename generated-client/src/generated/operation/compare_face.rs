@@ -93,12 +93,14 @@ pub struct CompareFaceRequest {
     /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "FaceModelVersion",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub face_model_version: ::core::option::Option<::std::string::String>,
+    pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
     /// Image quality control.
     /// 0: no control.
     /// 1: low quality requirement. The image has one or more of the following problems: extreme blurriness, covered eyes, covered nose, and covered mouth.
@@ -107,22 +109,28 @@ pub struct CompareFaceRequest {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    ///
+    /// A [`QualityControl`](crate::types::QualityControl): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "QualityControl",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub quality_control: ::core::option::Option<u64>,
+    pub quality_control: ::core::option::Option<crate::types::QualityControl>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedRotateDetection",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub need_rotate_detection: ::core::option::Option<u64>,
+    pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
     /// How to choose a face when an image holds several; default value: 0.
     /// - 0: the face with the highest confidence.
     /// - 1: the face with the largest area.
+    ///
+    /// A [`FaceMatchingStrategy`](crate::types::FaceMatchingStrategy): the documented values are its constants; any other value is kept as it is.
     ///
     /// Documented only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)).
     #[serde(
@@ -130,7 +138,9 @@ pub struct CompareFaceRequest {
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub face_matching_strategy: ::core::option::Option<u64>,
+    pub face_matching_strategy: ::core::option::Option<
+        crate::types::FaceMatchingStrategy,
+    >,
 }
 impl CompareFaceRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -174,10 +184,10 @@ pub struct CompareFaceRequestBuilder {
     image_b: ::core::option::Option<crate::Image>,
     url_a: ::core::option::Option<::std::string::String>,
     url_b: ::core::option::Option<::std::string::String>,
-    face_model_version: ::core::option::Option<::std::string::String>,
-    quality_control: ::core::option::Option<u64>,
-    need_rotate_detection: ::core::option::Option<u64>,
-    face_matching_strategy: ::core::option::Option<u64>,
+    face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
+    quality_control: ::core::option::Option<crate::types::QualityControl>,
+    need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
+    face_matching_strategy: ::core::option::Option<crate::types::FaceMatchingStrategy>,
 }
 impl CompareFaceRequestBuilder {
     /// Sets `ImageA`: Base64-encoded data of image A, which cannot exceed 5 MB.
@@ -261,7 +271,7 @@ impl CompareFaceRequestBuilder {
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.face_model_version = Some(value.into());
         self
@@ -269,7 +279,7 @@ impl CompareFaceRequestBuilder {
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<::std::string::String>,
+        value: ::core::option::Option<crate::types::FaceModelVersion>,
     ) -> Self {
         self.face_model_version = value;
         self
@@ -282,24 +292,33 @@ impl CompareFaceRequestBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
-    pub fn quality_control(mut self, value: u64) -> Self {
-        self.quality_control = Some(value);
+    pub fn quality_control(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::QualityControl>,
+    ) -> Self {
+        self.quality_control = Some(value.into());
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
-    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+    pub fn set_quality_control(
+        mut self,
+        value: ::core::option::Option<crate::types::QualityControl>,
+    ) -> Self {
         self.quality_control = value;
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.need_rotate_detection = Some(value);
+    pub fn need_rotate_detection(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
+        self.need_rotate_detection = Some(value.into());
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
     pub fn set_need_rotate_detection(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::YesNo>,
     ) -> Self {
         self.need_rotate_detection = value;
         self
@@ -307,14 +326,17 @@ impl CompareFaceRequestBuilder {
     /// Sets `FaceMatchingStrategy`: How to choose a face when an image holds several; default value: 0.
     /// - 0: the face with the highest confidence.
     /// - 1: the face with the largest area.
-    pub fn face_matching_strategy(mut self, value: u64) -> Self {
-        self.face_matching_strategy = Some(value);
+    pub fn face_matching_strategy(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::FaceMatchingStrategy>,
+    ) -> Self {
+        self.face_matching_strategy = Some(value.into());
         self
     }
     /// Sets or clears `FaceMatchingStrategy`, for a value that may be absent.
     pub fn set_face_matching_strategy(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::FaceMatchingStrategy>,
     ) -> Self {
         self.face_matching_strategy = value;
         self
@@ -614,8 +636,10 @@ pub struct CompareFaceResponse {
     #[serde(rename = "Score")]
     pub score: f64,
     /// Algorithm model version used for face recognition.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: ::std::string::String,
+    pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
@@ -645,7 +669,7 @@ impl CompareFaceResponseBuilder {
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.value.face_model_version = value.into();
         self
@@ -1385,7 +1409,7 @@ impl CompareFaceFluentBuilder {
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.input = self.input.face_model_version(value);
         self
@@ -1393,7 +1417,7 @@ impl CompareFaceFluentBuilder {
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<::std::string::String>,
+        value: ::core::option::Option<crate::types::FaceModelVersion>,
     ) -> Self {
         self.input = self.input.set_face_model_version(value);
         self
@@ -1406,24 +1430,33 @@ impl CompareFaceFluentBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
-    pub fn quality_control(mut self, value: u64) -> Self {
+    pub fn quality_control(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::QualityControl>,
+    ) -> Self {
         self.input = self.input.quality_control(value);
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
-    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+    pub fn set_quality_control(
+        mut self,
+        value: ::core::option::Option<crate::types::QualityControl>,
+    ) -> Self {
         self.input = self.input.set_quality_control(value);
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
+    pub fn need_rotate_detection(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
         self.input = self.input.need_rotate_detection(value);
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
     pub fn set_need_rotate_detection(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::YesNo>,
     ) -> Self {
         self.input = self.input.set_need_rotate_detection(value);
         self
@@ -1431,14 +1464,17 @@ impl CompareFaceFluentBuilder {
     /// Sets `FaceMatchingStrategy`: How to choose a face when an image holds several; default value: 0.
     /// - 0: the face with the highest confidence.
     /// - 1: the face with the largest area.
-    pub fn face_matching_strategy(mut self, value: u64) -> Self {
+    pub fn face_matching_strategy(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::FaceMatchingStrategy>,
+    ) -> Self {
         self.input = self.input.face_matching_strategy(value);
         self
     }
     /// Sets or clears `FaceMatchingStrategy`, for a value that may be absent.
     pub fn set_face_matching_strategy(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::FaceMatchingStrategy>,
     ) -> Self {
         self.input = self.input.set_face_matching_strategy(value);
         self

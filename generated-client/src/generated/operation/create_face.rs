@@ -127,19 +127,23 @@ pub struct CreateFaceRequest {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    ///
+    /// A [`QualityControl`](crate::types::QualityControl): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "QualityControl",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub quality_control: ::core::option::Option<u64>,
+    pub quality_control: ::core::option::Option<crate::types::QualityControl>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedRotateDetection",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub need_rotate_detection: ::core::option::Option<u64>,
+    pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl CreateFaceRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -202,8 +206,8 @@ pub struct CreateFaceRequestBuilder {
     images: ::core::option::Option<::std::vec::Vec<crate::Image>>,
     urls: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     face_match_threshold: ::core::option::Option<f64>,
-    quality_control: ::core::option::Option<u64>,
-    need_rotate_detection: ::core::option::Option<u64>,
+    quality_control: ::core::option::Option<crate::types::QualityControl>,
+    need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl CreateFaceRequestBuilder {
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
@@ -281,24 +285,33 @@ impl CreateFaceRequestBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
-    pub fn quality_control(mut self, value: u64) -> Self {
-        self.quality_control = Some(value);
+    pub fn quality_control(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::QualityControl>,
+    ) -> Self {
+        self.quality_control = Some(value.into());
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
-    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+    pub fn set_quality_control(
+        mut self,
+        value: ::core::option::Option<crate::types::QualityControl>,
+    ) -> Self {
         self.quality_control = value;
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.need_rotate_detection = Some(value);
+    pub fn need_rotate_detection(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
+        self.need_rotate_detection = Some(value.into());
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
     pub fn set_need_rotate_detection(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::YesNo>,
     ) -> Self {
         self.need_rotate_detection = value;
         self
@@ -580,7 +593,7 @@ impl crate::runtime::action::Action for CreateFaceRequest {
 /// let response = CreateFaceResponse::builder()
 ///     .suc_face_num(1)
 ///     .suc_face_ids(Vec::from([String::from("2875186538564559728")]))
-///     .ret_code(Vec::from([0]))
+///     .ret_code(Vec::from([types::FaceRetCode::from(0)]))
 ///     .suc_indexes(Vec::from([0]))
 ///     .suc_face_rects(
 ///         Vec::from([
@@ -605,8 +618,10 @@ pub struct CreateFaceResponse {
     /// -1601: the image quality control requirement is not met; -1604: the face similarity is not above `FaceMatchThreshold`.
     /// Other non-zero values: algorithm service exception.
     /// The order of `RetCode` values is the same as the order of `Images` or `Urls` in the input parameter.
+    ///
+    /// A [`FaceRetCode`](crate::types::FaceRetCode): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "RetCode")]
-    pub ret_code: ::std::vec::Vec<i64>,
+    pub ret_code: ::std::vec::Vec<crate::types::FaceRetCode>,
     /// Indexes of successfully added faces. The order of indexes is the same as the order of `Images` or `Urls` in the input parameter.
     /// For example, if there are 3 URLs in `Urls`, and the second URL fails, then the value of `SucIndexes` will be \[0,2\].
     #[serde(rename = "SucIndexes")]
@@ -615,8 +630,10 @@ pub struct CreateFaceResponse {
     #[serde(rename = "SucFaceRects")]
     pub suc_face_rects: ::std::vec::Vec<crate::types::FaceRect>,
     /// Algorithm model version used for face recognition.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: ::std::string::String,
+    pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
@@ -651,7 +668,10 @@ impl CreateFaceResponseBuilder {
     /// -1601: the image quality control requirement is not met; -1604: the face similarity is not above `FaceMatchThreshold`.
     /// Other non-zero values: algorithm service exception.
     /// The order of `RetCode` values is the same as the order of `Images` or `Urls` in the input parameter.
-    pub fn ret_code(mut self, value: ::std::vec::Vec<i64>) -> Self {
+    pub fn ret_code(
+        mut self,
+        value: ::std::vec::Vec<crate::types::FaceRetCode>,
+    ) -> Self {
         self.value.ret_code = value;
         self
     }
@@ -672,7 +692,7 @@ impl CreateFaceResponseBuilder {
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.value.face_model_version = value.into();
         self
@@ -1398,24 +1418,33 @@ impl CreateFaceFluentBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
-    pub fn quality_control(mut self, value: u64) -> Self {
+    pub fn quality_control(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::QualityControl>,
+    ) -> Self {
         self.input = self.input.quality_control(value);
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
-    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+    pub fn set_quality_control(
+        mut self,
+        value: ::core::option::Option<crate::types::QualityControl>,
+    ) -> Self {
         self.input = self.input.set_quality_control(value);
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
+    pub fn need_rotate_detection(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
         self.input = self.input.need_rotate_detection(value);
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
     pub fn set_need_rotate_detection(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::YesNo>,
     ) -> Self {
         self.input = self.input.set_need_rotate_detection(value);
         self
@@ -1474,11 +1503,11 @@ mod spec_tests {
         assert_eq!(
             CreateFaceResponse::builder().suc_face_num(1)
             .suc_face_ids(Vec::from([String::from("2875186538564559728")]))
-            .ret_code(Vec::from([0])).suc_indexes(Vec::from([0]))
-            .suc_face_rects(Vec::from([crate ::types::FaceRect::builder().x(135).y(42)
-            .width(98).height(136).build()])).face_model_version("3.0")
-            .request_id("07d63403-a199-4bbe-b9e0-692356ac738d").build(), response,
-            "the builders make the example's value"
+            .ret_code(Vec::from([crate ::types::FaceRetCode::from(0)]))
+            .suc_indexes(Vec::from([0])).suc_face_rects(Vec::from([crate
+            ::types::FaceRect::builder().x(135).y(42).width(98).height(136).build()]))
+            .face_model_version("3.0").request_id("07d63403-a199-4bbe-b9e0-692356ac738d")
+            .build(), response, "the builders make the example's value"
         );
     }
     #[test]

@@ -151,12 +151,14 @@ pub struct CreateGroupRequest {
     /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "FaceModelVersion",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub face_model_version: ::core::option::Option<::std::string::String>,
+    pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
 }
 impl CreateGroupRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -217,7 +219,7 @@ pub struct CreateGroupRequestBuilder {
         ::std::vec::Vec<::std::string::String>,
     >,
     tag: ::core::option::Option<::std::string::String>,
-    face_model_version: ::core::option::Option<::std::string::String>,
+    face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
 }
 impl CreateGroupRequestBuilder {
     /// Sets `GroupName`: Required. Group name, which is modifiable, must be unique, and can contain 1 to 60 characters.
@@ -301,7 +303,7 @@ impl CreateGroupRequestBuilder {
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.face_model_version = Some(value.into());
         self
@@ -309,7 +311,7 @@ impl CreateGroupRequestBuilder {
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<::std::string::String>,
+        value: ::core::option::Option<crate::types::FaceModelVersion>,
     ) -> Self {
         self.face_model_version = value;
         self
@@ -586,8 +588,10 @@ impl crate::runtime::action::Action for CreateGroupRequest {
 #[non_exhaustive]
 pub struct CreateGroupResponse {
     /// Algorithm model version used for face recognition.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: ::std::string::String,
+    pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
@@ -608,7 +612,7 @@ impl CreateGroupResponseBuilder {
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.value.face_model_version = value.into();
         self
@@ -1312,7 +1316,7 @@ impl CreateGroupFluentBuilder {
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.input = self.input.face_model_version(value);
         self
@@ -1320,7 +1324,7 @@ impl CreateGroupFluentBuilder {
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<::std::string::String>,
+        value: ::core::option::Option<crate::types::FaceModelVersion>,
     ) -> Self {
         self.input = self.input.set_face_model_version(value);
         self

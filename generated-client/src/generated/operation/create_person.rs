@@ -163,13 +163,13 @@ pub struct CreatePersonRequest {
     pub person_id: ::std::string::String,
     /// 0: empty; 1: male; 2: female.
     ///
-    /// Constraints: at least 0; at most 2.
+    /// A [`Gender`](crate::types::Gender): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "Gender",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub gender: ::core::option::Option<i64>,
+    pub gender: ::core::option::Option<crate::types::Gender>,
     /// Content of person description field, which is a `key-value` pair, can contain 0 to 60 characters, and is modifiable and repeatable.
     #[serde(
         rename = "PersonExDescriptionInfos",
@@ -212,12 +212,14 @@ pub struct CreatePersonRequest {
     /// 4: very high duplicate person judgment requirement (0.001% FAR).
     /// Default value: 0.
     /// Note: the higher the requirement, the lower the probability of duplicate person. The FARs corresponding to different requirements are for reference only and can be adjusted as needed.
+    ///
+    /// A [`UniquePersonControl`](crate::types::UniquePersonControl): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "UniquePersonControl",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub unique_person_control: ::core::option::Option<u64>,
+    pub unique_person_control: ::core::option::Option<crate::types::UniquePersonControl>,
     /// Image quality control.
     /// 0: no control.
     /// 1: low quality requirement. The image has one or more of the following problems: extreme blurriness, covered eyes, covered nose, and covered mouth.
@@ -226,19 +228,23 @@ pub struct CreatePersonRequest {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    ///
+    /// A [`QualityControl`](crate::types::QualityControl): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "QualityControl",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub quality_control: ::core::option::Option<u64>,
+    pub quality_control: ::core::option::Option<crate::types::QualityControl>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedRotateDetection",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub need_rotate_detection: ::core::option::Option<u64>,
+    pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl CreatePersonRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -295,9 +301,6 @@ impl CreatePersonRequest {
                 "A-Z, a-z, 0-9 and any of \"-%@#&_\"",
             )?;
         }
-        if let Some(value) = &self.gender {
-            crate::runtime::validate::range("Gender", *value, Some(0i64), Some(2i64))?;
-        }
         if let Some(value) = &self.image {
             crate::runtime::validate::image_not_empty("Image", value)?;
             crate::runtime::validate::image_size("Image", value, 5242880)?;
@@ -312,15 +315,15 @@ pub struct CreatePersonRequestBuilder {
     group_id: ::core::option::Option<::std::string::String>,
     person_name: ::core::option::Option<::std::string::String>,
     person_id: ::core::option::Option<::std::string::String>,
-    gender: ::core::option::Option<i64>,
+    gender: ::core::option::Option<crate::types::Gender>,
     person_ex_description_infos: ::core::option::Option<
         ::std::vec::Vec<crate::types::PersonExDescriptionInfo>,
     >,
     image: ::core::option::Option<crate::Image>,
     url: ::core::option::Option<::std::string::String>,
-    unique_person_control: ::core::option::Option<u64>,
-    quality_control: ::core::option::Option<u64>,
-    need_rotate_detection: ::core::option::Option<u64>,
+    unique_person_control: ::core::option::Option<crate::types::UniquePersonControl>,
+    quality_control: ::core::option::Option<crate::types::QualityControl>,
+    need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl CreatePersonRequestBuilder {
     /// Sets `GroupId`: Required. ID of the group to join, which is the `GroupId` in the `CreateGroup` API.
@@ -372,12 +375,18 @@ impl CreatePersonRequestBuilder {
         self
     }
     /// Sets `Gender`: 0: empty; 1: male; 2: female.
-    pub fn gender(mut self, value: i64) -> Self {
-        self.gender = Some(value);
+    pub fn gender(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::Gender>,
+    ) -> Self {
+        self.gender = Some(value.into());
         self
     }
     /// Sets or clears `Gender`, for a value that may be absent.
-    pub fn set_gender(mut self, value: ::core::option::Option<i64>) -> Self {
+    pub fn set_gender(
+        mut self,
+        value: ::core::option::Option<crate::types::Gender>,
+    ) -> Self {
         self.gender = value;
         self
     }
@@ -442,14 +451,17 @@ impl CreatePersonRequestBuilder {
     /// 4: very high duplicate person judgment requirement (0.001% FAR).
     /// Default value: 0.
     /// Note: the higher the requirement, the lower the probability of duplicate person. The FARs corresponding to different requirements are for reference only and can be adjusted as needed.
-    pub fn unique_person_control(mut self, value: u64) -> Self {
-        self.unique_person_control = Some(value);
+    pub fn unique_person_control(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::UniquePersonControl>,
+    ) -> Self {
+        self.unique_person_control = Some(value.into());
         self
     }
     /// Sets or clears `UniquePersonControl`, for a value that may be absent.
     pub fn set_unique_person_control(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::UniquePersonControl>,
     ) -> Self {
         self.unique_person_control = value;
         self
@@ -462,24 +474,33 @@ impl CreatePersonRequestBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
-    pub fn quality_control(mut self, value: u64) -> Self {
-        self.quality_control = Some(value);
+    pub fn quality_control(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::QualityControl>,
+    ) -> Self {
+        self.quality_control = Some(value.into());
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
-    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+    pub fn set_quality_control(
+        mut self,
+        value: ::core::option::Option<crate::types::QualityControl>,
+    ) -> Self {
         self.quality_control = value;
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.need_rotate_detection = Some(value);
+    pub fn need_rotate_detection(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
+        self.need_rotate_detection = Some(value.into());
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
     pub fn set_need_rotate_detection(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::YesNo>,
     ) -> Self {
         self.need_rotate_detection = value;
         self
@@ -807,8 +828,10 @@ pub struct CreatePersonResponse {
     #[serde(rename = "SimilarPersonId")]
     pub similar_person_id: ::std::string::String,
     /// Algorithm model version used for face recognition.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: ::std::string::String,
+    pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
@@ -852,7 +875,7 @@ impl CreatePersonResponseBuilder {
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.value.face_model_version = value.into();
         self
@@ -1561,12 +1584,18 @@ impl CreatePersonFluentBuilder {
         self
     }
     /// Sets `Gender`: 0: empty; 1: male; 2: female.
-    pub fn gender(mut self, value: i64) -> Self {
+    pub fn gender(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::Gender>,
+    ) -> Self {
         self.input = self.input.gender(value);
         self
     }
     /// Sets or clears `Gender`, for a value that may be absent.
-    pub fn set_gender(mut self, value: ::core::option::Option<i64>) -> Self {
+    pub fn set_gender(
+        mut self,
+        value: ::core::option::Option<crate::types::Gender>,
+    ) -> Self {
         self.input = self.input.set_gender(value);
         self
     }
@@ -1631,14 +1660,17 @@ impl CreatePersonFluentBuilder {
     /// 4: very high duplicate person judgment requirement (0.001% FAR).
     /// Default value: 0.
     /// Note: the higher the requirement, the lower the probability of duplicate person. The FARs corresponding to different requirements are for reference only and can be adjusted as needed.
-    pub fn unique_person_control(mut self, value: u64) -> Self {
+    pub fn unique_person_control(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::UniquePersonControl>,
+    ) -> Self {
         self.input = self.input.unique_person_control(value);
         self
     }
     /// Sets or clears `UniquePersonControl`, for a value that may be absent.
     pub fn set_unique_person_control(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::UniquePersonControl>,
     ) -> Self {
         self.input = self.input.set_unique_person_control(value);
         self
@@ -1651,24 +1683,33 @@ impl CreatePersonFluentBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
-    pub fn quality_control(mut self, value: u64) -> Self {
+    pub fn quality_control(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::QualityControl>,
+    ) -> Self {
         self.input = self.input.quality_control(value);
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
-    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+    pub fn set_quality_control(
+        mut self,
+        value: ::core::option::Option<crate::types::QualityControl>,
+    ) -> Self {
         self.input = self.input.set_quality_control(value);
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
+    pub fn need_rotate_detection(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
         self.input = self.input.need_rotate_detection(value);
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
     pub fn set_need_rotate_detection(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::YesNo>,
     ) -> Self {
         self.input = self.input.set_need_rotate_detection(value);
         self

@@ -213,22 +213,26 @@ pub struct DetectFaceRequest {
     /// If the value is not 1, it will be deemed as no need to return, and `FaceAttributesInfo` is meaningless in this case.
     /// The face attribute information of up to 5 largest faces in the image will be returned, and `FaceAttributesInfo` of the 6th and rest faces is meaningless.
     /// Extracting face attribute information is quite time-consuming. If face attribute information is not required, we recommend disabling this feature to speed up face detection.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedFaceAttributes",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub need_face_attributes: ::core::option::Option<u64>,
+    pub need_face_attributes: ::core::option::Option<crate::types::YesNo>,
     /// Whether to enable quality detection. 0: no; 1: yes. Default value: 0.
     /// If the value is not 1, it will be deemed not to perform quality detection.
     /// The face quality score information of up to 30 largest faces in the image will be returned, and `FaceQualityInfo` of the 31st and rest faces is meaningless.
     /// We recommend enabling this feature for the face adding operation.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedQualityDetection",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub need_quality_detection: ::core::option::Option<u64>,
+    pub need_quality_detection: ::core::option::Option<crate::types::YesNo>,
     /// Algorithm model version used by the Face Recognition service.
     ///
     /// Currently, `2.0` and `3.0` are supported.
@@ -238,19 +242,23 @@ pub struct DetectFaceRequest {
     /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "FaceModelVersion",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub face_model_version: ::core::option::Option<::std::string::String>,
+    pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedRotateDetection",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub need_rotate_detection: ::core::option::Option<u64>,
+    pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl DetectFaceRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -283,10 +291,10 @@ pub struct DetectFaceRequestBuilder {
     min_face_size: ::core::option::Option<u64>,
     image: ::core::option::Option<crate::Image>,
     url: ::core::option::Option<::std::string::String>,
-    need_face_attributes: ::core::option::Option<u64>,
-    need_quality_detection: ::core::option::Option<u64>,
-    face_model_version: ::core::option::Option<::std::string::String>,
-    need_rotate_detection: ::core::option::Option<u64>,
+    need_face_attributes: ::core::option::Option<crate::types::YesNo>,
+    need_quality_detection: ::core::option::Option<crate::types::YesNo>,
+    face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
+    need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl DetectFaceRequestBuilder {
     /// Sets `MaxFaceNum`: Maximum number of processable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 120.
@@ -349,14 +357,17 @@ impl DetectFaceRequestBuilder {
     /// If the value is not 1, it will be deemed as no need to return, and `FaceAttributesInfo` is meaningless in this case.
     /// The face attribute information of up to 5 largest faces in the image will be returned, and `FaceAttributesInfo` of the 6th and rest faces is meaningless.
     /// Extracting face attribute information is quite time-consuming. If face attribute information is not required, we recommend disabling this feature to speed up face detection.
-    pub fn need_face_attributes(mut self, value: u64) -> Self {
-        self.need_face_attributes = Some(value);
+    pub fn need_face_attributes(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
+        self.need_face_attributes = Some(value.into());
         self
     }
     /// Sets or clears `NeedFaceAttributes`, for a value that may be absent.
     pub fn set_need_face_attributes(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::YesNo>,
     ) -> Self {
         self.need_face_attributes = value;
         self
@@ -365,14 +376,17 @@ impl DetectFaceRequestBuilder {
     /// If the value is not 1, it will be deemed not to perform quality detection.
     /// The face quality score information of up to 30 largest faces in the image will be returned, and `FaceQualityInfo` of the 31st and rest faces is meaningless.
     /// We recommend enabling this feature for the face adding operation.
-    pub fn need_quality_detection(mut self, value: u64) -> Self {
-        self.need_quality_detection = Some(value);
+    pub fn need_quality_detection(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
+        self.need_quality_detection = Some(value.into());
         self
     }
     /// Sets or clears `NeedQualityDetection`, for a value that may be absent.
     pub fn set_need_quality_detection(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::YesNo>,
     ) -> Self {
         self.need_quality_detection = value;
         self
@@ -388,7 +402,7 @@ impl DetectFaceRequestBuilder {
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.face_model_version = Some(value.into());
         self
@@ -396,20 +410,23 @@ impl DetectFaceRequestBuilder {
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<::std::string::String>,
+        value: ::core::option::Option<crate::types::FaceModelVersion>,
     ) -> Self {
         self.face_model_version = value;
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.need_rotate_detection = Some(value);
+    pub fn need_rotate_detection(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
+        self.need_rotate_detection = Some(value.into());
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
     pub fn set_need_rotate_detection(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::YesNo>,
     ) -> Self {
         self.need_rotate_detection = value;
         self
@@ -756,8 +773,10 @@ pub struct DetectFaceResponse {
     #[serde(rename = "FaceInfos")]
     pub face_infos: ::std::vec::Vec<crate::types::FaceInfo>,
     /// Algorithm model version used for face recognition.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: ::std::string::String,
+    pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
@@ -793,7 +812,7 @@ impl DetectFaceResponseBuilder {
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.value.face_model_version = value.into();
         self
@@ -1507,14 +1526,17 @@ impl DetectFaceFluentBuilder {
     /// If the value is not 1, it will be deemed as no need to return, and `FaceAttributesInfo` is meaningless in this case.
     /// The face attribute information of up to 5 largest faces in the image will be returned, and `FaceAttributesInfo` of the 6th and rest faces is meaningless.
     /// Extracting face attribute information is quite time-consuming. If face attribute information is not required, we recommend disabling this feature to speed up face detection.
-    pub fn need_face_attributes(mut self, value: u64) -> Self {
+    pub fn need_face_attributes(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
         self.input = self.input.need_face_attributes(value);
         self
     }
     /// Sets or clears `NeedFaceAttributes`, for a value that may be absent.
     pub fn set_need_face_attributes(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::YesNo>,
     ) -> Self {
         self.input = self.input.set_need_face_attributes(value);
         self
@@ -1523,14 +1545,17 @@ impl DetectFaceFluentBuilder {
     /// If the value is not 1, it will be deemed not to perform quality detection.
     /// The face quality score information of up to 30 largest faces in the image will be returned, and `FaceQualityInfo` of the 31st and rest faces is meaningless.
     /// We recommend enabling this feature for the face adding operation.
-    pub fn need_quality_detection(mut self, value: u64) -> Self {
+    pub fn need_quality_detection(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
         self.input = self.input.need_quality_detection(value);
         self
     }
     /// Sets or clears `NeedQualityDetection`, for a value that may be absent.
     pub fn set_need_quality_detection(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::YesNo>,
     ) -> Self {
         self.input = self.input.set_need_quality_detection(value);
         self
@@ -1546,7 +1571,7 @@ impl DetectFaceFluentBuilder {
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.input = self.input.face_model_version(value);
         self
@@ -1554,20 +1579,23 @@ impl DetectFaceFluentBuilder {
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<::std::string::String>,
+        value: ::core::option::Option<crate::types::FaceModelVersion>,
     ) -> Self {
         self.input = self.input.set_face_model_version(value);
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
+    pub fn need_rotate_detection(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
         self.input = self.input.need_rotate_detection(value);
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
     pub fn set_need_rotate_detection(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::YesNo>,
     ) -> Self {
         self.input = self.input.set_need_rotate_detection(value);
         self

@@ -86,12 +86,14 @@ pub struct DetectFaceSimilarityRequest {
     )]
     pub url_b: ::core::option::Option<::std::string::String>,
     /// <p>Image quality control. </p><ul><li><p>Value ranges from 0 to 4:<br>0: No control;<br>1: Low quality requirement. The image has at least one of the following: super blurry, eye occlusion, nose occlusion, or mouth occlusion;<br>2: Normal quality requirement. The image has at least three of the following: too bright, dark, blurry, normal blur, eyebrow obstruction, cheek obstruction, or chin obstruction;<br>3: Relatively high quality requirement. The image has one or two of the following: too bright, dark, normal blur, eyebrow obstruction, cheek obstruction, or chin obstruction;<br>4: High quality requirement. All dimensions are the best or most, with a minor problem in one dimension;<br>Default is 0. </p></li><li><p>If the image quality fails to satisfy the requirement, the returned result will prompt that the image quality detection does not meet the requirement.</p></li></ul>
+    ///
+    /// A [`QualityControl`](crate::types::QualityControl): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "QualityControl",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub quality_control: ::core::option::Option<u64>,
+    pub quality_control: ::core::option::Option<crate::types::QualityControl>,
 }
 impl DetectFaceSimilarityRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -135,7 +137,7 @@ pub struct DetectFaceSimilarityRequestBuilder {
     image_b: ::core::option::Option<crate::Image>,
     url_a: ::core::option::Option<::std::string::String>,
     url_b: ::core::option::Option<::std::string::String>,
-    quality_control: ::core::option::Option<u64>,
+    quality_control: ::core::option::Option<crate::types::QualityControl>,
 }
 impl DetectFaceSimilarityRequestBuilder {
     /// Sets `ImageA`: <p>A base64-encoded image.</p><ul><li>The size after base64 encoding must not exceed 5 MB.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000. The short side pixel for all formats must be greater than or equal to 64.</li><li>If the image contains several faces, only the face with the highest confidence degree is selected.</li><li>Supports PNG, jpg, JPEG, and BMP formats. GIF images are not supported.</li></ul>
@@ -191,12 +193,18 @@ impl DetectFaceSimilarityRequestBuilder {
         self
     }
     /// Sets `QualityControl`: <p>Image quality control. </p><ul><li><p>Value ranges from 0 to 4:<br>0: No control;<br>1: Low quality requirement. The image has at least one of the following: super blurry, eye occlusion, nose occlusion, or mouth occlusion;<br>2: Normal quality requirement. The image has at least three of the following: too bright, dark, blurry, normal blur, eyebrow obstruction, cheek obstruction, or chin obstruction;<br>3: Relatively high quality requirement. The image has one or two of the following: too bright, dark, normal blur, eyebrow obstruction, cheek obstruction, or chin obstruction;<br>4: High quality requirement. All dimensions are the best or most, with a minor problem in one dimension;<br>Default is 0. </p></li><li><p>If the image quality fails to satisfy the requirement, the returned result will prompt that the image quality detection does not meet the requirement.</p></li></ul>
-    pub fn quality_control(mut self, value: u64) -> Self {
-        self.quality_control = Some(value);
+    pub fn quality_control(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::QualityControl>,
+    ) -> Self {
+        self.quality_control = Some(value.into());
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
-    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+    pub fn set_quality_control(
+        mut self,
+        value: ::core::option::Option<crate::types::QualityControl>,
+    ) -> Self {
         self.quality_control = value;
         self
     }
@@ -1267,12 +1275,18 @@ impl DetectFaceSimilarityFluentBuilder {
         self
     }
     /// Sets `QualityControl`: <p>Image quality control. </p><ul><li><p>Value ranges from 0 to 4:<br>0: No control;<br>1: Low quality requirement. The image has at least one of the following: super blurry, eye occlusion, nose occlusion, or mouth occlusion;<br>2: Normal quality requirement. The image has at least three of the following: too bright, dark, blurry, normal blur, eyebrow obstruction, cheek obstruction, or chin obstruction;<br>3: Relatively high quality requirement. The image has one or two of the following: too bright, dark, normal blur, eyebrow obstruction, cheek obstruction, or chin obstruction;<br>4: High quality requirement. All dimensions are the best or most, with a minor problem in one dimension;<br>Default is 0. </p></li><li><p>If the image quality fails to satisfy the requirement, the returned result will prompt that the image quality detection does not meet the requirement.</p></li></ul>
-    pub fn quality_control(mut self, value: u64) -> Self {
+    pub fn quality_control(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::QualityControl>,
+    ) -> Self {
         self.input = self.input.quality_control(value);
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
-    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+    pub fn set_quality_control(
+        mut self,
+        value: ::core::option::Option<crate::types::QualityControl>,
+    ) -> Self {
         self.input = self.input.set_quality_control(value);
         self
     }

@@ -71,12 +71,14 @@ pub struct DetectLiveFaceAccurateRequest {
     )]
     pub url: ::core::option::Option<::std::string::String>,
     /// <p>Algorithm model version used by the face recognition service. Currently, the input parameter supports "3.0".</p>
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "FaceModelVersion",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub face_model_version: ::core::option::Option<::std::string::String>,
+    pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
 }
 impl DetectLiveFaceAccurateRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -107,7 +109,7 @@ impl DetectLiveFaceAccurateRequest {
 pub struct DetectLiveFaceAccurateRequestBuilder {
     image: ::core::option::Option<crate::Image>,
     url: ::core::option::Option<::std::string::String>,
-    face_model_version: ::core::option::Option<::std::string::String>,
+    face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
 }
 impl DetectLiveFaceAccurateRequestBuilder {
     /// Sets `Image`: <p>base64 data of the image.</p><ul><li>The size after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000.</li><li>The aspect ratio of the image should be close to 3:4. The ratio from mobile phone shooting is best.</li><li>The human face size must be greater than 100X100 pixels.</li><li>Format support: PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
@@ -139,7 +141,7 @@ impl DetectLiveFaceAccurateRequestBuilder {
     /// Sets `FaceModelVersion`: <p>Algorithm model version used by the face recognition service. Currently, the input parameter supports "3.0".</p>
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.face_model_version = Some(value.into());
         self
@@ -147,7 +149,7 @@ impl DetectLiveFaceAccurateRequestBuilder {
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<::std::string::String>,
+        value: ::core::option::Option<crate::types::FaceModelVersion>,
     ) -> Self {
         self.face_model_version = value;
         self
@@ -435,8 +437,10 @@ pub struct DetectLiveFaceAccurateResponse {
     #[serde(rename = "Score")]
     pub score: f64,
     /// <p>Algorithm model version used for face recognition.</p>
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: ::std::string::String,
+    pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
@@ -462,7 +466,7 @@ impl DetectLiveFaceAccurateResponseBuilder {
     /// Sets `FaceModelVersion`: <p>Algorithm model version used for face recognition.</p>
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.value.face_model_version = value.into();
         self
@@ -1139,7 +1143,7 @@ impl DetectLiveFaceAccurateFluentBuilder {
     /// Sets `FaceModelVersion`: <p>Algorithm model version used by the face recognition service. Currently, the input parameter supports "3.0".</p>
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.input = self.input.face_model_version(value);
         self
@@ -1147,7 +1151,7 @@ impl DetectLiveFaceAccurateFluentBuilder {
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<::std::string::String>,
+        value: ::core::option::Option<crate::types::FaceModelVersion>,
     ) -> Self {
         self.input = self.input.set_face_model_version(value);
         self

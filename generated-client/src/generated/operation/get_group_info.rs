@@ -198,9 +198,13 @@ pub struct GetGroupInfoResponse {
     #[serde(rename = "Tag")]
     pub tag: ::std::string::String,
     /// Algorithm model version used for face recognition.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: ::std::string::String,
+    pub face_model_version: crate::types::FaceModelVersion,
     /// Group creation time and date (`CreationTimestamp`), whose value is the number of milliseconds between the UNIX epoch time and the group creation time.
+    ///
+    /// In milliseconds since the UNIX epoch; `creation_time()` gives it as a `SystemTime`.
     #[serde(rename = "CreationTimestamp")]
     pub creation_timestamp: u64,
     /// Unique ID of the request; quote it when reporting a problem.
@@ -255,7 +259,7 @@ impl GetGroupInfoResponseBuilder {
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.value.face_model_version = value.into();
         self
@@ -276,6 +280,12 @@ impl GetGroupInfoResponseBuilder {
     /// The value, with defaults for fields not set.
     pub fn build(self) -> GetGroupInfoResponse {
         self.value
+    }
+}
+impl GetGroupInfoResponse {
+    /// `CreationTimestamp` (in milliseconds since the UNIX epoch) as a `SystemTime`. A value before the epoch gives the epoch, one after the year 9999 its last second; the raw field keeps the value as sent.
+    pub fn creation_time(&self) -> ::std::time::SystemTime {
+        crate::runtime::time::from_unix(self.creation_timestamp, 1000)
     }
 }
 /// Error codes `GetGroupInfo` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.

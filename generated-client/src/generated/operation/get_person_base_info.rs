@@ -376,8 +376,10 @@ pub struct GetPersonBaseInfoResponse {
     #[serde(rename = "PersonName")]
     pub person_name: ::std::string::String,
     /// Person gender. 0: empty; 1: male; 2: female.
+    ///
+    /// A [`Gender`](crate::types::Gender): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "Gender")]
-    pub gender: i64,
+    pub gender: crate::types::Gender,
     /// List of the IDs of included faces
     #[serde(rename = "FaceIds")]
     pub face_ids: ::std::vec::Vec<::std::string::String>,
@@ -407,8 +409,11 @@ impl GetPersonBaseInfoResponseBuilder {
         self
     }
     /// Sets `Gender`: Person gender. 0: empty; 1: male; 2: female.
-    pub fn gender(mut self, value: i64) -> Self {
-        self.value.gender = value;
+    pub fn gender(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::Gender>,
+    ) -> Self {
+        self.value.gender = value.into();
         self
     }
     /// Sets `FaceIds`: List of the IDs of included faces

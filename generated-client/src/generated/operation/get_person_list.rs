@@ -525,13 +525,15 @@ pub struct GetPersonListResponse {
     /// Algorithm model version used for face recognition.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
+    ///
     /// May be `null` in responses.
     #[serde(
         rename = "FaceModelVersion",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub face_model_version: ::core::option::Option<::std::string::String>,
+    pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
@@ -573,7 +575,7 @@ impl GetPersonListResponseBuilder {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.value.face_model_version = Some(value.into());
         self

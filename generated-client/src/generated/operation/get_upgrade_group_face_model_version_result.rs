@@ -239,26 +239,36 @@ pub struct GetUpgradeGroupFaceModelVersionResultResponse {
     /// Estimated end time of the upgrade job. The value of StartTimestamp is the number of milliseconds from the Unix epoch to the estimated end of the person duplicate-check job.
     /// The Unix epoch is 00:00:00 Coordinated Universal Time (UTC), Thursday, January 1, 1970.
     /// 0 means the job has finished.
+    ///
+    /// In milliseconds since the UNIX epoch; `end_time()` gives it as a `SystemTime`.
     #[serde(rename = "EndTimestamp")]
     pub end_timestamp: u64,
     /// Progress of the upgrade job, from 0.0 to 100.0.
     #[serde(rename = "Progress")]
     pub progress: f64,
     /// 0: upgrading; 1: upgrade complete; 2: rollback complete; 3: upgrade failed.
+    ///
+    /// A [`UpgradeJobStatus`](crate::types::UpgradeJobStatus): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "Status")]
-    pub status: i64,
+    pub status: crate::types::UpgradeJobStatus,
     /// Start time of the upgrade.
     /// The value of StartTime is the number of milliseconds from the Unix epoch to the group's creation time.
     /// The Unix epoch is 00:00:00 Coordinated Universal Time (UTC), Thursday, January 1, 1970.
     /// For more information, see Unix time.
+    ///
+    /// In milliseconds since the UNIX epoch; `start_time_system_time()` gives it as a `SystemTime`.
     #[serde(rename = "StartTime")]
     pub start_time: u64,
     /// Current algorithm model version.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FromFaceModelVersion")]
-    pub from_face_model_version: ::std::string::String,
+    pub from_face_model_version: crate::types::FaceModelVersion,
     /// Target algorithm model version.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "ToFaceModelVersion")]
-    pub to_face_model_version: ::std::string::String,
+    pub to_face_model_version: crate::types::FaceModelVersion,
     /// Group ID
     #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
@@ -295,8 +305,11 @@ impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
         self
     }
     /// Sets `Status`: 0: upgrading; 1: upgrade complete; 2: rollback complete; 3: upgrade failed.
-    pub fn status(mut self, value: i64) -> Self {
-        self.value.status = value;
+    pub fn status(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::UpgradeJobStatus>,
+    ) -> Self {
+        self.value.status = value.into();
         self
     }
     /// Sets `StartTime`: Start time of the upgrade.
@@ -310,7 +323,7 @@ impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
     /// Sets `FromFaceModelVersion`: Current algorithm model version.
     pub fn from_face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.value.from_face_model_version = value.into();
         self
@@ -318,7 +331,7 @@ impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
     /// Sets `ToFaceModelVersion`: Target algorithm model version.
     pub fn to_face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.value.to_face_model_version = value.into();
         self
@@ -350,6 +363,16 @@ impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
     /// The value, with defaults for fields not set.
     pub fn build(self) -> GetUpgradeGroupFaceModelVersionResultResponse {
         self.value
+    }
+}
+impl GetUpgradeGroupFaceModelVersionResultResponse {
+    /// `EndTimestamp` (in milliseconds since the UNIX epoch) as a `SystemTime`. A value before the epoch gives the epoch, one after the year 9999 its last second; the raw field keeps the value as sent.
+    pub fn end_time(&self) -> ::std::time::SystemTime {
+        crate::runtime::time::from_unix(self.end_timestamp, 1000)
+    }
+    /// `StartTime` (in milliseconds since the UNIX epoch) as a `SystemTime`. A value before the epoch gives the epoch, one after the year 9999 its last second; the raw field keeps the value as sent.
+    pub fn start_time_system_time(&self) -> ::std::time::SystemTime {
+        crate::runtime::time::from_unix(self.start_time, 1000)
     }
 }
 /// Error codes `GetUpgradeGroupFaceModelVersionResult` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.

@@ -67,12 +67,14 @@ pub struct ModifyPersonBaseInfoRequest {
     )]
     pub person_name: ::core::option::Option<::std::string::String>,
     /// The new gender of the person: 1 for male, 2 for female.
+    ///
+    /// A [`Gender`](crate::types::Gender): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "Gender",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub gender: ::core::option::Option<i64>,
+    pub gender: ::core::option::Option<crate::types::Gender>,
 }
 impl ModifyPersonBaseInfoRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -92,7 +94,7 @@ impl ModifyPersonBaseInfoRequest {
 pub struct ModifyPersonBaseInfoRequestBuilder {
     person_id: ::core::option::Option<::std::string::String>,
     person_name: ::core::option::Option<::std::string::String>,
-    gender: ::core::option::Option<i64>,
+    gender: ::core::option::Option<crate::types::Gender>,
 }
 impl ModifyPersonBaseInfoRequestBuilder {
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
@@ -128,12 +130,18 @@ impl ModifyPersonBaseInfoRequestBuilder {
         self
     }
     /// Sets `Gender`: The new gender of the person: 1 for male, 2 for female.
-    pub fn gender(mut self, value: i64) -> Self {
-        self.gender = Some(value);
+    pub fn gender(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::Gender>,
+    ) -> Self {
+        self.gender = Some(value.into());
         self
     }
     /// Sets or clears `Gender`, for a value that may be absent.
-    pub fn set_gender(mut self, value: ::core::option::Option<i64>) -> Self {
+    pub fn set_gender(
+        mut self,
+        value: ::core::option::Option<crate::types::Gender>,
+    ) -> Self {
         self.gender = value;
         self
     }
@@ -1042,12 +1050,18 @@ impl ModifyPersonBaseInfoFluentBuilder {
         self
     }
     /// Sets `Gender`: The new gender of the person: 1 for male, 2 for female.
-    pub fn gender(mut self, value: i64) -> Self {
+    pub fn gender(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::Gender>,
+    ) -> Self {
         self.input = self.input.gender(value);
         self
     }
     /// Sets or clears `Gender`, for a value that may be absent.
-    pub fn set_gender(mut self, value: ::core::option::Option<i64>) -> Self {
+    pub fn set_gender(
+        mut self,
+        value: ::core::option::Option<crate::types::Gender>,
+    ) -> Self {
         self.input = self.input.set_gender(value);
         self
     }

@@ -135,12 +135,14 @@ pub struct SearchFacesReturnsByGroupRequest {
     )]
     pub max_person_num_per_group: ::core::option::Option<u64>,
     /// Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedPersonInfo",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub need_person_info: ::core::option::Option<i64>,
+    pub need_person_info: ::core::option::Option<crate::types::YesNo>,
     /// Image quality control.
     /// 0: no control.
     /// 1: low quality requirement. The image has one or more of the following problems: extreme blurriness, covered eyes, covered nose, and covered mouth.
@@ -149,12 +151,14 @@ pub struct SearchFacesReturnsByGroupRequest {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    ///
+    /// A [`QualityControl`](crate::types::QualityControl): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "QualityControl",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub quality_control: ::core::option::Option<u64>,
+    pub quality_control: ::core::option::Option<crate::types::QualityControl>,
     /// In the output parameter `Score`, the result will be returned only if the result value is greater than or equal to the `FaceMatchThreshold` value.
     /// Default value: 0.
     /// Value range: \[0.0,100.0).
@@ -167,12 +171,14 @@ pub struct SearchFacesReturnsByGroupRequest {
     )]
     pub face_match_threshold: ::core::option::Option<f64>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedRotateDetection",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub need_rotate_detection: ::core::option::Option<u64>,
+    pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl SearchFacesReturnsByGroupRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -243,10 +249,10 @@ pub struct SearchFacesReturnsByGroupRequestBuilder {
     max_face_num: ::core::option::Option<u64>,
     min_face_size: ::core::option::Option<u64>,
     max_person_num_per_group: ::core::option::Option<u64>,
-    need_person_info: ::core::option::Option<i64>,
-    quality_control: ::core::option::Option<u64>,
+    need_person_info: ::core::option::Option<crate::types::YesNo>,
+    quality_control: ::core::option::Option<crate::types::QualityControl>,
     face_match_threshold: ::core::option::Option<f64>,
-    need_rotate_detection: ::core::option::Option<u64>,
+    need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl SearchFacesReturnsByGroupRequestBuilder {
     /// Sets `GroupIds`: Required. List of groups to be searched in (up to 60). The array element value is the `GroupId` in the `CreateGroup` API.
@@ -333,12 +339,18 @@ impl SearchFacesReturnsByGroupRequestBuilder {
         self
     }
     /// Sets `NeedPersonInfo`: Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
-    pub fn need_person_info(mut self, value: i64) -> Self {
-        self.need_person_info = Some(value);
+    pub fn need_person_info(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
+        self.need_person_info = Some(value.into());
         self
     }
     /// Sets or clears `NeedPersonInfo`, for a value that may be absent.
-    pub fn set_need_person_info(mut self, value: ::core::option::Option<i64>) -> Self {
+    pub fn set_need_person_info(
+        mut self,
+        value: ::core::option::Option<crate::types::YesNo>,
+    ) -> Self {
         self.need_person_info = value;
         self
     }
@@ -350,12 +362,18 @@ impl SearchFacesReturnsByGroupRequestBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
-    pub fn quality_control(mut self, value: u64) -> Self {
-        self.quality_control = Some(value);
+    pub fn quality_control(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::QualityControl>,
+    ) -> Self {
+        self.quality_control = Some(value.into());
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
-    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+    pub fn set_quality_control(
+        mut self,
+        value: ::core::option::Option<crate::types::QualityControl>,
+    ) -> Self {
         self.quality_control = value;
         self
     }
@@ -375,14 +393,17 @@ impl SearchFacesReturnsByGroupRequestBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.need_rotate_detection = Some(value);
+    pub fn need_rotate_detection(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
+        self.need_rotate_detection = Some(value.into());
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
     pub fn set_need_rotate_detection(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::YesNo>,
     ) -> Self {
         self.need_rotate_detection = value;
         self
@@ -732,8 +753,10 @@ pub struct SearchFacesReturnsByGroupResponse {
     #[serde(rename = "ResultsReturnsByGroup")]
     pub results_returns_by_group: ::std::vec::Vec<crate::types::ResultsReturnsByGroup>,
     /// Algorithm model version used for face recognition.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: ::std::string::String,
+    pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
@@ -767,7 +790,7 @@ impl SearchFacesReturnsByGroupResponseBuilder {
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.value.face_model_version = value.into();
         self
@@ -1502,12 +1525,18 @@ impl SearchFacesReturnsByGroupFluentBuilder {
         self
     }
     /// Sets `NeedPersonInfo`: Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
-    pub fn need_person_info(mut self, value: i64) -> Self {
+    pub fn need_person_info(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
         self.input = self.input.need_person_info(value);
         self
     }
     /// Sets or clears `NeedPersonInfo`, for a value that may be absent.
-    pub fn set_need_person_info(mut self, value: ::core::option::Option<i64>) -> Self {
+    pub fn set_need_person_info(
+        mut self,
+        value: ::core::option::Option<crate::types::YesNo>,
+    ) -> Self {
         self.input = self.input.set_need_person_info(value);
         self
     }
@@ -1519,12 +1548,18 @@ impl SearchFacesReturnsByGroupFluentBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
-    pub fn quality_control(mut self, value: u64) -> Self {
+    pub fn quality_control(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::QualityControl>,
+    ) -> Self {
         self.input = self.input.quality_control(value);
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
-    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+    pub fn set_quality_control(
+        mut self,
+        value: ::core::option::Option<crate::types::QualityControl>,
+    ) -> Self {
         self.input = self.input.set_quality_control(value);
         self
     }
@@ -1544,14 +1579,17 @@ impl SearchFacesReturnsByGroupFluentBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
+    pub fn need_rotate_detection(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
         self.input = self.input.need_rotate_detection(value);
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
     pub fn set_need_rotate_detection(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::YesNo>,
     ) -> Self {
         self.input = self.input.set_need_rotate_detection(value);
         self

@@ -74,8 +74,10 @@ pub struct UpgradeGroupFaceModelVersionRequest {
     #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
     /// Algorithm model version to upgrade to. Defaults to the latest version. A group cannot be upgraded to an older version.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: ::std::string::String,
+    pub face_model_version: crate::types::FaceModelVersion,
 }
 impl UpgradeGroupFaceModelVersionRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -97,7 +99,7 @@ impl UpgradeGroupFaceModelVersionRequest {
 #[must_use = "`.build()` returns the request"]
 pub struct UpgradeGroupFaceModelVersionRequestBuilder {
     group_id: ::core::option::Option<::std::string::String>,
-    face_model_version: ::core::option::Option<::std::string::String>,
+    face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
 }
 impl UpgradeGroupFaceModelVersionRequestBuilder {
     /// Sets `GroupId`: Required. ID of the group to upgrade.
@@ -119,7 +121,7 @@ impl UpgradeGroupFaceModelVersionRequestBuilder {
     /// Sets `FaceModelVersion`: Required. Algorithm model version to upgrade to. Defaults to the latest version. A group cannot be upgraded to an older version.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.face_model_version = Some(value.into());
         self
@@ -127,7 +129,7 @@ impl UpgradeGroupFaceModelVersionRequestBuilder {
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<::std::string::String>,
+        value: ::core::option::Option<crate::types::FaceModelVersion>,
     ) -> Self {
         self.face_model_version = value;
         self
@@ -483,7 +485,7 @@ impl UpgradeGroupFaceModelVersionFluentBuilder {
     /// Sets `FaceModelVersion`: Required. Algorithm model version to upgrade to. Defaults to the latest version. A group cannot be upgraded to an older version.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.input = self.input.face_model_version(value);
         self
@@ -491,7 +493,7 @@ impl UpgradeGroupFaceModelVersionFluentBuilder {
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
     pub fn set_face_model_version(
         mut self,
-        value: ::core::option::Option<::std::string::String>,
+        value: ::core::option::Option<crate::types::FaceModelVersion>,
     ) -> Self {
         self.input = self.input.set_face_model_version(value);
         self

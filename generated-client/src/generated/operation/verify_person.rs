@@ -76,19 +76,23 @@ pub struct VerifyPersonRequest {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    ///
+    /// A [`QualityControl`](crate::types::QualityControl): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "QualityControl",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub quality_control: ::core::option::Option<u64>,
+    pub quality_control: ::core::option::Option<crate::types::QualityControl>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    ///
+    /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
     #[serde(
         rename = "NeedRotateDetection",
         default,
         skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub need_rotate_detection: ::core::option::Option<u64>,
+    pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl VerifyPersonRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -135,8 +139,8 @@ pub struct VerifyPersonRequestBuilder {
     person_id: ::core::option::Option<::std::string::String>,
     image: ::core::option::Option<crate::Image>,
     url: ::core::option::Option<::std::string::String>,
-    quality_control: ::core::option::Option<u64>,
-    need_rotate_detection: ::core::option::Option<u64>,
+    quality_control: ::core::option::Option<crate::types::QualityControl>,
+    need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl VerifyPersonRequestBuilder {
     /// Sets `PersonId`: Required. ID of the person to be verified. For more information on `PersonId`, please see the group management APIs.
@@ -198,24 +202,33 @@ impl VerifyPersonRequestBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
-    pub fn quality_control(mut self, value: u64) -> Self {
-        self.quality_control = Some(value);
+    pub fn quality_control(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::QualityControl>,
+    ) -> Self {
+        self.quality_control = Some(value.into());
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
-    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+    pub fn set_quality_control(
+        mut self,
+        value: ::core::option::Option<crate::types::QualityControl>,
+    ) -> Self {
         self.quality_control = value;
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
-        self.need_rotate_detection = Some(value);
+    pub fn need_rotate_detection(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
+        self.need_rotate_detection = Some(value.into());
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
     pub fn set_need_rotate_detection(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::YesNo>,
     ) -> Self {
         self.need_rotate_detection = value;
         self
@@ -388,8 +401,10 @@ pub struct VerifyPersonResponse {
     #[serde(rename = "IsMatch")]
     pub is_match: bool,
     /// Algorithm model version used for face recognition in the group where the `Person` is, which is set when the group is created.
+    ///
+    /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     #[serde(rename = "FaceModelVersion")]
-    pub face_model_version: ::std::string::String,
+    pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.
     #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
@@ -420,7 +435,7 @@ impl VerifyPersonResponseBuilder {
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition in the group where the `Person` is, which is set when the group is created.
     pub fn face_model_version(
         mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
     ) -> Self {
         self.value.face_model_version = value.into();
         self
@@ -836,24 +851,33 @@ impl VerifyPersonFluentBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
-    pub fn quality_control(mut self, value: u64) -> Self {
+    pub fn quality_control(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::QualityControl>,
+    ) -> Self {
         self.input = self.input.quality_control(value);
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
-    pub fn set_quality_control(mut self, value: ::core::option::Option<u64>) -> Self {
+    pub fn set_quality_control(
+        mut self,
+        value: ::core::option::Option<crate::types::QualityControl>,
+    ) -> Self {
         self.input = self.input.set_quality_control(value);
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
-    pub fn need_rotate_detection(mut self, value: u64) -> Self {
+    pub fn need_rotate_detection(
+        mut self,
+        value: impl ::core::convert::Into<crate::types::YesNo>,
+    ) -> Self {
         self.input = self.input.need_rotate_detection(value);
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
     pub fn set_need_rotate_detection(
         mut self,
-        value: ::core::option::Option<u64>,
+        value: ::core::option::Option<crate::types::YesNo>,
     ) -> Self {
         self.input = self.input.set_need_rotate_detection(value);
         self
