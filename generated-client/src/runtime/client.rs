@@ -20,7 +20,7 @@ use super::error::{
 use super::failover::{BreakerState, Destination, RegionBreaker};
 use super::header_value::HeaderValue;
 use super::image::{to_json_placing_images, JsonBody};
-use super::payload::Payload;
+use super::payload::{Payload, OFF_WORKER_BODY};
 use super::retry::RetryKind;
 use super::signing::{authorization_with_payload_hash, payload_hash, RequestToSign, SigningKey};
 use super::time::{parse_http_date, unix_now};
@@ -163,8 +163,14 @@ impl Client {
         };
         // Prepared once: every attempt signs and sends these same bytes with this hash.
         let len = body.len();
-        let prepared = tokio::time::timeout_at(deadline, Payload::prepare(body, !config.unsigned));
-        let payload = match prepared.await {
+        let hash = !config.unsigned;
+        let prepared = if len <= OFF_WORKER_BODY {
+            // Small calls take the fast path: no timer, no other thread.
+            Ok(Ok(Payload::now(body, hash)))
+        } else {
+            tokio::time::timeout_at(deadline, Payload::prepare(body, hash)).await
+        };
+        let payload = match prepared {
             Ok(Ok(payload)) => payload,
             Ok(Err(error)) => return (Err(error), 0),
             Err(_elapsed) => {

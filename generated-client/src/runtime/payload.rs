@@ -1,8 +1,12 @@
 //! A call's body and its hash, prepared once per call and shared by every attempt. Encoding a
 //! large image and hashing it take milliseconds of CPU; done on tokio's blocking threads, they
 //! leave the async workers free to fire timers, so other calls' deadlines hold under load.
+//! The call's deadline races this work (see `Client::send`).
+
+use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
+use tokio::sync::Semaphore;
 
 use super::error::{SdkError, TransportError};
 use super::image::JsonBody;
@@ -28,7 +32,10 @@ impl Payload {
     }
 
     /// [`Payload::now`], on a blocking thread when the body is large (and a tokio runtime runs
-    /// this). Dropping the future abandons the result, not the work, which ends by itself.
+    /// this). At most one such job per CPU runs at a time: more would only take the CPU from
+    /// the async workers (whose timers end late calls) and hold more bodies in memory. A call
+    /// whose deadline passes while it waits for its turn has done no work and allocated no
+    /// body. Dropping the future abandons the result, not the work, which ends by itself.
     pub(crate) async fn prepare<E>(body: JsonBody, hash: bool) -> Result<Self, SdkError<E>> {
         if body.len() <= OFF_WORKER_BODY {
             return Ok(Payload::now(body, hash));
@@ -36,10 +43,17 @@ impl Payload {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return Ok(Payload::now(body, hash));
         };
-        match runtime
-            .spawn_blocking(move || Payload::now(body, hash))
-            .await
-        {
+        let turn = match Arc::clone(preparers()).acquire_owned().await {
+            Ok(turn) => turn,
+            // Never closed; without a turn the work is still bounded by the blocking pool.
+            Err(_closed) => return Ok(Payload::now(body, hash)),
+        };
+        let work = runtime.spawn_blocking(move || {
+            let payload = Payload::now(body, hash);
+            drop(turn);
+            payload
+        });
+        match work.await {
             Ok(payload) => Ok(payload),
             Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
             Err(_cancelled) => Err(SdkError::Transport(TransportError::not_sent(
@@ -47,4 +61,13 @@ impl Payload {
             ))),
         }
     }
+}
+
+/// Turns to prepare a large body, shared by every client in the process: one per CPU.
+fn preparers() -> &'static Arc<Semaphore> {
+    static PREPARERS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    PREPARERS.get_or_init(|| {
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Arc::new(Semaphore::new(cpus))
+    })
 }
