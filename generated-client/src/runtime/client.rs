@@ -175,7 +175,7 @@ impl Client {
             Ok(Err(error)) => return (Err(error), 0),
             Err(_elapsed) => {
                 let timeout = call_timeout(config, 0).with_last_failure(format_args!(
-                    "the time ran out while the {len}-byte request body was being encoded; nothing was sent"
+                    "the time ran out while the {len}-byte request body was being encoded and hashed; nothing was sent"
                 ));
                 return (Err(SdkError::Timeout(timeout)), 0);
             }
@@ -528,7 +528,9 @@ fn region_answered(result: &Result<HttpResponse, Failure>) -> Option<bool> {
         SdkError::Service(metadata) => {
             Some(metadata.request_id.is_some() && metadata.code != "InternalError")
         }
-        SdkError::Transport(_) | SdkError::Timeout(_) | SdkError::Response(_) => Some(false),
+        // A timeout before sending (credentials, a late start) says nothing about the region.
+        SdkError::Timeout(timeout) => timeout.may_have_been_applied().then_some(false),
+        SdkError::Transport(_) | SdkError::Response(_) => Some(false),
         SdkError::InvalidRequest(_) | SdkError::Credentials(_) => None,
     }
 }
