@@ -17,12 +17,13 @@ use iai_integration_tests::emulator::{
     FaultStep, RawReply, RecordedCall, TestEmulator, GET_GROUP_INFO_EXAMPLE, TEST_SECRET_ID,
 };
 use tencentcloud_iai::operation::delete_group::DeleteGroupRequest;
+use tencentcloud_iai::operation::detect_face::DetectFaceRequest;
 use tencentcloud_iai::operation::get_group_info::{
     GetGroupInfoError, GetGroupInfoRequest, GetGroupInfoResponse,
 };
 use tencentcloud_iai::runtime::transport::{BoxFuture, HttpRequest, HttpResponse, HttpTransport};
 use tencentcloud_iai::{
-    Client, ConfigBuilder, Credentials, CredentialsError, ProvideCredentials, SdkError,
+    Client, ConfigBuilder, Credentials, CredentialsError, Image, ProvideCredentials, SdkError,
     TransportError,
 };
 
@@ -1002,4 +1003,54 @@ async fn a_backoff_that_would_overrun_the_call_timeout_ends_the_call_at_once() {
         "no point sleeping towards a deadline the retry cannot meet: {:?}",
         started.elapsed()
     );
+}
+
+/// As in the load harness: a 3.7 MB image, 4.93 MB once base64-encoded.
+fn big_image() -> Image {
+    Image::from_bytes(vec![0x5a; 3_700_000])
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_deadline_that_passes_while_a_big_body_is_prepared_sends_nothing() {
+    let transport = ScriptedTransport::new(vec![Step::Respond(
+        200,
+        r#"{"Response":{"RequestId":"r"}}"#,
+    )]);
+    let client = client(in_memory(&transport).timeout(Duration::from_secs(2)));
+    let call = client.detect_face().image(big_image()).send();
+    // `join!` polls the call first: its deadline is set and the body goes to a blocking
+    // thread to be encoded and hashed. Then the paused clock jumps past the deadline, before
+    // the call is polled again: whether the timer or the end of the work is seen first, the
+    // call must end late without sending anything.
+    let (result, ()) = tokio::join!(call, tokio::time::advance(Duration::from_secs(3)));
+    let err = result.unwrap_err();
+    assert_timed_out(
+        "deadline during preparation",
+        &err,
+        Duration::from_secs(2),
+        0,
+    );
+    assert!(!err.may_have_been_applied(), "nothing was sent: {err}");
+    assert!(err.to_string().contains("nothing was sent"), "{err}");
+    assert_eq!(transport.calls(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_big_body_prepared_in_time_is_sent_once() {
+    let transport = ScriptedTransport::new(vec![Step::Respond(
+        200,
+        r#"{"Response":{"ImageWidth":1,"ImageHeight":1,"FaceInfos":[],"FaceModelVersion":"3.0","RequestId":"r"}}"#,
+    )]);
+    let client = client(in_memory(&transport).timeout(Duration::from_secs(2)));
+    let request = DetectFaceRequest::builder()
+        .image(big_image())
+        .build()
+        .expect("a valid request");
+    let prepared = client.prepare(&request).await.expect("a prepared request");
+    // The body encoded off the async workers is the plain serialization, and is signed.
+    assert!(*prepared.body() == serde_json::to_vec(&request).unwrap());
+    assert!(prepared.header("Authorization").is_some());
+    let sent = client.send(&request).await;
+    assert!(sent.is_ok(), "{sent:?}");
+    assert_eq!(transport.calls(), 1);
 }

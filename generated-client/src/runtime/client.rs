@@ -19,7 +19,8 @@ use super::error::{
 };
 use super::failover::{BreakerState, Destination, RegionBreaker};
 use super::header_value::HeaderValue;
-use super::image::to_json_placing_images;
+use super::image::{to_json_placing_images, JsonBody};
+use super::payload::{Payload, OFF_WORKER_BODY};
 use super::retry::RetryKind;
 use super::signing::{authorization_with_payload_hash, payload_hash, RequestToSign, SigningKey};
 use super::time::{parse_http_date, unix_now};
@@ -110,16 +111,20 @@ impl Client {
     /// afresh. On `AuthFailure.SignatureExpire` the clock is corrected from the response's
     /// `Date` header and the call is retried once.
     ///
+    /// The call's timeout counts from here: encoding and hashing the body are part of it,
+    /// and an attempt the deadline has passed is not sent.
+    ///
     /// Only encoding and the final decoding are compiled per action: the retry loop, signing
     /// and tracing are one non-generic path over bytes and an action descriptor.
     pub async fn send<A: Action>(&self, request: &A) -> Result<A::Output, SdkError<A::Error>> {
+        let deadline = Instant::now() + self.inner.config.timeout;
         let meta = ActionMeta::of(request);
         let body = encode(request, &self.inner.config, &meta);
         let trace = CallTrace::start(&self.inner.config, &meta);
         let exchanged = match &trace.span {
-            None => self.send_with_retries(&meta, body).await,
+            None => self.send_with_retries(&meta, body, deadline).await,
             Some(span) => {
-                self.send_with_retries(&meta, body)
+                self.send_with_retries(&meta, body, deadline)
                     .instrument(span.clone())
                     .await
             }
@@ -142,19 +147,38 @@ impl Client {
     }
 
     /// The retry loop, the same for every action. The whole-call `deadline` bounds every wait
-    /// in it: the credentials, each attempt (as the earlier of its own timeout and the
-    /// deadline) and each backoff. A success is the response, not yet decoded.
+    /// in it: finishing and hashing the body, the credentials, each attempt (as the earlier of
+    /// its own timeout and the deadline) and each backoff. A success is the response, not yet
+    /// decoded.
     async fn send_with_retries(
         &self,
         meta: &ActionMeta<'_>,
-        body: Result<Bytes, SdkError<ErrorMetadata>>,
+        body: Result<JsonBody, SdkError<ErrorMetadata>>,
+        deadline: Instant,
     ) -> (Result<HttpResponse, SdkError<ErrorMetadata>>, u32) {
         let config = &self.inner.config;
-        let deadline = Instant::now() + config.timeout;
-        // Serialized once: every attempt signs and sends these same bytes.
         let body = match body {
             Ok(body) => body,
             Err(error) => return (Err(error), 0),
+        };
+        // Prepared once: every attempt signs and sends these same bytes with this hash.
+        let len = body.len();
+        let hash = !config.unsigned;
+        let prepared = if len <= OFF_WORKER_BODY {
+            // Small calls take the fast path: no timer, no other thread.
+            Ok(Ok(Payload::now(body, hash)))
+        } else {
+            tokio::time::timeout_at(deadline, Payload::prepare(body, hash)).await
+        };
+        let payload = match prepared {
+            Ok(Ok(payload)) => payload,
+            Ok(Err(error)) => return (Err(error), 0),
+            Err(_elapsed) => {
+                let timeout = call_timeout(config, 0).with_last_failure(format_args!(
+                    "the time ran out while the {len}-byte request body was being encoded and hashed; nothing was sent"
+                ));
+                return (Err(SdkError::Timeout(timeout)), 0);
+            }
         };
 
         // Chosen once: every attempt goes where the first went (failover never repeats a write).
@@ -167,7 +191,7 @@ impl Client {
         loop {
             attempt += 1;
             let result = self
-                .attempt(meta, &body, attempt, deadline, destination)
+                .attempt(meta, &payload, attempt, deadline, destination)
                 .await;
             if let (Some(generation), Some((breaker, _))) = (generation, &self.inner.failover) {
                 if let Some(answered) = region_answered(&result) {
@@ -235,20 +259,29 @@ impl Client {
     async fn attempt(
         &self,
         meta: &ActionMeta<'_>,
-        body: &Bytes,
+        payload: &Payload,
         attempt: u32,
         deadline: Instant,
         destination: Destination,
     ) -> Result<HttpResponse, Failure> {
         let config = &self.inner.config;
         let (http_request, fetched) = self
-            .sign(meta, body.clone(), Some((deadline, attempt)), destination)
+            .sign(meta, payload, Some((deadline, attempt)), destination)
             .await
             .map_err(|error| Failure {
                 // Signing waits only for credentials; timing out there is the call's timeout.
                 ends_call: matches!(error, SdkError::Timeout(_)),
                 ..Failure::without_response(error)
             })?;
+        if Instant::now() >= deadline {
+            // Late already (a busy machine, a slow credentials source): sending would only add
+            // load for an answer nobody waits for. This attempt was not sent.
+            let timeout = call_timeout(config, attempt - 1);
+            return Err(Failure {
+                ends_call: true,
+                ..Failure::without_response(SdkError::Timeout(timeout))
+            });
+        }
 
         let attempt_deadline = Instant::now() + config.attempt_timeout;
         let (limit, limit_is_call_deadline) = if attempt_deadline < deadline {
@@ -308,27 +341,31 @@ impl Client {
     pub async fn prepare<A: Action>(&self, request: &A) -> Result<HttpRequest, SdkError<A::Error>> {
         let meta = ActionMeta::of(request);
         let prepared = match encode(request, &self.inner.config, &meta) {
-            Ok(body) => self
-                .sign(&meta, body, None, self.route().0)
-                .await
-                .map(|(request, _)| request),
+            Ok(body) => match Payload::prepare(body, !self.inner.config.unsigned).await {
+                Ok(payload) => self
+                    .sign(&meta, &payload, None, self.route().0)
+                    .await
+                    .map(|(request, _)| request),
+                Err(e) => Err(e),
+            },
             Err(e) => Err(e),
         };
         prepared.map_err(|e| e.map_service(A::Error::from_metadata))
     }
 
-    /// Signs `body` for the action with current credentials and the (skew-corrected) time.
+    /// Signs `payload` for the action with current credentials and the (skew-corrected) time.
     /// Constant header values are shared; the signing key is reused for the whole UTC day.
     /// Within a call, fetching credentials is bounded by the call's deadline. Returns the
     /// credentials fetched for this request, if they were not the config's fixed ones.
     async fn sign(
         &self,
         meta: &ActionMeta<'_>,
-        body: Bytes,
+        payload: &Payload,
         call: Option<(Instant, u32)>,
         destination: Destination,
     ) -> Result<(HttpRequest, Option<Credentials>), SdkError<ErrorMetadata>> {
         let config = &self.inner.config;
+        let body = payload.body.clone();
         let action = meta.name;
         // Generated actions name theirs with a constant, shared rather than copied.
         let action_header = match meta.static_name {
@@ -377,8 +414,11 @@ impl Client {
             timestamp,
             payload: &body,
         };
-        // Hashed before taking the key's lock: an image payload takes milliseconds.
-        let payload_hash = payload_hash(&body);
+        // Hashed once per call, before taking the key's lock: an image payload takes milliseconds.
+        let payload_hash = match &payload.hash {
+            Some(hash) => *hash,
+            None => payload_hash(&body),
+        };
         let authorization = self.with_signing_key(credentials.secret_key(), timestamp, |key| {
             authorization_with_payload_hash(&to_sign, key, &payload_hash)
         });
@@ -488,7 +528,9 @@ fn region_answered(result: &Result<HttpResponse, Failure>) -> Option<bool> {
         SdkError::Service(metadata) => {
             Some(metadata.request_id.is_some() && metadata.code != "InternalError")
         }
-        SdkError::Transport(_) | SdkError::Timeout(_) | SdkError::Response(_) => Some(false),
+        // A timeout before sending (credentials, a late start) says nothing about the region.
+        SdkError::Timeout(timeout) => timeout.may_have_been_applied().then_some(false),
+        SdkError::Transport(_) | SdkError::Response(_) => Some(false),
         SdkError::InvalidRequest(_) | SdkError::Credentials(_) => None,
     }
 }
@@ -579,11 +621,12 @@ impl CallTrace {
 }
 
 /// Validates the request and encodes its JSON body, sized for large (image) bodies up front.
+/// Raw images are left for [`Payload::prepare`] to encode into place.
 fn encode<A: Action>(
     request: &A,
     config: &Config,
     meta: &ActionMeta<'_>,
-) -> Result<Bytes, SdkError<ErrorMetadata>> {
+) -> Result<JsonBody, SdkError<ErrorMetadata>> {
     request.validate().map_err(SdkError::InvalidRequest)?;
     if meta.region_required && config.region.is_none() {
         return Err(SdkError::InvalidRequest(ValidationError::new(
@@ -604,7 +647,7 @@ fn encode<A: Action>(
     }
     let mut body = Vec::with_capacity(hint);
     serde_json::to_writer(&mut body, request).map_err(|e| cannot_encode(meta, e))?;
-    Ok(Bytes::from(body))
+    Ok(JsonBody::Ready(Bytes::from(body)))
 }
 
 fn cannot_encode(meta: &ActionMeta<'_>, e: serde_json::Error) -> SdkError<ErrorMetadata> {

@@ -490,7 +490,10 @@ impl fmt::Display for TimeoutError {
             self.after, self.attempts
         )?;
         match &self.last_failure {
+            // No attempt was made: it says why.
+            Some(failure) if self.attempts == 0 => write!(f, "; {failure}"),
             Some(failure) => write!(f, "; the last attempt failed: {failure}"),
+            None if self.attempts == 0 => f.write_str("; nothing was sent"),
             None => f.write_str("; no response in time"),
         }
     }

@@ -117,9 +117,12 @@ fn marker_json(index: usize) -> String {
 /// `value` as a JSON body with its raw images base64-encoded straight into place: serde_json
 /// would scan every character of their text for escapes, which base64 never needs and which
 /// cost as much as the encoding. The rest is serialized first, with a marker where each image
-/// goes, then the images are put in their places. `None` when a string in `value` spells a
-/// marker: the caller then encodes the plain way.
-pub(crate) fn to_json_placing_images<T: Serialize>(value: &T) -> serde_json::Result<Option<Bytes>> {
+/// goes; the images are put in their places by [`JsonBody::into_bytes`], which needs nothing
+/// borrowed, so large bodies can be finished off the async workers. `None` when a string in
+/// `value` spells a marker: the caller then encodes the plain way.
+pub(crate) fn to_json_placing_images<T: Serialize>(
+    value: &T,
+) -> serde_json::Result<Option<JsonBody>> {
     /// Ends the deferral however serialization ends, so no later serialization on this
     /// thread leaves markers.
     struct Deferral;
@@ -139,37 +142,93 @@ pub(crate) fn to_json_placing_images<T: Serialize>(value: &T) -> serde_json::Res
     drop(deferral);
     written?;
     if images.is_empty() {
-        return Ok(Some(Bytes::from(skeleton)));
+        return Ok(Some(JsonBody::Ready(Bytes::from(skeleton))));
     }
-    Ok(splice(&skeleton, &images).map(Bytes::from))
+    Ok(ImagesToPlace::new(skeleton, images).map(JsonBody::WithImages))
 }
 
-/// The skeleton with each image's marker replaced by its base64 text, or `None` if the
-/// markers are not exactly one per image, in order.
-fn splice(skeleton: &[u8], images: &[Bytes]) -> Option<Vec<u8>> {
-    let markers: Vec<String> = (0..images.len()).map(marker_json).collect();
-    let encoded: usize = images.iter().map(|i| base64_len(i.len()) + 2).sum();
-    let mut body = Vec::with_capacity(skeleton.len() + encoded);
-    let mut rest = skeleton;
-    for (image, marker) in images.iter().zip(&markers) {
-        let at = memchr::memmem::find(rest, marker.as_bytes())?;
-        body.extend_from_slice(&rest[..at]);
-        body.push(b'"');
-        let start = body.len();
-        body.resize(start + base64_len(image.len()), 0);
-        let written = STANDARD.encode_slice(image, &mut body[start..]).ok()?;
-        debug_assert_eq!(start + written, body.len());
-        body.push(b'"');
-        rest = &rest[at + marker.len()..];
-        if memchr::memmem::find(rest, marker.as_bytes()).is_some() {
-            return None;
+/// A request's JSON body: complete, or a skeleton whose images are still to be encoded.
+pub(crate) enum JsonBody {
+    Ready(Bytes),
+    WithImages(ImagesToPlace),
+}
+
+impl JsonBody {
+    /// The body's length once complete.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            JsonBody::Ready(body) => body.len(),
+            JsonBody::WithImages(images) => images.len,
         }
     }
-    if memchr::memmem::find(rest, b"\\u0000tencentcloud-image-").is_some() {
-        return None;
+
+    /// The complete body; encoding the images is most of a large request's CPU work.
+    pub(crate) fn into_bytes(self) -> Bytes {
+        match self {
+            JsonBody::Ready(body) => body,
+            JsonBody::WithImages(images) => images.place(),
+        }
     }
-    body.extend_from_slice(rest);
-    Some(body)
+}
+
+/// A JSON skeleton with a marker for each raw image, the markers already found: one per
+/// image, in order.
+pub(crate) struct ImagesToPlace {
+    skeleton: Vec<u8>,
+    /// Each image with where its marker (quotes included) starts and ends in the skeleton.
+    images: Vec<(usize, usize, Bytes)>,
+    /// The length of the complete body.
+    len: usize,
+}
+
+impl ImagesToPlace {
+    /// `None` if the markers are not exactly one per image, in order (a string in the
+    /// request spells one).
+    fn new(skeleton: Vec<u8>, images: Vec<Bytes>) -> Option<Self> {
+        let mut placed = Vec::with_capacity(images.len());
+        let mut len = skeleton.len();
+        let mut from = 0;
+        for (index, image) in images.into_iter().enumerate() {
+            let marker = marker_json(index);
+            let at = from + memchr::memmem::find(&skeleton[from..], marker.as_bytes())?;
+            let end = at + marker.len();
+            if memchr::memmem::find(&skeleton[end..], marker.as_bytes()).is_some() {
+                return None;
+            }
+            len = len - marker.len() + base64_len(image.len()) + 2;
+            placed.push((at, end, image));
+            from = end;
+        }
+        if memchr::memmem::find(&skeleton[from..], b"\\u0000tencentcloud-image-").is_some() {
+            return None;
+        }
+        Some(ImagesToPlace {
+            skeleton,
+            images: placed,
+            len,
+        })
+    }
+
+    /// The skeleton with each marker replaced by its image's base64 text, in one allocation.
+    fn place(self) -> Bytes {
+        let mut body = Vec::with_capacity(self.len);
+        let mut rest_from = 0;
+        for (at, end, image) in &self.images {
+            body.extend_from_slice(&self.skeleton[rest_from..*at]);
+            body.push(b'"');
+            let start = body.len();
+            body.resize(start + base64_len(image.len()), 0);
+            let written = STANDARD
+                .encode_slice(image, &mut body[start..])
+                .expect("the buffer is sized for the base64 text");
+            debug_assert_eq!(start + written, body.len());
+            body.push(b'"');
+            rest_from = *end;
+        }
+        body.extend_from_slice(&self.skeleton[rest_from..]);
+        debug_assert_eq!(body.len(), self.len);
+        Bytes::from(body)
+    }
 }
 
 impl<'de> Deserialize<'de> for Image {
@@ -319,6 +378,8 @@ mod tests {
     fn spliced_bodies_equal_plain_serialization() {
         let request = two_images("a \"quoted\" note", "x");
         let body = to_json_placing_images(&request).unwrap().unwrap();
+        assert_eq!(body.len(), serde_json::to_vec(&request).unwrap().len());
+        let body = body.into_bytes();
         assert!(body == serde_json::to_vec(&request).unwrap());
         // Deferral ended with the call: plain serialization still writes the images.
         assert!(serde_json::to_string(&request.a).unwrap().len() > 50_000);
@@ -333,6 +394,7 @@ mod tests {
                 // Either the images land where they belong, or the caller is told to encode
                 // the plain way (`None`); never a body with an image out of place.
                 if let Some(body) = to_json_placing_images(&request).unwrap() {
+                    let body = body.into_bytes();
                     assert!(body == plain, "note {note:?}, tag {tag:?}");
                 }
             }

@@ -19,6 +19,7 @@ pub mod image;
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod mock;
 pub mod paginator;
+pub(crate) mod payload;
 pub mod profile;
 pub mod retry;
 pub(crate) mod sealed;
