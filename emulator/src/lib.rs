@@ -454,15 +454,22 @@ impl RunningEmulator {
 
     /// A client configuration pointed at this emulator with its first key pair.
     pub fn client_config(&self) -> Result<tencentcloud_iai::Config, tencentcloud_iai::ConfigError> {
+        self.client_config_builder()?.build()
+    }
+
+    /// The builder behind [`client_config`](Self::client_config), for a test that also sets
+    /// attempts, timeouts or backoff before `.build()`.
+    pub fn client_config_builder(
+        &self,
+    ) -> Result<tencentcloud_iai::ConfigBuilder, tencentcloud_iai::ConfigError> {
         let c = self.credentials();
         let mut credentials = tencentcloud_iai::Credentials::new(&c.secret_id, &c.secret_key);
         if let Some(token) = &c.token {
             credentials = credentials.with_session_token(token);
         }
-        tencentcloud_iai::Config::builder()
+        Ok(tencentcloud_iai::Config::builder()
             .credentials(credentials)
-            .endpoint(tencentcloud_iai::Endpoint::parse(&self.url())?)
-            .build()
+            .endpoint(tencentcloud_iai::Endpoint::parse(&self.url())?))
     }
 
     /// The live faults: script steps, throttles, and the counts of those injected.

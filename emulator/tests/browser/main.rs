@@ -28,14 +28,10 @@ fn screenshot_path(name: &str) -> PathBuf {
 
 async fn emulator_and_client() -> (RunningEmulator, Client) {
     let emulator = Emulator::builder().start().await.expect("emulator starts");
-    let c = emulator.credentials();
     // One attempt per call: a retry would hide the fault a test sets.
-    let config = tencentcloud_iai::Config::builder()
-        .credentials(tencentcloud_iai::Credentials::new(
-            &c.secret_id,
-            &c.secret_key,
-        ))
-        .endpoint(tencentcloud_iai::Endpoint::parse(&emulator.url()).expect("emulator URL"))
+    let config = emulator
+        .client_config_builder()
+        .expect("emulator URL")
         .max_attempts(1)
         .build()
         .expect("client config");

@@ -239,12 +239,9 @@ async fn a_call_the_client_gives_up_on_is_still_recorded() {
         .faults()
         .push("GetGroupList", [FaultStep::DelayMs(60_000)]);
     let impatient = tencentcloud_iai::Client::new(
-        tencentcloud_iai::Config::builder()
-            .credentials(tencentcloud_iai::Credentials::new(
-                &emulator.credentials().secret_id,
-                &emulator.credentials().secret_key,
-            ))
-            .endpoint(tencentcloud_iai::Endpoint::parse(&emulator.url()).unwrap())
+        emulator
+            .client_config_builder()
+            .unwrap()
             .timeout(Duration::from_millis(200))
             .max_attempts(1)
             .build()

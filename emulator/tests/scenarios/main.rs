@@ -26,13 +26,9 @@ pub async fn start() -> (RunningEmulator, Client) {
 }
 
 pub fn client_for(emulator: &RunningEmulator, attempts: u32) -> Client {
-    let c = emulator.credentials();
-    let config = tencentcloud_iai::Config::builder()
-        .credentials(tencentcloud_iai::Credentials::new(
-            &c.secret_id,
-            &c.secret_key,
-        ))
-        .endpoint(tencentcloud_iai::Endpoint::parse(&emulator.url()).expect("emulator URL"))
+    let config = emulator
+        .client_config_builder()
+        .expect("emulator URL")
         .max_attempts(attempts)
         .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
         .build()
