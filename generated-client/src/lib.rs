@@ -44,10 +44,10 @@ pub mod runtime;
 #[cfg(feature = "cli")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
 pub mod cli;
-pub use generated::common_error::{CommonCode, CommonCodeError};
 #[cfg(feature = "action-table")]
 #[cfg_attr(docsrs, doc(cfg(feature = "action-table")))]
 pub use generated::action_table;
+pub use generated::common_error::{CommonCode, CommonCodeError};
 pub use generated::{operation, types};
 pub use runtime::client::Client;
 pub use runtime::common_call::CommonError;
