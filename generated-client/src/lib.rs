@@ -44,8 +44,11 @@ pub mod runtime;
 #[cfg(feature = "cli")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
 pub mod cli;
+#[cfg(feature = "action-table")]
+#[cfg_attr(docsrs, doc(cfg(feature = "action-table")))]
+pub use generated::action_table;
 pub use generated::common_error::{CommonCode, CommonCodeError};
-pub use generated::{action_table, operation, types};
+pub use generated::{operation, types};
 pub use runtime::client::Client;
 pub use runtime::common_call::CommonError;
 pub use runtime::config::{Config, ConfigBuilder, Endpoint, Language};

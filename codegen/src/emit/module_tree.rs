@@ -16,6 +16,7 @@ pub fn root(service: &Service) -> TokenStream {
     quote! {
         #docs
         // rustfmt would reformat prettyplease's output and make the drift check fail.
+        #[cfg(feature = "action-table")]
         #[rustfmt::skip]
         pub mod action_table;
         #[cfg(feature = "cli")]

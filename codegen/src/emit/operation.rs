@@ -78,8 +78,7 @@ fn request(service: &Service, action: &Action) -> TokenStream {
     checks.extend(fields::validation(&action.input, &validated_types(service)));
     let size_hint = body_size_hint(action);
     let paging = paginated(action);
-    let error_variants = own_errors(action).map(|e| crate::model::names::variant(&e.variant));
-    let error_codes = own_errors(action).map(|e| &e.code);
+    let error_code = error_code_fn(action);
     // With no required parameter, an empty request is valid, and `Default` makes it.
     let default = if action.input.iter().all(Field::is_optional) {
         quote!(Default,)
@@ -155,13 +154,7 @@ fn request(service: &Service, action: &Action) -> TokenStream {
                 #request::validate(self)
             }
 
-            fn error_code(error: &#error) -> ::core::option::Option<&'static str> {
-                match error {
-                    #( #error::#error_variants(_) => Some(#error_codes), )*
-                    #error::Common(e) => Some(e.kind().code()),
-                    #error::Unhandled(_) => None,
-                }
-            }
+            #error_code
 
             fn request_id(output: &#response) -> ::core::option::Option<&str> {
                 Some(&output.request_id)
@@ -464,6 +457,36 @@ pub fn retry_doc(retry: Option<RetryKind>) -> &'static str {
 }
 
 /// The action's own codes: the common ones it does not override are in `Common`.
+/// `Action::error_code`: the variant's position in the error's `OWN_CODES` table (an index per
+/// arm, not a string per arm: less code in every application).
+fn error_code_fn(action: &Action) -> TokenStream {
+    let (_, _, error, _) = names(action);
+    let variants: Vec<_> = own_errors(action)
+        .map(|e| crate::model::names::variant(&e.variant))
+        .collect();
+    if variants.is_empty() {
+        return quote! {
+            fn error_code(error: &#error) -> ::core::option::Option<&'static str> {
+                match error {
+                    #error::Common(e) => Some(e.kind().code()),
+                    #error::Unhandled(_) => None,
+                }
+            }
+        };
+    }
+    let positions = (0..variants.len()).map(Literal::usize_unsuffixed);
+    quote! {
+        fn error_code(error: &#error) -> ::core::option::Option<&'static str> {
+            let position = match error {
+                #( #error::#variants(_) => #positions, )*
+                #error::Common(e) => return Some(e.kind().code()),
+                #error::Unhandled(_) => return None,
+            };
+            #error::OWN_CODES.get(position).copied()
+        }
+    }
+}
+
 fn own_errors(action: &Action) -> impl Iterator<Item = &crate::model::ErrorCode> {
     action.errors.iter().filter(|e| !e.common)
 }
@@ -489,6 +512,7 @@ fn error_enum(action: &Action) -> TokenStream {
         ))
     });
     let codes = own_errors(action).map(|e| &e.code);
+    let positions = (0..variants.len()).map(Literal::usize_unsuffixed);
     let kind_of = |kind: RetryKind| -> Vec<_> {
         own_errors(action)
             .filter(|e| e.retry == Some(kind))
@@ -526,6 +550,10 @@ fn error_enum(action: &Action) -> TokenStream {
         }
 
         impl #error {
+            /// The codes of the variants above `Common`, in their order: `from_metadata` and
+            /// `error_code` go through positions in this table rather than a string per arm.
+            const OWN_CODES: &'static [&'static str] = &[#(#codes),*];
+
             /// The exact error code on the wire, e.g. `InvalidParameterValue`.
             pub fn code(&self) -> &str {
                 &self.metadata().code
@@ -591,9 +619,9 @@ fn error_enum(action: &Action) -> TokenStream {
 
         impl crate::runtime::error::ServiceError for #error {
             fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-                match metadata.code.as_str() {
-                    #( #codes => Self::#variants(metadata), )*
-                    code => match crate::CommonCode::from_code(code) {
+                match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+                    #( Some(#positions) => Self::#variants(metadata), )*
+                    _ => match crate::CommonCode::from_code(&metadata.code) {
                         Some(kind) => Self::Common(crate::CommonCodeError::new(kind, metadata)),
                         None => Self::Unhandled(metadata),
                     },

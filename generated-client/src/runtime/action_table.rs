@@ -113,25 +113,44 @@ impl std::error::Error for RequestRejection {}
 pub fn check_request<R: Action + DeserializeOwned>(
     params: &serde_json::Value,
 ) -> Result<(), RequestRejection> {
-    let request = R::deserialize(params).map_err(|e| {
-        let text = e.to_string();
-        // serde's wording is stable: "missing field `GroupId`".
-        match text
-            .strip_prefix("missing field `")
-            .and_then(|rest| rest.split('`').next())
-        {
-            Some(name) => RequestRejection::Missing(name.to_owned()),
-            None => RequestRejection::Malformed(text),
-        }
-    })?;
+    let request = from_value::<R>(params).map_err(rejection)?;
     request.validate().map_err(RequestRejection::Constraint)
+}
+
+/// Why a request did not decode; serde's wording is stable: "missing field `GroupId`".
+fn rejection(text: String) -> RequestRejection {
+    match text
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        Some(name) => RequestRejection::Missing(name.to_owned()),
+        None => RequestRejection::Malformed(text),
+    }
 }
 
 /// [`ActionEntry::check_response`] for response type `T`.
 pub fn check_response<T: DeserializeOwned>(response: &serde_json::Value) -> Result<(), String> {
-    T::deserialize(response)
-        .map(drop)
-        .map_err(|e| e.to_string())
+    from_value::<T>(response).map(drop)
+}
+
+/// Decodes `value` as a `T` through the JSON text, with serde_json's message (without its
+/// position) on failure.
+///
+/// Through the text rather than `T::deserialize(value)`: the client already compiles each type's
+/// decoder for text (responses on every call), and a second one for `&Value` would be compiled
+/// per type into every application, for the emulator's and the command line's sake only.
+fn from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, String> {
+    serde_json::from_str(&value.to_string()).map_err(without_position)
+}
+
+/// serde_json's message without the " at line 1 column 9" of the text made from the value.
+fn without_position(e: serde_json::Error) -> String {
+    let text = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    match text.strip_suffix(&position) {
+        Some(message) => message.to_owned(),
+        None => text,
+    }
 }
 
 #[cfg(test)]

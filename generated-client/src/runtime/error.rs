@@ -229,6 +229,13 @@ pub trait ServiceError:
     }
 }
 
+/// Where `code` is in an action's table of its own codes: generated `from_metadata` functions
+/// map the position to a variant, so the string comparisons are compiled once, here, rather
+/// than once per code of every action.
+pub(crate) fn code_position(codes: &[&str], code: &str) -> Option<usize> {
+    codes.iter().position(|known| *known == code)
+}
+
 /// The parts of an API error response that every code shares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

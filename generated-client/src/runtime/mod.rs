@@ -3,6 +3,10 @@
 //! actions and types, and calls into this; nothing here names a generated item.
 
 pub mod action;
+// Tools' view of every action (the CLI, the emulator): it compiles a JSON decoder per request
+// and response type, which an application sending typed requests does not need.
+#[cfg(feature = "action-table")]
+#[cfg_attr(docsrs, doc(cfg(feature = "action-table")))]
 pub mod action_table;
 pub mod client;
 pub mod common_call;

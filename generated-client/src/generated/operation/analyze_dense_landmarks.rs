@@ -354,84 +354,39 @@ impl crate::runtime::action::Action for AnalyzeDenseLandmarksRequest {
     fn error_code(
         error: &AnalyzeDenseLandmarksError,
     ) -> ::core::option::Option<&'static str> {
-        match error {
-            AnalyzeDenseLandmarksError::FailedOperationFaceSizeTooSmall(_) => {
-                Some("FailedOperation.FaceSizeTooSmall")
-            }
-            AnalyzeDenseLandmarksError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            AnalyzeDenseLandmarksError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            AnalyzeDenseLandmarksError::FailedOperationImageResolutionExceed(_) => {
-                Some("FailedOperation.ImageResolutionExceed")
-            }
-            AnalyzeDenseLandmarksError::FailedOperationImageResolutionTooSmall(_) => {
-                Some("FailedOperation.ImageResolutionTooSmall")
-            }
-            AnalyzeDenseLandmarksError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            AnalyzeDenseLandmarksError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            AnalyzeDenseLandmarksError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            AnalyzeDenseLandmarksError::FailedOperationUnKnowError(_) => {
-                Some("FailedOperation.UnKnowError")
-            }
-            AnalyzeDenseLandmarksError::InternalError(_) => Some("InternalError"),
-            AnalyzeDenseLandmarksError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
+        let position = match error {
+            AnalyzeDenseLandmarksError::FailedOperationFaceSizeTooSmall(_) => 0,
+            AnalyzeDenseLandmarksError::FailedOperationImageDecodeFailed(_) => 1,
+            AnalyzeDenseLandmarksError::FailedOperationImageDownloadError(_) => 2,
+            AnalyzeDenseLandmarksError::FailedOperationImageResolutionExceed(_) => 3,
+            AnalyzeDenseLandmarksError::FailedOperationImageResolutionTooSmall(_) => 4,
+            AnalyzeDenseLandmarksError::FailedOperationImageSizeExceed(_) => 5,
+            AnalyzeDenseLandmarksError::FailedOperationRequestTimeout(_) => 6,
+            AnalyzeDenseLandmarksError::FailedOperationServerError(_) => 7,
+            AnalyzeDenseLandmarksError::FailedOperationUnKnowError(_) => 8,
+            AnalyzeDenseLandmarksError::InternalError(_) => 9,
+            AnalyzeDenseLandmarksError::InvalidParameterInvalidParameter(_) => 10,
             AnalyzeDenseLandmarksError::InvalidParameterValueFaceModelVersionIllegal(
                 _,
-            ) => Some("InvalidParameterValue.FaceModelVersionIllegal"),
-            AnalyzeDenseLandmarksError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            AnalyzeDenseLandmarksError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            AnalyzeDenseLandmarksError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            AnalyzeDenseLandmarksError::LimitExceeded(_) => Some("LimitExceeded"),
-            AnalyzeDenseLandmarksError::RequestLimitExceeded(_) => {
-                Some("RequestLimitExceeded")
-            }
-            AnalyzeDenseLandmarksError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            AnalyzeDenseLandmarksError::ResourceUnavailableLowBalance(_) => {
-                Some("ResourceUnavailable.LowBalance")
-            }
-            AnalyzeDenseLandmarksError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            AnalyzeDenseLandmarksError::ResourceUnavailableNotReady(_) => {
-                Some("ResourceUnavailable.NotReady")
-            }
-            AnalyzeDenseLandmarksError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            AnalyzeDenseLandmarksError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            AnalyzeDenseLandmarksError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            AnalyzeDenseLandmarksError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            AnalyzeDenseLandmarksError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            AnalyzeDenseLandmarksError::Common(e) => Some(e.kind().code()),
-            AnalyzeDenseLandmarksError::Unhandled(_) => None,
-        }
+            ) => 11,
+            AnalyzeDenseLandmarksError::InvalidParameterValueImageEmpty(_) => 12,
+            AnalyzeDenseLandmarksError::InvalidParameterValueNoFaceInPhoto(_) => 13,
+            AnalyzeDenseLandmarksError::InvalidParameterValueUrlIllegal(_) => 14,
+            AnalyzeDenseLandmarksError::LimitExceeded(_) => 15,
+            AnalyzeDenseLandmarksError::RequestLimitExceeded(_) => 16,
+            AnalyzeDenseLandmarksError::ResourceUnavailableInArrears(_) => 17,
+            AnalyzeDenseLandmarksError::ResourceUnavailableLowBalance(_) => 18,
+            AnalyzeDenseLandmarksError::ResourceUnavailableNotExist(_) => 19,
+            AnalyzeDenseLandmarksError::ResourceUnavailableNotReady(_) => 20,
+            AnalyzeDenseLandmarksError::ResourceUnavailableRecover(_) => 21,
+            AnalyzeDenseLandmarksError::ResourceUnavailableStopUsing(_) => 22,
+            AnalyzeDenseLandmarksError::ResourceUnavailableUnknownStatus(_) => 23,
+            AnalyzeDenseLandmarksError::ResourcesSoldOutChargeStatusException(_) => 24,
+            AnalyzeDenseLandmarksError::UnsupportedOperationUnknowMethod(_) => 25,
+            AnalyzeDenseLandmarksError::Common(e) => return Some(e.kind().code()),
+            AnalyzeDenseLandmarksError::Unhandled(_) => return None,
+        };
+        AnalyzeDenseLandmarksError::OWN_CODES.get(position).copied()
     }
     fn request_id(
         output: &AnalyzeDenseLandmarksResponse,
@@ -637,6 +592,36 @@ pub enum AnalyzeDenseLandmarksError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl AnalyzeDenseLandmarksError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "FailedOperation.FaceSizeTooSmall",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageResolutionExceed",
+        "FailedOperation.ImageResolutionTooSmall",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.ServerError",
+        "FailedOperation.UnKnowError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.FaceModelVersionIllegal",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded",
+        "RequestLimitExceeded",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.LowBalance",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.NotReady",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -726,71 +711,35 @@ impl AnalyzeDenseLandmarksError {
 impl crate::runtime::sealed::Sealed for AnalyzeDenseLandmarksError {}
 impl crate::runtime::error::ServiceError for AnalyzeDenseLandmarksError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "FailedOperation.FaceSizeTooSmall" => {
-                Self::FailedOperationFaceSizeTooSmall(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageResolutionExceed" => {
-                Self::FailedOperationImageResolutionExceed(metadata)
-            }
-            "FailedOperation.ImageResolutionTooSmall" => {
-                Self::FailedOperationImageResolutionTooSmall(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "FailedOperation.UnKnowError" => Self::FailedOperationUnKnowError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.FaceModelVersionIllegal" => {
-                Self::InvalidParameterValueFaceModelVersionIllegal(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded" => Self::LimitExceeded(metadata),
-            "RequestLimitExceeded" => Self::RequestLimitExceeded(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.LowBalance" => {
-                Self::ResourceUnavailableLowBalance(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.NotReady" => Self::ResourceUnavailableNotReady(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::FailedOperationFaceSizeTooSmall(metadata),
+            Some(1) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(2) => Self::FailedOperationImageDownloadError(metadata),
+            Some(3) => Self::FailedOperationImageResolutionExceed(metadata),
+            Some(4) => Self::FailedOperationImageResolutionTooSmall(metadata),
+            Some(5) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(6) => Self::FailedOperationRequestTimeout(metadata),
+            Some(7) => Self::FailedOperationServerError(metadata),
+            Some(8) => Self::FailedOperationUnKnowError(metadata),
+            Some(9) => Self::InternalError(metadata),
+            Some(10) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(11) => Self::InvalidParameterValueFaceModelVersionIllegal(metadata),
+            Some(12) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(13) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(14) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(15) => Self::LimitExceeded(metadata),
+            Some(16) => Self::RequestLimitExceeded(metadata),
+            Some(17) => Self::ResourceUnavailableInArrears(metadata),
+            Some(18) => Self::ResourceUnavailableLowBalance(metadata),
+            Some(19) => Self::ResourceUnavailableNotExist(metadata),
+            Some(20) => Self::ResourceUnavailableNotReady(metadata),
+            Some(21) => Self::ResourceUnavailableRecover(metadata),
+            Some(22) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(23) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(24) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(25) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

@@ -374,233 +374,100 @@ impl crate::runtime::action::Action for CompareFaceRequest {
         CompareFaceRequest::validate(self)
     }
     fn error_code(error: &CompareFaceError) -> ::core::option::Option<&'static str> {
-        match error {
-            CompareFaceError::AuthFailureInvalidAuthorization(_) => {
-                Some("AuthFailure.InvalidAuthorization")
-            }
-            CompareFaceError::FailedOperationConflictOperation(_) => {
-                Some("FailedOperation.ConflictOperation")
-            }
-            CompareFaceError::FailedOperationDuplicatedGroupDescription(_) => {
-                Some("FailedOperation.DuplicatedGroupDescription")
-            }
-            CompareFaceError::FailedOperationFaceQualityNotQualified(_) => {
-                Some("FailedOperation.FaceQualityNotQualified")
-            }
-            CompareFaceError::FailedOperationFaceSizeTooSmall(_) => {
-                Some("FailedOperation.FaceSizeTooSmall")
-            }
-            CompareFaceError::FailedOperationGroupInDeletedState(_) => {
-                Some("FailedOperation.GroupInDeletedState")
-            }
-            CompareFaceError::FailedOperationGroupPersonMapExist(_) => {
-                Some("FailedOperation.GroupPersonMapExist")
-            }
-            CompareFaceError::FailedOperationGroupPersonMapNotExist(_) => {
-                Some("FailedOperation.GroupPersonMapNotExist")
-            }
-            CompareFaceError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            CompareFaceError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            CompareFaceError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            CompareFaceError::FailedOperationImageResolutionExceed(_) => {
-                Some("FailedOperation.ImageResolutionExceed")
-            }
-            CompareFaceError::FailedOperationImageResolutionTooSmall(_) => {
-                Some("FailedOperation.ImageResolutionTooSmall")
-            }
-            CompareFaceError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            CompareFaceError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            CompareFaceError::FailedOperationRpcFail(_) => {
-                Some("FailedOperation.RpcFail")
-            }
-            CompareFaceError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            CompareFaceError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            CompareFaceError::FailedOperationUnKnowError(_) => {
-                Some("FailedOperation.UnKnowError")
-            }
-            CompareFaceError::InternalError(_) => Some("InternalError"),
-            CompareFaceError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
-            CompareFaceError::InvalidParameterValueAccountFaceNumExceed(_) => {
-                Some("InvalidParameterValue.AccountFaceNumExceed")
-            }
-            CompareFaceError::InvalidParameterValueDeleteFaceNumExceed(_) => {
-                Some("InvalidParameterValue.DeleteFaceNumExceed")
-            }
-            CompareFaceError::InvalidParameterValueFaceModelVersionIllegal(_) => {
-                Some("InvalidParameterValue.FaceModelVersionIllegal")
-            }
-            CompareFaceError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsExceed")
-            }
+        let position = match error {
+            CompareFaceError::AuthFailureInvalidAuthorization(_) => 0,
+            CompareFaceError::FailedOperationConflictOperation(_) => 1,
+            CompareFaceError::FailedOperationDuplicatedGroupDescription(_) => 2,
+            CompareFaceError::FailedOperationFaceQualityNotQualified(_) => 3,
+            CompareFaceError::FailedOperationFaceSizeTooSmall(_) => 4,
+            CompareFaceError::FailedOperationGroupInDeletedState(_) => 5,
+            CompareFaceError::FailedOperationGroupPersonMapExist(_) => 6,
+            CompareFaceError::FailedOperationGroupPersonMapNotExist(_) => 7,
+            CompareFaceError::FailedOperationImageDecodeFailed(_) => 8,
+            CompareFaceError::FailedOperationImageDownloadError(_) => 9,
+            CompareFaceError::FailedOperationImageFacedetectFailed(_) => 10,
+            CompareFaceError::FailedOperationImageResolutionExceed(_) => 11,
+            CompareFaceError::FailedOperationImageResolutionTooSmall(_) => 12,
+            CompareFaceError::FailedOperationImageSizeExceed(_) => 13,
+            CompareFaceError::FailedOperationRequestTimeout(_) => 14,
+            CompareFaceError::FailedOperationRpcFail(_) => 15,
+            CompareFaceError::FailedOperationSearchFacesExceed(_) => 16,
+            CompareFaceError::FailedOperationServerError(_) => 17,
+            CompareFaceError::FailedOperationUnKnowError(_) => 18,
+            CompareFaceError::InternalError(_) => 19,
+            CompareFaceError::InvalidParameterInvalidParameter(_) => 20,
+            CompareFaceError::InvalidParameterValueAccountFaceNumExceed(_) => 21,
+            CompareFaceError::InvalidParameterValueDeleteFaceNumExceed(_) => 22,
+            CompareFaceError::InvalidParameterValueFaceModelVersionIllegal(_) => 23,
+            CompareFaceError::InvalidParameterValueGroupExDescriptionsExceed(_) => 24,
             CompareFaceError::InvalidParameterValueGroupExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            ) => 25,
             CompareFaceError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
+                26
             }
             CompareFaceError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
+                27
             }
-            CompareFaceError::InvalidParameterValueGroupFaceNumExceed(_) => {
-                Some("InvalidParameterValue.GroupFaceNumExceed")
-            }
-            CompareFaceError::InvalidParameterValueGroupIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupIdAlreadyExist")
-            }
-            CompareFaceError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
-            }
-            CompareFaceError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            CompareFaceError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
-            }
-            CompareFaceError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
-            }
-            CompareFaceError::InvalidParameterValueGroupNameAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupNameAlreadyExist")
-            }
-            CompareFaceError::InvalidParameterValueGroupNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupNameIllegal")
-            }
-            CompareFaceError::InvalidParameterValueGroupNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupNameTooLong")
-            }
-            CompareFaceError::InvalidParameterValueGroupNumExceed(_) => {
-                Some("InvalidParameterValue.GroupNumExceed")
-            }
-            CompareFaceError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
-                Some("InvalidParameterValue.GroupNumPerPersonExceed")
-            }
-            CompareFaceError::InvalidParameterValueGroupTagIllegal(_) => {
-                Some("InvalidParameterValue.GroupTagIllegal")
-            }
-            CompareFaceError::InvalidParameterValueGroupTagTooLong(_) => {
-                Some("InvalidParameterValue.GroupTagTooLong")
-            }
-            CompareFaceError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            CompareFaceError::InvalidParameterValueLimitExceed(_) => {
-                Some("InvalidParameterValue.LimitExceed")
-            }
-            CompareFaceError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            CompareFaceError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            CompareFaceError::InvalidParameterValueOffsetExceed(_) => {
-                Some("InvalidParameterValue.OffsetExceed")
-            }
+            CompareFaceError::InvalidParameterValueGroupFaceNumExceed(_) => 28,
+            CompareFaceError::InvalidParameterValueGroupIdAlreadyExist(_) => 29,
+            CompareFaceError::InvalidParameterValueGroupIdIllegal(_) => 30,
+            CompareFaceError::InvalidParameterValueGroupIdNotExist(_) => 31,
+            CompareFaceError::InvalidParameterValueGroupIdTooLong(_) => 32,
+            CompareFaceError::InvalidParameterValueGroupIdsExceed(_) => 33,
+            CompareFaceError::InvalidParameterValueGroupNameAlreadyExist(_) => 34,
+            CompareFaceError::InvalidParameterValueGroupNameIllegal(_) => 35,
+            CompareFaceError::InvalidParameterValueGroupNameTooLong(_) => 36,
+            CompareFaceError::InvalidParameterValueGroupNumExceed(_) => 37,
+            CompareFaceError::InvalidParameterValueGroupNumPerPersonExceed(_) => 38,
+            CompareFaceError::InvalidParameterValueGroupTagIllegal(_) => 39,
+            CompareFaceError::InvalidParameterValueGroupTagTooLong(_) => 40,
+            CompareFaceError::InvalidParameterValueImageEmpty(_) => 41,
+            CompareFaceError::InvalidParameterValueLimitExceed(_) => 42,
+            CompareFaceError::InvalidParameterValueNoFaceInGroups(_) => 43,
+            CompareFaceError::InvalidParameterValueNoFaceInPhoto(_) => 44,
+            CompareFaceError::InvalidParameterValueOffsetExceed(_) => 45,
             CompareFaceError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
+                46
             }
             CompareFaceError::InvalidParameterValuePersonExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ) => 47,
             CompareFaceError::InvalidParameterValuePersonExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionsNameIllegal")
+                48
             }
             CompareFaceError::InvalidParameterValuePersonExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionsNameTooLong")
+                49
             }
-            CompareFaceError::InvalidParameterValuePersonExistInGroup(_) => {
-                Some("InvalidParameterValue.PersonExistInGroup")
-            }
-            CompareFaceError::InvalidParameterValuePersonFaceNumExceed(_) => {
-                Some("InvalidParameterValue.PersonFaceNumExceed")
-            }
-            CompareFaceError::InvalidParameterValuePersonGenderIllegal(_) => {
-                Some("InvalidParameterValue.PersonGenderIllegal")
-            }
-            CompareFaceError::InvalidParameterValuePersonIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.PersonIdAlreadyExist")
-            }
-            CompareFaceError::InvalidParameterValuePersonIdIllegal(_) => {
-                Some("InvalidParameterValue.PersonIdIllegal")
-            }
-            CompareFaceError::InvalidParameterValuePersonIdNotExist(_) => {
-                Some("InvalidParameterValue.PersonIdNotExist")
-            }
-            CompareFaceError::InvalidParameterValuePersonIdTooLong(_) => {
-                Some("InvalidParameterValue.PersonIdTooLong")
-            }
-            CompareFaceError::InvalidParameterValuePersonNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonNameIllegal")
-            }
-            CompareFaceError::InvalidParameterValuePersonNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonNameTooLong")
-            }
-            CompareFaceError::InvalidParameterValueQualityControlIllegal(_) => {
-                Some("InvalidParameterValue.QualityControlIllegal")
-            }
-            CompareFaceError::InvalidParameterValueSearchPersonsExceed(_) => {
-                Some("InvalidParameterValue.SearchPersonsExceed")
-            }
-            CompareFaceError::InvalidParameterValueUploadFaceNumExceed(_) => {
-                Some("InvalidParameterValue.UploadFaceNumExceed")
-            }
-            CompareFaceError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            CompareFaceError::LimitExceededErrorFaceNumExceed(_) => {
-                Some("LimitExceeded.ErrorFaceNumExceed")
-            }
-            CompareFaceError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            CompareFaceError::ResourceUnavailableDelivering(_) => {
-                Some("ResourceUnavailable.Delivering")
-            }
-            CompareFaceError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            CompareFaceError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            CompareFaceError::ResourceUnavailableLowBalance(_) => {
-                Some("ResourceUnavailable.LowBalance")
-            }
-            CompareFaceError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            CompareFaceError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            CompareFaceError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            CompareFaceError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            CompareFaceError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            CompareFaceError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            CompareFaceError::Common(e) => Some(e.kind().code()),
-            CompareFaceError::Unhandled(_) => None,
-        }
+            CompareFaceError::InvalidParameterValuePersonExistInGroup(_) => 50,
+            CompareFaceError::InvalidParameterValuePersonFaceNumExceed(_) => 51,
+            CompareFaceError::InvalidParameterValuePersonGenderIllegal(_) => 52,
+            CompareFaceError::InvalidParameterValuePersonIdAlreadyExist(_) => 53,
+            CompareFaceError::InvalidParameterValuePersonIdIllegal(_) => 54,
+            CompareFaceError::InvalidParameterValuePersonIdNotExist(_) => 55,
+            CompareFaceError::InvalidParameterValuePersonIdTooLong(_) => 56,
+            CompareFaceError::InvalidParameterValuePersonNameIllegal(_) => 57,
+            CompareFaceError::InvalidParameterValuePersonNameTooLong(_) => 58,
+            CompareFaceError::InvalidParameterValueQualityControlIllegal(_) => 59,
+            CompareFaceError::InvalidParameterValueSearchPersonsExceed(_) => 60,
+            CompareFaceError::InvalidParameterValueUploadFaceNumExceed(_) => 61,
+            CompareFaceError::InvalidParameterValueUrlIllegal(_) => 62,
+            CompareFaceError::LimitExceededErrorFaceNumExceed(_) => 63,
+            CompareFaceError::MissingParameterErrorParameterEmpty(_) => 64,
+            CompareFaceError::ResourceUnavailableDelivering(_) => 65,
+            CompareFaceError::ResourceUnavailableFreeze(_) => 66,
+            CompareFaceError::ResourceUnavailableInArrears(_) => 67,
+            CompareFaceError::ResourceUnavailableLowBalance(_) => 68,
+            CompareFaceError::ResourceUnavailableNotExist(_) => 69,
+            CompareFaceError::ResourceUnavailableRecover(_) => 70,
+            CompareFaceError::ResourceUnavailableStopUsing(_) => 71,
+            CompareFaceError::ResourceUnavailableUnknownStatus(_) => 72,
+            CompareFaceError::ResourcesSoldOutChargeStatusException(_) => 73,
+            CompareFaceError::UnsupportedOperationUnknowMethod(_) => 74,
+            CompareFaceError::Common(e) => return Some(e.kind().code()),
+            CompareFaceError::Unhandled(_) => return None,
+        };
+        CompareFaceError::OWN_CODES.get(position).copied()
     }
     fn request_id(output: &CompareFaceResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
@@ -862,6 +729,85 @@ pub enum CompareFaceError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl CompareFaceError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "AuthFailure.InvalidAuthorization",
+        "FailedOperation.ConflictOperation",
+        "FailedOperation.DuplicatedGroupDescription",
+        "FailedOperation.FaceQualityNotQualified",
+        "FailedOperation.FaceSizeTooSmall",
+        "FailedOperation.GroupInDeletedState",
+        "FailedOperation.GroupPersonMapExist",
+        "FailedOperation.GroupPersonMapNotExist",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageResolutionExceed",
+        "FailedOperation.ImageResolutionTooSmall",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.RpcFail",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "FailedOperation.UnKnowError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.AccountFaceNumExceed",
+        "InvalidParameterValue.DeleteFaceNumExceed",
+        "InvalidParameterValue.FaceModelVersionIllegal",
+        "InvalidParameterValue.GroupExDescriptionsExceed",
+        "InvalidParameterValue.GroupExDescriptionsNameIdentical",
+        "InvalidParameterValue.GroupExDescriptionsNameIllegal",
+        "InvalidParameterValue.GroupExDescriptionsNameTooLong",
+        "InvalidParameterValue.GroupFaceNumExceed",
+        "InvalidParameterValue.GroupIdAlreadyExist",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.GroupNameAlreadyExist",
+        "InvalidParameterValue.GroupNameIllegal",
+        "InvalidParameterValue.GroupNameTooLong",
+        "InvalidParameterValue.GroupNumExceed",
+        "InvalidParameterValue.GroupNumPerPersonExceed",
+        "InvalidParameterValue.GroupTagIllegal",
+        "InvalidParameterValue.GroupTagTooLong",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.OffsetExceed",
+        "InvalidParameterValue.PersonExDescriptionInfosExceed",
+        "InvalidParameterValue.PersonExDescriptionsNameIdentical",
+        "InvalidParameterValue.PersonExDescriptionsNameIllegal",
+        "InvalidParameterValue.PersonExDescriptionsNameTooLong",
+        "InvalidParameterValue.PersonExistInGroup",
+        "InvalidParameterValue.PersonFaceNumExceed",
+        "InvalidParameterValue.PersonGenderIllegal",
+        "InvalidParameterValue.PersonIdAlreadyExist",
+        "InvalidParameterValue.PersonIdIllegal",
+        "InvalidParameterValue.PersonIdNotExist",
+        "InvalidParameterValue.PersonIdTooLong",
+        "InvalidParameterValue.PersonNameIllegal",
+        "InvalidParameterValue.PersonNameTooLong",
+        "InvalidParameterValue.QualityControlIllegal",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UploadFaceNumExceed",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded.ErrorFaceNumExceed",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.Delivering",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.LowBalance",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -998,220 +944,98 @@ impl CompareFaceError {
 impl crate::runtime::sealed::Sealed for CompareFaceError {}
 impl crate::runtime::error::ServiceError for CompareFaceError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "FailedOperation.ConflictOperation" => {
-                Self::FailedOperationConflictOperation(metadata)
-            }
-            "FailedOperation.DuplicatedGroupDescription" => {
-                Self::FailedOperationDuplicatedGroupDescription(metadata)
-            }
-            "FailedOperation.FaceQualityNotQualified" => {
-                Self::FailedOperationFaceQualityNotQualified(metadata)
-            }
-            "FailedOperation.FaceSizeTooSmall" => {
-                Self::FailedOperationFaceSizeTooSmall(metadata)
-            }
-            "FailedOperation.GroupInDeletedState" => {
-                Self::FailedOperationGroupInDeletedState(metadata)
-            }
-            "FailedOperation.GroupPersonMapExist" => {
-                Self::FailedOperationGroupPersonMapExist(metadata)
-            }
-            "FailedOperation.GroupPersonMapNotExist" => {
-                Self::FailedOperationGroupPersonMapNotExist(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageResolutionExceed" => {
-                Self::FailedOperationImageResolutionExceed(metadata)
-            }
-            "FailedOperation.ImageResolutionTooSmall" => {
-                Self::FailedOperationImageResolutionTooSmall(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.RpcFail" => Self::FailedOperationRpcFail(metadata),
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "FailedOperation.UnKnowError" => Self::FailedOperationUnKnowError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.AccountFaceNumExceed" => {
-                Self::InvalidParameterValueAccountFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.DeleteFaceNumExceed" => {
-                Self::InvalidParameterValueDeleteFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.FaceModelVersionIllegal" => {
-                Self::InvalidParameterValueFaceModelVersionIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsExceed" => {
-                Self::InvalidParameterValueGroupExDescriptionsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsNameIdentical" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
+            Some(1) => Self::FailedOperationConflictOperation(metadata),
+            Some(2) => Self::FailedOperationDuplicatedGroupDescription(metadata),
+            Some(3) => Self::FailedOperationFaceQualityNotQualified(metadata),
+            Some(4) => Self::FailedOperationFaceSizeTooSmall(metadata),
+            Some(5) => Self::FailedOperationGroupInDeletedState(metadata),
+            Some(6) => Self::FailedOperationGroupPersonMapExist(metadata),
+            Some(7) => Self::FailedOperationGroupPersonMapNotExist(metadata),
+            Some(8) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(9) => Self::FailedOperationImageDownloadError(metadata),
+            Some(10) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(11) => Self::FailedOperationImageResolutionExceed(metadata),
+            Some(12) => Self::FailedOperationImageResolutionTooSmall(metadata),
+            Some(13) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(14) => Self::FailedOperationRequestTimeout(metadata),
+            Some(15) => Self::FailedOperationRpcFail(metadata),
+            Some(16) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(17) => Self::FailedOperationServerError(metadata),
+            Some(18) => Self::FailedOperationUnKnowError(metadata),
+            Some(19) => Self::InternalError(metadata),
+            Some(20) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(21) => Self::InvalidParameterValueAccountFaceNumExceed(metadata),
+            Some(22) => Self::InvalidParameterValueDeleteFaceNumExceed(metadata),
+            Some(23) => Self::InvalidParameterValueFaceModelVersionIllegal(metadata),
+            Some(24) => Self::InvalidParameterValueGroupExDescriptionsExceed(metadata),
+            Some(25) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameIllegal" => {
+            Some(26) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameTooLong" => {
+            Some(27) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.GroupFaceNumExceed" => {
-                Self::InvalidParameterValueGroupFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupIdAlreadyExist" => {
-                Self::InvalidParameterValueGroupIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNameAlreadyExist" => {
-                Self::InvalidParameterValueGroupNameAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupNameIllegal" => {
-                Self::InvalidParameterValueGroupNameIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupNameTooLong" => {
-                Self::InvalidParameterValueGroupNameTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupNumExceed" => {
-                Self::InvalidParameterValueGroupNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNumPerPersonExceed" => {
-                Self::InvalidParameterValueGroupNumPerPersonExceed(metadata)
-            }
-            "InvalidParameterValue.GroupTagIllegal" => {
-                Self::InvalidParameterValueGroupTagIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupTagTooLong" => {
-                Self::InvalidParameterValueGroupTagTooLong(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.OffsetExceed" => {
-                Self::InvalidParameterValueOffsetExceed(metadata)
-            }
-            "InvalidParameterValue.PersonExDescriptionInfosExceed" => {
+            Some(28) => Self::InvalidParameterValueGroupFaceNumExceed(metadata),
+            Some(29) => Self::InvalidParameterValueGroupIdAlreadyExist(metadata),
+            Some(30) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(31) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(32) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(33) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(34) => Self::InvalidParameterValueGroupNameAlreadyExist(metadata),
+            Some(35) => Self::InvalidParameterValueGroupNameIllegal(metadata),
+            Some(36) => Self::InvalidParameterValueGroupNameTooLong(metadata),
+            Some(37) => Self::InvalidParameterValueGroupNumExceed(metadata),
+            Some(38) => Self::InvalidParameterValueGroupNumPerPersonExceed(metadata),
+            Some(39) => Self::InvalidParameterValueGroupTagIllegal(metadata),
+            Some(40) => Self::InvalidParameterValueGroupTagTooLong(metadata),
+            Some(41) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(42) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(43) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(44) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(45) => Self::InvalidParameterValueOffsetExceed(metadata),
+            Some(46) => {
                 Self::InvalidParameterValuePersonExDescriptionInfosExceed(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIdentical" => {
+            Some(47) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIllegal" => {
+            Some(48) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameTooLong" => {
+            Some(49) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.PersonExistInGroup" => {
-                Self::InvalidParameterValuePersonExistInGroup(metadata)
-            }
-            "InvalidParameterValue.PersonFaceNumExceed" => {
-                Self::InvalidParameterValuePersonFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.PersonGenderIllegal" => {
-                Self::InvalidParameterValuePersonGenderIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdAlreadyExist" => {
-                Self::InvalidParameterValuePersonIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdIllegal" => {
-                Self::InvalidParameterValuePersonIdIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdNotExist" => {
-                Self::InvalidParameterValuePersonIdNotExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdTooLong" => {
-                Self::InvalidParameterValuePersonIdTooLong(metadata)
-            }
-            "InvalidParameterValue.PersonNameIllegal" => {
-                Self::InvalidParameterValuePersonNameIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonNameTooLong" => {
-                Self::InvalidParameterValuePersonNameTooLong(metadata)
-            }
-            "InvalidParameterValue.QualityControlIllegal" => {
-                Self::InvalidParameterValueQualityControlIllegal(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UploadFaceNumExceed" => {
-                Self::InvalidParameterValueUploadFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded.ErrorFaceNumExceed" => {
-                Self::LimitExceededErrorFaceNumExceed(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.Delivering" => {
-                Self::ResourceUnavailableDelivering(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.LowBalance" => {
-                Self::ResourceUnavailableLowBalance(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(50) => Self::InvalidParameterValuePersonExistInGroup(metadata),
+            Some(51) => Self::InvalidParameterValuePersonFaceNumExceed(metadata),
+            Some(52) => Self::InvalidParameterValuePersonGenderIllegal(metadata),
+            Some(53) => Self::InvalidParameterValuePersonIdAlreadyExist(metadata),
+            Some(54) => Self::InvalidParameterValuePersonIdIllegal(metadata),
+            Some(55) => Self::InvalidParameterValuePersonIdNotExist(metadata),
+            Some(56) => Self::InvalidParameterValuePersonIdTooLong(metadata),
+            Some(57) => Self::InvalidParameterValuePersonNameIllegal(metadata),
+            Some(58) => Self::InvalidParameterValuePersonNameTooLong(metadata),
+            Some(59) => Self::InvalidParameterValueQualityControlIllegal(metadata),
+            Some(60) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(61) => Self::InvalidParameterValueUploadFaceNumExceed(metadata),
+            Some(62) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(63) => Self::LimitExceededErrorFaceNumExceed(metadata),
+            Some(64) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(65) => Self::ResourceUnavailableDelivering(metadata),
+            Some(66) => Self::ResourceUnavailableFreeze(metadata),
+            Some(67) => Self::ResourceUnavailableInArrears(metadata),
+            Some(68) => Self::ResourceUnavailableLowBalance(metadata),
+            Some(69) => Self::ResourceUnavailableNotExist(metadata),
+            Some(70) => Self::ResourceUnavailableRecover(metadata),
+            Some(71) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(72) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(73) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(74) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

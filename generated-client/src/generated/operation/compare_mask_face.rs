@@ -322,227 +322,98 @@ impl crate::runtime::action::Action for CompareMaskFaceRequest {
         CompareMaskFaceRequest::validate(self)
     }
     fn error_code(error: &CompareMaskFaceError) -> ::core::option::Option<&'static str> {
-        match error {
-            CompareMaskFaceError::FailedOperationConflictOperation(_) => {
-                Some("FailedOperation.ConflictOperation")
-            }
-            CompareMaskFaceError::FailedOperationDuplicatedGroupDescription(_) => {
-                Some("FailedOperation.DuplicatedGroupDescription")
-            }
-            CompareMaskFaceError::FailedOperationFaceQualityNotQualified(_) => {
-                Some("FailedOperation.FaceQualityNotQualified")
-            }
-            CompareMaskFaceError::FailedOperationFaceSizeTooSmall(_) => {
-                Some("FailedOperation.FaceSizeTooSmall")
-            }
-            CompareMaskFaceError::FailedOperationGroupInDeletedState(_) => {
-                Some("FailedOperation.GroupInDeletedState")
-            }
-            CompareMaskFaceError::FailedOperationGroupPersonMapExist(_) => {
-                Some("FailedOperation.GroupPersonMapExist")
-            }
-            CompareMaskFaceError::FailedOperationGroupPersonMapNotExist(_) => {
-                Some("FailedOperation.GroupPersonMapNotExist")
-            }
-            CompareMaskFaceError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            CompareMaskFaceError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            CompareMaskFaceError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            CompareMaskFaceError::FailedOperationImageResolutionExceed(_) => {
-                Some("FailedOperation.ImageResolutionExceed")
-            }
-            CompareMaskFaceError::FailedOperationImageResolutionTooSmall(_) => {
-                Some("FailedOperation.ImageResolutionTooSmall")
-            }
-            CompareMaskFaceError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            CompareMaskFaceError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            CompareMaskFaceError::FailedOperationRpcFail(_) => {
-                Some("FailedOperation.RpcFail")
-            }
-            CompareMaskFaceError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            CompareMaskFaceError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            CompareMaskFaceError::FailedOperationUnKnowError(_) => {
-                Some("FailedOperation.UnKnowError")
-            }
-            CompareMaskFaceError::InternalError(_) => Some("InternalError"),
-            CompareMaskFaceError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
-            CompareMaskFaceError::InvalidParameterValueAccountFaceNumExceed(_) => {
-                Some("InvalidParameterValue.AccountFaceNumExceed")
-            }
-            CompareMaskFaceError::InvalidParameterValueDeleteFaceNumExceed(_) => {
-                Some("InvalidParameterValue.DeleteFaceNumExceed")
-            }
-            CompareMaskFaceError::InvalidParameterValueFaceModelVersionIllegal(_) => {
-                Some("InvalidParameterValue.FaceModelVersionIllegal")
-            }
-            CompareMaskFaceError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsExceed")
-            }
+        let position = match error {
+            CompareMaskFaceError::FailedOperationConflictOperation(_) => 0,
+            CompareMaskFaceError::FailedOperationDuplicatedGroupDescription(_) => 1,
+            CompareMaskFaceError::FailedOperationFaceQualityNotQualified(_) => 2,
+            CompareMaskFaceError::FailedOperationFaceSizeTooSmall(_) => 3,
+            CompareMaskFaceError::FailedOperationGroupInDeletedState(_) => 4,
+            CompareMaskFaceError::FailedOperationGroupPersonMapExist(_) => 5,
+            CompareMaskFaceError::FailedOperationGroupPersonMapNotExist(_) => 6,
+            CompareMaskFaceError::FailedOperationImageDecodeFailed(_) => 7,
+            CompareMaskFaceError::FailedOperationImageDownloadError(_) => 8,
+            CompareMaskFaceError::FailedOperationImageFacedetectFailed(_) => 9,
+            CompareMaskFaceError::FailedOperationImageResolutionExceed(_) => 10,
+            CompareMaskFaceError::FailedOperationImageResolutionTooSmall(_) => 11,
+            CompareMaskFaceError::FailedOperationImageSizeExceed(_) => 12,
+            CompareMaskFaceError::FailedOperationRequestTimeout(_) => 13,
+            CompareMaskFaceError::FailedOperationRpcFail(_) => 14,
+            CompareMaskFaceError::FailedOperationSearchFacesExceed(_) => 15,
+            CompareMaskFaceError::FailedOperationServerError(_) => 16,
+            CompareMaskFaceError::FailedOperationUnKnowError(_) => 17,
+            CompareMaskFaceError::InternalError(_) => 18,
+            CompareMaskFaceError::InvalidParameterInvalidParameter(_) => 19,
+            CompareMaskFaceError::InvalidParameterValueAccountFaceNumExceed(_) => 20,
+            CompareMaskFaceError::InvalidParameterValueDeleteFaceNumExceed(_) => 21,
+            CompareMaskFaceError::InvalidParameterValueFaceModelVersionIllegal(_) => 22,
+            CompareMaskFaceError::InvalidParameterValueGroupExDescriptionsExceed(_) => 23,
             CompareMaskFaceError::InvalidParameterValueGroupExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            ) => 24,
             CompareMaskFaceError::InvalidParameterValueGroupExDescriptionsNameIllegal(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIllegal"),
+            ) => 25,
             CompareMaskFaceError::InvalidParameterValueGroupExDescriptionsNameTooLong(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameTooLong"),
-            CompareMaskFaceError::InvalidParameterValueGroupFaceNumExceed(_) => {
-                Some("InvalidParameterValue.GroupFaceNumExceed")
-            }
-            CompareMaskFaceError::InvalidParameterValueGroupIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupIdAlreadyExist")
-            }
-            CompareMaskFaceError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
-            }
-            CompareMaskFaceError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            CompareMaskFaceError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
-            }
-            CompareMaskFaceError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
-            }
-            CompareMaskFaceError::InvalidParameterValueGroupNameAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupNameAlreadyExist")
-            }
-            CompareMaskFaceError::InvalidParameterValueGroupNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupNameIllegal")
-            }
-            CompareMaskFaceError::InvalidParameterValueGroupNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupNameTooLong")
-            }
-            CompareMaskFaceError::InvalidParameterValueGroupNumExceed(_) => {
-                Some("InvalidParameterValue.GroupNumExceed")
-            }
-            CompareMaskFaceError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
-                Some("InvalidParameterValue.GroupNumPerPersonExceed")
-            }
-            CompareMaskFaceError::InvalidParameterValueGroupTagIllegal(_) => {
-                Some("InvalidParameterValue.GroupTagIllegal")
-            }
-            CompareMaskFaceError::InvalidParameterValueGroupTagTooLong(_) => {
-                Some("InvalidParameterValue.GroupTagTooLong")
-            }
-            CompareMaskFaceError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            CompareMaskFaceError::InvalidParameterValueLimitExceed(_) => {
-                Some("InvalidParameterValue.LimitExceed")
-            }
-            CompareMaskFaceError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            CompareMaskFaceError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            CompareMaskFaceError::InvalidParameterValueOffsetExceed(_) => {
-                Some("InvalidParameterValue.OffsetExceed")
-            }
+            ) => 26,
+            CompareMaskFaceError::InvalidParameterValueGroupFaceNumExceed(_) => 27,
+            CompareMaskFaceError::InvalidParameterValueGroupIdAlreadyExist(_) => 28,
+            CompareMaskFaceError::InvalidParameterValueGroupIdIllegal(_) => 29,
+            CompareMaskFaceError::InvalidParameterValueGroupIdNotExist(_) => 30,
+            CompareMaskFaceError::InvalidParameterValueGroupIdTooLong(_) => 31,
+            CompareMaskFaceError::InvalidParameterValueGroupIdsExceed(_) => 32,
+            CompareMaskFaceError::InvalidParameterValueGroupNameAlreadyExist(_) => 33,
+            CompareMaskFaceError::InvalidParameterValueGroupNameIllegal(_) => 34,
+            CompareMaskFaceError::InvalidParameterValueGroupNameTooLong(_) => 35,
+            CompareMaskFaceError::InvalidParameterValueGroupNumExceed(_) => 36,
+            CompareMaskFaceError::InvalidParameterValueGroupNumPerPersonExceed(_) => 37,
+            CompareMaskFaceError::InvalidParameterValueGroupTagIllegal(_) => 38,
+            CompareMaskFaceError::InvalidParameterValueGroupTagTooLong(_) => 39,
+            CompareMaskFaceError::InvalidParameterValueImageEmpty(_) => 40,
+            CompareMaskFaceError::InvalidParameterValueLimitExceed(_) => 41,
+            CompareMaskFaceError::InvalidParameterValueNoFaceInGroups(_) => 42,
+            CompareMaskFaceError::InvalidParameterValueNoFaceInPhoto(_) => 43,
+            CompareMaskFaceError::InvalidParameterValueOffsetExceed(_) => 44,
             CompareMaskFaceError::InvalidParameterValuePersonExDescriptionInfosExceed(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionInfosExceed"),
+            ) => 45,
             CompareMaskFaceError::InvalidParameterValuePersonExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ) => 46,
             CompareMaskFaceError::InvalidParameterValuePersonExDescriptionsNameIllegal(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            ) => 47,
             CompareMaskFaceError::InvalidParameterValuePersonExDescriptionsNameTooLong(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
-            CompareMaskFaceError::InvalidParameterValuePersonExistInGroup(_) => {
-                Some("InvalidParameterValue.PersonExistInGroup")
-            }
-            CompareMaskFaceError::InvalidParameterValuePersonFaceNumExceed(_) => {
-                Some("InvalidParameterValue.PersonFaceNumExceed")
-            }
-            CompareMaskFaceError::InvalidParameterValuePersonGenderIllegal(_) => {
-                Some("InvalidParameterValue.PersonGenderIllegal")
-            }
-            CompareMaskFaceError::InvalidParameterValuePersonIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.PersonIdAlreadyExist")
-            }
-            CompareMaskFaceError::InvalidParameterValuePersonIdIllegal(_) => {
-                Some("InvalidParameterValue.PersonIdIllegal")
-            }
-            CompareMaskFaceError::InvalidParameterValuePersonIdNotExist(_) => {
-                Some("InvalidParameterValue.PersonIdNotExist")
-            }
-            CompareMaskFaceError::InvalidParameterValuePersonIdTooLong(_) => {
-                Some("InvalidParameterValue.PersonIdTooLong")
-            }
-            CompareMaskFaceError::InvalidParameterValuePersonNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonNameIllegal")
-            }
-            CompareMaskFaceError::InvalidParameterValuePersonNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonNameTooLong")
-            }
-            CompareMaskFaceError::InvalidParameterValueQualityControlIllegal(_) => {
-                Some("InvalidParameterValue.QualityControlIllegal")
-            }
-            CompareMaskFaceError::InvalidParameterValueSearchPersonsExceed(_) => {
-                Some("InvalidParameterValue.SearchPersonsExceed")
-            }
-            CompareMaskFaceError::InvalidParameterValueUploadFaceNumExceed(_) => {
-                Some("InvalidParameterValue.UploadFaceNumExceed")
-            }
-            CompareMaskFaceError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            CompareMaskFaceError::LimitExceededErrorFaceNumExceed(_) => {
-                Some("LimitExceeded.ErrorFaceNumExceed")
-            }
-            CompareMaskFaceError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            CompareMaskFaceError::ResourceUnavailableDelivering(_) => {
-                Some("ResourceUnavailable.Delivering")
-            }
-            CompareMaskFaceError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            CompareMaskFaceError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            CompareMaskFaceError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            CompareMaskFaceError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            CompareMaskFaceError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            CompareMaskFaceError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            CompareMaskFaceError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            CompareMaskFaceError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            CompareMaskFaceError::Common(e) => Some(e.kind().code()),
-            CompareMaskFaceError::Unhandled(_) => None,
-        }
+            ) => 48,
+            CompareMaskFaceError::InvalidParameterValuePersonExistInGroup(_) => 49,
+            CompareMaskFaceError::InvalidParameterValuePersonFaceNumExceed(_) => 50,
+            CompareMaskFaceError::InvalidParameterValuePersonGenderIllegal(_) => 51,
+            CompareMaskFaceError::InvalidParameterValuePersonIdAlreadyExist(_) => 52,
+            CompareMaskFaceError::InvalidParameterValuePersonIdIllegal(_) => 53,
+            CompareMaskFaceError::InvalidParameterValuePersonIdNotExist(_) => 54,
+            CompareMaskFaceError::InvalidParameterValuePersonIdTooLong(_) => 55,
+            CompareMaskFaceError::InvalidParameterValuePersonNameIllegal(_) => 56,
+            CompareMaskFaceError::InvalidParameterValuePersonNameTooLong(_) => 57,
+            CompareMaskFaceError::InvalidParameterValueQualityControlIllegal(_) => 58,
+            CompareMaskFaceError::InvalidParameterValueSearchPersonsExceed(_) => 59,
+            CompareMaskFaceError::InvalidParameterValueUploadFaceNumExceed(_) => 60,
+            CompareMaskFaceError::InvalidParameterValueUrlIllegal(_) => 61,
+            CompareMaskFaceError::LimitExceededErrorFaceNumExceed(_) => 62,
+            CompareMaskFaceError::MissingParameterErrorParameterEmpty(_) => 63,
+            CompareMaskFaceError::ResourceUnavailableDelivering(_) => 64,
+            CompareMaskFaceError::ResourceUnavailableFreeze(_) => 65,
+            CompareMaskFaceError::ResourceUnavailableInArrears(_) => 66,
+            CompareMaskFaceError::ResourceUnavailableNotExist(_) => 67,
+            CompareMaskFaceError::ResourceUnavailableRecover(_) => 68,
+            CompareMaskFaceError::ResourceUnavailableStopUsing(_) => 69,
+            CompareMaskFaceError::ResourceUnavailableUnknownStatus(_) => 70,
+            CompareMaskFaceError::ResourcesSoldOutChargeStatusException(_) => 71,
+            CompareMaskFaceError::UnsupportedOperationUnknowMethod(_) => 72,
+            CompareMaskFaceError::Common(e) => return Some(e.kind().code()),
+            CompareMaskFaceError::Unhandled(_) => return None,
+        };
+        CompareMaskFaceError::OWN_CODES.get(position).copied()
     }
     fn request_id(output: &CompareMaskFaceResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
@@ -800,6 +671,83 @@ pub enum CompareMaskFaceError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl CompareMaskFaceError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "FailedOperation.ConflictOperation",
+        "FailedOperation.DuplicatedGroupDescription",
+        "FailedOperation.FaceQualityNotQualified",
+        "FailedOperation.FaceSizeTooSmall",
+        "FailedOperation.GroupInDeletedState",
+        "FailedOperation.GroupPersonMapExist",
+        "FailedOperation.GroupPersonMapNotExist",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageResolutionExceed",
+        "FailedOperation.ImageResolutionTooSmall",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.RpcFail",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "FailedOperation.UnKnowError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.AccountFaceNumExceed",
+        "InvalidParameterValue.DeleteFaceNumExceed",
+        "InvalidParameterValue.FaceModelVersionIllegal",
+        "InvalidParameterValue.GroupExDescriptionsExceed",
+        "InvalidParameterValue.GroupExDescriptionsNameIdentical",
+        "InvalidParameterValue.GroupExDescriptionsNameIllegal",
+        "InvalidParameterValue.GroupExDescriptionsNameTooLong",
+        "InvalidParameterValue.GroupFaceNumExceed",
+        "InvalidParameterValue.GroupIdAlreadyExist",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.GroupNameAlreadyExist",
+        "InvalidParameterValue.GroupNameIllegal",
+        "InvalidParameterValue.GroupNameTooLong",
+        "InvalidParameterValue.GroupNumExceed",
+        "InvalidParameterValue.GroupNumPerPersonExceed",
+        "InvalidParameterValue.GroupTagIllegal",
+        "InvalidParameterValue.GroupTagTooLong",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.OffsetExceed",
+        "InvalidParameterValue.PersonExDescriptionInfosExceed",
+        "InvalidParameterValue.PersonExDescriptionsNameIdentical",
+        "InvalidParameterValue.PersonExDescriptionsNameIllegal",
+        "InvalidParameterValue.PersonExDescriptionsNameTooLong",
+        "InvalidParameterValue.PersonExistInGroup",
+        "InvalidParameterValue.PersonFaceNumExceed",
+        "InvalidParameterValue.PersonGenderIllegal",
+        "InvalidParameterValue.PersonIdAlreadyExist",
+        "InvalidParameterValue.PersonIdIllegal",
+        "InvalidParameterValue.PersonIdNotExist",
+        "InvalidParameterValue.PersonIdTooLong",
+        "InvalidParameterValue.PersonNameIllegal",
+        "InvalidParameterValue.PersonNameTooLong",
+        "InvalidParameterValue.QualityControlIllegal",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UploadFaceNumExceed",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded.ErrorFaceNumExceed",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.Delivering",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -934,214 +882,96 @@ impl CompareMaskFaceError {
 impl crate::runtime::sealed::Sealed for CompareMaskFaceError {}
 impl crate::runtime::error::ServiceError for CompareMaskFaceError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "FailedOperation.ConflictOperation" => {
-                Self::FailedOperationConflictOperation(metadata)
-            }
-            "FailedOperation.DuplicatedGroupDescription" => {
-                Self::FailedOperationDuplicatedGroupDescription(metadata)
-            }
-            "FailedOperation.FaceQualityNotQualified" => {
-                Self::FailedOperationFaceQualityNotQualified(metadata)
-            }
-            "FailedOperation.FaceSizeTooSmall" => {
-                Self::FailedOperationFaceSizeTooSmall(metadata)
-            }
-            "FailedOperation.GroupInDeletedState" => {
-                Self::FailedOperationGroupInDeletedState(metadata)
-            }
-            "FailedOperation.GroupPersonMapExist" => {
-                Self::FailedOperationGroupPersonMapExist(metadata)
-            }
-            "FailedOperation.GroupPersonMapNotExist" => {
-                Self::FailedOperationGroupPersonMapNotExist(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageResolutionExceed" => {
-                Self::FailedOperationImageResolutionExceed(metadata)
-            }
-            "FailedOperation.ImageResolutionTooSmall" => {
-                Self::FailedOperationImageResolutionTooSmall(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.RpcFail" => Self::FailedOperationRpcFail(metadata),
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "FailedOperation.UnKnowError" => Self::FailedOperationUnKnowError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.AccountFaceNumExceed" => {
-                Self::InvalidParameterValueAccountFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.DeleteFaceNumExceed" => {
-                Self::InvalidParameterValueDeleteFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.FaceModelVersionIllegal" => {
-                Self::InvalidParameterValueFaceModelVersionIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsExceed" => {
-                Self::InvalidParameterValueGroupExDescriptionsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsNameIdentical" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::FailedOperationConflictOperation(metadata),
+            Some(1) => Self::FailedOperationDuplicatedGroupDescription(metadata),
+            Some(2) => Self::FailedOperationFaceQualityNotQualified(metadata),
+            Some(3) => Self::FailedOperationFaceSizeTooSmall(metadata),
+            Some(4) => Self::FailedOperationGroupInDeletedState(metadata),
+            Some(5) => Self::FailedOperationGroupPersonMapExist(metadata),
+            Some(6) => Self::FailedOperationGroupPersonMapNotExist(metadata),
+            Some(7) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(8) => Self::FailedOperationImageDownloadError(metadata),
+            Some(9) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(10) => Self::FailedOperationImageResolutionExceed(metadata),
+            Some(11) => Self::FailedOperationImageResolutionTooSmall(metadata),
+            Some(12) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(13) => Self::FailedOperationRequestTimeout(metadata),
+            Some(14) => Self::FailedOperationRpcFail(metadata),
+            Some(15) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(16) => Self::FailedOperationServerError(metadata),
+            Some(17) => Self::FailedOperationUnKnowError(metadata),
+            Some(18) => Self::InternalError(metadata),
+            Some(19) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(20) => Self::InvalidParameterValueAccountFaceNumExceed(metadata),
+            Some(21) => Self::InvalidParameterValueDeleteFaceNumExceed(metadata),
+            Some(22) => Self::InvalidParameterValueFaceModelVersionIllegal(metadata),
+            Some(23) => Self::InvalidParameterValueGroupExDescriptionsExceed(metadata),
+            Some(24) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameIllegal" => {
+            Some(25) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameTooLong" => {
+            Some(26) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.GroupFaceNumExceed" => {
-                Self::InvalidParameterValueGroupFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupIdAlreadyExist" => {
-                Self::InvalidParameterValueGroupIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNameAlreadyExist" => {
-                Self::InvalidParameterValueGroupNameAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupNameIllegal" => {
-                Self::InvalidParameterValueGroupNameIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupNameTooLong" => {
-                Self::InvalidParameterValueGroupNameTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupNumExceed" => {
-                Self::InvalidParameterValueGroupNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNumPerPersonExceed" => {
-                Self::InvalidParameterValueGroupNumPerPersonExceed(metadata)
-            }
-            "InvalidParameterValue.GroupTagIllegal" => {
-                Self::InvalidParameterValueGroupTagIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupTagTooLong" => {
-                Self::InvalidParameterValueGroupTagTooLong(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.OffsetExceed" => {
-                Self::InvalidParameterValueOffsetExceed(metadata)
-            }
-            "InvalidParameterValue.PersonExDescriptionInfosExceed" => {
+            Some(27) => Self::InvalidParameterValueGroupFaceNumExceed(metadata),
+            Some(28) => Self::InvalidParameterValueGroupIdAlreadyExist(metadata),
+            Some(29) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(30) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(31) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(32) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(33) => Self::InvalidParameterValueGroupNameAlreadyExist(metadata),
+            Some(34) => Self::InvalidParameterValueGroupNameIllegal(metadata),
+            Some(35) => Self::InvalidParameterValueGroupNameTooLong(metadata),
+            Some(36) => Self::InvalidParameterValueGroupNumExceed(metadata),
+            Some(37) => Self::InvalidParameterValueGroupNumPerPersonExceed(metadata),
+            Some(38) => Self::InvalidParameterValueGroupTagIllegal(metadata),
+            Some(39) => Self::InvalidParameterValueGroupTagTooLong(metadata),
+            Some(40) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(41) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(42) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(43) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(44) => Self::InvalidParameterValueOffsetExceed(metadata),
+            Some(45) => {
                 Self::InvalidParameterValuePersonExDescriptionInfosExceed(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIdentical" => {
+            Some(46) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIllegal" => {
+            Some(47) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameTooLong" => {
+            Some(48) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.PersonExistInGroup" => {
-                Self::InvalidParameterValuePersonExistInGroup(metadata)
-            }
-            "InvalidParameterValue.PersonFaceNumExceed" => {
-                Self::InvalidParameterValuePersonFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.PersonGenderIllegal" => {
-                Self::InvalidParameterValuePersonGenderIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdAlreadyExist" => {
-                Self::InvalidParameterValuePersonIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdIllegal" => {
-                Self::InvalidParameterValuePersonIdIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdNotExist" => {
-                Self::InvalidParameterValuePersonIdNotExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdTooLong" => {
-                Self::InvalidParameterValuePersonIdTooLong(metadata)
-            }
-            "InvalidParameterValue.PersonNameIllegal" => {
-                Self::InvalidParameterValuePersonNameIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonNameTooLong" => {
-                Self::InvalidParameterValuePersonNameTooLong(metadata)
-            }
-            "InvalidParameterValue.QualityControlIllegal" => {
-                Self::InvalidParameterValueQualityControlIllegal(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UploadFaceNumExceed" => {
-                Self::InvalidParameterValueUploadFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded.ErrorFaceNumExceed" => {
-                Self::LimitExceededErrorFaceNumExceed(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.Delivering" => {
-                Self::ResourceUnavailableDelivering(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(49) => Self::InvalidParameterValuePersonExistInGroup(metadata),
+            Some(50) => Self::InvalidParameterValuePersonFaceNumExceed(metadata),
+            Some(51) => Self::InvalidParameterValuePersonGenderIllegal(metadata),
+            Some(52) => Self::InvalidParameterValuePersonIdAlreadyExist(metadata),
+            Some(53) => Self::InvalidParameterValuePersonIdIllegal(metadata),
+            Some(54) => Self::InvalidParameterValuePersonIdNotExist(metadata),
+            Some(55) => Self::InvalidParameterValuePersonIdTooLong(metadata),
+            Some(56) => Self::InvalidParameterValuePersonNameIllegal(metadata),
+            Some(57) => Self::InvalidParameterValuePersonNameTooLong(metadata),
+            Some(58) => Self::InvalidParameterValueQualityControlIllegal(metadata),
+            Some(59) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(60) => Self::InvalidParameterValueUploadFaceNumExceed(metadata),
+            Some(61) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(62) => Self::LimitExceededErrorFaceNumExceed(metadata),
+            Some(63) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(64) => Self::ResourceUnavailableDelivering(metadata),
+            Some(65) => Self::ResourceUnavailableFreeze(metadata),
+            Some(66) => Self::ResourceUnavailableInArrears(metadata),
+            Some(67) => Self::ResourceUnavailableNotExist(metadata),
+            Some(68) => Self::ResourceUnavailableRecover(metadata),
+            Some(69) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(70) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(71) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(72) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

@@ -202,212 +202,87 @@ impl crate::runtime::action::Action for CopyPersonRequest {
         CopyPersonRequest::validate(self)
     }
     fn error_code(error: &CopyPersonError) -> ::core::option::Option<&'static str> {
-        match error {
-            CopyPersonError::FailedOperationAcrossVersionsError(_) => {
-                Some("FailedOperation.AcrossVersionsError")
-            }
-            CopyPersonError::FailedOperationConflictOperation(_) => {
-                Some("FailedOperation.ConflictOperation")
-            }
-            CopyPersonError::FailedOperationCreateFaceConcurrent(_) => {
-                Some("FailedOperation.CreateFaceConcurrent")
-            }
-            CopyPersonError::FailedOperationDuplicatedGroupDescription(_) => {
-                Some("FailedOperation.DuplicatedGroupDescription")
-            }
-            CopyPersonError::FailedOperationGroupInDeletedState(_) => {
-                Some("FailedOperation.GroupInDeletedState")
-            }
-            CopyPersonError::FailedOperationGroupPersonMapExist(_) => {
-                Some("FailedOperation.GroupPersonMapExist")
-            }
-            CopyPersonError::FailedOperationGroupPersonMapNotExist(_) => {
-                Some("FailedOperation.GroupPersonMapNotExist")
-            }
-            CopyPersonError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            CopyPersonError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            CopyPersonError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            CopyPersonError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            CopyPersonError::FailedOperationRequestLimitExceeded(_) => {
-                Some("FailedOperation.RequestLimitExceeded")
-            }
-            CopyPersonError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            CopyPersonError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            CopyPersonError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            CopyPersonError::InternalError(_) => Some("InternalError"),
-            CopyPersonError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
-            CopyPersonError::InvalidParameterValueAccountFaceNumExceed(_) => {
-                Some("InvalidParameterValue.AccountFaceNumExceed")
-            }
-            CopyPersonError::InvalidParameterValueDeleteFaceNumExceed(_) => {
-                Some("InvalidParameterValue.DeleteFaceNumExceed")
-            }
-            CopyPersonError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsExceed")
-            }
+        let position = match error {
+            CopyPersonError::FailedOperationAcrossVersionsError(_) => 0,
+            CopyPersonError::FailedOperationConflictOperation(_) => 1,
+            CopyPersonError::FailedOperationCreateFaceConcurrent(_) => 2,
+            CopyPersonError::FailedOperationDuplicatedGroupDescription(_) => 3,
+            CopyPersonError::FailedOperationGroupInDeletedState(_) => 4,
+            CopyPersonError::FailedOperationGroupPersonMapExist(_) => 5,
+            CopyPersonError::FailedOperationGroupPersonMapNotExist(_) => 6,
+            CopyPersonError::FailedOperationImageDecodeFailed(_) => 7,
+            CopyPersonError::FailedOperationImageDownloadError(_) => 8,
+            CopyPersonError::FailedOperationImageFacedetectFailed(_) => 9,
+            CopyPersonError::FailedOperationImageSizeExceed(_) => 10,
+            CopyPersonError::FailedOperationRequestLimitExceeded(_) => 11,
+            CopyPersonError::FailedOperationRequestTimeout(_) => 12,
+            CopyPersonError::FailedOperationSearchFacesExceed(_) => 13,
+            CopyPersonError::FailedOperationServerError(_) => 14,
+            CopyPersonError::InternalError(_) => 15,
+            CopyPersonError::InvalidParameterInvalidParameter(_) => 16,
+            CopyPersonError::InvalidParameterValueAccountFaceNumExceed(_) => 17,
+            CopyPersonError::InvalidParameterValueDeleteFaceNumExceed(_) => 18,
+            CopyPersonError::InvalidParameterValueGroupExDescriptionsExceed(_) => 19,
             CopyPersonError::InvalidParameterValueGroupExDescriptionsNameIdentical(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameIdentical")
+                20
             }
-            CopyPersonError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
-            }
-            CopyPersonError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
-            }
-            CopyPersonError::InvalidParameterValueGroupFaceNumExceed(_) => {
-                Some("InvalidParameterValue.GroupFaceNumExceed")
-            }
-            CopyPersonError::InvalidParameterValueGroupIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupIdAlreadyExist")
-            }
-            CopyPersonError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
-            }
-            CopyPersonError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            CopyPersonError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
-            }
-            CopyPersonError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
-            }
-            CopyPersonError::InvalidParameterValueGroupNameAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupNameAlreadyExist")
-            }
-            CopyPersonError::InvalidParameterValueGroupNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupNameIllegal")
-            }
-            CopyPersonError::InvalidParameterValueGroupNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupNameTooLong")
-            }
-            CopyPersonError::InvalidParameterValueGroupNumExceed(_) => {
-                Some("InvalidParameterValue.GroupNumExceed")
-            }
-            CopyPersonError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
-                Some("InvalidParameterValue.GroupNumPerPersonExceed")
-            }
-            CopyPersonError::InvalidParameterValueGroupTagIllegal(_) => {
-                Some("InvalidParameterValue.GroupTagIllegal")
-            }
-            CopyPersonError::InvalidParameterValueGroupTagTooLong(_) => {
-                Some("InvalidParameterValue.GroupTagTooLong")
-            }
-            CopyPersonError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            CopyPersonError::InvalidParameterValueLimitExceed(_) => {
-                Some("InvalidParameterValue.LimitExceed")
-            }
-            CopyPersonError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            CopyPersonError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            CopyPersonError::InvalidParameterValueOffsetExceed(_) => {
-                Some("InvalidParameterValue.OffsetExceed")
-            }
-            CopyPersonError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
-            }
+            CopyPersonError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => 21,
+            CopyPersonError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => 22,
+            CopyPersonError::InvalidParameterValueGroupFaceNumExceed(_) => 23,
+            CopyPersonError::InvalidParameterValueGroupIdAlreadyExist(_) => 24,
+            CopyPersonError::InvalidParameterValueGroupIdIllegal(_) => 25,
+            CopyPersonError::InvalidParameterValueGroupIdNotExist(_) => 26,
+            CopyPersonError::InvalidParameterValueGroupIdTooLong(_) => 27,
+            CopyPersonError::InvalidParameterValueGroupIdsExceed(_) => 28,
+            CopyPersonError::InvalidParameterValueGroupNameAlreadyExist(_) => 29,
+            CopyPersonError::InvalidParameterValueGroupNameIllegal(_) => 30,
+            CopyPersonError::InvalidParameterValueGroupNameTooLong(_) => 31,
+            CopyPersonError::InvalidParameterValueGroupNumExceed(_) => 32,
+            CopyPersonError::InvalidParameterValueGroupNumPerPersonExceed(_) => 33,
+            CopyPersonError::InvalidParameterValueGroupTagIllegal(_) => 34,
+            CopyPersonError::InvalidParameterValueGroupTagTooLong(_) => 35,
+            CopyPersonError::InvalidParameterValueImageEmpty(_) => 36,
+            CopyPersonError::InvalidParameterValueLimitExceed(_) => 37,
+            CopyPersonError::InvalidParameterValueNoFaceInGroups(_) => 38,
+            CopyPersonError::InvalidParameterValueNoFaceInPhoto(_) => 39,
+            CopyPersonError::InvalidParameterValueOffsetExceed(_) => 40,
+            CopyPersonError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => 41,
             CopyPersonError::InvalidParameterValuePersonExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ) => 42,
             CopyPersonError::InvalidParameterValuePersonExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionsNameIllegal")
+                43
             }
             CopyPersonError::InvalidParameterValuePersonExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionsNameTooLong")
+                44
             }
-            CopyPersonError::InvalidParameterValuePersonExistInGroup(_) => {
-                Some("InvalidParameterValue.PersonExistInGroup")
-            }
-            CopyPersonError::InvalidParameterValuePersonFaceNumExceed(_) => {
-                Some("InvalidParameterValue.PersonFaceNumExceed")
-            }
-            CopyPersonError::InvalidParameterValuePersonGenderIllegal(_) => {
-                Some("InvalidParameterValue.PersonGenderIllegal")
-            }
-            CopyPersonError::InvalidParameterValuePersonIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.PersonIdAlreadyExist")
-            }
-            CopyPersonError::InvalidParameterValuePersonIdIllegal(_) => {
-                Some("InvalidParameterValue.PersonIdIllegal")
-            }
-            CopyPersonError::InvalidParameterValuePersonIdNotExist(_) => {
-                Some("InvalidParameterValue.PersonIdNotExist")
-            }
-            CopyPersonError::InvalidParameterValuePersonIdTooLong(_) => {
-                Some("InvalidParameterValue.PersonIdTooLong")
-            }
-            CopyPersonError::InvalidParameterValuePersonNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonNameIllegal")
-            }
-            CopyPersonError::InvalidParameterValuePersonNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonNameTooLong")
-            }
-            CopyPersonError::InvalidParameterValueSearchPersonsExceed(_) => {
-                Some("InvalidParameterValue.SearchPersonsExceed")
-            }
-            CopyPersonError::InvalidParameterValueUploadFaceNumExceed(_) => {
-                Some("InvalidParameterValue.UploadFaceNumExceed")
-            }
-            CopyPersonError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            CopyPersonError::LimitExceededErrorFaceNumExceed(_) => {
-                Some("LimitExceeded.ErrorFaceNumExceed")
-            }
-            CopyPersonError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            CopyPersonError::ResourceUnavailableDelivering(_) => {
-                Some("ResourceUnavailable.Delivering")
-            }
-            CopyPersonError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            CopyPersonError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            CopyPersonError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            CopyPersonError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            CopyPersonError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            CopyPersonError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            CopyPersonError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            CopyPersonError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            CopyPersonError::Common(e) => Some(e.kind().code()),
-            CopyPersonError::Unhandled(_) => None,
-        }
+            CopyPersonError::InvalidParameterValuePersonExistInGroup(_) => 45,
+            CopyPersonError::InvalidParameterValuePersonFaceNumExceed(_) => 46,
+            CopyPersonError::InvalidParameterValuePersonGenderIllegal(_) => 47,
+            CopyPersonError::InvalidParameterValuePersonIdAlreadyExist(_) => 48,
+            CopyPersonError::InvalidParameterValuePersonIdIllegal(_) => 49,
+            CopyPersonError::InvalidParameterValuePersonIdNotExist(_) => 50,
+            CopyPersonError::InvalidParameterValuePersonIdTooLong(_) => 51,
+            CopyPersonError::InvalidParameterValuePersonNameIllegal(_) => 52,
+            CopyPersonError::InvalidParameterValuePersonNameTooLong(_) => 53,
+            CopyPersonError::InvalidParameterValueSearchPersonsExceed(_) => 54,
+            CopyPersonError::InvalidParameterValueUploadFaceNumExceed(_) => 55,
+            CopyPersonError::InvalidParameterValueUrlIllegal(_) => 56,
+            CopyPersonError::LimitExceededErrorFaceNumExceed(_) => 57,
+            CopyPersonError::MissingParameterErrorParameterEmpty(_) => 58,
+            CopyPersonError::ResourceUnavailableDelivering(_) => 59,
+            CopyPersonError::ResourceUnavailableFreeze(_) => 60,
+            CopyPersonError::ResourceUnavailableInArrears(_) => 61,
+            CopyPersonError::ResourceUnavailableNotExist(_) => 62,
+            CopyPersonError::ResourceUnavailableRecover(_) => 63,
+            CopyPersonError::ResourceUnavailableStopUsing(_) => 64,
+            CopyPersonError::ResourceUnavailableUnknownStatus(_) => 65,
+            CopyPersonError::ResourcesSoldOutChargeStatusException(_) => 66,
+            CopyPersonError::UnsupportedOperationUnknowMethod(_) => 67,
+            CopyPersonError::Common(e) => return Some(e.kind().code()),
+            CopyPersonError::Unhandled(_) => return None,
+        };
+        CopyPersonError::OWN_CODES.get(position).copied()
     }
     fn request_id(output: &CopyPersonResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
@@ -646,6 +521,78 @@ pub enum CopyPersonError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl CopyPersonError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "FailedOperation.AcrossVersionsError",
+        "FailedOperation.ConflictOperation",
+        "FailedOperation.CreateFaceConcurrent",
+        "FailedOperation.DuplicatedGroupDescription",
+        "FailedOperation.GroupInDeletedState",
+        "FailedOperation.GroupPersonMapExist",
+        "FailedOperation.GroupPersonMapNotExist",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestLimitExceeded",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.AccountFaceNumExceed",
+        "InvalidParameterValue.DeleteFaceNumExceed",
+        "InvalidParameterValue.GroupExDescriptionsExceed",
+        "InvalidParameterValue.GroupExDescriptionsNameIdentical",
+        "InvalidParameterValue.GroupExDescriptionsNameIllegal",
+        "InvalidParameterValue.GroupExDescriptionsNameTooLong",
+        "InvalidParameterValue.GroupFaceNumExceed",
+        "InvalidParameterValue.GroupIdAlreadyExist",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.GroupNameAlreadyExist",
+        "InvalidParameterValue.GroupNameIllegal",
+        "InvalidParameterValue.GroupNameTooLong",
+        "InvalidParameterValue.GroupNumExceed",
+        "InvalidParameterValue.GroupNumPerPersonExceed",
+        "InvalidParameterValue.GroupTagIllegal",
+        "InvalidParameterValue.GroupTagTooLong",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.OffsetExceed",
+        "InvalidParameterValue.PersonExDescriptionInfosExceed",
+        "InvalidParameterValue.PersonExDescriptionsNameIdentical",
+        "InvalidParameterValue.PersonExDescriptionsNameIllegal",
+        "InvalidParameterValue.PersonExDescriptionsNameTooLong",
+        "InvalidParameterValue.PersonExistInGroup",
+        "InvalidParameterValue.PersonFaceNumExceed",
+        "InvalidParameterValue.PersonGenderIllegal",
+        "InvalidParameterValue.PersonIdAlreadyExist",
+        "InvalidParameterValue.PersonIdIllegal",
+        "InvalidParameterValue.PersonIdNotExist",
+        "InvalidParameterValue.PersonIdTooLong",
+        "InvalidParameterValue.PersonNameIllegal",
+        "InvalidParameterValue.PersonNameTooLong",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UploadFaceNumExceed",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded.ErrorFaceNumExceed",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.Delivering",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -777,203 +724,91 @@ impl CopyPersonError {
 impl crate::runtime::sealed::Sealed for CopyPersonError {}
 impl crate::runtime::error::ServiceError for CopyPersonError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "FailedOperation.AcrossVersionsError" => {
-                Self::FailedOperationAcrossVersionsError(metadata)
-            }
-            "FailedOperation.ConflictOperation" => {
-                Self::FailedOperationConflictOperation(metadata)
-            }
-            "FailedOperation.CreateFaceConcurrent" => {
-                Self::FailedOperationCreateFaceConcurrent(metadata)
-            }
-            "FailedOperation.DuplicatedGroupDescription" => {
-                Self::FailedOperationDuplicatedGroupDescription(metadata)
-            }
-            "FailedOperation.GroupInDeletedState" => {
-                Self::FailedOperationGroupInDeletedState(metadata)
-            }
-            "FailedOperation.GroupPersonMapExist" => {
-                Self::FailedOperationGroupPersonMapExist(metadata)
-            }
-            "FailedOperation.GroupPersonMapNotExist" => {
-                Self::FailedOperationGroupPersonMapNotExist(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestLimitExceeded" => {
-                Self::FailedOperationRequestLimitExceeded(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.AccountFaceNumExceed" => {
-                Self::InvalidParameterValueAccountFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.DeleteFaceNumExceed" => {
-                Self::InvalidParameterValueDeleteFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsExceed" => {
-                Self::InvalidParameterValueGroupExDescriptionsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsNameIdentical" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::FailedOperationAcrossVersionsError(metadata),
+            Some(1) => Self::FailedOperationConflictOperation(metadata),
+            Some(2) => Self::FailedOperationCreateFaceConcurrent(metadata),
+            Some(3) => Self::FailedOperationDuplicatedGroupDescription(metadata),
+            Some(4) => Self::FailedOperationGroupInDeletedState(metadata),
+            Some(5) => Self::FailedOperationGroupPersonMapExist(metadata),
+            Some(6) => Self::FailedOperationGroupPersonMapNotExist(metadata),
+            Some(7) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(8) => Self::FailedOperationImageDownloadError(metadata),
+            Some(9) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(10) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(11) => Self::FailedOperationRequestLimitExceeded(metadata),
+            Some(12) => Self::FailedOperationRequestTimeout(metadata),
+            Some(13) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(14) => Self::FailedOperationServerError(metadata),
+            Some(15) => Self::InternalError(metadata),
+            Some(16) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(17) => Self::InvalidParameterValueAccountFaceNumExceed(metadata),
+            Some(18) => Self::InvalidParameterValueDeleteFaceNumExceed(metadata),
+            Some(19) => Self::InvalidParameterValueGroupExDescriptionsExceed(metadata),
+            Some(20) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameIllegal" => {
+            Some(21) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameTooLong" => {
+            Some(22) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.GroupFaceNumExceed" => {
-                Self::InvalidParameterValueGroupFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupIdAlreadyExist" => {
-                Self::InvalidParameterValueGroupIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNameAlreadyExist" => {
-                Self::InvalidParameterValueGroupNameAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupNameIllegal" => {
-                Self::InvalidParameterValueGroupNameIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupNameTooLong" => {
-                Self::InvalidParameterValueGroupNameTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupNumExceed" => {
-                Self::InvalidParameterValueGroupNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNumPerPersonExceed" => {
-                Self::InvalidParameterValueGroupNumPerPersonExceed(metadata)
-            }
-            "InvalidParameterValue.GroupTagIllegal" => {
-                Self::InvalidParameterValueGroupTagIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupTagTooLong" => {
-                Self::InvalidParameterValueGroupTagTooLong(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.OffsetExceed" => {
-                Self::InvalidParameterValueOffsetExceed(metadata)
-            }
-            "InvalidParameterValue.PersonExDescriptionInfosExceed" => {
+            Some(23) => Self::InvalidParameterValueGroupFaceNumExceed(metadata),
+            Some(24) => Self::InvalidParameterValueGroupIdAlreadyExist(metadata),
+            Some(25) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(26) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(27) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(28) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(29) => Self::InvalidParameterValueGroupNameAlreadyExist(metadata),
+            Some(30) => Self::InvalidParameterValueGroupNameIllegal(metadata),
+            Some(31) => Self::InvalidParameterValueGroupNameTooLong(metadata),
+            Some(32) => Self::InvalidParameterValueGroupNumExceed(metadata),
+            Some(33) => Self::InvalidParameterValueGroupNumPerPersonExceed(metadata),
+            Some(34) => Self::InvalidParameterValueGroupTagIllegal(metadata),
+            Some(35) => Self::InvalidParameterValueGroupTagTooLong(metadata),
+            Some(36) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(37) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(38) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(39) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(40) => Self::InvalidParameterValueOffsetExceed(metadata),
+            Some(41) => {
                 Self::InvalidParameterValuePersonExDescriptionInfosExceed(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIdentical" => {
+            Some(42) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIllegal" => {
+            Some(43) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameTooLong" => {
+            Some(44) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.PersonExistInGroup" => {
-                Self::InvalidParameterValuePersonExistInGroup(metadata)
-            }
-            "InvalidParameterValue.PersonFaceNumExceed" => {
-                Self::InvalidParameterValuePersonFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.PersonGenderIllegal" => {
-                Self::InvalidParameterValuePersonGenderIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdAlreadyExist" => {
-                Self::InvalidParameterValuePersonIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdIllegal" => {
-                Self::InvalidParameterValuePersonIdIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdNotExist" => {
-                Self::InvalidParameterValuePersonIdNotExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdTooLong" => {
-                Self::InvalidParameterValuePersonIdTooLong(metadata)
-            }
-            "InvalidParameterValue.PersonNameIllegal" => {
-                Self::InvalidParameterValuePersonNameIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonNameTooLong" => {
-                Self::InvalidParameterValuePersonNameTooLong(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UploadFaceNumExceed" => {
-                Self::InvalidParameterValueUploadFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded.ErrorFaceNumExceed" => {
-                Self::LimitExceededErrorFaceNumExceed(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.Delivering" => {
-                Self::ResourceUnavailableDelivering(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(45) => Self::InvalidParameterValuePersonExistInGroup(metadata),
+            Some(46) => Self::InvalidParameterValuePersonFaceNumExceed(metadata),
+            Some(47) => Self::InvalidParameterValuePersonGenderIllegal(metadata),
+            Some(48) => Self::InvalidParameterValuePersonIdAlreadyExist(metadata),
+            Some(49) => Self::InvalidParameterValuePersonIdIllegal(metadata),
+            Some(50) => Self::InvalidParameterValuePersonIdNotExist(metadata),
+            Some(51) => Self::InvalidParameterValuePersonIdTooLong(metadata),
+            Some(52) => Self::InvalidParameterValuePersonNameIllegal(metadata),
+            Some(53) => Self::InvalidParameterValuePersonNameTooLong(metadata),
+            Some(54) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(55) => Self::InvalidParameterValueUploadFaceNumExceed(metadata),
+            Some(56) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(57) => Self::LimitExceededErrorFaceNumExceed(metadata),
+            Some(58) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(59) => Self::ResourceUnavailableDelivering(metadata),
+            Some(60) => Self::ResourceUnavailableFreeze(metadata),
+            Some(61) => Self::ResourceUnavailableInArrears(metadata),
+            Some(62) => Self::ResourceUnavailableNotExist(metadata),
+            Some(63) => Self::ResourceUnavailableRecover(metadata),
+            Some(64) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(65) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(66) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(67) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

@@ -352,227 +352,92 @@ impl crate::runtime::action::Action for CreateFaceRequest {
         CreateFaceRequest::validate(self)
     }
     fn error_code(error: &CreateFaceError) -> ::core::option::Option<&'static str> {
-        match error {
-            CreateFaceError::AuthFailureInvalidAuthorization(_) => {
-                Some("AuthFailure.InvalidAuthorization")
-            }
-            CreateFaceError::FailedOperationConflictOperation(_) => {
-                Some("FailedOperation.ConflictOperation")
-            }
-            CreateFaceError::FailedOperationCreateFaceConcurrent(_) => {
-                Some("FailedOperation.CreateFaceConcurrent")
-            }
-            CreateFaceError::FailedOperationDuplicatedGroupDescription(_) => {
-                Some("FailedOperation.DuplicatedGroupDescription")
-            }
-            CreateFaceError::FailedOperationFaceSizeTooSmall(_) => {
-                Some("FailedOperation.FaceSizeTooSmall")
-            }
-            CreateFaceError::FailedOperationGroupInDeletedState(_) => {
-                Some("FailedOperation.GroupInDeletedState")
-            }
-            CreateFaceError::FailedOperationGroupPersonMapExist(_) => {
-                Some("FailedOperation.GroupPersonMapExist")
-            }
-            CreateFaceError::FailedOperationGroupPersonMapNotExist(_) => {
-                Some("FailedOperation.GroupPersonMapNotExist")
-            }
-            CreateFaceError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            CreateFaceError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            CreateFaceError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            CreateFaceError::FailedOperationImageResolutionExceed(_) => {
-                Some("FailedOperation.ImageResolutionExceed")
-            }
-            CreateFaceError::FailedOperationImageResolutionTooSmall(_) => {
-                Some("FailedOperation.ImageResolutionTooSmall")
-            }
-            CreateFaceError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            CreateFaceError::FailedOperationRequestLimitExceeded(_) => {
-                Some("FailedOperation.RequestLimitExceeded")
-            }
-            CreateFaceError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            CreateFaceError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            CreateFaceError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            CreateFaceError::InternalError(_) => Some("InternalError"),
-            CreateFaceError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
-            CreateFaceError::InvalidParameterValueAccountFaceNumExceed(_) => {
-                Some("InvalidParameterValue.AccountFaceNumExceed")
-            }
-            CreateFaceError::InvalidParameterValueDeleteFaceNumExceed(_) => {
-                Some("InvalidParameterValue.DeleteFaceNumExceed")
-            }
-            CreateFaceError::InvalidParameterValueFaceMatchThresholdIllegal(_) => {
-                Some("InvalidParameterValue.FaceMatchThresholdIllegal")
-            }
-            CreateFaceError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsExceed")
-            }
+        let position = match error {
+            CreateFaceError::AuthFailureInvalidAuthorization(_) => 0,
+            CreateFaceError::FailedOperationConflictOperation(_) => 1,
+            CreateFaceError::FailedOperationCreateFaceConcurrent(_) => 2,
+            CreateFaceError::FailedOperationDuplicatedGroupDescription(_) => 3,
+            CreateFaceError::FailedOperationFaceSizeTooSmall(_) => 4,
+            CreateFaceError::FailedOperationGroupInDeletedState(_) => 5,
+            CreateFaceError::FailedOperationGroupPersonMapExist(_) => 6,
+            CreateFaceError::FailedOperationGroupPersonMapNotExist(_) => 7,
+            CreateFaceError::FailedOperationImageDecodeFailed(_) => 8,
+            CreateFaceError::FailedOperationImageDownloadError(_) => 9,
+            CreateFaceError::FailedOperationImageFacedetectFailed(_) => 10,
+            CreateFaceError::FailedOperationImageResolutionExceed(_) => 11,
+            CreateFaceError::FailedOperationImageResolutionTooSmall(_) => 12,
+            CreateFaceError::FailedOperationImageSizeExceed(_) => 13,
+            CreateFaceError::FailedOperationRequestLimitExceeded(_) => 14,
+            CreateFaceError::FailedOperationRequestTimeout(_) => 15,
+            CreateFaceError::FailedOperationSearchFacesExceed(_) => 16,
+            CreateFaceError::FailedOperationServerError(_) => 17,
+            CreateFaceError::InternalError(_) => 18,
+            CreateFaceError::InvalidParameterInvalidParameter(_) => 19,
+            CreateFaceError::InvalidParameterValueAccountFaceNumExceed(_) => 20,
+            CreateFaceError::InvalidParameterValueDeleteFaceNumExceed(_) => 21,
+            CreateFaceError::InvalidParameterValueFaceMatchThresholdIllegal(_) => 22,
+            CreateFaceError::InvalidParameterValueGroupExDescriptionsExceed(_) => 23,
             CreateFaceError::InvalidParameterValueGroupExDescriptionsNameIdentical(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameIdentical")
+                24
             }
-            CreateFaceError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
-            }
-            CreateFaceError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
-            }
-            CreateFaceError::InvalidParameterValueGroupFaceNumExceed(_) => {
-                Some("InvalidParameterValue.GroupFaceNumExceed")
-            }
-            CreateFaceError::InvalidParameterValueGroupIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupIdAlreadyExist")
-            }
-            CreateFaceError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
-            }
-            CreateFaceError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            CreateFaceError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
-            }
-            CreateFaceError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
-            }
-            CreateFaceError::InvalidParameterValueGroupNameAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupNameAlreadyExist")
-            }
-            CreateFaceError::InvalidParameterValueGroupNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupNameIllegal")
-            }
-            CreateFaceError::InvalidParameterValueGroupNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupNameTooLong")
-            }
-            CreateFaceError::InvalidParameterValueGroupNumExceed(_) => {
-                Some("InvalidParameterValue.GroupNumExceed")
-            }
-            CreateFaceError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
-                Some("InvalidParameterValue.GroupNumPerPersonExceed")
-            }
-            CreateFaceError::InvalidParameterValueGroupTagIllegal(_) => {
-                Some("InvalidParameterValue.GroupTagIllegal")
-            }
-            CreateFaceError::InvalidParameterValueGroupTagTooLong(_) => {
-                Some("InvalidParameterValue.GroupTagTooLong")
-            }
-            CreateFaceError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            CreateFaceError::InvalidParameterValueLimitExceed(_) => {
-                Some("InvalidParameterValue.LimitExceed")
-            }
-            CreateFaceError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            CreateFaceError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            CreateFaceError::InvalidParameterValueOffsetExceed(_) => {
-                Some("InvalidParameterValue.OffsetExceed")
-            }
-            CreateFaceError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
-            }
+            CreateFaceError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => 25,
+            CreateFaceError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => 26,
+            CreateFaceError::InvalidParameterValueGroupFaceNumExceed(_) => 27,
+            CreateFaceError::InvalidParameterValueGroupIdAlreadyExist(_) => 28,
+            CreateFaceError::InvalidParameterValueGroupIdIllegal(_) => 29,
+            CreateFaceError::InvalidParameterValueGroupIdNotExist(_) => 30,
+            CreateFaceError::InvalidParameterValueGroupIdTooLong(_) => 31,
+            CreateFaceError::InvalidParameterValueGroupIdsExceed(_) => 32,
+            CreateFaceError::InvalidParameterValueGroupNameAlreadyExist(_) => 33,
+            CreateFaceError::InvalidParameterValueGroupNameIllegal(_) => 34,
+            CreateFaceError::InvalidParameterValueGroupNameTooLong(_) => 35,
+            CreateFaceError::InvalidParameterValueGroupNumExceed(_) => 36,
+            CreateFaceError::InvalidParameterValueGroupNumPerPersonExceed(_) => 37,
+            CreateFaceError::InvalidParameterValueGroupTagIllegal(_) => 38,
+            CreateFaceError::InvalidParameterValueGroupTagTooLong(_) => 39,
+            CreateFaceError::InvalidParameterValueImageEmpty(_) => 40,
+            CreateFaceError::InvalidParameterValueLimitExceed(_) => 41,
+            CreateFaceError::InvalidParameterValueNoFaceInGroups(_) => 42,
+            CreateFaceError::InvalidParameterValueNoFaceInPhoto(_) => 43,
+            CreateFaceError::InvalidParameterValueOffsetExceed(_) => 44,
+            CreateFaceError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => 45,
             CreateFaceError::InvalidParameterValuePersonExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ) => 46,
             CreateFaceError::InvalidParameterValuePersonExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionsNameIllegal")
+                47
             }
             CreateFaceError::InvalidParameterValuePersonExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionsNameTooLong")
+                48
             }
-            CreateFaceError::InvalidParameterValuePersonExistInGroup(_) => {
-                Some("InvalidParameterValue.PersonExistInGroup")
-            }
-            CreateFaceError::InvalidParameterValuePersonFaceNumExceed(_) => {
-                Some("InvalidParameterValue.PersonFaceNumExceed")
-            }
-            CreateFaceError::InvalidParameterValuePersonGenderIllegal(_) => {
-                Some("InvalidParameterValue.PersonGenderIllegal")
-            }
-            CreateFaceError::InvalidParameterValuePersonIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.PersonIdAlreadyExist")
-            }
-            CreateFaceError::InvalidParameterValuePersonIdIllegal(_) => {
-                Some("InvalidParameterValue.PersonIdIllegal")
-            }
-            CreateFaceError::InvalidParameterValuePersonIdNotExist(_) => {
-                Some("InvalidParameterValue.PersonIdNotExist")
-            }
-            CreateFaceError::InvalidParameterValuePersonIdTooLong(_) => {
-                Some("InvalidParameterValue.PersonIdTooLong")
-            }
-            CreateFaceError::InvalidParameterValuePersonNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonNameIllegal")
-            }
-            CreateFaceError::InvalidParameterValuePersonNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonNameTooLong")
-            }
-            CreateFaceError::InvalidParameterValueQualityControlIllegal(_) => {
-                Some("InvalidParameterValue.QualityControlIllegal")
-            }
-            CreateFaceError::InvalidParameterValueSearchPersonsExceed(_) => {
-                Some("InvalidParameterValue.SearchPersonsExceed")
-            }
-            CreateFaceError::InvalidParameterValueUploadFaceNumExceed(_) => {
-                Some("InvalidParameterValue.UploadFaceNumExceed")
-            }
-            CreateFaceError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            CreateFaceError::LimitExceededErrorFaceNumExceed(_) => {
-                Some("LimitExceeded.ErrorFaceNumExceed")
-            }
-            CreateFaceError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            CreateFaceError::ResourceUnavailableDelivering(_) => {
-                Some("ResourceUnavailable.Delivering")
-            }
-            CreateFaceError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            CreateFaceError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            CreateFaceError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            CreateFaceError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            CreateFaceError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            CreateFaceError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            CreateFaceError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            CreateFaceError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            CreateFaceError::Common(e) => Some(e.kind().code()),
-            CreateFaceError::Unhandled(_) => None,
-        }
+            CreateFaceError::InvalidParameterValuePersonExistInGroup(_) => 49,
+            CreateFaceError::InvalidParameterValuePersonFaceNumExceed(_) => 50,
+            CreateFaceError::InvalidParameterValuePersonGenderIllegal(_) => 51,
+            CreateFaceError::InvalidParameterValuePersonIdAlreadyExist(_) => 52,
+            CreateFaceError::InvalidParameterValuePersonIdIllegal(_) => 53,
+            CreateFaceError::InvalidParameterValuePersonIdNotExist(_) => 54,
+            CreateFaceError::InvalidParameterValuePersonIdTooLong(_) => 55,
+            CreateFaceError::InvalidParameterValuePersonNameIllegal(_) => 56,
+            CreateFaceError::InvalidParameterValuePersonNameTooLong(_) => 57,
+            CreateFaceError::InvalidParameterValueQualityControlIllegal(_) => 58,
+            CreateFaceError::InvalidParameterValueSearchPersonsExceed(_) => 59,
+            CreateFaceError::InvalidParameterValueUploadFaceNumExceed(_) => 60,
+            CreateFaceError::InvalidParameterValueUrlIllegal(_) => 61,
+            CreateFaceError::LimitExceededErrorFaceNumExceed(_) => 62,
+            CreateFaceError::MissingParameterErrorParameterEmpty(_) => 63,
+            CreateFaceError::ResourceUnavailableDelivering(_) => 64,
+            CreateFaceError::ResourceUnavailableFreeze(_) => 65,
+            CreateFaceError::ResourceUnavailableInArrears(_) => 66,
+            CreateFaceError::ResourceUnavailableNotExist(_) => 67,
+            CreateFaceError::ResourceUnavailableRecover(_) => 68,
+            CreateFaceError::ResourceUnavailableStopUsing(_) => 69,
+            CreateFaceError::ResourceUnavailableUnknownStatus(_) => 70,
+            CreateFaceError::ResourcesSoldOutChargeStatusException(_) => 71,
+            CreateFaceError::UnsupportedOperationUnknowMethod(_) => 72,
+            CreateFaceError::Common(e) => return Some(e.kind().code()),
+            CreateFaceError::Unhandled(_) => return None,
+        };
+        CreateFaceError::OWN_CODES.get(position).copied()
     }
     fn request_id(output: &CreateFaceResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
@@ -881,6 +746,83 @@ pub enum CreateFaceError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl CreateFaceError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "AuthFailure.InvalidAuthorization",
+        "FailedOperation.ConflictOperation",
+        "FailedOperation.CreateFaceConcurrent",
+        "FailedOperation.DuplicatedGroupDescription",
+        "FailedOperation.FaceSizeTooSmall",
+        "FailedOperation.GroupInDeletedState",
+        "FailedOperation.GroupPersonMapExist",
+        "FailedOperation.GroupPersonMapNotExist",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageResolutionExceed",
+        "FailedOperation.ImageResolutionTooSmall",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestLimitExceeded",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.AccountFaceNumExceed",
+        "InvalidParameterValue.DeleteFaceNumExceed",
+        "InvalidParameterValue.FaceMatchThresholdIllegal",
+        "InvalidParameterValue.GroupExDescriptionsExceed",
+        "InvalidParameterValue.GroupExDescriptionsNameIdentical",
+        "InvalidParameterValue.GroupExDescriptionsNameIllegal",
+        "InvalidParameterValue.GroupExDescriptionsNameTooLong",
+        "InvalidParameterValue.GroupFaceNumExceed",
+        "InvalidParameterValue.GroupIdAlreadyExist",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.GroupNameAlreadyExist",
+        "InvalidParameterValue.GroupNameIllegal",
+        "InvalidParameterValue.GroupNameTooLong",
+        "InvalidParameterValue.GroupNumExceed",
+        "InvalidParameterValue.GroupNumPerPersonExceed",
+        "InvalidParameterValue.GroupTagIllegal",
+        "InvalidParameterValue.GroupTagTooLong",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.OffsetExceed",
+        "InvalidParameterValue.PersonExDescriptionInfosExceed",
+        "InvalidParameterValue.PersonExDescriptionsNameIdentical",
+        "InvalidParameterValue.PersonExDescriptionsNameIllegal",
+        "InvalidParameterValue.PersonExDescriptionsNameTooLong",
+        "InvalidParameterValue.PersonExistInGroup",
+        "InvalidParameterValue.PersonFaceNumExceed",
+        "InvalidParameterValue.PersonGenderIllegal",
+        "InvalidParameterValue.PersonIdAlreadyExist",
+        "InvalidParameterValue.PersonIdIllegal",
+        "InvalidParameterValue.PersonIdNotExist",
+        "InvalidParameterValue.PersonIdTooLong",
+        "InvalidParameterValue.PersonNameIllegal",
+        "InvalidParameterValue.PersonNameTooLong",
+        "InvalidParameterValue.QualityControlIllegal",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UploadFaceNumExceed",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded.ErrorFaceNumExceed",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.Delivering",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -1017,218 +959,96 @@ impl CreateFaceError {
 impl crate::runtime::sealed::Sealed for CreateFaceError {}
 impl crate::runtime::error::ServiceError for CreateFaceError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "FailedOperation.ConflictOperation" => {
-                Self::FailedOperationConflictOperation(metadata)
-            }
-            "FailedOperation.CreateFaceConcurrent" => {
-                Self::FailedOperationCreateFaceConcurrent(metadata)
-            }
-            "FailedOperation.DuplicatedGroupDescription" => {
-                Self::FailedOperationDuplicatedGroupDescription(metadata)
-            }
-            "FailedOperation.FaceSizeTooSmall" => {
-                Self::FailedOperationFaceSizeTooSmall(metadata)
-            }
-            "FailedOperation.GroupInDeletedState" => {
-                Self::FailedOperationGroupInDeletedState(metadata)
-            }
-            "FailedOperation.GroupPersonMapExist" => {
-                Self::FailedOperationGroupPersonMapExist(metadata)
-            }
-            "FailedOperation.GroupPersonMapNotExist" => {
-                Self::FailedOperationGroupPersonMapNotExist(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageResolutionExceed" => {
-                Self::FailedOperationImageResolutionExceed(metadata)
-            }
-            "FailedOperation.ImageResolutionTooSmall" => {
-                Self::FailedOperationImageResolutionTooSmall(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestLimitExceeded" => {
-                Self::FailedOperationRequestLimitExceeded(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.AccountFaceNumExceed" => {
-                Self::InvalidParameterValueAccountFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.DeleteFaceNumExceed" => {
-                Self::InvalidParameterValueDeleteFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.FaceMatchThresholdIllegal" => {
-                Self::InvalidParameterValueFaceMatchThresholdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsExceed" => {
-                Self::InvalidParameterValueGroupExDescriptionsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsNameIdentical" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
+            Some(1) => Self::FailedOperationConflictOperation(metadata),
+            Some(2) => Self::FailedOperationCreateFaceConcurrent(metadata),
+            Some(3) => Self::FailedOperationDuplicatedGroupDescription(metadata),
+            Some(4) => Self::FailedOperationFaceSizeTooSmall(metadata),
+            Some(5) => Self::FailedOperationGroupInDeletedState(metadata),
+            Some(6) => Self::FailedOperationGroupPersonMapExist(metadata),
+            Some(7) => Self::FailedOperationGroupPersonMapNotExist(metadata),
+            Some(8) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(9) => Self::FailedOperationImageDownloadError(metadata),
+            Some(10) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(11) => Self::FailedOperationImageResolutionExceed(metadata),
+            Some(12) => Self::FailedOperationImageResolutionTooSmall(metadata),
+            Some(13) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(14) => Self::FailedOperationRequestLimitExceeded(metadata),
+            Some(15) => Self::FailedOperationRequestTimeout(metadata),
+            Some(16) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(17) => Self::FailedOperationServerError(metadata),
+            Some(18) => Self::InternalError(metadata),
+            Some(19) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(20) => Self::InvalidParameterValueAccountFaceNumExceed(metadata),
+            Some(21) => Self::InvalidParameterValueDeleteFaceNumExceed(metadata),
+            Some(22) => Self::InvalidParameterValueFaceMatchThresholdIllegal(metadata),
+            Some(23) => Self::InvalidParameterValueGroupExDescriptionsExceed(metadata),
+            Some(24) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameIllegal" => {
+            Some(25) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameTooLong" => {
+            Some(26) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.GroupFaceNumExceed" => {
-                Self::InvalidParameterValueGroupFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupIdAlreadyExist" => {
-                Self::InvalidParameterValueGroupIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNameAlreadyExist" => {
-                Self::InvalidParameterValueGroupNameAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupNameIllegal" => {
-                Self::InvalidParameterValueGroupNameIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupNameTooLong" => {
-                Self::InvalidParameterValueGroupNameTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupNumExceed" => {
-                Self::InvalidParameterValueGroupNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNumPerPersonExceed" => {
-                Self::InvalidParameterValueGroupNumPerPersonExceed(metadata)
-            }
-            "InvalidParameterValue.GroupTagIllegal" => {
-                Self::InvalidParameterValueGroupTagIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupTagTooLong" => {
-                Self::InvalidParameterValueGroupTagTooLong(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.OffsetExceed" => {
-                Self::InvalidParameterValueOffsetExceed(metadata)
-            }
-            "InvalidParameterValue.PersonExDescriptionInfosExceed" => {
+            Some(27) => Self::InvalidParameterValueGroupFaceNumExceed(metadata),
+            Some(28) => Self::InvalidParameterValueGroupIdAlreadyExist(metadata),
+            Some(29) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(30) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(31) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(32) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(33) => Self::InvalidParameterValueGroupNameAlreadyExist(metadata),
+            Some(34) => Self::InvalidParameterValueGroupNameIllegal(metadata),
+            Some(35) => Self::InvalidParameterValueGroupNameTooLong(metadata),
+            Some(36) => Self::InvalidParameterValueGroupNumExceed(metadata),
+            Some(37) => Self::InvalidParameterValueGroupNumPerPersonExceed(metadata),
+            Some(38) => Self::InvalidParameterValueGroupTagIllegal(metadata),
+            Some(39) => Self::InvalidParameterValueGroupTagTooLong(metadata),
+            Some(40) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(41) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(42) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(43) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(44) => Self::InvalidParameterValueOffsetExceed(metadata),
+            Some(45) => {
                 Self::InvalidParameterValuePersonExDescriptionInfosExceed(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIdentical" => {
+            Some(46) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIllegal" => {
+            Some(47) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameTooLong" => {
+            Some(48) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.PersonExistInGroup" => {
-                Self::InvalidParameterValuePersonExistInGroup(metadata)
-            }
-            "InvalidParameterValue.PersonFaceNumExceed" => {
-                Self::InvalidParameterValuePersonFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.PersonGenderIllegal" => {
-                Self::InvalidParameterValuePersonGenderIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdAlreadyExist" => {
-                Self::InvalidParameterValuePersonIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdIllegal" => {
-                Self::InvalidParameterValuePersonIdIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdNotExist" => {
-                Self::InvalidParameterValuePersonIdNotExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdTooLong" => {
-                Self::InvalidParameterValuePersonIdTooLong(metadata)
-            }
-            "InvalidParameterValue.PersonNameIllegal" => {
-                Self::InvalidParameterValuePersonNameIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonNameTooLong" => {
-                Self::InvalidParameterValuePersonNameTooLong(metadata)
-            }
-            "InvalidParameterValue.QualityControlIllegal" => {
-                Self::InvalidParameterValueQualityControlIllegal(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UploadFaceNumExceed" => {
-                Self::InvalidParameterValueUploadFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded.ErrorFaceNumExceed" => {
-                Self::LimitExceededErrorFaceNumExceed(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.Delivering" => {
-                Self::ResourceUnavailableDelivering(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(49) => Self::InvalidParameterValuePersonExistInGroup(metadata),
+            Some(50) => Self::InvalidParameterValuePersonFaceNumExceed(metadata),
+            Some(51) => Self::InvalidParameterValuePersonGenderIllegal(metadata),
+            Some(52) => Self::InvalidParameterValuePersonIdAlreadyExist(metadata),
+            Some(53) => Self::InvalidParameterValuePersonIdIllegal(metadata),
+            Some(54) => Self::InvalidParameterValuePersonIdNotExist(metadata),
+            Some(55) => Self::InvalidParameterValuePersonIdTooLong(metadata),
+            Some(56) => Self::InvalidParameterValuePersonNameIllegal(metadata),
+            Some(57) => Self::InvalidParameterValuePersonNameTooLong(metadata),
+            Some(58) => Self::InvalidParameterValueQualityControlIllegal(metadata),
+            Some(59) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(60) => Self::InvalidParameterValueUploadFaceNumExceed(metadata),
+            Some(61) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(62) => Self::LimitExceededErrorFaceNumExceed(metadata),
+            Some(63) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(64) => Self::ResourceUnavailableDelivering(metadata),
+            Some(65) => Self::ResourceUnavailableFreeze(metadata),
+            Some(66) => Self::ResourceUnavailableInArrears(metadata),
+            Some(67) => Self::ResourceUnavailableNotExist(metadata),
+            Some(68) => Self::ResourceUnavailableRecover(metadata),
+            Some(69) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(70) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(71) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(72) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

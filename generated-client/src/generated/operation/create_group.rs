@@ -356,215 +356,94 @@ impl crate::runtime::action::Action for CreateGroupRequest {
         CreateGroupRequest::validate(self)
     }
     fn error_code(error: &CreateGroupError) -> ::core::option::Option<&'static str> {
-        match error {
-            CreateGroupError::AuthFailureInvalidAuthorization(_) => {
-                Some("AuthFailure.InvalidAuthorization")
-            }
-            CreateGroupError::FailedOperationConflictOperation(_) => {
-                Some("FailedOperation.ConflictOperation")
-            }
-            CreateGroupError::FailedOperationDuplicatedGroupDescription(_) => {
-                Some("FailedOperation.DuplicatedGroupDescription")
-            }
-            CreateGroupError::FailedOperationGroupInDeletedState(_) => {
-                Some("FailedOperation.GroupInDeletedState")
-            }
-            CreateGroupError::FailedOperationGroupPersonMapExist(_) => {
-                Some("FailedOperation.GroupPersonMapExist")
-            }
-            CreateGroupError::FailedOperationGroupPersonMapNotExist(_) => {
-                Some("FailedOperation.GroupPersonMapNotExist")
-            }
-            CreateGroupError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            CreateGroupError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            CreateGroupError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            CreateGroupError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            CreateGroupError::FailedOperationRequestLimitExceeded(_) => {
-                Some("FailedOperation.RequestLimitExceeded")
-            }
-            CreateGroupError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            CreateGroupError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            CreateGroupError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            CreateGroupError::InternalError(_) => Some("InternalError"),
-            CreateGroupError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
-            CreateGroupError::InvalidParameterValueAccountFaceNumExceed(_) => {
-                Some("InvalidParameterValue.AccountFaceNumExceed")
-            }
-            CreateGroupError::InvalidParameterValueDeleteFaceNumExceed(_) => {
-                Some("InvalidParameterValue.DeleteFaceNumExceed")
-            }
-            CreateGroupError::InvalidParameterValueFaceModelVersionIllegal(_) => {
-                Some("InvalidParameterValue.FaceModelVersionIllegal")
-            }
-            CreateGroupError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsExceed")
-            }
+        let position = match error {
+            CreateGroupError::AuthFailureInvalidAuthorization(_) => 0,
+            CreateGroupError::FailedOperationConflictOperation(_) => 1,
+            CreateGroupError::FailedOperationDuplicatedGroupDescription(_) => 2,
+            CreateGroupError::FailedOperationGroupInDeletedState(_) => 3,
+            CreateGroupError::FailedOperationGroupPersonMapExist(_) => 4,
+            CreateGroupError::FailedOperationGroupPersonMapNotExist(_) => 5,
+            CreateGroupError::FailedOperationImageDecodeFailed(_) => 6,
+            CreateGroupError::FailedOperationImageDownloadError(_) => 7,
+            CreateGroupError::FailedOperationImageFacedetectFailed(_) => 8,
+            CreateGroupError::FailedOperationImageSizeExceed(_) => 9,
+            CreateGroupError::FailedOperationRequestLimitExceeded(_) => 10,
+            CreateGroupError::FailedOperationRequestTimeout(_) => 11,
+            CreateGroupError::FailedOperationSearchFacesExceed(_) => 12,
+            CreateGroupError::FailedOperationServerError(_) => 13,
+            CreateGroupError::InternalError(_) => 14,
+            CreateGroupError::InvalidParameterInvalidParameter(_) => 15,
+            CreateGroupError::InvalidParameterValueAccountFaceNumExceed(_) => 16,
+            CreateGroupError::InvalidParameterValueDeleteFaceNumExceed(_) => 17,
+            CreateGroupError::InvalidParameterValueFaceModelVersionIllegal(_) => 18,
+            CreateGroupError::InvalidParameterValueGroupExDescriptionsExceed(_) => 19,
             CreateGroupError::InvalidParameterValueGroupExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            ) => 20,
             CreateGroupError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
+                21
             }
             CreateGroupError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
+                22
             }
-            CreateGroupError::InvalidParameterValueGroupFaceNumExceed(_) => {
-                Some("InvalidParameterValue.GroupFaceNumExceed")
-            }
-            CreateGroupError::InvalidParameterValueGroupIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupIdAlreadyExist")
-            }
-            CreateGroupError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
-            }
-            CreateGroupError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            CreateGroupError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
-            }
-            CreateGroupError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
-            }
-            CreateGroupError::InvalidParameterValueGroupNameAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupNameAlreadyExist")
-            }
-            CreateGroupError::InvalidParameterValueGroupNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupNameIllegal")
-            }
-            CreateGroupError::InvalidParameterValueGroupNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupNameTooLong")
-            }
-            CreateGroupError::InvalidParameterValueGroupNumExceed(_) => {
-                Some("InvalidParameterValue.GroupNumExceed")
-            }
-            CreateGroupError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
-                Some("InvalidParameterValue.GroupNumPerPersonExceed")
-            }
-            CreateGroupError::InvalidParameterValueGroupTagIllegal(_) => {
-                Some("InvalidParameterValue.GroupTagIllegal")
-            }
-            CreateGroupError::InvalidParameterValueGroupTagTooLong(_) => {
-                Some("InvalidParameterValue.GroupTagTooLong")
-            }
-            CreateGroupError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            CreateGroupError::InvalidParameterValueLimitExceed(_) => {
-                Some("InvalidParameterValue.LimitExceed")
-            }
-            CreateGroupError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            CreateGroupError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            CreateGroupError::InvalidParameterValueOffsetExceed(_) => {
-                Some("InvalidParameterValue.OffsetExceed")
-            }
+            CreateGroupError::InvalidParameterValueGroupFaceNumExceed(_) => 23,
+            CreateGroupError::InvalidParameterValueGroupIdAlreadyExist(_) => 24,
+            CreateGroupError::InvalidParameterValueGroupIdIllegal(_) => 25,
+            CreateGroupError::InvalidParameterValueGroupIdNotExist(_) => 26,
+            CreateGroupError::InvalidParameterValueGroupIdTooLong(_) => 27,
+            CreateGroupError::InvalidParameterValueGroupIdsExceed(_) => 28,
+            CreateGroupError::InvalidParameterValueGroupNameAlreadyExist(_) => 29,
+            CreateGroupError::InvalidParameterValueGroupNameIllegal(_) => 30,
+            CreateGroupError::InvalidParameterValueGroupNameTooLong(_) => 31,
+            CreateGroupError::InvalidParameterValueGroupNumExceed(_) => 32,
+            CreateGroupError::InvalidParameterValueGroupNumPerPersonExceed(_) => 33,
+            CreateGroupError::InvalidParameterValueGroupTagIllegal(_) => 34,
+            CreateGroupError::InvalidParameterValueGroupTagTooLong(_) => 35,
+            CreateGroupError::InvalidParameterValueImageEmpty(_) => 36,
+            CreateGroupError::InvalidParameterValueLimitExceed(_) => 37,
+            CreateGroupError::InvalidParameterValueNoFaceInGroups(_) => 38,
+            CreateGroupError::InvalidParameterValueNoFaceInPhoto(_) => 39,
+            CreateGroupError::InvalidParameterValueOffsetExceed(_) => 40,
             CreateGroupError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
+                41
             }
             CreateGroupError::InvalidParameterValuePersonExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ) => 42,
             CreateGroupError::InvalidParameterValuePersonExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionsNameIllegal")
+                43
             }
             CreateGroupError::InvalidParameterValuePersonExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionsNameTooLong")
+                44
             }
-            CreateGroupError::InvalidParameterValuePersonExistInGroup(_) => {
-                Some("InvalidParameterValue.PersonExistInGroup")
-            }
-            CreateGroupError::InvalidParameterValuePersonFaceNumExceed(_) => {
-                Some("InvalidParameterValue.PersonFaceNumExceed")
-            }
-            CreateGroupError::InvalidParameterValuePersonGenderIllegal(_) => {
-                Some("InvalidParameterValue.PersonGenderIllegal")
-            }
-            CreateGroupError::InvalidParameterValuePersonIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.PersonIdAlreadyExist")
-            }
-            CreateGroupError::InvalidParameterValuePersonIdIllegal(_) => {
-                Some("InvalidParameterValue.PersonIdIllegal")
-            }
-            CreateGroupError::InvalidParameterValuePersonIdNotExist(_) => {
-                Some("InvalidParameterValue.PersonIdNotExist")
-            }
-            CreateGroupError::InvalidParameterValuePersonIdTooLong(_) => {
-                Some("InvalidParameterValue.PersonIdTooLong")
-            }
-            CreateGroupError::InvalidParameterValuePersonNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonNameIllegal")
-            }
-            CreateGroupError::InvalidParameterValuePersonNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonNameTooLong")
-            }
-            CreateGroupError::InvalidParameterValueSearchPersonsExceed(_) => {
-                Some("InvalidParameterValue.SearchPersonsExceed")
-            }
-            CreateGroupError::InvalidParameterValueUploadFaceNumExceed(_) => {
-                Some("InvalidParameterValue.UploadFaceNumExceed")
-            }
-            CreateGroupError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            CreateGroupError::LimitExceededErrorFaceNumExceed(_) => {
-                Some("LimitExceeded.ErrorFaceNumExceed")
-            }
-            CreateGroupError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            CreateGroupError::ResourceUnavailableDelivering(_) => {
-                Some("ResourceUnavailable.Delivering")
-            }
-            CreateGroupError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            CreateGroupError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            CreateGroupError::ResourceUnavailableLowBalance(_) => {
-                Some("ResourceUnavailable.LowBalance")
-            }
-            CreateGroupError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            CreateGroupError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            CreateGroupError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            CreateGroupError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            CreateGroupError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            CreateGroupError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            CreateGroupError::Common(e) => Some(e.kind().code()),
-            CreateGroupError::Unhandled(_) => None,
-        }
+            CreateGroupError::InvalidParameterValuePersonExistInGroup(_) => 45,
+            CreateGroupError::InvalidParameterValuePersonFaceNumExceed(_) => 46,
+            CreateGroupError::InvalidParameterValuePersonGenderIllegal(_) => 47,
+            CreateGroupError::InvalidParameterValuePersonIdAlreadyExist(_) => 48,
+            CreateGroupError::InvalidParameterValuePersonIdIllegal(_) => 49,
+            CreateGroupError::InvalidParameterValuePersonIdNotExist(_) => 50,
+            CreateGroupError::InvalidParameterValuePersonIdTooLong(_) => 51,
+            CreateGroupError::InvalidParameterValuePersonNameIllegal(_) => 52,
+            CreateGroupError::InvalidParameterValuePersonNameTooLong(_) => 53,
+            CreateGroupError::InvalidParameterValueSearchPersonsExceed(_) => 54,
+            CreateGroupError::InvalidParameterValueUploadFaceNumExceed(_) => 55,
+            CreateGroupError::InvalidParameterValueUrlIllegal(_) => 56,
+            CreateGroupError::LimitExceededErrorFaceNumExceed(_) => 57,
+            CreateGroupError::MissingParameterErrorParameterEmpty(_) => 58,
+            CreateGroupError::ResourceUnavailableDelivering(_) => 59,
+            CreateGroupError::ResourceUnavailableFreeze(_) => 60,
+            CreateGroupError::ResourceUnavailableInArrears(_) => 61,
+            CreateGroupError::ResourceUnavailableLowBalance(_) => 62,
+            CreateGroupError::ResourceUnavailableNotExist(_) => 63,
+            CreateGroupError::ResourceUnavailableRecover(_) => 64,
+            CreateGroupError::ResourceUnavailableStopUsing(_) => 65,
+            CreateGroupError::ResourceUnavailableUnknownStatus(_) => 66,
+            CreateGroupError::ResourcesSoldOutChargeStatusException(_) => 67,
+            CreateGroupError::UnsupportedOperationUnknowMethod(_) => 68,
+            CreateGroupError::Common(e) => return Some(e.kind().code()),
+            CreateGroupError::Unhandled(_) => return None,
+        };
+        CreateGroupError::OWN_CODES.get(position).copied()
     }
     fn request_id(output: &CreateGroupResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
@@ -793,6 +672,79 @@ pub enum CreateGroupError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl CreateGroupError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "AuthFailure.InvalidAuthorization",
+        "FailedOperation.ConflictOperation",
+        "FailedOperation.DuplicatedGroupDescription",
+        "FailedOperation.GroupInDeletedState",
+        "FailedOperation.GroupPersonMapExist",
+        "FailedOperation.GroupPersonMapNotExist",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestLimitExceeded",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.AccountFaceNumExceed",
+        "InvalidParameterValue.DeleteFaceNumExceed",
+        "InvalidParameterValue.FaceModelVersionIllegal",
+        "InvalidParameterValue.GroupExDescriptionsExceed",
+        "InvalidParameterValue.GroupExDescriptionsNameIdentical",
+        "InvalidParameterValue.GroupExDescriptionsNameIllegal",
+        "InvalidParameterValue.GroupExDescriptionsNameTooLong",
+        "InvalidParameterValue.GroupFaceNumExceed",
+        "InvalidParameterValue.GroupIdAlreadyExist",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.GroupNameAlreadyExist",
+        "InvalidParameterValue.GroupNameIllegal",
+        "InvalidParameterValue.GroupNameTooLong",
+        "InvalidParameterValue.GroupNumExceed",
+        "InvalidParameterValue.GroupNumPerPersonExceed",
+        "InvalidParameterValue.GroupTagIllegal",
+        "InvalidParameterValue.GroupTagTooLong",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.OffsetExceed",
+        "InvalidParameterValue.PersonExDescriptionInfosExceed",
+        "InvalidParameterValue.PersonExDescriptionsNameIdentical",
+        "InvalidParameterValue.PersonExDescriptionsNameIllegal",
+        "InvalidParameterValue.PersonExDescriptionsNameTooLong",
+        "InvalidParameterValue.PersonExistInGroup",
+        "InvalidParameterValue.PersonFaceNumExceed",
+        "InvalidParameterValue.PersonGenderIllegal",
+        "InvalidParameterValue.PersonIdAlreadyExist",
+        "InvalidParameterValue.PersonIdIllegal",
+        "InvalidParameterValue.PersonIdNotExist",
+        "InvalidParameterValue.PersonIdTooLong",
+        "InvalidParameterValue.PersonNameIllegal",
+        "InvalidParameterValue.PersonNameTooLong",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UploadFaceNumExceed",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded.ErrorFaceNumExceed",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.Delivering",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.LowBalance",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -925,206 +877,92 @@ impl CreateGroupError {
 impl crate::runtime::sealed::Sealed for CreateGroupError {}
 impl crate::runtime::error::ServiceError for CreateGroupError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "FailedOperation.ConflictOperation" => {
-                Self::FailedOperationConflictOperation(metadata)
-            }
-            "FailedOperation.DuplicatedGroupDescription" => {
-                Self::FailedOperationDuplicatedGroupDescription(metadata)
-            }
-            "FailedOperation.GroupInDeletedState" => {
-                Self::FailedOperationGroupInDeletedState(metadata)
-            }
-            "FailedOperation.GroupPersonMapExist" => {
-                Self::FailedOperationGroupPersonMapExist(metadata)
-            }
-            "FailedOperation.GroupPersonMapNotExist" => {
-                Self::FailedOperationGroupPersonMapNotExist(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestLimitExceeded" => {
-                Self::FailedOperationRequestLimitExceeded(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.AccountFaceNumExceed" => {
-                Self::InvalidParameterValueAccountFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.DeleteFaceNumExceed" => {
-                Self::InvalidParameterValueDeleteFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.FaceModelVersionIllegal" => {
-                Self::InvalidParameterValueFaceModelVersionIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsExceed" => {
-                Self::InvalidParameterValueGroupExDescriptionsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsNameIdentical" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
+            Some(1) => Self::FailedOperationConflictOperation(metadata),
+            Some(2) => Self::FailedOperationDuplicatedGroupDescription(metadata),
+            Some(3) => Self::FailedOperationGroupInDeletedState(metadata),
+            Some(4) => Self::FailedOperationGroupPersonMapExist(metadata),
+            Some(5) => Self::FailedOperationGroupPersonMapNotExist(metadata),
+            Some(6) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(7) => Self::FailedOperationImageDownloadError(metadata),
+            Some(8) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(9) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(10) => Self::FailedOperationRequestLimitExceeded(metadata),
+            Some(11) => Self::FailedOperationRequestTimeout(metadata),
+            Some(12) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(13) => Self::FailedOperationServerError(metadata),
+            Some(14) => Self::InternalError(metadata),
+            Some(15) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(16) => Self::InvalidParameterValueAccountFaceNumExceed(metadata),
+            Some(17) => Self::InvalidParameterValueDeleteFaceNumExceed(metadata),
+            Some(18) => Self::InvalidParameterValueFaceModelVersionIllegal(metadata),
+            Some(19) => Self::InvalidParameterValueGroupExDescriptionsExceed(metadata),
+            Some(20) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameIllegal" => {
+            Some(21) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameTooLong" => {
+            Some(22) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.GroupFaceNumExceed" => {
-                Self::InvalidParameterValueGroupFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupIdAlreadyExist" => {
-                Self::InvalidParameterValueGroupIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNameAlreadyExist" => {
-                Self::InvalidParameterValueGroupNameAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupNameIllegal" => {
-                Self::InvalidParameterValueGroupNameIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupNameTooLong" => {
-                Self::InvalidParameterValueGroupNameTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupNumExceed" => {
-                Self::InvalidParameterValueGroupNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNumPerPersonExceed" => {
-                Self::InvalidParameterValueGroupNumPerPersonExceed(metadata)
-            }
-            "InvalidParameterValue.GroupTagIllegal" => {
-                Self::InvalidParameterValueGroupTagIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupTagTooLong" => {
-                Self::InvalidParameterValueGroupTagTooLong(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.OffsetExceed" => {
-                Self::InvalidParameterValueOffsetExceed(metadata)
-            }
-            "InvalidParameterValue.PersonExDescriptionInfosExceed" => {
+            Some(23) => Self::InvalidParameterValueGroupFaceNumExceed(metadata),
+            Some(24) => Self::InvalidParameterValueGroupIdAlreadyExist(metadata),
+            Some(25) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(26) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(27) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(28) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(29) => Self::InvalidParameterValueGroupNameAlreadyExist(metadata),
+            Some(30) => Self::InvalidParameterValueGroupNameIllegal(metadata),
+            Some(31) => Self::InvalidParameterValueGroupNameTooLong(metadata),
+            Some(32) => Self::InvalidParameterValueGroupNumExceed(metadata),
+            Some(33) => Self::InvalidParameterValueGroupNumPerPersonExceed(metadata),
+            Some(34) => Self::InvalidParameterValueGroupTagIllegal(metadata),
+            Some(35) => Self::InvalidParameterValueGroupTagTooLong(metadata),
+            Some(36) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(37) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(38) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(39) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(40) => Self::InvalidParameterValueOffsetExceed(metadata),
+            Some(41) => {
                 Self::InvalidParameterValuePersonExDescriptionInfosExceed(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIdentical" => {
+            Some(42) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIllegal" => {
+            Some(43) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameTooLong" => {
+            Some(44) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.PersonExistInGroup" => {
-                Self::InvalidParameterValuePersonExistInGroup(metadata)
-            }
-            "InvalidParameterValue.PersonFaceNumExceed" => {
-                Self::InvalidParameterValuePersonFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.PersonGenderIllegal" => {
-                Self::InvalidParameterValuePersonGenderIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdAlreadyExist" => {
-                Self::InvalidParameterValuePersonIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdIllegal" => {
-                Self::InvalidParameterValuePersonIdIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdNotExist" => {
-                Self::InvalidParameterValuePersonIdNotExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdTooLong" => {
-                Self::InvalidParameterValuePersonIdTooLong(metadata)
-            }
-            "InvalidParameterValue.PersonNameIllegal" => {
-                Self::InvalidParameterValuePersonNameIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonNameTooLong" => {
-                Self::InvalidParameterValuePersonNameTooLong(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UploadFaceNumExceed" => {
-                Self::InvalidParameterValueUploadFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded.ErrorFaceNumExceed" => {
-                Self::LimitExceededErrorFaceNumExceed(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.Delivering" => {
-                Self::ResourceUnavailableDelivering(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.LowBalance" => {
-                Self::ResourceUnavailableLowBalance(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(45) => Self::InvalidParameterValuePersonExistInGroup(metadata),
+            Some(46) => Self::InvalidParameterValuePersonFaceNumExceed(metadata),
+            Some(47) => Self::InvalidParameterValuePersonGenderIllegal(metadata),
+            Some(48) => Self::InvalidParameterValuePersonIdAlreadyExist(metadata),
+            Some(49) => Self::InvalidParameterValuePersonIdIllegal(metadata),
+            Some(50) => Self::InvalidParameterValuePersonIdNotExist(metadata),
+            Some(51) => Self::InvalidParameterValuePersonIdTooLong(metadata),
+            Some(52) => Self::InvalidParameterValuePersonNameIllegal(metadata),
+            Some(53) => Self::InvalidParameterValuePersonNameTooLong(metadata),
+            Some(54) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(55) => Self::InvalidParameterValueUploadFaceNumExceed(metadata),
+            Some(56) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(57) => Self::LimitExceededErrorFaceNumExceed(metadata),
+            Some(58) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(59) => Self::ResourceUnavailableDelivering(metadata),
+            Some(60) => Self::ResourceUnavailableFreeze(metadata),
+            Some(61) => Self::ResourceUnavailableInArrears(metadata),
+            Some(62) => Self::ResourceUnavailableLowBalance(metadata),
+            Some(63) => Self::ResourceUnavailableNotExist(metadata),
+            Some(64) => Self::ResourceUnavailableRecover(metadata),
+            Some(65) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(66) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(67) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(68) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

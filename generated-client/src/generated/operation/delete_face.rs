@@ -168,209 +168,86 @@ impl crate::runtime::action::Action for DeleteFaceRequest {
         DeleteFaceRequest::validate(self)
     }
     fn error_code(error: &DeleteFaceError) -> ::core::option::Option<&'static str> {
-        match error {
-            DeleteFaceError::FailedOperationConflictOperation(_) => {
-                Some("FailedOperation.ConflictOperation")
-            }
-            DeleteFaceError::FailedOperationCreateFaceConcurrent(_) => {
-                Some("FailedOperation.CreateFaceConcurrent")
-            }
-            DeleteFaceError::FailedOperationDuplicatedGroupDescription(_) => {
-                Some("FailedOperation.DuplicatedGroupDescription")
-            }
-            DeleteFaceError::FailedOperationGroupInDeletedState(_) => {
-                Some("FailedOperation.GroupInDeletedState")
-            }
-            DeleteFaceError::FailedOperationGroupPersonMapExist(_) => {
-                Some("FailedOperation.GroupPersonMapExist")
-            }
-            DeleteFaceError::FailedOperationGroupPersonMapNotExist(_) => {
-                Some("FailedOperation.GroupPersonMapNotExist")
-            }
-            DeleteFaceError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            DeleteFaceError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            DeleteFaceError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            DeleteFaceError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            DeleteFaceError::FailedOperationRequestLimitExceeded(_) => {
-                Some("FailedOperation.RequestLimitExceeded")
-            }
-            DeleteFaceError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            DeleteFaceError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            DeleteFaceError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            DeleteFaceError::InternalError(_) => Some("InternalError"),
-            DeleteFaceError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
-            DeleteFaceError::InvalidParameterValueAccountFaceNumExceed(_) => {
-                Some("InvalidParameterValue.AccountFaceNumExceed")
-            }
-            DeleteFaceError::InvalidParameterValueDeleteFaceNumExceed(_) => {
-                Some("InvalidParameterValue.DeleteFaceNumExceed")
-            }
-            DeleteFaceError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsExceed")
-            }
+        let position = match error {
+            DeleteFaceError::FailedOperationConflictOperation(_) => 0,
+            DeleteFaceError::FailedOperationCreateFaceConcurrent(_) => 1,
+            DeleteFaceError::FailedOperationDuplicatedGroupDescription(_) => 2,
+            DeleteFaceError::FailedOperationGroupInDeletedState(_) => 3,
+            DeleteFaceError::FailedOperationGroupPersonMapExist(_) => 4,
+            DeleteFaceError::FailedOperationGroupPersonMapNotExist(_) => 5,
+            DeleteFaceError::FailedOperationImageDecodeFailed(_) => 6,
+            DeleteFaceError::FailedOperationImageDownloadError(_) => 7,
+            DeleteFaceError::FailedOperationImageFacedetectFailed(_) => 8,
+            DeleteFaceError::FailedOperationImageSizeExceed(_) => 9,
+            DeleteFaceError::FailedOperationRequestLimitExceeded(_) => 10,
+            DeleteFaceError::FailedOperationRequestTimeout(_) => 11,
+            DeleteFaceError::FailedOperationSearchFacesExceed(_) => 12,
+            DeleteFaceError::FailedOperationServerError(_) => 13,
+            DeleteFaceError::InternalError(_) => 14,
+            DeleteFaceError::InvalidParameterInvalidParameter(_) => 15,
+            DeleteFaceError::InvalidParameterValueAccountFaceNumExceed(_) => 16,
+            DeleteFaceError::InvalidParameterValueDeleteFaceNumExceed(_) => 17,
+            DeleteFaceError::InvalidParameterValueGroupExDescriptionsExceed(_) => 18,
             DeleteFaceError::InvalidParameterValueGroupExDescriptionsNameIdentical(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameIdentical")
+                19
             }
-            DeleteFaceError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
-            }
-            DeleteFaceError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
-            }
-            DeleteFaceError::InvalidParameterValueGroupFaceNumExceed(_) => {
-                Some("InvalidParameterValue.GroupFaceNumExceed")
-            }
-            DeleteFaceError::InvalidParameterValueGroupIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupIdAlreadyExist")
-            }
-            DeleteFaceError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
-            }
-            DeleteFaceError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            DeleteFaceError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
-            }
-            DeleteFaceError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
-            }
-            DeleteFaceError::InvalidParameterValueGroupNameAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupNameAlreadyExist")
-            }
-            DeleteFaceError::InvalidParameterValueGroupNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupNameIllegal")
-            }
-            DeleteFaceError::InvalidParameterValueGroupNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupNameTooLong")
-            }
-            DeleteFaceError::InvalidParameterValueGroupNumExceed(_) => {
-                Some("InvalidParameterValue.GroupNumExceed")
-            }
-            DeleteFaceError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
-                Some("InvalidParameterValue.GroupNumPerPersonExceed")
-            }
-            DeleteFaceError::InvalidParameterValueGroupTagIllegal(_) => {
-                Some("InvalidParameterValue.GroupTagIllegal")
-            }
-            DeleteFaceError::InvalidParameterValueGroupTagTooLong(_) => {
-                Some("InvalidParameterValue.GroupTagTooLong")
-            }
-            DeleteFaceError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            DeleteFaceError::InvalidParameterValueLimitExceed(_) => {
-                Some("InvalidParameterValue.LimitExceed")
-            }
-            DeleteFaceError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            DeleteFaceError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            DeleteFaceError::InvalidParameterValueOffsetExceed(_) => {
-                Some("InvalidParameterValue.OffsetExceed")
-            }
-            DeleteFaceError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
-            }
+            DeleteFaceError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => 20,
+            DeleteFaceError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => 21,
+            DeleteFaceError::InvalidParameterValueGroupFaceNumExceed(_) => 22,
+            DeleteFaceError::InvalidParameterValueGroupIdAlreadyExist(_) => 23,
+            DeleteFaceError::InvalidParameterValueGroupIdIllegal(_) => 24,
+            DeleteFaceError::InvalidParameterValueGroupIdNotExist(_) => 25,
+            DeleteFaceError::InvalidParameterValueGroupIdTooLong(_) => 26,
+            DeleteFaceError::InvalidParameterValueGroupIdsExceed(_) => 27,
+            DeleteFaceError::InvalidParameterValueGroupNameAlreadyExist(_) => 28,
+            DeleteFaceError::InvalidParameterValueGroupNameIllegal(_) => 29,
+            DeleteFaceError::InvalidParameterValueGroupNameTooLong(_) => 30,
+            DeleteFaceError::InvalidParameterValueGroupNumExceed(_) => 31,
+            DeleteFaceError::InvalidParameterValueGroupNumPerPersonExceed(_) => 32,
+            DeleteFaceError::InvalidParameterValueGroupTagIllegal(_) => 33,
+            DeleteFaceError::InvalidParameterValueGroupTagTooLong(_) => 34,
+            DeleteFaceError::InvalidParameterValueImageEmpty(_) => 35,
+            DeleteFaceError::InvalidParameterValueLimitExceed(_) => 36,
+            DeleteFaceError::InvalidParameterValueNoFaceInGroups(_) => 37,
+            DeleteFaceError::InvalidParameterValueNoFaceInPhoto(_) => 38,
+            DeleteFaceError::InvalidParameterValueOffsetExceed(_) => 39,
+            DeleteFaceError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => 40,
             DeleteFaceError::InvalidParameterValuePersonExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ) => 41,
             DeleteFaceError::InvalidParameterValuePersonExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionsNameIllegal")
+                42
             }
             DeleteFaceError::InvalidParameterValuePersonExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionsNameTooLong")
+                43
             }
-            DeleteFaceError::InvalidParameterValuePersonExistInGroup(_) => {
-                Some("InvalidParameterValue.PersonExistInGroup")
-            }
-            DeleteFaceError::InvalidParameterValuePersonFaceNumExceed(_) => {
-                Some("InvalidParameterValue.PersonFaceNumExceed")
-            }
-            DeleteFaceError::InvalidParameterValuePersonGenderIllegal(_) => {
-                Some("InvalidParameterValue.PersonGenderIllegal")
-            }
-            DeleteFaceError::InvalidParameterValuePersonIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.PersonIdAlreadyExist")
-            }
-            DeleteFaceError::InvalidParameterValuePersonIdIllegal(_) => {
-                Some("InvalidParameterValue.PersonIdIllegal")
-            }
-            DeleteFaceError::InvalidParameterValuePersonIdNotExist(_) => {
-                Some("InvalidParameterValue.PersonIdNotExist")
-            }
-            DeleteFaceError::InvalidParameterValuePersonIdTooLong(_) => {
-                Some("InvalidParameterValue.PersonIdTooLong")
-            }
-            DeleteFaceError::InvalidParameterValuePersonNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonNameIllegal")
-            }
-            DeleteFaceError::InvalidParameterValuePersonNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonNameTooLong")
-            }
-            DeleteFaceError::InvalidParameterValueSearchPersonsExceed(_) => {
-                Some("InvalidParameterValue.SearchPersonsExceed")
-            }
-            DeleteFaceError::InvalidParameterValueUploadFaceNumExceed(_) => {
-                Some("InvalidParameterValue.UploadFaceNumExceed")
-            }
-            DeleteFaceError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            DeleteFaceError::LimitExceededErrorFaceNumExceed(_) => {
-                Some("LimitExceeded.ErrorFaceNumExceed")
-            }
-            DeleteFaceError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            DeleteFaceError::ResourceUnavailableDelivering(_) => {
-                Some("ResourceUnavailable.Delivering")
-            }
-            DeleteFaceError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            DeleteFaceError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            DeleteFaceError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            DeleteFaceError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            DeleteFaceError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            DeleteFaceError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            DeleteFaceError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            DeleteFaceError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            DeleteFaceError::Common(e) => Some(e.kind().code()),
-            DeleteFaceError::Unhandled(_) => None,
-        }
+            DeleteFaceError::InvalidParameterValuePersonExistInGroup(_) => 44,
+            DeleteFaceError::InvalidParameterValuePersonFaceNumExceed(_) => 45,
+            DeleteFaceError::InvalidParameterValuePersonGenderIllegal(_) => 46,
+            DeleteFaceError::InvalidParameterValuePersonIdAlreadyExist(_) => 47,
+            DeleteFaceError::InvalidParameterValuePersonIdIllegal(_) => 48,
+            DeleteFaceError::InvalidParameterValuePersonIdNotExist(_) => 49,
+            DeleteFaceError::InvalidParameterValuePersonIdTooLong(_) => 50,
+            DeleteFaceError::InvalidParameterValuePersonNameIllegal(_) => 51,
+            DeleteFaceError::InvalidParameterValuePersonNameTooLong(_) => 52,
+            DeleteFaceError::InvalidParameterValueSearchPersonsExceed(_) => 53,
+            DeleteFaceError::InvalidParameterValueUploadFaceNumExceed(_) => 54,
+            DeleteFaceError::InvalidParameterValueUrlIllegal(_) => 55,
+            DeleteFaceError::LimitExceededErrorFaceNumExceed(_) => 56,
+            DeleteFaceError::MissingParameterErrorParameterEmpty(_) => 57,
+            DeleteFaceError::ResourceUnavailableDelivering(_) => 58,
+            DeleteFaceError::ResourceUnavailableFreeze(_) => 59,
+            DeleteFaceError::ResourceUnavailableInArrears(_) => 60,
+            DeleteFaceError::ResourceUnavailableNotExist(_) => 61,
+            DeleteFaceError::ResourceUnavailableRecover(_) => 62,
+            DeleteFaceError::ResourceUnavailableStopUsing(_) => 63,
+            DeleteFaceError::ResourceUnavailableUnknownStatus(_) => 64,
+            DeleteFaceError::ResourcesSoldOutChargeStatusException(_) => 65,
+            DeleteFaceError::UnsupportedOperationUnknowMethod(_) => 66,
+            DeleteFaceError::Common(e) => return Some(e.kind().code()),
+            DeleteFaceError::Unhandled(_) => return None,
+        };
+        DeleteFaceError::OWN_CODES.get(position).copied()
     }
     fn request_id(output: &DeleteFaceResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
@@ -602,6 +479,77 @@ pub enum DeleteFaceError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl DeleteFaceError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "FailedOperation.ConflictOperation",
+        "FailedOperation.CreateFaceConcurrent",
+        "FailedOperation.DuplicatedGroupDescription",
+        "FailedOperation.GroupInDeletedState",
+        "FailedOperation.GroupPersonMapExist",
+        "FailedOperation.GroupPersonMapNotExist",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestLimitExceeded",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.AccountFaceNumExceed",
+        "InvalidParameterValue.DeleteFaceNumExceed",
+        "InvalidParameterValue.GroupExDescriptionsExceed",
+        "InvalidParameterValue.GroupExDescriptionsNameIdentical",
+        "InvalidParameterValue.GroupExDescriptionsNameIllegal",
+        "InvalidParameterValue.GroupExDescriptionsNameTooLong",
+        "InvalidParameterValue.GroupFaceNumExceed",
+        "InvalidParameterValue.GroupIdAlreadyExist",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.GroupNameAlreadyExist",
+        "InvalidParameterValue.GroupNameIllegal",
+        "InvalidParameterValue.GroupNameTooLong",
+        "InvalidParameterValue.GroupNumExceed",
+        "InvalidParameterValue.GroupNumPerPersonExceed",
+        "InvalidParameterValue.GroupTagIllegal",
+        "InvalidParameterValue.GroupTagTooLong",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.OffsetExceed",
+        "InvalidParameterValue.PersonExDescriptionInfosExceed",
+        "InvalidParameterValue.PersonExDescriptionsNameIdentical",
+        "InvalidParameterValue.PersonExDescriptionsNameIllegal",
+        "InvalidParameterValue.PersonExDescriptionsNameTooLong",
+        "InvalidParameterValue.PersonExistInGroup",
+        "InvalidParameterValue.PersonFaceNumExceed",
+        "InvalidParameterValue.PersonGenderIllegal",
+        "InvalidParameterValue.PersonIdAlreadyExist",
+        "InvalidParameterValue.PersonIdIllegal",
+        "InvalidParameterValue.PersonIdNotExist",
+        "InvalidParameterValue.PersonIdTooLong",
+        "InvalidParameterValue.PersonNameIllegal",
+        "InvalidParameterValue.PersonNameTooLong",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UploadFaceNumExceed",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded.ErrorFaceNumExceed",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.Delivering",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -732,200 +680,90 @@ impl DeleteFaceError {
 impl crate::runtime::sealed::Sealed for DeleteFaceError {}
 impl crate::runtime::error::ServiceError for DeleteFaceError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "FailedOperation.ConflictOperation" => {
-                Self::FailedOperationConflictOperation(metadata)
-            }
-            "FailedOperation.CreateFaceConcurrent" => {
-                Self::FailedOperationCreateFaceConcurrent(metadata)
-            }
-            "FailedOperation.DuplicatedGroupDescription" => {
-                Self::FailedOperationDuplicatedGroupDescription(metadata)
-            }
-            "FailedOperation.GroupInDeletedState" => {
-                Self::FailedOperationGroupInDeletedState(metadata)
-            }
-            "FailedOperation.GroupPersonMapExist" => {
-                Self::FailedOperationGroupPersonMapExist(metadata)
-            }
-            "FailedOperation.GroupPersonMapNotExist" => {
-                Self::FailedOperationGroupPersonMapNotExist(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestLimitExceeded" => {
-                Self::FailedOperationRequestLimitExceeded(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.AccountFaceNumExceed" => {
-                Self::InvalidParameterValueAccountFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.DeleteFaceNumExceed" => {
-                Self::InvalidParameterValueDeleteFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsExceed" => {
-                Self::InvalidParameterValueGroupExDescriptionsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsNameIdentical" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::FailedOperationConflictOperation(metadata),
+            Some(1) => Self::FailedOperationCreateFaceConcurrent(metadata),
+            Some(2) => Self::FailedOperationDuplicatedGroupDescription(metadata),
+            Some(3) => Self::FailedOperationGroupInDeletedState(metadata),
+            Some(4) => Self::FailedOperationGroupPersonMapExist(metadata),
+            Some(5) => Self::FailedOperationGroupPersonMapNotExist(metadata),
+            Some(6) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(7) => Self::FailedOperationImageDownloadError(metadata),
+            Some(8) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(9) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(10) => Self::FailedOperationRequestLimitExceeded(metadata),
+            Some(11) => Self::FailedOperationRequestTimeout(metadata),
+            Some(12) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(13) => Self::FailedOperationServerError(metadata),
+            Some(14) => Self::InternalError(metadata),
+            Some(15) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(16) => Self::InvalidParameterValueAccountFaceNumExceed(metadata),
+            Some(17) => Self::InvalidParameterValueDeleteFaceNumExceed(metadata),
+            Some(18) => Self::InvalidParameterValueGroupExDescriptionsExceed(metadata),
+            Some(19) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameIllegal" => {
+            Some(20) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameTooLong" => {
+            Some(21) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.GroupFaceNumExceed" => {
-                Self::InvalidParameterValueGroupFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupIdAlreadyExist" => {
-                Self::InvalidParameterValueGroupIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNameAlreadyExist" => {
-                Self::InvalidParameterValueGroupNameAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupNameIllegal" => {
-                Self::InvalidParameterValueGroupNameIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupNameTooLong" => {
-                Self::InvalidParameterValueGroupNameTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupNumExceed" => {
-                Self::InvalidParameterValueGroupNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNumPerPersonExceed" => {
-                Self::InvalidParameterValueGroupNumPerPersonExceed(metadata)
-            }
-            "InvalidParameterValue.GroupTagIllegal" => {
-                Self::InvalidParameterValueGroupTagIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupTagTooLong" => {
-                Self::InvalidParameterValueGroupTagTooLong(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.OffsetExceed" => {
-                Self::InvalidParameterValueOffsetExceed(metadata)
-            }
-            "InvalidParameterValue.PersonExDescriptionInfosExceed" => {
+            Some(22) => Self::InvalidParameterValueGroupFaceNumExceed(metadata),
+            Some(23) => Self::InvalidParameterValueGroupIdAlreadyExist(metadata),
+            Some(24) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(25) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(26) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(27) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(28) => Self::InvalidParameterValueGroupNameAlreadyExist(metadata),
+            Some(29) => Self::InvalidParameterValueGroupNameIllegal(metadata),
+            Some(30) => Self::InvalidParameterValueGroupNameTooLong(metadata),
+            Some(31) => Self::InvalidParameterValueGroupNumExceed(metadata),
+            Some(32) => Self::InvalidParameterValueGroupNumPerPersonExceed(metadata),
+            Some(33) => Self::InvalidParameterValueGroupTagIllegal(metadata),
+            Some(34) => Self::InvalidParameterValueGroupTagTooLong(metadata),
+            Some(35) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(36) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(37) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(38) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(39) => Self::InvalidParameterValueOffsetExceed(metadata),
+            Some(40) => {
                 Self::InvalidParameterValuePersonExDescriptionInfosExceed(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIdentical" => {
+            Some(41) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIllegal" => {
+            Some(42) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameTooLong" => {
+            Some(43) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.PersonExistInGroup" => {
-                Self::InvalidParameterValuePersonExistInGroup(metadata)
-            }
-            "InvalidParameterValue.PersonFaceNumExceed" => {
-                Self::InvalidParameterValuePersonFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.PersonGenderIllegal" => {
-                Self::InvalidParameterValuePersonGenderIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdAlreadyExist" => {
-                Self::InvalidParameterValuePersonIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdIllegal" => {
-                Self::InvalidParameterValuePersonIdIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdNotExist" => {
-                Self::InvalidParameterValuePersonIdNotExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdTooLong" => {
-                Self::InvalidParameterValuePersonIdTooLong(metadata)
-            }
-            "InvalidParameterValue.PersonNameIllegal" => {
-                Self::InvalidParameterValuePersonNameIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonNameTooLong" => {
-                Self::InvalidParameterValuePersonNameTooLong(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UploadFaceNumExceed" => {
-                Self::InvalidParameterValueUploadFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded.ErrorFaceNumExceed" => {
-                Self::LimitExceededErrorFaceNumExceed(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.Delivering" => {
-                Self::ResourceUnavailableDelivering(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(44) => Self::InvalidParameterValuePersonExistInGroup(metadata),
+            Some(45) => Self::InvalidParameterValuePersonFaceNumExceed(metadata),
+            Some(46) => Self::InvalidParameterValuePersonGenderIllegal(metadata),
+            Some(47) => Self::InvalidParameterValuePersonIdAlreadyExist(metadata),
+            Some(48) => Self::InvalidParameterValuePersonIdIllegal(metadata),
+            Some(49) => Self::InvalidParameterValuePersonIdNotExist(metadata),
+            Some(50) => Self::InvalidParameterValuePersonIdTooLong(metadata),
+            Some(51) => Self::InvalidParameterValuePersonNameIllegal(metadata),
+            Some(52) => Self::InvalidParameterValuePersonNameTooLong(metadata),
+            Some(53) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(54) => Self::InvalidParameterValueUploadFaceNumExceed(metadata),
+            Some(55) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(56) => Self::LimitExceededErrorFaceNumExceed(metadata),
+            Some(57) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(58) => Self::ResourceUnavailableDelivering(metadata),
+            Some(59) => Self::ResourceUnavailableFreeze(metadata),
+            Some(60) => Self::ResourceUnavailableInArrears(metadata),
+            Some(61) => Self::ResourceUnavailableNotExist(metadata),
+            Some(62) => Self::ResourceUnavailableRecover(metadata),
+            Some(63) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(64) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(65) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(66) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

@@ -135,206 +135,91 @@ impl crate::runtime::action::Action for DeleteGroupRequest {
         DeleteGroupRequest::validate(self)
     }
     fn error_code(error: &DeleteGroupError) -> ::core::option::Option<&'static str> {
-        match error {
-            DeleteGroupError::FailedOperationConflictOperation(_) => {
-                Some("FailedOperation.ConflictOperation")
-            }
-            DeleteGroupError::FailedOperationDuplicatedGroupDescription(_) => {
-                Some("FailedOperation.DuplicatedGroupDescription")
-            }
-            DeleteGroupError::FailedOperationGroupInDeletedState(_) => {
-                Some("FailedOperation.GroupInDeletedState")
-            }
-            DeleteGroupError::FailedOperationGroupPersonMapExist(_) => {
-                Some("FailedOperation.GroupPersonMapExist")
-            }
-            DeleteGroupError::FailedOperationGroupPersonMapNotExist(_) => {
-                Some("FailedOperation.GroupPersonMapNotExist")
-            }
-            DeleteGroupError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            DeleteGroupError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            DeleteGroupError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            DeleteGroupError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            DeleteGroupError::FailedOperationRequestLimitExceeded(_) => {
-                Some("FailedOperation.RequestLimitExceeded")
-            }
-            DeleteGroupError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            DeleteGroupError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            DeleteGroupError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            DeleteGroupError::InternalError(_) => Some("InternalError"),
-            DeleteGroupError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
-            DeleteGroupError::InvalidParameterValueAccountFaceNumExceed(_) => {
-                Some("InvalidParameterValue.AccountFaceNumExceed")
-            }
-            DeleteGroupError::InvalidParameterValueDeleteFaceNumExceed(_) => {
-                Some("InvalidParameterValue.DeleteFaceNumExceed")
-            }
-            DeleteGroupError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsExceed")
-            }
+        let position = match error {
+            DeleteGroupError::FailedOperationConflictOperation(_) => 0,
+            DeleteGroupError::FailedOperationDuplicatedGroupDescription(_) => 1,
+            DeleteGroupError::FailedOperationGroupInDeletedState(_) => 2,
+            DeleteGroupError::FailedOperationGroupPersonMapExist(_) => 3,
+            DeleteGroupError::FailedOperationGroupPersonMapNotExist(_) => 4,
+            DeleteGroupError::FailedOperationImageDecodeFailed(_) => 5,
+            DeleteGroupError::FailedOperationImageDownloadError(_) => 6,
+            DeleteGroupError::FailedOperationImageFacedetectFailed(_) => 7,
+            DeleteGroupError::FailedOperationImageSizeExceed(_) => 8,
+            DeleteGroupError::FailedOperationRequestLimitExceeded(_) => 9,
+            DeleteGroupError::FailedOperationRequestTimeout(_) => 10,
+            DeleteGroupError::FailedOperationSearchFacesExceed(_) => 11,
+            DeleteGroupError::FailedOperationServerError(_) => 12,
+            DeleteGroupError::InternalError(_) => 13,
+            DeleteGroupError::InvalidParameterInvalidParameter(_) => 14,
+            DeleteGroupError::InvalidParameterValueAccountFaceNumExceed(_) => 15,
+            DeleteGroupError::InvalidParameterValueDeleteFaceNumExceed(_) => 16,
+            DeleteGroupError::InvalidParameterValueGroupExDescriptionsExceed(_) => 17,
             DeleteGroupError::InvalidParameterValueGroupExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            ) => 18,
             DeleteGroupError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
+                19
             }
             DeleteGroupError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
+                20
             }
-            DeleteGroupError::InvalidParameterValueGroupFaceNumExceed(_) => {
-                Some("InvalidParameterValue.GroupFaceNumExceed")
-            }
-            DeleteGroupError::InvalidParameterValueGroupIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupIdAlreadyExist")
-            }
-            DeleteGroupError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
-            }
-            DeleteGroupError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            DeleteGroupError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
-            }
-            DeleteGroupError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
-            }
-            DeleteGroupError::InvalidParameterValueGroupNameAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupNameAlreadyExist")
-            }
-            DeleteGroupError::InvalidParameterValueGroupNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupNameIllegal")
-            }
-            DeleteGroupError::InvalidParameterValueGroupNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupNameTooLong")
-            }
-            DeleteGroupError::InvalidParameterValueGroupNumExceed(_) => {
-                Some("InvalidParameterValue.GroupNumExceed")
-            }
-            DeleteGroupError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
-                Some("InvalidParameterValue.GroupNumPerPersonExceed")
-            }
-            DeleteGroupError::InvalidParameterValueGroupTagIllegal(_) => {
-                Some("InvalidParameterValue.GroupTagIllegal")
-            }
-            DeleteGroupError::InvalidParameterValueGroupTagTooLong(_) => {
-                Some("InvalidParameterValue.GroupTagTooLong")
-            }
-            DeleteGroupError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            DeleteGroupError::InvalidParameterValueLimitExceed(_) => {
-                Some("InvalidParameterValue.LimitExceed")
-            }
-            DeleteGroupError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            DeleteGroupError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            DeleteGroupError::InvalidParameterValueOffsetExceed(_) => {
-                Some("InvalidParameterValue.OffsetExceed")
-            }
+            DeleteGroupError::InvalidParameterValueGroupFaceNumExceed(_) => 21,
+            DeleteGroupError::InvalidParameterValueGroupIdAlreadyExist(_) => 22,
+            DeleteGroupError::InvalidParameterValueGroupIdIllegal(_) => 23,
+            DeleteGroupError::InvalidParameterValueGroupIdNotExist(_) => 24,
+            DeleteGroupError::InvalidParameterValueGroupIdTooLong(_) => 25,
+            DeleteGroupError::InvalidParameterValueGroupIdsExceed(_) => 26,
+            DeleteGroupError::InvalidParameterValueGroupNameAlreadyExist(_) => 27,
+            DeleteGroupError::InvalidParameterValueGroupNameIllegal(_) => 28,
+            DeleteGroupError::InvalidParameterValueGroupNameTooLong(_) => 29,
+            DeleteGroupError::InvalidParameterValueGroupNumExceed(_) => 30,
+            DeleteGroupError::InvalidParameterValueGroupNumPerPersonExceed(_) => 31,
+            DeleteGroupError::InvalidParameterValueGroupTagIllegal(_) => 32,
+            DeleteGroupError::InvalidParameterValueGroupTagTooLong(_) => 33,
+            DeleteGroupError::InvalidParameterValueImageEmpty(_) => 34,
+            DeleteGroupError::InvalidParameterValueLimitExceed(_) => 35,
+            DeleteGroupError::InvalidParameterValueNoFaceInGroups(_) => 36,
+            DeleteGroupError::InvalidParameterValueNoFaceInPhoto(_) => 37,
+            DeleteGroupError::InvalidParameterValueOffsetExceed(_) => 38,
             DeleteGroupError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
+                39
             }
             DeleteGroupError::InvalidParameterValuePersonExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ) => 40,
             DeleteGroupError::InvalidParameterValuePersonExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionsNameIllegal")
+                41
             }
             DeleteGroupError::InvalidParameterValuePersonExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionsNameTooLong")
+                42
             }
-            DeleteGroupError::InvalidParameterValuePersonExistInGroup(_) => {
-                Some("InvalidParameterValue.PersonExistInGroup")
-            }
-            DeleteGroupError::InvalidParameterValuePersonFaceNumExceed(_) => {
-                Some("InvalidParameterValue.PersonFaceNumExceed")
-            }
-            DeleteGroupError::InvalidParameterValuePersonGenderIllegal(_) => {
-                Some("InvalidParameterValue.PersonGenderIllegal")
-            }
-            DeleteGroupError::InvalidParameterValuePersonIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.PersonIdAlreadyExist")
-            }
-            DeleteGroupError::InvalidParameterValuePersonIdIllegal(_) => {
-                Some("InvalidParameterValue.PersonIdIllegal")
-            }
-            DeleteGroupError::InvalidParameterValuePersonIdNotExist(_) => {
-                Some("InvalidParameterValue.PersonIdNotExist")
-            }
-            DeleteGroupError::InvalidParameterValuePersonIdTooLong(_) => {
-                Some("InvalidParameterValue.PersonIdTooLong")
-            }
-            DeleteGroupError::InvalidParameterValuePersonNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonNameIllegal")
-            }
-            DeleteGroupError::InvalidParameterValuePersonNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonNameTooLong")
-            }
-            DeleteGroupError::InvalidParameterValueSearchPersonsExceed(_) => {
-                Some("InvalidParameterValue.SearchPersonsExceed")
-            }
-            DeleteGroupError::InvalidParameterValueUploadFaceNumExceed(_) => {
-                Some("InvalidParameterValue.UploadFaceNumExceed")
-            }
-            DeleteGroupError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            DeleteGroupError::LimitExceededErrorFaceNumExceed(_) => {
-                Some("LimitExceeded.ErrorFaceNumExceed")
-            }
-            DeleteGroupError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            DeleteGroupError::ResourceUnavailableDelivering(_) => {
-                Some("ResourceUnavailable.Delivering")
-            }
-            DeleteGroupError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            DeleteGroupError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            DeleteGroupError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            DeleteGroupError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            DeleteGroupError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            DeleteGroupError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            DeleteGroupError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            DeleteGroupError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            DeleteGroupError::Common(e) => Some(e.kind().code()),
-            DeleteGroupError::Unhandled(_) => None,
-        }
+            DeleteGroupError::InvalidParameterValuePersonExistInGroup(_) => 43,
+            DeleteGroupError::InvalidParameterValuePersonFaceNumExceed(_) => 44,
+            DeleteGroupError::InvalidParameterValuePersonGenderIllegal(_) => 45,
+            DeleteGroupError::InvalidParameterValuePersonIdAlreadyExist(_) => 46,
+            DeleteGroupError::InvalidParameterValuePersonIdIllegal(_) => 47,
+            DeleteGroupError::InvalidParameterValuePersonIdNotExist(_) => 48,
+            DeleteGroupError::InvalidParameterValuePersonIdTooLong(_) => 49,
+            DeleteGroupError::InvalidParameterValuePersonNameIllegal(_) => 50,
+            DeleteGroupError::InvalidParameterValuePersonNameTooLong(_) => 51,
+            DeleteGroupError::InvalidParameterValueSearchPersonsExceed(_) => 52,
+            DeleteGroupError::InvalidParameterValueUploadFaceNumExceed(_) => 53,
+            DeleteGroupError::InvalidParameterValueUrlIllegal(_) => 54,
+            DeleteGroupError::LimitExceededErrorFaceNumExceed(_) => 55,
+            DeleteGroupError::MissingParameterErrorParameterEmpty(_) => 56,
+            DeleteGroupError::ResourceUnavailableDelivering(_) => 57,
+            DeleteGroupError::ResourceUnavailableFreeze(_) => 58,
+            DeleteGroupError::ResourceUnavailableInArrears(_) => 59,
+            DeleteGroupError::ResourceUnavailableNotExist(_) => 60,
+            DeleteGroupError::ResourceUnavailableRecover(_) => 61,
+            DeleteGroupError::ResourceUnavailableStopUsing(_) => 62,
+            DeleteGroupError::ResourceUnavailableUnknownStatus(_) => 63,
+            DeleteGroupError::ResourcesSoldOutChargeStatusException(_) => 64,
+            DeleteGroupError::UnsupportedOperationUnknowMethod(_) => 65,
+            DeleteGroupError::Common(e) => return Some(e.kind().code()),
+            DeleteGroupError::Unhandled(_) => return None,
+        };
+        DeleteGroupError::OWN_CODES.get(position).copied()
     }
     fn request_id(output: &DeleteGroupResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
@@ -543,6 +428,76 @@ pub enum DeleteGroupError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl DeleteGroupError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "FailedOperation.ConflictOperation",
+        "FailedOperation.DuplicatedGroupDescription",
+        "FailedOperation.GroupInDeletedState",
+        "FailedOperation.GroupPersonMapExist",
+        "FailedOperation.GroupPersonMapNotExist",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestLimitExceeded",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.AccountFaceNumExceed",
+        "InvalidParameterValue.DeleteFaceNumExceed",
+        "InvalidParameterValue.GroupExDescriptionsExceed",
+        "InvalidParameterValue.GroupExDescriptionsNameIdentical",
+        "InvalidParameterValue.GroupExDescriptionsNameIllegal",
+        "InvalidParameterValue.GroupExDescriptionsNameTooLong",
+        "InvalidParameterValue.GroupFaceNumExceed",
+        "InvalidParameterValue.GroupIdAlreadyExist",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.GroupNameAlreadyExist",
+        "InvalidParameterValue.GroupNameIllegal",
+        "InvalidParameterValue.GroupNameTooLong",
+        "InvalidParameterValue.GroupNumExceed",
+        "InvalidParameterValue.GroupNumPerPersonExceed",
+        "InvalidParameterValue.GroupTagIllegal",
+        "InvalidParameterValue.GroupTagTooLong",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.OffsetExceed",
+        "InvalidParameterValue.PersonExDescriptionInfosExceed",
+        "InvalidParameterValue.PersonExDescriptionsNameIdentical",
+        "InvalidParameterValue.PersonExDescriptionsNameIllegal",
+        "InvalidParameterValue.PersonExDescriptionsNameTooLong",
+        "InvalidParameterValue.PersonExistInGroup",
+        "InvalidParameterValue.PersonFaceNumExceed",
+        "InvalidParameterValue.PersonGenderIllegal",
+        "InvalidParameterValue.PersonIdAlreadyExist",
+        "InvalidParameterValue.PersonIdIllegal",
+        "InvalidParameterValue.PersonIdNotExist",
+        "InvalidParameterValue.PersonIdTooLong",
+        "InvalidParameterValue.PersonNameIllegal",
+        "InvalidParameterValue.PersonNameTooLong",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UploadFaceNumExceed",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded.ErrorFaceNumExceed",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.Delivering",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -672,197 +627,89 @@ impl DeleteGroupError {
 impl crate::runtime::sealed::Sealed for DeleteGroupError {}
 impl crate::runtime::error::ServiceError for DeleteGroupError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "FailedOperation.ConflictOperation" => {
-                Self::FailedOperationConflictOperation(metadata)
-            }
-            "FailedOperation.DuplicatedGroupDescription" => {
-                Self::FailedOperationDuplicatedGroupDescription(metadata)
-            }
-            "FailedOperation.GroupInDeletedState" => {
-                Self::FailedOperationGroupInDeletedState(metadata)
-            }
-            "FailedOperation.GroupPersonMapExist" => {
-                Self::FailedOperationGroupPersonMapExist(metadata)
-            }
-            "FailedOperation.GroupPersonMapNotExist" => {
-                Self::FailedOperationGroupPersonMapNotExist(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestLimitExceeded" => {
-                Self::FailedOperationRequestLimitExceeded(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.AccountFaceNumExceed" => {
-                Self::InvalidParameterValueAccountFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.DeleteFaceNumExceed" => {
-                Self::InvalidParameterValueDeleteFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsExceed" => {
-                Self::InvalidParameterValueGroupExDescriptionsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsNameIdentical" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::FailedOperationConflictOperation(metadata),
+            Some(1) => Self::FailedOperationDuplicatedGroupDescription(metadata),
+            Some(2) => Self::FailedOperationGroupInDeletedState(metadata),
+            Some(3) => Self::FailedOperationGroupPersonMapExist(metadata),
+            Some(4) => Self::FailedOperationGroupPersonMapNotExist(metadata),
+            Some(5) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(6) => Self::FailedOperationImageDownloadError(metadata),
+            Some(7) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(8) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(9) => Self::FailedOperationRequestLimitExceeded(metadata),
+            Some(10) => Self::FailedOperationRequestTimeout(metadata),
+            Some(11) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(12) => Self::FailedOperationServerError(metadata),
+            Some(13) => Self::InternalError(metadata),
+            Some(14) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(15) => Self::InvalidParameterValueAccountFaceNumExceed(metadata),
+            Some(16) => Self::InvalidParameterValueDeleteFaceNumExceed(metadata),
+            Some(17) => Self::InvalidParameterValueGroupExDescriptionsExceed(metadata),
+            Some(18) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameIllegal" => {
+            Some(19) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameTooLong" => {
+            Some(20) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.GroupFaceNumExceed" => {
-                Self::InvalidParameterValueGroupFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupIdAlreadyExist" => {
-                Self::InvalidParameterValueGroupIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNameAlreadyExist" => {
-                Self::InvalidParameterValueGroupNameAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupNameIllegal" => {
-                Self::InvalidParameterValueGroupNameIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupNameTooLong" => {
-                Self::InvalidParameterValueGroupNameTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupNumExceed" => {
-                Self::InvalidParameterValueGroupNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNumPerPersonExceed" => {
-                Self::InvalidParameterValueGroupNumPerPersonExceed(metadata)
-            }
-            "InvalidParameterValue.GroupTagIllegal" => {
-                Self::InvalidParameterValueGroupTagIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupTagTooLong" => {
-                Self::InvalidParameterValueGroupTagTooLong(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.OffsetExceed" => {
-                Self::InvalidParameterValueOffsetExceed(metadata)
-            }
-            "InvalidParameterValue.PersonExDescriptionInfosExceed" => {
+            Some(21) => Self::InvalidParameterValueGroupFaceNumExceed(metadata),
+            Some(22) => Self::InvalidParameterValueGroupIdAlreadyExist(metadata),
+            Some(23) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(24) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(25) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(26) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(27) => Self::InvalidParameterValueGroupNameAlreadyExist(metadata),
+            Some(28) => Self::InvalidParameterValueGroupNameIllegal(metadata),
+            Some(29) => Self::InvalidParameterValueGroupNameTooLong(metadata),
+            Some(30) => Self::InvalidParameterValueGroupNumExceed(metadata),
+            Some(31) => Self::InvalidParameterValueGroupNumPerPersonExceed(metadata),
+            Some(32) => Self::InvalidParameterValueGroupTagIllegal(metadata),
+            Some(33) => Self::InvalidParameterValueGroupTagTooLong(metadata),
+            Some(34) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(35) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(36) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(37) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(38) => Self::InvalidParameterValueOffsetExceed(metadata),
+            Some(39) => {
                 Self::InvalidParameterValuePersonExDescriptionInfosExceed(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIdentical" => {
+            Some(40) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIllegal" => {
+            Some(41) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameTooLong" => {
+            Some(42) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.PersonExistInGroup" => {
-                Self::InvalidParameterValuePersonExistInGroup(metadata)
-            }
-            "InvalidParameterValue.PersonFaceNumExceed" => {
-                Self::InvalidParameterValuePersonFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.PersonGenderIllegal" => {
-                Self::InvalidParameterValuePersonGenderIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdAlreadyExist" => {
-                Self::InvalidParameterValuePersonIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdIllegal" => {
-                Self::InvalidParameterValuePersonIdIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdNotExist" => {
-                Self::InvalidParameterValuePersonIdNotExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdTooLong" => {
-                Self::InvalidParameterValuePersonIdTooLong(metadata)
-            }
-            "InvalidParameterValue.PersonNameIllegal" => {
-                Self::InvalidParameterValuePersonNameIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonNameTooLong" => {
-                Self::InvalidParameterValuePersonNameTooLong(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UploadFaceNumExceed" => {
-                Self::InvalidParameterValueUploadFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded.ErrorFaceNumExceed" => {
-                Self::LimitExceededErrorFaceNumExceed(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.Delivering" => {
-                Self::ResourceUnavailableDelivering(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(43) => Self::InvalidParameterValuePersonExistInGroup(metadata),
+            Some(44) => Self::InvalidParameterValuePersonFaceNumExceed(metadata),
+            Some(45) => Self::InvalidParameterValuePersonGenderIllegal(metadata),
+            Some(46) => Self::InvalidParameterValuePersonIdAlreadyExist(metadata),
+            Some(47) => Self::InvalidParameterValuePersonIdIllegal(metadata),
+            Some(48) => Self::InvalidParameterValuePersonIdNotExist(metadata),
+            Some(49) => Self::InvalidParameterValuePersonIdTooLong(metadata),
+            Some(50) => Self::InvalidParameterValuePersonNameIllegal(metadata),
+            Some(51) => Self::InvalidParameterValuePersonNameTooLong(metadata),
+            Some(52) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(53) => Self::InvalidParameterValueUploadFaceNumExceed(metadata),
+            Some(54) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(55) => Self::LimitExceededErrorFaceNumExceed(metadata),
+            Some(56) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(57) => Self::ResourceUnavailableDelivering(metadata),
+            Some(58) => Self::ResourceUnavailableFreeze(metadata),
+            Some(59) => Self::ResourceUnavailableInArrears(metadata),
+            Some(60) => Self::ResourceUnavailableNotExist(metadata),
+            Some(61) => Self::ResourceUnavailableRecover(metadata),
+            Some(62) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(63) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(64) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(65) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

@@ -182,209 +182,102 @@ impl crate::runtime::action::Action for DeletePersonFromGroupRequest {
     fn error_code(
         error: &DeletePersonFromGroupError,
     ) -> ::core::option::Option<&'static str> {
-        match error {
-            DeletePersonFromGroupError::FailedOperationConflictOperation(_) => {
-                Some("FailedOperation.ConflictOperation")
-            }
-            DeletePersonFromGroupError::FailedOperationCreateFaceConcurrent(_) => {
-                Some("FailedOperation.CreateFaceConcurrent")
-            }
-            DeletePersonFromGroupError::FailedOperationDuplicatedGroupDescription(_) => {
-                Some("FailedOperation.DuplicatedGroupDescription")
-            }
-            DeletePersonFromGroupError::FailedOperationGroupInDeletedState(_) => {
-                Some("FailedOperation.GroupInDeletedState")
-            }
-            DeletePersonFromGroupError::FailedOperationGroupPersonMapExist(_) => {
-                Some("FailedOperation.GroupPersonMapExist")
-            }
-            DeletePersonFromGroupError::FailedOperationGroupPersonMapNotExist(_) => {
-                Some("FailedOperation.GroupPersonMapNotExist")
-            }
-            DeletePersonFromGroupError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            DeletePersonFromGroupError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            DeletePersonFromGroupError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            DeletePersonFromGroupError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            DeletePersonFromGroupError::FailedOperationRequestLimitExceeded(_) => {
-                Some("FailedOperation.RequestLimitExceeded")
-            }
-            DeletePersonFromGroupError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            DeletePersonFromGroupError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            DeletePersonFromGroupError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            DeletePersonFromGroupError::InternalError(_) => Some("InternalError"),
-            DeletePersonFromGroupError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
+        let position = match error {
+            DeletePersonFromGroupError::FailedOperationConflictOperation(_) => 0,
+            DeletePersonFromGroupError::FailedOperationCreateFaceConcurrent(_) => 1,
+            DeletePersonFromGroupError::FailedOperationDuplicatedGroupDescription(_) => 2,
+            DeletePersonFromGroupError::FailedOperationGroupInDeletedState(_) => 3,
+            DeletePersonFromGroupError::FailedOperationGroupPersonMapExist(_) => 4,
+            DeletePersonFromGroupError::FailedOperationGroupPersonMapNotExist(_) => 5,
+            DeletePersonFromGroupError::FailedOperationImageDecodeFailed(_) => 6,
+            DeletePersonFromGroupError::FailedOperationImageDownloadError(_) => 7,
+            DeletePersonFromGroupError::FailedOperationImageFacedetectFailed(_) => 8,
+            DeletePersonFromGroupError::FailedOperationImageSizeExceed(_) => 9,
+            DeletePersonFromGroupError::FailedOperationRequestLimitExceeded(_) => 10,
+            DeletePersonFromGroupError::FailedOperationRequestTimeout(_) => 11,
+            DeletePersonFromGroupError::FailedOperationSearchFacesExceed(_) => 12,
+            DeletePersonFromGroupError::FailedOperationServerError(_) => 13,
+            DeletePersonFromGroupError::InternalError(_) => 14,
+            DeletePersonFromGroupError::InvalidParameterInvalidParameter(_) => 15,
             DeletePersonFromGroupError::InvalidParameterValueAccountFaceNumExceed(_) => {
-                Some("InvalidParameterValue.AccountFaceNumExceed")
+                16
             }
-            DeletePersonFromGroupError::InvalidParameterValueDeleteFaceNumExceed(_) => {
-                Some("InvalidParameterValue.DeleteFaceNumExceed")
-            }
+            DeletePersonFromGroupError::InvalidParameterValueDeleteFaceNumExceed(_) => 17,
             DeletePersonFromGroupError::InvalidParameterValueGroupExDescriptionsExceed(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsExceed"),
+            ) => 18,
             DeletePersonFromGroupError::InvalidParameterValueGroupExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            ) => 19,
             DeletePersonFromGroupError::InvalidParameterValueGroupExDescriptionsNameIllegal(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIllegal"),
+            ) => 20,
             DeletePersonFromGroupError::InvalidParameterValueGroupExDescriptionsNameTooLong(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameTooLong"),
-            DeletePersonFromGroupError::InvalidParameterValueGroupFaceNumExceed(_) => {
-                Some("InvalidParameterValue.GroupFaceNumExceed")
-            }
-            DeletePersonFromGroupError::InvalidParameterValueGroupIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupIdAlreadyExist")
-            }
-            DeletePersonFromGroupError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
-            }
-            DeletePersonFromGroupError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            DeletePersonFromGroupError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
-            }
-            DeletePersonFromGroupError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
-            }
+            ) => 21,
+            DeletePersonFromGroupError::InvalidParameterValueGroupFaceNumExceed(_) => 22,
+            DeletePersonFromGroupError::InvalidParameterValueGroupIdAlreadyExist(_) => 23,
+            DeletePersonFromGroupError::InvalidParameterValueGroupIdIllegal(_) => 24,
+            DeletePersonFromGroupError::InvalidParameterValueGroupIdNotExist(_) => 25,
+            DeletePersonFromGroupError::InvalidParameterValueGroupIdTooLong(_) => 26,
+            DeletePersonFromGroupError::InvalidParameterValueGroupIdsExceed(_) => 27,
             DeletePersonFromGroupError::InvalidParameterValueGroupNameAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupNameAlreadyExist")
+                28
             }
-            DeletePersonFromGroupError::InvalidParameterValueGroupNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupNameIllegal")
-            }
-            DeletePersonFromGroupError::InvalidParameterValueGroupNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupNameTooLong")
-            }
-            DeletePersonFromGroupError::InvalidParameterValueGroupNumExceed(_) => {
-                Some("InvalidParameterValue.GroupNumExceed")
-            }
+            DeletePersonFromGroupError::InvalidParameterValueGroupNameIllegal(_) => 29,
+            DeletePersonFromGroupError::InvalidParameterValueGroupNameTooLong(_) => 30,
+            DeletePersonFromGroupError::InvalidParameterValueGroupNumExceed(_) => 31,
             DeletePersonFromGroupError::InvalidParameterValueGroupNumPerPersonExceed(
                 _,
-            ) => Some("InvalidParameterValue.GroupNumPerPersonExceed"),
-            DeletePersonFromGroupError::InvalidParameterValueGroupTagIllegal(_) => {
-                Some("InvalidParameterValue.GroupTagIllegal")
-            }
-            DeletePersonFromGroupError::InvalidParameterValueGroupTagTooLong(_) => {
-                Some("InvalidParameterValue.GroupTagTooLong")
-            }
-            DeletePersonFromGroupError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            DeletePersonFromGroupError::InvalidParameterValueLimitExceed(_) => {
-                Some("InvalidParameterValue.LimitExceed")
-            }
-            DeletePersonFromGroupError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            DeletePersonFromGroupError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            DeletePersonFromGroupError::InvalidParameterValueOffsetExceed(_) => {
-                Some("InvalidParameterValue.OffsetExceed")
-            }
+            ) => 32,
+            DeletePersonFromGroupError::InvalidParameterValueGroupTagIllegal(_) => 33,
+            DeletePersonFromGroupError::InvalidParameterValueGroupTagTooLong(_) => 34,
+            DeletePersonFromGroupError::InvalidParameterValueImageEmpty(_) => 35,
+            DeletePersonFromGroupError::InvalidParameterValueLimitExceed(_) => 36,
+            DeletePersonFromGroupError::InvalidParameterValueNoFaceInGroups(_) => 37,
+            DeletePersonFromGroupError::InvalidParameterValueNoFaceInPhoto(_) => 38,
+            DeletePersonFromGroupError::InvalidParameterValueOffsetExceed(_) => 39,
             DeletePersonFromGroupError::InvalidParameterValuePersonExDescriptionInfosExceed(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionInfosExceed"),
+            ) => 40,
             DeletePersonFromGroupError::InvalidParameterValuePersonExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ) => 41,
             DeletePersonFromGroupError::InvalidParameterValuePersonExDescriptionsNameIllegal(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            ) => 42,
             DeletePersonFromGroupError::InvalidParameterValuePersonExDescriptionsNameTooLong(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
-            DeletePersonFromGroupError::InvalidParameterValuePersonExistInGroup(_) => {
-                Some("InvalidParameterValue.PersonExistInGroup")
-            }
-            DeletePersonFromGroupError::InvalidParameterValuePersonFaceNumExceed(_) => {
-                Some("InvalidParameterValue.PersonFaceNumExceed")
-            }
-            DeletePersonFromGroupError::InvalidParameterValuePersonGenderIllegal(_) => {
-                Some("InvalidParameterValue.PersonGenderIllegal")
-            }
+            ) => 43,
+            DeletePersonFromGroupError::InvalidParameterValuePersonExistInGroup(_) => 44,
+            DeletePersonFromGroupError::InvalidParameterValuePersonFaceNumExceed(_) => 45,
+            DeletePersonFromGroupError::InvalidParameterValuePersonGenderIllegal(_) => 46,
             DeletePersonFromGroupError::InvalidParameterValuePersonIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.PersonIdAlreadyExist")
+                47
             }
-            DeletePersonFromGroupError::InvalidParameterValuePersonIdIllegal(_) => {
-                Some("InvalidParameterValue.PersonIdIllegal")
-            }
-            DeletePersonFromGroupError::InvalidParameterValuePersonIdNotExist(_) => {
-                Some("InvalidParameterValue.PersonIdNotExist")
-            }
-            DeletePersonFromGroupError::InvalidParameterValuePersonIdTooLong(_) => {
-                Some("InvalidParameterValue.PersonIdTooLong")
-            }
-            DeletePersonFromGroupError::InvalidParameterValuePersonNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonNameIllegal")
-            }
-            DeletePersonFromGroupError::InvalidParameterValuePersonNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonNameTooLong")
-            }
-            DeletePersonFromGroupError::InvalidParameterValueSearchPersonsExceed(_) => {
-                Some("InvalidParameterValue.SearchPersonsExceed")
-            }
-            DeletePersonFromGroupError::InvalidParameterValueUploadFaceNumExceed(_) => {
-                Some("InvalidParameterValue.UploadFaceNumExceed")
-            }
-            DeletePersonFromGroupError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            DeletePersonFromGroupError::LimitExceededErrorFaceNumExceed(_) => {
-                Some("LimitExceeded.ErrorFaceNumExceed")
-            }
-            DeletePersonFromGroupError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            DeletePersonFromGroupError::ResourceUnavailableDelivering(_) => {
-                Some("ResourceUnavailable.Delivering")
-            }
-            DeletePersonFromGroupError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            DeletePersonFromGroupError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            DeletePersonFromGroupError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            DeletePersonFromGroupError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            DeletePersonFromGroupError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            DeletePersonFromGroupError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            DeletePersonFromGroupError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            DeletePersonFromGroupError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            DeletePersonFromGroupError::Common(e) => Some(e.kind().code()),
-            DeletePersonFromGroupError::Unhandled(_) => None,
-        }
+            DeletePersonFromGroupError::InvalidParameterValuePersonIdIllegal(_) => 48,
+            DeletePersonFromGroupError::InvalidParameterValuePersonIdNotExist(_) => 49,
+            DeletePersonFromGroupError::InvalidParameterValuePersonIdTooLong(_) => 50,
+            DeletePersonFromGroupError::InvalidParameterValuePersonNameIllegal(_) => 51,
+            DeletePersonFromGroupError::InvalidParameterValuePersonNameTooLong(_) => 52,
+            DeletePersonFromGroupError::InvalidParameterValueSearchPersonsExceed(_) => 53,
+            DeletePersonFromGroupError::InvalidParameterValueUploadFaceNumExceed(_) => 54,
+            DeletePersonFromGroupError::InvalidParameterValueUrlIllegal(_) => 55,
+            DeletePersonFromGroupError::LimitExceededErrorFaceNumExceed(_) => 56,
+            DeletePersonFromGroupError::MissingParameterErrorParameterEmpty(_) => 57,
+            DeletePersonFromGroupError::ResourceUnavailableDelivering(_) => 58,
+            DeletePersonFromGroupError::ResourceUnavailableFreeze(_) => 59,
+            DeletePersonFromGroupError::ResourceUnavailableInArrears(_) => 60,
+            DeletePersonFromGroupError::ResourceUnavailableNotExist(_) => 61,
+            DeletePersonFromGroupError::ResourceUnavailableRecover(_) => 62,
+            DeletePersonFromGroupError::ResourceUnavailableStopUsing(_) => 63,
+            DeletePersonFromGroupError::ResourceUnavailableUnknownStatus(_) => 64,
+            DeletePersonFromGroupError::ResourcesSoldOutChargeStatusException(_) => 65,
+            DeletePersonFromGroupError::UnsupportedOperationUnknowMethod(_) => 66,
+            DeletePersonFromGroupError::Common(e) => return Some(e.kind().code()),
+            DeletePersonFromGroupError::Unhandled(_) => return None,
+        };
+        DeletePersonFromGroupError::OWN_CODES.get(position).copied()
     }
     fn request_id(
         output: &DeletePersonFromGroupResponse,
@@ -597,6 +490,77 @@ pub enum DeletePersonFromGroupError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl DeletePersonFromGroupError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "FailedOperation.ConflictOperation",
+        "FailedOperation.CreateFaceConcurrent",
+        "FailedOperation.DuplicatedGroupDescription",
+        "FailedOperation.GroupInDeletedState",
+        "FailedOperation.GroupPersonMapExist",
+        "FailedOperation.GroupPersonMapNotExist",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestLimitExceeded",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.AccountFaceNumExceed",
+        "InvalidParameterValue.DeleteFaceNumExceed",
+        "InvalidParameterValue.GroupExDescriptionsExceed",
+        "InvalidParameterValue.GroupExDescriptionsNameIdentical",
+        "InvalidParameterValue.GroupExDescriptionsNameIllegal",
+        "InvalidParameterValue.GroupExDescriptionsNameTooLong",
+        "InvalidParameterValue.GroupFaceNumExceed",
+        "InvalidParameterValue.GroupIdAlreadyExist",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.GroupNameAlreadyExist",
+        "InvalidParameterValue.GroupNameIllegal",
+        "InvalidParameterValue.GroupNameTooLong",
+        "InvalidParameterValue.GroupNumExceed",
+        "InvalidParameterValue.GroupNumPerPersonExceed",
+        "InvalidParameterValue.GroupTagIllegal",
+        "InvalidParameterValue.GroupTagTooLong",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.OffsetExceed",
+        "InvalidParameterValue.PersonExDescriptionInfosExceed",
+        "InvalidParameterValue.PersonExDescriptionsNameIdentical",
+        "InvalidParameterValue.PersonExDescriptionsNameIllegal",
+        "InvalidParameterValue.PersonExDescriptionsNameTooLong",
+        "InvalidParameterValue.PersonExistInGroup",
+        "InvalidParameterValue.PersonFaceNumExceed",
+        "InvalidParameterValue.PersonGenderIllegal",
+        "InvalidParameterValue.PersonIdAlreadyExist",
+        "InvalidParameterValue.PersonIdIllegal",
+        "InvalidParameterValue.PersonIdNotExist",
+        "InvalidParameterValue.PersonIdTooLong",
+        "InvalidParameterValue.PersonNameIllegal",
+        "InvalidParameterValue.PersonNameTooLong",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UploadFaceNumExceed",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded.ErrorFaceNumExceed",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.Delivering",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -727,200 +691,90 @@ impl DeletePersonFromGroupError {
 impl crate::runtime::sealed::Sealed for DeletePersonFromGroupError {}
 impl crate::runtime::error::ServiceError for DeletePersonFromGroupError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "FailedOperation.ConflictOperation" => {
-                Self::FailedOperationConflictOperation(metadata)
-            }
-            "FailedOperation.CreateFaceConcurrent" => {
-                Self::FailedOperationCreateFaceConcurrent(metadata)
-            }
-            "FailedOperation.DuplicatedGroupDescription" => {
-                Self::FailedOperationDuplicatedGroupDescription(metadata)
-            }
-            "FailedOperation.GroupInDeletedState" => {
-                Self::FailedOperationGroupInDeletedState(metadata)
-            }
-            "FailedOperation.GroupPersonMapExist" => {
-                Self::FailedOperationGroupPersonMapExist(metadata)
-            }
-            "FailedOperation.GroupPersonMapNotExist" => {
-                Self::FailedOperationGroupPersonMapNotExist(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestLimitExceeded" => {
-                Self::FailedOperationRequestLimitExceeded(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.AccountFaceNumExceed" => {
-                Self::InvalidParameterValueAccountFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.DeleteFaceNumExceed" => {
-                Self::InvalidParameterValueDeleteFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsExceed" => {
-                Self::InvalidParameterValueGroupExDescriptionsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsNameIdentical" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::FailedOperationConflictOperation(metadata),
+            Some(1) => Self::FailedOperationCreateFaceConcurrent(metadata),
+            Some(2) => Self::FailedOperationDuplicatedGroupDescription(metadata),
+            Some(3) => Self::FailedOperationGroupInDeletedState(metadata),
+            Some(4) => Self::FailedOperationGroupPersonMapExist(metadata),
+            Some(5) => Self::FailedOperationGroupPersonMapNotExist(metadata),
+            Some(6) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(7) => Self::FailedOperationImageDownloadError(metadata),
+            Some(8) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(9) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(10) => Self::FailedOperationRequestLimitExceeded(metadata),
+            Some(11) => Self::FailedOperationRequestTimeout(metadata),
+            Some(12) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(13) => Self::FailedOperationServerError(metadata),
+            Some(14) => Self::InternalError(metadata),
+            Some(15) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(16) => Self::InvalidParameterValueAccountFaceNumExceed(metadata),
+            Some(17) => Self::InvalidParameterValueDeleteFaceNumExceed(metadata),
+            Some(18) => Self::InvalidParameterValueGroupExDescriptionsExceed(metadata),
+            Some(19) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameIllegal" => {
+            Some(20) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameTooLong" => {
+            Some(21) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.GroupFaceNumExceed" => {
-                Self::InvalidParameterValueGroupFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupIdAlreadyExist" => {
-                Self::InvalidParameterValueGroupIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNameAlreadyExist" => {
-                Self::InvalidParameterValueGroupNameAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupNameIllegal" => {
-                Self::InvalidParameterValueGroupNameIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupNameTooLong" => {
-                Self::InvalidParameterValueGroupNameTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupNumExceed" => {
-                Self::InvalidParameterValueGroupNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNumPerPersonExceed" => {
-                Self::InvalidParameterValueGroupNumPerPersonExceed(metadata)
-            }
-            "InvalidParameterValue.GroupTagIllegal" => {
-                Self::InvalidParameterValueGroupTagIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupTagTooLong" => {
-                Self::InvalidParameterValueGroupTagTooLong(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.OffsetExceed" => {
-                Self::InvalidParameterValueOffsetExceed(metadata)
-            }
-            "InvalidParameterValue.PersonExDescriptionInfosExceed" => {
+            Some(22) => Self::InvalidParameterValueGroupFaceNumExceed(metadata),
+            Some(23) => Self::InvalidParameterValueGroupIdAlreadyExist(metadata),
+            Some(24) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(25) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(26) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(27) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(28) => Self::InvalidParameterValueGroupNameAlreadyExist(metadata),
+            Some(29) => Self::InvalidParameterValueGroupNameIllegal(metadata),
+            Some(30) => Self::InvalidParameterValueGroupNameTooLong(metadata),
+            Some(31) => Self::InvalidParameterValueGroupNumExceed(metadata),
+            Some(32) => Self::InvalidParameterValueGroupNumPerPersonExceed(metadata),
+            Some(33) => Self::InvalidParameterValueGroupTagIllegal(metadata),
+            Some(34) => Self::InvalidParameterValueGroupTagTooLong(metadata),
+            Some(35) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(36) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(37) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(38) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(39) => Self::InvalidParameterValueOffsetExceed(metadata),
+            Some(40) => {
                 Self::InvalidParameterValuePersonExDescriptionInfosExceed(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIdentical" => {
+            Some(41) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIllegal" => {
+            Some(42) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameTooLong" => {
+            Some(43) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.PersonExistInGroup" => {
-                Self::InvalidParameterValuePersonExistInGroup(metadata)
-            }
-            "InvalidParameterValue.PersonFaceNumExceed" => {
-                Self::InvalidParameterValuePersonFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.PersonGenderIllegal" => {
-                Self::InvalidParameterValuePersonGenderIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdAlreadyExist" => {
-                Self::InvalidParameterValuePersonIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdIllegal" => {
-                Self::InvalidParameterValuePersonIdIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdNotExist" => {
-                Self::InvalidParameterValuePersonIdNotExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdTooLong" => {
-                Self::InvalidParameterValuePersonIdTooLong(metadata)
-            }
-            "InvalidParameterValue.PersonNameIllegal" => {
-                Self::InvalidParameterValuePersonNameIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonNameTooLong" => {
-                Self::InvalidParameterValuePersonNameTooLong(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UploadFaceNumExceed" => {
-                Self::InvalidParameterValueUploadFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded.ErrorFaceNumExceed" => {
-                Self::LimitExceededErrorFaceNumExceed(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.Delivering" => {
-                Self::ResourceUnavailableDelivering(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(44) => Self::InvalidParameterValuePersonExistInGroup(metadata),
+            Some(45) => Self::InvalidParameterValuePersonFaceNumExceed(metadata),
+            Some(46) => Self::InvalidParameterValuePersonGenderIllegal(metadata),
+            Some(47) => Self::InvalidParameterValuePersonIdAlreadyExist(metadata),
+            Some(48) => Self::InvalidParameterValuePersonIdIllegal(metadata),
+            Some(49) => Self::InvalidParameterValuePersonIdNotExist(metadata),
+            Some(50) => Self::InvalidParameterValuePersonIdTooLong(metadata),
+            Some(51) => Self::InvalidParameterValuePersonNameIllegal(metadata),
+            Some(52) => Self::InvalidParameterValuePersonNameTooLong(metadata),
+            Some(53) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(54) => Self::InvalidParameterValueUploadFaceNumExceed(metadata),
+            Some(55) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(56) => Self::LimitExceededErrorFaceNumExceed(metadata),
+            Some(57) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(58) => Self::ResourceUnavailableDelivering(metadata),
+            Some(59) => Self::ResourceUnavailableFreeze(metadata),
+            Some(60) => Self::ResourceUnavailableInArrears(metadata),
+            Some(61) => Self::ResourceUnavailableNotExist(metadata),
+            Some(62) => Self::ResourceUnavailableRecover(metadata),
+            Some(63) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(64) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(65) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(66) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

@@ -464,228 +464,93 @@ impl crate::runtime::action::Action for DetectFaceRequest {
         DetectFaceRequest::validate(self)
     }
     fn error_code(error: &DetectFaceError) -> ::core::option::Option<&'static str> {
-        match error {
-            DetectFaceError::AuthFailureInvalidAuthorization(_) => {
-                Some("AuthFailure.InvalidAuthorization")
-            }
-            DetectFaceError::FailedOperation(_) => Some("FailedOperation"),
-            DetectFaceError::FailedOperationConflictOperation(_) => {
-                Some("FailedOperation.ConflictOperation")
-            }
-            DetectFaceError::FailedOperationDuplicatedGroupDescription(_) => {
-                Some("FailedOperation.DuplicatedGroupDescription")
-            }
-            DetectFaceError::FailedOperationFaceSizeTooSmall(_) => {
-                Some("FailedOperation.FaceSizeTooSmall")
-            }
-            DetectFaceError::FailedOperationGroupInDeletedState(_) => {
-                Some("FailedOperation.GroupInDeletedState")
-            }
-            DetectFaceError::FailedOperationGroupPersonMapExist(_) => {
-                Some("FailedOperation.GroupPersonMapExist")
-            }
-            DetectFaceError::FailedOperationGroupPersonMapNotExist(_) => {
-                Some("FailedOperation.GroupPersonMapNotExist")
-            }
-            DetectFaceError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            DetectFaceError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            DetectFaceError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            DetectFaceError::FailedOperationImageResolutionExceed(_) => {
-                Some("FailedOperation.ImageResolutionExceed")
-            }
-            DetectFaceError::FailedOperationImageResolutionTooSmall(_) => {
-                Some("FailedOperation.ImageResolutionTooSmall")
-            }
-            DetectFaceError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            DetectFaceError::FailedOperationRequestLimitExceeded(_) => {
-                Some("FailedOperation.RequestLimitExceeded")
-            }
-            DetectFaceError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            DetectFaceError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            DetectFaceError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            DetectFaceError::FailedOperationUnKnowError(_) => {
-                Some("FailedOperation.UnKnowError")
-            }
-            DetectFaceError::InternalError(_) => Some("InternalError"),
-            DetectFaceError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
-            DetectFaceError::InvalidParameterValueAccountFaceNumExceed(_) => {
-                Some("InvalidParameterValue.AccountFaceNumExceed")
-            }
-            DetectFaceError::InvalidParameterValueDeleteFaceNumExceed(_) => {
-                Some("InvalidParameterValue.DeleteFaceNumExceed")
-            }
-            DetectFaceError::InvalidParameterValueFaceModelVersionIllegal(_) => {
-                Some("InvalidParameterValue.FaceModelVersionIllegal")
-            }
-            DetectFaceError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsExceed")
-            }
+        let position = match error {
+            DetectFaceError::AuthFailureInvalidAuthorization(_) => 0,
+            DetectFaceError::FailedOperation(_) => 1,
+            DetectFaceError::FailedOperationConflictOperation(_) => 2,
+            DetectFaceError::FailedOperationDuplicatedGroupDescription(_) => 3,
+            DetectFaceError::FailedOperationFaceSizeTooSmall(_) => 4,
+            DetectFaceError::FailedOperationGroupInDeletedState(_) => 5,
+            DetectFaceError::FailedOperationGroupPersonMapExist(_) => 6,
+            DetectFaceError::FailedOperationGroupPersonMapNotExist(_) => 7,
+            DetectFaceError::FailedOperationImageDecodeFailed(_) => 8,
+            DetectFaceError::FailedOperationImageDownloadError(_) => 9,
+            DetectFaceError::FailedOperationImageFacedetectFailed(_) => 10,
+            DetectFaceError::FailedOperationImageResolutionExceed(_) => 11,
+            DetectFaceError::FailedOperationImageResolutionTooSmall(_) => 12,
+            DetectFaceError::FailedOperationImageSizeExceed(_) => 13,
+            DetectFaceError::FailedOperationRequestLimitExceeded(_) => 14,
+            DetectFaceError::FailedOperationRequestTimeout(_) => 15,
+            DetectFaceError::FailedOperationSearchFacesExceed(_) => 16,
+            DetectFaceError::FailedOperationServerError(_) => 17,
+            DetectFaceError::FailedOperationUnKnowError(_) => 18,
+            DetectFaceError::InternalError(_) => 19,
+            DetectFaceError::InvalidParameterInvalidParameter(_) => 20,
+            DetectFaceError::InvalidParameterValueAccountFaceNumExceed(_) => 21,
+            DetectFaceError::InvalidParameterValueDeleteFaceNumExceed(_) => 22,
+            DetectFaceError::InvalidParameterValueFaceModelVersionIllegal(_) => 23,
+            DetectFaceError::InvalidParameterValueGroupExDescriptionsExceed(_) => 24,
             DetectFaceError::InvalidParameterValueGroupExDescriptionsNameIdentical(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameIdentical")
+                25
             }
-            DetectFaceError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
-            }
-            DetectFaceError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
-            }
-            DetectFaceError::InvalidParameterValueGroupFaceNumExceed(_) => {
-                Some("InvalidParameterValue.GroupFaceNumExceed")
-            }
-            DetectFaceError::InvalidParameterValueGroupIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupIdAlreadyExist")
-            }
-            DetectFaceError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
-            }
-            DetectFaceError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            DetectFaceError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
-            }
-            DetectFaceError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
-            }
-            DetectFaceError::InvalidParameterValueGroupNameAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupNameAlreadyExist")
-            }
-            DetectFaceError::InvalidParameterValueGroupNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupNameIllegal")
-            }
-            DetectFaceError::InvalidParameterValueGroupNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupNameTooLong")
-            }
-            DetectFaceError::InvalidParameterValueGroupNumExceed(_) => {
-                Some("InvalidParameterValue.GroupNumExceed")
-            }
-            DetectFaceError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
-                Some("InvalidParameterValue.GroupNumPerPersonExceed")
-            }
-            DetectFaceError::InvalidParameterValueGroupTagIllegal(_) => {
-                Some("InvalidParameterValue.GroupTagIllegal")
-            }
-            DetectFaceError::InvalidParameterValueGroupTagTooLong(_) => {
-                Some("InvalidParameterValue.GroupTagTooLong")
-            }
-            DetectFaceError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            DetectFaceError::InvalidParameterValueLimitExceed(_) => {
-                Some("InvalidParameterValue.LimitExceed")
-            }
-            DetectFaceError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            DetectFaceError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            DetectFaceError::InvalidParameterValueOffsetExceed(_) => {
-                Some("InvalidParameterValue.OffsetExceed")
-            }
-            DetectFaceError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
-            }
+            DetectFaceError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => 26,
+            DetectFaceError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => 27,
+            DetectFaceError::InvalidParameterValueGroupFaceNumExceed(_) => 28,
+            DetectFaceError::InvalidParameterValueGroupIdAlreadyExist(_) => 29,
+            DetectFaceError::InvalidParameterValueGroupIdIllegal(_) => 30,
+            DetectFaceError::InvalidParameterValueGroupIdNotExist(_) => 31,
+            DetectFaceError::InvalidParameterValueGroupIdTooLong(_) => 32,
+            DetectFaceError::InvalidParameterValueGroupIdsExceed(_) => 33,
+            DetectFaceError::InvalidParameterValueGroupNameAlreadyExist(_) => 34,
+            DetectFaceError::InvalidParameterValueGroupNameIllegal(_) => 35,
+            DetectFaceError::InvalidParameterValueGroupNameTooLong(_) => 36,
+            DetectFaceError::InvalidParameterValueGroupNumExceed(_) => 37,
+            DetectFaceError::InvalidParameterValueGroupNumPerPersonExceed(_) => 38,
+            DetectFaceError::InvalidParameterValueGroupTagIllegal(_) => 39,
+            DetectFaceError::InvalidParameterValueGroupTagTooLong(_) => 40,
+            DetectFaceError::InvalidParameterValueImageEmpty(_) => 41,
+            DetectFaceError::InvalidParameterValueLimitExceed(_) => 42,
+            DetectFaceError::InvalidParameterValueNoFaceInGroups(_) => 43,
+            DetectFaceError::InvalidParameterValueNoFaceInPhoto(_) => 44,
+            DetectFaceError::InvalidParameterValueOffsetExceed(_) => 45,
+            DetectFaceError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => 46,
             DetectFaceError::InvalidParameterValuePersonExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ) => 47,
             DetectFaceError::InvalidParameterValuePersonExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionsNameIllegal")
+                48
             }
             DetectFaceError::InvalidParameterValuePersonExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionsNameTooLong")
+                49
             }
-            DetectFaceError::InvalidParameterValuePersonExistInGroup(_) => {
-                Some("InvalidParameterValue.PersonExistInGroup")
-            }
-            DetectFaceError::InvalidParameterValuePersonFaceNumExceed(_) => {
-                Some("InvalidParameterValue.PersonFaceNumExceed")
-            }
-            DetectFaceError::InvalidParameterValuePersonGenderIllegal(_) => {
-                Some("InvalidParameterValue.PersonGenderIllegal")
-            }
-            DetectFaceError::InvalidParameterValuePersonIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.PersonIdAlreadyExist")
-            }
-            DetectFaceError::InvalidParameterValuePersonIdIllegal(_) => {
-                Some("InvalidParameterValue.PersonIdIllegal")
-            }
-            DetectFaceError::InvalidParameterValuePersonIdNotExist(_) => {
-                Some("InvalidParameterValue.PersonIdNotExist")
-            }
-            DetectFaceError::InvalidParameterValuePersonIdTooLong(_) => {
-                Some("InvalidParameterValue.PersonIdTooLong")
-            }
-            DetectFaceError::InvalidParameterValuePersonNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonNameIllegal")
-            }
-            DetectFaceError::InvalidParameterValuePersonNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonNameTooLong")
-            }
-            DetectFaceError::InvalidParameterValueSearchPersonsExceed(_) => {
-                Some("InvalidParameterValue.SearchPersonsExceed")
-            }
-            DetectFaceError::InvalidParameterValueUploadFaceNumExceed(_) => {
-                Some("InvalidParameterValue.UploadFaceNumExceed")
-            }
-            DetectFaceError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            DetectFaceError::LimitExceededErrorFaceNumExceed(_) => {
-                Some("LimitExceeded.ErrorFaceNumExceed")
-            }
-            DetectFaceError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            DetectFaceError::ResourceUnavailableDelivering(_) => {
-                Some("ResourceUnavailable.Delivering")
-            }
-            DetectFaceError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            DetectFaceError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            DetectFaceError::ResourceUnavailableLowBalance(_) => {
-                Some("ResourceUnavailable.LowBalance")
-            }
-            DetectFaceError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            DetectFaceError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            DetectFaceError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            DetectFaceError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            DetectFaceError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            DetectFaceError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            DetectFaceError::Common(e) => Some(e.kind().code()),
-            DetectFaceError::Unhandled(_) => None,
-        }
+            DetectFaceError::InvalidParameterValuePersonExistInGroup(_) => 50,
+            DetectFaceError::InvalidParameterValuePersonFaceNumExceed(_) => 51,
+            DetectFaceError::InvalidParameterValuePersonGenderIllegal(_) => 52,
+            DetectFaceError::InvalidParameterValuePersonIdAlreadyExist(_) => 53,
+            DetectFaceError::InvalidParameterValuePersonIdIllegal(_) => 54,
+            DetectFaceError::InvalidParameterValuePersonIdNotExist(_) => 55,
+            DetectFaceError::InvalidParameterValuePersonIdTooLong(_) => 56,
+            DetectFaceError::InvalidParameterValuePersonNameIllegal(_) => 57,
+            DetectFaceError::InvalidParameterValuePersonNameTooLong(_) => 58,
+            DetectFaceError::InvalidParameterValueSearchPersonsExceed(_) => 59,
+            DetectFaceError::InvalidParameterValueUploadFaceNumExceed(_) => 60,
+            DetectFaceError::InvalidParameterValueUrlIllegal(_) => 61,
+            DetectFaceError::LimitExceededErrorFaceNumExceed(_) => 62,
+            DetectFaceError::MissingParameterErrorParameterEmpty(_) => 63,
+            DetectFaceError::ResourceUnavailableDelivering(_) => 64,
+            DetectFaceError::ResourceUnavailableFreeze(_) => 65,
+            DetectFaceError::ResourceUnavailableInArrears(_) => 66,
+            DetectFaceError::ResourceUnavailableLowBalance(_) => 67,
+            DetectFaceError::ResourceUnavailableNotExist(_) => 68,
+            DetectFaceError::ResourceUnavailableRecover(_) => 69,
+            DetectFaceError::ResourceUnavailableStopUsing(_) => 70,
+            DetectFaceError::ResourceUnavailableUnknownStatus(_) => 71,
+            DetectFaceError::ResourcesSoldOutChargeStatusException(_) => 72,
+            DetectFaceError::UnsupportedOperationUnknowMethod(_) => 73,
+            DetectFaceError::Common(e) => return Some(e.kind().code()),
+            DetectFaceError::Unhandled(_) => return None,
+        };
+        DetectFaceError::OWN_CODES.get(position).copied()
     }
     fn request_id(output: &DetectFaceResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
@@ -1003,6 +868,84 @@ pub enum DetectFaceError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl DetectFaceError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "AuthFailure.InvalidAuthorization",
+        "FailedOperation",
+        "FailedOperation.ConflictOperation",
+        "FailedOperation.DuplicatedGroupDescription",
+        "FailedOperation.FaceSizeTooSmall",
+        "FailedOperation.GroupInDeletedState",
+        "FailedOperation.GroupPersonMapExist",
+        "FailedOperation.GroupPersonMapNotExist",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageResolutionExceed",
+        "FailedOperation.ImageResolutionTooSmall",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestLimitExceeded",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "FailedOperation.UnKnowError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.AccountFaceNumExceed",
+        "InvalidParameterValue.DeleteFaceNumExceed",
+        "InvalidParameterValue.FaceModelVersionIllegal",
+        "InvalidParameterValue.GroupExDescriptionsExceed",
+        "InvalidParameterValue.GroupExDescriptionsNameIdentical",
+        "InvalidParameterValue.GroupExDescriptionsNameIllegal",
+        "InvalidParameterValue.GroupExDescriptionsNameTooLong",
+        "InvalidParameterValue.GroupFaceNumExceed",
+        "InvalidParameterValue.GroupIdAlreadyExist",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.GroupNameAlreadyExist",
+        "InvalidParameterValue.GroupNameIllegal",
+        "InvalidParameterValue.GroupNameTooLong",
+        "InvalidParameterValue.GroupNumExceed",
+        "InvalidParameterValue.GroupNumPerPersonExceed",
+        "InvalidParameterValue.GroupTagIllegal",
+        "InvalidParameterValue.GroupTagTooLong",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.OffsetExceed",
+        "InvalidParameterValue.PersonExDescriptionInfosExceed",
+        "InvalidParameterValue.PersonExDescriptionsNameIdentical",
+        "InvalidParameterValue.PersonExDescriptionsNameIllegal",
+        "InvalidParameterValue.PersonExDescriptionsNameTooLong",
+        "InvalidParameterValue.PersonExistInGroup",
+        "InvalidParameterValue.PersonFaceNumExceed",
+        "InvalidParameterValue.PersonGenderIllegal",
+        "InvalidParameterValue.PersonIdAlreadyExist",
+        "InvalidParameterValue.PersonIdIllegal",
+        "InvalidParameterValue.PersonIdNotExist",
+        "InvalidParameterValue.PersonIdTooLong",
+        "InvalidParameterValue.PersonNameIllegal",
+        "InvalidParameterValue.PersonNameTooLong",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UploadFaceNumExceed",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded.ErrorFaceNumExceed",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.Delivering",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.LowBalance",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -1140,217 +1083,97 @@ impl DetectFaceError {
 impl crate::runtime::sealed::Sealed for DetectFaceError {}
 impl crate::runtime::error::ServiceError for DetectFaceError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "FailedOperation" => Self::FailedOperation(metadata),
-            "FailedOperation.ConflictOperation" => {
-                Self::FailedOperationConflictOperation(metadata)
-            }
-            "FailedOperation.DuplicatedGroupDescription" => {
-                Self::FailedOperationDuplicatedGroupDescription(metadata)
-            }
-            "FailedOperation.FaceSizeTooSmall" => {
-                Self::FailedOperationFaceSizeTooSmall(metadata)
-            }
-            "FailedOperation.GroupInDeletedState" => {
-                Self::FailedOperationGroupInDeletedState(metadata)
-            }
-            "FailedOperation.GroupPersonMapExist" => {
-                Self::FailedOperationGroupPersonMapExist(metadata)
-            }
-            "FailedOperation.GroupPersonMapNotExist" => {
-                Self::FailedOperationGroupPersonMapNotExist(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageResolutionExceed" => {
-                Self::FailedOperationImageResolutionExceed(metadata)
-            }
-            "FailedOperation.ImageResolutionTooSmall" => {
-                Self::FailedOperationImageResolutionTooSmall(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestLimitExceeded" => {
-                Self::FailedOperationRequestLimitExceeded(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "FailedOperation.UnKnowError" => Self::FailedOperationUnKnowError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.AccountFaceNumExceed" => {
-                Self::InvalidParameterValueAccountFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.DeleteFaceNumExceed" => {
-                Self::InvalidParameterValueDeleteFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.FaceModelVersionIllegal" => {
-                Self::InvalidParameterValueFaceModelVersionIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsExceed" => {
-                Self::InvalidParameterValueGroupExDescriptionsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsNameIdentical" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
+            Some(1) => Self::FailedOperation(metadata),
+            Some(2) => Self::FailedOperationConflictOperation(metadata),
+            Some(3) => Self::FailedOperationDuplicatedGroupDescription(metadata),
+            Some(4) => Self::FailedOperationFaceSizeTooSmall(metadata),
+            Some(5) => Self::FailedOperationGroupInDeletedState(metadata),
+            Some(6) => Self::FailedOperationGroupPersonMapExist(metadata),
+            Some(7) => Self::FailedOperationGroupPersonMapNotExist(metadata),
+            Some(8) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(9) => Self::FailedOperationImageDownloadError(metadata),
+            Some(10) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(11) => Self::FailedOperationImageResolutionExceed(metadata),
+            Some(12) => Self::FailedOperationImageResolutionTooSmall(metadata),
+            Some(13) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(14) => Self::FailedOperationRequestLimitExceeded(metadata),
+            Some(15) => Self::FailedOperationRequestTimeout(metadata),
+            Some(16) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(17) => Self::FailedOperationServerError(metadata),
+            Some(18) => Self::FailedOperationUnKnowError(metadata),
+            Some(19) => Self::InternalError(metadata),
+            Some(20) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(21) => Self::InvalidParameterValueAccountFaceNumExceed(metadata),
+            Some(22) => Self::InvalidParameterValueDeleteFaceNumExceed(metadata),
+            Some(23) => Self::InvalidParameterValueFaceModelVersionIllegal(metadata),
+            Some(24) => Self::InvalidParameterValueGroupExDescriptionsExceed(metadata),
+            Some(25) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameIllegal" => {
+            Some(26) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameTooLong" => {
+            Some(27) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.GroupFaceNumExceed" => {
-                Self::InvalidParameterValueGroupFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupIdAlreadyExist" => {
-                Self::InvalidParameterValueGroupIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNameAlreadyExist" => {
-                Self::InvalidParameterValueGroupNameAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupNameIllegal" => {
-                Self::InvalidParameterValueGroupNameIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupNameTooLong" => {
-                Self::InvalidParameterValueGroupNameTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupNumExceed" => {
-                Self::InvalidParameterValueGroupNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNumPerPersonExceed" => {
-                Self::InvalidParameterValueGroupNumPerPersonExceed(metadata)
-            }
-            "InvalidParameterValue.GroupTagIllegal" => {
-                Self::InvalidParameterValueGroupTagIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupTagTooLong" => {
-                Self::InvalidParameterValueGroupTagTooLong(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.OffsetExceed" => {
-                Self::InvalidParameterValueOffsetExceed(metadata)
-            }
-            "InvalidParameterValue.PersonExDescriptionInfosExceed" => {
+            Some(28) => Self::InvalidParameterValueGroupFaceNumExceed(metadata),
+            Some(29) => Self::InvalidParameterValueGroupIdAlreadyExist(metadata),
+            Some(30) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(31) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(32) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(33) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(34) => Self::InvalidParameterValueGroupNameAlreadyExist(metadata),
+            Some(35) => Self::InvalidParameterValueGroupNameIllegal(metadata),
+            Some(36) => Self::InvalidParameterValueGroupNameTooLong(metadata),
+            Some(37) => Self::InvalidParameterValueGroupNumExceed(metadata),
+            Some(38) => Self::InvalidParameterValueGroupNumPerPersonExceed(metadata),
+            Some(39) => Self::InvalidParameterValueGroupTagIllegal(metadata),
+            Some(40) => Self::InvalidParameterValueGroupTagTooLong(metadata),
+            Some(41) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(42) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(43) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(44) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(45) => Self::InvalidParameterValueOffsetExceed(metadata),
+            Some(46) => {
                 Self::InvalidParameterValuePersonExDescriptionInfosExceed(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIdentical" => {
+            Some(47) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIllegal" => {
+            Some(48) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameTooLong" => {
+            Some(49) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.PersonExistInGroup" => {
-                Self::InvalidParameterValuePersonExistInGroup(metadata)
-            }
-            "InvalidParameterValue.PersonFaceNumExceed" => {
-                Self::InvalidParameterValuePersonFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.PersonGenderIllegal" => {
-                Self::InvalidParameterValuePersonGenderIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdAlreadyExist" => {
-                Self::InvalidParameterValuePersonIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdIllegal" => {
-                Self::InvalidParameterValuePersonIdIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdNotExist" => {
-                Self::InvalidParameterValuePersonIdNotExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdTooLong" => {
-                Self::InvalidParameterValuePersonIdTooLong(metadata)
-            }
-            "InvalidParameterValue.PersonNameIllegal" => {
-                Self::InvalidParameterValuePersonNameIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonNameTooLong" => {
-                Self::InvalidParameterValuePersonNameTooLong(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UploadFaceNumExceed" => {
-                Self::InvalidParameterValueUploadFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded.ErrorFaceNumExceed" => {
-                Self::LimitExceededErrorFaceNumExceed(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.Delivering" => {
-                Self::ResourceUnavailableDelivering(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.LowBalance" => {
-                Self::ResourceUnavailableLowBalance(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(50) => Self::InvalidParameterValuePersonExistInGroup(metadata),
+            Some(51) => Self::InvalidParameterValuePersonFaceNumExceed(metadata),
+            Some(52) => Self::InvalidParameterValuePersonGenderIllegal(metadata),
+            Some(53) => Self::InvalidParameterValuePersonIdAlreadyExist(metadata),
+            Some(54) => Self::InvalidParameterValuePersonIdIllegal(metadata),
+            Some(55) => Self::InvalidParameterValuePersonIdNotExist(metadata),
+            Some(56) => Self::InvalidParameterValuePersonIdTooLong(metadata),
+            Some(57) => Self::InvalidParameterValuePersonNameIllegal(metadata),
+            Some(58) => Self::InvalidParameterValuePersonNameTooLong(metadata),
+            Some(59) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(60) => Self::InvalidParameterValueUploadFaceNumExceed(metadata),
+            Some(61) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(62) => Self::LimitExceededErrorFaceNumExceed(metadata),
+            Some(63) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(64) => Self::ResourceUnavailableDelivering(metadata),
+            Some(65) => Self::ResourceUnavailableFreeze(metadata),
+            Some(66) => Self::ResourceUnavailableInArrears(metadata),
+            Some(67) => Self::ResourceUnavailableLowBalance(metadata),
+            Some(68) => Self::ResourceUnavailableNotExist(metadata),
+            Some(69) => Self::ResourceUnavailableRecover(metadata),
+            Some(70) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(71) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(72) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(73) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

@@ -391,98 +391,43 @@ impl crate::runtime::action::Action for DetectFaceAttributesRequest {
     fn error_code(
         error: &DetectFaceAttributesError,
     ) -> ::core::option::Option<&'static str> {
-        match error {
-            DetectFaceAttributesError::AuthFailureInvalidAuthorization(_) => {
-                Some("AuthFailure.InvalidAuthorization")
-            }
-            DetectFaceAttributesError::FailedOperationFaceSizeTooSmall(_) => {
-                Some("FailedOperation.FaceSizeTooSmall")
-            }
-            DetectFaceAttributesError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            DetectFaceAttributesError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            DetectFaceAttributesError::FailedOperationImageResolutionExceed(_) => {
-                Some("FailedOperation.ImageResolutionExceed")
-            }
-            DetectFaceAttributesError::FailedOperationImageResolutionTooSmall(_) => {
-                Some("FailedOperation.ImageResolutionTooSmall")
-            }
-            DetectFaceAttributesError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            DetectFaceAttributesError::FailedOperationRequestLimitExceeded(_) => {
-                Some("FailedOperation.RequestLimitExceeded")
-            }
-            DetectFaceAttributesError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            DetectFaceAttributesError::FailedOperationRpcFail(_) => {
-                Some("FailedOperation.RpcFail")
-            }
-            DetectFaceAttributesError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            DetectFaceAttributesError::FailedOperationUnKnowError(_) => {
-                Some("FailedOperation.UnKnowError")
-            }
-            DetectFaceAttributesError::InternalError(_) => Some("InternalError"),
-            DetectFaceAttributesError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
+        let position = match error {
+            DetectFaceAttributesError::AuthFailureInvalidAuthorization(_) => 0,
+            DetectFaceAttributesError::FailedOperationFaceSizeTooSmall(_) => 1,
+            DetectFaceAttributesError::FailedOperationImageDecodeFailed(_) => 2,
+            DetectFaceAttributesError::FailedOperationImageDownloadError(_) => 3,
+            DetectFaceAttributesError::FailedOperationImageResolutionExceed(_) => 4,
+            DetectFaceAttributesError::FailedOperationImageResolutionTooSmall(_) => 5,
+            DetectFaceAttributesError::FailedOperationImageSizeExceed(_) => 6,
+            DetectFaceAttributesError::FailedOperationRequestLimitExceeded(_) => 7,
+            DetectFaceAttributesError::FailedOperationRequestTimeout(_) => 8,
+            DetectFaceAttributesError::FailedOperationRpcFail(_) => 9,
+            DetectFaceAttributesError::FailedOperationServerError(_) => 10,
+            DetectFaceAttributesError::FailedOperationUnKnowError(_) => 11,
+            DetectFaceAttributesError::InternalError(_) => 12,
+            DetectFaceAttributesError::InvalidParameterInvalidParameter(_) => 13,
             DetectFaceAttributesError::InvalidParameterValueFaceModelVersionIllegal(
                 _,
-            ) => Some("InvalidParameterValue.FaceModelVersionIllegal"),
-            DetectFaceAttributesError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            DetectFaceAttributesError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            DetectFaceAttributesError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            DetectFaceAttributesError::LimitExceededErrorFaceNumExceed(_) => {
-                Some("LimitExceeded.ErrorFaceNumExceed")
-            }
-            DetectFaceAttributesError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            DetectFaceAttributesError::ResourceUnavailableDelivering(_) => {
-                Some("ResourceUnavailable.Delivering")
-            }
-            DetectFaceAttributesError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            DetectFaceAttributesError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            DetectFaceAttributesError::ResourceUnavailableLowBalance(_) => {
-                Some("ResourceUnavailable.LowBalance")
-            }
-            DetectFaceAttributesError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            DetectFaceAttributesError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            DetectFaceAttributesError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            DetectFaceAttributesError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            DetectFaceAttributesError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            DetectFaceAttributesError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            DetectFaceAttributesError::Common(e) => Some(e.kind().code()),
-            DetectFaceAttributesError::Unhandled(_) => None,
-        }
+            ) => 14,
+            DetectFaceAttributesError::InvalidParameterValueImageEmpty(_) => 15,
+            DetectFaceAttributesError::InvalidParameterValueNoFaceInPhoto(_) => 16,
+            DetectFaceAttributesError::InvalidParameterValueUrlIllegal(_) => 17,
+            DetectFaceAttributesError::LimitExceededErrorFaceNumExceed(_) => 18,
+            DetectFaceAttributesError::MissingParameterErrorParameterEmpty(_) => 19,
+            DetectFaceAttributesError::ResourceUnavailableDelivering(_) => 20,
+            DetectFaceAttributesError::ResourceUnavailableFreeze(_) => 21,
+            DetectFaceAttributesError::ResourceUnavailableInArrears(_) => 22,
+            DetectFaceAttributesError::ResourceUnavailableLowBalance(_) => 23,
+            DetectFaceAttributesError::ResourceUnavailableNotExist(_) => 24,
+            DetectFaceAttributesError::ResourceUnavailableRecover(_) => 25,
+            DetectFaceAttributesError::ResourceUnavailableStopUsing(_) => 26,
+            DetectFaceAttributesError::ResourceUnavailableUnknownStatus(_) => 27,
+            DetectFaceAttributesError::ResourcesSoldOutChargeStatusException(_) => 28,
+            DetectFaceAttributesError::UnsupportedOperationUnknowMethod(_) => 29,
+            DetectFaceAttributesError::Common(e) => return Some(e.kind().code()),
+            DetectFaceAttributesError::Unhandled(_) => return None,
+        };
+        DetectFaceAttributesError::OWN_CODES.get(position).copied()
     }
     fn request_id(
         output: &DetectFaceAttributesResponse,
@@ -818,6 +763,40 @@ pub enum DetectFaceAttributesError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl DetectFaceAttributesError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "AuthFailure.InvalidAuthorization",
+        "FailedOperation.FaceSizeTooSmall",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageResolutionExceed",
+        "FailedOperation.ImageResolutionTooSmall",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestLimitExceeded",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.RpcFail",
+        "FailedOperation.ServerError",
+        "FailedOperation.UnKnowError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.FaceModelVersionIllegal",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded.ErrorFaceNumExceed",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.Delivering",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.LowBalance",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -912,85 +891,39 @@ impl DetectFaceAttributesError {
 impl crate::runtime::sealed::Sealed for DetectFaceAttributesError {}
 impl crate::runtime::error::ServiceError for DetectFaceAttributesError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "FailedOperation.FaceSizeTooSmall" => {
-                Self::FailedOperationFaceSizeTooSmall(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageResolutionExceed" => {
-                Self::FailedOperationImageResolutionExceed(metadata)
-            }
-            "FailedOperation.ImageResolutionTooSmall" => {
-                Self::FailedOperationImageResolutionTooSmall(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestLimitExceeded" => {
-                Self::FailedOperationRequestLimitExceeded(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.RpcFail" => Self::FailedOperationRpcFail(metadata),
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "FailedOperation.UnKnowError" => Self::FailedOperationUnKnowError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.FaceModelVersionIllegal" => {
-                Self::InvalidParameterValueFaceModelVersionIllegal(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded.ErrorFaceNumExceed" => {
-                Self::LimitExceededErrorFaceNumExceed(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.Delivering" => {
-                Self::ResourceUnavailableDelivering(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.LowBalance" => {
-                Self::ResourceUnavailableLowBalance(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
+            Some(1) => Self::FailedOperationFaceSizeTooSmall(metadata),
+            Some(2) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(3) => Self::FailedOperationImageDownloadError(metadata),
+            Some(4) => Self::FailedOperationImageResolutionExceed(metadata),
+            Some(5) => Self::FailedOperationImageResolutionTooSmall(metadata),
+            Some(6) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(7) => Self::FailedOperationRequestLimitExceeded(metadata),
+            Some(8) => Self::FailedOperationRequestTimeout(metadata),
+            Some(9) => Self::FailedOperationRpcFail(metadata),
+            Some(10) => Self::FailedOperationServerError(metadata),
+            Some(11) => Self::FailedOperationUnKnowError(metadata),
+            Some(12) => Self::InternalError(metadata),
+            Some(13) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(14) => Self::InvalidParameterValueFaceModelVersionIllegal(metadata),
+            Some(15) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(16) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(17) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(18) => Self::LimitExceededErrorFaceNumExceed(metadata),
+            Some(19) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(20) => Self::ResourceUnavailableDelivering(metadata),
+            Some(21) => Self::ResourceUnavailableFreeze(metadata),
+            Some(22) => Self::ResourceUnavailableInArrears(metadata),
+            Some(23) => Self::ResourceUnavailableLowBalance(metadata),
+            Some(24) => Self::ResourceUnavailableNotExist(metadata),
+            Some(25) => Self::ResourceUnavailableRecover(metadata),
+            Some(26) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(27) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(28) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(29) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

@@ -240,248 +240,115 @@ impl crate::runtime::action::Action for DetectFaceSimilarityRequest {
     fn error_code(
         error: &DetectFaceSimilarityError,
     ) -> ::core::option::Option<&'static str> {
-        match error {
-            DetectFaceSimilarityError::AuthFailureInvalidAuthorization(_) => {
-                Some("AuthFailure.InvalidAuthorization")
-            }
-            DetectFaceSimilarityError::FailedOperationCompareFail(_) => {
-                Some("FailedOperation.CompareFail")
-            }
-            DetectFaceSimilarityError::FailedOperationConflictOperation(_) => {
-                Some("FailedOperation.ConflictOperation")
-            }
-            DetectFaceSimilarityError::FailedOperationDuplicatedGroupDescription(_) => {
-                Some("FailedOperation.DuplicatedGroupDescription")
-            }
-            DetectFaceSimilarityError::FailedOperationFaceQualityNotQualified(_) => {
-                Some("FailedOperation.FaceQualityNotQualified")
-            }
-            DetectFaceSimilarityError::FailedOperationFaceSizeTooSmall(_) => {
-                Some("FailedOperation.FaceSizeTooSmall")
-            }
-            DetectFaceSimilarityError::FailedOperationGroupInDeletedState(_) => {
-                Some("FailedOperation.GroupInDeletedState")
-            }
-            DetectFaceSimilarityError::FailedOperationGroupPersonMapExist(_) => {
-                Some("FailedOperation.GroupPersonMapExist")
-            }
-            DetectFaceSimilarityError::FailedOperationGroupPersonMapNotExist(_) => {
-                Some("FailedOperation.GroupPersonMapNotExist")
-            }
-            DetectFaceSimilarityError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            DetectFaceSimilarityError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            DetectFaceSimilarityError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            DetectFaceSimilarityError::FailedOperationImageResolutionExceed(_) => {
-                Some("FailedOperation.ImageResolutionExceed")
-            }
-            DetectFaceSimilarityError::FailedOperationImageResolutionTooSmall(_) => {
-                Some("FailedOperation.ImageResolutionTooSmall")
-            }
-            DetectFaceSimilarityError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            DetectFaceSimilarityError::FailedOperationLifePhotoDetectFaces(_) => {
-                Some("FailedOperation.LifePhotoDetectFaces")
-            }
-            DetectFaceSimilarityError::FailedOperationLifePhotoDetectFake(_) => {
-                Some("FailedOperation.LifePhotoDetectFake")
-            }
-            DetectFaceSimilarityError::FailedOperationLifePhotoDetectNoFaces(_) => {
-                Some("FailedOperation.LifePhotoDetectNoFaces")
-            }
-            DetectFaceSimilarityError::FailedOperationLifePhotoSizeError(_) => {
-                Some("FailedOperation.LifePhotoSizeError")
-            }
-            DetectFaceSimilarityError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            DetectFaceSimilarityError::FailedOperationRpcFail(_) => {
-                Some("FailedOperation.RpcFail")
-            }
-            DetectFaceSimilarityError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            DetectFaceSimilarityError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            DetectFaceSimilarityError::FailedOperationUnKnowError(_) => {
-                Some("FailedOperation.UnKnowError")
-            }
-            DetectFaceSimilarityError::InternalError(_) => Some("InternalError"),
-            DetectFaceSimilarityError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
-            DetectFaceSimilarityError::InvalidParameterValueAccountFaceNumExceed(_) => {
-                Some("InvalidParameterValue.AccountFaceNumExceed")
-            }
-            DetectFaceSimilarityError::InvalidParameterValueDeleteFaceNumExceed(_) => {
-                Some("InvalidParameterValue.DeleteFaceNumExceed")
-            }
+        let position = match error {
+            DetectFaceSimilarityError::AuthFailureInvalidAuthorization(_) => 0,
+            DetectFaceSimilarityError::FailedOperationCompareFail(_) => 1,
+            DetectFaceSimilarityError::FailedOperationConflictOperation(_) => 2,
+            DetectFaceSimilarityError::FailedOperationDuplicatedGroupDescription(_) => 3,
+            DetectFaceSimilarityError::FailedOperationFaceQualityNotQualified(_) => 4,
+            DetectFaceSimilarityError::FailedOperationFaceSizeTooSmall(_) => 5,
+            DetectFaceSimilarityError::FailedOperationGroupInDeletedState(_) => 6,
+            DetectFaceSimilarityError::FailedOperationGroupPersonMapExist(_) => 7,
+            DetectFaceSimilarityError::FailedOperationGroupPersonMapNotExist(_) => 8,
+            DetectFaceSimilarityError::FailedOperationImageDecodeFailed(_) => 9,
+            DetectFaceSimilarityError::FailedOperationImageDownloadError(_) => 10,
+            DetectFaceSimilarityError::FailedOperationImageFacedetectFailed(_) => 11,
+            DetectFaceSimilarityError::FailedOperationImageResolutionExceed(_) => 12,
+            DetectFaceSimilarityError::FailedOperationImageResolutionTooSmall(_) => 13,
+            DetectFaceSimilarityError::FailedOperationImageSizeExceed(_) => 14,
+            DetectFaceSimilarityError::FailedOperationLifePhotoDetectFaces(_) => 15,
+            DetectFaceSimilarityError::FailedOperationLifePhotoDetectFake(_) => 16,
+            DetectFaceSimilarityError::FailedOperationLifePhotoDetectNoFaces(_) => 17,
+            DetectFaceSimilarityError::FailedOperationLifePhotoSizeError(_) => 18,
+            DetectFaceSimilarityError::FailedOperationRequestTimeout(_) => 19,
+            DetectFaceSimilarityError::FailedOperationRpcFail(_) => 20,
+            DetectFaceSimilarityError::FailedOperationSearchFacesExceed(_) => 21,
+            DetectFaceSimilarityError::FailedOperationServerError(_) => 22,
+            DetectFaceSimilarityError::FailedOperationUnKnowError(_) => 23,
+            DetectFaceSimilarityError::InternalError(_) => 24,
+            DetectFaceSimilarityError::InvalidParameterInvalidParameter(_) => 25,
+            DetectFaceSimilarityError::InvalidParameterValueAccountFaceNumExceed(_) => 26,
+            DetectFaceSimilarityError::InvalidParameterValueDeleteFaceNumExceed(_) => 27,
             DetectFaceSimilarityError::InvalidParameterValueFaceModelVersionIllegal(
                 _,
-            ) => Some("InvalidParameterValue.FaceModelVersionIllegal"),
+            ) => 28,
             DetectFaceSimilarityError::InvalidParameterValueGroupExDescriptionsExceed(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsExceed"),
+            ) => 29,
             DetectFaceSimilarityError::InvalidParameterValueGroupExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            ) => 30,
             DetectFaceSimilarityError::InvalidParameterValueGroupExDescriptionsNameIllegal(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIllegal"),
+            ) => 31,
             DetectFaceSimilarityError::InvalidParameterValueGroupExDescriptionsNameTooLong(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameTooLong"),
-            DetectFaceSimilarityError::InvalidParameterValueGroupFaceNumExceed(_) => {
-                Some("InvalidParameterValue.GroupFaceNumExceed")
-            }
-            DetectFaceSimilarityError::InvalidParameterValueGroupIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupIdAlreadyExist")
-            }
-            DetectFaceSimilarityError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
-            }
-            DetectFaceSimilarityError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            DetectFaceSimilarityError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
-            }
-            DetectFaceSimilarityError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
-            }
+            ) => 32,
+            DetectFaceSimilarityError::InvalidParameterValueGroupFaceNumExceed(_) => 33,
+            DetectFaceSimilarityError::InvalidParameterValueGroupIdAlreadyExist(_) => 34,
+            DetectFaceSimilarityError::InvalidParameterValueGroupIdIllegal(_) => 35,
+            DetectFaceSimilarityError::InvalidParameterValueGroupIdNotExist(_) => 36,
+            DetectFaceSimilarityError::InvalidParameterValueGroupIdTooLong(_) => 37,
+            DetectFaceSimilarityError::InvalidParameterValueGroupIdsExceed(_) => 38,
             DetectFaceSimilarityError::InvalidParameterValueGroupNameAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupNameAlreadyExist")
+                39
             }
-            DetectFaceSimilarityError::InvalidParameterValueGroupNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupNameIllegal")
-            }
-            DetectFaceSimilarityError::InvalidParameterValueGroupNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupNameTooLong")
-            }
-            DetectFaceSimilarityError::InvalidParameterValueGroupNumExceed(_) => {
-                Some("InvalidParameterValue.GroupNumExceed")
-            }
+            DetectFaceSimilarityError::InvalidParameterValueGroupNameIllegal(_) => 40,
+            DetectFaceSimilarityError::InvalidParameterValueGroupNameTooLong(_) => 41,
+            DetectFaceSimilarityError::InvalidParameterValueGroupNumExceed(_) => 42,
             DetectFaceSimilarityError::InvalidParameterValueGroupNumPerPersonExceed(
                 _,
-            ) => Some("InvalidParameterValue.GroupNumPerPersonExceed"),
-            DetectFaceSimilarityError::InvalidParameterValueGroupTagIllegal(_) => {
-                Some("InvalidParameterValue.GroupTagIllegal")
-            }
-            DetectFaceSimilarityError::InvalidParameterValueGroupTagTooLong(_) => {
-                Some("InvalidParameterValue.GroupTagTooLong")
-            }
-            DetectFaceSimilarityError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            DetectFaceSimilarityError::InvalidParameterValueLimitExceed(_) => {
-                Some("InvalidParameterValue.LimitExceed")
-            }
-            DetectFaceSimilarityError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            DetectFaceSimilarityError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            DetectFaceSimilarityError::InvalidParameterValueOffsetExceed(_) => {
-                Some("InvalidParameterValue.OffsetExceed")
-            }
+            ) => 43,
+            DetectFaceSimilarityError::InvalidParameterValueGroupTagIllegal(_) => 44,
+            DetectFaceSimilarityError::InvalidParameterValueGroupTagTooLong(_) => 45,
+            DetectFaceSimilarityError::InvalidParameterValueImageEmpty(_) => 46,
+            DetectFaceSimilarityError::InvalidParameterValueLimitExceed(_) => 47,
+            DetectFaceSimilarityError::InvalidParameterValueNoFaceInGroups(_) => 48,
+            DetectFaceSimilarityError::InvalidParameterValueNoFaceInPhoto(_) => 49,
+            DetectFaceSimilarityError::InvalidParameterValueOffsetExceed(_) => 50,
             DetectFaceSimilarityError::InvalidParameterValuePersonExDescriptionInfosExceed(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionInfosExceed"),
+            ) => 51,
             DetectFaceSimilarityError::InvalidParameterValuePersonExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ) => 52,
             DetectFaceSimilarityError::InvalidParameterValuePersonExDescriptionsNameIllegal(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            ) => 53,
             DetectFaceSimilarityError::InvalidParameterValuePersonExDescriptionsNameTooLong(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
-            DetectFaceSimilarityError::InvalidParameterValuePersonExistInGroup(_) => {
-                Some("InvalidParameterValue.PersonExistInGroup")
-            }
-            DetectFaceSimilarityError::InvalidParameterValuePersonFaceNumExceed(_) => {
-                Some("InvalidParameterValue.PersonFaceNumExceed")
-            }
-            DetectFaceSimilarityError::InvalidParameterValuePersonGenderIllegal(_) => {
-                Some("InvalidParameterValue.PersonGenderIllegal")
-            }
-            DetectFaceSimilarityError::InvalidParameterValuePersonIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.PersonIdAlreadyExist")
-            }
-            DetectFaceSimilarityError::InvalidParameterValuePersonIdIllegal(_) => {
-                Some("InvalidParameterValue.PersonIdIllegal")
-            }
-            DetectFaceSimilarityError::InvalidParameterValuePersonIdNotExist(_) => {
-                Some("InvalidParameterValue.PersonIdNotExist")
-            }
-            DetectFaceSimilarityError::InvalidParameterValuePersonIdTooLong(_) => {
-                Some("InvalidParameterValue.PersonIdTooLong")
-            }
-            DetectFaceSimilarityError::InvalidParameterValuePersonNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonNameIllegal")
-            }
-            DetectFaceSimilarityError::InvalidParameterValuePersonNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonNameTooLong")
-            }
+            ) => 54,
+            DetectFaceSimilarityError::InvalidParameterValuePersonExistInGroup(_) => 55,
+            DetectFaceSimilarityError::InvalidParameterValuePersonFaceNumExceed(_) => 56,
+            DetectFaceSimilarityError::InvalidParameterValuePersonGenderIllegal(_) => 57,
+            DetectFaceSimilarityError::InvalidParameterValuePersonIdAlreadyExist(_) => 58,
+            DetectFaceSimilarityError::InvalidParameterValuePersonIdIllegal(_) => 59,
+            DetectFaceSimilarityError::InvalidParameterValuePersonIdNotExist(_) => 60,
+            DetectFaceSimilarityError::InvalidParameterValuePersonIdTooLong(_) => 61,
+            DetectFaceSimilarityError::InvalidParameterValuePersonNameIllegal(_) => 62,
+            DetectFaceSimilarityError::InvalidParameterValuePersonNameTooLong(_) => 63,
             DetectFaceSimilarityError::InvalidParameterValueQualityControlIllegal(_) => {
-                Some("InvalidParameterValue.QualityControlIllegal")
+                64
             }
-            DetectFaceSimilarityError::InvalidParameterValueSearchPersonsExceed(_) => {
-                Some("InvalidParameterValue.SearchPersonsExceed")
-            }
-            DetectFaceSimilarityError::InvalidParameterValueUploadFaceNumExceed(_) => {
-                Some("InvalidParameterValue.UploadFaceNumExceed")
-            }
-            DetectFaceSimilarityError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            DetectFaceSimilarityError::LimitExceededErrorFaceNumExceed(_) => {
-                Some("LimitExceeded.ErrorFaceNumExceed")
-            }
-            DetectFaceSimilarityError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            DetectFaceSimilarityError::ResourceUnavailableDelivering(_) => {
-                Some("ResourceUnavailable.Delivering")
-            }
-            DetectFaceSimilarityError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            DetectFaceSimilarityError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            DetectFaceSimilarityError::ResourceUnavailableLowBalance(_) => {
-                Some("ResourceUnavailable.LowBalance")
-            }
-            DetectFaceSimilarityError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            DetectFaceSimilarityError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            DetectFaceSimilarityError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            DetectFaceSimilarityError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            DetectFaceSimilarityError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            DetectFaceSimilarityError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            DetectFaceSimilarityError::Common(e) => Some(e.kind().code()),
-            DetectFaceSimilarityError::Unhandled(_) => None,
-        }
+            DetectFaceSimilarityError::InvalidParameterValueSearchPersonsExceed(_) => 65,
+            DetectFaceSimilarityError::InvalidParameterValueUploadFaceNumExceed(_) => 66,
+            DetectFaceSimilarityError::InvalidParameterValueUrlIllegal(_) => 67,
+            DetectFaceSimilarityError::LimitExceededErrorFaceNumExceed(_) => 68,
+            DetectFaceSimilarityError::MissingParameterErrorParameterEmpty(_) => 69,
+            DetectFaceSimilarityError::ResourceUnavailableDelivering(_) => 70,
+            DetectFaceSimilarityError::ResourceUnavailableFreeze(_) => 71,
+            DetectFaceSimilarityError::ResourceUnavailableInArrears(_) => 72,
+            DetectFaceSimilarityError::ResourceUnavailableLowBalance(_) => 73,
+            DetectFaceSimilarityError::ResourceUnavailableNotExist(_) => 74,
+            DetectFaceSimilarityError::ResourceUnavailableRecover(_) => 75,
+            DetectFaceSimilarityError::ResourceUnavailableStopUsing(_) => 76,
+            DetectFaceSimilarityError::ResourceUnavailableUnknownStatus(_) => 77,
+            DetectFaceSimilarityError::ResourcesSoldOutChargeStatusException(_) => 78,
+            DetectFaceSimilarityError::UnsupportedOperationUnknowMethod(_) => 79,
+            DetectFaceSimilarityError::Common(e) => return Some(e.kind().code()),
+            DetectFaceSimilarityError::Unhandled(_) => return None,
+        };
+        DetectFaceSimilarityError::OWN_CODES.get(position).copied()
     }
     fn request_id(
         output: &DetectFaceSimilarityResponse,
@@ -733,6 +600,90 @@ pub enum DetectFaceSimilarityError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl DetectFaceSimilarityError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "AuthFailure.InvalidAuthorization",
+        "FailedOperation.CompareFail",
+        "FailedOperation.ConflictOperation",
+        "FailedOperation.DuplicatedGroupDescription",
+        "FailedOperation.FaceQualityNotQualified",
+        "FailedOperation.FaceSizeTooSmall",
+        "FailedOperation.GroupInDeletedState",
+        "FailedOperation.GroupPersonMapExist",
+        "FailedOperation.GroupPersonMapNotExist",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageResolutionExceed",
+        "FailedOperation.ImageResolutionTooSmall",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.LifePhotoDetectFaces",
+        "FailedOperation.LifePhotoDetectFake",
+        "FailedOperation.LifePhotoDetectNoFaces",
+        "FailedOperation.LifePhotoSizeError",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.RpcFail",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "FailedOperation.UnKnowError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.AccountFaceNumExceed",
+        "InvalidParameterValue.DeleteFaceNumExceed",
+        "InvalidParameterValue.FaceModelVersionIllegal",
+        "InvalidParameterValue.GroupExDescriptionsExceed",
+        "InvalidParameterValue.GroupExDescriptionsNameIdentical",
+        "InvalidParameterValue.GroupExDescriptionsNameIllegal",
+        "InvalidParameterValue.GroupExDescriptionsNameTooLong",
+        "InvalidParameterValue.GroupFaceNumExceed",
+        "InvalidParameterValue.GroupIdAlreadyExist",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.GroupNameAlreadyExist",
+        "InvalidParameterValue.GroupNameIllegal",
+        "InvalidParameterValue.GroupNameTooLong",
+        "InvalidParameterValue.GroupNumExceed",
+        "InvalidParameterValue.GroupNumPerPersonExceed",
+        "InvalidParameterValue.GroupTagIllegal",
+        "InvalidParameterValue.GroupTagTooLong",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.OffsetExceed",
+        "InvalidParameterValue.PersonExDescriptionInfosExceed",
+        "InvalidParameterValue.PersonExDescriptionsNameIdentical",
+        "InvalidParameterValue.PersonExDescriptionsNameIllegal",
+        "InvalidParameterValue.PersonExDescriptionsNameTooLong",
+        "InvalidParameterValue.PersonExistInGroup",
+        "InvalidParameterValue.PersonFaceNumExceed",
+        "InvalidParameterValue.PersonGenderIllegal",
+        "InvalidParameterValue.PersonIdAlreadyExist",
+        "InvalidParameterValue.PersonIdIllegal",
+        "InvalidParameterValue.PersonIdNotExist",
+        "InvalidParameterValue.PersonIdTooLong",
+        "InvalidParameterValue.PersonNameIllegal",
+        "InvalidParameterValue.PersonNameTooLong",
+        "InvalidParameterValue.QualityControlIllegal",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UploadFaceNumExceed",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded.ErrorFaceNumExceed",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.Delivering",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.LowBalance",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -874,233 +825,103 @@ impl DetectFaceSimilarityError {
 impl crate::runtime::sealed::Sealed for DetectFaceSimilarityError {}
 impl crate::runtime::error::ServiceError for DetectFaceSimilarityError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "FailedOperation.CompareFail" => Self::FailedOperationCompareFail(metadata),
-            "FailedOperation.ConflictOperation" => {
-                Self::FailedOperationConflictOperation(metadata)
-            }
-            "FailedOperation.DuplicatedGroupDescription" => {
-                Self::FailedOperationDuplicatedGroupDescription(metadata)
-            }
-            "FailedOperation.FaceQualityNotQualified" => {
-                Self::FailedOperationFaceQualityNotQualified(metadata)
-            }
-            "FailedOperation.FaceSizeTooSmall" => {
-                Self::FailedOperationFaceSizeTooSmall(metadata)
-            }
-            "FailedOperation.GroupInDeletedState" => {
-                Self::FailedOperationGroupInDeletedState(metadata)
-            }
-            "FailedOperation.GroupPersonMapExist" => {
-                Self::FailedOperationGroupPersonMapExist(metadata)
-            }
-            "FailedOperation.GroupPersonMapNotExist" => {
-                Self::FailedOperationGroupPersonMapNotExist(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageResolutionExceed" => {
-                Self::FailedOperationImageResolutionExceed(metadata)
-            }
-            "FailedOperation.ImageResolutionTooSmall" => {
-                Self::FailedOperationImageResolutionTooSmall(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.LifePhotoDetectFaces" => {
-                Self::FailedOperationLifePhotoDetectFaces(metadata)
-            }
-            "FailedOperation.LifePhotoDetectFake" => {
-                Self::FailedOperationLifePhotoDetectFake(metadata)
-            }
-            "FailedOperation.LifePhotoDetectNoFaces" => {
-                Self::FailedOperationLifePhotoDetectNoFaces(metadata)
-            }
-            "FailedOperation.LifePhotoSizeError" => {
-                Self::FailedOperationLifePhotoSizeError(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.RpcFail" => Self::FailedOperationRpcFail(metadata),
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "FailedOperation.UnKnowError" => Self::FailedOperationUnKnowError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.AccountFaceNumExceed" => {
-                Self::InvalidParameterValueAccountFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.DeleteFaceNumExceed" => {
-                Self::InvalidParameterValueDeleteFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.FaceModelVersionIllegal" => {
-                Self::InvalidParameterValueFaceModelVersionIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsExceed" => {
-                Self::InvalidParameterValueGroupExDescriptionsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsNameIdentical" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
+            Some(1) => Self::FailedOperationCompareFail(metadata),
+            Some(2) => Self::FailedOperationConflictOperation(metadata),
+            Some(3) => Self::FailedOperationDuplicatedGroupDescription(metadata),
+            Some(4) => Self::FailedOperationFaceQualityNotQualified(metadata),
+            Some(5) => Self::FailedOperationFaceSizeTooSmall(metadata),
+            Some(6) => Self::FailedOperationGroupInDeletedState(metadata),
+            Some(7) => Self::FailedOperationGroupPersonMapExist(metadata),
+            Some(8) => Self::FailedOperationGroupPersonMapNotExist(metadata),
+            Some(9) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(10) => Self::FailedOperationImageDownloadError(metadata),
+            Some(11) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(12) => Self::FailedOperationImageResolutionExceed(metadata),
+            Some(13) => Self::FailedOperationImageResolutionTooSmall(metadata),
+            Some(14) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(15) => Self::FailedOperationLifePhotoDetectFaces(metadata),
+            Some(16) => Self::FailedOperationLifePhotoDetectFake(metadata),
+            Some(17) => Self::FailedOperationLifePhotoDetectNoFaces(metadata),
+            Some(18) => Self::FailedOperationLifePhotoSizeError(metadata),
+            Some(19) => Self::FailedOperationRequestTimeout(metadata),
+            Some(20) => Self::FailedOperationRpcFail(metadata),
+            Some(21) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(22) => Self::FailedOperationServerError(metadata),
+            Some(23) => Self::FailedOperationUnKnowError(metadata),
+            Some(24) => Self::InternalError(metadata),
+            Some(25) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(26) => Self::InvalidParameterValueAccountFaceNumExceed(metadata),
+            Some(27) => Self::InvalidParameterValueDeleteFaceNumExceed(metadata),
+            Some(28) => Self::InvalidParameterValueFaceModelVersionIllegal(metadata),
+            Some(29) => Self::InvalidParameterValueGroupExDescriptionsExceed(metadata),
+            Some(30) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameIllegal" => {
+            Some(31) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameTooLong" => {
+            Some(32) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.GroupFaceNumExceed" => {
-                Self::InvalidParameterValueGroupFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupIdAlreadyExist" => {
-                Self::InvalidParameterValueGroupIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNameAlreadyExist" => {
-                Self::InvalidParameterValueGroupNameAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupNameIllegal" => {
-                Self::InvalidParameterValueGroupNameIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupNameTooLong" => {
-                Self::InvalidParameterValueGroupNameTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupNumExceed" => {
-                Self::InvalidParameterValueGroupNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNumPerPersonExceed" => {
-                Self::InvalidParameterValueGroupNumPerPersonExceed(metadata)
-            }
-            "InvalidParameterValue.GroupTagIllegal" => {
-                Self::InvalidParameterValueGroupTagIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupTagTooLong" => {
-                Self::InvalidParameterValueGroupTagTooLong(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.OffsetExceed" => {
-                Self::InvalidParameterValueOffsetExceed(metadata)
-            }
-            "InvalidParameterValue.PersonExDescriptionInfosExceed" => {
+            Some(33) => Self::InvalidParameterValueGroupFaceNumExceed(metadata),
+            Some(34) => Self::InvalidParameterValueGroupIdAlreadyExist(metadata),
+            Some(35) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(36) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(37) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(38) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(39) => Self::InvalidParameterValueGroupNameAlreadyExist(metadata),
+            Some(40) => Self::InvalidParameterValueGroupNameIllegal(metadata),
+            Some(41) => Self::InvalidParameterValueGroupNameTooLong(metadata),
+            Some(42) => Self::InvalidParameterValueGroupNumExceed(metadata),
+            Some(43) => Self::InvalidParameterValueGroupNumPerPersonExceed(metadata),
+            Some(44) => Self::InvalidParameterValueGroupTagIllegal(metadata),
+            Some(45) => Self::InvalidParameterValueGroupTagTooLong(metadata),
+            Some(46) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(47) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(48) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(49) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(50) => Self::InvalidParameterValueOffsetExceed(metadata),
+            Some(51) => {
                 Self::InvalidParameterValuePersonExDescriptionInfosExceed(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIdentical" => {
+            Some(52) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIllegal" => {
+            Some(53) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameTooLong" => {
+            Some(54) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.PersonExistInGroup" => {
-                Self::InvalidParameterValuePersonExistInGroup(metadata)
-            }
-            "InvalidParameterValue.PersonFaceNumExceed" => {
-                Self::InvalidParameterValuePersonFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.PersonGenderIllegal" => {
-                Self::InvalidParameterValuePersonGenderIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdAlreadyExist" => {
-                Self::InvalidParameterValuePersonIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdIllegal" => {
-                Self::InvalidParameterValuePersonIdIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdNotExist" => {
-                Self::InvalidParameterValuePersonIdNotExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdTooLong" => {
-                Self::InvalidParameterValuePersonIdTooLong(metadata)
-            }
-            "InvalidParameterValue.PersonNameIllegal" => {
-                Self::InvalidParameterValuePersonNameIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonNameTooLong" => {
-                Self::InvalidParameterValuePersonNameTooLong(metadata)
-            }
-            "InvalidParameterValue.QualityControlIllegal" => {
-                Self::InvalidParameterValueQualityControlIllegal(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UploadFaceNumExceed" => {
-                Self::InvalidParameterValueUploadFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded.ErrorFaceNumExceed" => {
-                Self::LimitExceededErrorFaceNumExceed(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.Delivering" => {
-                Self::ResourceUnavailableDelivering(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.LowBalance" => {
-                Self::ResourceUnavailableLowBalance(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(55) => Self::InvalidParameterValuePersonExistInGroup(metadata),
+            Some(56) => Self::InvalidParameterValuePersonFaceNumExceed(metadata),
+            Some(57) => Self::InvalidParameterValuePersonGenderIllegal(metadata),
+            Some(58) => Self::InvalidParameterValuePersonIdAlreadyExist(metadata),
+            Some(59) => Self::InvalidParameterValuePersonIdIllegal(metadata),
+            Some(60) => Self::InvalidParameterValuePersonIdNotExist(metadata),
+            Some(61) => Self::InvalidParameterValuePersonIdTooLong(metadata),
+            Some(62) => Self::InvalidParameterValuePersonNameIllegal(metadata),
+            Some(63) => Self::InvalidParameterValuePersonNameTooLong(metadata),
+            Some(64) => Self::InvalidParameterValueQualityControlIllegal(metadata),
+            Some(65) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(66) => Self::InvalidParameterValueUploadFaceNumExceed(metadata),
+            Some(67) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(68) => Self::LimitExceededErrorFaceNumExceed(metadata),
+            Some(69) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(70) => Self::ResourceUnavailableDelivering(metadata),
+            Some(71) => Self::ResourceUnavailableFreeze(metadata),
+            Some(72) => Self::ResourceUnavailableInArrears(metadata),
+            Some(73) => Self::ResourceUnavailableLowBalance(metadata),
+            Some(74) => Self::ResourceUnavailableNotExist(metadata),
+            Some(75) => Self::ResourceUnavailableRecover(metadata),
+            Some(76) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(77) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(78) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(79) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

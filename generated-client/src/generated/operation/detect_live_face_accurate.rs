@@ -184,227 +184,124 @@ impl crate::runtime::action::Action for DetectLiveFaceAccurateRequest {
     fn error_code(
         error: &DetectLiveFaceAccurateError,
     ) -> ::core::option::Option<&'static str> {
-        match error {
-            DetectLiveFaceAccurateError::FailedOperationConflictOperation(_) => {
-                Some("FailedOperation.ConflictOperation")
-            }
+        let position = match error {
+            DetectLiveFaceAccurateError::FailedOperationConflictOperation(_) => 0,
             DetectLiveFaceAccurateError::FailedOperationDuplicatedGroupDescription(_) => {
-                Some("FailedOperation.DuplicatedGroupDescription")
+                1
             }
-            DetectLiveFaceAccurateError::FailedOperationFaceSizeTooSmall(_) => {
-                Some("FailedOperation.FaceSizeTooSmall")
-            }
-            DetectLiveFaceAccurateError::FailedOperationGroupInDeletedState(_) => {
-                Some("FailedOperation.GroupInDeletedState")
-            }
-            DetectLiveFaceAccurateError::FailedOperationGroupPersonMapExist(_) => {
-                Some("FailedOperation.GroupPersonMapExist")
-            }
-            DetectLiveFaceAccurateError::FailedOperationGroupPersonMapNotExist(_) => {
-                Some("FailedOperation.GroupPersonMapNotExist")
-            }
-            DetectLiveFaceAccurateError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            DetectLiveFaceAccurateError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            DetectLiveFaceAccurateError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            DetectLiveFaceAccurateError::FailedOperationImageResolutionExceed(_) => {
-                Some("FailedOperation.ImageResolutionExceed")
-            }
-            DetectLiveFaceAccurateError::FailedOperationImageResolutionTooSmall(_) => {
-                Some("FailedOperation.ImageResolutionTooSmall")
-            }
-            DetectLiveFaceAccurateError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            DetectLiveFaceAccurateError::FailedOperationRequestLimitExceeded(_) => {
-                Some("FailedOperation.RequestLimitExceeded")
-            }
-            DetectLiveFaceAccurateError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            DetectLiveFaceAccurateError::FailedOperationRpcFail(_) => {
-                Some("FailedOperation.RpcFail")
-            }
-            DetectLiveFaceAccurateError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            DetectLiveFaceAccurateError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            DetectLiveFaceAccurateError::FailedOperationUnKnowError(_) => {
-                Some("FailedOperation.UnKnowError")
-            }
-            DetectLiveFaceAccurateError::InternalError(_) => Some("InternalError"),
-            DetectLiveFaceAccurateError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
+            DetectLiveFaceAccurateError::FailedOperationFaceSizeTooSmall(_) => 2,
+            DetectLiveFaceAccurateError::FailedOperationGroupInDeletedState(_) => 3,
+            DetectLiveFaceAccurateError::FailedOperationGroupPersonMapExist(_) => 4,
+            DetectLiveFaceAccurateError::FailedOperationGroupPersonMapNotExist(_) => 5,
+            DetectLiveFaceAccurateError::FailedOperationImageDecodeFailed(_) => 6,
+            DetectLiveFaceAccurateError::FailedOperationImageDownloadError(_) => 7,
+            DetectLiveFaceAccurateError::FailedOperationImageFacedetectFailed(_) => 8,
+            DetectLiveFaceAccurateError::FailedOperationImageResolutionExceed(_) => 9,
+            DetectLiveFaceAccurateError::FailedOperationImageResolutionTooSmall(_) => 10,
+            DetectLiveFaceAccurateError::FailedOperationImageSizeExceed(_) => 11,
+            DetectLiveFaceAccurateError::FailedOperationRequestLimitExceeded(_) => 12,
+            DetectLiveFaceAccurateError::FailedOperationRequestTimeout(_) => 13,
+            DetectLiveFaceAccurateError::FailedOperationRpcFail(_) => 14,
+            DetectLiveFaceAccurateError::FailedOperationSearchFacesExceed(_) => 15,
+            DetectLiveFaceAccurateError::FailedOperationServerError(_) => 16,
+            DetectLiveFaceAccurateError::FailedOperationUnKnowError(_) => 17,
+            DetectLiveFaceAccurateError::InternalError(_) => 18,
+            DetectLiveFaceAccurateError::InvalidParameterInvalidParameter(_) => 19,
             DetectLiveFaceAccurateError::InvalidParameterValueAccountFaceNumExceed(_) => {
-                Some("InvalidParameterValue.AccountFaceNumExceed")
+                20
             }
             DetectLiveFaceAccurateError::InvalidParameterValueDeleteFaceNumExceed(_) => {
-                Some("InvalidParameterValue.DeleteFaceNumExceed")
+                21
             }
             DetectLiveFaceAccurateError::InvalidParameterValueFaceModelVersionIllegal(
                 _,
-            ) => Some("InvalidParameterValue.FaceModelVersionIllegal"),
+            ) => 22,
             DetectLiveFaceAccurateError::InvalidParameterValueGroupExDescriptionsExceed(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsExceed"),
+            ) => 23,
             DetectLiveFaceAccurateError::InvalidParameterValueGroupExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            ) => 24,
             DetectLiveFaceAccurateError::InvalidParameterValueGroupExDescriptionsNameIllegal(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIllegal"),
+            ) => 25,
             DetectLiveFaceAccurateError::InvalidParameterValueGroupExDescriptionsNameTooLong(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameTooLong"),
-            DetectLiveFaceAccurateError::InvalidParameterValueGroupFaceNumExceed(_) => {
-                Some("InvalidParameterValue.GroupFaceNumExceed")
-            }
+            ) => 26,
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupFaceNumExceed(_) => 27,
             DetectLiveFaceAccurateError::InvalidParameterValueGroupIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupIdAlreadyExist")
+                28
             }
-            DetectLiveFaceAccurateError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
-            }
-            DetectLiveFaceAccurateError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            DetectLiveFaceAccurateError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
-            }
-            DetectLiveFaceAccurateError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
-            }
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupIdIllegal(_) => 29,
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupIdNotExist(_) => 30,
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupIdTooLong(_) => 31,
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupIdsExceed(_) => 32,
             DetectLiveFaceAccurateError::InvalidParameterValueGroupNameAlreadyExist(
                 _,
-            ) => Some("InvalidParameterValue.GroupNameAlreadyExist"),
-            DetectLiveFaceAccurateError::InvalidParameterValueGroupNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupNameIllegal")
-            }
-            DetectLiveFaceAccurateError::InvalidParameterValueGroupNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupNameTooLong")
-            }
-            DetectLiveFaceAccurateError::InvalidParameterValueGroupNumExceed(_) => {
-                Some("InvalidParameterValue.GroupNumExceed")
-            }
+            ) => 33,
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupNameIllegal(_) => 34,
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupNameTooLong(_) => 35,
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupNumExceed(_) => 36,
             DetectLiveFaceAccurateError::InvalidParameterValueGroupNumPerPersonExceed(
                 _,
-            ) => Some("InvalidParameterValue.GroupNumPerPersonExceed"),
-            DetectLiveFaceAccurateError::InvalidParameterValueGroupTagIllegal(_) => {
-                Some("InvalidParameterValue.GroupTagIllegal")
-            }
-            DetectLiveFaceAccurateError::InvalidParameterValueGroupTagTooLong(_) => {
-                Some("InvalidParameterValue.GroupTagTooLong")
-            }
-            DetectLiveFaceAccurateError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            DetectLiveFaceAccurateError::InvalidParameterValueLimitExceed(_) => {
-                Some("InvalidParameterValue.LimitExceed")
-            }
-            DetectLiveFaceAccurateError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            DetectLiveFaceAccurateError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            DetectLiveFaceAccurateError::InvalidParameterValueOffsetExceed(_) => {
-                Some("InvalidParameterValue.OffsetExceed")
-            }
+            ) => 37,
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupTagIllegal(_) => 38,
+            DetectLiveFaceAccurateError::InvalidParameterValueGroupTagTooLong(_) => 39,
+            DetectLiveFaceAccurateError::InvalidParameterValueImageEmpty(_) => 40,
+            DetectLiveFaceAccurateError::InvalidParameterValueLimitExceed(_) => 41,
+            DetectLiveFaceAccurateError::InvalidParameterValueNoFaceInGroups(_) => 42,
+            DetectLiveFaceAccurateError::InvalidParameterValueNoFaceInPhoto(_) => 43,
+            DetectLiveFaceAccurateError::InvalidParameterValueOffsetExceed(_) => 44,
             DetectLiveFaceAccurateError::InvalidParameterValuePersonExDescriptionInfosExceed(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionInfosExceed"),
+            ) => 45,
             DetectLiveFaceAccurateError::InvalidParameterValuePersonExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ) => 46,
             DetectLiveFaceAccurateError::InvalidParameterValuePersonExDescriptionsNameIllegal(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            ) => 47,
             DetectLiveFaceAccurateError::InvalidParameterValuePersonExDescriptionsNameTooLong(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
-            DetectLiveFaceAccurateError::InvalidParameterValuePersonExistInGroup(_) => {
-                Some("InvalidParameterValue.PersonExistInGroup")
-            }
+            ) => 48,
+            DetectLiveFaceAccurateError::InvalidParameterValuePersonExistInGroup(_) => 49,
             DetectLiveFaceAccurateError::InvalidParameterValuePersonFaceNumExceed(_) => {
-                Some("InvalidParameterValue.PersonFaceNumExceed")
+                50
             }
             DetectLiveFaceAccurateError::InvalidParameterValuePersonGenderIllegal(_) => {
-                Some("InvalidParameterValue.PersonGenderIllegal")
+                51
             }
             DetectLiveFaceAccurateError::InvalidParameterValuePersonIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.PersonIdAlreadyExist")
+                52
             }
-            DetectLiveFaceAccurateError::InvalidParameterValuePersonIdIllegal(_) => {
-                Some("InvalidParameterValue.PersonIdIllegal")
-            }
-            DetectLiveFaceAccurateError::InvalidParameterValuePersonIdNotExist(_) => {
-                Some("InvalidParameterValue.PersonIdNotExist")
-            }
-            DetectLiveFaceAccurateError::InvalidParameterValuePersonIdTooLong(_) => {
-                Some("InvalidParameterValue.PersonIdTooLong")
-            }
-            DetectLiveFaceAccurateError::InvalidParameterValuePersonNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonNameIllegal")
-            }
-            DetectLiveFaceAccurateError::InvalidParameterValuePersonNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonNameTooLong")
-            }
+            DetectLiveFaceAccurateError::InvalidParameterValuePersonIdIllegal(_) => 53,
+            DetectLiveFaceAccurateError::InvalidParameterValuePersonIdNotExist(_) => 54,
+            DetectLiveFaceAccurateError::InvalidParameterValuePersonIdTooLong(_) => 55,
+            DetectLiveFaceAccurateError::InvalidParameterValuePersonNameIllegal(_) => 56,
+            DetectLiveFaceAccurateError::InvalidParameterValuePersonNameTooLong(_) => 57,
             DetectLiveFaceAccurateError::InvalidParameterValueSearchPersonsExceed(_) => {
-                Some("InvalidParameterValue.SearchPersonsExceed")
+                58
             }
             DetectLiveFaceAccurateError::InvalidParameterValueUploadFaceNumExceed(_) => {
-                Some("InvalidParameterValue.UploadFaceNumExceed")
+                59
             }
-            DetectLiveFaceAccurateError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            DetectLiveFaceAccurateError::LimitExceededErrorFaceNumExceed(_) => {
-                Some("LimitExceeded.ErrorFaceNumExceed")
-            }
-            DetectLiveFaceAccurateError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            DetectLiveFaceAccurateError::ResourceUnavailableDelivering(_) => {
-                Some("ResourceUnavailable.Delivering")
-            }
-            DetectLiveFaceAccurateError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            DetectLiveFaceAccurateError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            DetectLiveFaceAccurateError::ResourceUnavailableLowBalance(_) => {
-                Some("ResourceUnavailable.LowBalance")
-            }
-            DetectLiveFaceAccurateError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            DetectLiveFaceAccurateError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            DetectLiveFaceAccurateError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            DetectLiveFaceAccurateError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            DetectLiveFaceAccurateError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            DetectLiveFaceAccurateError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            DetectLiveFaceAccurateError::Common(e) => Some(e.kind().code()),
-            DetectLiveFaceAccurateError::Unhandled(_) => None,
-        }
+            DetectLiveFaceAccurateError::InvalidParameterValueUrlIllegal(_) => 60,
+            DetectLiveFaceAccurateError::LimitExceededErrorFaceNumExceed(_) => 61,
+            DetectLiveFaceAccurateError::MissingParameterErrorParameterEmpty(_) => 62,
+            DetectLiveFaceAccurateError::ResourceUnavailableDelivering(_) => 63,
+            DetectLiveFaceAccurateError::ResourceUnavailableFreeze(_) => 64,
+            DetectLiveFaceAccurateError::ResourceUnavailableInArrears(_) => 65,
+            DetectLiveFaceAccurateError::ResourceUnavailableLowBalance(_) => 66,
+            DetectLiveFaceAccurateError::ResourceUnavailableNotExist(_) => 67,
+            DetectLiveFaceAccurateError::ResourceUnavailableRecover(_) => 68,
+            DetectLiveFaceAccurateError::ResourceUnavailableStopUsing(_) => 69,
+            DetectLiveFaceAccurateError::ResourceUnavailableUnknownStatus(_) => 70,
+            DetectLiveFaceAccurateError::ResourcesSoldOutChargeStatusException(_) => 71,
+            DetectLiveFaceAccurateError::UnsupportedOperationUnknowMethod(_) => 72,
+            DetectLiveFaceAccurateError::Common(e) => return Some(e.kind().code()),
+            DetectLiveFaceAccurateError::Unhandled(_) => return None,
+        };
+        DetectLiveFaceAccurateError::OWN_CODES.get(position).copied()
     }
     fn request_id(
         output: &DetectLiveFaceAccurateResponse,
@@ -655,6 +552,83 @@ pub enum DetectLiveFaceAccurateError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl DetectLiveFaceAccurateError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "FailedOperation.ConflictOperation",
+        "FailedOperation.DuplicatedGroupDescription",
+        "FailedOperation.FaceSizeTooSmall",
+        "FailedOperation.GroupInDeletedState",
+        "FailedOperation.GroupPersonMapExist",
+        "FailedOperation.GroupPersonMapNotExist",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageResolutionExceed",
+        "FailedOperation.ImageResolutionTooSmall",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestLimitExceeded",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.RpcFail",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "FailedOperation.UnKnowError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.AccountFaceNumExceed",
+        "InvalidParameterValue.DeleteFaceNumExceed",
+        "InvalidParameterValue.FaceModelVersionIllegal",
+        "InvalidParameterValue.GroupExDescriptionsExceed",
+        "InvalidParameterValue.GroupExDescriptionsNameIdentical",
+        "InvalidParameterValue.GroupExDescriptionsNameIllegal",
+        "InvalidParameterValue.GroupExDescriptionsNameTooLong",
+        "InvalidParameterValue.GroupFaceNumExceed",
+        "InvalidParameterValue.GroupIdAlreadyExist",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.GroupNameAlreadyExist",
+        "InvalidParameterValue.GroupNameIllegal",
+        "InvalidParameterValue.GroupNameTooLong",
+        "InvalidParameterValue.GroupNumExceed",
+        "InvalidParameterValue.GroupNumPerPersonExceed",
+        "InvalidParameterValue.GroupTagIllegal",
+        "InvalidParameterValue.GroupTagTooLong",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.OffsetExceed",
+        "InvalidParameterValue.PersonExDescriptionInfosExceed",
+        "InvalidParameterValue.PersonExDescriptionsNameIdentical",
+        "InvalidParameterValue.PersonExDescriptionsNameIllegal",
+        "InvalidParameterValue.PersonExDescriptionsNameTooLong",
+        "InvalidParameterValue.PersonExistInGroup",
+        "InvalidParameterValue.PersonFaceNumExceed",
+        "InvalidParameterValue.PersonGenderIllegal",
+        "InvalidParameterValue.PersonIdAlreadyExist",
+        "InvalidParameterValue.PersonIdIllegal",
+        "InvalidParameterValue.PersonIdNotExist",
+        "InvalidParameterValue.PersonIdTooLong",
+        "InvalidParameterValue.PersonNameIllegal",
+        "InvalidParameterValue.PersonNameTooLong",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UploadFaceNumExceed",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded.ErrorFaceNumExceed",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.Delivering",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.LowBalance",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -792,214 +766,96 @@ impl DetectLiveFaceAccurateError {
 impl crate::runtime::sealed::Sealed for DetectLiveFaceAccurateError {}
 impl crate::runtime::error::ServiceError for DetectLiveFaceAccurateError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "FailedOperation.ConflictOperation" => {
-                Self::FailedOperationConflictOperation(metadata)
-            }
-            "FailedOperation.DuplicatedGroupDescription" => {
-                Self::FailedOperationDuplicatedGroupDescription(metadata)
-            }
-            "FailedOperation.FaceSizeTooSmall" => {
-                Self::FailedOperationFaceSizeTooSmall(metadata)
-            }
-            "FailedOperation.GroupInDeletedState" => {
-                Self::FailedOperationGroupInDeletedState(metadata)
-            }
-            "FailedOperation.GroupPersonMapExist" => {
-                Self::FailedOperationGroupPersonMapExist(metadata)
-            }
-            "FailedOperation.GroupPersonMapNotExist" => {
-                Self::FailedOperationGroupPersonMapNotExist(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageResolutionExceed" => {
-                Self::FailedOperationImageResolutionExceed(metadata)
-            }
-            "FailedOperation.ImageResolutionTooSmall" => {
-                Self::FailedOperationImageResolutionTooSmall(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestLimitExceeded" => {
-                Self::FailedOperationRequestLimitExceeded(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.RpcFail" => Self::FailedOperationRpcFail(metadata),
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "FailedOperation.UnKnowError" => Self::FailedOperationUnKnowError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.AccountFaceNumExceed" => {
-                Self::InvalidParameterValueAccountFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.DeleteFaceNumExceed" => {
-                Self::InvalidParameterValueDeleteFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.FaceModelVersionIllegal" => {
-                Self::InvalidParameterValueFaceModelVersionIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsExceed" => {
-                Self::InvalidParameterValueGroupExDescriptionsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsNameIdentical" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::FailedOperationConflictOperation(metadata),
+            Some(1) => Self::FailedOperationDuplicatedGroupDescription(metadata),
+            Some(2) => Self::FailedOperationFaceSizeTooSmall(metadata),
+            Some(3) => Self::FailedOperationGroupInDeletedState(metadata),
+            Some(4) => Self::FailedOperationGroupPersonMapExist(metadata),
+            Some(5) => Self::FailedOperationGroupPersonMapNotExist(metadata),
+            Some(6) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(7) => Self::FailedOperationImageDownloadError(metadata),
+            Some(8) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(9) => Self::FailedOperationImageResolutionExceed(metadata),
+            Some(10) => Self::FailedOperationImageResolutionTooSmall(metadata),
+            Some(11) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(12) => Self::FailedOperationRequestLimitExceeded(metadata),
+            Some(13) => Self::FailedOperationRequestTimeout(metadata),
+            Some(14) => Self::FailedOperationRpcFail(metadata),
+            Some(15) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(16) => Self::FailedOperationServerError(metadata),
+            Some(17) => Self::FailedOperationUnKnowError(metadata),
+            Some(18) => Self::InternalError(metadata),
+            Some(19) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(20) => Self::InvalidParameterValueAccountFaceNumExceed(metadata),
+            Some(21) => Self::InvalidParameterValueDeleteFaceNumExceed(metadata),
+            Some(22) => Self::InvalidParameterValueFaceModelVersionIllegal(metadata),
+            Some(23) => Self::InvalidParameterValueGroupExDescriptionsExceed(metadata),
+            Some(24) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameIllegal" => {
+            Some(25) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameTooLong" => {
+            Some(26) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.GroupFaceNumExceed" => {
-                Self::InvalidParameterValueGroupFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupIdAlreadyExist" => {
-                Self::InvalidParameterValueGroupIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNameAlreadyExist" => {
-                Self::InvalidParameterValueGroupNameAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupNameIllegal" => {
-                Self::InvalidParameterValueGroupNameIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupNameTooLong" => {
-                Self::InvalidParameterValueGroupNameTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupNumExceed" => {
-                Self::InvalidParameterValueGroupNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNumPerPersonExceed" => {
-                Self::InvalidParameterValueGroupNumPerPersonExceed(metadata)
-            }
-            "InvalidParameterValue.GroupTagIllegal" => {
-                Self::InvalidParameterValueGroupTagIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupTagTooLong" => {
-                Self::InvalidParameterValueGroupTagTooLong(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.OffsetExceed" => {
-                Self::InvalidParameterValueOffsetExceed(metadata)
-            }
-            "InvalidParameterValue.PersonExDescriptionInfosExceed" => {
+            Some(27) => Self::InvalidParameterValueGroupFaceNumExceed(metadata),
+            Some(28) => Self::InvalidParameterValueGroupIdAlreadyExist(metadata),
+            Some(29) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(30) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(31) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(32) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(33) => Self::InvalidParameterValueGroupNameAlreadyExist(metadata),
+            Some(34) => Self::InvalidParameterValueGroupNameIllegal(metadata),
+            Some(35) => Self::InvalidParameterValueGroupNameTooLong(metadata),
+            Some(36) => Self::InvalidParameterValueGroupNumExceed(metadata),
+            Some(37) => Self::InvalidParameterValueGroupNumPerPersonExceed(metadata),
+            Some(38) => Self::InvalidParameterValueGroupTagIllegal(metadata),
+            Some(39) => Self::InvalidParameterValueGroupTagTooLong(metadata),
+            Some(40) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(41) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(42) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(43) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(44) => Self::InvalidParameterValueOffsetExceed(metadata),
+            Some(45) => {
                 Self::InvalidParameterValuePersonExDescriptionInfosExceed(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIdentical" => {
+            Some(46) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIllegal" => {
+            Some(47) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameTooLong" => {
+            Some(48) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.PersonExistInGroup" => {
-                Self::InvalidParameterValuePersonExistInGroup(metadata)
-            }
-            "InvalidParameterValue.PersonFaceNumExceed" => {
-                Self::InvalidParameterValuePersonFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.PersonGenderIllegal" => {
-                Self::InvalidParameterValuePersonGenderIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdAlreadyExist" => {
-                Self::InvalidParameterValuePersonIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdIllegal" => {
-                Self::InvalidParameterValuePersonIdIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdNotExist" => {
-                Self::InvalidParameterValuePersonIdNotExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdTooLong" => {
-                Self::InvalidParameterValuePersonIdTooLong(metadata)
-            }
-            "InvalidParameterValue.PersonNameIllegal" => {
-                Self::InvalidParameterValuePersonNameIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonNameTooLong" => {
-                Self::InvalidParameterValuePersonNameTooLong(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UploadFaceNumExceed" => {
-                Self::InvalidParameterValueUploadFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded.ErrorFaceNumExceed" => {
-                Self::LimitExceededErrorFaceNumExceed(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.Delivering" => {
-                Self::ResourceUnavailableDelivering(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.LowBalance" => {
-                Self::ResourceUnavailableLowBalance(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(49) => Self::InvalidParameterValuePersonExistInGroup(metadata),
+            Some(50) => Self::InvalidParameterValuePersonFaceNumExceed(metadata),
+            Some(51) => Self::InvalidParameterValuePersonGenderIllegal(metadata),
+            Some(52) => Self::InvalidParameterValuePersonIdAlreadyExist(metadata),
+            Some(53) => Self::InvalidParameterValuePersonIdIllegal(metadata),
+            Some(54) => Self::InvalidParameterValuePersonIdNotExist(metadata),
+            Some(55) => Self::InvalidParameterValuePersonIdTooLong(metadata),
+            Some(56) => Self::InvalidParameterValuePersonNameIllegal(metadata),
+            Some(57) => Self::InvalidParameterValuePersonNameTooLong(metadata),
+            Some(58) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(59) => Self::InvalidParameterValueUploadFaceNumExceed(metadata),
+            Some(60) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(61) => Self::LimitExceededErrorFaceNumExceed(metadata),
+            Some(62) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(63) => Self::ResourceUnavailableDelivering(metadata),
+            Some(64) => Self::ResourceUnavailableFreeze(metadata),
+            Some(65) => Self::ResourceUnavailableInArrears(metadata),
+            Some(66) => Self::ResourceUnavailableLowBalance(metadata),
+            Some(67) => Self::ResourceUnavailableNotExist(metadata),
+            Some(68) => Self::ResourceUnavailableRecover(metadata),
+            Some(69) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(70) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(71) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(72) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

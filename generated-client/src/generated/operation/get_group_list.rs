@@ -158,206 +158,91 @@ impl crate::runtime::action::Action for GetGroupListRequest {
         GetGroupListRequest::validate(self)
     }
     fn error_code(error: &GetGroupListError) -> ::core::option::Option<&'static str> {
-        match error {
-            GetGroupListError::AuthFailureInvalidAuthorization(_) => {
-                Some("AuthFailure.InvalidAuthorization")
-            }
-            GetGroupListError::FailedOperationConflictOperation(_) => {
-                Some("FailedOperation.ConflictOperation")
-            }
-            GetGroupListError::FailedOperationDuplicatedGroupDescription(_) => {
-                Some("FailedOperation.DuplicatedGroupDescription")
-            }
-            GetGroupListError::FailedOperationGroupInDeletedState(_) => {
-                Some("FailedOperation.GroupInDeletedState")
-            }
-            GetGroupListError::FailedOperationGroupPersonMapExist(_) => {
-                Some("FailedOperation.GroupPersonMapExist")
-            }
-            GetGroupListError::FailedOperationGroupPersonMapNotExist(_) => {
-                Some("FailedOperation.GroupPersonMapNotExist")
-            }
-            GetGroupListError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            GetGroupListError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            GetGroupListError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            GetGroupListError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            GetGroupListError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            GetGroupListError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            GetGroupListError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            GetGroupListError::InternalError(_) => Some("InternalError"),
-            GetGroupListError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
-            GetGroupListError::InvalidParameterValueAccountFaceNumExceed(_) => {
-                Some("InvalidParameterValue.AccountFaceNumExceed")
-            }
-            GetGroupListError::InvalidParameterValueDeleteFaceNumExceed(_) => {
-                Some("InvalidParameterValue.DeleteFaceNumExceed")
-            }
-            GetGroupListError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsExceed")
-            }
+        let position = match error {
+            GetGroupListError::AuthFailureInvalidAuthorization(_) => 0,
+            GetGroupListError::FailedOperationConflictOperation(_) => 1,
+            GetGroupListError::FailedOperationDuplicatedGroupDescription(_) => 2,
+            GetGroupListError::FailedOperationGroupInDeletedState(_) => 3,
+            GetGroupListError::FailedOperationGroupPersonMapExist(_) => 4,
+            GetGroupListError::FailedOperationGroupPersonMapNotExist(_) => 5,
+            GetGroupListError::FailedOperationImageDecodeFailed(_) => 6,
+            GetGroupListError::FailedOperationImageDownloadError(_) => 7,
+            GetGroupListError::FailedOperationImageFacedetectFailed(_) => 8,
+            GetGroupListError::FailedOperationImageSizeExceed(_) => 9,
+            GetGroupListError::FailedOperationRequestTimeout(_) => 10,
+            GetGroupListError::FailedOperationSearchFacesExceed(_) => 11,
+            GetGroupListError::FailedOperationServerError(_) => 12,
+            GetGroupListError::InternalError(_) => 13,
+            GetGroupListError::InvalidParameterInvalidParameter(_) => 14,
+            GetGroupListError::InvalidParameterValueAccountFaceNumExceed(_) => 15,
+            GetGroupListError::InvalidParameterValueDeleteFaceNumExceed(_) => 16,
+            GetGroupListError::InvalidParameterValueGroupExDescriptionsExceed(_) => 17,
             GetGroupListError::InvalidParameterValueGroupExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            ) => 18,
             GetGroupListError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
+                19
             }
             GetGroupListError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
+                20
             }
-            GetGroupListError::InvalidParameterValueGroupFaceNumExceed(_) => {
-                Some("InvalidParameterValue.GroupFaceNumExceed")
-            }
-            GetGroupListError::InvalidParameterValueGroupIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupIdAlreadyExist")
-            }
-            GetGroupListError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
-            }
-            GetGroupListError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            GetGroupListError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
-            }
-            GetGroupListError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
-            }
-            GetGroupListError::InvalidParameterValueGroupNameAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupNameAlreadyExist")
-            }
-            GetGroupListError::InvalidParameterValueGroupNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupNameIllegal")
-            }
-            GetGroupListError::InvalidParameterValueGroupNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupNameTooLong")
-            }
-            GetGroupListError::InvalidParameterValueGroupNumExceed(_) => {
-                Some("InvalidParameterValue.GroupNumExceed")
-            }
-            GetGroupListError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
-                Some("InvalidParameterValue.GroupNumPerPersonExceed")
-            }
-            GetGroupListError::InvalidParameterValueGroupTagIllegal(_) => {
-                Some("InvalidParameterValue.GroupTagIllegal")
-            }
-            GetGroupListError::InvalidParameterValueGroupTagTooLong(_) => {
-                Some("InvalidParameterValue.GroupTagTooLong")
-            }
-            GetGroupListError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            GetGroupListError::InvalidParameterValueLimitExceed(_) => {
-                Some("InvalidParameterValue.LimitExceed")
-            }
-            GetGroupListError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            GetGroupListError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            GetGroupListError::InvalidParameterValueOffsetExceed(_) => {
-                Some("InvalidParameterValue.OffsetExceed")
-            }
+            GetGroupListError::InvalidParameterValueGroupFaceNumExceed(_) => 21,
+            GetGroupListError::InvalidParameterValueGroupIdAlreadyExist(_) => 22,
+            GetGroupListError::InvalidParameterValueGroupIdIllegal(_) => 23,
+            GetGroupListError::InvalidParameterValueGroupIdNotExist(_) => 24,
+            GetGroupListError::InvalidParameterValueGroupIdTooLong(_) => 25,
+            GetGroupListError::InvalidParameterValueGroupIdsExceed(_) => 26,
+            GetGroupListError::InvalidParameterValueGroupNameAlreadyExist(_) => 27,
+            GetGroupListError::InvalidParameterValueGroupNameIllegal(_) => 28,
+            GetGroupListError::InvalidParameterValueGroupNameTooLong(_) => 29,
+            GetGroupListError::InvalidParameterValueGroupNumExceed(_) => 30,
+            GetGroupListError::InvalidParameterValueGroupNumPerPersonExceed(_) => 31,
+            GetGroupListError::InvalidParameterValueGroupTagIllegal(_) => 32,
+            GetGroupListError::InvalidParameterValueGroupTagTooLong(_) => 33,
+            GetGroupListError::InvalidParameterValueImageEmpty(_) => 34,
+            GetGroupListError::InvalidParameterValueLimitExceed(_) => 35,
+            GetGroupListError::InvalidParameterValueNoFaceInGroups(_) => 36,
+            GetGroupListError::InvalidParameterValueNoFaceInPhoto(_) => 37,
+            GetGroupListError::InvalidParameterValueOffsetExceed(_) => 38,
             GetGroupListError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
+                39
             }
             GetGroupListError::InvalidParameterValuePersonExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ) => 40,
             GetGroupListError::InvalidParameterValuePersonExDescriptionsNameIllegal(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            ) => 41,
             GetGroupListError::InvalidParameterValuePersonExDescriptionsNameTooLong(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
-            GetGroupListError::InvalidParameterValuePersonExistInGroup(_) => {
-                Some("InvalidParameterValue.PersonExistInGroup")
-            }
-            GetGroupListError::InvalidParameterValuePersonFaceNumExceed(_) => {
-                Some("InvalidParameterValue.PersonFaceNumExceed")
-            }
-            GetGroupListError::InvalidParameterValuePersonGenderIllegal(_) => {
-                Some("InvalidParameterValue.PersonGenderIllegal")
-            }
-            GetGroupListError::InvalidParameterValuePersonIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.PersonIdAlreadyExist")
-            }
-            GetGroupListError::InvalidParameterValuePersonIdIllegal(_) => {
-                Some("InvalidParameterValue.PersonIdIllegal")
-            }
-            GetGroupListError::InvalidParameterValuePersonIdNotExist(_) => {
-                Some("InvalidParameterValue.PersonIdNotExist")
-            }
-            GetGroupListError::InvalidParameterValuePersonIdTooLong(_) => {
-                Some("InvalidParameterValue.PersonIdTooLong")
-            }
-            GetGroupListError::InvalidParameterValuePersonNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonNameIllegal")
-            }
-            GetGroupListError::InvalidParameterValuePersonNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonNameTooLong")
-            }
-            GetGroupListError::InvalidParameterValueSearchPersonsExceed(_) => {
-                Some("InvalidParameterValue.SearchPersonsExceed")
-            }
-            GetGroupListError::InvalidParameterValueUploadFaceNumExceed(_) => {
-                Some("InvalidParameterValue.UploadFaceNumExceed")
-            }
-            GetGroupListError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            GetGroupListError::LimitExceededErrorFaceNumExceed(_) => {
-                Some("LimitExceeded.ErrorFaceNumExceed")
-            }
-            GetGroupListError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            GetGroupListError::ResourceUnavailableDelivering(_) => {
-                Some("ResourceUnavailable.Delivering")
-            }
-            GetGroupListError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            GetGroupListError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            GetGroupListError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            GetGroupListError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            GetGroupListError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            GetGroupListError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            GetGroupListError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            GetGroupListError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            GetGroupListError::Common(e) => Some(e.kind().code()),
-            GetGroupListError::Unhandled(_) => None,
-        }
+            ) => 42,
+            GetGroupListError::InvalidParameterValuePersonExistInGroup(_) => 43,
+            GetGroupListError::InvalidParameterValuePersonFaceNumExceed(_) => 44,
+            GetGroupListError::InvalidParameterValuePersonGenderIllegal(_) => 45,
+            GetGroupListError::InvalidParameterValuePersonIdAlreadyExist(_) => 46,
+            GetGroupListError::InvalidParameterValuePersonIdIllegal(_) => 47,
+            GetGroupListError::InvalidParameterValuePersonIdNotExist(_) => 48,
+            GetGroupListError::InvalidParameterValuePersonIdTooLong(_) => 49,
+            GetGroupListError::InvalidParameterValuePersonNameIllegal(_) => 50,
+            GetGroupListError::InvalidParameterValuePersonNameTooLong(_) => 51,
+            GetGroupListError::InvalidParameterValueSearchPersonsExceed(_) => 52,
+            GetGroupListError::InvalidParameterValueUploadFaceNumExceed(_) => 53,
+            GetGroupListError::InvalidParameterValueUrlIllegal(_) => 54,
+            GetGroupListError::LimitExceededErrorFaceNumExceed(_) => 55,
+            GetGroupListError::MissingParameterErrorParameterEmpty(_) => 56,
+            GetGroupListError::ResourceUnavailableDelivering(_) => 57,
+            GetGroupListError::ResourceUnavailableFreeze(_) => 58,
+            GetGroupListError::ResourceUnavailableInArrears(_) => 59,
+            GetGroupListError::ResourceUnavailableNotExist(_) => 60,
+            GetGroupListError::ResourceUnavailableRecover(_) => 61,
+            GetGroupListError::ResourceUnavailableStopUsing(_) => 62,
+            GetGroupListError::ResourceUnavailableUnknownStatus(_) => 63,
+            GetGroupListError::ResourcesSoldOutChargeStatusException(_) => 64,
+            GetGroupListError::UnsupportedOperationUnknowMethod(_) => 65,
+            GetGroupListError::Common(e) => return Some(e.kind().code()),
+            GetGroupListError::Unhandled(_) => return None,
+        };
+        GetGroupListError::OWN_CODES.get(position).copied()
     }
     fn request_id(output: &GetGroupListResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
@@ -650,6 +535,76 @@ pub enum GetGroupListError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl GetGroupListError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "AuthFailure.InvalidAuthorization",
+        "FailedOperation.ConflictOperation",
+        "FailedOperation.DuplicatedGroupDescription",
+        "FailedOperation.GroupInDeletedState",
+        "FailedOperation.GroupPersonMapExist",
+        "FailedOperation.GroupPersonMapNotExist",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.AccountFaceNumExceed",
+        "InvalidParameterValue.DeleteFaceNumExceed",
+        "InvalidParameterValue.GroupExDescriptionsExceed",
+        "InvalidParameterValue.GroupExDescriptionsNameIdentical",
+        "InvalidParameterValue.GroupExDescriptionsNameIllegal",
+        "InvalidParameterValue.GroupExDescriptionsNameTooLong",
+        "InvalidParameterValue.GroupFaceNumExceed",
+        "InvalidParameterValue.GroupIdAlreadyExist",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.GroupNameAlreadyExist",
+        "InvalidParameterValue.GroupNameIllegal",
+        "InvalidParameterValue.GroupNameTooLong",
+        "InvalidParameterValue.GroupNumExceed",
+        "InvalidParameterValue.GroupNumPerPersonExceed",
+        "InvalidParameterValue.GroupTagIllegal",
+        "InvalidParameterValue.GroupTagTooLong",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.OffsetExceed",
+        "InvalidParameterValue.PersonExDescriptionInfosExceed",
+        "InvalidParameterValue.PersonExDescriptionsNameIdentical",
+        "InvalidParameterValue.PersonExDescriptionsNameIllegal",
+        "InvalidParameterValue.PersonExDescriptionsNameTooLong",
+        "InvalidParameterValue.PersonExistInGroup",
+        "InvalidParameterValue.PersonFaceNumExceed",
+        "InvalidParameterValue.PersonGenderIllegal",
+        "InvalidParameterValue.PersonIdAlreadyExist",
+        "InvalidParameterValue.PersonIdIllegal",
+        "InvalidParameterValue.PersonIdNotExist",
+        "InvalidParameterValue.PersonIdTooLong",
+        "InvalidParameterValue.PersonNameIllegal",
+        "InvalidParameterValue.PersonNameTooLong",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UploadFaceNumExceed",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded.ErrorFaceNumExceed",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.Delivering",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -776,197 +731,89 @@ impl GetGroupListError {
 impl crate::runtime::sealed::Sealed for GetGroupListError {}
 impl crate::runtime::error::ServiceError for GetGroupListError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "FailedOperation.ConflictOperation" => {
-                Self::FailedOperationConflictOperation(metadata)
-            }
-            "FailedOperation.DuplicatedGroupDescription" => {
-                Self::FailedOperationDuplicatedGroupDescription(metadata)
-            }
-            "FailedOperation.GroupInDeletedState" => {
-                Self::FailedOperationGroupInDeletedState(metadata)
-            }
-            "FailedOperation.GroupPersonMapExist" => {
-                Self::FailedOperationGroupPersonMapExist(metadata)
-            }
-            "FailedOperation.GroupPersonMapNotExist" => {
-                Self::FailedOperationGroupPersonMapNotExist(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.AccountFaceNumExceed" => {
-                Self::InvalidParameterValueAccountFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.DeleteFaceNumExceed" => {
-                Self::InvalidParameterValueDeleteFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsExceed" => {
-                Self::InvalidParameterValueGroupExDescriptionsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsNameIdentical" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
+            Some(1) => Self::FailedOperationConflictOperation(metadata),
+            Some(2) => Self::FailedOperationDuplicatedGroupDescription(metadata),
+            Some(3) => Self::FailedOperationGroupInDeletedState(metadata),
+            Some(4) => Self::FailedOperationGroupPersonMapExist(metadata),
+            Some(5) => Self::FailedOperationGroupPersonMapNotExist(metadata),
+            Some(6) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(7) => Self::FailedOperationImageDownloadError(metadata),
+            Some(8) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(9) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(10) => Self::FailedOperationRequestTimeout(metadata),
+            Some(11) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(12) => Self::FailedOperationServerError(metadata),
+            Some(13) => Self::InternalError(metadata),
+            Some(14) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(15) => Self::InvalidParameterValueAccountFaceNumExceed(metadata),
+            Some(16) => Self::InvalidParameterValueDeleteFaceNumExceed(metadata),
+            Some(17) => Self::InvalidParameterValueGroupExDescriptionsExceed(metadata),
+            Some(18) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameIllegal" => {
+            Some(19) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameTooLong" => {
+            Some(20) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.GroupFaceNumExceed" => {
-                Self::InvalidParameterValueGroupFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupIdAlreadyExist" => {
-                Self::InvalidParameterValueGroupIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNameAlreadyExist" => {
-                Self::InvalidParameterValueGroupNameAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupNameIllegal" => {
-                Self::InvalidParameterValueGroupNameIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupNameTooLong" => {
-                Self::InvalidParameterValueGroupNameTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupNumExceed" => {
-                Self::InvalidParameterValueGroupNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNumPerPersonExceed" => {
-                Self::InvalidParameterValueGroupNumPerPersonExceed(metadata)
-            }
-            "InvalidParameterValue.GroupTagIllegal" => {
-                Self::InvalidParameterValueGroupTagIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupTagTooLong" => {
-                Self::InvalidParameterValueGroupTagTooLong(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.OffsetExceed" => {
-                Self::InvalidParameterValueOffsetExceed(metadata)
-            }
-            "InvalidParameterValue.PersonExDescriptionInfosExceed" => {
+            Some(21) => Self::InvalidParameterValueGroupFaceNumExceed(metadata),
+            Some(22) => Self::InvalidParameterValueGroupIdAlreadyExist(metadata),
+            Some(23) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(24) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(25) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(26) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(27) => Self::InvalidParameterValueGroupNameAlreadyExist(metadata),
+            Some(28) => Self::InvalidParameterValueGroupNameIllegal(metadata),
+            Some(29) => Self::InvalidParameterValueGroupNameTooLong(metadata),
+            Some(30) => Self::InvalidParameterValueGroupNumExceed(metadata),
+            Some(31) => Self::InvalidParameterValueGroupNumPerPersonExceed(metadata),
+            Some(32) => Self::InvalidParameterValueGroupTagIllegal(metadata),
+            Some(33) => Self::InvalidParameterValueGroupTagTooLong(metadata),
+            Some(34) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(35) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(36) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(37) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(38) => Self::InvalidParameterValueOffsetExceed(metadata),
+            Some(39) => {
                 Self::InvalidParameterValuePersonExDescriptionInfosExceed(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIdentical" => {
+            Some(40) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIllegal" => {
+            Some(41) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameTooLong" => {
+            Some(42) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.PersonExistInGroup" => {
-                Self::InvalidParameterValuePersonExistInGroup(metadata)
-            }
-            "InvalidParameterValue.PersonFaceNumExceed" => {
-                Self::InvalidParameterValuePersonFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.PersonGenderIllegal" => {
-                Self::InvalidParameterValuePersonGenderIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdAlreadyExist" => {
-                Self::InvalidParameterValuePersonIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdIllegal" => {
-                Self::InvalidParameterValuePersonIdIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdNotExist" => {
-                Self::InvalidParameterValuePersonIdNotExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdTooLong" => {
-                Self::InvalidParameterValuePersonIdTooLong(metadata)
-            }
-            "InvalidParameterValue.PersonNameIllegal" => {
-                Self::InvalidParameterValuePersonNameIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonNameTooLong" => {
-                Self::InvalidParameterValuePersonNameTooLong(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UploadFaceNumExceed" => {
-                Self::InvalidParameterValueUploadFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded.ErrorFaceNumExceed" => {
-                Self::LimitExceededErrorFaceNumExceed(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.Delivering" => {
-                Self::ResourceUnavailableDelivering(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(43) => Self::InvalidParameterValuePersonExistInGroup(metadata),
+            Some(44) => Self::InvalidParameterValuePersonFaceNumExceed(metadata),
+            Some(45) => Self::InvalidParameterValuePersonGenderIllegal(metadata),
+            Some(46) => Self::InvalidParameterValuePersonIdAlreadyExist(metadata),
+            Some(47) => Self::InvalidParameterValuePersonIdIllegal(metadata),
+            Some(48) => Self::InvalidParameterValuePersonIdNotExist(metadata),
+            Some(49) => Self::InvalidParameterValuePersonIdTooLong(metadata),
+            Some(50) => Self::InvalidParameterValuePersonNameIllegal(metadata),
+            Some(51) => Self::InvalidParameterValuePersonNameTooLong(metadata),
+            Some(52) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(53) => Self::InvalidParameterValueUploadFaceNumExceed(metadata),
+            Some(54) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(55) => Self::LimitExceededErrorFaceNumExceed(metadata),
+            Some(56) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(57) => Self::ResourceUnavailableDelivering(metadata),
+            Some(58) => Self::ResourceUnavailableFreeze(metadata),
+            Some(59) => Self::ResourceUnavailableInArrears(metadata),
+            Some(60) => Self::ResourceUnavailableNotExist(metadata),
+            Some(61) => Self::ResourceUnavailableRecover(metadata),
+            Some(62) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(63) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(64) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(65) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

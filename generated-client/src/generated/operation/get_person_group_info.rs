@@ -219,206 +219,95 @@ impl crate::runtime::action::Action for GetPersonGroupInfoRequest {
     fn error_code(
         error: &GetPersonGroupInfoError,
     ) -> ::core::option::Option<&'static str> {
-        match error {
-            GetPersonGroupInfoError::FailedOperationConflictOperation(_) => {
-                Some("FailedOperation.ConflictOperation")
-            }
-            GetPersonGroupInfoError::FailedOperationDuplicatedGroupDescription(_) => {
-                Some("FailedOperation.DuplicatedGroupDescription")
-            }
-            GetPersonGroupInfoError::FailedOperationGroupInDeletedState(_) => {
-                Some("FailedOperation.GroupInDeletedState")
-            }
-            GetPersonGroupInfoError::FailedOperationGroupPersonMapExist(_) => {
-                Some("FailedOperation.GroupPersonMapExist")
-            }
-            GetPersonGroupInfoError::FailedOperationGroupPersonMapNotExist(_) => {
-                Some("FailedOperation.GroupPersonMapNotExist")
-            }
-            GetPersonGroupInfoError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            GetPersonGroupInfoError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            GetPersonGroupInfoError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            GetPersonGroupInfoError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            GetPersonGroupInfoError::FailedOperationRequestLimitExceeded(_) => {
-                Some("FailedOperation.RequestLimitExceeded")
-            }
-            GetPersonGroupInfoError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            GetPersonGroupInfoError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            GetPersonGroupInfoError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            GetPersonGroupInfoError::InternalError(_) => Some("InternalError"),
-            GetPersonGroupInfoError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
-            GetPersonGroupInfoError::InvalidParameterValueAccountFaceNumExceed(_) => {
-                Some("InvalidParameterValue.AccountFaceNumExceed")
-            }
-            GetPersonGroupInfoError::InvalidParameterValueDeleteFaceNumExceed(_) => {
-                Some("InvalidParameterValue.DeleteFaceNumExceed")
-            }
+        let position = match error {
+            GetPersonGroupInfoError::FailedOperationConflictOperation(_) => 0,
+            GetPersonGroupInfoError::FailedOperationDuplicatedGroupDescription(_) => 1,
+            GetPersonGroupInfoError::FailedOperationGroupInDeletedState(_) => 2,
+            GetPersonGroupInfoError::FailedOperationGroupPersonMapExist(_) => 3,
+            GetPersonGroupInfoError::FailedOperationGroupPersonMapNotExist(_) => 4,
+            GetPersonGroupInfoError::FailedOperationImageDecodeFailed(_) => 5,
+            GetPersonGroupInfoError::FailedOperationImageDownloadError(_) => 6,
+            GetPersonGroupInfoError::FailedOperationImageFacedetectFailed(_) => 7,
+            GetPersonGroupInfoError::FailedOperationImageSizeExceed(_) => 8,
+            GetPersonGroupInfoError::FailedOperationRequestLimitExceeded(_) => 9,
+            GetPersonGroupInfoError::FailedOperationRequestTimeout(_) => 10,
+            GetPersonGroupInfoError::FailedOperationSearchFacesExceed(_) => 11,
+            GetPersonGroupInfoError::FailedOperationServerError(_) => 12,
+            GetPersonGroupInfoError::InternalError(_) => 13,
+            GetPersonGroupInfoError::InvalidParameterInvalidParameter(_) => 14,
+            GetPersonGroupInfoError::InvalidParameterValueAccountFaceNumExceed(_) => 15,
+            GetPersonGroupInfoError::InvalidParameterValueDeleteFaceNumExceed(_) => 16,
             GetPersonGroupInfoError::InvalidParameterValueGroupExDescriptionsExceed(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsExceed"),
+            ) => 17,
             GetPersonGroupInfoError::InvalidParameterValueGroupExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            ) => 18,
             GetPersonGroupInfoError::InvalidParameterValueGroupExDescriptionsNameIllegal(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIllegal"),
+            ) => 19,
             GetPersonGroupInfoError::InvalidParameterValueGroupExDescriptionsNameTooLong(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameTooLong"),
-            GetPersonGroupInfoError::InvalidParameterValueGroupFaceNumExceed(_) => {
-                Some("InvalidParameterValue.GroupFaceNumExceed")
-            }
-            GetPersonGroupInfoError::InvalidParameterValueGroupIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupIdAlreadyExist")
-            }
-            GetPersonGroupInfoError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
-            }
-            GetPersonGroupInfoError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            GetPersonGroupInfoError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
-            }
-            GetPersonGroupInfoError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
-            }
-            GetPersonGroupInfoError::InvalidParameterValueGroupNameAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupNameAlreadyExist")
-            }
-            GetPersonGroupInfoError::InvalidParameterValueGroupNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupNameIllegal")
-            }
-            GetPersonGroupInfoError::InvalidParameterValueGroupNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupNameTooLong")
-            }
-            GetPersonGroupInfoError::InvalidParameterValueGroupNumExceed(_) => {
-                Some("InvalidParameterValue.GroupNumExceed")
-            }
+            ) => 20,
+            GetPersonGroupInfoError::InvalidParameterValueGroupFaceNumExceed(_) => 21,
+            GetPersonGroupInfoError::InvalidParameterValueGroupIdAlreadyExist(_) => 22,
+            GetPersonGroupInfoError::InvalidParameterValueGroupIdIllegal(_) => 23,
+            GetPersonGroupInfoError::InvalidParameterValueGroupIdNotExist(_) => 24,
+            GetPersonGroupInfoError::InvalidParameterValueGroupIdTooLong(_) => 25,
+            GetPersonGroupInfoError::InvalidParameterValueGroupIdsExceed(_) => 26,
+            GetPersonGroupInfoError::InvalidParameterValueGroupNameAlreadyExist(_) => 27,
+            GetPersonGroupInfoError::InvalidParameterValueGroupNameIllegal(_) => 28,
+            GetPersonGroupInfoError::InvalidParameterValueGroupNameTooLong(_) => 29,
+            GetPersonGroupInfoError::InvalidParameterValueGroupNumExceed(_) => 30,
             GetPersonGroupInfoError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
-                Some("InvalidParameterValue.GroupNumPerPersonExceed")
+                31
             }
-            GetPersonGroupInfoError::InvalidParameterValueGroupTagIllegal(_) => {
-                Some("InvalidParameterValue.GroupTagIllegal")
-            }
-            GetPersonGroupInfoError::InvalidParameterValueGroupTagTooLong(_) => {
-                Some("InvalidParameterValue.GroupTagTooLong")
-            }
-            GetPersonGroupInfoError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            GetPersonGroupInfoError::InvalidParameterValueLimitExceed(_) => {
-                Some("InvalidParameterValue.LimitExceed")
-            }
-            GetPersonGroupInfoError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            GetPersonGroupInfoError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            GetPersonGroupInfoError::InvalidParameterValueOffsetExceed(_) => {
-                Some("InvalidParameterValue.OffsetExceed")
-            }
+            GetPersonGroupInfoError::InvalidParameterValueGroupTagIllegal(_) => 32,
+            GetPersonGroupInfoError::InvalidParameterValueGroupTagTooLong(_) => 33,
+            GetPersonGroupInfoError::InvalidParameterValueImageEmpty(_) => 34,
+            GetPersonGroupInfoError::InvalidParameterValueLimitExceed(_) => 35,
+            GetPersonGroupInfoError::InvalidParameterValueNoFaceInGroups(_) => 36,
+            GetPersonGroupInfoError::InvalidParameterValueNoFaceInPhoto(_) => 37,
+            GetPersonGroupInfoError::InvalidParameterValueOffsetExceed(_) => 38,
             GetPersonGroupInfoError::InvalidParameterValuePersonExDescriptionInfosExceed(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionInfosExceed"),
+            ) => 39,
             GetPersonGroupInfoError::InvalidParameterValuePersonExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ) => 40,
             GetPersonGroupInfoError::InvalidParameterValuePersonExDescriptionsNameIllegal(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            ) => 41,
             GetPersonGroupInfoError::InvalidParameterValuePersonExDescriptionsNameTooLong(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
-            GetPersonGroupInfoError::InvalidParameterValuePersonExistInGroup(_) => {
-                Some("InvalidParameterValue.PersonExistInGroup")
-            }
-            GetPersonGroupInfoError::InvalidParameterValuePersonFaceNumExceed(_) => {
-                Some("InvalidParameterValue.PersonFaceNumExceed")
-            }
-            GetPersonGroupInfoError::InvalidParameterValuePersonGenderIllegal(_) => {
-                Some("InvalidParameterValue.PersonGenderIllegal")
-            }
-            GetPersonGroupInfoError::InvalidParameterValuePersonIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.PersonIdAlreadyExist")
-            }
-            GetPersonGroupInfoError::InvalidParameterValuePersonIdIllegal(_) => {
-                Some("InvalidParameterValue.PersonIdIllegal")
-            }
-            GetPersonGroupInfoError::InvalidParameterValuePersonIdNotExist(_) => {
-                Some("InvalidParameterValue.PersonIdNotExist")
-            }
-            GetPersonGroupInfoError::InvalidParameterValuePersonIdTooLong(_) => {
-                Some("InvalidParameterValue.PersonIdTooLong")
-            }
-            GetPersonGroupInfoError::InvalidParameterValuePersonNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonNameIllegal")
-            }
-            GetPersonGroupInfoError::InvalidParameterValuePersonNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonNameTooLong")
-            }
-            GetPersonGroupInfoError::InvalidParameterValueSearchPersonsExceed(_) => {
-                Some("InvalidParameterValue.SearchPersonsExceed")
-            }
-            GetPersonGroupInfoError::InvalidParameterValueUploadFaceNumExceed(_) => {
-                Some("InvalidParameterValue.UploadFaceNumExceed")
-            }
-            GetPersonGroupInfoError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            GetPersonGroupInfoError::LimitExceededErrorFaceNumExceed(_) => {
-                Some("LimitExceeded.ErrorFaceNumExceed")
-            }
-            GetPersonGroupInfoError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            GetPersonGroupInfoError::ResourceUnavailableDelivering(_) => {
-                Some("ResourceUnavailable.Delivering")
-            }
-            GetPersonGroupInfoError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            GetPersonGroupInfoError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            GetPersonGroupInfoError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            GetPersonGroupInfoError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            GetPersonGroupInfoError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            GetPersonGroupInfoError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            GetPersonGroupInfoError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            GetPersonGroupInfoError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            GetPersonGroupInfoError::Common(e) => Some(e.kind().code()),
-            GetPersonGroupInfoError::Unhandled(_) => None,
-        }
+            ) => 42,
+            GetPersonGroupInfoError::InvalidParameterValuePersonExistInGroup(_) => 43,
+            GetPersonGroupInfoError::InvalidParameterValuePersonFaceNumExceed(_) => 44,
+            GetPersonGroupInfoError::InvalidParameterValuePersonGenderIllegal(_) => 45,
+            GetPersonGroupInfoError::InvalidParameterValuePersonIdAlreadyExist(_) => 46,
+            GetPersonGroupInfoError::InvalidParameterValuePersonIdIllegal(_) => 47,
+            GetPersonGroupInfoError::InvalidParameterValuePersonIdNotExist(_) => 48,
+            GetPersonGroupInfoError::InvalidParameterValuePersonIdTooLong(_) => 49,
+            GetPersonGroupInfoError::InvalidParameterValuePersonNameIllegal(_) => 50,
+            GetPersonGroupInfoError::InvalidParameterValuePersonNameTooLong(_) => 51,
+            GetPersonGroupInfoError::InvalidParameterValueSearchPersonsExceed(_) => 52,
+            GetPersonGroupInfoError::InvalidParameterValueUploadFaceNumExceed(_) => 53,
+            GetPersonGroupInfoError::InvalidParameterValueUrlIllegal(_) => 54,
+            GetPersonGroupInfoError::LimitExceededErrorFaceNumExceed(_) => 55,
+            GetPersonGroupInfoError::MissingParameterErrorParameterEmpty(_) => 56,
+            GetPersonGroupInfoError::ResourceUnavailableDelivering(_) => 57,
+            GetPersonGroupInfoError::ResourceUnavailableFreeze(_) => 58,
+            GetPersonGroupInfoError::ResourceUnavailableInArrears(_) => 59,
+            GetPersonGroupInfoError::ResourceUnavailableNotExist(_) => 60,
+            GetPersonGroupInfoError::ResourceUnavailableRecover(_) => 61,
+            GetPersonGroupInfoError::ResourceUnavailableStopUsing(_) => 62,
+            GetPersonGroupInfoError::ResourceUnavailableUnknownStatus(_) => 63,
+            GetPersonGroupInfoError::ResourcesSoldOutChargeStatusException(_) => 64,
+            GetPersonGroupInfoError::UnsupportedOperationUnknowMethod(_) => 65,
+            GetPersonGroupInfoError::Common(e) => return Some(e.kind().code()),
+            GetPersonGroupInfoError::Unhandled(_) => return None,
+        };
+        GetPersonGroupInfoError::OWN_CODES.get(position).copied()
     }
     fn request_id(output: &GetPersonGroupInfoResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
@@ -718,6 +607,76 @@ pub enum GetPersonGroupInfoError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl GetPersonGroupInfoError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "FailedOperation.ConflictOperation",
+        "FailedOperation.DuplicatedGroupDescription",
+        "FailedOperation.GroupInDeletedState",
+        "FailedOperation.GroupPersonMapExist",
+        "FailedOperation.GroupPersonMapNotExist",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestLimitExceeded",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.AccountFaceNumExceed",
+        "InvalidParameterValue.DeleteFaceNumExceed",
+        "InvalidParameterValue.GroupExDescriptionsExceed",
+        "InvalidParameterValue.GroupExDescriptionsNameIdentical",
+        "InvalidParameterValue.GroupExDescriptionsNameIllegal",
+        "InvalidParameterValue.GroupExDescriptionsNameTooLong",
+        "InvalidParameterValue.GroupFaceNumExceed",
+        "InvalidParameterValue.GroupIdAlreadyExist",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.GroupNameAlreadyExist",
+        "InvalidParameterValue.GroupNameIllegal",
+        "InvalidParameterValue.GroupNameTooLong",
+        "InvalidParameterValue.GroupNumExceed",
+        "InvalidParameterValue.GroupNumPerPersonExceed",
+        "InvalidParameterValue.GroupTagIllegal",
+        "InvalidParameterValue.GroupTagTooLong",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.OffsetExceed",
+        "InvalidParameterValue.PersonExDescriptionInfosExceed",
+        "InvalidParameterValue.PersonExDescriptionsNameIdentical",
+        "InvalidParameterValue.PersonExDescriptionsNameIllegal",
+        "InvalidParameterValue.PersonExDescriptionsNameTooLong",
+        "InvalidParameterValue.PersonExistInGroup",
+        "InvalidParameterValue.PersonFaceNumExceed",
+        "InvalidParameterValue.PersonGenderIllegal",
+        "InvalidParameterValue.PersonIdAlreadyExist",
+        "InvalidParameterValue.PersonIdIllegal",
+        "InvalidParameterValue.PersonIdNotExist",
+        "InvalidParameterValue.PersonIdTooLong",
+        "InvalidParameterValue.PersonNameIllegal",
+        "InvalidParameterValue.PersonNameTooLong",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UploadFaceNumExceed",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded.ErrorFaceNumExceed",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.Delivering",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -847,197 +806,89 @@ impl GetPersonGroupInfoError {
 impl crate::runtime::sealed::Sealed for GetPersonGroupInfoError {}
 impl crate::runtime::error::ServiceError for GetPersonGroupInfoError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "FailedOperation.ConflictOperation" => {
-                Self::FailedOperationConflictOperation(metadata)
-            }
-            "FailedOperation.DuplicatedGroupDescription" => {
-                Self::FailedOperationDuplicatedGroupDescription(metadata)
-            }
-            "FailedOperation.GroupInDeletedState" => {
-                Self::FailedOperationGroupInDeletedState(metadata)
-            }
-            "FailedOperation.GroupPersonMapExist" => {
-                Self::FailedOperationGroupPersonMapExist(metadata)
-            }
-            "FailedOperation.GroupPersonMapNotExist" => {
-                Self::FailedOperationGroupPersonMapNotExist(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestLimitExceeded" => {
-                Self::FailedOperationRequestLimitExceeded(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.AccountFaceNumExceed" => {
-                Self::InvalidParameterValueAccountFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.DeleteFaceNumExceed" => {
-                Self::InvalidParameterValueDeleteFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsExceed" => {
-                Self::InvalidParameterValueGroupExDescriptionsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsNameIdentical" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::FailedOperationConflictOperation(metadata),
+            Some(1) => Self::FailedOperationDuplicatedGroupDescription(metadata),
+            Some(2) => Self::FailedOperationGroupInDeletedState(metadata),
+            Some(3) => Self::FailedOperationGroupPersonMapExist(metadata),
+            Some(4) => Self::FailedOperationGroupPersonMapNotExist(metadata),
+            Some(5) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(6) => Self::FailedOperationImageDownloadError(metadata),
+            Some(7) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(8) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(9) => Self::FailedOperationRequestLimitExceeded(metadata),
+            Some(10) => Self::FailedOperationRequestTimeout(metadata),
+            Some(11) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(12) => Self::FailedOperationServerError(metadata),
+            Some(13) => Self::InternalError(metadata),
+            Some(14) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(15) => Self::InvalidParameterValueAccountFaceNumExceed(metadata),
+            Some(16) => Self::InvalidParameterValueDeleteFaceNumExceed(metadata),
+            Some(17) => Self::InvalidParameterValueGroupExDescriptionsExceed(metadata),
+            Some(18) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameIllegal" => {
+            Some(19) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameTooLong" => {
+            Some(20) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.GroupFaceNumExceed" => {
-                Self::InvalidParameterValueGroupFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupIdAlreadyExist" => {
-                Self::InvalidParameterValueGroupIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNameAlreadyExist" => {
-                Self::InvalidParameterValueGroupNameAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupNameIllegal" => {
-                Self::InvalidParameterValueGroupNameIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupNameTooLong" => {
-                Self::InvalidParameterValueGroupNameTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupNumExceed" => {
-                Self::InvalidParameterValueGroupNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNumPerPersonExceed" => {
-                Self::InvalidParameterValueGroupNumPerPersonExceed(metadata)
-            }
-            "InvalidParameterValue.GroupTagIllegal" => {
-                Self::InvalidParameterValueGroupTagIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupTagTooLong" => {
-                Self::InvalidParameterValueGroupTagTooLong(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.OffsetExceed" => {
-                Self::InvalidParameterValueOffsetExceed(metadata)
-            }
-            "InvalidParameterValue.PersonExDescriptionInfosExceed" => {
+            Some(21) => Self::InvalidParameterValueGroupFaceNumExceed(metadata),
+            Some(22) => Self::InvalidParameterValueGroupIdAlreadyExist(metadata),
+            Some(23) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(24) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(25) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(26) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(27) => Self::InvalidParameterValueGroupNameAlreadyExist(metadata),
+            Some(28) => Self::InvalidParameterValueGroupNameIllegal(metadata),
+            Some(29) => Self::InvalidParameterValueGroupNameTooLong(metadata),
+            Some(30) => Self::InvalidParameterValueGroupNumExceed(metadata),
+            Some(31) => Self::InvalidParameterValueGroupNumPerPersonExceed(metadata),
+            Some(32) => Self::InvalidParameterValueGroupTagIllegal(metadata),
+            Some(33) => Self::InvalidParameterValueGroupTagTooLong(metadata),
+            Some(34) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(35) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(36) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(37) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(38) => Self::InvalidParameterValueOffsetExceed(metadata),
+            Some(39) => {
                 Self::InvalidParameterValuePersonExDescriptionInfosExceed(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIdentical" => {
+            Some(40) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIllegal" => {
+            Some(41) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameTooLong" => {
+            Some(42) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.PersonExistInGroup" => {
-                Self::InvalidParameterValuePersonExistInGroup(metadata)
-            }
-            "InvalidParameterValue.PersonFaceNumExceed" => {
-                Self::InvalidParameterValuePersonFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.PersonGenderIllegal" => {
-                Self::InvalidParameterValuePersonGenderIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdAlreadyExist" => {
-                Self::InvalidParameterValuePersonIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdIllegal" => {
-                Self::InvalidParameterValuePersonIdIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdNotExist" => {
-                Self::InvalidParameterValuePersonIdNotExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdTooLong" => {
-                Self::InvalidParameterValuePersonIdTooLong(metadata)
-            }
-            "InvalidParameterValue.PersonNameIllegal" => {
-                Self::InvalidParameterValuePersonNameIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonNameTooLong" => {
-                Self::InvalidParameterValuePersonNameTooLong(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UploadFaceNumExceed" => {
-                Self::InvalidParameterValueUploadFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded.ErrorFaceNumExceed" => {
-                Self::LimitExceededErrorFaceNumExceed(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.Delivering" => {
-                Self::ResourceUnavailableDelivering(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(43) => Self::InvalidParameterValuePersonExistInGroup(metadata),
+            Some(44) => Self::InvalidParameterValuePersonFaceNumExceed(metadata),
+            Some(45) => Self::InvalidParameterValuePersonGenderIllegal(metadata),
+            Some(46) => Self::InvalidParameterValuePersonIdAlreadyExist(metadata),
+            Some(47) => Self::InvalidParameterValuePersonIdIllegal(metadata),
+            Some(48) => Self::InvalidParameterValuePersonIdNotExist(metadata),
+            Some(49) => Self::InvalidParameterValuePersonIdTooLong(metadata),
+            Some(50) => Self::InvalidParameterValuePersonNameIllegal(metadata),
+            Some(51) => Self::InvalidParameterValuePersonNameTooLong(metadata),
+            Some(52) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(53) => Self::InvalidParameterValueUploadFaceNumExceed(metadata),
+            Some(54) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(55) => Self::LimitExceededErrorFaceNumExceed(metadata),
+            Some(56) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(57) => Self::ResourceUnavailableDelivering(metadata),
+            Some(58) => Self::ResourceUnavailableFreeze(metadata),
+            Some(59) => Self::ResourceUnavailableInArrears(metadata),
+            Some(60) => Self::ResourceUnavailableNotExist(metadata),
+            Some(61) => Self::ResourceUnavailableRecover(metadata),
+            Some(62) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(63) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(64) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(65) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

@@ -233,206 +233,91 @@ impl crate::runtime::action::Action for GetPersonListRequest {
         GetPersonListRequest::validate(self)
     }
     fn error_code(error: &GetPersonListError) -> ::core::option::Option<&'static str> {
-        match error {
-            GetPersonListError::FailedOperationConflictOperation(_) => {
-                Some("FailedOperation.ConflictOperation")
-            }
-            GetPersonListError::FailedOperationDuplicatedGroupDescription(_) => {
-                Some("FailedOperation.DuplicatedGroupDescription")
-            }
-            GetPersonListError::FailedOperationGroupInDeletedState(_) => {
-                Some("FailedOperation.GroupInDeletedState")
-            }
-            GetPersonListError::FailedOperationGroupPersonMapExist(_) => {
-                Some("FailedOperation.GroupPersonMapExist")
-            }
-            GetPersonListError::FailedOperationGroupPersonMapNotExist(_) => {
-                Some("FailedOperation.GroupPersonMapNotExist")
-            }
-            GetPersonListError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            GetPersonListError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            GetPersonListError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            GetPersonListError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            GetPersonListError::FailedOperationRequestLimitExceeded(_) => {
-                Some("FailedOperation.RequestLimitExceeded")
-            }
-            GetPersonListError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            GetPersonListError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            GetPersonListError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            GetPersonListError::InternalError(_) => Some("InternalError"),
-            GetPersonListError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
-            GetPersonListError::InvalidParameterValueAccountFaceNumExceed(_) => {
-                Some("InvalidParameterValue.AccountFaceNumExceed")
-            }
-            GetPersonListError::InvalidParameterValueDeleteFaceNumExceed(_) => {
-                Some("InvalidParameterValue.DeleteFaceNumExceed")
-            }
-            GetPersonListError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsExceed")
-            }
+        let position = match error {
+            GetPersonListError::FailedOperationConflictOperation(_) => 0,
+            GetPersonListError::FailedOperationDuplicatedGroupDescription(_) => 1,
+            GetPersonListError::FailedOperationGroupInDeletedState(_) => 2,
+            GetPersonListError::FailedOperationGroupPersonMapExist(_) => 3,
+            GetPersonListError::FailedOperationGroupPersonMapNotExist(_) => 4,
+            GetPersonListError::FailedOperationImageDecodeFailed(_) => 5,
+            GetPersonListError::FailedOperationImageDownloadError(_) => 6,
+            GetPersonListError::FailedOperationImageFacedetectFailed(_) => 7,
+            GetPersonListError::FailedOperationImageSizeExceed(_) => 8,
+            GetPersonListError::FailedOperationRequestLimitExceeded(_) => 9,
+            GetPersonListError::FailedOperationRequestTimeout(_) => 10,
+            GetPersonListError::FailedOperationSearchFacesExceed(_) => 11,
+            GetPersonListError::FailedOperationServerError(_) => 12,
+            GetPersonListError::InternalError(_) => 13,
+            GetPersonListError::InvalidParameterInvalidParameter(_) => 14,
+            GetPersonListError::InvalidParameterValueAccountFaceNumExceed(_) => 15,
+            GetPersonListError::InvalidParameterValueDeleteFaceNumExceed(_) => 16,
+            GetPersonListError::InvalidParameterValueGroupExDescriptionsExceed(_) => 17,
             GetPersonListError::InvalidParameterValueGroupExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            ) => 18,
             GetPersonListError::InvalidParameterValueGroupExDescriptionsNameIllegal(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIllegal"),
+            ) => 19,
             GetPersonListError::InvalidParameterValueGroupExDescriptionsNameTooLong(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameTooLong"),
-            GetPersonListError::InvalidParameterValueGroupFaceNumExceed(_) => {
-                Some("InvalidParameterValue.GroupFaceNumExceed")
-            }
-            GetPersonListError::InvalidParameterValueGroupIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupIdAlreadyExist")
-            }
-            GetPersonListError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
-            }
-            GetPersonListError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            GetPersonListError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
-            }
-            GetPersonListError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
-            }
-            GetPersonListError::InvalidParameterValueGroupNameAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupNameAlreadyExist")
-            }
-            GetPersonListError::InvalidParameterValueGroupNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupNameIllegal")
-            }
-            GetPersonListError::InvalidParameterValueGroupNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupNameTooLong")
-            }
-            GetPersonListError::InvalidParameterValueGroupNumExceed(_) => {
-                Some("InvalidParameterValue.GroupNumExceed")
-            }
-            GetPersonListError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
-                Some("InvalidParameterValue.GroupNumPerPersonExceed")
-            }
-            GetPersonListError::InvalidParameterValueGroupTagIllegal(_) => {
-                Some("InvalidParameterValue.GroupTagIllegal")
-            }
-            GetPersonListError::InvalidParameterValueGroupTagTooLong(_) => {
-                Some("InvalidParameterValue.GroupTagTooLong")
-            }
-            GetPersonListError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            GetPersonListError::InvalidParameterValueLimitExceed(_) => {
-                Some("InvalidParameterValue.LimitExceed")
-            }
-            GetPersonListError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            GetPersonListError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            GetPersonListError::InvalidParameterValueOffsetExceed(_) => {
-                Some("InvalidParameterValue.OffsetExceed")
-            }
+            ) => 20,
+            GetPersonListError::InvalidParameterValueGroupFaceNumExceed(_) => 21,
+            GetPersonListError::InvalidParameterValueGroupIdAlreadyExist(_) => 22,
+            GetPersonListError::InvalidParameterValueGroupIdIllegal(_) => 23,
+            GetPersonListError::InvalidParameterValueGroupIdNotExist(_) => 24,
+            GetPersonListError::InvalidParameterValueGroupIdTooLong(_) => 25,
+            GetPersonListError::InvalidParameterValueGroupIdsExceed(_) => 26,
+            GetPersonListError::InvalidParameterValueGroupNameAlreadyExist(_) => 27,
+            GetPersonListError::InvalidParameterValueGroupNameIllegal(_) => 28,
+            GetPersonListError::InvalidParameterValueGroupNameTooLong(_) => 29,
+            GetPersonListError::InvalidParameterValueGroupNumExceed(_) => 30,
+            GetPersonListError::InvalidParameterValueGroupNumPerPersonExceed(_) => 31,
+            GetPersonListError::InvalidParameterValueGroupTagIllegal(_) => 32,
+            GetPersonListError::InvalidParameterValueGroupTagTooLong(_) => 33,
+            GetPersonListError::InvalidParameterValueImageEmpty(_) => 34,
+            GetPersonListError::InvalidParameterValueLimitExceed(_) => 35,
+            GetPersonListError::InvalidParameterValueNoFaceInGroups(_) => 36,
+            GetPersonListError::InvalidParameterValueNoFaceInPhoto(_) => 37,
+            GetPersonListError::InvalidParameterValueOffsetExceed(_) => 38,
             GetPersonListError::InvalidParameterValuePersonExDescriptionInfosExceed(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionInfosExceed"),
+            ) => 39,
             GetPersonListError::InvalidParameterValuePersonExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ) => 40,
             GetPersonListError::InvalidParameterValuePersonExDescriptionsNameIllegal(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            ) => 41,
             GetPersonListError::InvalidParameterValuePersonExDescriptionsNameTooLong(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
-            GetPersonListError::InvalidParameterValuePersonExistInGroup(_) => {
-                Some("InvalidParameterValue.PersonExistInGroup")
-            }
-            GetPersonListError::InvalidParameterValuePersonFaceNumExceed(_) => {
-                Some("InvalidParameterValue.PersonFaceNumExceed")
-            }
-            GetPersonListError::InvalidParameterValuePersonGenderIllegal(_) => {
-                Some("InvalidParameterValue.PersonGenderIllegal")
-            }
-            GetPersonListError::InvalidParameterValuePersonIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.PersonIdAlreadyExist")
-            }
-            GetPersonListError::InvalidParameterValuePersonIdIllegal(_) => {
-                Some("InvalidParameterValue.PersonIdIllegal")
-            }
-            GetPersonListError::InvalidParameterValuePersonIdNotExist(_) => {
-                Some("InvalidParameterValue.PersonIdNotExist")
-            }
-            GetPersonListError::InvalidParameterValuePersonIdTooLong(_) => {
-                Some("InvalidParameterValue.PersonIdTooLong")
-            }
-            GetPersonListError::InvalidParameterValuePersonNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonNameIllegal")
-            }
-            GetPersonListError::InvalidParameterValuePersonNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonNameTooLong")
-            }
-            GetPersonListError::InvalidParameterValueSearchPersonsExceed(_) => {
-                Some("InvalidParameterValue.SearchPersonsExceed")
-            }
-            GetPersonListError::InvalidParameterValueUploadFaceNumExceed(_) => {
-                Some("InvalidParameterValue.UploadFaceNumExceed")
-            }
-            GetPersonListError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            GetPersonListError::LimitExceededErrorFaceNumExceed(_) => {
-                Some("LimitExceeded.ErrorFaceNumExceed")
-            }
-            GetPersonListError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            GetPersonListError::ResourceUnavailableDelivering(_) => {
-                Some("ResourceUnavailable.Delivering")
-            }
-            GetPersonListError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            GetPersonListError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            GetPersonListError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            GetPersonListError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            GetPersonListError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            GetPersonListError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            GetPersonListError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            GetPersonListError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            GetPersonListError::Common(e) => Some(e.kind().code()),
-            GetPersonListError::Unhandled(_) => None,
-        }
+            ) => 42,
+            GetPersonListError::InvalidParameterValuePersonExistInGroup(_) => 43,
+            GetPersonListError::InvalidParameterValuePersonFaceNumExceed(_) => 44,
+            GetPersonListError::InvalidParameterValuePersonGenderIllegal(_) => 45,
+            GetPersonListError::InvalidParameterValuePersonIdAlreadyExist(_) => 46,
+            GetPersonListError::InvalidParameterValuePersonIdIllegal(_) => 47,
+            GetPersonListError::InvalidParameterValuePersonIdNotExist(_) => 48,
+            GetPersonListError::InvalidParameterValuePersonIdTooLong(_) => 49,
+            GetPersonListError::InvalidParameterValuePersonNameIllegal(_) => 50,
+            GetPersonListError::InvalidParameterValuePersonNameTooLong(_) => 51,
+            GetPersonListError::InvalidParameterValueSearchPersonsExceed(_) => 52,
+            GetPersonListError::InvalidParameterValueUploadFaceNumExceed(_) => 53,
+            GetPersonListError::InvalidParameterValueUrlIllegal(_) => 54,
+            GetPersonListError::LimitExceededErrorFaceNumExceed(_) => 55,
+            GetPersonListError::MissingParameterErrorParameterEmpty(_) => 56,
+            GetPersonListError::ResourceUnavailableDelivering(_) => 57,
+            GetPersonListError::ResourceUnavailableFreeze(_) => 58,
+            GetPersonListError::ResourceUnavailableInArrears(_) => 59,
+            GetPersonListError::ResourceUnavailableNotExist(_) => 60,
+            GetPersonListError::ResourceUnavailableRecover(_) => 61,
+            GetPersonListError::ResourceUnavailableStopUsing(_) => 62,
+            GetPersonListError::ResourceUnavailableUnknownStatus(_) => 63,
+            GetPersonListError::ResourcesSoldOutChargeStatusException(_) => 64,
+            GetPersonListError::UnsupportedOperationUnknowMethod(_) => 65,
+            GetPersonListError::Common(e) => return Some(e.kind().code()),
+            GetPersonListError::Unhandled(_) => return None,
+        };
+        GetPersonListError::OWN_CODES.get(position).copied()
     }
     fn request_id(output: &GetPersonListResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
@@ -750,6 +635,76 @@ pub enum GetPersonListError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl GetPersonListError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "FailedOperation.ConflictOperation",
+        "FailedOperation.DuplicatedGroupDescription",
+        "FailedOperation.GroupInDeletedState",
+        "FailedOperation.GroupPersonMapExist",
+        "FailedOperation.GroupPersonMapNotExist",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestLimitExceeded",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.AccountFaceNumExceed",
+        "InvalidParameterValue.DeleteFaceNumExceed",
+        "InvalidParameterValue.GroupExDescriptionsExceed",
+        "InvalidParameterValue.GroupExDescriptionsNameIdentical",
+        "InvalidParameterValue.GroupExDescriptionsNameIllegal",
+        "InvalidParameterValue.GroupExDescriptionsNameTooLong",
+        "InvalidParameterValue.GroupFaceNumExceed",
+        "InvalidParameterValue.GroupIdAlreadyExist",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.GroupNameAlreadyExist",
+        "InvalidParameterValue.GroupNameIllegal",
+        "InvalidParameterValue.GroupNameTooLong",
+        "InvalidParameterValue.GroupNumExceed",
+        "InvalidParameterValue.GroupNumPerPersonExceed",
+        "InvalidParameterValue.GroupTagIllegal",
+        "InvalidParameterValue.GroupTagTooLong",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.OffsetExceed",
+        "InvalidParameterValue.PersonExDescriptionInfosExceed",
+        "InvalidParameterValue.PersonExDescriptionsNameIdentical",
+        "InvalidParameterValue.PersonExDescriptionsNameIllegal",
+        "InvalidParameterValue.PersonExDescriptionsNameTooLong",
+        "InvalidParameterValue.PersonExistInGroup",
+        "InvalidParameterValue.PersonFaceNumExceed",
+        "InvalidParameterValue.PersonGenderIllegal",
+        "InvalidParameterValue.PersonIdAlreadyExist",
+        "InvalidParameterValue.PersonIdIllegal",
+        "InvalidParameterValue.PersonIdNotExist",
+        "InvalidParameterValue.PersonIdTooLong",
+        "InvalidParameterValue.PersonNameIllegal",
+        "InvalidParameterValue.PersonNameTooLong",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UploadFaceNumExceed",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded.ErrorFaceNumExceed",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.Delivering",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -879,197 +834,89 @@ impl GetPersonListError {
 impl crate::runtime::sealed::Sealed for GetPersonListError {}
 impl crate::runtime::error::ServiceError for GetPersonListError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "FailedOperation.ConflictOperation" => {
-                Self::FailedOperationConflictOperation(metadata)
-            }
-            "FailedOperation.DuplicatedGroupDescription" => {
-                Self::FailedOperationDuplicatedGroupDescription(metadata)
-            }
-            "FailedOperation.GroupInDeletedState" => {
-                Self::FailedOperationGroupInDeletedState(metadata)
-            }
-            "FailedOperation.GroupPersonMapExist" => {
-                Self::FailedOperationGroupPersonMapExist(metadata)
-            }
-            "FailedOperation.GroupPersonMapNotExist" => {
-                Self::FailedOperationGroupPersonMapNotExist(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestLimitExceeded" => {
-                Self::FailedOperationRequestLimitExceeded(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.AccountFaceNumExceed" => {
-                Self::InvalidParameterValueAccountFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.DeleteFaceNumExceed" => {
-                Self::InvalidParameterValueDeleteFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsExceed" => {
-                Self::InvalidParameterValueGroupExDescriptionsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsNameIdentical" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::FailedOperationConflictOperation(metadata),
+            Some(1) => Self::FailedOperationDuplicatedGroupDescription(metadata),
+            Some(2) => Self::FailedOperationGroupInDeletedState(metadata),
+            Some(3) => Self::FailedOperationGroupPersonMapExist(metadata),
+            Some(4) => Self::FailedOperationGroupPersonMapNotExist(metadata),
+            Some(5) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(6) => Self::FailedOperationImageDownloadError(metadata),
+            Some(7) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(8) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(9) => Self::FailedOperationRequestLimitExceeded(metadata),
+            Some(10) => Self::FailedOperationRequestTimeout(metadata),
+            Some(11) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(12) => Self::FailedOperationServerError(metadata),
+            Some(13) => Self::InternalError(metadata),
+            Some(14) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(15) => Self::InvalidParameterValueAccountFaceNumExceed(metadata),
+            Some(16) => Self::InvalidParameterValueDeleteFaceNumExceed(metadata),
+            Some(17) => Self::InvalidParameterValueGroupExDescriptionsExceed(metadata),
+            Some(18) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameIllegal" => {
+            Some(19) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameTooLong" => {
+            Some(20) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.GroupFaceNumExceed" => {
-                Self::InvalidParameterValueGroupFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupIdAlreadyExist" => {
-                Self::InvalidParameterValueGroupIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNameAlreadyExist" => {
-                Self::InvalidParameterValueGroupNameAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupNameIllegal" => {
-                Self::InvalidParameterValueGroupNameIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupNameTooLong" => {
-                Self::InvalidParameterValueGroupNameTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupNumExceed" => {
-                Self::InvalidParameterValueGroupNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNumPerPersonExceed" => {
-                Self::InvalidParameterValueGroupNumPerPersonExceed(metadata)
-            }
-            "InvalidParameterValue.GroupTagIllegal" => {
-                Self::InvalidParameterValueGroupTagIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupTagTooLong" => {
-                Self::InvalidParameterValueGroupTagTooLong(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.OffsetExceed" => {
-                Self::InvalidParameterValueOffsetExceed(metadata)
-            }
-            "InvalidParameterValue.PersonExDescriptionInfosExceed" => {
+            Some(21) => Self::InvalidParameterValueGroupFaceNumExceed(metadata),
+            Some(22) => Self::InvalidParameterValueGroupIdAlreadyExist(metadata),
+            Some(23) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(24) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(25) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(26) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(27) => Self::InvalidParameterValueGroupNameAlreadyExist(metadata),
+            Some(28) => Self::InvalidParameterValueGroupNameIllegal(metadata),
+            Some(29) => Self::InvalidParameterValueGroupNameTooLong(metadata),
+            Some(30) => Self::InvalidParameterValueGroupNumExceed(metadata),
+            Some(31) => Self::InvalidParameterValueGroupNumPerPersonExceed(metadata),
+            Some(32) => Self::InvalidParameterValueGroupTagIllegal(metadata),
+            Some(33) => Self::InvalidParameterValueGroupTagTooLong(metadata),
+            Some(34) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(35) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(36) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(37) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(38) => Self::InvalidParameterValueOffsetExceed(metadata),
+            Some(39) => {
                 Self::InvalidParameterValuePersonExDescriptionInfosExceed(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIdentical" => {
+            Some(40) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIllegal" => {
+            Some(41) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameTooLong" => {
+            Some(42) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.PersonExistInGroup" => {
-                Self::InvalidParameterValuePersonExistInGroup(metadata)
-            }
-            "InvalidParameterValue.PersonFaceNumExceed" => {
-                Self::InvalidParameterValuePersonFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.PersonGenderIllegal" => {
-                Self::InvalidParameterValuePersonGenderIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdAlreadyExist" => {
-                Self::InvalidParameterValuePersonIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdIllegal" => {
-                Self::InvalidParameterValuePersonIdIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdNotExist" => {
-                Self::InvalidParameterValuePersonIdNotExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdTooLong" => {
-                Self::InvalidParameterValuePersonIdTooLong(metadata)
-            }
-            "InvalidParameterValue.PersonNameIllegal" => {
-                Self::InvalidParameterValuePersonNameIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonNameTooLong" => {
-                Self::InvalidParameterValuePersonNameTooLong(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UploadFaceNumExceed" => {
-                Self::InvalidParameterValueUploadFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded.ErrorFaceNumExceed" => {
-                Self::LimitExceededErrorFaceNumExceed(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.Delivering" => {
-                Self::ResourceUnavailableDelivering(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(43) => Self::InvalidParameterValuePersonExistInGroup(metadata),
+            Some(44) => Self::InvalidParameterValuePersonFaceNumExceed(metadata),
+            Some(45) => Self::InvalidParameterValuePersonGenderIllegal(metadata),
+            Some(46) => Self::InvalidParameterValuePersonIdAlreadyExist(metadata),
+            Some(47) => Self::InvalidParameterValuePersonIdIllegal(metadata),
+            Some(48) => Self::InvalidParameterValuePersonIdNotExist(metadata),
+            Some(49) => Self::InvalidParameterValuePersonIdTooLong(metadata),
+            Some(50) => Self::InvalidParameterValuePersonNameIllegal(metadata),
+            Some(51) => Self::InvalidParameterValuePersonNameTooLong(metadata),
+            Some(52) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(53) => Self::InvalidParameterValueUploadFaceNumExceed(metadata),
+            Some(54) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(55) => Self::LimitExceededErrorFaceNumExceed(metadata),
+            Some(56) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(57) => Self::ResourceUnavailableDelivering(metadata),
+            Some(58) => Self::ResourceUnavailableFreeze(metadata),
+            Some(59) => Self::ResourceUnavailableInArrears(metadata),
+            Some(60) => Self::ResourceUnavailableNotExist(metadata),
+            Some(61) => Self::ResourceUnavailableRecover(metadata),
+            Some(62) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(63) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(64) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(65) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

@@ -139,206 +139,93 @@ impl crate::runtime::action::Action for GetPersonListNumRequest {
     fn error_code(
         error: &GetPersonListNumError,
     ) -> ::core::option::Option<&'static str> {
-        match error {
-            GetPersonListNumError::FailedOperationConflictOperation(_) => {
-                Some("FailedOperation.ConflictOperation")
-            }
-            GetPersonListNumError::FailedOperationDuplicatedGroupDescription(_) => {
-                Some("FailedOperation.DuplicatedGroupDescription")
-            }
-            GetPersonListNumError::FailedOperationGroupInDeletedState(_) => {
-                Some("FailedOperation.GroupInDeletedState")
-            }
-            GetPersonListNumError::FailedOperationGroupPersonMapExist(_) => {
-                Some("FailedOperation.GroupPersonMapExist")
-            }
-            GetPersonListNumError::FailedOperationGroupPersonMapNotExist(_) => {
-                Some("FailedOperation.GroupPersonMapNotExist")
-            }
-            GetPersonListNumError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            GetPersonListNumError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            GetPersonListNumError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            GetPersonListNumError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            GetPersonListNumError::FailedOperationRequestLimitExceeded(_) => {
-                Some("FailedOperation.RequestLimitExceeded")
-            }
-            GetPersonListNumError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            GetPersonListNumError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            GetPersonListNumError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            GetPersonListNumError::InternalError(_) => Some("InternalError"),
-            GetPersonListNumError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
-            GetPersonListNumError::InvalidParameterValueAccountFaceNumExceed(_) => {
-                Some("InvalidParameterValue.AccountFaceNumExceed")
-            }
-            GetPersonListNumError::InvalidParameterValueDeleteFaceNumExceed(_) => {
-                Some("InvalidParameterValue.DeleteFaceNumExceed")
-            }
+        let position = match error {
+            GetPersonListNumError::FailedOperationConflictOperation(_) => 0,
+            GetPersonListNumError::FailedOperationDuplicatedGroupDescription(_) => 1,
+            GetPersonListNumError::FailedOperationGroupInDeletedState(_) => 2,
+            GetPersonListNumError::FailedOperationGroupPersonMapExist(_) => 3,
+            GetPersonListNumError::FailedOperationGroupPersonMapNotExist(_) => 4,
+            GetPersonListNumError::FailedOperationImageDecodeFailed(_) => 5,
+            GetPersonListNumError::FailedOperationImageDownloadError(_) => 6,
+            GetPersonListNumError::FailedOperationImageFacedetectFailed(_) => 7,
+            GetPersonListNumError::FailedOperationImageSizeExceed(_) => 8,
+            GetPersonListNumError::FailedOperationRequestLimitExceeded(_) => 9,
+            GetPersonListNumError::FailedOperationRequestTimeout(_) => 10,
+            GetPersonListNumError::FailedOperationSearchFacesExceed(_) => 11,
+            GetPersonListNumError::FailedOperationServerError(_) => 12,
+            GetPersonListNumError::InternalError(_) => 13,
+            GetPersonListNumError::InvalidParameterInvalidParameter(_) => 14,
+            GetPersonListNumError::InvalidParameterValueAccountFaceNumExceed(_) => 15,
+            GetPersonListNumError::InvalidParameterValueDeleteFaceNumExceed(_) => 16,
             GetPersonListNumError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsExceed")
+                17
             }
             GetPersonListNumError::InvalidParameterValueGroupExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            ) => 18,
             GetPersonListNumError::InvalidParameterValueGroupExDescriptionsNameIllegal(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIllegal"),
+            ) => 19,
             GetPersonListNumError::InvalidParameterValueGroupExDescriptionsNameTooLong(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameTooLong"),
-            GetPersonListNumError::InvalidParameterValueGroupFaceNumExceed(_) => {
-                Some("InvalidParameterValue.GroupFaceNumExceed")
-            }
-            GetPersonListNumError::InvalidParameterValueGroupIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupIdAlreadyExist")
-            }
-            GetPersonListNumError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
-            }
-            GetPersonListNumError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            GetPersonListNumError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
-            }
-            GetPersonListNumError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
-            }
-            GetPersonListNumError::InvalidParameterValueGroupNameAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupNameAlreadyExist")
-            }
-            GetPersonListNumError::InvalidParameterValueGroupNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupNameIllegal")
-            }
-            GetPersonListNumError::InvalidParameterValueGroupNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupNameTooLong")
-            }
-            GetPersonListNumError::InvalidParameterValueGroupNumExceed(_) => {
-                Some("InvalidParameterValue.GroupNumExceed")
-            }
-            GetPersonListNumError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
-                Some("InvalidParameterValue.GroupNumPerPersonExceed")
-            }
-            GetPersonListNumError::InvalidParameterValueGroupTagIllegal(_) => {
-                Some("InvalidParameterValue.GroupTagIllegal")
-            }
-            GetPersonListNumError::InvalidParameterValueGroupTagTooLong(_) => {
-                Some("InvalidParameterValue.GroupTagTooLong")
-            }
-            GetPersonListNumError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            GetPersonListNumError::InvalidParameterValueLimitExceed(_) => {
-                Some("InvalidParameterValue.LimitExceed")
-            }
-            GetPersonListNumError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            GetPersonListNumError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            GetPersonListNumError::InvalidParameterValueOffsetExceed(_) => {
-                Some("InvalidParameterValue.OffsetExceed")
-            }
+            ) => 20,
+            GetPersonListNumError::InvalidParameterValueGroupFaceNumExceed(_) => 21,
+            GetPersonListNumError::InvalidParameterValueGroupIdAlreadyExist(_) => 22,
+            GetPersonListNumError::InvalidParameterValueGroupIdIllegal(_) => 23,
+            GetPersonListNumError::InvalidParameterValueGroupIdNotExist(_) => 24,
+            GetPersonListNumError::InvalidParameterValueGroupIdTooLong(_) => 25,
+            GetPersonListNumError::InvalidParameterValueGroupIdsExceed(_) => 26,
+            GetPersonListNumError::InvalidParameterValueGroupNameAlreadyExist(_) => 27,
+            GetPersonListNumError::InvalidParameterValueGroupNameIllegal(_) => 28,
+            GetPersonListNumError::InvalidParameterValueGroupNameTooLong(_) => 29,
+            GetPersonListNumError::InvalidParameterValueGroupNumExceed(_) => 30,
+            GetPersonListNumError::InvalidParameterValueGroupNumPerPersonExceed(_) => 31,
+            GetPersonListNumError::InvalidParameterValueGroupTagIllegal(_) => 32,
+            GetPersonListNumError::InvalidParameterValueGroupTagTooLong(_) => 33,
+            GetPersonListNumError::InvalidParameterValueImageEmpty(_) => 34,
+            GetPersonListNumError::InvalidParameterValueLimitExceed(_) => 35,
+            GetPersonListNumError::InvalidParameterValueNoFaceInGroups(_) => 36,
+            GetPersonListNumError::InvalidParameterValueNoFaceInPhoto(_) => 37,
+            GetPersonListNumError::InvalidParameterValueOffsetExceed(_) => 38,
             GetPersonListNumError::InvalidParameterValuePersonExDescriptionInfosExceed(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionInfosExceed"),
+            ) => 39,
             GetPersonListNumError::InvalidParameterValuePersonExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ) => 40,
             GetPersonListNumError::InvalidParameterValuePersonExDescriptionsNameIllegal(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            ) => 41,
             GetPersonListNumError::InvalidParameterValuePersonExDescriptionsNameTooLong(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
-            GetPersonListNumError::InvalidParameterValuePersonExistInGroup(_) => {
-                Some("InvalidParameterValue.PersonExistInGroup")
-            }
-            GetPersonListNumError::InvalidParameterValuePersonFaceNumExceed(_) => {
-                Some("InvalidParameterValue.PersonFaceNumExceed")
-            }
-            GetPersonListNumError::InvalidParameterValuePersonGenderIllegal(_) => {
-                Some("InvalidParameterValue.PersonGenderIllegal")
-            }
-            GetPersonListNumError::InvalidParameterValuePersonIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.PersonIdAlreadyExist")
-            }
-            GetPersonListNumError::InvalidParameterValuePersonIdIllegal(_) => {
-                Some("InvalidParameterValue.PersonIdIllegal")
-            }
-            GetPersonListNumError::InvalidParameterValuePersonIdNotExist(_) => {
-                Some("InvalidParameterValue.PersonIdNotExist")
-            }
-            GetPersonListNumError::InvalidParameterValuePersonIdTooLong(_) => {
-                Some("InvalidParameterValue.PersonIdTooLong")
-            }
-            GetPersonListNumError::InvalidParameterValuePersonNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonNameIllegal")
-            }
-            GetPersonListNumError::InvalidParameterValuePersonNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonNameTooLong")
-            }
-            GetPersonListNumError::InvalidParameterValueSearchPersonsExceed(_) => {
-                Some("InvalidParameterValue.SearchPersonsExceed")
-            }
-            GetPersonListNumError::InvalidParameterValueUploadFaceNumExceed(_) => {
-                Some("InvalidParameterValue.UploadFaceNumExceed")
-            }
-            GetPersonListNumError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            GetPersonListNumError::LimitExceededErrorFaceNumExceed(_) => {
-                Some("LimitExceeded.ErrorFaceNumExceed")
-            }
-            GetPersonListNumError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            GetPersonListNumError::ResourceUnavailableDelivering(_) => {
-                Some("ResourceUnavailable.Delivering")
-            }
-            GetPersonListNumError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            GetPersonListNumError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            GetPersonListNumError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            GetPersonListNumError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            GetPersonListNumError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            GetPersonListNumError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            GetPersonListNumError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            GetPersonListNumError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            GetPersonListNumError::Common(e) => Some(e.kind().code()),
-            GetPersonListNumError::Unhandled(_) => None,
-        }
+            ) => 42,
+            GetPersonListNumError::InvalidParameterValuePersonExistInGroup(_) => 43,
+            GetPersonListNumError::InvalidParameterValuePersonFaceNumExceed(_) => 44,
+            GetPersonListNumError::InvalidParameterValuePersonGenderIllegal(_) => 45,
+            GetPersonListNumError::InvalidParameterValuePersonIdAlreadyExist(_) => 46,
+            GetPersonListNumError::InvalidParameterValuePersonIdIllegal(_) => 47,
+            GetPersonListNumError::InvalidParameterValuePersonIdNotExist(_) => 48,
+            GetPersonListNumError::InvalidParameterValuePersonIdTooLong(_) => 49,
+            GetPersonListNumError::InvalidParameterValuePersonNameIllegal(_) => 50,
+            GetPersonListNumError::InvalidParameterValuePersonNameTooLong(_) => 51,
+            GetPersonListNumError::InvalidParameterValueSearchPersonsExceed(_) => 52,
+            GetPersonListNumError::InvalidParameterValueUploadFaceNumExceed(_) => 53,
+            GetPersonListNumError::InvalidParameterValueUrlIllegal(_) => 54,
+            GetPersonListNumError::LimitExceededErrorFaceNumExceed(_) => 55,
+            GetPersonListNumError::MissingParameterErrorParameterEmpty(_) => 56,
+            GetPersonListNumError::ResourceUnavailableDelivering(_) => 57,
+            GetPersonListNumError::ResourceUnavailableFreeze(_) => 58,
+            GetPersonListNumError::ResourceUnavailableInArrears(_) => 59,
+            GetPersonListNumError::ResourceUnavailableNotExist(_) => 60,
+            GetPersonListNumError::ResourceUnavailableRecover(_) => 61,
+            GetPersonListNumError::ResourceUnavailableStopUsing(_) => 62,
+            GetPersonListNumError::ResourceUnavailableUnknownStatus(_) => 63,
+            GetPersonListNumError::ResourcesSoldOutChargeStatusException(_) => 64,
+            GetPersonListNumError::UnsupportedOperationUnknowMethod(_) => 65,
+            GetPersonListNumError::Common(e) => return Some(e.kind().code()),
+            GetPersonListNumError::Unhandled(_) => return None,
+        };
+        GetPersonListNumError::OWN_CODES.get(position).copied()
     }
     fn request_id(output: &GetPersonListNumResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
@@ -565,6 +452,76 @@ pub enum GetPersonListNumError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl GetPersonListNumError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "FailedOperation.ConflictOperation",
+        "FailedOperation.DuplicatedGroupDescription",
+        "FailedOperation.GroupInDeletedState",
+        "FailedOperation.GroupPersonMapExist",
+        "FailedOperation.GroupPersonMapNotExist",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestLimitExceeded",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.AccountFaceNumExceed",
+        "InvalidParameterValue.DeleteFaceNumExceed",
+        "InvalidParameterValue.GroupExDescriptionsExceed",
+        "InvalidParameterValue.GroupExDescriptionsNameIdentical",
+        "InvalidParameterValue.GroupExDescriptionsNameIllegal",
+        "InvalidParameterValue.GroupExDescriptionsNameTooLong",
+        "InvalidParameterValue.GroupFaceNumExceed",
+        "InvalidParameterValue.GroupIdAlreadyExist",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.GroupNameAlreadyExist",
+        "InvalidParameterValue.GroupNameIllegal",
+        "InvalidParameterValue.GroupNameTooLong",
+        "InvalidParameterValue.GroupNumExceed",
+        "InvalidParameterValue.GroupNumPerPersonExceed",
+        "InvalidParameterValue.GroupTagIllegal",
+        "InvalidParameterValue.GroupTagTooLong",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.OffsetExceed",
+        "InvalidParameterValue.PersonExDescriptionInfosExceed",
+        "InvalidParameterValue.PersonExDescriptionsNameIdentical",
+        "InvalidParameterValue.PersonExDescriptionsNameIllegal",
+        "InvalidParameterValue.PersonExDescriptionsNameTooLong",
+        "InvalidParameterValue.PersonExistInGroup",
+        "InvalidParameterValue.PersonFaceNumExceed",
+        "InvalidParameterValue.PersonGenderIllegal",
+        "InvalidParameterValue.PersonIdAlreadyExist",
+        "InvalidParameterValue.PersonIdIllegal",
+        "InvalidParameterValue.PersonIdNotExist",
+        "InvalidParameterValue.PersonIdTooLong",
+        "InvalidParameterValue.PersonNameIllegal",
+        "InvalidParameterValue.PersonNameTooLong",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UploadFaceNumExceed",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded.ErrorFaceNumExceed",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.Delivering",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -694,197 +651,89 @@ impl GetPersonListNumError {
 impl crate::runtime::sealed::Sealed for GetPersonListNumError {}
 impl crate::runtime::error::ServiceError for GetPersonListNumError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "FailedOperation.ConflictOperation" => {
-                Self::FailedOperationConflictOperation(metadata)
-            }
-            "FailedOperation.DuplicatedGroupDescription" => {
-                Self::FailedOperationDuplicatedGroupDescription(metadata)
-            }
-            "FailedOperation.GroupInDeletedState" => {
-                Self::FailedOperationGroupInDeletedState(metadata)
-            }
-            "FailedOperation.GroupPersonMapExist" => {
-                Self::FailedOperationGroupPersonMapExist(metadata)
-            }
-            "FailedOperation.GroupPersonMapNotExist" => {
-                Self::FailedOperationGroupPersonMapNotExist(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestLimitExceeded" => {
-                Self::FailedOperationRequestLimitExceeded(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.AccountFaceNumExceed" => {
-                Self::InvalidParameterValueAccountFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.DeleteFaceNumExceed" => {
-                Self::InvalidParameterValueDeleteFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsExceed" => {
-                Self::InvalidParameterValueGroupExDescriptionsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsNameIdentical" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::FailedOperationConflictOperation(metadata),
+            Some(1) => Self::FailedOperationDuplicatedGroupDescription(metadata),
+            Some(2) => Self::FailedOperationGroupInDeletedState(metadata),
+            Some(3) => Self::FailedOperationGroupPersonMapExist(metadata),
+            Some(4) => Self::FailedOperationGroupPersonMapNotExist(metadata),
+            Some(5) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(6) => Self::FailedOperationImageDownloadError(metadata),
+            Some(7) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(8) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(9) => Self::FailedOperationRequestLimitExceeded(metadata),
+            Some(10) => Self::FailedOperationRequestTimeout(metadata),
+            Some(11) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(12) => Self::FailedOperationServerError(metadata),
+            Some(13) => Self::InternalError(metadata),
+            Some(14) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(15) => Self::InvalidParameterValueAccountFaceNumExceed(metadata),
+            Some(16) => Self::InvalidParameterValueDeleteFaceNumExceed(metadata),
+            Some(17) => Self::InvalidParameterValueGroupExDescriptionsExceed(metadata),
+            Some(18) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameIllegal" => {
+            Some(19) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameTooLong" => {
+            Some(20) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.GroupFaceNumExceed" => {
-                Self::InvalidParameterValueGroupFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupIdAlreadyExist" => {
-                Self::InvalidParameterValueGroupIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNameAlreadyExist" => {
-                Self::InvalidParameterValueGroupNameAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupNameIllegal" => {
-                Self::InvalidParameterValueGroupNameIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupNameTooLong" => {
-                Self::InvalidParameterValueGroupNameTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupNumExceed" => {
-                Self::InvalidParameterValueGroupNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNumPerPersonExceed" => {
-                Self::InvalidParameterValueGroupNumPerPersonExceed(metadata)
-            }
-            "InvalidParameterValue.GroupTagIllegal" => {
-                Self::InvalidParameterValueGroupTagIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupTagTooLong" => {
-                Self::InvalidParameterValueGroupTagTooLong(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.OffsetExceed" => {
-                Self::InvalidParameterValueOffsetExceed(metadata)
-            }
-            "InvalidParameterValue.PersonExDescriptionInfosExceed" => {
+            Some(21) => Self::InvalidParameterValueGroupFaceNumExceed(metadata),
+            Some(22) => Self::InvalidParameterValueGroupIdAlreadyExist(metadata),
+            Some(23) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(24) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(25) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(26) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(27) => Self::InvalidParameterValueGroupNameAlreadyExist(metadata),
+            Some(28) => Self::InvalidParameterValueGroupNameIllegal(metadata),
+            Some(29) => Self::InvalidParameterValueGroupNameTooLong(metadata),
+            Some(30) => Self::InvalidParameterValueGroupNumExceed(metadata),
+            Some(31) => Self::InvalidParameterValueGroupNumPerPersonExceed(metadata),
+            Some(32) => Self::InvalidParameterValueGroupTagIllegal(metadata),
+            Some(33) => Self::InvalidParameterValueGroupTagTooLong(metadata),
+            Some(34) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(35) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(36) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(37) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(38) => Self::InvalidParameterValueOffsetExceed(metadata),
+            Some(39) => {
                 Self::InvalidParameterValuePersonExDescriptionInfosExceed(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIdentical" => {
+            Some(40) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIllegal" => {
+            Some(41) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameTooLong" => {
+            Some(42) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.PersonExistInGroup" => {
-                Self::InvalidParameterValuePersonExistInGroup(metadata)
-            }
-            "InvalidParameterValue.PersonFaceNumExceed" => {
-                Self::InvalidParameterValuePersonFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.PersonGenderIllegal" => {
-                Self::InvalidParameterValuePersonGenderIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdAlreadyExist" => {
-                Self::InvalidParameterValuePersonIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdIllegal" => {
-                Self::InvalidParameterValuePersonIdIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdNotExist" => {
-                Self::InvalidParameterValuePersonIdNotExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdTooLong" => {
-                Self::InvalidParameterValuePersonIdTooLong(metadata)
-            }
-            "InvalidParameterValue.PersonNameIllegal" => {
-                Self::InvalidParameterValuePersonNameIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonNameTooLong" => {
-                Self::InvalidParameterValuePersonNameTooLong(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UploadFaceNumExceed" => {
-                Self::InvalidParameterValueUploadFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded.ErrorFaceNumExceed" => {
-                Self::LimitExceededErrorFaceNumExceed(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.Delivering" => {
-                Self::ResourceUnavailableDelivering(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(43) => Self::InvalidParameterValuePersonExistInGroup(metadata),
+            Some(44) => Self::InvalidParameterValuePersonFaceNumExceed(metadata),
+            Some(45) => Self::InvalidParameterValuePersonGenderIllegal(metadata),
+            Some(46) => Self::InvalidParameterValuePersonIdAlreadyExist(metadata),
+            Some(47) => Self::InvalidParameterValuePersonIdIllegal(metadata),
+            Some(48) => Self::InvalidParameterValuePersonIdNotExist(metadata),
+            Some(49) => Self::InvalidParameterValuePersonIdTooLong(metadata),
+            Some(50) => Self::InvalidParameterValuePersonNameIllegal(metadata),
+            Some(51) => Self::InvalidParameterValuePersonNameTooLong(metadata),
+            Some(52) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(53) => Self::InvalidParameterValueUploadFaceNumExceed(metadata),
+            Some(54) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(55) => Self::LimitExceededErrorFaceNumExceed(metadata),
+            Some(56) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(57) => Self::ResourceUnavailableDelivering(metadata),
+            Some(58) => Self::ResourceUnavailableFreeze(metadata),
+            Some(59) => Self::ResourceUnavailableInArrears(metadata),
+            Some(60) => Self::ResourceUnavailableNotExist(metadata),
+            Some(61) => Self::ResourceUnavailableRecover(metadata),
+            Some(62) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(63) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(64) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(65) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

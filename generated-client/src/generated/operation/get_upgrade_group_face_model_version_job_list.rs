@@ -139,36 +139,37 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionJobListRe
     fn error_code(
         error: &GetUpgradeGroupFaceModelVersionJobListError,
     ) -> ::core::option::Option<&'static str> {
-        match error {
+        let position = match error {
             GetUpgradeGroupFaceModelVersionJobListError::FailedOperationRequestTimeout(
                 _,
-            ) => Some("FailedOperation.RequestTimeout"),
+            ) => 0,
             GetUpgradeGroupFaceModelVersionJobListError::FailedOperationServerError(
                 _,
-            ) => Some("FailedOperation.ServerError"),
+            ) => 1,
             GetUpgradeGroupFaceModelVersionJobListError::InvalidParameterValueLimitExceed(
                 _,
-            ) => Some("InvalidParameterValue.LimitExceed"),
+            ) => 2,
             GetUpgradeGroupFaceModelVersionJobListError::InvalidParameterValueOffsetExceed(
                 _,
-            ) => Some("InvalidParameterValue.OffsetExceed"),
+            ) => 3,
             GetUpgradeGroupFaceModelVersionJobListError::ResourceUnavailableInArrears(
                 _,
-            ) => Some("ResourceUnavailable.InArrears"),
+            ) => 4,
             GetUpgradeGroupFaceModelVersionJobListError::ResourceUnavailableNotExist(
                 _,
-            ) => Some("ResourceUnavailable.NotExist"),
+            ) => 5,
             GetUpgradeGroupFaceModelVersionJobListError::ResourceUnavailableStopUsing(
                 _,
-            ) => Some("ResourceUnavailable.StopUsing"),
+            ) => 6,
             GetUpgradeGroupFaceModelVersionJobListError::ResourcesSoldOutChargeStatusException(
                 _,
-            ) => Some("ResourcesSoldOut.ChargeStatusException"),
+            ) => 7,
             GetUpgradeGroupFaceModelVersionJobListError::Common(e) => {
-                Some(e.kind().code())
+                return Some(e.kind().code());
             }
-            GetUpgradeGroupFaceModelVersionJobListError::Unhandled(_) => None,
-        }
+            GetUpgradeGroupFaceModelVersionJobListError::Unhandled(_) => return None,
+        };
+        GetUpgradeGroupFaceModelVersionJobListError::OWN_CODES.get(position).copied()
     }
     fn request_id(
         output: &GetUpgradeGroupFaceModelVersionJobListResponse,
@@ -310,6 +311,18 @@ pub enum GetUpgradeGroupFaceModelVersionJobListError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl GetUpgradeGroupFaceModelVersionJobListError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.ServerError",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.OffsetExceed",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.StopUsing",
+        "ResourcesSoldOut.ChargeStatusException",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -379,29 +392,17 @@ impl crate::runtime::sealed::Sealed for GetUpgradeGroupFaceModelVersionJobListEr
 impl crate::runtime::error::ServiceError
 for GetUpgradeGroupFaceModelVersionJobListError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.OffsetExceed" => {
-                Self::InvalidParameterValueOffsetExceed(metadata)
-            }
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::FailedOperationRequestTimeout(metadata),
+            Some(1) => Self::FailedOperationServerError(metadata),
+            Some(2) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(3) => Self::InvalidParameterValueOffsetExceed(metadata),
+            Some(4) => Self::ResourceUnavailableInArrears(metadata),
+            Some(5) => Self::ResourceUnavailableNotExist(metadata),
+            Some(6) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(7) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

@@ -172,39 +172,40 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionResultReq
     fn error_code(
         error: &GetUpgradeGroupFaceModelVersionResultError,
     ) -> ::core::option::Option<&'static str> {
-        match error {
+        let position = match error {
             GetUpgradeGroupFaceModelVersionResultError::FailedOperationRequestTimeout(
                 _,
-            ) => Some("FailedOperation.RequestTimeout"),
+            ) => 0,
             GetUpgradeGroupFaceModelVersionResultError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
+                1
             }
             GetUpgradeGroupFaceModelVersionResultError::FailedOperationUpgradeJobIdNotExist(
                 _,
-            ) => Some("FailedOperation.UpgradeJobIdNotExist"),
+            ) => 2,
             GetUpgradeGroupFaceModelVersionResultError::InvalidParameterInvalidParameter(
                 _,
-            ) => Some("InvalidParameter.InvalidParameter"),
+            ) => 3,
             GetUpgradeGroupFaceModelVersionResultError::InvalidParameterValueGroupIdNotExist(
                 _,
-            ) => Some("InvalidParameterValue.GroupIdNotExist"),
+            ) => 4,
             GetUpgradeGroupFaceModelVersionResultError::ResourceUnavailableInArrears(
                 _,
-            ) => Some("ResourceUnavailable.InArrears"),
+            ) => 5,
             GetUpgradeGroupFaceModelVersionResultError::ResourceUnavailableNotExist(
                 _,
-            ) => Some("ResourceUnavailable.NotExist"),
+            ) => 6,
             GetUpgradeGroupFaceModelVersionResultError::ResourceUnavailableStopUsing(
                 _,
-            ) => Some("ResourceUnavailable.StopUsing"),
+            ) => 7,
             GetUpgradeGroupFaceModelVersionResultError::ResourcesSoldOutChargeStatusException(
                 _,
-            ) => Some("ResourcesSoldOut.ChargeStatusException"),
+            ) => 8,
             GetUpgradeGroupFaceModelVersionResultError::Common(e) => {
-                Some(e.kind().code())
+                return Some(e.kind().code());
             }
-            GetUpgradeGroupFaceModelVersionResultError::Unhandled(_) => None,
-        }
+            GetUpgradeGroupFaceModelVersionResultError::Unhandled(_) => return None,
+        };
+        GetUpgradeGroupFaceModelVersionResultError::OWN_CODES.get(position).copied()
     }
     fn request_id(
         output: &GetUpgradeGroupFaceModelVersionResultResponse,
@@ -404,6 +405,19 @@ pub enum GetUpgradeGroupFaceModelVersionResultError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl GetUpgradeGroupFaceModelVersionResultError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.ServerError",
+        "FailedOperation.UpgradeJobIdNotExist",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.GroupIdNotExist",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.StopUsing",
+        "ResourcesSoldOut.ChargeStatusException",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -473,32 +487,18 @@ impl GetUpgradeGroupFaceModelVersionResultError {
 impl crate::runtime::sealed::Sealed for GetUpgradeGroupFaceModelVersionResultError {}
 impl crate::runtime::error::ServiceError for GetUpgradeGroupFaceModelVersionResultError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "FailedOperation.UpgradeJobIdNotExist" => {
-                Self::FailedOperationUpgradeJobIdNotExist(metadata)
-            }
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::FailedOperationRequestTimeout(metadata),
+            Some(1) => Self::FailedOperationServerError(metadata),
+            Some(2) => Self::FailedOperationUpgradeJobIdNotExist(metadata),
+            Some(3) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(4) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(5) => Self::ResourceUnavailableInArrears(metadata),
+            Some(6) => Self::ResourceUnavailableNotExist(metadata),
+            Some(7) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(8) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

@@ -292,203 +292,90 @@ impl crate::runtime::action::Action for ModifyGroupRequest {
         ModifyGroupRequest::validate(self)
     }
     fn error_code(error: &ModifyGroupError) -> ::core::option::Option<&'static str> {
-        match error {
-            ModifyGroupError::FailedOperationConflictOperation(_) => {
-                Some("FailedOperation.ConflictOperation")
-            }
-            ModifyGroupError::FailedOperationDuplicatedGroupDescription(_) => {
-                Some("FailedOperation.DuplicatedGroupDescription")
-            }
-            ModifyGroupError::FailedOperationGroupInDeletedState(_) => {
-                Some("FailedOperation.GroupInDeletedState")
-            }
-            ModifyGroupError::FailedOperationGroupPersonMapExist(_) => {
-                Some("FailedOperation.GroupPersonMapExist")
-            }
-            ModifyGroupError::FailedOperationGroupPersonMapNotExist(_) => {
-                Some("FailedOperation.GroupPersonMapNotExist")
-            }
-            ModifyGroupError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            ModifyGroupError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            ModifyGroupError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            ModifyGroupError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            ModifyGroupError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            ModifyGroupError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            ModifyGroupError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            ModifyGroupError::InternalError(_) => Some("InternalError"),
-            ModifyGroupError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
-            ModifyGroupError::InvalidParameterValueAccountFaceNumExceed(_) => {
-                Some("InvalidParameterValue.AccountFaceNumExceed")
-            }
-            ModifyGroupError::InvalidParameterValueDeleteFaceNumExceed(_) => {
-                Some("InvalidParameterValue.DeleteFaceNumExceed")
-            }
-            ModifyGroupError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsExceed")
-            }
+        let position = match error {
+            ModifyGroupError::FailedOperationConflictOperation(_) => 0,
+            ModifyGroupError::FailedOperationDuplicatedGroupDescription(_) => 1,
+            ModifyGroupError::FailedOperationGroupInDeletedState(_) => 2,
+            ModifyGroupError::FailedOperationGroupPersonMapExist(_) => 3,
+            ModifyGroupError::FailedOperationGroupPersonMapNotExist(_) => 4,
+            ModifyGroupError::FailedOperationImageDecodeFailed(_) => 5,
+            ModifyGroupError::FailedOperationImageDownloadError(_) => 6,
+            ModifyGroupError::FailedOperationImageFacedetectFailed(_) => 7,
+            ModifyGroupError::FailedOperationImageSizeExceed(_) => 8,
+            ModifyGroupError::FailedOperationRequestTimeout(_) => 9,
+            ModifyGroupError::FailedOperationSearchFacesExceed(_) => 10,
+            ModifyGroupError::FailedOperationServerError(_) => 11,
+            ModifyGroupError::InternalError(_) => 12,
+            ModifyGroupError::InvalidParameterInvalidParameter(_) => 13,
+            ModifyGroupError::InvalidParameterValueAccountFaceNumExceed(_) => 14,
+            ModifyGroupError::InvalidParameterValueDeleteFaceNumExceed(_) => 15,
+            ModifyGroupError::InvalidParameterValueGroupExDescriptionsExceed(_) => 16,
             ModifyGroupError::InvalidParameterValueGroupExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            ) => 17,
             ModifyGroupError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
+                18
             }
             ModifyGroupError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
+                19
             }
-            ModifyGroupError::InvalidParameterValueGroupFaceNumExceed(_) => {
-                Some("InvalidParameterValue.GroupFaceNumExceed")
-            }
-            ModifyGroupError::InvalidParameterValueGroupIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupIdAlreadyExist")
-            }
-            ModifyGroupError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
-            }
-            ModifyGroupError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            ModifyGroupError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
-            }
-            ModifyGroupError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
-            }
-            ModifyGroupError::InvalidParameterValueGroupNameAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupNameAlreadyExist")
-            }
-            ModifyGroupError::InvalidParameterValueGroupNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupNameIllegal")
-            }
-            ModifyGroupError::InvalidParameterValueGroupNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupNameTooLong")
-            }
-            ModifyGroupError::InvalidParameterValueGroupNumExceed(_) => {
-                Some("InvalidParameterValue.GroupNumExceed")
-            }
-            ModifyGroupError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
-                Some("InvalidParameterValue.GroupNumPerPersonExceed")
-            }
-            ModifyGroupError::InvalidParameterValueGroupTagIllegal(_) => {
-                Some("InvalidParameterValue.GroupTagIllegal")
-            }
-            ModifyGroupError::InvalidParameterValueGroupTagTooLong(_) => {
-                Some("InvalidParameterValue.GroupTagTooLong")
-            }
-            ModifyGroupError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            ModifyGroupError::InvalidParameterValueLimitExceed(_) => {
-                Some("InvalidParameterValue.LimitExceed")
-            }
-            ModifyGroupError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            ModifyGroupError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            ModifyGroupError::InvalidParameterValueOffsetExceed(_) => {
-                Some("InvalidParameterValue.OffsetExceed")
-            }
+            ModifyGroupError::InvalidParameterValueGroupFaceNumExceed(_) => 20,
+            ModifyGroupError::InvalidParameterValueGroupIdAlreadyExist(_) => 21,
+            ModifyGroupError::InvalidParameterValueGroupIdIllegal(_) => 22,
+            ModifyGroupError::InvalidParameterValueGroupIdNotExist(_) => 23,
+            ModifyGroupError::InvalidParameterValueGroupIdTooLong(_) => 24,
+            ModifyGroupError::InvalidParameterValueGroupIdsExceed(_) => 25,
+            ModifyGroupError::InvalidParameterValueGroupNameAlreadyExist(_) => 26,
+            ModifyGroupError::InvalidParameterValueGroupNameIllegal(_) => 27,
+            ModifyGroupError::InvalidParameterValueGroupNameTooLong(_) => 28,
+            ModifyGroupError::InvalidParameterValueGroupNumExceed(_) => 29,
+            ModifyGroupError::InvalidParameterValueGroupNumPerPersonExceed(_) => 30,
+            ModifyGroupError::InvalidParameterValueGroupTagIllegal(_) => 31,
+            ModifyGroupError::InvalidParameterValueGroupTagTooLong(_) => 32,
+            ModifyGroupError::InvalidParameterValueImageEmpty(_) => 33,
+            ModifyGroupError::InvalidParameterValueLimitExceed(_) => 34,
+            ModifyGroupError::InvalidParameterValueNoFaceInGroups(_) => 35,
+            ModifyGroupError::InvalidParameterValueNoFaceInPhoto(_) => 36,
+            ModifyGroupError::InvalidParameterValueOffsetExceed(_) => 37,
             ModifyGroupError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
+                38
             }
             ModifyGroupError::InvalidParameterValuePersonExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ) => 39,
             ModifyGroupError::InvalidParameterValuePersonExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionsNameIllegal")
+                40
             }
             ModifyGroupError::InvalidParameterValuePersonExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionsNameTooLong")
+                41
             }
-            ModifyGroupError::InvalidParameterValuePersonExistInGroup(_) => {
-                Some("InvalidParameterValue.PersonExistInGroup")
-            }
-            ModifyGroupError::InvalidParameterValuePersonFaceNumExceed(_) => {
-                Some("InvalidParameterValue.PersonFaceNumExceed")
-            }
-            ModifyGroupError::InvalidParameterValuePersonGenderIllegal(_) => {
-                Some("InvalidParameterValue.PersonGenderIllegal")
-            }
-            ModifyGroupError::InvalidParameterValuePersonIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.PersonIdAlreadyExist")
-            }
-            ModifyGroupError::InvalidParameterValuePersonIdIllegal(_) => {
-                Some("InvalidParameterValue.PersonIdIllegal")
-            }
-            ModifyGroupError::InvalidParameterValuePersonIdNotExist(_) => {
-                Some("InvalidParameterValue.PersonIdNotExist")
-            }
-            ModifyGroupError::InvalidParameterValuePersonIdTooLong(_) => {
-                Some("InvalidParameterValue.PersonIdTooLong")
-            }
-            ModifyGroupError::InvalidParameterValuePersonNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonNameIllegal")
-            }
-            ModifyGroupError::InvalidParameterValuePersonNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonNameTooLong")
-            }
-            ModifyGroupError::InvalidParameterValueSearchPersonsExceed(_) => {
-                Some("InvalidParameterValue.SearchPersonsExceed")
-            }
-            ModifyGroupError::InvalidParameterValueUploadFaceNumExceed(_) => {
-                Some("InvalidParameterValue.UploadFaceNumExceed")
-            }
-            ModifyGroupError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            ModifyGroupError::LimitExceededErrorFaceNumExceed(_) => {
-                Some("LimitExceeded.ErrorFaceNumExceed")
-            }
-            ModifyGroupError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            ModifyGroupError::ResourceUnavailableDelivering(_) => {
-                Some("ResourceUnavailable.Delivering")
-            }
-            ModifyGroupError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            ModifyGroupError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            ModifyGroupError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            ModifyGroupError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            ModifyGroupError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            ModifyGroupError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            ModifyGroupError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            ModifyGroupError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            ModifyGroupError::Common(e) => Some(e.kind().code()),
-            ModifyGroupError::Unhandled(_) => None,
-        }
+            ModifyGroupError::InvalidParameterValuePersonExistInGroup(_) => 42,
+            ModifyGroupError::InvalidParameterValuePersonFaceNumExceed(_) => 43,
+            ModifyGroupError::InvalidParameterValuePersonGenderIllegal(_) => 44,
+            ModifyGroupError::InvalidParameterValuePersonIdAlreadyExist(_) => 45,
+            ModifyGroupError::InvalidParameterValuePersonIdIllegal(_) => 46,
+            ModifyGroupError::InvalidParameterValuePersonIdNotExist(_) => 47,
+            ModifyGroupError::InvalidParameterValuePersonIdTooLong(_) => 48,
+            ModifyGroupError::InvalidParameterValuePersonNameIllegal(_) => 49,
+            ModifyGroupError::InvalidParameterValuePersonNameTooLong(_) => 50,
+            ModifyGroupError::InvalidParameterValueSearchPersonsExceed(_) => 51,
+            ModifyGroupError::InvalidParameterValueUploadFaceNumExceed(_) => 52,
+            ModifyGroupError::InvalidParameterValueUrlIllegal(_) => 53,
+            ModifyGroupError::LimitExceededErrorFaceNumExceed(_) => 54,
+            ModifyGroupError::MissingParameterErrorParameterEmpty(_) => 55,
+            ModifyGroupError::ResourceUnavailableDelivering(_) => 56,
+            ModifyGroupError::ResourceUnavailableFreeze(_) => 57,
+            ModifyGroupError::ResourceUnavailableInArrears(_) => 58,
+            ModifyGroupError::ResourceUnavailableNotExist(_) => 59,
+            ModifyGroupError::ResourceUnavailableRecover(_) => 60,
+            ModifyGroupError::ResourceUnavailableStopUsing(_) => 61,
+            ModifyGroupError::ResourceUnavailableUnknownStatus(_) => 62,
+            ModifyGroupError::ResourcesSoldOutChargeStatusException(_) => 63,
+            ModifyGroupError::UnsupportedOperationUnknowMethod(_) => 64,
+            ModifyGroupError::Common(e) => return Some(e.kind().code()),
+            ModifyGroupError::Unhandled(_) => return None,
+        };
+        ModifyGroupError::OWN_CODES.get(position).copied()
     }
     fn request_id(output: &ModifyGroupResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
@@ -695,6 +582,75 @@ pub enum ModifyGroupError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl ModifyGroupError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "FailedOperation.ConflictOperation",
+        "FailedOperation.DuplicatedGroupDescription",
+        "FailedOperation.GroupInDeletedState",
+        "FailedOperation.GroupPersonMapExist",
+        "FailedOperation.GroupPersonMapNotExist",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.AccountFaceNumExceed",
+        "InvalidParameterValue.DeleteFaceNumExceed",
+        "InvalidParameterValue.GroupExDescriptionsExceed",
+        "InvalidParameterValue.GroupExDescriptionsNameIdentical",
+        "InvalidParameterValue.GroupExDescriptionsNameIllegal",
+        "InvalidParameterValue.GroupExDescriptionsNameTooLong",
+        "InvalidParameterValue.GroupFaceNumExceed",
+        "InvalidParameterValue.GroupIdAlreadyExist",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.GroupNameAlreadyExist",
+        "InvalidParameterValue.GroupNameIllegal",
+        "InvalidParameterValue.GroupNameTooLong",
+        "InvalidParameterValue.GroupNumExceed",
+        "InvalidParameterValue.GroupNumPerPersonExceed",
+        "InvalidParameterValue.GroupTagIllegal",
+        "InvalidParameterValue.GroupTagTooLong",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.OffsetExceed",
+        "InvalidParameterValue.PersonExDescriptionInfosExceed",
+        "InvalidParameterValue.PersonExDescriptionsNameIdentical",
+        "InvalidParameterValue.PersonExDescriptionsNameIllegal",
+        "InvalidParameterValue.PersonExDescriptionsNameTooLong",
+        "InvalidParameterValue.PersonExistInGroup",
+        "InvalidParameterValue.PersonFaceNumExceed",
+        "InvalidParameterValue.PersonGenderIllegal",
+        "InvalidParameterValue.PersonIdAlreadyExist",
+        "InvalidParameterValue.PersonIdIllegal",
+        "InvalidParameterValue.PersonIdNotExist",
+        "InvalidParameterValue.PersonIdTooLong",
+        "InvalidParameterValue.PersonNameIllegal",
+        "InvalidParameterValue.PersonNameTooLong",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UploadFaceNumExceed",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded.ErrorFaceNumExceed",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.Delivering",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -820,194 +776,88 @@ impl ModifyGroupError {
 impl crate::runtime::sealed::Sealed for ModifyGroupError {}
 impl crate::runtime::error::ServiceError for ModifyGroupError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "FailedOperation.ConflictOperation" => {
-                Self::FailedOperationConflictOperation(metadata)
-            }
-            "FailedOperation.DuplicatedGroupDescription" => {
-                Self::FailedOperationDuplicatedGroupDescription(metadata)
-            }
-            "FailedOperation.GroupInDeletedState" => {
-                Self::FailedOperationGroupInDeletedState(metadata)
-            }
-            "FailedOperation.GroupPersonMapExist" => {
-                Self::FailedOperationGroupPersonMapExist(metadata)
-            }
-            "FailedOperation.GroupPersonMapNotExist" => {
-                Self::FailedOperationGroupPersonMapNotExist(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.AccountFaceNumExceed" => {
-                Self::InvalidParameterValueAccountFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.DeleteFaceNumExceed" => {
-                Self::InvalidParameterValueDeleteFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsExceed" => {
-                Self::InvalidParameterValueGroupExDescriptionsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsNameIdentical" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::FailedOperationConflictOperation(metadata),
+            Some(1) => Self::FailedOperationDuplicatedGroupDescription(metadata),
+            Some(2) => Self::FailedOperationGroupInDeletedState(metadata),
+            Some(3) => Self::FailedOperationGroupPersonMapExist(metadata),
+            Some(4) => Self::FailedOperationGroupPersonMapNotExist(metadata),
+            Some(5) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(6) => Self::FailedOperationImageDownloadError(metadata),
+            Some(7) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(8) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(9) => Self::FailedOperationRequestTimeout(metadata),
+            Some(10) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(11) => Self::FailedOperationServerError(metadata),
+            Some(12) => Self::InternalError(metadata),
+            Some(13) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(14) => Self::InvalidParameterValueAccountFaceNumExceed(metadata),
+            Some(15) => Self::InvalidParameterValueDeleteFaceNumExceed(metadata),
+            Some(16) => Self::InvalidParameterValueGroupExDescriptionsExceed(metadata),
+            Some(17) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameIllegal" => {
+            Some(18) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameTooLong" => {
+            Some(19) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.GroupFaceNumExceed" => {
-                Self::InvalidParameterValueGroupFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupIdAlreadyExist" => {
-                Self::InvalidParameterValueGroupIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNameAlreadyExist" => {
-                Self::InvalidParameterValueGroupNameAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupNameIllegal" => {
-                Self::InvalidParameterValueGroupNameIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupNameTooLong" => {
-                Self::InvalidParameterValueGroupNameTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupNumExceed" => {
-                Self::InvalidParameterValueGroupNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNumPerPersonExceed" => {
-                Self::InvalidParameterValueGroupNumPerPersonExceed(metadata)
-            }
-            "InvalidParameterValue.GroupTagIllegal" => {
-                Self::InvalidParameterValueGroupTagIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupTagTooLong" => {
-                Self::InvalidParameterValueGroupTagTooLong(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.OffsetExceed" => {
-                Self::InvalidParameterValueOffsetExceed(metadata)
-            }
-            "InvalidParameterValue.PersonExDescriptionInfosExceed" => {
+            Some(20) => Self::InvalidParameterValueGroupFaceNumExceed(metadata),
+            Some(21) => Self::InvalidParameterValueGroupIdAlreadyExist(metadata),
+            Some(22) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(23) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(24) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(25) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(26) => Self::InvalidParameterValueGroupNameAlreadyExist(metadata),
+            Some(27) => Self::InvalidParameterValueGroupNameIllegal(metadata),
+            Some(28) => Self::InvalidParameterValueGroupNameTooLong(metadata),
+            Some(29) => Self::InvalidParameterValueGroupNumExceed(metadata),
+            Some(30) => Self::InvalidParameterValueGroupNumPerPersonExceed(metadata),
+            Some(31) => Self::InvalidParameterValueGroupTagIllegal(metadata),
+            Some(32) => Self::InvalidParameterValueGroupTagTooLong(metadata),
+            Some(33) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(34) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(35) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(36) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(37) => Self::InvalidParameterValueOffsetExceed(metadata),
+            Some(38) => {
                 Self::InvalidParameterValuePersonExDescriptionInfosExceed(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIdentical" => {
+            Some(39) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIllegal" => {
+            Some(40) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameTooLong" => {
+            Some(41) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.PersonExistInGroup" => {
-                Self::InvalidParameterValuePersonExistInGroup(metadata)
-            }
-            "InvalidParameterValue.PersonFaceNumExceed" => {
-                Self::InvalidParameterValuePersonFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.PersonGenderIllegal" => {
-                Self::InvalidParameterValuePersonGenderIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdAlreadyExist" => {
-                Self::InvalidParameterValuePersonIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdIllegal" => {
-                Self::InvalidParameterValuePersonIdIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdNotExist" => {
-                Self::InvalidParameterValuePersonIdNotExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdTooLong" => {
-                Self::InvalidParameterValuePersonIdTooLong(metadata)
-            }
-            "InvalidParameterValue.PersonNameIllegal" => {
-                Self::InvalidParameterValuePersonNameIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonNameTooLong" => {
-                Self::InvalidParameterValuePersonNameTooLong(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UploadFaceNumExceed" => {
-                Self::InvalidParameterValueUploadFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded.ErrorFaceNumExceed" => {
-                Self::LimitExceededErrorFaceNumExceed(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.Delivering" => {
-                Self::ResourceUnavailableDelivering(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(42) => Self::InvalidParameterValuePersonExistInGroup(metadata),
+            Some(43) => Self::InvalidParameterValuePersonFaceNumExceed(metadata),
+            Some(44) => Self::InvalidParameterValuePersonGenderIllegal(metadata),
+            Some(45) => Self::InvalidParameterValuePersonIdAlreadyExist(metadata),
+            Some(46) => Self::InvalidParameterValuePersonIdIllegal(metadata),
+            Some(47) => Self::InvalidParameterValuePersonIdNotExist(metadata),
+            Some(48) => Self::InvalidParameterValuePersonIdTooLong(metadata),
+            Some(49) => Self::InvalidParameterValuePersonNameIllegal(metadata),
+            Some(50) => Self::InvalidParameterValuePersonNameTooLong(metadata),
+            Some(51) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(52) => Self::InvalidParameterValueUploadFaceNumExceed(metadata),
+            Some(53) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(54) => Self::LimitExceededErrorFaceNumExceed(metadata),
+            Some(55) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(56) => Self::ResourceUnavailableDelivering(metadata),
+            Some(57) => Self::ResourceUnavailableFreeze(metadata),
+            Some(58) => Self::ResourceUnavailableInArrears(metadata),
+            Some(59) => Self::ResourceUnavailableNotExist(metadata),
+            Some(60) => Self::ResourceUnavailableRecover(metadata),
+            Some(61) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(62) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(63) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(64) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

@@ -120,40 +120,25 @@ impl crate::runtime::action::Action for RevertGroupFaceModelVersionRequest {
     fn error_code(
         error: &RevertGroupFaceModelVersionError,
     ) -> ::core::option::Option<&'static str> {
-        match error {
-            RevertGroupFaceModelVersionError::FailedOperationJobCannnotRollback(_) => {
-                Some("FailedOperation.JobCannnotRollback")
-            }
-            RevertGroupFaceModelVersionError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            RevertGroupFaceModelVersionError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            RevertGroupFaceModelVersionError::FailedOperationUpgradeJobIdNotExist(_) => {
-                Some("FailedOperation.UpgradeJobIdNotExist")
-            }
-            RevertGroupFaceModelVersionError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
+        let position = match error {
+            RevertGroupFaceModelVersionError::FailedOperationJobCannnotRollback(_) => 0,
+            RevertGroupFaceModelVersionError::FailedOperationRequestTimeout(_) => 1,
+            RevertGroupFaceModelVersionError::FailedOperationServerError(_) => 2,
+            RevertGroupFaceModelVersionError::FailedOperationUpgradeJobIdNotExist(_) => 3,
+            RevertGroupFaceModelVersionError::InvalidParameterInvalidParameter(_) => 4,
             RevertGroupFaceModelVersionError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
+                5
             }
-            RevertGroupFaceModelVersionError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            RevertGroupFaceModelVersionError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            RevertGroupFaceModelVersionError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
+            RevertGroupFaceModelVersionError::ResourceUnavailableInArrears(_) => 6,
+            RevertGroupFaceModelVersionError::ResourceUnavailableNotExist(_) => 7,
+            RevertGroupFaceModelVersionError::ResourceUnavailableStopUsing(_) => 8,
             RevertGroupFaceModelVersionError::ResourcesSoldOutChargeStatusException(
                 _,
-            ) => Some("ResourcesSoldOut.ChargeStatusException"),
-            RevertGroupFaceModelVersionError::Common(e) => Some(e.kind().code()),
-            RevertGroupFaceModelVersionError::Unhandled(_) => None,
-        }
+            ) => 9,
+            RevertGroupFaceModelVersionError::Common(e) => return Some(e.kind().code()),
+            RevertGroupFaceModelVersionError::Unhandled(_) => return None,
+        };
+        RevertGroupFaceModelVersionError::OWN_CODES.get(position).copied()
     }
     fn request_id(
         output: &RevertGroupFaceModelVersionResponse,
@@ -238,6 +223,20 @@ pub enum RevertGroupFaceModelVersionError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl RevertGroupFaceModelVersionError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "FailedOperation.JobCannnotRollback",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.ServerError",
+        "FailedOperation.UpgradeJobIdNotExist",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.GroupIdNotExist",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.StopUsing",
+        "ResourcesSoldOut.ChargeStatusException",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -308,35 +307,19 @@ impl RevertGroupFaceModelVersionError {
 impl crate::runtime::sealed::Sealed for RevertGroupFaceModelVersionError {}
 impl crate::runtime::error::ServiceError for RevertGroupFaceModelVersionError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "FailedOperation.JobCannnotRollback" => {
-                Self::FailedOperationJobCannnotRollback(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "FailedOperation.UpgradeJobIdNotExist" => {
-                Self::FailedOperationUpgradeJobIdNotExist(metadata)
-            }
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::FailedOperationJobCannnotRollback(metadata),
+            Some(1) => Self::FailedOperationRequestTimeout(metadata),
+            Some(2) => Self::FailedOperationServerError(metadata),
+            Some(3) => Self::FailedOperationUpgradeJobIdNotExist(metadata),
+            Some(4) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(5) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(6) => Self::ResourceUnavailableInArrears(metadata),
+            Some(7) => Self::ResourceUnavailableNotExist(metadata),
+            Some(8) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(9) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

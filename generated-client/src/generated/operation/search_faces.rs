@@ -479,227 +479,98 @@ impl crate::runtime::action::Action for SearchFacesRequest {
         SearchFacesRequest::validate(self)
     }
     fn error_code(error: &SearchFacesError) -> ::core::option::Option<&'static str> {
-        match error {
-            SearchFacesError::AuthFailureInvalidAuthorization(_) => {
-                Some("AuthFailure.InvalidAuthorization")
-            }
-            SearchFacesError::FailedOperationAcrossVersionsError(_) => {
-                Some("FailedOperation.AcrossVersionsError")
-            }
-            SearchFacesError::FailedOperationConflictOperation(_) => {
-                Some("FailedOperation.ConflictOperation")
-            }
-            SearchFacesError::FailedOperationDuplicatedGroupDescription(_) => {
-                Some("FailedOperation.DuplicatedGroupDescription")
-            }
-            SearchFacesError::FailedOperationFaceSizeTooSmall(_) => {
-                Some("FailedOperation.FaceSizeTooSmall")
-            }
-            SearchFacesError::FailedOperationGroupInDeletedState(_) => {
-                Some("FailedOperation.GroupInDeletedState")
-            }
-            SearchFacesError::FailedOperationGroupPersonMapExist(_) => {
-                Some("FailedOperation.GroupPersonMapExist")
-            }
-            SearchFacesError::FailedOperationGroupPersonMapNotExist(_) => {
-                Some("FailedOperation.GroupPersonMapNotExist")
-            }
-            SearchFacesError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            SearchFacesError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            SearchFacesError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            SearchFacesError::FailedOperationImageResolutionExceed(_) => {
-                Some("FailedOperation.ImageResolutionExceed")
-            }
-            SearchFacesError::FailedOperationImageResolutionTooSmall(_) => {
-                Some("FailedOperation.ImageResolutionTooSmall")
-            }
-            SearchFacesError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            SearchFacesError::FailedOperationRequestLimitExceeded(_) => {
-                Some("FailedOperation.RequestLimitExceeded")
-            }
-            SearchFacesError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            SearchFacesError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            SearchFacesError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            SearchFacesError::InternalError(_) => Some("InternalError"),
-            SearchFacesError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
-            SearchFacesError::InvalidParameterValueAccountFaceNumExceed(_) => {
-                Some("InvalidParameterValue.AccountFaceNumExceed")
-            }
-            SearchFacesError::InvalidParameterValueDeleteFaceNumExceed(_) => {
-                Some("InvalidParameterValue.DeleteFaceNumExceed")
-            }
-            SearchFacesError::InvalidParameterValueFaceMatchThresholdIllegal(_) => {
-                Some("InvalidParameterValue.FaceMatchThresholdIllegal")
-            }
-            SearchFacesError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsExceed")
-            }
+        let position = match error {
+            SearchFacesError::AuthFailureInvalidAuthorization(_) => 0,
+            SearchFacesError::FailedOperationAcrossVersionsError(_) => 1,
+            SearchFacesError::FailedOperationConflictOperation(_) => 2,
+            SearchFacesError::FailedOperationDuplicatedGroupDescription(_) => 3,
+            SearchFacesError::FailedOperationFaceSizeTooSmall(_) => 4,
+            SearchFacesError::FailedOperationGroupInDeletedState(_) => 5,
+            SearchFacesError::FailedOperationGroupPersonMapExist(_) => 6,
+            SearchFacesError::FailedOperationGroupPersonMapNotExist(_) => 7,
+            SearchFacesError::FailedOperationImageDecodeFailed(_) => 8,
+            SearchFacesError::FailedOperationImageDownloadError(_) => 9,
+            SearchFacesError::FailedOperationImageFacedetectFailed(_) => 10,
+            SearchFacesError::FailedOperationImageResolutionExceed(_) => 11,
+            SearchFacesError::FailedOperationImageResolutionTooSmall(_) => 12,
+            SearchFacesError::FailedOperationImageSizeExceed(_) => 13,
+            SearchFacesError::FailedOperationRequestLimitExceeded(_) => 14,
+            SearchFacesError::FailedOperationRequestTimeout(_) => 15,
+            SearchFacesError::FailedOperationSearchFacesExceed(_) => 16,
+            SearchFacesError::FailedOperationServerError(_) => 17,
+            SearchFacesError::InternalError(_) => 18,
+            SearchFacesError::InvalidParameterInvalidParameter(_) => 19,
+            SearchFacesError::InvalidParameterValueAccountFaceNumExceed(_) => 20,
+            SearchFacesError::InvalidParameterValueDeleteFaceNumExceed(_) => 21,
+            SearchFacesError::InvalidParameterValueFaceMatchThresholdIllegal(_) => 22,
+            SearchFacesError::InvalidParameterValueGroupExDescriptionsExceed(_) => 23,
             SearchFacesError::InvalidParameterValueGroupExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            ) => 24,
             SearchFacesError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
+                25
             }
             SearchFacesError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
+                26
             }
-            SearchFacesError::InvalidParameterValueGroupFaceNumExceed(_) => {
-                Some("InvalidParameterValue.GroupFaceNumExceed")
-            }
-            SearchFacesError::InvalidParameterValueGroupIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupIdAlreadyExist")
-            }
-            SearchFacesError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
-            }
-            SearchFacesError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            SearchFacesError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
-            }
-            SearchFacesError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
-            }
-            SearchFacesError::InvalidParameterValueGroupNameAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupNameAlreadyExist")
-            }
-            SearchFacesError::InvalidParameterValueGroupNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupNameIllegal")
-            }
-            SearchFacesError::InvalidParameterValueGroupNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupNameTooLong")
-            }
-            SearchFacesError::InvalidParameterValueGroupNumExceed(_) => {
-                Some("InvalidParameterValue.GroupNumExceed")
-            }
-            SearchFacesError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
-                Some("InvalidParameterValue.GroupNumPerPersonExceed")
-            }
-            SearchFacesError::InvalidParameterValueGroupTagIllegal(_) => {
-                Some("InvalidParameterValue.GroupTagIllegal")
-            }
-            SearchFacesError::InvalidParameterValueGroupTagTooLong(_) => {
-                Some("InvalidParameterValue.GroupTagTooLong")
-            }
-            SearchFacesError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            SearchFacesError::InvalidParameterValueLimitExceed(_) => {
-                Some("InvalidParameterValue.LimitExceed")
-            }
-            SearchFacesError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            SearchFacesError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            SearchFacesError::InvalidParameterValueOffsetExceed(_) => {
-                Some("InvalidParameterValue.OffsetExceed")
-            }
+            SearchFacesError::InvalidParameterValueGroupFaceNumExceed(_) => 27,
+            SearchFacesError::InvalidParameterValueGroupIdAlreadyExist(_) => 28,
+            SearchFacesError::InvalidParameterValueGroupIdIllegal(_) => 29,
+            SearchFacesError::InvalidParameterValueGroupIdNotExist(_) => 30,
+            SearchFacesError::InvalidParameterValueGroupIdTooLong(_) => 31,
+            SearchFacesError::InvalidParameterValueGroupIdsExceed(_) => 32,
+            SearchFacesError::InvalidParameterValueGroupNameAlreadyExist(_) => 33,
+            SearchFacesError::InvalidParameterValueGroupNameIllegal(_) => 34,
+            SearchFacesError::InvalidParameterValueGroupNameTooLong(_) => 35,
+            SearchFacesError::InvalidParameterValueGroupNumExceed(_) => 36,
+            SearchFacesError::InvalidParameterValueGroupNumPerPersonExceed(_) => 37,
+            SearchFacesError::InvalidParameterValueGroupTagIllegal(_) => 38,
+            SearchFacesError::InvalidParameterValueGroupTagTooLong(_) => 39,
+            SearchFacesError::InvalidParameterValueImageEmpty(_) => 40,
+            SearchFacesError::InvalidParameterValueLimitExceed(_) => 41,
+            SearchFacesError::InvalidParameterValueNoFaceInGroups(_) => 42,
+            SearchFacesError::InvalidParameterValueNoFaceInPhoto(_) => 43,
+            SearchFacesError::InvalidParameterValueOffsetExceed(_) => 44,
             SearchFacesError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
+                45
             }
             SearchFacesError::InvalidParameterValuePersonExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ) => 46,
             SearchFacesError::InvalidParameterValuePersonExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionsNameIllegal")
+                47
             }
             SearchFacesError::InvalidParameterValuePersonExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionsNameTooLong")
+                48
             }
-            SearchFacesError::InvalidParameterValuePersonExistInGroup(_) => {
-                Some("InvalidParameterValue.PersonExistInGroup")
-            }
-            SearchFacesError::InvalidParameterValuePersonFaceNumExceed(_) => {
-                Some("InvalidParameterValue.PersonFaceNumExceed")
-            }
-            SearchFacesError::InvalidParameterValuePersonGenderIllegal(_) => {
-                Some("InvalidParameterValue.PersonGenderIllegal")
-            }
-            SearchFacesError::InvalidParameterValuePersonIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.PersonIdAlreadyExist")
-            }
-            SearchFacesError::InvalidParameterValuePersonIdIllegal(_) => {
-                Some("InvalidParameterValue.PersonIdIllegal")
-            }
-            SearchFacesError::InvalidParameterValuePersonIdNotExist(_) => {
-                Some("InvalidParameterValue.PersonIdNotExist")
-            }
-            SearchFacesError::InvalidParameterValuePersonIdTooLong(_) => {
-                Some("InvalidParameterValue.PersonIdTooLong")
-            }
-            SearchFacesError::InvalidParameterValuePersonNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonNameIllegal")
-            }
-            SearchFacesError::InvalidParameterValuePersonNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonNameTooLong")
-            }
-            SearchFacesError::InvalidParameterValueQualityControlIllegal(_) => {
-                Some("InvalidParameterValue.QualityControlIllegal")
-            }
-            SearchFacesError::InvalidParameterValueSearchPersonsExceed(_) => {
-                Some("InvalidParameterValue.SearchPersonsExceed")
-            }
-            SearchFacesError::InvalidParameterValueUploadFaceNumExceed(_) => {
-                Some("InvalidParameterValue.UploadFaceNumExceed")
-            }
-            SearchFacesError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            SearchFacesError::LimitExceededErrorFaceNumExceed(_) => {
-                Some("LimitExceeded.ErrorFaceNumExceed")
-            }
-            SearchFacesError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            SearchFacesError::ResourceUnavailableDelivering(_) => {
-                Some("ResourceUnavailable.Delivering")
-            }
-            SearchFacesError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            SearchFacesError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            SearchFacesError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            SearchFacesError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            SearchFacesError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            SearchFacesError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            SearchFacesError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            SearchFacesError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            SearchFacesError::Common(e) => Some(e.kind().code()),
-            SearchFacesError::Unhandled(_) => None,
-        }
+            SearchFacesError::InvalidParameterValuePersonExistInGroup(_) => 49,
+            SearchFacesError::InvalidParameterValuePersonFaceNumExceed(_) => 50,
+            SearchFacesError::InvalidParameterValuePersonGenderIllegal(_) => 51,
+            SearchFacesError::InvalidParameterValuePersonIdAlreadyExist(_) => 52,
+            SearchFacesError::InvalidParameterValuePersonIdIllegal(_) => 53,
+            SearchFacesError::InvalidParameterValuePersonIdNotExist(_) => 54,
+            SearchFacesError::InvalidParameterValuePersonIdTooLong(_) => 55,
+            SearchFacesError::InvalidParameterValuePersonNameIllegal(_) => 56,
+            SearchFacesError::InvalidParameterValuePersonNameTooLong(_) => 57,
+            SearchFacesError::InvalidParameterValueQualityControlIllegal(_) => 58,
+            SearchFacesError::InvalidParameterValueSearchPersonsExceed(_) => 59,
+            SearchFacesError::InvalidParameterValueUploadFaceNumExceed(_) => 60,
+            SearchFacesError::InvalidParameterValueUrlIllegal(_) => 61,
+            SearchFacesError::LimitExceededErrorFaceNumExceed(_) => 62,
+            SearchFacesError::MissingParameterErrorParameterEmpty(_) => 63,
+            SearchFacesError::ResourceUnavailableDelivering(_) => 64,
+            SearchFacesError::ResourceUnavailableFreeze(_) => 65,
+            SearchFacesError::ResourceUnavailableInArrears(_) => 66,
+            SearchFacesError::ResourceUnavailableNotExist(_) => 67,
+            SearchFacesError::ResourceUnavailableRecover(_) => 68,
+            SearchFacesError::ResourceUnavailableStopUsing(_) => 69,
+            SearchFacesError::ResourceUnavailableUnknownStatus(_) => 70,
+            SearchFacesError::ResourcesSoldOutChargeStatusException(_) => 71,
+            SearchFacesError::UnsupportedOperationUnknowMethod(_) => 72,
+            SearchFacesError::Common(e) => return Some(e.kind().code()),
+            SearchFacesError::Unhandled(_) => return None,
+        };
+        SearchFacesError::OWN_CODES.get(position).copied()
     }
     fn request_id(output: &SearchFacesResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
@@ -996,6 +867,83 @@ pub enum SearchFacesError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl SearchFacesError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "AuthFailure.InvalidAuthorization",
+        "FailedOperation.AcrossVersionsError",
+        "FailedOperation.ConflictOperation",
+        "FailedOperation.DuplicatedGroupDescription",
+        "FailedOperation.FaceSizeTooSmall",
+        "FailedOperation.GroupInDeletedState",
+        "FailedOperation.GroupPersonMapExist",
+        "FailedOperation.GroupPersonMapNotExist",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageResolutionExceed",
+        "FailedOperation.ImageResolutionTooSmall",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestLimitExceeded",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.AccountFaceNumExceed",
+        "InvalidParameterValue.DeleteFaceNumExceed",
+        "InvalidParameterValue.FaceMatchThresholdIllegal",
+        "InvalidParameterValue.GroupExDescriptionsExceed",
+        "InvalidParameterValue.GroupExDescriptionsNameIdentical",
+        "InvalidParameterValue.GroupExDescriptionsNameIllegal",
+        "InvalidParameterValue.GroupExDescriptionsNameTooLong",
+        "InvalidParameterValue.GroupFaceNumExceed",
+        "InvalidParameterValue.GroupIdAlreadyExist",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.GroupNameAlreadyExist",
+        "InvalidParameterValue.GroupNameIllegal",
+        "InvalidParameterValue.GroupNameTooLong",
+        "InvalidParameterValue.GroupNumExceed",
+        "InvalidParameterValue.GroupNumPerPersonExceed",
+        "InvalidParameterValue.GroupTagIllegal",
+        "InvalidParameterValue.GroupTagTooLong",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.OffsetExceed",
+        "InvalidParameterValue.PersonExDescriptionInfosExceed",
+        "InvalidParameterValue.PersonExDescriptionsNameIdentical",
+        "InvalidParameterValue.PersonExDescriptionsNameIllegal",
+        "InvalidParameterValue.PersonExDescriptionsNameTooLong",
+        "InvalidParameterValue.PersonExistInGroup",
+        "InvalidParameterValue.PersonFaceNumExceed",
+        "InvalidParameterValue.PersonGenderIllegal",
+        "InvalidParameterValue.PersonIdAlreadyExist",
+        "InvalidParameterValue.PersonIdIllegal",
+        "InvalidParameterValue.PersonIdNotExist",
+        "InvalidParameterValue.PersonIdTooLong",
+        "InvalidParameterValue.PersonNameIllegal",
+        "InvalidParameterValue.PersonNameTooLong",
+        "InvalidParameterValue.QualityControlIllegal",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UploadFaceNumExceed",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded.ErrorFaceNumExceed",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.Delivering",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -1132,218 +1080,96 @@ impl SearchFacesError {
 impl crate::runtime::sealed::Sealed for SearchFacesError {}
 impl crate::runtime::error::ServiceError for SearchFacesError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "FailedOperation.AcrossVersionsError" => {
-                Self::FailedOperationAcrossVersionsError(metadata)
-            }
-            "FailedOperation.ConflictOperation" => {
-                Self::FailedOperationConflictOperation(metadata)
-            }
-            "FailedOperation.DuplicatedGroupDescription" => {
-                Self::FailedOperationDuplicatedGroupDescription(metadata)
-            }
-            "FailedOperation.FaceSizeTooSmall" => {
-                Self::FailedOperationFaceSizeTooSmall(metadata)
-            }
-            "FailedOperation.GroupInDeletedState" => {
-                Self::FailedOperationGroupInDeletedState(metadata)
-            }
-            "FailedOperation.GroupPersonMapExist" => {
-                Self::FailedOperationGroupPersonMapExist(metadata)
-            }
-            "FailedOperation.GroupPersonMapNotExist" => {
-                Self::FailedOperationGroupPersonMapNotExist(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageResolutionExceed" => {
-                Self::FailedOperationImageResolutionExceed(metadata)
-            }
-            "FailedOperation.ImageResolutionTooSmall" => {
-                Self::FailedOperationImageResolutionTooSmall(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestLimitExceeded" => {
-                Self::FailedOperationRequestLimitExceeded(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.AccountFaceNumExceed" => {
-                Self::InvalidParameterValueAccountFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.DeleteFaceNumExceed" => {
-                Self::InvalidParameterValueDeleteFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.FaceMatchThresholdIllegal" => {
-                Self::InvalidParameterValueFaceMatchThresholdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsExceed" => {
-                Self::InvalidParameterValueGroupExDescriptionsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsNameIdentical" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
+            Some(1) => Self::FailedOperationAcrossVersionsError(metadata),
+            Some(2) => Self::FailedOperationConflictOperation(metadata),
+            Some(3) => Self::FailedOperationDuplicatedGroupDescription(metadata),
+            Some(4) => Self::FailedOperationFaceSizeTooSmall(metadata),
+            Some(5) => Self::FailedOperationGroupInDeletedState(metadata),
+            Some(6) => Self::FailedOperationGroupPersonMapExist(metadata),
+            Some(7) => Self::FailedOperationGroupPersonMapNotExist(metadata),
+            Some(8) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(9) => Self::FailedOperationImageDownloadError(metadata),
+            Some(10) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(11) => Self::FailedOperationImageResolutionExceed(metadata),
+            Some(12) => Self::FailedOperationImageResolutionTooSmall(metadata),
+            Some(13) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(14) => Self::FailedOperationRequestLimitExceeded(metadata),
+            Some(15) => Self::FailedOperationRequestTimeout(metadata),
+            Some(16) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(17) => Self::FailedOperationServerError(metadata),
+            Some(18) => Self::InternalError(metadata),
+            Some(19) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(20) => Self::InvalidParameterValueAccountFaceNumExceed(metadata),
+            Some(21) => Self::InvalidParameterValueDeleteFaceNumExceed(metadata),
+            Some(22) => Self::InvalidParameterValueFaceMatchThresholdIllegal(metadata),
+            Some(23) => Self::InvalidParameterValueGroupExDescriptionsExceed(metadata),
+            Some(24) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameIllegal" => {
+            Some(25) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameTooLong" => {
+            Some(26) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.GroupFaceNumExceed" => {
-                Self::InvalidParameterValueGroupFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupIdAlreadyExist" => {
-                Self::InvalidParameterValueGroupIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNameAlreadyExist" => {
-                Self::InvalidParameterValueGroupNameAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupNameIllegal" => {
-                Self::InvalidParameterValueGroupNameIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupNameTooLong" => {
-                Self::InvalidParameterValueGroupNameTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupNumExceed" => {
-                Self::InvalidParameterValueGroupNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNumPerPersonExceed" => {
-                Self::InvalidParameterValueGroupNumPerPersonExceed(metadata)
-            }
-            "InvalidParameterValue.GroupTagIllegal" => {
-                Self::InvalidParameterValueGroupTagIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupTagTooLong" => {
-                Self::InvalidParameterValueGroupTagTooLong(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.OffsetExceed" => {
-                Self::InvalidParameterValueOffsetExceed(metadata)
-            }
-            "InvalidParameterValue.PersonExDescriptionInfosExceed" => {
+            Some(27) => Self::InvalidParameterValueGroupFaceNumExceed(metadata),
+            Some(28) => Self::InvalidParameterValueGroupIdAlreadyExist(metadata),
+            Some(29) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(30) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(31) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(32) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(33) => Self::InvalidParameterValueGroupNameAlreadyExist(metadata),
+            Some(34) => Self::InvalidParameterValueGroupNameIllegal(metadata),
+            Some(35) => Self::InvalidParameterValueGroupNameTooLong(metadata),
+            Some(36) => Self::InvalidParameterValueGroupNumExceed(metadata),
+            Some(37) => Self::InvalidParameterValueGroupNumPerPersonExceed(metadata),
+            Some(38) => Self::InvalidParameterValueGroupTagIllegal(metadata),
+            Some(39) => Self::InvalidParameterValueGroupTagTooLong(metadata),
+            Some(40) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(41) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(42) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(43) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(44) => Self::InvalidParameterValueOffsetExceed(metadata),
+            Some(45) => {
                 Self::InvalidParameterValuePersonExDescriptionInfosExceed(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIdentical" => {
+            Some(46) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIllegal" => {
+            Some(47) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameTooLong" => {
+            Some(48) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.PersonExistInGroup" => {
-                Self::InvalidParameterValuePersonExistInGroup(metadata)
-            }
-            "InvalidParameterValue.PersonFaceNumExceed" => {
-                Self::InvalidParameterValuePersonFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.PersonGenderIllegal" => {
-                Self::InvalidParameterValuePersonGenderIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdAlreadyExist" => {
-                Self::InvalidParameterValuePersonIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdIllegal" => {
-                Self::InvalidParameterValuePersonIdIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdNotExist" => {
-                Self::InvalidParameterValuePersonIdNotExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdTooLong" => {
-                Self::InvalidParameterValuePersonIdTooLong(metadata)
-            }
-            "InvalidParameterValue.PersonNameIllegal" => {
-                Self::InvalidParameterValuePersonNameIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonNameTooLong" => {
-                Self::InvalidParameterValuePersonNameTooLong(metadata)
-            }
-            "InvalidParameterValue.QualityControlIllegal" => {
-                Self::InvalidParameterValueQualityControlIllegal(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UploadFaceNumExceed" => {
-                Self::InvalidParameterValueUploadFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded.ErrorFaceNumExceed" => {
-                Self::LimitExceededErrorFaceNumExceed(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.Delivering" => {
-                Self::ResourceUnavailableDelivering(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(49) => Self::InvalidParameterValuePersonExistInGroup(metadata),
+            Some(50) => Self::InvalidParameterValuePersonFaceNumExceed(metadata),
+            Some(51) => Self::InvalidParameterValuePersonGenderIllegal(metadata),
+            Some(52) => Self::InvalidParameterValuePersonIdAlreadyExist(metadata),
+            Some(53) => Self::InvalidParameterValuePersonIdIllegal(metadata),
+            Some(54) => Self::InvalidParameterValuePersonIdNotExist(metadata),
+            Some(55) => Self::InvalidParameterValuePersonIdTooLong(metadata),
+            Some(56) => Self::InvalidParameterValuePersonNameIllegal(metadata),
+            Some(57) => Self::InvalidParameterValuePersonNameTooLong(metadata),
+            Some(58) => Self::InvalidParameterValueQualityControlIllegal(metadata),
+            Some(59) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(60) => Self::InvalidParameterValueUploadFaceNumExceed(metadata),
+            Some(61) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(62) => Self::LimitExceededErrorFaceNumExceed(metadata),
+            Some(63) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(64) => Self::ResourceUnavailableDelivering(metadata),
+            Some(65) => Self::ResourceUnavailableFreeze(metadata),
+            Some(66) => Self::ResourceUnavailableInArrears(metadata),
+            Some(67) => Self::ResourceUnavailableNotExist(metadata),
+            Some(68) => Self::ResourceUnavailableRecover(metadata),
+            Some(69) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(70) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(71) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(72) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

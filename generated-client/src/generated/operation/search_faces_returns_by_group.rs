@@ -450,227 +450,144 @@ impl crate::runtime::action::Action for SearchFacesReturnsByGroupRequest {
     fn error_code(
         error: &SearchFacesReturnsByGroupError,
     ) -> ::core::option::Option<&'static str> {
-        match error {
-            SearchFacesReturnsByGroupError::AuthFailureInvalidAuthorization(_) => {
-                Some("AuthFailure.InvalidAuthorization")
-            }
-            SearchFacesReturnsByGroupError::FailedOperationAcrossVersionsError(_) => {
-                Some("FailedOperation.AcrossVersionsError")
-            }
-            SearchFacesReturnsByGroupError::FailedOperationConflictOperation(_) => {
-                Some("FailedOperation.ConflictOperation")
-            }
+        let position = match error {
+            SearchFacesReturnsByGroupError::AuthFailureInvalidAuthorization(_) => 0,
+            SearchFacesReturnsByGroupError::FailedOperationAcrossVersionsError(_) => 1,
+            SearchFacesReturnsByGroupError::FailedOperationConflictOperation(_) => 2,
             SearchFacesReturnsByGroupError::FailedOperationDuplicatedGroupDescription(
                 _,
-            ) => Some("FailedOperation.DuplicatedGroupDescription"),
-            SearchFacesReturnsByGroupError::FailedOperationFaceSizeTooSmall(_) => {
-                Some("FailedOperation.FaceSizeTooSmall")
-            }
-            SearchFacesReturnsByGroupError::FailedOperationGroupInDeletedState(_) => {
-                Some("FailedOperation.GroupInDeletedState")
-            }
-            SearchFacesReturnsByGroupError::FailedOperationGroupPersonMapExist(_) => {
-                Some("FailedOperation.GroupPersonMapExist")
-            }
-            SearchFacesReturnsByGroupError::FailedOperationGroupPersonMapNotExist(_) => {
-                Some("FailedOperation.GroupPersonMapNotExist")
-            }
-            SearchFacesReturnsByGroupError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            SearchFacesReturnsByGroupError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            SearchFacesReturnsByGroupError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            SearchFacesReturnsByGroupError::FailedOperationImageResolutionExceed(_) => {
-                Some("FailedOperation.ImageResolutionExceed")
-            }
+            ) => 3,
+            SearchFacesReturnsByGroupError::FailedOperationFaceSizeTooSmall(_) => 4,
+            SearchFacesReturnsByGroupError::FailedOperationGroupInDeletedState(_) => 5,
+            SearchFacesReturnsByGroupError::FailedOperationGroupPersonMapExist(_) => 6,
+            SearchFacesReturnsByGroupError::FailedOperationGroupPersonMapNotExist(_) => 7,
+            SearchFacesReturnsByGroupError::FailedOperationImageDecodeFailed(_) => 8,
+            SearchFacesReturnsByGroupError::FailedOperationImageDownloadError(_) => 9,
+            SearchFacesReturnsByGroupError::FailedOperationImageFacedetectFailed(_) => 10,
+            SearchFacesReturnsByGroupError::FailedOperationImageResolutionExceed(_) => 11,
             SearchFacesReturnsByGroupError::FailedOperationImageResolutionTooSmall(_) => {
-                Some("FailedOperation.ImageResolutionTooSmall")
+                12
             }
-            SearchFacesReturnsByGroupError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            SearchFacesReturnsByGroupError::FailedOperationRequestLimitExceeded(_) => {
-                Some("FailedOperation.RequestLimitExceeded")
-            }
-            SearchFacesReturnsByGroupError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            SearchFacesReturnsByGroupError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            SearchFacesReturnsByGroupError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            SearchFacesReturnsByGroupError::InternalError(_) => Some("InternalError"),
-            SearchFacesReturnsByGroupError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
+            SearchFacesReturnsByGroupError::FailedOperationImageSizeExceed(_) => 13,
+            SearchFacesReturnsByGroupError::FailedOperationRequestLimitExceeded(_) => 14,
+            SearchFacesReturnsByGroupError::FailedOperationRequestTimeout(_) => 15,
+            SearchFacesReturnsByGroupError::FailedOperationSearchFacesExceed(_) => 16,
+            SearchFacesReturnsByGroupError::FailedOperationServerError(_) => 17,
+            SearchFacesReturnsByGroupError::InternalError(_) => 18,
+            SearchFacesReturnsByGroupError::InvalidParameterInvalidParameter(_) => 19,
             SearchFacesReturnsByGroupError::InvalidParameterValueAccountFaceNumExceed(
                 _,
-            ) => Some("InvalidParameterValue.AccountFaceNumExceed"),
+            ) => 20,
             SearchFacesReturnsByGroupError::InvalidParameterValueDeleteFaceNumExceed(
                 _,
-            ) => Some("InvalidParameterValue.DeleteFaceNumExceed"),
+            ) => 21,
             SearchFacesReturnsByGroupError::InvalidParameterValueFaceMatchThresholdIllegal(
                 _,
-            ) => Some("InvalidParameterValue.FaceMatchThresholdIllegal"),
+            ) => 22,
             SearchFacesReturnsByGroupError::InvalidParameterValueGroupExDescriptionsExceed(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsExceed"),
+            ) => 23,
             SearchFacesReturnsByGroupError::InvalidParameterValueGroupExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIdentical"),
+            ) => 24,
             SearchFacesReturnsByGroupError::InvalidParameterValueGroupExDescriptionsNameIllegal(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameIllegal"),
+            ) => 25,
             SearchFacesReturnsByGroupError::InvalidParameterValueGroupExDescriptionsNameTooLong(
                 _,
-            ) => Some("InvalidParameterValue.GroupExDescriptionsNameTooLong"),
+            ) => 26,
             SearchFacesReturnsByGroupError::InvalidParameterValueGroupFaceNumExceed(
                 _,
-            ) => Some("InvalidParameterValue.GroupFaceNumExceed"),
+            ) => 27,
             SearchFacesReturnsByGroupError::InvalidParameterValueGroupIdAlreadyExist(
                 _,
-            ) => Some("InvalidParameterValue.GroupIdAlreadyExist"),
-            SearchFacesReturnsByGroupError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
-            }
-            SearchFacesReturnsByGroupError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            SearchFacesReturnsByGroupError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
-            }
-            SearchFacesReturnsByGroupError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
-            }
+            ) => 28,
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupIdIllegal(_) => 29,
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupIdNotExist(_) => 30,
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupIdTooLong(_) => 31,
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupIdsExceed(_) => 32,
             SearchFacesReturnsByGroupError::InvalidParameterValueGroupNameAlreadyExist(
                 _,
-            ) => Some("InvalidParameterValue.GroupNameAlreadyExist"),
+            ) => 33,
             SearchFacesReturnsByGroupError::InvalidParameterValueGroupNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupNameIllegal")
+                34
             }
             SearchFacesReturnsByGroupError::InvalidParameterValueGroupNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupNameTooLong")
+                35
             }
-            SearchFacesReturnsByGroupError::InvalidParameterValueGroupNumExceed(_) => {
-                Some("InvalidParameterValue.GroupNumExceed")
-            }
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupNumExceed(_) => 36,
             SearchFacesReturnsByGroupError::InvalidParameterValueGroupNumPerPersonExceed(
                 _,
-            ) => Some("InvalidParameterValue.GroupNumPerPersonExceed"),
-            SearchFacesReturnsByGroupError::InvalidParameterValueGroupTagIllegal(_) => {
-                Some("InvalidParameterValue.GroupTagIllegal")
-            }
-            SearchFacesReturnsByGroupError::InvalidParameterValueGroupTagTooLong(_) => {
-                Some("InvalidParameterValue.GroupTagTooLong")
-            }
-            SearchFacesReturnsByGroupError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            SearchFacesReturnsByGroupError::InvalidParameterValueLimitExceed(_) => {
-                Some("InvalidParameterValue.LimitExceed")
-            }
-            SearchFacesReturnsByGroupError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            SearchFacesReturnsByGroupError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            SearchFacesReturnsByGroupError::InvalidParameterValueOffsetExceed(_) => {
-                Some("InvalidParameterValue.OffsetExceed")
-            }
+            ) => 37,
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupTagIllegal(_) => 38,
+            SearchFacesReturnsByGroupError::InvalidParameterValueGroupTagTooLong(_) => 39,
+            SearchFacesReturnsByGroupError::InvalidParameterValueImageEmpty(_) => 40,
+            SearchFacesReturnsByGroupError::InvalidParameterValueLimitExceed(_) => 41,
+            SearchFacesReturnsByGroupError::InvalidParameterValueNoFaceInGroups(_) => 42,
+            SearchFacesReturnsByGroupError::InvalidParameterValueNoFaceInPhoto(_) => 43,
+            SearchFacesReturnsByGroupError::InvalidParameterValueOffsetExceed(_) => 44,
             SearchFacesReturnsByGroupError::InvalidParameterValuePersonExDescriptionInfosExceed(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionInfosExceed"),
+            ) => 45,
             SearchFacesReturnsByGroupError::InvalidParameterValuePersonExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ) => 46,
             SearchFacesReturnsByGroupError::InvalidParameterValuePersonExDescriptionsNameIllegal(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIllegal"),
+            ) => 47,
             SearchFacesReturnsByGroupError::InvalidParameterValuePersonExDescriptionsNameTooLong(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameTooLong"),
+            ) => 48,
             SearchFacesReturnsByGroupError::InvalidParameterValuePersonExistInGroup(
                 _,
-            ) => Some("InvalidParameterValue.PersonExistInGroup"),
+            ) => 49,
             SearchFacesReturnsByGroupError::InvalidParameterValuePersonFaceNumExceed(
                 _,
-            ) => Some("InvalidParameterValue.PersonFaceNumExceed"),
+            ) => 50,
             SearchFacesReturnsByGroupError::InvalidParameterValuePersonGenderIllegal(
                 _,
-            ) => Some("InvalidParameterValue.PersonGenderIllegal"),
+            ) => 51,
             SearchFacesReturnsByGroupError::InvalidParameterValuePersonIdAlreadyExist(
                 _,
-            ) => Some("InvalidParameterValue.PersonIdAlreadyExist"),
-            SearchFacesReturnsByGroupError::InvalidParameterValuePersonIdIllegal(_) => {
-                Some("InvalidParameterValue.PersonIdIllegal")
-            }
+            ) => 52,
+            SearchFacesReturnsByGroupError::InvalidParameterValuePersonIdIllegal(_) => 53,
             SearchFacesReturnsByGroupError::InvalidParameterValuePersonIdNotExist(_) => {
-                Some("InvalidParameterValue.PersonIdNotExist")
+                54
             }
-            SearchFacesReturnsByGroupError::InvalidParameterValuePersonIdTooLong(_) => {
-                Some("InvalidParameterValue.PersonIdTooLong")
-            }
+            SearchFacesReturnsByGroupError::InvalidParameterValuePersonIdTooLong(_) => 55,
             SearchFacesReturnsByGroupError::InvalidParameterValuePersonNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonNameIllegal")
+                56
             }
             SearchFacesReturnsByGroupError::InvalidParameterValuePersonNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonNameTooLong")
+                57
             }
             SearchFacesReturnsByGroupError::InvalidParameterValueQualityControlIllegal(
                 _,
-            ) => Some("InvalidParameterValue.QualityControlIllegal"),
+            ) => 58,
             SearchFacesReturnsByGroupError::InvalidParameterValueSearchPersonsExceed(
                 _,
-            ) => Some("InvalidParameterValue.SearchPersonsExceed"),
+            ) => 59,
             SearchFacesReturnsByGroupError::InvalidParameterValueUploadFaceNumExceed(
                 _,
-            ) => Some("InvalidParameterValue.UploadFaceNumExceed"),
-            SearchFacesReturnsByGroupError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            SearchFacesReturnsByGroupError::LimitExceededErrorFaceNumExceed(_) => {
-                Some("LimitExceeded.ErrorFaceNumExceed")
-            }
-            SearchFacesReturnsByGroupError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            SearchFacesReturnsByGroupError::ResourceUnavailableDelivering(_) => {
-                Some("ResourceUnavailable.Delivering")
-            }
-            SearchFacesReturnsByGroupError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            SearchFacesReturnsByGroupError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            SearchFacesReturnsByGroupError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            SearchFacesReturnsByGroupError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            SearchFacesReturnsByGroupError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            SearchFacesReturnsByGroupError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
+            ) => 60,
+            SearchFacesReturnsByGroupError::InvalidParameterValueUrlIllegal(_) => 61,
+            SearchFacesReturnsByGroupError::LimitExceededErrorFaceNumExceed(_) => 62,
+            SearchFacesReturnsByGroupError::MissingParameterErrorParameterEmpty(_) => 63,
+            SearchFacesReturnsByGroupError::ResourceUnavailableDelivering(_) => 64,
+            SearchFacesReturnsByGroupError::ResourceUnavailableFreeze(_) => 65,
+            SearchFacesReturnsByGroupError::ResourceUnavailableInArrears(_) => 66,
+            SearchFacesReturnsByGroupError::ResourceUnavailableNotExist(_) => 67,
+            SearchFacesReturnsByGroupError::ResourceUnavailableRecover(_) => 68,
+            SearchFacesReturnsByGroupError::ResourceUnavailableStopUsing(_) => 69,
+            SearchFacesReturnsByGroupError::ResourceUnavailableUnknownStatus(_) => 70,
             SearchFacesReturnsByGroupError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
+                71
             }
-            SearchFacesReturnsByGroupError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            SearchFacesReturnsByGroupError::Common(e) => Some(e.kind().code()),
-            SearchFacesReturnsByGroupError::Unhandled(_) => None,
-        }
+            SearchFacesReturnsByGroupError::UnsupportedOperationUnknowMethod(_) => 72,
+            SearchFacesReturnsByGroupError::Common(e) => return Some(e.kind().code()),
+            SearchFacesReturnsByGroupError::Unhandled(_) => return None,
+        };
+        SearchFacesReturnsByGroupError::OWN_CODES.get(position).copied()
     }
     fn request_id(
         output: &SearchFacesReturnsByGroupResponse,
@@ -979,6 +896,83 @@ pub enum SearchFacesReturnsByGroupError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl SearchFacesReturnsByGroupError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "AuthFailure.InvalidAuthorization",
+        "FailedOperation.AcrossVersionsError",
+        "FailedOperation.ConflictOperation",
+        "FailedOperation.DuplicatedGroupDescription",
+        "FailedOperation.FaceSizeTooSmall",
+        "FailedOperation.GroupInDeletedState",
+        "FailedOperation.GroupPersonMapExist",
+        "FailedOperation.GroupPersonMapNotExist",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageResolutionExceed",
+        "FailedOperation.ImageResolutionTooSmall",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestLimitExceeded",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.AccountFaceNumExceed",
+        "InvalidParameterValue.DeleteFaceNumExceed",
+        "InvalidParameterValue.FaceMatchThresholdIllegal",
+        "InvalidParameterValue.GroupExDescriptionsExceed",
+        "InvalidParameterValue.GroupExDescriptionsNameIdentical",
+        "InvalidParameterValue.GroupExDescriptionsNameIllegal",
+        "InvalidParameterValue.GroupExDescriptionsNameTooLong",
+        "InvalidParameterValue.GroupFaceNumExceed",
+        "InvalidParameterValue.GroupIdAlreadyExist",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.GroupNameAlreadyExist",
+        "InvalidParameterValue.GroupNameIllegal",
+        "InvalidParameterValue.GroupNameTooLong",
+        "InvalidParameterValue.GroupNumExceed",
+        "InvalidParameterValue.GroupNumPerPersonExceed",
+        "InvalidParameterValue.GroupTagIllegal",
+        "InvalidParameterValue.GroupTagTooLong",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.OffsetExceed",
+        "InvalidParameterValue.PersonExDescriptionInfosExceed",
+        "InvalidParameterValue.PersonExDescriptionsNameIdentical",
+        "InvalidParameterValue.PersonExDescriptionsNameIllegal",
+        "InvalidParameterValue.PersonExDescriptionsNameTooLong",
+        "InvalidParameterValue.PersonExistInGroup",
+        "InvalidParameterValue.PersonFaceNumExceed",
+        "InvalidParameterValue.PersonGenderIllegal",
+        "InvalidParameterValue.PersonIdAlreadyExist",
+        "InvalidParameterValue.PersonIdIllegal",
+        "InvalidParameterValue.PersonIdNotExist",
+        "InvalidParameterValue.PersonIdTooLong",
+        "InvalidParameterValue.PersonNameIllegal",
+        "InvalidParameterValue.PersonNameTooLong",
+        "InvalidParameterValue.QualityControlIllegal",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UploadFaceNumExceed",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded.ErrorFaceNumExceed",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.Delivering",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -1115,218 +1109,96 @@ impl SearchFacesReturnsByGroupError {
 impl crate::runtime::sealed::Sealed for SearchFacesReturnsByGroupError {}
 impl crate::runtime::error::ServiceError for SearchFacesReturnsByGroupError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "FailedOperation.AcrossVersionsError" => {
-                Self::FailedOperationAcrossVersionsError(metadata)
-            }
-            "FailedOperation.ConflictOperation" => {
-                Self::FailedOperationConflictOperation(metadata)
-            }
-            "FailedOperation.DuplicatedGroupDescription" => {
-                Self::FailedOperationDuplicatedGroupDescription(metadata)
-            }
-            "FailedOperation.FaceSizeTooSmall" => {
-                Self::FailedOperationFaceSizeTooSmall(metadata)
-            }
-            "FailedOperation.GroupInDeletedState" => {
-                Self::FailedOperationGroupInDeletedState(metadata)
-            }
-            "FailedOperation.GroupPersonMapExist" => {
-                Self::FailedOperationGroupPersonMapExist(metadata)
-            }
-            "FailedOperation.GroupPersonMapNotExist" => {
-                Self::FailedOperationGroupPersonMapNotExist(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageResolutionExceed" => {
-                Self::FailedOperationImageResolutionExceed(metadata)
-            }
-            "FailedOperation.ImageResolutionTooSmall" => {
-                Self::FailedOperationImageResolutionTooSmall(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestLimitExceeded" => {
-                Self::FailedOperationRequestLimitExceeded(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.AccountFaceNumExceed" => {
-                Self::InvalidParameterValueAccountFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.DeleteFaceNumExceed" => {
-                Self::InvalidParameterValueDeleteFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.FaceMatchThresholdIllegal" => {
-                Self::InvalidParameterValueFaceMatchThresholdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsExceed" => {
-                Self::InvalidParameterValueGroupExDescriptionsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsNameIdentical" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
+            Some(1) => Self::FailedOperationAcrossVersionsError(metadata),
+            Some(2) => Self::FailedOperationConflictOperation(metadata),
+            Some(3) => Self::FailedOperationDuplicatedGroupDescription(metadata),
+            Some(4) => Self::FailedOperationFaceSizeTooSmall(metadata),
+            Some(5) => Self::FailedOperationGroupInDeletedState(metadata),
+            Some(6) => Self::FailedOperationGroupPersonMapExist(metadata),
+            Some(7) => Self::FailedOperationGroupPersonMapNotExist(metadata),
+            Some(8) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(9) => Self::FailedOperationImageDownloadError(metadata),
+            Some(10) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(11) => Self::FailedOperationImageResolutionExceed(metadata),
+            Some(12) => Self::FailedOperationImageResolutionTooSmall(metadata),
+            Some(13) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(14) => Self::FailedOperationRequestLimitExceeded(metadata),
+            Some(15) => Self::FailedOperationRequestTimeout(metadata),
+            Some(16) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(17) => Self::FailedOperationServerError(metadata),
+            Some(18) => Self::InternalError(metadata),
+            Some(19) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(20) => Self::InvalidParameterValueAccountFaceNumExceed(metadata),
+            Some(21) => Self::InvalidParameterValueDeleteFaceNumExceed(metadata),
+            Some(22) => Self::InvalidParameterValueFaceMatchThresholdIllegal(metadata),
+            Some(23) => Self::InvalidParameterValueGroupExDescriptionsExceed(metadata),
+            Some(24) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameIllegal" => {
+            Some(25) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameTooLong" => {
+            Some(26) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.GroupFaceNumExceed" => {
-                Self::InvalidParameterValueGroupFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupIdAlreadyExist" => {
-                Self::InvalidParameterValueGroupIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNameAlreadyExist" => {
-                Self::InvalidParameterValueGroupNameAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupNameIllegal" => {
-                Self::InvalidParameterValueGroupNameIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupNameTooLong" => {
-                Self::InvalidParameterValueGroupNameTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupNumExceed" => {
-                Self::InvalidParameterValueGroupNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNumPerPersonExceed" => {
-                Self::InvalidParameterValueGroupNumPerPersonExceed(metadata)
-            }
-            "InvalidParameterValue.GroupTagIllegal" => {
-                Self::InvalidParameterValueGroupTagIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupTagTooLong" => {
-                Self::InvalidParameterValueGroupTagTooLong(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.OffsetExceed" => {
-                Self::InvalidParameterValueOffsetExceed(metadata)
-            }
-            "InvalidParameterValue.PersonExDescriptionInfosExceed" => {
+            Some(27) => Self::InvalidParameterValueGroupFaceNumExceed(metadata),
+            Some(28) => Self::InvalidParameterValueGroupIdAlreadyExist(metadata),
+            Some(29) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(30) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(31) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(32) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(33) => Self::InvalidParameterValueGroupNameAlreadyExist(metadata),
+            Some(34) => Self::InvalidParameterValueGroupNameIllegal(metadata),
+            Some(35) => Self::InvalidParameterValueGroupNameTooLong(metadata),
+            Some(36) => Self::InvalidParameterValueGroupNumExceed(metadata),
+            Some(37) => Self::InvalidParameterValueGroupNumPerPersonExceed(metadata),
+            Some(38) => Self::InvalidParameterValueGroupTagIllegal(metadata),
+            Some(39) => Self::InvalidParameterValueGroupTagTooLong(metadata),
+            Some(40) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(41) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(42) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(43) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(44) => Self::InvalidParameterValueOffsetExceed(metadata),
+            Some(45) => {
                 Self::InvalidParameterValuePersonExDescriptionInfosExceed(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIdentical" => {
+            Some(46) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIllegal" => {
+            Some(47) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameTooLong" => {
+            Some(48) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.PersonExistInGroup" => {
-                Self::InvalidParameterValuePersonExistInGroup(metadata)
-            }
-            "InvalidParameterValue.PersonFaceNumExceed" => {
-                Self::InvalidParameterValuePersonFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.PersonGenderIllegal" => {
-                Self::InvalidParameterValuePersonGenderIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdAlreadyExist" => {
-                Self::InvalidParameterValuePersonIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdIllegal" => {
-                Self::InvalidParameterValuePersonIdIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdNotExist" => {
-                Self::InvalidParameterValuePersonIdNotExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdTooLong" => {
-                Self::InvalidParameterValuePersonIdTooLong(metadata)
-            }
-            "InvalidParameterValue.PersonNameIllegal" => {
-                Self::InvalidParameterValuePersonNameIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonNameTooLong" => {
-                Self::InvalidParameterValuePersonNameTooLong(metadata)
-            }
-            "InvalidParameterValue.QualityControlIllegal" => {
-                Self::InvalidParameterValueQualityControlIllegal(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UploadFaceNumExceed" => {
-                Self::InvalidParameterValueUploadFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded.ErrorFaceNumExceed" => {
-                Self::LimitExceededErrorFaceNumExceed(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.Delivering" => {
-                Self::ResourceUnavailableDelivering(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(49) => Self::InvalidParameterValuePersonExistInGroup(metadata),
+            Some(50) => Self::InvalidParameterValuePersonFaceNumExceed(metadata),
+            Some(51) => Self::InvalidParameterValuePersonGenderIllegal(metadata),
+            Some(52) => Self::InvalidParameterValuePersonIdAlreadyExist(metadata),
+            Some(53) => Self::InvalidParameterValuePersonIdIllegal(metadata),
+            Some(54) => Self::InvalidParameterValuePersonIdNotExist(metadata),
+            Some(55) => Self::InvalidParameterValuePersonIdTooLong(metadata),
+            Some(56) => Self::InvalidParameterValuePersonNameIllegal(metadata),
+            Some(57) => Self::InvalidParameterValuePersonNameTooLong(metadata),
+            Some(58) => Self::InvalidParameterValueQualityControlIllegal(metadata),
+            Some(59) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(60) => Self::InvalidParameterValueUploadFaceNumExceed(metadata),
+            Some(61) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(62) => Self::LimitExceededErrorFaceNumExceed(metadata),
+            Some(63) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(64) => Self::ResourceUnavailableDelivering(metadata),
+            Some(65) => Self::ResourceUnavailableFreeze(metadata),
+            Some(66) => Self::ResourceUnavailableInArrears(metadata),
+            Some(67) => Self::ResourceUnavailableNotExist(metadata),
+            Some(68) => Self::ResourceUnavailableRecover(metadata),
+            Some(69) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(70) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(71) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(72) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

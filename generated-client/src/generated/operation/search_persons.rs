@@ -499,131 +499,54 @@ impl crate::runtime::action::Action for SearchPersonsRequest {
         SearchPersonsRequest::validate(self)
     }
     fn error_code(error: &SearchPersonsError) -> ::core::option::Option<&'static str> {
-        match error {
-            SearchPersonsError::AuthFailureInvalidAuthorization(_) => {
-                Some("AuthFailure.InvalidAuthorization")
-            }
-            SearchPersonsError::FailedOperationAcrossVersionsError(_) => {
-                Some("FailedOperation.AcrossVersionsError")
-            }
-            SearchPersonsError::FailedOperationFaceSizeTooSmall(_) => {
-                Some("FailedOperation.FaceSizeTooSmall")
-            }
-            SearchPersonsError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            SearchPersonsError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            SearchPersonsError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            SearchPersonsError::FailedOperationImageResolutionExceed(_) => {
-                Some("FailedOperation.ImageResolutionExceed")
-            }
-            SearchPersonsError::FailedOperationImageResolutionTooSmall(_) => {
-                Some("FailedOperation.ImageResolutionTooSmall")
-            }
-            SearchPersonsError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            SearchPersonsError::FailedOperationRequestLimitExceeded(_) => {
-                Some("FailedOperation.RequestLimitExceeded")
-            }
-            SearchPersonsError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            SearchPersonsError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            SearchPersonsError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            SearchPersonsError::InternalError(_) => Some("InternalError"),
-            SearchPersonsError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
-            SearchPersonsError::InvalidParameterValueFaceMatchThresholdIllegal(_) => {
-                Some("InvalidParameterValue.FaceMatchThresholdIllegal")
-            }
-            SearchPersonsError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
-            }
-            SearchPersonsError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            SearchPersonsError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
-            }
-            SearchPersonsError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
-            }
-            SearchPersonsError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            SearchPersonsError::InvalidParameterValueImageEmptyError(_) => {
-                Some("InvalidParameterValue.ImageEmptyError")
-            }
-            SearchPersonsError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            SearchPersonsError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            SearchPersonsError::InvalidParameterValueQualityControlIllegal(_) => {
-                Some("InvalidParameterValue.QualityControlIllegal")
-            }
-            SearchPersonsError::InvalidParameterValueSearchPersonsExceed(_) => {
-                Some("InvalidParameterValue.SearchPersonsExceed")
-            }
+        let position = match error {
+            SearchPersonsError::AuthFailureInvalidAuthorization(_) => 0,
+            SearchPersonsError::FailedOperationAcrossVersionsError(_) => 1,
+            SearchPersonsError::FailedOperationFaceSizeTooSmall(_) => 2,
+            SearchPersonsError::FailedOperationImageDecodeFailed(_) => 3,
+            SearchPersonsError::FailedOperationImageDownloadError(_) => 4,
+            SearchPersonsError::FailedOperationImageFacedetectFailed(_) => 5,
+            SearchPersonsError::FailedOperationImageResolutionExceed(_) => 6,
+            SearchPersonsError::FailedOperationImageResolutionTooSmall(_) => 7,
+            SearchPersonsError::FailedOperationImageSizeExceed(_) => 8,
+            SearchPersonsError::FailedOperationRequestLimitExceeded(_) => 9,
+            SearchPersonsError::FailedOperationRequestTimeout(_) => 10,
+            SearchPersonsError::FailedOperationSearchFacesExceed(_) => 11,
+            SearchPersonsError::FailedOperationServerError(_) => 12,
+            SearchPersonsError::InternalError(_) => 13,
+            SearchPersonsError::InvalidParameterInvalidParameter(_) => 14,
+            SearchPersonsError::InvalidParameterValueFaceMatchThresholdIllegal(_) => 15,
+            SearchPersonsError::InvalidParameterValueGroupIdIllegal(_) => 16,
+            SearchPersonsError::InvalidParameterValueGroupIdNotExist(_) => 17,
+            SearchPersonsError::InvalidParameterValueGroupIdTooLong(_) => 18,
+            SearchPersonsError::InvalidParameterValueGroupIdsExceed(_) => 19,
+            SearchPersonsError::InvalidParameterValueImageEmpty(_) => 20,
+            SearchPersonsError::InvalidParameterValueImageEmptyError(_) => 21,
+            SearchPersonsError::InvalidParameterValueNoFaceInGroups(_) => 22,
+            SearchPersonsError::InvalidParameterValueNoFaceInPhoto(_) => 23,
+            SearchPersonsError::InvalidParameterValueQualityControlIllegal(_) => 24,
+            SearchPersonsError::InvalidParameterValueSearchPersonsExceed(_) => 25,
             SearchPersonsError::InvalidParameterValueUnsupportedGroupFaceModelVersion(
                 _,
-            ) => Some("InvalidParameterValue.UnsupportedGroupFaceModelVersion"),
-            SearchPersonsError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            SearchPersonsError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            SearchPersonsError::ResourceUnavailableChargeStatusException(_) => {
-                Some("ResourceUnavailable.ChargeStatusException")
-            }
-            SearchPersonsError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            SearchPersonsError::ResourceUnavailableGetAuthInfoError(_) => {
-                Some("ResourceUnavailable.GetAuthInfoError")
-            }
-            SearchPersonsError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            SearchPersonsError::ResourceUnavailableLowBalance(_) => {
-                Some("ResourceUnavailable.LowBalance")
-            }
-            SearchPersonsError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            SearchPersonsError::ResourceUnavailableNotReady(_) => {
-                Some("ResourceUnavailable.NotReady")
-            }
-            SearchPersonsError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            SearchPersonsError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            SearchPersonsError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            SearchPersonsError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            SearchPersonsError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            SearchPersonsError::Common(e) => Some(e.kind().code()),
-            SearchPersonsError::Unhandled(_) => None,
-        }
+            ) => 26,
+            SearchPersonsError::InvalidParameterValueUrlIllegal(_) => 27,
+            SearchPersonsError::MissingParameterErrorParameterEmpty(_) => 28,
+            SearchPersonsError::ResourceUnavailableChargeStatusException(_) => 29,
+            SearchPersonsError::ResourceUnavailableFreeze(_) => 30,
+            SearchPersonsError::ResourceUnavailableGetAuthInfoError(_) => 31,
+            SearchPersonsError::ResourceUnavailableInArrears(_) => 32,
+            SearchPersonsError::ResourceUnavailableLowBalance(_) => 33,
+            SearchPersonsError::ResourceUnavailableNotExist(_) => 34,
+            SearchPersonsError::ResourceUnavailableNotReady(_) => 35,
+            SearchPersonsError::ResourceUnavailableRecover(_) => 36,
+            SearchPersonsError::ResourceUnavailableStopUsing(_) => 37,
+            SearchPersonsError::ResourceUnavailableUnknownStatus(_) => 38,
+            SearchPersonsError::ResourcesSoldOutChargeStatusException(_) => 39,
+            SearchPersonsError::UnsupportedOperationUnknowMethod(_) => 40,
+            SearchPersonsError::Common(e) => return Some(e.kind().code()),
+            SearchPersonsError::Unhandled(_) => return None,
+        };
+        SearchPersonsError::OWN_CODES.get(position).copied()
     }
     fn request_id(output: &SearchPersonsResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
@@ -877,6 +800,51 @@ pub enum SearchPersonsError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl SearchPersonsError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "AuthFailure.InvalidAuthorization",
+        "FailedOperation.AcrossVersionsError",
+        "FailedOperation.FaceSizeTooSmall",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageResolutionExceed",
+        "FailedOperation.ImageResolutionTooSmall",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestLimitExceeded",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.FaceMatchThresholdIllegal",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.ImageEmptyError",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.QualityControlIllegal",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UnsupportedGroupFaceModelVersion",
+        "InvalidParameterValue.UrlIllegal",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.ChargeStatusException",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.GetAuthInfoError",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.LowBalance",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.NotReady",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -981,120 +949,52 @@ impl SearchPersonsError {
 impl crate::runtime::sealed::Sealed for SearchPersonsError {}
 impl crate::runtime::error::ServiceError for SearchPersonsError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "FailedOperation.AcrossVersionsError" => {
-                Self::FailedOperationAcrossVersionsError(metadata)
-            }
-            "FailedOperation.FaceSizeTooSmall" => {
-                Self::FailedOperationFaceSizeTooSmall(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageResolutionExceed" => {
-                Self::FailedOperationImageResolutionExceed(metadata)
-            }
-            "FailedOperation.ImageResolutionTooSmall" => {
-                Self::FailedOperationImageResolutionTooSmall(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestLimitExceeded" => {
-                Self::FailedOperationRequestLimitExceeded(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.FaceMatchThresholdIllegal" => {
-                Self::InvalidParameterValueFaceMatchThresholdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.ImageEmptyError" => {
-                Self::InvalidParameterValueImageEmptyError(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.QualityControlIllegal" => {
-                Self::InvalidParameterValueQualityControlIllegal(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UnsupportedGroupFaceModelVersion" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
+            Some(1) => Self::FailedOperationAcrossVersionsError(metadata),
+            Some(2) => Self::FailedOperationFaceSizeTooSmall(metadata),
+            Some(3) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(4) => Self::FailedOperationImageDownloadError(metadata),
+            Some(5) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(6) => Self::FailedOperationImageResolutionExceed(metadata),
+            Some(7) => Self::FailedOperationImageResolutionTooSmall(metadata),
+            Some(8) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(9) => Self::FailedOperationRequestLimitExceeded(metadata),
+            Some(10) => Self::FailedOperationRequestTimeout(metadata),
+            Some(11) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(12) => Self::FailedOperationServerError(metadata),
+            Some(13) => Self::InternalError(metadata),
+            Some(14) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(15) => Self::InvalidParameterValueFaceMatchThresholdIllegal(metadata),
+            Some(16) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(17) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(18) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(19) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(20) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(21) => Self::InvalidParameterValueImageEmptyError(metadata),
+            Some(22) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(23) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(24) => Self::InvalidParameterValueQualityControlIllegal(metadata),
+            Some(25) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(26) => {
                 Self::InvalidParameterValueUnsupportedGroupFaceModelVersion(metadata)
             }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.ChargeStatusException" => {
-                Self::ResourceUnavailableChargeStatusException(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.GetAuthInfoError" => {
-                Self::ResourceUnavailableGetAuthInfoError(metadata)
-            }
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.LowBalance" => {
-                Self::ResourceUnavailableLowBalance(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.NotReady" => Self::ResourceUnavailableNotReady(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(27) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(28) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(29) => Self::ResourceUnavailableChargeStatusException(metadata),
+            Some(30) => Self::ResourceUnavailableFreeze(metadata),
+            Some(31) => Self::ResourceUnavailableGetAuthInfoError(metadata),
+            Some(32) => Self::ResourceUnavailableInArrears(metadata),
+            Some(33) => Self::ResourceUnavailableLowBalance(metadata),
+            Some(34) => Self::ResourceUnavailableNotExist(metadata),
+            Some(35) => Self::ResourceUnavailableNotReady(metadata),
+            Some(36) => Self::ResourceUnavailableRecover(metadata),
+            Some(37) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(38) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(39) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(40) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

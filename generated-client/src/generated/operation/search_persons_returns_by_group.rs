@@ -455,125 +455,82 @@ impl crate::runtime::action::Action for SearchPersonsReturnsByGroupRequest {
     fn error_code(
         error: &SearchPersonsReturnsByGroupError,
     ) -> ::core::option::Option<&'static str> {
-        match error {
-            SearchPersonsReturnsByGroupError::FailedOperationAcrossVersionsError(_) => {
-                Some("FailedOperation.AcrossVersionsError")
-            }
-            SearchPersonsReturnsByGroupError::FailedOperationFaceSizeTooSmall(_) => {
-                Some("FailedOperation.FaceSizeTooSmall")
-            }
-            SearchPersonsReturnsByGroupError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            SearchPersonsReturnsByGroupError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
+        let position = match error {
+            SearchPersonsReturnsByGroupError::FailedOperationAcrossVersionsError(_) => 0,
+            SearchPersonsReturnsByGroupError::FailedOperationFaceSizeTooSmall(_) => 1,
+            SearchPersonsReturnsByGroupError::FailedOperationImageDecodeFailed(_) => 2,
+            SearchPersonsReturnsByGroupError::FailedOperationImageDownloadError(_) => 3,
             SearchPersonsReturnsByGroupError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
+                4
             }
             SearchPersonsReturnsByGroupError::FailedOperationImageResolutionExceed(_) => {
-                Some("FailedOperation.ImageResolutionExceed")
+                5
             }
             SearchPersonsReturnsByGroupError::FailedOperationImageResolutionTooSmall(
                 _,
-            ) => Some("FailedOperation.ImageResolutionTooSmall"),
-            SearchPersonsReturnsByGroupError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            SearchPersonsReturnsByGroupError::FailedOperationRequestLimitExceeded(_) => {
-                Some("FailedOperation.RequestLimitExceeded")
-            }
-            SearchPersonsReturnsByGroupError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            SearchPersonsReturnsByGroupError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            SearchPersonsReturnsByGroupError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            SearchPersonsReturnsByGroupError::InternalError(_) => Some("InternalError"),
-            SearchPersonsReturnsByGroupError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
+            ) => 6,
+            SearchPersonsReturnsByGroupError::FailedOperationImageSizeExceed(_) => 7,
+            SearchPersonsReturnsByGroupError::FailedOperationRequestLimitExceeded(_) => 8,
+            SearchPersonsReturnsByGroupError::FailedOperationRequestTimeout(_) => 9,
+            SearchPersonsReturnsByGroupError::FailedOperationSearchFacesExceed(_) => 10,
+            SearchPersonsReturnsByGroupError::FailedOperationServerError(_) => 11,
+            SearchPersonsReturnsByGroupError::InternalError(_) => 12,
+            SearchPersonsReturnsByGroupError::InvalidParameterInvalidParameter(_) => 13,
             SearchPersonsReturnsByGroupError::InvalidParameterValueFaceMatchThresholdIllegal(
                 _,
-            ) => Some("InvalidParameterValue.FaceMatchThresholdIllegal"),
+            ) => 14,
             SearchPersonsReturnsByGroupError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
+                15
             }
             SearchPersonsReturnsByGroupError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
+                16
             }
             SearchPersonsReturnsByGroupError::InvalidParameterValueGroupIdNotExists(
                 _,
-            ) => Some("InvalidParameterValue.GroupIdNotExists"),
+            ) => 17,
             SearchPersonsReturnsByGroupError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
+                18
             }
             SearchPersonsReturnsByGroupError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
+                19
             }
-            SearchPersonsReturnsByGroupError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            SearchPersonsReturnsByGroupError::InvalidParameterValueLimitExceed(_) => {
-                Some("InvalidParameterValue.LimitExceed")
-            }
+            SearchPersonsReturnsByGroupError::InvalidParameterValueImageEmpty(_) => 20,
+            SearchPersonsReturnsByGroupError::InvalidParameterValueLimitExceed(_) => 21,
             SearchPersonsReturnsByGroupError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
+                22
             }
-            SearchPersonsReturnsByGroupError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
+            SearchPersonsReturnsByGroupError::InvalidParameterValueNoFaceInPhoto(_) => 23,
             SearchPersonsReturnsByGroupError::InvalidParameterValueQualityControlIllegal(
                 _,
-            ) => Some("InvalidParameterValue.QualityControlIllegal"),
+            ) => 24,
             SearchPersonsReturnsByGroupError::InvalidParameterValueSearchPersonsExceed(
                 _,
-            ) => Some("InvalidParameterValue.SearchPersonsExceed"),
+            ) => 25,
             SearchPersonsReturnsByGroupError::InvalidParameterValueUnsupportedGroupFaceModelVersion(
                 _,
-            ) => Some("InvalidParameterValue.UnsupportedGroupFaceModelVersion"),
-            SearchPersonsReturnsByGroupError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
+            ) => 26,
+            SearchPersonsReturnsByGroupError::InvalidParameterValueUrlIllegal(_) => 27,
             SearchPersonsReturnsByGroupError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
+                28
             }
             SearchPersonsReturnsByGroupError::ResourceUnavailableChargeStatusException(
                 _,
-            ) => Some("ResourceUnavailable.ChargeStatusException"),
-            SearchPersonsReturnsByGroupError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            SearchPersonsReturnsByGroupError::ResourceUnavailableLowBalance(_) => {
-                Some("ResourceUnavailable.LowBalance")
-            }
-            SearchPersonsReturnsByGroupError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            SearchPersonsReturnsByGroupError::ResourceUnavailableNotReady(_) => {
-                Some("ResourceUnavailable.NotReady")
-            }
-            SearchPersonsReturnsByGroupError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            SearchPersonsReturnsByGroupError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            SearchPersonsReturnsByGroupError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
+            ) => 29,
+            SearchPersonsReturnsByGroupError::ResourceUnavailableInArrears(_) => 30,
+            SearchPersonsReturnsByGroupError::ResourceUnavailableLowBalance(_) => 31,
+            SearchPersonsReturnsByGroupError::ResourceUnavailableNotExist(_) => 32,
+            SearchPersonsReturnsByGroupError::ResourceUnavailableNotReady(_) => 33,
+            SearchPersonsReturnsByGroupError::ResourceUnavailableRecover(_) => 34,
+            SearchPersonsReturnsByGroupError::ResourceUnavailableStopUsing(_) => 35,
+            SearchPersonsReturnsByGroupError::ResourceUnavailableUnknownStatus(_) => 36,
             SearchPersonsReturnsByGroupError::ResourcesSoldOutChargeStatusException(
                 _,
-            ) => Some("ResourcesSoldOut.ChargeStatusException"),
-            SearchPersonsReturnsByGroupError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            SearchPersonsReturnsByGroupError::Common(e) => Some(e.kind().code()),
-            SearchPersonsReturnsByGroupError::Unhandled(_) => None,
-        }
+            ) => 37,
+            SearchPersonsReturnsByGroupError::UnsupportedOperationUnknowMethod(_) => 38,
+            SearchPersonsReturnsByGroupError::Common(e) => return Some(e.kind().code()),
+            SearchPersonsReturnsByGroupError::Unhandled(_) => return None,
+        };
+        SearchPersonsReturnsByGroupError::OWN_CODES.get(position).copied()
     }
     fn request_id(
         output: &SearchPersonsReturnsByGroupResponse,
@@ -787,6 +744,49 @@ pub enum SearchPersonsReturnsByGroupError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl SearchPersonsReturnsByGroupError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "FailedOperation.AcrossVersionsError",
+        "FailedOperation.FaceSizeTooSmall",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageResolutionExceed",
+        "FailedOperation.ImageResolutionTooSmall",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestLimitExceeded",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.FaceMatchThresholdIllegal",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdNotExists",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.QualityControlIllegal",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UnsupportedGroupFaceModelVersion",
+        "InvalidParameterValue.UrlIllegal",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.ChargeStatusException",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.LowBalance",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.NotReady",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -889,116 +889,50 @@ impl SearchPersonsReturnsByGroupError {
 impl crate::runtime::sealed::Sealed for SearchPersonsReturnsByGroupError {}
 impl crate::runtime::error::ServiceError for SearchPersonsReturnsByGroupError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "FailedOperation.AcrossVersionsError" => {
-                Self::FailedOperationAcrossVersionsError(metadata)
-            }
-            "FailedOperation.FaceSizeTooSmall" => {
-                Self::FailedOperationFaceSizeTooSmall(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageResolutionExceed" => {
-                Self::FailedOperationImageResolutionExceed(metadata)
-            }
-            "FailedOperation.ImageResolutionTooSmall" => {
-                Self::FailedOperationImageResolutionTooSmall(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestLimitExceeded" => {
-                Self::FailedOperationRequestLimitExceeded(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.FaceMatchThresholdIllegal" => {
-                Self::InvalidParameterValueFaceMatchThresholdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExists" => {
-                Self::InvalidParameterValueGroupIdNotExists(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.QualityControlIllegal" => {
-                Self::InvalidParameterValueQualityControlIllegal(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UnsupportedGroupFaceModelVersion" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::FailedOperationAcrossVersionsError(metadata),
+            Some(1) => Self::FailedOperationFaceSizeTooSmall(metadata),
+            Some(2) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(3) => Self::FailedOperationImageDownloadError(metadata),
+            Some(4) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(5) => Self::FailedOperationImageResolutionExceed(metadata),
+            Some(6) => Self::FailedOperationImageResolutionTooSmall(metadata),
+            Some(7) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(8) => Self::FailedOperationRequestLimitExceeded(metadata),
+            Some(9) => Self::FailedOperationRequestTimeout(metadata),
+            Some(10) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(11) => Self::FailedOperationServerError(metadata),
+            Some(12) => Self::InternalError(metadata),
+            Some(13) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(14) => Self::InvalidParameterValueFaceMatchThresholdIllegal(metadata),
+            Some(15) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(16) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(17) => Self::InvalidParameterValueGroupIdNotExists(metadata),
+            Some(18) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(19) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(20) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(21) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(22) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(23) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(24) => Self::InvalidParameterValueQualityControlIllegal(metadata),
+            Some(25) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(26) => {
                 Self::InvalidParameterValueUnsupportedGroupFaceModelVersion(metadata)
             }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.ChargeStatusException" => {
-                Self::ResourceUnavailableChargeStatusException(metadata)
-            }
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.LowBalance" => {
-                Self::ResourceUnavailableLowBalance(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.NotReady" => Self::ResourceUnavailableNotReady(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(27) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(28) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(29) => Self::ResourceUnavailableChargeStatusException(metadata),
+            Some(30) => Self::ResourceUnavailableInArrears(metadata),
+            Some(31) => Self::ResourceUnavailableLowBalance(metadata),
+            Some(32) => Self::ResourceUnavailableNotExist(metadata),
+            Some(33) => Self::ResourceUnavailableNotReady(metadata),
+            Some(34) => Self::ResourceUnavailableRecover(metadata),
+            Some(35) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(36) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(37) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(38) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

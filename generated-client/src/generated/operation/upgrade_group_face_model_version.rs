@@ -173,43 +173,30 @@ impl crate::runtime::action::Action for UpgradeGroupFaceModelVersionRequest {
     fn error_code(
         error: &UpgradeGroupFaceModelVersionError,
     ) -> ::core::option::Option<&'static str> {
-        match error {
-            UpgradeGroupFaceModelVersionError::FailedOperationGroupCannotUpgrade(_) => {
-                Some("FailedOperation.GroupCannotUpgrade")
-            }
-            UpgradeGroupFaceModelVersionError::FailedOperationGroupLostFaces(_) => {
-                Some("FailedOperation.GroupLostFaces")
-            }
-            UpgradeGroupFaceModelVersionError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            UpgradeGroupFaceModelVersionError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
+        let position = match error {
+            UpgradeGroupFaceModelVersionError::FailedOperationGroupCannotUpgrade(_) => 0,
+            UpgradeGroupFaceModelVersionError::FailedOperationGroupLostFaces(_) => 1,
+            UpgradeGroupFaceModelVersionError::FailedOperationRequestTimeout(_) => 2,
+            UpgradeGroupFaceModelVersionError::FailedOperationServerError(_) => 3,
             UpgradeGroupFaceModelVersionError::InvalidParameterValueFaceModelVersionIllegal(
                 _,
-            ) => Some("InvalidParameterValue.FaceModelVersionIllegal"),
+            ) => 4,
             UpgradeGroupFaceModelVersionError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
+                5
             }
             UpgradeGroupFaceModelVersionError::InvalidParameterValueGroupIdNotExist(
                 _,
-            ) => Some("InvalidParameterValue.GroupIdNotExist"),
-            UpgradeGroupFaceModelVersionError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            UpgradeGroupFaceModelVersionError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            UpgradeGroupFaceModelVersionError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
+            ) => 6,
+            UpgradeGroupFaceModelVersionError::ResourceUnavailableInArrears(_) => 7,
+            UpgradeGroupFaceModelVersionError::ResourceUnavailableNotExist(_) => 8,
+            UpgradeGroupFaceModelVersionError::ResourceUnavailableStopUsing(_) => 9,
             UpgradeGroupFaceModelVersionError::ResourcesSoldOutChargeStatusException(
                 _,
-            ) => Some("ResourcesSoldOut.ChargeStatusException"),
-            UpgradeGroupFaceModelVersionError::Common(e) => Some(e.kind().code()),
-            UpgradeGroupFaceModelVersionError::Unhandled(_) => None,
-        }
+            ) => 10,
+            UpgradeGroupFaceModelVersionError::Common(e) => return Some(e.kind().code()),
+            UpgradeGroupFaceModelVersionError::Unhandled(_) => return None,
+        };
+        UpgradeGroupFaceModelVersionError::OWN_CODES.get(position).copied()
     }
     fn request_id(
         output: &UpgradeGroupFaceModelVersionResponse,
@@ -308,6 +295,21 @@ pub enum UpgradeGroupFaceModelVersionError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl UpgradeGroupFaceModelVersionError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "FailedOperation.GroupCannotUpgrade",
+        "FailedOperation.GroupLostFaces",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.ServerError",
+        "InvalidParameterValue.FaceModelVersionIllegal",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.StopUsing",
+        "ResourcesSoldOut.ChargeStatusException",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -379,38 +381,20 @@ impl UpgradeGroupFaceModelVersionError {
 impl crate::runtime::sealed::Sealed for UpgradeGroupFaceModelVersionError {}
 impl crate::runtime::error::ServiceError for UpgradeGroupFaceModelVersionError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "FailedOperation.GroupCannotUpgrade" => {
-                Self::FailedOperationGroupCannotUpgrade(metadata)
-            }
-            "FailedOperation.GroupLostFaces" => {
-                Self::FailedOperationGroupLostFaces(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InvalidParameterValue.FaceModelVersionIllegal" => {
-                Self::InvalidParameterValueFaceModelVersionIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::FailedOperationGroupCannotUpgrade(metadata),
+            Some(1) => Self::FailedOperationGroupLostFaces(metadata),
+            Some(2) => Self::FailedOperationRequestTimeout(metadata),
+            Some(3) => Self::FailedOperationServerError(metadata),
+            Some(4) => Self::InvalidParameterValueFaceModelVersionIllegal(metadata),
+            Some(5) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(6) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(7) => Self::ResourceUnavailableInArrears(metadata),
+            Some(8) => Self::ResourceUnavailableNotExist(metadata),
+            Some(9) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(10) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

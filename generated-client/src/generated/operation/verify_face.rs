@@ -267,221 +267,90 @@ impl crate::runtime::action::Action for VerifyFaceRequest {
         VerifyFaceRequest::validate(self)
     }
     fn error_code(error: &VerifyFaceError) -> ::core::option::Option<&'static str> {
-        match error {
-            VerifyFaceError::AuthFailureInvalidAuthorization(_) => {
-                Some("AuthFailure.InvalidAuthorization")
-            }
-            VerifyFaceError::FailedOperationConflictOperation(_) => {
-                Some("FailedOperation.ConflictOperation")
-            }
-            VerifyFaceError::FailedOperationDuplicatedGroupDescription(_) => {
-                Some("FailedOperation.DuplicatedGroupDescription")
-            }
-            VerifyFaceError::FailedOperationFaceQualityNotQualified(_) => {
-                Some("FailedOperation.FaceQualityNotQualified")
-            }
-            VerifyFaceError::FailedOperationFaceSizeTooSmall(_) => {
-                Some("FailedOperation.FaceSizeTooSmall")
-            }
-            VerifyFaceError::FailedOperationGroupInDeletedState(_) => {
-                Some("FailedOperation.GroupInDeletedState")
-            }
-            VerifyFaceError::FailedOperationGroupPersonMapExist(_) => {
-                Some("FailedOperation.GroupPersonMapExist")
-            }
-            VerifyFaceError::FailedOperationGroupPersonMapNotExist(_) => {
-                Some("FailedOperation.GroupPersonMapNotExist")
-            }
-            VerifyFaceError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            VerifyFaceError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            VerifyFaceError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            VerifyFaceError::FailedOperationImageResolutionExceed(_) => {
-                Some("FailedOperation.ImageResolutionExceed")
-            }
-            VerifyFaceError::FailedOperationImageResolutionTooSmall(_) => {
-                Some("FailedOperation.ImageResolutionTooSmall")
-            }
-            VerifyFaceError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            VerifyFaceError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            VerifyFaceError::FailedOperationSearchFacesExceed(_) => {
-                Some("FailedOperation.SearchFacesExceed")
-            }
-            VerifyFaceError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            VerifyFaceError::InternalError(_) => Some("InternalError"),
-            VerifyFaceError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
-            VerifyFaceError::InvalidParameterValueAccountFaceNumExceed(_) => {
-                Some("InvalidParameterValue.AccountFaceNumExceed")
-            }
-            VerifyFaceError::InvalidParameterValueDeleteFaceNumExceed(_) => {
-                Some("InvalidParameterValue.DeleteFaceNumExceed")
-            }
-            VerifyFaceError::InvalidParameterValueGroupExDescriptionsExceed(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsExceed")
-            }
+        let position = match error {
+            VerifyFaceError::AuthFailureInvalidAuthorization(_) => 0,
+            VerifyFaceError::FailedOperationConflictOperation(_) => 1,
+            VerifyFaceError::FailedOperationDuplicatedGroupDescription(_) => 2,
+            VerifyFaceError::FailedOperationFaceQualityNotQualified(_) => 3,
+            VerifyFaceError::FailedOperationFaceSizeTooSmall(_) => 4,
+            VerifyFaceError::FailedOperationGroupInDeletedState(_) => 5,
+            VerifyFaceError::FailedOperationGroupPersonMapExist(_) => 6,
+            VerifyFaceError::FailedOperationGroupPersonMapNotExist(_) => 7,
+            VerifyFaceError::FailedOperationImageDecodeFailed(_) => 8,
+            VerifyFaceError::FailedOperationImageDownloadError(_) => 9,
+            VerifyFaceError::FailedOperationImageFacedetectFailed(_) => 10,
+            VerifyFaceError::FailedOperationImageResolutionExceed(_) => 11,
+            VerifyFaceError::FailedOperationImageResolutionTooSmall(_) => 12,
+            VerifyFaceError::FailedOperationImageSizeExceed(_) => 13,
+            VerifyFaceError::FailedOperationRequestTimeout(_) => 14,
+            VerifyFaceError::FailedOperationSearchFacesExceed(_) => 15,
+            VerifyFaceError::FailedOperationServerError(_) => 16,
+            VerifyFaceError::InternalError(_) => 17,
+            VerifyFaceError::InvalidParameterInvalidParameter(_) => 18,
+            VerifyFaceError::InvalidParameterValueAccountFaceNumExceed(_) => 19,
+            VerifyFaceError::InvalidParameterValueDeleteFaceNumExceed(_) => 20,
+            VerifyFaceError::InvalidParameterValueGroupExDescriptionsExceed(_) => 21,
             VerifyFaceError::InvalidParameterValueGroupExDescriptionsNameIdentical(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameIdentical")
+                22
             }
-            VerifyFaceError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameIllegal")
-            }
-            VerifyFaceError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupExDescriptionsNameTooLong")
-            }
-            VerifyFaceError::InvalidParameterValueGroupFaceNumExceed(_) => {
-                Some("InvalidParameterValue.GroupFaceNumExceed")
-            }
-            VerifyFaceError::InvalidParameterValueGroupIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupIdAlreadyExist")
-            }
-            VerifyFaceError::InvalidParameterValueGroupIdIllegal(_) => {
-                Some("InvalidParameterValue.GroupIdIllegal")
-            }
-            VerifyFaceError::InvalidParameterValueGroupIdNotExist(_) => {
-                Some("InvalidParameterValue.GroupIdNotExist")
-            }
-            VerifyFaceError::InvalidParameterValueGroupIdTooLong(_) => {
-                Some("InvalidParameterValue.GroupIdTooLong")
-            }
-            VerifyFaceError::InvalidParameterValueGroupIdsExceed(_) => {
-                Some("InvalidParameterValue.GroupIdsExceed")
-            }
-            VerifyFaceError::InvalidParameterValueGroupNameAlreadyExist(_) => {
-                Some("InvalidParameterValue.GroupNameAlreadyExist")
-            }
-            VerifyFaceError::InvalidParameterValueGroupNameIllegal(_) => {
-                Some("InvalidParameterValue.GroupNameIllegal")
-            }
-            VerifyFaceError::InvalidParameterValueGroupNameTooLong(_) => {
-                Some("InvalidParameterValue.GroupNameTooLong")
-            }
-            VerifyFaceError::InvalidParameterValueGroupNumExceed(_) => {
-                Some("InvalidParameterValue.GroupNumExceed")
-            }
-            VerifyFaceError::InvalidParameterValueGroupNumPerPersonExceed(_) => {
-                Some("InvalidParameterValue.GroupNumPerPersonExceed")
-            }
-            VerifyFaceError::InvalidParameterValueGroupTagIllegal(_) => {
-                Some("InvalidParameterValue.GroupTagIllegal")
-            }
-            VerifyFaceError::InvalidParameterValueGroupTagTooLong(_) => {
-                Some("InvalidParameterValue.GroupTagTooLong")
-            }
-            VerifyFaceError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            VerifyFaceError::InvalidParameterValueLimitExceed(_) => {
-                Some("InvalidParameterValue.LimitExceed")
-            }
-            VerifyFaceError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            VerifyFaceError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            VerifyFaceError::InvalidParameterValueOffsetExceed(_) => {
-                Some("InvalidParameterValue.OffsetExceed")
-            }
-            VerifyFaceError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionInfosExceed")
-            }
+            VerifyFaceError::InvalidParameterValueGroupExDescriptionsNameIllegal(_) => 23,
+            VerifyFaceError::InvalidParameterValueGroupExDescriptionsNameTooLong(_) => 24,
+            VerifyFaceError::InvalidParameterValueGroupFaceNumExceed(_) => 25,
+            VerifyFaceError::InvalidParameterValueGroupIdAlreadyExist(_) => 26,
+            VerifyFaceError::InvalidParameterValueGroupIdIllegal(_) => 27,
+            VerifyFaceError::InvalidParameterValueGroupIdNotExist(_) => 28,
+            VerifyFaceError::InvalidParameterValueGroupIdTooLong(_) => 29,
+            VerifyFaceError::InvalidParameterValueGroupIdsExceed(_) => 30,
+            VerifyFaceError::InvalidParameterValueGroupNameAlreadyExist(_) => 31,
+            VerifyFaceError::InvalidParameterValueGroupNameIllegal(_) => 32,
+            VerifyFaceError::InvalidParameterValueGroupNameTooLong(_) => 33,
+            VerifyFaceError::InvalidParameterValueGroupNumExceed(_) => 34,
+            VerifyFaceError::InvalidParameterValueGroupNumPerPersonExceed(_) => 35,
+            VerifyFaceError::InvalidParameterValueGroupTagIllegal(_) => 36,
+            VerifyFaceError::InvalidParameterValueGroupTagTooLong(_) => 37,
+            VerifyFaceError::InvalidParameterValueImageEmpty(_) => 38,
+            VerifyFaceError::InvalidParameterValueLimitExceed(_) => 39,
+            VerifyFaceError::InvalidParameterValueNoFaceInGroups(_) => 40,
+            VerifyFaceError::InvalidParameterValueNoFaceInPhoto(_) => 41,
+            VerifyFaceError::InvalidParameterValueOffsetExceed(_) => 42,
+            VerifyFaceError::InvalidParameterValuePersonExDescriptionInfosExceed(_) => 43,
             VerifyFaceError::InvalidParameterValuePersonExDescriptionsNameIdentical(
                 _,
-            ) => Some("InvalidParameterValue.PersonExDescriptionsNameIdentical"),
+            ) => 44,
             VerifyFaceError::InvalidParameterValuePersonExDescriptionsNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionsNameIllegal")
+                45
             }
             VerifyFaceError::InvalidParameterValuePersonExDescriptionsNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonExDescriptionsNameTooLong")
+                46
             }
-            VerifyFaceError::InvalidParameterValuePersonExistInGroup(_) => {
-                Some("InvalidParameterValue.PersonExistInGroup")
-            }
-            VerifyFaceError::InvalidParameterValuePersonFaceNumExceed(_) => {
-                Some("InvalidParameterValue.PersonFaceNumExceed")
-            }
-            VerifyFaceError::InvalidParameterValuePersonGenderIllegal(_) => {
-                Some("InvalidParameterValue.PersonGenderIllegal")
-            }
-            VerifyFaceError::InvalidParameterValuePersonIdAlreadyExist(_) => {
-                Some("InvalidParameterValue.PersonIdAlreadyExist")
-            }
-            VerifyFaceError::InvalidParameterValuePersonIdIllegal(_) => {
-                Some("InvalidParameterValue.PersonIdIllegal")
-            }
-            VerifyFaceError::InvalidParameterValuePersonIdNotExist(_) => {
-                Some("InvalidParameterValue.PersonIdNotExist")
-            }
-            VerifyFaceError::InvalidParameterValuePersonIdTooLong(_) => {
-                Some("InvalidParameterValue.PersonIdTooLong")
-            }
-            VerifyFaceError::InvalidParameterValuePersonNameIllegal(_) => {
-                Some("InvalidParameterValue.PersonNameIllegal")
-            }
-            VerifyFaceError::InvalidParameterValuePersonNameTooLong(_) => {
-                Some("InvalidParameterValue.PersonNameTooLong")
-            }
-            VerifyFaceError::InvalidParameterValueQualityControlIllegal(_) => {
-                Some("InvalidParameterValue.QualityControlIllegal")
-            }
-            VerifyFaceError::InvalidParameterValueSearchPersonsExceed(_) => {
-                Some("InvalidParameterValue.SearchPersonsExceed")
-            }
-            VerifyFaceError::InvalidParameterValueUploadFaceNumExceed(_) => {
-                Some("InvalidParameterValue.UploadFaceNumExceed")
-            }
-            VerifyFaceError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            VerifyFaceError::LimitExceededErrorFaceNumExceed(_) => {
-                Some("LimitExceeded.ErrorFaceNumExceed")
-            }
-            VerifyFaceError::MissingParameterErrorParameterEmpty(_) => {
-                Some("MissingParameter.ErrorParameterEmpty")
-            }
-            VerifyFaceError::ResourceUnavailableDelivering(_) => {
-                Some("ResourceUnavailable.Delivering")
-            }
-            VerifyFaceError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            VerifyFaceError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            VerifyFaceError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            VerifyFaceError::ResourceUnavailableRecover(_) => {
-                Some("ResourceUnavailable.Recover")
-            }
-            VerifyFaceError::ResourceUnavailableStopUsing(_) => {
-                Some("ResourceUnavailable.StopUsing")
-            }
-            VerifyFaceError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            VerifyFaceError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            VerifyFaceError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            VerifyFaceError::Common(e) => Some(e.kind().code()),
-            VerifyFaceError::Unhandled(_) => None,
-        }
+            VerifyFaceError::InvalidParameterValuePersonExistInGroup(_) => 47,
+            VerifyFaceError::InvalidParameterValuePersonFaceNumExceed(_) => 48,
+            VerifyFaceError::InvalidParameterValuePersonGenderIllegal(_) => 49,
+            VerifyFaceError::InvalidParameterValuePersonIdAlreadyExist(_) => 50,
+            VerifyFaceError::InvalidParameterValuePersonIdIllegal(_) => 51,
+            VerifyFaceError::InvalidParameterValuePersonIdNotExist(_) => 52,
+            VerifyFaceError::InvalidParameterValuePersonIdTooLong(_) => 53,
+            VerifyFaceError::InvalidParameterValuePersonNameIllegal(_) => 54,
+            VerifyFaceError::InvalidParameterValuePersonNameTooLong(_) => 55,
+            VerifyFaceError::InvalidParameterValueQualityControlIllegal(_) => 56,
+            VerifyFaceError::InvalidParameterValueSearchPersonsExceed(_) => 57,
+            VerifyFaceError::InvalidParameterValueUploadFaceNumExceed(_) => 58,
+            VerifyFaceError::InvalidParameterValueUrlIllegal(_) => 59,
+            VerifyFaceError::LimitExceededErrorFaceNumExceed(_) => 60,
+            VerifyFaceError::MissingParameterErrorParameterEmpty(_) => 61,
+            VerifyFaceError::ResourceUnavailableDelivering(_) => 62,
+            VerifyFaceError::ResourceUnavailableFreeze(_) => 63,
+            VerifyFaceError::ResourceUnavailableInArrears(_) => 64,
+            VerifyFaceError::ResourceUnavailableNotExist(_) => 65,
+            VerifyFaceError::ResourceUnavailableRecover(_) => 66,
+            VerifyFaceError::ResourceUnavailableStopUsing(_) => 67,
+            VerifyFaceError::ResourceUnavailableUnknownStatus(_) => 68,
+            VerifyFaceError::ResourcesSoldOutChargeStatusException(_) => 69,
+            VerifyFaceError::UnsupportedOperationUnknowMethod(_) => 70,
+            VerifyFaceError::Common(e) => return Some(e.kind().code()),
+            VerifyFaceError::Unhandled(_) => return None,
+        };
+        VerifyFaceError::OWN_CODES.get(position).copied()
     }
     fn request_id(output: &VerifyFaceResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
@@ -743,6 +612,81 @@ pub enum VerifyFaceError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl VerifyFaceError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "AuthFailure.InvalidAuthorization",
+        "FailedOperation.ConflictOperation",
+        "FailedOperation.DuplicatedGroupDescription",
+        "FailedOperation.FaceQualityNotQualified",
+        "FailedOperation.FaceSizeTooSmall",
+        "FailedOperation.GroupInDeletedState",
+        "FailedOperation.GroupPersonMapExist",
+        "FailedOperation.GroupPersonMapNotExist",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageResolutionExceed",
+        "FailedOperation.ImageResolutionTooSmall",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.SearchFacesExceed",
+        "FailedOperation.ServerError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.AccountFaceNumExceed",
+        "InvalidParameterValue.DeleteFaceNumExceed",
+        "InvalidParameterValue.GroupExDescriptionsExceed",
+        "InvalidParameterValue.GroupExDescriptionsNameIdentical",
+        "InvalidParameterValue.GroupExDescriptionsNameIllegal",
+        "InvalidParameterValue.GroupExDescriptionsNameTooLong",
+        "InvalidParameterValue.GroupFaceNumExceed",
+        "InvalidParameterValue.GroupIdAlreadyExist",
+        "InvalidParameterValue.GroupIdIllegal",
+        "InvalidParameterValue.GroupIdNotExist",
+        "InvalidParameterValue.GroupIdTooLong",
+        "InvalidParameterValue.GroupIdsExceed",
+        "InvalidParameterValue.GroupNameAlreadyExist",
+        "InvalidParameterValue.GroupNameIllegal",
+        "InvalidParameterValue.GroupNameTooLong",
+        "InvalidParameterValue.GroupNumExceed",
+        "InvalidParameterValue.GroupNumPerPersonExceed",
+        "InvalidParameterValue.GroupTagIllegal",
+        "InvalidParameterValue.GroupTagTooLong",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.LimitExceed",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.OffsetExceed",
+        "InvalidParameterValue.PersonExDescriptionInfosExceed",
+        "InvalidParameterValue.PersonExDescriptionsNameIdentical",
+        "InvalidParameterValue.PersonExDescriptionsNameIllegal",
+        "InvalidParameterValue.PersonExDescriptionsNameTooLong",
+        "InvalidParameterValue.PersonExistInGroup",
+        "InvalidParameterValue.PersonFaceNumExceed",
+        "InvalidParameterValue.PersonGenderIllegal",
+        "InvalidParameterValue.PersonIdAlreadyExist",
+        "InvalidParameterValue.PersonIdIllegal",
+        "InvalidParameterValue.PersonIdNotExist",
+        "InvalidParameterValue.PersonIdTooLong",
+        "InvalidParameterValue.PersonNameIllegal",
+        "InvalidParameterValue.PersonNameTooLong",
+        "InvalidParameterValue.QualityControlIllegal",
+        "InvalidParameterValue.SearchPersonsExceed",
+        "InvalidParameterValue.UploadFaceNumExceed",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded.ErrorFaceNumExceed",
+        "MissingParameter.ErrorParameterEmpty",
+        "ResourceUnavailable.Delivering",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.Recover",
+        "ResourceUnavailable.StopUsing",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -874,212 +818,94 @@ impl VerifyFaceError {
 impl crate::runtime::sealed::Sealed for VerifyFaceError {}
 impl crate::runtime::error::ServiceError for VerifyFaceError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "AuthFailure.InvalidAuthorization" => {
-                Self::AuthFailureInvalidAuthorization(metadata)
-            }
-            "FailedOperation.ConflictOperation" => {
-                Self::FailedOperationConflictOperation(metadata)
-            }
-            "FailedOperation.DuplicatedGroupDescription" => {
-                Self::FailedOperationDuplicatedGroupDescription(metadata)
-            }
-            "FailedOperation.FaceQualityNotQualified" => {
-                Self::FailedOperationFaceQualityNotQualified(metadata)
-            }
-            "FailedOperation.FaceSizeTooSmall" => {
-                Self::FailedOperationFaceSizeTooSmall(metadata)
-            }
-            "FailedOperation.GroupInDeletedState" => {
-                Self::FailedOperationGroupInDeletedState(metadata)
-            }
-            "FailedOperation.GroupPersonMapExist" => {
-                Self::FailedOperationGroupPersonMapExist(metadata)
-            }
-            "FailedOperation.GroupPersonMapNotExist" => {
-                Self::FailedOperationGroupPersonMapNotExist(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageResolutionExceed" => {
-                Self::FailedOperationImageResolutionExceed(metadata)
-            }
-            "FailedOperation.ImageResolutionTooSmall" => {
-                Self::FailedOperationImageResolutionTooSmall(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.SearchFacesExceed" => {
-                Self::FailedOperationSearchFacesExceed(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.AccountFaceNumExceed" => {
-                Self::InvalidParameterValueAccountFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.DeleteFaceNumExceed" => {
-                Self::InvalidParameterValueDeleteFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsExceed" => {
-                Self::InvalidParameterValueGroupExDescriptionsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupExDescriptionsNameIdentical" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
+            Some(1) => Self::FailedOperationConflictOperation(metadata),
+            Some(2) => Self::FailedOperationDuplicatedGroupDescription(metadata),
+            Some(3) => Self::FailedOperationFaceQualityNotQualified(metadata),
+            Some(4) => Self::FailedOperationFaceSizeTooSmall(metadata),
+            Some(5) => Self::FailedOperationGroupInDeletedState(metadata),
+            Some(6) => Self::FailedOperationGroupPersonMapExist(metadata),
+            Some(7) => Self::FailedOperationGroupPersonMapNotExist(metadata),
+            Some(8) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(9) => Self::FailedOperationImageDownloadError(metadata),
+            Some(10) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(11) => Self::FailedOperationImageResolutionExceed(metadata),
+            Some(12) => Self::FailedOperationImageResolutionTooSmall(metadata),
+            Some(13) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(14) => Self::FailedOperationRequestTimeout(metadata),
+            Some(15) => Self::FailedOperationSearchFacesExceed(metadata),
+            Some(16) => Self::FailedOperationServerError(metadata),
+            Some(17) => Self::InternalError(metadata),
+            Some(18) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(19) => Self::InvalidParameterValueAccountFaceNumExceed(metadata),
+            Some(20) => Self::InvalidParameterValueDeleteFaceNumExceed(metadata),
+            Some(21) => Self::InvalidParameterValueGroupExDescriptionsExceed(metadata),
+            Some(22) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameIllegal" => {
+            Some(23) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.GroupExDescriptionsNameTooLong" => {
+            Some(24) => {
                 Self::InvalidParameterValueGroupExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.GroupFaceNumExceed" => {
-                Self::InvalidParameterValueGroupFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupIdAlreadyExist" => {
-                Self::InvalidParameterValueGroupIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdIllegal" => {
-                Self::InvalidParameterValueGroupIdIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupIdNotExist" => {
-                Self::InvalidParameterValueGroupIdNotExist(metadata)
-            }
-            "InvalidParameterValue.GroupIdTooLong" => {
-                Self::InvalidParameterValueGroupIdTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupIdsExceed" => {
-                Self::InvalidParameterValueGroupIdsExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNameAlreadyExist" => {
-                Self::InvalidParameterValueGroupNameAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.GroupNameIllegal" => {
-                Self::InvalidParameterValueGroupNameIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupNameTooLong" => {
-                Self::InvalidParameterValueGroupNameTooLong(metadata)
-            }
-            "InvalidParameterValue.GroupNumExceed" => {
-                Self::InvalidParameterValueGroupNumExceed(metadata)
-            }
-            "InvalidParameterValue.GroupNumPerPersonExceed" => {
-                Self::InvalidParameterValueGroupNumPerPersonExceed(metadata)
-            }
-            "InvalidParameterValue.GroupTagIllegal" => {
-                Self::InvalidParameterValueGroupTagIllegal(metadata)
-            }
-            "InvalidParameterValue.GroupTagTooLong" => {
-                Self::InvalidParameterValueGroupTagTooLong(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.LimitExceed" => {
-                Self::InvalidParameterValueLimitExceed(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.OffsetExceed" => {
-                Self::InvalidParameterValueOffsetExceed(metadata)
-            }
-            "InvalidParameterValue.PersonExDescriptionInfosExceed" => {
+            Some(25) => Self::InvalidParameterValueGroupFaceNumExceed(metadata),
+            Some(26) => Self::InvalidParameterValueGroupIdAlreadyExist(metadata),
+            Some(27) => Self::InvalidParameterValueGroupIdIllegal(metadata),
+            Some(28) => Self::InvalidParameterValueGroupIdNotExist(metadata),
+            Some(29) => Self::InvalidParameterValueGroupIdTooLong(metadata),
+            Some(30) => Self::InvalidParameterValueGroupIdsExceed(metadata),
+            Some(31) => Self::InvalidParameterValueGroupNameAlreadyExist(metadata),
+            Some(32) => Self::InvalidParameterValueGroupNameIllegal(metadata),
+            Some(33) => Self::InvalidParameterValueGroupNameTooLong(metadata),
+            Some(34) => Self::InvalidParameterValueGroupNumExceed(metadata),
+            Some(35) => Self::InvalidParameterValueGroupNumPerPersonExceed(metadata),
+            Some(36) => Self::InvalidParameterValueGroupTagIllegal(metadata),
+            Some(37) => Self::InvalidParameterValueGroupTagTooLong(metadata),
+            Some(38) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(39) => Self::InvalidParameterValueLimitExceed(metadata),
+            Some(40) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(41) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(42) => Self::InvalidParameterValueOffsetExceed(metadata),
+            Some(43) => {
                 Self::InvalidParameterValuePersonExDescriptionInfosExceed(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIdentical" => {
+            Some(44) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIdentical(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameIllegal" => {
+            Some(45) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameIllegal(metadata)
             }
-            "InvalidParameterValue.PersonExDescriptionsNameTooLong" => {
+            Some(46) => {
                 Self::InvalidParameterValuePersonExDescriptionsNameTooLong(metadata)
             }
-            "InvalidParameterValue.PersonExistInGroup" => {
-                Self::InvalidParameterValuePersonExistInGroup(metadata)
-            }
-            "InvalidParameterValue.PersonFaceNumExceed" => {
-                Self::InvalidParameterValuePersonFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.PersonGenderIllegal" => {
-                Self::InvalidParameterValuePersonGenderIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdAlreadyExist" => {
-                Self::InvalidParameterValuePersonIdAlreadyExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdIllegal" => {
-                Self::InvalidParameterValuePersonIdIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdNotExist" => {
-                Self::InvalidParameterValuePersonIdNotExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdTooLong" => {
-                Self::InvalidParameterValuePersonIdTooLong(metadata)
-            }
-            "InvalidParameterValue.PersonNameIllegal" => {
-                Self::InvalidParameterValuePersonNameIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonNameTooLong" => {
-                Self::InvalidParameterValuePersonNameTooLong(metadata)
-            }
-            "InvalidParameterValue.QualityControlIllegal" => {
-                Self::InvalidParameterValueQualityControlIllegal(metadata)
-            }
-            "InvalidParameterValue.SearchPersonsExceed" => {
-                Self::InvalidParameterValueSearchPersonsExceed(metadata)
-            }
-            "InvalidParameterValue.UploadFaceNumExceed" => {
-                Self::InvalidParameterValueUploadFaceNumExceed(metadata)
-            }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded.ErrorFaceNumExceed" => {
-                Self::LimitExceededErrorFaceNumExceed(metadata)
-            }
-            "MissingParameter.ErrorParameterEmpty" => {
-                Self::MissingParameterErrorParameterEmpty(metadata)
-            }
-            "ResourceUnavailable.Delivering" => {
-                Self::ResourceUnavailableDelivering(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.Recover" => Self::ResourceUnavailableRecover(metadata),
-            "ResourceUnavailable.StopUsing" => {
-                Self::ResourceUnavailableStopUsing(metadata)
-            }
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(47) => Self::InvalidParameterValuePersonExistInGroup(metadata),
+            Some(48) => Self::InvalidParameterValuePersonFaceNumExceed(metadata),
+            Some(49) => Self::InvalidParameterValuePersonGenderIllegal(metadata),
+            Some(50) => Self::InvalidParameterValuePersonIdAlreadyExist(metadata),
+            Some(51) => Self::InvalidParameterValuePersonIdIllegal(metadata),
+            Some(52) => Self::InvalidParameterValuePersonIdNotExist(metadata),
+            Some(53) => Self::InvalidParameterValuePersonIdTooLong(metadata),
+            Some(54) => Self::InvalidParameterValuePersonNameIllegal(metadata),
+            Some(55) => Self::InvalidParameterValuePersonNameTooLong(metadata),
+            Some(56) => Self::InvalidParameterValueQualityControlIllegal(metadata),
+            Some(57) => Self::InvalidParameterValueSearchPersonsExceed(metadata),
+            Some(58) => Self::InvalidParameterValueUploadFaceNumExceed(metadata),
+            Some(59) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(60) => Self::LimitExceededErrorFaceNumExceed(metadata),
+            Some(61) => Self::MissingParameterErrorParameterEmpty(metadata),
+            Some(62) => Self::ResourceUnavailableDelivering(metadata),
+            Some(63) => Self::ResourceUnavailableFreeze(metadata),
+            Some(64) => Self::ResourceUnavailableInArrears(metadata),
+            Some(65) => Self::ResourceUnavailableNotExist(metadata),
+            Some(66) => Self::ResourceUnavailableRecover(metadata),
+            Some(67) => Self::ResourceUnavailableStopUsing(metadata),
+            Some(68) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(69) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(70) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }

@@ -268,105 +268,46 @@ impl crate::runtime::action::Action for VerifyPersonRequest {
         VerifyPersonRequest::validate(self)
     }
     fn error_code(error: &VerifyPersonError) -> ::core::option::Option<&'static str> {
-        match error {
-            VerifyPersonError::FailedOperationFaceQualityNotQualified(_) => {
-                Some("FailedOperation.FaceQualityNotQualified")
-            }
-            VerifyPersonError::FailedOperationFaceSizeTooSmall(_) => {
-                Some("FailedOperation.FaceSizeTooSmall")
-            }
-            VerifyPersonError::FailedOperationImageDecodeFailed(_) => {
-                Some("FailedOperation.ImageDecodeFailed")
-            }
-            VerifyPersonError::FailedOperationImageDownloadError(_) => {
-                Some("FailedOperation.ImageDownloadError")
-            }
-            VerifyPersonError::FailedOperationImageFacedetectFailed(_) => {
-                Some("FailedOperation.ImageFacedetectFailed")
-            }
-            VerifyPersonError::FailedOperationImageResolutionExceed(_) => {
-                Some("FailedOperation.ImageResolutionExceed")
-            }
-            VerifyPersonError::FailedOperationImageResolutionTooSmall(_) => {
-                Some("FailedOperation.ImageResolutionTooSmall")
-            }
-            VerifyPersonError::FailedOperationImageSizeExceed(_) => {
-                Some("FailedOperation.ImageSizeExceed")
-            }
-            VerifyPersonError::FailedOperationRequestLimitExceeded(_) => {
-                Some("FailedOperation.RequestLimitExceeded")
-            }
-            VerifyPersonError::FailedOperationRequestTimeout(_) => {
-                Some("FailedOperation.RequestTimeout")
-            }
-            VerifyPersonError::FailedOperationServerError(_) => {
-                Some("FailedOperation.ServerError")
-            }
-            VerifyPersonError::InternalError(_) => Some("InternalError"),
-            VerifyPersonError::InvalidParameterInvalidParameter(_) => {
-                Some("InvalidParameter.InvalidParameter")
-            }
-            VerifyPersonError::InvalidParameterValueImageEmpty(_) => {
-                Some("InvalidParameterValue.ImageEmpty")
-            }
-            VerifyPersonError::InvalidParameterValueNoFaceInGroups(_) => {
-                Some("InvalidParameterValue.NoFaceInGroups")
-            }
-            VerifyPersonError::InvalidParameterValueNoFaceInPhoto(_) => {
-                Some("InvalidParameterValue.NoFaceInPhoto")
-            }
-            VerifyPersonError::InvalidParameterValuePersonIdIllegal(_) => {
-                Some("InvalidParameterValue.PersonIdIllegal")
-            }
-            VerifyPersonError::InvalidParameterValuePersonIdNotExist(_) => {
-                Some("InvalidParameterValue.PersonIdNotExist")
-            }
-            VerifyPersonError::InvalidParameterValuePersonIdTooLong(_) => {
-                Some("InvalidParameterValue.PersonIdTooLong")
-            }
-            VerifyPersonError::InvalidParameterValueQualityControlIllegal(_) => {
-                Some("InvalidParameterValue.QualityControlIllegal")
-            }
+        let position = match error {
+            VerifyPersonError::FailedOperationFaceQualityNotQualified(_) => 0,
+            VerifyPersonError::FailedOperationFaceSizeTooSmall(_) => 1,
+            VerifyPersonError::FailedOperationImageDecodeFailed(_) => 2,
+            VerifyPersonError::FailedOperationImageDownloadError(_) => 3,
+            VerifyPersonError::FailedOperationImageFacedetectFailed(_) => 4,
+            VerifyPersonError::FailedOperationImageResolutionExceed(_) => 5,
+            VerifyPersonError::FailedOperationImageResolutionTooSmall(_) => 6,
+            VerifyPersonError::FailedOperationImageSizeExceed(_) => 7,
+            VerifyPersonError::FailedOperationRequestLimitExceeded(_) => 8,
+            VerifyPersonError::FailedOperationRequestTimeout(_) => 9,
+            VerifyPersonError::FailedOperationServerError(_) => 10,
+            VerifyPersonError::InternalError(_) => 11,
+            VerifyPersonError::InvalidParameterInvalidParameter(_) => 12,
+            VerifyPersonError::InvalidParameterValueImageEmpty(_) => 13,
+            VerifyPersonError::InvalidParameterValueNoFaceInGroups(_) => 14,
+            VerifyPersonError::InvalidParameterValueNoFaceInPhoto(_) => 15,
+            VerifyPersonError::InvalidParameterValuePersonIdIllegal(_) => 16,
+            VerifyPersonError::InvalidParameterValuePersonIdNotExist(_) => 17,
+            VerifyPersonError::InvalidParameterValuePersonIdTooLong(_) => 18,
+            VerifyPersonError::InvalidParameterValueQualityControlIllegal(_) => 19,
             VerifyPersonError::InvalidParameterValueUnsupportedGroupFaceModelVersion(
                 _,
-            ) => Some("InvalidParameterValue.UnsupportedGroupFaceModelVersion"),
-            VerifyPersonError::InvalidParameterValueUrlIllegal(_) => {
-                Some("InvalidParameterValue.UrlIllegal")
-            }
-            VerifyPersonError::LimitExceeded(_) => Some("LimitExceeded"),
-            VerifyPersonError::ResourceUnavailableChargeStatusException(_) => {
-                Some("ResourceUnavailable.ChargeStatusException")
-            }
-            VerifyPersonError::ResourceUnavailableFreeze(_) => {
-                Some("ResourceUnavailable.Freeze")
-            }
-            VerifyPersonError::ResourceUnavailableGetAuthInfoError(_) => {
-                Some("ResourceUnavailable.GetAuthInfoError")
-            }
-            VerifyPersonError::ResourceUnavailableInArrears(_) => {
-                Some("ResourceUnavailable.InArrears")
-            }
-            VerifyPersonError::ResourceUnavailableLowBalance(_) => {
-                Some("ResourceUnavailable.LowBalance")
-            }
-            VerifyPersonError::ResourceUnavailableNotExist(_) => {
-                Some("ResourceUnavailable.NotExist")
-            }
-            VerifyPersonError::ResourceUnavailableNotReady(_) => {
-                Some("ResourceUnavailable.NotReady")
-            }
-            VerifyPersonError::ResourceUnavailableUnknownStatus(_) => {
-                Some("ResourceUnavailable.UnknownStatus")
-            }
-            VerifyPersonError::ResourcesSoldOutChargeStatusException(_) => {
-                Some("ResourcesSoldOut.ChargeStatusException")
-            }
-            VerifyPersonError::UnsupportedOperationUnknowMethod(_) => {
-                Some("UnsupportedOperation.UnknowMethod")
-            }
-            VerifyPersonError::Common(e) => Some(e.kind().code()),
-            VerifyPersonError::Unhandled(_) => None,
-        }
+            ) => 20,
+            VerifyPersonError::InvalidParameterValueUrlIllegal(_) => 21,
+            VerifyPersonError::LimitExceeded(_) => 22,
+            VerifyPersonError::ResourceUnavailableChargeStatusException(_) => 23,
+            VerifyPersonError::ResourceUnavailableFreeze(_) => 24,
+            VerifyPersonError::ResourceUnavailableGetAuthInfoError(_) => 25,
+            VerifyPersonError::ResourceUnavailableInArrears(_) => 26,
+            VerifyPersonError::ResourceUnavailableLowBalance(_) => 27,
+            VerifyPersonError::ResourceUnavailableNotExist(_) => 28,
+            VerifyPersonError::ResourceUnavailableNotReady(_) => 29,
+            VerifyPersonError::ResourceUnavailableUnknownStatus(_) => 30,
+            VerifyPersonError::ResourcesSoldOutChargeStatusException(_) => 31,
+            VerifyPersonError::UnsupportedOperationUnknowMethod(_) => 32,
+            VerifyPersonError::Common(e) => return Some(e.kind().code()),
+            VerifyPersonError::Unhandled(_) => return None,
+        };
+        VerifyPersonError::OWN_CODES.get(position).copied()
     }
     fn request_id(output: &VerifyPersonResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
@@ -532,6 +473,43 @@ pub enum VerifyPersonError {
     Unhandled(crate::runtime::error::ErrorMetadata),
 }
 impl VerifyPersonError {
+    /// The codes of the variants above `Common`, in their order: `from_metadata` and
+    /// `error_code` go through positions in this table rather than a string per arm.
+    const OWN_CODES: &'static [&'static str] = &[
+        "FailedOperation.FaceQualityNotQualified",
+        "FailedOperation.FaceSizeTooSmall",
+        "FailedOperation.ImageDecodeFailed",
+        "FailedOperation.ImageDownloadError",
+        "FailedOperation.ImageFacedetectFailed",
+        "FailedOperation.ImageResolutionExceed",
+        "FailedOperation.ImageResolutionTooSmall",
+        "FailedOperation.ImageSizeExceed",
+        "FailedOperation.RequestLimitExceeded",
+        "FailedOperation.RequestTimeout",
+        "FailedOperation.ServerError",
+        "InternalError",
+        "InvalidParameter.InvalidParameter",
+        "InvalidParameterValue.ImageEmpty",
+        "InvalidParameterValue.NoFaceInGroups",
+        "InvalidParameterValue.NoFaceInPhoto",
+        "InvalidParameterValue.PersonIdIllegal",
+        "InvalidParameterValue.PersonIdNotExist",
+        "InvalidParameterValue.PersonIdTooLong",
+        "InvalidParameterValue.QualityControlIllegal",
+        "InvalidParameterValue.UnsupportedGroupFaceModelVersion",
+        "InvalidParameterValue.UrlIllegal",
+        "LimitExceeded",
+        "ResourceUnavailable.ChargeStatusException",
+        "ResourceUnavailable.Freeze",
+        "ResourceUnavailable.GetAuthInfoError",
+        "ResourceUnavailable.InArrears",
+        "ResourceUnavailable.LowBalance",
+        "ResourceUnavailable.NotExist",
+        "ResourceUnavailable.NotReady",
+        "ResourceUnavailable.UnknownStatus",
+        "ResourcesSoldOut.ChargeStatusException",
+        "UnsupportedOperation.UnknowMethod",
+    ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
     pub fn code(&self) -> &str {
         &self.metadata().code
@@ -628,96 +606,44 @@ impl VerifyPersonError {
 impl crate::runtime::sealed::Sealed for VerifyPersonError {}
 impl crate::runtime::error::ServiceError for VerifyPersonError {
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "FailedOperation.FaceQualityNotQualified" => {
-                Self::FailedOperationFaceQualityNotQualified(metadata)
-            }
-            "FailedOperation.FaceSizeTooSmall" => {
-                Self::FailedOperationFaceSizeTooSmall(metadata)
-            }
-            "FailedOperation.ImageDecodeFailed" => {
-                Self::FailedOperationImageDecodeFailed(metadata)
-            }
-            "FailedOperation.ImageDownloadError" => {
-                Self::FailedOperationImageDownloadError(metadata)
-            }
-            "FailedOperation.ImageFacedetectFailed" => {
-                Self::FailedOperationImageFacedetectFailed(metadata)
-            }
-            "FailedOperation.ImageResolutionExceed" => {
-                Self::FailedOperationImageResolutionExceed(metadata)
-            }
-            "FailedOperation.ImageResolutionTooSmall" => {
-                Self::FailedOperationImageResolutionTooSmall(metadata)
-            }
-            "FailedOperation.ImageSizeExceed" => {
-                Self::FailedOperationImageSizeExceed(metadata)
-            }
-            "FailedOperation.RequestLimitExceeded" => {
-                Self::FailedOperationRequestLimitExceeded(metadata)
-            }
-            "FailedOperation.RequestTimeout" => {
-                Self::FailedOperationRequestTimeout(metadata)
-            }
-            "FailedOperation.ServerError" => Self::FailedOperationServerError(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            "InvalidParameter.InvalidParameter" => {
-                Self::InvalidParameterInvalidParameter(metadata)
-            }
-            "InvalidParameterValue.ImageEmpty" => {
-                Self::InvalidParameterValueImageEmpty(metadata)
-            }
-            "InvalidParameterValue.NoFaceInGroups" => {
-                Self::InvalidParameterValueNoFaceInGroups(metadata)
-            }
-            "InvalidParameterValue.NoFaceInPhoto" => {
-                Self::InvalidParameterValueNoFaceInPhoto(metadata)
-            }
-            "InvalidParameterValue.PersonIdIllegal" => {
-                Self::InvalidParameterValuePersonIdIllegal(metadata)
-            }
-            "InvalidParameterValue.PersonIdNotExist" => {
-                Self::InvalidParameterValuePersonIdNotExist(metadata)
-            }
-            "InvalidParameterValue.PersonIdTooLong" => {
-                Self::InvalidParameterValuePersonIdTooLong(metadata)
-            }
-            "InvalidParameterValue.QualityControlIllegal" => {
-                Self::InvalidParameterValueQualityControlIllegal(metadata)
-            }
-            "InvalidParameterValue.UnsupportedGroupFaceModelVersion" => {
+        match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
+            Some(0) => Self::FailedOperationFaceQualityNotQualified(metadata),
+            Some(1) => Self::FailedOperationFaceSizeTooSmall(metadata),
+            Some(2) => Self::FailedOperationImageDecodeFailed(metadata),
+            Some(3) => Self::FailedOperationImageDownloadError(metadata),
+            Some(4) => Self::FailedOperationImageFacedetectFailed(metadata),
+            Some(5) => Self::FailedOperationImageResolutionExceed(metadata),
+            Some(6) => Self::FailedOperationImageResolutionTooSmall(metadata),
+            Some(7) => Self::FailedOperationImageSizeExceed(metadata),
+            Some(8) => Self::FailedOperationRequestLimitExceeded(metadata),
+            Some(9) => Self::FailedOperationRequestTimeout(metadata),
+            Some(10) => Self::FailedOperationServerError(metadata),
+            Some(11) => Self::InternalError(metadata),
+            Some(12) => Self::InvalidParameterInvalidParameter(metadata),
+            Some(13) => Self::InvalidParameterValueImageEmpty(metadata),
+            Some(14) => Self::InvalidParameterValueNoFaceInGroups(metadata),
+            Some(15) => Self::InvalidParameterValueNoFaceInPhoto(metadata),
+            Some(16) => Self::InvalidParameterValuePersonIdIllegal(metadata),
+            Some(17) => Self::InvalidParameterValuePersonIdNotExist(metadata),
+            Some(18) => Self::InvalidParameterValuePersonIdTooLong(metadata),
+            Some(19) => Self::InvalidParameterValueQualityControlIllegal(metadata),
+            Some(20) => {
                 Self::InvalidParameterValueUnsupportedGroupFaceModelVersion(metadata)
             }
-            "InvalidParameterValue.UrlIllegal" => {
-                Self::InvalidParameterValueUrlIllegal(metadata)
-            }
-            "LimitExceeded" => Self::LimitExceeded(metadata),
-            "ResourceUnavailable.ChargeStatusException" => {
-                Self::ResourceUnavailableChargeStatusException(metadata)
-            }
-            "ResourceUnavailable.Freeze" => Self::ResourceUnavailableFreeze(metadata),
-            "ResourceUnavailable.GetAuthInfoError" => {
-                Self::ResourceUnavailableGetAuthInfoError(metadata)
-            }
-            "ResourceUnavailable.InArrears" => {
-                Self::ResourceUnavailableInArrears(metadata)
-            }
-            "ResourceUnavailable.LowBalance" => {
-                Self::ResourceUnavailableLowBalance(metadata)
-            }
-            "ResourceUnavailable.NotExist" => Self::ResourceUnavailableNotExist(metadata),
-            "ResourceUnavailable.NotReady" => Self::ResourceUnavailableNotReady(metadata),
-            "ResourceUnavailable.UnknownStatus" => {
-                Self::ResourceUnavailableUnknownStatus(metadata)
-            }
-            "ResourcesSoldOut.ChargeStatusException" => {
-                Self::ResourcesSoldOutChargeStatusException(metadata)
-            }
-            "UnsupportedOperation.UnknowMethod" => {
-                Self::UnsupportedOperationUnknowMethod(metadata)
-            }
-            code => {
-                match crate::CommonCode::from_code(code) {
+            Some(21) => Self::InvalidParameterValueUrlIllegal(metadata),
+            Some(22) => Self::LimitExceeded(metadata),
+            Some(23) => Self::ResourceUnavailableChargeStatusException(metadata),
+            Some(24) => Self::ResourceUnavailableFreeze(metadata),
+            Some(25) => Self::ResourceUnavailableGetAuthInfoError(metadata),
+            Some(26) => Self::ResourceUnavailableInArrears(metadata),
+            Some(27) => Self::ResourceUnavailableLowBalance(metadata),
+            Some(28) => Self::ResourceUnavailableNotExist(metadata),
+            Some(29) => Self::ResourceUnavailableNotReady(metadata),
+            Some(30) => Self::ResourceUnavailableUnknownStatus(metadata),
+            Some(31) => Self::ResourcesSoldOutChargeStatusException(metadata),
+            Some(32) => Self::UnsupportedOperationUnknowMethod(metadata),
+            _ => {
+                match crate::CommonCode::from_code(&metadata.code) {
                     Some(kind) => {
                         Self::Common(crate::CommonCodeError::new(kind, metadata))
                     }
