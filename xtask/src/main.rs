@@ -191,16 +191,17 @@ fn browser_tests(args: &[&str]) -> ExitCode {
     }
     eprintln!("== the emulator dashboard's browser tests (headless Chromium)");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    // The same package selection as the run before it: `-p` alone would unify features
+    // differently and rebuild tokio, rustls, hyper and the client a second time.
+    let selection: &[&str] = if packages_named {
+        &["-p", PACKAGE]
+    } else {
+        &["--workspace"]
+    };
     let status = Command::new(cargo)
-        .args([
-            "test",
-            "-p",
-            PACKAGE,
-            "--test",
-            "browser",
-            "--",
-            "--ignored",
-        ])
+        .arg("test")
+        .args(selection)
+        .args(["--test", "browser", "--", "--ignored"])
         .current_dir(workspace_root())
         .status();
     match status {
