@@ -190,30 +190,66 @@ fn browser_tests(args: &[&str]) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     eprintln!("== the emulator dashboard's browser tests (headless Chromium)");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    // The same build as the run before it: `-p` or `--test browser` alone would leave the other
-    // members' dev-dependencies out of feature unification and rebuild ring, rustls, hyper and
-    // the client (69 s in CI). Over the whole workspace, `--ignored` runs only the browser
-    // tests, the one group of tests that are ignored (for the browser they need).
-    let selection: &[&str] = if packages_named {
-        &["-p", PACKAGE, "--test", "browser"]
-    } else {
-        &["--workspace", "--tests"]
+    // The binary the run before built: asking cargo for it with the same arguments and
+    // `--no-run` compiles nothing, where `-p` or `--test browser` would unify features
+    // differently and rebuild ring, rustls, hyper and the client.
+    let binary = match browser_test_binary(args) {
+        Ok(binary) => binary,
+        Err(e) => {
+            eprintln!("error: cannot find the browser tests' binary: {e}");
+            return ExitCode::FAILURE;
+        }
     };
-    let status = Command::new(cargo)
-        .arg("test")
-        .args(selection)
-        .args(["--", "--ignored"])
-        .current_dir(workspace_root())
+    let status = Command::new(&binary)
+        .arg("--ignored")
+        // Where `cargo test` runs an integration test.
+        .current_dir(workspace_root().join("emulator"))
         .status();
     match status {
         Ok(status) if status.success() => ExitCode::SUCCESS,
         Ok(_) => ExitCode::FAILURE,
         Err(e) => {
-            eprintln!("error: cannot run the browser tests: {e}");
+            eprintln!("error: cannot run {}: {e}", binary.display());
             ExitCode::FAILURE
         }
     }
+}
+
+/// The path of the emulator's `browser` test binary, from cargo's JSON messages for the same
+/// `cargo test` the caller ran.
+fn browser_test_binary(args: &[&str]) -> Result<std::path::PathBuf, String> {
+    let before_separator: Vec<&str> = args.iter().copied().take_while(|a| *a != "--").collect();
+    let packages_named = before_separator
+        .iter()
+        .any(|a| a.starts_with("-p") || a.starts_with("--package"));
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.arg("test");
+    if !packages_named {
+        command.arg("--workspace");
+    }
+    let output = command
+        .args(&before_separator)
+        .args(["--no-run", "--message-format=json-render-diagnostics"])
+        .current_dir(workspace_root())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !output.status.success() {
+        return Err("cargo test --no-run failed".into());
+    }
+    const EXECUTABLE: &str = "\"executable\":\"";
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|line| {
+            line.contains("\"name\":\"browser\"") && line.contains("\"kind\":[\"test\"]")
+        })
+        .find_map(|line| {
+            let start = line.find(EXECUTABLE)? + EXECUTABLE.len();
+            let end = start + line[start..].find('"')?;
+            Some(std::path::PathBuf::from(&line[start..end]))
+        })
+        .ok_or_else(|| "cargo built no test target named `browser`".into())
 }
 
 fn regenerate(check: bool) -> ExitCode {
