@@ -132,12 +132,12 @@ fn test(args: &[&str]) -> ExitCode {
     command
         .args(args)
         .current_dir(workspace_root())
-        .env("PATH", path)
+        .env("PATH", &path)
         // What `activate` sets; tools that look for an environment find this one.
         .env("VIRTUAL_ENV", &venv.dir)
         .env_remove("PYTHONHOME");
     match command.status() {
-        Ok(status) if status.success() => browser_tests(args),
+        Ok(status) if status.success() => browser_tests(args, &path, &venv.dir),
         Ok(status) => ExitCode::from(
             status
                 .code()
@@ -154,7 +154,7 @@ fn test(args: &[&str]) -> ExitCode {
 /// The dashboard's browser tests are `#[ignore]`d so a plain `cargo test` passes on a machine
 /// without a browser; here they run whenever Chromium and chromedriver are there (CI installs
 /// them), and are skipped with the reason and the install command otherwise.
-fn browser_tests(args: &[&str]) -> ExitCode {
+fn browser_tests(args: &[&str], path: &std::ffi::OsStr, venv_dir: &Path) -> ExitCode {
     const PACKAGE: &str = "tencentcloud-iai-emulator";
     let before_separator: Vec<&str> = args.iter().copied().take_while(|a| *a != "--").collect();
     let packages_named = before_separator
@@ -190,10 +190,9 @@ fn browser_tests(args: &[&str]) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     eprintln!("== the emulator dashboard's browser tests (headless Chromium)");
-    // The binary the run before built: asking cargo for it with the same arguments and
-    // `--no-run` compiles nothing, where `-p` or `--test browser` would unify features
-    // differently and rebuild ring, rustls, hyper and the client.
-    let binary = match browser_test_binary(args) {
+    // The binary the run before built: asking cargo for it with the same arguments, the same
+    // environment and `--no-run` compiles nothing.
+    let binary = match browser_test_binary(args, path, venv_dir) {
         Ok(binary) => binary,
         Err(e) => {
             eprintln!("error: cannot find the browser tests' binary: {e}");
@@ -216,8 +215,13 @@ fn browser_tests(args: &[&str]) -> ExitCode {
 }
 
 /// The path of the emulator's `browser` test binary, from cargo's JSON messages for the same
-/// `cargo test` the caller ran.
-fn browser_test_binary(args: &[&str]) -> Result<std::path::PathBuf, String> {
+/// `cargo test` the caller ran, in its environment: a build script that watches `PATH` (the
+/// venv's `bin` comes first) would otherwise rebuild ring and all above it.
+fn browser_test_binary(
+    args: &[&str],
+    path: &std::ffi::OsStr,
+    venv_dir: &Path,
+) -> Result<std::path::PathBuf, String> {
     let before_separator: Vec<&str> = args.iter().copied().take_while(|a| *a != "--").collect();
     let packages_named = before_separator
         .iter()
@@ -232,6 +236,9 @@ fn browser_test_binary(args: &[&str]) -> Result<std::path::PathBuf, String> {
         .args(&before_separator)
         .args(["--no-run", "--message-format=json-render-diagnostics"])
         .current_dir(workspace_root())
+        .env("PATH", path)
+        .env("VIRTUAL_ENV", venv_dir)
+        .env_remove("PYTHONHOME")
         .stderr(std::process::Stdio::inherit())
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
