@@ -118,8 +118,7 @@ fn test(args: &[&str]) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
+    let mut command = cargo_command();
     command.arg("test");
     // `-p` names the packages; otherwise every member, as the README's command always did.
     let packages_named = args
@@ -226,8 +225,7 @@ fn browser_test_binary(
     let packages_named = before_separator
         .iter()
         .any(|a| a.starts_with("-p") || a.starts_with("--package"));
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
+    let mut command = cargo_command();
     command.arg("test");
     if !packages_named {
         command.arg("--workspace");
@@ -257,6 +255,34 @@ fn browser_test_binary(
             Some(std::path::PathBuf::from(&line[start..end]))
         })
         .ok_or_else(|| "cargo built no test target named `browser`".into())
+}
+
+/// `cargo`, without the variables `cargo run` set for xtask's own package (`CARGO_MANIFEST_DIR`,
+/// `CARGO_PKG_*`, ...). ring's build script reads `CARGO_MANIFEST_DIR`: a build that inherited
+/// xtask's would differ from the one a test's nested cargo or the next plain `cargo` command
+/// makes, and each would rebuild ring and all above it.
+fn cargo_command() -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    for (key, _) in std::env::vars_os() {
+        let Some(key) = key.to_str() else { continue };
+        let set_for_this_package = key.starts_with("CARGO_PKG_")
+            || key.starts_with("CARGO_BIN_")
+            || matches!(
+                key,
+                "CARGO_MANIFEST_DIR"
+                    | "CARGO_MANIFEST_PATH"
+                    | "CARGO_MANIFEST_LINKS"
+                    | "CARGO_CRATE_NAME"
+                    | "CARGO_PRIMARY_PACKAGE"
+                    | "CARGO_TARGET_TMPDIR"
+                    | "CARGO_RUSTC_CURRENT_DIR"
+                    | "OUT_DIR"
+            );
+        if set_for_this_package {
+            command.env_remove(key);
+        }
+    }
+    command
 }
 
 fn regenerate(check: bool) -> ExitCode {
