@@ -118,23 +118,7 @@ fn test(args: &[&str]) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-    let mut command = cargo_command();
-    command.arg("test");
-    // `-p` names the packages; otherwise every member, as the README's command always did.
-    let packages_named = args
-        .iter()
-        .take_while(|a| **a != "--")
-        .any(|a| a.starts_with("-p") || a.starts_with("--package"));
-    if !packages_named {
-        command.arg("--workspace");
-    }
-    command
-        .args(args)
-        .current_dir(workspace_root())
-        .env("PATH", &path)
-        // What `activate` sets; tools that look for an environment find this one.
-        .env("VIRTUAL_ENV", &venv.dir)
-        .env_remove("PYTHONHOME");
+    let mut command = cargo_test(args, &path, &venv.dir);
     match command.status() {
         Ok(status) if status.success() => browser_tests(args, &path, &venv.dir),
         Ok(status) => ExitCode::from(
@@ -214,29 +198,15 @@ fn browser_tests(args: &[&str], path: &std::ffi::OsStr, venv_dir: &Path) -> Exit
 }
 
 /// The path of the emulator's `browser` test binary, from cargo's JSON messages for the same
-/// `cargo test` the caller ran, in its environment: a build script that watches `PATH` (the
-/// venv's `bin` comes first) would otherwise rebuild ring and all above it.
+/// `cargo test` the caller ran.
 fn browser_test_binary(
     args: &[&str],
     path: &std::ffi::OsStr,
     venv_dir: &Path,
 ) -> Result<std::path::PathBuf, String> {
     let before_separator: Vec<&str> = args.iter().copied().take_while(|a| *a != "--").collect();
-    let packages_named = before_separator
-        .iter()
-        .any(|a| a.starts_with("-p") || a.starts_with("--package"));
-    let mut command = cargo_command();
-    command.arg("test");
-    if !packages_named {
-        command.arg("--workspace");
-    }
-    let output = command
-        .args(&before_separator)
+    let output = cargo_test(&before_separator, path, venv_dir)
         .args(["--no-run", "--message-format=json-render-diagnostics"])
-        .current_dir(workspace_root())
-        .env("PATH", path)
-        .env("VIRTUAL_ENV", venv_dir)
-        .env_remove("PYTHONHOME")
         .stderr(std::process::Stdio::inherit())
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
@@ -255,6 +225,28 @@ fn browser_test_binary(
             Some(std::path::PathBuf::from(&line[start..end]))
         })
         .ok_or_else(|| "cargo built no test target named `browser`".into())
+}
+
+/// `cargo test` over `args` (every member unless `-p` names packages, as the README's command
+/// always did), with the tests' Python environment first on PATH.
+fn cargo_test(args: &[&str], path: &std::ffi::OsStr, venv_dir: &Path) -> Command {
+    let packages_named = args
+        .iter()
+        .take_while(|a| **a != "--")
+        .any(|a| a.starts_with("-p") || a.starts_with("--package"));
+    let mut command = cargo_command();
+    command.arg("test");
+    if !packages_named {
+        command.arg("--workspace");
+    }
+    command
+        .args(args)
+        .current_dir(workspace_root())
+        .env("PATH", path)
+        // What `activate` sets; tools that look for an environment find this one.
+        .env("VIRTUAL_ENV", venv_dir)
+        .env_remove("PYTHONHOME");
+    command
 }
 
 /// `cargo`, without the variables `cargo run` set for xtask's own package (`CARGO_MANIFEST_DIR`,
