@@ -1,5 +1,5 @@
-//! What request, response and object structs share: field declarations, serde attributes and
-//! constraint checks.
+//! What request, response and object structs share: field declarations and constraint checks.
+//! Their JSON form is `wire`'s.
 
 use std::collections::HashSet;
 
@@ -63,7 +63,6 @@ pub fn field_type(field: &Field) -> TokenStream {
     }
 }
 
-/// `pub name: T` with docs and serde attributes naming the field exactly as the API does.
 /// A setter's parameter and the expression that stores it, in the style every generated setter
 /// shares: strings take `impl Into<String>`, images `impl Into<Image>`, a value set
 /// `impl Into<Set>` (so a raw `1` or `"3.0"` still works), anything else its type.
@@ -98,13 +97,7 @@ pub fn declarations(fields: &[Field]) -> Vec<TokenStream> {
             let docs = doc(&field_doc(f));
             let name = ident(f);
             let ty = field_type(f);
-            let api_name = &f.api_name;
-            let serde = if f.is_optional() {
-                quote!(#[serde(rename = #api_name, default, skip_serializing_if = "::core::option::Option::is_none")])
-            } else {
-                quote!(#[serde(rename = #api_name)])
-            };
-            quote! { #docs #serde pub #name: #ty, }
+            quote! { #docs pub #name: #ty, }
         })
         .collect()
 }

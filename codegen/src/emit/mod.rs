@@ -15,6 +15,7 @@ pub mod readme;
 mod service;
 mod types;
 mod value_sets;
+mod wire;
 
 use std::path::PathBuf;
 

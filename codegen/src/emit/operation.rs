@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 use super::builders::{builder, doc_code, example_value, request_id_setter};
 use super::docs::{doc, module_doc};
 use super::fields::{self, declarations, ident, rust_type, setter_param, validated_types};
+use super::wire;
 use crate::model::{Action, Field, RetryKind, Service, Type};
 
 pub fn emit(service: &Service, action: &Action) -> TokenStream {
@@ -104,13 +105,24 @@ fn request(service: &Service, action: &Action) -> TokenStream {
     let builder_docs = doc(&format!(
         "Builds a [`{request}`]: a setter per parameter, in any order; `build()` says which required one is missing."
     ));
+    let wire_fields = wire::wire_fields(&action.input);
+    let serialize = wire::serialize_impl(&request, &wire_fields, wire::Direction::Always);
+    let deserialize = wire::deserialize_impl(
+        &request,
+        &wire_fields,
+        wire::Partial::Builder(&request_builder),
+        true,
+        wire::Direction::OnFeature,
+    );
     quote! {
         #docs
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
+        #[derive(Debug, Clone, PartialEq, #default)]
         #[non_exhaustive]
         pub struct #request { #(#fields)* }
+
+        #serialize
+        #deserialize
 
         impl #request {
             /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -375,6 +387,16 @@ fn response(service: &Service, action: &Action) -> TokenStream {
         response_example_doc(service, action)
     ));
     let fields = declarations(&action.output);
+    let mut wire_fields = wire::wire_fields(&action.output);
+    wire_fields.push(wire::WireField::request_id());
+    let serialize = wire::serialize_impl(&response, &wire_fields, wire::Direction::OnFeature);
+    let deserialize = wire::deserialize_impl(
+        &response,
+        &wire_fields,
+        wire::Partial::Itself,
+        false,
+        wire::Direction::Always,
+    );
     let time_accessors = super::value_sets::time_accessors(&quote!(#response), &action.output);
     let (builder_fn, builder_type) = builder(
         &response,
@@ -386,14 +408,16 @@ fn response(service: &Service, action: &Action) -> TokenStream {
     );
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default)]
         #[non_exhaustive]
         pub struct #response {
             #(#fields)*
             /// Unique ID of the request; quote it when reporting a problem.
-            #[serde(rename = "RequestId")]
             pub request_id: ::std::string::String,
         }
+
+        #serialize
+        #deserialize
 
         #builder_fn
         #builder_type

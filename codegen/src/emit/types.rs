@@ -26,11 +26,19 @@ pub fn emit(service: &Service) -> TokenStream {
         builder_types.push(builder_type);
         let docs = doc(&t.doc);
         let fields = declarations(&t.fields);
-        let strict = if t.request_only {
-            quote!(#[serde(deny_unknown_fields)])
-        } else {
-            TokenStream::new()
-        };
+        let wire_fields = super::wire::wire_fields(&t.fields);
+        let serialize = super::wire::serialize_impl(
+            &name,
+            &wire_fields,
+            super::wire::Direction::from_use(t.in_requests),
+        );
+        let deserialize = super::wire::deserialize_impl(
+            &name,
+            &wire_fields,
+            super::wire::Partial::Itself,
+            t.request_only,
+            super::wire::Direction::from_use(t.in_responses),
+        );
         let validate = if t.needs_validation {
             let checks = validation(&t.fields, &validated);
             quote! {
@@ -48,10 +56,11 @@ pub fn emit(service: &Service) -> TokenStream {
         let time_accessors = super::value_sets::time_accessors(&quote!(#name), &t.fields);
         quote! {
             #docs
-            #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-            #strict
+            #[derive(Debug, Clone, PartialEq, Default)]
             #[non_exhaustive]
             pub struct #name { #(#fields)* }
+            #serialize
+            #deserialize
             #builder_fn
             #validate
             #time_accessors

@@ -456,6 +456,8 @@ impl Checker {
                 fields,
                 needs_validation: false,
                 request_only: false,
+                in_requests: false,
+                in_responses: false,
             });
         }
         self.self_containing_types(f);
@@ -1498,8 +1500,9 @@ fn mark_validated_types(service: &mut Service) {
     }
 }
 
-/// Types reached from some request and from no response refuse unknown members when decoded,
-/// like requests do: a key nobody reads must not be dropped silently on its way out.
+/// Which way each type travels. Types reached from some request and from no response refuse
+/// unknown members when decoded, like requests do: a key nobody reads must not be dropped
+/// silently on its way out.
 fn mark_request_only_types(service: &mut Service) {
     let reach = |roots: Vec<&Field>| -> HashSet<String> {
         let mut seen = HashSet::new();
@@ -1527,7 +1530,9 @@ fn mark_request_only_types(service: &mut Service) {
     let in_requests = reach(service.actions.iter().flat_map(|a| &a.input).collect());
     let in_responses = reach(service.actions.iter().flat_map(|a| &a.output).collect());
     for t in &mut service.types {
-        t.request_only = in_requests.contains(&t.name) && !in_responses.contains(&t.name);
+        t.in_requests = in_requests.contains(&t.name);
+        t.in_responses = in_responses.contains(&t.name);
+        t.request_only = t.in_requests && !t.in_responses;
     }
 }
 

@@ -64,6 +64,10 @@ pub struct ObjectType {
     pub needs_validation: bool,
     /// Found in requests only: decoding refuses unknown members, as requests do.
     pub request_only: bool,
+    /// Held by some request: writing it to JSON is always compiled.
+    pub in_requests: bool,
+    /// Held by some response: reading it from JSON is always compiled.
+    pub in_responses: bool,
 }
 
 /// A documented set of values, generated as a forward-compatible newtype in `crate::types`:

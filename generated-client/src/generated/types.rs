@@ -2,15 +2,56 @@
 
 //! Object types shared by several actions, and the value sets fields hold.
 /// Face attribute information
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttributeItem {
     /// Attribute value
-    #[serde(rename = "Type")]
     pub r#type: i64,
     /// Probability of recognizing `Type`, which indicates the probability of correct recognition. Value range: \[0,1\].
-    #[serde(rename = "Probability")]
     pub probability: f64,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for AttributeItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("AttributeItem", 2usize)?;
+        state.serialize_field("Type", &self.r#type)?;
+        state.serialize_field("Probability", &self.probability)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for AttributeItem {
+    type Partial = Self;
+    const NAME: &'static str = "AttributeItem";
+    const FIELDS: &'static [&'static str] = &["Type", "Probability"];
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.r#type = map.next_value()?,
+            1 => partial.probability = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AttributeItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl AttributeItem {
     /// Starts a [`AttributeItemBuilder`](builders::AttributeItemBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -19,14 +60,12 @@ impl AttributeItem {
     }
 }
 /// Most matching candidate recognized
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Candidate {
     /// Person ID
-    #[serde(rename = "PersonId")]
     pub person_id: ::std::string::String,
     /// Face ID, which is valid only when returned by the `SearchFaces` or `SearchFacesReturnsByGroup` API. User search APIs use facial feature fusion to search for users, for which this field is meaningless.
-    #[serde(rename = "FaceId")]
     pub face_id: ::std::string::String,
     /// Match score of candidate.
     ///
@@ -35,17 +74,11 @@ pub struct Candidate {
     /// In a face base library containing 300,000 faces, the 1% and 0.1% FARs correspond to scores of 85 and 95, respectively.
     ///
     /// Generally, the score of 80 is suitable for most scenarios. We recommend choosing an appropriate score based on the actual situation, preferably no more than 90.
-    #[serde(rename = "Score")]
     pub score: f64,
     /// Person name
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "PersonName",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub person_name: ::core::option::Option<::std::string::String>,
     /// Person gender
     /// Note: this field may return null, indicating that no valid values can be obtained.
@@ -53,24 +86,93 @@ pub struct Candidate {
     /// A [`Gender`](crate::types::Gender): the documented values are its constants; any other value is kept as it is.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "Gender",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub gender: ::core::option::Option<crate::types::Gender>,
     /// List of groups containing this person and their description fields
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "PersonGroupInfos",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub person_group_infos: ::core::option::Option<
         ::std::vec::Vec<crate::types::PersonGroupInfo>,
     >,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for Candidate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "Candidate",
+                3usize + usize::from(self.person_name.is_some())
+                    + usize::from(self.gender.is_some())
+                    + usize::from(self.person_group_infos.is_some()),
+            )?;
+        state.serialize_field("PersonId", &self.person_id)?;
+        state.serialize_field("FaceId", &self.face_id)?;
+        state.serialize_field("Score", &self.score)?;
+        match &self.person_name {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("PersonName", value)?
+            }
+            ::core::option::Option::None => state.skip_field("PersonName")?,
+        }
+        match &self.gender {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("Gender", value)?
+            }
+            ::core::option::Option::None => state.skip_field("Gender")?,
+        }
+        match &self.person_group_infos {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("PersonGroupInfos", value)?
+            }
+            ::core::option::Option::None => state.skip_field("PersonGroupInfos")?,
+        }
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for Candidate {
+    type Partial = Self;
+    const NAME: &'static str = "Candidate";
+    const FIELDS: &'static [&'static str] = &[
+        "PersonId",
+        "FaceId",
+        "Score",
+        "PersonName",
+        "Gender",
+        "PersonGroupInfos",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.person_id = map.next_value()?,
+            1 => partial.face_id = map.next_value()?,
+            2 => partial.score = map.next_value()?,
+            3 => partial.person_name = map.next_value()?,
+            4 => partial.gender = map.next_value()?,
+            5 => partial.person_group_infos = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Candidate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl Candidate {
     /// Starts a [`CandidateBuilder`](builders::CandidateBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -79,63 +181,141 @@ impl Candidate {
     }
 }
 /// Details of the dense facial landmarks.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DenseFaceShape {
     /// Horizontal coordinate of the top-left corner of the face frame.
-    #[serde(rename = "X")]
     pub x: i64,
     /// Vertical coordinate of the top-left corner of the face frame.
-    #[serde(rename = "Y")]
     pub y: i64,
     /// Face frame width.
-    #[serde(rename = "Width")]
     pub width: i64,
     /// Face frame height.
-    #[serde(rename = "Height")]
     pub height: i64,
     /// The XX points that describe the contour of the left eye.
-    #[serde(rename = "LeftEye")]
     pub left_eye: ::std::vec::Vec<crate::types::Point>,
     /// The XX points that describe the contour of the right eye.
-    #[serde(rename = "RightEye")]
     pub right_eye: ::std::vec::Vec<crate::types::Point>,
     /// The XX points that describe the contour of the left eyebrow.
-    #[serde(rename = "LeftEyeBrow")]
     pub left_eye_brow: ::std::vec::Vec<crate::types::Point>,
     /// The XX points that describe the contour of the right eyebrow.
-    #[serde(rename = "RightEyeBrow")]
     pub right_eye_brow: ::std::vec::Vec<crate::types::Point>,
     /// The XX points that describe the outer contour of the mouth, returned counterclockwise starting from the left.
-    #[serde(rename = "MouthOutside")]
     pub mouth_outside: ::std::vec::Vec<crate::types::Point>,
     /// The XX points that describe the inner contour of the mouth, returned counterclockwise starting from the left.
-    #[serde(rename = "MouthInside")]
     pub mouth_inside: ::std::vec::Vec<crate::types::Point>,
     /// The XX points that describe the contour of the nose.
-    #[serde(rename = "Nose")]
     pub nose: ::std::vec::Vec<crate::types::Point>,
     /// The XX points of the contour of the left pupil.
-    #[serde(rename = "LeftPupil")]
     pub left_pupil: ::std::vec::Vec<crate::types::Point>,
     /// The XX points of the contour of the right pupil.
-    #[serde(rename = "RightPupil")]
     pub right_pupil: ::std::vec::Vec<crate::types::Point>,
     /// The XX points of the central axis of the face.
-    #[serde(rename = "CentralAxis")]
     pub central_axis: ::std::vec::Vec<crate::types::Point>,
     /// The XX points of the contour of the chin.
-    #[serde(rename = "Chin")]
     pub chin: ::std::vec::Vec<crate::types::Point>,
     /// The XX points of the left eye bag.
-    #[serde(rename = "LeftEyeBags")]
     pub left_eye_bags: ::std::vec::Vec<crate::types::Point>,
     /// The XX points of the right eye bag.
-    #[serde(rename = "RightEyeBags")]
     pub right_eye_bags: ::std::vec::Vec<crate::types::Point>,
     /// The XX points of the forehead.
-    #[serde(rename = "Forehead")]
     pub forehead: ::std::vec::Vec<crate::types::Point>,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for DenseFaceShape {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("DenseFaceShape", 18usize)?;
+        state.serialize_field("X", &self.x)?;
+        state.serialize_field("Y", &self.y)?;
+        state.serialize_field("Width", &self.width)?;
+        state.serialize_field("Height", &self.height)?;
+        state.serialize_field("LeftEye", &self.left_eye)?;
+        state.serialize_field("RightEye", &self.right_eye)?;
+        state.serialize_field("LeftEyeBrow", &self.left_eye_brow)?;
+        state.serialize_field("RightEyeBrow", &self.right_eye_brow)?;
+        state.serialize_field("MouthOutside", &self.mouth_outside)?;
+        state.serialize_field("MouthInside", &self.mouth_inside)?;
+        state.serialize_field("Nose", &self.nose)?;
+        state.serialize_field("LeftPupil", &self.left_pupil)?;
+        state.serialize_field("RightPupil", &self.right_pupil)?;
+        state.serialize_field("CentralAxis", &self.central_axis)?;
+        state.serialize_field("Chin", &self.chin)?;
+        state.serialize_field("LeftEyeBags", &self.left_eye_bags)?;
+        state.serialize_field("RightEyeBags", &self.right_eye_bags)?;
+        state.serialize_field("Forehead", &self.forehead)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for DenseFaceShape {
+    type Partial = Self;
+    const NAME: &'static str = "DenseFaceShape";
+    const FIELDS: &'static [&'static str] = &[
+        "X",
+        "Y",
+        "Width",
+        "Height",
+        "LeftEye",
+        "RightEye",
+        "LeftEyeBrow",
+        "RightEyeBrow",
+        "MouthOutside",
+        "MouthInside",
+        "Nose",
+        "LeftPupil",
+        "RightPupil",
+        "CentralAxis",
+        "Chin",
+        "LeftEyeBags",
+        "RightEyeBags",
+        "Forehead",
+    ];
+    const REQUIRED: &'static [usize] = &[
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+    ];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.x = map.next_value()?,
+            1 => partial.y = map.next_value()?,
+            2 => partial.width = map.next_value()?,
+            3 => partial.height = map.next_value()?,
+            4 => partial.left_eye = map.next_value()?,
+            5 => partial.right_eye = map.next_value()?,
+            6 => partial.left_eye_brow = map.next_value()?,
+            7 => partial.right_eye_brow = map.next_value()?,
+            8 => partial.mouth_outside = map.next_value()?,
+            9 => partial.mouth_inside = map.next_value()?,
+            10 => partial.nose = map.next_value()?,
+            11 => partial.left_pupil = map.next_value()?,
+            12 => partial.right_pupil = map.next_value()?,
+            13 => partial.central_axis = map.next_value()?,
+            14 => partial.chin = map.next_value()?,
+            15 => partial.left_eye_bags = map.next_value()?,
+            16 => partial.right_eye_bags = map.next_value()?,
+            17 => partial.forehead = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DenseFaceShape {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl DenseFaceShape {
     /// Starts a [`DenseFaceShapeBuilder`](builders::DenseFaceShapeBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -144,25 +324,73 @@ impl DenseFaceShape {
     }
 }
 /// Eye information
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Eye {
     /// Whether glasses are worn.
     /// The `Type` values of the `AttributeItem` include: 0: no glasses; 1: general glasses; 2: sunglasses.
-    #[serde(rename = "Glass")]
     pub glass: crate::types::AttributeItem,
     /// Whether the eyes are open.
     /// The `Type` values of the `AttributeItem` include: 0: open; 1: closed.
-    #[serde(rename = "EyeOpen")]
     pub eye_open: crate::types::AttributeItem,
     /// Whether the person has double eyelids.
     /// The `Type` values of the `AttributeItem` include: 0: no; 1: yes.
-    #[serde(rename = "EyelidType")]
     pub eyelid_type: crate::types::AttributeItem,
     /// Eye size.
     /// The `Type` values of the `AttributeItem` include: 0: small eyes; 1: general eyes; 2: big eyes.
-    #[serde(rename = "EyeSize")]
     pub eye_size: crate::types::AttributeItem,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for Eye {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("Eye", 4usize)?;
+        state.serialize_field("Glass", &self.glass)?;
+        state.serialize_field("EyeOpen", &self.eye_open)?;
+        state.serialize_field("EyelidType", &self.eyelid_type)?;
+        state.serialize_field("EyeSize", &self.eye_size)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for Eye {
+    type Partial = Self;
+    const NAME: &'static str = "Eye";
+    const FIELDS: &'static [&'static str] = &[
+        "Glass",
+        "EyeOpen",
+        "EyelidType",
+        "EyeSize",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.glass = map.next_value()?,
+            1 => partial.eye_open = map.next_value()?,
+            2 => partial.eyelid_type = map.next_value()?,
+            3 => partial.eye_size = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Eye {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl Eye {
     /// Starts a [`EyeBuilder`](builders::EyeBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -171,21 +399,67 @@ impl Eye {
     }
 }
 /// Eyebrow information
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Eyebrow {
     /// Eyebrow thickness.
     /// The `Type` values of the `AttributeItem` include: 0: light; 1: thick.
-    #[serde(rename = "EyebrowDensity")]
     pub eyebrow_density: crate::types::AttributeItem,
     /// Eyebrow curve.
     /// The `Type` values of the `AttributeItem` include: 0: flat; 1: curved.
-    #[serde(rename = "EyebrowCurve")]
     pub eyebrow_curve: crate::types::AttributeItem,
     /// Eyebrow length.
     /// The `Type` values of the `AttributeItem` include: 0: short; 1: long.
-    #[serde(rename = "EyebrowLength")]
     pub eyebrow_length: crate::types::AttributeItem,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for Eyebrow {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("Eyebrow", 3usize)?;
+        state.serialize_field("EyebrowDensity", &self.eyebrow_density)?;
+        state.serialize_field("EyebrowCurve", &self.eyebrow_curve)?;
+        state.serialize_field("EyebrowLength", &self.eyebrow_length)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for Eyebrow {
+    type Partial = Self;
+    const NAME: &'static str = "Eyebrow";
+    const FIELDS: &'static [&'static str] = &[
+        "EyebrowDensity",
+        "EyebrowCurve",
+        "EyebrowLength",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.eyebrow_density = map.next_value()?,
+            1 => partial.eyebrow_curve = map.next_value()?,
+            2 => partial.eyebrow_length = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Eyebrow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl Eyebrow {
     /// Starts a [`EyebrowBuilder`](builders::EyebrowBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -195,76 +469,144 @@ impl Eyebrow {
 }
 /// Face attributes, including gender, age, expression,
 /// beauty, glass, mask, hair, and pose (pitch, roll, yaw). Valid information will be returned only if `NeedFaceAttributes` is set to 1. The face attribute information of up to 5 largest faces in the image will be returned, and `FaceAttributesInfo` of the 6th and rest faces is meaningless.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FaceAttributesInfo {
     /// Gender. The gender is female for the value range \[0,49\] and male for the value range \[50,100\]. The closer the value to 0 or 100, the higher the confidence. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Gender")]
     pub gender: i64,
     /// Age. Value range: \[0,100\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Age")]
     pub age: i64,
     /// Expression. Value range: \[0 (normal)–50 (smile)–100 (laugh)\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Expression")]
     pub expression: i64,
     /// Whether glasses are present. Valid values: true, false. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Glass")]
     pub glass: bool,
     /// Vertical offset in degrees. Value range: \[-30,30\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     /// We recommend selecting images in the \[-10,10\] range for adding faces.
-    #[serde(rename = "Pitch")]
     pub pitch: i64,
     /// Horizontal offset in degrees. Value range: \[-30,30\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     /// We recommend selecting images in the \[-10,10\] range for adding faces.
-    #[serde(rename = "Yaw")]
     pub yaw: i64,
     /// Horizontal rotation in degrees. Value range: \[-180,180\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     /// We recommend selecting images in the \[-20,20\] range for adding faces.
-    #[serde(rename = "Roll")]
     pub roll: i64,
     /// Beauty. Value range: \[0,100\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Beauty")]
     pub beauty: i64,
     /// Whether hat is present. Valid values: true, false. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "Hat",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub hat: ::core::option::Option<bool>,
     /// Whether mask is present. Valid values: true, false. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "Mask",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub mask: ::core::option::Option<bool>,
     /// Hair information, including length, bang, and color. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "Hair",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub hair: ::core::option::Option<crate::types::FaceHairAttributesInfo>,
     /// Whether the eyes are open. Valid values: true, false. As long as there is more than one eye closed, `false` will be returned. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "EyeOpen",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub eye_open: ::core::option::Option<bool>,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for FaceAttributesInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "FaceAttributesInfo",
+                8usize + usize::from(self.hat.is_some())
+                    + usize::from(self.mask.is_some()) + usize::from(self.hair.is_some())
+                    + usize::from(self.eye_open.is_some()),
+            )?;
+        state.serialize_field("Gender", &self.gender)?;
+        state.serialize_field("Age", &self.age)?;
+        state.serialize_field("Expression", &self.expression)?;
+        state.serialize_field("Glass", &self.glass)?;
+        state.serialize_field("Pitch", &self.pitch)?;
+        state.serialize_field("Yaw", &self.yaw)?;
+        state.serialize_field("Roll", &self.roll)?;
+        state.serialize_field("Beauty", &self.beauty)?;
+        match &self.hat {
+            ::core::option::Option::Some(value) => state.serialize_field("Hat", value)?,
+            ::core::option::Option::None => state.skip_field("Hat")?,
+        }
+        match &self.mask {
+            ::core::option::Option::Some(value) => state.serialize_field("Mask", value)?,
+            ::core::option::Option::None => state.skip_field("Mask")?,
+        }
+        match &self.hair {
+            ::core::option::Option::Some(value) => state.serialize_field("Hair", value)?,
+            ::core::option::Option::None => state.skip_field("Hair")?,
+        }
+        match &self.eye_open {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("EyeOpen", value)?
+            }
+            ::core::option::Option::None => state.skip_field("EyeOpen")?,
+        }
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for FaceAttributesInfo {
+    type Partial = Self;
+    const NAME: &'static str = "FaceAttributesInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Gender",
+        "Age",
+        "Expression",
+        "Glass",
+        "Pitch",
+        "Yaw",
+        "Roll",
+        "Beauty",
+        "Hat",
+        "Mask",
+        "Hair",
+        "EyeOpen",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 7];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.gender = map.next_value()?,
+            1 => partial.age = map.next_value()?,
+            2 => partial.expression = map.next_value()?,
+            3 => partial.glass = map.next_value()?,
+            4 => partial.pitch = map.next_value()?,
+            5 => partial.yaw = map.next_value()?,
+            6 => partial.roll = map.next_value()?,
+            7 => partial.beauty = map.next_value()?,
+            8 => partial.hat = map.next_value()?,
+            9 => partial.mask = map.next_value()?,
+            10 => partial.hair = map.next_value()?,
+            11 => partial.eye_open = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FaceAttributesInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl FaceAttributesInfo {
     /// Starts a [`FaceAttributesInfoBuilder`](builders::FaceAttributesInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -277,80 +619,155 @@ impl FaceAttributesInfo {
 /// Hair, Hat, Headpose, Mask, Mouth, Moustache,
 /// Nose, Shape, Skin, Smile, etc.
 /// If no types are specified in `FaceAttributesType`, the details returned by `FaceDetaiAttributesInfo` will be meaningless.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FaceDetailAttributesInfo {
     /// Age. Value range: \[0,65\], where 65 indicates 65 years old or above.
     /// If `FaceAttributesType` does not include `Age` or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Age")]
     pub age: i64,
     /// Beauty score. Value range: \[0,100\].
     /// If `FaceAttributesType` does not include `Beauty` or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Beauty")]
     pub beauty: i64,
     /// Emotion, including relaxed, happy, surprised, angry, sad, disgusted, and scared.
     /// The `Type` values of the `AttributeItem` include: 0: relaxed; 1: happy; 2: surprised; 3: angry; 4: sad; 5: disgusted; 6: scared.
     /// If `FaceAttributesType` does not include `Emotion` or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Emotion")]
     pub emotion: crate::types::AttributeItem,
     /// Eye information, including whether glasses are worn, whether eyes are closed, whether the person has double eyelids, and the eye size.
     /// If `FaceAttributesType` does not include `Eye` or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Eye")]
     pub eye: crate::types::Eye,
     /// Eyebrow information, including whether the eyebrows are thick, curved, or long.
     /// If `FaceAttributesType` does not include `Eyebrow` or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Eyebrow")]
     pub eyebrow: crate::types::Eyebrow,
     /// Gender information.
     /// The `Type` values of the `AttributeItem` include: 0: male; 1: female.
     /// If `FaceAttributesType` does not include `Gender` or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Gender")]
     pub gender: crate::types::AttributeItem,
     /// Hair information, including length, bang, and color.
     /// If `FaceAttributesType` does not include `Hair` or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Hair")]
     pub hair: crate::types::Hair,
     /// Hat information, including whether a hat is worn, hat style, and hat color.
     /// If `FaceAttributesType` does not include `Hat` or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Hat")]
     pub hat: crate::types::Hat,
     /// Pose information, including the face pitch, yaw, and roll.
     /// If `FaceAttributesType` does not include `Headpose` or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "HeadPose")]
     pub head_pose: crate::types::HeadPose,
     /// Mask information.
     /// The `Type` values of the `AttributeItem` include: 0: no mask; 1: the mask is worn and does not cover the face; 2: the mask is worn and covers the chin; 3: the mask is worn and covers the mouth; 4: the mask is worn properly.
     /// If `FaceAttributesType` does not include `Mask` or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Mask")]
     pub mask: crate::types::AttributeItem,
     /// Mouth information, including whether the mouth is open and the lip thickness.
     /// If `FaceAttributesType` does not include `Mouth` or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Mouth")]
     pub mouth: crate::types::Mouth,
     /// Beard information.
     /// The `Type` values of the `AttributeItem` include: 0: no beard; 1: beard detected.
     /// If `FaceAttributesType` does not include `Moustache` or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Moustache")]
     pub moustache: crate::types::AttributeItem,
     /// Nose information.
     /// The `Type` values of the `AttributeItem` include: 0: upturned nose; 1: aquiline nose; 2: general nose; 3: bulbous nose.
     /// If `FaceAttributesType` does not include `Nose` or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Nose")]
     pub nose: crate::types::AttributeItem,
     /// Face shape information.
     /// The `Type` values of the `AttributeItem` include: 0: square; 1: triangular; 2: oval; 3: heart-shaped; 4: round.
     /// If `FaceAttributesType` does not include `Shape` or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Shape")]
     pub shape: crate::types::AttributeItem,
     /// Skin color information.
     /// The `Type` values of the `AttributeItem` include: 0: yellow; 1: brown; 2: black; 3: white.
     /// If `FaceAttributesType` does not include `Skin` or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Skin")]
     pub skin: crate::types::AttributeItem,
     /// Smile level. Value range: \[0,100\].
     /// If `FaceAttributesType` does not include `Smile` or more than 5 faces are detected, this parameter will still be returned but meaningless.
-    #[serde(rename = "Smile")]
     pub smile: i64,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for FaceDetailAttributesInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("FaceDetailAttributesInfo", 16usize)?;
+        state.serialize_field("Age", &self.age)?;
+        state.serialize_field("Beauty", &self.beauty)?;
+        state.serialize_field("Emotion", &self.emotion)?;
+        state.serialize_field("Eye", &self.eye)?;
+        state.serialize_field("Eyebrow", &self.eyebrow)?;
+        state.serialize_field("Gender", &self.gender)?;
+        state.serialize_field("Hair", &self.hair)?;
+        state.serialize_field("Hat", &self.hat)?;
+        state.serialize_field("HeadPose", &self.head_pose)?;
+        state.serialize_field("Mask", &self.mask)?;
+        state.serialize_field("Mouth", &self.mouth)?;
+        state.serialize_field("Moustache", &self.moustache)?;
+        state.serialize_field("Nose", &self.nose)?;
+        state.serialize_field("Shape", &self.shape)?;
+        state.serialize_field("Skin", &self.skin)?;
+        state.serialize_field("Smile", &self.smile)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for FaceDetailAttributesInfo {
+    type Partial = Self;
+    const NAME: &'static str = "FaceDetailAttributesInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Age",
+        "Beauty",
+        "Emotion",
+        "Eye",
+        "Eyebrow",
+        "Gender",
+        "Hair",
+        "Hat",
+        "HeadPose",
+        "Mask",
+        "Mouth",
+        "Moustache",
+        "Nose",
+        "Shape",
+        "Skin",
+        "Smile",
+    ];
+    const REQUIRED: &'static [usize] = &[
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+    ];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.age = map.next_value()?,
+            1 => partial.beauty = map.next_value()?,
+            2 => partial.emotion = map.next_value()?,
+            3 => partial.eye = map.next_value()?,
+            4 => partial.eyebrow = map.next_value()?,
+            5 => partial.gender = map.next_value()?,
+            6 => partial.hair = map.next_value()?,
+            7 => partial.hat = map.next_value()?,
+            8 => partial.head_pose = map.next_value()?,
+            9 => partial.mask = map.next_value()?,
+            10 => partial.mouth = map.next_value()?,
+            11 => partial.moustache = map.next_value()?,
+            12 => partial.nose = map.next_value()?,
+            13 => partial.shape = map.next_value()?,
+            14 => partial.skin = map.next_value()?,
+            15 => partial.smile = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FaceDetailAttributesInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl FaceDetailAttributesInfo {
     /// Starts a [`FaceDetailAttributesInfoBuilder`](builders::FaceDetailAttributesInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -359,19 +776,64 @@ impl FaceDetailAttributesInfo {
     }
 }
 /// Face information list.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FaceDetailInfo {
     /// Position of the detected face frame.
-    #[serde(rename = "FaceRect")]
     pub face_rect: crate::types::FaceRect,
     /// Face attribute information. According to the types specified in `FaceAttributesType`, the following face attributes will be returned: age (Age), beauty score (Beauty),
     /// emotion (Emotion), eye information (Eye), eyebrow information (Eyebrow), gender (Gender),
     /// hair information (Hair), hat information (Hat), pose (Headpose), mask information (Mask), mouth information (Mouse), beard information (Moustache),
     /// nose information (Nose), face shape (Shape), skin color (Skin), and smile information (Smile), etc.
     /// If no types are specified in `FaceAttributesType`, the detailed items returned by `FaceDetaiAttributesInfo` will be meaningless.
-    #[serde(rename = "FaceDetailAttributesInfo")]
     pub face_detail_attributes_info: crate::types::FaceDetailAttributesInfo,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for FaceDetailInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("FaceDetailInfo", 2usize)?;
+        state.serialize_field("FaceRect", &self.face_rect)?;
+        state
+            .serialize_field(
+                "FaceDetailAttributesInfo",
+                &self.face_detail_attributes_info,
+            )?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for FaceDetailInfo {
+    type Partial = Self;
+    const NAME: &'static str = "FaceDetailInfo";
+    const FIELDS: &'static [&'static str] = &["FaceRect", "FaceDetailAttributesInfo"];
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.face_rect = map.next_value()?,
+            1 => partial.face_detail_attributes_info = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FaceDetailInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl FaceDetailInfo {
     /// Starts a [`FaceDetailInfoBuilder`](builders::FaceDetailInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -380,7 +842,7 @@ impl FaceDetailInfo {
     }
 }
 /// Hair information in face attributes.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FaceHairAttributesInfo {
     /// 0: shaved head, 1: short hair, 2: medium hair, 3: long hair, 4: braid
@@ -389,11 +851,6 @@ pub struct FaceHairAttributesInfo {
     /// A [`HairLength`](crate::types::HairLength): the documented values are its constants; any other value is kept as it is.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "Length",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub length: ::core::option::Option<crate::types::HairLength>,
     /// 0: with bangs, 1: no bangs
     /// Note: this field may return null, indicating that no valid values can be obtained.
@@ -401,11 +858,6 @@ pub struct FaceHairAttributesInfo {
     /// A [`HairBang`](crate::types::HairBang): the documented values are its constants; any other value is kept as it is.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "Bang",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub bang: ::core::option::Option<crate::types::HairBang>,
     /// 0: black, 1: golden, 2: brown, 3: gray
     /// Note: this field may return null, indicating that no valid values can be obtained.
@@ -413,12 +865,69 @@ pub struct FaceHairAttributesInfo {
     /// A [`HairColor`](crate::types::HairColor): the documented values are its constants; any other value is kept as it is.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "Color",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub color: ::core::option::Option<crate::types::HairColor>,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for FaceHairAttributesInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "FaceHairAttributesInfo",
+                0usize + usize::from(self.length.is_some())
+                    + usize::from(self.bang.is_some())
+                    + usize::from(self.color.is_some()),
+            )?;
+        match &self.length {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("Length", value)?
+            }
+            ::core::option::Option::None => state.skip_field("Length")?,
+        }
+        match &self.bang {
+            ::core::option::Option::Some(value) => state.serialize_field("Bang", value)?,
+            ::core::option::Option::None => state.skip_field("Bang")?,
+        }
+        match &self.color {
+            ::core::option::Option::Some(value) => state.serialize_field("Color", value)?,
+            ::core::option::Option::None => state.skip_field("Color")?,
+        }
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for FaceHairAttributesInfo {
+    type Partial = Self;
+    const NAME: &'static str = "FaceHairAttributesInfo";
+    const FIELDS: &'static [&'static str] = &["Length", "Bang", "Color"];
+    const REQUIRED: &'static [usize] = &[];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.length = map.next_value()?,
+            1 => partial.bang = map.next_value()?,
+            2 => partial.color = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FaceHairAttributesInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl FaceHairAttributesInfo {
     /// Starts a [`FaceHairAttributesInfoBuilder`](builders::FaceHairAttributesInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -427,39 +936,96 @@ impl FaceHairAttributesInfo {
     }
 }
 /// Face information list.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FaceInfo {
     /// Horizontal coordinate of the top-left vertex of the face frame.
     /// The face frame encompasses the facial features and is extended accordingly. If it is larger than the image, the coordinates will be negative.
     /// If you want to capture a complete face, you can set the negative coordinates to 0 if the `completeness` score meets the requirement.
-    #[serde(rename = "X")]
     pub x: i64,
     /// Vertical coordinate of the top-left vertex of the face frame.
     /// The face frame encompasses the facial features and is extended accordingly. If it is larger than the image, the coordinates will be negative.
     /// If you want to capture a complete face, you can set the negative coordinates to 0 if the `completeness` score meets the requirement.
-    #[serde(rename = "Y")]
     pub y: i64,
     /// Face frame width.
-    #[serde(rename = "Width")]
     pub width: i64,
     /// Face frame height.
-    #[serde(rename = "Height")]
     pub height: i64,
     /// Face attributes, including gender, age, expression,
     /// beauty, glass, mask, hair, and pose (pitch, roll, yaw). Valid information will be returned only if `NeedFaceAttributes` is set to 1.
-    #[serde(rename = "FaceAttributesInfo")]
     pub face_attributes_info: crate::types::FaceAttributesInfo,
     /// Face quality information, including score, sharpness, brightness, and completeness. Valid information will be returned only if `NeedFaceDetection` is set to 1.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "FaceQualityInfo",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub face_quality_info: ::core::option::Option<crate::types::FaceQualityInfo>,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for FaceInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "FaceInfo",
+                5usize + usize::from(self.face_quality_info.is_some()),
+            )?;
+        state.serialize_field("X", &self.x)?;
+        state.serialize_field("Y", &self.y)?;
+        state.serialize_field("Width", &self.width)?;
+        state.serialize_field("Height", &self.height)?;
+        state.serialize_field("FaceAttributesInfo", &self.face_attributes_info)?;
+        match &self.face_quality_info {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("FaceQualityInfo", value)?
+            }
+            ::core::option::Option::None => state.skip_field("FaceQualityInfo")?,
+        }
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for FaceInfo {
+    type Partial = Self;
+    const NAME: &'static str = "FaceInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "X",
+        "Y",
+        "Width",
+        "Height",
+        "FaceAttributesInfo",
+        "FaceQualityInfo",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.x = map.next_value()?,
+            1 => partial.y = map.next_value()?,
+            2 => partial.width = map.next_value()?,
+            3 => partial.height = map.next_value()?,
+            4 => partial.face_attributes_info = map.next_value()?,
+            5 => partial.face_quality_info = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FaceInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl FaceInfo {
     /// Starts a [`FaceInfoBuilder`](builders::FaceInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -468,7 +1034,7 @@ impl FaceInfo {
     }
 }
 /// Completeness of facial features, which assesses the completeness of the eyebrows, eyes, nose, cheeks, mouth, and chin.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FaceQualityCompleteness {
     /// Eyebrow completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
@@ -476,67 +1042,123 @@ pub struct FaceQualityCompleteness {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "Eyebrow",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub eyebrow: ::core::option::Option<i64>,
     /// Eye completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
     /// Reference range: \[0,80\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "Eye",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub eye: ::core::option::Option<i64>,
     /// Nose completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
     /// Reference range: \[0,60\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "Nose",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub nose: ::core::option::Option<i64>,
     /// Cheek completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
     /// Reference range: \[0,70\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "Cheek",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub cheek: ::core::option::Option<i64>,
     /// Mouth completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
     /// Reference range: \[0,50\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "Mouth",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub mouth: ::core::option::Option<i64>,
     /// Chin completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
     /// Reference range: \[0,70\], which means incomplete.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "Chin",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub chin: ::core::option::Option<i64>,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for FaceQualityCompleteness {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "FaceQualityCompleteness",
+                0usize + usize::from(self.eyebrow.is_some())
+                    + usize::from(self.eye.is_some()) + usize::from(self.nose.is_some())
+                    + usize::from(self.cheek.is_some())
+                    + usize::from(self.mouth.is_some())
+                    + usize::from(self.chin.is_some()),
+            )?;
+        match &self.eyebrow {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("Eyebrow", value)?
+            }
+            ::core::option::Option::None => state.skip_field("Eyebrow")?,
+        }
+        match &self.eye {
+            ::core::option::Option::Some(value) => state.serialize_field("Eye", value)?,
+            ::core::option::Option::None => state.skip_field("Eye")?,
+        }
+        match &self.nose {
+            ::core::option::Option::Some(value) => state.serialize_field("Nose", value)?,
+            ::core::option::Option::None => state.skip_field("Nose")?,
+        }
+        match &self.cheek {
+            ::core::option::Option::Some(value) => state.serialize_field("Cheek", value)?,
+            ::core::option::Option::None => state.skip_field("Cheek")?,
+        }
+        match &self.mouth {
+            ::core::option::Option::Some(value) => state.serialize_field("Mouth", value)?,
+            ::core::option::Option::None => state.skip_field("Mouth")?,
+        }
+        match &self.chin {
+            ::core::option::Option::Some(value) => state.serialize_field("Chin", value)?,
+            ::core::option::Option::None => state.skip_field("Chin")?,
+        }
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for FaceQualityCompleteness {
+    type Partial = Self;
+    const NAME: &'static str = "FaceQualityCompleteness";
+    const FIELDS: &'static [&'static str] = &[
+        "Eyebrow",
+        "Eye",
+        "Nose",
+        "Cheek",
+        "Mouth",
+        "Chin",
+    ];
+    const REQUIRED: &'static [usize] = &[];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.eyebrow = map.next_value()?,
+            1 => partial.eye = map.next_value()?,
+            2 => partial.nose = map.next_value()?,
+            3 => partial.cheek = map.next_value()?,
+            4 => partial.mouth = map.next_value()?,
+            5 => partial.chin = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FaceQualityCompleteness {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl FaceQualityCompleteness {
     /// Starts a [`FaceQualityCompletenessBuilder`](builders::FaceQualityCompletenessBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -545,7 +1167,7 @@ impl FaceQualityCompleteness {
     }
 }
 /// Face quality information, including score, sharpness, brightness, and completeness. Valid information will be returned only if `NeedFaceDetection` is set to 1.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FaceQualityInfo {
     /// Quality score. Value range: \[0,100\]. It comprehensively evaluates whether the image quality is suitable for face recognition; the higher the score, the higher the quality.
@@ -555,11 +1177,6 @@ pub struct FaceQualityInfo {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "Score",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub score: ::core::option::Option<i64>,
     /// Sharpness. Value range: \[0,100\]. It evaluates the sharpness of the image. The higher the score, the sharper the image.
     /// Reference range: \[0,40\]: very blurry; \[40,60\]: blurry; \[60,80\]: fine; \[80,100\]: sharp.
@@ -567,11 +1184,6 @@ pub struct FaceQualityInfo {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "Sharpness",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub sharpness: ::core::option::Option<i64>,
     /// Brightness. Value range: \[0,100\]. The brighter the image, the higher the score.
     /// Reference range: \[0,30\]: dark; \[30,70\]: normal; \[70,100\]: bright.
@@ -579,22 +1191,89 @@ pub struct FaceQualityInfo {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "Brightness",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub brightness: ::core::option::Option<i64>,
     /// Completeness of facial features, which assesses the completeness of the eyebrows, eyes, nose, cheeks, mouth, and chin.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "Completeness",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub completeness: ::core::option::Option<crate::types::FaceQualityCompleteness>,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for FaceQualityInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "FaceQualityInfo",
+                0usize + usize::from(self.score.is_some())
+                    + usize::from(self.sharpness.is_some())
+                    + usize::from(self.brightness.is_some())
+                    + usize::from(self.completeness.is_some()),
+            )?;
+        match &self.score {
+            ::core::option::Option::Some(value) => state.serialize_field("Score", value)?,
+            ::core::option::Option::None => state.skip_field("Score")?,
+        }
+        match &self.sharpness {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("Sharpness", value)?
+            }
+            ::core::option::Option::None => state.skip_field("Sharpness")?,
+        }
+        match &self.brightness {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("Brightness", value)?
+            }
+            ::core::option::Option::None => state.skip_field("Brightness")?,
+        }
+        match &self.completeness {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("Completeness", value)?
+            }
+            ::core::option::Option::None => state.skip_field("Completeness")?,
+        }
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for FaceQualityInfo {
+    type Partial = Self;
+    const NAME: &'static str = "FaceQualityInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "Score",
+        "Sharpness",
+        "Brightness",
+        "Completeness",
+    ];
+    const REQUIRED: &'static [usize] = &[];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.score = map.next_value()?,
+            1 => partial.sharpness = map.next_value()?,
+            2 => partial.brightness = map.next_value()?,
+            3 => partial.completeness = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FaceQualityInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl FaceQualityInfo {
     /// Starts a [`FaceQualityInfoBuilder`](builders::FaceQualityInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -603,25 +1282,68 @@ impl FaceQualityInfo {
     }
 }
 /// Position of detected face frame
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FaceRect {
     /// Horizontal coordinate of the top-left vertex of face frame.
     /// The face frame encompasses the facial features and is extended accordingly. If it is larger than the image, the coordinates will be negative.
     /// If you want to capture a complete face, you can set the negative coordinates to 0 if the completeness score meets the requirement.
-    #[serde(rename = "X")]
     pub x: i64,
     /// Vertical coordinate of the top-left vertex of face frame.
     /// The face frame encompasses the facial features and is extended accordingly. If it is larger than the image, the coordinates will be negative.
     /// If you want to capture a complete face, you can set the negative coordinates to 0 if the completeness score meets the requirement.
-    #[serde(rename = "Y")]
     pub y: i64,
     /// Face width
-    #[serde(rename = "Width")]
     pub width: u64,
     /// Face height
-    #[serde(rename = "Height")]
     pub height: u64,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for FaceRect {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("FaceRect", 4usize)?;
+        state.serialize_field("X", &self.x)?;
+        state.serialize_field("Y", &self.y)?;
+        state.serialize_field("Width", &self.width)?;
+        state.serialize_field("Height", &self.height)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for FaceRect {
+    type Partial = Self;
+    const NAME: &'static str = "FaceRect";
+    const FIELDS: &'static [&'static str] = &["X", "Y", "Width", "Height"];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.x = map.next_value()?,
+            1 => partial.y = map.next_value()?,
+            2 => partial.width = map.next_value()?,
+            3 => partial.height = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FaceRect {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl FaceRect {
     /// Starts a [`FaceRectBuilder`](builders::FaceRectBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -630,36 +1352,94 @@ impl FaceRect {
     }
 }
 /// Specific information of facial feature localization (facial keypoints).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FaceShape {
     /// 21 points that describe the face contour.
-    #[serde(rename = "FaceProfile")]
     pub face_profile: ::std::vec::Vec<crate::types::Point>,
     /// 8 points that describe the left eye.
-    #[serde(rename = "LeftEye")]
     pub left_eye: ::std::vec::Vec<crate::types::Point>,
     /// 8 points that describe the right eye.
-    #[serde(rename = "RightEye")]
     pub right_eye: ::std::vec::Vec<crate::types::Point>,
     /// 8 points that describe the left eyebrow.
-    #[serde(rename = "LeftEyeBrow")]
     pub left_eye_brow: ::std::vec::Vec<crate::types::Point>,
     /// 8 points that describe the right eyebrow.
-    #[serde(rename = "RightEyeBrow")]
     pub right_eye_brow: ::std::vec::Vec<crate::types::Point>,
     /// 22 points that describe the mouth.
-    #[serde(rename = "Mouth")]
     pub mouth: ::std::vec::Vec<crate::types::Point>,
     /// 13 points that describe the nose.
-    #[serde(rename = "Nose")]
     pub nose: ::std::vec::Vec<crate::types::Point>,
     /// 1 point that describes the left pupil.
-    #[serde(rename = "LeftPupil")]
     pub left_pupil: ::std::vec::Vec<crate::types::Point>,
     /// 1 point that describes the right pupil.
-    #[serde(rename = "RightPupil")]
     pub right_pupil: ::std::vec::Vec<crate::types::Point>,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for FaceShape {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("FaceShape", 9usize)?;
+        state.serialize_field("FaceProfile", &self.face_profile)?;
+        state.serialize_field("LeftEye", &self.left_eye)?;
+        state.serialize_field("RightEye", &self.right_eye)?;
+        state.serialize_field("LeftEyeBrow", &self.left_eye_brow)?;
+        state.serialize_field("RightEyeBrow", &self.right_eye_brow)?;
+        state.serialize_field("Mouth", &self.mouth)?;
+        state.serialize_field("Nose", &self.nose)?;
+        state.serialize_field("LeftPupil", &self.left_pupil)?;
+        state.serialize_field("RightPupil", &self.right_pupil)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for FaceShape {
+    type Partial = Self;
+    const NAME: &'static str = "FaceShape";
+    const FIELDS: &'static [&'static str] = &[
+        "FaceProfile",
+        "LeftEye",
+        "RightEye",
+        "LeftEyeBrow",
+        "RightEyeBrow",
+        "Mouth",
+        "Nose",
+        "LeftPupil",
+        "RightPupil",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 7, 8];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.face_profile = map.next_value()?,
+            1 => partial.left_eye = map.next_value()?,
+            2 => partial.right_eye = map.next_value()?,
+            3 => partial.left_eye_brow = map.next_value()?,
+            4 => partial.right_eye_brow = map.next_value()?,
+            5 => partial.mouth = map.next_value()?,
+            6 => partial.nose = map.next_value()?,
+            7 => partial.left_pupil = map.next_value()?,
+            8 => partial.right_pupil = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FaceShape {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl FaceShape {
     /// Starts a [`FaceShapeBuilder`](builders::FaceShapeBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -668,15 +1448,56 @@ impl FaceShape {
     }
 }
 /// Recognition result items by group
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GroupCandidate {
     /// Group ID.
-    #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
     /// Most matching candidate recognized
-    #[serde(rename = "Candidates")]
     pub candidates: ::std::vec::Vec<crate::types::Candidate>,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for GroupCandidate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("GroupCandidate", 2usize)?;
+        state.serialize_field("GroupId", &self.group_id)?;
+        state.serialize_field("Candidates", &self.candidates)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for GroupCandidate {
+    type Partial = Self;
+    const NAME: &'static str = "GroupCandidate";
+    const FIELDS: &'static [&'static str] = &["GroupId", "Candidates"];
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.group_id = map.next_value()?,
+            1 => partial.candidates = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupCandidate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl GroupCandidate {
     /// Starts a [`GroupCandidateBuilder`](builders::GroupCandidateBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -685,17 +1506,66 @@ impl GroupCandidate {
     }
 }
 /// Custom description field of the group to be modified, which is a `key-value` pair.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GroupExDescriptionInfo {
     /// Custom group description field index, whose value starts from 0.
     /// Note: this field may return null, indicating that no valid values can be obtained.
-    #[serde(rename = "GroupExDescriptionIndex")]
     pub group_ex_description_index: u64,
     /// Content of the custom group description field to be updated
-    #[serde(rename = "GroupExDescription")]
     pub group_ex_description: ::std::string::String,
+}
+impl ::serde::Serialize for GroupExDescriptionInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("GroupExDescriptionInfo", 2usize)?;
+        state
+            .serialize_field(
+                "GroupExDescriptionIndex",
+                &self.group_ex_description_index,
+            )?;
+        state.serialize_field("GroupExDescription", &self.group_ex_description)?;
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for GroupExDescriptionInfo {
+    type Partial = Self;
+    const NAME: &'static str = "GroupExDescriptionInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupExDescriptionIndex",
+        "GroupExDescription",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.group_ex_description_index = map.next_value()?,
+            1 => partial.group_ex_description = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for GroupExDescriptionInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl GroupExDescriptionInfo {
     /// Starts a [`GroupExDescriptionInfoBuilder`](builders::GroupExDescriptionInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -704,24 +1574,17 @@ impl GroupExDescriptionInfo {
     }
 }
 /// Returned group information
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GroupInfo {
     /// Group name
-    #[serde(rename = "GroupName")]
     pub group_name: ::std::string::String,
     /// Group ID
-    #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
     /// Custom group description field
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "GroupExDescriptions",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub group_ex_descriptions: ::core::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -729,11 +1592,6 @@ pub struct GroupInfo {
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "Tag",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub tag: ::core::option::Option<::std::string::String>,
     /// Algorithm model version used for face recognition.
     /// Note: this field may return null, indicating that no valid values can be obtained.
@@ -741,11 +1599,6 @@ pub struct GroupInfo {
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "FaceModelVersion",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
     /// Group creation time and date (`CreationTimestamp`), whose value is the number of milliseconds between the UNIX epoch time and the group creation time.
     /// The UNIX epoch time is 00:00:00, Thursday, January 1, 1970, Coordinated Universal Time (UTC). For more information, please see the UNIX time document.
@@ -754,11 +1607,6 @@ pub struct GroupInfo {
     /// In milliseconds since the UNIX epoch; `creation_time()` gives it as a `SystemTime`.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "CreationTimestamp",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub creation_timestamp: ::core::option::Option<u64>,
     /// Time and date the group was last updated, `UpdateTimestamp`.
     /// The value of `UpdateTimestamp` is the number of milliseconds from the Unix epoch to the time the group was updated.
@@ -768,12 +1616,99 @@ pub struct GroupInfo {
     /// In milliseconds since the UNIX epoch; `update_time()` gives it as a `SystemTime`.
     ///
     /// Documented only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)).
-    #[serde(
-        rename = "UpdateTimestamp",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub update_timestamp: ::core::option::Option<u64>,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for GroupInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "GroupInfo",
+                2usize + usize::from(self.group_ex_descriptions.is_some())
+                    + usize::from(self.tag.is_some())
+                    + usize::from(self.face_model_version.is_some())
+                    + usize::from(self.creation_timestamp.is_some())
+                    + usize::from(self.update_timestamp.is_some()),
+            )?;
+        state.serialize_field("GroupName", &self.group_name)?;
+        state.serialize_field("GroupId", &self.group_id)?;
+        match &self.group_ex_descriptions {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("GroupExDescriptions", value)?
+            }
+            ::core::option::Option::None => state.skip_field("GroupExDescriptions")?,
+        }
+        match &self.tag {
+            ::core::option::Option::Some(value) => state.serialize_field("Tag", value)?,
+            ::core::option::Option::None => state.skip_field("Tag")?,
+        }
+        match &self.face_model_version {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("FaceModelVersion", value)?
+            }
+            ::core::option::Option::None => state.skip_field("FaceModelVersion")?,
+        }
+        match &self.creation_timestamp {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("CreationTimestamp", value)?
+            }
+            ::core::option::Option::None => state.skip_field("CreationTimestamp")?,
+        }
+        match &self.update_timestamp {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("UpdateTimestamp", value)?
+            }
+            ::core::option::Option::None => state.skip_field("UpdateTimestamp")?,
+        }
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for GroupInfo {
+    type Partial = Self;
+    const NAME: &'static str = "GroupInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupName",
+        "GroupId",
+        "GroupExDescriptions",
+        "Tag",
+        "FaceModelVersion",
+        "CreationTimestamp",
+        "UpdateTimestamp",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.group_name = map.next_value()?,
+            1 => partial.group_id = map.next_value()?,
+            2 => partial.group_ex_descriptions = map.next_value()?,
+            3 => partial.tag = map.next_value()?,
+            4 => partial.face_model_version = map.next_value()?,
+            5 => partial.creation_timestamp = map.next_value()?,
+            6 => partial.update_timestamp = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl GroupInfo {
     /// Starts a [`GroupInfoBuilder`](builders::GroupInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -792,21 +1727,63 @@ impl GroupInfo {
     }
 }
 /// Hair information
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Hair {
     /// Hair length information.
     /// The `Type` values of the `AttributeItem` include: 0: bald, 1: short hair, 2: medium hair, 3: long hair, 4: braid.
-    #[serde(rename = "Length")]
     pub length: crate::types::AttributeItem,
     /// Bang information.
     /// The `Type` values of the `AttributeItem` include: 0: no bang; 1: bang detected.
-    #[serde(rename = "Bang")]
     pub bang: crate::types::AttributeItem,
     /// Hair color information.
     /// The `Type` values of the `AttributeItem` include: 0: black; 1: golden; 2: brown; 3: gray.
-    #[serde(rename = "Color")]
     pub color: crate::types::AttributeItem,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for Hair {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("Hair", 3usize)?;
+        state.serialize_field("Length", &self.length)?;
+        state.serialize_field("Bang", &self.bang)?;
+        state.serialize_field("Color", &self.color)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for Hair {
+    type Partial = Self;
+    const NAME: &'static str = "Hair";
+    const FIELDS: &'static [&'static str] = &["Length", "Bang", "Color"];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.length = map.next_value()?,
+            1 => partial.bang = map.next_value()?,
+            2 => partial.color = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Hair {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl Hair {
     /// Starts a [`HairBuilder`](builders::HairBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -815,17 +1792,58 @@ impl Hair {
     }
 }
 /// Hat information
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Hat {
     /// Hat wearing status information.
     /// The `Type` values of the `AttributeItem` include: 0: no hat; 1: general hat; 2: helmet; 3: security guard hat.
-    #[serde(rename = "Style")]
     pub style: crate::types::AttributeItem,
     /// Hat color.
     /// The `Type` values of the `AttributeItem` include: 0: no hat; 1: red; 2: yellow; 3: blue; 4: black; 5: gray; 6: mixed colors.
-    #[serde(rename = "Color")]
     pub color: crate::types::AttributeItem,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for Hat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("Hat", 2usize)?;
+        state.serialize_field("Style", &self.style)?;
+        state.serialize_field("Color", &self.color)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for Hat {
+    type Partial = Self;
+    const NAME: &'static str = "Hat";
+    const FIELDS: &'static [&'static str] = &["Style", "Color"];
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.style = map.next_value()?,
+            1 => partial.color = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Hat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl Hat {
     /// Starts a [`HatBuilder`](builders::HatBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -834,18 +1852,60 @@ impl Hat {
     }
 }
 /// Pose information.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HeadPose {
     /// Pitch. Value range: \[-30,30\].
-    #[serde(rename = "Pitch")]
     pub pitch: i64,
     /// Yaw. Value range: \[-30,30\].
-    #[serde(rename = "Yaw")]
     pub yaw: i64,
     /// Roll. Value range: \[-180,180\].
-    #[serde(rename = "Roll")]
     pub roll: i64,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for HeadPose {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("HeadPose", 3usize)?;
+        state.serialize_field("Pitch", &self.pitch)?;
+        state.serialize_field("Yaw", &self.yaw)?;
+        state.serialize_field("Roll", &self.roll)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for HeadPose {
+    type Partial = Self;
+    const NAME: &'static str = "HeadPose";
+    const FIELDS: &'static [&'static str] = &["Pitch", "Yaw", "Roll"];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.pitch = map.next_value()?,
+            1 => partial.yaw = map.next_value()?,
+            2 => partial.roll = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HeadPose {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl HeadPose {
     /// Starts a [`HeadPoseBuilder`](builders::HeadPoseBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -854,13 +1914,53 @@ impl HeadPose {
     }
 }
 /// Mouth information
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Mouth {
     /// Whether the mouth is open.
     /// The `Type` values of the `AttributeItem` include: 0: closed; 1: open.
-    #[serde(rename = "MouthOpen")]
     pub mouth_open: crate::types::AttributeItem,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for Mouth {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("Mouth", 1usize)?;
+        state.serialize_field("MouthOpen", &self.mouth_open)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for Mouth {
+    type Partial = Self;
+    const NAME: &'static str = "Mouth";
+    const FIELDS: &'static [&'static str] = &["MouthOpen"];
+    const REQUIRED: &'static [usize] = &[0];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.mouth_open = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Mouth {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl Mouth {
     /// Starts a [`MouthBuilder`](builders::MouthBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -869,17 +1969,66 @@ impl Mouth {
     }
 }
 /// Custom description field of the person to be modified, which is a `key-value` pair.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PersonExDescriptionInfo {
     /// Person description field index, whose value starts from 0.
     /// Note: this field may return null, indicating that no valid values can be obtained.
-    #[serde(rename = "PersonExDescriptionIndex")]
     pub person_ex_description_index: u64,
     /// Content of the person description field to be updated
-    #[serde(rename = "PersonExDescription")]
     pub person_ex_description: ::std::string::String,
+}
+impl ::serde::Serialize for PersonExDescriptionInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("PersonExDescriptionInfo", 2usize)?;
+        state
+            .serialize_field(
+                "PersonExDescriptionIndex",
+                &self.person_ex_description_index,
+            )?;
+        state.serialize_field("PersonExDescription", &self.person_ex_description)?;
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for PersonExDescriptionInfo {
+    type Partial = Self;
+    const NAME: &'static str = "PersonExDescriptionInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "PersonExDescriptionIndex",
+        "PersonExDescription",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.person_ex_description_index = map.next_value()?,
+            1 => partial.person_ex_description = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for PersonExDescriptionInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl PersonExDescriptionInfo {
     /// Starts a [`PersonExDescriptionInfoBuilder`](builders::PersonExDescriptionInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -888,15 +2037,56 @@ impl PersonExDescriptionInfo {
     }
 }
 /// List of groups containing this person and their description fields
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PersonGroupInfo {
     /// ID of the group that contains this person
-    #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
     /// Content of person description field
-    #[serde(rename = "PersonExDescriptions")]
     pub person_ex_descriptions: ::std::vec::Vec<::std::string::String>,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for PersonGroupInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("PersonGroupInfo", 2usize)?;
+        state.serialize_field("GroupId", &self.group_id)?;
+        state.serialize_field("PersonExDescriptions", &self.person_ex_descriptions)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for PersonGroupInfo {
+    type Partial = Self;
+    const NAME: &'static str = "PersonGroupInfo";
+    const FIELDS: &'static [&'static str] = &["GroupId", "PersonExDescriptions"];
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.group_id = map.next_value()?,
+            1 => partial.person_ex_descriptions = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PersonGroupInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl PersonGroupInfo {
     /// Starts a [`PersonGroupInfoBuilder`](builders::PersonGroupInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -905,32 +2095,84 @@ impl PersonGroupInfo {
     }
 }
 /// Returned person information
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PersonInfo {
     /// Person name
-    #[serde(rename = "PersonName")]
     pub person_name: ::std::string::String,
     /// Person ID
-    #[serde(rename = "PersonId")]
     pub person_id: ::std::string::String,
     /// Person gender
     ///
     /// A [`Gender`](crate::types::Gender): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "Gender")]
     pub gender: crate::types::Gender,
     /// Content of person description field
-    #[serde(rename = "PersonExDescriptions")]
     pub person_ex_descriptions: ::std::vec::Vec<::std::string::String>,
     /// List of contained face images
-    #[serde(rename = "FaceIds")]
     pub face_ids: ::std::vec::Vec<::std::string::String>,
     /// Person creation time, measured in the number of milliseconds elapsed since the Unix epoch
     /// The Unix epoch is 00:00:00, Thursday, January 1, 1970, Coordinated Universal Time (UTC). For more information, please see the Unix time document.
     ///
     /// In milliseconds since the UNIX epoch; `creation_time()` gives it as a `SystemTime`.
-    #[serde(rename = "CreationTimestamp")]
     pub creation_timestamp: u64,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for PersonInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("PersonInfo", 6usize)?;
+        state.serialize_field("PersonName", &self.person_name)?;
+        state.serialize_field("PersonId", &self.person_id)?;
+        state.serialize_field("Gender", &self.gender)?;
+        state.serialize_field("PersonExDescriptions", &self.person_ex_descriptions)?;
+        state.serialize_field("FaceIds", &self.face_ids)?;
+        state.serialize_field("CreationTimestamp", &self.creation_timestamp)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for PersonInfo {
+    type Partial = Self;
+    const NAME: &'static str = "PersonInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "PersonName",
+        "PersonId",
+        "Gender",
+        "PersonExDescriptions",
+        "FaceIds",
+        "CreationTimestamp",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.person_name = map.next_value()?,
+            1 => partial.person_id = map.next_value()?,
+            2 => partial.gender = map.next_value()?,
+            3 => partial.person_ex_descriptions = map.next_value()?,
+            4 => partial.face_ids = map.next_value()?,
+            5 => partial.creation_timestamp = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PersonInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl PersonInfo {
     /// Starts a [`PersonInfoBuilder`](builders::PersonInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -945,15 +2187,56 @@ impl PersonInfo {
     }
 }
 /// Coordinates
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Point {
     /// X coordinate
-    #[serde(rename = "X")]
     pub x: i64,
     /// Y coordinate
-    #[serde(rename = "Y")]
     pub y: i64,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for Point {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("Point", 2usize)?;
+        state.serialize_field("X", &self.x)?;
+        state.serialize_field("Y", &self.y)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for Point {
+    type Partial = Self;
+    const NAME: &'static str = "Point";
+    const FIELDS: &'static [&'static str] = &["X", "Y"];
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.x = map.next_value()?,
+            1 => partial.y = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Point {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl Point {
     /// Starts a [`PointBuilder`](builders::PointBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -962,20 +2245,62 @@ impl Point {
     }
 }
 /// Face recognition result
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Result {
     /// Most matching candidate recognized
-    #[serde(rename = "Candidates")]
     pub candidates: ::std::vec::Vec<crate::types::Candidate>,
     /// Position of detected face frame
-    #[serde(rename = "FaceRect")]
     pub face_rect: crate::types::FaceRect,
     /// The status return code for the face image detected. Valid values: `0` - normal; `-1601` - the image does not meet the quality requirements, in which case `Candidate` is empty; `-1604` - the face similarity is not higher than `FaceMatchThreshold`.
     ///
     /// A [`FaceRetCode`](crate::types::FaceRetCode): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "RetCode")]
     pub ret_code: crate::types::FaceRetCode,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("Result", 3usize)?;
+        state.serialize_field("Candidates", &self.candidates)?;
+        state.serialize_field("FaceRect", &self.face_rect)?;
+        state.serialize_field("RetCode", &self.ret_code)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for Result {
+    type Partial = Self;
+    const NAME: &'static str = "Result";
+    const FIELDS: &'static [&'static str] = &["Candidates", "FaceRect", "RetCode"];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.candidates = map.next_value()?,
+            1 => partial.face_rect = map.next_value()?,
+            2 => partial.ret_code = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl Result {
     /// Starts a [`ResultBuilder`](builders::ResultBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -984,21 +2309,63 @@ impl Result {
     }
 }
 /// Recognition result.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResultsReturnsByGroup {
     /// Position of detected face frame
-    #[serde(rename = "FaceRect")]
     pub face_rect: crate::types::FaceRect,
     /// Recognition result.
-    #[serde(rename = "GroupCandidates")]
     pub group_candidates: ::std::vec::Vec<crate::types::GroupCandidate>,
     /// Status return code of detected face image. 0: normal.
     /// -1601: the image quality control requirement is not met; in this case, `Candidate` is empty.
     ///
     /// A [`FaceRetCode`](crate::types::FaceRetCode): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "RetCode")]
     pub ret_code: crate::types::FaceRetCode,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for ResultsReturnsByGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ResultsReturnsByGroup", 3usize)?;
+        state.serialize_field("FaceRect", &self.face_rect)?;
+        state.serialize_field("GroupCandidates", &self.group_candidates)?;
+        state.serialize_field("RetCode", &self.ret_code)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for ResultsReturnsByGroup {
+    type Partial = Self;
+    const NAME: &'static str = "ResultsReturnsByGroup";
+    const FIELDS: &'static [&'static str] = &["FaceRect", "GroupCandidates", "RetCode"];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.face_rect = map.next_value()?,
+            1 => partial.group_candidates = map.next_value()?,
+            2 => partial.ret_code = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResultsReturnsByGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl ResultsReturnsByGroup {
     /// Starts a [`ResultsReturnsByGroupBuilder`](builders::ResultsReturnsByGroupBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
@@ -1007,24 +2374,20 @@ impl ResultsReturnsByGroup {
     }
 }
 /// Information on a group upgrade job.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpgradeJobInfo {
     /// ID of the group upgrade job, used to query the progress and result of the upgrade.
-    #[serde(rename = "JobId")]
     pub job_id: ::std::string::String,
     /// Group ID
-    #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
     /// Current algorithm model version.
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "FromFaceModelVersion")]
     pub from_face_model_version: crate::types::FaceModelVersion,
     /// Target algorithm model version.
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "ToFaceModelVersion")]
     pub to_face_model_version: crate::types::FaceModelVersion,
     /// Start time of the upgrade.
     /// The value of StartTime is the number of milliseconds from the Unix epoch to the group's creation time.
@@ -1032,13 +2395,69 @@ pub struct UpgradeJobInfo {
     /// For more information, see Unix time.
     ///
     /// In milliseconds since the UNIX epoch; `start_time_system_time()` gives it as a `SystemTime`.
-    #[serde(rename = "StartTime")]
     pub start_time: u64,
     /// 0: upgrading; 1: upgrade complete; 2: rollback complete; 3: upgrade failed.
     ///
     /// A [`UpgradeJobStatus`](crate::types::UpgradeJobStatus): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "Status")]
     pub status: crate::types::UpgradeJobStatus,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for UpgradeJobInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("UpgradeJobInfo", 6usize)?;
+        state.serialize_field("JobId", &self.job_id)?;
+        state.serialize_field("GroupId", &self.group_id)?;
+        state.serialize_field("FromFaceModelVersion", &self.from_face_model_version)?;
+        state.serialize_field("ToFaceModelVersion", &self.to_face_model_version)?;
+        state.serialize_field("StartTime", &self.start_time)?;
+        state.serialize_field("Status", &self.status)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for UpgradeJobInfo {
+    type Partial = Self;
+    const NAME: &'static str = "UpgradeJobInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "JobId",
+        "GroupId",
+        "FromFaceModelVersion",
+        "ToFaceModelVersion",
+        "StartTime",
+        "Status",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.job_id = map.next_value()?,
+            1 => partial.group_id = map.next_value()?,
+            2 => partial.from_face_model_version = map.next_value()?,
+            3 => partial.to_face_model_version = map.next_value()?,
+            4 => partial.start_time = map.next_value()?,
+            5 => partial.status = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpgradeJobInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl UpgradeJobInfo {
     /// Starts a [`UpgradeJobInfoBuilder`](builders::UpgradeJobInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

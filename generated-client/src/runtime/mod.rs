@@ -34,3 +34,4 @@ pub(crate) mod testing;
 pub(crate) mod time;
 pub mod transport;
 pub mod validate;
+pub(crate) mod wire;

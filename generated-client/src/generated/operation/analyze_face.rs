@@ -431,29 +431,18 @@
 /// Parameters of `AnalyzeFace`: Performs facial feature localization.
 ///
 /// Build it with [`AnalyzeFaceRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AnalyzeFaceRequest {
     /// Detection mode. 0: detect all faces that appear; 1: detect the largest face. Default value: 0. The facial feature localization information (facial keypoints) of up to 10 faces can be returned.
     ///
     /// A [`DetectionMode`](crate::types::DetectionMode): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "Mode",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub mode: ::core::option::Option<crate::types::DetectionMode>,
     /// Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(
-        rename = "Image",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub image: ::core::option::Option<crate::Image>,
     /// Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -461,11 +450,6 @@ pub struct AnalyzeFaceRequest {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(
-        rename = "Url",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub url: ::core::option::Option<::std::string::String>,
     /// Algorithm model version used by the Face Recognition service.
     ///
@@ -478,21 +462,102 @@ pub struct AnalyzeFaceRequest {
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "FaceModelVersion",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     ///
     /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "NeedRotateDetection",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
+}
+impl ::serde::Serialize for AnalyzeFaceRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "AnalyzeFaceRequest",
+                0usize + usize::from(self.mode.is_some())
+                    + usize::from(self.image.is_some()) + usize::from(self.url.is_some())
+                    + usize::from(self.face_model_version.is_some())
+                    + usize::from(self.need_rotate_detection.is_some()),
+            )?;
+        match &self.mode {
+            ::core::option::Option::Some(value) => state.serialize_field("Mode", value)?,
+            ::core::option::Option::None => state.skip_field("Mode")?,
+        }
+        match &self.image {
+            ::core::option::Option::Some(value) => state.serialize_field("Image", value)?,
+            ::core::option::Option::None => state.skip_field("Image")?,
+        }
+        match &self.url {
+            ::core::option::Option::Some(value) => state.serialize_field("Url", value)?,
+            ::core::option::Option::None => state.skip_field("Url")?,
+        }
+        match &self.face_model_version {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("FaceModelVersion", value)?
+            }
+            ::core::option::Option::None => state.skip_field("FaceModelVersion")?,
+        }
+        match &self.need_rotate_detection {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("NeedRotateDetection", value)?
+            }
+            ::core::option::Option::None => state.skip_field("NeedRotateDetection")?,
+        }
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for AnalyzeFaceRequest {
+    type Partial = AnalyzeFaceRequestBuilder;
+    const NAME: &'static str = "AnalyzeFaceRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "Mode",
+        "Image",
+        "Url",
+        "FaceModelVersion",
+        "NeedRotateDetection",
+    ];
+    const REQUIRED: &'static [usize] = &[];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut AnalyzeFaceRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.mode = map.next_value()?,
+            1 => partial.image = map.next_value()?,
+            2 => partial.url = map.next_value()?,
+            3 => partial.face_model_version = map.next_value()?,
+            4 => partial.need_rotate_detection = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: AnalyzeFaceRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            mode: partial.mode,
+            image: partial.image,
+            url: partial.url,
+            face_model_version: partial.face_model_version,
+            need_rotate_detection: partial.need_rotate_detection,
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for AnalyzeFaceRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl AnalyzeFaceRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -890,26 +955,76 @@ impl crate::runtime::action::Action for AnalyzeFaceRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "a8eb4545-a154-4f86-9510-57a8be9cae0c");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AnalyzeFaceResponse {
     /// Width of requested image.
-    #[serde(rename = "ImageWidth")]
     pub image_width: u64,
     /// Height of requested image.
-    #[serde(rename = "ImageHeight")]
     pub image_height: u64,
     /// Specific information of facial feature localization (facial keypoints).
-    #[serde(rename = "FaceShapeSet")]
     pub face_shape_set: ::std::vec::Vec<crate::types::FaceShape>,
     /// Algorithm model version used for face recognition.
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for AnalyzeFaceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("AnalyzeFaceResponse", 5usize)?;
+        state.serialize_field("ImageWidth", &self.image_width)?;
+        state.serialize_field("ImageHeight", &self.image_height)?;
+        state.serialize_field("FaceShapeSet", &self.face_shape_set)?;
+        state.serialize_field("FaceModelVersion", &self.face_model_version)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for AnalyzeFaceResponse {
+    type Partial = Self;
+    const NAME: &'static str = "AnalyzeFaceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ImageWidth",
+        "ImageHeight",
+        "FaceShapeSet",
+        "FaceModelVersion",
+        "RequestId",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.image_width = map.next_value()?,
+            1 => partial.image_height = map.next_value()?,
+            2 => partial.face_shape_set = map.next_value()?,
+            3 => partial.face_model_version = map.next_value()?,
+            4 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AnalyzeFaceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl AnalyzeFaceResponse {
     /// Starts a [`AnalyzeFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

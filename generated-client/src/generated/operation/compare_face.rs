@@ -30,8 +30,7 @@
 /// Parameters of `CompareFace`: Compares faces.
 ///
 /// Build it with [`CompareFaceRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CompareFaceRequest {
     /// Base64-encoded data of image A, which cannot exceed 5 MB.
@@ -40,11 +39,6 @@ pub struct CompareFaceRequest {
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(
-        rename = "ImageA",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub image_a: ::core::option::Option<crate::Image>,
     /// Base64-encoded data of image B, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -52,11 +46,6 @@ pub struct CompareFaceRequest {
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(
-        rename = "ImageB",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub image_b: ::core::option::Option<crate::Image>,
     /// URL of image A. The image cannot exceed 5 MB in size after being Base64-encoded.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -65,11 +54,6 @@ pub struct CompareFaceRequest {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(
-        rename = "UrlA",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub url_a: ::core::option::Option<::std::string::String>,
     /// URL of image B. The image cannot exceed 5 MB in size after being Base64-encoded.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -78,11 +62,6 @@ pub struct CompareFaceRequest {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(
-        rename = "UrlB",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub url_b: ::core::option::Option<::std::string::String>,
     /// Algorithm model version used by the Face Recognition service.
     ///
@@ -95,11 +74,6 @@ pub struct CompareFaceRequest {
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "FaceModelVersion",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
     /// Image quality control.
     /// 0: no control.
@@ -111,20 +85,10 @@ pub struct CompareFaceRequest {
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
     ///
     /// A [`QualityControl`](crate::types::QualityControl): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "QualityControl",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub quality_control: ::core::option::Option<crate::types::QualityControl>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     ///
     /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "NeedRotateDetection",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
     /// How to choose a face when an image holds several; default value: 0.
     /// - 0: the face with the highest confidence.
@@ -133,14 +97,133 @@ pub struct CompareFaceRequest {
     /// A [`FaceMatchingStrategy`](crate::types::FaceMatchingStrategy): the documented values are its constants; any other value is kept as it is.
     ///
     /// Documented only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)).
-    #[serde(
-        rename = "FaceMatchingStrategy",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub face_matching_strategy: ::core::option::Option<
         crate::types::FaceMatchingStrategy,
     >,
+}
+impl ::serde::Serialize for CompareFaceRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "CompareFaceRequest",
+                0usize + usize::from(self.image_a.is_some())
+                    + usize::from(self.image_b.is_some())
+                    + usize::from(self.url_a.is_some())
+                    + usize::from(self.url_b.is_some())
+                    + usize::from(self.face_model_version.is_some())
+                    + usize::from(self.quality_control.is_some())
+                    + usize::from(self.need_rotate_detection.is_some())
+                    + usize::from(self.face_matching_strategy.is_some()),
+            )?;
+        match &self.image_a {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("ImageA", value)?
+            }
+            ::core::option::Option::None => state.skip_field("ImageA")?,
+        }
+        match &self.image_b {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("ImageB", value)?
+            }
+            ::core::option::Option::None => state.skip_field("ImageB")?,
+        }
+        match &self.url_a {
+            ::core::option::Option::Some(value) => state.serialize_field("UrlA", value)?,
+            ::core::option::Option::None => state.skip_field("UrlA")?,
+        }
+        match &self.url_b {
+            ::core::option::Option::Some(value) => state.serialize_field("UrlB", value)?,
+            ::core::option::Option::None => state.skip_field("UrlB")?,
+        }
+        match &self.face_model_version {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("FaceModelVersion", value)?
+            }
+            ::core::option::Option::None => state.skip_field("FaceModelVersion")?,
+        }
+        match &self.quality_control {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("QualityControl", value)?
+            }
+            ::core::option::Option::None => state.skip_field("QualityControl")?,
+        }
+        match &self.need_rotate_detection {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("NeedRotateDetection", value)?
+            }
+            ::core::option::Option::None => state.skip_field("NeedRotateDetection")?,
+        }
+        match &self.face_matching_strategy {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("FaceMatchingStrategy", value)?
+            }
+            ::core::option::Option::None => state.skip_field("FaceMatchingStrategy")?,
+        }
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for CompareFaceRequest {
+    type Partial = CompareFaceRequestBuilder;
+    const NAME: &'static str = "CompareFaceRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ImageA",
+        "ImageB",
+        "UrlA",
+        "UrlB",
+        "FaceModelVersion",
+        "QualityControl",
+        "NeedRotateDetection",
+        "FaceMatchingStrategy",
+    ];
+    const REQUIRED: &'static [usize] = &[];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut CompareFaceRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.image_a = map.next_value()?,
+            1 => partial.image_b = map.next_value()?,
+            2 => partial.url_a = map.next_value()?,
+            3 => partial.url_b = map.next_value()?,
+            4 => partial.face_model_version = map.next_value()?,
+            5 => partial.quality_control = map.next_value()?,
+            6 => partial.need_rotate_detection = map.next_value()?,
+            7 => partial.face_matching_strategy = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: CompareFaceRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            image_a: partial.image_a,
+            image_b: partial.image_b,
+            url_a: partial.url_a,
+            url_b: partial.url_b,
+            face_model_version: partial.face_model_version,
+            quality_control: partial.quality_control,
+            need_rotate_detection: partial.need_rotate_detection,
+            face_matching_strategy: partial.face_matching_strategy,
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for CompareFaceRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl CompareFaceRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -492,7 +575,7 @@ impl crate::runtime::action::Action for CompareFaceRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "a8eb4545-a154-4f86-9510-57a8be9cae0c");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CompareFaceResponse {
     /// Face similarity score between two images.
@@ -500,16 +583,58 @@ pub struct CompareFaceResponse {
     /// If you need to verify whether the faces in the two images are the same person, then the 0.1%, 0.01%, and 0.001% FARs on v3.0 correspond to scores of 40, 50, and 60, respectively. Generally, if the score is above 50, it can be judged that they are the same person.
     /// The 0.1%, 0.01%, and 0.001% FARs on v2.0 correspond to scores of 70, 80, and 90, respectively. Generally, if the score is above 80, it can be judged that they are the same person.
     /// If you need to verify whether the faces in the two images are the same person, we recommend using the `VerifyFace` API.
-    #[serde(rename = "Score")]
     pub score: f64,
     /// Algorithm model version used for face recognition.
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for CompareFaceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("CompareFaceResponse", 3usize)?;
+        state.serialize_field("Score", &self.score)?;
+        state.serialize_field("FaceModelVersion", &self.face_model_version)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for CompareFaceResponse {
+    type Partial = Self;
+    const NAME: &'static str = "CompareFaceResponse";
+    const FIELDS: &'static [&'static str] = &["Score", "FaceModelVersion", "RequestId"];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.score = map.next_value()?,
+            1 => partial.face_model_version = map.next_value()?,
+            2 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompareFaceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl CompareFaceResponse {
     /// Starts a [`CompareFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

@@ -56,8 +56,7 @@
 /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
 ///
 /// Build it with [`CompareMaskFaceRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CompareMaskFaceRequest {
     /// Base64-encoded data of image A.
@@ -65,22 +64,12 @@ pub struct CompareMaskFaceRequest {
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
     /// - If the image holds several faces, only the face with the largest area is used.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(
-        rename = "ImageA",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub image_a: ::core::option::Option<crate::Image>,
     /// Base64-encoded data of image B.
     /// - It cannot exceed 5 MB after Base64 encoding.
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
     /// - If the image holds several faces, only the face with the largest area is used.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(
-        rename = "ImageB",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub image_b: ::core::option::Option<crate::Image>,
     /// URL of image A.
     /// - The image cannot exceed 5 MB after Base64 encoding.
@@ -90,11 +79,6 @@ pub struct CompareMaskFaceRequest {
     /// - The speed and stability of URLs not stored in Tencent Cloud may be affected.
     /// - If the image holds several faces, only the face with the largest area is used.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(
-        rename = "UrlA",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub url_a: ::core::option::Option<::std::string::String>,
     /// URL of image B. The image cannot exceed 5 MB in size after being Base64-encoded.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -103,20 +87,10 @@ pub struct CompareMaskFaceRequest {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(
-        rename = "UrlB",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub url_b: ::core::option::Option<::std::string::String>,
     /// Algorithm model version used by the Face Recognition service. This API supports only "3.0".
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "FaceModelVersion",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
     /// Image quality control.
     /// 0: no control.
@@ -128,12 +102,111 @@ pub struct CompareMaskFaceRequest {
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
     ///
     /// A [`QualityControl`](crate::types::QualityControl): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "QualityControl",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub quality_control: ::core::option::Option<crate::types::QualityControl>,
+}
+impl ::serde::Serialize for CompareMaskFaceRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "CompareMaskFaceRequest",
+                0usize + usize::from(self.image_a.is_some())
+                    + usize::from(self.image_b.is_some())
+                    + usize::from(self.url_a.is_some())
+                    + usize::from(self.url_b.is_some())
+                    + usize::from(self.face_model_version.is_some())
+                    + usize::from(self.quality_control.is_some()),
+            )?;
+        match &self.image_a {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("ImageA", value)?
+            }
+            ::core::option::Option::None => state.skip_field("ImageA")?,
+        }
+        match &self.image_b {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("ImageB", value)?
+            }
+            ::core::option::Option::None => state.skip_field("ImageB")?,
+        }
+        match &self.url_a {
+            ::core::option::Option::Some(value) => state.serialize_field("UrlA", value)?,
+            ::core::option::Option::None => state.skip_field("UrlA")?,
+        }
+        match &self.url_b {
+            ::core::option::Option::Some(value) => state.serialize_field("UrlB", value)?,
+            ::core::option::Option::None => state.skip_field("UrlB")?,
+        }
+        match &self.face_model_version {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("FaceModelVersion", value)?
+            }
+            ::core::option::Option::None => state.skip_field("FaceModelVersion")?,
+        }
+        match &self.quality_control {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("QualityControl", value)?
+            }
+            ::core::option::Option::None => state.skip_field("QualityControl")?,
+        }
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for CompareMaskFaceRequest {
+    type Partial = CompareMaskFaceRequestBuilder;
+    const NAME: &'static str = "CompareMaskFaceRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ImageA",
+        "ImageB",
+        "UrlA",
+        "UrlB",
+        "FaceModelVersion",
+        "QualityControl",
+    ];
+    const REQUIRED: &'static [usize] = &[];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut CompareMaskFaceRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.image_a = map.next_value()?,
+            1 => partial.image_b = map.next_value()?,
+            2 => partial.url_a = map.next_value()?,
+            3 => partial.url_b = map.next_value()?,
+            4 => partial.face_model_version = map.next_value()?,
+            5 => partial.quality_control = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: CompareMaskFaceRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            image_a: partial.image_a,
+            image_b: partial.image_b,
+            url_a: partial.url_a,
+            url_b: partial.url_b,
+            face_model_version: partial.face_model_version,
+            quality_control: partial.quality_control,
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for CompareMaskFaceRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl CompareMaskFaceRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -438,7 +511,7 @@ impl crate::runtime::action::Action for CompareMaskFaceRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "a8eb4545-a154-4f86-9510-57a8be9cae0c");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CompareMaskFaceResponse {
     /// Face similarity score between two images.
@@ -446,16 +519,58 @@ pub struct CompareMaskFaceResponse {
     /// If you need to verify whether the faces in the two images are the same person, then the 0.1%, 0.01%, and 0.001% FARs on v3.0 correspond to scores of 40, 50, and 60, respectively. Generally, if the score is above 50, it can be judged that they are the same person.
     /// The 0.1%, 0.01%, and 0.001% FARs on v2.0 correspond to scores of 70, 80, and 90, respectively. Generally, if the score is above 80, it can be judged that they are the same person.
     /// If you need to verify whether the faces in the two images are the same person, we recommend using the `VerifyFace` API.
-    #[serde(rename = "Score")]
     pub score: f64,
     /// Algorithm model version used for face recognition.
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for CompareMaskFaceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("CompareMaskFaceResponse", 3usize)?;
+        state.serialize_field("Score", &self.score)?;
+        state.serialize_field("FaceModelVersion", &self.face_model_version)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for CompareMaskFaceResponse {
+    type Partial = Self;
+    const NAME: &'static str = "CompareMaskFaceResponse";
+    const FIELDS: &'static [&'static str] = &["Score", "FaceModelVersion", "RequestId"];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.score = map.next_value()?,
+            1 => partial.face_model_version = map.next_value()?,
+            2 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompareMaskFaceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl CompareMaskFaceResponse {
     /// Starts a [`CompareMaskFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

@@ -58,20 +58,77 @@
 /// Parameters of `CopyPerson`: Copies person.
 ///
 /// Build it with [`CopyPersonRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CopyPersonRequest {
     /// Person ID, which is the `PersonId` in the `CreatePerson` API.
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
-    #[serde(rename = "PersonId")]
     pub person_id: ::std::string::String,
     /// List of groups to join. The array element value is the `GroupId` in the `CreateGroup` API.
     ///
     /// Constraints: at most 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`; at least 1 items.
-    #[serde(rename = "GroupIds")]
     pub group_ids: ::std::vec::Vec<::std::string::String>,
+}
+impl ::serde::Serialize for CopyPersonRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("CopyPersonRequest", 2usize)?;
+        state.serialize_field("PersonId", &self.person_id)?;
+        state.serialize_field("GroupIds", &self.group_ids)?;
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for CopyPersonRequest {
+    type Partial = CopyPersonRequestBuilder;
+    const NAME: &'static str = "CopyPersonRequest";
+    const FIELDS: &'static [&'static str] = &["PersonId", "GroupIds"];
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut CopyPersonRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.person_id = ::core::option::Option::Some(map.next_value()?),
+            1 => partial.group_ids = ::core::option::Option::Some(map.next_value()?),
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: CopyPersonRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            person_id: match partial.person_id {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("PersonId");
+                }
+            },
+            group_ids: match partial.group_ids {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("GroupIds");
+                }
+            },
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for CopyPersonRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl CopyPersonRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -308,18 +365,60 @@ impl crate::runtime::action::Action for CopyPersonRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "9841c008-e597-4356-a8d5-c47a246abd8d");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CopyPersonResponse {
     /// Number of groups successfully added to.
-    #[serde(rename = "SucGroupNum")]
     pub suc_group_num: u64,
     /// List of groups successfully added to.
-    #[serde(rename = "SucGroupIds")]
     pub suc_group_ids: ::std::vec::Vec<::std::string::String>,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for CopyPersonResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("CopyPersonResponse", 3usize)?;
+        state.serialize_field("SucGroupNum", &self.suc_group_num)?;
+        state.serialize_field("SucGroupIds", &self.suc_group_ids)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for CopyPersonResponse {
+    type Partial = Self;
+    const NAME: &'static str = "CopyPersonResponse";
+    const FIELDS: &'static [&'static str] = &["SucGroupNum", "SucGroupIds", "RequestId"];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.suc_group_num = map.next_value()?,
+            1 => partial.suc_group_ids = map.next_value()?,
+            2 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CopyPersonResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl CopyPersonResponse {
     /// Starts a [`CopyPersonResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

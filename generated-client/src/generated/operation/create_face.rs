@@ -73,14 +73,12 @@
 /// Parameters of `CreateFace`: Adds face.
 ///
 /// Build it with [`CreateFaceRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateFaceRequest {
     /// Person ID, which is the `PersonId` in the `CreatePerson` API.
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
-    #[serde(rename = "PersonId")]
     pub person_id: ::std::string::String,
     /// Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -89,11 +87,6 @@ pub struct CreateFaceRequest {
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(
-        rename = "Images",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub images: ::core::option::Option<::std::vec::Vec<crate::Image>>,
     /// Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -103,21 +96,11 @@ pub struct CreateFaceRequest {
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     /// A person can have up to 5 face images.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
-    #[serde(
-        rename = "Urls",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub urls: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Only faces whose similarity to an existing face of the person is above the value of `FaceMatchThreshold` can be added successfully.
     /// Default value: 60. Value range: \[0,100\].
     ///
     /// Constraints: at least 0; at most 100.
-    #[serde(
-        rename = "FaceMatchThreshold",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub face_match_threshold: ::core::option::Option<f64>,
     /// Image quality control.
     /// 0: no control.
@@ -129,21 +112,116 @@ pub struct CreateFaceRequest {
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
     ///
     /// A [`QualityControl`](crate::types::QualityControl): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "QualityControl",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub quality_control: ::core::option::Option<crate::types::QualityControl>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     ///
     /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "NeedRotateDetection",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
+}
+impl ::serde::Serialize for CreateFaceRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "CreateFaceRequest",
+                1usize + usize::from(self.images.is_some())
+                    + usize::from(self.urls.is_some())
+                    + usize::from(self.face_match_threshold.is_some())
+                    + usize::from(self.quality_control.is_some())
+                    + usize::from(self.need_rotate_detection.is_some()),
+            )?;
+        state.serialize_field("PersonId", &self.person_id)?;
+        match &self.images {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("Images", value)?
+            }
+            ::core::option::Option::None => state.skip_field("Images")?,
+        }
+        match &self.urls {
+            ::core::option::Option::Some(value) => state.serialize_field("Urls", value)?,
+            ::core::option::Option::None => state.skip_field("Urls")?,
+        }
+        match &self.face_match_threshold {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("FaceMatchThreshold", value)?
+            }
+            ::core::option::Option::None => state.skip_field("FaceMatchThreshold")?,
+        }
+        match &self.quality_control {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("QualityControl", value)?
+            }
+            ::core::option::Option::None => state.skip_field("QualityControl")?,
+        }
+        match &self.need_rotate_detection {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("NeedRotateDetection", value)?
+            }
+            ::core::option::Option::None => state.skip_field("NeedRotateDetection")?,
+        }
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for CreateFaceRequest {
+    type Partial = CreateFaceRequestBuilder;
+    const NAME: &'static str = "CreateFaceRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "PersonId",
+        "Images",
+        "Urls",
+        "FaceMatchThreshold",
+        "QualityControl",
+        "NeedRotateDetection",
+    ];
+    const REQUIRED: &'static [usize] = &[0];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut CreateFaceRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.person_id = ::core::option::Option::Some(map.next_value()?),
+            1 => partial.images = map.next_value()?,
+            2 => partial.urls = map.next_value()?,
+            3 => partial.face_match_threshold = map.next_value()?,
+            4 => partial.quality_control = map.next_value()?,
+            5 => partial.need_rotate_detection = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: CreateFaceRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            person_id: match partial.person_id {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("PersonId");
+                }
+            },
+            images: partial.images,
+            urls: partial.urls,
+            face_match_threshold: partial.face_match_threshold,
+            quality_control: partial.quality_control,
+            need_rotate_detection: partial.need_rotate_detection,
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for CreateFaceRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl CreateFaceRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -470,14 +548,12 @@ impl crate::runtime::action::Action for CreateFaceRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "07d63403-a199-4bbe-b9e0-692356ac738d");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateFaceResponse {
     /// Number of successfully added faces
-    #[serde(rename = "SucFaceNum")]
     pub suc_face_num: u64,
     /// List of IDs of successfully added faces
-    #[serde(rename = "SucFaceIds")]
     pub suc_face_ids: ::std::vec::Vec<::std::string::String>,
     /// Adding result for each face image. -1101: no face detected; -1102: image decoding failed;
     /// -1601: the image quality control requirement is not met; -1604: the face similarity is not above `FaceMatchThreshold`.
@@ -485,23 +561,79 @@ pub struct CreateFaceResponse {
     /// The order of `RetCode` values is the same as the order of `Images` or `Urls` in the input parameter.
     ///
     /// A [`FaceRetCode`](crate::types::FaceRetCode): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "RetCode")]
     pub ret_code: ::std::vec::Vec<crate::types::FaceRetCode>,
     /// Indexes of successfully added faces. The order of indexes is the same as the order of `Images` or `Urls` in the input parameter.
     /// For example, if there are 3 URLs in `Urls`, and the second URL fails, then the value of `SucIndexes` will be \[0,2\].
-    #[serde(rename = "SucIndexes")]
     pub suc_indexes: ::std::vec::Vec<u64>,
     /// Frame positions of successfully added faces. The order is the same as the order of `Images` or `Urls` in the input parameter.
-    #[serde(rename = "SucFaceRects")]
     pub suc_face_rects: ::std::vec::Vec<crate::types::FaceRect>,
     /// Algorithm model version used for face recognition.
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for CreateFaceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("CreateFaceResponse", 7usize)?;
+        state.serialize_field("SucFaceNum", &self.suc_face_num)?;
+        state.serialize_field("SucFaceIds", &self.suc_face_ids)?;
+        state.serialize_field("RetCode", &self.ret_code)?;
+        state.serialize_field("SucIndexes", &self.suc_indexes)?;
+        state.serialize_field("SucFaceRects", &self.suc_face_rects)?;
+        state.serialize_field("FaceModelVersion", &self.face_model_version)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for CreateFaceResponse {
+    type Partial = Self;
+    const NAME: &'static str = "CreateFaceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "SucFaceNum",
+        "SucFaceIds",
+        "RetCode",
+        "SucIndexes",
+        "SucFaceRects",
+        "FaceModelVersion",
+        "RequestId",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.suc_face_num = map.next_value()?,
+            1 => partial.suc_face_ids = map.next_value()?,
+            2 => partial.ret_code = map.next_value()?,
+            3 => partial.suc_indexes = map.next_value()?,
+            4 => partial.suc_face_rects = map.next_value()?,
+            5 => partial.face_model_version = map.next_value()?,
+            6 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateFaceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl CreateFaceResponse {
     /// Starts a [`CreateFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

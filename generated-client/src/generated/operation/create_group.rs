@@ -102,19 +102,16 @@
 /// Parameters of `CreateGroup`: Creates group.
 ///
 /// Build it with [`CreateGroupRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGroupRequest {
     /// Group name, which is modifiable, must be unique, and can contain 1 to 60 characters.
     ///
     /// Constraints: 1 to 60 characters.
-    #[serde(rename = "GroupName")]
     pub group_name: ::std::string::String,
     /// Group ID, which is unmodifiable, must be unique, and can contain letters, digits, and special symbols (-%@#&_) of up to 64 B.
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
-    #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
     /// Custom group description field that describes the person attributes in the group, which will be applied to all persons in the group.
     /// Up to 5 ones can be created.
@@ -125,22 +122,12 @@ pub struct CreateGroupRequest {
     /// You can enter content in the corresponding field to register a person's student ID, employee ID, and mobile number.
     ///
     /// Constraints: 1 to 30 characters.
-    #[serde(
-        rename = "GroupExDescriptions",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub group_ex_descriptions: ::core::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Group remarks, which can contain 0 to 40 characters.
     ///
     /// Constraints: at most 40 characters.
-    #[serde(
-        rename = "Tag",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub tag: ::core::option::Option<::std::string::String>,
     /// Algorithm model version used by the Face Recognition service.
     ///
@@ -153,12 +140,101 @@ pub struct CreateGroupRequest {
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "FaceModelVersion",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
+}
+impl ::serde::Serialize for CreateGroupRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "CreateGroupRequest",
+                2usize + usize::from(self.group_ex_descriptions.is_some())
+                    + usize::from(self.tag.is_some())
+                    + usize::from(self.face_model_version.is_some()),
+            )?;
+        state.serialize_field("GroupName", &self.group_name)?;
+        state.serialize_field("GroupId", &self.group_id)?;
+        match &self.group_ex_descriptions {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("GroupExDescriptions", value)?
+            }
+            ::core::option::Option::None => state.skip_field("GroupExDescriptions")?,
+        }
+        match &self.tag {
+            ::core::option::Option::Some(value) => state.serialize_field("Tag", value)?,
+            ::core::option::Option::None => state.skip_field("Tag")?,
+        }
+        match &self.face_model_version {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("FaceModelVersion", value)?
+            }
+            ::core::option::Option::None => state.skip_field("FaceModelVersion")?,
+        }
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for CreateGroupRequest {
+    type Partial = CreateGroupRequestBuilder;
+    const NAME: &'static str = "CreateGroupRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupName",
+        "GroupId",
+        "GroupExDescriptions",
+        "Tag",
+        "FaceModelVersion",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut CreateGroupRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.group_name = ::core::option::Option::Some(map.next_value()?),
+            1 => partial.group_id = ::core::option::Option::Some(map.next_value()?),
+            2 => partial.group_ex_descriptions = map.next_value()?,
+            3 => partial.tag = map.next_value()?,
+            4 => partial.face_model_version = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: CreateGroupRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            group_name: match partial.group_name {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("GroupName");
+                }
+            },
+            group_id: match partial.group_id {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("GroupId");
+                }
+            },
+            group_ex_descriptions: partial.group_ex_descriptions,
+            tag: partial.tag,
+            face_model_version: partial.face_model_version,
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for CreateGroupRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl CreateGroupRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -463,17 +539,58 @@ impl crate::runtime::action::Action for CreateGroupRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "e53ee4ec-9099-4b35-a129-21dd4820ff85");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateGroupResponse {
     /// Algorithm model version used for face recognition.
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for CreateGroupResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("CreateGroupResponse", 2usize)?;
+        state.serialize_field("FaceModelVersion", &self.face_model_version)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for CreateGroupResponse {
+    type Partial = Self;
+    const NAME: &'static str = "CreateGroupResponse";
+    const FIELDS: &'static [&'static str] = &["FaceModelVersion", "RequestId"];
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.face_model_version = map.next_value()?,
+            1 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl CreateGroupResponse {
     /// Starts a [`CreateGroupResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

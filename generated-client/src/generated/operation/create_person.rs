@@ -142,40 +142,26 @@
 /// Parameters of `CreatePerson`: Creates person.
 ///
 /// Build it with [`CreatePersonRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePersonRequest {
     /// ID of the group to join, which is the `GroupId` in the `CreateGroup` API.
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
-    #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
     /// Person name, which can contain 1 to 60 characters and is modifiable and repeatable.
     ///
     /// Constraints: 1 to 60 characters.
-    #[serde(rename = "PersonName")]
     pub person_name: ::std::string::String,
     /// Person ID, which is unmodifiable, must be unique under a Tencent Cloud account, and can contain letters, digits, and special symbols (-%@#&_) of up to 64 B.
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
-    #[serde(rename = "PersonId")]
     pub person_id: ::std::string::String,
     /// 0: empty; 1: male; 2: female.
     ///
     /// A [`Gender`](crate::types::Gender): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "Gender",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub gender: ::core::option::Option<crate::types::Gender>,
     /// Content of person description field, which is a `key-value` pair, can contain 0 to 60 characters, and is modifiable and repeatable.
-    #[serde(
-        rename = "PersonExDescriptionInfos",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub person_ex_description_infos: ::core::option::Option<
         ::std::vec::Vec<crate::types::PersonExDescriptionInfo>,
     >,
@@ -184,11 +170,6 @@ pub struct CreatePersonRequest {
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(
-        rename = "Image",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub image: ::core::option::Option<crate::Image>,
     /// Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -196,11 +177,6 @@ pub struct CreatePersonRequest {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(
-        rename = "Url",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub url: ::core::option::Option<::std::string::String>,
     /// This parameter is used to control the judgment whether the face contained in the image in `Image` or `Url` corresponds to an existing person in the group.
     /// If it is judged that a duplicate person exists in the group, no new person will be created, and information of the suspected duplicate person will be returned.
@@ -214,11 +190,6 @@ pub struct CreatePersonRequest {
     /// Note: the higher the requirement, the lower the probability of duplicate person. The FARs corresponding to different requirements are for reference only and can be adjusted as needed.
     ///
     /// A [`UniquePersonControl`](crate::types::UniquePersonControl): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "UniquePersonControl",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub unique_person_control: ::core::option::Option<crate::types::UniquePersonControl>,
     /// Image quality control.
     /// 0: no control.
@@ -230,21 +201,151 @@ pub struct CreatePersonRequest {
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
     ///
     /// A [`QualityControl`](crate::types::QualityControl): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "QualityControl",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub quality_control: ::core::option::Option<crate::types::QualityControl>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     ///
     /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "NeedRotateDetection",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
+}
+impl ::serde::Serialize for CreatePersonRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "CreatePersonRequest",
+                3usize + usize::from(self.gender.is_some())
+                    + usize::from(self.person_ex_description_infos.is_some())
+                    + usize::from(self.image.is_some()) + usize::from(self.url.is_some())
+                    + usize::from(self.unique_person_control.is_some())
+                    + usize::from(self.quality_control.is_some())
+                    + usize::from(self.need_rotate_detection.is_some()),
+            )?;
+        state.serialize_field("GroupId", &self.group_id)?;
+        state.serialize_field("PersonName", &self.person_name)?;
+        state.serialize_field("PersonId", &self.person_id)?;
+        match &self.gender {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("Gender", value)?
+            }
+            ::core::option::Option::None => state.skip_field("Gender")?,
+        }
+        match &self.person_ex_description_infos {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("PersonExDescriptionInfos", value)?
+            }
+            ::core::option::Option::None => state.skip_field("PersonExDescriptionInfos")?,
+        }
+        match &self.image {
+            ::core::option::Option::Some(value) => state.serialize_field("Image", value)?,
+            ::core::option::Option::None => state.skip_field("Image")?,
+        }
+        match &self.url {
+            ::core::option::Option::Some(value) => state.serialize_field("Url", value)?,
+            ::core::option::Option::None => state.skip_field("Url")?,
+        }
+        match &self.unique_person_control {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("UniquePersonControl", value)?
+            }
+            ::core::option::Option::None => state.skip_field("UniquePersonControl")?,
+        }
+        match &self.quality_control {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("QualityControl", value)?
+            }
+            ::core::option::Option::None => state.skip_field("QualityControl")?,
+        }
+        match &self.need_rotate_detection {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("NeedRotateDetection", value)?
+            }
+            ::core::option::Option::None => state.skip_field("NeedRotateDetection")?,
+        }
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for CreatePersonRequest {
+    type Partial = CreatePersonRequestBuilder;
+    const NAME: &'static str = "CreatePersonRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "PersonName",
+        "PersonId",
+        "Gender",
+        "PersonExDescriptionInfos",
+        "Image",
+        "Url",
+        "UniquePersonControl",
+        "QualityControl",
+        "NeedRotateDetection",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut CreatePersonRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.group_id = ::core::option::Option::Some(map.next_value()?),
+            1 => partial.person_name = ::core::option::Option::Some(map.next_value()?),
+            2 => partial.person_id = ::core::option::Option::Some(map.next_value()?),
+            3 => partial.gender = map.next_value()?,
+            4 => partial.person_ex_description_infos = map.next_value()?,
+            5 => partial.image = map.next_value()?,
+            6 => partial.url = map.next_value()?,
+            7 => partial.unique_person_control = map.next_value()?,
+            8 => partial.quality_control = map.next_value()?,
+            9 => partial.need_rotate_detection = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: CreatePersonRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            group_id: match partial.group_id {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("GroupId");
+                }
+            },
+            person_name: match partial.person_name {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("PersonName");
+                }
+            },
+            person_id: match partial.person_id {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("PersonId");
+                }
+            },
+            gender: partial.gender,
+            person_ex_description_infos: partial.person_ex_description_infos,
+            image: partial.image,
+            url: partial.url,
+            unique_person_control: partial.unique_person_control,
+            quality_control: partial.quality_control,
+            need_rotate_detection: partial.need_rotate_detection,
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for CreatePersonRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl CreatePersonRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -676,34 +777,89 @@ impl crate::runtime::action::Action for CreatePersonRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "738a2fb0-bd4b-4cf6-9c91-18d50978d76b");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePersonResponse {
     /// Unique ID of face image.
-    #[serde(rename = "FaceId")]
     pub face_id: ::std::string::String,
     /// Position of detected face frame.
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "FaceRect",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub face_rect: ::core::option::Option<crate::types::FaceRect>,
     /// `PersonId` of suspected duplicate person.
     /// This parameter is meaningful only if the `UniquePersonControl` parameter is not 0 and there is a suspected duplicate person in the group.
-    #[serde(rename = "SimilarPersonId")]
     pub similar_person_id: ::std::string::String,
     /// Algorithm model version used for face recognition.
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for CreatePersonResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "CreatePersonResponse",
+                4usize + usize::from(self.face_rect.is_some()),
+            )?;
+        state.serialize_field("FaceId", &self.face_id)?;
+        match &self.face_rect {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("FaceRect", value)?
+            }
+            ::core::option::Option::None => state.skip_field("FaceRect")?,
+        }
+        state.serialize_field("SimilarPersonId", &self.similar_person_id)?;
+        state.serialize_field("FaceModelVersion", &self.face_model_version)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for CreatePersonResponse {
+    type Partial = Self;
+    const NAME: &'static str = "CreatePersonResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "FaceId",
+        "FaceRect",
+        "SimilarPersonId",
+        "FaceModelVersion",
+        "RequestId",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 2, 3, 4];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.face_id = map.next_value()?,
+            1 => partial.face_rect = map.next_value()?,
+            2 => partial.similar_person_id = map.next_value()?,
+            3 => partial.face_model_version = map.next_value()?,
+            4 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreatePersonResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl CreatePersonResponse {
     /// Starts a [`CreatePersonResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

@@ -54,18 +54,75 @@
 /// Parameters of `DeleteFace`: Deletes face.
 ///
 /// Build it with [`DeleteFaceRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteFaceRequest {
     /// Person ID, which is the `PersonId` in the `CreatePerson` API.
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
-    #[serde(rename = "PersonId")]
     pub person_id: ::std::string::String,
     /// List of IDs of the faces to be deleted. The array element value is the `FaceId` returned by the `CreateFace` API.
-    #[serde(rename = "FaceIds")]
     pub face_ids: ::std::vec::Vec<::std::string::String>,
+}
+impl ::serde::Serialize for DeleteFaceRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("DeleteFaceRequest", 2usize)?;
+        state.serialize_field("PersonId", &self.person_id)?;
+        state.serialize_field("FaceIds", &self.face_ids)?;
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for DeleteFaceRequest {
+    type Partial = DeleteFaceRequestBuilder;
+    const NAME: &'static str = "DeleteFaceRequest";
+    const FIELDS: &'static [&'static str] = &["PersonId", "FaceIds"];
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut DeleteFaceRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.person_id = ::core::option::Option::Some(map.next_value()?),
+            1 => partial.face_ids = ::core::option::Option::Some(map.next_value()?),
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: DeleteFaceRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            person_id: match partial.person_id {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("PersonId");
+                }
+            },
+            face_ids: match partial.face_ids {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("FaceIds");
+                }
+            },
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for DeleteFaceRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl DeleteFaceRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -268,18 +325,64 @@ impl crate::runtime::action::Action for DeleteFaceRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "38f96439-d5ea-48ea-899b-44a284708f6b");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeleteFaceResponse {
     /// Number of successfully deleted faces
-    #[serde(rename = "SucDeletedNum")]
     pub suc_deleted_num: u64,
     /// List of IDs of successfully deleted faces
-    #[serde(rename = "SucFaceIds")]
     pub suc_face_ids: ::std::vec::Vec<::std::string::String>,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for DeleteFaceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("DeleteFaceResponse", 3usize)?;
+        state.serialize_field("SucDeletedNum", &self.suc_deleted_num)?;
+        state.serialize_field("SucFaceIds", &self.suc_face_ids)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for DeleteFaceResponse {
+    type Partial = Self;
+    const NAME: &'static str = "DeleteFaceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "SucDeletedNum",
+        "SucFaceIds",
+        "RequestId",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.suc_deleted_num = map.next_value()?,
+            1 => partial.suc_face_ids = map.next_value()?,
+            2 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeleteFaceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl DeleteFaceResponse {
     /// Starts a [`DeleteFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

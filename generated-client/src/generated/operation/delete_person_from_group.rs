@@ -46,20 +46,78 @@
 /// Parameters of `DeletePersonFromGroup`: Deletes person from group.
 ///
 /// Build it with [`DeletePersonFromGroupRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeletePersonFromGroupRequest {
     /// Person ID, which is the `PersonId` in the `CreatePerson` API.
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
-    #[serde(rename = "PersonId")]
     pub person_id: ::std::string::String,
     /// Group ID, which is the `GroupId` in the `CreateGroup` API.
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
-    #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
+}
+impl ::serde::Serialize for DeletePersonFromGroupRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("DeletePersonFromGroupRequest", 2usize)?;
+        state.serialize_field("PersonId", &self.person_id)?;
+        state.serialize_field("GroupId", &self.group_id)?;
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for DeletePersonFromGroupRequest {
+    type Partial = DeletePersonFromGroupRequestBuilder;
+    const NAME: &'static str = "DeletePersonFromGroupRequest";
+    const FIELDS: &'static [&'static str] = &["PersonId", "GroupId"];
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut DeletePersonFromGroupRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.person_id = ::core::option::Option::Some(map.next_value()?),
+            1 => partial.group_id = ::core::option::Option::Some(map.next_value()?),
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: DeletePersonFromGroupRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            person_id: match partial.person_id {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("PersonId");
+                }
+            },
+            group_id: match partial.group_id {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("GroupId");
+                }
+            },
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for DeletePersonFromGroupRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl DeletePersonFromGroupRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -298,12 +356,53 @@ impl crate::runtime::action::Action for DeletePersonFromGroupRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "f9b22bbc-c94d-4287-a2ab-fa68f7bbbaf3");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeletePersonFromGroupResponse {
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for DeletePersonFromGroupResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("DeletePersonFromGroupResponse", 1usize)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for DeletePersonFromGroupResponse {
+    type Partial = Self;
+    const NAME: &'static str = "DeletePersonFromGroupResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId"];
+    const REQUIRED: &'static [usize] = &[0];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeletePersonFromGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl DeletePersonFromGroupResponse {
     /// Starts a [`DeletePersonFromGroupResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

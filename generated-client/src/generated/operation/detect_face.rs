@@ -165,37 +165,21 @@
 /// Parameters of `DetectFace`: Detects and analyzes face.
 ///
 /// Build it with [`DetectFaceRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DetectFaceRequest {
     /// Maximum number of processable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 120.
     /// This parameter is used to control the number of faces in the image to be detected. The smaller the value, the faster the processing.
-    #[serde(
-        rename = "MaxFaceNum",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub max_face_num: ::core::option::Option<u64>,
     /// Minimum height and width of face in px.
     /// Default value: 34. We recommend keeping it at or above 34.
     /// Faces below the `MinFaceSize` value will not be detected.
-    #[serde(
-        rename = "MinFaceSize",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub min_face_size: ::core::option::Option<u64>,
     /// Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(
-        rename = "Image",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub image: ::core::option::Option<crate::Image>,
     /// Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -203,11 +187,6 @@ pub struct DetectFaceRequest {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(
-        rename = "Url",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub url: ::core::option::Option<::std::string::String>,
     /// Whether the face attribute information (FaceAttributesInfo) needs to be returned. 0: no; 1: yes. Default value: 0.
     /// If the value is not 1, it will be deemed as no need to return, and `FaceAttributesInfo` is meaningless in this case.
@@ -215,11 +194,6 @@ pub struct DetectFaceRequest {
     /// Extracting face attribute information is quite time-consuming. If face attribute information is not required, we recommend disabling this feature to speed up face detection.
     ///
     /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "NeedFaceAttributes",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub need_face_attributes: ::core::option::Option<crate::types::YesNo>,
     /// Whether to enable quality detection. 0: no; 1: yes. Default value: 0.
     /// If the value is not 1, it will be deemed not to perform quality detection.
@@ -227,11 +201,6 @@ pub struct DetectFaceRequest {
     /// We recommend enabling this feature for the face adding operation.
     ///
     /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "NeedQualityDetection",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub need_quality_detection: ::core::option::Option<crate::types::YesNo>,
     /// Algorithm model version used by the Face Recognition service.
     ///
@@ -244,21 +213,134 @@ pub struct DetectFaceRequest {
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "FaceModelVersion",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     ///
     /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "NeedRotateDetection",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
+}
+impl ::serde::Serialize for DetectFaceRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "DetectFaceRequest",
+                0usize + usize::from(self.max_face_num.is_some())
+                    + usize::from(self.min_face_size.is_some())
+                    + usize::from(self.image.is_some()) + usize::from(self.url.is_some())
+                    + usize::from(self.need_face_attributes.is_some())
+                    + usize::from(self.need_quality_detection.is_some())
+                    + usize::from(self.face_model_version.is_some())
+                    + usize::from(self.need_rotate_detection.is_some()),
+            )?;
+        match &self.max_face_num {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("MaxFaceNum", value)?
+            }
+            ::core::option::Option::None => state.skip_field("MaxFaceNum")?,
+        }
+        match &self.min_face_size {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("MinFaceSize", value)?
+            }
+            ::core::option::Option::None => state.skip_field("MinFaceSize")?,
+        }
+        match &self.image {
+            ::core::option::Option::Some(value) => state.serialize_field("Image", value)?,
+            ::core::option::Option::None => state.skip_field("Image")?,
+        }
+        match &self.url {
+            ::core::option::Option::Some(value) => state.serialize_field("Url", value)?,
+            ::core::option::Option::None => state.skip_field("Url")?,
+        }
+        match &self.need_face_attributes {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("NeedFaceAttributes", value)?
+            }
+            ::core::option::Option::None => state.skip_field("NeedFaceAttributes")?,
+        }
+        match &self.need_quality_detection {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("NeedQualityDetection", value)?
+            }
+            ::core::option::Option::None => state.skip_field("NeedQualityDetection")?,
+        }
+        match &self.face_model_version {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("FaceModelVersion", value)?
+            }
+            ::core::option::Option::None => state.skip_field("FaceModelVersion")?,
+        }
+        match &self.need_rotate_detection {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("NeedRotateDetection", value)?
+            }
+            ::core::option::Option::None => state.skip_field("NeedRotateDetection")?,
+        }
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for DetectFaceRequest {
+    type Partial = DetectFaceRequestBuilder;
+    const NAME: &'static str = "DetectFaceRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "MaxFaceNum",
+        "MinFaceSize",
+        "Image",
+        "Url",
+        "NeedFaceAttributes",
+        "NeedQualityDetection",
+        "FaceModelVersion",
+        "NeedRotateDetection",
+    ];
+    const REQUIRED: &'static [usize] = &[];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut DetectFaceRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.max_face_num = map.next_value()?,
+            1 => partial.min_face_size = map.next_value()?,
+            2 => partial.image = map.next_value()?,
+            3 => partial.url = map.next_value()?,
+            4 => partial.need_face_attributes = map.next_value()?,
+            5 => partial.need_quality_detection = map.next_value()?,
+            6 => partial.face_model_version = map.next_value()?,
+            7 => partial.need_rotate_detection = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: DetectFaceRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            max_face_num: partial.max_face_num,
+            min_face_size: partial.min_face_size,
+            image: partial.image,
+            url: partial.url,
+            need_face_attributes: partial.need_face_attributes,
+            need_quality_detection: partial.need_quality_detection,
+            face_model_version: partial.face_model_version,
+            need_rotate_detection: partial.need_rotate_detection,
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for DetectFaceRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl DetectFaceRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -625,26 +707,76 @@ impl crate::runtime::action::Action for DetectFaceRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "a574102d-1b86-48a7-a08b-6a741a8fedb6");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DetectFaceResponse {
     /// Width of requested image.
-    #[serde(rename = "ImageWidth")]
     pub image_width: i64,
     /// Height of requested image.
-    #[serde(rename = "ImageHeight")]
     pub image_height: i64,
     /// Face information list, including face coordinate information, attribute information (if needed), and quality score information (if needed).
-    #[serde(rename = "FaceInfos")]
     pub face_infos: ::std::vec::Vec<crate::types::FaceInfo>,
     /// Algorithm model version used for face recognition.
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for DetectFaceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("DetectFaceResponse", 5usize)?;
+        state.serialize_field("ImageWidth", &self.image_width)?;
+        state.serialize_field("ImageHeight", &self.image_height)?;
+        state.serialize_field("FaceInfos", &self.face_infos)?;
+        state.serialize_field("FaceModelVersion", &self.face_model_version)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for DetectFaceResponse {
+    type Partial = Self;
+    const NAME: &'static str = "DetectFaceResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ImageWidth",
+        "ImageHeight",
+        "FaceInfos",
+        "FaceModelVersion",
+        "RequestId",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.image_width = map.next_value()?,
+            1 => partial.image_height = map.next_value()?,
+            2 => partial.face_infos = map.next_value()?,
+            3 => partial.face_model_version = map.next_value()?,
+            4 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DetectFaceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl DetectFaceResponse {
     /// Starts a [`DetectFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

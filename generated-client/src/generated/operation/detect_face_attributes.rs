@@ -154,29 +154,18 @@
 /// Parameters of `DetectFaceAttributes`: Detects face and analyzes attributes.
 ///
 /// Build it with [`DetectFaceAttributesRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DetectFaceAttributesRequest {
     /// Maximum number of processable faces.
     /// Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 120.
     /// This parameter is used to control the number of faces in the image to be detected. The smaller the value, the faster the processing.
-    #[serde(
-        rename = "MaxFaceNum",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub max_face_num: ::core::option::Option<u64>,
     /// Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(
-        rename = "Image",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub image: ::core::option::Option<crate::Image>,
     /// Image URL.
     /// The image cannot exceed 5 MB in size after being Base64-encoded.
@@ -185,11 +174,6 @@ pub struct DetectFaceAttributesRequest {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(
-        rename = "Url",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub url: ::core::option::Option<::std::string::String>,
     /// Whether to return attributes such as age, gender, and emotion.
     /// Valid values (case-insensitive): None, Age, Beauty, Emotion, Eye, Eyebrow, Gender, Hair, Hat, Headpose, Mask, Mouth, Moustache, Nose, Shape, Skin, Smile.
@@ -198,30 +182,118 @@ pub struct DetectFaceAttributesRequest {
     /// You need to combine the attributes into a string and separate them by comma. The sequence of the attributes is not limited.
     /// For more information on the attributes, see the output parameters as described below.
     /// The face attribute information of up to 5 largest faces in the image will be returned, and `AttributesInfo` of the 6th and rest faces is meaningless.
-    #[serde(
-        rename = "FaceAttributesType",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub face_attributes_type: ::core::option::Option<::std::string::String>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image is not rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     ///
     /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "NeedRotateDetection",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
     /// Algorithm model version used by the Face Recognition service. You can enter only `3.0` for this API.
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "FaceModelVersion",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
+}
+impl ::serde::Serialize for DetectFaceAttributesRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "DetectFaceAttributesRequest",
+                0usize + usize::from(self.max_face_num.is_some())
+                    + usize::from(self.image.is_some()) + usize::from(self.url.is_some())
+                    + usize::from(self.face_attributes_type.is_some())
+                    + usize::from(self.need_rotate_detection.is_some())
+                    + usize::from(self.face_model_version.is_some()),
+            )?;
+        match &self.max_face_num {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("MaxFaceNum", value)?
+            }
+            ::core::option::Option::None => state.skip_field("MaxFaceNum")?,
+        }
+        match &self.image {
+            ::core::option::Option::Some(value) => state.serialize_field("Image", value)?,
+            ::core::option::Option::None => state.skip_field("Image")?,
+        }
+        match &self.url {
+            ::core::option::Option::Some(value) => state.serialize_field("Url", value)?,
+            ::core::option::Option::None => state.skip_field("Url")?,
+        }
+        match &self.face_attributes_type {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("FaceAttributesType", value)?
+            }
+            ::core::option::Option::None => state.skip_field("FaceAttributesType")?,
+        }
+        match &self.need_rotate_detection {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("NeedRotateDetection", value)?
+            }
+            ::core::option::Option::None => state.skip_field("NeedRotateDetection")?,
+        }
+        match &self.face_model_version {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("FaceModelVersion", value)?
+            }
+            ::core::option::Option::None => state.skip_field("FaceModelVersion")?,
+        }
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for DetectFaceAttributesRequest {
+    type Partial = DetectFaceAttributesRequestBuilder;
+    const NAME: &'static str = "DetectFaceAttributesRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "MaxFaceNum",
+        "Image",
+        "Url",
+        "FaceAttributesType",
+        "NeedRotateDetection",
+        "FaceModelVersion",
+    ];
+    const REQUIRED: &'static [usize] = &[];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut DetectFaceAttributesRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.max_face_num = map.next_value()?,
+            1 => partial.image = map.next_value()?,
+            2 => partial.url = map.next_value()?,
+            3 => partial.face_attributes_type = map.next_value()?,
+            4 => partial.need_rotate_detection = map.next_value()?,
+            5 => partial.face_model_version = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: DetectFaceAttributesRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            max_face_num: partial.max_face_num,
+            image: partial.image,
+            url: partial.url,
+            face_attributes_type: partial.face_attributes_type,
+            need_rotate_detection: partial.need_rotate_detection,
+            face_model_version: partial.face_model_version,
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for DetectFaceAttributesRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl DetectFaceAttributesRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -619,26 +691,77 @@ impl crate::runtime::action::Action for DetectFaceAttributesRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "b2c154b9-4620-4d37-8fd1-f6af3748f998");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DetectFaceAttributesResponse {
     /// Width of requested image.
-    #[serde(rename = "ImageWidth")]
     pub image_width: u64,
     /// Height of requested image.
-    #[serde(rename = "ImageHeight")]
     pub image_height: u64,
     /// Face information list.
-    #[serde(rename = "FaceDetailInfos")]
     pub face_detail_infos: ::std::vec::Vec<crate::types::FaceDetailInfo>,
     /// Algorithm model version used for face recognition.
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for DetectFaceAttributesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("DetectFaceAttributesResponse", 5usize)?;
+        state.serialize_field("ImageWidth", &self.image_width)?;
+        state.serialize_field("ImageHeight", &self.image_height)?;
+        state.serialize_field("FaceDetailInfos", &self.face_detail_infos)?;
+        state.serialize_field("FaceModelVersion", &self.face_model_version)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for DetectFaceAttributesResponse {
+    type Partial = Self;
+    const NAME: &'static str = "DetectFaceAttributesResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "ImageWidth",
+        "ImageHeight",
+        "FaceDetailInfos",
+        "FaceModelVersion",
+        "RequestId",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.image_width = map.next_value()?,
+            1 => partial.image_height = map.next_value()?,
+            2 => partial.face_detail_infos = map.next_value()?,
+            3 => partial.face_model_version = map.next_value()?,
+            4 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DetectFaceAttributesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl DetectFaceAttributesResponse {
     /// Starts a [`DetectFaceAttributesResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

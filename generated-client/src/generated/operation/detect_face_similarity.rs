@@ -49,51 +49,119 @@
 /// Parameters of `DetectFaceSimilarity`: Detects face similarity.
 ///
 /// Build it with [`DetectFaceSimilarityRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DetectFaceSimilarityRequest {
     /// <p>A base64-encoded image.</p><ul><li>The size after base64 encoding must not exceed 5 MB.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000. The short side pixel for all formats must be greater than or equal to 64.</li><li>If the image contains several faces, only the face with the highest confidence degree is selected.</li><li>Supports PNG, jpg, JPEG, and BMP formats. GIF images are not supported.</li></ul>
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(
-        rename = "ImageA",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub image_a: ::core::option::Option<crate::Image>,
     /// <p>base64 data of image B.</p><ul><li>The size after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel cannot exceed 4000. For other formats, the long side pixel cannot exceed 2000. The short side pixel of images in all formats must not be less than 64.</li><li>If the image contains several faces, only the face with the highest confidence degree is selected.</li><li>Supports PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(
-        rename = "ImageB",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub image_b: ::core::option::Option<crate::Image>,
     /// <p>Url of Image A.</p><ul><li>Size of the corresponding Image after base64 encoding must not exceed 5 MB.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel cannot exceed 2000. The short side pixel for all formats must be not less than 64.</li><li>Either the Url or the Image of picture A must be provided. If both are provided, only the Url is used.</li><li>URLs of images stored in Tencent Cloud guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud.</li><li>Speed and stability of URLs not stored in Tencent Cloud may be impacted.</li><li>If the Image contains several faces, only the human face with the maximum area is selected.</li><li>Supports PNG, jpg, jpg, JPEG, BMP. GIF images are not supported.</li></ul>
-    #[serde(
-        rename = "UrlA",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub url_a: ::core::option::Option<::std::string::String>,
     /// <p>Url of Image B.</p><ul><li>The size of the corresponding Image after base64 encoding must not exceed 5 MB.</li><li>For jpg format, the long side pixel cannot exceed 4000. For other formats, the long side pixel cannot exceed 2000. For all formats, the short side pixel must be not less than 64.</li><li>Either the Url or the Image of picture B must be provided. If both are provided, only the Url is used.</li><li>URLs of images stored in Tencent Cloud guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud.</li><li>The speed and stability of URLs not stored in Tencent Cloud may be affected to a certain degree.</li><li>If the Image contains several faces, only the face with the maximum area is selected.</li><li>PNG, jpg, JPEG, and BMP are supported. GIF images are not supported.</li></ul>
-    #[serde(
-        rename = "UrlB",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub url_b: ::core::option::Option<::std::string::String>,
     /// <p>Image quality control. </p><ul><li><p>Value ranges from 0 to 4:<br>0: No control;<br>1: Low quality requirement. The image has at least one of the following: super blurry, eye occlusion, nose occlusion, or mouth occlusion;<br>2: Normal quality requirement. The image has at least three of the following: too bright, dark, blurry, normal blur, eyebrow obstruction, cheek obstruction, or chin obstruction;<br>3: Relatively high quality requirement. The image has one or two of the following: too bright, dark, normal blur, eyebrow obstruction, cheek obstruction, or chin obstruction;<br>4: High quality requirement. All dimensions are the best or most, with a minor problem in one dimension;<br>Default is 0. </p></li><li><p>If the image quality fails to satisfy the requirement, the returned result will prompt that the image quality detection does not meet the requirement.</p></li></ul>
     ///
     /// A [`QualityControl`](crate::types::QualityControl): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "QualityControl",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub quality_control: ::core::option::Option<crate::types::QualityControl>,
+}
+impl ::serde::Serialize for DetectFaceSimilarityRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "DetectFaceSimilarityRequest",
+                0usize + usize::from(self.image_a.is_some())
+                    + usize::from(self.image_b.is_some())
+                    + usize::from(self.url_a.is_some())
+                    + usize::from(self.url_b.is_some())
+                    + usize::from(self.quality_control.is_some()),
+            )?;
+        match &self.image_a {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("ImageA", value)?
+            }
+            ::core::option::Option::None => state.skip_field("ImageA")?,
+        }
+        match &self.image_b {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("ImageB", value)?
+            }
+            ::core::option::Option::None => state.skip_field("ImageB")?,
+        }
+        match &self.url_a {
+            ::core::option::Option::Some(value) => state.serialize_field("UrlA", value)?,
+            ::core::option::Option::None => state.skip_field("UrlA")?,
+        }
+        match &self.url_b {
+            ::core::option::Option::Some(value) => state.serialize_field("UrlB", value)?,
+            ::core::option::Option::None => state.skip_field("UrlB")?,
+        }
+        match &self.quality_control {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("QualityControl", value)?
+            }
+            ::core::option::Option::None => state.skip_field("QualityControl")?,
+        }
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for DetectFaceSimilarityRequest {
+    type Partial = DetectFaceSimilarityRequestBuilder;
+    const NAME: &'static str = "DetectFaceSimilarityRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "ImageA",
+        "ImageB",
+        "UrlA",
+        "UrlB",
+        "QualityControl",
+    ];
+    const REQUIRED: &'static [usize] = &[];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut DetectFaceSimilarityRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.image_a = map.next_value()?,
+            1 => partial.image_b = map.next_value()?,
+            2 => partial.url_a = map.next_value()?,
+            3 => partial.url_b = map.next_value()?,
+            4 => partial.quality_control = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: DetectFaceSimilarityRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            image_a: partial.image_a,
+            image_b: partial.image_b,
+            url_a: partial.url_a,
+            url_b: partial.url_b,
+            quality_control: partial.quality_control,
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for DetectFaceSimilarityRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl DetectFaceSimilarityRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -374,15 +442,57 @@ impl crate::runtime::action::Action for DetectFaceSimilarityRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "a8eb4545-a154-4f86-9510-57a8be9cae0c");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DetectFaceSimilarityResponse {
     /// <p>Value ranges from 0.00 to 100.00.<br>It is recommended to judge as the same person when the similarity is equal to or greater than 70 (a fixed threshold of 70 is used, with a false acceptance rate of 1 in 10,000, and the threshold cannot be adjusted).</p>
-    #[serde(rename = "Score")]
     pub score: f64,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for DetectFaceSimilarityResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("DetectFaceSimilarityResponse", 2usize)?;
+        state.serialize_field("Score", &self.score)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for DetectFaceSimilarityResponse {
+    type Partial = Self;
+    const NAME: &'static str = "DetectFaceSimilarityResponse";
+    const FIELDS: &'static [&'static str] = &["Score", "RequestId"];
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.score = map.next_value()?,
+            1 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DetectFaceSimilarityResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl DetectFaceSimilarityResponse {
     /// Starts a [`DetectFaceSimilarityResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

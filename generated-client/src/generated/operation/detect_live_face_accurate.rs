@@ -50,35 +50,89 @@
 /// Parameters of `DetectLiveFaceAccurate`: Performs face static liveness detection (high-precision version).
 ///
 /// Build it with [`DetectLiveFaceAccurateRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DetectLiveFaceAccurateRequest {
     /// <p>base64 data of the image.</p><ul><li>The size after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000.</li><li>The aspect ratio of the image should be close to 3:4. The ratio from mobile phone shooting is best.</li><li>The human face size must be greater than 100X100 pixels.</li><li>Format support: PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(
-        rename = "Image",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub image: ::core::option::Option<crate::Image>,
     /// <p>The Url of the Image.</p><ul><li>The size of the corresponding Image after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000.</li><li>Either Url or Image must be provided. If both are provided, only use Url.</li><li>The aspect ratio of the Image should be close to 3:4, which is the best ratio for mobile phone shooting.</li><li>The human face size must be greater than 100X100 pixels.</li><li>An Image stored in Tencent Cloud via Url can guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud. The speed and stability of URLs not stored in Tencent Cloud may be affected.</li><li>Supported Image formats include PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
-    #[serde(
-        rename = "Url",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub url: ::core::option::Option<::std::string::String>,
     /// <p>Algorithm model version used by the face recognition service. Currently, the input parameter supports "3.0".</p>
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "FaceModelVersion",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
+}
+impl ::serde::Serialize for DetectLiveFaceAccurateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "DetectLiveFaceAccurateRequest",
+                0usize + usize::from(self.image.is_some())
+                    + usize::from(self.url.is_some())
+                    + usize::from(self.face_model_version.is_some()),
+            )?;
+        match &self.image {
+            ::core::option::Option::Some(value) => state.serialize_field("Image", value)?,
+            ::core::option::Option::None => state.skip_field("Image")?,
+        }
+        match &self.url {
+            ::core::option::Option::Some(value) => state.serialize_field("Url", value)?,
+            ::core::option::Option::None => state.skip_field("Url")?,
+        }
+        match &self.face_model_version {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("FaceModelVersion", value)?
+            }
+            ::core::option::Option::None => state.skip_field("FaceModelVersion")?,
+        }
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for DetectLiveFaceAccurateRequest {
+    type Partial = DetectLiveFaceAccurateRequestBuilder;
+    const NAME: &'static str = "DetectLiveFaceAccurateRequest";
+    const FIELDS: &'static [&'static str] = &["Image", "Url", "FaceModelVersion"];
+    const REQUIRED: &'static [usize] = &[];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut DetectLiveFaceAccurateRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.image = map.next_value()?,
+            1 => partial.url = map.next_value()?,
+            2 => partial.face_model_version = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: DetectLiveFaceAccurateRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            image: partial.image,
+            url: partial.url,
+            face_model_version: partial.face_model_version,
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for DetectLiveFaceAccurateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl DetectLiveFaceAccurateRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -327,20 +381,63 @@ impl crate::runtime::action::Action for DetectLiveFaceAccurateRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "048a5eb3-f7a9-4c1f-a982-00e90b6b892c");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DetectLiveFaceAccurateResponse {
     /// <p>Liveness authenticity score.</p><ul><li>Value range: \[0,100\].</li><li>Determine whether it is a rephotograph based on the threshold range corresponding to the liveness score.</li><li>Currently, the threshold can be divided into \[5,10,40,70,90\], with a recommended threshold of 40.</li><li>The higher the score, the closer to a real person and the lower the rephotograph risk.</li></ul>
-    #[serde(rename = "Score")]
     pub score: f64,
     /// <p>Algorithm model version used for face recognition.</p>
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for DetectLiveFaceAccurateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("DetectLiveFaceAccurateResponse", 3usize)?;
+        state.serialize_field("Score", &self.score)?;
+        state.serialize_field("FaceModelVersion", &self.face_model_version)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for DetectLiveFaceAccurateResponse {
+    type Partial = Self;
+    const NAME: &'static str = "DetectLiveFaceAccurateResponse";
+    const FIELDS: &'static [&'static str] = &["Score", "FaceModelVersion", "RequestId"];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.score = map.next_value()?,
+            1 => partial.face_model_version = map.next_value()?,
+            2 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DetectLiveFaceAccurateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl DetectLiveFaceAccurateResponse {
     /// Starts a [`DetectLiveFaceAccurateResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

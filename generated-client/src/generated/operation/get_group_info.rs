@@ -33,15 +33,65 @@
 /// Parameters of `GetGroupInfo`: Gets group information.
 ///
 /// Build it with [`GetGroupInfoRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetGroupInfoRequest {
     /// Group ID, which is the `GroupId` in the `CreateGroup` API.
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
-    #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
+}
+impl ::serde::Serialize for GetGroupInfoRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("GetGroupInfoRequest", 1usize)?;
+        state.serialize_field("GroupId", &self.group_id)?;
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for GetGroupInfoRequest {
+    type Partial = GetGroupInfoRequestBuilder;
+    const NAME: &'static str = "GetGroupInfoRequest";
+    const FIELDS: &'static [&'static str] = &["GroupId"];
+    const REQUIRED: &'static [usize] = &[0];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut GetGroupInfoRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.group_id = ::core::option::Option::Some(map.next_value()?),
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: GetGroupInfoRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            group_id: match partial.group_id {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("GroupId");
+                }
+            },
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for GetGroupInfoRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl GetGroupInfoRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -163,34 +213,88 @@ impl crate::runtime::action::Action for GetGroupInfoRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "6faa05d0-287b-464e-8755-cf3e8d0c703d");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetGroupInfoResponse {
     /// Group name
-    #[serde(rename = "GroupName")]
     pub group_name: ::std::string::String,
     /// Group ID
-    #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
     /// Custom group description field
-    #[serde(rename = "GroupExDescriptions")]
     pub group_ex_descriptions: ::std::vec::Vec<::std::string::String>,
     /// Group remarks
-    #[serde(rename = "Tag")]
     pub tag: ::std::string::String,
     /// Algorithm model version used for face recognition.
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Group creation time and date (`CreationTimestamp`), whose value is the number of milliseconds between the UNIX epoch time and the group creation time.
     ///
     /// In milliseconds since the UNIX epoch; `creation_time()` gives it as a `SystemTime`.
-    #[serde(rename = "CreationTimestamp")]
     pub creation_timestamp: u64,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for GetGroupInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("GetGroupInfoResponse", 7usize)?;
+        state.serialize_field("GroupName", &self.group_name)?;
+        state.serialize_field("GroupId", &self.group_id)?;
+        state.serialize_field("GroupExDescriptions", &self.group_ex_descriptions)?;
+        state.serialize_field("Tag", &self.tag)?;
+        state.serialize_field("FaceModelVersion", &self.face_model_version)?;
+        state.serialize_field("CreationTimestamp", &self.creation_timestamp)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for GetGroupInfoResponse {
+    type Partial = Self;
+    const NAME: &'static str = "GetGroupInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupName",
+        "GroupId",
+        "GroupExDescriptions",
+        "Tag",
+        "FaceModelVersion",
+        "CreationTimestamp",
+        "RequestId",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.group_name = map.next_value()?,
+            1 => partial.group_id = map.next_value()?,
+            2 => partial.group_ex_descriptions = map.next_value()?,
+            3 => partial.tag = map.next_value()?,
+            4 => partial.face_model_version = map.next_value()?,
+            5 => partial.creation_timestamp = map.next_value()?,
+            6 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetGroupInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl GetGroupInfoResponse {
     /// Starts a [`GetGroupInfoResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

@@ -72,24 +72,76 @@
 /// Parameters of `GetGroupList`: Gets group list.
 ///
 /// Build it with [`GetGroupListRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetGroupListRequest {
     /// Starting number. Default value: 0.
-    #[serde(
-        rename = "Offset",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub offset: ::core::option::Option<u64>,
     /// Number of returned results. Default value: 10. Maximum value: 1000.
-    #[serde(
-        rename = "Limit",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub limit: ::core::option::Option<u64>,
+}
+impl ::serde::Serialize for GetGroupListRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "GetGroupListRequest",
+                0usize + usize::from(self.offset.is_some())
+                    + usize::from(self.limit.is_some()),
+            )?;
+        match &self.offset {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("Offset", value)?
+            }
+            ::core::option::Option::None => state.skip_field("Offset")?,
+        }
+        match &self.limit {
+            ::core::option::Option::Some(value) => state.serialize_field("Limit", value)?,
+            ::core::option::Option::None => state.skip_field("Limit")?,
+        }
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for GetGroupListRequest {
+    type Partial = GetGroupListRequestBuilder;
+    const NAME: &'static str = "GetGroupListRequest";
+    const FIELDS: &'static [&'static str] = &["Offset", "Limit"];
+    const REQUIRED: &'static [usize] = &[];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut GetGroupListRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.offset = map.next_value()?,
+            1 => partial.limit = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: GetGroupListRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            offset: partial.offset,
+            limit: partial.limit,
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for GetGroupListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl GetGroupListRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -318,25 +370,72 @@ impl crate::runtime::paginator::Paginated for GetGroupListRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "72102087-a18d-4225-9ae9-87ef49e9f63e");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetGroupListResponse {
     /// Returned group information
-    #[serde(rename = "GroupInfos")]
     pub group_infos: ::std::vec::Vec<crate::types::GroupInfo>,
     /// Total number of groups
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "GroupNum",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub group_num: ::core::option::Option<u64>,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for GetGroupListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "GetGroupListResponse",
+                2usize + usize::from(self.group_num.is_some()),
+            )?;
+        state.serialize_field("GroupInfos", &self.group_infos)?;
+        match &self.group_num {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("GroupNum", value)?
+            }
+            ::core::option::Option::None => state.skip_field("GroupNum")?,
+        }
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for GetGroupListResponse {
+    type Partial = Self;
+    const NAME: &'static str = "GetGroupListResponse";
+    const FIELDS: &'static [&'static str] = &["GroupInfos", "GroupNum", "RequestId"];
+    const REQUIRED: &'static [usize] = &[0, 2];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.group_infos = map.next_value()?,
+            1 => partial.group_num = map.next_value()?,
+            2 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetGroupListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl GetGroupListResponse {
     /// Starts a [`GetGroupListResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

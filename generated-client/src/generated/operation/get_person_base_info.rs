@@ -50,15 +50,65 @@
 /// Parameters of `GetPersonBaseInfo`: Gets the basic information of person.
 ///
 /// Build it with [`GetPersonBaseInfoRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPersonBaseInfoRequest {
     /// Person ID, which is the `PersonId` in the `CreatePerson` API.
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
-    #[serde(rename = "PersonId")]
     pub person_id: ::std::string::String,
+}
+impl ::serde::Serialize for GetPersonBaseInfoRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("GetPersonBaseInfoRequest", 1usize)?;
+        state.serialize_field("PersonId", &self.person_id)?;
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for GetPersonBaseInfoRequest {
+    type Partial = GetPersonBaseInfoRequestBuilder;
+    const NAME: &'static str = "GetPersonBaseInfoRequest";
+    const FIELDS: &'static [&'static str] = &["PersonId"];
+    const REQUIRED: &'static [usize] = &[0];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut GetPersonBaseInfoRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.person_id = ::core::option::Option::Some(map.next_value()?),
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: GetPersonBaseInfoRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            person_id: match partial.person_id {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("PersonId");
+                }
+            },
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for GetPersonBaseInfoRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl GetPersonBaseInfoRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -256,23 +306,72 @@ impl crate::runtime::action::Action for GetPersonBaseInfoRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "9568a077-0710-40d2-9d6a-b9483d3f2051");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetPersonBaseInfoResponse {
     /// Person name
-    #[serde(rename = "PersonName")]
     pub person_name: ::std::string::String,
     /// Person gender. 0: empty; 1: male; 2: female.
     ///
     /// A [`Gender`](crate::types::Gender): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "Gender")]
     pub gender: crate::types::Gender,
     /// List of the IDs of included faces
-    #[serde(rename = "FaceIds")]
     pub face_ids: ::std::vec::Vec<::std::string::String>,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for GetPersonBaseInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("GetPersonBaseInfoResponse", 4usize)?;
+        state.serialize_field("PersonName", &self.person_name)?;
+        state.serialize_field("Gender", &self.gender)?;
+        state.serialize_field("FaceIds", &self.face_ids)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for GetPersonBaseInfoResponse {
+    type Partial = Self;
+    const NAME: &'static str = "GetPersonBaseInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PersonName",
+        "Gender",
+        "FaceIds",
+        "RequestId",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.person_name = map.next_value()?,
+            1 => partial.gender = map.next_value()?,
+            2 => partial.face_ids = map.next_value()?,
+            3 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetPersonBaseInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl GetPersonBaseInfoResponse {
     /// Starts a [`GetPersonBaseInfoResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

@@ -88,29 +88,88 @@
 /// Parameters of `GetPersonGroupInfo`: Gets the group information of person.
 ///
 /// Build it with [`GetPersonGroupInfoRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPersonGroupInfoRequest {
     /// Person ID, which is the `PersonId` in the `CreatePerson` API.
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
-    #[serde(rename = "PersonId")]
     pub person_id: ::std::string::String,
     /// Starting number. Default value: 0.
-    #[serde(
-        rename = "Offset",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub offset: ::core::option::Option<u64>,
     /// Number of returned results. Default value: 10. Maximum value: 100.
-    #[serde(
-        rename = "Limit",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub limit: ::core::option::Option<u64>,
+}
+impl ::serde::Serialize for GetPersonGroupInfoRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "GetPersonGroupInfoRequest",
+                1usize + usize::from(self.offset.is_some())
+                    + usize::from(self.limit.is_some()),
+            )?;
+        state.serialize_field("PersonId", &self.person_id)?;
+        match &self.offset {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("Offset", value)?
+            }
+            ::core::option::Option::None => state.skip_field("Offset")?,
+        }
+        match &self.limit {
+            ::core::option::Option::Some(value) => state.serialize_field("Limit", value)?,
+            ::core::option::Option::None => state.skip_field("Limit")?,
+        }
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for GetPersonGroupInfoRequest {
+    type Partial = GetPersonGroupInfoRequestBuilder;
+    const NAME: &'static str = "GetPersonGroupInfoRequest";
+    const FIELDS: &'static [&'static str] = &["PersonId", "Offset", "Limit"];
+    const REQUIRED: &'static [usize] = &[0];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut GetPersonGroupInfoRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.person_id = ::core::option::Option::Some(map.next_value()?),
+            1 => partial.offset = map.next_value()?,
+            2 => partial.limit = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: GetPersonGroupInfoRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            person_id: match partial.person_id {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("PersonId");
+                }
+            },
+            offset: partial.offset,
+            limit: partial.limit,
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for GetPersonGroupInfoRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl GetPersonGroupInfoRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -369,21 +428,15 @@ impl crate::runtime::paginator::Paginated for GetPersonGroupInfoRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "671f0a1d-2b35-47c4-b9d1-b18053f71a04");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetPersonGroupInfoResponse {
     /// List of groups containing this person and their description fields
-    #[serde(rename = "PersonGroupInfos")]
     pub person_group_infos: ::std::vec::Vec<crate::types::PersonGroupInfo>,
     /// Total number of groups
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "GroupNum",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub group_num: ::core::option::Option<u64>,
     /// Algorithm model version used by the Face Recognition service.
     /// Note: this field may return null, indicating that no valid values can be obtained.
@@ -391,15 +444,76 @@ pub struct GetPersonGroupInfoResponse {
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "FaceModelVersion",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for GetPersonGroupInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "GetPersonGroupInfoResponse",
+                2usize + usize::from(self.group_num.is_some())
+                    + usize::from(self.face_model_version.is_some()),
+            )?;
+        state.serialize_field("PersonGroupInfos", &self.person_group_infos)?;
+        match &self.group_num {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("GroupNum", value)?
+            }
+            ::core::option::Option::None => state.skip_field("GroupNum")?,
+        }
+        match &self.face_model_version {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("FaceModelVersion", value)?
+            }
+            ::core::option::Option::None => state.skip_field("FaceModelVersion")?,
+        }
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for GetPersonGroupInfoResponse {
+    type Partial = Self;
+    const NAME: &'static str = "GetPersonGroupInfoResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PersonGroupInfos",
+        "GroupNum",
+        "FaceModelVersion",
+        "RequestId",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 3];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.person_group_infos = map.next_value()?,
+            1 => partial.group_num = map.next_value()?,
+            2 => partial.face_model_version = map.next_value()?,
+            3 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetPersonGroupInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl GetPersonGroupInfoResponse {
     /// Starts a [`GetPersonGroupInfoResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

@@ -104,29 +104,88 @@
 /// Parameters of `GetPersonList`: Gets person list.
 ///
 /// Build it with [`GetPersonListRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPersonListRequest {
     /// Group ID, which is the `GroupId` in the `CreateGroup` API.
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
-    #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
     /// Starting number. Default value: 0.
-    #[serde(
-        rename = "Offset",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub offset: ::core::option::Option<u64>,
     /// Number of returned results. Default value: 10. Maximum value: 1000.
-    #[serde(
-        rename = "Limit",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub limit: ::core::option::Option<u64>,
+}
+impl ::serde::Serialize for GetPersonListRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "GetPersonListRequest",
+                1usize + usize::from(self.offset.is_some())
+                    + usize::from(self.limit.is_some()),
+            )?;
+        state.serialize_field("GroupId", &self.group_id)?;
+        match &self.offset {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("Offset", value)?
+            }
+            ::core::option::Option::None => state.skip_field("Offset")?,
+        }
+        match &self.limit {
+            ::core::option::Option::Some(value) => state.serialize_field("Limit", value)?,
+            ::core::option::Option::None => state.skip_field("Limit")?,
+        }
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for GetPersonListRequest {
+    type Partial = GetPersonListRequestBuilder;
+    const NAME: &'static str = "GetPersonListRequest";
+    const FIELDS: &'static [&'static str] = &["GroupId", "Offset", "Limit"];
+    const REQUIRED: &'static [usize] = &[0];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut GetPersonListRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.group_id = ::core::option::Option::Some(map.next_value()?),
+            1 => partial.offset = map.next_value()?,
+            2 => partial.limit = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: GetPersonListRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            group_id: match partial.group_id {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("GroupId");
+                }
+            },
+            offset: partial.offset,
+            limit: partial.limit,
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for GetPersonListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl GetPersonListRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -381,31 +440,20 @@ impl crate::runtime::paginator::Paginated for GetPersonListRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "337d1bb5-3f88-4681-9291-5194f478f0d1");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetPersonListResponse {
     /// Returned person information
-    #[serde(rename = "PersonInfos")]
     pub person_infos: ::std::vec::Vec<crate::types::PersonInfo>,
     /// Number of persons in the group
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "PersonNum",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub person_num: ::core::option::Option<u64>,
     /// Number of faces in the group
     /// Note: this field may return null, indicating that no valid values can be obtained.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "FaceNum",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub face_num: ::core::option::Option<u64>,
     /// Algorithm model version used for face recognition.
     /// Note: this field may return null, indicating that no valid values can be obtained.
@@ -413,15 +461,85 @@ pub struct GetPersonListResponse {
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "FaceModelVersion",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for GetPersonListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "GetPersonListResponse",
+                2usize + usize::from(self.person_num.is_some())
+                    + usize::from(self.face_num.is_some())
+                    + usize::from(self.face_model_version.is_some()),
+            )?;
+        state.serialize_field("PersonInfos", &self.person_infos)?;
+        match &self.person_num {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("PersonNum", value)?
+            }
+            ::core::option::Option::None => state.skip_field("PersonNum")?,
+        }
+        match &self.face_num {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("FaceNum", value)?
+            }
+            ::core::option::Option::None => state.skip_field("FaceNum")?,
+        }
+        match &self.face_model_version {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("FaceModelVersion", value)?
+            }
+            ::core::option::Option::None => state.skip_field("FaceModelVersion")?,
+        }
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for GetPersonListResponse {
+    type Partial = Self;
+    const NAME: &'static str = "GetPersonListResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "PersonInfos",
+        "PersonNum",
+        "FaceNum",
+        "FaceModelVersion",
+        "RequestId",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 4];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.person_infos = map.next_value()?,
+            1 => partial.person_num = map.next_value()?,
+            2 => partial.face_num = map.next_value()?,
+            3 => partial.face_model_version = map.next_value()?,
+            4 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetPersonListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl GetPersonListResponse {
     /// Starts a [`GetPersonListResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

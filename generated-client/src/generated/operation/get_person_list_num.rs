@@ -46,15 +46,65 @@
 /// Parameters of `GetPersonListNum`: Gets person list length.
 ///
 /// Build it with [`GetPersonListNumRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPersonListNumRequest {
     /// Group ID, which is the `GroupId` in the `CreateGroup` API.
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
-    #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
+}
+impl ::serde::Serialize for GetPersonListNumRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("GetPersonListNumRequest", 1usize)?;
+        state.serialize_field("GroupId", &self.group_id)?;
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for GetPersonListNumRequest {
+    type Partial = GetPersonListNumRequestBuilder;
+    const NAME: &'static str = "GetPersonListNumRequest";
+    const FIELDS: &'static [&'static str] = &["GroupId"];
+    const REQUIRED: &'static [usize] = &[0];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut GetPersonListNumRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.group_id = ::core::option::Option::Some(map.next_value()?),
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: GetPersonListNumRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            group_id: match partial.group_id {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("GroupId");
+                }
+            },
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for GetPersonListNumRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl GetPersonListNumRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -246,18 +296,60 @@ impl crate::runtime::action::Action for GetPersonListNumRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "18fb1e31-0d33-4371-9f41-b1fd59e0c781");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetPersonListNumResponse {
     /// Number of persons
-    #[serde(rename = "PersonNum")]
     pub person_num: u64,
     /// Number of faces
-    #[serde(rename = "FaceNum")]
     pub face_num: u64,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for GetPersonListNumResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("GetPersonListNumResponse", 3usize)?;
+        state.serialize_field("PersonNum", &self.person_num)?;
+        state.serialize_field("FaceNum", &self.face_num)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for GetPersonListNumResponse {
+    type Partial = Self;
+    const NAME: &'static str = "GetPersonListNumResponse";
+    const FIELDS: &'static [&'static str] = &["PersonNum", "FaceNum", "RequestId"];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.person_num = map.next_value()?,
+            1 => partial.face_num = map.next_value()?,
+            2 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetPersonListNumResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl GetPersonListNumResponse {
     /// Starts a [`GetPersonListNumResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

@@ -48,24 +48,76 @@
 #[deprecated(
     note = "the service marks `GetUpgradeGroupFaceModelVersionJobList` deprecated; it may stop working without notice"
 )]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetUpgradeGroupFaceModelVersionJobListRequest {
     /// Starting number. Default value: 0.
-    #[serde(
-        rename = "Offset",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub offset: ::core::option::Option<u64>,
     /// Number of returned results. Default value: 10. Maximum value: 1000.
-    #[serde(
-        rename = "Limit",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub limit: ::core::option::Option<u64>,
+}
+impl ::serde::Serialize for GetUpgradeGroupFaceModelVersionJobListRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "GetUpgradeGroupFaceModelVersionJobListRequest",
+                0usize + usize::from(self.offset.is_some())
+                    + usize::from(self.limit.is_some()),
+            )?;
+        match &self.offset {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("Offset", value)?
+            }
+            ::core::option::Option::None => state.skip_field("Offset")?,
+        }
+        match &self.limit {
+            ::core::option::Option::Some(value) => state.serialize_field("Limit", value)?,
+            ::core::option::Option::None => state.skip_field("Limit")?,
+        }
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for GetUpgradeGroupFaceModelVersionJobListRequest {
+    type Partial = GetUpgradeGroupFaceModelVersionJobListRequestBuilder;
+    const NAME: &'static str = "GetUpgradeGroupFaceModelVersionJobListRequest";
+    const FIELDS: &'static [&'static str] = &["Offset", "Limit"];
+    const REQUIRED: &'static [usize] = &[];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut GetUpgradeGroupFaceModelVersionJobListRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.offset = map.next_value()?,
+            1 => partial.limit = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: GetUpgradeGroupFaceModelVersionJobListRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            offset: partial.offset,
+            limit: partial.limit,
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for GetUpgradeGroupFaceModelVersionJobListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl GetUpgradeGroupFaceModelVersionJobListRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -232,18 +284,62 @@ for GetUpgradeGroupFaceModelVersionJobListRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "3b035b96-78e8-4330-931d-f976c2850d1b");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetUpgradeGroupFaceModelVersionJobListResponse {
     /// Information on the group upgrade jobs.
-    #[serde(rename = "JobInfos")]
     pub job_infos: ::std::vec::Vec<crate::types::UpgradeJobInfo>,
     /// Total number of upgrade jobs.
-    #[serde(rename = "JobNum")]
     pub job_num: u64,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for GetUpgradeGroupFaceModelVersionJobListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("GetUpgradeGroupFaceModelVersionJobListResponse", 3usize)?;
+        state.serialize_field("JobInfos", &self.job_infos)?;
+        state.serialize_field("JobNum", &self.job_num)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct
+for GetUpgradeGroupFaceModelVersionJobListResponse {
+    type Partial = Self;
+    const NAME: &'static str = "GetUpgradeGroupFaceModelVersionJobListResponse";
+    const FIELDS: &'static [&'static str] = &["JobInfos", "JobNum", "RequestId"];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.job_infos = map.next_value()?,
+            1 => partial.job_num = map.next_value()?,
+            2 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetUpgradeGroupFaceModelVersionJobListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl GetUpgradeGroupFaceModelVersionJobListResponse {
     /// Starts a [`GetUpgradeGroupFaceModelVersionJobListResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

@@ -93,13 +93,64 @@
 #[deprecated(
     note = "the service marks `GetUpgradeGroupFaceModelVersionResult` deprecated; it may stop working without notice"
 )]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetUpgradeGroupFaceModelVersionResultRequest {
     /// ID of the upgrade job, used to query the progress and result of the group upgrade.
-    #[serde(rename = "JobId")]
     pub job_id: ::std::string::String,
+}
+impl ::serde::Serialize for GetUpgradeGroupFaceModelVersionResultRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("GetUpgradeGroupFaceModelVersionResultRequest", 1usize)?;
+        state.serialize_field("JobId", &self.job_id)?;
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for GetUpgradeGroupFaceModelVersionResultRequest {
+    type Partial = GetUpgradeGroupFaceModelVersionResultRequestBuilder;
+    const NAME: &'static str = "GetUpgradeGroupFaceModelVersionResultRequest";
+    const FIELDS: &'static [&'static str] = &["JobId"];
+    const REQUIRED: &'static [usize] = &[0];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut GetUpgradeGroupFaceModelVersionResultRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.job_id = ::core::option::Option::Some(map.next_value()?),
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: GetUpgradeGroupFaceModelVersionResultRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            job_id: match partial.job_id {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("JobId");
+                }
+            },
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for GetUpgradeGroupFaceModelVersionResultRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl GetUpgradeGroupFaceModelVersionResultRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -234,7 +285,7 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionResultReq
 ///     .build();
 /// assert_eq!(response.request_id, "3c834d55-967a-4795-9beb-4c877418cd79");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetUpgradeGroupFaceModelVersionResultResponse {
     /// Estimated end time of the upgrade job. The value of StartTimestamp is the number of milliseconds from the Unix epoch to the estimated end of the person duplicate-check job.
@@ -242,15 +293,12 @@ pub struct GetUpgradeGroupFaceModelVersionResultResponse {
     /// 0 means the job has finished.
     ///
     /// In milliseconds since the UNIX epoch; `end_time()` gives it as a `SystemTime`.
-    #[serde(rename = "EndTimestamp")]
     pub end_timestamp: u64,
     /// Progress of the upgrade job, from 0.0 to 100.0.
-    #[serde(rename = "Progress")]
     pub progress: f64,
     /// 0: upgrading; 1: upgrade complete; 2: rollback complete; 3: upgrade failed.
     ///
     /// A [`UpgradeJobStatus`](crate::types::UpgradeJobStatus): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "Status")]
     pub status: crate::types::UpgradeJobStatus,
     /// Start time of the upgrade.
     /// The value of StartTime is the number of milliseconds from the Unix epoch to the group's creation time.
@@ -258,27 +306,89 @@ pub struct GetUpgradeGroupFaceModelVersionResultResponse {
     /// For more information, see Unix time.
     ///
     /// In milliseconds since the UNIX epoch; `start_time_system_time()` gives it as a `SystemTime`.
-    #[serde(rename = "StartTime")]
     pub start_time: u64,
     /// Current algorithm model version.
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "FromFaceModelVersion")]
     pub from_face_model_version: crate::types::FaceModelVersion,
     /// Target algorithm model version.
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "ToFaceModelVersion")]
     pub to_face_model_version: crate::types::FaceModelVersion,
     /// Group ID
-    #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
     /// IDs of the faces that could not be upgraded, as a JSON file; see the example below for its content. The URL is valid for half an hour.
-    #[serde(rename = "FailedFacesUrl")]
     pub failed_faces_url: ::std::string::String,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for GetUpgradeGroupFaceModelVersionResultResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("GetUpgradeGroupFaceModelVersionResultResponse", 9usize)?;
+        state.serialize_field("EndTimestamp", &self.end_timestamp)?;
+        state.serialize_field("Progress", &self.progress)?;
+        state.serialize_field("Status", &self.status)?;
+        state.serialize_field("StartTime", &self.start_time)?;
+        state.serialize_field("FromFaceModelVersion", &self.from_face_model_version)?;
+        state.serialize_field("ToFaceModelVersion", &self.to_face_model_version)?;
+        state.serialize_field("GroupId", &self.group_id)?;
+        state.serialize_field("FailedFacesUrl", &self.failed_faces_url)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for GetUpgradeGroupFaceModelVersionResultResponse {
+    type Partial = Self;
+    const NAME: &'static str = "GetUpgradeGroupFaceModelVersionResultResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "EndTimestamp",
+        "Progress",
+        "Status",
+        "StartTime",
+        "FromFaceModelVersion",
+        "ToFaceModelVersion",
+        "GroupId",
+        "FailedFacesUrl",
+        "RequestId",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 7, 8];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.end_timestamp = map.next_value()?,
+            1 => partial.progress = map.next_value()?,
+            2 => partial.status = map.next_value()?,
+            3 => partial.start_time = map.next_value()?,
+            4 => partial.from_face_model_version = map.next_value()?,
+            5 => partial.to_face_model_version = map.next_value()?,
+            6 => partial.group_id = map.next_value()?,
+            7 => partial.failed_faces_url = map.next_value()?,
+            8 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetUpgradeGroupFaceModelVersionResultResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl GetUpgradeGroupFaceModelVersionResultResponse {
     /// Starts a [`GetUpgradeGroupFaceModelVersionResultResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

@@ -105,42 +105,110 @@
 /// Parameters of `ModifyGroup`: Modifies group.
 ///
 /// Build it with [`ModifyGroupRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyGroupRequest {
     /// Group ID, which is the `GroupId` in the `CreateGroup` API.
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
-    #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
     /// Group name
     ///
     /// Constraints: 1 to 60 characters.
-    #[serde(
-        rename = "GroupName",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub group_name: ::core::option::Option<::std::string::String>,
     /// Custom description field of the group to be modified, which is a `key-value` pair.
-    #[serde(
-        rename = "GroupExDescriptionInfos",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub group_ex_description_infos: ::core::option::Option<
         ::std::vec::Vec<crate::types::GroupExDescriptionInfo>,
     >,
     /// Group remarks
     ///
     /// Constraints: at most 40 characters.
-    #[serde(
-        rename = "Tag",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub tag: ::core::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for ModifyGroupRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "ModifyGroupRequest",
+                1usize + usize::from(self.group_name.is_some())
+                    + usize::from(self.group_ex_description_infos.is_some())
+                    + usize::from(self.tag.is_some()),
+            )?;
+        state.serialize_field("GroupId", &self.group_id)?;
+        match &self.group_name {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("GroupName", value)?
+            }
+            ::core::option::Option::None => state.skip_field("GroupName")?,
+        }
+        match &self.group_ex_description_infos {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("GroupExDescriptionInfos", value)?
+            }
+            ::core::option::Option::None => state.skip_field("GroupExDescriptionInfos")?,
+        }
+        match &self.tag {
+            ::core::option::Option::Some(value) => state.serialize_field("Tag", value)?,
+            ::core::option::Option::None => state.skip_field("Tag")?,
+        }
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for ModifyGroupRequest {
+    type Partial = ModifyGroupRequestBuilder;
+    const NAME: &'static str = "ModifyGroupRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "GroupName",
+        "GroupExDescriptionInfos",
+        "Tag",
+    ];
+    const REQUIRED: &'static [usize] = &[0];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut ModifyGroupRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.group_id = ::core::option::Option::Some(map.next_value()?),
+            1 => partial.group_name = map.next_value()?,
+            2 => partial.group_ex_description_infos = map.next_value()?,
+            3 => partial.tag = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: ModifyGroupRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            group_id: match partial.group_id {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("GroupId");
+                }
+            },
+            group_name: partial.group_name,
+            group_ex_description_infos: partial.group_ex_description_infos,
+            tag: partial.tag,
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for ModifyGroupRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl ModifyGroupRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -394,12 +462,52 @@ impl crate::runtime::action::Action for ModifyGroupRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "da051f16-0400-49d4-9832-2cfd3b51866f");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyGroupResponse {
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for ModifyGroupResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ModifyGroupResponse", 1usize)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for ModifyGroupResponse {
+    type Partial = Self;
+    const NAME: &'static str = "ModifyGroupResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId"];
+    const REQUIRED: &'static [usize] = &[0];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl ModifyGroupResponse {
     /// Starts a [`ModifyGroupResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

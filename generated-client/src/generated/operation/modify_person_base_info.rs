@@ -52,29 +52,90 @@
 /// Offered only on the `mainland_china` endpoint ([`Endpoint::mainland_china`](crate::Endpoint::mainland_china)). The client sends it to any endpoint; the service decides.
 ///
 /// Build it with [`ModifyPersonBaseInfoRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyPersonBaseInfoRequest {
     /// Person ID, which is the `PersonId` in the `CreatePerson` API.
-    #[serde(rename = "PersonId")]
     pub person_id: ::std::string::String,
     /// The new name of the person.
-    #[serde(
-        rename = "PersonName",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub person_name: ::core::option::Option<::std::string::String>,
     /// The new gender of the person: 1 for male, 2 for female.
     ///
     /// A [`Gender`](crate::types::Gender): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "Gender",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub gender: ::core::option::Option<crate::types::Gender>,
+}
+impl ::serde::Serialize for ModifyPersonBaseInfoRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "ModifyPersonBaseInfoRequest",
+                1usize + usize::from(self.person_name.is_some())
+                    + usize::from(self.gender.is_some()),
+            )?;
+        state.serialize_field("PersonId", &self.person_id)?;
+        match &self.person_name {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("PersonName", value)?
+            }
+            ::core::option::Option::None => state.skip_field("PersonName")?,
+        }
+        match &self.gender {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("Gender", value)?
+            }
+            ::core::option::Option::None => state.skip_field("Gender")?,
+        }
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for ModifyPersonBaseInfoRequest {
+    type Partial = ModifyPersonBaseInfoRequestBuilder;
+    const NAME: &'static str = "ModifyPersonBaseInfoRequest";
+    const FIELDS: &'static [&'static str] = &["PersonId", "PersonName", "Gender"];
+    const REQUIRED: &'static [usize] = &[0];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut ModifyPersonBaseInfoRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.person_id = ::core::option::Option::Some(map.next_value()?),
+            1 => partial.person_name = map.next_value()?,
+            2 => partial.gender = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: ModifyPersonBaseInfoRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            person_id: match partial.person_id {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("PersonId");
+                }
+            },
+            person_name: partial.person_name,
+            gender: partial.gender,
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for ModifyPersonBaseInfoRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl ModifyPersonBaseInfoRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -291,12 +352,53 @@ impl crate::runtime::action::Action for ModifyPersonBaseInfoRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "6e2a0fb7-7c9e-45c7-abf1-338457d1def7");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyPersonBaseInfoResponse {
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for ModifyPersonBaseInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("ModifyPersonBaseInfoResponse", 1usize)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for ModifyPersonBaseInfoResponse {
+    type Partial = Self;
+    const NAME: &'static str = "ModifyPersonBaseInfoResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId"];
+    const REQUIRED: &'static [usize] = &[0];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyPersonBaseInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl ModifyPersonBaseInfoResponse {
     /// Starts a [`ModifyPersonBaseInfoResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

@@ -78,25 +78,102 @@
 /// Parameters of `ModifyPersonGroupInfo`: Modifies person description.
 ///
 /// Build it with [`ModifyPersonGroupInfoRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyPersonGroupInfoRequest {
     /// Group ID, which is the `GroupId` in the `CreateGroup` API.
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
-    #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
     /// Person ID, which is the `PersonId` in the `CreatePerson` API.
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
-    #[serde(rename = "PersonId")]
     pub person_id: ::std::string::String,
     /// Custom description field of the person to be modified, which is a `key-value` pair.
-    #[serde(rename = "PersonExDescriptionInfos")]
     pub person_ex_description_infos: ::std::vec::Vec<
         crate::types::PersonExDescriptionInfo,
     >,
+}
+impl ::serde::Serialize for ModifyPersonGroupInfoRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("ModifyPersonGroupInfoRequest", 3usize)?;
+        state.serialize_field("GroupId", &self.group_id)?;
+        state.serialize_field("PersonId", &self.person_id)?;
+        state
+            .serialize_field(
+                "PersonExDescriptionInfos",
+                &self.person_ex_description_infos,
+            )?;
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for ModifyPersonGroupInfoRequest {
+    type Partial = ModifyPersonGroupInfoRequestBuilder;
+    const NAME: &'static str = "ModifyPersonGroupInfoRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupId",
+        "PersonId",
+        "PersonExDescriptionInfos",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut ModifyPersonGroupInfoRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.group_id = ::core::option::Option::Some(map.next_value()?),
+            1 => partial.person_id = ::core::option::Option::Some(map.next_value()?),
+            2 => {
+                partial.person_ex_description_infos = ::core::option::Option::Some(
+                    map.next_value()?,
+                );
+            }
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: ModifyPersonGroupInfoRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            group_id: match partial.group_id {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("GroupId");
+                }
+            },
+            person_id: match partial.person_id {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("PersonId");
+                }
+            },
+            person_ex_description_infos: match partial.person_ex_description_infos {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("PersonExDescriptionInfos");
+                }
+            },
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for ModifyPersonGroupInfoRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl ModifyPersonGroupInfoRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -360,12 +437,53 @@ impl crate::runtime::action::Action for ModifyPersonGroupInfoRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "77e11a2d-0fc0-4fba-ab25-016e998221c3");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ModifyPersonGroupInfoResponse {
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for ModifyPersonGroupInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("ModifyPersonGroupInfoResponse", 1usize)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for ModifyPersonGroupInfoResponse {
+    type Partial = Self;
+    const NAME: &'static str = "ModifyPersonGroupInfoResponse";
+    const FIELDS: &'static [&'static str] = &["RequestId"];
+    const REQUIRED: &'static [usize] = &[0];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ModifyPersonGroupInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl ModifyPersonGroupInfoResponse {
     /// Starts a [`ModifyPersonGroupInfoResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

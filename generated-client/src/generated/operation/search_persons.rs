@@ -133,14 +133,12 @@
 /// Parameters of `SearchPersons`: Searches for person.
 ///
 /// Build it with [`SearchPersonsRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SearchPersonsRequest {
     /// List of groups to be searched in (up to 100). The array element value is the `GroupId` in the `CreateGroup` API.
     ///
     /// Constraints: at most 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`; at least 1 items.
-    #[serde(rename = "GroupIds")]
     pub group_ids: ::std::vec::Vec<::std::string::String>,
     /// Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -148,11 +146,6 @@ pub struct SearchPersonsRequest {
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(
-        rename = "Image",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub image: ::core::option::Option<crate::Image>,
     /// Image URL. The image cannot exceed 5 MB in size after being Base64-encoded.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -160,36 +153,16 @@ pub struct SearchPersonsRequest {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(
-        rename = "Url",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub url: ::core::option::Option<::std::string::String>,
     /// Maximum number of recognizable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 10.
     /// `MaxFaceNum` is used to control the number of faces to be searched for if there are multiple faces in the input image to be recognized.
     /// For example, if the input image in `Image` or `Url` contains multiple faces and `MaxFaceNum` is 5, top 5 faces with the largest size in the image will be recognized.
-    #[serde(
-        rename = "MaxFaceNum",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub max_face_num: ::core::option::Option<u64>,
     /// Minimum height and width of face in px. Default value: 34. A value below 34 will affect the search accuracy. We recommend setting this parameter to 80.
-    #[serde(
-        rename = "MinFaceSize",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub min_face_size: ::core::option::Option<u64>,
     /// Number of the most similar persons returned for one single recognized face image. Default value: 5. Maximum value: 100.
     /// For example, if `MaxFaceNum` is 1 and `MaxPersonNum` is 8, information of the top 8 most similar persons will be returned.
     /// The greater the value, the longer the processing time. We recommend setting a value below 10.
-    #[serde(
-        rename = "MaxPersonNum",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub max_person_num: ::core::option::Option<u64>,
     /// Image quality control.
     /// 0: no control.
@@ -201,39 +174,162 @@ pub struct SearchPersonsRequest {
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
     ///
     /// A [`QualityControl`](crate::types::QualityControl): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "QualityControl",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub quality_control: ::core::option::Option<crate::types::QualityControl>,
     /// In the output parameter `Score`, the result will be returned only if the result value is greater than or equal to the `FaceMatchThreshold` value. Default value: 0. Value range: \[0.0,100.0).
     ///
     /// Constraints: at least 0; at most 100.
-    #[serde(
-        rename = "FaceMatchThreshold",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub face_match_threshold: ::core::option::Option<f64>,
     /// Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
     ///
     /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "NeedPersonInfo",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub need_person_info: ::core::option::Option<crate::types::YesNo>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     ///
     /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "NeedRotateDetection",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
+}
+impl ::serde::Serialize for SearchPersonsRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "SearchPersonsRequest",
+                1usize + usize::from(self.image.is_some())
+                    + usize::from(self.url.is_some())
+                    + usize::from(self.max_face_num.is_some())
+                    + usize::from(self.min_face_size.is_some())
+                    + usize::from(self.max_person_num.is_some())
+                    + usize::from(self.quality_control.is_some())
+                    + usize::from(self.face_match_threshold.is_some())
+                    + usize::from(self.need_person_info.is_some())
+                    + usize::from(self.need_rotate_detection.is_some()),
+            )?;
+        state.serialize_field("GroupIds", &self.group_ids)?;
+        match &self.image {
+            ::core::option::Option::Some(value) => state.serialize_field("Image", value)?,
+            ::core::option::Option::None => state.skip_field("Image")?,
+        }
+        match &self.url {
+            ::core::option::Option::Some(value) => state.serialize_field("Url", value)?,
+            ::core::option::Option::None => state.skip_field("Url")?,
+        }
+        match &self.max_face_num {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("MaxFaceNum", value)?
+            }
+            ::core::option::Option::None => state.skip_field("MaxFaceNum")?,
+        }
+        match &self.min_face_size {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("MinFaceSize", value)?
+            }
+            ::core::option::Option::None => state.skip_field("MinFaceSize")?,
+        }
+        match &self.max_person_num {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("MaxPersonNum", value)?
+            }
+            ::core::option::Option::None => state.skip_field("MaxPersonNum")?,
+        }
+        match &self.quality_control {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("QualityControl", value)?
+            }
+            ::core::option::Option::None => state.skip_field("QualityControl")?,
+        }
+        match &self.face_match_threshold {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("FaceMatchThreshold", value)?
+            }
+            ::core::option::Option::None => state.skip_field("FaceMatchThreshold")?,
+        }
+        match &self.need_person_info {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("NeedPersonInfo", value)?
+            }
+            ::core::option::Option::None => state.skip_field("NeedPersonInfo")?,
+        }
+        match &self.need_rotate_detection {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("NeedRotateDetection", value)?
+            }
+            ::core::option::Option::None => state.skip_field("NeedRotateDetection")?,
+        }
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for SearchPersonsRequest {
+    type Partial = SearchPersonsRequestBuilder;
+    const NAME: &'static str = "SearchPersonsRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "GroupIds",
+        "Image",
+        "Url",
+        "MaxFaceNum",
+        "MinFaceSize",
+        "MaxPersonNum",
+        "QualityControl",
+        "FaceMatchThreshold",
+        "NeedPersonInfo",
+        "NeedRotateDetection",
+    ];
+    const REQUIRED: &'static [usize] = &[0];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut SearchPersonsRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.group_ids = ::core::option::Option::Some(map.next_value()?),
+            1 => partial.image = map.next_value()?,
+            2 => partial.url = map.next_value()?,
+            3 => partial.max_face_num = map.next_value()?,
+            4 => partial.min_face_size = map.next_value()?,
+            5 => partial.max_person_num = map.next_value()?,
+            6 => partial.quality_control = map.next_value()?,
+            7 => partial.face_match_threshold = map.next_value()?,
+            8 => partial.need_person_info = map.next_value()?,
+            9 => partial.need_rotate_detection = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: SearchPersonsRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            group_ids: match partial.group_ids {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("GroupIds");
+                }
+            },
+            image: partial.image,
+            url: partial.url,
+            max_face_num: partial.max_face_num,
+            min_face_size: partial.min_face_size,
+            max_person_num: partial.max_person_num,
+            quality_control: partial.quality_control,
+            face_match_threshold: partial.face_match_threshold,
+            need_person_info: partial.need_person_info,
+            need_rotate_detection: partial.need_rotate_detection,
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for SearchPersonsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl SearchPersonsRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -635,14 +731,12 @@ impl crate::runtime::action::Action for SearchPersonsRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "c4608852-ff60-4a01-8dc3-367f6046baaf");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SearchPersonsResponse {
     /// Recognition result.
-    #[serde(rename = "Results")]
     pub results: ::std::vec::Vec<crate::types::Result>,
     /// Number of the persons included in searched groups. If the quality of all faces in the input image does not meet the requirement, 0 will be returned.
-    #[serde(rename = "PersonNum")]
     pub person_num: u64,
     /// Algorithm model version used for face recognition.
     /// Note: this field may return null, indicating that no valid values can be obtained.
@@ -650,15 +744,70 @@ pub struct SearchPersonsResponse {
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
     ///
     /// May be `null` in responses.
-    #[serde(
-        rename = "FaceModelVersion",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for SearchPersonsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "SearchPersonsResponse",
+                3usize + usize::from(self.face_model_version.is_some()),
+            )?;
+        state.serialize_field("Results", &self.results)?;
+        state.serialize_field("PersonNum", &self.person_num)?;
+        match &self.face_model_version {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("FaceModelVersion", value)?
+            }
+            ::core::option::Option::None => state.skip_field("FaceModelVersion")?,
+        }
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for SearchPersonsResponse {
+    type Partial = Self;
+    const NAME: &'static str = "SearchPersonsResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Results",
+        "PersonNum",
+        "FaceModelVersion",
+        "RequestId",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1, 3];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.results = map.next_value()?,
+            1 => partial.person_num = map.next_value()?,
+            2 => partial.face_model_version = map.next_value()?,
+            3 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SearchPersonsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl SearchPersonsResponse {
     /// Starts a [`SearchPersonsResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

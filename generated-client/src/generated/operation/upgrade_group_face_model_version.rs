@@ -66,18 +66,80 @@
 #[deprecated(
     note = "the service marks `UpgradeGroupFaceModelVersion` deprecated; it may stop working without notice"
 )]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpgradeGroupFaceModelVersionRequest {
     /// ID of the group to upgrade.
-    #[serde(rename = "GroupId")]
     pub group_id: ::std::string::String,
     /// Algorithm model version to upgrade to. Defaults to the latest version. A group cannot be upgraded to an older version.
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
+}
+impl ::serde::Serialize for UpgradeGroupFaceModelVersionRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("UpgradeGroupFaceModelVersionRequest", 2usize)?;
+        state.serialize_field("GroupId", &self.group_id)?;
+        state.serialize_field("FaceModelVersion", &self.face_model_version)?;
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for UpgradeGroupFaceModelVersionRequest {
+    type Partial = UpgradeGroupFaceModelVersionRequestBuilder;
+    const NAME: &'static str = "UpgradeGroupFaceModelVersionRequest";
+    const FIELDS: &'static [&'static str] = &["GroupId", "FaceModelVersion"];
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut UpgradeGroupFaceModelVersionRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.group_id = ::core::option::Option::Some(map.next_value()?),
+            1 => {
+                partial.face_model_version = ::core::option::Option::Some(
+                    map.next_value()?,
+                );
+            }
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: UpgradeGroupFaceModelVersionRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            group_id: match partial.group_id {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("GroupId");
+                }
+            },
+            face_model_version: match partial.face_model_version {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("FaceModelVersion");
+                }
+            },
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for UpgradeGroupFaceModelVersionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl UpgradeGroupFaceModelVersionRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -218,15 +280,57 @@ impl crate::runtime::action::Action for UpgradeGroupFaceModelVersionRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "d1388dbb-c9f0-4b7a-8528-ebf61f718e67");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpgradeGroupFaceModelVersionResponse {
     /// ID of the upgrade job, used to query the progress and result of the upgrade.
-    #[serde(rename = "JobId")]
     pub job_id: ::std::string::String,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for UpgradeGroupFaceModelVersionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("UpgradeGroupFaceModelVersionResponse", 2usize)?;
+        state.serialize_field("JobId", &self.job_id)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for UpgradeGroupFaceModelVersionResponse {
+    type Partial = Self;
+    const NAME: &'static str = "UpgradeGroupFaceModelVersionResponse";
+    const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
+    const REQUIRED: &'static [usize] = &[0, 1];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.job_id = map.next_value()?,
+            1 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpgradeGroupFaceModelVersionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl UpgradeGroupFaceModelVersionResponse {
     /// Starts a [`UpgradeGroupFaceModelVersionResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.

@@ -34,14 +34,12 @@
 /// Parameters of `VerifyPerson`: Verifies person.
 ///
 /// Build it with [`VerifyPersonRequest::builder`]: a setter per parameter, required ones checked by `build()`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyPersonRequest {
     /// ID of the person to be verified. For more information on `PersonId`, please see the group management APIs.
     ///
     /// Constraints: 1 to 64 characters; only A-Z, a-z, 0-9 and any of `-%@#&_`.
-    #[serde(rename = "PersonId")]
     pub person_id: ::std::string::String,
     /// Base64-encoded data of the image.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -49,11 +47,6 @@ pub struct VerifyPersonRequest {
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     ///
     /// Constraints: at most 5242880 characters.
-    #[serde(
-        rename = "Image",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub image: ::core::option::Option<crate::Image>,
     /// Image URL
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
@@ -62,11 +55,6 @@ pub struct VerifyPersonRequest {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
-    #[serde(
-        rename = "Url",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub url: ::core::option::Option<::std::string::String>,
     /// Image quality control.
     /// 0: no control.
@@ -78,21 +66,104 @@ pub struct VerifyPersonRequest {
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
     ///
     /// A [`QualityControl`](crate::types::QualityControl): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "QualityControl",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub quality_control: ::core::option::Option<crate::types::QualityControl>,
     /// Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
     ///
     /// A [`YesNo`](crate::types::YesNo): the documented values are its constants; any other value is kept as it is.
-    #[serde(
-        rename = "NeedRotateDetection",
-        default,
-        skip_serializing_if = "::core::option::Option::is_none"
-    )]
     pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
+}
+impl ::serde::Serialize for VerifyPersonRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "VerifyPersonRequest",
+                1usize + usize::from(self.image.is_some())
+                    + usize::from(self.url.is_some())
+                    + usize::from(self.quality_control.is_some())
+                    + usize::from(self.need_rotate_detection.is_some()),
+            )?;
+        state.serialize_field("PersonId", &self.person_id)?;
+        match &self.image {
+            ::core::option::Option::Some(value) => state.serialize_field("Image", value)?,
+            ::core::option::Option::None => state.skip_field("Image")?,
+        }
+        match &self.url {
+            ::core::option::Option::Some(value) => state.serialize_field("Url", value)?,
+            ::core::option::Option::None => state.skip_field("Url")?,
+        }
+        match &self.quality_control {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("QualityControl", value)?
+            }
+            ::core::option::Option::None => state.skip_field("QualityControl")?,
+        }
+        match &self.need_rotate_detection {
+            ::core::option::Option::Some(value) => {
+                state.serialize_field("NeedRotateDetection", value)?
+            }
+            ::core::option::Option::None => state.skip_field("NeedRotateDetection")?,
+        }
+        state.end()
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl crate::runtime::wire::WireStruct for VerifyPersonRequest {
+    type Partial = VerifyPersonRequestBuilder;
+    const NAME: &'static str = "VerifyPersonRequest";
+    const FIELDS: &'static [&'static str] = &[
+        "PersonId",
+        "Image",
+        "Url",
+        "QualityControl",
+        "NeedRotateDetection",
+    ];
+    const REQUIRED: &'static [usize] = &[0];
+    const STRICT: bool = true;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut VerifyPersonRequestBuilder,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.person_id = ::core::option::Option::Some(map.next_value()?),
+            1 => partial.image = map.next_value()?,
+            2 => partial.url = map.next_value()?,
+            3 => partial.quality_control = map.next_value()?,
+            4 => partial.need_rotate_detection = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(
+        partial: VerifyPersonRequestBuilder,
+    ) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(Self {
+            person_id: match partial.person_id {
+                ::core::option::Option::Some(value) => value,
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err("PersonId");
+                }
+            },
+            image: partial.image,
+            url: partial.url,
+            quality_control: partial.quality_control,
+            need_rotate_detection: partial.need_rotate_detection,
+        })
+    }
+}
+#[cfg(any(test, feature = "serde-deserialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
+impl<'de> ::serde::Deserialize<'de> for VerifyPersonRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl VerifyPersonRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
@@ -332,23 +403,71 @@ impl crate::runtime::action::Action for VerifyPersonRequest {
 ///     .build();
 /// assert_eq!(response.request_id, "a8eb4545-a154-4f86-9510-57a8be9cae0c");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VerifyPersonResponse {
     /// Similarity between given face image and `PersonId`. If there are multiple faces under the `PersonId`, their information will be fused for verification.
-    #[serde(rename = "Score")]
     pub score: f64,
     /// Whether the person in the image matches the `PersonId`.
-    #[serde(rename = "IsMatch")]
     pub is_match: bool,
     /// Algorithm model version used for face recognition in the group where the `Person` is, which is set when the group is created.
     ///
     /// A [`FaceModelVersion`](crate::types::FaceModelVersion): the documented values are its constants; any other value is kept as it is.
-    #[serde(rename = "FaceModelVersion")]
     pub face_model_version: crate::types::FaceModelVersion,
     /// Unique ID of the request; quote it when reporting a problem.
-    #[serde(rename = "RequestId")]
     pub request_id: ::std::string::String,
+}
+#[cfg(any(test, feature = "serde-serialize"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
+impl ::serde::Serialize for VerifyPersonResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("VerifyPersonResponse", 4usize)?;
+        state.serialize_field("Score", &self.score)?;
+        state.serialize_field("IsMatch", &self.is_match)?;
+        state.serialize_field("FaceModelVersion", &self.face_model_version)?;
+        state.serialize_field("RequestId", &self.request_id)?;
+        state.end()
+    }
+}
+impl crate::runtime::wire::WireStruct for VerifyPersonResponse {
+    type Partial = Self;
+    const NAME: &'static str = "VerifyPersonResponse";
+    const FIELDS: &'static [&'static str] = &[
+        "Score",
+        "IsMatch",
+        "FaceModelVersion",
+        "RequestId",
+    ];
+    const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
+    const STRICT: bool = false;
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        partial: &mut Self,
+        position: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match position {
+            0 => partial.score = map.next_value()?,
+            1 => partial.is_match = map.next_value()?,
+            2 => partial.face_model_version = map.next_value()?,
+            3 => partial.request_id = map.next_value()?,
+            _ => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
+        ::core::result::Result::Ok(partial)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VerifyPersonResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        crate::runtime::wire::deserialize(deserializer)
+    }
 }
 impl VerifyPersonResponse {
     /// Starts a [`VerifyPersonResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
