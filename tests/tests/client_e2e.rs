@@ -855,3 +855,42 @@ async fn call_json_refuses_a_bad_action_name_or_parameters_before_sending() {
     }
     assert!(server.requests().is_empty());
 }
+
+/// The error enums' `PartialEq` is written out (not derived, to save build time); it must
+/// still compare as the derive would: variant first, then what the variant holds.
+#[test]
+fn error_values_compare_by_variant_and_by_what_they_hold() {
+    use tencentcloud_iai::ErrorMetadata;
+    let meta = |code: &str, message: &str| ErrorMetadata::new(code, message);
+    let not_exist = |message: &str| {
+        GetGroupInfoError::InvalidParameterValueGroupIdNotExist(meta(
+            "InvalidParameterValue.GroupIdNotExist",
+            message,
+        ))
+    };
+    assert_eq!(not_exist("a"), not_exist("a"));
+    assert_eq!(not_exist("a"), not_exist("a").clone());
+    assert_ne!(not_exist("a"), not_exist("b"), "same variant, other message");
+    // Same metadata, other variant: different, as with a derived `PartialEq`.
+    let same_meta_unhandled = GetGroupInfoError::Unhandled(meta(
+        "InvalidParameterValue.GroupIdNotExist",
+        "a",
+    ));
+    assert_ne!(not_exist("a"), same_meta_unhandled);
+    let common = |kind| {
+        GetGroupInfoError::Common(tencentcloud_iai::CommonCodeError::new(
+            kind,
+            meta("InternalError", "x"),
+        ))
+    };
+    assert_eq!(common(CommonCode::InternalError), common(CommonCode::InternalError));
+    assert_ne!(
+        common(CommonCode::InternalError),
+        common(CommonCode::RequestLimitExceeded),
+        "same metadata, other common kind"
+    );
+    assert_ne!(
+        common(CommonCode::InternalError),
+        GetGroupInfoError::Unhandled(meta("InternalError", "x"))
+    );
+}

@@ -562,7 +562,7 @@ fn error_enum(action: &Action) -> TokenStream {
     let metadata_mut_arm = own_arm(quote!(m));
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[derive(Debug, Clone)]
         #[non_exhaustive]
         pub enum #error {
             #( #variant_docs #variants(crate::runtime::error::ErrorMetadata), )*
@@ -675,6 +675,20 @@ fn error_enum(action: &Action) -> TokenStream {
         }
 
         impl ::std::error::Error for #error {}
+
+        // Not derived: the same comparison as the derive's, without a match arm per variant
+        // (a variant holds only its metadata, `Common` its `CommonCodeError`).
+        impl ::core::cmp::PartialEq for #error {
+            fn eq(&self, other: &Self) -> bool {
+                ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+                    && match (self, other) {
+                        (Self::Common(a), Self::Common(b)) => a == b,
+                        _ => self.metadata() == other.metadata(),
+                    }
+            }
+        }
+
+        impl ::core::cmp::Eq for #error {}
     }
 }
 

@@ -646,7 +646,7 @@ impl AnalyzeDenseLandmarksResponseBuilder {
     }
 }
 /// Error codes `AnalyzeDenseLandmarks` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum AnalyzeDenseLandmarksError {
     /// `FailedOperation.FaceSizeTooSmall`: The face frame size is smaller than the `MinFaceSize` value, and the face is filtered out.
@@ -909,6 +909,16 @@ impl ::core::fmt::Display for AnalyzeDenseLandmarksError {
     }
 }
 impl ::std::error::Error for AnalyzeDenseLandmarksError {}
+impl ::core::cmp::PartialEq for AnalyzeDenseLandmarksError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for AnalyzeDenseLandmarksError {}
 /// Builder returned by [`Client::analyze_dense_landmarks`](crate::Client::analyze_dense_landmarks): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

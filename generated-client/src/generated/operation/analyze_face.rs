@@ -1079,7 +1079,7 @@ impl AnalyzeFaceResponseBuilder {
     }
 }
 /// Error codes `AnalyzeFace` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum AnalyzeFaceError {
     /// `AuthFailure.InvalidAuthorization`: Authentication failed.
@@ -1637,6 +1637,16 @@ impl ::core::fmt::Display for AnalyzeFaceError {
     }
 }
 impl ::std::error::Error for AnalyzeFaceError {}
+impl ::core::cmp::PartialEq for AnalyzeFaceError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for AnalyzeFaceError {}
 /// Builder returned by [`Client::analyze_face`](crate::Client::analyze_face): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

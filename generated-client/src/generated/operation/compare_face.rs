@@ -680,7 +680,7 @@ impl CompareFaceResponseBuilder {
     }
 }
 /// Error codes `CompareFace` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum CompareFaceError {
     /// `AuthFailure.InvalidAuthorization`: Authentication failed.
@@ -1263,6 +1263,16 @@ impl ::core::fmt::Display for CompareFaceError {
     }
 }
 impl ::std::error::Error for CompareFaceError {}
+impl ::core::cmp::PartialEq for CompareFaceError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for CompareFaceError {}
 /// Builder returned by [`Client::compare_face`](crate::Client::compare_face): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

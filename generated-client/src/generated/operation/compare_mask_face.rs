@@ -616,7 +616,7 @@ impl CompareMaskFaceResponseBuilder {
     }
 }
 /// Error codes `CompareMaskFace` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum CompareMaskFaceError {
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
@@ -1187,6 +1187,16 @@ impl ::core::fmt::Display for CompareMaskFaceError {
     }
 }
 impl ::std::error::Error for CompareMaskFaceError {}
+impl ::core::cmp::PartialEq for CompareMaskFaceError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for CompareMaskFaceError {}
 /// Builder returned by [`Client::compare_mask_face`](crate::Client::compare_mask_face): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -460,7 +460,7 @@ impl CopyPersonResponseBuilder {
     }
 }
 /// Error codes `CopyPerson` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum CopyPersonError {
     /// `FailedOperation.AcrossVersionsError`: This operation cannot be performed across algorithm model versions.
@@ -1003,6 +1003,16 @@ impl ::core::fmt::Display for CopyPersonError {
     }
 }
 impl ::std::error::Error for CopyPersonError {}
+impl ::core::cmp::PartialEq for CopyPersonError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for CopyPersonError {}
 /// Builder returned by [`Client::copy_person`](crate::Client::copy_person): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

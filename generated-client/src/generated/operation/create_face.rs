@@ -708,7 +708,7 @@ impl CreateFaceResponseBuilder {
     }
 }
 /// Error codes `CreateFace` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum CreateFaceError {
     /// `AuthFailure.InvalidAuthorization`: Authentication failed.
@@ -1281,6 +1281,16 @@ impl ::core::fmt::Display for CreateFaceError {
     }
 }
 impl ::std::error::Error for CreateFaceError {}
+impl ::core::cmp::PartialEq for CreateFaceError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for CreateFaceError {}
 /// Builder returned by [`Client::create_face`](crate::Client::create_face): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -627,7 +627,7 @@ impl CreateGroupResponseBuilder {
     }
 }
 /// Error codes `CreateGroup` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum CreateGroupError {
     /// `AuthFailure.InvalidAuthorization`: Authentication failed.
@@ -1176,6 +1176,16 @@ impl ::core::fmt::Display for CreateGroupError {
     }
 }
 impl ::std::error::Error for CreateGroupError {}
+impl ::core::cmp::PartialEq for CreateGroupError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for CreateGroupError {}
 /// Builder returned by [`Client::create_group`](crate::Client::create_group): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -919,7 +919,7 @@ impl CreatePersonResponseBuilder {
     }
 }
 /// Error codes `CreatePerson` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum CreatePersonError {
     /// `AuthFailure.InvalidAuthorization`: Authentication failed.
@@ -1500,6 +1500,16 @@ impl ::core::fmt::Display for CreatePersonError {
     }
 }
 impl ::std::error::Error for CreatePersonError {}
+impl ::core::cmp::PartialEq for CreatePersonError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for CreatePersonError {}
 /// Builder returned by [`Client::create_person`](crate::Client::create_person): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

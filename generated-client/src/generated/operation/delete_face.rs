@@ -424,7 +424,7 @@ impl DeleteFaceResponseBuilder {
     }
 }
 /// Error codes `DeleteFace` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum DeleteFaceError {
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
@@ -961,6 +961,16 @@ impl ::core::fmt::Display for DeleteFaceError {
     }
 }
 impl ::std::error::Error for DeleteFaceError {}
+impl ::core::cmp::PartialEq for DeleteFaceError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for DeleteFaceError {}
 /// Builder returned by [`Client::delete_face`](crate::Client::delete_face): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -362,7 +362,7 @@ impl DeleteGroupResponseBuilder {
     }
 }
 /// Error codes `DeleteGroup` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum DeleteGroupError {
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
@@ -893,6 +893,16 @@ impl ::core::fmt::Display for DeleteGroupError {
     }
 }
 impl ::std::error::Error for DeleteGroupError {}
+impl ::core::cmp::PartialEq for DeleteGroupError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for DeleteGroupError {}
 /// Builder returned by [`Client::delete_group`](crate::Client::delete_group): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -363,7 +363,7 @@ impl DeletePersonResponseBuilder {
     }
 }
 /// Error codes `DeletePerson` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum DeletePersonError {
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
@@ -900,6 +900,16 @@ impl ::core::fmt::Display for DeletePersonError {
     }
 }
 impl ::std::error::Error for DeletePersonError {}
+impl ::core::cmp::PartialEq for DeletePersonError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for DeletePersonError {}
 /// Builder returned by [`Client::delete_person`](crate::Client::delete_person): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -431,7 +431,7 @@ impl DeletePersonFromGroupResponseBuilder {
     }
 }
 /// Error codes `DeletePersonFromGroup` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum DeletePersonFromGroupError {
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
@@ -968,6 +968,16 @@ impl ::core::fmt::Display for DeletePersonFromGroupError {
     }
 }
 impl ::std::error::Error for DeletePersonFromGroupError {}
+impl ::core::cmp::PartialEq for DeletePersonFromGroupError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for DeletePersonFromGroupError {}
 /// Builder returned by [`Client::delete_person_from_group`](crate::Client::delete_person_from_group): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -828,7 +828,7 @@ impl DetectFaceResponseBuilder {
     }
 }
 /// Error codes `DetectFace` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum DetectFaceError {
     /// `AuthFailure.InvalidAuthorization`: Authentication failed.
@@ -1407,6 +1407,16 @@ impl ::core::fmt::Display for DetectFaceError {
     }
 }
 impl ::std::error::Error for DetectFaceError {}
+impl ::core::cmp::PartialEq for DetectFaceError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for DetectFaceError {}
 /// Builder returned by [`Client::detect_face`](crate::Client::detect_face): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -816,7 +816,7 @@ impl DetectFaceAttributesResponseBuilder {
     }
 }
 /// Error codes `DetectFaceAttributes` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum DetectFaceAttributesError {
     /// `AuthFailure.InvalidAuthorization`: Authentication failed.
@@ -1104,6 +1104,16 @@ impl ::core::fmt::Display for DetectFaceAttributesError {
     }
 }
 impl ::std::error::Error for DetectFaceAttributesError {}
+impl ::core::cmp::PartialEq for DetectFaceAttributesError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for DetectFaceAttributesError {}
 /// Builder returned by [`Client::detect_face_attributes`](crate::Client::detect_face_attributes): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -526,7 +526,7 @@ impl DetectFaceSimilarityResponseBuilder {
     }
 }
 /// Error codes `DetectFaceSimilarity` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum DetectFaceSimilarityError {
     /// `AuthFailure.InvalidAuthorization`: Authentication failed.
@@ -1139,6 +1139,16 @@ impl ::core::fmt::Display for DetectFaceSimilarityError {
     }
 }
 impl ::std::error::Error for DetectFaceSimilarityError {}
+impl ::core::cmp::PartialEq for DetectFaceSimilarityError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for DetectFaceSimilarityError {}
 /// Builder returned by [`Client::detect_face_similarity`](crate::Client::detect_face_similarity): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

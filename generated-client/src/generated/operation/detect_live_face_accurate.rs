@@ -479,7 +479,7 @@ impl DetectLiveFaceAccurateResponseBuilder {
     }
 }
 /// Error codes `DetectLiveFaceAccurate` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum DetectLiveFaceAccurateError {
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
@@ -1053,6 +1053,16 @@ impl ::core::fmt::Display for DetectLiveFaceAccurateError {
     }
 }
 impl ::std::error::Error for DetectLiveFaceAccurateError {}
+impl ::core::cmp::PartialEq for DetectLiveFaceAccurateError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for DetectLiveFaceAccurateError {}
 /// Builder returned by [`Client::detect_live_face_accurate`](crate::Client::detect_live_face_accurate): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -374,7 +374,7 @@ impl GetGroupInfoResponse {
     }
 }
 /// Error codes `GetGroupInfo` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum GetGroupInfoError {
     /// `FailedOperation.RequestLimitExceeded`: The request frequency exceeds the limit. Retryable (throttling: the service did not process the request, so any action is retried).
@@ -541,6 +541,16 @@ impl ::core::fmt::Display for GetGroupInfoError {
     }
 }
 impl ::std::error::Error for GetGroupInfoError {}
+impl ::core::cmp::PartialEq for GetGroupInfoError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for GetGroupInfoError {}
 /// Builder returned by [`Client::get_group_info`](crate::Client::get_group_info): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -478,7 +478,7 @@ impl GetGroupListResponseBuilder {
     }
 }
 /// Error codes `GetGroupList` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum GetGroupListError {
     /// `AuthFailure.InvalidAuthorization`: Authentication failed.
@@ -1006,6 +1006,16 @@ impl ::core::fmt::Display for GetGroupListError {
     }
 }
 impl ::std::error::Error for GetGroupListError {}
+impl ::core::cmp::PartialEq for GetGroupListError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for GetGroupListError {}
 /// Builder returned by [`Client::get_group_list`](crate::Client::get_group_list): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -421,7 +421,7 @@ impl GetPersonBaseInfoResponseBuilder {
     }
 }
 /// Error codes `GetPersonBaseInfo` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum GetPersonBaseInfoError {
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
@@ -952,6 +952,16 @@ impl ::core::fmt::Display for GetPersonBaseInfoError {
     }
 }
 impl ::std::error::Error for GetPersonBaseInfoError {}
+impl ::core::cmp::PartialEq for GetPersonBaseInfoError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for GetPersonBaseInfoError {}
 /// Builder returned by [`Client::get_person_base_info`](crate::Client::get_person_base_info): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

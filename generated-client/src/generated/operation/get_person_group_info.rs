@@ -565,7 +565,7 @@ impl GetPersonGroupInfoResponseBuilder {
     }
 }
 /// Error codes `GetPersonGroupInfo` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum GetPersonGroupInfoError {
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
@@ -1096,6 +1096,16 @@ impl ::core::fmt::Display for GetPersonGroupInfoError {
     }
 }
 impl ::std::error::Error for GetPersonGroupInfoError {}
+impl ::core::cmp::PartialEq for GetPersonGroupInfoError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for GetPersonGroupInfoError {}
 /// Builder returned by [`Client::get_person_group_info`](crate::Client::get_person_group_info): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

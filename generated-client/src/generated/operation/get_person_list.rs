@@ -597,7 +597,7 @@ impl GetPersonListResponseBuilder {
     }
 }
 /// Error codes `GetPersonList` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum GetPersonListError {
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
@@ -1128,6 +1128,16 @@ impl ::core::fmt::Display for GetPersonListError {
     }
 }
 impl ::std::error::Error for GetPersonListError {}
+impl ::core::cmp::PartialEq for GetPersonListError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for GetPersonListError {}
 /// Builder returned by [`Client::get_person_list`](crate::Client::get_person_list): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -388,7 +388,7 @@ impl GetPersonListNumResponseBuilder {
     }
 }
 /// Error codes `GetPersonListNum` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum GetPersonListNumError {
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
@@ -919,6 +919,16 @@ impl ::core::fmt::Display for GetPersonListNumError {
     }
 }
 impl ::std::error::Error for GetPersonListNumError {}
+impl ::core::cmp::PartialEq for GetPersonListNumError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for GetPersonListNumError {}
 /// Builder returned by [`Client::get_person_list_num`](crate::Client::get_person_list_num): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

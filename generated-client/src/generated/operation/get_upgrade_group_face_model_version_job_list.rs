@@ -381,7 +381,7 @@ impl GetUpgradeGroupFaceModelVersionJobListResponseBuilder {
     }
 }
 /// Error codes `GetUpgradeGroupFaceModelVersionJobList` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum GetUpgradeGroupFaceModelVersionJobListError {
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
@@ -534,6 +534,16 @@ impl ::core::fmt::Display for GetUpgradeGroupFaceModelVersionJobListError {
     }
 }
 impl ::std::error::Error for GetUpgradeGroupFaceModelVersionJobListError {}
+impl ::core::cmp::PartialEq for GetUpgradeGroupFaceModelVersionJobListError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for GetUpgradeGroupFaceModelVersionJobListError {}
 /// Builder returned by [`Client::get_upgrade_group_face_model_version_job_list`](crate::Client::get_upgrade_group_face_model_version_job_list): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[deprecated(
     note = "the service marks `GetUpgradeGroupFaceModelVersionJobList` deprecated; it may stop working without notice"

@@ -487,7 +487,7 @@ impl GetUpgradeGroupFaceModelVersionResultResponse {
     }
 }
 /// Error codes `GetUpgradeGroupFaceModelVersionResult` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum GetUpgradeGroupFaceModelVersionResultError {
     /// `FailedOperation.RequestTimeout`: The backend service timed out. Retryable (transient: the service may have processed the request, so only idempotent actions are retried).
@@ -645,6 +645,16 @@ impl ::core::fmt::Display for GetUpgradeGroupFaceModelVersionResultError {
     }
 }
 impl ::std::error::Error for GetUpgradeGroupFaceModelVersionResultError {}
+impl ::core::cmp::PartialEq for GetUpgradeGroupFaceModelVersionResultError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for GetUpgradeGroupFaceModelVersionResultError {}
 /// Builder returned by [`Client::get_upgrade_group_face_model_version_result`](crate::Client::get_upgrade_group_face_model_version_result): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[deprecated(
     note = "the service marks `GetUpgradeGroupFaceModelVersionResult` deprecated; it may stop working without notice"

@@ -536,7 +536,7 @@ impl ModifyGroupResponseBuilder {
     }
 }
 /// Error codes `ModifyGroup` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ModifyGroupError {
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
@@ -1058,6 +1058,16 @@ impl ::core::fmt::Display for ModifyGroupError {
     }
 }
 impl ::std::error::Error for ModifyGroupError {}
+impl ::core::cmp::PartialEq for ModifyGroupError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for ModifyGroupError {}
 /// Builder returned by [`Client::modify_group`](crate::Client::modify_group): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -427,7 +427,7 @@ impl ModifyPersonBaseInfoResponseBuilder {
     }
 }
 /// Error codes `ModifyPersonBaseInfo` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ModifyPersonBaseInfoError {
     /// `FailedOperation.ConflictOperation`: The operations conflict. Do not operate on the same person simultaneously.
@@ -958,6 +958,16 @@ impl ::core::fmt::Display for ModifyPersonBaseInfoError {
     }
 }
 impl ::std::error::Error for ModifyPersonBaseInfoError {}
+impl ::core::cmp::PartialEq for ModifyPersonBaseInfoError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for ModifyPersonBaseInfoError {}
 /// Builder returned by [`Client::modify_person_base_info`](crate::Client::modify_person_base_info): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

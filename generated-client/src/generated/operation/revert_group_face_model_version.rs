@@ -285,7 +285,7 @@ impl RevertGroupFaceModelVersionResponseBuilder {
     }
 }
 /// Error codes `RevertGroupFaceModelVersion` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum RevertGroupFaceModelVersionError {
     /// `FailedOperation.JobCannnotRollback`: Error code `FailedOperation.JobCannnotRollback`.
@@ -449,6 +449,16 @@ impl ::core::fmt::Display for RevertGroupFaceModelVersionError {
     }
 }
 impl ::std::error::Error for RevertGroupFaceModelVersionError {}
+impl ::core::cmp::PartialEq for RevertGroupFaceModelVersionError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for RevertGroupFaceModelVersionError {}
 /// Builder returned by [`Client::revert_group_face_model_version`](crate::Client::revert_group_face_model_version): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[deprecated(
     note = "the service marks `RevertGroupFaceModelVersion` deprecated; it may stop working without notice"

@@ -841,7 +841,7 @@ impl SearchFacesResponseBuilder {
     }
 }
 /// Error codes `SearchFaces` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum SearchFacesError {
     /// `AuthFailure.InvalidAuthorization`: Authentication failed.
@@ -1414,6 +1414,16 @@ impl ::core::fmt::Display for SearchFacesError {
     }
 }
 impl ::std::error::Error for SearchFacesError {}
+impl ::core::cmp::PartialEq for SearchFacesError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for SearchFacesError {}
 /// Builder returned by [`Client::search_faces`](crate::Client::search_faces): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -871,7 +871,7 @@ impl SearchFacesReturnsByGroupResponseBuilder {
     }
 }
 /// Error codes `SearchFacesReturnsByGroup` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum SearchFacesReturnsByGroupError {
     /// `AuthFailure.InvalidAuthorization`: Authentication failed.
@@ -1444,6 +1444,16 @@ impl ::core::fmt::Display for SearchFacesReturnsByGroupError {
     }
 }
 impl ::std::error::Error for SearchFacesReturnsByGroupError {}
+impl ::core::cmp::PartialEq for SearchFacesReturnsByGroupError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for SearchFacesReturnsByGroupError {}
 /// Builder returned by [`Client::search_faces_returns_by_group`](crate::Client::search_faces_returns_by_group): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

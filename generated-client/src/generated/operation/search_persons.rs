@@ -855,7 +855,7 @@ impl SearchPersonsResponseBuilder {
     }
 }
 /// Error codes `SearchPersons` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum SearchPersonsError {
     /// `AuthFailure.InvalidAuthorization`: Authentication failed.
@@ -1212,6 +1212,16 @@ impl ::core::fmt::Display for SearchPersonsError {
     }
 }
 impl ::std::error::Error for SearchPersonsError {}
+impl ::core::cmp::PartialEq for SearchPersonsError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for SearchPersonsError {}
 /// Builder returned by [`Client::search_persons`](crate::Client::search_persons): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

@@ -799,7 +799,7 @@ impl SearchPersonsReturnsByGroupResponseBuilder {
     }
 }
 /// Error codes `SearchPersonsReturnsByGroup` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum SearchPersonsReturnsByGroupError {
     /// `FailedOperation.AcrossVersionsError`: This operation cannot be performed across algorithm model versions.
@@ -1144,6 +1144,16 @@ impl ::core::fmt::Display for SearchPersonsReturnsByGroupError {
     }
 }
 impl ::std::error::Error for SearchPersonsReturnsByGroupError {}
+impl ::core::cmp::PartialEq for SearchPersonsReturnsByGroupError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for SearchPersonsReturnsByGroupError {}
 /// Builder returned by [`Client::search_persons_returns_by_group`](crate::Client::search_persons_returns_by_group): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

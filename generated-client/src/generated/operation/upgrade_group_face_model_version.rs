@@ -367,7 +367,7 @@ impl UpgradeGroupFaceModelVersionResponseBuilder {
     }
 }
 /// Error codes `UpgradeGroupFaceModelVersion` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum UpgradeGroupFaceModelVersionError {
     /// `FailedOperation.GroupCannotUpgrade`: Error code `FailedOperation.GroupCannotUpgrade`.
@@ -537,6 +537,16 @@ impl ::core::fmt::Display for UpgradeGroupFaceModelVersionError {
     }
 }
 impl ::std::error::Error for UpgradeGroupFaceModelVersionError {}
+impl ::core::cmp::PartialEq for UpgradeGroupFaceModelVersionError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for UpgradeGroupFaceModelVersionError {}
 /// Builder returned by [`Client::upgrade_group_face_model_version`](crate::Client::upgrade_group_face_model_version): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[deprecated(
     note = "the service marks `UpgradeGroupFaceModelVersion` deprecated; it may stop working without notice"

@@ -565,7 +565,7 @@ impl VerifyFaceResponseBuilder {
     }
 }
 /// Error codes `VerifyFace` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum VerifyFaceError {
     /// `AuthFailure.InvalidAuthorization`: Authentication failed.
@@ -1123,6 +1123,16 @@ impl ::core::fmt::Display for VerifyFaceError {
     }
 }
 impl ::std::error::Error for VerifyFaceError {}
+impl ::core::cmp::PartialEq for VerifyFaceError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for VerifyFaceError {}
 /// Builder returned by [`Client::verify_face`](crate::Client::verify_face): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]

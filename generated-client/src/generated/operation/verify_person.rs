@@ -514,7 +514,7 @@ impl VerifyPersonResponseBuilder {
     }
 }
 /// Error codes `VerifyPerson` can return: its own, the API 3.0 common ones (in `Common`), and any other code in `Unhandled`, with code and message intact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum VerifyPersonError {
     /// `FailedOperation.FaceQualityNotQualified`: The face image quality does not meet the requirement.
@@ -823,6 +823,16 @@ impl ::core::fmt::Display for VerifyPersonError {
     }
 }
 impl ::std::error::Error for VerifyPersonError {}
+impl ::core::cmp::PartialEq for VerifyPersonError {
+    fn eq(&self, other: &Self) -> bool {
+        ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
+            && match (self, other) {
+                (Self::Common(a), Self::Common(b)) => a == b,
+                _ => self.metadata() == other.metadata(),
+            }
+    }
+}
+impl ::core::cmp::Eq for VerifyPersonError {}
 /// Builder returned by [`Client::verify_person`](crate::Client::verify_person): set the parameters, then `.send().await`. It owns a handle on the client, so the future of `send` is `'static` (it can be spawned).
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
