@@ -54,11 +54,20 @@ fn the_test_util_feature_is_off_by_default_and_adds_no_dependency() {
         .find(|p| p["name"] == "tencentcloud-iai")
         .expect("the client is a workspace member");
     let features = &client["features"];
+    // test-util turns on both JSON directions (the mock reads requests and writes
+    // responses); they are features of this crate alone and enable no dependency.
     assert_eq!(
         features["test-util"],
-        serde_json::json!([]),
-        "test-util enables nothing else"
+        serde_json::json!(["serde-serialize", "serde-deserialize"]),
+        "test-util enables only the serde directions"
     );
+    for direction in ["serde-serialize", "serde-deserialize"] {
+        assert_eq!(
+            features[direction],
+            serde_json::json!([]),
+            "{direction} enables nothing else"
+        );
+    }
     let default = features["default"].as_array().unwrap();
     assert!(
         !default.iter().any(|f| f == "test-util"),

@@ -380,6 +380,8 @@ fn adding_an_action_needs_only_yaml_and_the_rich_spec_compiles() {
         // The rich client's unit tests (the generated example tests among them) and
         // tests/rich.rs; not the doctests, whose examples name the real spec's actions.
         .args(["--lib", "--test", "spec_only_probe", "--test", "rich"])
+        // tests/rich.rs writes a response back to JSON, which is behind a feature.
+        .args(["--features", &format!("{RICH_PACKAGE}/serde-serialize")])
         .output()
         .expect("cargo runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
