@@ -870,12 +870,14 @@ fn error_values_compare_by_variant_and_by_what_they_hold() {
     };
     assert_eq!(not_exist("a"), not_exist("a"));
     assert_eq!(not_exist("a"), not_exist("a").clone());
-    assert_ne!(not_exist("a"), not_exist("b"), "same variant, other message");
+    assert_ne!(
+        not_exist("a"),
+        not_exist("b"),
+        "same variant, other message"
+    );
     // Same metadata, other variant: different, as with a derived `PartialEq`.
-    let same_meta_unhandled = GetGroupInfoError::Unhandled(meta(
-        "InvalidParameterValue.GroupIdNotExist",
-        "a",
-    ));
+    let same_meta_unhandled =
+        GetGroupInfoError::Unhandled(meta("InvalidParameterValue.GroupIdNotExist", "a"));
     assert_ne!(not_exist("a"), same_meta_unhandled);
     let common = |kind| {
         GetGroupInfoError::Common(tencentcloud_iai::CommonCodeError::new(
@@ -883,7 +885,10 @@ fn error_values_compare_by_variant_and_by_what_they_hold() {
             meta("InternalError", "x"),
         ))
     };
-    assert_eq!(common(CommonCode::InternalError), common(CommonCode::InternalError));
+    assert_eq!(
+        common(CommonCode::InternalError),
+        common(CommonCode::InternalError)
+    );
     assert_ne!(
         common(CommonCode::InternalError),
         common(CommonCode::RequestLimitExceeded),

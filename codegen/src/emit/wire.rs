@@ -71,18 +71,20 @@ impl Direction {
 }
 
 /// `impl Serialize`: every field under its wire name, `None`s left out.
-pub fn serialize_impl(
-    ty: &Ident,
-    fields: &[WireField],
-    direction: Direction,
-) -> TokenStream {
+pub fn serialize_impl(ty: &Ident, fields: &[WireField], direction: Direction) -> TokenStream {
     let gate = direction.gate("serde-serialize");
     let name = Literal::string(&ty.to_string());
+    // The number of fields written: the required ones, plus each optional one present.
     let required = fields.iter().filter(|f| !f.optional).count();
-    let present = fields.iter().filter(|f| f.optional).map(|f| {
+    let mut terms: Vec<TokenStream> = Vec::new();
+    if required > 0 || fields.iter().all(|f| !f.optional) {
+        let required = Literal::usize_unsuffixed(required);
+        terms.push(quote!(#required));
+    }
+    terms.extend(fields.iter().filter(|f| f.optional).map(|f| {
         let field = &f.ident;
-        quote!(+ usize::from(self.#field.is_some()))
-    });
+        quote!(usize::from(self.#field.is_some()))
+    }));
     let writes = fields.iter().map(|f| {
         let field = &f.ident;
         let key = &f.api_name;
@@ -102,7 +104,7 @@ pub fn serialize_impl(
         impl ::serde::Serialize for #ty {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 use ::serde::ser::SerializeStruct as _;
-                let mut state = serializer.serialize_struct(#name, #required #(#present)*)?;
+                let mut state = serializer.serialize_struct(#name, #(#terms)+*)?;
                 #(#writes)*
                 state.end()
             }
@@ -136,15 +138,31 @@ pub fn deserialize_impl(
         .filter(|(_, f)| !f.optional)
         .map(|(i, _)| Literal::usize_unsuffixed(i));
     let into_builder = matches!(partial, Partial::Builder(_));
-    let reads = fields.iter().enumerate().map(|(i, f)| {
-        let position = Literal::usize_unsuffixed(i);
-        let field = &f.ident;
-        if into_builder && !f.optional {
-            quote!(#position => partial.#field = ::core::option::Option::Some(map.next_value()?),)
-        } else {
-            quote!(#position => partial.#field = map.next_value()?,)
+    let reads: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| {
+            let field = &f.ident;
+            if into_builder && !f.optional {
+                quote!(partial.#field = ::core::option::Option::Some(map.next_value()?))
+            } else {
+                quote!(partial.#field = map.next_value()?)
+            }
+        })
+        .collect();
+    // `position` is always below the number of fields, so the last one takes the rest.
+    let read = match reads.as_slice() {
+        [] => quote!(let _ = (partial, position, map);),
+        [only] => quote!(let _ = position; #only;),
+        [first @ .., last] => {
+            let positions = (0..first.len()).map(Literal::usize_unsuffixed);
+            quote! {
+                match position {
+                    #(#positions => #first,)*
+                    _ => #last,
+                }
+            }
         }
-    });
+    };
     let (partial_ty, finish) = match partial {
         Partial::Itself => (quote!(Self), quote!(::core::result::Result::Ok(partial))),
         Partial::Builder(builder) => {
@@ -160,7 +178,10 @@ pub fn deserialize_impl(
                     },)
                 }
             });
-            (quote!(#builder), quote!(::core::result::Result::Ok(Self { #(#members)* })))
+            (
+                quote!(#builder),
+                quote!(::core::result::Result::Ok(Self { #(#members)* })),
+            )
         }
     };
     quote! {
@@ -176,10 +197,7 @@ pub fn deserialize_impl(
                 position: usize,
                 map: &mut A,
             ) -> ::core::result::Result<(), A::Error> {
-                match position {
-                    #(#reads)*
-                    _ => {}
-                }
+                #read
                 ::core::result::Result::Ok(())
             }
             fn finish(partial: #partial_ty) -> ::core::result::Result<Self, &'static str> {

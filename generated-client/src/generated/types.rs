@@ -18,7 +18,7 @@ impl ::serde::Serialize for AttributeItem {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("AttributeItem", 2usize)?;
+        let mut state = serializer.serialize_struct("AttributeItem", 2)?;
         state.serialize_field("Type", &self.r#type)?;
         state.serialize_field("Probability", &self.probability)?;
         state.end()
@@ -37,8 +37,7 @@ impl crate::runtime::wire::WireStruct for AttributeItem {
     ) -> ::core::result::Result<(), A::Error> {
         match position {
             0 => partial.r#type = map.next_value()?,
-            1 => partial.probability = map.next_value()?,
-            _ => {}
+            _ => partial.probability = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -106,7 +105,7 @@ impl ::serde::Serialize for Candidate {
         let mut state = serializer
             .serialize_struct(
                 "Candidate",
-                3usize + usize::from(self.person_name.is_some())
+                3 + usize::from(self.person_name.is_some())
                     + usize::from(self.gender.is_some())
                     + usize::from(self.person_group_infos.is_some()),
             )?;
@@ -158,8 +157,7 @@ impl crate::runtime::wire::WireStruct for Candidate {
             2 => partial.score = map.next_value()?,
             3 => partial.person_name = map.next_value()?,
             4 => partial.gender = map.next_value()?,
-            5 => partial.person_group_infos = map.next_value()?,
-            _ => {}
+            _ => partial.person_group_infos = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -229,7 +227,7 @@ impl ::serde::Serialize for DenseFaceShape {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("DenseFaceShape", 18usize)?;
+        let mut state = serializer.serialize_struct("DenseFaceShape", 18)?;
         state.serialize_field("X", &self.x)?;
         state.serialize_field("Y", &self.y)?;
         state.serialize_field("Width", &self.width)?;
@@ -301,8 +299,7 @@ impl crate::runtime::wire::WireStruct for DenseFaceShape {
             14 => partial.chin = map.next_value()?,
             15 => partial.left_eye_bags = map.next_value()?,
             16 => partial.right_eye_bags = map.next_value()?,
-            17 => partial.forehead = map.next_value()?,
-            _ => {}
+            _ => partial.forehead = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -348,7 +345,7 @@ impl ::serde::Serialize for Eye {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("Eye", 4usize)?;
+        let mut state = serializer.serialize_struct("Eye", 4)?;
         state.serialize_field("Glass", &self.glass)?;
         state.serialize_field("EyeOpen", &self.eye_open)?;
         state.serialize_field("EyelidType", &self.eyelid_type)?;
@@ -376,8 +373,7 @@ impl crate::runtime::wire::WireStruct for Eye {
             0 => partial.glass = map.next_value()?,
             1 => partial.eye_open = map.next_value()?,
             2 => partial.eyelid_type = map.next_value()?,
-            3 => partial.eye_size = map.next_value()?,
-            _ => {}
+            _ => partial.eye_size = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -420,7 +416,7 @@ impl ::serde::Serialize for Eyebrow {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("Eyebrow", 3usize)?;
+        let mut state = serializer.serialize_struct("Eyebrow", 3)?;
         state.serialize_field("EyebrowDensity", &self.eyebrow_density)?;
         state.serialize_field("EyebrowCurve", &self.eyebrow_curve)?;
         state.serialize_field("EyebrowLength", &self.eyebrow_length)?;
@@ -445,8 +441,7 @@ impl crate::runtime::wire::WireStruct for Eyebrow {
         match position {
             0 => partial.eyebrow_density = map.next_value()?,
             1 => partial.eyebrow_curve = map.next_value()?,
-            2 => partial.eyebrow_length = map.next_value()?,
-            _ => {}
+            _ => partial.eyebrow_length = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -523,8 +518,8 @@ impl ::serde::Serialize for FaceAttributesInfo {
         let mut state = serializer
             .serialize_struct(
                 "FaceAttributesInfo",
-                8usize + usize::from(self.hat.is_some())
-                    + usize::from(self.mask.is_some()) + usize::from(self.hair.is_some())
+                8 + usize::from(self.hat.is_some()) + usize::from(self.mask.is_some())
+                    + usize::from(self.hair.is_some())
                     + usize::from(self.eye_open.is_some()),
             )?;
         state.serialize_field("Gender", &self.gender)?;
@@ -592,8 +587,7 @@ impl crate::runtime::wire::WireStruct for FaceAttributesInfo {
             8 => partial.hat = map.next_value()?,
             9 => partial.mask = map.next_value()?,
             10 => partial.hair = map.next_value()?,
-            11 => partial.eye_open = map.next_value()?,
-            _ => {}
+            _ => partial.eye_open = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -686,8 +680,7 @@ impl ::serde::Serialize for FaceDetailAttributesInfo {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("FaceDetailAttributesInfo", 16usize)?;
+        let mut state = serializer.serialize_struct("FaceDetailAttributesInfo", 16)?;
         state.serialize_field("Age", &self.age)?;
         state.serialize_field("Beauty", &self.beauty)?;
         state.serialize_field("Emotion", &self.emotion)?;
@@ -753,8 +746,7 @@ impl crate::runtime::wire::WireStruct for FaceDetailAttributesInfo {
             12 => partial.nose = map.next_value()?,
             13 => partial.shape = map.next_value()?,
             14 => partial.skin = map.next_value()?,
-            15 => partial.smile = map.next_value()?,
-            _ => {}
+            _ => partial.smile = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -796,7 +788,7 @@ impl ::serde::Serialize for FaceDetailInfo {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("FaceDetailInfo", 2usize)?;
+        let mut state = serializer.serialize_struct("FaceDetailInfo", 2)?;
         state.serialize_field("FaceRect", &self.face_rect)?;
         state
             .serialize_field(
@@ -819,8 +811,7 @@ impl crate::runtime::wire::WireStruct for FaceDetailInfo {
     ) -> ::core::result::Result<(), A::Error> {
         match position {
             0 => partial.face_rect = map.next_value()?,
-            1 => partial.face_detail_attributes_info = map.next_value()?,
-            _ => {}
+            _ => partial.face_detail_attributes_info = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -878,8 +869,7 @@ impl ::serde::Serialize for FaceHairAttributesInfo {
         let mut state = serializer
             .serialize_struct(
                 "FaceHairAttributesInfo",
-                0usize + usize::from(self.length.is_some())
-                    + usize::from(self.bang.is_some())
+                usize::from(self.length.is_some()) + usize::from(self.bang.is_some())
                     + usize::from(self.color.is_some()),
             )?;
         match &self.length {
@@ -913,8 +903,7 @@ impl crate::runtime::wire::WireStruct for FaceHairAttributesInfo {
         match position {
             0 => partial.length = map.next_value()?,
             1 => partial.bang = map.next_value()?,
-            2 => partial.color = map.next_value()?,
-            _ => {}
+            _ => partial.color = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -971,7 +960,7 @@ impl ::serde::Serialize for FaceInfo {
         let mut state = serializer
             .serialize_struct(
                 "FaceInfo",
-                5usize + usize::from(self.face_quality_info.is_some()),
+                5 + usize::from(self.face_quality_info.is_some()),
             )?;
         state.serialize_field("X", &self.x)?;
         state.serialize_field("Y", &self.y)?;
@@ -1011,8 +1000,7 @@ impl crate::runtime::wire::WireStruct for FaceInfo {
             2 => partial.width = map.next_value()?,
             3 => partial.height = map.next_value()?,
             4 => partial.face_attributes_info = map.next_value()?,
-            5 => partial.face_quality_info = map.next_value()?,
-            _ => {}
+            _ => partial.face_quality_info = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -1085,8 +1073,8 @@ impl ::serde::Serialize for FaceQualityCompleteness {
         let mut state = serializer
             .serialize_struct(
                 "FaceQualityCompleteness",
-                0usize + usize::from(self.eyebrow.is_some())
-                    + usize::from(self.eye.is_some()) + usize::from(self.nose.is_some())
+                usize::from(self.eyebrow.is_some()) + usize::from(self.eye.is_some())
+                    + usize::from(self.nose.is_some())
                     + usize::from(self.cheek.is_some())
                     + usize::from(self.mouth.is_some())
                     + usize::from(self.chin.is_some()),
@@ -1144,8 +1132,7 @@ impl crate::runtime::wire::WireStruct for FaceQualityCompleteness {
             2 => partial.nose = map.next_value()?,
             3 => partial.cheek = map.next_value()?,
             4 => partial.mouth = map.next_value()?,
-            5 => partial.chin = map.next_value()?,
-            _ => {}
+            _ => partial.chin = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -1209,8 +1196,7 @@ impl ::serde::Serialize for FaceQualityInfo {
         let mut state = serializer
             .serialize_struct(
                 "FaceQualityInfo",
-                0usize + usize::from(self.score.is_some())
-                    + usize::from(self.sharpness.is_some())
+                usize::from(self.score.is_some()) + usize::from(self.sharpness.is_some())
                     + usize::from(self.brightness.is_some())
                     + usize::from(self.completeness.is_some()),
             )?;
@@ -1259,8 +1245,7 @@ impl crate::runtime::wire::WireStruct for FaceQualityInfo {
             0 => partial.score = map.next_value()?,
             1 => partial.sharpness = map.next_value()?,
             2 => partial.brightness = map.next_value()?,
-            3 => partial.completeness = map.next_value()?,
-            _ => {}
+            _ => partial.completeness = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -1306,7 +1291,7 @@ impl ::serde::Serialize for FaceRect {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("FaceRect", 4usize)?;
+        let mut state = serializer.serialize_struct("FaceRect", 4)?;
         state.serialize_field("X", &self.x)?;
         state.serialize_field("Y", &self.y)?;
         state.serialize_field("Width", &self.width)?;
@@ -1329,8 +1314,7 @@ impl crate::runtime::wire::WireStruct for FaceRect {
             0 => partial.x = map.next_value()?,
             1 => partial.y = map.next_value()?,
             2 => partial.width = map.next_value()?,
-            3 => partial.height = map.next_value()?,
-            _ => {}
+            _ => partial.height = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -1382,7 +1366,7 @@ impl ::serde::Serialize for FaceShape {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("FaceShape", 9usize)?;
+        let mut state = serializer.serialize_struct("FaceShape", 9)?;
         state.serialize_field("FaceProfile", &self.face_profile)?;
         state.serialize_field("LeftEye", &self.left_eye)?;
         state.serialize_field("RightEye", &self.right_eye)?;
@@ -1425,8 +1409,7 @@ impl crate::runtime::wire::WireStruct for FaceShape {
             5 => partial.mouth = map.next_value()?,
             6 => partial.nose = map.next_value()?,
             7 => partial.left_pupil = map.next_value()?,
-            8 => partial.right_pupil = map.next_value()?,
-            _ => {}
+            _ => partial.right_pupil = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -1464,7 +1447,7 @@ impl ::serde::Serialize for GroupCandidate {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("GroupCandidate", 2usize)?;
+        let mut state = serializer.serialize_struct("GroupCandidate", 2)?;
         state.serialize_field("GroupId", &self.group_id)?;
         state.serialize_field("Candidates", &self.candidates)?;
         state.end()
@@ -1483,8 +1466,7 @@ impl crate::runtime::wire::WireStruct for GroupCandidate {
     ) -> ::core::result::Result<(), A::Error> {
         match position {
             0 => partial.group_id = map.next_value()?,
-            1 => partial.candidates = map.next_value()?,
-            _ => {}
+            _ => partial.candidates = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -1521,7 +1503,7 @@ impl ::serde::Serialize for GroupExDescriptionInfo {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("GroupExDescriptionInfo", 2usize)?;
+        let mut state = serializer.serialize_struct("GroupExDescriptionInfo", 2)?;
         state
             .serialize_field(
                 "GroupExDescriptionIndex",
@@ -1549,8 +1531,7 @@ impl crate::runtime::wire::WireStruct for GroupExDescriptionInfo {
     ) -> ::core::result::Result<(), A::Error> {
         match position {
             0 => partial.group_ex_description_index = map.next_value()?,
-            1 => partial.group_ex_description = map.next_value()?,
-            _ => {}
+            _ => partial.group_ex_description = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -1629,7 +1610,7 @@ impl ::serde::Serialize for GroupInfo {
         let mut state = serializer
             .serialize_struct(
                 "GroupInfo",
-                2usize + usize::from(self.group_ex_descriptions.is_some())
+                2 + usize::from(self.group_ex_descriptions.is_some())
                     + usize::from(self.tag.is_some())
                     + usize::from(self.face_model_version.is_some())
                     + usize::from(self.creation_timestamp.is_some())
@@ -1694,8 +1675,7 @@ impl crate::runtime::wire::WireStruct for GroupInfo {
             3 => partial.tag = map.next_value()?,
             4 => partial.face_model_version = map.next_value()?,
             5 => partial.creation_timestamp = map.next_value()?,
-            6 => partial.update_timestamp = map.next_value()?,
-            _ => {}
+            _ => partial.update_timestamp = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -1748,7 +1728,7 @@ impl ::serde::Serialize for Hair {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("Hair", 3usize)?;
+        let mut state = serializer.serialize_struct("Hair", 3)?;
         state.serialize_field("Length", &self.length)?;
         state.serialize_field("Bang", &self.bang)?;
         state.serialize_field("Color", &self.color)?;
@@ -1769,8 +1749,7 @@ impl crate::runtime::wire::WireStruct for Hair {
         match position {
             0 => partial.length = map.next_value()?,
             1 => partial.bang = map.next_value()?,
-            2 => partial.color = map.next_value()?,
-            _ => {}
+            _ => partial.color = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -1810,7 +1789,7 @@ impl ::serde::Serialize for Hat {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("Hat", 2usize)?;
+        let mut state = serializer.serialize_struct("Hat", 2)?;
         state.serialize_field("Style", &self.style)?;
         state.serialize_field("Color", &self.color)?;
         state.end()
@@ -1829,8 +1808,7 @@ impl crate::runtime::wire::WireStruct for Hat {
     ) -> ::core::result::Result<(), A::Error> {
         match position {
             0 => partial.style = map.next_value()?,
-            1 => partial.color = map.next_value()?,
-            _ => {}
+            _ => partial.color = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -1870,7 +1848,7 @@ impl ::serde::Serialize for HeadPose {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("HeadPose", 3usize)?;
+        let mut state = serializer.serialize_struct("HeadPose", 3)?;
         state.serialize_field("Pitch", &self.pitch)?;
         state.serialize_field("Yaw", &self.yaw)?;
         state.serialize_field("Roll", &self.roll)?;
@@ -1891,8 +1869,7 @@ impl crate::runtime::wire::WireStruct for HeadPose {
         match position {
             0 => partial.pitch = map.next_value()?,
             1 => partial.yaw = map.next_value()?,
-            2 => partial.roll = map.next_value()?,
-            _ => {}
+            _ => partial.roll = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -1929,7 +1906,7 @@ impl ::serde::Serialize for Mouth {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("Mouth", 1usize)?;
+        let mut state = serializer.serialize_struct("Mouth", 1)?;
         state.serialize_field("MouthOpen", &self.mouth_open)?;
         state.end()
     }
@@ -1945,10 +1922,8 @@ impl crate::runtime::wire::WireStruct for Mouth {
         position: usize,
         map: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match position {
-            0 => partial.mouth_open = map.next_value()?,
-            _ => {}
-        }
+        let _ = position;
+        partial.mouth_open = map.next_value()?;
         ::core::result::Result::Ok(())
     }
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
@@ -1984,7 +1959,7 @@ impl ::serde::Serialize for PersonExDescriptionInfo {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("PersonExDescriptionInfo", 2usize)?;
+        let mut state = serializer.serialize_struct("PersonExDescriptionInfo", 2)?;
         state
             .serialize_field(
                 "PersonExDescriptionIndex",
@@ -2012,8 +1987,7 @@ impl crate::runtime::wire::WireStruct for PersonExDescriptionInfo {
     ) -> ::core::result::Result<(), A::Error> {
         match position {
             0 => partial.person_ex_description_index = map.next_value()?,
-            1 => partial.person_ex_description = map.next_value()?,
-            _ => {}
+            _ => partial.person_ex_description = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -2053,7 +2027,7 @@ impl ::serde::Serialize for PersonGroupInfo {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("PersonGroupInfo", 2usize)?;
+        let mut state = serializer.serialize_struct("PersonGroupInfo", 2)?;
         state.serialize_field("GroupId", &self.group_id)?;
         state.serialize_field("PersonExDescriptions", &self.person_ex_descriptions)?;
         state.end()
@@ -2072,8 +2046,7 @@ impl crate::runtime::wire::WireStruct for PersonGroupInfo {
     ) -> ::core::result::Result<(), A::Error> {
         match position {
             0 => partial.group_id = map.next_value()?,
-            1 => partial.person_ex_descriptions = map.next_value()?,
-            _ => {}
+            _ => partial.person_ex_descriptions = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -2124,7 +2097,7 @@ impl ::serde::Serialize for PersonInfo {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("PersonInfo", 6usize)?;
+        let mut state = serializer.serialize_struct("PersonInfo", 6)?;
         state.serialize_field("PersonName", &self.person_name)?;
         state.serialize_field("PersonId", &self.person_id)?;
         state.serialize_field("Gender", &self.gender)?;
@@ -2158,8 +2131,7 @@ impl crate::runtime::wire::WireStruct for PersonInfo {
             2 => partial.gender = map.next_value()?,
             3 => partial.person_ex_descriptions = map.next_value()?,
             4 => partial.face_ids = map.next_value()?,
-            5 => partial.creation_timestamp = map.next_value()?,
-            _ => {}
+            _ => partial.creation_timestamp = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -2203,7 +2175,7 @@ impl ::serde::Serialize for Point {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("Point", 2usize)?;
+        let mut state = serializer.serialize_struct("Point", 2)?;
         state.serialize_field("X", &self.x)?;
         state.serialize_field("Y", &self.y)?;
         state.end()
@@ -2222,8 +2194,7 @@ impl crate::runtime::wire::WireStruct for Point {
     ) -> ::core::result::Result<(), A::Error> {
         match position {
             0 => partial.x = map.next_value()?,
-            1 => partial.y = map.next_value()?,
-            _ => {}
+            _ => partial.y = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -2265,7 +2236,7 @@ impl ::serde::Serialize for Result {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("Result", 3usize)?;
+        let mut state = serializer.serialize_struct("Result", 3)?;
         state.serialize_field("Candidates", &self.candidates)?;
         state.serialize_field("FaceRect", &self.face_rect)?;
         state.serialize_field("RetCode", &self.ret_code)?;
@@ -2286,8 +2257,7 @@ impl crate::runtime::wire::WireStruct for Result {
         match position {
             0 => partial.candidates = map.next_value()?,
             1 => partial.face_rect = map.next_value()?,
-            2 => partial.ret_code = map.next_value()?,
-            _ => {}
+            _ => partial.ret_code = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -2330,7 +2300,7 @@ impl ::serde::Serialize for ResultsReturnsByGroup {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("ResultsReturnsByGroup", 3usize)?;
+        let mut state = serializer.serialize_struct("ResultsReturnsByGroup", 3)?;
         state.serialize_field("FaceRect", &self.face_rect)?;
         state.serialize_field("GroupCandidates", &self.group_candidates)?;
         state.serialize_field("RetCode", &self.ret_code)?;
@@ -2351,8 +2321,7 @@ impl crate::runtime::wire::WireStruct for ResultsReturnsByGroup {
         match position {
             0 => partial.face_rect = map.next_value()?,
             1 => partial.group_candidates = map.next_value()?,
-            2 => partial.ret_code = map.next_value()?,
-            _ => {}
+            _ => partial.ret_code = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -2409,7 +2378,7 @@ impl ::serde::Serialize for UpgradeJobInfo {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("UpgradeJobInfo", 6usize)?;
+        let mut state = serializer.serialize_struct("UpgradeJobInfo", 6)?;
         state.serialize_field("JobId", &self.job_id)?;
         state.serialize_field("GroupId", &self.group_id)?;
         state.serialize_field("FromFaceModelVersion", &self.from_face_model_version)?;
@@ -2443,8 +2412,7 @@ impl crate::runtime::wire::WireStruct for UpgradeJobInfo {
             2 => partial.from_face_model_version = map.next_value()?,
             3 => partial.to_face_model_version = map.next_value()?,
             4 => partial.start_time = map.next_value()?,
-            5 => partial.status = map.next_value()?,
-            _ => {}
+            _ => partial.status = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

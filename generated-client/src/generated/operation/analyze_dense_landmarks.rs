@@ -186,8 +186,8 @@ impl ::serde::Serialize for AnalyzeDenseLandmarksRequest {
         let mut state = serializer
             .serialize_struct(
                 "AnalyzeDenseLandmarksRequest",
-                0usize + usize::from(self.mode.is_some())
-                    + usize::from(self.image.is_some()) + usize::from(self.url.is_some())
+                usize::from(self.mode.is_some()) + usize::from(self.image.is_some())
+                    + usize::from(self.url.is_some())
                     + usize::from(self.face_model_version.is_some())
                     + usize::from(self.need_rotate_detection.is_some()),
             )?;
@@ -242,8 +242,7 @@ impl crate::runtime::wire::WireStruct for AnalyzeDenseLandmarksRequest {
             1 => partial.image = map.next_value()?,
             2 => partial.url = map.next_value()?,
             3 => partial.face_model_version = map.next_value()?,
-            4 => partial.need_rotate_detection = map.next_value()?,
-            _ => {}
+            _ => partial.need_rotate_detection = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -545,8 +544,7 @@ impl ::serde::Serialize for AnalyzeDenseLandmarksResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("AnalyzeDenseLandmarksResponse", 5usize)?;
+        let mut state = serializer.serialize_struct("AnalyzeDenseLandmarksResponse", 5)?;
         state.serialize_field("ImageWidth", &self.image_width)?;
         state.serialize_field("ImageHeight", &self.image_height)?;
         state.serialize_field("DenseFaceShapeSet", &self.dense_face_shape_set)?;
@@ -577,8 +575,7 @@ impl crate::runtime::wire::WireStruct for AnalyzeDenseLandmarksResponse {
             1 => partial.image_height = map.next_value()?,
             2 => partial.dense_face_shape_set = map.next_value()?,
             3 => partial.face_model_version = map.next_value()?,
-            4 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

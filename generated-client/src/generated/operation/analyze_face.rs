@@ -477,8 +477,8 @@ impl ::serde::Serialize for AnalyzeFaceRequest {
         let mut state = serializer
             .serialize_struct(
                 "AnalyzeFaceRequest",
-                0usize + usize::from(self.mode.is_some())
-                    + usize::from(self.image.is_some()) + usize::from(self.url.is_some())
+                usize::from(self.mode.is_some()) + usize::from(self.image.is_some())
+                    + usize::from(self.url.is_some())
                     + usize::from(self.face_model_version.is_some())
                     + usize::from(self.need_rotate_detection.is_some()),
             )?;
@@ -533,8 +533,7 @@ impl crate::runtime::wire::WireStruct for AnalyzeFaceRequest {
             1 => partial.image = map.next_value()?,
             2 => partial.url = map.next_value()?,
             3 => partial.face_model_version = map.next_value()?,
-            4 => partial.need_rotate_detection = map.next_value()?,
-            _ => {}
+            _ => partial.need_rotate_detection = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -979,7 +978,7 @@ impl ::serde::Serialize for AnalyzeFaceResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("AnalyzeFaceResponse", 5usize)?;
+        let mut state = serializer.serialize_struct("AnalyzeFaceResponse", 5)?;
         state.serialize_field("ImageWidth", &self.image_width)?;
         state.serialize_field("ImageHeight", &self.image_height)?;
         state.serialize_field("FaceShapeSet", &self.face_shape_set)?;
@@ -1010,8 +1009,7 @@ impl crate::runtime::wire::WireStruct for AnalyzeFaceResponse {
             1 => partial.image_height = map.next_value()?,
             2 => partial.face_shape_set = map.next_value()?,
             3 => partial.face_model_version = map.next_value()?,
-            4 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

@@ -110,8 +110,7 @@ impl ::serde::Serialize for CompareFaceRequest {
         let mut state = serializer
             .serialize_struct(
                 "CompareFaceRequest",
-                0usize + usize::from(self.image_a.is_some())
-                    + usize::from(self.image_b.is_some())
+                usize::from(self.image_a.is_some()) + usize::from(self.image_b.is_some())
                     + usize::from(self.url_a.is_some())
                     + usize::from(self.url_b.is_some())
                     + usize::from(self.face_model_version.is_some())
@@ -196,8 +195,7 @@ impl crate::runtime::wire::WireStruct for CompareFaceRequest {
             4 => partial.face_model_version = map.next_value()?,
             5 => partial.quality_control = map.next_value()?,
             6 => partial.need_rotate_detection = map.next_value()?,
-            7 => partial.face_matching_strategy = map.next_value()?,
-            _ => {}
+            _ => partial.face_matching_strategy = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -599,7 +597,7 @@ impl ::serde::Serialize for CompareFaceResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("CompareFaceResponse", 3usize)?;
+        let mut state = serializer.serialize_struct("CompareFaceResponse", 3)?;
         state.serialize_field("Score", &self.score)?;
         state.serialize_field("FaceModelVersion", &self.face_model_version)?;
         state.serialize_field("RequestId", &self.request_id)?;
@@ -620,8 +618,7 @@ impl crate::runtime::wire::WireStruct for CompareFaceResponse {
         match position {
             0 => partial.score = map.next_value()?,
             1 => partial.face_model_version = map.next_value()?,
-            2 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

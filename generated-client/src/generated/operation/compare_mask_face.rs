@@ -113,8 +113,7 @@ impl ::serde::Serialize for CompareMaskFaceRequest {
         let mut state = serializer
             .serialize_struct(
                 "CompareMaskFaceRequest",
-                0usize + usize::from(self.image_a.is_some())
-                    + usize::from(self.image_b.is_some())
+                usize::from(self.image_a.is_some()) + usize::from(self.image_b.is_some())
                     + usize::from(self.url_a.is_some())
                     + usize::from(self.url_b.is_some())
                     + usize::from(self.face_model_version.is_some())
@@ -181,8 +180,7 @@ impl crate::runtime::wire::WireStruct for CompareMaskFaceRequest {
             2 => partial.url_a = map.next_value()?,
             3 => partial.url_b = map.next_value()?,
             4 => partial.face_model_version = map.next_value()?,
-            5 => partial.quality_control = map.next_value()?,
-            _ => {}
+            _ => partial.quality_control = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -535,7 +533,7 @@ impl ::serde::Serialize for CompareMaskFaceResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("CompareMaskFaceResponse", 3usize)?;
+        let mut state = serializer.serialize_struct("CompareMaskFaceResponse", 3)?;
         state.serialize_field("Score", &self.score)?;
         state.serialize_field("FaceModelVersion", &self.face_model_version)?;
         state.serialize_field("RequestId", &self.request_id)?;
@@ -556,8 +554,7 @@ impl crate::runtime::wire::WireStruct for CompareMaskFaceResponse {
         match position {
             0 => partial.score = map.next_value()?,
             1 => partial.face_model_version = map.next_value()?,
-            2 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

@@ -76,7 +76,7 @@ impl ::serde::Serialize for CopyPersonRequest {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("CopyPersonRequest", 2usize)?;
+        let mut state = serializer.serialize_struct("CopyPersonRequest", 2)?;
         state.serialize_field("PersonId", &self.person_id)?;
         state.serialize_field("GroupIds", &self.group_ids)?;
         state.end()
@@ -97,8 +97,7 @@ impl crate::runtime::wire::WireStruct for CopyPersonRequest {
     ) -> ::core::result::Result<(), A::Error> {
         match position {
             0 => partial.person_id = ::core::option::Option::Some(map.next_value()?),
-            1 => partial.group_ids = ::core::option::Option::Some(map.next_value()?),
-            _ => {}
+            _ => partial.group_ids = ::core::option::Option::Some(map.next_value()?),
         }
         ::core::result::Result::Ok(())
     }
@@ -383,7 +382,7 @@ impl ::serde::Serialize for CopyPersonResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("CopyPersonResponse", 3usize)?;
+        let mut state = serializer.serialize_struct("CopyPersonResponse", 3)?;
         state.serialize_field("SucGroupNum", &self.suc_group_num)?;
         state.serialize_field("SucGroupIds", &self.suc_group_ids)?;
         state.serialize_field("RequestId", &self.request_id)?;
@@ -404,8 +403,7 @@ impl crate::runtime::wire::WireStruct for CopyPersonResponse {
         match position {
             0 => partial.suc_group_num = map.next_value()?,
             1 => partial.suc_group_ids = map.next_value()?,
-            2 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

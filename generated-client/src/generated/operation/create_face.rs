@@ -127,8 +127,7 @@ impl ::serde::Serialize for CreateFaceRequest {
         let mut state = serializer
             .serialize_struct(
                 "CreateFaceRequest",
-                1usize + usize::from(self.images.is_some())
-                    + usize::from(self.urls.is_some())
+                1 + usize::from(self.images.is_some()) + usize::from(self.urls.is_some())
                     + usize::from(self.face_match_threshold.is_some())
                     + usize::from(self.quality_control.is_some())
                     + usize::from(self.need_rotate_detection.is_some()),
@@ -191,8 +190,7 @@ impl crate::runtime::wire::WireStruct for CreateFaceRequest {
             2 => partial.urls = map.next_value()?,
             3 => partial.face_match_threshold = map.next_value()?,
             4 => partial.quality_control = map.next_value()?,
-            5 => partial.need_rotate_detection = map.next_value()?,
-            _ => {}
+            _ => partial.need_rotate_detection = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -582,7 +580,7 @@ impl ::serde::Serialize for CreateFaceResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("CreateFaceResponse", 7usize)?;
+        let mut state = serializer.serialize_struct("CreateFaceResponse", 7)?;
         state.serialize_field("SucFaceNum", &self.suc_face_num)?;
         state.serialize_field("SucFaceIds", &self.suc_face_ids)?;
         state.serialize_field("RetCode", &self.ret_code)?;
@@ -619,8 +617,7 @@ impl crate::runtime::wire::WireStruct for CreateFaceResponse {
             3 => partial.suc_indexes = map.next_value()?,
             4 => partial.suc_face_rects = map.next_value()?,
             5 => partial.face_model_version = map.next_value()?,
-            6 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

@@ -151,7 +151,7 @@ impl ::serde::Serialize for CreateGroupRequest {
         let mut state = serializer
             .serialize_struct(
                 "CreateGroupRequest",
-                2usize + usize::from(self.group_ex_descriptions.is_some())
+                2 + usize::from(self.group_ex_descriptions.is_some())
                     + usize::from(self.tag.is_some())
                     + usize::from(self.face_model_version.is_some()),
             )?;
@@ -200,8 +200,7 @@ impl crate::runtime::wire::WireStruct for CreateGroupRequest {
             1 => partial.group_id = ::core::option::Option::Some(map.next_value()?),
             2 => partial.group_ex_descriptions = map.next_value()?,
             3 => partial.tag = map.next_value()?,
-            4 => partial.face_model_version = map.next_value()?,
-            _ => {}
+            _ => partial.face_model_version = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -557,7 +556,7 @@ impl ::serde::Serialize for CreateGroupResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("CreateGroupResponse", 2usize)?;
+        let mut state = serializer.serialize_struct("CreateGroupResponse", 2)?;
         state.serialize_field("FaceModelVersion", &self.face_model_version)?;
         state.serialize_field("RequestId", &self.request_id)?;
         state.end()
@@ -576,8 +575,7 @@ impl crate::runtime::wire::WireStruct for CreateGroupResponse {
     ) -> ::core::result::Result<(), A::Error> {
         match position {
             0 => partial.face_model_version = map.next_value()?,
-            1 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

@@ -216,7 +216,7 @@ impl ::serde::Serialize for CreatePersonRequest {
         let mut state = serializer
             .serialize_struct(
                 "CreatePersonRequest",
-                3usize + usize::from(self.gender.is_some())
+                3 + usize::from(self.gender.is_some())
                     + usize::from(self.person_ex_description_infos.is_some())
                     + usize::from(self.image.is_some()) + usize::from(self.url.is_some())
                     + usize::from(self.unique_person_control.is_some())
@@ -301,8 +301,7 @@ impl crate::runtime::wire::WireStruct for CreatePersonRequest {
             6 => partial.url = map.next_value()?,
             7 => partial.unique_person_control = map.next_value()?,
             8 => partial.quality_control = map.next_value()?,
-            9 => partial.need_rotate_detection = map.next_value()?,
-            _ => {}
+            _ => partial.need_rotate_detection = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -808,7 +807,7 @@ impl ::serde::Serialize for CreatePersonResponse {
         let mut state = serializer
             .serialize_struct(
                 "CreatePersonResponse",
-                4usize + usize::from(self.face_rect.is_some()),
+                4 + usize::from(self.face_rect.is_some()),
             )?;
         state.serialize_field("FaceId", &self.face_id)?;
         match &self.face_rect {
@@ -845,8 +844,7 @@ impl crate::runtime::wire::WireStruct for CreatePersonResponse {
             1 => partial.face_rect = map.next_value()?,
             2 => partial.similar_person_id = map.next_value()?,
             3 => partial.face_model_version = map.next_value()?,
-            4 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

@@ -70,7 +70,7 @@ impl ::serde::Serialize for DeleteFaceRequest {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("DeleteFaceRequest", 2usize)?;
+        let mut state = serializer.serialize_struct("DeleteFaceRequest", 2)?;
         state.serialize_field("PersonId", &self.person_id)?;
         state.serialize_field("FaceIds", &self.face_ids)?;
         state.end()
@@ -91,8 +91,7 @@ impl crate::runtime::wire::WireStruct for DeleteFaceRequest {
     ) -> ::core::result::Result<(), A::Error> {
         match position {
             0 => partial.person_id = ::core::option::Option::Some(map.next_value()?),
-            1 => partial.face_ids = ::core::option::Option::Some(map.next_value()?),
-            _ => {}
+            _ => partial.face_ids = ::core::option::Option::Some(map.next_value()?),
         }
         ::core::result::Result::Ok(())
     }
@@ -343,7 +342,7 @@ impl ::serde::Serialize for DeleteFaceResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("DeleteFaceResponse", 3usize)?;
+        let mut state = serializer.serialize_struct("DeleteFaceResponse", 3)?;
         state.serialize_field("SucDeletedNum", &self.suc_deleted_num)?;
         state.serialize_field("SucFaceIds", &self.suc_face_ids)?;
         state.serialize_field("RequestId", &self.request_id)?;
@@ -368,8 +367,7 @@ impl crate::runtime::wire::WireStruct for DeleteFaceResponse {
         match position {
             0 => partial.suc_deleted_num = map.next_value()?,
             1 => partial.suc_face_ids = map.next_value()?,
-            2 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

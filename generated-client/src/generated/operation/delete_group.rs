@@ -58,7 +58,7 @@ impl ::serde::Serialize for DeleteGroupRequest {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("DeleteGroupRequest", 1usize)?;
+        let mut state = serializer.serialize_struct("DeleteGroupRequest", 1)?;
         state.serialize_field("GroupId", &self.group_id)?;
         state.end()
     }
@@ -76,10 +76,8 @@ impl crate::runtime::wire::WireStruct for DeleteGroupRequest {
         position: usize,
         map: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match position {
-            0 => partial.group_id = ::core::option::Option::Some(map.next_value()?),
-            _ => {}
-        }
+        let _ = position;
+        partial.group_id = ::core::option::Option::Some(map.next_value()?);
         ::core::result::Result::Ok(())
     }
     fn finish(
@@ -302,7 +300,7 @@ impl ::serde::Serialize for DeleteGroupResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("DeleteGroupResponse", 1usize)?;
+        let mut state = serializer.serialize_struct("DeleteGroupResponse", 1)?;
         state.serialize_field("RequestId", &self.request_id)?;
         state.end()
     }
@@ -318,10 +316,8 @@ impl crate::runtime::wire::WireStruct for DeleteGroupResponse {
         position: usize,
         map: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match position {
-            0 => partial.request_id = map.next_value()?,
-            _ => {}
-        }
+        let _ = position;
+        partial.request_id = map.next_value()?;
         ::core::result::Result::Ok(())
     }
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {

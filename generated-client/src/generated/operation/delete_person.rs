@@ -58,7 +58,7 @@ impl ::serde::Serialize for DeletePersonRequest {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("DeletePersonRequest", 1usize)?;
+        let mut state = serializer.serialize_struct("DeletePersonRequest", 1)?;
         state.serialize_field("PersonId", &self.person_id)?;
         state.end()
     }
@@ -76,10 +76,8 @@ impl crate::runtime::wire::WireStruct for DeletePersonRequest {
         position: usize,
         map: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match position {
-            0 => partial.person_id = ::core::option::Option::Some(map.next_value()?),
-            _ => {}
-        }
+        let _ = position;
+        partial.person_id = ::core::option::Option::Some(map.next_value()?);
         ::core::result::Result::Ok(())
     }
     fn finish(
@@ -303,7 +301,7 @@ impl ::serde::Serialize for DeletePersonResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("DeletePersonResponse", 1usize)?;
+        let mut state = serializer.serialize_struct("DeletePersonResponse", 1)?;
         state.serialize_field("RequestId", &self.request_id)?;
         state.end()
     }
@@ -319,10 +317,8 @@ impl crate::runtime::wire::WireStruct for DeletePersonResponse {
         position: usize,
         map: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match position {
-            0 => partial.request_id = map.next_value()?,
-            _ => {}
-        }
+        let _ = position;
+        partial.request_id = map.next_value()?;
         ::core::result::Result::Ok(())
     }
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {

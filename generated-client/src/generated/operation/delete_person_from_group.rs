@@ -64,8 +64,7 @@ impl ::serde::Serialize for DeletePersonFromGroupRequest {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("DeletePersonFromGroupRequest", 2usize)?;
+        let mut state = serializer.serialize_struct("DeletePersonFromGroupRequest", 2)?;
         state.serialize_field("PersonId", &self.person_id)?;
         state.serialize_field("GroupId", &self.group_id)?;
         state.end()
@@ -86,8 +85,7 @@ impl crate::runtime::wire::WireStruct for DeletePersonFromGroupRequest {
     ) -> ::core::result::Result<(), A::Error> {
         match position {
             0 => partial.person_id = ::core::option::Option::Some(map.next_value()?),
-            1 => partial.group_id = ::core::option::Option::Some(map.next_value()?),
-            _ => {}
+            _ => partial.group_id = ::core::option::Option::Some(map.next_value()?),
         }
         ::core::result::Result::Ok(())
     }
@@ -370,8 +368,7 @@ impl ::serde::Serialize for DeletePersonFromGroupResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("DeletePersonFromGroupResponse", 1usize)?;
+        let mut state = serializer.serialize_struct("DeletePersonFromGroupResponse", 1)?;
         state.serialize_field("RequestId", &self.request_id)?;
         state.end()
     }
@@ -387,10 +384,8 @@ impl crate::runtime::wire::WireStruct for DeletePersonFromGroupResponse {
         position: usize,
         map: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match position {
-            0 => partial.request_id = map.next_value()?,
-            _ => {}
-        }
+        let _ = position;
+        partial.request_id = map.next_value()?;
         ::core::result::Result::Ok(())
     }
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {

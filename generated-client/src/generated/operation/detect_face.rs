@@ -228,7 +228,7 @@ impl ::serde::Serialize for DetectFaceRequest {
         let mut state = serializer
             .serialize_struct(
                 "DetectFaceRequest",
-                0usize + usize::from(self.max_face_num.is_some())
+                usize::from(self.max_face_num.is_some())
                     + usize::from(self.min_face_size.is_some())
                     + usize::from(self.image.is_some()) + usize::from(self.url.is_some())
                     + usize::from(self.need_face_attributes.is_some())
@@ -313,8 +313,7 @@ impl crate::runtime::wire::WireStruct for DetectFaceRequest {
             4 => partial.need_face_attributes = map.next_value()?,
             5 => partial.need_quality_detection = map.next_value()?,
             6 => partial.face_model_version = map.next_value()?,
-            7 => partial.need_rotate_detection = map.next_value()?,
-            _ => {}
+            _ => partial.need_rotate_detection = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -731,7 +730,7 @@ impl ::serde::Serialize for DetectFaceResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("DetectFaceResponse", 5usize)?;
+        let mut state = serializer.serialize_struct("DetectFaceResponse", 5)?;
         state.serialize_field("ImageWidth", &self.image_width)?;
         state.serialize_field("ImageHeight", &self.image_height)?;
         state.serialize_field("FaceInfos", &self.face_infos)?;
@@ -762,8 +761,7 @@ impl crate::runtime::wire::WireStruct for DetectFaceResponse {
             1 => partial.image_height = map.next_value()?,
             2 => partial.face_infos = map.next_value()?,
             3 => partial.face_model_version = map.next_value()?,
-            4 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

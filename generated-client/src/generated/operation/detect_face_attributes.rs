@@ -201,7 +201,7 @@ impl ::serde::Serialize for DetectFaceAttributesRequest {
         let mut state = serializer
             .serialize_struct(
                 "DetectFaceAttributesRequest",
-                0usize + usize::from(self.max_face_num.is_some())
+                usize::from(self.max_face_num.is_some())
                     + usize::from(self.image.is_some()) + usize::from(self.url.is_some())
                     + usize::from(self.face_attributes_type.is_some())
                     + usize::from(self.need_rotate_detection.is_some())
@@ -268,8 +268,7 @@ impl crate::runtime::wire::WireStruct for DetectFaceAttributesRequest {
             2 => partial.url = map.next_value()?,
             3 => partial.face_attributes_type = map.next_value()?,
             4 => partial.need_rotate_detection = map.next_value()?,
-            5 => partial.face_model_version = map.next_value()?,
-            _ => {}
+            _ => partial.face_model_version = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -715,8 +714,7 @@ impl ::serde::Serialize for DetectFaceAttributesResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("DetectFaceAttributesResponse", 5usize)?;
+        let mut state = serializer.serialize_struct("DetectFaceAttributesResponse", 5)?;
         state.serialize_field("ImageWidth", &self.image_width)?;
         state.serialize_field("ImageHeight", &self.image_height)?;
         state.serialize_field("FaceDetailInfos", &self.face_detail_infos)?;
@@ -747,8 +745,7 @@ impl crate::runtime::wire::WireStruct for DetectFaceAttributesResponse {
             1 => partial.image_height = map.next_value()?,
             2 => partial.face_detail_infos = map.next_value()?,
             3 => partial.face_model_version = map.next_value()?,
-            4 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

@@ -78,8 +78,7 @@ impl ::serde::Serialize for DetectFaceSimilarityRequest {
         let mut state = serializer
             .serialize_struct(
                 "DetectFaceSimilarityRequest",
-                0usize + usize::from(self.image_a.is_some())
-                    + usize::from(self.image_b.is_some())
+                usize::from(self.image_a.is_some()) + usize::from(self.image_b.is_some())
                     + usize::from(self.url_a.is_some())
                     + usize::from(self.url_b.is_some())
                     + usize::from(self.quality_control.is_some()),
@@ -137,8 +136,7 @@ impl crate::runtime::wire::WireStruct for DetectFaceSimilarityRequest {
             1 => partial.image_b = map.next_value()?,
             2 => partial.url_a = map.next_value()?,
             3 => partial.url_b = map.next_value()?,
-            4 => partial.quality_control = map.next_value()?,
-            _ => {}
+            _ => partial.quality_control = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -458,8 +456,7 @@ impl ::serde::Serialize for DetectFaceSimilarityResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("DetectFaceSimilarityResponse", 2usize)?;
+        let mut state = serializer.serialize_struct("DetectFaceSimilarityResponse", 2)?;
         state.serialize_field("Score", &self.score)?;
         state.serialize_field("RequestId", &self.request_id)?;
         state.end()
@@ -478,8 +475,7 @@ impl crate::runtime::wire::WireStruct for DetectFaceSimilarityResponse {
     ) -> ::core::result::Result<(), A::Error> {
         match position {
             0 => partial.score = map.next_value()?,
-            1 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

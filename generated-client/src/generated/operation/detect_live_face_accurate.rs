@@ -73,8 +73,7 @@ impl ::serde::Serialize for DetectLiveFaceAccurateRequest {
         let mut state = serializer
             .serialize_struct(
                 "DetectLiveFaceAccurateRequest",
-                0usize + usize::from(self.image.is_some())
-                    + usize::from(self.url.is_some())
+                usize::from(self.image.is_some()) + usize::from(self.url.is_some())
                     + usize::from(self.face_model_version.is_some()),
             )?;
         match &self.image {
@@ -110,8 +109,7 @@ impl crate::runtime::wire::WireStruct for DetectLiveFaceAccurateRequest {
         match position {
             0 => partial.image = map.next_value()?,
             1 => partial.url = map.next_value()?,
-            2 => partial.face_model_version = map.next_value()?,
-            _ => {}
+            _ => partial.face_model_version = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -402,7 +400,7 @@ impl ::serde::Serialize for DetectLiveFaceAccurateResponse {
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
         let mut state = serializer
-            .serialize_struct("DetectLiveFaceAccurateResponse", 3usize)?;
+            .serialize_struct("DetectLiveFaceAccurateResponse", 3)?;
         state.serialize_field("Score", &self.score)?;
         state.serialize_field("FaceModelVersion", &self.face_model_version)?;
         state.serialize_field("RequestId", &self.request_id)?;
@@ -423,8 +421,7 @@ impl crate::runtime::wire::WireStruct for DetectLiveFaceAccurateResponse {
         match position {
             0 => partial.score = map.next_value()?,
             1 => partial.face_model_version = map.next_value()?,
-            2 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

@@ -47,7 +47,7 @@ impl ::serde::Serialize for GetGroupInfoRequest {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("GetGroupInfoRequest", 1usize)?;
+        let mut state = serializer.serialize_struct("GetGroupInfoRequest", 1)?;
         state.serialize_field("GroupId", &self.group_id)?;
         state.end()
     }
@@ -65,10 +65,8 @@ impl crate::runtime::wire::WireStruct for GetGroupInfoRequest {
         position: usize,
         map: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match position {
-            0 => partial.group_id = ::core::option::Option::Some(map.next_value()?),
-            _ => {}
-        }
+        let _ = position;
+        partial.group_id = ::core::option::Option::Some(map.next_value()?);
         ::core::result::Result::Ok(())
     }
     fn finish(
@@ -243,7 +241,7 @@ impl ::serde::Serialize for GetGroupInfoResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("GetGroupInfoResponse", 7usize)?;
+        let mut state = serializer.serialize_struct("GetGroupInfoResponse", 7)?;
         state.serialize_field("GroupName", &self.group_name)?;
         state.serialize_field("GroupId", &self.group_id)?;
         state.serialize_field("GroupExDescriptions", &self.group_ex_descriptions)?;
@@ -280,8 +278,7 @@ impl crate::runtime::wire::WireStruct for GetGroupInfoResponse {
             3 => partial.tag = map.next_value()?,
             4 => partial.face_model_version = map.next_value()?,
             5 => partial.creation_timestamp = map.next_value()?,
-            6 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

@@ -89,8 +89,7 @@ impl ::serde::Serialize for GetGroupListRequest {
         let mut state = serializer
             .serialize_struct(
                 "GetGroupListRequest",
-                0usize + usize::from(self.offset.is_some())
-                    + usize::from(self.limit.is_some()),
+                usize::from(self.offset.is_some()) + usize::from(self.limit.is_some()),
             )?;
         match &self.offset {
             ::core::option::Option::Some(value) => {
@@ -120,8 +119,7 @@ impl crate::runtime::wire::WireStruct for GetGroupListRequest {
     ) -> ::core::result::Result<(), A::Error> {
         match position {
             0 => partial.offset = map.next_value()?,
-            1 => partial.limit = map.next_value()?,
-            _ => {}
+            _ => partial.limit = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -394,7 +392,7 @@ impl ::serde::Serialize for GetGroupListResponse {
         let mut state = serializer
             .serialize_struct(
                 "GetGroupListResponse",
-                2usize + usize::from(self.group_num.is_some()),
+                2 + usize::from(self.group_num.is_some()),
             )?;
         state.serialize_field("GroupInfos", &self.group_infos)?;
         match &self.group_num {
@@ -421,8 +419,7 @@ impl crate::runtime::wire::WireStruct for GetGroupListResponse {
         match position {
             0 => partial.group_infos = map.next_value()?,
             1 => partial.group_num = map.next_value()?,
-            2 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

@@ -64,7 +64,7 @@ impl ::serde::Serialize for GetPersonBaseInfoRequest {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("GetPersonBaseInfoRequest", 1usize)?;
+        let mut state = serializer.serialize_struct("GetPersonBaseInfoRequest", 1)?;
         state.serialize_field("PersonId", &self.person_id)?;
         state.end()
     }
@@ -82,10 +82,8 @@ impl crate::runtime::wire::WireStruct for GetPersonBaseInfoRequest {
         position: usize,
         map: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match position {
-            0 => partial.person_id = ::core::option::Option::Some(map.next_value()?),
-            _ => {}
-        }
+        let _ = position;
+        partial.person_id = ::core::option::Option::Some(map.next_value()?);
         ::core::result::Result::Ok(())
     }
     fn finish(
@@ -328,8 +326,7 @@ impl ::serde::Serialize for GetPersonBaseInfoResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("GetPersonBaseInfoResponse", 4usize)?;
+        let mut state = serializer.serialize_struct("GetPersonBaseInfoResponse", 4)?;
         state.serialize_field("PersonName", &self.person_name)?;
         state.serialize_field("Gender", &self.gender)?;
         state.serialize_field("FaceIds", &self.face_ids)?;
@@ -357,8 +354,7 @@ impl crate::runtime::wire::WireStruct for GetPersonBaseInfoResponse {
             0 => partial.person_name = map.next_value()?,
             1 => partial.gender = map.next_value()?,
             2 => partial.face_ids = map.next_value()?,
-            3 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

@@ -109,7 +109,7 @@ impl ::serde::Serialize for GetPersonGroupInfoRequest {
         let mut state = serializer
             .serialize_struct(
                 "GetPersonGroupInfoRequest",
-                1usize + usize::from(self.offset.is_some())
+                1 + usize::from(self.offset.is_some())
                     + usize::from(self.limit.is_some()),
             )?;
         state.serialize_field("PersonId", &self.person_id)?;
@@ -142,8 +142,7 @@ impl crate::runtime::wire::WireStruct for GetPersonGroupInfoRequest {
         match position {
             0 => partial.person_id = ::core::option::Option::Some(map.next_value()?),
             1 => partial.offset = map.next_value()?,
-            2 => partial.limit = map.next_value()?,
-            _ => {}
+            _ => partial.limit = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -459,7 +458,7 @@ impl ::serde::Serialize for GetPersonGroupInfoResponse {
         let mut state = serializer
             .serialize_struct(
                 "GetPersonGroupInfoResponse",
-                2usize + usize::from(self.group_num.is_some())
+                2 + usize::from(self.group_num.is_some())
                     + usize::from(self.face_model_version.is_some()),
             )?;
         state.serialize_field("PersonGroupInfos", &self.person_group_infos)?;
@@ -499,8 +498,7 @@ impl crate::runtime::wire::WireStruct for GetPersonGroupInfoResponse {
             0 => partial.person_group_infos = map.next_value()?,
             1 => partial.group_num = map.next_value()?,
             2 => partial.face_model_version = map.next_value()?,
-            3 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

@@ -125,7 +125,7 @@ impl ::serde::Serialize for GetPersonListRequest {
         let mut state = serializer
             .serialize_struct(
                 "GetPersonListRequest",
-                1usize + usize::from(self.offset.is_some())
+                1 + usize::from(self.offset.is_some())
                     + usize::from(self.limit.is_some()),
             )?;
         state.serialize_field("GroupId", &self.group_id)?;
@@ -158,8 +158,7 @@ impl crate::runtime::wire::WireStruct for GetPersonListRequest {
         match position {
             0 => partial.group_id = ::core::option::Option::Some(map.next_value()?),
             1 => partial.offset = map.next_value()?,
-            2 => partial.limit = map.next_value()?,
-            _ => {}
+            _ => partial.limit = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -476,7 +475,7 @@ impl ::serde::Serialize for GetPersonListResponse {
         let mut state = serializer
             .serialize_struct(
                 "GetPersonListResponse",
-                2usize + usize::from(self.person_num.is_some())
+                2 + usize::from(self.person_num.is_some())
                     + usize::from(self.face_num.is_some())
                     + usize::from(self.face_model_version.is_some()),
             )?;
@@ -525,8 +524,7 @@ impl crate::runtime::wire::WireStruct for GetPersonListResponse {
             1 => partial.person_num = map.next_value()?,
             2 => partial.face_num = map.next_value()?,
             3 => partial.face_model_version = map.next_value()?,
-            4 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

@@ -60,7 +60,7 @@ impl ::serde::Serialize for GetPersonListNumRequest {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("GetPersonListNumRequest", 1usize)?;
+        let mut state = serializer.serialize_struct("GetPersonListNumRequest", 1)?;
         state.serialize_field("GroupId", &self.group_id)?;
         state.end()
     }
@@ -78,10 +78,8 @@ impl crate::runtime::wire::WireStruct for GetPersonListNumRequest {
         position: usize,
         map: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match position {
-            0 => partial.group_id = ::core::option::Option::Some(map.next_value()?),
-            _ => {}
-        }
+        let _ = position;
+        partial.group_id = ::core::option::Option::Some(map.next_value()?);
         ::core::result::Result::Ok(())
     }
     fn finish(
@@ -314,7 +312,7 @@ impl ::serde::Serialize for GetPersonListNumResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("GetPersonListNumResponse", 3usize)?;
+        let mut state = serializer.serialize_struct("GetPersonListNumResponse", 3)?;
         state.serialize_field("PersonNum", &self.person_num)?;
         state.serialize_field("FaceNum", &self.face_num)?;
         state.serialize_field("RequestId", &self.request_id)?;
@@ -335,8 +333,7 @@ impl crate::runtime::wire::WireStruct for GetPersonListNumResponse {
         match position {
             0 => partial.person_num = map.next_value()?,
             1 => partial.face_num = map.next_value()?,
-            2 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

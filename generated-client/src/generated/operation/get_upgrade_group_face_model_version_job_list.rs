@@ -65,8 +65,7 @@ impl ::serde::Serialize for GetUpgradeGroupFaceModelVersionJobListRequest {
         let mut state = serializer
             .serialize_struct(
                 "GetUpgradeGroupFaceModelVersionJobListRequest",
-                0usize + usize::from(self.offset.is_some())
-                    + usize::from(self.limit.is_some()),
+                usize::from(self.offset.is_some()) + usize::from(self.limit.is_some()),
             )?;
         match &self.offset {
             ::core::option::Option::Some(value) => {
@@ -96,8 +95,7 @@ impl crate::runtime::wire::WireStruct for GetUpgradeGroupFaceModelVersionJobList
     ) -> ::core::result::Result<(), A::Error> {
         match position {
             0 => partial.offset = map.next_value()?,
-            1 => partial.limit = map.next_value()?,
-            _ => {}
+            _ => partial.limit = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -303,7 +301,7 @@ impl ::serde::Serialize for GetUpgradeGroupFaceModelVersionJobListResponse {
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
         let mut state = serializer
-            .serialize_struct("GetUpgradeGroupFaceModelVersionJobListResponse", 3usize)?;
+            .serialize_struct("GetUpgradeGroupFaceModelVersionJobListResponse", 3)?;
         state.serialize_field("JobInfos", &self.job_infos)?;
         state.serialize_field("JobNum", &self.job_num)?;
         state.serialize_field("RequestId", &self.request_id)?;
@@ -325,8 +323,7 @@ for GetUpgradeGroupFaceModelVersionJobListResponse {
         match position {
             0 => partial.job_infos = map.next_value()?,
             1 => partial.job_num = map.next_value()?,
-            2 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

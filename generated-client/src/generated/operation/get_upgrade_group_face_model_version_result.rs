@@ -106,7 +106,7 @@ impl ::serde::Serialize for GetUpgradeGroupFaceModelVersionResultRequest {
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
         let mut state = serializer
-            .serialize_struct("GetUpgradeGroupFaceModelVersionResultRequest", 1usize)?;
+            .serialize_struct("GetUpgradeGroupFaceModelVersionResultRequest", 1)?;
         state.serialize_field("JobId", &self.job_id)?;
         state.end()
     }
@@ -124,10 +124,8 @@ impl crate::runtime::wire::WireStruct for GetUpgradeGroupFaceModelVersionResultR
         position: usize,
         map: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match position {
-            0 => partial.job_id = ::core::option::Option::Some(map.next_value()?),
-            _ => {}
-        }
+        let _ = position;
+        partial.job_id = ::core::option::Option::Some(map.next_value()?);
         ::core::result::Result::Ok(())
     }
     fn finish(
@@ -331,7 +329,7 @@ impl ::serde::Serialize for GetUpgradeGroupFaceModelVersionResultResponse {
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
         let mut state = serializer
-            .serialize_struct("GetUpgradeGroupFaceModelVersionResultResponse", 9usize)?;
+            .serialize_struct("GetUpgradeGroupFaceModelVersionResultResponse", 9)?;
         state.serialize_field("EndTimestamp", &self.end_timestamp)?;
         state.serialize_field("Progress", &self.progress)?;
         state.serialize_field("Status", &self.status)?;
@@ -374,8 +372,7 @@ impl crate::runtime::wire::WireStruct for GetUpgradeGroupFaceModelVersionResultR
             5 => partial.to_face_model_version = map.next_value()?,
             6 => partial.group_id = map.next_value()?,
             7 => partial.failed_faces_url = map.next_value()?,
-            8 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

@@ -134,7 +134,7 @@ impl ::serde::Serialize for ModifyGroupRequest {
         let mut state = serializer
             .serialize_struct(
                 "ModifyGroupRequest",
-                1usize + usize::from(self.group_name.is_some())
+                1 + usize::from(self.group_name.is_some())
                     + usize::from(self.group_ex_description_infos.is_some())
                     + usize::from(self.tag.is_some()),
             )?;
@@ -180,8 +180,7 @@ impl crate::runtime::wire::WireStruct for ModifyGroupRequest {
             0 => partial.group_id = ::core::option::Option::Some(map.next_value()?),
             1 => partial.group_name = map.next_value()?,
             2 => partial.group_ex_description_infos = map.next_value()?,
-            3 => partial.tag = map.next_value()?,
-            _ => {}
+            _ => partial.tag = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -476,7 +475,7 @@ impl ::serde::Serialize for ModifyGroupResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("ModifyGroupResponse", 1usize)?;
+        let mut state = serializer.serialize_struct("ModifyGroupResponse", 1)?;
         state.serialize_field("RequestId", &self.request_id)?;
         state.end()
     }
@@ -492,10 +491,8 @@ impl crate::runtime::wire::WireStruct for ModifyGroupResponse {
         position: usize,
         map: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match position {
-            0 => partial.request_id = map.next_value()?,
-            _ => {}
-        }
+        let _ = position;
+        partial.request_id = map.next_value()?;
         ::core::result::Result::Ok(())
     }
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {

@@ -73,7 +73,7 @@ impl ::serde::Serialize for ModifyPersonBaseInfoRequest {
         let mut state = serializer
             .serialize_struct(
                 "ModifyPersonBaseInfoRequest",
-                1usize + usize::from(self.person_name.is_some())
+                1 + usize::from(self.person_name.is_some())
                     + usize::from(self.gender.is_some()),
             )?;
         state.serialize_field("PersonId", &self.person_id)?;
@@ -108,8 +108,7 @@ impl crate::runtime::wire::WireStruct for ModifyPersonBaseInfoRequest {
         match position {
             0 => partial.person_id = ::core::option::Option::Some(map.next_value()?),
             1 => partial.person_name = map.next_value()?,
-            2 => partial.gender = map.next_value()?,
-            _ => {}
+            _ => partial.gender = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -366,8 +365,7 @@ impl ::serde::Serialize for ModifyPersonBaseInfoResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("ModifyPersonBaseInfoResponse", 1usize)?;
+        let mut state = serializer.serialize_struct("ModifyPersonBaseInfoResponse", 1)?;
         state.serialize_field("RequestId", &self.request_id)?;
         state.end()
     }
@@ -383,10 +381,8 @@ impl crate::runtime::wire::WireStruct for ModifyPersonBaseInfoResponse {
         position: usize,
         map: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match position {
-            0 => partial.request_id = map.next_value()?,
-            _ => {}
-        }
+        let _ = position;
+        partial.request_id = map.next_value()?;
         ::core::result::Result::Ok(())
     }
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {

@@ -100,8 +100,7 @@ impl ::serde::Serialize for ModifyPersonGroupInfoRequest {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("ModifyPersonGroupInfoRequest", 3usize)?;
+        let mut state = serializer.serialize_struct("ModifyPersonGroupInfoRequest", 3)?;
         state.serialize_field("GroupId", &self.group_id)?;
         state.serialize_field("PersonId", &self.person_id)?;
         state
@@ -132,12 +131,11 @@ impl crate::runtime::wire::WireStruct for ModifyPersonGroupInfoRequest {
         match position {
             0 => partial.group_id = ::core::option::Option::Some(map.next_value()?),
             1 => partial.person_id = ::core::option::Option::Some(map.next_value()?),
-            2 => {
+            _ => {
                 partial.person_ex_description_infos = ::core::option::Option::Some(
                     map.next_value()?,
                 );
             }
-            _ => {}
         }
         ::core::result::Result::Ok(())
     }
@@ -451,8 +449,7 @@ impl ::serde::Serialize for ModifyPersonGroupInfoResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("ModifyPersonGroupInfoResponse", 1usize)?;
+        let mut state = serializer.serialize_struct("ModifyPersonGroupInfoResponse", 1)?;
         state.serialize_field("RequestId", &self.request_id)?;
         state.end()
     }
@@ -468,10 +465,8 @@ impl crate::runtime::wire::WireStruct for ModifyPersonGroupInfoResponse {
         position: usize,
         map: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match position {
-            0 => partial.request_id = map.next_value()?,
-            _ => {}
-        }
+        let _ = position;
+        partial.request_id = map.next_value()?;
         ::core::result::Result::Ok(())
     }
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {

@@ -54,7 +54,7 @@ impl ::serde::Serialize for RevertGroupFaceModelVersionRequest {
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
         let mut state = serializer
-            .serialize_struct("RevertGroupFaceModelVersionRequest", 1usize)?;
+            .serialize_struct("RevertGroupFaceModelVersionRequest", 1)?;
         state.serialize_field("JobId", &self.job_id)?;
         state.end()
     }
@@ -72,10 +72,8 @@ impl crate::runtime::wire::WireStruct for RevertGroupFaceModelVersionRequest {
         position: usize,
         map: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match position {
-            0 => partial.job_id = ::core::option::Option::Some(map.next_value()?),
-            _ => {}
-        }
+        let _ = position;
+        partial.job_id = ::core::option::Option::Some(map.next_value()?);
         ::core::result::Result::Ok(())
     }
     fn finish(
@@ -225,7 +223,7 @@ impl ::serde::Serialize for RevertGroupFaceModelVersionResponse {
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
         let mut state = serializer
-            .serialize_struct("RevertGroupFaceModelVersionResponse", 1usize)?;
+            .serialize_struct("RevertGroupFaceModelVersionResponse", 1)?;
         state.serialize_field("RequestId", &self.request_id)?;
         state.end()
     }
@@ -241,10 +239,8 @@ impl crate::runtime::wire::WireStruct for RevertGroupFaceModelVersionResponse {
         position: usize,
         map: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
-        match position {
-            0 => partial.request_id = map.next_value()?,
-            _ => {}
-        }
+        let _ = position;
+        partial.request_id = map.next_value()?;
         ::core::result::Result::Ok(())
     }
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {

@@ -177,8 +177,7 @@ impl ::serde::Serialize for SearchFacesRequest {
         let mut state = serializer
             .serialize_struct(
                 "SearchFacesRequest",
-                1usize + usize::from(self.image.is_some())
-                    + usize::from(self.url.is_some())
+                1 + usize::from(self.image.is_some()) + usize::from(self.url.is_some())
                     + usize::from(self.max_face_num.is_some())
                     + usize::from(self.min_face_size.is_some())
                     + usize::from(self.max_person_num.is_some())
@@ -275,8 +274,7 @@ impl crate::runtime::wire::WireStruct for SearchFacesRequest {
             6 => partial.need_person_info = map.next_value()?,
             7 => partial.quality_control = map.next_value()?,
             8 => partial.face_match_threshold = map.next_value()?,
-            9 => partial.need_rotate_detection = map.next_value()?,
-            _ => {}
+            _ => partial.need_rotate_detection = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -752,7 +750,7 @@ impl ::serde::Serialize for SearchFacesResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("SearchFacesResponse", 4usize)?;
+        let mut state = serializer.serialize_struct("SearchFacesResponse", 4)?;
         state.serialize_field("Results", &self.results)?;
         state.serialize_field("FaceNum", &self.face_num)?;
         state.serialize_field("FaceModelVersion", &self.face_model_version)?;
@@ -780,8 +778,7 @@ impl crate::runtime::wire::WireStruct for SearchFacesResponse {
             0 => partial.results = map.next_value()?,
             1 => partial.face_num = map.next_value()?,
             2 => partial.face_model_version = map.next_value()?,
-            3 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

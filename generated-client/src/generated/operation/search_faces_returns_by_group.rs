@@ -142,8 +142,7 @@ impl ::serde::Serialize for SearchFacesReturnsByGroupRequest {
         let mut state = serializer
             .serialize_struct(
                 "SearchFacesReturnsByGroupRequest",
-                1usize + usize::from(self.image.is_some())
-                    + usize::from(self.url.is_some())
+                1 + usize::from(self.image.is_some()) + usize::from(self.url.is_some())
                     + usize::from(self.max_face_num.is_some())
                     + usize::from(self.min_face_size.is_some())
                     + usize::from(self.max_person_num_per_group.is_some())
@@ -240,8 +239,7 @@ impl crate::runtime::wire::WireStruct for SearchFacesReturnsByGroupRequest {
             6 => partial.need_person_info = map.next_value()?,
             7 => partial.quality_control = map.next_value()?,
             8 => partial.face_match_threshold = map.next_value()?,
-            9 => partial.need_rotate_detection = map.next_value()?,
-            _ => {}
+            _ => partial.need_rotate_detection = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -779,7 +777,7 @@ impl ::serde::Serialize for SearchFacesReturnsByGroupResponse {
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
         let mut state = serializer
-            .serialize_struct("SearchFacesReturnsByGroupResponse", 4usize)?;
+            .serialize_struct("SearchFacesReturnsByGroupResponse", 4)?;
         state.serialize_field("FaceNum", &self.face_num)?;
         state.serialize_field("ResultsReturnsByGroup", &self.results_returns_by_group)?;
         state.serialize_field("FaceModelVersion", &self.face_model_version)?;
@@ -807,8 +805,7 @@ impl crate::runtime::wire::WireStruct for SearchFacesReturnsByGroupResponse {
             0 => partial.face_num = map.next_value()?,
             1 => partial.results_returns_by_group = map.next_value()?,
             2 => partial.face_model_version = map.next_value()?,
-            3 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

@@ -197,8 +197,7 @@ impl ::serde::Serialize for SearchPersonsRequest {
         let mut state = serializer
             .serialize_struct(
                 "SearchPersonsRequest",
-                1usize + usize::from(self.image.is_some())
-                    + usize::from(self.url.is_some())
+                1 + usize::from(self.image.is_some()) + usize::from(self.url.is_some())
                     + usize::from(self.max_face_num.is_some())
                     + usize::from(self.min_face_size.is_some())
                     + usize::from(self.max_person_num.is_some())
@@ -295,8 +294,7 @@ impl crate::runtime::wire::WireStruct for SearchPersonsRequest {
             6 => partial.quality_control = map.next_value()?,
             7 => partial.face_match_threshold = map.next_value()?,
             8 => partial.need_person_info = map.next_value()?,
-            9 => partial.need_rotate_detection = map.next_value()?,
-            _ => {}
+            _ => partial.need_rotate_detection = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -759,7 +757,7 @@ impl ::serde::Serialize for SearchPersonsResponse {
         let mut state = serializer
             .serialize_struct(
                 "SearchPersonsResponse",
-                3usize + usize::from(self.face_model_version.is_some()),
+                3 + usize::from(self.face_model_version.is_some()),
             )?;
         state.serialize_field("Results", &self.results)?;
         state.serialize_field("PersonNum", &self.person_num)?;
@@ -793,8 +791,7 @@ impl crate::runtime::wire::WireStruct for SearchPersonsResponse {
             0 => partial.results = map.next_value()?,
             1 => partial.person_num = map.next_value()?,
             2 => partial.face_model_version = map.next_value()?,
-            3 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

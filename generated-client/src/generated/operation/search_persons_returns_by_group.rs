@@ -150,8 +150,7 @@ impl ::serde::Serialize for SearchPersonsReturnsByGroupRequest {
         let mut state = serializer
             .serialize_struct(
                 "SearchPersonsReturnsByGroupRequest",
-                1usize + usize::from(self.image.is_some())
-                    + usize::from(self.url.is_some())
+                1 + usize::from(self.image.is_some()) + usize::from(self.url.is_some())
                     + usize::from(self.max_face_num.is_some())
                     + usize::from(self.min_face_size.is_some())
                     + usize::from(self.max_person_num_per_group.is_some())
@@ -248,8 +247,7 @@ impl crate::runtime::wire::WireStruct for SearchPersonsReturnsByGroupRequest {
             6 => partial.quality_control = map.next_value()?,
             7 => partial.face_match_threshold = map.next_value()?,
             8 => partial.need_person_info = map.next_value()?,
-            9 => partial.need_rotate_detection = map.next_value()?,
-            _ => {}
+            _ => partial.need_rotate_detection = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -707,7 +705,7 @@ impl ::serde::Serialize for SearchPersonsReturnsByGroupResponse {
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
         let mut state = serializer
-            .serialize_struct("SearchPersonsReturnsByGroupResponse", 4usize)?;
+            .serialize_struct("SearchPersonsReturnsByGroupResponse", 4)?;
         state.serialize_field("PersonNum", &self.person_num)?;
         state.serialize_field("ResultsReturnsByGroup", &self.results_returns_by_group)?;
         state.serialize_field("FaceModelVersion", &self.face_model_version)?;
@@ -735,8 +733,7 @@ impl crate::runtime::wire::WireStruct for SearchPersonsReturnsByGroupResponse {
             0 => partial.person_num = map.next_value()?,
             1 => partial.results_returns_by_group = map.next_value()?,
             2 => partial.face_model_version = map.next_value()?,
-            3 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

@@ -83,7 +83,7 @@ impl ::serde::Serialize for UpgradeGroupFaceModelVersionRequest {
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
         let mut state = serializer
-            .serialize_struct("UpgradeGroupFaceModelVersionRequest", 2usize)?;
+            .serialize_struct("UpgradeGroupFaceModelVersionRequest", 2)?;
         state.serialize_field("GroupId", &self.group_id)?;
         state.serialize_field("FaceModelVersion", &self.face_model_version)?;
         state.end()
@@ -104,12 +104,11 @@ impl crate::runtime::wire::WireStruct for UpgradeGroupFaceModelVersionRequest {
     ) -> ::core::result::Result<(), A::Error> {
         match position {
             0 => partial.group_id = ::core::option::Option::Some(map.next_value()?),
-            1 => {
+            _ => {
                 partial.face_model_version = ::core::option::Option::Some(
                     map.next_value()?,
                 );
             }
-            _ => {}
         }
         ::core::result::Result::Ok(())
     }
@@ -297,7 +296,7 @@ impl ::serde::Serialize for UpgradeGroupFaceModelVersionResponse {
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
         let mut state = serializer
-            .serialize_struct("UpgradeGroupFaceModelVersionResponse", 2usize)?;
+            .serialize_struct("UpgradeGroupFaceModelVersionResponse", 2)?;
         state.serialize_field("JobId", &self.job_id)?;
         state.serialize_field("RequestId", &self.request_id)?;
         state.end()
@@ -316,8 +315,7 @@ impl crate::runtime::wire::WireStruct for UpgradeGroupFaceModelVersionResponse {
     ) -> ::core::result::Result<(), A::Error> {
         match position {
             0 => partial.job_id = map.next_value()?,
-            1 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }

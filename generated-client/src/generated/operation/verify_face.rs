@@ -80,8 +80,7 @@ impl ::serde::Serialize for VerifyFaceRequest {
         let mut state = serializer
             .serialize_struct(
                 "VerifyFaceRequest",
-                1usize + usize::from(self.image.is_some())
-                    + usize::from(self.url.is_some())
+                1 + usize::from(self.image.is_some()) + usize::from(self.url.is_some())
                     + usize::from(self.quality_control.is_some())
                     + usize::from(self.need_rotate_detection.is_some()),
             )?;
@@ -133,8 +132,7 @@ impl crate::runtime::wire::WireStruct for VerifyFaceRequest {
             1 => partial.image = map.next_value()?,
             2 => partial.url = map.next_value()?,
             3 => partial.quality_control = map.next_value()?,
-            4 => partial.need_rotate_detection = map.next_value()?,
-            _ => {}
+            _ => partial.need_rotate_detection = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
@@ -472,7 +470,7 @@ impl ::serde::Serialize for VerifyFaceResponse {
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("VerifyFaceResponse", 4usize)?;
+        let mut state = serializer.serialize_struct("VerifyFaceResponse", 4)?;
         state.serialize_field("Score", &self.score)?;
         state.serialize_field("IsMatch", &self.is_match)?;
         state.serialize_field("FaceModelVersion", &self.face_model_version)?;
@@ -500,8 +498,7 @@ impl crate::runtime::wire::WireStruct for VerifyFaceResponse {
             0 => partial.score = map.next_value()?,
             1 => partial.is_match = map.next_value()?,
             2 => partial.face_model_version = map.next_value()?,
-            3 => partial.request_id = map.next_value()?,
-            _ => {}
+            _ => partial.request_id = map.next_value()?,
         }
         ::core::result::Result::Ok(())
     }
