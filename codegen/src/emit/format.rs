@@ -8,8 +8,9 @@ use super::GeneratedFile;
 pub const HEADER_MARKER: &str = "// @generated";
 
 pub fn file(path: &str, source: &str, tokens: TokenStream) -> GeneratedFile {
-    let syntax: syn::File = syn::parse2(tokens.clone())
+    let mut syntax: syn::File = syn::parse2(tokens.clone())
         .unwrap_or_else(|e| panic!("generator bug: {path} is not valid Rust ({e}):\n{tokens}"));
+    super::inline::mark_methods(&mut syntax);
     let body = prettyplease::unparse(&syntax);
     GeneratedFile {
         path: path.into(),

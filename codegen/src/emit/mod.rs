@@ -9,6 +9,7 @@ mod common_error;
 mod docs;
 mod fields;
 pub mod format;
+mod inline;
 mod module_tree;
 mod operation;
 pub mod readme;

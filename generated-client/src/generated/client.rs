@@ -11,6 +11,7 @@ impl crate::Client {
     /// Sends [`AnalyzeDenseLandmarksRequest`](crate::operation::analyze_dense_landmarks::AnalyzeDenseLandmarksRequest) and returns [`AnalyzeDenseLandmarksResponse`](crate::operation::analyze_dense_landmarks::AnalyzeDenseLandmarksResponse); a service error is a [`AnalyzeDenseLandmarksError`](crate::operation::analyze_dense_landmarks::AnalyzeDenseLandmarksError).
     ///
     /// Optional parameters: `mode`, `image`, `url`, `face_model_version`, `need_rotate_detection`.
+    #[inline]
     pub fn analyze_dense_landmarks(
         &self,
     ) -> crate::operation::analyze_dense_landmarks::AnalyzeDenseLandmarksFluentBuilder {
@@ -25,6 +26,7 @@ impl crate::Client {
     /// Sends [`AnalyzeFaceRequest`](crate::operation::analyze_face::AnalyzeFaceRequest) and returns [`AnalyzeFaceResponse`](crate::operation::analyze_face::AnalyzeFaceResponse); a service error is a [`AnalyzeFaceError`](crate::operation::analyze_face::AnalyzeFaceError).
     ///
     /// Optional parameters: `mode`, `image`, `url`, `face_model_version`, `need_rotate_detection`.
+    #[inline]
     pub fn analyze_face(
         &self,
     ) -> crate::operation::analyze_face::AnalyzeFaceFluentBuilder {
@@ -41,6 +43,7 @@ impl crate::Client {
     /// Sends [`CompareFaceRequest`](crate::operation::compare_face::CompareFaceRequest) and returns [`CompareFaceResponse`](crate::operation::compare_face::CompareFaceResponse); a service error is a [`CompareFaceError`](crate::operation::compare_face::CompareFaceError).
     ///
     /// Optional parameters: `image_a`, `image_b`, `url_a`, `url_b`, `face_model_version`, `quality_control`, `need_rotate_detection`, `face_matching_strategy`.
+    #[inline]
     pub fn compare_face(
         &self,
     ) -> crate::operation::compare_face::CompareFaceFluentBuilder {
@@ -61,6 +64,7 @@ impl crate::Client {
     /// Sends [`CompareMaskFaceRequest`](crate::operation::compare_mask_face::CompareMaskFaceRequest) and returns [`CompareMaskFaceResponse`](crate::operation::compare_mask_face::CompareMaskFaceResponse); a service error is a [`CompareMaskFaceError`](crate::operation::compare_mask_face::CompareMaskFaceError).
     ///
     /// Optional parameters: `image_a`, `image_b`, `url_a`, `url_b`, `face_model_version`, `quality_control`.
+    #[inline]
     pub fn compare_mask_face(
         &self,
     ) -> crate::operation::compare_mask_face::CompareMaskFaceFluentBuilder {
@@ -76,6 +80,7 @@ impl crate::Client {
     /// Sends [`CopyPersonRequest`](crate::operation::copy_person::CopyPersonRequest) and returns [`CopyPersonResponse`](crate::operation::copy_person::CopyPersonResponse); a service error is a [`CopyPersonError`](crate::operation::copy_person::CopyPersonError).
     ///
     /// Required parameters, set on the returned builder: `person_id`, `group_ids`; `send` refuses the call, before any network traffic, if one is missing.
+    #[inline]
     pub fn copy_person(&self) -> crate::operation::copy_person::CopyPersonFluentBuilder {
         crate::operation::copy_person::CopyPersonFluentBuilder::new(
             ::core::clone::Clone::clone(self),
@@ -90,6 +95,7 @@ impl crate::Client {
     /// Required parameters, set on the returned builder: `person_id`; `send` refuses the call, before any network traffic, if one is missing.
     ///
     /// Optional parameters: `images`, `urls`, `face_match_threshold`, `quality_control`, `need_rotate_detection`.
+    #[inline]
     pub fn create_face(&self) -> crate::operation::create_face::CreateFaceFluentBuilder {
         crate::operation::create_face::CreateFaceFluentBuilder::new(
             ::core::clone::Clone::clone(self),
@@ -109,6 +115,7 @@ impl crate::Client {
     /// Required parameters, set on the returned builder: `group_name`, `group_id`; `send` refuses the call, before any network traffic, if one is missing.
     ///
     /// Optional parameters: `group_ex_descriptions`, `tag`, `face_model_version`.
+    #[inline]
     pub fn create_group(
         &self,
     ) -> crate::operation::create_group::CreateGroupFluentBuilder {
@@ -125,6 +132,7 @@ impl crate::Client {
     /// Required parameters, set on the returned builder: `group_id`, `person_name`, `person_id`; `send` refuses the call, before any network traffic, if one is missing.
     ///
     /// Optional parameters: `gender`, `person_ex_description_infos`, `image`, `url`, `unique_person_control`, `quality_control`, `need_rotate_detection`.
+    #[inline]
     pub fn create_person(
         &self,
     ) -> crate::operation::create_person::CreatePersonFluentBuilder {
@@ -139,6 +147,7 @@ impl crate::Client {
     /// Sends [`DeleteFaceRequest`](crate::operation::delete_face::DeleteFaceRequest) and returns [`DeleteFaceResponse`](crate::operation::delete_face::DeleteFaceResponse); a service error is a [`DeleteFaceError`](crate::operation::delete_face::DeleteFaceError).
     ///
     /// Required parameters, set on the returned builder: `person_id`, `face_ids`; `send` refuses the call, before any network traffic, if one is missing.
+    #[inline]
     pub fn delete_face(&self) -> crate::operation::delete_face::DeleteFaceFluentBuilder {
         crate::operation::delete_face::DeleteFaceFluentBuilder::new(
             ::core::clone::Clone::clone(self),
@@ -151,6 +160,7 @@ impl crate::Client {
     /// Sends [`DeleteGroupRequest`](crate::operation::delete_group::DeleteGroupRequest) and returns [`DeleteGroupResponse`](crate::operation::delete_group::DeleteGroupResponse); a service error is a [`DeleteGroupError`](crate::operation::delete_group::DeleteGroupError).
     ///
     /// Required parameters, set on the returned builder: `group_id`; `send` refuses the call, before any network traffic, if one is missing.
+    #[inline]
     pub fn delete_group(
         &self,
     ) -> crate::operation::delete_group::DeleteGroupFluentBuilder {
@@ -165,6 +175,7 @@ impl crate::Client {
     /// Sends [`DeletePersonRequest`](crate::operation::delete_person::DeletePersonRequest) and returns [`DeletePersonResponse`](crate::operation::delete_person::DeletePersonResponse); a service error is a [`DeletePersonError`](crate::operation::delete_person::DeletePersonError).
     ///
     /// Required parameters, set on the returned builder: `person_id`; `send` refuses the call, before any network traffic, if one is missing.
+    #[inline]
     pub fn delete_person(
         &self,
     ) -> crate::operation::delete_person::DeletePersonFluentBuilder {
@@ -179,6 +190,7 @@ impl crate::Client {
     /// Sends [`DeletePersonFromGroupRequest`](crate::operation::delete_person_from_group::DeletePersonFromGroupRequest) and returns [`DeletePersonFromGroupResponse`](crate::operation::delete_person_from_group::DeletePersonFromGroupResponse); a service error is a [`DeletePersonFromGroupError`](crate::operation::delete_person_from_group::DeletePersonFromGroupError).
     ///
     /// Required parameters, set on the returned builder: `person_id`, `group_id`; `send` refuses the call, before any network traffic, if one is missing.
+    #[inline]
     pub fn delete_person_from_group(
         &self,
     ) -> crate::operation::delete_person_from_group::DeletePersonFromGroupFluentBuilder {
@@ -203,6 +215,7 @@ impl crate::Client {
     /// Sends [`DetectFaceRequest`](crate::operation::detect_face::DetectFaceRequest) and returns [`DetectFaceResponse`](crate::operation::detect_face::DetectFaceResponse); a service error is a [`DetectFaceError`](crate::operation::detect_face::DetectFaceError).
     ///
     /// Optional parameters: `max_face_num`, `min_face_size`, `image`, `url`, `need_face_attributes`, `need_quality_detection`, `face_model_version`, `need_rotate_detection`.
+    #[inline]
     pub fn detect_face(&self) -> crate::operation::detect_face::DetectFaceFluentBuilder {
         crate::operation::detect_face::DetectFaceFluentBuilder::new(
             ::core::clone::Clone::clone(self),
@@ -230,6 +243,7 @@ impl crate::Client {
     /// Sends [`DetectFaceAttributesRequest`](crate::operation::detect_face_attributes::DetectFaceAttributesRequest) and returns [`DetectFaceAttributesResponse`](crate::operation::detect_face_attributes::DetectFaceAttributesResponse); a service error is a [`DetectFaceAttributesError`](crate::operation::detect_face_attributes::DetectFaceAttributesError).
     ///
     /// Optional parameters: `max_face_num`, `image`, `url`, `face_attributes_type`, `need_rotate_detection`, `face_model_version`.
+    #[inline]
     pub fn detect_face_attributes(
         &self,
     ) -> crate::operation::detect_face_attributes::DetectFaceAttributesFluentBuilder {
@@ -246,6 +260,7 @@ impl crate::Client {
     /// Sends [`DetectFaceSimilarityRequest`](crate::operation::detect_face_similarity::DetectFaceSimilarityRequest) and returns [`DetectFaceSimilarityResponse`](crate::operation::detect_face_similarity::DetectFaceSimilarityResponse); a service error is a [`DetectFaceSimilarityError`](crate::operation::detect_face_similarity::DetectFaceSimilarityError).
     ///
     /// Optional parameters: `image_a`, `image_b`, `url_a`, `url_b`, `quality_control`.
+    #[inline]
     pub fn detect_face_similarity(
         &self,
     ) -> crate::operation::detect_face_similarity::DetectFaceSimilarityFluentBuilder {
@@ -264,6 +279,7 @@ impl crate::Client {
     /// Sends [`DetectLiveFaceAccurateRequest`](crate::operation::detect_live_face_accurate::DetectLiveFaceAccurateRequest) and returns [`DetectLiveFaceAccurateResponse`](crate::operation::detect_live_face_accurate::DetectLiveFaceAccurateResponse); a service error is a [`DetectLiveFaceAccurateError`](crate::operation::detect_live_face_accurate::DetectLiveFaceAccurateError).
     ///
     /// Optional parameters: `image`, `url`, `face_model_version`.
+    #[inline]
     pub fn detect_live_face_accurate(
         &self,
     ) -> crate::operation::detect_live_face_accurate::DetectLiveFaceAccurateFluentBuilder {
@@ -278,6 +294,7 @@ impl crate::Client {
     /// Sends [`GetGroupInfoRequest`](crate::operation::get_group_info::GetGroupInfoRequest) and returns [`GetGroupInfoResponse`](crate::operation::get_group_info::GetGroupInfoResponse); a service error is a [`GetGroupInfoError`](crate::operation::get_group_info::GetGroupInfoError).
     ///
     /// Required parameters, set on the returned builder: `group_id`; `send` refuses the call, before any network traffic, if one is missing.
+    #[inline]
     pub fn get_group_info(
         &self,
     ) -> crate::operation::get_group_info::GetGroupInfoFluentBuilder {
@@ -292,6 +309,7 @@ impl crate::Client {
     /// Sends [`GetGroupListRequest`](crate::operation::get_group_list::GetGroupListRequest) and returns [`GetGroupListResponse`](crate::operation::get_group_list::GetGroupListResponse); a service error is a [`GetGroupListError`](crate::operation::get_group_list::GetGroupListError).
     ///
     /// Optional parameters: `offset`, `limit`.
+    #[inline]
     pub fn get_group_list(
         &self,
     ) -> crate::operation::get_group_list::GetGroupListFluentBuilder {
@@ -306,6 +324,7 @@ impl crate::Client {
     /// Sends [`GetPersonBaseInfoRequest`](crate::operation::get_person_base_info::GetPersonBaseInfoRequest) and returns [`GetPersonBaseInfoResponse`](crate::operation::get_person_base_info::GetPersonBaseInfoResponse); a service error is a [`GetPersonBaseInfoError`](crate::operation::get_person_base_info::GetPersonBaseInfoError).
     ///
     /// Required parameters, set on the returned builder: `person_id`; `send` refuses the call, before any network traffic, if one is missing.
+    #[inline]
     pub fn get_person_base_info(
         &self,
     ) -> crate::operation::get_person_base_info::GetPersonBaseInfoFluentBuilder {
@@ -322,6 +341,7 @@ impl crate::Client {
     /// Required parameters, set on the returned builder: `person_id`; `send` refuses the call, before any network traffic, if one is missing.
     ///
     /// Optional parameters: `offset`, `limit`.
+    #[inline]
     pub fn get_person_group_info(
         &self,
     ) -> crate::operation::get_person_group_info::GetPersonGroupInfoFluentBuilder {
@@ -338,6 +358,7 @@ impl crate::Client {
     /// Required parameters, set on the returned builder: `group_id`; `send` refuses the call, before any network traffic, if one is missing.
     ///
     /// Optional parameters: `offset`, `limit`.
+    #[inline]
     pub fn get_person_list(
         &self,
     ) -> crate::operation::get_person_list::GetPersonListFluentBuilder {
@@ -352,6 +373,7 @@ impl crate::Client {
     /// Sends [`GetPersonListNumRequest`](crate::operation::get_person_list_num::GetPersonListNumRequest) and returns [`GetPersonListNumResponse`](crate::operation::get_person_list_num::GetPersonListNumResponse); a service error is a [`GetPersonListNumError`](crate::operation::get_person_list_num::GetPersonListNumError).
     ///
     /// Required parameters, set on the returned builder: `group_id`; `send` refuses the call, before any network traffic, if one is missing.
+    #[inline]
     pub fn get_person_list_num(
         &self,
     ) -> crate::operation::get_person_list_num::GetPersonListNumFluentBuilder {
@@ -376,6 +398,7 @@ impl crate::Client {
         note = "the service marks `GetUpgradeGroupFaceModelVersionJobList` deprecated; it may stop working without notice"
     )]
     #[allow(deprecated)]
+    #[inline]
     pub fn get_upgrade_group_face_model_version_job_list(
         &self,
     ) -> crate::operation::get_upgrade_group_face_model_version_job_list::GetUpgradeGroupFaceModelVersionJobListFluentBuilder {
@@ -400,6 +423,7 @@ impl crate::Client {
         note = "the service marks `GetUpgradeGroupFaceModelVersionResult` deprecated; it may stop working without notice"
     )]
     #[allow(deprecated)]
+    #[inline]
     pub fn get_upgrade_group_face_model_version_result(
         &self,
     ) -> crate::operation::get_upgrade_group_face_model_version_result::GetUpgradeGroupFaceModelVersionResultFluentBuilder {
@@ -416,6 +440,7 @@ impl crate::Client {
     /// Required parameters, set on the returned builder: `group_id`; `send` refuses the call, before any network traffic, if one is missing.
     ///
     /// Optional parameters: `group_name`, `group_ex_description_infos`, `tag`.
+    #[inline]
     pub fn modify_group(
         &self,
     ) -> crate::operation::modify_group::ModifyGroupFluentBuilder {
@@ -434,6 +459,7 @@ impl crate::Client {
     /// Required parameters, set on the returned builder: `person_id`; `send` refuses the call, before any network traffic, if one is missing.
     ///
     /// Optional parameters: `person_name`, `gender`.
+    #[inline]
     pub fn modify_person_base_info(
         &self,
     ) -> crate::operation::modify_person_base_info::ModifyPersonBaseInfoFluentBuilder {
@@ -448,6 +474,7 @@ impl crate::Client {
     /// Sends [`ModifyPersonGroupInfoRequest`](crate::operation::modify_person_group_info::ModifyPersonGroupInfoRequest) and returns [`ModifyPersonGroupInfoResponse`](crate::operation::modify_person_group_info::ModifyPersonGroupInfoResponse); a service error is a [`ModifyPersonGroupInfoError`](crate::operation::modify_person_group_info::ModifyPersonGroupInfoError).
     ///
     /// Required parameters, set on the returned builder: `group_id`, `person_id`, `person_ex_description_infos`; `send` refuses the call, before any network traffic, if one is missing.
+    #[inline]
     pub fn modify_person_group_info(
         &self,
     ) -> crate::operation::modify_person_group_info::ModifyPersonGroupInfoFluentBuilder {
@@ -474,6 +501,7 @@ impl crate::Client {
         note = "the service marks `RevertGroupFaceModelVersion` deprecated; it may stop working without notice"
     )]
     #[allow(deprecated)]
+    #[inline]
     pub fn revert_group_face_model_version(
         &self,
     ) -> crate::operation::revert_group_face_model_version::RevertGroupFaceModelVersionFluentBuilder {
@@ -500,6 +528,7 @@ impl crate::Client {
     /// Required parameters, set on the returned builder: `group_ids`; `send` refuses the call, before any network traffic, if one is missing.
     ///
     /// Optional parameters: `image`, `url`, `max_face_num`, `min_face_size`, `max_person_num`, `need_person_info`, `quality_control`, `face_match_threshold`, `need_rotate_detection`.
+    #[inline]
     pub fn search_faces(
         &self,
     ) -> crate::operation::search_faces::SearchFacesFluentBuilder {
@@ -526,6 +555,7 @@ impl crate::Client {
     /// Required parameters, set on the returned builder: `group_ids`; `send` refuses the call, before any network traffic, if one is missing.
     ///
     /// Optional parameters: `image`, `url`, `max_face_num`, `min_face_size`, `max_person_num_per_group`, `need_person_info`, `quality_control`, `face_match_threshold`, `need_rotate_detection`.
+    #[inline]
     pub fn search_faces_returns_by_group(
         &self,
     ) -> crate::operation::search_faces_returns_by_group::SearchFacesReturnsByGroupFluentBuilder {
@@ -550,6 +580,7 @@ impl crate::Client {
     /// Required parameters, set on the returned builder: `group_ids`; `send` refuses the call, before any network traffic, if one is missing.
     ///
     /// Optional parameters: `image`, `url`, `max_face_num`, `min_face_size`, `max_person_num`, `quality_control`, `face_match_threshold`, `need_person_info`, `need_rotate_detection`.
+    #[inline]
     pub fn search_persons(
         &self,
     ) -> crate::operation::search_persons::SearchPersonsFluentBuilder {
@@ -574,6 +605,7 @@ impl crate::Client {
     /// Required parameters, set on the returned builder: `group_ids`; `send` refuses the call, before any network traffic, if one is missing.
     ///
     /// Optional parameters: `image`, `url`, `max_face_num`, `min_face_size`, `max_person_num_per_group`, `quality_control`, `face_match_threshold`, `need_person_info`, `need_rotate_detection`.
+    #[inline]
     pub fn search_persons_returns_by_group(
         &self,
     ) -> crate::operation::search_persons_returns_by_group::SearchPersonsReturnsByGroupFluentBuilder {
@@ -603,6 +635,7 @@ impl crate::Client {
         note = "the service marks `UpgradeGroupFaceModelVersion` deprecated; it may stop working without notice"
     )]
     #[allow(deprecated)]
+    #[inline]
     pub fn upgrade_group_face_model_version(
         &self,
     ) -> crate::operation::upgrade_group_face_model_version::UpgradeGroupFaceModelVersionFluentBuilder {
@@ -623,6 +656,7 @@ impl crate::Client {
     /// Required parameters, set on the returned builder: `person_id`; `send` refuses the call, before any network traffic, if one is missing.
     ///
     /// Optional parameters: `image`, `url`, `quality_control`, `need_rotate_detection`.
+    #[inline]
     pub fn verify_face(&self) -> crate::operation::verify_face::VerifyFaceFluentBuilder {
         crate::operation::verify_face::VerifyFaceFluentBuilder::new(
             ::core::clone::Clone::clone(self),
@@ -642,6 +676,7 @@ impl crate::Client {
     /// Required parameters, set on the returned builder: `person_id`; `send` refuses the call, before any network traffic, if one is missing.
     ///
     /// Optional parameters: `image`, `url`, `quality_control`, `need_rotate_detection`.
+    #[inline]
     pub fn verify_person(
         &self,
     ) -> crate::operation::verify_person::VerifyPersonFluentBuilder {

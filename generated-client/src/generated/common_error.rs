@@ -84,6 +84,7 @@ pub enum CommonCode {
 }
 impl CommonCode {
     /// The kind of a common code; `None` for any other code.
+    #[inline]
     pub fn from_code(code: &str) -> ::core::option::Option<Self> {
         match code {
             "ActionOffline" => ::core::option::Option::Some(Self::ActionOffline),
@@ -172,6 +173,7 @@ impl CommonCode {
         }
     }
     /// The exact code on the wire, e.g. `RequestLimitExceeded`.
+    #[inline]
     pub fn code(self) -> &'static str {
         match self {
             Self::ActionOffline => "ActionOffline",
@@ -221,6 +223,7 @@ impl CommonCode {
         }
     }
     /// How the client may retry the code; `None`: never.
+    #[inline]
     pub fn retry_kind(self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         match self {
             Self::RequestLimitExceeded
@@ -249,6 +252,7 @@ pub struct CommonCodeError {
 impl CommonCodeError {
     /// A common error of `kind`; for mocks and tests. The metadata's code should be
     /// `kind.code()`.
+    #[inline]
     pub fn new(
         kind: CommonCode,
         metadata: crate::runtime::error::ErrorMetadata,
@@ -256,25 +260,30 @@ impl CommonCodeError {
         CommonCodeError { kind, metadata }
     }
     /// Which common code it is.
+    #[inline]
     pub fn kind(&self) -> CommonCode {
         self.kind
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         &self.metadata
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it.
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata.signed_by.as_ref()
     }
+    #[inline]
     pub(crate) fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         &mut self.metadata
     }
 }
 impl ::core::fmt::Display for CommonCodeError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(&self.metadata, f)
     }

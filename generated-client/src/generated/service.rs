@@ -10,27 +10,32 @@ pub(crate) static IDENTITY: crate::runtime::service::ServiceIdentity = crate::ru
     .with_endpoint_env("TENCENTCLOUD_IAI_ENDPOINT");
 impl crate::Config {
     /// A builder for a client of this service; only credentials are required.
+    #[inline]
     pub fn builder() -> crate::ConfigBuilder {
         crate::ConfigBuilder::for_service(&IDENTITY)
     }
     /// Configuration from the environment, for this service: see
     /// [`ConfigBuilder::from_env`](crate::ConfigBuilder::from_env).
+    #[inline]
     pub fn from_env() -> ::core::result::Result<crate::Config, crate::ConfigError> {
         Self::builder().from_env()?.build()
     }
 }
 impl crate::Endpoint {
     /// `https://iai.intl.tencentcloudapi.com/`: The international site; the default.
+    #[inline]
     pub fn international() -> Self {
         Self::https("iai.intl.tencentcloudapi.com")
     }
     /// `https://iai.tencentcloudapi.com/`: The Chinese mainland site.
+    #[inline]
     pub fn mainland_china() -> Self {
         Self::https("iai.tencentcloudapi.com")
     }
 }
 /// The service's default endpoint.
 impl ::core::default::Default for crate::Endpoint {
+    #[inline]
     fn default() -> Self {
         Self::https("iai.intl.tencentcloudapi.com")
     }

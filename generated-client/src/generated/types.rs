@@ -13,6 +13,7 @@ pub struct AttributeItem {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for AttributeItem {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -30,6 +31,7 @@ impl crate::runtime::wire::WireStruct for AttributeItem {
     const FIELDS: &'static [&'static str] = &["Type", "Probability"];
     const REQUIRED: &'static [usize] = &[0, 1];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -41,11 +43,13 @@ impl crate::runtime::wire::WireStruct for AttributeItem {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AttributeItem {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -54,6 +58,7 @@ impl<'de> ::serde::Deserialize<'de> for AttributeItem {
 }
 impl AttributeItem {
     /// Starts a [`AttributeItemBuilder`](builders::AttributeItemBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::AttributeItemBuilder {
         <builders::AttributeItemBuilder>::default()
     }
@@ -97,6 +102,7 @@ pub struct Candidate {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for Candidate {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -146,6 +152,7 @@ impl crate::runtime::wire::WireStruct for Candidate {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -161,11 +168,13 @@ impl crate::runtime::wire::WireStruct for Candidate {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Candidate {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -174,6 +183,7 @@ impl<'de> ::serde::Deserialize<'de> for Candidate {
 }
 impl Candidate {
     /// Starts a [`CandidateBuilder`](builders::CandidateBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::CandidateBuilder {
         <builders::CandidateBuilder>::default()
     }
@@ -222,6 +232,7 @@ pub struct DenseFaceShape {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for DenseFaceShape {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -276,6 +287,7 @@ impl crate::runtime::wire::WireStruct for DenseFaceShape {
         0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
     ];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -303,11 +315,13 @@ impl crate::runtime::wire::WireStruct for DenseFaceShape {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DenseFaceShape {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -316,6 +330,7 @@ impl<'de> ::serde::Deserialize<'de> for DenseFaceShape {
 }
 impl DenseFaceShape {
     /// Starts a [`DenseFaceShapeBuilder`](builders::DenseFaceShapeBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::DenseFaceShapeBuilder {
         <builders::DenseFaceShapeBuilder>::default()
     }
@@ -340,6 +355,7 @@ pub struct Eye {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for Eye {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -364,6 +380,7 @@ impl crate::runtime::wire::WireStruct for Eye {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -377,11 +394,13 @@ impl crate::runtime::wire::WireStruct for Eye {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Eye {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -390,6 +409,7 @@ impl<'de> ::serde::Deserialize<'de> for Eye {
 }
 impl Eye {
     /// Starts a [`EyeBuilder`](builders::EyeBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::EyeBuilder {
         <builders::EyeBuilder>::default()
     }
@@ -411,6 +431,7 @@ pub struct Eyebrow {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for Eyebrow {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -433,6 +454,7 @@ impl crate::runtime::wire::WireStruct for Eyebrow {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -445,11 +467,13 @@ impl crate::runtime::wire::WireStruct for Eyebrow {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Eyebrow {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -458,6 +482,7 @@ impl<'de> ::serde::Deserialize<'de> for Eyebrow {
 }
 impl Eyebrow {
     /// Starts a [`EyebrowBuilder`](builders::EyebrowBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::EyebrowBuilder {
         <builders::EyebrowBuilder>::default()
     }
@@ -510,6 +535,7 @@ pub struct FaceAttributesInfo {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for FaceAttributesInfo {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -570,6 +596,7 @@ impl crate::runtime::wire::WireStruct for FaceAttributesInfo {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 7];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -591,11 +618,13 @@ impl crate::runtime::wire::WireStruct for FaceAttributesInfo {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FaceAttributesInfo {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -604,6 +633,7 @@ impl<'de> ::serde::Deserialize<'de> for FaceAttributesInfo {
 }
 impl FaceAttributesInfo {
     /// Starts a [`FaceAttributesInfoBuilder`](builders::FaceAttributesInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::FaceAttributesInfoBuilder {
         <builders::FaceAttributesInfoBuilder>::default()
     }
@@ -675,6 +705,7 @@ pub struct FaceDetailAttributesInfo {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for FaceDetailAttributesInfo {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -725,6 +756,7 @@ impl crate::runtime::wire::WireStruct for FaceDetailAttributesInfo {
         0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
     ];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -750,11 +782,13 @@ impl crate::runtime::wire::WireStruct for FaceDetailAttributesInfo {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FaceDetailAttributesInfo {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -763,6 +797,7 @@ impl<'de> ::serde::Deserialize<'de> for FaceDetailAttributesInfo {
 }
 impl FaceDetailAttributesInfo {
     /// Starts a [`FaceDetailAttributesInfoBuilder`](builders::FaceDetailAttributesInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::FaceDetailAttributesInfoBuilder {
         <builders::FaceDetailAttributesInfoBuilder>::default()
     }
@@ -783,6 +818,7 @@ pub struct FaceDetailInfo {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for FaceDetailInfo {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -804,6 +840,7 @@ impl crate::runtime::wire::WireStruct for FaceDetailInfo {
     const FIELDS: &'static [&'static str] = &["FaceRect", "FaceDetailAttributesInfo"];
     const REQUIRED: &'static [usize] = &[0, 1];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -815,11 +852,13 @@ impl crate::runtime::wire::WireStruct for FaceDetailInfo {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FaceDetailInfo {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -828,6 +867,7 @@ impl<'de> ::serde::Deserialize<'de> for FaceDetailInfo {
 }
 impl FaceDetailInfo {
     /// Starts a [`FaceDetailInfoBuilder`](builders::FaceDetailInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::FaceDetailInfoBuilder {
         <builders::FaceDetailInfoBuilder>::default()
     }
@@ -861,6 +901,7 @@ pub struct FaceHairAttributesInfo {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for FaceHairAttributesInfo {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -895,6 +936,7 @@ impl crate::runtime::wire::WireStruct for FaceHairAttributesInfo {
     const FIELDS: &'static [&'static str] = &["Length", "Bang", "Color"];
     const REQUIRED: &'static [usize] = &[];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -907,11 +949,13 @@ impl crate::runtime::wire::WireStruct for FaceHairAttributesInfo {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FaceHairAttributesInfo {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -920,6 +964,7 @@ impl<'de> ::serde::Deserialize<'de> for FaceHairAttributesInfo {
 }
 impl FaceHairAttributesInfo {
     /// Starts a [`FaceHairAttributesInfoBuilder`](builders::FaceHairAttributesInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::FaceHairAttributesInfoBuilder {
         <builders::FaceHairAttributesInfoBuilder>::default()
     }
@@ -952,6 +997,7 @@ pub struct FaceInfo {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for FaceInfo {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -989,6 +1035,7 @@ impl crate::runtime::wire::WireStruct for FaceInfo {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -1004,11 +1051,13 @@ impl crate::runtime::wire::WireStruct for FaceInfo {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FaceInfo {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -1017,6 +1066,7 @@ impl<'de> ::serde::Deserialize<'de> for FaceInfo {
 }
 impl FaceInfo {
     /// Starts a [`FaceInfoBuilder`](builders::FaceInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::FaceInfoBuilder {
         <builders::FaceInfoBuilder>::default()
     }
@@ -1065,6 +1115,7 @@ pub struct FaceQualityCompleteness {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for FaceQualityCompleteness {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1121,6 +1172,7 @@ impl crate::runtime::wire::WireStruct for FaceQualityCompleteness {
     ];
     const REQUIRED: &'static [usize] = &[];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -1136,11 +1188,13 @@ impl crate::runtime::wire::WireStruct for FaceQualityCompleteness {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FaceQualityCompleteness {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -1149,6 +1203,7 @@ impl<'de> ::serde::Deserialize<'de> for FaceQualityCompleteness {
 }
 impl FaceQualityCompleteness {
     /// Starts a [`FaceQualityCompletenessBuilder`](builders::FaceQualityCompletenessBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::FaceQualityCompletenessBuilder {
         <builders::FaceQualityCompletenessBuilder>::default()
     }
@@ -1188,6 +1243,7 @@ pub struct FaceQualityInfo {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for FaceQualityInfo {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1236,6 +1292,7 @@ impl crate::runtime::wire::WireStruct for FaceQualityInfo {
     ];
     const REQUIRED: &'static [usize] = &[];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -1249,11 +1306,13 @@ impl crate::runtime::wire::WireStruct for FaceQualityInfo {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FaceQualityInfo {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -1262,6 +1321,7 @@ impl<'de> ::serde::Deserialize<'de> for FaceQualityInfo {
 }
 impl FaceQualityInfo {
     /// Starts a [`FaceQualityInfoBuilder`](builders::FaceQualityInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::FaceQualityInfoBuilder {
         <builders::FaceQualityInfoBuilder>::default()
     }
@@ -1286,6 +1346,7 @@ pub struct FaceRect {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for FaceRect {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1305,6 +1366,7 @@ impl crate::runtime::wire::WireStruct for FaceRect {
     const FIELDS: &'static [&'static str] = &["X", "Y", "Width", "Height"];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -1318,11 +1380,13 @@ impl crate::runtime::wire::WireStruct for FaceRect {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FaceRect {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -1331,6 +1395,7 @@ impl<'de> ::serde::Deserialize<'de> for FaceRect {
 }
 impl FaceRect {
     /// Starts a [`FaceRectBuilder`](builders::FaceRectBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::FaceRectBuilder {
         <builders::FaceRectBuilder>::default()
     }
@@ -1361,6 +1426,7 @@ pub struct FaceShape {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for FaceShape {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1395,6 +1461,7 @@ impl crate::runtime::wire::WireStruct for FaceShape {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 7, 8];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -1413,11 +1480,13 @@ impl crate::runtime::wire::WireStruct for FaceShape {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for FaceShape {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -1426,6 +1495,7 @@ impl<'de> ::serde::Deserialize<'de> for FaceShape {
 }
 impl FaceShape {
     /// Starts a [`FaceShapeBuilder`](builders::FaceShapeBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::FaceShapeBuilder {
         <builders::FaceShapeBuilder>::default()
     }
@@ -1442,6 +1512,7 @@ pub struct GroupCandidate {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for GroupCandidate {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1459,6 +1530,7 @@ impl crate::runtime::wire::WireStruct for GroupCandidate {
     const FIELDS: &'static [&'static str] = &["GroupId", "Candidates"];
     const REQUIRED: &'static [usize] = &[0, 1];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -1470,11 +1542,13 @@ impl crate::runtime::wire::WireStruct for GroupCandidate {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GroupCandidate {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -1483,6 +1557,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupCandidate {
 }
 impl GroupCandidate {
     /// Starts a [`GroupCandidateBuilder`](builders::GroupCandidateBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::GroupCandidateBuilder {
         <builders::GroupCandidateBuilder>::default()
     }
@@ -1498,6 +1573,7 @@ pub struct GroupExDescriptionInfo {
     pub group_ex_description: ::std::string::String,
 }
 impl ::serde::Serialize for GroupExDescriptionInfo {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1524,6 +1600,7 @@ impl crate::runtime::wire::WireStruct for GroupExDescriptionInfo {
     ];
     const REQUIRED: &'static [usize] = &[0, 1];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -1535,6 +1612,7 @@ impl crate::runtime::wire::WireStruct for GroupExDescriptionInfo {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
@@ -1542,6 +1620,7 @@ impl crate::runtime::wire::WireStruct for GroupExDescriptionInfo {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for GroupExDescriptionInfo {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -1550,6 +1629,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupExDescriptionInfo {
 }
 impl GroupExDescriptionInfo {
     /// Starts a [`GroupExDescriptionInfoBuilder`](builders::GroupExDescriptionInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::GroupExDescriptionInfoBuilder {
         <builders::GroupExDescriptionInfoBuilder>::default()
     }
@@ -1602,6 +1682,7 @@ pub struct GroupInfo {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for GroupInfo {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1663,6 +1744,7 @@ impl crate::runtime::wire::WireStruct for GroupInfo {
     ];
     const REQUIRED: &'static [usize] = &[0, 1];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -1679,11 +1761,13 @@ impl crate::runtime::wire::WireStruct for GroupInfo {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GroupInfo {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -1692,16 +1776,19 @@ impl<'de> ::serde::Deserialize<'de> for GroupInfo {
 }
 impl GroupInfo {
     /// Starts a [`GroupInfoBuilder`](builders::GroupInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::GroupInfoBuilder {
         <builders::GroupInfoBuilder>::default()
     }
 }
 impl GroupInfo {
     /// `CreationTimestamp` (in milliseconds since the UNIX epoch) as a `SystemTime`. A value before the epoch gives the epoch, one after the year 9999 its last second; the raw field keeps the value as sent.
+    #[inline]
     pub fn creation_time(&self) -> ::core::option::Option<::std::time::SystemTime> {
         self.creation_timestamp.map(|value| crate::runtime::time::from_unix(value, 1000))
     }
     /// `UpdateTimestamp` (in milliseconds since the UNIX epoch) as a `SystemTime`. A value before the epoch gives the epoch, one after the year 9999 its last second; the raw field keeps the value as sent.
+    #[inline]
     pub fn update_time(&self) -> ::core::option::Option<::std::time::SystemTime> {
         self.update_timestamp.map(|value| crate::runtime::time::from_unix(value, 1000))
     }
@@ -1723,6 +1810,7 @@ pub struct Hair {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for Hair {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1741,6 +1829,7 @@ impl crate::runtime::wire::WireStruct for Hair {
     const FIELDS: &'static [&'static str] = &["Length", "Bang", "Color"];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -1753,11 +1842,13 @@ impl crate::runtime::wire::WireStruct for Hair {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Hair {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -1766,6 +1857,7 @@ impl<'de> ::serde::Deserialize<'de> for Hair {
 }
 impl Hair {
     /// Starts a [`HairBuilder`](builders::HairBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::HairBuilder {
         <builders::HairBuilder>::default()
     }
@@ -1784,6 +1876,7 @@ pub struct Hat {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for Hat {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1801,6 +1894,7 @@ impl crate::runtime::wire::WireStruct for Hat {
     const FIELDS: &'static [&'static str] = &["Style", "Color"];
     const REQUIRED: &'static [usize] = &[0, 1];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -1812,11 +1906,13 @@ impl crate::runtime::wire::WireStruct for Hat {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Hat {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -1825,6 +1921,7 @@ impl<'de> ::serde::Deserialize<'de> for Hat {
 }
 impl Hat {
     /// Starts a [`HatBuilder`](builders::HatBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::HatBuilder {
         <builders::HatBuilder>::default()
     }
@@ -1843,6 +1940,7 @@ pub struct HeadPose {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for HeadPose {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1861,6 +1959,7 @@ impl crate::runtime::wire::WireStruct for HeadPose {
     const FIELDS: &'static [&'static str] = &["Pitch", "Yaw", "Roll"];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -1873,11 +1972,13 @@ impl crate::runtime::wire::WireStruct for HeadPose {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for HeadPose {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -1886,6 +1987,7 @@ impl<'de> ::serde::Deserialize<'de> for HeadPose {
 }
 impl HeadPose {
     /// Starts a [`HeadPoseBuilder`](builders::HeadPoseBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::HeadPoseBuilder {
         <builders::HeadPoseBuilder>::default()
     }
@@ -1901,6 +2003,7 @@ pub struct Mouth {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for Mouth {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1917,6 +2020,7 @@ impl crate::runtime::wire::WireStruct for Mouth {
     const FIELDS: &'static [&'static str] = &["MouthOpen"];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -1926,11 +2030,13 @@ impl crate::runtime::wire::WireStruct for Mouth {
         partial.mouth_open = map.next_value()?;
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Mouth {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -1939,6 +2045,7 @@ impl<'de> ::serde::Deserialize<'de> for Mouth {
 }
 impl Mouth {
     /// Starts a [`MouthBuilder`](builders::MouthBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::MouthBuilder {
         <builders::MouthBuilder>::default()
     }
@@ -1954,6 +2061,7 @@ pub struct PersonExDescriptionInfo {
     pub person_ex_description: ::std::string::String,
 }
 impl ::serde::Serialize for PersonExDescriptionInfo {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1980,6 +2088,7 @@ impl crate::runtime::wire::WireStruct for PersonExDescriptionInfo {
     ];
     const REQUIRED: &'static [usize] = &[0, 1];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -1991,6 +2100,7 @@ impl crate::runtime::wire::WireStruct for PersonExDescriptionInfo {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
@@ -1998,6 +2108,7 @@ impl crate::runtime::wire::WireStruct for PersonExDescriptionInfo {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for PersonExDescriptionInfo {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -2006,6 +2117,7 @@ impl<'de> ::serde::Deserialize<'de> for PersonExDescriptionInfo {
 }
 impl PersonExDescriptionInfo {
     /// Starts a [`PersonExDescriptionInfoBuilder`](builders::PersonExDescriptionInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::PersonExDescriptionInfoBuilder {
         <builders::PersonExDescriptionInfoBuilder>::default()
     }
@@ -2022,6 +2134,7 @@ pub struct PersonGroupInfo {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for PersonGroupInfo {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -2039,6 +2152,7 @@ impl crate::runtime::wire::WireStruct for PersonGroupInfo {
     const FIELDS: &'static [&'static str] = &["GroupId", "PersonExDescriptions"];
     const REQUIRED: &'static [usize] = &[0, 1];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -2050,11 +2164,13 @@ impl crate::runtime::wire::WireStruct for PersonGroupInfo {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PersonGroupInfo {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -2063,6 +2179,7 @@ impl<'de> ::serde::Deserialize<'de> for PersonGroupInfo {
 }
 impl PersonGroupInfo {
     /// Starts a [`PersonGroupInfoBuilder`](builders::PersonGroupInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::PersonGroupInfoBuilder {
         <builders::PersonGroupInfoBuilder>::default()
     }
@@ -2092,6 +2209,7 @@ pub struct PersonInfo {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for PersonInfo {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -2120,6 +2238,7 @@ impl crate::runtime::wire::WireStruct for PersonInfo {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -2135,11 +2254,13 @@ impl crate::runtime::wire::WireStruct for PersonInfo {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PersonInfo {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -2148,12 +2269,14 @@ impl<'de> ::serde::Deserialize<'de> for PersonInfo {
 }
 impl PersonInfo {
     /// Starts a [`PersonInfoBuilder`](builders::PersonInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::PersonInfoBuilder {
         <builders::PersonInfoBuilder>::default()
     }
 }
 impl PersonInfo {
     /// `CreationTimestamp` (in milliseconds since the UNIX epoch) as a `SystemTime`. A value before the epoch gives the epoch, one after the year 9999 its last second; the raw field keeps the value as sent.
+    #[inline]
     pub fn creation_time(&self) -> ::std::time::SystemTime {
         crate::runtime::time::from_unix(self.creation_timestamp, 1000)
     }
@@ -2170,6 +2293,7 @@ pub struct Point {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for Point {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -2187,6 +2311,7 @@ impl crate::runtime::wire::WireStruct for Point {
     const FIELDS: &'static [&'static str] = &["X", "Y"];
     const REQUIRED: &'static [usize] = &[0, 1];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -2198,11 +2323,13 @@ impl crate::runtime::wire::WireStruct for Point {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Point {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -2211,6 +2338,7 @@ impl<'de> ::serde::Deserialize<'de> for Point {
 }
 impl Point {
     /// Starts a [`PointBuilder`](builders::PointBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::PointBuilder {
         <builders::PointBuilder>::default()
     }
@@ -2231,6 +2359,7 @@ pub struct Result {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for Result {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -2249,6 +2378,7 @@ impl crate::runtime::wire::WireStruct for Result {
     const FIELDS: &'static [&'static str] = &["Candidates", "FaceRect", "RetCode"];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -2261,11 +2391,13 @@ impl crate::runtime::wire::WireStruct for Result {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Result {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -2274,6 +2406,7 @@ impl<'de> ::serde::Deserialize<'de> for Result {
 }
 impl Result {
     /// Starts a [`ResultBuilder`](builders::ResultBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::ResultBuilder {
         <builders::ResultBuilder>::default()
     }
@@ -2295,6 +2428,7 @@ pub struct ResultsReturnsByGroup {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for ResultsReturnsByGroup {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -2313,6 +2447,7 @@ impl crate::runtime::wire::WireStruct for ResultsReturnsByGroup {
     const FIELDS: &'static [&'static str] = &["FaceRect", "GroupCandidates", "RetCode"];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -2325,11 +2460,13 @@ impl crate::runtime::wire::WireStruct for ResultsReturnsByGroup {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResultsReturnsByGroup {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -2338,6 +2475,7 @@ impl<'de> ::serde::Deserialize<'de> for ResultsReturnsByGroup {
 }
 impl ResultsReturnsByGroup {
     /// Starts a [`ResultsReturnsByGroupBuilder`](builders::ResultsReturnsByGroupBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::ResultsReturnsByGroupBuilder {
         <builders::ResultsReturnsByGroupBuilder>::default()
     }
@@ -2373,6 +2511,7 @@ pub struct UpgradeJobInfo {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for UpgradeJobInfo {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -2401,6 +2540,7 @@ impl crate::runtime::wire::WireStruct for UpgradeJobInfo {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -2416,11 +2556,13 @@ impl crate::runtime::wire::WireStruct for UpgradeJobInfo {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpgradeJobInfo {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -2429,12 +2571,14 @@ impl<'de> ::serde::Deserialize<'de> for UpgradeJobInfo {
 }
 impl UpgradeJobInfo {
     /// Starts a [`UpgradeJobInfoBuilder`](builders::UpgradeJobInfoBuilder): every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> builders::UpgradeJobInfoBuilder {
         <builders::UpgradeJobInfoBuilder>::default()
     }
 }
 impl UpgradeJobInfo {
     /// `StartTime` (in milliseconds since the UNIX epoch) as a `SystemTime`. A value before the epoch gives the epoch, one after the year 9999 its last second; the raw field keeps the value as sent.
+    #[inline]
     pub fn start_time_system_time(&self) -> ::std::time::SystemTime {
         crate::runtime::time::from_unix(self.start_time, 1000)
     }
@@ -2465,18 +2609,22 @@ impl FaceModelVersion {
     /// Every documented value, in the order of the docs (for help texts and checks).
     pub const KNOWN: &'static [Self] = &[Self::V2_0, Self::V3_0];
     /// Whether the value is one of the documented constants.
+    #[inline]
     pub fn is_known(&self) -> bool {
         self.name().is_some()
     }
     /// Any value, documented or not.
+    #[inline]
     pub const fn from_static(value: &'static str) -> Self {
         Self(::std::borrow::Cow::Borrowed(value))
     }
     /// The value as it is on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The constant's name (`"V3_0"`) for a documented value; `None` for any other.
+    #[inline]
     pub fn name(&self) -> ::core::option::Option<&'static str> {
         match &*self.0 {
             "2.0" => ::core::option::Option::Some("V2_0"),
@@ -2486,36 +2634,43 @@ impl FaceModelVersion {
     }
 }
 impl ::core::convert::From<&str> for FaceModelVersion {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(::std::borrow::Cow::Owned(value.to_owned()))
     }
 }
 impl ::core::convert::From<::std::string::String> for FaceModelVersion {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         Self(::std::borrow::Cow::Owned(value))
     }
 }
 impl ::core::convert::From<FaceModelVersion> for ::std::string::String {
+    #[inline]
     fn from(value: FaceModelVersion) -> Self {
         value.0.into_owned()
     }
 }
 impl ::core::convert::AsRef<str> for FaceModelVersion {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::core::cmp::PartialEq<str> for FaceModelVersion {
+    #[inline]
     fn eq(&self, other: &str) -> bool {
         *self.0 == *other
     }
 }
 impl ::core::cmp::PartialEq<&str> for FaceModelVersion {
+    #[inline]
     fn eq(&self, other: &&str) -> bool {
         *self.0 == **other
     }
 }
 impl ::core::fmt::Debug for FaceModelVersion {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
@@ -2531,6 +2686,7 @@ impl ::core::fmt::Debug for FaceModelVersion {
 /// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
 /// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for FaceModelVersion {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(&self.0, f)
     }
@@ -2562,18 +2718,22 @@ impl Gender {
     /// Every documented value, in the order of the docs (for help texts and checks).
     pub const KNOWN: &'static [Self] = &[Self::EMPTY, Self::MALE, Self::FEMALE];
     /// Whether the value is one of the documented constants.
+    #[inline]
     pub fn is_known(&self) -> bool {
         self.name().is_some()
     }
     /// Any value, documented or not.
+    #[inline]
     pub const fn from_i64(value: i64) -> Self {
         Self(value)
     }
     /// The value as it is on the wire.
+    #[inline]
     pub const fn as_i64(&self) -> i64 {
         self.0
     }
     /// The constant's name (`"MALE"`) for a documented value; `None` for any other.
+    #[inline]
     pub const fn name(&self) -> ::core::option::Option<&'static str> {
         match self.0 {
             0 => ::core::option::Option::Some("EMPTY"),
@@ -2584,21 +2744,25 @@ impl Gender {
     }
 }
 impl ::core::convert::From<i64> for Gender {
+    #[inline]
     fn from(value: i64) -> Self {
         Self(value)
     }
 }
 impl ::core::convert::From<Gender> for i64 {
+    #[inline]
     fn from(value: Gender) -> Self {
         value.0
     }
 }
 impl ::core::cmp::PartialEq<i64> for Gender {
+    #[inline]
     fn eq(&self, other: &i64) -> bool {
         self.0 == *other
     }
 }
 impl ::core::fmt::Debug for Gender {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
@@ -2614,6 +2778,7 @@ impl ::core::fmt::Debug for Gender {
 /// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
 /// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for Gender {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(&self.0, f)
     }
@@ -2656,18 +2821,22 @@ impl QualityControl {
         Self::VERY_HIGH,
     ];
     /// Whether the value is one of the documented constants.
+    #[inline]
     pub fn is_known(&self) -> bool {
         self.name().is_some()
     }
     /// Any value, documented or not.
+    #[inline]
     pub const fn from_i64(value: i64) -> Self {
         Self(value)
     }
     /// The value as it is on the wire.
+    #[inline]
     pub const fn as_i64(&self) -> i64 {
         self.0
     }
     /// The constant's name (`"MALE"`) for a documented value; `None` for any other.
+    #[inline]
     pub const fn name(&self) -> ::core::option::Option<&'static str> {
         match self.0 {
             0 => ::core::option::Option::Some("NO_CONTROL"),
@@ -2680,21 +2849,25 @@ impl QualityControl {
     }
 }
 impl ::core::convert::From<i64> for QualityControl {
+    #[inline]
     fn from(value: i64) -> Self {
         Self(value)
     }
 }
 impl ::core::convert::From<QualityControl> for i64 {
+    #[inline]
     fn from(value: QualityControl) -> Self {
         value.0
     }
 }
 impl ::core::cmp::PartialEq<i64> for QualityControl {
+    #[inline]
     fn eq(&self, other: &i64) -> bool {
         self.0 == *other
     }
 }
 impl ::core::fmt::Debug for QualityControl {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
@@ -2710,6 +2883,7 @@ impl ::core::fmt::Debug for QualityControl {
 /// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
 /// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for QualityControl {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(&self.0, f)
     }
@@ -2740,18 +2914,22 @@ impl YesNo {
     /// Every documented value, in the order of the docs (for help texts and checks).
     pub const KNOWN: &'static [Self] = &[Self::NO, Self::YES];
     /// Whether the value is one of the documented constants.
+    #[inline]
     pub fn is_known(&self) -> bool {
         self.name().is_some()
     }
     /// Any value, documented or not.
+    #[inline]
     pub const fn from_i64(value: i64) -> Self {
         Self(value)
     }
     /// The value as it is on the wire.
+    #[inline]
     pub const fn as_i64(&self) -> i64 {
         self.0
     }
     /// The constant's name (`"MALE"`) for a documented value; `None` for any other.
+    #[inline]
     pub const fn name(&self) -> ::core::option::Option<&'static str> {
         match self.0 {
             0 => ::core::option::Option::Some("NO"),
@@ -2761,21 +2939,25 @@ impl YesNo {
     }
 }
 impl ::core::convert::From<i64> for YesNo {
+    #[inline]
     fn from(value: i64) -> Self {
         Self(value)
     }
 }
 impl ::core::convert::From<YesNo> for i64 {
+    #[inline]
     fn from(value: YesNo) -> Self {
         value.0
     }
 }
 impl ::core::cmp::PartialEq<i64> for YesNo {
+    #[inline]
     fn eq(&self, other: &i64) -> bool {
         self.0 == *other
     }
 }
 impl ::core::fmt::Debug for YesNo {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
@@ -2791,6 +2973,7 @@ impl ::core::fmt::Debug for YesNo {
 /// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
 /// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for YesNo {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(&self.0, f)
     }
@@ -2820,18 +3003,22 @@ impl DetectionMode {
     /// Every documented value, in the order of the docs (for help texts and checks).
     pub const KNOWN: &'static [Self] = &[Self::ALL_FACES, Self::LARGEST_FACE];
     /// Whether the value is one of the documented constants.
+    #[inline]
     pub fn is_known(&self) -> bool {
         self.name().is_some()
     }
     /// Any value, documented or not.
+    #[inline]
     pub const fn from_i64(value: i64) -> Self {
         Self(value)
     }
     /// The value as it is on the wire.
+    #[inline]
     pub const fn as_i64(&self) -> i64 {
         self.0
     }
     /// The constant's name (`"MALE"`) for a documented value; `None` for any other.
+    #[inline]
     pub const fn name(&self) -> ::core::option::Option<&'static str> {
         match self.0 {
             0 => ::core::option::Option::Some("ALL_FACES"),
@@ -2841,21 +3028,25 @@ impl DetectionMode {
     }
 }
 impl ::core::convert::From<i64> for DetectionMode {
+    #[inline]
     fn from(value: i64) -> Self {
         Self(value)
     }
 }
 impl ::core::convert::From<DetectionMode> for i64 {
+    #[inline]
     fn from(value: DetectionMode) -> Self {
         value.0
     }
 }
 impl ::core::cmp::PartialEq<i64> for DetectionMode {
+    #[inline]
     fn eq(&self, other: &i64) -> bool {
         self.0 == *other
     }
 }
 impl ::core::fmt::Debug for DetectionMode {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
@@ -2871,6 +3062,7 @@ impl ::core::fmt::Debug for DetectionMode {
 /// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
 /// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for DetectionMode {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(&self.0, f)
     }
@@ -2900,18 +3092,22 @@ impl FaceMatchingStrategy {
     /// Every documented value, in the order of the docs (for help texts and checks).
     pub const KNOWN: &'static [Self] = &[Self::HIGHEST_CONFIDENCE, Self::LARGEST_AREA];
     /// Whether the value is one of the documented constants.
+    #[inline]
     pub fn is_known(&self) -> bool {
         self.name().is_some()
     }
     /// Any value, documented or not.
+    #[inline]
     pub const fn from_i64(value: i64) -> Self {
         Self(value)
     }
     /// The value as it is on the wire.
+    #[inline]
     pub const fn as_i64(&self) -> i64 {
         self.0
     }
     /// The constant's name (`"MALE"`) for a documented value; `None` for any other.
+    #[inline]
     pub const fn name(&self) -> ::core::option::Option<&'static str> {
         match self.0 {
             0 => ::core::option::Option::Some("HIGHEST_CONFIDENCE"),
@@ -2921,21 +3117,25 @@ impl FaceMatchingStrategy {
     }
 }
 impl ::core::convert::From<i64> for FaceMatchingStrategy {
+    #[inline]
     fn from(value: i64) -> Self {
         Self(value)
     }
 }
 impl ::core::convert::From<FaceMatchingStrategy> for i64 {
+    #[inline]
     fn from(value: FaceMatchingStrategy) -> Self {
         value.0
     }
 }
 impl ::core::cmp::PartialEq<i64> for FaceMatchingStrategy {
+    #[inline]
     fn eq(&self, other: &i64) -> bool {
         self.0 == *other
     }
 }
 impl ::core::fmt::Debug for FaceMatchingStrategy {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
@@ -2951,6 +3151,7 @@ impl ::core::fmt::Debug for FaceMatchingStrategy {
 /// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
 /// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for FaceMatchingStrategy {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(&self.0, f)
     }
@@ -2994,18 +3195,22 @@ impl UniquePersonControl {
         Self::VERY_HIGH,
     ];
     /// Whether the value is one of the documented constants.
+    #[inline]
     pub fn is_known(&self) -> bool {
         self.name().is_some()
     }
     /// Any value, documented or not.
+    #[inline]
     pub const fn from_i64(value: i64) -> Self {
         Self(value)
     }
     /// The value as it is on the wire.
+    #[inline]
     pub const fn as_i64(&self) -> i64 {
         self.0
     }
     /// The constant's name (`"MALE"`) for a documented value; `None` for any other.
+    #[inline]
     pub const fn name(&self) -> ::core::option::Option<&'static str> {
         match self.0 {
             0 => ::core::option::Option::Some("NO_CHECK"),
@@ -3018,21 +3223,25 @@ impl UniquePersonControl {
     }
 }
 impl ::core::convert::From<i64> for UniquePersonControl {
+    #[inline]
     fn from(value: i64) -> Self {
         Self(value)
     }
 }
 impl ::core::convert::From<UniquePersonControl> for i64 {
+    #[inline]
     fn from(value: UniquePersonControl) -> Self {
         value.0
     }
 }
 impl ::core::cmp::PartialEq<i64> for UniquePersonControl {
+    #[inline]
     fn eq(&self, other: &i64) -> bool {
         self.0 == *other
     }
 }
 impl ::core::fmt::Debug for UniquePersonControl {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
@@ -3048,6 +3257,7 @@ impl ::core::fmt::Debug for UniquePersonControl {
 /// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
 /// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for UniquePersonControl {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(&self.0, f)
     }
@@ -3086,18 +3296,22 @@ impl UpgradeJobStatus {
         Self::UPGRADE_FAILED,
     ];
     /// Whether the value is one of the documented constants.
+    #[inline]
     pub fn is_known(&self) -> bool {
         self.name().is_some()
     }
     /// Any value, documented or not.
+    #[inline]
     pub const fn from_i64(value: i64) -> Self {
         Self(value)
     }
     /// The value as it is on the wire.
+    #[inline]
     pub const fn as_i64(&self) -> i64 {
         self.0
     }
     /// The constant's name (`"MALE"`) for a documented value; `None` for any other.
+    #[inline]
     pub const fn name(&self) -> ::core::option::Option<&'static str> {
         match self.0 {
             0 => ::core::option::Option::Some("UPGRADING"),
@@ -3109,21 +3323,25 @@ impl UpgradeJobStatus {
     }
 }
 impl ::core::convert::From<i64> for UpgradeJobStatus {
+    #[inline]
     fn from(value: i64) -> Self {
         Self(value)
     }
 }
 impl ::core::convert::From<UpgradeJobStatus> for i64 {
+    #[inline]
     fn from(value: UpgradeJobStatus) -> Self {
         value.0
     }
 }
 impl ::core::cmp::PartialEq<i64> for UpgradeJobStatus {
+    #[inline]
     fn eq(&self, other: &i64) -> bool {
         self.0 == *other
     }
 }
 impl ::core::fmt::Debug for UpgradeJobStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
@@ -3139,6 +3357,7 @@ impl ::core::fmt::Debug for UpgradeJobStatus {
 /// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
 /// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for UpgradeJobStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(&self.0, f)
     }
@@ -3180,18 +3399,22 @@ impl HairLength {
         Self::BRAID,
     ];
     /// Whether the value is one of the documented constants.
+    #[inline]
     pub fn is_known(&self) -> bool {
         self.name().is_some()
     }
     /// Any value, documented or not.
+    #[inline]
     pub const fn from_i64(value: i64) -> Self {
         Self(value)
     }
     /// The value as it is on the wire.
+    #[inline]
     pub const fn as_i64(&self) -> i64 {
         self.0
     }
     /// The constant's name (`"MALE"`) for a documented value; `None` for any other.
+    #[inline]
     pub const fn name(&self) -> ::core::option::Option<&'static str> {
         match self.0 {
             0 => ::core::option::Option::Some("SHAVED_HEAD"),
@@ -3204,21 +3427,25 @@ impl HairLength {
     }
 }
 impl ::core::convert::From<i64> for HairLength {
+    #[inline]
     fn from(value: i64) -> Self {
         Self(value)
     }
 }
 impl ::core::convert::From<HairLength> for i64 {
+    #[inline]
     fn from(value: HairLength) -> Self {
         value.0
     }
 }
 impl ::core::cmp::PartialEq<i64> for HairLength {
+    #[inline]
     fn eq(&self, other: &i64) -> bool {
         self.0 == *other
     }
 }
 impl ::core::fmt::Debug for HairLength {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
@@ -3234,6 +3461,7 @@ impl ::core::fmt::Debug for HairLength {
 /// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
 /// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for HairLength {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(&self.0, f)
     }
@@ -3264,18 +3492,22 @@ impl HairBang {
     /// Every documented value, in the order of the docs (for help texts and checks).
     pub const KNOWN: &'static [Self] = &[Self::WITH_BANGS, Self::NO_BANGS];
     /// Whether the value is one of the documented constants.
+    #[inline]
     pub fn is_known(&self) -> bool {
         self.name().is_some()
     }
     /// Any value, documented or not.
+    #[inline]
     pub const fn from_i64(value: i64) -> Self {
         Self(value)
     }
     /// The value as it is on the wire.
+    #[inline]
     pub const fn as_i64(&self) -> i64 {
         self.0
     }
     /// The constant's name (`"MALE"`) for a documented value; `None` for any other.
+    #[inline]
     pub const fn name(&self) -> ::core::option::Option<&'static str> {
         match self.0 {
             0 => ::core::option::Option::Some("WITH_BANGS"),
@@ -3285,21 +3517,25 @@ impl HairBang {
     }
 }
 impl ::core::convert::From<i64> for HairBang {
+    #[inline]
     fn from(value: i64) -> Self {
         Self(value)
     }
 }
 impl ::core::convert::From<HairBang> for i64 {
+    #[inline]
     fn from(value: HairBang) -> Self {
         value.0
     }
 }
 impl ::core::cmp::PartialEq<i64> for HairBang {
+    #[inline]
     fn eq(&self, other: &i64) -> bool {
         self.0 == *other
     }
 }
 impl ::core::fmt::Debug for HairBang {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
@@ -3315,6 +3551,7 @@ impl ::core::fmt::Debug for HairBang {
 /// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
 /// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for HairBang {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(&self.0, f)
     }
@@ -3353,18 +3590,22 @@ impl HairColor {
         Self::GRAY,
     ];
     /// Whether the value is one of the documented constants.
+    #[inline]
     pub fn is_known(&self) -> bool {
         self.name().is_some()
     }
     /// Any value, documented or not.
+    #[inline]
     pub const fn from_i64(value: i64) -> Self {
         Self(value)
     }
     /// The value as it is on the wire.
+    #[inline]
     pub const fn as_i64(&self) -> i64 {
         self.0
     }
     /// The constant's name (`"MALE"`) for a documented value; `None` for any other.
+    #[inline]
     pub const fn name(&self) -> ::core::option::Option<&'static str> {
         match self.0 {
             0 => ::core::option::Option::Some("BLACK"),
@@ -3376,21 +3617,25 @@ impl HairColor {
     }
 }
 impl ::core::convert::From<i64> for HairColor {
+    #[inline]
     fn from(value: i64) -> Self {
         Self(value)
     }
 }
 impl ::core::convert::From<HairColor> for i64 {
+    #[inline]
     fn from(value: HairColor) -> Self {
         value.0
     }
 }
 impl ::core::cmp::PartialEq<i64> for HairColor {
+    #[inline]
     fn eq(&self, other: &i64) -> bool {
         self.0 == *other
     }
 }
 impl ::core::fmt::Debug for HairColor {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
@@ -3406,6 +3651,7 @@ impl ::core::fmt::Debug for HairColor {
 /// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
 /// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for HairColor {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(&self.0, f)
     }
@@ -3448,18 +3694,22 @@ impl FaceRetCode {
         Self::SIMILARITY_TOO_LOW,
     ];
     /// Whether the value is one of the documented constants.
+    #[inline]
     pub fn is_known(&self) -> bool {
         self.name().is_some()
     }
     /// Any value, documented or not.
+    #[inline]
     pub const fn from_i64(value: i64) -> Self {
         Self(value)
     }
     /// The value as it is on the wire.
+    #[inline]
     pub const fn as_i64(&self) -> i64 {
         self.0
     }
     /// The constant's name (`"MALE"`) for a documented value; `None` for any other.
+    #[inline]
     pub const fn name(&self) -> ::core::option::Option<&'static str> {
         match self.0 {
             0 => ::core::option::Option::Some("OK"),
@@ -3472,21 +3722,25 @@ impl FaceRetCode {
     }
 }
 impl ::core::convert::From<i64> for FaceRetCode {
+    #[inline]
     fn from(value: i64) -> Self {
         Self(value)
     }
 }
 impl ::core::convert::From<FaceRetCode> for i64 {
+    #[inline]
     fn from(value: FaceRetCode) -> Self {
         value.0
     }
 }
 impl ::core::cmp::PartialEq<i64> for FaceRetCode {
+    #[inline]
     fn eq(&self, other: &i64) -> bool {
         self.0 == *other
     }
 }
 impl ::core::fmt::Debug for FaceRetCode {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         match self.name() {
             ::core::option::Option::Some(known) => {
@@ -3502,6 +3756,7 @@ impl ::core::fmt::Debug for FaceRetCode {
 /// The value as it is on the wire (`3.0`, `2`), known or not: what a message or a URL
 /// should show. `Debug` and [`name`](Self::name) give the constant's name.
 impl ::core::fmt::Display for FaceRetCode {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(&self.0, f)
     }
@@ -3516,16 +3771,19 @@ pub mod builders {
     }
     impl AttributeItemBuilder {
         /// Sets `Type`: Attribute value
+        #[inline]
         pub fn r#type(mut self, value: i64) -> Self {
             self.value.r#type = value;
             self
         }
         /// Sets `Probability`: Probability of recognizing `Type`, which indicates the probability of correct recognition. Value range: \[0,1\].
+        #[inline]
         pub fn probability(mut self, value: f64) -> Self {
             self.value.probability = value;
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::AttributeItem {
             self.value
         }
@@ -3538,6 +3796,7 @@ pub mod builders {
     }
     impl CandidateBuilder {
         /// Sets `PersonId`: Person ID
+        #[inline]
         pub fn person_id(
             mut self,
             value: impl ::core::convert::Into<::std::string::String>,
@@ -3546,6 +3805,7 @@ pub mod builders {
             self
         }
         /// Sets `FaceId`: Face ID, which is valid only when returned by the `SearchFaces` or `SearchFacesReturnsByGroup` API. User search APIs use facial feature fusion to search for users, for which this field is meaningless.
+        #[inline]
         pub fn face_id(
             mut self,
             value: impl ::core::convert::Into<::std::string::String>,
@@ -3560,12 +3820,14 @@ pub mod builders {
         /// In a face base library containing 300,000 faces, the 1% and 0.1% FARs correspond to scores of 85 and 95, respectively.
         ///
         /// Generally, the score of 80 is suitable for most scenarios. We recommend choosing an appropriate score based on the actual situation, preferably no more than 90.
+        #[inline]
         pub fn score(mut self, value: f64) -> Self {
             self.value.score = value;
             self
         }
         /// Sets `PersonName`: Person name
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn person_name(
             mut self,
             value: impl ::core::convert::Into<::std::string::String>,
@@ -3575,6 +3837,7 @@ pub mod builders {
         }
         /// Sets `Gender`: Person gender
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn gender(
             mut self,
             value: impl ::core::convert::Into<crate::types::Gender>,
@@ -3584,6 +3847,7 @@ pub mod builders {
         }
         /// Sets `PersonGroupInfos`: List of groups containing this person and their description fields
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn person_group_infos(
             mut self,
             value: ::std::vec::Vec<crate::types::PersonGroupInfo>,
@@ -3592,6 +3856,7 @@ pub mod builders {
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::Candidate {
             self.value
         }
@@ -3604,36 +3869,43 @@ pub mod builders {
     }
     impl DenseFaceShapeBuilder {
         /// Sets `X`: Horizontal coordinate of the top-left corner of the face frame.
+        #[inline]
         pub fn x(mut self, value: i64) -> Self {
             self.value.x = value;
             self
         }
         /// Sets `Y`: Vertical coordinate of the top-left corner of the face frame.
+        #[inline]
         pub fn y(mut self, value: i64) -> Self {
             self.value.y = value;
             self
         }
         /// Sets `Width`: Face frame width.
+        #[inline]
         pub fn width(mut self, value: i64) -> Self {
             self.value.width = value;
             self
         }
         /// Sets `Height`: Face frame height.
+        #[inline]
         pub fn height(mut self, value: i64) -> Self {
             self.value.height = value;
             self
         }
         /// Sets `LeftEye`: The XX points that describe the contour of the left eye.
+        #[inline]
         pub fn left_eye(mut self, value: ::std::vec::Vec<crate::types::Point>) -> Self {
             self.value.left_eye = value;
             self
         }
         /// Sets `RightEye`: The XX points that describe the contour of the right eye.
+        #[inline]
         pub fn right_eye(mut self, value: ::std::vec::Vec<crate::types::Point>) -> Self {
             self.value.right_eye = value;
             self
         }
         /// Sets `LeftEyeBrow`: The XX points that describe the contour of the left eyebrow.
+        #[inline]
         pub fn left_eye_brow(
             mut self,
             value: ::std::vec::Vec<crate::types::Point>,
@@ -3642,6 +3914,7 @@ pub mod builders {
             self
         }
         /// Sets `RightEyeBrow`: The XX points that describe the contour of the right eyebrow.
+        #[inline]
         pub fn right_eye_brow(
             mut self,
             value: ::std::vec::Vec<crate::types::Point>,
@@ -3650,6 +3923,7 @@ pub mod builders {
             self
         }
         /// Sets `MouthOutside`: The XX points that describe the outer contour of the mouth, returned counterclockwise starting from the left.
+        #[inline]
         pub fn mouth_outside(
             mut self,
             value: ::std::vec::Vec<crate::types::Point>,
@@ -3658,6 +3932,7 @@ pub mod builders {
             self
         }
         /// Sets `MouthInside`: The XX points that describe the inner contour of the mouth, returned counterclockwise starting from the left.
+        #[inline]
         pub fn mouth_inside(
             mut self,
             value: ::std::vec::Vec<crate::types::Point>,
@@ -3666,11 +3941,13 @@ pub mod builders {
             self
         }
         /// Sets `Nose`: The XX points that describe the contour of the nose.
+        #[inline]
         pub fn nose(mut self, value: ::std::vec::Vec<crate::types::Point>) -> Self {
             self.value.nose = value;
             self
         }
         /// Sets `LeftPupil`: The XX points of the contour of the left pupil.
+        #[inline]
         pub fn left_pupil(
             mut self,
             value: ::std::vec::Vec<crate::types::Point>,
@@ -3679,6 +3956,7 @@ pub mod builders {
             self
         }
         /// Sets `RightPupil`: The XX points of the contour of the right pupil.
+        #[inline]
         pub fn right_pupil(
             mut self,
             value: ::std::vec::Vec<crate::types::Point>,
@@ -3687,6 +3965,7 @@ pub mod builders {
             self
         }
         /// Sets `CentralAxis`: The XX points of the central axis of the face.
+        #[inline]
         pub fn central_axis(
             mut self,
             value: ::std::vec::Vec<crate::types::Point>,
@@ -3695,11 +3974,13 @@ pub mod builders {
             self
         }
         /// Sets `Chin`: The XX points of the contour of the chin.
+        #[inline]
         pub fn chin(mut self, value: ::std::vec::Vec<crate::types::Point>) -> Self {
             self.value.chin = value;
             self
         }
         /// Sets `LeftEyeBags`: The XX points of the left eye bag.
+        #[inline]
         pub fn left_eye_bags(
             mut self,
             value: ::std::vec::Vec<crate::types::Point>,
@@ -3708,6 +3989,7 @@ pub mod builders {
             self
         }
         /// Sets `RightEyeBags`: The XX points of the right eye bag.
+        #[inline]
         pub fn right_eye_bags(
             mut self,
             value: ::std::vec::Vec<crate::types::Point>,
@@ -3716,11 +3998,13 @@ pub mod builders {
             self
         }
         /// Sets `Forehead`: The XX points of the forehead.
+        #[inline]
         pub fn forehead(mut self, value: ::std::vec::Vec<crate::types::Point>) -> Self {
             self.value.forehead = value;
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::DenseFaceShape {
             self.value
         }
@@ -3734,29 +4018,34 @@ pub mod builders {
     impl EyeBuilder {
         /// Sets `Glass`: Whether glasses are worn.
         /// The `Type` values of the `AttributeItem` include: 0: no glasses; 1: general glasses; 2: sunglasses.
+        #[inline]
         pub fn glass(mut self, value: crate::types::AttributeItem) -> Self {
             self.value.glass = value;
             self
         }
         /// Sets `EyeOpen`: Whether the eyes are open.
         /// The `Type` values of the `AttributeItem` include: 0: open; 1: closed.
+        #[inline]
         pub fn eye_open(mut self, value: crate::types::AttributeItem) -> Self {
             self.value.eye_open = value;
             self
         }
         /// Sets `EyelidType`: Whether the person has double eyelids.
         /// The `Type` values of the `AttributeItem` include: 0: no; 1: yes.
+        #[inline]
         pub fn eyelid_type(mut self, value: crate::types::AttributeItem) -> Self {
             self.value.eyelid_type = value;
             self
         }
         /// Sets `EyeSize`: Eye size.
         /// The `Type` values of the `AttributeItem` include: 0: small eyes; 1: general eyes; 2: big eyes.
+        #[inline]
         pub fn eye_size(mut self, value: crate::types::AttributeItem) -> Self {
             self.value.eye_size = value;
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::Eye {
             self.value
         }
@@ -3770,23 +4059,27 @@ pub mod builders {
     impl EyebrowBuilder {
         /// Sets `EyebrowDensity`: Eyebrow thickness.
         /// The `Type` values of the `AttributeItem` include: 0: light; 1: thick.
+        #[inline]
         pub fn eyebrow_density(mut self, value: crate::types::AttributeItem) -> Self {
             self.value.eyebrow_density = value;
             self
         }
         /// Sets `EyebrowCurve`: Eyebrow curve.
         /// The `Type` values of the `AttributeItem` include: 0: flat; 1: curved.
+        #[inline]
         pub fn eyebrow_curve(mut self, value: crate::types::AttributeItem) -> Self {
             self.value.eyebrow_curve = value;
             self
         }
         /// Sets `EyebrowLength`: Eyebrow length.
         /// The `Type` values of the `AttributeItem` include: 0: short; 1: long.
+        #[inline]
         pub fn eyebrow_length(mut self, value: crate::types::AttributeItem) -> Self {
             self.value.eyebrow_length = value;
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::Eyebrow {
             self.value
         }
@@ -3799,73 +4092,86 @@ pub mod builders {
     }
     impl FaceAttributesInfoBuilder {
         /// Sets `Gender`: Gender. The gender is female for the value range \[0,49\] and male for the value range \[50,100\]. The closer the value to 0 or 100, the higher the confidence. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn gender(mut self, value: i64) -> Self {
             self.value.gender = value;
             self
         }
         /// Sets `Age`: Age. Value range: \[0,100\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn age(mut self, value: i64) -> Self {
             self.value.age = value;
             self
         }
         /// Sets `Expression`: Expression. Value range: \[0 (normal)–50 (smile)–100 (laugh)\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn expression(mut self, value: i64) -> Self {
             self.value.expression = value;
             self
         }
         /// Sets `Glass`: Whether glasses are present. Valid values: true, false. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn glass(mut self, value: bool) -> Self {
             self.value.glass = value;
             self
         }
         /// Sets `Pitch`: Vertical offset in degrees. Value range: \[-30,30\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
         /// We recommend selecting images in the \[-10,10\] range for adding faces.
+        #[inline]
         pub fn pitch(mut self, value: i64) -> Self {
             self.value.pitch = value;
             self
         }
         /// Sets `Yaw`: Horizontal offset in degrees. Value range: \[-30,30\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
         /// We recommend selecting images in the \[-10,10\] range for adding faces.
+        #[inline]
         pub fn yaw(mut self, value: i64) -> Self {
             self.value.yaw = value;
             self
         }
         /// Sets `Roll`: Horizontal rotation in degrees. Value range: \[-180,180\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
         /// We recommend selecting images in the \[-20,20\] range for adding faces.
+        #[inline]
         pub fn roll(mut self, value: i64) -> Self {
             self.value.roll = value;
             self
         }
         /// Sets `Beauty`: Beauty. Value range: \[0,100\]. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn beauty(mut self, value: i64) -> Self {
             self.value.beauty = value;
             self
         }
         /// Sets `Hat`: Whether hat is present. Valid values: true, false. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn hat(mut self, value: bool) -> Self {
             self.value.hat = Some(value);
             self
         }
         /// Sets `Mask`: Whether mask is present. Valid values: true, false. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn mask(mut self, value: bool) -> Self {
             self.value.mask = Some(value);
             self
         }
         /// Sets `Hair`: Hair information, including length, bang, and color. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn hair(mut self, value: crate::types::FaceHairAttributesInfo) -> Self {
             self.value.hair = Some(value);
             self
         }
         /// Sets `EyeOpen`: Whether the eyes are open. Valid values: true, false. As long as there is more than one eye closed, `false` will be returned. If `NeedFaceAttributes` is not 1 or more than 5 faces are detected, this parameter will still be returned but meaningless.
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn eye_open(mut self, value: bool) -> Self {
             self.value.eye_open = Some(value);
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::FaceAttributesInfo {
             self.value
         }
@@ -3879,12 +4185,14 @@ pub mod builders {
     impl FaceDetailAttributesInfoBuilder {
         /// Sets `Age`: Age. Value range: \[0,65\], where 65 indicates 65 years old or above.
         /// If `FaceAttributesType` does not include `Age` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn age(mut self, value: i64) -> Self {
             self.value.age = value;
             self
         }
         /// Sets `Beauty`: Beauty score. Value range: \[0,100\].
         /// If `FaceAttributesType` does not include `Beauty` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn beauty(mut self, value: i64) -> Self {
             self.value.beauty = value;
             self
@@ -3892,18 +4200,21 @@ pub mod builders {
         /// Sets `Emotion`: Emotion, including relaxed, happy, surprised, angry, sad, disgusted, and scared.
         /// The `Type` values of the `AttributeItem` include: 0: relaxed; 1: happy; 2: surprised; 3: angry; 4: sad; 5: disgusted; 6: scared.
         /// If `FaceAttributesType` does not include `Emotion` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn emotion(mut self, value: crate::types::AttributeItem) -> Self {
             self.value.emotion = value;
             self
         }
         /// Sets `Eye`: Eye information, including whether glasses are worn, whether eyes are closed, whether the person has double eyelids, and the eye size.
         /// If `FaceAttributesType` does not include `Eye` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn eye(mut self, value: crate::types::Eye) -> Self {
             self.value.eye = value;
             self
         }
         /// Sets `Eyebrow`: Eyebrow information, including whether the eyebrows are thick, curved, or long.
         /// If `FaceAttributesType` does not include `Eyebrow` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn eyebrow(mut self, value: crate::types::Eyebrow) -> Self {
             self.value.eyebrow = value;
             self
@@ -3911,24 +4222,28 @@ pub mod builders {
         /// Sets `Gender`: Gender information.
         /// The `Type` values of the `AttributeItem` include: 0: male; 1: female.
         /// If `FaceAttributesType` does not include `Gender` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn gender(mut self, value: crate::types::AttributeItem) -> Self {
             self.value.gender = value;
             self
         }
         /// Sets `Hair`: Hair information, including length, bang, and color.
         /// If `FaceAttributesType` does not include `Hair` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn hair(mut self, value: crate::types::Hair) -> Self {
             self.value.hair = value;
             self
         }
         /// Sets `Hat`: Hat information, including whether a hat is worn, hat style, and hat color.
         /// If `FaceAttributesType` does not include `Hat` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn hat(mut self, value: crate::types::Hat) -> Self {
             self.value.hat = value;
             self
         }
         /// Sets `HeadPose`: Pose information, including the face pitch, yaw, and roll.
         /// If `FaceAttributesType` does not include `Headpose` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn head_pose(mut self, value: crate::types::HeadPose) -> Self {
             self.value.head_pose = value;
             self
@@ -3936,12 +4251,14 @@ pub mod builders {
         /// Sets `Mask`: Mask information.
         /// The `Type` values of the `AttributeItem` include: 0: no mask; 1: the mask is worn and does not cover the face; 2: the mask is worn and covers the chin; 3: the mask is worn and covers the mouth; 4: the mask is worn properly.
         /// If `FaceAttributesType` does not include `Mask` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn mask(mut self, value: crate::types::AttributeItem) -> Self {
             self.value.mask = value;
             self
         }
         /// Sets `Mouth`: Mouth information, including whether the mouth is open and the lip thickness.
         /// If `FaceAttributesType` does not include `Mouth` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn mouth(mut self, value: crate::types::Mouth) -> Self {
             self.value.mouth = value;
             self
@@ -3949,6 +4266,7 @@ pub mod builders {
         /// Sets `Moustache`: Beard information.
         /// The `Type` values of the `AttributeItem` include: 0: no beard; 1: beard detected.
         /// If `FaceAttributesType` does not include `Moustache` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn moustache(mut self, value: crate::types::AttributeItem) -> Self {
             self.value.moustache = value;
             self
@@ -3956,6 +4274,7 @@ pub mod builders {
         /// Sets `Nose`: Nose information.
         /// The `Type` values of the `AttributeItem` include: 0: upturned nose; 1: aquiline nose; 2: general nose; 3: bulbous nose.
         /// If `FaceAttributesType` does not include `Nose` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn nose(mut self, value: crate::types::AttributeItem) -> Self {
             self.value.nose = value;
             self
@@ -3963,6 +4282,7 @@ pub mod builders {
         /// Sets `Shape`: Face shape information.
         /// The `Type` values of the `AttributeItem` include: 0: square; 1: triangular; 2: oval; 3: heart-shaped; 4: round.
         /// If `FaceAttributesType` does not include `Shape` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn shape(mut self, value: crate::types::AttributeItem) -> Self {
             self.value.shape = value;
             self
@@ -3970,17 +4290,20 @@ pub mod builders {
         /// Sets `Skin`: Skin color information.
         /// The `Type` values of the `AttributeItem` include: 0: yellow; 1: brown; 2: black; 3: white.
         /// If `FaceAttributesType` does not include `Skin` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn skin(mut self, value: crate::types::AttributeItem) -> Self {
             self.value.skin = value;
             self
         }
         /// Sets `Smile`: Smile level. Value range: \[0,100\].
         /// If `FaceAttributesType` does not include `Smile` or more than 5 faces are detected, this parameter will still be returned but meaningless.
+        #[inline]
         pub fn smile(mut self, value: i64) -> Self {
             self.value.smile = value;
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::FaceDetailAttributesInfo {
             self.value
         }
@@ -3993,6 +4316,7 @@ pub mod builders {
     }
     impl FaceDetailInfoBuilder {
         /// Sets `FaceRect`: Position of the detected face frame.
+        #[inline]
         pub fn face_rect(mut self, value: crate::types::FaceRect) -> Self {
             self.value.face_rect = value;
             self
@@ -4002,6 +4326,7 @@ pub mod builders {
         /// hair information (Hair), hat information (Hat), pose (Headpose), mask information (Mask), mouth information (Mouse), beard information (Moustache),
         /// nose information (Nose), face shape (Shape), skin color (Skin), and smile information (Smile), etc.
         /// If no types are specified in `FaceAttributesType`, the detailed items returned by `FaceDetaiAttributesInfo` will be meaningless.
+        #[inline]
         pub fn face_detail_attributes_info(
             mut self,
             value: crate::types::FaceDetailAttributesInfo,
@@ -4010,6 +4335,7 @@ pub mod builders {
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::FaceDetailInfo {
             self.value
         }
@@ -4023,6 +4349,7 @@ pub mod builders {
     impl FaceHairAttributesInfoBuilder {
         /// Sets `Length`: 0: shaved head, 1: short hair, 2: medium hair, 3: long hair, 4: braid
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn length(
             mut self,
             value: impl ::core::convert::Into<crate::types::HairLength>,
@@ -4032,6 +4359,7 @@ pub mod builders {
         }
         /// Sets `Bang`: 0: with bangs, 1: no bangs
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn bang(
             mut self,
             value: impl ::core::convert::Into<crate::types::HairBang>,
@@ -4041,6 +4369,7 @@ pub mod builders {
         }
         /// Sets `Color`: 0: black, 1: golden, 2: brown, 3: gray
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn color(
             mut self,
             value: impl ::core::convert::Into<crate::types::HairColor>,
@@ -4049,6 +4378,7 @@ pub mod builders {
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::FaceHairAttributesInfo {
             self.value
         }
@@ -4063,6 +4393,7 @@ pub mod builders {
         /// Sets `X`: Horizontal coordinate of the top-left vertex of the face frame.
         /// The face frame encompasses the facial features and is extended accordingly. If it is larger than the image, the coordinates will be negative.
         /// If you want to capture a complete face, you can set the negative coordinates to 0 if the `completeness` score meets the requirement.
+        #[inline]
         pub fn x(mut self, value: i64) -> Self {
             self.value.x = value;
             self
@@ -4070,22 +4401,26 @@ pub mod builders {
         /// Sets `Y`: Vertical coordinate of the top-left vertex of the face frame.
         /// The face frame encompasses the facial features and is extended accordingly. If it is larger than the image, the coordinates will be negative.
         /// If you want to capture a complete face, you can set the negative coordinates to 0 if the `completeness` score meets the requirement.
+        #[inline]
         pub fn y(mut self, value: i64) -> Self {
             self.value.y = value;
             self
         }
         /// Sets `Width`: Face frame width.
+        #[inline]
         pub fn width(mut self, value: i64) -> Self {
             self.value.width = value;
             self
         }
         /// Sets `Height`: Face frame height.
+        #[inline]
         pub fn height(mut self, value: i64) -> Self {
             self.value.height = value;
             self
         }
         /// Sets `FaceAttributesInfo`: Face attributes, including gender, age, expression,
         /// beauty, glass, mask, hair, and pose (pitch, roll, yaw). Valid information will be returned only if `NeedFaceAttributes` is set to 1.
+        #[inline]
         pub fn face_attributes_info(
             mut self,
             value: crate::types::FaceAttributesInfo,
@@ -4095,6 +4430,7 @@ pub mod builders {
         }
         /// Sets `FaceQualityInfo`: Face quality information, including score, sharpness, brightness, and completeness. Valid information will be returned only if `NeedFaceDetection` is set to 1.
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn face_quality_info(
             mut self,
             value: crate::types::FaceQualityInfo,
@@ -4103,6 +4439,7 @@ pub mod builders {
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::FaceInfo {
             self.value
         }
@@ -4117,6 +4454,7 @@ pub mod builders {
         /// Sets `Eyebrow`: Eyebrow completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
         /// Reference range: \[0,80\], which means incomplete.
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn eyebrow(mut self, value: i64) -> Self {
             self.value.eyebrow = Some(value);
             self
@@ -4124,6 +4462,7 @@ pub mod builders {
         /// Sets `Eye`: Eye completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
         /// Reference range: \[0,80\], which means incomplete.
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn eye(mut self, value: i64) -> Self {
             self.value.eye = Some(value);
             self
@@ -4131,6 +4470,7 @@ pub mod builders {
         /// Sets `Nose`: Nose completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
         /// Reference range: \[0,60\], which means incomplete.
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn nose(mut self, value: i64) -> Self {
             self.value.nose = Some(value);
             self
@@ -4138,6 +4478,7 @@ pub mod builders {
         /// Sets `Cheek`: Cheek completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
         /// Reference range: \[0,70\], which means incomplete.
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn cheek(mut self, value: i64) -> Self {
             self.value.cheek = Some(value);
             self
@@ -4145,6 +4486,7 @@ pub mod builders {
         /// Sets `Mouth`: Mouth completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
         /// Reference range: \[0,50\], which means incomplete.
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn mouth(mut self, value: i64) -> Self {
             self.value.mouth = Some(value);
             self
@@ -4152,11 +4494,13 @@ pub mod builders {
         /// Sets `Chin`: Chin completeness. Value range: \[0,100\]. The higher the score, the higher the completeness.
         /// Reference range: \[0,70\], which means incomplete.
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn chin(mut self, value: i64) -> Self {
             self.value.chin = Some(value);
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::FaceQualityCompleteness {
             self.value
         }
@@ -4173,6 +4517,7 @@ pub mod builders {
         /// Reference range: \[0,40\]: poor; \[40,60\]: fine; \[60,80\]: good; \[80,100\]: excellent.
         /// We recommend selecting images with a score above 70 for adding faces.
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn score(mut self, value: i64) -> Self {
             self.value.score = Some(value);
             self
@@ -4181,6 +4526,7 @@ pub mod builders {
         /// Reference range: \[0,40\]: very blurry; \[40,60\]: blurry; \[60,80\]: fine; \[80,100\]: sharp.
         /// We recommend selecting images with a score above 80 for adding faces.
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn sharpness(mut self, value: i64) -> Self {
             self.value.sharpness = Some(value);
             self
@@ -4189,12 +4535,14 @@ pub mod builders {
         /// Reference range: \[0,30\]: dark; \[30,70\]: normal; \[70,100\]: bright.
         /// We recommend selecting images in the \[30,70\] range for adding faces.
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn brightness(mut self, value: i64) -> Self {
             self.value.brightness = Some(value);
             self
         }
         /// Sets `Completeness`: Completeness of facial features, which assesses the completeness of the eyebrows, eyes, nose, cheeks, mouth, and chin.
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn completeness(
             mut self,
             value: crate::types::FaceQualityCompleteness,
@@ -4203,6 +4551,7 @@ pub mod builders {
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::FaceQualityInfo {
             self.value
         }
@@ -4217,6 +4566,7 @@ pub mod builders {
         /// Sets `X`: Horizontal coordinate of the top-left vertex of face frame.
         /// The face frame encompasses the facial features and is extended accordingly. If it is larger than the image, the coordinates will be negative.
         /// If you want to capture a complete face, you can set the negative coordinates to 0 if the completeness score meets the requirement.
+        #[inline]
         pub fn x(mut self, value: i64) -> Self {
             self.value.x = value;
             self
@@ -4224,21 +4574,25 @@ pub mod builders {
         /// Sets `Y`: Vertical coordinate of the top-left vertex of face frame.
         /// The face frame encompasses the facial features and is extended accordingly. If it is larger than the image, the coordinates will be negative.
         /// If you want to capture a complete face, you can set the negative coordinates to 0 if the completeness score meets the requirement.
+        #[inline]
         pub fn y(mut self, value: i64) -> Self {
             self.value.y = value;
             self
         }
         /// Sets `Width`: Face width
+        #[inline]
         pub fn width(mut self, value: u64) -> Self {
             self.value.width = value;
             self
         }
         /// Sets `Height`: Face height
+        #[inline]
         pub fn height(mut self, value: u64) -> Self {
             self.value.height = value;
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::FaceRect {
             self.value
         }
@@ -4251,6 +4605,7 @@ pub mod builders {
     }
     impl FaceShapeBuilder {
         /// Sets `FaceProfile`: 21 points that describe the face contour.
+        #[inline]
         pub fn face_profile(
             mut self,
             value: ::std::vec::Vec<crate::types::Point>,
@@ -4259,16 +4614,19 @@ pub mod builders {
             self
         }
         /// Sets `LeftEye`: 8 points that describe the left eye.
+        #[inline]
         pub fn left_eye(mut self, value: ::std::vec::Vec<crate::types::Point>) -> Self {
             self.value.left_eye = value;
             self
         }
         /// Sets `RightEye`: 8 points that describe the right eye.
+        #[inline]
         pub fn right_eye(mut self, value: ::std::vec::Vec<crate::types::Point>) -> Self {
             self.value.right_eye = value;
             self
         }
         /// Sets `LeftEyeBrow`: 8 points that describe the left eyebrow.
+        #[inline]
         pub fn left_eye_brow(
             mut self,
             value: ::std::vec::Vec<crate::types::Point>,
@@ -4277,6 +4635,7 @@ pub mod builders {
             self
         }
         /// Sets `RightEyeBrow`: 8 points that describe the right eyebrow.
+        #[inline]
         pub fn right_eye_brow(
             mut self,
             value: ::std::vec::Vec<crate::types::Point>,
@@ -4285,16 +4644,19 @@ pub mod builders {
             self
         }
         /// Sets `Mouth`: 22 points that describe the mouth.
+        #[inline]
         pub fn mouth(mut self, value: ::std::vec::Vec<crate::types::Point>) -> Self {
             self.value.mouth = value;
             self
         }
         /// Sets `Nose`: 13 points that describe the nose.
+        #[inline]
         pub fn nose(mut self, value: ::std::vec::Vec<crate::types::Point>) -> Self {
             self.value.nose = value;
             self
         }
         /// Sets `LeftPupil`: 1 point that describes the left pupil.
+        #[inline]
         pub fn left_pupil(
             mut self,
             value: ::std::vec::Vec<crate::types::Point>,
@@ -4303,6 +4665,7 @@ pub mod builders {
             self
         }
         /// Sets `RightPupil`: 1 point that describes the right pupil.
+        #[inline]
         pub fn right_pupil(
             mut self,
             value: ::std::vec::Vec<crate::types::Point>,
@@ -4311,6 +4674,7 @@ pub mod builders {
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::FaceShape {
             self.value
         }
@@ -4323,6 +4687,7 @@ pub mod builders {
     }
     impl GroupCandidateBuilder {
         /// Sets `GroupId`: Group ID.
+        #[inline]
         pub fn group_id(
             mut self,
             value: impl ::core::convert::Into<::std::string::String>,
@@ -4331,6 +4696,7 @@ pub mod builders {
             self
         }
         /// Sets `Candidates`: Most matching candidate recognized
+        #[inline]
         pub fn candidates(
             mut self,
             value: ::std::vec::Vec<crate::types::Candidate>,
@@ -4339,6 +4705,7 @@ pub mod builders {
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::GroupCandidate {
             self.value
         }
@@ -4352,11 +4719,13 @@ pub mod builders {
     impl GroupExDescriptionInfoBuilder {
         /// Sets `GroupExDescriptionIndex`: Custom group description field index, whose value starts from 0.
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn group_ex_description_index(mut self, value: u64) -> Self {
             self.value.group_ex_description_index = value;
             self
         }
         /// Sets `GroupExDescription`: Content of the custom group description field to be updated
+        #[inline]
         pub fn group_ex_description(
             mut self,
             value: impl ::core::convert::Into<::std::string::String>,
@@ -4365,6 +4734,7 @@ pub mod builders {
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::GroupExDescriptionInfo {
             self.value
         }
@@ -4377,6 +4747,7 @@ pub mod builders {
     }
     impl GroupInfoBuilder {
         /// Sets `GroupName`: Group name
+        #[inline]
         pub fn group_name(
             mut self,
             value: impl ::core::convert::Into<::std::string::String>,
@@ -4385,6 +4756,7 @@ pub mod builders {
             self
         }
         /// Sets `GroupId`: Group ID
+        #[inline]
         pub fn group_id(
             mut self,
             value: impl ::core::convert::Into<::std::string::String>,
@@ -4394,6 +4766,7 @@ pub mod builders {
         }
         /// Sets `GroupExDescriptions`: Custom group description field
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn group_ex_descriptions(
             mut self,
             value: ::std::vec::Vec<::std::string::String>,
@@ -4403,6 +4776,7 @@ pub mod builders {
         }
         /// Sets `Tag`: Group remarks
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn tag(
             mut self,
             value: impl ::core::convert::Into<::std::string::String>,
@@ -4412,6 +4786,7 @@ pub mod builders {
         }
         /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn face_model_version(
             mut self,
             value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -4422,6 +4797,7 @@ pub mod builders {
         /// Sets `CreationTimestamp`: Group creation time and date (`CreationTimestamp`), whose value is the number of milliseconds between the UNIX epoch time and the group creation time.
         /// The UNIX epoch time is 00:00:00, Thursday, January 1, 1970, Coordinated Universal Time (UTC). For more information, please see the UNIX time document.
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn creation_timestamp(mut self, value: u64) -> Self {
             self.value.creation_timestamp = Some(value);
             self
@@ -4430,11 +4806,13 @@ pub mod builders {
         /// The value of `UpdateTimestamp` is the number of milliseconds from the Unix epoch to the time the group was updated.
         /// The Unix epoch is 00:00:00 Coordinated Universal Time (UTC), Thursday, January 1, 1970.
         /// For more information, see Unix time.
+        #[inline]
         pub fn update_timestamp(mut self, value: u64) -> Self {
             self.value.update_timestamp = Some(value);
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::GroupInfo {
             self.value
         }
@@ -4448,23 +4826,27 @@ pub mod builders {
     impl HairBuilder {
         /// Sets `Length`: Hair length information.
         /// The `Type` values of the `AttributeItem` include: 0: bald, 1: short hair, 2: medium hair, 3: long hair, 4: braid.
+        #[inline]
         pub fn length(mut self, value: crate::types::AttributeItem) -> Self {
             self.value.length = value;
             self
         }
         /// Sets `Bang`: Bang information.
         /// The `Type` values of the `AttributeItem` include: 0: no bang; 1: bang detected.
+        #[inline]
         pub fn bang(mut self, value: crate::types::AttributeItem) -> Self {
             self.value.bang = value;
             self
         }
         /// Sets `Color`: Hair color information.
         /// The `Type` values of the `AttributeItem` include: 0: black; 1: golden; 2: brown; 3: gray.
+        #[inline]
         pub fn color(mut self, value: crate::types::AttributeItem) -> Self {
             self.value.color = value;
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::Hair {
             self.value
         }
@@ -4478,17 +4860,20 @@ pub mod builders {
     impl HatBuilder {
         /// Sets `Style`: Hat wearing status information.
         /// The `Type` values of the `AttributeItem` include: 0: no hat; 1: general hat; 2: helmet; 3: security guard hat.
+        #[inline]
         pub fn style(mut self, value: crate::types::AttributeItem) -> Self {
             self.value.style = value;
             self
         }
         /// Sets `Color`: Hat color.
         /// The `Type` values of the `AttributeItem` include: 0: no hat; 1: red; 2: yellow; 3: blue; 4: black; 5: gray; 6: mixed colors.
+        #[inline]
         pub fn color(mut self, value: crate::types::AttributeItem) -> Self {
             self.value.color = value;
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::Hat {
             self.value
         }
@@ -4501,21 +4886,25 @@ pub mod builders {
     }
     impl HeadPoseBuilder {
         /// Sets `Pitch`: Pitch. Value range: \[-30,30\].
+        #[inline]
         pub fn pitch(mut self, value: i64) -> Self {
             self.value.pitch = value;
             self
         }
         /// Sets `Yaw`: Yaw. Value range: \[-30,30\].
+        #[inline]
         pub fn yaw(mut self, value: i64) -> Self {
             self.value.yaw = value;
             self
         }
         /// Sets `Roll`: Roll. Value range: \[-180,180\].
+        #[inline]
         pub fn roll(mut self, value: i64) -> Self {
             self.value.roll = value;
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::HeadPose {
             self.value
         }
@@ -4529,11 +4918,13 @@ pub mod builders {
     impl MouthBuilder {
         /// Sets `MouthOpen`: Whether the mouth is open.
         /// The `Type` values of the `AttributeItem` include: 0: closed; 1: open.
+        #[inline]
         pub fn mouth_open(mut self, value: crate::types::AttributeItem) -> Self {
             self.value.mouth_open = value;
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::Mouth {
             self.value
         }
@@ -4547,11 +4938,13 @@ pub mod builders {
     impl PersonExDescriptionInfoBuilder {
         /// Sets `PersonExDescriptionIndex`: Person description field index, whose value starts from 0.
         /// Note: this field may return null, indicating that no valid values can be obtained.
+        #[inline]
         pub fn person_ex_description_index(mut self, value: u64) -> Self {
             self.value.person_ex_description_index = value;
             self
         }
         /// Sets `PersonExDescription`: Content of the person description field to be updated
+        #[inline]
         pub fn person_ex_description(
             mut self,
             value: impl ::core::convert::Into<::std::string::String>,
@@ -4560,6 +4953,7 @@ pub mod builders {
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::PersonExDescriptionInfo {
             self.value
         }
@@ -4572,6 +4966,7 @@ pub mod builders {
     }
     impl PersonGroupInfoBuilder {
         /// Sets `GroupId`: ID of the group that contains this person
+        #[inline]
         pub fn group_id(
             mut self,
             value: impl ::core::convert::Into<::std::string::String>,
@@ -4580,6 +4975,7 @@ pub mod builders {
             self
         }
         /// Sets `PersonExDescriptions`: Content of person description field
+        #[inline]
         pub fn person_ex_descriptions(
             mut self,
             value: ::std::vec::Vec<::std::string::String>,
@@ -4588,6 +4984,7 @@ pub mod builders {
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::PersonGroupInfo {
             self.value
         }
@@ -4600,6 +4997,7 @@ pub mod builders {
     }
     impl PersonInfoBuilder {
         /// Sets `PersonName`: Person name
+        #[inline]
         pub fn person_name(
             mut self,
             value: impl ::core::convert::Into<::std::string::String>,
@@ -4608,6 +5006,7 @@ pub mod builders {
             self
         }
         /// Sets `PersonId`: Person ID
+        #[inline]
         pub fn person_id(
             mut self,
             value: impl ::core::convert::Into<::std::string::String>,
@@ -4616,6 +5015,7 @@ pub mod builders {
             self
         }
         /// Sets `Gender`: Person gender
+        #[inline]
         pub fn gender(
             mut self,
             value: impl ::core::convert::Into<crate::types::Gender>,
@@ -4624,6 +5024,7 @@ pub mod builders {
             self
         }
         /// Sets `PersonExDescriptions`: Content of person description field
+        #[inline]
         pub fn person_ex_descriptions(
             mut self,
             value: ::std::vec::Vec<::std::string::String>,
@@ -4632,6 +5033,7 @@ pub mod builders {
             self
         }
         /// Sets `FaceIds`: List of contained face images
+        #[inline]
         pub fn face_ids(
             mut self,
             value: ::std::vec::Vec<::std::string::String>,
@@ -4641,11 +5043,13 @@ pub mod builders {
         }
         /// Sets `CreationTimestamp`: Person creation time, measured in the number of milliseconds elapsed since the Unix epoch
         /// The Unix epoch is 00:00:00, Thursday, January 1, 1970, Coordinated Universal Time (UTC). For more information, please see the Unix time document.
+        #[inline]
         pub fn creation_timestamp(mut self, value: u64) -> Self {
             self.value.creation_timestamp = value;
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::PersonInfo {
             self.value
         }
@@ -4658,16 +5062,19 @@ pub mod builders {
     }
     impl PointBuilder {
         /// Sets `X`: X coordinate
+        #[inline]
         pub fn x(mut self, value: i64) -> Self {
             self.value.x = value;
             self
         }
         /// Sets `Y`: Y coordinate
+        #[inline]
         pub fn y(mut self, value: i64) -> Self {
             self.value.y = value;
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::Point {
             self.value
         }
@@ -4680,6 +5087,7 @@ pub mod builders {
     }
     impl ResultBuilder {
         /// Sets `Candidates`: Most matching candidate recognized
+        #[inline]
         pub fn candidates(
             mut self,
             value: ::std::vec::Vec<crate::types::Candidate>,
@@ -4688,11 +5096,13 @@ pub mod builders {
             self
         }
         /// Sets `FaceRect`: Position of detected face frame
+        #[inline]
         pub fn face_rect(mut self, value: crate::types::FaceRect) -> Self {
             self.value.face_rect = value;
             self
         }
         /// Sets `RetCode`: The status return code for the face image detected. Valid values: `0` - normal; `-1601` - the image does not meet the quality requirements, in which case `Candidate` is empty; `-1604` - the face similarity is not higher than `FaceMatchThreshold`.
+        #[inline]
         pub fn ret_code(
             mut self,
             value: impl ::core::convert::Into<crate::types::FaceRetCode>,
@@ -4701,6 +5111,7 @@ pub mod builders {
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::Result {
             self.value
         }
@@ -4713,11 +5124,13 @@ pub mod builders {
     }
     impl ResultsReturnsByGroupBuilder {
         /// Sets `FaceRect`: Position of detected face frame
+        #[inline]
         pub fn face_rect(mut self, value: crate::types::FaceRect) -> Self {
             self.value.face_rect = value;
             self
         }
         /// Sets `GroupCandidates`: Recognition result.
+        #[inline]
         pub fn group_candidates(
             mut self,
             value: ::std::vec::Vec<crate::types::GroupCandidate>,
@@ -4727,6 +5140,7 @@ pub mod builders {
         }
         /// Sets `RetCode`: Status return code of detected face image. 0: normal.
         /// -1601: the image quality control requirement is not met; in this case, `Candidate` is empty.
+        #[inline]
         pub fn ret_code(
             mut self,
             value: impl ::core::convert::Into<crate::types::FaceRetCode>,
@@ -4735,6 +5149,7 @@ pub mod builders {
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::ResultsReturnsByGroup {
             self.value
         }
@@ -4747,6 +5162,7 @@ pub mod builders {
     }
     impl UpgradeJobInfoBuilder {
         /// Sets `JobId`: ID of the group upgrade job, used to query the progress and result of the upgrade.
+        #[inline]
         pub fn job_id(
             mut self,
             value: impl ::core::convert::Into<::std::string::String>,
@@ -4755,6 +5171,7 @@ pub mod builders {
             self
         }
         /// Sets `GroupId`: Group ID
+        #[inline]
         pub fn group_id(
             mut self,
             value: impl ::core::convert::Into<::std::string::String>,
@@ -4763,6 +5180,7 @@ pub mod builders {
             self
         }
         /// Sets `FromFaceModelVersion`: Current algorithm model version.
+        #[inline]
         pub fn from_face_model_version(
             mut self,
             value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -4771,6 +5189,7 @@ pub mod builders {
             self
         }
         /// Sets `ToFaceModelVersion`: Target algorithm model version.
+        #[inline]
         pub fn to_face_model_version(
             mut self,
             value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -4782,11 +5201,13 @@ pub mod builders {
         /// The value of StartTime is the number of milliseconds from the Unix epoch to the group's creation time.
         /// The Unix epoch is 00:00:00 Coordinated Universal Time (UTC), Thursday, January 1, 1970.
         /// For more information, see Unix time.
+        #[inline]
         pub fn start_time(mut self, value: u64) -> Self {
             self.value.start_time = value;
             self
         }
         /// Sets `Status`: 0: upgrading; 1: upgrade complete; 2: rollback complete; 3: upgrade failed.
+        #[inline]
         pub fn status(
             mut self,
             value: impl ::core::convert::Into<crate::types::UpgradeJobStatus>,
@@ -4795,6 +5216,7 @@ pub mod builders {
             self
         }
         /// The value, with defaults for fields not set.
+        #[inline]
         pub fn build(self) -> super::UpgradeJobInfo {
             self.value
         }

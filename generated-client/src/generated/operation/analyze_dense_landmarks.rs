@@ -178,6 +178,7 @@ pub struct AnalyzeDenseLandmarksRequest {
     pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl ::serde::Serialize for AnalyzeDenseLandmarksRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -232,6 +233,7 @@ impl crate::runtime::wire::WireStruct for AnalyzeDenseLandmarksRequest {
     ];
     const REQUIRED: &'static [usize] = &[];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut AnalyzeDenseLandmarksRequestBuilder,
         position: usize,
@@ -246,6 +248,7 @@ impl crate::runtime::wire::WireStruct for AnalyzeDenseLandmarksRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: AnalyzeDenseLandmarksRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -261,6 +264,7 @@ impl crate::runtime::wire::WireStruct for AnalyzeDenseLandmarksRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for AnalyzeDenseLandmarksRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -269,10 +273,12 @@ impl<'de> ::serde::Deserialize<'de> for AnalyzeDenseLandmarksRequest {
 }
 impl AnalyzeDenseLandmarksRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> AnalyzeDenseLandmarksRequestBuilder {
         <AnalyzeDenseLandmarksRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -304,6 +310,7 @@ impl AnalyzeDenseLandmarksRequestBuilder {
     /// - Values: 0 detects every face that appears; 1 detects the face with the largest area.
     /// - Default value: 0.
     /// - Detailed facial feature localization (facial landmark) information is returned for up to 5 faces.
+    #[inline]
     pub fn mode(
         mut self,
         value: impl ::core::convert::Into<crate::types::DetectionMode>,
@@ -312,6 +319,7 @@ impl AnalyzeDenseLandmarksRequestBuilder {
         self
     }
     /// Sets or clears `Mode`, for a value that may be absent.
+    #[inline]
     pub fn set_mode(
         mut self,
         value: ::core::option::Option<crate::types::DetectionMode>,
@@ -323,11 +331,13 @@ impl AnalyzeDenseLandmarksRequestBuilder {
     /// - It cannot exceed 5 MB after Base64 encoding.
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image = Some(value.into());
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.image = value;
         self
@@ -339,6 +349,7 @@ impl AnalyzeDenseLandmarksRequestBuilder {
     /// - A URL of an image stored in Tencent Cloud guarantees higher download speed and stability, so we recommend storing images in Tencent Cloud.
     /// - The speed and stability of URLs not stored in Tencent Cloud may be affected.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -347,6 +358,7 @@ impl AnalyzeDenseLandmarksRequestBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -355,6 +367,7 @@ impl AnalyzeDenseLandmarksRequestBuilder {
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -363,6 +376,7 @@ impl AnalyzeDenseLandmarksRequestBuilder {
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    #[inline]
     pub fn set_face_model_version(
         mut self,
         value: ::core::option::Option<crate::types::FaceModelVersion>,
@@ -371,6 +385,7 @@ impl AnalyzeDenseLandmarksRequestBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -379,6 +394,7 @@ impl AnalyzeDenseLandmarksRequestBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -388,6 +404,7 @@ impl AnalyzeDenseLandmarksRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -410,11 +427,13 @@ impl crate::runtime::action::Action for AnalyzeDenseLandmarksRequest {
     const REGION_REQUIRED: bool = false;
     type Output = AnalyzeDenseLandmarksResponse;
     type Error = AnalyzeDenseLandmarksError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         AnalyzeDenseLandmarksRequest::validate(self)
     }
+    #[inline]
     fn error_code(
         error: &AnalyzeDenseLandmarksError,
     ) -> ::core::option::Option<&'static str> {
@@ -452,11 +471,13 @@ impl crate::runtime::action::Action for AnalyzeDenseLandmarksRequest {
         };
         AnalyzeDenseLandmarksError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(
         output: &AnalyzeDenseLandmarksResponse,
     ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
+    #[inline]
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
@@ -539,6 +560,7 @@ pub struct AnalyzeDenseLandmarksResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for AnalyzeDenseLandmarksResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -565,6 +587,7 @@ impl crate::runtime::wire::WireStruct for AnalyzeDenseLandmarksResponse {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -579,11 +602,13 @@ impl crate::runtime::wire::WireStruct for AnalyzeDenseLandmarksResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AnalyzeDenseLandmarksResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -592,6 +617,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalyzeDenseLandmarksResponse {
 }
 impl AnalyzeDenseLandmarksResponse {
     /// Starts a [`AnalyzeDenseLandmarksResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> AnalyzeDenseLandmarksResponseBuilder {
         <AnalyzeDenseLandmarksResponseBuilder>::default()
     }
@@ -604,16 +630,19 @@ pub struct AnalyzeDenseLandmarksResponseBuilder {
 }
 impl AnalyzeDenseLandmarksResponseBuilder {
     /// Sets `ImageWidth`: Width of requested image.
+    #[inline]
     pub fn image_width(mut self, value: i64) -> Self {
         self.value.image_width = value;
         self
     }
     /// Sets `ImageHeight`: Height of requested image.
+    #[inline]
     pub fn image_height(mut self, value: i64) -> Self {
         self.value.image_height = value;
         self
     }
     /// Sets `DenseFaceShapeSet`: Detailed information on the dense facial landmarks.
+    #[inline]
     pub fn dense_face_shape_set(
         mut self,
         value: ::std::vec::Vec<crate::types::DenseFaceShape>,
@@ -622,6 +651,7 @@ impl AnalyzeDenseLandmarksResponseBuilder {
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -630,6 +660,7 @@ impl AnalyzeDenseLandmarksResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -638,6 +669,7 @@ impl AnalyzeDenseLandmarksResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> AnalyzeDenseLandmarksResponse {
         self.value
     }
@@ -736,42 +768,51 @@ impl AnalyzeDenseLandmarksError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -788,6 +829,7 @@ impl AnalyzeDenseLandmarksError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationFaceSizeTooSmall(m)
@@ -823,6 +865,7 @@ impl AnalyzeDenseLandmarksError {
 }
 impl crate::runtime::sealed::Sealed for AnalyzeDenseLandmarksError {}
 impl crate::runtime::error::ServiceError for AnalyzeDenseLandmarksError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationFaceSizeTooSmall(metadata),
@@ -861,9 +904,11 @@ impl crate::runtime::error::ServiceError for AnalyzeDenseLandmarksError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         AnalyzeDenseLandmarksError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationFaceSizeTooSmall(m)
@@ -896,17 +941,20 @@ impl crate::runtime::error::ServiceError for AnalyzeDenseLandmarksError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         AnalyzeDenseLandmarksError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for AnalyzeDenseLandmarksError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for AnalyzeDenseLandmarksError {}
 impl ::core::cmp::PartialEq for AnalyzeDenseLandmarksError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -924,6 +972,7 @@ pub struct AnalyzeDenseLandmarksFluentBuilder {
     input: AnalyzeDenseLandmarksRequestBuilder,
 }
 impl AnalyzeDenseLandmarksFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         AnalyzeDenseLandmarksFluentBuilder {
             client,
@@ -934,6 +983,7 @@ impl AnalyzeDenseLandmarksFluentBuilder {
     /// - Values: 0 detects every face that appears; 1 detects the face with the largest area.
     /// - Default value: 0.
     /// - Detailed facial feature localization (facial landmark) information is returned for up to 5 faces.
+    #[inline]
     pub fn mode(
         mut self,
         value: impl ::core::convert::Into<crate::types::DetectionMode>,
@@ -942,6 +992,7 @@ impl AnalyzeDenseLandmarksFluentBuilder {
         self
     }
     /// Sets or clears `Mode`, for a value that may be absent.
+    #[inline]
     pub fn set_mode(
         mut self,
         value: ::core::option::Option<crate::types::DetectionMode>,
@@ -953,11 +1004,13 @@ impl AnalyzeDenseLandmarksFluentBuilder {
     /// - It cannot exceed 5 MB after Base64 encoding.
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image(value);
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.input = self.input.set_image(value);
         self
@@ -969,6 +1022,7 @@ impl AnalyzeDenseLandmarksFluentBuilder {
     /// - A URL of an image stored in Tencent Cloud guarantees higher download speed and stability, so we recommend storing images in Tencent Cloud.
     /// - The speed and stability of URLs not stored in Tencent Cloud may be affected.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -977,6 +1031,7 @@ impl AnalyzeDenseLandmarksFluentBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -985,6 +1040,7 @@ impl AnalyzeDenseLandmarksFluentBuilder {
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API accepts only "3.0".
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -993,6 +1049,7 @@ impl AnalyzeDenseLandmarksFluentBuilder {
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    #[inline]
     pub fn set_face_model_version(
         mut self,
         value: ::core::option::Option<crate::types::FaceModelVersion>,
@@ -1001,6 +1058,7 @@ impl AnalyzeDenseLandmarksFluentBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -1009,6 +1067,7 @@ impl AnalyzeDenseLandmarksFluentBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -1017,11 +1076,13 @@ impl AnalyzeDenseLandmarksFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &AnalyzeDenseLandmarksRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1032,6 +1093,7 @@ impl AnalyzeDenseLandmarksFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

@@ -469,6 +469,7 @@ pub struct AnalyzeFaceRequest {
     pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl ::serde::Serialize for AnalyzeFaceRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -523,6 +524,7 @@ impl crate::runtime::wire::WireStruct for AnalyzeFaceRequest {
     ];
     const REQUIRED: &'static [usize] = &[];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut AnalyzeFaceRequestBuilder,
         position: usize,
@@ -537,6 +539,7 @@ impl crate::runtime::wire::WireStruct for AnalyzeFaceRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: AnalyzeFaceRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -552,6 +555,7 @@ impl crate::runtime::wire::WireStruct for AnalyzeFaceRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for AnalyzeFaceRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -560,10 +564,12 @@ impl<'de> ::serde::Deserialize<'de> for AnalyzeFaceRequest {
 }
 impl AnalyzeFaceRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> AnalyzeFaceRequestBuilder {
         <AnalyzeFaceRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -593,6 +599,7 @@ pub struct AnalyzeFaceRequestBuilder {
 }
 impl AnalyzeFaceRequestBuilder {
     /// Sets `Mode`: Detection mode. 0: detect all faces that appear; 1: detect the largest face. Default value: 0. The facial feature localization information (facial keypoints) of up to 10 faces can be returned.
+    #[inline]
     pub fn mode(
         mut self,
         value: impl ::core::convert::Into<crate::types::DetectionMode>,
@@ -601,6 +608,7 @@ impl AnalyzeFaceRequestBuilder {
         self
     }
     /// Sets or clears `Mode`, for a value that may be absent.
+    #[inline]
     pub fn set_mode(
         mut self,
         value: ::core::option::Option<crate::types::DetectionMode>,
@@ -611,11 +619,13 @@ impl AnalyzeFaceRequestBuilder {
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image = Some(value.into());
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.image = value;
         self
@@ -626,6 +636,7 @@ impl AnalyzeFaceRequestBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -634,6 +645,7 @@ impl AnalyzeFaceRequestBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -650,6 +662,7 @@ impl AnalyzeFaceRequestBuilder {
     /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -658,6 +671,7 @@ impl AnalyzeFaceRequestBuilder {
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    #[inline]
     pub fn set_face_model_version(
         mut self,
         value: ::core::option::Option<crate::types::FaceModelVersion>,
@@ -666,6 +680,7 @@ impl AnalyzeFaceRequestBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -674,6 +689,7 @@ impl AnalyzeFaceRequestBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -683,6 +699,7 @@ impl AnalyzeFaceRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -705,11 +722,13 @@ impl crate::runtime::action::Action for AnalyzeFaceRequest {
     const REGION_REQUIRED: bool = false;
     type Output = AnalyzeFaceResponse;
     type Error = AnalyzeFaceError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         AnalyzeFaceRequest::validate(self)
     }
+    #[inline]
     fn error_code(error: &AnalyzeFaceError) -> ::core::option::Option<&'static str> {
         let position = match error {
             AnalyzeFaceError::AuthFailureInvalidAuthorization(_) => 0,
@@ -802,9 +821,11 @@ impl crate::runtime::action::Action for AnalyzeFaceRequest {
         };
         AnalyzeFaceError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &AnalyzeFaceResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
+    #[inline]
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
@@ -973,6 +994,7 @@ pub struct AnalyzeFaceResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for AnalyzeFaceResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -999,6 +1021,7 @@ impl crate::runtime::wire::WireStruct for AnalyzeFaceResponse {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -1013,11 +1036,13 @@ impl crate::runtime::wire::WireStruct for AnalyzeFaceResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AnalyzeFaceResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -1026,6 +1051,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalyzeFaceResponse {
 }
 impl AnalyzeFaceResponse {
     /// Starts a [`AnalyzeFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> AnalyzeFaceResponseBuilder {
         <AnalyzeFaceResponseBuilder>::default()
     }
@@ -1038,16 +1064,19 @@ pub struct AnalyzeFaceResponseBuilder {
 }
 impl AnalyzeFaceResponseBuilder {
     /// Sets `ImageWidth`: Width of requested image.
+    #[inline]
     pub fn image_width(mut self, value: u64) -> Self {
         self.value.image_width = value;
         self
     }
     /// Sets `ImageHeight`: Height of requested image.
+    #[inline]
     pub fn image_height(mut self, value: u64) -> Self {
         self.value.image_height = value;
         self
     }
     /// Sets `FaceShapeSet`: Specific information of facial feature localization (facial keypoints).
+    #[inline]
     pub fn face_shape_set(
         mut self,
         value: ::std::vec::Vec<crate::types::FaceShape>,
@@ -1056,6 +1085,7 @@ impl AnalyzeFaceResponseBuilder {
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -1064,6 +1094,7 @@ impl AnalyzeFaceResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1072,6 +1103,7 @@ impl AnalyzeFaceResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> AnalyzeFaceResponse {
         self.value
     }
@@ -1319,42 +1351,51 @@ impl AnalyzeFaceError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -1368,6 +1409,7 @@ impl AnalyzeFaceError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1448,6 +1490,7 @@ impl AnalyzeFaceError {
 }
 impl crate::runtime::sealed::Sealed for AnalyzeFaceError {}
 impl crate::runtime::error::ServiceError for AnalyzeFaceError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
@@ -1545,9 +1588,11 @@ impl crate::runtime::error::ServiceError for AnalyzeFaceError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         AnalyzeFaceError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1625,17 +1670,20 @@ impl crate::runtime::error::ServiceError for AnalyzeFaceError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         AnalyzeFaceError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for AnalyzeFaceError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for AnalyzeFaceError {}
 impl ::core::cmp::PartialEq for AnalyzeFaceError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1653,6 +1701,7 @@ pub struct AnalyzeFaceFluentBuilder {
     input: AnalyzeFaceRequestBuilder,
 }
 impl AnalyzeFaceFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         AnalyzeFaceFluentBuilder {
             client,
@@ -1660,6 +1709,7 @@ impl AnalyzeFaceFluentBuilder {
         }
     }
     /// Sets `Mode`: Detection mode. 0: detect all faces that appear; 1: detect the largest face. Default value: 0. The facial feature localization information (facial keypoints) of up to 10 faces can be returned.
+    #[inline]
     pub fn mode(
         mut self,
         value: impl ::core::convert::Into<crate::types::DetectionMode>,
@@ -1668,6 +1718,7 @@ impl AnalyzeFaceFluentBuilder {
         self
     }
     /// Sets or clears `Mode`, for a value that may be absent.
+    #[inline]
     pub fn set_mode(
         mut self,
         value: ::core::option::Option<crate::types::DetectionMode>,
@@ -1678,11 +1729,13 @@ impl AnalyzeFaceFluentBuilder {
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image(value);
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.input = self.input.set_image(value);
         self
@@ -1693,6 +1746,7 @@ impl AnalyzeFaceFluentBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1701,6 +1755,7 @@ impl AnalyzeFaceFluentBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1717,6 +1772,7 @@ impl AnalyzeFaceFluentBuilder {
     /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -1725,6 +1781,7 @@ impl AnalyzeFaceFluentBuilder {
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    #[inline]
     pub fn set_face_model_version(
         mut self,
         value: ::core::option::Option<crate::types::FaceModelVersion>,
@@ -1733,6 +1790,7 @@ impl AnalyzeFaceFluentBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -1741,6 +1799,7 @@ impl AnalyzeFaceFluentBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -1749,11 +1808,13 @@ impl AnalyzeFaceFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &AnalyzeFaceRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1764,6 +1825,7 @@ impl AnalyzeFaceFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

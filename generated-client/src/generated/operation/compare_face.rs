@@ -102,6 +102,7 @@ pub struct CompareFaceRequest {
     >,
 }
 impl ::serde::Serialize for CompareFaceRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -182,6 +183,7 @@ impl crate::runtime::wire::WireStruct for CompareFaceRequest {
     ];
     const REQUIRED: &'static [usize] = &[];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut CompareFaceRequestBuilder,
         position: usize,
@@ -199,6 +201,7 @@ impl crate::runtime::wire::WireStruct for CompareFaceRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: CompareFaceRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -217,6 +220,7 @@ impl crate::runtime::wire::WireStruct for CompareFaceRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for CompareFaceRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -225,10 +229,12 @@ impl<'de> ::serde::Deserialize<'de> for CompareFaceRequest {
 }
 impl CompareFaceRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> CompareFaceRequestBuilder {
         <CompareFaceRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -275,11 +281,13 @@ impl CompareFaceRequestBuilder {
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image_a(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image_a = Some(value.into());
         self
     }
     /// Sets or clears `ImageA`, for a value that may be absent.
+    #[inline]
     pub fn set_image_a(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.image_a = value;
         self
@@ -288,11 +296,13 @@ impl CompareFaceRequestBuilder {
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image_b(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image_b = Some(value.into());
         self
     }
     /// Sets or clears `ImageB`, for a value that may be absent.
+    #[inline]
     pub fn set_image_b(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.image_b = value;
         self
@@ -304,6 +314,7 @@ impl CompareFaceRequestBuilder {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url_a(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -312,6 +323,7 @@ impl CompareFaceRequestBuilder {
         self
     }
     /// Sets or clears `UrlA`, for a value that may be absent.
+    #[inline]
     pub fn set_url_a(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -326,6 +338,7 @@ impl CompareFaceRequestBuilder {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url_b(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -334,6 +347,7 @@ impl CompareFaceRequestBuilder {
         self
     }
     /// Sets or clears `UrlB`, for a value that may be absent.
+    #[inline]
     pub fn set_url_b(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -350,6 +364,7 @@ impl CompareFaceRequestBuilder {
     /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -358,6 +373,7 @@ impl CompareFaceRequestBuilder {
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    #[inline]
     pub fn set_face_model_version(
         mut self,
         value: ::core::option::Option<crate::types::FaceModelVersion>,
@@ -373,6 +389,7 @@ impl CompareFaceRequestBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    #[inline]
     pub fn quality_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::QualityControl>,
@@ -381,6 +398,7 @@ impl CompareFaceRequestBuilder {
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
+    #[inline]
     pub fn set_quality_control(
         mut self,
         value: ::core::option::Option<crate::types::QualityControl>,
@@ -389,6 +407,7 @@ impl CompareFaceRequestBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -397,6 +416,7 @@ impl CompareFaceRequestBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -407,6 +427,7 @@ impl CompareFaceRequestBuilder {
     /// Sets `FaceMatchingStrategy`: How to choose a face when an image holds several; default value: 0.
     /// - 0: the face with the highest confidence.
     /// - 1: the face with the largest area.
+    #[inline]
     pub fn face_matching_strategy(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceMatchingStrategy>,
@@ -415,6 +436,7 @@ impl CompareFaceRequestBuilder {
         self
     }
     /// Sets or clears `FaceMatchingStrategy`, for a value that may be absent.
+    #[inline]
     pub fn set_face_matching_strategy(
         mut self,
         value: ::core::option::Option<crate::types::FaceMatchingStrategy>,
@@ -424,6 +446,7 @@ impl CompareFaceRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -449,11 +472,13 @@ impl crate::runtime::action::Action for CompareFaceRequest {
     const REGION_REQUIRED: bool = false;
     type Output = CompareFaceResponse;
     type Error = CompareFaceError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         CompareFaceRequest::validate(self)
     }
+    #[inline]
     fn error_code(error: &CompareFaceError) -> ::core::option::Option<&'static str> {
         let position = match error {
             CompareFaceError::AuthFailureInvalidAuthorization(_) => 0,
@@ -550,9 +575,11 @@ impl crate::runtime::action::Action for CompareFaceRequest {
         };
         CompareFaceError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &CompareFaceResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
+    #[inline]
     fn body_size_hint(&self) -> usize {
         256 + self.image_a.as_ref().map_or(0, |i| i.encoded_len())
             + self.image_b.as_ref().map_or(0, |i| i.encoded_len())
@@ -592,6 +619,7 @@ pub struct CompareFaceResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for CompareFaceResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -610,6 +638,7 @@ impl crate::runtime::wire::WireStruct for CompareFaceResponse {
     const FIELDS: &'static [&'static str] = &["Score", "FaceModelVersion", "RequestId"];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -622,11 +651,13 @@ impl crate::runtime::wire::WireStruct for CompareFaceResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CompareFaceResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -635,6 +666,7 @@ impl<'de> ::serde::Deserialize<'de> for CompareFaceResponse {
 }
 impl CompareFaceResponse {
     /// Starts a [`CompareFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> CompareFaceResponseBuilder {
         <CompareFaceResponseBuilder>::default()
     }
@@ -651,11 +683,13 @@ impl CompareFaceResponseBuilder {
     /// If you need to verify whether the faces in the two images are the same person, then the 0.1%, 0.01%, and 0.001% FARs on v3.0 correspond to scores of 40, 50, and 60, respectively. Generally, if the score is above 50, it can be judged that they are the same person.
     /// The 0.1%, 0.01%, and 0.001% FARs on v2.0 correspond to scores of 70, 80, and 90, respectively. Generally, if the score is above 80, it can be judged that they are the same person.
     /// If you need to verify whether the faces in the two images are the same person, we recommend using the `VerifyFace` API.
+    #[inline]
     pub fn score(mut self, value: f64) -> Self {
         self.value.score = value;
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -664,6 +698,7 @@ impl CompareFaceResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -672,6 +707,7 @@ impl CompareFaceResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> CompareFaceResponse {
         self.value
     }
@@ -931,42 +967,51 @@ impl CompareFaceError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -981,6 +1026,7 @@ impl CompareFaceError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1065,6 +1111,7 @@ impl CompareFaceError {
 }
 impl crate::runtime::sealed::Sealed for CompareFaceError {}
 impl crate::runtime::error::ServiceError for CompareFaceError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
@@ -1166,9 +1213,11 @@ impl crate::runtime::error::ServiceError for CompareFaceError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         CompareFaceError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1250,17 +1299,20 @@ impl crate::runtime::error::ServiceError for CompareFaceError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         CompareFaceError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for CompareFaceError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for CompareFaceError {}
 impl ::core::cmp::PartialEq for CompareFaceError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1278,6 +1330,7 @@ pub struct CompareFaceFluentBuilder {
     input: CompareFaceRequestBuilder,
 }
 impl CompareFaceFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         CompareFaceFluentBuilder {
             client,
@@ -1288,11 +1341,13 @@ impl CompareFaceFluentBuilder {
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image_a(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image_a(value);
         self
     }
     /// Sets or clears `ImageA`, for a value that may be absent.
+    #[inline]
     pub fn set_image_a(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.input = self.input.set_image_a(value);
         self
@@ -1301,11 +1356,13 @@ impl CompareFaceFluentBuilder {
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image_b(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image_b(value);
         self
     }
     /// Sets or clears `ImageB`, for a value that may be absent.
+    #[inline]
     pub fn set_image_b(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.input = self.input.set_image_b(value);
         self
@@ -1317,6 +1374,7 @@ impl CompareFaceFluentBuilder {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url_a(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1325,6 +1383,7 @@ impl CompareFaceFluentBuilder {
         self
     }
     /// Sets or clears `UrlA`, for a value that may be absent.
+    #[inline]
     pub fn set_url_a(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1339,6 +1398,7 @@ impl CompareFaceFluentBuilder {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url_b(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1347,6 +1407,7 @@ impl CompareFaceFluentBuilder {
         self
     }
     /// Sets or clears `UrlB`, for a value that may be absent.
+    #[inline]
     pub fn set_url_b(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1363,6 +1424,7 @@ impl CompareFaceFluentBuilder {
     /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -1371,6 +1433,7 @@ impl CompareFaceFluentBuilder {
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    #[inline]
     pub fn set_face_model_version(
         mut self,
         value: ::core::option::Option<crate::types::FaceModelVersion>,
@@ -1386,6 +1449,7 @@ impl CompareFaceFluentBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    #[inline]
     pub fn quality_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::QualityControl>,
@@ -1394,6 +1458,7 @@ impl CompareFaceFluentBuilder {
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
+    #[inline]
     pub fn set_quality_control(
         mut self,
         value: ::core::option::Option<crate::types::QualityControl>,
@@ -1402,6 +1467,7 @@ impl CompareFaceFluentBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -1410,6 +1476,7 @@ impl CompareFaceFluentBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -1420,6 +1487,7 @@ impl CompareFaceFluentBuilder {
     /// Sets `FaceMatchingStrategy`: How to choose a face when an image holds several; default value: 0.
     /// - 0: the face with the highest confidence.
     /// - 1: the face with the largest area.
+    #[inline]
     pub fn face_matching_strategy(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceMatchingStrategy>,
@@ -1428,6 +1496,7 @@ impl CompareFaceFluentBuilder {
         self
     }
     /// Sets or clears `FaceMatchingStrategy`, for a value that may be absent.
+    #[inline]
     pub fn set_face_matching_strategy(
         mut self,
         value: ::core::option::Option<crate::types::FaceMatchingStrategy>,
@@ -1436,11 +1505,13 @@ impl CompareFaceFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &CompareFaceRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1451,6 +1522,7 @@ impl CompareFaceFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

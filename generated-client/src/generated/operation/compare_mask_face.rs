@@ -105,6 +105,7 @@ pub struct CompareMaskFaceRequest {
     pub quality_control: ::core::option::Option<crate::types::QualityControl>,
 }
 impl ::serde::Serialize for CompareMaskFaceRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -169,6 +170,7 @@ impl crate::runtime::wire::WireStruct for CompareMaskFaceRequest {
     ];
     const REQUIRED: &'static [usize] = &[];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut CompareMaskFaceRequestBuilder,
         position: usize,
@@ -184,6 +186,7 @@ impl crate::runtime::wire::WireStruct for CompareMaskFaceRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: CompareMaskFaceRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -200,6 +203,7 @@ impl crate::runtime::wire::WireStruct for CompareMaskFaceRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for CompareMaskFaceRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -208,10 +212,12 @@ impl<'de> ::serde::Deserialize<'de> for CompareMaskFaceRequest {
 }
 impl CompareMaskFaceRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> CompareMaskFaceRequestBuilder {
         <CompareMaskFaceRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -255,11 +261,13 @@ impl CompareMaskFaceRequestBuilder {
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
     /// - If the image holds several faces, only the face with the largest area is used.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image_a(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image_a = Some(value.into());
         self
     }
     /// Sets or clears `ImageA`, for a value that may be absent.
+    #[inline]
     pub fn set_image_a(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.image_a = value;
         self
@@ -269,11 +277,13 @@ impl CompareMaskFaceRequestBuilder {
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
     /// - If the image holds several faces, only the face with the largest area is used.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image_b(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image_b = Some(value.into());
         self
     }
     /// Sets or clears `ImageB`, for a value that may be absent.
+    #[inline]
     pub fn set_image_b(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.image_b = value;
         self
@@ -286,6 +296,7 @@ impl CompareMaskFaceRequestBuilder {
     /// - The speed and stability of URLs not stored in Tencent Cloud may be affected.
     /// - If the image holds several faces, only the face with the largest area is used.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url_a(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -294,6 +305,7 @@ impl CompareMaskFaceRequestBuilder {
         self
     }
     /// Sets or clears `UrlA`, for a value that may be absent.
+    #[inline]
     pub fn set_url_a(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -308,6 +320,7 @@ impl CompareMaskFaceRequestBuilder {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url_b(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -316,6 +329,7 @@ impl CompareMaskFaceRequestBuilder {
         self
     }
     /// Sets or clears `UrlB`, for a value that may be absent.
+    #[inline]
     pub fn set_url_b(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -324,6 +338,7 @@ impl CompareMaskFaceRequestBuilder {
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API supports only "3.0".
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -332,6 +347,7 @@ impl CompareMaskFaceRequestBuilder {
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    #[inline]
     pub fn set_face_model_version(
         mut self,
         value: ::core::option::Option<crate::types::FaceModelVersion>,
@@ -347,6 +363,7 @@ impl CompareMaskFaceRequestBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    #[inline]
     pub fn quality_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::QualityControl>,
@@ -355,6 +372,7 @@ impl CompareMaskFaceRequestBuilder {
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
+    #[inline]
     pub fn set_quality_control(
         mut self,
         value: ::core::option::Option<crate::types::QualityControl>,
@@ -364,6 +382,7 @@ impl CompareMaskFaceRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -387,11 +406,13 @@ impl crate::runtime::action::Action for CompareMaskFaceRequest {
     const REGION_REQUIRED: bool = false;
     type Output = CompareMaskFaceResponse;
     type Error = CompareMaskFaceError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         CompareMaskFaceRequest::validate(self)
     }
+    #[inline]
     fn error_code(error: &CompareMaskFaceError) -> ::core::option::Option<&'static str> {
         let position = match error {
             CompareMaskFaceError::FailedOperationConflictOperation(_) => 0,
@@ -486,9 +507,11 @@ impl crate::runtime::action::Action for CompareMaskFaceRequest {
         };
         CompareMaskFaceError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &CompareMaskFaceResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
+    #[inline]
     fn body_size_hint(&self) -> usize {
         256 + self.image_a.as_ref().map_or(0, |i| i.encoded_len())
             + self.image_b.as_ref().map_or(0, |i| i.encoded_len())
@@ -528,6 +551,7 @@ pub struct CompareMaskFaceResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for CompareMaskFaceResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -546,6 +570,7 @@ impl crate::runtime::wire::WireStruct for CompareMaskFaceResponse {
     const FIELDS: &'static [&'static str] = &["Score", "FaceModelVersion", "RequestId"];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -558,11 +583,13 @@ impl crate::runtime::wire::WireStruct for CompareMaskFaceResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CompareMaskFaceResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -571,6 +598,7 @@ impl<'de> ::serde::Deserialize<'de> for CompareMaskFaceResponse {
 }
 impl CompareMaskFaceResponse {
     /// Starts a [`CompareMaskFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> CompareMaskFaceResponseBuilder {
         <CompareMaskFaceResponseBuilder>::default()
     }
@@ -587,11 +615,13 @@ impl CompareMaskFaceResponseBuilder {
     /// If you need to verify whether the faces in the two images are the same person, then the 0.1%, 0.01%, and 0.001% FARs on v3.0 correspond to scores of 40, 50, and 60, respectively. Generally, if the score is above 50, it can be judged that they are the same person.
     /// The 0.1%, 0.01%, and 0.001% FARs on v2.0 correspond to scores of 70, 80, and 90, respectively. Generally, if the score is above 80, it can be judged that they are the same person.
     /// If you need to verify whether the faces in the two images are the same person, we recommend using the `VerifyFace` API.
+    #[inline]
     pub fn score(mut self, value: f64) -> Self {
         self.value.score = value;
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -600,6 +630,7 @@ impl CompareMaskFaceResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -608,6 +639,7 @@ impl CompareMaskFaceResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> CompareMaskFaceResponse {
         self.value
     }
@@ -861,42 +893,51 @@ impl CompareMaskFaceError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -911,6 +952,7 @@ impl CompareMaskFaceError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -993,6 +1035,7 @@ impl CompareMaskFaceError {
 }
 impl crate::runtime::sealed::Sealed for CompareMaskFaceError {}
 impl crate::runtime::error::ServiceError for CompareMaskFaceError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationConflictOperation(metadata),
@@ -1092,9 +1135,11 @@ impl crate::runtime::error::ServiceError for CompareMaskFaceError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         CompareMaskFaceError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -1174,17 +1219,20 @@ impl crate::runtime::error::ServiceError for CompareMaskFaceError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         CompareMaskFaceError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for CompareMaskFaceError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for CompareMaskFaceError {}
 impl ::core::cmp::PartialEq for CompareMaskFaceError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1202,6 +1250,7 @@ pub struct CompareMaskFaceFluentBuilder {
     input: CompareMaskFaceRequestBuilder,
 }
 impl CompareMaskFaceFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         CompareMaskFaceFluentBuilder {
             client,
@@ -1213,11 +1262,13 @@ impl CompareMaskFaceFluentBuilder {
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
     /// - If the image holds several faces, only the face with the largest area is used.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image_a(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image_a(value);
         self
     }
     /// Sets or clears `ImageA`, for a value that may be absent.
+    #[inline]
     pub fn set_image_a(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.input = self.input.set_image_a(value);
         self
@@ -1227,11 +1278,13 @@ impl CompareMaskFaceFluentBuilder {
     /// - The long side cannot exceed 4,000 px for JPG images or 2,000 px for images in other formats. The short side of an image in any format must be at least 64 px.
     /// - If the image holds several faces, only the face with the largest area is used.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image_b(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image_b(value);
         self
     }
     /// Sets or clears `ImageB`, for a value that may be absent.
+    #[inline]
     pub fn set_image_b(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.input = self.input.set_image_b(value);
         self
@@ -1244,6 +1297,7 @@ impl CompareMaskFaceFluentBuilder {
     /// - The speed and stability of URLs not stored in Tencent Cloud may be affected.
     /// - If the image holds several faces, only the face with the largest area is used.
     /// - PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url_a(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1252,6 +1306,7 @@ impl CompareMaskFaceFluentBuilder {
         self
     }
     /// Sets or clears `UrlA`, for a value that may be absent.
+    #[inline]
     pub fn set_url_a(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1266,6 +1321,7 @@ impl CompareMaskFaceFluentBuilder {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url_b(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1274,6 +1330,7 @@ impl CompareMaskFaceFluentBuilder {
         self
     }
     /// Sets or clears `UrlB`, for a value that may be absent.
+    #[inline]
     pub fn set_url_b(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1282,6 +1339,7 @@ impl CompareMaskFaceFluentBuilder {
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. This API supports only "3.0".
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -1290,6 +1348,7 @@ impl CompareMaskFaceFluentBuilder {
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    #[inline]
     pub fn set_face_model_version(
         mut self,
         value: ::core::option::Option<crate::types::FaceModelVersion>,
@@ -1305,6 +1364,7 @@ impl CompareMaskFaceFluentBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    #[inline]
     pub fn quality_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::QualityControl>,
@@ -1313,6 +1373,7 @@ impl CompareMaskFaceFluentBuilder {
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
+    #[inline]
     pub fn set_quality_control(
         mut self,
         value: ::core::option::Option<crate::types::QualityControl>,
@@ -1321,11 +1382,13 @@ impl CompareMaskFaceFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &CompareMaskFaceRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1336,6 +1399,7 @@ impl CompareMaskFaceFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

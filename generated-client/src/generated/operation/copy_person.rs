@@ -71,6 +71,7 @@ pub struct CopyPersonRequest {
     pub group_ids: ::std::vec::Vec<::std::string::String>,
 }
 impl ::serde::Serialize for CopyPersonRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -90,6 +91,7 @@ impl crate::runtime::wire::WireStruct for CopyPersonRequest {
     const FIELDS: &'static [&'static str] = &["PersonId", "GroupIds"];
     const REQUIRED: &'static [usize] = &[0, 1];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut CopyPersonRequestBuilder,
         position: usize,
@@ -101,6 +103,7 @@ impl crate::runtime::wire::WireStruct for CopyPersonRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: CopyPersonRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -123,6 +126,7 @@ impl crate::runtime::wire::WireStruct for CopyPersonRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for CopyPersonRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -131,10 +135,12 @@ impl<'de> ::serde::Deserialize<'de> for CopyPersonRequest {
 }
 impl CopyPersonRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> CopyPersonRequestBuilder {
         <CopyPersonRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -193,6 +199,7 @@ pub struct CopyPersonRequestBuilder {
 }
 impl CopyPersonRequestBuilder {
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -201,6 +208,7 @@ impl CopyPersonRequestBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -209,11 +217,13 @@ impl CopyPersonRequestBuilder {
         self
     }
     /// Sets `GroupIds`: Required. List of groups to join. The array element value is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.group_ids = Some(value);
         self
     }
     /// Sets or clears `GroupIds`, for a value that may be absent.
+    #[inline]
     pub fn set_group_ids(
         mut self,
         value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -223,6 +233,7 @@ impl CopyPersonRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -252,11 +263,13 @@ impl crate::runtime::action::Action for CopyPersonRequest {
     const REGION_REQUIRED: bool = false;
     type Output = CopyPersonResponse;
     type Error = CopyPersonError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         CopyPersonRequest::validate(self)
     }
+    #[inline]
     fn error_code(error: &CopyPersonError) -> ::core::option::Option<&'static str> {
         let position = match error {
             CopyPersonError::FailedOperationAcrossVersionsError(_) => 0,
@@ -340,6 +353,7 @@ impl crate::runtime::action::Action for CopyPersonRequest {
         };
         CopyPersonError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &CopyPersonResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
@@ -377,6 +391,7 @@ pub struct CopyPersonResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for CopyPersonResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -395,6 +410,7 @@ impl crate::runtime::wire::WireStruct for CopyPersonResponse {
     const FIELDS: &'static [&'static str] = &["SucGroupNum", "SucGroupIds", "RequestId"];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -407,11 +423,13 @@ impl crate::runtime::wire::WireStruct for CopyPersonResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CopyPersonResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -420,6 +438,7 @@ impl<'de> ::serde::Deserialize<'de> for CopyPersonResponse {
 }
 impl CopyPersonResponse {
     /// Starts a [`CopyPersonResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> CopyPersonResponseBuilder {
         <CopyPersonResponseBuilder>::default()
     }
@@ -432,11 +451,13 @@ pub struct CopyPersonResponseBuilder {
 }
 impl CopyPersonResponseBuilder {
     /// Sets `SucGroupNum`: Number of groups successfully added to.
+    #[inline]
     pub fn suc_group_num(mut self, value: u64) -> Self {
         self.value.suc_group_num = value;
         self
     }
     /// Sets `SucGroupIds`: List of groups successfully added to.
+    #[inline]
     pub fn suc_group_ids(
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
@@ -445,6 +466,7 @@ impl CopyPersonResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -453,6 +475,7 @@ impl CopyPersonResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> CopyPersonResponse {
         self.value
     }
@@ -691,42 +714,51 @@ impl CopyPersonError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -743,6 +775,7 @@ impl CopyPersonError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationAcrossVersionsError(m)
@@ -820,6 +853,7 @@ impl CopyPersonError {
 }
 impl crate::runtime::sealed::Sealed for CopyPersonError {}
 impl crate::runtime::error::ServiceError for CopyPersonError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationAcrossVersionsError(metadata),
@@ -914,9 +948,11 @@ impl crate::runtime::error::ServiceError for CopyPersonError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         CopyPersonError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationAcrossVersionsError(m)
@@ -991,17 +1027,20 @@ impl crate::runtime::error::ServiceError for CopyPersonError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         CopyPersonError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for CopyPersonError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for CopyPersonError {}
 impl ::core::cmp::PartialEq for CopyPersonError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1019,6 +1058,7 @@ pub struct CopyPersonFluentBuilder {
     input: CopyPersonRequestBuilder,
 }
 impl CopyPersonFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         CopyPersonFluentBuilder {
             client,
@@ -1026,6 +1066,7 @@ impl CopyPersonFluentBuilder {
         }
     }
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1034,6 +1075,7 @@ impl CopyPersonFluentBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1042,11 +1084,13 @@ impl CopyPersonFluentBuilder {
         self
     }
     /// Sets `GroupIds`: Required. List of groups to join. The array element value is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.input = self.input.group_ids(value);
         self
     }
     /// Sets or clears `GroupIds`, for a value that may be absent.
+    #[inline]
     pub fn set_group_ids(
         mut self,
         value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1055,11 +1099,13 @@ impl CopyPersonFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &CopyPersonRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1070,6 +1116,7 @@ impl CopyPersonFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

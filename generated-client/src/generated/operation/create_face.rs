@@ -119,6 +119,7 @@ pub struct CreateFaceRequest {
     pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl ::serde::Serialize for CreateFaceRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -179,6 +180,7 @@ impl crate::runtime::wire::WireStruct for CreateFaceRequest {
     ];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut CreateFaceRequestBuilder,
         position: usize,
@@ -194,6 +196,7 @@ impl crate::runtime::wire::WireStruct for CreateFaceRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: CreateFaceRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -215,6 +218,7 @@ impl crate::runtime::wire::WireStruct for CreateFaceRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for CreateFaceRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -223,10 +227,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateFaceRequest {
 }
 impl CreateFaceRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> CreateFaceRequestBuilder {
         <CreateFaceRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -287,6 +293,7 @@ pub struct CreateFaceRequestBuilder {
 }
 impl CreateFaceRequestBuilder {
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -295,6 +302,7 @@ impl CreateFaceRequestBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -307,11 +315,13 @@ impl CreateFaceRequestBuilder {
     /// A person can have up to 5 face images.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn images(mut self, value: ::std::vec::Vec<crate::Image>) -> Self {
         self.images = Some(value);
         self
     }
     /// Sets or clears `Images`, for a value that may be absent.
+    #[inline]
     pub fn set_images(
         mut self,
         value: ::core::option::Option<::std::vec::Vec<crate::Image>>,
@@ -327,11 +337,13 @@ impl CreateFaceRequestBuilder {
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     /// A person can have up to 5 face images.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
+    #[inline]
     pub fn urls(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.urls = Some(value);
         self
     }
     /// Sets or clears `Urls`, for a value that may be absent.
+    #[inline]
     pub fn set_urls(
         mut self,
         value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -341,11 +353,13 @@ impl CreateFaceRequestBuilder {
     }
     /// Sets `FaceMatchThreshold`: Only faces whose similarity to an existing face of the person is above the value of `FaceMatchThreshold` can be added successfully.
     /// Default value: 60. Value range: \[0,100\].
+    #[inline]
     pub fn face_match_threshold(mut self, value: f64) -> Self {
         self.face_match_threshold = Some(value);
         self
     }
     /// Sets or clears `FaceMatchThreshold`, for a value that may be absent.
+    #[inline]
     pub fn set_face_match_threshold(
         mut self,
         value: ::core::option::Option<f64>,
@@ -361,6 +375,7 @@ impl CreateFaceRequestBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    #[inline]
     pub fn quality_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::QualityControl>,
@@ -369,6 +384,7 @@ impl CreateFaceRequestBuilder {
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
+    #[inline]
     pub fn set_quality_control(
         mut self,
         value: ::core::option::Option<crate::types::QualityControl>,
@@ -377,6 +393,7 @@ impl CreateFaceRequestBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -385,6 +402,7 @@ impl CreateFaceRequestBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -394,6 +412,7 @@ impl CreateFaceRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -422,11 +441,13 @@ impl crate::runtime::action::Action for CreateFaceRequest {
     const REGION_REQUIRED: bool = false;
     type Output = CreateFaceResponse;
     type Error = CreateFaceError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         CreateFaceRequest::validate(self)
     }
+    #[inline]
     fn error_code(error: &CreateFaceError) -> ::core::option::Option<&'static str> {
         let position = match error {
             CreateFaceError::AuthFailureInvalidAuthorization(_) => 0,
@@ -515,9 +536,11 @@ impl crate::runtime::action::Action for CreateFaceRequest {
         };
         CreateFaceError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &CreateFaceResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
+    #[inline]
     fn body_size_hint(&self) -> usize {
         256 + self.images.iter().flatten().map(|i| i.encoded_len() + 3).sum::<usize>()
     }
@@ -575,6 +598,7 @@ pub struct CreateFaceResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for CreateFaceResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -605,6 +629,7 @@ impl crate::runtime::wire::WireStruct for CreateFaceResponse {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -621,11 +646,13 @@ impl crate::runtime::wire::WireStruct for CreateFaceResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateFaceResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -634,6 +661,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateFaceResponse {
 }
 impl CreateFaceResponse {
     /// Starts a [`CreateFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> CreateFaceResponseBuilder {
         <CreateFaceResponseBuilder>::default()
     }
@@ -646,11 +674,13 @@ pub struct CreateFaceResponseBuilder {
 }
 impl CreateFaceResponseBuilder {
     /// Sets `SucFaceNum`: Number of successfully added faces
+    #[inline]
     pub fn suc_face_num(mut self, value: u64) -> Self {
         self.value.suc_face_num = value;
         self
     }
     /// Sets `SucFaceIds`: List of IDs of successfully added faces
+    #[inline]
     pub fn suc_face_ids(
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
@@ -662,6 +692,7 @@ impl CreateFaceResponseBuilder {
     /// -1601: the image quality control requirement is not met; -1604: the face similarity is not above `FaceMatchThreshold`.
     /// Other non-zero values: algorithm service exception.
     /// The order of `RetCode` values is the same as the order of `Images` or `Urls` in the input parameter.
+    #[inline]
     pub fn ret_code(
         mut self,
         value: ::std::vec::Vec<crate::types::FaceRetCode>,
@@ -671,11 +702,13 @@ impl CreateFaceResponseBuilder {
     }
     /// Sets `SucIndexes`: Indexes of successfully added faces. The order of indexes is the same as the order of `Images` or `Urls` in the input parameter.
     /// For example, if there are 3 URLs in `Urls`, and the second URL fails, then the value of `SucIndexes` will be \[0,2\].
+    #[inline]
     pub fn suc_indexes(mut self, value: ::std::vec::Vec<u64>) -> Self {
         self.value.suc_indexes = value;
         self
     }
     /// Sets `SucFaceRects`: Frame positions of successfully added faces. The order is the same as the order of `Images` or `Urls` in the input parameter.
+    #[inline]
     pub fn suc_face_rects(
         mut self,
         value: ::std::vec::Vec<crate::types::FaceRect>,
@@ -684,6 +717,7 @@ impl CreateFaceResponseBuilder {
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -692,6 +726,7 @@ impl CreateFaceResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -700,6 +735,7 @@ impl CreateFaceResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> CreateFaceResponse {
         self.value
     }
@@ -953,42 +989,51 @@ impl CreateFaceError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -1005,6 +1050,7 @@ impl CreateFaceError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1087,6 +1133,7 @@ impl CreateFaceError {
 }
 impl crate::runtime::sealed::Sealed for CreateFaceError {}
 impl crate::runtime::error::ServiceError for CreateFaceError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
@@ -1186,9 +1233,11 @@ impl crate::runtime::error::ServiceError for CreateFaceError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         CreateFaceError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1268,17 +1317,20 @@ impl crate::runtime::error::ServiceError for CreateFaceError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         CreateFaceError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for CreateFaceError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for CreateFaceError {}
 impl ::core::cmp::PartialEq for CreateFaceError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1296,6 +1348,7 @@ pub struct CreateFaceFluentBuilder {
     input: CreateFaceRequestBuilder,
 }
 impl CreateFaceFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateFaceFluentBuilder {
             client,
@@ -1303,6 +1356,7 @@ impl CreateFaceFluentBuilder {
         }
     }
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1311,6 +1365,7 @@ impl CreateFaceFluentBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1323,11 +1378,13 @@ impl CreateFaceFluentBuilder {
     /// A person can have up to 5 face images.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn images(mut self, value: ::std::vec::Vec<crate::Image>) -> Self {
         self.input = self.input.images(value);
         self
     }
     /// Sets or clears `Images`, for a value that may be absent.
+    #[inline]
     pub fn set_images(
         mut self,
         value: ::core::option::Option<::std::vec::Vec<crate::Image>>,
@@ -1343,11 +1400,13 @@ impl CreateFaceFluentBuilder {
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
     /// A person can have up to 5 face images.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
+    #[inline]
     pub fn urls(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.input = self.input.urls(value);
         self
     }
     /// Sets or clears `Urls`, for a value that may be absent.
+    #[inline]
     pub fn set_urls(
         mut self,
         value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1357,11 +1416,13 @@ impl CreateFaceFluentBuilder {
     }
     /// Sets `FaceMatchThreshold`: Only faces whose similarity to an existing face of the person is above the value of `FaceMatchThreshold` can be added successfully.
     /// Default value: 60. Value range: \[0,100\].
+    #[inline]
     pub fn face_match_threshold(mut self, value: f64) -> Self {
         self.input = self.input.face_match_threshold(value);
         self
     }
     /// Sets or clears `FaceMatchThreshold`, for a value that may be absent.
+    #[inline]
     pub fn set_face_match_threshold(
         mut self,
         value: ::core::option::Option<f64>,
@@ -1377,6 +1438,7 @@ impl CreateFaceFluentBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    #[inline]
     pub fn quality_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::QualityControl>,
@@ -1385,6 +1447,7 @@ impl CreateFaceFluentBuilder {
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
+    #[inline]
     pub fn set_quality_control(
         mut self,
         value: ::core::option::Option<crate::types::QualityControl>,
@@ -1393,6 +1456,7 @@ impl CreateFaceFluentBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -1401,6 +1465,7 @@ impl CreateFaceFluentBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -1409,11 +1474,13 @@ impl CreateFaceFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &CreateFaceRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1424,6 +1491,7 @@ impl CreateFaceFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

@@ -143,6 +143,7 @@ pub struct CreateGroupRequest {
     pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
 }
 impl ::serde::Serialize for CreateGroupRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -190,6 +191,7 @@ impl crate::runtime::wire::WireStruct for CreateGroupRequest {
     ];
     const REQUIRED: &'static [usize] = &[0, 1];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut CreateGroupRequestBuilder,
         position: usize,
@@ -204,6 +206,7 @@ impl crate::runtime::wire::WireStruct for CreateGroupRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: CreateGroupRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -229,6 +232,7 @@ impl crate::runtime::wire::WireStruct for CreateGroupRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for CreateGroupRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -237,10 +241,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateGroupRequest {
 }
 impl CreateGroupRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> CreateGroupRequestBuilder {
         <CreateGroupRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -298,6 +304,7 @@ pub struct CreateGroupRequestBuilder {
 }
 impl CreateGroupRequestBuilder {
     /// Sets `GroupName`: Required. Group name, which is modifiable, must be unique, and can contain 1 to 60 characters.
+    #[inline]
     pub fn group_name(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -306,6 +313,7 @@ impl CreateGroupRequestBuilder {
         self
     }
     /// Sets or clears `GroupName`, for a value that may be absent.
+    #[inline]
     pub fn set_group_name(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -314,6 +322,7 @@ impl CreateGroupRequestBuilder {
         self
     }
     /// Sets `GroupId`: Required. Group ID, which is unmodifiable, must be unique, and can contain letters, digits, and special symbols (-%@#&_) of up to 64 B.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -322,6 +331,7 @@ impl CreateGroupRequestBuilder {
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
+    #[inline]
     pub fn set_group_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -336,6 +346,7 @@ impl CreateGroupRequestBuilder {
     /// Example: if you set the "custom description field" of a group to \["student ID","employee ID","mobile number"\],
     /// then all the persons in the group will have description fields named "student ID", "employee ID", and "mobile number".
     /// You can enter content in the corresponding field to register a person's student ID, employee ID, and mobile number.
+    #[inline]
     pub fn group_ex_descriptions(
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
@@ -344,6 +355,7 @@ impl CreateGroupRequestBuilder {
         self
     }
     /// Sets or clears `GroupExDescriptions`, for a value that may be absent.
+    #[inline]
     pub fn set_group_ex_descriptions(
         mut self,
         value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -352,6 +364,7 @@ impl CreateGroupRequestBuilder {
         self
     }
     /// Sets `Tag`: Group remarks, which can contain 0 to 40 characters.
+    #[inline]
     pub fn tag(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -360,6 +373,7 @@ impl CreateGroupRequestBuilder {
         self
     }
     /// Sets or clears `Tag`, for a value that may be absent.
+    #[inline]
     pub fn set_tag(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -376,6 +390,7 @@ impl CreateGroupRequestBuilder {
     /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -384,6 +399,7 @@ impl CreateGroupRequestBuilder {
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    #[inline]
     pub fn set_face_model_version(
         mut self,
         value: ::core::option::Option<crate::types::FaceModelVersion>,
@@ -393,6 +409,7 @@ impl CreateGroupRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -425,11 +442,13 @@ impl crate::runtime::action::Action for CreateGroupRequest {
     const REGION_REQUIRED: bool = false;
     type Output = CreateGroupResponse;
     type Error = CreateGroupError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         CreateGroupRequest::validate(self)
     }
+    #[inline]
     fn error_code(error: &CreateGroupError) -> ::core::option::Option<&'static str> {
         let position = match error {
             CreateGroupError::AuthFailureInvalidAuthorization(_) => 0,
@@ -520,6 +539,7 @@ impl crate::runtime::action::Action for CreateGroupRequest {
         };
         CreateGroupError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &CreateGroupResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
@@ -551,6 +571,7 @@ pub struct CreateGroupResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for CreateGroupResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -568,6 +589,7 @@ impl crate::runtime::wire::WireStruct for CreateGroupResponse {
     const FIELDS: &'static [&'static str] = &["FaceModelVersion", "RequestId"];
     const REQUIRED: &'static [usize] = &[0, 1];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -579,11 +601,13 @@ impl crate::runtime::wire::WireStruct for CreateGroupResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateGroupResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -592,6 +616,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateGroupResponse {
 }
 impl CreateGroupResponse {
     /// Starts a [`CreateGroupResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> CreateGroupResponseBuilder {
         <CreateGroupResponseBuilder>::default()
     }
@@ -604,6 +629,7 @@ pub struct CreateGroupResponseBuilder {
 }
 impl CreateGroupResponseBuilder {
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -612,6 +638,7 @@ impl CreateGroupResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -620,6 +647,7 @@ impl CreateGroupResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> CreateGroupResponse {
         self.value
     }
@@ -861,42 +889,51 @@ impl CreateGroupError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -913,6 +950,7 @@ impl CreateGroupError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -991,6 +1029,7 @@ impl CreateGroupError {
 }
 impl crate::runtime::sealed::Sealed for CreateGroupError {}
 impl crate::runtime::error::ServiceError for CreateGroupError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
@@ -1086,9 +1125,11 @@ impl crate::runtime::error::ServiceError for CreateGroupError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         CreateGroupError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1164,17 +1205,20 @@ impl crate::runtime::error::ServiceError for CreateGroupError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         CreateGroupError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for CreateGroupError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for CreateGroupError {}
 impl ::core::cmp::PartialEq for CreateGroupError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1192,6 +1236,7 @@ pub struct CreateGroupFluentBuilder {
     input: CreateGroupRequestBuilder,
 }
 impl CreateGroupFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         CreateGroupFluentBuilder {
             client,
@@ -1199,6 +1244,7 @@ impl CreateGroupFluentBuilder {
         }
     }
     /// Sets `GroupName`: Required. Group name, which is modifiable, must be unique, and can contain 1 to 60 characters.
+    #[inline]
     pub fn group_name(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1207,6 +1253,7 @@ impl CreateGroupFluentBuilder {
         self
     }
     /// Sets or clears `GroupName`, for a value that may be absent.
+    #[inline]
     pub fn set_group_name(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1215,6 +1262,7 @@ impl CreateGroupFluentBuilder {
         self
     }
     /// Sets `GroupId`: Required. Group ID, which is unmodifiable, must be unique, and can contain letters, digits, and special symbols (-%@#&_) of up to 64 B.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1223,6 +1271,7 @@ impl CreateGroupFluentBuilder {
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
+    #[inline]
     pub fn set_group_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1237,6 +1286,7 @@ impl CreateGroupFluentBuilder {
     /// Example: if you set the "custom description field" of a group to \["student ID","employee ID","mobile number"\],
     /// then all the persons in the group will have description fields named "student ID", "employee ID", and "mobile number".
     /// You can enter content in the corresponding field to register a person's student ID, employee ID, and mobile number.
+    #[inline]
     pub fn group_ex_descriptions(
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
@@ -1245,6 +1295,7 @@ impl CreateGroupFluentBuilder {
         self
     }
     /// Sets or clears `GroupExDescriptions`, for a value that may be absent.
+    #[inline]
     pub fn set_group_ex_descriptions(
         mut self,
         value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1253,6 +1304,7 @@ impl CreateGroupFluentBuilder {
         self
     }
     /// Sets `Tag`: Group remarks, which can contain 0 to 40 characters.
+    #[inline]
     pub fn tag(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1261,6 +1313,7 @@ impl CreateGroupFluentBuilder {
         self
     }
     /// Sets or clears `Tag`, for a value that may be absent.
+    #[inline]
     pub fn set_tag(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1277,6 +1330,7 @@ impl CreateGroupFluentBuilder {
     /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -1285,6 +1339,7 @@ impl CreateGroupFluentBuilder {
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    #[inline]
     pub fn set_face_model_version(
         mut self,
         value: ::core::option::Option<crate::types::FaceModelVersion>,
@@ -1293,11 +1348,13 @@ impl CreateGroupFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &CreateGroupRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1308,6 +1365,7 @@ impl CreateGroupFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

@@ -208,6 +208,7 @@ pub struct CreatePersonRequest {
     pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl ::serde::Serialize for CreatePersonRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -286,6 +287,7 @@ impl crate::runtime::wire::WireStruct for CreatePersonRequest {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut CreatePersonRequestBuilder,
         position: usize,
@@ -305,6 +307,7 @@ impl crate::runtime::wire::WireStruct for CreatePersonRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: CreatePersonRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -340,6 +343,7 @@ impl crate::runtime::wire::WireStruct for CreatePersonRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for CreatePersonRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -348,10 +352,12 @@ impl<'de> ::serde::Deserialize<'de> for CreatePersonRequest {
 }
 impl CreatePersonRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> CreatePersonRequestBuilder {
         <CreatePersonRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -427,6 +433,7 @@ pub struct CreatePersonRequestBuilder {
 }
 impl CreatePersonRequestBuilder {
     /// Sets `GroupId`: Required. ID of the group to join, which is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -435,6 +442,7 @@ impl CreatePersonRequestBuilder {
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
+    #[inline]
     pub fn set_group_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -443,6 +451,7 @@ impl CreatePersonRequestBuilder {
         self
     }
     /// Sets `PersonName`: Required. Person name, which can contain 1 to 60 characters and is modifiable and repeatable.
+    #[inline]
     pub fn person_name(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -451,6 +460,7 @@ impl CreatePersonRequestBuilder {
         self
     }
     /// Sets or clears `PersonName`, for a value that may be absent.
+    #[inline]
     pub fn set_person_name(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -459,6 +469,7 @@ impl CreatePersonRequestBuilder {
         self
     }
     /// Sets `PersonId`: Required. Person ID, which is unmodifiable, must be unique under a Tencent Cloud account, and can contain letters, digits, and special symbols (-%@#&_) of up to 64 B.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -467,6 +478,7 @@ impl CreatePersonRequestBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -475,6 +487,7 @@ impl CreatePersonRequestBuilder {
         self
     }
     /// Sets `Gender`: 0: empty; 1: male; 2: female.
+    #[inline]
     pub fn gender(
         mut self,
         value: impl ::core::convert::Into<crate::types::Gender>,
@@ -483,6 +496,7 @@ impl CreatePersonRequestBuilder {
         self
     }
     /// Sets or clears `Gender`, for a value that may be absent.
+    #[inline]
     pub fn set_gender(
         mut self,
         value: ::core::option::Option<crate::types::Gender>,
@@ -491,6 +505,7 @@ impl CreatePersonRequestBuilder {
         self
     }
     /// Sets `PersonExDescriptionInfos`: Content of person description field, which is a `key-value` pair, can contain 0 to 60 characters, and is modifiable and repeatable.
+    #[inline]
     pub fn person_ex_description_infos(
         mut self,
         value: ::std::vec::Vec<crate::types::PersonExDescriptionInfo>,
@@ -499,6 +514,7 @@ impl CreatePersonRequestBuilder {
         self
     }
     /// Sets or clears `PersonExDescriptionInfos`, for a value that may be absent.
+    #[inline]
     pub fn set_person_ex_description_infos(
         mut self,
         value: ::core::option::Option<
@@ -511,11 +527,13 @@ impl CreatePersonRequestBuilder {
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image = Some(value.into());
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.image = value;
         self
@@ -526,6 +544,7 @@ impl CreatePersonRequestBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -534,6 +553,7 @@ impl CreatePersonRequestBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -551,6 +571,7 @@ impl CreatePersonRequestBuilder {
     /// 4: very high duplicate person judgment requirement (0.001% FAR).
     /// Default value: 0.
     /// Note: the higher the requirement, the lower the probability of duplicate person. The FARs corresponding to different requirements are for reference only and can be adjusted as needed.
+    #[inline]
     pub fn unique_person_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::UniquePersonControl>,
@@ -559,6 +580,7 @@ impl CreatePersonRequestBuilder {
         self
     }
     /// Sets or clears `UniquePersonControl`, for a value that may be absent.
+    #[inline]
     pub fn set_unique_person_control(
         mut self,
         value: ::core::option::Option<crate::types::UniquePersonControl>,
@@ -574,6 +596,7 @@ impl CreatePersonRequestBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    #[inline]
     pub fn quality_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::QualityControl>,
@@ -582,6 +605,7 @@ impl CreatePersonRequestBuilder {
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
+    #[inline]
     pub fn set_quality_control(
         mut self,
         value: ::core::option::Option<crate::types::QualityControl>,
@@ -590,6 +614,7 @@ impl CreatePersonRequestBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -598,6 +623,7 @@ impl CreatePersonRequestBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -607,6 +633,7 @@ impl CreatePersonRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -649,11 +676,13 @@ impl crate::runtime::action::Action for CreatePersonRequest {
     const REGION_REQUIRED: bool = false;
     type Output = CreatePersonResponse;
     type Error = CreatePersonError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         CreatePersonRequest::validate(self)
     }
+    #[inline]
     fn error_code(error: &CreatePersonError) -> ::core::option::Option<&'static str> {
         let position = match error {
             CreatePersonError::AuthFailureInvalidAuthorization(_) => 0,
@@ -749,9 +778,11 @@ impl crate::runtime::action::Action for CreatePersonRequest {
         };
         CreatePersonError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &CreatePersonResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
+    #[inline]
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
@@ -799,6 +830,7 @@ pub struct CreatePersonResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for CreatePersonResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -834,6 +866,7 @@ impl crate::runtime::wire::WireStruct for CreatePersonResponse {
     ];
     const REQUIRED: &'static [usize] = &[0, 2, 3, 4];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -848,11 +881,13 @@ impl crate::runtime::wire::WireStruct for CreatePersonResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CreatePersonResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -861,6 +896,7 @@ impl<'de> ::serde::Deserialize<'de> for CreatePersonResponse {
 }
 impl CreatePersonResponse {
     /// Starts a [`CreatePersonResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> CreatePersonResponseBuilder {
         <CreatePersonResponseBuilder>::default()
     }
@@ -873,6 +909,7 @@ pub struct CreatePersonResponseBuilder {
 }
 impl CreatePersonResponseBuilder {
     /// Sets `FaceId`: Unique ID of face image.
+    #[inline]
     pub fn face_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -882,12 +919,14 @@ impl CreatePersonResponseBuilder {
     }
     /// Sets `FaceRect`: Position of detected face frame.
     /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[inline]
     pub fn face_rect(mut self, value: crate::types::FaceRect) -> Self {
         self.value.face_rect = Some(value);
         self
     }
     /// Sets `SimilarPersonId`: `PersonId` of suspected duplicate person.
     /// This parameter is meaningful only if the `UniquePersonControl` parameter is not 0 and there is a suspected duplicate person in the group.
+    #[inline]
     pub fn similar_person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -896,6 +935,7 @@ impl CreatePersonResponseBuilder {
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -904,6 +944,7 @@ impl CreatePersonResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -912,6 +953,7 @@ impl CreatePersonResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> CreatePersonResponse {
         self.value
     }
@@ -1170,42 +1212,51 @@ impl CreatePersonError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -1222,6 +1273,7 @@ impl CreatePersonError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1305,6 +1357,7 @@ impl CreatePersonError {
 }
 impl crate::runtime::sealed::Sealed for CreatePersonError {}
 impl crate::runtime::error::ServiceError for CreatePersonError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
@@ -1405,9 +1458,11 @@ impl crate::runtime::error::ServiceError for CreatePersonError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         CreatePersonError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1488,17 +1543,20 @@ impl crate::runtime::error::ServiceError for CreatePersonError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         CreatePersonError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for CreatePersonError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for CreatePersonError {}
 impl ::core::cmp::PartialEq for CreatePersonError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1516,6 +1574,7 @@ pub struct CreatePersonFluentBuilder {
     input: CreatePersonRequestBuilder,
 }
 impl CreatePersonFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         CreatePersonFluentBuilder {
             client,
@@ -1523,6 +1582,7 @@ impl CreatePersonFluentBuilder {
         }
     }
     /// Sets `GroupId`: Required. ID of the group to join, which is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1531,6 +1591,7 @@ impl CreatePersonFluentBuilder {
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
+    #[inline]
     pub fn set_group_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1539,6 +1600,7 @@ impl CreatePersonFluentBuilder {
         self
     }
     /// Sets `PersonName`: Required. Person name, which can contain 1 to 60 characters and is modifiable and repeatable.
+    #[inline]
     pub fn person_name(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1547,6 +1609,7 @@ impl CreatePersonFluentBuilder {
         self
     }
     /// Sets or clears `PersonName`, for a value that may be absent.
+    #[inline]
     pub fn set_person_name(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1555,6 +1618,7 @@ impl CreatePersonFluentBuilder {
         self
     }
     /// Sets `PersonId`: Required. Person ID, which is unmodifiable, must be unique under a Tencent Cloud account, and can contain letters, digits, and special symbols (-%@#&_) of up to 64 B.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1563,6 +1627,7 @@ impl CreatePersonFluentBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1571,6 +1636,7 @@ impl CreatePersonFluentBuilder {
         self
     }
     /// Sets `Gender`: 0: empty; 1: male; 2: female.
+    #[inline]
     pub fn gender(
         mut self,
         value: impl ::core::convert::Into<crate::types::Gender>,
@@ -1579,6 +1645,7 @@ impl CreatePersonFluentBuilder {
         self
     }
     /// Sets or clears `Gender`, for a value that may be absent.
+    #[inline]
     pub fn set_gender(
         mut self,
         value: ::core::option::Option<crate::types::Gender>,
@@ -1587,6 +1654,7 @@ impl CreatePersonFluentBuilder {
         self
     }
     /// Sets `PersonExDescriptionInfos`: Content of person description field, which is a `key-value` pair, can contain 0 to 60 characters, and is modifiable and repeatable.
+    #[inline]
     pub fn person_ex_description_infos(
         mut self,
         value: ::std::vec::Vec<crate::types::PersonExDescriptionInfo>,
@@ -1595,6 +1663,7 @@ impl CreatePersonFluentBuilder {
         self
     }
     /// Sets or clears `PersonExDescriptionInfos`, for a value that may be absent.
+    #[inline]
     pub fn set_person_ex_description_infos(
         mut self,
         value: ::core::option::Option<
@@ -1607,11 +1676,13 @@ impl CreatePersonFluentBuilder {
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image(value);
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.input = self.input.set_image(value);
         self
@@ -1622,6 +1693,7 @@ impl CreatePersonFluentBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1630,6 +1702,7 @@ impl CreatePersonFluentBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1647,6 +1720,7 @@ impl CreatePersonFluentBuilder {
     /// 4: very high duplicate person judgment requirement (0.001% FAR).
     /// Default value: 0.
     /// Note: the higher the requirement, the lower the probability of duplicate person. The FARs corresponding to different requirements are for reference only and can be adjusted as needed.
+    #[inline]
     pub fn unique_person_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::UniquePersonControl>,
@@ -1655,6 +1729,7 @@ impl CreatePersonFluentBuilder {
         self
     }
     /// Sets or clears `UniquePersonControl`, for a value that may be absent.
+    #[inline]
     pub fn set_unique_person_control(
         mut self,
         value: ::core::option::Option<crate::types::UniquePersonControl>,
@@ -1670,6 +1745,7 @@ impl CreatePersonFluentBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    #[inline]
     pub fn quality_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::QualityControl>,
@@ -1678,6 +1754,7 @@ impl CreatePersonFluentBuilder {
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
+    #[inline]
     pub fn set_quality_control(
         mut self,
         value: ::core::option::Option<crate::types::QualityControl>,
@@ -1686,6 +1763,7 @@ impl CreatePersonFluentBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -1694,6 +1772,7 @@ impl CreatePersonFluentBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -1702,11 +1781,13 @@ impl CreatePersonFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &CreatePersonRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1717,6 +1798,7 @@ impl CreatePersonFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

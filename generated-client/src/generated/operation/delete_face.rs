@@ -65,6 +65,7 @@ pub struct DeleteFaceRequest {
     pub face_ids: ::std::vec::Vec<::std::string::String>,
 }
 impl ::serde::Serialize for DeleteFaceRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -84,6 +85,7 @@ impl crate::runtime::wire::WireStruct for DeleteFaceRequest {
     const FIELDS: &'static [&'static str] = &["PersonId", "FaceIds"];
     const REQUIRED: &'static [usize] = &[0, 1];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut DeleteFaceRequestBuilder,
         position: usize,
@@ -95,6 +97,7 @@ impl crate::runtime::wire::WireStruct for DeleteFaceRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: DeleteFaceRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -117,6 +120,7 @@ impl crate::runtime::wire::WireStruct for DeleteFaceRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteFaceRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -125,10 +129,12 @@ impl<'de> ::serde::Deserialize<'de> for DeleteFaceRequest {
 }
 impl DeleteFaceRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> DeleteFaceRequestBuilder {
         <DeleteFaceRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -159,6 +165,7 @@ pub struct DeleteFaceRequestBuilder {
 }
 impl DeleteFaceRequestBuilder {
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -167,6 +174,7 @@ impl DeleteFaceRequestBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -175,11 +183,13 @@ impl DeleteFaceRequestBuilder {
         self
     }
     /// Sets `FaceIds`: Required. List of IDs of the faces to be deleted. The array element value is the `FaceId` returned by the `CreateFace` API.
+    #[inline]
     pub fn face_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.face_ids = Some(value);
         self
     }
     /// Sets or clears `FaceIds`, for a value that may be absent.
+    #[inline]
     pub fn set_face_ids(
         mut self,
         value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -189,6 +199,7 @@ impl DeleteFaceRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -218,11 +229,13 @@ impl crate::runtime::action::Action for DeleteFaceRequest {
     const REGION_REQUIRED: bool = false;
     type Output = DeleteFaceResponse;
     type Error = DeleteFaceError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         DeleteFaceRequest::validate(self)
     }
+    #[inline]
     fn error_code(error: &DeleteFaceError) -> ::core::option::Option<&'static str> {
         let position = match error {
             DeleteFaceError::FailedOperationConflictOperation(_) => 0,
@@ -305,6 +318,7 @@ impl crate::runtime::action::Action for DeleteFaceRequest {
         };
         DeleteFaceError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &DeleteFaceResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
@@ -337,6 +351,7 @@ pub struct DeleteFaceResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for DeleteFaceResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -359,6 +374,7 @@ impl crate::runtime::wire::WireStruct for DeleteFaceResponse {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -371,11 +387,13 @@ impl crate::runtime::wire::WireStruct for DeleteFaceResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeleteFaceResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -384,6 +402,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteFaceResponse {
 }
 impl DeleteFaceResponse {
     /// Starts a [`DeleteFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> DeleteFaceResponseBuilder {
         <DeleteFaceResponseBuilder>::default()
     }
@@ -396,11 +415,13 @@ pub struct DeleteFaceResponseBuilder {
 }
 impl DeleteFaceResponseBuilder {
     /// Sets `SucDeletedNum`: Number of successfully deleted faces
+    #[inline]
     pub fn suc_deleted_num(mut self, value: u64) -> Self {
         self.value.suc_deleted_num = value;
         self
     }
     /// Sets `SucFaceIds`: List of IDs of successfully deleted faces
+    #[inline]
     pub fn suc_face_ids(
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
@@ -409,6 +430,7 @@ impl DeleteFaceResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -417,6 +439,7 @@ impl DeleteFaceResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> DeleteFaceResponse {
         self.value
     }
@@ -652,42 +675,51 @@ impl DeleteFaceError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -704,6 +736,7 @@ impl DeleteFaceError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -780,6 +813,7 @@ impl DeleteFaceError {
 }
 impl crate::runtime::sealed::Sealed for DeleteFaceError {}
 impl crate::runtime::error::ServiceError for DeleteFaceError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationConflictOperation(metadata),
@@ -873,9 +907,11 @@ impl crate::runtime::error::ServiceError for DeleteFaceError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         DeleteFaceError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -949,17 +985,20 @@ impl crate::runtime::error::ServiceError for DeleteFaceError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         DeleteFaceError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for DeleteFaceError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for DeleteFaceError {}
 impl ::core::cmp::PartialEq for DeleteFaceError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -977,6 +1016,7 @@ pub struct DeleteFaceFluentBuilder {
     input: DeleteFaceRequestBuilder,
 }
 impl DeleteFaceFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteFaceFluentBuilder {
             client,
@@ -984,6 +1024,7 @@ impl DeleteFaceFluentBuilder {
         }
     }
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -992,6 +1033,7 @@ impl DeleteFaceFluentBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1000,11 +1042,13 @@ impl DeleteFaceFluentBuilder {
         self
     }
     /// Sets `FaceIds`: Required. List of IDs of the faces to be deleted. The array element value is the `FaceId` returned by the `CreateFace` API.
+    #[inline]
     pub fn face_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.input = self.input.face_ids(value);
         self
     }
     /// Sets or clears `FaceIds`, for a value that may be absent.
+    #[inline]
     pub fn set_face_ids(
         mut self,
         value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1013,11 +1057,13 @@ impl DeleteFaceFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &DeleteFaceRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1028,6 +1074,7 @@ impl DeleteFaceFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

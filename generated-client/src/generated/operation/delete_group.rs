@@ -53,6 +53,7 @@ pub struct DeleteGroupRequest {
     pub group_id: ::std::string::String,
 }
 impl ::serde::Serialize for DeleteGroupRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -71,6 +72,7 @@ impl crate::runtime::wire::WireStruct for DeleteGroupRequest {
     const FIELDS: &'static [&'static str] = &["GroupId"];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut DeleteGroupRequestBuilder,
         position: usize,
@@ -80,6 +82,7 @@ impl crate::runtime::wire::WireStruct for DeleteGroupRequest {
         partial.group_id = ::core::option::Option::Some(map.next_value()?);
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: DeleteGroupRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -96,6 +99,7 @@ impl crate::runtime::wire::WireStruct for DeleteGroupRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for DeleteGroupRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -104,10 +108,12 @@ impl<'de> ::serde::Deserialize<'de> for DeleteGroupRequest {
 }
 impl DeleteGroupRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> DeleteGroupRequestBuilder {
         <DeleteGroupRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -137,6 +143,7 @@ pub struct DeleteGroupRequestBuilder {
 }
 impl DeleteGroupRequestBuilder {
     /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -145,6 +152,7 @@ impl DeleteGroupRequestBuilder {
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
+    #[inline]
     pub fn set_group_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -154,6 +162,7 @@ impl DeleteGroupRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -177,11 +186,13 @@ impl crate::runtime::action::Action for DeleteGroupRequest {
     const REGION_REQUIRED: bool = false;
     type Output = DeleteGroupResponse;
     type Error = DeleteGroupError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         DeleteGroupRequest::validate(self)
     }
+    #[inline]
     fn error_code(error: &DeleteGroupError) -> ::core::option::Option<&'static str> {
         let position = match error {
             DeleteGroupError::FailedOperationConflictOperation(_) => 0,
@@ -269,6 +280,7 @@ impl crate::runtime::action::Action for DeleteGroupRequest {
         };
         DeleteGroupError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &DeleteGroupResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
@@ -295,6 +307,7 @@ pub struct DeleteGroupResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for DeleteGroupResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -311,6 +324,7 @@ impl crate::runtime::wire::WireStruct for DeleteGroupResponse {
     const FIELDS: &'static [&'static str] = &["RequestId"];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -320,11 +334,13 @@ impl crate::runtime::wire::WireStruct for DeleteGroupResponse {
         partial.request_id = map.next_value()?;
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeleteGroupResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -333,6 +349,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteGroupResponse {
 }
 impl DeleteGroupResponse {
     /// Starts a [`DeleteGroupResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> DeleteGroupResponseBuilder {
         <DeleteGroupResponseBuilder>::default()
     }
@@ -345,6 +362,7 @@ pub struct DeleteGroupResponseBuilder {
 }
 impl DeleteGroupResponseBuilder {
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -353,6 +371,7 @@ impl DeleteGroupResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> DeleteGroupResponse {
         self.value
     }
@@ -585,42 +604,51 @@ impl DeleteGroupError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -637,6 +665,7 @@ impl DeleteGroupError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -712,6 +741,7 @@ impl DeleteGroupError {
 }
 impl crate::runtime::sealed::Sealed for DeleteGroupError {}
 impl crate::runtime::error::ServiceError for DeleteGroupError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationConflictOperation(metadata),
@@ -804,9 +834,11 @@ impl crate::runtime::error::ServiceError for DeleteGroupError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         DeleteGroupError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -879,17 +911,20 @@ impl crate::runtime::error::ServiceError for DeleteGroupError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         DeleteGroupError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for DeleteGroupError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for DeleteGroupError {}
 impl ::core::cmp::PartialEq for DeleteGroupError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -907,6 +942,7 @@ pub struct DeleteGroupFluentBuilder {
     input: DeleteGroupRequestBuilder,
 }
 impl DeleteGroupFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DeleteGroupFluentBuilder {
             client,
@@ -914,6 +950,7 @@ impl DeleteGroupFluentBuilder {
         }
     }
     /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -922,6 +959,7 @@ impl DeleteGroupFluentBuilder {
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
+    #[inline]
     pub fn set_group_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -930,11 +968,13 @@ impl DeleteGroupFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &DeleteGroupRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -945,6 +985,7 @@ impl DeleteGroupFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

@@ -53,6 +53,7 @@ pub struct DeletePersonRequest {
     pub person_id: ::std::string::String,
 }
 impl ::serde::Serialize for DeletePersonRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -71,6 +72,7 @@ impl crate::runtime::wire::WireStruct for DeletePersonRequest {
     const FIELDS: &'static [&'static str] = &["PersonId"];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut DeletePersonRequestBuilder,
         position: usize,
@@ -80,6 +82,7 @@ impl crate::runtime::wire::WireStruct for DeletePersonRequest {
         partial.person_id = ::core::option::Option::Some(map.next_value()?);
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: DeletePersonRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -96,6 +99,7 @@ impl crate::runtime::wire::WireStruct for DeletePersonRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for DeletePersonRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -104,10 +108,12 @@ impl<'de> ::serde::Deserialize<'de> for DeletePersonRequest {
 }
 impl DeletePersonRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> DeletePersonRequestBuilder {
         <DeletePersonRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -137,6 +143,7 @@ pub struct DeletePersonRequestBuilder {
 }
 impl DeletePersonRequestBuilder {
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -145,6 +152,7 @@ impl DeletePersonRequestBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -154,6 +162,7 @@ impl DeletePersonRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -177,11 +186,13 @@ impl crate::runtime::action::Action for DeletePersonRequest {
     const REGION_REQUIRED: bool = false;
     type Output = DeletePersonResponse;
     type Error = DeletePersonError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         DeletePersonRequest::validate(self)
     }
+    #[inline]
     fn error_code(error: &DeletePersonError) -> ::core::option::Option<&'static str> {
         let position = match error {
             DeletePersonError::FailedOperationConflictOperation(_) => 0,
@@ -270,6 +281,7 @@ impl crate::runtime::action::Action for DeletePersonRequest {
         };
         DeletePersonError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &DeletePersonResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
@@ -296,6 +308,7 @@ pub struct DeletePersonResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for DeletePersonResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -312,6 +325,7 @@ impl crate::runtime::wire::WireStruct for DeletePersonResponse {
     const FIELDS: &'static [&'static str] = &["RequestId"];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -321,11 +335,13 @@ impl crate::runtime::wire::WireStruct for DeletePersonResponse {
         partial.request_id = map.next_value()?;
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeletePersonResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -334,6 +350,7 @@ impl<'de> ::serde::Deserialize<'de> for DeletePersonResponse {
 }
 impl DeletePersonResponse {
     /// Starts a [`DeletePersonResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> DeletePersonResponseBuilder {
         <DeletePersonResponseBuilder>::default()
     }
@@ -346,6 +363,7 @@ pub struct DeletePersonResponseBuilder {
 }
 impl DeletePersonResponseBuilder {
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -354,6 +372,7 @@ impl DeletePersonResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> DeletePersonResponse {
         self.value
     }
@@ -589,42 +608,51 @@ impl DeletePersonError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -641,6 +669,7 @@ impl DeletePersonError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -717,6 +746,7 @@ impl DeletePersonError {
 }
 impl crate::runtime::sealed::Sealed for DeletePersonError {}
 impl crate::runtime::error::ServiceError for DeletePersonError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationConflictOperation(metadata),
@@ -810,9 +840,11 @@ impl crate::runtime::error::ServiceError for DeletePersonError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         DeletePersonError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -886,17 +918,20 @@ impl crate::runtime::error::ServiceError for DeletePersonError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         DeletePersonError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for DeletePersonError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for DeletePersonError {}
 impl ::core::cmp::PartialEq for DeletePersonError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -914,6 +949,7 @@ pub struct DeletePersonFluentBuilder {
     input: DeletePersonRequestBuilder,
 }
 impl DeletePersonFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DeletePersonFluentBuilder {
             client,
@@ -921,6 +957,7 @@ impl DeletePersonFluentBuilder {
         }
     }
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -929,6 +966,7 @@ impl DeletePersonFluentBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -937,11 +975,13 @@ impl DeletePersonFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &DeletePersonRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -952,6 +992,7 @@ impl DeletePersonFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

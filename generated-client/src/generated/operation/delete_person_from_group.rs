@@ -59,6 +59,7 @@ pub struct DeletePersonFromGroupRequest {
     pub group_id: ::std::string::String,
 }
 impl ::serde::Serialize for DeletePersonFromGroupRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -78,6 +79,7 @@ impl crate::runtime::wire::WireStruct for DeletePersonFromGroupRequest {
     const FIELDS: &'static [&'static str] = &["PersonId", "GroupId"];
     const REQUIRED: &'static [usize] = &[0, 1];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut DeletePersonFromGroupRequestBuilder,
         position: usize,
@@ -89,6 +91,7 @@ impl crate::runtime::wire::WireStruct for DeletePersonFromGroupRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: DeletePersonFromGroupRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -111,6 +114,7 @@ impl crate::runtime::wire::WireStruct for DeletePersonFromGroupRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for DeletePersonFromGroupRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -119,10 +123,12 @@ impl<'de> ::serde::Deserialize<'de> for DeletePersonFromGroupRequest {
 }
 impl DeletePersonFromGroupRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> DeletePersonFromGroupRequestBuilder {
         <DeletePersonFromGroupRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -168,6 +174,7 @@ pub struct DeletePersonFromGroupRequestBuilder {
 }
 impl DeletePersonFromGroupRequestBuilder {
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -176,6 +183,7 @@ impl DeletePersonFromGroupRequestBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -184,6 +192,7 @@ impl DeletePersonFromGroupRequestBuilder {
         self
     }
     /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -192,6 +201,7 @@ impl DeletePersonFromGroupRequestBuilder {
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
+    #[inline]
     pub fn set_group_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -201,6 +211,7 @@ impl DeletePersonFromGroupRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -230,11 +241,13 @@ impl crate::runtime::action::Action for DeletePersonFromGroupRequest {
     const REGION_REQUIRED: bool = false;
     type Output = DeletePersonFromGroupResponse;
     type Error = DeletePersonFromGroupError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         DeletePersonFromGroupRequest::validate(self)
     }
+    #[inline]
     fn error_code(
         error: &DeletePersonFromGroupError,
     ) -> ::core::option::Option<&'static str> {
@@ -335,6 +348,7 @@ impl crate::runtime::action::Action for DeletePersonFromGroupRequest {
         };
         DeletePersonFromGroupError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(
         output: &DeletePersonFromGroupResponse,
     ) -> ::core::option::Option<&str> {
@@ -363,6 +377,7 @@ pub struct DeletePersonFromGroupResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for DeletePersonFromGroupResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -379,6 +394,7 @@ impl crate::runtime::wire::WireStruct for DeletePersonFromGroupResponse {
     const FIELDS: &'static [&'static str] = &["RequestId"];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -388,11 +404,13 @@ impl crate::runtime::wire::WireStruct for DeletePersonFromGroupResponse {
         partial.request_id = map.next_value()?;
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeletePersonFromGroupResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -401,6 +419,7 @@ impl<'de> ::serde::Deserialize<'de> for DeletePersonFromGroupResponse {
 }
 impl DeletePersonFromGroupResponse {
     /// Starts a [`DeletePersonFromGroupResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> DeletePersonFromGroupResponseBuilder {
         <DeletePersonFromGroupResponseBuilder>::default()
     }
@@ -413,6 +432,7 @@ pub struct DeletePersonFromGroupResponseBuilder {
 }
 impl DeletePersonFromGroupResponseBuilder {
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -421,6 +441,7 @@ impl DeletePersonFromGroupResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> DeletePersonFromGroupResponse {
         self.value
     }
@@ -656,42 +677,51 @@ impl DeletePersonFromGroupError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -708,6 +738,7 @@ impl DeletePersonFromGroupError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -784,6 +815,7 @@ impl DeletePersonFromGroupError {
 }
 impl crate::runtime::sealed::Sealed for DeletePersonFromGroupError {}
 impl crate::runtime::error::ServiceError for DeletePersonFromGroupError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationConflictOperation(metadata),
@@ -877,9 +909,11 @@ impl crate::runtime::error::ServiceError for DeletePersonFromGroupError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         DeletePersonFromGroupError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -953,17 +987,20 @@ impl crate::runtime::error::ServiceError for DeletePersonFromGroupError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         DeletePersonFromGroupError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for DeletePersonFromGroupError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for DeletePersonFromGroupError {}
 impl ::core::cmp::PartialEq for DeletePersonFromGroupError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -981,6 +1018,7 @@ pub struct DeletePersonFromGroupFluentBuilder {
     input: DeletePersonFromGroupRequestBuilder,
 }
 impl DeletePersonFromGroupFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DeletePersonFromGroupFluentBuilder {
             client,
@@ -988,6 +1026,7 @@ impl DeletePersonFromGroupFluentBuilder {
         }
     }
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -996,6 +1035,7 @@ impl DeletePersonFromGroupFluentBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1004,6 +1044,7 @@ impl DeletePersonFromGroupFluentBuilder {
         self
     }
     /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1012,6 +1053,7 @@ impl DeletePersonFromGroupFluentBuilder {
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
+    #[inline]
     pub fn set_group_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1020,11 +1062,13 @@ impl DeletePersonFromGroupFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &DeletePersonFromGroupRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1035,6 +1079,7 @@ impl DeletePersonFromGroupFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

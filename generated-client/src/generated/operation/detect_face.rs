@@ -220,6 +220,7 @@ pub struct DetectFaceRequest {
     pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl ::serde::Serialize for DetectFaceRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -300,6 +301,7 @@ impl crate::runtime::wire::WireStruct for DetectFaceRequest {
     ];
     const REQUIRED: &'static [usize] = &[];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut DetectFaceRequestBuilder,
         position: usize,
@@ -317,6 +319,7 @@ impl crate::runtime::wire::WireStruct for DetectFaceRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: DetectFaceRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -335,6 +338,7 @@ impl crate::runtime::wire::WireStruct for DetectFaceRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for DetectFaceRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -343,10 +347,12 @@ impl<'de> ::serde::Deserialize<'de> for DetectFaceRequest {
 }
 impl DetectFaceRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> DetectFaceRequestBuilder {
         <DetectFaceRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -380,11 +386,13 @@ pub struct DetectFaceRequestBuilder {
 impl DetectFaceRequestBuilder {
     /// Sets `MaxFaceNum`: Maximum number of processable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 120.
     /// This parameter is used to control the number of faces in the image to be detected. The smaller the value, the faster the processing.
+    #[inline]
     pub fn max_face_num(mut self, value: u64) -> Self {
         self.max_face_num = Some(value);
         self
     }
     /// Sets or clears `MaxFaceNum`, for a value that may be absent.
+    #[inline]
     pub fn set_max_face_num(mut self, value: ::core::option::Option<u64>) -> Self {
         self.max_face_num = value;
         self
@@ -392,11 +400,13 @@ impl DetectFaceRequestBuilder {
     /// Sets `MinFaceSize`: Minimum height and width of face in px.
     /// Default value: 34. We recommend keeping it at or above 34.
     /// Faces below the `MinFaceSize` value will not be detected.
+    #[inline]
     pub fn min_face_size(mut self, value: u64) -> Self {
         self.min_face_size = Some(value);
         self
     }
     /// Sets or clears `MinFaceSize`, for a value that may be absent.
+    #[inline]
     pub fn set_min_face_size(mut self, value: ::core::option::Option<u64>) -> Self {
         self.min_face_size = value;
         self
@@ -404,11 +414,13 @@ impl DetectFaceRequestBuilder {
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image = Some(value.into());
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.image = value;
         self
@@ -419,6 +431,7 @@ impl DetectFaceRequestBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -427,6 +440,7 @@ impl DetectFaceRequestBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -438,6 +452,7 @@ impl DetectFaceRequestBuilder {
     /// If the value is not 1, it will be deemed as no need to return, and `FaceAttributesInfo` is meaningless in this case.
     /// The face attribute information of up to 5 largest faces in the image will be returned, and `FaceAttributesInfo` of the 6th and rest faces is meaningless.
     /// Extracting face attribute information is quite time-consuming. If face attribute information is not required, we recommend disabling this feature to speed up face detection.
+    #[inline]
     pub fn need_face_attributes(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -446,6 +461,7 @@ impl DetectFaceRequestBuilder {
         self
     }
     /// Sets or clears `NeedFaceAttributes`, for a value that may be absent.
+    #[inline]
     pub fn set_need_face_attributes(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -457,6 +473,7 @@ impl DetectFaceRequestBuilder {
     /// If the value is not 1, it will be deemed not to perform quality detection.
     /// The face quality score information of up to 30 largest faces in the image will be returned, and `FaceQualityInfo` of the 31st and rest faces is meaningless.
     /// We recommend enabling this feature for the face adding operation.
+    #[inline]
     pub fn need_quality_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -465,6 +482,7 @@ impl DetectFaceRequestBuilder {
         self
     }
     /// Sets or clears `NeedQualityDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_quality_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -481,6 +499,7 @@ impl DetectFaceRequestBuilder {
     /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -489,6 +508,7 @@ impl DetectFaceRequestBuilder {
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    #[inline]
     pub fn set_face_model_version(
         mut self,
         value: ::core::option::Option<crate::types::FaceModelVersion>,
@@ -497,6 +517,7 @@ impl DetectFaceRequestBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -505,6 +526,7 @@ impl DetectFaceRequestBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -514,6 +536,7 @@ impl DetectFaceRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -539,11 +562,13 @@ impl crate::runtime::action::Action for DetectFaceRequest {
     const REGION_REQUIRED: bool = false;
     type Output = DetectFaceResponse;
     type Error = DetectFaceError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         DetectFaceRequest::validate(self)
     }
+    #[inline]
     fn error_code(error: &DetectFaceError) -> ::core::option::Option<&'static str> {
         let position = match error {
             DetectFaceError::AuthFailureInvalidAuthorization(_) => 0,
@@ -633,9 +658,11 @@ impl crate::runtime::action::Action for DetectFaceRequest {
         };
         DetectFaceError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &DetectFaceResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
+    #[inline]
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
@@ -725,6 +752,7 @@ pub struct DetectFaceResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for DetectFaceResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -751,6 +779,7 @@ impl crate::runtime::wire::WireStruct for DetectFaceResponse {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -765,11 +794,13 @@ impl crate::runtime::wire::WireStruct for DetectFaceResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DetectFaceResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -778,6 +809,7 @@ impl<'de> ::serde::Deserialize<'de> for DetectFaceResponse {
 }
 impl DetectFaceResponse {
     /// Starts a [`DetectFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> DetectFaceResponseBuilder {
         <DetectFaceResponseBuilder>::default()
     }
@@ -790,21 +822,25 @@ pub struct DetectFaceResponseBuilder {
 }
 impl DetectFaceResponseBuilder {
     /// Sets `ImageWidth`: Width of requested image.
+    #[inline]
     pub fn image_width(mut self, value: i64) -> Self {
         self.value.image_width = value;
         self
     }
     /// Sets `ImageHeight`: Height of requested image.
+    #[inline]
     pub fn image_height(mut self, value: i64) -> Self {
         self.value.image_height = value;
         self
     }
     /// Sets `FaceInfos`: Face information list, including face coordinate information, attribute information (if needed), and quality score information (if needed).
+    #[inline]
     pub fn face_infos(mut self, value: ::std::vec::Vec<crate::types::FaceInfo>) -> Self {
         self.value.face_infos = value;
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -813,6 +849,7 @@ impl DetectFaceResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -821,6 +858,7 @@ impl DetectFaceResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> DetectFaceResponse {
         self.value
     }
@@ -1077,42 +1115,51 @@ impl DetectFaceError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -1129,6 +1176,7 @@ impl DetectFaceError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1212,6 +1260,7 @@ impl DetectFaceError {
 }
 impl crate::runtime::sealed::Sealed for DetectFaceError {}
 impl crate::runtime::error::ServiceError for DetectFaceError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
@@ -1312,9 +1361,11 @@ impl crate::runtime::error::ServiceError for DetectFaceError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         DetectFaceError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1395,17 +1446,20 @@ impl crate::runtime::error::ServiceError for DetectFaceError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         DetectFaceError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for DetectFaceError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for DetectFaceError {}
 impl ::core::cmp::PartialEq for DetectFaceError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1423,6 +1477,7 @@ pub struct DetectFaceFluentBuilder {
     input: DetectFaceRequestBuilder,
 }
 impl DetectFaceFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DetectFaceFluentBuilder {
             client,
@@ -1431,11 +1486,13 @@ impl DetectFaceFluentBuilder {
     }
     /// Sets `MaxFaceNum`: Maximum number of processable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 120.
     /// This parameter is used to control the number of faces in the image to be detected. The smaller the value, the faster the processing.
+    #[inline]
     pub fn max_face_num(mut self, value: u64) -> Self {
         self.input = self.input.max_face_num(value);
         self
     }
     /// Sets or clears `MaxFaceNum`, for a value that may be absent.
+    #[inline]
     pub fn set_max_face_num(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_max_face_num(value);
         self
@@ -1443,11 +1500,13 @@ impl DetectFaceFluentBuilder {
     /// Sets `MinFaceSize`: Minimum height and width of face in px.
     /// Default value: 34. We recommend keeping it at or above 34.
     /// Faces below the `MinFaceSize` value will not be detected.
+    #[inline]
     pub fn min_face_size(mut self, value: u64) -> Self {
         self.input = self.input.min_face_size(value);
         self
     }
     /// Sets or clears `MinFaceSize`, for a value that may be absent.
+    #[inline]
     pub fn set_min_face_size(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_min_face_size(value);
         self
@@ -1455,11 +1514,13 @@ impl DetectFaceFluentBuilder {
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image(value);
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.input = self.input.set_image(value);
         self
@@ -1470,6 +1531,7 @@ impl DetectFaceFluentBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1478,6 +1540,7 @@ impl DetectFaceFluentBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1489,6 +1552,7 @@ impl DetectFaceFluentBuilder {
     /// If the value is not 1, it will be deemed as no need to return, and `FaceAttributesInfo` is meaningless in this case.
     /// The face attribute information of up to 5 largest faces in the image will be returned, and `FaceAttributesInfo` of the 6th and rest faces is meaningless.
     /// Extracting face attribute information is quite time-consuming. If face attribute information is not required, we recommend disabling this feature to speed up face detection.
+    #[inline]
     pub fn need_face_attributes(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -1497,6 +1561,7 @@ impl DetectFaceFluentBuilder {
         self
     }
     /// Sets or clears `NeedFaceAttributes`, for a value that may be absent.
+    #[inline]
     pub fn set_need_face_attributes(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -1508,6 +1573,7 @@ impl DetectFaceFluentBuilder {
     /// If the value is not 1, it will be deemed not to perform quality detection.
     /// The face quality score information of up to 30 largest faces in the image will be returned, and `FaceQualityInfo` of the 31st and rest faces is meaningless.
     /// We recommend enabling this feature for the face adding operation.
+    #[inline]
     pub fn need_quality_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -1516,6 +1582,7 @@ impl DetectFaceFluentBuilder {
         self
     }
     /// Sets or clears `NeedQualityDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_quality_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -1532,6 +1599,7 @@ impl DetectFaceFluentBuilder {
     /// The parameter can be set only to `3.0` for accounts that purchase the service after November 26, 2020.
     ///
     /// Different algorithm model versions correspond to different face recognition algorithms. The 3.0 version has a better overall effect than the legacy version and is recommended.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -1540,6 +1608,7 @@ impl DetectFaceFluentBuilder {
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    #[inline]
     pub fn set_face_model_version(
         mut self,
         value: ::core::option::Option<crate::types::FaceModelVersion>,
@@ -1548,6 +1617,7 @@ impl DetectFaceFluentBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -1556,6 +1626,7 @@ impl DetectFaceFluentBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -1564,11 +1635,13 @@ impl DetectFaceFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &DetectFaceRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1579,6 +1652,7 @@ impl DetectFaceFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

@@ -193,6 +193,7 @@ pub struct DetectFaceAttributesRequest {
     pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
 }
 impl ::serde::Serialize for DetectFaceAttributesRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -257,6 +258,7 @@ impl crate::runtime::wire::WireStruct for DetectFaceAttributesRequest {
     ];
     const REQUIRED: &'static [usize] = &[];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut DetectFaceAttributesRequestBuilder,
         position: usize,
@@ -272,6 +274,7 @@ impl crate::runtime::wire::WireStruct for DetectFaceAttributesRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: DetectFaceAttributesRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -288,6 +291,7 @@ impl crate::runtime::wire::WireStruct for DetectFaceAttributesRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for DetectFaceAttributesRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -296,10 +300,12 @@ impl<'de> ::serde::Deserialize<'de> for DetectFaceAttributesRequest {
 }
 impl DetectFaceAttributesRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> DetectFaceAttributesRequestBuilder {
         <DetectFaceAttributesRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -332,11 +338,13 @@ impl DetectFaceAttributesRequestBuilder {
     /// Sets `MaxFaceNum`: Maximum number of processable faces.
     /// Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 120.
     /// This parameter is used to control the number of faces in the image to be detected. The smaller the value, the faster the processing.
+    #[inline]
     pub fn max_face_num(mut self, value: u64) -> Self {
         self.max_face_num = Some(value);
         self
     }
     /// Sets or clears `MaxFaceNum`, for a value that may be absent.
+    #[inline]
     pub fn set_max_face_num(mut self, value: ::core::option::Option<u64>) -> Self {
         self.max_face_num = value;
         self
@@ -344,11 +352,13 @@ impl DetectFaceAttributesRequestBuilder {
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image = Some(value.into());
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.image = value;
         self
@@ -360,6 +370,7 @@ impl DetectFaceAttributesRequestBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -368,6 +379,7 @@ impl DetectFaceAttributesRequestBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -382,6 +394,7 @@ impl DetectFaceAttributesRequestBuilder {
     /// You need to combine the attributes into a string and separate them by comma. The sequence of the attributes is not limited.
     /// For more information on the attributes, see the output parameters as described below.
     /// The face attribute information of up to 5 largest faces in the image will be returned, and `AttributesInfo` of the 6th and rest faces is meaningless.
+    #[inline]
     pub fn face_attributes_type(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -390,6 +403,7 @@ impl DetectFaceAttributesRequestBuilder {
         self
     }
     /// Sets or clears `FaceAttributesType`, for a value that may be absent.
+    #[inline]
     pub fn set_face_attributes_type(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -398,6 +412,7 @@ impl DetectFaceAttributesRequestBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image is not rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -406,6 +421,7 @@ impl DetectFaceAttributesRequestBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -414,6 +430,7 @@ impl DetectFaceAttributesRequestBuilder {
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. You can enter only `3.0` for this API.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -422,6 +439,7 @@ impl DetectFaceAttributesRequestBuilder {
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    #[inline]
     pub fn set_face_model_version(
         mut self,
         value: ::core::option::Option<crate::types::FaceModelVersion>,
@@ -431,6 +449,7 @@ impl DetectFaceAttributesRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -454,11 +473,13 @@ impl crate::runtime::action::Action for DetectFaceAttributesRequest {
     const REGION_REQUIRED: bool = false;
     type Output = DetectFaceAttributesResponse;
     type Error = DetectFaceAttributesError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         DetectFaceAttributesRequest::validate(self)
     }
+    #[inline]
     fn error_code(
         error: &DetectFaceAttributesError,
     ) -> ::core::option::Option<&'static str> {
@@ -500,11 +521,13 @@ impl crate::runtime::action::Action for DetectFaceAttributesRequest {
         };
         DetectFaceAttributesError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(
         output: &DetectFaceAttributesResponse,
     ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
+    #[inline]
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
@@ -709,6 +732,7 @@ pub struct DetectFaceAttributesResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for DetectFaceAttributesResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -735,6 +759,7 @@ impl crate::runtime::wire::WireStruct for DetectFaceAttributesResponse {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -749,11 +774,13 @@ impl crate::runtime::wire::WireStruct for DetectFaceAttributesResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DetectFaceAttributesResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -762,6 +789,7 @@ impl<'de> ::serde::Deserialize<'de> for DetectFaceAttributesResponse {
 }
 impl DetectFaceAttributesResponse {
     /// Starts a [`DetectFaceAttributesResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> DetectFaceAttributesResponseBuilder {
         <DetectFaceAttributesResponseBuilder>::default()
     }
@@ -774,16 +802,19 @@ pub struct DetectFaceAttributesResponseBuilder {
 }
 impl DetectFaceAttributesResponseBuilder {
     /// Sets `ImageWidth`: Width of requested image.
+    #[inline]
     pub fn image_width(mut self, value: u64) -> Self {
         self.value.image_width = value;
         self
     }
     /// Sets `ImageHeight`: Height of requested image.
+    #[inline]
     pub fn image_height(mut self, value: u64) -> Self {
         self.value.image_height = value;
         self
     }
     /// Sets `FaceDetailInfos`: Face information list.
+    #[inline]
     pub fn face_detail_infos(
         mut self,
         value: ::std::vec::Vec<crate::types::FaceDetailInfo>,
@@ -792,6 +823,7 @@ impl DetectFaceAttributesResponseBuilder {
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -800,6 +832,7 @@ impl DetectFaceAttributesResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -808,6 +841,7 @@ impl DetectFaceAttributesResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> DetectFaceAttributesResponse {
         self.value
     }
@@ -918,42 +952,51 @@ impl DetectFaceAttributesError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -971,6 +1014,7 @@ impl DetectFaceAttributesError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1010,6 +1054,7 @@ impl DetectFaceAttributesError {
 }
 impl crate::runtime::sealed::Sealed for DetectFaceAttributesError {}
 impl crate::runtime::error::ServiceError for DetectFaceAttributesError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
@@ -1052,9 +1097,11 @@ impl crate::runtime::error::ServiceError for DetectFaceAttributesError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         DetectFaceAttributesError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1091,17 +1138,20 @@ impl crate::runtime::error::ServiceError for DetectFaceAttributesError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         DetectFaceAttributesError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for DetectFaceAttributesError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for DetectFaceAttributesError {}
 impl ::core::cmp::PartialEq for DetectFaceAttributesError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1119,6 +1169,7 @@ pub struct DetectFaceAttributesFluentBuilder {
     input: DetectFaceAttributesRequestBuilder,
 }
 impl DetectFaceAttributesFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DetectFaceAttributesFluentBuilder {
             client,
@@ -1128,11 +1179,13 @@ impl DetectFaceAttributesFluentBuilder {
     /// Sets `MaxFaceNum`: Maximum number of processable faces.
     /// Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 120.
     /// This parameter is used to control the number of faces in the image to be detected. The smaller the value, the faster the processing.
+    #[inline]
     pub fn max_face_num(mut self, value: u64) -> Self {
         self.input = self.input.max_face_num(value);
         self
     }
     /// Sets or clears `MaxFaceNum`, for a value that may be absent.
+    #[inline]
     pub fn set_max_face_num(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_max_face_num(value);
         self
@@ -1140,11 +1193,13 @@ impl DetectFaceAttributesFluentBuilder {
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image(value);
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.input = self.input.set_image(value);
         self
@@ -1156,6 +1211,7 @@ impl DetectFaceAttributesFluentBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1164,6 +1220,7 @@ impl DetectFaceAttributesFluentBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1178,6 +1235,7 @@ impl DetectFaceAttributesFluentBuilder {
     /// You need to combine the attributes into a string and separate them by comma. The sequence of the attributes is not limited.
     /// For more information on the attributes, see the output parameters as described below.
     /// The face attribute information of up to 5 largest faces in the image will be returned, and `AttributesInfo` of the 6th and rest faces is meaningless.
+    #[inline]
     pub fn face_attributes_type(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1186,6 +1244,7 @@ impl DetectFaceAttributesFluentBuilder {
         self
     }
     /// Sets or clears `FaceAttributesType`, for a value that may be absent.
+    #[inline]
     pub fn set_face_attributes_type(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1194,6 +1253,7 @@ impl DetectFaceAttributesFluentBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image is not rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -1202,6 +1262,7 @@ impl DetectFaceAttributesFluentBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -1210,6 +1271,7 @@ impl DetectFaceAttributesFluentBuilder {
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service. You can enter only `3.0` for this API.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -1218,6 +1280,7 @@ impl DetectFaceAttributesFluentBuilder {
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    #[inline]
     pub fn set_face_model_version(
         mut self,
         value: ::core::option::Option<crate::types::FaceModelVersion>,
@@ -1226,11 +1289,13 @@ impl DetectFaceAttributesFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &DetectFaceAttributesRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1241,6 +1306,7 @@ impl DetectFaceAttributesFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

@@ -70,6 +70,7 @@ pub struct DetectFaceSimilarityRequest {
     pub quality_control: ::core::option::Option<crate::types::QualityControl>,
 }
 impl ::serde::Serialize for DetectFaceSimilarityRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -126,6 +127,7 @@ impl crate::runtime::wire::WireStruct for DetectFaceSimilarityRequest {
     ];
     const REQUIRED: &'static [usize] = &[];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut DetectFaceSimilarityRequestBuilder,
         position: usize,
@@ -140,6 +142,7 @@ impl crate::runtime::wire::WireStruct for DetectFaceSimilarityRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: DetectFaceSimilarityRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -155,6 +158,7 @@ impl crate::runtime::wire::WireStruct for DetectFaceSimilarityRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for DetectFaceSimilarityRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -163,10 +167,12 @@ impl<'de> ::serde::Deserialize<'de> for DetectFaceSimilarityRequest {
 }
 impl DetectFaceSimilarityRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> DetectFaceSimilarityRequestBuilder {
         <DetectFaceSimilarityRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -207,26 +213,31 @@ pub struct DetectFaceSimilarityRequestBuilder {
 }
 impl DetectFaceSimilarityRequestBuilder {
     /// Sets `ImageA`: <p>A base64-encoded image.</p><ul><li>The size after base64 encoding must not exceed 5 MB.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000. The short side pixel for all formats must be greater than or equal to 64.</li><li>If the image contains several faces, only the face with the highest confidence degree is selected.</li><li>Supports PNG, jpg, JPEG, and BMP formats. GIF images are not supported.</li></ul>
+    #[inline]
     pub fn image_a(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image_a = Some(value.into());
         self
     }
     /// Sets or clears `ImageA`, for a value that may be absent.
+    #[inline]
     pub fn set_image_a(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.image_a = value;
         self
     }
     /// Sets `ImageB`: <p>base64 data of image B.</p><ul><li>The size after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel cannot exceed 4000. For other formats, the long side pixel cannot exceed 2000. The short side pixel of images in all formats must not be less than 64.</li><li>If the image contains several faces, only the face with the highest confidence degree is selected.</li><li>Supports PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
+    #[inline]
     pub fn image_b(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image_b = Some(value.into());
         self
     }
     /// Sets or clears `ImageB`, for a value that may be absent.
+    #[inline]
     pub fn set_image_b(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.image_b = value;
         self
     }
     /// Sets `UrlA`: <p>Url of Image A.</p><ul><li>Size of the corresponding Image after base64 encoding must not exceed 5 MB.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel cannot exceed 2000. The short side pixel for all formats must be not less than 64.</li><li>Either the Url or the Image of picture A must be provided. If both are provided, only the Url is used.</li><li>URLs of images stored in Tencent Cloud guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud.</li><li>Speed and stability of URLs not stored in Tencent Cloud may be impacted.</li><li>If the Image contains several faces, only the human face with the maximum area is selected.</li><li>Supports PNG, jpg, jpg, JPEG, BMP. GIF images are not supported.</li></ul>
+    #[inline]
     pub fn url_a(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -235,6 +246,7 @@ impl DetectFaceSimilarityRequestBuilder {
         self
     }
     /// Sets or clears `UrlA`, for a value that may be absent.
+    #[inline]
     pub fn set_url_a(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -243,6 +255,7 @@ impl DetectFaceSimilarityRequestBuilder {
         self
     }
     /// Sets `UrlB`: <p>Url of Image B.</p><ul><li>The size of the corresponding Image after base64 encoding must not exceed 5 MB.</li><li>For jpg format, the long side pixel cannot exceed 4000. For other formats, the long side pixel cannot exceed 2000. For all formats, the short side pixel must be not less than 64.</li><li>Either the Url or the Image of picture B must be provided. If both are provided, only the Url is used.</li><li>URLs of images stored in Tencent Cloud guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud.</li><li>The speed and stability of URLs not stored in Tencent Cloud may be affected to a certain degree.</li><li>If the Image contains several faces, only the face with the maximum area is selected.</li><li>PNG, jpg, JPEG, and BMP are supported. GIF images are not supported.</li></ul>
+    #[inline]
     pub fn url_b(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -251,6 +264,7 @@ impl DetectFaceSimilarityRequestBuilder {
         self
     }
     /// Sets or clears `UrlB`, for a value that may be absent.
+    #[inline]
     pub fn set_url_b(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -259,6 +273,7 @@ impl DetectFaceSimilarityRequestBuilder {
         self
     }
     /// Sets `QualityControl`: <p>Image quality control. </p><ul><li><p>Value ranges from 0 to 4:<br>0: No control;<br>1: Low quality requirement. The image has at least one of the following: super blurry, eye occlusion, nose occlusion, or mouth occlusion;<br>2: Normal quality requirement. The image has at least three of the following: too bright, dark, blurry, normal blur, eyebrow obstruction, cheek obstruction, or chin obstruction;<br>3: Relatively high quality requirement. The image has one or two of the following: too bright, dark, normal blur, eyebrow obstruction, cheek obstruction, or chin obstruction;<br>4: High quality requirement. All dimensions are the best or most, with a minor problem in one dimension;<br>Default is 0. </p></li><li><p>If the image quality fails to satisfy the requirement, the returned result will prompt that the image quality detection does not meet the requirement.</p></li></ul>
+    #[inline]
     pub fn quality_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::QualityControl>,
@@ -267,6 +282,7 @@ impl DetectFaceSimilarityRequestBuilder {
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
+    #[inline]
     pub fn set_quality_control(
         mut self,
         value: ::core::option::Option<crate::types::QualityControl>,
@@ -276,6 +292,7 @@ impl DetectFaceSimilarityRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -298,11 +315,13 @@ impl crate::runtime::action::Action for DetectFaceSimilarityRequest {
     const REGION_REQUIRED: bool = false;
     type Output = DetectFaceSimilarityResponse;
     type Error = DetectFaceSimilarityError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         DetectFaceSimilarityRequest::validate(self)
     }
+    #[inline]
     fn error_code(
         error: &DetectFaceSimilarityError,
     ) -> ::core::option::Option<&'static str> {
@@ -416,11 +435,13 @@ impl crate::runtime::action::Action for DetectFaceSimilarityRequest {
         };
         DetectFaceSimilarityError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(
         output: &DetectFaceSimilarityResponse,
     ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
+    #[inline]
     fn body_size_hint(&self) -> usize {
         256 + self.image_a.as_ref().map_or(0, |i| i.encoded_len())
             + self.image_b.as_ref().map_or(0, |i| i.encoded_len())
@@ -451,6 +472,7 @@ pub struct DetectFaceSimilarityResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for DetectFaceSimilarityResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -468,6 +490,7 @@ impl crate::runtime::wire::WireStruct for DetectFaceSimilarityResponse {
     const FIELDS: &'static [&'static str] = &["Score", "RequestId"];
     const REQUIRED: &'static [usize] = &[0, 1];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -479,11 +502,13 @@ impl crate::runtime::wire::WireStruct for DetectFaceSimilarityResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DetectFaceSimilarityResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -492,6 +517,7 @@ impl<'de> ::serde::Deserialize<'de> for DetectFaceSimilarityResponse {
 }
 impl DetectFaceSimilarityResponse {
     /// Starts a [`DetectFaceSimilarityResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> DetectFaceSimilarityResponseBuilder {
         <DetectFaceSimilarityResponseBuilder>::default()
     }
@@ -504,11 +530,13 @@ pub struct DetectFaceSimilarityResponseBuilder {
 }
 impl DetectFaceSimilarityResponseBuilder {
     /// Sets `Score`: <p>Value ranges from 0.00 to 100.00.<br>It is recommended to judge as the same person when the similarity is equal to or greater than 70 (a fixed threshold of 70 is used, with a false acceptance rate of 1 in 10,000, and the threshold cannot be adjusted).</p>
+    #[inline]
     pub fn score(mut self, value: f64) -> Self {
         self.value.score = value;
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -517,6 +545,7 @@ impl DetectFaceSimilarityResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> DetectFaceSimilarityResponse {
         self.value
     }
@@ -791,42 +820,51 @@ impl DetectFaceSimilarityError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -841,6 +879,7 @@ impl DetectFaceSimilarityError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -930,6 +969,7 @@ impl DetectFaceSimilarityError {
 }
 impl crate::runtime::sealed::Sealed for DetectFaceSimilarityError {}
 impl crate::runtime::error::ServiceError for DetectFaceSimilarityError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
@@ -1036,9 +1076,11 @@ impl crate::runtime::error::ServiceError for DetectFaceSimilarityError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         DetectFaceSimilarityError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1125,17 +1167,20 @@ impl crate::runtime::error::ServiceError for DetectFaceSimilarityError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         DetectFaceSimilarityError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for DetectFaceSimilarityError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for DetectFaceSimilarityError {}
 impl ::core::cmp::PartialEq for DetectFaceSimilarityError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1153,6 +1198,7 @@ pub struct DetectFaceSimilarityFluentBuilder {
     input: DetectFaceSimilarityRequestBuilder,
 }
 impl DetectFaceSimilarityFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DetectFaceSimilarityFluentBuilder {
             client,
@@ -1160,26 +1206,31 @@ impl DetectFaceSimilarityFluentBuilder {
         }
     }
     /// Sets `ImageA`: <p>A base64-encoded image.</p><ul><li>The size after base64 encoding must not exceed 5 MB.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000. The short side pixel for all formats must be greater than or equal to 64.</li><li>If the image contains several faces, only the face with the highest confidence degree is selected.</li><li>Supports PNG, jpg, JPEG, and BMP formats. GIF images are not supported.</li></ul>
+    #[inline]
     pub fn image_a(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image_a(value);
         self
     }
     /// Sets or clears `ImageA`, for a value that may be absent.
+    #[inline]
     pub fn set_image_a(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.input = self.input.set_image_a(value);
         self
     }
     /// Sets `ImageB`: <p>base64 data of image B.</p><ul><li>The size after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel cannot exceed 4000. For other formats, the long side pixel cannot exceed 2000. The short side pixel of images in all formats must not be less than 64.</li><li>If the image contains several faces, only the face with the highest confidence degree is selected.</li><li>Supports PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
+    #[inline]
     pub fn image_b(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image_b(value);
         self
     }
     /// Sets or clears `ImageB`, for a value that may be absent.
+    #[inline]
     pub fn set_image_b(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.input = self.input.set_image_b(value);
         self
     }
     /// Sets `UrlA`: <p>Url of Image A.</p><ul><li>Size of the corresponding Image after base64 encoding must not exceed 5 MB.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel cannot exceed 2000. The short side pixel for all formats must be not less than 64.</li><li>Either the Url or the Image of picture A must be provided. If both are provided, only the Url is used.</li><li>URLs of images stored in Tencent Cloud guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud.</li><li>Speed and stability of URLs not stored in Tencent Cloud may be impacted.</li><li>If the Image contains several faces, only the human face with the maximum area is selected.</li><li>Supports PNG, jpg, jpg, JPEG, BMP. GIF images are not supported.</li></ul>
+    #[inline]
     pub fn url_a(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1188,6 +1239,7 @@ impl DetectFaceSimilarityFluentBuilder {
         self
     }
     /// Sets or clears `UrlA`, for a value that may be absent.
+    #[inline]
     pub fn set_url_a(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1196,6 +1248,7 @@ impl DetectFaceSimilarityFluentBuilder {
         self
     }
     /// Sets `UrlB`: <p>Url of Image B.</p><ul><li>The size of the corresponding Image after base64 encoding must not exceed 5 MB.</li><li>For jpg format, the long side pixel cannot exceed 4000. For other formats, the long side pixel cannot exceed 2000. For all formats, the short side pixel must be not less than 64.</li><li>Either the Url or the Image of picture B must be provided. If both are provided, only the Url is used.</li><li>URLs of images stored in Tencent Cloud guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud.</li><li>The speed and stability of URLs not stored in Tencent Cloud may be affected to a certain degree.</li><li>If the Image contains several faces, only the face with the maximum area is selected.</li><li>PNG, jpg, JPEG, and BMP are supported. GIF images are not supported.</li></ul>
+    #[inline]
     pub fn url_b(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1204,6 +1257,7 @@ impl DetectFaceSimilarityFluentBuilder {
         self
     }
     /// Sets or clears `UrlB`, for a value that may be absent.
+    #[inline]
     pub fn set_url_b(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1212,6 +1266,7 @@ impl DetectFaceSimilarityFluentBuilder {
         self
     }
     /// Sets `QualityControl`: <p>Image quality control. </p><ul><li><p>Value ranges from 0 to 4:<br>0: No control;<br>1: Low quality requirement. The image has at least one of the following: super blurry, eye occlusion, nose occlusion, or mouth occlusion;<br>2: Normal quality requirement. The image has at least three of the following: too bright, dark, blurry, normal blur, eyebrow obstruction, cheek obstruction, or chin obstruction;<br>3: Relatively high quality requirement. The image has one or two of the following: too bright, dark, normal blur, eyebrow obstruction, cheek obstruction, or chin obstruction;<br>4: High quality requirement. All dimensions are the best or most, with a minor problem in one dimension;<br>Default is 0. </p></li><li><p>If the image quality fails to satisfy the requirement, the returned result will prompt that the image quality detection does not meet the requirement.</p></li></ul>
+    #[inline]
     pub fn quality_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::QualityControl>,
@@ -1220,6 +1275,7 @@ impl DetectFaceSimilarityFluentBuilder {
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
+    #[inline]
     pub fn set_quality_control(
         mut self,
         value: ::core::option::Option<crate::types::QualityControl>,
@@ -1228,11 +1284,13 @@ impl DetectFaceSimilarityFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &DetectFaceSimilarityRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1243,6 +1301,7 @@ impl DetectFaceSimilarityFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

@@ -65,6 +65,7 @@ pub struct DetectLiveFaceAccurateRequest {
     pub face_model_version: ::core::option::Option<crate::types::FaceModelVersion>,
 }
 impl ::serde::Serialize for DetectLiveFaceAccurateRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -101,6 +102,7 @@ impl crate::runtime::wire::WireStruct for DetectLiveFaceAccurateRequest {
     const FIELDS: &'static [&'static str] = &["Image", "Url", "FaceModelVersion"];
     const REQUIRED: &'static [usize] = &[];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut DetectLiveFaceAccurateRequestBuilder,
         position: usize,
@@ -113,6 +115,7 @@ impl crate::runtime::wire::WireStruct for DetectLiveFaceAccurateRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: DetectLiveFaceAccurateRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -126,6 +129,7 @@ impl crate::runtime::wire::WireStruct for DetectLiveFaceAccurateRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for DetectLiveFaceAccurateRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -134,10 +138,12 @@ impl<'de> ::serde::Deserialize<'de> for DetectLiveFaceAccurateRequest {
 }
 impl DetectLiveFaceAccurateRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> DetectLiveFaceAccurateRequestBuilder {
         <DetectLiveFaceAccurateRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -165,16 +171,19 @@ pub struct DetectLiveFaceAccurateRequestBuilder {
 }
 impl DetectLiveFaceAccurateRequestBuilder {
     /// Sets `Image`: <p>base64 data of the image.</p><ul><li>The size after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000.</li><li>The aspect ratio of the image should be close to 3:4. The ratio from mobile phone shooting is best.</li><li>The human face size must be greater than 100X100 pixels.</li><li>Format support: PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image = Some(value.into());
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.image = value;
         self
     }
     /// Sets `Url`: <p>The Url of the Image.</p><ul><li>The size of the corresponding Image after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000.</li><li>Either Url or Image must be provided. If both are provided, only use Url.</li><li>The aspect ratio of the Image should be close to 3:4, which is the best ratio for mobile phone shooting.</li><li>The human face size must be greater than 100X100 pixels.</li><li>An Image stored in Tencent Cloud via Url can guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud. The speed and stability of URLs not stored in Tencent Cloud may be affected.</li><li>Supported Image formats include PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -183,6 +192,7 @@ impl DetectLiveFaceAccurateRequestBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -191,6 +201,7 @@ impl DetectLiveFaceAccurateRequestBuilder {
         self
     }
     /// Sets `FaceModelVersion`: <p>Algorithm model version used by the face recognition service. Currently, the input parameter supports "3.0".</p>
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -199,6 +210,7 @@ impl DetectLiveFaceAccurateRequestBuilder {
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    #[inline]
     pub fn set_face_model_version(
         mut self,
         value: ::core::option::Option<crate::types::FaceModelVersion>,
@@ -208,6 +220,7 @@ impl DetectLiveFaceAccurateRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -228,11 +241,13 @@ impl crate::runtime::action::Action for DetectLiveFaceAccurateRequest {
     const REGION_REQUIRED: bool = false;
     type Output = DetectLiveFaceAccurateResponse;
     type Error = DetectLiveFaceAccurateError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         DetectLiveFaceAccurateRequest::validate(self)
     }
+    #[inline]
     fn error_code(
         error: &DetectLiveFaceAccurateError,
     ) -> ::core::option::Option<&'static str> {
@@ -355,11 +370,13 @@ impl crate::runtime::action::Action for DetectLiveFaceAccurateRequest {
         };
         DetectLiveFaceAccurateError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(
         output: &DetectLiveFaceAccurateResponse,
     ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
+    #[inline]
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
@@ -394,6 +411,7 @@ pub struct DetectLiveFaceAccurateResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for DetectLiveFaceAccurateResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -413,6 +431,7 @@ impl crate::runtime::wire::WireStruct for DetectLiveFaceAccurateResponse {
     const FIELDS: &'static [&'static str] = &["Score", "FaceModelVersion", "RequestId"];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -425,11 +444,13 @@ impl crate::runtime::wire::WireStruct for DetectLiveFaceAccurateResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DetectLiveFaceAccurateResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -438,6 +459,7 @@ impl<'de> ::serde::Deserialize<'de> for DetectLiveFaceAccurateResponse {
 }
 impl DetectLiveFaceAccurateResponse {
     /// Starts a [`DetectLiveFaceAccurateResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> DetectLiveFaceAccurateResponseBuilder {
         <DetectLiveFaceAccurateResponseBuilder>::default()
     }
@@ -450,11 +472,13 @@ pub struct DetectLiveFaceAccurateResponseBuilder {
 }
 impl DetectLiveFaceAccurateResponseBuilder {
     /// Sets `Score`: <p>Liveness authenticity score.</p><ul><li>Value range: \[0,100\].</li><li>Determine whether it is a rephotograph based on the threshold range corresponding to the liveness score.</li><li>Currently, the threshold can be divided into \[5,10,40,70,90\], with a recommended threshold of 40.</li><li>The higher the score, the closer to a real person and the lower the rephotograph risk.</li></ul>
+    #[inline]
     pub fn score(mut self, value: f64) -> Self {
         self.value.score = value;
         self
     }
     /// Sets `FaceModelVersion`: <p>Algorithm model version used for face recognition.</p>
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -463,6 +487,7 @@ impl DetectLiveFaceAccurateResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -471,6 +496,7 @@ impl DetectLiveFaceAccurateResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> DetectLiveFaceAccurateResponse {
         self.value
     }
@@ -724,42 +750,51 @@ impl DetectLiveFaceAccurateError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -777,6 +812,7 @@ impl DetectLiveFaceAccurateError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -859,6 +895,7 @@ impl DetectLiveFaceAccurateError {
 }
 impl crate::runtime::sealed::Sealed for DetectLiveFaceAccurateError {}
 impl crate::runtime::error::ServiceError for DetectLiveFaceAccurateError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationConflictOperation(metadata),
@@ -958,9 +995,11 @@ impl crate::runtime::error::ServiceError for DetectLiveFaceAccurateError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         DetectLiveFaceAccurateError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -1040,17 +1079,20 @@ impl crate::runtime::error::ServiceError for DetectLiveFaceAccurateError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         DetectLiveFaceAccurateError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for DetectLiveFaceAccurateError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for DetectLiveFaceAccurateError {}
 impl ::core::cmp::PartialEq for DetectLiveFaceAccurateError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1068,6 +1110,7 @@ pub struct DetectLiveFaceAccurateFluentBuilder {
     input: DetectLiveFaceAccurateRequestBuilder,
 }
 impl DetectLiveFaceAccurateFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         DetectLiveFaceAccurateFluentBuilder {
             client,
@@ -1075,16 +1118,19 @@ impl DetectLiveFaceAccurateFluentBuilder {
         }
     }
     /// Sets `Image`: <p>base64 data of the image.</p><ul><li>The size after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000.</li><li>The aspect ratio of the image should be close to 3:4. The ratio from mobile phone shooting is best.</li><li>The human face size must be greater than 100X100 pixels.</li><li>Format support: PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image(value);
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.input = self.input.set_image(value);
         self
     }
     /// Sets `Url`: <p>The Url of the Image.</p><ul><li>The size of the corresponding Image after base64 encoding must not exceed 5M.</li><li>For jpg format, the long side pixel must not exceed 4000. For other formats, the long side pixel must not exceed 2000.</li><li>Either Url or Image must be provided. If both are provided, only use Url.</li><li>The aspect ratio of the Image should be close to 3:4, which is the best ratio for mobile phone shooting.</li><li>The human face size must be greater than 100X100 pixels.</li><li>An Image stored in Tencent Cloud via Url can guarantee higher download speed and stability. It is recommended to store images in Tencent Cloud. The speed and stability of URLs not stored in Tencent Cloud may be affected.</li><li>Supported Image formats include PNG, jpg, JPEG, and BMP. GIF images are not supported.</li></ul>
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1093,6 +1139,7 @@ impl DetectLiveFaceAccurateFluentBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1101,6 +1148,7 @@ impl DetectLiveFaceAccurateFluentBuilder {
         self
     }
     /// Sets `FaceModelVersion`: <p>Algorithm model version used by the face recognition service. Currently, the input parameter supports "3.0".</p>
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -1109,6 +1157,7 @@ impl DetectLiveFaceAccurateFluentBuilder {
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    #[inline]
     pub fn set_face_model_version(
         mut self,
         value: ::core::option::Option<crate::types::FaceModelVersion>,
@@ -1117,11 +1166,13 @@ impl DetectLiveFaceAccurateFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &DetectLiveFaceAccurateRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1132,6 +1183,7 @@ impl DetectLiveFaceAccurateFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

@@ -42,6 +42,7 @@ pub struct GetGroupInfoRequest {
     pub group_id: ::std::string::String,
 }
 impl ::serde::Serialize for GetGroupInfoRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -60,6 +61,7 @@ impl crate::runtime::wire::WireStruct for GetGroupInfoRequest {
     const FIELDS: &'static [&'static str] = &["GroupId"];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut GetGroupInfoRequestBuilder,
         position: usize,
@@ -69,6 +71,7 @@ impl crate::runtime::wire::WireStruct for GetGroupInfoRequest {
         partial.group_id = ::core::option::Option::Some(map.next_value()?);
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: GetGroupInfoRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -85,6 +88,7 @@ impl crate::runtime::wire::WireStruct for GetGroupInfoRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for GetGroupInfoRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -93,10 +97,12 @@ impl<'de> ::serde::Deserialize<'de> for GetGroupInfoRequest {
 }
 impl GetGroupInfoRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> GetGroupInfoRequestBuilder {
         <GetGroupInfoRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -126,6 +132,7 @@ pub struct GetGroupInfoRequestBuilder {
 }
 impl GetGroupInfoRequestBuilder {
     /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -134,6 +141,7 @@ impl GetGroupInfoRequestBuilder {
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
+    #[inline]
     pub fn set_group_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -143,6 +151,7 @@ impl GetGroupInfoRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -166,11 +175,13 @@ impl crate::runtime::action::Action for GetGroupInfoRequest {
     const REGION_REQUIRED: bool = false;
     type Output = GetGroupInfoResponse;
     type Error = GetGroupInfoError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         GetGroupInfoRequest::validate(self)
     }
+    #[inline]
     fn error_code(error: &GetGroupInfoError) -> ::core::option::Option<&'static str> {
         let position = match error {
             GetGroupInfoError::FailedOperationRequestLimitExceeded(_) => 0,
@@ -188,6 +199,7 @@ impl crate::runtime::action::Action for GetGroupInfoRequest {
         };
         GetGroupInfoError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &GetGroupInfoResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
@@ -236,6 +248,7 @@ pub struct GetGroupInfoResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for GetGroupInfoResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -266,6 +279,7 @@ impl crate::runtime::wire::WireStruct for GetGroupInfoResponse {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -282,11 +296,13 @@ impl crate::runtime::wire::WireStruct for GetGroupInfoResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetGroupInfoResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -295,6 +311,7 @@ impl<'de> ::serde::Deserialize<'de> for GetGroupInfoResponse {
 }
 impl GetGroupInfoResponse {
     /// Starts a [`GetGroupInfoResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> GetGroupInfoResponseBuilder {
         <GetGroupInfoResponseBuilder>::default()
     }
@@ -307,6 +324,7 @@ pub struct GetGroupInfoResponseBuilder {
 }
 impl GetGroupInfoResponseBuilder {
     /// Sets `GroupName`: Group name
+    #[inline]
     pub fn group_name(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -315,6 +333,7 @@ impl GetGroupInfoResponseBuilder {
         self
     }
     /// Sets `GroupId`: Group ID
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -323,6 +342,7 @@ impl GetGroupInfoResponseBuilder {
         self
     }
     /// Sets `GroupExDescriptions`: Custom group description field
+    #[inline]
     pub fn group_ex_descriptions(
         mut self,
         value: ::std::vec::Vec<::std::string::String>,
@@ -331,6 +351,7 @@ impl GetGroupInfoResponseBuilder {
         self
     }
     /// Sets `Tag`: Group remarks
+    #[inline]
     pub fn tag(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -339,6 +360,7 @@ impl GetGroupInfoResponseBuilder {
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -347,11 +369,13 @@ impl GetGroupInfoResponseBuilder {
         self
     }
     /// Sets `CreationTimestamp`: Group creation time and date (`CreationTimestamp`), whose value is the number of milliseconds between the UNIX epoch time and the group creation time.
+    #[inline]
     pub fn creation_timestamp(mut self, value: u64) -> Self {
         self.value.creation_timestamp = value;
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -360,12 +384,14 @@ impl GetGroupInfoResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> GetGroupInfoResponse {
         self.value
     }
 }
 impl GetGroupInfoResponse {
     /// `CreationTimestamp` (in milliseconds since the UNIX epoch) as a `SystemTime`. A value before the epoch gives the epoch, one after the year 9999 its last second; the raw field keeps the value as sent.
+    #[inline]
     pub fn creation_time(&self) -> ::std::time::SystemTime {
         crate::runtime::time::from_unix(self.creation_timestamp, 1000)
     }
@@ -416,42 +442,51 @@ impl GetGroupInfoError {
         "ResourcesSoldOut.ChargeStatusException",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -468,6 +503,7 @@ impl GetGroupInfoError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationRequestLimitExceeded(m)
@@ -487,6 +523,7 @@ impl GetGroupInfoError {
 }
 impl crate::runtime::sealed::Sealed for GetGroupInfoError {}
 impl crate::runtime::error::ServiceError for GetGroupInfoError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationRequestLimitExceeded(metadata),
@@ -509,9 +546,11 @@ impl crate::runtime::error::ServiceError for GetGroupInfoError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         GetGroupInfoError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationRequestLimitExceeded(m)
@@ -528,17 +567,20 @@ impl crate::runtime::error::ServiceError for GetGroupInfoError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         GetGroupInfoError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for GetGroupInfoError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for GetGroupInfoError {}
 impl ::core::cmp::PartialEq for GetGroupInfoError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -556,6 +598,7 @@ pub struct GetGroupInfoFluentBuilder {
     input: GetGroupInfoRequestBuilder,
 }
 impl GetGroupInfoFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetGroupInfoFluentBuilder {
             client,
@@ -563,6 +606,7 @@ impl GetGroupInfoFluentBuilder {
         }
     }
     /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -571,6 +615,7 @@ impl GetGroupInfoFluentBuilder {
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
+    #[inline]
     pub fn set_group_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -579,11 +624,13 @@ impl GetGroupInfoFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &GetGroupInfoRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -594,6 +641,7 @@ impl GetGroupInfoFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

@@ -81,6 +81,7 @@ pub struct GetGroupListRequest {
     pub limit: ::core::option::Option<u64>,
 }
 impl ::serde::Serialize for GetGroupListRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -112,6 +113,7 @@ impl crate::runtime::wire::WireStruct for GetGroupListRequest {
     const FIELDS: &'static [&'static str] = &["Offset", "Limit"];
     const REQUIRED: &'static [usize] = &[];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut GetGroupListRequestBuilder,
         position: usize,
@@ -123,6 +125,7 @@ impl crate::runtime::wire::WireStruct for GetGroupListRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: GetGroupListRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -135,6 +138,7 @@ impl crate::runtime::wire::WireStruct for GetGroupListRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for GetGroupListRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -143,10 +147,12 @@ impl<'de> ::serde::Deserialize<'de> for GetGroupListRequest {
 }
 impl GetGroupListRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> GetGroupListRequestBuilder {
         <GetGroupListRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -162,27 +168,32 @@ pub struct GetGroupListRequestBuilder {
 }
 impl GetGroupListRequestBuilder {
     /// Sets `Offset`: Starting number. Default value: 0.
+    #[inline]
     pub fn offset(mut self, value: u64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`, for a value that may be absent.
+    #[inline]
     pub fn set_offset(mut self, value: ::core::option::Option<u64>) -> Self {
         self.offset = value;
         self
     }
     /// Sets `Limit`: Number of returned results. Default value: 10. Maximum value: 1000.
+    #[inline]
     pub fn limit(mut self, value: u64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`, for a value that may be absent.
+    #[inline]
     pub fn set_limit(mut self, value: ::core::option::Option<u64>) -> Self {
         self.limit = value;
         self
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -202,11 +213,13 @@ impl crate::runtime::action::Action for GetGroupListRequest {
     const REGION_REQUIRED: bool = false;
     type Output = GetGroupListResponse;
     type Error = GetGroupListError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         GetGroupListRequest::validate(self)
     }
+    #[inline]
     fn error_code(error: &GetGroupListError) -> ::core::option::Option<&'static str> {
         let position = match error {
             GetGroupListError::AuthFailureInvalidAuthorization(_) => 0,
@@ -294,12 +307,14 @@ impl crate::runtime::action::Action for GetGroupListRequest {
         };
         GetGroupListError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &GetGroupListResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
 impl crate::runtime::paginator::Paginated for GetGroupListRequest {
     type Item = crate::types::GroupInfo;
+    #[inline]
     fn next_page(&self, output: &GetGroupListResponse) -> ::core::option::Option<Self> {
         let page_size = self.limit.unwrap_or(10);
         let got = output.group_infos.len() as u64;
@@ -316,6 +331,7 @@ impl crate::runtime::paginator::Paginated for GetGroupListRequest {
         next.offset = Some(next_offset);
         Some(next)
     }
+    #[inline]
     fn into_items(output: GetGroupListResponse) -> ::std::vec::Vec<Self::Item> {
         output.group_infos
     }
@@ -384,6 +400,7 @@ pub struct GetGroupListResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for GetGroupListResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -411,6 +428,7 @@ impl crate::runtime::wire::WireStruct for GetGroupListResponse {
     const FIELDS: &'static [&'static str] = &["GroupInfos", "GroupNum", "RequestId"];
     const REQUIRED: &'static [usize] = &[0, 2];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -423,11 +441,13 @@ impl crate::runtime::wire::WireStruct for GetGroupListResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetGroupListResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -436,6 +456,7 @@ impl<'de> ::serde::Deserialize<'de> for GetGroupListResponse {
 }
 impl GetGroupListResponse {
     /// Starts a [`GetGroupListResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> GetGroupListResponseBuilder {
         <GetGroupListResponseBuilder>::default()
     }
@@ -448,6 +469,7 @@ pub struct GetGroupListResponseBuilder {
 }
 impl GetGroupListResponseBuilder {
     /// Sets `GroupInfos`: Returned group information
+    #[inline]
     pub fn group_infos(
         mut self,
         value: ::std::vec::Vec<crate::types::GroupInfo>,
@@ -457,11 +479,13 @@ impl GetGroupListResponseBuilder {
     }
     /// Sets `GroupNum`: Total number of groups
     /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[inline]
     pub fn group_num(mut self, value: u64) -> Self {
         self.value.group_num = Some(value);
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -470,6 +494,7 @@ impl GetGroupListResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> GetGroupListResponse {
         self.value
     }
@@ -702,42 +727,51 @@ impl GetGroupListError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -751,6 +785,7 @@ impl GetGroupListError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -826,6 +861,7 @@ impl GetGroupListError {
 }
 impl crate::runtime::sealed::Sealed for GetGroupListError {}
 impl crate::runtime::error::ServiceError for GetGroupListError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
@@ -918,9 +954,11 @@ impl crate::runtime::error::ServiceError for GetGroupListError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         GetGroupListError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -993,17 +1031,20 @@ impl crate::runtime::error::ServiceError for GetGroupListError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         GetGroupListError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for GetGroupListError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for GetGroupListError {}
 impl ::core::cmp::PartialEq for GetGroupListError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1021,6 +1062,7 @@ pub struct GetGroupListFluentBuilder {
     input: GetGroupListRequestBuilder,
 }
 impl GetGroupListFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetGroupListFluentBuilder {
             client,
@@ -1028,31 +1070,37 @@ impl GetGroupListFluentBuilder {
         }
     }
     /// Sets `Offset`: Starting number. Default value: 0.
+    #[inline]
     pub fn offset(mut self, value: u64) -> Self {
         self.input = self.input.offset(value);
         self
     }
     /// Sets or clears `Offset`, for a value that may be absent.
+    #[inline]
     pub fn set_offset(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_offset(value);
         self
     }
     /// Sets `Limit`: Number of returned results. Default value: 10. Maximum value: 1000.
+    #[inline]
     pub fn limit(mut self, value: u64) -> Self {
         self.input = self.input.limit(value);
         self
     }
     /// Sets or clears `Limit`, for a value that may be absent.
+    #[inline]
     pub fn set_limit(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_limit(value);
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &GetGroupListRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1063,6 +1111,7 @@ impl GetGroupListFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<
@@ -1078,6 +1127,7 @@ impl GetGroupListFluentBuilder {
     /// Pages through every result from the offset set here: a `Stream` of pages, or of
     /// items with `.items()`. Each page is one call; a missing required parameter is
     /// the stream's first and only item.
+    #[inline]
     pub fn into_paginator(
         self,
     ) -> crate::runtime::paginator::Paginator<GetGroupListRequest> {

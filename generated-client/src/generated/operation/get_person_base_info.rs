@@ -59,6 +59,7 @@ pub struct GetPersonBaseInfoRequest {
     pub person_id: ::std::string::String,
 }
 impl ::serde::Serialize for GetPersonBaseInfoRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -77,6 +78,7 @@ impl crate::runtime::wire::WireStruct for GetPersonBaseInfoRequest {
     const FIELDS: &'static [&'static str] = &["PersonId"];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut GetPersonBaseInfoRequestBuilder,
         position: usize,
@@ -86,6 +88,7 @@ impl crate::runtime::wire::WireStruct for GetPersonBaseInfoRequest {
         partial.person_id = ::core::option::Option::Some(map.next_value()?);
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: GetPersonBaseInfoRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -102,6 +105,7 @@ impl crate::runtime::wire::WireStruct for GetPersonBaseInfoRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for GetPersonBaseInfoRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -110,10 +114,12 @@ impl<'de> ::serde::Deserialize<'de> for GetPersonBaseInfoRequest {
 }
 impl GetPersonBaseInfoRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> GetPersonBaseInfoRequestBuilder {
         <GetPersonBaseInfoRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -143,6 +149,7 @@ pub struct GetPersonBaseInfoRequestBuilder {
 }
 impl GetPersonBaseInfoRequestBuilder {
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -151,6 +158,7 @@ impl GetPersonBaseInfoRequestBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -160,6 +168,7 @@ impl GetPersonBaseInfoRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -183,11 +192,13 @@ impl crate::runtime::action::Action for GetPersonBaseInfoRequest {
     const REGION_REQUIRED: bool = false;
     type Output = GetPersonBaseInfoResponse;
     type Error = GetPersonBaseInfoError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         GetPersonBaseInfoRequest::validate(self)
     }
+    #[inline]
     fn error_code(
         error: &GetPersonBaseInfoError,
     ) -> ::core::option::Option<&'static str> {
@@ -279,6 +290,7 @@ impl crate::runtime::action::Action for GetPersonBaseInfoRequest {
         };
         GetPersonBaseInfoError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &GetPersonBaseInfoResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
@@ -321,6 +333,7 @@ pub struct GetPersonBaseInfoResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for GetPersonBaseInfoResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -345,6 +358,7 @@ impl crate::runtime::wire::WireStruct for GetPersonBaseInfoResponse {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -358,11 +372,13 @@ impl crate::runtime::wire::WireStruct for GetPersonBaseInfoResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetPersonBaseInfoResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -371,6 +387,7 @@ impl<'de> ::serde::Deserialize<'de> for GetPersonBaseInfoResponse {
 }
 impl GetPersonBaseInfoResponse {
     /// Starts a [`GetPersonBaseInfoResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> GetPersonBaseInfoResponseBuilder {
         <GetPersonBaseInfoResponseBuilder>::default()
     }
@@ -383,6 +400,7 @@ pub struct GetPersonBaseInfoResponseBuilder {
 }
 impl GetPersonBaseInfoResponseBuilder {
     /// Sets `PersonName`: Person name
+    #[inline]
     pub fn person_name(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -391,6 +409,7 @@ impl GetPersonBaseInfoResponseBuilder {
         self
     }
     /// Sets `Gender`: Person gender. 0: empty; 1: male; 2: female.
+    #[inline]
     pub fn gender(
         mut self,
         value: impl ::core::convert::Into<crate::types::Gender>,
@@ -399,11 +418,13 @@ impl GetPersonBaseInfoResponseBuilder {
         self
     }
     /// Sets `FaceIds`: List of the IDs of included faces
+    #[inline]
     pub fn face_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.value.face_ids = value;
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -412,6 +433,7 @@ impl GetPersonBaseInfoResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> GetPersonBaseInfoResponse {
         self.value
     }
@@ -644,42 +666,51 @@ impl GetPersonBaseInfoError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -696,6 +727,7 @@ impl GetPersonBaseInfoError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -771,6 +803,7 @@ impl GetPersonBaseInfoError {
 }
 impl crate::runtime::sealed::Sealed for GetPersonBaseInfoError {}
 impl crate::runtime::error::ServiceError for GetPersonBaseInfoError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationConflictOperation(metadata),
@@ -863,9 +896,11 @@ impl crate::runtime::error::ServiceError for GetPersonBaseInfoError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         GetPersonBaseInfoError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -938,17 +973,20 @@ impl crate::runtime::error::ServiceError for GetPersonBaseInfoError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         GetPersonBaseInfoError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for GetPersonBaseInfoError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for GetPersonBaseInfoError {}
 impl ::core::cmp::PartialEq for GetPersonBaseInfoError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -966,6 +1004,7 @@ pub struct GetPersonBaseInfoFluentBuilder {
     input: GetPersonBaseInfoRequestBuilder,
 }
 impl GetPersonBaseInfoFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetPersonBaseInfoFluentBuilder {
             client,
@@ -973,6 +1012,7 @@ impl GetPersonBaseInfoFluentBuilder {
         }
     }
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -981,6 +1021,7 @@ impl GetPersonBaseInfoFluentBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -989,11 +1030,13 @@ impl GetPersonBaseInfoFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &GetPersonBaseInfoRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1004,6 +1047,7 @@ impl GetPersonBaseInfoFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

@@ -101,6 +101,7 @@ pub struct GetPersonGroupInfoRequest {
     pub limit: ::core::option::Option<u64>,
 }
 impl ::serde::Serialize for GetPersonGroupInfoRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -134,6 +135,7 @@ impl crate::runtime::wire::WireStruct for GetPersonGroupInfoRequest {
     const FIELDS: &'static [&'static str] = &["PersonId", "Offset", "Limit"];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut GetPersonGroupInfoRequestBuilder,
         position: usize,
@@ -146,6 +148,7 @@ impl crate::runtime::wire::WireStruct for GetPersonGroupInfoRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: GetPersonGroupInfoRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -164,6 +167,7 @@ impl crate::runtime::wire::WireStruct for GetPersonGroupInfoRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for GetPersonGroupInfoRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -172,10 +176,12 @@ impl<'de> ::serde::Deserialize<'de> for GetPersonGroupInfoRequest {
 }
 impl GetPersonGroupInfoRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> GetPersonGroupInfoRequestBuilder {
         <GetPersonGroupInfoRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -207,6 +213,7 @@ pub struct GetPersonGroupInfoRequestBuilder {
 }
 impl GetPersonGroupInfoRequestBuilder {
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -215,6 +222,7 @@ impl GetPersonGroupInfoRequestBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -223,27 +231,32 @@ impl GetPersonGroupInfoRequestBuilder {
         self
     }
     /// Sets `Offset`: Starting number. Default value: 0.
+    #[inline]
     pub fn offset(mut self, value: u64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`, for a value that may be absent.
+    #[inline]
     pub fn set_offset(mut self, value: ::core::option::Option<u64>) -> Self {
         self.offset = value;
         self
     }
     /// Sets `Limit`: Number of returned results. Default value: 10. Maximum value: 100.
+    #[inline]
     pub fn limit(mut self, value: u64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`, for a value that may be absent.
+    #[inline]
     pub fn set_limit(mut self, value: ::core::option::Option<u64>) -> Self {
         self.limit = value;
         self
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -269,11 +282,13 @@ impl crate::runtime::action::Action for GetPersonGroupInfoRequest {
     const REGION_REQUIRED: bool = false;
     type Output = GetPersonGroupInfoResponse;
     type Error = GetPersonGroupInfoError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         GetPersonGroupInfoRequest::validate(self)
     }
+    #[inline]
     fn error_code(
         error: &GetPersonGroupInfoError,
     ) -> ::core::option::Option<&'static str> {
@@ -367,12 +382,14 @@ impl crate::runtime::action::Action for GetPersonGroupInfoRequest {
         };
         GetPersonGroupInfoError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &GetPersonGroupInfoResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
 impl crate::runtime::paginator::Paginated for GetPersonGroupInfoRequest {
     type Item = crate::types::PersonGroupInfo;
+    #[inline]
     fn next_page(
         &self,
         output: &GetPersonGroupInfoResponse,
@@ -392,6 +409,7 @@ impl crate::runtime::paginator::Paginated for GetPersonGroupInfoRequest {
         next.offset = Some(next_offset);
         Some(next)
     }
+    #[inline]
     fn into_items(output: GetPersonGroupInfoResponse) -> ::std::vec::Vec<Self::Item> {
         output.person_group_infos
     }
@@ -450,6 +468,7 @@ pub struct GetPersonGroupInfoResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for GetPersonGroupInfoResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -489,6 +508,7 @@ impl crate::runtime::wire::WireStruct for GetPersonGroupInfoResponse {
     ];
     const REQUIRED: &'static [usize] = &[0, 3];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -502,11 +522,13 @@ impl crate::runtime::wire::WireStruct for GetPersonGroupInfoResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetPersonGroupInfoResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -515,6 +537,7 @@ impl<'de> ::serde::Deserialize<'de> for GetPersonGroupInfoResponse {
 }
 impl GetPersonGroupInfoResponse {
     /// Starts a [`GetPersonGroupInfoResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> GetPersonGroupInfoResponseBuilder {
         <GetPersonGroupInfoResponseBuilder>::default()
     }
@@ -527,6 +550,7 @@ pub struct GetPersonGroupInfoResponseBuilder {
 }
 impl GetPersonGroupInfoResponseBuilder {
     /// Sets `PersonGroupInfos`: List of groups containing this person and their description fields
+    #[inline]
     pub fn person_group_infos(
         mut self,
         value: ::std::vec::Vec<crate::types::PersonGroupInfo>,
@@ -536,12 +560,14 @@ impl GetPersonGroupInfoResponseBuilder {
     }
     /// Sets `GroupNum`: Total number of groups
     /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[inline]
     pub fn group_num(mut self, value: u64) -> Self {
         self.value.group_num = Some(value);
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used by the Face Recognition service.
     /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -550,6 +576,7 @@ impl GetPersonGroupInfoResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -558,6 +585,7 @@ impl GetPersonGroupInfoResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> GetPersonGroupInfoResponse {
         self.value
     }
@@ -790,42 +818,51 @@ impl GetPersonGroupInfoError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -842,6 +879,7 @@ impl GetPersonGroupInfoError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -917,6 +955,7 @@ impl GetPersonGroupInfoError {
 }
 impl crate::runtime::sealed::Sealed for GetPersonGroupInfoError {}
 impl crate::runtime::error::ServiceError for GetPersonGroupInfoError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationConflictOperation(metadata),
@@ -1009,9 +1048,11 @@ impl crate::runtime::error::ServiceError for GetPersonGroupInfoError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         GetPersonGroupInfoError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -1084,17 +1125,20 @@ impl crate::runtime::error::ServiceError for GetPersonGroupInfoError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         GetPersonGroupInfoError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for GetPersonGroupInfoError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for GetPersonGroupInfoError {}
 impl ::core::cmp::PartialEq for GetPersonGroupInfoError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1112,6 +1156,7 @@ pub struct GetPersonGroupInfoFluentBuilder {
     input: GetPersonGroupInfoRequestBuilder,
 }
 impl GetPersonGroupInfoFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetPersonGroupInfoFluentBuilder {
             client,
@@ -1119,6 +1164,7 @@ impl GetPersonGroupInfoFluentBuilder {
         }
     }
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1127,6 +1173,7 @@ impl GetPersonGroupInfoFluentBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1135,31 +1182,37 @@ impl GetPersonGroupInfoFluentBuilder {
         self
     }
     /// Sets `Offset`: Starting number. Default value: 0.
+    #[inline]
     pub fn offset(mut self, value: u64) -> Self {
         self.input = self.input.offset(value);
         self
     }
     /// Sets or clears `Offset`, for a value that may be absent.
+    #[inline]
     pub fn set_offset(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_offset(value);
         self
     }
     /// Sets `Limit`: Number of returned results. Default value: 10. Maximum value: 100.
+    #[inline]
     pub fn limit(mut self, value: u64) -> Self {
         self.input = self.input.limit(value);
         self
     }
     /// Sets or clears `Limit`, for a value that may be absent.
+    #[inline]
     pub fn set_limit(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_limit(value);
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &GetPersonGroupInfoRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1170,6 +1223,7 @@ impl GetPersonGroupInfoFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<
@@ -1185,6 +1239,7 @@ impl GetPersonGroupInfoFluentBuilder {
     /// Pages through every result from the offset set here: a `Stream` of pages, or of
     /// items with `.items()`. Each page is one call; a missing required parameter is
     /// the stream's first and only item.
+    #[inline]
     pub fn into_paginator(
         self,
     ) -> crate::runtime::paginator::Paginator<GetPersonGroupInfoRequest> {

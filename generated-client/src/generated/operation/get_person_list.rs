@@ -117,6 +117,7 @@ pub struct GetPersonListRequest {
     pub limit: ::core::option::Option<u64>,
 }
 impl ::serde::Serialize for GetPersonListRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -150,6 +151,7 @@ impl crate::runtime::wire::WireStruct for GetPersonListRequest {
     const FIELDS: &'static [&'static str] = &["GroupId", "Offset", "Limit"];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut GetPersonListRequestBuilder,
         position: usize,
@@ -162,6 +164,7 @@ impl crate::runtime::wire::WireStruct for GetPersonListRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: GetPersonListRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -180,6 +183,7 @@ impl crate::runtime::wire::WireStruct for GetPersonListRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for GetPersonListRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -188,10 +192,12 @@ impl<'de> ::serde::Deserialize<'de> for GetPersonListRequest {
 }
 impl GetPersonListRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> GetPersonListRequestBuilder {
         <GetPersonListRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -223,6 +229,7 @@ pub struct GetPersonListRequestBuilder {
 }
 impl GetPersonListRequestBuilder {
     /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -231,6 +238,7 @@ impl GetPersonListRequestBuilder {
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
+    #[inline]
     pub fn set_group_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -239,27 +247,32 @@ impl GetPersonListRequestBuilder {
         self
     }
     /// Sets `Offset`: Starting number. Default value: 0.
+    #[inline]
     pub fn offset(mut self, value: u64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`, for a value that may be absent.
+    #[inline]
     pub fn set_offset(mut self, value: ::core::option::Option<u64>) -> Self {
         self.offset = value;
         self
     }
     /// Sets `Limit`: Number of returned results. Default value: 10. Maximum value: 1000.
+    #[inline]
     pub fn limit(mut self, value: u64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`, for a value that may be absent.
+    #[inline]
     pub fn set_limit(mut self, value: ::core::option::Option<u64>) -> Self {
         self.limit = value;
         self
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -285,11 +298,13 @@ impl crate::runtime::action::Action for GetPersonListRequest {
     const REGION_REQUIRED: bool = false;
     type Output = GetPersonListResponse;
     type Error = GetPersonListError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         GetPersonListRequest::validate(self)
     }
+    #[inline]
     fn error_code(error: &GetPersonListError) -> ::core::option::Option<&'static str> {
         let position = match error {
             GetPersonListError::FailedOperationConflictOperation(_) => 0,
@@ -377,12 +392,14 @@ impl crate::runtime::action::Action for GetPersonListRequest {
         };
         GetPersonListError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &GetPersonListResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
 }
 impl crate::runtime::paginator::Paginated for GetPersonListRequest {
     type Item = crate::types::PersonInfo;
+    #[inline]
     fn next_page(&self, output: &GetPersonListResponse) -> ::core::option::Option<Self> {
         let page_size = self.limit.unwrap_or(10);
         let got = output.person_infos.len() as u64;
@@ -399,6 +416,7 @@ impl crate::runtime::paginator::Paginated for GetPersonListRequest {
         next.offset = Some(next_offset);
         Some(next)
     }
+    #[inline]
     fn into_items(output: GetPersonListResponse) -> ::std::vec::Vec<Self::Item> {
         output.person_infos
     }
@@ -467,6 +485,7 @@ pub struct GetPersonListResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for GetPersonListResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -514,6 +533,7 @@ impl crate::runtime::wire::WireStruct for GetPersonListResponse {
     ];
     const REQUIRED: &'static [usize] = &[0, 4];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -528,11 +548,13 @@ impl crate::runtime::wire::WireStruct for GetPersonListResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetPersonListResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -541,6 +563,7 @@ impl<'de> ::serde::Deserialize<'de> for GetPersonListResponse {
 }
 impl GetPersonListResponse {
     /// Starts a [`GetPersonListResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> GetPersonListResponseBuilder {
         <GetPersonListResponseBuilder>::default()
     }
@@ -553,6 +576,7 @@ pub struct GetPersonListResponseBuilder {
 }
 impl GetPersonListResponseBuilder {
     /// Sets `PersonInfos`: Returned person information
+    #[inline]
     pub fn person_infos(
         mut self,
         value: ::std::vec::Vec<crate::types::PersonInfo>,
@@ -562,18 +586,21 @@ impl GetPersonListResponseBuilder {
     }
     /// Sets `PersonNum`: Number of persons in the group
     /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[inline]
     pub fn person_num(mut self, value: u64) -> Self {
         self.value.person_num = Some(value);
         self
     }
     /// Sets `FaceNum`: Number of faces in the group
     /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[inline]
     pub fn face_num(mut self, value: u64) -> Self {
         self.value.face_num = Some(value);
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
     /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -582,6 +609,7 @@ impl GetPersonListResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -590,6 +618,7 @@ impl GetPersonListResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> GetPersonListResponse {
         self.value
     }
@@ -822,42 +851,51 @@ impl GetPersonListError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -874,6 +912,7 @@ impl GetPersonListError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -949,6 +988,7 @@ impl GetPersonListError {
 }
 impl crate::runtime::sealed::Sealed for GetPersonListError {}
 impl crate::runtime::error::ServiceError for GetPersonListError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationConflictOperation(metadata),
@@ -1041,9 +1081,11 @@ impl crate::runtime::error::ServiceError for GetPersonListError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         GetPersonListError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -1116,17 +1158,20 @@ impl crate::runtime::error::ServiceError for GetPersonListError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         GetPersonListError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for GetPersonListError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for GetPersonListError {}
 impl ::core::cmp::PartialEq for GetPersonListError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1144,6 +1189,7 @@ pub struct GetPersonListFluentBuilder {
     input: GetPersonListRequestBuilder,
 }
 impl GetPersonListFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetPersonListFluentBuilder {
             client,
@@ -1151,6 +1197,7 @@ impl GetPersonListFluentBuilder {
         }
     }
     /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1159,6 +1206,7 @@ impl GetPersonListFluentBuilder {
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
+    #[inline]
     pub fn set_group_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1167,31 +1215,37 @@ impl GetPersonListFluentBuilder {
         self
     }
     /// Sets `Offset`: Starting number. Default value: 0.
+    #[inline]
     pub fn offset(mut self, value: u64) -> Self {
         self.input = self.input.offset(value);
         self
     }
     /// Sets or clears `Offset`, for a value that may be absent.
+    #[inline]
     pub fn set_offset(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_offset(value);
         self
     }
     /// Sets `Limit`: Number of returned results. Default value: 10. Maximum value: 1000.
+    #[inline]
     pub fn limit(mut self, value: u64) -> Self {
         self.input = self.input.limit(value);
         self
     }
     /// Sets or clears `Limit`, for a value that may be absent.
+    #[inline]
     pub fn set_limit(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_limit(value);
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &GetPersonListRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1202,6 +1256,7 @@ impl GetPersonListFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<
@@ -1217,6 +1272,7 @@ impl GetPersonListFluentBuilder {
     /// Pages through every result from the offset set here: a `Stream` of pages, or of
     /// items with `.items()`. Each page is one call; a missing required parameter is
     /// the stream's first and only item.
+    #[inline]
     pub fn into_paginator(
         self,
     ) -> crate::runtime::paginator::Paginator<GetPersonListRequest> {

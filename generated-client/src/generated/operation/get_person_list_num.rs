@@ -55,6 +55,7 @@ pub struct GetPersonListNumRequest {
     pub group_id: ::std::string::String,
 }
 impl ::serde::Serialize for GetPersonListNumRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -73,6 +74,7 @@ impl crate::runtime::wire::WireStruct for GetPersonListNumRequest {
     const FIELDS: &'static [&'static str] = &["GroupId"];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut GetPersonListNumRequestBuilder,
         position: usize,
@@ -82,6 +84,7 @@ impl crate::runtime::wire::WireStruct for GetPersonListNumRequest {
         partial.group_id = ::core::option::Option::Some(map.next_value()?);
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: GetPersonListNumRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -98,6 +101,7 @@ impl crate::runtime::wire::WireStruct for GetPersonListNumRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for GetPersonListNumRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -106,10 +110,12 @@ impl<'de> ::serde::Deserialize<'de> for GetPersonListNumRequest {
 }
 impl GetPersonListNumRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> GetPersonListNumRequestBuilder {
         <GetPersonListNumRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -139,6 +145,7 @@ pub struct GetPersonListNumRequestBuilder {
 }
 impl GetPersonListNumRequestBuilder {
     /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -147,6 +154,7 @@ impl GetPersonListNumRequestBuilder {
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
+    #[inline]
     pub fn set_group_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -156,6 +164,7 @@ impl GetPersonListNumRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -179,11 +188,13 @@ impl crate::runtime::action::Action for GetPersonListNumRequest {
     const REGION_REQUIRED: bool = false;
     type Output = GetPersonListNumResponse;
     type Error = GetPersonListNumError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         GetPersonListNumRequest::validate(self)
     }
+    #[inline]
     fn error_code(
         error: &GetPersonListNumError,
     ) -> ::core::option::Option<&'static str> {
@@ -275,6 +286,7 @@ impl crate::runtime::action::Action for GetPersonListNumRequest {
         };
         GetPersonListNumError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &GetPersonListNumResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
@@ -307,6 +319,7 @@ pub struct GetPersonListNumResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for GetPersonListNumResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -325,6 +338,7 @@ impl crate::runtime::wire::WireStruct for GetPersonListNumResponse {
     const FIELDS: &'static [&'static str] = &["PersonNum", "FaceNum", "RequestId"];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -337,11 +351,13 @@ impl crate::runtime::wire::WireStruct for GetPersonListNumResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetPersonListNumResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -350,6 +366,7 @@ impl<'de> ::serde::Deserialize<'de> for GetPersonListNumResponse {
 }
 impl GetPersonListNumResponse {
     /// Starts a [`GetPersonListNumResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> GetPersonListNumResponseBuilder {
         <GetPersonListNumResponseBuilder>::default()
     }
@@ -362,16 +379,19 @@ pub struct GetPersonListNumResponseBuilder {
 }
 impl GetPersonListNumResponseBuilder {
     /// Sets `PersonNum`: Number of persons
+    #[inline]
     pub fn person_num(mut self, value: u64) -> Self {
         self.value.person_num = value;
         self
     }
     /// Sets `FaceNum`: Number of faces
+    #[inline]
     pub fn face_num(mut self, value: u64) -> Self {
         self.value.face_num = value;
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -380,6 +400,7 @@ impl GetPersonListNumResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> GetPersonListNumResponse {
         self.value
     }
@@ -612,42 +633,51 @@ impl GetPersonListNumError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -664,6 +694,7 @@ impl GetPersonListNumError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -739,6 +770,7 @@ impl GetPersonListNumError {
 }
 impl crate::runtime::sealed::Sealed for GetPersonListNumError {}
 impl crate::runtime::error::ServiceError for GetPersonListNumError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationConflictOperation(metadata),
@@ -831,9 +863,11 @@ impl crate::runtime::error::ServiceError for GetPersonListNumError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         GetPersonListNumError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -906,17 +940,20 @@ impl crate::runtime::error::ServiceError for GetPersonListNumError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         GetPersonListNumError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for GetPersonListNumError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for GetPersonListNumError {}
 impl ::core::cmp::PartialEq for GetPersonListNumError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -934,6 +971,7 @@ pub struct GetPersonListNumFluentBuilder {
     input: GetPersonListNumRequestBuilder,
 }
 impl GetPersonListNumFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetPersonListNumFluentBuilder {
             client,
@@ -941,6 +979,7 @@ impl GetPersonListNumFluentBuilder {
         }
     }
     /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -949,6 +988,7 @@ impl GetPersonListNumFluentBuilder {
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
+    #[inline]
     pub fn set_group_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -957,11 +997,13 @@ impl GetPersonListNumFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &GetPersonListNumRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -972,6 +1014,7 @@ impl GetPersonListNumFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

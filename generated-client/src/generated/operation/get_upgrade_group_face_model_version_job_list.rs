@@ -57,6 +57,7 @@ pub struct GetUpgradeGroupFaceModelVersionJobListRequest {
     pub limit: ::core::option::Option<u64>,
 }
 impl ::serde::Serialize for GetUpgradeGroupFaceModelVersionJobListRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -88,6 +89,7 @@ impl crate::runtime::wire::WireStruct for GetUpgradeGroupFaceModelVersionJobList
     const FIELDS: &'static [&'static str] = &["Offset", "Limit"];
     const REQUIRED: &'static [usize] = &[];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut GetUpgradeGroupFaceModelVersionJobListRequestBuilder,
         position: usize,
@@ -99,6 +101,7 @@ impl crate::runtime::wire::WireStruct for GetUpgradeGroupFaceModelVersionJobList
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: GetUpgradeGroupFaceModelVersionJobListRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -111,6 +114,7 @@ impl crate::runtime::wire::WireStruct for GetUpgradeGroupFaceModelVersionJobList
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for GetUpgradeGroupFaceModelVersionJobListRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -119,10 +123,12 @@ impl<'de> ::serde::Deserialize<'de> for GetUpgradeGroupFaceModelVersionJobListRe
 }
 impl GetUpgradeGroupFaceModelVersionJobListRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> GetUpgradeGroupFaceModelVersionJobListRequestBuilder {
         <GetUpgradeGroupFaceModelVersionJobListRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -141,27 +147,32 @@ pub struct GetUpgradeGroupFaceModelVersionJobListRequestBuilder {
 }
 impl GetUpgradeGroupFaceModelVersionJobListRequestBuilder {
     /// Sets `Offset`: Starting number. Default value: 0.
+    #[inline]
     pub fn offset(mut self, value: u64) -> Self {
         self.offset = Some(value);
         self
     }
     /// Sets or clears `Offset`, for a value that may be absent.
+    #[inline]
     pub fn set_offset(mut self, value: ::core::option::Option<u64>) -> Self {
         self.offset = value;
         self
     }
     /// Sets `Limit`: Number of returned results. Default value: 10. Maximum value: 1000.
+    #[inline]
     pub fn limit(mut self, value: u64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets or clears `Limit`, for a value that may be absent.
+    #[inline]
     pub fn set_limit(mut self, value: ::core::option::Option<u64>) -> Self {
         self.limit = value;
         self
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -181,11 +192,13 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionJobListRe
     const REGION_REQUIRED: bool = false;
     type Output = GetUpgradeGroupFaceModelVersionJobListResponse;
     type Error = GetUpgradeGroupFaceModelVersionJobListError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         GetUpgradeGroupFaceModelVersionJobListRequest::validate(self)
     }
+    #[inline]
     fn error_code(
         error: &GetUpgradeGroupFaceModelVersionJobListError,
     ) -> ::core::option::Option<&'static str> {
@@ -221,6 +234,7 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionJobListRe
         };
         GetUpgradeGroupFaceModelVersionJobListError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(
         output: &GetUpgradeGroupFaceModelVersionJobListResponse,
     ) -> ::core::option::Option<&str> {
@@ -230,6 +244,7 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionJobListRe
 impl crate::runtime::paginator::Paginated
 for GetUpgradeGroupFaceModelVersionJobListRequest {
     type Item = crate::types::UpgradeJobInfo;
+    #[inline]
     fn next_page(
         &self,
         output: &GetUpgradeGroupFaceModelVersionJobListResponse,
@@ -249,6 +264,7 @@ for GetUpgradeGroupFaceModelVersionJobListRequest {
         next.offset = Some(next_offset);
         Some(next)
     }
+    #[inline]
     fn into_items(
         output: GetUpgradeGroupFaceModelVersionJobListResponse,
     ) -> ::std::vec::Vec<Self::Item> {
@@ -295,6 +311,7 @@ pub struct GetUpgradeGroupFaceModelVersionJobListResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for GetUpgradeGroupFaceModelVersionJobListResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -315,6 +332,7 @@ for GetUpgradeGroupFaceModelVersionJobListResponse {
     const FIELDS: &'static [&'static str] = &["JobInfos", "JobNum", "RequestId"];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -327,11 +345,13 @@ for GetUpgradeGroupFaceModelVersionJobListResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetUpgradeGroupFaceModelVersionJobListResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -340,6 +360,7 @@ impl<'de> ::serde::Deserialize<'de> for GetUpgradeGroupFaceModelVersionJobListRe
 }
 impl GetUpgradeGroupFaceModelVersionJobListResponse {
     /// Starts a [`GetUpgradeGroupFaceModelVersionJobListResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> GetUpgradeGroupFaceModelVersionJobListResponseBuilder {
         <GetUpgradeGroupFaceModelVersionJobListResponseBuilder>::default()
     }
@@ -352,6 +373,7 @@ pub struct GetUpgradeGroupFaceModelVersionJobListResponseBuilder {
 }
 impl GetUpgradeGroupFaceModelVersionJobListResponseBuilder {
     /// Sets `JobInfos`: Information on the group upgrade jobs.
+    #[inline]
     pub fn job_infos(
         mut self,
         value: ::std::vec::Vec<crate::types::UpgradeJobInfo>,
@@ -360,11 +382,13 @@ impl GetUpgradeGroupFaceModelVersionJobListResponseBuilder {
         self
     }
     /// Sets `JobNum`: Total number of upgrade jobs.
+    #[inline]
     pub fn job_num(mut self, value: u64) -> Self {
         self.value.job_num = value;
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -373,6 +397,7 @@ impl GetUpgradeGroupFaceModelVersionJobListResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> GetUpgradeGroupFaceModelVersionJobListResponse {
         self.value
     }
@@ -417,42 +442,51 @@ impl GetUpgradeGroupFaceModelVersionJobListError {
         "ResourcesSoldOut.ChargeStatusException",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -466,6 +500,7 @@ impl GetUpgradeGroupFaceModelVersionJobListError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationRequestTimeout(m)
@@ -484,6 +519,7 @@ impl GetUpgradeGroupFaceModelVersionJobListError {
 impl crate::runtime::sealed::Sealed for GetUpgradeGroupFaceModelVersionJobListError {}
 impl crate::runtime::error::ServiceError
 for GetUpgradeGroupFaceModelVersionJobListError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationRequestTimeout(metadata),
@@ -504,9 +540,11 @@ for GetUpgradeGroupFaceModelVersionJobListError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         GetUpgradeGroupFaceModelVersionJobListError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationRequestTimeout(m)
@@ -521,17 +559,20 @@ for GetUpgradeGroupFaceModelVersionJobListError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         GetUpgradeGroupFaceModelVersionJobListError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for GetUpgradeGroupFaceModelVersionJobListError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for GetUpgradeGroupFaceModelVersionJobListError {}
 impl ::core::cmp::PartialEq for GetUpgradeGroupFaceModelVersionJobListError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -552,6 +593,7 @@ pub struct GetUpgradeGroupFaceModelVersionJobListFluentBuilder {
     input: GetUpgradeGroupFaceModelVersionJobListRequestBuilder,
 }
 impl GetUpgradeGroupFaceModelVersionJobListFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetUpgradeGroupFaceModelVersionJobListFluentBuilder {
             client,
@@ -559,31 +601,37 @@ impl GetUpgradeGroupFaceModelVersionJobListFluentBuilder {
         }
     }
     /// Sets `Offset`: Starting number. Default value: 0.
+    #[inline]
     pub fn offset(mut self, value: u64) -> Self {
         self.input = self.input.offset(value);
         self
     }
     /// Sets or clears `Offset`, for a value that may be absent.
+    #[inline]
     pub fn set_offset(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_offset(value);
         self
     }
     /// Sets `Limit`: Number of returned results. Default value: 10. Maximum value: 1000.
+    #[inline]
     pub fn limit(mut self, value: u64) -> Self {
         self.input = self.input.limit(value);
         self
     }
     /// Sets or clears `Limit`, for a value that may be absent.
+    #[inline]
     pub fn set_limit(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_limit(value);
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &GetUpgradeGroupFaceModelVersionJobListRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -594,6 +642,7 @@ impl GetUpgradeGroupFaceModelVersionJobListFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<
@@ -609,6 +658,7 @@ impl GetUpgradeGroupFaceModelVersionJobListFluentBuilder {
     /// Pages through every result from the offset set here: a `Stream` of pages, or of
     /// items with `.items()`. Each page is one call; a missing required parameter is
     /// the stream's first and only item.
+    #[inline]
     pub fn into_paginator(
         self,
     ) -> crate::runtime::paginator::Paginator<

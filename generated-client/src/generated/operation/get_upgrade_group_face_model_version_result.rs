@@ -100,6 +100,7 @@ pub struct GetUpgradeGroupFaceModelVersionResultRequest {
     pub job_id: ::std::string::String,
 }
 impl ::serde::Serialize for GetUpgradeGroupFaceModelVersionResultRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -119,6 +120,7 @@ impl crate::runtime::wire::WireStruct for GetUpgradeGroupFaceModelVersionResultR
     const FIELDS: &'static [&'static str] = &["JobId"];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut GetUpgradeGroupFaceModelVersionResultRequestBuilder,
         position: usize,
@@ -128,6 +130,7 @@ impl crate::runtime::wire::WireStruct for GetUpgradeGroupFaceModelVersionResultR
         partial.job_id = ::core::option::Option::Some(map.next_value()?);
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: GetUpgradeGroupFaceModelVersionResultRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -144,6 +147,7 @@ impl crate::runtime::wire::WireStruct for GetUpgradeGroupFaceModelVersionResultR
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for GetUpgradeGroupFaceModelVersionResultRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -152,10 +156,12 @@ impl<'de> ::serde::Deserialize<'de> for GetUpgradeGroupFaceModelVersionResultReq
 }
 impl GetUpgradeGroupFaceModelVersionResultRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> GetUpgradeGroupFaceModelVersionResultRequestBuilder {
         <GetUpgradeGroupFaceModelVersionResultRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -173,6 +179,7 @@ pub struct GetUpgradeGroupFaceModelVersionResultRequestBuilder {
 }
 impl GetUpgradeGroupFaceModelVersionResultRequestBuilder {
     /// Sets `JobId`: Required. ID of the upgrade job, used to query the progress and result of the group upgrade.
+    #[inline]
     pub fn job_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -181,6 +188,7 @@ impl GetUpgradeGroupFaceModelVersionResultRequestBuilder {
         self
     }
     /// Sets or clears `JobId`, for a value that may be absent.
+    #[inline]
     pub fn set_job_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -190,6 +198,7 @@ impl GetUpgradeGroupFaceModelVersionResultRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -213,11 +222,13 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionResultReq
     const REGION_REQUIRED: bool = false;
     type Output = GetUpgradeGroupFaceModelVersionResultResponse;
     type Error = GetUpgradeGroupFaceModelVersionResultError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         GetUpgradeGroupFaceModelVersionResultRequest::validate(self)
     }
+    #[inline]
     fn error_code(
         error: &GetUpgradeGroupFaceModelVersionResultError,
     ) -> ::core::option::Option<&'static str> {
@@ -256,6 +267,7 @@ impl crate::runtime::action::Action for GetUpgradeGroupFaceModelVersionResultReq
         };
         GetUpgradeGroupFaceModelVersionResultError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(
         output: &GetUpgradeGroupFaceModelVersionResultResponse,
     ) -> ::core::option::Option<&str> {
@@ -323,6 +335,7 @@ pub struct GetUpgradeGroupFaceModelVersionResultResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for GetUpgradeGroupFaceModelVersionResultResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -358,6 +371,7 @@ impl crate::runtime::wire::WireStruct for GetUpgradeGroupFaceModelVersionResultR
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3, 4, 5, 6, 7, 8];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -376,11 +390,13 @@ impl crate::runtime::wire::WireStruct for GetUpgradeGroupFaceModelVersionResultR
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GetUpgradeGroupFaceModelVersionResultResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -389,6 +405,7 @@ impl<'de> ::serde::Deserialize<'de> for GetUpgradeGroupFaceModelVersionResultRes
 }
 impl GetUpgradeGroupFaceModelVersionResultResponse {
     /// Starts a [`GetUpgradeGroupFaceModelVersionResultResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> GetUpgradeGroupFaceModelVersionResultResponseBuilder {
         <GetUpgradeGroupFaceModelVersionResultResponseBuilder>::default()
     }
@@ -403,16 +420,19 @@ impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
     /// Sets `EndTimestamp`: Estimated end time of the upgrade job. The value of StartTimestamp is the number of milliseconds from the Unix epoch to the estimated end of the person duplicate-check job.
     /// The Unix epoch is 00:00:00 Coordinated Universal Time (UTC), Thursday, January 1, 1970.
     /// 0 means the job has finished.
+    #[inline]
     pub fn end_timestamp(mut self, value: u64) -> Self {
         self.value.end_timestamp = value;
         self
     }
     /// Sets `Progress`: Progress of the upgrade job, from 0.0 to 100.0.
+    #[inline]
     pub fn progress(mut self, value: f64) -> Self {
         self.value.progress = value;
         self
     }
     /// Sets `Status`: 0: upgrading; 1: upgrade complete; 2: rollback complete; 3: upgrade failed.
+    #[inline]
     pub fn status(
         mut self,
         value: impl ::core::convert::Into<crate::types::UpgradeJobStatus>,
@@ -424,11 +444,13 @@ impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
     /// The value of StartTime is the number of milliseconds from the Unix epoch to the group's creation time.
     /// The Unix epoch is 00:00:00 Coordinated Universal Time (UTC), Thursday, January 1, 1970.
     /// For more information, see Unix time.
+    #[inline]
     pub fn start_time(mut self, value: u64) -> Self {
         self.value.start_time = value;
         self
     }
     /// Sets `FromFaceModelVersion`: Current algorithm model version.
+    #[inline]
     pub fn from_face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -437,6 +459,7 @@ impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
         self
     }
     /// Sets `ToFaceModelVersion`: Target algorithm model version.
+    #[inline]
     pub fn to_face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -445,6 +468,7 @@ impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
         self
     }
     /// Sets `GroupId`: Group ID
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -453,6 +477,7 @@ impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
         self
     }
     /// Sets `FailedFacesUrl`: IDs of the faces that could not be upgraded, as a JSON file; see the example below for its content. The URL is valid for half an hour.
+    #[inline]
     pub fn failed_faces_url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -461,6 +486,7 @@ impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -469,16 +495,19 @@ impl GetUpgradeGroupFaceModelVersionResultResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> GetUpgradeGroupFaceModelVersionResultResponse {
         self.value
     }
 }
 impl GetUpgradeGroupFaceModelVersionResultResponse {
     /// `EndTimestamp` (in milliseconds since the UNIX epoch) as a `SystemTime`. A value before the epoch gives the epoch, one after the year 9999 its last second; the raw field keeps the value as sent.
+    #[inline]
     pub fn end_time(&self) -> ::std::time::SystemTime {
         crate::runtime::time::from_unix(self.end_timestamp, 1000)
     }
     /// `StartTime` (in milliseconds since the UNIX epoch) as a `SystemTime`. A value before the epoch gives the epoch, one after the year 9999 its last second; the raw field keeps the value as sent.
+    #[inline]
     pub fn start_time_system_time(&self) -> ::std::time::SystemTime {
         crate::runtime::time::from_unix(self.start_time, 1000)
     }
@@ -526,42 +555,51 @@ impl GetUpgradeGroupFaceModelVersionResultError {
         "ResourcesSoldOut.ChargeStatusException",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -575,6 +613,7 @@ impl GetUpgradeGroupFaceModelVersionResultError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationRequestTimeout(m)
@@ -593,6 +632,7 @@ impl GetUpgradeGroupFaceModelVersionResultError {
 }
 impl crate::runtime::sealed::Sealed for GetUpgradeGroupFaceModelVersionResultError {}
 impl crate::runtime::error::ServiceError for GetUpgradeGroupFaceModelVersionResultError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationRequestTimeout(metadata),
@@ -614,9 +654,11 @@ impl crate::runtime::error::ServiceError for GetUpgradeGroupFaceModelVersionResu
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         GetUpgradeGroupFaceModelVersionResultError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationRequestTimeout(m)
@@ -632,17 +674,20 @@ impl crate::runtime::error::ServiceError for GetUpgradeGroupFaceModelVersionResu
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         GetUpgradeGroupFaceModelVersionResultError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for GetUpgradeGroupFaceModelVersionResultError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for GetUpgradeGroupFaceModelVersionResultError {}
 impl ::core::cmp::PartialEq for GetUpgradeGroupFaceModelVersionResultError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -663,6 +708,7 @@ pub struct GetUpgradeGroupFaceModelVersionResultFluentBuilder {
     input: GetUpgradeGroupFaceModelVersionResultRequestBuilder,
 }
 impl GetUpgradeGroupFaceModelVersionResultFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         GetUpgradeGroupFaceModelVersionResultFluentBuilder {
             client,
@@ -670,6 +716,7 @@ impl GetUpgradeGroupFaceModelVersionResultFluentBuilder {
         }
     }
     /// Sets `JobId`: Required. ID of the upgrade job, used to query the progress and result of the group upgrade.
+    #[inline]
     pub fn job_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -678,6 +725,7 @@ impl GetUpgradeGroupFaceModelVersionResultFluentBuilder {
         self
     }
     /// Sets or clears `JobId`, for a value that may be absent.
+    #[inline]
     pub fn set_job_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -686,11 +734,13 @@ impl GetUpgradeGroupFaceModelVersionResultFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &GetUpgradeGroupFaceModelVersionResultRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -701,6 +751,7 @@ impl GetUpgradeGroupFaceModelVersionResultFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

@@ -126,6 +126,7 @@ pub struct ModifyGroupRequest {
     pub tag: ::core::option::Option<::std::string::String>,
 }
 impl ::serde::Serialize for ModifyGroupRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -171,6 +172,7 @@ impl crate::runtime::wire::WireStruct for ModifyGroupRequest {
     ];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut ModifyGroupRequestBuilder,
         position: usize,
@@ -184,6 +186,7 @@ impl crate::runtime::wire::WireStruct for ModifyGroupRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: ModifyGroupRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -203,6 +206,7 @@ impl crate::runtime::wire::WireStruct for ModifyGroupRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for ModifyGroupRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -211,10 +215,12 @@ impl<'de> ::serde::Deserialize<'de> for ModifyGroupRequest {
 }
 impl ModifyGroupRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> ModifyGroupRequestBuilder {
         <ModifyGroupRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -260,6 +266,7 @@ pub struct ModifyGroupRequestBuilder {
 }
 impl ModifyGroupRequestBuilder {
     /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -268,6 +275,7 @@ impl ModifyGroupRequestBuilder {
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
+    #[inline]
     pub fn set_group_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -276,6 +284,7 @@ impl ModifyGroupRequestBuilder {
         self
     }
     /// Sets `GroupName`: Group name
+    #[inline]
     pub fn group_name(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -284,6 +293,7 @@ impl ModifyGroupRequestBuilder {
         self
     }
     /// Sets or clears `GroupName`, for a value that may be absent.
+    #[inline]
     pub fn set_group_name(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -292,6 +302,7 @@ impl ModifyGroupRequestBuilder {
         self
     }
     /// Sets `GroupExDescriptionInfos`: Custom description field of the group to be modified, which is a `key-value` pair.
+    #[inline]
     pub fn group_ex_description_infos(
         mut self,
         value: ::std::vec::Vec<crate::types::GroupExDescriptionInfo>,
@@ -300,6 +311,7 @@ impl ModifyGroupRequestBuilder {
         self
     }
     /// Sets or clears `GroupExDescriptionInfos`, for a value that may be absent.
+    #[inline]
     pub fn set_group_ex_description_infos(
         mut self,
         value: ::core::option::Option<
@@ -310,6 +322,7 @@ impl ModifyGroupRequestBuilder {
         self
     }
     /// Sets `Tag`: Group remarks
+    #[inline]
     pub fn tag(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -318,6 +331,7 @@ impl ModifyGroupRequestBuilder {
         self
     }
     /// Sets or clears `Tag`, for a value that may be absent.
+    #[inline]
     pub fn set_tag(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -327,6 +341,7 @@ impl ModifyGroupRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -353,11 +368,13 @@ impl crate::runtime::action::Action for ModifyGroupRequest {
     const REGION_REQUIRED: bool = false;
     type Output = ModifyGroupResponse;
     type Error = ModifyGroupError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         ModifyGroupRequest::validate(self)
     }
+    #[inline]
     fn error_code(error: &ModifyGroupError) -> ::core::option::Option<&'static str> {
         let position = match error {
             ModifyGroupError::FailedOperationConflictOperation(_) => 0,
@@ -444,6 +461,7 @@ impl crate::runtime::action::Action for ModifyGroupRequest {
         };
         ModifyGroupError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &ModifyGroupResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
@@ -470,6 +488,7 @@ pub struct ModifyGroupResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for ModifyGroupResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -486,6 +505,7 @@ impl crate::runtime::wire::WireStruct for ModifyGroupResponse {
     const FIELDS: &'static [&'static str] = &["RequestId"];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -495,11 +515,13 @@ impl crate::runtime::wire::WireStruct for ModifyGroupResponse {
         partial.request_id = map.next_value()?;
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ModifyGroupResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -508,6 +530,7 @@ impl<'de> ::serde::Deserialize<'de> for ModifyGroupResponse {
 }
 impl ModifyGroupResponse {
     /// Starts a [`ModifyGroupResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> ModifyGroupResponseBuilder {
         <ModifyGroupResponseBuilder>::default()
     }
@@ -520,6 +543,7 @@ pub struct ModifyGroupResponseBuilder {
 }
 impl ModifyGroupResponseBuilder {
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -528,6 +552,7 @@ impl ModifyGroupResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> ModifyGroupResponse {
         self.value
     }
@@ -757,42 +782,51 @@ impl ModifyGroupError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -806,6 +840,7 @@ impl ModifyGroupError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -880,6 +915,7 @@ impl ModifyGroupError {
 }
 impl crate::runtime::sealed::Sealed for ModifyGroupError {}
 impl crate::runtime::error::ServiceError for ModifyGroupError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationConflictOperation(metadata),
@@ -971,9 +1007,11 @@ impl crate::runtime::error::ServiceError for ModifyGroupError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         ModifyGroupError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -1045,17 +1083,20 @@ impl crate::runtime::error::ServiceError for ModifyGroupError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         ModifyGroupError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for ModifyGroupError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for ModifyGroupError {}
 impl ::core::cmp::PartialEq for ModifyGroupError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1073,6 +1114,7 @@ pub struct ModifyGroupFluentBuilder {
     input: ModifyGroupRequestBuilder,
 }
 impl ModifyGroupFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyGroupFluentBuilder {
             client,
@@ -1080,6 +1122,7 @@ impl ModifyGroupFluentBuilder {
         }
     }
     /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1088,6 +1131,7 @@ impl ModifyGroupFluentBuilder {
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
+    #[inline]
     pub fn set_group_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1096,6 +1140,7 @@ impl ModifyGroupFluentBuilder {
         self
     }
     /// Sets `GroupName`: Group name
+    #[inline]
     pub fn group_name(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1104,6 +1149,7 @@ impl ModifyGroupFluentBuilder {
         self
     }
     /// Sets or clears `GroupName`, for a value that may be absent.
+    #[inline]
     pub fn set_group_name(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1112,6 +1158,7 @@ impl ModifyGroupFluentBuilder {
         self
     }
     /// Sets `GroupExDescriptionInfos`: Custom description field of the group to be modified, which is a `key-value` pair.
+    #[inline]
     pub fn group_ex_description_infos(
         mut self,
         value: ::std::vec::Vec<crate::types::GroupExDescriptionInfo>,
@@ -1120,6 +1167,7 @@ impl ModifyGroupFluentBuilder {
         self
     }
     /// Sets or clears `GroupExDescriptionInfos`, for a value that may be absent.
+    #[inline]
     pub fn set_group_ex_description_infos(
         mut self,
         value: ::core::option::Option<
@@ -1130,6 +1178,7 @@ impl ModifyGroupFluentBuilder {
         self
     }
     /// Sets `Tag`: Group remarks
+    #[inline]
     pub fn tag(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1138,6 +1187,7 @@ impl ModifyGroupFluentBuilder {
         self
     }
     /// Sets or clears `Tag`, for a value that may be absent.
+    #[inline]
     pub fn set_tag(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1146,11 +1196,13 @@ impl ModifyGroupFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &ModifyGroupRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1161,6 +1213,7 @@ impl ModifyGroupFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

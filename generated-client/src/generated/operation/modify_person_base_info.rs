@@ -65,6 +65,7 @@ pub struct ModifyPersonBaseInfoRequest {
     pub gender: ::core::option::Option<crate::types::Gender>,
 }
 impl ::serde::Serialize for ModifyPersonBaseInfoRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -100,6 +101,7 @@ impl crate::runtime::wire::WireStruct for ModifyPersonBaseInfoRequest {
     const FIELDS: &'static [&'static str] = &["PersonId", "PersonName", "Gender"];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut ModifyPersonBaseInfoRequestBuilder,
         position: usize,
@@ -112,6 +114,7 @@ impl crate::runtime::wire::WireStruct for ModifyPersonBaseInfoRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: ModifyPersonBaseInfoRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -130,6 +133,7 @@ impl crate::runtime::wire::WireStruct for ModifyPersonBaseInfoRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for ModifyPersonBaseInfoRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -138,10 +142,12 @@ impl<'de> ::serde::Deserialize<'de> for ModifyPersonBaseInfoRequest {
 }
 impl ModifyPersonBaseInfoRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> ModifyPersonBaseInfoRequestBuilder {
         <ModifyPersonBaseInfoRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -158,6 +164,7 @@ pub struct ModifyPersonBaseInfoRequestBuilder {
 }
 impl ModifyPersonBaseInfoRequestBuilder {
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -166,6 +173,7 @@ impl ModifyPersonBaseInfoRequestBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -174,6 +182,7 @@ impl ModifyPersonBaseInfoRequestBuilder {
         self
     }
     /// Sets `PersonName`: The new name of the person.
+    #[inline]
     pub fn person_name(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -182,6 +191,7 @@ impl ModifyPersonBaseInfoRequestBuilder {
         self
     }
     /// Sets or clears `PersonName`, for a value that may be absent.
+    #[inline]
     pub fn set_person_name(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -190,6 +200,7 @@ impl ModifyPersonBaseInfoRequestBuilder {
         self
     }
     /// Sets `Gender`: The new gender of the person: 1 for male, 2 for female.
+    #[inline]
     pub fn gender(
         mut self,
         value: impl ::core::convert::Into<crate::types::Gender>,
@@ -198,6 +209,7 @@ impl ModifyPersonBaseInfoRequestBuilder {
         self
     }
     /// Sets or clears `Gender`, for a value that may be absent.
+    #[inline]
     pub fn set_gender(
         mut self,
         value: ::core::option::Option<crate::types::Gender>,
@@ -207,6 +219,7 @@ impl ModifyPersonBaseInfoRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -232,11 +245,13 @@ impl crate::runtime::action::Action for ModifyPersonBaseInfoRequest {
     const REGION_REQUIRED: bool = false;
     type Output = ModifyPersonBaseInfoResponse;
     type Error = ModifyPersonBaseInfoError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         ModifyPersonBaseInfoRequest::validate(self)
     }
+    #[inline]
     fn error_code(
         error: &ModifyPersonBaseInfoError,
     ) -> ::core::option::Option<&'static str> {
@@ -332,6 +347,7 @@ impl crate::runtime::action::Action for ModifyPersonBaseInfoRequest {
         };
         ModifyPersonBaseInfoError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(
         output: &ModifyPersonBaseInfoResponse,
     ) -> ::core::option::Option<&str> {
@@ -360,6 +376,7 @@ pub struct ModifyPersonBaseInfoResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for ModifyPersonBaseInfoResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -376,6 +393,7 @@ impl crate::runtime::wire::WireStruct for ModifyPersonBaseInfoResponse {
     const FIELDS: &'static [&'static str] = &["RequestId"];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -385,11 +403,13 @@ impl crate::runtime::wire::WireStruct for ModifyPersonBaseInfoResponse {
         partial.request_id = map.next_value()?;
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ModifyPersonBaseInfoResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -398,6 +418,7 @@ impl<'de> ::serde::Deserialize<'de> for ModifyPersonBaseInfoResponse {
 }
 impl ModifyPersonBaseInfoResponse {
     /// Starts a [`ModifyPersonBaseInfoResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> ModifyPersonBaseInfoResponseBuilder {
         <ModifyPersonBaseInfoResponseBuilder>::default()
     }
@@ -410,6 +431,7 @@ pub struct ModifyPersonBaseInfoResponseBuilder {
 }
 impl ModifyPersonBaseInfoResponseBuilder {
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -418,6 +440,7 @@ impl ModifyPersonBaseInfoResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> ModifyPersonBaseInfoResponse {
         self.value
     }
@@ -650,42 +673,51 @@ impl ModifyPersonBaseInfoError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -702,6 +734,7 @@ impl ModifyPersonBaseInfoError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -777,6 +810,7 @@ impl ModifyPersonBaseInfoError {
 }
 impl crate::runtime::sealed::Sealed for ModifyPersonBaseInfoError {}
 impl crate::runtime::error::ServiceError for ModifyPersonBaseInfoError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationConflictOperation(metadata),
@@ -869,9 +903,11 @@ impl crate::runtime::error::ServiceError for ModifyPersonBaseInfoError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         ModifyPersonBaseInfoError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -944,17 +980,20 @@ impl crate::runtime::error::ServiceError for ModifyPersonBaseInfoError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         ModifyPersonBaseInfoError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for ModifyPersonBaseInfoError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for ModifyPersonBaseInfoError {}
 impl ::core::cmp::PartialEq for ModifyPersonBaseInfoError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -972,6 +1011,7 @@ pub struct ModifyPersonBaseInfoFluentBuilder {
     input: ModifyPersonBaseInfoRequestBuilder,
 }
 impl ModifyPersonBaseInfoFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyPersonBaseInfoFluentBuilder {
             client,
@@ -979,6 +1019,7 @@ impl ModifyPersonBaseInfoFluentBuilder {
         }
     }
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -987,6 +1028,7 @@ impl ModifyPersonBaseInfoFluentBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -995,6 +1037,7 @@ impl ModifyPersonBaseInfoFluentBuilder {
         self
     }
     /// Sets `PersonName`: The new name of the person.
+    #[inline]
     pub fn person_name(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1003,6 +1046,7 @@ impl ModifyPersonBaseInfoFluentBuilder {
         self
     }
     /// Sets or clears `PersonName`, for a value that may be absent.
+    #[inline]
     pub fn set_person_name(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1011,6 +1055,7 @@ impl ModifyPersonBaseInfoFluentBuilder {
         self
     }
     /// Sets `Gender`: The new gender of the person: 1 for male, 2 for female.
+    #[inline]
     pub fn gender(
         mut self,
         value: impl ::core::convert::Into<crate::types::Gender>,
@@ -1019,6 +1064,7 @@ impl ModifyPersonBaseInfoFluentBuilder {
         self
     }
     /// Sets or clears `Gender`, for a value that may be absent.
+    #[inline]
     pub fn set_gender(
         mut self,
         value: ::core::option::Option<crate::types::Gender>,
@@ -1027,11 +1073,13 @@ impl ModifyPersonBaseInfoFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &ModifyPersonBaseInfoRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1042,6 +1090,7 @@ impl ModifyPersonBaseInfoFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

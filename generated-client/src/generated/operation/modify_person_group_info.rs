@@ -95,6 +95,7 @@ pub struct ModifyPersonGroupInfoRequest {
     >,
 }
 impl ::serde::Serialize for ModifyPersonGroupInfoRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -123,6 +124,7 @@ impl crate::runtime::wire::WireStruct for ModifyPersonGroupInfoRequest {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut ModifyPersonGroupInfoRequestBuilder,
         position: usize,
@@ -139,6 +141,7 @@ impl crate::runtime::wire::WireStruct for ModifyPersonGroupInfoRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: ModifyPersonGroupInfoRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -167,6 +170,7 @@ impl crate::runtime::wire::WireStruct for ModifyPersonGroupInfoRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for ModifyPersonGroupInfoRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -175,10 +179,12 @@ impl<'de> ::serde::Deserialize<'de> for ModifyPersonGroupInfoRequest {
 }
 impl ModifyPersonGroupInfoRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> ModifyPersonGroupInfoRequestBuilder {
         <ModifyPersonGroupInfoRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -227,6 +233,7 @@ pub struct ModifyPersonGroupInfoRequestBuilder {
 }
 impl ModifyPersonGroupInfoRequestBuilder {
     /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -235,6 +242,7 @@ impl ModifyPersonGroupInfoRequestBuilder {
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
+    #[inline]
     pub fn set_group_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -243,6 +251,7 @@ impl ModifyPersonGroupInfoRequestBuilder {
         self
     }
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -251,6 +260,7 @@ impl ModifyPersonGroupInfoRequestBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -259,6 +269,7 @@ impl ModifyPersonGroupInfoRequestBuilder {
         self
     }
     /// Sets `PersonExDescriptionInfos`: Required. Custom description field of the person to be modified, which is a `key-value` pair.
+    #[inline]
     pub fn person_ex_description_infos(
         mut self,
         value: ::std::vec::Vec<crate::types::PersonExDescriptionInfo>,
@@ -267,6 +278,7 @@ impl ModifyPersonGroupInfoRequestBuilder {
         self
     }
     /// Sets or clears `PersonExDescriptionInfos`, for a value that may be absent.
+    #[inline]
     pub fn set_person_ex_description_infos(
         mut self,
         value: ::core::option::Option<
@@ -278,6 +290,7 @@ impl ModifyPersonGroupInfoRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -313,11 +326,13 @@ impl crate::runtime::action::Action for ModifyPersonGroupInfoRequest {
     const REGION_REQUIRED: bool = false;
     type Output = ModifyPersonGroupInfoResponse;
     type Error = ModifyPersonGroupInfoError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         ModifyPersonGroupInfoRequest::validate(self)
     }
+    #[inline]
     fn error_code(
         error: &ModifyPersonGroupInfoError,
     ) -> ::core::option::Option<&'static str> {
@@ -416,6 +431,7 @@ impl crate::runtime::action::Action for ModifyPersonGroupInfoRequest {
         };
         ModifyPersonGroupInfoError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(
         output: &ModifyPersonGroupInfoResponse,
     ) -> ::core::option::Option<&str> {
@@ -444,6 +460,7 @@ pub struct ModifyPersonGroupInfoResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for ModifyPersonGroupInfoResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -460,6 +477,7 @@ impl crate::runtime::wire::WireStruct for ModifyPersonGroupInfoResponse {
     const FIELDS: &'static [&'static str] = &["RequestId"];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -469,11 +487,13 @@ impl crate::runtime::wire::WireStruct for ModifyPersonGroupInfoResponse {
         partial.request_id = map.next_value()?;
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ModifyPersonGroupInfoResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -482,6 +502,7 @@ impl<'de> ::serde::Deserialize<'de> for ModifyPersonGroupInfoResponse {
 }
 impl ModifyPersonGroupInfoResponse {
     /// Starts a [`ModifyPersonGroupInfoResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> ModifyPersonGroupInfoResponseBuilder {
         <ModifyPersonGroupInfoResponseBuilder>::default()
     }
@@ -494,6 +515,7 @@ pub struct ModifyPersonGroupInfoResponseBuilder {
 }
 impl ModifyPersonGroupInfoResponseBuilder {
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -502,6 +524,7 @@ impl ModifyPersonGroupInfoResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> ModifyPersonGroupInfoResponse {
         self.value
     }
@@ -731,42 +754,51 @@ impl ModifyPersonGroupInfoError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -780,6 +812,7 @@ impl ModifyPersonGroupInfoError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -854,6 +887,7 @@ impl ModifyPersonGroupInfoError {
 }
 impl crate::runtime::sealed::Sealed for ModifyPersonGroupInfoError {}
 impl crate::runtime::error::ServiceError for ModifyPersonGroupInfoError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationConflictOperation(metadata),
@@ -945,9 +979,11 @@ impl crate::runtime::error::ServiceError for ModifyPersonGroupInfoError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         ModifyPersonGroupInfoError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationConflictOperation(m)
@@ -1019,17 +1055,20 @@ impl crate::runtime::error::ServiceError for ModifyPersonGroupInfoError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         ModifyPersonGroupInfoError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for ModifyPersonGroupInfoError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for ModifyPersonGroupInfoError {}
 impl ::core::cmp::PartialEq for ModifyPersonGroupInfoError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1047,6 +1086,7 @@ pub struct ModifyPersonGroupInfoFluentBuilder {
     input: ModifyPersonGroupInfoRequestBuilder,
 }
 impl ModifyPersonGroupInfoFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         ModifyPersonGroupInfoFluentBuilder {
             client,
@@ -1054,6 +1094,7 @@ impl ModifyPersonGroupInfoFluentBuilder {
         }
     }
     /// Sets `GroupId`: Required. Group ID, which is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1062,6 +1103,7 @@ impl ModifyPersonGroupInfoFluentBuilder {
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
+    #[inline]
     pub fn set_group_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1070,6 +1112,7 @@ impl ModifyPersonGroupInfoFluentBuilder {
         self
     }
     /// Sets `PersonId`: Required. Person ID, which is the `PersonId` in the `CreatePerson` API.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1078,6 +1121,7 @@ impl ModifyPersonGroupInfoFluentBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1086,6 +1130,7 @@ impl ModifyPersonGroupInfoFluentBuilder {
         self
     }
     /// Sets `PersonExDescriptionInfos`: Required. Custom description field of the person to be modified, which is a `key-value` pair.
+    #[inline]
     pub fn person_ex_description_infos(
         mut self,
         value: ::std::vec::Vec<crate::types::PersonExDescriptionInfo>,
@@ -1094,6 +1139,7 @@ impl ModifyPersonGroupInfoFluentBuilder {
         self
     }
     /// Sets or clears `PersonExDescriptionInfos`, for a value that may be absent.
+    #[inline]
     pub fn set_person_ex_description_infos(
         mut self,
         value: ::core::option::Option<
@@ -1104,11 +1150,13 @@ impl ModifyPersonGroupInfoFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &ModifyPersonGroupInfoRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1119,6 +1167,7 @@ impl ModifyPersonGroupInfoFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

@@ -48,6 +48,7 @@ pub struct RevertGroupFaceModelVersionRequest {
     pub job_id: ::std::string::String,
 }
 impl ::serde::Serialize for RevertGroupFaceModelVersionRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -67,6 +68,7 @@ impl crate::runtime::wire::WireStruct for RevertGroupFaceModelVersionRequest {
     const FIELDS: &'static [&'static str] = &["JobId"];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut RevertGroupFaceModelVersionRequestBuilder,
         position: usize,
@@ -76,6 +78,7 @@ impl crate::runtime::wire::WireStruct for RevertGroupFaceModelVersionRequest {
         partial.job_id = ::core::option::Option::Some(map.next_value()?);
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: RevertGroupFaceModelVersionRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -92,6 +95,7 @@ impl crate::runtime::wire::WireStruct for RevertGroupFaceModelVersionRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for RevertGroupFaceModelVersionRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -100,10 +104,12 @@ impl<'de> ::serde::Deserialize<'de> for RevertGroupFaceModelVersionRequest {
 }
 impl RevertGroupFaceModelVersionRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> RevertGroupFaceModelVersionRequestBuilder {
         <RevertGroupFaceModelVersionRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -121,6 +127,7 @@ pub struct RevertGroupFaceModelVersionRequestBuilder {
 }
 impl RevertGroupFaceModelVersionRequestBuilder {
     /// Sets `JobId`: Required. ID of the upgrade job to roll back.
+    #[inline]
     pub fn job_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -129,6 +136,7 @@ impl RevertGroupFaceModelVersionRequestBuilder {
         self
     }
     /// Sets or clears `JobId`, for a value that may be absent.
+    #[inline]
     pub fn set_job_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -138,6 +146,7 @@ impl RevertGroupFaceModelVersionRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -161,11 +170,13 @@ impl crate::runtime::action::Action for RevertGroupFaceModelVersionRequest {
     const REGION_REQUIRED: bool = false;
     type Output = RevertGroupFaceModelVersionResponse;
     type Error = RevertGroupFaceModelVersionError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         RevertGroupFaceModelVersionRequest::validate(self)
     }
+    #[inline]
     fn error_code(
         error: &RevertGroupFaceModelVersionError,
     ) -> ::core::option::Option<&'static str> {
@@ -189,6 +200,7 @@ impl crate::runtime::action::Action for RevertGroupFaceModelVersionRequest {
         };
         RevertGroupFaceModelVersionError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(
         output: &RevertGroupFaceModelVersionResponse,
     ) -> ::core::option::Option<&str> {
@@ -217,6 +229,7 @@ pub struct RevertGroupFaceModelVersionResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for RevertGroupFaceModelVersionResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -234,6 +247,7 @@ impl crate::runtime::wire::WireStruct for RevertGroupFaceModelVersionResponse {
     const FIELDS: &'static [&'static str] = &["RequestId"];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -243,11 +257,13 @@ impl crate::runtime::wire::WireStruct for RevertGroupFaceModelVersionResponse {
         partial.request_id = map.next_value()?;
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RevertGroupFaceModelVersionResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -256,6 +272,7 @@ impl<'de> ::serde::Deserialize<'de> for RevertGroupFaceModelVersionResponse {
 }
 impl RevertGroupFaceModelVersionResponse {
     /// Starts a [`RevertGroupFaceModelVersionResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> RevertGroupFaceModelVersionResponseBuilder {
         <RevertGroupFaceModelVersionResponseBuilder>::default()
     }
@@ -268,6 +285,7 @@ pub struct RevertGroupFaceModelVersionResponseBuilder {
 }
 impl RevertGroupFaceModelVersionResponseBuilder {
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -276,6 +294,7 @@ impl RevertGroupFaceModelVersionResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> RevertGroupFaceModelVersionResponse {
         self.value
     }
@@ -326,42 +345,51 @@ impl RevertGroupFaceModelVersionError {
         "ResourcesSoldOut.ChargeStatusException",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -375,6 +403,7 @@ impl RevertGroupFaceModelVersionError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationJobCannnotRollback(m)
@@ -394,6 +423,7 @@ impl RevertGroupFaceModelVersionError {
 }
 impl crate::runtime::sealed::Sealed for RevertGroupFaceModelVersionError {}
 impl crate::runtime::error::ServiceError for RevertGroupFaceModelVersionError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationJobCannnotRollback(metadata),
@@ -416,9 +446,11 @@ impl crate::runtime::error::ServiceError for RevertGroupFaceModelVersionError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         RevertGroupFaceModelVersionError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationJobCannnotRollback(m)
@@ -435,17 +467,20 @@ impl crate::runtime::error::ServiceError for RevertGroupFaceModelVersionError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         RevertGroupFaceModelVersionError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for RevertGroupFaceModelVersionError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for RevertGroupFaceModelVersionError {}
 impl ::core::cmp::PartialEq for RevertGroupFaceModelVersionError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -466,6 +501,7 @@ pub struct RevertGroupFaceModelVersionFluentBuilder {
     input: RevertGroupFaceModelVersionRequestBuilder,
 }
 impl RevertGroupFaceModelVersionFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         RevertGroupFaceModelVersionFluentBuilder {
             client,
@@ -473,6 +509,7 @@ impl RevertGroupFaceModelVersionFluentBuilder {
         }
     }
     /// Sets `JobId`: Required. ID of the upgrade job to roll back.
+    #[inline]
     pub fn job_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -481,6 +518,7 @@ impl RevertGroupFaceModelVersionFluentBuilder {
         self
     }
     /// Sets or clears `JobId`, for a value that may be absent.
+    #[inline]
     pub fn set_job_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -489,11 +527,13 @@ impl RevertGroupFaceModelVersionFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &RevertGroupFaceModelVersionRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -504,6 +544,7 @@ impl RevertGroupFaceModelVersionFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

@@ -169,6 +169,7 @@ pub struct SearchFacesRequest {
     pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl ::serde::Serialize for SearchFacesRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -259,6 +260,7 @@ impl crate::runtime::wire::WireStruct for SearchFacesRequest {
     ];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut SearchFacesRequestBuilder,
         position: usize,
@@ -278,6 +280,7 @@ impl crate::runtime::wire::WireStruct for SearchFacesRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: SearchFacesRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -303,6 +306,7 @@ impl crate::runtime::wire::WireStruct for SearchFacesRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for SearchFacesRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -311,10 +315,12 @@ impl<'de> ::serde::Deserialize<'de> for SearchFacesRequest {
 }
 impl SearchFacesRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> SearchFacesRequestBuilder {
         <SearchFacesRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -386,11 +392,13 @@ pub struct SearchFacesRequestBuilder {
 impl SearchFacesRequestBuilder {
     /// Sets `GroupIds`: Required. List of groups to be searched in (up to 100). The array element value is the `GroupId` in the `CreateGroup` API.
     /// You cannot search for groups using different algorithm model versions (`FaceModelVersion`) at a time.
+    #[inline]
     pub fn group_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.group_ids = Some(value);
         self
     }
     /// Sets or clears `GroupIds`, for a value that may be absent.
+    #[inline]
     pub fn set_group_ids(
         mut self,
         value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -401,11 +409,13 @@ impl SearchFacesRequestBuilder {
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image = Some(value.into());
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.image = value;
         self
@@ -416,6 +426,7 @@ impl SearchFacesRequestBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -424,6 +435,7 @@ impl SearchFacesRequestBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -434,21 +446,25 @@ impl SearchFacesRequestBuilder {
     /// Sets `MaxFaceNum`: Maximum number of recognizable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 10.
     /// `MaxFaceNum` is used to control the number of faces to be searched for if there are multiple faces in the input image to be recognized.
     /// For example, if the input image in `Image` or `Url` contains multiple faces and `MaxFaceNum` is 5, top 5 faces with the largest size in the image will be recognized.
+    #[inline]
     pub fn max_face_num(mut self, value: u64) -> Self {
         self.max_face_num = Some(value);
         self
     }
     /// Sets or clears `MaxFaceNum`, for a value that may be absent.
+    #[inline]
     pub fn set_max_face_num(mut self, value: ::core::option::Option<u64>) -> Self {
         self.max_face_num = value;
         self
     }
     /// Sets `MinFaceSize`: Minimum height and width of face in px. Default value: 34. Face images whose value is below 34 cannot be recognized. We recommend setting this parameter to 80.
+    #[inline]
     pub fn min_face_size(mut self, value: u64) -> Self {
         self.min_face_size = Some(value);
         self
     }
     /// Sets or clears `MinFaceSize`, for a value that may be absent.
+    #[inline]
     pub fn set_min_face_size(mut self, value: ::core::option::Option<u64>) -> Self {
         self.min_face_size = value;
         self
@@ -456,16 +472,19 @@ impl SearchFacesRequestBuilder {
     /// Sets `MaxPersonNum`: Number of the most similar persons returned for one single recognized face image. Default value: 5. Maximum value: 100.
     /// For example, if `MaxFaceNum` is 1 and `MaxPersonNum` is 8, information of the top 8 most similar persons will be returned.
     /// The greater the value, the longer the processing time. We recommend setting a value below 10.
+    #[inline]
     pub fn max_person_num(mut self, value: u64) -> Self {
         self.max_person_num = Some(value);
         self
     }
     /// Sets or clears `MaxPersonNum`, for a value that may be absent.
+    #[inline]
     pub fn set_max_person_num(mut self, value: ::core::option::Option<u64>) -> Self {
         self.max_person_num = value;
         self
     }
     /// Sets `NeedPersonInfo`: Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
+    #[inline]
     pub fn need_person_info(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -474,6 +493,7 @@ impl SearchFacesRequestBuilder {
         self
     }
     /// Sets or clears `NeedPersonInfo`, for a value that may be absent.
+    #[inline]
     pub fn set_need_person_info(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -489,6 +509,7 @@ impl SearchFacesRequestBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    #[inline]
     pub fn quality_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::QualityControl>,
@@ -497,6 +518,7 @@ impl SearchFacesRequestBuilder {
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
+    #[inline]
     pub fn set_quality_control(
         mut self,
         value: ::core::option::Option<crate::types::QualityControl>,
@@ -505,11 +527,13 @@ impl SearchFacesRequestBuilder {
         self
     }
     /// Sets `FaceMatchThreshold`: In the output parameter `Score`, the result will be returned only if the result value is above the `FaceMatchThreshold` value. Default value: 0.
+    #[inline]
     pub fn face_match_threshold(mut self, value: f64) -> Self {
         self.face_match_threshold = Some(value);
         self
     }
     /// Sets or clears `FaceMatchThreshold`, for a value that may be absent.
+    #[inline]
     pub fn set_face_match_threshold(
         mut self,
         value: ::core::option::Option<f64>,
@@ -518,6 +542,7 @@ impl SearchFacesRequestBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -526,6 +551,7 @@ impl SearchFacesRequestBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -535,6 +561,7 @@ impl SearchFacesRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -567,11 +594,13 @@ impl crate::runtime::action::Action for SearchFacesRequest {
     const REGION_REQUIRED: bool = false;
     type Output = SearchFacesResponse;
     type Error = SearchFacesError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         SearchFacesRequest::validate(self)
     }
+    #[inline]
     fn error_code(error: &SearchFacesError) -> ::core::option::Option<&'static str> {
         let position = match error {
             SearchFacesError::AuthFailureInvalidAuthorization(_) => 0,
@@ -666,9 +695,11 @@ impl crate::runtime::action::Action for SearchFacesRequest {
         };
         SearchFacesError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &SearchFacesResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
+    #[inline]
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
@@ -745,6 +776,7 @@ pub struct SearchFacesResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for SearchFacesResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -769,6 +801,7 @@ impl crate::runtime::wire::WireStruct for SearchFacesResponse {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -782,11 +815,13 @@ impl crate::runtime::wire::WireStruct for SearchFacesResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SearchFacesResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -795,6 +830,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchFacesResponse {
 }
 impl SearchFacesResponse {
     /// Starts a [`SearchFacesResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> SearchFacesResponseBuilder {
         <SearchFacesResponseBuilder>::default()
     }
@@ -807,16 +843,19 @@ pub struct SearchFacesResponseBuilder {
 }
 impl SearchFacesResponseBuilder {
     /// Sets `Results`: Recognition result.
+    #[inline]
     pub fn results(mut self, value: ::std::vec::Vec<crate::types::Result>) -> Self {
         self.value.results = value;
         self
     }
     /// Sets `FaceNum`: Number of faces included in searched groups.
+    #[inline]
     pub fn face_num(mut self, value: u64) -> Self {
         self.value.face_num = value;
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -825,6 +864,7 @@ impl SearchFacesResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -833,6 +873,7 @@ impl SearchFacesResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> SearchFacesResponse {
         self.value
     }
@@ -1086,42 +1127,51 @@ impl SearchFacesError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -1138,6 +1188,7 @@ impl SearchFacesError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1220,6 +1271,7 @@ impl SearchFacesError {
 }
 impl crate::runtime::sealed::Sealed for SearchFacesError {}
 impl crate::runtime::error::ServiceError for SearchFacesError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
@@ -1319,9 +1371,11 @@ impl crate::runtime::error::ServiceError for SearchFacesError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         SearchFacesError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1401,17 +1455,20 @@ impl crate::runtime::error::ServiceError for SearchFacesError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         SearchFacesError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for SearchFacesError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for SearchFacesError {}
 impl ::core::cmp::PartialEq for SearchFacesError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1429,6 +1486,7 @@ pub struct SearchFacesFluentBuilder {
     input: SearchFacesRequestBuilder,
 }
 impl SearchFacesFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         SearchFacesFluentBuilder {
             client,
@@ -1437,11 +1495,13 @@ impl SearchFacesFluentBuilder {
     }
     /// Sets `GroupIds`: Required. List of groups to be searched in (up to 100). The array element value is the `GroupId` in the `CreateGroup` API.
     /// You cannot search for groups using different algorithm model versions (`FaceModelVersion`) at a time.
+    #[inline]
     pub fn group_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.input = self.input.group_ids(value);
         self
     }
     /// Sets or clears `GroupIds`, for a value that may be absent.
+    #[inline]
     pub fn set_group_ids(
         mut self,
         value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1452,11 +1512,13 @@ impl SearchFacesFluentBuilder {
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image(value);
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.input = self.input.set_image(value);
         self
@@ -1467,6 +1529,7 @@ impl SearchFacesFluentBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1475,6 +1538,7 @@ impl SearchFacesFluentBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1485,21 +1549,25 @@ impl SearchFacesFluentBuilder {
     /// Sets `MaxFaceNum`: Maximum number of recognizable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 10.
     /// `MaxFaceNum` is used to control the number of faces to be searched for if there are multiple faces in the input image to be recognized.
     /// For example, if the input image in `Image` or `Url` contains multiple faces and `MaxFaceNum` is 5, top 5 faces with the largest size in the image will be recognized.
+    #[inline]
     pub fn max_face_num(mut self, value: u64) -> Self {
         self.input = self.input.max_face_num(value);
         self
     }
     /// Sets or clears `MaxFaceNum`, for a value that may be absent.
+    #[inline]
     pub fn set_max_face_num(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_max_face_num(value);
         self
     }
     /// Sets `MinFaceSize`: Minimum height and width of face in px. Default value: 34. Face images whose value is below 34 cannot be recognized. We recommend setting this parameter to 80.
+    #[inline]
     pub fn min_face_size(mut self, value: u64) -> Self {
         self.input = self.input.min_face_size(value);
         self
     }
     /// Sets or clears `MinFaceSize`, for a value that may be absent.
+    #[inline]
     pub fn set_min_face_size(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_min_face_size(value);
         self
@@ -1507,16 +1575,19 @@ impl SearchFacesFluentBuilder {
     /// Sets `MaxPersonNum`: Number of the most similar persons returned for one single recognized face image. Default value: 5. Maximum value: 100.
     /// For example, if `MaxFaceNum` is 1 and `MaxPersonNum` is 8, information of the top 8 most similar persons will be returned.
     /// The greater the value, the longer the processing time. We recommend setting a value below 10.
+    #[inline]
     pub fn max_person_num(mut self, value: u64) -> Self {
         self.input = self.input.max_person_num(value);
         self
     }
     /// Sets or clears `MaxPersonNum`, for a value that may be absent.
+    #[inline]
     pub fn set_max_person_num(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_max_person_num(value);
         self
     }
     /// Sets `NeedPersonInfo`: Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
+    #[inline]
     pub fn need_person_info(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -1525,6 +1596,7 @@ impl SearchFacesFluentBuilder {
         self
     }
     /// Sets or clears `NeedPersonInfo`, for a value that may be absent.
+    #[inline]
     pub fn set_need_person_info(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -1540,6 +1612,7 @@ impl SearchFacesFluentBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    #[inline]
     pub fn quality_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::QualityControl>,
@@ -1548,6 +1621,7 @@ impl SearchFacesFluentBuilder {
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
+    #[inline]
     pub fn set_quality_control(
         mut self,
         value: ::core::option::Option<crate::types::QualityControl>,
@@ -1556,11 +1630,13 @@ impl SearchFacesFluentBuilder {
         self
     }
     /// Sets `FaceMatchThreshold`: In the output parameter `Score`, the result will be returned only if the result value is above the `FaceMatchThreshold` value. Default value: 0.
+    #[inline]
     pub fn face_match_threshold(mut self, value: f64) -> Self {
         self.input = self.input.face_match_threshold(value);
         self
     }
     /// Sets or clears `FaceMatchThreshold`, for a value that may be absent.
+    #[inline]
     pub fn set_face_match_threshold(
         mut self,
         value: ::core::option::Option<f64>,
@@ -1569,6 +1645,7 @@ impl SearchFacesFluentBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -1577,6 +1654,7 @@ impl SearchFacesFluentBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -1585,11 +1663,13 @@ impl SearchFacesFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &SearchFacesRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1600,6 +1680,7 @@ impl SearchFacesFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

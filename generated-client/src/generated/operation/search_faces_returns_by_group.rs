@@ -134,6 +134,7 @@ pub struct SearchFacesReturnsByGroupRequest {
     pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl ::serde::Serialize for SearchFacesReturnsByGroupRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -224,6 +225,7 @@ impl crate::runtime::wire::WireStruct for SearchFacesReturnsByGroupRequest {
     ];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut SearchFacesReturnsByGroupRequestBuilder,
         position: usize,
@@ -243,6 +245,7 @@ impl crate::runtime::wire::WireStruct for SearchFacesReturnsByGroupRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: SearchFacesReturnsByGroupRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -268,6 +271,7 @@ impl crate::runtime::wire::WireStruct for SearchFacesReturnsByGroupRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for SearchFacesReturnsByGroupRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -276,10 +280,12 @@ impl<'de> ::serde::Deserialize<'de> for SearchFacesReturnsByGroupRequest {
 }
 impl SearchFacesReturnsByGroupRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> SearchFacesReturnsByGroupRequestBuilder {
         <SearchFacesReturnsByGroupRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -351,11 +357,13 @@ pub struct SearchFacesReturnsByGroupRequestBuilder {
 impl SearchFacesReturnsByGroupRequestBuilder {
     /// Sets `GroupIds`: Required. List of groups to be searched in (up to 60). The array element value is the `GroupId` in the `CreateGroup` API.
     /// You cannot search for groups using different algorithm model versions (`FaceModelVersion`) at a time.
+    #[inline]
     pub fn group_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.group_ids = Some(value);
         self
     }
     /// Sets or clears `GroupIds`, for a value that may be absent.
+    #[inline]
     pub fn set_group_ids(
         mut self,
         value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -366,11 +374,13 @@ impl SearchFacesReturnsByGroupRequestBuilder {
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image = Some(value.into());
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.image = value;
         self
@@ -381,6 +391,7 @@ impl SearchFacesReturnsByGroupRequestBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -389,6 +400,7 @@ impl SearchFacesReturnsByGroupRequestBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -399,32 +411,38 @@ impl SearchFacesReturnsByGroupRequestBuilder {
     /// Sets `MaxFaceNum`: Maximum number of recognizable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 10.
     /// `MaxFaceNum` is used to control the number of faces to be searched for if there are multiple faces in the input image to be recognized.
     /// For example, if the input image in `Image` or `Url` contains multiple faces and `MaxFaceNum` is 5, top 5 faces with the largest size in the image will be recognized.
+    #[inline]
     pub fn max_face_num(mut self, value: u64) -> Self {
         self.max_face_num = Some(value);
         self
     }
     /// Sets or clears `MaxFaceNum`, for a value that may be absent.
+    #[inline]
     pub fn set_max_face_num(mut self, value: ::core::option::Option<u64>) -> Self {
         self.max_face_num = value;
         self
     }
     /// Sets `MinFaceSize`: Minimum height and width of face in px. Default value: 34. A value below 34 will affect the search accuracy. We recommend setting this parameter to 80.
+    #[inline]
     pub fn min_face_size(mut self, value: u64) -> Self {
         self.min_face_size = Some(value);
         self
     }
     /// Sets or clears `MinFaceSize`, for a value that may be absent.
+    #[inline]
     pub fn set_min_face_size(mut self, value: ::core::option::Option<u64>) -> Self {
         self.min_face_size = value;
         self
     }
     /// Sets `MaxPersonNumPerGroup`: Detected faces, which is corresponding to the maximum number of returned most matching persons. Default value: 5. Maximum value: 10.
     /// For example, if `MaxFaceNum` is 3, `MaxPersonNumPerGroup` is 5, and the `GroupIds` length is 3, up to 45 (3 * 5 * 3) persons will be returned.
+    #[inline]
     pub fn max_person_num_per_group(mut self, value: u64) -> Self {
         self.max_person_num_per_group = Some(value);
         self
     }
     /// Sets or clears `MaxPersonNumPerGroup`, for a value that may be absent.
+    #[inline]
     pub fn set_max_person_num_per_group(
         mut self,
         value: ::core::option::Option<u64>,
@@ -433,6 +451,7 @@ impl SearchFacesReturnsByGroupRequestBuilder {
         self
     }
     /// Sets `NeedPersonInfo`: Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
+    #[inline]
     pub fn need_person_info(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -441,6 +460,7 @@ impl SearchFacesReturnsByGroupRequestBuilder {
         self
     }
     /// Sets or clears `NeedPersonInfo`, for a value that may be absent.
+    #[inline]
     pub fn set_need_person_info(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -456,6 +476,7 @@ impl SearchFacesReturnsByGroupRequestBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    #[inline]
     pub fn quality_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::QualityControl>,
@@ -464,6 +485,7 @@ impl SearchFacesReturnsByGroupRequestBuilder {
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
+    #[inline]
     pub fn set_quality_control(
         mut self,
         value: ::core::option::Option<crate::types::QualityControl>,
@@ -474,11 +496,13 @@ impl SearchFacesReturnsByGroupRequestBuilder {
     /// Sets `FaceMatchThreshold`: In the output parameter `Score`, the result will be returned only if the result value is greater than or equal to the `FaceMatchThreshold` value.
     /// Default value: 0.
     /// Value range: \[0.0,100.0).
+    #[inline]
     pub fn face_match_threshold(mut self, value: f64) -> Self {
         self.face_match_threshold = Some(value);
         self
     }
     /// Sets or clears `FaceMatchThreshold`, for a value that may be absent.
+    #[inline]
     pub fn set_face_match_threshold(
         mut self,
         value: ::core::option::Option<f64>,
@@ -487,6 +511,7 @@ impl SearchFacesReturnsByGroupRequestBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -495,6 +520,7 @@ impl SearchFacesReturnsByGroupRequestBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -504,6 +530,7 @@ impl SearchFacesReturnsByGroupRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -536,11 +563,13 @@ impl crate::runtime::action::Action for SearchFacesReturnsByGroupRequest {
     const REGION_REQUIRED: bool = false;
     type Output = SearchFacesReturnsByGroupResponse;
     type Error = SearchFacesReturnsByGroupError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         SearchFacesReturnsByGroupRequest::validate(self)
     }
+    #[inline]
     fn error_code(
         error: &SearchFacesReturnsByGroupError,
     ) -> ::core::option::Option<&'static str> {
@@ -683,11 +712,13 @@ impl crate::runtime::action::Action for SearchFacesReturnsByGroupRequest {
         };
         SearchFacesReturnsByGroupError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(
         output: &SearchFacesReturnsByGroupResponse,
     ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
+    #[inline]
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
@@ -771,6 +802,7 @@ pub struct SearchFacesReturnsByGroupResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for SearchFacesReturnsByGroupResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -796,6 +828,7 @@ impl crate::runtime::wire::WireStruct for SearchFacesReturnsByGroupResponse {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -809,11 +842,13 @@ impl crate::runtime::wire::WireStruct for SearchFacesReturnsByGroupResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SearchFacesReturnsByGroupResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -822,6 +857,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchFacesReturnsByGroupResponse {
 }
 impl SearchFacesReturnsByGroupResponse {
     /// Starts a [`SearchFacesReturnsByGroupResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> SearchFacesReturnsByGroupResponseBuilder {
         <SearchFacesReturnsByGroupResponseBuilder>::default()
     }
@@ -834,11 +870,13 @@ pub struct SearchFacesReturnsByGroupResponseBuilder {
 }
 impl SearchFacesReturnsByGroupResponseBuilder {
     /// Sets `FaceNum`: Number of faces included in searched groups.
+    #[inline]
     pub fn face_num(mut self, value: u64) -> Self {
         self.value.face_num = value;
         self
     }
     /// Sets `ResultsReturnsByGroup`: Recognition result.
+    #[inline]
     pub fn results_returns_by_group(
         mut self,
         value: ::std::vec::Vec<crate::types::ResultsReturnsByGroup>,
@@ -847,6 +885,7 @@ impl SearchFacesReturnsByGroupResponseBuilder {
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -855,6 +894,7 @@ impl SearchFacesReturnsByGroupResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -863,6 +903,7 @@ impl SearchFacesReturnsByGroupResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> SearchFacesReturnsByGroupResponse {
         self.value
     }
@@ -1116,42 +1157,51 @@ impl SearchFacesReturnsByGroupError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -1168,6 +1218,7 @@ impl SearchFacesReturnsByGroupError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1250,6 +1301,7 @@ impl SearchFacesReturnsByGroupError {
 }
 impl crate::runtime::sealed::Sealed for SearchFacesReturnsByGroupError {}
 impl crate::runtime::error::ServiceError for SearchFacesReturnsByGroupError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
@@ -1349,9 +1401,11 @@ impl crate::runtime::error::ServiceError for SearchFacesReturnsByGroupError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         SearchFacesReturnsByGroupError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1431,17 +1485,20 @@ impl crate::runtime::error::ServiceError for SearchFacesReturnsByGroupError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         SearchFacesReturnsByGroupError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for SearchFacesReturnsByGroupError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for SearchFacesReturnsByGroupError {}
 impl ::core::cmp::PartialEq for SearchFacesReturnsByGroupError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1459,6 +1516,7 @@ pub struct SearchFacesReturnsByGroupFluentBuilder {
     input: SearchFacesReturnsByGroupRequestBuilder,
 }
 impl SearchFacesReturnsByGroupFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         SearchFacesReturnsByGroupFluentBuilder {
             client,
@@ -1467,11 +1525,13 @@ impl SearchFacesReturnsByGroupFluentBuilder {
     }
     /// Sets `GroupIds`: Required. List of groups to be searched in (up to 60). The array element value is the `GroupId` in the `CreateGroup` API.
     /// You cannot search for groups using different algorithm model versions (`FaceModelVersion`) at a time.
+    #[inline]
     pub fn group_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.input = self.input.group_ids(value);
         self
     }
     /// Sets or clears `GroupIds`, for a value that may be absent.
+    #[inline]
     pub fn set_group_ids(
         mut self,
         value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1482,11 +1542,13 @@ impl SearchFacesReturnsByGroupFluentBuilder {
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image(value);
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.input = self.input.set_image(value);
         self
@@ -1497,6 +1559,7 @@ impl SearchFacesReturnsByGroupFluentBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1505,6 +1568,7 @@ impl SearchFacesReturnsByGroupFluentBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1515,32 +1579,38 @@ impl SearchFacesReturnsByGroupFluentBuilder {
     /// Sets `MaxFaceNum`: Maximum number of recognizable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 10.
     /// `MaxFaceNum` is used to control the number of faces to be searched for if there are multiple faces in the input image to be recognized.
     /// For example, if the input image in `Image` or `Url` contains multiple faces and `MaxFaceNum` is 5, top 5 faces with the largest size in the image will be recognized.
+    #[inline]
     pub fn max_face_num(mut self, value: u64) -> Self {
         self.input = self.input.max_face_num(value);
         self
     }
     /// Sets or clears `MaxFaceNum`, for a value that may be absent.
+    #[inline]
     pub fn set_max_face_num(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_max_face_num(value);
         self
     }
     /// Sets `MinFaceSize`: Minimum height and width of face in px. Default value: 34. A value below 34 will affect the search accuracy. We recommend setting this parameter to 80.
+    #[inline]
     pub fn min_face_size(mut self, value: u64) -> Self {
         self.input = self.input.min_face_size(value);
         self
     }
     /// Sets or clears `MinFaceSize`, for a value that may be absent.
+    #[inline]
     pub fn set_min_face_size(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_min_face_size(value);
         self
     }
     /// Sets `MaxPersonNumPerGroup`: Detected faces, which is corresponding to the maximum number of returned most matching persons. Default value: 5. Maximum value: 10.
     /// For example, if `MaxFaceNum` is 3, `MaxPersonNumPerGroup` is 5, and the `GroupIds` length is 3, up to 45 (3 * 5 * 3) persons will be returned.
+    #[inline]
     pub fn max_person_num_per_group(mut self, value: u64) -> Self {
         self.input = self.input.max_person_num_per_group(value);
         self
     }
     /// Sets or clears `MaxPersonNumPerGroup`, for a value that may be absent.
+    #[inline]
     pub fn set_max_person_num_per_group(
         mut self,
         value: ::core::option::Option<u64>,
@@ -1549,6 +1619,7 @@ impl SearchFacesReturnsByGroupFluentBuilder {
         self
     }
     /// Sets `NeedPersonInfo`: Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
+    #[inline]
     pub fn need_person_info(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -1557,6 +1628,7 @@ impl SearchFacesReturnsByGroupFluentBuilder {
         self
     }
     /// Sets or clears `NeedPersonInfo`, for a value that may be absent.
+    #[inline]
     pub fn set_need_person_info(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -1572,6 +1644,7 @@ impl SearchFacesReturnsByGroupFluentBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    #[inline]
     pub fn quality_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::QualityControl>,
@@ -1580,6 +1653,7 @@ impl SearchFacesReturnsByGroupFluentBuilder {
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
+    #[inline]
     pub fn set_quality_control(
         mut self,
         value: ::core::option::Option<crate::types::QualityControl>,
@@ -1590,11 +1664,13 @@ impl SearchFacesReturnsByGroupFluentBuilder {
     /// Sets `FaceMatchThreshold`: In the output parameter `Score`, the result will be returned only if the result value is greater than or equal to the `FaceMatchThreshold` value.
     /// Default value: 0.
     /// Value range: \[0.0,100.0).
+    #[inline]
     pub fn face_match_threshold(mut self, value: f64) -> Self {
         self.input = self.input.face_match_threshold(value);
         self
     }
     /// Sets or clears `FaceMatchThreshold`, for a value that may be absent.
+    #[inline]
     pub fn set_face_match_threshold(
         mut self,
         value: ::core::option::Option<f64>,
@@ -1603,6 +1679,7 @@ impl SearchFacesReturnsByGroupFluentBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -1611,6 +1688,7 @@ impl SearchFacesReturnsByGroupFluentBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -1619,11 +1697,13 @@ impl SearchFacesReturnsByGroupFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &SearchFacesReturnsByGroupRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1634,6 +1714,7 @@ impl SearchFacesReturnsByGroupFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

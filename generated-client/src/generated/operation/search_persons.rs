@@ -189,6 +189,7 @@ pub struct SearchPersonsRequest {
     pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl ::serde::Serialize for SearchPersonsRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -279,6 +280,7 @@ impl crate::runtime::wire::WireStruct for SearchPersonsRequest {
     ];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut SearchPersonsRequestBuilder,
         position: usize,
@@ -298,6 +300,7 @@ impl crate::runtime::wire::WireStruct for SearchPersonsRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: SearchPersonsRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -323,6 +326,7 @@ impl crate::runtime::wire::WireStruct for SearchPersonsRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for SearchPersonsRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -331,10 +335,12 @@ impl<'de> ::serde::Deserialize<'de> for SearchPersonsRequest {
 }
 impl SearchPersonsRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> SearchPersonsRequestBuilder {
         <SearchPersonsRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -405,11 +411,13 @@ pub struct SearchPersonsRequestBuilder {
 }
 impl SearchPersonsRequestBuilder {
     /// Sets `GroupIds`: Required. List of groups to be searched in (up to 100). The array element value is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.group_ids = Some(value);
         self
     }
     /// Sets or clears `GroupIds`, for a value that may be absent.
+    #[inline]
     pub fn set_group_ids(
         mut self,
         value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -421,11 +429,13 @@ impl SearchPersonsRequestBuilder {
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image = Some(value.into());
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.image = value;
         self
@@ -436,6 +446,7 @@ impl SearchPersonsRequestBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -444,6 +455,7 @@ impl SearchPersonsRequestBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -454,21 +466,25 @@ impl SearchPersonsRequestBuilder {
     /// Sets `MaxFaceNum`: Maximum number of recognizable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 10.
     /// `MaxFaceNum` is used to control the number of faces to be searched for if there are multiple faces in the input image to be recognized.
     /// For example, if the input image in `Image` or `Url` contains multiple faces and `MaxFaceNum` is 5, top 5 faces with the largest size in the image will be recognized.
+    #[inline]
     pub fn max_face_num(mut self, value: u64) -> Self {
         self.max_face_num = Some(value);
         self
     }
     /// Sets or clears `MaxFaceNum`, for a value that may be absent.
+    #[inline]
     pub fn set_max_face_num(mut self, value: ::core::option::Option<u64>) -> Self {
         self.max_face_num = value;
         self
     }
     /// Sets `MinFaceSize`: Minimum height and width of face in px. Default value: 34. A value below 34 will affect the search accuracy. We recommend setting this parameter to 80.
+    #[inline]
     pub fn min_face_size(mut self, value: u64) -> Self {
         self.min_face_size = Some(value);
         self
     }
     /// Sets or clears `MinFaceSize`, for a value that may be absent.
+    #[inline]
     pub fn set_min_face_size(mut self, value: ::core::option::Option<u64>) -> Self {
         self.min_face_size = value;
         self
@@ -476,11 +492,13 @@ impl SearchPersonsRequestBuilder {
     /// Sets `MaxPersonNum`: Number of the most similar persons returned for one single recognized face image. Default value: 5. Maximum value: 100.
     /// For example, if `MaxFaceNum` is 1 and `MaxPersonNum` is 8, information of the top 8 most similar persons will be returned.
     /// The greater the value, the longer the processing time. We recommend setting a value below 10.
+    #[inline]
     pub fn max_person_num(mut self, value: u64) -> Self {
         self.max_person_num = Some(value);
         self
     }
     /// Sets or clears `MaxPersonNum`, for a value that may be absent.
+    #[inline]
     pub fn set_max_person_num(mut self, value: ::core::option::Option<u64>) -> Self {
         self.max_person_num = value;
         self
@@ -493,6 +511,7 @@ impl SearchPersonsRequestBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    #[inline]
     pub fn quality_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::QualityControl>,
@@ -501,6 +520,7 @@ impl SearchPersonsRequestBuilder {
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
+    #[inline]
     pub fn set_quality_control(
         mut self,
         value: ::core::option::Option<crate::types::QualityControl>,
@@ -509,11 +529,13 @@ impl SearchPersonsRequestBuilder {
         self
     }
     /// Sets `FaceMatchThreshold`: In the output parameter `Score`, the result will be returned only if the result value is greater than or equal to the `FaceMatchThreshold` value. Default value: 0. Value range: \[0.0,100.0).
+    #[inline]
     pub fn face_match_threshold(mut self, value: f64) -> Self {
         self.face_match_threshold = Some(value);
         self
     }
     /// Sets or clears `FaceMatchThreshold`, for a value that may be absent.
+    #[inline]
     pub fn set_face_match_threshold(
         mut self,
         value: ::core::option::Option<f64>,
@@ -522,6 +544,7 @@ impl SearchPersonsRequestBuilder {
         self
     }
     /// Sets `NeedPersonInfo`: Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
+    #[inline]
     pub fn need_person_info(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -530,6 +553,7 @@ impl SearchPersonsRequestBuilder {
         self
     }
     /// Sets or clears `NeedPersonInfo`, for a value that may be absent.
+    #[inline]
     pub fn set_need_person_info(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -538,6 +562,7 @@ impl SearchPersonsRequestBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -546,6 +571,7 @@ impl SearchPersonsRequestBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -555,6 +581,7 @@ impl SearchPersonsRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -587,11 +614,13 @@ impl crate::runtime::action::Action for SearchPersonsRequest {
     const REGION_REQUIRED: bool = false;
     type Output = SearchPersonsResponse;
     type Error = SearchPersonsError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         SearchPersonsRequest::validate(self)
     }
+    #[inline]
     fn error_code(error: &SearchPersonsError) -> ::core::option::Option<&'static str> {
         let position = match error {
             SearchPersonsError::AuthFailureInvalidAuthorization(_) => 0,
@@ -642,9 +671,11 @@ impl crate::runtime::action::Action for SearchPersonsRequest {
         };
         SearchPersonsError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &SearchPersonsResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
+    #[inline]
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
@@ -749,6 +780,7 @@ pub struct SearchPersonsResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for SearchPersonsResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -782,6 +814,7 @@ impl crate::runtime::wire::WireStruct for SearchPersonsResponse {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 3];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -795,11 +828,13 @@ impl crate::runtime::wire::WireStruct for SearchPersonsResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SearchPersonsResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -808,6 +843,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchPersonsResponse {
 }
 impl SearchPersonsResponse {
     /// Starts a [`SearchPersonsResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> SearchPersonsResponseBuilder {
         <SearchPersonsResponseBuilder>::default()
     }
@@ -820,17 +856,20 @@ pub struct SearchPersonsResponseBuilder {
 }
 impl SearchPersonsResponseBuilder {
     /// Sets `Results`: Recognition result.
+    #[inline]
     pub fn results(mut self, value: ::std::vec::Vec<crate::types::Result>) -> Self {
         self.value.results = value;
         self
     }
     /// Sets `PersonNum`: Number of the persons included in searched groups. If the quality of all faces in the input image does not meet the requirement, 0 will be returned.
+    #[inline]
     pub fn person_num(mut self, value: u64) -> Self {
         self.value.person_num = value;
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
     /// Note: this field may return null, indicating that no valid values can be obtained.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -839,6 +878,7 @@ impl SearchPersonsResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -847,6 +887,7 @@ impl SearchPersonsResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> SearchPersonsResponse {
         self.value
     }
@@ -992,42 +1033,51 @@ impl SearchPersonsError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -1044,6 +1094,7 @@ impl SearchPersonsError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1094,6 +1145,7 @@ impl SearchPersonsError {
 }
 impl crate::runtime::sealed::Sealed for SearchPersonsError {}
 impl crate::runtime::error::ServiceError for SearchPersonsError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
@@ -1149,9 +1201,11 @@ impl crate::runtime::error::ServiceError for SearchPersonsError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         SearchPersonsError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1199,17 +1253,20 @@ impl crate::runtime::error::ServiceError for SearchPersonsError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         SearchPersonsError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for SearchPersonsError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for SearchPersonsError {}
 impl ::core::cmp::PartialEq for SearchPersonsError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1227,6 +1284,7 @@ pub struct SearchPersonsFluentBuilder {
     input: SearchPersonsRequestBuilder,
 }
 impl SearchPersonsFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         SearchPersonsFluentBuilder {
             client,
@@ -1234,11 +1292,13 @@ impl SearchPersonsFluentBuilder {
         }
     }
     /// Sets `GroupIds`: Required. List of groups to be searched in (up to 100). The array element value is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.input = self.input.group_ids(value);
         self
     }
     /// Sets or clears `GroupIds`, for a value that may be absent.
+    #[inline]
     pub fn set_group_ids(
         mut self,
         value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1250,11 +1310,13 @@ impl SearchPersonsFluentBuilder {
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image(value);
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.input = self.input.set_image(value);
         self
@@ -1265,6 +1327,7 @@ impl SearchPersonsFluentBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1273,6 +1336,7 @@ impl SearchPersonsFluentBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1283,21 +1347,25 @@ impl SearchPersonsFluentBuilder {
     /// Sets `MaxFaceNum`: Maximum number of recognizable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 10.
     /// `MaxFaceNum` is used to control the number of faces to be searched for if there are multiple faces in the input image to be recognized.
     /// For example, if the input image in `Image` or `Url` contains multiple faces and `MaxFaceNum` is 5, top 5 faces with the largest size in the image will be recognized.
+    #[inline]
     pub fn max_face_num(mut self, value: u64) -> Self {
         self.input = self.input.max_face_num(value);
         self
     }
     /// Sets or clears `MaxFaceNum`, for a value that may be absent.
+    #[inline]
     pub fn set_max_face_num(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_max_face_num(value);
         self
     }
     /// Sets `MinFaceSize`: Minimum height and width of face in px. Default value: 34. A value below 34 will affect the search accuracy. We recommend setting this parameter to 80.
+    #[inline]
     pub fn min_face_size(mut self, value: u64) -> Self {
         self.input = self.input.min_face_size(value);
         self
     }
     /// Sets or clears `MinFaceSize`, for a value that may be absent.
+    #[inline]
     pub fn set_min_face_size(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_min_face_size(value);
         self
@@ -1305,11 +1373,13 @@ impl SearchPersonsFluentBuilder {
     /// Sets `MaxPersonNum`: Number of the most similar persons returned for one single recognized face image. Default value: 5. Maximum value: 100.
     /// For example, if `MaxFaceNum` is 1 and `MaxPersonNum` is 8, information of the top 8 most similar persons will be returned.
     /// The greater the value, the longer the processing time. We recommend setting a value below 10.
+    #[inline]
     pub fn max_person_num(mut self, value: u64) -> Self {
         self.input = self.input.max_person_num(value);
         self
     }
     /// Sets or clears `MaxPersonNum`, for a value that may be absent.
+    #[inline]
     pub fn set_max_person_num(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_max_person_num(value);
         self
@@ -1322,6 +1392,7 @@ impl SearchPersonsFluentBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    #[inline]
     pub fn quality_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::QualityControl>,
@@ -1330,6 +1401,7 @@ impl SearchPersonsFluentBuilder {
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
+    #[inline]
     pub fn set_quality_control(
         mut self,
         value: ::core::option::Option<crate::types::QualityControl>,
@@ -1338,11 +1410,13 @@ impl SearchPersonsFluentBuilder {
         self
     }
     /// Sets `FaceMatchThreshold`: In the output parameter `Score`, the result will be returned only if the result value is greater than or equal to the `FaceMatchThreshold` value. Default value: 0. Value range: \[0.0,100.0).
+    #[inline]
     pub fn face_match_threshold(mut self, value: f64) -> Self {
         self.input = self.input.face_match_threshold(value);
         self
     }
     /// Sets or clears `FaceMatchThreshold`, for a value that may be absent.
+    #[inline]
     pub fn set_face_match_threshold(
         mut self,
         value: ::core::option::Option<f64>,
@@ -1351,6 +1425,7 @@ impl SearchPersonsFluentBuilder {
         self
     }
     /// Sets `NeedPersonInfo`: Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
+    #[inline]
     pub fn need_person_info(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -1359,6 +1434,7 @@ impl SearchPersonsFluentBuilder {
         self
     }
     /// Sets or clears `NeedPersonInfo`, for a value that may be absent.
+    #[inline]
     pub fn set_need_person_info(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -1367,6 +1443,7 @@ impl SearchPersonsFluentBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -1375,6 +1452,7 @@ impl SearchPersonsFluentBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -1383,11 +1461,13 @@ impl SearchPersonsFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &SearchPersonsRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1398,6 +1478,7 @@ impl SearchPersonsFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

@@ -142,6 +142,7 @@ pub struct SearchPersonsReturnsByGroupRequest {
     pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl ::serde::Serialize for SearchPersonsReturnsByGroupRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -232,6 +233,7 @@ impl crate::runtime::wire::WireStruct for SearchPersonsReturnsByGroupRequest {
     ];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut SearchPersonsReturnsByGroupRequestBuilder,
         position: usize,
@@ -251,6 +253,7 @@ impl crate::runtime::wire::WireStruct for SearchPersonsReturnsByGroupRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: SearchPersonsReturnsByGroupRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -276,6 +279,7 @@ impl crate::runtime::wire::WireStruct for SearchPersonsReturnsByGroupRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for SearchPersonsReturnsByGroupRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -284,10 +288,12 @@ impl<'de> ::serde::Deserialize<'de> for SearchPersonsReturnsByGroupRequest {
 }
 impl SearchPersonsReturnsByGroupRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> SearchPersonsReturnsByGroupRequestBuilder {
         <SearchPersonsReturnsByGroupRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -358,11 +364,13 @@ pub struct SearchPersonsReturnsByGroupRequestBuilder {
 }
 impl SearchPersonsReturnsByGroupRequestBuilder {
     /// Sets `GroupIds`: Required. List of groups to be searched in (up to 60). The array element value is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.group_ids = Some(value);
         self
     }
     /// Sets or clears `GroupIds`, for a value that may be absent.
+    #[inline]
     pub fn set_group_ids(
         mut self,
         value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -373,11 +381,13 @@ impl SearchPersonsReturnsByGroupRequestBuilder {
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image = Some(value.into());
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.image = value;
         self
@@ -388,6 +398,7 @@ impl SearchPersonsReturnsByGroupRequestBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -396,6 +407,7 @@ impl SearchPersonsReturnsByGroupRequestBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -406,32 +418,38 @@ impl SearchPersonsReturnsByGroupRequestBuilder {
     /// Sets `MaxFaceNum`: Maximum number of recognizable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 10.
     /// `MaxFaceNum` is used to control the number of faces to be searched for if there are multiple faces in the input image to be recognized.
     /// For example, if the input image in `Image` or `Url` contains multiple faces and `MaxFaceNum` is 5, top 5 faces with the largest size in the image will be recognized.
+    #[inline]
     pub fn max_face_num(mut self, value: u64) -> Self {
         self.max_face_num = Some(value);
         self
     }
     /// Sets or clears `MaxFaceNum`, for a value that may be absent.
+    #[inline]
     pub fn set_max_face_num(mut self, value: ::core::option::Option<u64>) -> Self {
         self.max_face_num = value;
         self
     }
     /// Sets `MinFaceSize`: Minimum height and width of face in px. Default value: 34. A value below 34 will affect the search accuracy. We recommend setting this parameter to 80.
+    #[inline]
     pub fn min_face_size(mut self, value: u64) -> Self {
         self.min_face_size = Some(value);
         self
     }
     /// Sets or clears `MinFaceSize`, for a value that may be absent.
+    #[inline]
     pub fn set_min_face_size(mut self, value: ::core::option::Option<u64>) -> Self {
         self.min_face_size = value;
         self
     }
     /// Sets `MaxPersonNumPerGroup`: Detected faces, which is corresponding to the maximum number of returned most matching persons. Default value: 5. Maximum value: 10.
     /// For example, if `MaxFaceNum` is 3, `MaxPersonNumPerGroup` is 5, and the `GroupIds` length is 3, up to 45 (3 * 5 * 3) persons will be returned.
+    #[inline]
     pub fn max_person_num_per_group(mut self, value: u64) -> Self {
         self.max_person_num_per_group = Some(value);
         self
     }
     /// Sets or clears `MaxPersonNumPerGroup`, for a value that may be absent.
+    #[inline]
     pub fn set_max_person_num_per_group(
         mut self,
         value: ::core::option::Option<u64>,
@@ -447,6 +465,7 @@ impl SearchPersonsReturnsByGroupRequestBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    #[inline]
     pub fn quality_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::QualityControl>,
@@ -455,6 +474,7 @@ impl SearchPersonsReturnsByGroupRequestBuilder {
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
+    #[inline]
     pub fn set_quality_control(
         mut self,
         value: ::core::option::Option<crate::types::QualityControl>,
@@ -463,11 +483,13 @@ impl SearchPersonsReturnsByGroupRequestBuilder {
         self
     }
     /// Sets `FaceMatchThreshold`: In the output parameter `Score`, the result will be returned only if the result value is above the `FaceMatchThreshold` value. Default value: 0.
+    #[inline]
     pub fn face_match_threshold(mut self, value: f64) -> Self {
         self.face_match_threshold = Some(value);
         self
     }
     /// Sets or clears `FaceMatchThreshold`, for a value that may be absent.
+    #[inline]
     pub fn set_face_match_threshold(
         mut self,
         value: ::core::option::Option<f64>,
@@ -476,6 +498,7 @@ impl SearchPersonsReturnsByGroupRequestBuilder {
         self
     }
     /// Sets `NeedPersonInfo`: Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
+    #[inline]
     pub fn need_person_info(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -484,6 +507,7 @@ impl SearchPersonsReturnsByGroupRequestBuilder {
         self
     }
     /// Sets or clears `NeedPersonInfo`, for a value that may be absent.
+    #[inline]
     pub fn set_need_person_info(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -492,6 +516,7 @@ impl SearchPersonsReturnsByGroupRequestBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -500,6 +525,7 @@ impl SearchPersonsReturnsByGroupRequestBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -509,6 +535,7 @@ impl SearchPersonsReturnsByGroupRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -541,11 +568,13 @@ impl crate::runtime::action::Action for SearchPersonsReturnsByGroupRequest {
     const REGION_REQUIRED: bool = false;
     type Output = SearchPersonsReturnsByGroupResponse;
     type Error = SearchPersonsReturnsByGroupError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         SearchPersonsReturnsByGroupRequest::validate(self)
     }
+    #[inline]
     fn error_code(
         error: &SearchPersonsReturnsByGroupError,
     ) -> ::core::option::Option<&'static str> {
@@ -626,11 +655,13 @@ impl crate::runtime::action::Action for SearchPersonsReturnsByGroupRequest {
         };
         SearchPersonsReturnsByGroupError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(
         output: &SearchPersonsReturnsByGroupResponse,
     ) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
+    #[inline]
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
@@ -699,6 +730,7 @@ pub struct SearchPersonsReturnsByGroupResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for SearchPersonsReturnsByGroupResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -724,6 +756,7 @@ impl crate::runtime::wire::WireStruct for SearchPersonsReturnsByGroupResponse {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -737,11 +770,13 @@ impl crate::runtime::wire::WireStruct for SearchPersonsReturnsByGroupResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SearchPersonsReturnsByGroupResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -750,6 +785,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchPersonsReturnsByGroupResponse {
 }
 impl SearchPersonsReturnsByGroupResponse {
     /// Starts a [`SearchPersonsReturnsByGroupResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> SearchPersonsReturnsByGroupResponseBuilder {
         <SearchPersonsReturnsByGroupResponseBuilder>::default()
     }
@@ -762,11 +798,13 @@ pub struct SearchPersonsReturnsByGroupResponseBuilder {
 }
 impl SearchPersonsReturnsByGroupResponseBuilder {
     /// Sets `PersonNum`: Number of the persons included in searched groups. If the quality of all faces in the input image does not meet the requirement, 0 will be returned.
+    #[inline]
     pub fn person_num(mut self, value: u64) -> Self {
         self.value.person_num = value;
         self
     }
     /// Sets `ResultsReturnsByGroup`: Recognition result.
+    #[inline]
     pub fn results_returns_by_group(
         mut self,
         value: ::std::vec::Vec<crate::types::ResultsReturnsByGroup>,
@@ -775,6 +813,7 @@ impl SearchPersonsReturnsByGroupResponseBuilder {
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -783,6 +822,7 @@ impl SearchPersonsReturnsByGroupResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -791,6 +831,7 @@ impl SearchPersonsReturnsByGroupResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> SearchPersonsReturnsByGroupResponse {
         self.value
     }
@@ -930,42 +971,51 @@ impl SearchPersonsReturnsByGroupError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -982,6 +1032,7 @@ impl SearchPersonsReturnsByGroupError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationAcrossVersionsError(m)
@@ -1030,6 +1081,7 @@ impl SearchPersonsReturnsByGroupError {
 }
 impl crate::runtime::sealed::Sealed for SearchPersonsReturnsByGroupError {}
 impl crate::runtime::error::ServiceError for SearchPersonsReturnsByGroupError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationAcrossVersionsError(metadata),
@@ -1083,9 +1135,11 @@ impl crate::runtime::error::ServiceError for SearchPersonsReturnsByGroupError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         SearchPersonsReturnsByGroupError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationAcrossVersionsError(m)
@@ -1131,17 +1185,20 @@ impl crate::runtime::error::ServiceError for SearchPersonsReturnsByGroupError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         SearchPersonsReturnsByGroupError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for SearchPersonsReturnsByGroupError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for SearchPersonsReturnsByGroupError {}
 impl ::core::cmp::PartialEq for SearchPersonsReturnsByGroupError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1159,6 +1216,7 @@ pub struct SearchPersonsReturnsByGroupFluentBuilder {
     input: SearchPersonsReturnsByGroupRequestBuilder,
 }
 impl SearchPersonsReturnsByGroupFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         SearchPersonsReturnsByGroupFluentBuilder {
             client,
@@ -1166,11 +1224,13 @@ impl SearchPersonsReturnsByGroupFluentBuilder {
         }
     }
     /// Sets `GroupIds`: Required. List of groups to be searched in (up to 60). The array element value is the `GroupId` in the `CreateGroup` API.
+    #[inline]
     pub fn group_ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.input = self.input.group_ids(value);
         self
     }
     /// Sets or clears `GroupIds`, for a value that may be absent.
+    #[inline]
     pub fn set_group_ids(
         mut self,
         value: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1181,11 +1241,13 @@ impl SearchPersonsReturnsByGroupFluentBuilder {
     /// Sets `Image`: Base64-encoded image data, which cannot exceed 5 MB.
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image(value);
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.input = self.input.set_image(value);
         self
@@ -1196,6 +1258,7 @@ impl SearchPersonsReturnsByGroupFluentBuilder {
     /// We recommend storing the image in Tencent Cloud, as a Tencent Cloud URL can guarantee higher download speed and stability.
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1204,6 +1267,7 @@ impl SearchPersonsReturnsByGroupFluentBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1214,32 +1278,38 @@ impl SearchPersonsReturnsByGroupFluentBuilder {
     /// Sets `MaxFaceNum`: Maximum number of recognizable faces. Default value: 1 (i.e., detecting only the face with the largest size in the image). Maximum value: 10.
     /// `MaxFaceNum` is used to control the number of faces to be searched for if there are multiple faces in the input image to be recognized.
     /// For example, if the input image in `Image` or `Url` contains multiple faces and `MaxFaceNum` is 5, top 5 faces with the largest size in the image will be recognized.
+    #[inline]
     pub fn max_face_num(mut self, value: u64) -> Self {
         self.input = self.input.max_face_num(value);
         self
     }
     /// Sets or clears `MaxFaceNum`, for a value that may be absent.
+    #[inline]
     pub fn set_max_face_num(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_max_face_num(value);
         self
     }
     /// Sets `MinFaceSize`: Minimum height and width of face in px. Default value: 34. A value below 34 will affect the search accuracy. We recommend setting this parameter to 80.
+    #[inline]
     pub fn min_face_size(mut self, value: u64) -> Self {
         self.input = self.input.min_face_size(value);
         self
     }
     /// Sets or clears `MinFaceSize`, for a value that may be absent.
+    #[inline]
     pub fn set_min_face_size(mut self, value: ::core::option::Option<u64>) -> Self {
         self.input = self.input.set_min_face_size(value);
         self
     }
     /// Sets `MaxPersonNumPerGroup`: Detected faces, which is corresponding to the maximum number of returned most matching persons. Default value: 5. Maximum value: 10.
     /// For example, if `MaxFaceNum` is 3, `MaxPersonNumPerGroup` is 5, and the `GroupIds` length is 3, up to 45 (3 * 5 * 3) persons will be returned.
+    #[inline]
     pub fn max_person_num_per_group(mut self, value: u64) -> Self {
         self.input = self.input.max_person_num_per_group(value);
         self
     }
     /// Sets or clears `MaxPersonNumPerGroup`, for a value that may be absent.
+    #[inline]
     pub fn set_max_person_num_per_group(
         mut self,
         value: ::core::option::Option<u64>,
@@ -1255,6 +1325,7 @@ impl SearchPersonsReturnsByGroupFluentBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    #[inline]
     pub fn quality_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::QualityControl>,
@@ -1263,6 +1334,7 @@ impl SearchPersonsReturnsByGroupFluentBuilder {
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
+    #[inline]
     pub fn set_quality_control(
         mut self,
         value: ::core::option::Option<crate::types::QualityControl>,
@@ -1271,11 +1343,13 @@ impl SearchPersonsReturnsByGroupFluentBuilder {
         self
     }
     /// Sets `FaceMatchThreshold`: In the output parameter `Score`, the result will be returned only if the result value is above the `FaceMatchThreshold` value. Default value: 0.
+    #[inline]
     pub fn face_match_threshold(mut self, value: f64) -> Self {
         self.input = self.input.face_match_threshold(value);
         self
     }
     /// Sets or clears `FaceMatchThreshold`, for a value that may be absent.
+    #[inline]
     pub fn set_face_match_threshold(
         mut self,
         value: ::core::option::Option<f64>,
@@ -1284,6 +1358,7 @@ impl SearchPersonsReturnsByGroupFluentBuilder {
         self
     }
     /// Sets `NeedPersonInfo`: Whether to return person details. 0: no; 1: yes. Default value: 0. Other values will be considered as 0 by default.
+    #[inline]
     pub fn need_person_info(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -1292,6 +1367,7 @@ impl SearchPersonsReturnsByGroupFluentBuilder {
         self
     }
     /// Sets or clears `NeedPersonInfo`, for a value that may be absent.
+    #[inline]
     pub fn set_need_person_info(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -1300,6 +1376,7 @@ impl SearchPersonsReturnsByGroupFluentBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -1308,6 +1385,7 @@ impl SearchPersonsReturnsByGroupFluentBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -1316,11 +1394,13 @@ impl SearchPersonsReturnsByGroupFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &SearchPersonsReturnsByGroupRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1331,6 +1411,7 @@ impl SearchPersonsReturnsByGroupFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

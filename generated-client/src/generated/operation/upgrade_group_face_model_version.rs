@@ -77,6 +77,7 @@ pub struct UpgradeGroupFaceModelVersionRequest {
     pub face_model_version: crate::types::FaceModelVersion,
 }
 impl ::serde::Serialize for UpgradeGroupFaceModelVersionRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -97,6 +98,7 @@ impl crate::runtime::wire::WireStruct for UpgradeGroupFaceModelVersionRequest {
     const FIELDS: &'static [&'static str] = &["GroupId", "FaceModelVersion"];
     const REQUIRED: &'static [usize] = &[0, 1];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut UpgradeGroupFaceModelVersionRequestBuilder,
         position: usize,
@@ -112,6 +114,7 @@ impl crate::runtime::wire::WireStruct for UpgradeGroupFaceModelVersionRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: UpgradeGroupFaceModelVersionRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -134,6 +137,7 @@ impl crate::runtime::wire::WireStruct for UpgradeGroupFaceModelVersionRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for UpgradeGroupFaceModelVersionRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -142,10 +146,12 @@ impl<'de> ::serde::Deserialize<'de> for UpgradeGroupFaceModelVersionRequest {
 }
 impl UpgradeGroupFaceModelVersionRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> UpgradeGroupFaceModelVersionRequestBuilder {
         <UpgradeGroupFaceModelVersionRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -164,6 +170,7 @@ pub struct UpgradeGroupFaceModelVersionRequestBuilder {
 }
 impl UpgradeGroupFaceModelVersionRequestBuilder {
     /// Sets `GroupId`: Required. ID of the group to upgrade.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -172,6 +179,7 @@ impl UpgradeGroupFaceModelVersionRequestBuilder {
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
+    #[inline]
     pub fn set_group_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -180,6 +188,7 @@ impl UpgradeGroupFaceModelVersionRequestBuilder {
         self
     }
     /// Sets `FaceModelVersion`: Required. Algorithm model version to upgrade to. Defaults to the latest version. A group cannot be upgraded to an older version.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -188,6 +197,7 @@ impl UpgradeGroupFaceModelVersionRequestBuilder {
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    #[inline]
     pub fn set_face_model_version(
         mut self,
         value: ::core::option::Option<crate::types::FaceModelVersion>,
@@ -197,6 +207,7 @@ impl UpgradeGroupFaceModelVersionRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -226,11 +237,13 @@ impl crate::runtime::action::Action for UpgradeGroupFaceModelVersionRequest {
     const REGION_REQUIRED: bool = false;
     type Output = UpgradeGroupFaceModelVersionResponse;
     type Error = UpgradeGroupFaceModelVersionError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         UpgradeGroupFaceModelVersionRequest::validate(self)
     }
+    #[inline]
     fn error_code(
         error: &UpgradeGroupFaceModelVersionError,
     ) -> ::core::option::Option<&'static str> {
@@ -259,6 +272,7 @@ impl crate::runtime::action::Action for UpgradeGroupFaceModelVersionRequest {
         };
         UpgradeGroupFaceModelVersionError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(
         output: &UpgradeGroupFaceModelVersionResponse,
     ) -> ::core::option::Option<&str> {
@@ -290,6 +304,7 @@ pub struct UpgradeGroupFaceModelVersionResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for UpgradeGroupFaceModelVersionResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -308,6 +323,7 @@ impl crate::runtime::wire::WireStruct for UpgradeGroupFaceModelVersionResponse {
     const FIELDS: &'static [&'static str] = &["JobId", "RequestId"];
     const REQUIRED: &'static [usize] = &[0, 1];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -319,11 +335,13 @@ impl crate::runtime::wire::WireStruct for UpgradeGroupFaceModelVersionResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpgradeGroupFaceModelVersionResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -332,6 +350,7 @@ impl<'de> ::serde::Deserialize<'de> for UpgradeGroupFaceModelVersionResponse {
 }
 impl UpgradeGroupFaceModelVersionResponse {
     /// Starts a [`UpgradeGroupFaceModelVersionResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> UpgradeGroupFaceModelVersionResponseBuilder {
         <UpgradeGroupFaceModelVersionResponseBuilder>::default()
     }
@@ -344,6 +363,7 @@ pub struct UpgradeGroupFaceModelVersionResponseBuilder {
 }
 impl UpgradeGroupFaceModelVersionResponseBuilder {
     /// Sets `JobId`: ID of the upgrade job, used to query the progress and result of the upgrade.
+    #[inline]
     pub fn job_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -352,6 +372,7 @@ impl UpgradeGroupFaceModelVersionResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -360,6 +381,7 @@ impl UpgradeGroupFaceModelVersionResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> UpgradeGroupFaceModelVersionResponse {
         self.value
     }
@@ -413,42 +435,51 @@ impl UpgradeGroupFaceModelVersionError {
         "ResourcesSoldOut.ChargeStatusException",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -462,6 +493,7 @@ impl UpgradeGroupFaceModelVersionError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationGroupCannotUpgrade(m)
@@ -482,6 +514,7 @@ impl UpgradeGroupFaceModelVersionError {
 }
 impl crate::runtime::sealed::Sealed for UpgradeGroupFaceModelVersionError {}
 impl crate::runtime::error::ServiceError for UpgradeGroupFaceModelVersionError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::FailedOperationGroupCannotUpgrade(metadata),
@@ -505,9 +538,11 @@ impl crate::runtime::error::ServiceError for UpgradeGroupFaceModelVersionError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         UpgradeGroupFaceModelVersionError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::FailedOperationGroupCannotUpgrade(m)
@@ -525,17 +560,20 @@ impl crate::runtime::error::ServiceError for UpgradeGroupFaceModelVersionError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         UpgradeGroupFaceModelVersionError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for UpgradeGroupFaceModelVersionError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for UpgradeGroupFaceModelVersionError {}
 impl ::core::cmp::PartialEq for UpgradeGroupFaceModelVersionError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -556,6 +594,7 @@ pub struct UpgradeGroupFaceModelVersionFluentBuilder {
     input: UpgradeGroupFaceModelVersionRequestBuilder,
 }
 impl UpgradeGroupFaceModelVersionFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         UpgradeGroupFaceModelVersionFluentBuilder {
             client,
@@ -563,6 +602,7 @@ impl UpgradeGroupFaceModelVersionFluentBuilder {
         }
     }
     /// Sets `GroupId`: Required. ID of the group to upgrade.
+    #[inline]
     pub fn group_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -571,6 +611,7 @@ impl UpgradeGroupFaceModelVersionFluentBuilder {
         self
     }
     /// Sets or clears `GroupId`, for a value that may be absent.
+    #[inline]
     pub fn set_group_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -579,6 +620,7 @@ impl UpgradeGroupFaceModelVersionFluentBuilder {
         self
     }
     /// Sets `FaceModelVersion`: Required. Algorithm model version to upgrade to. Defaults to the latest version. A group cannot be upgraded to an older version.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -587,6 +629,7 @@ impl UpgradeGroupFaceModelVersionFluentBuilder {
         self
     }
     /// Sets or clears `FaceModelVersion`, for a value that may be absent.
+    #[inline]
     pub fn set_face_model_version(
         mut self,
         value: ::core::option::Option<crate::types::FaceModelVersion>,
@@ -595,11 +638,13 @@ impl UpgradeGroupFaceModelVersionFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &UpgradeGroupFaceModelVersionRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -610,6 +655,7 @@ impl UpgradeGroupFaceModelVersionFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<

@@ -72,6 +72,7 @@ pub struct VerifyFaceRequest {
     pub need_rotate_detection: ::core::option::Option<crate::types::YesNo>,
 }
 impl ::serde::Serialize for VerifyFaceRequest {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -122,6 +123,7 @@ impl crate::runtime::wire::WireStruct for VerifyFaceRequest {
     ];
     const REQUIRED: &'static [usize] = &[0];
     const STRICT: bool = true;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut VerifyFaceRequestBuilder,
         position: usize,
@@ -136,6 +138,7 @@ impl crate::runtime::wire::WireStruct for VerifyFaceRequest {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(
         partial: VerifyFaceRequestBuilder,
     ) -> ::core::result::Result<Self, &'static str> {
@@ -156,6 +159,7 @@ impl crate::runtime::wire::WireStruct for VerifyFaceRequest {
 #[cfg(any(test, feature = "serde-deserialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-deserialize")))]
 impl<'de> ::serde::Deserialize<'de> for VerifyFaceRequest {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -164,10 +168,12 @@ impl<'de> ::serde::Deserialize<'de> for VerifyFaceRequest {
 }
 impl VerifyFaceRequest {
     /// Starts a request: every parameter has a setter; `build()` checks the required ones.
+    #[inline]
     pub fn builder() -> VerifyFaceRequestBuilder {
         <VerifyFaceRequestBuilder as ::core::default::Default>::default()
     }
     /// Checks every constraint from the spec; the client calls this before sending.
+    #[inline]
     pub fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
@@ -212,6 +218,7 @@ pub struct VerifyFaceRequestBuilder {
 }
 impl VerifyFaceRequestBuilder {
     /// Sets `PersonId`: Required. ID of the person to be verified. For more information on `PersonId`, please see the group management APIs.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -220,6 +227,7 @@ impl VerifyFaceRequestBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -231,11 +239,13 @@ impl VerifyFaceRequestBuilder {
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.image = Some(value.into());
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.image = value;
         self
@@ -247,6 +257,7 @@ impl VerifyFaceRequestBuilder {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -255,6 +266,7 @@ impl VerifyFaceRequestBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -270,6 +282,7 @@ impl VerifyFaceRequestBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    #[inline]
     pub fn quality_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::QualityControl>,
@@ -278,6 +291,7 @@ impl VerifyFaceRequestBuilder {
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
+    #[inline]
     pub fn set_quality_control(
         mut self,
         value: ::core::option::Option<crate::types::QualityControl>,
@@ -286,6 +300,7 @@ impl VerifyFaceRequestBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -294,6 +309,7 @@ impl VerifyFaceRequestBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -303,6 +319,7 @@ impl VerifyFaceRequestBuilder {
     }
     /// The request, or a [`ValidationError`](crate::ValidationError) naming the first required parameter not
     /// set. The other constraints are checked when the request is sent.
+    #[inline]
     pub fn build(
         self,
     ) -> ::core::result::Result<
@@ -330,11 +347,13 @@ impl crate::runtime::action::Action for VerifyFaceRequest {
     const REGION_REQUIRED: bool = false;
     type Output = VerifyFaceResponse;
     type Error = VerifyFaceError;
+    #[inline]
     fn validate(
         &self,
     ) -> ::core::result::Result<(), crate::runtime::error::ValidationError> {
         VerifyFaceRequest::validate(self)
     }
+    #[inline]
     fn error_code(error: &VerifyFaceError) -> ::core::option::Option<&'static str> {
         let position = match error {
             VerifyFaceError::AuthFailureInvalidAuthorization(_) => 0,
@@ -421,9 +440,11 @@ impl crate::runtime::action::Action for VerifyFaceRequest {
         };
         VerifyFaceError::OWN_CODES.get(position).copied()
     }
+    #[inline]
     fn request_id(output: &VerifyFaceResponse) -> ::core::option::Option<&str> {
         Some(&output.request_id)
     }
+    #[inline]
     fn body_size_hint(&self) -> usize {
         256 + self.image.as_ref().map_or(0, |i| i.encoded_len())
     }
@@ -465,6 +486,7 @@ pub struct VerifyFaceResponse {
 #[cfg(any(test, feature = "serde-serialize"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde-serialize")))]
 impl ::serde::Serialize for VerifyFaceResponse {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -489,6 +511,7 @@ impl crate::runtime::wire::WireStruct for VerifyFaceResponse {
     ];
     const REQUIRED: &'static [usize] = &[0, 1, 2, 3];
     const STRICT: bool = false;
+    #[inline]
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         partial: &mut Self,
         position: usize,
@@ -502,11 +525,13 @@ impl crate::runtime::wire::WireStruct for VerifyFaceResponse {
         }
         ::core::result::Result::Ok(())
     }
+    #[inline]
     fn finish(partial: Self) -> ::core::result::Result<Self, &'static str> {
         ::core::result::Result::Ok(partial)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VerifyFaceResponse {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
@@ -515,6 +540,7 @@ impl<'de> ::serde::Deserialize<'de> for VerifyFaceResponse {
 }
 impl VerifyFaceResponse {
     /// Starts a [`VerifyFaceResponseBuilder`]: every field the API returns has a setter; fields not set keep their default (empty, zero or `None`). For tests and mocks; the client decodes real responses itself.
+    #[inline]
     pub fn builder() -> VerifyFaceResponseBuilder {
         <VerifyFaceResponseBuilder>::default()
     }
@@ -531,16 +557,19 @@ impl VerifyFaceResponseBuilder {
     /// The returned similarity score varies by algorithm version.
     /// If you need to verify whether the faces in the two images are the same person, then the 0.1%, 0.01%, and 0.001% FARs on v3.0 correspond to scores of 40, 50, and 60, respectively. Generally, if the score is above 50, it can be judged that they are the same person.
     /// The 0.1%, 0.01%, and 0.001% FARs on v2.0 correspond to scores of 70, 80, and 90, respectively. Generally, if the score is above 80, it can be judged that they are the same person.
+    #[inline]
     pub fn score(mut self, value: f64) -> Self {
         self.value.score = value;
         self
     }
     /// Sets `IsMatch`: Whether the person is the one in the image. The fixed threshold score is 60. If you want to adjust the threshold more flexibly, you can take the returned `Score` parameter value for judgment.
+    #[inline]
     pub fn is_match(mut self, value: bool) -> Self {
         self.value.is_match = value;
         self
     }
     /// Sets `FaceModelVersion`: Algorithm model version used for face recognition in the group where the `Person` is, which is set when the group is created.
+    #[inline]
     pub fn face_model_version(
         mut self,
         value: impl ::core::convert::Into<crate::types::FaceModelVersion>,
@@ -549,6 +578,7 @@ impl VerifyFaceResponseBuilder {
         self
     }
     /// Sets `RequestId`, the unique ID the service gives every call.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -557,6 +587,7 @@ impl VerifyFaceResponseBuilder {
         self
     }
     /// The value, with defaults for fields not set.
+    #[inline]
     pub fn build(self) -> VerifyFaceResponse {
         self.value
     }
@@ -804,42 +835,51 @@ impl VerifyFaceError {
         "UnsupportedOperation.UnknowMethod",
     ];
     /// The exact error code on the wire, e.g. `InvalidParameterValue`.
+    #[inline]
     pub fn code(&self) -> &str {
         &self.metadata().code
     }
     /// The server's message.
+    #[inline]
     pub fn message(&self) -> &str {
         &self.metadata().message
     }
     /// The `RequestId` of the failed call.
+    #[inline]
     pub fn request_id(&self) -> ::core::option::Option<&str> {
         self.metadata().request_id.as_deref()
     }
     /// For an authentication failure: which SecretId signed the call (masked) and
     /// which source gave it (environment, profile file, role, ...).
+    #[inline]
     pub fn signed_by(
         &self,
     ) -> ::core::option::Option<&crate::runtime::credentials::SignedBy> {
         self.metadata().signed_by.as_ref()
     }
     /// Whether the spec marks this code retryable, of either [kind](Self::retry_kind).
+    #[inline]
     pub fn is_retryable(&self) -> bool {
         crate::runtime::error::ServiceError::is_retryable(self)
     }
     /// The service refused the call for its rate, without processing it.
+    #[inline]
     pub fn is_throttling(&self) -> bool {
         crate::runtime::error::ServiceError::is_throttling(self)
     }
     /// What the call names does not exist (a group, person, face or job).
+    #[inline]
     pub fn is_not_found(&self) -> bool {
         crate::runtime::error::ServiceError::is_not_found(self)
     }
     /// The credentials, signature or permissions were refused.
+    #[inline]
     pub fn is_auth_failure(&self) -> bool {
         crate::runtime::error::ServiceError::is_auth_failure(self)
     }
     /// How the client may retry this code: throttling codes for any action, transient
     /// ones only for idempotent actions; `None` for codes never retried.
+    #[inline]
     pub fn retry_kind(
         &self,
     ) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
@@ -853,6 +893,7 @@ impl VerifyFaceError {
         }
     }
     /// Code, message, RequestId, HTTP status, attempts and, for an authentication failure, the signer.
+    #[inline]
     pub fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -933,6 +974,7 @@ impl VerifyFaceError {
 }
 impl crate::runtime::sealed::Sealed for VerifyFaceError {}
 impl crate::runtime::error::ServiceError for VerifyFaceError {
+    #[inline]
     fn from_metadata(metadata: crate::runtime::error::ErrorMetadata) -> Self {
         match crate::runtime::error::code_position(Self::OWN_CODES, &metadata.code) {
             Some(0) => Self::AuthFailureInvalidAuthorization(metadata),
@@ -1030,9 +1072,11 @@ impl crate::runtime::error::ServiceError for VerifyFaceError {
             }
         }
     }
+    #[inline]
     fn metadata(&self) -> &crate::runtime::error::ErrorMetadata {
         VerifyFaceError::metadata(self)
     }
+    #[inline]
     fn metadata_mut(&mut self) -> &mut crate::runtime::error::ErrorMetadata {
         match self {
             Self::AuthFailureInvalidAuthorization(m)
@@ -1110,17 +1154,20 @@ impl crate::runtime::error::ServiceError for VerifyFaceError {
             Self::Common(e) => e.metadata_mut(),
         }
     }
+    #[inline]
     fn retry_kind(&self) -> ::core::option::Option<crate::runtime::retry::RetryKind> {
         VerifyFaceError::retry_kind(self)
     }
 }
 impl ::core::fmt::Display for VerifyFaceError {
+    #[inline]
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::core::fmt::Display::fmt(self.metadata(), f)
     }
 }
 impl ::std::error::Error for VerifyFaceError {}
 impl ::core::cmp::PartialEq for VerifyFaceError {
+    #[inline]
     fn eq(&self, other: &Self) -> bool {
         ::core::mem::discriminant(self) == ::core::mem::discriminant(other)
             && match (self, other) {
@@ -1138,6 +1185,7 @@ pub struct VerifyFaceFluentBuilder {
     input: VerifyFaceRequestBuilder,
 }
 impl VerifyFaceFluentBuilder {
+    #[inline]
     pub(crate) fn new(client: crate::Client) -> Self {
         VerifyFaceFluentBuilder {
             client,
@@ -1145,6 +1193,7 @@ impl VerifyFaceFluentBuilder {
         }
     }
     /// Sets `PersonId`: Required. ID of the person to be verified. For more information on `PersonId`, please see the group management APIs.
+    #[inline]
     pub fn person_id(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1153,6 +1202,7 @@ impl VerifyFaceFluentBuilder {
         self
     }
     /// Sets or clears `PersonId`, for a value that may be absent.
+    #[inline]
     pub fn set_person_id(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1164,11 +1214,13 @@ impl VerifyFaceFluentBuilder {
     /// The long side cannot exceed 4,000 px for images in JPG format or 2,000 px for images in other formats.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn image(mut self, value: impl ::core::convert::Into<crate::Image>) -> Self {
         self.input = self.input.image(value);
         self
     }
     /// Sets or clears `Image`, for a value that may be absent.
+    #[inline]
     pub fn set_image(mut self, value: ::core::option::Option<crate::Image>) -> Self {
         self.input = self.input.set_image(value);
         self
@@ -1180,6 +1232,7 @@ impl VerifyFaceFluentBuilder {
     /// The download speed and stability of non-Tencent Cloud URLs may be low.
     /// If there are multiple faces in the image, only the face with the largest size will be selected.
     /// PNG, JPG, JPEG, and BMP images are supported, while GIF images are not.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::core::convert::Into<::std::string::String>,
@@ -1188,6 +1241,7 @@ impl VerifyFaceFluentBuilder {
         self
     }
     /// Sets or clears `Url`, for a value that may be absent.
+    #[inline]
     pub fn set_url(
         mut self,
         value: ::core::option::Option<::std::string::String>,
@@ -1203,6 +1257,7 @@ impl VerifyFaceFluentBuilder {
     /// 4: very high-quality requirement. The image is optimal in all dimensions or only has a slight problem in one dimension.
     /// Default value: 0.
     /// If the image quality does not meet the requirement, the returned result will prompt that the detected image quality is unsatisfactory.
+    #[inline]
     pub fn quality_control(
         mut self,
         value: impl ::core::convert::Into<crate::types::QualityControl>,
@@ -1211,6 +1266,7 @@ impl VerifyFaceFluentBuilder {
         self
     }
     /// Sets or clears `QualityControl`, for a value that may be absent.
+    #[inline]
     pub fn set_quality_control(
         mut self,
         value: ::core::option::Option<crate::types::QualityControl>,
@@ -1219,6 +1275,7 @@ impl VerifyFaceFluentBuilder {
         self
     }
     /// Sets `NeedRotateDetection`: Whether to enable the support for rotated image recognition. 0: no; 1: yes. Default value: 0. When the face in the image is rotated and the image has no EXIF information, if this parameter is not enabled, the face in the image cannot be correctly detected and recognized. If you are sure that the input image contains EXIF information or the face in the image will not be rotated, do not enable this parameter, as the overall time consumption may increase by hundreds of milliseconds after it is enabled.
+    #[inline]
     pub fn need_rotate_detection(
         mut self,
         value: impl ::core::convert::Into<crate::types::YesNo>,
@@ -1227,6 +1284,7 @@ impl VerifyFaceFluentBuilder {
         self
     }
     /// Sets or clears `NeedRotateDetection`, for a value that may be absent.
+    #[inline]
     pub fn set_need_rotate_detection(
         mut self,
         value: ::core::option::Option<crate::types::YesNo>,
@@ -1235,11 +1293,13 @@ impl VerifyFaceFluentBuilder {
         self
     }
     /// The parameters set so far.
+    #[inline]
     pub fn as_input(&self) -> &VerifyFaceRequestBuilder {
         &self.input
     }
     /// The request, for sending later with [`Client::send`](crate::Client::send) or
     /// for a mock; fails as `send` would when a required parameter is not set.
+    #[inline]
     pub fn into_request(
         self,
     ) -> ::core::result::Result<
@@ -1250,6 +1310,7 @@ impl VerifyFaceFluentBuilder {
     }
     /// Checks that the required parameters are set, then validates, signs and sends
     /// the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::core::result::Result<
