@@ -23,6 +23,7 @@ use std::task::{Context, Poll, Waker};
 
 use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, Criterion};
+use tencentcloud_iai::operation::detect_face::{DetectFaceError, DetectFaceResponse};
 use tencentcloud_iai::operation::get_group_info::{
     GetGroupInfoError, GetGroupInfoRequest, GetGroupInfoResponse,
 };
@@ -102,6 +103,20 @@ fn ready<F: Future>(future: F) -> F::Output {
     }
 }
 
+/// DetectFace's successful example response, in its envelope.
+fn detect_face_example() -> String {
+    let spec_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let files = codegen::spec::load(&spec_dir).unwrap_or_else(|e| panic!("{e}"));
+    let service = codegen::model::resolve(&files).unwrap_or_else(|e| panic!("{e}"));
+    let action = service
+        .actions
+        .iter()
+        .find(|a| a.name == "DetectFace")
+        .unwrap();
+    let example = action.examples.iter().find(|e| !e.is_error).unwrap();
+    format!("{{\"Response\":{}}}", example.output_json)
+}
+
 fn benches(c: &mut Criterion) {
     let request = GetGroupInfoRequest::builder()
         .group_id("aaa")
@@ -140,6 +155,19 @@ fn benches(c: &mut Criterion) {
             tencentcloud_iai::runtime::decode_for_bench::<GetGroupInfoResponse, GetGroupInfoError>(
                 200,
                 black_box(EXAMPLE.as_bytes()),
+            )
+            .unwrap()
+        })
+    });
+
+    // A big nested response: DetectFace's example from the spec (faces, attributes, quality,
+    // 90-point shapes), the decoder's worst case among the examples.
+    let detect_face = detect_face_example();
+    c.bench_function("decode/detect_face", |b| {
+        b.iter(|| {
+            tencentcloud_iai::runtime::decode_for_bench::<DetectFaceResponse, DetectFaceError>(
+                200,
+                black_box(detect_face.as_bytes()),
             )
             .unwrap()
         })

@@ -539,11 +539,23 @@ fn against(args: &[&str]) -> ExitCode {
         count(Level::Patch),
         match bump {
             Some(level) => format!("the crate needs a {level} release"),
-            None => "nothing the crate's users can see".to_owned(),
+            None => "no change in the spec that the crate's users can see".to_owned(),
         }
     );
     for change in &changes {
         println!("  {change}");
+    }
+    // The comparison is of the two specs; a change to the generator or the runtime changes the
+    // crate's API without changing the spec, so say that it was not looked at.
+    let unclassified = ["codegen/src", "generated-client/src/runtime"]
+        .into_iter()
+        .filter(|dir| changed_since(git_ref, dir))
+        .collect::<Vec<_>>();
+    if !unclassified.is_empty() {
+        println!(
+            "note: {} changed since `{git_ref}`; this compares the specs only, so those changes are not classified: record what users see in CHANGELOG.md by hand",
+            unclassified.join(" and ")
+        );
     }
     let entries = codegen::semver::changelog_entries(&changes);
     if !entries.is_empty() {
@@ -568,6 +580,14 @@ fn against(args: &[&str]) -> ExitCode {
         );
     }
     regenerate(check)
+}
+
+/// Whether `path` differs between `git_ref` and the work tree (false if git cannot tell).
+fn changed_since(git_ref: &str, path: &str) -> bool {
+    std::process::Command::new("git")
+        .args(["diff", "--quiet", git_ref, "--", path])
+        .status()
+        .is_ok_and(|status| status.code() == Some(1))
 }
 
 /// Writes the `spec/` tree at `git_ref` into `dir` and returns its `spec` directory.
