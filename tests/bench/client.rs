@@ -160,8 +160,8 @@ fn benches(c: &mut Criterion) {
         })
     });
 
-    // A big nested response: DetectFace's example from the spec (faces, attributes, quality,
-    // 90-point shapes), the decoder's worst case among the examples.
+    // A nested response: DetectFace's example from the spec (a face with its rectangle,
+    // attributes and quality), for the struct decoder beyond a flat response.
     let detect_face = detect_face_example();
     c.bench_function("decode/detect_face", |b| {
         b.iter(|| {
