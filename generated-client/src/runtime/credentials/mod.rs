@@ -31,7 +31,9 @@ pub use chain::DefaultCredentialsChain;
 pub use cvm_role::{CvmRoleCredentials, CvmRoleCredentialsBuilder};
 pub(crate) use environment::non_empty_env;
 pub use oidc::{OidcRoleArnCredentials, OidcRoleArnCredentialsBuilder};
-pub use refreshing::{RefreshingCredentials, DEFAULT_REFRESH_MARGIN};
+pub use refreshing::{
+    RefreshingCredentials, DEFAULT_FAILED_REFRESH_BACKOFF, DEFAULT_REFRESH_MARGIN,
+};
 pub use source::{CredentialsSource, SignedBy};
 pub use sts::{StsAssumeRoleCredentials, StsAssumeRoleCredentialsBuilder};
 

@@ -2,8 +2,8 @@
 
 use std::fmt;
 use std::future::Future;
-use std::sync::RwLock;
-use std::time::{Duration, SystemTime};
+use std::sync::{Mutex, RwLock};
+use std::time::{Duration, Instant, SystemTime};
 
 use super::{BoxFuture, Credentials, CredentialsError, ProvideCredentials};
 
@@ -14,15 +14,21 @@ pub(crate) type FetchFn =
 /// How long before expiry [`RefreshingCredentials`] fetches new credentials by default.
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 
+/// How long [`RefreshingCredentials`] keeps using still-valid credentials after a failed
+/// refresh before it tries again, by default.
+pub const DEFAULT_FAILED_REFRESH_BACKOFF: Duration = Duration::from_secs(30);
+
 /// Temporary credentials from an async function of yours (an STS `AssumeRole` call, a
 /// metadata service, a vault, ...), cached until `refresh_margin` before their
 /// [`Credentials::expiry`], then fetched again.
 ///
 /// Safe under concurrent calls: at most one fetch is in flight. While it runs, callers get the
 /// cached credentials if they have not expired yet, and otherwise wait for the fetch. If a
-/// refresh fails while the cached credentials are still valid, those are used and the next
-/// call tries again. Credentials without an expiry are cached for good. Keep the margin shorter
-/// than the credentials' lifetime, or every call fetches.
+/// refresh fails while the cached credentials are still valid, those are used, and no call
+/// tries again for [`failed_refresh_backoff`](Self::failed_refresh_backoff) (30 s by default):
+/// otherwise, with STS or the metadata server down, every call would wait for a fetch that
+/// fails. Credentials without an expiry are cached for good. Keep the margin shorter than the
+/// credentials' lifetime, or every call fetches.
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
@@ -45,6 +51,9 @@ pub struct RefreshingCredentials<F> {
     cached: RwLock<Option<Credentials>>,
     /// Held by the one caller that is fetching.
     refreshing: tokio::sync::Mutex<()>,
+    backoff: Duration,
+    /// When the last refresh failed while the cached credentials were still valid.
+    failed_at: Mutex<Option<Instant>>,
 }
 
 impl<F, Fut> RefreshingCredentials<F>
@@ -59,6 +68,8 @@ where
             margin: DEFAULT_REFRESH_MARGIN,
             cached: RwLock::new(None),
             refreshing: tokio::sync::Mutex::new(()),
+            backoff: DEFAULT_FAILED_REFRESH_BACKOFF,
+            failed_at: Mutex::new(None),
         }
     }
 
@@ -68,11 +79,24 @@ where
         self
     }
 
+    /// After a failed refresh, how long to keep using the cached credentials (while they are
+    /// still valid) before fetching again. Expired credentials are never used: once they
+    /// expire, every call fetches.
+    pub fn failed_refresh_backoff(mut self, backoff: Duration) -> Self {
+        self.backoff = backoff;
+        self
+    }
+
     /// Valid credentials: cached ones while they are fresh, else the result of a fetch.
     pub async fn credentials(&self) -> Result<Credentials, CredentialsError> {
         let current = self.cached();
         if let Some(fresh) = current.as_ref().filter(|c| self.is_fresh(c)) {
             return Ok(fresh.clone());
+        }
+        if let Some(valid) = current.as_ref().filter(|c| !is_expired(c)) {
+            if self.backing_off() {
+                return Ok(valid.clone());
+            }
         }
         let _guard = match self.refreshing.try_lock() {
             Ok(guard) => guard,
@@ -95,16 +119,27 @@ where
             )),
             Ok(new) => {
                 *self.cached.write().unwrap_or_else(|p| p.into_inner()) = Some(new.clone());
+                *self.failed_at.lock().unwrap_or_else(|p| p.into_inner()) = None;
                 Ok(new)
             }
             Err(e) => match current.filter(|c| !is_expired(c)) {
                 Some(valid) => {
-                    tracing::warn!(error = %e, "refreshing credentials failed; using the cached ones until they expire");
+                    tracing::warn!(error = %e, backoff = ?self.backoff, "refreshing credentials failed; using the cached ones until they expire, trying again after the backoff");
+                    *self.failed_at.lock().unwrap_or_else(|p| p.into_inner()) =
+                        Some(Instant::now());
                     Ok(valid)
                 }
                 None => Err(e),
             },
         }
+    }
+
+    /// A refresh failed less than the backoff ago.
+    fn backing_off(&self) -> bool {
+        self.failed_at
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some_and(|at| at.elapsed() < self.backoff)
     }
 
     fn cached(&self) -> Option<Credentials> {
@@ -135,6 +170,7 @@ impl<F> fmt::Debug for RefreshingCredentials<F> {
         let cached = self.cached.read().unwrap_or_else(|p| p.into_inner());
         f.debug_struct("RefreshingCredentials")
             .field("refresh_margin", &self.margin)
+            .field("failed_refresh_backoff", &self.backoff)
             .field("cached", &*cached)
             .finish()
     }
@@ -273,6 +309,42 @@ mod tests {
         fetcher.lifetime_secs.store(0, Ordering::SeqCst);
         let expired = fetcher.provider(MARGIN).credentials().await.unwrap_err();
         assert!(expired.to_string().contains("already expired"), "{expired}");
+    }
+
+    #[tokio::test]
+    async fn after_a_failed_refresh_calls_use_the_valid_credentials_without_fetching_until_the_backoff_ends(
+    ) {
+        // Valid for 3 more minutes, inside the 5 minute margin; STS then goes down.
+        let fetcher = Fetcher::new(Duration::from_secs(180));
+        let provider = fetcher
+            .provider(MARGIN)
+            .failed_refresh_backoff(Duration::from_millis(200));
+        provider.credentials().await.unwrap();
+        fetcher.fail.store(true, Ordering::SeqCst);
+        for _ in 0..10 {
+            assert_eq!(provider.credentials().await.unwrap().secret_id(), "AKIDv1");
+        }
+        assert_eq!(
+            fetcher.calls(),
+            2,
+            "one failed refresh, then none during the backoff"
+        );
+
+        // After the backoff, one more try; STS is back, so new credentials.
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        fetcher.fail.store(false, Ordering::SeqCst);
+        assert_eq!(provider.credentials().await.unwrap().secret_id(), "AKIDv3");
+        assert_eq!(fetcher.calls(), 3);
+
+        // Without a backoff, each call tries again.
+        let eager = fetcher
+            .provider(MARGIN)
+            .failed_refresh_backoff(Duration::ZERO);
+        eager.credentials().await.unwrap();
+        fetcher.fail.store(true, Ordering::SeqCst);
+        eager.credentials().await.unwrap();
+        eager.credentials().await.unwrap();
+        assert_eq!(fetcher.calls(), 6);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
