@@ -238,6 +238,22 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// `manifest` without its `header` tables (each up to the next table).
+fn without_tables(manifest: &str, header: &str) -> String {
+    let mut kept = String::new();
+    let mut skipping = false;
+    for line in manifest.lines() {
+        if line.starts_with('[') {
+            skipping = line.trim() == header;
+        }
+        if !skipping {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    kept
+}
+
 /// Adds `rich-client/` to the copied workspace: generated-client's manifest (package renamed)
 /// and runtime, `src/generated` from the rich fixture, and its integration tests.
 fn add_rich_client(root: &Path, copy: &Path) {
@@ -250,6 +266,8 @@ fn add_rich_client(root: &Path, copy: &Path) {
         1,
     );
     assert_ne!(renamed, manifest, "generated-client's package name moved");
+    // The examples call the real spec's actions and are not copied; drop their tables.
+    let renamed = without_tables(&renamed, "[[example]]");
     std::fs::create_dir_all(dir.join("src")).unwrap();
     std::fs::write(dir.join("Cargo.toml"), renamed).unwrap();
     for entry in std::fs::read_dir(client.join("src")).unwrap() {
