@@ -160,33 +160,6 @@ struct Diff {
     changes: Vec<Change>,
 }
 
-/// Whether an object type is reached from some action's input (so a new required member must
-/// be set by callers).
-fn request_types(service: &Service) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut todo: Vec<String> = service
-        .actions
-        .iter()
-        .flat_map(|a| &a.input)
-        .filter_map(|f| object_name(&f.ty))
-        .collect();
-    while let Some(name) = todo.pop() {
-        if seen.insert(name.clone()) {
-            if let Some(t) = service.types.iter().find(|t| t.name == name) {
-                todo.extend(t.fields.iter().filter_map(|f| object_name(&f.ty)));
-            }
-        }
-    }
-    seen
-}
-
-fn object_name(ty: &crate::model::Type) -> Option<String> {
-    match ty.element() {
-        crate::model::Type::Object(name) => Some(name.clone()),
-        _ => None,
-    }
-}
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Role {
     Input,
@@ -266,14 +239,13 @@ impl Diff {
             }
         }
 
-        let (old_requests, new_requests) = (request_types(old), request_types(new));
         for t in &old.types {
             match new.types.iter().find(|n| n.name == t.name) {
                 None => self.push(Level::Major, Section::Removed, format!("type `{}`", t.name)),
                 Some(n) => {
-                    let in_requests =
-                        old_requests.contains(&t.name) || new_requests.contains(&n.name);
-                    self.object(t, n, in_requests);
+                    // A new required member must be set by callers if either version is
+                    // held by a request.
+                    self.object(t, n, t.in_requests || n.in_requests);
                 }
             }
         }

@@ -633,7 +633,7 @@ fn both_sites_are_imported_with_sites_deprecation_and_english_text() {
         ("PersonExDescriptionInfo", "PersonExDescriptionIndex"),
     ] {
         let object = service.object(t);
-        assert!(object.request_only, "{t} is found only in requests");
+        assert!(object.request_only(), "{t} is found only in requests");
         let f = object.fields.iter().find(|f| f.api_name == member).unwrap();
         assert!(f.required && !f.nullable, "{t}.{member}");
     }

@@ -36,7 +36,7 @@ pub fn emit(service: &Service) -> TokenStream {
             &name,
             &wire_fields,
             super::wire::Partial::Itself,
-            t.request_only,
+            t.request_only(),
             super::wire::Direction::from_use(t.in_responses),
         );
         let validate = if t.needs_validation {

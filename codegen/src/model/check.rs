@@ -199,7 +199,7 @@ impl Checker {
             actions,
         };
         mark_validated_types(&mut service);
-        mark_request_only_types(&mut service);
+        mark_directions(&mut service);
         service
     }
 
@@ -455,7 +455,6 @@ impl Checker {
                 sites,
                 fields,
                 needs_validation: false,
-                request_only: false,
                 in_requests: false,
                 in_responses: false,
             });
@@ -1503,7 +1502,7 @@ fn mark_validated_types(service: &mut Service) {
 /// Which way each type travels. Types reached from some request and from no response refuse
 /// unknown members when decoded, like requests do: a key nobody reads must not be dropped
 /// silently on its way out.
-fn mark_request_only_types(service: &mut Service) {
+fn mark_directions(service: &mut Service) {
     let reach = |roots: Vec<&Field>| -> HashSet<String> {
         let mut seen = HashSet::new();
         let mut stack: Vec<String> = roots
@@ -1532,7 +1531,6 @@ fn mark_request_only_types(service: &mut Service) {
     for t in &mut service.types {
         t.in_requests = in_requests.contains(&t.name);
         t.in_responses = in_responses.contains(&t.name);
-        t.request_only = t.in_requests && !t.in_responses;
     }
 }
 

@@ -62,12 +62,18 @@ pub struct ObjectType {
     pub fields: Vec<Field>,
     /// Whether any member, directly or through nested types, carries a constraint.
     pub needs_validation: bool,
-    /// Found in requests only: decoding refuses unknown members, as requests do.
-    pub request_only: bool,
-    /// Held by some request: writing it to JSON is always compiled.
+    /// Held by some request, directly or through other types: writing it to JSON is always
+    /// compiled, and a change to its members can break callers (semver).
     pub in_requests: bool,
     /// Held by some response: reading it from JSON is always compiled.
     pub in_responses: bool,
+}
+
+impl ObjectType {
+    /// Found in requests only: decoding refuses unknown members, as requests do.
+    pub fn request_only(&self) -> bool {
+        self.in_requests && !self.in_responses
+    }
 }
 
 /// A documented set of values, generated as a forward-compatible newtype in `crate::types`:
