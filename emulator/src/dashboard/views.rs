@@ -367,19 +367,30 @@ struct ChartSvg {
     chart: Chart,
 }
 
-pub(super) fn load_svg(shared: &Shared) -> askama::Result<String> {
-    let seconds = shared.load.last(super::now_secs(), chart::WINDOW_SECS);
+/// The chart's window of load, read once per page: at one instant, so the chart and the
+/// totals beside it count the same seconds.
+fn load_window(shared: &Shared) -> (Vec<crate::load::Second>, u64) {
+    let now = super::now_secs();
+    (shared.load.last(now, chart::WINDOW_SECS), now)
+}
+
+fn chart_svg(seconds: &[crate::load::Second], now: u64) -> askama::Result<String> {
     ChartSvg {
-        chart: Chart::of(&seconds, super::now_secs()),
+        chart: Chart::of(seconds, now),
     }
     .render()
 }
 
+pub(super) fn load_svg(shared: &Shared) -> askama::Result<String> {
+    let (seconds, now) = load_window(shared);
+    chart_svg(&seconds, now)
+}
+
 pub(super) fn load(shared: &Shared) -> askama::Result<String> {
-    let seconds = shared.load.last(super::now_secs(), chart::WINDOW_SECS);
+    let (seconds, now) = load_window(shared);
     LoadPage {
         nav: "load",
-        chart: load_svg(shared)?,
+        chart: chart_svg(&seconds, now)?,
         rows: chart::totals(&seconds),
     }
     .render()
