@@ -139,10 +139,8 @@ fn test(args: &[&str]) -> ExitCode {
 /// them), and are skipped with the reason and the install command otherwise.
 fn browser_tests(args: &[&str], path: &std::ffi::OsStr, venv_dir: &Path) -> ExitCode {
     const PACKAGE: &str = "tencentcloud-iai-emulator";
-    let before_separator: Vec<&str> = args.iter().copied().take_while(|a| *a != "--").collect();
-    let packages_named = before_separator
-        .iter()
-        .any(|a| a.starts_with("-p") || a.starts_with("--package"));
+    let before_separator = cargo_options(args);
+    let packages_named = names_packages(&before_separator);
     let emulator_named = before_separator.iter().any(|a| a.contains(PACKAGE));
     let only_some_tests = args.contains(&"--")
         || before_separator
@@ -204,8 +202,7 @@ fn browser_test_binary(
     path: &std::ffi::OsStr,
     venv_dir: &Path,
 ) -> Result<std::path::PathBuf, String> {
-    let before_separator: Vec<&str> = args.iter().copied().take_while(|a| *a != "--").collect();
-    let output = cargo_test(&before_separator, path, venv_dir)
+    let output = cargo_test(&cargo_options(args), path, venv_dir)
         .args(["--no-run", "--message-format=json-render-diagnostics"])
         .stderr(std::process::Stdio::inherit())
         .output()
@@ -230,13 +227,9 @@ fn browser_test_binary(
 /// `cargo test` over `args` (every member unless `-p` names packages, as the README's command
 /// always did), with the tests' Python environment first on PATH.
 fn cargo_test(args: &[&str], path: &std::ffi::OsStr, venv_dir: &Path) -> Command {
-    let packages_named = args
-        .iter()
-        .take_while(|a| **a != "--")
-        .any(|a| a.starts_with("-p") || a.starts_with("--package"));
     let mut command = cargo_command();
     command.arg("test");
-    if !packages_named {
+    if !names_packages(&cargo_options(args)) {
         command.arg("--workspace");
     }
     command
@@ -247,6 +240,18 @@ fn cargo_test(args: &[&str], path: &std::ffi::OsStr, venv_dir: &Path) -> Command
         .env("VIRTUAL_ENV", venv_dir)
         .env_remove("PYTHONHOME");
     command
+}
+
+/// The arguments for cargo itself: those before a `--` (after it, they are the test binaries').
+fn cargo_options<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    args.iter().copied().take_while(|a| *a != "--").collect()
+}
+
+/// Whether cargo options choose packages (`-p`, `--package`).
+fn names_packages(options: &[&str]) -> bool {
+    options
+        .iter()
+        .any(|a| a.starts_with("-p") || a.starts_with("--package"))
 }
 
 /// `cargo`, without the variables `cargo run` set for xtask's own package (`CARGO_MANIFEST_DIR`,
